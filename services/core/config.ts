@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import { AppError } from './errors';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+const idList = z
+  .string()
+  .trim()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+
+/**
+ * Every setting the app reads, in one place. Names of the Bot Framework settings are the ones
+ * botbuilder's ConfigurationBotFrameworkAuthentication expects, so one env works for both.
+ */
+const schema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+    HOST: optionalText,
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+    MicrosoftAppId: optionalText,
+    MicrosoftAppPassword: optionalText,
+    MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
+    MicrosoftAppTenantId: optionalText,
+    ALLOWED_TENANT_IDS: idList.default([]),
+
+    COSMOS_ENDPOINT: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    COSMOS_KEY: optionalText,
+    COSMOS_DATABASE: z.string().trim().regex(/^[A-Za-z0-9_-]{1,255}$/, 'letters, digits, _ and - only').default('safeguarding'),
+
+    DATA_DIR: z.string().trim().min(1).default('./data'),
+    EMBEDDED_COSMOS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+    SNAPSHOT_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86400).default(15),
+
+    DEFAULT_ORG_ID: z.string().trim().regex(/^[a-z0-9-]{1,64}$/, 'lower-case letters, digits and - only').default('demo'),
+    DEFAULT_TIME_ZONE: z.string().trim().default('Europe/London'),
+    SEED_DEMO_DATA: bool.default(true),
+  })
+  .superRefine((c, ctx) => {
+    if (c.MicrosoftAppId && !c.MicrosoftAppPassword && c.MicrosoftAppType !== 'UserAssignedMSI') {
+      ctx.addIssue({ code: 'custom', path: ['MicrosoftAppPassword'], message: 'is required when MicrosoftAppId is set' });
+    }
+    if (c.MicrosoftAppType === 'SingleTenant' && c.MicrosoftAppId && !c.MicrosoftAppTenantId) {
+      ctx.addIssue({ code: 'custom', path: ['MicrosoftAppTenantId'], message: 'is required for a SingleTenant bot' });
+    }
+    if (c.MicrosoftAppId && c.ALLOWED_TENANT_IDS.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['ALLOWED_TENANT_IDS'], message: 'must list the tenants allowed to use the bot in production' });
+    }
+    if (!Intl.supportedValuesOf('timeZone').includes(c.DEFAULT_TIME_ZONE) && c.DEFAULT_TIME_ZONE !== 'UTC') {
+      ctx.addIssue({ code: 'custom', path: ['DEFAULT_TIME_ZONE'], message: 'must be an IANA time zone such as Europe/London' });
+    }
+  });
+
+export type Config = z.infer<typeof schema> & {
+  /** No MicrosoftAppId: the bot accepts unauthenticated traffic, so it must stay on loopback. */
+  localMode: boolean;
+  host: string;
+};
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    // Name the variable and the rule, never the value: some of these are secrets.
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`);
+    throw new AppError('CONFIG_INVALID', `Invalid configuration: ${lines.join('; ')}`);
+  }
+  const c = parsed.data;
+  const localMode = !c.MicrosoftAppId;
+  const host = c.HOST ?? (localMode ? '127.0.0.1' : '0.0.0.0');
+  if (localMode && !LOOPBACK.has(host)) {
+    throw new AppError(
+      'CONFIG_INVALID',
+      `Invalid configuration: HOST: without MicrosoftAppId the bot runs unauthenticated and may only listen on loopback (127.0.0.1), not ${host}`,
+    );
+  }
+  return { ...c, localMode, host };
+}

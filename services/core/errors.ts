@@ -1,0 +1,48 @@
+/**
+ * The one error catalogue. Every failure a user or an operator can see has a code here; the
+ * same code appears in logs, CLI output, card messages and HTTP bodies so people can quote it.
+ */
+export const ERRORS = {
+  CONFIG_INVALID: { status: 500, message: 'The server configuration is invalid.' },
+  STORE_UNAVAILABLE: { status: 503, message: 'The data store is not reachable right now. Please try again shortly.' },
+  STORE_LOCKED: { status: 409, message: 'The embedded data folder is in use by another process.' },
+  CONFLICT: { status: 409, message: 'Someone else changed this record at the same time. Reload and try again.' },
+  ALREADY_EXISTS: { status: 409, message: 'A record with this id already exists.' },
+  NOT_FOUND: { status: 404, message: 'That record does not exist.' },
+  VALIDATION: { status: 400, message: 'Some of the information given is not valid.' },
+  FORBIDDEN: { status: 403, message: 'You are not allowed to do that.' },
+  UNAUTHENTICATED: { status: 401, message: 'Sign-in is required.' },
+  TENANT_NOT_ALLOWED: { status: 403, message: 'This organisation is not allowed to use this app.' },
+  IMPORT_FILE_INVALID: { status: 400, message: 'The file cannot be read as a plan.' },
+  IMPORT_TOO_LARGE: { status: 413, message: 'The file or one of its cells is too large.' },
+  STALE_CARD: { status: 409, message: 'This card is out of date: the record has changed since it was shown.' },
+  UNKNOWN_VERB: { status: 400, message: 'That card action is not recognised.' },
+} as const;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export type FieldIssue = { field: string; message: string };
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  /** Per-field problems, for forms that show a message next to each input. */
+  readonly fields: FieldIssue[];
+
+  constructor(code: ErrorCode, detail?: string, options?: { fields?: FieldIssue[]; cause?: unknown }) {
+    super(detail ?? ERRORS[code].message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.status = ERRORS[code].status;
+    this.fields = options?.fields ?? [];
+  }
+
+  /** What a user may be shown: the message and the code, never a stack or a cause. */
+  toPublic(): { code: ErrorCode; message: string; fields: FieldIssue[] } {
+    return { code: this.code, message: this.message, fields: this.fields };
+  }
+}
+
+export function isAppError(e: unknown, code?: ErrorCode): e is AppError {
+  return e instanceof AppError && (code === undefined || e.code === code);
+}

@@ -1,0 +1,21 @@
+import pino from 'pino';
+
+/**
+ * Structured logs. Secrets and personal fields are redacted by path so a careless log call
+ * cannot leak them; log ids, codes and counts, not text people typed.
+ */
+export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info') {
+  return pino({
+    level,
+    base: undefined,
+    redact: {
+      paths: ['key', 'password', 'token', 'authorization', '*.key', '*.password', '*.token', '*.authorization', 'email', '*.email', 'name', '*.name'],
+      censor: '[redacted]',
+    },
+  });
+}
+
+export type Logger = ReturnType<typeof createLogger>;
+
+/** For tests and CLI runs that should stay quiet. */
+export const silentLogger: Logger = pino({ level: 'silent' });

@@ -1,0 +1,23 @@
+/**
+ * The containers, each partitioned by /orgId. Free text is excluded from indexing: nothing
+ * queries it, and indexing it costs RUs on every write.
+ */
+export const CONTAINERS = {
+  organisations: { excludedPaths: [] },
+  plans: { excludedPaths: ['/learningPoints/*'] },
+  actions: { excludedPaths: ['/description/?', '/evidence/?', '/progress/?', '/history/*', '/dueText/?', '/imported/*'] },
+  people: { excludedPaths: [] },
+  conversations: { excludedPaths: ['/reference/*'] },
+} satisfies Record<string, { excludedPaths: string[] }>;
+
+export type ContainerName = keyof typeof CONTAINERS;
+export const CONTAINER_NAMES = Object.keys(CONTAINERS) as ContainerName[];
+
+export function indexingPolicy(name: ContainerName) {
+  return {
+    indexingMode: 'consistent' as const,
+    automatic: true,
+    includedPaths: [{ path: '/*' }],
+    excludedPaths: [{ path: '/"_etag"/?' }, ...CONTAINERS[name].excludedPaths.map((path) => ({ path }))],
+  };
+}

@@ -1,0 +1,208 @@
+import { CosmosClient, type Container, type Database, type ItemDefinition } from '@azure/cosmos';
+import { AppError, isAppError } from '../core/errors';
+import { CONTAINER_NAMES, indexingPolicy, type ContainerName } from './containers';
+import type { Collection, Doc, Page, QuerySpec, Store, StoreKind, Stored } from './ports';
+
+const MAX_UPDATE_ATTEMPTS = 8;
+/** Spread re-tries of contended updates so concurrent writers do not collide again in lockstep. */
+const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
+const ORG_FILTER = /\bc\.orgId\s*=\s*@orgId\b/;
+
+function statusOf(e: unknown): number | undefined {
+  const code = (e as { code?: unknown; statusCode?: unknown })?.code ?? (e as { statusCode?: unknown })?.statusCode;
+  return typeof code === 'number' ? code : undefined;
+}
+
+/** Translate SDK failures into the error catalogue so callers never see transport details. */
+function translate(e: unknown, what: string): never {
+  if (isAppError(e)) throw e;
+  const status = statusOf(e);
+  if (status === 409) throw new AppError('ALREADY_EXISTS', undefined, { cause: e });
+  if (status === 412) throw new AppError('CONFLICT', undefined, { cause: e });
+  if (status === 404) throw new AppError('NOT_FOUND', undefined, { cause: e });
+  if (status === 400) throw new AppError('VALIDATION', `The store rejected the ${what}.`, { cause: e });
+  throw new AppError('STORE_UNAVAILABLE', undefined, { cause: e });
+}
+
+function assertOrgScoped(spec: QuerySpec): void {
+  // The embedded server ignores the partition key option, so a query that forgets the filter
+  // would read other organisations' data there. Refuse it everywhere so tests catch it.
+  const org = spec.parameters.find((p) => p.name === '@orgId');
+  if (!ORG_FILTER.test(spec.query) || typeof org?.value !== 'string') {
+    throw new Error(`Query is not scoped to one organisation (needs "c.orgId = @orgId"): ${spec.query}`);
+  }
+}
+
+class CosmosCollection<T extends Doc> implements Collection<T> {
+  constructor(private readonly container: Container, private readonly name: ContainerName) {}
+
+  async read(orgId: string, id: string): Promise<Stored<T> | undefined> {
+    try {
+      const { resource } = await this.container.item(id, orgId).read<Stored<T>>();
+      // Guard against servers that ignore the partition key on point reads too.
+      return resource && resource.orgId === orgId ? resource : undefined;
+    } catch (e) {
+      if (statusOf(e) === 404) return undefined;
+      return translate(e, `read from ${this.name}`);
+    }
+  }
+
+  async create(doc: T): Promise<Stored<T>> {
+    try {
+      const { resource } = await this.container.items.create<T>(doc);
+      return resource as unknown as Stored<T>;
+    } catch (e) {
+      return translate(e, `new ${this.name} item`);
+    }
+  }
+
+  async replace(doc: Stored<T>): Promise<Stored<T>> {
+    try {
+      const { resource } = await this.container
+        .item(doc.id, doc.orgId)
+        .replace<T>(doc, { accessCondition: { type: 'IfMatch', condition: doc._etag } });
+      return resource as unknown as Stored<T>;
+    } catch (e) {
+      return translate(e, `${this.name} item`);
+    }
+  }
+
+  async upsert(doc: T): Promise<Stored<T>> {
+    try {
+      const { resource } = await this.container.items.upsert<T>(doc);
+      return resource as unknown as Stored<T>;
+    } catch (e) {
+      return translate(e, `${this.name} item`);
+    }
+  }
+
+  async delete(orgId: string, id: string): Promise<void> {
+    try {
+      await this.container.item(id, orgId).delete();
+    } catch (e) {
+      if (statusOf(e) === 404) return;
+      translate(e, `${this.name} item`);
+    }
+  }
+
+  async update(orgId: string, id: string, change: (current: Stored<T>) => T | undefined): Promise<Stored<T>> {
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.read(orgId, id);
+      if (!current) throw new AppError('NOT_FOUND');
+      const next = change(current);
+      if (next === undefined) return current;
+      try {
+        return await this.replace({ ...next, id: current.id, orgId: current.orgId, _etag: current._etag } as Stored<T>);
+      } catch (e) {
+        if (!isAppError(e, 'CONFLICT') || attempt >= MAX_UPDATE_ATTEMPTS) throw e;
+        await backoff(attempt);
+      }
+    }
+  }
+
+  async *query(spec: QuerySpec): AsyncIterable<Stored<T>> {
+    let continuation: string | undefined;
+    do {
+      const page = await this.queryPage(spec, { pageSize: 500, continuation });
+      yield* page.items;
+      continuation = page.continuation;
+    } while (continuation);
+  }
+
+  async queryPage(spec: QuerySpec, options: { pageSize: number; continuation?: string }): Promise<Page<Stored<T>>> {
+    assertOrgScoped(spec);
+    const orgId = spec.parameters.find((p) => p.name === '@orgId')?.value as string;
+    try {
+      const response = await this.container.items
+        .query<Stored<T>>(spec as never, { maxItemCount: options.pageSize, continuationToken: options.continuation, partitionKey: orgId })
+        .fetchNext();
+      return { items: response.resources, continuation: response.continuationToken ?? undefined };
+    } catch (e) {
+      return translate(e, `query on ${this.name}`);
+    }
+  }
+
+  async *readAll(): AsyncIterable<Stored<T>> {
+    try {
+      const iterator = this.container.items.readAll<Stored<T> & ItemDefinition>({ maxItemCount: 1000 });
+      while (iterator.hasMoreResults()) {
+        const { resources } = await iterator.fetchNext();
+        yield* resources;
+      }
+    } catch (e) {
+      translate(e, `scan of ${this.name}`);
+    }
+  }
+}
+
+export type CosmosStoreOptions = {
+  kind: StoreKind;
+  client: CosmosClient;
+  databaseId: string;
+  description: string;
+  /** Keyless (Entra) credentials cannot create databases or containers: they must already exist. */
+  canCreate: boolean;
+  onClose?: () => Promise<void>;
+};
+
+export class CosmosStore implements Store {
+  readonly kind: StoreKind;
+  readonly description: string;
+  private readonly collections = new Map<ContainerName, CosmosCollection<Doc>>();
+
+  private constructor(private readonly options: CosmosStoreOptions, private readonly database: Database) {
+    this.kind = options.kind;
+    this.description = options.description;
+    for (const name of CONTAINER_NAMES) this.collections.set(name, new CosmosCollection(database.container(name), name));
+  }
+
+  static async open(options: CosmosStoreOptions): Promise<CosmosStore> {
+    const { client, databaseId } = options;
+    try {
+      if (options.canCreate) {
+        const { database } = await client.databases.createIfNotExists({ id: databaseId });
+        for (const name of CONTAINER_NAMES) {
+          await database.containers.createIfNotExists({ id: name, partitionKey: { paths: ['/orgId'] }, indexingPolicy: indexingPolicy(name) });
+        }
+        return new CosmosStore(options, database);
+      }
+      const database = client.database(databaseId);
+      const missing: string[] = [];
+      for (const name of CONTAINER_NAMES) {
+        try {
+          await database.container(name).read();
+        } catch (e) {
+          if (statusOf(e) === 404) missing.push(name);
+          else throw e;
+        }
+      }
+      if (missing.length > 0) {
+        throw new AppError(
+          'STORE_UNAVAILABLE',
+          `Database "${databaseId}" lacks containers ${missing.join(', ')}. Keyless access cannot create them: create them partitioned by /orgId (see README), or set COSMOS_KEY.`,
+        );
+      }
+      return new CosmosStore(options, database);
+    } catch (e) {
+      if (isAppError(e)) throw e;
+      throw new AppError('STORE_UNAVAILABLE', `Cannot open the Cosmos DB database "${databaseId}" at ${options.description}: ${(e as Error).message}`, { cause: e });
+    }
+  }
+
+  collection<T extends Doc>(name: ContainerName): Collection<T> {
+    return this.collections.get(name) as unknown as Collection<T>;
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await this.database.read();
+    } catch (e) {
+      translate(e, 'health check');
+    }
+  }
+
+  async close(): Promise<void> {
+    this.options.client.dispose();
+    await this.options.onClose?.();
+  }
+}

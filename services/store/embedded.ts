@@ -1,0 +1,172 @@
+import { createHttpServer } from '@vercel/cosmosdb-server';
+import { CosmosClient } from '@azure/cosmos';
+import { once } from 'node:events';
+import { promises as fs } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { AppError } from '../core/errors';
+import type { Logger } from '../core/logger';
+import { CosmosStore } from './cosmos-store';
+import { readSnapshot, restoreSnapshot, takeSnapshot, writeSnapshotFile } from './snapshot';
+
+/** The embedded server accepts any key; this one is a placeholder, not a secret. */
+const EMBEDDED_KEY = Buffer.from('embedded-local-store').toString('base64');
+const LOCK_FILE = 'embedded.lock';
+const SNAPSHOT_FILE = 'snapshot.json';
+
+type LockInfo = { pid: number; endpoint: string; startedAt: string };
+
+export type EmbeddedOptions = {
+  dataDir: string;
+  databaseId: string;
+  port: number;
+  snapshotIntervalSeconds: number;
+  logger: Logger;
+  /** Tests use a throw-away store that never touches the disk. */
+  persist?: boolean;
+};
+
+export function embeddedClient(endpoint: string): CosmosClient {
+  return new CosmosClient({
+    endpoint,
+    key: EMBEDDED_KEY,
+    // The server's bundled TLS certificate expired in 2021: talk plain HTTP on loopback instead.
+    connectionPolicy: { enableEndpointDiscovery: false },
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function answers(endpoint: string): Promise<boolean> {
+  try {
+    await fetch(endpoint, { signal: AbortSignal.timeout(1500) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function readLock(file: string): Promise<LockInfo | undefined> {
+  try {
+    return JSON.parse(await fs.readFile(file, 'utf8')) as LockInfo;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Opens the embedded store. If another process of this app already serves DATA_DIR, this one
+ * connects to that server over HTTP instead of loading a second copy (two copies would each
+ * snapshot over the other's writes). Otherwise it starts the server, restores the last snapshot
+ * and keeps saving snapshots until closed.
+ */
+export async function openEmbeddedStore(options: EmbeddedOptions): Promise<CosmosStore> {
+  const persist = options.persist ?? true;
+  const dataDir = path.resolve(options.dataDir);
+  const lockFile = path.join(dataDir, LOCK_FILE);
+  if (persist) {
+    await fs.mkdir(dataDir, { recursive: true });
+    const existing = await readLock(lockFile);
+    if (existing && isAlive(existing.pid) && existing.pid !== process.pid) {
+      if (await answers(existing.endpoint)) {
+        return CosmosStore.open({
+          kind: 'embedded',
+          client: embeddedClient(existing.endpoint),
+          databaseId: options.databaseId,
+          description: `embedded store of process ${existing.pid} (${dataDir})`,
+          canCreate: true,
+        });
+      }
+      throw new AppError(
+        'STORE_LOCKED',
+        `The data folder ${dataDir} is locked by process ${existing.pid}, which does not answer. Stop that process, or if it is not this app, delete ${lockFile}.`,
+      );
+    }
+    if (existing) await fs.rm(lockFile, { force: true }); // left behind by a process that died
+  }
+
+  const server = createHttpServer({ keepAlive: true });
+  let dirty = false;
+  // Queries are POSTs too but change nothing; everything else that is not a read is a write.
+  server.on('request', (req: http.IncomingMessage) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD' && req.headers['x-ms-documentdb-isquery'] !== 'true') dirty = true;
+  });
+  server.listen(options.port, '127.0.0.1');
+  await once(server, 'listening');
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  if (persist) {
+    const lock: LockInfo = { pid: process.pid, endpoint, startedAt: new Date().toISOString() };
+    try {
+      await fs.writeFile(lockFile, JSON.stringify(lock), { flag: 'wx' });
+    } catch {
+      server.close();
+      throw new AppError('STORE_LOCKED', `Another process took the data folder ${dataDir} at the same moment. Try again.`);
+    }
+  }
+
+  const client = embeddedClient(endpoint);
+  const snapshotFile = path.join(dataDir, SNAPSHOT_FILE);
+  let timer: NodeJS.Timeout | undefined;
+  let saving: Promise<void> = Promise.resolve();
+
+  const save = (store: CosmosStore): Promise<void> => {
+    saving = saving.then(async () => {
+      if (!dirty) return;
+      dirty = false;
+      try {
+        await writeSnapshotFile(snapshotFile, await takeSnapshot(store, options.databaseId));
+      } catch (e) {
+        dirty = true;
+        options.logger.error({ err: e }, 'embedded store snapshot failed; will retry');
+      }
+    });
+    return saving;
+  };
+
+  let store: CosmosStore | undefined;
+  const onClose = async () => {
+    if (timer) clearInterval(timer);
+    if (persist && store) await save(store);
+    client.dispose();
+    server.closeAllConnections();
+    server.close();
+    if (persist) await fs.rm(lockFile, { force: true });
+  };
+
+  try {
+    store = await CosmosStore.open({
+      kind: 'embedded',
+      client,
+      databaseId: options.databaseId,
+      description: persist ? `embedded store in ${dataDir}` : 'embedded store in memory (not saved)',
+      canCreate: true,
+      onClose,
+    });
+    if (persist) {
+      const snapshot = await readSnapshot(snapshotFile);
+      if (snapshot) {
+        await restoreSnapshot(store, snapshot);
+        options.logger.info({ documents: Object.values(snapshot.containers).reduce((n, d) => n + d.length, 0) }, 'embedded store restored from snapshot');
+      }
+      dirty = false;
+      const current = store;
+      timer = setInterval(() => void save(current), options.snapshotIntervalSeconds * 1000);
+      timer.unref();
+    }
+    return store;
+  } catch (e) {
+    if (store) await store.close();
+    else await onClose();
+    throw e;
+  }
+}
+

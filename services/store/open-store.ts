@@ -1,0 +1,31 @@
+import { CosmosClient } from '@azure/cosmos';
+import { DefaultAzureCredential } from '@azure/identity';
+import type { Config } from '../core/config';
+import type { Logger } from '../core/logger';
+import { CosmosStore } from './cosmos-store';
+import { openEmbeddedStore } from './embedded';
+import type { Store } from './ports';
+
+/** Azure Cosmos DB when COSMOS_ENDPOINT is set (key, else keyless Entra ID); the embedded server otherwise. */
+export async function openStore(config: Config, logger: Logger): Promise<Store> {
+  if (!config.COSMOS_ENDPOINT) {
+    return openEmbeddedStore({
+      dataDir: config.DATA_DIR,
+      databaseId: config.COSMOS_DATABASE,
+      port: config.EMBEDDED_COSMOS_PORT,
+      snapshotIntervalSeconds: config.SNAPSHOT_INTERVAL_SECONDS,
+      logger,
+    });
+  }
+  const keyless = !config.COSMOS_KEY;
+  const client = keyless
+    ? new CosmosClient({ endpoint: config.COSMOS_ENDPOINT, aadCredentials: new DefaultAzureCredential() })
+    : new CosmosClient({ endpoint: config.COSMOS_ENDPOINT, key: config.COSMOS_KEY });
+  return CosmosStore.open({
+    kind: 'azure',
+    client,
+    databaseId: config.COSMOS_DATABASE,
+    description: `Azure Cosmos DB ${new URL(config.COSMOS_ENDPOINT).host} (${keyless ? 'Entra ID' : 'key'})`,
+    canCreate: !keyless,
+  });
+}

@@ -1,0 +1,45 @@
+import type { ContainerName } from './containers';
+
+/** Every stored document belongs to one organisation; `/orgId` is the partition key everywhere. */
+export type Doc = { id: string; orgId: string };
+export type Stored<T extends Doc> = T & { _etag: string };
+
+export type QuerySpec = { query: string; parameters: { name: string; value: unknown }[] };
+export type Page<T> = { items: T[]; continuation?: string };
+
+export interface Collection<T extends Doc> {
+  read(orgId: string, id: string): Promise<Stored<T> | undefined>;
+  /** Fails with ALREADY_EXISTS when the id is taken: the way to claim something once. */
+  create(doc: T): Promise<Stored<T>>;
+  /** Replaces only if the stored `_etag` still matches; otherwise CONFLICT. */
+  replace(doc: Stored<T>): Promise<Stored<T>>;
+  upsert(doc: T): Promise<Stored<T>>;
+  delete(orgId: string, id: string): Promise<void>;
+  /**
+   * Read, change and write back with the etag, re-reading and re-applying on a conflict.
+   * `change` returns the new document, or `undefined` to leave it as it is.
+   */
+  update(orgId: string, id: string, change: (current: Stored<T>) => T | undefined): Promise<Stored<T>>;
+  /** Every query must filter on `c.orgId = @orgId` itself (the embedded server ignores partition keys). */
+  query(spec: QuerySpec): AsyncIterable<Stored<T>>;
+  queryPage(spec: QuerySpec, options: { pageSize: number; continuation?: string }): Promise<Page<Stored<T>>>;
+  /** Every document of every organisation: for snapshots and backups only. */
+  readAll(): AsyncIterable<Stored<T>>;
+}
+
+export type StoreKind = 'azure' | 'embedded';
+
+export interface Store {
+  readonly kind: StoreKind;
+  /** Human-readable, secret-free description for logs and /healthz. */
+  readonly description: string;
+  collection<T extends Doc>(name: ContainerName): Collection<T>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function toArray<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
