@@ -41,6 +41,11 @@ const schema = z
     DEFAULT_ORG_ID: z.string().trim().regex(/^[a-z0-9-]{1,64}$/, 'lower-case letters, digits and - only').default('demo'),
     DEFAULT_TIME_ZONE: z.string().trim().default('Europe/London'),
     SEED_DEMO_DATA: bool.default(true),
+
+    SCHEDULER_ENABLED: bool.default(true),
+    DELIVERY_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(3600).default(5),
+    DELIVERY_MAX_PER_SECOND: z.coerce.number().min(1).max(50).default(48),
+    DELIVERY_CONVERSATION_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
   })
   .superRefine((c, ctx) => {
     if (c.MicrosoftAppId && !c.MicrosoftAppPassword && c.MicrosoftAppType !== 'UserAssignedMSI') {

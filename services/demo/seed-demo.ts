@@ -1,0 +1,42 @@
+import path from 'node:path';
+import type { Clock } from '../core/clock';
+import { projectRoot } from '../core/paths';
+import { Directory } from '../people/directory';
+import type { Person } from '../people/model';
+import { ensureOrganisation } from '../people/organisations';
+import { ActionPlan } from '../plan/actions';
+import { importPlan, type ImportReport } from '../plan/import-plan';
+import { readTable } from '../plan/tabular';
+import type { Store } from '../store/ports';
+
+export const DEMO_PLAN_ID = 'action-plan-2015-16';
+export const DEMO_PLAN_FILE = 'oxford-action-plan-2015-16.csv';
+
+/**
+ * The leads named in the demo plan, as the plan names them. Only the author's email appears in the
+ * source document, so only she has one; roles make the demo show each kind of user.
+ */
+export const DEMO_PEOPLE: Omit<Person, 'orgId'>[] = [
+  { id: 'demo-val-johnson', name: 'Val Johnson', email: 'vjohnson@oxford.gov.uk', department: 'Policy, Culture and Communications', roles: ['admin', 'safeguarding-lead'], active: true },
+  { id: 'demo-tim-sadler', name: 'Tim Sadler', department: 'Community Services', jobTitle: 'Executive Director, Community Services', roles: ['admin', 'safeguarding-lead'], active: true },
+  { id: 'demo-jennifer-kotilaine', name: 'Jennifer Kotilaine', department: 'Policy, Culture and Communications', roles: ['officer'], active: true },
+  { id: 'demo-simon-howick', name: 'Simon Howick', department: 'HR', roles: ['hr'], active: true },
+  { id: 'demo-richard-adams', name: 'Richard Adams', department: 'Community Services', roles: ['officer'], active: true },
+  { id: 'demo-lucy-nevielle', name: 'Lucy Nevielle', department: 'Community Services', roles: ['officer'], active: true },
+];
+
+export function demoPlanPath(): string {
+  return path.join(projectRoot(), 'test', 'fixtures', DEMO_PLAN_FILE);
+}
+
+/** Loads the demo directory and plan into an organisation that has no plan yet; otherwise does nothing. */
+export async function seedDemo(store: Store, clock: Clock, orgId: string, timeZone: string): Promise<ImportReport | undefined> {
+  await ensureOrganisation(store, clock, orgId, { name: 'Demo council', timeZone });
+  if ((await new ActionPlan(store).plansOf(orgId)).length > 0) return undefined;
+  const directory = new Directory(store);
+  for (const person of DEMO_PEOPLE) await directory.save({ ...person, orgId });
+  return importPlan(
+    { store, clock },
+    { orgId, planId: DEMO_PLAN_ID, title: 'Safeguarding Action Plan 2015-16', fileName: DEMO_PLAN_FILE, table: await readTable(demoPlanPath()), dryRun: false },
+  );
+}

@@ -1,0 +1,41 @@
+import type { Clock } from '../core/clock';
+import { today } from '../core/dates';
+import { AppError } from '../core/errors';
+import { Directory, matchByName } from './directory';
+import type { Person } from './model';
+import type { Store } from '../store/ports';
+
+/**
+ * An owner marks themselves on leave until a date with a delegate, found by email or exact name
+ * in the directory. The delegate then gets their reminders and may update their actions.
+ */
+export async function setLeave(
+  deps: { store: Store; clock: Clock },
+  input: { actor: Person; until: string; delegate: string; timeZone: string },
+): Promise<{ person: Person; delegate: Person }> {
+  const day = today(deps.clock, input.timeZone);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.until) || Number.isNaN(Date.parse(input.until))) throw new AppError('VALIDATION', `"${input.until}" is not a date; give it as YYYY-MM-DD.`);
+  if (input.until < day) throw new AppError('VALIDATION', 'The end of your leave must be today or later.');
+  const directory = new Directory(deps.store);
+  const wanted = input.delegate.trim().slice(0, 200);
+  let delegate = wanted.includes('@') ? await directory.byEmail(input.actor.orgId, wanted) : undefined;
+  if (!delegate && !wanted.includes('@')) {
+    const match = matchByName(await directory.all(input.actor.orgId), wanted);
+    if (match.kind === 'ambiguous') throw new AppError('VALIDATION', `More than one person is called "${wanted}": give their email address instead.`);
+    if (match.kind === 'found') delegate = match.person;
+  }
+  if (!delegate || !delegate.active) throw new AppError('VALIDATION', `No one called "${wanted}" is in the directory.`);
+  if (delegate.id === input.actor.id) throw new AppError('VALIDATION', 'Your delegate must be someone else.');
+  const person = await deps.store
+    .collection<Person>('people')
+    .update(input.actor.orgId, input.actor.id, (p) => ({ ...p, leave: { until: input.until, delegateId: delegate.id } }));
+  return { person, delegate };
+}
+
+export async function endLeave(deps: { store: Store }, actor: Person): Promise<Person> {
+  return deps.store.collection<Person>('people').update(actor.orgId, actor.id, (p) => {
+    if (!p.leave) return undefined;
+    const { leave: _ended, ...rest } = p;
+    return rest;
+  });
+}

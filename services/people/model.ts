@@ -1,0 +1,32 @@
+export const ROLES = ['admin', 'hr', 'safeguarding-lead', 'officer'] as const;
+export type Role = (typeof ROLES)[number];
+
+export type Person = {
+  id: string;
+  orgId: string;
+  name: string;
+  email?: string;
+  /** Entra ID object id: the identity Teams gives us for the acting user. */
+  aadObjectId?: string;
+  employeeId?: string;
+  department?: string;
+  jobTitle?: string;
+  roles: Role[];
+  active: boolean;
+  /** While on leave (up to and including `until`), reminders go to the delegate, who may also update. */
+  leave?: { until: string; delegateId: string };
+};
+
+/** The person covering for `person` today, if they are on leave. */
+export function coverFor(person: Pick<Person, 'leave'>, today: string): string | undefined {
+  return person.leave && person.leave.until >= today ? person.leave.delegateId : undefined;
+}
+
+/** Names from spreadsheets differ in case and spacing only; anything else is a different name. */
+export function normaliseName(name: string): string {
+  return name.normalize('NFKC').replace(/\s+/g, ' ').trim().toLowerCase();
+}
+
+export function hasRole(person: Pick<Person, 'roles'> | undefined, ...roles: Role[]): boolean {
+  return !!person && person.roles.some((r) => roles.includes(r));
+}

@@ -1,0 +1,17 @@
+import type { Clock } from '../core/clock';
+import type { Organisation } from '../plan/model';
+import type { Store } from '../store/ports';
+import { isAppError } from '../core/errors';
+
+/** The organisation document, created with defaults the first time anything touches the org. */
+export async function ensureOrganisation(store: Store, clock: Clock, orgId: string, defaults: { name?: string; timeZone: string }): Promise<Organisation> {
+  const orgs = store.collection<Organisation>('organisations');
+  const existing = await orgs.read(orgId, orgId);
+  if (existing) return existing;
+  try {
+    return await orgs.create({ id: orgId, orgId, name: defaults.name ?? orgId, timeZone: defaults.timeZone, createdAt: clock.now().toISOString() });
+  } catch (e) {
+    if (!isAppError(e, 'ALREADY_EXISTS')) throw e;
+    return (await orgs.read(orgId, orgId))!;
+  }
+}
