@@ -1,0 +1,51 @@
+import type { Server } from 'restify';
+import type { Clock } from '../services/core/clock';
+import type { Config } from '../services/core/config';
+import type { Logger } from '../services/core/logger';
+import { startDeliveryLoop } from '../services/delivery/loop';
+import { DeliverySender } from '../services/delivery/sender';
+import { WorkingCalendar } from '../services/scheduling/calendar';
+import { startScheduler } from '../services/scheduling/scheduler';
+import type { Store } from '../services/store/ports';
+import { createAdapter } from './adapter';
+import { createServer } from './server';
+import { TeamsMessenger } from './teams-messenger';
+import { TrackerBot } from './tracker-bot';
+
+export type AppDeps = { config: Config; logger: Logger; store: Store; clock: Clock };
+
+export type App = { server: Server; url: string; sender: DeliverySender; deliverNow(): Promise<unknown>; close(): Promise<void> };
+
+/** Wires transport to the domain. Tests start this on port 0 against an embedded store. */
+export async function startApp(deps: AppDeps): Promise<App> {
+  const { config, logger, store } = deps;
+  const calendar = new WorkingCalendar();
+  const adapter = createAdapter(config, logger);
+  const sender = new DeliverySender(
+    { store, messenger: new TeamsMessenger(config), logger },
+    { perSecond: config.DELIVERY_MAX_PER_SECOND, conversationIntervalMs: config.DELIVERY_CONVERSATION_INTERVAL_MS, maxConcurrent: 32 },
+  );
+  const delivery = startDeliveryLoop(sender, config.DEFAULT_ORG_ID, config.DELIVERY_INTERVAL_SECONDS * 1000, logger);
+  const scheduler = config.SCHEDULER_ENABLED
+    ? startScheduler({ store, logger, calendar, orgId: config.DEFAULT_ORG_ID, timeZone: config.DEFAULT_TIME_ZONE, afterJob: delivery.kick })
+    : undefined;
+  const bot = new TrackerBot({ ...deps, calendar });
+  const server = createServer({ ...deps, adapter, bot });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.PORT, config.host, () => resolve());
+  });
+  const address = server.address() as { port: number };
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return {
+    server,
+    url: `http://${host}:${address.port}`,
+    sender,
+    deliverNow: delivery.kick,
+    async close() {
+      await scheduler?.stop();
+      await delivery.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,209 @@
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { TeamsMessenger } from './teams-messenger';
+import { FixedClock, systemClock, type Clock } from '../services/core/clock';
+import { loadConfig, type Config } from '../services/core/config';
+import { AppError, isAppError } from '../services/core/errors';
+import { createLogger } from '../services/core/logger';
+import { deliveryStatus } from '../services/delivery/outbox';
+import { DeliverySender } from '../services/delivery/sender';
+import { Directory } from '../services/people/directory';
+import { ensureOrganisation } from '../services/people/organisations';
+import { startRound } from '../services/rounds/rounds';
+import { WorkingCalendar } from '../services/scheduling/calendar';
+import { isJobName, JOBS, runJob } from '../services/scheduling/jobs';
+import { planTableRows } from '../services/plan/export-plan';
+import { importPlan, type ImportReport } from '../services/plan/import-plan';
+import { readTable, writeTable } from '../services/plan/tabular';
+import { openStore } from '../services/store/open-store';
+import type { Store } from '../services/store/ports';
+
+type Context = { config: Config; store: Store; clock: Clock; args: string[]; options: Record<string, string | boolean | undefined> };
+type Command = { usage: string; run: (ctx: Context) => Promise<void> };
+
+const DEFAULT_PLAN_ID = 'action-plan';
+
+const print = (line = '') => process.stdout.write(line + '\n');
+
+function orgOf(ctx: Context): string {
+  const org = (ctx.options.org as string | undefined) ?? ctx.config.DEFAULT_ORG_ID;
+  if (!/^[a-z0-9-]{1,64}$/.test(org)) throw new AppError('VALIDATION', `--org "${org}" must be lower-case letters, digits and - only.`);
+  return org;
+}
+
+function fileArg(ctx: Context, what: string): string {
+  const file = ctx.args[0];
+  if (!file) throw new AppError('VALIDATION', `Give the ${what} file, e.g. plan.csv or plan.xlsx.`);
+  return path.resolve(file);
+}
+
+export function formatImportReport(report: ImportReport): string[] {
+  const lines = [
+    `${report.dryRun ? 'Dry run (nothing written): would import' : 'Imported'} plan "${report.planId}": ${report.dataRows} data rows.`,
+    `  created ${report.created}, updated ${report.updated}, unchanged ${report.unchanged}, not imported ${report.problems.length}`,
+  ];
+  for (const c of report.changes) lines.push(`  row ${c.rowNumber} ${c.ref}: ${c.kind === 'create' ? 'new action' : `changes ${c.fields.join(', ')}`}`);
+  if (report.problems.length) {
+    lines.push('Rows not imported (fix them in the file and import again):');
+    for (const p of report.problems) lines.push(`  row ${p.rowNumber}: ${p.reason}`);
+  }
+  if (report.warnings.length) {
+    lines.push('Warnings:');
+    for (const w of report.warnings) lines.push(`  row ${w.rowNumber}: ${w.message}`);
+  }
+  if (report.unmatchedLeads.length) lines.push(`Leads not found in the people directory: ${report.unmatchedLeads.join('; ')}`);
+  if (report.ambiguousLeads.length) lines.push(`Leads matching more than one person (link them by email): ${report.ambiguousLeads.join('; ')}`);
+  return lines;
+}
+
+const COMMANDS: Record<string, Command> = {
+  'jobs list': {
+    usage: 'jobs list',
+    async run() {
+      for (const [name, job] of Object.entries(JOBS)) print(`${name.padEnd(16)} ${job.cron.padEnd(12)} ${job.description}`);
+    },
+  },
+  'jobs run': {
+    usage: 'jobs run <job> [--at <ISO instant>] [--org <id>] [--no-deliver]',
+    async run(ctx) {
+      const name = ctx.args[0] ?? '';
+      if (!isJobName(name)) throw new AppError('VALIDATION', `Unknown job "${name}". Jobs: ${Object.keys(JOBS).join(', ')}.`);
+      const clock = new FixedClock(instantOption(ctx));
+      const orgId = orgOf(ctx);
+      const organisation = await ensureOrganisation(ctx.store, clock, orgId, { timeZone: ctx.config.DEFAULT_TIME_ZONE });
+      const result = await runJob(name, { store: ctx.store, clock, orgId, organisation, calendar: new WorkingCalendar(), logger: createLogger(ctx.config.LOG_LEVEL) });
+      print(JSON.stringify(result));
+      if (!ctx.options['no-deliver']) await deliver(ctx);
+    },
+  },
+  'rounds start': {
+    usage: 'rounds start --by <YYYY-MM-DD> --as <administrator email> [--org <id>]',
+    async run(ctx) {
+      const orgId = orgOf(ctx);
+      const as = (ctx.options.as as string | undefined) ?? '';
+      const actor = await new Directory(ctx.store).byEmail(orgId, as);
+      if (!actor) throw new AppError('VALIDATION', `--as "${as}" is not the email of anyone in the directory.`);
+      const organisation = await ensureOrganisation(ctx.store, ctx.clock, orgId, { timeZone: ctx.config.DEFAULT_TIME_ZONE });
+      const round = await startRound({ store: ctx.store, clock: ctx.clock }, { actor, dueBy: (ctx.options.by as string | undefined) ?? '', timeZone: organisation.timeZone, calendar: new WorkingCalendar() });
+      print(`Started round ${round.id}: ${round.leads.length} leads asked to update by ${round.dueBy}.`);
+      await deliver(ctx);
+    },
+  },
+  'delivery status': {
+    usage: 'delivery status [--org <id>]',
+    async run(ctx) {
+      const { counts, items } = await deliveryStatus(ctx.store, orgOf(ctx));
+      print(Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', '));
+      for (const i of items.filter((x) => x.status === 'failed' || x.status === 'unreachable')) {
+        print(`  ${i.status.padEnd(11)} ${i.id} (${i.lastError?.status ?? ''} ${i.lastError?.message ?? ''})`);
+      }
+    },
+  },
+  'delivery send': {
+    usage: 'delivery send [--org <id>]   (sends what is due in the outbox now)',
+    run: deliver,
+  },
+  'plan import': {
+    usage: 'plan import <file.csv|file.xlsx> [--org <id>] [--plan <id>] [--title <text>] [--dry-run]',
+    async run(ctx) {
+      const file = fileArg(ctx, 'plan');
+      const orgId = orgOf(ctx);
+      const table = await readTable(file);
+      if (!ctx.options['dry-run']) await ensureOrganisation(ctx.store, ctx.clock, orgId, { timeZone: ctx.config.DEFAULT_TIME_ZONE });
+      const interactive = process.stderr.isTTY;
+      const report = await importPlan(
+        { store: ctx.store, clock: ctx.clock },
+        {
+          orgId,
+          planId: (ctx.options.plan as string | undefined) ?? DEFAULT_PLAN_ID,
+          title: (ctx.options.title as string | undefined) ?? path.basename(file).replace(/\.(csv|xlsx)$/i, ''),
+          fileName: path.basename(file),
+          table,
+          dryRun: !!ctx.options['dry-run'],
+          onProgress: (done, total) => {
+            // A redraw on a terminal; a line every 10% in logs.
+            if (interactive) process.stderr.write(`\rImporting ${done}/${total}${done === total ? '\n' : ''}`);
+            else if (done === total || done % Math.max(1, Math.ceil(total / 10)) === 0) process.stderr.write(`Importing ${done}/${total}\n`);
+          },
+        },
+      );
+      formatImportReport(report).forEach((l) => print(l));
+    },
+  },
+  'plan export': {
+    usage: 'plan export <file.csv|file.xlsx> [--org <id>] [--plan <id>]',
+    async run(ctx) {
+      const file = fileArg(ctx, 'export');
+      const planId = (ctx.options.plan as string | undefined) ?? DEFAULT_PLAN_ID;
+      const { headers, rows, plan } = await planTableRows(ctx.store, orgOf(ctx), planId);
+      if (!plan) throw new AppError('NOT_FOUND', `There is no plan "${planId}" in organisation "${orgOf(ctx)}". Import one first.`);
+      await writeTable(file, headers, rows);
+      print(`Wrote ${rows.length} actions of "${plan.title}" to ${file}`);
+    },
+  },
+};
+
+function instantOption(ctx: Context): Date {
+  const at = ctx.options.at as string | undefined;
+  if (!at) return ctx.clock.now();
+  const parsed = new Date(at);
+  if (Number.isNaN(parsed.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(at)) throw new AppError('VALIDATION', `--at "${at}" must be an ISO instant such as 2026-12-01T09:00:00Z.`);
+  return parsed;
+}
+
+async function deliver(ctx: Context): Promise<void> {
+  const sender = new DeliverySender(
+    { store: ctx.store, messenger: new TeamsMessenger(ctx.config), logger: createLogger(ctx.config.LOG_LEVEL) },
+    { perSecond: ctx.config.DELIVERY_MAX_PER_SECOND, conversationIntervalMs: ctx.config.DELIVERY_CONVERSATION_INTERVAL_MS, maxConcurrent: 32 },
+  );
+  const report = await sender.drain(orgOf(ctx), { waitMs: 60_000 });
+  print(`Delivered: sent ${report.sent}, updated ${report.updated}, retried ${report.retried}, failed ${report.failed}, unreachable ${report.unreachable}`);
+}
+
+function usage(): string {
+  return ['Usage: npm run cli -- <command>', ...Object.values(COMMANDS).map((c) => `  ${c.usage}`)].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      org: { type: 'string' },
+      plan: { type: 'string' },
+      title: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      at: { type: 'string' },
+      by: { type: 'string' },
+      as: { type: 'string' },
+      'no-deliver': { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+  });
+  const name = positionals.slice(0, 2).join(' ');
+  const command = COMMANDS[name];
+  if (!command || values.help) {
+    process.stderr.write(usage() + '\n');
+    return command || values.help ? 0 : 2;
+  }
+  const config = loadConfig();
+  const store = await openStore(config, createLogger(config.LOG_LEVEL));
+  try {
+    await command.run({ config, store, clock: systemClock, args: positionals.slice(2), options: values });
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      const message = isAppError(e) ? `${e.code}: ${e.message}` : (e as Error).message;
+      process.stderr.write(`Error: ${message}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,46 @@
+import { systemClock } from '../services/core/clock';
+import { loadConfig } from '../services/core/config';
+import { isAppError } from '../services/core/errors';
+import { createLogger } from '../services/core/logger';
+import { seedDemo } from '../services/demo/seed-demo';
+import { ensureOrganisation } from '../services/people/organisations';
+import { openStore } from '../services/store/open-store';
+import { startApp } from './app';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL);
+  const store = await openStore(config, logger);
+  const clock = systemClock;
+
+  if (store.kind === 'embedded' && config.SEED_DEMO_DATA) {
+    const report = await seedDemo(store, clock, config.DEFAULT_ORG_ID, config.DEFAULT_TIME_ZONE);
+    if (report) logger.info({ created: report.created, notImported: report.problems.length }, 'demo plan loaded');
+  } else {
+    await ensureOrganisation(store, clock, config.DEFAULT_ORG_ID, { timeZone: config.DEFAULT_TIME_ZONE });
+  }
+
+  const app = await startApp({ config, logger, store, clock });
+  logger.info(
+    { url: app.url, store: store.description, mode: config.localMode ? 'local (no MicrosoftAppId: unauthenticated, loopback only)' : 'production' },
+    `listening on ${app.url}/api/messages using ${store.description}`,
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    await app.close();
+    await store.close(); // the embedded store saves its last snapshot here
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((e: unknown) => {
+  // One clear line, no stack, for the mistakes an operator can fix (configuration, a locked data folder).
+  process.stderr.write(`Cannot start: ${isAppError(e) ? `${e.code}: ${e.message}` : (e as Error).stack}\n`);
+  process.exit(1);
+});

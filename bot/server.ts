@@ -1,0 +1,63 @@
+import type { ActivityHandler, CloudAdapter } from 'botbuilder';
+import restify from 'restify';
+import type { Config } from '../services/core/config';
+import { AppError } from '../services/core/errors';
+import type { Logger } from '../services/core/logger';
+import type { Store } from '../services/store/ports';
+
+export type ServerDeps = {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  adapter: CloudAdapter;
+  bot: ActivityHandler;
+};
+
+const MAX_BODY_BYTES = 256 * 1024;
+
+function tenantOf(body: unknown): string | undefined {
+  const a = body as { channelData?: { tenant?: { id?: unknown } }; conversation?: { tenantId?: unknown } } | undefined;
+  const id = a?.channelData?.tenant?.id ?? a?.conversation?.tenantId;
+  return typeof id === 'string' ? id : undefined;
+}
+
+function sendError(res: restify.Response, error: AppError): void {
+  res.send(error.status, { error: error.toPublic() });
+}
+
+export function createServer(deps: ServerDeps): restify.Server {
+  const { config, logger, store, adapter, bot } = deps;
+  const server = restify.createServer({ name: 'safeguarding-action-tracker', handleUncaughtExceptions: false });
+  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false }));
+
+  server.get('/healthz', async (_req, res) => {
+    try {
+      await store.ping();
+      res.send(200, { status: 'ok', store: { kind: store.kind, description: store.description } });
+    } catch {
+      res.send(503, { status: 'unavailable', store: { kind: store.kind, description: store.description } });
+    }
+  });
+
+  server.post('/api/messages', async (req, res) => {
+    const tenant = tenantOf(req.body);
+    const allowed = config.ALLOWED_TENANT_IDS;
+    // Bot Framework authentication proves the sender is the Bot Service, not which organisation
+    // the user belongs to: refuse other tenants before any processing.
+    if (allowed.length > 0 && (!tenant || !allowed.includes(tenant))) {
+      logger.warn({ tenant }, 'activity from a tenant that is not allowed');
+      sendError(res, new AppError('TENANT_NOT_ALLOWED'));
+      return;
+    }
+    await adapter.process(req, res, (context) => bot.run(context));
+  });
+
+  server.on('restifyError', (req: restify.Request, _res: restify.Response, err: Error & { statusCode?: number; toJSON?: () => unknown }, next: () => void) => {
+    // Bad JSON, a too-large body or an unknown route is the client's fault: say so plainly, never a stack.
+    const status = err.statusCode ?? 500;
+    if (status >= 500) logger.error({ err, path: req.path() }, 'request failed');
+    err.toJSON = () => ({ error: { code: status >= 500 ? 'INTERNAL' : 'BAD_REQUEST', message: status >= 500 ? 'Internal error' : err.message } });
+    next();
+  });
+  return server;
+}

@@ -1,0 +1,47 @@
+import { formatDate, formatInstant } from '../services/core/dates';
+import type { OutboundMessage } from '../services/delivery/messages';
+import { renderCard, md, type AdaptiveCardJson } from './render';
+import { MAX_ACTIONS_PER_CARD, noticeCard, ragColor, statusLabel } from './views';
+
+const LONDON = 'Europe/London';
+const names = (list: string[]) => md(list.join(', '));
+
+/** The card for each kind of proactive message the outbox holds. */
+export function renderMessage(message: OutboundMessage): AdaptiveCardJson {
+  switch (message.kind) {
+    case 'reminder-digest': {
+      const shown = message.lines.slice(0, MAX_ACTIONS_PER_CARD);
+      return renderCard('reminder-digest', {
+        heading: md(message.heading),
+        intro: md(message.intro),
+        more: message.lines.length - shown.length,
+        lines: shown.map((l) => ({
+          actionId: l.actionId,
+          ref: l.ref,
+          why: md(l.why),
+          leadName: md(l.leadName ?? ''),
+          description: l.description,
+          statusLabel: statusLabel(l.status),
+          statusColor: ragColor(l.status),
+          // Each choice carries its action id: inside a repeated element the template only sees that element.
+          snoozeChoices: message.snoozeChoices.map((days) => ({ actionId: l.actionId, days, label: days === 1 ? '1 day' : `${days} days` })),
+        })),
+      });
+    }
+    case 'round-summary':
+      return renderCard('round-summary', {
+        heading: md(message.heading),
+        dueBy: formatDate(message.dueBy),
+        asAt: formatInstant(message.asAt, LONDON),
+        // TextBlock text must be a string; a bare number fails card validation.
+        respondedCount: String(message.responded.length),
+        outstandingCount: String(message.outstanding.length),
+        unreachableCount: String(message.unreachable.length),
+        responded: names(message.responded),
+        outstanding: names(message.outstanding),
+        unreachable: names(message.unreachable),
+      });
+    case 'notice':
+      return noticeCard(message.title, message.text);
+  }
+}

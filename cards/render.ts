@@ -1,0 +1,102 @@
+import * as ACData from 'adaptivecards-templating';
+import actionSummary from './templates/action-summary.json';
+import actionUpdate from './templates/action-update.json';
+import help from './templates/help.json';
+import myActions from './templates/my-actions.json';
+import notice from './templates/notice.json';
+import reminderDigest from './templates/reminder-digest.json';
+import roundSummary from './templates/round-summary.json';
+import welcome from './templates/welcome.json';
+
+/** Adaptive Card colours Teams renders for each RAG status. */
+export type CardColor = 'Default' | 'Accent' | 'Good' | 'Warning' | 'Attention';
+
+export type UpdateFormFields = 'status' | 'progress' | 'evidence' | 'reason' | 'remedialAction' | 'revisedDueDate';
+
+/** What each card is expanded with. Text that came from people goes in TextRuns or through `md()`. */
+export type CardData = {
+  welcome: { heading: string; linked: boolean; openCount: number };
+  help: { notice: string; commands: { command: string; meaning: string }[] };
+  'my-actions': {
+    heading: string;
+    count: number;
+    more: number;
+    actions: { id: string; ref: string; due: string; description: string; statusLabel: string; statusColor: CardColor }[];
+  };
+  'action-update': {
+    actionId: string;
+    version: number;
+    ref: string;
+    notice: string;
+    description: string;
+    evidenceExpected: string;
+    due: string;
+    leads: string;
+    statusLabel: string;
+    progress: string;
+    values: Record<UpdateFormFields, string>;
+    errors: Record<UpdateFormFields, string>;
+  };
+  'action-summary': {
+    actionId: string;
+    heading: string;
+    notice: string;
+    statusColor: CardColor;
+    ref: string;
+    description: string;
+    statusLabel: string;
+    due: string;
+    leads: string;
+    progress: string;
+    evidence: string;
+    remedialAction: string;
+    canUpdate: boolean;
+  };
+  notice: { title: string; text: string; code: string; color: CardColor };
+  'reminder-digest': {
+    heading: string;
+    intro: string;
+    more: number;
+    lines: { actionId: string; ref: string; why: string; leadName: string; description: string; statusLabel: string; statusColor: CardColor; snoozeChoices: { actionId: string; label: string; days: number }[] }[];
+  };
+  'round-summary': {
+    heading: string;
+    dueBy: string;
+    asAt: string;
+    respondedCount: string;
+    outstandingCount: string;
+    unreachableCount: string;
+    responded: string;
+    outstanding: string;
+    unreachable: string;
+  };
+};
+
+export type CardName = keyof CardData;
+
+export const CARD_TEMPLATES: Record<CardName, object> = {
+  welcome,
+  help,
+  'my-actions': myActions,
+  'action-update': actionUpdate,
+  'action-summary': actionSummary,
+  notice,
+  'reminder-digest': reminderDigest,
+  'round-summary': roundSummary,
+};
+
+export type AdaptiveCardJson = { type: 'AdaptiveCard'; version: string; body: unknown[]; actions?: unknown[] } & Record<string, unknown>;
+
+const templates = new Map(Object.entries(CARD_TEMPLATES).map(([name, json]) => [name, new ACData.Template(json)]));
+
+export function renderCard<N extends CardName>(name: N, data: CardData[N]): AdaptiveCardJson {
+  return templates.get(name)!.expand({ $root: data }) as AdaptiveCardJson;
+}
+
+/**
+ * Escapes markdown so text from a person or a file shows literally in a TextBlock or FactSet
+ * (which render markdown) and cannot fake links, emphasis or lists.
+ */
+export function md(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
+}

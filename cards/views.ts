@@ -1,0 +1,99 @@
+import { formatDate, formatInstant } from '../services/core/dates';
+import type { AppError, FieldIssue } from '../services/core/errors';
+import { RAG_LABELS, type Action, type Rag } from '../services/plan/model';
+import type { StatusSubmission } from '../services/updates/rules';
+import { md, renderCard, type AdaptiveCardJson, type CardColor, type UpdateFormFields } from './render';
+
+/** A card must stay well under Teams' ~80 KB message limit, so long lists are cut. */
+export const MAX_ACTIONS_PER_CARD = 25;
+
+const RAG_COLORS: Record<Rag, CardColor> = { B: 'Accent', G: 'Good', A: 'Warning', R: 'Attention', NR: 'Default' };
+const FORM_FIELDS: UpdateFormFields[] = ['status', 'progress', 'evidence', 'reason', 'remedialAction', 'revisedDueDate'];
+
+export function dueText(action: Action): string {
+  if (action.revisedDueDate) return `${formatDate(action.revisedDueDate)} (revised)`;
+  const next = action.nextDueDate ? formatDate(action.nextDueDate) : '';
+  const cadence = action.due.ongoing ? (action.due.ongoing.cadence === 'unspecified' ? 'ongoing' : `ongoing, ${action.due.ongoing.cadence}`) : '';
+  return [next, cadence].filter(Boolean).join(', ') || 'no date';
+}
+
+const leadsText = (action: Action) => md(action.leads.map((l) => l.name).join(', ') || 'none');
+export const statusLabel = (status: Rag) => (status === 'NR' ? RAG_LABELS.NR : `${status} – ${RAG_LABELS[status]}`);
+export const ragColor = (status: Rag): CardColor => RAG_COLORS[status];
+
+export function welcomeCard(name: string, linked: boolean, openCount: number): AdaptiveCardJson {
+  return renderCard('welcome', { heading: `Welcome, ${md(name)}`, linked, openCount });
+}
+
+export const HELP_COMMANDS = [
+  { command: 'my actions', meaning: 'Your open actions, soonest due first, each with an Update button.' },
+  { command: 'action LP2.3', meaning: 'Open one action by its reference to see or update it.' },
+  { command: 'leave until 2026-12-31 delegate Jo Smith', meaning: 'While you are away, your delegate (name or email) gets your reminders and may update your actions.' },
+  { command: 'back from leave', meaning: 'End leave cover early.' },
+  { command: 'start round 2026-12-15', meaning: 'Administrators: ask every lead to update their actions by that date.' },
+  { command: 'round status', meaning: 'Who has answered the open update round.' },
+  { command: 'help', meaning: 'This list.' },
+];
+
+export function helpCard(notice = ''): AdaptiveCardJson {
+  return renderCard('help', { notice: md(notice), commands: HELP_COMMANDS });
+}
+
+export function myActionsCard(actions: Action[]): AdaptiveCardJson {
+  const shown = actions.slice(0, MAX_ACTIONS_PER_CARD);
+  return renderCard('my-actions', {
+    heading: `Your open actions (${actions.length})`,
+    count: actions.length,
+    more: actions.length - shown.length,
+    actions: shown.map((a) => ({ id: a.id, ref: a.ref, due: md(dueText(a)), description: a.description, statusLabel: statusLabel(a.status), statusColor: RAG_COLORS[a.status] })),
+  });
+}
+
+export function updateFormCard(action: Action, options: { notice?: string; values?: Partial<StatusSubmission>; issues?: FieldIssue[] } = {}): AdaptiveCardJson {
+  const values = Object.fromEntries(FORM_FIELDS.map((f) => [f, String(options.values?.[f] ?? (f === 'status' && action.status !== 'NR' ? action.status : ''))])) as Record<UpdateFormFields, string>;
+  const errors = Object.fromEntries(FORM_FIELDS.map((f) => [f, (options.issues ?? []).filter((i) => i.field === f).map((i) => i.message).join(' ')])) as Record<UpdateFormFields, string>;
+  return renderCard('action-update', {
+    actionId: action.id,
+    version: action.version,
+    ref: action.ref,
+    notice: md(options.notice ?? ''),
+    description: action.description,
+    evidenceExpected: md(action.evidence || '—'),
+    due: md(dueText(action)),
+    leads: leadsText(action),
+    statusLabel: statusLabel(action.status),
+    progress: action.progress,
+    values,
+    errors,
+  });
+}
+
+export function summaryCard(action: Action, options: { timeZone: string; canUpdate: boolean; notice?: string }): AdaptiveCardJson {
+  const last = action.history[action.history.length - 1];
+  const heading = last
+    ? `Updated to ${RAG_LABELS[last.status]} by ${last.by.name} on ${formatInstant(last.at, options.timeZone)}`
+    : `${action.ref}: ${statusLabel(action.status)}`;
+  return renderCard('action-summary', {
+    actionId: action.id,
+    heading: md(heading),
+    notice: md(options.notice ?? ''),
+    statusColor: RAG_COLORS[action.status],
+    ref: action.ref,
+    description: action.description,
+    statusLabel: statusLabel(action.status),
+    due: md(dueText(action)),
+    leads: leadsText(action),
+    progress: action.progress,
+    evidence: last?.evidence ?? '',
+    remedialAction: last?.remedialAction ?? '',
+    canUpdate: options.canUpdate,
+  });
+}
+
+export function noticeCard(title: string, text: string, options: { code?: string; color?: CardColor } = {}): AdaptiveCardJson {
+  return renderCard('notice', { title: md(title), text: md(text), code: options.code ?? '', color: options.color ?? 'Default' });
+}
+
+export function errorCard(error: AppError): AdaptiveCardJson {
+  return noticeCard(error.code === 'FORBIDDEN' ? 'Not allowed' : 'That did not work', error.message, { code: error.code, color: 'Attention' });
+}

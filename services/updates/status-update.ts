@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../core/clock';
+import { today } from '../core/dates';
+import { AppError, type FieldIssue } from '../core/errors';
+import { Directory } from '../people/directory';
+import { coverFor, hasRole, type Person } from '../people/model';
+import { refreshRoundsFor } from '../rounds/rounds';
+import { ActionPlan } from '../plan/actions';
+import { isOpen, nextDueDate, type Action, type StatusUpdate } from '../plan/model';
+import type { Store } from '../store/ports';
+import { checkStatusUpdate, statusSubmissionSchema, type StatusSubmission, type ValidStatusUpdate } from './rules';
+
+export type StatusUpdateOutcome =
+  | { kind: 'saved'; action: Action; update: StatusUpdate }
+  /** The same submission was stored already (a double click or a replayed invoke). */
+  | { kind: 'replayed'; action: Action; update: StatusUpdate }
+  | { kind: 'invalid'; action: Action; issues: FieldIssue[]; values: StatusSubmission }
+  /** The card showed an older version than is stored: show the newer state and ask again. */
+  | { kind: 'stale'; action: Action; values: StatusSubmission };
+
+export type UpdateDeps = { store: Store; clock: Clock };
+
+/** Leads, whoever covers for a lead on leave, and plan administrators may update an action. */
+export async function canUpdate(store: Store, actor: Person, action: Pick<Action, 'leadIds' | 'orgId'>, today: string): Promise<boolean> {
+  if (action.leadIds.includes(actor.id) || hasRole(actor, 'admin')) return true;
+  const directory = new Directory(store);
+  for (const leadId of action.leadIds) {
+    const lead = await directory.get(action.orgId, leadId);
+    if (lead && coverFor(lead, today) === actor.id) return true;
+  }
+  return false;
+}
+
+export async function loadActionFor(store: Store, actor: Person, actionId: string): Promise<Action> {
+  const action = await new ActionPlan(store).getAction(actor.orgId, actionId);
+  if (!action) throw new AppError('NOT_FOUND', 'That action no longer exists in the plan.');
+  return action;
+}
+
+function sameContent(entry: StatusUpdate, value: ValidStatusUpdate): boolean {
+  return (
+    entry.status === value.status &&
+    entry.progress === value.progress &&
+    (entry.evidence ?? '') === (value.evidence ?? '') &&
+    (entry.reason ?? '') === (value.reason ?? '') &&
+    (entry.remedialAction ?? '') === (value.remedialAction ?? '') &&
+    (entry.revisedDueDate ?? '') === (value.revisedDueDate ?? '')
+  );
+}
+
+/** The update stored from this very submission, if it already was. */
+function findReplay(action: Action, actor: Person, version: number, value: ValidStatusUpdate): StatusUpdate | undefined {
+  return action.history.find((h) => h.fromVersion === version && h.by.personId === actor.id && sameContent(h, value));
+}
+
+/**
+ * An owner's RAG update from a card: checked against the rules, authorised against the stored
+ * action (never the card), written with the etag so concurrent answers cannot overwrite each other.
+ */
+export async function submitStatusUpdate(
+  deps: UpdateDeps,
+  input: { actor: Person; data: unknown; timeZone: string },
+): Promise<StatusUpdateOutcome> {
+  const parsed = statusSubmissionSchema.safeParse(input.data);
+  if (!parsed.success) throw new AppError('VALIDATION', 'This card sent data that cannot be a status update.');
+  const submission = parsed.data;
+  const { actor } = input;
+
+  const current = await loadActionFor(deps.store, actor, submission.actionId);
+  const day = today(deps.clock, input.timeZone);
+  if (!(await canUpdate(deps.store, actor, current, day))) {
+    throw new AppError('FORBIDDEN', 'Only the action’s lead, their cover, or a plan administrator can update it.');
+  }
+
+  const checked = checkStatusUpdate(submission, day);
+  if (!checked.ok) return { kind: 'invalid', action: current, issues: checked.issues, values: submission };
+  const value = checked.value;
+
+  const earlier = findReplay(current, actor, submission.version, value);
+  if (earlier) return { kind: 'replayed', action: current, update: earlier };
+  if (current.version !== submission.version) return { kind: 'stale', action: current, values: submission };
+
+  const now = deps.clock.now().toISOString();
+  let outcome: StatusUpdateOutcome | undefined;
+  const stored = await deps.store.collection<Action>('actions').update(actor.orgId, current.id, (latest) => {
+    // Re-checked on every attempt: a concurrent writer may have got in first.
+    const replay = findReplay(latest, actor, submission.version, value);
+    if (replay) {
+      outcome = { kind: 'replayed', action: latest, update: replay };
+      return undefined;
+    }
+    if (latest.version !== submission.version) {
+      outcome = { kind: 'stale', action: latest, values: submission };
+      return undefined;
+    }
+    const update: StatusUpdate = {
+      id: randomUUID(),
+      at: now,
+      by: { personId: actor.id, name: actor.name },
+      source: 'teams',
+      fromVersion: latest.version,
+      previousStatus: latest.status,
+      ...value,
+    };
+    const next: Action = {
+      ...latest,
+      status: value.status,
+      progress: value.progress,
+      open: isOpen(value.status),
+      revisedDueDate: value.revisedDueDate ?? latest.revisedDueDate,
+      history: [...latest.history, update],
+      version: latest.version + 1,
+      updatedAt: now,
+    };
+    next.nextDueDate = nextDueDate(next, today(deps.clock, input.timeZone));
+    outcome = { kind: 'saved', action: next, update };
+    return next;
+  });
+  if (outcome?.kind !== 'saved') return outcome!;
+  // An answer may complete a lead's part of an update round: refresh the administrator's summary.
+  await refreshRoundsFor(deps, stored);
+  return { ...outcome, action: stored };
+}

@@ -1,0 +1,98 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { main } from '../../bot/cli';
+import { demoPlanPath } from '../../services/demo/seed-demo';
+import { readTable } from '../../services/plan/tabular';
+import { toArray } from '../../services/store/ports';
+import { openPersistentTestStore } from '../harness/store';
+
+/** Runs the CLI in-process against a data folder, capturing what it prints. */
+async function cli(dataDir: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const saved = { ...process.env };
+  Object.assign(process.env, { DATA_DIR: dataDir, COSMOS_DATABASE: 'test', LOG_LEVEL: 'silent', DEFAULT_ORG_ID: 'demo' });
+  delete process.env.COSMOS_ENDPOINT;
+  let out = '';
+  let err = '';
+  const o = jest.spyOn(process.stdout, 'write').mockImplementation((c) => ((out += String(c)), true));
+  const e = jest.spyOn(process.stderr, 'write').mockImplementation((c) => ((err += String(c)), true));
+  try {
+    return { code: await main(argv), out, err };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+    process.env = saved;
+  }
+}
+
+async function storedActions(dataDir: string): Promise<unknown[]> {
+  const { store } = await openPersistentTestStore(dataDir);
+  try {
+    return await toArray(store.collection('actions').query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId', parameters: [{ name: '@orgId', value: 'demo' }] }));
+  } finally {
+    await store.close();
+  }
+}
+
+describe('npm run cli -- plan import / export', () => {
+  let dataDir: string;
+  let work: string;
+  beforeEach(async () => {
+    work = await fs.mkdtemp(path.join(os.tmpdir(), 'cli-'));
+    dataDir = path.join(work, 'data');
+  });
+
+  it('--dry-run prints what would change and writes nothing', async () => {
+    const { code, out } = await cli(dataDir, 'plan', 'import', demoPlanPath(), '--dry-run');
+    expect(code).toBe(0);
+    expect(out).toMatch(/Dry run \(nothing written\): would import plan "action-plan"/);
+    expect(out).toMatch(/row \d+ LP1\.1: new action/);
+    expect(out).toMatch(/Rows not imported[\s\S]*row \d+: .*2915/);
+    expect(await storedActions(dataDir)).toHaveLength(0);
+  });
+
+  it('imports into the data folder, reports progress, and a second run changes nothing', async () => {
+    const dataRows = (await readTable(demoPlanPath())).rows.length;
+    const first = await cli(dataDir, 'plan', 'import', demoPlanPath());
+    expect(first.err).toMatch(new RegExp(`Importing \\d+/\\d+`));
+    const created = Number(first.out.match(/created (\d+)/)![1]);
+    const notImported = Number(first.out.match(/not imported (\d+)/)![1]);
+    expect(created + notImported).toBe(dataRows);
+    expect(first.out).toMatch(/Leads not found in the people directory: .*Val Johnson/); // the CLI org has no directory yet
+    expect(await storedActions(dataDir)).toHaveLength(created);
+
+    const second = await cli(dataDir, 'plan', 'import', demoPlanPath());
+    expect(second.out).toMatch(new RegExp(`created 0, updated 0, unchanged ${created}`));
+  });
+
+  it('exports the plan to xlsx for a board report', async () => {
+    await cli(dataDir, 'plan', 'import', demoPlanPath());
+    const file = path.join(work, 'board.xlsx');
+    const { out } = await cli(dataDir, 'plan', 'export', file);
+    expect(out).toMatch(/Wrote \d+ actions/);
+    const table = await readTable(file);
+    expect(table.headers).toEqual(['Learning point', 'Action', 'Evidence', 'Completion date', 'Lead', 'Progress', 'Status']);
+  });
+
+  const malformed: [string, string, string | Buffer][] = [
+    ['wrong columns', 'wrong.csv', 'Name,Colour\nx,y\n'],
+    ['an empty file', 'empty.csv', ''],
+    ['binary junk', 'junk.csv', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0xff, 0xfe, 0x00, 0x13, 0x37])],
+    ['a 5 MB cell', 'huge.csv', `Learning point,Action,Evidence,Completion date,Lead,Progress,Status\nLearning Point 1: x,${'a'.repeat(5 * 1024 * 1024)},e,April 2015,Val Johnson,,G\n`],
+    ['a file that is not a spreadsheet', 'plan.pdf', '%PDF-1.4'],
+  ];
+  it.each(malformed)('%s gets a clear error and writes nothing', async (_what, name, content) => {
+    const file = path.join(work, name);
+    await fs.writeFile(file, content);
+    const error = await cli(dataDir, 'plan', 'import', file).catch((e: unknown) => e as { code: string; message: string });
+    expect(error).toMatchObject({ code: expect.stringMatching(/^IMPORT_(FILE_INVALID|TOO_LARGE)$/) });
+    expect((error as unknown as Error).message.length).toBeGreaterThan(10);
+    expect(await storedActions(dataDir)).toHaveLength(0);
+  });
+
+  it('an unknown command prints usage', async () => {
+    const { code, err } = await cli(dataDir, 'plan', 'frobnicate');
+    expect(code).toBe(2);
+    expect(err).toMatch(/Usage: npm run cli -- <command>[\s\S]*plan import/);
+  });
+});

@@ -1,0 +1,210 @@
+import type { ConversationRecord } from '../../services/conversations/model';
+import { seedDemo } from '../../services/demo/seed-demo';
+import type { Person } from '../../services/people/model';
+import { ActionPlan } from '../../services/plan/actions';
+import type { Action } from '../../services/plan/model';
+import { startTestApp, type TestApp } from '../harness/app';
+import { ORG, person, seed } from '../harness/fixtures';
+import {
+  TEST_TENANT_ID,
+  conversationUpdateMembersAdded,
+  installationUpdate,
+  invokeActionExecute,
+  messageActivity,
+  type TeamsUser,
+} from '../harness/teams-activities';
+
+const VAL: TeamsUser = { id: '29:val', aadObjectId: 'aad-val', name: 'Val Johnson' };
+const TIM: TeamsUser = { id: '29:tim', aadObjectId: 'aad-tim', name: 'Tim Sadler' };
+const RICHARD: TeamsUser = { id: '29:richard', aadObjectId: 'aad-richard', name: 'Richard Adams' };
+const NOBODY: TeamsUser = { id: '29:nobody', aadObjectId: 'aad-nobody', name: 'Not In Directory' };
+
+/** The text of every TextBlock/TextRun/fact in a card, for assertions that read like the card. */
+function cardText(card: unknown): string {
+  const out: string[] = [];
+  const walk = (n: unknown): void => {
+    if (Array.isArray(n)) n.forEach(walk);
+    else if (n && typeof n === 'object') {
+      const o = n as Record<string, unknown>;
+      for (const k of ['text', 'title', 'value']) if (typeof o[k] === 'string') out.push(o[k] as string);
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  return out.join('\n');
+}
+
+const attachmentCard = (activity: any) => activity.attachments?.[0]?.content;
+
+describe('the bot in Teams, over real HTTP', () => {
+  let t: TestApp;
+  let plan: ActionPlan;
+  const serviceUrl = () => t.connector.serviceUrl;
+
+  beforeAll(async () => {
+    t = await startTestApp({ ALLOWED_TENANT_IDS: TEST_TENANT_ID });
+    await seedDemo(t.store, t.clock, ORG, 'Europe/London');
+    plan = new ActionPlan(t.store);
+  });
+  afterAll(() => t.close());
+  beforeEach(() => t.connector.reset());
+
+  async function say(user: TeamsUser, text: string): Promise<any> {
+    const before = t.connector.activities().length;
+    const res = await t.post(messageActivity({ serviceUrl: serviceUrl(), user, text }));
+    expect(res.status).toBeLessThan(300);
+    const sent = await t.connector.waitForActivities(before + 1);
+    return attachmentCard(sent[sent.length - 1]);
+  }
+
+  async function invoke(user: TeamsUser, verb: string, data: Record<string, unknown>): Promise<any> {
+    const res = await t.post(invokeActionExecute({ serviceUrl: serviceUrl(), user, verb, data }));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ statusCode: 200, type: 'application/vnd.microsoft.card.adaptive' });
+    return res.body.value;
+  }
+
+  async function valsActions(): Promise<Action[]> {
+    return plan.openActionsLedBy(ORG, 'demo-val-johnson');
+  }
+
+  it('install → conversation stored, linked to the directory by name, welcome card sent once', async () => {
+    await t.post(conversationUpdateMembersAdded({ serviceUrl: serviceUrl(), user: VAL }));
+    await t.post(installationUpdate({ serviceUrl: serviceUrl(), user: VAL, action: 'add' }));
+    const sent = await t.connector.waitForActivities(1);
+    expect(sent).toHaveLength(1);
+    expect(cardText(attachmentCard(sent[0]))).toMatch(/Welcome, Val Johnson[\s\S]*You lead \d+ open action/);
+    const conversation = await t.store.collection<ConversationRecord>('conversations').read(ORG, 'personal-aad-val');
+    expect(conversation).toMatchObject({ kind: 'personal', personId: 'demo-val-johnson', reachable: true, serviceUrl: serviceUrl(), tenantId: TEST_TENANT_ID });
+    expect((await t.store.collection<Person>('people').read(ORG, 'demo-val-johnson'))?.aadObjectId).toBe('aad-val');
+  });
+
+  it('install by someone whose email the member API gives is linked by email', async () => {
+    await seed(t.store, { people: [person({ id: 'kim', name: 'Kim Different Display', email: 'kim@council.example' })] });
+    const kim: TeamsUser = { id: '29:kim', aadObjectId: 'aad-kim', name: 'Kim D.' };
+    t.connector.setMember({ id: kim.id, aadObjectId: kim.aadObjectId, name: kim.name, email: 'Kim@Council.example', userPrincipalName: 'kim@council.example' });
+    await t.post(installationUpdate({ serviceUrl: serviceUrl(), user: kim, action: 'add' }));
+    expect((await t.store.collection<ConversationRecord>('conversations').read(ORG, 'personal-aad-kim'))?.personId).toBe('kim');
+  });
+
+  it('an ambiguous display name is not linked to anyone', async () => {
+    await seed(t.store, { people: [person({ id: 'js1', name: 'Jo Smith' }), person({ id: 'js2', name: 'Jo Smith' })] });
+    const jo: TeamsUser = { id: '29:jo', aadObjectId: 'aad-jo', name: 'Jo Smith' };
+    await t.post(installationUpdate({ serviceUrl: serviceUrl(), user: jo, action: 'add' }));
+    const sent = await t.connector.waitForActivities(1);
+    expect(cardText(attachmentCard(sent[0]))).toMatch(/could not find you in the organisation's people directory/);
+    expect((await t.store.collection<ConversationRecord>('conversations').read(ORG, 'personal-aad-jo'))?.personId).toBeUndefined();
+  });
+
+  it('"my actions" lists the lead’s open actions from the seed plan, soonest due first, each with Update', async () => {
+    const card = await say(VAL, 'my actions');
+    const expected = await valsActions();
+    expect(expected.length).toBeGreaterThan(3);
+    const text = cardText(card);
+    expect(text).toContain(`Your open actions (${expected.length})`);
+    const positions = expected.slice(0, 25).map((a) => text.indexOf(`${a.ref} ·`));
+    expect(positions.every((p) => p >= 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    expect(JSON.stringify(card)).toContain('"verb":"action.open"');
+  });
+
+  it('unknown text gets help, not silence', async () => {
+    expect(cardText(await say(VAL, 'what is the weather'))).toMatch(/I did not understand[\s\S]*my actions/);
+  });
+
+  it('"action LP1.1" opens that action’s update form for its lead', async () => {
+    const card = await say(VAL, 'action lp1.1');
+    expect(cardText(card)).toContain('Update LP1.1');
+    expect(JSON.stringify(card)).toContain('"verb":"action.update"');
+  });
+
+  it('someone not in the directory is told so, not shown anything', async () => {
+    expect(cardText(await say(NOBODY, 'my actions'))).toMatch(/not in this organisation’s people directory/);
+  });
+
+  describe('RAG update card', () => {
+    let target: Action;
+    beforeEach(async () => {
+      target = (await valsActions())[0]!;
+    });
+    const current = async () => (await plan.getAction(ORG, target.id))!;
+
+    it('a Green update is stored with history and the card turns read-only', async () => {
+      const card = await invoke(VAL, 'action.update', { actionId: target.id, version: target.version, status: 'G', progress: 'Minutes circulated' });
+      expect(cardText(card)).toMatch(/Updated to Green by Val Johnson on 22 Nov 2026 at 10:00/);
+      const after = await current();
+      expect(after).toMatchObject({ status: 'G', progress: 'Minutes circulated', version: target.version + 1 });
+      expect(after.history.at(-1)).toMatchObject({ by: { personId: 'demo-val-johnson', name: 'Val Johnson' }, status: 'G', source: 'teams' });
+    });
+
+    it('owner submits Red without remedial action → card shows the error by the field, input kept, nothing stored', async () => {
+      const card = await invoke(VAL, 'action.update', { actionId: target.id, version: target.version, status: 'R', progress: 'Blocked', reason: 'No venue' });
+      const body = card.body as any[];
+      const at = body.findIndex((b) => b.id === 'remedialAction');
+      expect(body[at + 1]).toMatchObject({ text: 'Red needs the remedial action being taken.', color: 'Attention' });
+      expect(body.find((b) => b.id === 'reason').value).toBe('No venue');
+      expect(await current()).toEqual(expect.objectContaining({ version: target.version, status: target.status }));
+    });
+
+    it('a non-owner’s invoke is refused and nothing is stored', async () => {
+      const card = await invoke(RICHARD, 'action.update', { actionId: target.id, version: target.version, status: 'B', progress: 'Done', evidence: 'x' });
+      expect(cardText(card)).toMatch(/Not allowed[\s\S]*Only the action’s lead, their cover, or a plan administrator/);
+      expect((await current()).version).toBe(target.version);
+    });
+
+    it('a stale card does not overwrite: it shows the newer state and asks again', async () => {
+      await invoke(TIM, 'action.update', { actionId: target.id, version: target.version, status: 'G', progress: 'Admin checked' });
+      const card = await invoke(VAL, 'action.update', { actionId: target.id, version: target.version, status: 'A', progress: 'Late', reason: 'r', remedialAction: 'm' });
+      expect(cardText(card)).toMatch(/Someone updated this action after this card was shown/);
+      expect(cardText(card)).toContain('Admin checked');
+      expect(await current()).toMatchObject({ progress: 'Admin checked', version: target.version + 1 });
+    });
+
+    it('a double submit stores once', async () => {
+      const data = { actionId: target.id, version: target.version, status: 'G', progress: 'Clicked twice' };
+      const [a, b] = await Promise.all([invoke(VAL, 'action.update', data), invoke(VAL, 'action.update', data)]);
+      expect(cardText(a)).toMatch(/Updated to Green/);
+      expect(cardText(b)).toMatch(/Updated to Green/);
+      const after = await current();
+      expect(after.history.filter((h) => h.progress === 'Clicked twice')).toHaveLength(1);
+      expect(after.version).toBe(target.version + 1);
+    });
+
+    it('forged card data naming another user or another person’s action changes nothing', async () => {
+      const notVals = (await plan.actionsOfPlan(ORG, 'action-plan-2015-16')).find((a) => !a.leadIds.includes('demo-val-johnson') && !a.leadIds.includes('demo-richard-adams'))!;
+      const forged = { actionId: notVals.id, version: notVals.version, status: 'B', progress: 'Done', evidence: 'x', by: 'demo-tim-sadler', personId: 'demo-tim-sadler', aadObjectId: 'aad-tim' };
+      expect(cardText(await invoke(RICHARD, 'action.update', forged))).toMatch(/Not allowed/);
+      expect((await plan.getAction(ORG, notVals.id))?.version).toBe(notVals.version);
+    });
+
+    it('an unknown verb gets an error card, not a crash', async () => {
+      expect(cardText(await invoke(VAL, 'action.delete', { actionId: target.id }))).toMatch(/UNKNOWN_VERB/);
+    });
+
+    it('a non-lead opening an action sees it read-only', async () => {
+      const card = await invoke(RICHARD, 'action.open', { actionId: target.id });
+      expect(JSON.stringify(card)).not.toContain('action.update');
+    });
+  });
+
+  it('an activity from another tenant is rejected and nothing is sent or stored', async () => {
+    const intruder: TeamsUser = { id: '29:x', aadObjectId: 'aad-x', name: 'Val Johnson' };
+    const res = await t.post(installationUpdate({ serviceUrl: serviceUrl(), user: intruder, action: 'add', tenantId: 'another-tenant' }));
+    expect(res.status).toBe(403);
+    expect(res.body).toMatchObject({ error: { code: 'TENANT_NOT_ALLOWED' } });
+    expect(t.connector.calls).toHaveLength(0);
+    expect(await t.store.collection('conversations').read(ORG, 'personal-aad-x')).toBeUndefined();
+  });
+
+  it('uninstall marks the person unreachable', async () => {
+    await t.post(installationUpdate({ serviceUrl: serviceUrl(), user: VAL, action: 'remove' }));
+    expect(await t.store.collection<ConversationRecord>('conversations').read(ORG, 'personal-aad-val')).toMatchObject({ reachable: false, unreachableReason: 'app uninstalled' });
+  });
+
+  it('a team install stores the channel reference for later alerts', async () => {
+    await t.post(installationUpdate({ serviceUrl: serviceUrl(), user: TIM, action: 'add', scope: 'team', teamId: '19:team@thread.tacv2', channelId: '19:team@thread.tacv2' }));
+    const channels = [];
+    for await (const c of t.store.collection<ConversationRecord>('conversations').query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = "channel"', parameters: [{ name: '@orgId', value: ORG }] })) channels.push(c);
+    expect(channels).toEqual([expect.objectContaining({ kind: 'channel', team: expect.objectContaining({ id: '19:team@thread.tacv2' }), reachable: true })]);
+  });
+});

@@ -1,0 +1,155 @@
+import * as AC from 'adaptivecards';
+import { CARD_TEMPLATES, md, renderCard, type AdaptiveCardJson } from '../../cards/render';
+import { renderMessage } from '../../cards/messages';
+import { errorCard, helpCard, myActionsCard, noticeCard, summaryCard, updateFormCard, welcomeCard } from '../../cards/views';
+import { AppError } from '../../services/core/errors';
+import type { Action } from '../../services/plan/model';
+
+const MAX_CARD_BYTES = 80 * 1024;
+
+function action(overrides: Partial<Action> = {}): Action {
+  return {
+    id: 'action-plan-abc',
+    orgId: 'demo',
+    planId: 'action-plan',
+    importKey: 'abc',
+    ref: 'LP2.3',
+    learningPoint: 2,
+    description: 'Further develop and *implement* [safeguarding](https://evil.example) training for councillors.',
+    evidence: 'Review of Councillor training materials.',
+    due: { dates: ['2015-10-31'], ongoing: { cadence: 'monthly' }, text: 'Before October 2015' },
+    ongoing: true,
+    leads: [{ name: 'Val Johnson', personId: 'p1' }],
+    leadIds: ['p1'],
+    status: 'A',
+    progress: 'Dates in progress of being arranged.',
+    version: 3,
+    history: [{ id: 'h1', at: '2026-11-20T10:00:00Z', by: { personId: 'p1', name: 'Val Johnson' }, source: 'teams', fromVersion: 2, previousStatus: 'G', status: 'A', progress: 'Delayed', reason: 'Venue', remedialAction: 'New venue' }],
+    imported: { status: 'G', progress: '', rowNumber: 5 },
+    open: true,
+    nextDueDate: '2015-10-31',
+    updatedAt: '2026-11-20T10:00:00Z',
+    ...overrides,
+  };
+}
+
+/** Every card, expanded with fixture data, the way the bot sends them. */
+const EXAMPLES: Record<string, AdaptiveCardJson> = {
+  welcome: welcomeCard('Val Johnson', true, 4),
+  'welcome (not in directory)': welcomeCard('Someone New', false, 0),
+  help: helpCard('I did not understand "frobnicate".'),
+  'my actions': myActionsCard([action(), action({ id: 'x2', ref: 'LP1.1', status: 'G' })]),
+  'my actions (none)': myActionsCard([]),
+  'my actions (200, cut to fit)': myActionsCard(Array.from({ length: 200 }, (_, i) => action({ id: `a${i}`, ref: `LP1.${i}`, description: 'x'.repeat(900) }))),
+  'update form': updateFormCard(action()),
+  'update form with errors': updateFormCard(action(), {
+    values: { status: 'R', progress: 'p', evidence: '', reason: '', remedialAction: '', revisedDueDate: '' },
+    issues: [{ field: 'remedialAction', message: 'Red needs the remedial action being taken.' }],
+    notice: 'Please check the highlighted answers.',
+  }),
+  summary: summaryCard(action(), { timeZone: 'Europe/London', canUpdate: true }),
+  notice: noticeCard('Done', 'All good.'),
+  error: errorCard(new AppError('FORBIDDEN', 'Only the action’s lead can update it.')),
+  'reminder digest': renderMessage({
+    kind: 'reminder-digest',
+    heading: 'Safeguarding actions needing your attention (2)',
+    intro: 'Hello Val',
+    snoozeChoices: [1, 3, 7],
+    lines: [
+      { actionId: 'a1', ref: 'LP1.1', description: 'Review *the* plan', why: 'due in 7 working days (30 Nov 2026)', status: 'G' },
+      { actionId: 'a2', ref: 'LP2.1', description: 'Train councillors', why: '5 working days overdue', status: 'A', leadName: 'Jennifer Kotilaine' },
+    ],
+  }),
+  'reminder digest (60 lines, cut to fit)': renderMessage({
+    kind: 'reminder-digest',
+    heading: 'h',
+    intro: 'i',
+    snoozeChoices: [1, 3, 7],
+    lines: Array.from({ length: 60 }, (_, i) => ({ actionId: `a${i}`, ref: `LP1.${i}`, description: 'd'.repeat(900), why: 'due today', status: 'R' as const })),
+  }),
+  'round summary': renderMessage({ kind: 'round-summary', roundId: 'r', heading: 'Open update round', dueBy: '2026-12-04', responded: ['Val Johnson'], outstanding: ['Tim Sadler'], unreachable: [], asAt: '2026-11-23T09:00:00Z' }),
+  'round summary (nobody yet)': renderMessage({ kind: 'round-summary', roundId: 'r', heading: 'Open update round', dueBy: '2026-12-04', responded: [], outstanding: [], unreachable: [], asAt: '2026-11-23T09:00:00Z' }),
+  'notice message': renderMessage({ kind: 'notice', title: 'Val cannot be reached', text: 'Blocked (403)' }),
+};
+
+function inputs(node: unknown, found: Record<string, unknown>[] = []): Record<string, unknown>[] {
+  if (Array.isArray(node)) node.forEach((n) => inputs(n, found));
+  else if (node && typeof node === 'object') {
+    const o = node as Record<string, unknown>;
+    if (typeof o.type === 'string' && o.type.startsWith('Input.')) found.push(o);
+    Object.values(o).forEach((v) => inputs(v, found));
+  }
+  return found;
+}
+
+function validationEvents(json: AdaptiveCardJson): string[] {
+  const context = new AC.SerializationContext();
+  const card = new AC.AdaptiveCard();
+  card.parse(json, context);
+  const events = Array.from({ length: context.eventCount }, (_, i) => context.getEventAt(i));
+  const results = card.validateProperties();
+  return [...events, ...results.validationEvents].map((e) => `${e.event}: ${e.message}`);
+}
+
+it('the validator is not blind: it reports an input without an id and an unknown element', () => {
+  const bad = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'Input.Text', label: 'x' }, { type: 'Blink', text: 'x' }] } as AdaptiveCardJson;
+  expect(validationEvents(bad).length).toBeGreaterThanOrEqual(2);
+});
+
+describe.each(Object.entries(EXAMPLES))('card "%s"', (_name, json) => {
+  it('parses and validates in the Adaptive Cards library with no events', () => {
+    expect(validationEvents(json)).toEqual([]);
+  });
+  it('declares version 1.5 or lower (Teams supports 1.5 at most)', () => {
+    expect(Number(json.version)).toBeLessThanOrEqual(1.5);
+  });
+  it('labels every input', () => {
+    for (const input of inputs(json)) expect(typeof input.label === 'string' && input.label.length > 0).toBe(true);
+  });
+  it(`stays under ${MAX_CARD_BYTES / 1024} KB`, () => {
+    expect(Buffer.byteLength(JSON.stringify(json))).toBeLessThan(MAX_CARD_BYTES);
+  });
+  it('leaves no template expression unexpanded', () => {
+    expect(JSON.stringify(json)).not.toMatch(/\$\{|"\$when"|"\$data"/);
+  });
+  it('has no Image without a url and opens no links outside our allow-list', () => {
+    const text = JSON.stringify(json);
+    expect(text).not.toMatch(/"type":"Image"(?![^}]*"url")/);
+    expect(text).not.toMatch(/Action\.OpenUrl/);
+  });
+});
+
+describe('user text in cards', () => {
+  it('puts plan text in plain TextRuns, so markdown links and emphasis show literally', () => {
+    const json = JSON.stringify(updateFormCard(action()));
+    expect(json).toContain('{"type":"TextRun","text":"Further develop and *implement* [safeguarding](https://evil.example) training for councillors."}');
+  });
+  it('escapes markdown wherever text goes into a TextBlock or FactSet', () => {
+    expect(md('[click](https://evil.example) *now*')).toBe('\\[click\\]\\(https://evil\\.example\\) \\*now\\*');
+    const json = JSON.stringify(welcomeCard('**Boss** [x](y)', true, 1));
+    expect(json).toContain('Welcome, \\\\*\\\\*Boss\\\\*\\\\* \\\\[x\\\\]\\\\(y\\\\)');
+  });
+  it('keeps a submitted value in the form and shows the error next to its field', () => {
+    const card = updateFormCard(action(), { values: { status: 'R', progress: 'kept text', evidence: '', reason: 'why', remedialAction: '', revisedDueDate: '' }, issues: [{ field: 'remedialAction', message: 'Red needs the remedial action being taken.' }] });
+    const body = card.body as Record<string, unknown>[];
+    const remedialAt = body.findIndex((b) => b.id === 'remedialAction');
+    expect(body[remedialAt + 1]).toMatchObject({ type: 'TextBlock', text: 'Red needs the remedial action being taken.', color: 'Attention' });
+    expect(body.find((b) => b.id === 'progress')).toMatchObject({ value: 'kept text' });
+    expect(body.find((b) => b.id === 'status')).toMatchObject({ value: 'R' });
+  });
+  it('a digest line shows Update and each snooze choice, and who the covering delegate stands in for', () => {
+    const json = JSON.stringify(EXAMPLES['reminder digest']);
+    expect(json).toContain('{"type":"Action.Execute","title":"Snooze 3 days","verb":"action.snooze","data":{"actionId":"a2","days":3}}');
+    expect(json).toContain('Covering for Jennifer Kotilaine');
+    expect(JSON.stringify(EXAMPLES['reminder digest (60 lines, cut to fit)'])).toContain('35 more');
+  });
+  it('the 200-action list is cut to fit and says how many more there are', () => {
+    const json = JSON.stringify(EXAMPLES['my actions (200, cut to fit)']);
+    expect(json).toContain('175 more');
+  });
+});
+
+it('every template in cards/templates is covered by an example above', () => {
+  expect(Object.keys(CARD_TEMPLATES).sort()).toEqual(['action-summary', 'action-update', 'help', 'my-actions', 'notice', 'reminder-digest', 'round-summary', 'welcome']);
+  expect(renderCard('notice', { title: 't', text: 'x', code: '', color: 'Default' }).type).toBe('AdaptiveCard');
+});

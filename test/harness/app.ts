@@ -1,0 +1,44 @@
+import { startApp, type App } from '../../bot/app';
+import { FixedClock } from '../../services/core/clock';
+import { loadConfig, type Config } from '../../services/core/config';
+import { silentLogger } from '../../services/core/logger';
+import type { Store } from '../../services/store/ports';
+import { FakeConnector } from './fake-connector';
+import { ORG } from './fixtures';
+import { openTestStore } from './store';
+import { postActivity } from './teams-activities';
+
+export type TestApp = {
+  app: App;
+  store: Store;
+  connector: FakeConnector;
+  clock: FixedClock;
+  config: Config;
+  post(activity: unknown): Promise<{ status: number; body: any }>;
+  close(): Promise<void>;
+};
+
+/**
+ * The whole app on a free port, in local mode, on a fresh embedded store, with a fake Bot
+ * Connector to receive what it sends. Tests talk to it over real HTTP.
+ */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const store = await openTestStore();
+  const connector = await FakeConnector.start();
+  const clock = new FixedClock('2026-11-22T10:00:00Z');
+  const config = loadConfig({ PORT: '0', DEFAULT_ORG_ID: ORG, LOG_LEVEL: 'silent', ...env });
+  const app = await startApp({ config, logger: silentLogger, store, clock });
+  return {
+    app,
+    store,
+    connector,
+    clock,
+    config,
+    post: (activity) => postActivity(app.url, activity),
+    async close() {
+      await app.close();
+      await connector.close();
+      await store.close();
+    },
+  };
+}

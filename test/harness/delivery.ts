@@ -1,0 +1,38 @@
+import { TeamsMessenger } from '../../bot/teams-messenger';
+import { loadConfig } from '../../services/core/config';
+import type { ConversationRecord } from '../../services/conversations/model';
+import type { Person } from '../../services/people/model';
+import type { Store } from '../../services/store/ports';
+import { ORG, person } from './fixtures';
+import { personalConversationId, TEST_BOT_ID, TEST_TENANT_ID } from './teams-activities';
+
+/** The real Teams messenger in local mode (no token), pointed at whatever serviceUrl a conversation has. */
+export function localMessenger(): TeamsMessenger {
+  return new TeamsMessenger(loadConfig({ LOG_LEVEL: 'silent' }));
+}
+
+/** People who have installed the app: a directory entry plus a stored 1:1 conversation at `serviceUrl`. */
+export async function installedPeople(store: Store, serviceUrl: string, count: number, options: { prefix?: string; roles?: Person['roles'] } = {}): Promise<Person[]> {
+  const prefix = options.prefix ?? 'p';
+  const people: Person[] = [];
+  for (let i = 0; i < count; i++) {
+    const p = person({ id: `${prefix}${i}`, name: `Person ${prefix}${i}`, aadObjectId: `aad-${prefix}${i}`, roles: options.roles ?? ['officer'] });
+    await store.collection<Person>('people').upsert(p);
+    await store.collection<ConversationRecord>('conversations').upsert({
+      id: `personal-aad-${prefix}${i}`,
+      orgId: ORG,
+      kind: 'personal',
+      tenantId: TEST_TENANT_ID,
+      conversationId: personalConversationId({ id: `29:${prefix}${i}` }),
+      serviceUrl,
+      botId: `28:${TEST_BOT_ID}`,
+      user: { aadObjectId: `aad-${prefix}${i}`, teamsUserId: `29:${prefix}${i}`, name: p.name },
+      personId: p.id,
+      reachable: true,
+      installedAt: '2026-11-01T00:00:00.000Z',
+      updatedAt: '2026-11-01T00:00:00.000Z',
+    });
+    people.push(p);
+  }
+  return people;
+}
