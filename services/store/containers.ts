@@ -7,7 +7,11 @@ export const CONTAINERS = {
   plans: { excludedPaths: ['/learningPoints/*'] },
   actions: { excludedPaths: ['/description/?', '/evidence/?', '/progress/?', '/history/*', '/dueText/?', '/imported/*'] },
   people: { excludedPaths: [] },
-  conversations: { excludedPaths: ['/reference/*'] },
+  conversations: { excludedPaths: [] },
+  /** One item per proactive message: the delivery engine's durable queue. */
+  outbox: { excludedPaths: ['/message/*', '/lastError/*'] },
+  /** Scheduler slots (one per job run across instances) and update rounds. */
+  jobs: { excludedPaths: ['/result/*'] },
 } satisfies Record<string, { excludedPaths: string[] }>;
 
 export type ContainerName = keyof typeof CONTAINERS;

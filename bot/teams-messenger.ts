@@ -1,0 +1,66 @@
+import { JwtTokenProviderFactory, ManagedIdentityAppCredentials, MicrosoftAppCredentials, type AppCredentials } from 'botframework-connector';
+import { renderMessage } from '../cards/messages';
+import type { OutboundMessage } from '../services/delivery/messages';
+import type { Config } from '../services/core/config';
+import type { ConversationRecord } from '../services/conversations/model';
+import { DeliveryFailure, type Messenger } from '../services/delivery/ports';
+
+const BOT_FRAMEWORK_SCOPE = 'https://api.botframework.com';
+const SEND_TIMEOUT_MS = 15_000;
+
+/**
+ * Proactive messages over the Bot Connector REST API. It calls the API directly rather than
+ * through botbuilder's client because that client retries on its own (including 500s) and hides
+ * the status and Retry-After that the delivery engine's rules are written against.
+ */
+export class TeamsMessenger implements Messenger {
+  private readonly credentials?: AppCredentials;
+
+  constructor(config: Config) {
+    if (config.localMode) return;
+    const appId = config.MicrosoftAppId!;
+    this.credentials =
+      config.MicrosoftAppType === 'UserAssignedMSI'
+        ? new ManagedIdentityAppCredentials(appId, BOT_FRAMEWORK_SCOPE, new JwtTokenProviderFactory())
+        : new MicrosoftAppCredentials(appId, config.MicrosoftAppPassword!, config.MicrosoftAppType === 'SingleTenant' ? config.MicrosoftAppTenantId : undefined);
+  }
+
+  private async call(method: 'POST' | 'PUT', conversation: ConversationRecord, path: string, body: unknown): Promise<{ id?: string }> {
+    const base = conversation.serviceUrl.endsWith('/') ? conversation.serviceUrl : `${conversation.serviceUrl}/`;
+    const url = new URL(`v3/conversations/${encodeURIComponent(conversation.conversationId)}/activities${path}`, base);
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (this.credentials) headers.authorization = `Bearer ${await this.credentials.getToken()}`;
+    let res: Response;
+    try {
+      res = await fetch(url, { method, headers, body: JSON.stringify(body), signal: AbortSignal.timeout(SEND_TIMEOUT_MS) });
+    } catch (e) {
+      // No answer at all (refused, reset, timed out): transient as far as we can tell.
+      throw new DeliveryFailure(0, `no answer from the Bot Connector: ${(e as Error).name}`);
+    }
+    const text = await res.text();
+    if (!res.ok) {
+      const retryAfter = Number(res.headers.get('retry-after'));
+      throw new DeliveryFailure(res.status, text.slice(0, 300), Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : undefined);
+    }
+    return text ? (JSON.parse(text) as { id?: string }) : {};
+  }
+
+  private activity(conversation: ConversationRecord, message: OutboundMessage) {
+    const card = renderMessage(message);
+    return {
+      type: 'message',
+      from: { id: conversation.botId },
+      conversation: { id: conversation.conversationId },
+      attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }],
+    };
+  }
+
+  async send(conversation: ConversationRecord, message: OutboundMessage): Promise<{ activityId: string }> {
+    const { id } = await this.call('POST', conversation, '', this.activity(conversation, message));
+    return { activityId: id ?? '' };
+  }
+
+  async update(conversation: ConversationRecord, activityId: string, message: OutboundMessage): Promise<void> {
+    await this.call('PUT', conversation, `/${encodeURIComponent(activityId)}`, { ...this.activity(conversation, message), id: activityId });
+  }
+}

@@ -1,0 +1,26 @@
+import type { Logger } from '../core/logger';
+import type { DeliverySender } from './sender';
+
+/** Drains the outbox every `intervalMs`, one drain at a time; `kick()` drains now (after a job enqueued work). */
+export function startDeliveryLoop(sender: DeliverySender, orgId: string, intervalMs: number, logger: Logger) {
+  let running: Promise<unknown> | undefined;
+  let stopped = false;
+  const drain = () => {
+    if (stopped) return Promise.resolve();
+    running ??= sender
+      .drain(orgId)
+      .catch((e: unknown) => logger.error({ err: e }, 'delivery run failed; the outbox keeps the messages for the next run'))
+      .finally(() => (running = undefined));
+    return running;
+  };
+  const timer = setInterval(() => void drain(), intervalMs);
+  timer.unref();
+  return {
+    kick: drain,
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

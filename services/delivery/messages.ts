@@ -1,0 +1,21 @@
+import type { Rag } from '../plan/model';
+
+/**
+ * What a proactive message says, as data. The outbox stores this; the Teams adapter renders it
+ * as a card when sending, so the domain never builds cards itself.
+ */
+export type DigestLine = {
+  actionId: string;
+  ref: string;
+  description: string;
+  /** Why this action is in the digest, in words, e.g. "due in 7 working days (30 Nov 2026)". */
+  why: string;
+  status: Rag;
+  /** Whose action it is, when the recipient is covering for someone on leave. */
+  leadName?: string;
+};
+
+export type OutboundMessage =
+  | { kind: 'reminder-digest'; heading: string; intro: string; lines: DigestLine[]; snoozeChoices: number[] }
+  | { kind: 'round-summary'; roundId: string; heading: string; dueBy: string; responded: string[]; outstanding: string[]; unreachable: string[]; asAt: string }
+  | { kind: 'notice'; title: string; text: string };

@@ -1,0 +1,32 @@
+import type { OutboundMessage } from './messages';
+
+export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'unreachable';
+
+export type Recipient = { personId: string } | { conversationKey: string };
+
+/**
+ * One proactive message to one recipient. The id is derived from what the message is for
+ * (e.g. `reminders-2026-11-23-<personId>`), so re-running a job cannot enqueue it twice.
+ */
+export type OutboxItem = {
+  id: string;
+  orgId: string;
+  purpose: 'reminder' | 'round-request' | 'round-chaser' | 'round-summary' | 'admin-notice' | 'escalation' | 'questionnaire' | 'training';
+  recipient: Recipient;
+  message: OutboundMessage;
+  /** Replace an earlier message in place (a summary that refreshes) instead of sending a new one. */
+  replaces?: { outboxId: string };
+  status: DeliveryStatus;
+  attempts: number;
+  /** ISO instant before which it is not (re)tried. */
+  nextAttemptAt: string;
+  /** While `sending`: until when this instance holds it; after a crash another takes it over. */
+  leaseUntil?: string;
+  conversationKey?: string;
+  activityId?: string;
+  lastError?: { status: number; message: string };
+  createdAt: string;
+  sentAt?: string;
+};
+
+export type NewOutboxItem = Pick<OutboxItem, 'id' | 'orgId' | 'purpose' | 'recipient' | 'message' | 'replaces'> & { notBefore?: string };

@@ -1,0 +1,38 @@
+import type { Clock } from '../core/clock';
+import { isAppError } from '../core/errors';
+import type { Store } from '../store/ports';
+import { toArray } from '../store/ports';
+import type { DeliveryStatus, NewOutboxItem, OutboxItem } from './model';
+
+/**
+ * Adds a message to the outbox once. The id says what the message is for, so a job that runs
+ * again for the same slot finds it already there and adds nothing.
+ */
+export async function enqueue(store: Store, clock: Clock, item: NewOutboxItem): Promise<{ item: OutboxItem; created: boolean }> {
+  const outbox = store.collection<OutboxItem>('outbox');
+  const { notBefore, ...rest } = item;
+  try {
+    const created = await outbox.create({ ...rest, status: 'pending', attempts: 0, nextAttemptAt: notBefore ?? '', createdAt: clock.now().toISOString() });
+    return { item: created, created: true };
+  } catch (e) {
+    if (!isAppError(e, 'ALREADY_EXISTS')) throw e;
+    return { item: (await outbox.read(item.orgId, item.id))!, created: false };
+  }
+}
+
+export async function deliveryStatus(store: Store, orgId: string, filter: { purpose?: OutboxItem['purpose']; idPrefix?: string } = {}): Promise<{ counts: Record<DeliveryStatus, number>; items: OutboxItem[] }> {
+  const conditions = ['c.orgId = @orgId'];
+  const parameters: { name: string; value: unknown }[] = [{ name: '@orgId', value: orgId }];
+  if (filter.purpose) {
+    conditions.push('c.purpose = @purpose');
+    parameters.push({ name: '@purpose', value: filter.purpose });
+  }
+  if (filter.idPrefix) {
+    conditions.push('STARTSWITH(c.id, @prefix)');
+    parameters.push({ name: '@prefix', value: filter.idPrefix });
+  }
+  const items = await toArray(store.collection<OutboxItem>('outbox').query({ query: `SELECT * FROM c WHERE ${conditions.join(' AND ')}`, parameters }));
+  const counts: Record<DeliveryStatus, number> = { pending: 0, sending: 0, sent: 0, failed: 0, unreachable: 0 };
+  for (const i of items) counts[i.status]++;
+  return { counts, items };
+}

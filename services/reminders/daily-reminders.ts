@@ -1,0 +1,90 @@
+import { formatDate, today } from '../core/dates';
+import { enqueue } from '../delivery/outbox';
+import type { DigestLine } from '../delivery/messages';
+import { Directory } from '../people/directory';
+import { coverFor, type Person } from '../people/model';
+import type { Action } from '../plan/model';
+import type { JobContext } from '../scheduling/jobs';
+import { toArray } from '../store/ports';
+import { DEFAULT_REMINDER_POLICY, reminderFor, reminderPolicySchema, type ReminderPolicy, type ReminderReason } from './policy';
+
+export function policyOf(organisation: { reminderPolicy?: Record<string, unknown> }): ReminderPolicy {
+  const parsed = reminderPolicySchema.safeParse({ ...DEFAULT_REMINDER_POLICY, ...(organisation.reminderPolicy ?? {}) });
+  return parsed.success ? parsed.data : DEFAULT_REMINDER_POLICY;
+}
+
+function why(reason: ReminderReason): string {
+  switch (reason.kind) {
+    case 'due-soon':
+      return `due in ${reason.workingDaysLeft} working day${reason.workingDaysLeft === 1 ? '' : 's'} (${formatDate(reason.dueDate)})`;
+    case 'due-today':
+      return `due today (${formatDate(reason.dueDate)})`;
+    case 'overdue':
+      return `${reason.workingDaysOverdue} working days overdue (was due ${formatDate(reason.dueDate)})`;
+    case 'periodic':
+      return 'ongoing: time for this period’s update';
+  }
+}
+
+/**
+ * The actions that could need a reminder today: those due within the furthest reminder horizon
+ * or already overdue, and ongoing ones. Both filters are indexed, so the cost follows the number
+ * of actions due, not the size of the plan.
+ */
+async function candidates(ctx: JobContext, horizon: string): Promise<Action[]> {
+  const actions = ctx.store.collection<Action>('actions');
+  const orgId = { name: '@orgId', value: ctx.orgId };
+  const [dated, ongoing] = await Promise.all([
+    toArray(actions.query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.open = true AND c.nextDueDate <= @horizon', parameters: [orgId, { name: '@horizon', value: horizon }] })),
+    toArray(actions.query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.open = true AND c.ongoing = true', parameters: [orgId] })),
+  ]);
+  return [...new Map([...dated, ...ongoing].map((a) => [a.id, a])).values()];
+}
+
+/** One digest per recipient for everything that needs a reminder today; leave cover redirects to the delegate. */
+export async function runDailyReminders(ctx: JobContext): Promise<Record<string, unknown>> {
+  const policy = policyOf(ctx.organisation);
+  const day = today(ctx.clock, ctx.organisation.timeZone);
+  const horizon = ctx.calendar.addWorkingDays(day, Math.max(0, ...policy.beforeDue));
+  const actions = await candidates(ctx, horizon);
+  const people = new Map((await new Directory(ctx.store).all(ctx.orgId)).map((p) => [p.id, p]));
+
+  const digests = new Map<string, DigestLine[]>();
+  let reminders = 0;
+  let withoutOwner = 0;
+  for (const action of actions) {
+    const reason = reminderFor(action, day, policy, ctx.calendar, ctx.organisation.timeZone);
+    if (!reason) continue;
+    reminders++;
+    if (action.leadIds.length === 0) withoutOwner++;
+    for (const leadId of action.leadIds) {
+      const lead = people.get(leadId);
+      if (!lead?.active) continue;
+      const delegate = coverFor(lead, day);
+      const recipient = delegate && people.get(delegate)?.active ? delegate : leadId;
+      const line: DigestLine = { actionId: action.id, ref: action.ref, description: action.description, why: why(reason), status: action.status, ...(recipient !== leadId ? { leadName: lead.name } : {}) };
+      digests.set(recipient, [...(digests.get(recipient) ?? []), line]);
+    }
+  }
+
+  let enqueued = 0;
+  for (const [personId, lines] of digests) {
+    const recipient = people.get(personId) as Person;
+    lines.sort((a, b) => a.ref.localeCompare(b.ref, 'en', { numeric: true }));
+    const { created } = await enqueue(ctx.store, ctx.clock, {
+      id: `reminders-${day}-${personId}`,
+      orgId: ctx.orgId,
+      purpose: 'reminder',
+      recipient: { personId },
+      message: {
+        kind: 'reminder-digest',
+        heading: `Safeguarding actions needing your attention (${lines.length})`,
+        intro: `Hello ${recipient.name.split(' ')[0]}, these actions are due soon or need an update. Use Update to give a RAG status, or Snooze to be reminded later.`,
+        lines,
+        snoozeChoices: policy.snoozeChoices,
+      },
+    });
+    if (created) enqueued++;
+  }
+  return { day, candidates: actions.length, reminders, digests: digests.size, enqueued, withoutOwner };
+}

@@ -1,0 +1,64 @@
+import type { Clock } from '../core/clock';
+import { today } from '../core/dates';
+import type { Logger } from '../core/logger';
+import type { Organisation } from '../plan/model';
+import type { Store } from '../store/ports';
+import { runDailyReminders } from '../reminders/daily-reminders';
+import { chaseRounds } from '../rounds/rounds';
+import { WorkingCalendar } from './calendar';
+import { housekeeping } from './housekeeping';
+
+export type JobContext = { store: Store; clock: Clock; orgId: string; organisation: Organisation; calendar: WorkingCalendar; logger: Logger };
+
+export type JobResult = { job: string; at: string; skipped?: string; [figure: string]: unknown };
+
+type JobDefinition = {
+  /** node-cron expression in the organisation's time zone. */
+  cron: string;
+  description: string;
+  /** Skip weekends and England & Wales bank holidays. */
+  workingDaysOnly: boolean;
+  run: (ctx: JobContext) => Promise<Record<string, unknown>>;
+};
+
+/** Every scheduled job, by name. `npm run cli -- jobs run <name> --at <instant>` runs one of these. */
+export const JOBS = {
+  'daily-reminders': {
+    cron: '0 9 * * 1-5',
+    description: 'Due-date reminders and overdue chasers, one digest per owner',
+    workingDaysOnly: true,
+    run: runDailyReminders,
+  },
+  'round-chasers': {
+    cron: '0 10 * * 1-5',
+    description: 'Chasers to leads who have not answered an open update round; refreshes each round’s summary',
+    workingDaysOnly: true,
+    run: chaseRounds,
+  },
+  housekeeping: {
+    cron: '30 3 * * 0',
+    description: 'Removes expired scheduler slots and delivered outbox items older than 90 days',
+    workingDaysOnly: false,
+    run: housekeeping,
+  },
+} satisfies Record<string, JobDefinition>;
+
+export type JobName = keyof typeof JOBS;
+
+export function isJobName(name: string): name is JobName {
+  return Object.hasOwn(JOBS, name);
+}
+
+export async function runJob(name: JobName, ctx: JobContext): Promise<JobResult> {
+  const job: JobDefinition = JOBS[name];
+  const at = ctx.clock.now().toISOString();
+  const day = today(ctx.clock, ctx.organisation.timeZone);
+  if (job.workingDaysOnly && !ctx.calendar.isWorkingDay(day)) {
+    const reason = ctx.calendar.bankHoliday(day) ?? 'weekend';
+    ctx.logger.info({ job: name, day, reason }, 'job skipped: not a working day');
+    return { job: name, at, skipped: `${day} is not a working day (${reason})` };
+  }
+  const figures = await job.run(ctx);
+  ctx.logger.info({ job: name, day, ...figures }, 'job finished');
+  return { job: name, at, ...figures };
+}
