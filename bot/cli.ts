@@ -24,6 +24,8 @@ type Command = { usage: string; run: (ctx: Context) => Promise<void> };
 const DEFAULT_PLAN_ID = 'action-plan';
 
 const print = (line = '') => process.stdout.write(line + '\n');
+/** Warnings and errors only, on stderr: the command's own report is its output. */
+const cliLogger = (config: Config) => createLogger(config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? config.LOG_LEVEL : 'warn', { toStderr: true });
 
 function orgOf(ctx: Context): string {
   const org = (ctx.options.org as string | undefined) ?? ctx.config.DEFAULT_ORG_ID;
@@ -71,7 +73,7 @@ const COMMANDS: Record<string, Command> = {
       const clock = new FixedClock(instantOption(ctx));
       const orgId = orgOf(ctx);
       const organisation = await ensureOrganisation(ctx.store, clock, orgId, { timeZone: ctx.config.DEFAULT_TIME_ZONE });
-      const result = await runJob(name, { store: ctx.store, clock, orgId, organisation, calendar: new WorkingCalendar(), logger: createLogger(ctx.config.LOG_LEVEL) });
+      const result = await runJob(name, { store: ctx.store, clock, orgId, organisation, calendar: new WorkingCalendar(), logger: cliLogger(ctx.config) });
       print(JSON.stringify(result));
       if (!ctx.options['no-deliver']) await deliver(ctx);
     },
@@ -153,7 +155,7 @@ function instantOption(ctx: Context): Date {
 
 async function deliver(ctx: Context): Promise<void> {
   const sender = new DeliverySender(
-    { store: ctx.store, messenger: new TeamsMessenger(ctx.config), logger: createLogger(ctx.config.LOG_LEVEL) },
+    { store: ctx.store, messenger: new TeamsMessenger(ctx.config), logger: cliLogger(ctx.config) },
     { perSecond: ctx.config.DELIVERY_MAX_PER_SECOND, conversationIntervalMs: ctx.config.DELIVERY_CONVERSATION_INTERVAL_MS, maxConcurrent: 32 },
   );
   const report = await sender.drain(orgOf(ctx), { waitMs: 60_000 });
@@ -188,7 +190,7 @@ export async function main(argv: string[]): Promise<number> {
     return command || values.help ? 0 : 2;
   }
   const config = loadConfig();
-  const store = await openStore(config, createLogger(config.LOG_LEVEL));
+  const store = await openStore(config, cliLogger(config));
   try {
     await command.run({ config, store, clock: systemClock, args: positionals.slice(2), options: values });
     return 0;

@@ -19,11 +19,14 @@ import { Directory } from '../services/people/directory';
 import type { Person } from '../services/people/model';
 import { ensureOrganisation } from '../services/people/organisations';
 import { ActionPlan } from '../services/plan/actions';
+import type { Organisation } from '../services/plan/model';
 import type { WorkingCalendar } from '../services/scheduling/calendar';
 import type { Store } from '../services/store/ports';
 import { CARD_ROUTES, TEXT_COMMANDS, type RouteContext } from './card-routes';
 
 export type BotDeps = { config: Config; logger: Logger; store: Store; clock: Clock; calendar: WorkingCalendar };
+
+const ACTOR_CACHE_LIMIT = 10_000;
 
 const card = (json: AdaptiveCardJson) => CardFactory.adaptiveCard(json);
 
@@ -59,8 +62,17 @@ export class TrackerBot extends TeamsActivityHandler {
     return this.deps.config.DEFAULT_ORG_ID;
   }
 
-  private organisation() {
-    return ensureOrganisation(this.deps.store, this.deps.clock, this.orgId, { timeZone: this.deps.config.DEFAULT_TIME_ZONE });
+  private organisationCache?: { value: Promise<Organisation>; until: number };
+
+  /** Organisation settings change rarely; reading them once per 30 s saves a store call per turn. */
+  private organisation(): Promise<Organisation> {
+    const now = Date.now();
+    if (!this.organisationCache || this.organisationCache.until < now) {
+      const value = ensureOrganisation(this.deps.store, this.deps.clock, this.orgId, { timeZone: this.deps.config.DEFAULT_TIME_ZONE });
+      value.catch(() => (this.organisationCache = undefined));
+      this.organisationCache = { value, until: now + 30_000 };
+    }
+    return this.organisationCache.value;
   }
 
   private tenantOf(activity: Activity): string {
@@ -106,12 +118,19 @@ export class TrackerBot extends TeamsActivityHandler {
     await recordUninstall(this.deps, { orgId: this.orgId, key, reason: 'app uninstalled' });
   }
 
-  /** The directory person behind the acting Teams user, linking them on first contact if needed. */
+  private readonly actors = new Map<string, { person: Person; until: number }>();
+
+  /**
+   * The directory person behind the acting Teams user, linking them on first contact. Kept for
+   * 30 s per user (a card answer is usually a burst of invokes), so a change of role or leaving
+   * takes effect within 30 s.
+   */
   private async actor(context: TurnContext): Promise<Person> {
     const aadObjectId = context.activity.from.aadObjectId;
     if (!aadObjectId) throw new AppError('UNAUTHENTICATED', 'Teams did not say who you are, so I cannot act on this.');
-    // The usual case is one indexed read; the member API is only asked on first contact.
-    let person = await new Directory(this.deps.store).byAadObjectId(this.orgId, aadObjectId);
+    const now = Date.now();
+    const cached = this.actors.get(aadObjectId);
+    let person = cached && cached.until > now ? cached.person : await new Directory(this.deps.store).byAadObjectId(this.orgId, aadObjectId);
     if (!person) {
       const link = await linkPerson(this.deps.store, this.orgId, (await this.installer(context))!);
       if (link.kind !== 'linked') {
@@ -120,6 +139,8 @@ export class TrackerBot extends TeamsActivityHandler {
       person = link.person;
     }
     if (!person.active) throw new AppError('FORBIDDEN', 'Your directory entry is marked as having left the organisation.');
+    if (this.actors.size >= ACTOR_CACHE_LIMIT) this.actors.delete(this.actors.keys().next().value!);
+    this.actors.set(aadObjectId, { person, until: cached && cached.until > now ? cached.until : now + 30_000 });
     return person;
   }
 

@@ -4,15 +4,19 @@ import pino from 'pino';
  * Structured logs. Secrets and personal fields are redacted by path so a careless log call
  * cannot leak them; log ids, codes and counts, not text people typed.
  */
-export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info') {
-  return pino({
-    level,
-    base: undefined,
-    redact: {
-      paths: ['key', 'password', 'token', 'authorization', '*.key', '*.password', '*.token', '*.authorization', 'email', '*.email', 'name', '*.name'],
-      censor: '[redacted]',
+export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info', options: { toStderr?: boolean } = {}) {
+  return pino(
+    {
+      level,
+      base: undefined,
+      redact: {
+        paths: ['key', 'password', 'token', 'authorization', '*.key', '*.password', '*.token', '*.authorization', 'email', '*.email', 'name', '*.name'],
+        censor: '[redacted]',
+      },
     },
-  });
+    // The command line keeps stdout for its own output.
+    pino.destination(options.toStderr ? 2 : 1),
+  );
 }
 
 export type Logger = ReturnType<typeof createLogger>;

@@ -91,6 +91,8 @@ export type Action = {
   nextDueDate?: string;
   /** Reminders about this action are paused up to and including this date. */
   snoozedUntil?: string;
+  /** Update rounds that asked about this action, so an answer refreshes only their summaries. */
+  roundIds?: string[];
   updatedAt: string;
 };
 

@@ -73,6 +73,10 @@ export async function startRound(deps: Deps, input: { actor: Person; dueBy: stri
     summaryVersion: 0,
   };
   await rounds(deps.store).create(round);
+  const actionDocs = deps.store.collection<Action>('actions');
+  for (const lead of round.leads) {
+    for (const id of lead.actionIds) await actionDocs.update(actor.orgId, id, (a) => (a.roundIds?.includes(round.id) ? undefined : { ...a, roundIds: [...(a.roundIds ?? []), round.id] }));
+  }
 
   const snoozeChoices: number[] = [];
   for (const [personId, list] of byLead) {
@@ -152,10 +156,11 @@ export async function refreshRoundSummary(deps: Deps, round: UpdateRound): Promi
   return progress;
 }
 
-/** After a status update: refresh the summary of any open round that action belongs to. */
-export async function refreshRoundsFor(deps: Deps, action: Pick<Action, 'id' | 'orgId'>): Promise<void> {
-  for (const round of await openRounds(deps.store, action.orgId)) {
-    if (round.leads.some((l) => l.actionIds.includes(action.id))) await refreshRoundSummary(deps, round);
+/** After a status update: refresh the summary of any open round that asked about the action (usually none: no store call). */
+export async function refreshRoundsFor(deps: Deps, action: Pick<Action, 'orgId' | 'roundIds'>): Promise<void> {
+  for (const id of action.roundIds ?? []) {
+    const round = await rounds(deps.store).read(action.orgId, id);
+    if (round?.status === 'open') await refreshRoundSummary(deps, round);
   }
 }
 

@@ -85,9 +85,9 @@ class CosmosCollection<T extends Doc> implements Collection<T> {
     }
   }
 
-  async update(orgId: string, id: string, change: (current: Stored<T>) => T | undefined): Promise<Stored<T>> {
+  async update(orgId: string, id: string, change: (current: Stored<T>) => T | undefined, known?: Stored<T>): Promise<Stored<T>> {
     for (let attempt = 1; ; attempt++) {
-      const current = await this.read(orgId, id);
+      const current = attempt === 1 && known ? known : await this.read(orgId, id);
       if (!current) throw new AppError('NOT_FOUND');
       const next = change(current);
       if (next === undefined) return current;

@@ -17,9 +17,10 @@ export interface Collection<T extends Doc> {
   delete(orgId: string, id: string): Promise<void>;
   /**
    * Read, change and write back with the etag, re-reading and re-applying on a conflict.
-   * `change` returns the new document, or `undefined` to leave it as it is.
+   * `change` returns the new document, or `undefined` to leave it as it is. Pass `current` when
+   * the caller has just read the document, to save the first read.
    */
-  update(orgId: string, id: string, change: (current: Stored<T>) => T | undefined): Promise<Stored<T>>;
+  update(orgId: string, id: string, change: (current: Stored<T>) => T | undefined, current?: Stored<T>): Promise<Stored<T>>;
   /** Every query must filter on `c.orgId = @orgId` itself (the embedded server ignores partition keys). */
   query(spec: QuerySpec): AsyncIterable<Stored<T>>;
   queryPage(spec: QuerySpec, options: { pageSize: number; continuation?: string }): Promise<Page<Stored<T>>>;

@@ -7,7 +7,7 @@ import { coverFor, hasRole, type Person } from '../people/model';
 import { refreshRoundsFor } from '../rounds/rounds';
 import { ActionPlan } from '../plan/actions';
 import { isOpen, nextDueDate, type Action, type StatusUpdate } from '../plan/model';
-import type { Store } from '../store/ports';
+import type { Store, Stored } from '../store/ports';
 import { checkStatusUpdate, statusSubmissionSchema, type StatusSubmission, type ValidStatusUpdate } from './rules';
 
 export type StatusUpdateOutcome =
@@ -115,7 +115,7 @@ export async function submitStatusUpdate(
     next.nextDueDate = nextDueDate(next, today(deps.clock, input.timeZone));
     outcome = { kind: 'saved', action: next, update };
     return next;
-  });
+  }, current as Stored<Action>);
   if (outcome?.kind !== 'saved') return outcome!;
   // An answer may complete a lead's part of an update round: refresh the administrator's summary.
   await refreshRoundsFor(deps, stored);
