@@ -98,5 +98,11 @@ export function renderCard<N extends CardName>(name: N, data: CardData[N]): Adap
  * (which render markdown) and cannot fake links, emphasis or lists.
  */
 export function md(text: string): string {
-  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (c) => `\\${c}`);
+  return (
+    text
+      .replace(/[\\`*_[\]#<>~|]/g, (c) => `\\${c}`)
+      // List markers only count at the start of a line.
+      .replace(/^(\s*)(\d+)\.(\s)/gm, '$1$2\\.$3')
+      .replace(/^(\s*)([-+])(\s)/gm, '$1\\$2$3')
+  );
 }

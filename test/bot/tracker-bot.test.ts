@@ -207,4 +207,36 @@ describe('the bot in Teams, over real HTTP', () => {
     for await (const c of t.store.collection<ConversationRecord>('conversations').query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = "channel"', parameters: [{ name: '@orgId', value: ORG }] })) channels.push(c);
     expect(channels).toEqual([expect.objectContaining({ kind: 'channel', team: expect.objectContaining({ id: '19:team@thread.tacv2' }), reachable: true })]);
   });
+
+  describe('reminder and round commands', () => {
+    it('a lead snoozes an action’s reminders from a digest line', async () => {
+      const [target] = await valsActions();
+      const card = await invoke(VAL, 'action.snooze', { actionId: target!.id, days: 3 });
+      expect(cardText(card)).toMatch(new RegExp(`Reminders for ${target!.ref.replace('.', '\\.')} snoozed[\\s\\S]*until after 25 Nov 2026`));
+      expect((await plan.getAction(ORG, target!.id))?.snoozedUntil).toBe('2026-11-25');
+    });
+
+    it('a snooze length the policy does not offer is refused', async () => {
+      const [target] = await valsActions();
+      expect(cardText(await invoke(VAL, 'action.snooze', { actionId: target!.id, days: 400 }))).toMatch(/Snooze for 1, 3, 7 working days/);
+    });
+
+    it('an owner sets leave cover by name, and the delegate may then update their actions', async () => {
+      expect(cardText(await say(VAL, 'leave until 2026-12-31 delegate Richard Adams'))).toMatch(/Leave cover set[\s\S]*Richard Adams gets your reminders/);
+      const [target] = await valsActions();
+      const card = await invoke(RICHARD, 'action.update', { actionId: target!.id, version: target!.version, status: 'G', progress: 'Covered while Val is away' });
+      expect(cardText(card)).toMatch(/Updated to Green by Richard Adams/);
+      expect(cardText(await say(VAL, 'back from leave'))).toMatch(/Welcome back/);
+    });
+
+    it('leave cover with an unknown delegate is refused with the reason', async () => {
+      expect(cardText(await say(VAL, 'leave until 2026-12-31 delegate Nobody Known'))).toMatch(/No one called "Nobody Known" is in the directory/);
+    });
+
+    it('only an administrator can start an update round from the chat', async () => {
+      expect(cardText(await say(RICHARD, 'start round 2026-12-15'))).toMatch(/Only a plan administrator can start an update round/);
+      expect(cardText(await say(TIM, 'start round 2026-12-15'))).toMatch(/Update round started[\s\S]*leads have been asked to update their actions by 15 Dec 2026/);
+      expect(cardText(await say(TIM, 'round status'))).toMatch(/Open update round[\s\S]*outstanding/);
+    });
+  });
 });

@@ -125,9 +125,10 @@ describe('user text in cards', () => {
     expect(json).toContain('{"type":"TextRun","text":"Further develop and *implement* [safeguarding](https://evil.example) training for councillors."}');
   });
   it('escapes markdown wherever text goes into a TextBlock or FactSet', () => {
-    expect(md('[click](https://evil.example) *now*')).toBe('\\[click\\]\\(https://evil\\.example\\) \\*now\\*');
+    expect(md('[click](https://evil.example) *now*')).toBe('\\[click\\](https://evil.example) \\*now\\*');
+    expect(md('1. not a list\n- nor this; but 2.5 and a-b stay')).toBe('1\\. not a list\n\\- nor this; but 2.5 and a-b stay');
     const json = JSON.stringify(welcomeCard('**Boss** [x](y)', true, 1));
-    expect(json).toContain('Welcome, \\\\*\\\\*Boss\\\\*\\\\* \\\\[x\\\\]\\\\(y\\\\)');
+    expect(json).toContain('Welcome, \\\\*\\\\*Boss\\\\*\\\\* \\\\[x\\\\](y)');
   });
   it('keeps a submitted value in the form and shows the error next to its field', () => {
     const card = updateFormCard(action(), { values: { status: 'R', progress: 'kept text', evidence: '', reason: 'why', remedialAction: '', revisedDueDate: '' }, issues: [{ field: 'remedialAction', message: 'Red needs the remedial action being taken.' }] });

@@ -26,7 +26,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const store = await openTestStore();
   const connector = await FakeConnector.start();
   const clock = new FixedClock('2026-11-22T10:00:00Z');
-  const config = loadConfig({ PORT: '0', DEFAULT_ORG_ID: ORG, LOG_LEVEL: 'silent', ...env });
+  // Tests run jobs themselves, at the instant they choose.
+  const config = loadConfig({ PORT: '0', DEFAULT_ORG_ID: ORG, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', ...env });
   const app = await startApp({ config, logger: silentLogger, store, clock });
   return {
     app,

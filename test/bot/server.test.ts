@@ -1,0 +1,43 @@
+import { startTestApp, type TestApp } from '../harness/app';
+import { invokeActionExecute, messageActivity } from '../harness/teams-activities';
+
+describe('the HTTP server', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('GET /healthz answers 200 and names the store kind', async () => {
+    const res = await fetch(`${t.app.url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'ok', store: { kind: 'embedded' } });
+  });
+
+  it('a body that is not JSON gets a 400 with a plain message, not a 500', async () => {
+    const res = await fetch(`${t.app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type": "message", ' });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { code: 'BAD_REQUEST' } });
+  });
+
+  it('an oversized body is refused with 413', async () => {
+    const activity = messageActivity({ serviceUrl: t.connector.serviceUrl, user: { id: '29:x', aadObjectId: 'x', name: 'X' }, text: 'x'.repeat(300 * 1024) });
+    const res = await fetch(`${t.app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+    expect(res.status).toBe(413);
+    expect(t.connector.calls).toHaveLength(0);
+  });
+
+  it('an unknown route is a JSON 404', async () => {
+    const res = await fetch(`${t.app.url}/nothing-here`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ error: { code: 'BAD_REQUEST' } });
+  });
+
+  it('an invoke that does not say who the user is gets a card saying so, and changes nothing', async () => {
+    const activity = invokeActionExecute({ serviceUrl: t.connector.serviceUrl, user: { id: '29:x', aadObjectId: 'x', name: 'X' }, verb: 'myActions.show', data: {} });
+    delete activity.from.aadObjectId;
+    const res = await t.post(activity);
+    expect(res.status).toBe(200);
+    expect(JSON.stringify(res.body.value)).toMatch(/Teams did not say who you are/);
+  });
+});

@@ -1,0 +1,43 @@
+import { loadConfig } from '../../../services/core/config';
+
+const errorOf = (env: Record<string, string>) => {
+  try {
+    loadConfig(env);
+  } catch (e) {
+    return e as Error & { code: string };
+  }
+  throw new Error('expected the configuration to be refused');
+};
+
+describe('configuration', () => {
+  it('an empty environment is a working local setup on the embedded store', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ PORT: 3978, host: '127.0.0.1', localMode: true, DATA_DIR: './data', DEFAULT_TIME_ZONE: 'Europe/London' });
+    expect(config.COSMOS_ENDPOINT).toBeUndefined();
+  });
+
+  it('a bad value stops start-up with one message naming the variable and the rule', () => {
+    const e = errorOf({ PORT: 'eighty', COSMOS_ENDPOINT: 'not a url' });
+    expect(e.code).toBe('CONFIG_INVALID');
+    expect(e.message).toMatch(/^Invalid configuration: PORT: .*; COSMOS_ENDPOINT: .*$/);
+  });
+
+  it('never prints a secret’s value', () => {
+    const e = errorOf({ MicrosoftAppId: 'app', MicrosoftAppPassword: 'super-secret-value', MicrosoftAppType: 'SingleTenant' });
+    expect(e.message).toMatch(/MicrosoftAppTenantId/);
+    expect(e.message).not.toContain('super-secret-value');
+  });
+
+  it('production (an app id) needs a password and an allow-list of tenants', () => {
+    expect(errorOf({ MicrosoftAppId: 'app' }).message).toMatch(/MicrosoftAppPassword: is required.*ALLOWED_TENANT_IDS: must list/);
+    expect(loadConfig({ MicrosoftAppId: 'app', MicrosoftAppPassword: 'p', ALLOWED_TENANT_IDS: 't1, t2' })).toMatchObject({ localMode: false, host: '0.0.0.0', ALLOWED_TENANT_IDS: ['t1', 't2'] });
+  });
+
+  it('local mode (no app id, so no authentication) refuses to listen beyond loopback', () => {
+    expect(errorOf({ HOST: '0.0.0.0' }).message).toMatch(/HOST: without MicrosoftAppId the bot runs unauthenticated and may only listen on loopback/);
+  });
+
+  it('a time zone must be a real IANA zone', () => {
+    expect(errorOf({ DEFAULT_TIME_ZONE: 'Europe/Oxford' }).message).toMatch(/DEFAULT_TIME_ZONE: must be an IANA time zone/);
+  });
+});
