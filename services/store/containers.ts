@@ -12,6 +12,10 @@ export const CONTAINERS = {
   outbox: { excludedPaths: ['/message/*', '/lastError/*'] },
   /** Scheduler slots (one per job run across instances) and update rounds. */
   jobs: { excludedPaths: ['/result/*'] },
+  /** HR: the course catalogue, role requirements and training records. */
+  training: { excludedPaths: ['/certificateUrl/?', '/note/?'] },
+  /** Escalations and concerns: the central record, each with its full history. */
+  escalations: { excludedPaths: ['/history/*', '/summary/?', '/asked/?', '/wanted/?', '/outcome/?'] },
 } satisfies Record<string, { excludedPaths: string[] }>;
 
 export type ContainerName = keyof typeof CONTAINERS;
