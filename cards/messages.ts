@@ -43,5 +43,15 @@ export function renderMessage(message: OutboundMessage): AdaptiveCardJson {
       });
     case 'notice':
       return noticeCard(message.title, message.text);
+    case 'escalation-alert':
+      return renderCard('escalation-alert', {
+        escalationId: message.escalationId,
+        heading: md(message.heading),
+        note: md(message.note ?? ''),
+        canAct: message.role === 'act',
+        // Summaries quote what people typed: plain TextRun, not markdown.
+        summary: message.summary,
+        facts: message.facts.map((f) => ({ title: md(f.title), value: md(f.value) })),
+      });
   }
 }

@@ -1,15 +1,21 @@
 import * as ACData from 'adaptivecards-templating';
 import actionSummary from './templates/action-summary.json';
 import actionUpdate from './templates/action-update.json';
+import escalationAlert from './templates/escalation-alert.json';
+import escalationList from './templates/escalation-list.json';
+import facts from './templates/facts.json';
 import help from './templates/help.json';
 import myActions from './templates/my-actions.json';
 import notice from './templates/notice.json';
+import raiseConcern from './templates/raise-concern.json';
 import reminderDigest from './templates/reminder-digest.json';
 import roundSummary from './templates/round-summary.json';
 import welcome from './templates/welcome.json';
 
 /** Adaptive Card colours Teams renders for each RAG status. */
 export type CardColor = 'Default' | 'Accent' | 'Good' | 'Warning' | 'Attention';
+
+export type RaiseFormFields = 'category' | 'agency' | 'caseReference' | 'asked' | 'wanted' | 'immediateRisk';
 
 export type UpdateFormFields = 'status' | 'progress' | 'evidence' | 'reason' | 'remedialAction' | 'revisedDueDate';
 
@@ -59,6 +65,10 @@ export type CardData = {
     more: number;
     lines: { actionId: string; ref: string; why: string; leadName: string; description: string; statusLabel: string; statusColor: CardColor; snoozeChoices: { actionId: string; label: string; days: number }[] }[];
   };
+  'raise-concern': { notice: string; values: Record<RaiseFormFields, string>; errors: Record<RaiseFormFields, string> };
+  'escalation-list': { heading: string; count: number; more: number; items: { id: string; ref: string; title: string; detail: string }[] };
+  facts: { heading: string; intro: string; facts: { title: string; value: string }[] };
+  'escalation-alert': { escalationId: string; heading: string; note: string; canAct: boolean; summary: string; facts: { title: string; value: string }[] };
   'round-summary': {
     heading: string;
     dueBy: string;
@@ -83,6 +93,10 @@ export const CARD_TEMPLATES: Record<CardName, object> = {
   notice,
   'reminder-digest': reminderDigest,
   'round-summary': roundSummary,
+  'escalation-alert': escalationAlert,
+  'raise-concern': raiseConcern,
+  'escalation-list': escalationList,
+  facts,
 };
 
 export type AdaptiveCardJson = { type: 'AdaptiveCard'; version: string; body: unknown[]; actions?: unknown[] } & Record<string, unknown>;

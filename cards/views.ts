@@ -2,7 +2,7 @@ import { formatDate, formatInstant } from '../services/core/dates';
 import type { AppError, FieldIssue } from '../services/core/errors';
 import { RAG_LABELS, type Action, type Rag } from '../services/plan/model';
 import type { StatusSubmission } from '../services/updates/rules';
-import { md, renderCard, type AdaptiveCardJson, type CardColor, type UpdateFormFields } from './render';
+import { md, renderCard, type AdaptiveCardJson, type CardColor, type RaiseFormFields, type UpdateFormFields } from './render';
 
 /** A card must stay well under Teams' ~80 KB message limit, so long lists are cut. */
 export const MAX_ACTIONS_PER_CARD = 25;
@@ -32,6 +32,9 @@ export const HELP_COMMANDS = [
   { command: 'back from leave', meaning: 'End leave cover early.' },
   { command: 'start round 2026-12-15', meaning: 'Administrators: ask every lead to update their actions by that date.' },
   { command: 'round status', meaning: 'Who has answered the open update round.' },
+  { command: 'raise concern', meaning: 'Raise a safeguarding concern or professional disagreement (case reference only, never a child’s name).' },
+  { command: 'escalations', meaning: 'Open escalations you can see, with their stage and deadline.' },
+  { command: 'escalations report 2026-07-01 2026-09-30', meaning: 'Safeguarding leads: the three-monthly review of the central record.' },
   { command: 'help', meaning: 'This list.' },
 ];
 
@@ -96,4 +99,22 @@ export function noticeCard(title: string, text: string, options: { code?: string
 
 export function errorCard(error: AppError): AdaptiveCardJson {
   return noticeCard(error.code === 'FORBIDDEN' ? 'Not allowed' : 'That did not work', error.message, { code: error.code, color: 'Attention' });
+}
+
+const RAISE_FIELDS: RaiseFormFields[] = ['category', 'agency', 'caseReference', 'asked', 'wanted', 'immediateRisk'];
+
+/** The raise-a-concern form, with the answers kept and any problem shown next to its field. */
+export function raiseConcernCard(options: { values?: Record<string, unknown>; issues?: FieldIssue[]; notice?: string } = {}): AdaptiveCardJson {
+  const values = Object.fromEntries(RAISE_FIELDS.map((f) => [f, typeof options.values?.[f] === 'string' ? (options.values[f] as string).slice(0, 2000) : f === 'immediateRisk' ? 'false' : ''])) as Record<RaiseFormFields, string>;
+  const errors = Object.fromEntries(RAISE_FIELDS.map((f) => [f, (options.issues ?? []).filter((i) => i.field === f).map((i) => i.message).join(' ')])) as Record<RaiseFormFields, string>;
+  return renderCard('raise-concern', { notice: md(options.notice ?? ''), values, errors });
+}
+
+export function escalationListCard(heading: string, items: { id: string; ref: string; title: string; detail: string }[]): AdaptiveCardJson {
+  const shown = items.slice(0, MAX_ACTIONS_PER_CARD);
+  return renderCard('escalation-list', { heading: md(heading), count: items.length, more: items.length - shown.length, items: shown.map((i) => ({ ...i, title: md(i.title), detail: md(i.detail) })) });
+}
+
+export function factsCard(heading: string, facts: { title: string; value: string }[], intro = ''): AdaptiveCardJson {
+  return renderCard('facts', { heading: md(heading), intro: md(intro), facts: facts.map((f) => ({ title: md(f.title), value: md(f.value) })) });
 }

@@ -18,4 +18,16 @@ export type DigestLine = {
 export type OutboundMessage =
   | { kind: 'reminder-digest'; heading: string; intro: string; lines: DigestLine[]; snoozeChoices: number[] }
   | { kind: 'round-summary'; roundId: string; heading: string; dueBy: string; responded: string[]; outstanding: string[]; unreachable: string[]; asAt: string }
-  | { kind: 'notice'; title: string; text: string };
+  | { kind: 'notice'; title: string; text: string }
+  | {
+      kind: 'escalation-alert';
+      escalationId: string;
+      heading: string;
+      /** Why this recipient got it: asked to act at this stage, or informed. */
+      role: 'act' | 'inform';
+      stage: string;
+      deadline: string;
+      summary: string;
+      facts: { title: string; value: string }[];
+      note?: string;
+    };

@@ -1,4 +1,8 @@
-export const ROLES = ['admin', 'hr', 'safeguarding-lead', 'officer'] as const;
+/**
+ * What a person may do. The escalation ladder's default stages are addressed by role: managers,
+ * heads of service, the partnership business manager and the partnership executive.
+ */
+export const ROLES = ['admin', 'hr', 'safeguarding-lead', 'officer', 'manager', 'head-of-service', 'business-manager', 'partnership-executive'] as const;
 export type Role = (typeof ROLES)[number];
 
 export type Person = {
@@ -13,6 +17,8 @@ export type Person = {
   jobTitle?: string;
   roles: Role[];
   active: boolean;
+  /** Their line manager, for training digests and the first stage of a raised escalation. */
+  managerId?: string;
   /** While on leave (up to and including `until`), reminders go to the delegate, who may also update. */
   leave?: { until: string; delegateId: string };
 };

@@ -29,6 +29,9 @@ export type Organisation = {
   createdAt: string;
   /** Overrides of the default reminder policy; validated when read. */
   reminderPolicy?: Record<string, unknown>;
+  /** Overrides of the escalation rules and ladder; validated when read. */
+  escalationRules?: Record<string, unknown>;
+  escalationLadder?: unknown[];
 };
 
 export type LearningPoint = { number: number; title: string };

@@ -3,6 +3,7 @@ import { today } from '../core/dates';
 import type { Logger } from '../core/logger';
 import type { Organisation } from '../plan/model';
 import type { Store } from '../store/ports';
+import { runEscalationChecks } from '../escalations/triggers';
 import { runDailyReminders } from '../reminders/daily-reminders';
 import { chaseRounds } from '../rounds/rounds';
 import { WorkingCalendar } from './calendar';
@@ -28,6 +29,12 @@ export const JOBS = {
     description: 'Due-date reminders and overdue chasers, one digest per owner',
     workingDaysOnly: true,
     run: runDailyReminders,
+  },
+  escalations: {
+    cron: '30 8 * * 1-5',
+    description: 'Opens escalations for overdue, unanswered or unreachable actions; moves unacknowledged stages up past their deadline',
+    workingDaysOnly: true,
+    run: runEscalationChecks,
   },
   'round-chasers': {
     cron: '0 10 * * 1-5',

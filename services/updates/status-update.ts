@@ -6,7 +6,9 @@ import { Directory } from '../people/directory';
 import { coverFor, hasRole, type Person } from '../people/model';
 import { refreshRoundsFor } from '../rounds/rounds';
 import { ActionPlan } from '../plan/actions';
-import { isOpen, nextDueDate, type Action, type StatusUpdate } from '../plan/model';
+import { isOpen, nextDueDate, type Action, type Organisation, type StatusUpdate } from '../plan/model';
+import { escalationsAfterUpdate } from '../escalations/triggers';
+import type { WorkingCalendar } from '../scheduling/calendar';
 import type { Store, Stored } from '../store/ports';
 import { checkStatusUpdate, statusSubmissionSchema, type StatusSubmission, type ValidStatusUpdate } from './rules';
 
@@ -59,7 +61,13 @@ function findReplay(action: Action, actor: Person, version: number, value: Valid
  */
 export async function submitStatusUpdate(
   deps: UpdateDeps,
-  input: { actor: Person; data: unknown; timeZone: string },
+  input: {
+    actor: Person;
+    data: unknown;
+    timeZone: string;
+    /** Given on every path people use (the bot); then a Red or repeated Amber opens an escalation. */
+    escalations?: { organisation: Organisation; calendar: WorkingCalendar };
+  },
 ): Promise<StatusUpdateOutcome> {
   const parsed = statusSubmissionSchema.safeParse(input.data);
   if (!parsed.success) throw new AppError('VALIDATION', 'This card sent data that cannot be a status update.');
@@ -119,5 +127,8 @@ export async function submitStatusUpdate(
   if (outcome?.kind !== 'saved') return outcome!;
   // An answer may complete a lead's part of an update round: refresh the administrator's summary.
   await refreshRoundsFor(deps, stored);
+  if (input.escalations) {
+    await escalationsAfterUpdate({ ...deps, calendar: input.escalations.calendar }, input.escalations.organisation, stored, outcome.update);
+  }
   return { ...outcome, action: stored };
 }

@@ -1,7 +1,7 @@
 import * as AC from 'adaptivecards';
 import { CARD_TEMPLATES, md, renderCard, type AdaptiveCardJson } from '../../cards/render';
 import { renderMessage } from '../../cards/messages';
-import { errorCard, helpCard, myActionsCard, noticeCard, summaryCard, updateFormCard, welcomeCard } from '../../cards/views';
+import { errorCard, escalationListCard, factsCard, helpCard, raiseConcernCard, myActionsCard, noticeCard, summaryCard, updateFormCard, welcomeCard } from '../../cards/views';
 import { AppError } from '../../services/core/errors';
 import type { Action } from '../../services/plan/model';
 
@@ -70,6 +70,23 @@ const EXAMPLES: Record<string, AdaptiveCardJson> = {
   'round summary': renderMessage({ kind: 'round-summary', roundId: 'r', heading: 'Open update round', dueBy: '2026-12-04', responded: ['Val Johnson'], outstanding: ['Tim Sadler'], unreachable: [], asAt: '2026-11-23T09:00:00Z' }),
   'round summary (nobody yet)': renderMessage({ kind: 'round-summary', roundId: 'r', heading: 'Open update round', dueBy: '2026-12-04', responded: [], outstanding: [], unreachable: [], asAt: '2026-11-23T09:00:00Z' }),
   'notice message': renderMessage({ kind: 'notice', title: 'Val cannot be reached', text: 'Blocked (403)' }),
+  'escalation alert (to act)': renderMessage({
+    kind: 'escalation-alert',
+    escalationId: 'esc-1',
+    role: 'act',
+    heading: 'Action turned Red (stage 1: Practitioner to practitioner)',
+    stage: '1 of 4',
+    deadline: '2026-11-25',
+    summary: 'LP2.3 was rated Red',
+    facts: [{ title: 'Reference', value: 'ESC-2026-0001' }],
+    note: 'Moved up automatically',
+  }),
+  'escalation alert (for information)': renderMessage({ kind: 'escalation-alert', escalationId: 'esc-1', role: 'inform', heading: 'h', stage: '2 of 4', deadline: '2026-11-25', summary: 's', facts: [] }),
+  'raise concern form': raiseConcernCard(),
+  'raise concern form with errors': raiseConcernCard({ values: { category: 'referral-outcome', asked: 'Call 01865 252209' }, issues: [{ field: 'asked', message: 'This looks like a phone number.' }], notice: 'Remove identifying details' }),
+  'escalation list': escalationListCard('Open escalations (1)', [{ id: 'e1', ref: 'ESC-2026-0001', title: 'ESC-2026-0001: Action turned Red', detail: 'Stage 1 of 4' }]),
+  'escalation list (none)': escalationListCard('Open escalations (0)', []),
+  facts: factsCard('Central record review', [{ title: 'Raised: Total', value: '4' }]),
 };
 
 function inputs(node: unknown, found: Record<string, unknown>[] = []): Record<string, unknown>[] {
@@ -151,6 +168,19 @@ describe('user text in cards', () => {
 });
 
 it('every template in cards/templates is covered by an example above', () => {
-  expect(Object.keys(CARD_TEMPLATES).sort()).toEqual(['action-summary', 'action-update', 'help', 'my-actions', 'notice', 'reminder-digest', 'round-summary', 'welcome']);
+  expect(Object.keys(CARD_TEMPLATES).sort()).toEqual([
+    'action-summary',
+    'action-update',
+    'escalation-alert',
+    'escalation-list',
+    'facts',
+    'help',
+    'my-actions',
+    'notice',
+    'raise-concern',
+    'reminder-digest',
+    'round-summary',
+    'welcome',
+  ]);
   expect(renderCard('notice', { title: 't', text: 'x', code: '', color: 'Default' }).type).toBe('AdaptiveCard');
 });

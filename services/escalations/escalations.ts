@@ -1,0 +1,361 @@
+import { z } from 'zod';
+import type { Clock } from '../core/clock';
+import { formatDate, today } from '../core/dates';
+import { AppError, isAppError } from '../core/errors';
+import type { OutboundMessage } from '../delivery/messages';
+import { enqueue } from '../delivery/outbox';
+import { Directory, matchByName } from '../people/directory';
+import { hasRole, type Person } from '../people/model';
+import type { Organisation, PersonRef } from '../plan/model';
+import type { WorkingCalendar } from '../scheduling/calendar';
+import { toArray, type Store } from '../store/ports';
+import { findIdentifyingText } from './identifying';
+import {
+  CAUSE_LABELS,
+  DEFAULT_ESCALATION_RULES,
+  DEFAULT_LADDER,
+  RAISED_CATEGORIES,
+  type Escalation,
+  type EscalationCause,
+  type EscalationRules,
+  type EscalationStep,
+  type LadderStage,
+} from './model';
+
+export type EscalationDeps = { store: Store; clock: Clock; calendar: WorkingCalendar };
+
+const SYSTEM: PersonRef = { name: 'Safeguarding Action Tracker' };
+const escalations = (store: Store) => store.collection<Escalation>('escalations');
+
+const ladderStageSchema = z.object({
+  name: z.string().min(1).max(100),
+  respondWithinWorkingDays: z.number().int().min(1).max(60),
+  roles: z.array(z.string()),
+  personIds: z.array(z.string()).optional(),
+  channelKeys: z.array(z.string()).optional(),
+  informRoles: z.array(z.string()).optional(),
+});
+
+export function ladderOf(organisation: Organisation): LadderStage[] {
+  const parsed = z.array(ladderStageSchema).min(1).max(8).safeParse(organisation.escalationLadder);
+  return parsed.success ? (parsed.data as LadderStage[]) : DEFAULT_LADDER;
+}
+
+export function rulesOf(organisation: Organisation): EscalationRules {
+  return { ...DEFAULT_ESCALATION_RULES, ...(organisation.escalationRules as Partial<EscalationRules> | undefined) };
+}
+
+type Recipients = { act: Person[]; channels: string[]; inform: Person[] };
+
+/** Who a stage alerts: at stage 1 the people involved; at every stage its roles, named people and channels. */
+export async function recipientsOf(store: Store, escalation: Escalation, ladder: LadderStage[]): Promise<Recipients> {
+  const stage = ladder[escalation.stage - 1]!;
+  const people = (await new Directory(store).all(escalation.orgId)).filter((p) => p.active);
+  const involved = escalation.stage === 1 ? escalation.involvedPersonIds : [];
+  let act = people.filter((p) => involved.includes(p.id) || stage.personIds?.includes(p.id) || p.roles.some((r) => stage.roles.includes(r)));
+  // Nobody named for this stage: the named safeguarding leads pick it up rather than no one.
+  if (act.length === 0) act = people.filter((p) => hasRole(p, 'safeguarding-lead'));
+  const inform = people.filter((p) => !act.includes(p) && p.roles.some((r) => stage.informRoles?.includes(r)));
+  return { act, channels: stage.channelKeys ?? [], inform };
+}
+
+async function canAct(store: Store, actor: Person, escalation: Escalation, ladder: LadderStage[]): Promise<boolean> {
+  if (hasRole(actor, 'safeguarding-lead')) return true;
+  return (await recipientsOf(store, escalation, ladder)).act.some((p) => p.id === actor.id);
+}
+
+function alertFacts(e: Escalation): { title: string; value: string }[] {
+  return [
+    { title: 'Reference', value: e.ref },
+    { title: 'Cause', value: CAUSE_LABELS[e.cause] },
+    ...(e.actionRef ? [{ title: 'Action', value: e.actionRef }] : []),
+    ...(e.caseReference ? [{ title: 'Case reference', value: e.caseReference }] : []),
+    ...(e.agency ? [{ title: 'Agency or team', value: e.agency }] : []),
+    { title: 'Raised', value: `${formatDate(e.raisedAt.slice(0, 10))} by ${e.raisedBy.name}` },
+    ...(e.immediateRisk ? [{ title: 'Immediate risk', value: 'Yes' }] : []),
+    ...(e.assignedTo ? [{ title: 'Assigned to', value: e.assignedTo.name }] : []),
+  ];
+}
+
+/** The alert as a message: the same view for the first alert and for the refreshed card after each step. */
+export function alertMessage(e: Escalation, ladder: LadderStage[], role: 'act' | 'inform', note?: string): OutboundMessage {
+  const stage = ladder[e.stage - 1]!;
+  const state = e.status === 'resolved' ? `Resolved: ${e.outcome ?? ''}` : e.acknowledged ? `Acknowledged by ${e.acknowledged.by.name}` : `Not yet acknowledged; respond by ${formatDate(e.stageDeadline)}`;
+  return {
+    kind: 'escalation-alert',
+    escalationId: e.id,
+    role: e.status === 'resolved' ? 'inform' : role,
+    heading: `${e.immediateRisk ? 'Immediate risk: ' : ''}${CAUSE_LABELS[e.cause]} (stage ${e.stage}: ${stage.name})`,
+    stage: `${e.stage} of ${ladder.length}: ${stage.name}`,
+    deadline: e.stageDeadline,
+    summary: e.summary,
+    facts: [...alertFacts(e), { title: 'State', value: state }],
+    ...(note ? { note } : {}),
+  };
+}
+
+/** Sends this stage's alert to its recipients and channels (once each, by id) and informs those to be told. */
+async function alertStage(deps: EscalationDeps, e: Escalation, ladder: LadderStage[], note?: string): Promise<void> {
+  const { act, channels, inform } = await recipientsOf(deps.store, e, ladder);
+  const send = (suffix: string, recipient: { personId: string } | { conversationKey: string }, role: 'act' | 'inform') =>
+    enqueue(deps.store, deps.clock, { id: `${e.id}-s${e.stage}-${suffix}`, orgId: e.orgId, purpose: 'escalation', recipient, message: alertMessage(e, ladder, role, note) });
+  for (const p of act) await send(p.id, { personId: p.id }, 'act');
+  for (const key of channels) await send(key, { conversationKey: key }, 'act');
+  for (const p of inform) await send(`inform-${p.id}`, { personId: p.id }, 'inform');
+}
+
+async function nextRef(store: Store, orgId: string, raisedAt: string): Promise<string> {
+  const year = raisedAt.slice(0, 4);
+  const [count] = await toArray(
+    store.collection<Escalation & { id: string }>('escalations').query({
+      query: 'SELECT VALUE COUNT(1) FROM c WHERE c.orgId = @orgId AND c.kind = "escalation" AND STARTSWITH(c.raisedAt, @year)',
+      parameters: [{ name: '@orgId', value: orgId }, { name: '@year', value: year }],
+    }) as AsyncIterable<unknown> as AsyncIterable<never>,
+  );
+  return `ESC-${year}-${String(Number(count ?? 0) + 1).padStart(4, '0')}`;
+}
+
+type Draft = Omit<Escalation, 'orgId' | 'kind' | 'ref' | 'stage' | 'stageStartedAt' | 'stageDeadline' | 'highestStage' | 'status' | 'history' | 'version' | 'raisedAt'> & { startStage: number };
+
+/**
+ * Opens an escalation and alerts its first stage. The id is derived from what it is about, so a
+ * trigger that fires again (a nightly re-run, a second instance) finds it and opens nothing.
+ */
+export async function openEscalation(deps: EscalationDeps, organisation: Organisation, draft: Draft): Promise<{ escalation: Escalation; created: boolean }> {
+  const ladder = ladderOf(organisation);
+  const existing = await escalations(deps.store).read(organisation.orgId, draft.id);
+  if (existing) return { escalation: existing, created: false };
+  const now = deps.clock.now().toISOString();
+  const day = today(deps.clock, organisation.timeZone);
+  const stage = Math.min(draft.startStage, ladder.length);
+  const { startStage: _start, ...rest } = draft;
+  const escalation: Escalation = {
+    ...rest,
+    orgId: organisation.orgId,
+    kind: 'escalation',
+    ref: await nextRef(deps.store, organisation.orgId, now),
+    raisedAt: now,
+    stage,
+    stageStartedAt: now,
+    stageDeadline: deps.calendar.addWorkingDays(day, ladder[stage - 1]!.respondWithinWorkingDays),
+    highestStage: stage,
+    status: 'open',
+    history: [{ at: now, by: draft.raisedBy, what: 'raised', stage }],
+    version: 1,
+  };
+  try {
+    await escalations(deps.store).create(escalation);
+  } catch (e) {
+    if (isAppError(e, 'ALREADY_EXISTS')) return { escalation: (await escalations(deps.store).read(organisation.orgId, draft.id))!, created: false };
+    throw e;
+  }
+  await alertStage(deps, escalation, ladder);
+  return { escalation, created: true };
+}
+
+const text = (max: number) => z.string().trim().max(max);
+const raiseSchema = z.object({
+  category: z.enum(RAISED_CATEGORIES),
+  agency: text(200).min(1, 'Say which agency or team is involved.'),
+  caseReference: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9/_-]{2,39}$/, 'A case reference is 3–40 letters, digits, / - or _, with no spaces: never a name.'),
+  asked: text(2000).min(1, 'Say what was asked.'),
+  wanted: text(2000).min(1, 'Say what you want to happen.'),
+  immediateRisk: z.union([z.boolean(), z.enum(['true', 'false'])]).optional().transform((v) => v === true || v === 'true'),
+});
+
+/** A staff member raises a concern or professional disagreement from the bot. */
+export async function raiseEscalation(deps: EscalationDeps, input: { actor: Person; organisation: Organisation; data: unknown }): Promise<Escalation> {
+  const parsed = raiseSchema.safeParse(input.data);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? 'form'), message: i.code === 'invalid_value' ? 'Choose one of the options.' : i.message }));
+    throw new AppError('VALIDATION', 'Some answers need attention.', { fields });
+  }
+  const d = parsed.data;
+  const identifying = findIdentifyingText({ agency: d.agency, asked: d.asked, wanted: d.wanted });
+  if (identifying.length > 0) {
+    throw new AppError('VALIDATION', 'Remove identifying details: use the case reference instead of names, dates of birth, NHS numbers or phone numbers.', {
+      fields: identifying.map((i) => ({ field: i.field, message: `This looks like ${i.kind}. Do not enter children’s names or identifying details.` })),
+    });
+  }
+  const now = deps.clock.now().toISOString();
+  const { escalation } = await openEscalation(deps, input.organisation, {
+    id: `esc-raised-${input.actor.id}-${now.replace(/[^0-9]/g, '')}`,
+    cause: d.category,
+    source: 'raised',
+    summary: `${CAUSE_LABELS[d.category]} involving ${d.agency} about case ${d.caseReference}.`,
+    agency: d.agency,
+    caseReference: d.caseReference,
+    asked: d.asked,
+    wanted: d.wanted,
+    immediateRisk: d.immediateRisk,
+    raisedBy: { personId: input.actor.id, name: input.actor.name },
+    involvedPersonIds: input.actor.managerId ? [input.actor.managerId] : [],
+    // Immediate risk skips practitioner-to-practitioner and goes straight to managers and leads.
+    startStage: d.immediateRisk ? 2 : 1,
+  });
+  return escalation;
+}
+
+export const ESCALATION_STEPS = ['acknowledge', 'note', 'assign', 'move', 'resolve', 'request-feedback', 'feedback-received'] as const;
+export type EscalationStepName = (typeof ESCALATION_STEPS)[number];
+
+const stepSchema = z.object({
+  escalationId: z.string().min(1).max(200),
+  text: z.string().trim().max(2000).optional().default(''),
+  assignee: z.string().trim().max(200).optional().default(''),
+  feedbackFrom: z.string().trim().max(200).optional().default(''),
+  feedbackDue: z.string().trim().max(20).optional().default(''),
+});
+
+/**
+ * One step on an alert card. Only the current stage's recipients and safeguarding leads may act;
+ * each step is recorded with who and when; moving up alerts the next stage.
+ */
+export async function actOnEscalation(
+  deps: EscalationDeps,
+  input: { actor: Person; organisation: Organisation; step: EscalationStepName; data: unknown },
+): Promise<Escalation> {
+  const parsed = stepSchema.safeParse(input.data);
+  if (!parsed.success) throw new AppError('VALIDATION', 'This card sent data that cannot be an escalation step.');
+  const d = parsed.data;
+  const { actor, organisation, step } = input;
+  const ladder = ladderOf(organisation);
+  const current = await escalations(deps.store).read(actor.orgId, d.escalationId);
+  if (!current) throw new AppError('NOT_FOUND', 'That escalation does not exist.');
+  if (current.status === 'resolved') throw new AppError('VALIDATION', `${current.ref} is already resolved.`);
+  if (!(await canAct(deps.store, actor, current, ladder))) {
+    throw new AppError('FORBIDDEN', `Only the people alerted at stage ${current.stage} and safeguarding leads can act on ${current.ref}.`);
+  }
+  const requireText = (what: string) => {
+    if (!d.text) throw new AppError('VALIDATION', what, { fields: [{ field: 'text', message: what }] });
+    const identifying = findIdentifyingText({ text: d.text });
+    if (identifying.length) throw new AppError('VALIDATION', `This looks like ${identifying[0]!.kind}. Do not enter children’s names or identifying details.`, { fields: [{ field: 'text', message: 'Remove identifying details.' }] });
+  };
+  let assignee: Person | undefined;
+  if (step === 'note') requireText('Write the note.');
+  if (step === 'move') requireText('Moving to the next stage needs a reason.');
+  if (step === 'resolve') requireText('Resolving needs the outcome.');
+  if (step === 'move' && current.stage >= ladder.length) throw new AppError('VALIDATION', `${current.ref} is already at the last stage.`);
+  if (step === 'assign') {
+    const people = (await new Directory(deps.store).all(actor.orgId)).filter((p) => p.active);
+    const match = d.assignee.includes('@') ? people.find((p) => p.email === d.assignee.toLowerCase()) : matchByName(people, d.assignee).kind === 'found' ? (matchByName(people, d.assignee) as { person: Person }).person : undefined;
+    if (!match) throw new AppError('VALIDATION', `No one called "${d.assignee}" is in the directory (give a full name or email).`, { fields: [{ field: 'assignee', message: 'Not found.' }] });
+    assignee = match;
+  }
+  const day = today(deps.clock, organisation.timeZone);
+  if (step === 'request-feedback' && (!d.feedbackFrom || !/^\d{4}-\d{2}-\d{2}$/.test(d.feedbackDue) || d.feedbackDue <= day)) {
+    throw new AppError('VALIDATION', 'Say who the feedback is awaited from and a future date it is due by.', { fields: [{ field: 'feedbackDue', message: 'Give a future date.' }] });
+  }
+
+  const now = deps.clock.now().toISOString();
+  const by: PersonRef = { personId: actor.id, name: actor.name };
+  const updated = await escalations(deps.store).update(actor.orgId, current.id, (e) => {
+    const next: Escalation = { ...e, version: e.version + 1 };
+    const record = (what: EscalationStep['what'], stage: number, t?: string) => (next.history = [...next.history, { at: now, by, what, stage, ...(t ? { text: t } : {}) }]);
+    switch (step) {
+      case 'acknowledge':
+        next.acknowledged = { at: now, by };
+        next.firstAcknowledgedAt ??= now;
+        record('acknowledged', e.stage);
+        break;
+      case 'note':
+        record('note', e.stage, d.text);
+        break;
+      case 'assign':
+        next.assignedTo = { personId: assignee!.id, name: assignee!.name };
+        record('assigned', e.stage, assignee!.name);
+        break;
+      case 'move':
+        moveUp(next, ladder, deps.calendar, day, now);
+        record('moved', next.stage, d.text);
+        break;
+      case 'resolve':
+        next.status = 'resolved';
+        next.outcome = d.text;
+        next.resolvedAt = now;
+        record('resolved', e.stage, d.text);
+        break;
+      case 'request-feedback':
+        next.feedback = { from: d.feedbackFrom, dueBy: d.feedbackDue, requestedAt: now };
+        record('feedback-requested', e.stage, `${d.feedbackFrom} by ${d.feedbackDue}`);
+        break;
+      case 'feedback-received':
+        if (!e.feedback || e.feedback.receivedAt) throw new AppError('VALIDATION', 'No feedback is awaited.');
+        next.feedback = { ...e.feedback, receivedAt: now };
+        record('feedback-received', e.stage, d.text || undefined);
+        break;
+    }
+    return next;
+  });
+  if (step === 'move') await alertStage(deps, updated, ladder, `Moved up by ${actor.name}: ${d.text}`);
+  return updated;
+}
+
+function moveUp(e: Escalation, ladder: LadderStage[], calendar: WorkingCalendar, day: string, now: string): void {
+  e.stage = Math.min(e.stage + 1, ladder.length);
+  e.highestStage = Math.max(e.highestStage, e.stage);
+  e.stageStartedAt = now;
+  e.stageDeadline = calendar.addWorkingDays(day, ladder[e.stage - 1]!.respondWithinWorkingDays);
+  // A new stage must be acknowledged by its own recipients.
+  delete e.acknowledged;
+}
+
+/** Safeguarding leads and administrators see the whole record; others what they raised or are asked to act on. */
+export async function canView(store: Store, actor: Person, escalation: Escalation, ladder: LadderStage[]): Promise<boolean> {
+  if (hasRole(actor, 'safeguarding-lead', 'admin') || escalation.raisedBy.personId === actor.id) return true;
+  return canAct(store, actor, escalation, ladder);
+}
+
+export async function getEscalation(store: Store, actor: Person, organisation: Organisation, id: string): Promise<{ escalation: Escalation; canAct: boolean }> {
+  const escalation = await escalations(store).read(actor.orgId, id);
+  const ladder = ladderOf(organisation);
+  if (!escalation || !(await canView(store, actor, escalation, ladder))) throw new AppError('NOT_FOUND', 'That escalation does not exist or is not yours to see.');
+  return { escalation, canAct: escalation.status === 'open' && (await canAct(store, actor, escalation, ladder)) };
+}
+
+/** Open escalations this person may see, highest stage and nearest deadline first. */
+export async function visibleOpenEscalations(store: Store, actor: Person, organisation: Organisation): Promise<Escalation[]> {
+  const ladder = ladderOf(organisation);
+  const visible: Escalation[] = [];
+  for (const e of await openEscalations(store, actor.orgId)) if (await canView(store, actor, e, ladder)) visible.push(e);
+  return visible;
+}
+
+export async function openEscalations(store: Store, orgId: string): Promise<Escalation[]> {
+  const open = await toArray(
+    escalations(store).query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'escalation' AND c.status = 'open'", parameters: [{ name: '@orgId', value: orgId }] }),
+  );
+  return open.sort((a, b) => b.stage - a.stage || a.stageDeadline.localeCompare(b.stageDeadline));
+}
+
+/**
+ * The nightly ladder: an unacknowledged stage past its deadline moves up by itself and says so;
+ * feedback that has not arrived by its date escalates the same way.
+ */
+export async function advanceOverdueStages(deps: EscalationDeps, organisation: Organisation): Promise<{ moved: number }> {
+  const ladder = ladderOf(organisation);
+  const day = today(deps.clock, organisation.timeZone);
+  const now = deps.clock.now().toISOString();
+  let moved = 0;
+  for (const e of await openEscalations(deps.store, organisation.orgId)) {
+    const missedDeadline = !e.acknowledged && day > e.stageDeadline;
+    const missedFeedback = e.feedback && !e.feedback.receivedAt && !e.feedback.overdueHandled && day > e.feedback.dueBy;
+    if ((!missedDeadline && !missedFeedback) || e.stage >= ladder.length) continue;
+    const reason = missedFeedback
+      ? `Feedback from ${e.feedback!.from} was due by ${formatDate(e.feedback!.dueBy)} and has not arrived.`
+      : `Stage ${e.stage} was not acknowledged by ${formatDate(e.stageDeadline)}.`;
+    const updated = await escalations(deps.store).update(e.orgId, e.id, (cur) => {
+      if (cur.status !== 'open' || cur.stage !== e.stage) return undefined; // someone acted meanwhile
+      const next: Escalation = { ...cur, version: cur.version + 1 };
+      if (missedFeedback) next.feedback = { ...cur.feedback!, overdueHandled: true };
+      moveUp(next, ladder, deps.calendar, day, now);
+      next.history = [...cur.history, { at: now, by: SYSTEM, what: missedFeedback ? 'feedback-overdue' : 'auto-moved', stage: next.stage, text: reason }];
+      return next;
+    });
+    if (updated.stage === e.stage + 1) {
+      moved++;
+      await alertStage(deps, updated, ladder, `Moved up automatically: ${reason}`);
+    }
+  }
+  return { moved };
+}
