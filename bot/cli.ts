@@ -6,6 +6,7 @@ import { loadConfig, type Config } from '../services/core/config';
 import { AppError, isAppError } from '../services/core/errors';
 import { createLogger } from '../services/core/logger';
 import { deliveryStatus } from '../services/delivery/outbox';
+import { escalationReport, reportRows } from '../services/escalations/report';
 import { DeliverySender } from '../services/delivery/sender';
 import { Directory } from '../services/people/directory';
 import { ensureOrganisation } from '../services/people/organisations';
@@ -89,6 +90,27 @@ const COMMANDS: Record<string, Command> = {
       const round = await startRound({ store: ctx.store, clock: ctx.clock }, { actor, dueBy: (ctx.options.by as string | undefined) ?? '', timeZone: organisation.timeZone, calendar: new WorkingCalendar() });
       print(`Started round ${round.id}: ${round.leads.length} leads asked to update by ${round.dueBy}.`);
       await deliver(ctx);
+    },
+  },
+  'escalations report': {
+    usage: 'escalations report --from <YYYY-MM-DD> --to <YYYY-MM-DD> [--out <file.csv|file.xlsx>] [--org <id>]',
+    async run(ctx) {
+      const from = (ctx.options.from as string | undefined) ?? '';
+      const to = (ctx.options.to as string | undefined) ?? '';
+      for (const [name, value] of [['--from', from], ['--to', to]]) {
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(value!)) throw new AppError('VALIDATION', `${name} must be a date such as 2026-07-01.`);
+      }
+      if (from > to) throw new AppError('VALIDATION', '--from must not be after --to.');
+      const orgId = orgOf(ctx);
+      const organisation = await ensureOrganisation(ctx.store, ctx.clock, orgId, { timeZone: ctx.config.DEFAULT_TIME_ZONE });
+      const rows = reportRows(await escalationReport(ctx.store, organisation, from, to));
+      const out = ctx.options.out as string | undefined;
+      if (out) {
+        await writeTable(path.resolve(out), ['Section', 'Measure', 'Value'], rows);
+        print(`Wrote the central record review for ${from} to ${to} to ${path.resolve(out)}`);
+      } else {
+        for (const [section, measure, value] of rows) print(`${`${section}: ${measure}`.padEnd(60)} ${value}`);
+      }
     },
   },
   'delivery status': {
@@ -180,6 +202,9 @@ export async function main(argv: string[]): Promise<number> {
       by: { type: 'string' },
       as: { type: 'string' },
       'no-deliver': { type: 'boolean' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      out: { type: 'string' },
       help: { type: 'boolean' },
     },
   });

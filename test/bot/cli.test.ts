@@ -95,4 +95,13 @@ describe('npm run cli -- plan import / export', () => {
     expect(code).toBe(2);
     expect(err).toMatch(/Usage: npm run cli -- <command>[\s\S]*plan import/);
   });
+
+  it('prints the central record review, and writes it to a spreadsheet', async () => {
+    const { out } = await cli(dataDir, 'escalations', 'report', '--from', '2026-07-01', '--to', '2026-09-30');
+    expect(out).toMatch(/Raised: Total\s+0/);
+    const file = path.join(work, 'review.xlsx');
+    await cli(dataDir, 'escalations', 'report', '--from', '2026-07-01', '--to', '2026-09-30', '--out', file);
+    expect((await readTable(file)).headers).toEqual(['Section', 'Measure', 'Value']);
+    await expect(cli(dataDir, 'escalations', 'report', '--from', '1 July', '--to', '2026-09-30')).rejects.toMatchObject({ code: 'VALIDATION' });
+  });
 });

@@ -239,4 +239,32 @@ describe('the bot in Teams, over real HTTP', () => {
       expect(cardText(await say(TIM, 'round status'))).toMatch(/Open update round[\s\S]*outstanding/);
     });
   });
+
+  describe('escalations from the chat', () => {
+    it('"raise concern" shows the form with the warning about identifying details', async () => {
+      expect(cardText(await say(RICHARD, 'raise concern'))).toMatch(/Do not enter children’s names or identifying details/);
+    });
+
+    it('a form with a phone number in it comes back with the problem by the field, answers kept, nothing stored', async () => {
+      const data = { category: 'referral-outcome', agency: 'MASH', caseReference: 'MASH-2026-0042', asked: 'Please call 07700 900123', wanted: 'Feedback' };
+      const card = await invoke(RICHARD, 'esc.raise', data);
+      const body = card.body as any[];
+      const at = body.findIndex((b) => b.id === 'asked');
+      expect(body[at].value).toBe('Please call 07700 900123');
+      expect(body[at + 1]).toMatchObject({ text: expect.stringMatching(/looks like a phone number/), color: 'Attention' });
+      expect(await t.store.collection('escalations').read(ORG, 'x')).toBeUndefined();
+    });
+
+    it('a valid concern is raised, leads see it under "escalations", and only stage recipients or leads may act', async () => {
+      const raised = await invoke(RICHARD, 'esc.raise', { category: 'referral-outcome', agency: 'MASH', caseReference: 'MASH-2026-0042', asked: 'Outcome of the November referral', wanted: 'Feedback this week' });
+      expect(cardText(raised)).toMatch(/Raised as ESC-2026-\d{4}/);
+      const list = await say(VAL, 'escalations');
+      expect(cardText(list)).toMatch(/Open escalations \(\d+\)[\s\S]*Concern about a referral outcome/);
+      const id = JSON.stringify(list).match(/"escalationId":"(esc-raised-[^"]+)"/)![1]!;
+      const jen: TeamsUser = { id: '29:jen', aadObjectId: 'aad-jen', name: 'Jennifer Kotilaine' };
+      expect(cardText(await invoke(jen, 'esc.acknowledge', { escalationId: id }))).toMatch(/does not exist or is not yours to see|Only the people alerted/);
+      expect(cardText(await invoke(VAL, 'esc.resolve', { escalationId: id, outcome: '' }))).toMatch(/Resolving needs the outcome/);
+      expect(cardText(await invoke(VAL, 'esc.acknowledge', { escalationId: id }))).toMatch(/Acknowledged by Val Johnson/);
+    });
+  });
 });
