@@ -14,12 +14,16 @@ import type { Person } from '../../services/people/model';
 import { WorkingCalendar } from '../../services/scheduling/calendar';
 import { runJob } from '../../services/scheduling/jobs';
 import { actionDoc, ORG, person } from '../harness/fixtures';
-import { openTestStore } from '../harness/store';
+import { CosmosStore } from '../../services/store/cosmos-store';
+import { embeddedClient } from '../../services/store/embedded';
+import { startProcess } from './processes';
 
 const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1000,100000' }, runs: { type: 'string', default: '5' } } });
 
 async function measure(size: number, runs: number) {
-  const store = await openTestStore();
+  // A fresh store process per size, standing in for a remote Cosmos DB account.
+  const storeProcess = await startProcess<{ endpoint: string }>('store-process');
+  const store = await CosmosStore.open({ kind: 'embedded', client: embeddedClient(storeProcess.ready.endpoint), databaseId: 'bench', description: 'bench', canCreate: true });
   const clock = new FixedClock('2026-11-23T09:00:00Z');
   const calendar = new WorkingCalendar();
   const soon = calendar.addWorkingDays('2026-11-23', 7);
@@ -47,6 +51,7 @@ async function measure(size: number, runs: number) {
     times.push(performance.now() - t0);
   }
   await store.close();
+  await storeProcess.stop();
   times.sort((a, b) => a - b);
   return { actions: size, 'due (1%)': result.reminders, candidates: result.candidates, 'job median ms': Math.round(times[Math.floor(times.length / 2)]!), 'job min ms': Math.round(times[0]!), 'seed s': +seedS.toFixed(1) };
 }
@@ -54,8 +59,11 @@ async function measure(size: number, runs: number) {
 async function main() {
   const sizes = values.sizes.split(',').map(Number);
   const rows = [];
-  for (const size of sizes) rows.push(await measure(size, Number(values.runs)));
-  console.log(`daily reminder job vs plan size (embedded store over HTTP, node ${process.version}); later runs find the digests already queued`);
+  for (const size of sizes) {
+    rows.push(await measure(size, Number(values.runs)));
+    console.error(`measured ${size}`);
+  }
+  console.log(`daily reminder job vs plan size (embedded store in its own process, over HTTP; node ${process.version}); later runs find the digests already queued`);
   console.table(rows);
 }
 
