@@ -9,6 +9,8 @@ import readline from 'node:readline';
  */
 export async function startProcess<T>(name: string, args: string[] = []): Promise<{ ready: T; child: ChildProcess; stop(): Promise<void> }> {
   const child = spawn(process.execPath, [...(process.env.BENCH_PROFILE === name ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--disable-warning=DEP0111', `${__dirname}/${name}.js`, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // Never leave a helper behind, even when the bench fails.
+  process.once('exit', () => child.kill('SIGKILL'));
   const lines = readline.createInterface({ input: child.stdout! });
   const [line] = (await Promise.race([once(lines, 'line'), once(child, 'exit').then(() => { throw new Error(`${name} exited before it was ready`); })])) as [string];
   return {
