@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { TeamsMessenger } from './teams-messenger';
@@ -8,8 +9,10 @@ import { createLogger } from '../services/core/logger';
 import { deliveryStatus } from '../services/delivery/outbox';
 import { escalationReport, reportRows } from '../services/escalations/report';
 import { DeliverySender } from '../services/delivery/sender';
-import { Directory } from '../services/people/directory';
+import { Directory, matchByName } from '../services/people/directory';
 import { ensureOrganisation } from '../services/people/organisations';
+import { updateOrganisationSettings } from '../services/people/settings';
+import type { Organisation } from '../services/plan/model';
 import { startRound } from '../services/rounds/rounds';
 import { WorkingCalendar } from '../services/scheduling/calendar';
 import { isJobName, JOBS, runJob } from '../services/scheduling/jobs';
@@ -60,6 +63,28 @@ export function formatImportReport(report: ImportReport): string[] {
 }
 
 const COMMANDS: Record<string, Command> = {
+  'org show': {
+    usage: 'org show [--org <id>]   (the organisation’s settings, as JSON)',
+    async run(ctx) {
+      const org = await ensureOrganisation(ctx.store, ctx.clock, orgOf(ctx), { timeZone: ctx.config.DEFAULT_TIME_ZONE });
+      const { _etag, _rid, _self, _ts, _attachments, ...settings } = org as Organisation & Record<string, unknown>;
+      print(JSON.stringify(settings, null, 2));
+    },
+  },
+  'org set': {
+    usage: 'org set <settings.json> [--org <id>]   (name, timeZone, reminderPolicy, escalationRules, escalationLadder)',
+    async run(ctx) {
+      const file = fileArg(ctx, 'settings');
+      let input: unknown;
+      try {
+        input = JSON.parse(await readFile(file, 'utf8'));
+      } catch (e) {
+        throw new AppError('VALIDATION', `${path.basename(file)} is not readable JSON: ${(e as Error).message}`);
+      }
+      const org = await updateOrganisationSettings(ctx.store, ctx.clock, orgOf(ctx), input, { timeZone: ctx.config.DEFAULT_TIME_ZONE });
+      print(`Updated the settings of "${org.orgId}".`);
+    },
+  },
   'jobs list': {
     usage: 'jobs list',
     async run() {
@@ -128,7 +153,7 @@ const COMMANDS: Record<string, Command> = {
     run: deliver,
   },
   'plan import': {
-    usage: 'plan import <file.csv|file.xlsx> [--org <id>] [--plan <id>] [--title <text>] [--dry-run]',
+    usage: 'plan import <file.csv|file.xlsx> [--org <id>] [--plan <id>] [--title <text>] [--owner <name or email>] [--period <YYYY-MM-DD..YYYY-MM-DD>] [--last-reviewed <date>] [--next-review <date>] [--dry-run]',
     async run(ctx) {
       const file = fileArg(ctx, 'plan');
       const orgId = orgOf(ctx);
@@ -144,6 +169,7 @@ const COMMANDS: Record<string, Command> = {
           fileName: path.basename(file),
           table,
           dryRun: !!ctx.options['dry-run'],
+          details: await planDetails(ctx, orgId),
           onProgress: (done, total) => {
             // A redraw on a terminal; a line every 10% in logs.
             if (interactive) process.stderr.write(`\rImporting ${done}/${total}${done === total ? '\n' : ''}`);
@@ -166,6 +192,37 @@ const COMMANDS: Record<string, Command> = {
     },
   },
 };
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function dateOption(ctx: Context, name: string): string | undefined {
+  const value = ctx.options[name] as string | undefined;
+  if (value !== undefined && (!ISO_DATE.test(value) || Number.isNaN(Date.parse(value)))) throw new AppError('VALIDATION', `--${name} "${value}" must be a date such as 2026-04-01.`);
+  return value;
+}
+
+/** Owner, period and review dates given on the command line; the owner is linked to the directory when found. */
+async function planDetails(ctx: Context, orgId: string): Promise<NonNullable<Parameters<typeof importPlan>[1]['details']>> {
+  const details: NonNullable<Parameters<typeof importPlan>[1]['details']> = {};
+  const owner = (ctx.options.owner as string | undefined)?.trim();
+  if (owner) {
+    const directory = new Directory(ctx.store);
+    const found = owner.includes('@') ? await directory.byEmail(orgId, owner) : undefined;
+    const byName = found ? undefined : matchByName(await directory.all(orgId), owner);
+    const person = found ?? (byName?.kind === 'found' ? byName.person : undefined);
+    details.owner = person ? { personId: person.id, name: person.name } : { name: owner };
+  }
+  const period = ctx.options.period as string | undefined;
+  if (period) {
+    const [start, end] = period.split('..');
+    if (!start || !end || !ISO_DATE.test(start) || !ISO_DATE.test(end) || start > end) throw new AppError('VALIDATION', `--period "${period}" must look like 2026-04-01..2027-03-31.`);
+    details.period = { start, end };
+  }
+  const lastReviewed = dateOption(ctx, 'last-reviewed');
+  const nextReview = dateOption(ctx, 'next-review');
+  if (lastReviewed || nextReview) details.reviewDates = { ...(lastReviewed ? { lastReviewed } : {}), ...(nextReview ? { nextReview } : {}) };
+  return details;
+}
 
 function instantOption(ctx: Context): Date {
   const at = ctx.options.at as string | undefined;
@@ -205,6 +262,10 @@ export async function main(argv: string[]): Promise<number> {
       from: { type: 'string' },
       to: { type: 'string' },
       out: { type: 'string' },
+      owner: { type: 'string' },
+      period: { type: 'string' },
+      'last-reviewed': { type: 'string' },
+      'next-review': { type: 'string' },
       help: { type: 'boolean' },
     },
   });

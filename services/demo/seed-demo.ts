@@ -37,6 +37,19 @@ export async function seedDemo(store: Store, clock: Clock, orgId: string, timeZo
   for (const person of DEMO_PEOPLE) await directory.save({ ...person, orgId });
   return importPlan(
     { store, clock },
-    { orgId, planId: DEMO_PLAN_ID, title: 'Safeguarding Action Plan 2015-16', fileName: DEMO_PLAN_FILE, table: await readTable(demoPlanPath()), dryRun: false },
+    {
+      orgId,
+      planId: DEMO_PLAN_ID,
+      title: 'Safeguarding Action Plan 2015-16',
+      fileName: DEMO_PLAN_FILE,
+      table: await readTable(demoPlanPath()),
+      dryRun: false,
+      // From the plan's document control table.
+      details: {
+        owner: { personId: 'demo-tim-sadler', name: 'Tim Sadler' },
+        period: { start: '2015-04-01', end: '2016-03-31' },
+        reviewDates: { lastReviewed: '2015-04-08', nextReview: '2015-05-07' },
+      },
+    },
   );
 }

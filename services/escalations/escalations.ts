@@ -5,7 +5,7 @@ import { AppError, isAppError } from '../core/errors';
 import type { OutboundMessage } from '../delivery/messages';
 import { enqueue } from '../delivery/outbox';
 import { Directory, matchByName } from '../people/directory';
-import { hasRole, type Person } from '../people/model';
+import { hasRole, ROLES, type Person } from '../people/model';
 import type { Organisation, PersonRef } from '../plan/model';
 import type { WorkingCalendar } from '../scheduling/calendar';
 import { toArray, type Store } from '../store/ports';
@@ -27,13 +27,21 @@ export type EscalationDeps = { store: Store; clock: Clock; calendar: WorkingCale
 const SYSTEM: PersonRef = { name: 'Safeguarding Action Tracker' };
 const escalations = (store: Store) => store.collection<Escalation>('escalations');
 
-const ladderStageSchema = z.object({
+export const ladderStageSchema = z.object({
   name: z.string().min(1).max(100),
   respondWithinWorkingDays: z.number().int().min(1).max(60),
-  roles: z.array(z.string()),
-  personIds: z.array(z.string()).optional(),
-  channelKeys: z.array(z.string()).optional(),
-  informRoles: z.array(z.string()).optional(),
+  roles: z.array(z.enum(ROLES)),
+  personIds: z.array(z.string().max(200)).max(50).optional(),
+  channelKeys: z.array(z.string().max(300)).max(10).optional(),
+  informRoles: z.array(z.enum(ROLES)).optional(),
+});
+
+export const escalationRulesSchema = z.object({
+  actionRed: z.boolean(),
+  amberTwice: z.boolean(),
+  overdueWorkingDays: z.number().int().min(0).max(120),
+  noResponseAfterReminders: z.number().int().min(0).max(50),
+  ownerUnreachable: z.boolean(),
 });
 
 export function ladderOf(organisation: Organisation): LadderStage[] {
@@ -42,7 +50,8 @@ export function ladderOf(organisation: Organisation): LadderStage[] {
 }
 
 export function rulesOf(organisation: Organisation): EscalationRules {
-  return { ...DEFAULT_ESCALATION_RULES, ...(organisation.escalationRules as Partial<EscalationRules> | undefined) };
+  const parsed = escalationRulesSchema.safeParse({ ...DEFAULT_ESCALATION_RULES, ...(organisation.escalationRules ?? {}) });
+  return parsed.success ? parsed.data : DEFAULT_ESCALATION_RULES;
 }
 
 type Recipients = { act: Person[]; channels: string[]; inform: Person[] };

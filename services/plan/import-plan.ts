@@ -32,6 +32,8 @@ export type ImportInput = {
   table: Table;
   dryRun: boolean;
   onProgress?: (done: number, total: number) => void;
+  /** The plan's own details, which the table does not hold: owner, period, review dates. */
+  details?: Pick<Plan, 'owner' | 'period' | 'reviewDates'>;
 };
 
 export type ImportDeps = { store: Store; clock: Clock };
@@ -185,9 +187,12 @@ async function savePlan(store: Store, input: ImportInput, rows: PlanRow[], now: 
   const plans = store.collection<Plan>('plans');
   const learningPoints = [...new Map(rows.map((r) => [r.learningPoint.number, r.learningPoint])).values()].sort((a, b) => a.number - b.number);
   const existing = await plans.read(input.orgId, input.planId);
-  if (existing && existing.title === input.title && sameJson(existing.learningPoints, learningPoints)) return;
+  const details = input.details ?? {};
+  const unchanged = existing && existing.title === input.title && sameJson(existing.learningPoints, learningPoints) && Object.entries(details).every(([k, v]) => sameJson(existing[k as keyof Plan], v));
+  if (unchanged) return;
   await plans.upsert({
     ...(existing ?? {}),
+    ...details,
     id: input.planId,
     orgId: input.orgId,
     title: input.title,

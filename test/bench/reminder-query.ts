@@ -3,7 +3,7 @@
  * reminder horizon. The job's queries filter on indexed fields (open, nextDueDate, ongoing), so
  * its time should follow the number due, not N.
  *
- *   npm run bench:reminders [-- --sizes 1000,100000]
+ *   npm run bench:reminders [-- --sizes 1000,10000,30000]
  */
 import { parseArgs } from 'node:util';
 import { FixedClock } from '../../services/core/clock';
@@ -18,7 +18,7 @@ import { CosmosStore } from '../../services/store/cosmos-store';
 import { embeddedClient } from '../../services/store/embedded';
 import { startProcess } from './processes';
 
-const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1000,100000' }, runs: { type: 'string', default: '5' } } });
+const { values } = parseArgs({ options: { sizes: { type: 'string', default: '1000,10000,30000' }, runs: { type: 'string', default: '5' } } });
 
 async function measure(size: number, runs: number) {
   // A fresh store process per size, standing in for a remote Cosmos DB account.

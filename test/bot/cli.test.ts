@@ -104,4 +104,29 @@ describe('npm run cli -- plan import / export', () => {
     expect((await readTable(file)).headers).toEqual(['Section', 'Measure', 'Value']);
     await expect(cli(dataDir, 'escalations', 'report', '--from', '1 July', '--to', '2026-09-30')).rejects.toMatchObject({ code: 'VALIDATION' });
   });
+
+  it('org set validates and stores the organisation’s reminder policy, escalation rules and ladder; org show prints them', async () => {
+    const good = path.join(work, 'settings.json');
+    await fs.writeFile(good, JSON.stringify({ name: 'Oxford City Council', reminderPolicy: { beforeDue: [10, 5, 1] }, escalationRules: { overdueWorkingDays: 15 } }));
+    expect((await cli(dataDir, 'org', 'set', good)).out).toMatch(/Updated the settings of "demo"/);
+    const shown = JSON.parse((await cli(dataDir, 'org', 'show')).out);
+    expect(shown).toMatchObject({ name: 'Oxford City Council', timeZone: 'Europe/London', reminderPolicy: { beforeDue: [10, 5, 1] }, escalationRules: { overdueWorkingDays: 15 } });
+    expect(shown._etag).toBeUndefined();
+
+    const bad = path.join(work, 'bad.json');
+    await fs.writeFile(bad, JSON.stringify({ timeZone: 'Mars/Olympus', escalationLadder: [{ name: 'x', respondWithinWorkingDays: 0, roles: ['wizard'] }], colour: 'blue' }));
+    const error = await cli(dataDir, 'org', 'set', bad).catch((e: unknown) => e as Error);
+    expect((error as Error).message).toMatch(/timeZone: must be an IANA time zone[\s\S]*escalationLadder\.0\.respondWithinWorkingDays[\s\S]*escalationLadder\.0\.roles\.0[\s\S]*Unrecognized key/);
+  });
+
+  it('plan import records the plan’s owner, period and review dates', async () => {
+    await cli(dataDir, 'plan', 'import', demoPlanPath(), '--owner', 'Tim Sadler', '--period', '2015-04-01..2016-03-31', '--next-review', '2015-05-07');
+    const { store } = await openPersistentTestStore(dataDir);
+    try {
+      expect(await store.collection('plans').read('demo', 'action-plan')).toMatchObject({ owner: { name: 'Tim Sadler' }, period: { start: '2015-04-01', end: '2016-03-31' }, reviewDates: { nextReview: '2015-05-07' } });
+    } finally {
+      await store.close();
+    }
+    await expect(cli(dataDir, 'plan', 'import', demoPlanPath(), '--period', '2016..2015')).rejects.toMatchObject({ code: 'VALIDATION' });
+  });
 });

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import type { Clock } from '../core/clock';
+import { AppError } from '../core/errors';
+import { escalationRulesSchema, ladderStageSchema } from '../escalations/escalations';
+import type { Organisation } from '../plan/model';
+import { reminderPolicySchema } from '../reminders/policy';
+import type { Store } from '../store/ports';
+import { ensureOrganisation } from './organisations';
+
+/** What an administrator may set for their organisation; anything left out keeps its default. */
+export const organisationSettingsSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    timeZone: z
+      .string()
+      .refine((tz) => tz === 'UTC' || Intl.supportedValuesOf('timeZone').includes(tz), 'must be an IANA time zone such as Europe/London')
+      .optional(),
+    reminderPolicy: reminderPolicySchema.partial().optional(),
+    escalationRules: escalationRulesSchema.partial().optional(),
+    escalationLadder: z.array(ladderStageSchema).min(1).max(8).optional(),
+  })
+  .strict();
+
+export type OrganisationSettings = z.infer<typeof organisationSettingsSchema>;
+
+export async function updateOrganisationSettings(store: Store, clock: Clock, orgId: string, input: unknown, defaults: { timeZone: string }): Promise<Organisation> {
+  const parsed = organisationSettingsSchema.safeParse(input);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.') || '(settings)'}: ${i.message}`);
+    throw new AppError('VALIDATION', `The settings are not valid: ${lines.join('; ')}`);
+  }
+  await ensureOrganisation(store, clock, orgId, defaults);
+  return store.collection<Organisation>('organisations').update(orgId, orgId, (org) => ({ ...org, ...parsed.data }));
+}
