@@ -6,6 +6,7 @@ import type { Store } from '../store/ports';
 import { runEscalationChecks } from '../escalations/triggers';
 import { runDailyReminders } from '../reminders/daily-reminders';
 import { chaseRounds } from '../rounds/rounds';
+import { runTrainingReminders } from '../training/reminders';
 import { WorkingCalendar } from './calendar';
 import { housekeeping } from './housekeeping';
 
@@ -41,6 +42,12 @@ export const JOBS = {
     description: 'Chasers to leads who have not answered an open update round; refreshes each round’s summary',
     workingDaysOnly: true,
     run: chaseRounds,
+  },
+  'training-reminders': {
+    cron: '15 9 * * 1-5',
+    description: 'Weekly on the first working day: expired or expiring training to each person, and a digest to their manager',
+    workingDaysOnly: true,
+    run: runTrainingReminders,
   },
   housekeeping: {
     cron: '30 3 * * 0',

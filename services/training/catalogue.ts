@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { AppError } from '../core/errors';
+import type { Person } from '../people/model';
+import { toArray, type Store } from '../store/ports';
+import { courseId, DEFAULT_COURSES, type Course, type Requirement, type TrainingRecord } from './model';
+
+const training = (store: Store) => store.collection<Course | Requirement | TrainingRecord>('training');
+
+export type TrainingData = { people: Person[]; courses: Course[]; requirements: Requirement[]; records: TrainingRecord[] };
+
+async function ofKind<T>(store: Store, orgId: string, kind: string): Promise<T[]> {
+  return (await toArray(
+    training(store).query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = @kind', parameters: [{ name: '@orgId', value: orgId }, { name: '@kind', value: kind }] }),
+  )) as T[];
+}
+
+/** The organisation's courses; the default catalogue is added the first time it is asked for. */
+export async function courses(store: Store, orgId: string): Promise<Course[]> {
+  const found = await ofKind<Course>(store, orgId, 'course');
+  if (found.length > 0) return found;
+  const created: Course[] = DEFAULT_COURSES.map((c) => ({ ...c, id: courseId(c.code), orgId, kind: 'course' }));
+  for (const c of created) await training(store).upsert(c);
+  return created;
+}
+
+export const requirements = (store: Store, orgId: string) => ofKind<Requirement>(store, orgId, 'requirement');
+export const records = (store: Store, orgId: string) => ofKind<TrainingRecord>(store, orgId, 'record');
+
+export async function loadTrainingData(store: Store, orgId: string, people: Person[]): Promise<TrainingData> {
+  const [c, r, rec] = await Promise.all([courses(store, orgId), requirements(store, orgId), records(store, orgId)]);
+  return { people, courses: c, requirements: r, records: rec };
+}
+
+const setupSchema = z
+  .object({
+    courses: z
+      .array(z.object({ code: z.string().trim().regex(/^[A-Za-z0-9-]{1,30}$/), name: z.string().trim().min(1).max(200), validityMonths: z.number().int().min(1).max(120).default(36) }).strict())
+      .max(200)
+      .optional(),
+    requirements: z
+      .array(z.object({ course: z.string().trim().min(1), jobTitles: z.array(z.string().trim().min(1)).min(1), departments: z.array(z.string().trim().min(1)).optional() }).strict())
+      .max(2000)
+      .optional(),
+  })
+  .strict();
+
+/**
+ * Sets courses (added or updated by code) and replaces the role requirements from a JSON file:
+ * `{ "courses": [{ "code", "name", "validityMonths" }], "requirements": [{ "course", "jobTitles", "departments" }] }`.
+ */
+export async function setUpTraining(store: Store, orgId: string, input: unknown): Promise<{ courses: number; requirements: number }> {
+  const parsed = setupSchema.safeParse(input);
+  if (!parsed.success) throw new AppError('VALIDATION', `The training set-up is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  for (const c of parsed.data.courses ?? []) await training(store).upsert({ id: courseId(c.code), orgId, kind: 'course', code: c.code.toUpperCase(), name: c.name, validityMonths: c.validityMonths });
+  const catalogue = await courses(store, orgId);
+  if (parsed.data.requirements) {
+    const unknown = parsed.data.requirements.filter((r) => !catalogue.some((c) => c.code === r.course.toUpperCase()));
+    if (unknown.length) throw new AppError('VALIDATION', `Unknown course codes in requirements: ${unknown.map((u) => u.course).join(', ')}`);
+    for (const old of await requirements(store, orgId)) await training(store).delete(orgId, old.id);
+    for (const [i, r] of parsed.data.requirements.entries()) {
+      await training(store).upsert({ id: `req-${i}`, orgId, kind: 'requirement', courseCode: r.course.toUpperCase(), jobTitles: r.jobTitles, ...(r.departments ? { departments: r.departments } : {}) });
+    }
+  }
+  return { courses: catalogue.length, requirements: (await requirements(store, orgId)).length };
+}
+

@@ -1,0 +1,211 @@
+import { createHash } from 'node:crypto';
+import { DateTime } from 'luxon';
+import type { Clock } from '../core/clock';
+import { AppError } from '../core/errors';
+import { Directory } from '../people/directory';
+import type { Person } from '../people/model';
+import type { Table } from '../plan/tabular';
+import type { Store } from '../store/ports';
+import { courses, records } from './catalogue';
+import type { RecordStatus, TrainingRecord } from './model';
+
+export type RowProblem = { rowNumber: number; reason: string };
+export type ImportSummary = { dryRun: boolean; dataRows: number; created: number; updated: number; unchanged: number; problems: RowProblem[] };
+
+export const PEOPLE_FIELDS = ['employeeId', 'name', 'email', 'aadObjectId', 'department', 'jobTitle', 'manager', 'active'] as const;
+export type PeopleField = (typeof PEOPLE_FIELDS)[number];
+export const TRAINING_FIELDS = ['employee', 'course', 'completedOn', 'status'] as const;
+export type TrainingField = (typeof TRAINING_FIELDS)[number];
+
+/** Header names as an iTrent-style export has them; each can be overridden with a mapping. */
+const PEOPLE_HEADERS: Record<PeopleField, string[]> = {
+  employeeId: ['employee number', 'employee id', 'person number', 'staff number'],
+  name: ['full name', 'known as', 'name'],
+  email: ['work email', 'email', 'upn', 'user principal name'],
+  aadObjectId: ['entra object id', 'azure ad object id', 'object id'],
+  department: ['department', 'organisation unit', 'service'],
+  jobTitle: ['job title', 'position', 'role', 'roles'],
+  manager: ['manager employee number', 'manager', 'line manager', 'manager email'],
+  active: ['status', 'active', 'employment status'],
+};
+const TRAINING_HEADERS: Record<TrainingField, string[]> = {
+  employee: ['employee number', 'employee id', 'work email', 'email'],
+  course: ['course', 'course code', 'course name', 'event'],
+  completedOn: ['completion date', 'completed', 'date completed', 'attended'],
+  status: ['status', 'booking status'],
+};
+
+function columnsOf<F extends string>(table: Table, defaults: Record<F, string[]>, mapping: Partial<Record<F, string>>, required: F[]): Record<F, string | undefined> {
+  const lower = new Map(table.headers.map((h) => [h.trim().toLowerCase(), h]));
+  const found = Object.fromEntries(
+    (Object.keys(defaults) as F[]).map((f) => [f, mapping[f] ? lower.get(mapping[f]!.trim().toLowerCase()) : defaults[f].map((d) => lower.get(d)).find(Boolean)]),
+  ) as Record<F, string | undefined>;
+  const missing = required.filter((f) => !found[f]);
+  if (missing.length) {
+    throw new AppError('IMPORT_FILE_INVALID', `The file lacks columns for ${missing.join(', ')} (looked for ${missing.map((m) => mapping[m] ?? defaults[m].join(' / ')).join('; ')}). Columns found: ${table.headers.join(', ')}.`);
+  }
+  return found;
+}
+
+const ACTIVE = new Map([['active', true], ['yes', true], ['y', true], ['true', true], ['1', true], ['current', true], ['leaver', false], ['left', false], ['inactive', false], ['no', false], ['n', false], ['false', false], ['0', false]]);
+
+/** ISO, UK day/month/year or a spreadsheet's date text; anything else is not a date. */
+export function parseDate(text: string): string | undefined {
+  for (const format of ['yyyy-MM-dd', 'd/M/yyyy', 'd/M/yy', 'd MMM yyyy', 'd MMMM yyyy']) {
+    const d = DateTime.fromFormat(text.trim(), format, { locale: 'en-GB' });
+    if (d.isValid && d.year >= 1990 && d.year <= 2100) return d.toISODate()!;
+  }
+  return undefined;
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/** What the HR file decides about a person; everything else (app roles, leave) belongs to the app. */
+const hrFields = (p: Person) => [p.employeeId, p.name, p.email, p.aadObjectId, p.department, p.jobTitle, p.managerId, p.active];
+
+/**
+ * The HR people directory from an HR system's export. A person's id comes from their employee
+ * number, so importing the same file again changes nothing; leavers stay, marked inactive; app
+ * roles given in Teams (admin, HR, leads) are kept.
+ */
+export async function importPeople(
+  deps: { store: Store; clock: Clock },
+  input: { orgId: string; table: Table; mapping?: Partial<Record<PeopleField, string>>; dryRun: boolean },
+): Promise<ImportSummary> {
+  const col = columnsOf<PeopleField>(input.table, PEOPLE_HEADERS, input.mapping ?? {}, ['employeeId', 'name', 'department']);
+  const directory = new Directory(deps.store);
+  const existing = new Map((await directory.all(input.orgId)).map((p) => [p.id, p]));
+  const summary: ImportSummary = { dryRun: input.dryRun, dataRows: input.table.rows.length, created: 0, updated: 0, unchanged: 0, problems: [] };
+  const cell = (cells: Record<string, string>, f: PeopleField) => (col[f] ? (cells[col[f]!] ?? '').trim() : '');
+  const byEmployee = new Map<string, { rowNumber: number; person: Person; manager: string }>();
+  for (const { rowNumber, cells } of input.table.rows) {
+    const employeeId = cell(cells, 'employeeId');
+    const name = cell(cells, 'name');
+    const email = cell(cells, 'email').toLowerCase();
+    const activeText = cell(cells, 'active').toLowerCase();
+    const reasons: string[] = [];
+    if (!/^[A-Za-z0-9_-]{1,40}$/.test(employeeId)) reasons.push(`employee number "${employeeId}" is missing or not a plain code`);
+    if (!name) reasons.push('no name');
+    if (email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) reasons.push(`"${email}" is not an email address`);
+    if (activeText && !ACTIVE.has(activeText)) reasons.push(`status "${activeText}" is not active or leaver`);
+    if (byEmployee.has(employeeId)) reasons.push(`repeats employee ${employeeId} from row ${byEmployee.get(employeeId)!.rowNumber}`);
+    if (reasons.length) {
+      summary.problems.push({ rowNumber, reason: reasons.join('; ') });
+      continue;
+    }
+    const id = `emp-${employeeId}`;
+    const before = existing.get(id);
+    const person: Person = {
+      ...(before ?? { roles: ['officer'] }),
+      id,
+      orgId: input.orgId,
+      employeeId,
+      name,
+      ...(email ? { email } : {}),
+      ...(cell(cells, 'aadObjectId') ? { aadObjectId: cell(cells, 'aadObjectId') } : {}),
+      department: cell(cells, 'department'),
+      ...(cell(cells, 'jobTitle') ? { jobTitle: cell(cells, 'jobTitle') } : {}),
+      active: activeText ? ACTIVE.get(activeText)! : true,
+    } as Person;
+    byEmployee.set(employeeId, { rowNumber, person, manager: cell(cells, 'manager') });
+  }
+  // Managers are resolved after every row is read: a manager may come later in the file.
+  for (const entry of byEmployee.values()) {
+    if (!entry.manager) continue;
+    const manager = entry.manager.includes('@') ? [...byEmployee.values()].find((e) => e.person.email === entry.manager.toLowerCase()) : byEmployee.get(entry.manager);
+    const managerId = manager?.person.id ?? (existing.has(`emp-${entry.manager}`) ? `emp-${entry.manager}` : undefined);
+    if (managerId) entry.person.managerId = managerId;
+    else summary.problems.push({ rowNumber: entry.rowNumber, reason: `manager "${entry.manager}" is not in the file or the directory (imported without a manager)` });
+  }
+  for (const { person } of byEmployee.values()) {
+    const before = existing.get(person.id);
+    if (before && same(hrFields(before), hrFields(person))) {
+      summary.unchanged++;
+      continue;
+    }
+    if (before) summary.updated++;
+    else summary.created++;
+    if (!input.dryRun) await directory.save(person);
+  }
+  summary.problems.sort((a, b) => a.rowNumber - b.rowNumber);
+  return summary;
+}
+
+const STATUSES = new Map<string, RecordStatus>([['completed', 'completed'], ['complete', 'completed'], ['attended', 'completed'], ['passed', 'completed'], ['booked', 'booked'], ['enrolled', 'booked'], ['cancelled', 'cancelled'], ['canceled', 'cancelled'], ['withdrawn', 'cancelled']]);
+
+const CONCURRENCY = 16;
+
+/**
+ * Training records from an HR system's export, matched to people by employee number or email and
+ * to the catalogue by course code or name. A record's id comes from person, course, date and
+ * status, so re-importing changes nothing. Built for tens of thousands of rows: people and courses
+ * are loaded once, and writes go out a few at a time.
+ */
+export async function importTraining(
+  deps: { store: Store; clock: Clock },
+  input: { orgId: string; table: Table; mapping?: Partial<Record<TrainingField, string>>; dryRun: boolean; onProgress?: (done: number, total: number) => void },
+): Promise<ImportSummary> {
+  const col = columnsOf<TrainingField>(input.table, TRAINING_HEADERS, input.mapping ?? {}, ['employee', 'course']);
+  const people = await new Directory(deps.store).all(input.orgId);
+  const byEmployee = new Map(people.flatMap((p) => [...(p.employeeId ? [[p.employeeId.toLowerCase(), p] as const] : []), ...(p.email ? [[p.email, p] as const] : [])]));
+  const catalogue = await courses(deps.store, input.orgId);
+  const byCourse = new Map(catalogue.flatMap((c) => [[c.code.toLowerCase(), c] as const, [c.name.toLowerCase(), c] as const]));
+  const existing = new Map((await records(deps.store, input.orgId)).map((r) => [r.id, r]));
+  const summary: ImportSummary = { dryRun: input.dryRun, dataRows: input.table.rows.length, created: 0, updated: 0, unchanged: 0, problems: [] };
+  const cell = (cells: Record<string, string>, f: TrainingField) => (col[f] ? (cells[col[f]!] ?? '').trim() : '');
+  const now = deps.clock.now().toISOString();
+  const writes: TrainingRecord[] = [];
+  const seen = new Map<string, number>();
+  for (const { rowNumber, cells } of input.table.rows) {
+    const who = cell(cells, 'employee');
+    const person = byEmployee.get(who.toLowerCase());
+    const course = byCourse.get(cell(cells, 'course').toLowerCase());
+    const statusText = cell(cells, 'status').toLowerCase() || 'completed';
+    const status = STATUSES.get(statusText);
+    const dateText = cell(cells, 'completedOn');
+    const completedOn = dateText ? parseDate(dateText) : undefined;
+    const reasons: string[] = [];
+    if (!person) reasons.push(`no one with employee number or email "${who}" in the directory (import people first)`);
+    if (!course) reasons.push(`course "${cell(cells, 'course')}" is not in the catalogue`);
+    if (!status) reasons.push(`status "${statusText}" is not completed, booked or cancelled`);
+    if (dateText && !completedOn) reasons.push(`completion date "${dateText}" is not a date`);
+    if (status === 'completed' && !completedOn) reasons.push('a completed course needs its completion date');
+    if (completedOn && completedOn > DateTime.fromISO(now).toISODate()!) reasons.push(`completion date ${completedOn} is in the future`);
+    if (reasons.length || !person || !course || !status) {
+      summary.problems.push({ rowNumber, reason: reasons.join('; ') });
+      continue;
+    }
+    const id = `rec-${createHash('sha256').update([person.id, course.code, completedOn ?? '', status].join('|')).digest('hex').slice(0, 24)}`;
+    if (seen.has(id)) {
+      summary.unchanged++; // the same record twice in one file
+      continue;
+    }
+    seen.set(id, rowNumber);
+    const record: TrainingRecord = { id, orgId: input.orgId, kind: 'record', personId: person.id, courseCode: course.code, status, source: 'import', ...(completedOn ? { completedOn } : {}), createdAt: existing.get(id)?.createdAt ?? now };
+    if (existing.has(id)) summary.unchanged++;
+    else {
+      summary.created++;
+      writes.push(record);
+    }
+  }
+  if (!input.dryRun) {
+    const collection = deps.store.collection<TrainingRecord>('training');
+    let next = 0;
+    let done = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(CONCURRENCY, writes.length) }, async () => {
+        while (next < writes.length) {
+          await collection.upsert(writes[next++]!);
+          done++;
+          if (done % 500 === 0 || done === writes.length) input.onProgress?.(done, writes.length);
+        }
+      }),
+    );
+  }
+  return summary;
+}
+
+export function requireKnownFields<F extends string>(mapping: Record<string, string>, fields: readonly F[]): Partial<Record<F, string>> {
+  const unknown = Object.keys(mapping).filter((k) => !(fields as readonly string[]).includes(k));
+  if (unknown.length) throw new AppError('VALIDATION', `Unknown fields in the column mapping: ${unknown.join(', ')}. Fields: ${fields.join(', ')}.`);
+  return mapping as Partial<Record<F, string>>;
+}

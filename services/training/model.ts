@@ -1,0 +1,51 @@
+import type { PersonRef } from '../plan/model';
+
+export type Course = { id: string; orgId: string; kind: 'course'; code: string; name: string; validityMonths: number };
+
+/**
+ * Who needs a course: people whose job title is listed (or everyone, with "*"), optionally only
+ * in some departments.
+ */
+export type Requirement = { id: string; orgId: string; kind: 'requirement'; courseCode: string; jobTitles: string[]; departments?: string[] };
+
+export type RecordStatus = 'completed' | 'booked' | 'cancelled' | 'self-reported';
+
+export type TrainingRecord = {
+  id: string;
+  orgId: string;
+  kind: 'record';
+  personId: string;
+  courseCode: string;
+  completedOn?: string;
+  status: RecordStatus;
+  source: 'import' | 'self';
+  certificateUrl?: string;
+  /** HR's decision on a self-reported completion; only verified ones count. */
+  review?: { decision: 'verified' | 'rejected'; by: PersonRef; at: string; note?: string };
+  createdAt: string;
+};
+
+/** The safeguarding courses a council typically requires; valid for three years unless set otherwise. */
+export const DEFAULT_COURSES: Omit<Course, 'orgId' | 'id' | 'kind'>[] = [
+  { code: 'SG-AWARE', name: 'Safeguarding awareness', validityMonths: 36 },
+  { code: 'SG-GEN', name: 'Safeguarding generalist', validityMonths: 36 },
+  { code: 'SG-SPEC', name: 'Safeguarding specialist', validityMonths: 36 },
+  { code: 'CSE', name: 'Child sexual exploitation', validityMonths: 36 },
+  { code: 'PREVENT', name: 'Prevent', validityMonths: 36 },
+  { code: 'DA', name: 'Domestic abuse', validityMonths: 36 },
+  { code: 'COUNCILLOR', name: 'Safeguarding for councillors', validityMonths: 36 },
+];
+
+export const courseId = (code: string) => `course-${code.toLowerCase()}`;
+
+/** A completion counts if it was imported as completed, or self-reported and verified by HR. */
+export function counts(record: TrainingRecord): boolean {
+  return !!record.completedOn && (record.status === 'completed' || (record.status === 'self-reported' && record.review?.decision === 'verified'));
+}
+
+export function requires(requirement: Requirement, person: { jobTitle?: string; department?: string }): boolean {
+  const title = (person.jobTitle ?? '').trim().toLowerCase();
+  const byTitle = requirement.jobTitles.some((t) => t === '*' || t.trim().toLowerCase() === title);
+  const byDepartment = !requirement.departments?.length || requirement.departments.some((d) => d.trim().toLowerCase() === (person.department ?? '').trim().toLowerCase());
+  return byTitle && byDepartment;
+}

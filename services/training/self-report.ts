@@ -1,0 +1,83 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import type { Clock } from '../core/clock';
+import { today } from '../core/dates';
+import { AppError } from '../core/errors';
+import { enqueue } from '../delivery/outbox';
+import { Directory } from '../people/directory';
+import { hasRole, type Person } from '../people/model';
+import type { Store } from '../store/ports';
+import { courses, records } from './catalogue';
+import type { TrainingRecord } from './model';
+
+export const canSeeNamedLists = (person: Person) => hasRole(person, 'hr', 'admin');
+
+const selfReportSchema = z.object({
+  courseCode: z.string().trim().min(1).max(40),
+  completedOn: z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, 'Give the date you completed it.'),
+  certificateUrl: z
+    .string()
+    .trim()
+    .max(500)
+    .optional()
+    .transform((v) => v || undefined)
+    .refine((v) => v === undefined || /^https:\/\/\S+$/i.test(v), 'A certificate link must start with https://'),
+});
+
+/** A person reports a course they completed; it counts once HR verifies it. HR is told. */
+export async function selfReport(deps: { store: Store; clock: Clock }, input: { actor: Person; timeZone: string; data: unknown }): Promise<TrainingRecord> {
+  const parsed = selfReportSchema.safeParse(input.data);
+  if (!parsed.success) throw new AppError('VALIDATION', 'Some answers need attention.', { fields: parsed.error.issues.map((i) => ({ field: String(i.path[0]), message: i.message })) });
+  const d = parsed.data;
+  const course = (await courses(deps.store, input.actor.orgId)).find((c) => c.code === d.courseCode.toUpperCase());
+  if (!course) throw new AppError('VALIDATION', 'Choose a course from the list.', { fields: [{ field: 'courseCode', message: 'Choose a course.' }] });
+  const day = today(deps.clock, input.timeZone);
+  if (Number.isNaN(Date.parse(d.completedOn)) || d.completedOn > day || d.completedOn < '2000-01-01') {
+    throw new AppError('VALIDATION', 'The completion date must be a real date, not in the future.', { fields: [{ field: 'completedOn', message: 'Not in the future.' }] });
+  }
+  const record: TrainingRecord = {
+    id: `rec-self-${randomUUID()}`,
+    orgId: input.actor.orgId,
+    kind: 'record',
+    personId: input.actor.id,
+    courseCode: course.code,
+    completedOn: d.completedOn,
+    status: 'self-reported',
+    source: 'self',
+    ...(d.certificateUrl ? { certificateUrl: d.certificateUrl } : {}),
+    createdAt: deps.clock.now().toISOString(),
+  };
+  await deps.store.collection<TrainingRecord>('training').create(record);
+  for (const hr of (await new Directory(deps.store).all(input.actor.orgId)).filter((p) => p.active && hasRole(p, 'hr'))) {
+    await enqueue(deps.store, deps.clock, {
+      id: `training-self-${record.id}-to-${hr.id}`,
+      orgId: record.orgId,
+      purpose: 'training',
+      recipient: { personId: hr.id },
+      message: { kind: 'notice', title: 'A training completion to verify', text: `${input.actor.name} reports completing ${course.name} on ${d.completedOn}. Type "training to verify" to verify or reject it.` },
+    });
+  }
+  return record;
+}
+
+export async function pendingSelfReports(store: Store, actor: Person): Promise<TrainingRecord[]> {
+  if (!canSeeNamedLists(actor)) throw new AppError('FORBIDDEN', 'Only HR can verify training completions.');
+  return (await records(store, actor.orgId)).filter((r) => r.status === 'self-reported' && !r.review).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+}
+
+const reviewSchema = z.object({ recordId: z.string().min(1).max(200), note: z.string().trim().max(500).optional() });
+
+/** HR verifies (it then counts in the rates) or rejects a self-reported completion. */
+export async function reviewSelfReport(deps: { store: Store; clock: Clock }, input: { actor: Person; decision: 'verified' | 'rejected'; data: unknown }): Promise<TrainingRecord> {
+  if (!canSeeNamedLists(input.actor)) throw new AppError('FORBIDDEN', 'Only HR can verify training completions.');
+  const parsed = reviewSchema.safeParse(input.data);
+  if (!parsed.success) throw new AppError('VALIDATION', 'This card does not say which record to review.');
+  const collection = deps.store.collection<TrainingRecord>('training');
+  const current = await collection.read(input.actor.orgId, parsed.data.recordId);
+  if (!current || current.kind !== 'record' || current.status !== 'self-reported') throw new AppError('NOT_FOUND', 'That self-reported completion does not exist.');
+  if (current.review) throw new AppError('VALIDATION', `It was already ${current.review.decision} by ${current.review.by.name}.`);
+  return collection.update(current.orgId, current.id, (r) => ({
+    ...r,
+    review: { decision: input.decision, by: { personId: input.actor.id, name: input.actor.name }, at: deps.clock.now().toISOString(), ...(parsed.data.note ? { note: parsed.data.note } : {}) },
+  }));
+}
