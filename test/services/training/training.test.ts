@@ -19,7 +19,8 @@ const clock = new FixedClock('2026-11-22T12:00:00Z');
 const table = (headers: string[], rows: string[][]): Table => ({ headers, rows: rows.map((r, i) => ({ rowNumber: i + 2, cells: Object.fromEntries(headers.map((h, j) => [h, r[j] ?? ''])) })) });
 
 /*
- * 300 people, employee numbers 0–299. Department D1/D2/D3 by i % 3. Job title Officer for 0–199,
+ * 300 people, employee numbers 0–299. Department D1/D2/D3 by i % 3. Officers report to managers
+ * 200–289; managers to 200. Job title Officer for 0–199,
  * Manager for 200–299; 290–299 are leavers. Requirements: awareness (SG-AWARE) for everyone,
  * generalist (SG-GEN) for managers. Completions:
  *   SG-AWARE  0–149 on 2026-06-01 (valid, within 12 months); 150–249 on 2024-06-01 (valid, older);
@@ -37,7 +38,7 @@ const table = (headers: string[], rows: string[][]): Table => ({ headers, rows: 
  * (since 2024-01-01) 150–249 = 100; SG-GEN 0. All: 380 / 130 (34.2%) / 100 (26.3%).
  */
 function peopleFile(): Table {
-  const rows = Array.from({ length: 300 }, (_, i) => [String(i), `Person ${i}`, `p${i}@council.example`, `D${(i % 3) + 1}`, i < 200 ? 'Officer' : 'Manager', i < 200 ? String(200 + (i % 90)) : '', i >= 290 ? 'Leaver' : 'Active']);
+  const rows = Array.from({ length: 300 }, (_, i) => [String(i), `Person ${i}`, `p${i}@council.example`, `D${(i % 3) + 1}`, i < 200 ? 'Officer' : 'Manager', i < 200 ? String(200 + (i % 90)) : i === 200 ? '' : '200', i >= 290 ? 'Leaver' : 'Active']);
   return table(['Employee Number', 'Full Name', 'Work Email', 'Department', 'Job Title', 'Manager Employee Number', 'Status'], rows);
 }
 function trainingFile(): Table {
@@ -165,7 +166,9 @@ describe('training completion for HR', () => {
     expect(monday).toMatchObject({ reminders: 50 });
     expect((await run('2026-11-23T09:15:00Z')).reminders).toBe(0);
     const { items } = await deliveryStatus(store, ORG, { idPrefix: 'training-manager-2026-W48-' });
-    expect(items.length).toBeGreaterThan(0);
+    // Managers 201–299 report to 200, so the whole list of 50 goes to 200 in one digest.
+    expect(items.map((i) => i.id)).toEqual(['training-manager-2026-W48-emp-200']);
+    expect((items[0]!.message as { text: string }).text.split('\n')).toHaveLength(50);
     // Christmas week: Monday 28 December is the Boxing Day substitute bank holiday, so Tuesday is the first working day.
     expect(await run('2026-12-28T09:15:00Z')).toMatchObject({ skipped: expect.stringMatching(/Boxing Day/) });
     expect((await run('2026-12-29T09:15:00Z')).week).toBe('2026-W53');
