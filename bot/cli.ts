@@ -12,6 +12,10 @@ import { DeliverySender } from '../services/delivery/sender';
 import { Directory, matchByName } from '../services/people/directory';
 import { ensureOrganisation } from '../services/people/organisations';
 import { updateOrganisationSettings } from '../services/people/settings';
+import { setUpTraining } from '../services/training/catalogue';
+import { importPeople, importTraining, PEOPLE_FIELDS, requireKnownFields, TRAINING_FIELDS, type ImportSummary } from '../services/training/import';
+import { namedOverdueList, trainingRates } from '../services/training/reports';
+import { today } from '../services/core/dates';
 import type { Organisation } from '../services/plan/model';
 import { startRound } from '../services/rounds/rounds';
 import { WorkingCalendar } from '../services/scheduling/calendar';
@@ -83,6 +87,62 @@ const COMMANDS: Record<string, Command> = {
       }
       const org = await updateOrganisationSettings(ctx.store, ctx.clock, orgOf(ctx), input, { timeZone: ctx.config.DEFAULT_TIME_ZONE });
       print(`Updated the settings of "${org.orgId}".`);
+    },
+  },
+  'people import': {
+    usage: 'people import <file.csv|file.xlsx> [--map field=Header,…] [--dry-run] [--org <id>]   (fields: employeeId, name, email, aadObjectId, department, jobTitle, manager, active)',
+    async run(ctx) {
+      const table = await readTable(fileArg(ctx, 'people'));
+      const orgId = orgOf(ctx);
+      if (!ctx.options['dry-run']) await ensureOrganisation(ctx.store, ctx.clock, orgId, { timeZone: ctx.config.DEFAULT_TIME_ZONE });
+      const report = await importPeople({ store: ctx.store, clock: ctx.clock }, { orgId, table, mapping: requireKnownFields(mappingOption(ctx), PEOPLE_FIELDS), dryRun: !!ctx.options['dry-run'] });
+      printSummary('people', report);
+    },
+  },
+  'training import': {
+    usage: 'training import <file.csv|file.xlsx> [--map field=Header,…] [--dry-run] [--org <id>]   (fields: employee, course, completedOn, status)',
+    async run(ctx) {
+      const table = await readTable(fileArg(ctx, 'training'));
+      const report = await importTraining(
+        { store: ctx.store, clock: ctx.clock },
+        { orgId: orgOf(ctx), table, mapping: requireKnownFields(mappingOption(ctx), TRAINING_FIELDS), dryRun: !!ctx.options['dry-run'], onProgress: progress('Writing') },
+      );
+      printSummary('training records', report);
+    },
+  },
+  'training setup': {
+    usage: 'training setup <setup.json> [--org <id>]   ({ "courses": [...], "requirements": [{ "course", "jobTitles", "departments" }] })',
+    async run(ctx) {
+      const file = fileArg(ctx, 'set-up');
+      let input: unknown;
+      try {
+        input = JSON.parse(await readFile(file, 'utf8'));
+      } catch (e) {
+        throw new AppError('VALIDATION', `${path.basename(file)} is not readable JSON: ${(e as Error).message}`);
+      }
+      const result = await setUpTraining(ctx.store, orgOf(ctx), input);
+      print(`Training set up: ${result.courses} courses, ${result.requirements} role requirements.`);
+    },
+  },
+  'training report': {
+    usage: 'training report [--at <YYYY-MM-DD>] [--by department|role|course] [--out <file.csv|file.xlsx>] [--org <id>]',
+    async run(ctx) {
+      const by = (ctx.options.by as string | undefined) ?? 'department';
+      if (by !== 'department' && by !== 'role' && by !== 'course') throw new AppError('VALIDATION', '--by must be department, role or course.');
+      const asAt = dateOption(ctx, 'at') ?? today(ctx.clock, ctx.config.DEFAULT_TIME_ZONE);
+      const rows = await trainingRates(ctx.store, orgOf(ctx), asAt, by);
+      const table = rows.map((r) => [r.group, String(r.required), String(r.withinValidity), `${r.pctWithinValidity}%`, String(r.within12Months), `${r.pctWithin12Months}%`]);
+      const headers = [by[0]!.toUpperCase() + by.slice(1), 'Required', 'Within validity', '% within validity', 'Within 12 months', '% within 12 months'];
+      await output(ctx, `Training completion as at ${asAt}`, headers, table);
+    },
+  },
+  'training overdue': {
+    usage: 'training overdue [--at <YYYY-MM-DD>] [--out <file.csv|file.xlsx>] [--org <id>]   (named list: handle as personal data)',
+    async run(ctx) {
+      const asAt = dateOption(ctx, 'at') ?? today(ctx.clock, ctx.config.DEFAULT_TIME_ZONE);
+      const rows = await namedOverdueList(ctx.store, orgOf(ctx), asAt);
+      const headers = ['Name', 'Department', 'Job title', 'Course', 'Last completed', 'Expired on', 'Booked'];
+      await output(ctx, `Overdue training as at ${asAt}`, headers, rows.map((r) => [r.name, r.department, r.jobTitle, r.course, r.lastCompleted, r.expiredOn, r.booked ? 'yes' : '']));
     },
   },
   'jobs list': {
@@ -224,6 +284,41 @@ async function planDetails(ctx: Context, orgId: string): Promise<NonNullable<Par
   return details;
 }
 
+/** `--map employeeId="Staff ID",name=Name`: our field names to the file's headers. */
+function mappingOption(ctx: Context): Record<string, string> {
+  const text = ctx.options.map as string | undefined;
+  if (!text) return {};
+  return Object.fromEntries(
+    text.split(',').map((pair) => {
+      const [field, header] = pair.split('=');
+      if (!field?.trim() || !header?.trim()) throw new AppError('VALIDATION', `--map "${pair}" must look like field=Header.`);
+      return [field.trim(), header.trim().replace(/^"|"$/g, '')];
+    }),
+  );
+}
+
+function printSummary(what: string, r: ImportSummary): void {
+  print(`${r.dryRun ? 'Dry run (nothing written): ' : ''}${r.dataRows} rows of ${what}: created ${r.created}, updated ${r.updated}, unchanged ${r.unchanged}, not imported ${r.problems.length}`);
+  for (const p of r.problems) print(`  row ${p.rowNumber}: ${p.reason}`);
+}
+
+function progress(verb: string) {
+  return (done: number, total: number) => process.stderr.write(`${verb} ${done}/${total}\n`);
+}
+
+/** A table to a file when --out is given (CSV or XLSX by extension), else aligned on the terminal. */
+async function output(ctx: Context, title: string, headers: string[], rows: string[][]): Promise<void> {
+  const out = ctx.options.out as string | undefined;
+  if (out) {
+    await writeTable(path.resolve(out), headers, rows);
+    print(`${title}: wrote ${rows.length} rows to ${path.resolve(out)}`);
+    return;
+  }
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  print(title);
+  for (const row of [headers, ...rows]) print(row.map((c, i) => (c ?? '').padEnd(widths[i]!)).join('  '));
+}
+
 function instantOption(ctx: Context): Date {
   const at = ctx.options.at as string | undefined;
   if (!at) return ctx.clock.now();
@@ -263,6 +358,7 @@ export async function main(argv: string[]): Promise<number> {
       to: { type: 'string' },
       out: { type: 'string' },
       owner: { type: 'string' },
+      map: { type: 'string' },
       period: { type: 'string' },
       'last-reviewed': { type: 'string' },
       'next-review': { type: 'string' },

@@ -10,10 +10,14 @@ import notice from './templates/notice.json';
 import raiseConcern from './templates/raise-concern.json';
 import reminderDigest from './templates/reminder-digest.json';
 import roundSummary from './templates/round-summary.json';
+import trainingReport from './templates/training-report.json';
+import trainingVerify from './templates/training-verify.json';
 import welcome from './templates/welcome.json';
 
 /** Adaptive Card colours Teams renders for each RAG status. */
 export type CardColor = 'Default' | 'Accent' | 'Good' | 'Warning' | 'Attention';
+
+export type TrainingFormFields = 'courseCode' | 'completedOn' | 'certificateUrl';
 
 export type RaiseFormFields = 'category' | 'agency' | 'caseReference' | 'asked' | 'wanted' | 'immediateRisk';
 
@@ -68,6 +72,8 @@ export type CardData = {
   'raise-concern': { notice: string; values: Record<RaiseFormFields, string>; errors: Record<RaiseFormFields, string> };
   'escalation-list': { heading: string; count: number; more: number; items: { id: string; ref: string; title: string; detail: string }[] };
   facts: { heading: string; intro: string; facts: { title: string; value: string }[] };
+  'training-report': { notice: string; courses: { code: string; name: string }[]; values: Record<TrainingFormFields, string>; errors: Record<TrainingFormFields, string> };
+  'training-verify': { heading: string; count: number; items: { id: string; title: string; detail: string }[] };
   'escalation-alert': { escalationId: string; heading: string; note: string; canAct: boolean; summary: string; facts: { title: string; value: string }[] };
   'round-summary': {
     heading: string;
@@ -97,6 +103,8 @@ export const CARD_TEMPLATES: Record<CardName, object> = {
   'raise-concern': raiseConcern,
   'escalation-list': escalationList,
   facts,
+  'training-report': trainingReport,
+  'training-verify': trainingVerify,
 };
 
 export type AdaptiveCardJson = { type: 'AdaptiveCard'; version: string; body: unknown[]; actions?: unknown[] } & Record<string, unknown>;

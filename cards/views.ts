@@ -2,7 +2,7 @@ import { formatDate, formatInstant } from '../services/core/dates';
 import type { AppError, FieldIssue } from '../services/core/errors';
 import { RAG_LABELS, type Action, type Rag } from '../services/plan/model';
 import type { StatusSubmission } from '../services/updates/rules';
-import { md, renderCard, type AdaptiveCardJson, type CardColor, type RaiseFormFields, type UpdateFormFields } from './render';
+import { md, renderCard, type AdaptiveCardJson, type CardColor, type RaiseFormFields, type TrainingFormFields, type UpdateFormFields } from './render';
 
 /** A card must stay well under Teams' ~80 KB message limit, so long lists are cut. */
 export const MAX_ACTIONS_PER_CARD = 25;
@@ -32,6 +32,11 @@ export const HELP_COMMANDS = [
   { command: 'back from leave', meaning: 'End leave cover early.' },
   { command: 'start round 2026-12-15', meaning: 'Administrators: ask every lead to update their actions by that date.' },
   { command: 'round status', meaning: 'Who has answered the open update round.' },
+  { command: 'my training', meaning: 'The safeguarding courses your role needs, and where each stands.' },
+  { command: 'report training', meaning: 'Tell HR about a course you completed (HR verifies it).' },
+  { command: 'training report by department', meaning: 'HR, leads: completion rates by department, role or course.' },
+  { command: 'training overdue', meaning: 'HR: who is overdue, by name.' },
+  { command: 'training to verify', meaning: 'HR: self-reported completions to verify or reject.' },
   { command: 'raise concern', meaning: 'Raise a safeguarding concern or professional disagreement (case reference only, never a child’s name).' },
   { command: 'escalations', meaning: 'Open escalations you can see, with their stage and deadline.' },
   { command: 'escalations report 2026-07-01 2026-09-30', meaning: 'Safeguarding leads: the three-monthly review of the central record.' },
@@ -117,4 +122,17 @@ export function escalationListCard(heading: string, items: { id: string; ref: st
 
 export function factsCard(heading: string, facts: { title: string; value: string }[], intro = ''): AdaptiveCardJson {
   return renderCard('facts', { heading: md(heading), intro: md(intro), facts: facts.map((f) => ({ title: md(f.title), value: md(f.value) })) });
+}
+
+const TRAINING_FIELDS: TrainingFormFields[] = ['courseCode', 'completedOn', 'certificateUrl'];
+
+export function trainingReportCard(courses: { code: string; name: string }[], options: { values?: Record<string, unknown>; issues?: FieldIssue[]; notice?: string } = {}): AdaptiveCardJson {
+  const values = Object.fromEntries(TRAINING_FIELDS.map((f) => [f, typeof options.values?.[f] === 'string' ? (options.values[f] as string).slice(0, 500) : ''])) as Record<TrainingFormFields, string>;
+  const errors = Object.fromEntries(TRAINING_FIELDS.map((f) => [f, (options.issues ?? []).filter((i) => i.field === f).map((i) => i.message).join(' ')])) as Record<TrainingFormFields, string>;
+  return renderCard('training-report', { notice: md(options.notice ?? ''), courses, values, errors });
+}
+
+export function trainingVerifyCard(items: { id: string; title: string; detail: string }[]): AdaptiveCardJson {
+  const shown = items.slice(0, MAX_ACTIONS_PER_CARD);
+  return renderCard('training-verify', { heading: `Training to verify (${items.length})`, count: items.length, items: shown.map((i) => ({ id: i.id, title: md(i.title), detail: md(i.detail) })) });
 }

@@ -51,6 +51,7 @@ const setupSchema = z
 export async function setUpTraining(store: Store, orgId: string, input: unknown): Promise<{ courses: number; requirements: number }> {
   const parsed = setupSchema.safeParse(input);
   if (!parsed.success) throw new AppError('VALIDATION', `The training set-up is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  await courses(store, orgId); // the default catalogue first, so the file adds to it rather than replacing it
   for (const c of parsed.data.courses ?? []) await training(store).upsert({ id: courseId(c.code), orgId, kind: 'course', code: c.code.toUpperCase(), name: c.name, validityMonths: c.validityMonths });
   const catalogue = await courses(store, orgId);
   if (parsed.data.requirements) {

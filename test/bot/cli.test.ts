@@ -129,4 +129,32 @@ describe('npm run cli -- plan import / export', () => {
     }
     await expect(cli(dataDir, 'plan', 'import', demoPlanPath(), '--period', '2016..2015')).rejects.toMatchObject({ code: 'VALIDATION' });
   });
+
+  it('HR imports people and training from CSV, sees bad rows reported, and gets the completion report', async () => {
+    const fixture = (name: string) => path.join(__dirname, '..', 'fixtures', 'training', name);
+    expect((await cli(dataDir, 'training', 'setup', fixture('setup.json'))).out).toMatch(/Training set up: 7 courses, 3 role requirements/);
+    const people = await cli(dataDir, 'people', 'import', fixture('people.csv'));
+    expect(people.out).toMatch(/6 rows of people: created 4, updated 0, unchanged 0, not imported 2/);
+    expect(people.out).toMatch(/row 6: employee number "x 5" is missing or not a plain code/);
+    expect(people.out).toMatch(/row 7: no name/);
+    const training = await cli(dataDir, 'training', 'import', fixture('training.csv'));
+    expect(training.out).toMatch(/7 rows of training records: created 4, updated 0, unchanged 0, not imported 3/);
+    expect(training.out).toMatch(/row 6: course "Basket weaving" is not in the catalogue/);
+    expect((await cli(dataDir, 'training', 'import', fixture('training.csv'))).out).toMatch(/created 0, updated 0, unchanged 4/);
+
+    // As at 1 Oct 2026, active people 1001–1003: SG-AWARE ×3 (1001 valid from May 2025, 1002 expired on
+    // 1 Oct 2026, 1003 none), SG-GEN ×2 (1003 valid from Feb 2026, 1002 none), PREVENT ×1 (1002 booked
+    // only): 6 required, 2 within validity, 1 within 12 months (1003's SG-GEN).
+    const report = await cli(dataDir, 'training', 'report', '--at', '2026-10-01', '--by', 'course');
+    expect(report.out).toMatch(/All\s+6\s+2\s+33.3%\s+1\s+16.7%/);
+    const out = path.join(work, 'overdue.csv');
+    await cli(dataDir, 'training', 'overdue', '--at', '2026-10-01', '--out', out);
+    expect((await readTable(out)).rows.map((r) => `${r.cells.Name}: ${r.cells.Course}${r.cells.Booked ? ' (booked)' : ''}`)).toEqual([
+      'Jo Reed: Safeguarding awareness',
+      'Sam Patel: Prevent (booked)',
+      'Sam Patel: Safeguarding awareness',
+      'Sam Patel: Safeguarding generalist',
+    ]);
+    await expect(cli(dataDir, 'people', 'import', fixture('people.csv'), '--map', 'shoeSize=Shoe')).rejects.toMatchObject({ code: 'VALIDATION' });
+  });
 });

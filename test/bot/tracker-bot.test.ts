@@ -1,5 +1,6 @@
 import type { ConversationRecord } from '../../services/conversations/model';
 import { seedDemo } from '../../services/demo/seed-demo';
+import { setUpTraining } from '../../services/training/catalogue';
 import type { Person } from '../../services/people/model';
 import { ActionPlan } from '../../services/plan/actions';
 import type { Action } from '../../services/plan/model';
@@ -265,6 +266,32 @@ describe('the bot in Teams, over real HTTP', () => {
       expect(cardText(await invoke(jen, 'esc.acknowledge', { escalationId: id }))).toMatch(/does not exist or is not yours to see|Only the people alerted/);
       expect(cardText(await invoke(VAL, 'esc.resolve', { escalationId: id, outcome: '' }))).toMatch(/Resolving needs the outcome/);
       expect(cardText(await invoke(VAL, 'esc.acknowledge', { escalationId: id }))).toMatch(/Acknowledged by Val Johnson/);
+    });
+  });
+
+  describe('training in the chat', () => {
+    it('"my training" lists the courses a role needs; a completion reported by the officer waits for HR, who verifies it', async () => {
+      await setUpTraining(t.store, ORG, { requirements: [{ course: 'SG-AWARE', jobTitles: ['*'] }] });
+      expect(cardText(await say(RICHARD, 'my training'))).toMatch(/Safeguarding awareness[\s\S]*required, not yet done/);
+      expect(cardText(await say(RICHARD, 'report training'))).toMatch(/Report a completed course/);
+      expect(cardText(await invoke(RICHARD, 'training.selfReport', { courseCode: 'SG-AWARE', completedOn: '2027-01-01' }))).toMatch(/must be a real date, not in the future/);
+      expect(cardText(await invoke(RICHARD, 'training.selfReport', { courseCode: 'SG-AWARE', completedOn: '2026-11-02' }))).toMatch(/Sent to HR/);
+      expect(cardText(await say(RICHARD, 'my training'))).toMatch(/reported, awaiting HR/);
+
+      const simon: TeamsUser = { id: '29:simon', aadObjectId: 'aad-simon', name: 'Simon Howick' }; // HR in the demo directory
+      expect(cardText(await say(RICHARD, 'training to verify'))).toMatch(/Only HR can verify/);
+      const list = await say(simon, 'training to verify');
+      const recordId = JSON.stringify(list).match(/"recordId":"([^"]+)"/)![1]!;
+      expect(cardText(await invoke(RICHARD, 'training.verify', { recordId }))).toMatch(/Not allowed/);
+      expect(cardText(await invoke(simon, 'training.verify', { recordId }))).toMatch(/Training to verify \(0\)/);
+      expect(cardText(await say(RICHARD, 'my training'))).toMatch(/Safeguarding awareness[\s\S]*done; last 2 Nov 2026; valid until 2 Nov 2029/);
+    });
+
+    it('an officer cannot see the named overdue list; HR sees names and rates', async () => {
+      expect(cardText(await say(RICHARD, 'training overdue'))).toMatch(/Only HR and administrators can see who is overdue by name/);
+      const simon: TeamsUser = { id: '29:simon', aadObjectId: 'aad-simon', name: 'Simon Howick' };
+      expect(cardText(await say(simon, 'training overdue'))).toMatch(/Overdue training \(\d+\)[\s\S]*Jennifer Kotilaine/);
+      expect(cardText(await say(simon, 'training report by course'))).toMatch(/Training completion by course[\s\S]*Safeguarding awareness[\s\S]*% within validity/);
     });
   });
 });

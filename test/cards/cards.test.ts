@@ -1,7 +1,7 @@
 import * as AC from 'adaptivecards';
 import { CARD_TEMPLATES, md, renderCard, type AdaptiveCardJson } from '../../cards/render';
 import { renderMessage } from '../../cards/messages';
-import { errorCard, escalationListCard, factsCard, helpCard, raiseConcernCard, myActionsCard, noticeCard, summaryCard, updateFormCard, welcomeCard } from '../../cards/views';
+import { errorCard, escalationListCard, factsCard, helpCard, raiseConcernCard, trainingReportCard, trainingVerifyCard, myActionsCard, noticeCard, summaryCard, updateFormCard, welcomeCard } from '../../cards/views';
 import { AppError } from '../../services/core/errors';
 import type { Action } from '../../services/plan/model';
 
@@ -87,6 +87,9 @@ const EXAMPLES: Record<string, AdaptiveCardJson> = {
   'escalation list': escalationListCard('Open escalations (1)', [{ id: 'e1', ref: 'ESC-2026-0001', title: 'ESC-2026-0001: Action turned Red', detail: 'Stage 1 of 4' }]),
   'escalation list (none)': escalationListCard('Open escalations (0)', []),
   facts: factsCard('Central record review', [{ title: 'Raised: Total', value: '4' }]),
+  'training report form': trainingReportCard([{ code: 'SG-AWARE', name: 'Safeguarding awareness' }, { code: 'PREVENT', name: 'Prevent' }], { values: { courseCode: 'PREVENT' }, issues: [{ field: 'completedOn', message: 'Not in the future.' }] }),
+  'training to verify': trainingVerifyCard([{ id: 'r1', title: 'Val Johnson: Prevent', detail: 'Completed 1 Nov 2026' }]),
+  'training to verify (none)': trainingVerifyCard([]),
 };
 
 function inputs(node: unknown, found: Record<string, unknown>[] = []): Record<string, unknown>[] {
@@ -180,6 +183,8 @@ it('every template in cards/templates is covered by an example above', () => {
     'raise-concern',
     'reminder-digest',
     'round-summary',
+    'training-report',
+    'training-verify',
     'welcome',
   ]);
   expect(renderCard('notice', { title: 't', text: 'x', code: '', color: 'Default' }).type).toBe('AdaptiveCard');
