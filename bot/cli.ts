@@ -125,7 +125,7 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'training report': {
-    usage: 'training report [--at <YYYY-MM-DD>] [--by department|role|course] [--out <file.csv|file.xlsx>] [--org <id>]',
+    usage: 'training report [--at <YYYY-MM-DD>] [--by department|role|course] [--format csv|xlsx | --out <file.csv|file.xlsx>] [--org <id>]',
     async run(ctx) {
       const by = (ctx.options.by as string | undefined) ?? 'department';
       if (by !== 'department' && by !== 'role' && by !== 'course') throw new AppError('VALIDATION', '--by must be department, role or course.');
@@ -133,16 +133,16 @@ const COMMANDS: Record<string, Command> = {
       const rows = await trainingRates(ctx.store, orgOf(ctx), asAt, by);
       const table = rows.map((r) => [r.group, String(r.required), String(r.withinValidity), `${r.pctWithinValidity}%`, String(r.within12Months), `${r.pctWithin12Months}%`]);
       const headers = [by[0]!.toUpperCase() + by.slice(1), 'Required', 'Within validity', '% within validity', 'Within 12 months', '% within 12 months'];
-      await output(ctx, `Training completion as at ${asAt}`, headers, table);
+      await output(ctx, `Training completion as at ${asAt}`, headers, table, `training-by-${by}-${asAt}`);
     },
   },
   'training overdue': {
-    usage: 'training overdue [--at <YYYY-MM-DD>] [--out <file.csv|file.xlsx>] [--org <id>]   (named list: handle as personal data)',
+    usage: 'training overdue [--at <YYYY-MM-DD>] [--format csv|xlsx | --out <file.csv|file.xlsx>] [--org <id>]   (named list: handle as personal data)',
     async run(ctx) {
       const asAt = dateOption(ctx, 'at') ?? today(ctx.clock, ctx.config.DEFAULT_TIME_ZONE);
       const rows = await namedOverdueList(ctx.store, orgOf(ctx), asAt);
       const headers = ['Name', 'Department', 'Job title', 'Course', 'Last completed', 'Expired on', 'Booked'];
-      await output(ctx, `Overdue training as at ${asAt}`, headers, rows.map((r) => [r.name, r.department, r.jobTitle, r.course, r.lastCompleted, r.expiredOn, r.booked ? 'yes' : '']));
+      await output(ctx, `Overdue training as at ${asAt}`, headers, rows.map((r) => [r.name, r.department, r.jobTitle, r.course, r.lastCompleted, r.expiredOn, r.booked ? 'yes' : '']), `training-overdue-${asAt}`);
     },
   },
   'jobs list': {
@@ -178,7 +178,7 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'escalations report': {
-    usage: 'escalations report --from <YYYY-MM-DD> --to <YYYY-MM-DD> [--out <file.csv|file.xlsx>] [--org <id>]',
+    usage: 'escalations report --from <YYYY-MM-DD> --to <YYYY-MM-DD> [--format csv|xlsx | --out <file.csv|file.xlsx>] [--org <id>]',
     async run(ctx) {
       const from = (ctx.options.from as string | undefined) ?? '';
       const to = (ctx.options.to as string | undefined) ?? '';
@@ -189,13 +189,7 @@ const COMMANDS: Record<string, Command> = {
       const orgId = orgOf(ctx);
       const organisation = await ensureOrganisation(ctx.store, ctx.clock, orgId, { timeZone: ctx.config.DEFAULT_TIME_ZONE });
       const rows = reportRows(await escalationReport(ctx.store, organisation, from, to));
-      const out = ctx.options.out as string | undefined;
-      if (out) {
-        await writeTable(path.resolve(out), ['Section', 'Measure', 'Value'], rows);
-        print(`Wrote the central record review for ${from} to ${to} to ${path.resolve(out)}`);
-      } else {
-        for (const [section, measure, value] of rows) print(`${`${section}: ${measure}`.padEnd(60)} ${value}`);
-      }
+      await output(ctx, `Central record review, ${from} to ${to}`, ['Section', 'Measure', 'Value'], rows, `central-record-${from}-to-${to}`);
     },
   },
   'delivery status': {
@@ -307,8 +301,10 @@ function progress(verb: string) {
 }
 
 /** A table to a file when --out is given (CSV or XLSX by extension), else aligned on the terminal. */
-async function output(ctx: Context, title: string, headers: string[], rows: string[][]): Promise<void> {
-  const out = ctx.options.out as string | undefined;
+async function output(ctx: Context, title: string, headers: string[], rows: string[][], defaultName: string): Promise<void> {
+  const format = ctx.options.format as string | undefined;
+  if (format !== undefined && format !== 'csv' && format !== 'xlsx') throw new AppError('VALIDATION', '--format must be csv or xlsx.');
+  const out = (ctx.options.out as string | undefined) ?? (format ? `${defaultName}.${format}` : undefined);
   if (out) {
     await writeTable(path.resolve(out), headers, rows);
     print(`${title}: wrote ${rows.length} rows to ${path.resolve(out)}`);
@@ -359,6 +355,7 @@ export async function main(argv: string[]): Promise<number> {
       out: { type: 'string' },
       owner: { type: 'string' },
       map: { type: 'string' },
+      format: { type: 'string' },
       period: { type: 'string' },
       'last-reviewed': { type: 'string' },
       'next-review': { type: 'string' },
