@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Clock } from '../core/clock';
-import { AppError } from '../core/errors';
+import { AppError, isAppError } from '../core/errors';
 import { Directory } from '../people/directory';
 import type { Person } from '../people/model';
 import type { Table } from '../plan/tabular';
 import type { Store } from '../store/ports';
-import { courses, records } from './catalogue';
+import { courses } from './catalogue';
 import type { RecordStatus, TrainingRecord } from './model';
 
 export type RowProblem = { rowNumber: number; reason: string };
@@ -149,11 +149,10 @@ export async function importTraining(
   const byEmployee = new Map(people.flatMap((p) => [...(p.employeeId ? [[p.employeeId.toLowerCase(), p] as const] : []), ...(p.email ? [[p.email, p] as const] : [])]));
   const catalogue = await courses(deps.store, input.orgId);
   const byCourse = new Map(catalogue.flatMap((c) => [[c.code.toLowerCase(), c] as const, [c.name.toLowerCase(), c] as const]));
-  const existing = new Map((await records(deps.store, input.orgId)).map((r) => [r.id, r]));
   const summary: ImportSummary = { dryRun: input.dryRun, dataRows: input.table.rows.length, created: 0, updated: 0, unchanged: 0, problems: [] };
   const cell = (cells: Record<string, string>, f: TrainingField) => (col[f] ? (cells[col[f]!] ?? '').trim() : '');
   const now = deps.clock.now().toISOString();
-  const writes: TrainingRecord[] = [];
+  const candidates: TrainingRecord[] = [];
   const seen = new Map<string, number>();
   for (const { rowNumber, cells } of input.table.rows) {
     const who = cell(cells, 'employee');
@@ -180,27 +179,27 @@ export async function importTraining(
       continue;
     }
     seen.set(id, rowNumber);
-    const record: TrainingRecord = { id, orgId: input.orgId, kind: 'record', personId: person.id, courseCode: course.code, status, source: 'import', ...(completedOn ? { completedOn } : {}), createdAt: existing.get(id)?.createdAt ?? now };
-    if (existing.has(id)) summary.unchanged++;
-    else {
-      summary.created++;
-      writes.push(record);
-    }
+    candidates.push({ id, orgId: input.orgId, kind: 'record', personId: person.id, courseCode: course.code, status, source: 'import', ...(completedOn ? { completedOn } : {}), createdAt: now });
   }
-  if (!input.dryRun) {
-    const collection = deps.store.collection<TrainingRecord>('training');
-    let next = 0;
-    let done = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(CONCURRENCY, writes.length) }, async () => {
-        while (next < writes.length) {
-          await collection.upsert(writes[next++]!);
-          done++;
-          if (done % 500 === 0 || done === writes.length) input.onProgress?.(done, writes.length);
+  // A point read per record (ids are deterministic) rather than one query over every record:
+  // cheap on Azure, and it keeps a re-import of tens of thousands of rows fast on the embedded store.
+  const collection = deps.store.collection<TrainingRecord>('training');
+  let next = 0;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(CONCURRENCY, candidates.length) }, async () => {
+      while (next < candidates.length) {
+        const record = candidates[next++]!;
+        if (await collection.read(record.orgId, record.id)) summary.unchanged++;
+        else {
+          summary.created++;
+          if (!input.dryRun) await collection.create(record).catch((e: unknown) => (isAppError(e, 'ALREADY_EXISTS') ? undefined : Promise.reject(e)));
         }
-      }),
-    );
-  }
+        done++;
+        if (done % 500 === 0 || done === candidates.length) input.onProgress?.(done, candidates.length);
+      }
+    }),
+  );
   return summary;
 }
 

@@ -6,8 +6,8 @@ import { AppError } from '../core/errors';
 import { enqueue } from '../delivery/outbox';
 import { Directory } from '../people/directory';
 import { hasRole, type Person } from '../people/model';
-import type { Store } from '../store/ports';
-import { courses, records } from './catalogue';
+import { toArray, type Store } from '../store/ports';
+import { courses } from './catalogue';
 import type { TrainingRecord } from './model';
 
 export const canSeeNamedLists = (person: Person) => hasRole(person, 'hr', 'admin');
@@ -62,7 +62,13 @@ export async function selfReport(deps: { store: Store; clock: Clock }, input: { 
 
 export async function pendingSelfReports(store: Store, actor: Person): Promise<TrainingRecord[]> {
   if (!canSeeNamedLists(actor)) throw new AppError('FORBIDDEN', 'Only HR can verify training completions.');
-  return (await records(store, actor.orgId)).filter((r) => r.status === 'self-reported' && !r.review).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  const pending = await toArray(
+    store.collection<TrainingRecord>('training').query({
+      query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'record' AND c.status = 'self-reported' AND NOT IS_DEFINED(c.review)",
+      parameters: [{ name: '@orgId', value: actor.orgId }],
+    }),
+  );
+  return pending.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 
 const reviewSchema = z.object({ recordId: z.string().min(1).max(200), note: z.string().trim().max(500).optional() });
