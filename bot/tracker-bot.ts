@@ -15,7 +15,7 @@ import { AppError, isAppError } from '../services/core/errors';
 import type { Logger } from '../services/core/logger';
 import { linkPerson, recordChannelInstall, recordPersonalInstall, recordUninstall, type Installer } from '../services/conversations/installations';
 import { channelConversationKey, personalConversationKey } from '../services/conversations/model';
-import { Directory } from '../services/people/directory';
+import { Directory, matchByName } from '../services/people/directory';
 import type { Person } from '../services/people/model';
 import { ensureOrganisation } from '../services/people/organisations';
 import { ActionPlan } from '../services/plan/actions';
@@ -133,15 +133,23 @@ export class TrackerBot extends TeamsActivityHandler {
     let person = cached && cached.until > now ? cached.person : await new Directory(this.deps.store).byAadObjectId(this.orgId, aadObjectId);
     if (!person) {
       const link = await linkPerson(this.deps.store, this.orgId, (await this.installer(context))!);
-      if (link.kind !== 'linked') {
-        throw new AppError('FORBIDDEN', 'You are not in this organisation’s people directory yet. Ask your plan administrator to add you.');
-      }
-      person = link.person;
+      person = link.kind === 'linked' ? link.person : await this.localStandIn();
+      if (!person) throw new AppError('FORBIDDEN', 'You are not in this organisation’s people directory yet. Ask your plan administrator to add you.');
     }
     if (!person.active) throw new AppError('FORBIDDEN', 'Your directory entry is marked as having left the organisation.');
     if (this.actors.size >= ACTOR_CACHE_LIMIT) this.actors.delete(this.actors.keys().next().value!);
     this.actors.set(aadObjectId, { person, until: cached && cached.until > now ? cached.until : now + 30_000 });
     return person;
+  }
+
+  /** In local mode only, LOCAL_ACT_AS lets someone trying the bot act as a directory person. */
+  private async localStandIn(): Promise<Person | undefined> {
+    const who = this.deps.config.localMode ? this.deps.config.LOCAL_ACT_AS : undefined;
+    if (!who) return undefined;
+    const directory = new Directory(this.deps.store);
+    if (who.includes('@')) return directory.byEmail(this.orgId, who);
+    const match = matchByName(await directory.all(this.orgId), who);
+    return match.kind === 'found' ? match.person : undefined;
   }
 
   private async routeContext(context: TurnContext): Promise<RouteContext> {

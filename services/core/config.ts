@@ -41,6 +41,8 @@ const schema = z
     DEFAULT_ORG_ID: z.string().trim().regex(/^[a-z0-9-]{1,64}$/, 'lower-case letters, digits and - only').default('demo'),
     DEFAULT_TIME_ZONE: z.string().trim().default('Europe/London'),
     SEED_DEMO_DATA: bool.default(true),
+    /** Local mode only: who a Teams user not in the directory acts as (a directory name or email), to try the bot. */
+    LOCAL_ACT_AS: optionalText,
 
     SCHEDULER_ENABLED: bool.default(true),
     DELIVERY_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(3600).default(5),
@@ -79,6 +81,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const c = parsed.data;
   const localMode = !c.MicrosoftAppId;
+  if (!localMode && c.LOCAL_ACT_AS) {
+    throw new AppError('CONFIG_INVALID', 'Invalid configuration: LOCAL_ACT_AS: is only allowed in local mode (without MicrosoftAppId)');
+  }
   const host = c.HOST ?? (localMode ? '127.0.0.1' : '0.0.0.0');
   if (localMode && !LOOPBACK.has(host)) {
     throw new AppError(

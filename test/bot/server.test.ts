@@ -1,4 +1,7 @@
+import { loadConfig } from '../../services/core/config';
+import { seedDemo } from '../../services/demo/seed-demo';
 import { startTestApp, type TestApp } from '../harness/app';
+import { ORG } from '../harness/fixtures';
 import { invokeActionExecute, messageActivity } from '../harness/teams-activities';
 
 describe('the HTTP server', () => {
@@ -39,5 +42,17 @@ describe('the HTTP server', () => {
     const res = await t.post(activity);
     expect(res.status).toBe(200);
     expect(JSON.stringify(res.body.value)).toMatch(/Teams did not say who you are/);
+  });
+
+  it('in local mode, LOCAL_ACT_AS lets someone not in the directory try the bot as a directory person', async () => {
+    const local = await startTestApp({ LOCAL_ACT_AS: 'Val Johnson' });
+    try {
+      await seedDemo(local.store, local.clock, ORG, 'Europe/London');
+      const res = await local.post(invokeActionExecute({ serviceUrl: local.connector.serviceUrl, user: { id: '29:alex', aadObjectId: 'aad-alex', name: 'Alex Wilber' }, verb: 'myActions.show', data: {} }));
+      expect(JSON.stringify(res.body.value)).toMatch(/Your open actions \(\d+\)/);
+    } finally {
+      await local.close();
+    }
+    expect(() => loadConfig({ MicrosoftAppId: 'a', MicrosoftAppPassword: 'p', ALLOWED_TENANT_IDS: 't', LOCAL_ACT_AS: 'Val Johnson' })).toThrow(/LOCAL_ACT_AS: is only allowed in local mode/);
   });
 });
