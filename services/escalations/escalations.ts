@@ -16,7 +16,6 @@ import {
   DEFAULT_LADDER,
   RAISED_CATEGORIES,
   type Escalation,
-  type EscalationCause,
   type EscalationRules,
   type EscalationStep,
   type LadderStage,

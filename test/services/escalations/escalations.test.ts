@@ -7,7 +7,7 @@ import { DEFAULT_LADDER, type Escalation } from '../../../services/escalations/m
 import { escalationReport } from '../../../services/escalations/report';
 import type { Person } from '../../../services/people/model';
 import { ensureOrganisation } from '../../../services/people/organisations';
-import type { Action, Organisation } from '../../../services/plan/model';
+import type { Organisation } from '../../../services/plan/model';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
 import { runJob } from '../../../services/scheduling/jobs';
 import type { Store } from '../../../services/store/ports';
@@ -15,7 +15,7 @@ import { toArray } from '../../../services/store/ports';
 import { submitStatusUpdate } from '../../../services/updates/status-update';
 import { installedPeople, localMessenger } from '../../harness/delivery';
 import { FakeConnector } from '../../harness/fake-connector';
-import { actionDoc, ORG, person, seed } from '../../harness/fixtures';
+import { actionDoc, ORG, seed } from '../../harness/fixtures';
 import { openTestStore } from '../../harness/store';
 import { personalConversationId, TEST_BOT_ID, TEST_TENANT_ID } from '../../harness/teams-activities';
 
