@@ -21,6 +21,22 @@ function tenantOf(body: unknown): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
+/**
+ * Where Bot Framework traffic for Teams comes from. In production the bot only answers activities
+ * whose serviceUrl is one of these, so a forged activity cannot make it call an arbitrary host.
+ */
+const TRUSTED_SERVICE_HOSTS = [/^smba\.trafficmanager\.net$/i, /(^|\.)botframework\.com$/i, /(^|\.)botframework\.azure\.us$/i, /(^|\.)teams\.microsoft\.com$/i, /(^|\.)infra\.gov\.teams\.microsoft\.us$/i];
+
+export function isTrustedServiceUrl(serviceUrl: unknown): boolean {
+  if (typeof serviceUrl !== 'string') return false;
+  try {
+    const url = new URL(serviceUrl);
+    return url.protocol === 'https:' && TRUSTED_SERVICE_HOSTS.some((h) => h.test(url.hostname));
+  } catch {
+    return false;
+  }
+}
+
 function sendError(res: restify.Response, error: AppError): void {
   res.send(error.status, { error: error.toPublic() });
 }
@@ -47,6 +63,11 @@ export function createServer(deps: ServerDeps): restify.Server {
     if (allowed.length > 0 && (!tenant || !allowed.includes(tenant))) {
       logger.warn({ tenant }, 'activity from a tenant that is not allowed');
       sendError(res, new AppError('TENANT_NOT_ALLOWED'));
+      return;
+    }
+    if (!config.localMode && !isTrustedServiceUrl((req.body as { serviceUrl?: unknown } | undefined)?.serviceUrl)) {
+      logger.warn('activity with a serviceUrl outside the Bot Framework and Teams hosts');
+      sendError(res, new AppError('FORBIDDEN', 'The activity’s serviceUrl is not a Bot Framework or Teams host.'));
       return;
     }
     await adapter.process(req, res, (context) => bot.run(context));

@@ -14,7 +14,7 @@ export type TestApp = {
   connector: FakeConnector;
   clock: FixedClock;
   config: Config;
-  post(activity: unknown): Promise<{ status: number; body: any }>;
+  post(activity: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
 };
 
@@ -35,7 +35,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     connector,
     clock,
     config,
-    post: (activity) => postActivity(app.url, activity),
+    post: (activity, headers) => postActivity(app.url, activity, headers),
     async close() {
       await app.close();
       await connector.close();
