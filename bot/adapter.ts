@@ -17,6 +17,7 @@ export function createAdapter(config: Config, logger: Logger): CloudAdapter {
     MicrosoftAppPassword: config.MicrosoftAppPassword ?? '',
     MicrosoftAppType: config.MicrosoftAppType,
     MicrosoftAppTenantId: config.MicrosoftAppTenantId ?? '',
+    ...(config.BotOpenIdMetadata ? { BotOpenIdMetadata: config.BotOpenIdMetadata } : {}),
   };
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(auth));
   adapter.onTurnError = async (context: TurnContext, error: Error) => {

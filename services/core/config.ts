@@ -29,6 +29,8 @@ const schema = z
     MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
     MicrosoftAppTenantId: optionalText,
     ALLOWED_TENANT_IDS: idList.default([]),
+    /** Where the Bot Framework's signing keys are published; only sovereign clouds need to change it. */
+    BotOpenIdMetadata: optionalText.pipe(z.url().optional()),
 
     COSMOS_ENDPOINT: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
     COSMOS_KEY: optionalText,

@@ -1,21 +1,28 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { isTrustedServiceUrl } from '../../bot/server';
 import type { Action } from '../../services/plan/model';
 import { startTestApp, type TestApp } from '../harness/app';
 import { actionDoc, ORG, person, seed } from '../harness/fixtures';
+import { signJwt, startOpenIdServer } from '../harness/openid';
 import { invokeActionExecute, messageActivity, TEST_TENANT_ID } from '../harness/teams-activities';
 
-/** A token that looks like a Bot Framework JWT but is signed by nobody Microsoft knows. */
-const FORGED =
-  'eyJhbGciOiJSUzI1NiIsImtpZCI6ImZvcmdlZCIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJodHRwczovL2FwaS5ib3RmcmFtZXdvcmsuY29tIiwiYXVkIjoiMDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwMGFhIiwiZXhwIjo0MTAyNDQ0ODAwfQ.c2lnbmF0dXJl';
+const APP_ID = '00000000-0000-0000-0000-0000000000aa';
+const claims = (over: Record<string, unknown> = {}) => ({ iss: 'https://api.botframework.com', aud: APP_ID, exp: Math.floor(Date.now() / 1000) + 600, nbf: Math.floor(Date.now() / 1000) - 60, serviceurl: 'https://smba.trafficmanager.net/uk/', ...over });
 
 describe('production mode (a MicrosoftAppId is configured)', () => {
   let t: TestApp;
+  let openId: Awaited<ReturnType<typeof startOpenIdServer>>;
   const serviceUrl = 'https://smba.trafficmanager.net/uk/';
+  const attacker = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
   beforeAll(async () => {
-    t = await startTestApp({ MicrosoftAppId: '00000000-0000-0000-0000-0000000000aa', MicrosoftAppPassword: 'example-not-a-secret', ALLOWED_TENANT_IDS: TEST_TENANT_ID, HOST: '127.0.0.1' });
+    openId = await startOpenIdServer();
+    t = await startTestApp({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'example-not-a-secret', ALLOWED_TENANT_IDS: TEST_TENANT_ID, HOST: '127.0.0.1', BotOpenIdMetadata: openId.metadataUrl });
     await seed(t.store, { people: [person({ id: 'val', name: 'Val', aadObjectId: 'aad-val' })], actions: [actionDoc({ id: 'a1', leadIds: ['val'] })] });
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await openId.close();
+  });
 
   const update = () => invokeActionExecute({ serviceUrl, user: { id: '29:val', aadObjectId: 'aad-val', name: 'Val' }, verb: 'action.update', data: { actionId: 'a1', version: 1, status: 'G', progress: 'forged' } });
 
@@ -25,15 +32,21 @@ describe('production mode (a MicrosoftAppId is configured)', () => {
     expect((await t.store.collection<Action>('actions').read(ORG, 'a1'))?.version).toBe(1);
   });
 
-  it('a request with a forged token is rejected with 401 and nothing is processed', async () => {
-    const res = await t.post(update(), { authorization: `Bearer ${FORGED}` });
+  it.each([
+    ['signed with a key the Bot Framework does not publish', () => signJwt(attacker, 'trusted', claims())],
+    ['signed with an unknown key id', () => signJwt(attacker, 'forged', claims())],
+    ['for another bot (audience)', () => signJwt(openId.trustedKey, 'trusted', claims({ aud: 'another-bot' }))],
+    ['expired', () => signJwt(openId.trustedKey, 'trusted', claims({ exp: Math.floor(Date.now() / 1000) - 3600, nbf: Math.floor(Date.now() / 1000) - 7200 }))],
+    ['from another issuer', () => signJwt(openId.trustedKey, 'trusted', claims({ iss: 'https://attacker.example' }))],
+  ])('a token %s is rejected with 401 and nothing is processed', async (_what, token) => {
+    const res = await t.post(update(), { authorization: `Bearer ${token()}` });
     expect(res.status).toBe(401);
     expect((await t.store.collection<Action>('actions').read(ORG, 'a1'))?.version).toBe(1);
     expect(t.connector.calls).toHaveLength(0);
   });
 
   it('an activity whose serviceUrl is not a Bot Framework or Teams host is refused before anything else', async () => {
-    const res = await t.post(messageActivity({ serviceUrl: 'https://attacker.example/', user: { id: '29:val', aadObjectId: 'aad-val', name: 'Val' }, text: 'my actions' }), { authorization: `Bearer ${FORGED}` });
+    const res = await t.post(messageActivity({ serviceUrl: 'https://attacker.example/', user: { id: '29:val', aadObjectId: 'aad-val', name: 'Val' }, text: 'my actions' }), { authorization: `Bearer ${signJwt(openId.trustedKey, 'trusted', claims())}` });
     expect(res.status).toBe(403);
   });
 
