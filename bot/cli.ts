@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { TeamsMessenger } from './teams-messenger';
@@ -23,7 +23,9 @@ import { isJobName, JOBS, runJob } from '../services/scheduling/jobs';
 import { planTableRows } from '../services/plan/export-plan';
 import { importPlan, type ImportReport } from '../services/plan/import-plan';
 import { readTable, writeTable } from '../services/plan/tabular';
+import { CONTAINER_NAMES } from '../services/store/containers';
 import { openStore } from '../services/store/open-store';
+import { readSnapshot, restoreSnapshot, takeSnapshot, writeSnapshotFile, type Snapshot } from '../services/store/snapshot';
 import type { Store } from '../services/store/ports';
 
 type Context = { config: Config; store: Store; clock: Clock; args: string[]; options: Record<string, string | boolean | undefined> };
@@ -143,6 +145,31 @@ const COMMANDS: Record<string, Command> = {
       const rows = await namedOverdueList(ctx.store, orgOf(ctx), asAt);
       const headers = ['Name', 'Department', 'Job title', 'Course', 'Last completed', 'Expired on', 'Booked'];
       await output(ctx, `Overdue training as at ${asAt}`, headers, rows.map((r) => [r.name, r.department, r.jobTitle, r.course, r.lastCompleted, r.expiredOn, r.booked ? 'yes' : '']), `training-overdue-${asAt}`);
+    },
+  },
+  backup: {
+    usage: 'backup <dir>   (every document of every container, to <dir>/backup-<time>.json)',
+    async run(ctx) {
+      const dir = fileArg(ctx, 'backup folder');
+      await mkdir(dir, { recursive: true });
+      const snapshot = await takeSnapshot(ctx.store, ctx.config.COSMOS_DATABASE);
+      const file = path.join(dir, `backup-${snapshot.takenAt.replace(/[:.]/g, '-')}.json`);
+      await writeSnapshotFile(file, snapshot);
+      const counts = Object.entries(snapshot.containers).map(([name, docs]) => `${name} ${docs.length}`);
+      print(`Backed up to ${file}: ${counts.join(', ')}`);
+    },
+  },
+  restore: {
+    usage: 'restore <backup.json|dir> [--replace]   (--replace first deletes documents the backup does not have)',
+    async run(ctx) {
+      const target = fileArg(ctx, 'backup');
+      const file = (await stat(target)).isDirectory() ? await latestBackup(target) : target;
+      const snapshot = await readSnapshot(file);
+      if (!snapshot) throw new AppError('NOT_FOUND', `${file} does not exist.`);
+      const removed = ctx.options.replace ? await removeAbsent(ctx.store, snapshot) : 0;
+      await restoreSnapshot(ctx.store, snapshot);
+      const counts = Object.entries(snapshot.containers).map(([name, docs]) => `${name} ${docs.length}`);
+      print(`Restored ${file} (taken ${snapshot.takenAt}): ${counts.join(', ')}${ctx.options.replace ? `; removed ${removed} documents not in the backup` : ''}`);
     },
   },
   'jobs list': {
@@ -332,6 +359,26 @@ async function deliver(ctx: Context): Promise<void> {
   print(`Delivered: sent ${report.sent}, updated ${report.updated}, retried ${report.retried}, failed ${report.failed}, unreachable ${report.unreachable}`);
 }
 
+async function latestBackup(dir: string): Promise<string> {
+  const files = (await readdir(dir)).filter((f) => /^backup-.*\.json$/.test(f)).sort();
+  if (files.length === 0) throw new AppError('NOT_FOUND', `There is no backup-*.json in ${dir}.`);
+  return path.join(dir, files[files.length - 1]!);
+}
+
+/** For a restore that must match the backup exactly: delete what the backup does not hold. */
+async function removeAbsent(store: Store, snapshot: Snapshot): Promise<number> {
+  let removed = 0;
+  for (const name of CONTAINER_NAMES) {
+    const keep = new Set((snapshot.containers[name] ?? []).map((d) => `${d.orgId}/${d.id}`));
+    const collection = store.collection(name);
+    const extra: { orgId: string; id: string }[] = [];
+    for await (const doc of collection.readAll()) if (!keep.has(`${doc.orgId}/${doc.id}`)) extra.push(doc);
+    for (const doc of extra) await collection.delete(doc.orgId, doc.id);
+    removed += extra.length;
+  }
+  return removed;
+}
+
 function usage(): string {
   return ['Usage: npm run cli -- <command>', ...Object.values(COMMANDS).map((c) => `  ${c.usage}`)].join('\n');
 }
@@ -356,14 +403,17 @@ export async function main(argv: string[]): Promise<number> {
       owner: { type: 'string' },
       map: { type: 'string' },
       format: { type: 'string' },
+      replace: { type: 'boolean' },
       period: { type: 'string' },
       'last-reviewed': { type: 'string' },
       'next-review': { type: 'string' },
       help: { type: 'boolean' },
     },
   });
-  const name = positionals.slice(0, 2).join(' ');
-  const command = COMMANDS[name];
+  // Commands are one word (`backup`) or two (`plan import`).
+  const words = Object.hasOwn(COMMANDS, positionals.slice(0, 2).join(' ')) ? 2 : 1;
+  const name = positionals.slice(0, words).join(' ');
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command || values.help) {
     process.stderr.write(usage() + '\n');
     return command || values.help ? 0 : 2;
@@ -371,7 +421,7 @@ export async function main(argv: string[]): Promise<number> {
   const config = loadConfig();
   const store = await openStore(config, cliLogger(config));
   try {
-    await command.run({ config, store, clock: systemClock, args: positionals.slice(2), options: values });
+    await command.run({ config, store, clock: systemClock, args: positionals.slice(words), options: values });
     return 0;
   } finally {
     await store.close();

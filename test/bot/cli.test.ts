@@ -5,6 +5,7 @@ import { main } from '../../bot/cli';
 import { demoPlanPath } from '../../services/demo/seed-demo';
 import { readTable } from '../../services/plan/tabular';
 import { toArray } from '../../services/store/ports';
+import { takeSnapshot } from '../../services/store/snapshot';
 import { openPersistentTestStore } from '../harness/store';
 
 /** Runs the CLI in-process against a data folder, capturing what it prints. */
@@ -156,5 +157,25 @@ describe('npm run cli -- plan import / export', () => {
       'Sam Patel: Safeguarding generalist',
     ]);
     await expect(cli(dataDir, 'people', 'import', fixture('people.csv'), '--map', 'shoeSize=Shoe')).rejects.toMatchObject({ code: 'VALIDATION' });
+  });
+
+  it('backup → wipe → restore round-trips every container exactly', async () => {
+    await cli(dataDir, 'plan', 'import', demoPlanPath());
+    await cli(dataDir, 'training', 'setup', path.join(__dirname, '..', 'fixtures', 'training', 'setup.json'));
+    const backups = path.join(work, 'backups');
+    expect((await cli(dataDir, 'backup', backups)).out).toMatch(/Backed up to .*backup-.*\.json: organisations 1, plans 1, actions \d+/);
+    const dump = async () => {
+      const { store } = await openPersistentTestStore(dataDir);
+      try {
+        return JSON.stringify((await takeSnapshot(store, 'test')).containers);
+      } finally {
+        await store.close();
+      }
+    };
+    const before = await dump();
+    await fs.rm(dataDir, { recursive: true, force: true });
+    await cli(dataDir, 'people', 'import', path.join(__dirname, '..', 'fixtures', 'training', 'people.csv')); // something the backup does not have
+    expect((await cli(dataDir, 'restore', backups, '--replace')).out).toMatch(/Restored .* removed \d+ documents not in the backup/);
+    expect(await dump()).toBe(before);
   });
 });
