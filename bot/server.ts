@@ -1,5 +1,6 @@
 import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import restify from 'restify';
+import { z } from 'zod';
 import type { Config } from '../services/core/config';
 import { AppError } from '../services/core/errors';
 import type { Logger } from '../services/core/logger';
@@ -37,6 +38,20 @@ export function isTrustedServiceUrl(serviceUrl: unknown): boolean {
   }
 }
 
+/** The least an activity must have for the adapter to handle it; anything else is the caller's mistake, not ours. */
+const activityShape = z
+  .object({
+    type: z.string().min(1).max(64),
+    serviceUrl: z.string().min(1).max(1000),
+    channelId: z.string().max(64).optional(),
+    conversation: z.object({ id: z.string().min(1).max(1000) }).passthrough(),
+    from: z.object({ id: z.string().min(1).max(1000), aadObjectId: z.string().max(100).optional() }).passthrough(),
+    recipient: z.object({ id: z.string().max(1000) }).passthrough().optional(),
+    name: z.string().max(200).optional(),
+    text: z.string().max(100_000).optional(),
+  })
+  .passthrough();
+
 function sendError(res: restify.Response, error: AppError): void {
   res.send(error.status, { error: error.toPublic() });
 }
@@ -56,6 +71,11 @@ export function createServer(deps: ServerDeps): restify.Server {
   });
 
   server.post('/api/messages', async (req, res) => {
+    const shape = activityShape.safeParse(req.body);
+    if (!shape.success) {
+      sendError(res, new AppError('VALIDATION', `Not a Bot Framework activity: ${shape.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(body)'} ${i.message}`).join('; ')}`));
+      return;
+    }
     const tenant = tenantOf(req.body);
     const allowed = config.ALLOWED_TENANT_IDS;
     // Bot Framework authentication proves the sender is the Bot Service, not which organisation

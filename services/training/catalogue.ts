@@ -14,13 +14,12 @@ async function ofKind<T>(store: Store, orgId: string, kind: string): Promise<T[]
   )) as T[];
 }
 
-/** The organisation's courses; the default catalogue is added the first time it is asked for. */
+const defaultCourses = (orgId: string): Course[] => DEFAULT_COURSES.map((c) => ({ ...c, id: courseId(c.code), orgId, kind: 'course' }));
+
+/** The organisation's courses: the default catalogue until a set-up stores its own (reading never writes). */
 export async function courses(store: Store, orgId: string): Promise<Course[]> {
   const found = await ofKind<Course>(store, orgId, 'course');
-  if (found.length > 0) return found;
-  const created: Course[] = DEFAULT_COURSES.map((c) => ({ ...c, id: courseId(c.code), orgId, kind: 'course' }));
-  for (const c of created) await training(store).upsert(c);
-  return created;
+  return found.length > 0 ? found : defaultCourses(orgId);
 }
 
 export const requirements = (store: Store, orgId: string) => ofKind<Requirement>(store, orgId, 'requirement');
@@ -51,7 +50,8 @@ const setupSchema = z
 export async function setUpTraining(store: Store, orgId: string, input: unknown): Promise<{ courses: number; requirements: number }> {
   const parsed = setupSchema.safeParse(input);
   if (!parsed.success) throw new AppError('VALIDATION', `The training set-up is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  await courses(store, orgId); // the default catalogue first, so the file adds to it rather than replacing it
+  // The default catalogue is stored first, so the file adds to it rather than replacing it.
+  if ((await ofKind<Course>(store, orgId, 'course')).length === 0) for (const c of defaultCourses(orgId)) await training(store).upsert(c);
   for (const c of parsed.data.courses ?? []) await training(store).upsert({ id: courseId(c.code), orgId, kind: 'course', code: c.code.toUpperCase(), name: c.name, validityMonths: c.validityMonths });
   const catalogue = await courses(store, orgId);
   if (parsed.data.requirements) {

@@ -1,0 +1,78 @@
+import fc from 'fast-check';
+import { CARD_ROUTES } from '../../bot/card-routes';
+import { seedDemo } from '../../services/demo/seed-demo';
+import { takeSnapshot } from '../../services/store/snapshot';
+import { startTestApp, type TestApp } from '../harness/app';
+import { ORG } from '../harness/fixtures';
+import { invokeActionExecute, messageActivity, TEST_TENANT_ID, type TeamsUser } from '../harness/teams-activities';
+
+const VAL: TeamsUser = { id: '29:val', aadObjectId: 'aad-val', name: 'Val Johnson' };
+
+/** Text people might paste: markdown, HTML, control characters, very long strings, ids from elsewhere. */
+const nasty = fc.oneof(
+  fc.string({ maxLength: 50 }),
+  fc.constantFrom('**bold** [x](javascript:alert(1))', '<script>alert(1)</script>', '${evil}', '\u0000\u202e', 'action-plan-2015-16-00000000000000000000000000000000', 'other-org', '../../etc/passwd', '9'.repeat(400)),
+  fc.string({ minLength: 3000, maxLength: 6000 }),
+);
+const value = fc.oneof(nasty, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(nasty, { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 10 }), nasty, { maxKeys: 3 }));
+const cardData = fc.dictionary(fc.constantFrom('actionId', 'version', 'status', 'progress', 'evidence', 'reason', 'remedialAction', 'revisedDueDate', 'escalationId', 'days', 'recordId', 'courseCode', 'completedOn', 'category', 'agency', 'caseReference', 'asked', 'wanted', 'immediateRisk', 'text', 'orgId', '__proto__', 'constructor'), value, { maxKeys: 8 });
+const verb = fc.oneof(fc.constantFrom(...Object.keys(CARD_ROUTES)), fc.string({ maxLength: 20 }), fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty'));
+
+/**
+ * Generated and malformed input thrown at the running app. Whatever arrives, the answer is a
+ * clear 2xx/4xx (a card, for invokes) and the stored data does not change.
+ */
+describe('bad input never crashes the app, answers 500 or changes data', () => {
+  let t: TestApp;
+  let before: string;
+  beforeAll(async () => {
+    t = await startTestApp({ ALLOWED_TENANT_IDS: TEST_TENANT_ID });
+    await seedDemo(t.store, t.clock, ORG, 'Europe/London');
+    await t.post(messageActivity({ serviceUrl: t.connector.serviceUrl, user: VAL, text: 'help' })); // first contact links Val
+    before = JSON.stringify((await takeSnapshot(t.store, 'test')).containers);
+  });
+  afterAll(() => t.close());
+
+  it('card invokes with generated verbs and data', async () => {
+    await fc.assert(
+      fc.asyncProperty(verb, cardData, async (v, data) => {
+        const res = await t.post(invokeActionExecute({ serviceUrl: t.connector.serviceUrl, user: VAL, verb: v, data }));
+        expect(res.status).toBeLessThan(500);
+        if (res.status === 200) expect(res.body).toMatchObject({ type: 'application/vnd.microsoft.card.adaptive' });
+      }),
+      { numRuns: 150 },
+    );
+    const after = (await takeSnapshot(t.store, 'test')).containers;
+    const original = JSON.parse(before);
+    for (const name of Object.keys(original)) expect([name, after[name as keyof typeof after]]).toEqual([name, original[name]]);
+  });
+
+  it('malformed activities: wrong types, missing parts, unknown kinds', async () => {
+    const activity = fc.record(
+      {
+        type: fc.oneof(fc.constantFrom('message', 'invoke', 'installationUpdate', 'conversationUpdate', 'event', 'typing'), value),
+        name: fc.oneof(fc.constant('adaptiveCard/action'), value),
+        text: value,
+        value,
+        from: fc.oneof(fc.record({ id: nasty, aadObjectId: nasty }), value),
+        conversation: fc.oneof(fc.record({ id: nasty, conversationType: fc.constantFrom('personal', 'channel', 'groupChat') }), value),
+        recipient: fc.oneof(fc.record({ id: nasty }), value),
+        channelId: fc.oneof(fc.constant('msteams'), value),
+        channelData: fc.constant({ tenant: { id: TEST_TENANT_ID } }),
+        serviceUrl: fc.constant(t.connector.serviceUrl),
+      },
+      { requiredKeys: ['channelData', 'serviceUrl'] },
+    );
+    await fc.assert(
+      fc.asyncProperty(activity, async (a) => {
+        const res = await t.post(a);
+        expect(res.status).toBeLessThan(500);
+      }),
+      { numRuns: 100 },
+    );
+    // Messages that did arrive may record a conversation or link a person; nothing else may change.
+    const after = (await takeSnapshot(t.store, 'test')).containers;
+    const original = JSON.parse(before);
+    for (const name of ['plans', 'actions', 'escalations', 'training', 'outbox'] as const) expect(after[name]).toEqual(original[name]);
+  });
+});
