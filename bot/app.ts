@@ -30,7 +30,8 @@ export async function startApp(deps: AppDeps): Promise<App> {
     ? startScheduler({ store, logger, calendar, orgId: config.DEFAULT_ORG_ID, timeZone: config.DEFAULT_TIME_ZONE, afterJob: delivery.kick })
     : undefined;
   const bot = new TrackerBot({ ...deps, calendar });
-  const server = createServer({ ...deps, adapter, bot });
+  const status = () => ({ scheduler: scheduler ? { enabled: true, ...scheduler.status() } : { enabled: false }, delivery: delivery.status() });
+  const server = createServer({ ...deps, adapter, bot, status });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PORT, config.host, () => resolve());

@@ -12,6 +12,8 @@ export type ServerDeps = {
   store: Store;
   adapter: CloudAdapter;
   bot: ActivityHandler;
+  /** Scheduler and delivery state for /healthz. */
+  status: () => Record<string, unknown>;
 };
 
 const MAX_BODY_BYTES = 256 * 1024;
@@ -57,16 +59,16 @@ function sendError(res: restify.Response, error: AppError): void {
 }
 
 export function createServer(deps: ServerDeps): restify.Server {
-  const { config, logger, store, adapter, bot } = deps;
+  const { config, logger, store, adapter, bot, status } = deps;
   const server = restify.createServer({ name: 'safeguarding-action-tracker', handleUncaughtExceptions: false });
   server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false }));
 
   server.get('/healthz', async (_req, res) => {
     try {
       await store.ping();
-      res.send(200, { status: 'ok', store: { kind: store.kind, description: store.description } });
+      res.send(200, { status: 'ok', store: { kind: store.kind, description: store.description }, ...status() });
     } catch {
-      res.send(503, { status: 'unavailable', store: { kind: store.kind, description: store.description } });
+      res.send(503, { status: 'unavailable', store: { kind: store.kind, description: store.description }, ...status() });
     }
   });
 

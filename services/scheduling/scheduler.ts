@@ -14,7 +14,10 @@ export type SchedulerDeps = { store: Store; logger: Logger; calendar: WorkingCal
  * Starts every job on its cron schedule in the organisation's time zone. Each slot runs on one
  * instance only: the store-backed coordinator lets the first instance that claims it run it.
  */
-export function startScheduler(deps: SchedulerDeps): { stop(): Promise<void> } {
+export type SchedulerStatus = { jobs: { name: JobName; cron: string; lastRun?: { at: string; ok: boolean } }[] };
+
+export function startScheduler(deps: SchedulerDeps): { stop(): Promise<void>; status(): SchedulerStatus } {
+  const lastRuns = new Map<JobName, { at: string; ok: boolean }>();
   const coordinator = new StoreRunCoordinator(deps.store, deps.orgId, systemClock, `${os.hostname()}:${process.pid}`);
   const tasks = (Object.keys(JOBS) as JobName[]).map((name) =>
     cron.schedule(
@@ -25,8 +28,10 @@ export function startScheduler(deps: SchedulerDeps): { stop(): Promise<void> } {
           const clock = new FixedClock(context.date);
           const organisation = await ensureOrganisation(deps.store, clock, deps.orgId, { timeZone: deps.timeZone });
           await runJob(name, { store: deps.store, clock, orgId: deps.orgId, organisation, calendar: deps.calendar, logger: deps.logger });
+          lastRuns.set(name, { at: new Date().toISOString(), ok: true });
           await deps.afterJob?.();
         } catch (e) {
+          lastRuns.set(name, { at: new Date().toISOString(), ok: false });
           deps.logger.error({ err: e, job: name }, 'scheduled job failed; it runs again at its next slot');
         }
       },
@@ -37,5 +42,7 @@ export function startScheduler(deps: SchedulerDeps): { stop(): Promise<void> } {
     async stop() {
       await Promise.all(tasks.map((t) => t.destroy()));
     },
+    /** What this instance has run since it started (another instance may have run a slot instead). */
+    status: () => ({ jobs: (Object.keys(JOBS) as JobName[]).map((name) => ({ name, cron: JOBS[name].cron, ...(lastRuns.has(name) ? { lastRun: lastRuns.get(name)! } : {}) })) }),
   };
 }

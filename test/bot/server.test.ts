@@ -14,7 +14,7 @@ describe('the HTTP server', () => {
   it('GET /healthz answers 200 and names the store kind', async () => {
     const res = await fetch(`${t.app.url}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: 'ok', store: { kind: 'embedded' } });
+    expect(await res.json()).toMatchObject({ status: 'ok', store: { kind: 'embedded' }, scheduler: { enabled: false }, delivery: { intervalMs: 5000 } });
   });
 
   it('a body that is not JSON gets a 400 with a plain message, not a 500', async () => {
@@ -54,5 +54,21 @@ describe('the HTTP server', () => {
       await local.close();
     }
     expect(() => loadConfig({ MicrosoftAppId: 'a', MicrosoftAppPassword: 'p', ALLOWED_TENANT_IDS: 't', LOCAL_ACT_AS: 'Val Johnson' })).toThrow(/LOCAL_ACT_AS: is only allowed in local mode/);
+  });
+
+  it('/healthz answers 503 when the store cannot be reached, and an invoke then gets a card saying so, not a 500', async () => {
+    const broken = await startTestApp();
+    try {
+      await broken.store.close(); // the store goes away under the running app
+      const health = await fetch(`${broken.app.url}/healthz`);
+      expect(health.status).toBe(503);
+      expect(await health.json()).toMatchObject({ status: 'unavailable' });
+      const res = await broken.post(invokeActionExecute({ serviceUrl: broken.connector.serviceUrl, user: { id: '29:x', aadObjectId: 'x', name: 'X' }, verb: 'myActions.show', data: {} }));
+      expect(res.status).toBe(200);
+      expect(JSON.stringify(res.body.value)).toMatch(/STORE_UNAVAILABLE|not reachable/);
+    } finally {
+      await broken.app.close();
+      await broken.connector.close();
+    }
   });
 });
