@@ -1,0 +1,74 @@
+import { DateTime } from 'luxon';
+import { FixedClock, systemClock } from '../../../services/core/clock';
+import { silentLogger } from '../../../services/core/logger';
+import type { OutboxItem } from '../../../services/delivery/model';
+import { DeliverySender } from '../../../services/delivery/sender';
+import { ensureOrganisation } from '../../../services/people/organisations';
+import type { Action } from '../../../services/plan/model';
+import { WorkingCalendar } from '../../../services/scheduling/calendar';
+import { StoreRunCoordinator } from '../../../services/scheduling/coordinator';
+import { JOBS, runJob, type JobName } from '../../../services/scheduling/jobs';
+import { toArray, type Store } from '../../../services/store/ports';
+import { installedPeople, localMessenger } from '../../harness/delivery';
+import { FakeConnector } from '../../harness/fake-connector';
+import { actionDoc, ORG } from '../../harness/fixtures';
+import { openTestStore } from '../../harness/store';
+
+const FAST = { perSecond: 200, conversationIntervalMs: 0, maxConcurrent: 32 };
+
+/**
+ * Two instances side by side for a week (Mon 21 Dec 2026 to Sun 27 Dec, Christmas included): every
+ * job's slot is offered to both; each slot runs once, and every message reaches Teams once.
+ */
+it('two instances run a full simulated week of jobs: each slot once, each message once', async () => {
+  const store: Store = await openTestStore();
+  const connector = await FakeConnector.start();
+  try {
+    const calendar = new WorkingCalendar();
+    const people = await installedPeople(store, connector.serviceUrl, 30);
+    for (const [i, p] of people.entries()) {
+      const due = calendar.addWorkingDays('2026-12-21', (i % 10) - 3); // some overdue, some due this week, some soon
+      await store.collection<Action>('actions').upsert(actionDoc({ id: `a-${p.id}`, leadIds: [p.id], leads: [{ name: p.name, personId: p.id }], due: { dates: [due], ongoing: null, text: due }, nextDueDate: due }));
+    }
+    const instances = ['a', 'b'].map((name) => ({
+      coordinator: new StoreRunCoordinator(store, ORG, systemClock, name),
+      sender: new DeliverySender({ store, messenger: localMessenger(), logger: silentLogger }, FAST),
+    }));
+    const ran: string[] = [];
+    for (let d = DateTime.fromISO('2026-12-21', { zone: 'Europe/London' }); d.toISODate()! <= '2026-12-27'; d = d.plus({ days: 1 })) {
+      for (const name of Object.keys(JOBS) as JobName[]) {
+        const [minute, hour, , , weekdays] = JOBS[name].cron.split(' ');
+        // The cron's day-of-week field: '1-5' Monday to Friday, '0' Sunday.
+        if (weekdays === '1-5' ? d.weekday > 5 : Number(weekdays) % 7 !== d.weekday % 7) continue;
+        const slot = d.set({ hour: Number(hour), minute: Number(minute) });
+        const clock = new FixedClock(slot.toJSDate());
+        const key = `${ORG}:${name}:${slot.toUTC().toISO()}`;
+        await Promise.all(
+          instances.map(async ({ coordinator, sender }, i) => {
+            if (await coordinator.shouldRun(key, 60_000)) {
+              ran.push(`${name}@${slot.toISODate()}#${i}`);
+              const organisation = await ensureOrganisation(store, clock, ORG, { timeZone: 'Europe/London' });
+              await runJob(name, { store, clock, orgId: ORG, organisation, calendar, logger: silentLogger });
+            }
+            await sender.drain(ORG);
+          }),
+        );
+      }
+    }
+    const slots = ran.map((r) => r.split('#')[0]);
+    expect(new Set(slots).size).toBe(slots.length); // no slot ran twice
+    expect(slots).toHaveLength(4 * 5 + 1); // four weekday jobs for five days, and housekeeping on the Sunday
+    const sent = await toArray(store.collection<OutboxItem>('outbox').query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.status = 'sent'", parameters: [{ name: '@orgId', value: ORG }] }));
+    expect(sent.length).toBeGreaterThan(0);
+    expect(connector.activities()).toHaveLength(sent.length);
+    // Per conversation, Teams received exactly the messages the outbox records as sent.
+    const count = (keys: string[]) => keys.reduce((m, k) => m.set(k, (m.get(k) ?? 0) + 1), new Map<string, number>());
+    const conversations = await toArray(store.collection<{ id: string; orgId: string; conversationId: string }>('conversations').query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId', parameters: [{ name: '@orgId', value: ORG }] }));
+    const chatOf = new Map(conversations.map((c) => [c.id, c.conversationId]));
+    expect(count(connector.activities().map((a) => a.conversation.id))).toEqual(count(sent.map((i) => chatOf.get(i.conversationKey!)!)));
+    expect(sent.every((i) => i.attempts === 1)).toBe(true);
+  } finally {
+    await connector.close();
+    await store.close();
+  }
+}, 120_000);
