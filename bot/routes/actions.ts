@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import type { AdaptiveCardJson } from '../../cards/render';
+import { helpCard, myActionsCard, noticeCard, summaryCard, updateFormCard } from '../../cards/views';
+import { renderMessage } from '../../cards/messages';
+import { today, formatDate } from '../../services/core/dates';
+import { AppError } from '../../services/core/errors';
+import { endLeave, setLeave } from '../../services/people/leave';
+import { ActionPlan } from '../../services/plan/actions';
+import { snoozeAction } from '../../services/reminders/snooze';
+import { openRounds, roundProgress, startRound } from '../../services/rounds/rounds';
+import { canUpdate, loadActionFor, submitStatusUpdate } from '../../services/updates/status-update';
+import { DATE, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from './context';
+
+const actionIdData = z.object({ actionId: z.string().min(1).max(200) });
+
+/** Opening an action: the form for those who may update it, a read-only view for anyone else. */
+async function openAction(ctx: RouteContext, actionId: string): Promise<AdaptiveCardJson> {
+  const action = await loadActionFor(ctx.store, ctx.actor, actionId);
+  const allowed = await canUpdate(ctx.store, ctx.actor, action, today(ctx.clock, timeZoneOf(ctx)));
+  return allowed ? updateFormCard(action) : summaryCard(action, { timeZone: timeZoneOf(ctx), canUpdate: false });
+}
+
+async function myActions(ctx: RouteContext): Promise<AdaptiveCardJson> {
+  return myActionsCard(await new ActionPlan(ctx.store).openActionsLedBy(ctx.actor.orgId, ctx.actor.id));
+}
+
+async function roundStatus(ctx: RouteContext): Promise<AdaptiveCardJson> {
+  const [round] = await openRounds(ctx.store, ctx.actor.orgId);
+  if (!round) return noticeCard('No update round is open', 'A plan administrator can start one with "start round YYYY-MM-DD".');
+  const progress = await roundProgress(ctx.store, round);
+  return renderMessage({ kind: 'round-summary', roundId: round.id, heading: `Open update round (started by ${round.startedBy.name})`, dueBy: round.dueBy, ...progress, asAt: ctx.clock.now().toISOString() });
+}
+
+/** The action plan, reminders, leave cover and update rounds. */
+export const ACTION_ROUTES: Record<string, CardRoute> = {
+  'help.show': async () => helpCard(),
+  'myActions.show': (ctx) => myActions(ctx),
+  'action.open': async (ctx, data) => {
+    const parsed = actionIdData.safeParse(data);
+    if (!parsed.success) throw new AppError('VALIDATION', 'This card does not say which action to open.');
+    return openAction(ctx, parsed.data.actionId);
+  },
+  'action.update': async (ctx, data) => {
+    const outcome = await submitStatusUpdate(ctx, { actor: ctx.actor, data, timeZone: timeZoneOf(ctx), escalations: { organisation: ctx.organisation, calendar: ctx.calendar } });
+    switch (outcome.kind) {
+      case 'saved':
+      case 'replayed':
+        return summaryCard(outcome.action, { timeZone: timeZoneOf(ctx), canUpdate: true });
+      case 'invalid':
+        return updateFormCard(outcome.action, { values: outcome.values, issues: outcome.issues, notice: 'Please check the highlighted answers.' });
+      case 'stale':
+        return updateFormCard(outcome.action, {
+          values: outcome.values,
+          notice: 'Someone updated this action after this card was shown. Here is the latest; check it and submit again if your update still stands.',
+        });
+    }
+  },
+  'action.snooze': async (ctx, data) => {
+    const action = await snoozeAction(ctx, { actor: ctx.actor, organisation: ctx.organisation, data });
+    return noticeCard(`Reminders for ${action.ref} snoozed`, `You will not be reminded about ${action.ref} until after ${formatDate(action.snoozedUntil!)}.`, { color: 'Good' });
+  },
+};
+
+export const ACTION_COMMANDS: TextCommand[] = [
+  { pattern: /^(help|\?|hi|hello)$/i, run: async () => helpCard() },
+  { pattern: /^my actions?$/i, run: (ctx) => myActions(ctx) },
+  {
+    pattern: /^(?:action|open|update)\s+(LP\d{1,3}\.\d{1,3})$/i,
+    run: async (ctx, match) => {
+      const ref = match[1]!.toUpperCase();
+      const action = await new ActionPlan(ctx.store).findByRef(ctx.actor.orgId, ref);
+      if (!action) throw new AppError('NOT_FOUND', `There is no action ${ref} in the plan. Type "my actions" to see yours.`);
+      return openAction(ctx, action.id);
+    },
+  },
+  {
+    pattern: new RegExp(`^(?:on )?leave until ${DATE} delegate (.{1,200})$`, 'i'),
+    run: async (ctx, match) => {
+      const { person, delegate } = await setLeave(ctx, { actor: ctx.actor, until: match[1]!, delegate: match[2]!, timeZone: timeZoneOf(ctx) });
+      return noticeCard('Leave cover set', `Until ${formatDate(person.leave!.until)}, ${delegate.name} gets your reminders and may update your actions. Type "back from leave" to end it early.`, { color: 'Good' });
+    },
+  },
+  {
+    pattern: /^back from leave$/i,
+    run: async (ctx) => {
+      await endLeave(ctx, ctx.actor);
+      return noticeCard('Welcome back', 'Your reminders come to you again.', { color: 'Good' });
+    },
+  },
+  {
+    pattern: new RegExp(`^start (?:update )?round(?: by)? ${DATE}$`, 'i'),
+    run: async (ctx, match) => {
+      const round = await startRound(ctx, { actor: ctx.actor, dueBy: match[1]!, timeZone: timeZoneOf(ctx), calendar: ctx.calendar });
+      return noticeCard('Update round started', `${round.leads.length} leads have been asked to update their actions by ${formatDate(round.dueBy)}. Your summary card refreshes as they answer.`, { color: 'Good' });
+    },
+  },
+  { pattern: /^round status$/i, run: (ctx) => roundStatus(ctx) },
+];

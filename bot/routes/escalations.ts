@@ -1,0 +1,79 @@
+import type { AdaptiveCardJson } from '../../cards/render';
+import { escalationListCard, factsCard, noticeCard, raiseConcernCard } from '../../cards/views';
+import { actOnEscalation, alertMessage, getEscalation, ladderOf, raiseEscalation, visibleOpenEscalations, type EscalationStepName } from '../../services/escalations/escalations';
+import { CAUSE_LABELS } from '../../services/escalations/model';
+import { escalationReport, reportRows } from '../../services/escalations/report';
+import { hasRole } from '../../services/people/model';
+import { renderMessage } from '../../cards/messages';
+import { AppError, isAppError } from '../../services/core/errors';
+import { formatDate } from '../../services/core/dates';
+import { DATE, objectOf, type CardRoute, type RouteContext, type TextCommand } from './context';
+
+/** Escalation card steps; inputs on the card have their own ids and are mapped to the step's `text`. */
+function escalationStep(step: EscalationStepName, textInput: string | undefined, done: string): CardRoute {
+  return async (ctx, data) => {
+    const fields = objectOf(data);
+    const input = { ...fields, ...(textInput ? { text: fields[textInput] } : {}) };
+    try {
+      const escalation = await actOnEscalation(ctx, { actor: ctx.actor, organisation: ctx.organisation, step, data: input });
+      return renderMessage(alertMessage(escalation, ladderOf(ctx.organisation), 'act', `${done} by ${ctx.actor.name}.`));
+    } catch (e) {
+      // A missing reason or outcome keeps the card and its buttons, with the problem on top.
+      if (!isAppError(e, 'VALIDATION') || typeof fields.escalationId !== 'string') throw e;
+      const { escalation, canAct } = await getEscalation(ctx.store, ctx.actor, ctx.organisation, fields.escalationId);
+      return renderMessage(alertMessage(escalation, ladderOf(ctx.organisation), canAct ? 'act' : 'inform', e.message));
+    }
+  };
+}
+
+export const ESCALATION_ROUTES: Record<string, CardRoute> = {
+  'esc.acknowledge': escalationStep('acknowledge', undefined, 'Acknowledged'),
+  'esc.note': escalationStep('note', 'noteText', 'Note added'),
+  'esc.assign': escalationStep('assign', undefined, 'Assigned'),
+  'esc.move': escalationStep('move', 'moveReason', 'Moved to the next stage'),
+  'esc.resolve': escalationStep('resolve', 'outcome', 'Resolved'),
+  'esc.requestFeedback': escalationStep('request-feedback', undefined, 'Now waiting for feedback'),
+  'esc.feedbackReceived': escalationStep('feedback-received', undefined, 'Feedback recorded as received'),
+  'esc.open': async (ctx, data) => {
+    const id = objectOf(data).escalationId;
+    if (typeof id !== 'string') throw new AppError('VALIDATION', 'This card does not say which escalation to open.');
+    const { escalation, canAct } = await getEscalation(ctx.store, ctx.actor, ctx.organisation, id);
+    return renderMessage(alertMessage(escalation, ladderOf(ctx.organisation), canAct ? 'act' : 'inform'));
+  },
+  'esc.raise': async (ctx, data) => {
+    try {
+      const escalation = await raiseEscalation(ctx, { actor: ctx.actor, organisation: ctx.organisation, data });
+      return noticeCard(`Raised as ${escalation.ref}`, `Stage ${escalation.stage} has been alerted and must respond by ${formatDate(escalation.stageDeadline)}. You will see it under "escalations".`, { color: 'Good' });
+    } catch (e) {
+      if (!isAppError(e, 'VALIDATION')) throw e;
+      return raiseConcernCard({ values: objectOf(data), issues: e.fields, notice: e.message });
+    }
+  },
+};
+
+async function escalationList(ctx: RouteContext): Promise<AdaptiveCardJson> {
+  const open = await visibleOpenEscalations(ctx.store, ctx.actor, ctx.organisation);
+  const ladder = ladderOf(ctx.organisation);
+  return escalationListCard(
+    `Open escalations (${open.length})`,
+    open.map((e) => ({
+      id: e.id,
+      ref: e.ref,
+      title: `${e.ref}: ${CAUSE_LABELS[e.cause]}${e.actionRef ? ` (${e.actionRef})` : ''}`,
+      detail: `Stage ${e.stage} of ${ladder.length}, ${e.acknowledged ? 'acknowledged' : `respond by ${formatDate(e.stageDeadline)}`}${e.assignedTo ? `, assigned to ${e.assignedTo.name}` : ''}`,
+    })),
+  );
+}
+
+async function escalationReportCard(ctx: RouteContext, from: string, to: string): Promise<AdaptiveCardJson> {
+  if (!hasRole(ctx.actor, 'safeguarding-lead', 'admin')) throw new AppError('FORBIDDEN', 'The central record review is for safeguarding leads and administrators.');
+  if (from > to) throw new AppError('VALIDATION', 'The report’s start date must be before its end date.');
+  const rows = reportRows(await escalationReport(ctx.store, ctx.organisation, from, to));
+  return factsCard(`Central record review, ${formatDate(from)} to ${formatDate(to)}`, rows.slice(2).map(([section, measure, value]) => ({ title: `${section}: ${measure}`, value: value! })));
+}
+
+export const ESCALATION_COMMANDS: TextCommand[] = [
+  { pattern: /^raise (?:a )?(?:concern|escalation|disagreement)$/i, run: async () => raiseConcernCard() },
+  { pattern: /^escalations?$/i, run: (ctx) => escalationList(ctx) },
+  { pattern: new RegExp(`^escalations? report ${DATE} ${DATE}$`, 'i'), run: (ctx, match) => escalationReportCard(ctx, match[1]!, match[2]!) },
+];

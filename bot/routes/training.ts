@@ -1,0 +1,89 @@
+import type { AdaptiveCardJson } from '../../cards/render';
+import { factsCard, noticeCard, trainingReportCard, trainingVerifyCard } from '../../cards/views';
+import { Directory } from '../../services/people/directory';
+import { courses, loadTrainingData } from '../../services/training/catalogue';
+import { myTraining, type Breakdown, type MyCourse } from '../../services/training/rates';
+import { namedOverdueList, trainingRates } from '../../services/training/reports';
+import { pendingSelfReports, reviewSelfReport, selfReport } from '../../services/training/self-report';
+import { hasRole } from '../../services/people/model';
+import { today, formatDate } from '../../services/core/dates';
+import { AppError, isAppError } from '../../services/core/errors';
+import { objectOf, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from './context';
+
+const MY_TRAINING_STATE: Record<MyCourse['state'], string> = {
+  valid: 'done',
+  expiring: 'expiring soon',
+  expired: 'expired',
+  booked: 'booked',
+  required: 'required, not yet done',
+  'awaiting verification': 'reported, awaiting HR',
+};
+
+async function myTrainingCard(ctx: RouteContext): Promise<AdaptiveCardJson> {
+  const day = today(ctx.clock, timeZoneOf(ctx));
+  const data = await loadTrainingData(ctx.store, ctx.actor.orgId, await new Directory(ctx.store).all(ctx.actor.orgId));
+  const mine = myTraining(data, ctx.actor, day);
+  return factsCard(
+    'Your safeguarding training',
+    mine.map((c) => ({ title: c.course.name, value: `${MY_TRAINING_STATE[c.state]}${c.last ? `; last ${formatDate(c.last)}` : ''}${c.expiresOn ? `; valid until ${formatDate(c.expiresOn)}` : ''}` })),
+    mine.length ? 'Type "report training" to tell HR about a course you completed.' : 'No safeguarding course is required for your role.',
+  );
+}
+
+async function trainingVerifyList(ctx: RouteContext): Promise<AdaptiveCardJson> {
+  const pending = await pendingSelfReports(ctx.store, ctx.actor);
+  const directory = new Directory(ctx.store);
+  const catalogue = new Map((await courses(ctx.store, ctx.actor.orgId)).map((c) => [c.code, c.name]));
+  const items = [];
+  for (const r of pending) {
+    const who = await directory.get(ctx.actor.orgId, r.personId);
+    items.push({ id: r.id, title: `${who?.name ?? 'Unknown'}: ${catalogue.get(r.courseCode) ?? r.courseCode}`, detail: `Completed ${formatDate(r.completedOn!)}${r.certificateUrl ? `; certificate ${r.certificateUrl}` : '; no certificate link'}` });
+  }
+  return trainingVerifyCard(items);
+}
+
+async function trainingRatesCard(ctx: RouteContext, by: Breakdown): Promise<AdaptiveCardJson> {
+  if (!hasRole(ctx.actor, 'hr', 'admin', 'safeguarding-lead')) throw new AppError('FORBIDDEN', 'Training completion rates are for HR, administrators and safeguarding leads.');
+  const day = today(ctx.clock, timeZoneOf(ctx));
+  const rows = await trainingRates(ctx.store, ctx.actor.orgId, day, by);
+  return factsCard(`Training completion by ${by}, as at ${formatDate(day)}`, rows.map((r) => ({ title: r.group, value: `${r.pctWithinValidity}% within validity, ${r.pctWithin12Months}% in the last 12 months (of ${r.required})` })));
+}
+
+async function trainingOverdueCard(ctx: RouteContext): Promise<AdaptiveCardJson> {
+  const day = today(ctx.clock, timeZoneOf(ctx));
+  const rows = await namedOverdueList(ctx.store, ctx.actor.orgId, day, ctx.actor);
+  const shown = rows.slice(0, 40);
+  return factsCard(
+    `Overdue training (${rows.length})`,
+    shown.map((r) => ({ title: r.name, value: `${r.course}: ${r.expiredOn ? `expired ${formatDate(r.expiredOn)}` : 'never done'}${r.booked ? ' (booked)' : ''}` })),
+    rows.length > shown.length ? `Showing ${shown.length}; the full list: npm run cli -- training overdue --out overdue.xlsx` : '',
+  );
+}
+
+export const TRAINING_ROUTES: Record<string, CardRoute> = {
+  'training.selfReport': async (ctx, data) => {
+    try {
+      const record = await selfReport(ctx, { actor: ctx.actor, timeZone: timeZoneOf(ctx), data });
+      return noticeCard('Sent to HR', `Your ${record.courseCode} completion on ${formatDate(record.completedOn!)} will count once HR verifies it.`, { color: 'Good' });
+    } catch (e) {
+      if (!isAppError(e, 'VALIDATION')) throw e;
+      return trainingReportCard(await courses(ctx.store, ctx.actor.orgId), { values: objectOf(data), issues: e.fields, notice: e.message });
+    }
+  },
+  'training.verify': async (ctx, data) => {
+    await reviewSelfReport(ctx, { actor: ctx.actor, decision: 'verified', data });
+    return trainingVerifyList(ctx);
+  },
+  'training.reject': async (ctx, data) => {
+    await reviewSelfReport(ctx, { actor: ctx.actor, decision: 'rejected', data });
+    return trainingVerifyList(ctx);
+  },
+};
+
+export const TRAINING_COMMANDS: TextCommand[] = [
+  { pattern: /^my training$/i, run: (ctx) => myTrainingCard(ctx) },
+  { pattern: /^report (?:my )?training$/i, run: async (ctx) => trainingReportCard(await courses(ctx.store, ctx.actor.orgId)) },
+  { pattern: /^training to verify$/i, run: (ctx) => trainingVerifyList(ctx) },
+  { pattern: /^training (?:rates|report)(?: by (department|role|course))?$/i, run: (ctx, match) => trainingRatesCard(ctx, ((match[1] ?? 'department').toLowerCase() as Breakdown)) },
+  { pattern: /^training overdue$/i, run: (ctx) => trainingOverdueCard(ctx) },
+];
