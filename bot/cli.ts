@@ -81,12 +81,7 @@ const COMMANDS: Record<string, Command> = {
     usage: 'org set <settings.json> [--org <id>]   (name, timeZone, reminderPolicy, escalationRules, escalationLadder)',
     async run(ctx) {
       const file = fileArg(ctx, 'settings');
-      let input: unknown;
-      try {
-        input = JSON.parse(await readFile(file, 'utf8'));
-      } catch (e) {
-        throw new AppError('VALIDATION', `${path.basename(file)} is not readable JSON: ${(e as Error).message}`);
-      }
+      const input = await readJson(file);
       const org = await updateOrganisationSettings(ctx.store, ctx.clock, orgOf(ctx), input, { timeZone: ctx.config.DEFAULT_TIME_ZONE });
       print(`Updated the settings of "${org.orgId}".`);
     },
@@ -116,12 +111,7 @@ const COMMANDS: Record<string, Command> = {
     usage: 'training setup <setup.json> [--org <id>]   ({ "courses": [...], "requirements": [{ "course", "jobTitles", "departments" }] })',
     async run(ctx) {
       const file = fileArg(ctx, 'set-up');
-      let input: unknown;
-      try {
-        input = JSON.parse(await readFile(file, 'utf8'));
-      } catch (e) {
-        throw new AppError('VALIDATION', `${path.basename(file)} is not readable JSON: ${(e as Error).message}`);
-      }
+      const input = await readJson(file);
       const result = await setUpTraining(ctx.store, orgOf(ctx), input);
       print(`Training set up: ${result.courses} courses, ${result.requirements} role requirements.`);
     },
@@ -377,6 +367,14 @@ async function removeAbsent(store: Store, snapshot: Snapshot): Promise<number> {
     removed += extra.length;
   }
   return removed;
+}
+
+async function readJson(file: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8'));
+  } catch (e) {
+    throw new AppError('VALIDATION', `${path.basename(file)} is not readable JSON: ${(e as Error).message}`);
+  }
 }
 
 function usage(): string {
