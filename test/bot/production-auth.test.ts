@@ -45,6 +45,12 @@ describe('production mode (a MicrosoftAppId is configured)', () => {
     expect(t.connector.calls).toHaveLength(0);
   });
 
+  it('a genuine token (signed with the published key, for this bot, from its service) is accepted', async () => {
+    const res = await t.post(update(), { authorization: `Bearer ${signJwt(openId.trustedKey, 'trusted', claims())}` });
+    expect(res.status).toBe(200);
+    expect((await t.store.collection<Action>('actions').read(ORG, 'a1'))?.version).toBe(2);
+  });
+
   it('an activity whose serviceUrl is not a Bot Framework or Teams host is refused before anything else', async () => {
     const res = await t.post(messageActivity({ serviceUrl: 'https://attacker.example/', user: { id: '29:val', aadObjectId: 'aad-val', name: 'Val' }, text: 'my actions' }), { authorization: `Bearer ${signJwt(openId.trustedKey, 'trusted', claims())}` });
     expect(res.status).toBe(403);
