@@ -94,15 +94,20 @@ export async function importPeople(
     }
     const id = `emp-${employeeId}`;
     const before = existing.get(id);
+    // Fields the file has a column for are the file's to set or to clear. App roles, leave, columns
+    // the file lacks and the Entra object id (stamped when the person first uses the app) stay.
+    const kept: Partial<Person> = { ...(before ?? { roles: ['officer'] }) };
+    delete kept.department;
+    for (const [field, key] of [['email', 'email'], ['jobTitle', 'jobTitle'], ['manager', 'managerId']] as const) if (col[field]) delete kept[key];
     const person: Person = {
-      ...(before ?? { roles: ['officer'] }),
+      ...kept,
       id,
       orgId: input.orgId,
       employeeId,
       name,
       ...(email ? { email } : {}),
       ...(cell(cells, 'aadObjectId') ? { aadObjectId: cell(cells, 'aadObjectId') } : {}),
-      department: cell(cells, 'department'),
+      ...(cell(cells, 'department') ? { department: cell(cells, 'department') } : {}),
       ...(cell(cells, 'jobTitle') ? { jobTitle: cell(cells, 'jobTitle') } : {}),
       active: activeText ? ACTIVE.get(activeText)! : true,
     } as Person;
@@ -168,7 +173,8 @@ export async function importTraining(
     if (!status) reasons.push(`status "${statusText}" is not completed, booked or cancelled`);
     if (dateText && !completedOn) reasons.push(`completion date "${dateText}" is not a date`);
     if (status === 'completed' && !completedOn) reasons.push('a completed course needs its completion date');
-    if (completedOn && completedOn > DateTime.fromISO(now).toISODate()!) reasons.push(`completion date ${completedOn} is in the future`);
+    // A booked or cancelled row's date is the course date, which may well be ahead.
+    if (completedOn && status === 'completed' && completedOn > DateTime.fromISO(now).toISODate()!) reasons.push(`completion date ${completedOn} is in the future`);
     if (reasons.length || !person || !course || !status) {
       summary.problems.push({ rowNumber, reason: reasons.join('; ') });
       continue;

@@ -15,9 +15,11 @@ const pct = (n: number, of: number) => (of === 0 ? 0 : Math.round((n / of) * 100
 export function requiredPairs(data: TrainingData, asAt: string): RequiredPair[] {
   const latest = new Map<string, string>();
   const booked = new Set<string>();
+  // A cancelled row cancels the booking for the same person, course and date.
+  const cancelled = new Set(data.records.filter((r) => r.status === 'cancelled').map((r) => `${r.personId}|${r.courseCode}|${r.completedOn ?? ''}`));
   for (const r of data.records) {
     const key = `${r.personId}|${r.courseCode}`;
-    if (r.status === 'booked') booked.add(key);
+    if (r.status === 'booked' && !cancelled.has(`${key}|${r.completedOn ?? ''}`)) booked.add(key);
     if (!counts(r) || r.completedOn! > asAt) continue;
     if ((latest.get(key) ?? '') < r.completedOn!) latest.set(key, r.completedOn!);
   }
@@ -59,7 +61,7 @@ export function completionRates(data: TrainingData, asAt: string, by: Breakdown)
   for (const p of requiredPairs(data, asAt)) {
     const valid = !!p.expiresOn && p.expiresOn > asAt;
     const recent = !!p.last && p.last > twelveMonthsAgo;
-    const group = by === 'department' ? p.person.department ?? '(none)' : by === 'role' ? p.person.jobTitle ?? '(none)' : p.course.name;
+    const group = by === 'department' ? p.person.department || '(none)' : by === 'role' ? p.person.jobTitle || '(none)' : p.course.name;
     add(group, valid, recent);
     add('All', valid, recent);
   }

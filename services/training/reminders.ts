@@ -19,6 +19,8 @@ export async function runTrainingReminders(ctx: JobContext): Promise<Record<stri
   const people = await new Directory(ctx.store).all(ctx.orgId);
   const data = await loadTrainingData(ctx.store, ctx.orgId, people);
   const byManager = new Map<string, string[]>();
+  // A digest to a manager who has left, or who is not in the directory, would reach no one.
+  const activeIds = new Set(people.filter((p) => p.active).map((p) => p.id));
   let reminders = 0;
   for (const person of people.filter((p) => p.active)) {
     const due = myTraining(data, person, day).filter((c) => c.state === 'expired' || c.state === 'expiring' || c.state === 'required');
@@ -32,7 +34,7 @@ export async function runTrainingReminders(ctx: JobContext): Promise<Record<stri
       message: { kind: 'notice', title: 'Safeguarding training to renew', text: `${lines.join('; ')}. Book it through HR, or type "report training" once done.` },
     });
     if (created) reminders++;
-    if (person.managerId) byManager.set(person.managerId, [...(byManager.get(person.managerId) ?? []), `${person.name}: ${lines.join(', ')}`]);
+    if (person.managerId && activeIds.has(person.managerId)) byManager.set(person.managerId, [...(byManager.get(person.managerId) ?? []), `${person.name}: ${lines.join(', ')}`]);
   }
   let digests = 0;
   for (const [managerId, lines] of byManager) {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Clock } from '../core/clock';
 import { today } from '../core/dates';
@@ -14,7 +15,12 @@ export const canSeeNamedLists = (person: Person) => hasRole(person, 'hr', 'admin
 
 const selfReportSchema = z.object({
   courseCode: z.string().trim().min(1).max(40),
-  completedOn: z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, 'Give the date you completed it.'),
+  completedOn: z
+    .string()
+    .trim()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'Give the date you completed it.', abort: true })
+    // The pattern alone lets 30 February through.
+    .refine((v) => DateTime.fromISO(v).isValid, 'That date does not exist.'),
   certificateUrl: z
     .string()
     .trim()
@@ -32,7 +38,7 @@ export async function selfReport(deps: { store: Store; clock: Clock }, input: { 
   const course = (await courses(deps.store, input.actor.orgId)).find((c) => c.code === d.courseCode.toUpperCase());
   if (!course) throw new AppError('VALIDATION', 'Choose a course from the list.', { fields: [{ field: 'courseCode', message: 'Choose a course.' }] });
   const day = today(deps.clock, input.timeZone);
-  if (Number.isNaN(Date.parse(d.completedOn)) || d.completedOn > day || d.completedOn < '2000-01-01') {
+  if (d.completedOn > day || d.completedOn < '2000-01-01') {
     throw new AppError('VALIDATION', 'The completion date must be a real date, not in the future.', { fields: [{ field: 'completedOn', message: 'Not in the future.' }] });
   }
   const record: TrainingRecord = {

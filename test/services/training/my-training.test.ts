@@ -72,9 +72,9 @@ describe('my training, self-reported completions and HR verification', () => {
   it('refuses a self-report with an unknown course, a date in the future or before 2000, or a link that is not https', async () => {
     const attempt = (data: unknown) => selfReport(deps(store), { actor: ola, timeZone: 'Europe/London', data });
     await expect(attempt({ courseCode: 'BASKET', completedOn: '2026-11-20' })).rejects.toMatchObject({ code: 'VALIDATION', fields: [{ field: 'courseCode' }] });
-    await expect(attempt({ courseCode: 'SG-SPEC', completedOn: '2026-11-24' })).rejects.toMatchObject({ code: 'VALIDATION', fields: [{ field: 'completedOn' }] });
-    await expect(attempt({ courseCode: 'SG-SPEC', completedOn: '1999-12-31' })).rejects.toMatchObject({ code: 'VALIDATION', fields: [{ field: 'completedOn' }] });
-    await expect(attempt({ courseCode: 'SG-SPEC', completedOn: '20/11/2026' })).rejects.toMatchObject({ code: 'VALIDATION', fields: [{ field: 'completedOn' }] });
+    await expect(attempt({ courseCode: 'SG-SPEC', completedOn: '2026-11-24' })).rejects.toMatchObject({ code: 'VALIDATION', fields: [expect.objectContaining({ field: 'completedOn' })] });
+    await expect(attempt({ courseCode: 'SG-SPEC', completedOn: '1999-12-31' })).rejects.toMatchObject({ code: 'VALIDATION', fields: [expect.objectContaining({ field: 'completedOn' })] });
+    await expect(attempt({ courseCode: 'SG-SPEC', completedOn: '20/11/2026' })).rejects.toMatchObject({ code: 'VALIDATION', fields: [expect.objectContaining({ field: 'completedOn' })] });
     await expect(attempt({ courseCode: 'SG-SPEC', completedOn: '2026-11-20', certificateUrl: 'http://learning.example/cert' })).rejects.toMatchObject({ code: 'VALIDATION', fields: [{ field: 'certificateUrl' }] });
     await expect(attempt('SG-SPEC')).rejects.toMatchObject({ code: 'VALIDATION' });
     expect(await pendingSelfReports(store, hana)).toEqual([]);
