@@ -18,25 +18,31 @@ export type ReminderPolicy = {
 export const DEFAULT_REMINDER_POLICY: ReminderPolicy = { beforeDue: [14, 7, 1], onDueDay: true, overdueEvery: 5, ongoingCadence: 'monthly', snoozeChoices: [1, 3, 7] };
 
 const workingDays = z.number().int().min(1).max(60);
+const distinct = (values: number[]) => new Set(values).size === values.length;
+
+/** An organisation's policy (its override merged over the defaults); a ZodObject so settings can validate a partial override. */
 export const reminderPolicySchema = z.object({
-  beforeDue: z.array(workingDays).max(10),
+  beforeDue: z.array(workingDays).max(10).refine(distinct, 'Each number of days before the due date may appear only once.'),
   onDueDay: z.boolean(),
   overdueEvery: workingDays,
   ongoingCadence: z.enum(['monthly', 'quarterly']),
-  snoozeChoices: z.array(workingDays).min(1).max(5),
+  snoozeChoices: z.array(workingDays).min(1).max(5).refine(distinct, 'Each snooze choice may appear only once.'),
 }) satisfies z.ZodType<ReminderPolicy>;
 
 export type ReminderReason =
   | { kind: 'due-soon'; dueDate: string; workingDaysLeft: number }
   | { kind: 'due-today'; dueDate: string }
   | { kind: 'overdue'; dueDate: string; workingDaysOverdue: number }
+  /** `period` is 'yyyy-MM' for a monthly cadence, 'yyyy-Qn' for a quarterly one. */
   | { kind: 'periodic'; period: string };
 
 export type ReminderSubject = {
   open: boolean;
   due: DueSchedule;
   revisedDueDate?: string;
+  /** `at` is an instant (ISO with offset or Z). */
   history: { at: string; source: 'teams' | 'import' }[];
+  /** No reminders up to and including this ISO date. */
   snoozedUntil?: string;
 };
 
@@ -48,32 +54,39 @@ export function dueDateFor(subject: Pick<ReminderSubject, 'due' | 'revisedDueDat
 }
 
 function periodOf(date: string, cadence: ReminderPolicy['ongoingCadence']): { key: string; start: string } {
-  const d = DateTime.fromISO(date);
+  const d = DateTime.fromISO(date, { zone: 'utc' });
   const start = cadence === 'monthly' ? d.startOf('month') : d.startOf('quarter');
   return { key: cadence === 'monthly' ? start.toFormat('yyyy-MM') : `${start.year}-Q${start.quarter}`, start: start.toISODate()! };
 }
 
 /*
- * When an action gets a reminder (rules are per organisation, defaults in brackets):
- * - only on working days, only for open actions, and not while snoozed (snoozedUntil >= today);
- * - a due date on a non-working day counts as due on the working day before;
- * - "due-soon" when it is a set number of working days away [14, 7, 1]; "due-today" on the day;
- * - "overdue" every N working days after it [5], until an update is given in Teams on or after
- *   the due date: an update stops the chasers;
- * - an ongoing action with no plan date still ahead asks for its periodic update on the first
- *   working day of each month (or quarter), unless it was updated in that period already. It is
- *   never "overdue".
+ * Whether an action gets a reminder today, and why (numbers are the organisation's policy,
+ * defaults in brackets; all counts are in working days):
+ * 1. Nothing on a weekend or bank holiday, nothing for a closed action, nothing while snoozed
+ *    (snoozedUntil >= today).
+ * 2. The due date is dueDateFor(); one on a non-working day is treated as due on the working day
+ *    before (the "due day").
+ * 3. "due-soon" when the due day is one of [14, 7, 1] working days away.
+ * 4. "due-today" on the due day, if the policy asks for it [yes].
+ * 5. "overdue" every [5] working days after the due day, until the owner gives an update in Teams
+ *    dated (in the organisation's time zone) on or after the due day: an update stops the chasers.
+ *    Updates given before the due day, or imported from a file, do not.
+ * 6. An ongoing action with no date still ahead is never overdue: instead it asks for its update on
+ *    the first working day of each month [or quarter], unless it was updated in Teams in that
+ *    period already.
+ * The reasons report the date as written in the plan (or revised), not the shifted due day.
  */
 export function reminderFor(subject: ReminderSubject, today: string, policy: ReminderPolicy, calendar: WorkingCalendar, timeZone: string): ReminderReason | null {
   if (!subject.open || !calendar.isWorkingDay(today)) return null;
   if (subject.snoozedUntil && subject.snoozedUntil >= today) return null;
-  const updatesInTeams = subject.history.filter((h) => h.source === 'teams').map((h) => localDate(h.at, timeZone));
+  // Only worked out when a rule needs it: converting instants is the costly part of a nightly run.
+  const updatedInTeamsSince = (date: string) => subject.history.some((h) => h.source === 'teams' && localDate(h.at, timeZone) >= date);
   const due = dueDateFor(subject, today);
 
-  if (subject.due.ongoing && !subject.revisedDueDate && (!due || due < today)) {
+  if (subject.due.ongoing && (!due || due < today)) {
     const period = periodOf(today, policy.ongoingCadence);
     if (today !== calendar.nextWorkingDay(period.start)) return null;
-    return updatesInTeams.some((d) => d >= period.start) ? null : { kind: 'periodic', period: period.key };
+    return updatedInTeamsSince(period.start) ? null : { kind: 'periodic', period: period.key };
   }
   if (!due) return null;
   const dueDay = calendar.previousWorkingDay(due);
@@ -84,5 +97,5 @@ export function reminderFor(subject: ReminderSubject, today: string, policy: Rem
   }
   const overdue = calendar.workingDaysBetween(dueDay, today);
   if (overdue % policy.overdueEvery !== 0) return null;
-  return updatesInTeams.some((d) => d >= due) ? null : { kind: 'overdue', dueDate: due, workingDaysOverdue: overdue };
+  return updatedInTeamsSince(dueDay) ? null : { kind: 'overdue', dueDate: due, workingDaysOverdue: overdue };
 }
