@@ -32,6 +32,15 @@ const schema = z
     /** Where the Bot Framework's signing keys are published; only sovereign clouds need to change it. */
     BotOpenIdMetadata: optionalText.pipe(z.url().optional()),
 
+    /** Public host name the bot and tab are served from (no scheme); fills the app manifest and the SSO audience. */
+    PUBLIC_HOSTNAME: optionalText.pipe(z.string().regex(/^[a-z0-9.-]+(:[0-9]+)?$/i, 'a host name such as tracker.example.gov.uk').optional()),
+    /** The Teams app's own id in the manifest (a GUID, distinct from the bot's app id). */
+    TEAMS_APP_ID: optionalText.pipe(z.uuid().optional()),
+    /** Entra app registration the tab's SSO tokens are issued for (often the bot's own app id). */
+    TAB_SSO_CLIENT_ID: optionalText.pipe(z.uuid().optional()),
+    /** Where Entra ID publishes its signing keys for SSO tokens; only sovereign clouds and tests change it. */
+    TAB_SSO_JWKS_URL: optionalText.pipe(z.url().optional()),
+
     COSMOS_ENDPOINT: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
     COSMOS_KEY: optionalText,
     COSMOS_DATABASE: z.string().trim().regex(/^[A-Za-z0-9_-]{1,255}$/, 'letters, digits, _ and - only').default('safeguarding'),
