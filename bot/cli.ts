@@ -18,6 +18,10 @@ import { namedOverdueList, trainingRates } from '../services/training/reports';
 import { today } from '../services/core/dates';
 import type { Organisation } from '../services/plan/model';
 import { startRound } from '../services/rounds/rounds';
+import { createCampaign, describeAudience, followUpRules, listCampaigns, removeFollowUp, setFollowUp } from '../services/surveys/campaigns';
+import { addQuestionnaire, questionnaires, readQuestionnaireFile } from '../services/surveys/questionnaires';
+import { campaignResults, RESULT_HEADERS, resultRows } from '../services/surveys/results';
+import type { Audience } from '../services/surveys/model';
 import { WorkingCalendar } from '../services/scheduling/calendar';
 import { isJobName, JOBS, runJob } from '../services/scheduling/jobs';
 import { planTableRows } from '../services/plan/export-plan';
@@ -41,6 +45,26 @@ function orgOf(ctx: Context): string {
   const org = (ctx.options.org as string | undefined) ?? ctx.config.DEFAULT_ORG_ID;
   if (!/^[a-z0-9-]{1,64}$/.test(org)) throw new AppError('VALIDATION', `--org "${org}" must be lower-case letters, digits and - only.`);
   return org;
+}
+
+async function actorOption(ctx: Context) {
+  const as = (ctx.options.as as string | undefined) ?? '';
+  const actor = await new Directory(ctx.store).byEmail(orgOf(ctx), as);
+  if (!actor) throw new AppError('VALIDATION', `--as "${as}" is not the email of anyone in the directory.`);
+  return actor;
+}
+
+/** `everyone`, `department=Children's Services`, `role=Social Worker` or `course=SG-GEN:2026-01-01..2026-03-31`. */
+function audienceOption(ctx: Context): Audience {
+  const text = ((ctx.options.audience as string | undefined) ?? '').trim();
+  if (text === 'everyone') return { type: 'everyone' };
+  const [kind, ...rest] = text.split('=');
+  const value = rest.join('=').trim();
+  if (kind === 'department' && value) return { type: 'department', department: value };
+  if (kind === 'role' && value) return { type: 'role', jobTitle: value };
+  const course = kind === 'course' ? value.match(/^([A-Za-z0-9-]+):(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/) : null;
+  if (course) return { type: 'course', courseCode: course[1]!, completedFrom: course[2]!, completedTo: course[3]! };
+  throw new AppError('VALIDATION', '--audience must be everyone, department=<name>, role=<job title> or course=<CODE>:<from>..<to>.');
 }
 
 function fileArg(ctx: Context, what: string): string {
@@ -185,13 +209,85 @@ const COMMANDS: Record<string, Command> = {
     usage: 'rounds start --by <YYYY-MM-DD> --as <administrator email> [--org <id>]',
     async run(ctx) {
       const orgId = orgOf(ctx);
-      const as = (ctx.options.as as string | undefined) ?? '';
-      const actor = await new Directory(ctx.store).byEmail(orgId, as);
-      if (!actor) throw new AppError('VALIDATION', `--as "${as}" is not the email of anyone in the directory.`);
+      const actor = await actorOption(ctx);
       const organisation = await ensureOrganisation(ctx.store, ctx.clock, orgId, { timeZone: ctx.config.DEFAULT_TIME_ZONE });
       const round = await startRound({ store: ctx.store, clock: ctx.clock }, { actor, dueBy: (ctx.options.by as string | undefined) ?? '', timeZone: organisation.timeZone, calendar: new WorkingCalendar() });
       print(`Started round ${round.id}: ${round.leads.length} leads asked to update by ${round.dueBy}.`);
       await deliver(ctx);
+    },
+  },
+  'survey list': {
+    usage: 'survey list [--org <id>]   (questionnaires that can be sent, campaigns, automatic follow-ups)',
+    async run(ctx) {
+      const orgId = orgOf(ctx);
+      print('Questionnaires:');
+      for (const q of await questionnaires(ctx.store, orgId)) print(`  ${q.key} v${q.version}${q.builtIn ? ' (built in)' : ''}: ${q.title}, ${q.questions.length} questions`);
+      print('Campaigns:');
+      for (const c of await listCampaigns(ctx.store, orgId)) print(`  ${c.id} ${c.status}: "${c.title}" to ${describeAudience(c.audience)}; ${c.invited} asked; closes ${c.closesOn}${c.anonymous ? '; anonymous' : ''}`);
+      print('Automatic follow-ups:');
+      for (const r of await followUpRules(ctx.store, orgId)) print(`  ${r.courseCode}: ${r.questionnaire.key} ${r.afterDays} days after completion, open ${r.openDays} working days${r.anonymous ? ', anonymous' : ''}`);
+    },
+  },
+  'survey add': {
+    usage: 'survey add <questionnaire.json|questionnaire.yaml> [--org <id>]   (a new questionnaire, or a new version of one)',
+    async run(ctx) {
+      const file = fileArg(ctx, 'questionnaire');
+      const q = await addQuestionnaire(ctx.store, ctx.clock, orgOf(ctx), readQuestionnaireFile(await readFile(file, 'utf8'), path.basename(file)));
+      print(`Added questionnaire ${q.key} version ${q.version}: ${q.questions.length} questions.`);
+    },
+  },
+  'survey send': {
+    usage:
+      'survey send <questionnaire> --as <email> --audience everyone|department=<name>|role=<job title>|course=<CODE>:<from>..<to> --closes <YYYY-MM-DD> [--at <ISO instant>] [--anonymous] [--chasers <0-5>] [--title <text>] [--org <id>]',
+    async run(ctx) {
+      const actor = await actorOption(ctx);
+      const organisation = await ensureOrganisation(ctx.store, ctx.clock, actor.orgId, { timeZone: ctx.config.DEFAULT_TIME_ZONE });
+      const chasers = ctx.options.chasers === undefined ? undefined : Number(ctx.options.chasers);
+      const campaign = await createCampaign(
+        { store: ctx.store, clock: ctx.clock, calendar: new WorkingCalendar() },
+        {
+          actor,
+          timeZone: organisation.timeZone,
+          data: {
+            questionnaire: ctx.args[0] ?? '',
+            audience: audienceOption(ctx),
+            closesOn: (ctx.options.closes as string | undefined) ?? '',
+            anonymous: !!ctx.options.anonymous,
+            ...(ctx.options.at ? { sendAt: ctx.options.at } : {}),
+            ...(chasers === undefined ? {} : { maxChasers: chasers }),
+            ...(ctx.options.title ? { title: ctx.options.title } : {}),
+          },
+        },
+      );
+      print(campaign.status === 'open' ? `Sent ${campaign.id} to ${campaign.invited} people.` : `Scheduled ${campaign.id} for ${campaign.sendAt}.`);
+      if (campaign.status === 'open') await deliver(ctx);
+    },
+  },
+  'survey results': {
+    usage: 'survey results <campaign> [--format csv|xlsx | --out <file.csv|file.xlsx>] [--org <id>]',
+    async run(ctx) {
+      const id = ctx.args[0] ?? '';
+      // The command line is an administrator's tool: it reads as the organisation's system, not a person.
+      const results = await campaignResults(ctx.store, { id: 'cli', orgId: orgOf(ctx), name: 'Command line', roles: ['admin'], active: true }, id);
+      await output(ctx, `Results of "${results.campaign.title}"`, RESULT_HEADERS, resultRows(results), `survey-results-${id}`);
+    },
+  },
+  'survey follow-up': {
+    usage: 'survey follow-up <COURSE> [--after <days, default 90>] [--questionnaire <key>] [--named] [--chasers <0-5>] [--off] [--org <id>]',
+    async run(ctx) {
+      const course = ctx.args[0] ?? '';
+      if (ctx.options.off) {
+        print((await removeFollowUp(ctx.store, orgOf(ctx), course)) ? `Automatic follow-up for ${course} turned off.` : `${course} had no automatic follow-up.`);
+        return;
+      }
+      const rule = await setFollowUp(ctx.store, orgOf(ctx), {
+        courseCode: course,
+        ...(ctx.options.after === undefined ? {} : { afterDays: Number(ctx.options.after) }),
+        ...(ctx.options.questionnaire ? { questionnaire: ctx.options.questionnaire } : {}),
+        ...(ctx.options.chasers === undefined ? {} : { maxChasers: Number(ctx.options.chasers) }),
+        anonymous: !ctx.options.named,
+      });
+      print(`${rule.courseCode} completions get "${rule.questionnaire.key}" ${rule.afterDays} days later (on the next working day), open ${rule.openDays} working days${rule.anonymous ? ', anonymous' : ''}.`);
     },
   },
   'escalations report': {
@@ -405,6 +501,14 @@ export async function main(argv: string[]): Promise<number> {
       period: { type: 'string' },
       'last-reviewed': { type: 'string' },
       'next-review': { type: 'string' },
+      audience: { type: 'string' },
+      closes: { type: 'string' },
+      anonymous: { type: 'boolean' },
+      named: { type: 'boolean' },
+      chasers: { type: 'string' },
+      after: { type: 'string' },
+      questionnaire: { type: 'string' },
+      off: { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });

@@ -43,6 +43,14 @@ export function renderMessage(message: OutboundMessage): AdaptiveCardJson {
       });
     case 'notice':
       return noticeCard(message.title, message.text);
+    case 'questionnaire-invite':
+      return renderCard('questionnaire-invite', {
+        heading: md(message.chaser === 0 ? message.title : `Reminder: ${message.title}`),
+        intro: message.chaser === 0 ? 'You are asked to answer a short questionnaire.' : 'We have not had your answers yet. It only takes a few minutes.',
+        closes: formatDate(message.closesOn),
+        anonymous: message.anonymous,
+        campaignId: message.campaignId,
+      });
     case 'escalation-alert':
       return renderCard('escalation-alert', {
         escalationId: message.escalationId,

@@ -13,6 +13,11 @@ import roundSummary from './templates/round-summary.json';
 import trainingReport from './templates/training-report.json';
 import trainingVerify from './templates/training-verify.json';
 import welcome from './templates/welcome.json';
+import questionnaireInvite from './templates/questionnaire-invite.json';
+import questionnairePage from './templates/questionnaire-page.json';
+import questionnaireSaved from './templates/questionnaire-saved.json';
+import surveyList from './templates/survey-list.json';
+import surveyResults from './templates/survey-results.json';
 
 /** Adaptive Card colours Teams renders for each RAG status. */
 export type CardColor = 'Default' | 'Accent' | 'Good' | 'Warning' | 'Attention';
@@ -75,6 +80,35 @@ export type CardData = {
   'training-report': { notice: string; courses: { code: string; name: string }[]; values: Record<TrainingFormFields, string>; errors: Record<TrainingFormFields, string> };
   'training-verify': { heading: string; count: number; items: { id: string; title: string; detail: string }[] };
   'escalation-alert': { escalationId: string; heading: string; note: string; canAct: boolean; summary: string; facts: { title: string; value: string }[] };
+  'questionnaire-invite': { heading: string; intro: string; closes: string; anonymous: boolean; campaignId: string };
+  'questionnaire-page': {
+    title: string;
+    intro: string;
+    progress: string;
+    notice: string;
+    campaignId: string;
+    page: number;
+    carried: string;
+    answerKey: string;
+    canGoBack: boolean;
+    isLast: boolean;
+    submitLabel: string;
+    questions: {
+      label: string;
+      text: string;
+      help: string;
+      input: 'choice' | 'text' | 'date';
+      inputId: string;
+      multi: boolean;
+      maxLength: number;
+      value: string;
+      error: string;
+      choices: { title: string; value: string }[];
+    }[];
+  };
+  'questionnaire-saved': { heading: string; title: string; closes: string; anonymous: boolean; campaignId: string; answerKey: string };
+  'survey-list': { heading: string; empty: string; count: number; items: { campaignId: string; title: string; detail: string; canAnswer: boolean; canSeeResults: boolean }[] };
+  'survey-results': { heading: string; summary: string; footer: string; sections: { title: string; facts: { title: string; value: string }[] }[] };
   'round-summary': {
     heading: string;
     dueBy: string;
@@ -105,6 +139,11 @@ export const CARD_TEMPLATES: Record<CardName, object> = {
   facts,
   'training-report': trainingReport,
   'training-verify': trainingVerify,
+  'questionnaire-invite': questionnaireInvite,
+  'questionnaire-page': questionnairePage,
+  'questionnaire-saved': questionnaireSaved,
+  'survey-list': surveyList,
+  'survey-results': surveyResults,
 };
 
 export type AdaptiveCardJson = { type: 'AdaptiveCard'; version: string; body: unknown[]; actions?: unknown[] } & Record<string, unknown>;

@@ -40,6 +40,8 @@ export const HELP_COMMANDS = [
   { command: 'raise concern', meaning: 'Raise a safeguarding concern or professional disagreement (case reference only, never a child’s name).' },
   { command: 'escalations', meaning: 'Open escalations you can see, with their stage and deadline.' },
   { command: 'escalations report 2026-07-01 2026-09-30', meaning: 'Safeguarding leads: the three-monthly review of the central record.' },
+  { command: 'surveys', meaning: 'Questionnaires sent to you that are open; administrators, HR and leads also see results.' },
+  { command: 'survey results <campaign>', meaning: 'Administrators, HR, leads: a questionnaire’s results.' },
   { command: 'help', meaning: 'This list.' },
 ];
 

@@ -16,6 +16,8 @@ export const ERRORS = {
   IMPORT_FILE_INVALID: { status: 400, message: 'The file cannot be read as a plan.' },
   IMPORT_TOO_LARGE: { status: 413, message: 'The file or one of its cells is too large.' },
   STALE_CARD: { status: 409, message: 'This card is out of date: the record has changed since it was shown.' },
+  SURVEY_CLOSED: { status: 409, message: 'This questionnaire has closed; answers are no longer taken.' },
+  ALREADY_ANSWERED: { status: 409, message: 'You have answered this questionnaire already. To change your answers, use "Change my answers" on the card that shows them saved.' },
   UNKNOWN_VERB: { status: 400, message: 'That card action is not recognised.' },
 } as const;
 

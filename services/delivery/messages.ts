@@ -19,6 +19,8 @@ export type OutboundMessage =
   | { kind: 'reminder-digest'; heading: string; intro: string; lines: DigestLine[]; snoozeChoices: number[] }
   | { kind: 'round-summary'; roundId: string; heading: string; dueBy: string; responded: string[]; outstanding: string[]; unreachable: string[]; asAt: string }
   | { kind: 'notice'; title: string; text: string }
+  /** An invitation (chaser 0) or the n-th reminder to answer a questionnaire. */
+  | { kind: 'questionnaire-invite'; campaignId: string; title: string; closesOn: string; anonymous: boolean; chaser: number }
   | {
       kind: 'escalation-alert';
       escalationId: string;

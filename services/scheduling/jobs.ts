@@ -7,6 +7,7 @@ import { runEscalationChecks } from '../escalations/triggers';
 import { runDailyReminders } from '../reminders/daily-reminders';
 import { chaseRounds } from '../rounds/rounds';
 import { runTrainingReminders } from '../training/reminders';
+import { runQuestionnaires } from '../surveys/campaigns';
 import { WorkingCalendar } from './calendar';
 import { housekeeping } from './housekeeping';
 
@@ -48,6 +49,12 @@ export const JOBS = {
     description: 'Weekly on the first working day: expired or expiring training to each person, and a digest to their manager',
     workingDaysOnly: true,
     run: runTrainingReminders,
+  },
+  questionnaires: {
+    cron: '0 8-17 * * 1-5',
+    description: 'Hourly: starts scheduled questionnaires and training follow-ups, chases non-responders from 10:00, closes finished campaigns',
+    workingDaysOnly: true,
+    run: runQuestionnaires,
   },
   housekeeping: {
     cron: '30 3 * * 0',

@@ -16,6 +16,11 @@ export const CONTAINERS = {
   training: { excludedPaths: ['/certificateUrl/?', '/note/?'] },
   /** Escalations and concerns: the central record, each with its full history. */
   escalations: { excludedPaths: ['/history/*', '/summary/?', '/asked/?', '/wanted/?', '/outcome/?'] },
+  /**
+   * Questionnaires, campaigns and answers. Answers sit in shared documents apart from the
+   * "has responded" markers, so anonymous answers cannot be tied to a person.
+   */
+  surveys: { excludedPaths: ['/entries/*', '/questions/*', '/highlights/*', '/personIds/*'] },
 } satisfies Record<string, { excludedPaths: string[] }>;
 
 export type ContainerName = keyof typeof CONTAINERS;

@@ -1,3 +1,4 @@
+import { pct } from '../core/figures';
 import { DateTime } from 'luxon';
 import type { Person } from '../people/model';
 import type { TrainingData } from './catalogue';
@@ -9,7 +10,6 @@ export type RateRow = { group: string; required: number; withinValidity: number;
 
 export type RequiredPair = { person: Person; course: Course; last?: string; expiresOn?: string; booked: boolean };
 
-const pct = (n: number, of: number) => (of === 0 ? 0 : Math.round((n / of) * 1000) / 10);
 
 /** Every (active person, required course) pair, with the latest completion that counts as at the date. */
 export function requiredPairs(data: TrainingData, asAt: string): RequiredPair[] {

@@ -1,0 +1,40 @@
+import type { AdaptiveCardJson } from '../../cards/render';
+import { surveyCard, surveyListCard, surveyResultsCard } from '../../cards/survey-views';
+import { formatDate } from '../../services/core/dates';
+import { canRunSurveys, describeAudience, listCampaigns } from '../../services/surveys/campaigns';
+import { answerSurvey, mySurveys, openSurvey } from '../../services/surveys/responses';
+import { campaignResults } from '../../services/surveys/results';
+import { objectOf, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from './context';
+
+/** Open questionnaires sent to me; for those who run them, every campaign with its results. */
+async function surveysCard(ctx: RouteContext): Promise<AdaptiveCardJson> {
+  const campaigns = await listCampaigns(ctx.store, ctx.actor.orgId);
+  const mine = await mySurveys(ctx, ctx.actor, campaigns);
+  const items = mine.map(({ campaign, answered }) => ({
+    campaign,
+    detail: `${answered ? 'You have answered' : 'Not answered yet'}; open until ${formatDate(campaign.closesOn)}${campaign.anonymous ? '; anonymous' : ''}`,
+    canAnswer: !answered || !campaign.anonymous,
+    canSeeResults: false,
+  }));
+  if (canRunSurveys(ctx.actor)) {
+    for (const campaign of campaigns.slice(0, 15)) {
+      items.push({ campaign, detail: `${campaign.status}; to ${describeAudience(campaign.audience)}; ${campaign.invited} asked; closes ${formatDate(campaign.closesOn)}`, canAnswer: false, canSeeResults: campaign.status !== 'scheduled' });
+    }
+  }
+  return surveyListCard('Questionnaires', items, 'No questionnaire is waiting for you.');
+}
+
+export const SURVEY_ROUTES: Record<string, CardRoute> = {
+  'survey.open': async (ctx, data) => surveyCard(await openSurvey(ctx, { actor: ctx.actor, timeZone: timeZoneOf(ctx), campaignId: objectOf(data).campaignId })),
+  'survey.edit': async (ctx, data) => surveyCard(await openSurvey(ctx, { actor: ctx.actor, timeZone: timeZoneOf(ctx), campaignId: objectOf(data).campaignId, answerKey: objectOf(data).answerKey })),
+  'survey.page': async (ctx, data) => surveyCard(await answerSurvey(ctx, { actor: ctx.actor, timeZone: timeZoneOf(ctx), data })),
+  'survey.results': async (ctx, data) => {
+    const id = objectOf(data).campaignId;
+    return surveyResultsCard(await campaignResults(ctx.store, ctx.actor, typeof id === 'string' ? id : ''));
+  },
+};
+
+export const SURVEY_COMMANDS: TextCommand[] = [
+  { pattern: /^(?:my )?(?:surveys|questionnaires)$/i, run: (ctx) => surveysCard(ctx) },
+  { pattern: /^(?:survey|questionnaire) results ([A-Za-z0-9_-]{1,200})$/i, run: async (ctx, match) => surveyResultsCard(await campaignResults(ctx.store, ctx.actor, match[1]!)) },
+];

@@ -1,0 +1,117 @@
+import { formatDate } from '../services/core/dates';
+import { inputName, pagesOf } from '../services/surveys/answers';
+import { MIN_GROUP, SCALE, type Campaign, type Question } from '../services/surveys/model';
+import type { SurveyView } from '../services/surveys/responses';
+import type { CampaignResults } from '../services/surveys/results';
+import { md, renderCard, type AdaptiveCardJson, type CardData } from './render';
+
+function choicesOf(q: Question): { title: string; value: string }[] {
+  switch (q.type) {
+    case 'yes-no':
+      return [
+        { title: 'Yes', value: 'yes' },
+        { title: 'No', value: 'no' },
+      ];
+    case 'single':
+    case 'multi':
+      return q.options.map((o) => ({ title: o.label, value: o.value }));
+    case 'scale':
+      return SCALE.map((n) => ({ title: n === 1 ? `1 – ${q.minLabel}` : n === 5 ? `5 – ${q.maxLabel}` : String(n), value: String(n) }));
+    default:
+      return [];
+  }
+}
+
+/** The card a respondent sees: one page of questions, or their answers saved. */
+export function surveyCard(view: SurveyView): AdaptiveCardJson {
+  if (view.kind === 'saved') {
+    return renderCard('questionnaire-saved', {
+      heading: view.changed ? 'Your changed answers are saved' : 'Thank you: your answers are saved',
+      title: md(view.campaign.title),
+      closes: formatDate(view.campaign.closesOn),
+      anonymous: view.campaign.anonymous,
+      campaignId: view.campaign.id,
+      answerKey: view.answerKey,
+    });
+  }
+  const pages = pagesOf(view.questionnaire);
+  const page = pages[view.page]!;
+  const onPage = new Set(page.map((q) => q.id));
+  // Answers from other pages travel in the card, so nothing half-finished is ever stored.
+  const carried = JSON.stringify(Object.fromEntries(Object.entries(view.raw).filter(([id]) => !onPage.has(id))));
+  const first = view.questionnaire.questions.indexOf(page[0]!);
+  const questions: CardData['questionnaire-page']['questions'] = page.map((q, i) => ({
+    label: md(`${first + i + 1}. ${q.text}${q.required ? '' : ' (optional)'}`),
+    text: q.text,
+    help: md(q.help ?? ''),
+    input: q.type === 'text' ? 'text' : q.type === 'date' ? 'date' : 'choice',
+    inputId: inputName(q.id),
+    multi: q.type === 'multi',
+    maxLength: q.type === 'text' ? q.maxLength : 0,
+    value: view.raw[q.id] ?? '',
+    error: view.issues.filter((x) => x.field === q.id).map((x) => x.message).join(' '),
+    choices: choicesOf(q),
+  }));
+  const isLast = view.page === pages.length - 1;
+  return renderCard('questionnaire-page', {
+    title: md(view.questionnaire.title),
+    intro: view.page === 0 ? md(view.questionnaire.intro) : '',
+    progress: `${pages.length > 1 ? `Page ${view.page + 1} of ${pages.length}. ` : ''}Open until ${formatDate(view.campaign.closesOn)}.${view.campaign.anonymous ? ' Anonymous.' : ''}${view.changing ? ' You are changing your answers.' : ''}`,
+    notice: view.issues.length ? 'Please check the answers marked below.' : '',
+    campaignId: view.campaign.id,
+    page: view.page,
+    carried,
+    answerKey: view.answerKey,
+    canGoBack: view.page > 0,
+    isLast,
+    submitLabel: view.changing ? 'Save changes' : 'Submit',
+    questions,
+  });
+}
+
+export function surveyListCard(heading: string, items: { campaign: Campaign; detail: string; canAnswer: boolean; canSeeResults: boolean }[], empty: string): AdaptiveCardJson {
+  return renderCard('survey-list', {
+    heading: md(heading),
+    empty: md(empty),
+    count: items.length,
+    items: items.slice(0, 20).map((i) => ({ campaignId: i.campaign.id, title: md(i.campaign.title), detail: md(i.detail), canAnswer: i.canAnswer, canSeeResults: i.canSeeResults })),
+  });
+}
+
+/** Results for administrators: headlines, each question, breakdowns (small groups hidden) and the follow-up comparison. */
+export function surveyResultsCard(r: CampaignResults): AdaptiveCardJson {
+  const sections: CardData['survey-results']['sections'] = [];
+  if (r.highlights.length) sections.push({ title: 'Headlines', facts: r.highlights.map((h) => ({ title: md(h.label), value: `${h.pct}% (${h.count} of ${h.of})` })) });
+  for (const q of r.questions) {
+    const facts = q.options.map((o) => ({ title: md(o.label), value: `${o.pct}% (${o.count})` }));
+    if (q.mean !== undefined) facts.push({ title: 'Mean (1–5)', value: String(q.mean) });
+    if (q.written.length) facts.push({ title: 'Written answers', value: `${q.written.length}; see the export` });
+    sections.push({ title: md(`${q.text} (${q.answered} answered)`), facts });
+  }
+  for (const by of ['department', 'role'] as const) {
+    const groups = r.breakdowns.filter((g) => g.by === by);
+    if (!groups.length) continue;
+    sections.push({
+      title: by === 'department' ? 'By department' : 'By role',
+      facts: groups.map((g) => ({
+        title: md(g.group),
+        value: g.suppressed ? `hidden: fewer than ${MIN_GROUP} responses` : md(`${g.responses} responses; ${g.highlights.map((h) => `${h.label} ${h.pct}%`).join('; ')}`),
+      })),
+    });
+  }
+  if (r.comparison) {
+    sections.push({
+      title: `Immediate (${r.comparison.immediate.responses} responses) vs three-month follow-up (${r.comparison.followUp.responses})`,
+      facts: [
+        ...r.comparison.rows.map((c) => ({ title: md(`${c.text}: ${c.answer}`), value: `${c.immediatePct}% → ${c.followUpPct}%` })),
+        ...r.comparison.means.map((m) => ({ title: md(`${m.text}: mean`), value: `${m.immediate} → ${m.followUp}` })),
+      ],
+    });
+  }
+  return renderCard('survey-results', {
+    heading: md(r.campaign.title),
+    summary: `${r.responded} of ${r.invited} answered (${r.responseRate}%). ${r.campaign.status === 'closed' ? 'Closed' : `Open until ${formatDate(r.campaign.closesOn)}`}${r.campaign.anonymous ? '; anonymous' : ''}.`,
+    footer: `Full results: npm run cli -- survey results ${r.campaign.id} --format xlsx`,
+    sections,
+  });
+}

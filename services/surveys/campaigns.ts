@@ -1,0 +1,363 @@
+import { randomUUID } from 'node:crypto';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import type { Clock } from '../core/clock';
+import { formatDate, localDate, today } from '../core/dates';
+import { AppError, isAppError } from '../core/errors';
+import { enqueue } from '../delivery/outbox';
+import { Directory } from '../people/directory';
+import { hasRole, type Person } from '../people/model';
+import type { JobContext } from '../scheduling/jobs';
+import type { WorkingCalendar } from '../scheduling/calendar';
+import { toArray, type Store } from '../store/ports';
+import { courses } from '../training/catalogue';
+import { counts, type TrainingRecord } from '../training/model';
+import {
+  AUDIENCE_CHUNK,
+  MIN_GROUP,
+  respondedId,
+  type Audience,
+  type AudienceChunk,
+  type Campaign,
+  type FollowUpRule,
+  type LargeGroups,
+  type Questionnaire,
+  type RespondedMarker,
+  followUpRuleId,
+} from './model';
+import { findQuestionnaire, surveys } from './questionnaires';
+
+type Deps = { store: Store; clock: Clock };
+
+const ISO_DATE = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((d) => DateTime.fromISO(d).isValid, 'not a real date');
+
+export const audienceSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('everyone') }).strict(),
+  z.object({ type: z.literal('department'), department: z.string().trim().min(1).max(200) }).strict(),
+  z.object({ type: z.literal('role'), jobTitle: z.string().trim().min(1).max(200) }).strict(),
+  z.object({ type: z.literal('course'), courseCode: z.string().trim().min(1).max(30).transform((c) => c.toUpperCase()), completedFrom: ISO_DATE, completedTo: ISO_DATE }).strict(),
+]);
+
+export function describeAudience(a: Audience): string {
+  switch (a.type) {
+    case 'everyone':
+      return 'everyone';
+    case 'department':
+      return `the ${a.department} department`;
+    case 'role':
+      return `everyone with the job title ${a.jobTitle}`;
+    case 'course':
+      return `people who completed ${a.courseCode} between ${formatDate(a.completedFrom)} and ${formatDate(a.completedTo)}`;
+  }
+}
+
+const same = (a: string | undefined, b: string) => (a ?? '').trim().toLowerCase() === b.trim().toLowerCase();
+
+/** The active people a campaign goes to, worked out when it starts (people join and leave). */
+export async function resolveAudience(store: Store, orgId: string, audience: Audience): Promise<Person[]> {
+  const people = (await new Directory(store).all(orgId)).filter((p) => p.active);
+  switch (audience.type) {
+    case 'everyone':
+      return people;
+    case 'department':
+      return people.filter((p) => same(p.department, audience.department));
+    case 'role':
+      return people.filter((p) => same(p.jobTitle, audience.jobTitle));
+    case 'course': {
+      const completed = await toArray(
+        store.collection<TrainingRecord>('training').query({
+          query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'record' AND c.courseCode = @code AND c.completedOn >= @from AND c.completedOn <= @to",
+          parameters: [
+            { name: '@orgId', value: orgId },
+            { name: '@code', value: audience.courseCode },
+            { name: '@from', value: audience.completedFrom },
+            { name: '@to', value: audience.completedTo },
+          ],
+        }),
+      );
+      const attended = new Set(completed.filter(counts).map((r) => r.personId));
+      return people.filter((p) => attended.has(p.id));
+    }
+  }
+}
+
+export const campaignInputSchema = z
+  .object({
+    questionnaire: z.string().trim().min(1).max(40),
+    version: z.number().int().min(1).optional(),
+    title: z.string().trim().min(1).max(120).optional(),
+    audience: audienceSchema,
+    anonymous: z.boolean().default(false),
+    /** ISO instant; absent means now. */
+    sendAt: z.iso.datetime({ offset: true }).optional(),
+    closesOn: ISO_DATE,
+    maxChasers: z.number().int().min(0).max(5).default(2),
+    chaserEveryWorkingDays: z.number().int().min(1).max(20).default(3),
+  })
+  .strict();
+
+export type CampaignInput = z.input<typeof campaignInputSchema>;
+
+const campaigns = (store: Store) => surveys<Campaign>(store);
+
+export async function getCampaign(store: Store, orgId: string, id: string): Promise<Campaign> {
+  const found = /^[A-Za-z0-9_-]{1,200}$/.test(id) ? await campaigns(store).read(orgId, id) : undefined;
+  if (!found || found.kind !== 'campaign') throw new AppError('NOT_FOUND', `There is no questionnaire campaign "${id.slice(0, 80)}".`);
+  return found;
+}
+
+export async function listCampaigns(store: Store, orgId: string): Promise<Campaign[]> {
+  const all = await toArray(campaigns(store).query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'campaign'", parameters: [{ name: '@orgId', value: orgId }] }));
+  return all.sort((a, b) => b.sendAt.localeCompare(a.sendAt));
+}
+
+/** Who may send questionnaires and see their results. */
+export const canRunSurveys = (actor: Person) => hasRole(actor, 'admin', 'hr', 'safeguarding-lead');
+
+/** Sets up a campaign; one due now starts at once, a later one starts from the scheduled job. */
+export async function createCampaign(deps: Deps & { calendar: WorkingCalendar }, input: { actor: Person; timeZone: string; data: unknown }): Promise<Campaign> {
+  if (!canRunSurveys(input.actor)) throw new AppError('FORBIDDEN', 'Only administrators, HR and safeguarding leads can send questionnaires.');
+  const parsed = campaignInputSchema.safeParse(input.data);
+  if (!parsed.success) throw new AppError('VALIDATION', `The campaign is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(campaign)'}: ${i.message}`).join('; ')}`);
+  const c = parsed.data;
+  const orgId = input.actor.orgId;
+  const questionnaire = await findQuestionnaire(deps.store, orgId, c.questionnaire, c.version);
+  const now = deps.clock.now();
+  const sendAt = c.sendAt ? new Date(c.sendAt) : now;
+  const sendDay = localDate(sendAt.toISOString(), input.timeZone);
+  if (sendAt.getTime() < now.getTime() - 60_000) throw new AppError('VALIDATION', 'The send time is in the past; leave it out to send now.');
+  if (c.closesOn <= sendDay) throw new AppError('VALIDATION', `The closing date must be after the day it is sent (${formatDate(sendDay)}).`);
+  if (c.audience.type === 'course') {
+    if (c.audience.completedFrom > c.audience.completedTo) throw new AppError('VALIDATION', 'The course window ends before it starts.');
+    const code = c.audience.courseCode;
+    if (!(await courses(deps.store, orgId)).some((x) => x.code === code)) throw new AppError('VALIDATION', `There is no course ${code}.`);
+  }
+  const campaign: Campaign = {
+    id: `campaign-${today(deps.clock, input.timeZone)}-${randomUUID().slice(0, 8)}`,
+    orgId,
+    kind: 'campaign',
+    title: c.title ?? questionnaire.title,
+    questionnaire: { key: questionnaire.key, version: questionnaire.version },
+    audience: c.audience,
+    anonymous: c.anonymous,
+    sendAt: sendAt.toISOString(),
+    closesOn: c.closesOn,
+    maxChasers: c.maxChasers,
+    chaserEveryWorkingDays: c.chaserEveryWorkingDays,
+    status: 'scheduled',
+    createdBy: { personId: input.actor.id, name: input.actor.name },
+    createdAt: now.toISOString(),
+    invited: 0,
+  };
+  if ((await resolveAudience(deps.store, orgId, campaign.audience)).length === 0) throw new AppError('VALIDATION', `Nobody is in the audience (${describeAudience(campaign.audience)}).`);
+  await campaigns(deps.store).create(campaign);
+  return sendAt.getTime() <= now.getTime() ? startCampaign(deps, campaign, input.timeZone) : campaign;
+}
+
+const chunkId = (campaignId: string, n: number) => `audience-${campaignId}-${n}`;
+
+/** Everyone a started campaign asked. */
+export async function audienceOf(store: Store, campaign: Campaign): Promise<string[]> {
+  const ids: string[] = [];
+  for (let n = 0; ; n++) {
+    const chunk = await surveys<AudienceChunk>(store).read(campaign.orgId, chunkId(campaign.id, n));
+    if (!chunk) return ids;
+    ids.push(...chunk.personIds);
+  }
+}
+
+function largeGroups(people: Person[]): LargeGroups {
+  const tally = (values: string[]) => {
+    const n = new Map<string, number>();
+    for (const v of values) if (v) n.set(v, (n.get(v) ?? 0) + 1);
+    return [...n].filter(([, count]) => count >= MIN_GROUP).map(([v]) => v).sort();
+  };
+  return { departments: tally(people.map((p) => p.department?.trim() ?? '')), jobTitles: tally(people.map((p) => p.jobTitle?.trim() ?? '')) };
+}
+
+/**
+ * Works out the audience, records it and queues one invitation each through the delivery engine.
+ * Safe to repeat after a crash: chunks are rewritten and invitations have ids of their own.
+ */
+export async function startCampaign(deps: Deps, campaign: Campaign, timeZone: string): Promise<Campaign> {
+  const people = await resolveAudience(deps.store, campaign.orgId, campaign.audience);
+  for (let n = 0; n * AUDIENCE_CHUNK < people.length; n++) {
+    const personIds = people.slice(n * AUDIENCE_CHUNK, (n + 1) * AUDIENCE_CHUNK).map((p) => p.id);
+    await surveys<AudienceChunk>(deps.store).upsert({ id: chunkId(campaign.id, n), orgId: campaign.orgId, kind: 'audience', campaignId: campaign.id, personIds });
+  }
+  for (const p of people) {
+    await enqueue(deps.store, deps.clock, { id: `${campaign.id}-invite-${p.id}`, orgId: campaign.orgId, purpose: 'questionnaire', recipient: { personId: p.id }, message: invitation(campaign, 0) });
+  }
+  return campaigns(deps.store).update(campaign.orgId, campaign.id, (c) =>
+    c.status === 'scheduled' ? { ...c, status: 'open', invited: people.length, startedOn: today(deps.clock, timeZone), largeGroups: largeGroups(people) } : undefined,
+  );
+}
+
+function invitation(campaign: Campaign, chaser: number) {
+  return {
+    kind: 'questionnaire-invite' as const,
+    campaignId: campaign.id,
+    title: campaign.title,
+    closesOn: campaign.closesOn,
+    anonymous: campaign.anonymous,
+    chaser,
+  };
+}
+
+export async function hasResponded(store: Store, campaign: Campaign, personId: string): Promise<boolean> {
+  return !!(await surveys<RespondedMarker>(store).read(campaign.orgId, respondedId(campaign.id, personId)));
+}
+
+/** Chaser `n` goes `n × chaserEveryWorkingDays` working days after the start, to those yet to answer. */
+async function chase(deps: Deps, campaign: Campaign, day: string, calendar: WorkingCalendar): Promise<number> {
+  if (!campaign.startedOn) return 0;
+  let sent = 0;
+  for (let n = 1; n <= campaign.maxChasers; n++) {
+    const due = calendar.addWorkingDays(campaign.startedOn, n * campaign.chaserEveryWorkingDays);
+    if (due !== day || due > campaign.closesOn) continue;
+    for (const personId of await audienceOf(deps.store, campaign)) {
+      if (await hasResponded(deps.store, campaign, personId)) continue;
+      const { created } = await enqueue(deps.store, deps.clock, {
+        id: `${campaign.id}-chaser${n}-${personId}`,
+        orgId: campaign.orgId,
+        purpose: 'questionnaire',
+        recipient: { personId },
+        message: invitation(campaign, n),
+      });
+      if (created) sent++;
+    }
+  }
+  return sent;
+}
+
+export const FOLLOW_UP_DEFAULTS = { afterDays: 90, openWorkingDays: 10, maxChasers: 2, anonymous: true, questionnaire: 'training-follow-up' };
+
+const followUpSchema = z
+  .object({
+    courseCode: z.string().trim().min(1).max(30).transform((c) => c.toUpperCase()),
+    questionnaire: z.string().trim().min(1).max(40).default(FOLLOW_UP_DEFAULTS.questionnaire),
+    afterDays: z.number().int().min(1).max(730).default(FOLLOW_UP_DEFAULTS.afterDays),
+    openWorkingDays: z.number().int().min(1).max(60).default(FOLLOW_UP_DEFAULTS.openWorkingDays),
+    maxChasers: z.number().int().min(0).max(5).default(FOLLOW_UP_DEFAULTS.maxChasers),
+    anonymous: z.boolean().default(FOLLOW_UP_DEFAULTS.anonymous),
+  })
+  .strict();
+
+/** Turns on (or changes) the automatic follow-up for a course's completions. */
+export async function setFollowUp(store: Store, orgId: string, data: unknown): Promise<FollowUpRule> {
+  const parsed = followUpSchema.safeParse(data);
+  if (!parsed.success) throw new AppError('VALIDATION', `The follow-up is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  const r = parsed.data;
+  if (!(await courses(store, orgId)).some((c) => c.code === r.courseCode)) throw new AppError('VALIDATION', `There is no course ${r.courseCode}.`);
+  const q = await findQuestionnaire(store, orgId, r.questionnaire);
+  return surveys<FollowUpRule>(store).upsert({
+    id: followUpRuleId(r.courseCode),
+    orgId,
+    kind: 'follow-up-rule',
+    courseCode: r.courseCode,
+    questionnaire: { key: q.key, version: q.version },
+    afterDays: r.afterDays,
+    openDays: r.openWorkingDays,
+    maxChasers: r.maxChasers,
+    anonymous: r.anonymous,
+  });
+}
+
+export async function removeFollowUp(store: Store, orgId: string, courseCode: string): Promise<boolean> {
+  try {
+    await surveys(store).delete(orgId, followUpRuleId(courseCode));
+    return true;
+  } catch (e) {
+    if (isAppError(e, 'NOT_FOUND')) return false;
+    throw e;
+  }
+}
+
+export async function followUpRules(store: Store, orgId: string): Promise<FollowUpRule[]> {
+  return toArray(surveys<FollowUpRule>(store).query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'follow-up-rule'", parameters: [{ name: '@orgId', value: orgId }] }));
+}
+
+const plusDays = (date: string, days: number) => DateTime.fromISO(date, { zone: 'utc' }).plus({ days }).toISODate()!;
+
+/**
+ * The completions whose follow-up falls on working day `day`: those `afterDays` before it, and
+ * those whose date fell on the weekend or bank holidays just before it (moved to this day).
+ */
+export function followUpWindow(day: string, afterDays: number, calendar: WorkingCalendar): { from: string; to: string } {
+  const previous = calendar.previousWorkingDay(plusDays(day, -1));
+  return { from: plusDays(plusDays(previous, 1), -afterDays), to: plusDays(day, -afterDays) };
+}
+
+/** Days the job looks back, so a follow-up missed while no instance ran is still sent (late). */
+const FOLLOW_UP_CATCH_UP_WORKING_DAYS = 3;
+
+async function scheduleFollowUps(deps: Deps, orgId: string, day: string, timeZone: string, calendar: WorkingCalendar): Promise<number> {
+  let started = 0;
+  for (const rule of await followUpRules(deps.store, orgId)) {
+    for (let back = FOLLOW_UP_CATCH_UP_WORKING_DAYS; back >= 0; back--) {
+      const sendDay = calendar.addWorkingDays(day, -back);
+      const id = `followup-${rule.courseCode.toLowerCase()}-${sendDay}`;
+      if (await campaigns(deps.store).read(orgId, id)) continue;
+      const window = followUpWindow(sendDay, rule.afterDays, calendar);
+      const audience: Audience = { type: 'course', courseCode: rule.courseCode, completedFrom: window.from, completedTo: window.to };
+      if ((await resolveAudience(deps.store, orgId, audience)).length === 0) continue;
+      const questionnaire: Questionnaire = await findQuestionnaire(deps.store, orgId, rule.questionnaire.key, rule.questionnaire.version);
+      const campaign: Campaign = {
+        id,
+        orgId,
+        kind: 'campaign',
+        title: `${questionnaire.title} (${rule.courseCode}, completed ${window.from === window.to ? formatDate(window.from) : `${formatDate(window.from)} to ${formatDate(window.to)}`})`,
+        questionnaire: rule.questionnaire,
+        audience,
+        anonymous: rule.anonymous,
+        sendAt: deps.clock.now().toISOString(),
+        closesOn: calendar.addWorkingDays(sendDay, rule.openDays),
+        maxChasers: rule.maxChasers,
+        chaserEveryWorkingDays: 3,
+        status: 'scheduled',
+        createdBy: { personId: 'system', name: 'Automatic training follow-up' },
+        createdAt: deps.clock.now().toISOString(),
+        invited: 0,
+        followUp: { courseCode: rule.courseCode, afterDays: rule.afterDays },
+      };
+      try {
+        await campaigns(deps.store).create(campaign);
+      } catch (e) {
+        if (!isAppError(e, 'ALREADY_EXISTS')) throw e;
+        continue;
+      }
+      await startCampaign(deps, campaign, timeZone);
+      started++;
+    }
+  }
+  return started;
+}
+
+/**
+ * The questionnaire job, hourly on working days: starts campaigns whose time has come (a
+ * scheduled one that was interrupted too), creates training follow-ups, sends chasers from 10:00
+ * and closes campaigns after their closing day.
+ */
+export async function runQuestionnaires(ctx: JobContext): Promise<Record<string, unknown>> {
+  const deps = { store: ctx.store, clock: ctx.clock };
+  const tz = ctx.organisation.timeZone;
+  const day = today(ctx.clock, tz);
+  const hour = DateTime.fromJSDate(ctx.clock.now(), { zone: tz }).hour;
+  let started = 0;
+  let chasers = 0;
+  let closed = 0;
+  for (const campaign of await listCampaigns(ctx.store, ctx.orgId)) {
+    if (campaign.status === 'closed') continue;
+    if (day > campaign.closesOn) {
+      await campaigns(ctx.store).update(ctx.orgId, campaign.id, (c) => ({ ...c, status: 'closed' }));
+      closed++;
+    } else if (campaign.status === 'scheduled' && campaign.sendAt <= ctx.clock.now().toISOString()) {
+      await startCampaign(deps, campaign, tz);
+      started++;
+    } else if (campaign.status === 'open' && hour >= 10) {
+      chasers += await chase(deps, campaign, day, ctx.calendar);
+    }
+  }
+  const followUps = await scheduleFollowUps(deps, ctx.orgId, day, tz, ctx.calendar);
+  return { started, followUps, chasers, closed };
+}

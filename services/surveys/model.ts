@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import type { PersonRef } from '../plan/model';
+
+const slug = z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lower-case letters, digits and - (up to 40)');
+const label = (max: number) => z.string().trim().min(1).max(max);
+const choice = z.object({ value: slug, label: label(120) }).strict();
+
+const common = {
+  id: slug,
+  text: label(300),
+  help: z.string().trim().max(300).optional(),
+  required: z.boolean().default(true),
+};
+
+/** The question types a questionnaire may use. Answers are stored as: */
+export const questionSchema = z.discriminatedUnion('type', [
+  /** 'yes' | 'no' */
+  z.object({ type: z.literal('yes-no'), ...common }).strict(),
+  /** one option value */
+  z.object({ type: z.literal('single'), ...common, options: z.array(choice).min(2).max(12) }).strict(),
+  /** a list of option values */
+  z.object({ type: z.literal('multi'), ...common, options: z.array(choice).min(2).max(12) }).strict(),
+  /** a whole number 1–5, the ends labelled */
+  z.object({ type: z.literal('scale'), ...common, minLabel: label(60), maxLabel: label(60) }).strict(),
+  /** short free text */
+  z.object({ type: z.literal('text'), ...common, maxLength: z.number().int().min(1).max(1000).default(500) }).strict(),
+  /** an ISO date */
+  z.object({ type: z.literal('date'), ...common }).strict(),
+]);
+
+export type Question = z.infer<typeof questionSchema>;
+export type QuestionType = Question['type'];
+
+/** A headline figure: the share of those who answered `question` with any of `values`, e.g. "quite or very confident". */
+const highlightSchema = z.object({ label: label(120), question: slug, values: z.array(slug).min(1) }).strict();
+export type Highlight = z.infer<typeof highlightSchema>;
+
+export const SCALE = [1, 2, 3, 4, 5] as const;
+
+export const questionnaireSchema = z
+  .object({
+    key: slug,
+    version: z.number().int().min(1).max(1000),
+    title: label(120),
+    intro: z.string().trim().max(500).default(''),
+    /** Questions per card page; a longer questionnaire is split into pages. */
+    pageSize: z.number().int().min(1).max(10).default(5),
+    questions: z.array(questionSchema).min(1).max(40),
+    highlights: z.array(highlightSchema).max(20).default([]),
+  })
+  .strict()
+  .superRefine((q, ctx) => {
+    const ids = new Set<string>();
+    q.questions.forEach((question, i) => {
+      if (ids.has(question.id)) ctx.addIssue({ code: 'custom', path: ['questions', i, 'id'], message: `"${question.id}" is used twice` });
+      ids.add(question.id);
+      if ((question.type === 'single' || question.type === 'multi') && new Set(question.options.map((o) => o.value)).size !== question.options.length) {
+        ctx.addIssue({ code: 'custom', path: ['questions', i, 'options'], message: 'option values must differ' });
+      }
+    });
+    q.highlights.forEach((h, i) => {
+      const question = q.questions.find((x) => x.id === h.question);
+      const allowed = !question ? [] : question.type === 'yes-no' ? ['yes', 'no'] : question.type === 'single' || question.type === 'multi' ? question.options.map((o) => o.value) : question.type === 'scale' ? SCALE.map(String) : [];
+      if (!question) ctx.addIssue({ code: 'custom', path: ['highlights', i, 'question'], message: `no question "${h.question}"` });
+      else if (allowed.length === 0) ctx.addIssue({ code: 'custom', path: ['highlights', i, 'question'], message: `"${h.question}" has no fixed answers to count` });
+      else for (const v of h.values) if (!allowed.includes(v)) ctx.addIssue({ code: 'custom', path: ['highlights', i, 'values'], message: `"${v}" is not an answer of "${h.question}"` });
+    });
+  });
+
+export type QuestionnaireDefinition = z.infer<typeof questionnaireSchema>;
+/** Stored versions never change: a new version is a new document, so old answers keep their meaning. */
+export type Questionnaire = QuestionnaireDefinition & { id: string; orgId: string; kind: 'questionnaire'; builtIn: boolean; addedAt: string };
+
+export const questionnaireId = (key: string, version: number) => `questionnaire-${key}-v${version}`;
+
+export type Answer = string | string[] | number;
+export type Answers = Record<string, Answer>;
+
+export type Audience =
+  | { type: 'everyone' }
+  | { type: 'department'; department: string }
+  /** A job title, HR's meaning of role. */
+  | { type: 'role'; jobTitle: string }
+  /** Who completed a course between two dates (inclusive). */
+  | { type: 'course'; courseCode: string; completedFrom: string; completedTo: string };
+
+/** Departments and job titles with enough people asked that an answer labelled with one cannot point at a person. */
+export type LargeGroups = { departments: string[]; jobTitles: string[] };
+
+export type Campaign = {
+  id: string;
+  orgId: string;
+  kind: 'campaign';
+  title: string;
+  questionnaire: { key: string; version: number };
+  audience: Audience;
+  anonymous: boolean;
+  /** When the invitations go: an ISO instant. */
+  sendAt: string;
+  /** The last day answers are taken (inclusive, organisation's time zone). */
+  closesOn: string;
+  maxChasers: number;
+  /** Working days between the invitation and each chaser. */
+  chaserEveryWorkingDays: number;
+  status: 'scheduled' | 'open' | 'closed';
+  createdBy: PersonRef | { personId: 'system'; name: string };
+  createdAt: string;
+  startedOn?: string;
+  invited: number;
+  /** Set when it starts: the groups large enough to label anonymous answers with. */
+  largeGroups?: LargeGroups;
+  /** Set on a follow-up created from training completions. */
+  followUp?: { courseCode: string; afterDays: number };
+};
+
+/** Who was asked, in chunks so a campaign to thousands stays within document size limits. */
+export type AudienceChunk = { id: string; orgId: string; kind: 'audience'; campaignId: string; personIds: string[] };
+export const AUDIENCE_CHUNK = 1000;
+
+/**
+ * "Has responded", kept apart from the answers for chasers and response rates. It records no
+ * time of its own and nothing about which answers are whose.
+ */
+export type RespondedMarker = { id: string; orgId: string; kind: 'responded'; campaignId: string; personId: string };
+export const respondedId = (campaignId: string, personId: string) => `responded-${campaignId}-${personId}`;
+
+/**
+ * One set of answers. In an anonymous campaign `key` is the hash of a random edit key that only the
+ * respondent's card holds, and department/role are kept only when the audience group is large.
+ */
+export type AnswerEntry = { key: string; answers: Answers; department: string; jobTitle: string };
+
+/**
+ * Answers are kept in shared documents rather than one per person, in random order, with no
+ * times: the document's write time then matches many respondents, not one.
+ */
+export type AnswerShard = { id: string; orgId: string; kind: 'answers'; campaignId: string; shard: number; entries: AnswerEntry[] };
+export const SHARD_CAPACITY = 250;
+
+/** A course whose completions get the follow-up questionnaire `afterDays` later. */
+export type FollowUpRule = {
+  id: string;
+  orgId: string;
+  kind: 'follow-up-rule';
+  courseCode: string;
+  questionnaire: { key: string; version: number };
+  afterDays: number;
+  /** Days the follow-up stays open. */
+  openDays: number;
+  maxChasers: number;
+  anonymous: boolean;
+};
+export const followUpRuleId = (courseCode: string) => `follow-up-${courseCode.toLowerCase()}`;
+
+export type SurveyDoc = Questionnaire | Campaign | AudienceChunk | RespondedMarker | AnswerShard | FollowUpRule;
+
+/** Groups smaller than this are never shown in breakdowns, nor kept on anonymous answers. */
+export const MIN_GROUP = 5;

@@ -1,0 +1,220 @@
+import { pct } from '../core/figures';
+import { AppError } from '../core/errors';
+import type { Person } from '../people/model';
+import { toArray, type Store } from '../store/ports';
+import { canRunSurveys, getCampaign, listCampaigns } from './campaigns';
+import { MIN_GROUP, SCALE, type AnswerEntry, type Campaign, type Question, type Questionnaire, type RespondedMarker } from './model';
+import { findQuestionnaire, surveys } from './questionnaires';
+import { answersOf } from './responses';
+
+export type OptionCount = { value: string; label: string; count: number; pct: number };
+
+export type QuestionResult = {
+  id: string;
+  text: string;
+  type: Question['type'];
+  /** Respondents who answered it (optional questions may be skipped). */
+  answered: number;
+  /** Fixed-answer questions: each answer's count and share of those who answered. Multi-choice shares can add to more than 100%. */
+  options: OptionCount[];
+  /** 1–5 scales only, to two decimals. */
+  mean?: number;
+  /** Free text and dates, sorted so their order says nothing about who wrote them. */
+  written: string[];
+};
+
+export type HighlightResult = { label: string; count: number; of: number; pct: number };
+
+export type GroupResult = { by: 'department' | 'role'; group: string; responses: number; suppressed: boolean; highlights: HighlightResult[]; questions: QuestionResult[] };
+
+export type ComparisonRow = { questionId: string; text: string; answer: string; immediatePct: number; followUpPct: number };
+export type Comparison = { immediate: { campaignIds: string[]; responses: number }; followUp: { campaignIds: string[]; responses: number }; rows: ComparisonRow[]; means: { questionId: string; text: string; immediate: number; followUp: number }[] };
+
+export type CampaignResults = {
+  campaign: Campaign;
+  questionnaire: Questionnaire;
+  invited: number;
+  responded: number;
+  responseRate: number;
+  questions: QuestionResult[];
+  highlights: HighlightResult[];
+  breakdowns: GroupResult[];
+  comparison?: Comparison;
+};
+
+const NOT_RECORDED = '(not recorded)';
+
+function fixedAnswers(q: Question): { value: string; label: string }[] {
+  switch (q.type) {
+    case 'yes-no':
+      return [
+        { value: 'yes', label: 'Yes' },
+        { value: 'no', label: 'No' },
+      ];
+    case 'single':
+    case 'multi':
+      return q.options;
+    case 'scale':
+      return SCALE.map((n) => ({ value: String(n), label: n === 1 ? `1 (${q.minLabel})` : n === 5 ? `5 (${q.maxLabel})` : String(n) }));
+    default:
+      return [];
+  }
+}
+
+/** Each answer as the list of fixed values it chose. */
+const chosen = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
+
+export function questionResults(questionnaire: Pick<Questionnaire, 'questions'>, entries: AnswerEntry[]): QuestionResult[] {
+  return questionnaire.questions.map((q) => {
+    const given = entries.map((e) => e.answers[q.id]).filter((v) => v !== undefined);
+    const answered = given.length;
+    const options = fixedAnswers(q).map((o) => {
+      const count = given.filter((v) => chosen(v).includes(o.value)).length;
+      return { ...o, count, pct: pct(count, answered) };
+    });
+    const result: QuestionResult = { id: q.id, text: q.text, type: q.type, answered, options, written: q.type === 'text' || q.type === 'date' ? given.map(String).sort() : [] };
+    if (q.type === 'scale' && answered > 0) result.mean = Math.round((given.reduce<number>((s, v) => s + Number(v), 0) / answered) * 100) / 100;
+    return result;
+  });
+}
+
+export function highlightResults(questionnaire: Pick<Questionnaire, 'highlights'>, entries: AnswerEntry[]): HighlightResult[] {
+  return questionnaire.highlights.map((h) => {
+    const given = entries.map((e) => e.answers[h.question]).filter((v) => v !== undefined);
+    const count = given.filter((v) => chosen(v).some((c) => h.values.includes(c))).length;
+    return { label: h.label, count, of: given.length, pct: pct(count, given.length) };
+  });
+}
+
+/** By department and by role; a group with fewer than five responses shows nothing but that it is hidden. */
+export function groupResults(questionnaire: Questionnaire, entries: AnswerEntry[]): GroupResult[] {
+  const out: GroupResult[] = [];
+  for (const by of ['department', 'role'] as const) {
+    const groups = new Map<string, AnswerEntry[]>();
+    for (const e of entries) {
+      const g = (by === 'department' ? e.department : e.jobTitle) || NOT_RECORDED;
+      groups.set(g, [...(groups.get(g) ?? []), e]);
+    }
+    for (const [group, list] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
+      const suppressed = list.length < MIN_GROUP;
+      out.push({
+        by,
+        group,
+        responses: suppressed ? 0 : list.length,
+        suppressed,
+        highlights: suppressed ? [] : highlightResults(questionnaire, list),
+        questions: suppressed ? [] : questionResults(questionnaire, list),
+      });
+    }
+  }
+  return out;
+}
+
+async function respondedCount(store: Store, campaign: Campaign): Promise<number> {
+  const markers = await toArray(
+    surveys<RespondedMarker>(store).query({
+      query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'responded' AND c.campaignId = @id",
+      parameters: [
+        { name: '@orgId', value: campaign.orgId },
+        { name: '@id', value: campaign.id },
+      ],
+    }),
+  );
+  return markers.length;
+}
+
+/**
+ * The cohort on either side: the campaigns to a course's attendees (immediate) and the automatic
+ * follow-ups whose completions fall inside the same window.
+ */
+async function cohortCampaigns(store: Store, campaign: Campaign): Promise<{ immediate: Campaign[]; followUp: Campaign[] } | undefined> {
+  if (campaign.audience.type !== 'course') return undefined;
+  const all = (await listCampaigns(store, campaign.orgId)).filter((c) => c.audience.type === 'course' && c.audience.courseCode === (campaign.audience as { courseCode: string }).courseCode && c.status !== 'scheduled');
+  const windowOf = (c: Campaign) => c.audience as { completedFrom: string; completedTo: string };
+  const inside = (inner: Campaign, outer: Campaign) => windowOf(inner).completedFrom >= windowOf(outer).completedFrom && windowOf(inner).completedTo <= windowOf(outer).completedTo;
+  if (campaign.followUp) {
+    const immediate = all.filter((c) => !c.followUp && inside(campaign, c));
+    return immediate.length ? { immediate, followUp: [campaign] } : undefined;
+  }
+  const followUp = all.filter((c) => c.followUp && inside(c, campaign));
+  return followUp.length ? { immediate: [campaign], followUp } : undefined;
+}
+
+async function entriesOf(store: Store, list: Campaign[]): Promise<{ entries: AnswerEntry[]; questionnaire: Questionnaire }> {
+  const entries: AnswerEntry[] = [];
+  for (const c of list) entries.push(...(await answersOf(store, c)));
+  const q = list[0]!.questionnaire;
+  return { entries, questionnaire: await findQuestionnaire(store, list[0]!.orgId, q.key, q.version) };
+}
+
+/** The questions both sides asked (same id and type), answer by answer, and scale means. */
+export function compare(immediate: { questionnaire: Questionnaire; entries: AnswerEntry[] }, followUp: { questionnaire: Questionnaire; entries: AnswerEntry[] }): Pick<Comparison, 'rows' | 'means'> {
+  const rows: ComparisonRow[] = [];
+  const means: Comparison['means'] = [];
+  const after = new Map(questionResults(followUp.questionnaire, followUp.entries).map((r) => [r.id, r]));
+  for (const before of questionResults(immediate.questionnaire, immediate.entries)) {
+    const later = after.get(before.id);
+    if (!later || later.type !== before.type) continue;
+    for (const o of before.options) {
+      const match = later.options.find((x) => x.value === o.value);
+      if (match) rows.push({ questionId: before.id, text: before.text, answer: o.label, immediatePct: o.pct, followUpPct: match.pct });
+    }
+    if (before.mean !== undefined && later.mean !== undefined) means.push({ questionId: before.id, text: before.text, immediate: before.mean, followUp: later.mean });
+  }
+  return { rows, means };
+}
+
+/** A campaign's results for those allowed to see them (administrators, HR, safeguarding leads). */
+export async function campaignResults(store: Store, viewer: Person, campaignId: string): Promise<CampaignResults> {
+  if (!canRunSurveys(viewer)) throw new AppError('FORBIDDEN', 'Questionnaire results are for administrators, HR and safeguarding leads.');
+  const campaign = await getCampaign(store, viewer.orgId, campaignId);
+  const questionnaire = await findQuestionnaire(store, viewer.orgId, campaign.questionnaire.key, campaign.questionnaire.version);
+  const entries = await answersOf(store, campaign);
+  const responded = await respondedCount(store, campaign);
+  const results: CampaignResults = {
+    campaign,
+    questionnaire,
+    invited: campaign.invited,
+    responded,
+    responseRate: pct(responded, campaign.invited),
+    questions: questionResults(questionnaire, entries),
+    highlights: highlightResults(questionnaire, entries),
+    breakdowns: groupResults(questionnaire, entries),
+  };
+  const cohort = await cohortCampaigns(store, campaign);
+  if (cohort) {
+    const before = await entriesOf(store, cohort.immediate);
+    const after = await entriesOf(store, cohort.followUp);
+    results.comparison = {
+      immediate: { campaignIds: cohort.immediate.map((c) => c.id), responses: before.entries.length },
+      followUp: { campaignIds: cohort.followUp.map((c) => c.id), responses: after.entries.length },
+      ...compare(before, after),
+    };
+  }
+  return results;
+}
+
+/** The results as one table, for CSV or XLSX. */
+export function resultRows(r: CampaignResults): string[][] {
+  const rows: string[][] = [
+    ['Campaign', '', r.campaign.title, '', ''],
+    ['Response', 'Invited', '', String(r.invited), ''],
+    ['Response', 'Responded', '', String(r.responded), `${r.responseRate}%`],
+  ];
+  for (const h of r.highlights) rows.push(['Headline', h.label, '', `${h.count} of ${h.of}`, `${h.pct}%`]);
+  for (const q of r.questions) {
+    for (const o of q.options) rows.push(['Question', q.text, o.label, String(o.count), `${o.pct}%`]);
+    if (q.mean !== undefined) rows.push(['Question', q.text, 'Mean (1–5)', String(q.mean), '']);
+    for (const w of q.written) rows.push(['Written answer', q.text, w, '', '']);
+  }
+  for (const g of r.breakdowns) {
+    const label = `${g.by === 'department' ? 'Department' : 'Role'}: ${g.group}`;
+    if (g.suppressed) rows.push(['Breakdown', label, `hidden: fewer than ${MIN_GROUP} responses`, '', '']);
+    else for (const h of g.highlights) rows.push(['Breakdown', label, h.label, `${h.count} of ${h.of}`, `${h.pct}%`]);
+  }
+  for (const c of r.comparison?.rows ?? []) rows.push(['Immediate vs follow-up', c.text, c.answer, `${c.immediatePct}%`, `${c.followUpPct}%`]);
+  for (const m of r.comparison?.means ?? []) rows.push(['Immediate vs follow-up', m.text, 'Mean (1–5)', String(m.immediate), String(m.followUp)]);
+  return rows;
+}
+
+export const RESULT_HEADERS = ['Section', 'Measure', 'Answer', 'Count / immediate', 'Percent / follow-up'];
