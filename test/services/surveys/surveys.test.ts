@@ -1,0 +1,347 @@
+import { FixedClock } from '../../../services/core/clock';
+import { silentLogger } from '../../../services/core/logger';
+import { deliveryStatus } from '../../../services/delivery/outbox';
+import type { OutboxItem } from '../../../services/delivery/model';
+import type { Person } from '../../../services/people/model';
+import { ensureOrganisation } from '../../../services/people/organisations';
+import { WorkingCalendar } from '../../../services/scheduling/calendar';
+import { runJob } from '../../../services/scheduling/jobs';
+import { toArray, type Store } from '../../../services/store/ports';
+import { AWARENESS_SURVEY } from '../../../services/surveys/builtin';
+import { createCampaign, getCampaign, setFollowUp } from '../../../services/surveys/campaigns';
+import type { Campaign, SurveyDoc } from '../../../services/surveys/model';
+import { addQuestionnaire, findQuestionnaire, readQuestionnaireFile } from '../../../services/surveys/questionnaires';
+import { answerSurvey, answersOf, openSurvey, type SurveyView } from '../../../services/surveys/responses';
+import { campaignResults } from '../../../services/surveys/results';
+import type { TrainingRecord } from '../../../services/training/model';
+import { ORG, person, seed } from '../../harness/fixtures';
+import { openTestStore } from '../../harness/store';
+
+const TZ = 'Europe/London';
+const calendar = new WorkingCalendar();
+const at = (iso: string) => new FixedClock(iso);
+
+const HR = person({ id: 'hr-simon', name: 'Simon Howick', roles: ['hr'], department: 'HR', jobTitle: 'HR Adviser', email: 'simon@example.gov.uk' });
+
+async function runQuestionnaireJob(store: Store, iso: string) {
+  const clock = at(iso);
+  return runJob('questionnaires', { store, clock, orgId: ORG, organisation: await ensureOrganisation(store, clock, ORG, { timeZone: TZ }), calendar, logger: silentLogger });
+}
+
+/** Opens the card and submits every answer at once, as the last page's Submit does. */
+async function answer(store: Store, clock: FixedClock, actor: Person, campaignId: string, raw: Record<string, string>): Promise<SurveyView> {
+  const opened = await openSurvey({ store, clock }, { actor, timeZone: TZ, campaignId });
+  if (opened.kind !== 'page') throw new Error('expected the first page');
+  return answerSurvey({ store, clock }, { actor, timeZone: TZ, data: { campaignId, page: 0, move: 'submit', carried: JSON.stringify(raw), answerKey: opened.answerKey } });
+}
+
+const surveyDocs = (store: Store) => toArray(store.collection<SurveyDoc>('surveys').readAll());
+
+describe('questionnaires are versioned data, checked before they can be sent', () => {
+  let store: Store;
+  beforeAll(async () => {
+    store = await openTestStore();
+  });
+  afterAll(() => store.close());
+
+  it('the built-in awareness survey and follow-up are there without any set-up', async () => {
+    expect((await findQuestionnaire(store, ORG, 'awareness')).highlights.map((h) => h.label)).toEqual([
+      'Know how to report a concern',
+      'Aware of safeguarding procedures',
+      'Quite or very confident',
+      'Know a Designated Safeguarding Officer’s name',
+      'Trained within 3 years',
+      'Trained within 12 months',
+    ]);
+    expect((await findQuestionnaire(store, ORG, 'training-follow-up')).questions.map((q) => q.type).sort()).toEqual(['multi', 'scale', 'single', 'text', 'text', 'yes-no', 'yes-no', 'yes-no']);
+  });
+
+  it('an administrator adds one from YAML; a changed questionnaire needs a new version', async () => {
+    const yaml = [
+      'key: supervision-check',
+      'version: 1',
+      'title: Supervision check',
+      'questions:',
+      '  - { id: had-supervision, type: yes-no, text: Have you had supervision this quarter? }',
+      '  - { id: last-date, type: date, text: When was it?, required: false }',
+      '  - id: rating',
+      '    type: scale',
+      '    text: How useful was it?',
+      '    minLabel: Not useful',
+      '    maxLabel: Very useful',
+    ].join('\n');
+    const added = await addQuestionnaire(store, at('2026-11-22T10:00:00Z'), ORG, readQuestionnaireFile(yaml, 'supervision.yaml'));
+    expect(added).toMatchObject({ key: 'supervision-check', version: 1, pageSize: 5, builtIn: false });
+    await expect(addQuestionnaire(store, at('2026-11-22T10:00:00Z'), ORG, readQuestionnaireFile(yaml, 'supervision.yaml'))).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
+    expect((await findQuestionnaire(store, ORG, 'supervision-check')).questions[2]).toMatchObject({ type: 'scale', required: true });
+  });
+
+  it.each([
+    ['a question type that does not exist', { type: 'ranking' }],
+    ['a choice question without options', { type: 'single' }],
+    ['the same id twice', { type: 'yes-no', id: 'q1' }],
+  ])('refuses %s, saying where', async (_name, change) => {
+    const bad = { key: 'bad', version: 1, title: 'Bad', questions: [{ id: 'q1', type: 'yes-no', text: 'First?' }, { id: 'q2', text: 'Second?', ...change }] };
+    await expect(addQuestionnaire(store, at('2026-11-22T10:00:00Z'), ORG, bad)).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/questions\.1/) });
+  });
+
+  it('refuses a highlight that counts an answer the question cannot have, and a built-in key', async () => {
+    const q = { key: 'mine', version: 1, title: 'Mine', questions: [{ id: 'ok', type: 'yes-no', text: 'OK?' }], highlights: [{ label: 'Maybe', question: 'ok', values: ['maybe'] }] };
+    await expect(addQuestionnaire(store, at('2026-11-22T10:00:00Z'), ORG, q)).rejects.toMatchObject({ message: expect.stringMatching(/"maybe" is not an answer/) });
+    await expect(addQuestionnaire(store, at('2026-11-22T10:00:00Z'), ORG, { ...AWARENESS_SURVEY, version: 2 })).rejects.toMatchObject({ message: expect.stringMatching(/built-in/) });
+    expect(() => readQuestionnaireFile('{ not json', 'q.json')).toThrow(/not valid JSON/);
+  });
+});
+
+describe('an anonymous awareness survey to a cohort of 204 staff', () => {
+  let store: Store;
+  let campaign: Campaign;
+  const staff: Person[] = [];
+  const id = (i: number) => `staff-${String(i).padStart(3, '0')}`;
+  // Who answers what, scripted so the report's figures can be worked out by hand (see each test).
+  const department = (i: number) => (i < 120 ? 'Children’s Services' : i < 192 ? 'Adult Social Care' : i < 196 ? 'Housing' : i < 200 ? 'Legal' : i < 201 ? 'Housing' : 'Children’s Services');
+  const scripted = (i: number): Record<string, string> => ({
+    'know-how-to-report': 'yes',
+    'aware-of-procedures': i < 194 ? 'yes' : 'no',
+    confidence: i < 70 ? 'very' : i < 170 ? 'quite' : i < 190 ? 'not-very' : 'not-at-all',
+    'know-dso-name': i < 140 ? 'yes' : 'no',
+    'last-trained': i < 100 ? 'within-12-months' : i < 186 ? '1-3-years' : i < 196 ? 'over-3-years' : 'never',
+    ...(i % 50 === 0 ? { comments: 'More refresher sessions, please.' } : {}),
+  });
+  const start = at('2026-11-23T09:00:00Z');
+
+  beforeAll(async () => {
+    store = await openTestStore();
+    for (let i = 0; i < 204; i++) {
+      staff.push(person({ id: id(i), name: `Officer Number${i}`, email: `officer${i}@example.gov.uk`, aadObjectId: `aad-${id(i)}`, department: department(i), jobTitle: 'Support Worker' }));
+    }
+    await seed(store, { people: [HR, ...staff] });
+    campaign = await createCampaign({ store, clock: start, calendar }, {
+      actor: HR,
+      timeZone: TZ,
+      data: { questionnaire: 'awareness', audience: { type: 'role', jobTitle: 'support worker' }, anonymous: true, closesOn: '2026-12-04', maxChasers: 2, chaserEveryWorkingDays: 3 },
+    });
+    for (let i = 0; i < 200; i++) await answer(store, start, staff[i]!, campaign.id, scripted(i));
+  });
+  afterAll(() => store.close());
+
+  it('is sent only through the delivery engine: one invitation each, queued in the outbox', async () => {
+    expect(campaign).toMatchObject({ status: 'open', invited: 204, startedOn: '2026-11-23' });
+    const { items } = await deliveryStatus(store, ORG, { purpose: 'questionnaire' });
+    expect(items.filter((i) => i.id.includes('-invite-'))).toHaveLength(204);
+    expect(new Set(items.map((i) => (i.recipient as { personId: string }).personId)).size).toBe(204);
+  });
+
+  it('gives exactly the figures worked out by hand', async () => {
+    const r = await campaignResults(store, HR, campaign.id);
+    // 200 of 204 answered.
+    expect(r).toMatchObject({ invited: 204, responded: 200, responseRate: 98 });
+    expect(Object.fromEntries(r.highlights.map((h) => [h.label, [h.count, h.of, h.pct]]))).toEqual({
+      'Know how to report a concern': [200, 200, 100],
+      'Aware of safeguarding procedures': [194, 200, 97],
+      'Quite or very confident': [170, 200, 85], // 70 very + 100 quite
+      'Know a Designated Safeguarding Officer’s name': [140, 200, 70],
+      'Trained within 3 years': [186, 200, 93], // 100 within a year + 86 between one and three
+      'Trained within 12 months': [100, 200, 50],
+    });
+    const confidence = r.questions.find((q) => q.id === 'confidence')!;
+    expect(confidence.options.map((o) => [o.value, o.count, o.pct])).toEqual([
+      ['very', 70, 35],
+      ['quite', 100, 50],
+      ['not-very', 20, 10],
+      ['not-at-all', 10, 5],
+    ]);
+    const comments = r.questions.find((q) => q.id === 'comments')!;
+    expect(comments).toMatchObject({ answered: 4, written: Array(4).fill('More refresher sessions, please.') });
+  });
+
+  it('shows departments with five or more answers and hides the group of four', async () => {
+    const r = await campaignResults(store, HR, campaign.id);
+    const byDept = Object.fromEntries(r.breakdowns.filter((g) => g.by === 'department').map((g) => [g.group, g]));
+    expect(byDept['Children’s Services']).toMatchObject({ responses: 120, suppressed: false });
+    // Adult Social Care is staff 120–191: quite or very confident are 120–169, 50 of 72.
+    expect(byDept['Adult Social Care']!.highlights.find((h) => h.label === 'Quite or very confident')).toEqual({ label: 'Quite or very confident', count: 50, of: 72, pct: 69.4 });
+    // Housing: 5 asked, 4 answered: hidden.
+    expect(byDept['Housing']).toEqual({ by: 'department', group: 'Housing', responses: 0, suppressed: true, highlights: [], questions: [] });
+    // Legal: only 4 asked, so anonymous answers never even carried the department.
+    expect(byDept['Legal']).toBeUndefined();
+    expect(byDept['(not recorded)']).toMatchObject({ suppressed: true });
+    expect(r.breakdowns.filter((g) => g.by === 'role')).toEqual([expect.objectContaining({ group: 'Support Worker', responses: 200, suppressed: false })]);
+  });
+
+  it('stores nothing that identifies a respondent: no ids, names, emails, times, nor the order they answered in', async () => {
+    const docs = await surveyDocs(store);
+    const answerDocs = docs.filter((d) => d.kind === 'answers');
+    const text = JSON.stringify(answerDocs);
+    for (const p of staff) {
+      expect(text).not.toContain(p.id);
+      expect(text).not.toContain(p.aadObjectId!);
+      expect(text).not.toContain(p.email!);
+      expect(text).not.toContain(p.name);
+    }
+    expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
+    const entries = answerDocs.flatMap((d) => (d.kind === 'answers' ? d.entries : []));
+    expect(entries).toHaveLength(200);
+    for (const e of entries) expect(Object.keys(e).sort()).toEqual(['answers', 'department', 'jobTitle', 'key']);
+    expect(new Set(entries.map((e) => e.key)).size).toBe(200);
+    for (const e of entries) expect(e.key).toMatch(/^key:[0-9a-f]{64}$/);
+    // Stored in random order, so position says nothing: compare with the order they answered in.
+    const confidenceInAnswerOrder = staff.slice(0, 200).map((_, i) => scripted(i).confidence).join();
+    expect(entries.map((e) => e.answers.confidence).join()).not.toBe(confidenceInAnswerOrder);
+    // The "has responded" markers hold who, but no answers and nothing that leads to them.
+    const markers = docs.filter((d) => d.kind === 'responded');
+    expect(markers).toHaveLength(200);
+    for (const m of markers) expect(Object.keys(m).filter((k) => !k.startsWith('_')).sort()).toEqual(['campaignId', 'id', 'kind', 'orgId', 'personId']);
+  });
+
+  it('a respondent can change their answers with their own card, which replaces them', async () => {
+    const first = await openSurvey({ store, clock: start }, { actor: staff[0]!, timeZone: TZ, campaignId: campaign.id }).catch((e) => e);
+    expect(first).toMatchObject({ code: 'ALREADY_ANSWERED' });
+    // The saved card carries the key; "Change my answers" opens the stored answers with it.
+    const saved = await answer(store, start, staff[201]!, campaign.id, scripted(0));
+    expect(saved).toMatchObject({ kind: 'saved', changed: false });
+    const key = (saved as { answerKey: string }).answerKey;
+    const reopened = await openSurvey({ store, clock: start }, { actor: staff[201]!, timeZone: TZ, campaignId: campaign.id, answerKey: key });
+    expect(reopened).toMatchObject({ kind: 'page', changing: true, raw: { confidence: 'very' } });
+    const changed = await answerSurvey({ store, clock: start }, { actor: staff[201]!, timeZone: TZ, data: { campaignId: campaign.id, page: 0, move: 'submit', carried: JSON.stringify({ ...scripted(0), confidence: 'not-very' }), answerKey: key } });
+    expect(changed).toMatchObject({ kind: 'saved', changed: true });
+    const entries = await answersOf(store, campaign);
+    expect(entries).toHaveLength(201);
+    expect(entries.filter((e) => e.answers.confidence === 'not-very')).toHaveLength(21);
+  });
+
+  describe('a tampered submission is refused and nothing is stored', () => {
+    let before: string;
+    beforeEach(async () => {
+      before = JSON.stringify((await surveyDocs(store)).map(({ _etag, ...d }) => d).sort((a, b) => a.id.localeCompare(b.id)));
+    });
+    afterEach(async () => {
+      expect(JSON.stringify((await surveyDocs(store)).map(({ _etag, ...d }) => d).sort((a, b) => a.id.localeCompare(b.id)))).toBe(before);
+    });
+    const fresh = async (actor: Person) => ((await openSurvey({ store, clock: start }, { actor, timeZone: TZ, campaignId: campaign.id })) as { answerKey: string }).answerKey;
+    const submit = async (actor: Person, data: Record<string, unknown>) => answerSurvey({ store, clock: start }, { actor, timeZone: TZ, data: { campaignId: campaign.id, page: 0, move: 'submit', carried: JSON.stringify(scripted(1)), ...data } });
+
+    it('answering a campaign that was not sent to you', async () => {
+      await expect(answer(store, start, HR, campaign.id, scripted(1))).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    });
+    it('a campaign id that does not exist', async () => {
+      await expect(answer(store, start, staff[202]!, 'campaign-2026-11-23-forged', scripted(1))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    });
+    it('extra fields, such as someone else’s id', async () => {
+      const key = await fresh(staff[202]!);
+      await expect(submit(staff[202]!, { answerKey: key, personId: staff[5]!.id })).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/personId/) });
+      await expect(submit(staff[202]!, { answerKey: key, q_salary: '1' })).rejects.toMatchObject({ code: 'VALIDATION' });
+      await expect(submit(staff[202]!, { answerKey: key, carried: JSON.stringify({ ...scripted(1), 'made-up': 'yes' }) })).rejects.toMatchObject({ code: 'VALIDATION' });
+    });
+    it('an answer outside its choices or scale', async () => {
+      const key = await fresh(staff[202]!);
+      const view = await submit(staff[202]!, { answerKey: key, carried: JSON.stringify({ ...scripted(1), confidence: 'extremely' }) });
+      expect(view).toMatchObject({ kind: 'page', issues: [{ field: 'confidence', message: 'Choose one of the options.' }] });
+      await expect(submit(staff[202]!, { answerKey: key, page: 'x' })).rejects.toMatchObject({ code: 'VALIDATION' });
+      await expect(submit(staff[202]!, { answerKey: 'short' })).rejects.toMatchObject({ code: 'VALIDATION' });
+    });
+    it('a second answer from someone who has answered, without their own card', async () => {
+      const key = await fresh(staff[202]!);
+      await expect(submit(staff[3]!, { answerKey: key })).rejects.toMatchObject({ code: 'ALREADY_ANSWERED' });
+    });
+    it('someone else’s results', async () => {
+      await expect(campaignResults(store, staff[3]!, campaign.id)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    });
+  });
+
+  it('chasers reach only those who have not answered, at most twice, then the campaign closes', async () => {
+    // Still to answer: staff 200, 202 and 203 (201 answered above). 202 answers on the 27th, after the first chaser.
+    for (const day of ['2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27', '2026-11-30', '2026-12-01', '2026-12-02', '2026-12-03', '2026-12-04']) {
+      await runQuestionnaireJob(store, `${day}T09:00:00Z`);
+      await runQuestionnaireJob(store, `${day}T10:00:00Z`);
+      if (day === '2026-11-27') await answer(store, at(`${day}T12:00:00Z`), staff[202]!, campaign.id, scripted(2));
+    }
+    const chasers = (await deliveryStatus(store, ORG, { purpose: 'questionnaire' })).items.filter((i) => /-chaser\d-/.test(i.id)).map((i) => i.id.replace(`${campaign.id}-`, '')).sort();
+    expect(chasers).toEqual(['chaser1-staff-200', 'chaser1-staff-202', 'chaser1-staff-203', 'chaser2-staff-200', 'chaser2-staff-203']);
+    const chaser = (await store.collection<OutboxItem>('outbox').read(ORG, `${campaign.id}-chaser2-staff-200`))!;
+    expect(chaser.message).toMatchObject({ kind: 'questionnaire-invite', chaser: 2 });
+    expect(chaser.createdAt.slice(0, 10)).toBe('2026-12-01'); // 6 working days after Monday 23rd
+    await runQuestionnaireJob(store, '2026-12-07T10:00:00Z');
+    expect((await getCampaign(store, ORG, campaign.id)).status).toBe('closed');
+    await expect(answer(store, at('2026-12-07T11:00:00Z'), staff[200]!, campaign.id, scripted(3))).rejects.toMatchObject({ code: 'SURVEY_CLOSED' });
+  });
+});
+
+describe('the three-month follow-up after training', () => {
+  let store: Store;
+  const attendee = (id: string) => person({ id, name: `Attendee ${id}`, department: 'Children’s Services', jobTitle: 'Social Worker' });
+  const completions: [string, string][] = [
+    ['fri-25-sep', '2026-09-25'], // +90 days = Thu 24 Dec
+    ['sat-26-sep', '2026-09-26'], // Fri 25 Dec, a bank holiday
+    ['sun-27-sep', '2026-09-27'], // Sat 26 Dec
+    ['mon-28-sep', '2026-09-28'], // Sun 27 Dec
+    ['tue-29-sep', '2026-09-29'], // Mon 28 Dec, the substitute Boxing Day
+    ['wed-30-sep', '2026-09-30'], // Tue 29 Dec: the first working day for the last five
+  ];
+
+  beforeAll(async () => {
+    store = await openTestStore();
+    await seed(store, { people: [HR, ...completions.map(([id]) => attendee(id)), attendee('booked-only')] });
+    const training = store.collection<TrainingRecord>('training');
+    for (const [personId, completedOn] of completions) {
+      await training.upsert({ id: `rec-${personId}`, orgId: ORG, kind: 'record', personId, courseCode: 'SG-GEN', completedOn, status: 'completed', source: 'import', createdAt: '2026-10-01T00:00:00Z' });
+    }
+    await training.upsert({ id: 'rec-booked', orgId: ORG, kind: 'record', personId: 'booked-only', courseCode: 'SG-GEN', completedOn: '2026-09-30', status: 'booked', source: 'import', createdAt: '2026-10-01T00:00:00Z' });
+  });
+  afterAll(() => store.close());
+
+  it('is scheduled from completion records and sent on the right working day', async () => {
+    await setFollowUp(store, ORG, { courseCode: 'sg-gen' });
+    const invitedOn = new Map<string, string>();
+    for (let d = 14; d <= 31; d++) {
+      const day = `2026-12-${String(d).padStart(2, '0')}`;
+      await runQuestionnaireJob(store, `${day}T08:00:00Z`);
+      await runQuestionnaireJob(store, `${day}T10:00:00Z`);
+      for (const item of (await deliveryStatus(store, ORG, { purpose: 'questionnaire' })).items) {
+        const who = (item.recipient as { personId: string }).personId;
+        if (item.id.includes('-invite-') && !invitedOn.has(who)) invitedOn.set(who, day);
+      }
+    }
+    expect(Object.fromEntries(invitedOn)).toEqual({
+      'fri-25-sep': '2026-12-24',
+      'sat-26-sep': '2026-12-29',
+      'sun-27-sep': '2026-12-29',
+      'mon-28-sep': '2026-12-29',
+      'tue-29-sep': '2026-12-29',
+      'wed-30-sep': '2026-12-29',
+    });
+    const followUp = await getCampaign(store, ORG, 'followup-sg-gen-2026-12-29');
+    expect(followUp).toMatchObject({ anonymous: true, invited: 5, audience: { type: 'course', courseCode: 'SG-GEN', completedFrom: '2026-09-26', completedTo: '2026-09-30' }, questionnaire: { key: 'training-follow-up' } });
+    // Ten working days to answer, skipping New Year's Day.
+    expect(followUp.closesOn).toBe('2027-01-13');
+  });
+
+  it('compares the cohort’s answers straight after the course with three months on', async () => {
+    const sentOct = at('2026-10-01T09:00:00Z');
+    const immediate = await createCampaign({ store, clock: sentOct, calendar }, {
+      actor: HR,
+      timeZone: TZ,
+      data: { questionnaire: 'awareness', audience: { type: 'course', courseCode: 'SG-GEN', completedFrom: '2026-09-01', completedTo: '2026-09-30' }, anonymous: true, closesOn: '2026-10-16' },
+    });
+    const ids = completions.map(([id]) => id);
+    for (const [i, id] of ids.entries()) {
+      await answer(store, sentOct, attendee(id), immediate.id, { 'know-how-to-report': 'yes', 'aware-of-procedures': 'yes', confidence: i < 3 ? 'not-very' : 'quite', 'know-dso-name': i < 2 ? 'yes' : 'no', 'last-trained': 'within-12-months' });
+    }
+    const followUpAnswers = { 'practice-change': 'I now record concerns the same day.', 'used-procedure': 'yes', 'know-how-to-report': 'yes', 'training-useful': '4' };
+    const later = at('2026-12-30T11:00:00Z');
+    await answer(store, at('2026-12-24T11:00:00Z'), attendee(ids[0]!), 'followup-sg-gen-2026-12-24', { ...followUpAnswers, confidence: 'very', 'know-dso-name': 'yes' });
+    for (const id of ids.slice(1)) await answer(store, later, attendee(id), 'followup-sg-gen-2026-12-29', { ...followUpAnswers, confidence: 'quite', 'know-dso-name': 'yes' });
+
+    const r = await campaignResults(store, HR, immediate.id);
+    expect(r.comparison).toMatchObject({ immediate: { responses: 6 }, followUp: { campaignIds: ['followup-sg-gen-2026-12-29', 'followup-sg-gen-2026-12-24'], responses: 6 } });
+    const row = (q: string, a: string) => r.comparison!.rows.find((x) => x.questionId === q && x.answer === a);
+    expect(row('confidence', 'Not very confident')).toMatchObject({ immediatePct: 50, followUpPct: 0 });
+    expect(row('confidence', 'Quite confident')).toMatchObject({ immediatePct: 50, followUpPct: 83.3 });
+    expect(row('confidence', 'Very confident')).toMatchObject({ immediatePct: 0, followUpPct: 16.7 });
+    expect(row('know-dso-name', 'Yes')).toMatchObject({ immediatePct: 33.3, followUpPct: 100 });
+    // Only questions both asked are compared.
+    expect(r.comparison!.rows.some((x) => x.questionId === 'used-procedure' || x.questionId === 'last-trained')).toBe(false);
+    // And from the follow-up's side, the same cohort's immediate survey is found.
+    expect((await campaignResults(store, HR, 'followup-sg-gen-2026-12-29')).comparison?.immediate.campaignIds).toEqual([immediate.id]);
+  });
+});
