@@ -3,6 +3,10 @@ import { CARD_TEMPLATES, md, renderCard, type AdaptiveCardJson } from '../../car
 import { renderMessage } from '../../cards/messages';
 import { errorCard, escalationListCard, factsCard, helpCard, raiseConcernCard, trainingReportCard, trainingVerifyCard, myActionsCard, noticeCard, summaryCard, updateFormCard, welcomeCard } from '../../cards/views';
 import { AppError } from '../../services/core/errors';
+import { surveyCard, surveyListCard, surveyResultsCard } from '../../cards/survey-views';
+import { AWARENESS_SURVEY, FOLLOW_UP_SURVEY } from '../../services/surveys/builtin';
+import { questionnaireSchema, type AnswerEntry, type Campaign, type Questionnaire } from '../../services/surveys/model';
+import { groupResults, highlightResults, questionResults } from '../../services/surveys/results';
 import type { Action } from '../../services/plan/model';
 
 const MAX_CARD_BYTES = 80 * 1024;
@@ -32,6 +36,34 @@ function action(overrides: Partial<Action> = {}): Action {
     ...overrides,
   };
 }
+
+const questionnaireOf = (d: unknown): Questionnaire => ({ ...questionnaireSchema.parse(d), id: 'q', orgId: 'demo', kind: 'questionnaire', builtIn: true, addedAt: '' });
+const AWARENESS = questionnaireOf(AWARENESS_SURVEY);
+const FOLLOW_UP = questionnaireOf(FOLLOW_UP_SURVEY);
+const CAMPAIGN: Campaign = {
+  id: 'campaign-2026-11-23-abcd1234',
+  orgId: 'demo',
+  kind: 'campaign',
+  title: 'Safeguarding awareness survey *2026*',
+  questionnaire: { key: 'awareness', version: 1 },
+  audience: { type: 'everyone' },
+  anonymous: true,
+  sendAt: '2026-11-23T09:00:00Z',
+  closesOn: '2026-12-04',
+  maxChasers: 2,
+  chaserEveryWorkingDays: 3,
+  status: 'open',
+  createdBy: { personId: 'hr', name: 'Simon Howick' },
+  createdAt: '2026-11-23T09:00:00Z',
+  invited: 12,
+};
+const ENTRIES: AnswerEntry[] = Array.from({ length: 11 }, (_, i) => ({
+  key: `key:${i}`,
+  department: i < 7 ? 'Children’s Services' : 'Legal',
+  jobTitle: 'Social Worker',
+  answers: { 'know-how-to-report': 'yes', 'aware-of-procedures': i < 9 ? 'yes' : 'no', confidence: i < 5 ? 'very' : 'quite', 'know-dso-name': 'yes', 'last-trained': 'within-12-months', ...(i === 0 ? { comments: 'More *sessions*' } : {}) },
+}));
+const KEY = 'k'.repeat(32);
 
 /** Every card, expanded with fixture data, the way the bot sends them. */
 const EXAMPLES: Record<string, AdaptiveCardJson> = {
@@ -90,6 +122,25 @@ const EXAMPLES: Record<string, AdaptiveCardJson> = {
   'training report form': trainingReportCard([{ code: 'SG-AWARE', name: 'Safeguarding awareness' }, { code: 'PREVENT', name: 'Prevent' }], { values: { courseCode: 'PREVENT' }, issues: [{ field: 'completedOn', message: 'Not in the future.' }] }),
   'training to verify': trainingVerifyCard([{ id: 'r1', title: 'Val Johnson: Prevent', detail: 'Completed 1 Nov 2026' }]),
   'training to verify (none)': trainingVerifyCard([]),
+  'questionnaire invitation': renderMessage({ kind: 'questionnaire-invite', campaignId: CAMPAIGN.id, title: CAMPAIGN.title, closesOn: '2026-12-04', anonymous: true, chaser: 0 }),
+  'questionnaire chaser (named)': renderMessage({ kind: 'questionnaire-invite', campaignId: CAMPAIGN.id, title: 'Supervision check', closesOn: '2026-12-04', anonymous: false, chaser: 2 }),
+  'questionnaire page (one page)': surveyCard({ kind: 'page', campaign: CAMPAIGN, questionnaire: AWARENESS, page: 0, raw: {}, answerKey: KEY, issues: [], changing: false }),
+  'questionnaire page 1 of 2 with an error': surveyCard({ kind: 'page', campaign: CAMPAIGN, questionnaire: FOLLOW_UP, page: 0, raw: { confidence: 'quite' }, answerKey: KEY, issues: [{ field: 'practice-change', message: 'Please answer this question.' }], changing: false }),
+  'questionnaire page 2 of 2, changing answers': surveyCard({ kind: 'page', campaign: CAMPAIGN, questionnaire: FOLLOW_UP, page: 1, raw: { 'training-useful': '4', 'support-needed': 'supervision,refresher' }, answerKey: KEY, issues: [], changing: true }),
+  'questionnaire saved': surveyCard({ kind: 'saved', campaign: CAMPAIGN, answerKey: KEY, changed: false }),
+  'questionnaire list': surveyListCard('Questionnaires', [{ campaign: CAMPAIGN, detail: 'Not answered yet', canAnswer: true, canSeeResults: true }], 'None'),
+  'questionnaire list (none)': surveyListCard('Questionnaires', [], 'No questionnaire is waiting for you.'),
+  'questionnaire results': surveyResultsCard({
+    campaign: CAMPAIGN,
+    questionnaire: AWARENESS,
+    invited: 12,
+    responded: 11,
+    responseRate: 91.7,
+    questions: questionResults(AWARENESS, ENTRIES),
+    highlights: highlightResults(AWARENESS, ENTRIES),
+    breakdowns: groupResults(AWARENESS, ENTRIES),
+    comparison: { immediate: { campaignIds: ['a'], responses: 11 }, followUp: { campaignIds: ['b'], responses: 9 }, rows: [{ questionId: 'confidence', text: 'How confident?', answer: 'Very confident', immediatePct: 45.5, followUpPct: 66.7 }], means: [] },
+  }),
 };
 
 function inputs(node: unknown, found: Record<string, unknown>[] = []): Record<string, unknown>[] {
@@ -164,6 +215,25 @@ describe('user text in cards', () => {
     expect(json).toContain('Covering for Jennifer Kotilaine');
     expect(JSON.stringify(EXAMPLES['reminder digest (60 lines, cut to fit)'])).toContain('35 more');
   });
+  it('a questionnaire page keeps answers from other pages in the card and shows each problem under its question', () => {
+    const card = EXAMPLES['questionnaire page 1 of 2 with an error']!;
+    const json = JSON.stringify(card);
+    expect(json).toContain('Page 1 of 2');
+    expect(json).toContain('"text":"Please answer this question.","color":"Attention"');
+    expect(json).toContain('"id":"q_confidence"');
+    expect(json).toMatch(/"value":"quite"/);
+    const page2 = JSON.stringify(EXAMPLES['questionnaire page 2 of 2, changing answers']);
+    expect(page2).toContain('"isMultiSelect":true');
+    expect(page2).toContain('"title":"Save changes"');
+    expect(page2).toContain('"carried":"{}"');
+    expect(JSON.stringify(EXAMPLES['questionnaire saved'])).toContain(`"answerKey":"${KEY}"`);
+  });
+  it('results hide a group of four and escape what people wrote', () => {
+    const json = JSON.stringify(EXAMPLES['questionnaire results']);
+    expect(json).toContain('"title":"Legal","value":"hidden: fewer than 5 responses"');
+    expect(json).toContain('Safeguarding awareness survey \\\\*2026\\\\*');
+    expect(json).toContain('45.5% → 66.7%');
+  });
   it('the 200-action list is cut to fit and says how many more there are', () => {
     const json = JSON.stringify(EXAMPLES['my actions (200, cut to fit)']);
     expect(json).toContain('175 more');
@@ -180,9 +250,14 @@ it('every template in cards/templates is covered by an example above', () => {
     'help',
     'my-actions',
     'notice',
+    'questionnaire-invite',
+    'questionnaire-page',
+    'questionnaire-saved',
     'raise-concern',
     'reminder-digest',
     'round-summary',
+    'survey-list',
+    'survey-results',
     'training-report',
     'training-verify',
     'welcome',

@@ -1,0 +1,114 @@
+import type { Person } from '../../services/people/model';
+import { toArray } from '../../services/store/ports';
+import { createCampaign } from '../../services/surveys/campaigns';
+import type { Campaign, SurveyDoc } from '../../services/surveys/model';
+import { WorkingCalendar } from '../../services/scheduling/calendar';
+import { startTestApp, type TestApp } from '../harness/app';
+import { installedPeople } from '../harness/delivery';
+import { invokeActionExecute, messageActivity, personalConversationId, TEST_TENANT_ID, type TeamsUser } from '../harness/teams-activities';
+
+const userOf = (p: Person): TeamsUser => ({ id: `29:${p.id}`, aadObjectId: p.aadObjectId!, name: p.name });
+
+/**
+ * What Teams sends when a button is pressed: the button's data merged with every input's value
+ * (as shown, or as `typed` by the person).
+ */
+function actionData(card: unknown, title: string, typed: Record<string, string> = {}): Record<string, unknown> {
+  const found: Record<string, unknown>[] = [];
+  const inputs: Record<string, unknown> = {};
+  const walk = (n: unknown): void => {
+    if (Array.isArray(n)) n.forEach(walk);
+    else if (n && typeof n === 'object') {
+      const o = n as Record<string, unknown>;
+      if (o.type === 'Action.Execute' && o.title === title) found.push(o);
+      if (typeof o.type === 'string' && o.type.startsWith('Input.')) inputs[o.id as string] = o.value ?? '';
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  if (!found[0]) throw new Error(`no "${title}" button on the card: ${JSON.stringify(card).slice(0, 400)}`);
+  return { ...(found[0].data as Record<string, unknown>), ...inputs, ...typed };
+}
+
+describe('answering a questionnaire in Teams, over real HTTP', () => {
+  let t: TestApp;
+  let hr: Person | undefined;
+  let officers: Person[];
+  let campaign: Campaign;
+
+  beforeAll(async () => {
+    t = await startTestApp({ ALLOWED_TENANT_IDS: TEST_TENANT_ID });
+    t.clock.set('2026-11-23T09:00:00Z');
+    [hr] = await installedPeople(t.store, t.connector.serviceUrl, 1, { prefix: 'hr', roles: ['hr'] });
+    officers = await installedPeople(t.store, t.connector.serviceUrl, 3, { prefix: 'officer' });
+    campaign = await createCampaign({ store: t.store, clock: t.clock, calendar: new WorkingCalendar() }, {
+      actor: hr!,
+      timeZone: 'Europe/London',
+      data: { questionnaire: 'training-follow-up', audience: { type: 'everyone' }, anonymous: true, closesOn: '2026-12-04' },
+    });
+    await t.app.deliverNow();
+  });
+  afterAll(() => t.close());
+
+  async function invoke(p: Person, verb: string, data: Record<string, unknown>): Promise<any> {
+    const res = await t.post(invokeActionExecute({ serviceUrl: t.connector.serviceUrl, user: userOf(p), verb, data }));
+    expect(res.status).toBe(200);
+    return res.body.value;
+  }
+  const storedSurveyDocs = async () => (await toArray(t.store.collection<SurveyDoc>('surveys').readAll())).filter((d) => d.kind === 'answers' || d.kind === 'responded').length;
+
+  it('invitation → Answer now → page 1 → Next → page 2 → Submit → saved in place → Change my answers', async () => {
+    const officer = officers[0]!;
+    const invitation = t.connector.activities({ conversationId: personalConversationId({ id: `29:${officer.id}` }) })[0].attachments[0].content;
+    expect(JSON.stringify(invitation)).toMatch(/Safeguarding training: three months on[\s\S]*Anonymous/);
+
+    const page1 = await invoke(officer, 'survey.open', actionData(invitation, 'Answer now'));
+    expect(JSON.stringify(page1)).toContain('Page 1 of 2');
+    // Next without answering: the card comes back with each problem under its question.
+    const incomplete = await invoke(officer, 'survey.page', actionData(page1, 'Next'));
+    expect(JSON.stringify(incomplete)).toMatch(/Please check the answers marked below[\s\S]*Please answer this question/);
+
+    const page2 = await invoke(
+      officer,
+      'survey.page',
+      actionData(page1, 'Next', { 'q_practice-change': 'I record <b>concerns</b> the same day.', q_confidence: 'quite', 'q_used-procedure': 'yes', 'q_know-how-to-report': 'yes' }),
+    );
+    expect(JSON.stringify(page2)).toContain('Page 2 of 2');
+    const saved = await invoke(officer, 'survey.page', actionData(page2, 'Submit', { 'q_know-dso-name': 'no', 'q_training-useful': '5', 'q_support-needed': 'supervision,refresher' }));
+    expect(JSON.stringify(saved)).toContain('Thank you: your answers are saved');
+
+    const again = await invoke(officer, 'survey.edit', actionData(saved, 'Change my answers'));
+    expect(JSON.stringify(again)).toMatch(/You are changing your answers[\s\S]*I record <b>concerns<\/b> the same day\./);
+    const page2again = await invoke(officer, 'survey.page', actionData(again, 'Next'));
+    expect(JSON.stringify(page2again)).toMatch(/"id":"q_training-useful"[^}]*"value":"5"/);
+    const changed = await invoke(officer, 'survey.page', actionData(page2again, 'Save changes', { 'q_training-useful': '3' }));
+    expect(JSON.stringify(changed)).toContain('Your changed answers are saved');
+    expect(await storedSurveyDocs()).toBe(2); // one shard of answers and one "has responded"
+  });
+
+  it('a tampered submission gets a card saying so, and nothing is stored', async () => {
+    const officer = officers[1]!;
+    const page1 = await invoke(officer, 'survey.open', { campaignId: campaign.id });
+    const data = actionData(page1, 'Next');
+    const forged = await invoke(officer, 'survey.page', { ...data, move: 'submit', personId: officers[0]!.id, carried: JSON.stringify({ confidence: 'very' }) });
+    expect(JSON.stringify(forged)).toMatch(/sent fields it should not have \(personId\)[\s\S]*VALIDATION/);
+    const pageOne = { 'q_practice-change': 'x', q_confidence: 'quite', 'q_used-procedure': 'yes', 'q_know-how-to-report': 'yes' };
+    const outOfRange = await invoke(officer, 'survey.page', { ...actionData(page1, 'Next', pageOne), move: 'submit', carried: JSON.stringify({ 'know-dso-name': 'yes', 'training-useful': '9' }) });
+    expect(JSON.stringify(outOfRange)).toContain('Choose a number from 1 to 5.');
+    const otherCampaign = await invoke(officer, 'survey.open', { campaignId: 'campaign-2026-11-23-00000000' });
+    expect(JSON.stringify(otherCampaign)).toContain('NOT_FOUND');
+    expect(await storedSurveyDocs()).toBe(2);
+  });
+
+  it('"surveys" lists what is waiting; HR also gets results, officers do not', async () => {
+    const before = t.connector.activities().length;
+    await t.post(messageActivity({ serviceUrl: t.connector.serviceUrl, user: userOf(officers[2]!), text: 'surveys' }));
+    const [list] = (await t.connector.waitForActivities(before + 1)).slice(-1);
+    expect(JSON.stringify(list.attachments[0].content)).toMatch(/Safeguarding training: three months on[\s\S]*Not answered yet/);
+    expect(JSON.stringify(list.attachments[0].content)).not.toContain('"title":"Results"');
+    const results = await invoke(hr!, 'survey.results', { campaignId: campaign.id });
+    expect(JSON.stringify(results)).toMatch(/1 of 4 answered \(25%\)[\s\S]*"title":"3","value":"100% \(1\)"[\s\S]*5 \(Very useful\)","value":"0% \(0\)"/);
+    const refused = await invoke(officers[2]!, 'survey.results', { campaignId: campaign.id });
+    expect(JSON.stringify(refused)).toContain('FORBIDDEN');
+  });
+});
