@@ -238,7 +238,7 @@ const COMMANDS: Record<string, Command> = {
   },
   'survey send': {
     usage:
-      'survey send <questionnaire> --as <email> --audience everyone|department=<name>|role=<job title>|course=<CODE>:<from>..<to> --closes <YYYY-MM-DD> [--at <ISO instant>] [--anonymous] [--chasers <0-5>] [--title <text>] [--org <id>]',
+      'survey send <questionnaire> --as <email> --audience everyone|department=<name>|role=<job title>|course=<CODE>:<from>..<to> --closes <YYYY-MM-DD> [--at <ISO instant>] [--anonymous] [--chasers <0-5>] [--title <text>] [--no-deliver] [--org <id>]',
     async run(ctx) {
       const actor = await actorOption(ctx);
       const organisation = await ensureOrganisation(ctx.store, ctx.clock, actor.orgId, { timeZone: ctx.config.DEFAULT_TIME_ZONE });
@@ -260,7 +260,7 @@ const COMMANDS: Record<string, Command> = {
         },
       );
       print(campaign.status === 'open' ? `Sent ${campaign.id} to ${campaign.invited} people.` : `Scheduled ${campaign.id} for ${campaign.sendAt}.`);
-      if (campaign.status === 'open') await deliver(ctx);
+      if (campaign.status === 'open' && !ctx.options['no-deliver']) await deliver(ctx);
     },
   },
   'survey results': {

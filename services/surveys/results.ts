@@ -210,7 +210,11 @@ export function resultRows(r: CampaignResults): string[][] {
   for (const g of r.breakdowns) {
     const label = `${g.by === 'department' ? 'Department' : 'Role'}: ${g.group}`;
     if (g.suppressed) rows.push(['Breakdown', label, `hidden: fewer than ${MIN_GROUP} responses`, '', '']);
-    else for (const h of g.highlights) rows.push(['Breakdown', label, h.label, `${h.count} of ${h.of}`, `${h.pct}%`]);
+    else {
+      rows.push(['Breakdown', label, 'Responses', String(g.responses), '']);
+      for (const h of g.highlights) rows.push(['Breakdown', label, h.label, `${h.count} of ${h.of}`, `${h.pct}%`]);
+      for (const q of g.questions) for (const o of q.options) rows.push(['Breakdown', label, `${q.text}: ${o.label}`, String(o.count), `${o.pct}%`]);
+    }
   }
   for (const c of r.comparison?.rows ?? []) rows.push(['Immediate vs follow-up', c.text, c.answer, `${c.immediatePct}%`, `${c.followUpPct}%`]);
   for (const m of r.comparison?.means ?? []) rows.push(['Immediate vs follow-up', m.text, 'Mean (1–5)', String(m.immediate), String(m.followUp)]);

@@ -7,6 +7,9 @@ import { readTable } from '../../services/plan/tabular';
 import { toArray } from '../../services/store/ports';
 import { takeSnapshot } from '../../services/store/snapshot';
 import { openPersistentTestStore } from '../harness/store';
+import { FixedClock } from '../../services/core/clock';
+import type { Person } from '../../services/people/model';
+import { answerSurvey, openSurvey } from '../../services/surveys/responses';
 
 /** Runs the CLI in-process against a data folder, capturing what it prints. */
 async function cli(dataDir: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -177,5 +180,57 @@ describe('npm run cli -- plan import / export', () => {
     await cli(dataDir, 'people', 'import', path.join(__dirname, '..', 'fixtures', 'training', 'people.csv')); // something the backup does not have
     expect((await cli(dataDir, 'restore', backups, '--replace')).out).toMatch(/Restored .* removed \d+ documents not in the backup/);
     expect(await dump()).toBe(before);
+  });
+});
+
+describe('npm run cli -- survey …', () => {
+  let dataDir: string;
+  let work: string;
+  beforeAll(async () => {
+    work = await fs.mkdtemp(path.join(os.tmpdir(), 'cli-survey-'));
+    dataDir = path.join(work, 'data');
+    const { store } = await openPersistentTestStore(dataDir);
+    try {
+      const people = store.collection<Person>('people');
+      await people.upsert({ id: 'hr', orgId: 'demo', name: 'Simon Howick', email: 'simon.howick@example.gov.uk', roles: ['hr'], active: true });
+      for (let i = 0; i < 6; i++) await people.upsert({ id: `h${i}`, orgId: 'demo', name: `Housing Officer ${i}`, department: 'Housing', jobTitle: 'Housing Officer', roles: ['officer'], active: true });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('adds a questionnaire from YAML, sends it to a department and exports the results', async () => {
+    const yaml = path.join(work, 'supervision.yaml');
+    await fs.writeFile(yaml, 'key: supervision-check\nversion: 1\ntitle: Supervision check\nquestions:\n  - { id: had-supervision, type: yes-no, text: Have you had supervision this quarter? }\n');
+    expect((await cli(dataDir, 'survey', 'add', yaml)).out).toMatch(/Added questionnaire supervision-check version 1: 1 questions/);
+    const sent = await cli(dataDir, 'survey', 'send', 'supervision-check', '--as', 'simon.howick@example.gov.uk', '--audience', 'department=housing', '--closes', '2027-01-29', '--no-deliver');
+    const campaignId = sent.out.match(/Sent (campaign-\S+) to 6 people/)![1]!;
+
+    const { store } = await openPersistentTestStore(dataDir);
+    try {
+      const clock = new FixedClock(new Date());
+      for (let i = 0; i < 5; i++) {
+        const actor = (await store.collection<Person>('people').read('demo', `h${i}`))!;
+        const page = await openSurvey({ store, clock }, { actor, timeZone: 'Europe/London', campaignId });
+        await answerSurvey({ store, clock }, { actor, timeZone: 'Europe/London', data: { campaignId, page: 0, move: 'submit', 'q_had-supervision': i < 4 ? 'yes' : 'no', answerKey: (page as { answerKey: string }).answerKey } });
+      }
+    } finally {
+      await store.close();
+    }
+    const out = path.join(work, 'results.csv');
+    expect((await cli(dataDir, 'survey', 'results', campaignId, '--out', out)).out).toMatch(/Results of "Supervision check": wrote \d+ rows/);
+    const rows = (await readTable(out)).rows.map((r) => Object.values(r.cells).join(' | '));
+    expect(rows).toContain('Response | Responded |  | 5 | 83.3%');
+    expect(rows).toContain('Question | Have you had supervision this quarter? | Yes | 4 | 80%');
+    expect(rows).toContain('Breakdown | Department: Housing | Responses | 5 | ');
+    expect(rows).toContain('Breakdown | Department: Housing | Have you had supervision this quarter?: No | 1 | 20%');
+    expect((await cli(dataDir, 'survey', 'list')).out).toMatch(/awareness v1 \(built in\)[\s\S]*supervision-check v1: Supervision check[\s\S]*open: "Supervision check" to the housing department; 6 asked/);
+  });
+
+  it('turns on the three-month follow-up for a course, and refuses what it cannot read', async () => {
+    expect((await cli(dataDir, 'survey', 'follow-up', 'SG-GEN')).out).toMatch(/SG-GEN completions get "training-follow-up" 90 days later \(on the next working day\), open 10 working days, anonymous/);
+    await expect(cli(dataDir, 'survey', 'send', 'awareness', '--as', 'simon.howick@example.gov.uk', '--audience', 'planet=mars', '--closes', '2027-01-29')).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(cli(dataDir, 'survey', 'results', 'campaign-nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(cli(dataDir, 'survey', 'follow-up', 'NO-SUCH-COURSE')).rejects.toMatchObject({ code: 'VALIDATION' });
   });
 });
