@@ -1,9 +1,9 @@
 /**
- * Reminder fan-out: the daily job enqueues one digest for each of N owners, and the delivery
- * engine sends them through a fake Bot Connector that enforces Teams' published limits
- * (answering 429 with Retry-After when exceeded).
+ * Fan-out: the daily reminder job enqueues one digest for each of N owners (or a questionnaire
+ * campaign one invitation for each of N staff), and the delivery engine sends them through a
+ * fake Bot Connector that enforces Teams' published limits (429 with Retry-After when exceeded).
  *
- *   npm run bench:fanout [-- --owners 5000]
+ *   npm run bench:fanout [-- --owners 5000] [--campaign]
  */
 import { parseArgs } from 'node:util';
 import { FixedClock } from '../../services/core/clock';
@@ -18,9 +18,11 @@ import { installedPeople, localMessenger } from '../harness/delivery';
 import { FakeConnector, TEAMS_RATE_LIMITS } from '../harness/fake-connector';
 import { actionDoc, ORG } from '../harness/fixtures';
 import { openTestStore } from '../harness/store';
+import { createCampaign } from '../../services/surveys/campaigns';
 
-const { values } = parseArgs({ options: { owners: { type: 'string', default: '5000' } } });
+const { values } = parseArgs({ options: { owners: { type: 'string', default: '5000' }, campaign: { type: 'boolean', default: false } } });
 const OWNERS = Number(values.owners);
+const CAMPAIGN = values.campaign;
 
 async function main() {
   const store = await openTestStore();
@@ -31,13 +33,23 @@ async function main() {
 
   const seedStart = performance.now();
   const people = await installedPeople(store, connector.serviceUrl, OWNERS);
-  const actions = store.collection<Action>('actions');
-  for (const p of people) await actions.upsert(actionDoc({ id: `a-${p.id}`, leadIds: [p.id], leads: [{ name: p.name, personId: p.id }], due: { dates: [due], ongoing: null, text: due }, nextDueDate: due }));
+  if (!CAMPAIGN) {
+    const actions = store.collection<Action>('actions');
+    for (const p of people) await actions.upsert(actionDoc({ id: `a-${p.id}`, leadIds: [p.id], leads: [{ name: p.name, personId: p.id }], due: { dates: [due], ongoing: null, text: due }, nextDueDate: due }));
+  }
   const seedMs = performance.now() - seedStart;
 
   const organisation = await ensureOrganisation(store, clock, ORG, { timeZone: 'Europe/London' });
   const jobStart = performance.now();
-  const job = await runJob('daily-reminders', { store, clock, orgId: ORG, organisation, calendar, logger: silentLogger });
+  const enqueued = CAMPAIGN
+    ? (
+        await createCampaign({ store, clock, calendar }, {
+          actor: { ...people[0]!, roles: ['hr'] },
+          timeZone: 'Europe/London',
+          data: { questionnaire: 'awareness', audience: { type: 'everyone' }, anonymous: true, closesOn: '2026-12-11' },
+        })
+      ).invited
+    : (await runJob('daily-reminders', { store, clock, orgId: ORG, organisation, calendar, logger: silentLogger })).enqueued;
   const jobMs = performance.now() - jobStart;
 
   const sender = new DeliverySender({ store, messenger: localMessenger(), logger: silentLogger }, DEFAULT_DELIVERY_LIMITS);
@@ -55,12 +67,12 @@ async function main() {
   const ceiling = TEAMS_RATE_LIMITS.global.count;
   const rate = accepted.length / (sendMs / 1000);
 
-  console.log(`reminder fan-out to ${OWNERS} owners through a connector enforcing Teams' limits (node ${process.version})`);
+  console.log(`${CAMPAIGN ? 'questionnaire campaign' : 'reminder'} fan-out to ${OWNERS} ${CAMPAIGN ? 'staff' : 'owners'} through a connector enforcing Teams' limits (node ${process.version})`);
   console.table([
     {
       owners: OWNERS,
-      'digests enqueued': job.enqueued,
-      'job ms': Math.round(jobMs),
+      [CAMPAIGN ? 'invitations enqueued' : 'digests enqueued']: enqueued,
+      [CAMPAIGN ? 'campaign start ms' : 'job ms']: Math.round(jobMs),
       'send s': +(sendMs / 1000).toFixed(1),
       'msgs/s': +rate.toFixed(1),
       'ceiling/s': ceiling,
