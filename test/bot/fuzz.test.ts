@@ -2,6 +2,9 @@ import fc from 'fast-check';
 import { CARD_ROUTES } from '../../bot/card-routes';
 import { seedDemo } from '../../services/demo/seed-demo';
 import { takeSnapshot } from '../../services/store/snapshot';
+import type { Person } from '../../services/people/model';
+import { WorkingCalendar } from '../../services/scheduling/calendar';
+import { createCampaign } from '../../services/surveys/campaigns';
 import { startTestApp, type TestApp } from '../harness/app';
 import { ORG } from '../harness/fixtures';
 import { invokeActionExecute, messageActivity, TEST_TENANT_ID, type TeamsUser } from '../harness/teams-activities';
@@ -15,7 +18,9 @@ const nasty = fc.oneof(
   fc.string({ minLength: 3000, maxLength: 6000 }),
 );
 const value = fc.oneof(nasty, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(nasty, { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 10 }), nasty, { maxKeys: 3 }));
-const cardData = fc.dictionary(fc.constantFrom('actionId', 'version', 'status', 'progress', 'evidence', 'reason', 'remedialAction', 'revisedDueDate', 'escalationId', 'days', 'recordId', 'courseCode', 'completedOn', 'category', 'agency', 'caseReference', 'asked', 'wanted', 'immediateRisk', 'text', 'orgId', '__proto__', 'constructor'), value, { maxKeys: 8 });
+let campaignId = '';
+const surveyValue = fc.oneof(value, fc.constantFrom('submit', 'next', 'back', '{}', '{"confidence":"very"}', 'A'.repeat(40)), fc.constant(undefined).map(() => campaignId));
+const cardData = fc.dictionary(fc.constantFrom('campaignId', 'page', 'move', 'carried', 'answerKey', 'q_confidence', 'q_know-how-to-report'), surveyValue, { maxKeys: 6 }).chain((survey) => fc.dictionary(fc.constantFrom('actionId', 'version', 'status', 'progress', 'evidence', 'reason', 'remedialAction', 'revisedDueDate', 'escalationId', 'days', 'recordId', 'courseCode', 'completedOn', 'category', 'agency', 'caseReference', 'asked', 'wanted', 'immediateRisk', 'text', 'orgId', '__proto__', 'constructor'), value, { maxKeys: 8 }).map((d) => ({ ...survey, ...d })));
 const verb = fc.oneof(fc.constantFrom(...Object.keys(CARD_ROUTES)), fc.string({ maxLength: 20 }), fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty'));
 
 /**
@@ -29,6 +34,9 @@ describe('bad input never crashes the app, answers 500 or changes data', () => {
     t = await startTestApp({ ALLOWED_TENANT_IDS: TEST_TENANT_ID });
     await seedDemo(t.store, t.clock, ORG, 'Europe/London');
     await t.post(messageActivity({ serviceUrl: t.connector.serviceUrl, user: VAL, text: 'help' })); // first contact links Val
+    // An open questionnaire Val may answer, so generated answers reach its checks.
+    const val = (await t.store.collection<Person>('people').read(ORG, 'demo-val-johnson'))!;
+    campaignId = (await createCampaign({ store: t.store, clock: t.clock, calendar: new WorkingCalendar() }, { actor: val, timeZone: 'Europe/London', data: { questionnaire: 'awareness', audience: { type: 'everyone' }, anonymous: true, closesOn: '2027-01-29' } })).id;
     before = JSON.stringify((await takeSnapshot(t.store, 'test')).containers);
   });
   afterAll(() => t.close());
@@ -73,6 +81,6 @@ describe('bad input never crashes the app, answers 500 or changes data', () => {
     // Messages that did arrive may record a conversation or link a person; nothing else may change.
     const after = (await takeSnapshot(t.store, 'test')).containers;
     const original = JSON.parse(before);
-    for (const name of ['plans', 'actions', 'escalations', 'training', 'outbox'] as const) expect(after[name]).toEqual(original[name]);
+    for (const name of ['plans', 'actions', 'escalations', 'training', 'outbox', 'surveys'] as const) expect(after[name]).toEqual(original[name]);
   });
 });
