@@ -7,8 +7,14 @@ import readline from 'node:readline';
  * the one JSON line it prints when ready. Benches keep the store, the app and the load generator
  * in separate processes, as they are in production, so none steals the others' event loop.
  */
-export async function startProcess<T>(name: string, args: string[] = []): Promise<{ ready: T; child: ChildProcess; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, [...(process.env.BENCH_PROFILE === name ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--disable-warning=DEP0111', `${__dirname}/${name}.js`, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+export async function startProcess<T>(
+  name: string,
+  args: string[] = [],
+  nodeArgs: string[] = [],
+): Promise<{ ready: T; child: ChildProcess; lines: readline.Interface; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [...(process.env.BENCH_PROFILE === name ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--disable-warning=DEP0111', ...nodeArgs, `${__dirname}/${name}.js`, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   // Never leave a helper behind, even when the bench fails.
   process.once('exit', () => child.kill('SIGKILL'));
   const lines = readline.createInterface({ input: child.stdout! });
@@ -16,6 +22,8 @@ export async function startProcess<T>(name: string, args: string[] = []): Promis
   return {
     ready: JSON.parse(line) as T,
     child,
+    /** Anything else the helper prints, one line at a time. */
+    lines,
     async stop() {
       child.kill('SIGTERM');
       await once(child, 'exit');

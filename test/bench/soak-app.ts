@@ -1,0 +1,37 @@
+/**
+ * The app for the soak bench, in its own process against the store process: the real app with its
+ * delivery loop, reporting its own memory (after a full garbage collection) once a second so the
+ * bench can tell growth from garbage not yet collected.
+ */
+import { startApp } from '../../bot/app';
+import { systemClock } from '../../services/core/clock';
+import { loadConfig } from '../../services/core/config';
+import { silentLogger } from '../../services/core/logger';
+import { CosmosStore } from '../../services/store/cosmos-store';
+import { embeddedClient } from '../../services/store/embedded';
+import { ORG } from '../harness/fixtures';
+
+const collect = (globalThis as { gc?: () => void }).gc;
+
+async function main() {
+  const endpoint = process.argv[2]!;
+  const store = await CosmosStore.open({ kind: 'embedded', client: embeddedClient(endpoint), databaseId: 'bench', description: endpoint, canCreate: true });
+  const app = await startApp({
+    config: loadConfig({ PORT: '0', DEFAULT_ORG_ID: ORG, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', DELIVERY_INTERVAL_SECONDS: '1' }),
+    logger: silentLogger,
+    store,
+    clock: systemClock,
+  });
+  process.stdout.write(JSON.stringify({ app: app.url, pid: process.pid }) + '\n');
+  setInterval(() => {
+    collect?.();
+    const m = process.memoryUsage();
+    process.stdout.write(JSON.stringify({ memory: { rss: m.rss, heapUsed: m.heapUsed, external: m.external } }) + '\n');
+  }, 1000).unref();
+  process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
