@@ -7,8 +7,9 @@ import { questionnaireId, questionnaireSchema, type Questionnaire, type Question
 
 export const surveys = <T extends SurveyDoc>(store: Store) => store.collection<T>('surveys');
 
-const builtIn = (orgId: string): Questionnaire[] =>
-  BUILT_IN_QUESTIONNAIRES.map((d) => ({ ...questionnaireSchema.parse(d), id: questionnaireId(d.key, d.version), orgId, kind: 'questionnaire', builtIn: true, addedAt: '' }));
+/** Checked once, at load: a built-in questionnaire that broke its own schema would fail every test. */
+const BUILT_IN = BUILT_IN_QUESTIONNAIRES.map((d) => questionnaireSchema.parse(d));
+const builtIn = (orgId: string): Questionnaire[] => BUILT_IN.map((d) => ({ ...d, id: questionnaireId(d.key, d.version), orgId, kind: 'questionnaire', builtIn: true, addedAt: '' }));
 
 /** Every questionnaire an organisation can send: the built-in ones and any it added, each version. */
 export async function questionnaires(store: Store, orgId: string): Promise<Questionnaire[]> {
@@ -20,6 +21,11 @@ export async function questionnaires(store: Store, orgId: string): Promise<Quest
 
 /** A questionnaire by key: the given version, or the latest. */
 export async function findQuestionnaire(store: Store, orgId: string, key: string, version?: number): Promise<Questionnaire> {
+  // A campaign names its exact version: a point read (or no read for a built-in), never a query.
+  if (version !== undefined) {
+    const found = builtIn(orgId).find((q) => q.key === key && q.version === version) ?? (/^[a-z0-9-]{1,40}$/.test(key) ? await surveys<Questionnaire>(store).read(orgId, questionnaireId(key, version)) : undefined);
+    if (found?.kind === 'questionnaire') return found;
+  }
   const candidates = (await questionnaires(store, orgId)).filter((q) => q.key === key && (version === undefined || q.version === version));
   const found = candidates.at(-1);
   if (!found) throw new AppError('NOT_FOUND', `There is no questionnaire "${key}"${version ? ` version ${version}` : ''}. "survey list" shows the ones there are.`);
