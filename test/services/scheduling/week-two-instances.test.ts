@@ -37,27 +37,32 @@ it('two instances run a full simulated week of jobs: each slot once, each messag
     const ran: string[] = [];
     for (let d = DateTime.fromISO('2026-12-21', { zone: 'Europe/London' }); d.toISODate()! <= '2026-12-27'; d = d.plus({ days: 1 })) {
       for (const name of Object.keys(JOBS) as JobName[]) {
-        const [minute, hour, , , weekdays] = JOBS[name].cron.split(' ');
+        const [minute, hourField, , , weekdays] = JOBS[name].cron.split(' ');
         // The cron's day-of-week field: '1-5' Monday to Friday, '0' Sunday.
         if (weekdays === '1-5' ? d.weekday > 5 : Number(weekdays) % 7 !== d.weekday % 7) continue;
-        const slot = d.set({ hour: Number(hour), minute: Number(minute) });
+        // The hour field: one hour, or a range such as '8-17' for an hourly job.
+        const [first, last = first] = hourField!.split('-').map(Number);
+        for (let hour = first!; hour <= last!; hour++) {
+        const slot = d.set({ hour, minute: Number(minute) });
         const clock = new FixedClock(slot.toJSDate());
         const key = `${ORG}:${name}:${slot.toUTC().toISO()}`;
         await Promise.all(
           instances.map(async ({ coordinator, sender }, i) => {
             if (await coordinator.shouldRun(key, 60_000)) {
-              ran.push(`${name}@${slot.toISODate()}#${i}`);
+              ran.push(`${name}@${slot.toISO()}#${i}`);
               const organisation = await ensureOrganisation(store, clock, ORG, { timeZone: 'Europe/London' });
               await runJob(name, { store, clock, orgId: ORG, organisation, calendar, logger: silentLogger });
             }
             await sender.drain(ORG);
           }),
         );
+        }
       }
     }
     const slots = ran.map((r) => r.split('#')[0]);
     expect(new Set(slots).size).toBe(slots.length); // no slot ran twice
-    expect(slots).toHaveLength(4 * 5 + 1); // four weekday jobs for five days, and housekeeping on the Sunday
+    // Four daily weekday jobs and ten hourly questionnaire slots for five days, and housekeeping on the Sunday.
+    expect(slots).toHaveLength((4 + 10) * 5 + 1);
     const sent = await toArray(store.collection<OutboxItem>('outbox').query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.status = 'sent'", parameters: [{ name: '@orgId', value: ORG }] }));
     expect(sent.length).toBeGreaterThan(0);
     expect(connector.activities()).toHaveLength(sent.length);
