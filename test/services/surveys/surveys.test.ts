@@ -345,3 +345,28 @@ describe('the three-month follow-up after training', () => {
     expect((await campaignResults(store, HR, 'followup-sg-gen-2026-12-29')).comparison?.immediate.campaignIds).toEqual([immediate.id]);
   });
 });
+
+describe('a large anonymous campaign', () => {
+  let store: Store;
+  beforeAll(async () => {
+    store = await openTestStore();
+  });
+  afterAll(() => store.close());
+
+  it('spreads 400 answers over shards by random halves: each answer once, no shard over capacity, none with a lone answer', async () => {
+    const people = Array.from({ length: 400 }, (_, i) => person({ id: `big-${i}`, name: `Big ${i}`, department: 'Children’s Services', jobTitle: 'Social Worker' }));
+    await seed(store, { people: [HR, ...people] });
+    const clock = at('2026-11-23T09:00:00Z');
+    const campaign = await createCampaign({ store, clock, calendar }, { actor: HR, timeZone: TZ, data: { questionnaire: 'awareness', audience: { type: 'role', jobTitle: 'Social Worker' }, anonymous: true, closesOn: '2026-12-04' } });
+    for (let i = 0; i < 400; i += 20) {
+      await Promise.all(people.slice(i, i + 20).map((p, j) => answer(store, clock, p, campaign.id, { 'know-how-to-report': 'yes', 'aware-of-procedures': 'yes', confidence: (i + j) % 2 ? 'very' : 'quite', 'know-dso-name': 'yes', 'last-trained': 'never' })));
+    }
+    const shards = (await surveyDocs(store)).filter((d) => d.kind === 'answers');
+    expect(shards.length).toBeGreaterThanOrEqual(2);
+    for (const s of shards) expect(s.kind === 'answers' && s.entries.length).toBeGreaterThan(50);
+    for (const s of shards) expect(s.kind === 'answers' && s.entries.length).toBeLessThanOrEqual(250);
+    expect(shards.reduce((n, s) => n + (s.kind === 'answers' ? s.entries.length : 0), 0)).toBe(400);
+    const r = await campaignResults(store, HR, campaign.id);
+    expect(r.questions.find((q) => q.id === 'confidence')!.options.slice(0, 2).map((o) => o.count)).toEqual([200, 200]);
+  }, 60_000);
+});
