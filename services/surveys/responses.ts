@@ -60,43 +60,61 @@ const insertAtRandom = <T>(list: T[], item: T): T[] => {
 
 /**
  * Stores one set of answers, replacing an earlier set with the same key. New answers go to a
- * random place in the last shard; a full shard gives a random half of its answers to a new one,
- * so no shard ever holds a single answer whose write time would give it away.
+ * random place in a random shard with room; when every shard is full, a random half of one moves
+ * to a new shard, so no shard ever holds a single answer whose write time would give it away.
  */
 async function saveEntry(store: Store, campaign: Campaign, entry: AnswerEntry): Promise<{ replaced: boolean }> {
   const col = surveys<AnswerShard>(store);
-  for (let attempt = 0; attempt < 10; attempt++) {
+  for (let attempt = 1; attempt <= 10; attempt++) {
     const all = await shards(store, campaign);
     const holding = all.filter((s) => s.entries.some((e) => e.key === entry.key));
-    if (holding.length > 0) {
-      await col.update(campaign.orgId, holding[0]!.id, (s) => ({ ...s, entries: s.entries.map((e) => (e.key === entry.key ? entry : e)) }));
-      // A crash mid-split can leave a copy in the old shard: the one just written wins.
-      for (const other of holding.slice(1)) await col.update(campaign.orgId, other.id, (s) => ({ ...s, entries: s.entries.filter((e) => e.key !== entry.key) }));
-      return { replaced: true };
-    }
-    const last = all.at(-1);
     try {
-      if (!last) {
+      if (holding.length > 0) {
+        // Mid-split an answer can be in two shards for a moment: both copies get the new answers.
+        for (const shard of holding) await col.update(campaign.orgId, shard.id, (s) => ({ ...s, entries: s.entries.map((e) => (e.key === entry.key ? entry : e)) }));
+        return { replaced: true };
+      }
+      if (all.length === 0) {
         await col.create({ id: shardId(campaign.id, 0), orgId: campaign.orgId, kind: 'answers', campaignId: campaign.id, shard: 0, entries: [entry] });
         return { replaced: false };
       }
-      if (last.entries.length < SHARD_CAPACITY) {
+      const roomy = all.filter((s) => s.entries.length < SHARD_CAPACITY);
+      if (roomy.length > 0) {
         let full = false;
-        await col.update(campaign.orgId, last.id, (s) => {
+        await col.update(campaign.orgId, roomy[randomInt(roomy.length)]!.id, (s) => {
           full = s.entries.length >= SHARD_CAPACITY;
           return full ? undefined : { ...s, entries: insertAtRandom(s.entries, entry) };
         });
         if (!full) return { replaced: false };
         continue;
       }
-      const moving = new Set(last.entries.filter(() => randomInt(2) === 1).map((e) => e.key));
-      const moved = insertAtRandom(last.entries.filter((e) => moving.has(e.key)), entry);
-      await col.create({ id: shardId(campaign.id, last.shard + 1), orgId: campaign.orgId, kind: 'answers', campaignId: campaign.id, shard: last.shard + 1, entries: moved });
-      await col.update(campaign.orgId, last.id, (s) => ({ ...s, entries: s.entries.filter((e) => !moving.has(e.key)) }));
+      const splitting = all[randomInt(all.length)]!;
+      const next = all.length;
+      const moved = insertAtRandom(splitting.entries.filter(() => randomInt(2) === 1), entry);
+      const created = await col.create({ id: shardId(campaign.id, next), orgId: campaign.orgId, kind: 'answers', campaignId: campaign.id, shard: next, entries: moved });
+      // Remove what moved from the old shard, except answers changed meanwhile: those stay there,
+      // and the moved copy (now out of date) is dropped instead.
+      const movedAs = new Map(moved.map((e) => [e.key, JSON.stringify(e)]));
+      const changed = new Set<string>();
+      await col.update(campaign.orgId, splitting.id, (s) => {
+        changed.clear();
+        return {
+          ...s,
+          entries: s.entries.filter((e) => {
+            const was = movedAs.get(e.key);
+            if (was === undefined) return true;
+            if (was === JSON.stringify(e)) return false;
+            changed.add(e.key);
+            return true;
+          }),
+        };
+      });
+      if (changed.size > 0) await col.update(campaign.orgId, created.id, (s) => ({ ...s, entries: s.entries.filter((e) => !changed.has(e.key)) }));
       return { replaced: false };
     } catch (e) {
-      // Someone else created that shard first: look again.
-      if (!isAppError(e, 'ALREADY_EXISTS')) throw e;
+      // Someone else created that shard first, or many answers arrived at once: look again shortly.
+      if (!isAppError(e, 'ALREADY_EXISTS') && !isAppError(e, 'CONFLICT')) throw e;
+      await new Promise((r) => setTimeout(r, randomInt(20 * attempt)));
     }
   }
   throw new AppError('CONFLICT', 'Too many answers are arriving at once; please press Submit again.');
