@@ -407,6 +407,8 @@ function mappingOption(ctx: Context): Record<string, string> {
 function printSummary(what: string, r: ImportSummary): void {
   print(`${r.dryRun ? 'Dry run (nothing written): ' : ''}${r.dataRows} rows of ${what}: created ${r.created}, updated ${r.updated}, unchanged ${r.unchanged}, not imported ${r.problems.length}`);
   for (const p of r.problems) print(`  row ${p.rowNumber}: ${p.reason}`);
+  if (r.warnings.length) print('Imported, with warnings:');
+  for (const w of r.warnings) print(`  row ${w.rowNumber}: ${w.reason}`);
 }
 
 function progress(verb: string) {

@@ -10,7 +10,8 @@ import { courses } from './catalogue';
 import type { RecordStatus, TrainingRecord } from './model';
 
 export type RowProblem = { rowNumber: number; reason: string };
-export type ImportSummary = { dryRun: boolean; dataRows: number; created: number; updated: number; unchanged: number; problems: RowProblem[] };
+/** Every data row is created, updated, unchanged or (with its reason) in `problems`; `warnings` are about rows that were imported. */
+export type ImportSummary = { dryRun: boolean; dataRows: number; created: number; updated: number; unchanged: number; problems: RowProblem[]; warnings: RowProblem[] };
 
 export const PEOPLE_FIELDS = ['employeeId', 'name', 'email', 'aadObjectId', 'department', 'jobTitle', 'manager', 'active'] as const;
 export type PeopleField = (typeof PEOPLE_FIELDS)[number];
@@ -74,7 +75,7 @@ export async function importPeople(
   const col = columnsOf<PeopleField>(input.table, PEOPLE_HEADERS, input.mapping ?? {}, ['employeeId', 'name', 'department']);
   const directory = new Directory(deps.store);
   const existing = new Map((await directory.all(input.orgId)).map((p) => [p.id, p]));
-  const summary: ImportSummary = { dryRun: input.dryRun, dataRows: input.table.rows.length, created: 0, updated: 0, unchanged: 0, problems: [] };
+  const summary: ImportSummary = { dryRun: input.dryRun, dataRows: input.table.rows.length, created: 0, updated: 0, unchanged: 0, problems: [], warnings: [] };
   const cell = (cells: Record<string, string>, f: PeopleField) => (col[f] ? (cells[col[f]!] ?? '').trim() : '');
   const byEmployee = new Map<string, { rowNumber: number; person: Person; manager: string }>();
   for (const { rowNumber, cells } of input.table.rows) {
@@ -119,7 +120,7 @@ export async function importPeople(
     const manager = entry.manager.includes('@') ? [...byEmployee.values()].find((e) => e.person.email === entry.manager.toLowerCase()) : byEmployee.get(entry.manager);
     const managerId = manager?.person.id ?? (existing.has(`emp-${entry.manager}`) ? `emp-${entry.manager}` : undefined);
     if (managerId) entry.person.managerId = managerId;
-    else summary.problems.push({ rowNumber: entry.rowNumber, reason: `manager "${entry.manager}" is not in the file or the directory (imported without a manager)` });
+    else summary.warnings.push({ rowNumber: entry.rowNumber, reason: `manager "${entry.manager}" is not in the file or the directory (imported without a manager)` });
   }
   for (const { person } of byEmployee.values()) {
     const before = existing.get(person.id);
@@ -154,7 +155,7 @@ export async function importTraining(
   const byEmployee = new Map(people.flatMap((p) => [...(p.employeeId ? [[p.employeeId.toLowerCase(), p] as const] : []), ...(p.email ? [[p.email, p] as const] : [])]));
   const catalogue = await courses(deps.store, input.orgId);
   const byCourse = new Map(catalogue.flatMap((c) => [[c.code.toLowerCase(), c] as const, [c.name.toLowerCase(), c] as const]));
-  const summary: ImportSummary = { dryRun: input.dryRun, dataRows: input.table.rows.length, created: 0, updated: 0, unchanged: 0, problems: [] };
+  const summary: ImportSummary = { dryRun: input.dryRun, dataRows: input.table.rows.length, created: 0, updated: 0, unchanged: 0, problems: [], warnings: [] };
   const cell = (cells: Record<string, string>, f: TrainingField) => (col[f] ? (cells[col[f]!] ?? '').trim() : '');
   const now = deps.clock.now().toISOString();
   const candidates: TrainingRecord[] = [];
