@@ -7,4 +7,5 @@ module.exports = {
   // The ESM build of adaptivecards cannot be required; its UMD bundle parses and validates without a DOM.
   moduleNameMapper: { '^adaptivecards$': 'adaptivecards/dist/adaptivecards.min.js' },
   testTimeout: 30000,
+  globalSetup: '<rootDir>/test/global-setup.ts',
 };

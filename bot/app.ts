@@ -7,6 +7,7 @@ import { DeliverySender } from '../services/delivery/sender';
 import { WorkingCalendar } from '../services/scheduling/calendar';
 import { startScheduler } from '../services/scheduling/scheduler';
 import type { Store } from '../services/store/ports';
+import { registerTabRoutes } from '../tab/server/routes';
 import { createAdapter } from './adapter';
 import { createServer } from './server';
 import { TeamsMessenger } from './teams-messenger';
@@ -32,6 +33,7 @@ export async function startApp(deps: AppDeps): Promise<App> {
   const bot = new TrackerBot({ ...deps, calendar });
   const status = () => ({ scheduler: scheduler ? { enabled: true, ...scheduler.status() } : { enabled: false }, delivery: delivery.status() });
   const server = createServer({ ...deps, adapter, bot, status });
+  registerTabRoutes(server, { ...deps, calendar });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PORT, config.host, () => resolve());

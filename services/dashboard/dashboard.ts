@@ -1,0 +1,167 @@
+import { z } from 'zod';
+import type { Clock } from '../core/clock';
+import { today } from '../core/dates';
+import { AppError } from '../core/errors';
+import { ladderOf, visibleOpenEscalations } from '../escalations/escalations';
+import { CAUSE_LABELS } from '../escalations/model';
+import { Directory } from '../people/directory';
+import { hasRole, type Person } from '../people/model';
+import { ActionPlan } from '../plan/actions';
+import { RAG_LABELS, type Action, type Organisation, type Rag } from '../plan/model';
+import type { WorkingCalendar } from '../scheduling/calendar';
+import type { Store } from '../store/ports';
+import { canRunSurveys, describeAudience, listCampaigns } from '../surveys/campaigns';
+import { campaignResults } from '../surveys/results';
+import { loadTrainingData } from '../training/catalogue';
+import { completionRates, overdueList, type Breakdown, type OverdueRow, type RateRow } from '../training/rates';
+
+/**
+ * What the tab shows, as plain data: each view is a function of the store, the viewer and the
+ * clock, with the same role rules as the bot.
+ */
+export type DashboardDeps = { store: Store; clock: Clock; calendar: WorkingCalendar; organisation: Organisation };
+
+export type View = 'my-actions' | 'plan' | 'escalations' | 'training' | 'questionnaires';
+
+/** Rates for HR, administrators and safeguarding leads; named lists for HR and administrators only (as in the bot). */
+export const canSeeTrainingRates = (p: Person) => hasRole(p, 'hr', 'admin', 'safeguarding-lead');
+export const canSeeNamedTraining = (p: Person) => hasRole(p, 'hr', 'admin');
+
+export function viewsFor(p: Person): View[] {
+  return ['my-actions', 'plan', 'escalations', ...(canSeeTrainingRates(p) ? (['training'] as const) : []), ...(canRunSurveys(p) ? (['questionnaires'] as const) : [])];
+}
+
+export type ActionRow = { id: string; ref: string; learningPoint: number; description: string; status: Rag; statusLabel: string; leads: string; due?: string; overdue: boolean; progress: string };
+
+function row(a: Action, day: string): ActionRow {
+  const due = a.revisedDueDate ?? a.nextDueDate;
+  return {
+    id: a.id,
+    ref: a.ref,
+    learningPoint: a.learningPoint,
+    description: a.description,
+    status: a.status,
+    statusLabel: RAG_LABELS[a.status],
+    leads: a.leads.map((l) => l.name).join(', '),
+    ...(due ? { due } : {}),
+    overdue: a.open && !a.ongoing && !!due && due < day,
+    progress: a.progress,
+  };
+}
+
+export async function myActionsView(deps: DashboardDeps, viewer: Person): Promise<{ actions: ActionRow[] }> {
+  const day = today(deps.clock, deps.organisation.timeZone);
+  return { actions: (await new ActionPlan(deps.store).openActionsLedBy(viewer.orgId, viewer.id)).map((a) => row(a, day)) };
+}
+
+export const planFilterSchema = z
+  .object({
+    lead: z.string().trim().max(200).optional(),
+    status: z.enum(['B', 'G', 'A', 'R', 'NR']).optional(),
+  })
+  .strict();
+
+export type PlanView = {
+  title: string;
+  /** RAG counts per learning point, for the stacked chart. */
+  byLearningPoint: { learningPoint: number; title: string; counts: Record<Rag, number> }[];
+  totals: Record<Rag, number>;
+  actions: ActionRow[];
+  overdue: ActionRow[];
+  leads: string[];
+};
+
+const emptyCounts = (): Record<Rag, number> => ({ B: 0, G: 0, A: 0, R: 0, NR: 0 });
+
+/** The whole plan (everyone in the partnership may see it), optionally filtered by lead and status. */
+export async function planView(deps: DashboardDeps, viewer: Person, query: unknown): Promise<PlanView> {
+  const parsed = planFilterSchema.safeParse(query);
+  if (!parsed.success) throw new AppError('VALIDATION', `Unknown filter: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'query'} ${i.message}`).join('; ')}`);
+  const { lead, status } = parsed.data;
+  const day = today(deps.clock, deps.organisation.timeZone);
+  const plan = new ActionPlan(deps.store);
+  const [first] = (await plan.plansOf(viewer.orgId)).sort((a, b) => a.id.localeCompare(b.id));
+  if (!first) return { title: 'No plan imported yet', byLearningPoint: [], totals: emptyCounts(), actions: [], overdue: [], leads: [] };
+  const all = await plan.actionsOfPlan(viewer.orgId, first.id);
+  const leads = [...new Set(all.flatMap((a) => a.leads.map((l) => l.name)))].sort();
+  const shown = all.filter((a) => (!lead || a.leads.some((l) => l.name === lead)) && (!status || a.status === status));
+  const titles = new Map(first.learningPoints.map((lp) => [lp.number, lp.title]));
+  const byLp = new Map<number, Record<Rag, number>>();
+  const totals = emptyCounts();
+  for (const a of shown) {
+    const counts = byLp.get(a.learningPoint) ?? emptyCounts();
+    counts[a.status]++;
+    totals[a.status]++;
+    byLp.set(a.learningPoint, counts);
+  }
+  const rows = shown.map((a) => row(a, day));
+  return {
+    title: first.title,
+    byLearningPoint: [...byLp].sort(([a], [b]) => a - b).map(([learningPoint, counts]) => ({ learningPoint, title: titles.get(learningPoint) ?? `Learning point ${learningPoint}`, counts })),
+    totals,
+    actions: rows,
+    overdue: rows.filter((r) => r.overdue).sort((a, b) => (a.due ?? '').localeCompare(b.due ?? '')),
+    leads,
+  };
+}
+
+export type EscalationRow = { id: string; ref: string; title: string; stage: number; stageName: string; ageWorkingDays: number; deadline: string; pastDeadline: boolean; acknowledged: boolean };
+
+/** Open escalations the viewer may see (all of them for leads and administrators), by stage. */
+export async function escalationsView(deps: DashboardDeps, viewer: Person): Promise<{ byStage: { stage: number; name: string; count: number }[]; escalations: EscalationRow[] }> {
+  const day = today(deps.clock, deps.organisation.timeZone);
+  const ladder = ladderOf(deps.organisation);
+  const open = await visibleOpenEscalations(deps.store, viewer, deps.organisation);
+  const rows = open.map((e) => ({
+    id: e.id,
+    ref: e.ref,
+    title: e.actionRef ? `${CAUSE_LABELS[e.cause]}: ${e.actionRef}` : CAUSE_LABELS[e.cause],
+    stage: e.stage,
+    stageName: ladder[e.stage - 1]?.name ?? `Stage ${e.stage}`,
+    ageWorkingDays: deps.calendar.workingDaysBetween(e.raisedAt.slice(0, 10), day),
+    deadline: e.stageDeadline,
+    pastDeadline: e.stageDeadline < day,
+    acknowledged: !!e.acknowledged,
+  }));
+  return { byStage: ladder.map((s, i) => ({ stage: i + 1, name: s.name, count: rows.filter((r) => r.stage === i + 1).length })), escalations: rows };
+}
+
+const breakdownSchema = z.object({ by: z.enum(['department', 'role', 'course']).default('department') }).strict();
+
+export async function trainingView(deps: DashboardDeps, viewer: Person, query: unknown): Promise<{ asAt: string; by: Breakdown; rows: RateRow[] }> {
+  if (!canSeeTrainingRates(viewer)) throw new AppError('FORBIDDEN', 'Training completion rates are for HR, administrators and safeguarding leads.');
+  const parsed = breakdownSchema.safeParse(query);
+  if (!parsed.success) throw new AppError('VALIDATION', 'by must be department, role or course.');
+  const asAt = today(deps.clock, deps.organisation.timeZone);
+  const data = await loadTrainingData(deps.store, viewer.orgId, await new Directory(deps.store).all(viewer.orgId));
+  return { asAt, by: parsed.data.by, rows: completionRates(data, asAt, parsed.data.by) };
+}
+
+export async function trainingOverdueView(deps: DashboardDeps, viewer: Person): Promise<{ asAt: string; rows: OverdueRow[] }> {
+  if (!canSeeNamedTraining(viewer)) throw new AppError('FORBIDDEN', 'The named list of overdue training is for HR and administrators only.');
+  const asAt = today(deps.clock, deps.organisation.timeZone);
+  const data = await loadTrainingData(deps.store, viewer.orgId, await new Directory(deps.store).all(viewer.orgId));
+  return { asAt, rows: overdueList(data, asAt) };
+}
+
+export async function questionnairesView(deps: DashboardDeps, viewer: Person): Promise<{ campaigns: { id: string; title: string; status: string; audience: string; invited: number; closesOn: string; anonymous: boolean }[] }> {
+  if (!canRunSurveys(viewer)) throw new AppError('FORBIDDEN', 'Questionnaire results are for administrators, HR and safeguarding leads.');
+  const campaigns = (await listCampaigns(deps.store, viewer.orgId)).filter((c) => c.status !== 'scheduled');
+  return { campaigns: campaigns.map((c) => ({ id: c.id, title: c.title, status: c.status, audience: describeAudience(c.audience), invited: c.invited, closesOn: c.closesOn, anonymous: c.anonymous })) };
+}
+
+/** One campaign's results without the written answers, which stay in the export for those who need them. */
+export async function questionnaireResultsView(deps: DashboardDeps, viewer: Person, campaignId: string) {
+  const r = await campaignResults(deps.store, viewer, campaignId);
+  return {
+    title: r.campaign.title,
+    anonymous: r.campaign.anonymous,
+    invited: r.invited,
+    responded: r.responded,
+    responseRate: r.responseRate,
+    highlights: r.highlights,
+    questions: r.questions.map((q) => ({ ...q, written: [] as string[], writtenCount: q.written.length })),
+    breakdowns: r.breakdowns.map((g) => ({ ...g, questions: [] })),
+    ...(r.comparison ? { comparison: r.comparison } : {}),
+  };
+}

@@ -1,0 +1,130 @@
+import { Body1, Button, Field, FluentProvider, makeStyles, MessageBar, MessageBarBody, Select, Spinner, Tab, TabList, teamsDarkTheme, teamsHighContrastTheme, teamsLightTheme, Title3, tokens } from '@fluentui/react-components';
+import { useEffect, useMemo, useState } from 'react';
+import { ApiError, getJson, type Credential, type Me, type View } from './api';
+import { EscalationsViewPage, MyActionsView, PlanViewPage, QuestionnairesViewPage, TrainingViewPage } from './views';
+
+export type ThemeName = 'default' | 'dark' | 'contrast';
+const THEMES = { default: teamsLightTheme, dark: teamsDarkTheme, contrast: teamsHighContrastTheme };
+
+const VIEW_NAMES: Record<View, string> = { 'my-actions': 'My actions', plan: 'Action plan', escalations: 'Escalations', training: 'Training', questionnaires: 'Questionnaires' };
+
+const useStyles = makeStyles({
+  page: { minHeight: '100vh', boxSizing: 'border-box', padding: '12px 16px', background: tokens.colorNeutralBackground1, color: tokens.colorNeutralForeground1 },
+  header: { display: 'flex', flexWrap: 'wrap', justifyContent: 'space-between', alignItems: 'baseline', gap: '8px' },
+  tabs: { overflowX: 'auto', margin: '8px 0 12px' },
+  signin: { display: 'flex', flexDirection: 'column', gap: '12px', maxWidth: '420px' },
+});
+
+/** How the page was opened: inside Teams (SSO), locally with the development sign-in, or neither. */
+export type Start = { kind: 'teams'; credential: Credential } | { kind: 'local' } | { kind: 'outside' };
+
+export function App(props: { start: Start; theme: ThemeName; onTheme?: (set: (t: ThemeName) => void) => void }) {
+  const [theme, setTheme] = useState<ThemeName>(props.theme);
+  useEffect(() => props.onTheme?.(setTheme), [props]);
+  const s = useStyles();
+  const [credential, setCredential] = useState<Credential | undefined>(props.start.kind === 'teams' ? props.start.credential : undefined);
+  return (
+    <FluentProvider theme={THEMES[theme]} className={s.page} data-theme={theme}>
+      {props.start.kind === 'outside' ? (
+        <MessageBar intent="info">
+          <MessageBarBody>Open this dashboard in Microsoft Teams: it uses your Teams sign-in to show what you may see.</MessageBarBody>
+        </MessageBar>
+      ) : credential ? (
+        <Dashboard credential={credential} local={props.start.kind === 'local'} onSignOut={() => setCredential(undefined)} />
+      ) : (
+        <LocalSignIn onSignIn={(personId) => setCredential({ kind: 'local', personId })} />
+      )}
+    </FluentProvider>
+  );
+}
+
+/** Development only: the server offers it in local mode, on this computer, and nowhere else. */
+function LocalSignIn(props: { onSignIn: (personId: string) => void }) {
+  const s = useStyles();
+  const [people, setPeople] = useState<{ id: string; name: string; roles: string[] }[]>();
+  const [chosen, setChosen] = useState('');
+  const [error, setError] = useState('');
+  useEffect(() => {
+    getJson<{ people: { id: string; name: string; roles: string[] }[] }>('/api/tab/local/people').then(
+      (d) => {
+        setPeople(d.people);
+        setChosen(d.people[0]?.id ?? '');
+      },
+      (e: unknown) => setError(e instanceof ApiError ? e.message : 'The server could not be reached.'),
+    );
+  }, []);
+  if (error) return <MessageBar intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar>;
+  if (!people) return <Spinner label="Loading the directory…" />;
+  return (
+    <form className={s.signin} onSubmit={(e) => (e.preventDefault(), props.onSignIn(chosen))}>
+      <Title3>Local sign-in (development only)</Title3>
+      <Body1>Outside Teams, in local mode, you can look at the dashboard as anyone in the directory. This is not available on a deployed server.</Body1>
+      <Field label="Sign in as">
+        <Select value={chosen} onChange={(_, d) => setChosen(d.value)}>
+          {people.map((p) => (
+            <option key={p.id} value={p.id}>{`${p.name} (${p.roles.join(', ')})`}</option>
+          ))}
+        </Select>
+      </Field>
+      <Button appearance="primary" type="submit" disabled={!chosen}>
+        Sign in
+      </Button>
+    </form>
+  );
+}
+
+function Dashboard(props: { credential: Credential; local: boolean; onSignOut: () => void }) {
+  const s = useStyles();
+  const [me, setMe] = useState<Me>();
+  const [error, setError] = useState<ApiError>();
+  const [view, setView] = useState<View>(() => (new URLSearchParams(location.search).get('view') as View | null) ?? 'my-actions');
+  useEffect(() => {
+    getJson<Me>('/api/tab/me', props.credential).then(setMe, (e: unknown) => setError(e instanceof ApiError ? e : new ApiError(0, 'NETWORK', 'The server could not be reached.')));
+  }, [props.credential]);
+  const page = useMemo(() => {
+    if (!me) return null;
+    const shown = me.views.includes(view) ? view : 'my-actions';
+    switch (shown) {
+      case 'my-actions':
+        return <MyActionsView credential={props.credential} />;
+      case 'plan':
+        return <PlanViewPage credential={props.credential} />;
+      case 'escalations':
+        return <EscalationsViewPage credential={props.credential} />;
+      case 'training':
+        return <TrainingViewPage credential={props.credential} me={me} />;
+      case 'questionnaires':
+        return <QuestionnairesViewPage credential={props.credential} />;
+    }
+  }, [me, view, props.credential]);
+  if (error) return <MessageBar intent="error"><MessageBarBody>{`${error.message} (${error.code})`}</MessageBarBody></MessageBar>;
+  if (!me) return <Spinner label="Signing in…" />;
+  return (
+    <main>
+      <header className={s.header}>
+        <Title3 as="h1">Safeguarding dashboard</Title3>
+        <Body1>
+          {me.name}
+          {props.local && (
+            <>
+              {' (local sign-in) '}
+              <Button size="small" appearance="subtle" onClick={props.onSignOut}>
+                Change
+              </Button>
+            </>
+          )}
+        </Body1>
+      </header>
+      <nav className={s.tabs} aria-label="Views">
+        <TabList selectedValue={me.views.includes(view) ? view : 'my-actions'} onTabSelect={(_, d) => setView(d.value as View)}>
+          {me.views.map((v) => (
+            <Tab key={v} value={v}>
+              {VIEW_NAMES[v]}
+            </Tab>
+          ))}
+        </TabList>
+      </nav>
+      {page}
+    </main>
+  );
+}

@@ -1,0 +1,44 @@
+/** The tab API, with whichever credential the page has: a Teams SSO token or a local sign-in. */
+export type Credential = { kind: 'sso'; token: () => Promise<string> } | { kind: 'local'; personId: string };
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function getJson<T>(path: string, credential?: Credential): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (credential?.kind === 'local') headers.authorization = `Local ${credential.personId}`;
+  if (credential?.kind === 'sso') headers.authorization = `Bearer ${await credential.token()}`;
+  const res = await fetch(path, { headers });
+  const body = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+  if (!res.ok) throw new ApiError(res.status, body.error?.code ?? 'HTTP_' + res.status, body.error?.message ?? `The server answered ${res.status}.`);
+  return body as T;
+}
+
+export type Rag = 'B' | 'G' | 'A' | 'R' | 'NR';
+export type View = 'my-actions' | 'plan' | 'escalations' | 'training' | 'questionnaires';
+export type Me = { id: string; name: string; roles: string[]; views: View[] };
+export type ActionRow = { id: string; ref: string; learningPoint: number; description: string; status: Rag; statusLabel: string; leads: string; due?: string; overdue: boolean; progress: string };
+export type PlanView = { title: string; byLearningPoint: { learningPoint: number; title: string; counts: Record<Rag, number> }[]; totals: Record<Rag, number>; actions: ActionRow[]; overdue: ActionRow[]; leads: string[] };
+export type EscalationsView = { byStage: { stage: number; name: string; count: number }[]; escalations: { id: string; ref: string; title: string; stage: number; stageName: string; ageWorkingDays: number; deadline: string; pastDeadline: boolean; acknowledged: boolean }[] };
+export type RateRow = { group: string; required: number; withinValidity: number; within12Months: number; pctWithinValidity: number; pctWithin12Months: number };
+export type TrainingView = { asAt: string; by: string; rows: RateRow[] };
+export type OverdueView = { asAt: string; rows: { name: string; department: string; jobTitle: string; course: string; lastCompleted: string; expiredOn: string; booked: boolean }[] };
+export type CampaignsView = { campaigns: { id: string; title: string; status: string; audience: string; invited: number; closesOn: string; anonymous: boolean }[] };
+export type ResultsView = {
+  title: string;
+  anonymous: boolean;
+  invited: number;
+  responded: number;
+  responseRate: number;
+  highlights: { label: string; count: number; of: number; pct: number }[];
+  questions: { id: string; text: string; type: string; answered: number; options: { value: string; label: string; count: number; pct: number }[]; mean?: number; writtenCount: number }[];
+  breakdowns: { by: string; group: string; responses: number; suppressed: boolean; highlights: { label: string; pct: number }[] }[];
+  comparison?: { immediate: { responses: number }; followUp: { responses: number }; rows: { questionId: string; text: string; answer: string; immediatePct: number; followUpPct: number }[]; means: { text: string; immediate: number; followUp: number }[] };
+};

@@ -1,0 +1,109 @@
+import { makeStyles, tokens } from '@fluentui/react-components';
+import type { Rag } from './api';
+
+/** RAG colours as the plan's key has them; text on Amber is dark so it stays readable. */
+export const RAG_COLOURS: Record<Rag, { fill: string; text: string; label: string }> = {
+  B: { fill: '#1f6fd1', text: '#ffffff', label: 'Blue (done)' },
+  G: { fill: '#107c10', text: '#ffffff', label: 'Green' },
+  A: { fill: '#f7a600', text: '#1b1a19', label: 'Amber' },
+  R: { fill: '#c50f1f', text: '#ffffff', label: 'Red' },
+  NR: { fill: '#8a8886', text: '#ffffff', label: 'Not rated' },
+};
+
+const useStyles = makeStyles({
+  chart: { display: 'flex', flexDirection: 'column', gap: '10px', margin: '8px 0 16px' },
+  row: { display: 'flex', flexDirection: 'column', gap: '2px' },
+  label: { fontSize: tokens.fontSizeBase200, color: tokens.colorNeutralForeground2, overflowWrap: 'anywhere' },
+  bar: { display: 'block', width: '100%', height: '22px', overflow: 'visible' },
+  pctRow: { display: 'flex', alignItems: 'center', gap: '8px' },
+  value: { flexShrink: 0, minWidth: '52px', fontSize: tokens.fontSizeBase200, fontVariantNumeric: 'tabular-nums' },
+  legend: { display: 'flex', flexWrap: 'wrap', gap: '12px', fontSize: tokens.fontSizeBase200 },
+  swatch: { display: 'inline-block', width: '10px', height: '10px', marginRight: '4px', borderRadius: '2px' },
+});
+
+export type Segment = { key: string; value: number; fill: string; text: string; name: string };
+
+/**
+ * Horizontal stacked bars, one per row, each segment labelled with its number: the numbers are
+ * text, so they can be read (and tested) as well as seen. Percent widths keep it legible at any width.
+ */
+export function StackedBars(props: { title: string; rows: { label: string; segments: Segment[] }[]; legend: { name: string; fill: string }[] }) {
+  const s = useStyles();
+  return (
+    <figure className={s.chart} aria-label={props.title} role="group" style={{ margin: 0 }}>
+      <figcaption className={s.legend}>
+        {props.legend.map((l) => (
+          <span key={l.name}>
+            <span className={s.swatch} style={{ background: l.fill }} aria-hidden="true" />
+            {l.name}
+          </span>
+        ))}
+      </figcaption>
+      {props.rows.map((row) => {
+        const total = row.segments.reduce((n, x) => n + x.value, 0) || 1;
+        let x = 0;
+        return (
+          <div key={row.label} className={s.row}>
+            <span className={s.label}>{row.label}</span>
+            <svg className={s.bar} role="img" aria-label={`${row.label}: ${row.segments.filter((g) => g.value).map((g) => `${g.value} ${g.name}`).join(', ') || 'none'}`} data-chart-row={row.label}>
+              <title>{`${row.label}: ${row.segments.map((g) => `${g.name} ${g.value}`).join(', ')}`}</title>
+              {row.segments.map((g) => {
+                if (!g.value) return null;
+                const width = (g.value / total) * 100;
+                const at = x;
+                x += width;
+                return (
+                  <g key={g.key} data-segment={g.key} data-value={g.value}>
+                    <rect x={`${at}%`} y="0" width={`${width}%`} height="22" fill={g.fill} />
+                    <text x={`${at + width / 2}%`} y="15" textAnchor="middle" fontSize="12" fill={g.text}>
+                      {g.value}
+                    </text>
+                  </g>
+                );
+              })}
+            </svg>
+          </div>
+        );
+      })}
+    </figure>
+  );
+}
+
+/** Percentages as horizontal bars, the figure written after each bar. Optional second series for a comparison. */
+export function PercentBars(props: { title: string; rows: { label: string; pct: number; detail?: string; compare?: number }[]; series?: [string, string] }) {
+  const s = useStyles();
+  const [first, second] = props.series ?? ['', ''];
+  return (
+    <figure className={s.chart} aria-label={props.title} role="group" style={{ margin: 0 }}>
+      {props.series && (
+        <figcaption className={s.legend}>
+          <span>
+            <span className={s.swatch} style={{ background: tokens.colorBrandBackground }} aria-hidden="true" />
+            {first}
+          </span>
+          <span>
+            <span className={s.swatch} style={{ background: tokens.colorPaletteTealBackground2 }} aria-hidden="true" />
+            {second}
+          </span>
+        </figcaption>
+      )}
+      {props.rows.map((row) => (
+        <div key={row.label} className={s.row}>
+          <span className={s.label}>{row.label}</span>
+          {[
+            { pct: row.pct, fill: tokens.colorBrandBackground, name: first, detail: row.detail },
+            ...(row.compare === undefined ? [] : [{ pct: row.compare, fill: tokens.colorPaletteTealBackground2, name: second, detail: undefined }]),
+          ].map((bar, i) => (
+            <div key={i} className={s.pctRow}>
+              <svg className={s.bar} role="img" aria-label={`${row.label}${bar.name ? ` (${bar.name})` : ''}: ${bar.pct}%`} data-chart-row={row.label} data-value={bar.pct}>
+                <rect x="0" y="2" width="100%" height="18" fill={tokens.colorNeutralBackground3} />
+                <rect x="0" y="2" width={`${Math.max(0, Math.min(100, bar.pct))}%`} height="18" fill={bar.fill} />
+              </svg>
+              <span className={s.value}>{`${bar.pct}%${bar.detail ? ` ${bar.detail}` : ''}`}</span>
+            </div>
+          ))}
+        </div>
+      ))}
+    </figure>
+  );
+}

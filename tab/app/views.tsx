@@ -1,0 +1,375 @@
+import {
+  Badge,
+  Body1,
+  Caption1,
+  Field,
+  makeStyles,
+  MessageBar,
+  MessageBarBody,
+  Select,
+  Spinner,
+  Subtitle2,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  tokens,
+} from '@fluentui/react-components';
+import { useEffect, useState, type ReactNode } from 'react';
+import { ApiError, getJson, type ActionRow, type CampaignsView, type Credential, type EscalationsView, type Me, type OverdueView, type PlanView, type Rag, type ResultsView, type TrainingView } from './api';
+import { PercentBars, RAG_COLOURS, StackedBars } from './charts';
+
+const useStyles = makeStyles({
+  section: { display: 'flex', flexDirection: 'column', gap: '8px', marginBottom: '20px' },
+  filters: { display: 'flex', flexWrap: 'wrap', gap: '12px', alignItems: 'end' },
+  list: { display: 'flex', flexDirection: 'column', gap: '8px', padding: 0, margin: 0, listStyle: 'none' },
+  item: { border: `1px solid ${tokens.colorNeutralStroke2}`, borderRadius: tokens.borderRadiusMedium, padding: '8px 10px' },
+  overdue: { color: tokens.colorPaletteRedForeground1, fontWeight: tokens.fontWeightSemibold },
+  scroll: { overflowX: 'auto' },
+});
+
+/** Narrow (a Teams side panel or a phone): tables turn into stacked lists. */
+function useNarrow(): boolean {
+  const query = '(max-width: 600px)';
+  const [narrow, setNarrow] = useState(() => window.matchMedia(query).matches);
+  useEffect(() => {
+    const m = window.matchMedia(query);
+    const on = () => setNarrow(m.matches);
+    m.addEventListener('change', on);
+    return () => m.removeEventListener('change', on);
+  }, []);
+  return narrow;
+}
+
+/** Loads one API resource; shows a spinner, then the view, or the server's own message. */
+function useResource<T>(path: string | undefined, credential: Credential): { data?: T; error?: ApiError } {
+  const [state, setState] = useState<{ data?: T; error?: ApiError }>({});
+  useEffect(() => {
+    if (!path) return;
+    let live = true;
+    setState({});
+    getJson<T>(path, credential).then(
+      (data) => live && setState({ data }),
+      (e: unknown) => live && setState({ error: e instanceof ApiError ? e : new ApiError(0, 'NETWORK', 'The server could not be reached.') }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [path, credential]);
+  return state;
+}
+
+function Loaded<T>(props: { state: { data?: T; error?: ApiError }; children: (data: T) => ReactNode }) {
+  if (props.state.error) {
+    return (
+      <MessageBar intent="error">
+        <MessageBarBody>
+          {props.state.error.message} ({props.state.error.code})
+        </MessageBarBody>
+      </MessageBar>
+    );
+  }
+  if (!props.state.data) return <Spinner label="Loading…" />;
+  return <>{props.children(props.state.data)}</>;
+}
+
+const formatDate = (iso?: string) => (iso ? new Date(`${iso}T12:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' }) : 'no date');
+
+function RagBadge(props: { status: Rag }) {
+  const c = RAG_COLOURS[props.status];
+  return (
+    <Badge shape="rounded" style={{ background: c.fill, color: c.text }}>
+      {c.label}
+    </Badge>
+  );
+}
+
+/** A table when there is room; a list of small cards when narrow. */
+function Rows<T>(props: { label: string; rows: T[]; columns: { name: string; cell: (row: T) => ReactNode }[]; keyOf: (row: T) => string; empty: string }) {
+  const s = useStyles();
+  const narrow = useNarrow();
+  if (props.rows.length === 0) return <Body1>{props.empty}</Body1>;
+  if (narrow) {
+    return (
+      <ul className={s.list} aria-label={props.label}>
+        {props.rows.map((r) => (
+          <li key={props.keyOf(r)} className={s.item}>
+            {props.columns.map((c) => (
+              <div key={c.name}>
+                <Caption1>{c.name}: </Caption1>
+                {c.cell(r)}
+              </div>
+            ))}
+          </li>
+        ))}
+      </ul>
+    );
+  }
+  return (
+    <div className={s.scroll}>
+      <Table aria-label={props.label} size="small">
+        <TableHeader>
+          <TableRow>
+            {props.columns.map((c) => (
+              <TableHeaderCell key={c.name}>{c.name}</TableHeaderCell>
+            ))}
+          </TableRow>
+        </TableHeader>
+        <TableBody>
+          {props.rows.map((r) => (
+            <TableRow key={props.keyOf(r)}>
+              {props.columns.map((c) => (
+                <TableCell key={c.name}>{c.cell(r)}</TableCell>
+              ))}
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </div>
+  );
+}
+
+function actionColumns(s: ReturnType<typeof useStyles>) {
+  return [
+    { name: 'Ref', cell: (a: ActionRow) => a.ref },
+    { name: 'Action', cell: (a: ActionRow) => a.description },
+    { name: 'Lead', cell: (a: ActionRow) => a.leads || 'none' },
+    { name: 'Status', cell: (a: ActionRow) => <RagBadge status={a.status} /> },
+    { name: 'Due', cell: (a: ActionRow) => (a.overdue ? <span className={s.overdue}>{formatDate(a.due)} (overdue)</span> : formatDate(a.due)) },
+  ];
+}
+
+export function MyActionsView(props: { credential: Credential }) {
+  const s = useStyles();
+  const state = useResource<{ actions: ActionRow[] }>('/api/tab/my-actions', props.credential);
+  return (
+    <Loaded state={state}>
+      {(d) => (
+        <section className={s.section} aria-label="My actions">
+          <Subtitle2>{`My open actions (${d.actions.length})`}</Subtitle2>
+          <Rows label="My open actions" rows={d.actions} columns={actionColumns(s)} keyOf={(a) => a.id} empty="You lead no open actions." />
+        </section>
+      )}
+    </Loaded>
+  );
+}
+
+const RAGS: Rag[] = ['B', 'G', 'A', 'R', 'NR'];
+
+export function PlanViewPage(props: { credential: Credential }) {
+  const s = useStyles();
+  const [lead, setLead] = useState('');
+  const [status, setStatus] = useState('');
+  const query = new URLSearchParams({ ...(lead ? { lead } : {}), ...(status ? { status } : {}) }).toString();
+  const state = useResource<PlanView>(`/api/tab/plan${query ? `?${query}` : ''}`, props.credential);
+  const [leads, setLeads] = useState<string[]>([]);
+  useEffect(() => {
+    if (state.data && !lead && !status) setLeads(state.data.leads);
+  }, [state.data, lead, status]);
+  return (
+    <section className={s.section} aria-label="Action plan">
+      <div className={s.filters}>
+        <Field label="Lead">
+          <Select value={lead} onChange={(_, d) => setLead(d.value)}>
+            <option value="">Everyone</option>
+            {leads.map((l) => (
+              <option key={l}>{l}</option>
+            ))}
+          </Select>
+        </Field>
+        <Field label="Status">
+          <Select value={status} onChange={(_, d) => setStatus(d.value)}>
+            <option value="">Any status</option>
+            {RAGS.map((r) => (
+              <option key={r} value={r}>
+                {RAG_COLOURS[r].label}
+              </option>
+            ))}
+          </Select>
+        </Field>
+      </div>
+      <Loaded state={state}>
+        {(d) => (
+          <>
+            <Subtitle2>{d.title}</Subtitle2>
+            <Body1 data-testid="plan-totals">{`${d.actions.length} actions: ${RAGS.map((r) => `${d.totals[r]} ${RAG_COLOURS[r].label}`).join(', ')}`}</Body1>
+            <StackedBars
+              title="RAG status by learning point"
+              legend={RAGS.map((r) => ({ name: RAG_COLOURS[r].label, fill: RAG_COLOURS[r].fill }))}
+              rows={d.byLearningPoint.map((lp) => ({
+                label: `${lp.learningPoint}. ${lp.title}`,
+                segments: RAGS.map((r) => ({ key: r, value: lp.counts[r], fill: RAG_COLOURS[r].fill, text: RAG_COLOURS[r].text, name: RAG_COLOURS[r].label })),
+              }))}
+            />
+            <Subtitle2>{`Overdue (${d.overdue.length})`}</Subtitle2>
+            <Rows label="Overdue actions" rows={d.overdue} columns={actionColumns(s)} keyOf={(a) => a.id} empty="Nothing is overdue." />
+            <Subtitle2>{`All actions (${d.actions.length})`}</Subtitle2>
+            <Rows label="All actions" rows={d.actions} columns={actionColumns(s)} keyOf={(a) => a.id} empty="No action matches." />
+          </>
+        )}
+      </Loaded>
+    </section>
+  );
+}
+
+export function EscalationsViewPage(props: { credential: Credential }) {
+  const s = useStyles();
+  const state = useResource<EscalationsView>('/api/tab/escalations', props.credential);
+  return (
+    <Loaded state={state}>
+      {(d) => (
+        <section className={s.section} aria-label="Escalations">
+          <Subtitle2>{`Open escalations (${d.escalations.length})`}</Subtitle2>
+          <StackedBars
+            title="Open escalations by stage"
+            legend={[{ name: 'Open', fill: tokens.colorPaletteRedBackground3 }]}
+            rows={d.byStage.map((st) => ({ label: `Stage ${st.stage}: ${st.name}`, segments: [{ key: 'open', value: st.count, fill: tokens.colorPaletteRedBackground3, text: '#ffffff', name: 'open' }] }))}
+          />
+          <Rows
+            label="Open escalations"
+            rows={d.escalations}
+            keyOf={(e) => e.id}
+            empty="Nothing is open that you can see."
+            columns={[
+              { name: 'Ref', cell: (e) => e.ref },
+              { name: 'What', cell: (e) => e.title },
+              { name: 'Stage', cell: (e) => `${e.stage}: ${e.stageName}` },
+              { name: 'Age', cell: (e) => `${e.ageWorkingDays} working days` },
+              { name: 'Deadline', cell: (e) => (e.pastDeadline ? <span className={s.overdue}>{formatDate(e.deadline)} (passed)</span> : formatDate(e.deadline)) },
+              { name: 'Acknowledged', cell: (e) => (e.acknowledged ? 'yes' : 'no') },
+            ]}
+          />
+        </section>
+      )}
+    </Loaded>
+  );
+}
+
+export function TrainingViewPage(props: { credential: Credential; me: Me }) {
+  const s = useStyles();
+  const [by, setBy] = useState('department');
+  const state = useResource<TrainingView>(`/api/tab/training?by=${by}`, props.credential);
+  const named = props.me.roles.includes('hr') || props.me.roles.includes('admin');
+  const overdue = useResource<OverdueView>(named ? '/api/tab/training/overdue' : undefined, props.credential);
+  return (
+    <section className={s.section} aria-label="Training">
+      <div className={s.filters}>
+        <Field label="Completion by">
+          <Select value={by} onChange={(_, d) => setBy(d.value)}>
+            <option value="department">Department</option>
+            <option value="role">Role</option>
+            <option value="course">Course</option>
+          </Select>
+        </Field>
+      </div>
+      <Loaded state={state}>
+        {(d) => (
+          <>
+            <Subtitle2>{`Training within validity, by ${d.by}, as at ${formatDate(d.asAt)}`}</Subtitle2>
+            <PercentBars
+              title={`Training completion by ${d.by}`}
+              series={['Within validity', 'In the last 12 months']}
+              rows={d.rows.map((r) => ({ label: r.group, pct: r.pctWithinValidity, detail: `(${r.withinValidity} of ${r.required})`, compare: r.pctWithin12Months }))}
+            />
+          </>
+        )}
+      </Loaded>
+      {named && (
+        <Loaded state={overdue}>
+          {(d) => (
+            <>
+              <Subtitle2>{`Overdue, by name (${d.rows.length}): HR and administrators only`}</Subtitle2>
+              <Rows
+                label="Overdue training by name"
+                rows={d.rows}
+                keyOf={(r) => `${r.name}|${r.course}`}
+                empty="Nobody is overdue."
+                columns={[
+                  { name: 'Name', cell: (r) => r.name },
+                  { name: 'Department', cell: (r) => r.department },
+                  { name: 'Course', cell: (r) => r.course },
+                  { name: 'Expired', cell: (r) => (r.expiredOn ? formatDate(r.expiredOn) : 'never done') },
+                  { name: 'Booked', cell: (r) => (r.booked ? 'yes' : '') },
+                ]}
+              />
+            </>
+          )}
+        </Loaded>
+      )}
+    </section>
+  );
+}
+
+export function QuestionnairesViewPage(props: { credential: Credential }) {
+  const s = useStyles();
+  const list = useResource<CampaignsView>('/api/tab/questionnaires', props.credential);
+  const [chosen, setChosen] = useState('');
+  const campaignId = chosen || list.data?.campaigns[0]?.id;
+  const results = useResource<ResultsView>(campaignId ? `/api/tab/questionnaires/${encodeURIComponent(campaignId)}` : undefined, props.credential);
+  return (
+    <section className={s.section} aria-label="Questionnaires">
+      <Loaded state={list}>
+        {(d) =>
+          d.campaigns.length === 0 ? (
+            <Body1>No questionnaire has been sent yet.</Body1>
+          ) : (
+            <div className={s.filters}>
+              <Field label="Questionnaire">
+                <Select value={campaignId} onChange={(_, v) => setChosen(v.value)}>
+                  {d.campaigns.map((c) => (
+                    <option key={c.id} value={c.id}>
+                      {`${c.title} (${c.status}, ${c.audience})`}
+                    </option>
+                  ))}
+                </Select>
+              </Field>
+            </div>
+          )
+        }
+      </Loaded>
+      {campaignId && (
+        <Loaded state={results}>
+          {(r) => (
+            <>
+              <Subtitle2>{r.title}</Subtitle2>
+              <Body1 data-testid="response-rate">{`${r.responded} of ${r.invited} answered (${r.responseRate}%)${r.anonymous ? '; anonymous' : ''}`}</Body1>
+              {r.highlights.length > 0 && <PercentBars title="Headlines" rows={r.highlights.map((h) => ({ label: h.label, pct: h.pct, detail: `(${h.count} of ${h.of})` }))} />}
+              {r.comparison && (
+                <>
+                  <Subtitle2>{`Straight after the course (${r.comparison.immediate.responses}) and three months on (${r.comparison.followUp.responses})`}</Subtitle2>
+                  <PercentBars
+                    title="Immediate and follow-up compared"
+                    series={['Immediate', 'Three months on']}
+                    rows={r.comparison.rows.map((c) => ({ label: `${c.text}: ${c.answer}`, pct: c.immediatePct, compare: c.followUpPct }))}
+                  />
+                </>
+              )}
+              {r.questions
+                .filter((q) => q.options.length > 0)
+                .map((q) => (
+                  <div key={q.id}>
+                    <Subtitle2>{`${q.text} (${q.answered} answered${q.mean === undefined ? '' : `; mean ${q.mean}`})`}</Subtitle2>
+                    <PercentBars title={q.text} rows={q.options.map((o) => ({ label: o.label, pct: o.pct, detail: `(${o.count})` }))} />
+                  </div>
+                ))}
+              <Subtitle2>By department and role</Subtitle2>
+              <Rows
+                label="Results by group"
+                rows={r.breakdowns}
+                keyOf={(g) => `${g.by}|${g.group}`}
+                empty="No answers yet."
+                columns={[
+                  { name: 'Group', cell: (g) => `${g.by === 'department' ? 'Department' : 'Role'}: ${g.group}` },
+                  { name: 'Responses', cell: (g) => (g.suppressed ? 'hidden: fewer than 5' : String(g.responses)) },
+                  { name: 'Headlines', cell: (g) => g.highlights.map((h) => `${h.label} ${h.pct}%`).join('; ') },
+                ]}
+              />
+            </>
+          )}
+        </Loaded>
+      )}
+    </section>
+  );
+}

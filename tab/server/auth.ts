@@ -1,0 +1,46 @@
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
+import type { Config } from '../../services/core/config';
+import { AppError } from '../../services/core/errors';
+
+/** Entra ID's signing keys for every tenant (v1 and v2 tokens are signed with the same keys). */
+const DEFAULT_JWKS_URL = 'https://login.microsoftonline.com/common/discovery/v2.0/keys';
+
+export type TabIdentity = { kind: 'sso'; aadObjectId: string; tenantId: string } | { kind: 'local'; personId: string };
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
+
+/**
+ * Who is calling the tab API. In Teams: the SSO token, checked for signature (Entra ID's published
+ * keys), audience (this app's registration), issuer and tenant (an allowed one). In local mode on
+ * this computer only: "Local <person id>", the clearly labelled development sign-in.
+ */
+export function createTabAuthenticator(config: Config): (authorization: string | undefined, remoteAddress: string | undefined) => Promise<TabIdentity> {
+  const jwks = createRemoteJWKSet(new URL(config.TAB_SSO_JWKS_URL ?? DEFAULT_JWKS_URL), { timeoutDuration: 5000, cooldownDuration: 30_000 });
+  const clientId = config.TAB_SSO_CLIENT_ID;
+  const audiences = clientId ? [clientId, ...(config.PUBLIC_HOSTNAME ? [`api://${config.PUBLIC_HOSTNAME}/${clientId}`] : [])] : [];
+
+  return async (authorization, remoteAddress) => {
+    const [scheme, value = ''] = (authorization ?? '').trim().split(/\s+/, 2);
+    if (scheme === 'Local') {
+      if (!config.localMode || !LOOPBACK.has(remoteAddress ?? '')) throw new AppError('UNAUTHENTICATED', 'Local sign-in is only available in local mode, on this computer.');
+      if (!/^[A-Za-z0-9_-]{1,100}$/.test(value)) throw new AppError('UNAUTHENTICATED', 'Choose a person to sign in as.');
+      return { kind: 'local', personId: value };
+    }
+    if (scheme !== 'Bearer' || !value) throw new AppError('UNAUTHENTICATED', 'Sign-in is required: open the dashboard in Microsoft Teams.');
+    if (audiences.length === 0) throw new AppError('UNAUTHENTICATED', 'Single sign-on is not set up on this server (TAB_SSO_CLIENT_ID).');
+    let payload;
+    try {
+      ({ payload } = await jwtVerify(value, jwks, { audience: audiences, algorithms: ['RS256'], clockTolerance: 60 }));
+    } catch (e) {
+      if (e instanceof joseErrors.JOSEError) throw new AppError('UNAUTHENTICATED', `The sign-in token is not valid (${e.code}).`);
+      throw e;
+    }
+    const tenantId = typeof payload.tid === 'string' ? payload.tid : '';
+    if (payload.iss !== `https://login.microsoftonline.com/${tenantId}/v2.0` && payload.iss !== `https://sts.windows.net/${tenantId}/`) {
+      throw new AppError('UNAUTHENTICATED', 'The sign-in token was not issued by Entra ID for its tenant.');
+    }
+    if (config.ALLOWED_TENANT_IDS.length > 0 && !config.ALLOWED_TENANT_IDS.includes(tenantId)) throw new AppError('TENANT_NOT_ALLOWED');
+    if (typeof payload.oid !== 'string' || !payload.oid) throw new AppError('UNAUTHENTICATED', 'The sign-in token does not name a user.');
+    return { kind: 'sso', aadObjectId: payload.oid, tenantId };
+  };
+}

@@ -1,0 +1,124 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type restify from 'restify';
+import type { Clock } from '../../services/core/clock';
+import type { Config } from '../../services/core/config';
+import { AppError, isAppError } from '../../services/core/errors';
+import type { Logger } from '../../services/core/logger';
+import {
+  escalationsView,
+  myActionsView,
+  planView,
+  questionnaireResultsView,
+  questionnairesView,
+  trainingOverdueView,
+  trainingView,
+  viewsFor,
+  type DashboardDeps,
+} from '../../services/dashboard/dashboard';
+import { Directory } from '../../services/people/directory';
+import type { Person } from '../../services/people/model';
+import { ensureOrganisation } from '../../services/people/organisations';
+import type { WorkingCalendar } from '../../services/scheduling/calendar';
+import type { Store } from '../../services/store/ports';
+import { createTabAuthenticator } from './auth';
+import { tabPublicDir } from './build-tab';
+
+export type TabDeps = { config: Config; store: Store; clock: Clock; calendar: WorkingCalendar; logger: Logger };
+
+/** Teams shows the tab in a frame from these hosts; nothing else may frame it. */
+const FRAME_ANCESTORS = "'self' https://teams.microsoft.com https://*.teams.microsoft.com https://*.teams.microsoft.us https://*.office.com https://*.cloud.microsoft https://*.microsoft365.com";
+const PAGE_HEADERS = {
+  // Fluent UI writes its styles at run time, hence inline styles; scripts only from here.
+  'content-security-policy': `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' https://res.cdn.office.net; frame-ancestors ${FRAME_ANCESTORS}`,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+};
+const STATIC_TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8' };
+
+type Handler = (viewer: Person, deps: DashboardDeps, req: restify.Request) => Promise<unknown>;
+
+/** The tab's page and its JSON API on the bot's server: /tab/… and /api/tab/…. */
+export function registerTabRoutes(server: restify.Server, deps: TabDeps): void {
+  const { config, store, clock, calendar, logger } = deps;
+  const authenticate = createTabAuthenticator(config);
+  const orgId = config.DEFAULT_ORG_ID;
+  const directory = new Directory(store);
+
+  const fail = (res: restify.Response, e: unknown) => {
+    if (isAppError(e)) {
+      res.send(e.status, { error: e.toPublic() });
+      return;
+    }
+    logger.error({ err: e }, 'tab request failed');
+    res.send(500, { error: { code: 'INTERNAL', message: 'Internal error', fields: [] } });
+  };
+
+  async function viewerOf(req: restify.Request): Promise<Person> {
+    const identity = await authenticate(req.header('authorization'), req.socket.remoteAddress);
+    const person = identity.kind === 'local' ? await directory.get(orgId, identity.personId) : await directory.byAadObjectId(orgId, identity.aadObjectId);
+    if (!person?.active) throw new AppError('FORBIDDEN', 'You are not in the partnership’s directory, so there is nothing to show. Ask an administrator to add you.');
+    return person;
+  }
+
+  const api = (route: string, handler: Handler) =>
+    server.get(route, async (req: restify.Request, res: restify.Response) => {
+      res.header('cache-control', 'no-store');
+      try {
+        const viewer = await viewerOf(req);
+        const organisation = await ensureOrganisation(store, clock, orgId, { timeZone: config.DEFAULT_TIME_ZONE });
+        res.send(200, await handler(viewer, { store, clock, calendar, organisation }, req));
+      } catch (e) {
+        fail(res, e);
+      }
+    });
+
+  /** Query parameters as strings only; a repeated or nested one is someone's mistake. */
+  const queryOf = (req: restify.Request): Record<string, string> => {
+    const url = new URL(req.url ?? '/', 'http://tab');
+    const out: Record<string, string> = {};
+    for (const key of new Set(url.searchParams.keys())) {
+      const values = url.searchParams.getAll(key);
+      if (values.length > 1) throw new AppError('VALIDATION', `"${key.slice(0, 40)}" is given more than once.`);
+      if (values[0] !== '') out[key] = values[0]!;
+    }
+    return out;
+  };
+
+  server.get('/api/tab/mode', async (_req: restify.Request, res: restify.Response) => {
+    res.send(200, { localMode: config.localMode, ssoConfigured: !!config.TAB_SSO_CLIENT_ID });
+  });
+  server.get('/api/tab/local/people', async (req: restify.Request, res: restify.Response) => {
+    try {
+      if (!config.localMode || !['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(req.socket.remoteAddress ?? '')) throw new AppError('FORBIDDEN', 'Local sign-in is only available in local mode, on this computer.');
+      const people = (await directory.all(orgId)).filter((p) => p.active).sort((a, b) => a.name.localeCompare(b.name));
+      res.send(200, { people: people.map((p) => ({ id: p.id, name: p.name, roles: p.roles })) });
+    } catch (e) {
+      fail(res, e);
+    }
+  });
+  api('/api/tab/me', async (viewer) => ({ id: viewer.id, name: viewer.name, roles: viewer.roles, views: viewsFor(viewer) }));
+  api('/api/tab/my-actions', (viewer, d) => myActionsView(d, viewer));
+  api('/api/tab/plan', (viewer, d, req) => planView(d, viewer, queryOf(req)));
+  api('/api/tab/escalations', (viewer, d) => escalationsView(d, viewer));
+  api('/api/tab/training', (viewer, d, req) => trainingView(d, viewer, queryOf(req)));
+  api('/api/tab/training/overdue', (viewer, d) => trainingOverdueView(d, viewer));
+  api('/api/tab/questionnaires', (viewer, d) => questionnairesView(d, viewer));
+  api('/api/tab/questionnaires/:id', (viewer, d, req) => questionnaireResultsView(d, viewer, String(req.params?.id ?? '')));
+
+  const serve = (file: string) => async (_req: restify.Request, res: restify.Response) => {
+    try {
+      const body = await readFile(path.join(tabPublicDir(), file));
+      res.writeHead(200, { 'content-type': STATIC_TYPES[path.extname(file)]!, 'cache-control': file === 'index.html' ? 'no-cache' : 'public, max-age=300', ...PAGE_HEADERS });
+      res.end(body);
+    } catch {
+      fail(res, new AppError('NOT_FOUND', 'The dashboard has not been built on this server: run npm run build.'));
+    }
+  };
+  server.get('/tab', async (_req: restify.Request, res: restify.Response) => {
+    res.writeHead(302, { location: '/tab/index.html' });
+    res.end();
+  });
+  server.get('/tab/index.html', serve('index.html'));
+  server.get('/tab/app.js', serve('app.js'));
+}

@@ -1,0 +1,63 @@
+import type { FixedClock } from '../../services/core/clock';
+import { seedDemo } from '../../services/demo/seed-demo';
+import { ensureOrganisation } from '../../services/people/organisations';
+import type { Person } from '../../services/people/model';
+import { ActionPlan } from '../../services/plan/actions';
+import { WorkingCalendar } from '../../services/scheduling/calendar';
+import type { Store } from '../../services/store/ports';
+import { createCampaign } from '../../services/surveys/campaigns';
+import { answerSurvey, openSurvey } from '../../services/surveys/responses';
+import { setUpTraining } from '../../services/training/catalogue';
+import type { TrainingRecord } from '../../services/training/model';
+import { submitStatusUpdate } from '../../services/updates/status-update';
+import { ORG } from '../harness/fixtures';
+
+const TZ = 'Europe/London';
+
+/** Entra object ids of the people the dashboard tests sign in as. */
+export const AAD = { val: 'aad-val', simon: 'aad-simon', richard: 'aad-richard', lucy: 'aad-lucy' };
+
+/**
+ * The demo plan and directory, plus what the other views need: training requirements and
+ * records, an escalation from a Red update, and a questionnaire with answers from twelve staff.
+ */
+export async function seedDashboard(store: Store, clock: FixedClock): Promise<{ campaignId: string }> {
+  await seedDemo(store, clock, ORG, TZ);
+  const people = store.collection<Person>('people');
+  for (const [id, aad, jobTitle] of [
+    ['demo-val-johnson', AAD.val, 'Safeguarding Lead'],
+    ['demo-simon-howick', AAD.simon, 'HR Adviser'],
+    ['demo-richard-adams', AAD.richard, 'ASB Investigator'],
+  ] as const) {
+    await people.update(ORG, id, (p) => ({ ...p, aadObjectId: aad, jobTitle }));
+  }
+  // A safeguarding lead who is not an administrator: rates, but no named lists.
+  await people.update(ORG, 'demo-lucy-nevielle', (p) => ({ ...p, aadObjectId: AAD.lucy, roles: ['safeguarding-lead'] }));
+  // Twelve staff in Community Services, so questionnaire breakdowns have a group big enough to show.
+  for (let i = 0; i < 12; i++) await people.upsert({ id: `staff-${i}`, orgId: ORG, name: `Staff Member ${i}`, department: 'Community Services', jobTitle: 'ASB Investigator', roles: ['officer'], active: true });
+
+  await setUpTraining(store, ORG, { requirements: [{ course: 'SG-AWARE', jobTitles: ['*'] }, { course: 'PREVENT', jobTitles: ['ASB Investigator'] }] });
+  const training = store.collection<TrainingRecord>('training');
+  for (let i = 0; i < 9; i++) {
+    await training.upsert({ id: `rec-${i}`, orgId: ORG, kind: 'record', personId: `staff-${i}`, courseCode: 'SG-AWARE', completedOn: i < 6 ? '2026-03-01' : '2022-01-10', status: 'completed', source: 'import', createdAt: '2026-03-02T00:00:00Z' });
+  }
+
+  const val = (await people.read(ORG, 'demo-val-johnson'))!;
+  const plan = new ActionPlan(store);
+  const [first] = await plan.openActionsLedBy(ORG, val.id);
+  const organisation = await ensureOrganisation(store, clock, ORG, { timeZone: TZ });
+  await submitStatusUpdate(
+    { store, clock },
+    { actor: val, timeZone: TZ, data: { actionId: first!.id, version: first!.version, status: 'R', progress: 'Stalled', reason: 'No venue', remedialAction: 'Ask the director' }, escalations: { organisation, calendar: new WorkingCalendar() } },
+  );
+
+  const simon = (await people.read(ORG, 'demo-simon-howick'))!;
+  const campaign = await createCampaign({ store, clock, calendar: new WorkingCalendar() }, { actor: simon, timeZone: TZ, data: { questionnaire: 'awareness', audience: { type: 'department', department: 'Community Services' }, anonymous: true, closesOn: '2026-12-18' } });
+  for (let i = 0; i < 12; i++) {
+    const actor = (await people.read(ORG, `staff-${i}`))!;
+    const opened = await openSurvey({ store, clock }, { actor, timeZone: TZ, campaignId: campaign.id });
+    const carried = JSON.stringify({ 'know-how-to-report': 'yes', 'aware-of-procedures': i < 9 ? 'yes' : 'no', confidence: i < 8 ? 'quite' : 'not-very', 'know-dso-name': i < 6 ? 'yes' : 'no', 'last-trained': 'within-12-months' });
+    await answerSurvey({ store, clock }, { actor, timeZone: TZ, data: { campaignId: campaign.id, page: 0, move: 'submit', carried, answerKey: (opened as { answerKey: string }).answerKey } });
+  }
+  return { campaignId: campaign.id };
+}

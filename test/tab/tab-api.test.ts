@@ -1,0 +1,126 @@
+import { generateKeyPairSync } from 'node:crypto';
+import type { Action } from '../../services/plan/model';
+import { toArray } from '../../services/store/ports';
+import { startTestApp, type TestApp } from '../harness/app';
+import { ORG } from '../harness/fixtures';
+import { signJwt, startOpenIdServer } from '../harness/openid';
+import { TEST_TENANT_ID } from '../harness/teams-activities';
+import { AAD, seedDashboard } from './dashboard-seed';
+
+const CLIENT_ID = '11111111-2222-4333-8444-555555555555';
+const HOST = 'tracker.example.gov.uk';
+const AUDIENCE = `api://${HOST}/${CLIENT_ID}`;
+const OTHER_TENANT = '99999999-8888-4777-8666-555555555555';
+
+/** The claims of a Teams SSO token (Entra ID v2) for this app, as Teams would hand the tab. */
+const claims = (over: Record<string, unknown> = {}) => {
+  const tid = (over.tid as string | undefined) ?? TEST_TENANT_ID;
+  const now = Math.floor(Date.now() / 1000);
+  return { iss: `https://login.microsoftonline.com/${tid}/v2.0`, aud: AUDIENCE, tid, oid: AAD.val, scp: 'access_as_user', iat: now - 10, nbf: now - 10, exp: now + 3600, ...over };
+};
+
+describe('the tab API in production mode: every request carries a valid Teams SSO token', () => {
+  let t: TestApp;
+  let openId: Awaited<ReturnType<typeof startOpenIdServer>>;
+  const attacker = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+  const get = async (path: string, authorization?: string) => {
+    const res = await fetch(`${t.app.url}${path}`, { headers: authorization ? { authorization } : {} });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+  const bearer = (over: Record<string, unknown> = {}, key = openId.trustedKey, kid = 'trusted') => `Bearer ${signJwt(key, kid, claims(over))}`;
+
+  beforeAll(async () => {
+    openId = await startOpenIdServer();
+    t = await startTestApp({
+      MicrosoftAppId: '00000000-0000-0000-0000-0000000000aa',
+      MicrosoftAppPassword: 'example-not-a-secret',
+      ALLOWED_TENANT_IDS: TEST_TENANT_ID,
+      HOST: '127.0.0.1',
+      PUBLIC_HOSTNAME: HOST,
+      TAB_SSO_CLIENT_ID: CLIENT_ID,
+      TAB_SSO_JWKS_URL: openId.metadataUrl.replace(/\/v1\/.*$/, '/keys'),
+    });
+    t.clock.set('2026-11-23T10:00:00Z');
+    await seedDashboard(t.store, t.clock);
+  });
+  afterAll(async () => {
+    await t.close();
+    await openId.close();
+  });
+
+  it('a genuine token for this app and tenant gets the person’s own dashboard', async () => {
+    const me = await get('/api/tab/me', bearer());
+    expect(me).toMatchObject({ status: 200, body: { id: 'demo-val-johnson', views: ['my-actions', 'plan', 'escalations', 'training', 'questionnaires'] } });
+    // The bare client id is also a valid audience (Teams uses either form).
+    expect((await get('/api/tab/me', bearer({ aud: CLIENT_ID }))).status).toBe(200);
+    // A v1 token from the same tenant is accepted too.
+    expect((await get('/api/tab/me', bearer({ iss: `https://sts.windows.net/${TEST_TENANT_ID}/` }))).status).toBe(200);
+  });
+
+  it.each([
+    ['no token', () => undefined],
+    ['a token signed with a key Entra ID does not publish', () => bearer({}, attacker)],
+    ['a token with an unknown key id', () => bearer({}, attacker, 'forged')],
+    ['a token for another app (audience)', () => bearer({ aud: 'api://elsewhere.example/abc' })],
+    ['an expired token', () => bearer({ exp: Math.floor(Date.now() / 1000) - 3600, nbf: Math.floor(Date.now() / 1000) - 7200 })],
+    ['a token whose issuer is not its tenant', () => bearer({ iss: `https://login.microsoftonline.com/${OTHER_TENANT}/v2.0` })],
+    ['a token with no user', () => bearer({ oid: undefined })],
+    ['a local sign-in, which production mode never accepts', () => 'Local demo-val-johnson'],
+    ['another scheme', () => 'Basic dmFsOnZhbA=='],
+  ])('%s gets 401', async (_what, authorization) => {
+    const res = await get('/api/tab/plan', authorization());
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('a genuine token from a tenant that is not allowed is refused', async () => {
+    const res = await get('/api/tab/me', bearer({ tid: OTHER_TENANT }));
+    expect(res).toMatchObject({ status: 403, body: { error: { code: 'TENANT_NOT_ALLOWED' } } });
+  });
+
+  it('someone not in the directory sees nothing', async () => {
+    expect(await get('/api/tab/my-actions', bearer({ oid: 'aad-stranger' }))).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
+  });
+
+  it('the same role rules as the bot: an officer cannot open HR’s named list or the rates; HR can', async () => {
+    const officer = bearer({ oid: AAD.richard });
+    expect((await get('/api/tab/me', officer)).body.views).toEqual(['my-actions', 'plan', 'escalations']);
+    expect((await get('/api/tab/training/overdue', officer)).status).toBe(403);
+    expect((await get('/api/tab/training', officer)).status).toBe(403);
+    expect((await get('/api/tab/questionnaires', officer)).status).toBe(403);
+    const hr = bearer({ oid: AAD.simon });
+    const named = await get('/api/tab/training/overdue', hr);
+    expect(named.status).toBe(200);
+    expect(named.body.rows.map((r: { name: string }) => r.name)).toContain('Staff Member 11');
+    // Safeguarding leads see rates but not names.
+    expect((await get('/api/tab/training', bearer({ oid: AAD.lucy }))).status).toBe(200);
+    expect((await get('/api/tab/training/overdue', bearer({ oid: AAD.lucy }))).status).toBe(403);
+  });
+
+  it('the plan counts match the stored actions, and filters narrow them', async () => {
+    const all = await toArray(t.store.collection<Action>('actions').query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId', parameters: [{ name: '@orgId', value: ORG }] }));
+    const plan = await get('/api/tab/plan', bearer());
+    expect(plan.body.actions).toHaveLength(all.length);
+    for (const s of ['B', 'G', 'A', 'R', 'NR']) expect(plan.body.totals[s]).toBe(all.filter((a) => a.status === s).length);
+    const reds = await get('/api/tab/plan?status=R', bearer());
+    expect(reds.body.actions.map((a: { id: string }) => a.id)).toEqual(all.filter((a) => a.status === 'R').map((a) => a.id));
+    const vals = await get(`/api/tab/plan?lead=${encodeURIComponent('Val Johnson')}`, bearer());
+    expect(vals.body.actions.length).toBe(all.filter((a) => a.leads.some((l) => l.name === 'Val Johnson')).length);
+  });
+
+  it('bad query parameters get a 400 that says why, never a 500', async () => {
+    for (const path of ['/api/tab/plan?status=purple', '/api/tab/plan?colour=red', '/api/tab/plan?status=R&status=G', '/api/tab/training?by=shoe-size', '/api/tab/questionnaires/%3Cscript%3E']) {
+      const res = await get(path, bearer());
+      expect([400, 404]).toContain(res.status);
+      expect(res.body.error.message.length).toBeGreaterThan(5);
+    }
+  });
+
+  it('the page is served with a policy that lets only Teams frame it', async () => {
+    const res = await fetch(`${t.app.url}/tab/index.html`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toMatch(/frame-ancestors 'self' https:\/\/teams\.microsoft\.com/);
+    expect(res.headers.get('content-security-policy')).toMatch(/script-src 'self';/);
+    expect(await res.text()).toContain('<script src="app.js" defer></script>');
+  });
+});
