@@ -40,13 +40,18 @@ export function StackedBars(props: { title: string; rows: { label: string; segme
         ))}
       </figcaption>
       {props.rows.map((row) => {
-        const total = row.segments.reduce((n, x) => n + x.value, 0) || 1;
+        const total = row.segments.reduce((n, x) => n + x.value, 0);
         let x = 0;
         return (
           <div key={row.label} className={s.row}>
             <span className={s.label}>{row.label}</span>
             <svg className={s.bar} role="img" aria-label={`${row.label}: ${row.segments.filter((g) => g.value).map((g) => `${g.value} ${g.name}`).join(', ') || 'none'}`} data-chart-row={row.label}>
               <title>{`${row.label}: ${row.segments.map((g) => `${g.name} ${g.value}`).join(', ')}`}</title>
+              {total === 0 && (
+                <text x="4" y="15" fontSize="12" fill={tokens.colorNeutralForeground2}>
+                  0
+                </text>
+              )}
               {row.segments.map((g) => {
                 if (!g.value) return null;
                 const width = (g.value / total) * 100;

@@ -268,6 +268,7 @@ export function TrainingViewPage(props: { credential: Credential; me: Me }) {
         {(d) => (
           <>
             <Subtitle2>{`Training within validity, by ${d.by}, as at ${formatDate(d.asAt)}`}</Subtitle2>
+            {d.rows.length === 0 && <Body1>No training requirements are set up yet: HR sets them with npm run cli -- training setup.</Body1>}
             <PercentBars
               title={`Training completion by ${d.by}`}
               series={['Within validity', 'In the last 12 months']}

@@ -1,0 +1,186 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { projectRoot } from '../../services/core/paths';
+import { ActionPlan } from '../../services/plan/actions';
+import type { Action } from '../../services/plan/model';
+import { toArray } from '../../services/store/ports';
+import { trainingRates } from '../../services/training/reports';
+import { startTestApp, type TestApp } from '../harness/app';
+import { ORG } from '../harness/fixtures';
+import { TEST_TENANT_ID } from '../harness/teams-activities';
+import { seedDashboard } from './dashboard-seed';
+
+const CHROMIUM = '/usr/bin/chromium';
+const SHOTS = path.join(projectRoot(), 'test-artifacts', 'screenshots');
+const WIDE = { width: 1280, height: 800 };
+const NARROW = { width: 360, height: 740 };
+
+/**
+ * The tab in headless Chromium against the real app (local mode, local sign-in), with seeded data.
+ * Screenshots of every view, wide and narrow, land in test-artifacts/screenshots.
+ */
+describe('the dashboard tab in a browser', () => {
+  let t: TestApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`The browser tests need Chromium at ${CHROMIUM}. Install it with: sudo apt-get install -y chromium`);
+    mkdirSync(SHOTS, { recursive: true });
+    t = await startTestApp({ ALLOWED_TENANT_IDS: TEST_TENANT_ID });
+    t.clock.set('2026-11-23T10:00:00Z');
+    await seedDashboard(t.store, t.clock);
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  /** Opens the tab outside Teams and uses the local sign-in, as a developer would. */
+  async function signIn(personId: string, options: { viewport?: { width: number; height: number }; query?: string } = {}): Promise<Page> {
+    const page = await browser.newPage({ viewport: options.viewport ?? WIDE });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${t.app.url}/tab/index.html${options.query ?? ''}`);
+    await page.getByText('Local sign-in (development only)').waitFor();
+    await page.getByLabel('Sign in as').selectOption(personId);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Safeguarding dashboard' }).waitFor();
+    expect(errors).toEqual([]);
+    return page;
+  }
+  const loaded = (page: Page) => page.waitForFunction(() => !(globalThis as unknown as { document: { body: { innerText: string } } }).document.body.innerText.includes('Loading…'));
+  const open = async (page: Page, view: string) => {
+    await page.getByRole('tab', { name: view }).click();
+    await loaded(page);
+  };
+  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+
+  it('action plan: the RAG chart shows each learning point’s counts from the store, wide and narrow', async () => {
+    const actions = await toArray(t.store.collection<Action>('actions').query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId', parameters: [{ name: '@orgId', value: ORG }] }));
+    for (const viewport of [WIDE, NARROW]) {
+      const page = await signIn('demo-val-johnson', { viewport });
+      await open(page, 'Action plan');
+      await expect(page.getByTestId('plan-totals').textContent()).resolves.toMatch(new RegExp(`^${actions.length} actions: ${actions.filter((a) => a.status === 'B').length} Blue`));
+      const points = [...new Set(actions.map((a) => a.learningPoint))].sort();
+      for (const lp of points) {
+        const row = page.locator(`svg[data-chart-row^="${lp}. "]`);
+        for (const status of ['B', 'G', 'A', 'R', 'NR'] as const) {
+          const expected = actions.filter((a) => a.learningPoint === lp && a.status === status).length;
+          const segment = row.locator(`g[data-segment="${status}"]`);
+          if (expected === 0) await expect(segment.count()).resolves.toBe(0);
+          else await expect(segment.locator('text').textContent()).resolves.toBe(String(expected));
+        }
+      }
+      // Filtering by status redraws the chart with only those actions.
+      await page.getByRole('combobox', { name: 'Status' }).selectOption('R');
+      await page.getByText(`${actions.filter((a) => a.status === 'R').length} actions:`, { exact: false }).waitFor();
+      await page.getByRole('combobox', { name: 'Status' }).selectOption('');
+      await page.getByText(`${actions.length} actions:`, { exact: false }).waitFor();
+      await shot(page, `plan-${viewport.width}`);
+      await page.close();
+    }
+  });
+
+  it('my actions and escalations show the signed-in lead’s data', async () => {
+    const mine = await new ActionPlan(t.store).openActionsLedBy(ORG, 'demo-val-johnson');
+    for (const viewport of [WIDE, NARROW]) {
+      const page = await signIn('demo-val-johnson', { viewport });
+      await page.getByText(`My open actions (${mine.length})`).waitFor();
+      for (const a of mine.slice(0, 3)) await page.getByText(a.description.replace(/\s+/g, ' ').slice(0, 40)).first().waitFor();
+      await shot(page, `my-actions-${viewport.width}`);
+      await open(page, 'Escalations');
+      await page.getByText('Open escalations (1)').waitFor();
+      await expect(page.locator('svg[data-chart-row^="Stage 1:"] g[data-segment="open"] text').textContent()).resolves.toBe('1');
+      await page.getByText('Action turned Red', { exact: false }).first().waitFor();
+      await shot(page, `escalations-${viewport.width}`);
+      await page.close();
+    }
+  });
+
+  it('training: HR sees the rates the report computes, and the named overdue list', async () => {
+    const rows = await trainingRates(t.store, ORG, '2026-11-23', 'department');
+    for (const viewport of [WIDE, NARROW]) {
+      const page = await signIn('demo-simon-howick', { viewport });
+      await open(page, 'Training');
+      for (const r of rows) {
+        await expect(page.locator(`svg[data-chart-row="${r.group}"]`).first().getAttribute('data-value')).resolves.toBe(String(r.pctWithinValidity));
+        await page.getByText(`${r.pctWithinValidity}% (${r.withinValidity} of ${r.required})`).first().waitFor();
+      }
+      await page.getByText(/Overdue, by name \(\d+\): HR and administrators only/).waitFor();
+      await page.getByText('Staff Member 11').first().waitFor();
+      await shot(page, `training-${viewport.width}`);
+      await page.close();
+    }
+  });
+
+  it('an officer is not offered training rates or named lists, and the API refuses them', async () => {
+    const page = await signIn('demo-richard-adams');
+    for (const view of ['My actions', 'Action plan', 'Escalations']) await expect(page.getByRole('tab', { name: view }).count()).resolves.toBe(1);
+    for (const view of ['Training', 'Questionnaires']) await expect(page.getByRole('tab', { name: view }).count()).resolves.toBe(0);
+    const status = await page.evaluate("fetch('/api/tab/training/overdue', { headers: { authorization: 'Local demo-richard-adams' } }).then((r) => r.status)");
+    expect(status).toBe(403);
+    await page.close();
+  });
+
+  it('questionnaires: response rate and headline figures as computed by hand', async () => {
+    for (const viewport of [WIDE, NARROW]) {
+      const page = await signIn('demo-simon-howick', { viewport });
+      await open(page, 'Questionnaires');
+      // 15 asked in Community Services (three demo people and twelve staff); twelve answered.
+      await expect(page.getByTestId('response-rate').textContent()).resolves.toBe('12 of 15 answered (80%); anonymous');
+      await expect(page.locator('svg[data-chart-row="Quite or very confident"]').getAttribute('data-value')).resolves.toBe('66.7'); // 8 of 12
+      await expect(page.locator('svg[data-chart-row="Aware of safeguarding procedures"]').getAttribute('data-value')).resolves.toBe('75'); // 9 of 12
+      await page.getByText('50% (6 of 12)').first().waitFor(); // know a Designated Safeguarding Officer's name
+      await shot(page, `questionnaires-${viewport.width}`);
+      await page.close();
+    }
+  });
+
+  it('follows the Teams theme: dark renders light text on a dark page', async () => {
+    const page = await signIn('demo-val-johnson', { query: '?theme=dark' });
+    await open(page, 'Action plan');
+    const colours = (await page.evaluate(`(() => {
+      const el = document.querySelector('[data-theme]');
+      const style = getComputedStyle(el);
+      return { theme: el.getAttribute('data-theme'), background: style.backgroundColor, text: style.color };
+    })()`)) as { theme: string; background: string; text: string };
+    expect(colours.theme).toBe('dark');
+    const luminance = (rgb: string) => rgb.match(/\d+/g)!.slice(0, 3).map(Number).reduce((a, b) => a + b, 0) / 3;
+    expect(luminance(colours.background)).toBeLessThan(80);
+    expect(luminance(colours.text)).toBeGreaterThan(180);
+    await shot(page, 'plan-dark-1280');
+    await page.close();
+  });
+
+  it('is usable by keyboard: the view tabs take focus and arrow keys move between them', async () => {
+    const page = await signIn('demo-val-johnson');
+    await page.getByRole('tab', { name: 'My actions' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await expect(page.evaluate('document.activeElement.textContent')).resolves.toMatch(/^Action plan/);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('plan-totals').waitFor();
+    await page.close();
+  });
+
+  it('outside Teams on a production server it says to open it in Teams, quickly', async () => {
+    const prod = await startTestApp({ MicrosoftAppId: '00000000-0000-0000-0000-0000000000aa', MicrosoftAppPassword: 'example-not-a-secret', ALLOWED_TENANT_IDS: TEST_TENANT_ID, HOST: '127.0.0.1' });
+    try {
+      const page = await browser.newPage({ viewport: NARROW });
+      const started = Date.now();
+      await page.goto(`${prod.app.url}/tab/index.html`);
+      await page.getByText('Open this dashboard in Microsoft Teams', { exact: false }).waitFor({ timeout: 10_000 });
+      // teams-js alone would wait 60 s for a host that never answers.
+      expect(Date.now() - started).toBeLessThan(10_000);
+      await expect(page.getByText('Local sign-in').count()).resolves.toBe(0);
+      await shot(page, 'outside-teams-360');
+      await page.close();
+    } finally {
+      await prod.close();
+    }
+  });
+});
