@@ -3,7 +3,10 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  transform: { '^.+\\.(ts|js)$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  // strip-bom (used by @microsoft/app-manifest) ships only as an ES module, which Node 20 can require
+  // but jest cannot: it alone among node_modules is compiled.
+  transformIgnorePatterns: ['^(?!.*/strip-bom/).*/node_modules/'],
   // The ESM build of adaptivecards cannot be required; its UMD bundle parses and validates without a DOM.
   moduleNameMapper: { '^adaptivecards$': 'adaptivecards/dist/adaptivecards.min.js' },
   testTimeout: 30000,

@@ -35,9 +35,9 @@ const schema = z
     /** Public host name the bot and tab are served from (no scheme); fills the app manifest and the SSO audience. */
     PUBLIC_HOSTNAME: optionalText.pipe(z.string().regex(/^[a-z0-9.-]+(:[0-9]+)?$/i, 'a host name such as tracker.example.gov.uk').optional()),
     /** The Teams app's own id in the manifest (a GUID, distinct from the bot's app id). */
-    TEAMS_APP_ID: optionalText.pipe(z.uuid().optional()),
+    TEAMS_APP_ID: optionalText.pipe(z.guid().optional()),
     /** Entra app registration the tab's SSO tokens are issued for (often the bot's own app id). */
-    TAB_SSO_CLIENT_ID: optionalText.pipe(z.uuid().optional()),
+    TAB_SSO_CLIENT_ID: optionalText.pipe(z.guid().optional()),
     /** Where Entra ID publishes its signing keys for SSO tokens; only sovereign clouds and tests change it. */
     TAB_SSO_JWKS_URL: optionalText.pipe(z.url().optional()),
 
