@@ -65,6 +65,15 @@ export async function runEscalationChecks(ctx: JobContext): Promise<Record<strin
     }),
   );
   let opened = 0;
+  // A Red or second Amber whose escalation was not opened at the time (the store failed just after
+  // the update was saved) is opened now; ids come from the update, so nothing opens twice.
+  const atRisk = await toArray(
+    ctx.store.collection<Action>('actions').query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.open = true AND (c.status = 'R' OR c.status = 'A')", parameters: [{ name: '@orgId', value: ctx.orgId }] }),
+  );
+  for (const action of atRisk) {
+    const last = action.history.filter((h) => h.source === 'teams').at(-1);
+    if (last && last.status === action.status) await escalationsAfterUpdate(deps, ctx.organisation, action, last);
+  }
   for (const action of overdue) {
     const due = dueDateFor(action, day);
     if (!due || due >= day || action.ongoing) continue;

@@ -85,7 +85,12 @@ export async function submitStatusUpdate(
   const value = checked.value;
 
   const earlier = findReplay(current, actor, submission.version, value);
-  if (earlier) return { kind: 'replayed', action: current, update: earlier };
+  if (earlier) {
+    // The same card again, perhaps after the store failed mid-way last time: what follows a save is
+    // idempotent, so it runs again and completes anything left undone.
+    await afterSave(deps, input, current, earlier);
+    return { kind: 'replayed', action: current, update: earlier };
+  }
   if (current.version !== submission.version) return { kind: 'stale', action: current, values: submission };
 
   const now = deps.clock.now().toISOString();
@@ -125,10 +130,12 @@ export async function submitStatusUpdate(
     return next;
   }, current as Stored<Action>);
   if (outcome?.kind !== 'saved') return outcome!;
-  // An answer may complete a lead's part of an update round: refresh the administrator's summary.
-  await refreshRoundsFor(deps, stored);
-  if (input.escalations) {
-    await escalationsAfterUpdate({ ...deps, calendar: input.escalations.calendar }, input.escalations.organisation, stored, outcome.update);
-  }
+  await afterSave(deps, input, stored, outcome.update);
   return { ...outcome, action: stored };
+}
+
+/** An answer may complete a lead's part of an update round, and a Red or a second Amber opens an escalation. */
+async function afterSave(deps: UpdateDeps, input: { escalations?: { organisation: Organisation; calendar: WorkingCalendar } }, action: Action, update: StatusUpdate): Promise<void> {
+  await refreshRoundsFor(deps, action);
+  if (input.escalations) await escalationsAfterUpdate({ ...deps, calendar: input.escalations.calendar }, input.escalations.organisation, action, update);
 }
