@@ -3,7 +3,21 @@ import type { Clock } from '../core/clock';
 import { isAppError } from '../core/errors';
 import type { Store } from '../store/ports';
 
-export type JobSlot = { id: string; orgId: string; kind: 'job-slot'; key: string; instance: string; claimedAt: string; expiresAt: string };
+export type JobSlot = {
+  id: string;
+  orgId: string;
+  kind: 'job-slot';
+  key: string;
+  instance: string;
+  claimedAt: string;
+  expiresAt: string;
+  /** Set when the job finished; until then the claiming instance may retry it, and after the lease anyone may. */
+  doneAt?: string;
+  leaseUntil?: string;
+};
+
+/** How long a claim on an unfinished slot holds before another instance may take the slot over. */
+export const SLOT_LEASE_MS = 15 * 60_000;
 
 /** Cosmos ids may not contain / \ ? #; slot keys are `<job>:<ISO instant>`. */
 export function slotId(key: string): string {
@@ -23,7 +37,35 @@ export class StoreRunCoordinator implements RunCoordinator {
     private readonly instance: string,
   ) {}
 
-  async shouldRun(key: string, ttlMs: number): Promise<boolean> {
+  /**
+   * Claims a slot to run or to retry: 'claimed' when this instance may run it now (a new claim, its
+   * own unfinished claim, or an unfinished one whose lease ran out), 'taken' when another instance
+   * holds it or it is done.
+   */
+  async claim(key: string): Promise<'claimed' | 'taken'> {
+    const slots = this.store.collection<JobSlot>('jobs');
+    const now = this.clock.now();
+    const leaseUntil = new Date(now.getTime() + SLOT_LEASE_MS).toISOString();
+    if (await this.shouldRun(key, SLOT_LEASE_MS, leaseUntil)) return 'claimed';
+    const slot = await slots.read(this.orgId, slotId(key));
+    if (!slot || slot.doneAt) return 'taken';
+    const mine = slot.instance === this.instance;
+    if (!mine && (slot.leaseUntil ?? slot.expiresAt) > now.toISOString()) return 'taken';
+    try {
+      await slots.replace({ ...slot, instance: this.instance, leaseUntil });
+      return 'claimed';
+    } catch (e) {
+      if (isAppError(e, 'CONFLICT')) return 'taken';
+      throw e;
+    }
+  }
+
+  /** Marks the slot done, so no retry or takeover runs it again. */
+  async complete(key: string): Promise<void> {
+    await this.store.collection<JobSlot>('jobs').update(this.orgId, slotId(key), (s) => ({ ...s, doneAt: this.clock.now().toISOString() }));
+  }
+
+  async shouldRun(key: string, ttlMs: number, leaseUntil?: string): Promise<boolean> {
     const now = this.clock.now();
     try {
       await this.store.collection<JobSlot>('jobs').create({
@@ -35,6 +77,7 @@ export class StoreRunCoordinator implements RunCoordinator {
         claimedAt: now.toISOString(),
         // Kept for the housekeeping job: the embedded server does not expire items by TTL.
         expiresAt: new Date(now.getTime() + Math.max(ttlMs, 7 * 24 * 3600_000)).toISOString(),
+        ...(leaseUntil ? { leaseUntil } : {}),
       });
       return true;
     } catch (e) {

@@ -1,6 +1,7 @@
 import cron from 'node-cron';
 import os from 'node:os';
-import { FixedClock, systemClock } from '../core/clock';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FixedClock, systemClock, type Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import { ensureOrganisation } from '../people/organisations';
 import type { Store } from '../store/ports';
@@ -11,35 +12,76 @@ import { JOBS, runJob, type JobName } from './jobs';
 export type SchedulerDeps = { store: Store; logger: Logger; calendar: WorkingCalendar; orgId: string; timeZone: string; afterJob?: () => Promise<unknown> };
 
 /**
- * Starts every job on its cron schedule in the organisation's time zone. Each slot runs on one
- * instance only: the store-backed coordinator lets the first instance that claims it run it.
+ * A slot whose run fails (the store unreachable, say) is tried again, sooner then less often,
+ * until the window closes; it stays shorter than the hourly job's interval so runs never pile up.
  */
+export type RetryPolicy = { firstDelayMs: number; maxDelayMs: number; windowMs: number };
+export const DEFAULT_RETRY: RetryPolicy = { firstDelayMs: 60_000, maxDelayMs: 10 * 60_000, windowMs: 45 * 60_000 };
+
+export type SlotDeps = SchedulerDeps & { coordinator: StoreRunCoordinator; wall: Clock; retry: RetryPolicy; wait: (ms: number) => Promise<void> };
+
+/**
+ * Runs one job slot once across instances, retrying on failure: the claim is this instance's until
+ * the job has run (or its lease lapses), so a retry is not mistaken for another instance's run.
+ * Jobs are idempotent (their messages and escalations have ids of their own), so running a slot
+ * again after a failure part-way completes it without doubling anything.
+ */
+export async function runSlot(deps: SlotDeps, name: JobName, slot: Date): Promise<'ran' | 'elsewhere' | 'gave-up'> {
+  const key = `${deps.orgId}:${name}:${slot.toISOString()}`;
+  const deadline = slot.getTime() + deps.retry.windowMs;
+  let delay = deps.retry.firstDelayMs;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if ((await deps.coordinator.claim(key)) === 'taken') return 'elsewhere';
+      // The job sees the slot's time, not the moment it ran, so a late start or a retry changes nothing.
+      const clock = new FixedClock(slot);
+      const organisation = await ensureOrganisation(deps.store, clock, deps.orgId, { timeZone: deps.timeZone });
+      await runJob(name, { store: deps.store, clock, orgId: deps.orgId, organisation, calendar: deps.calendar, logger: deps.logger });
+      await deps.coordinator.complete(key).catch((e: unknown) => deps.logger.warn({ err: e, job: name }, 'job ran but its slot could not be marked done; a retry would repeat it harmlessly'));
+      return 'ran';
+    } catch (e) {
+      if (deps.wall.now().getTime() + delay > deadline) {
+        deps.logger.error({ err: e, job: name, attempt }, 'scheduled job failed and its retry window has passed; it runs again at its next slot');
+        return 'gave-up';
+      }
+      deps.logger.warn({ err: e, job: name, attempt, retryInMs: delay }, 'scheduled job failed; it will be retried');
+      await deps.wait(delay);
+      delay = Math.min(delay * 2, deps.retry.maxDelayMs);
+    }
+  }
+}
+
 export type SchedulerStatus = { jobs: { name: JobName; cron: string; lastRun?: { at: string; ok: boolean } }[] };
 
-export function startScheduler(deps: SchedulerDeps): { stop(): Promise<void>; status(): SchedulerStatus } {
+/** Starts every job on its cron schedule in the organisation's time zone; each slot runs on one instance. */
+export function startScheduler(deps: SchedulerDeps, retry: RetryPolicy = DEFAULT_RETRY): { stop(): Promise<void>; status(): SchedulerStatus } {
   const lastRuns = new Map<JobName, { at: string; ok: boolean }>();
-  const coordinator = new StoreRunCoordinator(deps.store, deps.orgId, systemClock, `${os.hostname()}:${process.pid}`);
+  const stopping = new AbortController();
+  const slotDeps: SlotDeps = {
+    ...deps,
+    coordinator: new StoreRunCoordinator(deps.store, deps.orgId, systemClock, `${os.hostname()}:${process.pid}`),
+    wall: systemClock,
+    retry,
+    wait: (ms) => sleep(ms, undefined, { signal: stopping.signal }),
+  };
   const tasks = (Object.keys(JOBS) as JobName[]).map((name) =>
     cron.schedule(
       JOBS[name].cron,
       async (context) => {
         try {
-          // The job sees the slot's time, not the moment the timer fired, so a late start changes nothing.
-          const clock = new FixedClock(context.date);
-          const organisation = await ensureOrganisation(deps.store, clock, deps.orgId, { timeZone: deps.timeZone });
-          await runJob(name, { store: deps.store, clock, orgId: deps.orgId, organisation, calendar: deps.calendar, logger: deps.logger });
-          lastRuns.set(name, { at: new Date().toISOString(), ok: true });
-          await deps.afterJob?.();
+          const outcome = await runSlot(slotDeps, name, context.date);
+          if (outcome !== 'elsewhere') lastRuns.set(name, { at: new Date().toISOString(), ok: outcome === 'ran' });
+          if (outcome === 'ran') await deps.afterJob?.();
         } catch (e) {
-          lastRuns.set(name, { at: new Date().toISOString(), ok: false });
-          deps.logger.error({ err: e, job: name }, 'scheduled job failed; it runs again at its next slot');
+          if (!stopping.signal.aborted) deps.logger.error({ err: e, job: name }, 'scheduled job failed');
         }
       },
-      { name: `${deps.orgId}:${name}`, timezone: deps.timeZone, distributed: true, runCoordinator: coordinator, noOverlap: true, unref: true },
+      { name: `${deps.orgId}:${name}`, timezone: deps.timeZone, noOverlap: true, unref: true },
     ),
   );
   return {
     async stop() {
+      stopping.abort();
       await Promise.all(tasks.map((t) => t.destroy()));
     },
     /** What this instance has run since it started (another instance may have run a slot instead). */
