@@ -24,7 +24,7 @@ export async function startApp(deps: AppDeps): Promise<App> {
   const adapter = createAdapter(config, logger);
   const sender = new DeliverySender(
     { store, messenger: new TeamsMessenger(config), logger },
-    { perSecond: config.DELIVERY_MAX_PER_SECOND, conversationIntervalMs: config.DELIVERY_CONVERSATION_INTERVAL_MS, maxConcurrent: 32 },
+    { perSecond: config.DELIVERY_MAX_PER_SECOND, conversationIntervalMs: config.DELIVERY_CONVERSATION_INTERVAL_MS, maxConcurrent: 32, leaseMs: config.DELIVERY_LEASE_SECONDS * 1000 },
   );
   const delivery = startDeliveryLoop(sender, config.DEFAULT_ORG_ID, config.DELIVERY_INTERVAL_SECONDS * 1000, logger);
   const scheduler = config.SCHEDULER_ENABLED

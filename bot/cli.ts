@@ -441,7 +441,7 @@ function instantOption(ctx: Context): Date {
 async function deliver(ctx: Context): Promise<void> {
   const sender = new DeliverySender(
     { store: ctx.store, messenger: new TeamsMessenger(ctx.config), logger: cliLogger(ctx.config) },
-    { perSecond: ctx.config.DELIVERY_MAX_PER_SECOND, conversationIntervalMs: ctx.config.DELIVERY_CONVERSATION_INTERVAL_MS, maxConcurrent: 32 },
+    { perSecond: ctx.config.DELIVERY_MAX_PER_SECOND, conversationIntervalMs: ctx.config.DELIVERY_CONVERSATION_INTERVAL_MS, maxConcurrent: 32, leaseMs: ctx.config.DELIVERY_LEASE_SECONDS * 1000 },
   );
   const report = await sender.drain(orgOf(ctx), { waitMs: 60_000 });
   print(`Delivered: sent ${report.sent}, updated ${report.updated}, retried ${report.retried}, failed ${report.failed}, unreachable ${report.unreachable}`);

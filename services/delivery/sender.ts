@@ -17,6 +17,8 @@ export type DeliveryLimits = {
   /** Shortest gap between two messages to one conversation, from Teams' per-conversation windows. */
   conversationIntervalMs: number;
   maxConcurrent: number;
+  /** How long a claimed message is this sender's; after a crash another sender takes it over then. */
+  leaseMs?: number;
 };
 
 /** 48/s keeps a margin under Teams' 50/s; 2 s per conversation satisfies 7/1s, 8/2s, 60/30s and 1800/h at once. */
@@ -137,7 +139,7 @@ export class DeliverySender {
         ...(item as OutboxItem & { _etag: string }),
         status: 'sending',
         attempts: item.attempts + 1,
-        leaseUntil: new Date(now.getTime() + LEASE_MS).toISOString(),
+        leaseUntil: new Date(now.getTime() + (this.limits.leaseMs ?? LEASE_MS)).toISOString(),
       });
     } catch (e) {
       if (isAppError(e, 'CONFLICT')) return undefined;
