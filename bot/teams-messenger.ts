@@ -6,7 +6,20 @@ import type { ConversationRecord } from '../services/conversations/model';
 import { DeliveryFailure, type Messenger } from '../services/delivery/ports';
 
 const BOT_FRAMEWORK_SCOPE = 'https://api.botframework.com';
+/** A send with no answer by then is given up and retried later, like a 503. */
 const SEND_TIMEOUT_MS = 15_000;
+
+/**
+ * Retry-After in seconds or as an HTTP date. No header means no advice (the engine then backs
+ * off by itself), not "retry at once".
+ */
+export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
+  if (header === null || header.trim() === '') return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return seconds >= 0 ? seconds * 1000 : undefined;
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
 
 /**
  * Proactive messages over the Bot Connector REST API. It calls the API directly rather than
@@ -16,7 +29,10 @@ const SEND_TIMEOUT_MS = 15_000;
 export class TeamsMessenger implements Messenger {
   private readonly credentials?: AppCredentials;
 
-  constructor(config: Config) {
+  constructor(
+    config: Config,
+    private readonly timeoutMs = SEND_TIMEOUT_MS,
+  ) {
     if (config.localMode) return;
     const appId = config.MicrosoftAppId!;
     this.credentials =
@@ -32,15 +48,14 @@ export class TeamsMessenger implements Messenger {
     if (this.credentials) headers.authorization = `Bearer ${await this.credentials.getToken()}`;
     let res: Response;
     try {
-      res = await fetch(url, { method, headers, body: JSON.stringify(body), signal: AbortSignal.timeout(SEND_TIMEOUT_MS) });
+      res = await fetch(url, { method, headers, body: JSON.stringify(body), signal: AbortSignal.timeout(this.timeoutMs) });
     } catch (e) {
       // No answer at all (refused, reset, timed out): transient as far as we can tell.
       throw new DeliveryFailure(0, `no answer from the Bot Connector: ${(e as Error).name}`);
     }
     const text = await res.text();
     if (!res.ok) {
-      const retryAfter = Number(res.headers.get('retry-after'));
-      throw new DeliveryFailure(res.status, text.slice(0, 300), Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : undefined);
+      throw new DeliveryFailure(res.status, text.slice(0, 300), retryAfterMs(res.headers.get('retry-after')));
     }
     return text ? (JSON.parse(text) as { id?: string }) : {};
   }

@@ -7,8 +7,8 @@ import { ORG, person } from './fixtures';
 import { personalConversationId, TEST_BOT_ID, TEST_TENANT_ID } from './teams-activities';
 
 /** The real Teams messenger in local mode (no token), pointed at whatever serviceUrl a conversation has. */
-export function localMessenger(): TeamsMessenger {
-  return new TeamsMessenger(loadConfig({ LOG_LEVEL: 'silent' }));
+export function localMessenger(timeoutMs?: number): TeamsMessenger {
+  return new TeamsMessenger(loadConfig({ LOG_LEVEL: 'silent' }), timeoutMs);
 }
 
 /** People who have installed the app: a directory entry plus a stored 1:1 conversation at `serviceUrl`. */

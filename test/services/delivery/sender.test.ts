@@ -1,3 +1,4 @@
+import { retryAfterMs } from '../../../bot/teams-messenger';
 import { FixedClock, systemClock } from '../../../services/core/clock';
 import type { ConversationRecord } from '../../../services/conversations/model';
 import type { OutboxItem } from '../../../services/delivery/model';
@@ -78,6 +79,31 @@ describe('delivery engine against a fake Bot Connector', () => {
     const broken = (await deliveryStatus(store, ORG)).items.find((i) => i.id === 'broken')!;
     expect(broken).toMatchObject({ status: 'failed', attempts: 1, lastError: { status: 500 } });
   }, 60_000);
+
+  it('a connector that hangs past the send timeout, then answers 503 without Retry-After: retried with backoff, delivered once', async () => {
+    const [p] = await installedPeople(store, connector.serviceUrl, 1, { prefix: 'slow' });
+    await enqueue(store, clock, item('slow-1', p!.id));
+    connector.fail({ hangMs: 2_000 }, { times: 1 });
+    connector.fail({ status: 503 }, { times: 2 });
+    const report = await sender(FAST, localMessenger(300)).drain(ORG, { waitMs: 60_000 });
+    expect(report).toMatchObject({ sent: 1, failed: 0, retried: 3 });
+    const attempts = connector.calls.filter((c) => c.conversationId === connector.calls.at(-1)!.conversationId);
+    // The hung request is answered 504 by the connector only after the sender gave up on it.
+    expect(attempts.map((c) => c.status)).toEqual([504, 503, 503, 201]);
+    // Backoff, not a hammering: at least half of 2 s, 4 s between the 503s and the next try.
+    expect(attempts[2]!.at - attempts[1]!.at).toBeGreaterThanOrEqual(1_900);
+    expect(attempts[3]!.at - attempts[2]!.at).toBeGreaterThanOrEqual(3_900);
+    expect(connector.activities({ conversationId: attempts[0]!.conversationId! })).toHaveLength(1);
+    expect((await deliveryStatus(store, ORG)).items.find((i) => i.id === 'slow-1')).toMatchObject({ status: 'sent', attempts: 4 });
+  }, 90_000);
+
+  it('reads Retry-After as seconds or a date; no header is no advice, not "now"', () => {
+    expect(retryAfterMs(null)).toBeUndefined();
+    expect(retryAfterMs('')).toBeUndefined();
+    expect(retryAfterMs('7')).toBe(7000);
+    expect(retryAfterMs('Wed, 21 Oct 2026 07:28:10 GMT', Date.parse('2026-10-21T07:28:00Z'))).toBe(10_000);
+    expect(retryAfterMs('soon')).toBeUndefined();
+  });
 
   it('a 403 marks the person unreachable, stops sending, and tells each administrator once', async () => {
     const [blocked] = await installedPeople(store, connector.serviceUrl, 1, { prefix: 'b' });
