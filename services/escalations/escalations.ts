@@ -21,7 +21,13 @@ import {
   type LadderStage,
 } from './model';
 
-export type EscalationDeps = { store: Store; clock: Clock; calendar: WorkingCalendar };
+export type EscalationDeps = {
+  store: Store;
+  clock: Clock;
+  calendar: WorkingCalendar;
+  /** A job that alerts for many escalations reads the directory once and shares it here. */
+  directory?: () => Promise<Person[]>;
+};
 
 const SYSTEM: PersonRef = { name: 'Safeguarding Action Tracker' };
 const escalations = (store: Store) => store.collection<Escalation>('escalations');
@@ -56,9 +62,10 @@ export function rulesOf(organisation: Organisation): EscalationRules {
 type Recipients = { act: Person[]; channels: string[]; inform: Person[] };
 
 /** Who a stage alerts: at stage 1 the people involved; at every stage its roles, named people and channels. */
-export async function recipientsOf(store: Store, escalation: Escalation, ladder: LadderStage[]): Promise<Recipients> {
+export async function recipientsOf(store: Store, escalation: Escalation, ladder: LadderStage[], directory?: Person[]): Promise<Recipients> {
   const stage = ladder[escalation.stage - 1]!;
-  const people = (await new Directory(store).all(escalation.orgId)).filter((p) => p.active);
+  // Callers that look at many escalations pass the directory in, read once, rather than once each.
+  const people = (directory ?? (await new Directory(store).all(escalation.orgId))).filter((p) => p.active);
   const involved = escalation.stage === 1 ? escalation.involvedPersonIds : [];
   let act = people.filter((p) => involved.includes(p.id) || stage.personIds?.includes(p.id) || p.roles.some((r) => stage.roles.includes(r)));
   // Nobody named for this stage: the named safeguarding leads pick it up rather than no one.
@@ -67,9 +74,9 @@ export async function recipientsOf(store: Store, escalation: Escalation, ladder:
   return { act, channels: stage.channelKeys ?? [], inform };
 }
 
-async function canAct(store: Store, actor: Person, escalation: Escalation, ladder: LadderStage[]): Promise<boolean> {
+async function canAct(store: Store, actor: Person, escalation: Escalation, ladder: LadderStage[], directory?: Person[]): Promise<boolean> {
   if (hasRole(actor, 'safeguarding-lead')) return true;
-  return (await recipientsOf(store, escalation, ladder)).act.some((p) => p.id === actor.id);
+  return (await recipientsOf(store, escalation, ladder, directory)).act.some((p) => p.id === actor.id);
 }
 
 function alertFacts(e: Escalation): { title: string; value: string }[] {
@@ -104,7 +111,7 @@ export function alertMessage(e: Escalation, ladder: LadderStage[], role: 'act' |
 
 /** Sends this stage's alert to its recipients and channels (once each, by id) and informs those to be told. */
 async function alertStage(deps: EscalationDeps, e: Escalation, ladder: LadderStage[], note?: string): Promise<void> {
-  const { act, channels, inform } = await recipientsOf(deps.store, e, ladder);
+  const { act, channels, inform } = await recipientsOf(deps.store, e, ladder, deps.directory ? await deps.directory() : undefined);
   const send = (suffix: string, recipient: { personId: string } | { conversationKey: string }, role: 'act' | 'inform') =>
     enqueue(deps.store, deps.clock, { id: `${e.id}-s${e.stage}-${suffix}`, orgId: e.orgId, purpose: 'escalation', recipient, message: alertMessage(e, ladder, role, note) });
   for (const p of act) await send(p.id, { personId: p.id }, 'act');
@@ -309,9 +316,9 @@ function moveUp(e: Escalation, ladder: LadderStage[], calendar: WorkingCalendar,
 }
 
 /** Safeguarding leads and administrators see the whole record; others what they raised or are asked to act on. */
-export async function canView(store: Store, actor: Person, escalation: Escalation, ladder: LadderStage[]): Promise<boolean> {
+export async function canView(store: Store, actor: Person, escalation: Escalation, ladder: LadderStage[], directory?: Person[]): Promise<boolean> {
   if (hasRole(actor, 'safeguarding-lead', 'admin') || escalation.raisedBy.personId === actor.id) return true;
-  return canAct(store, actor, escalation, ladder);
+  return canAct(store, actor, escalation, ladder, directory);
 }
 
 export async function getEscalation(store: Store, actor: Person, organisation: Organisation, id: string): Promise<{ escalation: Escalation; canAct: boolean }> {
@@ -325,7 +332,9 @@ export async function getEscalation(store: Store, actor: Person, organisation: O
 export async function visibleOpenEscalations(store: Store, actor: Person, organisation: Organisation): Promise<Escalation[]> {
   const ladder = ladderOf(organisation);
   const visible: Escalation[] = [];
-  for (const e of await openEscalations(store, actor.orgId)) if (await canView(store, actor, e, ladder)) visible.push(e);
+  const open = await openEscalations(store, actor.orgId);
+  const directory = hasRole(actor, 'safeguarding-lead', 'admin') || open.length === 0 ? [] : await new Directory(store).all(actor.orgId);
+  for (const e of open) if (await canView(store, actor, e, ladder, directory)) visible.push(e);
   return visible;
 }
 

@@ -1,6 +1,7 @@
 import { localDate, today } from '../core/dates';
 import type { ConversationRecord } from '../conversations/model';
 import { Directory } from '../people/directory';
+import type { Person } from '../people/model';
 import type { Action, Organisation, StatusUpdate } from '../plan/model';
 import { policyOf } from '../reminders/daily-reminders';
 import { dueDateFor } from '../reminders/policy';
@@ -54,7 +55,8 @@ export async function escalationsAfterUpdate(deps: EscalationDeps, organisation:
 
 /** The nightly job: time-based triggers, then the ladder's deadlines. */
 export async function runEscalationChecks(ctx: JobContext): Promise<Record<string, unknown>> {
-  const deps = { store: ctx.store, clock: ctx.clock, calendar: ctx.calendar };
+  let people: Promise<Person[]> | undefined;
+  const deps = { store: ctx.store, clock: ctx.clock, calendar: ctx.calendar, directory: () => (people ??= new Directory(ctx.store).all(ctx.orgId)) };
   const rules = rulesOf(ctx.organisation);
   const policy = policyOf(ctx.organisation);
   const day = today(ctx.clock, ctx.organisation.timeZone);

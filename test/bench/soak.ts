@@ -2,7 +2,7 @@
  * Soak: the app under a realistic mix for a bounded time, printing throughput, p99 latency, errors
  * and the app's memory (after a full collection) for each window, so growth shows as a trend.
  *
- *   npm run bench:soak [-- --minutes 5 --staff 2000 --updaters 50 --respondents 10 --window 30]
+ *   npm run bench:soak [-- --minutes 5 --staff 2000 --updaters 50 --respondents 10 --tab-users 10 --window 30]
  *
  * The mix: STAFF people installed in Teams; UPDATERS officers answering RAG update cards back to
  * back with about a second to read each; a questionnaire campaign to every member of staff, sent
@@ -35,6 +35,7 @@ const { values } = parseArgs({
     staff: { type: 'string', default: '2000' },
     updaters: { type: 'string', default: '50' },
     respondents: { type: 'string', default: '10' },
+    'tab-users': { type: 'string', default: '10' },
     window: { type: 'string', default: '30' },
   },
 });
@@ -42,6 +43,7 @@ const MINUTES = Number(values.minutes);
 const STAFF = Number(values.staff);
 const UPDATERS = Number(values.updaters);
 const RESPONDENTS = Number(values.respondents);
+const TAB_USERS = Number(values['tab-users']);
 const WINDOW_MS = Number(values.window) * 1000;
 const SIM_DAY_MS = 20_000;
 const LEADS = Math.min(200, STAFF);
@@ -138,6 +140,19 @@ async function main() {
     }
   });
 
+  // Dashboard users (local sign-in, as the soak app runs in local mode): the plan, their actions and
+  // HR's questionnaire results, one page every two seconds or so.
+  const tabPages = ['/api/tab/plan', '/api/tab/my-actions', '/api/tab/escalations', `/api/tab/questionnaires/${campaign.id}`];
+  const browsing = Array.from({ length: TAB_USERS }, async (_, i) => {
+    const viewer = i === 0 ? hr : staff[LEADS + UPDATERS + i]!;
+    for (let n = i; performance.now() < deadline; n++) {
+      const page = tabPages[n % tabPages.length]!;
+      if (page.startsWith('/api/tab/questionnaires') && viewer !== hr) continue;
+      await timed('tab page', async () => (await fetch(`${url}${page}`, { headers: { authorization: `Local ${viewer.id}` } }).then((r) => r.arrayBuffer().then(() => r.status))) === 200);
+      await sleep(1500 + Math.random() * 1000);
+    }
+  });
+
   const jobs = (async () => {
     for (let day = 1; performance.now() < deadline; day++) {
       const date = calendar.addWorkingDays('2026-11-23', day);
@@ -157,7 +172,7 @@ async function main() {
   })();
 
   const report = setInterval(() => printWindow(started, Math.floor((performance.now() - started) / WINDOW_MS) - 1), WINDOW_MS);
-  await Promise.all([...updating, ...responding, jobs]);
+  await Promise.all([...updating, ...responding, ...browsing, jobs]);
   clearInterval(report);
   // Let the engine finish what is queued, then check nothing was lost or sent twice.
   await sleep(5000);
@@ -172,7 +187,7 @@ async function main() {
   }
   const { counts } = await deliveryStatus(store, ORG);
   const windows = Math.ceil((performance.now() - started) / WINDOW_MS);
-  console.log(`\nsoak: ${MINUTES} min, ${STAFF} staff, ${UPDATERS} updaters, ${RESPONDENTS} respondents at a time, node ${process.version}; store, app and load in separate processes`);
+  console.log(`\nsoak: ${MINUTES} min, ${STAFF} staff, ${UPDATERS} updaters, ${RESPONDENTS} respondents at a time, ${TAB_USERS} dashboard users, node ${process.version}; store, app and load in separate processes`);
   console.table(Array.from({ length: windows }, (_, w) => windowRow(started, w)).filter(Boolean));
   const after = (ms: number) => memory.find((m) => m.at - started >= ms) ?? memory.at(-1)!;
   const first = after(WINDOW_MS);
@@ -204,6 +219,7 @@ function windowRow(started: number, w: number) {
     errors: inWindow.filter((s) => !s.ok).length,
     'update p99 ms': p99('card update'),
     'answer p99 ms': p99('questionnaire submit'),
+    'tab p99 ms': p99('tab page'),
     'jobs ms': Math.round(jobRuns.filter((j) => j.at >= from && j.at < to).reduce((n, j) => n + j.ms, 0)),
     'heap MiB': mem ? +mb(mem.heapUsed) : NaN,
     'rss MiB': mem ? +mb(mem.rss) : NaN,

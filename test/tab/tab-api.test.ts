@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { generateKeyPairSync } from 'node:crypto';
 import type { Action } from '../../services/plan/model';
 import { toArray } from '../../services/store/ports';
@@ -114,6 +115,20 @@ describe('the tab API in production mode: every request carries a valid Teams SS
       expect([400, 404]).toContain(res.status);
       expect(res.body.error.message.length).toBeGreaterThan(5);
     }
+  });
+
+  it('generated query strings, paths and Authorization headers never get a 500', async () => {
+    const text = fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('<script>', '%00', '%E0%A4%A', '../../etc/passwd', '__proto__', 'R', 'department', 'other-org'), fc.string({ minLength: 2000, maxLength: 4000 }));
+    const route = fc.constantFrom('/api/tab/plan', '/api/tab/training', '/api/tab/training/overdue', '/api/tab/escalations', '/api/tab/my-actions', '/api/tab/me', '/api/tab/questionnaires');
+    await fc.assert(
+      fc.asyncProperty(route, fc.dictionary(fc.constantFrom('lead', 'status', 'by', 'x', 'constructor'), text, { maxKeys: 3 }), text, fc.boolean(), async (base, query, id, genuine) => {
+        const path = base === '/api/tab/questionnaires' && id ? `${base}/${encodeURIComponent(id)}` : `${base}?${new URLSearchParams(query).toString()}`;
+        const res = await fetch(`${t.app.url}${path}`, { headers: { authorization: genuine ? bearer() : `Bearer ${id.replace(/[^\x20-\x7e]/g, '')}` } });
+        expect(res.status).toBeLessThan(500);
+        await res.arrayBuffer();
+      }),
+      { numRuns: 120 },
+    );
   });
 
   it('the page is served with a policy that lets only Teams frame it', async () => {
