@@ -1,26 +1,9 @@
 import { formatDate } from '../services/core/dates';
-import { inputName, pagesOf } from '../services/surveys/answers';
-import { MIN_GROUP, SCALE, type Campaign, type Question } from '../services/surveys/model';
+import { fixedAnswers, inputName, pagesOf } from '../services/surveys/answers';
+import { MIN_GROUP, type Campaign } from '../services/surveys/model';
 import type { SurveyView } from '../services/surveys/responses';
 import type { CampaignResults } from '../services/surveys/results';
 import { md, renderCard, type AdaptiveCardJson, type CardData } from './render';
-
-function choicesOf(q: Question): { title: string; value: string }[] {
-  switch (q.type) {
-    case 'yes-no':
-      return [
-        { title: 'Yes', value: 'yes' },
-        { title: 'No', value: 'no' },
-      ];
-    case 'single':
-    case 'multi':
-      return q.options.map((o) => ({ title: o.label, value: o.value }));
-    case 'scale':
-      return SCALE.map((n) => ({ title: n === 1 ? `1 – ${q.minLabel}` : n === 5 ? `5 – ${q.maxLabel}` : String(n), value: String(n) }));
-    default:
-      return [];
-  }
-}
 
 /** The card a respondent sees: one page of questions, or their answers saved. */
 export function surveyCard(view: SurveyView): AdaptiveCardJson {
@@ -50,7 +33,7 @@ export function surveyCard(view: SurveyView): AdaptiveCardJson {
     maxLength: q.type === 'text' ? q.maxLength : 0,
     value: view.raw[q.id] ?? '',
     error: view.issues.filter((x) => x.field === q.id).map((x) => x.message).join(' '),
-    choices: choicesOf(q),
+    choices: fixedAnswers(q).map((a) => ({ title: a.label, value: a.value })),
   }));
   const isLast = view.page === pages.length - 1;
   return renderCard('questionnaire-page', {

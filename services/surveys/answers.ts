@@ -1,7 +1,25 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { AppError, type FieldIssue } from '../core/errors';
-import type { Answer, Answers, Question, QuestionnaireDefinition } from './model';
+import { SCALE, type Answer, type Answers, type Question, type QuestionnaireDefinition } from './model';
+
+/** The answers a question offers, in order, with what people see; none for free text and dates. */
+export function fixedAnswers(q: Question): { value: string; label: string }[] {
+  switch (q.type) {
+    case 'yes-no':
+      return [
+        { value: 'yes', label: 'Yes' },
+        { value: 'no', label: 'No' },
+      ];
+    case 'single':
+    case 'multi':
+      return q.options;
+    case 'scale':
+      return SCALE.map((n) => ({ value: String(n), label: n === 1 ? `1 (${q.minLabel})` : n === 5 ? `5 (${q.maxLabel})` : String(n) }));
+    default:
+      return [];
+  }
+}
 
 /** Card inputs are named after their question, so any other input name is not ours. */
 export const inputName = (questionId: string) => `q_${questionId}`;

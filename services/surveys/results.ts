@@ -3,7 +3,8 @@ import { AppError } from '../core/errors';
 import type { Person } from '../people/model';
 import { toArray, type Store } from '../store/ports';
 import { canRunSurveys, getCampaign, listCampaigns } from './campaigns';
-import { MIN_GROUP, SCALE, type AnswerEntry, type Campaign, type Question, type Questionnaire, type RespondedMarker } from './model';
+import { fixedAnswers } from './answers';
+import { MIN_GROUP, type AnswerEntry, type Campaign, type Question, type Questionnaire, type RespondedMarker } from './model';
 import { findQuestionnaire, surveys } from './questionnaires';
 import { answersOf } from './responses';
 
@@ -43,23 +44,6 @@ export type CampaignResults = {
 };
 
 const NOT_RECORDED = '(not recorded)';
-
-function fixedAnswers(q: Question): { value: string; label: string }[] {
-  switch (q.type) {
-    case 'yes-no':
-      return [
-        { value: 'yes', label: 'Yes' },
-        { value: 'no', label: 'No' },
-      ];
-    case 'single':
-    case 'multi':
-      return q.options;
-    case 'scale':
-      return SCALE.map((n) => ({ value: String(n), label: n === 1 ? `1 (${q.minLabel})` : n === 5 ? `5 (${q.maxLabel})` : String(n) }));
-    default:
-      return [];
-  }
-}
 
 /** Each answer as the list of fixed values it chose. */
 const chosen = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
