@@ -2,7 +2,7 @@ import { systemClock } from '../services/core/clock';
 import { loadConfig } from '../services/core/config';
 import { isAppError } from '../services/core/errors';
 import { createLogger } from '../services/core/logger';
-import { seedDemo } from '../services/demo/seed-demo';
+import { seedDemo, seedDemoTraining } from '../services/demo/seed-demo';
 import { ensureOrganisation } from '../services/people/organisations';
 import { openStore } from '../services/store/open-store';
 import { startApp } from './app';
@@ -15,7 +15,10 @@ async function main(): Promise<void> {
 
   if (store.kind === 'embedded' && config.SEED_DEMO_DATA) {
     const report = await seedDemo(store, clock, config.DEFAULT_ORG_ID, config.DEFAULT_TIME_ZONE);
-    if (report) logger.info({ created: report.created, notImported: report.problems.length }, 'demo plan loaded');
+    if (report) {
+      await seedDemoTraining(store, config.DEFAULT_ORG_ID);
+      logger.info({ created: report.created, notImported: report.problems.length }, 'demo plan and training loaded');
+    }
   } else {
     await ensureOrganisation(store, clock, config.DEFAULT_ORG_ID, { timeZone: config.DEFAULT_TIME_ZONE });
   }

@@ -8,6 +8,8 @@ import { ActionPlan } from '../plan/actions';
 import { importPlan, type ImportReport } from '../plan/import-plan';
 import { readTable } from '../plan/tabular';
 import type { Store } from '../store/ports';
+import { setUpTraining } from '../training/catalogue';
+import type { TrainingRecord } from '../training/model';
 
 export const DEMO_PLAN_ID = 'action-plan-2015-16';
 export const DEMO_PLAN_FILE = 'oxford-action-plan-2015-16.csv';
@@ -52,4 +54,21 @@ export async function seedDemo(store: Store, clock: Clock, orgId: string, timeZo
       },
     },
   );
+}
+
+/**
+ * Demo training, so HR's rates and the dashboard's Training view have something to show: everyone
+ * needs safeguarding awareness; some have it in date, one has let it lapse, two never did it.
+ */
+export async function seedDemoTraining(store: Store, orgId: string): Promise<void> {
+  await setUpTraining(store, orgId, { requirements: [{ course: 'SG-AWARE', jobTitles: ['*'] }] });
+  const done: [string, string][] = [
+    ['demo-val-johnson', '2025-05-01'],
+    ['demo-tim-sadler', '2022-03-01'],
+    ['demo-jennifer-kotilaine', '2026-02-10'],
+    ['demo-richard-adams', '2024-09-12'],
+  ];
+  for (const [personId, completedOn] of done) {
+    await store.collection<TrainingRecord>('training').upsert({ id: `demo-record-${personId}`, orgId, kind: 'record', personId, courseCode: 'SG-AWARE', completedOn, status: 'completed', source: 'import', createdAt: `${completedOn}T12:00:00.000Z` });
+  }
 }
