@@ -16,6 +16,8 @@ const useStyles = makeStyles({
   label: { fontSize: tokens.fontSizeBase200, color: tokens.colorNeutralForeground2, overflowWrap: 'anywhere' },
   bar: { display: 'block', width: '100%', height: '22px', overflow: 'visible' },
   pctRow: { display: 'flex', alignItems: 'center', gap: '8px' },
+  // A basis of 0 lets the bar give way to its figure at narrow widths instead of pushing it off screen.
+  pctBar: { display: 'block', flex: '1 1 0', minWidth: 0, height: '22px' },
   value: { flexShrink: 0, minWidth: '52px', fontSize: tokens.fontSizeBase200, fontVariantNumeric: 'tabular-nums' },
   legend: { display: 'flex', flexWrap: 'wrap', gap: '12px', fontSize: tokens.fontSizeBase200 },
   swatch: { display: 'inline-block', width: '10px', height: '10px', marginRight: '4px', borderRadius: '2px' },
@@ -100,7 +102,7 @@ export function PercentBars(props: { title: string; rows: { label: string; pct: 
             ...(row.compare === undefined ? [] : [{ pct: row.compare, fill: tokens.colorPaletteTealBackground2, name: second, detail: undefined }]),
           ].map((bar, i) => (
             <div key={i} className={s.pctRow}>
-              <svg className={s.bar} role="img" aria-label={`${row.label}${bar.name ? ` (${bar.name})` : ''}: ${bar.pct}%`} data-chart-row={row.label} data-value={bar.pct}>
+              <svg className={s.pctBar} role="img" aria-label={`${row.label}${bar.name ? ` (${bar.name})` : ''}: ${bar.pct}%`} data-chart-row={row.label} data-value={bar.pct}>
                 <rect x="0" y="2" width="100%" height="18" fill={tokens.colorNeutralBackground3} />
                 <rect x="0" y="2" width={`${Math.max(0, Math.min(100, bar.pct))}%`} height="18" fill={bar.fill} />
               </svg>

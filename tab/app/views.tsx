@@ -24,6 +24,8 @@ import { PercentBars, RAG_COLOURS, StackedBars } from './charts';
 const useStyles = makeStyles({
   section: { display: 'flex', flexDirection: 'column', gap: '8px', marginBottom: '20px' },
   filters: { display: 'flex', flexWrap: 'wrap', gap: '12px', alignItems: 'end' },
+  // A long option (a questionnaire's title) must not widen the page past a narrow panel.
+  field: { maxWidth: '100%', minWidth: 0 },
   list: { display: 'flex', flexDirection: 'column', gap: '8px', padding: 0, margin: 0, listStyle: 'none' },
   item: { border: `1px solid ${tokens.colorNeutralStroke2}`, borderRadius: tokens.borderRadiusMedium, padding: '8px 10px' },
   overdue: { color: tokens.colorPaletteRedForeground1, fontWeight: tokens.fontWeightSemibold },
@@ -317,8 +319,8 @@ export function QuestionnairesViewPage(props: { credential: Credential }) {
             <Body1>No questionnaire has been sent yet.</Body1>
           ) : (
             <div className={s.filters}>
-              <Field label="Questionnaire">
-                <Select value={campaignId} onChange={(_, v) => setChosen(v.value)}>
+              <Field label="Questionnaire" className={s.field}>
+                <Select className={s.field} value={campaignId} onChange={(_, v) => setChosen(v.value)}>
                   {d.campaigns.map((c) => (
                     <option key={c.id} value={c.id}>
                       {`${c.title} (${c.status}, ${c.audience})`}

@@ -58,7 +58,12 @@ describe('the dashboard tab in a browser', () => {
     await page.getByRole('tab', { name: view }).click();
     await loaded(page);
   };
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  /** Every screenshot also checks that nothing sticks out sideways, which a narrow Teams panel would cut off. */
+  const shot = async (page: Page, name: string) => {
+    const widths = (await page.evaluate('[document.documentElement.scrollWidth, window.innerWidth]')) as [number, number];
+    expect({ name, overflow: widths[0] - widths[1] }).toEqual({ name, overflow: 0 });
+    await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+  };
 
   it('action plan: the RAG chart shows each learning point’s counts from the store, wide and narrow', async () => {
     const actions = await toArray(t.store.collection<Action>('actions').query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId', parameters: [{ name: '@orgId', value: ORG }] }));
