@@ -17,6 +17,7 @@ import { linkPerson, recordChannelInstall, recordPersonalInstall, recordUninstal
 import { channelConversationKey, personalConversationKey } from '../services/conversations/model';
 import { Directory, matchByName } from '../services/people/directory';
 import type { Person } from '../services/people/model';
+import { personForSignIn } from '../services/people/sign-in';
 import { ensureOrganisation } from '../services/people/organisations';
 import { ActionPlan } from '../services/plan/actions';
 import type { Organisation } from '../services/plan/model';
@@ -130,13 +131,15 @@ export class TrackerBot extends TeamsActivityHandler {
     if (!aadObjectId) throw new AppError('UNAUTHENTICATED', 'Teams did not say who you are, so I cannot act on this.');
     const now = Date.now();
     const cached = this.actors.get(aadObjectId);
-    let person = cached && cached.until > now ? cached.person : await new Directory(this.deps.store).byAadObjectId(this.orgId, aadObjectId);
-    if (!person) {
-      const link = await linkPerson(this.deps.store, this.orgId, (await this.installer(context))!);
-      person = link.kind === 'linked' ? link.person : await this.localStandIn();
-      if (!person) throw new AppError('FORBIDDEN', 'You are not in this organisation’s people directory yet. Ask your plan administrator to add you.');
-    }
-    if (!person.active) throw new AppError('FORBIDDEN', 'Your directory entry is marked as having left the organisation.');
+    const person =
+      cached && cached.until > now
+        ? cached.person
+        : await personForSignIn(this.deps.store, this.orgId, aadObjectId, {
+            fallback: async () => {
+              const link = await linkPerson(this.deps.store, this.orgId, (await this.installer(context))!);
+              return link.kind === 'linked' ? link.person : this.localStandIn();
+            },
+          });
     if (this.actors.size >= ACTOR_CACHE_LIMIT) this.actors.delete(this.actors.keys().next().value!);
     this.actors.set(aadObjectId, { person, until: cached && cached.until > now ? cached.until : now + 30_000 });
     return person;

@@ -13,6 +13,7 @@ export const ERRORS = {
   FORBIDDEN: { status: 403, message: 'You are not allowed to do that.' },
   UNAUTHENTICATED: { status: 401, message: 'Sign-in is required.' },
   TENANT_NOT_ALLOWED: { status: 403, message: 'This organisation is not allowed to use this app.' },
+  NOT_IN_DIRECTORY: { status: 403, message: 'You are not in this organisation’s people directory yet. Ask your plan administrator to add you.' },
   IMPORT_FILE_INVALID: { status: 400, message: 'The file cannot be read as a plan.' },
   IMPORT_TOO_LARGE: { status: 413, message: 'The file or one of its cells is too large.' },
   STALE_CARD: { status: 409, message: 'This card is out of date: the record has changed since it was shown.' },

@@ -9,6 +9,9 @@ export type TabIdentity = { kind: 'sso'; aadObjectId: string; tenantId: string }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
+/** The local sign-in is for someone at this computer only, whatever address the server listens on. */
+export const isLoopback = (remoteAddress: string | undefined) => LOOPBACK.has(remoteAddress ?? '');
+
 /**
  * Who is calling the tab API. In Teams: the SSO token, checked for signature (Entra ID's published
  * keys), audience (this app's registration), issuer and tenant (an allowed one). In local mode on
@@ -20,13 +23,15 @@ export function createTabAuthenticator(config: Config): (authorization: string |
   const audiences = clientId ? [clientId, ...(config.PUBLIC_HOSTNAME ? [`api://${config.PUBLIC_HOSTNAME}/${clientId}`] : [])] : [];
 
   return async (authorization, remoteAddress) => {
-    const [scheme, value = ''] = (authorization ?? '').trim().split(/\s+/, 2);
-    if (scheme === 'Local') {
-      if (!config.localMode || !LOOPBACK.has(remoteAddress ?? '')) throw new AppError('UNAUTHENTICATED', 'Local sign-in is only available in local mode, on this computer.');
+    const [given = '', value = ''] = (authorization ?? '').trim().split(/\s+/, 2);
+    // Schemes are case-insensitive (RFC 9110); some clients send "bearer".
+    const scheme = given.toLowerCase();
+    if (scheme === 'local') {
+      if (!config.localMode || !isLoopback(remoteAddress)) throw new AppError('UNAUTHENTICATED', 'Local sign-in is only available in local mode, on this computer.');
       if (!/^[A-Za-z0-9_-]{1,100}$/.test(value)) throw new AppError('UNAUTHENTICATED', 'Choose a person to sign in as.');
       return { kind: 'local', personId: value };
     }
-    if (scheme !== 'Bearer' || !value) throw new AppError('UNAUTHENTICATED', 'Sign-in is required: open the dashboard in Microsoft Teams.');
+    if (scheme !== 'bearer' || !value) throw new AppError('UNAUTHENTICATED', 'Sign-in is required: open the dashboard in Microsoft Teams.');
     if (audiences.length === 0) throw new AppError('UNAUTHENTICATED', 'Single sign-on is not set up on this server (TAB_SSO_CLIENT_ID).');
     let payload;
     try {

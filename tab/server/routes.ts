@@ -19,9 +19,10 @@ import {
 import { Directory } from '../../services/people/directory';
 import type { Person } from '../../services/people/model';
 import { ensureOrganisation } from '../../services/people/organisations';
+import { personForSignIn, requireActivePerson } from '../../services/people/sign-in';
 import type { WorkingCalendar } from '../../services/scheduling/calendar';
 import type { Store } from '../../services/store/ports';
-import { createTabAuthenticator } from './auth';
+import { createTabAuthenticator, isLoopback } from './auth';
 import { tabPublicDir } from './build-tab';
 
 export type TabDeps = { config: Config; store: Store; clock: Clock; calendar: WorkingCalendar; logger: Logger };
@@ -35,6 +36,8 @@ const PAGE_HEADERS = {
   'referrer-policy': 'no-referrer',
 };
 const STATIC_TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8' };
+
+const UNLINKED = 'Your Microsoft 365 account is not linked to anyone in this organisation’s people directory. Open a chat with the Safeguarding Action Tracker bot once (it links you by your email), or ask your plan administrator to add you.';
 
 type Handler = (viewer: Person, deps: DashboardDeps, req: restify.Request) => Promise<unknown>;
 
@@ -56,9 +59,9 @@ export function registerTabRoutes(server: restify.Server, deps: TabDeps): void {
 
   async function viewerOf(req: restify.Request): Promise<Person> {
     const identity = await authenticate(req.header('authorization'), req.socket.remoteAddress);
-    const person = identity.kind === 'local' ? await directory.get(orgId, identity.personId) : await directory.byAadObjectId(orgId, identity.aadObjectId);
-    if (!person?.active) throw new AppError('FORBIDDEN', 'You are not in the partnership’s directory, so there is nothing to show. Ask an administrator to add you.');
-    return person;
+    if (identity.kind === 'local') return requireActivePerson(await directory.get(orgId, identity.personId), 'Nobody in the directory has that id.');
+    // The tab only reads, so it does not link accounts; the bot does that when someone first opens a chat with it.
+    return personForSignIn(store, orgId, identity.aadObjectId, { unknownDetail: UNLINKED });
   }
 
   const api = (route: string, handler: Handler) =>
@@ -90,7 +93,7 @@ export function registerTabRoutes(server: restify.Server, deps: TabDeps): void {
   });
   server.get('/api/tab/local/people', async (req: restify.Request, res: restify.Response) => {
     try {
-      if (!config.localMode || !['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(req.socket.remoteAddress ?? '')) throw new AppError('FORBIDDEN', 'Local sign-in is only available in local mode, on this computer.');
+      if (!config.localMode || !isLoopback(req.socket.remoteAddress)) throw new AppError('FORBIDDEN', 'Local sign-in is only available in local mode, on this computer.');
       const people = (await directory.all(orgId)).filter((p) => p.active).sort((a, b) => a.name.localeCompare(b.name));
       res.send(200, { people: people.map((p) => ({ id: p.id, name: p.name, roles: p.roles })) });
     } catch (e) {
@@ -115,10 +118,12 @@ export function registerTabRoutes(server: restify.Server, deps: TabDeps): void {
       fail(res, new AppError('NOT_FOUND', 'The dashboard has not been built on this server: run npm run build.'));
     }
   };
-  server.get('/tab', async (_req: restify.Request, res: restify.Response) => {
+  const toPage = async (_req: restify.Request, res: restify.Response) => {
     res.writeHead(302, { location: '/tab/index.html' });
     res.end();
-  });
+  };
+  server.get('/tab', toPage);
+  server.get('/tab/', toPage);
   server.get('/tab/index.html', serve('index.html'));
   server.get('/tab/app.js', serve('app.js'));
 }

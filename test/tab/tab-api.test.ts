@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { generateKeyPairSync } from 'node:crypto';
+import type { Person } from '../../services/people/model';
 import type { Action } from '../../services/plan/model';
 import { toArray } from '../../services/store/ports';
 import { startTestApp, type TestApp } from '../harness/app';
@@ -56,6 +57,8 @@ describe('the tab API in production mode: every request carries a valid Teams SS
     expect((await get('/api/tab/me', bearer({ aud: CLIENT_ID }))).status).toBe(200);
     // A v1 token from the same tenant is accepted too.
     expect((await get('/api/tab/me', bearer({ iss: `https://sts.windows.net/${TEST_TENANT_ID}/` }))).status).toBe(200);
+    // Authorization schemes are case-insensitive.
+    expect((await get('/api/tab/me', bearer().replace('Bearer', 'bearer'))).status).toBe(200);
   });
 
   it.each([
@@ -79,8 +82,23 @@ describe('the tab API in production mode: every request carries a valid Teams SS
     expect(res).toMatchObject({ status: 403, body: { error: { code: 'TENANT_NOT_ALLOWED' } } });
   });
 
-  it('someone not in the directory sees nothing', async () => {
-    expect(await get('/api/tab/my-actions', bearer({ oid: 'aad-stranger' }))).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
+  it('someone not in the directory sees nothing, and is told how to get linked', async () => {
+    const res = await get('/api/tab/my-actions', bearer({ oid: 'aad-stranger' }));
+    expect(res).toMatchObject({ status: 403, body: { error: { code: 'NOT_IN_DIRECTORY' } } });
+    expect(res.body.error.message).toMatch(/Open a chat with the Safeguarding Action Tracker bot/);
+    expect(res.body).not.toHaveProperty('actions');
+  });
+
+  it('someone marked as having left is refused, though their token is genuine', async () => {
+    await t.store.collection<Person>('people').upsert({ id: 'leaver', orgId: ORG, name: 'Lee Ver', aadObjectId: 'aad-leaver', roles: ['admin'], active: false });
+    expect(await get('/api/tab/me', bearer({ oid: 'aad-leaver' }))).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN', message: expect.stringMatching(/left/) } } });
+  });
+
+  it('offers no local sign-in in production mode', async () => {
+    expect(await get('/api/tab/mode')).toEqual({ status: 200, body: { localMode: false, ssoConfigured: true } });
+    const people = await get('/api/tab/local/people');
+    expect(people).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
+    expect(people.body).not.toHaveProperty('people');
   });
 
   it('the same role rules as the bot: an officer cannot open HR’s named list or the rates; HR can', async () => {
@@ -132,10 +150,48 @@ describe('the tab API in production mode: every request carries a valid Teams SS
   });
 
   it('the page is served with a policy that lets only Teams frame it', async () => {
+    for (const path of ['/tab', '/tab/']) {
+      const redirect = await fetch(`${t.app.url}${path}`, { redirect: 'manual' });
+      expect({ path, status: redirect.status, location: redirect.headers.get('location') }).toEqual({ path, status: 302, location: '/tab/index.html' });
+    }
     const res = await fetch(`${t.app.url}/tab/index.html`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toMatch(/frame-ancestors 'self' https:\/\/teams\.microsoft\.com/);
     expect(res.headers.get('content-security-policy')).toMatch(/script-src 'self';/);
     expect(await res.text()).toContain('<script src="app.js" defer></script>');
+  });
+});
+
+describe('the tab API in local mode: the development sign-in, on this computer only', () => {
+  let t: TestApp;
+  const get = async (path: string, authorization?: string) => {
+    const res = await fetch(`${t.app.url}${path}`, { headers: authorization ? { authorization } : {} });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp();
+    t.clock.set('2026-11-23T10:00:00Z');
+    await seedDashboard(t.store, t.clock);
+  });
+  afterAll(() => t.close());
+
+  it('lists the directory to choose from, and signs in as the chosen person', async () => {
+    expect(await get('/api/tab/mode')).toEqual({ status: 200, body: { localMode: true, ssoConfigured: false } });
+    const { status, body } = await get('/api/tab/local/people');
+    expect(status).toBe(200);
+    expect(body.people).toContainEqual({ id: 'demo-simon-howick', name: 'Simon Howick', roles: expect.arrayContaining(['hr']) });
+    expect(body.people.map((p: { name: string }) => p.name)).toEqual([...body.people.map((p: { name: string }) => p.name)].sort((a: string, b: string) => a.localeCompare(b)));
+    expect(await get('/api/tab/me', 'Local demo-simon-howick')).toMatchObject({ status: 200, body: { id: 'demo-simon-howick', views: expect.arrayContaining(['training']) } });
+    // The same role rules apply to whoever is chosen.
+    expect((await get('/api/tab/training/overdue', 'Local demo-richard-adams')).status).toBe(403);
+    expect((await get('/api/tab/training/overdue', 'Local demo-simon-howick')).status).toBe(200);
+  });
+
+  it('refuses an unknown id, a malformed one, and SSO tokens when SSO is not set up', async () => {
+    expect(await get('/api/tab/me', 'Local nobody-here')).toMatchObject({ status: 403, body: { error: { code: 'NOT_IN_DIRECTORY' } } });
+    expect(await get('/api/tab/me', 'Local ../people')).toMatchObject({ status: 401, body: { error: { code: 'UNAUTHENTICATED' } } });
+    expect(await get('/api/tab/me', 'Local')).toMatchObject({ status: 401 });
+    expect(await get('/api/tab/me', 'Bearer abc.def.ghi')).toMatchObject({ status: 401, body: { error: { code: 'UNAUTHENTICATED' } } });
   });
 });
