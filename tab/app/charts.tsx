@@ -18,7 +18,7 @@ const useStyles = makeStyles({
   pctRow: { display: 'flex', alignItems: 'center', gap: '8px' },
   // A basis of 0 lets the bar give way to its figure at narrow widths instead of pushing it off screen.
   pctBar: { display: 'block', flex: '1 1 0', minWidth: 0, height: '22px' },
-  value: { flexShrink: 0, minWidth: '52px', fontSize: tokens.fontSizeBase200, fontVariantNumeric: 'tabular-nums' },
+  value: { flexShrink: 0, fontSize: tokens.fontSizeBase200, fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' },
   legend: { display: 'flex', flexWrap: 'wrap', gap: '12px', fontSize: tokens.fontSizeBase200 },
   swatch: { display: 'inline-block', width: '10px', height: '10px', marginRight: '4px', borderRadius: '2px' },
 });
@@ -76,41 +76,77 @@ export function StackedBars(props: { title: string; rows: { label: string; segme
   );
 }
 
-/** Percentages as horizontal bars, the figure written after each bar. Optional second series for a comparison. */
-export function PercentBars(props: { title: string; rows: { label: string; pct: number; detail?: string; compare?: number }[]; series?: [string, string] }) {
+type Bar = { fraction: number; fill: string; name: string; text: string; value: number };
+
+/**
+ * One row of horizontal bars, each followed by its figure. The figures share one fixed-width column
+ * (as wide as the chart's longest), so every bar in a chart has the same track and equal values
+ * draw equal lengths.
+ */
+function BarRows(props: { title: string; scale: 'percent' | 'count'; rows: { label: string; bars: Bar[] }[]; legend?: { name: string; fill: string }[] }) {
   const s = useStyles();
-  const [first, second] = props.series ?? ['', ''];
+  const figureWidth = `calc(${Math.max(3, ...props.rows.flatMap((r) => r.bars.map((b) => b.text.length)))}ch + 4px)`;
   return (
-    <figure className={s.chart} aria-label={props.title} role="group" style={{ margin: 0 }}>
-      {props.series && (
+    <figure className={s.chart} aria-label={props.title} role="group" style={{ margin: 0 }} data-scale={props.scale}>
+      {props.legend && (
         <figcaption className={s.legend}>
-          <span>
-            <span className={s.swatch} style={{ background: tokens.colorBrandBackground }} aria-hidden="true" />
-            {first}
-          </span>
-          <span>
-            <span className={s.swatch} style={{ background: tokens.colorPaletteTealBackground2 }} aria-hidden="true" />
-            {second}
-          </span>
+          {props.legend.map((l) => (
+            <span key={l.name}>
+              <span className={s.swatch} style={{ background: l.fill }} aria-hidden="true" />
+              {l.name}
+            </span>
+          ))}
         </figcaption>
       )}
       {props.rows.map((row) => (
         <div key={row.label} className={s.row}>
           <span className={s.label}>{row.label}</span>
-          {[
-            { pct: row.pct, fill: tokens.colorBrandBackground, name: first, detail: row.detail },
-            ...(row.compare === undefined ? [] : [{ pct: row.compare, fill: tokens.colorPaletteTealBackground2, name: second, detail: undefined }]),
-          ].map((bar, i) => (
+          {row.bars.map((bar, i) => (
             <div key={i} className={s.pctRow}>
-              <svg className={s.pctBar} role="img" aria-label={`${row.label}${bar.name ? ` (${bar.name})` : ''}: ${bar.pct}%`} data-chart-row={row.label} data-value={bar.pct}>
+              <svg className={s.pctBar} role="img" aria-label={`${row.label}${bar.name ? ` (${bar.name})` : ''}: ${bar.text}`} data-chart-row={row.label} data-value={bar.value}>
                 <rect x="0" y="2" width="100%" height="18" fill={tokens.colorNeutralBackground3} />
-                <rect x="0" y="2" width={`${Math.max(0, Math.min(100, bar.pct))}%`} height="18" fill={bar.fill} />
+                <rect x="0" y="2" width={`${Math.max(0, Math.min(1, bar.fraction)) * 100}%`} height="18" fill={bar.fill} />
               </svg>
-              <span className={s.value}>{`${bar.pct}%${bar.detail ? ` ${bar.detail}` : ''}`}</span>
+              <span className={s.value} style={{ width: figureWidth }}>
+                {bar.text}
+              </span>
             </div>
           ))}
         </div>
       ))}
     </figure>
+  );
+}
+
+/** Percentages as horizontal bars, the figure written after each bar. Optional second series for a comparison. */
+export function PercentBars(props: { title: string; rows: { label: string; pct: number; detail?: string; compare?: number }[]; series?: [string, string] }) {
+  const [first, second] = props.series ?? ['', ''];
+  const fills = [tokens.colorBrandBackground, tokens.colorPaletteTealBackground2];
+  return (
+    <BarRows
+      title={props.title}
+      scale="percent"
+      legend={props.series ? [{ name: first, fill: fills[0]! }, { name: second, fill: fills[1]! }] : undefined}
+      rows={props.rows.map((row) => ({
+        label: row.label,
+        bars: [
+          { value: row.pct, fraction: row.pct / 100, fill: fills[0]!, name: first, text: `${row.pct}%${row.detail ? ` ${row.detail}` : ''}` },
+          ...(row.compare === undefined ? [] : [{ value: row.compare, fraction: row.compare / 100, fill: fills[1]!, name: second, text: `${row.compare}%` }]),
+        ],
+      }))}
+    />
+  );
+}
+
+/** Counts as horizontal bars on one scale (the largest count is the full width), the count written after each. */
+export function CountBars(props: { title: string; rows: { label: string; value: number }[]; fill: string; name: string }) {
+  const max = Math.max(1, ...props.rows.map((r) => r.value));
+  return (
+    <BarRows
+      title={props.title}
+      scale="count"
+      legend={[{ name: props.name, fill: props.fill }]}
+      rows={props.rows.map((row) => ({ label: row.label, bars: [{ value: row.value, fraction: row.value / max, fill: props.fill, name: props.name, text: String(row.value) }] }))}
+    />
   );
 }

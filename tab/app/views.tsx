@@ -19,7 +19,7 @@ import {
 } from '@fluentui/react-components';
 import { useEffect, useState, type ReactNode } from 'react';
 import { ApiError, getJson, type ActionRow, type CampaignsView, type Credential, type EscalationsView, type Me, type OverdueView, type PlanView, type Rag, type ResultsView, type TrainingView } from './api';
-import { PercentBars, RAG_COLOURS, StackedBars } from './charts';
+import { CountBars, PercentBars, RAG_COLOURS, StackedBars } from './charts';
 
 const useStyles = makeStyles({
   section: { display: 'flex', flexDirection: 'column', gap: '8px', marginBottom: '20px' },
@@ -77,12 +77,14 @@ function Loaded<T>(props: { state: { data?: T; error?: ApiError }; children: (da
   return <>{props.children(props.state.data)}</>;
 }
 
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 const formatDate = (iso?: string) => (iso ? new Date(`${iso}T12:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' }) : 'no date');
 
 function RagBadge(props: { status: Rag }) {
   const c = RAG_COLOURS[props.status];
   return (
-    <Badge shape="rounded" style={{ background: c.fill, color: c.text }}>
+    <Badge shape="rounded" style={{ background: c.fill, color: c.text, whiteSpace: 'nowrap' }}>
       {c.label}
     </Badge>
   );
@@ -111,7 +113,8 @@ function Rows<T>(props: { label: string; rows: T[]; columns: { name: string; cel
   }
   return (
     <div className={s.scroll}>
-      <Table aria-label={props.label} size="small">
+      {/* Sized by content, so a short reference does not get as much room as an action's description. */}
+      <Table aria-label={props.label} size="small" style={{ tableLayout: 'auto' }}>
         <TableHeader>
           <TableRow>
             {props.columns.map((c) => (
@@ -201,7 +204,8 @@ export function PlanViewPage(props: { credential: Credential }) {
               title="RAG status by learning point"
               legend={RAGS.map((r) => ({ name: RAG_COLOURS[r].label, fill: RAG_COLOURS[r].fill }))}
               rows={d.byLearningPoint.map((lp) => ({
-                label: `${lp.learningPoint}. ${lp.title}`,
+                // Each bar is the learning point's whole share (100%), so its size is said in words.
+                label: `${lp.learningPoint}. ${lp.title} (${plural(RAGS.reduce((n, r) => n + lp.counts[r], 0), 'action')})`,
                 segments: RAGS.map((r) => ({ key: r, value: lp.counts[r], fill: RAG_COLOURS[r].fill, text: RAG_COLOURS[r].text, name: RAG_COLOURS[r].label })),
               }))}
             />
@@ -224,11 +228,7 @@ export function EscalationsViewPage(props: { credential: Credential }) {
       {(d) => (
         <section className={s.section} aria-label="Escalations">
           <Subtitle2>{`Open escalations (${d.escalations.length})`}</Subtitle2>
-          <StackedBars
-            title="Open escalations by stage"
-            legend={[{ name: 'Open', fill: tokens.colorPaletteRedBackground3 }]}
-            rows={d.byStage.map((st) => ({ label: `Stage ${st.stage}: ${st.name}`, segments: [{ key: 'open', value: st.count, fill: tokens.colorPaletteRedBackground3, text: '#ffffff', name: 'open' }] }))}
-          />
+          <CountBars title="Open escalations by stage" name="Open" fill={tokens.colorPaletteRedBackground3} rows={d.byStage.map((st) => ({ label: `Stage ${st.stage}: ${st.name}`, value: st.count }))} />
           <Rows
             label="Open escalations"
             rows={d.escalations}
@@ -238,7 +238,7 @@ export function EscalationsViewPage(props: { credential: Credential }) {
               { name: 'Ref', cell: (e) => e.ref },
               { name: 'What', cell: (e) => e.title },
               { name: 'Stage', cell: (e) => `${e.stage}: ${e.stageName}` },
-              { name: 'Age', cell: (e) => `${e.ageWorkingDays} working days` },
+              { name: 'Age', cell: (e) => plural(e.ageWorkingDays, 'working day') },
               { name: 'Deadline', cell: (e) => (e.pastDeadline ? <span className={s.overdue}>{formatDate(e.deadline)} (passed)</span> : formatDate(e.deadline)) },
               { name: 'Acknowledged', cell: (e) => (e.acknowledged ? 'yes' : 'no') },
             ]}
@@ -294,7 +294,7 @@ export function TrainingViewPage(props: { credential: Credential; me: Me }) {
                   { name: 'Department', cell: (r) => r.department },
                   { name: 'Course', cell: (r) => r.course },
                   { name: 'Expired', cell: (r) => (r.expiredOn ? formatDate(r.expiredOn) : 'never done') },
-                  { name: 'Booked', cell: (r) => (r.booked ? 'yes' : '') },
+                  { name: 'Booked', cell: (r) => (r.booked ? 'yes' : 'no') },
                 ]}
               />
             </>

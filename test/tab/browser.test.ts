@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { projectRoot } from '../../services/core/paths';
+import { openEscalations } from '../../services/escalations/escalations';
 import { ActionPlan } from '../../services/plan/actions';
 import type { Action } from '../../services/plan/model';
 import { toArray } from '../../services/store/ports';
@@ -43,6 +44,8 @@ describe('the dashboard tab in a browser', () => {
   /** Opens the tab outside Teams and uses the local sign-in, as a developer would. */
   async function signIn(personId: string, options: { viewport?: { width: number; height: number }; query?: string } = {}): Promise<Page> {
     const page = await browser.newPage({ viewport: options.viewport ?? WIDE });
+    // Fail on the missing text or element itself, well before the test's own time limit.
+    page.setDefaultTimeout(10_000);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${t.app.url}/tab/index.html${options.query ?? ''}`);
@@ -58,11 +61,30 @@ describe('the dashboard tab in a browser', () => {
     await page.getByRole('tab', { name: view }).click();
     await loaded(page);
   };
-  /** Every screenshot also checks that nothing sticks out sideways, which a narrow Teams panel would cut off. */
+  /**
+   * Every screenshot also checks that nothing sticks out sideways, which a narrow Teams panel would
+   * cut off, and that each bar chart is drawn to scale: all its bars share one track width, and
+   * each bar fills its track in proportion to its number (a percentage, or a count against the largest).
+   */
   const shot = async (page: Page, name: string) => {
     const widths = (await page.evaluate('[document.documentElement.scrollWidth, window.innerWidth]')) as [number, number];
     expect({ name, overflow: widths[0] - widths[1] }).toEqual({ name, overflow: 0 });
-    await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+    const charts = (await page.evaluate(`[...document.querySelectorAll('figure[data-scale]')].map((f) => ({
+      title: f.getAttribute('aria-label'),
+      scale: f.getAttribute('data-scale'),
+      bars: [...f.querySelectorAll('svg[data-value]')].map((svg) => {
+        const [track, fill] = svg.querySelectorAll('rect');
+        return { value: Number(svg.getAttribute('data-value')), track: track.getBoundingClientRect().width, fill: fill.getBoundingClientRect().width };
+      }),
+    }))`)) as { title: string; scale: 'percent' | 'count'; bars: { value: number; track: number; fill: number }[] }[];
+    for (const chart of charts) {
+      const tracks = chart.bars.map((b) => b.track);
+      expect({ name, chart: chart.title, trackSpread: Math.round(Math.max(...tracks) - Math.min(...tracks)) }).toEqual({ name, chart: chart.title, trackSpread: 0 });
+      const full = chart.scale === 'percent' ? 100 : Math.max(1, ...chart.bars.map((b) => b.value));
+      for (const b of chart.bars) expect({ name, chart: chart.title, value: b.value, misdrawnBy: Math.round(Math.abs(b.fill - (b.track * b.value) / full)) }).toEqual({ name, chart: chart.title, value: b.value, misdrawnBy: 0 });
+    }
+    // Transitions (a tab's underline sliding across) would otherwise be caught half-way.
+    await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true, animations: 'disabled' });
   };
 
   it('action plan: the RAG chart shows each learning point’s counts from the store, wide and narrow', async () => {
@@ -93,15 +115,29 @@ describe('the dashboard tab in a browser', () => {
 
   it('my actions and escalations show the signed-in lead’s data', async () => {
     const mine = await new ActionPlan(t.store).openActionsLedBy(ORG, 'demo-val-johnson');
+    // A safeguarding lead sees every open escalation, as in the bot.
+    const escalations = await openEscalations(t.store, ORG);
+    expect(escalations.map((e) => e.stage).sort()).toEqual([1, 1, 2]);
     for (const viewport of [WIDE, NARROW]) {
       const page = await signIn('demo-val-johnson', { viewport });
       await page.getByText(`My open actions (${mine.length})`).waitFor();
       for (const a of mine.slice(0, 3)) await page.getByText(a.description.replace(/\s+/g, ' ').slice(0, 40)).first().waitFor();
       await shot(page, `my-actions-${viewport.width}`);
       await open(page, 'Escalations');
-      await page.getByText('Open escalations (1)').waitFor();
-      await expect(page.locator('svg[data-chart-row^="Stage 1:"] g[data-segment="open"] text').textContent()).resolves.toBe('1');
+      await page.getByText(`Open escalations (${escalations.length})`).waitFor();
+      const stages = page.locator('figure[aria-label="Open escalations by stage"] svg[data-chart-row]');
+      await expect(stages.count()).resolves.toBeGreaterThanOrEqual(2);
+      for (let i = 0; i < (await stages.count()); i++) {
+        const stage = Number(/^Stage (\d+):/.exec((await stages.nth(i).getAttribute('data-chart-row'))!)![1]);
+        const expected = String(escalations.filter((e) => e.stage === stage).length);
+        await expect(stages.nth(i).getAttribute('data-value')).resolves.toBe(expected);
+        // The count is written beside its bar, not only drawn.
+        await expect(stages.nth(i).locator('xpath=following-sibling::span').textContent()).resolves.toBe(expected);
+      }
       await page.getByText('Action turned Red', { exact: false }).first().waitFor();
+      // Raised on Monday 16 November, so five working days old on Monday 23 November, and past its stage-1 deadline.
+      await page.getByText('5 working days').waitFor();
+      await page.getByText('(passed)', { exact: false }).first().waitFor();
       await shot(page, `escalations-${viewport.width}`);
       await page.close();
     }

@@ -1,5 +1,6 @@
 import type { FixedClock } from '../../services/core/clock';
 import { seedDemo } from '../../services/demo/seed-demo';
+import { raiseEscalation } from '../../services/escalations/escalations';
 import { ensureOrganisation } from '../../services/people/organisations';
 import type { Person } from '../../services/people/model';
 import { ActionPlan } from '../../services/plan/actions';
@@ -19,7 +20,7 @@ export const AAD = { val: 'aad-val', simon: 'aad-simon', richard: 'aad-richard',
 
 /**
  * The demo plan and directory, plus what the other views need: training requirements and
- * records, an escalation from a Red update, and a questionnaire with answers from twelve staff.
+ * records, an escalation from a Red update and two raised by an officer, and a questionnaire with answers from twelve staff.
  */
 export async function seedDashboard(store: Store, clock: FixedClock): Promise<{ campaignId: string }> {
   await seedDemo(store, clock, ORG, TZ);
@@ -50,6 +51,17 @@ export async function seedDashboard(store: Store, clock: FixedClock): Promise<{ 
     { store, clock },
     { actor: val, timeZone: TZ, data: { actionId: first!.id, version: first!.version, status: 'R', progress: 'Stalled', reason: 'No venue', remedialAction: 'Ask the director' }, escalations: { organisation, calendar: new WorkingCalendar() } },
   );
+
+  // Two concerns raised by an officer the week before: one waiting at stage 1 past its deadline,
+  // one with immediate risk that went straight to stage 2; so the stages hold 2, 1, 0 and 0.
+  const seededAt = clock.now();
+  clock.set('2026-11-16T09:00:00Z');
+  const richard = (await people.read(ORG, 'demo-richard-adams'))!;
+  const deps = { store, clock, calendar: new WorkingCalendar() };
+  await raiseEscalation(deps, { actor: richard, organisation, data: { category: 'referral-outcome', agency: 'MASH', caseReference: 'MASH-2026-0042', asked: 'Outcome of the referral', wanted: 'Feedback' } });
+  clock.set('2026-11-17T09:00:00Z');
+  await raiseEscalation(deps, { actor: richard, organisation, data: { category: 'professional-disagreement', agency: 'Housing', caseReference: 'HSG-2026-0007', asked: 'Joint visit', wanted: 'A strategy meeting', immediateRisk: true } });
+  clock.set(seededAt);
 
   const simon = (await people.read(ORG, 'demo-simon-howick'))!;
   const campaign = await createCampaign({ store, clock, calendar: new WorkingCalendar() }, { actor: simon, timeZone: TZ, data: { questionnaire: 'awareness', audience: { type: 'department', department: 'Community Services' }, anonymous: true, closesOn: '2026-12-18' } });

@@ -116,6 +116,18 @@ describe('the tab API in production mode: every request carries a valid Teams SS
     expect((await get('/api/tab/training/overdue', bearer({ oid: AAD.lucy }))).status).toBe(403);
   });
 
+  it('escalations as the bot shows them: a lead sees every open one, an officer only those they raised', async () => {
+    const lead = await get('/api/tab/escalations', bearer({ oid: AAD.lucy }));
+    expect(lead.status).toBe(200);
+    expect(lead.body.escalations).toHaveLength(3);
+    expect(lead.body.byStage.slice(0, 2)).toMatchObject([{ stage: 1, count: 2 }, { stage: 2, count: 1 }]);
+    const officer = await get('/api/tab/escalations', bearer({ oid: AAD.richard }));
+    expect(officer.body.escalations.map((e: { title: string }) => e.title).sort()).toEqual(['Concern about a referral outcome', 'Professional disagreement']);
+    expect(officer.body.byStage.reduce((n: number, s: { count: number }) => n + s.count, 0)).toBe(2);
+    // Ages in working days from the day raised (Monday 16 and Tuesday 17 November) to Monday 23 November.
+    expect(officer.body.escalations.map((e: { ageWorkingDays: number }) => e.ageWorkingDays).sort()).toEqual([4, 5]);
+  });
+
   it('the plan counts match the stored actions, and filters narrow them', async () => {
     const all = await toArray(t.store.collection<Action>('actions').query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId', parameters: [{ name: '@orgId', value: ORG }] }));
     const plan = await get('/api/tab/plan', bearer());
