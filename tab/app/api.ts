@@ -11,11 +11,22 @@ export class ApiError extends Error {
   }
 }
 
+/** A failed Teams sign-in (consent not given, app not registered) is not a network fault: say which it is. */
+async function ssoToken(get: () => Promise<string>): Promise<string> {
+  try {
+    return await get();
+  } catch (e) {
+    throw new ApiError(0, 'SSO_FAILED', `Teams could not sign you in to the dashboard (${e instanceof Error ? e.message : String(e)}).`);
+  }
+}
+
 export async function getJson<T>(path: string, credential?: Credential): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (credential?.kind === 'local') headers.authorization = `Local ${credential.personId}`;
-  if (credential?.kind === 'sso') headers.authorization = `Bearer ${await credential.token()}`;
-  const res = await fetch(path, { headers });
+  if (credential?.kind === 'sso') headers.authorization = `Bearer ${await ssoToken(credential.token)}`;
+  const res = await fetch(path, { headers }).catch(() => {
+    throw new ApiError(0, 'NETWORK', 'The server could not be reached.');
+  });
   const body = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
   if (!res.ok) throw new ApiError(res.status, body.error?.code ?? 'HTTP_' + res.status, body.error?.message ?? `The server answered ${res.status}.`);
   return body as T;
