@@ -15,12 +15,14 @@ export const ACCENT = '#0B6A77';
 
 type Point = readonly [number, number];
 type Rgba = readonly [number, number, number, number];
+/** A closed outline and the box around it. */
+type Shape = { points: Point[]; w: number; top: number; bottom: number };
 
 /**
  * A heater shield as a closed polygon in icon coordinates (-1..1, y down): a domed top, straight
  * sides, then curves meeting in a point. `w` is the half-width; the rest scale with it.
  */
-function shield(w: number, top: number, bottom: number): Point[] {
+function shield(w: number, top: number, bottom: number): Shape {
   const shoulder = top + 0.22 * w;
   const sideEnd = shoulder + 0.45 * (bottom - shoulder);
   const points: Point[] = [];
@@ -38,10 +40,13 @@ function shield(w: number, top: number, bottom: number): Point[] {
     const t = i / steps;
     points.push([-w * (1 - t * t), sideEnd + t * (bottom - sideEnd)]);
   }
-  return points;
+  return { points, w, top, bottom };
 }
 
-function inside(poly: Point[], x: number, y: number): boolean {
+function inside(shape: Shape, x: number, y: number): boolean {
+  // Most samples lie outside the shield's box; skipping them keeps drawing (and its test) fast.
+  if (Math.abs(x) > shape.w || y < shape.top || y > shape.bottom) return false;
+  const poly = shape.points;
   let hit = false;
   for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
     const [xi, yi] = poly[i]!;
@@ -119,7 +124,7 @@ export function outlineIcon(): PNG {
   const body = shield(0.64, -0.8, 0.8);
   const mark = tick(0.64, -0.12);
   const half = 1 / 16; // a 2-pixel line
-  return render(32, (x, y) => (toPolyline(body, x, y, true) < half || toPolyline(mark, x, y, false) < half ? WHITE : CLEAR));
+  return render(32, (x, y) => (toPolyline(body.points, x, y, true) < half || toPolyline(mark, x, y, false) < half ? WHITE : CLEAR));
 }
 
 if (require.main === module) {
