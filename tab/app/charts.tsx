@@ -23,6 +23,21 @@ const useStyles = makeStyles({
   swatch: { display: 'inline-block', width: '10px', height: '10px', marginRight: '4px', borderRadius: '2px' },
 });
 
+/** The colour key under a chart's title. */
+function Legend(props: { items: { name: string; fill: string }[] }) {
+  const s = useStyles();
+  return (
+    <figcaption className={s.legend}>
+      {props.items.map((l) => (
+        <span key={l.name}>
+          <span className={s.swatch} style={{ background: l.fill }} aria-hidden="true" />
+          {l.name}
+        </span>
+      ))}
+    </figcaption>
+  );
+}
+
 export type Segment = { key: string; value: number; fill: string; text: string; name: string };
 
 /**
@@ -33,14 +48,7 @@ export function StackedBars(props: { title: string; rows: { label: string; segme
   const s = useStyles();
   return (
     <figure className={s.chart} aria-label={props.title} role="group" style={{ margin: 0 }}>
-      <figcaption className={s.legend}>
-        {props.legend.map((l) => (
-          <span key={l.name}>
-            <span className={s.swatch} style={{ background: l.fill }} aria-hidden="true" />
-            {l.name}
-          </span>
-        ))}
-      </figcaption>
+      <Legend items={props.legend} />
       {props.rows.map((row) => {
         const total = row.segments.reduce((n, x) => n + x.value, 0);
         let x = 0;
@@ -88,16 +96,7 @@ function BarRows(props: { title: string; scale: 'percent' | 'count'; rows: { lab
   const figureWidth = `calc(${Math.max(3, ...props.rows.flatMap((r) => r.bars.map((b) => b.text.length)))}ch + 4px)`;
   return (
     <figure className={s.chart} aria-label={props.title} role="group" style={{ margin: 0 }} data-scale={props.scale}>
-      {props.legend && (
-        <figcaption className={s.legend}>
-          {props.legend.map((l) => (
-            <span key={l.name}>
-              <span className={s.swatch} style={{ background: l.fill }} aria-hidden="true" />
-              {l.name}
-            </span>
-          ))}
-        </figcaption>
-      )}
+      {props.legend && <Legend items={props.legend} />}
       {props.rows.map((row) => (
         <div key={row.label} className={s.row}>
           <span className={s.label}>{row.label}</span>
