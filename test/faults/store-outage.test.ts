@@ -1,5 +1,5 @@
 import { startApp, type App } from '../../bot/app';
-import { FixedClock, systemClock } from '../../services/core/clock';
+import { FixedClock } from '../../services/core/clock';
 import { loadConfig } from '../../services/core/config';
 import { silentLogger } from '../../services/core/logger';
 import type { OutboxItem } from '../../services/delivery/model';
@@ -70,6 +70,7 @@ describe('when the store is unreachable for a while', () => {
     const due = calendar.addWorkingDays('2026-11-23', 7);
     for (let i = 0; i < 20; i++) await env.store.collection<Action>('actions').upsert(actionDoc({ id: `due-${i}`, leadIds: [`owner${i}`], due: { dates: [due], ongoing: null, text: due }, nextDueDate: due }));
     const slot = new Date('2026-11-23T09:00:00Z');
+    const slotClock = new FixedClock('2026-11-23T09:00:05Z');
     const waits: number[] = [];
     const deps = (instance: string): SlotDeps => ({
       store: env.store,
@@ -77,8 +78,9 @@ describe('when the store is unreachable for a while', () => {
       calendar,
       orgId: ORG,
       timeZone: TZ,
-      coordinator: new StoreRunCoordinator(env.store, ORG, systemClock, instance),
-      wall: systemClock,
+      // The instances' clocks read a moment after the slot, whatever today's date is.
+      coordinator: new StoreRunCoordinator(env.store, ORG, slotClock, instance),
+      wall: slotClock,
       retry: { firstDelayMs: 10, maxDelayMs: 40, windowMs: 10 * 60_000 },
       // The outage ends while the first instance waits to retry.
       wait: async (ms) => {
