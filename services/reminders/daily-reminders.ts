@@ -4,14 +4,9 @@ import type { DigestLine } from '../delivery/messages';
 import { Directory } from '../people/directory';
 import { coverFor, type Person } from '../people/model';
 import type { Action } from '../plan/model';
-import type { JobContext } from '../scheduling/jobs';
+import type { JobContext } from '../scheduling/job-context';
 import { toArray } from '../store/ports';
-import { DEFAULT_REMINDER_POLICY, reminderFor, reminderPolicySchema, type ReminderPolicy, type ReminderReason } from './policy';
-
-export function policyOf(organisation: { reminderPolicy?: Record<string, unknown> }): ReminderPolicy {
-  const parsed = reminderPolicySchema.safeParse({ ...DEFAULT_REMINDER_POLICY, ...(organisation.reminderPolicy ?? {}) });
-  return parsed.success ? parsed.data : DEFAULT_REMINDER_POLICY;
-}
+import { policyOf, reminderFor, type ReminderReason } from './policy';
 
 function why(reason: ReminderReason): string {
   switch (reason.kind) {

@@ -29,6 +29,12 @@ export const reminderPolicySchema = z.object({
   snoozeChoices: z.array(workingDays).min(1).max(5).refine(distinct, 'Each snooze choice may appear only once.'),
 }) satisfies z.ZodType<ReminderPolicy>;
 
+/** The organisation's reminder policy, with the defaults for anything it leaves out or gets wrong. */
+export function policyOf(organisation: { reminderPolicy?: Record<string, unknown> }): ReminderPolicy {
+  const parsed = reminderPolicySchema.safeParse({ ...DEFAULT_REMINDER_POLICY, ...(organisation.reminderPolicy ?? {}) });
+  return parsed.success ? parsed.data : DEFAULT_REMINDER_POLICY;
+}
+
 export type ReminderReason =
   | { kind: 'due-soon'; dueDate: string; workingDaysLeft: number }
   | { kind: 'due-today'; dueDate: string }

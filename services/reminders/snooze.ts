@@ -7,7 +7,7 @@ import type { Action, Organisation } from '../plan/model';
 import type { WorkingCalendar } from '../scheduling/calendar';
 import type { Store } from '../store/ports';
 import { canUpdate, loadActionFor } from '../updates/status-update';
-import { policyOf } from './daily-reminders';
+import { policyOf } from './policy';
 
 const snoozeSchema = z.object({ actionId: z.string().min(1).max(200), days: z.coerce.number().int() });
 

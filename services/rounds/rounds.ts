@@ -8,10 +8,10 @@ import type { DigestLine, OutboundMessage } from '../delivery/messages';
 import { Directory } from '../people/directory';
 import { hasRole, type Person } from '../people/model';
 import type { Action } from '../plan/model';
-import type { JobContext } from '../scheduling/jobs';
+import type { JobContext } from '../scheduling/job-context';
 import type { WorkingCalendar } from '../scheduling/calendar';
 import { toArray, type Store } from '../store/ports';
-import { policyOf } from '../reminders/daily-reminders';
+import { policyOf } from '../reminders/policy';
 
 /**
  * An update round: "all leads update by <date>", typically before the quarterly Named

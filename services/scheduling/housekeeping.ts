@@ -1,6 +1,6 @@
 import { toArray } from '../store/ports';
 import type { OutboxItem } from '../delivery/model';
-import type { JobContext } from './jobs';
+import type { JobContext } from './job-context';
 import type { JobSlot } from './coordinator';
 
 const KEEP_DELIVERED_DAYS = 90;

@@ -1,19 +1,14 @@
-import type { Clock } from '../core/clock';
 import { today } from '../core/dates';
-import type { Logger } from '../core/logger';
-import type { Organisation } from '../plan/model';
-import type { Store } from '../store/ports';
 import { runEscalationChecks } from '../escalations/triggers';
 import { runDailyReminders } from '../reminders/daily-reminders';
 import { chaseRounds } from '../rounds/rounds';
 import { runTrainingReminders } from '../training/reminders';
 import { runQuestionnaires } from '../surveys/campaigns';
-import { WorkingCalendar } from './calendar';
 import { housekeeping } from './housekeeping';
 
-export type JobContext = { store: Store; clock: Clock; orgId: string; organisation: Organisation; calendar: WorkingCalendar; logger: Logger };
+import type { JobContext, JobResult } from './job-context';
 
-export type JobResult = { job: string; at: string; skipped?: string; [figure: string]: unknown };
+export type { JobContext, JobResult };
 
 type JobDefinition = {
   /** node-cron expression in the organisation's time zone. */

@@ -7,7 +7,7 @@ import { AppError, isAppError } from '../core/errors';
 import { enqueue } from '../delivery/outbox';
 import { Directory } from '../people/directory';
 import { hasRole, type Person } from '../people/model';
-import type { JobContext } from '../scheduling/jobs';
+import type { JobContext } from '../scheduling/job-context';
 import type { WorkingCalendar } from '../scheduling/calendar';
 import { toArray, type Store } from '../store/ports';
 import { courses } from '../training/catalogue';

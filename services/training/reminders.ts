@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { today } from '../core/dates';
 import { enqueue } from '../delivery/outbox';
 import { Directory } from '../people/directory';
-import type { JobContext } from '../scheduling/jobs';
+import type { JobContext } from '../scheduling/job-context';
 import { loadTrainingData } from './catalogue';
 import { myTraining } from './rates';
 
