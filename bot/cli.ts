@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';

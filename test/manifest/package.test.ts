@@ -157,7 +157,7 @@ describe('npm run package', () => {
   const tmp = () => mkdtemp(path.join(os.tmpdir(), 'app-package-'));
 
   it('is the compiled manifest/package.ts', () => {
-    expect(pkg.scripts.package).toMatch(/npm run build .*node .*dist\/manifest\/package\.js$/);
+    expect(pkg.scripts.package).toMatch(/^node bot\/build-if-stale\.mjs && node .*dist\/manifest\/package\.js$/);
   });
 
   it('writes a zip with exactly manifest.json and both icons at its root, the manifest as filled', async () => {
