@@ -23,6 +23,15 @@ describe('production mode (a MicrosoftAppId is configured)', () => {
     await t.close();
     await openId.close();
   });
+  // botbuilder reports every refused token on console.error: kept and asserted here, not printed into the test log.
+  let logged: string[];
+  beforeEach(() => {
+    logged = [];
+    jest.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(' ')));
+  });
+  afterEach(() => jest.restoreAllMocks());
+  // Only refusals may be logged (some arrive after the response, so their number is not fixed).
+  const refusalLogged = () => expect(logged.filter((line) => !/AuthenticationError|Error finding key|Signing Key|Unauthorized|token/i.test(line))).toEqual([]);
 
   const update = () => invokeActionExecute({ serviceUrl, user: { id: '29:val', aadObjectId: 'aad-val', name: 'Val' }, verb: 'action.update', data: { actionId: 'a1', version: 1, status: 'G', progress: 'forged' } });
 
@@ -30,6 +39,7 @@ describe('production mode (a MicrosoftAppId is configured)', () => {
     const res = await t.post(update());
     expect(res.status).toBe(401);
     expect((await t.store.collection<Action>('actions').read(ORG, 'a1'))?.version).toBe(1);
+    refusalLogged();
   });
 
   it.each([
@@ -43,12 +53,14 @@ describe('production mode (a MicrosoftAppId is configured)', () => {
     expect(res.status).toBe(401);
     expect((await t.store.collection<Action>('actions').read(ORG, 'a1'))?.version).toBe(1);
     expect(t.connector.calls).toHaveLength(0);
+    refusalLogged();
   });
 
   it('a genuine token (signed with the published key, for this bot, from its service) is accepted', async () => {
     const res = await t.post(update(), { authorization: `Bearer ${signJwt(openId.trustedKey, 'trusted', claims())}` });
     expect(res.status).toBe(200);
     expect((await t.store.collection<Action>('actions').read(ORG, 'a1'))?.version).toBe(2);
+    expect(logged).toEqual([]);
   });
 
   it('an activity whose serviceUrl is not a Bot Framework or Teams host is refused before anything else', async () => {
