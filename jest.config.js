@@ -8,7 +8,8 @@ module.exports = {
   // but jest cannot: it alone among node_modules is compiled.
   transformIgnorePatterns: ['^(?!.*/strip-bom/).*/node_modules/'],
   // The ESM build of adaptivecards cannot be required; its UMD bundle parses and validates without a DOM.
-  moduleNameMapper: { '^adaptivecards$': 'adaptivecards/dist/adaptivecards.min.js' },
+  // Lazily loaded modules are imported as `./name.js`, the compiled file's name, as Node needs; jest finds the source.
+  moduleNameMapper: { '^adaptivecards$': 'adaptivecards/dist/adaptivecards.min.js', '^(\\.{1,2}/.*)\\.js$': '$1' },
   testTimeout: 30000,
   globalSetup: '<rootDir>/test/global-setup.ts',
 };

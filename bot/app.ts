@@ -3,14 +3,14 @@ import type { Clock } from '../services/core/clock';
 import type { Config } from '../services/core/config';
 import type { Logger } from '../services/core/logger';
 import { startDeliveryLoop } from '../services/delivery/loop';
-import { DeliverySender } from '../services/delivery/sender';
+import type { DeliverySender } from '../services/delivery/sender';
 import { WorkingCalendar } from '../services/scheduling/calendar';
 import { startScheduler } from '../services/scheduling/scheduler';
 import type { Store } from '../services/store/ports';
 import { registerTabRoutes } from '../tab/server/routes';
 import { createAdapter } from './adapter';
+import { createDeliverySender } from './delivery-sender';
 import { createServer } from './server';
-import { TeamsMessenger } from './teams-messenger';
 import { TrackerBot } from './tracker-bot';
 
 export type AppDeps = { config: Config; logger: Logger; store: Store; clock: Clock };
@@ -22,10 +22,7 @@ export async function startApp(deps: AppDeps): Promise<App> {
   const { config, logger, store } = deps;
   const calendar = new WorkingCalendar();
   const adapter = createAdapter(config, logger);
-  const sender = new DeliverySender(
-    { store, messenger: new TeamsMessenger(config), logger },
-    { perSecond: config.DELIVERY_MAX_PER_SECOND, conversationIntervalMs: config.DELIVERY_CONVERSATION_INTERVAL_MS, maxConcurrent: 32, leaseMs: config.DELIVERY_LEASE_SECONDS * 1000 },
-  );
+  const sender = createDeliverySender(config, store, logger);
   const delivery = startDeliveryLoop(sender, config.DEFAULT_ORG_ID, config.DELIVERY_INTERVAL_SECONDS * 1000, logger);
   const scheduler = config.SCHEDULER_ENABLED
     ? startScheduler({ store, logger, calendar, orgId: config.DEFAULT_ORG_ID, timeZone: config.DEFAULT_TIME_ZONE, afterJob: delivery.kick })

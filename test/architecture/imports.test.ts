@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { projectRoot } from '../../services/core/paths';
 
 // The entry points of everything that ships: the app, the command line, the tab's server and the package script.
-const ENTRIES = ['bot/main.ts', 'bot/cli.ts', 'tab/server/*.ts', 'manifest/package.ts'];
+const ENTRIES = ['bot/main.ts', 'bot/cli/index.ts', 'tab/server/*.ts', 'manifest/package.ts'];
 
 type DpdmOutput = { tree: Record<string, unknown>; circulars: string[][] };
 

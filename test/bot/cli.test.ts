@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { main } from '../../bot/cli';
+import { allCommands, main } from '../../bot/cli';
 import { demoPlanPath } from '../../services/demo/seed-demo';
 import { readTable } from '../../services/plan/tabular';
 import { toArray } from '../../services/store/ports';
@@ -92,6 +92,23 @@ describe('npm run cli -- plan import / export', () => {
     expect(error).toMatchObject({ code: expect.stringMatching(/^IMPORT_(FILE_INVALID|TOO_LARGE)$/) });
     expect((error as unknown as Error).message.length).toBeGreaterThan(10);
     expect(await storedActions(dataDir)).toHaveLength(0);
+  });
+
+  it('an option another command takes is refused with the command’s usage, and nothing is imported', async () => {
+    const error = await cli(dataDir, 'plan', 'import', demoPlanPath(), '--anonymous').catch((e: unknown) => e as { code: string; message: string });
+    expect(error).toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/Unknown option '--anonymous'\. Usage: plan import/) });
+    expect(await storedActions(dataDir)).toHaveLength(0);
+  });
+
+  it('every command declares exactly the options its usage shows', async () => {
+    const commands = await allCommands();
+    expect(Object.keys(commands).length).toBeGreaterThanOrEqual(20);
+    for (const [name, command] of Object.entries(commands)) {
+      // An option in the usage text is one the command accepts, and the other way round.
+      const shown = [...command.usage.matchAll(/--([a-z-]+)/g)].map((m) => m[1]).filter((o) => o !== 'org');
+      const declared = Object.keys(command.options ?? {});
+      expect({ name, options: [...new Set(shown)].sort() }).toEqual({ name, options: declared.sort() });
+    }
   });
 
   it('an unknown command prints usage', async () => {

@@ -31,7 +31,7 @@ async function finished(child: ChildProcess): Promise<{ code: number | null; sig
   return { code, signal };
 }
 async function cli(args: string[], env: Record<string, string>): Promise<string> {
-  const child = node('cli.js', args, env);
+  const child = node('cli/index.js', args, env);
   let out = '';
   child.stdout!.on('data', (c) => (out += String(c)));
   child.stderr!.on('data', (c) => (out += String(c)));
@@ -83,7 +83,7 @@ describe('a process killed mid-way, then run again', () => {
     await writeFile(path.join(dataDir, 'training.csv'), training);
     await cli(['people', 'import', path.join(dataDir, 'people.csv')], env());
 
-    const first = node('cli.js', ['training', 'import', path.join(dataDir, 'training.csv')], env());
+    const first = node('cli/index.js', ['training', 'import', path.join(dataDir, 'training.csv')], env());
     // Killed as soon as it reports writing progress: part of the file is in the store, part is not.
     for await (const line of lines(first.stderr!)) {
       if (/^Writing \d+\/3000/.test(line)) {
@@ -132,7 +132,7 @@ describe('a process killed mid-way, then run again', () => {
     await cli(['restore', path.join(seedDir, 'out')], env());
 
     const requests = () => connector.activities().filter((a) => JSON.stringify(a.attachments?.[0]?.content ?? '').includes('Update round: please update'));
-    const round = node('cli.js', ['rounds', 'start', '--by', '2027-01-29', '--as', 'admin@example.gov.uk'], env());
+    const round = node('cli/index.js', ['rounds', 'start', '--by', '2027-01-29', '--as', 'admin@example.gov.uk'], env());
     while (requests().length < 40) await new Promise((r) => setTimeout(r, 20));
     round.kill('SIGKILL');
     await finished(round);

@@ -1,0 +1,56 @@
+import { mkdir, readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { AppError } from '../../services/core/errors';
+import { CONTAINER_NAMES } from '../../services/store/containers';
+import type { Store } from '../../services/store/ports';
+import { readSnapshot, restoreSnapshot, takeSnapshot, writeSnapshotFile, type Snapshot } from '../../services/store/snapshot';
+import { fileArg, print, type Command } from './command';
+
+async function latestBackup(dir: string): Promise<string> {
+  const files = (await readdir(dir)).filter((f) => /^backup-.*\.json$/.test(f)).sort();
+  if (files.length === 0) throw new AppError('NOT_FOUND', `There is no backup-*.json in ${dir}.`);
+  return path.join(dir, files[files.length - 1]!);
+}
+
+/** For a restore that must match the backup exactly: delete what the backup does not hold. */
+async function removeAbsent(store: Store, snapshot: Snapshot): Promise<number> {
+  let removed = 0;
+  for (const name of CONTAINER_NAMES) {
+    const keep = new Set((snapshot.containers[name] ?? []).map((d) => `${d.orgId}/${d.id}`));
+    const collection = store.collection(name);
+    const extra: { orgId: string; id: string }[] = [];
+    for await (const doc of collection.readAll()) if (!keep.has(`${doc.orgId}/${doc.id}`)) extra.push(doc);
+    for (const doc of extra) await collection.delete(doc.orgId, doc.id);
+    removed += extra.length;
+  }
+  return removed;
+}
+
+const counts = (snapshot: Snapshot) => Object.entries(snapshot.containers).map(([name, docs]) => `${name} ${docs.length}`).join(', ');
+
+export const BACKUP_COMMANDS: Record<string, Command> = {
+  backup: {
+    usage: 'backup <dir>   (every document of every container, to <dir>/backup-<time>.json)',
+    async run(ctx) {
+      const dir = fileArg(ctx, 'backup folder');
+      await mkdir(dir, { recursive: true });
+      const snapshot = await takeSnapshot(ctx.store, ctx.config.COSMOS_DATABASE);
+      const file = path.join(dir, `backup-${snapshot.takenAt.replace(/[:.]/g, '-')}.json`);
+      await writeSnapshotFile(file, snapshot);
+      print(`Backed up to ${file}: ${counts(snapshot)}`);
+    },
+  },
+  restore: {
+    usage: 'restore <backup.json|dir> [--replace]   (--replace first deletes documents the backup does not have)',
+    options: { replace: { type: 'boolean' } },
+    async run(ctx) {
+      const target = fileArg(ctx, 'backup');
+      const file = (await stat(target)).isDirectory() ? await latestBackup(target) : target;
+      const snapshot = await readSnapshot(file);
+      if (!snapshot) throw new AppError('NOT_FOUND', `${file} does not exist.`);
+      const removed = ctx.options.replace ? await removeAbsent(ctx.store, snapshot) : 0;
+      await restoreSnapshot(ctx.store, snapshot);
+      print(`Restored ${file} (taken ${snapshot.takenAt}): ${counts(snapshot)}${ctx.options.replace ? `; removed ${removed} documents not in the backup` : ''}`);
+    },
+  },
+};

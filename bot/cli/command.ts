@@ -1,0 +1,129 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ParseArgsConfig } from 'node:util';
+import type { Clock } from '../../services/core/clock';
+import type { Config } from '../../services/core/config';
+import { today } from '../../services/core/dates';
+import { AppError } from '../../services/core/errors';
+import { createLogger } from '../../services/core/logger';
+import { Directory } from '../../services/people/directory';
+import type { Person } from '../../services/people/model';
+import { ensureOrganisation } from '../../services/people/organisations';
+import type { Organisation } from '../../services/plan/model';
+import { writeTable } from '../../services/plan/tabular';
+import type { Store } from '../../services/store/ports';
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+export type OptionValues = Record<string, string | boolean | undefined>;
+
+export type CliContext = { config: Config; store: Store; clock: Clock; args: string[]; options: OptionValues };
+
+/**
+ * One command of the command line. It declares its own options, so an option another command
+ * takes (`plan import --anonymous`) is refused rather than ignored.
+ */
+export type Command = {
+  usage: string;
+  options?: OptionSpec;
+  run: (ctx: CliContext) => Promise<void>;
+};
+
+/** Options every command takes. */
+export const COMMON_OPTIONS: OptionSpec = { org: { type: 'string' }, help: { type: 'boolean' } };
+
+export const print = (line = '') => process.stdout.write(line + '\n');
+
+/** Warnings and errors only, on stderr: the command's own report is its output. */
+export const cliLogger = (config: Config) => createLogger(config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? config.LOG_LEVEL : 'warn', { toStderr: true });
+
+export function stringOption(ctx: CliContext, name: string): string | undefined {
+  return ctx.options[name] as string | undefined;
+}
+
+export function orgOf(ctx: CliContext): string {
+  const org = stringOption(ctx, 'org') ?? ctx.config.DEFAULT_ORG_ID;
+  if (!/^[a-z0-9-]{1,64}$/.test(org)) throw new AppError('VALIDATION', `--org "${org}" must be lower-case letters, digits and - only.`);
+  return org;
+}
+
+/** The organisation the command works on, created with the configured time zone on first use. */
+export function organisationOf(ctx: CliContext, clock: Clock = ctx.clock): Promise<Organisation> {
+  return ensureOrganisation(ctx.store, clock, orgOf(ctx), { timeZone: ctx.config.DEFAULT_TIME_ZONE });
+}
+
+/** The person named by `--as <email>`: commands that act for someone are authorised as them. */
+export async function actorOption(ctx: CliContext): Promise<Person> {
+  const as = stringOption(ctx, 'as') ?? '';
+  const actor = await new Directory(ctx.store).byEmail(orgOf(ctx), as);
+  if (!actor) throw new AppError('VALIDATION', `--as "${as}" is not the email of anyone in the directory.`);
+  return actor;
+}
+
+export function fileArg(ctx: CliContext, what: string): string {
+  const file = ctx.args[0];
+  if (!file) throw new AppError('VALIDATION', `Give the ${what} file, e.g. plan.csv or plan.xlsx.`);
+  return path.resolve(file);
+}
+
+export const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+export function dateOption(ctx: CliContext, name: string): string | undefined {
+  const value = stringOption(ctx, name);
+  if (value !== undefined && (!ISO_DATE.test(value) || Number.isNaN(Date.parse(value)))) throw new AppError('VALIDATION', `--${name} "${value}" must be a date such as 2026-04-01.`);
+  return value;
+}
+
+/** `--at <date>`, or today in the configured time zone. */
+export function asAtOption(ctx: CliContext): string {
+  return dateOption(ctx, 'at') ?? today(ctx.clock, ctx.config.DEFAULT_TIME_ZONE);
+}
+
+export function instantOption(ctx: CliContext): Date {
+  const at = stringOption(ctx, 'at');
+  if (!at) return ctx.clock.now();
+  const parsed = new Date(at);
+  if (Number.isNaN(parsed.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(at)) throw new AppError('VALIDATION', `--at "${at}" must be an ISO instant such as 2026-12-01T09:00:00Z.`);
+  return parsed;
+}
+
+export function countOption(ctx: CliContext, name: string): number | undefined {
+  const value = stringOption(ctx, name);
+  return value === undefined ? undefined : Number(value);
+}
+
+export async function readJson(file: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8'));
+  } catch (e) {
+    throw new AppError('VALIDATION', `${path.basename(file)} is not readable JSON: ${(e as Error).message}`);
+  }
+}
+
+/** The options of a command that writes a table: `--format csv|xlsx` or `--out <file>`. */
+export const TABLE_OPTIONS: OptionSpec = { format: { type: 'string' }, out: { type: 'string' } };
+
+/** A table to a file when --out or --format is given (CSV or XLSX by extension), else aligned on the terminal. */
+export async function output(ctx: CliContext, title: string, headers: string[], rows: string[][], defaultName: string): Promise<void> {
+  const format = stringOption(ctx, 'format');
+  if (format !== undefined && format !== 'csv' && format !== 'xlsx') throw new AppError('VALIDATION', '--format must be csv or xlsx.');
+  const out = stringOption(ctx, 'out') ?? (format ? `${defaultName}.${format}` : undefined);
+  if (out) {
+    await writeTable(path.resolve(out), headers, rows);
+    print(`${title}: wrote ${rows.length} rows to ${path.resolve(out)}`);
+    return;
+  }
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  print(title);
+  for (const row of [headers, ...rows]) print(row.map((c, i) => (c ?? '').padEnd(widths[i]!)).join('  '));
+}
+
+/** Sends what the command queued, so a command line run is complete when it returns. */
+export async function deliver(ctx: CliContext): Promise<void> {
+  // Loaded only here: the Teams client is the heaviest module, and most commands send nothing.
+  const { createDeliverySender } = await import('../delivery-sender.js');
+  const report = await createDeliverySender(ctx.config, ctx.store, cliLogger(ctx.config)).drain(orgOf(ctx), { waitMs: 60_000 });
+  print(`Delivered: sent ${report.sent}, updated ${report.updated}, retried ${report.retried}, failed ${report.failed}, unreachable ${report.unreachable}`);
+}
+
+/** The option that turns off sending after a command that queues messages. */
+export const NO_DELIVER: OptionSpec = { 'no-deliver': { type: 'boolean' } };

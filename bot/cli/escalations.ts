@@ -1,0 +1,20 @@
+import { AppError } from '../../services/core/errors';
+import { escalationReport, reportRows } from '../../services/escalations/report';
+import { organisationOf, output, stringOption, TABLE_OPTIONS, type Command } from './command';
+
+export const ESCALATION_COMMANDS: Record<string, Command> = {
+  'escalations report': {
+    usage: 'escalations report --from <YYYY-MM-DD> --to <YYYY-MM-DD> [--format csv|xlsx | --out <file.csv|file.xlsx>] [--org <id>]',
+    options: { from: { type: 'string' }, to: { type: 'string' }, ...TABLE_OPTIONS },
+    async run(ctx) {
+      const from = stringOption(ctx, 'from') ?? '';
+      const to = stringOption(ctx, 'to') ?? '';
+      for (const [name, value] of [['--from', from], ['--to', to]]) {
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(value!)) throw new AppError('VALIDATION', `${name} must be a date such as 2026-07-01.`);
+      }
+      if (from > to) throw new AppError('VALIDATION', '--from must not be after --to.');
+      const rows = reportRows(await escalationReport(ctx.store, await organisationOf(ctx), from, to));
+      await output(ctx, `Central record review, ${from} to ${to}`, ['Section', 'Measure', 'Value'], rows, `central-record-${from}-to-${to}`);
+    },
+  },
+};

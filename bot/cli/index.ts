@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { systemClock } from '../../services/core/clock';
+import { loadConfig } from '../../services/core/config';
+import { AppError, isAppError } from '../../services/core/errors';
+import { openStore } from '../../services/store/open-store';
+import { cliLogger, COMMON_OPTIONS, type Command, type OptionValues } from './command';
+
+type CommandTable = Record<string, Command>;
+
+/**
+ * Every area's commands, by the first word people type. An area's module is loaded only when one
+ * of its commands runs, so `org show` does not load the Teams client or the spreadsheet reader.
+ */
+const AREAS: Record<string, () => Promise<CommandTable>> = {
+  org: async () => (await import('./org.js')).ORG_COMMANDS,
+  plan: async () => (await import('./plan.js')).PLAN_COMMANDS,
+  people: async () => (await import('./people.js')).PEOPLE_COMMANDS,
+  training: async () => (await import('./people.js')).PEOPLE_COMMANDS,
+  rounds: async () => (await import('./rounds.js')).ROUND_COMMANDS,
+  escalations: async () => (await import('./escalations.js')).ESCALATION_COMMANDS,
+  survey: async () => (await import('./surveys.js')).SURVEY_COMMANDS,
+  jobs: async () => (await import('./jobs.js')).JOB_COMMANDS,
+  delivery: async () => (await import('./delivery.js')).DELIVERY_COMMANDS,
+  backup: async () => (await import('./backup.js')).BACKUP_COMMANDS,
+  restore: async () => (await import('./backup.js')).BACKUP_COMMANDS,
+};
+
+export async function allCommands(): Promise<CommandTable> {
+  const tables = await Promise.all([...new Set(Object.values(AREAS))].map((load) => load()));
+  return Object.assign({}, ...tables) as CommandTable;
+}
+
+async function usage(): Promise<string> {
+  return ['Usage: npm run cli -- <command>   (or npx tracker <command>)', ...Object.values(await allCommands()).map((c) => `  ${c.usage}`)].join('\n');
+}
+
+/** The command named by the leading words (`backup`, `plan import`), and the words after it. */
+async function findCommand(words: string[]): Promise<{ command: Command; words: number } | undefined> {
+  const load = Object.hasOwn(AREAS, words[0] ?? '') ? AREAS[words[0]!] : undefined;
+  if (!load) return undefined;
+  const table = await load();
+  for (const length of [2, 1]) {
+    const name = words.slice(0, length).join(' ');
+    if (words.length >= length && Object.hasOwn(table, name)) return { command: table[name]!, words: length };
+  }
+  return undefined;
+}
+
+/** Strict: an option the command does not declare, or one missing its value, is a clear error, not ignored. */
+function parseCommandArgs(command: Command, argv: string[]) {
+  try {
+    return parseArgs({ args: argv, allowPositionals: true, strict: true, options: { ...COMMON_OPTIONS, ...command.options } });
+  } catch (e) {
+    const reason = (e as Error).message.split('. ')[0];
+    throw new AppError('VALIDATION', `${reason}. Usage: ${command.usage}`);
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  // The leading words before any option name the command; its own options are then parsed strictly.
+  const firstOption = argv.findIndex((a) => a.startsWith('-'));
+  const leading = firstOption === -1 ? argv : argv.slice(0, firstOption);
+  const found = await findCommand(leading);
+  if (!found) {
+    process.stderr.write((await usage()) + '\n');
+    return argv.includes('--help') || argv.includes('-h') ? 0 : 2;
+  }
+  const { command } = found;
+  const { positionals, values } = parseCommandArgs(command, argv);
+  if (values.help) {
+    process.stderr.write(`Usage: npm run cli -- ${command.usage}\n`);
+    return 0;
+  }
+  const config = loadConfig();
+  const args = positionals.slice(found.words);
+  const store = await openStore(config, cliLogger(config));
+  try {
+    await command.run({ config, store, clock: systemClock, args, options: values as OptionValues });
+    return 0;
+  } finally {
+    await store.close();
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      const message = isAppError(e) ? `${e.code}: ${e.message}` : (e as Error).message;
+      process.stderr.write(`Error: ${message}\n`);
+      process.exit(1);
+    },
+  );
+}

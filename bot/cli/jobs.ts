@@ -1,0 +1,27 @@
+import { FixedClock } from '../../services/core/clock';
+import { AppError } from '../../services/core/errors';
+import { WorkingCalendar } from '../../services/scheduling/calendar';
+import { isJobName, JOBS, runJob } from '../../services/scheduling/jobs';
+import { cliLogger, deliver, instantOption, NO_DELIVER, orgOf, organisationOf, print, type Command } from './command';
+
+export const JOB_COMMANDS: Record<string, Command> = {
+  'jobs list': {
+    usage: 'jobs list',
+    async run() {
+      for (const [name, job] of Object.entries(JOBS)) print(`${name.padEnd(16)} ${job.cron.padEnd(12)} ${job.description}`);
+    },
+  },
+  'jobs run': {
+    usage: 'jobs run <job> [--at <ISO instant>] [--org <id>] [--no-deliver]',
+    options: { at: { type: 'string' }, ...NO_DELIVER },
+    async run(ctx) {
+      const name = ctx.args[0] ?? '';
+      if (!isJobName(name)) throw new AppError('VALIDATION', `Unknown job "${name}". Jobs: ${Object.keys(JOBS).join(', ')}.`);
+      const clock = new FixedClock(instantOption(ctx));
+      const organisation = await organisationOf(ctx, clock);
+      const result = await runJob(name, { store: ctx.store, clock, orgId: orgOf(ctx), organisation, calendar: new WorkingCalendar(), logger: cliLogger(ctx.config) });
+      print(JSON.stringify(result));
+      if (!ctx.options['no-deliver']) await deliver(ctx);
+    },
+  },
+};

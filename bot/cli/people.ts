@@ -1,0 +1,92 @@
+import { AppError } from '../../services/core/errors';
+import { setUpTraining } from '../../services/training/catalogue';
+import { importPeople, importTraining, PEOPLE_FIELDS, requireKnownFields, TRAINING_FIELDS, type ImportSummary } from '../../services/training/import';
+import { namedOverdueList, trainingRates } from '../../services/training/reports';
+import { readTable } from '../../services/plan/tabular';
+import { asAtOption, fileArg, orgOf, organisationOf, output, print, readJson, stringOption, TABLE_OPTIONS, type CliContext, type Command, type OptionSpec } from './command';
+
+const IMPORT_OPTIONS: OptionSpec = { map: { type: 'string' }, 'dry-run': { type: 'boolean' } };
+
+/** `--map employeeId="Staff ID",name=Name`: our field names to the file's headers. */
+function mappingOption(ctx: CliContext): Record<string, string> {
+  const text = stringOption(ctx, 'map');
+  if (!text) return {};
+  return Object.fromEntries(
+    text.split(',').map((pair) => {
+      const [field, header] = pair.split('=');
+      if (!field?.trim() || !header?.trim()) throw new AppError('VALIDATION', `--map "${pair}" must look like field=Header.`);
+      return [field.trim(), header.trim().replace(/^"|"$/g, '')];
+    }),
+  );
+}
+
+function printSummary(what: string, r: ImportSummary): void {
+  print(`${r.dryRun ? 'Dry run (nothing written): ' : ''}${r.dataRows} rows of ${what}: created ${r.created}, updated ${r.updated}, unchanged ${r.unchanged}, not imported ${r.problems.length}`);
+  for (const p of r.problems) print(`  row ${p.rowNumber}: ${p.reason}`);
+  if (r.warnings.length) print('Imported, with warnings:');
+  for (const w of r.warnings) print(`  row ${w.rowNumber}: ${w.reason}`);
+}
+
+/** HR's commands: the people directory and training records, and the reports on them. */
+export const PEOPLE_COMMANDS: Record<string, Command> = {
+  'people import': {
+    usage: 'people import <file.csv|file.xlsx> [--map field=Header,…] [--dry-run] [--org <id>]   (fields: employeeId, name, email, aadObjectId, department, jobTitle, manager, active)',
+    options: IMPORT_OPTIONS,
+    async run(ctx) {
+      const table = await readTable(fileArg(ctx, 'people'));
+      const dryRun = !!ctx.options['dry-run'];
+      if (!dryRun) await organisationOf(ctx);
+      const report = await importPeople({ store: ctx.store, clock: ctx.clock }, { orgId: orgOf(ctx), table, mapping: requireKnownFields(mappingOption(ctx), PEOPLE_FIELDS), dryRun });
+      printSummary('people', report);
+    },
+  },
+  'training import': {
+    usage: 'training import <file.csv|file.xlsx> [--map field=Header,…] [--dry-run] [--org <id>]   (fields: employee, course, completedOn, status)',
+    options: IMPORT_OPTIONS,
+    async run(ctx) {
+      const table = await readTable(fileArg(ctx, 'training'));
+      const report = await importTraining(
+        { store: ctx.store, clock: ctx.clock },
+        {
+          orgId: orgOf(ctx),
+          table,
+          mapping: requireKnownFields(mappingOption(ctx), TRAINING_FIELDS),
+          dryRun: !!ctx.options['dry-run'],
+          onProgress: (done, total) => process.stderr.write(`Writing ${done}/${total}\n`),
+        },
+      );
+      printSummary('training records', report);
+    },
+  },
+  'training setup': {
+    usage: 'training setup <setup.json> [--org <id>]   ({ "courses": [...], "requirements": [{ "course", "jobTitles", "departments" }] })',
+    async run(ctx) {
+      const input = await readJson(fileArg(ctx, 'set-up'));
+      const result = await setUpTraining(ctx.store, orgOf(ctx), input);
+      print(`Training set up: ${result.courses} courses, ${result.requirements} role requirements.`);
+    },
+  },
+  'training report': {
+    usage: 'training report [--at <YYYY-MM-DD>] [--by department|role|course] [--format csv|xlsx | --out <file.csv|file.xlsx>] [--org <id>]',
+    options: { at: { type: 'string' }, by: { type: 'string' }, ...TABLE_OPTIONS },
+    async run(ctx) {
+      const by = stringOption(ctx, 'by') ?? 'department';
+      if (by !== 'department' && by !== 'role' && by !== 'course') throw new AppError('VALIDATION', '--by must be department, role or course.');
+      const asAt = asAtOption(ctx);
+      const rows = await trainingRates(ctx.store, orgOf(ctx), asAt, by);
+      const table = rows.map((r) => [r.group, String(r.required), String(r.withinValidity), `${r.pctWithinValidity}%`, String(r.within12Months), `${r.pctWithin12Months}%`]);
+      const headers = [by[0]!.toUpperCase() + by.slice(1), 'Required', 'Within validity', '% within validity', 'Within 12 months', '% within 12 months'];
+      await output(ctx, `Training completion as at ${asAt}`, headers, table, `training-by-${by}-${asAt}`);
+    },
+  },
+  'training overdue': {
+    usage: 'training overdue [--at <YYYY-MM-DD>] [--format csv|xlsx | --out <file.csv|file.xlsx>] [--org <id>]   (named list: handle as personal data)',
+    options: { at: { type: 'string' }, ...TABLE_OPTIONS },
+    async run(ctx) {
+      const asAt = asAtOption(ctx);
+      const rows = await namedOverdueList(ctx.store, orgOf(ctx), asAt);
+      const headers = ['Name', 'Department', 'Job title', 'Course', 'Last completed', 'Expired on', 'Booked'];
+      await output(ctx, `Overdue training as at ${asAt}`, headers, rows.map((r) => [r.name, r.department, r.jobTitle, r.course, r.lastCompleted, r.expiredOn, r.booked ? 'yes' : '']), `training-overdue-${asAt}`);
+    },
+  },
+};

@@ -1,0 +1,17 @@
+import { startRound } from '../../services/rounds/rounds';
+import { WorkingCalendar } from '../../services/scheduling/calendar';
+import { actorOption, deliver, organisationOf, print, stringOption, type Command } from './command';
+
+export const ROUND_COMMANDS: Record<string, Command> = {
+  'rounds start': {
+    usage: 'rounds start --by <YYYY-MM-DD> --as <administrator email> [--org <id>]',
+    options: { by: { type: 'string' }, as: { type: 'string' } },
+    async run(ctx) {
+      const actor = await actorOption(ctx);
+      const organisation = await organisationOf(ctx);
+      const round = await startRound({ store: ctx.store, clock: ctx.clock }, { actor, dueBy: stringOption(ctx, 'by') ?? '', timeZone: organisation.timeZone, calendar: new WorkingCalendar() });
+      print(`Started round ${round.id}: ${round.leads.length} leads asked to update by ${round.dueBy}.`);
+      await deliver(ctx);
+    },
+  },
+};
