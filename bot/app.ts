@@ -4,6 +4,7 @@ import type { Config } from '../services/core/config';
 import type { Logger } from '../services/core/logger';
 import { startDeliveryLoop } from '../services/delivery/loop';
 import type { DeliverySender } from '../services/delivery/sender';
+import { domainEvents } from '../services/events/handlers';
 import { WorkingCalendar } from '../services/scheduling/calendar';
 import { startScheduler } from '../services/scheduling/scheduler';
 import type { Store } from '../services/store/ports';
@@ -27,7 +28,7 @@ export async function startApp(deps: AppDeps): Promise<App> {
   const scheduler = config.SCHEDULER_ENABLED
     ? startScheduler({ store, logger, calendar, orgId: config.DEFAULT_ORG_ID, timeZone: config.DEFAULT_TIME_ZONE, afterJob: delivery.kick })
     : undefined;
-  const bot = new TrackerBot({ ...deps, calendar });
+  const bot = new TrackerBot({ ...deps, calendar, events: domainEvents(calendar) });
   const status = () => ({ scheduler: scheduler ? { enabled: true, ...scheduler.status() } : { enabled: false }, delivery: delivery.status() });
   const server = createServer({ ...deps, adapter, bot, status });
   registerTabRoutes(server, { ...deps, calendar });

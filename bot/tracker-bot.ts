@@ -21,11 +21,12 @@ import { personForSignIn } from '../services/people/sign-in';
 import { ensureOrganisation } from '../services/people/organisations';
 import { ActionPlan } from '../services/plan/actions';
 import type { Organisation } from '../services/plan/model';
+import type { DomainEvents } from '../services/events/domain-events';
 import type { WorkingCalendar } from '../services/scheduling/calendar';
 import type { Store } from '../services/store/ports';
 import { CARD_ROUTES, TEXT_COMMANDS, type RouteContext } from './card-routes';
 
-export type BotDeps = { config: Config; logger: Logger; store: Store; clock: Clock; calendar: WorkingCalendar };
+export type BotDeps = { config: Config; logger: Logger; store: Store; clock: Clock; calendar: WorkingCalendar; events: DomainEvents };
 
 const ACTOR_CACHE_LIMIT = 10_000;
 
@@ -157,7 +158,7 @@ export class TrackerBot extends TeamsActivityHandler {
 
   private async routeContext(context: TurnContext): Promise<RouteContext> {
     const [actor, organisation] = await Promise.all([this.actor(context), this.organisation()]);
-    return { store: this.deps.store, clock: this.deps.clock, logger: this.deps.logger, calendar: this.deps.calendar, actor, organisation };
+    return { store: this.deps.store, clock: this.deps.clock, logger: this.deps.logger, calendar: this.deps.calendar, events: this.deps.events, actor, organisation };
   }
 
   /** Known failures become a card the user understands; anything else is logged and apologised for. */

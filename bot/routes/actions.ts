@@ -41,7 +41,7 @@ export const ACTION_ROUTES: Record<string, CardRoute> = {
     return openAction(ctx, parsed.data.actionId);
   },
   'action.update': async (ctx, data) => {
-    const outcome = await submitStatusUpdate(ctx, { actor: ctx.actor, data, timeZone: timeZoneOf(ctx), escalations: { organisation: ctx.organisation, calendar: ctx.calendar } });
+    const outcome = await submitStatusUpdate(ctx, { actor: ctx.actor, data, timeZone: timeZoneOf(ctx) });
     switch (outcome.kind) {
       case 'saved':
       case 'replayed':

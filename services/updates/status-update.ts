@@ -4,11 +4,9 @@ import { today } from '../core/dates';
 import { AppError, type FieldIssue } from '../core/errors';
 import { Directory } from '../people/directory';
 import { coverFor, hasRole, type Person } from '../people/model';
-import { refreshRoundsFor } from '../rounds/rounds';
 import { ActionPlan } from '../plan/actions';
-import { isOpen, nextDueDate, type Action, type Organisation, type StatusUpdate } from '../plan/model';
-import { escalationsAfterUpdate } from '../escalations/triggers';
-import type { WorkingCalendar } from '../scheduling/calendar';
+import { isOpen, nextDueDate, type Action, type StatusUpdate } from '../plan/model';
+import type { DomainEvents } from '../events/domain-events';
 import type { Store, Stored } from '../store/ports';
 import { checkStatusUpdate, statusSubmissionSchema, type StatusSubmission, type ValidStatusUpdate } from './rules';
 
@@ -20,7 +18,7 @@ export type StatusUpdateOutcome =
   /** The card showed an older version than is stored: show the newer state and ask again. */
   | { kind: 'stale'; action: Action; values: StatusSubmission };
 
-export type UpdateDeps = { store: Store; clock: Clock };
+export type UpdateDeps = { store: Store; clock: Clock; events: DomainEvents };
 
 /** Leads, whoever covers for a lead on leave, and plan administrators may update an action. */
 export async function canUpdate(store: Store, actor: Person, action: Pick<Action, 'leadIds' | 'orgId'>, today: string): Promise<boolean> {
@@ -65,8 +63,6 @@ export async function submitStatusUpdate(
     actor: Person;
     data: unknown;
     timeZone: string;
-    /** Given on every path people use (the bot); then a Red or repeated Amber opens an escalation. */
-    escalations?: { organisation: Organisation; calendar: WorkingCalendar };
   },
 ): Promise<StatusUpdateOutcome> {
   const parsed = statusSubmissionSchema.safeParse(input.data);
@@ -88,7 +84,7 @@ export async function submitStatusUpdate(
   if (earlier) {
     // The same card again, perhaps after the store failed mid-way last time: what follows a save is
     // idempotent, so it runs again and completes anything left undone.
-    await afterSave(deps, input, current, earlier);
+    await published(deps, input, current, earlier);
     return { kind: 'replayed', action: current, update: earlier };
   }
   if (current.version !== submission.version) return { kind: 'stale', action: current, values: submission };
@@ -130,12 +126,11 @@ export async function submitStatusUpdate(
     return next;
   }, current as Stored<Action>);
   if (outcome?.kind !== 'saved') return outcome!;
-  await afterSave(deps, input, stored, outcome.update);
+  await published(deps, input, stored, outcome.update);
   return { ...outcome, action: stored };
 }
 
-/** An answer may complete a lead's part of an update round, and a Red or a second Amber opens an escalation. */
-async function afterSave(deps: UpdateDeps, input: { escalations?: { organisation: Organisation; calendar: WorkingCalendar } }, action: Action, update: StatusUpdate): Promise<void> {
-  await refreshRoundsFor(deps, action);
-  if (input.escalations) await escalationsAfterUpdate({ ...deps, calendar: input.escalations.calendar }, input.escalations.organisation, action, update);
+/** Rounds and escalations react to the update (see services/events/handlers.ts). */
+function published(deps: UpdateDeps, input: { timeZone: string }, action: Action, update: StatusUpdate): Promise<void> {
+  return deps.events.publish({ type: 'ActionUpdated', action, update, timeZone: input.timeZone }, deps);
 }

@@ -17,6 +17,8 @@ import { installedPeople } from '../harness/delivery';
 import { FakeConnector } from '../harness/fake-connector';
 import { actionDoc, ORG, person, seed } from '../harness/fixtures';
 import { invokeActionExecute, postActivity, TEST_TENANT_ID } from '../harness/teams-activities';
+import { DomainEvents } from '../../services/events/domain-events';
+import { domainEvents } from '../../services/events/handlers';
 
 const TZ = 'Europe/London';
 const calendar = new WorkingCalendar();
@@ -126,12 +128,12 @@ describe('when the store is unreachable for a while', () => {
     const clock = new FixedClock('2026-11-24T10:00:00Z');
     const organisation = await ensureOrganisation(env.store, clock, ORG, { timeZone: TZ });
     const red = (id: string) => ({ actionId: id, version: 1, status: 'R', progress: 'Stalled', reason: 'No venue', remedialAction: 'Ask the director' });
-    // The action is saved but the follow-ups never ran (as when the store went away between the two).
-    for (const id of ['red-1', 'red-2']) await submitStatusUpdate({ store: env.store, clock }, { actor: lead, timeZone: TZ, data: red(id) });
+    // The action is saved but the follow-ups never ran (as when the store went away between the two): nothing reacts to the event.
+    for (const id of ['red-1', 'red-2']) await submitStatusUpdate({ store: env.store, clock, events: new DomainEvents() }, { actor: lead, timeZone: TZ, data: red(id) });
     const escalations = () => toArray(env.store.collection<Escalation>('escalations').query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.cause = 'action-red'", parameters: [{ name: '@orgId', value: ORG }] }));
     expect(await escalations()).toHaveLength(0);
     // The person presses Update again on the same card: stored once, and the escalation opens.
-    const again = await submitStatusUpdate({ store: env.store, clock }, { actor: lead, timeZone: TZ, data: red('red-1'), escalations: { organisation, calendar } });
+    const again = await submitStatusUpdate({ store: env.store, clock, events: domainEvents(calendar) }, { actor: lead, timeZone: TZ, data: red('red-1') });
     expect(again.kind).toBe('replayed');
     expect((await escalations()).map((e) => e.actionId)).toEqual(['red-1']);
     // The other is found by the nightly job.

@@ -12,6 +12,7 @@ import { setUpTraining } from '../../services/training/catalogue';
 import type { TrainingRecord } from '../../services/training/model';
 import { submitStatusUpdate } from '../../services/updates/status-update';
 import { ORG } from '../harness/fixtures';
+import { domainEvents } from '../../services/events/handlers';
 
 const TZ = 'Europe/London';
 
@@ -48,8 +49,8 @@ export async function seedDashboard(store: Store, clock: FixedClock): Promise<{ 
   const [first] = await plan.openActionsLedBy(ORG, val.id);
   const organisation = await ensureOrganisation(store, clock, ORG, { timeZone: TZ });
   await submitStatusUpdate(
-    { store, clock },
-    { actor: val, timeZone: TZ, data: { actionId: first!.id, version: first!.version, status: 'R', progress: 'Stalled', reason: 'No venue', remedialAction: 'Ask the director' }, escalations: { organisation, calendar: new WorkingCalendar() } },
+    { store, clock, events: domainEvents(new WorkingCalendar()) },
+    { actor: val, timeZone: TZ, data: { actionId: first!.id, version: first!.version, status: 'R', progress: 'Stalled', reason: 'No venue', remedialAction: 'Ask the director' } },
   );
 
   // Two concerns raised by an officer the week before: one waiting at stage 1 past its deadline,

@@ -18,6 +18,7 @@ import { FakeConnector } from '../../harness/fake-connector';
 import { actionDoc, ORG, seed } from '../../harness/fixtures';
 import { openTestStore } from '../../harness/store';
 import { personalConversationId, TEST_BOT_ID, TEST_TENANT_ID } from '../../harness/teams-activities';
+import { domainEvents } from '../../../services/events/handlers';
 
 const TZ = 'Europe/London';
 const FAST = { perSecond: 200, conversationIntervalMs: 0, maxConcurrent: 32 };
@@ -41,11 +42,10 @@ describe('escalations up the ladder', () => {
     return result;
   };
   const redUpdate = async (iso: string, version: number) => {
-    await submitStatusUpdate(deps(iso), {
+    await submitStatusUpdate({ ...deps(iso), events: domainEvents(calendar) }, {
       actor: people.val!,
       timeZone: TZ,
       data: { actionId: 'A1', version, status: 'R', progress: 'Stalled', reason: 'No venue', remedialAction: 'Ask the director' },
-      escalations: { organisation, calendar },
     });
     await sender.drain(ORG);
   };

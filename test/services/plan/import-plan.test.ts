@@ -11,6 +11,8 @@ import { toArray, type Store } from '../../../services/store/ports';
 import { submitStatusUpdate } from '../../../services/updates/status-update';
 import { ORG, person, seed } from '../../harness/fixtures';
 import { openTestStore } from '../../harness/store';
+import { domainEvents } from '../../../services/events/handlers';
+import { WorkingCalendar } from '../../../services/scheduling/calendar';
 
 const PLAN = 'plan-2015';
 
@@ -70,7 +72,7 @@ describe('importing the council’s action plan', () => {
     await run();
     const [target] = await new ActionPlan(store).openActionsLedBy(ORG, 'demo-val-johnson');
     const val = person({ id: 'demo-val-johnson', name: 'Val Johnson' });
-    await submitStatusUpdate({ store, clock }, { actor: val, timeZone: 'Europe/London', data: { actionId: target!.id, version: target!.version, status: 'A', progress: 'Late', reason: 'r', remedialAction: 'm' } });
+    await submitStatusUpdate({ store, clock, events: domainEvents(new WorkingCalendar()) }, { actor: val, timeZone: 'Europe/London', data: { actionId: target!.id, version: target!.version, status: 'A', progress: 'Late', reason: 'r', remedialAction: 'm' } });
     const again = await run();
     expect(again.updated).toBe(0);
     expect((await new ActionPlan(store).getAction(ORG, target!.id))?.status).toBe('A');
@@ -97,7 +99,7 @@ describe('importing the council’s action plan', () => {
   it.each(['csv', 'xlsx'])('export to %s keeps the layout, current RAG and latest progress, and re-imports with no change', async (ext) => {
     const first = await run();
     const [target] = await new ActionPlan(store).openActionsLedBy(ORG, 'demo-val-johnson');
-    await submitStatusUpdate({ store, clock }, { actor: person({ id: 'demo-val-johnson', name: 'Val Johnson' }), timeZone: 'Europe/London', data: { actionId: target!.id, version: target!.version, status: 'A', progress: 'Exported progress', reason: 'r', remedialAction: 'm' } });
+    await submitStatusUpdate({ store, clock, events: domainEvents(new WorkingCalendar()) }, { actor: person({ id: 'demo-val-johnson', name: 'Val Johnson' }), timeZone: 'Europe/London', data: { actionId: target!.id, version: target!.version, status: 'A', progress: 'Exported progress', reason: 'r', remedialAction: 'm' } });
 
     const { headers, rows } = await planTableRows(store, ORG, PLAN);
     expect(headers).toEqual(['Learning point', 'Action', 'Evidence', 'Completion date', 'Lead', 'Progress', 'Status']);

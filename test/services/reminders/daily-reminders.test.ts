@@ -17,6 +17,7 @@ import { installedPeople, localMessenger } from '../../harness/delivery';
 import { FakeConnector } from '../../harness/fake-connector';
 import { actionDoc, ORG } from '../../harness/fixtures';
 import { openTestStore } from '../../harness/store';
+import { domainEvents } from '../../../services/events/handlers';
 
 const TZ = 'Europe/London';
 const FAST = { perSecond: 200, conversationIntervalMs: 0, maxConcurrent: 32 };
@@ -76,7 +77,7 @@ describe('daily reminders across a month with bank holidays, snooze, leave cover
       if (day === '2026-12-30') {
         const ann = (await store.collection<Person>('people').read(ORG, 'ann'))!;
         const a1 = (await store.collection<Action>('actions').read(ORG, 'A1'))!;
-        await submitStatusUpdate({ store, clock: at }, { actor: ann, timeZone: TZ, data: { actionId: 'A1', version: a1.version, status: 'A', progress: 'Late', reason: 'Holidays', remedialAction: 'Finish by mid January' } });
+        await submitStatusUpdate({ store, clock: at, events: domainEvents(calendar) }, { actor: ann, timeZone: TZ, data: { actionId: 'A1', version: a1.version, status: 'A', progress: 'Late', reason: 'Holidays', remedialAction: 'Finish by mid January' } });
       }
     }
     const { items } = await deliveryStatus(store, ORG, { idPrefix: 'reminders-' });

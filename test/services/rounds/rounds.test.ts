@@ -15,6 +15,7 @@ import { FakeConnector } from '../../harness/fake-connector';
 import { actionDoc, ORG, person, seed } from '../../harness/fixtures';
 import { personalConversationId } from '../../harness/teams-activities';
 import { openTestStore } from '../../harness/store';
+import { domainEvents } from '../../../services/events/handlers';
 
 const TZ = 'Europe/London';
 const FAST = { perSecond: 200, conversationIntervalMs: 0, maxConcurrent: 32 };
@@ -77,7 +78,7 @@ describe('an update round before the Named Safeguarding Officers meeting', () =>
     const clock = at('2026-11-24T14:00:00Z');
     for (const id of ['a1', 'a2']) {
       const a = (await store.collection<Action>('actions').read(ORG, id))!;
-      await submitStatusUpdate({ store, clock }, { actor: await lead('lead0'), timeZone: TZ, data: { actionId: id, version: a.version, status: 'G', progress: 'On track' } });
+      await submitStatusUpdate({ store, clock, events: domainEvents(calendar) }, { actor: await lead('lead0'), timeZone: TZ, data: { actionId: id, version: a.version, status: 'G', progress: 'On track' } });
     }
     await sender.drain(ORG);
     const updates = connector.calls.filter((c) => c.method === 'PUT' && c.conversationId === chatOf('admin0'));

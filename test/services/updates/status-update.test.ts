@@ -4,6 +4,8 @@ import type { Store } from '../../../services/store/ports';
 import { submitStatusUpdate } from '../../../services/updates/status-update';
 import { actionDoc, ORG, person, seed } from '../../harness/fixtures';
 import { openTestStore } from '../../harness/store';
+import { domainEvents } from '../../../services/events/handlers';
+import { WorkingCalendar } from '../../../services/scheduling/calendar';
 
 const val = person({ id: 'val', name: 'Val Johnson' });
 const admin = person({ id: 'tim', name: 'Tim Sadler', roles: ['admin'] });
@@ -13,7 +15,7 @@ const TZ = 'Europe/London';
 describe('submitting a RAG status update', () => {
   let store: Store;
   const clock = new FixedClock('2026-11-22T10:00:00Z');
-  const deps = () => ({ store, clock });
+  const deps = () => ({ store, clock, events: domainEvents(new WorkingCalendar()) });
   const stored = async (id: string) => (await store.collection<Action>('actions').read(ORG, id))!;
 
   beforeAll(async () => {

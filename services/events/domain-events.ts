@@ -1,0 +1,37 @@
+import type { Clock } from '../core/clock';
+import type { Action, StatusUpdate } from '../plan/model';
+import type { Store } from '../store/ports';
+
+/** Something that happened and was stored, for the modules that act on it. */
+export type DomainEvent = {
+  type: 'ActionUpdated';
+  action: Action;
+  update: StatusUpdate;
+  /** The organisation's time zone, as the use case knew it. */
+  timeZone: string;
+};
+
+export type DomainEventType = DomainEvent['type'];
+
+/** What the publisher works with: a handler reads and writes through the same store and clock. */
+export type EventContext = { store: Store; clock: Clock };
+
+export type EventHandler<T extends DomainEventType> = (event: Extract<DomainEvent, { type: T }>, ctx: EventContext) => Promise<void>;
+
+/**
+ * Cross-module side effects, registered once in the composition root. A module publishes what it
+ * did and does not know who reacts. Handlers run one after another and a failure reaches the
+ * publisher, so a replayed command runs them again: every handler must be idempotent.
+ */
+export class DomainEvents {
+  private readonly handlers = new Map<DomainEventType, EventHandler<DomainEventType>[]>();
+
+  on<T extends DomainEventType>(type: T, handler: EventHandler<T>): this {
+    this.handlers.set(type, [...(this.handlers.get(type) ?? []), handler as unknown as EventHandler<DomainEventType>]);
+    return this;
+  }
+
+  async publish(event: DomainEvent, ctx: EventContext): Promise<void> {
+    for (const handler of this.handlers.get(event.type) ?? []) await handler(event, ctx);
+  }
+}

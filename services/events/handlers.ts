@@ -1,0 +1,20 @@
+import { escalationsAfterUpdate } from '../escalations/triggers';
+import { ensureOrganisation } from '../people/organisations';
+import { refreshRoundsFor } from '../rounds/rounds';
+import type { WorkingCalendar } from '../scheduling/calendar';
+import { DomainEvents } from './domain-events';
+
+/**
+ * Every reaction to domain events, in one list: the app and the tests build the same set, so the
+ * code under test is the code in production.
+ * - An answer may complete a lead's part of an update round.
+ * - A Red, or a second Amber in a row, opens an escalation (the nightly job catches any missed).
+ */
+export function domainEvents(calendar: WorkingCalendar): DomainEvents {
+  return new DomainEvents()
+    .on('ActionUpdated', (event, ctx) => refreshRoundsFor(ctx, event.action))
+    .on('ActionUpdated', async (event, ctx) => {
+      const organisation = await ensureOrganisation(ctx.store, ctx.clock, event.action.orgId, { timeZone: event.timeZone });
+      await escalationsAfterUpdate({ ...ctx, calendar }, organisation, event.action, event.update);
+    });
+}
