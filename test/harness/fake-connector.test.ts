@@ -280,7 +280,8 @@ describe('fake connector over plain HTTP', () => {
   });
 
   it('enforces the global limit across conversations', async () => {
-    const limited = await FakeConnector.start({ limits: { global: { count: 50, windowMs: 1_000 } } });
+    // The connector's clock stands still, so all 51 fall in one window however slowly they arrive.
+    const limited = await FakeConnector.start({ limits: { global: { count: 50, windowMs: 1_000 } }, now: () => 1_000_000 });
     try {
       const statuses = await Promise.all(Array.from({ length: 51 }, (_, i) => send(limited, `a:1user-${i}`).then((r) => r.status)));
       expect(statuses.filter((s) => s === 201)).toHaveLength(50);
