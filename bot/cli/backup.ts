@@ -4,7 +4,8 @@ import { AppError } from '../../services/core/errors';
 import { CONTAINER_NAMES } from '../../services/store/containers';
 import type { Store } from '../../services/store/ports';
 import { readSnapshot, restoreSnapshot, takeSnapshot, writeSnapshotFile, type Snapshot } from '../../services/store/snapshot';
-import { fileArg, print, type Command } from './command';
+import { migrate } from '../../services/store/migrations';
+import { cliLogger, fileArg, print, type Command } from './command';
 
 async function latestBackup(dir: string): Promise<string> {
   const files = (await readdir(dir)).filter((f) => /^backup-.*\.json$/.test(f)).sort();
@@ -50,6 +51,8 @@ export const BACKUP_COMMANDS: Record<string, Command> = {
       if (!snapshot) throw new AppError('NOT_FOUND', `${file} does not exist.`);
       const removed = ctx.options.replace ? await removeAbsent(ctx.store, snapshot) : 0;
       await restoreSnapshot(ctx.store, snapshot);
+      // A backup from an older version keeps data where that version kept it.
+      await migrate(ctx.store, cliLogger(ctx.config));
       print(`Restored ${file} (taken ${snapshot.takenAt}): ${counts(snapshot)}${ctx.options.replace ? `; removed ${removed} documents not in the backup` : ''}`);
     },
   },

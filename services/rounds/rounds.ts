@@ -12,35 +12,19 @@ import type { JobContext } from '../scheduling/job-context';
 import type { WorkingCalendar } from '../scheduling/calendar';
 import { toArray, type Store } from '../store/ports';
 import { policyOf } from '../reminders/policy';
+import type { UpdateRound } from './model';
+import { UpdateRounds } from './repository';
 
-/**
- * An update round: "all leads update by <date>", typically before the quarterly Named
- * Safeguarding Officers meeting. Lives in the jobs container beside scheduler slots.
- */
-export type UpdateRound = {
-  id: string;
-  orgId: string;
-  kind: 'update-round';
-  dueBy: string;
-  startedAt: string;
-  startedBy: { personId: string; name: string };
-  status: 'open' | 'closed';
-  /** The leads and the actions that were open when the round started. */
-  leads: { personId: string; name: string; actionIds: string[] }[];
-  summaryVersion: number;
-  summaryHash?: string;
-};
+export type { UpdateRound };
 
 export type RoundProgress = { responded: string[]; outstanding: string[]; unreachable: string[] };
 
 type Deps = { store: Store; clock: Clock };
 
-const rounds = (store: Store) => store.collection<UpdateRound>('jobs');
+const rounds = (store: Store) => new UpdateRounds(store);
 
 export async function openRounds(store: Store, orgId: string): Promise<UpdateRound[]> {
-  return toArray(
-    rounds(store).query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'update-round' AND c.status = 'open'", parameters: [{ name: '@orgId', value: orgId }] }),
-  );
+  return rounds(store).open(orgId);
 }
 
 export async function startRound(deps: Deps, input: { actor: Person; dueBy: string; timeZone: string; calendar: WorkingCalendar }): Promise<UpdateRound> {

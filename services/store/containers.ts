@@ -10,8 +10,10 @@ export const CONTAINERS = {
   conversations: { excludedPaths: [] },
   /** One item per proactive message: the delivery engine's durable queue. */
   outbox: { excludedPaths: ['/message/*', '/lastError/*'] },
-  /** Scheduler slots (one per job run across instances) and update rounds. */
+  /** Scheduler slots: one per job run across instances. */
   jobs: { excludedPaths: ['/result/*'] },
+  /** Update rounds ("all leads update by <date>"), with the leads each asked. */
+  rounds: { excludedPaths: ['/leads/*'] },
   /** HR: the course catalogue, role requirements and training records. */
   training: { excludedPaths: ['/certificateUrl/?', '/note/?'] },
   /** Escalations and concerns: the central record, each with its full history. */

@@ -4,10 +4,22 @@ import type { Config } from '../core/config';
 import type { Logger } from '../core/logger';
 import { CosmosStore } from './cosmos-store';
 import { openEmbeddedStore } from './embedded';
+import { migrate } from './migrations';
 import type { Store } from './ports';
 
 /** Azure Cosmos DB when COSMOS_ENDPOINT is set (key, else keyless Entra ID); the embedded server otherwise. */
 export async function openStore(config: Config, logger: Logger): Promise<Store> {
+  const store = await connect(config, logger);
+  try {
+    await migrate(store, logger);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  return store;
+}
+
+async function connect(config: Config, logger: Logger): Promise<Store> {
   if (!config.COSMOS_ENDPOINT) {
     return openEmbeddedStore({
       dataDir: config.DATA_DIR,
