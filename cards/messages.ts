@@ -57,6 +57,7 @@ export function renderMessage(message: OutboundMessage): AdaptiveCardJson {
         heading: md(message.heading),
         note: md(message.note ?? ''),
         canAct: message.role === 'act',
+        canAcknowledge: message.role === 'act' && !message.acknowledged,
         // Summaries quote what people typed: plain TextRun, not markdown.
         summary: message.summary,
         facts: message.facts.map((f) => ({ title: md(f.title), value: md(f.value) })),

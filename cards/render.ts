@@ -79,7 +79,7 @@ export type CardData = {
   facts: { heading: string; intro: string; facts: { title: string; value: string }[] };
   'training-report': { notice: string; courses: { code: string; name: string }[]; values: Record<TrainingFormFields, string>; errors: Record<TrainingFormFields, string> };
   'training-verify': { heading: string; count: number; items: { id: string; title: string; detail: string }[] };
-  'escalation-alert': { escalationId: string; heading: string; note: string; canAct: boolean; summary: string; facts: { title: string; value: string }[] };
+  'escalation-alert': { escalationId: string; heading: string; note: string; canAct: boolean; canAcknowledge: boolean; summary: string; facts: { title: string; value: string }[] };
   'questionnaire-invite': { heading: string; intro: string; closes: string; anonymous: boolean; campaignId: string };
   'questionnaire-page': {
     title: string;
@@ -94,7 +94,6 @@ export type CardData = {
     isLast: boolean;
     submitLabel: string;
     questions: {
-      label: string;
       text: string;
       help: string;
       input: 'choice' | 'text' | 'date';

@@ -24,8 +24,8 @@ export function surveyCard(view: SurveyView): AdaptiveCardJson {
   const carried = JSON.stringify(Object.fromEntries(Object.entries(view.raw).filter(([id]) => !onPage.has(id))));
   const first = view.questionnaire.questions.indexOf(page[0]!);
   const questions: CardData['questionnaire-page']['questions'] = page.map((q, i) => ({
-    label: md(`${first + i + 1}. ${q.text}${q.required ? '' : ' (optional)'}`),
-    text: q.text,
+    // The input's own label is the question (screen readers announce it with the input): no heading repeats it.
+    text: `${first + i + 1}. ${q.text}${q.required ? '' : ' (optional)'}`,
     help: md(q.help ?? ''),
     input: q.type === 'text' ? 'text' : q.type === 'date' ? 'date' : 'choice',
     inputId: inputName(q.id),

@@ -27,6 +27,8 @@ export type OutboundMessage =
       heading: string;
       /** Why this recipient got it: asked to act at this stage, or informed. */
       role: 'act' | 'inform';
+      /** This stage has been acknowledged: the card no longer offers Acknowledge. */
+      acknowledged?: boolean;
       stage: string;
       deadline: string;
       summary: string;

@@ -100,6 +100,7 @@ export function alertMessage(e: Escalation, ladder: LadderStage[], role: 'act' |
     kind: 'escalation-alert',
     escalationId: e.id,
     role: e.status === 'resolved' ? 'inform' : role,
+    acknowledged: !!e.acknowledged,
     heading: `${e.immediateRisk ? 'Immediate risk: ' : ''}${CAUSE_LABELS[e.cause]} (stage ${e.stage}: ${stage.name})`,
     stage: `${e.stage} of ${ladder.length}: ${stage.name}`,
     deadline: e.stageDeadline,

@@ -228,6 +228,21 @@ describe('user text in cards', () => {
     expect(page2).toContain('"carried":"{}"');
     expect(JSON.stringify(EXAMPLES['questionnaire saved'])).toContain(`"answerKey":"${KEY}"`);
   });
+  it('a questionnaire page shows each question’s text once, as its input’s label', () => {
+    const text = JSON.stringify(surveyCard({ kind: 'page', campaign: CAMPAIGN, questionnaire: AWARENESS, page: 0, raw: {}, answerKey: KEY, issues: [], changing: false }));
+    for (const q of AWARENESS.questions.slice(0, 5)) {
+      expect(text.split(q.text.replace(/"/g, '\\"')).length - 1).toBe(1);
+    }
+  });
+
+  it('an acknowledged escalation’s card no longer offers Acknowledge, but still offers the other steps', () => {
+    const alert = (acknowledged: boolean) =>
+      JSON.stringify(renderMessage({ kind: 'escalation-alert', escalationId: 'esc-1', heading: 'Action rated Red (stage 1: Practitioner)', role: 'act', acknowledged, stage: '1 of 4', deadline: '2026-11-27', summary: 'LP1.1 was rated Red', facts: [] }));
+    expect(alert(false)).toMatch(/"verb":"esc\.acknowledge"/);
+    expect(alert(true)).not.toMatch(/esc\.acknowledge/);
+    expect(alert(true)).toMatch(/"verb":"esc\.resolve"/);
+  });
+
   it('results hide a group of four and escape what people wrote', () => {
     const json = JSON.stringify(EXAMPLES['questionnaire results']);
     expect(json).toContain('"title":"Legal","value":"hidden: fewer than 5 responses"');
