@@ -7,6 +7,7 @@ import { DeliverySender } from '../services/delivery/sender';
 import { WorkingCalendar } from '../services/scheduling/calendar';
 import { startScheduler } from '../services/scheduling/scheduler';
 import type { Store } from '../services/store/ports';
+import { loadAnswerSeal } from '../services/surveys/seal';
 import { registerTabRoutes } from '../tab/server/routes';
 import { createAdapter } from './adapter';
 import { createServer } from './server';
@@ -21,6 +22,7 @@ export type App = { server: Server; url: string; sender: DeliverySender; deliver
 export async function startApp(deps: AppDeps): Promise<App> {
   const { config, logger, store } = deps;
   const calendar = new WorkingCalendar();
+  const seal = loadAnswerSeal(config);
   const adapter = createAdapter(config, logger);
   const sender = new DeliverySender(
     { store, messenger: new TeamsMessenger(config), logger },
@@ -28,9 +30,9 @@ export async function startApp(deps: AppDeps): Promise<App> {
   );
   const delivery = startDeliveryLoop(sender, config.DEFAULT_ORG_ID, config.DELIVERY_INTERVAL_SECONDS * 1000, logger);
   const scheduler = config.SCHEDULER_ENABLED
-    ? startScheduler({ store, logger, calendar, orgId: config.DEFAULT_ORG_ID, timeZone: config.DEFAULT_TIME_ZONE, afterJob: delivery.kick })
+    ? startScheduler({ store, logger, calendar, seal, orgId: config.DEFAULT_ORG_ID, timeZone: config.DEFAULT_TIME_ZONE, afterJob: delivery.kick })
     : undefined;
-  const bot = new TrackerBot({ ...deps, calendar });
+  const bot = new TrackerBot({ ...deps, calendar, seal });
   const status = () => ({ scheduler: scheduler ? { enabled: true, ...scheduler.status() } : { enabled: false }, delivery: delivery.status() });
   const server = createServer({ ...deps, adapter, bot, status });
   registerTabRoutes(server, { ...deps, calendar });

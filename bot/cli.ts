@@ -31,6 +31,7 @@ import { CONTAINER_NAMES } from '../services/store/containers';
 import { openStore } from '../services/store/open-store';
 import { readSnapshot, restoreSnapshot, takeSnapshot, writeSnapshotFile, type Snapshot } from '../services/store/snapshot';
 import type { Store } from '../services/store/ports';
+import { loadAnswerSeal } from '../services/surveys/seal';
 
 type Context = { config: Config; store: Store; clock: Clock; args: string[]; options: Record<string, string | boolean | undefined> };
 type Command = { usage: string; run: (ctx: Context) => Promise<void> };
@@ -200,7 +201,7 @@ const COMMANDS: Record<string, Command> = {
       const clock = new FixedClock(instantOption(ctx));
       const orgId = orgOf(ctx);
       const organisation = await ensureOrganisation(ctx.store, clock, orgId, { timeZone: ctx.config.DEFAULT_TIME_ZONE });
-      const result = await runJob(name, { store: ctx.store, clock, orgId, organisation, calendar: new WorkingCalendar(), logger: cliLogger(ctx.config) });
+      const result = await runJob(name, { store: ctx.store, clock, orgId, organisation, calendar: new WorkingCalendar(), logger: cliLogger(ctx.config), seal: loadAnswerSeal(ctx.config) });
       print(JSON.stringify(result));
       if (!ctx.options['no-deliver']) await deliver(ctx);
     },

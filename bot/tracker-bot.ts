@@ -24,8 +24,9 @@ import type { Organisation } from '../services/plan/model';
 import type { WorkingCalendar } from '../services/scheduling/calendar';
 import type { Store } from '../services/store/ports';
 import { CARD_ROUTES, TEXT_COMMANDS, type RouteContext } from './card-routes';
+import type { AnswerSeal } from '../services/surveys/seal';
 
-export type BotDeps = { config: Config; logger: Logger; store: Store; clock: Clock; calendar: WorkingCalendar };
+export type BotDeps = { config: Config; logger: Logger; store: Store; clock: Clock; calendar: WorkingCalendar; seal: AnswerSeal };
 
 const ACTOR_CACHE_LIMIT = 10_000;
 
@@ -157,7 +158,7 @@ export class TrackerBot extends TeamsActivityHandler {
 
   private async routeContext(context: TurnContext): Promise<RouteContext> {
     const [actor, organisation] = await Promise.all([this.actor(context), this.organisation()]);
-    return { store: this.deps.store, clock: this.deps.clock, logger: this.deps.logger, calendar: this.deps.calendar, actor, organisation };
+    return { store: this.deps.store, clock: this.deps.clock, logger: this.deps.logger, calendar: this.deps.calendar, seal: this.deps.seal, actor, organisation };
   }
 
   /** Known failures become a card the user understands; anything else is logged and apologised for. */

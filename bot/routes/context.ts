@@ -5,9 +5,10 @@ import type { Person } from '../../services/people/model';
 import type { Organisation } from '../../services/plan/model';
 import type { WorkingCalendar } from '../../services/scheduling/calendar';
 import type { Store } from '../../services/store/ports';
+import type { AnswerSeal } from '../../services/surveys/seal';
 
 /** What every route gets: the stores and clock, and the acting person resolved from the activity. */
-export type RouteContext = { store: Store; clock: Clock; logger: Logger; calendar: WorkingCalendar; actor: Person; organisation: Organisation };
+export type RouteContext = { store: Store; clock: Clock; logger: Logger; calendar: WorkingCalendar; seal: AnswerSeal; actor: Person; organisation: Organisation };
 
 export type CardRoute = (ctx: RouteContext, data: unknown) => Promise<AdaptiveCardJson>;
 export type TextCommand = { pattern: RegExp; run: (ctx: RouteContext, match: RegExpMatchArray) => Promise<AdaptiveCardJson> };

@@ -10,8 +10,10 @@ import { runTrainingReminders } from '../training/reminders';
 import { runQuestionnaires } from '../surveys/campaigns';
 import { WorkingCalendar } from './calendar';
 import { housekeeping } from './housekeeping';
+import type { AnswerSeal } from '../surveys/seal';
 
-export type JobContext = { store: Store; clock: Clock; orgId: string; organisation: Organisation; calendar: WorkingCalendar; logger: Logger };
+/** `seal` is needed by the questionnaire job only (closing an anonymous campaign pools its waiting answers). */
+export type JobContext = { store: Store; clock: Clock; orgId: string; organisation: Organisation; calendar: WorkingCalendar; logger: Logger; seal?: AnswerSeal };
 
 export type JobResult = { job: string; at: string; skipped?: string; [figure: string]: unknown };
 

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { createHmac, randomBytes, randomInt } from 'node:crypto';
 import type { Clock } from '../core/clock';
 import { today } from '../core/dates';
 import { AppError, isAppError, type FieldIssue } from '../core/errors';
@@ -6,10 +6,26 @@ import type { Person } from '../people/model';
 import type { Store } from '../store/ports';
 import { checkAnswers, pagesOf, parseSubmission, rawOf } from './answers';
 import { audienceOf, getCampaign, hasResponded } from './campaigns';
-import { respondedId, SHARD_CAPACITY, type AnswerEntry, type AnswerShard, type Campaign, type Questionnaire, type RespondedMarker } from './model';
+import {
+  combination,
+  MIN_GROUP,
+  pendingId,
+  respondedId,
+  SHARD_CAPACITY,
+  type AnswerEntry,
+  type AnswerShard,
+  type Campaign,
+  type PendingAnswers,
+  type PendingContent,
+  type Questionnaire,
+  type RespondedMarker,
+} from './model';
 import { findQuestionnaire, surveys } from './questionnaires';
+import type { AnswerSeal } from './seal';
 
 type Deps = { store: Store; clock: Clock };
+/** Answering an anonymous campaign also needs the seal for answers waiting to be pooled. */
+export type AnswerDeps = Deps & { seal: AnswerSeal };
 
 /** What the respondent's card shows next. */
 export type SurveyView =
@@ -19,9 +35,13 @@ export type SurveyView =
 const shardId = (campaignId: string, n: number) => `answers-${campaignId}-${n}`;
 const newAnswerKey = () => randomBytes(24).toString('base64url');
 
-/** Whose answers an entry holds: the person in a named campaign; in an anonymous one only a hash of the card's key. */
+/**
+ * Whose answers an entry holds: the person in a named campaign; in an anonymous one an HMAC of the
+ * person's id under the card's key, so a key copied from someone else's card opens nothing, and
+ * the store alone (which never holds the key) cannot tell whose entry it is.
+ */
 function entryKey(campaign: Campaign, actor: Person, answerKey: string): string {
-  return campaign.anonymous ? `key:${createHash('sha256').update(answerKey).digest('hex')}` : `person:${actor.id}`;
+  return campaign.anonymous ? `key:${createHmac('sha256', answerKey).update(actor.id).digest('hex')}` : `person:${actor.id}`;
 }
 
 /** The campaign and questionnaire, if this person may answer it now. */
@@ -46,7 +66,11 @@ async function shards(store: Store, campaign: Campaign): Promise<AnswerShard[]> 
   }
 }
 
-/** Every set of answers a campaign has, once each (an entry caught mid-move between shards counts once). */
+/**
+ * Every set of answers pooled into the shards, once each (an entry caught mid-move between shards
+ * counts once). Anonymous answers still waiting to be pooled are not among them: results only ever
+ * see answers that arrived in batches.
+ */
 export async function answersOf(store: Store, campaign: Campaign): Promise<AnswerEntry[]> {
   const byKey = new Map<string, AnswerEntry>();
   for (const shard of await shards(store, campaign)) for (const e of shard.entries) byKey.set(e.key, e);
@@ -57,40 +81,44 @@ const insertAtRandom = <T>(list: T[], item: T): T[] => {
   const at = randomInt(list.length + 1);
   return [...list.slice(0, at), item, ...list.slice(at)];
 };
+const shuffled = <T>(list: T[]): T[] => list.reduce<T[]>((out, item) => insertAtRandom(out, item), []);
 
 /**
- * Stores one set of answers, replacing an earlier set with the same key. New answers go to a
- * random place in a random shard with room; when every shard is full, a random half of one moves
- * to a new shard, so no shard ever holds a single answer whose write time would give it away.
+ * Puts answers into the shards in one write where it can: an answer already there is replaced
+ * where it is; new ones go to random places in one random shard with room for all of them; when no
+ * shard has room, a random half of one moves with them to a new shard, so no shard ever holds a
+ * lone answer whose write time would give it away.
  */
-async function saveEntry(store: Store, campaign: Campaign, entry: AnswerEntry): Promise<{ replaced: boolean }> {
+async function putInShards(store: Store, campaign: Campaign, batch: AnswerEntry[]): Promise<{ replaced: number }> {
   const col = surveys<AnswerShard>(store);
   for (let attempt = 1; attempt <= 10; attempt++) {
     const all = await shards(store, campaign);
-    const holding = all.filter((s) => s.entries.some((e) => e.key === entry.key));
+    const byKey = new Map(batch.map((e) => [e.key, e]));
+    const held = new Set(all.flatMap((s) => s.entries.filter((e) => byKey.has(e.key)).map((e) => e.key)));
+    const fresh = batch.filter((e) => !held.has(e.key));
     try {
-      if (holding.length > 0) {
-        // Mid-split an answer can be in two shards for a moment: both copies get the new answers.
-        for (const shard of holding) await col.update(campaign.orgId, shard.id, (s) => ({ ...s, entries: s.entries.map((e) => (e.key === entry.key ? entry : e)) }));
-        return { replaced: true };
+      // Mid-split an answer can be in two shards for a moment: both copies get the new answers.
+      for (const shard of all.filter((s) => s.entries.some((e) => held.has(e.key)))) {
+        await col.update(campaign.orgId, shard.id, (s) => ({ ...s, entries: s.entries.map((e) => byKey.get(e.key) ?? e) }));
       }
+      if (fresh.length === 0) return { replaced: held.size };
       if (all.length === 0) {
-        await col.create({ id: shardId(campaign.id, 0), orgId: campaign.orgId, kind: 'answers', campaignId: campaign.id, shard: 0, entries: [entry] });
-        return { replaced: false };
+        await col.create({ id: shardId(campaign.id, 0), orgId: campaign.orgId, kind: 'answers', campaignId: campaign.id, shard: 0, entries: shuffled(fresh) });
+        return { replaced: held.size };
       }
-      const roomy = all.filter((s) => s.entries.length < SHARD_CAPACITY);
+      const roomy = all.filter((s) => s.entries.length + fresh.length <= SHARD_CAPACITY);
       if (roomy.length > 0) {
         let full = false;
         await col.update(campaign.orgId, roomy[randomInt(roomy.length)]!.id, (s) => {
-          full = s.entries.length >= SHARD_CAPACITY;
-          return full ? undefined : { ...s, entries: insertAtRandom(s.entries, entry) };
+          full = s.entries.length + fresh.length > SHARD_CAPACITY || s.entries.some((e) => byKey.has(e.key));
+          return full ? undefined : { ...s, entries: fresh.reduce((list, e) => insertAtRandom(list, e), s.entries) };
         });
-        if (!full) return { replaced: false };
+        if (!full) return { replaced: held.size };
         continue;
       }
       const splitting = all[randomInt(all.length)]!;
       const next = all.length;
-      const moved = insertAtRandom(splitting.entries.filter(() => randomInt(2) === 1), entry);
+      const moved = shuffled([...splitting.entries.filter(() => randomInt(2) === 1), ...fresh]);
       const created = await col.create({ id: shardId(campaign.id, next), orgId: campaign.orgId, kind: 'answers', campaignId: campaign.id, shard: next, entries: moved });
       // Remove what moved from the old shard, except answers changed meanwhile: those stay there,
       // and the moved copy (now out of date) is dropped instead.
@@ -110,7 +138,7 @@ async function saveEntry(store: Store, campaign: Campaign, entry: AnswerEntry): 
         };
       });
       if (changed.size > 0) await col.update(campaign.orgId, created.id, (s) => ({ ...s, entries: s.entries.filter((e) => !changed.has(e.key)) }));
-      return { replaced: false };
+      return { replaced: held.size };
     } catch (e) {
       // Someone else created that shard first, or many answers arrived at once: look again shortly.
       if (!isAppError(e, 'ALREADY_EXISTS') && !isAppError(e, 'CONFLICT')) throw e;
@@ -120,28 +148,135 @@ async function saveEntry(store: Store, campaign: Campaign, entry: AnswerEntry): 
   throw new AppError('CONFLICT', 'Too many answers are arriving at once; please press Submit again.');
 }
 
-/** The card's first page: blank, or the person's saved answers when they are changing them. */
-export async function openSurvey(deps: Deps, input: { actor: Person; timeZone: string; campaignId: unknown; answerKey?: unknown }): Promise<SurveyView> {
+const EMPTY: PendingContent = { entries: [], moving: [] };
+const sealContext = (campaign: Campaign) => `${campaign.orgId}/${pendingId(campaign.id)}`;
+
+async function readPending(deps: AnswerDeps, campaign: Campaign): Promise<PendingContent> {
+  const doc = await surveys<PendingAnswers>(deps.store).read(campaign.orgId, pendingId(campaign.id));
+  return doc ? deps.seal.open<PendingContent>(doc.sealed, sealContext(campaign)) : EMPTY;
+}
+
+/** Changes the sealed pending set in one etag-checked write (created on first use). */
+async function changePending(deps: AnswerDeps, campaign: Campaign, change: (p: PendingContent) => PendingContent | undefined): Promise<PendingContent> {
+  const col = surveys<PendingAnswers>(deps.store);
+  const context = sealContext(campaign);
+  for (let attempt = 1; attempt <= 10; attempt++) {
+    if (!(await col.read(campaign.orgId, pendingId(campaign.id)))) {
+      const first = change(EMPTY);
+      if (!first) return EMPTY;
+      try {
+        await col.create({ id: pendingId(campaign.id), orgId: campaign.orgId, kind: 'pending', campaignId: campaign.id, sealed: deps.seal.seal(first, context) });
+        return first;
+      } catch (e) {
+        if (!isAppError(e, 'ALREADY_EXISTS')) throw e;
+        continue;
+      }
+    }
+    let result = EMPTY;
+    await col.update(campaign.orgId, pendingId(campaign.id), (doc) => {
+      const current = deps.seal.open<PendingContent>(doc.sealed, context);
+      const next = change(current);
+      result = next ?? current;
+      return next && { ...doc, sealed: deps.seal.seal(next, context) };
+    });
+    return result;
+  }
+  throw new AppError('CONFLICT', 'Too many answers are arriving at once; please press Submit again.');
+}
+
+/** Pooling: wait for this many anonymous answers, then move all but MIN_GROUP of them (picked at random). */
+export const POOL_AT = 2 * MIN_GROUP;
+
+/**
+ * Moves waiting anonymous answers into the shards, in a batch that cannot be paired with people:
+ * while open, only once 10 are waiting, and then a random selection of all but 5, so each moved
+ * answer could be any of at least 10 people's and at least 5 always stay behind; at closing,
+ * everything if at least 5 are waiting (fewer can only mean the whole campaign had fewer than 5
+ * answers, which no result would show: they stay sealed). A flush cut off part-way is finished by
+ * the next one.
+ */
+export async function flushAnswers(deps: AnswerDeps, campaign: Campaign, options: { closing: boolean }): Promise<{ moved: number }> {
+  if (!campaign.anonymous) return { moved: 0 };
+  const claimed = await changePending(deps, campaign, (p) => {
+    if (p.moving.length > 0) return undefined;
+    const take = options.closing ? (p.entries.length >= MIN_GROUP ? p.entries.length : 0) : p.entries.length >= POOL_AT ? p.entries.length - MIN_GROUP : 0;
+    if (take === 0) return undefined;
+    const order = shuffled(p.entries);
+    return { entries: order.slice(take), moving: order.slice(0, take) };
+  });
+  if (claimed.moving.length === 0) return { moved: 0 };
+  await putInShards(deps.store, campaign, claimed.moving);
+  // Done with what was written; an answer changed meanwhile stays in `moving` for the next flush.
+  const written = new Map(claimed.moving.map((e) => [e.key, JSON.stringify(e)]));
+  await changePending(deps, campaign, (p) => ({ entries: p.entries, moving: p.moving.filter((e) => written.get(e.key) !== JSON.stringify(e)) }));
+  return { moved: claimed.moving.length };
+}
+
+/** Where an entry is: pooled in the shards, waiting, or nowhere. */
+async function findEntry(deps: AnswerDeps, campaign: Campaign, key: string): Promise<AnswerEntry | undefined> {
+  const pooled = (await answersOf(deps.store, campaign)).find((e) => e.key === key);
+  if (pooled || !campaign.anonymous) return pooled;
+  const pending = await readPending(deps, campaign);
+  return [...pending.moving, ...pending.entries].find((e) => e.key === key);
+}
+
+/**
+ * Stores a set of answers. Named: straight into the shards. Anonymous: a new set waits, sealed,
+ * to be pooled; a changed set is replaced wherever it is (waiting, moving or pooled).
+ */
+async function saveEntry(deps: AnswerDeps, campaign: Campaign, entry: AnswerEntry): Promise<{ replaced: boolean }> {
+  if (!campaign.anonymous) return { replaced: (await putInShards(deps.store, campaign, [entry])).replaced > 0 };
+  let waiting = false;
+  await changePending(deps, campaign, (p) => {
+    const replace = (list: AnswerEntry[]) => list.map((e) => (e.key === entry.key ? entry : e));
+    waiting = [...p.entries, ...p.moving].some((e) => e.key === entry.key);
+    return waiting ? { entries: replace(p.entries), moving: replace(p.moving) } : undefined;
+  });
+  const pooled = (await answersOf(deps.store, campaign)).some((e) => e.key === entry.key);
+  if (pooled) await putInShards(deps.store, campaign, [entry]);
+  if (waiting || pooled) return { replaced: true };
+  await changePending(deps, campaign, (p) => ({ entries: [...p.entries, entry], moving: p.moving }));
+  return { replaced: false };
+}
+
+/** What an anonymous answer may say about where its author works: the pair when at least 5 were asked, else the department, else nothing. */
+function groupsOf(campaign: Campaign, actor: Person): { department: string; jobTitle: string } {
+  const department = actor.department?.trim() ?? '';
+  const jobTitle = actor.jobTitle?.trim() ?? '';
+  if (!campaign.anonymous) return { department, jobTitle };
+  const large = campaign.largeGroups;
+  if (department && jobTitle && large?.combinations?.includes(combination(department, jobTitle))) return { department, jobTitle };
+  if (department && large?.departments.includes(department)) return { department, jobTitle: '' };
+  return { department: '', jobTitle: '' };
+}
+
+/**
+ * The card's first page: blank, or the person's saved answers when they are changing them. An
+ * `answerKey` means "Change my answers": it must open this person's own answers, or nothing opens.
+ */
+export async function openSurvey(deps: AnswerDeps, input: { actor: Person; timeZone: string; campaignId: unknown; answerKey?: unknown }): Promise<SurveyView> {
   const campaignId = typeof input.campaignId === 'string' ? input.campaignId : '';
   const { campaign, questionnaire } = await answerable(deps, input.actor, campaignId, input.timeZone);
   const page = (raw: Record<string, string>, answerKey: string, changing: boolean): SurveyView => ({ kind: 'page', campaign, questionnaire, page: 0, raw, answerKey, issues: [], changing });
-  const given = typeof input.answerKey === 'string' && /^[A-Za-z0-9_-]{32,64}$/.test(input.answerKey) ? input.answerKey : undefined;
-  if (!(await hasResponded(deps.store, campaign, input.actor.id))) return page({}, given ?? newAnswerKey(), false);
-  if (!campaign.anonymous) {
-    const key = entryKey(campaign, input.actor, '');
-    const mine = (await answersOf(deps.store, campaign)).find((e) => e.key === key);
-    return page(mine ? rawOf(mine.answers) : {}, given ?? newAnswerKey(), true);
+  const responded = await hasResponded(deps.store, campaign, input.actor.id);
+  if (input.answerKey !== undefined) {
+    const given = typeof input.answerKey === 'string' && /^[A-Za-z0-9_-]{32,64}$/.test(input.answerKey) ? input.answerKey : undefined;
+    // A colleague's card (forwarded, or shown on their screen) opens nothing for anyone else.
+    const mine = given && responded ? await findEntry(deps, campaign, entryKey(campaign, input.actor, given)) : undefined;
+    if (!mine || !given) throw new AppError('NOT_YOUR_ANSWERS');
+    return page(rawOf(mine.answers), given, true);
   }
-  const mine = given ? (await answersOf(deps.store, campaign)).find((e) => e.key === entryKey(campaign, input.actor, given)) : undefined;
-  if (!mine || !given) throw new AppError('ALREADY_ANSWERED');
-  return page(rawOf(mine.answers), given, true);
+  if (!responded) return page({}, newAnswerKey(), false);
+  if (campaign.anonymous) throw new AppError('ALREADY_ANSWERED');
+  const mine = await findEntry(deps, campaign, entryKey(campaign, input.actor, ''));
+  return page(mine ? rawOf(mine.answers) : {}, newAnswerKey(), true);
 }
 
 /**
  * A page of answers from the card: back, next (this page checked) or submit (everything checked
  * again and stored). Identity is the acting person; the card only carries answers and its key.
  */
-export async function answerSurvey(deps: Deps, input: { actor: Person; timeZone: string; data: unknown }): Promise<SurveyView> {
+export async function answerSurvey(deps: AnswerDeps, input: { actor: Person; timeZone: string; data: unknown }): Promise<SurveyView> {
   const { actor } = input;
   const campaignId = (input.data as { campaignId?: unknown } | null)?.campaignId;
   const { campaign, questionnaire } = await answerable(deps, actor, typeof campaignId === 'string' ? campaignId : '', input.timeZone);
@@ -162,15 +297,10 @@ export async function answerSurvey(deps: Deps, input: { actor: Person; timeZone:
     const first = pages.findIndex((p) => p.some((q) => issues.some((i) => i.field === q.id)));
     return view(first, issues);
   }
-  if (responded && campaign.anonymous && !(await answersOf(deps.store, campaign)).some((e) => e.key === key)) throw new AppError('ALREADY_ANSWERED');
+  // Answered already: only the key of this person's own card replaces their answers.
+  if (responded && campaign.anonymous && !(await findEntry(deps, campaign, key))) throw new AppError('ALREADY_ANSWERED');
 
-  const groups = campaign.anonymous
-    ? {
-        department: campaign.largeGroups?.departments.includes(actor.department?.trim() ?? '') ? actor.department!.trim() : '',
-        jobTitle: campaign.largeGroups?.jobTitles.includes(actor.jobTitle?.trim() ?? '') ? actor.jobTitle!.trim() : '',
-      }
-    : { department: actor.department?.trim() ?? '', jobTitle: actor.jobTitle?.trim() ?? '' };
-  const { replaced } = await saveEntry(deps.store, campaign, { key, answers, ...groups });
+  const { replaced } = await saveEntry(deps, campaign, { key, answers, ...groupsOf(campaign, actor) });
   // The marker follows the answers: a crash between the two leaves answers that the same card can
   // still replace, never a person marked as answered with nothing stored.
   try {
@@ -178,6 +308,7 @@ export async function answerSurvey(deps: Deps, input: { actor: Person; timeZone:
   } catch (e) {
     if (!isAppError(e, 'ALREADY_EXISTS')) throw e;
   }
+  if (!replaced) await flushAnswers(deps, campaign, { closing: false });
   return { kind: 'saved', campaign, answerKey: submission.answerKey, changed: replaced };
 }
 

@@ -1,10 +1,11 @@
+import { formatDate } from '../core/dates';
 import { pct } from '../core/figures';
 import { AppError } from '../core/errors';
 import type { Person } from '../people/model';
 import { toArray, type Store } from '../store/ports';
 import { canRunSurveys, getCampaign, listCampaigns } from './campaigns';
 import { fixedAnswers } from './answers';
-import { MIN_GROUP, type AnswerEntry, type Campaign, type Question, type Questionnaire, type RespondedMarker } from './model';
+import { MIN_FOR_WRITTEN, MIN_GROUP, type AnswerEntry, type Campaign, type Question, type Questionnaire, type RespondedMarker } from './model';
 import { findQuestionnaire, surveys } from './questionnaires';
 import { answersOf } from './responses';
 
@@ -20,8 +21,10 @@ export type QuestionResult = {
   options: OptionCount[];
   /** 1–5 scales only, to two decimals. */
   mean?: number;
-  /** Free text and dates, sorted so their order says nothing about who wrote them. */
+  /** Free text and dates, sorted so their order says nothing about who wrote them; empty where withheld. */
   written: string[];
+  /** How many written answers there are, shown even where the text is withheld. */
+  writtenCount: number;
 };
 
 export type HighlightResult = { label: string; count: number; of: number; pct: number };
@@ -31,8 +34,18 @@ export type GroupResult = { by: 'department' | 'role'; group: string; responses:
 export type ComparisonRow = { questionId: string; text: string; answer: string; immediatePct: number; followUpPct: number };
 export type Comparison = { immediate: { campaignIds: string[]; responses: number }; followUp: { campaignIds: string[]; responses: number }; rows: ComparisonRow[]; means: { questionId: string; text: string; immediate: number; followUp: number }[] };
 
+/**
+ * Why an anonymous campaign shows no figures yet: still open (only the response rate, so nobody's
+ * answers can be worked out from how figures change), or closed with fewer than five answers.
+ */
+export type Withheld = 'open' | 'too-few';
+
 export type CampaignResults = {
   campaign: Campaign;
+  /** Set when the figures below are empty on purpose. */
+  withheld?: Withheld;
+  /** Anonymous only: written answers are withheld (counted only) under MIN_FOR_WRITTEN answers. */
+  writtenWithheld: boolean;
   questionnaire: Questionnaire;
   invited: number;
   responded: number;
@@ -56,7 +69,8 @@ export function questionResults(questionnaire: Pick<Questionnaire, 'questions'>,
       const count = given.filter((v) => chosen(v).includes(o.value)).length;
       return { ...o, count, pct: pct(count, answered) };
     });
-    const result: QuestionResult = { id: q.id, text: q.text, type: q.type, answered, options, written: q.type === 'text' || q.type === 'date' ? given.map(String).sort() : [] };
+    const written = q.type === 'text' || q.type === 'date' ? given.map(String).sort() : [];
+    const result: QuestionResult = { id: q.id, text: q.text, type: q.type, answered, options, written, writtenCount: written.length };
     if (q.type === 'scale' && answered > 0) result.mean = Math.round((given.reduce<number>((s, v) => s + Number(v), 0) / answered) * 100) / 100;
     return result;
   });
@@ -124,9 +138,16 @@ async function cohortCampaigns(store: Store, campaign: Campaign): Promise<{ imme
   return followUp.length ? { immediate: [campaign], followUp } : undefined;
 }
 
-async function entriesOf(store: Store, list: Campaign[]): Promise<{ entries: AnswerEntry[]; questionnaire: Questionnaire }> {
+/**
+ * One side of a comparison: answers of its named campaigns and its closed anonymous ones (an open
+ * anonymous campaign shows nothing), or nothing at all if anonymous answers number under five.
+ */
+async function entriesOf(store: Store, all: Campaign[]): Promise<{ entries: AnswerEntry[]; questionnaire: Questionnaire }> {
+  const list = all.filter((c) => !c.anonymous || c.status === 'closed');
   const entries: AnswerEntry[] = [];
   for (const c of list) entries.push(...(await answersOf(store, c)));
+  if (list.some((c) => c.anonymous) && entries.length < MIN_GROUP) entries.length = 0;
+  if (list.length === 0) list.push(all[0]!);
   const q = list[0]!.questionnaire;
   return { entries, questionnaire: await findQuestionnaire(store, list[0]!.orgId, q.key, q.version) };
 }
@@ -153,23 +174,28 @@ export async function campaignResults(store: Store, viewer: Person, campaignId: 
   if (!canRunSurveys(viewer)) throw new AppError('FORBIDDEN', 'Questionnaire results are for administrators, HR and safeguarding leads.');
   const campaign = await getCampaign(store, viewer.orgId, campaignId);
   const questionnaire = await findQuestionnaire(store, viewer.orgId, campaign.questionnaire.key, campaign.questionnaire.version);
-  const entries = await answersOf(store, campaign);
   const responded = await respondedCount(store, campaign);
+  const rate = { campaign, questionnaire, invited: campaign.invited, responded, responseRate: pct(responded, campaign.invited) };
+  // Anonymous: nothing while open, nothing under five answers, written text only from ten.
+  const withheld: Withheld | undefined = !campaign.anonymous ? undefined : campaign.status !== 'closed' ? 'open' : undefined;
+  if (withheld) return { ...rate, withheld, writtenWithheld: true, questions: [], highlights: [], breakdowns: [] };
+  const entries = await answersOf(store, campaign);
+  if (campaign.anonymous && entries.length < MIN_GROUP) return { ...rate, withheld: 'too-few', writtenWithheld: true, questions: [], highlights: [], breakdowns: [] };
+  const writtenWithheld = campaign.anonymous && entries.length < MIN_FOR_WRITTEN;
+  const withoutText = (q: QuestionResult): QuestionResult => ({ ...q, written: [] });
   const results: CampaignResults = {
-    campaign,
-    questionnaire,
-    invited: campaign.invited,
-    responded,
-    responseRate: pct(responded, campaign.invited),
-    questions: questionResults(questionnaire, entries),
+    ...rate,
+    writtenWithheld,
+    questions: questionResults(questionnaire, entries).map((q) => (writtenWithheld ? withoutText(q) : q)),
     highlights: highlightResults(questionnaire, entries),
-    breakdowns: groupResults(questionnaire, entries),
+    // A group's written answers are never shown in an anonymous campaign: a small group's text can be recognised.
+    breakdowns: groupResults(questionnaire, entries).map((g) => (campaign.anonymous ? { ...g, questions: g.questions.map(withoutText) } : g)),
   };
   const cohort = await cohortCampaigns(store, campaign);
   if (cohort) {
     const before = await entriesOf(store, cohort.immediate);
     const after = await entriesOf(store, cohort.followUp);
-    results.comparison = {
+    if (before.entries.length > 0 && after.entries.length > 0) results.comparison = {
       immediate: { campaignIds: cohort.immediate.map((c) => c.id), responses: before.entries.length },
       followUp: { campaignIds: cohort.followUp.map((c) => c.id), responses: after.entries.length },
       ...compare(before, after),
@@ -185,11 +211,14 @@ export function resultRows(r: CampaignResults): string[][] {
     ['Response', 'Invited', '', String(r.invited), ''],
     ['Response', 'Responded', '', String(r.responded), `${r.responseRate}%`],
   ];
+  if (r.withheld) rows.push(['Withheld', withheldNotice(r), '', '', '']);
+  else if (r.writtenWithheld && r.questions.some((q) => q.writtenCount > 0)) rows.push(['Withheld', writtenNotice(), '', '', '']);
   for (const h of r.highlights) rows.push(['Headline', h.label, '', `${h.count} of ${h.of}`, `${h.pct}%`]);
   for (const q of r.questions) {
     for (const o of q.options) rows.push(['Question', q.text, o.label, String(o.count), `${o.pct}%`]);
     if (q.mean !== undefined) rows.push(['Question', q.text, 'Mean (1–5)', String(q.mean), '']);
     for (const w of q.written) rows.push(['Written answer', q.text, w, '', '']);
+    if (q.writtenCount > q.written.length) rows.push(['Written answers', q.text, 'withheld', String(q.writtenCount), '']);
   }
   for (const g of r.breakdowns) {
     const label = `${g.by === 'department' ? 'Department' : 'Role'}: ${g.group}`;
@@ -206,3 +235,14 @@ export function resultRows(r: CampaignResults): string[][] {
 }
 
 export const RESULT_HEADERS = ['Section', 'Measure', 'Answer', 'Count / immediate', 'Percent / follow-up'];
+
+/** What every surface says when an anonymous campaign's figures are withheld (card, tab, export). */
+export function withheldNotice(r: Pick<CampaignResults, 'withheld' | 'campaign'>): string {
+  if (r.withheld === 'open') {
+    return `Anonymous: only the response rate is shown until it closes (${formatDate(r.campaign.closesOn)}), so nobody’s answers can be worked out from how the figures change.`;
+  }
+  if (r.withheld === 'too-few') return `Anonymous: fewer than ${MIN_GROUP} answers, so no figures are shown.`;
+  return '';
+}
+
+export const writtenNotice = () => `Anonymous: written answers are shown from ${MIN_FOR_WRITTEN} answers; until then only how many there are.`;

@@ -10,6 +10,7 @@ import { openPersistentTestStore } from '../harness/store';
 import { FixedClock } from '../../services/core/clock';
 import type { Person } from '../../services/people/model';
 import { answerSurvey, openSurvey } from '../../services/surveys/responses';
+import { AnswerSeal } from '../../services/surveys/seal';
 
 /** Runs the CLI in-process against a data folder, capturing what it prints. */
 async function cli(dataDir: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -209,10 +210,12 @@ describe('npm run cli -- survey …', () => {
     const { store } = await openPersistentTestStore(dataDir);
     try {
       const clock = new FixedClock(new Date());
+      // A named campaign: nothing waits sealed, so any seal will do.
+      const seal = AnswerSeal.random();
       for (let i = 0; i < 5; i++) {
         const actor = (await store.collection<Person>('people').read('demo', `h${i}`))!;
-        const page = await openSurvey({ store, clock }, { actor, timeZone: 'Europe/London', campaignId });
-        await answerSurvey({ store, clock }, { actor, timeZone: 'Europe/London', data: { campaignId, page: 0, move: 'submit', 'q_had-supervision': i < 4 ? 'yes' : 'no', answerKey: (page as { answerKey: string }).answerKey } });
+        const page = await openSurvey({ store, clock, seal }, { actor, timeZone: 'Europe/London', campaignId });
+        await answerSurvey({ store, clock, seal }, { actor, timeZone: 'Europe/London', data: { campaignId, page: 0, move: 'submit', 'q_had-supervision': i < 4 ? 'yes' : 'no', answerKey: (page as { answerKey: string }).answerKey } });
       }
     } finally {
       await store.close();

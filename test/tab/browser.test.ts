@@ -11,6 +11,7 @@ import { startTestApp, type TestApp } from '../harness/app';
 import { ORG } from '../harness/fixtures';
 import { TEST_TENANT_ID } from '../harness/teams-activities';
 import { seedDashboard } from './dashboard-seed';
+import { loadAnswerSeal } from '../../services/surveys/seal';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = path.join(projectRoot(), 'test-artifacts', 'screenshots');
@@ -30,7 +31,7 @@ describe('the dashboard tab in a browser', () => {
     mkdirSync(SHOTS, { recursive: true });
     t = await startTestApp({ ALLOWED_TENANT_IDS: TEST_TENANT_ID });
     t.clock.set('2026-11-23T10:00:00Z');
-    await seedDashboard(t.store, t.clock);
+    await seedDashboard(t.store, t.clock, loadAnswerSeal(t.config));
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
