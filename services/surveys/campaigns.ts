@@ -395,7 +395,8 @@ export async function runQuestionnaires(ctx: JobContext): Promise<Record<string,
       // Pool the last waiting answers first: a run cut off here closes it next time.
       if (campaign.anonymous) {
         if (!ctx.seal) throw new AppError('CONFIG_INVALID', 'The questionnaire job needs the answer seal (SURVEY_SEAL_KEY) to close anonymous campaigns.');
-        await flushAnswers({ ...deps, seal: ctx.seal }, campaign, { closing: true });
+        // A flush cut off part-way is finished first, then whatever still waits goes.
+        for (let round = 0; round < 3 && (await flushAnswers({ ...deps, seal: ctx.seal }, campaign, { closing: true })).moved > 0; round++);
       }
       await campaigns(ctx.store).update(ctx.orgId, campaign.id, (c) => ({ ...c, status: 'closed' }));
       closed++;

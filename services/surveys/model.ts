@@ -148,7 +148,7 @@ export const SHARD_CAPACITY = 250;
  * `entries` wait; `moving` are on their way into a shard (a flush cut off part-way is finished by the next).
  */
 export type PendingAnswers = { id: string; orgId: string; kind: 'pending'; campaignId: string; sealed: string };
-export type PendingContent = { entries: AnswerEntry[]; moving: AnswerEntry[] };
+export type PendingContent = { entries: AnswerEntry[]; moving: AnswerEntry[]; movingSince?: string };
 export const pendingId = (campaignId: string) => `pending-${campaignId}`;
 
 /** A course whose completions get the follow-up questionnaire `afterDays` later. */

@@ -160,7 +160,7 @@ async function readPending(deps: AnswerDeps, campaign: Campaign): Promise<Pendin
 async function changePending(deps: AnswerDeps, campaign: Campaign, change: (p: PendingContent) => PendingContent | undefined): Promise<PendingContent> {
   const col = surveys<PendingAnswers>(deps.store);
   const context = sealContext(campaign);
-  for (let attempt = 1; attempt <= 10; attempt++) {
+  for (let attempt = 1; attempt <= 20; attempt++) {
     if (!(await col.read(campaign.orgId, pendingId(campaign.id)))) {
       const first = change(EMPTY);
       if (!first) return EMPTY;
@@ -173,19 +173,27 @@ async function changePending(deps: AnswerDeps, campaign: Campaign, change: (p: P
       }
     }
     let result = EMPTY;
-    await col.update(campaign.orgId, pendingId(campaign.id), (doc) => {
-      const current = deps.seal.open<PendingContent>(doc.sealed, context);
-      const next = change(current);
-      result = next ?? current;
-      return next && { ...doc, sealed: deps.seal.seal(next, context) };
-    });
-    return result;
+    try {
+      await col.update(campaign.orgId, pendingId(campaign.id), (doc) => {
+        const current = deps.seal.open<PendingContent>(doc.sealed, context);
+        const next = change(current);
+        result = next ?? current;
+        return next && { ...doc, sealed: deps.seal.seal(next, context) };
+      });
+      return result;
+    } catch (e) {
+      // Every answer of a campaign passes through this one document: under a burst, wait a random moment and go again.
+      if (!isAppError(e, 'CONFLICT')) throw e;
+      await new Promise((r) => setTimeout(r, randomInt(25 * attempt)));
+    }
   }
   throw new AppError('CONFLICT', 'Too many answers are arriving at once; please press Submit again.');
 }
 
 /** Pooling: wait for this many anonymous answers, then move all but MIN_GROUP of them (picked at random). */
 export const POOL_AT = 2 * MIN_GROUP;
+/** A flush that has not finished in this long is taken to have stopped, and the next one finishes it. */
+const FLUSH_LEASE_MS = 60_000;
 
 /**
  * Moves waiting anonymous answers into the shards, in a batch that cannot be paired with people:
@@ -197,19 +205,32 @@ export const POOL_AT = 2 * MIN_GROUP;
  */
 export async function flushAnswers(deps: AnswerDeps, campaign: Campaign, options: { closing: boolean }): Promise<{ moved: number }> {
   if (!campaign.anonymous) return { moved: 0 };
-  const claimed = await changePending(deps, campaign, (p) => {
-    if (p.moving.length > 0) return undefined;
+  const now = deps.clock.now();
+  let claimed: AnswerEntry[] = [];
+  await changePending(deps, campaign, (p) => {
+    claimed = [];
+    if (p.moving.length > 0) {
+      // Another flush is under way; one that stopped part-way (a crash) is taken over after a while, or at closing.
+      const stale = options.closing || !p.movingSince || now.getTime() - Date.parse(p.movingSince) > FLUSH_LEASE_MS;
+      if (!stale) return undefined;
+      claimed = p.moving;
+      return { ...p, movingSince: now.toISOString() };
+    }
     const take = options.closing ? (p.entries.length >= MIN_GROUP ? p.entries.length : 0) : p.entries.length >= POOL_AT ? p.entries.length - MIN_GROUP : 0;
     if (take === 0) return undefined;
     const order = shuffled(p.entries);
-    return { entries: order.slice(take), moving: order.slice(0, take) };
+    claimed = order.slice(0, take);
+    return { entries: order.slice(take), moving: claimed, movingSince: now.toISOString() };
   });
-  if (claimed.moving.length === 0) return { moved: 0 };
-  await putInShards(deps.store, campaign, claimed.moving);
+  if (claimed.length === 0) return { moved: 0 };
+  await putInShards(deps.store, campaign, claimed);
   // Done with what was written; an answer changed meanwhile stays in `moving` for the next flush.
-  const written = new Map(claimed.moving.map((e) => [e.key, JSON.stringify(e)]));
-  await changePending(deps, campaign, (p) => ({ entries: p.entries, moving: p.moving.filter((e) => written.get(e.key) !== JSON.stringify(e)) }));
-  return { moved: claimed.moving.length };
+  const written = new Map(claimed.map((e) => [e.key, JSON.stringify(e)]));
+  await changePending(deps, campaign, (p) => {
+    const moving = p.moving.filter((e) => written.get(e.key) !== JSON.stringify(e));
+    return moving.length ? { ...p, moving } : { entries: p.entries, moving };
+  });
+  return { moved: claimed.length };
 }
 
 /** Where an entry is: pooled in the shards, waiting, or nowhere. */
@@ -222,21 +243,22 @@ async function findEntry(deps: AnswerDeps, campaign: Campaign, key: string): Pro
 
 /**
  * Stores a set of answers. Named: straight into the shards. Anonymous: a new set waits, sealed,
- * to be pooled; a changed set is replaced wherever it is (waiting, moving or pooled).
+ * to be pooled; a changed set is replaced wherever it is (waiting, moving or pooled). Someone not
+ * yet marked as responding can only have a set waiting (or none), so only one write is needed.
  */
-async function saveEntry(deps: AnswerDeps, campaign: Campaign, entry: AnswerEntry): Promise<{ replaced: boolean }> {
+async function saveEntry(deps: AnswerDeps, campaign: Campaign, entry: AnswerEntry, responded: boolean): Promise<{ replaced: boolean }> {
   if (!campaign.anonymous) return { replaced: (await putInShards(deps.store, campaign, [entry])).replaced > 0 };
   let waiting = false;
   await changePending(deps, campaign, (p) => {
     const replace = (list: AnswerEntry[]) => list.map((e) => (e.key === entry.key ? entry : e));
     waiting = [...p.entries, ...p.moving].some((e) => e.key === entry.key);
-    return waiting ? { entries: replace(p.entries), moving: replace(p.moving) } : undefined;
+    if (waiting) return { ...p, entries: replace(p.entries), moving: replace(p.moving) };
+    return responded ? undefined : { ...p, entries: [...p.entries, entry] };
   });
-  const pooled = (await answersOf(deps.store, campaign)).some((e) => e.key === entry.key);
-  if (pooled) await putInShards(deps.store, campaign, [entry]);
-  if (waiting || pooled) return { replaced: true };
-  await changePending(deps, campaign, (p) => ({ entries: [...p.entries, entry], moving: p.moving }));
-  return { replaced: false };
+  if (waiting) return { replaced: true };
+  if (!responded) return { replaced: false };
+  // Already pooled (answerSurvey checked that it exists): replaced where it is.
+  return { replaced: (await putInShards(deps.store, campaign, [entry])).replaced > 0 };
 }
 
 /** What an anonymous answer may say about where its author works: the pair when at least 5 were asked, else the department, else nothing. */
@@ -300,7 +322,7 @@ export async function answerSurvey(deps: AnswerDeps, input: { actor: Person; tim
   // Answered already: only the key of this person's own card replaces their answers.
   if (responded && campaign.anonymous && !(await findEntry(deps, campaign, key))) throw new AppError('ALREADY_ANSWERED');
 
-  const { replaced } = await saveEntry(deps, campaign, { key, answers, ...groupsOf(campaign, actor) });
+  const { replaced } = await saveEntry(deps, campaign, { key, answers, ...groupsOf(campaign, actor) }, responded);
   // The marker follows the answers: a crash between the two leaves answers that the same card can
   // still replace, never a person marked as answered with nothing stored.
   try {
