@@ -18,10 +18,10 @@ import { namedOverdueList, trainingRates } from '../services/training/reports';
 import { today } from '../services/core/dates';
 import type { Organisation } from '../services/plan/model';
 import { startRound } from '../services/rounds/rounds';
-import { createCampaign, describeAudience, followUpRules, listCampaigns, removeFollowUp, setFollowUp } from '../services/surveys/campaigns';
+import { createCampaign, describeAudience, describePool, followUpRules, listCampaigns, removeFollowUp, setFollowUp } from '../services/surveys/campaigns';
 import { addQuestionnaire, questionnaires, readQuestionnaireFile } from '../services/surveys/questionnaires';
 import { campaignResults, RESULT_HEADERS, resultRows } from '../services/surveys/results';
-import type { Audience } from '../services/surveys/model';
+import { MIN_GROUP, type Audience } from '../services/surveys/model';
 import { WorkingCalendar } from '../services/scheduling/calendar';
 import { isJobName, JOBS, runJob } from '../services/scheduling/jobs';
 import { planTableRows } from '../services/plan/export-plan';
@@ -226,7 +226,7 @@ const COMMANDS: Record<string, Command> = {
       print('Campaigns:');
       for (const c of await listCampaigns(ctx.store, orgId)) print(`  ${c.id} ${c.status}: "${c.title}" to ${describeAudience(c.audience)}; ${c.invited} asked; closes ${c.closesOn}${c.anonymous ? '; anonymous' : ''}`);
       print('Automatic follow-ups:');
-      for (const r of await followUpRules(ctx.store, orgId)) print(`  ${r.courseCode}: ${r.questionnaire.key} ${r.afterDays} days after completion, open ${r.openDays} working days${r.anonymous ? ', anonymous' : ''}`);
+      for (const r of await followUpRules(ctx.store, orgId)) print(`  ${r.courseCode}: ${r.questionnaire.key} ${r.afterDays} days after completion, ${describePool(r)}, open ${r.openDays} working days${r.anonymous ? ', anonymous' : ''}`);
     },
   },
   'survey add': {
@@ -274,7 +274,7 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'survey follow-up': {
-    usage: 'survey follow-up <COURSE> [--after <days, default 90>] [--questionnaire <key>] [--named] [--chasers <0-5>] [--off] [--org <id>]',
+    usage: 'survey follow-up <COURSE> [--after <days, default 90>] [--pool-months <1|2|3|4|6|12, default 1>] [--questionnaire <key>] [--named] [--chasers <0-5>] [--off] [--org <id>]',
     async run(ctx) {
       const course = ctx.args[0] ?? '';
       if (ctx.options.off) {
@@ -286,9 +286,12 @@ const COMMANDS: Record<string, Command> = {
         ...(ctx.options.after === undefined ? {} : { afterDays: Number(ctx.options.after) }),
         ...(ctx.options.questionnaire ? { questionnaire: ctx.options.questionnaire } : {}),
         ...(ctx.options.chasers === undefined ? {} : { maxChasers: Number(ctx.options.chasers) }),
+        ...(ctx.options['pool-months'] === undefined ? {} : { poolMonths: Number(ctx.options['pool-months']) }),
         anonymous: !ctx.options.named,
       });
-      print(`${rule.courseCode} completions get "${rule.questionnaire.key}" ${rule.afterDays} days later (on the next working day), open ${rule.openDays} working days${rule.anonymous ? ', anonymous' : ''}.`);
+      print(
+        `${rule.courseCode} completions get "${rule.questionnaire.key}" ${rule.afterDays} days later (on the next working day), ${describePool(rule)}, open ${rule.openDays} working days${rule.anonymous ? `, anonymous; a pool of fewer than ${MIN_GROUP} waits for the next` : ''}.`,
+      );
     },
   },
   'escalations report': {
@@ -510,6 +513,7 @@ export async function main(argv: string[]): Promise<number> {
       named: { type: 'boolean' },
       chasers: { type: 'string' },
       after: { type: 'string' },
+      'pool-months': { type: 'string' },
       questionnaire: { type: 'string' },
       off: { type: 'boolean' },
       help: { type: 'boolean' },

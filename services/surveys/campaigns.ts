@@ -292,6 +292,9 @@ export async function followUpRules(store: Store, orgId: string): Promise<Follow
 
 const plusDays = (date: string, days: number) => DateTime.fromISO(date, { zone: 'utc' }).plus({ days }).toISODate()!;
 
+/** How a rule pools completions, in words. */
+export const describePool = (rule: Pick<FollowUpRule, 'poolMonths'>) => ((rule.poolMonths ?? 1) === 1 ? 'one campaign per month of completion' : `one campaign per ${rule.poolMonths} months of completion`);
+
 /** The pooling period holding `date`: `months` calendar months, counted from January. */
 export function poolPeriod(date: string, months: number): { from: string; to: string } {
   const d = DateTime.fromISO(date, { zone: 'utc' });
