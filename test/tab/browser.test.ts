@@ -179,6 +179,13 @@ describe('the dashboard tab in a browser', () => {
       await expect(page.locator('svg[data-chart-row="Aware of safeguarding procedures"]').getAttribute('data-value')).resolves.toBe('75'); // 9 of 12
       await page.getByText('50% (6 of 12)').first().waitFor(); // know a Designated Safeguarding Officer's name
       await shot(page, `questionnaires-${viewport.width}`);
+      // The campaign still open shows its response rate and why nothing more.
+      await page.getByLabel('Questionnaire', { exact: true }).selectOption({ label: 'Awareness, still open (open, the Community Services department)' });
+      await expect(page.getByTestId('response-rate').textContent()).resolves.toBe('3 of 15 answered (20%); anonymous');
+      await expect(page.getByTestId('results-withheld').textContent()).resolves.toBe('Anonymous: only the response rate is shown until it closes (18 Dec 2026), so nobody’s answers can be worked out from how the figures change.');
+      await expect(page.locator('svg[data-chart-row]').count()).resolves.toBe(0);
+      await expect(page.getByText('By department and role').count()).resolves.toBe(0);
+      await shot(page, `questionnaires-open-${viewport.width}`);
       await page.close();
     }
   });

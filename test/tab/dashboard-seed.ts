@@ -27,7 +27,7 @@ export const AAD = { val: 'aad-val', simon: 'aad-simon', richard: 'aad-richard',
  * questionnaire with answers from twelve staff (its figures show only once it has closed).
  * `seal` is the app's own (loadAnswerSeal of its config).
  */
-export async function seedDashboard(store: Store, clock: FixedClock, seal: AnswerSeal): Promise<{ campaignId: string }> {
+export async function seedDashboard(store: Store, clock: FixedClock, seal: AnswerSeal): Promise<{ campaignId: string; openCampaignId: string }> {
   await seedDemo(store, clock, ORG, TZ);
   const people = store.collection<Person>('people');
   for (const [id, aad, jobTitle] of [
@@ -68,9 +68,18 @@ export async function seedDashboard(store: Store, clock: FixedClock, seal: Answe
   await raiseEscalation(deps, { actor: richard, organisation, data: { category: 'professional-disagreement', agency: 'Housing', caseReference: 'HSG-2026-0007', asked: 'Joint visit', wanted: 'A strategy meeting', immediateRisk: true } });
   clock.set(seededAt);
 
+  // An earlier one still open, with three answers: it shows the response rate only.
+  const simon = (await people.read(ORG, 'demo-simon-howick'))!;
+  clock.set('2026-10-26T09:00:00Z');
+  const stillOpen = await createCampaign({ store, clock, calendar: new WorkingCalendar() }, { actor: simon, timeZone: TZ, data: { questionnaire: 'awareness', title: 'Awareness, still open', audience: { type: 'department', department: 'Community Services' }, anonymous: true, closesOn: '2026-12-18' } });
+  for (let i = 0; i < 3; i++) {
+    const actor = (await people.read(ORG, `staff-${i}`))!;
+    const opened = await openSurvey({ store, clock, seal }, { actor, timeZone: TZ, campaignId: stillOpen.id });
+    const carried = JSON.stringify({ 'know-how-to-report': 'yes', 'aware-of-procedures': 'yes', confidence: 'quite', 'know-dso-name': 'yes', 'last-trained': 'within-12-months' });
+    await answerSurvey({ store, clock, seal }, { actor, timeZone: TZ, data: { campaignId: stillOpen.id, page: 0, move: 'submit', carried, answerKey: (opened as { answerKey: string }).answerKey } });
+  }
   // Sent a fortnight earlier and closed since, so its figures can be shown.
   clock.set('2026-11-02T09:00:00Z');
-  const simon = (await people.read(ORG, 'demo-simon-howick'))!;
   const campaign = await createCampaign({ store, clock, calendar: new WorkingCalendar() }, { actor: simon, timeZone: TZ, data: { questionnaire: 'awareness', audience: { type: 'department', department: 'Community Services' }, anonymous: true, closesOn: '2026-11-13' } });
   for (let i = 0; i < 12; i++) {
     const actor = (await people.read(ORG, `staff-${i}`))!;
@@ -81,5 +90,5 @@ export async function seedDashboard(store: Store, clock: FixedClock, seal: Answe
   clock.set('2026-11-16T10:00:00Z');
   await runJob('questionnaires', { store, clock, orgId: ORG, organisation, calendar: new WorkingCalendar(), logger: silentLogger, seal });
   clock.set(seededAt);
-  return { campaignId: campaign.id };
+  return { campaignId: campaign.id, openCampaignId: stillOpen.id };
 }
