@@ -23,6 +23,7 @@ export async function startApp(deps: AppDeps): Promise<App> {
   const { config, logger, store } = deps;
   const calendar = new WorkingCalendar();
   const seal = loadAnswerSeal(config);
+  if (!config.SURVEY_SEAL_KEY) logger.warn({ dataDir: config.DATA_DIR }, 'SURVEY_SEAL_KEY is not set: anonymous answers waiting to be pooled are sealed with a key kept in the data folder, next to the data (local mode only)');
   const adapter = createAdapter(config, logger);
   const sender = new DeliverySender(
     { store, messenger: new TeamsMessenger(config), logger },

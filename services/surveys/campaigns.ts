@@ -320,6 +320,12 @@ export function duePoolPeriod(day: string, afterDays: number, months: number, ca
   return dueOn(latest) <= day ? latest : poolPeriod(plusDays(latest.from, -1), months);
 }
 
+/** A rule from before pooling has no place kept: it carries on after the follow-ups it already sent, so nobody is asked twice. */
+async function afterEarlierFollowUps(store: Store, orgId: string, courseCode: string): Promise<string | undefined> {
+  const ends = (await listCampaigns(store, orgId)).flatMap((c) => (c.followUp?.courseCode === courseCode && c.audience.type === 'course' ? [c.audience.completedTo] : []));
+  return ends.length ? plusDays(ends.sort().at(-1)!, 1) : undefined;
+}
+
 /**
  * Follow-ups go to cohorts, never to a handful: the completions of a calendar month (or of
  * `poolMonths`) become one campaign once the month's follow-up is due. An anonymous pool of fewer
@@ -331,7 +337,7 @@ async function scheduleFollowUps(deps: Deps, orgId: string, day: string, timeZon
   const rules = surveys<FollowUpRule>(deps.store);
   for (const rule of await followUpRules(deps.store, orgId)) {
     const period = duePoolPeriod(day, rule.afterDays, rule.poolMonths ?? 1, calendar);
-    const from = rule.nextPoolFrom ?? period.from;
+    const from = rule.nextPoolFrom ?? (await afterEarlierFollowUps(deps.store, orgId, rule.courseCode)) ?? period.from;
     if (from > period.to) continue;
     const audience: Audience = { type: 'course', courseCode: rule.courseCode, completedFrom: from, completedTo: period.to };
     const id = `followup-${rule.courseCode.toLowerCase()}-${from}`;

@@ -469,6 +469,30 @@ describe('a follow-up pool too small to be anonymous', () => {
   });
 });
 
+describe('a follow-up rule from before pooling', () => {
+  let store: Store;
+  afterAll(() => store.close());
+
+  it('carries on after the follow-ups it already sent: nobody is asked twice', async () => {
+    store = await openTestStore();
+    const people = ['early', 'p1', 'p2', 'p3', 'p4', 'p5'].map((id) => person({ id, name: `Attendee ${id}` }));
+    await seed(store, { people: [HR, ...people] });
+    const training = store.collection<TrainingRecord>('training');
+    for (const p of people) {
+      await training.upsert({ id: `rec-${p.id}`, orgId: ORG, kind: 'record', personId: p.id, courseCode: 'SG-GEN', completedOn: p.id === 'early' ? '2026-08-10' : '2026-08-25', status: 'completed', source: 'import', createdAt: '2026-09-01T00:00:00Z' });
+    }
+    await setFollowUp(store, ORG, { courseCode: 'SG-GEN' });
+    // What the daily follow-ups of the earlier version left: one sent for completions up to 20 August.
+    const earlier = { id: 'followup-sg-gen-2026-11-18', orgId: ORG, kind: 'campaign' as const, title: 'Earlier', questionnaire: { key: 'training-follow-up', version: 1 }, audience: { type: 'course' as const, courseCode: 'SG-GEN', completedFrom: '2026-08-20', completedTo: '2026-08-20' }, anonymous: true, sendAt: '2026-11-18T08:00:00.000Z', closesOn: '2026-12-02', maxChasers: 2, chaserEveryWorkingDays: 3, status: 'open' as const, createdBy: { personId: 'system' as const, name: 'Automatic training follow-up' }, createdAt: '2026-11-18T08:00:00.000Z', invited: 1, followUp: { courseCode: 'SG-GEN', afterDays: 90 } };
+    await store.collection<Campaign>('surveys').create(earlier);
+    // 31 August + 90 days = Sunday 29 November: August's pool goes on Monday the 30th, from the 21st.
+    await runQuestionnaireJob(store, '2026-11-30T10:00:00Z');
+    expect(await getCampaign(store, ORG, 'followup-sg-gen-2026-08-21')).toMatchObject({ invited: 5, title: 'Safeguarding training: three months on (SG-GEN, completed August 2026)' });
+    const invited = (await deliveryStatus(store, ORG, { purpose: 'questionnaire' })).items.map((i) => (i.recipient as { personId: string }).personId).sort();
+    expect(invited).toEqual(['p1', 'p2', 'p3', 'p4', 'p5']);
+  });
+});
+
 describe('a large anonymous campaign', () => {
   let store: Store;
   beforeAll(async () => {
