@@ -84,28 +84,62 @@ export function highlightResults(questionnaire: Pick<Questionnaire, 'highlights'
   });
 }
 
-/** By department and by role; a group with fewer than five responses shows nothing but that it is hidden. */
-export function groupResults(questionnaire: Questionnaire, entries: AnswerEntry[]): GroupResult[] {
-  const out: GroupResult[] = [];
-  for (const by of ['department', 'role'] as const) {
+const hidden = (by: GroupResult['by'], group: string): GroupResult => ({ by, group, responses: 0, suppressed: true, highlights: [], questions: [] });
+
+/**
+ * By department and by role; a group with fewer than five responses shows nothing but that it is
+ * hidden. With `complementary` (anonymous campaigns) a group is also hidden when showing it would
+ * let a small group be worked out by subtraction: the whole minus the groups shown, or a department
+ * minus the roles shown that lie wholly inside it (and the other way round), must leave none or at
+ * least five.
+ */
+export function groupResults(questionnaire: Questionnaire, entries: AnswerEntry[], options: { complementary?: boolean } = {}): GroupResult[] {
+  const dimensions = (['department', 'role'] as const).map((by) => {
     const groups = new Map<string, AnswerEntry[]>();
     for (const e of entries) {
       const g = (by === 'department' ? e.department : e.jobTitle) || NOT_RECORDED;
       groups.set(g, [...(groups.get(g) ?? []), e]);
     }
-    for (const [group, list] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
-      const suppressed = list.length < MIN_GROUP;
-      out.push({
-        by,
-        group,
-        responses: suppressed ? 0 : list.length,
-        suppressed,
-        highlights: suppressed ? [] : highlightResults(questionnaire, list),
-        questions: suppressed ? [] : questionResults(questionnaire, list),
-      });
+    return { by, groups: [...groups].sort(([a], [b]) => a.localeCompare(b)) };
+  });
+  const shown = new Set<string>();
+  const id = (by: string, group: string) => `${by}\u0000${group}`;
+  for (const d of dimensions) for (const [group, list] of d.groups) if (list.length >= MIN_GROUP) shown.add(id(d.by, group));
+  if (options.complementary) protectByComplement(dimensions, shown, entries.length, id);
+  return dimensions.flatMap(({ by, groups }) =>
+    groups.map(([group, list]) =>
+      shown.has(id(by, group)) ? { by, group, responses: list.length, suppressed: false, highlights: highlightResults(questionnaire, list), questions: questionResults(questionnaire, list) } : hidden(by, group),
+    ),
+  );
+}
+
+/** Hides more groups until no subtraction of shown figures leaves a group of one to four. */
+function protectByComplement(dimensions: { by: GroupResult['by']; groups: [string, AnswerEntry[]][] }[], shown: Set<string>, total: number, id: (by: string, group: string) => string): void {
+  const visible = (d: (typeof dimensions)[number]) => d.groups.filter(([g]) => shown.has(id(d.by, g)));
+  const small = (n: number) => n > 0 && n < MIN_GROUP;
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const d of dimensions) {
+      const left = total - visible(d).reduce((n, [, list]) => n + list.length, 0);
+      if (!small(left)) continue;
+      const [smallest] = [...visible(d)].sort(([, a], [, b]) => a.length - b.length);
+      if (smallest) {
+        shown.delete(id(d.by, smallest[0]));
+        changed = true;
+      }
+    }
+    for (const [outer, inner] of [dimensions, [...dimensions].reverse()]) {
+      for (const [group, list] of visible(outer!)) {
+        const members = new Set(list);
+        const inside = visible(inner!).filter(([, l]) => l.every((e) => members.has(e)));
+        const residue = list.length - inside.reduce((n, [, l]) => n + l.length, 0);
+        if (inside.length > 0 && small(residue)) {
+          shown.delete(id(outer!.by, group));
+          changed = true;
+        }
+      }
     }
   }
-  return out;
 }
 
 async function respondedCount(store: Store, campaign: Campaign): Promise<number> {
@@ -189,7 +223,7 @@ export async function campaignResults(store: Store, viewer: Person, campaignId: 
     questions: questionResults(questionnaire, entries).map((q) => (writtenWithheld ? withoutText(q) : q)),
     highlights: highlightResults(questionnaire, entries),
     // A group's written answers are never shown in an anonymous campaign: a small group's text can be recognised.
-    breakdowns: groupResults(questionnaire, entries).map((g) => (campaign.anonymous ? { ...g, questions: g.questions.map(withoutText) } : g)),
+    breakdowns: groupResults(questionnaire, entries, { complementary: campaign.anonymous }).map((g) => (campaign.anonymous ? { ...g, questions: g.questions.map(withoutText) } : g)),
   };
   const cohort = await cohortCampaigns(store, campaign);
   if (cohort) {

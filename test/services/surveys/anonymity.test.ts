@@ -145,14 +145,16 @@ describe('a database reader who reads the store between every single submission'
     // 3 Solicitors: neither the department nor the pair is large enough.
     for (const i of [20, 22]) expect(where(i)).toEqual({ department: '', jobTitle: '' });
     const r = await campaignResults(store, HR, campaign.id);
-    expect(r.breakdowns.filter((g) => !g.suppressed).map((g) => `${g.by}: ${g.group} (${g.responses})`)).toEqual([
-      'department: Children’s Services (14)',
-      'department: Housing (6)',
-      'role: (not recorded) (7)',
-      'role: Housing Officer (6)',
-      'role: Social Worker (10)',
-    ]);
     expect(r.breakdowns.every((g) => g.questions.every((q) => q.written.length === 0))).toBe(true);
+  });
+
+  it('hides a group that subtraction would give away, not only groups under five', async () => {
+    const r = await campaignResults(store, HR, campaign.id);
+    // Children's Services (14) minus Social Workers (10, all in it) would be the 4 Heads of Service;
+    // all 23 minus Children's Services and Housing (6) would be the 3 Solicitors. So departments are
+    // hidden; roles are safe: the 7 unlabelled are 4 Heads of Service and 3 Solicitors together.
+    expect(r.breakdowns.filter((g) => !g.suppressed).map((g) => `${g.by}: ${g.group} (${g.responses})`)).toEqual(['role: (not recorded) (7)', 'role: Housing Officer (6)', 'role: Social Worker (10)']);
+    expect(r.breakdowns.filter((g) => g.by === 'department').every((g) => g.suppressed && g.responses === 0 && g.highlights.length === 0)).toBe(true);
   });
 
   it('after closing, with 23 answers, shows the figures and the written answers', async () => {
