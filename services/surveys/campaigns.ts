@@ -404,8 +404,9 @@ export async function runQuestionnaires(ctx: JobContext): Promise<Record<string,
       // Pool the last waiting answers first: a run cut off here closes it next time.
       if (campaign.anonymous) {
         if (!ctx.seal) throw new AppError('CONFIG_INVALID', 'The questionnaire job needs the answer seal (SURVEY_SEAL_KEY) to close anonymous campaigns.');
-        // A flush cut off part-way is finished first, then whatever still waits goes.
-        for (let round = 0; round < 3 && (await flushAnswers({ ...deps, seal: ctx.seal }, campaign, { closing: true })).moved > 0; round++);
+        // A flush cut off part-way is finished first (one round), then whatever still waits goes (the next).
+        const answerDeps = { ...deps, seal: ctx.seal };
+        for (let round = 0; round < 3; round++) if ((await flushAnswers(answerDeps, campaign, { closing: true })).moved === 0) break;
       }
       await campaigns(ctx.store).update(ctx.orgId, campaign.id, (c) => ({ ...c, status: 'closed' }));
       closed++;

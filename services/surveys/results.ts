@@ -173,17 +173,18 @@ async function cohortCampaigns(store: Store, campaign: Campaign): Promise<{ imme
 }
 
 /**
- * One side of a comparison: answers of its named campaigns and its closed anonymous ones (an open
- * anonymous campaign shows nothing), or nothing at all if anonymous answers number under five.
+ * One side of a comparison: answers of its named campaigns, and of its anonymous ones that have
+ * closed with at least five answers (the same rule as their own results).
  */
 async function entriesOf(store: Store, all: Campaign[]): Promise<{ entries: AnswerEntry[]; questionnaire: Questionnaire }> {
-  const list = all.filter((c) => !c.anonymous || c.status === 'closed');
   const entries: AnswerEntry[] = [];
-  for (const c of list) entries.push(...(await answersOf(store, c)));
-  if (list.some((c) => c.anonymous) && entries.length < MIN_GROUP) entries.length = 0;
-  if (list.length === 0) list.push(all[0]!);
-  const q = list[0]!.questionnaire;
-  return { entries, questionnaire: await findQuestionnaire(store, list[0]!.orgId, q.key, q.version) };
+  for (const c of all) {
+    if (c.anonymous && c.status !== 'closed') continue;
+    const answers = await answersOf(store, c);
+    if (!c.anonymous || answers.length >= MIN_GROUP) entries.push(...answers);
+  }
+  const q = all[0]!.questionnaire;
+  return { entries, questionnaire: await findQuestionnaire(store, all[0]!.orgId, q.key, q.version) };
 }
 
 /** The questions both sides asked (same id and type), answer by answer, and scale means. */
