@@ -8,6 +8,7 @@ import { domainEvents } from '../services/events/handlers';
 import { WorkingCalendar } from '../services/scheduling/calendar';
 import { startScheduler } from '../services/scheduling/scheduler';
 import type { Store } from '../services/store/ports';
+import { loadAnswerSeal } from '../services/surveys/seal';
 import { registerTabRoutes } from '../tab/server/routes';
 import { createAdapter } from './adapter';
 import { createDeliverySender } from './delivery-sender';
@@ -22,13 +23,15 @@ export type App = { server: Server; url: string; sender: DeliverySender; deliver
 export async function startApp(deps: AppDeps): Promise<App> {
   const { config, logger, store } = deps;
   const calendar = new WorkingCalendar();
+  const seal = loadAnswerSeal(config);
+  if (!config.SURVEY_SEAL_KEY) logger.warn({ dataDir: config.DATA_DIR }, 'SURVEY_SEAL_KEY is not set: anonymous answers waiting to be pooled are sealed with a key kept in the data folder, next to the data (local mode only)');
   const adapter = createAdapter(config, logger);
   const sender = createDeliverySender(config, store, logger);
   const delivery = startDeliveryLoop(sender, config.DEFAULT_ORG_ID, config.DELIVERY_INTERVAL_SECONDS * 1000, logger);
   const scheduler = config.SCHEDULER_ENABLED
-    ? startScheduler({ store, logger, calendar, orgId: config.DEFAULT_ORG_ID, timeZone: config.DEFAULT_TIME_ZONE, afterJob: delivery.kick })
+    ? startScheduler({ store, logger, calendar, seal, orgId: config.DEFAULT_ORG_ID, timeZone: config.DEFAULT_TIME_ZONE, afterJob: delivery.kick })
     : undefined;
-  const bot = new TrackerBot({ ...deps, calendar, events: domainEvents(calendar) });
+  const bot = new TrackerBot({ ...deps, calendar, events: domainEvents(calendar), seal });
   const status = () => ({ scheduler: scheduler ? { enabled: true, ...scheduler.status() } : { enabled: false }, delivery: delivery.status() });
   const server = createServer({ ...deps, adapter, bot, status });
   registerTabRoutes(server, { ...deps, calendar });

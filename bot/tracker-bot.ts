@@ -25,8 +25,9 @@ import type { DomainEvents } from '../services/events/domain-events';
 import type { WorkingCalendar } from '../services/scheduling/calendar';
 import type { Store } from '../services/store/ports';
 import { CARD_ROUTES, TEXT_COMMANDS, type RouteContext } from './card-routes';
+import type { AnswerSeal } from '../services/surveys/seal';
 
-export type BotDeps = { config: Config; logger: Logger; store: Store; clock: Clock; calendar: WorkingCalendar; events: DomainEvents };
+export type BotDeps = { config: Config; logger: Logger; store: Store; clock: Clock; calendar: WorkingCalendar; events: DomainEvents; seal: AnswerSeal };
 
 const ACTOR_CACHE_LIMIT = 10_000;
 
@@ -158,7 +159,7 @@ export class TrackerBot extends TeamsActivityHandler {
 
   private async routeContext(context: TurnContext): Promise<RouteContext> {
     const [actor, organisation] = await Promise.all([this.actor(context), this.organisation()]);
-    return { store: this.deps.store, clock: this.deps.clock, logger: this.deps.logger, calendar: this.deps.calendar, events: this.deps.events, actor, organisation };
+    return { store: this.deps.store, clock: this.deps.clock, logger: this.deps.logger, calendar: this.deps.calendar, events: this.deps.events, seal: this.deps.seal, actor, organisation };
   }
 
   /** Known failures become a card the user understands; anything else is logged and apologised for. */

@@ -107,7 +107,7 @@ export type CardData = {
   };
   'questionnaire-saved': { heading: string; title: string; closes: string; anonymous: boolean; campaignId: string; answerKey: string };
   'survey-list': { heading: string; empty: string; count: number; items: { campaignId: string; title: string; detail: string; canAnswer: boolean; canSeeResults: boolean }[] };
-  'survey-results': { heading: string; summary: string; footer: string; sections: { title: string; facts: { title: string; value: string }[] }[] };
+  'survey-results': { heading: string; summary: string; notice: string; footer: string; sections: { title: string; facts: { title: string; value: string }[] }[] };
   'round-summary': {
     heading: string;
     dueBy: string;

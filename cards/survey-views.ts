@@ -2,7 +2,7 @@ import { formatDate } from '../services/core/dates';
 import { fixedAnswers, inputName, pagesOf } from '../services/surveys/answers';
 import { MIN_GROUP, type Campaign } from '../services/surveys/model';
 import type { SurveyView } from '../services/surveys/responses';
-import type { CampaignResults } from '../services/surveys/results';
+import { withheldNotice, writtenNotice, type CampaignResults } from '../services/surveys/results';
 import { md, renderCard, type AdaptiveCardJson, type CardData } from './render';
 
 /** The card a respondent sees: one page of questions, or their answers saved. */
@@ -61,14 +61,18 @@ export function surveyListCard(heading: string, items: { campaign: Campaign; det
   });
 }
 
-/** Results for administrators: headlines, each question, breakdowns (small groups hidden) and the follow-up comparison. */
+/**
+ * Results for administrators: headlines, each question, breakdowns (small groups hidden) and the
+ * follow-up comparison; for an anonymous campaign that is open or has under five answers, the
+ * response rate and why nothing more is shown.
+ */
 export function surveyResultsCard(r: CampaignResults): AdaptiveCardJson {
   const sections: CardData['survey-results']['sections'] = [];
   if (r.highlights.length) sections.push({ title: 'Headlines', facts: r.highlights.map((h) => ({ title: md(h.label), value: `${h.pct}% (${h.count} of ${h.of})` })) });
   for (const q of r.questions) {
     const facts = q.options.map((o) => ({ title: md(o.label), value: `${o.pct}% (${o.count})` }));
     if (q.mean !== undefined) facts.push({ title: 'Mean (1–5)', value: String(q.mean) });
-    if (q.written.length) facts.push({ title: 'Written answers', value: `${q.written.length}; see the export` });
+    if (q.writtenCount) facts.push({ title: 'Written answers', value: q.written.length ? `${q.writtenCount}; see the export` : `${q.writtenCount} (text withheld)` });
     sections.push({ title: md(`${q.text} (${q.answered} answered)`), facts });
   }
   for (const by of ['department', 'role'] as const) {
@@ -94,6 +98,7 @@ export function surveyResultsCard(r: CampaignResults): AdaptiveCardJson {
   return renderCard('survey-results', {
     heading: md(r.campaign.title),
     summary: `${r.responded} of ${r.invited} answered (${r.responseRate}%). ${r.campaign.status === 'closed' ? 'Closed' : `Open until ${formatDate(r.campaign.closesOn)}`}${r.campaign.anonymous ? '; anonymous' : ''}.`,
+    notice: r.withheld ? withheldNotice(r) : r.writtenWithheld && r.questions.some((q) => q.writtenCount > 0) ? writtenNotice() : '',
     footer: `Full results: npm run cli -- survey results ${r.campaign.id} --format xlsx`,
     sections,
   });

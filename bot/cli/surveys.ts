@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../services/core/errors';
 import { WorkingCalendar } from '../../services/scheduling/calendar';
-import { createCampaign, describeAudience, followUpRules, listCampaigns, removeFollowUp, setFollowUp } from '../../services/surveys/campaigns';
-import type { Audience } from '../../services/surveys/model';
+import { createCampaign, describeAudience, describePool, followUpRules, listCampaigns, removeFollowUp, setFollowUp } from '../../services/surveys/campaigns';
+import { MIN_GROUP, type Audience } from '../../services/surveys/model';
 import { addQuestionnaire, questionnaires, readQuestionnaireFile } from '../../services/surveys/questionnaires';
 import { campaignResults, RESULT_HEADERS, resultRows } from '../../services/surveys/results';
 import { actorOption, countOption, deliver, fileArg, NO_DELIVER, orgOf, organisationOf, output, print, stringOption, TABLE_OPTIONS, type CliContext, type Command } from './command';
@@ -31,7 +31,7 @@ export const SURVEY_COMMANDS: Record<string, Command> = {
       print('Campaigns:');
       for (const c of await listCampaigns(ctx.store, orgId)) print(`  ${c.id} ${c.status}: "${c.title}" to ${describeAudience(c.audience)}; ${c.invited} asked; closes ${c.closesOn}${c.anonymous ? '; anonymous' : ''}`);
       print('Automatic follow-ups:');
-      for (const r of await followUpRules(ctx.store, orgId)) print(`  ${r.courseCode}: ${r.questionnaire.key} ${r.afterDays} days after completion, open ${r.openDays} working days${r.anonymous ? ', anonymous' : ''}`);
+      for (const r of await followUpRules(ctx.store, orgId)) print(`  ${r.courseCode}: ${r.questionnaire.key} ${r.afterDays} days after completion, ${describePool(r)}, open ${r.openDays} working days${r.anonymous ? ', anonymous' : ''}`);
     },
   },
   'survey add': {
@@ -81,8 +81,8 @@ export const SURVEY_COMMANDS: Record<string, Command> = {
     },
   },
   'survey follow-up': {
-    usage: 'survey follow-up <COURSE> [--after <days, default 90>] [--questionnaire <key>] [--named] [--chasers <0-5>] [--off] [--org <id>]',
-    options: { after: { type: 'string' }, questionnaire: { type: 'string' }, named: { type: 'boolean' }, chasers: { type: 'string' }, off: { type: 'boolean' } },
+    usage: 'survey follow-up <COURSE> [--after <days, default 90>] [--pool-months <1|2|3|4|6|12, default 1>] [--questionnaire <key>] [--named] [--chasers <0-5>] [--off] [--org <id>]',
+    options: { after: { type: 'string' }, 'pool-months': { type: 'string' }, questionnaire: { type: 'string' }, named: { type: 'boolean' }, chasers: { type: 'string' }, off: { type: 'boolean' } },
     async run(ctx) {
       const course = ctx.args[0] ?? '';
       if (ctx.options.off) {
@@ -91,14 +91,18 @@ export const SURVEY_COMMANDS: Record<string, Command> = {
       }
       const after = countOption(ctx, 'after');
       const chasers = countOption(ctx, 'chasers');
+      const poolMonths = countOption(ctx, 'pool-months');
       const rule = await setFollowUp(ctx.store, orgOf(ctx), {
         courseCode: course,
         ...(after === undefined ? {} : { afterDays: after }),
         ...(ctx.options.questionnaire ? { questionnaire: ctx.options.questionnaire } : {}),
         ...(chasers === undefined ? {} : { maxChasers: chasers }),
+        ...(poolMonths === undefined ? {} : { poolMonths }),
         anonymous: !ctx.options.named,
       });
-      print(`${rule.courseCode} completions get "${rule.questionnaire.key}" ${rule.afterDays} days later (on the next working day), open ${rule.openDays} working days${rule.anonymous ? ', anonymous' : ''}.`);
+      print(
+        `${rule.courseCode} completions get "${rule.questionnaire.key}" ${rule.afterDays} days later (on the next working day), ${describePool(rule)}, open ${rule.openDays} working days${rule.anonymous ? `, anonymous; a pool of fewer than ${MIN_GROUP} waits for the next` : ''}.`,
+      );
     },
   },
 };

@@ -6,9 +6,10 @@ import type { Organisation } from '../../services/plan/model';
 import type { WorkingCalendar } from '../../services/scheduling/calendar';
 import type { Store } from '../../services/store/ports';
 import type { DomainEvents } from '../../services/events/domain-events';
+import type { AnswerSeal } from '../../services/surveys/seal';
 
 /** What every route gets: the stores and clock, and the acting person resolved from the activity. */
-export type RouteContext = { store: Store; clock: Clock; logger: Logger; calendar: WorkingCalendar; events: DomainEvents; actor: Person; organisation: Organisation };
+export type RouteContext = { store: Store; clock: Clock; logger: Logger; calendar: WorkingCalendar; events: DomainEvents; seal: AnswerSeal; actor: Person; organisation: Organisation };
 
 export type CardRoute = (ctx: RouteContext, data: unknown) => Promise<AdaptiveCardJson>;
 export type TextCommand = { pattern: RegExp; run: (ctx: RouteContext, match: RegExpMatchArray) => Promise<AdaptiveCardJson> };

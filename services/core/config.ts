@@ -55,6 +55,17 @@ const schema = z
     /** Local mode only: who a Teams user not in the directory acts as (a directory name or email), to try the bot. */
     LOCAL_ACT_AS: optionalText,
 
+    /**
+     * 32 random bytes, base64: seals anonymous answers while they wait to be pooled, so the store
+     * alone never ties an answer to the person marked as responding. Kept apart from the database.
+     */
+    SURVEY_SEAL_KEY: optionalText.pipe(
+      z
+        .string()
+        .refine((v) => /^[A-Za-z0-9+/]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32, '32 random bytes, base64 (openssl rand -base64 32)')
+        .optional(),
+    ),
+
     SCHEDULER_ENABLED: bool.default(true),
     DELIVERY_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(3600).default(5),
     DELIVERY_MAX_PER_SECOND: z.coerce.number().min(1).max(50).default(48),

@@ -19,6 +19,8 @@ export const ERRORS = {
   STALE_CARD: { status: 409, message: 'This card is out of date: the record has changed since it was shown.' },
   SURVEY_CLOSED: { status: 409, message: 'This questionnaire has closed; answers are no longer taken.' },
   ALREADY_ANSWERED: { status: 409, message: 'You have answered this questionnaire already. To change your answers, use "Change my answers" on the card that shows them saved.' },
+  NOT_YOUR_ANSWERS: { status: 403, message: 'These are not your answers: only the person whose card this is can change them. Nothing was changed. To answer yourself, use your own invitation.' },
+  SEAL_UNREADABLE: { status: 500, message: 'Answers waiting to be pooled cannot be read with this server’s SURVEY_SEAL_KEY. Restore the key they were sealed with.' },
   UNKNOWN_VERB: { status: 400, message: 'That card action is not recognised.' },
 } as const;
 

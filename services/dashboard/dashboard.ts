@@ -11,7 +11,7 @@ import { RAG_LABELS, type Action, type Organisation, type Rag } from '../plan/mo
 import type { WorkingCalendar } from '../scheduling/calendar';
 import type { Store } from '../store/ports';
 import { canRunSurveys, describeAudience, listCampaigns } from '../surveys/campaigns';
-import { campaignResults } from '../surveys/results';
+import { campaignResults, withheldNotice } from '../surveys/results';
 import { loadTrainingData } from '../training/catalogue';
 import { completionRates, overdueList, type Breakdown, type OverdueRow, type RateRow } from '../training/rates';
 
@@ -159,8 +159,10 @@ export async function questionnaireResultsView(deps: DashboardDeps, viewer: Pers
     invited: r.invited,
     responded: r.responded,
     responseRate: r.responseRate,
+    /** Why no figures are shown (an open or too small anonymous campaign), in the words every surface uses. */
+    notice: r.withheld ? withheldNotice(r) : '',
     highlights: r.highlights,
-    questions: r.questions.map((q) => ({ ...q, written: [] as string[], writtenCount: q.written.length })),
+    questions: r.questions.map((q) => ({ ...q, written: [] as string[] })),
     breakdowns: r.breakdowns.map((g) => ({ ...g, questions: [] })),
     ...(r.comparison ? { comparison: r.comparison } : {}),
   };

@@ -14,6 +14,7 @@ import { courses } from '../training/catalogue';
 import { counts, type TrainingRecord } from '../training/model';
 import {
   AUDIENCE_CHUNK,
+  combination,
   MIN_GROUP,
   respondedId,
   type Audience,
@@ -26,6 +27,7 @@ import {
   followUpRuleId,
 } from './model';
 import { findQuestionnaire, surveys } from './questionnaires';
+import { flushAnswers } from './answer-pool';
 
 type Deps = { store: Store; clock: Clock };
 
@@ -172,7 +174,13 @@ function largeGroups(people: Person[]): LargeGroups {
     for (const v of values) if (v) n.set(v, (n.get(v) ?? 0) + 1);
     return [...n].filter(([, count]) => count >= MIN_GROUP).map(([v]) => v).sort();
   };
-  return { departments: tally(people.map((p) => p.department?.trim() ?? '')), jobTitles: tally(people.map((p) => p.jobTitle?.trim() ?? '')) };
+  const department = (p: Person) => p.department?.trim() ?? '';
+  const jobTitle = (p: Person) => p.jobTitle?.trim() ?? '';
+  return {
+    departments: tally(people.map(department)),
+    jobTitles: tally(people.map(jobTitle)),
+    combinations: tally(people.filter((p) => department(p) && jobTitle(p)).map((p) => combination(department(p), jobTitle(p)))),
+  };
 }
 
 /**
@@ -230,7 +238,7 @@ async function chase(deps: Deps, campaign: Campaign, day: string, calendar: Work
   return sent;
 }
 
-export const FOLLOW_UP_DEFAULTS = { afterDays: 90, openWorkingDays: 10, maxChasers: 2, anonymous: true, questionnaire: 'training-follow-up' };
+export const FOLLOW_UP_DEFAULTS = { afterDays: 90, openWorkingDays: 10, maxChasers: 2, anonymous: true, questionnaire: 'training-follow-up', poolMonths: 1 as const };
 
 const followUpSchema = z
   .object({
@@ -240,6 +248,7 @@ const followUpSchema = z
     openWorkingDays: z.number().int().min(1).max(60).default(FOLLOW_UP_DEFAULTS.openWorkingDays),
     maxChasers: z.number().int().min(0).max(5).default(FOLLOW_UP_DEFAULTS.maxChasers),
     anonymous: z.boolean().default(FOLLOW_UP_DEFAULTS.anonymous),
+    poolMonths: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(6), z.literal(12)]).default(FOLLOW_UP_DEFAULTS.poolMonths),
   })
   .strict();
 
@@ -250,6 +259,8 @@ export async function setFollowUp(store: Store, orgId: string, data: unknown): P
   const r = parsed.data;
   if (!(await courses(store, orgId)).some((c) => c.code === r.courseCode)) throw new AppError('VALIDATION', `There is no course ${r.courseCode}.`);
   const q = await findQuestionnaire(store, orgId, r.questionnaire);
+  // A changed rule keeps its place: completions already pooled are not asked twice.
+  const before = await surveys<FollowUpRule>(store).read(orgId, followUpRuleId(r.courseCode));
   return surveys<FollowUpRule>(store).upsert({
     id: followUpRuleId(r.courseCode),
     orgId,
@@ -260,6 +271,8 @@ export async function setFollowUp(store: Store, orgId: string, data: unknown): P
     openDays: r.openWorkingDays,
     maxChasers: r.maxChasers,
     anonymous: r.anonymous,
+    poolMonths: r.poolMonths,
+    ...(before?.nextPoolFrom ? { nextPoolFrom: before.nextPoolFrom } : {}),
   });
 }
 
@@ -279,56 +292,95 @@ export async function followUpRules(store: Store, orgId: string): Promise<Follow
 
 const plusDays = (date: string, days: number) => DateTime.fromISO(date, { zone: 'utc' }).plus({ days }).toISODate()!;
 
-/**
- * The completions whose follow-up falls on working day `day`: those `afterDays` before it, and
- * those whose date fell on the weekend or bank holidays just before it (moved to this day).
- */
-export function followUpWindow(day: string, afterDays: number, calendar: WorkingCalendar): { from: string; to: string } {
-  const previous = calendar.previousWorkingDay(plusDays(day, -1));
-  return { from: plusDays(plusDays(previous, 1), -afterDays), to: plusDays(day, -afterDays) };
+/** How a rule pools completions, in words. */
+export const describePool = (rule: Pick<FollowUpRule, 'poolMonths'>) => ((rule.poolMonths ?? 1) === 1 ? 'one campaign per month of completion' : `one campaign per ${rule.poolMonths} months of completion`);
+
+/** The pooling period holding `date`: `months` calendar months, counted from January. */
+export function poolPeriod(date: string, months: number): { from: string; to: string } {
+  const d = DateTime.fromISO(date, { zone: 'utc' });
+  const from = d.set({ month: Math.floor((d.month - 1) / months) * months + 1, day: 1 });
+  return { from: from.toISODate()!, to: from.plus({ months }).minus({ days: 1 }).toISODate()! };
 }
 
-/** Days the job looks back, so a follow-up missed while no instance ran is still sent (late). */
-const FOLLOW_UP_CATCH_UP_WORKING_DAYS = 3;
+/** "November 2026", or "October to November 2026" for a pool that waited for the next month. */
+export function poolLabel(from: string, to: string): string {
+  const a = DateTime.fromISO(from, { zone: 'utc' });
+  const b = DateTime.fromISO(to, { zone: 'utc' });
+  if (a.hasSame(b, 'month')) return a.toFormat('LLLL yyyy');
+  return a.hasSame(b, 'year') ? `${a.toFormat('LLLL')} to ${b.toFormat('LLLL yyyy')}` : `${a.toFormat('LLLL yyyy')} to ${b.toFormat('LLLL yyyy')}`;
+}
 
+/**
+ * The most recent pooling period whose follow-up is due by working day `day`: due `afterDays`
+ * after its last completion day, or the next working day after that.
+ */
+export function duePoolPeriod(day: string, afterDays: number, months: number, calendar: WorkingCalendar): { from: string; to: string } {
+  const latest = poolPeriod(plusDays(day, -afterDays), months);
+  const dueOn = (p: { to: string }) => calendar.nextWorkingDay(plusDays(p.to, afterDays));
+  return dueOn(latest) <= day ? latest : poolPeriod(plusDays(latest.from, -1), months);
+}
+
+/** A rule from before pooling has no place kept: it carries on after the follow-ups it already sent, so nobody is asked twice. */
+async function afterEarlierFollowUps(store: Store, orgId: string, courseCode: string): Promise<string | undefined> {
+  const ends = (await listCampaigns(store, orgId)).flatMap((c) => (c.followUp?.courseCode === courseCode && c.audience.type === 'course' ? [c.audience.completedTo] : []));
+  return ends.length ? plusDays(ends.sort().at(-1)!, 1) : undefined;
+}
+
+/**
+ * Follow-ups go to cohorts, never to a handful: the completions of a calendar month (or of
+ * `poolMonths`) become one campaign once the month's follow-up is due. An anonymous pool of fewer
+ * than five waits and merges with the next month's, however long that takes. Safe to repeat: the
+ * campaign's id is its pool's first day, and the rule remembers where the next pool starts.
+ */
 async function scheduleFollowUps(deps: Deps, orgId: string, day: string, timeZone: string, calendar: WorkingCalendar): Promise<number> {
   let started = 0;
+  const rules = surveys<FollowUpRule>(deps.store);
   for (const rule of await followUpRules(deps.store, orgId)) {
-    for (let back = FOLLOW_UP_CATCH_UP_WORKING_DAYS; back >= 0; back--) {
-      const sendDay = calendar.addWorkingDays(day, -back);
-      const id = `followup-${rule.courseCode.toLowerCase()}-${sendDay}`;
-      if (await campaigns(deps.store).read(orgId, id)) continue;
-      const window = followUpWindow(sendDay, rule.afterDays, calendar);
-      const audience: Audience = { type: 'course', courseCode: rule.courseCode, completedFrom: window.from, completedTo: window.to };
-      if ((await resolveAudience(deps.store, orgId, audience)).length === 0) continue;
-      const questionnaire: Questionnaire = await findQuestionnaire(deps.store, orgId, rule.questionnaire.key, rule.questionnaire.version);
-      const campaign: Campaign = {
-        id,
-        orgId,
-        kind: 'campaign',
-        title: `${questionnaire.title} (${rule.courseCode}, completed ${window.from === window.to ? formatDate(window.from) : `${formatDate(window.from)} to ${formatDate(window.to)}`})`,
-        questionnaire: rule.questionnaire,
-        audience,
-        anonymous: rule.anonymous,
-        sendAt: deps.clock.now().toISOString(),
-        closesOn: calendar.addWorkingDays(sendDay, rule.openDays),
-        maxChasers: rule.maxChasers,
-        chaserEveryWorkingDays: 3,
-        status: 'scheduled',
-        createdBy: { personId: 'system', name: 'Automatic training follow-up' },
-        createdAt: deps.clock.now().toISOString(),
-        invited: 0,
-        followUp: { courseCode: rule.courseCode, afterDays: rule.afterDays },
-      };
-      try {
-        await campaigns(deps.store).create(campaign);
-      } catch (e) {
-        if (!isAppError(e, 'ALREADY_EXISTS')) throw e;
+    const period = duePoolPeriod(day, rule.afterDays, rule.poolMonths ?? 1, calendar);
+    const from = rule.nextPoolFrom ?? (await afterEarlierFollowUps(deps.store, orgId, rule.courseCode)) ?? period.from;
+    if (from > period.to) continue;
+    const audience: Audience = { type: 'course', courseCode: rule.courseCode, completedFrom: from, completedTo: period.to };
+    const id = `followup-${rule.courseCode.toLowerCase()}-${from}`;
+    let pooledTo = (await campaigns(deps.store).read(orgId, id))?.audience as { completedTo: string } | undefined;
+    if (!pooledTo) {
+      const people = await resolveAudience(deps.store, orgId, audience);
+      if (people.length > 0 && rule.anonymous && people.length < MIN_GROUP) {
+        // Too few to be anonymous: keep them for the next month's pool.
+        if (!rule.nextPoolFrom) await rules.update(orgId, rule.id, (r) => ({ ...r, nextPoolFrom: from }));
         continue;
       }
-      await startCampaign(deps, campaign, timeZone);
-      started++;
+      if (people.length > 0) {
+        const questionnaire: Questionnaire = await findQuestionnaire(deps.store, orgId, rule.questionnaire.key, rule.questionnaire.version);
+        const campaign: Campaign = {
+          id,
+          orgId,
+          kind: 'campaign',
+          title: `${questionnaire.title} (${rule.courseCode}, completed ${poolLabel(from, period.to)})`,
+          questionnaire: rule.questionnaire,
+          audience,
+          anonymous: rule.anonymous,
+          sendAt: deps.clock.now().toISOString(),
+          closesOn: calendar.addWorkingDays(day, rule.openDays),
+          maxChasers: rule.maxChasers,
+          chaserEveryWorkingDays: 3,
+          status: 'scheduled',
+          createdBy: { personId: 'system', name: 'Automatic training follow-up' },
+          createdAt: deps.clock.now().toISOString(),
+          invited: 0,
+          followUp: { courseCode: rule.courseCode, afterDays: rule.afterDays },
+        };
+        try {
+          await campaigns(deps.store).create(campaign);
+          await startCampaign(deps, campaign, timeZone);
+          started++;
+        } catch (e) {
+          if (!isAppError(e, 'ALREADY_EXISTS')) throw e;
+        }
+      }
+      pooledTo = audience;
     }
+    const next = plusDays(pooledTo.completedTo, 1);
+    await rules.update(orgId, rule.id, (r) => (r.nextPoolFrom === next ? undefined : { ...r, nextPoolFrom: next }));
   }
   return started;
 }
@@ -349,6 +401,13 @@ export async function runQuestionnaires(ctx: JobContext): Promise<Record<string,
   for (const campaign of await listCampaigns(ctx.store, ctx.orgId)) {
     if (campaign.status === 'closed') continue;
     if (day > campaign.closesOn) {
+      // Pool the last waiting answers first: a run cut off here closes it next time.
+      if (campaign.anonymous) {
+        if (!ctx.seal) throw new AppError('CONFIG_INVALID', 'The questionnaire job needs the answer seal (SURVEY_SEAL_KEY) to close anonymous campaigns.');
+        // A flush cut off part-way is finished first (one round), then whatever still waits goes (the next).
+        const answerDeps = { ...deps, seal: ctx.seal };
+        for (let round = 0; round < 3; round++) if ((await flushAnswers(answerDeps, campaign, { closing: true })).moved === 0) break;
+      }
       await campaigns(ctx.store).update(ctx.orgId, campaign.id, (c) => ({ ...c, status: 'closed' }));
       closed++;
     } else if (campaign.status === 'scheduled' && campaign.sendAt <= ctx.clock.now().toISOString()) {

@@ -84,8 +84,12 @@ export type Audience =
   /** Who completed a course between two dates (inclusive). */
   | { type: 'course'; courseCode: string; completedFrom: string; completedTo: string };
 
-/** Departments and job titles with enough people asked that an answer labelled with one cannot point at a person. */
-export type LargeGroups = { departments: string[]; jobTitles: string[] };
+/**
+ * Departments and department × job title pairs with enough people asked that an answer labelled
+ * with one cannot point at a person. A pair is checked as a pair: two large groups can overlap in one person.
+ */
+export type LargeGroups = { departments: string[]; jobTitles: string[]; combinations?: string[] };
+export const combination = (department: string, jobTitle: string) => `${department}\u0000${jobTitle}`;
 
 export type Campaign = {
   id: string;
@@ -125,8 +129,10 @@ export type RespondedMarker = { id: string; orgId: string; kind: 'responded'; ca
 export const respondedId = (campaignId: string, personId: string) => `responded-${campaignId}-${personId}`;
 
 /**
- * One set of answers. In an anonymous campaign `key` is the hash of a random edit key that only the
- * respondent's card holds, and department/role are kept only when the audience group is large.
+ * One set of answers. In an anonymous campaign `key` is HMAC(card's random edit key, person id):
+ * only the respondent's card holds the edit key, and it opens nothing for anyone else; without it
+ * the store cannot say whose answers these are. Department and job title are kept only as a large
+ * enough combination (see LargeGroups).
  */
 export type AnswerEntry = { key: string; answers: Answers; department: string; jobTitle: string };
 
@@ -136,6 +142,14 @@ export type AnswerEntry = { key: string; answers: Answers; department: string; j
  */
 export type AnswerShard = { id: string; orgId: string; kind: 'answers'; campaignId: string; shard: number; entries: AnswerEntry[] };
 export const SHARD_CAPACITY = 250;
+
+/**
+ * Anonymous answers not yet pooled into the shards, sealed with the app's key (see seal.ts):
+ * `entries` wait; `moving` are on their way into a shard (a flush cut off part-way is finished by the next).
+ */
+export type PendingAnswers = { id: string; orgId: string; kind: 'pending'; campaignId: string; sealed: string };
+export type PendingContent = { entries: AnswerEntry[]; moving: AnswerEntry[]; movingSince?: string };
+export const pendingId = (campaignId: string) => `pending-${campaignId}`;
 
 /** A course whose completions get the follow-up questionnaire `afterDays` later. */
 export type FollowUpRule = {
@@ -149,10 +163,16 @@ export type FollowUpRule = {
   openDays: number;
   maxChasers: number;
   anonymous: boolean;
+  /** Completions are pooled by calendar months: 1 = one campaign per month of completion, 3 = per quarter. */
+  poolMonths?: number;
+  /** The first completion date not yet in a follow-up campaign (set by the job; a small pool keeps waiting from here). */
+  nextPoolFrom?: string;
 };
 export const followUpRuleId = (courseCode: string) => `follow-up-${courseCode.toLowerCase()}`;
 
-export type SurveyDoc = Questionnaire | Campaign | AudienceChunk | RespondedMarker | AnswerShard | FollowUpRule;
+export type SurveyDoc = Questionnaire | Campaign | AudienceChunk | RespondedMarker | AnswerShard | PendingAnswers | FollowUpRule;
 
-/** Groups smaller than this are never shown in breakdowns, nor kept on anonymous answers. */
+/** Groups smaller than this are never shown in breakdowns, nor kept on anonymous answers; no anonymous figure is shown under it. */
 export const MIN_GROUP = 5;
+/** Written answers of an anonymous campaign are shown from this many responses (before, only how many there are). */
+export const MIN_FOR_WRITTEN = 10;

@@ -1,12 +1,13 @@
+import { formatDate } from '../core/dates';
 import { pct } from '../core/figures';
 import { AppError } from '../core/errors';
 import type { Person } from '../people/model';
 import { toArray, type Store } from '../store/ports';
 import { canRunSurveys, getCampaign, listCampaigns } from './campaigns';
 import { fixedAnswers } from './answers';
-import { MIN_GROUP, type AnswerEntry, type Campaign, type Question, type Questionnaire, type RespondedMarker } from './model';
+import { MIN_FOR_WRITTEN, MIN_GROUP, type AnswerEntry, type Campaign, type Question, type Questionnaire, type RespondedMarker } from './model';
 import { findQuestionnaire, surveys } from './questionnaires';
-import { answersOf } from './responses';
+import { answersOf } from './answer-pool';
 
 export type OptionCount = { value: string; label: string; count: number; pct: number };
 
@@ -20,8 +21,10 @@ export type QuestionResult = {
   options: OptionCount[];
   /** 1–5 scales only, to two decimals. */
   mean?: number;
-  /** Free text and dates, sorted so their order says nothing about who wrote them. */
+  /** Free text and dates, sorted so their order says nothing about who wrote them; empty where withheld. */
   written: string[];
+  /** How many written answers there are, shown even where the text is withheld. */
+  writtenCount: number;
 };
 
 export type HighlightResult = { label: string; count: number; of: number; pct: number };
@@ -31,8 +34,18 @@ export type GroupResult = { by: 'department' | 'role'; group: string; responses:
 export type ComparisonRow = { questionId: string; text: string; answer: string; immediatePct: number; followUpPct: number };
 export type Comparison = { immediate: { campaignIds: string[]; responses: number }; followUp: { campaignIds: string[]; responses: number }; rows: ComparisonRow[]; means: { questionId: string; text: string; immediate: number; followUp: number }[] };
 
+/**
+ * Why an anonymous campaign shows no figures yet: still open (only the response rate, so nobody's
+ * answers can be worked out from how figures change), or closed with fewer than five answers.
+ */
+export type Withheld = 'open' | 'too-few';
+
 export type CampaignResults = {
   campaign: Campaign;
+  /** Set when the figures below are empty on purpose. */
+  withheld?: Withheld;
+  /** Anonymous only: written answers are withheld (counted only) under MIN_FOR_WRITTEN answers. */
+  writtenWithheld: boolean;
   questionnaire: Questionnaire;
   invited: number;
   responded: number;
@@ -56,7 +69,8 @@ export function questionResults(questionnaire: Pick<Questionnaire, 'questions'>,
       const count = given.filter((v) => chosen(v).includes(o.value)).length;
       return { ...o, count, pct: pct(count, answered) };
     });
-    const result: QuestionResult = { id: q.id, text: q.text, type: q.type, answered, options, written: q.type === 'text' || q.type === 'date' ? given.map(String).sort() : [] };
+    const written = q.type === 'text' || q.type === 'date' ? given.map(String).sort() : [];
+    const result: QuestionResult = { id: q.id, text: q.text, type: q.type, answered, options, written, writtenCount: written.length };
     if (q.type === 'scale' && answered > 0) result.mean = Math.round((given.reduce<number>((s, v) => s + Number(v), 0) / answered) * 100) / 100;
     return result;
   });
@@ -70,28 +84,62 @@ export function highlightResults(questionnaire: Pick<Questionnaire, 'highlights'
   });
 }
 
-/** By department and by role; a group with fewer than five responses shows nothing but that it is hidden. */
-export function groupResults(questionnaire: Questionnaire, entries: AnswerEntry[]): GroupResult[] {
-  const out: GroupResult[] = [];
-  for (const by of ['department', 'role'] as const) {
+const hidden = (by: GroupResult['by'], group: string): GroupResult => ({ by, group, responses: 0, suppressed: true, highlights: [], questions: [] });
+
+/**
+ * By department and by role; a group with fewer than five responses shows nothing but that it is
+ * hidden. With `complementary` (anonymous campaigns) a group is also hidden when showing it would
+ * let a small group be worked out by subtraction: the whole minus the groups shown, or a department
+ * minus the roles shown that lie wholly inside it (and the other way round), must leave none or at
+ * least five.
+ */
+export function groupResults(questionnaire: Questionnaire, entries: AnswerEntry[], options: { complementary?: boolean } = {}): GroupResult[] {
+  const dimensions = (['department', 'role'] as const).map((by) => {
     const groups = new Map<string, AnswerEntry[]>();
     for (const e of entries) {
       const g = (by === 'department' ? e.department : e.jobTitle) || NOT_RECORDED;
       groups.set(g, [...(groups.get(g) ?? []), e]);
     }
-    for (const [group, list] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
-      const suppressed = list.length < MIN_GROUP;
-      out.push({
-        by,
-        group,
-        responses: suppressed ? 0 : list.length,
-        suppressed,
-        highlights: suppressed ? [] : highlightResults(questionnaire, list),
-        questions: suppressed ? [] : questionResults(questionnaire, list),
-      });
+    return { by, groups: [...groups].sort(([a], [b]) => a.localeCompare(b)) };
+  });
+  const shown = new Set<string>();
+  const id = (by: string, group: string) => `${by}\u0000${group}`;
+  for (const d of dimensions) for (const [group, list] of d.groups) if (list.length >= MIN_GROUP) shown.add(id(d.by, group));
+  if (options.complementary) protectByComplement(dimensions, shown, entries.length, id);
+  return dimensions.flatMap(({ by, groups }) =>
+    groups.map(([group, list]) =>
+      shown.has(id(by, group)) ? { by, group, responses: list.length, suppressed: false, highlights: highlightResults(questionnaire, list), questions: questionResults(questionnaire, list) } : hidden(by, group),
+    ),
+  );
+}
+
+/** Hides more groups until no subtraction of shown figures leaves a group of one to four. */
+function protectByComplement(dimensions: { by: GroupResult['by']; groups: [string, AnswerEntry[]][] }[], shown: Set<string>, total: number, id: (by: string, group: string) => string): void {
+  const visible = (d: (typeof dimensions)[number]) => d.groups.filter(([g]) => shown.has(id(d.by, g)));
+  const small = (n: number) => n > 0 && n < MIN_GROUP;
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const d of dimensions) {
+      const left = total - visible(d).reduce((n, [, list]) => n + list.length, 0);
+      if (!small(left)) continue;
+      const [smallest] = [...visible(d)].sort(([, a], [, b]) => a.length - b.length);
+      if (smallest) {
+        shown.delete(id(d.by, smallest[0]));
+        changed = true;
+      }
+    }
+    for (const [outer, inner] of [dimensions, [...dimensions].reverse()]) {
+      for (const [group, list] of visible(outer!)) {
+        const members = new Set(list);
+        const inside = visible(inner!).filter(([, l]) => l.every((e) => members.has(e)));
+        const residue = list.length - inside.reduce((n, [, l]) => n + l.length, 0);
+        if (inside.length > 0 && small(residue)) {
+          shown.delete(id(outer!.by, group));
+          changed = true;
+        }
+      }
     }
   }
-  return out;
 }
 
 async function respondedCount(store: Store, campaign: Campaign): Promise<number> {
@@ -124,11 +172,19 @@ async function cohortCampaigns(store: Store, campaign: Campaign): Promise<{ imme
   return followUp.length ? { immediate: [campaign], followUp } : undefined;
 }
 
-async function entriesOf(store: Store, list: Campaign[]): Promise<{ entries: AnswerEntry[]; questionnaire: Questionnaire }> {
+/**
+ * One side of a comparison: answers of its named campaigns, and of its anonymous ones that have
+ * closed with at least five answers (the same rule as their own results).
+ */
+async function entriesOf(store: Store, all: Campaign[]): Promise<{ entries: AnswerEntry[]; questionnaire: Questionnaire }> {
   const entries: AnswerEntry[] = [];
-  for (const c of list) entries.push(...(await answersOf(store, c)));
-  const q = list[0]!.questionnaire;
-  return { entries, questionnaire: await findQuestionnaire(store, list[0]!.orgId, q.key, q.version) };
+  for (const c of all) {
+    if (c.anonymous && c.status !== 'closed') continue;
+    const answers = await answersOf(store, c);
+    if (!c.anonymous || answers.length >= MIN_GROUP) entries.push(...answers);
+  }
+  const q = all[0]!.questionnaire;
+  return { entries, questionnaire: await findQuestionnaire(store, all[0]!.orgId, q.key, q.version) };
 }
 
 /** The questions both sides asked (same id and type), answer by answer, and scale means. */
@@ -153,23 +209,28 @@ export async function campaignResults(store: Store, viewer: Person, campaignId: 
   if (!canRunSurveys(viewer)) throw new AppError('FORBIDDEN', 'Questionnaire results are for administrators, HR and safeguarding leads.');
   const campaign = await getCampaign(store, viewer.orgId, campaignId);
   const questionnaire = await findQuestionnaire(store, viewer.orgId, campaign.questionnaire.key, campaign.questionnaire.version);
-  const entries = await answersOf(store, campaign);
   const responded = await respondedCount(store, campaign);
+  const rate = { campaign, questionnaire, invited: campaign.invited, responded, responseRate: pct(responded, campaign.invited) };
+  // Anonymous: nothing while open, nothing under five answers, written text only from ten.
+  const withheld: Withheld | undefined = !campaign.anonymous ? undefined : campaign.status !== 'closed' ? 'open' : undefined;
+  if (withheld) return { ...rate, withheld, writtenWithheld: true, questions: [], highlights: [], breakdowns: [] };
+  const entries = await answersOf(store, campaign);
+  if (campaign.anonymous && entries.length < MIN_GROUP) return { ...rate, withheld: 'too-few', writtenWithheld: true, questions: [], highlights: [], breakdowns: [] };
+  const writtenWithheld = campaign.anonymous && entries.length < MIN_FOR_WRITTEN;
+  const withoutText = (q: QuestionResult): QuestionResult => ({ ...q, written: [] });
   const results: CampaignResults = {
-    campaign,
-    questionnaire,
-    invited: campaign.invited,
-    responded,
-    responseRate: pct(responded, campaign.invited),
-    questions: questionResults(questionnaire, entries),
+    ...rate,
+    writtenWithheld,
+    questions: questionResults(questionnaire, entries).map((q) => (writtenWithheld ? withoutText(q) : q)),
     highlights: highlightResults(questionnaire, entries),
-    breakdowns: groupResults(questionnaire, entries),
+    // A group's written answers are never shown in an anonymous campaign: a small group's text can be recognised.
+    breakdowns: groupResults(questionnaire, entries, { complementary: campaign.anonymous }).map((g) => (campaign.anonymous ? { ...g, questions: g.questions.map(withoutText) } : g)),
   };
   const cohort = await cohortCampaigns(store, campaign);
   if (cohort) {
     const before = await entriesOf(store, cohort.immediate);
     const after = await entriesOf(store, cohort.followUp);
-    results.comparison = {
+    if (before.entries.length > 0 && after.entries.length > 0) results.comparison = {
       immediate: { campaignIds: cohort.immediate.map((c) => c.id), responses: before.entries.length },
       followUp: { campaignIds: cohort.followUp.map((c) => c.id), responses: after.entries.length },
       ...compare(before, after),
@@ -185,11 +246,14 @@ export function resultRows(r: CampaignResults): string[][] {
     ['Response', 'Invited', '', String(r.invited), ''],
     ['Response', 'Responded', '', String(r.responded), `${r.responseRate}%`],
   ];
+  if (r.withheld) rows.push(['Withheld', withheldNotice(r), '', '', '']);
+  else if (r.writtenWithheld && r.questions.some((q) => q.writtenCount > 0)) rows.push(['Withheld', writtenNotice(), '', '', '']);
   for (const h of r.highlights) rows.push(['Headline', h.label, '', `${h.count} of ${h.of}`, `${h.pct}%`]);
   for (const q of r.questions) {
     for (const o of q.options) rows.push(['Question', q.text, o.label, String(o.count), `${o.pct}%`]);
     if (q.mean !== undefined) rows.push(['Question', q.text, 'Mean (1–5)', String(q.mean), '']);
     for (const w of q.written) rows.push(['Written answer', q.text, w, '', '']);
+    if (q.writtenCount > q.written.length) rows.push(['Written answers', q.text, 'withheld', String(q.writtenCount), '']);
   }
   for (const g of r.breakdowns) {
     const label = `${g.by === 'department' ? 'Department' : 'Role'}: ${g.group}`;
@@ -206,3 +270,14 @@ export function resultRows(r: CampaignResults): string[][] {
 }
 
 export const RESULT_HEADERS = ['Section', 'Measure', 'Answer', 'Count / immediate', 'Percent / follow-up'];
+
+/** What every surface says when an anonymous campaign's figures are withheld (card, tab, export). */
+export function withheldNotice(r: Pick<CampaignResults, 'withheld' | 'campaign'>): string {
+  if (r.withheld === 'open') {
+    return `Anonymous: only the response rate is shown until it closes (${formatDate(r.campaign.closesOn)}), so nobody’s answers can be worked out from how the figures change.`;
+  }
+  if (r.withheld === 'too-few') return `Anonymous: fewer than ${MIN_GROUP} answers, so no figures are shown.`;
+  return '';
+}
+
+export const writtenNotice = () => `Anonymous: written answers are shown from ${MIN_FOR_WRITTEN} answers; until then only how many there are.`;

@@ -48,6 +48,8 @@ export type ResultsView = {
   invited: number;
   responded: number;
   responseRate: number;
+  /** Set when an anonymous campaign's figures are withheld (open, or under five answers): say why. */
+  notice: string;
   highlights: { label: string; count: number; of: number; pct: number }[];
   questions: { id: string; text: string; type: string; answered: number; options: { value: string; label: string; count: number; pct: number }[]; mean?: number; writtenCount: number }[];
   breakdowns: { by: string; group: string; responses: number; suppressed: boolean; highlights: { label: string; pct: number }[] }[];

@@ -338,6 +338,7 @@ export function QuestionnairesViewPage(props: { credential: Credential }) {
             <>
               <Subtitle2>{r.title}</Subtitle2>
               <Body1 data-testid="response-rate">{`${r.responded} of ${r.invited} answered (${r.responseRate}%)${r.anonymous ? '; anonymous' : ''}`}</Body1>
+              {r.notice && <Body1 data-testid="results-withheld">{r.notice}</Body1>}
               {r.highlights.length > 0 && <PercentBars title="Headlines" rows={r.highlights.map((h) => ({ label: h.label, pct: h.pct, detail: `(${h.count} of ${h.of})` }))} />}
               {r.comparison && (
                 <>
@@ -357,18 +358,22 @@ export function QuestionnairesViewPage(props: { credential: Credential }) {
                     <PercentBars title={q.text} rows={q.options.map((o) => ({ label: o.label, pct: o.pct, detail: `(${o.count})` }))} />
                   </div>
                 ))}
-              <Subtitle2>By department and role</Subtitle2>
-              <Rows
-                label="Results by group"
-                rows={r.breakdowns}
-                keyOf={(g) => `${g.by}|${g.group}`}
-                empty="No answers yet."
-                columns={[
-                  { name: 'Group', cell: (g) => `${g.by === 'department' ? 'Department' : 'Role'}: ${g.group}` },
-                  { name: 'Responses', cell: (g) => (g.suppressed ? 'hidden: fewer than 5' : String(g.responses)) },
-                  { name: 'Headlines', cell: (g) => g.highlights.map((h) => `${h.label} ${h.pct}%`).join('; ') },
-                ]}
-              />
+              {!r.notice && (
+                <>
+                  <Subtitle2>By department and role</Subtitle2>
+                  <Rows
+                    label="Results by group"
+                    rows={r.breakdowns}
+                    keyOf={(g) => `${g.by}|${g.group}`}
+                    empty="No answers yet."
+                    columns={[
+                      { name: 'Group', cell: (g) => `${g.by === 'department' ? 'Department' : 'Role'}: ${g.group}` },
+                      { name: 'Responses', cell: (g) => (g.suppressed ? 'hidden: fewer than 5' : String(g.responses)) },
+                      { name: 'Headlines', cell: (g) => g.highlights.map((h) => `${h.label} ${h.pct}%`).join('; ') },
+                    ]}
+                  />
+                </>
+              )}
             </>
           )}
         </Loaded>

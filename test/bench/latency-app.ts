@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 /**
  * The app under test for the latency bench, in its own process: this app on one port, and a bare
  * botbuilder handler that only answers the invoke on another, both against the same store.
@@ -22,7 +23,7 @@ async function main() {
   const endpoint = process.argv[2]!;
   const store = await CosmosStore.open({ kind: 'embedded', client: embeddedClient(endpoint), databaseId: 'bench', description: endpoint, canCreate: true });
   const app = await startApp({
-    config: loadConfig({ PORT: '0', DEFAULT_ORG_ID: ORG, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false' }),
+    config: loadConfig({ PORT: '0', DEFAULT_ORG_ID: ORG, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', SURVEY_SEAL_KEY: randomBytes(32).toString('base64') }),
     logger: silentLogger,
     store,
     clock: new FixedClock('2026-11-22T10:00:00Z'),

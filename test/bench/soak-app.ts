@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 /**
  * The app for the soak bench, in its own process against the store process: the real app with its
  * delivery loop, reporting its own memory (after a full garbage collection) once a second so the
@@ -17,7 +18,7 @@ async function main() {
   const endpoint = process.argv[2]!;
   const store = await CosmosStore.open({ kind: 'embedded', client: embeddedClient(endpoint), databaseId: 'bench', description: endpoint, canCreate: true });
   const app = await startApp({
-    config: loadConfig({ PORT: '0', DEFAULT_ORG_ID: ORG, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', DELIVERY_INTERVAL_SECONDS: '1' }),
+    config: loadConfig({ PORT: '0', DEFAULT_ORG_ID: ORG, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', SURVEY_SEAL_KEY: process.env.SURVEY_SEAL_KEY ?? randomBytes(32).toString('base64'), DELIVERY_INTERVAL_SECONDS: '1' }),
     logger: silentLogger,
     store,
     clock: systemClock,

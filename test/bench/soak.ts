@@ -28,6 +28,8 @@ import { FakeConnector, TEAMS_RATE_LIMITS } from '../harness/fake-connector';
 import { actionDoc, ORG } from '../harness/fixtures';
 import { invokeActionExecute, postActivity, type TeamsUser } from '../harness/teams-activities';
 import { startProcess } from './processes';
+import { randomBytes } from 'node:crypto';
+import { AnswerSeal } from '../../services/surveys/seal';
 
 const { values } = parseArgs({
   options: {
@@ -89,6 +91,9 @@ async function main() {
   for (const p of updaters) await actions.upsert(actionDoc({ id: `soak-${p.id}`, leadIds: [p.id], leads: [{ name: p.name, personId: p.id }] }));
   console.log(`seeded ${STAFF} staff with Teams conversations and ${LEADS * 2 + UPDATERS} actions in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
 
+  // The app and this process's jobs share one seal key (the questionnaire job pools answers at closing).
+  process.env.SURVEY_SEAL_KEY ??= randomBytes(32).toString('base64');
+  const seal = AnswerSeal.fromBase64(process.env.SURVEY_SEAL_KEY);
   const appProcess = await startProcess<{ app: string; pid: number }>('soak-app', [storeProcess.ready.endpoint], ['--expose-gc']);
   const url = appProcess.ready.app;
   appProcess.lines.on('line', (line) => {
@@ -161,7 +166,7 @@ async function main() {
         const t0 = performance.now();
         let ok = true;
         try {
-          await runJob(job, { store, clock, orgId: ORG, organisation: await ensureOrganisation(store, clock, ORG, { timeZone: 'Europe/London' }), calendar, logger: silentLogger });
+          await runJob(job, { store, clock, orgId: ORG, organisation: await ensureOrganisation(store, clock, ORG, { timeZone: 'Europe/London' }), calendar, logger: silentLogger, seal });
         } catch {
           ok = false;
         }

@@ -10,6 +10,10 @@ import { openPersistentTestStore } from '../harness/store';
 import { FixedClock } from '../../services/core/clock';
 import type { Person } from '../../services/people/model';
 import { answerSurvey, openSurvey } from '../../services/surveys/responses';
+import { AnswerSeal, loadAnswerSeal } from '../../services/surveys/seal';
+import { DateTime } from 'luxon';
+import { WorkingCalendar } from '../../services/scheduling/calendar';
+import { formatDate } from '../../services/core/dates';
 
 /** Runs the CLI in-process against a data folder, capturing what it prints. */
 async function cli(dataDir: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -226,10 +230,12 @@ describe('npm run cli -- survey …', () => {
     const { store } = await openPersistentTestStore(dataDir);
     try {
       const clock = new FixedClock(new Date());
+      // A named campaign: nothing waits sealed, so any seal will do.
+      const seal = AnswerSeal.random();
       for (let i = 0; i < 5; i++) {
         const actor = (await store.collection<Person>('people').read('demo', `h${i}`))!;
-        const page = await openSurvey({ store, clock }, { actor, timeZone: 'Europe/London', campaignId });
-        await answerSurvey({ store, clock }, { actor, timeZone: 'Europe/London', data: { campaignId, page: 0, move: 'submit', 'q_had-supervision': i < 4 ? 'yes' : 'no', answerKey: (page as { answerKey: string }).answerKey } });
+        const page = await openSurvey({ store, clock, seal }, { actor, timeZone: 'Europe/London', campaignId });
+        await answerSurvey({ store, clock, seal }, { actor, timeZone: 'Europe/London', data: { campaignId, page: 0, move: 'submit', 'q_had-supervision': i < 4 ? 'yes' : 'no', answerKey: (page as { answerKey: string }).answerKey } });
       }
     } finally {
       await store.close();
@@ -244,8 +250,45 @@ describe('npm run cli -- survey …', () => {
     expect((await cli(dataDir, 'survey', 'list')).out).toMatch(/awareness v1 \(built in\)[\s\S]*supervision-check v1: Supervision check[\s\S]*open: "Supervision check" to the housing department; 6 asked/);
   });
 
+  it('an anonymous campaign exports no figure while open, nor once closed with four answers, in CSV or XLSX', async () => {
+    // Dates from today's, so the test holds on any day: closes in four weeks, closed two working days later.
+    const closes = DateTime.utc().plus({ weeks: 4 }).toISODate()!;
+    const closedOn = new WorkingCalendar().addWorkingDays(closes, 2);
+    const sent = await cli(dataDir, 'survey', 'send', 'supervision-check', '--as', 'simon.howick@example.gov.uk', '--audience', 'department=housing', '--closes', closes, '--anonymous', '--no-deliver');
+    const campaignId = sent.out.match(/Sent (campaign-\S+) to 6 people/)![1]!;
+    const { store } = await openPersistentTestStore(dataDir);
+    try {
+      const clock = new FixedClock(new Date());
+      // The CLI's own key (in local mode, kept in the data folder), so the CLI can close the campaign.
+      const seal = loadAnswerSeal({ DATA_DIR: dataDir, localMode: true, SURVEY_SEAL_KEY: undefined });
+      for (let i = 0; i < 4; i++) {
+        const actor = (await store.collection<Person>('people').read('demo', `h${i}`))!;
+        const page = await openSurvey({ store, clock, seal }, { actor, timeZone: 'Europe/London', campaignId });
+        await answerSurvey({ store, clock, seal }, { actor, timeZone: 'Europe/London', data: { campaignId, page: 0, move: 'submit', 'q_had-supervision': 'yes', answerKey: (page as { answerKey: string }).answerKey } });
+      }
+    } finally {
+      await store.close();
+    }
+    const exported = async (file: string) => {
+      await cli(dataDir, 'survey', 'results', campaignId, '--out', path.join(work, file));
+      return (await readTable(path.join(work, file))).rows.map((r) => Object.values(r.cells).join(' | '));
+    };
+    expect(await exported('open.csv')).toEqual([
+      'Campaign |  | Supervision check |  | ',
+      'Response | Invited |  | 6 | ',
+      'Response | Responded |  | 4 | 66.7%',
+      `Withheld | Anonymous: only the response rate is shown until it closes (${formatDate(closes)}), so nobody’s answers can be worked out from how the figures change. |  |  | `,
+    ]);
+    expect((await cli(dataDir, 'jobs', 'run', 'questionnaires', '--at', `${closedOn}T09:00:00Z`, '--no-deliver')).out).toMatch(/"closed":1/);
+    for (const file of ['closed.csv', 'closed.xlsx']) {
+      expect(await exported(file)).toEqual(['Campaign |  | Supervision check |  | ', 'Response | Invited |  | 6 | ', 'Response | Responded |  | 4 | 66.7%', 'Withheld | Anonymous: fewer than 5 answers, so no figures are shown. |  |  | ']);
+    }
+    const keyFile = await fs.stat(path.join(dataDir, 'survey-seal.key'));
+    expect(keyFile.mode & 0o777).toBe(0o600);
+  });
+
   it('turns on the three-month follow-up for a course, and refuses what it cannot read', async () => {
-    expect((await cli(dataDir, 'survey', 'follow-up', 'SG-GEN')).out).toMatch(/SG-GEN completions get "training-follow-up" 90 days later \(on the next working day\), open 10 working days, anonymous/);
+    expect((await cli(dataDir, 'survey', 'follow-up', 'SG-GEN')).out).toMatch(/SG-GEN completions get "training-follow-up" 90 days later \(on the next working day\), one campaign per month of completion, open 10 working days, anonymous; a pool of fewer than 5 waits for the next/);
     await expect(cli(dataDir, 'survey', 'send', 'awareness', '--as', 'simon.howick@example.gov.uk', '--audience', 'planet=mars', '--closes', '2027-01-29')).rejects.toMatchObject({ code: 'VALIDATION' });
     await expect(cli(dataDir, 'survey', 'results', 'campaign-nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(cli(dataDir, 'survey', 'follow-up', 'NO-SUCH-COURSE')).rejects.toMatchObject({ code: 'VALIDATION' });

@@ -1,6 +1,6 @@
 import type { Person } from '../../services/people/model';
 import { toArray } from '../../services/store/ports';
-import { createCampaign } from '../../services/surveys/campaigns';
+import { createCampaign, hasResponded } from '../../services/surveys/campaigns';
 import type { Campaign, SurveyDoc } from '../../services/surveys/model';
 import { WorkingCalendar } from '../../services/scheduling/calendar';
 import { startTestApp, type TestApp } from '../harness/app';
@@ -35,6 +35,8 @@ describe('answering a questionnaire in Teams, over real HTTP', () => {
   let hr: Person | undefined;
   let officers: Person[];
   let campaign: Campaign;
+  /** Officer 0's card after saving, with its "Change my answers" button. */
+  let savedCard: unknown;
 
   beforeAll(async () => {
     t = await startTestApp({ ALLOWED_TENANT_IDS: TEST_TENANT_ID });
@@ -55,7 +57,7 @@ describe('answering a questionnaire in Teams, over real HTTP', () => {
     expect(res.status).toBe(200);
     return res.body.value;
   }
-  const storedSurveyDocs = async () => (await toArray(t.store.collection<SurveyDoc>('surveys').readAll())).filter((d) => d.kind === 'answers' || d.kind === 'responded').length;
+  const storedSurveyDocs = async () => (await toArray(t.store.collection<SurveyDoc>('surveys').readAll())).filter((d) => d.kind === 'answers' || d.kind === 'pending' || d.kind === 'responded').length;
 
   it('invitation → Answer now → page 1 → Next → page 2 → Submit → saved in place → Change my answers', async () => {
     const officer = officers[0]!;
@@ -76,6 +78,7 @@ describe('answering a questionnaire in Teams, over real HTTP', () => {
     expect(JSON.stringify(page2)).toContain('Page 2 of 2');
     const saved = await invoke(officer, 'survey.page', actionData(page2, 'Submit', { 'q_know-dso-name': 'no', 'q_training-useful': '5', 'q_support-needed': 'supervision,refresher' }));
     expect(JSON.stringify(saved)).toContain('Thank you: your answers are saved');
+    savedCard = saved;
 
     const again = await invoke(officer, 'survey.edit', actionData(saved, 'Change my answers'));
     expect(JSON.stringify(again)).toMatch(/You are changing your answers[\s\S]*I record <b>concerns<\/b> the same day\./);
@@ -83,7 +86,23 @@ describe('answering a questionnaire in Teams, over real HTTP', () => {
     expect(JSON.stringify(page2again)).toMatch(/"id":"q_training-useful"[^}]*"value":"5"/);
     const changed = await invoke(officer, 'survey.page', actionData(page2again, 'Save changes', { 'q_training-useful': '3' }));
     expect(JSON.stringify(changed)).toContain('Your changed answers are saved');
-    expect(await storedSurveyDocs()).toBe(2); // one shard of answers and one "has responded"
+    expect(await storedSurveyDocs()).toBe(2); // the sealed answers waiting to be pooled and one "has responded"
+  });
+
+  it('"Change my answers" pressed by a colleague on that saved card is refused: nothing replaced, nobody marked as answering', async () => {
+    const colleague = officers[2]!;
+    const before = JSON.stringify((await toArray(t.store.collection<SurveyDoc>('surveys').readAll())).map(({ _etag, _ts, ...d }: any) => d));
+    // The card was forwarded, or seen over a shoulder: everything it sends is what the owner's would.
+    const refused = await invoke(colleague, 'survey.edit', actionData(savedCard, 'Change my answers'));
+    expect(JSON.stringify(refused)).toMatch(/These are not your answers[\s\S]*NOT_YOUR_ANSWERS/);
+    expect(JSON.stringify(refused)).not.toContain('I record');
+    expect(await hasResponded(t.store, campaign, colleague.id)).toBe(false);
+    expect(JSON.stringify((await toArray(t.store.collection<SurveyDoc>('surveys').readAll())).map(({ _etag, _ts, ...d }: any) => d))).toBe(before);
+    // The owner's own card still opens their answers, unchanged.
+    const mine = await invoke(officers[0]!, 'survey.edit', actionData(savedCard, 'Change my answers'));
+    expect(JSON.stringify(mine)).toMatch(/You are changing your answers[\s\S]*I record <b>concerns<\/b> the same day\./);
+    // And the colleague can still answer for themselves from their own invitation.
+    expect(JSON.stringify(await invoke(colleague, 'survey.open', { campaignId: campaign.id }))).toContain('Page 1 of 2');
   });
 
   it('a tampered submission gets a card saying so, and nothing is stored', async () => {
@@ -106,8 +125,13 @@ describe('answering a questionnaire in Teams, over real HTTP', () => {
     const [list] = (await t.connector.waitForActivities(before + 1)).slice(-1);
     expect(JSON.stringify(list.attachments[0].content)).toMatch(/Safeguarding training: three months on[\s\S]*Not answered yet/);
     expect(JSON.stringify(list.attachments[0].content)).not.toContain('"title":"Results"');
+    // Open and anonymous: the response rate and why there is nothing more, on the card and in the tab.
     const results = await invoke(hr!, 'survey.results', { campaignId: campaign.id });
-    expect(JSON.stringify(results)).toMatch(/1 of 4 answered \(25%\)[\s\S]*"title":"3","value":"100% \(1\)"[\s\S]*5 \(Very useful\)","value":"0% \(0\)"/);
+    expect(JSON.stringify(results)).toMatch(/1 of 4 answered \(25%\)[\s\S]*only the response rate is shown until it closes \(4 Dec 2026\)/);
+    expect(JSON.stringify(results)).not.toMatch(/100% \(1\)|Very useful|FactSet/);
+    const tab = await fetch(`${t.app.url}/api/tab/questionnaires/${campaign.id}`, { headers: { authorization: `Local ${hr!.id}` } });
+    expect(tab.status).toBe(200);
+    expect(await tab.json()).toMatchObject({ responded: 1, invited: 4, responseRate: 25, notice: expect.stringContaining('only the response rate'), highlights: [], questions: [], breakdowns: [] });
     const refused = await invoke(officers[2]!, 'survey.results', { campaignId: campaign.id });
     expect(JSON.stringify(refused)).toContain('FORBIDDEN');
   });

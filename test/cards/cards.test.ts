@@ -136,10 +136,23 @@ const EXAMPLES: Record<string, AdaptiveCardJson> = {
     invited: 12,
     responded: 11,
     responseRate: 91.7,
+    writtenWithheld: false,
     questions: questionResults(AWARENESS, ENTRIES),
     highlights: highlightResults(AWARENESS, ENTRIES),
     breakdowns: groupResults(AWARENESS, ENTRIES),
     comparison: { immediate: { campaignIds: ['a'], responses: 11 }, followUp: { campaignIds: ['b'], responses: 9 }, rows: [{ questionId: 'confidence', text: 'How confident?', answer: 'Very confident', immediatePct: 45.5, followUpPct: 66.7 }], means: [] },
+  }),
+  'questionnaire results while an anonymous campaign is open': surveyResultsCard({
+    campaign: { ...CAMPAIGN, anonymous: true, status: 'open' },
+    questionnaire: AWARENESS,
+    withheld: 'open',
+    writtenWithheld: true,
+    invited: 12,
+    responded: 7,
+    responseRate: 58.3,
+    questions: [],
+    highlights: [],
+    breakdowns: [],
   }),
 };
 

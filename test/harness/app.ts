@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { startApp, type App } from '../../bot/app';
 import { FixedClock } from '../../services/core/clock';
 import { loadConfig, type Config } from '../../services/core/config';
@@ -27,7 +28,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const connector = await FakeConnector.start();
   const clock = new FixedClock('2026-11-22T10:00:00Z');
   // Tests run jobs themselves, at the instant they choose.
-  const config = loadConfig({ PORT: '0', DEFAULT_ORG_ID: ORG, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', ...env });
+  // A seal key of its own, so no test writes one into the project's data folder.
+  const config = loadConfig({ PORT: '0', DEFAULT_ORG_ID: ORG, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', SURVEY_SEAL_KEY: randomBytes(32).toString('base64'), ...env });
   const app = await startApp({ config, logger: silentLogger, store, clock });
   return {
     app,

@@ -11,6 +11,7 @@ import { startTestApp, type TestApp } from '../harness/app';
 import { ORG } from '../harness/fixtures';
 import { TEST_TENANT_ID } from '../harness/teams-activities';
 import { seedDashboard } from './dashboard-seed';
+import { loadAnswerSeal } from '../../services/surveys/seal';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = path.join(projectRoot(), 'test-artifacts', 'screenshots');
@@ -30,7 +31,7 @@ describe('the dashboard tab in a browser', () => {
     mkdirSync(SHOTS, { recursive: true });
     t = await startTestApp({ ALLOWED_TENANT_IDS: TEST_TENANT_ID });
     t.clock.set('2026-11-23T10:00:00Z');
-    await seedDashboard(t.store, t.clock);
+    await seedDashboard(t.store, t.clock, loadAnswerSeal(t.config));
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -178,6 +179,13 @@ describe('the dashboard tab in a browser', () => {
       await expect(page.locator('svg[data-chart-row="Aware of safeguarding procedures"]').getAttribute('data-value')).resolves.toBe('75'); // 9 of 12
       await page.getByText('50% (6 of 12)').first().waitFor(); // know a Designated Safeguarding Officer's name
       await shot(page, `questionnaires-${viewport.width}`);
+      // The campaign still open shows its response rate and why nothing more.
+      await page.getByLabel('Questionnaire', { exact: true }).selectOption({ label: 'Awareness, still open (open, the Community Services department)' });
+      await expect(page.getByTestId('response-rate').textContent()).resolves.toBe('3 of 15 answered (20%); anonymous');
+      await expect(page.getByTestId('results-withheld').textContent()).resolves.toBe('Anonymous: only the response rate is shown until it closes (18 Dec 2026), so nobody’s answers can be worked out from how the figures change.');
+      await expect(page.locator('svg[data-chart-row]').count()).resolves.toBe(0);
+      await expect(page.getByText('By department and role').count()).resolves.toBe(0);
+      await shot(page, `questionnaires-open-${viewport.width}`);
       await page.close();
     }
   });

@@ -1,13 +1,16 @@
 import type { FixedClock } from '../../services/core/clock';
+import { silentLogger } from '../../services/core/logger';
 import { seedDemo } from '../../services/demo/seed-demo';
 import { raiseEscalation } from '../../services/escalations/escalations';
 import { ensureOrganisation } from '../../services/people/organisations';
 import type { Person } from '../../services/people/model';
 import { ActionPlan } from '../../services/plan/actions';
 import { WorkingCalendar } from '../../services/scheduling/calendar';
+import { runJob } from '../../services/scheduling/jobs';
 import type { Store } from '../../services/store/ports';
 import { createCampaign } from '../../services/surveys/campaigns';
 import { answerSurvey, openSurvey } from '../../services/surveys/responses';
+import type { AnswerSeal } from '../../services/surveys/seal';
 import { setUpTraining } from '../../services/training/catalogue';
 import type { TrainingRecord } from '../../services/training/model';
 import { submitStatusUpdate } from '../../services/updates/status-update';
@@ -21,9 +24,11 @@ export const AAD = { val: 'aad-val', simon: 'aad-simon', richard: 'aad-richard',
 
 /**
  * The demo plan and directory, plus what the other views need: training requirements and
- * records, an escalation from a Red update and two raised by an officer, and a questionnaire with answers from twelve staff.
+ * records, an escalation from a Red update and two raised by an officer, and a closed anonymous
+ * questionnaire with answers from twelve staff (its figures show only once it has closed).
+ * `seal` is the app's own (loadAnswerSeal of its config).
  */
-export async function seedDashboard(store: Store, clock: FixedClock): Promise<{ campaignId: string }> {
+export async function seedDashboard(store: Store, clock: FixedClock, seal: AnswerSeal): Promise<{ campaignId: string; openCampaignId: string }> {
   await seedDemo(store, clock, ORG, TZ);
   const people = store.collection<Person>('people');
   for (const [id, aad, jobTitle] of [
@@ -64,13 +69,27 @@ export async function seedDashboard(store: Store, clock: FixedClock): Promise<{ 
   await raiseEscalation(deps, { actor: richard, organisation, data: { category: 'professional-disagreement', agency: 'Housing', caseReference: 'HSG-2026-0007', asked: 'Joint visit', wanted: 'A strategy meeting', immediateRisk: true } });
   clock.set(seededAt);
 
+  // An earlier one still open, with three answers: it shows the response rate only.
   const simon = (await people.read(ORG, 'demo-simon-howick'))!;
-  const campaign = await createCampaign({ store, clock, calendar: new WorkingCalendar() }, { actor: simon, timeZone: TZ, data: { questionnaire: 'awareness', audience: { type: 'department', department: 'Community Services' }, anonymous: true, closesOn: '2026-12-18' } });
+  clock.set('2026-10-26T09:00:00Z');
+  const stillOpen = await createCampaign({ store, clock, calendar: new WorkingCalendar() }, { actor: simon, timeZone: TZ, data: { questionnaire: 'awareness', title: 'Awareness, still open', audience: { type: 'department', department: 'Community Services' }, anonymous: true, closesOn: '2026-12-18' } });
+  for (let i = 0; i < 3; i++) {
+    const actor = (await people.read(ORG, `staff-${i}`))!;
+    const opened = await openSurvey({ store, clock, seal }, { actor, timeZone: TZ, campaignId: stillOpen.id });
+    const carried = JSON.stringify({ 'know-how-to-report': 'yes', 'aware-of-procedures': 'yes', confidence: 'quite', 'know-dso-name': 'yes', 'last-trained': 'within-12-months' });
+    await answerSurvey({ store, clock, seal }, { actor, timeZone: TZ, data: { campaignId: stillOpen.id, page: 0, move: 'submit', carried, answerKey: (opened as { answerKey: string }).answerKey } });
+  }
+  // Sent a fortnight earlier and closed since, so its figures can be shown.
+  clock.set('2026-11-02T09:00:00Z');
+  const campaign = await createCampaign({ store, clock, calendar: new WorkingCalendar() }, { actor: simon, timeZone: TZ, data: { questionnaire: 'awareness', audience: { type: 'department', department: 'Community Services' }, anonymous: true, closesOn: '2026-11-13' } });
   for (let i = 0; i < 12; i++) {
     const actor = (await people.read(ORG, `staff-${i}`))!;
-    const opened = await openSurvey({ store, clock }, { actor, timeZone: TZ, campaignId: campaign.id });
+    const opened = await openSurvey({ store, clock, seal }, { actor, timeZone: TZ, campaignId: campaign.id });
     const carried = JSON.stringify({ 'know-how-to-report': 'yes', 'aware-of-procedures': i < 9 ? 'yes' : 'no', confidence: i < 8 ? 'quite' : 'not-very', 'know-dso-name': i < 6 ? 'yes' : 'no', 'last-trained': 'within-12-months' });
-    await answerSurvey({ store, clock }, { actor, timeZone: TZ, data: { campaignId: campaign.id, page: 0, move: 'submit', carried, answerKey: (opened as { answerKey: string }).answerKey } });
+    await answerSurvey({ store, clock, seal }, { actor, timeZone: TZ, data: { campaignId: campaign.id, page: 0, move: 'submit', carried, answerKey: (opened as { answerKey: string }).answerKey } });
   }
-  return { campaignId: campaign.id };
+  clock.set('2026-11-16T10:00:00Z');
+  await runJob('questionnaires', { store, clock, orgId: ORG, organisation, calendar: new WorkingCalendar(), logger: silentLogger, seal });
+  clock.set(seededAt);
+  return { campaignId: campaign.id, openCampaignId: stillOpen.id };
 }

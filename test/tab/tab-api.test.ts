@@ -8,6 +8,7 @@ import { ORG } from '../harness/fixtures';
 import { signJwt, startOpenIdServer } from '../harness/openid';
 import { TEST_TENANT_ID } from '../harness/teams-activities';
 import { AAD, seedDashboard } from './dashboard-seed';
+import { loadAnswerSeal } from '../../services/surveys/seal';
 
 const CLIENT_ID = '11111111-2222-4333-8444-555555555555';
 const HOST = 'tracker.example.gov.uk';
@@ -43,7 +44,7 @@ describe('the tab API in production mode: every request carries a valid Teams SS
       TAB_SSO_JWKS_URL: openId.metadataUrl.replace(/\/v1\/.*$/, '/keys'),
     });
     t.clock.set('2026-11-23T10:00:00Z');
-    await seedDashboard(t.store, t.clock);
+    await seedDashboard(t.store, t.clock, loadAnswerSeal(t.config));
   });
   afterAll(async () => {
     await t.close();
@@ -184,7 +185,7 @@ describe('the tab API in local mode: the development sign-in, on this computer o
   beforeAll(async () => {
     t = await startTestApp();
     t.clock.set('2026-11-23T10:00:00Z');
-    await seedDashboard(t.store, t.clock);
+    await seedDashboard(t.store, t.clock, loadAnswerSeal(t.config));
   });
   afterAll(() => t.close());
 

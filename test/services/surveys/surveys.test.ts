@@ -9,10 +9,12 @@ import { runJob } from '../../../services/scheduling/jobs';
 import { toArray, type Store } from '../../../services/store/ports';
 import { AWARENESS_SURVEY } from '../../../services/surveys/builtin';
 import { createCampaign, getCampaign, setFollowUp } from '../../../services/surveys/campaigns';
-import type { Campaign, SurveyDoc } from '../../../services/surveys/model';
+import type { Campaign, FollowUpRule, SurveyDoc } from '../../../services/surveys/model';
 import { addQuestionnaire, findQuestionnaire, readQuestionnaireFile } from '../../../services/surveys/questionnaires';
-import { answerSurvey, answersOf, openSurvey, type SurveyView } from '../../../services/surveys/responses';
-import { campaignResults } from '../../../services/surveys/results';
+import { answersOf } from '../../../services/surveys/answer-pool';
+import { answerSurvey, openSurvey, type SurveyView } from '../../../services/surveys/responses';
+import { AnswerSeal } from '../../../services/surveys/seal';
+import { campaignResults, resultRows, withheldNotice } from '../../../services/surveys/results';
 import type { TrainingRecord } from '../../../services/training/model';
 import { ORG, person, seed } from '../../harness/fixtures';
 import { openTestStore } from '../../harness/store';
@@ -21,18 +23,21 @@ const TZ = 'Europe/London';
 const calendar = new WorkingCalendar();
 const at = (iso: string) => new FixedClock(iso);
 
+/** The app's key for answers waiting to be pooled; here one per test run. */
+const seal = AnswerSeal.random();
+
 const HR = person({ id: 'hr-simon', name: 'Simon Howick', roles: ['hr'], department: 'HR', jobTitle: 'HR Adviser', email: 'simon@example.gov.uk' });
 
 async function runQuestionnaireJob(store: Store, iso: string) {
   const clock = at(iso);
-  return runJob('questionnaires', { store, clock, orgId: ORG, organisation: await ensureOrganisation(store, clock, ORG, { timeZone: TZ }), calendar, logger: silentLogger });
+  return runJob('questionnaires', { store, clock, orgId: ORG, organisation: await ensureOrganisation(store, clock, ORG, { timeZone: TZ }), calendar, logger: silentLogger, seal });
 }
 
 /** Opens the card and submits every answer at once, as the last page's Submit does. */
 async function answer(store: Store, clock: FixedClock, actor: Person, campaignId: string, raw: Record<string, string>): Promise<SurveyView> {
-  const opened = await openSurvey({ store, clock }, { actor, timeZone: TZ, campaignId });
+  const opened = await openSurvey({ store, clock, seal }, { actor, timeZone: TZ, campaignId });
   if (opened.kind !== 'page') throw new Error('expected the first page');
-  return answerSurvey({ store, clock }, { actor, timeZone: TZ, data: { campaignId, page: 0, move: 'submit', carried: JSON.stringify(raw), answerKey: opened.answerKey } });
+  return answerSurvey({ store, clock, seal }, { actor, timeZone: TZ, data: { campaignId, page: 0, move: 'submit', carried: JSON.stringify(raw), answerKey: opened.answerKey } });
 }
 
 const surveyDocs = (store: Store) => toArray(store.collection<SurveyDoc>('surveys').readAll());
@@ -93,28 +98,28 @@ describe('questionnaires are versioned data, checked before they can be sent', (
   });
 });
 
+// Who answers what, scripted so the report's figures can be worked out by hand (see each test).
+const cohortDepartment = (i: number) => (i < 120 ? 'Children’s Services' : i < 192 ? 'Adult Social Care' : i < 196 ? 'Housing' : i < 200 ? 'Legal' : i < 201 ? 'Housing' : 'Children’s Services');
+const scripted = (i: number): Record<string, string> => ({
+  'know-how-to-report': 'yes',
+  'aware-of-procedures': i < 194 ? 'yes' : 'no',
+  confidence: i < 70 ? 'very' : i < 170 ? 'quite' : i < 190 ? 'not-very' : 'not-at-all',
+  'know-dso-name': i < 140 ? 'yes' : 'no',
+  'last-trained': i < 100 ? 'within-12-months' : i < 186 ? '1-3-years' : i < 196 ? 'over-3-years' : 'never',
+  ...(i % 50 === 0 ? { comments: 'More refresher sessions, please.' } : {}),
+});
+const cohortId = (i: number) => `staff-${String(i).padStart(3, '0')}`;
+const cohort = () =>
+  Array.from({ length: 204 }, (_, i) => person({ id: cohortId(i), name: `Officer Number${i}`, email: `officer${i}@example.gov.uk`, aadObjectId: `aad-${cohortId(i)}`, department: cohortDepartment(i), jobTitle: 'Support Worker' }));
+
 describe('an anonymous awareness survey to a cohort of 204 staff', () => {
   let store: Store;
   let campaign: Campaign;
-  const staff: Person[] = [];
-  const id = (i: number) => `staff-${String(i).padStart(3, '0')}`;
-  // Who answers what, scripted so the report's figures can be worked out by hand (see each test).
-  const department = (i: number) => (i < 120 ? 'Children’s Services' : i < 192 ? 'Adult Social Care' : i < 196 ? 'Housing' : i < 200 ? 'Legal' : i < 201 ? 'Housing' : 'Children’s Services');
-  const scripted = (i: number): Record<string, string> => ({
-    'know-how-to-report': 'yes',
-    'aware-of-procedures': i < 194 ? 'yes' : 'no',
-    confidence: i < 70 ? 'very' : i < 170 ? 'quite' : i < 190 ? 'not-very' : 'not-at-all',
-    'know-dso-name': i < 140 ? 'yes' : 'no',
-    'last-trained': i < 100 ? 'within-12-months' : i < 186 ? '1-3-years' : i < 196 ? 'over-3-years' : 'never',
-    ...(i % 50 === 0 ? { comments: 'More refresher sessions, please.' } : {}),
-  });
+  const staff = cohort();
   const start = at('2026-11-23T09:00:00Z');
 
   beforeAll(async () => {
     store = await openTestStore();
-    for (let i = 0; i < 204; i++) {
-      staff.push(person({ id: id(i), name: `Officer Number${i}`, email: `officer${i}@example.gov.uk`, aadObjectId: `aad-${id(i)}`, department: department(i), jobTitle: 'Support Worker' }));
-    }
     await seed(store, { people: [HR, ...staff] });
     campaign = await createCampaign({ store, clock: start, calendar }, {
       actor: HR,
@@ -132,10 +137,30 @@ describe('an anonymous awareness survey to a cohort of 204 staff', () => {
     expect(new Set(items.map((i) => (i.recipient as { personId: string }).personId)).size).toBe(204);
   });
 
+  it('while open, shows the response rate and nothing else, and says why', async () => {
+    const r = await campaignResults(store, HR, campaign.id);
+    expect(r).toMatchObject({ invited: 204, responded: 200, responseRate: 98, withheld: 'open', questions: [], highlights: [], breakdowns: [] });
+    expect(r.comparison).toBeUndefined();
+    expect(withheldNotice(r)).toBe('Anonymous: only the response rate is shown until it closes (4 Dec 2026), so nobody’s answers can be worked out from how the figures change.');
+    expect(resultRows(r).map((row) => row[0])).toEqual(['Campaign', 'Response', 'Response', 'Withheld']);
+  });
+
+  it('closes after its closing day, pooling the answers still waiting', async () => {
+    // Some answers wait, sealed, to be pooled with later ones: at least 5, fewer than 10.
+    const waiting = 200 - (await answersOf(store, campaign)).length;
+    expect(waiting).toBeGreaterThanOrEqual(5);
+    expect(waiting).toBeLessThan(10);
+    await runQuestionnaireJob(store, '2026-12-07T08:00:00Z');
+    expect((await getCampaign(store, ORG, campaign.id)).status).toBe('closed');
+    expect(await answersOf(store, campaign)).toHaveLength(200);
+    campaign = await getCampaign(store, ORG, campaign.id);
+  });
+
   it('gives exactly the figures worked out by hand', async () => {
     const r = await campaignResults(store, HR, campaign.id);
     // 200 of 204 answered.
     expect(r).toMatchObject({ invited: 204, responded: 200, responseRate: 98 });
+    expect(r.withheld).toBeUndefined();
     expect(Object.fromEntries(r.highlights.map((h) => [h.label, [h.count, h.of, h.pct]]))).toEqual({
       'Know how to report a concern': [200, 200, 100],
       'Aware of safeguarding procedures': [194, 200, 97],
@@ -166,12 +191,17 @@ describe('an anonymous awareness survey to a cohort of 204 staff', () => {
     // Legal: only 4 asked, so anonymous answers never even carried the department.
     expect(byDept['Legal']).toBeUndefined();
     expect(byDept['(not recorded)']).toMatchObject({ suppressed: true });
-    expect(r.breakdowns.filter((g) => g.by === 'role')).toEqual([expect.objectContaining({ group: 'Support Worker', responses: 200, suppressed: false })]);
+    // Legal × Support Worker is a pair of 4, so those four answers carry no job title either; and
+    // Support Worker (196) would then give them away by subtraction from the whole (200): hidden too.
+    expect(r.breakdowns.filter((g) => g.by === 'role')).toEqual([
+      expect.objectContaining({ group: '(not recorded)', responses: 0, suppressed: true }),
+      expect.objectContaining({ group: 'Support Worker', responses: 0, suppressed: true }),
+    ]);
   });
 
   it('stores nothing that identifies a respondent: no ids, names, emails, times, nor the order they answered in', async () => {
     const docs = await surveyDocs(store);
-    const answerDocs = docs.filter((d) => d.kind === 'answers');
+    const answerDocs = docs.filter((d) => d.kind === 'answers' || d.kind === 'pending');
     const text = JSON.stringify(answerDocs);
     for (const p of staff) {
       expect(text).not.toContain(p.id);
@@ -188,26 +218,59 @@ describe('an anonymous awareness survey to a cohort of 204 staff', () => {
     // Stored in random order, so position says nothing: compare with the order they answered in.
     const confidenceInAnswerOrder = staff.slice(0, 200).map((_, i) => scripted(i).confidence).join();
     expect(entries.map((e) => e.answers.confidence).join()).not.toBe(confidenceInAnswerOrder);
+    // What waited to be pooled is sealed: nothing in it can be read without the app's key.
+    const pending = docs.filter((d) => d.kind === 'pending');
+    expect(pending).toHaveLength(1);
+    for (const d of pending) expect(Object.keys(d).filter((k) => !k.startsWith('_')).sort()).toEqual(['campaignId', 'id', 'kind', 'orgId', 'sealed']);
     // The "has responded" markers hold who, but no answers and nothing that leads to them.
     const markers = docs.filter((d) => d.kind === 'responded');
     expect(markers).toHaveLength(200);
     for (const m of markers) expect(Object.keys(m).filter((k) => !k.startsWith('_')).sort()).toEqual(['campaignId', 'id', 'kind', 'orgId', 'personId']);
   });
+});
+
+describe('answering, changing and chasing while an anonymous survey is open', () => {
+  let store: Store;
+  let campaign: Campaign;
+  const staff = cohort();
+  const start = at('2026-11-23T09:00:00Z');
+
+  beforeAll(async () => {
+    store = await openTestStore();
+    await seed(store, { people: [HR, ...staff] });
+    campaign = await createCampaign({ store, clock: start, calendar }, {
+      actor: HR,
+      timeZone: TZ,
+      data: { questionnaire: 'awareness', audience: { type: 'role', jobTitle: 'support worker' }, anonymous: true, closesOn: '2026-12-04', maxChasers: 2, chaserEveryWorkingDays: 3 },
+    });
+    for (let i = 0; i < 10; i++) await answer(store, start, staff[i]!, campaign.id, scripted(i));
+  });
+  afterAll(() => store.close());
 
   it('a respondent can change their answers with their own card, which replaces them', async () => {
-    const first = await openSurvey({ store, clock: start }, { actor: staff[0]!, timeZone: TZ, campaignId: campaign.id }).catch((e) => e);
+    const first = await openSurvey({ store, clock: start, seal }, { actor: staff[0]!, timeZone: TZ, campaignId: campaign.id }).catch((e) => e);
     expect(first).toMatchObject({ code: 'ALREADY_ANSWERED' });
     // The saved card carries the key; "Change my answers" opens the stored answers with it.
     const saved = await answer(store, start, staff[201]!, campaign.id, scripted(0));
     expect(saved).toMatchObject({ kind: 'saved', changed: false });
     const key = (saved as { answerKey: string }).answerKey;
-    const reopened = await openSurvey({ store, clock: start }, { actor: staff[201]!, timeZone: TZ, campaignId: campaign.id, answerKey: key });
+    const reopened = await openSurvey({ store, clock: start, seal }, { actor: staff[201]!, timeZone: TZ, campaignId: campaign.id, answerKey: key });
     expect(reopened).toMatchObject({ kind: 'page', changing: true, raw: { confidence: 'very' } });
-    const changed = await answerSurvey({ store, clock: start }, { actor: staff[201]!, timeZone: TZ, data: { campaignId: campaign.id, page: 0, move: 'submit', carried: JSON.stringify({ ...scripted(0), confidence: 'not-very' }), answerKey: key } });
+    const changed = await answerSurvey({ store, clock: start, seal }, { actor: staff[201]!, timeZone: TZ, data: { campaignId: campaign.id, page: 0, move: 'submit', carried: JSON.stringify({ ...scripted(0), confidence: 'not-very' }), answerKey: key } });
     expect(changed).toMatchObject({ kind: 'saved', changed: true });
-    const entries = await answersOf(store, campaign);
-    expect(entries).toHaveLength(201);
-    expect(entries.filter((e) => e.answers.confidence === 'not-very')).toHaveLength(21);
+    expect(await openSurvey({ store, clock: start, seal }, { actor: staff[201]!, timeZone: TZ, campaignId: campaign.id, answerKey: key })).toMatchObject({ raw: { confidence: 'not-very' } });
+  });
+
+  it('a key copied from a colleague’s card opens and changes nothing of theirs', async () => {
+    const saved = await answer(store, start, staff[150]!, campaign.id, scripted(150));
+    const key = (saved as { answerKey: string }).answerKey;
+    // Someone who has answered, and someone who has not, press "Change my answers" on that card.
+    for (const other of [staff[1]!, staff[151]!]) {
+      await expect(openSurvey({ store, clock: start, seal }, { actor: other, timeZone: TZ, campaignId: campaign.id, answerKey: key })).rejects.toMatchObject({ code: 'NOT_YOUR_ANSWERS' });
+    }
+    await expect(answerSurvey({ store, clock: start, seal }, { actor: staff[1]!, timeZone: TZ, data: { campaignId: campaign.id, page: 0, move: 'submit', carried: JSON.stringify(scripted(199)), answerKey: key } })).rejects.toMatchObject({ code: 'ALREADY_ANSWERED' });
+    expect(await openSurvey({ store, clock: start, seal }, { actor: staff[150]!, timeZone: TZ, campaignId: campaign.id, answerKey: key })).toMatchObject({ raw: scripted(150) });
+    expect(await openSurvey({ store, clock: start, seal }, { actor: staff[151]!, timeZone: TZ, campaignId: campaign.id })).toMatchObject({ kind: 'page', changing: false });
   });
 
   describe('a tampered submission is refused and nothing is stored', () => {
@@ -218,8 +281,8 @@ describe('an anonymous awareness survey to a cohort of 204 staff', () => {
     afterEach(async () => {
       expect(JSON.stringify((await surveyDocs(store)).map(({ _etag, ...d }) => d).sort((a, b) => a.id.localeCompare(b.id)))).toBe(before);
     });
-    const fresh = async (actor: Person) => ((await openSurvey({ store, clock: start }, { actor, timeZone: TZ, campaignId: campaign.id })) as { answerKey: string }).answerKey;
-    const submit = async (actor: Person, data: Record<string, unknown>) => answerSurvey({ store, clock: start }, { actor, timeZone: TZ, data: { campaignId: campaign.id, page: 0, move: 'submit', carried: JSON.stringify(scripted(1)), ...data } });
+    const fresh = async (actor: Person) => ((await openSurvey({ store, clock: start, seal }, { actor, timeZone: TZ, campaignId: campaign.id })) as { answerKey: string }).answerKey;
+    const submit = async (actor: Person, data: Record<string, unknown>) => answerSurvey({ store, clock: start, seal }, { actor, timeZone: TZ, data: { campaignId: campaign.id, page: 0, move: 'submit', carried: JSON.stringify(scripted(1)), ...data } });
 
     it('answering a campaign that was not sent to you', async () => {
       await expect(answer(store, start, HR, campaign.id, scripted(1))).rejects.toMatchObject({ code: 'FORBIDDEN' });
@@ -249,21 +312,27 @@ describe('an anonymous awareness survey to a cohort of 204 staff', () => {
     });
   });
 
-  it('chasers reach only those who have not answered, at most twice, then the campaign closes', async () => {
-    // Still to answer: staff 200, 202 and 203 (201 answered above). 202 answers on the 27th, after the first chaser.
+  it('chasers reach only those who have not answered, at most twice, then the campaign closes with every answer pooled', async () => {
+    // Of staff 200–203, 201 answered above; 202 answers on the 27th, after the first chaser.
     for (const day of ['2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27', '2026-11-30', '2026-12-01', '2026-12-02', '2026-12-03', '2026-12-04']) {
       await runQuestionnaireJob(store, `${day}T09:00:00Z`);
       await runQuestionnaireJob(store, `${day}T10:00:00Z`);
       if (day === '2026-11-27') await answer(store, at(`${day}T12:00:00Z`), staff[202]!, campaign.id, scripted(2));
     }
-    const chasers = (await deliveryStatus(store, ORG, { purpose: 'questionnaire' })).items.filter((i) => /-chaser\d-/.test(i.id)).map((i) => i.id.replace(`${campaign.id}-`, '')).sort();
+    const chasers = (await deliveryStatus(store, ORG, { purpose: 'questionnaire' })).items.filter((i) => /-chaser\d-staff-20\d$/.test(i.id)).map((i) => i.id.replace(`${campaign.id}-`, '')).sort();
     expect(chasers).toEqual(['chaser1-staff-200', 'chaser1-staff-202', 'chaser1-staff-203', 'chaser2-staff-200', 'chaser2-staff-203']);
+    expect((await deliveryStatus(store, ORG, { purpose: 'questionnaire' })).items.some((i) => /-chaser\d-staff-00\d$/.test(i.id))).toBe(false);
     const chaser = (await store.collection<OutboxItem>('outbox').read(ORG, `${campaign.id}-chaser2-staff-200`))!;
     expect(chaser.message).toMatchObject({ kind: 'questionnaire-invite', chaser: 2 });
     expect(chaser.createdAt.slice(0, 10)).toBe('2026-12-01'); // 6 working days after Monday 23rd
     await runQuestionnaireJob(store, '2026-12-07T10:00:00Z');
     expect((await getCampaign(store, ORG, campaign.id)).status).toBe('closed');
     await expect(answer(store, at('2026-12-07T11:00:00Z'), staff[200]!, campaign.id, scripted(3))).rejects.toMatchObject({ code: 'SURVEY_CLOSED' });
+    // Staff 0–9, 150, 201 (changed to not very confident) and 202: thirteen sets, each once.
+    const entries = await answersOf(store, campaign);
+    expect(entries).toHaveLength(13);
+    expect(entries.filter((e) => e.answers.confidence === 'not-very')).toHaveLength(1);
+    expect((await campaignResults(store, HR, campaign.id)).responded).toBe(13);
   });
 });
 
@@ -271,12 +340,12 @@ describe('the three-month follow-up after training', () => {
   let store: Store;
   const attendee = (id: string) => person({ id, name: `Attendee ${id}`, department: 'Children’s Services', jobTitle: 'Social Worker' });
   const completions: [string, string][] = [
-    ['fri-25-sep', '2026-09-25'], // +90 days = Thu 24 Dec
-    ['sat-26-sep', '2026-09-26'], // Fri 25 Dec, a bank holiday
-    ['sun-27-sep', '2026-09-27'], // Sat 26 Dec
-    ['mon-28-sep', '2026-09-28'], // Sun 27 Dec
-    ['tue-29-sep', '2026-09-29'], // Mon 28 Dec, the substitute Boxing Day
-    ['wed-30-sep', '2026-09-30'], // Tue 29 Dec: the first working day for the last five
+    ['fri-25-sep', '2026-09-25'],
+    ['sat-26-sep', '2026-09-26'],
+    ['sun-27-sep', '2026-09-27'],
+    ['mon-28-sep', '2026-09-28'],
+    ['tue-29-sep', '2026-09-29'],
+    ['wed-30-sep', '2026-09-30'],
   ];
 
   beforeAll(async () => {
@@ -290,7 +359,7 @@ describe('the three-month follow-up after training', () => {
   });
   afterAll(() => store.close());
 
-  it('is scheduled from completion records and sent on the right working day', async () => {
+  it('pools a calendar month of completions into one campaign, sent once the month’s last completion is 90 days past', async () => {
     await setFollowUp(store, ORG, { courseCode: 'sg-gen' });
     const invitedOn = new Map<string, string>();
     for (let d = 14; d <= 31; d++) {
@@ -302,21 +371,22 @@ describe('the three-month follow-up after training', () => {
         if (item.id.includes('-invite-') && !invitedOn.has(who)) invitedOn.set(who, day);
       }
     }
-    expect(Object.fromEntries(invitedOn)).toEqual({
-      'fri-25-sep': '2026-12-24',
-      'sat-26-sep': '2026-12-29',
-      'sun-27-sep': '2026-12-29',
-      'mon-28-sep': '2026-12-29',
-      'tue-29-sep': '2026-12-29',
-      'wed-30-sep': '2026-12-29',
+    // 30 September + 90 days = Tuesday 29 December (the 28th is the substitute Boxing Day): everyone that day, together.
+    expect(Object.fromEntries(invitedOn)).toEqual(Object.fromEntries(completions.map(([id]) => [id, '2026-12-29'])));
+    const followUp = await getCampaign(store, ORG, 'followup-sg-gen-2026-09-01');
+    expect(followUp).toMatchObject({
+      title: 'Safeguarding training: three months on (SG-GEN, completed September 2026)',
+      anonymous: true,
+      invited: 6,
+      audience: { type: 'course', courseCode: 'SG-GEN', completedFrom: '2026-09-01', completedTo: '2026-09-30' },
+      questionnaire: { key: 'training-follow-up' },
     });
-    const followUp = await getCampaign(store, ORG, 'followup-sg-gen-2026-12-29');
-    expect(followUp).toMatchObject({ anonymous: true, invited: 5, audience: { type: 'course', courseCode: 'SG-GEN', completedFrom: '2026-09-26', completedTo: '2026-09-30' }, questionnaire: { key: 'training-follow-up' } });
     // Ten working days to answer, skipping New Year's Day.
     expect(followUp.closesOn).toBe('2027-01-13');
+    expect((await surveyDocs(store)).filter((d) => d.kind === 'campaign')).toHaveLength(1);
   });
 
-  it('compares the cohort’s answers straight after the course with three months on', async () => {
+  it('compares the cohort’s answers straight after the course with three months on, once both have closed', async () => {
     const sentOct = at('2026-10-01T09:00:00Z');
     const immediate = await createCampaign({ store, clock: sentOct, calendar }, {
       actor: HR,
@@ -327,13 +397,16 @@ describe('the three-month follow-up after training', () => {
     for (const [i, id] of ids.entries()) {
       await answer(store, sentOct, attendee(id), immediate.id, { 'know-how-to-report': 'yes', 'aware-of-procedures': 'yes', confidence: i < 3 ? 'not-very' : 'quite', 'know-dso-name': i < 2 ? 'yes' : 'no', 'last-trained': 'within-12-months' });
     }
+    await runQuestionnaireJob(store, '2026-10-19T08:00:00Z');
     const followUpAnswers = { 'practice-change': 'I now record concerns the same day.', 'used-procedure': 'yes', 'know-how-to-report': 'yes', 'training-useful': '4' };
     const later = at('2026-12-30T11:00:00Z');
-    await answer(store, at('2026-12-24T11:00:00Z'), attendee(ids[0]!), 'followup-sg-gen-2026-12-24', { ...followUpAnswers, confidence: 'very', 'know-dso-name': 'yes' });
-    for (const id of ids.slice(1)) await answer(store, later, attendee(id), 'followup-sg-gen-2026-12-29', { ...followUpAnswers, confidence: 'quite', 'know-dso-name': 'yes' });
+    for (const [i, id] of ids.entries()) await answer(store, later, attendee(id), 'followup-sg-gen-2026-09-01', { ...followUpAnswers, confidence: i === 0 ? 'very' : 'quite', 'know-dso-name': 'yes' });
+    // While the follow-up is open, there is nothing to compare it with.
+    expect((await campaignResults(store, HR, immediate.id)).comparison).toBeUndefined();
+    await runQuestionnaireJob(store, '2027-01-14T08:00:00Z');
 
     const r = await campaignResults(store, HR, immediate.id);
-    expect(r.comparison).toMatchObject({ immediate: { responses: 6 }, followUp: { campaignIds: ['followup-sg-gen-2026-12-29', 'followup-sg-gen-2026-12-24'], responses: 6 } });
+    expect(r.comparison).toMatchObject({ immediate: { responses: 6 }, followUp: { campaignIds: ['followup-sg-gen-2026-09-01'], responses: 6 } });
     const row = (q: string, a: string) => r.comparison!.rows.find((x) => x.questionId === q && x.answer === a);
     expect(row('confidence', 'Not very confident')).toMatchObject({ immediatePct: 50, followUpPct: 0 });
     expect(row('confidence', 'Quite confident')).toMatchObject({ immediatePct: 50, followUpPct: 83.3 });
@@ -342,7 +415,83 @@ describe('the three-month follow-up after training', () => {
     // Only questions both asked are compared.
     expect(r.comparison!.rows.some((x) => x.questionId === 'used-procedure' || x.questionId === 'last-trained')).toBe(false);
     // And from the follow-up's side, the same cohort's immediate survey is found.
-    expect((await campaignResults(store, HR, 'followup-sg-gen-2026-12-29')).comparison?.immediate.campaignIds).toEqual([immediate.id]);
+    expect((await campaignResults(store, HR, 'followup-sg-gen-2026-09-01')).comparison?.immediate.campaignIds).toEqual([immediate.id]);
+    // Six answers: figures, but the written answers only as a count (text from ten).
+    const followUp = await campaignResults(store, HR, 'followup-sg-gen-2026-09-01');
+    expect(followUp.questions.find((q) => q.id === 'practice-change')).toMatchObject({ answered: 6, written: [], writtenCount: 6 });
+    expect(resultRows(followUp)).toContainEqual(['Written answers', 'What has changed in your practice since the training?', 'withheld', '6', '']);
+  });
+});
+
+describe('a follow-up pool too small to be anonymous', () => {
+  let store: Store;
+  const attendee = (id: string) => person({ id, name: `Attendee ${id}`, department: 'Adult Social Care', jobTitle: 'Care Worker' });
+  const completeOn = async (personId: string, completedOn: string) =>
+    store.collection<TrainingRecord>('training').upsert({ id: `rec-${personId}`, orgId: ORG, kind: 'record', personId, courseCode: 'SG-GEN', completedOn, status: 'completed', source: 'import', createdAt: '2026-10-01T00:00:00Z' });
+  const invitations = async () => (await deliveryStatus(store, ORG, { purpose: 'questionnaire' })).items.filter((i) => i.id.includes('-invite-'));
+
+  beforeAll(async () => {
+    store = await openTestStore();
+    await seed(store, { people: [HR, ...['a', 'b', 'c', 'd', 'e'].map(attendee)] });
+    await setFollowUp(store, ORG, { courseCode: 'SG-GEN' });
+  });
+  afterAll(() => store.close());
+
+  it('three completions in October send nothing, however often the job runs', async () => {
+    for (const [id, day] of [['a', '2026-10-05'], ['b', '2026-10-14'], ['c', '2026-10-30']] as const) await completeOn(id, day);
+    // 31 October + 90 days = Friday 29 January: October's pool is due, but it is a pool of 3.
+    for (const day of ['2027-01-28', '2027-01-29', '2027-02-01', '2027-02-15']) await runQuestionnaireJob(store, `${day}T10:00:00Z`);
+    expect(await invitations()).toEqual([]);
+    expect((await surveyDocs(store)).filter((d) => d.kind === 'campaign')).toEqual([]);
+  });
+
+  it('two more in November make five: one campaign for October to November, sent when November’s is due', async () => {
+    await completeOn('d', '2026-11-02');
+    await completeOn('e', '2026-11-30');
+    await runQuestionnaireJob(store, '2027-02-26T10:00:00Z');
+    expect(await invitations()).toEqual([]);
+    // 30 November + 90 days = Sunday 28 February: sent on Monday 1 March.
+    await runQuestionnaireJob(store, '2027-03-01T10:00:00Z');
+    expect((await invitations()).map((i) => (i.recipient as { personId: string }).personId).sort()).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(await getCampaign(store, ORG, 'followup-sg-gen-2026-10-01')).toMatchObject({
+      title: 'Safeguarding training: three months on (SG-GEN, completed October to November 2026)',
+      invited: 5,
+      audience: { completedFrom: '2026-10-01', completedTo: '2026-11-30' },
+    });
+    // Run again: nothing new, and the next pool starts in December.
+    await runQuestionnaireJob(store, '2027-03-02T10:00:00Z');
+    expect(await invitations()).toHaveLength(5);
+    expect((await store.collection<FollowUpRule>('surveys').read(ORG, 'follow-up-sg-gen'))?.nextPoolFrom).toBe('2026-12-01');
+  });
+
+  it('can pool by quarter instead, keeping its place', async () => {
+    const rule = await setFollowUp(store, ORG, { courseCode: 'SG-GEN', poolMonths: 3 });
+    expect(rule).toMatchObject({ poolMonths: 3, nextPoolFrom: '2026-12-01' });
+    await expect(setFollowUp(store, ORG, { courseCode: 'SG-GEN', poolMonths: 5 })).rejects.toMatchObject({ code: 'VALIDATION' });
+  });
+});
+
+describe('a follow-up rule from before pooling', () => {
+  let store: Store;
+  afterAll(() => store.close());
+
+  it('carries on after the follow-ups it already sent: nobody is asked twice', async () => {
+    store = await openTestStore();
+    const people = ['early', 'p1', 'p2', 'p3', 'p4', 'p5'].map((id) => person({ id, name: `Attendee ${id}` }));
+    await seed(store, { people: [HR, ...people] });
+    const training = store.collection<TrainingRecord>('training');
+    for (const p of people) {
+      await training.upsert({ id: `rec-${p.id}`, orgId: ORG, kind: 'record', personId: p.id, courseCode: 'SG-GEN', completedOn: p.id === 'early' ? '2026-08-10' : '2026-08-25', status: 'completed', source: 'import', createdAt: '2026-09-01T00:00:00Z' });
+    }
+    await setFollowUp(store, ORG, { courseCode: 'SG-GEN' });
+    // What the daily follow-ups of the earlier version left: one sent for completions up to 20 August.
+    const earlier = { id: 'followup-sg-gen-2026-11-18', orgId: ORG, kind: 'campaign' as const, title: 'Earlier', questionnaire: { key: 'training-follow-up', version: 1 }, audience: { type: 'course' as const, courseCode: 'SG-GEN', completedFrom: '2026-08-20', completedTo: '2026-08-20' }, anonymous: true, sendAt: '2026-11-18T08:00:00.000Z', closesOn: '2026-12-02', maxChasers: 2, chaserEveryWorkingDays: 3, status: 'open' as const, createdBy: { personId: 'system' as const, name: 'Automatic training follow-up' }, createdAt: '2026-11-18T08:00:00.000Z', invited: 1, followUp: { courseCode: 'SG-GEN', afterDays: 90 } };
+    await store.collection<Campaign>('surveys').create(earlier);
+    // 31 August + 90 days = Sunday 29 November: August's pool goes on Monday the 30th, from the 21st.
+    await runQuestionnaireJob(store, '2026-11-30T10:00:00Z');
+    expect(await getCampaign(store, ORG, 'followup-sg-gen-2026-08-21')).toMatchObject({ invited: 5, title: 'Safeguarding training: three months on (SG-GEN, completed August 2026)' });
+    const invited = (await deliveryStatus(store, ORG, { purpose: 'questionnaire' })).items.map((i) => (i.recipient as { personId: string }).personId).sort();
+    expect(invited).toEqual(['p1', 'p2', 'p3', 'p4', 'p5']);
   });
 });
 
@@ -361,6 +510,7 @@ describe('a large anonymous campaign', () => {
     for (let i = 0; i < 400; i += 20) {
       await Promise.all(people.slice(i, i + 20).map((p, j) => answer(store, clock, p, campaign.id, { 'know-how-to-report': 'yes', 'aware-of-procedures': 'yes', confidence: (i + j) % 2 ? 'very' : 'quite', 'know-dso-name': 'yes', 'last-trained': 'never' })));
     }
+    await runQuestionnaireJob(store, '2026-12-07T08:00:00Z');
     const shards = (await surveyDocs(store)).filter((d) => d.kind === 'answers');
     expect(shards.length).toBeGreaterThanOrEqual(2);
     for (const s of shards) expect(s.kind === 'answers' && s.entries.length).toBeGreaterThan(50);
