@@ -1,8 +1,8 @@
 import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { restoreFormulaPrefix, toSafeCsv } from '../core/csv';
 import { AppError } from '../core/errors';
 
 export type TableRow = {
@@ -60,7 +60,8 @@ async function readCsv(file: string, bytes: Buffer): Promise<Table> {
   } catch (e) {
     throw new AppError('IMPORT_FILE_INVALID', `${path.basename(file)} is not valid CSV: ${(e as Error).message}`);
   }
-  return toTable(file, records.map((values, i) => ({ rowNumber: i + 1, values })));
+  // Our own CSV exports prefix formula-like cells with ': take it off so export → import round-trips.
+  return toTable(file, records.map((values, i) => ({ rowNumber: i + 1, values: values.map(restoreFormulaPrefix) })));
 }
 
 function cellText(cell: ExcelJS.Cell): string {
@@ -107,7 +108,7 @@ export async function writeTable(file: string, headers: string[], rows: string[]
   const kind = kindOf(file);
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
   if (kind === 'csv') {
-    await fs.writeFile(tmp, '\ufeff' + stringify([headers, ...rows]));
+    await fs.writeFile(tmp, toSafeCsv([headers, ...rows]));
   } else {
     const workbook = new ExcelJS.Workbook();
     const sheet = workbook.addWorksheet('Plan');
