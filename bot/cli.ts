@@ -6,6 +6,7 @@ import { FixedClock, systemClock, type Clock } from '../services/core/clock';
 import { loadConfig, type Config } from '../services/core/config';
 import { AppError, isAppError } from '../services/core/errors';
 import { createLogger } from '../services/core/logger';
+import { PRIVATE_DIR_MODE } from '../services/core/private-files';
 import { deliveryStatus } from '../services/delivery/outbox';
 import { escalationReport, reportRows } from '../services/escalations/report';
 import { DeliverySender } from '../services/delivery/sender';
@@ -165,7 +166,7 @@ const COMMANDS: Record<string, Command> = {
     usage: 'backup <dir>   (every document of every container, to <dir>/backup-<time>.json)',
     async run(ctx) {
       const dir = fileArg(ctx, 'backup folder');
-      await mkdir(dir, { recursive: true });
+      await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
       const snapshot = await takeSnapshot(ctx.store, ctx.config.COSMOS_DATABASE);
       const file = path.join(dir, `backup-${snapshot.takenAt.replace(/[:.]/g, '-')}.json`);
       await writeSnapshotFile(file, snapshot);

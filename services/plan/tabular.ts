@@ -4,6 +4,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { restoreFormulaPrefix, toSafeCsv } from '../core/csv';
 import { AppError } from '../core/errors';
+import { writePrivateFile } from '../core/private-files';
 
 export type TableRow = {
   /** The row number a spreadsheet shows: the header is row 1, the first data row is row 2. */
@@ -103,19 +104,17 @@ export async function readTable(file: string): Promise<Table> {
   return kind === 'csv' ? readCsv(file, await fs.readFile(file)) : readXlsx(file);
 }
 
-/** Writes a .csv or .xlsx file atomically: to a temporary file first, then renamed into place. */
+/** Writes a .csv or .xlsx file readable by its owner only, atomically (see writePrivateFile). */
 export async function writeTable(file: string, headers: string[], rows: string[][]): Promise<void> {
   const kind = kindOf(file);
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
   if (kind === 'csv') {
-    await fs.writeFile(tmp, toSafeCsv([headers, ...rows]));
-  } else {
-    const workbook = new ExcelJS.Workbook();
-    const sheet = workbook.addWorksheet('Plan');
-    sheet.addRow(headers).font = { bold: true };
-    for (const row of rows) sheet.addRow(row);
-    sheet.columns.forEach((column) => (column.width = 30));
-    await workbook.xlsx.writeFile(tmp);
+    await writePrivateFile(file, toSafeCsv([headers, ...rows]));
+    return;
   }
-  await fs.rename(tmp, file);
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet('Plan');
+  sheet.addRow(headers).font = { bold: true };
+  for (const row of rows) sheet.addRow(row);
+  sheet.columns.forEach((column) => (column.width = 30));
+  await writePrivateFile(file, new Uint8Array(await workbook.xlsx.writeBuffer()));
 }

@@ -69,8 +69,8 @@ async function timed(kind: string, run: () => Promise<boolean>): Promise<boolean
 }
 
 async function main() {
-  const storeProcess = await startProcess<{ endpoint: string }>('store-process');
-  const store = await CosmosStore.open({ kind: 'embedded', client: embeddedClient(storeProcess.ready.endpoint), databaseId: 'bench', description: 'soak', canCreate: true });
+  const storeProcess = await startProcess<{ endpoint: string; key: string }>('store-process');
+  const store = await CosmosStore.open({ kind: 'embedded', client: embeddedClient(storeProcess.ready.endpoint, storeProcess.ready.key), databaseId: 'bench', description: 'soak', canCreate: true });
   const connector = await FakeConnector.start({ limits: TEAMS_RATE_LIMITS });
   const calendar = new WorkingCalendar();
 
@@ -89,7 +89,7 @@ async function main() {
   for (const p of updaters) await actions.upsert(actionDoc({ id: `soak-${p.id}`, leadIds: [p.id], leads: [{ name: p.name, personId: p.id }] }));
   console.log(`seeded ${STAFF} staff with Teams conversations and ${LEADS * 2 + UPDATERS} actions in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
 
-  const appProcess = await startProcess<{ app: string; pid: number }>('soak-app', [storeProcess.ready.endpoint], ['--expose-gc']);
+  const appProcess = await startProcess<{ app: string; pid: number }>('soak-app', [storeProcess.ready.endpoint], ['--expose-gc'], { BENCH_STORE_KEY: storeProcess.ready.key });
   const url = appProcess.ready.app;
   appProcess.lines.on('line', (line) => {
     const m = JSON.parse(line) as { memory?: { heapUsed: number; rss: number } };
