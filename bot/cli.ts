@@ -103,7 +103,7 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'org set': {
-    usage: 'org set <settings.json> [--org <id>]   (name, timeZone, reminderPolicy, escalationRules, escalationLadder)',
+    usage: 'org set <settings.json> [--org <id>]   (name, timeZone, reminderPolicy, escalationRules, escalationLadder, caseReferencePattern)',
     async run(ctx) {
       const file = fileArg(ctx, 'settings');
       const input = await readJson(file);
