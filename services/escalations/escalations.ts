@@ -9,7 +9,7 @@ import { hasRole, ROLES, type Person } from '../people/model';
 import type { Organisation, PersonRef } from '../plan/model';
 import type { WorkingCalendar } from '../scheduling/calendar';
 import { toArray, type Store } from '../store/ports';
-import { checkCaseReference, findIdentifyingText, IDENTIFYING_MESSAGE, requireNoIdentifyingText } from './identifying';
+import { checkCaseReference, findIdentifyingText, findNameWarnings, IDENTIFYING_MESSAGE, requireNoIdentifyingText } from './identifying';
 import {
   CAUSE_LABELS,
   DEFAULT_ESCALATION_RULES,
@@ -176,6 +176,8 @@ const raiseSchema = z.object({
   asked: text(2000).min(1, 'Say what was asked.'),
   wanted: text(2000).min(1, 'Say what you want to happen.'),
   immediateRisk: z.union([z.boolean(), z.enum(['true', 'false'])]).optional().transform((v) => v === true || v === 'true'),
+  /** Set by the form shown with the name warning: the writer has looked and sends it as it is. */
+  namesChecked: z.union([z.boolean(), z.enum(['true', 'false', ''])]).optional().transform((v) => v === true || v === 'true'),
 });
 
 /** A staff member raises a concern or professional disagreement from the bot. */
@@ -193,6 +195,8 @@ export async function raiseEscalation(deps: EscalationDeps, input: { actor: Pers
       fields: [...(reference ? [reference] : []), ...identifying.map((i) => ({ field: i.field, message: `This looks like ${i.label}. Do not enter children’s names or identifying details.` }))],
     });
   }
+  const names = findNameWarnings({ agency: d.agency, asked: d.asked, wanted: d.wanted });
+  if (names.length > 0 && !d.namesChecked) throw new AppError('VALIDATION', 'Check the highlighted text: it looks like it names someone. Raise again to send it as it is.', { fields: names });
   const now = deps.clock.now().toISOString();
   const { escalation } = await openEscalation(deps, input.organisation, {
     id: `esc-raised-${input.actor.id}-${now.replace(/[^0-9]/g, '')}`,

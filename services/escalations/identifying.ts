@@ -160,11 +160,18 @@ export function findIdentifyingText(fields: Record<string, string | undefined>):
   return found;
 }
 
-/** Fields that look as if they name someone: shown to the writer, not refused. */
+export const NAME_WARNING = 'This looks like a person’s name. If it is a child’s, use the case reference instead; if not, send it again as it is.';
+
+/** Fields that look as if they name someone: shown to the writer, who may send them again unchanged. */
 export function findNameWarnings(fields: Record<string, string | undefined>): FieldIssue[] {
   return Object.entries(fields)
     .filter(([, text]) => !!text && scanText(text).warn.length > 0)
-    .map(([field]) => ({ field, message: 'This looks like a person’s name. If it is a child’s, use the case reference instead.' }));
+    .map(([field]) => ({ field, message: NAME_WARNING }));
+}
+
+/** Whether an error is only the name warning, so the form can offer to send it as it is. */
+export function isOnlyNameWarning(fields: FieldIssue[]): boolean {
+  return fields.length > 0 && fields.every((f) => f.message === NAME_WARNING);
 }
 
 export const IDENTIFYING_MESSAGE = 'Remove identifying details: use the case reference instead of names, dates of birth, NHS numbers, phone numbers, postcodes or addresses.';
