@@ -76,6 +76,7 @@ export async function openEmbeddedStore(options: EmbeddedOptions): Promise<Cosmo
     await ensurePrivateDir(dataDir);
     const existing = await readLock(lockFile);
     if (existing && isAlive(existing.pid) && existing.pid !== process.pid) {
+      if (!existing.key) throw new AppError('STORE_LOCKED', `The data folder ${dataDir} is held by process ${existing.pid}, an older version without a store key. Stop it and start again.`);
       if (await answers(existing.endpoint)) {
         return CosmosStore.open({
           kind: 'embedded',
