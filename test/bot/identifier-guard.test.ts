@@ -115,6 +115,7 @@ describe('the identifier guard on every free-text input', () => {
     });
   });
 
+  // The same through the bot, page by page, is in surveys-bot.test.ts.
   it('questionnaire written answers (survey pages): identifying text is an answer problem, not an answer', () => {
     const followUp = BUILT_IN_QUESTIONNAIRES.find((q) => q.questions.some((x) => x.type === 'text'))!;
     const written = followUp.questions.find((q) => q.type === 'text')!;
