@@ -92,6 +92,26 @@ describe('import files are bounded before and while they are parsed', () => {
     await expect(readTable(file)).rejects.toMatchObject({ code: 'IMPORT_TOO_LARGE', message: expect.stringMatching(/more than 1000 rows/) });
   });
 
+  it('no copy of an imported sheet is left in the temporary folder, whether it is read or refused', async () => {
+    // ExcelJS parks a sheet that comes before the shared strings (as Excel and ExcelJS write them) in a temporary file.
+    const privateTmp = await fs.mkdtemp(path.join(os.tmpdir(), 'tmpdir-'));
+    const savedTmp = process.env.TMPDIR;
+    process.env.TMPDIR = privateTmp;
+    try {
+      const honest = path.join(dir, 'honest-again.xlsx');
+      await fs.writeFile(honest, workbook);
+      expect((await readTable(honest)).rows).toHaveLength(2);
+      TABLE_LIMITS.maxRows = 10;
+      const long = path.join(dir, 'long-again.xlsx');
+      await writeTable(long, PLAN_HEADERS, Array.from({ length: 50 }, (_, i) => planRow(i)));
+      await expect(readTable(long)).rejects.toMatchObject({ code: 'IMPORT_TOO_LARGE' });
+      expect(await fs.readdir(privateTmp)).toEqual([]);
+    } finally {
+      if (savedTmp === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = savedTmp;
+    }
+  });
+
   it('an .xlsx row with a value in a column far past the cap is refused', async () => {
     const file = path.join(dir, 'wide.xlsx');
     const wide = new ExcelJS.Workbook();
