@@ -141,7 +141,9 @@ export function createServer(deps: ServerDeps): restify.Server {
     // Bad JSON, a too-large body or an unknown route is the client's fault: say so plainly, never a stack.
     const status = err.statusCode ?? 500;
     if (status >= 500) logger.error({ err, path: req.path() }, 'request failed');
-    err.toJSON = () => ({ error: { code: status >= 500 ? 'INTERNAL' : 'BAD_REQUEST', message: status >= 500 ? 'Internal error' : err.message } });
+    // A chunked body that outgrew its limit is found by restify's reader: the same code as a declared one.
+    const code = status >= 500 ? 'INTERNAL' : status === 413 ? 'BODY_TOO_LARGE' : 'BAD_REQUEST';
+    err.toJSON = () => ({ error: { code, message: status >= 500 ? 'Internal error' : err.message } });
     next();
   });
   return server;
