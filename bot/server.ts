@@ -16,7 +16,47 @@ export type ServerDeps = {
   status: () => Record<string, unknown>;
 };
 
-const MAX_BODY_BYTES = 256 * 1024;
+/**
+ * The most each route reads. Activities (a card submission, a message) are small; the tab API is
+ * read-only and takes next to nothing. Checked against the declared length before anything is
+ * read, and against the bytes actually read for chunked bodies.
+ */
+export const BODY_LIMITS = { activities: 256 * 1024, tabApi: 8 * 1024, other: 8 * 1024 } as const;
+
+function bodyLimitFor(route: string): number {
+  if (route === '/api/messages') return BODY_LIMITS.activities;
+  if (route.startsWith('/api/tab/')) return BODY_LIMITS.tabApi;
+  return BODY_LIMITS.other;
+}
+
+/**
+ * Runs before routing on every request. restify inflates gzip bodies and counts only the
+ * compressed bytes against its limit, so a small body could inflate to gigabytes: no body may be
+ * compressed (Bot Framework and the tab never compress), and a declared length over the route's
+ * limit is refused before a byte is read.
+ */
+function boundBodies(req: restify.Request, res: restify.Response, next: restify.Next): void {
+  const encoding = (req.headers['content-encoding'] ?? '').trim().toLowerCase();
+  if (encoding !== '' && encoding !== 'identity') {
+    refuseUnread(res, new AppError('BODY_ENCODING_UNSUPPORTED', `Content-Encoding "${encoding.slice(0, 40)}" is not accepted: send the body uncompressed.`));
+    return;
+  }
+  // restify's reader knows only gzip and no header; "identity" means the same as no header.
+  delete req.headers['content-encoding'];
+  const limit = bodyLimitFor(req.getPath());
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (!Number.isFinite(declared) || declared > limit) {
+    refuseUnread(res, new AppError('BODY_TOO_LARGE', `The body is ${req.headers['content-length']} bytes; ${req.getPath()} accepts at most ${limit}.`));
+    return;
+  }
+  next();
+}
+
+/** Answers without reading the body, and closes the connection so the unread body goes nowhere. */
+function refuseUnread(res: restify.Response, error: AppError): void {
+  res.setHeader('Connection', 'close');
+  sendError(res, error);
+}
 
 function tenantOf(body: unknown): string | undefined {
   const a = body as { channelData?: { tenant?: { id?: unknown } }; conversation?: { tenantId?: unknown } } | undefined;
@@ -61,7 +101,7 @@ function sendError(res: restify.Response, error: AppError): void {
 export function createServer(deps: ServerDeps): restify.Server {
   const { config, logger, store, adapter, bot, status } = deps;
   const server = restify.createServer({ name: 'safeguarding-action-tracker', handleUncaughtExceptions: false });
-  server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false }));
+  server.pre(boundBodies);
 
   server.get('/healthz', async (_req, res) => {
     try {
@@ -72,7 +112,9 @@ export function createServer(deps: ServerDeps): restify.Server {
     }
   });
 
-  server.post('/api/messages', async (req, res) => {
+  // Only activities have a body to parse; every other route ignores (and never reads) one.
+  const activityBody = restify.plugins.bodyParser({ maxBodySize: BODY_LIMITS.activities, mapParams: false });
+  server.post('/api/messages', activityBody, async (req: restify.Request, res: restify.Response) => {
     const shape = activityShape.safeParse(req.body);
     if (!shape.success) {
       sendError(res, new AppError('VALIDATION', `Not a Bot Framework activity: ${shape.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(body)'} ${i.message}`).join('; ')}`));
@@ -99,7 +141,9 @@ export function createServer(deps: ServerDeps): restify.Server {
     // Bad JSON, a too-large body or an unknown route is the client's fault: say so plainly, never a stack.
     const status = err.statusCode ?? 500;
     if (status >= 500) logger.error({ err, path: req.path() }, 'request failed');
-    err.toJSON = () => ({ error: { code: status >= 500 ? 'INTERNAL' : 'BAD_REQUEST', message: status >= 500 ? 'Internal error' : err.message } });
+    // A chunked body that outgrew its limit is found by restify's reader: the same code as a declared one.
+    const code = status >= 500 ? 'INTERNAL' : status === 413 ? 'BODY_TOO_LARGE' : 'BAD_REQUEST';
+    err.toJSON = () => ({ error: { code, message: status >= 500 ? 'Internal error' : err.message } });
     next();
   });
   return server;

@@ -74,7 +74,7 @@ export type CardData = {
     more: number;
     lines: { actionId: string; ref: string; why: string; leadName: string; description: string; statusLabel: string; statusColor: CardColor; snoozeChoices: { actionId: string; label: string; days: number }[] }[];
   };
-  'raise-concern': { notice: string; values: Record<RaiseFormFields, string>; errors: Record<RaiseFormFields, string> };
+  'raise-concern': { notice: string; values: Record<RaiseFormFields, string>; errors: Record<RaiseFormFields, string>; namesChecked: 'true' | 'false' };
   'escalation-list': { heading: string; count: number; more: number; items: { id: string; ref: string; title: string; detail: string }[] };
   facts: { heading: string; intro: string; facts: { title: string; value: string }[] };
   'training-report': { notice: string; courses: { code: string; name: string }[]; values: Record<TrainingFormFields, string>; errors: Record<TrainingFormFields, string> };

@@ -111,10 +111,10 @@ export function errorCard(error: AppError): AdaptiveCardJson {
 const RAISE_FIELDS: RaiseFormFields[] = ['category', 'agency', 'caseReference', 'asked', 'wanted', 'immediateRisk'];
 
 /** The raise-a-concern form, with the answers kept and any problem shown next to its field. */
-export function raiseConcernCard(options: { values?: Record<string, unknown>; issues?: FieldIssue[]; notice?: string } = {}): AdaptiveCardJson {
+export function raiseConcernCard(options: { values?: Record<string, unknown>; issues?: FieldIssue[]; notice?: string; namesChecked?: boolean } = {}): AdaptiveCardJson {
   const values = Object.fromEntries(RAISE_FIELDS.map((f) => [f, typeof options.values?.[f] === 'string' ? (options.values[f] as string).slice(0, 2000) : f === 'immediateRisk' ? 'false' : ''])) as Record<RaiseFormFields, string>;
   const errors = Object.fromEntries(RAISE_FIELDS.map((f) => [f, (options.issues ?? []).filter((i) => i.field === f).map((i) => i.message).join(' ')])) as Record<RaiseFormFields, string>;
-  return renderCard('raise-concern', { notice: md(options.notice ?? ''), values, errors });
+  return renderCard('raise-concern', { notice: md(options.notice ?? ''), values, errors, namesChecked: options.namesChecked ? 'true' : 'false' });
 }
 
 export function escalationListCard(heading: string, items: { id: string; ref: string; title: string; detail: string }[]): AdaptiveCardJson {

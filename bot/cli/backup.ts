@@ -1,6 +1,7 @@
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../services/core/errors';
+import { PRIVATE_DIR_MODE } from '../../services/core/private-files';
 import { CONTAINER_NAMES } from '../../services/store/containers';
 import type { Store } from '../../services/store/ports';
 import { readSnapshot, restoreSnapshot, takeSnapshot, writeSnapshotFile, type Snapshot } from '../../services/store/snapshot';
@@ -34,7 +35,7 @@ export const BACKUP_COMMANDS: Record<string, Command> = {
     usage: 'backup <dir>   (every document of every container, to <dir>/backup-<time>.json)',
     async run(ctx) {
       const dir = fileArg(ctx, 'backup folder');
-      await mkdir(dir, { recursive: true });
+      await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
       const snapshot = await takeSnapshot(ctx.store, ctx.config.COSMOS_DATABASE);
       const file = path.join(dir, `backup-${snapshot.takenAt.replace(/[:.]/g, '-')}.json`);
       await writeSnapshotFile(file, snapshot);

@@ -12,7 +12,7 @@ export const ORG_COMMANDS: Record<string, Command> = {
     },
   },
   'org set': {
-    usage: 'org set <settings.json> [--org <id>]   (name, timeZone, reminderPolicy, escalationRules, escalationLadder)',
+    usage: 'org set <settings.json> [--org <id>]   (name, timeZone, reminderPolicy, escalationRules, escalationLadder, caseReferencePattern)',
     async run(ctx) {
       const input = await readJson(fileArg(ctx, 'settings'));
       const org = await updateOrganisationSettings(ctx.store, ctx.clock, orgOf(ctx), input, { timeZone: ctx.config.DEFAULT_TIME_ZONE });

@@ -1,6 +1,7 @@
 import type { AdaptiveCardJson } from '../../cards/render';
 import { escalationListCard, factsCard, noticeCard, raiseConcernCard } from '../../cards/views';
 import { actOnEscalation, alertMessage, getEscalation, ladderOf, raiseEscalation, visibleOpenEscalations, type EscalationStepName } from '../../services/escalations/escalations';
+import { isOnlyNameWarning } from '../../services/escalations/identifying';
 import { CAUSE_LABELS } from '../../services/escalations/model';
 import { escalationReport, reportRows } from '../../services/escalations/report';
 import { hasRole } from '../../services/people/model';
@@ -46,7 +47,8 @@ export const ESCALATION_ROUTES: Record<string, CardRoute> = {
       return noticeCard(`Raised as ${escalation.ref}`, `Stage ${escalation.stage} has been alerted and must respond by ${formatDate(escalation.stageDeadline)}. You will see it under "escalations".`, { color: 'Good' });
     } catch (e) {
       if (!isAppError(e, 'VALIDATION')) throw e;
-      return raiseConcernCard({ values: objectOf(data), issues: e.fields, notice: e.message });
+      // Only a name warning: the same form again, and Raise now sends it as it is.
+      return raiseConcernCard({ values: objectOf(data), issues: e.fields, notice: e.message, namesChecked: isOnlyNameWarning(e.fields) });
     }
   },
 };

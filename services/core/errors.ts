@@ -16,6 +16,8 @@ export const ERRORS = {
   NOT_IN_DIRECTORY: { status: 403, message: 'You are not in this organisation’s people directory yet. Ask your plan administrator to add you.' },
   IMPORT_FILE_INVALID: { status: 400, message: 'The file cannot be read as a plan.' },
   IMPORT_TOO_LARGE: { status: 413, message: 'The file or one of its cells is too large.' },
+  BODY_TOO_LARGE: { status: 413, message: 'The request body is larger than this address accepts.' },
+  BODY_ENCODING_UNSUPPORTED: { status: 415, message: 'Compressed request bodies are not accepted: send the body uncompressed (no Content-Encoding).' },
   STALE_CARD: { status: 409, message: 'This card is out of date: the record has changed since it was shown.' },
   SURVEY_CLOSED: { status: 409, message: 'This questionnaire has closed; answers are no longer taken.' },
   ALREADY_ANSWERED: { status: 409, message: 'You have answered this questionnaire already. To change your answers, use "Change my answers" on the card that shows them saved.' },

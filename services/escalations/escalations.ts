@@ -9,7 +9,7 @@ import { hasRole, ROLES, type Person } from '../people/model';
 import type { Organisation, PersonRef } from '../plan/model';
 import type { WorkingCalendar } from '../scheduling/calendar';
 import { toArray, type Store } from '../store/ports';
-import { findIdentifyingText } from './identifying';
+import { checkCaseReference, findIdentifyingText, findNameWarnings, IDENTIFYING_MESSAGE, requireNoIdentifyingText } from './identifying';
 import {
   CAUSE_LABELS,
   DEFAULT_ESCALATION_RULES,
@@ -173,10 +173,12 @@ const text = (max: number) => z.string().trim().max(max);
 const raiseSchema = z.object({
   category: z.enum(RAISED_CATEGORIES),
   agency: text(200).min(1, 'Say which agency or team is involved.'),
-  caseReference: z.string().trim().regex(/^[A-Za-z0-9][A-Za-z0-9/_-]{2,39}$/, 'A case reference is 3–40 letters, digits, / - or _, with no spaces: never a name.'),
+  caseReference: z.string().trim().min(1, 'Give the case reference.').max(40, 'A case reference is at most 40 characters.'),
   asked: text(2000).min(1, 'Say what was asked.'),
   wanted: text(2000).min(1, 'Say what you want to happen.'),
   immediateRisk: z.union([z.boolean(), z.enum(['true', 'false'])]).optional().transform((v) => v === true || v === 'true'),
+  /** Set by the form shown with the name warning: the writer has looked and sends it as it is. */
+  namesChecked: z.union([z.boolean(), z.enum(['true', 'false', ''])]).optional().transform((v) => v === true || v === 'true'),
 });
 
 /** A staff member raises a concern or professional disagreement from the bot. */
@@ -187,12 +189,15 @@ export async function raiseEscalation(deps: EscalationDeps, input: { actor: Pers
     throw new AppError('VALIDATION', 'Some answers need attention.', { fields });
   }
   const d = parsed.data;
+  const reference = checkCaseReference(d.caseReference, input.organisation.caseReferencePattern);
   const identifying = findIdentifyingText({ agency: d.agency, asked: d.asked, wanted: d.wanted });
-  if (identifying.length > 0) {
-    throw new AppError('VALIDATION', 'Remove identifying details: use the case reference instead of names, dates of birth, NHS numbers or phone numbers.', {
-      fields: identifying.map((i) => ({ field: i.field, message: `This looks like ${i.kind}. Do not enter children’s names or identifying details.` })),
+  if (reference || identifying.length > 0) {
+    throw new AppError('VALIDATION', IDENTIFYING_MESSAGE, {
+      fields: [...(reference ? [reference] : []), ...identifying.map((i) => ({ field: i.field, message: `This looks like ${i.label}. Do not enter children’s names or identifying details.` }))],
     });
   }
+  const names = findNameWarnings({ agency: d.agency, asked: d.asked, wanted: d.wanted });
+  if (names.length > 0 && !d.namesChecked) throw new AppError('VALIDATION', 'Check the highlighted text: it looks like it names someone. Raise again to send it as it is.', { fields: names });
   const now = deps.clock.now().toISOString();
   const { escalation } = await openEscalation(deps, input.organisation, {
     id: `esc-raised-${input.actor.id}-${now.replace(/[^0-9]/g, '')}`,
@@ -244,9 +249,9 @@ export async function actOnEscalation(
   }
   const requireText = (what: string) => {
     if (!d.text) throw new AppError('VALIDATION', what, { fields: [{ field: 'text', message: what }] });
-    const identifying = findIdentifyingText({ text: d.text });
-    if (identifying.length) throw new AppError('VALIDATION', `This looks like ${identifying[0]!.kind}. Do not enter children’s names or identifying details.`, { fields: [{ field: 'text', message: 'Remove identifying details.' }] });
   };
+  // Every step's free text goes on the record: the note, reason, outcome, feedback note and who feedback is from.
+  requireNoIdentifyingText({ text: d.text, feedbackFrom: d.feedbackFrom });
   let assignee: Person | undefined;
   if (step === 'note') requireText('Write the note.');
   if (step === 'move') requireText('Moving to the next stage needs a reason.');

@@ -1,23 +1,210 @@
+import { AppError, type FieldIssue } from '../core/errors';
+
 /**
- * Safeguarding records must not identify children: case references only. These patterns catch the
- * identifying details people most often type by habit. They err on the side of refusing: a
- * numeric date is refused everywhere (write "March 2026" for a meeting date instead).
+ * The one guard for free text that reaches safeguarding records: escalations, notes, feedback,
+ * concern text, case references and status updates. Records must not identify children (case
+ * references only), so it refuses what people type by habit: dates of birth (numeric with any
+ * separator, ISO, compact, or written in words), NHS numbers (any spacing, with a valid Modulus 11
+ * check digit), UK phone numbers, postcodes and house-number-plus-street addresses. A capitalised
+ * first-and-last-name pair is only a warning: it is as often a colleague or a team.
+ *
+ * A full date is refused wherever it appears (a meeting date can be written "March 2026");
+ * a month and year, an action reference such as LP2.3 and a year alone pass.
  */
-const PATTERNS: { kind: string; pattern: RegExp }[] = [
-  { kind: 'a date of birth', pattern: /\b(?:d\.?o\.?b\.?|date of birth|born(?: on)?)\b/i },
-  { kind: 'a date of birth', pattern: /\b\d{1,2}[/.-]\d{1,2}[/.-](?:\d{2}|\d{4})\b/ },
-  { kind: 'an NHS number', pattern: /\b\d{3}[\s-]?\d{3}[\s-]?\d{4}\b/ },
-  { kind: 'a phone number', pattern: /(?:\+44\s?\(?0?\)?\s?|\b0)\d(?:[\s-]?\d){8,9}\b/ },
-];
 
-export type IdentifyingText = { field: string; kind: string };
+export type IdentifyingKind = 'date-of-birth' | 'nhs-number' | 'phone-number' | 'postcode' | 'address' | 'name';
+export type IdentifyingText = { field: string; kind: IdentifyingKind; label: string };
 
+export const KIND_LABELS: Record<IdentifyingKind, string> = {
+  'date-of-birth': 'a date of birth',
+  'nhs-number': 'an NHS number',
+  'phone-number': 'a phone number',
+  postcode: 'a postcode',
+  address: 'an address',
+  name: 'a person’s name',
+};
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+const MONTH_WORD = '(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)';
+const DAY_WORD = '(\\d{1,2})(?:st|nd|rd|th)?';
+const YEAR_WORD = "((?:19|20)\\d{2}|'\\d{2})";
+
+/** One form for every way of writing: NFKC (full-width digits, ligatures), one kind of dash, space and apostrophe, no invisible characters. */
+export function normaliseForScan(text: string): string {
+  return text
+    .normalize('NFKC')
+    .replace(/[\u200b-\u200d\u2060\ufeff\u00ad]/g, '')
+    .replace(/[\u2010-\u2015\u2212]/g, '-')
+    .replace(/[\u2018\u2019\u02bc]/g, "'")
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+const validDay = (d: number, m: number) => m >= 1 && m <= 12 && d >= 1 && d <= 31;
+const fullYear = (y: string) => (y.length === 2 ? 2000 + Number(y) : Number(y));
+const plausibleYear = (y: number) => y >= 1900 && y <= 2099;
+
+function hasNumericDate(text: string): boolean {
+  // Day, month, year (or month, day, year) with any separator: 03/03/2015, 3.3.15, 03-03-2015, 3 3 2015.
+  for (const m of text.matchAll(/(?<![\d.])(\d{1,2})\s?[/.\- ]\s?(\d{1,2})\s?[/.\- ]\s?(\d{4}|\d{2})(?![\d])/g)) {
+    const a = Number(m[1]);
+    const b = Number(m[2]);
+    if ((validDay(a, b) || validDay(b, a)) && plausibleYear(fullYear(m[3]!))) return true;
+  }
+  // ISO and year-first: 2015-03-03, 2015/3/3.
+  for (const m of text.matchAll(/(?<!\d)((?:19|20)\d{2})\s?[/.\-]\s?(\d{1,2})\s?[/.\-]\s?(\d{1,2})(?!\d)/g)) {
+    if (validDay(Number(m[3]), Number(m[2]))) return true;
+  }
+  // Compact: 03032015, 20150303, and 030315 when it sits in a reference (JSmith-030315).
+  for (const m of text.matchAll(/(?<!\d)(\d{8}|\d{6})(?!\d)/g)) {
+    const s = m[1]!;
+    if (s.length === 8 && ((validDay(+s.slice(0, 2), +s.slice(2, 4)) && plausibleYear(+s.slice(4))) || (plausibleYear(+s.slice(0, 4)) && validDay(+s.slice(6), +s.slice(4, 6))))) return true;
+    if (s.length === 6 && validDay(+s.slice(0, 2), +s.slice(2, 4))) return true;
+  }
+  return false;
+}
+
+function hasWrittenDate(lower: string): boolean {
+  // 3 March 2015, 3rd of March 2015, 3rd March, 2015, March 3rd 2015, March 3, 2015.
+  const dayFirst = new RegExp(`(?<![\\d])${DAY_WORD}\\s?(?:of\\s)?${MONTH_WORD}\\.?,?\\s?${YEAR_WORD}(?!\\d)`, 'g');
+  const monthFirst = new RegExp(`\\b${MONTH_WORD}\\.?\\s${DAY_WORD},?\\s${YEAR_WORD}(?!\\d)`, 'g');
+  for (const m of lower.matchAll(dayFirst)) if (validDay(Number(m[1]), MONTHS.indexOf(m[2]!.slice(0, 3)) + 1)) return true;
+  for (const m of lower.matchAll(monthFirst)) if (validDay(Number(m[2]), MONTHS.indexOf(m[1]!.slice(0, 3)) + 1)) return true;
+  return false;
+}
+
+const DOB_WORDS = /\b(?:d\.?\s?o\.?\s?b\b\.?|date of birth|born(?: on| in)?\b|birthday\b)/i;
+
+/** NHS numbers: 10 digits whose last is the Modulus 11 check digit of the first nine. */
+export function isNhsNumber(digits: string): boolean {
+  if (!/^\d{10}$/.test(digits)) return false;
+  const sum = [...digits.slice(0, 9)].reduce((n, d, i) => n + Number(d) * (10 - i), 0);
+  const check = 11 - (sum % 11);
+  if (check === 10) return false;
+  return (check === 11 ? 0 : check) === Number(digits[9]);
+}
+
+/** Runs of digits broken only by spaces, dots, dashes, slashes or brackets, as people write numbers. */
+function digitRuns(text: string): { raw: string; digits: string; plus: boolean }[] {
+  return [...text.matchAll(/(\+)?\(?\d[\d\s.\-/()]*\d\)?/g)].map((m) => ({ raw: m[0], digits: m[0].replace(/\D/g, ''), plus: m[1] === '+' }));
+}
+
+function hasNhsNumber(text: string): boolean {
+  if (/\bnhs\s?(?:no\.?|number|num|#)?\s?:?\s?\d/i.test(text)) return true;
+  return digitRuns(text).some((r) => isNhsNumber(r.digits));
+}
+
+function hasPhoneNumber(text: string): boolean {
+  for (const r of digitRuns(text)) {
+    let d = r.digits;
+    if (r.plus && d.startsWith('44')) d = '0' + d.slice(2).replace(/^0/, '');
+    else if (d.startsWith('0044')) d = '0' + d.slice(4).replace(/^0/, '');
+    // A UK number is 0 and 9 or 10 more digits; 01–03 and 07 and 08 are the ranges people call.
+    if (/^0[1-37-9]\d{8,9}$/.test(d)) return true;
+  }
+  return false;
+}
+
+// Outward code, then inward digit and two letters (not an ordinal such as "1st" or "2nd").
+const POSTCODE = /\b([A-Z]{1,2}\d[A-Z\d]?) ?(\d)([ABD-HJLNP-UW-Z]{2})\b/gi;
+function hasPostcode(text: string): boolean {
+  for (const m of text.matchAll(POSTCODE)) {
+    const tail = `${m[2]}${m[3]!.toLowerCase()}`;
+    if (/^(1st|2nd|3rd|\dth)$/.test(tail)) continue;
+    return true;
+  }
+  return false;
+}
+
+const STREET_TYPES = ['Street', 'St', 'Road', 'Rd', 'Avenue', 'Ave', 'Lane', 'Ln', 'Close', 'Drive', 'Dr', 'Way', 'Crescent', 'Cres', 'Court', 'Ct', 'Place', 'Pl', 'Gardens', 'Gdns', 'Grove', 'Terrace', 'Walk', 'Hill', 'Square', 'Sq', 'Mews', 'Row', 'Park', 'Rise', 'View', 'Green', 'Parade'];
+// A house number, one to three capitalised words, a street type in any case: 12 High St, 4a Cowley Road.
+const ADDRESS = new RegExp(`(?<![\\w.])\\d{1,4}[a-zA-Z]?,?\\s(?:[A-Z][a-z'-]+\\s){1,3}(?:${STREET_TYPES.flatMap((t) => [t, t.toLowerCase(), t.toUpperCase()]).join('|')})\\b`);
+
+/** Capitalised words that begin names of things here, not of people. */
+const NOT_NAMES = new Set(
+  `The This That These Those There Their They We Our You Your He She His Her It Its A An And Or But If When Where What Which Who Why How On In At To For From By With Of As All No Not Yes Please Thanks Dear
+   Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May June July August September October November December
+   Named Designated Safeguarding Officer Officers Lead Leads Board Council City County District Borough Partnership Children Childrens Children's Adult Adults Social Care Services Service Team Teams Plan Action Actions Learning Point
+   Police Health Mental School Schools Education Housing Community Safety Early Help Family Families Youth Offending Local Authority Stage Red Amber Green Blue Manager Managers Head Heads Executive Business Director
+   Strategy Meeting Meetings Referral Referrals Case Conference Child Protection Multi Agency Hub MASH Front Door Hospital Trust NHS GP Court Review Training Course Procedure Procedures Policy Section Report Minutes Update Progress Evidence Concern Concerns
+   Oxford Oxfordshire London England Wales Thames Valley Microsoft Teams Action Tracker New Old North South East West Central Street Road Virtual Online`.split(/\s+/),
+);
+function hasNamePair(text: string): boolean {
+  for (const m of text.matchAll(/(?<![\w'])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s([A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?![\w'])/g)) {
+    if (!NOT_NAMES.has(m[1]!) && !NOT_NAMES.has(m[2]!)) return true;
+  }
+  return false;
+}
+
+/** What one piece of text holds: `refuse` kinds must be removed; `warn` kinds are worth a second look. */
+export function scanText(text: string): { refuse: IdentifyingKind[]; warn: IdentifyingKind[] } {
+  const clean = normaliseForScan(text);
+  const lower = clean.toLowerCase();
+  const refuse: IdentifyingKind[] = [];
+  if (DOB_WORDS.test(clean) || hasNumericDate(clean) || hasWrittenDate(lower)) refuse.push('date-of-birth');
+  if (hasNhsNumber(clean)) refuse.push('nhs-number');
+  if (hasPhoneNumber(clean)) refuse.push('phone-number');
+  if (hasPostcode(clean)) refuse.push('postcode');
+  if (ADDRESS.test(clean)) refuse.push('address');
+  return { refuse, warn: hasNamePair(clean) ? ['name'] : [] };
+}
+
+/** Every field with something to refuse (its first kind), in the order given. */
 export function findIdentifyingText(fields: Record<string, string | undefined>): IdentifyingText[] {
   const found: IdentifyingText[] = [];
   for (const [field, text] of Object.entries(fields)) {
     if (!text) continue;
-    const hit = PATTERNS.find((p) => p.pattern.test(text));
-    if (hit) found.push({ field, kind: hit.kind });
+    const [kind] = scanText(text).refuse;
+    if (kind) found.push({ field, kind, label: KIND_LABELS[kind] });
   }
   return found;
+}
+
+export const NAME_WARNING = 'This looks like a person’s name. If it is a child’s, use the case reference instead; if not, send it again as it is.';
+
+/** Fields that look as if they name someone: shown to the writer, who may send them again unchanged. */
+export function findNameWarnings(fields: Record<string, string | undefined>): FieldIssue[] {
+  return Object.entries(fields)
+    .filter(([, text]) => !!text && scanText(text).warn.length > 0)
+    .map(([field]) => ({ field, message: NAME_WARNING }));
+}
+
+/** Whether an error is only the name warning, so the form can offer to send it as it is. */
+export function isOnlyNameWarning(fields: FieldIssue[]): boolean {
+  return fields.length > 0 && fields.every((f) => f.message === NAME_WARNING);
+}
+
+export const IDENTIFYING_MESSAGE = 'Remove identifying details: use the case reference instead of names, dates of birth, NHS numbers, phone numbers, postcodes or addresses.';
+
+/** Refuses (VALIDATION, with a message next to each field) text that identifies a child. */
+export function requireNoIdentifyingText(fields: Record<string, string | undefined>): void {
+  const found = findIdentifyingText(fields);
+  if (found.length === 0) return;
+  throw new AppError('VALIDATION', found.length === 1 ? `This looks like ${found[0]!.label}. ${IDENTIFYING_MESSAGE}` : IDENTIFYING_MESSAGE, {
+    fields: found.map((i) => ({ field: i.field, message: `This looks like ${i.label}. Do not enter children’s names or identifying details; write a meeting date as "March 2026".` })),
+  });
+}
+
+/**
+ * The default case reference: capitals, then digits in one to three groups, as case management
+ * systems issue them (MASH-2026-0042, CSC/2026/77, CP123456). An organisation can set its own.
+ */
+export const DEFAULT_CASE_REFERENCE_PATTERN = '^[A-Z]{2,6}[-/]?\\d{2,6}(?:[-/]\\d{1,6}){0,2}$';
+
+/** What a configured reference format must never accept, whatever it is. */
+export const NEVER_CASE_REFERENCES = ['03-03-2015', '03/03/2015', '2015-03-03', '9434765919', '943 476 5919', 'Jane Smith', 'JSmith-030315', '07700 900123'];
+
+/** The whole reference must match, whether or not the pattern says ^…$. */
+export function compileCaseReferencePattern(pattern: string): RegExp {
+  return new RegExp(`^(?:${pattern})$`);
+}
+
+/** A case reference must match the organisation's format and carry nothing that identifies a child. */
+export function checkCaseReference(value: string, pattern: string | undefined): FieldIssue | undefined {
+  const format = compileCaseReferencePattern(pattern ?? DEFAULT_CASE_REFERENCE_PATTERN);
+  if (!format.test(value) || value.length > 40) {
+    return { field: 'caseReference', message: 'Give the case reference as your case system issues it (e.g. MASH-2026-0042): never a name, date of birth or NHS number.' };
+  }
+  const [found] = findIdentifyingText({ caseReference: value });
+  return found ? { field: 'caseReference', message: `This looks like ${found.label}, not a case reference.` } : undefined;
 }

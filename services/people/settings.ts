@@ -2,10 +2,20 @@ import { z } from 'zod';
 import type { Clock } from '../core/clock';
 import { AppError } from '../core/errors';
 import { escalationRulesSchema, ladderStageSchema } from '../escalations/escalations';
+import { compileCaseReferencePattern, NEVER_CASE_REFERENCES } from '../escalations/identifying';
 import type { Organisation } from '../plan/model';
 import { reminderPolicySchema } from '../reminders/policy';
 import type { Store } from '../store/ports';
 import { ensureOrganisation } from './organisations';
+
+function compiles(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** What an administrator may set for their organisation; anything left out keeps its default. */
 export const organisationSettingsSchema = z
@@ -18,6 +28,13 @@ export const organisationSettingsSchema = z
     reminderPolicy: reminderPolicySchema.partial().optional(),
     escalationRules: escalationRulesSchema.partial().optional(),
     escalationLadder: z.array(ladderStageSchema).min(1).max(8).optional(),
+    caseReferencePattern: z
+      .string()
+      .min(2)
+      .max(200)
+      .refine((p) => compiles(p), 'must be a valid regular expression')
+      .refine((p) => !compiles(p) || NEVER_CASE_REFERENCES.every((bad) => !compileCaseReferencePattern(p).test(bad)), `must not accept a date, an NHS number, a phone number or a name (it must refuse each of: ${NEVER_CASE_REFERENCES.join(', ')})`)
+      .optional(),
   })
   .strict();
 

@@ -32,6 +32,8 @@ export type Organisation = {
   /** Overrides of the escalation rules and ladder; validated when read. */
   escalationRules?: Record<string, unknown>;
   escalationLadder?: unknown[];
+  /** The organisation's case reference format (a regular expression); checked when set. */
+  caseReferencePattern?: string;
 };
 
 export type LearningPoint = { number: number; title: string };

@@ -1,6 +1,7 @@
 import { AppError } from '../core/errors';
 import { parseDueText, type DueSchedule } from './due-dates';
 import type { Table } from './tabular';
+import { findIdentifyingText } from '../escalations/identifying';
 
 /** B/G/A/R from the plan's key, and NR for an action nobody has rated yet. */
 export type Rag = 'B' | 'G' | 'A' | 'R' | 'NR';
@@ -112,7 +113,11 @@ export function parsePlanTable(table: Table): { rows: PlanRow[]; problems: RowPr
       problems.push({ rowNumber, reason: reasons.join('; ') });
       continue;
     }
-    rows.push({ rowNumber, learningPoint, action, evidence, due: due.value, leads, progress: cell(cells, 'Progress'), status, warnings: due.warnings.map((w) => `Completion date ${w}`) });
+    // The plan is the organisation's own document, where meeting dates are normal: a warning, not a refusal.
+    const identifying = findIdentifyingText({ Action: cell(cells, 'Action'), Evidence: evidence, Progress: cell(cells, 'Progress') }).map(
+      (i) => `${i.field} looks like it holds ${i.label}: if it identifies a child, remove it (plan text goes into board reports)`,
+    );
+    rows.push({ rowNumber, learningPoint, action, evidence, due: due.value, leads, progress: cell(cells, 'Progress'), status, warnings: [...due.warnings.map((w) => `Completion date ${w}`), ...identifying] });
   }
   return { rows, problems };
 }

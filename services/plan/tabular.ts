@@ -1,9 +1,12 @@
-import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
+import { parse as parseCsv } from 'csv-parse';
 import ExcelJS from 'exceljs';
-import { promises as fs } from 'node:fs';
+import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { AppError } from '../core/errors';
+import { Transform, type Readable } from 'node:stream';
+import yauzl from 'yauzl';
+import { restoreFormulaPrefix, toSafeCsv } from '../core/csv';
+import { AppError, isAppError } from '../core/errors';
+import { writePrivateFile } from '../core/private-files';
 
 export type TableRow = {
   /** The row number a spreadsheet shows: the header is row 1, the first data row is row 2. */
@@ -12,7 +15,18 @@ export type TableRow = {
 };
 export type Table = { headers: string[]; rows: TableRow[] };
 
-export const TABLE_LIMITS = { maxFileBytes: 20 * 1024 * 1024, maxCellChars: 10_000, maxRows: 200_000 };
+export const TABLE_LIMITS = {
+  maxFileBytes: 20 * 1024 * 1024,
+  maxCellChars: 10_000,
+  maxRows: 200_000,
+  maxColumns: 200,
+  /** An .xlsx is a zip: what its parts may unpack to, checked before any parser sees them. */
+  maxZipEntries: 1_000,
+  maxEntryBytes: 64 * 1024 * 1024,
+  maxUnzippedBytes: 256 * 1024 * 1024,
+  /** Spreadsheet XML compresses about 5–20×; a bomb's parts several hundred times. Checked on parts over 1 MB. */
+  maxCompressionRatio: 200,
+};
 
 const normalise = (value: string) => value.replace(/\s+/g, ' ').trim();
 
@@ -23,45 +37,138 @@ function kindOf(file: string): 'csv' | 'xlsx' {
   throw new AppError('IMPORT_FILE_INVALID', `${path.basename(file)} is not a .csv or .xlsx file.`);
 }
 
-/** Header from the first non-blank row; every later non-blank row keyed by it, capped and whitespace-normalised. */
-function toTable(file: string, grid: { rowNumber: number; values: string[] }[]): Table {
-  const name = path.basename(file);
-  const nonBlank = grid.filter((r) => r.values.some((v) => v.trim() !== ''));
-  const [header, ...data] = nonBlank;
-  if (!header) throw new AppError('IMPORT_FILE_INVALID', `${name} is empty: it has no header row.`);
-  if (data.length > TABLE_LIMITS.maxRows) throw new AppError('IMPORT_TOO_LARGE', `${name} has ${data.length} rows; the most one import takes is ${TABLE_LIMITS.maxRows}.`);
-  for (const row of nonBlank) {
-    const long = row.values.findIndex((v) => v.length > TABLE_LIMITS.maxCellChars);
-    if (long >= 0) {
-      throw new AppError('IMPORT_TOO_LARGE', `Row ${row.rowNumber} of ${name} has a cell of ${row.values[long]!.length} characters; the limit is ${TABLE_LIMITS.maxCellChars}.`);
+/**
+ * Builds the table one row at a time as a reader streams them, refusing as soon as a cap is
+ * passed, so no file makes the import hold more than the caps allow.
+ */
+class TableBuilder {
+  private headers: string[] | undefined;
+  readonly rows: TableRow[] = [];
+  constructor(private readonly name: string) {}
+
+  add(rowNumber: number, values: string[]): void {
+    if (values.length > TABLE_LIMITS.maxColumns && values.slice(TABLE_LIMITS.maxColumns).some((v) => v.trim() !== '')) {
+      throw new AppError('IMPORT_TOO_LARGE', `Row ${rowNumber} of ${this.name} has ${values.length} columns; the limit is ${TABLE_LIMITS.maxColumns}.`);
     }
+    if (!values.some((v) => v.trim() !== '')) return;
+    const long = values.findIndex((v) => v.length > TABLE_LIMITS.maxCellChars);
+    if (long >= 0) {
+      throw new AppError('IMPORT_TOO_LARGE', `Row ${rowNumber} of ${this.name} has a cell of ${values[long]!.length} characters; the limit is ${TABLE_LIMITS.maxCellChars}.`);
+    }
+    if (!this.headers) {
+      this.headers = values.slice(0, TABLE_LIMITS.maxColumns).map(normalise);
+      return;
+    }
+    if (this.rows.length >= TABLE_LIMITS.maxRows) {
+      throw new AppError('IMPORT_TOO_LARGE', `${this.name} has more than ${TABLE_LIMITS.maxRows} rows; the most one import takes is ${TABLE_LIMITS.maxRows}.`);
+    }
+    const headers = this.headers;
+    const cells: Record<string, string> = {};
+    headers.forEach((h, i) => {
+      if (h !== '') cells[h] = normalise(values[i] ?? '');
+    });
+    this.rows.push({ rowNumber, cells });
   }
-  const headers = header.values.map(normalise);
-  return {
-    headers,
-    rows: data.map((r) => ({
-      rowNumber: r.rowNumber,
-      cells: Object.fromEntries(headers.map((h, i) => [h, normalise(r.values[i] ?? '')]).filter(([h]) => h !== '')),
-    })),
-  };
+
+  table(): Table {
+    if (!this.headers) throw new AppError('IMPORT_FILE_INVALID', `${this.name} is empty: it has no header row.`);
+    return { headers: this.headers, rows: this.rows };
+  }
 }
 
-async function readCsv(file: string, bytes: Buffer): Promise<Table> {
-  if (bytes.includes(0)) throw new AppError('IMPORT_FILE_INVALID', `${path.basename(file)} is binary, not a CSV text file.`);
-  let text: string;
+/** Streams the CSV through a strict UTF-8 decoder and the parser, a record at a time. */
+async function readCsv(file: string): Promise<Table> {
+  const name = path.basename(file);
+  const builder = new TableBuilder(name);
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const decode = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      if (chunk.includes(0)) return done(new AppError('IMPORT_FILE_INVALID', `${name} is binary, not a CSV text file.`));
+      try {
+        done(null, decoder.decode(chunk, { stream: true }));
+      } catch {
+        done(new AppError('IMPORT_FILE_INVALID', `${name} is not UTF-8 text. Save it as "CSV UTF-8" and try again.`));
+      }
+    },
+    flush(done) {
+      try {
+        done(null, decoder.decode());
+      } catch {
+        done(new AppError('IMPORT_FILE_INVALID', `${name} is not UTF-8 text. Save it as "CSV UTF-8" and try again.`));
+      }
+    },
+  });
+  // A record may not grow past the cells a row may hold, however the quotes fall.
+  const parser = parseCsv({ bom: true, relax_column_count: true, skip_empty_lines: false, max_record_size: TABLE_LIMITS.maxCellChars * TABLE_LIMITS.maxColumns });
+  const source = createReadStream(file);
+  let rowNumber = 0;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new AppError('IMPORT_FILE_INVALID', `${path.basename(file)} is not UTF-8 text. Save it as "CSV UTF-8" and try again.`);
-  }
-  let records: string[][];
-  try {
-    records = parse(text, { bom: true, relax_column_count: true, skip_empty_lines: false });
+    source.pipe(decode).pipe(parser);
+    source.on('error', (e) => parser.destroy(e));
+    decode.on('error', (e) => parser.destroy(e));
+    for await (const record of parser as AsyncIterable<string[]>) {
+      // Our own CSV exports prefix formula-like cells with ': take it off so export → import round-trips.
+      builder.add(++rowNumber, record.map(restoreFormulaPrefix));
+    }
   } catch (e) {
-    throw new AppError('IMPORT_FILE_INVALID', `${path.basename(file)} is not valid CSV: ${(e as Error).message}`);
+    if (isAppError(e)) throw e;
+    throw new AppError('IMPORT_FILE_INVALID', `${name} is not valid CSV: ${(e as Error).message}`);
+  } finally {
+    source.destroy();
   }
-  return toTable(file, records.map((values, i) => ({ rowNumber: i + 1, values })));
+  return builder.table();
 }
+
+/**
+ * Reads the zip's central directory, then unpacks every part once, counting, before any XML
+ * parser runs: a part that says (or turns out) to unpack past the limits, or at a ratio only a
+ * decompression bomb reaches, refuses the file. yauzl checks each part's real size against the
+ * size declared, so a lying directory is caught too.
+ */
+async function checkZip(file: string): Promise<void> {
+  const name = path.basename(file);
+  const refuse = (why: string) => new AppError('IMPORT_FILE_INVALID', `${name} cannot be imported: ${why}`);
+  let zip: yauzl.ZipFile;
+  try {
+    zip = await new Promise<yauzl.ZipFile>((resolve, reject) => yauzl.open(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true }, (err, z) => (err ? reject(err) : resolve(z))));
+  } catch {
+    throw new AppError('IMPORT_FILE_INVALID', `${name} is not a readable .xlsx workbook.`);
+  }
+  try {
+    if (zip.entryCount > TABLE_LIMITS.maxZipEntries) throw refuse(`it holds ${zip.entryCount} parts; a workbook has a few dozen.`);
+    let total = 0;
+    for (;;) {
+      const entry = await new Promise<yauzl.Entry | undefined>((resolve, reject) => {
+        zip.once('entry', resolve);
+        zip.once('end', () => resolve(undefined));
+        zip.once('error', reject);
+        zip.readEntry();
+      });
+      zip.removeAllListeners('entry').removeAllListeners('end').removeAllListeners('error');
+      if (!entry) break;
+      const { fileName, uncompressedSize, compressedSize } = entry;
+      if (uncompressedSize > TABLE_LIMITS.maxEntryBytes) throw refuse(`its part ${fileName} would unpack to ${mb(uncompressedSize)}; the limit is ${mb(TABLE_LIMITS.maxEntryBytes)}.`);
+      if (uncompressedSize > 1024 * 1024 && uncompressedSize / Math.max(compressedSize, 1) > TABLE_LIMITS.maxCompressionRatio) {
+        throw refuse(`its part ${fileName} is compressed ${Math.round(uncompressedSize / Math.max(compressedSize, 1))} times, as only a decompression bomb is.`);
+      }
+      total += uncompressedSize;
+      if (total > TABLE_LIMITS.maxUnzippedBytes) throw refuse(`it would unpack to more than ${mb(TABLE_LIMITS.maxUnzippedBytes)}.`);
+      if (fileName.endsWith('/')) continue;
+      // Unpack and discard, counting: yauzl fails the stream if the bytes differ from the size declared.
+      const stream = await new Promise<Readable>((resolve, reject) => zip.openReadStream(entry, (err, s) => (err ? reject(err) : resolve(s))));
+      for await (const _chunk of stream) {
+        // counted by yauzl against uncompressedSize
+      }
+    }
+  } catch (e) {
+    if (isAppError(e)) throw e;
+    throw refuse(`its zip structure is damaged (${(e as Error).message}).`);
+  } finally {
+    zip.close();
+  }
+}
+
+const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
 
 function cellText(cell: ExcelJS.Cell): string {
   const value = cell.value;
@@ -69,22 +176,37 @@ function cellText(cell: ExcelJS.Cell): string {
   return cell.text ?? '';
 }
 
+/** The first worksheet, streamed a row at a time (ExcelJS's whole-workbook reader holds every sheet in memory). */
 async function readXlsx(file: string): Promise<Table> {
-  const workbook = new ExcelJS.Workbook();
+  const name = path.basename(file);
+  await checkZip(file);
+  const builder = new TableBuilder(name);
+  const source = createReadStream(file);
+  // Styles tell dates from numbers; hyperlinks and other sheets are not needed.
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(source, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
+  let sheets = 0;
   try {
-    await workbook.xlsx.readFile(file);
-  } catch {
-    throw new AppError('IMPORT_FILE_INVALID', `${path.basename(file)} is not a readable .xlsx workbook.`);
+    for await (const sheet of reader) {
+      sheets++;
+      for await (const row of sheet) {
+        const values: string[] = [];
+        for (let c = 1; c <= Math.min(row.cellCount, TABLE_LIMITS.maxColumns); c++) values.push(cellText(row.getCell(c)));
+        // Cells far to the right count only if they hold something; the builder refuses the row then.
+        row.eachCell((cell, c) => {
+          if (c > TABLE_LIMITS.maxColumns && values.length === TABLE_LIMITS.maxColumns && cellText(cell).trim() !== '') values.push(...new Array<string>(c - values.length - 1).fill(''), cellText(cell));
+        });
+        builder.add(row.number, values);
+      }
+      break; // the first sheet only
+    }
+  } catch (e) {
+    if (isAppError(e)) throw e;
+    throw new AppError('IMPORT_FILE_INVALID', `${name} is not a readable .xlsx workbook.`);
+  } finally {
+    source.destroy();
   }
-  const sheet = workbook.worksheets[0];
-  if (!sheet) throw new AppError('IMPORT_FILE_INVALID', `${path.basename(file)} has no worksheet.`);
-  const grid: { rowNumber: number; values: string[] }[] = [];
-  sheet.eachRow({ includeEmpty: false }, (row) => {
-    const values: string[] = [];
-    for (let c = 1; c <= row.cellCount; c++) values.push(cellText(row.getCell(c)));
-    grid.push({ rowNumber: row.number, values });
-  });
-  return toTable(file, grid);
+  if (sheets === 0) throw new AppError('IMPORT_FILE_INVALID', `${name} has no worksheet.`);
+  return builder.table();
 }
 
 /** Reads the first sheet of a .csv or .xlsx file; anything unreadable is an IMPORT_* error that says why. */
@@ -99,22 +221,20 @@ export async function readTable(file: string): Promise<Table> {
   if (size > TABLE_LIMITS.maxFileBytes) {
     throw new AppError('IMPORT_TOO_LARGE', `${path.basename(file)} is ${(size / 1048576).toFixed(1)} MB; the limit is ${TABLE_LIMITS.maxFileBytes / 1048576} MB.`);
   }
-  return kind === 'csv' ? readCsv(file, await fs.readFile(file)) : readXlsx(file);
+  return kind === 'csv' ? readCsv(file) : readXlsx(file);
 }
 
-/** Writes a .csv or .xlsx file atomically: to a temporary file first, then renamed into place. */
+/** Writes a .csv or .xlsx file readable by its owner only, atomically (see writePrivateFile). */
 export async function writeTable(file: string, headers: string[], rows: string[][]): Promise<void> {
   const kind = kindOf(file);
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
   if (kind === 'csv') {
-    await fs.writeFile(tmp, '\ufeff' + stringify([headers, ...rows]));
-  } else {
-    const workbook = new ExcelJS.Workbook();
-    const sheet = workbook.addWorksheet('Plan');
-    sheet.addRow(headers).font = { bold: true };
-    for (const row of rows) sheet.addRow(row);
-    sheet.columns.forEach((column) => (column.width = 30));
-    await workbook.xlsx.writeFile(tmp);
+    await writePrivateFile(file, toSafeCsv([headers, ...rows]));
+    return;
   }
-  await fs.rename(tmp, file);
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet('Plan');
+  sheet.addRow(headers).font = { bold: true };
+  for (const row of rows) sheet.addRow(row);
+  sheet.columns.forEach((column) => (column.width = 30));
+  await writePrivateFile(file, new Uint8Array(await workbook.xlsx.writeBuffer()));
 }

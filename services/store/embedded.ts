@@ -1,4 +1,3 @@
-import { createHttpServer } from '@vercel/cosmosdb-server';
 import { CosmosClient } from '@azure/cosmos';
 import { once } from 'node:events';
 import { promises as fs } from 'node:fs';
@@ -6,16 +5,17 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { AppError } from '../core/errors';
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../core/private-files';
 import type { Logger } from '../core/logger';
 import { CosmosStore } from './cosmos-store';
+import { createKeyedCosmosServer, newMasterKey } from './master-key-auth';
 import { readSnapshot, restoreSnapshot, takeSnapshot, writeSnapshotFile } from './snapshot';
 
-/** The embedded server accepts any key; this one is a placeholder, not a secret. */
-const EMBEDDED_KEY = Buffer.from('embedded-local-store').toString('base64');
 const LOCK_FILE = 'embedded.lock';
 const SNAPSHOT_FILE = 'snapshot.json';
 
-type LockInfo = { pid: number; endpoint: string; startedAt: string };
+/** The lock file is private (0600): it holds the store's per-run key, which is how the CLI gets in. */
+type LockInfo = { pid: number; endpoint: string; key: string; startedAt: string };
 
 export type EmbeddedOptions = {
   dataDir: string;
@@ -27,10 +27,10 @@ export type EmbeddedOptions = {
   persist?: boolean;
 };
 
-export function embeddedClient(endpoint: string): CosmosClient {
+export function embeddedClient(endpoint: string, key: string): CosmosClient {
   return new CosmosClient({
     endpoint,
-    key: EMBEDDED_KEY,
+    key,
     // The server's bundled TLS certificate expired in 2021: talk plain HTTP on loopback instead.
     connectionPolicy: { enableEndpointDiscovery: false },
   });
@@ -73,13 +73,14 @@ export async function openEmbeddedStore(options: EmbeddedOptions): Promise<Cosmo
   const dataDir = path.resolve(options.dataDir);
   const lockFile = path.join(dataDir, LOCK_FILE);
   if (persist) {
-    await fs.mkdir(dataDir, { recursive: true });
+    await ensurePrivateDir(dataDir);
     const existing = await readLock(lockFile);
     if (existing && isAlive(existing.pid) && existing.pid !== process.pid) {
+      if (!existing.key) throw new AppError('STORE_LOCKED', `The data folder ${dataDir} is held by process ${existing.pid}, an older version without a store key. Stop it and start again.`);
       if (await answers(existing.endpoint)) {
         return CosmosStore.open({
           kind: 'embedded',
-          client: embeddedClient(existing.endpoint),
+          client: embeddedClient(existing.endpoint, existing.key),
           databaseId: options.databaseId,
           description: `embedded store of process ${existing.pid} (${dataDir})`,
           canCreate: true,
@@ -93,7 +94,9 @@ export async function openEmbeddedStore(options: EmbeddedOptions): Promise<Cosmo
     if (existing) await fs.rm(lockFile, { force: true }); // left behind by a process that died
   }
 
-  const server = createHttpServer({ keepAlive: true });
+  // One machine, one user: loopback only, and a random key per run so other local users cannot read it.
+  const key = newMasterKey();
+  const server = createKeyedCosmosServer(key);
   let dirty = false;
   // Queries are POSTs too but change nothing; everything else that is not a read is a write.
   server.on('request', (req: http.IncomingMessage) => {
@@ -104,16 +107,16 @@ export async function openEmbeddedStore(options: EmbeddedOptions): Promise<Cosmo
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   if (persist) {
-    const lock: LockInfo = { pid: process.pid, endpoint, startedAt: new Date().toISOString() };
+    const lock: LockInfo = { pid: process.pid, endpoint, key, startedAt: new Date().toISOString() };
     try {
-      await fs.writeFile(lockFile, JSON.stringify(lock), { flag: 'wx' });
+      await fs.writeFile(lockFile, JSON.stringify(lock), { flag: 'wx', mode: PRIVATE_FILE_MODE });
     } catch {
       server.close();
       throw new AppError('STORE_LOCKED', `Another process took the data folder ${dataDir} at the same moment. Try again.`);
     }
   }
 
-  const client = embeddedClient(endpoint);
+  const client = embeddedClient(endpoint, key);
   const snapshotFile = path.join(dataDir, SNAPSHOT_FILE);
   let timer: NodeJS.Timeout | undefined;
   let saving: Promise<void> = Promise.resolve();

@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
+import { writePrivateFile } from '../core/private-files';
 import { CONTAINER_NAMES, type ContainerName } from './containers';
 import type { Doc, Store } from './ports';
 
@@ -30,17 +30,9 @@ export async function takeSnapshot(store: Store, database: string): Promise<Snap
   return { format: 'safeguarding-snapshot/1', takenAt: new Date().toISOString(), database, containers };
 }
 
-/** Write to a temporary file, flush it, then rename: a crash leaves the old snapshot or the new one, never half of one. */
+/** Private to the user running the app, and atomic: a crash leaves the old snapshot or the new one, never half of one. */
 export async function writeSnapshotFile(file: string, snapshot: Snapshot): Promise<void> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  const handle = await fs.open(tmp, 'w');
-  try {
-    await handle.writeFile(JSON.stringify(snapshot));
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await fs.rename(tmp, file);
+  await writePrivateFile(file, JSON.stringify(snapshot));
 }
 
 export async function readSnapshot(file: string): Promise<Snapshot | undefined> {

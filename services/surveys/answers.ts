@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { AppError, type FieldIssue } from '../core/errors';
 import { SCALE, type Answer, type Answers, type Question, type QuestionnaireDefinition } from './model';
+import { findIdentifyingText } from '../escalations/identifying';
 
 /** The answers a question offers, in order, with what people see; none for free text and dates. */
 export function fixedAnswers(q: Question): { value: string; label: string }[] {
@@ -94,8 +95,12 @@ export function readAnswer(q: Question, raw: string | undefined): { value?: Answ
     }
     case 'scale':
       return /^[1-5]$/.test(text) ? { value: Number(text) } : { issue: 'Choose a number from 1 to 5.' };
-    case 'text':
-      return text.length <= q.maxLength ? { value: text } : { issue: `Keep this under ${q.maxLength} characters (it has ${text.length}).` };
+    case 'text': {
+      if (text.length > q.maxLength) return { issue: `Keep this under ${q.maxLength} characters (it has ${text.length}).` };
+      // Written answers reach reports read by many: no child's details in them.
+      const [found] = findIdentifyingText({ answer: text });
+      return found ? { issue: `This looks like ${found.label}. Do not enter children’s names or identifying details.` } : { value: text };
+    }
     case 'date': {
       const d = DateTime.fromISO(text, { zone: 'utc' });
       return /^\d{4}-\d{2}-\d{2}$/.test(text) && d.isValid && d.year >= 1900 && d.year <= 2100 ? { value: text } : { issue: 'Give a date (YYYY-MM-DD).' };

@@ -21,7 +21,7 @@ class Bare extends ActivityHandler {
 
 async function main() {
   const endpoint = process.argv[2]!;
-  const store = await CosmosStore.open({ kind: 'embedded', client: embeddedClient(endpoint), databaseId: 'bench', description: endpoint, canCreate: true });
+  const store = await CosmosStore.open({ kind: 'embedded', client: embeddedClient(endpoint, process.env.BENCH_STORE_KEY ?? ''), databaseId: 'bench', description: endpoint, canCreate: true });
   const app = await startApp({
     config: loadConfig({ PORT: '0', DEFAULT_ORG_ID: ORG, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', SURVEY_SEAL_KEY: randomBytes(32).toString('base64') }),
     logger: silentLogger,

@@ -59,14 +59,14 @@ function summary(name: string, r: Result) {
 async function main() {
   // Store, app and load generator each in their own process, as Cosmos DB, the App Service and
   // Teams are in production.
-  const storeProcess = await startProcess<{ endpoint: string }>('store-process');
-  const store = await CosmosStore.open({ kind: 'embedded', client: embeddedClient(storeProcess.ready.endpoint), databaseId: 'bench', description: 'bench', canCreate: true });
+  const storeProcess = await startProcess<{ endpoint: string; key: string }>('store-process');
+  const store = await CosmosStore.open({ kind: 'embedded', client: embeddedClient(storeProcess.ready.endpoint, storeProcess.ready.key), databaseId: 'bench', description: 'bench', canCreate: true });
   const users: TeamsUser[] = Array.from({ length: USERS }, (_, i) => ({ id: `29:bench-${i}`, aadObjectId: `aad-bench-${i}`, name: `Bench User ${i}` }));
   await seed(store, {
     people: users.map((u, i) => person({ id: `p-${i}`, name: u.name, aadObjectId: u.aadObjectId })),
     actions: users.map((_, i) => actionDoc({ id: `bench-${i}`, leadIds: [`p-${i}`], leads: [{ name: `Bench User ${i}`, personId: `p-${i}` }] })),
   });
-  const appProcess = await startProcess<{ app: string; bare: string }>('latency-app', [storeProcess.ready.endpoint]);
+  const appProcess = await startProcess<{ app: string; bare: string }>('latency-app', [storeProcess.ready.endpoint], [], { BENCH_STORE_KEY: storeProcess.ready.key });
   const { app, bare } = appProcess.ready;
 
   const updated = (b: any) => JSON.stringify(b?.value ?? '').includes('Updated to');

@@ -11,9 +11,12 @@ export async function startProcess<T>(
   name: string,
   args: string[] = [],
   nodeArgs: string[] = [],
+  env: Record<string, string> = {},
 ): Promise<{ ready: T; child: ChildProcess; lines: readline.Interface; stop(): Promise<void> }> {
   const child = spawn(process.execPath, [...(process.env.BENCH_PROFILE === name ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof'] : []), '--disable-warning=DEP0111', ...nodeArgs, `${__dirname}/${name}.js`, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
+    // Secrets such as the store's key go in the environment, not on a command line others can list.
+    env: { ...process.env, ...env },
   });
   // Never leave a helper behind, even when the bench fails.
   process.once('exit', () => child.kill('SIGKILL'));

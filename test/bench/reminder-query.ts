@@ -22,8 +22,8 @@ const { values } = parseArgs({ options: { sizes: { type: 'string', default: '100
 
 async function measure(size: number, runs: number) {
   // A fresh store process per size, standing in for a remote Cosmos DB account.
-  const storeProcess = await startProcess<{ endpoint: string }>('store-process');
-  const store = await CosmosStore.open({ kind: 'embedded', client: embeddedClient(storeProcess.ready.endpoint), databaseId: 'bench', description: 'bench', canCreate: true });
+  const storeProcess = await startProcess<{ endpoint: string; key: string }>('store-process');
+  const store = await CosmosStore.open({ kind: 'embedded', client: embeddedClient(storeProcess.ready.endpoint, storeProcess.ready.key), databaseId: 'bench', description: 'bench', canCreate: true });
   const clock = new FixedClock('2026-11-23T09:00:00Z');
   const calendar = new WorkingCalendar();
   const soon = calendar.addWorkingDays('2026-11-23', 7);

@@ -36,8 +36,8 @@ async function main() {
   }
   await fs.writeFile(trainingFile, training.join('\n'));
 
-  const storeProcess = await startProcess<{ endpoint: string }>('store-process');
-  const store = await CosmosStore.open({ kind: 'embedded', client: embeddedClient(storeProcess.ready.endpoint), databaseId: 'bench', description: 'bench', canCreate: true });
+  const storeProcess = await startProcess<{ endpoint: string; key: string }>('store-process');
+  const store = await CosmosStore.open({ kind: 'embedded', client: embeddedClient(storeProcess.ready.endpoint, storeProcess.ready.key), databaseId: 'bench', description: 'bench', canCreate: true });
   const clock = new FixedClock('2026-11-22T12:00:00Z');
   await setUpTraining(store, ORG, { requirements: [{ course: 'SG-AWARE', jobTitles: ['*'] }, { course: 'SG-GEN', jobTitles: ['Manager'] }] });
 

@@ -1,11 +1,12 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { allCommands, main } from '../../bot/cli';
+import { allCommands } from '../../bot/cli';
 import { demoPlanPath } from '../../services/demo/seed-demo';
 import { readTable } from '../../services/plan/tabular';
 import { toArray } from '../../services/store/ports';
 import { takeSnapshot } from '../../services/store/snapshot';
+import { cli } from '../harness/cli';
 import { openPersistentTestStore } from '../harness/store';
 import { FixedClock } from '../../services/core/clock';
 import type { Person } from '../../services/people/model';
@@ -14,24 +15,6 @@ import { AnswerSeal, loadAnswerSeal } from '../../services/surveys/seal';
 import { DateTime } from 'luxon';
 import { WorkingCalendar } from '../../services/scheduling/calendar';
 import { formatDate } from '../../services/core/dates';
-
-/** Runs the CLI in-process against a data folder, capturing what it prints. */
-async function cli(dataDir: string, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const saved = { ...process.env };
-  Object.assign(process.env, { DATA_DIR: dataDir, COSMOS_DATABASE: 'test', LOG_LEVEL: 'silent', DEFAULT_ORG_ID: 'demo' });
-  delete process.env.COSMOS_ENDPOINT;
-  let out = '';
-  let err = '';
-  const o = jest.spyOn(process.stdout, 'write').mockImplementation((c) => ((out += String(c)), true));
-  const e = jest.spyOn(process.stderr, 'write').mockImplementation((c) => ((err += String(c)), true));
-  try {
-    return { code: await main(argv), out, err };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-    process.env = saved;
-  }
-}
 
 async function storedActions(dataDir: string): Promise<unknown[]> {
   const { store } = await openPersistentTestStore(dataDir);

@@ -105,6 +105,17 @@ describe('answering a questionnaire in Teams, over real HTTP', () => {
     expect(JSON.stringify(await invoke(colleague, 'survey.open', { campaignId: campaign.id }))).toContain('Page 1 of 2');
   });
 
+  it('a written answer that identifies a child comes back as a problem under its question, and nothing is stored', async () => {
+    const officer = officers[2]!;
+    const before = await storedSurveyDocs();
+    const page1 = await invoke(officer, 'survey.open', { campaignId: campaign.id });
+    const answered = { 'q_practice-change': 'Referred Jayden Smith DOB 03/03/2015, 12 High St OX4 1AB', q_confidence: 'quite', 'q_used-procedure': 'yes', 'q_know-how-to-report': 'yes' };
+    const back = await invoke(officer, 'survey.page', actionData(page1, 'Next', answered));
+    expect(JSON.stringify(back)).toMatch(/This looks like a date of birth/);
+    expect(JSON.stringify(back)).not.toContain('Page 2 of 2');
+    expect(await storedSurveyDocs()).toBe(before);
+  });
+
   it('a tampered submission gets a card saying so, and nothing is stored', async () => {
     const officer = officers[1]!;
     const page1 = await invoke(officer, 'survey.open', { campaignId: campaign.id });

@@ -1,8 +1,8 @@
-import { createHttpServer } from '@vercel/cosmosdb-server';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { CosmosStore } from '../../services/store/cosmos-store';
 import { embeddedClient } from '../../services/store/embedded';
+import { createKeyedCosmosServer, newMasterKey } from '../../services/store/master-key-auth';
 
 /**
  * A TCP proxy in front of a server that a test can cut (every connection dropped, new ones
@@ -55,10 +55,11 @@ export class CuttableProxy {
 
 /** A Cosmos-compatible server and a store that reaches it only through a cuttable proxy. */
 export async function storeBehindProxy(): Promise<{ store: CosmosStore; proxy: CuttableProxy; close(): Promise<void> }> {
-  const cosmos = createHttpServer({ keepAlive: true });
+  const key = newMasterKey();
+  const cosmos = createKeyedCosmosServer(key);
   await new Promise<void>((r) => cosmos.listen(0, '127.0.0.1', () => r()));
   const proxy = await CuttableProxy.start((cosmos.address() as AddressInfo).port);
-  const store = await CosmosStore.open({ kind: 'embedded', client: embeddedClient(proxy.url), databaseId: 'faults', description: 'behind a cuttable proxy', canCreate: true });
+  const store = await CosmosStore.open({ kind: 'embedded', client: embeddedClient(proxy.url, key), databaseId: 'faults', description: 'behind a cuttable proxy', canCreate: true });
   return {
     store,
     proxy,
