@@ -3,7 +3,7 @@ import { loadConfig } from '../services/core/config';
 import { isAppError } from '../services/core/errors';
 import { createLogger } from '../services/core/logger';
 import { seedDemo, seedDemoTraining } from '../services/demo/seed-demo';
-import { ensureOrganisation } from '../services/people/organisations';
+import { ensureOrganisation } from '../services/organisation/organisations';
 import { openStore } from '../services/store/open-store';
 import { startApp } from './app';
 

@@ -18,9 +18,9 @@ import { channelConversationKey, personalConversationKey } from '../services/con
 import { Directory, matchByName } from '../services/people/directory';
 import type { Person } from '../services/people/model';
 import { personForSignIn } from '../services/people/sign-in';
-import { ensureOrganisation } from '../services/people/organisations';
+import { ensureOrganisation } from '../services/organisation/organisations';
 import { ActionPlan } from '../services/plan/actions';
-import type { Organisation } from '../services/plan/model';
+import type { Organisation } from '../services/organisation/model';
 import type { DomainEvents } from '../services/events/domain-events';
 import type { WorkingCalendar } from '../services/scheduling/calendar';
 import type { Store } from '../services/store/ports';

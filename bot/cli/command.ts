@@ -8,8 +8,8 @@ import { AppError } from '../../services/core/errors';
 import { createLogger } from '../../services/core/logger';
 import { Directory } from '../../services/people/directory';
 import type { Person } from '../../services/people/model';
-import { ensureOrganisation } from '../../services/people/organisations';
-import type { Organisation } from '../../services/plan/model';
+import { ensureOrganisation } from '../../services/organisation/organisations';
+import type { Organisation } from '../../services/organisation/model';
 import { writeTable } from '../../services/plan/tabular';
 import type { Store } from '../../services/store/ports';
 

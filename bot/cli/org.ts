@@ -1,5 +1,5 @@
-import { updateOrganisationSettings } from '../../services/people/settings';
-import type { Organisation } from '../../services/plan/model';
+import { updateOrganisationSettings } from '../../services/organisation/settings';
+import type { Organisation } from '../../services/organisation/model';
 import { fileArg, orgOf, organisationOf, print, readJson, type Command } from './command';
 
 export const ORG_COMMANDS: Record<string, Command> = {

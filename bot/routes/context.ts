@@ -2,7 +2,7 @@ import type { AdaptiveCardJson } from '../../cards/render';
 import type { Clock } from '../../services/core/clock';
 import type { Logger } from '../../services/core/logger';
 import type { Person } from '../../services/people/model';
-import type { Organisation } from '../../services/plan/model';
+import type { Organisation } from '../../services/organisation/model';
 import type { WorkingCalendar } from '../../services/scheduling/calendar';
 import type { Store } from '../../services/store/ports';
 import type { DomainEvents } from '../../services/events/domain-events';

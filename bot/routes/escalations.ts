@@ -1,6 +1,7 @@
 import type { AdaptiveCardJson } from '../../cards/render';
 import { escalationListCard, factsCard, noticeCard, raiseConcernCard } from '../../cards/views';
-import { actOnEscalation, alertMessage, getEscalation, ladderOf, raiseEscalation, visibleOpenEscalations, type EscalationStepName } from '../../services/escalations/escalations';
+import { actOnEscalation, alertMessage, getEscalation, raiseEscalation, visibleOpenEscalations, type EscalationStepName } from '../../services/escalations/escalations';
+import { ladderOf } from '../../services/organisation/escalation-ladder';
 import { isOnlyNameWarning } from '../../services/escalations/identifying';
 import { CAUSE_LABELS } from '../../services/escalations/model';
 import { escalationReport, reportRows } from '../../services/escalations/report';

@@ -3,7 +3,7 @@ import type { Clock } from '../core/clock';
 import { projectRoot } from '../core/paths';
 import { Directory } from '../people/directory';
 import type { Person } from '../people/model';
-import { ensureOrganisation } from '../people/organisations';
+import { ensureOrganisation } from '../organisation/organisations';
 import { ActionPlan } from '../plan/actions';
 import { importPlan, type ImportReport } from '../plan/import-plan';
 import { readTable } from '../plan/tabular';

@@ -5,21 +5,14 @@ import { AppError, isAppError } from '../core/errors';
 import type { OutboundMessage } from '../delivery/messages';
 import { enqueue } from '../delivery/outbox';
 import { Directory, matchByName } from '../people/directory';
-import { hasRole, ROLES, type Person } from '../people/model';
-import type { Organisation, PersonRef } from '../plan/model';
+import { hasRole, type Person } from '../people/model';
+import type { PersonRef } from '../plan/model';
+import type { Organisation } from '../organisation/model';
 import type { WorkingCalendar } from '../scheduling/calendar';
 import { toArray, type Store } from '../store/ports';
 import { checkCaseReference, findIdentifyingText, findNameWarnings, IDENTIFYING_MESSAGE, requireNoIdentifyingText } from './identifying';
-import {
-  CAUSE_LABELS,
-  DEFAULT_ESCALATION_RULES,
-  DEFAULT_LADDER,
-  RAISED_CATEGORIES,
-  type Escalation,
-  type EscalationRules,
-  type EscalationStep,
-  type LadderStage,
-} from './model';
+import { CAUSE_LABELS, RAISED_CATEGORIES, type Escalation, type EscalationStep } from './model';
+import { ladderOf, type LadderStage } from '../organisation/escalation-ladder';
 
 export type EscalationDeps = {
   store: Store;
@@ -32,32 +25,6 @@ export type EscalationDeps = {
 const SYSTEM: PersonRef = { name: 'Safeguarding Action Tracker' };
 const escalations = (store: Store) => store.collection<Escalation>('escalations');
 
-export const ladderStageSchema = z.object({
-  name: z.string().min(1).max(100),
-  respondWithinWorkingDays: z.number().int().min(1).max(60),
-  roles: z.array(z.enum(ROLES)),
-  personIds: z.array(z.string().max(200)).max(50).optional(),
-  channelKeys: z.array(z.string().max(300)).max(10).optional(),
-  informRoles: z.array(z.enum(ROLES)).optional(),
-});
-
-export const escalationRulesSchema = z.object({
-  actionRed: z.boolean(),
-  amberTwice: z.boolean(),
-  overdueWorkingDays: z.number().int().min(0).max(120),
-  noResponseAfterReminders: z.number().int().min(0).max(50),
-  ownerUnreachable: z.boolean(),
-});
-
-export function ladderOf(organisation: Organisation): LadderStage[] {
-  const parsed = z.array(ladderStageSchema).min(1).max(8).safeParse(organisation.escalationLadder);
-  return parsed.success ? (parsed.data as LadderStage[]) : DEFAULT_LADDER;
-}
-
-export function rulesOf(organisation: Organisation): EscalationRules {
-  const parsed = escalationRulesSchema.safeParse({ ...DEFAULT_ESCALATION_RULES, ...(organisation.escalationRules ?? {}) });
-  return parsed.success ? parsed.data : DEFAULT_ESCALATION_RULES;
-}
 
 type Recipients = { act: Person[]; channels: string[]; inform: Person[] };
 

@@ -1,5 +1,4 @@
 import type { PersonRef } from '../plan/model';
-import type { Role } from '../people/model';
 
 export const AUTOMATIC_CAUSES = ['action-red', 'amber-twice', 'overdue', 'no-response', 'owner-unreachable'] as const;
 export const RAISED_CATEGORIES = ['professional-disagreement', 'referral-outcome', 'other-concern'] as const;
@@ -16,16 +15,6 @@ export const CAUSE_LABELS: Record<EscalationCause, string> = {
   'other-concern': 'Other safeguarding concern',
 };
 
-export type LadderStage = {
-  name: string;
-  respondWithinWorkingDays: number;
-  /** Who is alerted and may act: roles, named people, and team channels where the app is installed. */
-  roles: Role[];
-  personIds?: string[];
-  channelKeys?: string[];
-  /** Told that the concern reached this stage, without being asked to act. */
-  informRoles?: Role[];
-};
 
 export type EscalationStep = {
   at: string;
@@ -74,22 +63,4 @@ export type Escalation = {
   version: number;
 };
 
-export type EscalationRules = {
-  actionRed: boolean;
-  amberTwice: boolean;
-  /** Open an escalation when an action is this many working days overdue with no update (0 = off). */
-  overdueWorkingDays: number;
-  /** ...or after this many reminders since the due date (the due-day one and the overdue chasers) without an update (0 = off). */
-  noResponseAfterReminders: number;
-  ownerUnreachable: boolean;
-};
 
-export const DEFAULT_ESCALATION_RULES: EscalationRules = { actionRed: true, amberTwice: true, overdueWorkingDays: 10, noResponseAfterReminders: 4, ownerUnreachable: true };
-
-/** The default ladder (working days, England & Wales). */
-export const DEFAULT_LADDER: LadderStage[] = [
-  { name: 'Practitioner to practitioner', respondWithinWorkingDays: 3, roles: [] },
-  { name: 'Managers and named safeguarding leads', respondWithinWorkingDays: 2, roles: ['manager', 'safeguarding-lead'], informRoles: ['business-manager'] },
-  { name: 'Heads of service', respondWithinWorkingDays: 5, roles: ['head-of-service'] },
-  { name: 'Partnership executive', respondWithinWorkingDays: 5, roles: ['partnership-executive'] },
-];

@@ -1,5 +1,5 @@
 import { localDate } from '../core/dates';
-import type { Organisation } from '../plan/model';
+import type { Organisation } from '../organisation/model';
 import { toArray, type Store } from '../store/ports';
 import { CAUSE_LABELS, type Escalation, type EscalationCause } from './model';
 

@@ -2,12 +2,14 @@ import { localDate, today } from '../core/dates';
 import type { ConversationRecord } from '../conversations/model';
 import { Directory } from '../people/directory';
 import type { Person } from '../people/model';
-import type { Action, Organisation, StatusUpdate } from '../plan/model';
-import { policyOf } from '../reminders/policy';
+import type { Action, StatusUpdate } from '../plan/model';
+import type { Organisation } from '../organisation/model';
+import { policyOf } from '../organisation/reminder-policy';
 import { dueDateFor } from '../reminders/policy';
 import type { JobContext } from '../scheduling/job-context';
 import { toArray } from '../store/ports';
-import { advanceOverdueStages, openEscalation, rulesOf, type EscalationDeps } from './escalations';
+import { advanceOverdueStages, openEscalation, type EscalationDeps } from './escalations';
+import { rulesOf } from '../organisation/escalation-ladder';
 import type { EscalationCause } from './model';
 
 const short = (text: string) => (text.length > 120 ? `${text.slice(0, 117)}…` : text);

@@ -1,5 +1,5 @@
 import { escalationsAfterUpdate } from '../escalations/triggers';
-import { ensureOrganisation } from '../people/organisations';
+import { ensureOrganisation } from '../organisation/organisations';
 import { refreshRoundsFor } from '../rounds/rounds';
 import type { WorkingCalendar } from '../scheduling/calendar';
 import { DomainEvents } from './domain-events';

@@ -21,20 +21,6 @@ export const RAG_MEANINGS: Record<Exclude<Rag, 'NR'>, string> = {
 
 export type PersonRef = { personId?: string; name: string };
 
-export type Organisation = {
-  id: string;
-  orgId: string;
-  name: string;
-  timeZone: string;
-  createdAt: string;
-  /** Overrides of the default reminder policy; validated when read. */
-  reminderPolicy?: Record<string, unknown>;
-  /** Overrides of the escalation rules and ladder; validated when read. */
-  escalationRules?: Record<string, unknown>;
-  escalationLadder?: unknown[];
-  /** The organisation's case reference format (a regular expression); checked when set. */
-  caseReferencePattern?: string;
-};
 
 export type LearningPoint = { number: number; title: string };
 

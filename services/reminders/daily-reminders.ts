@@ -6,7 +6,8 @@ import { coverFor, type Person } from '../people/model';
 import type { Action } from '../plan/model';
 import type { JobContext } from '../scheduling/job-context';
 import { toArray } from '../store/ports';
-import { policyOf, reminderFor, type ReminderReason } from './policy';
+import { reminderFor, type ReminderReason } from './policy';
+import { policyOf } from '../organisation/reminder-policy';
 
 function why(reason: ReminderReason): string {
   switch (reason.kind) {

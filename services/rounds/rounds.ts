@@ -11,7 +11,7 @@ import type { Action } from '../plan/model';
 import type { JobContext } from '../scheduling/job-context';
 import type { WorkingCalendar } from '../scheduling/calendar';
 import { toArray, type Store } from '../store/ports';
-import { policyOf } from '../reminders/policy';
+import { policyOf } from '../organisation/reminder-policy';
 import type { UpdateRound } from './model';
 import { UpdateRounds } from './repository';
 

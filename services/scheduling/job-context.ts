@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
-import type { Organisation } from '../plan/model';
+import type { Organisation } from '../organisation/model';
 import type { Store } from '../store/ports';
 import type { AnswerSeal } from '../surveys/seal';
 import type { WorkingCalendar } from './calendar';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FixedClock, systemClock, type Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
-import { ensureOrganisation } from '../people/organisations';
+import { ensureOrganisation } from '../organisation/organisations';
 import type { Store } from '../store/ports';
 import type { WorkingCalendar } from './calendar';
 import { StoreRunCoordinator } from './coordinator';

@@ -18,7 +18,7 @@ import {
 } from '../../services/dashboard/dashboard';
 import { Directory } from '../../services/people/directory';
 import type { Person } from '../../services/people/model';
-import { ensureOrganisation } from '../../services/people/organisations';
+import { ensureOrganisation } from '../../services/organisation/organisations';
 import { personForSignIn, requireActivePerson } from '../../services/people/sign-in';
 import type { WorkingCalendar } from '../../services/scheduling/calendar';
 import type { Store } from '../../services/store/ports';

@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { FixedClock } from '../../services/core/clock';
 import { silentLogger } from '../../services/core/logger';
 import type { Person } from '../../services/people/model';
-import { ensureOrganisation } from '../../services/people/organisations';
+import { ensureOrganisation } from '../../services/organisation/organisations';
 import { WorkingCalendar } from '../../services/scheduling/calendar';
 import { runJob } from '../../services/scheduling/jobs';
 import { createCampaign } from '../../services/surveys/campaigns';

@@ -10,7 +10,7 @@ import { FixedClock } from '../../services/core/clock';
 import { silentLogger } from '../../services/core/logger';
 import { deliveryStatus } from '../../services/delivery/outbox';
 import { DEFAULT_DELIVERY_LIMITS, DeliverySender } from '../../services/delivery/sender';
-import { ensureOrganisation } from '../../services/people/organisations';
+import { ensureOrganisation } from '../../services/organisation/organisations';
 import type { Action } from '../../services/plan/model';
 import { WorkingCalendar } from '../../services/scheduling/calendar';
 import { runJob } from '../../services/scheduling/jobs';

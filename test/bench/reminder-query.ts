@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { FixedClock } from '../../services/core/clock';
 import { silentLogger } from '../../services/core/logger';
-import { ensureOrganisation } from '../../services/people/organisations';
+import { ensureOrganisation } from '../../services/organisation/organisations';
 import type { Action } from '../../services/plan/model';
 import type { Person } from '../../services/people/model';
 import { WorkingCalendar } from '../../services/scheduling/calendar';

@@ -5,7 +5,7 @@ import { loadConfig } from '../../services/core/config';
 import { silentLogger } from '../../services/core/logger';
 import type { OutboxItem } from '../../services/delivery/model';
 import type { Escalation } from '../../services/escalations/model';
-import { ensureOrganisation } from '../../services/people/organisations';
+import { ensureOrganisation } from '../../services/organisation/organisations';
 import type { Action } from '../../services/plan/model';
 import { WorkingCalendar } from '../../services/scheduling/calendar';
 import { StoreRunCoordinator } from '../../services/scheduling/coordinator';

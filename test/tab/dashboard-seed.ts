@@ -2,7 +2,7 @@ import type { FixedClock } from '../../services/core/clock';
 import { silentLogger } from '../../services/core/logger';
 import { seedDemo } from '../../services/demo/seed-demo';
 import { raiseEscalation } from '../../services/escalations/escalations';
-import { ensureOrganisation } from '../../services/people/organisations';
+import { ensureOrganisation } from '../../services/organisation/organisations';
 import type { Person } from '../../services/people/model';
 import { ActionPlan } from '../../services/plan/actions';
 import { WorkingCalendar } from '../../services/scheduling/calendar';

@@ -6,7 +6,7 @@ import { deliveryStatus } from '../../../services/delivery/outbox';
 import { DeliverySender } from '../../../services/delivery/sender';
 import { setLeave } from '../../../services/people/leave';
 import type { Person } from '../../../services/people/model';
-import { ensureOrganisation } from '../../../services/people/organisations';
+import { ensureOrganisation } from '../../../services/organisation/organisations';
 import type { Action } from '../../../services/plan/model';
 import { snoozeAction } from '../../../services/reminders/snooze';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';

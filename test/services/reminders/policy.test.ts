@@ -1,13 +1,6 @@
 import { DateTime } from 'luxon';
-import {
-  DEFAULT_REMINDER_POLICY,
-  dueDateFor,
-  reminderFor,
-  reminderPolicySchema,
-  type ReminderPolicy,
-  type ReminderReason,
-  type ReminderSubject,
-} from '../../../services/reminders/policy';
+import { dueDateFor, reminderFor, type ReminderReason, type ReminderSubject } from '../../../services/reminders/policy';
+import { DEFAULT_REMINDER_POLICY, reminderPolicySchema, type ReminderPolicy } from '../../../services/organisation/reminder-policy';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
 
 const calendar = new WorkingCalendar();

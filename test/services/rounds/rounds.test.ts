@@ -3,7 +3,7 @@ import { silentLogger } from '../../../services/core/logger';
 import { deliveryStatus } from '../../../services/delivery/outbox';
 import { DeliverySender } from '../../../services/delivery/sender';
 import type { Person } from '../../../services/people/model';
-import { ensureOrganisation } from '../../../services/people/organisations';
+import { ensureOrganisation } from '../../../services/organisation/organisations';
 import type { Action } from '../../../services/plan/model';
 import { openRounds, startRound } from '../../../services/rounds/rounds';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';

@@ -3,7 +3,7 @@ import { FixedClock, systemClock } from '../../../services/core/clock';
 import { silentLogger } from '../../../services/core/logger';
 import type { OutboxItem } from '../../../services/delivery/model';
 import { DeliverySender } from '../../../services/delivery/sender';
-import { ensureOrganisation } from '../../../services/people/organisations';
+import { ensureOrganisation } from '../../../services/organisation/organisations';
 import type { Action } from '../../../services/plan/model';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
 import { StoreRunCoordinator } from '../../../services/scheduling/coordinator';

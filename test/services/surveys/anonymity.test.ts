@@ -1,7 +1,7 @@
 import { FixedClock } from '../../../services/core/clock';
 import { silentLogger } from '../../../services/core/logger';
 import type { Person } from '../../../services/people/model';
-import { ensureOrganisation } from '../../../services/people/organisations';
+import { ensureOrganisation } from '../../../services/organisation/organisations';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
 import { runJob } from '../../../services/scheduling/jobs';
 import { toArray, type Store } from '../../../services/store/ports';

@@ -3,7 +3,7 @@ import { silentLogger } from '../../../services/core/logger';
 import { deliveryStatus } from '../../../services/delivery/outbox';
 import type { OutboxItem } from '../../../services/delivery/model';
 import type { Person } from '../../../services/people/model';
-import { ensureOrganisation } from '../../../services/people/organisations';
+import { ensureOrganisation } from '../../../services/organisation/organisations';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
 import { runJob } from '../../../services/scheduling/jobs';
 import { toArray, type Store } from '../../../services/store/ports';

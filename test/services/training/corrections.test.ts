@@ -3,7 +3,7 @@ import { silentLogger } from '../../../services/core/logger';
 import { deliveryStatus } from '../../../services/delivery/outbox';
 import { Directory } from '../../../services/people/directory';
 import type { Person } from '../../../services/people/model';
-import { ensureOrganisation } from '../../../services/people/organisations';
+import { ensureOrganisation } from '../../../services/organisation/organisations';
 import type { Table } from '../../../services/plan/tabular';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
 import { runJob } from '../../../services/scheduling/jobs';

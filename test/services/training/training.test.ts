@@ -2,7 +2,7 @@ import { FixedClock } from '../../../services/core/clock';
 import { silentLogger } from '../../../services/core/logger';
 import { deliveryStatus } from '../../../services/delivery/outbox';
 import type { Person } from '../../../services/people/model';
-import { ensureOrganisation } from '../../../services/people/organisations';
+import { ensureOrganisation } from '../../../services/organisation/organisations';
 import type { Table } from '../../../services/plan/tabular';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
 import { runJob } from '../../../services/scheduling/jobs';

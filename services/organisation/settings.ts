@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { Clock } from '../core/clock';
 import { AppError } from '../core/errors';
-import { escalationRulesSchema, ladderStageSchema } from '../escalations/escalations';
+import { escalationRulesSchema, ladderStageSchema } from './escalation-ladder';
 import { compileCaseReferencePattern, NEVER_CASE_REFERENCES } from '../escalations/identifying';
-import type { Organisation } from '../plan/model';
-import { reminderPolicySchema } from '../reminders/policy';
+import type { Organisation } from './model';
+import { reminderPolicySchema } from './reminder-policy';
 import type { Store } from '../store/ports';
 import { ensureOrganisation } from './organisations';
 

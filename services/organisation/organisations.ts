@@ -1,5 +1,5 @@
 import type { Clock } from '../core/clock';
-import type { Organisation } from '../plan/model';
+import type { Organisation } from './model';
 import type { Store } from '../store/ports';
 import { isAppError } from '../core/errors';
 
