@@ -109,14 +109,20 @@ export function alertMessage(e: Escalation, ladder: LadderStage[], role: 'act' |
   };
 }
 
+/** A team channel's alert: reference, stage and deadline only. */
+export function channelAlertMessage(e: Escalation, ladder: LadderStage[]): OutboundMessage {
+  return { kind: 'escalation-channel-alert', escalationId: e.id, ref: e.ref, stage: `${e.stage} of ${ladder.length}: ${ladder[e.stage - 1]!.name}`, deadline: e.stageDeadline, resolved: e.status === 'resolved' };
+}
+
 /** Sends this stage's alert to its recipients and channels (once each, by id) and informs those to be told. */
 async function alertStage(deps: EscalationDeps, e: Escalation, ladder: LadderStage[], note?: string): Promise<void> {
   const { act, channels, inform } = await recipientsOf(deps.store, e, ladder, deps.directory ? await deps.directory() : undefined);
-  const send = (suffix: string, recipient: { personId: string } | { conversationKey: string }, role: 'act' | 'inform') =>
-    enqueue(deps.store, deps.clock, { id: `${e.id}-s${e.stage}-${suffix}`, orgId: e.orgId, purpose: 'escalation', recipient, message: alertMessage(e, ladder, role, note) });
-  for (const p of act) await send(p.id, { personId: p.id }, 'act');
-  for (const key of channels) await send(key, { conversationKey: key }, 'act');
-  for (const p of inform) await send(`inform-${p.id}`, { personId: p.id }, 'inform');
+  const send = (suffix: string, recipient: { personId: string } | { conversationKey: string }, message: OutboundMessage) =>
+    enqueue(deps.store, deps.clock, { id: `${e.id}-s${e.stage}-${suffix}`, orgId: e.orgId, purpose: 'escalation', recipient, message });
+  for (const p of act) await send(p.id, { personId: p.id }, alertMessage(e, ladder, 'act', note));
+  // Everyone in a channel sees its messages: no summary, case reference, names or notes there.
+  for (const key of channels) await send(key, { conversationKey: key }, channelAlertMessage(e, ladder));
+  for (const p of inform) await send(`inform-${p.id}`, { personId: p.id }, alertMessage(e, ladder, 'inform', note));
 }
 
 async function nextRef(store: Store, orgId: string, raisedAt: string): Promise<string> {

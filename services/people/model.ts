@@ -10,8 +10,15 @@ export type Person = {
   orgId: string;
   name: string;
   email?: string;
-  /** Entra ID object id: the identity Teams gives us for the acting user. */
+  /**
+   * Entra ID object id: the identity Teams gives us for the acting user. Set only from a verified
+   * key (the HR import, an administrator, or a UPN in the home tenant), never from a name or email.
+   */
   aadObjectId?: string;
+  /** The Entra tenant that object id belongs to; a request from any other tenant is not this person. */
+  aadTenantId?: string;
+  /** The partner organisation they work for (police, health, ...); blank means the council itself. */
+  agency?: string;
   employeeId?: string;
   department?: string;
   jobTitle?: string;

@@ -27,7 +27,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const connector = await FakeConnector.start();
   const clock = new FixedClock('2026-11-22T10:00:00Z');
   // Tests run jobs themselves, at the instant they choose.
-  const config = loadConfig({ PORT: '0', DEFAULT_ORG_ID: ORG, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', ...env });
+  // Tests send many commands as one user quickly; the rate-limit test sets its own limit.
+  const config = loadConfig({ PORT: '0', DEFAULT_ORG_ID: ORG, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', COMMANDS_PER_MINUTE: '10000', ...env });
   const app = await startApp({ config, logger: silentLogger, store, clock });
   return {
     app,

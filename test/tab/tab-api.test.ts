@@ -82,10 +82,10 @@ describe('the tab API in production mode: every request carries a valid Teams SS
     expect(res).toMatchObject({ status: 403, body: { error: { code: 'TENANT_NOT_ALLOWED' } } });
   });
 
-  it('someone not in the directory sees nothing, and is told how to get linked', async () => {
+  it('someone not linked to the directory sees nothing, and is told to ask their administrator', async () => {
     const res = await get('/api/tab/my-actions', bearer({ oid: 'aad-stranger' }));
     expect(res).toMatchObject({ status: 403, body: { error: { code: 'NOT_IN_DIRECTORY' } } });
-    expect(res.body.error.message).toMatch(/Open a chat with the Safeguarding Action Tracker bot/);
+    expect(res.body.error.message).toMatch(/not linked to anyone[\s\S]*Ask your administrator to link your account/);
     expect(res.body).not.toHaveProperty('actions');
   });
 
