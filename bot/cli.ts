@@ -10,6 +10,7 @@ import { deliveryStatus } from '../services/delivery/outbox';
 import { escalationReport, reportRows } from '../services/escalations/report';
 import { DeliverySender } from '../services/delivery/sender';
 import { Directory, matchByName } from '../services/people/directory';
+import { linkByAdministrator, unlinkedUsers, unlinkPerson } from '../services/people/links';
 import { ensureOrganisation } from '../services/people/organisations';
 import { updateOrganisationSettings } from '../services/people/settings';
 import { setUpTraining } from '../services/training/catalogue';
@@ -111,13 +112,43 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   'people import': {
-    usage: 'people import <file.csv|file.xlsx> [--map field=Header,…] [--dry-run] [--org <id>]   (fields: employeeId, name, email, aadObjectId, department, jobTitle, manager, active)',
+    usage: 'people import <file.csv|file.xlsx> [--map field=Header,…] [--dry-run] [--org <id>]   (fields: employeeId, name, email, aadObjectId, tenantId, agency, department, jobTitle, manager, active)',
     async run(ctx) {
       const table = await readTable(fileArg(ctx, 'people'));
       const orgId = orgOf(ctx);
       if (!ctx.options['dry-run']) await ensureOrganisation(ctx.store, ctx.clock, orgId, { timeZone: ctx.config.DEFAULT_TIME_ZONE });
       const report = await importPeople({ store: ctx.store, clock: ctx.clock }, { orgId, table, mapping: requireKnownFields(mappingOption(ctx), PEOPLE_FIELDS), dryRun: !!ctx.options['dry-run'] });
       printSummary('people', report);
+    },
+  },
+  'people link': {
+    usage: 'people link <person id> --object-id <Entra object id> [--tenant <tenant id>] [--org <id>]   (their Teams account acts as them)',
+    async run(ctx) {
+      const personId = ctx.args[0] ?? '';
+      const person = await linkByAdministrator(ctx, {
+        orgId: orgOf(ctx),
+        personId,
+        aadObjectId: (ctx.options['object-id'] as string | undefined) ?? '',
+        tenantId: ctx.options.tenant as string | undefined,
+        homeTenantId: ctx.config.HOME_TENANT_ID,
+      });
+      print(`Linked ${person.name} (${person.id}) to object id ${person.aadObjectId} in tenant ${person.aadTenantId}.`);
+    },
+  },
+  'people unlink': {
+    usage: 'people unlink <person id> [--org <id>]   (their Teams account no longer acts as them)',
+    async run(ctx) {
+      const person = await unlinkPerson(ctx, { orgId: orgOf(ctx), personId: ctx.args[0] ?? '' });
+      print(`Unlinked ${person.name} (${person.id}): no Microsoft 365 account acts as them now.`);
+    },
+  },
+  'people unlinked': {
+    usage: 'people unlinked [--org <id>]   (Teams users who opened the app but are linked to no one, most recent first)',
+    async run(ctx) {
+      const users = await unlinkedUsers(ctx.store, orgOf(ctx));
+      if (users.length === 0) print('Everyone who has opened the app is linked.');
+      // The Teams display name is the user's own choice: a hint for the administrator, never proof.
+      for (const u of users) print(`${u.aadObjectId}  tenant ${u.tenantId}  "${u.name}"  last tried ${u.lastTriedAt}  (${u.reason})`);
     },
   },
   'training import': {
@@ -510,6 +541,8 @@ export async function main(argv: string[]): Promise<number> {
       chasers: { type: 'string' },
       after: { type: 'string' },
       questionnaire: { type: 'string' },
+      'object-id': { type: 'string' },
+      tenant: { type: 'string' },
       off: { type: 'boolean' },
       help: { type: 'boolean' },
     },

@@ -181,3 +181,27 @@ describe('trust over real HTTP: who someone is, and where the bot answers', () =
     });
   });
 });
+
+describe('a user who sends commands faster than the limit', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ ALLOWED_TENANT_IDS: TEST_TENANT_ID, COMMANDS_PER_MINUTE: '3' });
+    await seedDemo(t.store, t.clock, ORG, 'Europe/London');
+    await t.store.collection<Person>('people').update(ORG, 'demo-val-johnson', (p) => ({ ...p, aadObjectId: 'aad-val' }));
+  });
+  afterAll(() => t.close());
+
+  it('is asked to slow down on a card (no 5xx, no work done), and others are not held up', async () => {
+    const val: TeamsUser = { id: '29:val', aadObjectId: 'aad-val', name: 'Val Johnson' };
+    const other: TeamsUser = { id: '29:other', aadObjectId: 'aad-other', name: 'Someone Else' };
+    for (let i = 0; i < 4; i++) expect((await t.post(messageActivity({ serviceUrl: t.connector.serviceUrl, user: val, text: 'my actions' }))).status).toBe(200);
+    const invoke = await t.post(invokeActionExecute({ serviceUrl: t.connector.serviceUrl, user: val, verb: 'myActions.show', data: {} }));
+    expect(invoke.status).toBe(200);
+    expect(cardText(invoke.body.value)).toMatch(/slow down[\s\S]*RATE_LIMITED/);
+    await t.post(messageActivity({ serviceUrl: t.connector.serviceUrl, user: other, text: 'my actions' }));
+    const texts = (await t.connector.waitForActivities(5)).map((a: any) => cardText(a.attachments[0].content));
+    expect(texts.slice(0, 3).every((x) => /Your open actions/.test(x))).toBe(true);
+    expect(texts[3]).toMatch(/slow down/);
+    expect(texts[4]).toMatch(/not linked/);
+  });
+});
