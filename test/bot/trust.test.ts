@@ -4,7 +4,7 @@ import { seedDemo } from '../../services/demo/seed-demo';
 import type { OutboxItem } from '../../services/delivery/model';
 import type { Escalation } from '../../services/escalations/model';
 import type { Person } from '../../services/people/model';
-import { raiseEscalation } from '../../services/escalations/escalations';
+import { openEscalation, raiseEscalation } from '../../services/escalations/escalations';
 import { ensureOrganisation } from '../../services/people/organisations';
 import type { Organisation } from '../../services/plan/model';
 import { WorkingCalendar } from '../../services/scheduling/calendar';
@@ -203,5 +203,77 @@ describe('a user who sends commands faster than the limit', () => {
     expect(texts.slice(0, 3).every((x) => /Your open actions/.test(x))).toBe(true);
     expect(texts[3]).toMatch(/slow down/);
     expect(texts[4]).toMatch(/not linked/);
+  });
+});
+
+describe('escalations by role reach the people related to the case, not every holder of the role', () => {
+  let t: TestApp;
+  const TVP = 'Thames Valley Police';
+  const who = (id: string, roles: Person['roles'], extra: Partial<Person> = {}): Person =>
+    person({ id, name: `Person ${id}`, roles, aadObjectId: `aad-${id}`, aadTenantId: TEST_TENANT_ID, ...extra });
+  const teamsUser = (id: string): TeamsUser => ({ id: `29:${id}`, aadObjectId: `aad-${id}`, name: `Person ${id}` });
+  const CS = 'Children’s Services';
+
+  beforeAll(async () => {
+    t = await startTestApp({ ALLOWED_TENANT_IDS: TEST_TENANT_ID });
+    await seed(t.store, {
+      people: [
+        who('lead', ['officer'], { department: CS, managerId: 'teamlead' }),
+        who('teamlead', ['manager'], { department: CS, managerId: 'director' }),
+        who('director', ['officer'], { department: CS }),
+        who('sgl', ['safeguarding-lead'], { department: 'Policy' }),
+        who('hos-cs', ['head-of-service'], { department: CS }),
+        // Same roles, no connection to the case.
+        who('officer2', ['officer'], { department: CS }),
+        who('police-manager', ['manager'], { agency: TVP }),
+        who('police-sgl', ['safeguarding-lead'], { agency: TVP }),
+        who('hos-housing', ['head-of-service'], { department: 'Housing' }),
+      ],
+    });
+    const organisation = await ensureOrganisation(t.store, t.clock, ORG, { timeZone: 'Europe/London' });
+    for (const stage of [1, 2, 3]) {
+      await openEscalation({ store: t.store, clock: t.clock, calendar: new WorkingCalendar() }, organisation, {
+        id: `esc-stage-${stage}`,
+        cause: 'action-red',
+        source: 'automatic',
+        actionId: 'A1',
+        actionRef: 'LP1.1',
+        summary: 'LP1.1 turned Red.',
+        immediateRisk: false,
+        raisedBy: { name: 'Safeguarding Action Tracker' },
+        involvedPersonIds: ['lead'],
+        startStage: stage,
+      });
+    }
+  });
+  afterAll(() => t.close());
+
+  const invoke = async (id: string, verb: string, data: Record<string, unknown>) => {
+    const res = await t.post(invokeActionExecute({ serviceUrl: t.connector.serviceUrl, user: teamsUser(id), verb, data }));
+    expect(res.status).toBe(200);
+    return JSON.stringify(res.body.value);
+  };
+
+  it.each([
+    [1, ['lead'], ['officer2']],
+    [2, ['teamlead', 'sgl'], ['police-manager', 'police-sgl']],
+    [3, ['hos-cs', 'sgl'], ['hos-housing', 'police-sgl', 'police-manager']],
+  ])('stage %i: %j may open and act; same-role outsiders %j cannot open, move or resolve it', async (stage, insiders, outsiders) => {
+    const escalationId = `esc-stage-${stage}`;
+    const before = (await t.store.collection<Escalation>('escalations').read(ORG, escalationId))!;
+    for (const outsider of outsiders) {
+      expect(await invoke(outsider, 'esc.open', { escalationId })).toMatch(/does not exist or is not yours to see/);
+      expect(await invoke(outsider, 'esc.move', { escalationId, moveReason: 'Needs the next stage' })).toMatch(/Only the people alerted at stage/);
+      expect(await invoke(outsider, 'esc.resolve', { escalationId, outcome: 'Closed by an outsider' })).toMatch(/Only the people alerted at stage/);
+    }
+    expect((await t.store.collection<Escalation>('escalations').read(ORG, escalationId))!.version).toBe(before.version);
+    for (const insider of insiders) expect(await invoke(insider, 'esc.open', { escalationId })).toContain('"verb":"esc.acknowledge"');
+  });
+
+  it('the outbox alerts only the related holders of each stage’s roles', async () => {
+    const items = await toArray(t.store.collection<OutboxItem>('outbox').query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId', parameters: [{ name: '@orgId', value: ORG }] }));
+    const alerted = (stage: number) => items.filter((i) => i.id.startsWith(`esc-stage-${stage}-`) && 'personId' in i.recipient).map((i) => (i.recipient as { personId: string }).personId).sort();
+    expect(alerted(2)).toEqual(['sgl', 'teamlead']);
+    expect(alerted(3)).toEqual(['hos-cs']);
   });
 });
