@@ -3,9 +3,7 @@ import { AppError } from '../core/errors';
 import { personalConversationKey, type ConversationRecord } from '../conversations/model';
 import { toArray, type Store } from '../store/ports';
 import { Directory } from './directory';
-import type { Person } from './model';
-
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isEntraId, type Person } from './model';
 
 export type UnlinkedUser = { aadObjectId: string; tenantId: string; name: string; firstTriedAt: string; lastTriedAt: string; reason: string };
 
@@ -19,18 +17,20 @@ export async function linkByAdministrator(
   deps: { store: Store; clock: Clock },
   input: { orgId: string; personId: string; aadObjectId: string; tenantId?: string; homeTenantId?: string },
 ): Promise<Person> {
-  if (!GUID.test(input.aadObjectId)) throw new AppError('VALIDATION', `"${input.aadObjectId}" is not an Entra object id (a GUID).`);
+  if (!isEntraId(input.aadObjectId)) throw new AppError('VALIDATION', `"${input.aadObjectId.slice(0, 60)}" is not an Entra object id (a GUID).`);
+  // Teams sends object ids in lower case; store them so, or the link would never match.
+  const aadObjectId = input.aadObjectId.toLowerCase();
   const directory = new Directory(deps.store);
   const person = await directory.get(input.orgId, input.personId);
   if (!person) throw new AppError('NOT_FOUND', `Nobody in the directory has the id "${input.personId}".`);
-  const holder = await directory.byAadObjectId(input.orgId, input.aadObjectId);
+  const holder = await directory.byAadObjectId(input.orgId, aadObjectId);
   if (holder && holder.id !== person.id) throw new AppError('CONFLICT', `That object id is linked to ${holder.id} already: unlink them first.`);
   const conversations = deps.store.collection<ConversationRecord>('conversations');
-  const conversation = await conversations.read(input.orgId, personalConversationKey(input.aadObjectId));
+  const conversation = await conversations.read(input.orgId, personalConversationKey(aadObjectId));
   const tenantId = input.tenantId ?? conversation?.tenantId ?? input.homeTenantId;
-  if (!tenantId || !GUID.test(tenantId)) throw new AppError('VALIDATION', 'Give the user’s tenant id (--tenant): they have not contacted the bot yet and HOME_TENANT_ID is not set.');
-  if (person.aadObjectId && person.aadObjectId !== input.aadObjectId) await unlinkPerson(deps, { orgId: input.orgId, personId: person.id });
-  const linked = await directory.save({ ...(await directory.get(input.orgId, person.id))!, aadObjectId: input.aadObjectId.toLowerCase(), aadTenantId: tenantId.toLowerCase() });
+  if (!tenantId || !isEntraId(tenantId)) throw new AppError('VALIDATION', 'Give the user’s tenant id (--tenant): they have not contacted the bot yet and HOME_TENANT_ID is not set.');
+  if (person.aadObjectId && person.aadObjectId !== aadObjectId) await unlinkPerson(deps, { orgId: input.orgId, personId: person.id });
+  const linked = await directory.save({ ...(await directory.get(input.orgId, person.id))!, aadObjectId, aadTenantId: tenantId.toLowerCase() });
   if (conversation) {
     const now = deps.clock.now().toISOString();
     await conversations.update(input.orgId, conversation.id, (c) => {

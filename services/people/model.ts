@@ -40,6 +40,9 @@ export function normaliseName(name: string): string {
   return name.normalize('NFKC').replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
+/** An Entra object or tenant id: a GUID. */
+export const isEntraId = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+
 export function hasRole(person: Pick<Person, 'roles'> | undefined, ...roles: Role[]): boolean {
   return !!person && person.roles.some((r) => roles.includes(r));
 }

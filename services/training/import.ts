@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import type { Clock } from '../core/clock';
 import { AppError, isAppError } from '../core/errors';
 import { Directory } from '../people/directory';
-import type { Person } from '../people/model';
+import { isEntraId, type Person } from '../people/model';
 import type { Table } from '../plan/tabular';
 import type { Store } from '../store/ports';
 import { courses } from './catalogue';
@@ -61,7 +61,6 @@ export function parseDate(text: string): string | undefined {
   return undefined;
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 /** What the HR file decides about a person; everything else (app roles, leave) belongs to the app. */
 const hrFields = (p: Person) => [p.employeeId, p.name, p.email, p.aadObjectId, p.aadTenantId, p.agency, p.department, p.jobTitle, p.managerId, p.active];
@@ -92,7 +91,7 @@ export async function importPeople(
     if (email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) reasons.push(`"${email}" is not an email address`);
     for (const f of ['aadObjectId', 'tenantId'] as const) {
       const v = cell(cells, f);
-      if (v && !GUID.test(v)) reasons.push(`${f === 'aadObjectId' ? 'object id' : 'tenant id'} "${v.slice(0, 60)}" is not a GUID`);
+      if (v && !isEntraId(v)) reasons.push(`${f === 'aadObjectId' ? 'object id' : 'tenant id'} "${v.slice(0, 60)}" is not a GUID`);
     }
     if (activeText && !ACTIVE.has(activeText)) reasons.push(`status "${activeText}" is not active or leaver`);
     if (byEmployee.has(employeeId)) reasons.push(`repeats employee ${employeeId} from row ${byEmployee.get(employeeId)!.rowNumber}`);
@@ -108,7 +107,8 @@ export async function importPeople(
     delete kept.department;
     if (col.agency) delete kept.agency;
     // A new object id from HR starts a new link: its tenant is the file's, or stamped at first use.
-    const objectId = cell(cells, 'aadObjectId');
+    // Teams sends object ids in lower case; an id stored otherwise would never match.
+    const objectId = cell(cells, 'aadObjectId').toLowerCase();
     if (objectId && objectId !== before?.aadObjectId) delete kept.aadTenantId;
     for (const [field, key] of [['email', 'email'], ['jobTitle', 'jobTitle'], ['manager', 'managerId']] as const) if (col[field]) delete kept[key];
     const person: Person = {
@@ -119,7 +119,7 @@ export async function importPeople(
       name,
       ...(email ? { email } : {}),
       ...(objectId ? { aadObjectId: objectId } : {}),
-      ...(objectId && cell(cells, 'tenantId') ? { aadTenantId: cell(cells, 'tenantId') } : {}),
+      ...(objectId && cell(cells, 'tenantId') ? { aadTenantId: cell(cells, 'tenantId').toLowerCase() } : {}),
       ...(cell(cells, 'agency') ? { agency: cell(cells, 'agency') } : {}),
       ...(cell(cells, 'department') ? { department: cell(cells, 'department') } : {}),
       ...(cell(cells, 'jobTitle') ? { jobTitle: cell(cells, 'jobTitle') } : {}),
