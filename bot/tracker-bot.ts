@@ -113,9 +113,13 @@ export class TrackerBot extends TeamsActivityHandler {
     }
   }
 
-  /** In a channel or group chat everyone present sees the answer. */
+  /**
+   * A 1:1 chat, where only the user sees the answer. Teams always names the type; a client that
+   * does not (the Emulator) is taken as 1:1 only when it does not say the conversation is a group.
+   */
   private isPersonal(activity: Activity): boolean {
-    return activity.conversation.conversationType === 'personal';
+    const type = activity.conversation.conversationType;
+    return type === 'personal' || (type === undefined && activity.conversation.isGroup !== true);
   }
 
   private async recordInstall(context: TurnContext, explicit: boolean): Promise<void> {
