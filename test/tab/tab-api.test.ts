@@ -13,6 +13,8 @@ const CLIENT_ID = '11111111-2222-4333-8444-555555555555';
 const HOST = 'tracker.example.gov.uk';
 const AUDIENCE = `api://${HOST}/${CLIENT_ID}`;
 const OTHER_TENANT = '99999999-8888-4777-8666-555555555555';
+/** Another allowed tenant: a partner agency's. */
+const PARTNER_TENANT = '7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d';
 const TEAMS_WEB_CLIENT = '5e3ce6c0-2b1f-4285-8d4b-75ee78787346';
 const TEAMS_MOBILE_CLIENT = '1fec8e78-bce4-4aaf-ab1b-5451cc387264';
 
@@ -39,7 +41,7 @@ describe('the tab API in production mode: every request carries a valid Teams SS
     t = await startTestApp({
       MicrosoftAppId: '00000000-0000-0000-0000-0000000000aa',
       MicrosoftAppPassword: 'example-not-a-secret',
-      ALLOWED_TENANT_IDS: TEST_TENANT_ID,
+      ALLOWED_TENANT_IDS: `${TEST_TENANT_ID},${PARTNER_TENANT}`,
       HOST: '127.0.0.1',
       PUBLIC_HOSTNAME: HOST,
       TAB_SSO_CLIENT_ID: CLIENT_ID,
@@ -88,6 +90,19 @@ describe('the tab API in production mode: every request carries a valid Teams SS
   it('a genuine token from a tenant that is not allowed is refused', async () => {
     const res = await get('/api/tab/me', bearer({ tid: OTHER_TENANT }));
     expect(res).toMatchObject({ status: 403, body: { error: { code: 'TENANT_NOT_ALLOWED' } } });
+  });
+
+  it('an object id linked in one tenant is nobody when its token comes from another allowed tenant', async () => {
+    const people = t.store.collection<Person>('people');
+    const before = (await people.read(ORG, 'demo-val-johnson'))!;
+    await people.upsert({ ...before, aadTenantId: TEST_TENANT_ID });
+    try {
+      const iss = `https://login.microsoftonline.com/${PARTNER_TENANT}/v2.0`;
+      expect(await get('/api/tab/me', bearer({ tid: PARTNER_TENANT, iss }))).toMatchObject({ status: 403, body: { error: { code: 'NOT_IN_DIRECTORY' } } });
+      expect((await get('/api/tab/me', bearer())).status).toBe(200);
+    } finally {
+      await people.update(ORG, 'demo-val-johnson', ({ aadTenantId: _linked, ...rest }) => ({ ...rest, ...(before.aadTenantId ? { aadTenantId: before.aadTenantId } : {}) }));
+    }
   });
 
   it('someone not linked to the directory sees nothing, and is told to ask their administrator', async () => {
