@@ -182,7 +182,7 @@ export class TrackerBot extends TeamsActivityHandler {
     const standIn = await this.localStandIn();
     if (standIn) return { person: standIn };
     if (link.reason === 'other-tenant') this.deps.logger.warn({ tenant: user.tenantId }, 'object id linked in another tenant; refused');
-    await recordUnlinkedAttempt(this.deps, { orgId: this.orgId, user, reason: link.reason });
+    else await recordUnlinkedAttempt(this.deps, { orgId: this.orgId, user, reason: link.reason });
     return { refusal: new AppError('NOT_IN_DIRECTORY', `${ERRORS.NOT_IN_DIRECTORY.message} Give them this reference: ${user.aadObjectId}.`) };
   }
 

@@ -17,16 +17,17 @@ export type LinkResult =
 
 export type InstallDeps = { store: Store; clock: Clock; policy: LinkPolicy };
 
-/** A UPN is proof of identity only from the home tenant, and only in one of its verified domains. */
-export function upnMayLink(policy: LinkPolicy, tenantId: string, upn: string | undefined): upn is string {
-  if (!upn || !policy.homeTenantId || tenantId.toLowerCase() !== policy.homeTenantId.toLowerCase()) return false;
-  const domain = upn.trim().toLowerCase().split('@');
-  return domain.length === 2 && !!domain[0] && policy.verifiedDomains.includes(domain[1]!);
+/** Only a user of the home tenant can be linked by UPN, so only they are worth a call to Teams' member API. */
+function mayLinkByUpn(policy: LinkPolicy, tenantId: string): boolean {
+  return !!policy.homeTenantId && policy.verifiedDomains.length > 0 && tenantId.toLowerCase() === policy.homeTenantId.toLowerCase();
 }
 
-/** Only a UPN that could link is worth a call to Teams' member API. */
-export const mayLinkByUpn = (policy: LinkPolicy, tenantId: string) =>
-  !!policy.homeTenantId && policy.verifiedDomains.length > 0 && tenantId.toLowerCase() === policy.homeTenantId.toLowerCase();
+/** A UPN is proof of identity only from the home tenant, and only in one of its verified domains. */
+function upnMayLink(policy: LinkPolicy, tenantId: string, upn: string | undefined): upn is string {
+  if (!upn || !mayLinkByUpn(policy, tenantId)) return false;
+  const [local, domain, ...rest] = upn.trim().toLowerCase().split('@');
+  return !!local && !!domain && rest.length === 0 && policy.verifiedDomains.includes(domain);
+}
 
 /**
  * Finds the directory person behind a Teams user by a verified key only: the Entra object id the
@@ -47,7 +48,7 @@ export async function linkPerson(
   if (byAad) {
     if (!linkHoldsIn(byAad, user.tenantId)) return { kind: 'unknown', reason: 'other-tenant' };
     // An object id from HR or an administrator without its tenant takes the tenant Teams signed for.
-    const person = byAad.aadTenantId || !user.tenantId ? byAad : await directory.save({ ...byAad, aadTenantId: user.tenantId });
+    const person = byAad.aadTenantId || !user.tenantId ? byAad : await directory.save({ ...byAad, aadTenantId: user.tenantId.toLowerCase() });
     return { kind: 'linked', person, by: 'aadObjectId' };
   }
   if (!mayLinkByUpn(policy, user.tenantId) || !userPrincipalName) return { kind: 'unknown', reason: 'not-linked' };
@@ -57,7 +58,7 @@ export async function linkPerson(
   if (!found) return { kind: 'unknown', reason: 'not-linked' };
   // Never re-point a person already linked to a different Microsoft 365 account.
   if (found.aadObjectId && found.aadObjectId !== user.aadObjectId) return { kind: 'unknown', reason: 'taken' };
-  const person = await directory.save({ ...found, aadObjectId: user.aadObjectId, aadTenantId: user.tenantId });
+  const person = await directory.save({ ...found, aadObjectId: user.aadObjectId, aadTenantId: user.tenantId.toLowerCase() });
   return { kind: 'linked', person, by: 'upn' };
 }
 
@@ -98,7 +99,9 @@ export async function recordUnlinkedAttempt(deps: Pick<InstallDeps, 'store' | 'c
   const id = personalConversationKey(input.user.aadObjectId);
   const now = deps.clock.now().toISOString();
   const existing = await conversations.read(input.orgId, id);
-  if (!existing) return; // no personal chat yet: the install that makes one records the attempt
+  // No personal chat yet: the install that makes one records the attempt. A record from another
+  // tenant is someone else's chat and stays as it is.
+  if (!existing || existing.tenantId.toLowerCase() !== input.user.tenantId.toLowerCase()) return;
   await conversations.update(input.orgId, id, (c) => {
     const { personId: _gone, ...rest } = c;
     return { ...rest, tenantId: input.user.tenantId, user: { aadObjectId: input.user.aadObjectId, teamsUserId: input.user.teamsUserId, name: input.user.name }, unlinked: { firstTriedAt: c.unlinked?.firstTriedAt ?? now, lastTriedAt: now, reason: input.reason }, updatedAt: now };
