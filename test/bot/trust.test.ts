@@ -68,6 +68,9 @@ describe('trust over real HTTP: who someone is, and where the bot answers', () =
       const claimant: TeamsUser = { id: '29:claimant', aadObjectId: '0b0e0c6a-0000-4000-8000-0000000bad01', name: 'Tim Sadler', tenantId: PARTNER_TENANT };
       t.connector.setMember({ id: claimant.id, aadObjectId: claimant.aadObjectId, name: claimant.name, email: `tim.sadler@${HOME_DOMAIN}`, userPrincipalName: `tim.sadler@${HOME_DOMAIN}` });
       await t.post(installationUpdate({ serviceUrl: serviceUrl(), user: claimant, action: 'add' }));
+      const [welcome] = await t.connector.waitForActivities(1);
+      expect(cardText(welcome.attachments[0].content)).toMatch(/not linked to anyone in the organisation's people directory yet[\s\S]*Ask your administrator/);
+      expect(JSON.stringify(welcome)).not.toContain('"verb"');
       const overdue = cardText(await say(claimant, 'training overdue'));
       expect(overdue).toMatch(/not linked to anyone in this organisation’s people directory[\s\S]*Ask your administrator/);
       expect(overdue).not.toMatch(/Overdue training/);
