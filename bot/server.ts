@@ -2,7 +2,7 @@ import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import restify from 'restify';
 import { z } from 'zod';
 import type { Config } from '../services/core/config';
-import { AppError } from '../services/core/errors';
+import { AppError, ERRORS } from '../services/core/errors';
 import type { Logger } from '../services/core/logger';
 import type { Store } from '../services/store/ports';
 
@@ -94,6 +94,23 @@ const activityShape = z
   })
   .passthrough();
 
+/** Host names that can only mean this computer; anything else in a local-mode Host header is DNS rebinding or a proxy. */
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+/**
+ * Headers a reverse proxy or tunnel adds (dev tunnels, ngrok and the like forward to loopback):
+ * in local mode such a request came from elsewhere, however local its socket looks.
+ */
+const FORWARDING_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'x-real-ip', 'x-original-host', 'x-original-url'];
+const TUNNEL_HEADER_PREFIXES = ['x-ms-devtunnel', 'x-devtunnel', 'ngrok-'];
+
+/** Why a local-mode request is not from someone at this computer, or undefined when it is. */
+export function notLocalReason(headers: Record<string, string | string[] | undefined>): string | undefined {
+  const host = String(headers.host ?? '').toLowerCase().replace(/:\d+$/, '');
+  if (!LOOPBACK_HOSTS.has(host)) return 'its Host header is not a loopback name';
+  const forwarded = Object.keys(headers).find((h) => FORWARDING_HEADERS.includes(h.toLowerCase()) || TUNNEL_HEADER_PREFIXES.some((p) => h.toLowerCase().startsWith(p)));
+  return forwarded ? `it carries the forwarding header ${forwarded}` : undefined;
+}
+
 function sendError(res: restify.Response, error: AppError): void {
   res.send(error.status, { error: error.toPublic() });
 }
@@ -102,6 +119,17 @@ export function createServer(deps: ServerDeps): restify.Server {
   const { config, logger, store, adapter, bot, status } = deps;
   const server = restify.createServer({ name: 'safeguarding-action-tracker', handleUncaughtExceptions: false });
   server.pre(boundBodies);
+  if (config.localMode) {
+    // Local mode is unauthenticated: it answers only someone at this computer, not a tunnel,
+    // proxy or web page that reached loopback on their behalf.
+    server.pre((req: restify.Request, res: restify.Response, next: restify.Next) => {
+      const reason = notLocalReason(req.headers);
+      if (!reason) return next();
+      logger.warn({ reason }, 'local mode: request from elsewhere refused');
+      sendError(res, new AppError('LOCAL_ONLY', `${ERRORS.LOCAL_ONLY.message} This request was refused because ${reason}.`));
+      return next(false);
+    });
+  }
 
   server.get('/healthz', async (_req, res) => {
     try {

@@ -61,7 +61,7 @@ export class TeamsMessenger implements Messenger {
   }
 
   private activity(conversation: ConversationRecord, message: OutboundMessage) {
-    const card = renderMessage(message);
+    const card = renderMessage(message, conversation.botId);
     return {
       type: 'message',
       from: { id: conversation.botId },

@@ -8,16 +8,18 @@ import {
   type Activity,
 } from 'botbuilder';
 import type { AdaptiveCardJson } from '../cards/render';
-import { errorCard, helpCard, noticeCard, welcomeCard } from '../cards/views';
+import { LRUCache } from 'lru-cache';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { errorCard, helpCard, noticeCard, personalPointerCard, welcomeCard } from '../cards/views';
 import type { Clock } from '../services/core/clock';
 import type { Config } from '../services/core/config';
-import { AppError, isAppError } from '../services/core/errors';
+import { AppError, ERRORS, isAppError } from '../services/core/errors';
 import type { Logger } from '../services/core/logger';
-import { linkPerson, recordChannelInstall, recordPersonalInstall, recordUninstall, type Installer } from '../services/conversations/installations';
+import { linkPerson, recordChannelInstall, recordPersonalInstall, recordUninstall, recordUnlinkedAttempt, type Installer, type LinkPolicy } from '../services/conversations/installations';
 import { channelConversationKey, personalConversationKey } from '../services/conversations/model';
 import { Directory, matchByName } from '../services/people/directory';
 import type { Person } from '../services/people/model';
-import { personForSignIn } from '../services/people/sign-in';
+import { requireActivePerson } from '../services/people/sign-in';
 import { ensureOrganisation } from '../services/organisation/organisations';
 import { ActionPlan } from '../services/plan/actions';
 import type { Organisation } from '../services/organisation/model';
@@ -26,20 +28,35 @@ import type { WorkingCalendar } from '../services/scheduling/calendar';
 import type { Store } from '../services/store/ports';
 import { CARD_ROUTES, TEXT_COMMANDS, type RouteContext } from './card-routes';
 import type { AnswerSeal } from '../services/surveys/seal';
+import type { RouteScope } from './routes/context';
 
 export type BotDeps = { config: Config; logger: Logger; store: Store; clock: Clock; calendar: WorkingCalendar; events: DomainEvents; seal: AnswerSeal };
 
 const ACTOR_CACHE_LIMIT = 10_000;
+/** A change of role, a leaver or an unlink takes effect within this long. */
+const ACTOR_CACHE_MS = 30_000;
+/** Someone not linked is not looked up again (store, Teams' member API) for this long. */
+const FAILED_LOOKUP_MS = 60_000;
 
 const card = (json: AdaptiveCardJson) => CardFactory.adaptiveCard(json);
 
+type Actor = { person: Person } | { person?: undefined; refusal: AppError };
+
 /**
  * Teams transport: turns activities into use-case calls and use-case results into cards.
- * Identity is always the activity's `from.aadObjectId`, never anything inside card data.
+ * Identity is always the activity's `from.aadObjectId` in its tenant, never anything inside card
+ * data; each route declares whether it may answer outside a 1:1 chat, and this class enforces it.
  */
 export class TrackerBot extends TeamsActivityHandler {
+  private readonly policy: LinkPolicy;
+  private readonly actors: LRUCache<string, Actor>;
+  private readonly limiter: RateLimiterMemory;
+
   constructor(private readonly deps: BotDeps) {
     super();
+    this.policy = { homeTenantId: deps.config.HOME_TENANT_ID, verifiedDomains: deps.config.VERIFIED_DOMAINS };
+    this.actors = new LRUCache<string, Actor>({ max: ACTOR_CACHE_LIMIT, ttl: ACTOR_CACHE_MS });
+    this.limiter = new RateLimiterMemory({ points: deps.config.COMMANDS_PER_MINUTE, duration: 60 });
     this.onInstallationUpdateAdd(async (context, next) => {
       await this.recordInstall(context, true);
       await next();
@@ -82,34 +99,45 @@ export class TrackerBot extends TeamsActivityHandler {
     return (activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id ?? activity.conversation.tenantId ?? '';
   }
 
-  private async installer(context: TurnContext): Promise<Installer | undefined> {
+  private installer(context: TurnContext): Installer | undefined {
     const from = context.activity.from;
     if (!from.aadObjectId) return undefined;
-    let email: string | undefined;
-    let userPrincipalName: string | undefined;
+    return { aadObjectId: from.aadObjectId, tenantId: this.tenantOf(context.activity), teamsUserId: from.id, name: from.name ?? '' };
+  }
+
+  /** The user's UPN from Teams' member API; asked only when a UPN could link them (home tenant, verified domains). */
+  private async userPrincipalName(context: TurnContext): Promise<string | undefined> {
     try {
-      const member = await TeamsInfo.getMember(context, from.id);
-      email = member.email ?? undefined;
-      userPrincipalName = member.userPrincipalName ?? undefined;
+      return (await TeamsInfo.getMember(context, context.activity.from.id)).userPrincipalName ?? undefined;
     } catch (e) {
-      this.deps.logger.warn({ err: e }, 'Teams member look-up failed; linking by object id or name only');
+      this.deps.logger.warn({ err: e }, 'Teams member look-up failed; linking by object id only');
+      return undefined;
     }
-    return { aadObjectId: from.aadObjectId, teamsUserId: from.id, name: from.name ?? '', email, userPrincipalName };
+  }
+
+  /**
+   * A 1:1 chat, where only the user sees the answer. Teams always names the type; a client that
+   * does not (the Emulator) is taken as 1:1 only when it does not say the conversation is a group.
+   */
+  private isPersonal(activity: Activity): boolean {
+    const type = activity.conversation.conversationType;
+    return type === 'personal' || (type === undefined && activity.conversation.isGroup !== true);
   }
 
   private async recordInstall(context: TurnContext, explicit: boolean): Promise<void> {
     const a = context.activity;
     const base = { orgId: this.orgId, tenantId: this.tenantOf(a), conversationId: a.conversation.id, serviceUrl: a.serviceUrl, botId: a.recipient.id };
-    if (a.conversation.conversationType === 'channel' || a.conversation.conversationType === 'groupChat') {
+    if (!this.isPersonal(a)) {
       const team = (a.channelData as { team?: { id: string; name?: string }; channel?: { id: string } } | undefined) ?? {};
       await recordChannelInstall(this.deps, { ...base, team: { id: team.team?.id ?? a.conversation.id, name: team.team?.name, channelId: team.channel?.id } });
-      if (explicit) await context.sendActivity({ attachments: [card(noticeCard('Safeguarding Action Tracker added', 'Escalation alerts for this team will be posted in this channel.'))] });
+      if (explicit) await context.sendActivity({ attachments: [card(noticeCard('Safeguarding Action Tracker added', 'Escalation alerts for this team will be posted in this channel: their reference, stage and deadline only. Everything else I answer in a 1:1 chat.'))] });
       return;
     }
-    const user = await this.installer(context);
+    const user = this.installer(context);
     if (!user) return;
-    const { link, firstContact } = await recordPersonalInstall(this.deps, { ...base, user });
-    if (link.kind === 'ambiguous') this.deps.logger.warn({ candidates: link.candidates }, 'installer matches several people by name; an administrator must link them');
+    const { link, firstContact } = await recordPersonalInstall({ ...this.deps, policy: this.policy }, { ...base, user, userPrincipalName: () => this.userPrincipalName(context) });
+    if (link.kind === 'unknown') this.deps.logger.info({ reason: link.reason, tenant: user.tenantId }, 'installer is not linked to the directory');
+    this.actors.delete(this.actorKey(user));
     if (!firstContact) return;
     const openCount = link.kind === 'linked' ? (await new ActionPlan(this.deps.store).openActionsLedBy(this.orgId, link.person.id)).length : 0;
     await context.sendActivity({ attachments: [card(welcomeCard(user.name, link.kind === 'linked', openCount))] });
@@ -117,34 +145,47 @@ export class TrackerBot extends TeamsActivityHandler {
 
   private async recordRemoval(context: TurnContext): Promise<void> {
     const a = context.activity;
-    const key = a.conversation.conversationType === 'personal' && a.from.aadObjectId ? personalConversationKey(a.from.aadObjectId) : channelConversationKey(a.conversation.id);
+    const key = this.isPersonal(a) && a.from.aadObjectId ? personalConversationKey(a.from.aadObjectId) : channelConversationKey(a.conversation.id);
     await recordUninstall(this.deps, { orgId: this.orgId, key, reason: 'app uninstalled' });
   }
 
-  private readonly actors = new Map<string, { person: Person; until: number }>();
+  private actorKey(user: Pick<Installer, 'tenantId' | 'aadObjectId'>): string {
+    return `${user.tenantId.toLowerCase()}|${user.aadObjectId}`;
+  }
 
   /**
-   * The directory person behind the acting Teams user, linking them on first contact. Kept for
-   * 30 s per user (a card answer is usually a burst of invokes), so a change of role or leaving
-   * takes effect within 30 s.
+   * The directory person behind the acting Teams user in the activity's tenant, linked by a
+   * verified key only. Kept briefly per user and tenant (a card answer is usually a burst of
+   * invokes); so is a failed look-up, so an unlinked user's messages cost no directory reads.
    */
   private async actor(context: TurnContext): Promise<Person> {
-    const aadObjectId = context.activity.from.aadObjectId;
-    if (!aadObjectId) throw new AppError('UNAUTHENTICATED', 'Teams did not say who you are, so I cannot act on this.');
-    const now = Date.now();
-    const cached = this.actors.get(aadObjectId);
-    const person =
-      cached && cached.until > now
-        ? cached.person
-        : await personForSignIn(this.deps.store, this.orgId, aadObjectId, {
-            fallback: async () => {
-              const link = await linkPerson(this.deps.store, this.orgId, (await this.installer(context))!);
-              return link.kind === 'linked' ? link.person : this.localStandIn();
-            },
-          });
-    if (this.actors.size >= ACTOR_CACHE_LIMIT) this.actors.delete(this.actors.keys().next().value!);
-    this.actors.set(aadObjectId, { person, until: cached && cached.until > now ? cached.until : now + 30_000 });
-    return person;
+    const user = this.installer(context);
+    if (!user) throw new AppError('UNAUTHENTICATED', 'Teams did not say who you are, so I cannot act on this.');
+    const key = this.actorKey(user);
+    let actor = this.actors.get(key);
+    if (!actor) {
+      actor = await this.lookUpActor(context, user);
+      this.actors.set(key, actor, { ttl: actor.person ? ACTOR_CACHE_MS : FAILED_LOOKUP_MS });
+    }
+    if (!actor.person) throw actor.refusal;
+    return actor.person;
+  }
+
+  private async lookUpActor(context: TurnContext, user: Installer): Promise<Actor> {
+    const link = await linkPerson(this.deps.store, this.orgId, user, this.policy, () => this.userPrincipalName(context));
+    if (link.kind === 'linked') {
+      try {
+        return { person: requireActivePerson(link.person) };
+      } catch (e) {
+        if (isAppError(e)) return { refusal: e };
+        throw e;
+      }
+    }
+    const standIn = await this.localStandIn();
+    if (standIn) return { person: standIn };
+    if (link.reason === 'other-tenant') this.deps.logger.warn({ tenant: user.tenantId }, 'object id linked in another tenant; refused');
+    else await recordUnlinkedAttempt(this.deps, { orgId: this.orgId, user, reason: link.reason });
+    return { refusal: new AppError('NOT_IN_DIRECTORY', `${ERRORS.NOT_IN_DIRECTORY.message} Give them this reference: ${user.aadObjectId}.`) };
   }
 
   /** In local mode only, LOCAL_ACT_AS lets someone trying the bot act as a directory person. */
@@ -172,18 +213,35 @@ export class TrackerBot extends TeamsActivityHandler {
     return noticeCard('Something went wrong', 'Sorry, that did not work on our side. Nothing was changed. Please try again in a moment.', { code: 'INTERNAL', color: 'Attention' });
   }
 
+  /**
+   * The one gate every typed command and card action passes: a per-user rate limit, then the
+   * route's scope (outside a 1:1 chat only `anywhere` routes answer; the rest get a pointer to the
+   * 1:1 chat), then the route itself with the acting person.
+   */
+  private async dispatch(context: TurnContext, scope: RouteScope, run: (ctx: RouteContext) => Promise<AdaptiveCardJson>, where: string): Promise<AdaptiveCardJson> {
+    const a = context.activity;
+    try {
+      await this.limiter.consume(a.from.aadObjectId ?? a.from.id);
+    } catch (e) {
+      if (e instanceof Error) throw e; // the limiter's own failure, not a refusal
+      return errorCard(new AppError('RATE_LIMITED'));
+    }
+    if (scope !== 'anywhere' && !this.isPersonal(a)) return personalPointerCard(a.recipient.id);
+    try {
+      return await run(await this.routeContext(context));
+    } catch (e) {
+      return this.failureCard(e, where);
+    }
+  }
+
   private async handleText(context: TurnContext): Promise<void> {
     const text = (TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '').replace(/\s+/g, ' ').trim().slice(0, 200);
     const command = TEXT_COMMANDS.map((c) => ({ c, match: text.match(c.pattern) })).find((x) => x.match);
     let reply: AdaptiveCardJson;
     if (!command) {
-      reply = helpCard(text ? `I did not understand "${text.slice(0, 60)}". Here is what I can do:` : '');
+      reply = this.isPersonal(context.activity) ? helpCard(text ? `I did not understand "${text.slice(0, 60)}". Here is what I can do:` : '') : personalPointerCard(context.activity.recipient.id);
     } else {
-      try {
-        reply = await command.c.run(await this.routeContext(context), command.match!);
-      } catch (e) {
-        reply = this.failureCard(e, 'text command');
-      }
+      reply = await this.dispatch(context, command.c.scope, (ctx) => command.c.run(ctx, command.match!), 'text command');
     }
     await context.sendActivity({ attachments: [card(reply)] });
   }
@@ -195,11 +253,8 @@ export class TrackerBot extends TeamsActivityHandler {
     if (!route) {
       value = this.failureCard(new AppError('UNKNOWN_VERB', 'This card is from an older version of the app. Type "my actions" to get a fresh one.'), 'card');
     } else {
-      try {
-        value = await route(await this.routeContext(context), invokeValue.action.data ?? {});
-      } catch (e) {
-        value = this.failureCard(e, `card ${verb}`);
-      }
+      // Unknown verbs say nothing about anyone, so they need no scope; every known one declares its own.
+      value = await this.dispatch(context, route.scope, (ctx) => route.run(ctx, invokeValue.action.data ?? {}), `card ${verb}`);
     }
     return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value };
   }

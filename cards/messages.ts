@@ -1,13 +1,13 @@
 import { formatDate, formatInstant } from '../services/core/dates';
 import type { OutboundMessage } from '../services/delivery/messages';
 import { renderCard, md, type AdaptiveCardJson } from './render';
-import { MAX_ACTIONS_PER_CARD, noticeCard, ragColor, statusLabel } from './views';
+import { channelAlertCard, MAX_ACTIONS_PER_CARD, noticeCard, ragColor, statusLabel } from './views';
 
 const LONDON = 'Europe/London';
 const names = (list: string[]) => md(list.join(', '));
 
-/** The card for each kind of proactive message the outbox holds. */
-export function renderMessage(message: OutboundMessage): AdaptiveCardJson {
+/** The card for each kind of proactive message the outbox holds; `botId` is the sending bot's Teams id, for links to its 1:1 chat. */
+export function renderMessage(message: OutboundMessage, botId = ''): AdaptiveCardJson {
   switch (message.kind) {
     case 'reminder-digest': {
       const shown = message.lines.slice(0, MAX_ACTIONS_PER_CARD);
@@ -62,5 +62,7 @@ export function renderMessage(message: OutboundMessage): AdaptiveCardJson {
         summary: message.summary,
         facts: message.facts.map((f) => ({ title: md(f.title), value: md(f.value) })),
       });
+    case 'escalation-channel-alert':
+      return channelAlertCard(message, botId);
   }
 }

@@ -2,6 +2,7 @@ import * as ACData from 'adaptivecards-templating';
 import actionSummary from './templates/action-summary.json';
 import actionUpdate from './templates/action-update.json';
 import escalationAlert from './templates/escalation-alert.json';
+import personalPointer from './templates/personal-pointer.json';
 import escalationList from './templates/escalation-list.json';
 import facts from './templates/facts.json';
 import help from './templates/help.json';
@@ -68,6 +69,7 @@ export type CardData = {
     canUpdate: boolean;
   };
   notice: { title: string; text: string; code: string; color: CardColor };
+  'personal-pointer': { heading: string; text: string; color: CardColor; hasFacts: boolean; facts: { title: string; value: string }[]; url: string };
   'reminder-digest': {
     heading: string;
     intro: string;
@@ -130,6 +132,7 @@ export const CARD_TEMPLATES: Record<CardName, object> = {
   'action-update': actionUpdate,
   'action-summary': actionSummary,
   notice,
+  'personal-pointer': personalPointer,
   'reminder-digest': reminderDigest,
   'round-summary': roundSummary,
   'escalation-alert': escalationAlert,
@@ -149,8 +152,24 @@ export type AdaptiveCardJson = { type: 'AdaptiveCard'; version: string; body: un
 
 const templates = new Map(Object.entries(CARD_TEMPLATES).map(([name, json]) => [name, new ACData.Template(json)]));
 
+/** The only links a card may open: Teams' own deep links (to the 1:1 chat with the bot). */
+export const OPEN_URL_ALLOW_LIST = [/^https:\/\/teams\.microsoft\.com\/l\/chat\/0\/0\?users=28:[A-Za-z0-9-]+$/];
+
+function openUrls(node: unknown, found: string[] = []): string[] {
+  if (Array.isArray(node)) node.forEach((n) => openUrls(n, found));
+  else if (node && typeof node === 'object') {
+    const o = node as Record<string, unknown>;
+    if (o.type === 'Action.OpenUrl') found.push(typeof o.url === 'string' ? o.url : '');
+    Object.values(o).forEach((v) => openUrls(v, found));
+  }
+  return found;
+}
+
 export function renderCard<N extends CardName>(name: N, data: CardData[N]): AdaptiveCardJson {
-  return templates.get(name)!.expand({ $root: data }) as AdaptiveCardJson;
+  const card = templates.get(name)!.expand({ $root: data }) as AdaptiveCardJson;
+  const refused = openUrls(card).find((url) => !OPEN_URL_ALLOW_LIST.some((allowed) => allowed.test(url)));
+  if (refused !== undefined) throw new Error(`card ${name} links outside the allow-list: ${refused.slice(0, 100)}`);
+  return card;
 }
 
 /**

@@ -138,3 +138,41 @@ export function trainingVerifyCard(items: { id: string; title: string; detail: s
   const shown = items.slice(0, MAX_ACTIONS_PER_CARD);
   return renderCard('training-verify', { heading: `Training to verify (${items.length})`, count: items.length, items: shown.map((i) => ({ id: i.id, title: md(i.title), detail: md(i.detail) })) });
 }
+
+/**
+ * Teams' deep link that opens the 1:1 chat with the bot. The bot's Teams id is `28:<app id>`; the
+ * link needs that form whichever of the two it is given.
+ */
+export function personalChatLink(botId: string): string {
+  // App ids are GUIDs; anything else in an activity's recipient id is dropped rather than put in a link.
+  const appId = botId.replace(/^28:/, '').replace(/[^A-Za-z0-9-]/g, '');
+  return `https://teams.microsoft.com/l/chat/0/0?users=28:${appId}`;
+}
+
+/** What the bot says in a channel or group chat to anything but help: personal data stays in the 1:1 chat. */
+export function personalPointerCard(botId: string): AdaptiveCardJson {
+  return renderCard('personal-pointer', {
+    heading: 'Let’s talk in a 1:1 chat',
+    text: 'Actions, training, escalations and questionnaires can name people and cases, so I only answer them in a personal chat with you, not here. Type **help** here to see what I can do.',
+    color: 'Default',
+    hasFacts: false,
+    facts: [],
+    url: personalChatLink(botId),
+  });
+}
+
+/** An escalation alert for a team channel: what every member may see (reference, stage, deadline), and the way to the details. */
+export function channelAlertCard(alert: { ref: string; stage: string; deadline: string; resolved: boolean }, botId: string): AdaptiveCardJson {
+  return renderCard('personal-pointer', {
+    heading: alert.resolved ? `Escalation ${md(alert.ref)} resolved` : `Escalation ${md(alert.ref)} needs attention`,
+    text: 'The details are only shown to the people asked to act, in their 1:1 chat with me or in the dashboard tab. Type **escalations** there.',
+    color: alert.resolved ? 'Good' : 'Attention',
+    hasFacts: true,
+    facts: [
+      { title: 'Reference', value: md(alert.ref) },
+      { title: 'Stage', value: md(alert.stage) },
+      ...(alert.resolved ? [] : [{ title: 'Respond by', value: formatDate(alert.deadline) }]),
+    ],
+    url: personalChatLink(botId),
+  });
+}

@@ -1,4 +1,5 @@
 import { AppError } from '../../services/core/errors';
+import { linkByAdministrator, unlinkedUsers, unlinkPerson } from '../../services/people/links';
 import { setUpTraining } from '../../services/training/catalogue';
 import { importPeople, importTraining, PEOPLE_FIELDS, requireKnownFields, TRAINING_FIELDS, type ImportSummary } from '../../services/training/import';
 import { namedOverdueList, trainingRates } from '../../services/training/reports';
@@ -30,7 +31,7 @@ function printSummary(what: string, r: ImportSummary): void {
 /** HR's commands: the people directory and training records, and the reports on them. */
 export const PEOPLE_COMMANDS: Record<string, Command> = {
   'people import': {
-    usage: 'people import <file.csv|file.xlsx> [--map field=Header,…] [--dry-run] [--org <id>]   (fields: employeeId, name, email, aadObjectId, department, jobTitle, manager, active)',
+    usage: 'people import <file.csv|file.xlsx> [--map field=Header,…] [--dry-run] [--org <id>]   (fields: employeeId, name, email, aadObjectId, tenantId, agency, department, jobTitle, manager, active)',
     options: IMPORT_OPTIONS,
     async run(ctx) {
       const table = await readTable(fileArg(ctx, 'people'));
@@ -38,6 +39,36 @@ export const PEOPLE_COMMANDS: Record<string, Command> = {
       if (!dryRun) await organisationOf(ctx);
       const report = await importPeople({ store: ctx.store, clock: ctx.clock }, { orgId: orgOf(ctx), table, mapping: requireKnownFields(mappingOption(ctx), PEOPLE_FIELDS), dryRun });
       printSummary('people', report);
+    },
+  },
+  'people link': {
+    usage: 'people link <person id> --object-id <Entra object id> [--tenant <tenant id>] [--org <id>]   (their Teams account acts as them)',
+    options: { 'object-id': { type: 'string' }, tenant: { type: 'string' } },
+    async run(ctx) {
+      const person = await linkByAdministrator(ctx, {
+        orgId: orgOf(ctx),
+        personId: ctx.args[0] ?? '',
+        aadObjectId: stringOption(ctx, 'object-id') ?? '',
+        tenantId: stringOption(ctx, 'tenant'),
+        homeTenantId: ctx.config.HOME_TENANT_ID,
+      });
+      print(`Linked ${person.name} (${person.id}) to object id ${person.aadObjectId} in tenant ${person.aadTenantId}.`);
+    },
+  },
+  'people unlink': {
+    usage: 'people unlink <person id> [--org <id>]   (their Teams account no longer acts as them)',
+    async run(ctx) {
+      const person = await unlinkPerson(ctx, { orgId: orgOf(ctx), personId: ctx.args[0] ?? '' });
+      print(`Unlinked ${person.name} (${person.id}): no Microsoft 365 account acts as them now.`);
+    },
+  },
+  'people unlinked': {
+    usage: 'people unlinked [--org <id>]   (Teams users who opened the app but are linked to no one, most recent first)',
+    async run(ctx) {
+      const users = await unlinkedUsers(ctx.store, orgOf(ctx));
+      if (users.length === 0) print('Everyone who has opened the app is linked.');
+      // The Teams display name is the user's own choice: a hint for the administrator, never proof.
+      for (const u of users) print(`${u.aadObjectId}  tenant ${u.tenantId}  "${u.name}"  last tried ${u.lastTriedAt}  (${u.reason})`);
     },
   },
   'training import': {

@@ -9,7 +9,7 @@ import { ActionPlan } from '../../services/plan/actions';
 import { snoozeAction } from '../../services/reminders/snooze';
 import { openRounds, roundProgress, startRound } from '../../services/rounds/rounds';
 import { canUpdate, loadActionFor, submitStatusUpdate } from '../../services/updates/status-update';
-import { DATE, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from './context';
+import { DATE, personal, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from './context';
 
 const actionIdData = z.object({ actionId: z.string().min(1).max(200) });
 
@@ -33,14 +33,14 @@ async function roundStatus(ctx: RouteContext): Promise<AdaptiveCardJson> {
 
 /** The action plan, reminders, leave cover and update rounds. */
 export const ACTION_ROUTES: Record<string, CardRoute> = {
-  'help.show': async () => helpCard(),
-  'myActions.show': (ctx) => myActions(ctx),
-  'action.open': async (ctx, data) => {
+  'help.show': { scope: 'anywhere', run: async () => helpCard() },
+  'myActions.show': personal((ctx) => myActions(ctx)),
+  'action.open': personal(async (ctx, data) => {
     const parsed = actionIdData.safeParse(data);
     if (!parsed.success) throw new AppError('VALIDATION', 'This card does not say which action to open.');
     return openAction(ctx, parsed.data.actionId);
-  },
-  'action.update': async (ctx, data) => {
+  }),
+  'action.update': personal(async (ctx, data) => {
     const outcome = await submitStatusUpdate(ctx, { actor: ctx.actor, data, timeZone: timeZoneOf(ctx) });
     switch (outcome.kind) {
       case 'saved':
@@ -54,18 +54,20 @@ export const ACTION_ROUTES: Record<string, CardRoute> = {
           notice: 'Someone updated this action after this card was shown. Here is the latest; check it and submit again if your update still stands.',
         });
     }
-  },
-  'action.snooze': async (ctx, data) => {
+  }),
+  'action.snooze': personal(async (ctx, data) => {
     const action = await snoozeAction(ctx, { actor: ctx.actor, organisation: ctx.organisation, data });
     return noticeCard(`Reminders for ${action.ref} snoozed`, `You will not be reminded about ${action.ref} until after ${formatDate(action.snoozedUntil!)}.`, { color: 'Good' });
-  },
+  }),
 };
 
 export const ACTION_COMMANDS: TextCommand[] = [
-  { pattern: /^(help|\?|hi|hello)$/i, run: async () => helpCard() },
-  { pattern: /^my actions?$/i, run: (ctx) => myActions(ctx) },
+  { scope: 'anywhere', pattern: /^(help|\?|hi|hello)$/i, example: 'help', run: async () => helpCard() },
+  { scope: 'personal', pattern: /^my actions?$/i, example: 'my actions', run: (ctx) => myActions(ctx) },
   {
+    scope: 'personal',
     pattern: /^(?:action|open|update)\s+(LP\d{1,3}\.\d{1,3})$/i,
+    example: 'action LP1.1',
     run: async (ctx, match) => {
       const ref = match[1]!.toUpperCase();
       const action = await new ActionPlan(ctx.store).findByRef(ctx.actor.orgId, ref);
@@ -74,25 +76,31 @@ export const ACTION_COMMANDS: TextCommand[] = [
     },
   },
   {
+    scope: 'personal',
     pattern: new RegExp(`^(?:on )?leave until ${DATE} delegate (.{1,200})$`, 'i'),
+    example: 'leave until 2027-01-15 delegate Tim Sadler',
     run: async (ctx, match) => {
       const { person, delegate } = await setLeave(ctx, { actor: ctx.actor, until: match[1]!, delegate: match[2]!, timeZone: timeZoneOf(ctx) });
       return noticeCard('Leave cover set', `Until ${formatDate(person.leave!.until)}, ${delegate.name} gets your reminders and may update your actions. Type "back from leave" to end it early.`, { color: 'Good' });
     },
   },
   {
+    scope: 'personal',
     pattern: /^back from leave$/i,
+    example: 'back from leave',
     run: async (ctx) => {
       await endLeave(ctx, ctx.actor);
       return noticeCard('Welcome back', 'Your reminders come to you again.', { color: 'Good' });
     },
   },
   {
+    scope: 'personal',
     pattern: new RegExp(`^start (?:update )?round(?: by)? ${DATE}$`, 'i'),
+    example: 'start round 2027-01-15',
     run: async (ctx, match) => {
       const round = await startRound(ctx, { actor: ctx.actor, dueBy: match[1]!, timeZone: timeZoneOf(ctx), calendar: ctx.calendar });
       return noticeCard('Update round started', `${round.leads.length} leads have been asked to update their actions by ${formatDate(round.dueBy)}. Your summary card refreshes as they answer.`, { color: 'Good' });
     },
   },
-  { pattern: /^round status$/i, run: (ctx) => roundStatus(ctx) },
+  { scope: 'personal', pattern: /^round status$/i, example: 'round status', run: (ctx) => roundStatus(ctx) },
 ];

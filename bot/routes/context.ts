@@ -11,8 +11,25 @@ import type { AnswerSeal } from '../../services/surveys/seal';
 /** What every route gets: the stores and clock, and the acting person resolved from the activity. */
 export type RouteContext = { store: Store; clock: Clock; logger: Logger; calendar: WorkingCalendar; events: DomainEvents; seal: AnswerSeal; actor: Person; organisation: Organisation };
 
-export type CardRoute = (ctx: RouteContext, data: unknown) => Promise<AdaptiveCardJson>;
-export type TextCommand = { pattern: RegExp; run: (ctx: RouteContext, match: RegExpMatchArray) => Promise<AdaptiveCardJson> };
+/**
+ * Where a route may answer. `personal`: only in a 1:1 chat with the bot, because its answer can
+ * name people or cases (in a channel or group chat every member sees it, and a card answered
+ * there is replaced for everyone). `anywhere`: says nothing about anyone (help).
+ */
+export type RouteScope = 'personal' | 'anywhere';
+
+export type CardHandler = (ctx: RouteContext, data: unknown) => Promise<AdaptiveCardJson>;
+export type CardRoute = { scope: RouteScope; run: CardHandler };
+export type TextCommand = {
+  scope: RouteScope;
+  pattern: RegExp;
+  /** Text that matches `pattern`: documents the command and lets tests walk every route. */
+  example: string;
+  run: (ctx: RouteContext, match: RegExpMatchArray) => Promise<AdaptiveCardJson>;
+};
+
+/** A card verb that answers only in a 1:1 chat. */
+export const personal = (run: CardHandler): CardRoute => ({ scope: 'personal', run });
 
 export const timeZoneOf = (ctx: RouteContext) => ctx.organisation.timeZone;
 

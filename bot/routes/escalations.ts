@@ -9,11 +9,11 @@ import { hasRole } from '../../services/people/model';
 import { renderMessage } from '../../cards/messages';
 import { AppError, isAppError } from '../../services/core/errors';
 import { formatDate } from '../../services/core/dates';
-import { DATE, objectOf, type CardRoute, type RouteContext, type TextCommand } from './context';
+import { DATE, objectOf, personal, type CardRoute, type RouteContext, type TextCommand } from './context';
 
 /** Escalation card steps; inputs on the card have their own ids and are mapped to the step's `text`. */
 function escalationStep(step: EscalationStepName, textInput: string | undefined, done: string): CardRoute {
-  return async (ctx, data) => {
+  return personal(async (ctx, data) => {
     const fields = objectOf(data);
     const input = { ...fields, ...(textInput ? { text: fields[textInput] } : {}) };
     try {
@@ -25,7 +25,7 @@ function escalationStep(step: EscalationStepName, textInput: string | undefined,
       const { escalation, canAct } = await getEscalation(ctx.store, ctx.actor, ctx.organisation, fields.escalationId);
       return renderMessage(alertMessage(escalation, ladderOf(ctx.organisation), canAct ? 'act' : 'inform', e.message));
     }
-  };
+  });
 }
 
 export const ESCALATION_ROUTES: Record<string, CardRoute> = {
@@ -36,13 +36,13 @@ export const ESCALATION_ROUTES: Record<string, CardRoute> = {
   'esc.resolve': escalationStep('resolve', 'outcome', 'Resolved'),
   'esc.requestFeedback': escalationStep('request-feedback', undefined, 'Now waiting for feedback'),
   'esc.feedbackReceived': escalationStep('feedback-received', undefined, 'Feedback recorded as received'),
-  'esc.open': async (ctx, data) => {
+  'esc.open': personal(async (ctx, data) => {
     const id = objectOf(data).escalationId;
     if (typeof id !== 'string') throw new AppError('VALIDATION', 'This card does not say which escalation to open.');
     const { escalation, canAct } = await getEscalation(ctx.store, ctx.actor, ctx.organisation, id);
     return renderMessage(alertMessage(escalation, ladderOf(ctx.organisation), canAct ? 'act' : 'inform'));
-  },
-  'esc.raise': async (ctx, data) => {
+  }),
+  'esc.raise': personal(async (ctx, data) => {
     try {
       const escalation = await raiseEscalation(ctx, { actor: ctx.actor, organisation: ctx.organisation, data });
       return noticeCard(`Raised as ${escalation.ref}`, `Stage ${escalation.stage} has been alerted and must respond by ${formatDate(escalation.stageDeadline)}. You will see it under "escalations".`, { color: 'Good' });
@@ -51,7 +51,7 @@ export const ESCALATION_ROUTES: Record<string, CardRoute> = {
       // Only a name warning: the same form again, and Raise now sends it as it is.
       return raiseConcernCard({ values: objectOf(data), issues: e.fields, notice: e.message, namesChecked: isOnlyNameWarning(e.fields) });
     }
-  },
+  }),
 };
 
 async function escalationList(ctx: RouteContext): Promise<AdaptiveCardJson> {
@@ -76,7 +76,7 @@ async function escalationReportCard(ctx: RouteContext, from: string, to: string)
 }
 
 export const ESCALATION_COMMANDS: TextCommand[] = [
-  { pattern: /^raise (?:a )?(?:concern|escalation|disagreement)$/i, run: async () => raiseConcernCard() },
-  { pattern: /^escalations?$/i, run: (ctx) => escalationList(ctx) },
-  { pattern: new RegExp(`^escalations? report ${DATE} ${DATE}$`, 'i'), run: (ctx, match) => escalationReportCard(ctx, match[1]!, match[2]!) },
+  { scope: 'personal', pattern: /^raise (?:a )?(?:concern|escalation|disagreement)$/i, example: 'raise concern', run: async () => raiseConcernCard() },
+  { scope: 'personal', pattern: /^escalations?$/i, example: 'escalations', run: (ctx) => escalationList(ctx) },
+  { scope: 'personal', pattern: new RegExp(`^escalations? report ${DATE} ${DATE}$`, 'i'), example: 'escalations report 2026-07-01 2026-09-30', run: (ctx, match) => escalationReportCard(ctx, match[1]!, match[2]!) },
 ];

@@ -4,7 +4,7 @@ import { formatDate } from '../../services/core/dates';
 import { canRunSurveys, describeAudience, listCampaigns } from '../../services/surveys/campaigns';
 import { answerSurvey, mySurveys, openSurvey } from '../../services/surveys/responses';
 import { campaignResults } from '../../services/surveys/results';
-import { objectOf, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from './context';
+import { objectOf, personal, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from './context';
 
 /** Open questionnaires sent to me; for those who run them, every campaign with its results. */
 async function surveysCard(ctx: RouteContext): Promise<AdaptiveCardJson> {
@@ -25,16 +25,16 @@ async function surveysCard(ctx: RouteContext): Promise<AdaptiveCardJson> {
 }
 
 export const SURVEY_ROUTES: Record<string, CardRoute> = {
-  'survey.open': async (ctx, data) => surveyCard(await openSurvey(ctx, { actor: ctx.actor, timeZone: timeZoneOf(ctx), campaignId: objectOf(data).campaignId })),
-  'survey.edit': async (ctx, data) => surveyCard(await openSurvey(ctx, { actor: ctx.actor, timeZone: timeZoneOf(ctx), campaignId: objectOf(data).campaignId, answerKey: objectOf(data).answerKey })),
-  'survey.page': async (ctx, data) => surveyCard(await answerSurvey(ctx, { actor: ctx.actor, timeZone: timeZoneOf(ctx), data })),
-  'survey.results': async (ctx, data) => {
+  'survey.open': personal(async (ctx, data) => surveyCard(await openSurvey(ctx, { actor: ctx.actor, timeZone: timeZoneOf(ctx), campaignId: objectOf(data).campaignId }))),
+  'survey.edit': personal(async (ctx, data) => surveyCard(await openSurvey(ctx, { actor: ctx.actor, timeZone: timeZoneOf(ctx), campaignId: objectOf(data).campaignId, answerKey: objectOf(data).answerKey }))),
+  'survey.page': personal(async (ctx, data) => surveyCard(await answerSurvey(ctx, { actor: ctx.actor, timeZone: timeZoneOf(ctx), data }))),
+  'survey.results': personal(async (ctx, data) => {
     const id = objectOf(data).campaignId;
     return surveyResultsCard(await campaignResults(ctx.store, ctx.actor, typeof id === 'string' ? id : ''));
-  },
+  }),
 };
 
 export const SURVEY_COMMANDS: TextCommand[] = [
-  { pattern: /^(?:my )?(?:surveys|questionnaires)$/i, run: (ctx) => surveysCard(ctx) },
-  { pattern: /^(?:survey|questionnaire) results ([A-Za-z0-9_-]{1,200})$/i, run: async (ctx, match) => surveyResultsCard(await campaignResults(ctx.store, ctx.actor, match[1]!)) },
+  { scope: 'personal', pattern: /^(?:my )?(?:surveys|questionnaires)$/i, example: 'surveys', run: (ctx) => surveysCard(ctx) },
+  { scope: 'personal', pattern: /^(?:survey|questionnaire) results ([A-Za-z0-9_-]{1,200})$/i, example: 'survey results campaign-1', run: async (ctx, match) => surveyResultsCard(await campaignResults(ctx.store, ctx.actor, match[1]!)) },
 ];

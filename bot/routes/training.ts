@@ -1,14 +1,14 @@
 import type { AdaptiveCardJson } from '../../cards/render';
 import { factsCard, noticeCard, trainingReportCard, trainingVerifyCard } from '../../cards/views';
 import { Directory } from '../../services/people/directory';
-import { courses, loadTrainingData } from '../../services/training/catalogue';
+import { courses, loadPersonTrainingData } from '../../services/training/catalogue';
 import { myTraining, type Breakdown, type MyCourse } from '../../services/training/rates';
 import { namedOverdueList, trainingRates } from '../../services/training/reports';
 import { pendingSelfReports, reviewSelfReport, selfReport } from '../../services/training/self-report';
 import { hasRole } from '../../services/people/model';
 import { today, formatDate } from '../../services/core/dates';
 import { AppError, isAppError } from '../../services/core/errors';
-import { objectOf, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from './context';
+import { objectOf, personal, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from './context';
 
 const MY_TRAINING_STATE: Record<MyCourse['state'], string> = {
   valid: 'done',
@@ -21,8 +21,8 @@ const MY_TRAINING_STATE: Record<MyCourse['state'], string> = {
 
 async function myTrainingCard(ctx: RouteContext): Promise<AdaptiveCardJson> {
   const day = today(ctx.clock, timeZoneOf(ctx));
-  const data = await loadTrainingData(ctx.store, ctx.actor.orgId, await new Directory(ctx.store).all(ctx.actor.orgId));
-  const mine = myTraining(data, ctx.actor, day);
+  // Only the actor's own records: any user can ask for this at will.
+  const mine = myTraining(await loadPersonTrainingData(ctx.store, ctx.actor), ctx.actor, day);
   return factsCard(
     'Your safeguarding training',
     mine.map((c) => ({ title: c.course.name, value: `${MY_TRAINING_STATE[c.state]}${c.last ? `; last ${formatDate(c.last)}` : ''}${c.expiresOn ? `; valid until ${formatDate(c.expiresOn)}` : ''}` })),
@@ -61,7 +61,7 @@ async function trainingOverdueCard(ctx: RouteContext): Promise<AdaptiveCardJson>
 }
 
 export const TRAINING_ROUTES: Record<string, CardRoute> = {
-  'training.selfReport': async (ctx, data) => {
+  'training.selfReport': personal(async (ctx, data) => {
     try {
       const record = await selfReport(ctx, { actor: ctx.actor, timeZone: timeZoneOf(ctx), data });
       return noticeCard('Sent to HR', `Your ${record.courseCode} completion on ${formatDate(record.completedOn!)} will count once HR verifies it.`, { color: 'Good' });
@@ -69,21 +69,21 @@ export const TRAINING_ROUTES: Record<string, CardRoute> = {
       if (!isAppError(e, 'VALIDATION')) throw e;
       return trainingReportCard(await courses(ctx.store, ctx.actor.orgId), { values: objectOf(data), issues: e.fields, notice: e.message });
     }
-  },
-  'training.verify': async (ctx, data) => {
+  }),
+  'training.verify': personal(async (ctx, data) => {
     await reviewSelfReport(ctx, { actor: ctx.actor, decision: 'verified', data });
     return trainingVerifyList(ctx);
-  },
-  'training.reject': async (ctx, data) => {
+  }),
+  'training.reject': personal(async (ctx, data) => {
     await reviewSelfReport(ctx, { actor: ctx.actor, decision: 'rejected', data });
     return trainingVerifyList(ctx);
-  },
+  }),
 };
 
 export const TRAINING_COMMANDS: TextCommand[] = [
-  { pattern: /^my training$/i, run: (ctx) => myTrainingCard(ctx) },
-  { pattern: /^report (?:my )?training$/i, run: async (ctx) => trainingReportCard(await courses(ctx.store, ctx.actor.orgId)) },
-  { pattern: /^training to verify$/i, run: (ctx) => trainingVerifyList(ctx) },
-  { pattern: /^training (?:rates|report)(?: by (department|role|course))?$/i, run: (ctx, match) => trainingRatesCard(ctx, ((match[1] ?? 'department').toLowerCase() as Breakdown)) },
-  { pattern: /^training overdue$/i, run: (ctx) => trainingOverdueCard(ctx) },
+  { scope: 'personal', pattern: /^my training$/i, example: 'my training', run: (ctx) => myTrainingCard(ctx) },
+  { scope: 'personal', pattern: /^report (?:my )?training$/i, example: 'report training', run: async (ctx) => trainingReportCard(await courses(ctx.store, ctx.actor.orgId)) },
+  { scope: 'personal', pattern: /^training to verify$/i, example: 'training to verify', run: (ctx) => trainingVerifyList(ctx) },
+  { scope: 'personal', pattern: /^training (?:rates|report)(?: by (department|role|course))?$/i, example: 'training report by role', run: (ctx, match) => trainingRatesCard(ctx, ((match[1] ?? 'department').toLowerCase() as Breakdown)) },
+  { scope: 'personal', pattern: /^training overdue$/i, example: 'training overdue', run: (ctx) => trainingOverdueCard(ctx) },
 ];

@@ -13,6 +13,8 @@ export type ConversationRecord = {
   botId: string;
   user?: { aadObjectId: string; teamsUserId: string; name: string };
   personId?: string;
+  /** Personal chats only: the user is not linked to the directory; when they last tried and why. */
+  unlinked?: { firstTriedAt: string; lastTriedAt: string; reason: string };
   team?: { id: string; name?: string; channelId?: string };
   reachable: boolean;
   unreachableReason?: string;

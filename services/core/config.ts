@@ -29,6 +29,20 @@ const schema = z
     MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant'),
     MicrosoftAppTenantId: optionalText,
     ALLOWED_TENANT_IDS: idList.default([]),
+    /** The organisation's own Entra tenant: the only tenant whose UPNs may link someone to the directory. */
+    HOME_TENANT_ID: optionalText.pipe(z.guid().optional()),
+    /** Domains verified in the home tenant; a UPN links someone only when its domain is one of these. */
+    VERIFIED_DOMAINS: idList
+      .pipe(z.array(z.string().regex(/^(?=.{1,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/i, 'domain names such as council.gov.uk, comma-separated')))
+      .transform((ds) => ds.map((d) => d.toLowerCase()))
+      .default([]),
+    /**
+     * Client ids allowed to request tab tokens (`azp`/`appid`): by default the Teams desktop/web
+     * and mobile clients, the two Microsoft documents for Teams SSO.
+     */
+    TAB_SSO_CLIENT_APP_IDS: idList.pipe(z.array(z.guid())).default(['1fec8e78-bce4-4aaf-ab1b-5451cc387264', '5e3ce6c0-2b1f-4285-8d4b-75ee78787346']),
+    /** Typed commands and card actions one person may send per minute before the bot asks them to slow down. */
+    COMMANDS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
     /** Where the Bot Framework's signing keys are published; only sovereign clouds need to change it. */
     BotOpenIdMetadata: optionalText.pipe(z.url().optional()),
 
@@ -81,6 +95,9 @@ const schema = z
     }
     if (c.MicrosoftAppId && c.ALLOWED_TENANT_IDS.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['ALLOWED_TENANT_IDS'], message: 'must list the tenants allowed to use the bot in production' });
+    }
+    if (c.VERIFIED_DOMAINS.length > 0 && !c.HOME_TENANT_ID) {
+      ctx.addIssue({ code: 'custom', path: ['HOME_TENANT_ID'], message: 'is required with VERIFIED_DOMAINS: a UPN is only trusted from the organisation’s own tenant' });
     }
     if (!Intl.supportedValuesOf('timeZone').includes(c.DEFAULT_TIME_ZONE) && c.DEFAULT_TIME_ZONE !== 'UTC') {
       ctx.addIssue({ code: 'custom', path: ['DEFAULT_TIME_ZONE'], message: 'must be an IANA time zone such as Europe/London' });

@@ -109,7 +109,7 @@ export async function planView(deps: DashboardDeps, viewer: Person, query: unkno
 
 export type EscalationRow = { id: string; ref: string; title: string; stage: number; stageName: string; ageWorkingDays: number; deadline: string; pastDeadline: boolean; acknowledged: boolean };
 
-/** Open escalations the viewer may see (all of them for leads and administrators), by stage. */
+/** Open escalations the viewer may see (all for administrators, their own agency's for safeguarding leads), by stage. */
 export async function escalationsView(deps: DashboardDeps, viewer: Person): Promise<{ byStage: { stage: number; name: string; count: number }[]; escalations: EscalationRow[] }> {
   const day = today(deps.clock, deps.organisation.timeZone);
   const ladder = ladderOf(deps.organisation);

@@ -34,4 +34,6 @@ export type OutboundMessage =
       summary: string;
       facts: { title: string; value: string }[];
       note?: string;
-    };
+    }
+  /** The alert a team channel gets: only what every member of the channel may see. */
+  | { kind: 'escalation-channel-alert'; escalationId: string; ref: string; stage: string; deadline: string; resolved: boolean };

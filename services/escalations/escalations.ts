@@ -5,7 +5,7 @@ import { AppError, isAppError } from '../core/errors';
 import type { OutboundMessage } from '../delivery/messages';
 import { enqueue } from '../delivery/outbox';
 import { Directory, matchByName } from '../people/directory';
-import { hasRole, type Person } from '../people/model';
+import { hasRole, type Person, type Role } from '../people/model';
 import type { PersonRef } from '../plan/model';
 import type { Organisation } from '../organisation/model';
 import type { WorkingCalendar } from '../scheduling/calendar';
@@ -28,22 +28,80 @@ const escalations = (store: Store) => store.collection<Escalation>('escalations'
 
 type Recipients = { act: Person[]; channels: string[]; inform: Person[] };
 
-/** Who a stage alerts: at stage 1 the people involved; at every stage its roles, named people and channels. */
+/** Roles that serve the whole partnership rather than one agency or service. */
+const PARTNERSHIP_ROLES: Role[] = ['business-manager', 'partnership-executive'];
+const MAX_CHAIN = 12;
+
+const agencyOf = (p: Pick<Person, 'agency'>) => (p.agency ?? '').trim().toLowerCase();
+
+/** Who the case is about: the raiser of a raised concern, the leads of an action's automatic one. */
+function subjectsOf(escalation: Escalation, byId: Map<string, Person>): Person[] {
+  const ids = escalation.source === 'raised' ? (escalation.raisedBy.personId ? [escalation.raisedBy.personId] : []) : escalation.involvedPersonIds;
+  return ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
+}
+
+/** Everyone above the subjects in the line-management chain (cycles and very long chains cut). */
+function managersAbove(subjects: Person[], byId: Map<string, Person>): { direct: Set<string>; chain: Set<string> } {
+  const direct = new Set(subjects.flatMap((s) => (s.managerId ? [s.managerId] : [])));
+  const chain = new Set<string>();
+  for (const subject of subjects) {
+    let next = subject.managerId;
+    for (let depth = 0; next && depth < MAX_CHAIN && !chain.has(next); depth++) {
+      chain.add(next);
+      next = byId.get(next)?.managerId;
+    }
+  }
+  return { direct, chain };
+}
+
+/**
+ * A role-addressed stage resolves to the holders related to the case, not to every holder in the
+ * partnership: managers up the subjects' management chain, safeguarding leads (and other agency
+ * roles) of the subjects' own agency, heads of service of their department. The partnership's own
+ * roles (business manager, executive) serve every agency.
+ */
+function holdersFor(roles: Role[], subjects: Person[], people: Person[], byId: Map<string, Person>): Person[] {
+  if (roles.length === 0) return [];
+  const agencies = new Set(subjects.length ? subjects.map(agencyOf) : ['']);
+  const departments = new Set(subjects.flatMap((s) => (s.department ? [s.department.trim().toLowerCase()] : [])));
+  const { direct, chain } = managersAbove(subjects, byId);
+  const related = (p: Person, role: Role): boolean => {
+    if (!p.roles.includes(role)) return role === 'manager' && direct.has(p.id);
+    if (PARTNERSHIP_ROLES.includes(role)) return true;
+    if (role === 'manager') return chain.has(p.id);
+    if (role === 'head-of-service') return !!p.department && departments.has(p.department.trim().toLowerCase());
+    return agencies.has(agencyOf(p));
+  };
+  return people.filter((p) => roles.some((r) => related(p, r)));
+}
+
+/** Who a stage alerts: at stage 1 the people involved; at every stage its named people, channels and the related holders of its roles. */
 export async function recipientsOf(store: Store, escalation: Escalation, ladder: LadderStage[], directory?: Person[]): Promise<Recipients> {
   const stage = ladder[escalation.stage - 1]!;
   // Callers that look at many escalations pass the directory in, read once, rather than once each.
   const people = (directory ?? (await new Directory(store).all(escalation.orgId))).filter((p) => p.active);
+  const byId = new Map(people.map((p) => [p.id, p]));
+  const subjects = subjectsOf(escalation, byId);
   const involved = escalation.stage === 1 ? escalation.involvedPersonIds : [];
-  let act = people.filter((p) => involved.includes(p.id) || stage.personIds?.includes(p.id) || p.roles.some((r) => stage.roles.includes(r)));
-  // Nobody named for this stage: the named safeguarding leads pick it up rather than no one.
+  const holders = new Set(holdersFor(stage.roles, subjects, people, byId));
+  let act = people.filter((p) => involved.includes(p.id) || stage.personIds?.includes(p.id) || holders.has(p));
+  // Nobody related holds this stage's roles: the case's own safeguarding leads pick it up, and
+  // failing those every safeguarding lead, rather than no one.
+  if (act.length === 0) act = holdersFor(['safeguarding-lead'], subjects, people, byId);
   if (act.length === 0) act = people.filter((p) => hasRole(p, 'safeguarding-lead'));
-  const inform = people.filter((p) => !act.includes(p) && p.roles.some((r) => stage.informRoles?.includes(r)));
+  const informed = new Set(holdersFor(stage.informRoles ?? [], subjects, people, byId));
+  const inform = people.filter((p) => !act.includes(p) && informed.has(p));
   return { act, channels: stage.channelKeys ?? [], inform };
 }
 
+/** The stage's resolved recipients, and the safeguarding leads of the case's own agency, may act. */
 async function canAct(store: Store, actor: Person, escalation: Escalation, ladder: LadderStage[], directory?: Person[]): Promise<boolean> {
-  if (hasRole(actor, 'safeguarding-lead')) return true;
-  return (await recipientsOf(store, escalation, ladder, directory)).act.some((p) => p.id === actor.id);
+  const people = directory ?? (await new Directory(store).all(escalation.orgId));
+  if (hasRole(actor, 'safeguarding-lead')) {
+    const byId = new Map(people.filter((p) => p.active).map((p) => [p.id, p]));
+    if (holdersFor(['safeguarding-lead'], subjectsOf(escalation, byId), [actor], byId).length > 0) return true;
+  }
+  return (await recipientsOf(store, escalation, ladder, people)).act.some((p) => p.id === actor.id);
 }
 
 function alertFacts(e: Escalation): { title: string; value: string }[] {
@@ -77,14 +135,20 @@ export function alertMessage(e: Escalation, ladder: LadderStage[], role: 'act' |
   };
 }
 
+/** A team channel's alert: reference, stage and deadline only. */
+export function channelAlertMessage(e: Escalation, ladder: LadderStage[]): OutboundMessage {
+  return { kind: 'escalation-channel-alert', escalationId: e.id, ref: e.ref, stage: `${e.stage} of ${ladder.length}: ${ladder[e.stage - 1]!.name}`, deadline: e.stageDeadline, resolved: e.status === 'resolved' };
+}
+
 /** Sends this stage's alert to its recipients and channels (once each, by id) and informs those to be told. */
 async function alertStage(deps: EscalationDeps, e: Escalation, ladder: LadderStage[], note?: string): Promise<void> {
   const { act, channels, inform } = await recipientsOf(deps.store, e, ladder, deps.directory ? await deps.directory() : undefined);
-  const send = (suffix: string, recipient: { personId: string } | { conversationKey: string }, role: 'act' | 'inform') =>
-    enqueue(deps.store, deps.clock, { id: `${e.id}-s${e.stage}-${suffix}`, orgId: e.orgId, purpose: 'escalation', recipient, message: alertMessage(e, ladder, role, note) });
-  for (const p of act) await send(p.id, { personId: p.id }, 'act');
-  for (const key of channels) await send(key, { conversationKey: key }, 'act');
-  for (const p of inform) await send(`inform-${p.id}`, { personId: p.id }, 'inform');
+  const send = (suffix: string, recipient: { personId: string } | { conversationKey: string }, message: OutboundMessage) =>
+    enqueue(deps.store, deps.clock, { id: `${e.id}-s${e.stage}-${suffix}`, orgId: e.orgId, purpose: 'escalation', recipient, message });
+  for (const p of act) await send(p.id, { personId: p.id }, alertMessage(e, ladder, 'act', note));
+  // Everyone in a channel sees its messages: no summary, case reference, names or notes there.
+  for (const key of channels) await send(key, { conversationKey: key }, channelAlertMessage(e, ladder));
+  for (const p of inform) await send(`inform-${p.id}`, { personId: p.id }, alertMessage(e, ladder, 'inform', note));
 }
 
 async function nextRef(store: Store, orgId: string, raisedAt: string): Promise<string> {
@@ -288,9 +352,12 @@ function moveUp(e: Escalation, ladder: LadderStage[], calendar: WorkingCalendar,
   delete e.acknowledged;
 }
 
-/** Safeguarding leads and administrators see the whole record; others what they raised or are asked to act on. */
+/**
+ * Plan administrators see the whole record; others what they raised or may act on (which for a
+ * safeguarding lead is every case of their own agency).
+ */
 export async function canView(store: Store, actor: Person, escalation: Escalation, ladder: LadderStage[], directory?: Person[]): Promise<boolean> {
-  if (hasRole(actor, 'safeguarding-lead', 'admin') || escalation.raisedBy.personId === actor.id) return true;
+  if (hasRole(actor, 'admin') || escalation.raisedBy.personId === actor.id) return true;
   return canAct(store, actor, escalation, ladder, directory);
 }
 
@@ -306,7 +373,7 @@ export async function visibleOpenEscalations(store: Store, actor: Person, organi
   const ladder = ladderOf(organisation);
   const visible: Escalation[] = [];
   const open = await openEscalations(store, actor.orgId);
-  const directory = hasRole(actor, 'safeguarding-lead', 'admin') || open.length === 0 ? [] : await new Directory(store).all(actor.orgId);
+  const directory = hasRole(actor, 'admin') || open.length === 0 ? [] : await new Directory(store).all(actor.orgId);
   for (const e of open) if (await canView(store, actor, e, ladder, directory)) visible.push(e);
   return visible;
 }

@@ -10,8 +10,15 @@ export type Person = {
   orgId: string;
   name: string;
   email?: string;
-  /** Entra ID object id: the identity Teams gives us for the acting user. */
+  /**
+   * Entra ID object id: the identity Teams gives us for the acting user. Set only from a verified
+   * key (the HR import, an administrator, or a UPN in the home tenant), never from a name or email.
+   */
   aadObjectId?: string;
+  /** The Entra tenant that object id belongs to; a request from any other tenant is not this person. */
+  aadTenantId?: string;
+  /** The partner organisation they work for (police, health, ...); blank means the council itself. */
+  agency?: string;
   employeeId?: string;
   department?: string;
   jobTitle?: string;
@@ -32,6 +39,9 @@ export function coverFor(person: Pick<Person, 'leave'>, today: string): string |
 export function normaliseName(name: string): string {
   return name.normalize('NFKC').replace(/\s+/g, ' ').trim().toLowerCase();
 }
+
+/** An Entra object or tenant id: a GUID. */
+export const isEntraId = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 
 export function hasRole(person: Pick<Person, 'roles'> | undefined, ...roles: Role[]): boolean {
   return !!person && person.roles.some((r) => roles.includes(r));

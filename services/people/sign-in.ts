@@ -10,17 +10,17 @@ export function requireActivePerson(person: Person | undefined, unknownDetail?: 
   return person;
 }
 
+/** Whether a stored link holds for a request signed for `tenantId`: a link is only good in its own tenant. */
+export function linkHoldsIn(person: Pick<Person, 'aadTenantId'>, tenantId: string): boolean {
+  return !person.aadTenantId || person.aadTenantId.toLowerCase() === tenantId.toLowerCase();
+}
+
 /**
- * The directory person behind a signed-in Microsoft 365 user. The Entra object id is what both a
- * bot activity (`from.aadObjectId`) and a Teams SSO token (`oid`) carry, so both look people up by
- * it; `fallback` is the bot's first-contact linking, which the tab (read-only) does not do.
+ * The directory person behind a signed-in Microsoft 365 user, for the tab. The Entra object id and
+ * tenant are what a Teams SSO token carries (`oid`, `tid`); the link must hold in that tenant. The
+ * tab only reads, so it never links anyone: the bot and administrators do that.
  */
-export async function personForSignIn(
-  store: Store,
-  orgId: string,
-  aadObjectId: string,
-  options: { fallback?: () => Promise<Person | undefined>; unknownDetail?: string } = {},
-): Promise<Person> {
-  const person = (await new Directory(store).byAadObjectId(orgId, aadObjectId)) ?? (await options.fallback?.());
-  return requireActivePerson(person, options.unknownDetail);
+export async function personForSignIn(store: Store, orgId: string, identity: { aadObjectId: string; tenantId: string }): Promise<Person> {
+  const person = await new Directory(store).byAadObjectId(orgId, identity.aadObjectId);
+  return requireActivePerson(person && linkHoldsIn(person, identity.tenantId) ? person : undefined);
 }

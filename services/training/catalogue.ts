@@ -25,6 +25,26 @@ export async function courses(store: Store, orgId: string): Promise<Course[]> {
 export const requirements = (store: Store, orgId: string) => ofKind<Requirement>(store, orgId, 'requirement');
 export const records = (store: Store, orgId: string) => ofKind<TrainingRecord>(store, orgId, 'record');
 
+/**
+ * What one person's own training view needs: the catalogue, the requirements and their records
+ * only, in one query (each query is a scan on the embedded store; the catalogue is small).
+ */
+export async function loadPersonTrainingData(store: Store, person: Person): Promise<TrainingData> {
+  const docs: (Course | Requirement | TrainingRecord)[] = await toArray(
+    training(store).query({
+      query: "SELECT * FROM c WHERE c.orgId = @orgId AND (c.kind = 'course' OR c.kind = 'requirement' OR (c.kind = 'record' AND c.personId = @personId))",
+      parameters: [{ name: '@orgId', value: person.orgId }, { name: '@personId', value: person.id }],
+    }),
+  );
+  const stored = docs.filter((d): d is Course => d.kind === 'course');
+  return {
+    people: [person],
+    courses: stored.length > 0 ? stored : defaultCourses(person.orgId),
+    requirements: docs.filter((d): d is Requirement => d.kind === 'requirement'),
+    records: docs.filter((d): d is TrainingRecord => d.kind === 'record'),
+  };
+}
+
 export async function loadTrainingData(store: Store, orgId: string, people: Person[]): Promise<TrainingData> {
   const [c, r, rec] = await Promise.all([courses(store, orgId), requirements(store, orgId), records(store, orgId)]);
   return { people, courses: c, requirements: r, records: rec };

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import type { Clock } from '../core/clock';
 import { AppError, isAppError } from '../core/errors';
 import { Directory } from '../people/directory';
-import type { Person } from '../people/model';
+import { isEntraId, type Person } from '../people/model';
 import type { Table } from '../plan/tabular';
 import type { Store } from '../store/ports';
 import { courses } from './catalogue';
@@ -13,7 +13,7 @@ export type RowProblem = { rowNumber: number; reason: string };
 /** Every data row is created, updated, unchanged or (with its reason) in `problems`; `warnings` are about rows that were imported. */
 export type ImportSummary = { dryRun: boolean; dataRows: number; created: number; updated: number; unchanged: number; problems: RowProblem[]; warnings: RowProblem[] };
 
-export const PEOPLE_FIELDS = ['employeeId', 'name', 'email', 'aadObjectId', 'department', 'jobTitle', 'manager', 'active'] as const;
+export const PEOPLE_FIELDS = ['employeeId', 'name', 'email', 'aadObjectId', 'tenantId', 'agency', 'department', 'jobTitle', 'manager', 'active'] as const;
 export type PeopleField = (typeof PEOPLE_FIELDS)[number];
 export const TRAINING_FIELDS = ['employee', 'course', 'completedOn', 'status'] as const;
 export type TrainingField = (typeof TRAINING_FIELDS)[number];
@@ -24,6 +24,8 @@ const PEOPLE_HEADERS: Record<PeopleField, string[]> = {
   name: ['full name', 'known as', 'name'],
   email: ['work email', 'email', 'upn', 'user principal name'],
   aadObjectId: ['entra object id', 'azure ad object id', 'object id'],
+  tenantId: ['entra tenant id', 'tenant id', 'azure ad tenant id'],
+  agency: ['agency', 'organisation', 'organization', 'employer'],
   department: ['department', 'organisation unit', 'service'],
   jobTitle: ['job title', 'position', 'role', 'roles'],
   manager: ['manager employee number', 'manager', 'line manager', 'manager email'],
@@ -61,7 +63,7 @@ export function parseDate(text: string): string | undefined {
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 /** What the HR file decides about a person; everything else (app roles, leave) belongs to the app. */
-const hrFields = (p: Person) => [p.employeeId, p.name, p.email, p.aadObjectId, p.department, p.jobTitle, p.managerId, p.active];
+const hrFields = (p: Person) => [p.employeeId, p.name, p.email, p.aadObjectId, p.aadTenantId, p.agency, p.department, p.jobTitle, p.managerId, p.active];
 
 /**
  * The HR people directory from an HR system's export. A person's id comes from their employee
@@ -87,6 +89,10 @@ export async function importPeople(
     if (!/^[A-Za-z0-9_-]{1,40}$/.test(employeeId)) reasons.push(`employee number "${employeeId}" is missing or not a plain code`);
     if (!name) reasons.push('no name');
     if (email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) reasons.push(`"${email}" is not an email address`);
+    for (const f of ['aadObjectId', 'tenantId'] as const) {
+      const v = cell(cells, f);
+      if (v && !isEntraId(v)) reasons.push(`${f === 'aadObjectId' ? 'object id' : 'tenant id'} "${v.slice(0, 60)}" is not a GUID`);
+    }
     if (activeText && !ACTIVE.has(activeText)) reasons.push(`status "${activeText}" is not active or leaver`);
     if (byEmployee.has(employeeId)) reasons.push(`repeats employee ${employeeId} from row ${byEmployee.get(employeeId)!.rowNumber}`);
     if (reasons.length) {
@@ -99,6 +105,11 @@ export async function importPeople(
     // the file lacks and the Entra object id (stamped when the person first uses the app) stay.
     const kept: Partial<Person> = { ...(before ?? { roles: ['officer'] }) };
     delete kept.department;
+    if (col.agency) delete kept.agency;
+    // A new object id from HR starts a new link: its tenant is the file's, or stamped at first use.
+    // Teams sends object ids in lower case; an id stored otherwise would never match.
+    const objectId = cell(cells, 'aadObjectId').toLowerCase();
+    if (objectId && objectId !== before?.aadObjectId) delete kept.aadTenantId;
     for (const [field, key] of [['email', 'email'], ['jobTitle', 'jobTitle'], ['manager', 'managerId']] as const) if (col[field]) delete kept[key];
     const person: Person = {
       ...kept,
@@ -107,7 +118,9 @@ export async function importPeople(
       employeeId,
       name,
       ...(email ? { email } : {}),
-      ...(cell(cells, 'aadObjectId') ? { aadObjectId: cell(cells, 'aadObjectId') } : {}),
+      ...(objectId ? { aadObjectId: objectId } : {}),
+      ...(objectId && cell(cells, 'tenantId') ? { aadTenantId: cell(cells, 'tenantId').toLowerCase() } : {}),
+      ...(cell(cells, 'agency') ? { agency: cell(cells, 'agency') } : {}),
       ...(cell(cells, 'department') ? { department: cell(cells, 'department') } : {}),
       ...(cell(cells, 'jobTitle') ? { jobTitle: cell(cells, 'jobTitle') } : {}),
       active: activeText ? ACTIVE.get(activeText)! : true,

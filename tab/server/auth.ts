@@ -5,6 +5,9 @@ import { AppError } from '../../services/core/errors';
 /** Entra ID's signing keys for every tenant (v1 and v2 tokens are signed with the same keys). */
 const DEFAULT_JWKS_URL = 'https://login.microsoftonline.com/common/discovery/v2.0/keys';
 
+/** The scope the tab's app registration exposes for Teams SSO. */
+const REQUIRED_SCOPE = 'access_as_user';
+
 export type TabIdentity = { kind: 'sso'; aadObjectId: string; tenantId: string } | { kind: 'local'; personId: string };
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
@@ -14,13 +17,15 @@ export const isLoopback = (remoteAddress: string | undefined) => LOOPBACK.has(re
 
 /**
  * Who is calling the tab API. In Teams: the SSO token, checked for signature (Entra ID's published
- * keys), audience (this app's registration), issuer and tenant (an allowed one). In local mode on
+ * keys), audience (this app's registration), issuer and tenant (an allowed one), the delegated
+ * `access_as_user` scope and the client it was issued to (Teams). In local mode on
  * this computer only: "Local <person id>", the clearly labelled development sign-in.
  */
 export function createTabAuthenticator(config: Config): (authorization: string | undefined, remoteAddress: string | undefined) => Promise<TabIdentity> {
   const jwks = createRemoteJWKSet(new URL(config.TAB_SSO_JWKS_URL ?? DEFAULT_JWKS_URL), { timeoutDuration: 5000, cooldownDuration: 30_000 });
   const clientId = config.TAB_SSO_CLIENT_ID;
   const audiences = clientId ? [clientId, ...(config.PUBLIC_HOSTNAME ? [`api://${config.PUBLIC_HOSTNAME}/${clientId}`] : [])] : [];
+  const clientIds = new Set(config.TAB_SSO_CLIENT_APP_IDS.map((id) => id.toLowerCase()));
 
   return async (authorization, remoteAddress) => {
     const [given = '', value = ''] = (authorization ?? '').trim().split(/\s+/, 2);
@@ -46,6 +51,13 @@ export function createTabAuthenticator(config: Config): (authorization: string |
     }
     if (config.ALLOWED_TENANT_IDS.length > 0 && !config.ALLOWED_TENANT_IDS.includes(tenantId)) throw new AppError('TENANT_NOT_ALLOWED');
     if (typeof payload.oid !== 'string' || !payload.oid) throw new AppError('UNAUTHENTICATED', 'The sign-in token does not name a user.');
+    // An ID token has the same audience but no delegated scope: it proves a sign-in somewhere, not
+    // that Teams asked for access to this API on the user's behalf.
+    const scopes = typeof payload.scp === 'string' ? payload.scp.split(' ') : [];
+    if (!scopes.includes(REQUIRED_SCOPE)) throw new AppError('UNAUTHENTICATED', `The sign-in token does not grant the ${REQUIRED_SCOPE} scope (an ID token, or a token for another purpose).`);
+    // v2 tokens name the client app in azp, v1 tokens in appid: only Teams' own clients may ask.
+    const client = typeof payload.azp === 'string' ? payload.azp : typeof payload.appid === 'string' ? payload.appid : '';
+    if (!clientIds.has(client.toLowerCase())) throw new AppError('UNAUTHENTICATED', 'The sign-in token was issued to an app other than Microsoft Teams.');
     return { kind: 'sso', aadObjectId: payload.oid, tenantId };
   };
 }

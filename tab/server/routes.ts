@@ -37,8 +37,6 @@ const PAGE_HEADERS = {
 };
 const STATIC_TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8' };
 
-const UNLINKED = 'Your Microsoft 365 account is not linked to anyone in this organisation’s people directory. Open a chat with the Safeguarding Action Tracker bot once (it links you by your email), or ask your plan administrator to add you.';
-
 type Handler = (viewer: Person, deps: DashboardDeps, req: restify.Request) => Promise<unknown>;
 
 /** The tab's page and its JSON API on the bot's server: /tab/… and /api/tab/…. */
@@ -61,7 +59,7 @@ export function registerTabRoutes(server: restify.Server, deps: TabDeps): void {
     const identity = await authenticate(req.header('authorization'), req.socket.remoteAddress);
     if (identity.kind === 'local') return requireActivePerson(await directory.get(orgId, identity.personId), 'Nobody in the directory has that id.');
     // The tab only reads, so it does not link accounts; the bot does that when someone first opens a chat with it.
-    return personForSignIn(store, orgId, identity.aadObjectId, { unknownDetail: UNLINKED });
+    return personForSignIn(store, orgId, identity);
   }
 
   const api = (route: string, handler: Handler) =>

@@ -18,7 +18,8 @@ async function main() {
   const endpoint = process.argv[2]!;
   const store = await CosmosStore.open({ kind: 'embedded', client: embeddedClient(endpoint, process.env.BENCH_STORE_KEY ?? ''), databaseId: 'bench', description: endpoint, canCreate: true });
   const app = await startApp({
-    config: loadConfig({ PORT: '0', DEFAULT_ORG_ID: ORG, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', SURVEY_SEAL_KEY: process.env.SURVEY_SEAL_KEY ?? randomBytes(32).toString('base64'), DELIVERY_INTERVAL_SECONDS: '1' }),
+    // The soak measures the server, not the per-user command limit.
+    config: loadConfig({ PORT: '0', DEFAULT_ORG_ID: ORG, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', SURVEY_SEAL_KEY: process.env.SURVEY_SEAL_KEY ?? randomBytes(32).toString('base64'), DELIVERY_INTERVAL_SECONDS: '1', COMMANDS_PER_MINUTE: '10000' }),
     logger: silentLogger,
     store,
     clock: systemClock,

@@ -10,6 +10,7 @@ import { cli } from '../harness/cli';
 import { openPersistentTestStore } from '../harness/store';
 import { FixedClock } from '../../services/core/clock';
 import type { Person } from '../../services/people/model';
+import type { ConversationRecord } from '../../services/conversations/model';
 import { answerSurvey, openSurvey } from '../../services/surveys/responses';
 import { AnswerSeal, loadAnswerSeal } from '../../services/surveys/seal';
 import { DateTime } from 'luxon';
@@ -277,5 +278,60 @@ describe('npm run cli -- survey …', () => {
     await expect(cli(dataDir, 'survey', 'send', 'awareness', '--as', 'simon.howick@example.gov.uk', '--audience', 'planet=mars', '--closes', '2027-01-29')).rejects.toMatchObject({ code: 'VALIDATION' });
     await expect(cli(dataDir, 'survey', 'results', 'campaign-nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(cli(dataDir, 'survey', 'follow-up', 'NO-SUCH-COURSE')).rejects.toMatchObject({ code: 'VALIDATION' });
+  });
+});
+
+describe('npm run cli -- people link / unlink / unlinked', () => {
+  const OBJECT_ID = '3c2b1a09-8f7e-4d6c-9b5a-4e3d2c1b0a99';
+  const TENANT = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'cli-people-')), 'data');
+    const { store } = await openPersistentTestStore(dataDir);
+    try {
+      await store.collection<Person>('people').upsert({ id: 'pc-ann', orgId: 'demo', name: 'Ann Officer', agency: 'Thames Valley Police', roles: ['officer'], active: true });
+      // A partner agency's officer opened the app before anyone linked her: the bot kept the attempt.
+      await store.collection<ConversationRecord>('conversations').upsert({
+        id: `personal-${OBJECT_ID}`,
+        orgId: 'demo',
+        kind: 'personal',
+        tenantId: TENANT,
+        conversationId: 'a:1ann',
+        serviceUrl: 'https://smba.trafficmanager.net/uk/',
+        botId: '28:bot',
+        user: { aadObjectId: OBJECT_ID, teamsUserId: '29:ann', name: 'Ann O.' },
+        unlinked: { firstTriedAt: '2026-11-20T09:00:00.000Z', lastTriedAt: '2026-11-21T09:00:00.000Z', reason: 'not-linked' },
+        reachable: true,
+        installedAt: '2026-11-20T09:00:00.000Z',
+        updatedAt: '2026-11-21T09:00:00.000Z',
+      });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('lists who tried, links them by object id in the tenant they came from, and unlinks them', async () => {
+    expect((await cli(dataDir, 'people', 'unlinked')).out).toMatch(new RegExp(`${OBJECT_ID}  tenant ${TENANT}  "Ann O\\."  last tried 2026-11-21`));
+    await expect(cli(dataDir, 'people', 'link', 'pc-ann', '--object-id', 'not-a-guid')).rejects.toThrow(/is not an Entra object id/);
+    const linked = await cli(dataDir, 'people', 'link', 'pc-ann', '--object-id', OBJECT_ID);
+    expect(linked.out).toContain(`Linked Ann Officer (pc-ann) to object id ${OBJECT_ID} in tenant ${TENANT}.`);
+    expect((await cli(dataDir, 'people', 'unlinked')).out).toMatch(/Everyone who has opened the app is linked/);
+    let { store } = await openPersistentTestStore(dataDir);
+    try {
+      expect(await store.collection<Person>('people').read('demo', 'pc-ann')).toMatchObject({ aadObjectId: OBJECT_ID, aadTenantId: TENANT });
+      expect((await store.collection<ConversationRecord>('conversations').read('demo', `personal-${OBJECT_ID}`))?.personId).toBe('pc-ann');
+    } finally {
+      await store.close();
+    }
+    expect((await cli(dataDir, 'people', 'unlink', 'pc-ann')).out).toMatch(/Unlinked Ann Officer/);
+    ({ store } = await openPersistentTestStore(dataDir));
+    try {
+      const ann = await store.collection<Person>('people').read('demo', 'pc-ann');
+      expect(ann?.aadObjectId).toBeUndefined();
+      expect(ann?.aadTenantId).toBeUndefined();
+      expect((await store.collection<ConversationRecord>('conversations').read('demo', `personal-${OBJECT_ID}`))?.personId).toBeUndefined();
+    } finally {
+      await store.close();
+    }
   });
 });

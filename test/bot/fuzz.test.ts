@@ -6,7 +6,7 @@ import type { Person } from '../../services/people/model';
 import { WorkingCalendar } from '../../services/scheduling/calendar';
 import { createCampaign } from '../../services/surveys/campaigns';
 import { startTestApp, type TestApp } from '../harness/app';
-import { ORG } from '../harness/fixtures';
+import { linkDemoPeople, ORG } from '../harness/fixtures';
 import { invokeActionExecute, messageActivity, TEST_TENANT_ID, type TeamsUser } from '../harness/teams-activities';
 
 const VAL: TeamsUser = { id: '29:val', aadObjectId: 'aad-val', name: 'Val Johnson' };
@@ -34,7 +34,8 @@ describe('bad input never crashes the app, answers 500 or changes data', () => {
     // No delivery rounds during the run: the store must stay exactly as seeded however slowly the machine goes.
     t = await startTestApp({ ALLOWED_TENANT_IDS: TEST_TENANT_ID, DELIVERY_INTERVAL_SECONDS: '3600' });
     await seedDemo(t.store, t.clock, ORG, 'Europe/London');
-    await t.post(messageActivity({ serviceUrl: t.connector.serviceUrl, user: VAL, text: 'help' })); // first contact links Val
+    await linkDemoPeople(t.store);
+    await t.post(messageActivity({ serviceUrl: t.connector.serviceUrl, user: VAL, text: 'help' })); // first contact records Val's chat
     // An open questionnaire Val may answer, so generated answers reach its checks.
     const val = (await t.store.collection<Person>('people').read(ORG, 'demo-val-johnson'))!;
     campaignId = (await createCampaign({ store: t.store, clock: t.clock, calendar: new WorkingCalendar() }, { actor: val, timeZone: 'Europe/London', data: { questionnaire: 'awareness', audience: { type: 'everyone' }, anonymous: true, closesOn: '2027-01-29' } })).id;

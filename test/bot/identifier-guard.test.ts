@@ -10,7 +10,7 @@ import { BUILT_IN_QUESTIONNAIRES } from '../../services/surveys/builtin';
 import { checkAnswers } from '../../services/surveys/answers';
 import { startTestApp, type TestApp } from '../harness/app';
 import { cli } from '../harness/cli';
-import { ORG } from '../harness/fixtures';
+import { linkDemoPeople, ORG } from '../harness/fixtures';
 import { invokeActionExecute, TEST_TENANT_ID, type TeamsUser } from '../harness/teams-activities';
 
 const VAL: TeamsUser = { id: '29:val', aadObjectId: 'aad-val', name: 'Val Johnson' };
@@ -39,6 +39,7 @@ describe('the identifier guard on every free-text input', () => {
   beforeAll(async () => {
     t = await startTestApp({ ALLOWED_TENANT_IDS: TEST_TENANT_ID });
     await seedDemo(t.store, t.clock, ORG, 'Europe/London');
+    await linkDemoPeople(t.store);
     const raised = await invoke(RICHARD, 'esc.raise', { category: 'referral-outcome', agency: 'MASH', caseReference: 'MASH-2026-0042', asked: 'Outcome of the November referral', wanted: 'Feedback this week' });
     expect(JSON.stringify(raised)).toMatch(/Raised as ESC-/);
     concernId = (await escalations())[0]!.id;

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { loadConfig } from '../../services/core/config';
 import { seedDemo } from '../../services/demo/seed-demo';
 import { startTestApp, type TestApp } from '../harness/app';
@@ -70,5 +71,51 @@ describe('the HTTP server', () => {
       await broken.app.close();
       await broken.connector.close();
     }
+  });
+});
+
+describe('local mode answers only someone at this computer', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+    await seedDemo(t.store, t.clock, ORG, 'Europe/London');
+  });
+  afterAll(() => t.close());
+
+  /** A raw request, so the Host header can be anything a browser, tunnel or proxy would send. */
+  function request(path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: any }> {
+    const { port } = new URL(t.app.url);
+    return new Promise((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port, path, method: body ? 'POST' : 'GET', headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...headers } }, (res) => {
+        let text = '';
+        res.on('data', (c) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+  const activity = () => JSON.stringify(messageActivity({ serviceUrl: t.connector.serviceUrl, user: { id: '29:x', aadObjectId: 'aad-x', name: 'X' }, text: 'help' }));
+
+  it.each([
+    ['a foreign Host header (DNS rebinding)', { host: 'attacker.example' }],
+    ['a dev tunnel host', { host: 'abc123-3978.uks1.devtunnels.ms' }],
+    ['X-Forwarded-For from a tunnel or proxy', { host: '127.0.0.1', 'x-forwarded-for': '203.0.113.7' }],
+    ['X-Forwarded-Host', { host: 'localhost', 'x-forwarded-host': 'abc123-3978.uks1.devtunnels.ms' }],
+    ['X-Forwarded-Proto', { host: 'localhost', 'x-forwarded-proto': 'https' }],
+    ['a Forwarded header', { host: 'localhost', forwarded: 'for=203.0.113.7;proto=https' }],
+    ['a dev tunnel header', { host: 'localhost', 'x-ms-devtunnel': 'abc123' }],
+  ])('%s gets 403 on the bot, the tab API and the local sign-in, and nothing is sent', async (_what, headers) => {
+    const before = t.connector.calls.length;
+    for (const res of [await request('/api/messages', headers, activity()), await request('/api/tab/people', { ...headers, authorization: 'Local demo-val-johnson' }), await request('/api/tab/me', { ...headers, authorization: 'Local demo-val-johnson' })]) {
+      expect(res).toMatchObject({ status: 403, body: { error: { code: 'LOCAL_ONLY' } } });
+    }
+    expect(t.connector.calls.length).toBe(before);
+  });
+
+  it.each([['127.0.0.1'], ['localhost'], ['[::1]']])('Host %s is answered', async (host) => {
+    const { port } = new URL(t.app.url);
+    expect((await request('/api/tab/me', { host: `${host}:${port}`, authorization: 'Local demo-val-johnson' })).status).toBe(200);
+    expect((await request('/api/messages', { host: `${host}:${port}` }, activity())).status).toBe(200);
   });
 });

@@ -5,7 +5,7 @@ import type { Person } from '../../services/people/model';
 import { ActionPlan } from '../../services/plan/actions';
 import type { Action } from '../../services/plan/model';
 import { startTestApp, type TestApp } from '../harness/app';
-import { ORG, person, seed } from '../harness/fixtures';
+import { linkDemoPeople, ORG, person, seed } from '../harness/fixtures';
 import {
   TEST_TENANT_ID,
   conversationUpdateMembersAdded,
@@ -19,6 +19,7 @@ const VAL: TeamsUser = { id: '29:val', aadObjectId: 'aad-val', name: 'Val Johnso
 const TIM: TeamsUser = { id: '29:tim', aadObjectId: 'aad-tim', name: 'Tim Sadler' };
 const RICHARD: TeamsUser = { id: '29:richard', aadObjectId: 'aad-richard', name: 'Richard Adams' };
 const NOBODY: TeamsUser = { id: '29:nobody', aadObjectId: 'aad-nobody', name: 'Not In Directory' };
+
 
 /** The text of every TextBlock/TextRun/fact in a card, for assertions that read like the card. */
 function cardText(card: unknown): string {
@@ -45,6 +46,7 @@ describe('the bot in Teams, over real HTTP', () => {
   beforeAll(async () => {
     t = await startTestApp({ ALLOWED_TENANT_IDS: TEST_TENANT_ID });
     await seedDemo(t.store, t.clock, ORG, 'Europe/London');
+    await linkDemoPeople(t.store);
     plan = new ActionPlan(t.store);
   });
   afterAll(() => t.close());
@@ -69,7 +71,7 @@ describe('the bot in Teams, over real HTTP', () => {
     return plan.openActionsLedBy(ORG, 'demo-val-johnson');
   }
 
-  it('install → conversation stored, linked to the directory by name, welcome card sent once', async () => {
+  it('install → conversation stored, linked by the object id HR recorded (its tenant stamped), welcome card sent once', async () => {
     await t.post(conversationUpdateMembersAdded({ serviceUrl: serviceUrl(), user: VAL }));
     await t.post(installationUpdate({ serviceUrl: serviceUrl(), user: VAL, action: 'add' }));
     const sent = await t.connector.waitForActivities(1);
@@ -77,24 +79,17 @@ describe('the bot in Teams, over real HTTP', () => {
     expect(cardText(attachmentCard(sent[0]))).toMatch(/Welcome, Val Johnson[\s\S]*You lead \d+ open action/);
     const conversation = await t.store.collection<ConversationRecord>('conversations').read(ORG, 'personal-aad-val');
     expect(conversation).toMatchObject({ kind: 'personal', personId: 'demo-val-johnson', reachable: true, serviceUrl: serviceUrl(), tenantId: TEST_TENANT_ID });
-    expect((await t.store.collection<Person>('people').read(ORG, 'demo-val-johnson'))?.aadObjectId).toBe('aad-val');
+    expect(await t.store.collection<Person>('people').read(ORG, 'demo-val-johnson')).toMatchObject({ aadObjectId: 'aad-val', aadTenantId: TEST_TENANT_ID });
   });
 
-  it('install by someone whose email the member API gives is linked by email', async () => {
-    await seed(t.store, { people: [person({ id: 'kim', name: 'Kim Different Display', email: 'kim@council.example' })] });
-    const kim: TeamsUser = { id: '29:kim', aadObjectId: 'aad-kim', name: 'Kim D.' };
-    t.connector.setMember({ id: kim.id, aadObjectId: kim.aadObjectId, name: kim.name, email: 'Kim@Council.example', userPrincipalName: 'kim@council.example' });
-    await t.post(installationUpdate({ serviceUrl: serviceUrl(), user: kim, action: 'add' }));
-    expect((await t.store.collection<ConversationRecord>('conversations').read(ORG, 'personal-aad-kim'))?.personId).toBe('kim');
-  });
-
-  it('an ambiguous display name is not linked to anyone', async () => {
-    await seed(t.store, { people: [person({ id: 'js1', name: 'Jo Smith' }), person({ id: 'js2', name: 'Jo Smith' })] });
+  it('a display name that matches one directory person links no one', async () => {
+    await seed(t.store, { people: [person({ id: 'jo', name: 'Jo Smith' })] });
     const jo: TeamsUser = { id: '29:jo', aadObjectId: 'aad-jo', name: 'Jo Smith' };
     await t.post(installationUpdate({ serviceUrl: serviceUrl(), user: jo, action: 'add' }));
     const sent = await t.connector.waitForActivities(1);
-    expect(cardText(attachmentCard(sent[0]))).toMatch(/could not find you in the organisation's people directory/);
+    expect(cardText(attachmentCard(sent[0]))).toMatch(/not linked to anyone in the organisation's people directory[\s\S]*Ask your administrator/);
     expect((await t.store.collection<ConversationRecord>('conversations').read(ORG, 'personal-aad-jo'))?.personId).toBeUndefined();
+    expect((await t.store.collection<Person>('people').read(ORG, 'jo'))?.aadObjectId).toBeUndefined();
   });
 
   it('"my actions" lists the lead’s open actions from the seed plan, soonest due first, each with Update', async () => {
@@ -120,7 +115,7 @@ describe('the bot in Teams, over real HTTP', () => {
   });
 
   it('someone not in the directory is told so, not shown anything', async () => {
-    expect(cardText(await say(NOBODY, 'my actions'))).toMatch(/not in this organisation’s people directory/);
+    expect(cardText(await say(NOBODY, 'my actions'))).toMatch(/not linked to anyone in this organisation’s people directory[\s\S]*Ask your administrator/);
   });
 
   describe('RAG update card', () => {

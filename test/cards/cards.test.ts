@@ -1,7 +1,7 @@
 import * as AC from 'adaptivecards';
-import { CARD_TEMPLATES, md, renderCard, type AdaptiveCardJson } from '../../cards/render';
+import { CARD_TEMPLATES, md, OPEN_URL_ALLOW_LIST, renderCard, type AdaptiveCardJson } from '../../cards/render';
 import { renderMessage } from '../../cards/messages';
-import { errorCard, escalationListCard, factsCard, helpCard, raiseConcernCard, trainingReportCard, trainingVerifyCard, myActionsCard, noticeCard, summaryCard, updateFormCard, welcomeCard } from '../../cards/views';
+import { errorCard, escalationListCard, factsCard, helpCard, personalPointerCard, raiseConcernCard, trainingReportCard, trainingVerifyCard, myActionsCard, noticeCard, summaryCard, updateFormCard, welcomeCard } from '../../cards/views';
 import { AppError } from '../../services/core/errors';
 import { surveyCard, surveyListCard, surveyResultsCard } from '../../cards/survey-views';
 import { AWARENESS_SURVEY, FOLLOW_UP_SURVEY } from '../../services/surveys/builtin';
@@ -114,6 +114,9 @@ const EXAMPLES: Record<string, AdaptiveCardJson> = {
     note: 'Moved up automatically',
   }),
   'escalation alert (for information)': renderMessage({ kind: 'escalation-alert', escalationId: 'esc-1', role: 'inform', heading: 'h', stage: '2 of 4', deadline: '2026-11-25', summary: 's', facts: [] }),
+  'message me 1:1 (in a channel)': personalPointerCard('28:7d3a9e41-2b6c-4f08-a1d5-9c8e7b6a5f40'),
+  'escalation alert (team channel)': renderMessage({ kind: 'escalation-channel-alert', escalationId: 'esc-1', ref: 'ESC-2026-0001', stage: '2 of 4: Managers and named safeguarding leads', deadline: '2026-11-25', resolved: false }, '28:7d3a9e41-2b6c-4f08-a1d5-9c8e7b6a5f40'),
+  'escalation alert (team channel, resolved)': renderMessage({ kind: 'escalation-channel-alert', escalationId: 'esc-1', ref: 'ESC-2026-0001', stage: '2 of 4: Managers', deadline: '2026-11-25', resolved: true }, '7d3a9e41-2b6c-4f08-a1d5-9c8e7b6a5f40'),
   'raise concern form': raiseConcernCard(),
   'raise concern form with errors': raiseConcernCard({ values: { category: 'referral-outcome', asked: 'Call 01865 252209' }, issues: [{ field: 'asked', message: 'This looks like a phone number.' }], notice: 'Remove identifying details' }),
   'escalation list': escalationListCard('Open escalations (1)', [{ id: 'e1', ref: 'ESC-2026-0001', title: 'ESC-2026-0001: Action turned Red', detail: 'Stage 1 of 4' }]),
@@ -199,7 +202,9 @@ describe.each(Object.entries(EXAMPLES))('card "%s"', (_name, json) => {
   it('has no Image without a url and opens no links outside our allow-list', () => {
     const text = JSON.stringify(json);
     expect(text).not.toMatch(/"type":"Image"(?![^}]*"url")/);
-    expect(text).not.toMatch(/Action\.OpenUrl/);
+    const urls = [...text.matchAll(/"type":"Action\.OpenUrl"[^}]*"url":"([^"]*)"/g)].map((m) => m[1]!);
+    expect((text.match(/Action\.OpenUrl/g) ?? []).length).toBe(urls.length);
+    for (const url of urls) expect(OPEN_URL_ALLOW_LIST.some((allowed) => allowed.test(url))).toBe(true);
   });
 });
 
@@ -278,6 +283,7 @@ it('every template in cards/templates is covered by an example above', () => {
     'help',
     'my-actions',
     'notice',
+    'personal-pointer',
     'questionnaire-invite',
     'questionnaire-page',
     'questionnaire-saved',
@@ -291,4 +297,6 @@ it('every template in cards/templates is covered by an example above', () => {
     'welcome',
   ]);
   expect(renderCard('notice', { title: 't', text: 'x', code: '', color: 'Default' }).type).toBe('AdaptiveCard');
+  // A link anywhere but Teams' deep link to the bot's chat is refused, whatever the data says.
+  expect(() => renderCard('personal-pointer', { heading: 'h', text: 't', color: 'Default', hasFacts: false, facts: [], url: 'https://evil.example/l/chat' })).toThrow(/allow-list/);
 });

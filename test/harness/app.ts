@@ -28,8 +28,9 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const connector = await FakeConnector.start();
   const clock = new FixedClock('2026-11-22T10:00:00Z');
   // Tests run jobs themselves, at the instant they choose.
-  // A seal key of its own, so no test writes one into the project's data folder.
-  const config = loadConfig({ PORT: '0', DEFAULT_ORG_ID: ORG, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', SURVEY_SEAL_KEY: randomBytes(32).toString('base64'), ...env });
+  // A seal key of its own, so no test writes one into the project's data folder; many commands
+  // from one user quickly, so the rate-limit test sets its own limit.
+  const config = loadConfig({ PORT: '0', DEFAULT_ORG_ID: ORG, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', SURVEY_SEAL_KEY: randomBytes(32).toString('base64'), COMMANDS_PER_MINUTE: '10000', ...env });
   const app = await startApp({ config, logger: silentLogger, store, clock });
   return {
     app,

@@ -38,3 +38,17 @@ export async function seed(store: Store, data: { people?: Person[]; actions?: Ac
   for (const p of data.people ?? []) await store.collection<Person>('people').upsert(p);
   for (const a of data.actions ?? []) await store.collection<Action>('actions').upsert(a);
 }
+
+/** The object ids an HR import with an "Entra object id" column gives the demo people: the one way they are linked in tests. */
+export const DEMO_OBJECT_IDS: Record<string, string> = {
+  'demo-val-johnson': 'aad-val',
+  'demo-tim-sadler': 'aad-tim',
+  'demo-richard-adams': 'aad-richard',
+  'demo-jennifer-kotilaine': 'aad-jen',
+  'demo-simon-howick': 'aad-simon',
+};
+
+/** Links the demo people tests act as by object id, as HR's import does (the demo directory has none). */
+export async function linkDemoPeople(store: Store): Promise<void> {
+  for (const [id, aad] of Object.entries(DEMO_OBJECT_IDS)) await store.collection<Person>('people').update(ORG, id, (p) => ({ ...p, aadObjectId: aad }));
+}

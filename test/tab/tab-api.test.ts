@@ -14,12 +14,17 @@ const CLIENT_ID = '11111111-2222-4333-8444-555555555555';
 const HOST = 'tracker.example.gov.uk';
 const AUDIENCE = `api://${HOST}/${CLIENT_ID}`;
 const OTHER_TENANT = '99999999-8888-4777-8666-555555555555';
+/** Another allowed tenant: a partner agency's. */
+const PARTNER_TENANT = '7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d';
+const TEAMS_WEB_CLIENT = '5e3ce6c0-2b1f-4285-8d4b-75ee78787346';
+const TEAMS_MOBILE_CLIENT = '1fec8e78-bce4-4aaf-ab1b-5451cc387264';
 
 /** The claims of a Teams SSO token (Entra ID v2) for this app, as Teams would hand the tab. */
 const claims = (over: Record<string, unknown> = {}) => {
   const tid = (over.tid as string | undefined) ?? TEST_TENANT_ID;
   const now = Math.floor(Date.now() / 1000);
-  return { iss: `https://login.microsoftonline.com/${tid}/v2.0`, aud: AUDIENCE, tid, oid: AAD.val, scp: 'access_as_user', iat: now - 10, nbf: now - 10, exp: now + 3600, ...over };
+  // azp: the Teams desktop and web client, which Teams SSO tokens are issued to.
+  return { iss: `https://login.microsoftonline.com/${tid}/v2.0`, aud: AUDIENCE, tid, oid: AAD.val, scp: 'access_as_user', azp: TEAMS_WEB_CLIENT, iat: now - 10, nbf: now - 10, exp: now + 3600, ...over };
 };
 
 describe('the tab API in production mode: every request carries a valid Teams SSO token', () => {
@@ -37,7 +42,7 @@ describe('the tab API in production mode: every request carries a valid Teams SS
     t = await startTestApp({
       MicrosoftAppId: '00000000-0000-0000-0000-0000000000aa',
       MicrosoftAppPassword: 'example-not-a-secret',
-      ALLOWED_TENANT_IDS: TEST_TENANT_ID,
+      ALLOWED_TENANT_IDS: `${TEST_TENANT_ID},${PARTNER_TENANT}`,
       HOST: '127.0.0.1',
       PUBLIC_HOSTNAME: HOST,
       TAB_SSO_CLIENT_ID: CLIENT_ID,
@@ -56,8 +61,9 @@ describe('the tab API in production mode: every request carries a valid Teams SS
     expect(me).toMatchObject({ status: 200, body: { id: 'demo-val-johnson', views: ['my-actions', 'plan', 'escalations', 'training', 'questionnaires'] } });
     // The bare client id is also a valid audience (Teams uses either form).
     expect((await get('/api/tab/me', bearer({ aud: CLIENT_ID }))).status).toBe(200);
-    // A v1 token from the same tenant is accepted too.
-    expect((await get('/api/tab/me', bearer({ iss: `https://sts.windows.net/${TEST_TENANT_ID}/` }))).status).toBe(200);
+    // A v1 token from the same tenant is accepted too (its client is in appid), as is one for the Teams mobile and desktop client.
+    expect((await get('/api/tab/me', bearer({ iss: `https://sts.windows.net/${TEST_TENANT_ID}/`, azp: undefined, appid: TEAMS_WEB_CLIENT }))).status).toBe(200);
+    expect((await get('/api/tab/me', bearer({ azp: TEAMS_MOBILE_CLIENT, scp: 'User.Read access_as_user' }))).status).toBe(200);
     // Authorization schemes are case-insensitive.
     expect((await get('/api/tab/me', bearer().replace('Bearer', 'bearer'))).status).toBe(200);
   });
@@ -70,6 +76,10 @@ describe('the tab API in production mode: every request carries a valid Teams SS
     ['an expired token', () => bearer({ exp: Math.floor(Date.now() / 1000) - 3600, nbf: Math.floor(Date.now() / 1000) - 7200 })],
     ['a token whose issuer is not its tenant', () => bearer({ iss: `https://login.microsoftonline.com/${OTHER_TENANT}/v2.0` })],
     ['a token with no user', () => bearer({ oid: undefined })],
+    ['an ID token (audience = the client id, no delegated scope)', () => bearer({ aud: CLIENT_ID, scp: undefined, azp: undefined, nonce: 'n' })],
+    ['an access token without the access_as_user scope', () => bearer({ scp: 'User.Read' })],
+    ['an access token issued to some other client app', () => bearer({ azp: '0f0e0d0c-0b0a-4909-8807-060504030201' })],
+    ['a v1 access token issued to some other client app', () => bearer({ iss: `https://sts.windows.net/${TEST_TENANT_ID}/`, azp: undefined, appid: '0f0e0d0c-0b0a-4909-8807-060504030201' })],
     ['a local sign-in, which production mode never accepts', () => 'Local demo-val-johnson'],
     ['another scheme', () => 'Basic dmFsOnZhbA=='],
   ])('%s gets 401', async (_what, authorization) => {
@@ -83,10 +93,23 @@ describe('the tab API in production mode: every request carries a valid Teams SS
     expect(res).toMatchObject({ status: 403, body: { error: { code: 'TENANT_NOT_ALLOWED' } } });
   });
 
-  it('someone not in the directory sees nothing, and is told how to get linked', async () => {
+  it('an object id linked in one tenant is nobody when its token comes from another allowed tenant', async () => {
+    const people = t.store.collection<Person>('people');
+    const before = (await people.read(ORG, 'demo-val-johnson'))!;
+    await people.upsert({ ...before, aadTenantId: TEST_TENANT_ID });
+    try {
+      const iss = `https://login.microsoftonline.com/${PARTNER_TENANT}/v2.0`;
+      expect(await get('/api/tab/me', bearer({ tid: PARTNER_TENANT, iss }))).toMatchObject({ status: 403, body: { error: { code: 'NOT_IN_DIRECTORY' } } });
+      expect((await get('/api/tab/me', bearer())).status).toBe(200);
+    } finally {
+      await people.update(ORG, 'demo-val-johnson', ({ aadTenantId: _linked, ...rest }) => ({ ...rest, ...(before.aadTenantId ? { aadTenantId: before.aadTenantId } : {}) }));
+    }
+  });
+
+  it('someone not linked to the directory sees nothing, and is told to ask their administrator', async () => {
     const res = await get('/api/tab/my-actions', bearer({ oid: 'aad-stranger' }));
     expect(res).toMatchObject({ status: 403, body: { error: { code: 'NOT_IN_DIRECTORY' } } });
-    expect(res.body.error.message).toMatch(/Open a chat with the Safeguarding Action Tracker bot/);
+    expect(res.body.error.message).toMatch(/not linked to anyone[\s\S]*Ask your administrator to link your account/);
     expect(res.body).not.toHaveProperty('actions');
   });
 

@@ -41,3 +41,15 @@ describe('configuration', () => {
     expect(errorOf({ DEFAULT_TIME_ZONE: 'Europe/Oxford' }).message).toMatch(/DEFAULT_TIME_ZONE: must be an IANA time zone/);
   });
 });
+
+describe('identity settings', () => {
+  it('verified domains need the home tenant they are verified in, and are kept lower-case', () => {
+    expect(() => loadConfig({ VERIFIED_DOMAINS: 'council.example' })).toThrow(/HOME_TENANT_ID: is required with VERIFIED_DOMAINS/);
+    expect(() => loadConfig({ HOME_TENANT_ID: '5f0c3b2e-6a1d-4c8e-9b7a-2d4e6f8a0c1e', VERIFIED_DOMAINS: 'not a domain' })).toThrow(/VERIFIED_DOMAINS/);
+    expect(loadConfig({ HOME_TENANT_ID: '5f0c3b2e-6a1d-4c8e-9b7a-2d4e6f8a0c1e', VERIFIED_DOMAINS: 'Council.Example, partner.gov.uk' }).VERIFIED_DOMAINS).toEqual(['council.example', 'partner.gov.uk']);
+  });
+  it('tab tokens come from the two Teams clients unless configured otherwise', () => {
+    expect(loadConfig({}).TAB_SSO_CLIENT_APP_IDS).toEqual(['1fec8e78-bce4-4aaf-ab1b-5451cc387264', '5e3ce6c0-2b1f-4285-8d4b-75ee78787346']);
+    expect(() => loadConfig({ TAB_SSO_CLIENT_APP_IDS: 'teams' })).toThrow(/TAB_SSO_CLIENT_APP_IDS/);
+  });
+});

@@ -117,7 +117,8 @@ describe('escalations up the ladder', () => {
     expect(e).toMatchObject({ stage: 2, highestStage: 2, stageDeadline: '2026-12-01' });
     expect(e!.history.at(-1)).toMatchObject({ what: 'auto-moved', stage: 2, text: 'Stage 1 was not acknowledged by 26 Nov 2026.' });
     for (const who of ['mgr0', 'sgl0']) expect(alertsTo(chat(who)).some((c) => /stage 2/.test(c) && /Moved up automatically/.test(c) && /esc\.acknowledge/.test(c))).toBe(true);
-    expect(alertsTo('19:leads@thread.tacv2').some((c) => /stage 2/.test(c))).toBe(true);
+    // The channel is told the reference, stage and deadline only.
+    expect(alertsTo('19:leads@thread.tacv2').some((c) => /ESC-2026-0001 needs attention/.test(c) && /2 of 4: Managers and named safeguarding leads/.test(c) && !/LP2\.3|Person val0/.test(c))).toBe(true);
     const informed = alertsTo(chat('bm0'));
     expect(informed).toHaveLength(1);
     expect(informed[0]).toMatch(/For information/);
@@ -159,7 +160,8 @@ describe('escalations up the ladder', () => {
     expect(urgent.stage).toBe(2);
     await sender.drain(ORG);
     expect(alertsTo(chat('mgr0')).some((c) => /Concern about a referral outcome \(stage 1/.test(c))).toBe(true);
-    expect(alertsTo('19:leads@thread.tacv2').some((c) => /Immediate risk: Professional disagreement/.test(c))).toBe(true);
+    expect(alertsTo('19:leads@thread.tacv2').some((c) => /ESC-2026-0003 needs attention/.test(c))).toBe(true);
+    expect(alertsTo('19:leads@thread.tacv2').join('\n')).not.toMatch(/Immediate risk|Professional disagreement|CSC\/2026\/77|Children’s social care/);
   });
 
   it('feedback that does not arrive by its date escalates like a missed deadline', async () => {

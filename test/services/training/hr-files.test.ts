@@ -74,6 +74,37 @@ describe('HR files from an iTrent-like export, read as files', () => {
     expect(again).toMatchObject({ created: 0, updated: 0, unchanged: 5 });
   });
 
+  it('takes a partner officer’s tenant and agency from the people file, and refuses an object id that is not a GUID', async () => {
+    const headers = ['Employee Number', 'Full Name', 'Department', 'Entra Object Id', 'Entra Tenant Id', 'Agency'];
+    const row = (rowNumber: number, values: string[]) => ({ rowNumber, cells: Object.fromEntries(headers.map((h, i) => [h, values[i]!])) });
+    // A store of its own: the rates below are worked out for the fixture files only.
+    const own = await openTestStore();
+    try {
+      const report = await importPeople(
+        { store: own, clock },
+        {
+          orgId: ORG,
+          table: {
+            headers,
+            rows: [
+              row(2, ['P-77', 'Pat Constable', 'Public Protection', '0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D', '9A8B7C6D-5E4F-4A3B-8C2D-1E0F9A8B7C6D', 'Thames Valley Police']),
+              row(3, ['P-78', 'Sam Claimant', 'Public Protection', 'Tim Sadler', '', 'Thames Valley Police']),
+            ],
+          },
+          dryRun: false,
+        },
+      );
+      expect(report.problems).toEqual([{ rowNumber: 3, reason: 'object id "Tim Sadler" is not a GUID' }]);
+      expect(await own.collection<Person>('people').read(ORG, 'emp-P-77')).toMatchObject({
+        aadObjectId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+        aadTenantId: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+        agency: 'Thames Valley Police',
+      });
+    } finally {
+      await own.close();
+    }
+  });
+
   it('imports the good training rows whatever the date format, matching people by number or email and courses by code or name', async () => {
     const table = await readTable(fixture('itrent-training.csv'));
     const report = await importTraining({ store, clock }, { orgId: ORG, table, dryRun: false });

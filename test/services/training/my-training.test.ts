@@ -3,7 +3,7 @@ import { deliveryStatus } from '../../../services/delivery/outbox';
 import { Directory } from '../../../services/people/directory';
 import type { Person } from '../../../services/people/model';
 import type { Store } from '../../../services/store/ports';
-import { loadTrainingData, setUpTraining } from '../../../services/training/catalogue';
+import { loadPersonTrainingData, loadTrainingData, setUpTraining } from '../../../services/training/catalogue';
 import type { TrainingRecord } from '../../../services/training/model';
 import { completionRates, myTraining } from '../../../services/training/rates';
 import { namedOverdueList } from '../../../services/training/reports';
@@ -67,6 +67,15 @@ describe('my training, self-reported completions and HR verification', () => {
       ]),
     );
     expect(mine).toHaveLength(6);
+  });
+
+  it('reads only the person’s own records for their own view, with the same answer as the whole organisation’s data', async () => {
+    await store.collection<TrainingRecord>('training').upsert({ ...record('CSE', 'completed', '2026-01-05'), id: 'rec-lee-cse', personId: 'lee' });
+    const own = await loadPersonTrainingData(store, ola);
+    expect(own.people.map((p) => p.id)).toEqual(['ola']);
+    expect(new Set(own.records.map((r) => r.personId))).toEqual(new Set(['ola']));
+    expect(own.courses.length).toBeGreaterThan(0);
+    expect(myTraining(own, ola, AS_AT)).toEqual(myTraining(await data(), ola, AS_AT));
   });
 
   it('refuses a self-report with an unknown course, a date in the future or before 2000, or a link that is not https', async () => {

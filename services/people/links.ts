@@ -1,0 +1,76 @@
+import type { Clock } from '../core/clock';
+import { AppError } from '../core/errors';
+import { personalConversationKey, type ConversationRecord } from '../conversations/model';
+import { toArray, type Store } from '../store/ports';
+import { Directory } from './directory';
+import { isEntraId, type Person } from './model';
+
+export type UnlinkedUser = { aadObjectId: string; tenantId: string; name: string; firstTriedAt: string; lastTriedAt: string; reason: string };
+
+/**
+ * An administrator links a directory person to a Microsoft 365 account by its Entra object id and
+ * tenant: the one way to link someone the HR file and the verified domains do not cover (partner
+ * agencies, guests). The tenant defaults to the one the user last contacted the bot from, then to
+ * the home tenant.
+ */
+export async function linkByAdministrator(
+  deps: { store: Store; clock: Clock },
+  input: { orgId: string; personId: string; aadObjectId: string; tenantId?: string; homeTenantId?: string },
+): Promise<Person> {
+  if (!isEntraId(input.aadObjectId)) throw new AppError('VALIDATION', `"${input.aadObjectId.slice(0, 60)}" is not an Entra object id (a GUID).`);
+  // Teams sends object ids in lower case; store them so, or the link would never match.
+  const aadObjectId = input.aadObjectId.toLowerCase();
+  const directory = new Directory(deps.store);
+  const person = await directory.get(input.orgId, input.personId);
+  if (!person) throw new AppError('NOT_FOUND', `Nobody in the directory has the id "${input.personId}".`);
+  const holder = await directory.byAadObjectId(input.orgId, aadObjectId);
+  if (holder && holder.id !== person.id) throw new AppError('CONFLICT', `That object id is linked to ${holder.id} already: unlink them first.`);
+  const conversations = deps.store.collection<ConversationRecord>('conversations');
+  const conversation = await conversations.read(input.orgId, personalConversationKey(aadObjectId));
+  const tenantId = input.tenantId ?? conversation?.tenantId ?? input.homeTenantId;
+  if (!tenantId || !isEntraId(tenantId)) throw new AppError('VALIDATION', 'Give the user’s tenant id (--tenant): they have not contacted the bot yet and HOME_TENANT_ID is not set.');
+  if (person.aadObjectId && person.aadObjectId !== aadObjectId) await unlinkPerson(deps, { orgId: input.orgId, personId: person.id });
+  const linked = await directory.save({ ...(await directory.get(input.orgId, person.id))!, aadObjectId, aadTenantId: tenantId.toLowerCase() });
+  if (conversation) {
+    const now = deps.clock.now().toISOString();
+    await conversations.update(input.orgId, conversation.id, (c) => {
+      const { unlinked: _done, ...rest } = c;
+      return { ...rest, personId: person.id, updatedAt: now };
+    });
+  }
+  return linked;
+}
+
+/** Ends a person's link: their Teams account no longer acts as them, and reminders stop reaching that chat. */
+export async function unlinkPerson(deps: { store: Store; clock: Clock }, input: { orgId: string; personId: string }): Promise<Person> {
+  const directory = new Directory(deps.store);
+  const person = await directory.get(input.orgId, input.personId);
+  if (!person) throw new AppError('NOT_FOUND', `Nobody in the directory has the id "${input.personId}".`);
+  const { aadObjectId, aadTenantId: _tenant, ...rest } = person;
+  const saved = await directory.save(rest);
+  if (aadObjectId) {
+    const conversations = deps.store.collection<ConversationRecord>('conversations');
+    const now = deps.clock.now().toISOString();
+    if (await conversations.read(input.orgId, personalConversationKey(aadObjectId))) {
+      await conversations.update(input.orgId, personalConversationKey(aadObjectId), (c) => {
+        const { personId: _gone, ...kept } = c;
+        return { ...kept, unlinked: { firstTriedAt: now, lastTriedAt: now, reason: 'unlinked by an administrator' }, updatedAt: now };
+      });
+    }
+  }
+  return saved;
+}
+
+/** Teams users who opened the app but are linked to nobody, most recent first: for an administrator to link. */
+export async function unlinkedUsers(store: Store, orgId: string): Promise<UnlinkedUser[]> {
+  const records = await toArray(
+    store.collection<ConversationRecord>('conversations').query({
+      query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'personal'",
+      parameters: [{ name: '@orgId', value: orgId }],
+    }),
+  );
+  return records
+    .filter((c) => !c.personId && c.unlinked && c.user)
+    .map((c) => ({ aadObjectId: c.user!.aadObjectId, tenantId: c.tenantId, name: c.user!.name, ...c.unlinked! }))
+    .sort((a, b) => b.lastTriedAt.localeCompare(a.lastTriedAt));
+}
