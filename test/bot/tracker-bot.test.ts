@@ -7,6 +7,7 @@ import type { Action } from '../../services/plan/model';
 import { startTestApp, type TestApp } from '../harness/app';
 import { linkDemoPeople, ORG, person, seed } from '../harness/fixtures';
 import {
+  cardText,
   TEST_TENANT_ID,
   conversationUpdateMembersAdded,
   installationUpdate,
@@ -21,20 +22,6 @@ const RICHARD: TeamsUser = { id: '29:richard', aadObjectId: 'aad-richard', name:
 const NOBODY: TeamsUser = { id: '29:nobody', aadObjectId: 'aad-nobody', name: 'Not In Directory' };
 
 
-/** The text of every TextBlock/TextRun/fact in a card, for assertions that read like the card. */
-function cardText(card: unknown): string {
-  const out: string[] = [];
-  const walk = (n: unknown): void => {
-    if (Array.isArray(n)) n.forEach(walk);
-    else if (n && typeof n === 'object') {
-      const o = n as Record<string, unknown>;
-      for (const k of ['text', 'title', 'value']) if (typeof o[k] === 'string') out.push(o[k] as string);
-      Object.values(o).forEach(walk);
-    }
-  };
-  walk(card);
-  return out.join('\n');
-}
 
 const attachmentCard = (activity: any) => activity.attachments?.[0]?.content;
 

@@ -11,25 +11,12 @@ import { WorkingCalendar } from '../../services/scheduling/calendar';
 import { toArray } from '../../services/store/ports';
 import { startTestApp, type TestApp } from '../harness/app';
 import { ORG, person, seed } from '../harness/fixtures';
-import { TEST_TEAM_ID, TEST_TENANT_ID, installationUpdate, invokeActionExecute, messageActivity, type TeamsUser } from '../harness/teams-activities';
+import { cardText, TEST_TEAM_ID, TEST_TENANT_ID, installationUpdate, invokeActionExecute, messageActivity, type TeamsUser } from '../harness/teams-activities';
 
 /** A partner agency's tenant: allowed to use the bot, but its users' names and emails prove nothing. */
 const PARTNER_TENANT = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
 const HOME_DOMAIN = 'council.example';
 
-function cardText(card: unknown): string {
-  const out: string[] = [];
-  const walk = (n: unknown): void => {
-    if (Array.isArray(n)) n.forEach(walk);
-    else if (n && typeof n === 'object') {
-      const o = n as Record<string, unknown>;
-      for (const k of ['text', 'title', 'value', 'url']) if (typeof o[k] === 'string') out.push(o[k] as string);
-      Object.values(o).forEach(walk);
-    }
-  };
-  walk(card);
-  return out.join('\n');
-}
 
 describe('trust over real HTTP: who someone is, and where the bot answers', () => {
   let t: TestApp;

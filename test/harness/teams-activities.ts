@@ -143,3 +143,18 @@ export async function postActivity(appBaseUrl: string, activity: any, headers?: 
   }
   return { status: response.status, body };
 }
+
+/** The text of every TextBlock/TextRun/fact and link in a card, for assertions that read like the card. */
+export function cardText(card: unknown): string {
+  const out: string[] = [];
+  const walk = (n: unknown): void => {
+    if (Array.isArray(n)) n.forEach(walk);
+    else if (n && typeof n === 'object') {
+      const o = n as Record<string, unknown>;
+      for (const k of ['text', 'title', 'value', 'url']) if (typeof o[k] === 'string') out.push(o[k] as string);
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  return out.join('\n');
+}

@@ -112,6 +112,19 @@ const cohortId = (i: number) => `staff-${String(i).padStart(3, '0')}`;
 const cohort = () =>
   Array.from({ length: 204 }, (_, i) => person({ id: cohortId(i), name: `Officer Number${i}`, email: `officer${i}@example.gov.uk`, aadObjectId: `aad-${cohortId(i)}`, department: cohortDepartment(i), jobTitle: 'Support Worker' }));
 
+/** The cohort sent the anonymous awareness questionnaire (closing 4 Dec, two chasers), the first `answered` of them answering as scripted. */
+async function cohortCampaign(staff: Person[], start: FixedClock, answered: number): Promise<{ store: Store; campaign: Campaign }> {
+  const store = await openTestStore();
+  await seed(store, { people: [HR, ...staff] });
+  const campaign = await createCampaign({ store, clock: start, calendar }, {
+    actor: HR,
+    timeZone: TZ,
+    data: { questionnaire: 'awareness', audience: { type: 'role', jobTitle: 'support worker' }, anonymous: true, closesOn: '2026-12-04', maxChasers: 2, chaserEveryWorkingDays: 3 },
+  });
+  for (let i = 0; i < answered; i++) await answer(store, start, staff[i]!, campaign.id, scripted(i));
+  return { store, campaign };
+}
+
 describe('an anonymous awareness survey to a cohort of 204 staff', () => {
   let store: Store;
   let campaign: Campaign;
@@ -119,14 +132,7 @@ describe('an anonymous awareness survey to a cohort of 204 staff', () => {
   const start = at('2026-11-23T09:00:00Z');
 
   beforeAll(async () => {
-    store = await openTestStore();
-    await seed(store, { people: [HR, ...staff] });
-    campaign = await createCampaign({ store, clock: start, calendar }, {
-      actor: HR,
-      timeZone: TZ,
-      data: { questionnaire: 'awareness', audience: { type: 'role', jobTitle: 'support worker' }, anonymous: true, closesOn: '2026-12-04', maxChasers: 2, chaserEveryWorkingDays: 3 },
-    });
-    for (let i = 0; i < 200; i++) await answer(store, start, staff[i]!, campaign.id, scripted(i));
+    ({ store, campaign } = await cohortCampaign(staff, start, 200));
   });
   afterAll(() => store.close());
 
@@ -236,14 +242,7 @@ describe('answering, changing and chasing while an anonymous survey is open', ()
   const start = at('2026-11-23T09:00:00Z');
 
   beforeAll(async () => {
-    store = await openTestStore();
-    await seed(store, { people: [HR, ...staff] });
-    campaign = await createCampaign({ store, clock: start, calendar }, {
-      actor: HR,
-      timeZone: TZ,
-      data: { questionnaire: 'awareness', audience: { type: 'role', jobTitle: 'support worker' }, anonymous: true, closesOn: '2026-12-04', maxChasers: 2, chaserEveryWorkingDays: 3 },
-    });
-    for (let i = 0; i < 10; i++) await answer(store, start, staff[i]!, campaign.id, scripted(i));
+    ({ store, campaign } = await cohortCampaign(staff, start, 10));
   });
   afterAll(() => store.close());
 
