@@ -1,7 +1,8 @@
 import type { AdaptiveCardJson } from '../../cards/render';
 import { surveyCard, surveyListCard, surveyResultsCard } from '../../cards/survey-views';
 import { formatDate } from '../../services/core/dates';
-import { canRunSurveys, describeAudience, listCampaigns } from '../../services/surveys/campaigns';
+import { describeAudience, listCampaigns } from '../../services/surveys/campaigns';
+import { mayViewSurveyResults } from '../../services/access/policy';
 import { answerSurvey, mySurveys, openSurvey } from '../../services/surveys/responses';
 import { campaignResults } from '../../services/surveys/results';
 import { objectOf, personal, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from './context';
@@ -16,7 +17,7 @@ async function surveysCard(ctx: RouteContext): Promise<AdaptiveCardJson> {
     canAnswer: !answered || !campaign.anonymous,
     canSeeResults: false,
   }));
-  if (canRunSurveys(ctx.actor)) {
+  if (mayViewSurveyResults(ctx.actor)) {
     for (const campaign of campaigns.slice(0, 15)) {
       items.push({ campaign, detail: `${campaign.status}; to ${describeAudience(campaign.audience)}; ${campaign.invited} asked; closes ${formatDate(campaign.closesOn)}`, canAnswer: false, canSeeResults: campaign.status !== 'scheduled' });
     }

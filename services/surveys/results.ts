@@ -3,7 +3,8 @@ import { pct } from '../core/figures';
 import { AppError } from '../core/errors';
 import type { Person } from '../people/model';
 import { toArray, type Store } from '../store/ports';
-import { canRunSurveys, getCampaign, listCampaigns } from './campaigns';
+import { getCampaign, listCampaigns } from './campaigns';
+import { mayViewSurveyResults } from '../access/policy';
 import { fixedAnswers } from './answers';
 import { MIN_FOR_WRITTEN, MIN_GROUP, type AnswerEntry, type Campaign, type Question, type Questionnaire, type RespondedMarker } from './model';
 import { findQuestionnaire, surveys } from './questionnaires';
@@ -206,7 +207,7 @@ export function compare(immediate: { questionnaire: Questionnaire; entries: Answ
 
 /** A campaign's results for those allowed to see them (administrators, HR, safeguarding leads). */
 export async function campaignResults(store: Store, viewer: Person, campaignId: string): Promise<CampaignResults> {
-  if (!canRunSurveys(viewer)) throw new AppError('FORBIDDEN', 'Questionnaire results are for administrators, HR and safeguarding leads.');
+  if (!mayViewSurveyResults(viewer)) throw new AppError('FORBIDDEN', 'Questionnaire results are for administrators, HR and safeguarding leads.');
   const campaign = await getCampaign(store, viewer.orgId, campaignId);
   const questionnaire = await findQuestionnaire(store, viewer.orgId, campaign.questionnaire.key, campaign.questionnaire.version);
   const responded = await respondedCount(store, campaign);
