@@ -56,7 +56,7 @@ export const mayActOnEscalation = (actor: Actor, relation: EscalationRelation) =
 
 /** Administrators see every escalation; others what they raised or may act on. */
 export const mayViewEscalation = (actor: Actor, escalation: { raisedBy: { personId?: string } }, mayAct: boolean) =>
-  mayViewEveryEscalation(actor) || escalation.raisedBy.personId === actor.id || mayAct;
+  mayViewEveryEscalation(actor) || (escalation.raisedBy.personId !== undefined && escalation.raisedBy.personId === actor.id) || mayAct;
 
 /** What the tab offers a person; the same rules the use cases enforce behind each view. */
 export type TabView = 'my-actions' | 'plan' | 'escalations' | 'training' | 'questionnaires';
