@@ -65,7 +65,7 @@ export const tabViewsFor = (actor: Actor): TabView[] => [
   'plan',
   'escalations',
   ...(mayViewTrainingRates(actor) ? (['training'] as const) : []),
-  ...(mayRunSurveys(actor) ? (['questionnaires'] as const) : []),
+  ...(mayViewSurveyResults(actor) ? (['questionnaires'] as const) : []),
 ];
 
 /** The permissions the tab needs to decide what to fetch and show, from the same rules. */

@@ -6,7 +6,7 @@ import { visibleOpenEscalations } from '../escalations/escalations';
 import { ladderOf } from '../organisation/escalation-ladder';
 import { CAUSE_LABELS } from '../escalations/model';
 import type { Person } from '../people/model';
-import { mayRunSurveys, mayViewTrainingRates } from '../access/policy';
+import { mayViewSurveyResults, mayViewTrainingRates } from '../access/policy';
 import { ActionPlan } from '../plan/actions';
 import { RAG_LABELS, type Action, type Rag } from '../plan/model';
 import type { Organisation } from '../organisation/model';
@@ -134,7 +134,7 @@ export async function trainingOverdueView(deps: DashboardDeps, viewer: Person): 
 }
 
 export async function questionnairesView(deps: DashboardDeps, viewer: Person): Promise<{ campaigns: { id: string; title: string; status: string; audience: string; invited: number; closesOn: string; anonymous: boolean }[] }> {
-  if (!mayRunSurveys(viewer)) throw new AppError('FORBIDDEN', 'Questionnaire results are for administrators, HR and safeguarding leads.');
+  if (!mayViewSurveyResults(viewer)) throw new AppError('FORBIDDEN', 'Questionnaire results are for administrators, HR and safeguarding leads.');
   const campaigns = (await listCampaigns(deps.store, viewer.orgId)).filter((c) => c.status !== 'scheduled');
   return { campaigns: campaigns.map((c) => ({ id: c.id, title: c.title, status: c.status, audience: describeAudience(c.audience), invited: c.invited, closesOn: c.closesOn, anonymous: c.anonymous })) };
 }

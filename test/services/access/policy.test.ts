@@ -64,7 +64,7 @@ describe('what the tab offers comes from the same rules', () => {
       'plan',
       'escalations',
       ...(mayViewTrainingRates(actor) ? ['training'] : []),
-      ...(mayRunSurveys(actor) ? ['questionnaires'] : []),
+      ...(mayViewSurveyResults(actor) ? ['questionnaires'] : []),
     ]);
     expect(tabPermissionsFor(actor)).toEqual({ namedOverdueList: mayViewNamedOverdueList(actor) });
   });
