@@ -58,6 +58,12 @@ export const mayActOnEscalation = (actor: Actor, relation: EscalationRelation) =
 export const mayViewEscalation = (actor: Actor, escalation: { raisedBy: { personId?: string } }, mayAct: boolean) =>
   mayViewEveryEscalation(actor) || (escalation.raisedBy.personId !== undefined && escalation.raisedBy.personId === actor.id) || mayAct;
 
+/** Who is told, rather than who may: HR hears of each self-reported completion waiting to be verified. */
+export const isToldOfSelfReportedTraining = (person: Actor) => hasRole(person, 'hr');
+
+/** Plan administrators hear when someone (or a channel) can no longer be reached. */
+export const isToldOfUnreachableRecipients = (person: Actor) => hasRole(person, 'admin');
+
 /** What the tab offers a person; the same rules the use cases enforce behind each view. */
 export type TabView = 'my-actions' | 'plan' | 'escalations' | 'training' | 'questionnaires';
 export const tabViewsFor = (actor: Actor): TabView[] => [

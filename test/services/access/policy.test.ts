@@ -1,5 +1,7 @@
 import {
   allows,
+  isToldOfSelfReportedTraining,
+  isToldOfUnreachableRecipients,
   mayActForCaseAgency,
   mayActOnEscalation,
   mayRunEscalationReport,
@@ -32,9 +34,11 @@ const ROLE_RULES: [string, (actor: Actor) => boolean, Role[]][] = [
   ['see questionnaire results', mayViewSurveyResults, ['admin', 'hr', 'safeguarding-lead']],
   ['see every escalation', mayViewEveryEscalation, ['admin']],
   ['act on every case of their own agency', mayActForCaseAgency, ['safeguarding-lead']],
+  ['be told of self-reported training to verify', isToldOfSelfReportedTraining, ['hr']],
+  ['be told of people who cannot be reached', isToldOfUnreachableRecipients, ['admin']],
 ];
 
-describe('who may do what, by role', () => {
+describe('who may do what (and who is told what), by role', () => {
   describe.each(ROLE_RULES)('%s', (_name, rule, granted) => {
     it.each(ROLES.map((role) => [role, granted.includes(role)] as const))('%s: %s', (role, expected) => {
       expect(rule(as(role))).toBe(expected);
