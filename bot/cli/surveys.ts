@@ -6,6 +6,7 @@ import { createCampaign, describeAudience, describePool, followUpRules, listCamp
 import { MIN_GROUP, type Audience } from '../../services/surveys/model';
 import { addQuestionnaire, questionnaires, readQuestionnaireFile } from '../../services/surveys/questionnaires';
 import { campaignResults, RESULT_HEADERS, resultRows } from '../../services/surveys/results';
+import { OPERATOR } from '../../services/access/policy';
 import { actorOption, countOption, deliver, fileArg, NO_DELIVER, orgOf, organisationOf, output, print, stringOption, TABLE_OPTIONS, type CliContext, type Command } from './command';
 
 /** `everyone`, `department=Children's Services`, `role=Social Worker` or `course=SG-GEN:2026-01-01..2026-03-31`. */
@@ -75,8 +76,7 @@ export const SURVEY_COMMANDS: Record<string, Command> = {
     options: TABLE_OPTIONS,
     async run(ctx) {
       const id = ctx.args[0] ?? '';
-      // The command line is an administrator's tool: it reads as the organisation's system, not a person.
-      const results = await campaignResults(ctx.store, { id: 'cli', orgId: orgOf(ctx), name: 'Command line', roles: ['admin'], active: true }, id);
+      const results = await campaignResults(ctx.store, orgOf(ctx), id, OPERATOR);
       await output(ctx, `Results of "${results.campaign.title}"`, RESULT_HEADERS, resultRows(results), `survey-results-${id}`);
     },
   },

@@ -1,7 +1,8 @@
 import type { AdaptiveCardJson } from '../../cards/render';
 import { surveyCard, surveyListCard, surveyResultsCard } from '../../cards/survey-views';
 import { formatDate } from '../../services/core/dates';
-import { canRunSurveys, describeAudience, listCampaigns } from '../../services/surveys/campaigns';
+import { describeAudience, listCampaigns } from '../../services/surveys/campaigns';
+import { mayViewSurveyResults } from '../../services/access/policy';
 import { answerSurvey, mySurveys, openSurvey } from '../../services/surveys/responses';
 import { campaignResults } from '../../services/surveys/results';
 import { objectOf, personal, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from './context';
@@ -16,7 +17,7 @@ async function surveysCard(ctx: RouteContext): Promise<AdaptiveCardJson> {
     canAnswer: !answered || !campaign.anonymous,
     canSeeResults: false,
   }));
-  if (canRunSurveys(ctx.actor)) {
+  if (mayViewSurveyResults(ctx.actor)) {
     for (const campaign of campaigns.slice(0, 15)) {
       items.push({ campaign, detail: `${campaign.status}; to ${describeAudience(campaign.audience)}; ${campaign.invited} asked; closes ${formatDate(campaign.closesOn)}`, canAnswer: false, canSeeResults: campaign.status !== 'scheduled' });
     }
@@ -30,11 +31,11 @@ export const SURVEY_ROUTES: Record<string, CardRoute> = {
   'survey.page': personal(async (ctx, data) => surveyCard(await answerSurvey(ctx, { actor: ctx.actor, timeZone: timeZoneOf(ctx), data }))),
   'survey.results': personal(async (ctx, data) => {
     const id = objectOf(data).campaignId;
-    return surveyResultsCard(await campaignResults(ctx.store, ctx.actor, typeof id === 'string' ? id : ''));
+    return surveyResultsCard(await campaignResults(ctx.store, ctx.actor.orgId, typeof id === 'string' ? id : '', ctx.actor));
   }),
 };
 
 export const SURVEY_COMMANDS: TextCommand[] = [
   { scope: 'personal', pattern: /^(?:my )?(?:surveys|questionnaires)$/i, example: 'surveys', run: (ctx) => surveysCard(ctx) },
-  { scope: 'personal', pattern: /^(?:survey|questionnaire) results ([A-Za-z0-9_-]{1,200})$/i, example: 'survey results campaign-1', run: async (ctx, match) => surveyResultsCard(await campaignResults(ctx.store, ctx.actor, match[1]!)) },
+  { scope: 'personal', pattern: /^(?:survey|questionnaire) results ([A-Za-z0-9_-]{1,200})$/i, example: 'survey results campaign-1', run: async (ctx, match) => surveyResultsCard(await campaignResults(ctx.store, ctx.actor.orgId, match[1]!, ctx.actor)) },
 ];

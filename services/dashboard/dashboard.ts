@@ -5,33 +5,23 @@ import { AppError } from '../core/errors';
 import { visibleOpenEscalations } from '../escalations/escalations';
 import { ladderOf } from '../organisation/escalation-ladder';
 import { CAUSE_LABELS } from '../escalations/model';
-import { Directory } from '../people/directory';
-import { hasRole, type Person } from '../people/model';
+import type { Person } from '../people/model';
+import { mayViewSurveyResults, mayViewTrainingRates } from '../access/policy';
 import { ActionPlan } from '../plan/actions';
 import { RAG_LABELS, type Action, type Rag } from '../plan/model';
 import type { Organisation } from '../organisation/model';
 import type { WorkingCalendar } from '../scheduling/calendar';
 import type { Store } from '../store/ports';
-import { canRunSurveys, describeAudience, listCampaigns } from '../surveys/campaigns';
+import { describeAudience, listCampaigns } from '../surveys/campaigns';
 import { campaignResults, withheldNotice } from '../surveys/results';
-import { loadTrainingData } from '../training/catalogue';
-import { completionRates, overdueList, type Breakdown, type OverdueRow, type RateRow } from '../training/rates';
+import type { Breakdown, OverdueRow, RateRow } from '../training/rates';
+import { namedOverdueList, trainingRates } from '../training/reports';
 
 /**
  * What the tab shows, as plain data: each view is a function of the store, the viewer and the
  * clock, with the same role rules as the bot.
  */
 export type DashboardDeps = { store: Store; clock: Clock; calendar: WorkingCalendar; organisation: Organisation };
-
-export type View = 'my-actions' | 'plan' | 'escalations' | 'training' | 'questionnaires';
-
-/** Rates for HR, administrators and safeguarding leads; named lists for HR and administrators only (as in the bot). */
-export const canSeeTrainingRates = (p: Person) => hasRole(p, 'hr', 'admin', 'safeguarding-lead');
-export const canSeeNamedTraining = (p: Person) => hasRole(p, 'hr', 'admin');
-
-export function viewsFor(p: Person): View[] {
-  return ['my-actions', 'plan', 'escalations', ...(canSeeTrainingRates(p) ? (['training'] as const) : []), ...(canRunSurveys(p) ? (['questionnaires'] as const) : [])];
-}
 
 export type ActionRow = { id: string; ref: string; learningPoint: number; description: string; status: Rag; statusLabel: string; leads: string; due?: string; overdue: boolean; progress: string };
 
@@ -131,30 +121,27 @@ export async function escalationsView(deps: DashboardDeps, viewer: Person): Prom
 const breakdownSchema = z.object({ by: z.enum(['department', 'role', 'course']).default('department') }).strict();
 
 export async function trainingView(deps: DashboardDeps, viewer: Person, query: unknown): Promise<{ asAt: string; by: Breakdown; rows: RateRow[] }> {
-  if (!canSeeTrainingRates(viewer)) throw new AppError('FORBIDDEN', 'Training completion rates are for HR, administrators and safeguarding leads.');
+  if (!mayViewTrainingRates(viewer)) throw new AppError('FORBIDDEN', 'Training completion rates are for HR, administrators and safeguarding leads.');
   const parsed = breakdownSchema.safeParse(query);
   if (!parsed.success) throw new AppError('VALIDATION', 'by must be department, role or course.');
   const asAt = today(deps.clock, deps.organisation.timeZone);
-  const data = await loadTrainingData(deps.store, viewer.orgId, await new Directory(deps.store).all(viewer.orgId));
-  return { asAt, by: parsed.data.by, rows: completionRates(data, asAt, parsed.data.by) };
+  return { asAt, by: parsed.data.by, rows: await trainingRates(deps.store, viewer.orgId, asAt, parsed.data.by, viewer) };
 }
 
 export async function trainingOverdueView(deps: DashboardDeps, viewer: Person): Promise<{ asAt: string; rows: OverdueRow[] }> {
-  if (!canSeeNamedTraining(viewer)) throw new AppError('FORBIDDEN', 'The named list of overdue training is for HR and administrators only.');
   const asAt = today(deps.clock, deps.organisation.timeZone);
-  const data = await loadTrainingData(deps.store, viewer.orgId, await new Directory(deps.store).all(viewer.orgId));
-  return { asAt, rows: overdueList(data, asAt) };
+  return { asAt, rows: await namedOverdueList(deps.store, viewer.orgId, asAt, viewer) };
 }
 
 export async function questionnairesView(deps: DashboardDeps, viewer: Person): Promise<{ campaigns: { id: string; title: string; status: string; audience: string; invited: number; closesOn: string; anonymous: boolean }[] }> {
-  if (!canRunSurveys(viewer)) throw new AppError('FORBIDDEN', 'Questionnaire results are for administrators, HR and safeguarding leads.');
+  if (!mayViewSurveyResults(viewer)) throw new AppError('FORBIDDEN', 'Questionnaire results are for administrators, HR and safeguarding leads.');
   const campaigns = (await listCampaigns(deps.store, viewer.orgId)).filter((c) => c.status !== 'scheduled');
   return { campaigns: campaigns.map((c) => ({ id: c.id, title: c.title, status: c.status, audience: describeAudience(c.audience), invited: c.invited, closesOn: c.closesOn, anonymous: c.anonymous })) };
 }
 
 /** One campaign's results without the written answers, which stay in the export for those who need them. */
 export async function questionnaireResultsView(deps: DashboardDeps, viewer: Person, campaignId: string) {
-  const r = await campaignResults(deps.store, viewer, campaignId);
+  const r = await campaignResults(deps.store, viewer.orgId, campaignId, viewer);
   return {
     title: r.campaign.title,
     anonymous: r.campaign.anonymous,

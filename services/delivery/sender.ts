@@ -4,7 +4,7 @@ import { isAppError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { personalConversationKey, type ConversationRecord } from '../conversations/model';
 import { Directory } from '../people/directory';
-import { hasRole } from '../people/model';
+import { isToldOfUnreachableRecipients } from '../access/policy';
 import { toArray, type Store } from '../store/ports';
 import type { OutboxItem } from './model';
 import { enqueue } from './outbox';
@@ -232,7 +232,7 @@ export class DeliverySender {
     const directory = new Directory(this.deps.store);
     const who = 'personId' in item.recipient ? item.recipient.personId : item.recipient.conversationKey;
     const name = 'personId' in item.recipient ? (await directory.get(item.orgId, item.recipient.personId))?.name ?? who : conversation?.team?.name ?? who;
-    const admins = (await directory.all(item.orgId)).filter((p) => p.active && hasRole(p, 'admin') && p.id !== who);
+    const admins = (await directory.all(item.orgId)).filter((p) => p.active && isToldOfUnreachableRecipients(p) && p.id !== who);
     for (const admin of admins) {
       await enqueue(this.deps.store, this.wall, {
         id: `unreachable-${who}-to-${admin.id}`,

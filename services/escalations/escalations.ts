@@ -6,6 +6,7 @@ import type { OutboundMessage } from '../delivery/messages';
 import { enqueue } from '../delivery/outbox';
 import { Directory, matchByName } from '../people/directory';
 import { hasRole, type Person, type Role } from '../people/model';
+import { mayActForCaseAgency, mayActOnEscalation, mayViewEscalation, mayViewEveryEscalation } from '../access/policy';
 import type { PersonRef } from '../plan/model';
 import type { Organisation } from '../organisation/model';
 import type { WorkingCalendar } from '../scheduling/calendar';
@@ -94,14 +95,17 @@ export async function recipientsOf(store: Store, escalation: Escalation, ladder:
   return { act, channels: stage.channelKeys ?? [], inform };
 }
 
-/** The stage's resolved recipients, and the safeguarding leads of the case's own agency, may act. */
+/** Works out how the actor stands to the case, for the access policy to decide (the stage's recipients are resolved only when needed). */
 async function canAct(store: Store, actor: Person, escalation: Escalation, ladder: LadderStage[], directory?: Person[]): Promise<boolean> {
   const people = directory ?? (await new Directory(store).all(escalation.orgId));
-  if (hasRole(actor, 'safeguarding-lead')) {
+  let leadOfCaseAgency = false;
+  if (mayActForCaseAgency(actor)) {
     const byId = new Map(people.filter((p) => p.active).map((p) => [p.id, p]));
-    if (holdersFor(['safeguarding-lead'], subjectsOf(escalation, byId), [actor], byId).length > 0) return true;
+    leadOfCaseAgency = holdersFor(['safeguarding-lead'], subjectsOf(escalation, byId), [actor], byId).length > 0;
+    if (mayActOnEscalation(actor, { alertedToAct: false, leadOfCaseAgency })) return true;
   }
-  return (await recipientsOf(store, escalation, ladder, people)).act.some((p) => p.id === actor.id);
+  const alertedToAct = (await recipientsOf(store, escalation, ladder, people)).act.some((p) => p.id === actor.id);
+  return mayActOnEscalation(actor, { alertedToAct, leadOfCaseAgency });
 }
 
 function alertFacts(e: Escalation): { title: string; value: string }[] {
@@ -357,8 +361,8 @@ function moveUp(e: Escalation, ladder: LadderStage[], calendar: WorkingCalendar,
  * safeguarding lead is every case of their own agency).
  */
 export async function canView(store: Store, actor: Person, escalation: Escalation, ladder: LadderStage[], directory?: Person[]): Promise<boolean> {
-  if (hasRole(actor, 'admin') || escalation.raisedBy.personId === actor.id) return true;
-  return canAct(store, actor, escalation, ladder, directory);
+  if (mayViewEscalation(actor, escalation, false)) return true;
+  return mayViewEscalation(actor, escalation, await canAct(store, actor, escalation, ladder, directory));
 }
 
 export async function getEscalation(store: Store, actor: Person, organisation: Organisation, id: string): Promise<{ escalation: Escalation; canAct: boolean }> {
@@ -373,7 +377,7 @@ export async function visibleOpenEscalations(store: Store, actor: Person, organi
   const ladder = ladderOf(organisation);
   const visible: Escalation[] = [];
   const open = await openEscalations(store, actor.orgId);
-  const directory = hasRole(actor, 'admin') || open.length === 0 ? [] : await new Directory(store).all(actor.orgId);
+  const directory = mayViewEveryEscalation(actor) || open.length === 0 ? [] : await new Directory(store).all(actor.orgId);
   for (const e of open) if (await canView(store, actor, e, ladder, directory)) visible.push(e);
   return visible;
 }

@@ -6,7 +6,8 @@ import { personalConversationKey, type ConversationRecord } from '../conversatio
 import { enqueue } from '../delivery/outbox';
 import type { DigestLine, OutboundMessage } from '../delivery/messages';
 import { Directory } from '../people/directory';
-import { hasRole, type Person } from '../people/model';
+import type { Person } from '../people/model';
+import { mayStartRound } from '../access/policy';
 import type { Action } from '../plan/model';
 import type { JobContext } from '../scheduling/job-context';
 import type { WorkingCalendar } from '../scheduling/calendar';
@@ -29,7 +30,7 @@ export async function openRounds(store: Store, orgId: string): Promise<UpdateRou
 
 export async function startRound(deps: Deps, input: { actor: Person; dueBy: string; timeZone: string; calendar: WorkingCalendar }): Promise<UpdateRound> {
   const { actor } = input;
-  if (!hasRole(actor, 'admin')) throw new AppError('FORBIDDEN', 'Only a plan administrator can start an update round.');
+  if (!mayStartRound(actor)) throw new AppError('FORBIDDEN', 'Only a plan administrator can start an update round.');
   const day = today(deps.clock, input.timeZone);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(input.dueBy) || Number.isNaN(Date.parse(input.dueBy))) {
     throw new AppError('VALIDATION', `"${input.dueBy}" is not a date; give it as YYYY-MM-DD.`, { fields: [{ field: 'dueBy', message: 'Give a date.' }] });

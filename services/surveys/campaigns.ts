@@ -6,7 +6,8 @@ import { formatDate, localDate, today } from '../core/dates';
 import { AppError, isAppError } from '../core/errors';
 import { enqueue } from '../delivery/outbox';
 import { Directory } from '../people/directory';
-import { hasRole, type Person } from '../people/model';
+import type { Person } from '../people/model';
+import { mayRunSurveys } from '../access/policy';
 import type { JobContext } from '../scheduling/job-context';
 import type { WorkingCalendar } from '../scheduling/calendar';
 import { toArray, type Store } from '../store/ports';
@@ -113,12 +114,9 @@ export async function listCampaigns(store: Store, orgId: string): Promise<Campai
   return all.sort((a, b) => b.sendAt.localeCompare(a.sendAt));
 }
 
-/** Who may send questionnaires and see their results. */
-export const canRunSurveys = (actor: Person) => hasRole(actor, 'admin', 'hr', 'safeguarding-lead');
-
 /** Sets up a campaign; one due now starts at once, a later one starts from the scheduled job. */
 export async function createCampaign(deps: Deps & { calendar: WorkingCalendar }, input: { actor: Person; timeZone: string; data: unknown }): Promise<Campaign> {
-  if (!canRunSurveys(input.actor)) throw new AppError('FORBIDDEN', 'Only administrators, HR and safeguarding leads can send questionnaires.');
+  if (!mayRunSurveys(input.actor)) throw new AppError('FORBIDDEN', 'Only administrators, HR and safeguarding leads can send questionnaires.');
   const parsed = campaignInputSchema.safeParse(input.data);
   if (!parsed.success) throw new AppError('VALIDATION', `The campaign is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(campaign)'}: ${i.message}`).join('; ')}`);
   const c = parsed.data;

@@ -1,9 +1,9 @@
 import { formatDate } from '../core/dates';
 import { pct } from '../core/figures';
 import { AppError } from '../core/errors';
-import type { Person } from '../people/model';
 import { toArray, type Store } from '../store/ports';
-import { canRunSurveys, getCampaign, listCampaigns } from './campaigns';
+import { getCampaign, listCampaigns } from './campaigns';
+import { allows, mayViewSurveyResults, type Requester } from '../access/policy';
 import { fixedAnswers } from './answers';
 import { MIN_FOR_WRITTEN, MIN_GROUP, type AnswerEntry, type Campaign, type Question, type Questionnaire, type RespondedMarker } from './model';
 import { findQuestionnaire, surveys } from './questionnaires';
@@ -205,10 +205,10 @@ export function compare(immediate: { questionnaire: Questionnaire; entries: Answ
 }
 
 /** A campaign's results for those allowed to see them (administrators, HR, safeguarding leads). */
-export async function campaignResults(store: Store, viewer: Person, campaignId: string): Promise<CampaignResults> {
-  if (!canRunSurveys(viewer)) throw new AppError('FORBIDDEN', 'Questionnaire results are for administrators, HR and safeguarding leads.');
-  const campaign = await getCampaign(store, viewer.orgId, campaignId);
-  const questionnaire = await findQuestionnaire(store, viewer.orgId, campaign.questionnaire.key, campaign.questionnaire.version);
+export async function campaignResults(store: Store, orgId: string, campaignId: string, requester: Requester): Promise<CampaignResults> {
+  if (!allows(requester, mayViewSurveyResults)) throw new AppError('FORBIDDEN', 'Questionnaire results are for administrators, HR and safeguarding leads.');
+  const campaign = await getCampaign(store, orgId, campaignId);
+  const questionnaire = await findQuestionnaire(store, orgId, campaign.questionnaire.key, campaign.questionnaire.version);
   const responded = await respondedCount(store, campaign);
   const rate = { campaign, questionnaire, invited: campaign.invited, responded, responseRate: pct(responded, campaign.invited) };
   // Anonymous: nothing while open, nothing under five answers, written text only from ten.

@@ -1,18 +1,18 @@
 import { AppError } from '../core/errors';
 import { Directory } from '../people/directory';
-import type { Person } from '../people/model';
+import { allows, mayViewNamedOverdueList, mayViewTrainingRates, type Requester } from '../access/policy';
 import type { Store } from '../store/ports';
 import { loadTrainingData } from './catalogue';
 import { completionRates, overdueList, type Breakdown, type OverdueRow, type RateRow } from './rates';
-import { canSeeNamedLists } from './self-report';
 
-/** Completion rates for an organisation as at a date. Aggregates only: anyone may see them. */
-export async function trainingRates(store: Store, orgId: string, asAt: string, by: Breakdown): Promise<RateRow[]> {
+/** Completion rates for an organisation as at a date: aggregates, for those who manage training and safeguarding. */
+export async function trainingRates(store: Store, orgId: string, asAt: string, by: Breakdown, requester: Requester): Promise<RateRow[]> {
+  if (!allows(requester, mayViewTrainingRates)) throw new AppError('FORBIDDEN', 'Training completion rates are for HR, administrators and safeguarding leads.');
   return completionRates(await loadTrainingData(store, orgId, await new Directory(store).all(orgId)), asAt, by);
 }
 
-/** Who is overdue, by name: only for HR and administrators (`actor` undefined = the command line, run by an operator). */
-export async function namedOverdueList(store: Store, orgId: string, asAt: string, actor?: Person): Promise<OverdueRow[]> {
-  if (actor && !canSeeNamedLists(actor)) throw new AppError('FORBIDDEN', 'Only HR and administrators can see who is overdue by name.');
+/** Who is overdue, by name: only for HR and administrators. */
+export async function namedOverdueList(store: Store, orgId: string, asAt: string, requester: Requester): Promise<OverdueRow[]> {
+  if (!allows(requester, mayViewNamedOverdueList)) throw new AppError('FORBIDDEN', 'Only HR and administrators can see who is overdue by name.');
   return overdueList(await loadTrainingData(store, orgId, await new Directory(store).all(orgId)), asAt);
 }

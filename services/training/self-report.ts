@@ -6,12 +6,11 @@ import { today } from '../core/dates';
 import { AppError } from '../core/errors';
 import { enqueue } from '../delivery/outbox';
 import { Directory } from '../people/directory';
-import { hasRole, type Person } from '../people/model';
+import type { Person } from '../people/model';
+import { isToldOfSelfReportedTraining, mayVerifyTraining } from '../access/policy';
 import { toArray, type Store } from '../store/ports';
 import { courses } from './catalogue';
 import type { TrainingRecord } from './model';
-
-export const canSeeNamedLists = (person: Person) => hasRole(person, 'hr', 'admin');
 
 const selfReportSchema = z.object({
   courseCode: z.string().trim().min(1).max(40),
@@ -54,7 +53,7 @@ export async function selfReport(deps: { store: Store; clock: Clock }, input: { 
     createdAt: deps.clock.now().toISOString(),
   };
   await deps.store.collection<TrainingRecord>('training').create(record);
-  for (const hr of (await new Directory(deps.store).all(input.actor.orgId)).filter((p) => p.active && hasRole(p, 'hr'))) {
+  for (const hr of (await new Directory(deps.store).all(input.actor.orgId)).filter((p) => p.active && isToldOfSelfReportedTraining(p))) {
     await enqueue(deps.store, deps.clock, {
       id: `training-self-${record.id}-to-${hr.id}`,
       orgId: record.orgId,
@@ -67,7 +66,7 @@ export async function selfReport(deps: { store: Store; clock: Clock }, input: { 
 }
 
 export async function pendingSelfReports(store: Store, actor: Person): Promise<TrainingRecord[]> {
-  if (!canSeeNamedLists(actor)) throw new AppError('FORBIDDEN', 'Only HR can verify training completions.');
+  if (!mayVerifyTraining(actor)) throw new AppError('FORBIDDEN', 'Only HR can verify training completions.');
   const pending = await toArray(
     store.collection<TrainingRecord>('training').query({
       query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'record' AND c.status = 'self-reported' AND NOT IS_DEFINED(c.review)",
@@ -81,7 +80,7 @@ const reviewSchema = z.object({ recordId: z.string().min(1).max(200), note: z.st
 
 /** HR verifies (it then counts in the rates) or rejects a self-reported completion. */
 export async function reviewSelfReport(deps: { store: Store; clock: Clock }, input: { actor: Person; decision: 'verified' | 'rejected'; data: unknown }): Promise<TrainingRecord> {
-  if (!canSeeNamedLists(input.actor)) throw new AppError('FORBIDDEN', 'Only HR can verify training completions.');
+  if (!mayVerifyTraining(input.actor)) throw new AppError('FORBIDDEN', 'Only HR can verify training completions.');
   const parsed = reviewSchema.safeParse(input.data);
   if (!parsed.success) throw new AppError('VALIDATION', 'This card does not say which record to review.');
   const collection = deps.store.collection<TrainingRecord>('training');

@@ -3,7 +3,8 @@ import type { Clock } from '../core/clock';
 import { today } from '../core/dates';
 import { AppError, type FieldIssue } from '../core/errors';
 import { Directory } from '../people/directory';
-import { coverFor, hasRole, type Person } from '../people/model';
+import { coverFor, type Person } from '../people/model';
+import { mayUpdateAction } from '../access/policy';
 import { ActionPlan } from '../plan/actions';
 import { isOpen, nextDueDate, type Action, type StatusUpdate } from '../plan/model';
 import type { DomainEvents } from '../events/domain-events';
@@ -22,13 +23,15 @@ export type UpdateDeps = { store: Store; clock: Clock; events: DomainEvents };
 
 /** Leads, whoever covers for a lead on leave, and plan administrators may update an action. */
 export async function canUpdate(store: Store, actor: Person, action: Pick<Action, 'leadIds' | 'orgId'>, today: string): Promise<boolean> {
-  if (action.leadIds.includes(actor.id) || hasRole(actor, 'admin')) return true;
+  if (mayUpdateAction(actor, action)) return true;
+  // Only when the actor is neither a lead nor an administrator: who covers today needs the leads' records.
   const directory = new Directory(store);
+  const coverIds: string[] = [];
   for (const leadId of action.leadIds) {
-    const lead = await directory.get(action.orgId, leadId);
-    if (lead && coverFor(lead, today) === actor.id) return true;
+    const cover = coverFor((await directory.get(action.orgId, leadId)) ?? {}, today);
+    if (cover) coverIds.push(cover);
   }
-  return false;
+  return mayUpdateAction(actor, action, coverIds);
 }
 
 export async function loadActionFor(store: Store, actor: Person, actionId: string): Promise<Action> {

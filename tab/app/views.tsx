@@ -253,7 +253,7 @@ export function TrainingViewPage(props: { credential: Credential; me: Me }) {
   const s = useStyles();
   const [by, setBy] = useState('department');
   const state = useResource<TrainingView>(`/api/tab/training?by=${by}`, props.credential);
-  const named = props.me.roles.includes('hr') || props.me.roles.includes('admin');
+  const named = props.me.may.namedOverdueList;
   const overdue = useResource<OverdueView>(named ? '/api/tab/training/overdue' : undefined, props.credential);
   return (
     <section className={s.section} aria-label="Training">

@@ -13,9 +13,9 @@ import {
   questionnairesView,
   trainingOverdueView,
   trainingView,
-  viewsFor,
   type DashboardDeps,
 } from '../../services/dashboard/dashboard';
+import { tabPermissionsFor, tabViewsFor } from '../../services/access/policy';
 import { Directory } from '../../services/people/directory';
 import type { Person } from '../../services/people/model';
 import { ensureOrganisation } from '../../services/organisation/organisations';
@@ -98,7 +98,7 @@ export function registerTabRoutes(server: restify.Server, deps: TabDeps): void {
       fail(res, e);
     }
   });
-  api('/api/tab/me', async (viewer) => ({ id: viewer.id, name: viewer.name, roles: viewer.roles, views: viewsFor(viewer) }));
+  api('/api/tab/me', async (viewer) => ({ id: viewer.id, name: viewer.name, roles: viewer.roles, views: tabViewsFor(viewer), may: tabPermissionsFor(viewer) }));
   api('/api/tab/my-actions', (viewer, d) => myActionsView(d, viewer));
   api('/api/tab/plan', (viewer, d, req) => planView(d, viewer, queryOf(req)));
   api('/api/tab/escalations', (viewer, d) => escalationsView(d, viewer));

@@ -7,6 +7,7 @@ import { ActionPlan } from '../../services/plan/actions';
 import type { Action } from '../../services/plan/model';
 import { toArray } from '../../services/store/ports';
 import { trainingRates } from '../../services/training/reports';
+import { OPERATOR } from '../../services/access/policy';
 import { startTestApp, type TestApp } from '../harness/app';
 import { ORG } from '../harness/fixtures';
 import { TEST_TENANT_ID } from '../harness/teams-activities';
@@ -148,7 +149,7 @@ describe('the dashboard tab in a browser', () => {
   });
 
   it('training: HR sees the rates the report computes, and the named overdue list', async () => {
-    const rows = await trainingRates(t.store, ORG, '2026-11-23', 'department');
+    const rows = await trainingRates(t.store, ORG, '2026-11-23', 'department', OPERATOR);
     for (const viewport of [WIDE, NARROW]) {
       const page = await signIn('demo-simon-howick', { viewport });
       await open(page, 'Training');

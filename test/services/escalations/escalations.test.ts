@@ -6,6 +6,7 @@ import { actOnEscalation, openEscalations, raiseEscalation } from '../../../serv
 import type { Escalation } from '../../../services/escalations/model';
 import { DEFAULT_LADDER } from '../../../services/organisation/escalation-ladder';
 import { escalationReport } from '../../../services/escalations/report';
+import { OPERATOR } from '../../../services/access/policy';
 import type { Person } from '../../../services/people/model';
 import { ensureOrganisation } from '../../../services/organisation/organisations';
 import type { Organisation } from '../../../services/organisation/model';
@@ -218,7 +219,7 @@ describe('the central record’s three-monthly review', () => {
     ];
     for (const e of seeded) await store.collection<Escalation>('escalations').upsert(e);
     const organisation = await ensureOrganisation(store, new FixedClock('2026-10-01T00:00:00Z'), ORG, { timeZone: TZ });
-    const report = await escalationReport(store, organisation, '2026-07-01', '2026-09-30');
+    const report = await escalationReport(store, organisation, '2026-07-01', '2026-09-30', OPERATOR);
     expect(report).toEqual({
       from: '2026-07-01',
       to: '2026-09-30',

@@ -7,7 +7,8 @@ import { loadPersonTrainingData, loadTrainingData, setUpTraining } from '../../.
 import type { TrainingRecord } from '../../../services/training/model';
 import { completionRates, myTraining } from '../../../services/training/rates';
 import { namedOverdueList } from '../../../services/training/reports';
-import { canSeeNamedLists, pendingSelfReports, reviewSelfReport, selfReport } from '../../../services/training/self-report';
+import { mayViewNamedOverdueList } from '../../../services/access/policy';
+import { pendingSelfReports, reviewSelfReport, selfReport } from '../../../services/training/self-report';
 import { ORG, person, seed } from '../../harness/fixtures';
 import { openTestStore } from '../../harness/store';
 
@@ -120,7 +121,7 @@ describe('my training, self-reported completions and HR verification', () => {
   });
 
   it('only HR and administrators see named lists', async () => {
-    expect([ola, lee, hana, adam].map((p: Person) => [p.id, canSeeNamedLists(p)])).toEqual([
+    expect([ola, lee, hana, adam].map((p: Person) => [p.id, mayViewNamedOverdueList(p)])).toEqual([
       ['ola', false],
       ['lee', false],
       ['hana', true],

@@ -10,6 +10,7 @@ import type { Store } from '../../../services/store/ports';
 import { setUpTraining } from '../../../services/training/catalogue';
 import { importPeople, importTraining } from '../../../services/training/import';
 import { namedOverdueList, trainingRates } from '../../../services/training/reports';
+import { OPERATOR } from '../../../services/access/policy';
 import { pendingSelfReports, reviewSelfReport, selfReport } from '../../../services/training/self-report';
 import { ORG } from '../../harness/fixtures';
 import { openTestStore } from '../../harness/store';
@@ -55,7 +56,7 @@ function trainingFile(): Table {
 describe('training completion for HR', () => {
   let store: Store;
   const person = async (id: string) => (await store.collection<Person>('people').read(ORG, id))!;
-  const all = async (asAt = AS_AT) => (await trainingRates(store, ORG, asAt, 'course')).find((r) => r.group === 'All');
+  const all = async (asAt = AS_AT) => (await trainingRates(store, ORG, asAt, 'course', OPERATOR)).find((r) => r.group === 'All');
 
   beforeAll(async () => {
     store = await openTestStore();
@@ -69,17 +70,17 @@ describe('training completion for HR', () => {
   afterAll(() => store.close());
 
   it('rates by course, role and department match the figures computed by hand, for both windows', async () => {
-    expect(await trainingRates(store, ORG, AS_AT, 'course')).toEqual([
+    expect(await trainingRates(store, ORG, AS_AT, 'course', OPERATOR)).toEqual([
       { group: 'Safeguarding awareness', required: 290, withinValidity: 250, within12Months: 150, pctWithinValidity: 86.2, pctWithin12Months: 51.7 },
       { group: 'Safeguarding generalist', required: 90, withinValidity: 40, within12Months: 40, pctWithinValidity: 44.4, pctWithin12Months: 44.4 },
       { group: 'All', required: 380, withinValidity: 290, within12Months: 190, pctWithinValidity: 76.3, pctWithin12Months: 50 },
     ]);
-    expect(await trainingRates(store, ORG, AS_AT, 'role')).toEqual([
+    expect(await trainingRates(store, ORG, AS_AT, 'role', OPERATOR)).toEqual([
       { group: 'Manager', required: 180, withinValidity: 90, within12Months: 40, pctWithinValidity: 50, pctWithin12Months: 22.2 },
       { group: 'Officer', required: 200, withinValidity: 200, within12Months: 150, pctWithinValidity: 100, pctWithin12Months: 75 },
       { group: 'All', required: 380, withinValidity: 290, within12Months: 190, pctWithinValidity: 76.3, pctWithin12Months: 50 },
     ]);
-    expect((await trainingRates(store, ORG, AS_AT, 'department')).map((r) => [r.group, r.required, r.withinValidity, r.within12Months])).toEqual([
+    expect((await trainingRates(store, ORG, AS_AT, 'department', OPERATOR)).map((r) => [r.group, r.required, r.withinValidity, r.within12Months])).toEqual([
       ['D1', 127, 97, 63],
       ['D2', 127, 96, 63],
       ['D3', 126, 97, 64],
