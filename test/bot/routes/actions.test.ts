@@ -73,6 +73,13 @@ describe('action routes', () => {
     expect(await stored()).toMatchObject({ version: 1 });
   });
 
+  it('the lead snoozes reminders for one of the offered numbers of working days; someone else may not', async () => {
+    await expect(run(tim, 'action.snooze', { actionId: 'a1', days: 3 })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect((await stored())?.snoozedUntil).toBeUndefined();
+    expect(cardText(await run(val, 'action.snooze', { actionId: 'a1', days: 3 }))).toMatch(/Reminders for LP1.1 snoozed/);
+    expect((await stored())?.snoozedUntil).toBe('2026-12-03');
+  });
+
   it('an action reference that is not in the plan is named as not found', async () => {
     await expect(type(val, 'action LP9.9')).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('LP9.9') });
   });
