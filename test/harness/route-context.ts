@@ -68,3 +68,24 @@ export function cardText(card: unknown): string {
 export function verbsOf(card: unknown): string[] {
   return [...JSON.stringify(card).matchAll(/"verb":"([^"]+)"/g)].map((m) => m[1]!);
 }
+
+/**
+ * What Teams sends when a button is pressed: the button's data merged with every input's value
+ * (as shown, or as `typed` by the person).
+ */
+export function actionData(card: unknown, title: string, typed: Record<string, string> = {}): Record<string, unknown> {
+  const found: Record<string, unknown>[] = [];
+  const inputs: Record<string, unknown> = {};
+  const walk = (n: unknown): void => {
+    if (Array.isArray(n)) n.forEach(walk);
+    else if (n && typeof n === 'object') {
+      const o = n as Record<string, unknown>;
+      if (o.type === 'Action.Execute' && o.title === title) found.push(o);
+      if (typeof o.type === 'string' && o.type.startsWith('Input.')) inputs[o.id as string] = o.value ?? '';
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  if (!found[0]) throw new Error(`no "${title}" button on the card: ${JSON.stringify(card).slice(0, 400)}`);
+  return { ...(found[0].data as Record<string, unknown>), ...inputs, ...typed };
+}
