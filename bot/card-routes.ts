@@ -12,7 +12,7 @@ const HELP_COMMAND: TextCommand = {
   scope: 'anywhere',
   pattern: /^(help|\?|hi|hello)$/i,
   example: 'help',
-  description: 'This list.',
+  description: 'Everything the bot can do, and which commands also work in a channel.',
   menu: 10,
   run: async () => commandHelpCard(),
 };
@@ -22,6 +22,15 @@ const HELP_COMMAND: TextCommand = {
  * manifest's command menus are built from.
  */
 export const TEXT_COMMANDS: TextCommand[] = [HELP_COMMAND, ...ACTION_COMMANDS, ...TRAINING_COMMANDS, ...ESCALATION_COMMANDS, ...SURVEY_COMMANDS];
+
+/** The command a typed text runs: the first in the table whose pattern matches it. */
+export function findCommand(text: string, commands: TextCommand[] = TEXT_COMMANDS): { command: TextCommand; match: RegExpMatchArray } | undefined {
+  for (const command of commands) {
+    const match = text.match(command.pattern);
+    if (match) return { command, match };
+  }
+  return undefined;
+}
 
 /** The help card, listing every typed command in the table and saying which of them answer in a channel. */
 export function commandHelpCard(notice = '', commands: TextCommand[] = TEXT_COMMANDS): AdaptiveCardJson {

@@ -1,3 +1,4 @@
+import { findCommand } from '../../bot/card-routes';
 import type { RouteContext, TextCommand } from '../../bot/routes/context';
 import type { AdaptiveCardJson } from '../../cards/render';
 import { FixedClock } from '../../services/core/clock';
@@ -39,13 +40,11 @@ export function routeContexts(store: Store, clock: FixedClock) {
   };
 }
 
-/** Runs the first command in `commands` whose pattern matches `text`, as the bot's router does. */
+/** Runs the command in `commands` that `text` selects, as the bot's router does. */
 export function typed(commands: TextCommand[], ctx: RouteContext, text: string): Promise<AdaptiveCardJson> {
-  for (const command of commands) {
-    const match = text.match(command.pattern);
-    if (match) return command.run(ctx, match);
-  }
-  throw new Error(`no command matches "${text}"`);
+  const found = findCommand(text, commands);
+  if (!found) throw new Error(`no command matches "${text}"`);
+  return found.command.run(ctx, found.match);
 }
 
 /** Every piece of text a card shows, in order, for assertions that read like what the user sees. */

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import JSZip from 'jszip';
 import { PNG } from 'pngjs';
-import { TEXT_COMMANDS, commandHelpCard } from '../../bot/card-routes';
+import { TEXT_COMMANDS, commandHelpCard, findCommand } from '../../bot/card-routes';
 import type { TextCommand } from '../../bot/routes/context';
 import { ACCENT, colorIcon, outlineIcon } from '../../manifest/icons';
 import { MAX_MENU_COMMANDS, commandLists, fillManifest, iconProblems, manifestProblems, packageSettings, schemaProblems, teamsRuleProblems, type Manifest } from '../../manifest/package';
@@ -82,7 +82,7 @@ describe('the Teams app manifest', () => {
         const menu = menuOf(manifest, scope);
         expect(menu.length).toBeLessThanOrEqual(MAX_MENU_COMMANDS);
         for (const entry of menu) {
-          expect(TEXT_COMMANDS.find((c) => c.pattern.test(entry.title))?.example).toBe(entry.title);
+          expect(findCommand(entry.title)?.command.example).toBe(entry.title);
           expect(entry.description?.trim()).toBeTruthy();
         }
       }
@@ -91,7 +91,7 @@ describe('the Teams app manifest', () => {
     it('a command added to the table, and only there, is routed, in the help card and in the menus of its scope', async () => {
       const added: TextCommand = { scope: 'anywhere', pattern: /^what'?s new$/i, example: "what's new", description: 'Changes in this version.', menu: 0, run: async () => commandHelpCard() };
       const table = [...TEXT_COMMANDS, added];
-      expect(table.find((c) => c.pattern.test("what's new"))).toBe(added);
+      expect(findCommand("What's new", table)?.command).toBe(added);
       expect(JSON.stringify(commandHelpCard('', table))).toContain('Changes in this version. Works in a channel too.');
       const lists = commandLists(table)!;
       for (const list of lists) expect(list.commands[0]).toEqual({ title: "what's new", description: 'Changes in this version.' });

@@ -1,4 +1,4 @@
-import { CARD_ROUTES, TEXT_COMMANDS } from '../../../bot/card-routes';
+import { CARD_ROUTES, TEXT_COMMANDS, findCommand } from '../../../bot/card-routes';
 import { FixedClock } from '../../../services/core/clock';
 import type { Store } from '../../../services/store/ports';
 import { ORG, person } from '../../harness/fixtures';
@@ -34,7 +34,7 @@ describe('help, built from the command table', () => {
   it('every command has a one-line description, a distinct example its own pattern matches first, and a menu place of its own', () => {
     for (const command of TEXT_COMMANDS) {
       expect(command.description).toMatch(/^\S.{4,160}\.$/);
-      expect(TEXT_COMMANDS.find((c) => c.pattern.test(command.example))).toBe(command);
+      expect(findCommand(command.example)?.command).toBe(command);
     }
     expect(new Set(TEXT_COMMANDS.map((c) => c.example)).size).toBe(TEXT_COMMANDS.length);
     const places = TEXT_COMMANDS.flatMap((c) => (c.menu === undefined ? [] : [c.menu]));
