@@ -1,3 +1,5 @@
+import type { AdaptiveCardJson } from '../cards/render';
+import { helpCard } from '../cards/views';
 import type { CardRoute, TextCommand } from './routes/context';
 import { ACTION_COMMANDS, ACTION_ROUTES } from './routes/actions';
 import { ESCALATION_COMMANDS, ESCALATION_ROUTES } from './routes/escalations';
@@ -6,11 +8,46 @@ import { TRAINING_COMMANDS, TRAINING_ROUTES } from './routes/training';
 
 export type { RouteContext } from './routes/context';
 
+const HELP_COMMAND: TextCommand = {
+  scope: 'anywhere',
+  pattern: /^(help|\?|hi|hello)$/i,
+  example: 'help',
+  description: 'Everything the bot can do, and which commands also work in a channel.',
+  menu: 10,
+  run: async () => commandHelpCard(),
+};
+
+/**
+ * Typed commands, matched in order: the one table the router, the help card and the Teams
+ * manifest's command menus are built from.
+ */
+export const TEXT_COMMANDS: TextCommand[] = [HELP_COMMAND, ...ACTION_COMMANDS, ...TRAINING_COMMANDS, ...ESCALATION_COMMANDS, ...SURVEY_COMMANDS];
+
+/** The command a typed text runs: the first in the table whose pattern matches it. */
+export function findCommand(text: string, commands: TextCommand[] = TEXT_COMMANDS): { command: TextCommand; match: RegExpMatchArray } | undefined {
+  for (const command of commands) {
+    const match = text.match(command.pattern);
+    if (match) return { command, match };
+  }
+  return undefined;
+}
+
+/** The help card, listing every typed command in the table and saying which of them answer in a channel. */
+export function commandHelpCard(notice = '', commands: TextCommand[] = TEXT_COMMANDS): AdaptiveCardJson {
+  return helpCard(
+    commands.map((c) => ({ command: c.example, meaning: c.description, inChannel: c.scope === 'anywhere' })),
+    notice,
+  );
+}
+
 /**
  * The one place a card verb meets a use case. Card data is untrusted: each route parses what it
  * needs and the use case authorises the acting user against stored records.
  */
-export const CARD_ROUTES: Record<string, CardRoute> = { ...ACTION_ROUTES, ...ESCALATION_ROUTES, ...TRAINING_ROUTES, ...SURVEY_ROUTES };
-
-/** Typed commands in a 1:1 chat, matched in order. */
-export const TEXT_COMMANDS: TextCommand[] = [...ACTION_COMMANDS, ...TRAINING_COMMANDS, ...ESCALATION_COMMANDS, ...SURVEY_COMMANDS];
+export const CARD_ROUTES: Record<string, CardRoute> = {
+  'help.show': { scope: 'anywhere', run: async () => commandHelpCard() },
+  ...ACTION_ROUTES,
+  ...ESCALATION_ROUTES,
+  ...TRAINING_ROUTES,
+  ...SURVEY_ROUTES,
+};

@@ -10,7 +10,7 @@ import {
 import type { AdaptiveCardJson } from '../cards/render';
 import { LRUCache } from 'lru-cache';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import { errorCard, helpCard, noticeCard, personalPointerCard, welcomeCard } from '../cards/views';
+import { errorCard, noticeCard, personalPointerCard, welcomeCard } from '../cards/views';
 import type { Clock } from '../services/core/clock';
 import type { Config } from '../services/core/config';
 import { AppError, ERRORS, isAppError } from '../services/core/errors';
@@ -26,7 +26,7 @@ import type { Organisation } from '../services/organisation/model';
 import type { DomainEvents } from '../services/events/domain-events';
 import type { WorkingCalendar } from '../services/scheduling/calendar';
 import type { Store } from '../services/store/ports';
-import { CARD_ROUTES, TEXT_COMMANDS, type RouteContext } from './card-routes';
+import { CARD_ROUTES, commandHelpCard, findCommand, type RouteContext } from './card-routes';
 import type { AnswerSeal } from '../services/surveys/seal';
 import type { RouteScope } from './routes/context';
 
@@ -236,12 +236,12 @@ export class TrackerBot extends TeamsActivityHandler {
 
   private async handleText(context: TurnContext): Promise<void> {
     const text = (TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '').replace(/\s+/g, ' ').trim().slice(0, 200);
-    const command = TEXT_COMMANDS.map((c) => ({ c, match: text.match(c.pattern) })).find((x) => x.match);
+    const found = findCommand(text);
     let reply: AdaptiveCardJson;
-    if (!command) {
-      reply = this.isPersonal(context.activity) ? helpCard(text ? `I did not understand "${text.slice(0, 60)}". Here is what I can do:` : '') : personalPointerCard(context.activity.recipient.id);
+    if (!found) {
+      reply = this.isPersonal(context.activity) ? commandHelpCard(text ? `I did not understand "${text.slice(0, 60)}". Here is what I can do:` : '') : personalPointerCard(context.activity.recipient.id);
     } else {
-      reply = await this.dispatch(context, command.c.scope, (ctx) => command.c.run(ctx, command.match!), 'text command');
+      reply = await this.dispatch(context, found.command.scope, (ctx) => found.command.run(ctx, found.match), 'text command');
     }
     await context.sendActivity({ attachments: [card(reply)] });
   }

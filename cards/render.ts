@@ -32,7 +32,7 @@ export type UpdateFormFields = 'status' | 'progress' | 'evidence' | 'reason' | '
 /** What each card is expanded with. Text that came from people goes in TextRuns or through `md()`. */
 export type CardData = {
   welcome: { heading: string; linked: boolean; openCount: number };
-  help: { notice: string; commands: { command: string; meaning: string }[] };
+  help: { notice: string; commands: { command: string; meaning: string }[]; channelNote: string };
   'my-actions': {
     heading: string;
     count: number;

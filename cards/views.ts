@@ -25,28 +25,22 @@ export function welcomeCard(name: string, linked: boolean, openCount: number): A
   return renderCard('welcome', { heading: `Welcome, ${md(name)}`, linked, openCount });
 }
 
-export const HELP_COMMANDS = [
-  { command: 'my actions', meaning: 'Your open actions, soonest due first, each with an Update button.' },
-  { command: 'action LP2.3', meaning: 'Open one action by its reference to see or update it.' },
-  { command: 'leave until 2026-12-31 delegate Jo Smith', meaning: 'While you are away, your delegate (name or email) gets your reminders and may update your actions.' },
-  { command: 'back from leave', meaning: 'End leave cover early.' },
-  { command: 'start round 2026-12-15', meaning: 'Administrators: ask every lead to update their actions by that date.' },
-  { command: 'round status', meaning: 'Who has answered the open update round.' },
-  { command: 'my training', meaning: 'The safeguarding courses your role needs, and where each stands.' },
-  { command: 'report training', meaning: 'Tell HR about a course you completed (HR verifies it).' },
-  { command: 'training report by department', meaning: 'HR, leads: completion rates by department, role or course.' },
-  { command: 'training overdue', meaning: 'HR: who is overdue, by name.' },
-  { command: 'training to verify', meaning: 'HR: self-reported completions to verify or reject.' },
-  { command: 'raise concern', meaning: 'Raise a safeguarding concern or professional disagreement (case reference only, never a child’s name).' },
-  { command: 'escalations', meaning: 'Open escalations you can see, with their stage and deadline.' },
-  { command: 'escalations report 2026-07-01 2026-09-30', meaning: 'Safeguarding leads: the three-monthly review of the central record.' },
-  { command: 'surveys', meaning: 'Questionnaires sent to you that are open; administrators, HR and leads also see results.' },
-  { command: 'survey results <campaign>', meaning: 'Administrators, HR, leads: a questionnaire’s results.' },
-  { command: 'help', meaning: 'This list.' },
-];
+/** One typed command as the help card lists it. */
+export type HelpEntry = { command: string; meaning: string; inChannel: boolean };
 
-export function helpCard(notice = ''): AdaptiveCardJson {
-  return renderCard('help', { notice: md(notice), commands: HELP_COMMANDS });
+/**
+ * The commands the bot understands, each marked if it also answers in a channel or group chat;
+ * the rest answer only in a 1:1 chat, because what they show can name people or cases.
+ */
+export function helpCard(commands: HelpEntry[], notice = ''): AdaptiveCardJson {
+  const inChannel = commands.filter((c) => c.inChannel).map((c) => `"${c.command}"`);
+  return renderCard('help', {
+    notice: md(notice),
+    commands: commands.map((c) => ({ command: c.command, meaning: c.inChannel ? `${c.meaning} Works in a channel too.` : c.meaning })),
+    channelNote: inChannel.length
+      ? `In a team channel or group chat I answer only ${inChannel.join(', ')}; everything else works in a 1:1 chat with me, because it can name people or cases.`
+      : 'Everything works in a 1:1 chat with me only, because it can name people or cases.',
+  });
 }
 
 export function myActionsCard(actions: Action[]): AdaptiveCardJson {

@@ -11,6 +11,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PNG } from 'pngjs';
 import { z } from 'zod';
+import { TEXT_COMMANDS } from '../bot/card-routes';
+import type { TextCommand } from '../bot/routes/context';
 import { loadConfig, type Config } from '../services/core/config';
 import { AppError, isAppError } from '../services/core/errors';
 import { projectRoot } from '../services/core/paths';
@@ -74,6 +76,25 @@ export function packageSettings(env: NodeJS.ProcessEnv): PackageSettings {
   };
 }
 
+/** Teams shows at most this many commands in a scope's menu. */
+export const MAX_MENU_COMMANDS = 10;
+
+type CommandList = NonNullable<Manifest['bots']>[number]['commandLists'];
+
+/**
+ * The bot's command menus, from the routing table's commands that ask for a place in them: in a
+ * 1:1 chat every such command, in a team only those that answer anywhere (the others answer there
+ * with a pointer to the 1:1 chat). Ordered by `menu`, then by their place in the table.
+ */
+export function commandLists(commands: TextCommand[] = TEXT_COMMANDS): CommandList {
+  const menu = commands.filter((c) => c.menu !== undefined).sort((a, b) => a.menu! - b.menu!);
+  const entry = (c: TextCommand) => ({ title: c.example, description: c.description });
+  return [
+    { scopes: ['personal'], commands: menu.map(entry) },
+    { scopes: ['team'], commands: menu.filter((c) => c.scope === 'anywhere').map(entry) },
+  ];
+}
+
 /**
  * The template with every {{NAME}} replaced by the setting of that name ({{VERSION}}: the app's
  * version). Values are substituted into parsed strings, so nothing in a value can break the JSON;
@@ -92,7 +113,10 @@ export async function fillManifest(settings: PackageSettings, version: string): 
     if (node !== null && typeof node === 'object') return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, fill(v)]));
     return node;
   };
-  return fill(JSON.parse(await readFile(manifestFile('manifest.template.json'), 'utf8'))) as Manifest;
+  const manifest = fill(JSON.parse(await readFile(manifestFile('manifest.template.json'), 'utf8'))) as Manifest;
+  // The command menus come from the routing table, so a typed command is declared in one place only.
+  for (const bot of manifest.bots ?? []) bot.commandLists = commandLists();
+  return manifest;
 }
 
 /**
@@ -136,6 +160,9 @@ export function teamsRuleProblems(manifest: Manifest): string[] {
   for (const tab of manifest.staticTabs ?? []) {
     const host = tab.contentUrl && hostOf(tab.contentUrl);
     if (tab.contentUrl && !(host && domains.has(host))) problems.push(`staticTabs "${tab.entityId}": the host of contentUrl must be in validDomains`);
+  }
+  for (const list of (manifest.bots ?? []).flatMap((b) => b.commandLists ?? [])) {
+    if (list.commands.length > MAX_MENU_COMMANDS) problems.push(`the ${list.scopes.join(', ')} command menu has ${list.commands.length} commands; Teams shows at most ${MAX_MENU_COMMANDS}: give fewer commands a menu place in the routing table`);
   }
   const sso = manifest.webApplicationInfo;
   if (sso && !(sso.resource?.startsWith('api://') && domains.has(hostOf(sso.resource) ?? '') && sso.resource.endsWith(`/${sso.id}`))) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AdaptiveCardJson } from '../../cards/render';
-import { helpCard, myActionsCard, noticeCard, summaryCard, updateFormCard } from '../../cards/views';
+import { myActionsCard, noticeCard, summaryCard, updateFormCard } from '../../cards/views';
 import { renderMessage } from '../../cards/messages';
 import { today, formatDate } from '../../services/core/dates';
 import { AppError } from '../../services/core/errors';
@@ -33,7 +33,6 @@ async function roundStatus(ctx: RouteContext): Promise<AdaptiveCardJson> {
 
 /** The action plan, reminders, leave cover and update rounds. */
 export const ACTION_ROUTES: Record<string, CardRoute> = {
-  'help.show': { scope: 'anywhere', run: async () => helpCard() },
   'myActions.show': personal((ctx) => myActions(ctx)),
   'action.open': personal(async (ctx, data) => {
     const parsed = actionIdData.safeParse(data);
@@ -62,12 +61,13 @@ export const ACTION_ROUTES: Record<string, CardRoute> = {
 };
 
 export const ACTION_COMMANDS: TextCommand[] = [
-  { scope: 'anywhere', pattern: /^(help|\?|hi|hello)$/i, example: 'help', run: async () => helpCard() },
-  { scope: 'personal', pattern: /^my actions?$/i, example: 'my actions', run: (ctx) => myActions(ctx) },
+  { scope: 'personal', pattern: /^my actions?$/i, example: 'my actions', description: 'Your open actions, soonest due first, each with an Update button.', menu: 1, run: (ctx) => myActions(ctx) },
   {
     scope: 'personal',
     pattern: /^(?:action|open|update)\s+(LP\d{1,3}\.\d{1,3})$/i,
-    example: 'action LP1.1',
+    example: 'action LP2.3',
+    description: 'Open one action by its reference (use yours for LP2.3) to see or update it.',
+    menu: 2,
     run: async (ctx, match) => {
       const ref = match[1]!.toUpperCase();
       const action = await new ActionPlan(ctx.store).findByRef(ctx.actor.orgId, ref);
@@ -79,6 +79,7 @@ export const ACTION_COMMANDS: TextCommand[] = [
     scope: 'personal',
     pattern: new RegExp(`^(?:on )?leave until ${DATE} delegate (.{1,200})$`, 'i'),
     example: 'leave until 2027-01-15 delegate Tim Sadler',
+    description: 'While you are away, your delegate (name or email) gets your reminders and may update your actions.',
     run: async (ctx, match) => {
       const { person, delegate } = await setLeave(ctx, { actor: ctx.actor, until: match[1]!, delegate: match[2]!, timeZone: timeZoneOf(ctx) });
       return noticeCard('Leave cover set', `Until ${formatDate(person.leave!.until)}, ${delegate.name} gets your reminders and may update your actions. Type "back from leave" to end it early.`, { color: 'Good' });
@@ -88,6 +89,8 @@ export const ACTION_COMMANDS: TextCommand[] = [
     scope: 'personal',
     pattern: /^back from leave$/i,
     example: 'back from leave',
+    description: 'End leave cover early.',
+    menu: 8,
     run: async (ctx) => {
       await endLeave(ctx, ctx.actor);
       return noticeCard('Welcome back', 'Your reminders come to you again.', { color: 'Good' });
@@ -97,10 +100,11 @@ export const ACTION_COMMANDS: TextCommand[] = [
     scope: 'personal',
     pattern: new RegExp(`^start (?:update )?round(?: by)? ${DATE}$`, 'i'),
     example: 'start round 2027-01-15',
+    description: 'Administrators: ask every lead to update their actions by that date.',
     run: async (ctx, match) => {
       const round = await startRound(ctx, { actor: ctx.actor, dueBy: match[1]!, timeZone: timeZoneOf(ctx), calendar: ctx.calendar });
       return noticeCard('Update round started', `${round.leads.length} leads have been asked to update their actions by ${formatDate(round.dueBy)}. Your summary card refreshes as they answer.`, { color: 'Good' });
     },
   },
-  { scope: 'personal', pattern: /^round status$/i, example: 'round status', run: (ctx) => roundStatus(ctx) },
+  { scope: 'personal', pattern: /^round status$/i, example: 'round status', description: 'Who has answered the open update round.', menu: 9, run: (ctx) => roundStatus(ctx) },
 ];

@@ -20,11 +20,22 @@ export type RouteScope = 'personal' | 'anywhere';
 
 export type CardHandler = (ctx: RouteContext, data: unknown) => Promise<AdaptiveCardJson>;
 export type CardRoute = { scope: RouteScope; run: CardHandler };
+/**
+ * A typed command: the one entry the router, the help card and the Teams manifest's command
+ * menus are all built from, so adding a command here is the only step.
+ */
 export type TextCommand = {
   scope: RouteScope;
   pattern: RegExp;
-  /** Text that matches `pattern`: documents the command and lets tests walk every route. */
+  /** Text that matches `pattern`: what the help card and the command menu show, and what tests type to walk every route. */
   example: string;
+  /** One line saying what the command does and, if it is for some roles only, for whom. */
+  description: string;
+  /**
+   * Place in the Teams command menu (1 first); left out, the command is in the help card only.
+   * Teams shows a short menu per scope, so only the commands most people need get one.
+   */
+  menu?: number;
   run: (ctx: RouteContext, match: RegExpMatchArray) => Promise<AdaptiveCardJson>;
 };
 

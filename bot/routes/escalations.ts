@@ -73,7 +73,7 @@ async function escalationReportCard(ctx: RouteContext, from: string, to: string)
 }
 
 export const ESCALATION_COMMANDS: TextCommand[] = [
-  { scope: 'personal', pattern: /^raise (?:a )?(?:concern|escalation|disagreement)$/i, example: 'raise concern', run: async () => raiseConcernCard() },
-  { scope: 'personal', pattern: /^escalations?$/i, example: 'escalations', run: (ctx) => escalationList(ctx) },
-  { scope: 'personal', pattern: new RegExp(`^escalations? report ${DATE} ${DATE}$`, 'i'), example: 'escalations report 2026-07-01 2026-09-30', run: (ctx, match) => escalationReportCard(ctx, match[1]!, match[2]!) },
+  { scope: 'personal', pattern: /^raise (?:a )?(?:concern|escalation|disagreement)$/i, example: 'raise concern', description: 'Raise a safeguarding concern or professional disagreement (case reference only, never a child’s name).', menu: 6, run: async () => raiseConcernCard() },
+  { scope: 'personal', pattern: /^escalations?$/i, example: 'escalations', description: 'Open escalations you can see, with their stage and deadline.', menu: 7, run: (ctx) => escalationList(ctx) },
+  { scope: 'personal', pattern: new RegExp(`^escalations? report ${DATE} ${DATE}$`, 'i'), example: 'escalations report 2026-07-01 2026-09-30', description: 'Safeguarding leads and administrators: the three-monthly review of the central record.', run: (ctx, match) => escalationReportCard(ctx, match[1]!, match[2]!) },
 ];

@@ -36,6 +36,6 @@ export const SURVEY_ROUTES: Record<string, CardRoute> = {
 };
 
 export const SURVEY_COMMANDS: TextCommand[] = [
-  { scope: 'personal', pattern: /^(?:my )?(?:surveys|questionnaires)$/i, example: 'surveys', run: (ctx) => surveysCard(ctx) },
-  { scope: 'personal', pattern: /^(?:survey|questionnaire) results ([A-Za-z0-9_-]{1,200})$/i, example: 'survey results campaign-1', run: async (ctx, match) => surveyResultsCard(await campaignResults(ctx.store, ctx.actor.orgId, match[1]!, ctx.actor)) },
+  { scope: 'personal', pattern: /^(?:my )?(?:surveys|questionnaires)$/i, example: 'surveys', description: 'Questionnaires sent to you that are open; administrators, HR and leads also see results.', menu: 5, run: (ctx) => surveysCard(ctx) },
+  { scope: 'personal', pattern: /^(?:survey|questionnaire) results ([A-Za-z0-9_-]{1,200})$/i, example: 'survey results campaign-1', description: 'Administrators, HR, leads: one questionnaire’s results (or press Results beside it in "surveys").', run: async (ctx, match) => surveyResultsCard(await campaignResults(ctx.store, ctx.actor.orgId, match[1]!, ctx.actor)) },
 ];

@@ -79,9 +79,9 @@ export const TRAINING_ROUTES: Record<string, CardRoute> = {
 };
 
 export const TRAINING_COMMANDS: TextCommand[] = [
-  { scope: 'personal', pattern: /^my training$/i, example: 'my training', run: (ctx) => myTrainingCard(ctx) },
-  { scope: 'personal', pattern: /^report (?:my )?training$/i, example: 'report training', run: async (ctx) => trainingReportCard(await courses(ctx.store, ctx.actor.orgId)) },
-  { scope: 'personal', pattern: /^training to verify$/i, example: 'training to verify', run: (ctx) => trainingVerifyList(ctx) },
-  { scope: 'personal', pattern: /^training (?:rates|report)(?: by (department|role|course))?$/i, example: 'training report by role', run: (ctx, match) => trainingRatesCard(ctx, ((match[1] ?? 'department').toLowerCase() as Breakdown)) },
-  { scope: 'personal', pattern: /^training overdue$/i, example: 'training overdue', run: (ctx) => trainingOverdueCard(ctx) },
+  { scope: 'personal', pattern: /^my training$/i, example: 'my training', description: 'The safeguarding courses your role needs, and where each stands.', menu: 3, run: (ctx) => myTrainingCard(ctx) },
+  { scope: 'personal', pattern: /^report (?:my )?training$/i, example: 'report training', description: 'Tell HR about a course you completed (HR verifies it).', menu: 4, run: async (ctx) => trainingReportCard(await courses(ctx.store, ctx.actor.orgId)) },
+  { scope: 'personal', pattern: /^training to verify$/i, example: 'training to verify', description: 'HR: self-reported completions to verify or reject.', run: (ctx) => trainingVerifyList(ctx) },
+  { scope: 'personal', pattern: /^training (?:rates|report)(?: by (department|role|course))?$/i, example: 'training report by department', description: 'HR, administrators and leads: completion rates by department, role or course.', run: (ctx, match) => trainingRatesCard(ctx, ((match[1] ?? 'department').toLowerCase() as Breakdown)) },
+  { scope: 'personal', pattern: /^training overdue$/i, example: 'training overdue', description: 'HR: who is overdue, by name.', run: (ctx) => trainingOverdueCard(ctx) },
 ];

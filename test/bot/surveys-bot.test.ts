@@ -4,31 +4,11 @@ import { createCampaign, hasResponded } from '../../services/surveys/campaigns';
 import type { Campaign, SurveyDoc } from '../../services/surveys/model';
 import { WorkingCalendar } from '../../services/scheduling/calendar';
 import { startTestApp, type TestApp } from '../harness/app';
+import { actionData } from '../harness/route-context';
 import { installedPeople } from '../harness/delivery';
 import { invokeActionExecute, messageActivity, personalConversationId, TEST_TENANT_ID, type TeamsUser } from '../harness/teams-activities';
 
 const userOf = (p: Person): TeamsUser => ({ id: `29:${p.id}`, aadObjectId: p.aadObjectId!, name: p.name });
-
-/**
- * What Teams sends when a button is pressed: the button's data merged with every input's value
- * (as shown, or as `typed` by the person).
- */
-function actionData(card: unknown, title: string, typed: Record<string, string> = {}): Record<string, unknown> {
-  const found: Record<string, unknown>[] = [];
-  const inputs: Record<string, unknown> = {};
-  const walk = (n: unknown): void => {
-    if (Array.isArray(n)) n.forEach(walk);
-    else if (n && typeof n === 'object') {
-      const o = n as Record<string, unknown>;
-      if (o.type === 'Action.Execute' && o.title === title) found.push(o);
-      if (typeof o.type === 'string' && o.type.startsWith('Input.')) inputs[o.id as string] = o.value ?? '';
-      Object.values(o).forEach(walk);
-    }
-  };
-  walk(card);
-  if (!found[0]) throw new Error(`no "${title}" button on the card: ${JSON.stringify(card).slice(0, 400)}`);
-  return { ...(found[0].data as Record<string, unknown>), ...inputs, ...typed };
-}
 
 describe('answering a questionnaire in Teams, over real HTTP', () => {
   let t: TestApp;

@@ -1,7 +1,8 @@
 import * as AC from 'adaptivecards';
 import { CARD_TEMPLATES, md, OPEN_URL_ALLOW_LIST, renderCard, type AdaptiveCardJson } from '../../cards/render';
 import { renderMessage } from '../../cards/messages';
-import { errorCard, escalationListCard, factsCard, helpCard, personalPointerCard, raiseConcernCard, trainingReportCard, trainingVerifyCard, myActionsCard, noticeCard, summaryCard, updateFormCard, welcomeCard } from '../../cards/views';
+import { commandHelpCard } from '../../bot/card-routes';
+import { errorCard, escalationListCard, factsCard, personalPointerCard, raiseConcernCard, trainingReportCard, trainingVerifyCard, myActionsCard, noticeCard, summaryCard, updateFormCard, welcomeCard } from '../../cards/views';
 import { AppError } from '../../services/core/errors';
 import { surveyCard, surveyListCard, surveyResultsCard } from '../../cards/survey-views';
 import { AWARENESS_SURVEY, FOLLOW_UP_SURVEY } from '../../services/surveys/builtin';
@@ -69,7 +70,7 @@ const KEY = 'k'.repeat(32);
 const EXAMPLES: Record<string, AdaptiveCardJson> = {
   welcome: welcomeCard('Val Johnson', true, 4),
   'welcome (not in directory)': welcomeCard('Someone New', false, 0),
-  help: helpCard('I did not understand "frobnicate".'),
+  help: commandHelpCard('I did not understand "frobnicate".'),
   'my actions': myActionsCard([action(), action({ id: 'x2', ref: 'LP1.1', status: 'G' })]),
   'my actions (none)': myActionsCard([]),
   'my actions (200, cut to fit)': myActionsCard(Array.from({ length: 200 }, (_, i) => action({ id: `a${i}`, ref: `LP1.${i}`, description: 'x'.repeat(900) }))),

@@ -6,9 +6,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import JSZip from 'jszip';
 import { PNG } from 'pngjs';
-import { TEXT_COMMANDS } from '../../bot/card-routes';
+import { TEXT_COMMANDS, commandHelpCard, findCommand } from '../../bot/card-routes';
+import type { TextCommand } from '../../bot/routes/context';
 import { ACCENT, colorIcon, outlineIcon } from '../../manifest/icons';
-import { fillManifest, iconProblems, manifestProblems, packageSettings, schemaProblems, teamsRuleProblems, type Manifest } from '../../manifest/package';
+import { MAX_MENU_COMMANDS, commandLists, fillManifest, iconProblems, manifestProblems, packageSettings, schemaProblems, teamsRuleProblems, type Manifest } from '../../manifest/package';
 import { projectRoot } from '../../services/core/paths';
 
 const run = promisify(execFile);
@@ -63,15 +64,46 @@ describe('the Teams app manifest', () => {
     expect(JSON.stringify(manifest)).not.toMatch(/\{\{\w+\}\}/);
   });
 
-  it('offers only commands the bot understands, and in a team channel only help (answers there are seen by the whole channel)', async () => {
-    const lists = (await filled()).bots![0]!.commandLists!;
-    const understood = (title: string) => TEXT_COMMANDS.some((c) => c.pattern.test(title));
-    const titles = lists.flatMap((l) => l.commands.map((c) => c.title));
-    expect(titles.filter((t) => !understood(t))).toEqual([]);
-    expect(lists.flatMap((l) => l.commands.map((c) => c.description ?? ''))).not.toContain('');
-    const personal = lists.find((l) => l.scopes.includes('personal'))!.commands.map((c) => c.title);
-    expect(personal).toEqual(expect.arrayContaining(['my actions', 'action LP2.3', 'help']));
-    expect(lists.find((l) => l.scopes.includes('team'))!.commands.map((c) => c.title)).toEqual(['help']);
+  describe('command menus, filled from the routing table', () => {
+    const menuOf = (manifest: Manifest, scope: 'personal' | 'team') => manifest.bots![0]!.commandLists!.find((l) => l.scopes.includes(scope))!.commands;
+    const inMenu = TEXT_COMMANDS.filter((c) => c.menu !== undefined).sort((a, b) => a.menu! - b.menu!);
+
+    it('the 1:1 menu is the table’s menu commands in their order, and the team menu only those that answer in a channel', async () => {
+      const manifest = await filled();
+      expect(menuOf(manifest, 'personal')).toEqual(inMenu.map((c) => ({ title: c.example, description: c.description })));
+      expect(menuOf(manifest, 'team')).toEqual(inMenu.filter((c) => c.scope === 'anywhere').map((c) => ({ title: c.example, description: c.description })));
+      expect(menuOf(manifest, 'team').map((c) => c.title)).toEqual(['help']);
+      expect(menuOf(manifest, 'personal').map((c) => c.title)).toEqual(expect.arrayContaining(['my actions', 'action LP2.3', 'help']));
+    });
+
+    it('every menu entry is a command the router understands, with a description, and each menu stays within Teams’ limit', async () => {
+      const manifest = await filled();
+      for (const scope of ['personal', 'team'] as const) {
+        const menu = menuOf(manifest, scope);
+        expect(menu.length).toBeLessThanOrEqual(MAX_MENU_COMMANDS);
+        for (const entry of menu) {
+          expect(findCommand(entry.title)?.command.example).toBe(entry.title);
+          expect(entry.description?.trim()).toBeTruthy();
+        }
+      }
+    });
+
+    it('a command added to the table, and only there, is routed, in the help card and in the menus of its scope', async () => {
+      const added: TextCommand = { scope: 'anywhere', pattern: /^what'?s new$/i, example: "what's new", description: 'Changes in this version.', menu: 0, run: async () => commandHelpCard() };
+      const table = [...TEXT_COMMANDS, added];
+      expect(findCommand("What's new", table)?.command).toBe(added);
+      expect(JSON.stringify(commandHelpCard('', table))).toContain('Changes in this version. Works in a channel too.');
+      const lists = commandLists(table)!;
+      for (const list of lists) expect(list.commands[0]).toEqual({ title: "what's new", description: 'Changes in this version.' });
+    });
+
+    it('more menu commands than Teams shows in a scope are refused when packaging, naming the way out', async () => {
+      const extra: TextCommand[] = Array.from({ length: MAX_MENU_COMMANDS }, (_, i) => ({ scope: 'personal', pattern: new RegExp(`^extra ${i}$`), example: `extra ${i}`, description: `Extra ${i}.`, menu: 20 + i, run: async () => commandHelpCard() }));
+      const manifest = await filled();
+      manifest.bots![0]!.commandLists = commandLists([...TEXT_COMMANDS, ...extra.slice(0, MAX_MENU_COMMANDS - menuOf(manifest, 'personal').length + 1)]);
+      expect(menuOf(manifest, 'personal')).toHaveLength(MAX_MENU_COMMANDS + 1);
+      expect(teamsRuleProblems(manifest)).toEqual([expect.stringMatching(/personal command menu has 11 commands; Teams shows at most 10/)]);
+    });
   });
 
   type Spoil = (m: Record<string, any>) => void;
@@ -80,7 +112,7 @@ describe('the Teams app manifest', () => {
     ['with an app id that is not a GUID', 'schema', (m) => (m.id = 'safeguarding-tracker')],
     ['with a manifestVersion Teams never published', 'schema', (m) => (m.manifestVersion = '1.18')],
     ['with an accent colour that is not a hex colour', 'schema', (m) => (m.accentColor = 'teal')],
-    ['with 13 commands in a list', 'schema', (m) => m.bots[0].commandLists[0].commands.push({ title: 'x', description: 'y' })],
+    ['with 13 commands in a list', 'schema', (m) => m.bots[0].commandLists[0].commands.push(...Array.from({ length: 13 - m.bots[0].commandLists[0].commands.length }, (_, i) => ({ title: `x${i}`, description: 'y' })))],
     ['with a short name over 30 characters', 'schema', (m) => (m.name.short = 'S'.repeat(31))],
     ['with a short description over 80 characters', 'schema', (m) => (m.description.short = 'd'.repeat(81))],
     ['with a version that is not MAJOR.MINOR.PATCH', 'rules', (m) => (m.version = '1.0')],

@@ -1,0 +1,82 @@
+import { ESCALATION_COMMANDS, ESCALATION_ROUTES } from '../../../bot/routes/escalations';
+import { FixedClock } from '../../../services/core/clock';
+import type { Escalation } from '../../../services/escalations/model';
+import type { Person } from '../../../services/people/model';
+import { toArray, type Store } from '../../../services/store/ports';
+import { person, seed } from '../../harness/fixtures';
+import { cardText, routeContexts, typed, verbsOf } from '../../harness/route-context';
+import { openTestStore } from '../../harness/store';
+
+/** Escalation routes, called as the bot calls them, against the embedded store. */
+describe('escalation routes', () => {
+  let store: Store;
+  let contextFor: ReturnType<typeof routeContexts>;
+  const clock = new FixedClock('2026-11-30T10:00:00Z');
+  const raiser = person({ id: 'olu', name: 'Olu Officer' });
+  const bystander = person({ id: 'bea', name: 'Bea Bystander' });
+  const lead = person({ id: 'sam', name: 'Sam Lead', roles: ['safeguarding-lead'] });
+  const concern = { category: 'professional-disagreement', agency: 'MASH', caseReference: 'MASH-2026-0042', asked: 'Outcome of the November referral', wanted: 'Feedback this week' };
+
+  const escalations = async () => toArray(store.collection<Escalation>('escalations').readAll());
+  const run = async (who: Person, verb: string, data: unknown) => ESCALATION_ROUTES[verb]!.run(await contextFor(who), data);
+  const type = async (who: Person, text: string) => typed(ESCALATION_COMMANDS, await contextFor(who), text);
+
+  beforeAll(async () => {
+    store = await openTestStore();
+    contextFor = routeContexts(store, clock);
+    await seed(store, { people: [raiser, bystander, lead] });
+  });
+  afterAll(() => store.close());
+
+  it('"raise concern" gives the form; Raise stores the escalation at stage 1 and says who must respond by when', async () => {
+    expect(verbsOf(await type(raiser, 'raise a concern'))).toContain('esc.raise');
+    const done = await run(raiser, 'esc.raise', concern);
+    expect(cardText(done)).toMatch(/^Raised as \S+[\s\S]*Stage 1 has been alerted and must respond by/);
+    expect(await escalations()).toMatchObject([{ stage: 1, cause: 'professional-disagreement', caseReference: 'MASH-2026-0042', raisedBy: { personId: 'olu' } }]);
+    expect((await escalations())[0]!.acknowledged).toBeFalsy();
+  });
+
+  it('a form with answers missing comes back with the problems on it, and nothing is stored', async () => {
+    const form = await run(raiser, 'esc.raise', { ...concern, asked: '', category: 'gossip' });
+    expect(cardText(form)).toContain('Some answers need attention.');
+    expect(verbsOf(form)).toContain('esc.raise');
+    expect(await escalations()).toHaveLength(1);
+  });
+
+  it('the safeguarding lead sees it under "escalations", opens it and acknowledges it; the step is stored with who did it', async () => {
+    const [escalation] = await escalations();
+    expect(cardText(await type(lead, 'escalations'))).toMatch(/Open escalations \(1\)[\s\S]*Professional disagreement/i);
+    expect(verbsOf(await run(lead, 'esc.open', { escalationId: escalation!.id }))).toContain('esc.acknowledge');
+    expect(cardText(await run(lead, 'esc.acknowledge', { escalationId: escalation!.id }))).toContain('Acknowledged by Sam Lead.');
+    expect((await escalations())[0]).toMatchObject({ acknowledged: { at: clock.now().toISOString(), by: { personId: 'sam', name: 'Sam Lead' } } });
+  });
+
+  it('refuses a step from someone who was not alerted, and records nothing', async () => {
+    const [before] = await escalations();
+    await expect(run(bystander, 'esc.note', { escalationId: before!.id, noteText: 'I should not be here' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect((await escalations())[0]).toEqual(before);
+  });
+
+  it('a step missing its text keeps the card, with the problem on top', async () => {
+    const [escalation] = await escalations();
+    const card = await run(lead, 'esc.move', { escalationId: escalation!.id, moveReason: '' });
+    expect(cardText(card)).toContain('Moving to the next stage needs a reason.');
+    expect(verbsOf(card)).toContain('esc.move');
+    expect((await escalations())[0]).toMatchObject({ stage: 1 });
+  });
+
+  it.each<[string, string, unknown]>([
+    ['esc.open without an escalation id', 'esc.open', {}],
+    ['esc.open with an id that is not text', 'esc.open', { escalationId: 7 }],
+    ['esc.acknowledge without an escalation id', 'esc.acknowledge', {}],
+    ['esc.note with an array for data', 'esc.note', ['x']],
+  ])('%s is a validation error, not a crash', async (_what, verb, data) => {
+    await expect(run(lead, verb, data)).rejects.toMatchObject({ code: 'VALIDATION' });
+  });
+
+  it('the central record review: refused to an officer, refused backwards, given to a safeguarding lead', async () => {
+    await expect(type(raiser, 'escalations report 2026-10-01 2026-12-31')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(type(lead, 'escalations report 2026-12-31 2026-10-01')).rejects.toMatchObject({ code: 'VALIDATION' });
+    expect(cardText(await type(lead, 'escalations report 2026-10-01 2026-12-31'))).toMatch(/^Central record review, 1 Oct 2026 to 31 Dec 2026/);
+  });
+});
