@@ -1,7 +1,7 @@
 import type { AdaptiveCardJson } from '../../cards/render';
 import { factsCard, noticeCard, trainingReportCard, trainingVerifyCard } from '../../cards/views';
 import { Directory } from '../../services/people/directory';
-import { courses, loadTrainingData } from '../../services/training/catalogue';
+import { courses, loadPersonTraining } from '../../services/training/catalogue';
 import { myTraining, type Breakdown, type MyCourse } from '../../services/training/rates';
 import { namedOverdueList, trainingRates } from '../../services/training/reports';
 import { pendingSelfReports, reviewSelfReport, selfReport } from '../../services/training/self-report';
@@ -21,8 +21,7 @@ const MY_TRAINING_STATE: Record<MyCourse['state'], string> = {
 
 async function myTrainingCard(ctx: RouteContext): Promise<AdaptiveCardJson> {
   const day = today(ctx.clock, timeZoneOf(ctx));
-  const data = await loadTrainingData(ctx.store, ctx.actor.orgId, await new Directory(ctx.store).all(ctx.actor.orgId));
-  const mine = myTraining(data, ctx.actor, day);
+  const mine = myTraining(await loadPersonTraining(ctx.store, ctx.actor, day), ctx.actor, day);
   return factsCard(
     'Your safeguarding training',
     mine.map((c) => ({ title: c.course.name, value: `${MY_TRAINING_STATE[c.state]}${c.last ? `; last ${formatDate(c.last)}` : ''}${c.expiresOn ? `; valid until ${formatDate(c.expiresOn)}` : ''}` })),

@@ -12,7 +12,7 @@ import type { WorkingCalendar } from '../scheduling/calendar';
 import type { Store } from '../store/ports';
 import { canRunSurveys, describeAudience, listCampaigns } from '../surveys/campaigns';
 import { campaignResults } from '../surveys/results';
-import { loadTrainingData } from '../training/catalogue';
+import { loadTrainingFigures } from '../training/catalogue';
 import { completionRates, overdueList, type Breakdown, type OverdueRow, type RateRow } from '../training/rates';
 
 /**
@@ -133,14 +133,14 @@ export async function trainingView(deps: DashboardDeps, viewer: Person, query: u
   const parsed = breakdownSchema.safeParse(query);
   if (!parsed.success) throw new AppError('VALIDATION', 'by must be department, role or course.');
   const asAt = today(deps.clock, deps.organisation.timeZone);
-  const data = await loadTrainingData(deps.store, viewer.orgId, await new Directory(deps.store).all(viewer.orgId));
+  const data = await loadTrainingFigures(deps.store, viewer.orgId, await new Directory(deps.store).all(viewer.orgId), asAt);
   return { asAt, by: parsed.data.by, rows: completionRates(data, asAt, parsed.data.by) };
 }
 
 export async function trainingOverdueView(deps: DashboardDeps, viewer: Person): Promise<{ asAt: string; rows: OverdueRow[] }> {
   if (!canSeeNamedTraining(viewer)) throw new AppError('FORBIDDEN', 'The named list of overdue training is for HR and administrators only.');
   const asAt = today(deps.clock, deps.organisation.timeZone);
-  const data = await loadTrainingData(deps.store, viewer.orgId, await new Directory(deps.store).all(viewer.orgId));
+  const data = await loadTrainingFigures(deps.store, viewer.orgId, await new Directory(deps.store).all(viewer.orgId), asAt);
   return { asAt, rows: overdueList(data, asAt) };
 }
 
