@@ -1,7 +1,8 @@
 /**
  * The app for the soak bench, in its own process against the store process: the real app with its
  * delivery loop, reporting its own memory (after a full garbage collection) once a second so the
- * bench can tell growth from garbage not yet collected.
+ * bench can tell growth from garbage not yet collected. An optional second argument sets the delivery
+ * engine's interval in seconds (the council bench keeps it idle while it measures).
  */
 import { startApp } from '../../bot/app';
 import { systemClock } from '../../services/core/clock';
@@ -15,9 +16,10 @@ const collect = (globalThis as { gc?: () => void }).gc;
 
 async function main() {
   const endpoint = process.argv[2]!;
+  const deliveryIntervalSeconds = process.argv[3] ?? '1';
   const store = await CosmosStore.open({ kind: 'embedded', client: embeddedClient(endpoint), databaseId: 'bench', description: endpoint, canCreate: true });
   const app = await startApp({
-    config: loadConfig({ PORT: '0', DEFAULT_ORG_ID: ORG, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', DELIVERY_INTERVAL_SECONDS: '1' }),
+    config: loadConfig({ PORT: '0', DEFAULT_ORG_ID: ORG, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', DELIVERY_INTERVAL_SECONDS: deliveryIntervalSeconds }),
     logger: silentLogger,
     store,
     clock: systemClock,

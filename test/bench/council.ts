@@ -1,0 +1,407 @@
+/**
+ * Council scale on the embedded store: a county council's people, training history, action plan,
+ * two years of escalations and questionnaire answers, then what people and jobs do with them.
+ *
+ *   npm run bench:council [-- --people 20000 --records 300000 --actions 10000 --escalations 2000 --campaigns 8 --samples 100 --users 4]
+ *
+ * The store, the app and this load generator each run in their own process. Seeding goes through
+ * the store adapter with concurrent requests (and the real use cases for questionnaires, whose
+ * answers are stored so they cannot be tied to a person). Then, with the app otherwise idle:
+ * `my training`, `my actions` (messages to the bot) and a card answer (a RAG update through
+ * Action.Execute), each by a different person per request from USERS at a time; every tab view;
+ * HR's completion rates by department as at a date; every daily job once; and the store process's
+ * memory after a full garbage collection.
+ */
+import type { Database, JSONObject } from '@azure/cosmos';
+import { parseArgs } from 'node:util';
+import { FixedClock } from '../../services/core/clock';
+import { silentLogger } from '../../services/core/logger';
+import type { ConversationRecord } from '../../services/conversations/model';
+import type { Escalation } from '../../services/escalations/model';
+import type { Person, Role } from '../../services/people/model';
+import { ensureOrganisation } from '../../services/people/organisations';
+import type { Action, Rag } from '../../services/plan/model';
+import { WorkingCalendar } from '../../services/scheduling/calendar';
+import { JOBS, runJob, type JobName } from '../../services/scheduling/jobs';
+import { CosmosStore } from '../../services/store/cosmos-store';
+import { embeddedClient } from '../../services/store/embedded';
+import type { ContainerName } from '../../services/store/containers';
+import type { Doc } from '../../services/store/ports';
+import { createCampaign } from '../../services/surveys/campaigns';
+import { answerSurvey, openSurvey } from '../../services/surveys/responses';
+import { setUpTraining } from '../../services/training/catalogue';
+import type { TrainingRecord } from '../../services/training/model';
+import { trainingRates } from '../../services/training/reports';
+import { FakeConnector } from '../harness/fake-connector';
+import { actionDoc, ORG } from '../harness/fixtures';
+import { invokeActionExecute, messageActivity, personalConversationId, postActivity, TEST_BOT_ID, TEST_TENANT_ID, type TeamsUser } from '../harness/teams-activities';
+import { startProcess } from './processes';
+
+const { values } = parseArgs({
+  options: {
+    people: { type: 'string', default: '20000' },
+    records: { type: 'string', default: '300000' },
+    actions: { type: 'string', default: '10000' },
+    escalations: { type: 'string', default: '2000' },
+    campaigns: { type: 'string', default: '8' },
+    samples: { type: 'string', default: '100' },
+    users: { type: 'string', default: '4' },
+  },
+});
+const PEOPLE = Number(values.people);
+const RECORDS = Number(values.records);
+const ACTIONS = Number(values.actions);
+const ESCALATIONS = Number(values.escalations);
+const CAMPAIGNS = Number(values.campaigns);
+const SAMPLES = Number(values.samples);
+const USERS = Number(values.users);
+const LEADS = Math.max(1, Math.floor(ACTIONS / 5));
+const SEED_CONCURRENCY = 8;
+
+const DEPARTMENTS = ["Children's Social Care", 'Adult Social Care', 'Education', 'Early Help', 'Housing', 'Public Health', 'Highways', 'Libraries', 'Finance', 'Legal Services', 'Youth Justice', 'Fostering and Adoption', 'Customer Services', 'Planning', 'Waste', 'Property', 'Trading Standards', 'Registration', 'Democratic Services', 'Human Resources'];
+const TITLES = ['Social Worker', 'Senior Social Worker', 'Team Manager', 'Family Support Worker', 'Teacher', 'Youth Worker', 'Housing Officer', 'Care Assistant', 'Administrator', 'Librarian', 'Engineer', 'Analyst'];
+const REQUIREMENTS = [
+  { course: 'SG-AWARE', jobTitles: ['*'] },
+  { course: 'SG-GEN', jobTitles: ['Social Worker', 'Senior Social Worker', 'Team Manager', 'Family Support Worker', 'Teacher', 'Youth Worker', 'Housing Officer', 'Care Assistant'] },
+  { course: 'SG-SPEC', jobTitles: ['Social Worker', 'Senior Social Worker', 'Team Manager'] },
+  { course: 'CSE', jobTitles: ['Social Worker', 'Senior Social Worker', 'Youth Worker'] },
+  { course: 'PREVENT', jobTitles: ['*'] },
+  { course: 'DA', jobTitles: ['Social Worker', 'Senior Social Worker', 'Family Support Worker', 'Housing Officer'] },
+];
+const COURSES = ['SG-AWARE', 'SG-GEN', 'SG-SPEC', 'CSE', 'PREVENT', 'DA'];
+/** The day the measurements stand on; the app itself reads the system clock. */
+const AS_AT = '2026-11-23';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Runs `work` over `items`, `concurrency` at a time. */
+async function inParallel<T>(items: T[], concurrency: number, work: (item: T, index: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < items.length; i = next++) await work(items[i]!, i);
+    }),
+  );
+}
+
+/**
+ * Seeds through the SDK's bulk API, 100 documents a request, SEED_CONCURRENCY requests at a time:
+ * single upserts (~2,000/s here) would take minutes for a council. Bench only: the app has no
+ * bulk path and needs none.
+ */
+async function upsertAll<T extends Doc>(database: Database, container: ContainerName, count: number, make: (i: number) => T): Promise<number> {
+  const t0 = performance.now();
+  const items = database.container(container).items;
+  const batches = Array.from({ length: Math.ceil(count / 100) }, (_, b) => b);
+  await inParallel(batches, SEED_CONCURRENCY, async (b) => {
+    const operations = Array.from({ length: Math.min(100, count - b * 100) }, (_, k) => ({ operationType: 'Upsert' as const, resourceBody: make(b * 100 + k) as unknown as JSONObject }));
+    const results = await items.bulk(operations);
+    const failed = results.filter((r) => r.statusCode >= 300);
+    if (failed.length) throw new Error(`bulk upsert into ${container}: ${failed.length} failed (status ${failed[0]!.statusCode})`);
+  });
+  return (performance.now() - t0) / 1000;
+}
+
+const isoDay = (base: string, days: number) => new Date(Date.parse(`${base}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+function personAt(i: number): Person {
+  const roles: Role[] = i === 0 ? ['hr', 'admin'] : i === 1 ? ['safeguarding-lead'] : i % 200 === 2 ? ['manager'] : ['officer'];
+  return {
+    id: `s${i}`,
+    orgId: ORG,
+    name: `Staff ${i}`,
+    email: `staff${i}@county.example.gov.uk`,
+    aadObjectId: `aad-s${i}`,
+    employeeId: `E${100000 + i}`,
+    department: DEPARTMENTS[i % DEPARTMENTS.length],
+    jobTitle: TITLES[Math.floor(i / DEPARTMENTS.length) % TITLES.length],
+    roles,
+    active: i % 50 !== 49,
+    managerId: `s${2 + 200 * Math.floor(i / 200)}`,
+  };
+}
+
+function conversationAt(i: number, serviceUrl: string): ConversationRecord {
+  return {
+    id: `personal-aad-s${i}`,
+    orgId: ORG,
+    kind: 'personal',
+    tenantId: TEST_TENANT_ID,
+    conversationId: personalConversationId({ id: `29:s${i}` }),
+    serviceUrl,
+    botId: `28:${TEST_BOT_ID}`,
+    user: { aadObjectId: `aad-s${i}`, teamsUserId: `29:s${i}`, name: `Staff ${i}` },
+    personId: `s${i}`,
+    reachable: true,
+    installedAt: '2025-01-06T00:00:00.000Z',
+    updatedAt: '2025-01-06T00:00:00.000Z',
+  } as ConversationRecord;
+}
+
+/** Records spread over six years: mostly completions, some bookings, cancellations and self-reports. */
+function recordAt(i: number): TrainingRecord {
+  const personIndex = i % PEOPLE;
+  const round = Math.floor(i / PEOPLE);
+  const courseCode = COURSES[(personIndex + round) % COURSES.length]!;
+  const completedOn = isoDay('2020-11-23', (i * 7919) % (6 * 365));
+  const kind = i % 100;
+  const status: TrainingRecord['status'] = kind < 90 ? 'completed' : kind < 95 ? 'booked' : kind < 97 ? 'cancelled' : 'self-reported';
+  return {
+    id: `rec-${i}`,
+    orgId: ORG,
+    kind: 'record',
+    personId: `s${personIndex}`,
+    courseCode,
+    completedOn: status === 'booked' || status === 'cancelled' ? isoDay(AS_AT, 10 + (i % 60)) : completedOn,
+    status,
+    source: status === 'self-reported' ? 'self' : 'import',
+    ...(status === 'self-reported' && kind === 97 ? { review: { decision: 'verified' as const, by: { name: 'Staff 0', personId: 's0' }, at: `${completedOn}T12:00:00.000Z` } } : {}),
+    createdAt: `${completedOn}T12:00:00.000Z`,
+  };
+}
+
+const RAGS: Rag[] = ['G', 'G', 'G', 'A', 'B', 'R'];
+
+function actionAt(i: number, calendar: WorkingCalendar): Action {
+  const lead = `s${3 + (i % LEADS) * Math.max(1, Math.floor(PEOPLE / LEADS))}`;
+  const dueSoon = i % 100 === 0;
+  const due = dueSoon ? calendar.addWorkingDays(AS_AT, 1 + (i % 7)) : isoDay('2026-12-01', (i * 37) % 500);
+  const status = RAGS[i % RAGS.length]!;
+  return actionDoc({
+    id: `act-${i}`,
+    planId: `plan-${Math.floor(i / 500)}`,
+    ref: `LP${1 + (i % 9)}.${i}`,
+    learningPoint: 1 + (i % 9),
+    leadIds: [lead],
+    leads: [{ name: `Staff ${lead.slice(1)}`, personId: lead }],
+    due: { dates: [due], ongoing: null, text: due },
+    nextDueDate: due,
+    status,
+    open: status !== 'B',
+  });
+}
+
+/** Two years of the central record, about 20 a week; the last few weeks' still open. */
+function escalationAt(i: number): Escalation {
+  const raisedOn = isoDay('2024-11-25', Math.floor((i * 730) / ESCALATIONS));
+  const open = i >= ESCALATIONS - 40;
+  const raiser = `s${(i * 131) % PEOPLE}`;
+  const raisedAt = `${raisedOn}T10:00:00.000Z`;
+  const by = { name: `Staff ${raiser.slice(1)}`, personId: raiser };
+  const automatic = i % 3 === 0;
+  return {
+    id: `esc-${i}`,
+    orgId: ORG,
+    kind: 'escalation',
+    ref: `ESC-${raisedOn.slice(0, 4)}-${String(i + 1).padStart(4, '0')}`,
+    cause: automatic ? 'action-red' : 'professional-disagreement',
+    source: automatic ? 'automatic' : 'raised',
+    ...(automatic ? { actionId: `act-${i % ACTIONS}`, actionRef: `LP1.${i % ACTIONS}` } : { caseReference: `CASE-${100000 + i}`, agency: 'Police' }),
+    summary: 'Disagreement about the threshold for a strategy discussion.',
+    immediateRisk: false,
+    raisedBy: by,
+    raisedAt,
+    involvedPersonIds: [raiser, `s${2 + 200 * Math.floor(((i * 131) % PEOPLE) / 200)}`],
+    stage: open ? 1 + (i % 3) : 2,
+    stageStartedAt: raisedAt,
+    stageDeadline: open ? isoDay(AS_AT, (i % 5) - 2) : isoDay(raisedOn, 3),
+    highestStage: 2,
+    status: open ? 'open' : 'resolved',
+    ...(open ? {} : { outcome: 'Agreed a joint visit.', resolvedAt: `${isoDay(raisedOn, 9)}T15:00:00.000Z` }),
+    history: [
+      { at: raisedAt, by, what: 'raised', stage: 1 },
+      { at: `${isoDay(raisedOn, 1)}T09:00:00.000Z`, by: { name: 'Staff 1', personId: 's1' }, what: 'acknowledged', stage: 1 },
+      ...(open ? [] : [{ at: `${isoDay(raisedOn, 9)}T15:00:00.000Z`, by: { name: 'Staff 1', personId: 's1' }, what: 'resolved' as const, stage: 2, text: 'Agreed a joint visit.' }]),
+    ],
+    version: open ? 2 : 3,
+  };
+}
+
+type Sample = { kind: string; ms: number; ok: boolean };
+
+async function timed(samples: Sample[], kind: string, run: () => Promise<boolean>): Promise<void> {
+  const t0 = performance.now();
+  let ok = false;
+  try {
+    ok = await run();
+  } catch {
+    ok = false;
+  }
+  samples.push({ kind, ms: performance.now() - t0, ok });
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+}
+
+function summary(samples: Sample[]) {
+  const kinds = [...new Set(samples.map((s) => s.kind))];
+  return kinds.map((kind) => {
+    const mine = samples.filter((s) => s.kind === kind);
+    const ms = mine.map((s) => s.ms).sort((a, b) => a - b);
+    return { what: kind, requests: mine.length, errors: mine.filter((s) => !s.ok).length, 'p50 ms': +percentile(ms, 0.5).toFixed(1), 'p99 ms': +percentile(ms, 0.99).toFixed(1), 'max ms': +ms.at(-1)!.toFixed(1) };
+  });
+}
+
+const mib = (bytes: number) => +(bytes / 1024 / 1024).toFixed(0);
+
+async function main() {
+  const started = performance.now();
+  const storeProcess = await startProcess<{ endpoint: string }>('store-process', ['--report-memory'], ['--expose-gc', '--max-old-space-size=4096']);
+  let storeMemory: { rss: number; heapUsed: number } | undefined;
+  storeProcess.lines.on('line', (line) => {
+    const m = JSON.parse(line) as { memory?: { rss: number; heapUsed: number } };
+    if (m.memory) storeMemory = m.memory;
+  });
+  const store = await CosmosStore.open({ kind: 'embedded', client: embeddedClient(storeProcess.ready.endpoint), databaseId: 'bench', description: 'council', canCreate: true });
+  const seedClient = embeddedClient(storeProcess.ready.endpoint);
+  const database = seedClient.database('bench');
+  const connector = await FakeConnector.start();
+  const calendar = new WorkingCalendar();
+  const seedClock = new FixedClock(`${AS_AT}T07:00:00Z`);
+  const organisation = await ensureOrganisation(store, seedClock, ORG, { timeZone: 'Europe/London' });
+  await setUpTraining(store, ORG, { requirements: REQUIREMENTS });
+
+  const seeding: Record<string, number | string>[] = [];
+  const seed = async (what: string, count: number, run: () => Promise<number>) => {
+    const s = await run();
+    seeding.push({ what, documents: count, seconds: +s.toFixed(1), 'per second': Math.round(count / s) });
+    console.error(`seeded ${count} ${what} in ${s.toFixed(1)} s`);
+  };
+  await seed('people', PEOPLE, () => upsertAll(database, 'people', PEOPLE, personAt));
+  await seed('Teams conversations', PEOPLE, () => upsertAll(database, 'conversations', PEOPLE, (i) => conversationAt(i, connector.serviceUrl)));
+  await seed('training records', RECORDS, () => upsertAll(database, 'training', RECORDS, recordAt));
+  await seed('actions', ACTIONS, () => upsertAll(database, 'actions', ACTIONS, (i) => actionAt(i, calendar)));
+  await seed('escalations (2 years)', ESCALATIONS, () => upsertAll(database, 'escalations', ESCALATIONS, escalationAt));
+
+  // Questionnaires every quarter for two years, each to one department, answered by 40% through
+  // the real use cases (answers in shared documents, "responded" markers apart).
+  const hr = personAt(0);
+  let answered = 0;
+  const surveyStart = performance.now();
+  for (let c = 0; c < CAMPAIGNS; c++) {
+    const sentOn = isoDay('2024-12-02', Math.floor((c * 700) / Math.max(1, CAMPAIGNS)));
+    const clock = new FixedClock(`${sentOn}T09:00:00Z`);
+    const department = DEPARTMENTS[c % DEPARTMENTS.length]!;
+    const campaign = await createCampaign({ store, clock, calendar }, { actor: hr, timeZone: 'Europe/London', data: { questionnaire: 'awareness', audience: { type: 'department', department }, anonymous: true, closesOn: isoDay(sentOn, 28) } });
+    const audience = Array.from({ length: PEOPLE }, (_, i) => personAt(i)).filter((p) => p.department === department && p.active && Number(p.id.slice(1)) % 5 < 2);
+    const answerClock = new FixedClock(`${isoDay(sentOn, 3)}T12:00:00Z`);
+    await inParallel(audience, 4, async (actor) => {
+      const view = await openSurvey({ store, clock: answerClock }, { actor, timeZone: 'Europe/London', campaignId: campaign.id });
+      if (view.kind !== 'page') return;
+      const saved = await answerSurvey({ store, clock: answerClock }, {
+        actor,
+        timeZone: 'Europe/London',
+        data: { campaignId: campaign.id, page: 0, move: 'submit', carried: '{}', answerKey: view.answerKey, 'q_know-how-to-report': 'yes', 'q_aware-of-procedures': 'yes', q_confidence: 'quite', 'q_know-dso-name': 'no', 'q_last-trained': '1-3-years', q_comments: '' },
+      });
+      if (saved.kind === 'saved') answered++;
+    });
+  }
+  const surveySeconds = (performance.now() - surveyStart) / 1000;
+  seeding.push({ what: `questionnaire campaigns (${CAMPAIGNS}) and answers`, documents: answered, seconds: +surveySeconds.toFixed(1), 'per second': Math.round(answered / surveySeconds) });
+  console.error(`seeded ${CAMPAIGNS} campaigns with ${answered} answers in ${surveySeconds.toFixed(1)} s`);
+  const seedSeconds = (performance.now() - started) / 1000;
+  seedClient.dispose();
+
+  // The app, with its delivery engine idle (the seeded invitations would otherwise be sent during the measurements).
+  const appProcess = await startProcess<{ app: string; pid: number }>('soak-app', [storeProcess.ready.endpoint, '3600']);
+  const url = appProcess.ready.app;
+  const userOf = (p: Person): TeamsUser => ({ id: `29:${p.id}`, aadObjectId: p.aadObjectId!, name: p.name });
+  const samples: Sample[] = [];
+  const staff = (n: number) => personAt((n * 7919) % PEOPLE);
+  const leadOf = (n: number) => personAt(3 + (n % LEADS) * Math.max(1, Math.floor(PEOPLE / LEADS)));
+  const replied = async (activity: unknown) => {
+    const before = connector.activities().length;
+    const res = await postActivity(url, activity);
+    return res.status === 200 && connector.activities().length > before;
+  };
+
+  // Warm-up: the first request of each kind builds the store's indexes and the app's caches.
+  await replied(messageActivity({ serviceUrl: connector.serviceUrl, user: userOf(staff(0)), text: 'my training' }));
+  await replied(messageActivity({ serviceUrl: connector.serviceUrl, user: userOf(leadOf(0)), text: 'my actions' }));
+
+  const versions = new Map<string, number>();
+  const interactive: [string, (n: number) => Promise<boolean>][] = [
+    ['my training (message)', (n) => replied(messageActivity({ serviceUrl: connector.serviceUrl, user: userOf(staff(n + 1)), text: 'my training' }))],
+    ['my actions (message)', (n) => replied(messageActivity({ serviceUrl: connector.serviceUrl, user: userOf(leadOf(n + 1)), text: 'my actions' }))],
+    [
+      'card answer (RAG update)',
+      async (n) => {
+        // Each answer by a different lead, on one of their own actions.
+        const actionIndex = (n * 53) % LEADS;
+        const lead = personAt(3 + actionIndex * Math.max(1, Math.floor(PEOPLE / LEADS)));
+        const actionId = `act-${actionIndex}`;
+        const version = versions.get(actionId) ?? 1;
+        const data = { actionId, version, status: 'A', progress: `Update ${version}`, reason: 'Capacity', remedialAction: 'Agency cover' };
+        const res = await postActivity(url, invokeActionExecute({ serviceUrl: connector.serviceUrl, user: userOf(lead), verb: 'action.update', data }));
+        const ok = res.status === 200 && JSON.stringify(res.body?.value ?? '').includes('Updated to');
+        if (ok) versions.set(actionId, version + 1);
+        return ok;
+      },
+    ],
+  ];
+  for (const [kind, run] of interactive) {
+    let next = 0;
+    await Promise.all(Array.from({ length: USERS }, async () => {
+      for (let n = next++; n < SAMPLES; n = next++) await timed(samples, kind, () => run(n));
+    }));
+    console.error(`measured ${kind}`);
+  }
+
+  // Tab views, one viewer at a time: each is a page load, so fewer samples.
+  const tabSamples = Math.max(5, Math.floor(SAMPLES / 5));
+  const tab = (path: string, viewer: Person) => async () => (await fetch(`${url}${path}`, { headers: { authorization: `Local ${viewer.id}` } }).then((r) => r.arrayBuffer().then(() => r.status))) === 200;
+  const views: [string, string, (n: number) => Person][] = [
+    ['tab: my actions', '/api/tab/my-actions', (n) => leadOf(n)],
+    ['tab: plan (administrator)', '/api/tab/plan', () => hr],
+    ['tab: escalations (safeguarding lead)', '/api/tab/escalations', () => personAt(1)],
+    ['tab: escalations (member of staff)', '/api/tab/escalations', (n) => staff(n)],
+    ['tab: training by department (HR)', '/api/tab/training?by=department', () => hr],
+    ['tab: overdue training, named (HR)', '/api/tab/training/overdue', () => hr],
+    ['tab: questionnaires (HR)', '/api/tab/questionnaires', () => hr],
+  ];
+  for (const [kind, path, viewer] of views) {
+    await tab(path, viewer(0))(); // warm-up
+    for (let n = 1; n <= tabSamples; n++) await timed(samples, kind, tab(path, viewer(n)));
+  }
+  console.error('measured the tab');
+
+  const rates: number[] = [];
+  let departments = 0;
+  for (let r = 0; r < 3; r++) {
+    const t0 = performance.now();
+    departments = (await trainingRates(store, ORG, AS_AT, 'department')).length - 1;
+    rates.push(performance.now() - t0);
+  }
+
+  // Every daily job once, on a Monday (the weekly training reminders run then), in schedule order.
+  const jobs: Record<string, unknown>[] = [];
+  for (const [job, at] of [['housekeeping', '03:30'], ['escalations', '08:30'], ['daily-reminders', '09:00'], ['training-reminders', '09:15'], ['round-chasers', '10:00'], ['questionnaires', '10:00']] as [JobName, string][]) {
+    const clock = new FixedClock(`${AS_AT}T${at}:00Z`);
+    const t0 = performance.now();
+    const result = await runJob(job, { store, clock, orgId: ORG, organisation, calendar, logger: silentLogger });
+    const { job: _name, at: _at, ...figures } = result;
+    jobs.push({ job, seconds: +((performance.now() - t0) / 1000).toFixed(2), result: JSON.stringify(figures).slice(0, 90) });
+  }
+
+  await sleep(1500); // the store reports its memory (after a full collection) every second
+  const memory = storeMemory;
+
+  console.log(`\ncouncil scale on the embedded store (own process, over HTTP); node ${process.version}; ${USERS} users at a time; seeding took ${seedSeconds.toFixed(0)} s`);
+  console.table(seeding);
+  console.table(summary(samples));
+  console.log(`HR completion rates by department as at ${AS_AT} (${departments} departments, ${RECORDS} records, ${PEOPLE} people), 3 runs: ${rates.map((ms) => `${(ms / 1000).toFixed(2)} s`).join(', ')}`);
+  console.log(`daily jobs on ${AS_AT} (${Object.keys(JOBS).length} jobs):`);
+  console.table(jobs);
+  if (memory) console.log(`embedded store process after a full GC, holding the data set: rss ${mib(memory.rss)} MiB, heap used ${mib(memory.heapUsed)} MiB`);
+  console.log(`whole bench: ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  await appProcess.stop();
+  await connector.close();
+  await store.close();
+  await storeProcess.stop();
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
