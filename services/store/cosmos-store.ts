@@ -100,9 +100,9 @@ class CosmosCollection<T extends Doc> implements Collection<T> {
     }
   }
 
-  async *query(spec: QuerySpec): AsyncIterable<Stored<T>> {
+  async *query(spec: QuerySpec, options?: { pageSize?: number }): AsyncIterable<Stored<T>> {
     // One SDK iterator for all pages: each new iterator first asks the store for a query plan.
-    const iterator = this.iterator(spec, { pageSize: 500 });
+    const iterator = this.iterator(spec, { pageSize: options?.pageSize ?? 500 });
     while (iterator.hasMoreResults()) {
       let items: Stored<T>[];
       try {

@@ -72,6 +72,14 @@ function summaryOf(data: TrainingFigures, asAt: string): RecordSummary {
 export function requiredPairs(data: TrainingFigures, asAt: string): RequiredPair[] {
   const summary = summaryOf(data, asAt);
   const byCode = new Map(data.courses.map((c) => [c.code, c]));
+  // Tens of thousands of pairs share a few thousand completion dates: work each expiry out once.
+  const expiries = new Map<string, string>();
+  const expiryOf = (last: string, months: number) => {
+    const key = `${last}|${months}`;
+    let expires = expiries.get(key);
+    if (expires === undefined) expiries.set(key, (expires = DateTime.fromISO(last).plus({ months }).toISODate()!));
+    return expires;
+  };
   const pairs: RequiredPair[] = [];
   for (const person of data.people) {
     // Leavers keep their records but leave the rates.
@@ -85,7 +93,7 @@ export function requiredPairs(data: TrainingFigures, asAt: string): RequiredPair
         person,
         course,
         booked: summary.booked(person.id, code),
-        ...(last ? { last, expiresOn: DateTime.fromISO(last).plus({ months: course.validityMonths }).toISODate()! } : {}),
+        ...(last ? { last, expiresOn: expiryOf(last, course.validityMonths) } : {}),
       });
     }
   }

@@ -12,29 +12,23 @@
  * HR's completion rates by department as at a date; every daily job once; and the store process's
  * memory after a full garbage collection.
  */
-import type { Database, JSONObject } from '@azure/cosmos';
 import { parseArgs } from 'node:util';
 import { FixedClock } from '../../services/core/clock';
 import { silentLogger } from '../../services/core/logger';
-import type { ConversationRecord } from '../../services/conversations/model';
-import type { Escalation } from '../../services/escalations/model';
-import type { Person, Role } from '../../services/people/model';
+import type { Person } from '../../services/people/model';
 import { ensureOrganisation } from '../../services/people/organisations';
-import type { Action, Rag } from '../../services/plan/model';
 import { WorkingCalendar } from '../../services/scheduling/calendar';
 import { JOBS, runJob, type JobName } from '../../services/scheduling/jobs';
 import { CosmosStore } from '../../services/store/cosmos-store';
 import { embeddedClient } from '../../services/store/embedded';
-import type { ContainerName } from '../../services/store/containers';
-import type { Doc } from '../../services/store/ports';
 import { createCampaign } from '../../services/surveys/campaigns';
 import { answerSurvey, openSurvey } from '../../services/surveys/responses';
 import { setUpTraining } from '../../services/training/catalogue';
-import type { TrainingRecord } from '../../services/training/model';
 import { trainingRates } from '../../services/training/reports';
 import { FakeConnector } from '../harness/fake-connector';
-import { actionDoc, ORG } from '../harness/fixtures';
-import { invokeActionExecute, messageActivity, personalConversationId, postActivity, TEST_BOT_ID, TEST_TENANT_ID, type TeamsUser } from '../harness/teams-activities';
+import { ORG } from '../harness/fixtures';
+import { invokeActionExecute, messageActivity, postActivity, type TeamsUser } from '../harness/teams-activities';
+import { actionAt, AS_AT, conversationAt, DEPARTMENTS, escalationAt, inParallel, isoDay, leadIndex, personAt, recordAt, REQUIREMENTS, upsertAll, type CouncilSizes } from './council-data';
 import { startProcess } from './processes';
 
 const { values } = parseArgs({
@@ -56,166 +50,9 @@ const CAMPAIGNS = Number(values.campaigns);
 const SAMPLES = Number(values.samples);
 const USERS = Number(values.users);
 const LEADS = Math.max(1, Math.floor(ACTIONS / 5));
-const SEED_CONCURRENCY = 8;
-
-const DEPARTMENTS = ["Children's Social Care", 'Adult Social Care', 'Education', 'Early Help', 'Housing', 'Public Health', 'Highways', 'Libraries', 'Finance', 'Legal Services', 'Youth Justice', 'Fostering and Adoption', 'Customer Services', 'Planning', 'Waste', 'Property', 'Trading Standards', 'Registration', 'Democratic Services', 'Human Resources'];
-const TITLES = ['Social Worker', 'Senior Social Worker', 'Team Manager', 'Family Support Worker', 'Teacher', 'Youth Worker', 'Housing Officer', 'Care Assistant', 'Administrator', 'Librarian', 'Engineer', 'Analyst'];
-const REQUIREMENTS = [
-  { course: 'SG-AWARE', jobTitles: ['*'] },
-  { course: 'SG-GEN', jobTitles: ['Social Worker', 'Senior Social Worker', 'Team Manager', 'Family Support Worker', 'Teacher', 'Youth Worker', 'Housing Officer', 'Care Assistant'] },
-  { course: 'SG-SPEC', jobTitles: ['Social Worker', 'Senior Social Worker', 'Team Manager'] },
-  { course: 'CSE', jobTitles: ['Social Worker', 'Senior Social Worker', 'Youth Worker'] },
-  { course: 'PREVENT', jobTitles: ['*'] },
-  { course: 'DA', jobTitles: ['Social Worker', 'Senior Social Worker', 'Family Support Worker', 'Housing Officer'] },
-];
-const COURSES = ['SG-AWARE', 'SG-GEN', 'SG-SPEC', 'CSE', 'PREVENT', 'DA'];
-/** The day the measurements stand on; the app itself reads the system clock. */
-const AS_AT = '2026-11-23';
+const SIZES: CouncilSizes = { people: PEOPLE, actions: ACTIONS, escalations: ESCALATIONS };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Runs `work` over `items`, `concurrency` at a time. */
-async function inParallel<T>(items: T[], concurrency: number, work: (item: T, index: number) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (let i = next++; i < items.length; i = next++) await work(items[i]!, i);
-    }),
-  );
-}
-
-/**
- * Seeds through the SDK's bulk API, 100 documents a request, SEED_CONCURRENCY requests at a time:
- * single upserts (~2,000/s here) would take minutes for a council. Bench only: the app has no
- * bulk path and needs none.
- */
-async function upsertAll<T extends Doc>(database: Database, container: ContainerName, count: number, make: (i: number) => T): Promise<number> {
-  const t0 = performance.now();
-  const items = database.container(container).items;
-  const batches = Array.from({ length: Math.ceil(count / 100) }, (_, b) => b);
-  await inParallel(batches, SEED_CONCURRENCY, async (b) => {
-    const operations = Array.from({ length: Math.min(100, count - b * 100) }, (_, k) => ({ operationType: 'Upsert' as const, resourceBody: make(b * 100 + k) as unknown as JSONObject }));
-    const results = await items.bulk(operations);
-    const failed = results.filter((r) => r.statusCode >= 300);
-    if (failed.length) throw new Error(`bulk upsert into ${container}: ${failed.length} failed (status ${failed[0]!.statusCode})`);
-  });
-  return (performance.now() - t0) / 1000;
-}
-
-const isoDay = (base: string, days: number) => new Date(Date.parse(`${base}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-
-function personAt(i: number): Person {
-  const roles: Role[] = i === 0 ? ['hr', 'admin'] : i === 1 ? ['safeguarding-lead'] : i % 200 === 2 ? ['manager'] : ['officer'];
-  return {
-    id: `s${i}`,
-    orgId: ORG,
-    name: `Staff ${i}`,
-    email: `staff${i}@county.example.gov.uk`,
-    aadObjectId: `aad-s${i}`,
-    employeeId: `E${100000 + i}`,
-    department: DEPARTMENTS[i % DEPARTMENTS.length],
-    jobTitle: TITLES[Math.floor(i / DEPARTMENTS.length) % TITLES.length],
-    roles,
-    active: i % 50 !== 49,
-    managerId: `s${2 + 200 * Math.floor(i / 200)}`,
-  };
-}
-
-function conversationAt(i: number, serviceUrl: string): ConversationRecord {
-  return {
-    id: `personal-aad-s${i}`,
-    orgId: ORG,
-    kind: 'personal',
-    tenantId: TEST_TENANT_ID,
-    conversationId: personalConversationId({ id: `29:s${i}` }),
-    serviceUrl,
-    botId: `28:${TEST_BOT_ID}`,
-    user: { aadObjectId: `aad-s${i}`, teamsUserId: `29:s${i}`, name: `Staff ${i}` },
-    personId: `s${i}`,
-    reachable: true,
-    installedAt: '2025-01-06T00:00:00.000Z',
-    updatedAt: '2025-01-06T00:00:00.000Z',
-  } as ConversationRecord;
-}
-
-/** Records spread over six years: mostly completions, some bookings, cancellations and self-reports. */
-function recordAt(i: number): TrainingRecord {
-  const personIndex = i % PEOPLE;
-  const round = Math.floor(i / PEOPLE);
-  const courseCode = COURSES[(personIndex + round) % COURSES.length]!;
-  const completedOn = isoDay('2020-11-23', (i * 7919) % (6 * 365));
-  const kind = i % 100;
-  const status: TrainingRecord['status'] = kind < 90 ? 'completed' : kind < 95 ? 'booked' : kind < 97 ? 'cancelled' : 'self-reported';
-  return {
-    id: `rec-${i}`,
-    orgId: ORG,
-    kind: 'record',
-    personId: `s${personIndex}`,
-    courseCode,
-    completedOn: status === 'booked' || status === 'cancelled' ? isoDay(AS_AT, 10 + (i % 60)) : completedOn,
-    status,
-    source: status === 'self-reported' ? 'self' : 'import',
-    ...(status === 'self-reported' && kind === 97 ? { review: { decision: 'verified' as const, by: { name: 'Staff 0', personId: 's0' }, at: `${completedOn}T12:00:00.000Z` } } : {}),
-    createdAt: `${completedOn}T12:00:00.000Z`,
-  };
-}
-
-const RAGS: Rag[] = ['G', 'G', 'G', 'A', 'B', 'R'];
-
-function actionAt(i: number, calendar: WorkingCalendar): Action {
-  const lead = `s${3 + (i % LEADS) * Math.max(1, Math.floor(PEOPLE / LEADS))}`;
-  const dueSoon = i % 100 === 0;
-  const due = dueSoon ? calendar.addWorkingDays(AS_AT, 1 + (i % 7)) : isoDay('2026-12-01', (i * 37) % 500);
-  const status = RAGS[i % RAGS.length]!;
-  return actionDoc({
-    id: `act-${i}`,
-    planId: `plan-${Math.floor(i / 500)}`,
-    ref: `LP${1 + (i % 9)}.${i}`,
-    learningPoint: 1 + (i % 9),
-    leadIds: [lead],
-    leads: [{ name: `Staff ${lead.slice(1)}`, personId: lead }],
-    due: { dates: [due], ongoing: null, text: due },
-    nextDueDate: due,
-    status,
-    open: status !== 'B',
-  });
-}
-
-/** Two years of the central record, about 20 a week; the last few weeks' still open. */
-function escalationAt(i: number): Escalation {
-  const raisedOn = isoDay('2024-11-25', Math.floor((i * 730) / ESCALATIONS));
-  const open = i >= ESCALATIONS - 40;
-  const raiser = `s${(i * 131) % PEOPLE}`;
-  const raisedAt = `${raisedOn}T10:00:00.000Z`;
-  const by = { name: `Staff ${raiser.slice(1)}`, personId: raiser };
-  const automatic = i % 3 === 0;
-  return {
-    id: `esc-${i}`,
-    orgId: ORG,
-    kind: 'escalation',
-    ref: `ESC-${raisedOn.slice(0, 4)}-${String(i + 1).padStart(4, '0')}`,
-    cause: automatic ? 'action-red' : 'professional-disagreement',
-    source: automatic ? 'automatic' : 'raised',
-    ...(automatic ? { actionId: `act-${i % ACTIONS}`, actionRef: `LP1.${i % ACTIONS}` } : { caseReference: `CASE-${100000 + i}`, agency: 'Police' }),
-    summary: 'Disagreement about the threshold for a strategy discussion.',
-    immediateRisk: false,
-    raisedBy: by,
-    raisedAt,
-    involvedPersonIds: [raiser, `s${2 + 200 * Math.floor(((i * 131) % PEOPLE) / 200)}`],
-    stage: open ? 1 + (i % 3) : 2,
-    stageStartedAt: raisedAt,
-    stageDeadline: open ? isoDay(AS_AT, (i % 5) - 2) : isoDay(raisedOn, 3),
-    highestStage: 2,
-    status: open ? 'open' : 'resolved',
-    ...(open ? {} : { outcome: 'Agreed a joint visit.', resolvedAt: `${isoDay(raisedOn, 9)}T15:00:00.000Z` }),
-    history: [
-      { at: raisedAt, by, what: 'raised', stage: 1 },
-      { at: `${isoDay(raisedOn, 1)}T09:00:00.000Z`, by: { name: 'Staff 1', personId: 's1' }, what: 'acknowledged', stage: 1 },
-      ...(open ? [] : [{ at: `${isoDay(raisedOn, 9)}T15:00:00.000Z`, by: { name: 'Staff 1', personId: 's1' }, what: 'resolved' as const, stage: 2, text: 'Agreed a joint visit.' }]),
-    ],
-    version: open ? 2 : 3,
-  };
-}
 
 type Sample = { kind: string; ms: number; ok: boolean };
 
@@ -270,9 +107,9 @@ async function main() {
   };
   await seed('people', PEOPLE, () => upsertAll(database, 'people', PEOPLE, personAt));
   await seed('Teams conversations', PEOPLE, () => upsertAll(database, 'conversations', PEOPLE, (i) => conversationAt(i, connector.serviceUrl)));
-  await seed('training records', RECORDS, () => upsertAll(database, 'training', RECORDS, recordAt));
-  await seed('actions', ACTIONS, () => upsertAll(database, 'actions', ACTIONS, (i) => actionAt(i, calendar)));
-  await seed('escalations (2 years)', ESCALATIONS, () => upsertAll(database, 'escalations', ESCALATIONS, escalationAt));
+  await seed('training records', RECORDS, () => upsertAll(database, 'training', RECORDS, (i) => recordAt(i, PEOPLE)));
+  await seed('actions', ACTIONS, () => upsertAll(database, 'actions', ACTIONS, (i) => actionAt(i, SIZES, calendar)));
+  await seed('escalations (2 years)', ESCALATIONS, () => upsertAll(database, 'escalations', ESCALATIONS, (i) => escalationAt(i, SIZES)));
 
   // Questionnaires every quarter for two years, each to one department, answered by 40% through
   // the real use cases (answers in shared documents, "responded" markers apart).
@@ -309,7 +146,7 @@ async function main() {
   const userOf = (p: Person): TeamsUser => ({ id: `29:${p.id}`, aadObjectId: p.aadObjectId!, name: p.name });
   const samples: Sample[] = [];
   const staff = (n: number) => personAt((n * 7919) % PEOPLE);
-  const leadOf = (n: number) => personAt(3 + (n % LEADS) * Math.max(1, Math.floor(PEOPLE / LEADS)));
+  const leadOf = (n: number) => personAt(leadIndex(n, SIZES));
   const replied = async (activity: unknown) => {
     const before = connector.activities().length;
     const res = await postActivity(url, activity);
@@ -329,7 +166,7 @@ async function main() {
       async (n) => {
         // Each answer by a different lead, on one of their own actions.
         const actionIndex = (n * 53) % LEADS;
-        const lead = personAt(3 + actionIndex * Math.max(1, Math.floor(PEOPLE / LEADS)));
+        const lead = personAt(leadIndex(actionIndex, SIZES));
         const actionId = `act-${actionIndex}`;
         const version = versions.get(actionId) ?? 1;
         const data = { actionId, version, status: 'A', progress: `Update ${version}`, reason: 'Capacity', remedialAction: 'Agency cover' };
