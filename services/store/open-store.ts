@@ -4,11 +4,13 @@ import type { Config } from '../core/config';
 import type { Logger } from '../core/logger';
 import { CosmosStore } from './cosmos-store';
 import { openEmbeddedStore } from './embedded';
+import { warnIfEmbeddedIndexMissing } from './embedded-index';
 import type { Store } from './ports';
 
 /** Azure Cosmos DB when COSMOS_ENDPOINT is set (key, else keyless Entra ID); the embedded server otherwise. */
 export async function openStore(config: Config, logger: Logger): Promise<Store> {
   if (!config.COSMOS_ENDPOINT) {
+    warnIfEmbeddedIndexMissing(logger);
     return openEmbeddedStore({
       dataDir: config.DATA_DIR,
       databaseId: config.COSMOS_DATABASE,

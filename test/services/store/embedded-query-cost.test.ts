@@ -1,4 +1,5 @@
 import Document from '@vercel/cosmosdb-server/lib/account/document';
+import { embeddedIndexInstalled } from '../../../services/store/embedded-index';
 import { toArray, type QuerySpec, type Store, type Stored } from '../../../services/store/ports';
 import { openTestStore } from '../../harness/store';
 
@@ -64,6 +65,10 @@ describe('embedded store: what a query examines', () => {
 
   const doneRecords: QuerySpec = { query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.done = true', parameters: [{ name: '@orgId', value: ORG }] };
   const orgRecords: QuerySpec = { query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'record'", parameters: [{ name: '@orgId', value: ORG }] };
+
+  it('runs with the patched server (npm install applies patches/)', () => {
+    expect(embeddedIndexInstalled()).toBe(true);
+  });
 
   it('fetching a query in many small pages examines no more documents than fetching it in one page', async () => {
     await pagedQuery(orgRecords, 1000); // the first query on a field builds its index: not what is measured
