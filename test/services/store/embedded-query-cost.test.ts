@@ -110,7 +110,26 @@ describe('embedded store: what a query examines', () => {
     expect(result.examined).toBeLessThanOrEqual(result.items.length * 2);
   });
 
-  it('answers exactly as a scan would: other organisations, OR, NOT, counts and projections', async () => {
+  it('a range condition is served from the values in order: the reminder job reads what is due, not the plan', async () => {
+    const recent: QuerySpec = { query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.seq >= @from', parameters: [{ name: '@orgId', value: ORG }, { name: '@from', value: 2400 }] };
+    await pagedQuery(recent, 1000);
+    const result = await pagedQuery(recent, 30);
+    expect(result.items.map((r) => r.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => 2400 + i));
+    expect(result.examined).toBeLessThanOrEqual(150);
+
+    // A changed value moves: the index follows replaces and deletes.
+    const records = store.collection<Record>('training');
+    await records.update(ORG, `${ORG}-r5`, (r) => ({ ...r, seq: 9000 }));
+    await records.update(ORG, `${ORG}-r2450`, (r) => ({ ...r, seq: 1 }));
+    await records.delete(ORG, `${ORG}-r2460`);
+    const after = (await pagedQuery(recent, 30)).items.map((r) => r.seq).sort((a, b) => a - b);
+    expect(after).toEqual([...Array.from({ length: 100 }, (_, i) => 2400 + i).filter((n) => n !== 2450 && n !== 2460), 9000]);
+    await records.update(ORG, `${ORG}-r5`, (r) => ({ ...r, seq: 5 }));
+    await records.update(ORG, `${ORG}-r2450`, (r) => ({ ...r, seq: 2450 }));
+    await records.create(record(ORG, 2460));
+  });
+
+  it('answers exactly as a scan would: other organisations, OR, NOT, ranges, counts and projections', async () => {
     const expected = (orgId: string, keep: (r: Record) => boolean) =>
       [
         ...Array.from({ length: PEOPLE * PER_PERSON }, (_, i) => record(ORG, i)),
@@ -122,6 +141,15 @@ describe('embedded store: what a query examines', () => {
     expect(await ids('SELECT * FROM c WHERE c.orgId = @orgId AND (c.courseCode = @c OR c.done = true)', OTHER)).toEqual(expected(OTHER, (r) => r.courseCode === 'C3' || r.done));
     expect(await ids('SELECT * FROM c WHERE c.orgId = @orgId AND NOT (c.courseCode = @c)', ORG)).toEqual(expected(ORG, (r) => r.courseCode !== 'C3'));
     expect(await ids('SELECT * FROM c WHERE @c = c.courseCode AND c.orgId = @orgId AND c.seq >= 100', ORG)).toEqual(expected(ORG, (r) => r.courseCode === 'C3' && r.seq >= 100));
+    const bySeq = { '<': (r: Record) => r.seq < 300, '<=': (r: Record) => r.seq <= 300, '>': (r: Record) => r.seq > 300, '>=': (r: Record) => r.seq >= 300 };
+    const flipped = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' } as const;
+    for (const op of ['<', '<=', '>', '>='] as const) {
+      expect(await ids(`SELECT * FROM c WHERE c.orgId = @orgId AND c.seq ${op} 300`, OTHER)).toEqual(expected(OTHER, bySeq[op]));
+      expect(await ids(`SELECT * FROM c WHERE c.orgId = @orgId AND 300 ${op} c.seq`, OTHER)).toEqual(expected(OTHER, bySeq[flipped[op]]));
+    }
+    expect(await ids('SELECT * FROM c WHERE c.orgId = @orgId AND c.id >= "org-other-r9" AND c.id < "org-other-r95"', OTHER)).toEqual(expected(OTHER, (r) => r.id >= 'org-other-r9' && r.id < 'org-other-r95'));
+    // A value of another type never compares: strings are not below numbers.
+    expect(await ids('SELECT * FROM c WHERE c.orgId = @orgId AND c.seq < "9"', ORG)).toEqual([]);
     // A value of another type never equals: "1" is not 1.
     expect(await ids('SELECT * FROM c WHERE c.orgId = @orgId AND c.seq = "1"', ORG)).toEqual([]);
 
