@@ -1,3 +1,4 @@
+import Bottleneck from 'bottleneck';
 import type { Clock } from '../core/clock';
 import { isAppError } from '../core/errors';
 import type { Store } from '../store/ports';
@@ -17,6 +18,25 @@ export async function enqueue(store: Store, clock: Clock, item: NewOutboxItem): 
   } catch (e) {
     if (!isAppError(e, 'ALREADY_EXISTS')) throw e;
     return { item: (await outbox.read(item.orgId, item.id))!, created: false };
+  }
+}
+
+/** Writes a job keeps in flight at once when it enqueues many messages. */
+const ENQUEUE_CONCURRENCY = 8;
+
+/**
+ * Enqueues many messages, a few writes at a time rather than one after another: a job's time then
+ * follows its messages divided by the store's round trips in flight. Returns how many were new.
+ */
+export async function enqueueAll(store: Store, clock: Clock, items: NewOutboxItem[]): Promise<number> {
+  const limiter = new Bottleneck({ maxConcurrent: ENQUEUE_CONCURRENCY });
+  try {
+    const results = await Promise.all(items.map((item) => limiter.schedule(() => enqueue(store, clock, item))));
+    return results.filter((r) => r.created).length;
+  } catch (e) {
+    // A failed write fails the job (its slot is retried, and enqueueing is idempotent): start no more.
+    await limiter.stop({ dropWaitingJobs: true }).catch(() => undefined);
+    throw e;
   }
 }
 

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { today } from '../core/dates';
-import { enqueue } from '../delivery/outbox';
+import { enqueueAll } from '../delivery/outbox';
+import type { NewOutboxItem } from '../delivery/model';
 import { Directory } from '../people/directory';
 import type { JobContext } from '../scheduling/jobs';
 import { loadTrainingFigures } from './catalogue';
@@ -21,31 +22,31 @@ export async function runTrainingReminders(ctx: JobContext): Promise<Record<stri
   const byManager = new Map<string, string[]>();
   // A digest to a manager who has left, or who is not in the directory, would reach no one.
   const activeIds = new Set(people.filter((p) => p.active).map((p) => p.id));
-  let reminders = 0;
+  const notes: NewOutboxItem[] = [];
   for (const person of people.filter((p) => p.active)) {
     const due = myTraining(data, person, day).filter((c) => c.state === 'expired' || c.state === 'expiring' || c.state === 'required');
     if (due.length === 0) continue;
     const lines = due.map((c) => `${c.course.name}: ${c.state === 'expiring' ? `expires ${c.expiresOn}` : c.state === 'expired' ? `expired ${c.expiresOn}` : 'not yet done'}`);
-    const { created } = await enqueue(ctx.store, ctx.clock, {
+    notes.push({
       id: `training-${week}-${person.id}`,
       orgId: ctx.orgId,
       purpose: 'training',
       recipient: { personId: person.id },
       message: { kind: 'notice', title: 'Safeguarding training to renew', text: `${lines.join('; ')}. Book it through HR, or type "report training" once done.` },
     });
-    if (created) reminders++;
     if (person.managerId && activeIds.has(person.managerId)) byManager.set(person.managerId, [...(byManager.get(person.managerId) ?? []), `${person.name}: ${lines.join(', ')}`]);
   }
-  let digests = 0;
-  for (const [managerId, lines] of byManager) {
-    const { created } = await enqueue(ctx.store, ctx.clock, {
+  const reminders = await enqueueAll(ctx.store, ctx.clock, notes);
+  const digests = await enqueueAll(
+    ctx.store,
+    ctx.clock,
+    [...byManager].map(([managerId, lines]) => ({
       id: `training-manager-${week}-${managerId}`,
       orgId: ctx.orgId,
       purpose: 'training',
       recipient: { personId: managerId },
       message: { kind: 'notice', title: `Your team’s safeguarding training (${lines.length} to renew)`, text: lines.join('\n') },
-    });
-    if (created) digests++;
-  }
+    })),
+  );
   return { day, week, reminders, managerDigests: digests };
 }
