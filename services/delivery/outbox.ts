@@ -1,5 +1,5 @@
-import Bottleneck from 'bottleneck';
 import type { Clock } from '../core/clock';
+import { mapConcurrently } from '../core/concurrency';
 import { isAppError } from '../core/errors';
 import type { Store } from '../store/ports';
 import { toArray } from '../store/ports';
@@ -29,15 +29,9 @@ const ENQUEUE_CONCURRENCY = 8;
  * follows its messages divided by the store's round trips in flight. Returns how many were new.
  */
 export async function enqueueAll(store: Store, clock: Clock, items: NewOutboxItem[]): Promise<number> {
-  const limiter = new Bottleneck({ maxConcurrent: ENQUEUE_CONCURRENCY });
-  try {
-    const results = await Promise.all(items.map((item) => limiter.schedule(() => enqueue(store, clock, item))));
-    return results.filter((r) => r.created).length;
-  } catch (e) {
-    // A failed write fails the job (its slot is retried, and enqueueing is idempotent): start no more.
-    await limiter.stop({ dropWaitingJobs: true }).catch(() => undefined);
-    throw e;
-  }
+  // A failed write fails the job: its slot is retried, and enqueueing is idempotent.
+  const results = await mapConcurrently(items, ENQUEUE_CONCURRENCY, (item) => enqueue(store, clock, item));
+  return results.filter((r) => r.created).length;
 }
 
 export async function deliveryStatus(store: Store, orgId: string, filter: { purpose?: OutboxItem['purpose']; idPrefix?: string } = {}): Promise<{ counts: Record<DeliveryStatus, number>; items: OutboxItem[] }> {

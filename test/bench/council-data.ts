@@ -6,6 +6,7 @@
  */
 import type { Database, JSONObject } from '@azure/cosmos';
 import type { ConversationRecord } from '../../services/conversations/model';
+import { mapConcurrently } from '../../services/core/concurrency';
 import type { Escalation } from '../../services/escalations/model';
 import type { Person, Role } from '../../services/people/model';
 import type { Action, Rag } from '../../services/plan/model';
@@ -35,16 +36,6 @@ const COURSES = ['SG-AWARE', 'SG-GEN', 'SG-SPEC', 'CSE', 'PREVENT', 'DA'];
 export const AS_AT = '2026-11-23';
 
 
-/** Runs `work` over `items`, `concurrency` at a time. */
-export async function inParallel<T>(items: T[], concurrency: number, work: (item: T, index: number) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (let i = next++; i < items.length; i = next++) await work(items[i]!, i);
-    }),
-  );
-}
-
 /**
  * Seeds through the SDK's bulk API, 100 documents a request, SEED_CONCURRENCY requests at a time:
  * single upserts (~2,000/s here) would take minutes for a council. Bench only: the app has no
@@ -54,7 +45,7 @@ export async function upsertAll<T extends Doc>(database: Database, container: Co
   const t0 = performance.now();
   const items = database.container(container).items;
   const batches = Array.from({ length: Math.ceil(count / 100) }, (_, b) => b);
-  await inParallel(batches, SEED_CONCURRENCY, async (b) => {
+  await mapConcurrently(batches, SEED_CONCURRENCY, async (b) => {
     const operations = Array.from({ length: Math.min(100, count - b * 100) }, (_, k) => ({ operationType: 'Upsert' as const, resourceBody: make(b * 100 + k) as unknown as JSONObject }));
     const results = await items.bulk(operations);
     const failed = results.filter((r) => r.statusCode >= 300);

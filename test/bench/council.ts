@@ -14,6 +14,7 @@
  */
 import { parseArgs } from 'node:util';
 import { FixedClock } from '../../services/core/clock';
+import { mapConcurrently } from '../../services/core/concurrency';
 import { silentLogger } from '../../services/core/logger';
 import type { Person } from '../../services/people/model';
 import { ensureOrganisation } from '../../services/people/organisations';
@@ -28,7 +29,7 @@ import { trainingRates } from '../../services/training/reports';
 import { FakeConnector } from '../harness/fake-connector';
 import { ORG } from '../harness/fixtures';
 import { invokeActionExecute, messageActivity, postActivity, type TeamsUser } from '../harness/teams-activities';
-import { actionAt, AS_AT, conversationAt, DEPARTMENTS, escalationAt, inParallel, isoDay, leadIndex, personAt, recordAt, REQUIREMENTS, upsertAll, type CouncilSizes } from './council-data';
+import { actionAt, AS_AT, conversationAt, DEPARTMENTS, escalationAt, isoDay, leadIndex, personAt, recordAt, REQUIREMENTS, upsertAll, type CouncilSizes } from './council-data';
 import { startProcess } from './processes';
 
 const { values } = parseArgs({
@@ -124,7 +125,7 @@ async function main() {
     // A quarter of the department answers.
     const audience = Array.from({ length: PEOPLE }, (_, i) => personAt(i)).filter((p) => p.department === department && p.active && Number(p.id.slice(1)) % 4 === 0);
     const answerClock = new FixedClock(`${isoDay(sentOn, 3)}T12:00:00Z`);
-    await inParallel(audience, 8, async (actor) => {
+    await mapConcurrently(audience, 8, async (actor) => {
       const view = await openSurvey({ store, clock: answerClock }, { actor, timeZone: 'Europe/London', campaignId: campaign.id });
       if (view.kind !== 'page') return;
       const saved = await answerSurvey({ store, clock: answerClock }, {
