@@ -12,6 +12,7 @@
  * HR's completion rates by department as at a date; every daily job once; and the store process's
  * memory after a full garbage collection.
  */
+import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { FixedClock } from '../../services/core/clock';
 import { mapConcurrently } from '../../services/core/concurrency';
@@ -53,7 +54,6 @@ const USERS = Number(values.users);
 const LEADS = Math.max(1, Math.floor(ACTIONS / 5));
 const SIZES: CouncilSizes = { people: PEOPLE, actions: ACTIONS, escalations: ESCALATIONS };
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Sample = { kind: string; ms: number; ok: boolean };
 
@@ -86,11 +86,13 @@ const mib = (bytes: number) => +(bytes / 1024 / 1024).toFixed(0);
 async function main() {
   const started = performance.now();
   const storeProcess = await startProcess<{ endpoint: string }>('store-process', ['--report-memory'], ['--expose-gc', '--max-old-space-size=4096']);
-  let storeMemory: { rss: number; heapUsed: number } | undefined;
-  storeProcess.lines.on('line', (line) => {
-    const m = JSON.parse(line) as { memory?: { rss: number; heapUsed: number } };
-    if (m.memory) storeMemory = m.memory;
-  });
+  type StoreReport = { memory: { rss: number; heapUsed: number }; gc: { pauses: number; totalMs: number; longestMs: number } };
+  /** The store's memory after a full collection, and its garbage-collection pauses so far. */
+  const askStore = async (): Promise<StoreReport> => {
+    const answer = once(storeProcess.lines, 'line');
+    storeProcess.child.kill('SIGUSR2');
+    return JSON.parse(((await answer) as [string])[0]) as StoreReport;
+  };
   const store = await CosmosStore.open({ kind: 'embedded', client: embeddedClient(storeProcess.ready.endpoint), databaseId: 'bench', description: 'council', canCreate: true });
   const seedClient = embeddedClient(storeProcess.ready.endpoint);
   const database = seedClient.database('bench');
@@ -161,6 +163,7 @@ async function main() {
   await replied(messageActivity({ serviceUrl: connector.serviceUrl, user: userOf(staff(0)), text: 'my training' }));
   await replied(messageActivity({ serviceUrl: connector.serviceUrl, user: userOf(leadOf(0)), text: 'my actions' }));
 
+  const gcBefore = (await askStore()).gc;
   const versions = new Map<string, number>();
   const interactive: [string, (n: number) => Promise<boolean>][] = [
     ['my training (message)', (n) => replied(messageActivity({ serviceUrl: connector.serviceUrl, user: userOf(staff(n + 1)), text: 'my training' }))],
@@ -189,6 +192,8 @@ async function main() {
   }
   console.log(`messages and card answers, ${USERS} people at a time, a different person each time:`);
   console.table(summary(samples));
+  const gcAfter = (await askStore()).gc;
+  console.log(`the store's garbage collections meanwhile: ${gcAfter.pauses - gcBefore.pauses} pauses, ${Math.round(gcAfter.totalMs - gcBefore.totalMs)} ms in all (the longest since it started: ${Math.round(gcAfter.longestMs)} ms)`);
   const tabFrom = samples.length;
 
   // Tab views, one viewer at a time: each is a page load, so fewer samples.
@@ -228,13 +233,12 @@ async function main() {
     jobs.push({ job, seconds: +((performance.now() - t0) / 1000).toFixed(2), result: JSON.stringify(figures).slice(0, 90) });
   }
 
-  await sleep(1500); // the store reports its memory (after a full collection) every second
-  const memory = storeMemory;
+  const { memory } = await askStore();
 
   console.log(`HR completion rates by department as at ${AS_AT} (${departments} departments, ${RECORDS} records, ${PEOPLE} people), 3 runs: ${rates.map((ms) => `${(ms / 1000).toFixed(2)} s`).join(', ')}`);
   console.log(`daily jobs on ${AS_AT} (${Object.keys(JOBS).length} jobs):`);
   console.table(jobs);
-  if (memory) console.log(`embedded store process after a full GC, holding the data set: rss ${mib(memory.rss)} MiB, heap used ${mib(memory.heapUsed)} MiB`);
+  console.log(`embedded store process after a full GC, holding the data set: rss ${mib(memory.rss)} MiB, heap used ${mib(memory.heapUsed)} MiB`);
   console.log(`whole bench: ${((performance.now() - started) / 1000).toFixed(0)} s`);
   await appProcess.stop();
   await connector.close();

@@ -89,7 +89,7 @@ async function main() {
   for (const p of updaters) await actions.upsert(actionDoc({ id: `soak-${p.id}`, leadIds: [p.id], leads: [{ name: p.name, personId: p.id }] }));
   console.log(`seeded ${STAFF} staff with Teams conversations and ${LEADS * 2 + UPDATERS} actions in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
 
-  const appProcess = await startProcess<{ app: string; pid: number }>('soak-app', [storeProcess.ready.endpoint], ['--expose-gc']);
+  const appProcess = await startProcess<{ app: string; pid: number }>('soak-app', [storeProcess.ready.endpoint, '--report-memory'], ['--expose-gc']);
   const url = appProcess.ready.app;
   appProcess.lines.on('line', (line) => {
     const m = JSON.parse(line) as { memory?: { heapUsed: number; rss: number } };
