@@ -1,7 +1,7 @@
 import type { AdaptiveCardJson } from '../../cards/render';
 import { factsCard, noticeCard, trainingReportCard, trainingVerifyCard } from '../../cards/views';
 import { Directory } from '../../services/people/directory';
-import { courses, loadPersonTrainingData } from '../../services/training/catalogue';
+import { courses, loadPersonTraining } from '../../services/training/catalogue';
 import { myTraining, type Breakdown, type MyCourse } from '../../services/training/rates';
 import { namedOverdueList, trainingRates } from '../../services/training/reports';
 import { pendingSelfReports, reviewSelfReport, selfReport } from '../../services/training/self-report';
@@ -20,8 +20,7 @@ const MY_TRAINING_STATE: Record<MyCourse['state'], string> = {
 
 async function myTrainingCard(ctx: RouteContext): Promise<AdaptiveCardJson> {
   const day = today(ctx.clock, timeZoneOf(ctx));
-  // Only the actor's own records: any user can ask for this at will.
-  const mine = myTraining(await loadPersonTrainingData(ctx.store, ctx.actor), ctx.actor, day);
+  const mine = myTraining(await loadPersonTraining(ctx.store, ctx.actor, day), ctx.actor, day);
   return factsCard(
     'Your safeguarding training',
     mine.map((c) => ({ title: c.course.name, value: `${MY_TRAINING_STATE[c.state]}${c.last ? `; last ${formatDate(c.last)}` : ''}${c.expiresOn ? `; valid until ${formatDate(c.expiresOn)}` : ''}` })),

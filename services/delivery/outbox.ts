@@ -1,4 +1,5 @@
 import type { Clock } from '../core/clock';
+import { mapConcurrently } from '../core/concurrency';
 import { isAppError } from '../core/errors';
 import type { Store } from '../store/ports';
 import { toArray } from '../store/ports';
@@ -18,6 +19,19 @@ export async function enqueue(store: Store, clock: Clock, item: NewOutboxItem): 
     if (!isAppError(e, 'ALREADY_EXISTS')) throw e;
     return { item: (await outbox.read(item.orgId, item.id))!, created: false };
   }
+}
+
+/** Writes a job keeps in flight at once when it enqueues many messages. */
+const ENQUEUE_CONCURRENCY = 8;
+
+/**
+ * Enqueues many messages, a few writes at a time rather than one after another: a job's time then
+ * follows its messages divided by the store's round trips in flight. Returns how many were new.
+ */
+export async function enqueueAll(store: Store, clock: Clock, items: NewOutboxItem[]): Promise<number> {
+  // A failed write fails the job: its slot is retried, and enqueueing is idempotent.
+  const results = await mapConcurrently(items, ENQUEUE_CONCURRENCY, (item) => enqueue(store, clock, item));
+  return results.filter((r) => r.created).length;
 }
 
 export async function deliveryStatus(store: Store, orgId: string, filter: { purpose?: OutboxItem['purpose']; idPrefix?: string } = {}): Promise<{ counts: Record<DeliveryStatus, number>; items: OutboxItem[] }> {

@@ -22,7 +22,8 @@ export class Directory {
   }
 
   all(orgId: string): Promise<Person[]> {
-    return toArray(this.people.query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId', parameters: [{ name: '@orgId', value: orgId }] }));
+    // A council's whole directory (20,000 people) in 10 round trips rather than 40.
+    return toArray(this.people.query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId', parameters: [{ name: '@orgId', value: orgId }] }, { pageSize: 2000 }));
   }
 
   async byAadObjectId(orgId: string, aadObjectId: string): Promise<Person | undefined> {

@@ -1,6 +1,7 @@
 import { formatDate, today } from '../core/dates';
-import { enqueue } from '../delivery/outbox';
+import { enqueueAll } from '../delivery/outbox';
 import type { DigestLine } from '../delivery/messages';
+import type { NewOutboxItem } from '../delivery/model';
 import { Directory } from '../people/directory';
 import { coverFor, type Person } from '../people/model';
 import type { Action } from '../plan/model';
@@ -63,11 +64,10 @@ export async function runDailyReminders(ctx: JobContext): Promise<Record<string,
     }
   }
 
-  let enqueued = 0;
-  for (const [personId, lines] of digests) {
+  const messages = [...digests].map(([personId, lines]): NewOutboxItem => {
     const recipient = people.get(personId) as Person;
     lines.sort((a, b) => a.ref.localeCompare(b.ref, 'en', { numeric: true }));
-    const { created } = await enqueue(ctx.store, ctx.clock, {
+    return {
       id: `reminders-${day}-${personId}`,
       orgId: ctx.orgId,
       purpose: 'reminder',
@@ -79,8 +79,8 @@ export async function runDailyReminders(ctx: JobContext): Promise<Record<string,
         lines,
         snoozeChoices: policy.snoozeChoices,
       },
-    });
-    if (created) enqueued++;
-  }
+    };
+  });
+  const enqueued = await enqueueAll(ctx.store, ctx.clock, messages);
   return { day, candidates: actions.length, reminders, digests: digests.size, enqueued, withoutOwner };
 }

@@ -100,26 +100,34 @@ class CosmosCollection<T extends Doc> implements Collection<T> {
     }
   }
 
-  async *query(spec: QuerySpec): AsyncIterable<Stored<T>> {
-    let continuation: string | undefined;
-    do {
-      const page = await this.queryPage(spec, { pageSize: 500, continuation });
-      yield* page.items;
-      continuation = page.continuation;
-    } while (continuation);
+  async *query(spec: QuerySpec, options?: { pageSize?: number }): AsyncIterable<Stored<T>> {
+    // One SDK iterator for all pages: each new iterator first asks the store for a query plan.
+    const iterator = this.iterator(spec, { pageSize: options?.pageSize ?? 500 });
+    while (iterator.hasMoreResults()) {
+      let items: Stored<T>[];
+      try {
+        items = (await iterator.fetchNext()).resources;
+      } catch (e) {
+        return translate(e, `query on ${this.name}`);
+      }
+      yield* items;
+    }
   }
 
   async queryPage(spec: QuerySpec, options: { pageSize: number; continuation?: string }): Promise<Page<Stored<T>>> {
-    assertOrgScoped(spec);
-    const orgId = spec.parameters.find((p) => p.name === '@orgId')?.value as string;
+    const iterator = this.iterator(spec, options);
     try {
-      const response = await this.container.items
-        .query<Stored<T>>(spec as never, { maxItemCount: options.pageSize, continuationToken: options.continuation, partitionKey: orgId })
-        .fetchNext();
+      const response = await iterator.fetchNext();
       return { items: response.resources, continuation: response.continuationToken ?? undefined };
     } catch (e) {
       return translate(e, `query on ${this.name}`);
     }
+  }
+
+  private iterator(spec: QuerySpec, options: { pageSize: number; continuation?: string }) {
+    assertOrgScoped(spec);
+    const orgId = spec.parameters.find((p) => p.name === '@orgId')?.value as string;
+    return this.container.items.query<Stored<T>>(spec as never, { maxItemCount: options.pageSize, continuationToken: options.continuation, partitionKey: orgId });
   }
 
   async *readAll(): AsyncIterable<Stored<T>> {

@@ -5,6 +5,7 @@ import type { Logger } from '../core/logger';
 import { CosmosStore } from './cosmos-store';
 import { openEmbeddedStore } from './embedded';
 import { migrate } from './migrations';
+import { warnIfEmbeddedIndexMissing } from './embedded-index';
 import type { Store } from './ports';
 
 /** Azure Cosmos DB when COSMOS_ENDPOINT is set (key, else keyless Entra ID); the embedded server otherwise. */
@@ -21,6 +22,7 @@ export async function openStore(config: Config, logger: Logger): Promise<Store> 
 
 async function connect(config: Config, logger: Logger): Promise<Store> {
   if (!config.COSMOS_ENDPOINT) {
+    warnIfEmbeddedIndexMissing(logger);
     return openEmbeddedStore({
       dataDir: config.DATA_DIR,
       databaseId: config.COSMOS_DATABASE,

@@ -21,8 +21,11 @@ export interface Collection<T extends Doc> {
    * the caller has just read the document, to save the first read.
    */
   update(orgId: string, id: string, change: (current: Stored<T>) => T | undefined, current?: Stored<T>): Promise<Stored<T>>;
-  /** Every query must filter on `c.orgId = @orgId` itself (the embedded server ignores partition keys). */
-  query(spec: QuerySpec): AsyncIterable<Stored<T>>;
+  /**
+   * Every query must filter on `c.orgId = @orgId` itself (the embedded server ignores partition keys).
+   * `pageSize` (default 500) is how many items each round trip brings: larger for whole-organisation scans.
+   */
+  query(spec: QuerySpec, options?: { pageSize?: number }): AsyncIterable<Stored<T>>;
   queryPage(spec: QuerySpec, options: { pageSize: number; continuation?: string }): Promise<Page<Stored<T>>>;
   /** Every document of every organisation: for snapshots and backups only. */
   readAll(): AsyncIterable<Stored<T>>;

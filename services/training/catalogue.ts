@@ -3,10 +3,9 @@ import { AppError } from '../core/errors';
 import type { Person } from '../people/model';
 import { toArray, type Store } from '../store/ports';
 import { courseId, DEFAULT_COURSES, type Course, type Requirement, type TrainingRecord } from './model';
+import { RecordSummary, type RecordFacts, type TrainingFigures } from './rates';
 
 const training = (store: Store) => store.collection<Course | Requirement | TrainingRecord>('training');
-
-export type TrainingData = { people: Person[]; courses: Course[]; requirements: Requirement[]; records: TrainingRecord[] };
 
 async function ofKind<T>(store: Store, orgId: string, kind: string): Promise<T[]> {
   return (await toArray(
@@ -25,29 +24,29 @@ export async function courses(store: Store, orgId: string): Promise<Course[]> {
 export const requirements = (store: Store, orgId: string) => ofKind<Requirement>(store, orgId, 'requirement');
 export const records = (store: Store, orgId: string) => ofKind<TrainingRecord>(store, orgId, 'record');
 
-/**
- * What one person's own training view needs: the catalogue, the requirements and their records
- * only, in one query (each query is a scan on the embedded store; the catalogue is small).
- */
-export async function loadPersonTrainingData(store: Store, person: Person): Promise<TrainingData> {
-  const docs: (Course | Requirement | TrainingRecord)[] = await toArray(
-    training(store).query({
-      query: "SELECT * FROM c WHERE c.orgId = @orgId AND (c.kind = 'course' OR c.kind = 'requirement' OR (c.kind = 'record' AND c.personId = @personId))",
-      parameters: [{ name: '@orgId', value: person.orgId }, { name: '@personId', value: person.id }],
-    }),
-  );
-  const stored = docs.filter((d): d is Course => d.kind === 'course');
-  return {
-    people: [person],
-    courses: stored.length > 0 ? stored : defaultCourses(person.orgId),
-    requirements: docs.filter((d): d is Requirement => d.kind === 'requirement'),
-    records: docs.filter((d): d is TrainingRecord => d.kind === 'record'),
-  };
+/** Only the fields the figures read: a council's records are read whole for the rates, so keep each small. */
+const RECORD_FACTS = 'SELECT c.personId, c.courseCode, c.completedOn, c.status, c.review FROM c';
+/** Records a round trip when reading them all: about 1 MB of facts, well under Cosmos DB's 4 MB page. */
+const FACTS_PAGE = 5000;
+
+async function summariseRecords(store: Store, spec: { where: string; parameters: { name: string; value: unknown }[] }, asAt: string): Promise<RecordSummary> {
+  const summary = new RecordSummary(asAt);
+  const facts = store.collection<TrainingRecord>('training').query({ query: `${RECORD_FACTS} WHERE c.orgId = @orgId AND c.kind = 'record'${spec.where}`, parameters: spec.parameters }, { pageSize: FACTS_PAGE });
+  for await (const r of facts as AsyncIterable<RecordFacts>) summary.add(r);
+  return summary;
 }
 
-export async function loadTrainingData(store: Store, orgId: string, people: Person[]): Promise<TrainingData> {
-  const [c, r, rec] = await Promise.all([courses(store, orgId), requirements(store, orgId), records(store, orgId)]);
-  return { people, courses: c, requirements: r, records: rec };
+/** Everyone's figures as at a date, the records read page by page into a summary rather than held. */
+export async function loadTrainingFigures(store: Store, orgId: string, people: Person[], asAt: string): Promise<TrainingFigures> {
+  const [c, r, summary] = await Promise.all([courses(store, orgId), requirements(store, orgId), summariseRecords(store, { where: '', parameters: [{ name: '@orgId', value: orgId }] }, asAt)]);
+  return { people, courses: c, requirements: r, summary };
+}
+
+/** One person's figures as at a date: only their own records are read. */
+export async function loadPersonTraining(store: Store, person: Person, asAt: string): Promise<TrainingFigures> {
+  const parameters = [{ name: '@orgId', value: person.orgId }, { name: '@personId', value: person.id }];
+  const [c, r, summary] = await Promise.all([courses(store, person.orgId), requirements(store, person.orgId), summariseRecords(store, { where: ' AND c.personId = @personId', parameters }, asAt)]);
+  return { people: [person], courses: c, requirements: r, summary };
 }
 
 const setupSchema = z

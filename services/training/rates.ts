@@ -1,8 +1,10 @@
 import { pct } from '../core/figures';
 import { DateTime } from 'luxon';
 import type { Person } from '../people/model';
-import type { TrainingData } from './catalogue';
-import { counts, requires, type Course, type TrainingRecord } from './model';
+import { counts, requires, type Course, type Requirement, type TrainingRecord } from './model';
+
+/** Everything the figures are worked out from: the people, the catalogue, the role requirements and the records. */
+export type TrainingData = { people: Person[]; courses: Course[]; requirements: Requirement[]; records: TrainingRecord[] };
 
 export type Breakdown = 'department' | 'role' | 'course';
 
@@ -10,20 +12,76 @@ export type RateRow = { group: string; required: number; withinValidity: number;
 
 export type RequiredPair = { person: Person; course: Course; last?: string; expiresOn?: string; booked: boolean };
 
+/** The fields of a record the figures read: a query can fetch just these. */
+export type RecordFacts = Pick<TrainingRecord, 'personId' | 'courseCode' | 'completedOn' | 'status' | 'review'>;
+
+/**
+ * What the figures need from the records as at a date, folded one record at a time: its size
+ * follows the (person, course) pairs, not the records, so a whole organisation's history can be
+ * read page by page without holding it.
+ */
+export class RecordSummary {
+  private readonly latest = new Map<string, string>();
+  private readonly bookings = new Map<string, Set<string>>();
+  private readonly cancelled = new Set<string>();
+  private readonly pending = new Set<string>();
+
+  constructor(readonly asAt: string) {}
+
+  add(r: RecordFacts): void {
+    const key = `${r.personId}|${r.courseCode}`;
+    if (r.status === 'cancelled') this.cancelled.add(`${key}|${r.completedOn ?? ''}`);
+    if (r.status === 'booked') this.bookings.set(key, (this.bookings.get(key) ?? new Set()).add(r.completedOn ?? ''));
+    if (r.status === 'self-reported' && !r.review) this.pending.add(key);
+    if (!counts(r as TrainingRecord) || r.completedOn! > this.asAt) return;
+    if ((this.latest.get(key) ?? '') < r.completedOn!) this.latest.set(key, r.completedOn!);
+  }
+
+  /** The latest completion that counts, on or before the date. */
+  lastCompleted(personId: string, courseCode: string): string | undefined {
+    return this.latest.get(`${personId}|${courseCode}`);
+  }
+
+  /** A booking stands unless a cancelled row names the same person, course and date. */
+  booked(personId: string, courseCode: string): boolean {
+    const key = `${personId}|${courseCode}`;
+    return [...(this.bookings.get(key) ?? [])].some((date) => !this.cancelled.has(`${key}|${date}`));
+  }
+
+  awaitingVerification(personId: string, courseCode: string): boolean {
+    return this.pending.has(`${personId}|${courseCode}`);
+  }
+}
+
+export function summarise(records: Iterable<RecordFacts>, asAt: string): RecordSummary {
+  const summary = new RecordSummary(asAt);
+  for (const r of records) summary.add(r);
+  return summary;
+}
+
+/** The catalogue and people with the records either as they are or already summarised as at the date. */
+export type TrainingFigures = Omit<TrainingData, 'records'> & ({ records: TrainingRecord[] } | { summary: RecordSummary });
+
+function summaryOf(data: TrainingFigures, asAt: string): RecordSummary {
+  if ('summary' in data) {
+    if (data.summary.asAt !== asAt) throw new Error(`Training figures summarised as at ${data.summary.asAt}, asked as at ${asAt}`);
+    return data.summary;
+  }
+  return summarise(data.records, asAt);
+}
 
 /** Every (active person, required course) pair, with the latest completion that counts as at the date. */
-export function requiredPairs(data: TrainingData, asAt: string): RequiredPair[] {
-  const latest = new Map<string, string>();
-  const booked = new Set<string>();
-  // A cancelled row cancels the booking for the same person, course and date.
-  const cancelled = new Set(data.records.filter((r) => r.status === 'cancelled').map((r) => `${r.personId}|${r.courseCode}|${r.completedOn ?? ''}`));
-  for (const r of data.records) {
-    const key = `${r.personId}|${r.courseCode}`;
-    if (r.status === 'booked' && !cancelled.has(`${key}|${r.completedOn ?? ''}`)) booked.add(key);
-    if (!counts(r) || r.completedOn! > asAt) continue;
-    if ((latest.get(key) ?? '') < r.completedOn!) latest.set(key, r.completedOn!);
-  }
+export function requiredPairs(data: TrainingFigures, asAt: string): RequiredPair[] {
+  const summary = summaryOf(data, asAt);
   const byCode = new Map(data.courses.map((c) => [c.code, c]));
+  // Tens of thousands of pairs share a few thousand completion dates: work each expiry out once.
+  const expiries = new Map<string, string>();
+  const expiryOf = (last: string, months: number) => {
+    const key = `${last}|${months}`;
+    let expires = expiries.get(key);
+    if (expires === undefined) expiries.set(key, (expires = DateTime.fromISO(last).plus({ months }).toISODate()!));
+    return expires;
+  };
   const pairs: RequiredPair[] = [];
   for (const person of data.people) {
     // Leavers keep their records but leave the rates.
@@ -32,12 +90,12 @@ export function requiredPairs(data: TrainingData, asAt: string): RequiredPair[] 
     for (const code of codes) {
       const course = byCode.get(code);
       if (!course) continue;
-      const last = latest.get(`${person.id}|${code}`);
+      const last = summary.lastCompleted(person.id, code);
       pairs.push({
         person,
         course,
-        booked: booked.has(`${person.id}|${code}`),
-        ...(last ? { last, expiresOn: DateTime.fromISO(last).plus({ months: course.validityMonths }).toISODate()! } : {}),
+        booked: summary.booked(person.id, code),
+        ...(last ? { last, expiresOn: expiryOf(last, course.validityMonths) } : {}),
       });
     }
   }
@@ -48,7 +106,7 @@ export function requiredPairs(data: TrainingData, asAt: string): RequiredPair[] 
  * Completion rates as at a date, by department, job role or course: the share of required
  * (person, course) pairs completed within the course's validity, and within the last 12 months.
  */
-export function completionRates(data: TrainingData, asAt: string, by: Breakdown): RateRow[] {
+export function completionRates(data: TrainingFigures, asAt: string, by: Breakdown): RateRow[] {
   const twelveMonthsAgo = DateTime.fromISO(asAt).minus({ months: 12 }).toISODate()!;
   const groups = new Map<string, { required: number; valid: number; recent: number }>();
   const add = (group: string, valid: boolean, recent: boolean) => {
@@ -73,7 +131,7 @@ export function completionRates(data: TrainingData, asAt: string, by: Breakdown)
 export type OverdueRow = { name: string; department: string; jobTitle: string; course: string; lastCompleted: string; expiredOn: string; booked: boolean };
 
 /** Named list: who lacks a required course, or whose completion has expired, as at the date. For HR only. */
-export function overdueList(data: TrainingData, asAt: string): OverdueRow[] {
+export function overdueList(data: TrainingFigures, asAt: string): OverdueRow[] {
   return requiredPairs(data, asAt)
     .filter((p) => !p.expiresOn || p.expiresOn <= asAt)
     .map((p) => ({ name: p.person.name, department: p.person.department ?? '', jobTitle: p.person.jobTitle ?? '', course: p.course.name, lastCompleted: p.last ?? '', expiredOn: p.expiresOn ?? '', booked: p.booked }))
@@ -83,14 +141,14 @@ export function overdueList(data: TrainingData, asAt: string): OverdueRow[] {
 export type MyCourse = { course: Course; state: 'valid' | 'expiring' | 'expired' | 'booked' | 'required' | 'awaiting verification'; last?: string; expiresOn?: string };
 
 /** One person's required courses and where each stands; "expiring" means within 30 days. */
-export function myTraining(data: TrainingData, person: Person, asAt: string): MyCourse[] {
+export function myTraining(data: TrainingFigures, person: Person, asAt: string): MyCourse[] {
   const soon = DateTime.fromISO(asAt).plus({ days: 30 }).toISODate()!;
-  const pending = new Set(data.records.filter((r: TrainingRecord) => r.personId === person.id && r.status === 'self-reported' && !r.review).map((r) => r.courseCode));
-  return requiredPairs({ ...data, people: [{ ...person, active: true }] }, asAt).map((p) => {
+  const summary = summaryOf(data, asAt);
+  return requiredPairs({ courses: data.courses, requirements: data.requirements, people: [{ ...person, active: true }], summary }, asAt).map((p) => {
     const base = { course: p.course, ...(p.last ? { last: p.last } : {}), ...(p.expiresOn ? { expiresOn: p.expiresOn } : {}) };
     if (p.expiresOn && p.expiresOn > soon) return { ...base, state: 'valid' as const };
     if (p.expiresOn && p.expiresOn > asAt) return { ...base, state: 'expiring' as const };
-    if (pending.has(p.course.code)) return { ...base, state: 'awaiting verification' as const };
+    if (summary.awaitingVerification(person.id, p.course.code)) return { ...base, state: 'awaiting verification' as const };
     if (p.booked) return { ...base, state: 'booked' as const };
     return { ...base, state: p.expiresOn ? ('expired' as const) : ('required' as const) };
   });

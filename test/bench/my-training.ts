@@ -13,7 +13,7 @@ import { Directory } from '../../services/people/directory';
 import type { Person } from '../../services/people/model';
 import { CosmosStore } from '../../services/store/cosmos-store';
 import { embeddedClient } from '../../services/store/embedded';
-import { loadPersonTrainingData, loadTrainingData, setUpTraining } from '../../services/training/catalogue';
+import { loadPersonTraining, loadTrainingFigures, setUpTraining } from '../../services/training/catalogue';
 import type { TrainingRecord } from '../../services/training/model';
 import { myTraining } from '../../services/training/rates';
 import { ORG, person } from '../harness/fixtures';
@@ -75,9 +75,9 @@ async function main() {
       console.error(JSON.stringify(row));
       return row;
     };
-    const rows = [await measure('their own records (what "my training" reads)', RUNS, async (p) => myTraining(await loadPersonTrainingData(store, p), p, day))];
+    const rows = [await measure('their own records (what "my training" reads)', RUNS, async (p) => myTraining(await loadPersonTraining(store, p, day), p, day))];
     // The read it replaced: every record and the whole directory, for one person (slow: opt in).
-    if (values.compare) rows.push(await measure('whole organisation (before)', Math.min(RUNS, 3), async (p) => myTraining(await loadTrainingData(store, ORG, await new Directory(store).all(ORG)), p, day)));
+    if (values.compare) rows.push(await measure('whole organisation (before)', Math.min(RUNS, 3), async (p) => myTraining(await loadTrainingFigures(store, ORG, await new Directory(store).all(ORG), day), p, day)));
     console.log(`"my training" for one person: ${PEOPLE} people, ${RECORDS} training records, embedded store in its own process over HTTP; node ${process.version}`);
     console.table(rows);
   } finally {

@@ -8,7 +8,7 @@ import type { Table } from '../../../services/plan/tabular';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
 import { runJob } from '../../../services/scheduling/jobs';
 import type { Store } from '../../../services/store/ports';
-import { loadTrainingData, setUpTraining } from '../../../services/training/catalogue';
+import { loadTrainingFigures, setUpTraining } from '../../../services/training/catalogue';
 import { importPeople, importTraining } from '../../../services/training/import';
 import { completionRates, myTraining } from '../../../services/training/rates';
 import { selfReport } from '../../../services/training/self-report';
@@ -23,7 +23,7 @@ const TRAINING = ['Employee Number', 'Course', 'Completion Date', 'Status'];
 describe('HR changes and bookings as the files say them', () => {
   let store: Store;
   const person = async (id: string) => (await store.collection<Person>('people').read(ORG, id))!;
-  const data = async () => loadTrainingData(store, ORG, await new Directory(store).all(ORG));
+  const data = async () => loadTrainingFigures(store, ORG, await new Directory(store).all(ORG), '2026-11-23');
 
   beforeAll(async () => {
     store = await openTestStore();
