@@ -66,6 +66,21 @@ const schema = z
         .optional(),
     ),
 
+    /** Microsoft Graph, for installing the app for people the bot cannot yet message, and email. Tests point both at a fake. */
+    GRAPH_BASE_URL: z.string().trim().pipe(z.url({ protocol: /^https$/ })).default('https://graph.microsoft.com/v1.0'),
+    /** Where @azure/identity gets Graph tokens for the bot's app registration; only sovereign clouds and tests change it. */
+    GRAPH_AUTHORITY_HOST: z.string().trim().pipe(z.url({ protocol: /^https$/ })).default('https://login.microsoftonline.com'),
+    /** The app's id in the organisation's Teams app catalog (Teams admin centre), used to install it for people. */
+    TEAMS_CATALOG_APP_ID: optionalText.pipe(z.guid().optional()),
+    /** Shared mailbox email reminders are sent from, for people Teams cannot reach. */
+    MAIL_SENDER: optionalText.pipe(z.email().optional()),
+    /** Bot Connector address for chats the app opened by installing itself, until Teams sends the real one. */
+    TEAMS_SERVICE_URL: z.string().trim().pipe(z.url({ protocol: /^https?$/ })).default('https://smba.trafficmanager.net/teams/'),
+    /** App installs per second (Graph throttles per app and tenant). */
+    GRAPH_INSTALLS_PER_SECOND: z.coerce.number().min(0.1).max(20).default(4),
+    /** Days before trying again to install the app for someone it was blocked for. */
+    GRAPH_INSTALL_RETRY_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+
     SCHEDULER_ENABLED: bool.default(true),
     DELIVERY_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(3600).default(5),
     DELIVERY_MAX_PER_SECOND: z.coerce.number().min(1).max(50).default(48),
@@ -81,6 +96,12 @@ const schema = z
     }
     if (c.MicrosoftAppId && c.ALLOWED_TENANT_IDS.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['ALLOWED_TENANT_IDS'], message: 'must list the tenants allowed to use the bot in production' });
+    }
+    for (const key of ['TEAMS_CATALOG_APP_ID', 'MAIL_SENDER'] as const) {
+      // Graph calls use the bot's own app registration in the home tenant.
+      if (c[key] && !(c.MicrosoftAppId && c.MicrosoftAppPassword && c.MicrosoftAppTenantId)) {
+        ctx.addIssue({ code: 'custom', path: [key], message: 'needs MicrosoftAppId, MicrosoftAppPassword and MicrosoftAppTenantId (the bot’s identity calls Graph)' });
+      }
     }
     if (!Intl.supportedValuesOf('timeZone').includes(c.DEFAULT_TIME_ZONE) && c.DEFAULT_TIME_ZONE !== 'UTC') {
       ctx.addIssue({ code: 'custom', path: ['DEFAULT_TIME_ZONE'], message: 'must be an IANA time zone such as Europe/London' });
