@@ -13,6 +13,10 @@ import { FakeConnector } from '../../harness/fake-connector';
 import { FakeGraph } from '../../harness/fake-graph';
 import { ORG, person, seed } from '../../harness/fixtures';
 import { openTestStore } from '../../harness/store';
+import { ensureOrganisation } from '../../../services/people/organisations';
+import { WorkingCalendar } from '../../../services/scheduling/calendar';
+import { runJob } from '../../../services/scheduling/jobs';
+import { reachReport } from '../../../services/reach/report';
 import { TEST_BOT_ID, TEST_TENANT_ID } from '../../harness/teams-activities';
 
 const CLIENT = { tenantId: TEST_TENANT_ID, clientId: TEST_BOT_ID, clientSecret: 'test-only-client-secret' };
@@ -126,6 +130,19 @@ describe('reaching directory people who have never opened the app', () => {
     const graphAfterConsent = new HttpGraphGateway({ baseUrl: graph.baseUrl, authorityHost: graph.authorityHost, ...CLIENT }, { agent, retryDelayInMs: 10 });
     expect(await reachPeople({ ...deps, graph: graphAfterConsent }, ORG)).toMatchObject({ installed: 20 });
     expect((await deliveryStatus(store, ORG, { purpose: 'admin-notice' })).items).toHaveLength(2);
+  });
+
+  it('runs as the working-day job before the reminders, and the report then says who is reached and why not', async () => {
+    await homeTenantPeople(3, { blocked: [1] });
+    const organisation = await ensureOrganisation(store, clock, ORG, { timeZone: 'Europe/London' });
+    const ctx = { store, clock, orgId: ORG, organisation, calendar: new WorkingCalendar(), logger: silentLogger };
+    expect(await runJob('reach', ctx)).toMatchObject({ notConfigured: expect.stringContaining('TEAMS_CATALOG_APP_ID') });
+    expect(installPosts()).toHaveLength(0);
+
+    expect(await runJob('reach', { ...ctx, reach: { graph: deps.graph, settings: deps.settings } })).toMatchObject({ installed: 2, notReachable: { blocked: 1 } });
+    const report = await reachReport(store, ORG);
+    expect(report.counts).toEqual({ teams: 2, unreachable: 1 });
+    expect(report.rows.find((r) => r.personId === 'p1')).toMatchObject({ channel: 'unreachable', why: expect.stringContaining('blocked for them in Teams') });
   });
 
   it('never re-installs the app for someone who removed it', async () => {
