@@ -224,15 +224,17 @@ export class DeliverySender {
       .update(conversation.orgId, conversation.id, (c) => (c.reachable ? { ...c, reachable: false, unreachableReason: reason, updatedAt: now } : undefined));
   }
 
-  /** Stops sending to someone Teams will not deliver to, and tells the plan administrators once. */
+  /**
+   * Stops sending to a conversation Teams will not deliver to. Administrators hear of people in
+   * the daily reach digest, not a card per person; a team channel they are told of once, here.
+   */
   private async markUnreachable(item: OutboxItem, conversation: ConversationRecord | undefined, reason: string, error?: { status: number; message: string }): Promise<void> {
     await this.finish(item, { status: 'unreachable', lastError: error ?? { status: 0, message: reason } });
     if (conversation) await this.closeConversation(conversation, reason);
-    if (item.purpose === 'admin-notice') return; // never notify about a notification
-    const directory = new Directory(this.deps.store);
-    const who = 'personId' in item.recipient ? item.recipient.personId : item.recipient.conversationKey;
-    const name = 'personId' in item.recipient ? (await directory.get(item.orgId, item.recipient.personId))?.name ?? who : conversation?.team?.name ?? who;
-    const admins = (await directory.all(item.orgId)).filter((p) => p.active && hasRole(p, 'admin') && p.id !== who);
+    if (item.purpose === 'admin-notice' || !('conversationKey' in item.recipient)) return; // never notify about a notification
+    const who = item.recipient.conversationKey;
+    const name = conversation?.team?.name ?? who;
+    const admins = (await new Directory(this.deps.store).all(item.orgId)).filter((p) => p.active && hasRole(p, 'admin'));
     for (const admin of admins) {
       await enqueue(this.deps.store, this.wall, {
         id: `unreachable-${who}-to-${admin.id}`,
@@ -242,7 +244,7 @@ export class DeliverySender {
         message: {
           kind: 'notice',
           title: `${name} cannot be reached in Teams`,
-          text: `Messages to ${name} are not being delivered: ${reason}. Ask them to install (or unblock) the Safeguarding Action Tracker app, or check their directory entry. Their reminders are on hold until then.`,
+          text: `Messages to ${name} are not being delivered: ${reason}. Add the Safeguarding Action Tracker app to the team again, or choose another channel.`,
         },
       });
     }

@@ -145,6 +145,23 @@ describe('reaching directory people who have never opened the app', () => {
     expect(report.rows.find((r) => r.personId === 'p1')).toMatchObject({ channel: 'unreachable', why: expect.stringContaining('blocked for them in Teams') });
   });
 
+  it('the daily run sends each administrator one digest of everyone unreachable, once a day', async () => {
+    await homeTenantPeople(30, { blocked: [4, 9] });
+    await seed(store, { people: [person({ id: 'admin1', name: 'Ada Admin', roles: ['admin'], aadObjectId: 'aad-admin1' })] });
+    graph.setUser({ id: 'aad-admin1' });
+    await seed(store, { people: Array.from({ length: 8 }, (_, i) => person({ id: `partner${i}`, name: `Partner ${i}`, aadObjectId: `aad-partner${i}` })) }); // not in this tenant
+    const organisation = await ensureOrganisation(store, clock, ORG, { timeZone: 'Europe/London' });
+    const ctx = { store, clock, orgId: ORG, organisation, calendar: new WorkingCalendar(), logger: silentLogger, reach: { graph: deps.graph, settings: deps.settings } };
+    expect(await runJob('reach', ctx)).toMatchObject({ installed: 29, unreachable: 10, digests: 1 });
+    expect(await runJob('reach', ctx)).toMatchObject({ installed: 0, unreachable: 10, digests: 0 });
+    const notices = (await deliveryStatus(store, ORG, { purpose: 'admin-notice' })).items;
+    expect(notices.map((n) => n.id)).toEqual(['reach-digest-2026-11-23-to-admin1']);
+    expect(notices[0]!.message).toMatchObject({ title: 'People Teams cannot reach: 10', text: expect.stringContaining('- 8: not a user of this organisation') });
+
+    await new DeliverySender({ store, messenger: localMessenger(), logger: silentLogger }, { perSecond: 200, conversationIntervalMs: 0, maxConcurrent: 16 }).drain(ORG);
+    expect(connector.activities({ conversationId: graph.installationsFor('aad-admin1')[0]!.chatId })).toHaveLength(1);
+  });
+
   it('never re-installs the app for someone who removed it', async () => {
     const [p] = await homeTenantPeople(1);
     await store.collection<ConversationRecord>('conversations').upsert({
