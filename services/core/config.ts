@@ -66,14 +66,12 @@ const schema = z
         .optional(),
     ),
 
-    /** Microsoft Graph, for installing the app for people the bot cannot yet message, and email. Tests point both at a fake. */
+    /** Microsoft Graph, for installing the app for people the bot cannot yet message. Tests point this and the authority host at a fake. */
     GRAPH_BASE_URL: z.string().trim().pipe(z.url({ protocol: /^https$/ })).default('https://graph.microsoft.com/v1.0'),
     /** Where @azure/identity gets Graph tokens for the bot's app registration; only sovereign clouds and tests change it. */
     GRAPH_AUTHORITY_HOST: z.string().trim().pipe(z.url({ protocol: /^https$/ })).default('https://login.microsoftonline.com'),
     /** The app's id in the organisation's Teams app catalog (Teams admin centre), used to install it for people. */
     TEAMS_CATALOG_APP_ID: optionalText.pipe(z.guid().optional()),
-    /** Shared mailbox email reminders are sent from, for people Teams cannot reach. */
-    MAIL_SENDER: optionalText.pipe(z.email().optional()),
     /** Bot Connector address for chats the app opened by installing itself, until Teams sends the real one. */
     TEAMS_SERVICE_URL: z.string().trim().pipe(z.url({ protocol: /^https?$/ })).default('https://smba.trafficmanager.net/teams/'),
     /** App installs per second (Graph throttles per app and tenant). */
@@ -97,11 +95,9 @@ const schema = z
     if (c.MicrosoftAppId && c.ALLOWED_TENANT_IDS.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['ALLOWED_TENANT_IDS'], message: 'must list the tenants allowed to use the bot in production' });
     }
-    for (const key of ['TEAMS_CATALOG_APP_ID', 'MAIL_SENDER'] as const) {
-      // Graph calls use the bot's own app registration in the home tenant.
-      if (c[key] && !(c.MicrosoftAppId && c.MicrosoftAppPassword && c.MicrosoftAppTenantId)) {
-        ctx.addIssue({ code: 'custom', path: [key], message: 'needs MicrosoftAppId, MicrosoftAppPassword and MicrosoftAppTenantId (the bot’s identity calls Graph)' });
-      }
+    // Graph calls use the bot's own app registration in the home tenant.
+    if (c.TEAMS_CATALOG_APP_ID && !(c.MicrosoftAppId && c.MicrosoftAppPassword && c.MicrosoftAppTenantId)) {
+      ctx.addIssue({ code: 'custom', path: ['TEAMS_CATALOG_APP_ID'], message: 'needs MicrosoftAppId, MicrosoftAppPassword and MicrosoftAppTenantId (the bot’s identity calls Graph)' });
     }
     if (!Intl.supportedValuesOf('timeZone').includes(c.DEFAULT_TIME_ZONE) && c.DEFAULT_TIME_ZONE !== 'UTC') {
       ctx.addIssue({ code: 'custom', path: ['DEFAULT_TIME_ZONE'], message: 'must be an IANA time zone such as Europe/London' });
