@@ -27,6 +27,8 @@ export type OutboxItem = {
   lastError?: { status: number; message: string };
   createdAt: string;
   sentAt?: string;
+  /** When the recipient first acted on the card (any press of a button on it): "seen". */
+  seenAt?: string;
 };
 
 export type NewOutboxItem = Pick<OutboxItem, 'id' | 'orgId' | 'purpose' | 'recipient' | 'message' | 'replaces'> & { notBefore?: string };

@@ -1,4 +1,6 @@
 import type { ConversationRecord } from '../../services/conversations/model';
+import type { OutboxItem } from '../../services/delivery/model';
+import { toArray } from '../../services/store/ports';
 import { seedDemo } from '../../services/demo/seed-demo';
 import { setUpTraining } from '../../services/training/catalogue';
 import type { Person } from '../../services/people/model';
@@ -293,5 +295,41 @@ describe('the bot in Teams, over real HTTP', () => {
       expect(cardText(await say(simon, 'training overdue'))).toMatch(/Overdue training \(\d+\)[\s\S]*Jennifer Kotilaine/);
       expect(cardText(await say(simon, 'training report by course'))).toMatch(/Training completion by course[\s\S]*Safeguarding awareness[\s\S]*% within validity/);
     });
+  });
+});
+
+describe('read tracking: "seen" on the round summary', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ ALLOWED_TENANT_IDS: TEST_TENANT_ID });
+    await seedDemo(t.store, t.clock, ORG, 'Europe/London');
+  });
+  afterAll(() => t.close());
+
+  async function say(user: TeamsUser, text: string): Promise<any> {
+    const before = t.connector.activities().length;
+    await t.post(messageActivity({ serviceUrl: t.connector.serviceUrl, user, text }));
+    const sent = await t.connector.waitForActivities(before + 1);
+    return attachmentCard(sent[sent.length - 1]);
+  }
+
+  it('a lead pressing any button on their round request marks it seen; someone else pressing it does not', async () => {
+    for (const user of [VAL, TIM, RICHARD]) await t.post(installationUpdate({ serviceUrl: t.connector.serviceUrl, user, action: 'add' }));
+    expect(cardText(await say(TIM, 'start round 2026-12-15'))).toMatch(/Update round started/);
+    await t.app.sender.drain(ORG);
+    const requests = await toArray(t.store.collection<OutboxItem>('outbox').query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.purpose = 'round-request' AND c.conversationKey = 'personal-aad-val'", parameters: [{ name: '@orgId', value: ORG }] }));
+    const activityId = requests[0]?.activityId;
+    expect(activityId).toBeDefined();
+    expect(cardText(await say(TIM, 'round status'))).toMatch(/Val Johnson \(not yet seen\)/);
+
+    const [target] = await new ActionPlan(t.store).openActionsLedBy(ORG, 'demo-val-johnson');
+    const press = (user: TeamsUser) => t.post(invokeActionExecute({ serviceUrl: t.connector.serviceUrl, user, verb: 'action.snooze', data: { actionId: target!.id, days: 1 }, replyToId: activityId! }));
+    // Richard replays the id of Val's card: it was not sent to him, so nothing is marked.
+    expect((await press(RICHARD)).status).toBe(200);
+    expect(cardText(await say(TIM, 'round status'))).toMatch(/Val Johnson \(not yet seen\)/);
+
+    expect((await press(VAL)).status).toBe(200);
+    expect((await t.store.collection<OutboxItem>('outbox').read(ORG, requests[0]!.id))?.seenAt).toBe(t.clock.now().toISOString());
+    expect(cardText(await say(TIM, 'round status'))).toMatch(/Val Johnson \(seen\)/);
   });
 });
