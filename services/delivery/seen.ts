@@ -43,3 +43,14 @@ export async function hasSeen(store: Store, orgId: string, personId: string, idP
   );
   return seen.length > 0;
 }
+
+/** Of the messages sent whose ids start with `idPrefix` (e.g. one escalation stage's alerts), how many were delivered and how many seen. */
+export async function seenCounts(store: Store, orgId: string, idPrefix: string): Promise<{ delivered: number; seen: number }> {
+  const items = await toArray(
+    store.collection<Pick<OutboxItem, 'id' | 'orgId' | 'seenAt'>>('outbox').query({
+      query: "SELECT c.id, c.seenAt FROM c WHERE c.orgId = @orgId AND STARTSWITH(c.id, @prefix) AND c.status = 'sent'",
+      parameters: [{ name: '@orgId', value: orgId }, { name: '@prefix', value: idPrefix }],
+    }),
+  );
+  return { delivered: items.length, seen: items.filter((i) => i.seenAt).length };
+}

@@ -110,11 +110,16 @@ export function alertMessage(e: Escalation, ladder: LadderStage[], role: 'act' |
   };
 }
 
+/** The ids of one stage's alerts start with this, so they can be counted as seen or not. */
+export function stageAlertPrefix(e: Pick<Escalation, 'id' | 'stage'>): string {
+  return `${e.id}-s${e.stage}-`;
+}
+
 /** Sends this stage's alert to its recipients and channels (once each, by id) and informs those to be told. */
 async function alertStage(deps: EscalationDeps, e: Escalation, ladder: LadderStage[], note?: string): Promise<void> {
   const { act, channels, inform } = await recipientsOf(deps.store, e, ladder, deps.directory ? await deps.directory() : undefined);
   const send = (suffix: string, recipient: { personId: string } | { conversationKey: string }, role: 'act' | 'inform') =>
-    enqueue(deps.store, deps.clock, { id: `${e.id}-s${e.stage}-${suffix}`, orgId: e.orgId, purpose: 'escalation', recipient, message: alertMessage(e, ladder, role, note) });
+    enqueue(deps.store, deps.clock, { id: `${stageAlertPrefix(e)}${suffix}`, orgId: e.orgId, purpose: 'escalation', recipient, message: alertMessage(e, ladder, role, note) });
   for (const p of act) await send(p.id, { personId: p.id }, 'act');
   for (const key of channels) await send(key, { conversationKey: key }, 'act');
   for (const p of inform) await send(`inform-${p.id}`, { personId: p.id }, 'inform');

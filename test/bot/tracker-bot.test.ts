@@ -332,4 +332,17 @@ describe('read tracking: "seen" on the round summary', () => {
     expect((await t.store.collection<OutboxItem>('outbox').read(ORG, requests[0]!.id))?.seenAt).toBe(t.clock.now().toISOString());
     expect(cardText(await say(TIM, 'round status'))).toMatch(/Val Johnson \(seen\)/);
   });
+
+  it('the escalation list says whether an unacknowledged stage’s alert has been seen', async () => {
+    const raise = await t.post(invokeActionExecute({ serviceUrl: t.connector.serviceUrl, user: RICHARD, verb: 'esc.raise', data: { category: 'referral-outcome', agency: 'MASH', caseReference: 'MASH-2026-0077', asked: 'Outcome of the referral', wanted: 'Feedback' } }));
+    expect(cardText(raise.body.value)).toMatch(/Raised as ESC-/);
+    await t.app.sender.drain(ORG);
+    const [alert] = await toArray(t.store.collection<OutboxItem>('outbox').query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.purpose = 'escalation' AND c.conversationKey = 'personal-aad-val' AND c.status = 'sent'", parameters: [{ name: '@orgId', value: ORG }] }));
+    expect(alert?.activityId).toBeDefined();
+    const escalationId = (alert!.message as { escalationId: string }).escalationId;
+    expect(cardText(await say(VAL, 'escalations'))).toMatch(/Concern about a referral outcome[\s\S]*alert not yet seen/);
+
+    await t.post(invokeActionExecute({ serviceUrl: t.connector.serviceUrl, user: VAL, verb: 'esc.open', data: { escalationId }, replyToId: alert!.activityId! }));
+    expect(cardText(await say(VAL, 'escalations'))).toMatch(/alert seen by 1 of \d+/);
+  });
 });
