@@ -72,6 +72,10 @@ const schema = z
     GRAPH_AUTHORITY_HOST: z.string().trim().pipe(z.url({ protocol: /^https$/ })).default('https://login.microsoftonline.com'),
     /** The app's id in the organisation's Teams app catalog (Teams admin centre), used to install it for people. */
     TEAMS_CATALOG_APP_ID: optionalText.pipe(z.guid().optional()),
+    /** Shared mailbox that emails people Teams cannot reach; unset, they are only listed as unreachable. */
+    MAIL_SENDER: optionalText.pipe(z.email().optional()),
+    /** Emails per minute from that mailbox (Exchange Online allows 30). */
+    MAIL_PER_MINUTE: z.coerce.number().int().min(1).max(30).default(30),
     /** Bot Connector address for chats the app opened by installing itself, until Teams sends the real one. */
     TEAMS_SERVICE_URL: z.string().trim().pipe(z.url({ protocol: /^https?$/ })).default('https://smba.trafficmanager.net/teams/'),
     /** App installs per second (Graph throttles per app and tenant). */
@@ -95,9 +99,11 @@ const schema = z
     if (c.MicrosoftAppId && c.ALLOWED_TENANT_IDS.length === 0) {
       ctx.addIssue({ code: 'custom', path: ['ALLOWED_TENANT_IDS'], message: 'must list the tenants allowed to use the bot in production' });
     }
-    // Graph calls use the bot's own app registration in the home tenant.
-    if (c.TEAMS_CATALOG_APP_ID && !(c.MicrosoftAppId && c.MicrosoftAppPassword && c.MicrosoftAppTenantId)) {
-      ctx.addIssue({ code: 'custom', path: ['TEAMS_CATALOG_APP_ID'], message: 'needs MicrosoftAppId, MicrosoftAppPassword and MicrosoftAppTenantId (the bot’s identity calls Graph)' });
+    for (const key of ['TEAMS_CATALOG_APP_ID', 'MAIL_SENDER'] as const) {
+      // Graph calls use the bot's own app registration in the home tenant.
+      if (c[key] && !(c.MicrosoftAppId && c.MicrosoftAppPassword && c.MicrosoftAppTenantId)) {
+        ctx.addIssue({ code: 'custom', path: [key], message: 'needs MicrosoftAppId, MicrosoftAppPassword and MicrosoftAppTenantId (the bot’s identity calls Graph)' });
+      }
     }
     if (!Intl.supportedValuesOf('timeZone').includes(c.DEFAULT_TIME_ZONE) && c.DEFAULT_TIME_ZONE !== 'UTC') {
       ctx.addIssue({ code: 'custom', path: ['DEFAULT_TIME_ZONE'], message: 'must be an IANA time zone such as Europe/London' });

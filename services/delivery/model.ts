@@ -24,6 +24,8 @@ export type OutboxItem = {
   leaseUntil?: string;
   conversationKey?: string;
   activityId?: string;
+  /** How it went out; absent means Teams. */
+  channel?: 'teams' | 'email';
   lastError?: { status: number; message: string };
   createdAt: string;
   sentAt?: string;

@@ -8,7 +8,7 @@ import { hasRole } from '../people/model';
 import { toArray, type Store } from '../store/ports';
 import type { OutboxItem } from './model';
 import { enqueue } from './outbox';
-import { DeliveryFailure, type Messenger } from './ports';
+import { DeliveryFailure, type Mailer, type Messenger } from './ports';
 import { classifyFailure, retryDelayMs, RETRY_POLICY } from './retry';
 
 export type DeliveryLimits = {
@@ -19,12 +19,15 @@ export type DeliveryLimits = {
   maxConcurrent: number;
   /** How long a claimed message is this sender's; after a crash another sender takes it over then. */
   leaseMs?: number;
+  /** Emails per minute from the shared mailbox (Exchange Online allows 30). */
+  emailsPerMinute?: number;
 };
 
 /** 48/s keeps a margin under Teams' 50/s; 2 s per conversation satisfies 7/1s, 8/2s, 60/30s and 1800/h at once. */
 export const DEFAULT_DELIVERY_LIMITS: DeliveryLimits = { perSecond: 48, conversationIntervalMs: 2_000, maxConcurrent: 32 };
 
-export type DrainReport = { sent: number; updated: number; retried: number; failed: number; unreachable: number };
+/** `emailed`: of `sent`, how many went by email because Teams could not reach the person. */
+export type DrainReport = { sent: number; emailed: number; updated: number; retried: number; failed: number; unreachable: number };
 
 const LEASE_MS = 60_000;
 const PAGE = 500;
@@ -47,13 +50,15 @@ export class DeliverySender {
   private readonly tenants = new Map<string, Bottleneck>();
   private readonly conversations: Bottleneck.Group;
   private readonly wall: Clock;
+  private readonly emails: Bottleneck;
 
   constructor(
-    private readonly deps: { store: Store; messenger: Messenger; logger: Logger; wallClock?: Clock },
+    private readonly deps: { store: Store; messenger: Messenger; logger: Logger; wallClock?: Clock; mailer?: Mailer },
     private readonly limits: DeliveryLimits = DEFAULT_DELIVERY_LIMITS,
   ) {
     this.wall = deps.wallClock ?? systemClock;
     this.conversations = new Bottleneck.Group({ minTime: limits.conversationIntervalMs, maxConcurrent: 1 });
+    this.emails = new Bottleneck({ minTime: Math.ceil(60_000 / (limits.emailsPerMinute ?? 30)), maxConcurrent: 1 });
   }
 
   private get outbox() {
@@ -117,7 +122,7 @@ export class DeliverySender {
    * backoff) are waited for, so one call rides out a throttling storm; later ones stay queued.
    */
   async drain(orgId: string, options: { waitMs?: number } = {}): Promise<DrainReport> {
-    const report: DrainReport = { sent: 0, updated: 0, retried: 0, failed: 0, unreachable: 0 };
+    const report: DrainReport = { sent: 0, emailed: 0, updated: 0, retried: 0, failed: 0, unreachable: 0 };
     const deadline = this.wall.now().getTime() + (options.waitMs ?? 0);
     for (;;) {
       const due = await this.dueItems(orgId);
@@ -170,6 +175,7 @@ export class DeliverySender {
     try {
       conversation = await this.conversationFor(item);
       if (!conversation || !conversation.reachable) {
+        if (await this.email(item, report)) return;
         report.unreachable++;
         await this.markUnreachable(item, conversation, conversation ? conversation.unreachableReason ?? 'not reachable' : 'has not installed the app');
         return;
@@ -215,6 +221,24 @@ export class DeliverySender {
         await this.finish(item, { status: 'failed', lastError: { status, message } });
       }
     }
+  }
+
+  /**
+   * Emails a person Teams cannot reach, when email is set up and they have an address; false when
+   * it cannot. A refresh of an earlier message is not emailed again. Failures throw, and are
+   * retried or recorded like Teams' own.
+   */
+  private async email(item: OutboxItem, report: DrainReport): Promise<boolean> {
+    const mailer = this.deps.mailer;
+    if (!mailer || !('personId' in item.recipient) || item.replaces) return false;
+    const person = await new Directory(this.deps.store).get(item.orgId, item.recipient.personId);
+    if (!person?.active || !person.email) return false;
+    const to = { address: person.email, name: person.name };
+    await this.emails.schedule(() => mailer.send(to, item.message));
+    report.sent++;
+    report.emailed++;
+    await this.finish(item, { status: 'sent', sentAt: this.wall.now().toISOString(), channel: 'email' });
+    return true;
   }
 
   private async closeConversation(conversation: ConversationRecord, reason: string): Promise<void> {
