@@ -22,7 +22,7 @@ export const JOB_COMMANDS: Record<string, Command> = {
       const clock = new FixedClock(instantOption(ctx));
       const organisation = await organisationOf(ctx, clock);
       const reach = reachFromConfig(ctx.config);
-      const result = await runJob(name, { store: ctx.store, clock, orgId: orgOf(ctx), organisation, calendar: new WorkingCalendar(), logger: cliLogger(ctx.config), seal: loadAnswerSeal(ctx.config), ...(reach ? { reach } : {}) });
+      const result = await runJob(name, { store: ctx.store, clock, orgId: orgOf(ctx), organisation, calendar: new WorkingCalendar(), logger: cliLogger(ctx.config), seal: loadAnswerSeal(ctx.config), ...(reach ? { reach } : {}), emailEnabled: !!ctx.config.MAIL_SENDER });
       print(JSON.stringify(result));
       if (!ctx.options['no-deliver']) await deliver(ctx);
     },

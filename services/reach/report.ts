@@ -7,8 +7,8 @@ import { reachStateId, type ReachDoc, type ReachProblem, type ReachState } from 
 export type ReachRow = {
   personId: string;
   name: string;
-  /** How reminders reach them now. */
-  channel: 'teams' | 'unreachable';
+  /** How reminders reach them now: email only when Teams cannot and email is set up. */
+  channel: 'teams' | 'email' | 'unreachable';
   /** Why not Teams, in words; empty when they are reached in Teams. */
   why: string;
 };
@@ -19,7 +19,7 @@ export type ReachReport = { rows: ReachRow[]; counts: Record<ReachRow['channel']
  * For each active directory person: reached in Teams, or not and why (from the last reach run,
  * else from their conversation). Names are personal data: administrators only.
  */
-export async function reachReport(store: Store, orgId: string): Promise<ReachReport> {
+export async function reachReport(store: Store, orgId: string, options: { emailEnabled?: boolean } = {}): Promise<ReachReport> {
   const people = (await new Directory(store).all(orgId)).filter((p) => p.active);
   const conversations = new Map(
     (await toArray(store.collection<ConversationRecord>('conversations').query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'personal'", parameters: [{ name: '@orgId', value: orgId }] }))).map((c) => [c.id, c]),
@@ -40,10 +40,10 @@ export async function reachReport(store: Store, orgId: string): Promise<ReachRep
           : person.aadObjectId
             ? 'has not opened the app, and it has not been installed for them yet'
             : 'not linked to a Microsoft 365 account in this organisation';
-    return { personId: person.id, name: person.name, channel: 'unreachable', why };
+    return { personId: person.id, name: person.name, channel: options.emailEnabled && person.email ? 'email' : 'unreachable', why };
   });
   rows.sort((a, b) => a.channel.localeCompare(b.channel) || a.name.localeCompare(b.name));
-  const counts = { teams: 0, unreachable: 0 };
+  const counts = { teams: 0, email: 0, unreachable: 0 };
   for (const r of rows) counts[r.channel]++;
   return { rows, counts, ...(problem ? { problem: { since: problem.since, detail: problem.detail } } : {}) };
 }

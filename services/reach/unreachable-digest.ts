@@ -13,14 +13,15 @@ const NAMES_SHOWN = 25;
  * per person as each one is found: counts, then the named list (administrators only, in their
  * personal chat). Nothing is sent on a day when everyone is reachable.
  */
-export async function enqueueUnreachableDigest(store: Store, clock: Clock, orgId: string, day: string): Promise<{ unreachable: number; digests: number }> {
-  const report = await reachReport(store, orgId);
+export async function enqueueUnreachableDigest(store: Store, clock: Clock, orgId: string, day: string, options: { emailEnabled?: boolean } = {}): Promise<{ unreachable: number; emailed: number; digests: number }> {
+  const report = await reachReport(store, orgId, options);
   const missed = report.rows.filter((r) => r.channel === 'unreachable');
-  if (missed.length === 0) return { unreachable: 0, digests: 0 };
+  if (missed.length === 0) return { unreachable: 0, emailed: report.counts.email, digests: 0 };
   const byWhy = new Map<string, number>();
   for (const r of missed) byWhy.set(r.why, (byWhy.get(r.why) ?? 0) + 1);
   const lines = [
-    `${missed.length} of ${report.rows.length} people cannot be reached in Teams; their reminders and alerts are not reaching them.`,
+    `${missed.length} of ${report.rows.length} people cannot be reached in Teams${options.emailEnabled ? ' or by email' : ''}; their reminders and alerts are not reaching them.` +
+      (report.counts.email > 0 ? ` (${report.counts.email} more are reached by email instead.)` : ''),
     '',
     ...[...byWhy.entries()].sort((a, b) => b[1] - a[1]).map(([why, n]) => `- ${n}: ${why}`),
     '',
@@ -43,5 +44,5 @@ export async function enqueueUnreachableDigest(store: Store, clock: Clock, orgId
     });
     if (created) digests++;
   }
-  return { unreachable: missed.length, digests };
+  return { unreachable: missed.length, emailed: report.counts.email, digests };
 }

@@ -12,8 +12,8 @@ import type { WorkingCalendar } from './calendar';
  */
 /**
  * `seal` is needed by the questionnaire job only (closing an anonymous campaign pools its waiting answers);
- * `reach` by the reach job only, and only when the app may install itself through Graph.
+ * `reach` and `emailEnabled` by the reach job only: whether the app may install itself, and email, through Graph.
  */
-export type JobContext = { store: Store; clock: Clock; orgId: string; organisation: Organisation; calendar: WorkingCalendar; logger: Logger; seal?: AnswerSeal; reach?: ReachWiring };
+export type JobContext = { store: Store; clock: Clock; orgId: string; organisation: Organisation; calendar: WorkingCalendar; logger: Logger; seal?: AnswerSeal; reach?: ReachWiring; emailEnabled?: boolean };
 
 export type JobResult = { job: string; at: string; skipped?: string; [figure: string]: unknown };

@@ -119,7 +119,7 @@ describe('npm run cli -- plan import / export', () => {
     await cli(dataDir, 'people', 'import', path.join(__dirname, '..', 'fixtures', 'training', 'people.csv'));
     const { code, out } = await cli(dataDir, 'delivery', 'reach');
     expect(code).toBe(0);
-    expect(out).toMatch(/^Teams 0, unreachable [1-9]\d*$/m);
+    expect(out).toMatch(/^Teams 0, email 0, unreachable [1-9]\d*$/m);
     expect(out).toMatch(/unreachable +(not linked to a Microsoft 365 account|has not opened the app)/);
     await expect(cli(dataDir, 'delivery', 'reach', '--install')).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/--install needs TEAMS_CATALOG_APP_ID/) });
   });

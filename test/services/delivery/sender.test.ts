@@ -125,8 +125,8 @@ describe('delivery engine against a fake Bot Connector', () => {
 
     // Ten more people found unreachable the same day still make one digest for the administrator.
     await seed(store, { people: Array.from({ length: 10 }, (_, i) => person({ id: `never${i}`, name: `Never ${i}` })) });
-    expect(await enqueueUnreachableDigest(store, clock, ORG, '2026-11-23')).toEqual({ unreachable: 11, digests: 1 });
-    expect(await enqueueUnreachableDigest(store, clock, ORG, '2026-11-23')).toEqual({ unreachable: 11, digests: 0 }); // a rerun adds nothing
+    expect(await enqueueUnreachableDigest(store, clock, ORG, '2026-11-23')).toEqual({ unreachable: 11, emailed: 0, digests: 1 });
+    expect(await enqueueUnreachableDigest(store, clock, ORG, '2026-11-23')).toEqual({ unreachable: 11, emailed: 0, digests: 0 }); // a rerun adds nothing
     await sender().drain(ORG, { waitMs: 5_000 });
     const digests = connector.activities({ conversationId: personalConversationId({ id: `29:${admin!.id}` }) });
     expect(digests).toHaveLength(1);

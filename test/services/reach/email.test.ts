@@ -5,6 +5,8 @@ import { silentLogger } from '../../../services/core/logger';
 import { deliveryStatus, enqueue } from '../../../services/delivery/outbox';
 import { DeliverySender } from '../../../services/delivery/sender';
 import { mailerFromConfig } from '../../../services/reach/setup';
+import { reachReport } from '../../../services/reach/report';
+import { enqueueUnreachableDigest } from '../../../services/reach/unreachable-digest';
 import type { Store } from '../../../services/store/ports';
 import { installedPeople, localMessenger } from '../../harness/delivery';
 import { FakeConnector } from '../../harness/fake-connector';
@@ -82,6 +84,19 @@ describe('email for people Teams cannot reach, through the same outbox', () => {
     for (const id of [inTeams!.id, 'pat', 'nomail']) await enqueue(store, clock, digest(id, 'again'));
     expect(await sender.drain(ORG)).toMatchObject({ sent: 0, emailed: 0 });
     expect(graph.mails).toHaveLength(1);
+  });
+
+  it('the administrators’ digest names only those reached neither in Teams nor by email', async () => {
+    await installedPeople(store, connector.serviceUrl, 1, { prefix: 'admin', roles: ['admin'] });
+    await seed(store, { people: [person({ id: 'pat', name: 'Pat Police', email: 'pat@police.example' }), person({ id: 'nomail', name: 'No Mail' })] });
+    expect((await reachReport(store, ORG, { emailEnabled: true })).counts).toEqual({ teams: 1, email: 1, unreachable: 1 });
+    expect(await enqueueUnreachableDigest(store, clock, ORG, '2026-11-23', { emailEnabled: true })).toEqual({ unreachable: 1, emailed: 1, digests: 1 });
+    const [notice] = (await deliveryStatus(store, ORG, { purpose: 'admin-notice' })).items;
+    const text = (notice!.message as { text: string }).text;
+    expect(text).toContain('1 of 3 people cannot be reached in Teams or by email');
+    expect(text).toContain('(1 more are reached by email instead.)');
+    expect(text).toContain('- No Mail: ');
+    expect(text).not.toContain('Pat Police');
   });
 
   it('a throttled mailbox is waited for, as Retry-After says, and the email goes once', async () => {
