@@ -42,6 +42,7 @@ export const HELP_COMMANDS = [
   { command: 'escalations report 2026-07-01 2026-09-30', meaning: 'Safeguarding leads: the three-monthly review of the central record.' },
   { command: 'surveys', meaning: 'Questionnaires sent to you that are open; administrators, HR and leads also see results.' },
   { command: 'survey results <campaign>', meaning: 'Administrators, HR, leads: a questionnaire’s results.' },
+  { command: 'notify by email', meaning: 'Get your messages by email, or "notify by both" for Teams and email, "notify by teams" to go back.' },
   { command: 'help', meaning: 'This list.' },
 ];
 

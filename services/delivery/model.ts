@@ -26,6 +26,8 @@ export type OutboxItem = {
   activityId?: string;
   /** How it went out; absent means Teams. */
   channel?: 'teams' | 'email';
+  /** For someone who wants both: when the email went, so a retry of the Teams send does not email again. */
+  emailedAt?: string;
   lastError?: { status: number; message: string };
   createdAt: string;
   sentAt?: string;

@@ -174,7 +174,15 @@ export class DeliverySender {
     let conversation: ConversationRecord | undefined;
     try {
       conversation = await this.conversationFor(item);
+      const emailed = await this.emailByChoice(item, report);
+      if (emailed === 'done') return;
       if (!conversation || !conversation.reachable) {
+        if (emailed === 'also') {
+          // They wanted both and the email went: that is delivered.
+          report.sent++;
+          await this.finish(item, { status: 'sent', sentAt: this.wall.now().toISOString(), channel: 'email' });
+          return;
+        }
         if (await this.email(item, report)) return;
         report.unreachable++;
         await this.markUnreachable(item, conversation, conversation ? conversation.unreachableReason ?? 'not reachable' : 'has not installed the app');
@@ -221,6 +229,30 @@ export class DeliverySender {
         await this.finish(item, { status: 'failed', lastError: { status, message } });
       }
     }
+  }
+
+  /**
+   * For someone who chose email ('done': sent by email only) or both ('also': emailed, once, and
+   * Teams still to send); undefined when Teams alone applies or email is not set up.
+   */
+  private async emailByChoice(item: OutboxItem, report: DrainReport): Promise<'done' | 'also' | undefined> {
+    const mailer = this.deps.mailer;
+    if (!mailer || !('personId' in item.recipient) || item.replaces) return undefined;
+    const person = await new Directory(this.deps.store).get(item.orgId, item.recipient.personId);
+    if (!person?.active || !person.email || !person.notifyBy || person.notifyBy === 'teams') return undefined;
+    if (person.notifyBy === 'both' && item.emailedAt) return 'also';
+    const to = { address: person.email, name: person.name };
+    await this.emails.schedule(() => mailer.send(to, item.message));
+    report.emailed++;
+    if (person.notifyBy === 'email') {
+      report.sent++;
+      await this.finish(item, { status: 'sent', sentAt: this.wall.now().toISOString(), channel: 'email' });
+      return 'done';
+    }
+    const emailedAt = this.wall.now().toISOString();
+    await this.outbox.update(item.orgId, item.id, (current) => ({ ...current, emailedAt }));
+    item.emailedAt = emailedAt;
+    return 'also';
   }
 
   /**

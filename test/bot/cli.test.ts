@@ -121,6 +121,9 @@ describe('npm run cli -- plan import / export', () => {
     expect(code).toBe(0);
     expect(out).toMatch(/^Teams 0, email 0, unreachable [1-9]\d*$/m);
     expect(out).toMatch(/unreachable +(not linked to a Microsoft 365 account|has not opened the app)/);
+    const notify = await cli(dataDir, 'people', 'notify', 'alex.morgan@council.example', 'both');
+    expect(notify.out).toMatch(/Alex Morgan now gets messages by Teams and email/);
+    await expect(cli(dataDir, 'people', 'notify', 'alex.morgan@council.example', 'pigeon')).rejects.toMatchObject({ code: 'VALIDATION' });
     await expect(cli(dataDir, 'delivery', 'reach', '--install')).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/--install needs TEAMS_CATALOG_APP_ID/) });
   });
 

@@ -99,6 +99,21 @@ describe('email for people Teams cannot reach, through the same outbox', () => {
     expect(text).not.toContain('Pat Police');
   });
 
+  it('someone who chose email gets email only; someone who chose both gets each once, even when Teams needs a retry', async () => {
+    const [byEmail, both] = await installedPeople(store, connector.serviceUrl, 2);
+    await seed(store, { people: [{ ...byEmail!, email: 'e@council.example', notifyBy: 'email' }, { ...both!, email: 'b@council.example', notifyBy: 'both' }] });
+    await enqueue(store, clock, digest(byEmail!.id, 'x'));
+    await enqueue(store, clock, digest(both!.id, 'y'));
+    connector.fail({ status: 503 }, { times: 1 });
+
+    await sender.drain(ORG, { waitMs: 20_000 });
+    expect(graph.mails.map((m) => m.message.toRecipients[0].emailAddress.address).sort()).toEqual(['b@council.example', 'e@council.example']);
+    expect(connector.activities()).toHaveLength(1); // only the one who chose both, after the retry
+    const { items } = await deliveryStatus(store, ORG);
+    expect(items.find((i) => i.id.endsWith(byEmail!.id))).toMatchObject({ status: 'sent', channel: 'email', attempts: 1 });
+    expect(items.find((i) => i.id.endsWith(both!.id))).toMatchObject({ status: 'sent', attempts: 2, emailedAt: expect.any(String) });
+  }, 30_000);
+
   it('a throttled mailbox is waited for, as Retry-After says, and the email goes once', async () => {
     await seed(store, { people: [person({ id: 'pat', name: 'Pat', email: 'pat@police.example' })] });
     graph.fail({ status: 429, retryAfterSeconds: 1 }, { times: 1, match: (c) => c.path.endsWith('/sendMail') });
