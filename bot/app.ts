@@ -5,6 +5,7 @@ import type { Logger } from '../services/core/logger';
 import { startDeliveryLoop } from '../services/delivery/loop';
 import type { DeliverySender } from '../services/delivery/sender';
 import { domainEvents } from '../services/events/handlers';
+import { reachFromConfig } from '../services/reach/setup';
 import { WorkingCalendar } from '../services/scheduling/calendar';
 import { startScheduler } from '../services/scheduling/scheduler';
 import type { Store } from '../services/store/ports';
@@ -25,11 +26,12 @@ export async function startApp(deps: AppDeps): Promise<App> {
   const calendar = new WorkingCalendar();
   const seal = loadAnswerSeal(config);
   if (!config.SURVEY_SEAL_KEY) logger.warn({ dataDir: config.DATA_DIR }, 'SURVEY_SEAL_KEY is not set: anonymous answers waiting to be pooled are sealed with a key kept in the data folder, next to the data (local mode only)');
+  const reach = reachFromConfig(config);
   const adapter = createAdapter(config, logger);
   const sender = createDeliverySender(config, store, logger);
   const delivery = startDeliveryLoop(sender, config.DEFAULT_ORG_ID, config.DELIVERY_INTERVAL_SECONDS * 1000, logger);
   const scheduler = config.SCHEDULER_ENABLED
-    ? startScheduler({ store, logger, calendar, seal, orgId: config.DEFAULT_ORG_ID, timeZone: config.DEFAULT_TIME_ZONE, afterJob: delivery.kick })
+    ? startScheduler({ store, logger, calendar, seal, ...(reach ? { reach } : {}), emailEnabled: !!config.MAIL_SENDER, orgId: config.DEFAULT_ORG_ID, timeZone: config.DEFAULT_TIME_ZONE, afterJob: delivery.kick })
     : undefined;
   const bot = new TrackerBot({ ...deps, calendar, events: domainEvents(calendar), seal });
   const status = () => ({ scheduler: scheduler ? { enabled: true, ...scheduler.status() } : { enabled: false }, delivery: delivery.status() });

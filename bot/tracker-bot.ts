@@ -26,6 +26,7 @@ import type { Organisation } from '../services/organisation/model';
 import type { DomainEvents } from '../services/events/domain-events';
 import type { WorkingCalendar } from '../services/scheduling/calendar';
 import type { Store } from '../services/store/ports';
+import { recordSeen } from '../services/delivery/seen';
 import { CARD_ROUTES, commandHelpCard, findCommand, type RouteContext } from './card-routes';
 import type { AnswerSeal } from '../services/surveys/seal';
 import type { RouteScope } from './routes/context';
@@ -203,6 +204,17 @@ export class TrackerBot extends TeamsActivityHandler {
     return { store: this.deps.store, clock: this.deps.clock, logger: this.deps.logger, calendar: this.deps.calendar, events: this.deps.events, seal: this.deps.seal, actor, organisation };
   }
 
+  /** Any press on a card the bot sent marks that message seen; a failure here never stops the press itself. */
+  private async recordSeen(context: TurnContext): Promise<void> {
+    const { replyToId, from } = context.activity;
+    if (!replyToId || !from?.aadObjectId) return;
+    try {
+      await recordSeen(this.deps.store, this.deps.clock, { orgId: this.deps.config.DEFAULT_ORG_ID, aadObjectId: from.aadObjectId, activityId: replyToId });
+    } catch (e) {
+      this.deps.logger.warn({ err: e }, 'could not record a card as seen');
+    }
+  }
+
   /** Known failures become a card the user understands; anything else is logged and apologised for. */
   private failureCard(e: unknown, where: string): AdaptiveCardJson {
     if (isAppError(e)) {
@@ -248,6 +260,7 @@ export class TrackerBot extends TeamsActivityHandler {
 
   protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     const verb = invokeValue.action.verb;
+    await this.recordSeen(context);
     const route = Object.hasOwn(CARD_ROUTES, verb) ? CARD_ROUTES[verb] : undefined;
     let value: AdaptiveCardJson;
     if (!route) {

@@ -38,7 +38,7 @@ export function renderMessage(message: OutboundMessage, botId = ''): AdaptiveCar
         outstandingCount: String(message.outstanding.length),
         unreachableCount: String(message.unreachable.length),
         responded: names(message.responded),
-        outstanding: names(message.outstanding),
+        outstanding: message.seen === undefined ? names(message.outstanding) : names(message.outstanding.map((n) => `${n} (${message.seen!.includes(n) ? 'seen' : 'not yet seen'})`)),
         unreachable: names(message.unreachable),
       });
     case 'notice':

@@ -122,7 +122,7 @@ export async function deliver(ctx: CliContext): Promise<void> {
   // Loaded only here: the Teams client is the heaviest module, and most commands send nothing.
   const { createDeliverySender } = await import('../delivery-sender.js');
   const report = await createDeliverySender(ctx.config, ctx.store, cliLogger(ctx.config)).drain(orgOf(ctx), { waitMs: 60_000 });
-  print(`Delivered: sent ${report.sent}, updated ${report.updated}, retried ${report.retried}, failed ${report.failed}, unreachable ${report.unreachable}`);
+  print(`Delivered: sent ${report.sent} (by email ${report.emailed}), updated ${report.updated}, retried ${report.retried}, failed ${report.failed}, unreachable ${report.unreachable}`);
 }
 
 /** The option that turns off sending after a command that queues messages. */

@@ -1,5 +1,9 @@
+import { AppError } from '../../services/core/errors';
 import { deliveryStatus } from '../../services/delivery/outbox';
-import { deliver, orgOf, print, type Command } from './command';
+import { reachPeople } from '../../services/reach/reach';
+import { reachReport } from '../../services/reach/report';
+import { reachFromConfig } from '../../services/reach/setup';
+import { deliver, orgOf, output, print, TABLE_OPTIONS, type Command } from './command';
 
 export const DELIVERY_COMMANDS: Record<string, Command> = {
   'delivery status': {
@@ -10,6 +14,23 @@ export const DELIVERY_COMMANDS: Record<string, Command> = {
       for (const i of items.filter((x) => x.status === 'failed' || x.status === 'unreachable')) {
         print(`  ${i.status.padEnd(11)} ${i.id} (${i.lastError?.status ?? ''} ${i.lastError?.message ?? ''})`);
       }
+    },
+  },
+  'delivery reach': {
+    usage: 'delivery reach [--install] [--format csv|xlsx | --out <file.csv|file.xlsx>] [--org <id>]   (named list: handle as personal data)',
+    options: { install: { type: 'boolean' }, ...TABLE_OPTIONS },
+    async run(ctx) {
+      const orgId = orgOf(ctx);
+      if (ctx.options['install']) {
+        const reach = reachFromConfig(ctx.config);
+        if (!reach) throw new AppError('VALIDATION', '--install needs TEAMS_CATALOG_APP_ID and the bot’s identity (MicrosoftAppId, MicrosoftAppPassword, MicrosoftAppTenantId).');
+        const summary = await reachPeople({ store: ctx.store, clock: ctx.clock, ...reach }, orgId);
+        print(`Installed for ${summary.installed}; already in Teams ${summary.alreadyReachable}; not reachable: ${Object.entries(summary.notReachable).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+        if (summary.permissionMissing) print(`Graph refused the app (${summary.permissionMissing}): administrators have been told what to grant.`);
+      }
+      const report = await reachReport(ctx.store, orgId, { emailEnabled: !!ctx.config.MAIL_SENDER });
+      if (report.problem) print(`Graph problem since ${report.problem.since}: ${report.problem.detail}`);
+      await output(ctx, `Teams ${report.counts.teams}, email ${report.counts.email}, unreachable ${report.counts.unreachable}`, ['Person', 'Id', 'Reached by', 'Why not Teams'], report.rows.map((r) => [r.name, r.personId, r.channel, r.why]), 'reach');
     },
   },
   'delivery send': {

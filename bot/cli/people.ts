@@ -1,5 +1,8 @@
 import { AppError } from '../../services/core/errors';
 import { linkByAdministrator, unlinkedUsers, unlinkPerson } from '../../services/people/links';
+import { Directory } from '../../services/people/directory';
+import { NOTIFY_CHOICES, type NotifyBy } from '../../services/people/model';
+import { setNotifyBy } from '../../services/people/notify';
 import { setUpTraining } from '../../services/training/catalogue';
 import { importPeople, importTraining, PEOPLE_FIELDS, requireKnownFields, TRAINING_FIELDS, type ImportSummary } from '../../services/training/import';
 import { namedOverdueList, trainingRates } from '../../services/training/reports';
@@ -31,6 +34,19 @@ function printSummary(what: string, r: ImportSummary): void {
 
 /** HR's commands: the people directory and training records, and the reports on them. */
 export const PEOPLE_COMMANDS: Record<string, Command> = {
+  'people notify': {
+    usage: 'people notify <person id or email> teams|email|both [--org <id>]   (how a person gets messages)',
+    async run(ctx) {
+      const [who, choice] = ctx.args;
+      if (!who || !NOTIFY_CHOICES.includes(choice as NotifyBy)) throw new AppError('VALIDATION', 'Give a person (id or email) and teams, email or both.');
+      const directory = new Directory(ctx.store);
+      const orgId = orgOf(ctx);
+      const person = (await directory.get(orgId, who)) ?? (await directory.byEmail(orgId, who));
+      if (!person) throw new AppError('NOT_FOUND', `No one with the id or email "${who}" is in the directory.`);
+      await setNotifyBy(directory, person, choice as NotifyBy);
+      print(`${person.name} now gets messages by ${choice === 'both' ? 'Teams and email' : choice}.`);
+    },
+  },
   'people import': {
     usage: 'people import <file.csv|file.xlsx> [--map field=Header,…] [--dry-run] [--org <id>]   (fields: employeeId, name, email, aadObjectId, tenantId, agency, department, jobTitle, manager, active)',
     options: IMPORT_OPTIONS,

@@ -1,8 +1,9 @@
 import type { AdaptiveCardJson } from '../../cards/render';
 import { escalationListCard, factsCard, noticeCard, raiseConcernCard } from '../../cards/views';
-import { actOnEscalation, alertMessage, getEscalation, raiseEscalation, visibleOpenEscalations, type EscalationStepName } from '../../services/escalations/escalations';
+import { actOnEscalation, alertMessage, getEscalation, raiseEscalation, stageAlertPrefix, visibleOpenEscalations, type EscalationStepName } from '../../services/escalations/escalations';
 import { ladderOf } from '../../services/organisation/escalation-ladder';
 import { isOnlyNameWarning } from '../../services/escalations/identifying';
+import { seenCounts } from '../../services/delivery/seen';
 import { CAUSE_LABELS } from '../../services/escalations/model';
 import { escalationReport, reportRows } from '../../services/escalations/report';
 import { renderMessage } from '../../cards/messages';
@@ -56,15 +57,19 @@ export const ESCALATION_ROUTES: Record<string, CardRoute> = {
 async function escalationList(ctx: RouteContext): Promise<AdaptiveCardJson> {
   const open = await visibleOpenEscalations(ctx.store, ctx.actor, ctx.organisation);
   const ladder = ladderOf(ctx.organisation);
-  return escalationListCard(
-    `Open escalations (${open.length})`,
-    open.map((e) => ({
+  const items = [];
+  for (const e of open) {
+    // Until someone acknowledges, whether the alert was even opened is what tells a stuck stage from an unread one.
+    const alerts = e.acknowledged ? undefined : await seenCounts(ctx.store, e.orgId, stageAlertPrefix(e));
+    const seen = alerts && alerts.delivered > 0 ? (alerts.seen > 0 ? `, alert seen by ${alerts.seen} of ${alerts.delivered}` : ', alert not yet seen') : '';
+    items.push({
       id: e.id,
       ref: e.ref,
       title: `${e.ref}: ${CAUSE_LABELS[e.cause]}${e.actionRef ? ` (${e.actionRef})` : ''}`,
-      detail: `Stage ${e.stage} of ${ladder.length}, ${e.acknowledged ? 'acknowledged' : `respond by ${formatDate(e.stageDeadline)}`}${e.assignedTo ? `, assigned to ${e.assignedTo.name}` : ''}`,
-    })),
-  );
+      detail: `Stage ${e.stage} of ${ladder.length}, ${e.acknowledged ? 'acknowledged' : `respond by ${formatDate(e.stageDeadline)}`}${seen}${e.assignedTo ? `, assigned to ${e.assignedTo.name}` : ''}`,
+    });
+  }
+  return escalationListCard(`Open escalations (${open.length})`, items);
 }
 
 async function escalationReportCard(ctx: RouteContext, from: string, to: string): Promise<AdaptiveCardJson> {

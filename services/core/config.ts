@@ -80,6 +80,23 @@ const schema = z
         .optional(),
     ),
 
+    /** Microsoft Graph, for installing the app for people the bot cannot yet message. Tests point this and the authority host at a fake. */
+    GRAPH_BASE_URL: z.string().trim().pipe(z.url({ protocol: /^https$/ })).default('https://graph.microsoft.com/v1.0'),
+    /** Where @azure/identity gets Graph tokens for the bot's app registration; only sovereign clouds and tests change it. */
+    GRAPH_AUTHORITY_HOST: z.string().trim().pipe(z.url({ protocol: /^https$/ })).default('https://login.microsoftonline.com'),
+    /** The app's id in the organisation's Teams app catalog (Teams admin centre), used to install it for people. */
+    TEAMS_CATALOG_APP_ID: optionalText.pipe(z.guid().optional()),
+    /** Shared mailbox that emails people Teams cannot reach; unset, they are only listed as unreachable. */
+    MAIL_SENDER: optionalText.pipe(z.email().optional()),
+    /** Emails per minute from that mailbox (Exchange Online allows 30). */
+    MAIL_PER_MINUTE: z.coerce.number().int().min(1).max(30).default(30),
+    /** Bot Connector address for chats the app opened by installing itself, until Teams sends the real one. */
+    TEAMS_SERVICE_URL: z.string().trim().pipe(z.url({ protocol: /^https?$/ })).default('https://smba.trafficmanager.net/teams/'),
+    /** App installs per second (Graph throttles per app and tenant). */
+    GRAPH_INSTALLS_PER_SECOND: z.coerce.number().min(0.1).max(20).default(4),
+    /** Days before trying again to install the app for someone it was blocked for. */
+    GRAPH_INSTALL_RETRY_DAYS: z.coerce.number().int().min(1).max(365).default(7),
+
     SCHEDULER_ENABLED: bool.default(true),
     DELIVERY_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(3600).default(5),
     DELIVERY_MAX_PER_SECOND: z.coerce.number().min(1).max(50).default(48),
@@ -98,6 +115,12 @@ const schema = z
     }
     if (c.VERIFIED_DOMAINS.length > 0 && !c.HOME_TENANT_ID) {
       ctx.addIssue({ code: 'custom', path: ['HOME_TENANT_ID'], message: 'is required with VERIFIED_DOMAINS: a UPN is only trusted from the organisation’s own tenant' });
+    }
+    for (const key of ['TEAMS_CATALOG_APP_ID', 'MAIL_SENDER'] as const) {
+      // Graph calls use the bot's own app registration in the home tenant.
+      if (c[key] && !(c.MicrosoftAppId && c.MicrosoftAppPassword && c.MicrosoftAppTenantId)) {
+        ctx.addIssue({ code: 'custom', path: [key], message: 'needs MicrosoftAppId, MicrosoftAppPassword and MicrosoftAppTenantId (the bot’s identity calls Graph)' });
+      }
     }
     if (!Intl.supportedValuesOf('timeZone').includes(c.DEFAULT_TIME_ZONE) && c.DEFAULT_TIME_ZONE !== 'UTC') {
       ctx.addIssue({ code: 'custom', path: ['DEFAULT_TIME_ZONE'], message: 'must be an IANA time zone such as Europe/London' });

@@ -17,7 +17,8 @@ export type DigestLine = {
 
 export type OutboundMessage =
   | { kind: 'reminder-digest'; heading: string; intro: string; lines: DigestLine[]; snoozeChoices: number[] }
-  | { kind: 'round-summary'; roundId: string; heading: string; dueBy: string; responded: string[]; outstanding: string[]; unreachable: string[]; asAt: string }
+  /** `seen`: those of `outstanding` who have opened and acted on their request (absent in summaries from before read tracking). */
+  | { kind: 'round-summary'; roundId: string; heading: string; dueBy: string; responded: string[]; outstanding: string[]; seen?: string[]; unreachable: string[]; asAt: string }
   | { kind: 'notice'; title: string; text: string }
   /** An invitation (chaser 0) or the n-th reminder to answer a questionnaire. */
   | { kind: 'questionnaire-invite'; campaignId: string; title: string; closesOn: string; anonymous: boolean; chaser: number }

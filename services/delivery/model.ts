@@ -24,9 +24,15 @@ export type OutboxItem = {
   leaseUntil?: string;
   conversationKey?: string;
   activityId?: string;
+  /** How it went out; absent means Teams. */
+  channel?: 'teams' | 'email';
+  /** For someone who wants both: when the email went, so a retry of the Teams send does not email again. */
+  emailedAt?: string;
   lastError?: { status: number; message: string };
   createdAt: string;
   sentAt?: string;
+  /** When the recipient first acted on the card (any press of a button on it): "seen". */
+  seenAt?: string;
 };
 
 export type NewOutboxItem = Pick<OutboxItem, 'id' | 'orgId' | 'purpose' | 'recipient' | 'message' | 'replaces'> & { notBefore?: string };

@@ -19,3 +19,8 @@ export interface Messenger {
   send(conversation: ConversationRecord, message: OutboundMessage): Promise<{ activityId: string }>;
   update(conversation: ConversationRecord, activityId: string, message: OutboundMessage): Promise<void>;
 }
+
+/** Sends a message by email to someone Teams cannot reach. Failures are DeliveryFailures, so the outbox retries them as it does Teams'. */
+export interface Mailer {
+  send(to: { address: string; name: string }, message: OutboundMessage): Promise<void>;
+}

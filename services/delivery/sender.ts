@@ -8,7 +8,7 @@ import { isToldOfUnreachableRecipients } from '../access/policy';
 import { toArray, type Store } from '../store/ports';
 import type { OutboxItem } from './model';
 import { enqueue } from './outbox';
-import { DeliveryFailure, type Messenger } from './ports';
+import { DeliveryFailure, type Mailer, type Messenger } from './ports';
 import { classifyFailure, retryDelayMs, RETRY_POLICY } from './retry';
 
 export type DeliveryLimits = {
@@ -19,12 +19,15 @@ export type DeliveryLimits = {
   maxConcurrent: number;
   /** How long a claimed message is this sender's; after a crash another sender takes it over then. */
   leaseMs?: number;
+  /** Emails per minute from the shared mailbox (Exchange Online allows 30). */
+  emailsPerMinute?: number;
 };
 
 /** 48/s keeps a margin under Teams' 50/s; 2 s per conversation satisfies 7/1s, 8/2s, 60/30s and 1800/h at once. */
 export const DEFAULT_DELIVERY_LIMITS: DeliveryLimits = { perSecond: 48, conversationIntervalMs: 2_000, maxConcurrent: 32 };
 
-export type DrainReport = { sent: number; updated: number; retried: number; failed: number; unreachable: number };
+/** `emailed`: of `sent`, how many went by email because Teams could not reach the person. */
+export type DrainReport = { sent: number; emailed: number; updated: number; retried: number; failed: number; unreachable: number };
 
 const LEASE_MS = 60_000;
 const PAGE = 500;
@@ -47,13 +50,15 @@ export class DeliverySender {
   private readonly tenants = new Map<string, Bottleneck>();
   private readonly conversations: Bottleneck.Group;
   private readonly wall: Clock;
+  private readonly emails: Bottleneck;
 
   constructor(
-    private readonly deps: { store: Store; messenger: Messenger; logger: Logger; wallClock?: Clock },
+    private readonly deps: { store: Store; messenger: Messenger; logger: Logger; wallClock?: Clock; mailer?: Mailer },
     private readonly limits: DeliveryLimits = DEFAULT_DELIVERY_LIMITS,
   ) {
     this.wall = deps.wallClock ?? systemClock;
     this.conversations = new Bottleneck.Group({ minTime: limits.conversationIntervalMs, maxConcurrent: 1 });
+    this.emails = new Bottleneck({ minTime: Math.ceil(60_000 / (limits.emailsPerMinute ?? 30)), maxConcurrent: 1 });
   }
 
   private get outbox() {
@@ -117,7 +122,7 @@ export class DeliverySender {
    * backoff) are waited for, so one call rides out a throttling storm; later ones stay queued.
    */
   async drain(orgId: string, options: { waitMs?: number } = {}): Promise<DrainReport> {
-    const report: DrainReport = { sent: 0, updated: 0, retried: 0, failed: 0, unreachable: 0 };
+    const report: DrainReport = { sent: 0, emailed: 0, updated: 0, retried: 0, failed: 0, unreachable: 0 };
     const deadline = this.wall.now().getTime() + (options.waitMs ?? 0);
     for (;;) {
       const due = await this.dueItems(orgId);
@@ -169,7 +174,16 @@ export class DeliverySender {
     let conversation: ConversationRecord | undefined;
     try {
       conversation = await this.conversationFor(item);
+      const emailed = await this.emailByChoice(item, report);
+      if (emailed === 'done') return;
       if (!conversation || !conversation.reachable) {
+        if (emailed === 'also') {
+          // They wanted both and the email went: that is delivered.
+          report.sent++;
+          await this.finish(item, { status: 'sent', sentAt: this.wall.now().toISOString(), channel: 'email' });
+          return;
+        }
+        if (await this.email(item, report)) return;
         report.unreachable++;
         await this.markUnreachable(item, conversation, conversation ? conversation.unreachableReason ?? 'not reachable' : 'has not installed the app');
         return;
@@ -217,6 +231,48 @@ export class DeliverySender {
     }
   }
 
+  /**
+   * For someone who chose email ('done': sent by email only) or both ('also': emailed, once, and
+   * Teams still to send); undefined when Teams alone applies or email is not set up.
+   */
+  private async emailByChoice(item: OutboxItem, report: DrainReport): Promise<'done' | 'also' | undefined> {
+    const mailer = this.deps.mailer;
+    if (!mailer || !('personId' in item.recipient) || item.replaces) return undefined;
+    const person = await new Directory(this.deps.store).get(item.orgId, item.recipient.personId);
+    if (!person?.active || !person.email || !person.notifyBy || person.notifyBy === 'teams') return undefined;
+    if (person.notifyBy === 'both' && item.emailedAt) return 'also';
+    const to = { address: person.email, name: person.name };
+    await this.emails.schedule(() => mailer.send(to, item.message));
+    report.emailed++;
+    if (person.notifyBy === 'email') {
+      report.sent++;
+      await this.finish(item, { status: 'sent', sentAt: this.wall.now().toISOString(), channel: 'email' });
+      return 'done';
+    }
+    const emailedAt = this.wall.now().toISOString();
+    await this.outbox.update(item.orgId, item.id, (current) => ({ ...current, emailedAt }));
+    item.emailedAt = emailedAt;
+    return 'also';
+  }
+
+  /**
+   * Emails a person Teams cannot reach, when email is set up and they have an address; false when
+   * it cannot. A refresh of an earlier message is not emailed again. Failures throw, and are
+   * retried or recorded like Teams' own.
+   */
+  private async email(item: OutboxItem, report: DrainReport): Promise<boolean> {
+    const mailer = this.deps.mailer;
+    if (!mailer || !('personId' in item.recipient) || item.replaces) return false;
+    const person = await new Directory(this.deps.store).get(item.orgId, item.recipient.personId);
+    if (!person?.active || !person.email) return false;
+    const to = { address: person.email, name: person.name };
+    await this.emails.schedule(() => mailer.send(to, item.message));
+    report.sent++;
+    report.emailed++;
+    await this.finish(item, { status: 'sent', sentAt: this.wall.now().toISOString(), channel: 'email' });
+    return true;
+  }
+
   private async closeConversation(conversation: ConversationRecord, reason: string): Promise<void> {
     const now = this.wall.now().toISOString();
     await this.deps.store
@@ -224,15 +280,17 @@ export class DeliverySender {
       .update(conversation.orgId, conversation.id, (c) => (c.reachable ? { ...c, reachable: false, unreachableReason: reason, updatedAt: now } : undefined));
   }
 
-  /** Stops sending to someone Teams will not deliver to, and tells the plan administrators once. */
+  /**
+   * Stops sending to a conversation Teams will not deliver to. Administrators hear of people in
+   * the daily reach digest, not a card per person; a team channel they are told of once, here.
+   */
   private async markUnreachable(item: OutboxItem, conversation: ConversationRecord | undefined, reason: string, error?: { status: number; message: string }): Promise<void> {
     await this.finish(item, { status: 'unreachable', lastError: error ?? { status: 0, message: reason } });
     if (conversation) await this.closeConversation(conversation, reason);
-    if (item.purpose === 'admin-notice') return; // never notify about a notification
-    const directory = new Directory(this.deps.store);
-    const who = 'personId' in item.recipient ? item.recipient.personId : item.recipient.conversationKey;
-    const name = 'personId' in item.recipient ? (await directory.get(item.orgId, item.recipient.personId))?.name ?? who : conversation?.team?.name ?? who;
-    const admins = (await directory.all(item.orgId)).filter((p) => p.active && isToldOfUnreachableRecipients(p) && p.id !== who);
+    if (item.purpose === 'admin-notice' || !('conversationKey' in item.recipient)) return; // never notify about a notification
+    const who = item.recipient.conversationKey;
+    const name = conversation?.team?.name ?? who;
+    const admins = (await new Directory(this.deps.store).all(item.orgId)).filter((p) => p.active && isToldOfUnreachableRecipients(p));
     for (const admin of admins) {
       await enqueue(this.deps.store, this.wall, {
         id: `unreachable-${who}-to-${admin.id}`,
@@ -242,7 +300,7 @@ export class DeliverySender {
         message: {
           kind: 'notice',
           title: `${name} cannot be reached in Teams`,
-          text: `Messages to ${name} are not being delivered: ${reason}. Ask them to install (or unblock) the Safeguarding Action Tracker app, or check their directory entry. Their reminders are on hold until then.`,
+          text: `Messages to ${name} are not being delivered: ${reason}. Add the Safeguarding Action Tracker app to the team again, or choose another channel.`,
         },
       });
     }

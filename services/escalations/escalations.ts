@@ -144,11 +144,16 @@ export function channelAlertMessage(e: Escalation, ladder: LadderStage[]): Outbo
   return { kind: 'escalation-channel-alert', escalationId: e.id, ref: e.ref, stage: `${e.stage} of ${ladder.length}: ${ladder[e.stage - 1]!.name}`, deadline: e.stageDeadline, resolved: e.status === 'resolved' };
 }
 
+/** The ids of one stage's alerts start with this, so they can be counted as seen or not. */
+export function stageAlertPrefix(e: Pick<Escalation, 'id' | 'stage'>): string {
+  return `${e.id}-s${e.stage}-`;
+}
+
 /** Sends this stage's alert to its recipients and channels (once each, by id) and informs those to be told. */
 async function alertStage(deps: EscalationDeps, e: Escalation, ladder: LadderStage[], note?: string): Promise<void> {
   const { act, channels, inform } = await recipientsOf(deps.store, e, ladder, deps.directory ? await deps.directory() : undefined);
   const send = (suffix: string, recipient: { personId: string } | { conversationKey: string }, message: OutboundMessage) =>
-    enqueue(deps.store, deps.clock, { id: `${e.id}-s${e.stage}-${suffix}`, orgId: e.orgId, purpose: 'escalation', recipient, message });
+    enqueue(deps.store, deps.clock, { id: `${stageAlertPrefix(e)}${suffix}`, orgId: e.orgId, purpose: 'escalation', recipient, message });
   for (const p of act) await send(p.id, { personId: p.id }, alertMessage(e, ladder, 'act', note));
   // Everyone in a channel sees its messages: no summary, case reference, names or notes there.
   for (const key of channels) await send(key, { conversationKey: key }, channelAlertMessage(e, ladder));

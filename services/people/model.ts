@@ -28,7 +28,12 @@ export type Person = {
   managerId?: string;
   /** While on leave (up to and including `until`), reminders go to the delegate, who may also update. */
   leave?: { until: string; delegateId: string };
+  /** How they want messages: Teams (the default, email only when Teams cannot reach them), email, or both. */
+  notifyBy?: NotifyBy;
 };
+
+export const NOTIFY_CHOICES = ['teams', 'email', 'both'] as const;
+export type NotifyBy = (typeof NOTIFY_CHOICES)[number];
 
 /** The person covering for `person` today, if they are on leave. */
 export function coverFor(person: Pick<Person, 'leave'>, today: string): string | undefined {

@@ -4,6 +4,7 @@ import { formatDate, localDate, today } from '../core/dates';
 import { AppError } from '../core/errors';
 import { personalConversationKey, type ConversationRecord } from '../conversations/model';
 import { enqueue } from '../delivery/outbox';
+import { hasSeen } from '../delivery/seen';
 import type { DigestLine, OutboundMessage } from '../delivery/messages';
 import { Directory } from '../people/directory';
 import type { Person } from '../people/model';
@@ -18,7 +19,8 @@ import { UpdateRounds } from './repository';
 
 export type { UpdateRound };
 
-export type RoundProgress = { responded: string[]; outstanding: string[]; unreachable: string[] };
+/** `seen`: the outstanding leads who have opened and acted on the round's request or a chaser. */
+export type RoundProgress = { responded: string[]; outstanding: string[]; unreachable: string[]; seen: string[] };
 
 type Deps = { store: Store; clock: Clock };
 
@@ -93,7 +95,7 @@ export async function roundProgress(store: Store, round: UpdateRound): Promise<R
   const actions = store.collection<Action>('actions');
   const conversations = store.collection<ConversationRecord>('conversations');
   const directory = new Directory(store);
-  const progress: RoundProgress = { responded: [], outstanding: [], unreachable: [] };
+  const progress: RoundProgress = { responded: [], outstanding: [], unreachable: [], seen: [] };
   for (const lead of round.leads) {
     let done = true;
     for (const id of lead.actionIds) {
@@ -109,7 +111,12 @@ export async function roundProgress(store: Store, round: UpdateRound): Promise<R
     }
     const person = await directory.get(round.orgId, lead.personId);
     const conversation = person?.aadObjectId ? await conversations.read(round.orgId, personalConversationKey(person.aadObjectId)) : undefined;
-    (conversation?.reachable ? progress.outstanding : progress.unreachable).push(lead.name);
+    if (!conversation?.reachable) {
+      progress.unreachable.push(lead.name);
+      continue;
+    }
+    progress.outstanding.push(lead.name);
+    if (await hasSeen(store, round.orgId, lead.personId, `${round.id}-`)) progress.seen.push(lead.name);
   }
   return progress;
 }
@@ -133,6 +140,7 @@ export async function refreshRoundSummary(deps: Deps, round: UpdateRound): Promi
       dueBy: round.dueBy,
       responded: progress.responded,
       outstanding: progress.outstanding,
+      seen: progress.seen,
       unreachable: progress.unreachable,
       asAt: deps.clock.now().toISOString(),
     },

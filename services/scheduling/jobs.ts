@@ -1,5 +1,6 @@
 import { today } from '../core/dates';
 import { runEscalationChecks } from '../escalations/triggers';
+import { runReach } from '../reach/reach-job';
 import { runDailyReminders } from '../reminders/daily-reminders';
 import { chaseRounds } from '../rounds/rounds';
 import { runTrainingReminders } from '../training/reminders';
@@ -21,6 +22,12 @@ type JobDefinition = {
 
 /** Every scheduled job, by name. `npm run cli -- jobs run <name> --at <instant>` runs one of these. */
 export const JOBS = {
+  reach: {
+    cron: '0 8 * * 1-5',
+    description: 'Installs the app through Graph for directory people the bot cannot message yet, before the day’s reminders (needs TEAMS_CATALOG_APP_ID)',
+    workingDaysOnly: true,
+    run: runReach,
+  },
   'daily-reminders': {
     cron: '0 9 * * 1-5',
     description: 'Due-date reminders and overdue chasers, one digest per owner',

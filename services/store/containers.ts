@@ -23,6 +23,8 @@ export const CONTAINERS = {
    * "has responded" markers, so anonymous answers cannot be tied to a person.
    */
   surveys: { excludedPaths: ['/entries/*', '/questions/*', '/highlights/*', '/personIds/*'] },
+  /** Reaching people: per person, whether the app could be installed for them and why not; Graph problems reported once. */
+  reach: { excludedPaths: ['/reason/?', '/detail/?'] },
 } satisfies Record<string, { excludedPaths: string[] }>;
 
 export type ContainerName = keyof typeof CONTAINERS;

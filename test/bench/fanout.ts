@@ -3,8 +3,13 @@
  * campaign one invitation for each of N staff), and the delivery engine sends them through a
  * fake Bot Connector that enforces Teams' published limits (429 with Retry-After when exceeded).
  *
- *   npm run bench:fanout [-- --owners 5000] [--campaign]
+ * With --mixed, a fifth of the owners have no chat with the bot (the reach job installs the app
+ * for them through a fake Microsoft Graph first) and a tenth are in a partner agency Graph does not
+ * know, with an email address (the outbox emails them through the fake Graph's sendMail).
+ *
+ *   npm run bench:fanout [-- --owners 5000] [--campaign | --mixed [--emails-per-minute 6000]]
  */
+import https from 'node:https';
 import { parseArgs } from 'node:util';
 import { FixedClock } from '../../services/core/clock';
 import { silentLogger } from '../../services/core/logger';
@@ -19,10 +24,20 @@ import { FakeConnector, TEAMS_RATE_LIMITS } from '../harness/fake-connector';
 import { actionDoc, ORG } from '../harness/fixtures';
 import { openTestStore } from '../harness/store';
 import { createCampaign } from '../../services/surveys/campaigns';
+import type { Person } from '../../services/people/model';
+import { GraphMailer } from '../../services/reach/graph-mailer';
+import { HttpGraphGateway } from '../../services/reach/graph';
+import { reachPeople } from '../../services/reach/reach';
+import { FakeGraph } from '../harness/fake-graph';
+import { person } from '../harness/fixtures';
+import { TEST_BOT_ID, TEST_TENANT_ID } from '../harness/teams-activities';
 
-const { values } = parseArgs({ options: { owners: { type: 'string', default: '5000' }, campaign: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { owners: { type: 'string', default: '5000' }, campaign: { type: 'boolean', default: false }, mixed: { type: 'boolean', default: false }, 'emails-per-minute': { type: 'string', default: '6000' } },
+});
 const OWNERS = Number(values.owners);
 const CAMPAIGN = values.campaign;
+const MIXED = values.mixed;
 
 async function main() {
   const store = await openTestStore();
@@ -32,7 +47,19 @@ async function main() {
   const due = calendar.addWorkingDays('2026-11-23', 7);
 
   const seedStart = performance.now();
-  const people = await installedPeople(store, connector.serviceUrl, OWNERS);
+  const withoutChat = MIXED ? Math.round(OWNERS * 0.2) : 0;
+  const emailOnly = MIXED ? Math.round(OWNERS * 0.1) : 0;
+  const people: Person[] = await installedPeople(store, connector.serviceUrl, OWNERS - withoutChat - emailOnly);
+  const client = { tenantId: TEST_TENANT_ID, clientId: TEST_BOT_ID, clientSecret: 'bench-only-secret' };
+  const graph = MIXED ? await FakeGraph.start(client) : undefined;
+  const agent = graph ? new https.Agent({ ca: graph.ca, keepAlive: true }) : undefined;
+  for (let i = 0; i < withoutChat + emailOnly; i++) {
+    const homeTenant = i < withoutChat;
+    const p = person({ id: homeTenant ? `new${i}` : `partner${i}`, name: `Owner ${i}`, aadObjectId: `aad-x${i}`, ...(homeTenant ? {} : { email: `owner${i}@partner.example` }) });
+    await store.collection<Person>('people').upsert(p);
+    if (homeTenant) graph!.setUser({ id: p.aadObjectId! });
+    people.push(p);
+  }
   if (!CAMPAIGN) {
     const actions = store.collection<Action>('actions');
     for (const p of people) await actions.upsert(actionDoc({ id: `a-${p.id}`, leadIds: [p.id], leads: [{ name: p.name, personId: p.id }], due: { dates: [due], ongoing: null, text: due }, nextDueDate: due }));
@@ -40,6 +67,15 @@ async function main() {
   const seedMs = performance.now() - seedStart;
 
   const organisation = await ensureOrganisation(store, clock, ORG, { timeZone: 'Europe/London' });
+  const gateway = graph ? new HttpGraphGateway({ baseUrl: graph.baseUrl, authorityHost: graph.authorityHost, ...client }, { agent: agent! }) : undefined;
+  const reachStart = performance.now();
+  const reach = gateway
+    ? await reachPeople(
+        { store, clock, graph: gateway, settings: { tenantId: TEST_TENANT_ID, catalogAppId: 'c4a1b2d3-0000-4000-8000-0000000a99c1', botId: `28:${TEST_BOT_ID}`, serviceUrl: connector.serviceUrl, installsPerSecond: 20, retryDays: 7 } },
+        ORG,
+      )
+    : undefined;
+  const reachMs = performance.now() - reachStart;
   const jobStart = performance.now();
   const enqueued = CAMPAIGN
     ? (
@@ -52,7 +88,9 @@ async function main() {
     : (await runJob('daily-reminders', { store, clock, orgId: ORG, organisation, calendar, logger: silentLogger })).enqueued;
   const jobMs = performance.now() - jobStart;
 
-  const sender = new DeliverySender({ store, messenger: localMessenger(), logger: silentLogger }, DEFAULT_DELIVERY_LIMITS);
+  const mailer = gateway ? new GraphMailer(gateway, 'bench@council.example', { teamsChat: 'https://teams.microsoft.com/l/chat/0/0?users=28:bench' }) : undefined;
+  const emailsPerMinute = Number(values['emails-per-minute']);
+  const sender = new DeliverySender({ store, messenger: localMessenger(), logger: silentLogger, ...(mailer ? { mailer } : {}) }, { ...DEFAULT_DELIVERY_LIMITS, emailsPerMinute });
   const sendStart = performance.now();
   const report = await sender.drain(ORG, { waitMs: 120_000 });
   const sendMs = performance.now() - sendStart;
@@ -60,8 +98,10 @@ async function main() {
   const accepted = connector.activities();
   const perConversation = new Map<string, number>();
   for (const a of accepted) perConversation.set(a.conversation.id, (perConversation.get(a.conversation.id) ?? 0) + 1);
-  const duplicates = [...perConversation.values()].reduce((n, c) => n + (c - 1), 0);
-  const losses = OWNERS - perConversation.size;
+  const perAddress = new Map<string, number>();
+  for (const m of graph?.mails ?? []) perAddress.set(m.message.toRecipients[0].emailAddress.address, (perAddress.get(m.message.toRecipients[0].emailAddress.address) ?? 0) + 1);
+  const duplicates = [...perConversation.values(), ...perAddress.values()].reduce((n, c) => n + (c - 1), 0);
+  const losses = OWNERS - perConversation.size - perAddress.size;
   const throttled = connector.calls.filter((c) => c.status === 429).length;
   const { counts } = await deliveryStatus(store, ORG);
   const ceiling = TEAMS_RATE_LIMITS.global.count;
@@ -83,7 +123,23 @@ async function main() {
       'outbox sent': counts.sent,
     },
   ]);
+  if (MIXED) {
+    console.log(`mixed: ${withoutChat} owners without a chat, ${emailOnly} email-only (partner agency); installs paced at 20/s, email at ${emailsPerMinute}/min (Exchange Online allows 30/min per mailbox)`);
+    console.table([
+      {
+        'reach s': +(reachMs / 1000).toFixed(1),
+        installs: reach?.installed ?? 0,
+        'Graph 429s': graph!.calls.filter((c) => c.status === 429).length,
+        'Teams sends': perConversation.size,
+        emails: graph!.mails.length,
+        duplicates,
+        losses,
+      },
+    ]);
+  }
   console.log(`(seeding ${OWNERS} people, conversations and actions took ${(seedMs / 1000).toFixed(1)} s; engine report ${JSON.stringify(report)})`);
+  agent?.destroy();
+  await graph?.close();
   await connector.close();
   await store.close();
   if (duplicates > 0 || losses > 0) process.exitCode = 1;

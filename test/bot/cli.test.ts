@@ -99,6 +99,18 @@ describe('npm run cli -- plan import / export', () => {
     }
   });
 
+  it('delivery reach lists who Teams cannot reach and why; installing needs Graph to be set up', async () => {
+    await cli(dataDir, 'people', 'import', path.join(__dirname, '..', 'fixtures', 'training', 'people.csv'));
+    const { code, out } = await cli(dataDir, 'delivery', 'reach');
+    expect(code).toBe(0);
+    expect(out).toMatch(/^Teams 0, email 0, unreachable [1-9]\d*$/m);
+    expect(out).toMatch(/unreachable +(not linked to a Microsoft 365 account|has not opened the app)/);
+    const notify = await cli(dataDir, 'people', 'notify', 'alex.morgan@council.example', 'both');
+    expect(notify.out).toMatch(/Alex Morgan now gets messages by Teams and email/);
+    await expect(cli(dataDir, 'people', 'notify', 'alex.morgan@council.example', 'pigeon')).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(cli(dataDir, 'delivery', 'reach', '--install')).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/--install needs TEAMS_CATALOG_APP_ID/) });
+  });
+
   it('an unknown command prints usage', async () => {
     const { code, err } = await cli(dataDir, 'plan', 'frobnicate');
     expect(code).toBe(2);

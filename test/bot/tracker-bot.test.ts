@@ -1,4 +1,6 @@
 import type { ConversationRecord } from '../../services/conversations/model';
+import type { OutboxItem } from '../../services/delivery/model';
+import { toArray } from '../../services/store/ports';
 import { seedDemo } from '../../services/demo/seed-demo';
 import { setUpTraining } from '../../services/training/catalogue';
 import type { Person } from '../../services/people/model';
@@ -275,5 +277,65 @@ describe('the bot in Teams, over real HTTP', () => {
       expect(cardText(await say(simon, 'training overdue'))).toMatch(/Overdue training \(\d+\)[\s\S]*Jennifer Kotilaine/);
       expect(cardText(await say(simon, 'training report by course'))).toMatch(/Training completion by course[\s\S]*Safeguarding awareness[\s\S]*% within validity/);
     });
+  });
+});
+
+describe('read tracking: "seen" on the round summary', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ ALLOWED_TENANT_IDS: TEST_TENANT_ID });
+    await seedDemo(t.store, t.clock, ORG, 'Europe/London');
+    await linkDemoPeople(t.store);
+  });
+  afterAll(() => t.close());
+
+  async function say(user: TeamsUser, text: string): Promise<any> {
+    const before = t.connector.activities().length;
+    await t.post(messageActivity({ serviceUrl: t.connector.serviceUrl, user, text }));
+    const sent = await t.connector.waitForActivities(before + 1);
+    return attachmentCard(sent[sent.length - 1]);
+  }
+
+  it('a lead pressing any button on their round request marks it seen; someone else pressing it does not', async () => {
+    for (const user of [VAL, TIM, RICHARD]) await t.post(installationUpdate({ serviceUrl: t.connector.serviceUrl, user, action: 'add' }));
+    expect(cardText(await say(TIM, 'start round 2026-12-15'))).toMatch(/Update round started/);
+    await t.app.sender.drain(ORG);
+    const requests = await toArray(t.store.collection<OutboxItem>('outbox').query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.purpose = 'round-request' AND c.conversationKey = 'personal-aad-val'", parameters: [{ name: '@orgId', value: ORG }] }));
+    const activityId = requests[0]?.activityId;
+    expect(activityId).toBeDefined();
+    expect(cardText(await say(TIM, 'round status'))).toMatch(/Val Johnson \(not yet seen\)/);
+
+    const [target] = await new ActionPlan(t.store).openActionsLedBy(ORG, 'demo-val-johnson');
+    const press = (user: TeamsUser) => t.post(invokeActionExecute({ serviceUrl: t.connector.serviceUrl, user, verb: 'action.snooze', data: { actionId: target!.id, days: 1 }, replyToId: activityId! }));
+    // Richard replays the id of Val's card: it was not sent to him, so nothing is marked.
+    expect((await press(RICHARD)).status).toBe(200);
+    expect(cardText(await say(TIM, 'round status'))).toMatch(/Val Johnson \(not yet seen\)/);
+
+    expect((await press(VAL)).status).toBe(200);
+    expect((await t.store.collection<OutboxItem>('outbox').read(ORG, requests[0]!.id))?.seenAt).toBe(t.clock.now().toISOString());
+    expect(cardText(await say(TIM, 'round status'))).toMatch(/Val Johnson \(seen\)/);
+  });
+
+  it('a person chooses email, both or Teams for themselves; without an address in the directory email is refused', async () => {
+    expect(cardText(await say(VAL, 'notify by email'))).toMatch(/by email from now on/);
+    expect((await t.store.collection<Person>('people').read(ORG, 'demo-val-johnson'))?.notifyBy).toBe('email');
+    expect(cardText(await say(VAL, 'notify me by teams'))).toMatch(/here in Teams/);
+    expect((await t.store.collection<Person>('people').read(ORG, 'demo-val-johnson'))?.notifyBy).toBe('teams');
+    await seed(t.store, { people: [person({ id: 'no-address', name: 'No Address', aadObjectId: 'aad-no-address' })] });
+    const noAddress: TeamsUser = { id: '29:no-address', aadObjectId: 'aad-no-address', name: 'No Address' };
+    expect(cardText(await say(noAddress, 'notify by both'))).toMatch(/no email address for No Address/);
+  });
+
+  it('the escalation list says whether an unacknowledged stage’s alert has been seen', async () => {
+    const raise = await t.post(invokeActionExecute({ serviceUrl: t.connector.serviceUrl, user: RICHARD, verb: 'esc.raise', data: { category: 'referral-outcome', agency: 'MASH', caseReference: 'MASH-2026-0077', asked: 'Outcome of the referral', wanted: 'Feedback' } }));
+    expect(cardText(raise.body.value)).toMatch(/Raised as ESC-/);
+    await t.app.sender.drain(ORG);
+    const [alert] = await toArray(t.store.collection<OutboxItem>('outbox').query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.purpose = 'escalation' AND c.conversationKey = 'personal-aad-val' AND c.status = 'sent'", parameters: [{ name: '@orgId', value: ORG }] }));
+    expect(alert?.activityId).toBeDefined();
+    const escalationId = (alert!.message as { escalationId: string }).escalationId;
+    expect(cardText(await say(VAL, 'escalations'))).toMatch(/Concern about a referral outcome[\s\S]*alert not yet seen/);
+
+    await t.post(invokeActionExecute({ serviceUrl: t.connector.serviceUrl, user: VAL, verb: 'esc.open', data: { escalationId }, replyToId: alert!.activityId! }));
+    expect(cardText(await say(VAL, 'escalations'))).toMatch(/alert seen by 1 of \d+/);
   });
 });

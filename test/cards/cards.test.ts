@@ -102,6 +102,7 @@ const EXAMPLES: Record<string, AdaptiveCardJson> = {
   }),
   'round summary': renderMessage({ kind: 'round-summary', roundId: 'r', heading: 'Open update round', dueBy: '2026-12-04', responded: ['Val Johnson'], outstanding: ['Tim Sadler'], unreachable: [], asAt: '2026-11-23T09:00:00Z' }),
   'round summary (nobody yet)': renderMessage({ kind: 'round-summary', roundId: 'r', heading: 'Open update round', dueBy: '2026-12-04', responded: [], outstanding: [], unreachable: [], asAt: '2026-11-23T09:00:00Z' }),
+  'round summary (seen and not yet seen)': renderMessage({ kind: 'round-summary', roundId: 'r', heading: 'Open update round', dueBy: '2026-12-04', responded: [], outstanding: ['Tim Sadler', 'Val Johnson'], seen: ['Val Johnson'], unreachable: [], asAt: '2026-11-23T09:00:00Z' }),
   'notice message': renderMessage({ kind: 'notice', title: 'Val cannot be reached', text: 'Blocked (403)' }),
   'escalation alert (to act)': renderMessage({
     kind: 'escalation-alert',

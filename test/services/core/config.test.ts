@@ -33,6 +33,16 @@ describe('configuration', () => {
     expect(loadConfig({ MicrosoftAppId: 'app', MicrosoftAppPassword: 'p', ALLOWED_TENANT_IDS: 't1, t2' })).toMatchObject({ localMode: false, host: '0.0.0.0', ALLOWED_TENANT_IDS: ['t1', 't2'] });
   });
 
+  it('installing the app and sending email through Graph need the bot’s identity in its home tenant', () => {
+    const catalog = { TEAMS_CATALOG_APP_ID: '44444444-4444-4444-8444-444444444444', MAIL_SENDER: 'tracker@council.example' };
+    expect(errorOf(catalog).message).toMatch(/TEAMS_CATALOG_APP_ID: needs MicrosoftAppId.*MAIL_SENDER: needs MicrosoftAppId/);
+    expect(errorOf({ MAIL_SENDER: 'not an address' }).message).toMatch(/MAIL_SENDER/);
+    const production = { MicrosoftAppId: 'app', MicrosoftAppPassword: 'p', MicrosoftAppTenantId: 't1', ALLOWED_TENANT_IDS: 't1' };
+    expect(loadConfig({ ...production, ...catalog })).toMatchObject({ ...catalog, GRAPH_BASE_URL: 'https://graph.microsoft.com/v1.0', GRAPH_AUTHORITY_HOST: 'https://login.microsoftonline.com' });
+    // MSAL refuses an authority that is not https, and Graph tokens must never travel in clear.
+    expect(errorOf({ GRAPH_AUTHORITY_HOST: 'http://login.example' }).message).toMatch(/GRAPH_AUTHORITY_HOST/);
+  });
+
   it('local mode (no app id, so no authentication) refuses to listen beyond loopback', () => {
     expect(errorOf({ HOST: '0.0.0.0' }).message).toMatch(/HOST: without MicrosoftAppId the bot runs unauthenticated and may only listen on loopback/);
   });

@@ -5,6 +5,7 @@ import type { OutboxItem } from '../../../services/delivery/model';
 import { deliveryStatus, enqueue } from '../../../services/delivery/outbox';
 import type { Messenger } from '../../../services/delivery/ports';
 import { DeliverySender } from '../../../services/delivery/sender';
+import { enqueueUnreachableDigest } from '../../../services/reach/unreachable-digest';
 import { silentLogger } from '../../../services/core/logger';
 import type { Store } from '../../../services/store/ports';
 import { installedPeople, localMessenger } from '../../harness/delivery';
@@ -105,7 +106,7 @@ describe('delivery engine against a fake Bot Connector', () => {
     expect(retryAfterMs('soon')).toBeUndefined();
   });
 
-  it('a 403 marks the person unreachable, stops sending, and tells each administrator once', async () => {
+  it('a 403 marks the person unreachable, stops sending, and administrators hear of it in one daily digest, not a card each', async () => {
     const [blocked] = await installedPeople(store, connector.serviceUrl, 1, { prefix: 'b' });
     const [admin] = await installedPeople(store, connector.serviceUrl, 1, { prefix: 'admin', roles: ['admin'] });
     const blockedChat = personalConversationId({ id: '29:b0' });
@@ -120,9 +121,19 @@ describe('delivery engine against a fake Bot Connector', () => {
     expect(connector.calls.filter((c) => c.conversationId === blockedChat)).toHaveLength(1); // later messages are not attempted
     const { items } = await deliveryStatus(store, ORG);
     expect(items.filter((i) => 'personId' in i.recipient && i.recipient.personId === 'b0').map((i) => i.status)).toEqual(['unreachable', 'unreachable', 'unreachable']);
-    const notices = connector.activities().filter((a) => /cannot be reached in Teams/.test(a.attachments[0].content.body[0].text));
-    expect(notices).toHaveLength(1);
-    expect(notices[0].conversation.id).toBe(personalConversationId({ id: `29:${admin!.id}` }));
+    expect(connector.activities().filter((a) => a.conversation.id === personalConversationId({ id: `29:${admin!.id}` }))).toHaveLength(0);
+
+    // Ten more people found unreachable the same day still make one digest for the administrator.
+    await seed(store, { people: Array.from({ length: 10 }, (_, i) => person({ id: `never${i}`, name: `Never ${i}` })) });
+    expect(await enqueueUnreachableDigest(store, clock, ORG, '2026-11-23')).toEqual({ unreachable: 11, emailed: 0, digests: 1 });
+    expect(await enqueueUnreachableDigest(store, clock, ORG, '2026-11-23')).toEqual({ unreachable: 11, emailed: 0, digests: 0 }); // a rerun adds nothing
+    await sender().drain(ORG, { waitMs: 5_000 });
+    const digests = connector.activities({ conversationId: personalConversationId({ id: `29:${admin!.id}` }) });
+    expect(digests).toHaveLength(1);
+    const text = JSON.stringify(digests[0].attachments[0].content);
+    expect(text).toContain('People Teams cannot reach: 11');
+    expect(text).toContain('Person b0: the bot is blocked or not installed (403)');
+    expect(text).toContain('Never 3: not linked to a Microsoft 365 account');
   });
 
   it('someone who never installed the app is unreachable without any call to Teams', async () => {

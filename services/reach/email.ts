@@ -1,0 +1,64 @@
+import escapeHtml from 'escape-html';
+import { formatDate } from '../core/dates';
+import type { OutboundMessage } from '../delivery/messages';
+
+export type RenderedEmail = { subject: string; html: string };
+
+/** Where the email points people: the 1:1 chat with the bot in Teams, where every card can be answered. */
+export type EmailLinks = { teamsChat: string };
+
+const STATUS: Record<string, string> = { R: 'Red', A: 'Amber', G: 'Green', B: 'Blue (complete)' };
+
+/**
+ * The same message the Teams card carries, as a plain, accessible HTML email: real headings and
+ * lists, no images or layout tables, and every piece of data escaped. Buttons cannot work in an
+ * email, so it says how to answer in Teams instead.
+ */
+export function renderEmail(message: OutboundMessage, links: EmailLinks): RenderedEmail {
+  const e = (text: string) => escapeHtml(text);
+  const reply = (how: string) =>
+    `<p><a href="${e(links.teamsChat)}">Open the Safeguarding Action Tracker in Teams</a> to ${e(how)}. Replies to this email are not read.</p>`;
+  let subject: string;
+  let body: string;
+  switch (message.kind) {
+    case 'reminder-digest':
+      subject = message.heading;
+      body =
+        `<p>${e(message.intro)}</p><ul>` +
+        message.lines.map((l) => `<li><strong>${e(l.ref)}</strong> (${e(STATUS[l.status] ?? 'not rated')}): ${e(l.description)}<br>${e(l.why)}${l.leadName ? `, for ${e(l.leadName)}` : ''}</li>`).join('') +
+        '</ul>' +
+        reply(`update them: type "action ${message.lines[0]?.ref ?? 'LP1.1'}" (or "my actions") in the chat with the app`);
+      break;
+    case 'notice':
+      subject = message.title;
+      body = message.text.split('\n').map((line) => `<p>${e(line)}</p>`).join('') + reply('see more');
+      break;
+    case 'round-summary':
+      subject = message.heading;
+      body =
+        `<p>Leads to update by ${e(formatDate(message.dueBy))}.</p><ul>` +
+        `<li>Responded: ${message.responded.length}</li><li>Outstanding: ${message.outstanding.length}</li><li>Cannot be reached: ${message.unreachable.length}</li></ul>` +
+        reply('see who');
+      break;
+    case 'questionnaire-invite':
+      subject = message.chaser === 0 ? `Questionnaire: ${message.title}` : `Reminder: questionnaire "${message.title}"`;
+      body =
+        `<p>You are asked to answer "${e(message.title)}" by ${e(formatDate(message.closesOn))}.${message.anonymous ? ' Your answers are anonymous.' : ''}</p>` +
+        reply('answer it: type "questionnaires" in the chat with the app');
+      break;
+    case 'escalation-alert':
+      subject = message.heading;
+      // The details of a concern stay in Teams: email leaves the organisation's control.
+      body =
+        `<p>Stage ${e(message.stage)}; respond by ${e(formatDate(message.deadline))}. The details are in Teams only.</p>` +
+        reply(message.role === 'act' && !message.acknowledged ? 'read and acknowledge it: type "escalations" in the chat with the app' : 'read it');
+      break;
+    case 'escalation-channel-alert':
+      // Meant for a team channel, which email never replaces: reference, stage and deadline only.
+      subject = `Escalation ${message.ref}`;
+      body = `<p>${e(message.ref)}: stage ${e(message.stage)}; respond by ${e(formatDate(message.deadline))}. The details are in Teams only.</p>` + reply('read it');
+      break;
+  }
+  const html = `<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>${e(subject)}</title></head><body><h1>${e(subject)}</h1>${body}</body></html>`;
+  return { subject, html };
+}

@@ -1,0 +1,49 @@
+import { personalConversationKey, type ConversationRecord } from '../conversations/model';
+import { Directory } from '../people/directory';
+import type { Store } from '../store/ports';
+import { toArray } from '../store/ports';
+import { reachStateId, type ReachDoc, type ReachProblem, type ReachState } from './reach';
+
+export type ReachRow = {
+  personId: string;
+  name: string;
+  /** How reminders reach them now: email only when Teams cannot and email is set up. */
+  channel: 'teams' | 'email' | 'unreachable';
+  /** Why not Teams, in words; empty when they are reached in Teams. */
+  why: string;
+};
+
+export type ReachReport = { rows: ReachRow[]; counts: Record<ReachRow['channel'], number>; problem?: { since: string; detail: string } };
+
+/**
+ * For each active directory person: reached in Teams, or not and why (from the last reach run,
+ * else from their conversation). Names are personal data: administrators only.
+ */
+export async function reachReport(store: Store, orgId: string, options: { emailEnabled?: boolean } = {}): Promise<ReachReport> {
+  const people = (await new Directory(store).all(orgId)).filter((p) => p.active);
+  const conversations = new Map(
+    (await toArray(store.collection<ConversationRecord>('conversations').query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'personal'", parameters: [{ name: '@orgId', value: orgId }] }))).map((c) => [c.id, c]),
+  );
+  const docs: ReachDoc[] = await toArray(store.collection<ReachDoc>('reach').query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId', parameters: [{ name: '@orgId', value: orgId }] }));
+  const states = new Map(docs.filter((d): d is ReachState => d.kind === 'person').map((s) => [s.id, s]));
+  const problem = docs.find((d): d is ReachProblem => d.kind === 'problem' && !d.clearedAt);
+
+  const rows: ReachRow[] = people.map((person) => {
+    const conversation = person.aadObjectId ? conversations.get(personalConversationKey(person.aadObjectId)) : undefined;
+    if (conversation?.reachable) return { personId: person.id, name: person.name, channel: 'teams', why: '' };
+    const state = states.get(reachStateId(person.id));
+    const why =
+      state && state.outcome !== 'installed'
+        ? state.reason
+        : conversation
+          ? (conversation.unreachableReason ?? 'removed or blocked the app in Teams')
+          : person.aadObjectId
+            ? 'has not opened the app, and it has not been installed for them yet'
+            : 'not linked to a Microsoft 365 account in this organisation';
+    return { personId: person.id, name: person.name, channel: options.emailEnabled && person.email ? 'email' : 'unreachable', why };
+  });
+  rows.sort((a, b) => a.channel.localeCompare(b.channel) || a.name.localeCompare(b.name));
+  const counts = { teams: 0, email: 0, unreachable: 0 };
+  for (const r of rows) counts[r.channel]++;
+  return { rows, counts, ...(problem ? { problem: { since: problem.since, detail: problem.detail } } : {}) };
+}

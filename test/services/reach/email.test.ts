@@ -1,0 +1,140 @@
+import https from 'node:https';
+import { FixedClock } from '../../../services/core/clock';
+import { loadConfig } from '../../../services/core/config';
+import { silentLogger } from '../../../services/core/logger';
+import { deliveryStatus, enqueue } from '../../../services/delivery/outbox';
+import { DeliverySender } from '../../../services/delivery/sender';
+import { mailerFromConfig } from '../../../services/reach/setup';
+import { reachReport } from '../../../services/reach/report';
+import { enqueueUnreachableDigest } from '../../../services/reach/unreachable-digest';
+import type { Store } from '../../../services/store/ports';
+import { installedPeople, localMessenger } from '../../harness/delivery';
+import { FakeConnector } from '../../harness/fake-connector';
+import { FakeGraph } from '../../harness/fake-graph';
+import { ORG, person, seed } from '../../harness/fixtures';
+import { openTestStore } from '../../harness/store';
+import { TEST_BOT_ID, TEST_TENANT_ID } from '../../harness/teams-activities';
+
+const CLIENT = { tenantId: TEST_TENANT_ID, clientId: TEST_BOT_ID, clientSecret: 'test-only-client-secret' };
+const MAILBOX = 'safeguarding-tracker@council.example';
+
+describe('email for people Teams cannot reach, through the same outbox', () => {
+  let store: Store;
+  let connector: FakeConnector;
+  let graph: FakeGraph;
+  let agent: https.Agent;
+  let sender: DeliverySender;
+  const clock = new FixedClock('2026-11-23T09:00:00Z');
+
+  beforeEach(async () => {
+    store = await openTestStore();
+    connector = await FakeConnector.start();
+    graph = await FakeGraph.start(CLIENT);
+    graph.limitMailTo(MAILBOX);
+    agent = new https.Agent({ ca: graph.ca });
+    const config = loadConfig({
+      MicrosoftAppId: CLIENT.clientId,
+      MicrosoftAppPassword: CLIENT.clientSecret,
+      MicrosoftAppTenantId: TEST_TENANT_ID,
+      ALLOWED_TENANT_IDS: TEST_TENANT_ID,
+      MAIL_SENDER: MAILBOX,
+      GRAPH_BASE_URL: graph.baseUrl,
+      GRAPH_AUTHORITY_HOST: graph.authorityHost,
+    });
+    const mailer = mailerFromConfig(config, { agent })!;
+    sender = new DeliverySender({ store, messenger: localMessenger(), logger: silentLogger, mailer }, { perSecond: 200, conversationIntervalMs: 0, maxConcurrent: 16, emailsPerMinute: 6000 });
+  });
+  afterEach(async () => {
+    agent.destroy();
+    await graph.close();
+    await connector.close();
+    await store.close();
+  });
+
+  const digest = (personId: string, description: string) => ({
+    id: `reminders-2026-11-23-${personId}`,
+    orgId: ORG,
+    purpose: 'reminder' as const,
+    recipient: { personId },
+    message: { kind: 'reminder-digest' as const, heading: 'Your actions due soon', intro: 'These need an update.', lines: [{ actionId: 'a1', ref: 'LP1.1', description, why: 'due today', status: 'A' as const }], snoozeChoices: [1, 3] },
+  });
+
+  it('Teams where there is a chat, email from the shared mailbox where there is none, each once', async () => {
+    const [inTeams] = await installedPeople(store, connector.serviceUrl, 1);
+    await seed(store, { people: [person({ id: 'pat', name: 'Pat <Police>', email: 'pat@police.example' }), person({ id: 'nomail', name: 'No Mail' })] });
+    for (const id of [inTeams!.id, 'pat', 'nomail']) await enqueue(store, clock, digest(id, 'Review <b>referrals</b> & "escalations"'));
+
+    expect(await sender.drain(ORG)).toMatchObject({ sent: 2, emailed: 1, unreachable: 1 });
+    expect(connector.activities()).toHaveLength(1);
+    expect(graph.mails).toHaveLength(1);
+    const [mail] = graph.mails;
+    expect(mail!.mailbox).toBe(MAILBOX);
+    expect(mail!.message.toRecipients).toEqual([{ emailAddress: { address: 'pat@police.example', name: 'Pat <Police>' } }]);
+    const html: string = mail!.message.body.content;
+    expect(html).toContain('Review &lt;b&gt;referrals&lt;/b&gt; &amp; &quot;escalations&quot;');
+    expect(html).not.toContain('<b>referrals');
+    expect(html).toContain(`href="https://teams.microsoft.com/l/chat/0/0?users=28:${TEST_BOT_ID}"`);
+    expect(html).toMatch(/type &quot;action LP1\.1&quot;/);
+    expect(html).toMatch(/^<!DOCTYPE html><html lang="en-GB">/);
+
+    const pat = (await deliveryStatus(store, ORG)).items.find((i) => i.id === 'reminders-2026-11-23-pat');
+    expect(pat).toMatchObject({ status: 'sent', channel: 'email', attempts: 1 });
+
+    // The job runs again: the same ids are already in the outbox, so nothing is sent twice.
+    for (const id of [inTeams!.id, 'pat', 'nomail']) await enqueue(store, clock, digest(id, 'again'));
+    expect(await sender.drain(ORG)).toMatchObject({ sent: 0, emailed: 0 });
+    expect(graph.mails).toHaveLength(1);
+  });
+
+  it('the administrators’ digest names only those reached neither in Teams nor by email', async () => {
+    await installedPeople(store, connector.serviceUrl, 1, { prefix: 'admin', roles: ['admin'] });
+    await seed(store, { people: [person({ id: 'pat', name: 'Pat Police', email: 'pat@police.example' }), person({ id: 'nomail', name: 'No Mail' })] });
+    expect((await reachReport(store, ORG, { emailEnabled: true })).counts).toEqual({ teams: 1, email: 1, unreachable: 1 });
+    expect(await enqueueUnreachableDigest(store, clock, ORG, '2026-11-23', { emailEnabled: true })).toEqual({ unreachable: 1, emailed: 1, digests: 1 });
+    const [notice] = (await deliveryStatus(store, ORG, { purpose: 'admin-notice' })).items;
+    const text = (notice!.message as { text: string }).text;
+    expect(text).toContain('1 of 3 people cannot be reached in Teams or by email');
+    expect(text).toContain('(1 more are reached by email instead.)');
+    expect(text).toContain('- No Mail: ');
+    expect(text).not.toContain('Pat Police');
+  });
+
+  it('someone who chose email gets email only; someone who chose both gets each once, even when Teams needs a retry', async () => {
+    const [byEmail, both] = await installedPeople(store, connector.serviceUrl, 2);
+    await seed(store, { people: [{ ...byEmail!, email: 'e@council.example', notifyBy: 'email' }, { ...both!, email: 'b@council.example', notifyBy: 'both' }] });
+    await enqueue(store, clock, digest(byEmail!.id, 'x'));
+    await enqueue(store, clock, digest(both!.id, 'y'));
+    connector.fail({ status: 503 }, { times: 1 });
+
+    await sender.drain(ORG, { waitMs: 20_000 });
+    expect(graph.mails.map((m) => m.message.toRecipients[0].emailAddress.address).sort()).toEqual(['b@council.example', 'e@council.example']);
+    expect(connector.activities()).toHaveLength(1); // only the one who chose both, after the retry
+    const { items } = await deliveryStatus(store, ORG);
+    expect(items.find((i) => i.id.endsWith(byEmail!.id))).toMatchObject({ status: 'sent', channel: 'email', attempts: 1 });
+    expect(items.find((i) => i.id.endsWith(both!.id))).toMatchObject({ status: 'sent', attempts: 2, emailedAt: expect.any(String) });
+  }, 30_000);
+
+  it('a throttled mailbox is waited for, as Retry-After says, and the email goes once', async () => {
+    await seed(store, { people: [person({ id: 'pat', name: 'Pat', email: 'pat@police.example' })] });
+    graph.fail({ status: 429, retryAfterSeconds: 1 }, { times: 1, match: (c) => c.path.endsWith('/sendMail') });
+    await enqueue(store, clock, digest('pat', 'x'));
+    expect(await sender.drain(ORG, { waitMs: 10_000 })).toMatchObject({ sent: 1, emailed: 1 });
+    expect(graph.graphCalls({ pathEndsWith: '/sendMail' }).map((c) => c.status)).toEqual([429, 202]);
+    expect(graph.mails).toHaveLength(1);
+  });
+
+  it('escalation details never go by email: only that there is one, and where to read it', async () => {
+    await seed(store, { people: [person({ id: 'pat', name: 'Pat', email: 'pat@police.example' })] });
+    await enqueue(store, clock, {
+      id: 'esc-1-s1-pat',
+      orgId: ORG,
+      purpose: 'escalation',
+      recipient: { personId: 'pat' },
+      message: { kind: 'escalation-alert', escalationId: 'esc-1', heading: 'Concern about a referral outcome (stage 1: Lead)', role: 'act', stage: '1 of 3: Lead', deadline: '2026-11-25', summary: 'Child J at 12 Acacia Road', facts: [{ title: 'Case', value: 'MASH-2026-0042' }], note: 'Mum called' },
+    });
+    await sender.drain(ORG);
+    const html: string = graph.mails[0]!.message.body.content;
+    expect(html).toContain('Concern about a referral outcome');
+    for (const secret of ['Acacia', 'MASH-2026-0042', 'Mum called']) expect(html).not.toContain(secret);
+  });
+});
