@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { personalConversationId } from './teams-activities';
+import { onRequestBody } from './request-body';
 
 /**
  * An in-process stand-in for the Bot Connector service Teams exposes at an activity's serviceUrl.
@@ -151,7 +152,6 @@ type PendingFault = { fault: Fault; remaining: number; match?: ((call: CallInfo)
 type Waiter = { count: number; conversationId?: string | undefined; resolve: (a: any[]) => void; reject: (e: Error) => void };
 type Recorded = { conversationId: string; body: any };
 
-const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const DEFAULT_PAGE_SIZE = 200;
 
 export class FakeConnector {
@@ -260,13 +260,7 @@ export class FakeConnector {
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => this.dispatch(req, res, size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString('utf8')));
+    onRequestBody(req, (raw) => this.dispatch(req, res, raw));
   }
 
   private dispatch(req: http.IncomingMessage, res: http.ServerResponse, raw: string | undefined): void {

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { onRequestBody } from './request-body';
 
 /**
  * An in-process stand-in for Microsoft Graph and the Entra ID token endpoint, on loopback, so the
@@ -32,7 +33,6 @@ export type GraphCallInfo = { method: string; path: string };
 type Installation = { id: string; userId: string; catalogAppId: string; chatId: string };
 type PendingFault = { fault: GraphFault; remaining: number; match?: ((call: GraphCallInfo) => boolean) | undefined };
 
-const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const TOKEN_LIFETIME_SECONDS = 3600;
 
 function graphError(code: string, message: string): { error: { code: string; message: string; innerError: { 'request-id': string } } } {
@@ -145,13 +145,7 @@ export class FakeGraph {
   }
 
   private handle(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): void {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => this.dispatch(req, res, size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString('utf8')));
+    onRequestBody(req, (raw) => this.dispatch(req, res, raw));
   }
 
   private dispatch(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, raw: string | undefined): void {
