@@ -10,6 +10,7 @@ import { demoPlanPath } from '../../../services/demo/seed-demo';
 import { embeddedClient } from '../../../services/store/embedded';
 import { cli } from '../../harness/cli';
 import { openPersistentTestStore } from '../../harness/store';
+import { childEnv } from '../../harness/child-env';
 
 const modeOf = async (file: string) => (await fs.stat(file)).mode & 0o777;
 type Lock = { pid: number; endpoint: string; key: string };
@@ -141,7 +142,7 @@ describe('the embedded store needs its per-run key', () => {
     const root = projectRoot();
     const { stdout } = await promisify(execFile)(process.execPath, ['--disable-warning=DEP0111', path.join(root, 'dist', 'bot', 'cli', 'index.js'), 'org', 'show', '--org', 'demo'], {
       cwd: root,
-      env: { PATH: process.env.PATH, DATA_DIR: dataDir, COSMOS_DATABASE: 'test', LOG_LEVEL: 'silent' },
+      env: childEnv({ DATA_DIR: dataDir, COSMOS_DATABASE: 'test', LOG_LEVEL: 'silent' }),
     });
     expect(JSON.parse(stdout)).toMatchObject({ name: 'Oxford City Council' });
   });
