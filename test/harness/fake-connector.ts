@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { personalConversationId } from './teams-activities';
 import { onRequestBody } from './request-body';
+import { takeFault } from './fault-queue';
 
 /**
  * An in-process stand-in for the Bot Connector service Teams exposes at an activity's serviceUrl.
@@ -308,12 +309,7 @@ export class FakeConnector {
   }
 
   private takeFault(call: CallInfo): Fault | undefined {
-    const index = this.faults.findIndex((f) => f.remaining > 0 && (f.match === undefined || f.match(call)));
-    const pending = this.faults[index];
-    if (!pending) return undefined;
-    pending.remaining -= 1;
-    if (pending.remaining <= 0) this.faults.splice(index, 1);
-    return pending.fault;
+    return takeFault(this.faults, call);
   }
 
   private applyFault(fault: Fault, reply: Reply): void {

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { onRequestBody } from './request-body';
+import { takeFault } from './fault-queue';
 
 /**
  * An in-process stand-in for Microsoft Graph and the Entra ID token endpoint, on loopback, so the
@@ -293,12 +294,7 @@ export class FakeGraph {
   }
 
   private takeFault(call: GraphCallInfo): GraphFault | undefined {
-    const index = this.faults.findIndex((f) => f.remaining > 0 && (f.match === undefined || f.match(call)));
-    const pending = this.faults[index];
-    if (!pending) return undefined;
-    pending.remaining -= 1;
-    if (pending.remaining <= 0) this.faults.splice(index, 1);
-    return pending.fault;
+    return takeFault(this.faults, call);
   }
 }
 
