@@ -2,6 +2,7 @@ import { toArray } from '../store/ports';
 import type { OutboxItem } from '../delivery/model';
 import type { JobContext } from './job-context';
 import type { JobSlot } from './coordinator';
+import { rebuildTrainingSummaries } from '../training/summaries';
 
 const KEEP_DELIVERED_DAYS = 90;
 
@@ -25,5 +26,7 @@ export async function housekeeping(ctx: JobContext): Promise<Record<string, unkn
     }),
   );
   for (const o of old) await outbox.delete(ctx.orgId, o.id);
-  return { expiredSlots: expired.length, oldMessages: old.length };
+  // The nightly catch-up for training summaries: every write keeps them in step; this mends any that a failure left behind.
+  const summaries = await rebuildTrainingSummaries(ctx.store, ctx.orgId);
+  return { expiredSlots: expired.length, oldMessages: old.length, trainingSummariesMended: summaries.written + summaries.removed };
 }

@@ -1,6 +1,7 @@
 import type { Logger } from '../core/logger';
 import type { ContainerName } from './containers';
 import type { Doc, Store } from './ports';
+import { rebuildTrainingSummaries } from '../training/summaries';
 
 type Migration = { id: string; description: string; run: (store: Store) => Promise<number> };
 
@@ -20,11 +21,25 @@ function moveKind(kind: string, from: ContainerName, to: ContainerName): (store:
   };
 }
 
+/** Organisations with training records but no summaries yet (data from before summaries existed) get them built once. */
+async function buildMissingTrainingSummaries(store: Store): Promise<number> {
+  const training = store.collection<Doc>('training');
+  const firstOf = async (orgId: string, kind: string) => (await training.queryPage({ query: 'SELECT c.id FROM c WHERE c.orgId = @orgId AND c.kind = @kind', parameters: [{ name: '@orgId', value: orgId }, { name: '@kind', value: kind }] }, { pageSize: 1 })).items.length > 0;
+  const orgIds = new Set<string>();
+  for await (const doc of store.collection<Doc>('organisations').readAll()) orgIds.add(doc.orgId);
+  let built = 0;
+  for (const orgId of orgIds) if ((await firstOf(orgId, 'record')) && !(await firstOf(orgId, 'summary'))) built += (await rebuildTrainingSummaries(store, orgId)).written;
+  return built;
+}
+
 /**
  * Changes to where data lives, in order. Each is idempotent and finds its own work, so it runs at
  * every start (and after a restore of an older backup) at the cost of one read of what it moves.
  */
-export const MIGRATIONS: Migration[] = [{ id: 'rounds-own-container', description: 'update rounds move from the scheduler’s jobs container to rounds', run: moveKind('update-round', 'jobs', 'rounds') }];
+export const MIGRATIONS: Migration[] = [
+  { id: 'rounds-own-container', description: 'update rounds move from the scheduler’s jobs container to rounds', run: moveKind('update-round', 'jobs', 'rounds') },
+  { id: 'training-summaries', description: 'training summaries built for organisations whose records have none', run: buildMissingTrainingSummaries },
+];
 
 export async function migrate(store: Store, logger: Logger): Promise<Record<string, number>> {
   const moved: Record<string, number> = {};

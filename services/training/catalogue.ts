@@ -3,7 +3,8 @@ import { AppError } from '../core/errors';
 import type { Person } from '../people/model';
 import { toArray, type Store } from '../store/ports';
 import { courseId, DEFAULT_COURSES, type Course, type Requirement, type TrainingRecord } from './model';
-import { RecordSummary, type RecordFacts, type TrainingFigures } from './rates';
+import { RecordSummary, type TrainingFigures } from './rates';
+import { storedSummaries, storedSummary } from './summaries';
 
 const training = (store: Store) => store.collection<Course | Requirement | TrainingRecord>('training');
 
@@ -24,28 +25,19 @@ export async function courses(store: Store, orgId: string): Promise<Course[]> {
 export const requirements = (store: Store, orgId: string) => ofKind<Requirement>(store, orgId, 'requirement');
 export const records = (store: Store, orgId: string) => ofKind<TrainingRecord>(store, orgId, 'record');
 
-/** Only the fields the figures read: a council's records are read whole for the rates, so keep each small. */
-const RECORD_FACTS = 'SELECT c.personId, c.courseCode, c.completedOn, c.status, c.review FROM c';
-/** Records a round trip when reading them all: about 1 MB of facts, well under Cosmos DB's 4 MB page. */
-const FACTS_PAGE = 5000;
-
-async function summariseRecords(store: Store, spec: { where: string; parameters: { name: string; value: unknown }[] }, asAt: string): Promise<RecordSummary> {
-  const summary = new RecordSummary(asAt);
-  const facts = store.collection<TrainingRecord>('training').query({ query: `${RECORD_FACTS} WHERE c.orgId = @orgId AND c.kind = 'record'${spec.where}`, parameters: spec.parameters }, { pageSize: FACTS_PAGE });
-  for await (const r of facts as AsyncIterable<RecordFacts>) summary.add(r);
-  return summary;
-}
-
-/** Everyone's figures as at a date, the records read page by page into a summary rather than held. */
+/** Everyone's figures as at a date, from the stored summaries: one small document a person rather than every record. */
 export async function loadTrainingFigures(store: Store, orgId: string, people: Person[], asAt: string): Promise<TrainingFigures> {
-  const [c, r, summary] = await Promise.all([courses(store, orgId), requirements(store, orgId), summariseRecords(store, { where: '', parameters: [{ name: '@orgId', value: orgId }] }, asAt)]);
+  const [c, r, stored] = await Promise.all([courses(store, orgId), requirements(store, orgId), storedSummaries(store, orgId)]);
+  const summary = new RecordSummary(asAt);
+  for (const s of stored) summary.addPerson(s.personId, s.courses);
   return { people, courses: c, requirements: r, summary };
 }
 
-/** One person's figures as at a date: only their own records are read. */
+/** One person's figures as at a date: a point read of their summary. */
 export async function loadPersonTraining(store: Store, person: Person, asAt: string): Promise<TrainingFigures> {
-  const parameters = [{ name: '@orgId', value: person.orgId }, { name: '@personId', value: person.id }];
-  const [c, r, summary] = await Promise.all([courses(store, person.orgId), requirements(store, person.orgId), summariseRecords(store, { where: ' AND c.personId = @personId', parameters }, asAt)]);
+  const [c, r, stored] = await Promise.all([courses(store, person.orgId), requirements(store, person.orgId), storedSummary(store, person.orgId, person.id)]);
+  const summary = new RecordSummary(asAt);
+  if (stored) summary.addPerson(person.id, stored.courses);
   return { people: [person], courses: c, requirements: r, summary };
 }
 

@@ -8,6 +8,7 @@ import type { Table } from '../plan/tabular';
 import type { Store } from '../store/ports';
 import { courses } from './catalogue';
 import type { RecordStatus, TrainingRecord } from './model';
+import { refreshTrainingSummaries } from './summaries';
 
 export type RowProblem = { rowNumber: number; reason: string };
 /** Every data row is created, updated, unchanged or (with its reason) in `problems`; `warnings` are about rows that were imported. */
@@ -206,6 +207,7 @@ export async function importTraining(
   const collection = deps.store.collection<TrainingRecord>('training');
   let next = 0;
   let done = 0;
+  const created = new Set<string>();
   await Promise.all(
     Array.from({ length: Math.min(CONCURRENCY, candidates.length) }, async () => {
       while (next < candidates.length) {
@@ -213,6 +215,7 @@ export async function importTraining(
         if (await collection.read(record.orgId, record.id)) summary.unchanged++;
         else {
           summary.created++;
+          created.add(record.personId);
           if (!input.dryRun) await collection.create(record).catch((e: unknown) => (isAppError(e, 'ALREADY_EXISTS') ? undefined : Promise.reject(e)));
         }
         done++;
@@ -220,6 +223,7 @@ export async function importTraining(
       }
     }),
   );
+  if (!input.dryRun && summary.created > 0) await refreshTrainingSummaries(deps.store, input.orgId, created);
   return summary;
 }
 

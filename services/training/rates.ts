@@ -37,6 +37,20 @@ export class RecordSummary {
     if ((this.latest.get(key) ?? '') < r.completedOn!) this.latest.set(key, r.completedOn!);
   }
 
+  /** A person's records already folded (a stored training summary): the same as adding each record. */
+  addPerson(personId: string, courses: Record<string, { completed: string[]; booked: string[]; cancelled: string[]; pending: boolean }>): void {
+    for (const [code, facts] of Object.entries(courses)) {
+      const key = `${personId}|${code}`;
+      for (const date of facts.cancelled) this.cancelled.add(`${key}|${date}`);
+      if (facts.booked.length) this.bookings.set(key, new Set([...(this.bookings.get(key) ?? []), ...facts.booked]));
+      if (facts.pending) this.pending.add(key);
+      // Completion dates are stored sorted: the last one on or before the date is the latest that counts.
+      let latest: string | undefined;
+      for (const date of facts.completed) if (date <= this.asAt) latest = date;
+      if (latest && (this.latest.get(key) ?? '') < latest) this.latest.set(key, latest);
+    }
+  }
+
   /** The latest completion that counts, on or before the date. */
   lastCompleted(personId: string, courseCode: string): string | undefined {
     return this.latest.get(`${personId}|${courseCode}`);

@@ -11,6 +11,7 @@ import { isToldOfSelfReportedTraining, mayVerifyTraining } from '../access/polic
 import { toArray, type Store } from '../store/ports';
 import { courses } from './catalogue';
 import type { TrainingRecord } from './model';
+import { refreshTrainingSummaries } from './summaries';
 
 const selfReportSchema = z.object({
   courseCode: z.string().trim().min(1).max(40),
@@ -53,6 +54,7 @@ export async function selfReport(deps: { store: Store; clock: Clock }, input: { 
     createdAt: deps.clock.now().toISOString(),
   };
   await deps.store.collection<TrainingRecord>('training').create(record);
+  await refreshTrainingSummaries(deps.store, record.orgId, [record.personId]);
   for (const hr of (await new Directory(deps.store).all(input.actor.orgId)).filter((p) => p.active && isToldOfSelfReportedTraining(p))) {
     await enqueue(deps.store, deps.clock, {
       id: `training-self-${record.id}-to-${hr.id}`,
@@ -87,8 +89,10 @@ export async function reviewSelfReport(deps: { store: Store; clock: Clock }, inp
   const current = await collection.read(input.actor.orgId, parsed.data.recordId);
   if (!current || current.kind !== 'record' || current.status !== 'self-reported') throw new AppError('NOT_FOUND', 'That self-reported completion does not exist.');
   if (current.review) throw new AppError('VALIDATION', `It was already ${current.review.decision} by ${current.review.by.name}.`);
-  return collection.update(current.orgId, current.id, (r) => ({
+  const reviewed = await collection.update(current.orgId, current.id, (r) => ({
     ...r,
     review: { decision: input.decision, by: { personId: input.actor.id, name: input.actor.name }, at: deps.clock.now().toISOString(), ...(parsed.data.note ? { note: parsed.data.note } : {}) },
   }));
+  await refreshTrainingSummaries(deps.store, reviewed.orgId, [reviewed.personId]);
+  return reviewed;
 }

@@ -12,6 +12,7 @@
  * HR's completion rates by department as at a date; every daily job once; and the store process's
  * memory after a full garbage collection.
  */
+import { rebuildTrainingSummaries } from '../../services/training/summaries';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { FixedClock } from '../../services/core/clock';
@@ -117,6 +118,8 @@ async function main() {
   await seed('people', PEOPLE, () => upsertAll(database, 'people', PEOPLE, personAt));
   await seed('Teams conversations', PEOPLE, () => upsertAll(database, 'conversations', PEOPLE, (i) => conversationAt(i, connector.serviceUrl)));
   await seed('training records', RECORDS, () => upsertAll(database, 'training', RECORDS, (i) => recordAt(i, PEOPLE)));
+  // Written in bulk, so their summaries are built as an existing deployment's are at its first start.
+  await seed('training summaries (first build)', PEOPLE, async () => (await rebuildTrainingSummaries(store, ORG)).written);
   await seed('actions', ACTIONS, () => upsertAll(database, 'actions', ACTIONS, (i) => actionAt(i, SIZES, calendar)));
   await seed('escalations (2 years)', ESCALATIONS, () => upsertAll(database, 'escalations', ESCALATIONS, (i) => escalationAt(i, SIZES)));
 

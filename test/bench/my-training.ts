@@ -6,6 +6,7 @@
  *
  *   npm run bench:my-training [-- --people 2000 --records 20000 --runs 100 --compare]
  */
+import { rebuildTrainingSummaries } from '../../services/training/summaries';
 import { parseArgs } from 'node:util';
 import { today } from '../../services/core/dates';
 import { FixedClock } from '../../services/core/clock';
@@ -57,6 +58,7 @@ async function main() {
       createdAt: '2026-01-01T00:00:00.000Z',
     }));
     await inParallel(records, (r) => store.collection<TrainingRecord>('training').upsert(r));
+    await rebuildTrainingSummaries(store, ORG);
     const seedS = (performance.now() - seedStart) / 1000;
     console.error(`seeded ${PEOPLE} people and ${RECORDS} records in ${seedS.toFixed(1)} s`);
 

@@ -1,3 +1,4 @@
+import { rebuildTrainingSummaries } from '../../services/training/summaries';
 import type { FixedClock } from '../../services/core/clock';
 import { silentLogger } from '../../services/core/logger';
 import { seedDemo } from '../../services/demo/seed-demo';
@@ -48,6 +49,7 @@ export async function seedDashboard(store: Store, clock: FixedClock, seal: Answe
   for (let i = 0; i < 9; i++) {
     await training.upsert({ id: `rec-${i}`, orgId: ORG, kind: 'record', personId: `staff-${i}`, courseCode: 'SG-AWARE', completedOn: i < 6 ? '2026-03-01' : '2022-01-10', status: 'completed', source: 'import', createdAt: '2026-03-02T00:00:00Z' });
   }
+  await rebuildTrainingSummaries(store, ORG);
 
   const val = (await people.read(ORG, 'demo-val-johnson'))!;
   const plan = new ActionPlan(store);

@@ -1,3 +1,4 @@
+import { refreshTrainingSummaries } from '../../../services/training/summaries';
 import { FixedClock } from '../../../services/core/clock';
 import { deliveryStatus } from '../../../services/delivery/outbox';
 import { Directory } from '../../../services/people/directory';
@@ -52,6 +53,7 @@ describe('my training, self-reported completions and HR verification', () => {
     for (const r of [record('SG-AWARE', 'completed', '2025-06-01'), record('SG-GEN', 'completed', '2023-12-10'), record('PREVENT', 'completed', '2023-10-01'), record('DA', 'booked')]) {
       await store.collection<TrainingRecord>('training').upsert(r);
     }
+    await refreshTrainingSummaries(store, ORG, ['ola']);
   });
   afterAll(() => store.close());
 
