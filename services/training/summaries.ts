@@ -1,17 +1,13 @@
 import { mapConcurrently } from '../core/concurrency';
 import { toArray, type Store } from '../store/ports';
-import type { RecordFacts } from './rates';
-import type { TrainingRecord } from './model';
-import { counts } from './model';
+import { foldFacts, type PersonFacts, type RecordFacts } from './rates';
 
 /**
- * One person's training history folded to what the figures read, kept in step with their records:
- * the HR views then read one small document a person instead of every record (300,000 at council
- * size). It holds every counted completion date, not only the latest, so figures as at any date
- * (past or future) come out the same as from the records themselves.
+ * One person's training history folded to what the figures read (see `foldFacts`), kept in step
+ * with their records: the HR views then read one small document a person instead of every record
+ * (300,000 at council size), and get the same figures as at any date.
  */
-export type CourseFacts = { completed: string[]; booked: string[]; cancelled: string[]; pending: boolean };
-export type TrainingSummary = { id: string; orgId: string; kind: 'summary'; personId: string; courses: Record<string, CourseFacts> };
+export type TrainingSummary = { id: string; orgId: string; kind: 'summary'; personId: string; courses: PersonFacts };
 
 export const summaryId = (personId: string) => `summary-${personId}`;
 
@@ -24,32 +20,8 @@ const WRITES_IN_FLIGHT = 8;
 
 const training = (store: Store) => store.collection<TrainingSummary>('training');
 
-const sortedUnique = (dates: Iterable<string>) => [...new Set(dates)].sort();
-
-/** Folds records to per-course facts; the same fold the figures make, without fixing the date. */
-export function foldFacts(records: Iterable<RecordFacts>): Map<string, Record<string, CourseFacts>> {
-  const byPerson = new Map<string, Map<string, { completed: Set<string>; booked: Set<string>; cancelled: Set<string>; pending: boolean }>>();
-  for (const r of records) {
-    const courses = byPerson.get(r.personId) ?? byPerson.set(r.personId, new Map()).get(r.personId)!;
-    const facts = courses.get(r.courseCode) ?? courses.set(r.courseCode, { completed: new Set(), booked: new Set(), cancelled: new Set(), pending: false }).get(r.courseCode)!;
-    if (r.status === 'cancelled') facts.cancelled.add(r.completedOn ?? '');
-    if (r.status === 'booked') facts.booked.add(r.completedOn ?? '');
-    if (r.status === 'self-reported' && !r.review) facts.pending = true;
-    if (counts(r as TrainingRecord)) facts.completed.add(r.completedOn!);
-  }
-  const out = new Map<string, Record<string, CourseFacts>>();
-  for (const [personId, courses] of byPerson) {
-    const folded: Record<string, CourseFacts> = {};
-    for (const [code, f] of [...courses].sort(([a], [b]) => a.localeCompare(b))) {
-      folded[code] = { completed: sortedUnique(f.completed), booked: sortedUnique(f.booked), cancelled: sortedUnique(f.cancelled), pending: f.pending };
-    }
-    out.set(personId, folded);
-  }
-  return out;
-}
-
-const summaryOf = (orgId: string, personId: string, courses: Record<string, CourseFacts>): TrainingSummary => ({ id: summaryId(personId), orgId, kind: 'summary', personId, courses });
-const sameCourses = (a: Record<string, CourseFacts>, b: Record<string, CourseFacts>) => JSON.stringify(a) === JSON.stringify(b);
+const summaryOf = (orgId: string, personId: string, courses: PersonFacts): TrainingSummary => ({ id: summaryId(personId), orgId, kind: 'summary', personId, courses });
+const sameCourses = (a: PersonFacts, b: PersonFacts) => JSON.stringify(a) === JSON.stringify(b);
 
 async function personFacts(store: Store, orgId: string, personId: string): Promise<RecordFacts[]> {
   return (await toArray(
@@ -89,8 +61,10 @@ export async function rebuildTrainingSummaries(store: Store, orgId: string): Pro
   return { people: folded.size, written: changed.length, removed: gone.length };
 }
 
-export async function storedSummaries(store: Store, orgId: string): Promise<TrainingSummary[]> {
-  return toArray(training(store).query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'summary'", parameters: [{ name: '@orgId', value: orgId }] }, { pageSize: SUMMARY_PAGE }));
+/** Every person's summary, just the two fields the figures read: the store's own fields would add a third to what is sent. */
+export async function storedSummaries(store: Store, orgId: string): Promise<Pick<TrainingSummary, 'personId' | 'courses'>[]> {
+  const found = training(store).query({ query: "SELECT c.personId, c.courses FROM c WHERE c.orgId = @orgId AND c.kind = 'summary'", parameters: [{ name: '@orgId', value: orgId }] }, { pageSize: SUMMARY_PAGE });
+  return (await toArray(found)) as unknown as Pick<TrainingSummary, 'personId' | 'courses'>[];
 }
 
 export async function storedSummary(store: Store, orgId: string, personId: string): Promise<TrainingSummary | undefined> {
