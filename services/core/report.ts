@@ -12,3 +12,6 @@ export type Report = {
   /** Short lines shown under the table: suppressed groups, the date the figures are as at, ... */
   notes?: string[];
 };
+
+/** A cell as text: empty for null, numbers as written. */
+export const cellText = (cell: Cell): string => (cell === null ? '' : String(cell));
