@@ -94,7 +94,7 @@ export function centralRecordReport(r: EscalationReport): Report {
       ['Period', 'From', r.from],
       ['Period', 'To', r.to],
       ['Raised', 'Total', r.raised],
-      ...Object.entries(r.byCause).map(([cause, n]): Cell[] => ['Raised by cause', CAUSE_LABELS[cause as EscalationCause], n]),
+      ...Object.entries(r.byCause).map(([cause, n]): Cell[] => ['Raised by cause', CAUSE_LABELS[cause as EscalationCause] ?? cause, n]),
       ...Object.entries(r.byHighestStage)
         .sort()
         .map(([stage, n]): Cell[] => ['Highest stage reached', `Stage ${stage}`, n]),

@@ -68,7 +68,6 @@ const ENTRIES: AnswerEntry[] = Array.from({ length: 11 }, (_, i) => ({
 }));
 const KEY = 'k'.repeat(32);
 
-/** Every card, expanded with fixture data, the way the bot sends them. */
 const resultsCard = (r: CampaignResults) => reportCard(resultsReport(r, { detail: 'summary' }), `Full results: npm run cli -- survey results ${r.campaign.id} --format xlsx`);
 
 /** A report as long as a large council's overdue list, with names that try markdown. */
@@ -79,6 +78,7 @@ const LONG_REPORT: Report = {
   notes: ['Named list: for HR and administrators only; handle it as personal data.'],
 };
 
+/** Every card, expanded with fixture data, the way the bot sends them. */
 const EXAMPLES: Record<string, AdaptiveCardJson> = {
   welcome: welcomeCard('Val Johnson', true, 4),
   'welcome (not in directory)': welcomeCard('Someone New', false, 0),
