@@ -27,7 +27,9 @@ export function ratesReport(rows: RateRow[], by: Breakdown, asAt: string): Repor
     title: `Training completion by ${by}, as at ${formatDate(asAt)}`,
     headers: [BREAKDOWN_HEADERS[by], 'Required', 'Within validity', '% within validity', 'Within 12 months', '% within 12 months'],
     rows: rows.map((r) => [r.group, r.required, r.withinValidity, `${r.pctWithinValidity}%`, r.within12Months, `${r.pctWithin12Months}%`]),
-    notes: rows.length ? [] : ['No training requirements are set up yet: HR sets them with npm run cli -- training setup.'],
+    notes: rows.length
+      ? ['% within validity: required courses completed within their validity (36 months unless the catalogue says otherwise); % within 12 months: completed in the last 12 months.']
+      : ['No training requirements are set up yet: HR sets them with npm run cli -- training setup.'],
   };
 }
 
