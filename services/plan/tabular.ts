@@ -250,7 +250,8 @@ export async function writeReport(file: string, report: Report | readonly Report
 function sheetsOf(sections: readonly Report[]): Sheet[] {
   const used = new Set<string>();
   return sections.map((s, i) => {
-    const base = s.title.replace(/[[\]:*?/\\]/g, ' ').replace(/\s+/g, ' ').trim().replace(/^'+|'+$/g, '').slice(0, 31).trim() || `Sheet ${i + 1}`;
+    const edges = /^[\s']+|[\s']+$/g;
+    const base = s.title.replace(/[[\]:*?/\\]/g, ' ').replace(/\s+/g, ' ').replace(edges, '').slice(0, 31).replace(edges, '') || `Sheet ${i + 1}`;
     let name = base;
     for (let n = 2; used.has(name.toLowerCase()); n++) name = `${base.slice(0, 31 - String(n).length - 1)} ${n}`;
     used.add(name.toLowerCase());

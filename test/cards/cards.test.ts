@@ -260,6 +260,17 @@ describe('the report card', () => {
     expect(text).toContain('Named list: for HR and administrators only');
   });
 
+  it('stays under Teams’ message size when every cell is as long as an import allows', () => {
+    const huge = 'x'.repeat(10_000);
+    const card = reportCard({ ...LONG_REPORT, title: huge, rows: LONG_REPORT.rows.map((r) => r.map(() => huge)) });
+    expect(Buffer.byteLength(JSON.stringify(card))).toBeLessThan(MAX_CARD_BYTES);
+    expect(validationEvents(card)).toEqual([]);
+    const [table] = tables(card);
+    expect(table!.length).toBeGreaterThan(1);
+    expect(table![1]![0]).toMatch(/^x+…$/);
+    expect(JSON.stringify(card)).toMatch(new RegExp(`Showing ${table!.length - 1} of 300 rows`));
+  });
+
   it('renders a report of several sections one after another, the row limit counted across them', () => {
     const card = EXAMPLES['report in sections']!;
     expect(tables(card).map((t) => t[0])).toEqual([['Agency', 'Blue', 'Green', 'Amber', 'Red'], ['Agency', '% within validity']]);

