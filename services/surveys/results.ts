@@ -246,6 +246,7 @@ const RESULT_HEADERS = ['Section', 'Measure', 'Answer', 'Count / immediate', 'Pe
  * The results as the one report shape. `full` (the export) holds every written answer the rules
  * allow and each group's answers question by question; `summary` (the card and the tab) counts
  * written answers without their text and gives each group its response count and headlines.
+ * Either way the notes say how many answered and why figures are withheld, if they are.
  */
 export function resultsReport(r: CampaignResults, options: { detail: 'full' | 'summary' } = { detail: 'full' }): Report {
   const full = options.detail === 'full';
@@ -254,8 +255,9 @@ export function resultsReport(r: CampaignResults, options: { detail: 'full' | 's
     ['Response', 'Invited', '', String(r.invited), ''],
     ['Response', 'Responded', '', String(r.responded), `${r.responseRate}%`],
   ];
-  if (r.withheld) rows.push(['Withheld', withheldNotice(r), '', '', '']);
-  else if (r.writtenWithheld && r.questions.some((q) => q.writtenCount > 0)) rows.push(['Withheld', writtenNotice(), '', '', '']);
+  const notice = r.withheld ? withheldNotice(r) : r.writtenWithheld && r.questions.some((q) => q.writtenCount > 0) ? writtenNotice() : '';
+  // A file keeps only rows, so the export says it there too; the card and the tab show the notes.
+  if (notice && full) rows.push(['Withheld', notice, '', '', '']);
   for (const h of r.highlights) rows.push(['Headline', h.label, '', `${h.count} of ${h.of}`, `${h.pct}%`]);
   for (const q of r.questions) {
     for (const o of q.options) rows.push(['Question', q.text, o.label, String(o.count), `${o.pct}%`]);
@@ -279,7 +281,7 @@ export function resultsReport(r: CampaignResults, options: { detail: 'full' | 's
     title: `Results of "${r.campaign.title}"`,
     headers: [...RESULT_HEADERS],
     rows,
-    notes: [`${r.responded} of ${r.invited} answered (${r.responseRate}%). ${r.campaign.status === 'closed' ? 'Closed' : `Open until ${formatDate(r.campaign.closesOn)}`}${r.campaign.anonymous ? '; anonymous' : ''}.`],
+    notes: [`${r.responded} of ${r.invited} answered (${r.responseRate}%). ${r.campaign.status === 'closed' ? 'Closed' : `Open until ${formatDate(r.campaign.closesOn)}`}${r.campaign.anonymous ? '; anonymous' : ''}.`, ...(notice ? [notice] : [])],
   };
 }
 
