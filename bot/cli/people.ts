@@ -5,10 +5,10 @@ import { NOTIFY_CHOICES, type NotifyBy } from '../../services/people/model';
 import { setNotifyBy } from '../../services/people/notify';
 import { setUpTraining } from '../../services/training/catalogue';
 import { importPeople, importTraining, PEOPLE_FIELDS, requireKnownFields, TRAINING_FIELDS, type ImportSummary } from '../../services/training/import';
-import { namedOverdueList, trainingRates } from '../../services/training/reports';
+import { namedOverdueList, overdueReport, ratesReport, trainingRates } from '../../services/training/reports';
 import { OPERATOR } from '../../services/access/policy';
 import { readTable } from '../../services/plan/tabular';
-import { asAtOption, fileArg, orgOf, organisationOf, output, print, readJson, stringOption, TABLE_OPTIONS, type CliContext, type Command, type OptionSpec } from './command';
+import { asAtOption, fileArg, orgOf, organisationOf, outputReport, print, readJson, stringOption, TABLE_OPTIONS, type CliContext, type Command, type OptionSpec } from './command';
 
 const IMPORT_OPTIONS: OptionSpec = { map: { type: 'string' }, 'dry-run': { type: 'boolean' } };
 
@@ -121,10 +121,7 @@ export const PEOPLE_COMMANDS: Record<string, Command> = {
       const by = stringOption(ctx, 'by') ?? 'department';
       if (by !== 'department' && by !== 'role' && by !== 'course') throw new AppError('VALIDATION', '--by must be department, role or course.');
       const asAt = asAtOption(ctx);
-      const rows = await trainingRates(ctx.store, orgOf(ctx), asAt, by, OPERATOR);
-      const table = rows.map((r) => [r.group, String(r.required), String(r.withinValidity), `${r.pctWithinValidity}%`, String(r.within12Months), `${r.pctWithin12Months}%`]);
-      const headers = [by[0]!.toUpperCase() + by.slice(1), 'Required', 'Within validity', '% within validity', 'Within 12 months', '% within 12 months'];
-      await output(ctx, `Training completion as at ${asAt}`, headers, table, `training-by-${by}-${asAt}`);
+      await outputReport(ctx, ratesReport(await trainingRates(ctx.store, orgOf(ctx), asAt, by, OPERATOR), by, asAt), `training-by-${by}-${asAt}`);
     },
   },
   'training overdue': {
@@ -132,9 +129,7 @@ export const PEOPLE_COMMANDS: Record<string, Command> = {
     options: { at: { type: 'string' }, ...TABLE_OPTIONS },
     async run(ctx) {
       const asAt = asAtOption(ctx);
-      const rows = await namedOverdueList(ctx.store, orgOf(ctx), asAt, OPERATOR);
-      const headers = ['Name', 'Department', 'Job title', 'Course', 'Last completed', 'Expired on', 'Booked'];
-      await output(ctx, `Overdue training as at ${asAt}`, headers, rows.map((r) => [r.name, r.department, r.jobTitle, r.course, r.lastCompleted, r.expiredOn, r.booked ? 'yes' : '']), `training-overdue-${asAt}`);
+      await outputReport(ctx, overdueReport(await namedOverdueList(ctx.store, orgOf(ctx), asAt, OPERATOR), asAt), `training-overdue-${asAt}`);
     },
   },
 };

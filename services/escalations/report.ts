@@ -1,6 +1,7 @@
 import { allows, mayRunEscalationReport, type Requester } from '../access/policy';
-import { localDate } from '../core/dates';
+import { formatDate, localDate } from '../core/dates';
 import { AppError } from '../core/errors';
+import type { Cell, Report } from '../core/report';
 import type { Organisation } from '../organisation/model';
 import { toArray, type Store } from '../store/ports';
 import { CAUSE_LABELS, type Escalation, type EscalationCause } from './model';
@@ -81,26 +82,32 @@ export async function escalationReport(store: Store, organisation: Organisation,
   return report;
 }
 
-/** The report as rows for a spreadsheet: section, measure, value. */
-export function reportRows(r: EscalationReport): string[][] {
-  const rows: (string | number | null)[][] = [
-    ['Period', 'From', r.from],
-    ['Period', 'To', r.to],
-    ['Raised', 'Total', r.raised],
-    ...Object.entries(r.byCause).map(([cause, n]) => ['Raised by cause', CAUSE_LABELS[cause as EscalationCause], n]),
-    ...Object.entries(r.byHighestStage)
-      .sort()
-      .map(([stage, n]) => ['Highest stage reached', `Stage ${stage}`, n]),
-    ['Escalation needed', 'Went beyond the stage it started at', r.escalationNeeded],
-    ['Acknowledged', 'Count', r.acknowledged],
-    ['Acknowledged', 'Mean days to acknowledge', r.meanDaysToAcknowledge ?? '—'],
-    ['Resolved', 'Count', r.resolved],
-    ['Resolved', 'Mean days to resolve', r.meanDaysToResolve ?? '—'],
-    ['Feedback', 'Requested', r.feedback.requested],
-    ['Feedback', 'Arrived on time', r.feedback.onTime],
-    ['Feedback', 'Arrived late', r.feedback.late],
-    ['Feedback', 'Still awaited', r.feedback.awaited],
-    ['Open', 'Still open', r.stillOpen],
-  ];
-  return rows.map((row) => row.map((c) => String(c)));
+/**
+ * The review as the one report shape: section, measure, value. The period stays in the rows as
+ * well as the title, because a CSV file keeps only the rows.
+ */
+export function centralRecordReport(r: EscalationReport): Report {
+  return {
+    title: `Central record review, ${formatDate(r.from)} to ${formatDate(r.to)}`,
+    headers: ['Section', 'Measure', 'Value'],
+    rows: [
+      ['Period', 'From', r.from],
+      ['Period', 'To', r.to],
+      ['Raised', 'Total', r.raised],
+      ...Object.entries(r.byCause).map(([cause, n]): Cell[] => ['Raised by cause', CAUSE_LABELS[cause as EscalationCause] ?? cause, n]),
+      ...Object.entries(r.byHighestStage)
+        .sort()
+        .map(([stage, n]): Cell[] => ['Highest stage reached', `Stage ${stage}`, n]),
+      ['Escalation needed', 'Went beyond the stage it started at', r.escalationNeeded],
+      ['Acknowledged', 'Count', r.acknowledged],
+      ['Acknowledged', 'Mean days to acknowledge', r.meanDaysToAcknowledge ?? '—'],
+      ['Resolved', 'Count', r.resolved],
+      ['Resolved', 'Mean days to resolve', r.meanDaysToResolve ?? '—'],
+      ['Feedback', 'Requested', r.feedback.requested],
+      ['Feedback', 'Arrived on time', r.feedback.onTime],
+      ['Feedback', 'Arrived late', r.feedback.late],
+      ['Feedback', 'Still awaited', r.feedback.awaited],
+      ['Open', 'Still open', r.stillOpen],
+    ],
+  };
 }

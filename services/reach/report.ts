@@ -1,4 +1,5 @@
 import { personalConversationKey, type ConversationRecord } from '../conversations/model';
+import type { Report } from '../core/report';
 import { Directory } from '../people/directory';
 import type { Store } from '../store/ports';
 import { toArray } from '../store/ports';
@@ -46,4 +47,19 @@ export async function reachReport(store: Store, orgId: string, options: { emailE
   const counts = { teams: 0, email: 0, unreachable: 0 };
   for (const r of rows) counts[r.channel]++;
   return { rows, counts, ...(problem ? { problem: { since: problem.since, detail: problem.detail } } : {}) };
+}
+
+const CHANNEL_WORDS: Record<ReachRow['channel'], string> = { teams: 'Teams', email: 'email', unreachable: 'unreachable' };
+
+/** Who is reached and how, as the one report shape; the counts and any Graph problem are its notes. */
+export function reachListReport(report: ReachReport): Report {
+  return {
+    title: 'How reminders reach each person',
+    headers: ['Person', 'Id', 'Reached by', 'Why not Teams'],
+    rows: report.rows.map((r) => [r.name, r.personId, CHANNEL_WORDS[r.channel], r.why || null]),
+    notes: [
+      `Teams ${report.counts.teams}, email ${report.counts.email}, unreachable ${report.counts.unreachable}`,
+      ...(report.problem ? [`Graph problem since ${report.problem.since}: ${report.problem.detail}`] : []),
+    ],
+  };
 }

@@ -1,3 +1,7 @@
+import type { Report } from '../../services/core/report';
+
+export type { Report };
+
 /** The tab API, with whichever credential the page has: a Teams SSO token or a local sign-in. */
 export type Credential = { kind: 'sso'; token: () => Promise<string> } | { kind: 'local'; personId: string };
 
@@ -40,8 +44,9 @@ export type ActionRow = { id: string; ref: string; learningPoint: number; descri
 export type PlanView = { title: string; byLearningPoint: { learningPoint: number; title: string; counts: Record<Rag, number> }[]; totals: Record<Rag, number>; actions: ActionRow[]; overdue: ActionRow[]; leads: string[] };
 export type EscalationsView = { byStage: { stage: number; name: string; count: number }[]; escalations: { id: string; ref: string; title: string; stage: number; stageName: string; ageWorkingDays: number; deadline: string; pastDeadline: boolean; acknowledged: boolean }[] };
 export type RateRow = { group: string; required: number; withinValidity: number; within12Months: number; pctWithinValidity: number; pctWithin12Months: number };
-export type TrainingView = { asAt: string; by: string; rows: RateRow[] };
-export type OverdueView = { asAt: string; rows: { name: string; department: string; jobTitle: string; course: string; lastCompleted: string; expiredOn: string; booked: boolean }[] };
+/** The rates for the chart, and the same rates as the report every surface shows. */
+export type TrainingView = { asAt: string; by: string; rows: RateRow[]; report: Report };
+export type OverdueView = { asAt: string; report: Report };
 export type CampaignsView = { campaigns: { id: string; title: string; status: string; audience: string; invited: number; closesOn: string; anonymous: boolean }[] };
 export type ResultsView = {
   title: string;
@@ -55,4 +60,6 @@ export type ResultsView = {
   questions: { id: string; text: string; type: string; answered: number; options: { value: string; label: string; count: number; pct: number }[]; mean?: number; writtenCount: number }[];
   breakdowns: { by: string; group: string; responses: number; suppressed: boolean; highlights: { label: string; pct: number }[] }[];
   comparison?: { immediate: { responses: number }; followUp: { responses: number }; rows: { questionId: string; text: string; answer: string; immediatePct: number; followUpPct: number }[]; means: { text: string; immediate: number; followUp: number }[] };
+  /** Every figure as a table: the report the card and the export show too. */
+  report: Report;
 };

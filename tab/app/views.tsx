@@ -18,7 +18,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useEffect, useState, type ReactNode } from 'react';
-import { ApiError, getJson, type ActionRow, type CampaignsView, type Credential, type EscalationsView, type Me, type OverdueView, type PlanView, type Rag, type ResultsView, type TrainingView } from './api';
+import { ApiError, getJson, type ActionRow, type CampaignsView, type Credential, type EscalationsView, type Me, type OverdueView, type PlanView, type Rag, type Report, type ResultsView, type TrainingView } from './api';
 import { CountBars, PercentBars, RAG_COLOURS, StackedBars } from './charts';
 
 const useStyles = makeStyles({
@@ -133,6 +133,33 @@ function Rows<T>(props: { label: string; rows: T[]; columns: { name: string; cel
         </TableBody>
       </Table>
     </div>
+  );
+}
+
+const cellText = (cell: Report['rows'][number][number]) => (cell === null ? '' : String(cell));
+
+/** The one way the tab shows a report (or each section of one): its title, its table and its notes. */
+export function ReportView(props: { report: Report | Report[] }) {
+  const s = useStyles();
+  const sections = Array.isArray(props.report) ? props.report : [props.report];
+  return (
+    <>
+      {sections.map((section, n) => (
+        <section key={`${n}|${section.title}`} className={s.section} aria-label={section.title}>
+          <Subtitle2>{section.title}</Subtitle2>
+          <Rows
+            label={section.title}
+            rows={section.rows.map((cells, i) => ({ i, cells }))}
+            keyOf={(r) => String(r.i)}
+            empty="Nothing to report."
+            columns={section.headers.map((name, c) => ({ name, cell: (r: { cells: Report['rows'][number] }) => cellText(r.cells[c] ?? null) }))}
+          />
+          {(section.notes ?? []).map((note) => (
+            <Caption1 key={note}>{note}</Caption1>
+          ))}
+        </section>
+      ))}
+    </>
   );
 }
 
@@ -270,35 +297,18 @@ export function TrainingViewPage(props: { credential: Credential; me: Me }) {
         {(d) => (
           <>
             <Subtitle2>{`Training within validity, by ${d.by}, as at ${formatDate(d.asAt)}`}</Subtitle2>
-            {d.rows.length === 0 && <Body1>No training requirements are set up yet: HR sets them with npm run cli -- training setup.</Body1>}
             <PercentBars
               title={`Training completion by ${d.by}`}
               series={['Within validity', 'In the last 12 months']}
               rows={d.rows.map((r) => ({ label: r.group, pct: r.pctWithinValidity, detail: `(${r.withinValidity} of ${r.required})`, compare: r.pctWithin12Months }))}
             />
+            <ReportView report={d.report} />
           </>
         )}
       </Loaded>
       {named && (
         <Loaded state={overdue}>
-          {(d) => (
-            <>
-              <Subtitle2>{`Overdue, by name (${d.rows.length}): HR and administrators only`}</Subtitle2>
-              <Rows
-                label="Overdue training by name"
-                rows={d.rows}
-                keyOf={(r) => `${r.name}|${r.course}`}
-                empty="Nobody is overdue."
-                columns={[
-                  { name: 'Name', cell: (r) => r.name },
-                  { name: 'Department', cell: (r) => r.department },
-                  { name: 'Course', cell: (r) => r.course },
-                  { name: 'Expired', cell: (r) => (r.expiredOn ? formatDate(r.expiredOn) : 'never done') },
-                  { name: 'Booked', cell: (r) => (r.booked ? 'yes' : 'no') },
-                ]}
-              />
-            </>
-          )}
+          {(d) => <ReportView report={d.report} />}
         </Loaded>
       )}
     </section>
@@ -358,22 +368,8 @@ export function QuestionnairesViewPage(props: { credential: Credential }) {
                     <PercentBars title={q.text} rows={q.options.map((o) => ({ label: o.label, pct: o.pct, detail: `(${o.count})` }))} />
                   </div>
                 ))}
-              {!r.notice && (
-                <>
-                  <Subtitle2>By department and role</Subtitle2>
-                  <Rows
-                    label="Results by group"
-                    rows={r.breakdowns}
-                    keyOf={(g) => `${g.by}|${g.group}`}
-                    empty="No answers yet."
-                    columns={[
-                      { name: 'Group', cell: (g) => `${g.by === 'department' ? 'Department' : 'Role'}: ${g.group}` },
-                      { name: 'Responses', cell: (g) => (g.suppressed ? 'hidden: fewer than 5' : String(g.responses)) },
-                      { name: 'Headlines', cell: (g) => g.highlights.map((h) => `${h.label} ${h.pct}%`).join('; ') },
-                    ]}
-                  />
-                </>
-              )}
+              {/* Withheld figures leave only the response rate, said above: no table to repeat it. */}
+              {!r.notice && <ReportView report={r.report} />}
             </>
           )}
         </Loaded>

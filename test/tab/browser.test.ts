@@ -157,7 +157,12 @@ describe('the dashboard tab in a browser', () => {
         await expect(page.locator(`svg[data-chart-row="${r.group}"]`).first().getAttribute('data-value')).resolves.toBe(String(r.pctWithinValidity));
         await page.getByText(`${r.pctWithinValidity}% (${r.withinValidity} of ${r.required})`).first().waitFor();
       }
-      await page.getByText(/Overdue, by name \(\d+\): HR and administrators only/).waitFor();
+      // The same rates as a table: the report the card and the export show.
+      const rates = page.locator('table[aria-label="Training completion by department, as at 23 Nov 2026"], ul[aria-label="Training completion by department, as at 23 Nov 2026"]');
+      for (const r of rows) await expect(rates.textContent()).resolves.toContain(`${r.group}`);
+      await expect(rates.textContent()).resolves.toContain(`${rows.find((r) => r.group === 'All')!.pctWithinValidity}%`);
+      await page.getByText(/^Overdue training \(\d+\), as at 23 Nov 2026$/).waitFor();
+      await page.getByText('Named list: for HR and administrators only; handle it as personal data.').waitFor();
       await page.getByText('Staff Member 11').first().waitFor();
       await shot(page, `training-${viewport.width}`);
       await page.close();
@@ -182,6 +187,9 @@ describe('the dashboard tab in a browser', () => {
       await expect(page.locator('svg[data-chart-row="Quite or very confident"]').getAttribute('data-value')).resolves.toBe('66.7'); // 8 of 12
       await expect(page.locator('svg[data-chart-row="Aware of safeguarding procedures"]').getAttribute('data-value')).resolves.toBe('75'); // 9 of 12
       await page.getByText('50% (6 of 12)').first().waitFor(); // know a Designated Safeguarding Officer's name
+      // Every figure as the results report's table, small groups hidden by the service.
+      const table = page.locator('table[aria-label^="Results of"], ul[aria-label^="Results of"]');
+      await expect(table.textContent()).resolves.toMatch(/Breakdown[\s\S]*Department: Community Services/);
       await shot(page, `questionnaires-${viewport.width}`);
       // The campaign still open shows its response rate and why nothing more.
       await page.getByLabel('Questionnaire', { exact: true }).selectOption({ label: 'Awareness, still open (open, the Community Services department)' });

@@ -134,7 +134,8 @@ describe('the tab API in production mode: every request carries a valid Teams SS
     const hr = bearer({ oid: AAD.simon });
     const named = await get('/api/tab/training/overdue', hr);
     expect(named.status).toBe(200);
-    expect(named.body.rows.map((r: { name: string }) => r.name)).toContain('Staff Member 11');
+    expect(named.body.report.headers[0]).toBe('Name');
+    expect(named.body.report.rows.map((r: unknown[]) => r[0])).toContain('Staff Member 11');
     // Safeguarding leads see rates but not names.
     expect((await get('/api/tab/training', bearer({ oid: AAD.lucy }))).status).toBe(200);
     expect((await get('/api/tab/training/overdue', bearer({ oid: AAD.lucy }))).status).toBe(403);
