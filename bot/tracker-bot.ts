@@ -21,7 +21,7 @@ import { Directory, matchByName } from '../services/people/directory';
 import type { Person } from '../services/people/model';
 import { requireActivePerson } from '../services/people/sign-in';
 import { ensureOrganisation } from '../services/organisation/organisations';
-import { ActionPlan } from '../services/plan/actions';
+import { ActionPlan } from '../services/plan/repository';
 import type { Organisation } from '../services/organisation/model';
 import type { DomainEvents } from '../services/events/domain-events';
 import type { WorkingCalendar } from '../services/scheduling/calendar';

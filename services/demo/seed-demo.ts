@@ -4,7 +4,7 @@ import { projectRoot } from '../core/paths';
 import { Directory } from '../people/directory';
 import type { Person } from '../people/model';
 import { ensureOrganisation } from '../organisation/organisations';
-import { ActionPlan } from '../plan/actions';
+import { ActionPlan } from '../plan/repository';
 import { importPlan, type ImportReport } from '../plan/import-plan';
 import { readTable } from '../plan/tabular';
 import type { Store } from '../store/ports';

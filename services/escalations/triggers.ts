@@ -3,6 +3,7 @@ import type { ConversationRecord } from '../conversations/model';
 import { Directory } from '../people/directory';
 import type { Person } from '../people/model';
 import type { Action, StatusUpdate } from '../plan/model';
+import { ActionPlan } from '../plan/repository';
 import type { Organisation } from '../organisation/model';
 import { policyOf } from '../organisation/reminder-policy';
 import { dueDateFor } from '../reminders/policy';
@@ -62,18 +63,12 @@ export async function runEscalationChecks(ctx: JobContext): Promise<Record<strin
   const rules = rulesOf(ctx.organisation);
   const policy = policyOf(ctx.organisation);
   const day = today(ctx.clock, ctx.organisation.timeZone);
-  const overdue = await toArray(
-    ctx.store.collection<Action>('actions').query({
-      query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.open = true AND c.nextDueDate < @today',
-      parameters: [{ name: '@orgId', value: ctx.orgId }, { name: '@today', value: day }],
-    }),
-  );
+  const plan = new ActionPlan(ctx.store);
+  const overdue = await plan.openActionsDueBefore(ctx.orgId, day);
   let opened = 0;
   // A Red or second Amber whose escalation was not opened at the time (the store failed just after
   // the update was saved) is opened now; ids come from the update, so nothing opens twice.
-  const atRisk = await toArray(
-    ctx.store.collection<Action>('actions').query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.open = true AND (c.status = 'R' OR c.status = 'A')", parameters: [{ name: '@orgId', value: ctx.orgId }] }),
-  );
+  const atRisk = await plan.openActionsAtRisk(ctx.orgId);
   for (const action of atRisk) {
     const last = action.history.filter((h) => h.source === 'teams').at(-1);
     if (last && last.status === action.status) await escalationsAfterUpdate(deps, ctx.organisation, action, last);
@@ -107,7 +102,7 @@ export async function runEscalationChecks(ctx: JobContext): Promise<Record<strin
     );
     if (unreachable.size > 0) {
       const directory = new Directory(ctx.store);
-      const open = await toArray(ctx.store.collection<Action>('actions').query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.open = true', parameters: [{ name: '@orgId', value: ctx.orgId }] }));
+      const open = await plan.openActions(ctx.orgId);
       for (const action of open) {
         if (action.leadIds.length === 0 || !action.leadIds.every((id) => unreachable.has(id))) continue;
         const names = (await Promise.all(action.leadIds.map((id) => directory.get(ctx.orgId, id)))).map((p) => p?.name ?? '?').join(', ');

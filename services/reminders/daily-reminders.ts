@@ -5,8 +5,8 @@ import type { NewOutboxItem } from '../delivery/model';
 import { Directory } from '../people/directory';
 import { coverFor, type Person } from '../people/model';
 import type { Action } from '../plan/model';
+import { ActionPlan } from '../plan/repository';
 import type { JobContext } from '../scheduling/job-context';
-import { toArray } from '../store/ports';
 import { reminderFor, type ReminderReason } from './policy';
 import { policyOf } from '../organisation/reminder-policy';
 
@@ -29,12 +29,8 @@ function why(reason: ReminderReason): string {
  * of actions due, not the size of the plan.
  */
 async function candidates(ctx: JobContext, horizon: string): Promise<Action[]> {
-  const actions = ctx.store.collection<Action>('actions');
-  const orgId = { name: '@orgId', value: ctx.orgId };
-  const [dated, ongoing] = await Promise.all([
-    toArray(actions.query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.open = true AND c.nextDueDate <= @horizon', parameters: [orgId, { name: '@horizon', value: horizon }] })),
-    toArray(actions.query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.open = true AND c.ongoing = true', parameters: [orgId] })),
-  ]);
+  const plan = new ActionPlan(ctx.store);
+  const [dated, ongoing] = await Promise.all([plan.openActionsDueBy(ctx.orgId, horizon), plan.openOngoingActions(ctx.orgId)]);
   return [...new Map([...dated, ...ongoing].map((a) => [a.id, a])).values()];
 }
 

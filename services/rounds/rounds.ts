@@ -10,9 +10,10 @@ import { Directory } from '../people/directory';
 import type { Person } from '../people/model';
 import { mayStartRound } from '../access/policy';
 import type { Action } from '../plan/model';
+import { ActionPlan } from '../plan/repository';
 import type { JobContext } from '../scheduling/job-context';
 import type { WorkingCalendar } from '../scheduling/calendar';
-import { toArray, type Store } from '../store/ports';
+import type { Store } from '../store/ports';
 import { policyOf } from '../organisation/reminder-policy';
 import type { UpdateRound } from './model';
 import { UpdateRounds } from './repository';
@@ -41,9 +42,7 @@ export async function startRound(deps: Deps, input: { actor: Person; dueBy: stri
   const [open] = await openRounds(deps.store, actor.orgId);
   if (open) throw new AppError('VALIDATION', `A round is already open (leads to update by ${formatDate(open.dueBy)}). Wait for it to close first.`);
 
-  const actions = await toArray(
-    deps.store.collection<Action>('actions').query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.open = true', parameters: [{ name: '@orgId', value: actor.orgId }] }),
-  );
+  const actions = await new ActionPlan(deps.store).openActions(actor.orgId);
   const people = new Map((await new Directory(deps.store).all(actor.orgId)).map((p) => [p.id, p]));
   const byLead = new Map<string, Action[]>();
   for (const a of actions) for (const id of a.leadIds) if (people.get(id)?.active) byLead.set(id, [...(byLead.get(id) ?? []), a]);

@@ -5,7 +5,7 @@ import { AppError, type FieldIssue } from '../core/errors';
 import { Directory } from '../people/directory';
 import { coverFor, type Person } from '../people/model';
 import { mayUpdateAction } from '../access/policy';
-import { ActionPlan } from '../plan/actions';
+import { ActionPlan } from '../plan/repository';
 import { isOpen, nextDueDate, type Action, type StatusUpdate } from '../plan/model';
 import type { DomainEvents } from '../events/domain-events';
 import type { Store, Stored } from '../store/ports';
