@@ -10,9 +10,10 @@ import { mayActForCaseAgency, mayActOnEscalation, mayViewEscalation, mayViewEver
 import type { PersonRef } from '../plan/model';
 import type { Organisation } from '../organisation/model';
 import type { WorkingCalendar } from '../scheduling/calendar';
-import { toArray, type Store } from '../store/ports';
+import type { Store } from '../store/ports';
 import { checkCaseReference, findIdentifyingText, findNameWarnings, IDENTIFYING_MESSAGE, requireNoIdentifyingText } from './identifying';
 import { CAUSE_LABELS, RAISED_CATEGORIES, type Escalation, type EscalationStep } from './model';
+import { EscalationRecords } from './repository';
 import { ladderOf, type LadderStage } from '../organisation/escalation-ladder';
 
 export type EscalationDeps = {
@@ -162,13 +163,8 @@ async function alertStage(deps: EscalationDeps, e: Escalation, ladder: LadderSta
 
 async function nextRef(store: Store, orgId: string, raisedAt: string): Promise<string> {
   const year = raisedAt.slice(0, 4);
-  const [count] = await toArray(
-    store.collection<Escalation & { id: string }>('escalations').query({
-      query: 'SELECT VALUE COUNT(1) FROM c WHERE c.orgId = @orgId AND c.kind = "escalation" AND STARTSWITH(c.raisedAt, @year)',
-      parameters: [{ name: '@orgId', value: orgId }, { name: '@year', value: year }],
-    }) as AsyncIterable<unknown> as AsyncIterable<never>,
-  );
-  return `ESC-${year}-${String(Number(count ?? 0) + 1).padStart(4, '0')}`;
+  const count = await new EscalationRecords(store).countRaisedIn(orgId, year);
+  return `ESC-${year}-${String(count + 1).padStart(4, '0')}`;
 }
 
 type Draft = Omit<Escalation, 'orgId' | 'kind' | 'ref' | 'stage' | 'stageStartedAt' | 'stageDeadline' | 'highestStage' | 'status' | 'history' | 'version' | 'raisedAt'> & { startStage: number };
@@ -388,9 +384,7 @@ export async function visibleOpenEscalations(store: Store, actor: Person, organi
 }
 
 export async function openEscalations(store: Store, orgId: string): Promise<Escalation[]> {
-  const open = await toArray(
-    escalations(store).query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'escalation' AND c.status = 'open'", parameters: [{ name: '@orgId', value: orgId }] }),
-  );
+  const open = await new EscalationRecords(store).open(orgId);
   return open.sort((a, b) => b.stage - a.stage || a.stageDeadline.localeCompare(b.stageDeadline));
 }
 
