@@ -3,7 +3,7 @@ import { systemClock, type Clock } from '../core/clock';
 import { isAppError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { personalConversationKey, type ConversationRecord } from '../conversations/model';
-import { Directory } from '../people/directory';
+import { Directory } from '../people/repository';
 import { isToldOfUnreachableRecipients } from '../access/policy';
 import { toArray, type Store } from '../store/ports';
 import type { OutboxItem } from './model';
@@ -290,7 +290,7 @@ export class DeliverySender {
     if (item.purpose === 'admin-notice' || !('conversationKey' in item.recipient)) return; // never notify about a notification
     const who = item.recipient.conversationKey;
     const name = conversation?.team?.name ?? who;
-    const admins = (await new Directory(this.deps.store).all(item.orgId)).filter((p) => p.active && isToldOfUnreachableRecipients(p));
+    const admins = (await new Directory(this.deps.store).all({ orgId: item.orgId })).filter((p) => p.active && isToldOfUnreachableRecipients(p));
     for (const admin of admins) {
       await enqueue(this.deps.store, this.wall, {
         id: `unreachable-${who}-to-${admin.id}`,

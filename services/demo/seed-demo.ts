@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Clock } from '../core/clock';
 import { projectRoot } from '../core/paths';
-import { Directory } from '../people/directory';
+import { Directory } from '../people/repository';
 import type { Person } from '../people/model';
 import { ensureOrganisation } from '../organisation/organisations';
 import { ActionPlan } from '../plan/repository';

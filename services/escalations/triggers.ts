@@ -1,6 +1,6 @@
 import { localDate, today } from '../core/dates';
-import type { ConversationRecord } from '../conversations/model';
-import { Directory } from '../people/directory';
+import { Conversations } from '../conversations/repository';
+import { Directory } from '../people/repository';
 import type { Person } from '../people/model';
 import type { Action, StatusUpdate } from '../plan/model';
 import { ActionPlan } from '../plan/repository';
@@ -8,7 +8,6 @@ import type { Organisation } from '../organisation/model';
 import { policyOf } from '../organisation/reminder-policy';
 import { dueDateFor } from '../reminders/policy';
 import type { JobContext } from '../scheduling/job-context';
-import { toArray } from '../store/ports';
 import { advanceOverdueStages, openEscalation, type EscalationDeps } from './escalations';
 import { rulesOf } from '../organisation/escalation-ladder';
 import type { EscalationCause } from './model';
@@ -59,7 +58,7 @@ export async function escalationsAfterUpdate(deps: EscalationDeps, organisation:
 /** The nightly job: time-based triggers, then the ladder's deadlines. */
 export async function runEscalationChecks(ctx: JobContext): Promise<Record<string, unknown>> {
   let people: Promise<Person[]> | undefined;
-  const deps = { store: ctx.store, clock: ctx.clock, calendar: ctx.calendar, directory: () => (people ??= new Directory(ctx.store).all(ctx.orgId)) };
+  const deps = { store: ctx.store, clock: ctx.clock, calendar: ctx.calendar, directory: () => (people ??= new Directory(ctx.store).all({ orgId: ctx.orgId })) };
   const rules = rulesOf(ctx.organisation);
   const policy = policyOf(ctx.organisation);
   const day = today(ctx.clock, ctx.organisation.timeZone);
@@ -91,14 +90,7 @@ export async function runEscalationChecks(ctx: JobContext): Promise<Record<strin
   }
   if (rules.ownerUnreachable) {
     const unreachable = new Set(
-      (
-        await toArray(
-          ctx.store.collection<ConversationRecord>('conversations').query({
-            query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'personal' AND c.reachable = false",
-            parameters: [{ name: '@orgId', value: ctx.orgId }],
-          }),
-        )
-      ).flatMap((c) => (c.personId ? [c.personId] : [])),
+      (await new Conversations(ctx.store).unreachablePersonal(ctx.orgId)).flatMap((c) => (c.personId ? [c.personId] : [])),
     );
     if (unreachable.size > 0) {
       const directory = new Directory(ctx.store);

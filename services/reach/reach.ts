@@ -1,8 +1,9 @@
 import Bottleneck from 'bottleneck';
 import type { Clock } from '../core/clock';
 import { personalConversationKey, type ConversationRecord } from '../conversations/model';
+import { Conversations } from '../conversations/repository';
 import { enqueue } from '../delivery/outbox';
-import { Directory } from '../people/directory';
+import { Directory } from '../people/repository';
 import { hasRole, type Person } from '../people/model';
 import type { Store } from '../store/ports';
 import { toArray } from '../store/ports';
@@ -82,8 +83,8 @@ export function reachStateId(personId: string): string {
  */
 export async function reachPeople(deps: ReachDeps, orgId: string): Promise<ReachSummary> {
   const { store, clock, graph, settings } = deps;
-  const people = (await new Directory(store).all(orgId)).filter((p) => p.active);
-  const conversations = new Map((await toArray(store.collection<ConversationRecord>('conversations').query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'personal'", parameters: [{ name: '@orgId', value: orgId }] }))).map((c) => [c.id, c]));
+  const people = (await new Directory(store).all({ orgId })).filter((p) => p.active);
+  const conversations = new Map((await new Conversations(store).personal(orgId)).map((c) => [c.id, c]));
   const reach = store.collection<ReachDoc>('reach');
   const states = new Map((await toArray(reach.query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'person'", parameters: [{ name: '@orgId', value: orgId }] }))).map((s) => [s.id, s as ReachState]));
 
@@ -210,7 +211,7 @@ async function reportPermissionProblem(deps: ReachDeps, orgId: string, detail: s
   const current = (await reach.read(orgId, PERMISSION_PROBLEM_ID)) as ReachProblem | undefined;
   const problem: ReachProblem = current && !current.clearedAt ? current : { id: PERMISSION_PROBLEM_ID, orgId, kind: 'problem', since: at, detail };
   if (problem !== current) await reach.upsert(problem);
-  const admins = (await new Directory(deps.store).all(orgId)).filter((p) => p.active && hasRole(p, 'admin'));
+  const admins = (await new Directory(deps.store).all({ orgId })).filter((p) => p.active && hasRole(p, 'admin'));
   for (const admin of admins) {
     await enqueue(deps.store, deps.clock, {
       id: `reach-permission-${problem.since.replace(/[^0-9]/g, '')}-to-${admin.id}`,

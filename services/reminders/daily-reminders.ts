@@ -2,7 +2,7 @@ import { formatDate, today } from '../core/dates';
 import { enqueueAll } from '../delivery/outbox';
 import type { DigestLine } from '../delivery/messages';
 import type { NewOutboxItem } from '../delivery/model';
-import { Directory } from '../people/directory';
+import { Directory } from '../people/repository';
 import { coverFor, type Person } from '../people/model';
 import type { Action } from '../plan/model';
 import { ActionPlan } from '../plan/repository';
@@ -40,7 +40,7 @@ export async function runDailyReminders(ctx: JobContext): Promise<Record<string,
   const day = today(ctx.clock, ctx.organisation.timeZone);
   const horizon = ctx.calendar.addWorkingDays(day, Math.max(0, ...policy.beforeDue));
   const actions = await candidates(ctx, horizon);
-  const people = new Map((await new Directory(ctx.store).all(ctx.orgId)).map((p) => [p.id, p]));
+  const people = new Map((await new Directory(ctx.store).all({ orgId: ctx.orgId })).map((p) => [p.id, p]));
 
   const digests = new Map<string, DigestLine[]>();
   let reminders = 0;

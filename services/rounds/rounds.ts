@@ -6,7 +6,7 @@ import { personalConversationKey, type ConversationRecord } from '../conversatio
 import { enqueue } from '../delivery/outbox';
 import { hasSeen } from '../delivery/seen';
 import type { DigestLine, OutboundMessage } from '../delivery/messages';
-import { Directory } from '../people/directory';
+import { Directory } from '../people/repository';
 import type { Person } from '../people/model';
 import { mayStartRound } from '../access/policy';
 import type { Action } from '../plan/model';
@@ -43,7 +43,7 @@ export async function startRound(deps: Deps, input: { actor: Person; dueBy: stri
   if (open) throw new AppError('VALIDATION', `A round is already open (leads to update by ${formatDate(open.dueBy)}). Wait for it to close first.`);
 
   const actions = await new ActionPlan(deps.store).openActions(actor.orgId);
-  const people = new Map((await new Directory(deps.store).all(actor.orgId)).map((p) => [p.id, p]));
+  const people = new Map((await new Directory(deps.store).all({ orgId: actor.orgId })).map((p) => [p.id, p]));
   const byLead = new Map<string, Action[]>();
   for (const a of actions) for (const id of a.leadIds) if (people.get(id)?.active) byLead.set(id, [...(byLead.get(id) ?? []), a]);
 
@@ -176,7 +176,7 @@ export async function chaseRounds(ctx: JobContext): Promise<Record<string, unkno
     const sinceStart = ctx.calendar.workingDaysBetween(startDay, day);
     const chaseToday = day === round.dueBy || (sinceStart > 0 && sinceStart % 2 === 0);
     if (chaseToday) {
-      const people = new Map((await new Directory(ctx.store).all(ctx.orgId)).map((p) => [p.id, p]));
+      const people = new Map((await new Directory(ctx.store).all({ orgId: ctx.orgId })).map((p) => [p.id, p]));
       const actions = ctx.store.collection<Action>('actions');
       for (const lead of round.leads) {
         const pending: Action[] = [];

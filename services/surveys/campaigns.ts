@@ -5,7 +5,7 @@ import type { Clock } from '../core/clock';
 import { formatDate, localDate, today } from '../core/dates';
 import { AppError, isAppError } from '../core/errors';
 import { enqueue } from '../delivery/outbox';
-import { Directory } from '../people/directory';
+import { Directory } from '../people/repository';
 import type { Person } from '../people/model';
 import { mayRunSurveys } from '../access/policy';
 import type { JobContext } from '../scheduling/job-context';
@@ -58,7 +58,7 @@ const same = (a: string | undefined, b: string) => (a ?? '').trim().toLowerCase(
 
 /** The active people a campaign goes to, worked out when it starts (people join and leave). */
 export async function resolveAudience(store: Store, orgId: string, audience: Audience): Promise<Person[]> {
-  const people = (await new Directory(store).all(orgId)).filter((p) => p.active);
+  const people = (await new Directory(store).all({ orgId })).filter((p) => p.active);
   switch (audience.type) {
     case 'everyone':
       return people;

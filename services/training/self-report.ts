@@ -5,7 +5,7 @@ import type { Clock } from '../core/clock';
 import { today } from '../core/dates';
 import { AppError } from '../core/errors';
 import { enqueue } from '../delivery/outbox';
-import { Directory } from '../people/directory';
+import { Directory } from '../people/repository';
 import type { Person } from '../people/model';
 import { isToldOfSelfReportedTraining, mayVerifyTraining } from '../access/policy';
 import { toArray, type Store } from '../store/ports';
@@ -53,7 +53,7 @@ export async function selfReport(deps: { store: Store; clock: Clock }, input: { 
     createdAt: deps.clock.now().toISOString(),
   };
   await deps.store.collection<TrainingRecord>('training').create(record);
-  for (const hr of (await new Directory(deps.store).all(input.actor.orgId)).filter((p) => p.active && isToldOfSelfReportedTraining(p))) {
+  for (const hr of (await new Directory(deps.store).all({ orgId: input.actor.orgId })).filter((p) => p.active && isToldOfSelfReportedTraining(p))) {
     await enqueue(deps.store, deps.clock, {
       id: `training-self-${record.id}-to-${hr.id}`,
       orgId: record.orgId,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../core/clock';
 import { today } from '../core/dates';
 import { AppError, type FieldIssue } from '../core/errors';
-import { Directory } from '../people/directory';
+import { Directory } from '../people/repository';
 import { coverFor, type Person } from '../people/model';
 import { mayUpdateAction } from '../access/policy';
 import { ActionPlan } from '../plan/repository';

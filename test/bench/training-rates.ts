@@ -5,7 +5,7 @@
  *   npm run bench:training-rates [-- --people 20000 --records 300000 --runs 3]
  */
 import { parseArgs } from 'node:util';
-import { Directory } from '../../services/people/directory';
+import { Directory } from '../../services/people/repository';
 import { CosmosStore } from '../../services/store/cosmos-store';
 import { embeddedClient } from '../../services/store/embedded';
 import { loadTrainingFigures, setUpTraining } from '../../services/training/catalogue';
@@ -31,7 +31,7 @@ async function main() {
   const rows = [];
   for (let run = 1; run <= Number(values.runs); run++) {
     const t0 = performance.now();
-    const people = await new Directory(store).all(ORG);
+    const people = await new Directory(store).all({ orgId: ORG });
     const t1 = performance.now();
     const figures = await loadTrainingFigures(store, ORG, people, AS_AT);
     const t2 = performance.now();
