@@ -12,7 +12,8 @@ import type { JobContext } from '../scheduling/job-context';
 import type { WorkingCalendar } from '../scheduling/calendar';
 import { toArray, type Store } from '../store/ports';
 import { courses } from '../training/catalogue';
-import { counts, type TrainingRecord } from '../training/model';
+import { TrainingRepository } from '../training/repository';
+import { counts } from '../training/model';
 import {
   AUDIENCE_CHUNK,
   combination,
@@ -67,17 +68,7 @@ export async function resolveAudience(store: Store, orgId: string, audience: Aud
     case 'role':
       return people.filter((p) => same(p.jobTitle, audience.jobTitle));
     case 'course': {
-      const completed = await toArray(
-        store.collection<TrainingRecord>('training').query({
-          query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'record' AND c.courseCode = @code AND c.completedOn >= @from AND c.completedOn <= @to",
-          parameters: [
-            { name: '@orgId', value: orgId },
-            { name: '@code', value: audience.courseCode },
-            { name: '@from', value: audience.completedFrom },
-            { name: '@to', value: audience.completedTo },
-          ],
-        }),
-      );
+      const completed = await new TrainingRepository(store).completionsBetween({ orgId }, audience.courseCode, audience.completedFrom, audience.completedTo);
       const attended = new Set(completed.filter(counts).map((r) => r.personId));
       return people.filter((p) => attended.has(p.id));
     }

@@ -8,8 +8,9 @@ import { enqueue } from '../delivery/outbox';
 import { Directory } from '../people/repository';
 import type { Person } from '../people/model';
 import { isToldOfSelfReportedTraining, mayVerifyTraining } from '../access/policy';
-import { toArray, type Store } from '../store/ports';
+import type { Store } from '../store/ports';
 import { courses } from './catalogue';
+import { TrainingRepository } from './repository';
 import type { TrainingRecord } from './model';
 
 const selfReportSchema = z.object({
@@ -67,12 +68,7 @@ export async function selfReport(deps: { store: Store; clock: Clock }, input: { 
 
 export async function pendingSelfReports(store: Store, actor: Person): Promise<TrainingRecord[]> {
   if (!mayVerifyTraining(actor)) throw new AppError('FORBIDDEN', 'Only HR can verify training completions.');
-  const pending = await toArray(
-    store.collection<TrainingRecord>('training').query({
-      query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'record' AND c.status = 'self-reported' AND NOT IS_DEFINED(c.review)",
-      parameters: [{ name: '@orgId', value: actor.orgId }],
-    }),
-  );
+  const pending = await new TrainingRepository(store).unreviewedSelfReports({ orgId: actor.orgId });
   return pending.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 
