@@ -10,7 +10,8 @@ import type { Person } from '../people/model';
 import { mayRunSurveys } from '../access/policy';
 import type { JobContext } from '../scheduling/job-context';
 import type { WorkingCalendar } from '../scheduling/calendar';
-import { toArray, type Store } from '../store/ports';
+import type { Store } from '../store/ports';
+import { SurveyRepository } from './repository';
 import { courses } from '../training/catalogue';
 import { TrainingRepository } from '../training/repository';
 import { counts } from '../training/model';
@@ -101,7 +102,7 @@ export async function getCampaign(store: Store, orgId: string, id: string): Prom
 }
 
 export async function listCampaigns(store: Store, orgId: string): Promise<Campaign[]> {
-  const all = await toArray(campaigns(store).query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'campaign'", parameters: [{ name: '@orgId', value: orgId }] }));
+  const all = await new SurveyRepository(store).campaigns(orgId);
   return all.sort((a, b) => b.sendAt.localeCompare(a.sendAt));
 }
 
@@ -276,7 +277,7 @@ export async function removeFollowUp(store: Store, orgId: string, courseCode: st
 }
 
 export async function followUpRules(store: Store, orgId: string): Promise<FollowUpRule[]> {
-  return toArray(surveys<FollowUpRule>(store).query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'follow-up-rule'", parameters: [{ name: '@orgId', value: orgId }] }));
+  return new SurveyRepository(store).followUpRules(orgId);
 }
 
 const plusDays = (date: string, days: number) => DateTime.fromISO(date, { zone: 'utc' }).plus({ days }).toISODate()!;
