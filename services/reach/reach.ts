@@ -6,39 +6,10 @@ import { enqueue } from '../delivery/outbox';
 import { Directory } from '../people/repository';
 import { hasRole, type Person } from '../people/model';
 import type { Store } from '../store/ports';
-import { toArray } from '../store/ports';
+import type { ReachDoc, ReachProblem, ReachState } from './model';
+import { ReachRepository } from './repository';
 import { GraphFailure, type GraphGateway } from './graph';
 
-/**
- * Why someone is, or is not, reachable in Teams after the last reach run. Kept per person so a
- * person the app is blocked for is not tried again every day, and the report can say why.
- */
-export type ReachState = {
-  /** `person-<personId>` */
-  id: string;
-  orgId: string;
-  kind: 'person';
-  personId: string;
-  outcome: 'installed' | 'blocked' | 'not-in-tenant' | 'removed-app' | 'no-entra-id' | 'failed';
-  reason: string;
-  attempts: number;
-  lastAttemptAt: string;
-  /** No install is tried for this person before then. */
-  retryAfter?: string;
-};
-
-/** An organisation-wide Graph problem (a permission not granted), reported to administrators once until it clears. */
-export type ReachProblem = {
-  /** `problem-graph-permission` */
-  id: string;
-  orgId: string;
-  kind: 'problem';
-  since: string;
-  detail: string;
-  clearedAt?: string;
-};
-
-export type ReachDoc = ReachState | ReachProblem;
 
 export type ReachSettings = {
   /** The home tenant: the only one the app can install itself in. */
@@ -86,7 +57,7 @@ export async function reachPeople(deps: ReachDeps, orgId: string): Promise<Reach
   const people = (await new Directory(store).all({ orgId })).filter((p) => p.active);
   const conversations = new Map((await new Conversations(store).personal(orgId)).map((c) => [c.id, c]));
   const reach = store.collection<ReachDoc>('reach');
-  const states = new Map((await toArray(reach.query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'person'", parameters: [{ name: '@orgId', value: orgId }] }))).map((s) => [s.id, s as ReachState]));
+  const states = new Map((await new ReachRepository(store).personStates(orgId)).map((s) => [s.id, s]));
 
   const summary: ReachSummary = { installed: 0, alreadyReachable: 0, notReachable: { blocked: 0, 'not-in-tenant': 0, 'removed-app': 0, 'no-entra-id': 0, failed: 0 } };
   const now = () => clock.now();

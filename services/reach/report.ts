@@ -2,8 +2,9 @@ import { personalConversationKey } from '../conversations/model';
 import { Conversations } from '../conversations/repository';
 import { Directory } from '../people/repository';
 import type { Store } from '../store/ports';
-import { toArray } from '../store/ports';
-import { reachStateId, type ReachDoc, type ReachProblem, type ReachState } from './reach';
+import type { ReachDoc, ReachProblem, ReachState } from './model';
+import { reachStateId } from './reach';
+import { ReachRepository } from './repository';
 
 export type ReachRow = {
   personId: string;
@@ -25,7 +26,7 @@ export async function reachReport(store: Store, orgId: string, options: { emailE
   const conversations = new Map(
     (await new Conversations(store).personal(orgId)).map((c) => [c.id, c]),
   );
-  const docs: ReachDoc[] = await toArray(store.collection<ReachDoc>('reach').query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId', parameters: [{ name: '@orgId', value: orgId }] }));
+  const docs: ReachDoc[] = await new ReachRepository(store).all(orgId);
   const states = new Map(docs.filter((d): d is ReachState => d.kind === 'person').map((s) => [s.id, s]));
   const problem = docs.find((d): d is ReachProblem => d.kind === 'problem' && !d.clearedAt);
 
