@@ -6,7 +6,7 @@ import type { Config } from '../../services/core/config';
 import { today } from '../../services/core/dates';
 import { AppError } from '../../services/core/errors';
 import { createLogger } from '../../services/core/logger';
-import { Directory } from '../../services/people/directory';
+import { Directory } from '../../services/people/repository';
 import type { Person } from '../../services/people/model';
 import { ensureOrganisation } from '../../services/organisation/organisations';
 import type { Organisation } from '../../services/organisation/model';
@@ -55,7 +55,7 @@ export function organisationOf(ctx: CliContext, clock: Clock = ctx.clock): Promi
 /** The person named by `--as <email>`: commands that act for someone are authorised as them. */
 export async function actorOption(ctx: CliContext): Promise<Person> {
   const as = stringOption(ctx, 'as') ?? '';
-  const actor = await new Directory(ctx.store).byEmail(orgOf(ctx), as);
+  const actor = await new Directory(ctx.store).byEmail({ orgId: orgOf(ctx) }, as);
   if (!actor) throw new AppError('VALIDATION', `--as "${as}" is not the email of anyone in the directory.`);
   return actor;
 }

@@ -1,6 +1,6 @@
 import { AppError } from '../../services/core/errors';
 import { linkByAdministrator, unlinkedUsers, unlinkPerson } from '../../services/people/links';
-import { Directory } from '../../services/people/directory';
+import { Directory } from '../../services/people/repository';
 import { NOTIFY_CHOICES, type NotifyBy } from '../../services/people/model';
 import { setNotifyBy } from '../../services/people/notify';
 import { setUpTraining } from '../../services/training/catalogue';
@@ -41,7 +41,7 @@ export const PEOPLE_COMMANDS: Record<string, Command> = {
       if (!who || !NOTIFY_CHOICES.includes(choice as NotifyBy)) throw new AppError('VALIDATION', 'Give a person (id or email) and teams, email or both.');
       const directory = new Directory(ctx.store);
       const orgId = orgOf(ctx);
-      const person = (await directory.get(orgId, who)) ?? (await directory.byEmail(orgId, who));
+      const person = (await directory.get(orgId, who)) ?? (await directory.byEmail({ orgId }, who));
       if (!person) throw new AppError('NOT_FOUND', `No one with the id or email "${who}" is in the directory.`);
       await setNotifyBy(directory, person, choice as NotifyBy);
       print(`${person.name} now gets messages by ${choice === 'both' ? 'Teams and email' : choice}.`);

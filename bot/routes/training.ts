@@ -1,6 +1,6 @@
 import type { AdaptiveCardJson } from '../../cards/render';
 import { factsCard, noticeCard, trainingReportCard, trainingVerifyCard } from '../../cards/views';
-import { Directory } from '../../services/people/directory';
+import { Directory } from '../../services/people/repository';
 import { courses, loadPersonTraining } from '../../services/training/catalogue';
 import { myTraining, type Breakdown, type MyCourse } from '../../services/training/rates';
 import { namedOverdueList, overdueReport, ratesReport, trainingRates } from '../../services/training/reports';

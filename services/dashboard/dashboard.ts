@@ -8,7 +8,7 @@ import { ladderOf } from '../organisation/escalation-ladder';
 import { CAUSE_LABELS } from '../escalations/model';
 import type { Person } from '../people/model';
 import { mayViewSurveyResults, mayViewTrainingRates } from '../access/policy';
-import { ActionPlan } from '../plan/actions';
+import { ActionPlan } from '../plan/repository';
 import { RAG_LABELS, type Action, type Rag } from '../plan/model';
 import type { Organisation } from '../organisation/model';
 import type { WorkingCalendar } from '../scheduling/calendar';

@@ -1,10 +1,10 @@
 import path from 'node:path';
 import type { Clock } from '../core/clock';
 import { projectRoot } from '../core/paths';
-import { Directory } from '../people/directory';
+import { Directory } from '../people/repository';
 import type { Person } from '../people/model';
 import { ensureOrganisation } from '../organisation/organisations';
-import { ActionPlan } from '../plan/actions';
+import { ActionPlan } from '../plan/repository';
 import { importPlan, type ImportReport } from '../plan/import-plan';
 import { readTable } from '../plan/tabular';
 import type { Store } from '../store/ports';

@@ -4,15 +4,17 @@ import { formatDate, today } from '../core/dates';
 import { AppError, isAppError } from '../core/errors';
 import type { OutboundMessage } from '../delivery/messages';
 import { enqueue } from '../delivery/outbox';
-import { Directory, matchByName } from '../people/directory';
+import { Directory } from '../people/repository';
+import { matchByName } from '../people/model';
 import { hasRole, type Person, type Role } from '../people/model';
 import { mayActForCaseAgency, mayActOnEscalation, mayViewEscalation, mayViewEveryEscalation } from '../access/policy';
 import type { PersonRef } from '../plan/model';
 import type { Organisation } from '../organisation/model';
 import type { WorkingCalendar } from '../scheduling/calendar';
-import { toArray, type Store } from '../store/ports';
+import type { Store } from '../store/ports';
 import { checkCaseReference, findIdentifyingText, findNameWarnings, IDENTIFYING_MESSAGE, requireNoIdentifyingText } from './identifying';
 import { CAUSE_LABELS, RAISED_CATEGORIES, type Escalation, type EscalationStep } from './model';
+import { EscalationRecords } from './repository';
 import { ladderOf, type LadderStage } from '../organisation/escalation-ladder';
 
 export type EscalationDeps = {
@@ -80,7 +82,7 @@ function holdersFor(roles: Role[], subjects: Person[], people: Person[], byId: M
 export async function recipientsOf(store: Store, escalation: Escalation, ladder: LadderStage[], directory?: Person[]): Promise<Recipients> {
   const stage = ladder[escalation.stage - 1]!;
   // Callers that look at many escalations pass the directory in, read once, rather than once each.
-  const people = (directory ?? (await new Directory(store).all(escalation.orgId))).filter((p) => p.active);
+  const people = (directory ?? (await new Directory(store).all({ orgId: escalation.orgId }))).filter((p) => p.active);
   const byId = new Map(people.map((p) => [p.id, p]));
   const subjects = subjectsOf(escalation, byId);
   const involved = escalation.stage === 1 ? escalation.involvedPersonIds : [];
@@ -97,7 +99,7 @@ export async function recipientsOf(store: Store, escalation: Escalation, ladder:
 
 /** Works out how the actor stands to the case, for the access policy to decide (the stage's recipients are resolved only when needed). */
 async function canAct(store: Store, actor: Person, escalation: Escalation, ladder: LadderStage[], directory?: Person[]): Promise<boolean> {
-  const people = directory ?? (await new Directory(store).all(escalation.orgId));
+  const people = directory ?? (await new Directory(store).all({ orgId: escalation.orgId }));
   let leadOfCaseAgency = false;
   if (mayActForCaseAgency(actor)) {
     const byId = new Map(people.filter((p) => p.active).map((p) => [p.id, p]));
@@ -162,13 +164,8 @@ async function alertStage(deps: EscalationDeps, e: Escalation, ladder: LadderSta
 
 async function nextRef(store: Store, orgId: string, raisedAt: string): Promise<string> {
   const year = raisedAt.slice(0, 4);
-  const [count] = await toArray(
-    store.collection<Escalation & { id: string }>('escalations').query({
-      query: 'SELECT VALUE COUNT(1) FROM c WHERE c.orgId = @orgId AND c.kind = "escalation" AND STARTSWITH(c.raisedAt, @year)',
-      parameters: [{ name: '@orgId', value: orgId }, { name: '@year', value: year }],
-    }) as AsyncIterable<unknown> as AsyncIterable<never>,
-  );
-  return `ESC-${year}-${String(Number(count ?? 0) + 1).padStart(4, '0')}`;
+  const count = await new EscalationRecords(store).countRaisedIn(orgId, year);
+  return `ESC-${year}-${String(count + 1).padStart(4, '0')}`;
 }
 
 type Draft = Omit<Escalation, 'orgId' | 'kind' | 'ref' | 'stage' | 'stageStartedAt' | 'stageDeadline' | 'highestStage' | 'status' | 'history' | 'version' | 'raisedAt'> & { startStage: number };
@@ -298,7 +295,7 @@ export async function actOnEscalation(
   if (step === 'resolve') requireText('Resolving needs the outcome.');
   if (step === 'move' && current.stage >= ladder.length) throw new AppError('VALIDATION', `${current.ref} is already at the last stage.`);
   if (step === 'assign') {
-    const people = (await new Directory(deps.store).all(actor.orgId)).filter((p) => p.active);
+    const people = (await new Directory(deps.store).all({ orgId: actor.orgId })).filter((p) => p.active);
     const match = d.assignee.includes('@') ? people.find((p) => p.email === d.assignee.toLowerCase()) : matchByName(people, d.assignee).kind === 'found' ? (matchByName(people, d.assignee) as { person: Person }).person : undefined;
     if (!match) throw new AppError('VALIDATION', `No one called "${d.assignee}" is in the directory (give a full name or email).`, { fields: [{ field: 'assignee', message: 'Not found.' }] });
     assignee = match;
@@ -382,15 +379,13 @@ export async function visibleOpenEscalations(store: Store, actor: Person, organi
   const ladder = ladderOf(organisation);
   const visible: Escalation[] = [];
   const open = await openEscalations(store, actor.orgId);
-  const directory = mayViewEveryEscalation(actor) || open.length === 0 ? [] : await new Directory(store).all(actor.orgId);
+  const directory = mayViewEveryEscalation(actor) || open.length === 0 ? [] : await new Directory(store).all({ orgId: actor.orgId });
   for (const e of open) if (await canView(store, actor, e, ladder, directory)) visible.push(e);
   return visible;
 }
 
 export async function openEscalations(store: Store, orgId: string): Promise<Escalation[]> {
-  const open = await toArray(
-    escalations(store).query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'escalation' AND c.status = 'open'", parameters: [{ name: '@orgId', value: orgId }] }),
-  );
+  const open = await new EscalationRecords(store).open(orgId);
   return open.sort((a, b) => b.stage - a.stage || a.stageDeadline.localeCompare(b.stageDeadline));
 }
 

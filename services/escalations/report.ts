@@ -3,8 +3,9 @@ import { formatDate, localDate } from '../core/dates';
 import { AppError } from '../core/errors';
 import type { Cell, Report } from '../core/report';
 import type { Organisation } from '../organisation/model';
-import { toArray, type Store } from '../store/ports';
-import { CAUSE_LABELS, type Escalation, type EscalationCause } from './model';
+import type { Store } from '../store/ports';
+import { CAUSE_LABELS, type EscalationCause } from './model';
+import { EscalationRecords } from './repository';
 
 export type EscalationReport = {
   from: string;
@@ -34,9 +35,7 @@ const days = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) /
 export async function escalationReport(store: Store, organisation: Organisation, from: string, to: string, requester: Requester): Promise<EscalationReport> {
   if (!allows(requester, mayRunEscalationReport)) throw new AppError('FORBIDDEN', 'The central record review is for safeguarding leads and administrators.');
   if (from > to) throw new AppError('VALIDATION', 'The report’s start date must be before its end date.');
-  const all = await toArray(
-    store.collection<Escalation>('escalations').query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'escalation'", parameters: [{ name: '@orgId', value: organisation.orgId }] }),
-  );
+  const all = await new EscalationRecords(store).all(organisation.orgId);
   const inPeriod = all.filter((e) => {
     const day = localDate(e.raisedAt, organisation.timeZone);
     return day >= from && day <= to;

@@ -17,3 +17,10 @@ export type Organisation = {
   /** The organisation's case reference format (a regular expression); checked when set. */
   caseReferencePattern?: string;
 };
+
+/**
+ * Whose data a read covers: the whole organisation, or one partner agency inside it. An undefined
+ * `agency` means the whole organisation. Agencies themselves come with the partnership work; the
+ * repositories take the scope now so their callers do not change again then.
+ */
+export type Scope = { orgId: string; agency?: string };

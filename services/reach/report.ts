@@ -1,9 +1,11 @@
-import { personalConversationKey, type ConversationRecord } from '../conversations/model';
+import { personalConversationKey } from '../conversations/model';
+import { Conversations } from '../conversations/repository';
 import type { Report } from '../core/report';
-import { Directory } from '../people/directory';
+import { Directory } from '../people/repository';
 import type { Store } from '../store/ports';
-import { toArray } from '../store/ports';
-import { reachStateId, type ReachDoc, type ReachProblem, type ReachState } from './reach';
+import type { ReachDoc, ReachProblem, ReachState } from './model';
+import { reachStateId } from './reach';
+import { ReachRepository } from './repository';
 
 export type ReachRow = {
   personId: string;
@@ -21,11 +23,11 @@ export type ReachReport = { rows: ReachRow[]; counts: Record<ReachRow['channel']
  * else from their conversation). Names are personal data: administrators only.
  */
 export async function reachReport(store: Store, orgId: string, options: { emailEnabled?: boolean } = {}): Promise<ReachReport> {
-  const people = (await new Directory(store).all(orgId)).filter((p) => p.active);
+  const people = (await new Directory(store).all({ orgId })).filter((p) => p.active);
   const conversations = new Map(
-    (await toArray(store.collection<ConversationRecord>('conversations').query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'personal'", parameters: [{ name: '@orgId', value: orgId }] }))).map((c) => [c.id, c]),
+    (await new Conversations(store).personal(orgId)).map((c) => [c.id, c]),
   );
-  const docs: ReachDoc[] = await toArray(store.collection<ReachDoc>('reach').query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId', parameters: [{ name: '@orgId', value: orgId }] }));
+  const docs: ReachDoc[] = await new ReachRepository(store).all(orgId);
   const states = new Map(docs.filter((d): d is ReachState => d.kind === 'person').map((s) => [s.id, s]));
   const problem = docs.find((d): d is ReachProblem => d.kind === 'problem' && !d.clearedAt);
 

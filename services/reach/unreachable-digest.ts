@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock';
 import { enqueue } from '../delivery/outbox';
-import { Directory } from '../people/directory';
+import { Directory } from '../people/repository';
 import { hasRole } from '../people/model';
 import type { Store } from '../store/ports';
 import { reachReport } from './report';
@@ -32,7 +32,7 @@ export async function enqueueUnreachableDigest(store: Store, clock: Clock, orgId
       ? `Microsoft Graph refuses to install the app for people (since ${report.problem.since.slice(0, 10)}): grant the app its Graph permissions (see the operations guide).`
       : 'Ask people in your organisation to open the Safeguarding Action Tracker app in Teams (or unblock it); partner agencies need it allowed in their own tenant.',
   ];
-  const admins = (await new Directory(store).all(orgId)).filter((p) => p.active && hasRole(p, 'admin'));
+  const admins = (await new Directory(store).all({ orgId })).filter((p) => p.active && hasRole(p, 'admin'));
   let digests = 0;
   for (const admin of admins) {
     const { created } = await enqueue(store, clock, {

@@ -1,6 +1,7 @@
 import type { Logger } from '../core/logger';
 import type { ContainerName } from './containers';
 import type { Doc, Store } from './ports';
+import { TrainingRepository } from '../training/repository';
 import { rebuildTrainingSummaries } from '../training/summaries';
 
 type Migration = { id: string; description: string; run: (store: Store) => Promise<number> };
@@ -23,12 +24,11 @@ function moveKind(kind: string, from: ContainerName, to: ContainerName): (store:
 
 /** Organisations with training records but no summaries yet (data from before summaries existed) get them built once. */
 async function buildMissingTrainingSummaries(store: Store): Promise<number> {
-  const training = store.collection<Doc>('training');
-  const firstOf = async (orgId: string, kind: string) => (await training.queryPage({ query: 'SELECT c.id FROM c WHERE c.orgId = @orgId AND c.kind = @kind', parameters: [{ name: '@orgId', value: orgId }, { name: '@kind', value: kind }] }, { pageSize: 1 })).items.length > 0;
+  const training = new TrainingRepository(store);
   const orgIds = new Set<string>();
   for await (const doc of store.collection<Doc>('organisations').readAll()) orgIds.add(doc.orgId);
   let built = 0;
-  for (const orgId of orgIds) if ((await firstOf(orgId, 'record')) && !(await firstOf(orgId, 'summary'))) built += (await rebuildTrainingSummaries(store, orgId)).written;
+  for (const orgId of orgIds) if ((await training.hasAny(orgId, 'record')) && !(await training.hasAny(orgId, 'summary'))) built += (await rebuildTrainingSummaries(store, orgId)).written;
   return built;
 }
 

@@ -2,12 +2,13 @@ import { formatDate } from '../core/dates';
 import { pct } from '../core/figures';
 import { AppError } from '../core/errors';
 import type { Report } from '../core/report';
-import { toArray, type Store } from '../store/ports';
+import type { Store } from '../store/ports';
+import { SurveyRepository } from './repository';
 import { getCampaign, listCampaigns } from './campaigns';
 import { allows, mayViewSurveyResults, type Requester } from '../access/policy';
 import { fixedAnswers } from './answers';
-import { MIN_FOR_WRITTEN, MIN_GROUP, type AnswerEntry, type Campaign, type Question, type Questionnaire, type RespondedMarker } from './model';
-import { findQuestionnaire, surveys } from './questionnaires';
+import { MIN_FOR_WRITTEN, MIN_GROUP, type AnswerEntry, type Campaign, type Question, type Questionnaire } from './model';
+import { findQuestionnaire } from './questionnaires';
 import { answersOf } from './answer-pool';
 
 export type OptionCount = { value: string; label: string; count: number; pct: number };
@@ -144,16 +145,7 @@ function protectByComplement(dimensions: { by: GroupResult['by']; groups: [strin
 }
 
 async function respondedCount(store: Store, campaign: Campaign): Promise<number> {
-  const markers = await toArray(
-    surveys<RespondedMarker>(store).query({
-      query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'responded' AND c.campaignId = @id",
-      parameters: [
-        { name: '@orgId', value: campaign.orgId },
-        { name: '@id', value: campaign.id },
-      ],
-    }),
-  );
-  return markers.length;
+  return new SurveyRepository(store).respondedCount(campaign.orgId, campaign.id);
 }
 
 /**

@@ -1,33 +1,28 @@
 import { z } from 'zod';
 import { AppError } from '../core/errors';
 import type { Person } from '../people/model';
-import { toArray, type Store } from '../store/ports';
+import type { Store } from '../store/ports';
 import { courseId, DEFAULT_COURSES, type Course, type Requirement, type TrainingRecord } from './model';
 import { RecordSummary, type TrainingFigures } from './rates';
-import { storedSummaries, storedSummary } from './summaries';
+import { TrainingRepository } from './repository';
+import { storedSummary } from './summaries';
 
 const training = (store: Store) => store.collection<Course | Requirement | TrainingRecord>('training');
-
-async function ofKind<T>(store: Store, orgId: string, kind: string): Promise<T[]> {
-  return (await toArray(
-    training(store).query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = @kind', parameters: [{ name: '@orgId', value: orgId }, { name: '@kind', value: kind }] }),
-  )) as T[];
-}
 
 const defaultCourses = (orgId: string): Course[] => DEFAULT_COURSES.map((c) => ({ ...c, id: courseId(c.code), orgId, kind: 'course' }));
 
 /** The organisation's courses: the default catalogue until a set-up stores its own (reading never writes). */
 export async function courses(store: Store, orgId: string): Promise<Course[]> {
-  const found = await ofKind<Course>(store, orgId, 'course');
+  const found = await new TrainingRepository(store).courses(orgId);
   return found.length > 0 ? found : defaultCourses(orgId);
 }
 
-export const requirements = (store: Store, orgId: string) => ofKind<Requirement>(store, orgId, 'requirement');
-export const records = (store: Store, orgId: string) => ofKind<TrainingRecord>(store, orgId, 'record');
+export const requirements = (store: Store, orgId: string) => new TrainingRepository(store).requirements(orgId);
+export const records = (store: Store, orgId: string) => new TrainingRepository(store).records({ orgId });
 
 /** Everyone's figures as at a date, from the stored summaries: one small document a person rather than every record. */
 export async function loadTrainingFigures(store: Store, orgId: string, people: Person[], asAt: string): Promise<TrainingFigures> {
-  const [c, r, stored] = await Promise.all([courses(store, orgId), requirements(store, orgId), storedSummaries(store, orgId)]);
+  const [c, r, stored] = await Promise.all([courses(store, orgId), requirements(store, orgId), new TrainingRepository(store).summaries({ orgId })]);
   const summary = new RecordSummary(asAt);
   for (const s of stored) summary.addPerson(s.personId, s.courses);
   return { people, courses: c, requirements: r, summary };
@@ -62,7 +57,7 @@ export async function setUpTraining(store: Store, orgId: string, input: unknown)
   const parsed = setupSchema.safeParse(input);
   if (!parsed.success) throw new AppError('VALIDATION', `The training set-up is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   // The default catalogue is stored first, so the file adds to it rather than replacing it.
-  if ((await ofKind<Course>(store, orgId, 'course')).length === 0) for (const c of defaultCourses(orgId)) await training(store).upsert(c);
+  if ((await new TrainingRepository(store).courses(orgId)).length === 0) for (const c of defaultCourses(orgId)) await training(store).upsert(c);
   for (const c of parsed.data.courses ?? []) await training(store).upsert({ id: courseId(c.code), orgId, kind: 'course', code: c.code.toUpperCase(), name: c.name, validityMonths: c.validityMonths });
   const catalogue = await courses(store, orgId);
   if (parsed.data.requirements) {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Clock } from '../core/clock';
 import { AppError, isAppError } from '../core/errors';
-import { Directory } from '../people/directory';
+import { Directory } from '../people/repository';
 import { isEntraId, type Person } from '../people/model';
 import type { Table } from '../plan/tabular';
 import type { Store } from '../store/ports';
@@ -77,7 +77,7 @@ export async function importPeople(
 ): Promise<ImportSummary> {
   const col = columnsOf<PeopleField>(input.table, PEOPLE_HEADERS, input.mapping ?? {}, ['employeeId', 'name', 'department']);
   const directory = new Directory(deps.store);
-  const existing = new Map((await directory.all(input.orgId)).map((p) => [p.id, p]));
+  const existing = new Map((await directory.all({ orgId: input.orgId })).map((p) => [p.id, p]));
   const summary: ImportSummary = { dryRun: input.dryRun, dataRows: input.table.rows.length, created: 0, updated: 0, unchanged: 0, problems: [], warnings: [] };
   const cell = (cells: Record<string, string>, f: PeopleField) => (col[f] ? (cells[col[f]!] ?? '').trim() : '');
   const byEmployee = new Map<string, { rowNumber: number; person: Person; manager: string }>();
@@ -165,7 +165,7 @@ export async function importTraining(
   input: { orgId: string; table: Table; mapping?: Partial<Record<TrainingField, string>>; dryRun: boolean; onProgress?: (done: number, total: number) => void },
 ): Promise<ImportSummary> {
   const col = columnsOf<TrainingField>(input.table, TRAINING_HEADERS, input.mapping ?? {}, ['employee', 'course']);
-  const people = await new Directory(deps.store).all(input.orgId);
+  const people = await new Directory(deps.store).all({ orgId: input.orgId });
   const byEmployee = new Map(people.flatMap((p) => [...(p.employeeId ? [[p.employeeId.toLowerCase(), p] as const] : []), ...(p.email ? [[p.email, p] as const] : [])]));
   const catalogue = await courses(deps.store, input.orgId);
   const byCourse = new Map(catalogue.flatMap((c) => [[c.code.toLowerCase(), c] as const, [c.name.toLowerCase(), c] as const]));

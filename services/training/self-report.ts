@@ -5,11 +5,12 @@ import type { Clock } from '../core/clock';
 import { today } from '../core/dates';
 import { AppError } from '../core/errors';
 import { enqueue } from '../delivery/outbox';
-import { Directory } from '../people/directory';
+import { Directory } from '../people/repository';
 import type { Person } from '../people/model';
 import { isToldOfSelfReportedTraining, mayVerifyTraining } from '../access/policy';
-import { toArray, type Store } from '../store/ports';
+import type { Store } from '../store/ports';
 import { courses } from './catalogue';
+import { TrainingRepository } from './repository';
 import type { TrainingRecord } from './model';
 import { refreshTrainingSummaries } from './summaries';
 
@@ -55,7 +56,7 @@ export async function selfReport(deps: { store: Store; clock: Clock }, input: { 
   };
   await deps.store.collection<TrainingRecord>('training').create(record);
   await refreshTrainingSummaries(deps.store, record.orgId, [record.personId]);
-  for (const hr of (await new Directory(deps.store).all(input.actor.orgId)).filter((p) => p.active && isToldOfSelfReportedTraining(p))) {
+  for (const hr of (await new Directory(deps.store).all({ orgId: input.actor.orgId })).filter((p) => p.active && isToldOfSelfReportedTraining(p))) {
     await enqueue(deps.store, deps.clock, {
       id: `training-self-${record.id}-to-${hr.id}`,
       orgId: record.orgId,
@@ -69,12 +70,7 @@ export async function selfReport(deps: { store: Store; clock: Clock }, input: { 
 
 export async function pendingSelfReports(store: Store, actor: Person): Promise<TrainingRecord[]> {
   if (!mayVerifyTraining(actor)) throw new AppError('FORBIDDEN', 'Only HR can verify training completions.');
-  const pending = await toArray(
-    store.collection<TrainingRecord>('training').query({
-      query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'record' AND c.status = 'self-reported' AND NOT IS_DEFINED(c.review)",
-      parameters: [{ name: '@orgId', value: actor.orgId }],
-    }),
-  );
+  const pending = await new TrainingRepository(store).unreviewedSelfReports({ orgId: actor.orgId });
   return pending.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 

@@ -1,6 +1,7 @@
 import { mapConcurrently } from '../core/concurrency';
 import { toArray, type Store } from '../store/ports';
-import { foldFacts, type PersonFacts, type RecordFacts } from './rates';
+import { foldFacts, type PersonFacts } from './rates';
+import { TrainingRepository } from './repository';
 
 /**
  * One person's training history folded to what the figures read (see `foldFacts`), kept in step
@@ -11,9 +12,6 @@ export type TrainingSummary = { id: string; orgId: string; kind: 'summary'; pers
 
 export const summaryId = (personId: string) => `summary-${personId}`;
 
-const RECORD_FACTS = 'SELECT c.personId, c.courseCode, c.completedOn, c.status, c.review FROM c';
-const FACTS_PAGE = 5000;
-const SUMMARY_PAGE = 2000;
 /** Above this many people touched at once, one pass over every record is cheaper than a query each. */
 const REBUILD_ALL_ABOVE = 1000;
 const WRITES_IN_FLIGHT = 8;
@@ -23,15 +21,6 @@ const training = (store: Store) => store.collection<TrainingSummary>('training')
 const summaryOf = (orgId: string, personId: string, courses: PersonFacts): TrainingSummary => ({ id: summaryId(personId), orgId, kind: 'summary', personId, courses });
 const sameCourses = (a: PersonFacts, b: PersonFacts) => JSON.stringify(a) === JSON.stringify(b);
 
-async function personFacts(store: Store, orgId: string, personId: string): Promise<RecordFacts[]> {
-  return (await toArray(
-    training(store).query({
-      query: `${RECORD_FACTS} WHERE c.orgId = @orgId AND c.kind = 'record' AND c.personId = @personId`,
-      parameters: [{ name: '@orgId', value: orgId }, { name: '@personId', value: personId }],
-    }),
-  )) as unknown as RecordFacts[];
-}
-
 /** Re-folds these people's records after a change to them; a person with no records left has no summary. */
 export async function refreshTrainingSummaries(store: Store, orgId: string, personIds: Iterable<string>): Promise<void> {
   const people = [...new Set(personIds)];
@@ -40,7 +29,7 @@ export async function refreshTrainingSummaries(store: Store, orgId: string, pers
     return;
   }
   await mapConcurrently(people, WRITES_IN_FLIGHT, async (personId) => {
-    const courses = foldFacts(await personFacts(store, orgId, personId)).get(personId);
+    const courses = foldFacts(await toArray(new TrainingRepository(store).recordFacts({ orgId }, personId))).get(personId);
     if (courses) await training(store).upsert(summaryOf(orgId, personId, courses));
     else await training(store).delete(orgId, summaryId(personId)).catch(() => undefined);
   });
@@ -51,20 +40,13 @@ export async function refreshTrainingSummaries(store: Store, orgId: string, pers
  * nightly catch-up, the first build for existing data, and the path for imports touching many people.
  */
 export async function rebuildTrainingSummaries(store: Store, orgId: string): Promise<{ people: number; written: number; removed: number }> {
-  const facts = training(store).query({ query: `${RECORD_FACTS} WHERE c.orgId = @orgId AND c.kind = 'record'`, parameters: [{ name: '@orgId', value: orgId }] }, { pageSize: FACTS_PAGE });
-  const folded = foldFacts(await toArray(facts as unknown as AsyncIterable<RecordFacts>));
-  const stored = new Map((await storedSummaries(store, orgId)).map((s) => [s.personId, s]));
+  const folded = foldFacts(await toArray(new TrainingRepository(store).recordFacts({ orgId })));
+  const stored = new Map((await new TrainingRepository(store).summaries({ orgId })).map((s) => [s.personId, s]));
   const changed = [...folded].filter(([personId, courses]) => !stored.has(personId) || !sameCourses(stored.get(personId)!.courses, courses));
   const gone = [...stored.keys()].filter((personId) => !folded.has(personId));
   await mapConcurrently(changed, WRITES_IN_FLIGHT, ([personId, courses]) => training(store).upsert(summaryOf(orgId, personId, courses)));
   await mapConcurrently(gone, WRITES_IN_FLIGHT, (personId) => training(store).delete(orgId, summaryId(personId)));
   return { people: folded.size, written: changed.length, removed: gone.length };
-}
-
-/** Every person's summary, just the two fields the figures read: the store's own fields would add a third to what is sent. */
-export async function storedSummaries(store: Store, orgId: string): Promise<Pick<TrainingSummary, 'personId' | 'courses'>[]> {
-  const found = training(store).query({ query: "SELECT c.personId, c.courses FROM c WHERE c.orgId = @orgId AND c.kind = 'summary'", parameters: [{ name: '@orgId', value: orgId }] }, { pageSize: SUMMARY_PAGE });
-  return (await toArray(found)) as unknown as Pick<TrainingSummary, 'personId' | 'courses'>[];
 }
 
 export async function storedSummary(store: Store, orgId: string, personId: string): Promise<TrainingSummary | undefined> {

@@ -16,7 +16,7 @@ import {
   type DashboardDeps,
 } from '../../services/dashboard/dashboard';
 import { tabPermissionsFor, tabViewsFor } from '../../services/access/policy';
-import { Directory } from '../../services/people/directory';
+import { Directory } from '../../services/people/repository';
 import type { Person } from '../../services/people/model';
 import { ensureOrganisation } from '../../services/organisation/organisations';
 import { personForSignIn, requireActivePerson } from '../../services/people/sign-in';
@@ -92,7 +92,7 @@ export function registerTabRoutes(server: restify.Server, deps: TabDeps): void {
   server.get('/api/tab/local/people', async (req: restify.Request, res: restify.Response) => {
     try {
       if (!config.localMode || !isLoopback(req.socket.remoteAddress)) throw new AppError('FORBIDDEN', 'Local sign-in is only available in local mode, on this computer.');
-      const people = (await directory.all(orgId)).filter((p) => p.active).sort((a, b) => a.name.localeCompare(b.name));
+      const people = (await directory.all({ orgId })).filter((p) => p.active).sort((a, b) => a.name.localeCompare(b.name));
       res.send(200, { people: people.map((p) => ({ id: p.id, name: p.name, roles: p.roles })) });
     } catch (e) {
       fail(res, e);

@@ -6,7 +6,7 @@
  */
 import { rebuildTrainingSummaries } from '../../services/training/summaries';
 import { parseArgs } from 'node:util';
-import { Directory } from '../../services/people/directory';
+import { Directory } from '../../services/people/repository';
 import { CosmosStore } from '../../services/store/cosmos-store';
 import { embeddedClient } from '../../services/store/embedded';
 import { loadTrainingFigures, setUpTraining } from '../../services/training/catalogue';
@@ -35,7 +35,7 @@ async function main() {
   const rows = [];
   for (let run = 1; run <= Number(values.runs); run++) {
     const t0 = performance.now();
-    const people = await new Directory(store).all(ORG);
+    const people = await new Directory(store).all({ orgId: ORG });
     const t1 = performance.now();
     const figures = await loadTrainingFigures(store, ORG, people, AS_AT);
     const t2 = performance.now();

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { projectRoot } from '../../services/core/paths';
 import { openEscalations } from '../../services/escalations/escalations';
-import { ActionPlan } from '../../services/plan/actions';
+import { ActionPlan } from '../../services/plan/repository';
 import type { Action } from '../../services/plan/model';
 import { toArray } from '../../services/store/ports';
 import { trainingRates } from '../../services/training/reports';

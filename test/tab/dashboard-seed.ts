@@ -5,7 +5,7 @@ import { seedDemo } from '../../services/demo/seed-demo';
 import { raiseEscalation } from '../../services/escalations/escalations';
 import { ensureOrganisation } from '../../services/organisation/organisations';
 import type { Person } from '../../services/people/model';
-import { ActionPlan } from '../../services/plan/actions';
+import { ActionPlan } from '../../services/plan/repository';
 import { WorkingCalendar } from '../../services/scheduling/calendar';
 import { runJob } from '../../services/scheduling/jobs';
 import type { Store } from '../../services/store/ports';
