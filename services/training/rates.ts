@@ -1,7 +1,7 @@
 import { pct } from '../core/figures';
 import { DateTime } from 'luxon';
 import type { Person } from '../people/model';
-import { counts, requires, type Course, type Requirement, type TrainingRecord } from './model';
+import { counts, requires, type Course, type PersonFacts, type Requirement, type TrainingRecord } from './model';
 
 /** Everything the figures are worked out from: the people, the catalogue, the role requirements and the records. */
 export type TrainingData = { people: Person[]; courses: Course[]; requirements: Requirement[]; records: TrainingRecord[] };
@@ -14,14 +14,6 @@ export type RequiredPair = { person: Person; course: Course; last?: string; expi
 
 /** The fields of a record the figures read: a query can fetch just these. */
 export type RecordFacts = Pick<TrainingRecord, 'personId' | 'courseCode' | 'completedOn' | 'status' | 'review'>;
-
-/**
- * One person's records of one course, folded to what the figures read: every counted completion
- * date (sorted), the dates booked and cancelled, and whether a self-report waits for HR. It keeps
- * every completion date, not only the latest, so figures come out right as at any date.
- */
-export type CourseFacts = { completed: string[]; booked?: string[]; cancelled?: string[]; pending?: true };
-export type PersonFacts = Record<string, CourseFacts>;
 
 const sortedUnique = (dates: Set<string>) => [...dates].sort();
 

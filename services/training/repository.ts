@@ -1,8 +1,7 @@
 import type { Scope } from '../organisation/model';
 import { toArray, type Collection, type Store } from '../store/ports';
-import type { Course, Requirement, TrainingRecord } from './model';
+import type { Course, Requirement, TrainingRecord, TrainingSummary } from './model';
 import type { RecordFacts } from './rates';
-import type { TrainingSummary } from './summaries';
 
 type TrainingDoc = Course | Requirement | TrainingRecord | TrainingSummary;
 

@@ -1,16 +1,8 @@
 import { mapConcurrently } from '../core/concurrency';
 import { toArray, type Store } from '../store/ports';
-import { foldFacts, type PersonFacts } from './rates';
+import { summaryId, type PersonFacts, type TrainingSummary } from './model';
+import { foldFacts } from './rates';
 import { TrainingRepository } from './repository';
-
-/**
- * One person's training history folded to what the figures read (see `foldFacts`), kept in step
- * with their records: the HR views then read one small document a person instead of every record
- * (300,000 at council size), and get the same figures as at any date.
- */
-export type TrainingSummary = { id: string; orgId: string; kind: 'summary'; personId: string; courses: PersonFacts };
-
-export const summaryId = (personId: string) => `summary-${personId}`;
 
 /** Above this many people touched at once, one pass over every record is cheaper than a query each. */
 const REBUILD_ALL_ABOVE = 1000;

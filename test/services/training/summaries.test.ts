@@ -9,7 +9,8 @@ import type { Store } from '../../../services/store/ports';
 import { loadPersonTraining, loadTrainingFigures, setUpTraining } from '../../../services/training/catalogue';
 import type { RecordStatus, TrainingRecord } from '../../../services/training/model';
 import { completionRates, myTraining, overdueList, summarise } from '../../../services/training/rates';
-import { rebuildTrainingSummaries, storedSummary, summaryId, type TrainingSummary } from '../../../services/training/summaries';
+import { summaryId, type TrainingSummary } from '../../../services/training/model';
+import { rebuildTrainingSummaries, storedSummary } from '../../../services/training/summaries';
 import { ORG } from '../../harness/fixtures';
 import { openTestStore } from '../../harness/store';
 
