@@ -33,7 +33,7 @@ export async function getJson<T>(path: string, credential?: Credential): Promise
 }
 
 export type Rag = 'B' | 'G' | 'A' | 'R' | 'NR';
-export type View = 'my-actions' | 'plan' | 'escalations' | 'training' | 'questionnaires';
+export type View = 'my-actions' | 'plan' | 'escalations' | 'training' | 'questionnaires' | 'reach';
 /** Who is signed in and what the server's access policy lets them see (the tab decides nothing by role itself). */
 export type Me = { id: string; name: string; roles: string[]; views: View[]; may: { namedOverdueList: boolean } };
 export type ActionRow = { id: string; ref: string; learningPoint: number; description: string; status: Rag; statusLabel: string; leads: string; due?: string; overdue: boolean; progress: string };
@@ -55,4 +55,13 @@ export type ResultsView = {
   questions: { id: string; text: string; type: string; answered: number; options: { value: string; label: string; count: number; pct: number }[]; mean?: number; writtenCount: number }[];
   breakdowns: { by: string; group: string; responses: number; suppressed: boolean; highlights: { label: string; pct: number }[] }[];
   comparison?: { immediate: { responses: number }; followUp: { responses: number }; rows: { questionId: string; text: string; answer: string; immediatePct: number; followUpPct: number }[]; means: { text: string; immediate: number; followUp: number }[] };
+};
+export type ReachChannel = 'teams' | 'email' | 'unreachable';
+export type ReachView = {
+  asAt: string;
+  emailEnabled: boolean;
+  counts: Record<ReachChannel, number>;
+  rows: { personId: string; name: string; channel: ReachChannel; why: string }[];
+  /** Graph refuses to install the app for anyone (a permission not granted), since then. */
+  problem?: { since: string; detail: string };
 };
