@@ -11,7 +11,8 @@ import { OPERATOR } from '../../services/access/policy';
 import { startTestApp, type TestApp } from '../harness/app';
 import { ORG } from '../harness/fixtures';
 import { TEST_TENANT_ID } from '../harness/teams-activities';
-import { seedDashboard } from './dashboard-seed';
+import { seedDashboard, seedReach } from './dashboard-seed';
+import { reachReport } from '../../services/reach/report';
 import { loadAnswerSeal } from '../../services/surveys/seal';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -171,6 +172,46 @@ describe('the dashboard tab in a browser', () => {
     const status = await page.evaluate("fetch('/api/tab/training/overdue', { headers: { authorization: 'Local demo-richard-adams' } }).then((r) => r.status)");
     expect(status).toBe(403);
     await page.close();
+  });
+
+  it('reach: an administrator sees who is reached in Teams and who is not, and why, as the report computes it', async () => {
+    await seedReach(t.store);
+    const report = await reachReport(t.store, ORG);
+    expect(report.counts.teams).toBe(1);
+    for (const viewport of [WIDE, NARROW]) {
+      const page = await signIn('demo-val-johnson', { viewport });
+      await open(page, 'Reach');
+      const total = report.rows.length;
+      await expect(page.getByTestId('reach-counts').textContent()).resolves.toBe(`${total} people: 1 in Teams, 0 by email, ${total - 1} not reached`);
+      for (const [label, count] of [['Teams', report.counts.teams], ['Email', report.counts.email], ['Not reached', report.counts.unreachable]] as const) {
+        await expect(page.locator(`svg[data-chart-row="${label}"]`).getAttribute('data-value')).resolves.toBe(String(count));
+      }
+      await page.getByText('Email is not set up on this server', { exact: false }).waitFor();
+      await page.getByText('the app is blocked for them in Teams', { exact: false }).first().waitFor();
+      // Narrowed to those not reached: Val, reached in Teams, leaves the list.
+      await page.getByRole('combobox', { name: 'Show' }).selectOption('unreachable');
+      const list = page.getByLabel('People and how they are reached');
+      await list.getByText('Richard Adams').first().waitFor();
+      await expect(list.getByText('Val Johnson').count()).resolves.toBe(0);
+      await page.getByRole('combobox', { name: 'Show' }).selectOption('');
+      await list.getByText('Val Johnson').first().waitFor();
+      await shot(page, `reach-${viewport.width}`);
+      await page.close();
+    }
+  });
+
+  it('reach is not offered to HR or a safeguarding lead who is not an administrator, and the API refuses them', async () => {
+    for (const personId of ['demo-simon-howick', 'demo-lucy-nevielle']) {
+      // Asked for by address, the view is not shown: the page falls back to their own actions.
+      const page = await signIn(personId, { query: '?view=reach' });
+      await page.getByText('My open actions', { exact: false }).waitFor();
+      await expect(page.getByRole('tab', { name: 'Reach' }).count()).resolves.toBe(0);
+      await expect(page.getByText('not reached', { exact: false }).count()).resolves.toBe(0);
+      const answer = (await page.evaluate(`fetch('/api/tab/reach', { headers: { authorization: 'Local ${personId}' } }).then(async (r) => ({ status: r.status, body: await r.text() }))`)) as { status: number; body: string };
+      expect(answer.status).toBe(403);
+      expect(answer.body).not.toContain('Richard');
+      await page.close();
+    }
   });
 
   it('questionnaires: response rate and headline figures as computed by hand', async () => {
