@@ -3,6 +3,7 @@ import {
   Body1,
   Caption1,
   Field,
+  Input,
   makeStyles,
   MessageBar,
   MessageBarBody,
@@ -384,17 +385,22 @@ export function QuestionnairesViewPage(props: { credential: Credential }) {
 
 const REACH_NAMES: Record<ReachChannel, string> = { teams: 'Teams', email: 'Email', unreachable: 'Not reached' };
 const REACH_ORDER: ReachChannel[] = ['teams', 'email', 'unreachable'];
+/** A council's whole directory is tens of thousands of rows: more than a page can draw quickly or anyone can read. */
+const REACH_ROWS_SHOWN = 500;
 
 /** Administrators only (the server refuses anyone else): how each person's reminders reach them, and why not in Teams. */
 export function ReachViewPage(props: { credential: Credential }) {
   const s = useStyles();
   const state = useResource<ReachView>('/api/tab/reach', props.credential);
   const [shown, setShown] = useState<ReachChannel | ''>('');
+  const [name, setName] = useState('');
   return (
     <Loaded state={state}>
       {(d) => {
         const total = REACH_ORDER.reduce((n, c) => n + d.counts[c], 0);
-        const rows = shown ? d.rows.filter((r) => r.channel === shown) : d.rows;
+        const wanted = name.trim().toLocaleLowerCase('en-GB');
+        const matching = d.rows.filter((r) => (!shown || r.channel === shown) && (!wanted || r.name.toLocaleLowerCase('en-GB').includes(wanted)));
+        const rows = matching.slice(0, REACH_ROWS_SHOWN);
         return (
           <section className={s.section} aria-label="Reach">
             <Subtitle2>Who the reminders reach</Subtitle2>
@@ -417,7 +423,13 @@ export function ReachViewPage(props: { credential: Credential }) {
                   ))}
                 </Select>
               </Field>
+              <Field label="Name" className={s.field}>
+                <Input value={name} onChange={(_, v) => setName(v.value)} placeholder="Find a person" />
+              </Field>
             </div>
+            {matching.length > rows.length && (
+              <Caption1 data-testid="reach-truncated">{`Showing the first ${rows.length} of ${matching.length}: narrow the list by name or by how they are reached, or list everyone with "npm run cli -- delivery reach --out reach.xlsx".`}</Caption1>
+            )}
             <Rows
               label="People and how they are reached"
               rows={rows}

@@ -9,7 +9,7 @@ import { toArray } from '../../services/store/ports';
 import { trainingRates } from '../../services/training/reports';
 import { OPERATOR } from '../../services/access/policy';
 import { startTestApp, type TestApp } from '../harness/app';
-import { ORG } from '../harness/fixtures';
+import { ORG, person, seed } from '../harness/fixtures';
 import { TEST_TENANT_ID } from '../harness/teams-activities';
 import { seedDashboard, seedReach } from './dashboard-seed';
 import { reachReport } from '../../services/reach/report';
@@ -48,13 +48,13 @@ describe('the dashboard tab in a browser', () => {
   });
 
   /** Opens the tab outside Teams and uses the local sign-in, as a developer would. */
-  async function signIn(personId: string, options: { viewport?: { width: number; height: number }; query?: string } = {}): Promise<Page> {
+  async function signIn(personId: string, options: { viewport?: { width: number; height: number }; query?: string; app?: TestApp } = {}): Promise<Page> {
     const page = await browser.newPage({ viewport: options.viewport ?? WIDE });
     // Fail on the missing text or element itself, well before the test's own time limit.
     page.setDefaultTimeout(10_000);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${t.app.url}/tab/index.html${options.query ?? ''}`);
+    await page.goto(`${(options.app ?? t).app.url}/tab/index.html${options.query ?? ''}`);
     await page.getByText('Local sign-in (development only)').waitFor();
     await page.getByLabel('Sign in as').selectOption(personId);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -196,7 +196,31 @@ describe('the dashboard tab in a browser', () => {
       await page.getByRole('combobox', { name: 'Show' }).selectOption('');
       await list.getByText('Val Johnson').first().waitFor();
       await shot(page, `reach-${viewport.width}`);
+      // Found by name.
+      await page.getByRole('textbox', { name: 'Name' }).fill('richard');
+      await expect(list.getByText('Val Johnson').count()).resolves.toBe(0);
+      await list.getByText('Richard Adams').first().waitFor();
       await page.close();
+    }
+  });
+
+  it('reach at council size: the page draws the first 500 people and says how to see the rest', async () => {
+    const big = await startTestApp({ ALLOWED_TENANT_IDS: TEST_TENANT_ID });
+    try {
+      const people = [person({ id: 'admin', name: 'Ada Admin', roles: ['admin'] }), ...Array.from({ length: 600 }, (_, i) => person({ id: `p${i}`, name: `Person ${String(i).padStart(3, '0')}` }))];
+      await seed(big.store, { people });
+      const page = await signIn('admin', { app: big, query: '?view=reach' });
+      await loaded(page);
+      await expect(page.getByTestId('reach-counts').textContent()).resolves.toBe('601 people: 0 in Teams, 0 by email, 601 not reached');
+      await expect(page.getByTestId('reach-truncated').textContent()).resolves.toMatch(/^Showing the first 500 of 601: /);
+      await expect(page.getByLabel('People and how they are reached').locator('tbody tr').count()).resolves.toBe(500);
+      // Narrowed by name, everyone matching is shown.
+      await page.getByRole('textbox', { name: 'Name' }).fill('Person 59');
+      await expect(page.getByLabel('People and how they are reached').locator('tbody tr').count()).resolves.toBe(10);
+      await expect(page.getByTestId('reach-truncated').count()).resolves.toBe(0);
+      await page.close();
+    } finally {
+      await big.close();
     }
   });
 
