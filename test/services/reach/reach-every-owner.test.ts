@@ -168,6 +168,8 @@ describe('a working morning for 200 directory people none of whom has opened the
     expect(again.reach).toMatchObject({ installed: 0, alreadyReachable: 169, notReachable: { blocked: 1 }, digests: 0 });
     expect(again.sent).toMatchObject({ sent: 0, emailed: 0 });
     expect({ activities: connector.activities().length, mails: graph.mails.length, posts: installPosts().length }).toEqual(before);
+    expect(installPosts().filter((c) => c.path.includes(blocked.aadObjectId!))).toHaveLength(1);
+    expect(await store.collection<ReachState>('reach').read(ORG, reachStateId(blocked.id))).toMatchObject({ outcome: 'blocked', attempts: 1 });
   }, 60_000);
 
   it('when the install permission has not been granted, the administrator gets one notice, not one per person, however many mornings it lasts', async () => {
