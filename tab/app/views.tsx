@@ -387,6 +387,8 @@ const REACH_NAMES: Record<ReachChannel, string> = { teams: 'Teams', email: 'Emai
 const REACH_ORDER: ReachChannel[] = ['teams', 'email', 'unreachable'];
 /** A council's whole directory is tens of thousands of rows: more than a page can draw quickly or anyone can read. */
 const REACH_ROWS_SHOWN = 500;
+/** Names in the order people expect: "Staff 2" before "Staff 10". */
+const BY_NAME = new Intl.Collator('en-GB', { numeric: true, sensitivity: 'base' });
 
 /** Administrators only (the server refuses anyone else): how each person's reminders reach them, and why not in Teams. */
 export function ReachViewPage(props: { credential: Credential }) {
@@ -399,7 +401,10 @@ export function ReachViewPage(props: { credential: Credential }) {
       {(d) => {
         const total = REACH_ORDER.reduce((n, c) => n + d.counts[c], 0);
         const wanted = name.trim().toLocaleLowerCase('en-GB');
-        const matching = d.rows.filter((r) => (!shown || r.channel === shown) && (!wanted || r.name.toLocaleLowerCase('en-GB').includes(wanted)));
+        // Those not reached first: they are the ones to act on.
+        const matching = d.rows
+          .filter((r) => (!shown || r.channel === shown) && (!wanted || r.name.toLocaleLowerCase('en-GB').includes(wanted)))
+          .sort((a, b) => REACH_ORDER.indexOf(b.channel) - REACH_ORDER.indexOf(a.channel) || BY_NAME.compare(a.name, b.name));
         const rows = matching.slice(0, REACH_ROWS_SHOWN);
         return (
           <section className={s.section} aria-label="Reach">

@@ -187,6 +187,10 @@ describe('the dashboard tab in a browser', () => {
         await expect(page.locator(`svg[data-chart-row="${label}"]`).getAttribute('data-value')).resolves.toBe(String(count));
       }
       await page.getByText('Email is not set up on this server', { exact: false }).waitFor();
+      // Those not reached come first, names in numeric order; Val, the one reached in Teams, last.
+      const names = (await page.getByLabel('People and how they are reached').locator(viewport === WIDE ? 'tbody tr td:first-child' : 'li > div:first-child').allTextContents()).map((n) => n.replace(/^Person: /, ''));
+      expect(names.at(-1)).toBe('Val Johnson');
+      expect(names.filter((n) => n.startsWith('Staff Member ')).slice(0, 3)).toEqual(['Staff Member 0', 'Staff Member 1', 'Staff Member 2']);
       await page.getByText('the app is blocked for them in Teams', { exact: false }).first().waitFor();
       // Narrowed to those not reached: Val, reached in Teams, leaves the list.
       await page.getByRole('combobox', { name: 'Show' }).selectOption('unreachable');
