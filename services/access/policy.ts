@@ -61,17 +61,24 @@ export const mayViewEscalation = (actor: Actor, escalation: { raisedBy: { person
 /** Who is told, rather than who may: HR hears of each self-reported completion waiting to be verified. */
 export const isToldOfSelfReportedTraining = (person: Actor) => hasRole(person, 'hr');
 
+/**
+ * Who is reached in Teams, by email or not at all, and why, names people: plan administrators only
+ * (the tab's reach view, and the daily digest of who is missed, which names them).
+ */
+export const mayViewReach = (actor: Actor) => hasRole(actor, 'admin');
+
 /** Plan administrators hear when someone (or a channel) can no longer be reached. */
 export const isToldOfUnreachableRecipients = (person: Actor) => hasRole(person, 'admin');
 
 /** What the tab offers a person; the same rules the use cases enforce behind each view. */
-export type TabView = 'my-actions' | 'plan' | 'escalations' | 'training' | 'questionnaires';
+export type TabView = 'my-actions' | 'plan' | 'escalations' | 'training' | 'questionnaires' | 'reach';
 export const tabViewsFor = (actor: Actor): TabView[] => [
   'my-actions',
   'plan',
   'escalations',
   ...(mayViewTrainingRates(actor) ? (['training'] as const) : []),
   ...(mayViewSurveyResults(actor) ? (['questionnaires'] as const) : []),
+  ...(mayViewReach(actor) ? (['reach'] as const) : []),
 ];
 
 /** The permissions the tab needs to decide what to fetch and show, from the same rules. */

@@ -1,7 +1,7 @@
 import type { Clock } from '../core/clock';
 import { enqueue } from '../delivery/outbox';
 import { Directory } from '../people/repository';
-import { hasRole } from '../people/model';
+import { mayViewReach } from '../access/policy';
 import type { Store } from '../store/ports';
 import { reachReport } from './report';
 
@@ -32,7 +32,8 @@ export async function enqueueUnreachableDigest(store: Store, clock: Clock, orgId
       ? `Microsoft Graph refuses to install the app for people (since ${report.problem.since.slice(0, 10)}): grant the app its Graph permissions (see the operations guide).`
       : 'Ask people in your organisation to open the Safeguarding Action Tracker app in Teams (or unblock it); partner agencies need it allowed in their own tenant.',
   ];
-  const admins = (await new Directory(store).all({ orgId })).filter((p) => p.active && hasRole(p, 'admin'));
+  // The digest names people: it goes to those the access policy lets see who is reached.
+  const admins = (await new Directory(store).all({ orgId })).filter((p) => p.active && mayViewReach(p));
   let digests = 0;
   for (const admin of admins) {
     const { created } = await enqueue(store, clock, {

@@ -37,7 +37,7 @@ export async function getJson<T>(path: string, credential?: Credential): Promise
 }
 
 export type Rag = 'B' | 'G' | 'A' | 'R' | 'NR';
-export type View = 'my-actions' | 'plan' | 'escalations' | 'training' | 'questionnaires';
+export type View = 'my-actions' | 'plan' | 'escalations' | 'training' | 'questionnaires' | 'reach';
 /** Who is signed in and what the server's access policy lets them see (the tab decides nothing by role itself). */
 export type Me = { id: string; name: string; roles: string[]; views: View[]; may: { namedOverdueList: boolean } };
 export type ActionRow = { id: string; ref: string; learningPoint: number; description: string; status: Rag; statusLabel: string; leads: string; due?: string; overdue: boolean; progress: string };
@@ -62,4 +62,13 @@ export type ResultsView = {
   comparison?: { immediate: { responses: number }; followUp: { responses: number }; rows: { questionId: string; text: string; answer: string; immediatePct: number; followUpPct: number }[]; means: { text: string; immediate: number; followUp: number }[] };
   /** Every figure as a table: the report the card and the export show too. */
   report: Report;
+};
+export type ReachChannel = 'teams' | 'email' | 'unreachable';
+export type ReachView = {
+  asAt: string;
+  emailEnabled: boolean;
+  counts: Record<ReachChannel, number>;
+  rows: { personId: string; name: string; channel: ReachChannel; why: string }[];
+  /** Graph refuses to install the app for anyone (a permission not granted), since then. */
+  problem?: { since: string; detail: string };
 };

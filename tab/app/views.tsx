@@ -3,6 +3,7 @@ import {
   Body1,
   Caption1,
   Field,
+  Input,
   makeStyles,
   MessageBar,
   MessageBarBody,
@@ -18,7 +19,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useEffect, useState, type ReactNode } from 'react';
-import { ApiError, getJson, type ActionRow, type CampaignsView, type Credential, type EscalationsView, type Me, type OverdueView, type PlanView, type Rag, type Report, type ResultsView, type TrainingView } from './api';
+import { ApiError, getJson, type ActionRow, type CampaignsView, type Credential, type EscalationsView, type Me, type OverdueView, type PlanView, type Rag, type ReachChannel, type ReachView, type Report, type ResultsView, type TrainingView } from './api';
 import { CountBars, PercentBars, RAG_COLOURS, StackedBars } from './charts';
 
 const useStyles = makeStyles({
@@ -375,5 +376,75 @@ export function QuestionnairesViewPage(props: { credential: Credential }) {
         </Loaded>
       )}
     </section>
+  );
+}
+
+const REACH_NAMES: Record<ReachChannel, string> = { teams: 'Teams', email: 'Email', unreachable: 'Not reached' };
+const REACH_ORDER: ReachChannel[] = ['teams', 'email', 'unreachable'];
+/** A council's whole directory is tens of thousands of rows: more than a page can draw quickly or anyone can read. */
+const REACH_ROWS_SHOWN = 500;
+/** Names in the order people expect: "Staff 2" before "Staff 10". */
+const BY_NAME = new Intl.Collator('en-GB', { numeric: true, sensitivity: 'base' });
+
+/** Administrators only (the server refuses anyone else): how each person's reminders reach them, and why not in Teams. */
+export function ReachViewPage(props: { credential: Credential }) {
+  const s = useStyles();
+  const state = useResource<ReachView>('/api/tab/reach', props.credential);
+  const [shown, setShown] = useState<ReachChannel | ''>('');
+  const [name, setName] = useState('');
+  return (
+    <Loaded state={state}>
+      {(d) => {
+        const total = REACH_ORDER.reduce((n, c) => n + d.counts[c], 0);
+        const wanted = name.trim().toLocaleLowerCase('en-GB');
+        // Those not reached first: they are the ones to act on.
+        const matching = d.rows
+          .filter((r) => (!shown || r.channel === shown) && (!wanted || r.name.toLocaleLowerCase('en-GB').includes(wanted)))
+          .sort((a, b) => REACH_ORDER.indexOf(b.channel) - REACH_ORDER.indexOf(a.channel) || BY_NAME.compare(a.name, b.name));
+        const rows = matching.slice(0, REACH_ROWS_SHOWN);
+        return (
+          <section className={s.section} aria-label="Reach">
+            <Subtitle2>Who the reminders reach</Subtitle2>
+            <Body1 data-testid="reach-counts">{`${total} ${total === 1 ? 'person' : 'people'}: ${d.counts.teams} in Teams, ${d.counts.email} by email, ${d.counts.unreachable} not reached`}</Body1>
+            {d.problem && (
+              <MessageBar intent="warning">
+                <MessageBarBody data-testid="reach-problem">{`Microsoft Graph has refused to install the app for people since ${formatDate(d.problem.since.slice(0, 10))}: grant the app its Graph permissions (see the operations guide). ${d.problem.detail}`}</MessageBarBody>
+              </MessageBar>
+            )}
+            {!d.emailEnabled && <Caption1>Email is not set up on this server, so nobody Teams cannot reach is emailed.</Caption1>}
+            <CountBars title="How people are reached" name="People" fill={tokens.colorBrandBackground} rows={REACH_ORDER.map((c) => ({ label: REACH_NAMES[c], value: d.counts[c] }))} />
+            <div className={s.filters}>
+              <Field label="Show">
+                <Select value={shown} onChange={(_, v) => setShown(v.value as ReachChannel | '')}>
+                  <option value="">Everyone</option>
+                  {REACH_ORDER.map((c) => (
+                    <option key={c} value={c}>
+                      {`${REACH_NAMES[c]} (${d.counts[c]})`}
+                    </option>
+                  ))}
+                </Select>
+              </Field>
+              <Field label="Name" className={s.field}>
+                <Input value={name} onChange={(_, v) => setName(v.value)} placeholder="Find a person" />
+              </Field>
+            </div>
+            {matching.length > rows.length && (
+              <Caption1 data-testid="reach-truncated">{`Showing the first ${rows.length} of ${matching.length}: narrow the list by name or by how they are reached, or list everyone with "npm run cli -- delivery reach --out reach.xlsx".`}</Caption1>
+            )}
+            <Rows
+              label="People and how they are reached"
+              rows={rows}
+              keyOf={(r) => r.personId}
+              empty="Nobody to show."
+              columns={[
+                { name: 'Person', cell: (r) => r.name },
+                { name: 'Reached by', cell: (r) => <Badge appearance="tint" color={r.channel === 'teams' ? 'success' : r.channel === 'email' ? 'informative' : 'danger'}>{REACH_NAMES[r.channel]}</Badge> },
+                { name: 'Why not Teams', cell: (r) => r.why || '—' },
+              ]}
+            />
+          </section>
+        );
+      }}
+    </Loaded>
   );
 }

@@ -17,6 +17,7 @@ import {
 } from '../../services/dashboard/dashboard';
 import { tabPermissionsFor, tabViewsFor } from '../../services/access/policy';
 import { Directory } from '../../services/people/repository';
+import { reachView } from '../../services/reach/reach-view';
 import type { Person } from '../../services/people/model';
 import { ensureOrganisation } from '../../services/organisation/organisations';
 import { personForSignIn, requireActivePerson } from '../../services/people/sign-in';
@@ -106,6 +107,7 @@ export function registerTabRoutes(server: restify.Server, deps: TabDeps): void {
   api('/api/tab/training/overdue', (viewer, d) => trainingOverdueView(d, viewer));
   api('/api/tab/questionnaires', (viewer, d) => questionnairesView(d, viewer));
   api('/api/tab/questionnaires/:id', (viewer, d, req) => questionnaireResultsView(d, viewer, String(req.params?.id ?? '')));
+  api('/api/tab/reach', (viewer, d) => reachView(d, viewer, { emailEnabled: !!config.MAIL_SENDER }));
 
   const serve = (file: string) => async (_req: restify.Request, res: restify.Response) => {
     try {

@@ -220,6 +220,7 @@ async function main() {
     ['tab: training by department (HR)', '/api/tab/training?by=department', () => hr],
     ['tab: overdue training, named (HR)', '/api/tab/training/overdue', () => hr],
     ['tab: questionnaires (HR)', '/api/tab/questionnaires', () => hr],
+    ['tab: reach, named (administrator)', '/api/tab/reach', () => hr],
   ];
   for (const [kind, path, viewer] of views) {
     await tab(path, viewer(0))(); // warm-up
