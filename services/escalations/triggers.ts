@@ -1,14 +1,13 @@
 import { localDate, today } from '../core/dates';
 import { Conversations } from '../conversations/repository';
 import { Directory } from '../people/repository';
-import type { Person } from '../people/model';
 import type { Action, StatusUpdate } from '../plan/model';
 import { ActionPlan } from '../plan/repository';
 import type { Organisation } from '../organisation/model';
 import { policyOf } from '../organisation/reminder-policy';
 import { dueDateFor } from '../reminders/policy';
 import type { JobContext } from '../scheduling/job-context';
-import { advanceOverdueStages, openEscalation, type EscalationDeps } from './escalations';
+import { advanceOverdueStages, CasePeople, openEscalation, type EscalationDeps } from './escalations';
 import { rulesOf } from '../organisation/escalation-ladder';
 import type { EscalationCause } from './model';
 
@@ -57,8 +56,7 @@ export async function escalationsAfterUpdate(deps: EscalationDeps, organisation:
 
 /** The nightly job: time-based triggers, then the ladder's deadlines. */
 export async function runEscalationChecks(ctx: JobContext): Promise<Record<string, unknown>> {
-  let people: Promise<Person[]> | undefined;
-  const deps = { store: ctx.store, clock: ctx.clock, calendar: ctx.calendar, directory: () => (people ??= new Directory(ctx.store).all({ orgId: ctx.orgId })) };
+  const deps = { store: ctx.store, clock: ctx.clock, calendar: ctx.calendar, people: new CasePeople(ctx.store, ctx.orgId) };
   const rules = rulesOf(ctx.organisation);
   const policy = policyOf(ctx.organisation);
   const day = today(ctx.clock, ctx.organisation.timeZone);
