@@ -16,7 +16,7 @@ export async function housekeeping(ctx: JobContext): Promise<Record<string, unkn
   const outbox = ctx.store.collection<OutboxItem>('outbox');
   const old = await new OutboxRepository(ctx.store).sentBefore(ctx.orgId, cutoff);
   for (const o of old) await outbox.delete(ctx.orgId, o.id);
-  // The nightly catch-up for training summaries: every write keeps them in step; this mends any that a failure left behind.
+  // The weekly catch-up for training summaries: every write keeps them in step; this mends any that a failure left behind.
   const summaries = await rebuildTrainingSummaries(ctx.store, ctx.orgId);
   return { expiredSlots: expired.length, oldMessages: old.length, trainingSummariesMended: summaries.written + summaries.removed };
 }

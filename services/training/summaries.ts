@@ -29,7 +29,7 @@ export async function refreshTrainingSummaries(store: Store, orgId: string, pers
 
 /**
  * One pass over every record of the organisation, writing only the summaries that differ: the
- * nightly catch-up, the first build for existing data, and the path for imports touching many people.
+ * weekly catch-up (housekeeping), the first build for existing data, and the path for imports touching many people.
  */
 export async function rebuildTrainingSummaries(store: Store, orgId: string): Promise<{ people: number; written: number; removed: number }> {
   const folded = foldFacts(await toArray(new TrainingRepository(store).recordFacts({ orgId })));

@@ -69,7 +69,7 @@ describe('training summaries: HR views read one document a person, and give the 
     }
   });
 
-  it('a summary left stale by a failure is mended by the nightly housekeeping, which rewrites only what differs', async () => {
+  it('a summary left stale by a failure is mended by the weekly housekeeping, which rewrites only what differs', async () => {
     const stale = (await storedSummary(store, ORG, 'hana'))!;
     await store.collection<TrainingSummary>('training').upsert({ ...stale, courses: {} });
     await store.collection<TrainingSummary>('training').upsert({ id: summaryId('left-long-ago'), orgId: ORG, kind: 'summary', personId: 'left-long-ago', courses: {} });
