@@ -141,6 +141,8 @@ export class DeliverySender {
   private readonly conversations: Bottleneck.Group;
   private readonly wall: Clock;
   private readonly emails: Bottleneck;
+  /** Conversations this sender found unreachable (a 403 or 404), so messages already waiting for them stop without a store read each. */
+  private readonly closedHere = new Map<string, string>();
 
   constructor(
     private readonly deps: { store: Store; messenger: Messenger; logger: Logger; wallClock?: Clock; mailer?: Mailer },
@@ -172,8 +174,9 @@ export class DeliverySender {
   private throttled<T>(conversation: ConversationRecord, call: () => Promise<T>): Promise<T> {
     const tenant = this.tenantPacer(conversation.tenantId);
     return this.conversations.key(conversation.id).schedule(async () => {
-      const current = await this.deps.store.collection<ConversationRecord>('conversations').read(conversation.orgId, conversation.id);
-      if (!current?.reachable) throw new BecameUnreachable(current?.unreachableReason ?? 'not reachable');
+      // The caller read the conversation just before; another instance closing it meanwhile gets a 403 here too.
+      const closed = this.closedHere.get(conversation.id);
+      if (closed !== undefined) throw new BecameUnreachable(closed);
       try {
         return await tenant.send(call);
       } catch (e) {
@@ -310,6 +313,7 @@ export class DeliverySender {
     try {
       // Read again now (one point read when the scan found it): it may have closed or opened since.
       conversation = found ? await this.deps.store.collection<ConversationRecord>('conversations').read(found.orgId, found.id) : await this.conversationFor(item);
+      if (conversation?.reachable) this.closedHere.delete(conversation.id); // installed again since
       const emailed = await this.emailByChoice(item, report);
       if (emailed === 'done') return;
       if (!conversation || !conversation.reachable) {
@@ -411,6 +415,7 @@ export class DeliverySender {
   }
 
   private async closeConversation(conversation: ConversationRecord, reason: string): Promise<void> {
+    this.closedHere.set(conversation.id, reason);
     const now = this.wall.now().toISOString();
     await this.deps.store
       .collection<ConversationRecord>('conversations')
