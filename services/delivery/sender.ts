@@ -37,6 +37,8 @@ const LEASE_MS = 60_000;
 const PAGE = 500;
 /** Items one tenant may have waiting in memory; the rest stay in the outbox for a later scan. */
 const LANE_BUFFER = 1_000;
+/** Recipients whose conversations a scan looks up at once. */
+const LOOKUPS_AT_ONCE = 50;
 
 class BecameUnreachable extends Error {}
 
@@ -247,12 +249,16 @@ export class DeliverySender {
     do {
       const page = await this.dueItems(orgId, continuation);
       const fresh = page.items.filter((i) => !run.taken.has(i.id));
-      const targets = await Promise.all(fresh.map((i) => this.targetOf(i, run)));
-      fresh.forEach((item, k) => {
-        const target = targets[k];
-        if (run.offer(target?.reachable ? target.tenantId : NO_TEAMS, item, target)) queued++;
-        else full = true;
-      });
+      // A few at a time, so the first messages go out while the rest of the page is looked up.
+      for (let i = 0; i < fresh.length; i += LOOKUPS_AT_ONCE) {
+        const chunk = fresh.slice(i, i + LOOKUPS_AT_ONCE);
+        const targets = await Promise.all(chunk.map((item) => this.targetOf(item, run)));
+        chunk.forEach((item, k) => {
+          const target = targets[k];
+          if (run.offer(target?.reachable ? target.tenantId : NO_TEAMS, item, target)) queued++;
+          else full = true;
+        });
+      }
       continuation = page.continuation;
     } while (continuation);
     return { queued, full };
