@@ -9,7 +9,7 @@
  *
  * With --tenants N, the owners are N agencies' staff, each agency in its own tenant (N × --owners
  * in all), and the connector enforces Teams' 50/s per tenant: the engine paces each tenant on its
- * own and sends them in parallel. The store then runs in its own process, as Cosmos DB would.
+ * own and sends them in parallel.
  *
  *   npm run bench:fanout [-- --owners 5000] [--tenants 10 | --campaign | --mixed [--emails-per-minute 6000]]
  */
@@ -36,10 +36,6 @@ import { reachPeople } from '../../services/reach/reach';
 import { FakeGraph } from '../harness/fake-graph';
 import { person } from '../harness/fixtures';
 import { TEST_BOT_ID, TEST_TENANT_ID } from '../harness/teams-activities';
-import { CosmosStore } from '../../services/store/cosmos-store';
-import { embeddedClient } from '../../services/store/embedded';
-import type { Store } from '../../services/store/ports';
-import { startProcess } from './processes';
 
 const { values } = parseArgs({
   options: {
@@ -60,26 +56,9 @@ const MIXED = values.mixed;
 /** The agencies' tenants: the first is the test tenant, the others made up in the same form. */
 const tenantIds = Array.from({ length: TENANTS }, (_, t) => (t === 0 ? TEST_TENANT_ID : `5f0c3b2e-6a1d-4c8e-9b7a-${String(t).padStart(12, '0')}`));
 
-async function openStore(): Promise<{ store: Store; stop(): Promise<void> }> {
-  if (TENANTS === 1) {
-    const store = await openTestStore();
-    return { store, stop: () => store.close() };
-  }
-  // At 10 × 50/s the store's own work would compete with the engine's event loop in one process.
-  const storeProcess = await startProcess<{ endpoint: string; key: string }>('store-process');
-  const store = await CosmosStore.open({ kind: 'embedded', client: embeddedClient(storeProcess.ready.endpoint, storeProcess.ready.key), databaseId: 'bench', description: 'bench', canCreate: true });
-  return {
-    store,
-    async stop() {
-      await store.close();
-      await storeProcess.stop();
-    },
-  };
-}
-
 async function main() {
   if (TENANTS > 1 && (CAMPAIGN || MIXED)) throw new Error('--tenants goes with the reminder fan-out only');
-  const { store, stop } = await openStore();
+  const store = await openTestStore();
   const connector = await FakeConnector.start({ limits: TEAMS_RATE_LIMITS });
   const clock = new FixedClock('2026-11-23T09:00:00Z'); // a Monday
   const calendar = new WorkingCalendar();
@@ -215,7 +194,7 @@ async function main() {
   agent?.destroy();
   await graph?.close();
   await connector.close();
-  await stop();
+  await store.close();
   if (duplicates > 0 || losses > 0) process.exitCode = 1;
 }
 
