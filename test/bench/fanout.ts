@@ -9,9 +9,10 @@
  *
  * With --tenants N, the owners are N agencies' staff, each agency in its own tenant (N × --owners
  * in all), and the connector enforces Teams' 50/s per tenant: the engine paces each tenant on its
- * own and sends them in parallel.
+ * own and sends them in parallel. With --store-process the store runs in its own process, as Cosmos
+ * DB would, so the engine's process does the engine's work (and the fake connector's) only.
  *
- *   npm run bench:fanout [-- --owners 5000] [--tenants 10 | --campaign | --mixed [--emails-per-minute 6000]]
+ *   npm run bench:fanout [-- --owners 5000] [--store-process] [--tenants 10 | --campaign | --mixed [--emails-per-minute 6000]]
  */
 import https from 'node:https';
 import os from 'node:os';
@@ -36,11 +37,16 @@ import { reachPeople } from '../../services/reach/reach';
 import { FakeGraph } from '../harness/fake-graph';
 import { person } from '../harness/fixtures';
 import { TEST_BOT_ID, TEST_TENANT_ID } from '../harness/teams-activities';
+import { CosmosStore } from '../../services/store/cosmos-store';
+import { embeddedClient } from '../../services/store/embedded';
+import type { Store } from '../../services/store/ports';
+import { startProcess } from './processes';
 
 const { values } = parseArgs({
   options: {
     owners: { type: 'string', default: '5000' },
     tenants: { type: 'string', default: '1' },
+    'store-process': { type: 'boolean', default: false },
     campaign: { type: 'boolean', default: false },
     mixed: { type: 'boolean', default: false },
     'emails-per-minute': { type: 'string', default: '6000' },
@@ -56,9 +62,26 @@ const MIXED = values.mixed;
 /** The agencies' tenants: the first is the test tenant, the others made up in the same form. */
 const tenantIds = Array.from({ length: TENANTS }, (_, t) => (t === 0 ? TEST_TENANT_ID : `5f0c3b2e-6a1d-4c8e-9b7a-${String(t).padStart(12, '0')}`));
 
+async function openStore(): Promise<{ store: Store; stop(): Promise<void> }> {
+  if (!values['store-process']) {
+    const store = await openTestStore();
+    return { store, stop: () => store.close() };
+  }
+  // At 10 × 50/s the store's own work competes with the engine's event loop when they share a process.
+  const storeProcess = await startProcess<{ endpoint: string; key: string }>('store-process');
+  const store = await CosmosStore.open({ kind: 'embedded', client: embeddedClient(storeProcess.ready.endpoint, storeProcess.ready.key), databaseId: 'bench', description: 'bench', canCreate: true });
+  return {
+    store,
+    async stop() {
+      await store.close();
+      await storeProcess.stop();
+    },
+  };
+}
+
 async function main() {
   if (TENANTS > 1 && (CAMPAIGN || MIXED)) throw new Error('--tenants goes with the reminder fan-out only');
-  const store = await openTestStore();
+  const { store, stop } = await openStore();
   const connector = await FakeConnector.start({ limits: TEAMS_RATE_LIMITS });
   const clock = new FixedClock('2026-11-23T09:00:00Z'); // a Monday
   const calendar = new WorkingCalendar();
@@ -194,7 +217,7 @@ async function main() {
   agent?.destroy();
   await graph?.close();
   await connector.close();
-  await store.close();
+  await stop();
   if (duplicates > 0 || losses > 0) process.exitCode = 1;
 }
 
