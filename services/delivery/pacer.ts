@@ -1,4 +1,3 @@
-import Bottleneck from 'bottleneck';
 import { DeliveryFailure } from './ports';
 
 /**
@@ -56,22 +55,28 @@ export function afterThrottle(state: PaceState, settings: PacingSettings, now: n
   return { perSecond, pausedUntil, throttledInARow };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** How far behind its timeline a pacer may fall and still catch up: lateness of the event loop, not idle time. */
+const CATCH_UP_INTERVALS = 2;
 
 /**
- * One tenant's pace. Bottleneck spaces the starts of sends (`minTime`, retuned as the pace
- * changes); the sends themselves run concurrently, so a slow answer does not slow the pace.
+ * One tenant's pace: each send gets the next slot on a timeline spaced 1/pace apart. Slots are
+ * given out against the timeline, not against when the last send happened, so a late timer (a
+ * busy event loop) does not slow the pace: measured here, spacing each start from the previous one
+ * (as Bottleneck's `minTime` does) gave 46 sends/s for a 50/s setting on an idle process, too far
+ * below the ceiling for the 95% goal. The sends themselves run concurrently, so a slow answer
+ * does not slow the pace either.
  */
 export class TenantPacer {
   private state: PaceState;
-  private readonly starts: Bottleneck;
+  private nextAt = 0;
+  private readonly waiting: (() => void)[] = [];
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly settings: PacingSettings,
     private readonly now: () => number = Date.now,
   ) {
     this.state = initialPace(settings);
-    this.starts = new Bottleneck({ maxConcurrent: 1, minTime: this.minTime() });
   }
 
   /** Requests per second this tenant is paced at now. */
@@ -85,29 +90,36 @@ export class TenantPacer {
 
   /** Waits for this tenant's next slot, then calls Teams, and learns from the answer. */
   async send<T>(call: () => Promise<T>): Promise<T> {
-    // A pause holds the one start slot, so the sends queued behind it keep their spacing afterwards.
-    await this.starts.schedule(async () => {
-      const wait = this.state.pausedUntil - this.now();
-      if (wait > 0) await sleep(wait);
+    await new Promise<void>((resolve) => {
+      this.waiting.push(resolve);
+      this.release();
     });
     try {
       const result = await call();
-      this.learn(afterSuccess(this.state, this.settings));
+      this.state = afterSuccess(this.state, this.settings);
       return result;
     } catch (e) {
-      if (e instanceof DeliveryFailure && e.status === 429) this.learn(afterThrottle(this.state, this.settings, this.now(), e.retryAfterMs));
+      if (e instanceof DeliveryFailure && e.status === 429) this.state = afterThrottle(this.state, this.settings, this.now(), e.retryAfterMs);
       throw e;
     }
   }
 
-  private minTime(): number {
-    return Math.round((1000 / this.state.perSecond) * 10) / 10;
-  }
-
-  private learn(next: PaceState): void {
-    const before = this.minTime();
-    this.state = next;
-    const after = this.minTime();
-    if (after !== before) this.starts.updateSettings({ minTime: after });
+  /** Lets waiting sends go, one per slot, in the order they came; sleeps until the next slot otherwise. */
+  private release(): void {
+    while (this.waiting.length > 0 && this.timer === undefined) {
+      const now = this.now();
+      const interval = 1000 / this.state.perSecond;
+      // Idle time earns no burst: the timeline never lags now by more than a couple of slots.
+      const at = Math.max(this.nextAt, now - CATCH_UP_INTERVALS * interval, this.state.pausedUntil);
+      if (at > now) {
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          this.release();
+        }, at - now);
+        return;
+      }
+      this.nextAt = at + interval;
+      this.waiting.shift()!();
+    }
   }
 }
