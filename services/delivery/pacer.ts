@@ -27,8 +27,9 @@ export function pacingFor(ceilingPerSecond: number, overrides: Partial<PacingSet
   return {
     ceilingPerSecond,
     startPerSecond: ceilingPerSecond * 0.96,
-    increasePerSecond: 1,
-    decreaseFactor: 0.9,
+    // Gentle both ways: the limit is known, so a 429 near it means "slightly fast", not congestion.
+    increasePerSecond: 2,
+    decreaseFactor: 0.95,
     floorPerSecond: Math.min(1, ceilingPerSecond),
     pauseAfterThrottles: 3,
     ...overrides,

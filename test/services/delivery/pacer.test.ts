@@ -12,15 +12,16 @@ describe('a tenant’s pace adapts to the connector’s answers (AIMD)', () => {
     expect(pace.perSecond).toBe(50);
   });
 
-  it('a 429 cuts the pace by the decrease factor; a second of successes then adds about one request a second back', () => {
+  it('a 429 cuts the pace by the decrease factor; a second of successes then adds the increase back', () => {
     const t = 1_000_000;
     let pace = afterThrottle(initialPace(teams), teams, t, 1_000);
-    expect(pace.perSecond).toBeCloseTo(48 * 0.9);
+    expect(teams.decreaseFactor).toBeLessThan(1);
+    expect(pace.perSecond).toBeCloseTo(48 * teams.decreaseFactor);
     const cut = pace.perSecond;
     // A second's worth of sends at the cut pace, all answered.
     for (let i = 0; i < Math.round(cut); i++) pace = afterSuccess(pace, teams);
-    expect(pace.perSecond).toBeGreaterThan(cut + 0.9);
-    expect(pace.perSecond).toBeLessThan(cut + 1.1);
+    expect(pace.perSecond).toBeGreaterThan(cut + teams.increasePerSecond * 0.9);
+    expect(pace.perSecond).toBeLessThan(cut + teams.increasePerSecond * 1.1);
   });
 
   it('an isolated 429 only slows the pace; 429s in a row stop the tenant until Retry-After has passed', () => {
