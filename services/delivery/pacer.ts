@@ -5,7 +5,7 @@ import { DeliveryFailure } from './ports';
  * while sends succeed, a good deal slower on a 429, never above Teams' documented ceiling.
  */
 export type PacingSettings = {
-  /** Teams' limit per app per tenant (50/s): the pace never goes above it. */
+  /** The most the pace rises to: just under Teams' limit per app per tenant (50/s), which arrival jitter would otherwise cross. */
   ceilingPerSecond: number;
   /** Where a tenant's pace starts: near the ceiling, since the limit is documented. */
   startPerSecond: number;
@@ -23,15 +23,17 @@ export type PacingSettings = {
   pauseAfterThrottles: number;
 };
 
-export function pacingFor(ceilingPerSecond: number, overrides: Partial<PacingSettings> = {}): PacingSettings {
+/** The pacing for a documented limit of `limitPerSecond` per tenant. */
+export function pacingFor(limitPerSecond: number, overrides: Partial<PacingSettings> = {}): PacingSettings {
   return {
-    ceilingPerSecond,
-    startPerSecond: ceilingPerSecond * 0.96,
+    ceilingPerSecond: limitPerSecond * 0.99,
+    startPerSecond: limitPerSecond * 0.96,
     // Gentle both ways: the limit is known, so a 429 near it means "slightly fast", not congestion.
     increasePerSecond: 2,
     decreaseFactor: 0.95,
-    floorPerSecond: Math.min(1, ceilingPerSecond),
-    pauseAfterThrottles: 3,
+    floorPerSecond: Math.min(1, limitPerSecond),
+    // Near the limit two or three 429s in a row are jitter; five say the tenant is being held back.
+    pauseAfterThrottles: 5,
     ...overrides,
   };
 }
