@@ -89,9 +89,9 @@ class DrainRun {
     return [...this.lanes.values()].some((l) => l.workers > 0);
   }
 
-  /** True when some lane has room for more than half its buffer again. */
-  get hasRoom(): boolean {
-    return [...this.lanes.values()].some((l) => l.queue.length < LANE_BUFFER / 2);
+  /** True when one of `tenants` (lanes that were full) has room for more than half its buffer again. */
+  hasRoom(tenants: Set<string>): boolean {
+    return [...tenants].some((t) => (this.lanes.get(t)?.queue.length ?? 0) < LANE_BUFFER / 2);
   }
 
   /** Resolves once `ready()` holds, checked each time an item finishes. */
@@ -224,8 +224,8 @@ export class DeliverySender {
     for (;;) {
       const { queued, full } = await this.scan(orgId, run);
       if (run.busy) {
-        // Scan again when a full lane has room (more of its items wait in the outbox), or when all is done.
-        await run.until(() => !run.busy || run.failed !== undefined || (full && run.hasRoom));
+        // Scan again when a lane that was full has room (more of its items wait in the outbox), or when all is done.
+        await run.until(() => !run.busy || run.failed !== undefined || run.hasRoom(full));
         if (run.failed !== undefined) throw run.failed;
         continue;
       }
@@ -242,9 +242,9 @@ export class DeliverySender {
    * late in the outbox start at once rather than after the earlier tenants' items. A lane holds
    * at most LANE_BUFFER: the rest are left for the next scan (memory stays bounded).
    */
-  private async scan(orgId: string, run: DrainRun): Promise<{ queued: number; full: boolean }> {
+  private async scan(orgId: string, run: DrainRun): Promise<{ queued: number; full: Set<string> }> {
     let queued = 0;
-    let full = false;
+    const full = new Set<string>();
     let continuation: string | undefined;
     do {
       const page = await this.dueItems(orgId, continuation);
@@ -255,8 +255,9 @@ export class DeliverySender {
         const targets = await Promise.all(chunk.map((item) => this.targetOf(item, run)));
         chunk.forEach((item, k) => {
           const target = targets[k];
-          if (run.offer(target?.reachable ? target.tenantId : NO_TEAMS, item, target)) queued++;
-          else full = true;
+          const tenant = target?.reachable ? target.tenantId : NO_TEAMS;
+          if (run.offer(tenant, item, target)) queued++;
+          else full.add(tenant);
         });
       }
       continuation = page.continuation;
