@@ -4,12 +4,38 @@ import { deliveryStatus, enqueue } from '../../../services/delivery/outbox';
 import { pacingFor } from '../../../services/delivery/pacer';
 import { DeliverySender, type DeliveryLimits } from '../../../services/delivery/sender';
 import type { Person } from '../../../services/people/model';
+import type { ContainerName } from '../../../services/store/containers';
 import type { Store } from '../../../services/store/ports';
 import { installedPeople, localMessenger } from '../../harness/delivery';
 import { FakeConnector } from '../../harness/fake-connector';
 import { ORG } from '../../harness/fixtures';
 import { personalConversationId } from '../../harness/teams-activities';
 import { openTestStore } from '../../harness/store';
+
+/** The same store, counting the pages of outbox queries the engine reads. */
+function countingOutboxPages(store: Store, onPage: () => void): Store {
+  return new Proxy(store, {
+    get(target, property) {
+      if (property !== 'collection') return Reflect.get(target, property, target);
+      return (name: ContainerName) => {
+        const collection = target.collection(name);
+        if (name !== 'outbox') return collection;
+        return new Proxy(collection, {
+          get(inner, key) {
+            if (key === 'queryPage') {
+              return (...args: Parameters<typeof inner.queryPage>) => {
+                onPage();
+                return inner.queryPage(...args);
+              };
+            }
+            const value = Reflect.get(inner, key, inner);
+            return typeof value === 'function' ? value.bind(inner) : value;
+          },
+        });
+      };
+    },
+  });
+}
 
 /**
  * Teams limits each app per tenant, so a partnership's agencies (one tenant each) are paced on
@@ -60,6 +86,24 @@ describe('delivery across tenants, each at its own adaptive pace', () => {
     expect(order.filter((t) => t === POLICE)).toHaveLength(600);
     expectEachOnce([...police, ...health]);
   }, 60_000);
+
+  it('while one tenant’s long queue goes out, another tenant being done does not make the engine re-read the outbox over and over', async () => {
+    connector = await FakeConnector.start();
+    // More than twice what a lane holds (1,000), so the engine must come back to the outbox for the rest, twice.
+    const police = await installedPeople(store, connector.serviceUrl, 2_200, { prefix: 'pol', tenantId: POLICE });
+    const health = await installedPeople(store, connector.serviceUrl, 5, { prefix: 'hea', tenantId: HEALTH });
+    await queueFor(police);
+    await queueFor(health);
+    let pagesRead = 0;
+    const counted = countingOutboxPages(store, () => pagesRead++);
+
+    const engine = new DeliverySender({ store: counted, messenger: localMessenger(), logger: silentLogger }, { perSecond: 300, conversationIntervalMs: 0, maxConcurrent: 32 });
+    expect(await engine.drain(ORG)).toMatchObject({ sent: 2_205, failed: 0 });
+
+    // A first scan (five pages), one more each time police's lane is half empty, one at the end: not one per finished message.
+    expect(pagesRead).toBeLessThan(30);
+    expectEachOnce([...police, ...health]);
+  }, 90_000);
 
   it('a throttled tenant waits out its Retry-After while another tenant sends everything at its full pace', async () => {
     connector = await FakeConnector.start();
