@@ -77,7 +77,8 @@ export class TenantPacer {
 
   constructor(
     private readonly settings: PacingSettings,
-    private readonly now: () => number = Date.now,
+    /** Milliseconds from the wall clock the sender is given (Retry-After is Teams' time). */
+    private readonly now: () => number,
   ) {
     this.state = initialPace(settings);
   }
