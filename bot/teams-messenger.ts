@@ -65,7 +65,8 @@ export class TeamsMessenger implements Messenger {
     return {
       type: 'message',
       from: { id: conversation.botId },
-      conversation: { id: conversation.conversationId },
+      // Teams needs the tenant on a proactive message; it is also what its per-tenant limit counts by.
+      conversation: { id: conversation.conversationId, tenantId: conversation.tenantId },
       attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', content: card }],
     };
   }

@@ -99,7 +99,7 @@ const schema = z
 
     SCHEDULER_ENABLED: bool.default(true),
     DELIVERY_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(3600).default(5),
-    DELIVERY_MAX_PER_SECOND: z.coerce.number().min(1).max(50).default(48),
+    DELIVERY_MAX_PER_SECOND: z.coerce.number().min(1).max(50).default(50),
     DELIVERY_CONVERSATION_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(2000),
     DELIVERY_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(60),
   })

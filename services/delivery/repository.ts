@@ -1,4 +1,4 @@
-import { toArray, type Collection, type Store, type Stored } from '../store/ports';
+import { toArray, type Collection, type Page, type Store, type Stored } from '../store/ports';
 import type { OutboxItem } from './model';
 
 /** The outbox as stored: the only code that queries it (the sender, delivery status, read tracking, housekeeping). */
@@ -64,15 +64,14 @@ export class OutboxRepository {
   }
 
   /** One page of items to send at `now`: pending and due, or sending with an expired lease (a sender died). */
-  async due(orgId: string, now: string, pageSize: number): Promise<OutboxItem[]> {
-    const page = await this.docs.queryPage(
+  due(orgId: string, now: string, page: { pageSize: number; continuation?: string }): Promise<Page<Stored<OutboxItem>>> {
+    return this.docs.queryPage(
       {
         query: "SELECT * FROM c WHERE c.orgId = @orgId AND ((c.status = 'pending' AND c.nextAttemptAt <= @now) OR (c.status = 'sending' AND c.leaseUntil < @now))",
         parameters: [{ name: '@orgId', value: orgId }, { name: '@now', value: now }],
       },
-      { pageSize },
+      page,
     );
-    return page.items;
   }
 
   /** Items not yet finished: pending, or being sent. */

@@ -5,18 +5,22 @@ import type { Logger } from '../core/logger';
 import { personalConversationKey, type ConversationRecord } from '../conversations/model';
 import { Directory } from '../people/repository';
 import { isToldOfUnreachableRecipients } from '../access/policy';
-import type { Store } from '../store/ports';
+import type { Store, Stored } from '../store/ports';
 import type { OutboxItem } from './model';
 import { OutboxRepository } from './repository';
 import { enqueue } from './outbox';
 import { DeliveryFailure, type Mailer, type Messenger } from './ports';
 import { classifyFailure, retryDelayMs, RETRY_POLICY } from './retry';
+import { pacingFor, TenantPacer, type PacingSettings } from './pacer';
 
 export type DeliveryLimits = {
-  /** Requests per second per tenant; Teams allows 50 per app per tenant. */
+  /** The most requests per second per tenant; Teams allows 50 per app per tenant. Each tenant's pace adapts below it. */
   perSecond: number;
+  /** How each tenant's pace adapts to 429s (defaults from `pacingFor`). */
+  pacing?: Partial<PacingSettings>;
   /** Shortest gap between two messages to one conversation, from Teams' per-conversation windows. */
   conversationIntervalMs: number;
+  /** Messages of one tenant in progress at once (claimed, waiting for their conversation's or tenant's turn, or sending). */
   maxConcurrent: number;
   /** How long a claimed message is this sender's; after a crash another sender takes it over then. */
   leaseMs?: number;
@@ -24,14 +28,18 @@ export type DeliveryLimits = {
   emailsPerMinute?: number;
 };
 
-/** 48/s keeps a margin under Teams' 50/s; 2 s per conversation satisfies 7/1s, 8/2s, 60/30s and 1800/h at once. */
-export const DEFAULT_DELIVERY_LIMITS: DeliveryLimits = { perSecond: 48, conversationIntervalMs: 2_000, maxConcurrent: 32 };
+/** Teams' 50/s per tenant is the ceiling the pace adapts under; 2 s per conversation satisfies 7/1s, 8/2s, 60/30s and 1800/h at once. */
+export const DEFAULT_DELIVERY_LIMITS: DeliveryLimits = { perSecond: 50, conversationIntervalMs: 2_000, maxConcurrent: 32 };
 
 /** `emailed`: of `sent`, how many went by email because Teams could not reach the person. */
 export type DrainReport = { sent: number; emailed: number; updated: number; retried: number; failed: number; unreachable: number };
 
 const LEASE_MS = 60_000;
 const PAGE = 500;
+/** Items one tenant may have waiting in memory; the rest stay in the outbox for a later scan. */
+const LANE_BUFFER = 1_000;
+/** Recipients whose conversations a scan looks up at once. */
+const LOOKUPS_AT_ONCE = 50;
 
 class BecameUnreachable extends Error {}
 
@@ -39,19 +47,105 @@ const unreachableReason = (status: number) => (status === 403 ? 'the bot is bloc
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Where an item goes: its Teams conversation, or none (never installed, or not reachable). */
+type Target = ConversationRecord | undefined;
+
+/** Tenant key of the lane for items that do not go to Teams (email, or marked unreachable): not paced by a tenant. */
+const NO_TEAMS = '';
+
+/**
+ * One drain's work: a lane per tenant, each with its queue and its own workers, so tenants send
+ * in parallel and one throttled tenant holds back only itself.
+ */
+class DrainRun {
+  readonly taken = new Set<string>();
+  /** Each recipient's conversation, looked up once per drain to choose the lane. */
+  readonly targets = new Map<string, Target>();
+  private readonly lanes = new Map<string, { queue: { item: OutboxItem; target: Target }[]; workers: number }>();
+  private readonly listeners = new Set<() => void>();
+
+  constructor(
+    private readonly workersPerLane: number,
+    private readonly work: (item: OutboxItem, target: Target) => Promise<void>,
+  ) {}
+
+  /** Queues the item in its tenant's lane; false when that lane is full (the item stays in the outbox). */
+  offer(tenant: string, item: OutboxItem, target: Target): boolean {
+    let lane = this.lanes.get(tenant);
+    if (!lane) {
+      lane = { queue: [], workers: 0 };
+      this.lanes.set(tenant, lane);
+    }
+    if (lane.queue.length >= LANE_BUFFER) return false;
+    this.taken.add(item.id);
+    lane.queue.push({ item, target });
+    while (lane.workers < this.workersPerLane && lane.workers < lane.queue.length) {
+      lane.workers++;
+      void this.runWorker(lane);
+    }
+    return true;
+  }
+
+  get busy(): boolean {
+    return [...this.lanes.values()].some((l) => l.workers > 0);
+  }
+
+  /** True when one of `tenants` (lanes that were full) has room for more than half its buffer again. */
+  hasRoom(tenants: Set<string>): boolean {
+    return [...tenants].some((t) => (this.lanes.get(t)?.queue.length ?? 0) < LANE_BUFFER / 2);
+  }
+
+  /** Resolves once `ready()` holds, checked each time an item finishes. */
+  until(ready: () => boolean): Promise<void> {
+    if (ready()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const check = () => {
+        if (!ready()) return;
+        this.listeners.delete(check);
+        resolve();
+      };
+      this.listeners.add(check);
+    });
+  }
+
+  /** The first error a worker met (the store failing, say): the drain stops and reports it; the outbox keeps the items. */
+  failed: unknown;
+
+  private async runWorker(lane: { queue: { item: OutboxItem; target: Target }[]; workers: number }): Promise<void> {
+    try {
+      for (let next = lane.queue.shift(); next && this.failed === undefined; next = lane.queue.shift()) {
+        await this.work(next.item, next.target);
+        this.taken.delete(next.item.id);
+        for (const check of [...this.listeners]) check();
+      }
+    } catch (e) {
+      this.failed ??= e;
+      for (const l of this.lanes.values()) l.queue.length = 0;
+    } finally {
+      lane.workers--;
+      for (const check of [...this.listeners]) check();
+    }
+  }
+}
+
 /**
  * Sends what the outbox holds, within Teams' limits. Every state change is written to the item
  * with its etag, so several instances can drain the same outbox: each item is claimed by one of
  * them, and an item whose claimant died is taken over when its lease runs out.
  *
+ * Teams limits each app per tenant, so each tenant has its own pace (adapting to 429s) and its
+ * own lane of work; tenants send in parallel.
+ *
  * Retry timing is wall-clock time (Retry-After is Teams' clock), so this uses the system clock
  * even where the business rules run on an injected one.
  */
 export class DeliverySender {
-  private readonly tenants = new Map<string, Bottleneck>();
+  private readonly tenants = new Map<string, TenantPacer>();
   private readonly conversations: Bottleneck.Group;
   private readonly wall: Clock;
   private readonly emails: Bottleneck;
+  /** Conversations this sender found unreachable (a 403 or 404), so messages already waiting for them stop without a store read each. */
+  private readonly closedHere = new Map<string, string>();
 
   constructor(
     private readonly deps: { store: Store; messenger: Messenger; logger: Logger; wallClock?: Clock; mailer?: Mailer },
@@ -66,13 +160,14 @@ export class DeliverySender {
     return this.deps.store.collection<OutboxItem>('outbox');
   }
 
-  private tenantLimiter(tenantId: string): Bottleneck {
-    let limiter = this.tenants.get(tenantId);
-    if (!limiter) {
-      limiter = new Bottleneck({ minTime: Math.ceil(1000 / this.limits.perSecond), maxConcurrent: this.limits.maxConcurrent });
-      this.tenants.set(tenantId, limiter);
+  /** The pace of one tenant, kept across drains so what it learnt of the connector carries over. */
+  tenantPacer(tenantId: string): TenantPacer {
+    let pacer = this.tenants.get(tenantId);
+    if (!pacer) {
+      pacer = new TenantPacer(pacingFor(this.limits.perSecond, this.limits.pacing), () => this.wall.now().getTime());
+      this.tenants.set(tenantId, pacer);
     }
-    return limiter;
+    return pacer;
   }
 
   /**
@@ -80,12 +175,13 @@ export class DeliverySender {
    * conversation became unreachable while this message waited (an earlier one got a 403).
    */
   private throttled<T>(conversation: ConversationRecord, call: () => Promise<T>): Promise<T> {
-    const tenant = this.tenantLimiter(conversation.tenantId);
+    const tenant = this.tenantPacer(conversation.tenantId);
     return this.conversations.key(conversation.id).schedule(async () => {
-      const current = await this.deps.store.collection<ConversationRecord>('conversations').read(conversation.orgId, conversation.id);
-      if (!current?.reachable) throw new BecameUnreachable(current?.unreachableReason ?? 'not reachable');
+      // The caller read the conversation just before; another instance closing it meanwhile gets a 403 here too.
+      const closed = this.closedHere.get(conversation.id);
+      if (closed !== undefined) throw new BecameUnreachable(closed);
       try {
-        return await tenant.schedule(call);
+        return await tenant.send(call);
       } catch (e) {
         // Record it before the next message to this conversation gets its turn.
         if (e instanceof DeliveryFailure && classifyFailure(e.status) === 'unreachable') await this.closeConversation(conversation, unreachableReason(e.status));
@@ -94,9 +190,9 @@ export class DeliverySender {
     });
   }
 
-  private async dueItems(orgId: string): Promise<OutboxItem[]> {
+  private dueItems(orgId: string, continuation: string | undefined) {
     const now = this.wall.now().toISOString();
-    return new OutboxRepository(this.deps.store).due(orgId, now, PAGE);
+    return new OutboxRepository(this.deps.store).due(orgId, now, { pageSize: PAGE, ...(continuation ? { continuation } : {}) });
   }
 
   private async nextRetryAt(orgId: string): Promise<number | undefined> {
@@ -106,22 +202,65 @@ export class DeliverySender {
   }
 
   /**
-   * Sends everything due. Retries that fall due within `waitMs` (a 429's Retry-After, a short
-   * backoff) are waited for, so one call rides out a throttling storm; later ones stay queued.
+   * Sends everything due, each tenant in its own lane at its own pace. Retries that fall due
+   * within `waitMs` (a 429's Retry-After, a short backoff) are waited for, so one call rides out a
+   * throttling storm; later ones stay queued.
    */
   async drain(orgId: string, options: { waitMs?: number } = {}): Promise<DrainReport> {
     const report: DrainReport = { sent: 0, emailed: 0, updated: 0, retried: 0, failed: 0, unreachable: 0 };
     const deadline = this.wall.now().getTime() + (options.waitMs ?? 0);
+    const run = new DrainRun(this.limits.maxConcurrent, (item, target) => this.deliver(item, target, report));
     for (;;) {
-      const due = await this.dueItems(orgId);
-      if (due.length === 0) {
-        const next = await this.nextRetryAt(orgId);
-        if (next === undefined || next > deadline) return report;
-        await sleep(Math.max(25, next - this.wall.now().getTime()));
+      const { queued, full } = await this.scan(orgId, run);
+      if (run.busy) {
+        // Scan again when a lane that was full has room (more of its items wait in the outbox), or when all is done.
+        await run.until(() => !run.busy || run.failed !== undefined || run.hasRoom(full));
+        if (run.failed !== undefined) throw run.failed;
         continue;
       }
-      await Promise.all(due.map((item) => this.deliver(item, report)));
+      if (run.failed !== undefined) throw run.failed;
+      if (queued > 0) continue;
+      const next = await this.nextRetryAt(orgId);
+      if (next === undefined || next > deadline) return report;
+      await sleep(Math.max(25, next - this.wall.now().getTime()));
     }
+  }
+
+  /**
+   * Reads every due item page by page and queues each in its tenant's lane, so items of a tenant
+   * late in the outbox start at once rather than after the earlier tenants' items. A lane holds
+   * at most LANE_BUFFER: the rest are left for the next scan (memory stays bounded).
+   */
+  private async scan(orgId: string, run: DrainRun): Promise<{ queued: number; full: Set<string> }> {
+    let queued = 0;
+    const full = new Set<string>();
+    let continuation: string | undefined;
+    do {
+      const page = await this.dueItems(orgId, continuation);
+      const fresh = page.items.filter((i) => !run.taken.has(i.id));
+      // A few at a time, so the first messages go out while the rest of the page is looked up.
+      for (let i = 0; i < fresh.length; i += LOOKUPS_AT_ONCE) {
+        const chunk = fresh.slice(i, i + LOOKUPS_AT_ONCE);
+        const targets = await Promise.all(chunk.map((item) => this.targetOf(item, run)));
+        chunk.forEach((item, k) => {
+          const target = targets[k];
+          const tenant = target?.reachable ? target.tenantId : NO_TEAMS;
+          if (run.offer(tenant, item, target)) queued++;
+          else full.add(tenant);
+        });
+      }
+      continuation = page.continuation;
+    } while (continuation);
+    return { queued, full };
+  }
+
+  /** The item's conversation, looked up once per recipient in a drain. */
+  private async targetOf(item: OutboxItem, run: DrainRun): Promise<Target> {
+    const key = 'conversationKey' in item.recipient ? `c:${item.recipient.conversationKey}` : `p:${item.recipient.personId}`;
+    if (run.targets.has(key)) return run.targets.get(key);
+    const target = await this.conversationFor(item);
+    run.targets.set(key, target);
+    return target;
   }
 
   /** Takes the item for this instance; undefined if another instance got it first. */
@@ -140,12 +279,19 @@ export class DeliverySender {
     }
   }
 
+  /** Writes the outcome; the claimed document's etag saves a read, and a conflict re-reads and re-applies. */
   private async finish(item: OutboxItem, change: Partial<OutboxItem>): Promise<void> {
-    await this.outbox.update(item.orgId, item.id, (current) => {
-      const next: OutboxItem = { ...current, ...change };
-      delete next.leaseUntil;
-      return next;
-    });
+    const claimed = '_etag' in item ? (item as Stored<OutboxItem>) : undefined;
+    await this.outbox.update(
+      item.orgId,
+      item.id,
+      (current) => {
+        const next: OutboxItem = { ...current, ...change };
+        delete next.leaseUntil;
+        return next;
+      },
+      claimed,
+    );
   }
 
   private async conversationFor(item: OutboxItem): Promise<ConversationRecord | undefined> {
@@ -156,12 +302,14 @@ export class DeliverySender {
     return conversations.read(item.orgId, personalConversationKey(person.aadObjectId));
   }
 
-  private async deliver(candidate: OutboxItem, report: DrainReport): Promise<void> {
+  private async deliver(candidate: OutboxItem, found: Target, report: DrainReport): Promise<void> {
     const item = await this.claim(candidate);
     if (!item) return;
     let conversation: ConversationRecord | undefined;
     try {
-      conversation = await this.conversationFor(item);
+      // Read again now (one point read when the scan found it): it may have closed or opened since.
+      conversation = found ? await this.deps.store.collection<ConversationRecord>('conversations').read(found.orgId, found.id) : await this.conversationFor(item);
+      if (conversation?.reachable) this.closedHere.delete(conversation.id); // installed again since
       const emailed = await this.emailByChoice(item, report);
       if (emailed === 'done') return;
       if (!conversation || !conversation.reachable) {
@@ -238,8 +386,9 @@ export class DeliverySender {
       return 'done';
     }
     const emailedAt = this.wall.now().toISOString();
-    await this.outbox.update(item.orgId, item.id, (current) => ({ ...current, emailedAt }));
-    item.emailedAt = emailedAt;
+    const updated = await this.outbox.update(item.orgId, item.id, (current) => ({ ...current, emailedAt }));
+    // Keep the new etag, so the final write of this item does not conflict with this one.
+    Object.assign(item, { emailedAt, _etag: updated._etag });
     return 'also';
   }
 
@@ -262,6 +411,7 @@ export class DeliverySender {
   }
 
   private async closeConversation(conversation: ConversationRecord, reason: string): Promise<void> {
+    this.closedHere.set(conversation.id, reason);
     const now = this.wall.now().toISOString();
     await this.deps.store
       .collection<ConversationRecord>('conversations')

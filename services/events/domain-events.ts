@@ -1,4 +1,5 @@
 import type { Clock } from '../core/clock';
+import type { Organisation } from '../organisation/model';
 import type { Action, StatusUpdate } from '../plan/model';
 import type { Store } from '../store/ports';
 
@@ -13,8 +14,11 @@ export type DomainEvent = {
 
 export type DomainEventType = DomainEvent['type'];
 
-/** What the publisher works with: a handler reads and writes through the same store and clock. */
-export type EventContext = { store: Store; clock: Clock };
+/**
+ * What the publisher works with: a handler reads and writes through the same store and clock.
+ * A publisher that already holds the organisation passes it, so handlers need not read it again.
+ */
+export type EventContext = { store: Store; clock: Clock; organisation?: Organisation };
 
 export type EventHandler<T extends DomainEventType> = (event: Extract<DomainEvent, { type: T }>, ctx: EventContext) => Promise<void>;
 

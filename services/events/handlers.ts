@@ -14,7 +14,9 @@ export function domainEvents(calendar: WorkingCalendar): DomainEvents {
   return new DomainEvents()
     .on('ActionUpdated', (event, ctx) => refreshRoundsFor(ctx, event.action))
     .on('ActionUpdated', async (event, ctx) => {
-      const organisation = await ensureOrganisation(ctx.store, ctx.clock, event.action.orgId, { timeZone: event.timeZone });
+      // A card answer's context holds the organisation already: one store round trip fewer per answer.
+      const known = ctx.organisation?.id === event.action.orgId ? ctx.organisation : undefined;
+      const organisation = known ?? (await ensureOrganisation(ctx.store, ctx.clock, event.action.orgId, { timeZone: event.timeZone }));
       await escalationsAfterUpdate({ ...ctx, calendar }, organisation, event.action, event.update);
     });
 }

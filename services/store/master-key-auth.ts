@@ -84,6 +84,11 @@ export function requireMasterKey(server: http.Server, key: string, now: () => Da
 /** The embedded Cosmos server, answering only requests signed with `key`. */
 export function createKeyedCosmosServer(key: string): http.Server {
   const server = createHttpServer({ keepAlive: true });
+  // Node closes a keep-alive connection after 5 s idle; the SDK's agent may pick that socket for its
+  // next request in the same instant and get ECONNRESET ("socket hang up"), which it does not retry
+  // for writes. Seen after a job's seconds of work without the store: 50,000 digest writes failed.
+  // The store's only clients are this app's, on loopback: let them close their idle sockets.
+  server.keepAliveTimeout = 0;
   requireMasterKey(server, key);
   return server;
 }

@@ -8,6 +8,7 @@ import { mayUpdateAction } from '../access/policy';
 import { ActionPlan } from '../plan/repository';
 import { isOpen, nextDueDate, type Action, type StatusUpdate } from '../plan/model';
 import type { DomainEvents } from '../events/domain-events';
+import type { Organisation } from '../organisation/model';
 import type { Store, Stored } from '../store/ports';
 import { checkStatusUpdate, statusSubmissionSchema, type StatusSubmission, type ValidStatusUpdate } from './rules';
 
@@ -19,7 +20,8 @@ export type StatusUpdateOutcome =
   /** The card showed an older version than is stored: show the newer state and ask again. */
   | { kind: 'stale'; action: Action; values: StatusSubmission };
 
-export type UpdateDeps = { store: Store; clock: Clock; events: DomainEvents };
+/** `organisation`, when the caller holds it (the bot caches it), saves the event handlers reading it again. */
+export type UpdateDeps = { store: Store; clock: Clock; events: DomainEvents; organisation?: Organisation };
 
 /** Leads, whoever covers for a lead on leave, and plan administrators may update an action. */
 export async function canUpdate(store: Store, actor: Person, action: Pick<Action, 'leadIds' | 'orgId'>, today: string): Promise<boolean> {

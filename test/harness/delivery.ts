@@ -11,8 +11,8 @@ export function localMessenger(timeoutMs?: number): TeamsMessenger {
   return new TeamsMessenger(loadConfig({ LOG_LEVEL: 'silent' }), timeoutMs);
 }
 
-/** People who have installed the app: a directory entry plus a stored 1:1 conversation at `serviceUrl`. */
-export async function installedPeople(store: Store, serviceUrl: string, count: number, options: { prefix?: string; roles?: Person['roles'] } = {}): Promise<Person[]> {
+/** People who have installed the app: a directory entry plus a stored 1:1 conversation at `serviceUrl`, in the test tenant unless `tenantId` says otherwise. */
+export async function installedPeople(store: Store, serviceUrl: string, count: number, options: { prefix?: string; roles?: Person['roles']; tenantId?: string } = {}): Promise<Person[]> {
   const prefix = options.prefix ?? 'p';
   const people: Person[] = [];
   for (let i = 0; i < count; i++) {
@@ -22,7 +22,7 @@ export async function installedPeople(store: Store, serviceUrl: string, count: n
       id: `personal-aad-${prefix}${i}`,
       orgId: ORG,
       kind: 'personal',
-      tenantId: TEST_TENANT_ID,
+      tenantId: options.tenantId ?? TEST_TENANT_ID,
       conversationId: personalConversationId({ id: `29:${prefix}${i}` }),
       serviceUrl,
       botId: `28:${TEST_BOT_ID}`,

@@ -26,6 +26,10 @@ export type ConnectorCall = {
 export type Fault = { status: number; retryAfterSeconds?: number; body?: unknown } | { hangMs: number };
 
 export type RateLimit = { count: number; windowMs: number };
+/**
+ * `global` is Teams' limit per app per tenant: counted separately for each tenant, named by the
+ * activity's `conversation.tenantId` (or `channelData.tenant.id`; requests naming none share one count).
+ */
 export type RateLimits = { perConversation?: RateLimit[]; global?: RateLimit };
 
 export type FakeMember = {
@@ -339,13 +343,14 @@ export class FakeConnector {
         : matched.op === 'createConversation'
           ? this.conversationIdFor(call.body)
           : undefined;
+    const tenant = tenantOf(call.body);
     const waits = [
-      this.global?.waitMs('global', now) ?? 0,
+      this.global?.waitMs(tenant, now) ?? 0,
       conversationKey !== undefined ? (this.perConversation?.waitMs(conversationKey, now) ?? 0) : 0,
     ];
     const wait = Math.max(...waits);
     if (wait > 0) return wait;
-    this.global?.record('global', now);
+    this.global?.record(tenant, now);
     if (conversationKey !== undefined) this.perConversation?.record(conversationKey, now);
     return undefined;
   }
@@ -426,6 +431,12 @@ export class FakeConnector {
       if (activities.length >= waiter.count) waiter.resolve(activities);
     }
   }
+}
+
+/** The tenant a request counts against: Teams limits each app per tenant. */
+function tenantOf(body: any): string {
+  const id = body?.conversation?.tenantId ?? body?.channelData?.tenant?.id ?? body?.tenantId;
+  return typeof id === 'string' ? `tenant:${id}` : 'tenant:(none)';
 }
 
 function safeDecode(segment: string): string {
