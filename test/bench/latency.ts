@@ -1,7 +1,8 @@
 /**
  * Card-update latency: N concurrent users each submitting RAG updates to their own action through
  * the whole app (HTTP → adapter → use case → embedded Cosmos over HTTP → card), beside a bare
- * botbuilder handler that only answers the invoke, measured in the same run.
+ * botbuilder handler that only answers the invoke and the store floor (the bare handler plus the
+ * read and the etag write any update needs), measured in the same run.
  *
  *   npm run bench:latency [-- --users 50 --seconds 10]
  */
@@ -64,16 +65,17 @@ async function main() {
   const users: TeamsUser[] = Array.from({ length: USERS }, (_, i) => ({ id: `29:bench-${i}`, aadObjectId: `aad-bench-${i}`, name: `Bench User ${i}` }));
   await seed(store, {
     people: users.map((u, i) => person({ id: `p-${i}`, name: u.name, aadObjectId: u.aadObjectId })),
-    actions: users.map((_, i) => actionDoc({ id: `bench-${i}`, leadIds: [`p-${i}`], leads: [{ name: `Bench User ${i}`, personId: `p-${i}` }] })),
+    actions: users.flatMap((_, i) => ['', 'floor-'].map((prefix) => actionDoc({ id: `${prefix}bench-${i}`, leadIds: [`p-${i}`], leads: [{ name: `Bench User ${i}`, personId: `p-${i}` }] }))),
   });
-  const appProcess = await startProcess<{ app: string; bare: string }>('latency-app', [storeProcess.ready.endpoint], [], { BENCH_STORE_KEY: storeProcess.ready.key });
-  const { app, bare } = appProcess.ready;
+  const appProcess = await startProcess<{ app: string; bare: string; floor: string }>('latency-app', [storeProcess.ready.endpoint], [], { BENCH_STORE_KEY: storeProcess.ready.key });
+  const { app, bare, floor } = appProcess.ready;
 
   const updated = (b: any) => JSON.stringify(b?.value ?? '').includes('Updated to');
   const answered = (b: any) => b?.statusCode === 200;
   // Warm both up so JIT and connection pools do not count against either.
   await load(app, users, updated, 2);
   await load(bare, users, answered, 2);
+  await load(floor, users, answered, 2);
 
   const rows = [];
   for (const [mode, thinkMs] of [
@@ -84,10 +86,14 @@ async function main() {
     const seconds = thinkMs > 0 ? SECONDS * 2 : SECONDS;
     rows.push({ load: mode, ...summary('this app (update + store)', await load(app, users, updated, seconds, thinkMs)) });
     rows.push({ load: mode, ...summary('bare botbuilder handler', await load(bare, users, answered, seconds, thinkMs)) });
+    rows.push({ load: mode, ...summary('store floor (bare + read + etag write)', await load(floor, users, answered, seconds, thinkMs)) });
   }
   console.log(`card-update latency: ${USERS} concurrent users, ${SECONDS * 2}s per paced row and ${SECONDS}s per saturation row, node ${process.version}; store, app and load generator in separate processes`);
   console.table(rows);
-  for (let i = 0; i < rows.length; i += 2) console.log(`p99 ratio (ours / bare), ${rows[i]!.load}: ${(rows[i]!['p99 ms'] / rows[i + 1]!['p99 ms']).toFixed(2)}×`);
+  for (let i = 0; i < rows.length; i += 3) {
+    const [ours, bareRow, floorRow] = [rows[i]!, rows[i + 1]!, rows[i + 2]!];
+    console.log(`${ours.load}: p99 ratio ours / bare ${(ours['p99 ms'] / bareRow['p99 ms']).toFixed(2)}×, floor / bare ${(floorRow['p99 ms'] / bareRow['p99 ms']).toFixed(2)}×, ours / floor ${(ours['p99 ms'] / floorRow['p99 ms']).toFixed(2)}×`);
+  }
   await appProcess.stop();
   await store.close();
   await storeProcess.stop();
