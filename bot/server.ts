@@ -5,6 +5,7 @@ import type { Config } from '../services/core/config';
 import { AppError, ERRORS } from '../services/core/errors';
 import type { Logger } from '../services/core/logger';
 import type { Store } from '../services/store/ports';
+import { isTenantAllowed } from '../services/organisation/agencies';
 
 export type ServerDeps = {
   config: Config;
@@ -149,10 +150,9 @@ export function createServer(deps: ServerDeps): restify.Server {
       return;
     }
     const tenant = tenantOf(req.body);
-    const allowed = config.ALLOWED_TENANT_IDS;
     // Bot Framework authentication proves the sender is the Bot Service, not which organisation
-    // the user belongs to: refuse other tenants before any processing.
-    if (allowed.length > 0 && (!tenant || !allowed.includes(tenant))) {
+    // the user belongs to: refuse tenants that are neither configured nor an agency's before any processing.
+    if (!(await isTenantAllowed(store, config.DEFAULT_ORG_ID, config.ALLOWED_TENANT_IDS, tenant))) {
       logger.warn({ tenant }, 'activity from a tenant that is not allowed');
       sendError(res, new AppError('TENANT_NOT_ALLOWED'));
       return;

@@ -14,7 +14,7 @@ import { writeTable } from '../../services/plan/tabular';
 import type { Store } from '../../services/store/ports';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
-export type OptionValues = Record<string, string | boolean | undefined>;
+export type OptionValues = Record<string, string | boolean | string[] | undefined>;
 
 export type CliContext = { config: Config; store: Store; clock: Clock; args: string[]; options: OptionValues };
 

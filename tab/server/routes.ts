@@ -42,7 +42,7 @@ type Handler = (viewer: Person, deps: DashboardDeps, req: restify.Request) => Pr
 /** The tab's page and its JSON API on the bot's server: /tab/… and /api/tab/…. */
 export function registerTabRoutes(server: restify.Server, deps: TabDeps): void {
   const { config, store, clock, calendar, logger } = deps;
-  const authenticate = createTabAuthenticator(config);
+  const authenticate = createTabAuthenticator(config, store);
   const orgId = config.DEFAULT_ORG_ID;
   const directory = new Directory(store);
 

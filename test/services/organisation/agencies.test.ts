@@ -1,0 +1,105 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { FixedClock } from '../../../services/core/clock';
+import { addAgency, agencySlug, isTenantAllowed, listAgencies, setAgency } from '../../../services/organisation/agencies';
+import type { Organisation } from '../../../services/organisation/model';
+import type { Store } from '../../../services/store/ports';
+import { cli } from '../../harness/cli';
+import { ORG } from '../../harness/fixtures';
+import { openTestStore } from '../../harness/store';
+
+const COUNCIL_TENANT = '11111111-1111-4111-8111-111111111111';
+const POLICE_TENANT = '22222222-2222-4222-8222-222222222222';
+const STRANGER_TENANT = '99999999-9999-4999-8999-999999999999';
+const defaults = { timeZone: 'Europe/London' };
+
+describe('the partnership’s agencies', () => {
+  let store: Store;
+  const clock = new FixedClock('2026-11-22T10:00:00Z');
+  beforeEach(async () => {
+    store = await openTestStore();
+  });
+  afterEach(() => store.close());
+
+  it('an agency’s id is a slug of its name', () => {
+    expect(agencySlug('Thames Valley Police')).toBe('thames-valley-police');
+    expect(agencySlug('St Mary’s Hospital NHS Trust')).toBe('st-marys-hospital-nhs-trust');
+    expect(agencySlug('  Oxfordshire   County Council ')).toBe('oxfordshire-county-council');
+    expect(agencySlug('Médecins & Co.')).toBe('medecins-co');
+  });
+
+  it('the first agency added leads the partnership; tenants are stored lower-case and listed by name', async () => {
+    const council = await addAgency(store, clock, ORG, { name: 'Oxfordshire County Council', tenantIds: [COUNCIL_TENANT.toUpperCase()] }, defaults);
+    const police = await addAgency(store, clock, ORG, { name: 'Thames Valley Police', tenantIds: [POLICE_TENANT] }, defaults);
+    expect(council).toMatchObject({ lead: true, agency: { agencyId: 'oxfordshire-county-council', tenantIds: [COUNCIL_TENANT] } });
+    expect(police.lead).toBe(false);
+    const org = await store.collection<Organisation>('organisations').read(ORG, ORG);
+    expect(org).toMatchObject({ leadAgencyId: 'oxfordshire-county-council' });
+    expect((await listAgencies(store, ORG)).map((a) => a.agencyId)).toEqual(['oxfordshire-county-council', 'thames-valley-police']);
+  });
+
+  it('refuses a tenant that is not a GUID, a tenant another agency has, and a second agency of the same name', async () => {
+    await expect(addAgency(store, clock, ORG, { name: 'Police', tenantIds: ['contoso.onmicrosoft.com'] }, defaults)).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/contoso.*not an Entra tenant id/) });
+    await addAgency(store, clock, ORG, { name: 'Police', tenantIds: [POLICE_TENANT] }, defaults);
+    await expect(addAgency(store, clock, ORG, { name: 'Health', tenantIds: [POLICE_TENANT] }, defaults)).rejects.toMatchObject({ code: 'TENANT_TAKEN', message: expect.stringMatching(/"Police"/) });
+    await expect(addAgency(store, clock, ORG, { name: 'POLICE' }, defaults)).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
+    await expect(addAgency(store, clock, ORG, { name: '' }, defaults)).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(setAgency(store, clock, ORG, 'nobody', { name: 'X' }, defaults)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('agency set renames, moves tenants and the lead, keeping the id people hold', async () => {
+    await addAgency(store, clock, ORG, { name: 'Council', tenantIds: [COUNCIL_TENANT] }, defaults);
+    await addAgency(store, clock, ORG, { name: 'Police' }, defaults);
+    const police = await setAgency(store, clock, ORG, 'police', { name: 'Thames Valley Police', addTenantIds: [POLICE_TENANT], lead: true }, defaults);
+    expect(police).toMatchObject({ agencyId: 'police', name: 'Thames Valley Police', tenantIds: [POLICE_TENANT] });
+    expect(await store.collection<Organisation>('organisations').read(ORG, ORG)).toMatchObject({ leadAgencyId: 'police' });
+    const council = await setAgency(store, clock, ORG, 'council', { removeTenantIds: [COUNCIL_TENANT] }, defaults);
+    expect(council.tenantIds).toEqual([]);
+  });
+
+  it('a request’s tenant is allowed if configured or an agency’s, and with nothing set only while no agency names a tenant', async () => {
+    expect(await isTenantAllowed(store, ORG, [], STRANGER_TENANT)).toBe(true); // local mode, as before agencies
+    await addAgency(store, clock, ORG, { name: 'Guests Only' }, defaults);
+    expect(await isTenantAllowed(store, ORG, [], STRANGER_TENANT)).toBe(true);
+    await addAgency(store, clock, ORG, { name: 'Police', tenantIds: [POLICE_TENANT] }, defaults);
+    expect(await isTenantAllowed(store, ORG, [], POLICE_TENANT.toUpperCase())).toBe(true);
+    expect(await isTenantAllowed(store, ORG, [], STRANGER_TENANT)).toBe(false);
+    expect(await isTenantAllowed(store, ORG, [], undefined)).toBe(false);
+    expect(await isTenantAllowed(store, ORG, [COUNCIL_TENANT], COUNCIL_TENANT)).toBe(true);
+    expect(await isTenantAllowed(store, ORG, [COUNCIL_TENANT], STRANGER_TENANT)).toBe(false);
+    // Another partnership's agency does not open this one.
+    expect(await isTenantAllowed(store, 'other-org', [COUNCIL_TENANT], POLICE_TENANT)).toBe(false);
+  });
+});
+
+describe('npm run cli -- agency add | list | set', () => {
+  let dataDir: string;
+  beforeEach(async () => {
+    dataDir = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'cli-agency-')), 'data');
+  });
+
+  it('adds agencies with their tenants, lists them, and changes one', async () => {
+    const added = await cli(dataDir, 'agency', 'add', 'Oxfordshire County Council', '--tenant', COUNCIL_TENANT);
+    expect(added).toMatchObject({ code: 0 });
+    expect(added.out).toMatch(/Added the agency "Oxfordshire County Council" with the id oxfordshire-county-council, tenants 11111111/);
+    expect(added.out).toMatch(/lead agency/);
+    expect((await cli(dataDir, 'agency', 'add', 'Thames', 'Valley', 'Police', '--tenant', POLICE_TENANT)).out).toMatch(/id thames-valley-police/);
+    expect((await cli(dataDir, 'agency', 'add', 'Home-Start')).out).toMatch(/no tenant/);
+    const set = await cli(dataDir, 'agency', 'set', 'thames-valley-police', '--name', 'TVP', '--remove-tenant', POLICE_TENANT, '--tenant', STRANGER_TENANT);
+    expect(set.out).toMatch(/"TVP", tenants 99999999/);
+    const list = await cli(dataDir, 'agency', 'list');
+    expect(list.out.trim().split('\n')).toEqual([
+      'home-start  Home-Start  tenants: none (guests or email only)',
+      `oxfordshire-county-council  Oxfordshire County Council  (lead agency)  tenants: ${COUNCIL_TENANT}`,
+      `thames-valley-police  TVP  tenants: ${STRANGER_TENANT}`,
+    ]);
+  });
+
+  it('says clearly what is wrong, and refuses options the command does not take', async () => {
+    await expect(cli(dataDir, 'agency', 'add', 'Police', '--tenant', 'not-a-guid')).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/not-a-guid.*not an Entra tenant id/) });
+    await expect(cli(dataDir, 'agency', 'add')).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/Give the agency’s name/) });
+    await expect(cli(dataDir, 'agency', 'set', 'police', '--lead', '--as', 'x@y')).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/Unknown option '--as'/) });
+    await expect(cli(dataDir, 'agency', 'set', 'police', '--name', 'P')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
