@@ -15,6 +15,8 @@ export type TrainingRecord = {
   orgId: string;
   kind: 'record';
   personId: string;
+  /** The person's agency, copied at import and self-report, so an agency's training is read by filtering on it. */
+  agency?: string;
   courseCode: string;
   completedOn?: string;
   status: RecordStatus;
