@@ -6,7 +6,8 @@ import type { OutboundMessage } from '../delivery/messages';
 import { enqueue } from '../delivery/outbox';
 import { Directory, matchByName } from '../people/directory';
 import { hasRole, type Person, type Role } from '../people/model';
-import { mayActForCaseAgency, mayActOnEscalation, mayViewEscalation, mayViewEveryEscalation } from '../access/policy';
+import { agencyOf, mayActForCaseAgency, mayActOnEscalation, mayViewEscalation, mayViewEveryEscalation, mayViewForCaseAgency, type Partnership } from '../access/policy';
+import { partnershipOf } from '../organisation/organisations';
 import type { PersonRef } from '../plan/model';
 import type { Organisation } from '../organisation/model';
 import type { WorkingCalendar } from '../scheduling/calendar';
@@ -33,7 +34,8 @@ type Recipients = { act: Person[]; channels: string[]; inform: Person[] };
 const PARTNERSHIP_ROLES: Role[] = ['business-manager', 'partnership-executive'];
 const MAX_CHAIN = 12;
 
-const agencyOf = (p: Pick<Person, 'agency'>) => (p.agency ?? '').trim().toLowerCase();
+/** A person's agency as the partnership counts it (no agency = the lead agency's), compared without case or spacing. */
+const agencyKey = (p: Pick<Person, 'agency'>, partnership: Partnership) => (agencyOf(p, partnership) ?? '').trim().toLowerCase();
 
 /** Who the case is about: the raiser of a raised concern, the leads of an action's automatic one. */
 function subjectsOf(escalation: Escalation, byId: Map<string, Person>): Person[] {
@@ -61,9 +63,9 @@ function managersAbove(subjects: Person[], byId: Map<string, Person>): { direct:
  * roles) of the subjects' own agency, heads of service of their department. The partnership's own
  * roles (business manager, executive) serve every agency.
  */
-function holdersFor(roles: Role[], subjects: Person[], people: Person[], byId: Map<string, Person>): Person[] {
+function holdersFor(roles: Role[], subjects: Person[], people: Person[], byId: Map<string, Person>, partnership: Partnership): Person[] {
   if (roles.length === 0) return [];
-  const agencies = new Set(subjects.length ? subjects.map(agencyOf) : ['']);
+  const agencies = new Set(subjects.length ? subjects.map((s) => agencyKey(s, partnership)) : [agencyKey({}, partnership)]);
   const departments = new Set(subjects.flatMap((s) => (s.department ? [s.department.trim().toLowerCase()] : [])));
   const { direct, chain } = managersAbove(subjects, byId);
   const related = (p: Person, role: Role): boolean => {
@@ -71,7 +73,7 @@ function holdersFor(roles: Role[], subjects: Person[], people: Person[], byId: M
     if (PARTNERSHIP_ROLES.includes(role)) return true;
     if (role === 'manager') return chain.has(p.id);
     if (role === 'head-of-service') return !!p.department && departments.has(p.department.trim().toLowerCase());
-    return agencies.has(agencyOf(p));
+    return agencies.has(agencyKey(p, partnership));
   };
   return people.filter((p) => roles.some((r) => related(p, r)));
 }
@@ -83,14 +85,15 @@ export async function recipientsOf(store: Store, escalation: Escalation, ladder:
   const people = (directory ?? (await new Directory(store).all(escalation.orgId))).filter((p) => p.active);
   const byId = new Map(people.map((p) => [p.id, p]));
   const subjects = subjectsOf(escalation, byId);
+  const partnership = await partnershipOf(store, escalation.orgId);
   const involved = escalation.stage === 1 ? escalation.involvedPersonIds : [];
-  const holders = new Set(holdersFor(stage.roles, subjects, people, byId));
+  const holders = new Set(holdersFor(stage.roles, subjects, people, byId, partnership));
   let act = people.filter((p) => involved.includes(p.id) || stage.personIds?.includes(p.id) || holders.has(p));
   // Nobody related holds this stage's roles: the case's own safeguarding leads pick it up, and
   // failing those every safeguarding lead, rather than no one.
-  if (act.length === 0) act = holdersFor(['safeguarding-lead'], subjects, people, byId);
+  if (act.length === 0) act = holdersFor(['safeguarding-lead'], subjects, people, byId, partnership);
   if (act.length === 0) act = people.filter((p) => hasRole(p, 'safeguarding-lead'));
-  const informed = new Set(holdersFor(stage.informRoles ?? [], subjects, people, byId));
+  const informed = new Set(holdersFor(stage.informRoles ?? [], subjects, people, byId, partnership));
   const inform = people.filter((p) => !act.includes(p) && informed.has(p));
   return { act, channels: stage.channelKeys ?? [], inform };
 }
@@ -101,7 +104,7 @@ async function canAct(store: Store, actor: Person, escalation: Escalation, ladde
   let leadOfCaseAgency = false;
   if (mayActForCaseAgency(actor)) {
     const byId = new Map(people.filter((p) => p.active).map((p) => [p.id, p]));
-    leadOfCaseAgency = holdersFor(['safeguarding-lead'], subjectsOf(escalation, byId), [actor], byId).length > 0;
+    leadOfCaseAgency = holdersFor(['safeguarding-lead'], subjectsOf(escalation, byId), [actor], byId, await partnershipOf(store, escalation.orgId)).length > 0;
     if (mayActOnEscalation(actor, { alertedToAct: false, leadOfCaseAgency })) return true;
   }
   const alertedToAct = (await recipientsOf(store, escalation, ladder, people)).act.some((p) => p.id === actor.id);
@@ -366,8 +369,15 @@ function moveUp(e: Escalation, ladder: LadderStage[], calendar: WorkingCalendar,
  * safeguarding lead is every case of their own agency).
  */
 export async function canView(store: Store, actor: Person, escalation: Escalation, ladder: LadderStage[], directory?: Person[]): Promise<boolean> {
-  if (mayViewEscalation(actor, escalation, false)) return true;
-  return mayViewEscalation(actor, escalation, await canAct(store, actor, escalation, ladder, directory));
+  const partnership = await partnershipOf(store, escalation.orgId);
+  if (mayViewEscalation(actor, escalation, false, partnership)) return true;
+  if (mayViewForCaseAgency(actor)) {
+    // An agency's administrator sees the cases about its own people.
+    const people = directory ?? (await new Directory(store).all(escalation.orgId));
+    const byId = new Map(people.filter((p) => p.active).map((p) => [p.id, p]));
+    if (holdersFor(['admin'], subjectsOf(escalation, byId), [actor], byId, partnership).length > 0) return true;
+  }
+  return mayViewEscalation(actor, escalation, await canAct(store, actor, escalation, ladder, directory), partnership);
 }
 
 export async function getEscalation(store: Store, actor: Person, organisation: Organisation, id: string): Promise<{ escalation: Escalation; canAct: boolean }> {
@@ -382,7 +392,7 @@ export async function visibleOpenEscalations(store: Store, actor: Person, organi
   const ladder = ladderOf(organisation);
   const visible: Escalation[] = [];
   const open = await openEscalations(store, actor.orgId);
-  const directory = mayViewEveryEscalation(actor) || open.length === 0 ? [] : await new Directory(store).all(actor.orgId);
+  const directory = mayViewEveryEscalation(actor, await partnershipOf(store, actor.orgId)) || open.length === 0 ? [] : await new Directory(store).all(actor.orgId);
   for (const e of open) if (await canView(store, actor, e, ladder, directory)) visible.push(e);
   return visible;
 }

@@ -7,7 +7,8 @@ import { AppError } from '../core/errors';
 import { enqueue } from '../delivery/outbox';
 import { Directory } from '../people/directory';
 import type { Person } from '../people/model';
-import { isToldOfSelfReportedTraining, mayVerifyTraining } from '../access/policy';
+import { agencyOf, inScope, isToldOfSelfReportedTraining, mayVerifyTraining, scopeFor } from '../access/policy';
+import { partnershipOf } from '../organisation/organisations';
 import { toArray, type Store } from '../store/ports';
 import { courses } from './catalogue';
 import type { TrainingRecord } from './model';
@@ -40,11 +41,14 @@ export async function selfReport(deps: { store: Store; clock: Clock }, input: { 
   if (d.completedOn > day || d.completedOn < '2000-01-01') {
     throw new AppError('VALIDATION', 'The completion date must be a real date, not in the future.', { fields: [{ field: 'completedOn', message: 'Not in the future.' }] });
   }
+  const partnership = await partnershipOf(deps.store, input.actor.orgId);
+  const agency = agencyOf(input.actor, partnership);
   const record: TrainingRecord = {
     id: `rec-self-${randomUUID()}`,
     orgId: input.actor.orgId,
     kind: 'record',
     personId: input.actor.id,
+    ...(agency ? { agency } : {}),
     courseCode: course.code,
     completedOn: d.completedOn,
     status: 'self-reported',
@@ -53,7 +57,9 @@ export async function selfReport(deps: { store: Store; clock: Clock }, input: { 
     createdAt: deps.clock.now().toISOString(),
   };
   await deps.store.collection<TrainingRecord>('training').create(record);
-  for (const hr of (await new Directory(deps.store).all(input.actor.orgId)).filter((p) => p.active && isToldOfSelfReportedTraining(p))) {
+  // Only HR who may verify it hear of it: the person's own agency's (a name is personal data).
+  const told = (await new Directory(deps.store).all(input.actor.orgId)).filter((p) => p.active && isToldOfSelfReportedTraining(p) && inScope(record, scopeFor(p, partnership), partnership));
+  for (const hr of told) {
     await enqueue(deps.store, deps.clock, {
       id: `training-self-${record.id}-to-${hr.id}`,
       orgId: record.orgId,
@@ -73,7 +79,9 @@ export async function pendingSelfReports(store: Store, actor: Person): Promise<T
       parameters: [{ name: '@orgId', value: actor.orgId }],
     }),
   );
-  return pending.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  const partnership = await partnershipOf(store, actor.orgId);
+  const scope = scopeFor(actor, partnership);
+  return pending.filter((r) => inScope(r, scope, partnership)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 
 const reviewSchema = z.object({ recordId: z.string().min(1).max(200), note: z.string().trim().max(500).optional() });
@@ -85,7 +93,11 @@ export async function reviewSelfReport(deps: { store: Store; clock: Clock }, inp
   if (!parsed.success) throw new AppError('VALIDATION', 'This card does not say which record to review.');
   const collection = deps.store.collection<TrainingRecord>('training');
   const current = await collection.read(input.actor.orgId, parsed.data.recordId);
-  if (!current || current.kind !== 'record' || current.status !== 'self-reported') throw new AppError('NOT_FOUND', 'That self-reported completion does not exist.');
+  const partnership = await partnershipOf(deps.store, input.actor.orgId);
+  // Another agency's record is answered as if it did not exist: its existence is not HR's to learn.
+  if (!current || current.kind !== 'record' || current.status !== 'self-reported' || !inScope(current, scopeFor(input.actor, partnership), partnership)) {
+    throw new AppError('NOT_FOUND', 'That self-reported completion does not exist.');
+  }
   if (current.review) throw new AppError('VALIDATION', `It was already ${current.review.decision} by ${current.review.by.name}.`);
   return collection.update(current.orgId, current.id, (r) => ({
     ...r,

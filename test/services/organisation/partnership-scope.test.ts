@@ -1,0 +1,110 @@
+import { FixedClock } from '../../../services/core/clock';
+import { OPERATOR } from '../../../services/access/policy';
+import { addAgency } from '../../../services/organisation/agencies';
+import type { Person } from '../../../services/people/model';
+import type { Table } from '../../../services/plan/tabular';
+import type { Store } from '../../../services/store/ports';
+import { toArray } from '../../../services/store/ports';
+import { setUpTraining } from '../../../services/training/catalogue';
+import { importPeople, importTraining } from '../../../services/training/import';
+import type { TrainingRecord } from '../../../services/training/model';
+import { namedOverdueList, trainingRates } from '../../../services/training/reports';
+import { pendingSelfReports, reviewSelfReport, selfReport } from '../../../services/training/self-report';
+import { ORG } from '../../harness/fixtures';
+import { openTestStore } from '../../harness/store';
+
+const clock = new FixedClock('2026-11-22T12:00:00Z');
+const AS_AT = '2026-11-22';
+const table = (headers: string[], rows: string[][]): Table => ({ headers, rows: rows.map((r, i) => ({ rowNumber: i + 2, cells: Object.fromEntries(headers.map((h, j) => [h, r[j] ?? ''])) })) });
+const PEOPLE_HEADERS = ['Employee Number', 'Full Name', 'Work Email', 'Department', 'Job Title', 'Agency'];
+const TRAINING_HEADERS = ['Employee Number', 'Course', 'Completion Date', 'Status'];
+
+/**
+ * A partnership of two agencies, each numbering its staff from 100: the council (lead) and the
+ * police. Each agency's HR imports its own people and training.
+ */
+describe('each agency’s people and training are its own', () => {
+  let store: Store;
+  const person = async (id: string) => (await store.collection<Person>('people').read(ORG, id))!;
+
+  beforeAll(async () => {
+    store = await openTestStore();
+    await addAgency(store, clock, ORG, { name: 'Council' }, { timeZone: 'Europe/London' });
+    await addAgency(store, clock, ORG, { name: 'Police' }, { timeZone: 'Europe/London' });
+    await setUpTraining(store, ORG, { requirements: [{ course: 'SG-AWARE', jobTitles: ['*'] }] });
+    const council = await importPeople(
+      { store, clock },
+      { orgId: ORG, agency: 'council', dryRun: false, table: table(PEOPLE_HEADERS, [['100', 'Carol Council', 'carol@council.example', 'Children', 'Social Worker'], ['101', 'Hari Council', 'hari@council.example', 'HR', 'HR Officer']]) },
+    );
+    expect(council).toMatchObject({ created: 2, problems: [] });
+    const police = await importPeople(
+      { store, clock },
+      {
+        orgId: ORG,
+        agency: 'police',
+        dryRun: false,
+        table: table(PEOPLE_HEADERS, [
+          ['100', 'Pat Police', 'pat@police.example', 'Public Protection', 'Constable', 'Police'],
+          ['101', 'Harriet Police', 'harriet@police.example', 'HR', 'HR Officer', ''],
+          // HR of the police placing someone in the council is refused, not quietly moved.
+          ['102', 'Mallory', 'mallory@police.example', 'HR', 'HR Officer', 'Council'],
+        ]),
+      },
+    );
+    expect(police).toMatchObject({ created: 2, problems: [{ rowNumber: 4, reason: 'names the agency "Council", but this import is for police only' }] });
+    await store.collection<Person>('people').update(ORG, 'emp-101', (p) => ({ ...p, roles: ['hr'] }));
+    await store.collection<Person>('people').update(ORG, 'emp-police-101', (p) => ({ ...p, roles: ['hr'] }));
+    // Each completed awareness for its own first person; the police file also names the council's.
+    expect(await importTraining({ store, clock }, { orgId: ORG, agency: 'council', dryRun: false, table: table(TRAINING_HEADERS, [['100', 'SG-AWARE', '2026-06-01', 'Completed']]) })).toMatchObject({ created: 1, problems: [] });
+    const policeTraining = await importTraining(
+      { store, clock },
+      { orgId: ORG, agency: 'police', dryRun: false, table: table(TRAINING_HEADERS, [['pat@police.example', 'SG-AWARE', '2026-05-01', 'Completed'], ['carol@council.example', 'SG-AWARE', '2020-01-01', 'Completed']]) },
+    );
+    expect(policeTraining).toMatchObject({ created: 1, problems: [{ rowNumber: 3, reason: expect.stringMatching(/no one with employee number or email "carol@council.example"/) }] });
+  });
+  afterAll(() => store.close());
+
+  it('the same employee number in two agencies is two people, each in their own agency', async () => {
+    expect(await person('emp-100')).toMatchObject({ name: 'Carol Council', agency: 'council' });
+    expect(await person('emp-police-100')).toMatchObject({ name: 'Pat Police', agency: 'police' });
+    const records = await toArray(store.collection<TrainingRecord>('training').readAll());
+    expect(records.filter((r) => r.kind === 'record').map((r) => [r.personId, r.agency]).sort()).toEqual([
+      ['emp-100', 'council'],
+      ['emp-police-100', 'police'],
+    ]);
+  });
+
+  it('each agency’s HR sees only its own people overdue and its own rates; the operator sees any one agency or all', async () => {
+    const councilHr = await person('emp-101');
+    const policeHr = await person('emp-police-101');
+    expect((await namedOverdueList(store, ORG, AS_AT, councilHr)).map((r) => r.name)).toEqual(['Hari Council']);
+    expect((await namedOverdueList(store, ORG, AS_AT, policeHr)).map((r) => r.name)).toEqual(['Harriet Police']);
+    expect(await trainingRates(store, ORG, AS_AT, 'course', policeHr)).toEqual([expect.objectContaining({ group: 'Safeguarding awareness', required: 2, withinValidity: 1 }), expect.objectContaining({ group: 'All', required: 2 })]);
+    expect((await namedOverdueList(store, ORG, AS_AT, OPERATOR)).map((r) => r.name).sort()).toEqual(['Hari Council', 'Harriet Police']);
+    expect((await namedOverdueList(store, ORG, AS_AT, OPERATOR, 'police')).map((r) => r.name)).toEqual(['Harriet Police']);
+  });
+
+  it('attack: HR of the police asking for the council’s figures is refused, whatever the route', async () => {
+    const policeHr = await person('emp-police-101');
+    await expect(namedOverdueList(store, ORG, AS_AT, policeHr, 'council')).rejects.toMatchObject({ code: 'OUTSIDE_AGENCY' });
+    await expect(trainingRates(store, ORG, AS_AT, 'department', policeHr, 'council')).rejects.toMatchObject({ code: 'OUTSIDE_AGENCY' });
+  });
+
+  it('a self-reported course goes to the person’s own agency’s HR only, and the other agency’s HR can neither list nor decide it', async () => {
+    const pat = await person('emp-police-100');
+    const record = await selfReport({ store, clock }, { actor: pat, timeZone: 'Europe/London', data: { courseCode: 'SG-AWARE', completedOn: '2026-11-01' } });
+    expect(record.agency).toBe('police');
+    const told = await toArray(store.collection<{ id: string; orgId: string; recipient: { personId: string } }>('outbox').readAll());
+    expect(told.map((m) => m.recipient.personId)).toEqual(['emp-police-101']);
+    expect(await pendingSelfReports(store, await person('emp-101'))).toEqual([]);
+    await expect(reviewSelfReport({ store, clock }, { actor: await person('emp-101'), decision: 'verified', data: { recordId: record.id } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect((await pendingSelfReports(store, await person('emp-police-101'))).map((r) => r.id)).toEqual([record.id]);
+    await expect(reviewSelfReport({ store, clock }, { actor: await person('emp-police-101'), decision: 'verified', data: { recordId: record.id } })).resolves.toMatchObject({ review: { decision: 'verified' } });
+  });
+
+  it('an import naming an agency that is not in the partnership is refused row by row; one for an unknown agency not at all', async () => {
+    const report = await importPeople({ store, clock }, { orgId: ORG, dryRun: true, table: table(PEOPLE_HEADERS, [['200', 'Una Known', '', 'X', 'Y', 'Fire Service'], ['201', 'Pam', '', 'X', 'Y', 'police']]) });
+    expect(report).toMatchObject({ created: 1, problems: [{ rowNumber: 2, reason: expect.stringMatching(/agency "Fire Service" is not one of the partnership's agencies/) }] });
+    await expect(importPeople({ store, clock }, { orgId: ORG, agency: 'fire', dryRun: true, table: table(PEOPLE_HEADERS, []) })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
