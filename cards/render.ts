@@ -19,6 +19,7 @@ import questionnairePage from './templates/questionnaire-page.json';
 import questionnaireSaved from './templates/questionnaire-saved.json';
 import surveyList from './templates/survey-list.json';
 import surveyResults from './templates/survey-results.json';
+import reportSections from './templates/report-sections.json';
 
 /** Adaptive Card colours Teams renders for each RAG status. */
 export type CardColor = 'Default' | 'Accent' | 'Good' | 'Warning' | 'Attention';
@@ -31,6 +32,11 @@ export type UpdateFormFields = 'status' | 'progress' | 'evidence' | 'reason' | '
 
 /** What each card is expanded with. Text that came from people goes in TextRuns or through `md()`. */
 export type CardData = {
+  'report-sections': {
+    heading: string;
+    intro: string;
+    sections: { title: string; columns: { width: number }[]; rows: { cells: { text: string }[] }[]; notes: { text: string }[] }[];
+  };
   welcome: { heading: string; linked: boolean; openCount: number };
   help: { notice: string; commands: { command: string; meaning: string }[]; channelNote: string };
   'my-actions': {
@@ -146,6 +152,7 @@ export const CARD_TEMPLATES: Record<CardName, object> = {
   'questionnaire-saved': questionnaireSaved,
   'survey-list': surveyList,
   'survey-results': surveyResults,
+  'report-sections': reportSections,
 };
 
 export type AdaptiveCardJson = { type: 'AdaptiveCard'; version: string; body: unknown[]; actions?: unknown[] } & Record<string, unknown>;

@@ -43,6 +43,13 @@ function subjectsOf(escalation: Escalation, byId: Map<string, Person>): Person[]
   return ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
 }
 
+/** The agencies a case concerns (its subjects'), by id; a case about no one known is the lead agency's. */
+export function caseAgencies(escalation: Escalation, people: Person[], partnership: Partnership): string[] {
+  const byId = new Map(people.map((p) => [p.id, p]));
+  const subjects = subjectsOf(escalation, byId);
+  return [...new Set((subjects.length ? subjects : [{}]).map((s) => agencyOf(s, partnership) ?? ''))];
+}
+
 /** Everyone above the subjects in the line-management chain (cycles and very long chains cut). */
 function managersAbove(subjects: Person[], byId: Map<string, Person>): { direct: Set<string>; chain: Set<string> } {
   const direct = new Set(subjects.flatMap((s) => (s.managerId ? [s.managerId] : [])));

@@ -7,6 +7,7 @@ import yauzl from 'yauzl';
 import { restoreFormulaPrefix, toSafeCsv } from '../core/csv';
 import { AppError, isAppError } from '../core/errors';
 import { writePrivateFile } from '../core/private-files';
+import type { Cell, Report } from '../core/report';
 
 export type TableRow = {
   /** The row number a spreadsheet shows: the header is row 1, the first data row is row 2. */
@@ -236,5 +237,44 @@ export async function writeTable(file: string, headers: string[], rows: string[]
   sheet.addRow(headers).font = { bold: true };
   for (const row of rows) sheet.addRow(row);
   sheet.columns.forEach((column) => (column.width = 30));
+  await writePrivateFile(file, new Uint8Array(await workbook.xlsx.writeBuffer()));
+}
+
+/** A sheet name Excel accepts: at most 31 characters, none of : \\ / ? * [ ], unique in the workbook. */
+function sheetName(title: string, taken: Set<string>): string {
+  const base = title.replace(/[:\\/?*[\]]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 31).trim() || 'Sheet';
+  let name = base;
+  for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${base.slice(0, 28)} ${n}`;
+  taken.add(name.toLowerCase());
+  return name;
+}
+
+/**
+ * Several reports in one file, laid out for a board paper: in XLSX one sheet per report (title,
+ * table, then its notes), numbers kept as numbers; in CSV the sections one after another, each
+ * under its title and separated by a blank line.
+ */
+export async function writeReports(file: string, reports: Report[]): Promise<void> {
+  const text = (c: Cell) => (c === null ? '' : String(c));
+  if (kindOf(file) === 'csv') {
+    const rows: string[][] = [];
+    for (const r of reports) {
+      if (rows.length) rows.push([]);
+      rows.push([r.title], r.headers, ...r.rows.map((row) => row.map(text)), ...(r.notes ?? []).map((n) => [n]));
+    }
+    await writePrivateFile(file, toSafeCsv(rows));
+    return;
+  }
+  const workbook = new ExcelJS.Workbook();
+  const taken = new Set<string>();
+  for (const r of reports) {
+    const sheet = workbook.addWorksheet(sheetName(r.title, taken));
+    sheet.addRow([r.title]).font = { bold: true, size: 14 };
+    sheet.addRow(r.headers).font = { bold: true };
+    for (const row of r.rows) sheet.addRow(row.map((c) => (c === null ? '' : c)));
+    if (r.notes?.length) sheet.addRow([]);
+    for (const note of r.notes ?? []) sheet.addRow([note]).font = { italic: true };
+    sheet.columns.forEach((column, i) => (column.width = i === 0 ? 40 : 18));
+  }
   await writePrivateFile(file, new Uint8Array(await workbook.xlsx.writeBuffer()));
 }

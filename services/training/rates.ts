@@ -107,6 +107,11 @@ export function requiredPairs(data: TrainingFigures, asAt: string): RequiredPair
  * (person, course) pairs completed within the course's validity, and within the last 12 months.
  */
 export function completionRates(data: TrainingFigures, asAt: string, by: Breakdown): RateRow[] {
+  return ratesBy(data, asAt, (p) => (by === 'department' ? p.person.department || '(none)' : by === 'role' ? p.person.jobTitle || '(none)' : p.course.name));
+}
+
+/** Completion rates grouped by any property of the (person, course) pair, with an "All" row last. */
+export function ratesBy(data: TrainingFigures, asAt: string, groupOf: (pair: RequiredPair) => string): RateRow[] {
   const twelveMonthsAgo = DateTime.fromISO(asAt).minus({ months: 12 }).toISODate()!;
   const groups = new Map<string, { required: number; valid: number; recent: number }>();
   const add = (group: string, valid: boolean, recent: boolean) => {
@@ -119,8 +124,7 @@ export function completionRates(data: TrainingFigures, asAt: string, by: Breakdo
   for (const p of requiredPairs(data, asAt)) {
     const valid = !!p.expiresOn && p.expiresOn > asAt;
     const recent = !!p.last && p.last > twelveMonthsAgo;
-    const group = by === 'department' ? p.person.department || '(none)' : by === 'role' ? p.person.jobTitle || '(none)' : p.course.name;
-    add(group, valid, recent);
+    add(groupOf(p), valid, recent);
     add('All', valid, recent);
   }
   return [...groups]

@@ -2,7 +2,7 @@ import * as AC from 'adaptivecards';
 import { CARD_TEMPLATES, md, OPEN_URL_ALLOW_LIST, renderCard, type AdaptiveCardJson } from '../../cards/render';
 import { renderMessage } from '../../cards/messages';
 import { commandHelpCard } from '../../bot/card-routes';
-import { errorCard, escalationListCard, factsCard, personalPointerCard, raiseConcernCard, trainingReportCard, trainingVerifyCard, myActionsCard, noticeCard, summaryCard, updateFormCard, welcomeCard } from '../../cards/views';
+import { errorCard, escalationListCard, factsCard, reportSectionsCard, personalPointerCard, raiseConcernCard, trainingReportCard, trainingVerifyCard, myActionsCard, noticeCard, summaryCard, updateFormCard, welcomeCard } from '../../cards/views';
 import { AppError } from '../../services/core/errors';
 import { surveyCard, surveyListCard, surveyResultsCard } from '../../cards/survey-views';
 import { AWARENESS_SURVEY, FOLLOW_UP_SURVEY } from '../../services/surveys/builtin';
@@ -124,6 +124,10 @@ const EXAMPLES: Record<string, AdaptiveCardJson> = {
   'escalation list': escalationListCard('Open escalations (1)', [{ id: 'e1', ref: 'ESC-2026-0001', title: 'ESC-2026-0001: Action turned Red', detail: 'Stage 1 of 4' }]),
   'escalation list (none)': escalationListCard('Open escalations (0)', []),
   facts: factsCard('Central record review', [{ title: 'Raised: Total', value: '4' }]),
+  'partnership report': reportSectionsCard('Partnership report, as at 22 Nov 2026', [
+    { title: 'Plan RAG by agency', headers: ['Agency', 'Actions', 'Blue', 'Green', 'Amber', 'Red', '% completed or on target'], rows: [['Council', 3, 1, 1, 1, 0, 66.7], ['All agencies', 3, 1, 1, 1, 0, 66.7]], notes: ['Shared actions count for each agency.'] },
+    { title: 'Questionnaires by agency', headers: ['Questionnaire', 'Agency', 'Invited', 'Responded', '% responded'], rows: [['After training', 'Police', 4, null, null]] },
+  ]),
   'training report form': trainingReportCard([{ code: 'SG-AWARE', name: 'Safeguarding awareness' }, { code: 'PREVENT', name: 'Prevent' }], { values: { courseCode: 'PREVENT' }, issues: [{ field: 'completedOn', message: 'Not in the future.' }] }),
   'training to verify': trainingVerifyCard([{ id: 'r1', title: 'Val Johnson: Prevent', detail: 'Completed 1 Nov 2026' }]),
   'training to verify (none)': trainingVerifyCard([]),
@@ -291,6 +295,7 @@ it('every template in cards/templates is covered by an example above', () => {
     'questionnaire-saved',
     'raise-concern',
     'reminder-digest',
+    'report-sections',
     'round-summary',
     'survey-list',
     'survey-results',

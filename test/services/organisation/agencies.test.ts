@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { FixedClock } from '../../../services/core/clock';
 import { addAgency, agencySlug, isTenantAllowed, listAgencies, setAgency } from '../../../services/organisation/agencies';
 import type { Organisation } from '../../../services/organisation/model';
@@ -94,6 +95,19 @@ describe('npm run cli -- agency add | list | set', () => {
       `oxfordshire-county-council  Oxfordshire County Council  (lead agency)  tenants: ${COUNCIL_TENANT}`,
       `thames-valley-police  TVP  tenants: ${STRANGER_TENANT}`,
     ]);
+  });
+
+  it('partnership report writes a workbook for the board paper, one sheet per section; a person who is not the partnership’s is refused', async () => {
+    await cli(dataDir, 'agency', 'add', 'Council');
+    const out = path.join(path.dirname(dataDir), 'board.xlsx');
+    const written = await cli(dataDir, 'partnership', 'report', '--out', out, '--at', '2026-11-22');
+    expect(written.out).toMatch(/wrote 5 sections/);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(out);
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(['Plan RAG by priority', 'Plan RAG by agency', 'Training by agency', 'Escalations by agency and stage', 'Questionnaires by agency']);
+    expect(workbook.worksheets[2]!.getRow(2).values).toEqual([undefined, 'Agency', 'Required', 'Within validity', '% within validity', 'Within 12 months', '% within 12 months']);
+    expect((await fs.stat(out)).mode & 0o777).toBe(0o600);
+    await expect(cli(dataDir, 'partnership', 'report', '--as', 'nobody@example.org')).rejects.toMatchObject({ code: 'VALIDATION' });
   });
 
   it('says clearly what is wrong, and refuses options the command does not take', async () => {
