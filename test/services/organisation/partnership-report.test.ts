@@ -19,7 +19,7 @@ import { openTestStore } from '../../harness/store';
 const TZ = 'Europe/London';
 const raisedClock = new FixedClock('2026-11-12T10:00:00Z');
 const clock = new FixedClock('2026-11-22T10:00:00Z');
-const calendar = new WorkingCalendar(TZ);
+const calendar = new WorkingCalendar();
 
 const council = (id: string, name: string, extra: Partial<Person> = {}) => person({ id, name, agency: 'council', department: 'Children', jobTitle: 'Social Worker', ...extra });
 const police = (id: string, name: string, extra: Partial<Person> = {}) => person({ id, name, agency: 'police', department: 'Public Protection', jobTitle: 'Constable', ...extra });
