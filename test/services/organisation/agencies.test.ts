@@ -8,7 +8,8 @@ import type { Organisation } from '../../../services/organisation/model';
 import type { Store } from '../../../services/store/ports';
 import { cli } from '../../harness/cli';
 import { ORG } from '../../harness/fixtures';
-import { openTestStore } from '../../harness/store';
+import { openPersistentTestStore, openTestStore } from '../../harness/store';
+import type { Person } from '../../../services/people/model';
 
 const COUNCIL_TENANT = '11111111-1111-4111-8111-111111111111';
 const POLICE_TENANT = '22222222-2222-4222-8222-222222222222';
@@ -108,6 +109,36 @@ describe('npm run cli -- agency add | list | set', () => {
     expect(workbook.worksheets[2]!.getRow(2).values).toEqual([undefined, 'Agency', 'Required', 'Within validity', '% within validity', 'Within 12 months', '% within 12 months']);
     expect((await fs.stat(out)).mode & 0o777).toBe(0o600);
     await expect(cli(dataDir, 'partnership', 'report', '--as', 'nobody@example.org')).rejects.toMatchObject({ code: 'VALIDATION' });
+  });
+
+  it('training overdue: the operator may name any agency; HR acting with --as sees their own and is refused another’s', async () => {
+    await cli(dataDir, 'agency', 'add', 'Council');
+    await cli(dataDir, 'agency', 'add', 'Police');
+    const work = path.dirname(dataDir);
+    const file = (name: string, rows: string[][]) => {
+      const target = path.join(work, name);
+      return fs.writeFile(target, ['Employee Number,Full Name,Work Email,Department,Job Title', ...rows.map((r) => r.join(','))].join('\n')).then(() => target);
+    };
+    await fs.writeFile(path.join(work, 'setup.json'), JSON.stringify({ requirements: [{ course: 'SG-AWARE', jobTitles: ['*'] }] }));
+    await cli(dataDir, 'training', 'setup', path.join(work, 'setup.json'));
+    expect((await cli(dataDir, 'people', 'import', await file('council.csv', [['1', 'Cara Council', 'cara@council.example', 'Children', 'HR']]), '--agency', 'council')).out).toMatch(/created 1/);
+    expect((await cli(dataDir, 'people', 'import', await file('police.csv', [['1', 'Paul Police', 'paul@police.example', 'PPU', 'HR']]), '--agency', 'police')).out).toMatch(/created 1/);
+    const { store } = await openPersistentTestStore(dataDir);
+    try {
+      await store.collection<Person>('people').update('demo', 'emp-police-1', (p) => ({ ...p, roles: ['hr'] }));
+    } finally {
+      await store.close();
+    }
+    const operator = await cli(dataDir, 'training', 'overdue', '--agency', 'council');
+    expect(operator.out).toContain('Cara Council');
+    expect(operator.out).not.toContain('Paul Police');
+    const own = await cli(dataDir, 'training', 'overdue', '--as', 'paul@police.example');
+    expect(own.out).toContain('Paul Police');
+    expect(own.out).not.toContain('Cara Council');
+    await expect(cli(dataDir, 'training', 'overdue', '--as', 'paul@police.example', '--agency', 'council')).rejects.toMatchObject({ code: 'OUTSIDE_AGENCY' });
+    await expect(cli(dataDir, 'training', 'report', '--as', 'paul@police.example', '--agency', 'council')).rejects.toMatchObject({ code: 'OUTSIDE_AGENCY' });
+    // HR of the police importing into the council through --agency is refused too.
+    await expect(cli(dataDir, 'people', 'import', await file('sneak.csv', [['2', 'Sneaky', 'x@police.example', 'Children', 'HR']]), '--as', 'paul@police.example', '--agency', 'council')).rejects.toMatchObject({ code: 'OUTSIDE_AGENCY' });
   });
 
   it('says clearly what is wrong, and refuses options the command does not take', async () => {
