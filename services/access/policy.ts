@@ -86,10 +86,14 @@ export const mayViewSurveyResults = mayRunSurveys;
 
 /**
  * An action's leads, whoever covers today for a lead on leave (`coverIds`, from the directory and
- * the clock), and plan administrators may update it.
+ * the clock), and its administrators (below) may update it.
  */
-export const mayUpdateAction = (actor: Actor, action: { leadIds: readonly string[] }, coverIds: readonly string[] = []) =>
-  action.leadIds.includes(actor.id) || hasRole(actor, 'admin') || coverIds.includes(actor.id);
+export const mayUpdateAction = (actor: Actor, action: { leadIds: readonly string[] }, partnership: Partnership, related: { coverIds?: readonly string[]; leadAgencies?: readonly (string | undefined)[] } = {}) =>
+  action.leadIds.includes(actor.id) || (related.coverIds ?? []).includes(actor.id) || mayAdministerAction(actor, partnership, related.leadAgencies ?? []);
+
+/** The partnership's administrators administer every action; an agency's, those led by its people (`leadAgencies`, from the directory). */
+export const mayAdministerAction = (actor: Actor, partnership: Partnership, leadAgencies: readonly (string | undefined)[]) =>
+  isPartnershipAdministrator(actor, partnership) || (hasRole(actor, 'admin') && leadAgencies.includes(agencyOf(actor, partnership)));
 
 /** How an actor stands to one escalation, as services/escalations works it out from the case. */
 export type EscalationRelation = {

@@ -101,7 +101,7 @@ describe('updating an action', () => {
     ['a safeguarding lead who is not a lead of it', { id: 'lee', roles: ['safeguarding-lead'] }, [], false],
     ['HR', { id: 'hana', roles: ['hr'] }, [], false],
   ] as [string, Actor, string[], boolean][])('%s: %s', (_who, actor, covers, expected) => {
-    expect(mayUpdateAction(actor, action, covers)).toBe(expected);
+    expect(mayUpdateAction(actor, action, ONE_BODY, { coverIds: covers })).toBe(expected);
   });
 });
 
@@ -172,6 +172,14 @@ describe('a partnership of agencies: what each person’s roles reach', () => {
     expect(inScope({}, police, partnership)).toBe(false);
     expect(inScope({}, council, partnership)).toBe(true);
     expect(inScope({ agency: 'health' }, { orgId: 'org' }, partnership)).toBe(true);
+  });
+
+  it('an agency’s administrator administers the actions its people lead; the partnership’s, every action', () => {
+    const shared = { leadIds: ['carol', 'pat'] };
+    expect(mayUpdateAction(of('police', 'admin'), shared, partnership, { leadAgencies: ['council', 'police'] })).toBe(true);
+    expect(mayUpdateAction(of('health', 'admin'), shared, partnership, { leadAgencies: ['council', 'police'] })).toBe(false);
+    expect(mayUpdateAction(of('council', 'admin'), { leadIds: ['pat'] }, partnership, { leadAgencies: ['police'] })).toBe(true);
+    expect(mayUpdateAction(of('police', 'hr'), shared, partnership, { leadAgencies: ['police'] })).toBe(false);
   });
 
   it('only the partnership’s administrators see every escalation and the board report; the business manager sees the report', () => {

@@ -10,7 +10,11 @@ import { importPeople, importTraining } from '../../../services/training/import'
 import type { TrainingRecord } from '../../../services/training/model';
 import { namedOverdueList, trainingRates } from '../../../services/training/reports';
 import { pendingSelfReports, reviewSelfReport, selfReport } from '../../../services/training/self-report';
-import { ORG } from '../../harness/fixtures';
+import { actionDoc, ORG, person, seed } from '../../harness/fixtures';
+import type { Action } from '../../../services/plan/model';
+import { openRoundsFor, startRound } from '../../../services/rounds/rounds';
+import { WorkingCalendar } from '../../../services/scheduling/calendar';
+import { canUpdate } from '../../../services/updates/status-update';
 import { openTestStore } from '../../harness/store';
 
 const clock = new FixedClock('2026-11-22T12:00:00Z');
@@ -106,5 +110,44 @@ describe('each agency’s people and training are its own', () => {
     const report = await importPeople({ store, clock }, { orgId: ORG, dryRun: true, table: table(PEOPLE_HEADERS, [['200', 'Una Known', '', 'X', 'Y', 'Fire Service'], ['201', 'Pam', '', 'X', 'Y', 'police']]) });
     expect(report).toMatchObject({ created: 1, problems: [{ rowNumber: 2, reason: expect.stringMatching(/agency "Fire Service" is not one of the partnership's agencies/) }] });
     await expect(importPeople({ store, clock }, { orgId: ORG, agency: 'fire', dryRun: true, table: table(PEOPLE_HEADERS, []) })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});
+
+describe('an agency’s administrator manages its own leads’ actions and its own rounds', () => {
+  let store: Store;
+  const calendar = new WorkingCalendar();
+  const admin = (id: string, agency: string) => person({ id, name: `Admin ${id}`, agency, roles: ['admin'] });
+  const [councilAdmin, policeAdmin, healthAdmin] = [admin('ca', 'council'), admin('pa', 'police'), admin('ha', 'health')];
+  const carol = person({ id: 'carol', name: 'Carol', agency: 'council' });
+  const pat = person({ id: 'pat', name: 'Pat', agency: 'police' });
+  const lead = (p: Person) => ({ leadIds: [p.id], leads: [{ name: p.name, personId: p.id }] });
+
+  beforeAll(async () => {
+    store = await openTestStore();
+    for (const name of ['Council', 'Police', 'Health']) await addAgency(store, clock, ORG, { name }, { timeZone: 'Europe/London' });
+    await seed(store, {
+      people: [councilAdmin, policeAdmin, healthAdmin, carol, pat],
+      actions: [actionDoc({ id: 'council-action', ref: 'LP1.1', ...lead(carol) }), actionDoc({ id: 'police-action', ref: 'LP1.2', ...lead(pat) }), actionDoc({ id: 'shared', ref: 'LP1.3', leadIds: ['carol', 'pat'], leads: [{ name: 'Carol', personId: 'carol' }, { name: 'Pat', personId: 'pat' }] })],
+    });
+  });
+  afterAll(() => store.close());
+
+  it('may update the actions its people lead (shared ones too), not another agency’s; the lead agency’s administrator any', async () => {
+    const may = async (who: Person, id: string) => canUpdate(store, who, (await store.collection<Action>('actions').read(ORG, id))!, AS_AT);
+    expect(await may(policeAdmin, 'police-action')).toBe(true);
+    expect(await may(policeAdmin, 'shared')).toBe(true);
+    expect(await may(policeAdmin, 'council-action')).toBe(false);
+    expect(await may(healthAdmin, 'shared')).toBe(false);
+    expect(await may(councilAdmin, 'police-action')).toBe(true);
+  });
+
+  it('a round started by an agency’s administrator asks only its leads, is seen only within that agency, and does not block another agency’s', async () => {
+    const police = await startRound({ store, clock }, { actor: policeAdmin, dueBy: '2026-12-15', timeZone: 'Europe/London', calendar });
+    expect(police).toMatchObject({ agency: 'police', leads: [{ personId: 'pat', actionIds: ['police-action', 'shared'] }] });
+    await expect(startRound({ store, clock }, { actor: councilAdmin, dueBy: '2026-12-15', timeZone: 'Europe/London', calendar })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(startRound({ store, clock }, { actor: healthAdmin, dueBy: '2026-12-15', timeZone: 'Europe/London', calendar })).resolves.toMatchObject({ agency: 'health', leads: [] });
+    expect((await openRoundsFor(store, pat)).map((r) => r.agency)).toEqual(['police']);
+    expect((await openRoundsFor(store, carol)).map((r) => r.agency)).toEqual([]);
+    expect((await openRoundsFor(store, councilAdmin)).map((r) => r.agency).sort()).toEqual(['health', 'police']);
   });
 });
