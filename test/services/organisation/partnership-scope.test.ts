@@ -15,6 +15,8 @@ import type { Action } from '../../../services/plan/model';
 import { openRoundsFor, startRound } from '../../../services/rounds/rounds';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
 import { canUpdate } from '../../../services/updates/status-update';
+import { audienceOf, campaignsVisibleTo, createCampaign } from '../../../services/surveys/campaigns';
+import { campaignResults } from '../../../services/surveys/results';
 import { openTestStore } from '../../harness/store';
 
 const clock = new FixedClock('2026-11-22T12:00:00Z');
@@ -104,6 +106,18 @@ describe('each agency’s people and training are its own', () => {
     await expect(reviewSelfReport({ store, clock }, { actor: await person('emp-101'), decision: 'verified', data: { recordId: record.id } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect((await pendingSelfReports(store, await person('emp-police-101'))).map((r) => r.id)).toEqual([record.id]);
     await expect(reviewSelfReport({ store, clock }, { actor: await person('emp-police-101'), decision: 'verified', data: { recordId: record.id } })).resolves.toMatchObject({ review: { decision: 'verified' } });
+  });
+
+  it('a questionnaire HR of the police sends to "everyone" asks only the police, and the council’s HR cannot see its results', async () => {
+    const policeHr = await person('emp-police-101');
+    const councilHr = await person('emp-101');
+    const campaign = await createCampaign({ store, clock, calendar: new WorkingCalendar() }, { actor: policeHr, timeZone: 'Europe/London', data: { questionnaire: 'awareness', audience: { type: 'everyone' }, closesOn: '2026-12-04' } });
+    expect(campaign).toMatchObject({ agency: 'police', invited: 2 });
+    expect((await audienceOf(store, campaign)).sort()).toEqual(['emp-police-100', 'emp-police-101']);
+    await expect(campaignResults(store, ORG, campaign.id, councilHr)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(campaignResults(store, ORG, campaign.id, policeHr)).resolves.toMatchObject({ invited: 2 });
+    expect((await campaignsVisibleTo(store, councilHr)).map((c) => c.id)).not.toContain(campaign.id);
+    expect((await campaignsVisibleTo(store, policeHr)).map((c) => c.id)).toContain(campaign.id);
   });
 
   it('an import naming an agency that is not in the partnership is refused row by row; one for an unknown agency not at all', async () => {
