@@ -126,13 +126,14 @@ export const isToldOfSelfReportedTraining = (person: Actor) => hasRole(person, '
 export const isToldOfUnreachableRecipients = (person: Actor) => hasRole(person, 'admin');
 
 /** What the tab offers a person; the same rules the use cases enforce behind each view. */
-export type TabView = 'my-actions' | 'plan' | 'escalations' | 'training' | 'questionnaires';
-export const tabViewsFor = (actor: Actor): TabView[] => [
+export type TabView = 'my-actions' | 'plan' | 'escalations' | 'training' | 'questionnaires' | 'partnership';
+export const tabViewsFor = (actor: Actor, partnership: Partnership): TabView[] => [
   'my-actions',
   'plan',
   'escalations',
   ...(mayViewTrainingRates(actor) ? (['training'] as const) : []),
   ...(mayViewSurveyResults(actor) ? (['questionnaires'] as const) : []),
+  ...(mayViewPartnershipReport(actor, partnership) ? (['partnership'] as const) : []),
 ];
 
 /** The permissions the tab needs to decide what to fetch and show, from the same rules. */

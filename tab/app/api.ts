@@ -33,7 +33,7 @@ export async function getJson<T>(path: string, credential?: Credential): Promise
 }
 
 export type Rag = 'B' | 'G' | 'A' | 'R' | 'NR';
-export type View = 'my-actions' | 'plan' | 'escalations' | 'training' | 'questionnaires';
+export type View = 'my-actions' | 'plan' | 'escalations' | 'training' | 'questionnaires' | 'partnership';
 /** Who is signed in and what the server's access policy lets them see (the tab decides nothing by role itself). */
 export type Me = { id: string; name: string; roles: string[]; views: View[]; may: { namedOverdueList: boolean } };
 export type ActionRow = { id: string; ref: string; learningPoint: number; description: string; status: Rag; statusLabel: string; leads: string; due?: string; overdue: boolean; progress: string };
@@ -56,3 +56,6 @@ export type ResultsView = {
   breakdowns: { by: string; group: string; responses: number; suppressed: boolean; highlights: { label: string; pct: number }[] }[];
   comparison?: { immediate: { responses: number }; followUp: { responses: number }; rows: { questionId: string; text: string; answer: string; immediatePct: number; followUpPct: number }[]; means: { text: string; immediate: number; followUp: number }[] };
 };
+/** The partnership board report: sections of the one report shape, figures only. */
+export type ReportSection = { title: string; headers: string[]; rows: (string | number | null)[][]; notes?: string[] };
+export type PartnershipView = { asAt: string; sections: ReportSection[] };

@@ -18,7 +18,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useEffect, useState, type ReactNode } from 'react';
-import { ApiError, getJson, type ActionRow, type CampaignsView, type Credential, type EscalationsView, type Me, type OverdueView, type PlanView, type Rag, type ResultsView, type TrainingView } from './api';
+import { ApiError, getJson, type ActionRow, type CampaignsView, type Credential, type EscalationsView, type Me, type OverdueView, type PartnershipView, type PlanView, type Rag, type ResultsView, type TrainingView } from './api';
 import { CountBars, PercentBars, RAG_COLOURS, StackedBars } from './charts';
 
 const useStyles = makeStyles({
@@ -378,6 +378,40 @@ export function QuestionnairesViewPage(props: { credential: Credential }) {
           )}
         </Loaded>
       )}
+    </section>
+  );
+}
+
+/** The partnership board's roll-up: each section a table under its title, with its notes. */
+export function PartnershipViewPage(props: { credential: Credential }) {
+  const s = useStyles();
+  const report = useResource<PartnershipView>('/api/tab/partnership', props.credential);
+  return (
+    <section className={s.section} aria-label="Partnership">
+      <Loaded state={report}>
+        {(d) => (
+          <>
+            <Body1>{`As at ${d.asAt}. Figures only, no names; the board paper as a spreadsheet: npm run cli -- partnership report --format xlsx`}</Body1>
+            {d.sections.map((section) => (
+              <div key={section.title}>
+                <Subtitle2>{section.title}</Subtitle2>
+                <Rows
+                  label={section.title}
+                  rows={section.rows.map((cells, i) => ({ i, cells }))}
+                  keyOf={(r) => String(r.i)}
+                  empty="Nothing to show yet."
+                  columns={section.headers.map((name, c) => ({ name, cell: (r: { cells: (string | number | null)[] }) => (r.cells[c] === null ? '—' : String(r.cells[c])) }))}
+                />
+                {(section.notes ?? []).map((note) => (
+                  <Caption1 key={note} as="p">
+                    {note}
+                  </Caption1>
+                ))}
+              </div>
+            ))}
+          </>
+        )}
+      </Loaded>
     </section>
   );
 }

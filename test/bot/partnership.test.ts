@@ -222,6 +222,14 @@ describe('a partnership of two agencies, through Teams and the tab', () => {
     for (const heading of ['Plan RAG by agency', 'Training by agency', 'Escalations by agency and stage', 'Council', 'Police']) expect(board).toContain(heading);
     for (const s of ALL_STAFF) expect(board).not.toContain(s.name);
     expect(await say(BUSINESS_MANAGER, 'partnership report')).toContain('Training by agency');
+    // The same report in the tab, for the same people only.
+    expect((await tab(COUNCIL.admin!, '/api/tab/me')).text).toContain('"partnership"');
+    expect((await tab(POLICE.admin!, '/api/tab/me')).text).not.toContain('"partnership"');
+    const inTab = await tab(COUNCIL.admin!, '/api/tab/partnership');
+    expect(inTab.status).toBe(200);
+    expect(JSON.parse(inTab.text).sections.map((r: { title: string }) => r.title)).toEqual(['Plan RAG by priority', 'Plan RAG by agency', 'Training by agency', 'Escalations by agency and stage', 'Questionnaires by agency']);
+    for (const s of ALL_STAFF) expect(inTab.text).not.toContain(s.name);
+    expect((await tab(POLICE.hr!, '/api/tab/partnership')).status).toBe(403);
     const refused = await say(POLICE.admin!, 'partnership report');
     expect(refused).toMatch(/FORBIDDEN|not allowed|partnership’s administrators/);
     expect(refused).not.toContain('Training by agency');
