@@ -17,6 +17,7 @@ import { WorkingCalendar } from '../../../services/scheduling/calendar';
 import { canUpdate } from '../../../services/updates/status-update';
 import { audienceOf, campaignsVisibleTo, createCampaign } from '../../../services/surveys/campaigns';
 import { campaignResults } from '../../../services/surveys/results';
+import { enqueueUnreachableDigest } from '../../../services/reach/unreachable-digest';
 import { openTestStore } from '../../harness/store';
 
 const clock = new FixedClock('2026-11-22T12:00:00Z');
@@ -163,5 +164,32 @@ describe('an agency’s administrator manages its own leads’ actions and its o
     expect((await openRoundsFor(store, pat)).map((r) => r.agency)).toEqual(['police']);
     expect((await openRoundsFor(store, carol)).map((r) => r.agency)).toEqual([]);
     expect((await openRoundsFor(store, councilAdmin)).map((r) => r.agency).sort()).toEqual(['health', 'police']);
+  });
+});
+
+describe('who is told of people the app cannot reach', () => {
+  it('each agency’s administrators hear only of their own people; the partnership’s, of everyone', async () => {
+    const store = await openTestStore();
+    try {
+      for (const name of ['Council', 'Police']) await addAgency(store, clock, ORG, { name }, { timeZone: 'Europe/London' });
+      await seed(store, {
+        people: [
+          person({ id: 'ca', name: 'Council Admin', agency: 'council', roles: ['admin'] }),
+          person({ id: 'pa', name: 'Police Admin', agency: 'police', roles: ['admin'] }),
+          person({ id: 'carol', name: 'Carol Unreached', agency: 'council' }),
+          person({ id: 'pat', name: 'Pat Unreached', agency: 'police' }),
+        ],
+      });
+      expect(await enqueueUnreachableDigest(store, clock, ORG, '2026-11-23')).toMatchObject({ digests: 2 });
+      const sent = await toArray(store.collection<{ id: string; orgId: string; recipient: { personId: string }; message: { text: string } }>('outbox').readAll());
+      const to = (id: string) => sent.find((m) => m.recipient.personId === id)!.message.text;
+      expect(to('ca')).toContain('Pat Unreached');
+      expect(to('ca')).toContain('Carol Unreached');
+      expect(to('pa')).toContain('Pat Unreached');
+      expect(to('pa')).not.toContain('Carol');
+      expect(to('pa')).not.toContain('Council Admin');
+    } finally {
+      await store.close();
+    }
   });
 });
