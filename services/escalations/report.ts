@@ -1,4 +1,7 @@
-import { allows, mayRunEscalationReport, type Requester } from '../access/policy';
+import { allows, mayRunEscalationReport, OPERATOR, scopeFor, type Requester } from '../access/policy';
+import { partnershipOf } from '../organisation/organisations';
+import { Directory } from '../people/directory';
+import { caseAgencies } from './escalations';
 import { localDate } from '../core/dates';
 import { AppError } from '../core/errors';
 import type { Organisation } from '../organisation/model';
@@ -25,6 +28,15 @@ const DAY_MS = 24 * 3600_000;
 const mean = (values: number[]) => (values.length ? Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 10) / 10 : null);
 const days = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / DAY_MS;
 
+async function withinRequesterScope(store: Store, orgId: string, escalations: Escalation[], requester: Requester): Promise<Escalation[]> {
+  if (requester === OPERATOR) return escalations;
+  const partnership = await partnershipOf(store, orgId);
+  const { agency } = scopeFor(requester, partnership);
+  if (agency === undefined) return escalations;
+  const people = await new Directory(store).all(orgId);
+  return escalations.filter((e) => caseAgencies(e, people, partnership).includes(agency));
+}
+
 /**
  * The three-monthly review of the central record: every concern raised in the period (by the
  * organisation's calendar), what caused it, how far it went, how quickly it was acknowledged and
@@ -36,7 +48,9 @@ export async function escalationReport(store: Store, organisation: Organisation,
   const all = await toArray(
     store.collection<Escalation>('escalations').query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'escalation'", parameters: [{ name: '@orgId', value: organisation.orgId }] }),
   );
-  const inPeriod = all.filter((e) => {
+  // A safeguarding lead or administrator of one agency reviews the cases about its own people.
+  const scoped = await withinRequesterScope(store, organisation.orgId, all, requester);
+  const inPeriod = scoped.filter((e) => {
     const day = localDate(e.raisedAt, organisation.timeZone);
     return day >= from && day <= to;
   });

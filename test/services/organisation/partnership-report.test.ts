@@ -1,6 +1,7 @@
 import { FixedClock } from '../../../services/core/clock';
 import { OPERATOR } from '../../../services/access/policy';
 import { openEscalation } from '../../../services/escalations/escalations';
+import { escalationReport } from '../../../services/escalations/report';
 import { addAgency } from '../../../services/organisation/agencies';
 import type { Organisation } from '../../../services/organisation/model';
 import { ensureOrganisation } from '../../../services/organisation/organisations';
@@ -70,8 +71,8 @@ describe('the partnership board report', () => {
       involvedPersonIds: ['c-lead', 'p-lead'],
       startStage: 1,
     });
-    // Everyone asked; five of the council's officers and the police lead answered.
-    const campaign = await createCampaign({ store, clock, calendar }, { actor: PEOPLE[1]!, timeZone: TZ, data: { questionnaire: 'awareness', title: 'Awareness', audience: { type: 'everyone' }, anonymous: true, closesOn: '2026-12-04' } });
+    // Sent by the partnership's administrator to everyone; five of the council's officers and the police lead answered.
+    const campaign = await createCampaign({ store, clock, calendar }, { actor: PEOPLE[0]!, timeZone: TZ, data: { questionnaire: 'awareness', title: 'Awareness', audience: { type: 'everyone' }, anonymous: true, closesOn: '2026-12-04' } });
     for (const id of ['c-0', 'c-1', 'c-2', 'c-3', 'c-4', 'p-lead']) await store.collection('surveys').upsert({ id: respondedId(campaign.id, id), orgId: ORG, kind: 'responded', campaignId: campaign.id, personId: id } as never);
   });
   afterAll(() => store.close());
@@ -114,6 +115,13 @@ describe('the partnership board report', () => {
   it('names no member of staff of any agency', async () => {
     const text = JSON.stringify(await report(OPERATOR));
     for (const p of PEOPLE) expect(text).not.toContain(p.name);
+  });
+
+  it('the central record review of an agency’s safeguarding lead counts only cases about its people', async () => {
+    const lead = (agency: string) => person({ id: `${agency}-sl`, name: 'x', agency, roles: ['safeguarding-lead'] });
+    expect(await escalationReport(store, organisation, '2026-11-01', '2026-11-30', lead('police'))).toMatchObject({ raised: 1 });
+    expect(await escalationReport(store, organisation, '2026-11-01', '2026-11-30', lead('health'))).toMatchObject({ raised: 0 });
+    expect(await escalationReport(store, organisation, '2026-11-01', '2026-11-30', OPERATOR)).toMatchObject({ raised: 1 });
   });
 
   it('is for the partnership’s administrators and business manager only', async () => {
