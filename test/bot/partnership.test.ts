@@ -211,6 +211,8 @@ describe('a partnership of two agencies, through Teams and the tab', () => {
       expect(await say(POLICE.sl!, 'escalations')).toContain(escalation!.ref);
       expect(await say(COUNCIL.sl!, 'escalations')).toContain(escalation!.ref);
       expect(await say(HEALTH_SL, 'escalations')).not.toContain(escalation!.ref);
+      // The police's administrator sees it too: it is about one of their people.
+      expect(await say(POLICE.admin!, 'escalations')).toContain(escalation!.ref);
       const opened = await t.post(invokeActionExecute({ serviceUrl: t.connector.serviceUrl, user: teamsUser(HEALTH_SL), verb: 'esc.open', data: { escalationId: escalation!.id } }));
       expect(JSON.stringify(opened.body)).not.toContain('Stalled');
       expect(JSON.stringify(opened.body)).toMatch(/does not exist or is not yours to see/);
