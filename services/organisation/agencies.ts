@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { Clock } from '../core/clock';
 import { AppError, isAppError } from '../core/errors';
-import { isEntraId } from '../people/model';
-import type { Store, Stored } from '../store/ports';
+import type { Doc, Store, Stored } from '../store/ports';
+import { isEntraId, type Person } from '../people/model';
+import type { TrainingRecord } from '../training/model';
 import { agencyDocId, type Agency, type Organisation } from './model';
 import { ensureOrganisation } from './organisations';
 import { Agencies } from './repository';
@@ -68,6 +69,8 @@ export async function addAgency(store: Store, clock: Clock, orgId: string, input
   if (!org.leadAgencyId) {
     const updated = await store.collection<Organisation>('organisations').update(orgId, orgId, (o) => (o.leadAgencyId ? undefined : { ...o, leadAgencyId: agencyId }));
     lead = updated.leadAgencyId === agencyId;
+    // Everyone already in the directory is the lead agency's from now on, recorded as such.
+    if (lead) await assignUnassignedToLead(store, orgId, agencyId);
   }
   return { agency, lead };
 }
@@ -116,4 +119,32 @@ export async function isTenantAllowed(store: Store, orgId: string, configured: r
   if (configured.length > 0) return false;
   // Nothing configured: open only while no agency names a tenant either.
   return (await new Agencies(store).all(orgId)).every((a) => a.tenantIds.length === 0);
+}
+
+/**
+ * When the first agency of an organisation becomes its lead, everyone (and every training record)
+ * with no agency joins it, so every person and record of a partnership names its agency and reads
+ * can filter on it in the store.
+ */
+async function assignUnassignedToLead(store: Store, orgId: string, leadId: string): Promise<number> {
+  let changed = 0;
+  for await (const person of store.collection<Person>('people').readAll()) {
+    if (person.orgId !== orgId || person.agency) continue;
+    await store.collection<Person>('people').upsert({ ...withoutSystemFields(person), agency: leadId });
+    changed++;
+  }
+  const training = store.collection<TrainingRecord & { kind: string }>('training');
+  const records: TrainingRecord[] = [];
+  for await (const doc of training.readAll()) if (doc.orgId === orgId && doc.kind === 'record' && !doc.agency) records.push(doc);
+  for (const record of records) {
+    await training.upsert({ ...withoutSystemFields(record), agency: leadId });
+    changed++;
+  }
+  return changed;
+}
+
+/** A stored document without the store's own fields, to write back. */
+function withoutSystemFields<T extends Doc>(doc: T): T {
+  const { _etag, _rid, _self, _ts, _attachments, ...plain } = doc as T & Record<string, unknown>;
+  return plain as unknown as T;
 }

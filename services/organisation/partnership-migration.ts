@@ -69,3 +69,4 @@ export async function migrateToPartnership(store: Store): Promise<number> {
   }
   return changed;
 }
+

@@ -160,7 +160,8 @@ export async function importPeople(
       ...(email ? { email } : {}),
       ...(objectId ? { aadObjectId: objectId } : {}),
       ...(objectId && cell(cells, 'tenantId') ? { aadTenantId: cell(cells, 'tenantId').toLowerCase() } : {}),
-      ...(placed.agency ? { agency: placed.agency } : {}),
+      // In a partnership everyone names their agency: a row with none is the lead agency's.
+      ...((placed.agency ?? partnership.leadAgencyId) ? { agency: placed.agency ?? partnership.leadAgencyId } : {}),
       ...(cell(cells, 'department') ? { department: cell(cells, 'department') } : {}),
       ...(cell(cells, 'jobTitle') ? { jobTitle: cell(cells, 'jobTitle') } : {}),
       active: activeText ? ACTIVE.get(activeText)! : true,

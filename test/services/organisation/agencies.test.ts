@@ -41,6 +41,17 @@ describe('the partnership’s agencies', () => {
     expect((await listAgencies(store, ORG)).map((a) => a.agencyId)).toEqual(['oxfordshire-county-council', 'thames-valley-police']);
   });
 
+  it('when the first agency is added, everyone already in the directory, and their training records, join it', async () => {
+    await store.collection<Person>('people').upsert({ id: 'val', orgId: ORG, name: 'Val', roles: ['admin'], active: true });
+    await store.collection<Person>('people').upsert({ id: 'pat', orgId: ORG, name: 'Pat', roles: [], active: true, agency: 'police' });
+    await store.collection('training').upsert({ id: 'r1', orgId: ORG, kind: 'record', personId: 'val', courseCode: 'SG-AWARE', status: 'completed', source: 'import', createdAt: '2026-01-01T00:00:00Z' } as never);
+    await addAgency(store, clock, ORG, { name: 'Council' }, defaults);
+    await addAgency(store, clock, ORG, { name: 'Health' }, defaults);
+    expect(await store.collection<Person>('people').read(ORG, 'val')).toMatchObject({ agency: 'council', roles: ['admin'] });
+    expect(await store.collection<Person>('people').read(ORG, 'pat')).toMatchObject({ agency: 'police' });
+    expect(await store.collection('training').read(ORG, 'r1')).toMatchObject({ agency: 'council' });
+  });
+
   it('refuses a tenant that is not a GUID, a tenant another agency has, and a second agency of the same name', async () => {
     await expect(addAgency(store, clock, ORG, { name: 'Police', tenantIds: ['contoso.onmicrosoft.com'] }, defaults)).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/contoso.*not an Entra tenant id/) });
     await addAgency(store, clock, ORG, { name: 'Police', tenantIds: [POLICE_TENANT] }, defaults);
