@@ -146,6 +146,5 @@ export const tabPermissionsFor = (actor: Actor) => ({ namedOverdueList: mayViewN
 export const OPERATOR = 'operator' as const;
 export type Requester = Actor | typeof OPERATOR;
 
-
 /** Whether `rule` lets the requester through: always for the operator, else as the rule says of the person. */
 export const allows = (requester: Requester, rule: (actor: Actor) => boolean): boolean => requester === OPERATOR || rule(requester);
