@@ -17,11 +17,12 @@ import { AppError, ERRORS, isAppError } from '../services/core/errors';
 import type { Logger } from '../services/core/logger';
 import { linkPerson, recordChannelInstall, recordPersonalInstall, recordUninstall, recordUnlinkedAttempt, type Installer, type LinkPolicy } from '../services/conversations/installations';
 import { channelConversationKey, personalConversationKey } from '../services/conversations/model';
-import { Directory, matchByName } from '../services/people/directory';
+import { Directory } from '../services/people/repository';
+import { matchByName } from '../services/people/model';
 import type { Person } from '../services/people/model';
 import { requireActivePerson } from '../services/people/sign-in';
 import { ensureOrganisation } from '../services/organisation/organisations';
-import { ActionPlan } from '../services/plan/actions';
+import { ActionPlan } from '../services/plan/repository';
 import type { Organisation } from '../services/organisation/model';
 import type { DomainEvents } from '../services/events/domain-events';
 import type { WorkingCalendar } from '../services/scheduling/calendar';
@@ -194,8 +195,8 @@ export class TrackerBot extends TeamsActivityHandler {
     const who = this.deps.config.localMode ? this.deps.config.LOCAL_ACT_AS : undefined;
     if (!who) return undefined;
     const directory = new Directory(this.deps.store);
-    if (who.includes('@')) return directory.byEmail(this.orgId, who);
-    const match = matchByName(await directory.all(this.orgId), who);
+    if (who.includes('@')) return directory.byEmail({ orgId: this.orgId }, who);
+    const match = matchByName(await directory.all({ orgId: this.orgId }), who);
     return match.kind === 'found' ? match.person : undefined;
   }
 

@@ -18,8 +18,7 @@ import questionnaireInvite from './templates/questionnaire-invite.json';
 import questionnairePage from './templates/questionnaire-page.json';
 import questionnaireSaved from './templates/questionnaire-saved.json';
 import surveyList from './templates/survey-list.json';
-import surveyResults from './templates/survey-results.json';
-import reportSections from './templates/report-sections.json';
+import report from './templates/report.json';
 
 /** Adaptive Card colours Teams renders for each RAG status. */
 export type CardColor = 'Default' | 'Accent' | 'Good' | 'Warning' | 'Attention';
@@ -32,11 +31,6 @@ export type UpdateFormFields = 'status' | 'progress' | 'evidence' | 'reason' | '
 
 /** What each card is expanded with. Text that came from people goes in TextRuns or through `md()`. */
 export type CardData = {
-  'report-sections': {
-    heading: string;
-    intro: string;
-    sections: { title: string; columns: { width: number }[]; rows: { cells: { text: string }[] }[]; notes: { text: string }[] }[];
-  };
   welcome: { heading: string; linked: boolean; openCount: number };
   help: { notice: string; commands: { command: string; meaning: string }[]; channelNote: string };
   'my-actions': {
@@ -115,7 +109,10 @@ export type CardData = {
   };
   'questionnaire-saved': { heading: string; title: string; closes: string; anonymous: boolean; campaignId: string; answerKey: string };
   'survey-list': { heading: string; empty: string; count: number; items: { campaignId: string; title: string; detail: string; canAnswer: boolean; canSeeResults: boolean }[] };
-  'survey-results': { heading: string; summary: string; notice: string; footer: string; sections: { title: string; facts: { title: string; value: string }[] }[] };
+  report: {
+    sections: { title: string; titleSize: 'Medium' | 'Default'; separator: boolean; hasRows: boolean; headers: string[]; columns: { width: number }[]; rows: { cells: string[] }[]; notes: string[] }[];
+    footer: string;
+  };
   'round-summary': {
     heading: string;
     dueBy: string;
@@ -151,8 +148,7 @@ export const CARD_TEMPLATES: Record<CardName, object> = {
   'questionnaire-page': questionnairePage,
   'questionnaire-saved': questionnaireSaved,
   'survey-list': surveyList,
-  'survey-results': surveyResults,
-  'report-sections': reportSections,
+  report,
 };
 
 export type AdaptiveCardJson = { type: 'AdaptiveCard'; version: string; body: unknown[]; actions?: unknown[] } & Record<string, unknown>;

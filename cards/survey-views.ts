@@ -1,8 +1,7 @@
 import { formatDate } from '../services/core/dates';
 import { fixedAnswers, inputName, pagesOf } from '../services/surveys/answers';
-import { MIN_GROUP, type Campaign } from '../services/surveys/model';
+import type { Campaign } from '../services/surveys/model';
 import type { SurveyView } from '../services/surveys/responses';
-import { withheldNotice, writtenNotice, type CampaignResults } from '../services/surveys/results';
 import { md, renderCard, type AdaptiveCardJson, type CardData } from './render';
 
 /** The card a respondent sees: one page of questions, or their answers saved. */
@@ -58,48 +57,5 @@ export function surveyListCard(heading: string, items: { campaign: Campaign; det
     empty: md(empty),
     count: items.length,
     items: items.slice(0, 20).map((i) => ({ campaignId: i.campaign.id, title: md(i.campaign.title), detail: md(i.detail), canAnswer: i.canAnswer, canSeeResults: i.canSeeResults })),
-  });
-}
-
-/**
- * Results for administrators: headlines, each question, breakdowns (small groups hidden) and the
- * follow-up comparison; for an anonymous campaign that is open or has under five answers, the
- * response rate and why nothing more is shown.
- */
-export function surveyResultsCard(r: CampaignResults): AdaptiveCardJson {
-  const sections: CardData['survey-results']['sections'] = [];
-  if (r.highlights.length) sections.push({ title: 'Headlines', facts: r.highlights.map((h) => ({ title: md(h.label), value: `${h.pct}% (${h.count} of ${h.of})` })) });
-  for (const q of r.questions) {
-    const facts = q.options.map((o) => ({ title: md(o.label), value: `${o.pct}% (${o.count})` }));
-    if (q.mean !== undefined) facts.push({ title: 'Mean (1–5)', value: String(q.mean) });
-    if (q.writtenCount) facts.push({ title: 'Written answers', value: q.written.length ? `${q.writtenCount}; see the export` : `${q.writtenCount} (text withheld)` });
-    sections.push({ title: md(`${q.text} (${q.answered} answered)`), facts });
-  }
-  for (const by of ['department', 'role'] as const) {
-    const groups = r.breakdowns.filter((g) => g.by === by);
-    if (!groups.length) continue;
-    sections.push({
-      title: by === 'department' ? 'By department' : 'By role',
-      facts: groups.map((g) => ({
-        title: md(g.group),
-        value: g.suppressed ? `hidden: fewer than ${MIN_GROUP} responses` : md(`${g.responses} responses; ${g.highlights.map((h) => `${h.label} ${h.pct}%`).join('; ')}`),
-      })),
-    });
-  }
-  if (r.comparison) {
-    sections.push({
-      title: `Immediate (${r.comparison.immediate.responses} responses) vs three-month follow-up (${r.comparison.followUp.responses})`,
-      facts: [
-        ...r.comparison.rows.map((c) => ({ title: md(`${c.text}: ${c.answer}`), value: `${c.immediatePct}% → ${c.followUpPct}%` })),
-        ...r.comparison.means.map((m) => ({ title: md(`${m.text}: mean`), value: `${m.immediate} → ${m.followUp}` })),
-      ],
-    });
-  }
-  return renderCard('survey-results', {
-    heading: md(r.campaign.title),
-    summary: `${r.responded} of ${r.invited} answered (${r.responseRate}%). ${r.campaign.status === 'closed' ? 'Closed' : `Open until ${formatDate(r.campaign.closesOn)}`}${r.campaign.anonymous ? '; anonymous' : ''}.`,
-    notice: r.withheld ? withheldNotice(r) : r.writtenWithheld && r.questions.some((q) => q.writtenCount > 0) ? writtenNotice() : '',
-    footer: `Full results: npm run cli -- survey results ${r.campaign.id} --format xlsx`,
-    sections,
   });
 }

@@ -1,6 +1,5 @@
 import { formatDate, formatInstant } from '../services/core/dates';
 import type { AppError, FieldIssue } from '../services/core/errors';
-import type { Cell, Report } from '../services/core/report';
 import { RAG_LABELS, type Action, type Rag } from '../services/plan/model';
 import type { StatusSubmission } from '../services/updates/rules';
 import { md, renderCard, type AdaptiveCardJson, type CardColor, type RaiseFormFields, type TrainingFormFields, type UpdateFormFields } from './render';
@@ -169,21 +168,5 @@ export function channelAlertCard(alert: { ref: string; stage: string; deadline: 
       ...(alert.resolved ? [] : [{ title: 'Respond by', value: formatDate(alert.deadline) }]),
     ],
     url: personalChatLink(botId),
-  });
-}
-
-/** Several reports in one card, each a table under its title with its notes (a board report's sections). */
-export function reportSectionsCard(heading: string, reports: Report[], intro = ''): AdaptiveCardJson {
-  const text = (c: Cell) => md(c === null ? '—' : String(c));
-  return renderCard('report-sections', {
-    heading: md(heading),
-    intro: md(intro),
-    sections: reports.map((r) => ({
-      title: md(r.title),
-      // The first column names the row (an agency, a priority): give it room.
-      columns: r.headers.map((_, i) => ({ width: i === 0 ? 3 : 1 })),
-      rows: [r.headers, ...r.rows].map((row) => ({ cells: row.map((c) => ({ text: text(c) })) })),
-      notes: (r.notes ?? []).map((n) => ({ text: md(n) })),
-    })),
   });
 }

@@ -6,14 +6,15 @@ import type { Config } from '../../services/core/config';
 import { today } from '../../services/core/dates';
 import { AppError } from '../../services/core/errors';
 import { createLogger } from '../../services/core/logger';
-import { Directory } from '../../services/people/directory';
+import { Directory } from '../../services/people/repository';
 import type { Person } from '../../services/people/model';
 import { ensureOrganisation } from '../../services/organisation/organisations';
 import type { Organisation } from '../../services/organisation/model';
 import { requireAgency } from '../../services/organisation/agencies';
 import { partnershipOf } from '../../services/organisation/organisations';
 import { OPERATOR, scopeOfRequester, type Requester } from '../../services/access/policy';
-import { writeTable } from '../../services/plan/tabular';
+import { writeReport } from '../../services/plan/tabular';
+import { cellText, type Report } from '../../services/core/report';
 import type { Store } from '../../services/store/ports';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
@@ -57,7 +58,7 @@ export function organisationOf(ctx: CliContext, clock: Clock = ctx.clock): Promi
 /** The person named by `--as <email>`: commands that act for someone are authorised as them. */
 export async function actorOption(ctx: CliContext): Promise<Person> {
   const as = stringOption(ctx, 'as') ?? '';
-  const actor = await new Directory(ctx.store).byEmail(orgOf(ctx), as);
+  const actor = await new Directory(ctx.store).byEmail({ orgId: orgOf(ctx) }, as);
   if (!actor) throw new AppError('VALIDATION', `--as "${as}" is not the email of anyone in the directory.`);
   return actor;
 }
@@ -123,19 +124,30 @@ export async function readJson(file: string): Promise<unknown> {
 /** The options of a command that writes a table: `--format csv|xlsx` or `--out <file>`. */
 export const TABLE_OPTIONS: OptionSpec = { format: { type: 'string' }, out: { type: 'string' } };
 
-/** A table to a file when --out or --format is given (CSV or XLSX by extension), else aligned on the terminal. */
-export async function output(ctx: CliContext, title: string, headers: string[], rows: string[][], defaultName: string): Promise<void> {
+/**
+ * A report (or its sections) to a file when --out or --format is given (CSV or XLSX by extension),
+ * else printed: each section's title, its table aligned, then its notes.
+ */
+export async function outputReport(ctx: CliContext, report: Report | readonly Report[], defaultName: string): Promise<void> {
+  const sections = Array.isArray(report) ? (report as readonly Report[]) : [report as Report];
   const format = stringOption(ctx, 'format');
   if (format !== undefined && format !== 'csv' && format !== 'xlsx') throw new AppError('VALIDATION', '--format must be csv or xlsx.');
   const out = stringOption(ctx, 'out') ?? (format ? `${defaultName}.${format}` : undefined);
   if (out) {
-    await writeTable(path.resolve(out), headers, rows);
-    print(`${title}: wrote ${rows.length} rows to ${path.resolve(out)}`);
+    await writeReport(path.resolve(out), sections);
+    const rows = sections.reduce((n, s) => n + s.rows.length, 0);
+    print(`${sections.map((s) => s.title).join('; ')}: wrote ${rows} rows to ${path.resolve(out)}`);
+    for (const note of sections.flatMap((s) => s.notes ?? [])) print(note);
     return;
   }
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  print(title);
-  for (const row of [headers, ...rows]) print(row.map((c, i) => (c ?? '').padEnd(widths[i]!)).join('  '));
+  sections.forEach((section, i) => {
+    if (i > 0) print();
+    const rows = section.rows.map((r) => section.headers.map((_, c) => cellText(r[c] ?? null)));
+    const widths = section.headers.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
+    print(section.title);
+    for (const row of [section.headers, ...rows]) print(row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd());
+    for (const note of section.notes ?? []) print(note);
+  });
 }
 
 /** Sends what the command queued, so a command line run is complete when it returns. */

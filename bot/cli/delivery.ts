@@ -1,9 +1,9 @@
 import { AppError } from '../../services/core/errors';
 import { deliveryStatus } from '../../services/delivery/outbox';
 import { reachPeople } from '../../services/reach/reach';
-import { reachReport } from '../../services/reach/report';
+import { reachListReport, reachReport } from '../../services/reach/report';
 import { reachFromConfig } from '../../services/reach/setup';
-import { deliver, orgOf, output, print, TABLE_OPTIONS, type Command } from './command';
+import { deliver, orgOf, outputReport, print, TABLE_OPTIONS, type Command } from './command';
 
 export const DELIVERY_COMMANDS: Record<string, Command> = {
   'delivery status': {
@@ -28,9 +28,7 @@ export const DELIVERY_COMMANDS: Record<string, Command> = {
         print(`Installed for ${summary.installed}; already in Teams ${summary.alreadyReachable}; not reachable: ${Object.entries(summary.notReachable).map(([k, v]) => `${k} ${v}`).join(', ')}`);
         if (summary.permissionMissing) print(`Graph refused the app (${summary.permissionMissing}): administrators have been told what to grant.`);
       }
-      const report = await reachReport(ctx.store, orgId, { emailEnabled: !!ctx.config.MAIL_SENDER });
-      if (report.problem) print(`Graph problem since ${report.problem.since}: ${report.problem.detail}`);
-      await output(ctx, `Teams ${report.counts.teams}, email ${report.counts.email}, unreachable ${report.counts.unreachable}`, ['Person', 'Id', 'Reached by', 'Why not Teams'], report.rows.map((r) => [r.name, r.personId, r.channel, r.why]), 'reach');
+      await outputReport(ctx, reachListReport(await reachReport(ctx.store, { orgId }, { emailEnabled: !!ctx.config.MAIL_SENDER })), 'reach');
     },
   },
   'delivery send': {

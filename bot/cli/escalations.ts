@@ -1,7 +1,7 @@
 import { AppError } from '../../services/core/errors';
-import { escalationReport, reportRows } from '../../services/escalations/report';
+import { centralRecordReport, escalationReport } from '../../services/escalations/report';
 import { OPERATOR } from '../../services/access/policy';
-import { organisationOf, output, stringOption, TABLE_OPTIONS, type Command } from './command';
+import { organisationOf, outputReport, stringOption, TABLE_OPTIONS, type Command } from './command';
 
 export const ESCALATION_COMMANDS: Record<string, Command> = {
   'escalations report': {
@@ -14,8 +14,7 @@ export const ESCALATION_COMMANDS: Record<string, Command> = {
         if (!/^\d{4}-\d{2}-\d{2}$/.test(value!)) throw new AppError('VALIDATION', `${name} must be a date such as 2026-07-01.`);
       }
       if (from > to) throw new AppError('VALIDATION', '--from must not be after --to.');
-      const rows = reportRows(await escalationReport(ctx.store, await organisationOf(ctx), from, to, OPERATOR));
-      await output(ctx, `Central record review, ${from} to ${to}`, ['Section', 'Measure', 'Value'], rows, `central-record-${from}-to-${to}`);
+      await outputReport(ctx, centralRecordReport(await escalationReport(ctx.store, await organisationOf(ctx), from, to, OPERATOR)), `central-record-${from}-to-${to}`);
     },
   },
 };

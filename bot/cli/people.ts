@@ -1,14 +1,14 @@
 import { AppError } from '../../services/core/errors';
 import { linkByAdministrator, unlinkedUsers, unlinkPerson } from '../../services/people/links';
-import { Directory } from '../../services/people/directory';
+import { Directory } from '../../services/people/repository';
 import { NOTIFY_CHOICES, type NotifyBy } from '../../services/people/model';
 import { setNotifyBy } from '../../services/people/notify';
 import { setUpTraining } from '../../services/training/catalogue';
 import { importPeople, importTraining, PEOPLE_FIELDS, requireKnownFields, TRAINING_FIELDS, type ImportSummary } from '../../services/training/import';
-import { namedOverdueList, trainingRates } from '../../services/training/reports';
+import { namedOverdueList, overdueReport, ratesReport, trainingRates } from '../../services/training/reports';
 import { allows, mayImportDirectory } from '../../services/access/policy';
 import { readTable } from '../../services/plan/tabular';
-import { AGENCY_OPTIONS, agencyOption, asAtOption, fileArg, requesterOption, orgOf, organisationOf, output, print, readJson, stringOption, TABLE_OPTIONS, type CliContext, type Command, type OptionSpec } from './command';
+import { AGENCY_OPTIONS, agencyOption, asAtOption, fileArg, requesterOption, orgOf, organisationOf, outputReport, print, readJson, stringOption, TABLE_OPTIONS, type CliContext, type Command, type OptionSpec } from './command';
 
 const IMPORT_OPTIONS: OptionSpec = { map: { type: 'string' }, 'dry-run': { type: 'boolean' }, ...AGENCY_OPTIONS };
 
@@ -48,7 +48,7 @@ export const PEOPLE_COMMANDS: Record<string, Command> = {
       if (!who || !NOTIFY_CHOICES.includes(choice as NotifyBy)) throw new AppError('VALIDATION', 'Give a person (id or email) and teams, email or both.');
       const directory = new Directory(ctx.store);
       const orgId = orgOf(ctx);
-      const person = (await directory.get(orgId, who)) ?? (await directory.byEmail(orgId, who));
+      const person = (await directory.get(orgId, who)) ?? (await directory.byEmail({ orgId }, who));
       if (!person) throw new AppError('NOT_FOUND', `No one with the id or email "${who}" is in the directory.`);
       await setNotifyBy(directory, person, choice as NotifyBy);
       print(`${person.name} now gets messages by ${choice === 'both' ? 'Teams and email' : choice}.`);
@@ -132,10 +132,7 @@ export const PEOPLE_COMMANDS: Record<string, Command> = {
       if (by !== 'department' && by !== 'role' && by !== 'course') throw new AppError('VALIDATION', '--by must be department, role or course.');
       const asAt = asAtOption(ctx);
       const requester = await requesterOption(ctx);
-      const rows = await trainingRates(ctx.store, orgOf(ctx), asAt, by, requester, await agencyOption(ctx, requester));
-      const table = rows.map((r) => [r.group, String(r.required), String(r.withinValidity), `${r.pctWithinValidity}%`, String(r.within12Months), `${r.pctWithin12Months}%`]);
-      const headers = [by[0]!.toUpperCase() + by.slice(1), 'Required', 'Within validity', '% within validity', 'Within 12 months', '% within 12 months'];
-      await output(ctx, `Training completion as at ${asAt}`, headers, table, `training-by-${by}-${asAt}`);
+      await outputReport(ctx, ratesReport(await trainingRates(ctx.store, orgOf(ctx), asAt, by, requester, await agencyOption(ctx, requester)), by, asAt), `training-by-${by}-${asAt}`);
     },
   },
   'training overdue': {
@@ -144,9 +141,7 @@ export const PEOPLE_COMMANDS: Record<string, Command> = {
     async run(ctx) {
       const asAt = asAtOption(ctx);
       const requester = await requesterOption(ctx);
-      const rows = await namedOverdueList(ctx.store, orgOf(ctx), asAt, requester, await agencyOption(ctx, requester));
-      const headers = ['Name', 'Department', 'Job title', 'Course', 'Last completed', 'Expired on', 'Booked'];
-      await output(ctx, `Overdue training as at ${asAt}`, headers, rows.map((r) => [r.name, r.department, r.jobTitle, r.course, r.lastCompleted, r.expiredOn, r.booked ? 'yes' : '']), `training-overdue-${asAt}`);
+      await outputReport(ctx, overdueReport(await namedOverdueList(ctx.store, orgOf(ctx), asAt, requester, await agencyOption(ctx, requester)), asAt), `training-overdue-${asAt}`);
     },
   },
 };

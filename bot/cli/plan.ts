@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { AppError } from '../../services/core/errors';
-import { Directory, matchByName } from '../../services/people/directory';
+import { Directory } from '../../services/people/repository';
+import { matchByName } from '../../services/people/model';
 import { planTableRows } from '../../services/plan/export-plan';
 import { importPlan, type ImportReport } from '../../services/plan/import-plan';
 import { readTable, writeTable } from '../../services/plan/tabular';
@@ -35,8 +36,8 @@ async function planDetails(ctx: CliContext, orgId: string): Promise<PlanDetails>
   const owner = stringOption(ctx, 'owner')?.trim();
   if (owner) {
     const directory = new Directory(ctx.store);
-    const found = owner.includes('@') ? await directory.byEmail(orgId, owner) : undefined;
-    const byName = found ? undefined : matchByName(await directory.all(orgId), owner);
+    const found = owner.includes('@') ? await directory.byEmail({ orgId }, owner) : undefined;
+    const byName = found ? undefined : matchByName(await directory.all({ orgId }), owner);
     const person = found ?? (byName?.kind === 'found' ? byName.person : undefined);
     details.owner = person ? { personId: person.id, name: person.name } : { name: owner };
   }

@@ -5,9 +5,9 @@ import { WorkingCalendar } from '../../services/scheduling/calendar';
 import { createCampaign, describeAudience, describePool, followUpRules, listCampaigns, removeFollowUp, setFollowUp } from '../../services/surveys/campaigns';
 import { MIN_GROUP, type Audience } from '../../services/surveys/model';
 import { addQuestionnaire, questionnaires, readQuestionnaireFile } from '../../services/surveys/questionnaires';
-import { campaignResults, RESULT_HEADERS, resultRows } from '../../services/surveys/results';
+import { campaignResults, resultsReport } from '../../services/surveys/results';
 import { OPERATOR } from '../../services/access/policy';
-import { actorOption, countOption, deliver, fileArg, NO_DELIVER, orgOf, organisationOf, output, print, stringOption, TABLE_OPTIONS, type CliContext, type Command } from './command';
+import { actorOption, countOption, deliver, fileArg, NO_DELIVER, orgOf, organisationOf, outputReport, print, stringOption, TABLE_OPTIONS, type CliContext, type Command } from './command';
 
 /** `everyone`, `department=Children's Services`, `role=Social Worker` or `course=SG-GEN:2026-01-01..2026-03-31`. */
 function audienceOption(ctx: CliContext): Audience {
@@ -76,8 +76,7 @@ export const SURVEY_COMMANDS: Record<string, Command> = {
     options: TABLE_OPTIONS,
     async run(ctx) {
       const id = ctx.args[0] ?? '';
-      const results = await campaignResults(ctx.store, orgOf(ctx), id, OPERATOR);
-      await output(ctx, `Results of "${results.campaign.title}"`, RESULT_HEADERS, resultRows(results), `survey-results-${id}`);
+      await outputReport(ctx, resultsReport(await campaignResults(ctx.store, orgOf(ctx), id, OPERATOR)), `survey-results-${id}`);
     },
   },
   'survey follow-up': {

@@ -5,7 +5,7 @@ import { renderMessage } from '../../cards/messages';
 import { today, formatDate } from '../../services/core/dates';
 import { AppError } from '../../services/core/errors';
 import { endLeave, setLeave } from '../../services/people/leave';
-import { ActionPlan } from '../../services/plan/actions';
+import { ActionPlan } from '../../services/plan/repository';
 import { snoozeAction } from '../../services/reminders/snooze';
 import { openRoundsFor, roundProgress, startRound } from '../../services/rounds/rounds';
 import { canUpdate, loadActionFor, submitStatusUpdate } from '../../services/updates/status-update';

@@ -1,11 +1,12 @@
 import type { AdaptiveCardJson } from '../../cards/render';
-import { escalationListCard, factsCard, noticeCard, raiseConcernCard } from '../../cards/views';
+import { escalationListCard, noticeCard, raiseConcernCard } from '../../cards/views';
 import { actOnEscalation, alertMessage, getEscalation, raiseEscalation, stageAlertPrefix, visibleOpenEscalations, type EscalationStepName } from '../../services/escalations/escalations';
 import { ladderOf } from '../../services/organisation/escalation-ladder';
 import { isOnlyNameWarning } from '../../services/escalations/identifying';
 import { seenCounts } from '../../services/delivery/seen';
 import { CAUSE_LABELS } from '../../services/escalations/model';
-import { escalationReport, reportRows } from '../../services/escalations/report';
+import { centralRecordReport, escalationReport } from '../../services/escalations/report';
+import { reportCard } from '../../cards/report-card';
 import { renderMessage } from '../../cards/messages';
 import { AppError, isAppError } from '../../services/core/errors';
 import { formatDate } from '../../services/core/dates';
@@ -73,8 +74,7 @@ async function escalationList(ctx: RouteContext): Promise<AdaptiveCardJson> {
 }
 
 async function escalationReportCard(ctx: RouteContext, from: string, to: string): Promise<AdaptiveCardJson> {
-  const rows = reportRows(await escalationReport(ctx.store, ctx.organisation, from, to, ctx.actor));
-  return factsCard(`Central record review, ${formatDate(from)} to ${formatDate(to)}`, rows.slice(2).map(([section, measure, value]) => ({ title: `${section}: ${measure}`, value: value! })));
+  return reportCard(centralRecordReport(await escalationReport(ctx.store, ctx.organisation, from, to, ctx.actor)));
 }
 
 export const ESCALATION_COMMANDS: TextCommand[] = [

@@ -1,4 +1,4 @@
-import { reportSectionsCard } from '../../cards/views';
+import { reportCard } from '../../cards/report-card';
 import { formatDate, today } from '../../services/core/dates';
 import { partnershipReport } from '../../services/organisation/partnership-report';
 import { timeZoneOf, type TextCommand } from './context';
@@ -12,7 +12,7 @@ export const PARTNERSHIP_COMMANDS: TextCommand[] = [
     run: async (ctx) => {
       const asAt = today(ctx.clock, timeZoneOf(ctx));
       const reports = await partnershipReport({ store: ctx.store, clock: ctx.clock }, { orgId: ctx.actor.orgId, requester: ctx.actor, timeZone: timeZoneOf(ctx), asAt });
-      return reportSectionsCard(`Partnership report, as at ${formatDate(asAt)}`, reports, 'Figures only, no names. For the board paper as a spreadsheet: npm run cli -- partnership report --format xlsx');
+      return reportCard(reports, `Partnership report as at ${formatDate(asAt)}: figures only, no names. For the board paper as a spreadsheet: npm run cli -- partnership report --format xlsx`);
     },
   },
 ];

@@ -1,5 +1,5 @@
 import { noticeCard } from '../../cards/views';
-import { Directory } from '../../services/people/directory';
+import { Directory } from '../../services/people/repository';
 import type { NotifyBy } from '../../services/people/model';
 import { setNotifyBy } from '../../services/people/notify';
 import type { TextCommand } from './context';

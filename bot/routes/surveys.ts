@@ -1,11 +1,18 @@
 import type { AdaptiveCardJson } from '../../cards/render';
-import { surveyCard, surveyListCard, surveyResultsCard } from '../../cards/survey-views';
+import { reportCard } from '../../cards/report-card';
+import { surveyCard, surveyListCard } from '../../cards/survey-views';
 import { formatDate } from '../../services/core/dates';
 import { campaignsVisibleTo, describeAudience, listCampaigns } from '../../services/surveys/campaigns';
 import { mayViewSurveyResults } from '../../services/access/policy';
 import { answerSurvey, mySurveys, openSurvey } from '../../services/surveys/responses';
-import { campaignResults } from '../../services/surveys/results';
+import { campaignResults, resultsReport } from '../../services/surveys/results';
 import { objectOf, personal, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from './context';
+
+/** A campaign's results as the card shows them: no written answer's text, which stays in the export. */
+async function resultsCard(ctx: RouteContext, campaignId: string): Promise<AdaptiveCardJson> {
+  const results = await campaignResults(ctx.store, ctx.actor.orgId, campaignId, ctx.actor);
+  return reportCard(resultsReport(results, { detail: 'summary' }), `Full results: npm run cli -- survey results ${results.campaign.id} --format xlsx`);
+}
 
 /** Open questionnaires sent to me; for those who run them, every campaign with its results. */
 async function surveysCard(ctx: RouteContext): Promise<AdaptiveCardJson> {
@@ -31,11 +38,11 @@ export const SURVEY_ROUTES: Record<string, CardRoute> = {
   'survey.page': personal(async (ctx, data) => surveyCard(await answerSurvey(ctx, { actor: ctx.actor, timeZone: timeZoneOf(ctx), data }))),
   'survey.results': personal(async (ctx, data) => {
     const id = objectOf(data).campaignId;
-    return surveyResultsCard(await campaignResults(ctx.store, ctx.actor.orgId, typeof id === 'string' ? id : '', ctx.actor));
+    return resultsCard(ctx, typeof id === 'string' ? id : '');
   }),
 };
 
 export const SURVEY_COMMANDS: TextCommand[] = [
   { scope: 'personal', pattern: /^(?:my )?(?:surveys|questionnaires)$/i, example: 'surveys', description: 'Questionnaires sent to you that are open; administrators, HR and leads also see results.', menu: 5, run: (ctx) => surveysCard(ctx) },
-  { scope: 'personal', pattern: /^(?:survey|questionnaire) results ([A-Za-z0-9_-]{1,200})$/i, example: 'survey results campaign-1', description: 'Administrators, HR, leads: one questionnaire’s results (or press Results beside it in "surveys").', run: async (ctx, match) => surveyResultsCard(await campaignResults(ctx.store, ctx.actor.orgId, match[1]!, ctx.actor)) },
+  { scope: 'personal', pattern: /^(?:survey|questionnaire) results ([A-Za-z0-9_-]{1,200})$/i, example: 'survey results campaign-1', description: 'Administrators, HR, leads: one questionnaire’s results (or press Results beside it in "surveys").', run: (ctx, match) => resultsCard(ctx, match[1]!) },
 ];

@@ -1,9 +1,10 @@
 import type { AdaptiveCardJson } from '../../cards/render';
 import { factsCard, noticeCard, trainingReportCard, trainingVerifyCard } from '../../cards/views';
-import { Directory } from '../../services/people/directory';
+import { Directory } from '../../services/people/repository';
 import { courses, loadPersonTraining } from '../../services/training/catalogue';
 import { myTraining, type Breakdown, type MyCourse } from '../../services/training/rates';
-import { namedOverdueList, trainingRates } from '../../services/training/reports';
+import { namedOverdueList, overdueReport, ratesReport, trainingRates } from '../../services/training/reports';
+import { MAX_REPORT_CARD_ROWS, reportCard } from '../../cards/report-card';
 import { pendingSelfReports, reviewSelfReport, selfReport } from '../../services/training/self-report';
 import { today, formatDate } from '../../services/core/dates';
 import { isAppError } from '../../services/core/errors';
@@ -42,19 +43,13 @@ async function trainingVerifyList(ctx: RouteContext): Promise<AdaptiveCardJson> 
 
 async function trainingRatesCard(ctx: RouteContext, by: Breakdown): Promise<AdaptiveCardJson> {
   const day = today(ctx.clock, timeZoneOf(ctx));
-  const rows = await trainingRates(ctx.store, ctx.actor.orgId, day, by, ctx.actor);
-  return factsCard(`Training completion by ${by}, as at ${formatDate(day)}`, rows.map((r) => ({ title: r.group, value: `${r.pctWithinValidity}% within validity, ${r.pctWithin12Months}% in the last 12 months (of ${r.required})` })));
+  return reportCard(ratesReport(await trainingRates(ctx.store, ctx.actor.orgId, day, by, ctx.actor), by, day));
 }
 
 async function trainingOverdueCard(ctx: RouteContext): Promise<AdaptiveCardJson> {
   const day = today(ctx.clock, timeZoneOf(ctx));
-  const rows = await namedOverdueList(ctx.store, ctx.actor.orgId, day, ctx.actor);
-  const shown = rows.slice(0, 40);
-  return factsCard(
-    `Overdue training (${rows.length})`,
-    shown.map((r) => ({ title: r.name, value: `${r.course}: ${r.expiredOn ? `expired ${formatDate(r.expiredOn)}` : 'never done'}${r.booked ? ' (booked)' : ''}` })),
-    rows.length > shown.length ? `Showing ${shown.length}; the full list: npm run cli -- training overdue --out overdue.xlsx` : '',
-  );
+  const report = overdueReport(await namedOverdueList(ctx.store, ctx.actor.orgId, day, ctx.actor), day);
+  return reportCard(report, report.rows.length > MAX_REPORT_CARD_ROWS ? 'The full list: npm run cli -- training overdue --out overdue.xlsx' : '');
 }
 
 export const TRAINING_ROUTES: Record<string, CardRoute> = {

@@ -1,5 +1,5 @@
 import { AppError } from '../core/errors';
-import type { Organisation } from '../organisation/model';
+import type { Organisation, Scope } from '../organisation/model';
 import { hasRole, type Person, type Role } from '../people/model';
 
 /**
@@ -24,7 +24,7 @@ export type Actor = Pick<Person, 'id' | 'roles' | 'agency'>;
 export type Partnership = Pick<Organisation, 'orgId' | 'leadAgencyId'>;
 
 /** What a read may cover: the partition, and one agency of it (undefined = every agency). */
-export type Scope = { orgId: string; agency?: string };
+export type { Scope };
 
 export const PARTNERSHIP_ROLES: readonly Role[] = ['business-manager', 'partnership-executive'];
 
@@ -122,17 +122,25 @@ export const mayViewEscalation = (actor: Actor, escalation: { raisedBy: { person
 /** Who is told, rather than who may: HR hears of each self-reported completion waiting to be verified. */
 export const isToldOfSelfReportedTraining = (person: Actor) => hasRole(person, 'hr');
 
+/**
+ * Who is reached in Teams, by email or not at all, and why, names people: plan administrators only
+ * (the tab's reach view, and the daily digest of who is missed, which names them), each of the
+ * people in their own scope (an agency's administrators, its own people).
+ */
+export const mayViewReach = (actor: Actor) => hasRole(actor, 'admin');
+
 /** Plan administrators hear when someone (or a channel) can no longer be reached. */
 export const isToldOfUnreachableRecipients = (person: Actor) => hasRole(person, 'admin');
 
 /** What the tab offers a person; the same rules the use cases enforce behind each view. */
-export type TabView = 'my-actions' | 'plan' | 'escalations' | 'training' | 'questionnaires' | 'partnership';
+export type TabView = 'my-actions' | 'plan' | 'escalations' | 'training' | 'questionnaires' | 'reach' | 'partnership';
 export const tabViewsFor = (actor: Actor, partnership: Partnership): TabView[] => [
   'my-actions',
   'plan',
   'escalations',
   ...(mayViewTrainingRates(actor) ? (['training'] as const) : []),
   ...(mayViewSurveyResults(actor) ? (['questionnaires'] as const) : []),
+  ...(mayViewReach(actor) ? (['reach'] as const) : []),
   ...(mayViewPartnershipReport(actor, partnership) ? (['partnership'] as const) : []),
 ];
 

@@ -1,5 +1,5 @@
 import type { Clock } from '../core/clock';
-import { Directory } from '../people/directory';
+import { Directory } from '../people/repository';
 import { linkHoldsIn } from '../people/sign-in';
 import type { Person } from '../people/model';
 import type { Store } from '../store/ports';
@@ -44,7 +44,7 @@ export async function linkPerson(
   userPrincipalName?: () => Promise<string | undefined>,
 ): Promise<LinkResult> {
   const directory = new Directory(store);
-  const byAad = await directory.byAadObjectId(orgId, user.aadObjectId);
+  const byAad = await directory.byAadObjectId({ orgId }, user.aadObjectId);
   if (byAad) {
     if (!linkHoldsIn(byAad, user.tenantId)) return { kind: 'unknown', reason: 'other-tenant' };
     // An object id from HR or an administrator without its tenant takes the tenant Teams signed for.
@@ -54,7 +54,7 @@ export async function linkPerson(
   if (!mayLinkByUpn(policy, user.tenantId) || !userPrincipalName) return { kind: 'unknown', reason: 'not-linked' };
   const upn = await userPrincipalName();
   if (!upnMayLink(policy, user.tenantId, upn)) return { kind: 'unknown', reason: 'not-linked' };
-  const found = await directory.byEmail(orgId, upn);
+  const found = await directory.byEmail({ orgId }, upn);
   if (!found) return { kind: 'unknown', reason: 'not-linked' };
   // Never re-point a person already linked to a different Microsoft 365 account.
   if (found.aadObjectId && found.aadObjectId !== user.aadObjectId) return { kind: 'unknown', reason: 'taken' };

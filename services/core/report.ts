@@ -7,8 +7,13 @@ export type Cell = string | number | null;
 
 export type Report = {
   title: string;
+  /** Column names, each used once. */
   headers: string[];
+  /** One cell per header in every row. */
   rows: Cell[][];
   /** Short lines shown under the table: suppressed groups, the date the figures are as at, ... */
   notes?: string[];
 };
+
+/** A cell as text: empty for null, numbers as written. */
+export const cellText = (cell: Cell): string => (cell === null ? '' : String(cell));

@@ -2,20 +2,21 @@ import { z } from 'zod';
 import type { Clock } from '../core/clock';
 import { today } from '../core/dates';
 import { AppError } from '../core/errors';
+import type { Report } from '../core/report';
 import { visibleOpenEscalations } from '../escalations/escalations';
 import { ladderOf } from '../organisation/escalation-ladder';
 import { CAUSE_LABELS } from '../escalations/model';
 import type { Person } from '../people/model';
 import { mayViewSurveyResults, mayViewTrainingRates } from '../access/policy';
-import { ActionPlan } from '../plan/actions';
+import { ActionPlan } from '../plan/repository';
 import { RAG_LABELS, type Action, type Rag } from '../plan/model';
 import type { Organisation } from '../organisation/model';
 import type { WorkingCalendar } from '../scheduling/calendar';
 import type { Store } from '../store/ports';
 import { campaignsVisibleTo, describeAudience } from '../surveys/campaigns';
-import { campaignResults, withheldNotice } from '../surveys/results';
-import type { Breakdown, OverdueRow, RateRow } from '../training/rates';
-import { namedOverdueList, trainingRates } from '../training/reports';
+import { campaignResults, resultsReport, withheldNotice } from '../surveys/results';
+import type { Breakdown, RateRow } from '../training/rates';
+import { namedOverdueList, overdueReport, ratesReport, trainingRates } from '../training/reports';
 
 /**
  * What the tab shows, as plain data: each view is a function of the store, the viewer and the
@@ -120,17 +121,19 @@ export async function escalationsView(deps: DashboardDeps, viewer: Person): Prom
 
 const breakdownSchema = z.object({ by: z.enum(['department', 'role', 'course']).default('department') }).strict();
 
-export async function trainingView(deps: DashboardDeps, viewer: Person, query: unknown): Promise<{ asAt: string; by: Breakdown; rows: RateRow[] }> {
+/** The rates for the chart, and the same rates as the report every surface shows. */
+export async function trainingView(deps: DashboardDeps, viewer: Person, query: unknown): Promise<{ asAt: string; by: Breakdown; rows: RateRow[]; report: Report }> {
   if (!mayViewTrainingRates(viewer)) throw new AppError('FORBIDDEN', 'Training completion rates are for HR, administrators and safeguarding leads.');
   const parsed = breakdownSchema.safeParse(query);
   if (!parsed.success) throw new AppError('VALIDATION', 'by must be department, role or course.');
   const asAt = today(deps.clock, deps.organisation.timeZone);
-  return { asAt, by: parsed.data.by, rows: await trainingRates(deps.store, viewer.orgId, asAt, parsed.data.by, viewer) };
+  const rows = await trainingRates(deps.store, viewer.orgId, asAt, parsed.data.by, viewer);
+  return { asAt, by: parsed.data.by, rows, report: ratesReport(rows, parsed.data.by, asAt) };
 }
 
-export async function trainingOverdueView(deps: DashboardDeps, viewer: Person): Promise<{ asAt: string; rows: OverdueRow[] }> {
+export async function trainingOverdueView(deps: DashboardDeps, viewer: Person): Promise<{ asAt: string; report: Report }> {
   const asAt = today(deps.clock, deps.organisation.timeZone);
-  return { asAt, rows: await namedOverdueList(deps.store, viewer.orgId, asAt, viewer) };
+  return { asAt, report: overdueReport(await namedOverdueList(deps.store, viewer.orgId, asAt, viewer), asAt) };
 }
 
 export async function questionnairesView(deps: DashboardDeps, viewer: Person): Promise<{ campaigns: { id: string; title: string; status: string; audience: string; invited: number; closesOn: string; anonymous: boolean }[] }> {
@@ -154,5 +157,6 @@ export async function questionnaireResultsView(deps: DashboardDeps, viewer: Pers
     questions: r.questions.map((q) => ({ ...q, written: [] as string[] })),
     breakdowns: r.breakdowns.map((g) => ({ ...g, questions: [] })),
     ...(r.comparison ? { comparison: r.comparison } : {}),
+    report: resultsReport(r, { detail: 'summary' }),
   };
 }

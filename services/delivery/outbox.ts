@@ -2,8 +2,8 @@ import type { Clock } from '../core/clock';
 import { mapConcurrently } from '../core/concurrency';
 import { isAppError } from '../core/errors';
 import type { Store } from '../store/ports';
-import { toArray } from '../store/ports';
 import type { DeliveryStatus, NewOutboxItem, OutboxItem } from './model';
+import { OutboxRepository } from './repository';
 
 /**
  * Adds a message to the outbox once. The id says what the message is for, so a job that runs
@@ -35,17 +35,7 @@ export async function enqueueAll(store: Store, clock: Clock, items: NewOutboxIte
 }
 
 export async function deliveryStatus(store: Store, orgId: string, filter: { purpose?: OutboxItem['purpose']; idPrefix?: string } = {}): Promise<{ counts: Record<DeliveryStatus, number>; items: OutboxItem[] }> {
-  const conditions = ['c.orgId = @orgId'];
-  const parameters: { name: string; value: unknown }[] = [{ name: '@orgId', value: orgId }];
-  if (filter.purpose) {
-    conditions.push('c.purpose = @purpose');
-    parameters.push({ name: '@purpose', value: filter.purpose });
-  }
-  if (filter.idPrefix) {
-    conditions.push('STARTSWITH(c.id, @prefix)');
-    parameters.push({ name: '@prefix', value: filter.idPrefix });
-  }
-  const items = await toArray(store.collection<OutboxItem>('outbox').query({ query: `SELECT * FROM c WHERE ${conditions.join(' AND ')}`, parameters }));
+  const items = await new OutboxRepository(store).matching(orgId, filter);
   const counts: Record<DeliveryStatus, number> = { pending: 0, sending: 0, sent: 0, failed: 0, unreachable: 0 };
   for (const i of items) counts[i.status]++;
   return { counts, items };

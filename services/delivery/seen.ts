@@ -1,7 +1,8 @@
 import type { Clock } from '../core/clock';
 import { personalConversationKey } from '../conversations/model';
-import { toArray, type Store } from '../store/ports';
+import type { Store } from '../store/ports';
 import type { OutboxItem } from './model';
+import { OutboxRepository } from './repository';
 
 /**
  * Records that a person opened and acted on a card the bot sent them: the outbox items sent to
@@ -10,16 +11,7 @@ import type { OutboxItem } from './model';
  */
 export async function recordSeen(store: Store, clock: Clock, input: { orgId: string; aadObjectId: string; activityId: string }): Promise<OutboxItem[]> {
   const outbox = store.collection<OutboxItem>('outbox');
-  const items = await toArray(
-    outbox.query({
-      query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.conversationKey = @key AND c.activityId = @activityId',
-      parameters: [
-        { name: '@orgId', value: input.orgId },
-        { name: '@key', value: personalConversationKey(input.aadObjectId) },
-        { name: '@activityId', value: input.activityId },
-      ],
-    }),
-  );
+  const items = await new OutboxRepository(store).sentAsActivity(input.orgId, personalConversationKey(input.aadObjectId), input.activityId);
   const at = clock.now().toISOString();
   const marked: OutboxItem[] = [];
   for (const item of items) {
@@ -31,26 +23,11 @@ export async function recordSeen(store: Store, clock: Clock, input: { orgId: str
 
 /** Whether `personId` has seen any message to them whose id starts with `idPrefix` (e.g. all of one round's requests and chasers). */
 export async function hasSeen(store: Store, orgId: string, personId: string, idPrefix: string): Promise<boolean> {
-  const seen = await toArray(
-    store.collection<OutboxItem>('outbox').query({
-      query: 'SELECT c.id FROM c WHERE c.orgId = @orgId AND c.recipient.personId = @personId AND STARTSWITH(c.id, @prefix) AND IS_DEFINED(c.seenAt)',
-      parameters: [
-        { name: '@orgId', value: orgId },
-        { name: '@personId', value: personId },
-        { name: '@prefix', value: idPrefix },
-      ],
-    }),
-  );
-  return seen.length > 0;
+  return new OutboxRepository(store).anySeenBy(orgId, personId, idPrefix);
 }
 
 /** Of the messages sent whose ids start with `idPrefix` (e.g. one escalation stage's alerts), how many were delivered and how many seen. */
 export async function seenCounts(store: Store, orgId: string, idPrefix: string): Promise<{ delivered: number; seen: number }> {
-  const items = await toArray(
-    store.collection<Pick<OutboxItem, 'id' | 'orgId' | 'seenAt'>>('outbox').query({
-      query: "SELECT c.id, c.seenAt FROM c WHERE c.orgId = @orgId AND STARTSWITH(c.id, @prefix) AND c.status = 'sent'",
-      parameters: [{ name: '@orgId', value: orgId }, { name: '@prefix', value: idPrefix }],
-    }),
-  );
+  const items = await new OutboxRepository(store).sentWithPrefix(orgId, idPrefix);
   return { delivered: items.length, seen: items.filter((i) => i.seenAt).length };
 }

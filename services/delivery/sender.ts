@@ -3,10 +3,11 @@ import { systemClock, type Clock } from '../core/clock';
 import { isAppError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { personalConversationKey, type ConversationRecord } from '../conversations/model';
-import { Directory } from '../people/directory';
+import { Directory } from '../people/repository';
 import { isToldOfUnreachableRecipients } from '../access/policy';
-import { toArray, type Store } from '../store/ports';
+import type { Store } from '../store/ports';
 import type { OutboxItem } from './model';
+import { OutboxRepository } from './repository';
 import { enqueue } from './outbox';
 import { DeliveryFailure, type Mailer, type Messenger } from './ports';
 import { classifyFailure, retryDelayMs, RETRY_POLICY } from './retry';
@@ -95,24 +96,11 @@ export class DeliverySender {
 
   private async dueItems(orgId: string): Promise<OutboxItem[]> {
     const now = this.wall.now().toISOString();
-    const page = await this.outbox.queryPage(
-      {
-        query:
-          "SELECT * FROM c WHERE c.orgId = @orgId AND ((c.status = 'pending' AND c.nextAttemptAt <= @now) OR (c.status = 'sending' AND c.leaseUntil < @now))",
-        parameters: [{ name: '@orgId', value: orgId }, { name: '@now', value: now }],
-      },
-      { pageSize: PAGE },
-    );
-    return page.items;
+    return new OutboxRepository(this.deps.store).due(orgId, now, PAGE);
   }
 
   private async nextRetryAt(orgId: string): Promise<number | undefined> {
-    const times = await toArray(
-      this.deps.store.collection<OutboxItem & { id: string }>('outbox').query({
-        query: "SELECT * FROM c WHERE c.orgId = @orgId AND (c.status = 'pending' OR c.status = 'sending')",
-        parameters: [{ name: '@orgId', value: orgId }],
-      }),
-    );
+    const times = await new OutboxRepository(this.deps.store).unfinished(orgId);
     const next = times.map((i) => Date.parse((i.status === 'sending' ? i.leaseUntil : i.nextAttemptAt) || '1970-01-01T00:00:00Z'));
     return next.length ? Math.min(...next) : undefined;
   }
@@ -290,7 +278,7 @@ export class DeliverySender {
     if (item.purpose === 'admin-notice' || !('conversationKey' in item.recipient)) return; // never notify about a notification
     const who = item.recipient.conversationKey;
     const name = conversation?.team?.name ?? who;
-    const admins = (await new Directory(this.deps.store).all(item.orgId)).filter((p) => p.active && isToldOfUnreachableRecipients(p));
+    const admins = (await new Directory(this.deps.store).all({ orgId: item.orgId })).filter((p) => p.active && isToldOfUnreachableRecipients(p));
     for (const admin of admins) {
       await enqueue(this.deps.store, this.wall, {
         id: `unreachable-${who}-to-${admin.id}`,

@@ -1,15 +1,16 @@
 import path from 'node:path';
 import type { Clock } from '../core/clock';
 import { projectRoot } from '../core/paths';
-import { Directory } from '../people/directory';
+import { Directory } from '../people/repository';
 import type { Person } from '../people/model';
 import { ensureOrganisation } from '../organisation/organisations';
-import { ActionPlan } from '../plan/actions';
+import { ActionPlan } from '../plan/repository';
 import { importPlan, type ImportReport } from '../plan/import-plan';
 import { readTable } from '../plan/tabular';
 import type { Store } from '../store/ports';
 import { setUpTraining } from '../training/catalogue';
 import type { TrainingRecord } from '../training/model';
+import { refreshTrainingSummaries } from '../training/summaries';
 
 export const DEMO_PLAN_ID = 'action-plan-2015-16';
 export const DEMO_PLAN_FILE = 'oxford-action-plan-2015-16.csv';
@@ -71,4 +72,5 @@ export async function seedDemoTraining(store: Store, orgId: string): Promise<voi
   for (const [personId, completedOn] of done) {
     await store.collection<TrainingRecord>('training').upsert({ id: `demo-record-${personId}`, orgId, kind: 'record', personId, courseCode: 'SG-AWARE', completedOn, status: 'completed', source: 'import', createdAt: `${completedOn}T12:00:00.000Z` });
   }
+  await refreshTrainingSummaries(store, orgId, done.map(([personId]) => personId));
 }

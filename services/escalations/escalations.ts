@@ -4,24 +4,26 @@ import { formatDate, today } from '../core/dates';
 import { AppError, isAppError } from '../core/errors';
 import type { OutboundMessage } from '../delivery/messages';
 import { enqueue } from '../delivery/outbox';
-import { Directory, matchByName } from '../people/directory';
-import { hasRole, type Person, type Role } from '../people/model';
-import { agencyOf, mayActForCaseAgency, mayActOnEscalation, mayViewEscalation, mayViewEveryEscalation, mayViewForCaseAgency, type Partnership } from '../access/policy';
+import { Directory } from '../people/repository';
+import { matchByName } from '../people/model';
+import type { Person, Role } from '../people/model';
+import { agencyOf, mayActForCaseAgency, mayActOnEscalation, mayViewEscalation, mayViewForCaseAgency, type Partnership } from '../access/policy';
 import { partnershipOf } from '../organisation/organisations';
 import type { PersonRef } from '../plan/model';
 import type { Organisation } from '../organisation/model';
 import type { WorkingCalendar } from '../scheduling/calendar';
-import { toArray, type Store } from '../store/ports';
+import type { Store } from '../store/ports';
 import { checkCaseReference, findIdentifyingText, findNameWarnings, IDENTIFYING_MESSAGE, requireNoIdentifyingText } from './identifying';
 import { CAUSE_LABELS, RAISED_CATEGORIES, type Escalation, type EscalationStep } from './model';
+import { EscalationRecords } from './repository';
 import { ladderOf, type LadderStage } from '../organisation/escalation-ladder';
 
 export type EscalationDeps = {
   store: Store;
   clock: Clock;
   calendar: WorkingCalendar;
-  /** A job that alerts for many escalations reads the directory once and shares it here. */
-  directory?: () => Promise<Person[]>;
+  /** A job or view that looks at many escalations shares one look-up, so each person is read once. */
+  people?: CasePeople;
 };
 
 const SYSTEM: PersonRef = { name: 'Safeguarding Action Tracker' };
@@ -37,28 +39,68 @@ const MAX_CHAIN = 12;
 /** A person's agency as the partnership counts it (no agency = the lead agency's), compared without case or spacing. */
 const agencyKey = (p: Pick<Person, 'agency'>, partnership: Partnership) => (agencyOf(p, partnership) ?? '').trim().toLowerCase();
 
+/**
+ * The people the case rules look at, read as they are needed (by id, or the holders of a role)
+ * rather than the whole directory, which is 20,000 people in a county council. Only active people
+ * count. One look-up serves every escalation of a request or a job run.
+ */
+export class CasePeople {
+  private readonly byId = new Map<string, Promise<Person | undefined>>();
+  private readonly byRole = new Map<Role, Promise<Person[]>>();
+  private readonly directory: Directory;
+  private partnershipRead?: Promise<Partnership>;
+
+  constructor(private readonly store: Store, private readonly orgId: string) {
+    this.directory = new Directory(store);
+  }
+
+  /** The partnership the people belong to (its lead agency), read once. */
+  partnership(): Promise<Partnership> {
+    return (this.partnershipRead ??= partnershipOf(this.store, this.orgId));
+  }
+
+  async get(ids: Iterable<string>): Promise<Person[]> {
+    const found = await Promise.all(
+      [...new Set(ids)].map((id) => {
+        let person = this.byId.get(id);
+        if (!person) this.byId.set(id, (person = this.directory.get(this.orgId, id)));
+        return person;
+      }),
+    );
+    return found.filter((p): p is Person => !!p && p.active);
+  }
+
+  async withRole(role: Role): Promise<Person[]> {
+    let holders = this.byRole.get(role);
+    if (!holders) this.byRole.set(role, (holders = this.directory.withRole({ orgId: this.orgId }, role)));
+    return (await holders).filter((p) => p.active);
+  }
+}
+
+/** One order for recipients, whichever look-up found them. */
+const byId = (people: Person[]) => [...new Map(people.map((p) => [p.id, p])).values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
 /** Who the case is about: the raiser of a raised concern, the leads of an action's automatic one. */
-function subjectsOf(escalation: Escalation, byId: Map<string, Person>): Person[] {
-  const ids = escalation.source === 'raised' ? (escalation.raisedBy.personId ? [escalation.raisedBy.personId] : []) : escalation.involvedPersonIds;
-  return ids.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
+function subjectsOf(escalation: Escalation, people: CasePeople): Promise<Person[]> {
+  return people.get(escalation.source === 'raised' ? (escalation.raisedBy.personId ? [escalation.raisedBy.personId] : []) : escalation.involvedPersonIds);
 }
 
 /** The agencies a case concerns (its subjects'), by id; a case about no one known is the lead agency's. */
-export function caseAgencies(escalation: Escalation, people: Person[], partnership: Partnership): string[] {
-  const byId = new Map(people.map((p) => [p.id, p]));
-  const subjects = subjectsOf(escalation, byId);
+export async function caseAgencies(escalation: Escalation, people: CasePeople): Promise<string[]> {
+  const partnership = await people.partnership();
+  const subjects = await subjectsOf(escalation, people);
   return [...new Set((subjects.length ? subjects : [{}]).map((s) => agencyOf(s, partnership) ?? ''))];
 }
 
 /** Everyone above the subjects in the line-management chain (cycles and very long chains cut). */
-function managersAbove(subjects: Person[], byId: Map<string, Person>): { direct: Set<string>; chain: Set<string> } {
+async function managersAbove(subjects: Person[], people: CasePeople): Promise<{ direct: Set<string>; chain: Set<string> }> {
   const direct = new Set(subjects.flatMap((s) => (s.managerId ? [s.managerId] : [])));
   const chain = new Set<string>();
   for (const subject of subjects) {
     let next = subject.managerId;
     for (let depth = 0; next && depth < MAX_CHAIN && !chain.has(next); depth++) {
       chain.add(next);
-      next = byId.get(next)?.managerId;
+      next = (await people.get([next]))[0]?.managerId;
     }
   }
   return { direct, chain };
@@ -68,13 +110,15 @@ function managersAbove(subjects: Person[], byId: Map<string, Person>): { direct:
  * A role-addressed stage resolves to the holders related to the case, not to every holder in the
  * partnership: managers up the subjects' management chain, safeguarding leads (and other agency
  * roles) of the subjects' own agency, heads of service of their department. The partnership's own
- * roles (business manager, executive) serve every agency.
+ * roles (business manager, executive) serve every agency. `among`, when given, limits the answer
+ * to those people (is this actor one of them?).
  */
-function holdersFor(roles: Role[], subjects: Person[], people: Person[], byId: Map<string, Person>, partnership: Partnership): Person[] {
+async function holdersFor(roles: Role[], subjects: Person[], people: CasePeople, among?: Person[]): Promise<Person[]> {
   if (roles.length === 0) return [];
+  const partnership = await people.partnership();
   const agencies = new Set(subjects.length ? subjects.map((s) => agencyKey(s, partnership)) : [agencyKey({}, partnership)]);
   const departments = new Set(subjects.flatMap((s) => (s.department ? [s.department.trim().toLowerCase()] : [])));
-  const { direct, chain } = managersAbove(subjects, byId);
+  const { direct, chain } = await managersAbove(subjects, people);
   const related = (p: Person, role: Role): boolean => {
     if (!p.roles.includes(role)) return role === 'manager' && direct.has(p.id);
     if (PARTNERSHIP_ROLES.includes(role)) return true;
@@ -82,36 +126,31 @@ function holdersFor(roles: Role[], subjects: Person[], people: Person[], byId: M
     if (role === 'head-of-service') return !!p.department && departments.has(p.department.trim().toLowerCase());
     return agencies.has(agencyKey(p, partnership));
   };
-  return people.filter((p) => roles.some((r) => related(p, r)));
+  // Managers are found up the chain by id; every other role's holders by the role itself.
+  const candidates = among ?? (await Promise.all(roles.map((r) => (r === 'manager' ? people.get([...direct, ...chain]) : people.withRole(r))))).flat();
+  return byId(candidates.filter((p) => roles.some((r) => related(p, r))));
 }
 
 /** Who a stage alerts: at stage 1 the people involved; at every stage its named people, channels and the related holders of its roles. */
-export async function recipientsOf(store: Store, escalation: Escalation, ladder: LadderStage[], directory?: Person[]): Promise<Recipients> {
+export async function recipientsOf(store: Store, escalation: Escalation, ladder: LadderStage[], people = new CasePeople(store, escalation.orgId)): Promise<Recipients> {
   const stage = ladder[escalation.stage - 1]!;
-  // Callers that look at many escalations pass the directory in, read once, rather than once each.
-  const people = (directory ?? (await new Directory(store).all(escalation.orgId))).filter((p) => p.active);
-  const byId = new Map(people.map((p) => [p.id, p]));
-  const subjects = subjectsOf(escalation, byId);
-  const partnership = await partnershipOf(store, escalation.orgId);
-  const involved = escalation.stage === 1 ? escalation.involvedPersonIds : [];
-  const holders = new Set(holdersFor(stage.roles, subjects, people, byId, partnership));
-  let act = people.filter((p) => involved.includes(p.id) || stage.personIds?.includes(p.id) || holders.has(p));
+  const subjects = await subjectsOf(escalation, people);
+  const named = await people.get([...(escalation.stage === 1 ? escalation.involvedPersonIds : []), ...(stage.personIds ?? [])]);
+  let act = byId([...named, ...(await holdersFor(stage.roles, subjects, people))]);
   // Nobody related holds this stage's roles: the case's own safeguarding leads pick it up, and
   // failing those every safeguarding lead, rather than no one.
-  if (act.length === 0) act = holdersFor(['safeguarding-lead'], subjects, people, byId, partnership);
-  if (act.length === 0) act = people.filter((p) => hasRole(p, 'safeguarding-lead'));
-  const informed = new Set(holdersFor(stage.informRoles ?? [], subjects, people, byId, partnership));
-  const inform = people.filter((p) => !act.includes(p) && informed.has(p));
+  if (act.length === 0) act = await holdersFor(['safeguarding-lead'], subjects, people);
+  if (act.length === 0) act = byId(await people.withRole('safeguarding-lead'));
+  const acting = new Set(act.map((p) => p.id));
+  const inform = (await holdersFor(stage.informRoles ?? [], subjects, people)).filter((p) => !acting.has(p.id));
   return { act, channels: stage.channelKeys ?? [], inform };
 }
 
 /** Works out how the actor stands to the case, for the access policy to decide (the stage's recipients are resolved only when needed). */
-async function canAct(store: Store, actor: Person, escalation: Escalation, ladder: LadderStage[], directory?: Person[]): Promise<boolean> {
-  const people = directory ?? (await new Directory(store).all(escalation.orgId));
+async function canAct(store: Store, actor: Person, escalation: Escalation, ladder: LadderStage[], people = new CasePeople(store, escalation.orgId)): Promise<boolean> {
   let leadOfCaseAgency = false;
   if (mayActForCaseAgency(actor)) {
-    const byId = new Map(people.filter((p) => p.active).map((p) => [p.id, p]));
-    leadOfCaseAgency = holdersFor(['safeguarding-lead'], subjectsOf(escalation, byId), [actor], byId, await partnershipOf(store, escalation.orgId)).length > 0;
+    leadOfCaseAgency = (await holdersFor(['safeguarding-lead'], await subjectsOf(escalation, people), people, [actor])).length > 0;
     if (mayActOnEscalation(actor, { alertedToAct: false, leadOfCaseAgency })) return true;
   }
   const alertedToAct = (await recipientsOf(store, escalation, ladder, people)).act.some((p) => p.id === actor.id);
@@ -161,7 +200,7 @@ export function stageAlertPrefix(e: Pick<Escalation, 'id' | 'stage'>): string {
 
 /** Sends this stage's alert to its recipients and channels (once each, by id) and informs those to be told. */
 async function alertStage(deps: EscalationDeps, e: Escalation, ladder: LadderStage[], note?: string): Promise<void> {
-  const { act, channels, inform } = await recipientsOf(deps.store, e, ladder, deps.directory ? await deps.directory() : undefined);
+  const { act, channels, inform } = await recipientsOf(deps.store, e, ladder, deps.people);
   const send = (suffix: string, recipient: { personId: string } | { conversationKey: string }, message: OutboundMessage) =>
     enqueue(deps.store, deps.clock, { id: `${stageAlertPrefix(e)}${suffix}`, orgId: e.orgId, purpose: 'escalation', recipient, message });
   for (const p of act) await send(p.id, { personId: p.id }, alertMessage(e, ladder, 'act', note));
@@ -172,13 +211,8 @@ async function alertStage(deps: EscalationDeps, e: Escalation, ladder: LadderSta
 
 async function nextRef(store: Store, orgId: string, raisedAt: string): Promise<string> {
   const year = raisedAt.slice(0, 4);
-  const [count] = await toArray(
-    store.collection<Escalation & { id: string }>('escalations').query({
-      query: 'SELECT VALUE COUNT(1) FROM c WHERE c.orgId = @orgId AND c.kind = "escalation" AND STARTSWITH(c.raisedAt, @year)',
-      parameters: [{ name: '@orgId', value: orgId }, { name: '@year', value: year }],
-    }) as AsyncIterable<unknown> as AsyncIterable<never>,
-  );
-  return `ESC-${year}-${String(Number(count ?? 0) + 1).padStart(4, '0')}`;
+  const count = await new EscalationRecords(store).countRaisedIn(orgId, year);
+  return `ESC-${year}-${String(count + 1).padStart(4, '0')}`;
 }
 
 type Draft = Omit<Escalation, 'orgId' | 'kind' | 'ref' | 'stage' | 'stageStartedAt' | 'stageDeadline' | 'highestStage' | 'status' | 'history' | 'version' | 'raisedAt'> & { startStage: number };
@@ -308,7 +342,7 @@ export async function actOnEscalation(
   if (step === 'resolve') requireText('Resolving needs the outcome.');
   if (step === 'move' && current.stage >= ladder.length) throw new AppError('VALIDATION', `${current.ref} is already at the last stage.`);
   if (step === 'assign') {
-    const people = (await new Directory(deps.store).all(actor.orgId)).filter((p) => p.active);
+    const people = (await new Directory(deps.store).all({ orgId: actor.orgId })).filter((p) => p.active);
     const match = d.assignee.includes('@') ? people.find((p) => p.email === d.assignee.toLowerCase()) : matchByName(people, d.assignee).kind === 'found' ? (matchByName(people, d.assignee) as { person: Person }).person : undefined;
     if (!match) throw new AppError('VALIDATION', `No one called "${d.assignee}" is in the directory (give a full name or email).`, { fields: [{ field: 'assignee', message: 'Not found.' }] });
     assignee = match;
@@ -372,19 +406,16 @@ function moveUp(e: Escalation, ladder: LadderStage[], calendar: WorkingCalendar,
 }
 
 /**
- * Plan administrators see the whole record; others what they raised or may act on (which for a
- * safeguarding lead is every case of their own agency).
+ * The partnership's administrators see the whole record; an agency's administrators its people's
+ * cases; others what they raised or may act on (which for a safeguarding lead is every case of
+ * their own agency).
  */
-export async function canView(store: Store, actor: Person, escalation: Escalation, ladder: LadderStage[], directory?: Person[]): Promise<boolean> {
-  const partnership = await partnershipOf(store, escalation.orgId);
+export async function canView(store: Store, actor: Person, escalation: Escalation, ladder: LadderStage[], people = new CasePeople(store, escalation.orgId)): Promise<boolean> {
+  const partnership = await people.partnership();
   if (mayViewEscalation(actor, escalation, false, partnership)) return true;
-  if (mayViewForCaseAgency(actor)) {
-    // An agency's administrator sees the cases about its own people.
-    const people = directory ?? (await new Directory(store).all(escalation.orgId));
-    const byId = new Map(people.filter((p) => p.active).map((p) => [p.id, p]));
-    if (holdersFor(['admin'], subjectsOf(escalation, byId), [actor], byId, partnership).length > 0) return true;
-  }
-  return mayViewEscalation(actor, escalation, await canAct(store, actor, escalation, ladder, directory), partnership);
+  // An agency's administrator sees the cases about its own people.
+  if (mayViewForCaseAgency(actor) && (await holdersFor(['admin'], await subjectsOf(escalation, people), people, [actor])).length > 0) return true;
+  return mayViewEscalation(actor, escalation, await canAct(store, actor, escalation, ladder, people), partnership);
 }
 
 export async function getEscalation(store: Store, actor: Person, organisation: Organisation, id: string): Promise<{ escalation: Escalation; canAct: boolean }> {
@@ -399,15 +430,13 @@ export async function visibleOpenEscalations(store: Store, actor: Person, organi
   const ladder = ladderOf(organisation);
   const visible: Escalation[] = [];
   const open = await openEscalations(store, actor.orgId);
-  const directory = mayViewEveryEscalation(actor, await partnershipOf(store, actor.orgId)) || open.length === 0 ? [] : await new Directory(store).all(actor.orgId);
-  for (const e of open) if (await canView(store, actor, e, ladder, directory)) visible.push(e);
+  const people = new CasePeople(store, actor.orgId);
+  for (const e of open) if (await canView(store, actor, e, ladder, people)) visible.push(e);
   return visible;
 }
 
 export async function openEscalations(store: Store, orgId: string): Promise<Escalation[]> {
-  const open = await toArray(
-    escalations(store).query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'escalation' AND c.status = 'open'", parameters: [{ name: '@orgId', value: orgId }] }),
-  );
+  const open = await new EscalationRecords(store).open(orgId);
   return open.sort((a, b) => b.stage - a.stage || a.stageDeadline.localeCompare(b.stageDeadline));
 }
 

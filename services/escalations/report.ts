@@ -1,12 +1,12 @@
 import { allows, mayRunEscalationReport, OPERATOR, scopeFor, type Requester } from '../access/policy';
-import { partnershipOf } from '../organisation/organisations';
-import { Directory } from '../people/directory';
-import { caseAgencies } from './escalations';
-import { localDate } from '../core/dates';
+import { formatDate, localDate } from '../core/dates';
+import { CasePeople, caseAgencies } from './escalations';
 import { AppError } from '../core/errors';
+import type { Cell, Report } from '../core/report';
 import type { Organisation } from '../organisation/model';
-import { toArray, type Store } from '../store/ports';
+import type { Store } from '../store/ports';
 import { CAUSE_LABELS, type Escalation, type EscalationCause } from './model';
+import { EscalationRecords } from './repository';
 
 export type EscalationReport = {
   from: string;
@@ -30,11 +30,12 @@ const days = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) /
 
 async function withinRequesterScope(store: Store, orgId: string, escalations: Escalation[], requester: Requester): Promise<Escalation[]> {
   if (requester === OPERATOR) return escalations;
-  const partnership = await partnershipOf(store, orgId);
-  const { agency } = scopeFor(requester, partnership);
+  const people = new CasePeople(store, orgId);
+  const { agency } = scopeFor(requester, await people.partnership());
   if (agency === undefined) return escalations;
-  const people = await new Directory(store).all(orgId);
-  return escalations.filter((e) => caseAgencies(e, people, partnership).includes(agency));
+  const kept: Escalation[] = [];
+  for (const e of escalations) if ((await caseAgencies(e, people)).includes(agency)) kept.push(e);
+  return kept;
 }
 
 /**
@@ -45,9 +46,7 @@ async function withinRequesterScope(store: Store, orgId: string, escalations: Es
 export async function escalationReport(store: Store, organisation: Organisation, from: string, to: string, requester: Requester): Promise<EscalationReport> {
   if (!allows(requester, mayRunEscalationReport)) throw new AppError('FORBIDDEN', 'The central record review is for safeguarding leads and administrators.');
   if (from > to) throw new AppError('VALIDATION', 'The report’s start date must be before its end date.');
-  const all = await toArray(
-    store.collection<Escalation>('escalations').query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'escalation'", parameters: [{ name: '@orgId', value: organisation.orgId }] }),
-  );
+  const all = await new EscalationRecords(store).all(organisation.orgId);
   // A safeguarding lead or administrator of one agency reviews the cases about its own people.
   const scoped = await withinRequesterScope(store, organisation.orgId, all, requester);
   const inPeriod = scoped.filter((e) => {
@@ -95,26 +94,32 @@ export async function escalationReport(store: Store, organisation: Organisation,
   return report;
 }
 
-/** The report as rows for a spreadsheet: section, measure, value. */
-export function reportRows(r: EscalationReport): string[][] {
-  const rows: (string | number | null)[][] = [
-    ['Period', 'From', r.from],
-    ['Period', 'To', r.to],
-    ['Raised', 'Total', r.raised],
-    ...Object.entries(r.byCause).map(([cause, n]) => ['Raised by cause', CAUSE_LABELS[cause as EscalationCause], n]),
-    ...Object.entries(r.byHighestStage)
-      .sort()
-      .map(([stage, n]) => ['Highest stage reached', `Stage ${stage}`, n]),
-    ['Escalation needed', 'Went beyond the stage it started at', r.escalationNeeded],
-    ['Acknowledged', 'Count', r.acknowledged],
-    ['Acknowledged', 'Mean days to acknowledge', r.meanDaysToAcknowledge ?? '—'],
-    ['Resolved', 'Count', r.resolved],
-    ['Resolved', 'Mean days to resolve', r.meanDaysToResolve ?? '—'],
-    ['Feedback', 'Requested', r.feedback.requested],
-    ['Feedback', 'Arrived on time', r.feedback.onTime],
-    ['Feedback', 'Arrived late', r.feedback.late],
-    ['Feedback', 'Still awaited', r.feedback.awaited],
-    ['Open', 'Still open', r.stillOpen],
-  ];
-  return rows.map((row) => row.map((c) => String(c)));
+/**
+ * The review as the one report shape: section, measure, value. The period stays in the rows as
+ * well as the title, because a CSV file keeps only the rows.
+ */
+export function centralRecordReport(r: EscalationReport): Report {
+  return {
+    title: `Central record review, ${formatDate(r.from)} to ${formatDate(r.to)}`,
+    headers: ['Section', 'Measure', 'Value'],
+    rows: [
+      ['Period', 'From', r.from],
+      ['Period', 'To', r.to],
+      ['Raised', 'Total', r.raised],
+      ...Object.entries(r.byCause).map(([cause, n]): Cell[] => ['Raised by cause', CAUSE_LABELS[cause as EscalationCause] ?? cause, n]),
+      ...Object.entries(r.byHighestStage)
+        .sort()
+        .map(([stage, n]): Cell[] => ['Highest stage reached', `Stage ${stage}`, n]),
+      ['Escalation needed', 'Went beyond the stage it started at', r.escalationNeeded],
+      ['Acknowledged', 'Count', r.acknowledged],
+      ['Acknowledged', 'Mean days to acknowledge', r.meanDaysToAcknowledge ?? '—'],
+      ['Resolved', 'Count', r.resolved],
+      ['Resolved', 'Mean days to resolve', r.meanDaysToResolve ?? '—'],
+      ['Feedback', 'Requested', r.feedback.requested],
+      ['Feedback', 'Arrived on time', r.feedback.onTime],
+      ['Feedback', 'Arrived late', r.feedback.late],
+      ['Feedback', 'Still awaited', r.feedback.awaited],
+      ['Open', 'Still open', r.stillOpen],
+    ],
+  };
 }

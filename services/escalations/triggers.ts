@@ -1,14 +1,13 @@
 import { localDate, today } from '../core/dates';
-import type { ConversationRecord } from '../conversations/model';
-import { Directory } from '../people/directory';
-import type { Person } from '../people/model';
+import { Conversations } from '../conversations/repository';
+import { Directory } from '../people/repository';
 import type { Action, StatusUpdate } from '../plan/model';
+import { ActionPlan } from '../plan/repository';
 import type { Organisation } from '../organisation/model';
 import { policyOf } from '../organisation/reminder-policy';
 import { dueDateFor } from '../reminders/policy';
 import type { JobContext } from '../scheduling/job-context';
-import { toArray } from '../store/ports';
-import { advanceOverdueStages, openEscalation, type EscalationDeps } from './escalations';
+import { advanceOverdueStages, CasePeople, openEscalation, type EscalationDeps } from './escalations';
 import { rulesOf } from '../organisation/escalation-ladder';
 import type { EscalationCause } from './model';
 
@@ -57,23 +56,16 @@ export async function escalationsAfterUpdate(deps: EscalationDeps, organisation:
 
 /** The nightly job: time-based triggers, then the ladder's deadlines. */
 export async function runEscalationChecks(ctx: JobContext): Promise<Record<string, unknown>> {
-  let people: Promise<Person[]> | undefined;
-  const deps = { store: ctx.store, clock: ctx.clock, calendar: ctx.calendar, directory: () => (people ??= new Directory(ctx.store).all(ctx.orgId)) };
+  const deps = { store: ctx.store, clock: ctx.clock, calendar: ctx.calendar, people: new CasePeople(ctx.store, ctx.orgId) };
   const rules = rulesOf(ctx.organisation);
   const policy = policyOf(ctx.organisation);
   const day = today(ctx.clock, ctx.organisation.timeZone);
-  const overdue = await toArray(
-    ctx.store.collection<Action>('actions').query({
-      query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.open = true AND c.nextDueDate < @today',
-      parameters: [{ name: '@orgId', value: ctx.orgId }, { name: '@today', value: day }],
-    }),
-  );
+  const plan = new ActionPlan(ctx.store);
+  const overdue = await plan.openActionsDueBefore(ctx.orgId, day);
   let opened = 0;
   // A Red or second Amber whose escalation was not opened at the time (the store failed just after
   // the update was saved) is opened now; ids come from the update, so nothing opens twice.
-  const atRisk = await toArray(
-    ctx.store.collection<Action>('actions').query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.open = true AND (c.status = 'R' OR c.status = 'A')", parameters: [{ name: '@orgId', value: ctx.orgId }] }),
-  );
+  const atRisk = await plan.openActionsAtRisk(ctx.orgId);
   for (const action of atRisk) {
     const last = action.history.filter((h) => h.source === 'teams').at(-1);
     if (last && last.status === action.status) await escalationsAfterUpdate(deps, ctx.organisation, action, last);
@@ -96,18 +88,11 @@ export async function runEscalationChecks(ctx: JobContext): Promise<Record<strin
   }
   if (rules.ownerUnreachable) {
     const unreachable = new Set(
-      (
-        await toArray(
-          ctx.store.collection<ConversationRecord>('conversations').query({
-            query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'personal' AND c.reachable = false",
-            parameters: [{ name: '@orgId', value: ctx.orgId }],
-          }),
-        )
-      ).flatMap((c) => (c.personId ? [c.personId] : [])),
+      (await new Conversations(ctx.store).unreachablePersonal(ctx.orgId)).flatMap((c) => (c.personId ? [c.personId] : [])),
     );
     if (unreachable.size > 0) {
       const directory = new Directory(ctx.store);
-      const open = await toArray(ctx.store.collection<Action>('actions').query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.open = true', parameters: [{ name: '@orgId', value: ctx.orgId }] }));
+      const open = await plan.openActions(ctx.orgId);
       for (const action of open) {
         if (action.leadIds.length === 0 || !action.leadIds.every((id) => unreachable.has(id))) continue;
         const names = (await Promise.all(action.leadIds.map((id) => directory.get(ctx.orgId, id)))).map((p) => p?.name ?? '?').join(', ');

@@ -7,6 +7,9 @@ import type { TrainingRecord } from '../training/model';
 import { agencyDocId, type Agency, type Organisation } from './model';
 import { ensureOrganisation } from './organisations';
 import { Agencies } from './repository';
+import { rebuildTrainingSummaries } from '../training/summaries';
+import { TrainingRepository } from '../training/repository';
+import { Directory } from '../people/repository';
 
 /**
  * The partnership's member agencies. The organisation (the store's partition) is the partnership;
@@ -128,18 +131,19 @@ export async function isTenantAllowed(store: Store, orgId: string, configured: r
  */
 async function assignUnassignedToLead(store: Store, orgId: string, leadId: string): Promise<number> {
   let changed = 0;
-  for await (const person of store.collection<Person>('people').readAll()) {
-    if (person.orgId !== orgId || person.agency) continue;
+  for (const person of await new Directory(store).all({ orgId })) {
+    if (person.agency) continue;
     await store.collection<Person>('people').upsert({ ...withoutSystemFields(person), agency: leadId });
     changed++;
   }
-  const training = store.collection<TrainingRecord & { kind: string }>('training');
-  const records: TrainingRecord[] = [];
-  for await (const doc of training.readAll()) if (doc.orgId === orgId && doc.kind === 'record' && !doc.agency) records.push(doc);
+  const training = store.collection<TrainingRecord>('training');
+  const records = (await new TrainingRepository(store).records({ orgId })).filter((r) => !r.agency);
   for (const record of records) {
     await training.upsert({ ...withoutSystemFields(record), agency: leadId });
     changed++;
   }
+  // Training summaries carry their person's agency too.
+  if (records.length > 0) await rebuildTrainingSummaries(store, orgId);
   return changed;
 }
 

@@ -41,3 +41,10 @@ export type Agency = {
 };
 
 export const agencyDocId = (agencyId: string) => `agency:${agencyId}`;
+
+/**
+ * Whose data a read covers: the whole organisation (the partnership), or one agency inside it. An
+ * undefined `agency` means every agency. services/access/policy.ts `scopeFor` works it out from
+ * the acting person; the repositories filter on it.
+ */
+export type Scope = { orgId: string; agency?: string };

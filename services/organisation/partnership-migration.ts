@@ -3,6 +3,7 @@ import type { TrainingRecord } from '../training/model';
 import type { Doc, Store } from '../store/ports';
 import { agencyDocId, type Agency, type Organisation } from './model';
 import { agencySlug } from './agencies';
+import { rebuildTrainingSummaries } from '../training/summaries';
 
 /** Without the store's system fields, to write back. */
 const strip = <T extends Doc>(doc: T): T => {
@@ -64,6 +65,8 @@ export async function migrateToPartnership(store: Store): Promise<number> {
       await training.upsert({ ...strip(record), agency: agencyOfPerson.get(record.personId) ?? leadId });
       changed++;
     }
+    // Summaries carry their person's agency: rebuild those that differ now that records have one.
+    if (records.length > 0) await rebuildTrainingSummaries(store, org.orgId);
     await store.collection<Organisation>('organisations').update(org.orgId, org.orgId, (o) => (o.leadAgencyId ? undefined : { ...o, leadAgencyId: leadId }));
     changed++;
   }

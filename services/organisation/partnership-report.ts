@@ -5,11 +5,11 @@ import { AppError } from '../core/errors';
 import { pct } from '../core/figures';
 import type { Report } from '../core/report';
 import { agencyOf, allows, mayViewPartnershipReport, type Partnership, type Requester } from '../access/policy';
-import { caseAgencies, openEscalations } from '../escalations/escalations';
+import { CasePeople, caseAgencies, openEscalations } from '../escalations/escalations';
 import { ladderOf } from './escalation-ladder';
-import { Directory } from '../people/directory';
+import { Directory } from '../people/repository';
 import type { Person } from '../people/model';
-import { ActionPlan } from '../plan/actions';
+import { ActionPlan } from '../plan/repository';
 import { RAG_LABELS, type Action, type Rag } from '../plan/model';
 import type { Store } from '../store/ports';
 import { audienceOf, hasResponded, listCampaigns } from '../surveys/campaigns';
@@ -81,7 +81,7 @@ async function planSections(store: Store, orgId: string, people: Map<string, Per
 }
 
 async function trainingSection(store: Store, orgId: string, people: Person[], partnership: Partnership, agencyName: (id: string) => string, asAt: string): Promise<Report> {
-  const figures = await loadTrainingFigures(store, orgId, people, asAt);
+  const figures = await loadTrainingFigures(store, { orgId }, people, asAt);
   const rows = ratesBy(figures, asAt, (p) => agencyName(agencyOf(p.person, partnership) ?? ''));
   return {
     title: 'Training by agency',
@@ -93,12 +93,13 @@ async function trainingSection(store: Store, orgId: string, people: Person[], pa
 
 const daysBetween = (from: string, to: string) => Math.max(0, Math.round(DateTime.fromISO(to).diff(DateTime.fromISO(from), 'days').days));
 
-async function escalationSection(store: Store, orgId: string, people: Person[], partnership: Partnership, agencyName: (id: string) => string, asAt: string, timeZone: string, ladderNames: string[]): Promise<Report> {
+async function escalationSection(store: Store, orgId: string, agencyName: (id: string) => string, asAt: string, timeZone: string, ladderNames: string[]): Promise<Report> {
   const open = await openEscalations(store, orgId);
+  const people = new CasePeople(store, orgId);
   const groups = new Map<string, { agency: string; stage: number; ages: number[]; pastDeadline: number }>();
   for (const e of open) {
     const age = daysBetween(localDate(e.raisedAt, timeZone), asAt);
-    for (const agency of caseAgencies(e, people, partnership)) {
+    for (const agency of await caseAgencies(e, people)) {
       const key = `${agencyName(agency)}|${String(e.stage).padStart(2, '0')}`;
       const g = groups.get(key) ?? { agency: agencyName(agency), stage: e.stage, ages: [], pastDeadline: 0 };
       g.ages.push(age);
@@ -165,13 +166,13 @@ export async function partnershipReport(deps: PartnershipReportDeps, input: { or
   const asAt = input.asAt ?? today(deps.clock, organisation.timeZone);
   const names = new Map((await listAgencies(deps.store, input.orgId)).map((a) => [a.agencyId, a.name]));
   const agencyName = (id: string) => (id === NOT_IN_DIRECTORY ? id : names.get(id) ?? (id || '(no agency)'));
-  const people = await new Directory(deps.store).all(input.orgId);
+  const people = await new Directory(deps.store).all({ orgId: input.orgId });
   const byId = new Map(people.map((p) => [p.id, p]));
   const ladder = ladderOf(organisation).map((s) => s.name);
   return [
     ...(await planSections(deps.store, input.orgId, byId, partnership, agencyName)),
     await trainingSection(deps.store, input.orgId, people, partnership, agencyName, asAt),
-    await escalationSection(deps.store, input.orgId, people, partnership, agencyName, asAt, organisation.timeZone, ladder),
+    await escalationSection(deps.store, input.orgId, agencyName, asAt, organisation.timeZone, ladder),
     await questionnaireSection(deps.store, input.orgId, byId, partnership, agencyName),
   ];
 }

@@ -1,8 +1,8 @@
 import type { Clock } from '../core/clock';
 import { today } from '../core/dates';
 import { AppError } from '../core/errors';
-import { Directory, matchByName } from './directory';
-import type { Person } from './model';
+import { Directory } from './repository';
+import { matchByName, type Person } from './model';
 import type { Store } from '../store/ports';
 
 /**
@@ -18,9 +18,9 @@ export async function setLeave(
   if (input.until < day) throw new AppError('VALIDATION', 'The end of your leave must be today or later.');
   const directory = new Directory(deps.store);
   const wanted = input.delegate.trim().slice(0, 200);
-  let delegate = wanted.includes('@') ? await directory.byEmail(input.actor.orgId, wanted) : undefined;
+  let delegate = wanted.includes('@') ? await directory.byEmail({ orgId: input.actor.orgId }, wanted) : undefined;
   if (!delegate && !wanted.includes('@')) {
-    const match = matchByName(await directory.all(input.actor.orgId), wanted);
+    const match = matchByName(await directory.all({ orgId: input.actor.orgId }), wanted);
     if (match.kind === 'ambiguous') throw new AppError('VALIDATION', `More than one person is called "${wanted}": give their email address instead.`);
     if (match.kind === 'found') delegate = match.person;
   }

@@ -1,8 +1,9 @@
 import type { Clock } from '../core/clock';
 import { AppError } from '../core/errors';
 import { personalConversationKey, type ConversationRecord } from '../conversations/model';
-import { toArray, type Store } from '../store/ports';
-import { Directory } from './directory';
+import { Conversations } from '../conversations/repository';
+import type { Store } from '../store/ports';
+import { Directory } from './repository';
 import { isEntraId, type Person } from './model';
 
 export type UnlinkedUser = { aadObjectId: string; tenantId: string; name: string; firstTriedAt: string; lastTriedAt: string; reason: string };
@@ -23,7 +24,7 @@ export async function linkByAdministrator(
   const directory = new Directory(deps.store);
   const person = await directory.get(input.orgId, input.personId);
   if (!person) throw new AppError('NOT_FOUND', `Nobody in the directory has the id "${input.personId}".`);
-  const holder = await directory.byAadObjectId(input.orgId, aadObjectId);
+  const holder = await directory.byAadObjectId({ orgId: input.orgId }, aadObjectId);
   if (holder && holder.id !== person.id) throw new AppError('CONFLICT', `That object id is linked to ${holder.id} already: unlink them first.`);
   const conversations = deps.store.collection<ConversationRecord>('conversations');
   const conversation = await conversations.read(input.orgId, personalConversationKey(aadObjectId));
@@ -63,12 +64,7 @@ export async function unlinkPerson(deps: { store: Store; clock: Clock }, input: 
 
 /** Teams users who opened the app but are linked to nobody, most recent first: for an administrator to link. */
 export async function unlinkedUsers(store: Store, orgId: string): Promise<UnlinkedUser[]> {
-  const records = await toArray(
-    store.collection<ConversationRecord>('conversations').query({
-      query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'personal'",
-      parameters: [{ name: '@orgId', value: orgId }],
-    }),
-  );
+  const records = await new Conversations(store).personal(orgId);
   return records
     .filter((c) => !c.personId && c.unlinked && c.user)
     .map((c) => ({ aadObjectId: c.user!.aadObjectId, tenantId: c.tenantId, name: c.user!.name, ...c.unlinked! }))

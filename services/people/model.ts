@@ -54,3 +54,13 @@ export const isEntraId = (value: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4
 export function hasRole(person: Pick<Person, 'roles'> | undefined, ...roles: Role[]): boolean {
   return !!person && person.roles.some((r) => roles.includes(r));
 }
+
+export type NameMatch = { kind: 'found'; person: Person } | { kind: 'none' } | { kind: 'ambiguous'; candidates: Person[] };
+
+/** Exact match after normalising case and spacing; two people with the name is ambiguous, never a guess. */
+export function matchByName(people: Person[], name: string): NameMatch {
+  const wanted = normaliseName(name);
+  const candidates = people.filter((p) => p.active && normaliseName(p.name) === wanted);
+  if (candidates.length === 1) return { kind: 'found', person: candidates[0]! };
+  return candidates.length === 0 ? { kind: 'none' } : { kind: 'ambiguous', candidates };
+}

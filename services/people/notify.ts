@@ -1,5 +1,5 @@
 import { AppError } from '../core/errors';
-import { Directory } from './directory';
+import { Directory } from './repository';
 import type { NotifyBy, Person } from './model';
 
 /** Sets how a person gets messages. Email needs an address in the directory; the choice is theirs or an administrator's. */

@@ -1,6 +1,6 @@
 import { AppError } from '../core/errors';
 import type { Store } from '../store/ports';
-import { Directory } from './directory';
+import { Directory } from './repository';
 import type { Person } from './model';
 
 /** Refuses someone the directory does not hold, or holds as having left; the one rule for the bot and the tab. */
@@ -21,6 +21,6 @@ export function linkHoldsIn(person: Pick<Person, 'aadTenantId'>, tenantId: strin
  * tab only reads, so it never links anyone: the bot and administrators do that.
  */
 export async function personForSignIn(store: Store, orgId: string, identity: { aadObjectId: string; tenantId: string }): Promise<Person> {
-  const person = await new Directory(store).byAadObjectId(orgId, identity.aadObjectId);
+  const person = await new Directory(store).byAadObjectId({ orgId }, identity.aadObjectId);
   return requireActivePerson(person && linkHoldsIn(person, identity.tenantId) ? person : undefined);
 }

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Store } from '../store/ports';
-import { ActionPlan } from './actions';
+import { ActionPlan } from './repository';
 import { RAG_LABELS, type Action, type Plan } from './model';
 import { PLAN_COLUMNS } from './plan-rows';
 

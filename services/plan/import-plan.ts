@@ -1,7 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Clock } from '../core/clock';
-import { Directory, matchByName } from '../people/directory';
+import { Directory } from '../people/repository';
+import { matchByName } from '../people/model';
 import type { Person } from '../people/model';
 import type { Store } from '../store/ports';
 import { isOpen, nextDueDate, type Action, type PersonRef, type Plan } from './model';
@@ -73,7 +74,7 @@ export async function importPlan(deps: ImportDeps, input: ImportInput): Promise<
   const problems: RowProblem[] = [...parsed.problems];
   const warnings = parsed.rows.flatMap((r) => r.warnings.map((message) => ({ rowNumber: r.rowNumber, message })));
 
-  const people = await new Directory(store).all(orgId);
+  const people = await new Directory(store).all({ orgId });
   const unmatched = new Set<string>();
   const ambiguous = new Set<string>();
   const actions = store.collection<Action>('actions');

@@ -6,8 +6,8 @@ import { Transform, type Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { restoreFormulaPrefix, toSafeCsv } from '../core/csv';
 import { AppError, isAppError } from '../core/errors';
+import { cellText, type Cell, type Report } from '../core/report';
 import { writePrivateFile } from '../core/private-files';
-import type { Cell, Report } from '../core/report';
 
 export type TableRow = {
   /** The row number a spreadsheet shows: the header is row 1, the first data row is row 2. */
@@ -171,7 +171,7 @@ async function checkZip(file: string): Promise<void> {
 
 const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
 
-function cellText(cell: ExcelJS.Cell): string {
+function xlsxCellText(cell: ExcelJS.Cell): string {
   const value = cell.value;
   if (value instanceof Date) return value.toISOString().slice(0, 10);
   return cell.text ?? '';
@@ -191,10 +191,10 @@ async function readXlsx(file: string): Promise<Table> {
       sheets++;
       for await (const row of sheet) {
         const values: string[] = [];
-        for (let c = 1; c <= Math.min(row.cellCount, TABLE_LIMITS.maxColumns); c++) values.push(cellText(row.getCell(c)));
+        for (let c = 1; c <= Math.min(row.cellCount, TABLE_LIMITS.maxColumns); c++) values.push(xlsxCellText(row.getCell(c)));
         // Cells far to the right count only if they hold something; the builder refuses the row then.
         row.eachCell((cell, c) => {
-          if (c > TABLE_LIMITS.maxColumns && values.length === TABLE_LIMITS.maxColumns && cellText(cell).trim() !== '') values.push(...new Array<string>(c - values.length - 1).fill(''), cellText(cell));
+          if (c > TABLE_LIMITS.maxColumns && values.length === TABLE_LIMITS.maxColumns && xlsxCellText(cell).trim() !== '') values.push(...new Array<string>(c - values.length - 1).fill(''), xlsxCellText(cell));
         });
         builder.add(row.number, values);
       }
@@ -227,54 +227,53 @@ export async function readTable(file: string): Promise<Table> {
 
 /** Writes a .csv or .xlsx file readable by its owner only, atomically (see writePrivateFile). */
 export async function writeTable(file: string, headers: string[], rows: string[][]): Promise<void> {
-  const kind = kindOf(file);
-  if (kind === 'csv') {
-    await writePrivateFile(file, toSafeCsv([headers, ...rows]));
-    return;
-  }
-  const workbook = new ExcelJS.Workbook();
-  const sheet = workbook.addWorksheet('Plan');
-  sheet.addRow(headers).font = { bold: true };
-  for (const row of rows) sheet.addRow(row);
-  sheet.columns.forEach((column) => (column.width = 30));
-  await writePrivateFile(file, new Uint8Array(await workbook.xlsx.writeBuffer()));
-}
-
-/** A sheet name Excel accepts: at most 31 characters, none of : \\ / ? * [ ], unique in the workbook. */
-function sheetName(title: string, taken: Set<string>): string {
-  const base = title.replace(/[:\\/?*[\]]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 31).trim() || 'Sheet';
-  let name = base;
-  for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${base.slice(0, 28)} ${n}`;
-  taken.add(name.toLowerCase());
-  return name;
+  await writeSheets(file, [{ name: 'Plan', headers, rows }]);
 }
 
 /**
- * Several reports in one file, laid out for a board paper: in XLSX one sheet per report (title,
- * table, then its notes), numbers kept as numbers; in CSV the sections one after another, each
- * under its title and separated by a blank line.
+ * Writes a report (or a report of several sections) to a .csv or .xlsx file readable by its owner
+ * only. XLSX: one sheet per section, named from its title, headers in the first row, numbers kept
+ * as numbers. CSV holds one table: a single report is just its headers and rows; several sections
+ * follow one another, each after a row with its title and a blank row between them.
  */
-export async function writeReports(file: string, reports: Report[]): Promise<void> {
-  const text = (c: Cell) => (c === null ? '' : String(c));
-  if (kindOf(file) === 'csv') {
-    const rows: string[][] = [];
-    for (const r of reports) {
-      if (rows.length) rows.push([]);
-      rows.push([r.title], r.headers, ...r.rows.map((row) => row.map(text)), ...(r.notes ?? []).map((n) => [n]));
-    }
+export async function writeReport(file: string, report: Report | readonly Report[]): Promise<void> {
+  const sections = Array.isArray(report) ? (report as readonly Report[]) : [report as Report];
+  if (kindOf(file) === 'csv' && sections.length > 1) {
+    const rows = sections.flatMap((s, i) => [...(i > 0 ? [[]] : []), [s.title], s.headers, ...s.rows.map((r) => r.map(cellText))]);
     await writePrivateFile(file, toSafeCsv(rows));
     return;
   }
+  await writeSheets(file, sheetsOf(sections));
+}
+
+/** Excel refuses sheet names over 31 characters, with []:*?/\ in them, starting or ending with ', or used twice. */
+function sheetsOf(sections: readonly Report[]): Sheet[] {
+  const used = new Set<string>();
+  return sections.map((s, i) => {
+    const edges = /^[\s']+|[\s']+$/g;
+    const base = s.title.replace(/[[\]:*?/\\]/g, ' ').replace(/\s+/g, ' ').replace(edges, '').slice(0, 31).replace(edges, '') || `Sheet ${i + 1}`;
+    let name = base;
+    for (let n = 2; used.has(name.toLowerCase()); n++) name = `${base.slice(0, 31 - String(n).length - 1)} ${n}`;
+    used.add(name.toLowerCase());
+    return { name, headers: s.headers, rows: s.rows };
+  });
+}
+
+type Sheet = { name: string; headers: string[]; rows: readonly (readonly Cell[])[] };
+
+async function writeSheets(file: string, sheets: Sheet[]): Promise<void> {
+  const kind = kindOf(file);
+  if (kind === 'csv') {
+    const [sheet] = sheets;
+    await writePrivateFile(file, toSafeCsv([sheet!.headers, ...sheet!.rows.map((r) => r.map(cellText))]));
+    return;
+  }
   const workbook = new ExcelJS.Workbook();
-  const taken = new Set<string>();
-  for (const r of reports) {
-    const sheet = workbook.addWorksheet(sheetName(r.title, taken));
-    sheet.addRow([r.title]).font = { bold: true, size: 14 };
-    sheet.addRow(r.headers).font = { bold: true };
-    for (const row of r.rows) sheet.addRow(row.map((c) => (c === null ? '' : c)));
-    if (r.notes?.length) sheet.addRow([]);
-    for (const note of r.notes ?? []) sheet.addRow([note]).font = { italic: true };
-    sheet.columns.forEach((column, i) => (column.width = i === 0 ? 40 : 18));
+  for (const s of sheets) {
+    const sheet = workbook.addWorksheet(s.name);
+    sheet.addRow(s.headers).font = { bold: true };
+    for (const row of s.rows) sheet.addRow([...row]);
+    sheet.columns.forEach((column) => (column.width = 30));
   }
   await writePrivateFile(file, new Uint8Array(await workbook.xlsx.writeBuffer()));
 }

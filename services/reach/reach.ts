@@ -1,43 +1,15 @@
 import Bottleneck from 'bottleneck';
 import type { Clock } from '../core/clock';
 import { personalConversationKey, type ConversationRecord } from '../conversations/model';
+import { Conversations } from '../conversations/repository';
 import { enqueue } from '../delivery/outbox';
-import { Directory } from '../people/directory';
+import { Directory } from '../people/repository';
 import { hasRole, type Person } from '../people/model';
 import type { Store } from '../store/ports';
-import { toArray } from '../store/ports';
+import type { ReachDoc, ReachProblem, ReachState } from './model';
+import { ReachRepository } from './repository';
 import { GraphFailure, type GraphGateway } from './graph';
 
-/**
- * Why someone is, or is not, reachable in Teams after the last reach run. Kept per person so a
- * person the app is blocked for is not tried again every day, and the report can say why.
- */
-export type ReachState = {
-  /** `person-<personId>` */
-  id: string;
-  orgId: string;
-  kind: 'person';
-  personId: string;
-  outcome: 'installed' | 'blocked' | 'not-in-tenant' | 'removed-app' | 'no-entra-id' | 'failed';
-  reason: string;
-  attempts: number;
-  lastAttemptAt: string;
-  /** No install is tried for this person before then. */
-  retryAfter?: string;
-};
-
-/** An organisation-wide Graph problem (a permission not granted), reported to administrators once until it clears. */
-export type ReachProblem = {
-  /** `problem-graph-permission` */
-  id: string;
-  orgId: string;
-  kind: 'problem';
-  since: string;
-  detail: string;
-  clearedAt?: string;
-};
-
-export type ReachDoc = ReachState | ReachProblem;
 
 export type ReachSettings = {
   /** The home tenant: the only one the app can install itself in. */
@@ -82,10 +54,10 @@ export function reachStateId(personId: string): string {
  */
 export async function reachPeople(deps: ReachDeps, orgId: string): Promise<ReachSummary> {
   const { store, clock, graph, settings } = deps;
-  const people = (await new Directory(store).all(orgId)).filter((p) => p.active);
-  const conversations = new Map((await toArray(store.collection<ConversationRecord>('conversations').query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'personal'", parameters: [{ name: '@orgId', value: orgId }] }))).map((c) => [c.id, c]));
+  const people = (await new Directory(store).all({ orgId })).filter((p) => p.active);
+  const conversations = new Map((await new Conversations(store).personal(orgId)).map((c) => [c.id, c]));
   const reach = store.collection<ReachDoc>('reach');
-  const states = new Map((await toArray(reach.query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'person'", parameters: [{ name: '@orgId', value: orgId }] }))).map((s) => [s.id, s as ReachState]));
+  const states = new Map((await new ReachRepository(store).personStates(orgId)).map((s) => [s.id, s]));
 
   const summary: ReachSummary = { installed: 0, alreadyReachable: 0, notReachable: { blocked: 0, 'not-in-tenant': 0, 'removed-app': 0, 'no-entra-id': 0, failed: 0 } };
   const now = () => clock.now();
@@ -210,7 +182,7 @@ async function reportPermissionProblem(deps: ReachDeps, orgId: string, detail: s
   const current = (await reach.read(orgId, PERMISSION_PROBLEM_ID)) as ReachProblem | undefined;
   const problem: ReachProblem = current && !current.clearedAt ? current : { id: PERMISSION_PROBLEM_ID, orgId, kind: 'problem', since: at, detail };
   if (problem !== current) await reach.upsert(problem);
-  const admins = (await new Directory(deps.store).all(orgId)).filter((p) => p.active && hasRole(p, 'admin'));
+  const admins = (await new Directory(deps.store).all({ orgId })).filter((p) => p.active && hasRole(p, 'admin'));
   for (const admin of admins) {
     await enqueue(deps.store, deps.clock, {
       id: `reach-permission-${problem.since.replace(/[^0-9]/g, '')}-to-${admin.id}`,

@@ -1,10 +1,11 @@
 import type { Clock } from '../core/clock';
 import { enqueue } from '../delivery/outbox';
-import { Directory } from '../people/directory';
-import { inScope, isToldOfUnreachableRecipients, scopeFor } from '../access/policy';
+import { Directory } from '../people/repository';
+import { mayViewReach, scopeFor } from '../access/policy';
 import { partnershipOf } from '../organisation/organisations';
 import type { Store } from '../store/ports';
-import { reachReport, type ReachRow } from './report';
+import { reachReport, type ReachReport } from './report';
+import type { Scope } from '../organisation/model';
 
 /** Enough names to act on in a card; the command line lists everyone. */
 const NAMES_SHOWN = 25;
@@ -16,26 +17,28 @@ const NAMES_SHOWN = 25;
  * when everyone is reachable.
  */
 export async function enqueueUnreachableDigest(store: Store, clock: Clock, orgId: string, day: string, options: { emailEnabled?: boolean } = {}): Promise<{ unreachable: number; emailed: number; digests: number }> {
-  const report = await reachReport(store, orgId, options);
-  const everyoneMissed = report.rows.filter((r) => r.channel === 'unreachable');
-  if (everyoneMissed.length === 0) return { unreachable: 0, emailed: report.counts.email, digests: 0 };
-  const people = await new Directory(store).all(orgId);
-  const byId = new Map(people.map((p) => [p.id, p]));
+  const whole = await reachReport(store, { orgId }, options);
+  const everyoneMissed = whole.rows.filter((r) => r.channel === 'unreachable').length;
+  if (everyoneMissed === 0) return { unreachable: 0, emailed: whole.counts.email, digests: 0 };
   const partnership = await partnershipOf(store, orgId);
+  // One report a scope: an agency's administrators hear only of their own agency's people.
+  const reports = new Map<string, Promise<ReachReport>>([['', Promise.resolve(whole)]]);
+  const reportFor = (scope: Scope) => {
+    const key = scope.agency ?? '';
+    if (!reports.has(key)) reports.set(key, reachReport(store, scope, options));
+    return reports.get(key)!;
+  };
   let digests = 0;
-  // Each administrator hears of the people in their own scope: an agency's, of its staff only.
-  for (const admin of people.filter((p) => p.active && isToldOfUnreachableRecipients(p))) {
-    const scope = scopeFor(admin, partnership);
-    const inTheirScope = (r: ReachRow) => inScope(byId.get(r.personId) ?? {}, scope, partnership);
-    const missed = everyoneMissed.filter(inTheirScope);
+  // The digest names people: it goes to those the access policy lets see who is reached.
+  for (const admin of (await new Directory(store).all({ orgId })).filter((p) => p.active && mayViewReach(p))) {
+    const report = await reportFor(scopeFor(admin, partnership));
+    const missed = report.rows.filter((r) => r.channel === 'unreachable');
     if (missed.length === 0) continue;
-    const rows = report.rows.filter(inTheirScope);
-    const emailed = rows.filter((r) => r.channel === 'email').length;
     const byWhy = new Map<string, number>();
     for (const r of missed) byWhy.set(r.why, (byWhy.get(r.why) ?? 0) + 1);
     const lines = [
-      `${missed.length} of ${rows.length} people cannot be reached in Teams${options.emailEnabled ? ' or by email' : ''}; their reminders and alerts are not reaching them.` +
-        (emailed > 0 ? ` (${emailed} more are reached by email instead.)` : ''),
+      `${missed.length} of ${report.rows.length} people cannot be reached in Teams${options.emailEnabled ? ' or by email' : ''}; their reminders and alerts are not reaching them.` +
+        (report.counts.email > 0 ? ` (${report.counts.email} more are reached by email instead.)` : ''),
       '',
       ...[...byWhy.entries()].sort((a, b) => b[1] - a[1]).map(([why, n]) => `- ${n}: ${why}`),
       '',
@@ -55,5 +58,5 @@ export async function enqueueUnreachableDigest(store: Store, clock: Clock, orgId
     });
     if (created) digests++;
   }
-  return { unreachable: everyoneMissed.length, emailed: report.counts.email, digests };
+  return { unreachable: everyoneMissed, emailed: whole.counts.email, digests };
 }

@@ -2,11 +2,11 @@ import { formatDate, today } from '../core/dates';
 import { enqueueAll } from '../delivery/outbox';
 import type { DigestLine } from '../delivery/messages';
 import type { NewOutboxItem } from '../delivery/model';
-import { Directory } from '../people/directory';
+import { Directory } from '../people/repository';
 import { coverFor, type Person } from '../people/model';
 import type { Action } from '../plan/model';
+import { ActionPlan } from '../plan/repository';
 import type { JobContext } from '../scheduling/job-context';
-import { toArray } from '../store/ports';
 import { reminderFor, type ReminderReason } from './policy';
 import { policyOf } from '../organisation/reminder-policy';
 
@@ -29,12 +29,8 @@ function why(reason: ReminderReason): string {
  * of actions due, not the size of the plan.
  */
 async function candidates(ctx: JobContext, horizon: string): Promise<Action[]> {
-  const actions = ctx.store.collection<Action>('actions');
-  const orgId = { name: '@orgId', value: ctx.orgId };
-  const [dated, ongoing] = await Promise.all([
-    toArray(actions.query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.open = true AND c.nextDueDate <= @horizon', parameters: [orgId, { name: '@horizon', value: horizon }] })),
-    toArray(actions.query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.open = true AND c.ongoing = true', parameters: [orgId] })),
-  ]);
+  const plan = new ActionPlan(ctx.store);
+  const [dated, ongoing] = await Promise.all([plan.openActionsDueBy(ctx.orgId, horizon), plan.openOngoingActions(ctx.orgId)]);
   return [...new Map([...dated, ...ongoing].map((a) => [a.id, a])).values()];
 }
 
@@ -44,7 +40,7 @@ export async function runDailyReminders(ctx: JobContext): Promise<Record<string,
   const day = today(ctx.clock, ctx.organisation.timeZone);
   const horizon = ctx.calendar.addWorkingDays(day, Math.max(0, ...policy.beforeDue));
   const actions = await candidates(ctx, horizon);
-  const people = new Map((await new Directory(ctx.store).all(ctx.orgId)).map((p) => [p.id, p]));
+  const people = new Map((await new Directory(ctx.store).all({ orgId: ctx.orgId })).map((p) => [p.id, p]));
 
   const digests = new Map<string, DigestLine[]>();
   let reminders = 0;

@@ -6,14 +6,15 @@ import { personalConversationKey, type ConversationRecord } from '../conversatio
 import { enqueue } from '../delivery/outbox';
 import { hasSeen } from '../delivery/seen';
 import type { DigestLine, OutboundMessage } from '../delivery/messages';
-import { Directory } from '../people/directory';
+import { Directory } from '../people/repository';
 import type { Person } from '../people/model';
 import { inScope, mayStartRound, scopeFor } from '../access/policy';
 import { partnershipOf } from '../organisation/organisations';
 import type { Action } from '../plan/model';
+import { ActionPlan } from '../plan/repository';
 import type { JobContext } from '../scheduling/job-context';
 import type { WorkingCalendar } from '../scheduling/calendar';
-import { toArray, type Store } from '../store/ports';
+import type { Store } from '../store/ports';
 import { policyOf } from '../organisation/reminder-policy';
 import type { UpdateRound } from './model';
 import { UpdateRounds } from './repository';
@@ -52,10 +53,8 @@ export async function startRound(deps: Deps, input: { actor: Person; dueBy: stri
   const open = (await openRounds(deps.store, actor.orgId)).find((r) => r.agency === undefined || scope.agency === undefined || r.agency === scope.agency);
   if (open) throw new AppError('VALIDATION', `A round is already open (leads to update by ${formatDate(open.dueBy)}). Wait for it to close first.`);
 
-  const actions = await toArray(
-    deps.store.collection<Action>('actions').query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.open = true', parameters: [{ name: '@orgId', value: actor.orgId }] }),
-  );
-  const people = new Map((await new Directory(deps.store).all(actor.orgId)).map((p) => [p.id, p]));
+  const actions = await new ActionPlan(deps.store).openActions(actor.orgId);
+  const people = new Map((await new Directory(deps.store).all({ orgId: actor.orgId })).map((p) => [p.id, p]));
   const byLead = new Map<string, Action[]>();
   const asked = (id: string) => !!people.get(id)?.active && inScope(people.get(id)!, scope, partnership);
   for (const a of actions) for (const id of a.leadIds) if (asked(id)) byLead.set(id, [...(byLead.get(id) ?? []), a]);
@@ -190,7 +189,7 @@ export async function chaseRounds(ctx: JobContext): Promise<Record<string, unkno
     const sinceStart = ctx.calendar.workingDaysBetween(startDay, day);
     const chaseToday = day === round.dueBy || (sinceStart > 0 && sinceStart % 2 === 0);
     if (chaseToday) {
-      const people = new Map((await new Directory(ctx.store).all(ctx.orgId)).map((p) => [p.id, p]));
+      const people = new Map((await new Directory(ctx.store).all({ orgId: ctx.orgId })).map((p) => [p.id, p]));
       const actions = ctx.store.collection<Action>('actions');
       for (const lead of round.leads) {
         const pending: Action[] = [];

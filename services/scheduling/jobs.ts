@@ -60,7 +60,7 @@ export const JOBS = {
   },
   housekeeping: {
     cron: '30 3 * * 0',
-    description: 'Removes expired scheduler slots and delivered outbox items older than 90 days',
+    description: 'Removes expired scheduler slots and delivered outbox items older than 90 days, and mends any stale training summary',
     workingDaysOnly: false,
     run: housekeeping,
   },

@@ -5,6 +5,8 @@ import { migrateToPartnership, singleOrganisationPending } from '../organisation
 import type { ContainerName } from './containers';
 import type { Doc, Store } from './ports';
 import { takeSnapshot, writeSnapshotFile } from './snapshot';
+import { TrainingRepository } from '../training/repository';
+import { rebuildTrainingSummaries } from '../training/summaries';
 
 type Migration = {
   id: string;
@@ -30,6 +32,16 @@ function moveKind(kind: string, from: ContainerName, to: ContainerName): (store:
   };
 }
 
+/** Organisations with training records but no summaries yet (data from before summaries existed) get them built once. */
+async function buildMissingTrainingSummaries(store: Store): Promise<number> {
+  const training = new TrainingRepository(store);
+  const orgIds = new Set<string>();
+  for await (const doc of store.collection<Doc>('organisations').readAll()) orgIds.add(doc.orgId);
+  let built = 0;
+  for (const orgId of orgIds) if ((await training.hasAny(orgId, 'record')) && !(await training.hasAny(orgId, 'summary'))) built += (await rebuildTrainingSummaries(store, orgId)).written;
+  return built;
+}
+
 /**
  * Changes to where data lives, in order. Each is idempotent and finds its own work, so it runs at
  * every start (and after a restore of an older backup) at the cost of one read of what it moves.
@@ -42,6 +54,8 @@ export const MIGRATIONS: Migration[] = [
     run: migrateToPartnership,
     backupFirst: singleOrganisationPending,
   },
+  // After the agencies: summaries carry their person's agency.
+  { id: 'training-summaries', description: 'training summaries built for organisations whose records have none', run: buildMissingTrainingSummaries },
 ];
 
 /** Where migrations that back up first write their backup, and the database name it records. */

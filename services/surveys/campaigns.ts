@@ -5,15 +5,17 @@ import type { Clock } from '../core/clock';
 import { formatDate, localDate, today } from '../core/dates';
 import { AppError, isAppError } from '../core/errors';
 import { enqueue } from '../delivery/outbox';
-import { Directory } from '../people/directory';
+import { Directory } from '../people/repository';
 import type { Person } from '../people/model';
 import { agencyOf, inScope, mayRunSurveys, OPERATOR, scopeFor, type Requester } from '../access/policy';
 import { partnershipOf } from '../organisation/organisations';
 import type { JobContext } from '../scheduling/job-context';
 import type { WorkingCalendar } from '../scheduling/calendar';
-import { toArray, type Store } from '../store/ports';
+import type { Store } from '../store/ports';
+import { SurveyRepository } from './repository';
 import { courses } from '../training/catalogue';
-import { counts, type TrainingRecord } from '../training/model';
+import { TrainingRepository } from '../training/repository';
+import { counts } from '../training/model';
 import {
   AUDIENCE_CHUNK,
   combination,
@@ -59,7 +61,7 @@ const same = (a: string | undefined, b: string) => (a ?? '').trim().toLowerCase(
 
 /** The active people a campaign goes to, worked out when it starts (people join and leave). */
 export async function resolveAudience(store: Store, orgId: string, audience: Audience): Promise<Person[]> {
-  const people = (await new Directory(store).all(orgId)).filter((p) => p.active);
+  const people = (await new Directory(store).all({ orgId })).filter((p) => p.active);
   switch (audience.type) {
     case 'everyone':
       return people;
@@ -68,17 +70,7 @@ export async function resolveAudience(store: Store, orgId: string, audience: Aud
     case 'role':
       return people.filter((p) => same(p.jobTitle, audience.jobTitle));
     case 'course': {
-      const completed = await toArray(
-        store.collection<TrainingRecord>('training').query({
-          query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'record' AND c.courseCode = @code AND c.completedOn >= @from AND c.completedOn <= @to",
-          parameters: [
-            { name: '@orgId', value: orgId },
-            { name: '@code', value: audience.courseCode },
-            { name: '@from', value: audience.completedFrom },
-            { name: '@to', value: audience.completedTo },
-          ],
-        }),
-      );
+      const completed = await new TrainingRepository(store).completionsBetween({ orgId }, audience.courseCode, audience.completedFrom, audience.completedTo);
       const attended = new Set(completed.filter(counts).map((r) => r.personId));
       return people.filter((p) => attended.has(p.id));
     }
@@ -111,7 +103,7 @@ export async function getCampaign(store: Store, orgId: string, id: string): Prom
 }
 
 export async function listCampaigns(store: Store, orgId: string): Promise<Campaign[]> {
-  const all = await toArray(campaigns(store).query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'campaign'", parameters: [{ name: '@orgId', value: orgId }] }));
+  const all = await new SurveyRepository(store).campaigns(orgId);
   return all.sort((a, b) => b.sendAt.localeCompare(a.sendAt));
 }
 
@@ -310,7 +302,7 @@ export async function removeFollowUp(store: Store, orgId: string, courseCode: st
 }
 
 export async function followUpRules(store: Store, orgId: string): Promise<FollowUpRule[]> {
-  return toArray(surveys<FollowUpRule>(store).query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'follow-up-rule'", parameters: [{ name: '@orgId', value: orgId }] }));
+  return new SurveyRepository(store).followUpRules(orgId);
 }
 
 const plusDays = (date: string, days: number) => DateTime.fromISO(date, { zone: 'utc' }).plus({ days }).toISODate()!;

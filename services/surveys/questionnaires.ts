@@ -1,8 +1,9 @@
 import { parse as parseYaml } from 'yaml';
 import type { Clock } from '../core/clock';
 import { AppError, isAppError } from '../core/errors';
-import { toArray, type Store } from '../store/ports';
+import type { Store } from '../store/ports';
 import { BUILT_IN_QUESTIONNAIRES } from './builtin';
+import { SurveyRepository } from './repository';
 import { questionnaireId, questionnaireSchema, type Questionnaire, type QuestionnaireDefinition, type SurveyDoc } from './model';
 
 export const surveys = <T extends SurveyDoc>(store: Store) => store.collection<T>('surveys');
@@ -13,9 +14,7 @@ const builtIn = (orgId: string): Questionnaire[] => BUILT_IN.map((d) => ({ ...d,
 
 /** Every questionnaire an organisation can send: the built-in ones and any it added, each version. */
 export async function questionnaires(store: Store, orgId: string): Promise<Questionnaire[]> {
-  const added = await toArray(
-    surveys<Questionnaire>(store).query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'questionnaire'", parameters: [{ name: '@orgId', value: orgId }] }),
-  );
+  const added = await new SurveyRepository(store).addedQuestionnaires(orgId);
   return [...builtIn(orgId), ...added].sort((a, b) => a.key.localeCompare(b.key) || a.version - b.version);
 }
 

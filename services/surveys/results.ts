@@ -1,12 +1,14 @@
 import { formatDate } from '../core/dates';
 import { pct } from '../core/figures';
 import { AppError } from '../core/errors';
-import { toArray, type Store } from '../store/ports';
+import type { Report } from '../core/report';
+import type { Store } from '../store/ports';
+import { SurveyRepository } from './repository';
 import { getCampaign, listCampaigns, mayViewCampaign } from './campaigns';
 import { allows, mayViewSurveyResults, type Requester } from '../access/policy';
 import { fixedAnswers } from './answers';
-import { MIN_FOR_WRITTEN, MIN_GROUP, type AnswerEntry, type Campaign, type Question, type Questionnaire, type RespondedMarker } from './model';
-import { findQuestionnaire, surveys } from './questionnaires';
+import { MIN_FOR_WRITTEN, MIN_GROUP, type AnswerEntry, type Campaign, type Question, type Questionnaire } from './model';
+import { findQuestionnaire } from './questionnaires';
 import { answersOf } from './answer-pool';
 
 export type OptionCount = { value: string; label: string; count: number; pct: number };
@@ -143,16 +145,7 @@ function protectByComplement(dimensions: { by: GroupResult['by']; groups: [strin
 }
 
 async function respondedCount(store: Store, campaign: Campaign): Promise<number> {
-  const markers = await toArray(
-    surveys<RespondedMarker>(store).query({
-      query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'responded' AND c.campaignId = @id",
-      parameters: [
-        { name: '@orgId', value: campaign.orgId },
-        { name: '@id', value: campaign.id },
-      ],
-    }),
-  );
-  return markers.length;
+  return new SurveyRepository(store).respondedCount(campaign.orgId, campaign.id);
 }
 
 /**
@@ -241,21 +234,31 @@ export async function campaignResults(store: Store, orgId: string, campaignId: s
   return results;
 }
 
-/** The results as one table, for CSV or XLSX. */
-export function resultRows(r: CampaignResults): string[][] {
+const RESULT_HEADERS = ['Section', 'Measure', 'Answer', 'Count / immediate', 'Percent / follow-up'];
+
+/**
+ * The results as the one report shape. `full` (the export) holds every written answer the rules
+ * allow and each group's answers question by question; `summary` (the card and the tab) counts
+ * written answers without their text and gives each group its response count and headlines.
+ * Either way the notes say how many answered and why figures are withheld, if they are.
+ */
+export function resultsReport(r: CampaignResults, options: { detail: 'full' | 'summary' } = { detail: 'full' }): Report {
+  const full = options.detail === 'full';
   const rows: string[][] = [
     ['Campaign', '', r.campaign.title, '', ''],
     ['Response', 'Invited', '', String(r.invited), ''],
     ['Response', 'Responded', '', String(r.responded), `${r.responseRate}%`],
   ];
-  if (r.withheld) rows.push(['Withheld', withheldNotice(r), '', '', '']);
-  else if (r.writtenWithheld && r.questions.some((q) => q.writtenCount > 0)) rows.push(['Withheld', writtenNotice(), '', '', '']);
+  const notice = r.withheld ? withheldNotice(r) : r.writtenWithheld && r.questions.some((q) => q.writtenCount > 0) ? writtenNotice() : '';
+  // A file keeps only rows, so the export says it there too; the card and the tab show the notes.
+  if (notice && full) rows.push(['Withheld', notice, '', '', '']);
   for (const h of r.highlights) rows.push(['Headline', h.label, '', `${h.count} of ${h.of}`, `${h.pct}%`]);
   for (const q of r.questions) {
     for (const o of q.options) rows.push(['Question', q.text, o.label, String(o.count), `${o.pct}%`]);
     if (q.mean !== undefined) rows.push(['Question', q.text, 'Mean (1–5)', String(q.mean), '']);
-    for (const w of q.written) rows.push(['Written answer', q.text, w, '', '']);
-    if (q.writtenCount > q.written.length) rows.push(['Written answers', q.text, 'withheld', String(q.writtenCount), '']);
+    const written = full ? q.written : [];
+    for (const w of written) rows.push(['Written answer', q.text, w, '', '']);
+    if (q.writtenCount > written.length) rows.push(['Written answers', q.text, q.written.length > written.length ? 'text in the export' : 'withheld', String(q.writtenCount), '']);
   }
   for (const g of r.breakdowns) {
     const label = `${g.by === 'department' ? 'Department' : 'Role'}: ${g.group}`;
@@ -263,15 +266,18 @@ export function resultRows(r: CampaignResults): string[][] {
     else {
       rows.push(['Breakdown', label, 'Responses', String(g.responses), '']);
       for (const h of g.highlights) rows.push(['Breakdown', label, h.label, `${h.count} of ${h.of}`, `${h.pct}%`]);
-      for (const q of g.questions) for (const o of q.options) rows.push(['Breakdown', label, `${q.text}: ${o.label}`, String(o.count), `${o.pct}%`]);
+      if (full) for (const q of g.questions) for (const o of q.options) rows.push(['Breakdown', label, `${q.text}: ${o.label}`, String(o.count), `${o.pct}%`]);
     }
   }
   for (const c of r.comparison?.rows ?? []) rows.push(['Immediate vs follow-up', c.text, c.answer, `${c.immediatePct}%`, `${c.followUpPct}%`]);
   for (const m of r.comparison?.means ?? []) rows.push(['Immediate vs follow-up', m.text, 'Mean (1–5)', String(m.immediate), String(m.followUp)]);
-  return rows;
+  return {
+    title: `Results of "${r.campaign.title}"`,
+    headers: [...RESULT_HEADERS],
+    rows,
+    notes: [`${r.responded} of ${r.invited} answered (${r.responseRate}%). ${r.campaign.status === 'closed' ? 'Closed' : `Open until ${formatDate(r.campaign.closesOn)}`}${r.campaign.anonymous ? '; anonymous' : ''}.`, ...(notice ? [notice] : [])],
+  };
 }
-
-export const RESULT_HEADERS = ['Section', 'Measure', 'Answer', 'Count / immediate', 'Percent / follow-up'];
 
 /** What every surface says when an anonymous campaign's figures are withheld (card, tab, export). */
 export function withheldNotice(r: Pick<CampaignResults, 'withheld' | 'campaign'>): string {

@@ -1,51 +1,39 @@
 import { z } from 'zod';
 import { AppError } from '../core/errors';
 import type { Person } from '../people/model';
-import { toArray, type Store } from '../store/ports';
+import type { Scope } from '../organisation/model';
+import type { Store } from '../store/ports';
 import { courseId, DEFAULT_COURSES, type Course, type Requirement, type TrainingRecord } from './model';
-import { RecordSummary, type RecordFacts, type TrainingFigures } from './rates';
+import { RecordSummary, type TrainingFigures } from './rates';
+import { TrainingRepository } from './repository';
+import { storedSummary } from './summaries';
 
 const training = (store: Store) => store.collection<Course | Requirement | TrainingRecord>('training');
-
-async function ofKind<T>(store: Store, orgId: string, kind: string): Promise<T[]> {
-  return (await toArray(
-    training(store).query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = @kind', parameters: [{ name: '@orgId', value: orgId }, { name: '@kind', value: kind }] }),
-  )) as T[];
-}
 
 const defaultCourses = (orgId: string): Course[] => DEFAULT_COURSES.map((c) => ({ ...c, id: courseId(c.code), orgId, kind: 'course' }));
 
 /** The organisation's courses: the default catalogue until a set-up stores its own (reading never writes). */
 export async function courses(store: Store, orgId: string): Promise<Course[]> {
-  const found = await ofKind<Course>(store, orgId, 'course');
+  const found = await new TrainingRepository(store).courses(orgId);
   return found.length > 0 ? found : defaultCourses(orgId);
 }
 
-export const requirements = (store: Store, orgId: string) => ofKind<Requirement>(store, orgId, 'requirement');
-export const records = (store: Store, orgId: string) => ofKind<TrainingRecord>(store, orgId, 'record');
+export const requirements = (store: Store, orgId: string) => new TrainingRepository(store).requirements(orgId);
+export const records = (store: Store, orgId: string) => new TrainingRepository(store).records({ orgId });
 
-/** Only the fields the figures read: a council's records are read whole for the rates, so keep each small. */
-const RECORD_FACTS = 'SELECT c.personId, c.courseCode, c.completedOn, c.status, c.review FROM c';
-/** Records a round trip when reading them all: about 1 MB of facts, well under Cosmos DB's 4 MB page. */
-const FACTS_PAGE = 5000;
-
-async function summariseRecords(store: Store, spec: { where: string; parameters: { name: string; value: unknown }[] }, asAt: string): Promise<RecordSummary> {
+/** Everyone's figures (of one agency, with `scope.agency`) as at a date, from the stored summaries: one small document a person rather than every record. */
+export async function loadTrainingFigures(store: Store, scope: Scope, people: Person[], asAt: string): Promise<TrainingFigures> {
+  const [c, r, stored] = await Promise.all([courses(store, scope.orgId), requirements(store, scope.orgId), new TrainingRepository(store).summaries(scope)]);
   const summary = new RecordSummary(asAt);
-  const facts = store.collection<TrainingRecord>('training').query({ query: `${RECORD_FACTS} WHERE c.orgId = @orgId AND c.kind = 'record'${spec.where}`, parameters: spec.parameters }, { pageSize: FACTS_PAGE });
-  for await (const r of facts as AsyncIterable<RecordFacts>) summary.add(r);
-  return summary;
-}
-
-/** Everyone's figures as at a date, the records read page by page into a summary rather than held. */
-export async function loadTrainingFigures(store: Store, orgId: string, people: Person[], asAt: string): Promise<TrainingFigures> {
-  const [c, r, summary] = await Promise.all([courses(store, orgId), requirements(store, orgId), summariseRecords(store, { where: '', parameters: [{ name: '@orgId', value: orgId }] }, asAt)]);
+  for (const s of stored) summary.addPerson(s.personId, s.courses);
   return { people, courses: c, requirements: r, summary };
 }
 
-/** One person's figures as at a date: only their own records are read. */
+/** One person's figures as at a date: a point read of their summary. */
 export async function loadPersonTraining(store: Store, person: Person, asAt: string): Promise<TrainingFigures> {
-  const parameters = [{ name: '@orgId', value: person.orgId }, { name: '@personId', value: person.id }];
-  const [c, r, summary] = await Promise.all([courses(store, person.orgId), requirements(store, person.orgId), summariseRecords(store, { where: ' AND c.personId = @personId', parameters }, asAt)]);
+  const [c, r, stored] = await Promise.all([courses(store, person.orgId), requirements(store, person.orgId), storedSummary(store, person.orgId, person.id)]);
+  const summary = new RecordSummary(asAt);
+  if (stored) summary.addPerson(person.id, stored.courses);
   return { people: [person], courses: c, requirements: r, summary };
 }
 
@@ -70,7 +58,7 @@ export async function setUpTraining(store: Store, orgId: string, input: unknown)
   const parsed = setupSchema.safeParse(input);
   if (!parsed.success) throw new AppError('VALIDATION', `The training set-up is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   // The default catalogue is stored first, so the file adds to it rather than replacing it.
-  if ((await ofKind<Course>(store, orgId, 'course')).length === 0) for (const c of defaultCourses(orgId)) await training(store).upsert(c);
+  if ((await new TrainingRepository(store).courses(orgId)).length === 0) for (const c of defaultCourses(orgId)) await training(store).upsert(c);
   for (const c of parsed.data.courses ?? []) await training(store).upsert({ id: courseId(c.code), orgId, kind: 'course', code: c.code.toUpperCase(), name: c.name, validityMonths: c.validityMonths });
   const catalogue = await courses(store, orgId);
   if (parsed.data.requirements) {

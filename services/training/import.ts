@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
 import type { Clock } from '../core/clock';
 import { AppError, isAppError } from '../core/errors';
-import { Directory } from '../people/directory';
+import { Directory } from '../people/repository';
 import { agencyOf, type Partnership } from '../access/policy';
 import { listAgencies } from '../organisation/agencies';
 import { partnershipOf } from '../organisation/organisations';
@@ -11,6 +11,7 @@ import type { Table } from '../plan/tabular';
 import type { Store } from '../store/ports';
 import { courses } from './catalogue';
 import type { RecordStatus, TrainingRecord } from './model';
+import { refreshTrainingSummaries } from './summaries';
 
 export type RowProblem = { rowNumber: number; reason: string };
 /** Every data row is created, updated, unchanged or (with its reason) in `problems`; `warnings` are about rows that were imported. */
@@ -111,7 +112,7 @@ export async function importPeople(
 ): Promise<ImportSummary> {
   const col = columnsOf<PeopleField>(input.table, PEOPLE_HEADERS, input.mapping ?? {}, ['employeeId', 'name', 'department']);
   const directory = new Directory(deps.store);
-  const existing = new Map((await directory.all(input.orgId)).map((p) => [p.id, p]));
+  const existing = new Map((await directory.all({ orgId: input.orgId })).map((p) => [p.id, p]));
   const partnership = await partnershipOf(deps.store, input.orgId);
   const known = new Map((await listAgencies(deps.store, input.orgId)).flatMap((a) => [[a.agencyId, a.agencyId] as const, [a.name.toLowerCase(), a.agencyId] as const]));
   if (input.agency && !known.has(input.agency)) throw new AppError('NOT_FOUND', `There is no agency "${input.agency}". npm run cli -- agency list shows them.`);
@@ -206,9 +207,9 @@ export async function importTraining(
   input: { orgId: string; table: Table; mapping?: Partial<Record<TrainingField, string>>; dryRun: boolean; agency?: string; onProgress?: (done: number, total: number) => void },
 ): Promise<ImportSummary> {
   const col = columnsOf<TrainingField>(input.table, TRAINING_HEADERS, input.mapping ?? {}, ['employee', 'course']);
+  // Importing for one agency reads only its people: another agency's staff are "not in the directory".
+  const people = await new Directory(deps.store).all({ orgId: input.orgId, ...(input.agency ? { agency: input.agency } : {}) });
   const partnership = await partnershipOf(deps.store, input.orgId);
-  // Importing for one agency matches only its people: another agency's staff are "not in the directory".
-  const people = (await new Directory(deps.store).all(input.orgId)).filter((p) => !input.agency || agencyOf(p, partnership) === input.agency);
   const byEmployee = new Map(people.flatMap((p) => [...(p.employeeId ? [[p.employeeId.toLowerCase(), p] as const] : []), ...(p.email ? [[p.email, p] as const] : [])]));
   const catalogue = await courses(deps.store, input.orgId);
   const byCourse = new Map(catalogue.flatMap((c) => [[c.code.toLowerCase(), c] as const, [c.name.toLowerCase(), c] as const]));
@@ -251,6 +252,7 @@ export async function importTraining(
   const collection = deps.store.collection<TrainingRecord>('training');
   let next = 0;
   let done = 0;
+  const created = new Set<string>();
   await Promise.all(
     Array.from({ length: Math.min(CONCURRENCY, candidates.length) }, async () => {
       while (next < candidates.length) {
@@ -258,6 +260,7 @@ export async function importTraining(
         if (await collection.read(record.orgId, record.id)) summary.unchanged++;
         else {
           summary.created++;
+          created.add(record.personId);
           if (!input.dryRun) await collection.create(record).catch((e: unknown) => (isAppError(e, 'ALREADY_EXISTS') ? undefined : Promise.reject(e)));
         }
         done++;
@@ -265,6 +268,7 @@ export async function importTraining(
       }
     }),
   );
+  if (!input.dryRun && summary.created > 0) await refreshTrainingSummaries(deps.store, input.orgId, created);
   return summary;
 }
 

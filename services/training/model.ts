@@ -51,3 +51,21 @@ export function requires(requirement: Requirement, person: { jobTitle?: string; 
   const byDepartment = !requirement.departments?.length || requirement.departments.some((d) => d.trim().toLowerCase() === (person.department ?? '').trim().toLowerCase());
   return byTitle && byDepartment;
 }
+
+/**
+ * One person's records of one course, folded to what the figures read: every counted completion
+ * date (sorted), the dates booked and cancelled, and whether a self-report waits for HR. It keeps
+ * every completion date, not only the latest, so figures come out right as at any date.
+ */
+export type CourseFacts = { completed: string[]; booked?: string[]; cancelled?: string[]; pending?: true };
+export type PersonFacts = Record<string, CourseFacts>;
+
+/**
+ * One person's training history folded to what the figures read (see `foldFacts`), kept in step
+ * with their records: the HR views then read one small document a person instead of every record
+ * (300,000 at council size), and get the same figures as at any date.
+ */
+/** One person's training, folded from their records; carries their agency so an agency's figures read only its summaries. */
+export type TrainingSummary = { id: string; orgId: string; kind: 'summary'; personId: string; agency?: string; courses: PersonFacts };
+
+export const summaryId = (personId: string) => `summary-${personId}`;

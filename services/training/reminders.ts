@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { today } from '../core/dates';
 import { enqueueAll } from '../delivery/outbox';
 import type { NewOutboxItem } from '../delivery/model';
-import { Directory } from '../people/directory';
+import { Directory } from '../people/repository';
 import type { JobContext } from '../scheduling/job-context';
 import { loadTrainingFigures } from './catalogue';
 import { myTraining } from './rates';
@@ -17,8 +17,8 @@ export async function runTrainingReminders(ctx: JobContext): Promise<Record<stri
   const monday = DateTime.fromISO(day).startOf('week').toISODate()!;
   if (ctx.calendar.nextWorkingDay(monday) !== day) return { day, skipped: 'not the first working day of the week' };
   const week = DateTime.fromISO(day).toFormat("kkkk-'W'WW");
-  const people = await new Directory(ctx.store).all(ctx.orgId);
-  const data = await loadTrainingFigures(ctx.store, ctx.orgId, people, day);
+  const people = await new Directory(ctx.store).all({ orgId: ctx.orgId });
+  const data = await loadTrainingFigures(ctx.store, { orgId: ctx.orgId }, people, day);
   const byManager = new Map<string, string[]>();
   // A digest to a manager who has left, or who is not in the directory, would reach no one.
   const activeIds = new Set(people.filter((p) => p.active).map((p) => p.id));

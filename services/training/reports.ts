@@ -1,6 +1,8 @@
+import { formatDate } from '../core/dates';
 import { AppError } from '../core/errors';
-import { Directory } from '../people/directory';
-import { allows, inScope, mayViewNamedOverdueList, mayViewTrainingRates, scopeOfRequester, type Requester } from '../access/policy';
+import type { Report } from '../core/report';
+import { Directory } from '../people/repository';
+import { allows, mayViewNamedOverdueList, mayViewTrainingRates, scopeOfRequester, type Requester } from '../access/policy';
 import { partnershipOf } from '../organisation/organisations';
 import type { Store } from '../store/ports';
 import { loadTrainingFigures } from './catalogue';
@@ -11,10 +13,8 @@ import { completionRates, overdueList, type Breakdown, type OverdueRow, type Rat
  * partnership's roles), narrowed to `agency` when the command line asks for one.
  */
 async function scopedFigures(store: Store, orgId: string, asAt: string, requester: Requester, agency?: string) {
-  const partnership = await partnershipOf(store, orgId);
-  const scope = scopeOfRequester(requester, partnership, agency);
-  const people = (await new Directory(store).all(orgId)).filter((p) => inScope(p, scope, partnership));
-  return loadTrainingFigures(store, orgId, people, asAt);
+  const scope = scopeOfRequester(requester, await partnershipOf(store, orgId), agency);
+  return loadTrainingFigures(store, scope, await new Directory(store).all(scope), asAt);
 }
 
 /** Completion rates for an organisation (or one agency) as at a date: aggregates, for those who manage training and safeguarding. */
@@ -27,4 +27,28 @@ export async function trainingRates(store: Store, orgId: string, asAt: string, b
 export async function namedOverdueList(store: Store, orgId: string, asAt: string, requester: Requester, agency?: string): Promise<OverdueRow[]> {
   if (!allows(requester, mayViewNamedOverdueList)) throw new AppError('FORBIDDEN', 'Only HR and administrators can see who is overdue by name.');
   return overdueList(await scopedFigures(store, orgId, asAt, requester, agency), asAt);
+}
+
+const BREAKDOWN_HEADERS: Record<Breakdown, string> = { department: 'Department', role: 'Role', course: 'Course' };
+
+/** Completion rates as the one report shape: what the card, the tab and the CSV/XLSX export all show. */
+export function ratesReport(rows: RateRow[], by: Breakdown, asAt: string): Report {
+  return {
+    title: `Training completion by ${by}, as at ${formatDate(asAt)}`,
+    headers: [BREAKDOWN_HEADERS[by], 'Required', 'Within validity', '% within validity', 'Within 12 months', '% within 12 months'],
+    rows: rows.map((r) => [r.group, r.required, r.withinValidity, `${r.pctWithinValidity}%`, r.within12Months, `${r.pctWithin12Months}%`]),
+    notes: rows.length
+      ? ['% within validity: required courses completed within their validity (36 months unless the catalogue says otherwise); % within 12 months: completed in the last 12 months.']
+      : ['No training requirements are set up yet: HR sets them with npm run cli -- training setup.'],
+  };
+}
+
+/** The named overdue list as the one report shape; dates stay ISO so a spreadsheet sorts them. */
+export function overdueReport(rows: OverdueRow[], asAt: string): Report {
+  return {
+    title: `Overdue training (${rows.length}), as at ${formatDate(asAt)}`,
+    headers: ['Name', 'Department', 'Job title', 'Course', 'Last completed', 'Expired on', 'Booked'],
+    rows: rows.map((r) => [r.name, r.department, r.jobTitle, r.course, r.lastCompleted || null, r.expiredOn || 'never done', r.booked ? 'yes' : null]),
+    notes: ['Named list: for HR and administrators only; handle it as personal data.'],
+  };
 }

@@ -5,13 +5,15 @@ import type { Clock } from '../core/clock';
 import { today } from '../core/dates';
 import { AppError } from '../core/errors';
 import { enqueue } from '../delivery/outbox';
-import { Directory } from '../people/directory';
+import { Directory } from '../people/repository';
 import type { Person } from '../people/model';
 import { agencyOf, inScope, isToldOfSelfReportedTraining, mayVerifyTraining, scopeFor } from '../access/policy';
 import { partnershipOf } from '../organisation/organisations';
-import { toArray, type Store } from '../store/ports';
+import type { Store } from '../store/ports';
 import { courses } from './catalogue';
+import { TrainingRepository } from './repository';
 import type { TrainingRecord } from './model';
+import { refreshTrainingSummaries } from './summaries';
 
 const selfReportSchema = z.object({
   courseCode: z.string().trim().min(1).max(40),
@@ -57,8 +59,9 @@ export async function selfReport(deps: { store: Store; clock: Clock }, input: { 
     createdAt: deps.clock.now().toISOString(),
   };
   await deps.store.collection<TrainingRecord>('training').create(record);
+  await refreshTrainingSummaries(deps.store, record.orgId, [record.personId]);
   // Only HR who may verify it hear of it: the person's own agency's (a name is personal data).
-  const told = (await new Directory(deps.store).all(input.actor.orgId)).filter((p) => p.active && isToldOfSelfReportedTraining(p) && inScope(record, scopeFor(p, partnership), partnership));
+  const told = (await new Directory(deps.store).all({ orgId: input.actor.orgId, ...(agency ? { agency } : {}) })).filter((p) => p.active && isToldOfSelfReportedTraining(p));
   for (const hr of told) {
     await enqueue(deps.store, deps.clock, {
       id: `training-self-${record.id}-to-${hr.id}`,
@@ -73,15 +76,8 @@ export async function selfReport(deps: { store: Store; clock: Clock }, input: { 
 
 export async function pendingSelfReports(store: Store, actor: Person): Promise<TrainingRecord[]> {
   if (!mayVerifyTraining(actor)) throw new AppError('FORBIDDEN', 'Only HR can verify training completions.');
-  const pending = await toArray(
-    store.collection<TrainingRecord>('training').query({
-      query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'record' AND c.status = 'self-reported' AND NOT IS_DEFINED(c.review)",
-      parameters: [{ name: '@orgId', value: actor.orgId }],
-    }),
-  );
-  const partnership = await partnershipOf(store, actor.orgId);
-  const scope = scopeFor(actor, partnership);
-  return pending.filter((r) => inScope(r, scope, partnership)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  const pending = await new TrainingRepository(store).unreviewedSelfReports(scopeFor(actor, await partnershipOf(store, actor.orgId)));
+  return pending.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 
 const reviewSchema = z.object({ recordId: z.string().min(1).max(200), note: z.string().trim().max(500).optional() });
@@ -99,8 +95,10 @@ export async function reviewSelfReport(deps: { store: Store; clock: Clock }, inp
     throw new AppError('NOT_FOUND', 'That self-reported completion does not exist.');
   }
   if (current.review) throw new AppError('VALIDATION', `It was already ${current.review.decision} by ${current.review.by.name}.`);
-  return collection.update(current.orgId, current.id, (r) => ({
+  const reviewed = await collection.update(current.orgId, current.id, (r) => ({
     ...r,
     review: { decision: input.decision, by: { personId: input.actor.id, name: input.actor.name }, at: deps.clock.now().toISOString(), ...(parsed.data.note ? { note: parsed.data.note } : {}) },
   }));
+  await refreshTrainingSummaries(deps.store, reviewed.orgId, [reviewed.personId]);
+  return reviewed;
 }

@@ -1,3 +1,7 @@
+import type { Report } from '../../services/core/report';
+
+export type { Report };
+
 /** The tab API, with whichever credential the page has: a Teams SSO token or a local sign-in. */
 export type Credential = { kind: 'sso'; token: () => Promise<string> } | { kind: 'local'; personId: string };
 
@@ -33,15 +37,16 @@ export async function getJson<T>(path: string, credential?: Credential): Promise
 }
 
 export type Rag = 'B' | 'G' | 'A' | 'R' | 'NR';
-export type View = 'my-actions' | 'plan' | 'escalations' | 'training' | 'questionnaires' | 'partnership';
+export type View = 'my-actions' | 'plan' | 'escalations' | 'training' | 'questionnaires' | 'reach' | 'partnership';
 /** Who is signed in and what the server's access policy lets them see (the tab decides nothing by role itself). */
 export type Me = { id: string; name: string; roles: string[]; views: View[]; may: { namedOverdueList: boolean } };
 export type ActionRow = { id: string; ref: string; learningPoint: number; description: string; status: Rag; statusLabel: string; leads: string; due?: string; overdue: boolean; progress: string };
 export type PlanView = { title: string; byLearningPoint: { learningPoint: number; title: string; counts: Record<Rag, number> }[]; totals: Record<Rag, number>; actions: ActionRow[]; overdue: ActionRow[]; leads: string[] };
 export type EscalationsView = { byStage: { stage: number; name: string; count: number }[]; escalations: { id: string; ref: string; title: string; stage: number; stageName: string; ageWorkingDays: number; deadline: string; pastDeadline: boolean; acknowledged: boolean }[] };
 export type RateRow = { group: string; required: number; withinValidity: number; within12Months: number; pctWithinValidity: number; pctWithin12Months: number };
-export type TrainingView = { asAt: string; by: string; rows: RateRow[] };
-export type OverdueView = { asAt: string; rows: { name: string; department: string; jobTitle: string; course: string; lastCompleted: string; expiredOn: string; booked: boolean }[] };
+/** The rates for the chart, and the same rates as the report every surface shows. */
+export type TrainingView = { asAt: string; by: string; rows: RateRow[]; report: Report };
+export type OverdueView = { asAt: string; report: Report };
 export type CampaignsView = { campaigns: { id: string; title: string; status: string; audience: string; invited: number; closesOn: string; anonymous: boolean }[] };
 export type ResultsView = {
   title: string;
@@ -55,7 +60,17 @@ export type ResultsView = {
   questions: { id: string; text: string; type: string; answered: number; options: { value: string; label: string; count: number; pct: number }[]; mean?: number; writtenCount: number }[];
   breakdowns: { by: string; group: string; responses: number; suppressed: boolean; highlights: { label: string; pct: number }[] }[];
   comparison?: { immediate: { responses: number }; followUp: { responses: number }; rows: { questionId: string; text: string; answer: string; immediatePct: number; followUpPct: number }[]; means: { text: string; immediate: number; followUp: number }[] };
+  /** Every figure as a table: the report the card and the export show too. */
+  report: Report;
+};
+export type ReachChannel = 'teams' | 'email' | 'unreachable';
+export type ReachView = {
+  asAt: string;
+  emailEnabled: boolean;
+  counts: Record<ReachChannel, number>;
+  rows: { personId: string; name: string; channel: ReachChannel; why: string }[];
+  /** Graph refuses to install the app for anyone (a permission not granted), since then. */
+  problem?: { since: string; detail: string };
 };
 /** The partnership board report: sections of the one report shape, figures only. */
-export type ReportSection = { title: string; headers: string[]; rows: (string | number | null)[][]; notes?: string[] };
-export type PartnershipView = { asAt: string; sections: ReportSection[] };
+export type PartnershipView = { asAt: string; sections: Report[] };

@@ -3,6 +3,7 @@ import {
   Body1,
   Caption1,
   Field,
+  Input,
   makeStyles,
   MessageBar,
   MessageBarBody,
@@ -18,7 +19,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useEffect, useState, type ReactNode } from 'react';
-import { ApiError, getJson, type ActionRow, type CampaignsView, type Credential, type EscalationsView, type Me, type OverdueView, type PartnershipView, type PlanView, type Rag, type ResultsView, type TrainingView } from './api';
+import { ApiError, getJson, type ActionRow, type CampaignsView, type Credential, type EscalationsView, type Me, type OverdueView, type PartnershipView, type PlanView, type Rag, type ReachChannel, type ReachView, type Report, type ResultsView, type TrainingView } from './api';
 import { CountBars, PercentBars, RAG_COLOURS, StackedBars } from './charts';
 
 const useStyles = makeStyles({
@@ -133,6 +134,33 @@ function Rows<T>(props: { label: string; rows: T[]; columns: { name: string; cel
         </TableBody>
       </Table>
     </div>
+  );
+}
+
+const cellText = (cell: Report['rows'][number][number]) => (cell === null ? '' : String(cell));
+
+/** The one way the tab shows a report (or each section of one): its title, its table and its notes. */
+export function ReportView(props: { report: Report | Report[] }) {
+  const s = useStyles();
+  const sections = Array.isArray(props.report) ? props.report : [props.report];
+  return (
+    <>
+      {sections.map((section, n) => (
+        <section key={`${n}|${section.title}`} className={s.section} aria-label={section.title}>
+          <Subtitle2>{section.title}</Subtitle2>
+          <Rows
+            label={section.title}
+            rows={section.rows.map((cells, i) => ({ i, cells }))}
+            keyOf={(r) => String(r.i)}
+            empty="Nothing to report."
+            columns={section.headers.map((name, c) => ({ name, cell: (r: { cells: Report['rows'][number] }) => cellText(r.cells[c] ?? null) }))}
+          />
+          {(section.notes ?? []).map((note) => (
+            <Caption1 key={note}>{note}</Caption1>
+          ))}
+        </section>
+      ))}
+    </>
   );
 }
 
@@ -270,35 +298,18 @@ export function TrainingViewPage(props: { credential: Credential; me: Me }) {
         {(d) => (
           <>
             <Subtitle2>{`Training within validity, by ${d.by}, as at ${formatDate(d.asAt)}`}</Subtitle2>
-            {d.rows.length === 0 && <Body1>No training requirements are set up yet: HR sets them with npm run cli -- training setup.</Body1>}
             <PercentBars
               title={`Training completion by ${d.by}`}
               series={['Within validity', 'In the last 12 months']}
               rows={d.rows.map((r) => ({ label: r.group, pct: r.pctWithinValidity, detail: `(${r.withinValidity} of ${r.required})`, compare: r.pctWithin12Months }))}
             />
+            <ReportView report={d.report} />
           </>
         )}
       </Loaded>
       {named && (
         <Loaded state={overdue}>
-          {(d) => (
-            <>
-              <Subtitle2>{`Overdue, by name (${d.rows.length}): HR and administrators only`}</Subtitle2>
-              <Rows
-                label="Overdue training by name"
-                rows={d.rows}
-                keyOf={(r) => `${r.name}|${r.course}`}
-                empty="Nobody is overdue."
-                columns={[
-                  { name: 'Name', cell: (r) => r.name },
-                  { name: 'Department', cell: (r) => r.department },
-                  { name: 'Course', cell: (r) => r.course },
-                  { name: 'Expired', cell: (r) => (r.expiredOn ? formatDate(r.expiredOn) : 'never done') },
-                  { name: 'Booked', cell: (r) => (r.booked ? 'yes' : 'no') },
-                ]}
-              />
-            </>
-          )}
+          {(d) => <ReportView report={d.report} />}
         </Loaded>
       )}
     </section>
@@ -358,27 +369,83 @@ export function QuestionnairesViewPage(props: { credential: Credential }) {
                     <PercentBars title={q.text} rows={q.options.map((o) => ({ label: o.label, pct: o.pct, detail: `(${o.count})` }))} />
                   </div>
                 ))}
-              {!r.notice && (
-                <>
-                  <Subtitle2>By department and role</Subtitle2>
-                  <Rows
-                    label="Results by group"
-                    rows={r.breakdowns}
-                    keyOf={(g) => `${g.by}|${g.group}`}
-                    empty="No answers yet."
-                    columns={[
-                      { name: 'Group', cell: (g) => `${g.by === 'department' ? 'Department' : 'Role'}: ${g.group}` },
-                      { name: 'Responses', cell: (g) => (g.suppressed ? 'hidden: fewer than 5' : String(g.responses)) },
-                      { name: 'Headlines', cell: (g) => g.highlights.map((h) => `${h.label} ${h.pct}%`).join('; ') },
-                    ]}
-                  />
-                </>
-              )}
+              {/* Withheld figures leave only the response rate, said above: no table to repeat it. */}
+              {!r.notice && <ReportView report={r.report} />}
             </>
           )}
         </Loaded>
       )}
     </section>
+  );
+}
+
+const REACH_NAMES: Record<ReachChannel, string> = { teams: 'Teams', email: 'Email', unreachable: 'Not reached' };
+const REACH_ORDER: ReachChannel[] = ['teams', 'email', 'unreachable'];
+/** A council's whole directory is tens of thousands of rows: more than a page can draw quickly or anyone can read. */
+const REACH_ROWS_SHOWN = 500;
+/** Names in the order people expect: "Staff 2" before "Staff 10". */
+const BY_NAME = new Intl.Collator('en-GB', { numeric: true, sensitivity: 'base' });
+
+/** Administrators only (the server refuses anyone else): how each person's reminders reach them, and why not in Teams. */
+export function ReachViewPage(props: { credential: Credential }) {
+  const s = useStyles();
+  const state = useResource<ReachView>('/api/tab/reach', props.credential);
+  const [shown, setShown] = useState<ReachChannel | ''>('');
+  const [name, setName] = useState('');
+  return (
+    <Loaded state={state}>
+      {(d) => {
+        const total = REACH_ORDER.reduce((n, c) => n + d.counts[c], 0);
+        const wanted = name.trim().toLocaleLowerCase('en-GB');
+        // Those not reached first: they are the ones to act on.
+        const matching = d.rows
+          .filter((r) => (!shown || r.channel === shown) && (!wanted || r.name.toLocaleLowerCase('en-GB').includes(wanted)))
+          .sort((a, b) => REACH_ORDER.indexOf(b.channel) - REACH_ORDER.indexOf(a.channel) || BY_NAME.compare(a.name, b.name));
+        const rows = matching.slice(0, REACH_ROWS_SHOWN);
+        return (
+          <section className={s.section} aria-label="Reach">
+            <Subtitle2>Who the reminders reach</Subtitle2>
+            <Body1 data-testid="reach-counts">{`${total} ${total === 1 ? 'person' : 'people'}: ${d.counts.teams} in Teams, ${d.counts.email} by email, ${d.counts.unreachable} not reached`}</Body1>
+            {d.problem && (
+              <MessageBar intent="warning">
+                <MessageBarBody data-testid="reach-problem">{`Microsoft Graph has refused to install the app for people since ${formatDate(d.problem.since.slice(0, 10))}: grant the app its Graph permissions (see the operations guide). ${d.problem.detail}`}</MessageBarBody>
+              </MessageBar>
+            )}
+            {!d.emailEnabled && <Caption1>Email is not set up on this server, so nobody Teams cannot reach is emailed.</Caption1>}
+            <CountBars title="How people are reached" name="People" fill={tokens.colorBrandBackground} rows={REACH_ORDER.map((c) => ({ label: REACH_NAMES[c], value: d.counts[c] }))} />
+            <div className={s.filters}>
+              <Field label="Show">
+                <Select value={shown} onChange={(_, v) => setShown(v.value as ReachChannel | '')}>
+                  <option value="">Everyone</option>
+                  {REACH_ORDER.map((c) => (
+                    <option key={c} value={c}>
+                      {`${REACH_NAMES[c]} (${d.counts[c]})`}
+                    </option>
+                  ))}
+                </Select>
+              </Field>
+              <Field label="Name" className={s.field}>
+                <Input value={name} onChange={(_, v) => setName(v.value)} placeholder="Find a person" />
+              </Field>
+            </div>
+            {matching.length > rows.length && (
+              <Caption1 data-testid="reach-truncated">{`Showing the first ${rows.length} of ${matching.length}: narrow the list by name or by how they are reached, or list everyone with "npm run cli -- delivery reach --out reach.xlsx".`}</Caption1>
+            )}
+            <Rows
+              label="People and how they are reached"
+              rows={rows}
+              keyOf={(r) => r.personId}
+              empty="Nobody to show."
+              columns={[
+                { name: 'Person', cell: (r) => r.name },
+                { name: 'Reached by', cell: (r) => <Badge appearance="tint" color={r.channel === 'teams' ? 'success' : r.channel === 'email' ? 'informative' : 'danger'}>{REACH_NAMES[r.channel]}</Badge> },
+                { name: 'Why not Teams', cell: (r) => r.why || '—' },
+              ]}
+            />
+          </section>
+        );
+      }}
+    </Loaded>
   );
 }
 
@@ -392,23 +459,7 @@ export function PartnershipViewPage(props: { credential: Credential }) {
         {(d) => (
           <>
             <Body1>{`As at ${d.asAt}. Figures only, no names; the board paper as a spreadsheet: npm run cli -- partnership report --format xlsx`}</Body1>
-            {d.sections.map((section) => (
-              <div key={section.title}>
-                <Subtitle2>{section.title}</Subtitle2>
-                <Rows
-                  label={section.title}
-                  rows={section.rows.map((cells, i) => ({ i, cells }))}
-                  keyOf={(r) => String(r.i)}
-                  empty="Nothing to show yet."
-                  columns={section.headers.map((name, c) => ({ name, cell: (r: { cells: (string | number | null)[] }) => (r.cells[c] === null ? '—' : String(r.cells[c])) }))}
-                />
-                {(section.notes ?? []).map((note) => (
-                  <Caption1 key={note} as="p">
-                    {note}
-                  </Caption1>
-                ))}
-              </div>
-            ))}
+            <ReportView report={d.sections} />
           </>
         )}
       </Loaded>

@@ -16,7 +16,8 @@ import {
   type DashboardDeps,
 } from '../../services/dashboard/dashboard';
 import { tabPermissionsFor, tabViewsFor } from '../../services/access/policy';
-import { Directory } from '../../services/people/directory';
+import { Directory } from '../../services/people/repository';
+import { reachView } from '../../services/reach/reach-view';
 import type { Person } from '../../services/people/model';
 import { ensureOrganisation } from '../../services/organisation/organisations';
 import { partnershipReport } from '../../services/organisation/partnership-report';
@@ -94,7 +95,7 @@ export function registerTabRoutes(server: restify.Server, deps: TabDeps): void {
   server.get('/api/tab/local/people', async (req: restify.Request, res: restify.Response) => {
     try {
       if (!config.localMode || !isLoopback(req.socket.remoteAddress)) throw new AppError('FORBIDDEN', 'Local sign-in is only available in local mode, on this computer.');
-      const people = (await directory.all(orgId)).filter((p) => p.active).sort((a, b) => a.name.localeCompare(b.name));
+      const people = (await directory.all({ orgId })).filter((p) => p.active).sort((a, b) => a.name.localeCompare(b.name));
       res.send(200, { people: people.map((p) => ({ id: p.id, name: p.name, roles: p.roles })) });
     } catch (e) {
       fail(res, e);
@@ -112,6 +113,7 @@ export function registerTabRoutes(server: restify.Server, deps: TabDeps): void {
     return { asAt, sections: await partnershipReport(d, { orgId: viewer.orgId, requester: viewer, timeZone: d.organisation.timeZone, asAt }) };
   });
   api('/api/tab/questionnaires/:id', (viewer, d, req) => questionnaireResultsView(d, viewer, String(req.params?.id ?? '')));
+  api('/api/tab/reach', (viewer, d) => reachView(d, viewer, { emailEnabled: !!config.MAIL_SENDER }));
 
   const serve = (file: string) => async (_req: restify.Request, res: restify.Response) => {
     try {

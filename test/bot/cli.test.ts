@@ -168,6 +168,12 @@ describe('npm run cli -- plan import / export', () => {
     // only): 6 required, 2 within validity, 1 within 12 months (1003's SG-GEN).
     const report = await cli(dataDir, 'training', 'report', '--at', '2026-10-01', '--by', 'course');
     expect(report.out).toMatch(/All\s+6\s+2\s+33.3%\s+1\s+16.7%/);
+    // The same report as a spreadsheet: its headers, then its rows, counts as numbers.
+    const xlsx = path.join(work, 'by-course.xlsx');
+    expect((await cli(dataDir, 'training', 'report', '--at', '2026-10-01', '--by', 'course', '--out', xlsx)).out).toMatch(/^Training completion by course, as at 1 Oct 2026: wrote 4 rows to /);
+    const sheet = await readTable(xlsx);
+    expect(sheet.headers).toEqual(['Course', 'Required', 'Within validity', '% within validity', 'Within 12 months', '% within 12 months']);
+    expect(sheet.rows.at(-1)!.cells).toEqual({ Course: 'All', Required: '6', 'Within validity': '2', '% within validity': '33.3%', 'Within 12 months': '1', '% within 12 months': '16.7%' });
     const out = path.join(work, 'overdue.csv');
     await cli(dataDir, 'training', 'overdue', '--at', '2026-10-01', '--out', out);
     expect((await readTable(out)).rows.map((r) => `${r.cells.Name}: ${r.cells.Course}${r.cells.Booked ? ' (booked)' : ''}`)).toEqual([

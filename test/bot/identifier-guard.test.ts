@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { seedDemo } from '../../services/demo/seed-demo';
 import type { Escalation } from '../../services/escalations/model';
-import { ActionPlan } from '../../services/plan/actions';
+import { ActionPlan } from '../../services/plan/repository';
 import type { Action } from '../../services/plan/model';
 import { toArray } from '../../services/store/ports';
 import { BUILT_IN_QUESTIONNAIRES } from '../../services/surveys/builtin';

@@ -4,7 +4,7 @@ import { toArray } from '../../services/store/ports';
 import { seedDemo } from '../../services/demo/seed-demo';
 import { setUpTraining } from '../../services/training/catalogue';
 import type { Person } from '../../services/people/model';
-import { ActionPlan } from '../../services/plan/actions';
+import { ActionPlan } from '../../services/plan/repository';
 import type { Action } from '../../services/plan/model';
 import { startTestApp, type TestApp } from '../harness/app';
 import { linkDemoPeople, ORG, person, seed } from '../harness/fixtures';

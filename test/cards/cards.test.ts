@@ -2,12 +2,14 @@ import * as AC from 'adaptivecards';
 import { CARD_TEMPLATES, md, OPEN_URL_ALLOW_LIST, renderCard, type AdaptiveCardJson } from '../../cards/render';
 import { renderMessage } from '../../cards/messages';
 import { commandHelpCard } from '../../bot/card-routes';
-import { errorCard, escalationListCard, factsCard, reportSectionsCard, personalPointerCard, raiseConcernCard, trainingReportCard, trainingVerifyCard, myActionsCard, noticeCard, summaryCard, updateFormCard, welcomeCard } from '../../cards/views';
+import { errorCard, escalationListCard, factsCard, personalPointerCard, raiseConcernCard, trainingReportCard, trainingVerifyCard, myActionsCard, noticeCard, summaryCard, updateFormCard, welcomeCard } from '../../cards/views';
 import { AppError } from '../../services/core/errors';
-import { surveyCard, surveyListCard, surveyResultsCard } from '../../cards/survey-views';
+import { surveyCard, surveyListCard } from '../../cards/survey-views';
+import { MAX_REPORT_CARD_ROWS, reportCard } from '../../cards/report-card';
 import { AWARENESS_SURVEY, FOLLOW_UP_SURVEY } from '../../services/surveys/builtin';
 import { questionnaireSchema, type AnswerEntry, type Campaign, type Questionnaire } from '../../services/surveys/model';
-import { groupResults, highlightResults, questionResults } from '../../services/surveys/results';
+import { groupResults, highlightResults, questionResults, resultsReport, type CampaignResults } from '../../services/surveys/results';
+import type { Report } from '../../services/core/report';
 import type { Action } from '../../services/plan/model';
 
 const MAX_CARD_BYTES = 80 * 1024;
@@ -65,6 +67,16 @@ const ENTRIES: AnswerEntry[] = Array.from({ length: 11 }, (_, i) => ({
   answers: { 'know-how-to-report': 'yes', 'aware-of-procedures': i < 9 ? 'yes' : 'no', confidence: i < 5 ? 'very' : 'quite', 'know-dso-name': 'yes', 'last-trained': 'within-12-months', ...(i === 0 ? { comments: 'More *sessions*' } : {}) },
 }));
 const KEY = 'k'.repeat(32);
+
+const resultsCard = (r: CampaignResults) => reportCard(resultsReport(r, { detail: 'summary' }), `Full results: npm run cli -- survey results ${r.campaign.id} --format xlsx`);
+
+/** A report as long as a large council's overdue list, with names that try markdown. */
+const LONG_REPORT: Report = {
+  title: 'Overdue training (300), as at 23 Nov 2026',
+  headers: ['Name', 'Department', 'Job title', 'Course', 'Last completed', 'Expired on', 'Booked'],
+  rows: Array.from({ length: 300 }, (_, i) => [`**Person** [${i}](https://evil.example)`, 'Children’s Services', 'Social Worker', 'Safeguarding awareness', i % 2 ? '2023-05-12' : null, i % 2 ? '2026-05-12' : 'never done', i % 3 ? null : 'yes']),
+  notes: ['Named list: for HR and administrators only; handle it as personal data.'],
+};
 
 /** Every card, expanded with fixture data, the way the bot sends them. */
 const EXAMPLES: Record<string, AdaptiveCardJson> = {
@@ -124,9 +136,12 @@ const EXAMPLES: Record<string, AdaptiveCardJson> = {
   'escalation list': escalationListCard('Open escalations (1)', [{ id: 'e1', ref: 'ESC-2026-0001', title: 'ESC-2026-0001: Action turned Red', detail: 'Stage 1 of 4' }]),
   'escalation list (none)': escalationListCard('Open escalations (0)', []),
   facts: factsCard('Central record review', [{ title: 'Raised: Total', value: '4' }]),
-  'partnership report': reportSectionsCard('Partnership report, as at 22 Nov 2026', [
-    { title: 'Plan RAG by agency', headers: ['Agency', 'Actions', 'Blue', 'Green', 'Amber', 'Red', '% completed or on target'], rows: [['Council', 3, 1, 1, 1, 0, 66.7], ['All agencies', 3, 1, 1, 1, 0, 66.7]], notes: ['Shared actions count for each agency.'] },
-    { title: 'Questionnaires by agency', headers: ['Questionnaire', 'Agency', 'Invited', 'Responded', '% responded'], rows: [['After training', 'Police', 4, null, null]] },
+  report: reportCard({ title: 'Central record review, 1 Jul 2026 to 30 Sep 2026', headers: ['Section', 'Measure', 'Value'], rows: [['Raised', 'Total', 4], ['Resolved', 'Mean days to resolve', 2.5], ['Feedback', 'Still awaited', null]] }),
+  'report (empty)': reportCard({ title: 'Overdue training (0), as at 23 Nov 2026', headers: ['Name', 'Course'], rows: [], notes: ['Named list.'] }),
+  'report (300 rows, cut to fit)': reportCard(LONG_REPORT, 'The full list: npm run cli -- training overdue --out overdue.xlsx'),
+  'report in sections': reportCard([
+    { title: 'Plan by agency', headers: ['Agency', 'Blue', 'Green', 'Amber', 'Red'], rows: [['Council', 3, 10, 2, 1], ['Police', 1, 4, 0, 0]] },
+    { title: 'Training by agency', headers: ['Agency', '% within validity'], rows: [['Council', '81.2%']], notes: ['Rates only.'] },
   ]),
   'training report form': trainingReportCard([{ code: 'SG-AWARE', name: 'Safeguarding awareness' }, { code: 'PREVENT', name: 'Prevent' }], { values: { courseCode: 'PREVENT' }, issues: [{ field: 'completedOn', message: 'Not in the future.' }] }),
   'training to verify': trainingVerifyCard([{ id: 'r1', title: 'Val Johnson: Prevent', detail: 'Completed 1 Nov 2026' }]),
@@ -139,7 +154,7 @@ const EXAMPLES: Record<string, AdaptiveCardJson> = {
   'questionnaire saved': surveyCard({ kind: 'saved', campaign: CAMPAIGN, answerKey: KEY, changed: false }),
   'questionnaire list': surveyListCard('Questionnaires', [{ campaign: CAMPAIGN, detail: 'Not answered yet', canAnswer: true, canSeeResults: true }], 'None'),
   'questionnaire list (none)': surveyListCard('Questionnaires', [], 'No questionnaire is waiting for you.'),
-  'questionnaire results': surveyResultsCard({
+  'questionnaire results': resultsCard({
     campaign: CAMPAIGN,
     questionnaire: AWARENESS,
     invited: 12,
@@ -151,7 +166,7 @@ const EXAMPLES: Record<string, AdaptiveCardJson> = {
     breakdowns: groupResults(AWARENESS, ENTRIES),
     comparison: { immediate: { campaignIds: ['a'], responses: 11 }, followUp: { campaignIds: ['b'], responses: 9 }, rows: [{ questionId: 'confidence', text: 'How confident?', answer: 'Very confident', immediatePct: 45.5, followUpPct: 66.7 }], means: [] },
   }),
-  'questionnaire results while an anonymous campaign is open': surveyResultsCard({
+  'questionnaire results while an anonymous campaign is open': resultsCard({
     campaign: { ...CAMPAIGN, anonymous: true, status: 'open' },
     questionnaire: AWARENESS,
     withheld: 'open',
@@ -214,6 +229,57 @@ describe.each(Object.entries(EXAMPLES))('card "%s"', (_name, json) => {
   });
 });
 
+/** Each table's rows as the text of their cells, header row first. */
+const tables = (card: AdaptiveCardJson) =>
+  (card.body as { items?: { type: string; rows?: { cells: { items: { text: string }[] }[] }[] }[] }[]).flatMap((c) => (c.items ?? []).filter((i) => i.type === 'Table')).map((t) => t.rows!.map((r) => r.cells.map((cell) => cell.items[0]!.text)));
+
+describe('the report card', () => {
+  it('shows the title, the headers, every row cell by cell, and the notes', () => {
+    const card = EXAMPLES.report!;
+    const text = JSON.stringify(card);
+    expect(text).toContain('Central record review, 1 Jul 2026 to 30 Sep 2026');
+    expect(tables(card)).toEqual([
+      [
+        ['Section', 'Measure', 'Value'],
+        ['Raised', 'Total', '4'],
+        ['Resolved', 'Mean days to resolve', '2.5'],
+        ['Feedback', 'Still awaited', ''],
+      ],
+    ]);
+    expect(JSON.stringify(EXAMPLES['report (empty)'])).toContain('Nothing to report.');
+    expect(tables(EXAMPLES['report (empty)']!)).toEqual([]);
+  });
+
+  it(`cuts a long report to ${MAX_REPORT_CARD_ROWS} rows, says so, and escapes what people wrote`, () => {
+    const card = EXAMPLES['report (300 rows, cut to fit)']!;
+    const [table] = tables(card);
+    expect(table).toHaveLength(MAX_REPORT_CARD_ROWS + 1);
+    expect(table![1]![0]).toBe('\\*\\*Person\\*\\* \\[0\\](https://evil.example)'.replace(/\\\\/g, '\\'));
+    const text = JSON.stringify(card);
+    expect(text).toContain(`Showing ${MAX_REPORT_CARD_ROWS} of 300 rows. The full list: npm run cli -- training overdue --out overdue.xlsx`);
+    expect(text).toContain('Named list: for HR and administrators only');
+  });
+
+  it('stays under Teams’ message size when every cell is as long as an import allows', () => {
+    const huge = 'x'.repeat(10_000);
+    const card = reportCard({ ...LONG_REPORT, title: huge, rows: LONG_REPORT.rows.map((r) => r.map(() => huge)) });
+    expect(Buffer.byteLength(JSON.stringify(card))).toBeLessThan(MAX_CARD_BYTES);
+    expect(validationEvents(card)).toEqual([]);
+    const [table] = tables(card);
+    expect(table!.length).toBeGreaterThan(1);
+    expect(table![1]![0]).toMatch(/^x+…$/);
+    expect(JSON.stringify(card)).toMatch(new RegExp(`Showing ${table!.length - 1} of 300 rows`));
+  });
+
+  it('renders a report of several sections one after another, the row limit counted across them', () => {
+    const card = EXAMPLES['report in sections']!;
+    expect(tables(card).map((t) => t[0])).toEqual([['Agency', 'Blue', 'Green', 'Amber', 'Red'], ['Agency', '% within validity']]);
+    const many = reportCard([LONG_REPORT, { ...LONG_REPORT, title: 'Second' }]);
+    expect(tables(many).map((t) => t.length - 1)).toEqual([MAX_REPORT_CARD_ROWS, 0]);
+    expect(JSON.stringify(many)).toContain(`Showing ${MAX_REPORT_CARD_ROWS} of 600 rows.`);
+  });
+});
+
 describe('user text in cards', () => {
   it('puts plan text in plain TextRuns, so markdown links and emphasis show literally', () => {
     const json = JSON.stringify(updateFormCard(action()));
@@ -269,9 +335,10 @@ describe('user text in cards', () => {
 
   it('results hide a group of four and escape what people wrote', () => {
     const json = JSON.stringify(EXAMPLES['questionnaire results']);
-    expect(json).toContain('"title":"Legal","value":"hidden: fewer than 5 responses"');
+    const [rows] = tables(EXAMPLES['questionnaire results']!);
+    expect(rows).toContainEqual(['Breakdown', 'Department: Legal', 'hidden: fewer than 5 responses', '', '']);
     expect(json).toContain('Safeguarding awareness survey \\\\*2026\\\\*');
-    expect(json).toContain('45.5% → 66.7%');
+    expect(rows).toContainEqual(['Immediate vs follow-up', 'How confident?', 'Very confident', '45.5%', '66.7%']);
   });
   it('the 200-action list is cut to fit and says how many more there are', () => {
     const json = JSON.stringify(EXAMPLES['my actions (200, cut to fit)']);
@@ -295,10 +362,9 @@ it('every template in cards/templates is covered by an example above', () => {
     'questionnaire-saved',
     'raise-concern',
     'reminder-digest',
-    'report-sections',
+    'report',
     'round-summary',
     'survey-list',
-    'survey-results',
     'training-report',
     'training-verify',
     'welcome',

@@ -3,15 +3,16 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { projectRoot } from '../../services/core/paths';
 import { openEscalations } from '../../services/escalations/escalations';
-import { ActionPlan } from '../../services/plan/actions';
+import { ActionPlan } from '../../services/plan/repository';
 import type { Action } from '../../services/plan/model';
 import { toArray } from '../../services/store/ports';
 import { trainingRates } from '../../services/training/reports';
 import { OPERATOR } from '../../services/access/policy';
 import { startTestApp, type TestApp } from '../harness/app';
-import { ORG } from '../harness/fixtures';
+import { ORG, person, seed } from '../harness/fixtures';
 import { TEST_TENANT_ID } from '../harness/teams-activities';
-import { seedDashboard } from './dashboard-seed';
+import { seedDashboard, seedReach } from './dashboard-seed';
+import { reachReport } from '../../services/reach/report';
 import { loadAnswerSeal } from '../../services/surveys/seal';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -47,13 +48,13 @@ describe('the dashboard tab in a browser', () => {
   });
 
   /** Opens the tab outside Teams and uses the local sign-in, as a developer would. */
-  async function signIn(personId: string, options: { viewport?: { width: number; height: number }; query?: string } = {}): Promise<Page> {
+  async function signIn(personId: string, options: { viewport?: { width: number; height: number }; query?: string; app?: TestApp } = {}): Promise<Page> {
     const page = await browser.newPage({ viewport: options.viewport ?? WIDE });
     // Fail on the missing text or element itself, well before the test's own time limit.
     page.setDefaultTimeout(10_000);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${t.app.url}/tab/index.html${options.query ?? ''}`);
+    await page.goto(`${(options.app ?? t).app.url}/tab/index.html${options.query ?? ''}`);
     await page.getByText('Local sign-in (development only)').waitFor();
     await page.getByLabel('Sign in as').selectOption(personId);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -157,7 +158,12 @@ describe('the dashboard tab in a browser', () => {
         await expect(page.locator(`svg[data-chart-row="${r.group}"]`).first().getAttribute('data-value')).resolves.toBe(String(r.pctWithinValidity));
         await page.getByText(`${r.pctWithinValidity}% (${r.withinValidity} of ${r.required})`).first().waitFor();
       }
-      await page.getByText(/Overdue, by name \(\d+\): HR and administrators only/).waitFor();
+      // The same rates as a table: the report the card and the export show.
+      const rates = page.locator('table[aria-label="Training completion by department, as at 23 Nov 2026"], ul[aria-label="Training completion by department, as at 23 Nov 2026"]');
+      for (const r of rows) await expect(rates.textContent()).resolves.toContain(`${r.group}`);
+      await expect(rates.textContent()).resolves.toContain(`${rows.find((r) => r.group === 'All')!.pctWithinValidity}%`);
+      await page.getByText(/^Overdue training \(\d+\), as at 23 Nov 2026$/).waitFor();
+      await page.getByText('Named list: for HR and administrators only; handle it as personal data.').waitFor();
       await page.getByText('Staff Member 11').first().waitFor();
       await shot(page, `training-${viewport.width}`);
       await page.close();
@@ -173,6 +179,74 @@ describe('the dashboard tab in a browser', () => {
     await page.close();
   });
 
+  it('reach: an administrator sees who is reached in Teams and who is not, and why, as the report computes it', async () => {
+    await seedReach(t.store);
+    const report = await reachReport(t.store, { orgId: ORG });
+    expect(report.counts.teams).toBe(1);
+    for (const viewport of [WIDE, NARROW]) {
+      const page = await signIn('demo-val-johnson', { viewport });
+      await open(page, 'Reach');
+      const total = report.rows.length;
+      await expect(page.getByTestId('reach-counts').textContent()).resolves.toBe(`${total} people: 1 in Teams, 0 by email, ${total - 1} not reached`);
+      for (const [label, count] of [['Teams', report.counts.teams], ['Email', report.counts.email], ['Not reached', report.counts.unreachable]] as const) {
+        await expect(page.locator(`svg[data-chart-row="${label}"]`).getAttribute('data-value')).resolves.toBe(String(count));
+      }
+      await page.getByText('Email is not set up on this server', { exact: false }).waitFor();
+      // Those not reached come first, names in numeric order; Val, the one reached in Teams, last.
+      const names = (await page.getByLabel('People and how they are reached').locator(viewport === WIDE ? 'tbody tr td:first-child' : 'li > div:first-child').allTextContents()).map((n) => n.replace(/^Person: /, ''));
+      expect(names.at(-1)).toBe('Val Johnson');
+      expect(names.filter((n) => n.startsWith('Staff Member ')).slice(0, 3)).toEqual(['Staff Member 0', 'Staff Member 1', 'Staff Member 2']);
+      await page.getByText('the app is blocked for them in Teams', { exact: false }).first().waitFor();
+      // Narrowed to those not reached: Val, reached in Teams, leaves the list.
+      await page.getByRole('combobox', { name: 'Show' }).selectOption('unreachable');
+      const list = page.getByLabel('People and how they are reached');
+      await list.getByText('Richard Adams').first().waitFor();
+      await expect(list.getByText('Val Johnson').count()).resolves.toBe(0);
+      await page.getByRole('combobox', { name: 'Show' }).selectOption('');
+      await list.getByText('Val Johnson').first().waitFor();
+      await shot(page, `reach-${viewport.width}`);
+      // Found by name.
+      await page.getByRole('textbox', { name: 'Name' }).fill('richard');
+      await expect(list.getByText('Val Johnson').count()).resolves.toBe(0);
+      await list.getByText('Richard Adams').first().waitFor();
+      await page.close();
+    }
+  });
+
+  it('reach at council size: the page draws the first 500 people and says how to see the rest', async () => {
+    const big = await startTestApp({ ALLOWED_TENANT_IDS: TEST_TENANT_ID });
+    try {
+      const people = [person({ id: 'admin', name: 'Ada Admin', roles: ['admin'] }), ...Array.from({ length: 600 }, (_, i) => person({ id: `p${i}`, name: `Person ${String(i).padStart(3, '0')}` }))];
+      await seed(big.store, { people });
+      const page = await signIn('admin', { app: big, query: '?view=reach' });
+      await loaded(page);
+      await expect(page.getByTestId('reach-counts').textContent()).resolves.toBe('601 people: 0 in Teams, 0 by email, 601 not reached');
+      await expect(page.getByTestId('reach-truncated').textContent()).resolves.toMatch(/^Showing the first 500 of 601: /);
+      await expect(page.getByLabel('People and how they are reached').locator('tbody tr').count()).resolves.toBe(500);
+      // Narrowed by name, everyone matching is shown.
+      await page.getByRole('textbox', { name: 'Name' }).fill('Person 59');
+      await expect(page.getByLabel('People and how they are reached').locator('tbody tr').count()).resolves.toBe(10);
+      await expect(page.getByTestId('reach-truncated').count()).resolves.toBe(0);
+      await page.close();
+    } finally {
+      await big.close();
+    }
+  });
+
+  it('reach is not offered to HR or a safeguarding lead who is not an administrator, and the API refuses them', async () => {
+    for (const personId of ['demo-simon-howick', 'demo-lucy-nevielle']) {
+      // Asked for by address, the view is not shown: the page falls back to their own actions.
+      const page = await signIn(personId, { query: '?view=reach' });
+      await page.getByText('My open actions', { exact: false }).waitFor();
+      await expect(page.getByRole('tab', { name: 'Reach' }).count()).resolves.toBe(0);
+      await expect(page.getByText('not reached', { exact: false }).count()).resolves.toBe(0);
+      const answer = (await page.evaluate(`fetch('/api/tab/reach', { headers: { authorization: 'Local ${personId}' } }).then(async (r) => ({ status: r.status, body: await r.text() }))`)) as { status: number; body: string };
+      expect(answer.status).toBe(403);
+      expect(answer.body).not.toContain('Richard');
+      await page.close();
+    }
+  });
+
   it('questionnaires: response rate and headline figures as computed by hand', async () => {
     for (const viewport of [WIDE, NARROW]) {
       const page = await signIn('demo-simon-howick', { viewport });
@@ -182,6 +256,9 @@ describe('the dashboard tab in a browser', () => {
       await expect(page.locator('svg[data-chart-row="Quite or very confident"]').getAttribute('data-value')).resolves.toBe('66.7'); // 8 of 12
       await expect(page.locator('svg[data-chart-row="Aware of safeguarding procedures"]').getAttribute('data-value')).resolves.toBe('75'); // 9 of 12
       await page.getByText('50% (6 of 12)').first().waitFor(); // know a Designated Safeguarding Officer's name
+      // Every figure as the results report's table, small groups hidden by the service.
+      const table = page.locator('table[aria-label^="Results of"], ul[aria-label^="Results of"]');
+      await expect(table.textContent()).resolves.toMatch(/Breakdown[\s\S]*Department: Community Services/);
       await shot(page, `questionnaires-${viewport.width}`);
       // The campaign still open shows its response rate and why nothing more.
       await page.getByLabel('Questionnaire', { exact: true }).selectOption({ label: 'Awareness, still open (open, the Community Services department)' });

@@ -1,10 +1,11 @@
+import { rebuildTrainingSummaries } from '../../services/training/summaries';
 import type { FixedClock } from '../../services/core/clock';
 import { silentLogger } from '../../services/core/logger';
 import { seedDemo } from '../../services/demo/seed-demo';
 import { raiseEscalation } from '../../services/escalations/escalations';
 import { ensureOrganisation } from '../../services/organisation/organisations';
 import type { Person } from '../../services/people/model';
-import { ActionPlan } from '../../services/plan/actions';
+import { ActionPlan } from '../../services/plan/repository';
 import { WorkingCalendar } from '../../services/scheduling/calendar';
 import { runJob } from '../../services/scheduling/jobs';
 import type { Store } from '../../services/store/ports';
@@ -16,6 +17,10 @@ import type { TrainingRecord } from '../../services/training/model';
 import { submitStatusUpdate } from '../../services/updates/status-update';
 import { ORG } from '../harness/fixtures';
 import { domainEvents } from '../../services/events/handlers';
+import type { ConversationRecord } from '../../services/conversations/model';
+import type { ReachState } from '../../services/reach/model';
+import { reachStateId } from '../../services/reach/reach';
+import { TEST_BOT_ID, TEST_TENANT_ID } from '../harness/teams-activities';
 
 const TZ = 'Europe/London';
 
@@ -48,6 +53,7 @@ export async function seedDashboard(store: Store, clock: FixedClock, seal: Answe
   for (let i = 0; i < 9; i++) {
     await training.upsert({ id: `rec-${i}`, orgId: ORG, kind: 'record', personId: `staff-${i}`, courseCode: 'SG-AWARE', completedOn: i < 6 ? '2026-03-01' : '2022-01-10', status: 'completed', source: 'import', createdAt: '2026-03-02T00:00:00Z' });
   }
+  await rebuildTrainingSummaries(store, ORG);
 
   const val = (await people.read(ORG, 'demo-val-johnson'))!;
   const plan = new ActionPlan(store);
@@ -92,4 +98,35 @@ export async function seedDashboard(store: Store, clock: FixedClock, seal: Answe
   await runJob('questionnaires', { store, clock, orgId: ORG, organisation, calendar: new WorkingCalendar(), logger: silentLogger, seal });
   clock.set(seededAt);
   return { campaignId: campaign.id, openCampaignId: stillOpen.id };
+}
+
+/**
+ * What the reach view reads after a reach run: Val has a chat with the bot, the app is blocked for
+ * Richard by the Teams admin's policy; nobody else has opened the app or had it installed.
+ */
+export async function seedReach(store: Store): Promise<void> {
+  await store.collection<ConversationRecord>('conversations').upsert({
+    id: `personal-${AAD.val}`,
+    orgId: ORG,
+    kind: 'personal',
+    tenantId: TEST_TENANT_ID,
+    conversationId: 'a:val-chat',
+    serviceUrl: 'https://smba.trafficmanager.net/uk/',
+    botId: `28:${TEST_BOT_ID}`,
+    personId: 'demo-val-johnson',
+    reachable: true,
+    installedAt: '2026-11-01T00:00:00.000Z',
+    updatedAt: '2026-11-01T00:00:00.000Z',
+  });
+  await store.collection<ReachState>('reach').upsert({
+    id: reachStateId('demo-richard-adams'),
+    orgId: ORG,
+    kind: 'person',
+    personId: 'demo-richard-adams',
+    outcome: 'blocked',
+    reason: 'the app is blocked for them in Teams (the organisation’s app permission policy)',
+    attempts: 1,
+    lastAttemptAt: '2026-11-23T08:00:00.000Z',
+    retryAfter: '2026-11-30T08:00:00.000Z',
+  });
 }

@@ -7,7 +7,7 @@ import { startTestApp, type TestApp } from '../harness/app';
 import { ORG } from '../harness/fixtures';
 import { signJwt, startOpenIdServer } from '../harness/openid';
 import { TEST_TENANT_ID } from '../harness/teams-activities';
-import { AAD, seedDashboard } from './dashboard-seed';
+import { AAD, seedDashboard, seedReach } from './dashboard-seed';
 import { loadAnswerSeal } from '../../services/surveys/seal';
 
 const CLIENT_ID = '11111111-2222-4333-8444-555555555555';
@@ -58,7 +58,7 @@ describe('the tab API in production mode: every request carries a valid Teams SS
 
   it('a genuine token for this app and tenant gets the person’s own dashboard', async () => {
     const me = await get('/api/tab/me', bearer());
-    expect(me).toMatchObject({ status: 200, body: { id: 'demo-val-johnson', views: ['my-actions', 'plan', 'escalations', 'training', 'questionnaires', 'partnership'] } });
+    expect(me).toMatchObject({ status: 200, body: { id: 'demo-val-johnson', views: ['my-actions', 'plan', 'escalations', 'training', 'questionnaires', 'reach', 'partnership'] } });
     // The bare client id is also a valid audience (Teams uses either form).
     expect((await get('/api/tab/me', bearer({ aud: CLIENT_ID }))).status).toBe(200);
     // A v1 token from the same tenant is accepted too (its client is in appid), as is one for the Teams mobile and desktop client.
@@ -134,10 +134,28 @@ describe('the tab API in production mode: every request carries a valid Teams SS
     const hr = bearer({ oid: AAD.simon });
     const named = await get('/api/tab/training/overdue', hr);
     expect(named.status).toBe(200);
-    expect(named.body.rows.map((r: { name: string }) => r.name)).toContain('Staff Member 11');
+    expect(named.body.report.headers[0]).toBe('Name');
+    expect(named.body.report.rows.map((r: unknown[]) => r[0])).toContain('Staff Member 11');
     // Safeguarding leads see rates but not names.
     expect((await get('/api/tab/training', bearer({ oid: AAD.lucy }))).status).toBe(200);
     expect((await get('/api/tab/training/overdue', bearer({ oid: AAD.lucy }))).status).toBe(403);
+  });
+
+  it('who is reached, by name, is for administrators: HR, a safeguarding lead and an officer get 403 and no names', async () => {
+    await seedReach(t.store);
+    const admin = await get('/api/tab/reach', bearer());
+    expect(admin.status).toBe(200);
+    const people = await toArray(t.store.collection<Person>('people').query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.active = true', parameters: [{ name: '@orgId', value: ORG }] }));
+    expect(admin.body.rows).toHaveLength(people.length);
+    expect(admin.body.counts).toEqual({ teams: 1, email: 0, unreachable: people.length - 1 });
+    expect(admin.body.rows.find((r: { personId: string }) => r.personId === 'demo-val-johnson')).toEqual({ personId: 'demo-val-johnson', name: 'Val Johnson', channel: 'teams', why: '' });
+    expect(admin.body.rows.find((r: { personId: string }) => r.personId === 'demo-richard-adams')).toMatchObject({ channel: 'unreachable', why: expect.stringContaining('blocked for them in Teams') });
+    for (const oid of [AAD.simon, AAD.lucy, AAD.richard]) {
+      const refused = await get('/api/tab/reach', bearer({ oid }));
+      expect(refused).toEqual({ status: 403, body: { error: expect.objectContaining({ code: 'FORBIDDEN' }) } });
+      expect(JSON.stringify(refused.body)).not.toContain('Richard');
+      expect((await get('/api/tab/me', bearer({ oid }))).body.views).not.toContain('reach');
+    }
   });
 
   it('escalations as the bot shows them: a lead sees every open one, an officer only those they raised', async () => {

@@ -71,7 +71,7 @@ describe('questionnaire routes', () => {
     const list = await type(hr, 'surveys');
     expect(verbsOf(list)).toContain('survey.results');
     const results = await run(hr, 'survey.results', actionData(list, 'Results'));
-    expect(cardText(results)).toMatch(/^Safeguarding training: three months on\n\d+ of 2 answered/);
+    expect(cardText(results)).toMatch(/^Results of "Safeguarding training: three months on"\n[\s\S]*\n\d+ of 2 answered/);
     expect(cardText(results)).not.toContain('I record concerns the same day.');
   });
 

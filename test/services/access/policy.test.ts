@@ -19,6 +19,7 @@ import {
   inScope,
   type Partnership,
   mayViewNamedOverdueList,
+  mayViewReach,
   mayViewSurveyResults,
   mayViewTrainingRates,
   OPERATOR,
@@ -47,6 +48,7 @@ const ROLE_RULES: [string, (actor: Actor) => boolean, Role[]][] = [
   ['act on every case of their own agency', mayActForCaseAgency, ['safeguarding-lead']],
   ['be told of self-reported training to verify', isToldOfSelfReportedTraining, ['hr']],
   ['be told of people who cannot be reached', isToldOfUnreachableRecipients, ['admin']],
+  ['see who is reached, by name, and why not', mayViewReach, ['admin']],
 ];
 
 describe('who may do what (and who is told what), by role', () => {
@@ -80,6 +82,7 @@ describe('what the tab offers comes from the same rules', () => {
       'escalations',
       ...(mayViewTrainingRates(actor) ? ['training'] : []),
       ...(mayViewSurveyResults(actor) ? ['questionnaires'] : []),
+      ...(mayViewReach(actor) ? ['reach'] : []),
       ...(mayViewPartnershipReport(actor, ONE_BODY) ? ['partnership'] : []),
     ]);
     expect(tabPermissionsFor(actor)).toEqual({ namedOverdueList: mayViewNamedOverdueList(actor) });

@@ -5,6 +5,7 @@ import { ensureOrganisation } from '../../../services/organisation/organisations
 import type { Organisation } from '../../../services/organisation/model';
 import type { Store } from '../../../services/store/ports';
 import { namedOverdueList, trainingRates } from '../../../services/training/reports';
+import { reachView } from '../../../services/reach/reach-view';
 import { ORG, person, seed } from '../../harness/fixtures';
 import { openTestStore } from '../../harness/store';
 
@@ -48,5 +49,11 @@ describe('use cases enforce the access policy themselves', () => {
     }
     for (const requester of [lead, admin, OPERATOR]) await expect(escalationReport(store, organisation, '2026-07-01', '2026-09-30', requester)).resolves.toMatchObject({ raised: 0 });
     await expect(escalationReport(store, organisation, '2026-09-30', '2026-07-01', lead)).rejects.toMatchObject({ code: 'VALIDATION' });
+  });
+
+  it('who is reached, by name: refused to an officer, HR and a safeguarding lead; given to an administrator', async () => {
+    const deps = { store, clock: new FixedClock('2026-11-23T10:00:00Z'), organisation };
+    for (const viewer of [officer, hr, lead]) await expect(reachView(deps, viewer, { emailEnabled: false })).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/plan administrators/) });
+    await expect(reachView(deps, admin, { emailEnabled: false })).resolves.toMatchObject({ counts: { teams: 0, email: 0, unreachable: 4 }, rows: expect.arrayContaining([expect.objectContaining({ name: 'Ola Adeyemi' })]) });
   });
 });

@@ -14,6 +14,7 @@ import { createCampaign } from '../../../services/surveys/campaigns';
 import { respondedId } from '../../../services/surveys/model';
 import { setUpTraining } from '../../../services/training/catalogue';
 import type { TrainingRecord } from '../../../services/training/model';
+import { rebuildTrainingSummaries } from '../../../services/training/summaries';
 import { actionDoc, ORG, person, seed } from '../../harness/fixtures';
 import { openTestStore } from '../../harness/store';
 
@@ -58,6 +59,7 @@ describe('the partnership board report', () => {
     await setUpTraining(store, ORG, { requirements: [{ course: 'SG-AWARE', jobTitles: ['Social Worker', 'Constable'] }] });
     const done = (personId: string, agency: string): TrainingRecord => ({ id: `rec-${personId}`, orgId: ORG, kind: 'record', personId, agency, courseCode: 'SG-AWARE', completedOn: '2026-06-01', status: 'completed', source: 'import', createdAt: '2026-06-01T00:00:00Z' });
     for (const r of [done('c-lead', 'council'), done('c-0', 'council'), done('p-lead', 'police')]) await store.collection<TrainingRecord>('training').upsert(r);
+    await rebuildTrainingSummaries(store, ORG);
     // A case between the agencies: the shared action's leads are its subjects.
     await openEscalation({ store, clock: raisedClock, calendar }, organisation, {
       id: 'esc-a3',

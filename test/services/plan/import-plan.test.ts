@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { FixedClock } from '../../../services/core/clock';
 import { DEMO_PEOPLE, demoPlanPath } from '../../../services/demo/seed-demo';
-import { ActionPlan } from '../../../services/plan/actions';
+import { ActionPlan } from '../../../services/plan/repository';
 import { planTableRows } from '../../../services/plan/export-plan';
 import { importPlan, type ImportInput } from '../../../services/plan/import-plan';
 import { readTable, writeTable, type Table } from '../../../services/plan/tabular';

@@ -100,7 +100,9 @@ describe('a single organisation becomes a partnership', () => {
         expect(stored).toMatchObject({ ...p, agency: p.id === 'pc' ? 'thames-valley-police' : 'oxfordshire-county-council' });
       }
       const records = await toArray(store.collection<TrainingRecord>('training').readAll());
-      expect(Object.fromEntries(records.map((r) => [r.id, r.agency]))).toEqual({ r1: 'oxfordshire-county-council', r2: 'thames-valley-police', r3: 'oxfordshire-county-council', 'course-sg-aware': undefined });
+      expect(Object.fromEntries(records.filter((r) => r.kind === 'record').map((r) => [r.id, r.agency]))).toEqual({ r1: 'oxfordshire-county-council', r2: 'thames-valley-police', r3: 'oxfordshire-county-council' });
+      // Each person's training summary is rebuilt with their agency.
+      expect(Object.fromEntries(records.filter((r) => (r.kind as string) === 'summary').map((r) => [r.personId, r.agency]))).toEqual({ val: 'oxfordshire-county-council', pc: 'thames-valley-police', gone: 'oxfordshire-county-council' });
       // Nothing removed: every document from before is still there.
       const now = await takeSnapshot(store, 'test');
       for (const [name, docs] of Object.entries(before.containers)) {

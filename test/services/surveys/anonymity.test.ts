@@ -5,12 +5,12 @@ import { ensureOrganisation } from '../../../services/organisation/organisations
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
 import { runJob } from '../../../services/scheduling/jobs';
 import { toArray, type Store } from '../../../services/store/ports';
-import { surveyResultsCard } from '../../../cards/survey-views';
+import { reportCard } from '../../../cards/report-card';
 import { createCampaign } from '../../../services/surveys/campaigns';
 import type { AnswerEntry, Campaign, SurveyDoc } from '../../../services/surveys/model';
 import { answersOf } from '../../../services/surveys/answer-pool';
 import { answerSurvey, openSurvey } from '../../../services/surveys/responses';
-import { campaignResults, resultRows } from '../../../services/surveys/results';
+import { campaignResults, resultsReport, type CampaignResults } from '../../../services/surveys/results';
 import { AnswerSeal } from '../../../services/surveys/seal';
 import { ORG, person, seed } from '../../harness/fixtures';
 import { openTestStore } from '../../harness/store';
@@ -52,6 +52,9 @@ async function submit(store: Store, actor: Person, campaignId: string, raw: Reco
 const closeAll = async (store: Store, iso: string) =>
   runJob('questionnaires', { store, clock: new FixedClock(iso), orgId: ORG, organisation: await ensureOrganisation(store, new FixedClock(iso), ORG, { timeZone: TZ }), calendar, logger: silentLogger, seal });
 
+
+/** The results card as the bot sends it. */
+const resultsCard = (r: CampaignResults) => JSON.stringify(reportCard(resultsReport(r, { detail: 'summary' })));
 describe('a database reader who reads the store between every single submission', () => {
   let store: Store;
   let campaign: Campaign;
@@ -191,13 +194,13 @@ describe('no anonymous figure from fewer than five answers, and no written answe
   it('four answers: the response rate only, on the card and in the export', async () => {
     const r = await campaignResults(store, HR.orgId, four.id, HR);
     expect(r).toMatchObject({ responded: 4, withheld: 'too-few', questions: [], highlights: [], breakdowns: [] });
-    expect(resultRows(r)).toEqual([
+    expect(resultsReport(r).rows).toEqual([
       ['Campaign', '', 'Four answers', '', ''],
       ['Response', 'Invited', '', '13', ''],
       ['Response', 'Responded', '', '4', '30.8%'],
       ['Withheld', 'Anonymous: fewer than 5 answers, so no figures are shown.', '', '', ''],
     ]);
-    const card = JSON.stringify(surveyResultsCard(r));
+    const card = resultsCard(r);
     expect(card).toContain('4 of 13 answered (30.8%)');
     expect(card).toContain('fewer than 5 answers, so no figures are shown');
     expect(card).not.toMatch(/Practice note|Mean|"value":"\d+% \(/);
@@ -210,11 +213,13 @@ describe('no anonymous figure from fewer than five answers, and no written answe
     expect(r).toMatchObject({ responded: 9, writtenWithheld: true });
     expect(r.highlights.length + r.questions.length).toBeGreaterThan(0);
     expect(r.questions.find((q) => q.id === 'practice-change')).toMatchObject({ answered: 9, written: [], writtenCount: 9 });
-    const rows = resultRows(r);
+    const rows = resultsReport(r).rows;
     expect(rows).toContainEqual(['Withheld', 'Anonymous: written answers are shown from 10 answers; until then only how many there are.', '', '', '']);
     expect(JSON.stringify(rows)).not.toContain('Practice note');
-    const card = JSON.stringify(surveyResultsCard(r));
-    expect(card).toContain('9 (text withheld)');
+    const text = r.questions.find((q) => q.id === 'practice-change')!.text;
+    expect(resultsReport(r, { detail: 'summary' }).rows).toContainEqual(['Written answers', text, 'withheld', '9', '']);
+    const card = resultsCard(r);
+    expect(card).toMatch(/"text":"withheld"[^\]]*\][^\]]*"text":"9"/);
     expect(card).not.toContain('Practice note');
   });
 
@@ -222,6 +227,9 @@ describe('no anonymous figure from fewer than five answers, and no written answe
     const r = await campaignResults(store, HR.orgId, ten.id, HR);
     expect(r).toMatchObject({ responded: 10, writtenWithheld: false });
     expect(r.questions.find((q) => q.id === 'practice-change')!.written).toHaveLength(10);
-    expect(resultRows(r).filter((row) => row[0] === 'Written answer')).toHaveLength(10);
+    expect(resultsReport(r).rows.filter((row) => row[0] === 'Written answer')).toHaveLength(10);
+    // The card counts them and points to the export, where HR reads them.
+    expect(resultsReport(r, { detail: 'summary' }).rows.filter((row) => row[0] === 'Written answer')).toHaveLength(0);
+    expect(resultsReport(r, { detail: 'summary' }).rows).toContainEqual(['Written answers', r.questions.find((q) => q.id === 'practice-change')!.text, 'text in the export', '10', '']);
   });
 });

@@ -14,7 +14,7 @@ import { addQuestionnaire, findQuestionnaire, readQuestionnaireFile } from '../.
 import { answersOf } from '../../../services/surveys/answer-pool';
 import { answerSurvey, openSurvey, type SurveyView } from '../../../services/surveys/responses';
 import { AnswerSeal } from '../../../services/surveys/seal';
-import { campaignResults, resultRows, withheldNotice } from '../../../services/surveys/results';
+import { campaignResults, resultsReport, withheldNotice } from '../../../services/surveys/results';
 import type { TrainingRecord } from '../../../services/training/model';
 import { ORG, person, seed } from '../../harness/fixtures';
 import { openTestStore } from '../../harness/store';
@@ -148,7 +148,7 @@ describe('an anonymous awareness survey to a cohort of 204 staff', () => {
     expect(r).toMatchObject({ invited: 204, responded: 200, responseRate: 98, withheld: 'open', questions: [], highlights: [], breakdowns: [] });
     expect(r.comparison).toBeUndefined();
     expect(withheldNotice(r)).toBe('Anonymous: only the response rate is shown until it closes (4 Dec 2026), so nobody’s answers can be worked out from how the figures change.');
-    expect(resultRows(r).map((row) => row[0])).toEqual(['Campaign', 'Response', 'Response', 'Withheld']);
+    expect(resultsReport(r).rows.map((row) => row[0])).toEqual(['Campaign', 'Response', 'Response', 'Withheld']);
   });
 
   it('closes after its closing day, pooling the answers still waiting', async () => {
@@ -418,7 +418,7 @@ describe('the three-month follow-up after training', () => {
     // Six answers: figures, but the written answers only as a count (text from ten).
     const followUp = await campaignResults(store, HR.orgId, 'followup-sg-gen-2026-09-01', HR);
     expect(followUp.questions.find((q) => q.id === 'practice-change')).toMatchObject({ answered: 6, written: [], writtenCount: 6 });
-    expect(resultRows(followUp)).toContainEqual(['Written answers', 'What has changed in your practice since the training?', 'withheld', '6', '']);
+    expect(resultsReport(followUp).rows).toContainEqual(['Written answers', 'What has changed in your practice since the training?', 'withheld', '6', '']);
   });
 });
 

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { FixedClock } from '../../../services/core/clock';
-import { Directory } from '../../../services/people/directory';
+import { Directory } from '../../../services/people/repository';
 import type { Person } from '../../../services/people/model';
 import { readTable } from '../../../services/plan/tabular';
 import type { Store } from '../../../services/store/ports';
@@ -35,7 +35,7 @@ describe('HR files from an iTrent-like export, read as files', () => {
   it('a dry run of the people file reports what it would do and writes nothing', async () => {
     const report = await importPeople({ store, clock }, { orgId: ORG, table: await readTable(fixture('itrent-people.csv')), dryRun: true });
     expect(report).toMatchObject({ dryRun: true, dataRows: 10, created: 5 });
-    expect(await new Directory(store).all(ORG)).toEqual([]);
+    expect(await new Directory(store).all({ orgId: ORG })).toEqual([]);
   });
 
   it('imports the good people rows, reports each bad row by number and reason, and links managers', async () => {
@@ -165,7 +165,7 @@ describe('HR files from an iTrent-like export, read as files', () => {
    *   By department: Children's Services 3 + 3 + 2 = 8 required, 5 valid, 2 recent; Housing (Mo) 1 / 0 / 0.
    */
   it('the imported files give the completion rates worked out by hand', async () => {
-    const data = await loadTrainingFigures(store, ORG, await new Directory(store).all(ORG), '2026-11-23');
+    const data = await loadTrainingFigures(store, { orgId: ORG }, await new Directory(store).all({ orgId: ORG }), '2026-11-23');
     expect(completionRates(data, '2026-11-23', 'course')).toEqual([
       { group: 'Prevent', required: 2, withinValidity: 1, within12Months: 1, pctWithinValidity: 50, pctWithin12Months: 50 },
       { group: 'Safeguarding awareness', required: 4, withinValidity: 2, within12Months: 0, pctWithinValidity: 50, pctWithin12Months: 0 },

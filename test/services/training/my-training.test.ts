@@ -1,6 +1,7 @@
+import { refreshTrainingSummaries } from '../../../services/training/summaries';
 import { FixedClock } from '../../../services/core/clock';
 import { deliveryStatus } from '../../../services/delivery/outbox';
-import { Directory } from '../../../services/people/directory';
+import { Directory } from '../../../services/people/repository';
 import type { Person } from '../../../services/people/model';
 import type { Store } from '../../../services/store/ports';
 import { loadPersonTraining, loadTrainingFigures, setUpTraining } from '../../../services/training/catalogue';
@@ -41,7 +42,7 @@ const record = (courseCode: string, status: TrainingRecord['status'], completedO
  */
 describe('my training, self-reported completions and HR verification', () => {
   let store: Store;
-  const data = async () => loadTrainingFigures(store, ORG, await new Directory(store).all(ORG), AS_AT);
+  const data = async () => loadTrainingFigures(store, { orgId: ORG }, await new Directory(store).all({ orgId: ORG }), AS_AT);
   const states = async () => Object.fromEntries(myTraining(await data(), ola, AS_AT).map((c) => [c.course.code, c.state]));
   const specialistRate = async () => completionRates(await data(), AS_AT, 'course').find((r) => r.group === 'Safeguarding specialist');
 
@@ -52,6 +53,7 @@ describe('my training, self-reported completions and HR verification', () => {
     for (const r of [record('SG-AWARE', 'completed', '2025-06-01'), record('SG-GEN', 'completed', '2023-12-10'), record('PREVENT', 'completed', '2023-10-01'), record('DA', 'booked')]) {
       await store.collection<TrainingRecord>('training').upsert(r);
     }
+    await refreshTrainingSummaries(store, ORG, ['ola']);
   });
   afterAll(() => store.close());
 

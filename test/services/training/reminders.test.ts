@@ -1,3 +1,4 @@
+import { refreshTrainingSummaries } from '../../../services/training/summaries';
 import { FixedClock } from '../../../services/core/clock';
 import { silentLogger } from '../../../services/core/logger';
 import { deliveryStatus } from '../../../services/delivery/outbox';
@@ -57,6 +58,7 @@ describe('training reminders and manager digests', () => {
     });
     const training = store.collection<TrainingRecord>('training');
     for (const r of [completed('maria', '2026-01-12'), completed('nina', '2026-01-12'), completed('ann', '2023-12-30'), completed('ben', '2023-12-31'), completed('cal', '2023-11-30'), completed('dee', '2023-01-05')]) await training.upsert(r);
+    await refreshTrainingSummaries(store, ORG, ['maria', 'nina', 'ann', 'ben', 'cal', 'dee']);
   });
   afterAll(() => store.close());
 
@@ -82,6 +84,7 @@ describe('training reminders and manager digests', () => {
 
   it('the next week the 30-day window has moved on, and completed training drops out', async () => {
     await store.collection<TrainingRecord>('training').upsert(completed('ann', '2026-12-02'));
+    await refreshTrainingSummaries(store, ORG, ['ann']);
     // On 7 December the window reaches 6 January, so Ben's 31 December expiry now counts.
     expect(await run('2026-12-07T09:15:00Z')).toMatchObject({ week: '2026-W50', reminders: 3, managerDigests: 2 });
     expect((await sent('training-2026-W50-')).map((s) => s.id)).toEqual(['training-2026-W50-ben', 'training-2026-W50-cal', 'training-2026-W50-eve']);

@@ -2,7 +2,7 @@ import type { Store } from '../store/ports';
 import { toArray } from '../store/ports';
 import type { Action, Plan } from './model';
 
-/** Reads of the action plan shared by the bot, the CLI and the tab. */
+/** Actions and plans as stored: the only code that queries their containers, shared by the bot, the CLI, the jobs and the tab. */
 export class ActionPlan {
   constructor(private readonly store: Store) {}
 
@@ -38,6 +38,39 @@ export class ActionPlan {
       }),
     );
     return found.sort((a, b) => (a.nextDueDate ?? '9999').localeCompare(b.nextDueDate ?? '9999') || a.ref.localeCompare(b.ref));
+  }
+
+  /** Every open action of the organisation: the update round's list and the unreachable-owner check. */
+  openActions(orgId: string): Promise<Action[]> {
+    return this.openWhere(orgId, '');
+  }
+
+  /**
+   * Open actions due on or before `horizon` (overdue included); with `openOngoing` these are the
+   * reminder job's candidates. Indexed, so the cost follows the actions due, not the plan's size.
+   */
+  openActionsDueBy(orgId: string, horizon: string): Promise<Action[]> {
+    return this.openWhere(orgId, ' AND c.nextDueDate <= @date', horizon);
+  }
+
+  /** Open actions whose next due date is before `day` (an ISO date). */
+  openActionsDueBefore(orgId: string, day: string): Promise<Action[]> {
+    return this.openWhere(orgId, ' AND c.nextDueDate < @date', day);
+  }
+
+  /** Open ongoing actions, which have periodic updates rather than one due date. */
+  openOngoingActions(orgId: string): Promise<Action[]> {
+    return this.openWhere(orgId, ' AND c.ongoing = true');
+  }
+
+  /** Open actions last rated Red or Amber. */
+  openActionsAtRisk(orgId: string): Promise<Action[]> {
+    return this.openWhere(orgId, " AND (c.status = 'R' OR c.status = 'A')");
+  }
+
+  private openWhere(orgId: string, condition: string, date?: string): Promise<Action[]> {
+    const parameters = [{ name: '@orgId', value: orgId }, ...(date === undefined ? [] : [{ name: '@date', value: date }])];
+    return toArray(this.actions.query({ query: `SELECT * FROM c WHERE c.orgId = @orgId AND c.open = true${condition}`, parameters }));
   }
 
   /** The first action with this reference (e.g. LP2.3); references are unique within a plan. */

@@ -1,0 +1,92 @@
+import { toArray, type Collection, type Store, type Stored } from '../store/ports';
+import type { OutboxItem } from './model';
+
+/** The outbox as stored: the only code that queries it (the sender, delivery status, read tracking, housekeeping). */
+export class OutboxRepository {
+  private readonly docs: Collection<OutboxItem>;
+
+  constructor(store: Store) {
+    this.docs = store.collection<OutboxItem>('outbox');
+  }
+
+  /** Every item, or those of one purpose and/or whose ids start with a prefix. */
+  matching(orgId: string, filter: { purpose?: OutboxItem['purpose']; idPrefix?: string } = {}): Promise<OutboxItem[]> {
+    const conditions = ['c.orgId = @orgId'];
+    const parameters: { name: string; value: unknown }[] = [{ name: '@orgId', value: orgId }];
+    if (filter.purpose) {
+      conditions.push('c.purpose = @purpose');
+      parameters.push({ name: '@purpose', value: filter.purpose });
+    }
+    if (filter.idPrefix) {
+      conditions.push('STARTSWITH(c.id, @prefix)');
+      parameters.push({ name: '@prefix', value: filter.idPrefix });
+    }
+    return toArray(this.docs.query({ query: `SELECT * FROM c WHERE ${conditions.join(' AND ')}`, parameters }));
+  }
+
+  /** The items delivered into one conversation as one Teams activity. */
+  sentAsActivity(orgId: string, conversationKey: string, activityId: string): Promise<Stored<OutboxItem>[]> {
+    return toArray(
+      this.docs.query({
+        query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.conversationKey = @key AND c.activityId = @activityId',
+        parameters: [
+          { name: '@orgId', value: orgId },
+          { name: '@key', value: conversationKey },
+          { name: '@activityId', value: activityId },
+        ],
+      }),
+    );
+  }
+
+  /** Whether the person has seen any item to them whose id starts with `idPrefix`. */
+  async anySeenBy(orgId: string, personId: string, idPrefix: string): Promise<boolean> {
+    const seen = await toArray(
+      this.docs.query({
+        query: 'SELECT c.id FROM c WHERE c.orgId = @orgId AND c.recipient.personId = @personId AND STARTSWITH(c.id, @prefix) AND IS_DEFINED(c.seenAt)',
+        parameters: [
+          { name: '@orgId', value: orgId },
+          { name: '@personId', value: personId },
+          { name: '@prefix', value: idPrefix },
+        ],
+      }),
+    );
+    return seen.length > 0;
+  }
+
+  /** Of the sent items whose ids start with `idPrefix`, only their ids and when each was seen. */
+  sentWithPrefix(orgId: string, idPrefix: string): Promise<Pick<OutboxItem, 'id' | 'seenAt'>[]> {
+    return toArray(
+      this.docs.query({
+        query: "SELECT c.id, c.seenAt FROM c WHERE c.orgId = @orgId AND STARTSWITH(c.id, @prefix) AND c.status = 'sent'",
+        parameters: [{ name: '@orgId', value: orgId }, { name: '@prefix', value: idPrefix }],
+      }),
+    );
+  }
+
+  /** One page of items to send at `now`: pending and due, or sending with an expired lease (a sender died). */
+  async due(orgId: string, now: string, pageSize: number): Promise<OutboxItem[]> {
+    const page = await this.docs.queryPage(
+      {
+        query: "SELECT * FROM c WHERE c.orgId = @orgId AND ((c.status = 'pending' AND c.nextAttemptAt <= @now) OR (c.status = 'sending' AND c.leaseUntil < @now))",
+        parameters: [{ name: '@orgId', value: orgId }, { name: '@now', value: now }],
+      },
+      { pageSize },
+    );
+    return page.items;
+  }
+
+  /** Items not yet finished: pending, or being sent. */
+  unfinished(orgId: string): Promise<OutboxItem[]> {
+    return toArray(this.docs.query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND (c.status = 'pending' OR c.status = 'sending')", parameters: [{ name: '@orgId', value: orgId }] }));
+  }
+
+  /** Items delivered before `cutoff` (an ISO time): old enough to delete. */
+  sentBefore(orgId: string, cutoff: string): Promise<OutboxItem[]> {
+    return toArray(
+      this.docs.query({
+        query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.status = 'sent' AND c.sentAt < @cutoff",
+        parameters: [{ name: '@orgId', value: orgId }, { name: '@cutoff', value: cutoff }],
+      }),
+    );
+  }
+}

@@ -1,0 +1,32 @@
+import { toArray, type Collection, type Store } from '../store/ports';
+import type { Escalation } from './model';
+
+/** Escalations as stored: the only code that queries the escalations container. */
+export class EscalationRecords {
+  private readonly docs: Collection<Escalation & { id: string }>;
+
+  constructor(store: Store) {
+    this.docs = store.collection<Escalation & { id: string }>('escalations');
+  }
+
+  /** Every escalation of the organisation, open or closed: the central record. */
+  all(orgId: string): Promise<Escalation[]> {
+    return toArray(this.docs.query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'escalation'", parameters: [{ name: '@orgId', value: orgId }] }));
+  }
+
+  /** Open escalations, in no particular order. */
+  open(orgId: string): Promise<Escalation[]> {
+    return toArray(this.docs.query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'escalation' AND c.status = 'open'", parameters: [{ name: '@orgId', value: orgId }] }));
+  }
+
+  /** How many escalations were raised in a year (`YYYY`): the next reference's number. */
+  async countRaisedIn(orgId: string, year: string): Promise<number> {
+    const [count] = await toArray(
+      this.docs.query({
+        query: 'SELECT VALUE COUNT(1) FROM c WHERE c.orgId = @orgId AND c.kind = "escalation" AND STARTSWITH(c.raisedAt, @year)',
+        parameters: [{ name: '@orgId', value: orgId }, { name: '@year', value: year }],
+      }) as AsyncIterable<unknown>,
+    );
+    return Number(count ?? 0);
+  }
+}

@@ -1,0 +1,25 @@
+import { toArray, type Collection, type Store } from '../store/ports';
+import type { JobSlot } from './coordinator';
+
+/** The scheduler's jobs container as stored: the only code that queries it. */
+export class JobSlots {
+  private readonly docs: Collection<JobSlot>;
+
+  constructor(store: Store) {
+    this.docs = store.collection<JobSlot>('jobs');
+  }
+
+  /** Run records whose `expiresAt` is before `now` (an ISO time): the embedded server never expires them by TTL. */
+  expired(orgId: string, now: string): Promise<JobSlot[]> {
+    return toArray(
+      this.docs.query({
+        query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'job-slot' AND c.expiresAt < @now",
+        parameters: [{ name: '@orgId', value: orgId }, { name: '@now', value: now }],
+      }),
+    );
+  }
+
+  delete(orgId: string, id: string): Promise<void> {
+    return this.docs.delete(orgId, id);
+  }
+}
