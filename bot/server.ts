@@ -2,7 +2,7 @@ import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import restify from 'restify';
 import { z } from 'zod';
 import type { Config } from '../services/core/config';
-import { AppError, ERRORS } from '../services/core/errors';
+import { AppError, ERRORS, isAppError } from '../services/core/errors';
 import type { Logger } from '../services/core/logger';
 import type { Store } from '../services/store/ports';
 import { isTenantAllowed } from '../services/organisation/agencies';
@@ -152,7 +152,20 @@ export function createServer(deps: ServerDeps): restify.Server {
     const tenant = tenantOf(req.body);
     // Bot Framework authentication proves the sender is the Bot Service, not which organisation
     // the user belongs to: refuse tenants that are neither configured nor an agency's before any processing.
-    if (!(await isTenantAllowed(store, config.DEFAULT_ORG_ID, config.ALLOWED_TENANT_IDS, tenant))) {
+    let allowed: boolean;
+    try {
+      allowed = await isTenantAllowed(store, config.DEFAULT_ORG_ID, config.ALLOWED_TENANT_IDS, tenant);
+    } catch (e) {
+      // The agencies' tenants are in the store. Without it, production refuses what it cannot check;
+      // local mode (loopback only) lets the bot answer with the store's own error card.
+      if (!config.localMode) {
+        logger.warn({ err: e, tenant }, 'tenant not checked: the store is unavailable');
+        sendError(res, isAppError(e) ? e : new AppError('STORE_UNAVAILABLE'));
+        return;
+      }
+      allowed = true;
+    }
+    if (!allowed) {
       logger.warn({ tenant }, 'activity from a tenant that is not allowed');
       sendError(res, new AppError('TENANT_NOT_ALLOWED'));
       return;
