@@ -6,6 +6,7 @@ import { ESCALATION_COMMANDS, ESCALATION_ROUTES } from './routes/escalations';
 import { SURVEY_COMMANDS, SURVEY_ROUTES } from './routes/surveys';
 import { TRAINING_COMMANDS, TRAINING_ROUTES } from './routes/training';
 import { REACH_COMMANDS } from './routes/reach';
+import { PARTNERSHIP_COMMANDS } from './routes/partnership';
 
 export type { RouteContext } from './routes/context';
 
@@ -22,7 +23,7 @@ const HELP_COMMAND: TextCommand = {
  * Typed commands, matched in order: the one table the router, the help card and the Teams
  * manifest's command menus are built from.
  */
-export const TEXT_COMMANDS: TextCommand[] = [HELP_COMMAND, ...ACTION_COMMANDS, ...TRAINING_COMMANDS, ...ESCALATION_COMMANDS, ...SURVEY_COMMANDS, ...REACH_COMMANDS];
+export const TEXT_COMMANDS: TextCommand[] = [HELP_COMMAND, ...ACTION_COMMANDS, ...TRAINING_COMMANDS, ...ESCALATION_COMMANDS, ...SURVEY_COMMANDS, ...REACH_COMMANDS, ...PARTNERSHIP_COMMANDS];
 
 /** The command a typed text runs: the first in the table whose pattern matches it. */
 export function findCommand(text: string, commands: TextCommand[] = TEXT_COMMANDS): { command: TextCommand; match: RegExpMatchArray } | undefined {

@@ -2,9 +2,10 @@ import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import restify from 'restify';
 import { z } from 'zod';
 import type { Config } from '../services/core/config';
-import { AppError, ERRORS } from '../services/core/errors';
+import { AppError, ERRORS, isAppError } from '../services/core/errors';
 import type { Logger } from '../services/core/logger';
 import type { Store } from '../services/store/ports';
+import { isTenantAllowed } from '../services/organisation/agencies';
 
 export type ServerDeps = {
   config: Config;
@@ -149,10 +150,22 @@ export function createServer(deps: ServerDeps): restify.Server {
       return;
     }
     const tenant = tenantOf(req.body);
-    const allowed = config.ALLOWED_TENANT_IDS;
     // Bot Framework authentication proves the sender is the Bot Service, not which organisation
-    // the user belongs to: refuse other tenants before any processing.
-    if (allowed.length > 0 && (!tenant || !allowed.includes(tenant))) {
+    // the user belongs to: refuse tenants that are neither configured nor an agency's before any processing.
+    let allowed: boolean;
+    try {
+      allowed = await isTenantAllowed(store, config.DEFAULT_ORG_ID, config.ALLOWED_TENANT_IDS, tenant);
+    } catch (e) {
+      // The agencies' tenants are in the store. Without it, production refuses what it cannot check;
+      // local mode (loopback only) lets the bot answer with the store's own error card.
+      if (!config.localMode) {
+        logger.warn({ err: e, tenant }, 'tenant not checked: the store is unavailable');
+        sendError(res, isAppError(e) ? e : new AppError('STORE_UNAVAILABLE'));
+        return;
+      }
+      allowed = true;
+    }
+    if (!allowed) {
       logger.warn({ tenant }, 'activity from a tenant that is not allowed');
       sendError(res, new AppError('TENANT_NOT_ALLOWED'));
       return;

@@ -10,12 +10,15 @@ import { Directory } from '../../services/people/repository';
 import type { Person } from '../../services/people/model';
 import { ensureOrganisation } from '../../services/organisation/organisations';
 import type { Organisation } from '../../services/organisation/model';
+import { requireAgency } from '../../services/organisation/agencies';
+import { partnershipOf } from '../../services/organisation/organisations';
+import { OPERATOR, scopeOfRequester, type Requester } from '../../services/access/policy';
 import { writeReport } from '../../services/plan/tabular';
 import { cellText, type Report } from '../../services/core/report';
 import type { Store } from '../../services/store/ports';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
-export type OptionValues = Record<string, string | boolean | undefined>;
+export type OptionValues = Record<string, string | boolean | string[] | undefined>;
 
 export type CliContext = { config: Config; store: Store; clock: Clock; args: string[]; options: OptionValues };
 
@@ -58,6 +61,24 @@ export async function actorOption(ctx: CliContext): Promise<Person> {
   const actor = await new Directory(ctx.store).byEmail({ orgId: orgOf(ctx) }, as);
   if (!actor) throw new AppError('VALIDATION', `--as "${as}" is not the email of anyone in the directory.`);
   return actor;
+}
+
+/** The options of a command that may act for a person (`--as`) and for one agency (`--agency`). */
+export const AGENCY_OPTIONS: OptionSpec = { agency: { type: 'string' }, as: { type: 'string' } };
+
+/** Who the command acts for: the person named by `--as`, authorised as them, else the operator. */
+export async function requesterOption(ctx: CliContext): Promise<Requester> {
+  return stringOption(ctx, 'as') === undefined ? OPERATOR : actorOption(ctx);
+}
+
+/**
+ * The agency the command is limited to: `--agency` (an existing agency) within the requester's
+ * own scope, or the requester's own agency for a person bound to one. Undefined = every agency.
+ */
+export async function agencyOption(ctx: CliContext, requester: Requester): Promise<string | undefined> {
+  const agency = stringOption(ctx, 'agency');
+  if (agency !== undefined) await requireAgency(ctx.store, orgOf(ctx), agency);
+  return scopeOfRequester(requester, await partnershipOf(ctx.store, orgOf(ctx)), agency).agency;
 }
 
 export function fileArg(ctx: CliContext, what: string): string {

@@ -28,7 +28,7 @@ export const DELIVERY_COMMANDS: Record<string, Command> = {
         print(`Installed for ${summary.installed}; already in Teams ${summary.alreadyReachable}; not reachable: ${Object.entries(summary.notReachable).map(([k, v]) => `${k} ${v}`).join(', ')}`);
         if (summary.permissionMissing) print(`Graph refused the app (${summary.permissionMissing}): administrators have been told what to grant.`);
       }
-      await outputReport(ctx, reachListReport(await reachReport(ctx.store, orgId, { emailEnabled: !!ctx.config.MAIL_SENDER })), 'reach');
+      await outputReport(ctx, reachListReport(await reachReport(ctx.store, { orgId }, { emailEnabled: !!ctx.config.MAIL_SENDER })), 'reach');
     },
   },
   'delivery send': {

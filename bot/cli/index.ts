@@ -14,6 +14,8 @@ type CommandTable = Record<string, Command>;
  */
 const AREAS: Record<string, () => Promise<CommandTable>> = {
   org: async () => (await import('./org.js')).ORG_COMMANDS,
+  agency: async () => (await import('./agencies.js')).AGENCY_COMMANDS,
+  partnership: async () => (await import('./partnership.js')).PARTNERSHIP_COMMANDS,
   plan: async () => (await import('./plan.js')).PLAN_COMMANDS,
   people: async () => (await import('./people.js')).PEOPLE_COMMANDS,
   training: async () => (await import('./people.js')).PEOPLE_COMMANDS,

@@ -6,11 +6,18 @@ import { setNotifyBy } from '../../services/people/notify';
 import { setUpTraining } from '../../services/training/catalogue';
 import { importPeople, importTraining, PEOPLE_FIELDS, requireKnownFields, TRAINING_FIELDS, type ImportSummary } from '../../services/training/import';
 import { namedOverdueList, overdueReport, ratesReport, trainingRates } from '../../services/training/reports';
-import { OPERATOR } from '../../services/access/policy';
+import { allows, mayImportDirectory } from '../../services/access/policy';
 import { readTable } from '../../services/plan/tabular';
-import { asAtOption, fileArg, orgOf, organisationOf, outputReport, print, readJson, stringOption, TABLE_OPTIONS, type CliContext, type Command, type OptionSpec } from './command';
+import { AGENCY_OPTIONS, agencyOption, asAtOption, fileArg, requesterOption, orgOf, organisationOf, outputReport, print, readJson, stringOption, TABLE_OPTIONS, type CliContext, type Command, type OptionSpec } from './command';
 
-const IMPORT_OPTIONS: OptionSpec = { map: { type: 'string' }, 'dry-run': { type: 'boolean' } };
+const IMPORT_OPTIONS: OptionSpec = { map: { type: 'string' }, 'dry-run': { type: 'boolean' }, ...AGENCY_OPTIONS };
+
+/** The agency an import writes into: HR named by --as imports only into their own agency. */
+async function importAgency(ctx: CliContext): Promise<string | undefined> {
+  const requester = await requesterOption(ctx);
+  if (!allows(requester, mayImportDirectory)) throw new AppError('FORBIDDEN', 'Only HR and administrators import the people directory and training records.');
+  return agencyOption(ctx, requester);
+}
 
 /** `--map employeeId="Staff ID",name=Name`: our field names to the file's headers. */
 function mappingOption(ctx: CliContext): Record<string, string> {
@@ -48,13 +55,14 @@ export const PEOPLE_COMMANDS: Record<string, Command> = {
     },
   },
   'people import': {
-    usage: 'people import <file.csv|file.xlsx> [--map field=Header,…] [--dry-run] [--org <id>]   (fields: employeeId, name, email, aadObjectId, tenantId, agency, department, jobTitle, manager, active)',
+    usage: 'people import <file.csv|file.xlsx> [--map field=Header,…] [--dry-run] [--agency <id>] [--as <email>] [--org <id>]   (fields: employeeId, name, email, aadObjectId, tenantId, agency, department, jobTitle, manager, active; --agency or HR named by --as: every row is that agency’s)',
     options: IMPORT_OPTIONS,
     async run(ctx) {
       const table = await readTable(fileArg(ctx, 'people'));
       const dryRun = !!ctx.options['dry-run'];
       if (!dryRun) await organisationOf(ctx);
-      const report = await importPeople({ store: ctx.store, clock: ctx.clock }, { orgId: orgOf(ctx), table, mapping: requireKnownFields(mappingOption(ctx), PEOPLE_FIELDS), dryRun });
+      const agency = await importAgency(ctx);
+      const report = await importPeople({ store: ctx.store, clock: ctx.clock }, { orgId: orgOf(ctx), table, mapping: requireKnownFields(mappingOption(ctx), PEOPLE_FIELDS), dryRun, ...(agency ? { agency } : {}) });
       printSummary('people', report);
     },
   },
@@ -89,10 +97,11 @@ export const PEOPLE_COMMANDS: Record<string, Command> = {
     },
   },
   'training import': {
-    usage: 'training import <file.csv|file.xlsx> [--map field=Header,…] [--dry-run] [--org <id>]   (fields: employee, course, completedOn, status)',
+    usage: 'training import <file.csv|file.xlsx> [--map field=Header,…] [--dry-run] [--agency <id>] [--as <email>] [--org <id>]   (fields: employee, course, completedOn, status)',
     options: IMPORT_OPTIONS,
     async run(ctx) {
       const table = await readTable(fileArg(ctx, 'training'));
+      const agency = await importAgency(ctx);
       const report = await importTraining(
         { store: ctx.store, clock: ctx.clock },
         {
@@ -100,6 +109,7 @@ export const PEOPLE_COMMANDS: Record<string, Command> = {
           table,
           mapping: requireKnownFields(mappingOption(ctx), TRAINING_FIELDS),
           dryRun: !!ctx.options['dry-run'],
+          ...(agency ? { agency } : {}),
           onProgress: (done, total) => process.stderr.write(`Writing ${done}/${total}\n`),
         },
       );
@@ -115,21 +125,23 @@ export const PEOPLE_COMMANDS: Record<string, Command> = {
     },
   },
   'training report': {
-    usage: 'training report [--at <YYYY-MM-DD>] [--by department|role|course] [--format csv|xlsx | --out <file.csv|file.xlsx>] [--org <id>]',
-    options: { at: { type: 'string' }, by: { type: 'string' }, ...TABLE_OPTIONS },
+    usage: 'training report [--at <YYYY-MM-DD>] [--by department|role|course] [--agency <id>] [--as <email>] [--format csv|xlsx | --out <file.csv|file.xlsx>] [--org <id>]',
+    options: { at: { type: 'string' }, by: { type: 'string' }, ...AGENCY_OPTIONS, ...TABLE_OPTIONS },
     async run(ctx) {
       const by = stringOption(ctx, 'by') ?? 'department';
       if (by !== 'department' && by !== 'role' && by !== 'course') throw new AppError('VALIDATION', '--by must be department, role or course.');
       const asAt = asAtOption(ctx);
-      await outputReport(ctx, ratesReport(await trainingRates(ctx.store, orgOf(ctx), asAt, by, OPERATOR), by, asAt), `training-by-${by}-${asAt}`);
+      const requester = await requesterOption(ctx);
+      await outputReport(ctx, ratesReport(await trainingRates(ctx.store, orgOf(ctx), asAt, by, requester, await agencyOption(ctx, requester)), by, asAt), `training-by-${by}-${asAt}`);
     },
   },
   'training overdue': {
-    usage: 'training overdue [--at <YYYY-MM-DD>] [--format csv|xlsx | --out <file.csv|file.xlsx>] [--org <id>]   (named list: handle as personal data)',
-    options: { at: { type: 'string' }, ...TABLE_OPTIONS },
+    usage: 'training overdue [--at <YYYY-MM-DD>] [--agency <id>] [--as <email>] [--format csv|xlsx | --out <file.csv|file.xlsx>] [--org <id>]   (named list: handle as personal data)',
+    options: { at: { type: 'string' }, ...AGENCY_OPTIONS, ...TABLE_OPTIONS },
     async run(ctx) {
       const asAt = asAtOption(ctx);
-      await outputReport(ctx, overdueReport(await namedOverdueList(ctx.store, orgOf(ctx), asAt, OPERATOR), asAt), `training-overdue-${asAt}`);
+      const requester = await requesterOption(ctx);
+      await outputReport(ctx, overdueReport(await namedOverdueList(ctx.store, orgOf(ctx), asAt, requester, await agencyOption(ctx, requester)), asAt), `training-overdue-${asAt}`);
     },
   },
 };

@@ -7,7 +7,7 @@ import { AppError } from '../../services/core/errors';
 import { endLeave, setLeave } from '../../services/people/leave';
 import { ActionPlan } from '../../services/plan/repository';
 import { snoozeAction } from '../../services/reminders/snooze';
-import { openRounds, roundProgress, startRound } from '../../services/rounds/rounds';
+import { openRoundsFor, roundProgress, startRound } from '../../services/rounds/rounds';
 import { canUpdate, loadActionFor, submitStatusUpdate } from '../../services/updates/status-update';
 import { DATE, personal, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from './context';
 
@@ -25,7 +25,7 @@ async function myActions(ctx: RouteContext): Promise<AdaptiveCardJson> {
 }
 
 async function roundStatus(ctx: RouteContext): Promise<AdaptiveCardJson> {
-  const [round] = await openRounds(ctx.store, ctx.actor.orgId);
+  const [round] = await openRoundsFor(ctx.store, ctx.actor);
   if (!round) return noticeCard('No update round is open', 'A plan administrator can start one with "start round YYYY-MM-DD".');
   const progress = await roundProgress(ctx.store, round);
   return renderMessage({ kind: 'round-summary', roundId: round.id, heading: `Open update round (started by ${round.startedBy.name})`, dueBy: round.dueBy, ...progress, asAt: ctx.clock.now().toISOString() });

@@ -2,7 +2,7 @@ import type { AdaptiveCardJson } from '../../cards/render';
 import { reportCard } from '../../cards/report-card';
 import { surveyCard, surveyListCard } from '../../cards/survey-views';
 import { formatDate } from '../../services/core/dates';
-import { describeAudience, listCampaigns } from '../../services/surveys/campaigns';
+import { campaignsVisibleTo, describeAudience, listCampaigns } from '../../services/surveys/campaigns';
 import { mayViewSurveyResults } from '../../services/access/policy';
 import { answerSurvey, mySurveys, openSurvey } from '../../services/surveys/responses';
 import { campaignResults, resultsReport } from '../../services/surveys/results';
@@ -25,7 +25,7 @@ async function surveysCard(ctx: RouteContext): Promise<AdaptiveCardJson> {
     canSeeResults: false,
   }));
   if (mayViewSurveyResults(ctx.actor)) {
-    for (const campaign of campaigns.slice(0, 15)) {
+    for (const campaign of (await campaignsVisibleTo(ctx.store, ctx.actor)).slice(0, 15)) {
       items.push({ campaign, detail: `${campaign.status}; to ${describeAudience(campaign.audience)}; ${campaign.invited} asked; closes ${formatDate(campaign.closesOn)}`, canAnswer: false, canSeeResults: campaign.status !== 'scheduled' });
     }
   }

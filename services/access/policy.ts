@@ -1,4 +1,6 @@
-import { hasRole, type Person } from '../people/model';
+import { AppError } from '../core/errors';
+import type { Organisation, Scope } from '../organisation/model';
+import { hasRole, type Person, type Role } from '../people/model';
 
 /**
  * Who may do what: every permission of the product, declared once, as plain functions of the
@@ -9,13 +11,65 @@ import { hasRole, type Person } from '../people/model';
  * a case's agency, is worked out in services/escalations from the case and the directory; the
  * rules here say what that relation permits.
  */
-export type Actor = Pick<Person, 'id' | 'roles'>;
+export type Actor = Pick<Person, 'id' | 'roles' | 'agency'>;
+
+/**
+ * The partnership: the organisation (the store's partition) and its member agencies. A role held
+ * by a person of an agency applies within that agency (HR of the police is HR for the police),
+ * except the partnership's own roles: the business manager, the partnership executive, and the
+ * partnership's administrators, who are the administrators of its lead agency (the council,
+ * usually; `agency set <id> --lead`). A person with no agency counts as the lead agency's. Before
+ * any agency exists (no lead agency) the organisation is one body and every role is whole-organisation.
+ */
+export type Partnership = Pick<Organisation, 'orgId' | 'leadAgencyId'>;
+
+/** What a read may cover: the partition, and one agency of it (undefined = every agency). */
+export type { Scope };
+
+export const PARTNERSHIP_ROLES: readonly Role[] = ['business-manager', 'partnership-executive'];
+
+/** The agency a person belongs to: their own, or the lead agency for someone with none. */
+export const agencyOf = (person: Pick<Person, 'agency'>, partnership: Partnership): string | undefined => person.agency || partnership.leadAgencyId;
+
+/** An administrator of the lead agency administers the whole partnership; others, their own agency. */
+export const isPartnershipAdministrator = (actor: Actor, partnership: Partnership) =>
+  hasRole(actor, 'admin') && (!partnership.leadAgencyId || agencyOf(actor, partnership) === partnership.leadAgencyId);
+
+/** Holds a role that serves the whole partnership rather than one agency. */
+export const servesWholePartnership = (actor: Actor, partnership: Partnership) => hasRole(actor, ...PARTNERSHIP_ROLES) || isPartnershipAdministrator(actor, partnership);
+
+/** The one place a person's reach is worked out: agency-bound roles see their agency, partnership roles everything. */
+export function scopeFor(actor: Actor, partnership: Partnership): Scope {
+  const agency = agencyOf(actor, partnership);
+  return servesWholePartnership(actor, partnership) || !agency ? { orgId: partnership.orgId } : { orgId: partnership.orgId, agency };
+}
+
+/** Whether a person (or a record carrying its person's agency) falls within a scope. */
+export const inScope = (record: Pick<Person, 'agency'>, scope: Scope, partnership: Partnership) => scope.agency === undefined || agencyOf(record, partnership) === scope.agency;
+
+/**
+ * The scope a requester reads with, narrowed to `agency` when one is asked for (the command line's
+ * `--agency`). The operator may name any agency; a person may name only one inside their own scope.
+ */
+export function scopeOfRequester(requester: Requester, partnership: Partnership, agency?: string): Scope {
+  if (requester === OPERATOR) return agency ? { orgId: partnership.orgId, agency } : { orgId: partnership.orgId };
+  const own = scopeFor(requester, partnership);
+  if (!agency) return own;
+  if (own.agency !== undefined && own.agency !== agency) throw new AppError('OUTSIDE_AGENCY', `You may only see your own agency’s records (${own.agency}), not ${agency}’s.`);
+  return { orgId: partnership.orgId, agency };
+}
+
+/** The partnership board report (every agency's figures) is for the partnership's administrators and business manager. */
+export const mayViewPartnershipReport = (actor: Actor, partnership: Partnership) => hasRole(actor, 'business-manager') || isPartnershipAdministrator(actor, partnership);
 
 /** Completion rates are aggregates, but still for the people who manage training and safeguarding. */
 export const mayViewTrainingRates = (actor: Actor) => hasRole(actor, 'hr', 'admin', 'safeguarding-lead');
 
 /** Who is overdue, by name, is personal data: HR and plan administrators only. */
 export const mayViewNamedOverdueList = (actor: Actor) => hasRole(actor, 'hr', 'admin');
+
+/** HR and administrators import the people directory and training records (each into their own agency). */
+export const mayImportDirectory = (actor: Actor) => hasRole(actor, 'hr', 'admin');
 
 /** Verifying (or rejecting) a self-reported completion shows who did what: the same people as the named list. */
 export const mayVerifyTraining = (actor: Actor) => hasRole(actor, 'hr', 'admin');
@@ -32,10 +86,14 @@ export const mayViewSurveyResults = mayRunSurveys;
 
 /**
  * An action's leads, whoever covers today for a lead on leave (`coverIds`, from the directory and
- * the clock), and plan administrators may update it.
+ * the clock), and its administrators (below) may update it.
  */
-export const mayUpdateAction = (actor: Actor, action: { leadIds: readonly string[] }, coverIds: readonly string[] = []) =>
-  action.leadIds.includes(actor.id) || hasRole(actor, 'admin') || coverIds.includes(actor.id);
+export const mayUpdateAction = (actor: Actor, action: { leadIds: readonly string[] }, partnership: Partnership, related: { coverIds?: readonly string[]; leadAgencies?: readonly (string | undefined)[] } = {}) =>
+  action.leadIds.includes(actor.id) || (related.coverIds ?? []).includes(actor.id) || mayAdministerAction(actor, partnership, related.leadAgencies ?? []);
+
+/** The partnership's administrators administer every action; an agency's, those led by its people (`leadAgencies`, from the directory). */
+export const mayAdministerAction = (actor: Actor, partnership: Partnership, leadAgencies: readonly (string | undefined)[]) =>
+  isPartnershipAdministrator(actor, partnership) || (hasRole(actor, 'admin') && leadAgencies.includes(agencyOf(actor, partnership)));
 
 /** How an actor stands to one escalation, as services/escalations works it out from the case. */
 export type EscalationRelation = {
@@ -45,8 +103,11 @@ export type EscalationRelation = {
   leadOfCaseAgency: boolean;
 };
 
-/** Plan administrators see the whole escalation record, so need no case relation to see one. */
-export const mayViewEveryEscalation = (actor: Actor) => hasRole(actor, 'admin');
+/** The partnership's administrators see the whole escalation record, so need no case relation to see one. */
+export const mayViewEveryEscalation = (actor: Actor, partnership: Partnership) => isPartnershipAdministrator(actor, partnership);
+
+/** An agency's administrator sees the cases about its own agency's people (services/escalations relates them). */
+export const mayViewForCaseAgency = (actor: Actor) => hasRole(actor, 'admin');
 
 /** A safeguarding lead may act on every case of their own agency, at any stage. */
 export const mayActForCaseAgency = (actor: Actor) => hasRole(actor, 'safeguarding-lead');
@@ -54,16 +115,17 @@ export const mayActForCaseAgency = (actor: Actor) => hasRole(actor, 'safeguardin
 export const mayActOnEscalation = (actor: Actor, relation: EscalationRelation) =>
   relation.alertedToAct || (mayActForCaseAgency(actor) && relation.leadOfCaseAgency);
 
-/** Administrators see every escalation; others what they raised or may act on. */
-export const mayViewEscalation = (actor: Actor, escalation: { raisedBy: { personId?: string } }, mayAct: boolean) =>
-  mayViewEveryEscalation(actor) || (escalation.raisedBy.personId !== undefined && escalation.raisedBy.personId === actor.id) || mayAct;
+/** Partnership administrators see every escalation; others what they raised or may act on. */
+export const mayViewEscalation = (actor: Actor, escalation: { raisedBy: { personId?: string } }, mayAct: boolean, partnership: Partnership) =>
+  mayViewEveryEscalation(actor, partnership) || (escalation.raisedBy.personId !== undefined && escalation.raisedBy.personId === actor.id) || mayAct;
 
 /** Who is told, rather than who may: HR hears of each self-reported completion waiting to be verified. */
 export const isToldOfSelfReportedTraining = (person: Actor) => hasRole(person, 'hr');
 
 /**
  * Who is reached in Teams, by email or not at all, and why, names people: plan administrators only
- * (the tab's reach view, and the daily digest of who is missed, which names them).
+ * (the tab's reach view, and the daily digest of who is missed, which names them), each of the
+ * people in their own scope (an agency's administrators, its own people).
  */
 export const mayViewReach = (actor: Actor) => hasRole(actor, 'admin');
 
@@ -71,14 +133,15 @@ export const mayViewReach = (actor: Actor) => hasRole(actor, 'admin');
 export const isToldOfUnreachableRecipients = (person: Actor) => hasRole(person, 'admin');
 
 /** What the tab offers a person; the same rules the use cases enforce behind each view. */
-export type TabView = 'my-actions' | 'plan' | 'escalations' | 'training' | 'questionnaires' | 'reach';
-export const tabViewsFor = (actor: Actor): TabView[] => [
+export type TabView = 'my-actions' | 'plan' | 'escalations' | 'training' | 'questionnaires' | 'reach' | 'partnership';
+export const tabViewsFor = (actor: Actor, partnership: Partnership): TabView[] => [
   'my-actions',
   'plan',
   'escalations',
   ...(mayViewTrainingRates(actor) ? (['training'] as const) : []),
   ...(mayViewSurveyResults(actor) ? (['questionnaires'] as const) : []),
   ...(mayViewReach(actor) ? (['reach'] as const) : []),
+  ...(mayViewPartnershipReport(actor, partnership) ? (['partnership'] as const) : []),
 ];
 
 /** The permissions the tab needs to decide what to fetch and show, from the same rules. */

@@ -13,6 +13,8 @@ export const ERRORS = {
   FORBIDDEN: { status: 403, message: 'You are not allowed to do that.' },
   UNAUTHENTICATED: { status: 401, message: 'Sign-in is required.' },
   LOCAL_ONLY: { status: 403, message: 'This server runs in local mode (no Bot Framework authentication) and answers only requests made on this computer, not through a tunnel or proxy.' },
+  TENANT_TAKEN: { status: 409, message: 'That Entra tenant already belongs to another agency: a tenant maps to one agency only.' },
+  OUTSIDE_AGENCY: { status: 403, message: 'That belongs to another agency of the partnership: you may only see and change your own agency’s records.' },
   TENANT_NOT_ALLOWED: { status: 403, message: 'This organisation is not allowed to use this app.' },
   RATE_LIMITED: { status: 429, message: 'You are sending requests faster than I can answer. Please slow down and try again in a minute.' },
   NOT_IN_DIRECTORY: { status: 403, message: 'Your Microsoft 365 account is not linked to anyone in this organisation’s people directory, so nothing can be shown to you. Ask your administrator to link your account.' },

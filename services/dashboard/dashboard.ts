@@ -13,7 +13,7 @@ import { RAG_LABELS, type Action, type Rag } from '../plan/model';
 import type { Organisation } from '../organisation/model';
 import type { WorkingCalendar } from '../scheduling/calendar';
 import type { Store } from '../store/ports';
-import { describeAudience, listCampaigns } from '../surveys/campaigns';
+import { campaignsVisibleTo, describeAudience } from '../surveys/campaigns';
 import { campaignResults, resultsReport, withheldNotice } from '../surveys/results';
 import type { Breakdown, RateRow } from '../training/rates';
 import { namedOverdueList, overdueReport, ratesReport, trainingRates } from '../training/reports';
@@ -138,7 +138,7 @@ export async function trainingOverdueView(deps: DashboardDeps, viewer: Person): 
 
 export async function questionnairesView(deps: DashboardDeps, viewer: Person): Promise<{ campaigns: { id: string; title: string; status: string; audience: string; invited: number; closesOn: string; anonymous: boolean }[] }> {
   if (!mayViewSurveyResults(viewer)) throw new AppError('FORBIDDEN', 'Questionnaire results are for administrators, HR and safeguarding leads.');
-  const campaigns = (await listCampaigns(deps.store, viewer.orgId)).filter((c) => c.status !== 'scheduled');
+  const campaigns = (await campaignsVisibleTo(deps.store, viewer)).filter((c) => c.status !== 'scheduled');
   return { campaigns: campaigns.map((c) => ({ id: c.id, title: c.title, status: c.status, audience: describeAudience(c.audience), invited: c.invited, closesOn: c.closesOn, anonymous: c.anonymous })) };
 }
 

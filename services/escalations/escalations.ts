@@ -7,7 +7,8 @@ import { enqueue } from '../delivery/outbox';
 import { Directory } from '../people/repository';
 import { matchByName } from '../people/model';
 import type { Person, Role } from '../people/model';
-import { mayActForCaseAgency, mayActOnEscalation, mayViewEscalation } from '../access/policy';
+import { agencyOf, mayActForCaseAgency, mayActOnEscalation, mayViewEscalation, mayViewForCaseAgency, type Partnership } from '../access/policy';
+import { partnershipOf } from '../organisation/organisations';
 import type { PersonRef } from '../plan/model';
 import type { Organisation } from '../organisation/model';
 import type { WorkingCalendar } from '../scheduling/calendar';
@@ -35,7 +36,8 @@ type Recipients = { act: Person[]; channels: string[]; inform: Person[] };
 const PARTNERSHIP_ROLES: Role[] = ['business-manager', 'partnership-executive'];
 const MAX_CHAIN = 12;
 
-const agencyOf = (p: Pick<Person, 'agency'>) => (p.agency ?? '').trim().toLowerCase();
+/** A person's agency as the partnership counts it (no agency = the lead agency's), compared without case or spacing. */
+const agencyKey = (p: Pick<Person, 'agency'>, partnership: Partnership) => (agencyOf(p, partnership) ?? '').trim().toLowerCase();
 
 /**
  * The people the case rules look at, read as they are needed (by id, or the holders of a role)
@@ -46,9 +48,15 @@ export class CasePeople {
   private readonly byId = new Map<string, Promise<Person | undefined>>();
   private readonly byRole = new Map<Role, Promise<Person[]>>();
   private readonly directory: Directory;
+  private partnershipRead?: Promise<Partnership>;
 
-  constructor(store: Store, private readonly orgId: string) {
+  constructor(private readonly store: Store, private readonly orgId: string) {
     this.directory = new Directory(store);
+  }
+
+  /** The partnership the people belong to (its lead agency), read once. */
+  partnership(): Promise<Partnership> {
+    return (this.partnershipRead ??= partnershipOf(this.store, this.orgId));
   }
 
   async get(ids: Iterable<string>): Promise<Person[]> {
@@ -77,6 +85,13 @@ function subjectsOf(escalation: Escalation, people: CasePeople): Promise<Person[
   return people.get(escalation.source === 'raised' ? (escalation.raisedBy.personId ? [escalation.raisedBy.personId] : []) : escalation.involvedPersonIds);
 }
 
+/** The agencies a case concerns (its subjects'), by id; a case about no one known is the lead agency's. */
+export async function caseAgencies(escalation: Escalation, people: CasePeople): Promise<string[]> {
+  const partnership = await people.partnership();
+  const subjects = await subjectsOf(escalation, people);
+  return [...new Set((subjects.length ? subjects : [{}]).map((s) => agencyOf(s, partnership) ?? ''))];
+}
+
 /** Everyone above the subjects in the line-management chain (cycles and very long chains cut). */
 async function managersAbove(subjects: Person[], people: CasePeople): Promise<{ direct: Set<string>; chain: Set<string> }> {
   const direct = new Set(subjects.flatMap((s) => (s.managerId ? [s.managerId] : [])));
@@ -100,7 +115,8 @@ async function managersAbove(subjects: Person[], people: CasePeople): Promise<{ 
  */
 async function holdersFor(roles: Role[], subjects: Person[], people: CasePeople, among?: Person[]): Promise<Person[]> {
   if (roles.length === 0) return [];
-  const agencies = new Set(subjects.length ? subjects.map(agencyOf) : ['']);
+  const partnership = await people.partnership();
+  const agencies = new Set(subjects.length ? subjects.map((s) => agencyKey(s, partnership)) : [agencyKey({}, partnership)]);
   const departments = new Set(subjects.flatMap((s) => (s.department ? [s.department.trim().toLowerCase()] : [])));
   const { direct, chain } = await managersAbove(subjects, people);
   const related = (p: Person, role: Role): boolean => {
@@ -108,7 +124,7 @@ async function holdersFor(roles: Role[], subjects: Person[], people: CasePeople,
     if (PARTNERSHIP_ROLES.includes(role)) return true;
     if (role === 'manager') return chain.has(p.id);
     if (role === 'head-of-service') return !!p.department && departments.has(p.department.trim().toLowerCase());
-    return agencies.has(agencyOf(p));
+    return agencies.has(agencyKey(p, partnership));
   };
   // Managers are found up the chain by id; every other role's holders by the role itself.
   const candidates = among ?? (await Promise.all(roles.map((r) => (r === 'manager' ? people.get([...direct, ...chain]) : people.withRole(r))))).flat();
@@ -390,12 +406,16 @@ function moveUp(e: Escalation, ladder: LadderStage[], calendar: WorkingCalendar,
 }
 
 /**
- * Plan administrators see the whole record; others what they raised or may act on (which for a
- * safeguarding lead is every case of their own agency).
+ * The partnership's administrators see the whole record; an agency's administrators its people's
+ * cases; others what they raised or may act on (which for a safeguarding lead is every case of
+ * their own agency).
  */
-export async function canView(store: Store, actor: Person, escalation: Escalation, ladder: LadderStage[], people?: CasePeople): Promise<boolean> {
-  if (mayViewEscalation(actor, escalation, false)) return true;
-  return mayViewEscalation(actor, escalation, await canAct(store, actor, escalation, ladder, people));
+export async function canView(store: Store, actor: Person, escalation: Escalation, ladder: LadderStage[], people = new CasePeople(store, escalation.orgId)): Promise<boolean> {
+  const partnership = await people.partnership();
+  if (mayViewEscalation(actor, escalation, false, partnership)) return true;
+  // An agency's administrator sees the cases about its own people.
+  if (mayViewForCaseAgency(actor) && (await holdersFor(['admin'], await subjectsOf(escalation, people), people, [actor])).length > 0) return true;
+  return mayViewEscalation(actor, escalation, await canAct(store, actor, escalation, ladder, people), partnership);
 }
 
 export async function getEscalation(store: Store, actor: Person, organisation: Organisation, id: string): Promise<{ escalation: Escalation; canAct: boolean }> {

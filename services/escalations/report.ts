@@ -1,10 +1,11 @@
-import { allows, mayRunEscalationReport, type Requester } from '../access/policy';
+import { allows, mayRunEscalationReport, OPERATOR, scopeFor, type Requester } from '../access/policy';
 import { formatDate, localDate } from '../core/dates';
+import { CasePeople, caseAgencies } from './escalations';
 import { AppError } from '../core/errors';
 import type { Cell, Report } from '../core/report';
 import type { Organisation } from '../organisation/model';
 import type { Store } from '../store/ports';
-import { CAUSE_LABELS, type EscalationCause } from './model';
+import { CAUSE_LABELS, type Escalation, type EscalationCause } from './model';
 import { EscalationRecords } from './repository';
 
 export type EscalationReport = {
@@ -27,6 +28,16 @@ const DAY_MS = 24 * 3600_000;
 const mean = (values: number[]) => (values.length ? Math.round((values.reduce((a, b) => a + b, 0) / values.length) * 10) / 10 : null);
 const days = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / DAY_MS;
 
+async function withinRequesterScope(store: Store, orgId: string, escalations: Escalation[], requester: Requester): Promise<Escalation[]> {
+  if (requester === OPERATOR) return escalations;
+  const people = new CasePeople(store, orgId);
+  const { agency } = scopeFor(requester, await people.partnership());
+  if (agency === undefined) return escalations;
+  const kept: Escalation[] = [];
+  for (const e of escalations) if ((await caseAgencies(e, people)).includes(agency)) kept.push(e);
+  return kept;
+}
+
 /**
  * The three-monthly review of the central record: every concern raised in the period (by the
  * organisation's calendar), what caused it, how far it went, how quickly it was acknowledged and
@@ -36,7 +47,9 @@ export async function escalationReport(store: Store, organisation: Organisation,
   if (!allows(requester, mayRunEscalationReport)) throw new AppError('FORBIDDEN', 'The central record review is for safeguarding leads and administrators.');
   if (from > to) throw new AppError('VALIDATION', 'The report’s start date must be before its end date.');
   const all = await new EscalationRecords(store).all(organisation.orgId);
-  const inPeriod = all.filter((e) => {
+  // A safeguarding lead or administrator of one agency reviews the cases about its own people.
+  const scoped = await withinRequesterScope(store, organisation.orgId, all, requester);
+  const inPeriod = scoped.filter((e) => {
     const day = localDate(e.raisedAt, organisation.timeZone);
     return day >= from && day <= to;
   });

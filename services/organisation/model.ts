@@ -16,11 +16,35 @@ export type Organisation = {
   escalationLadder?: unknown[];
   /** The organisation's case reference format (a regular expression); checked when set. */
   caseReferencePattern?: string;
+  /**
+   * The partnership's lead agency (the council, usually): its administrators administer the whole
+   * partnership, and people with no agency are counted as its staff. Set by the first `agency add`.
+   */
+  leadAgencyId?: string;
 };
 
 /**
- * Whose data a read covers: the whole organisation, or one partner agency inside it. An undefined
- * `agency` means the whole organisation. Agencies themselves come with the partnership work; the
- * repositories take the scope now so their callers do not change again then.
+ * A member agency of the partnership (the organisation is the partnership). Stored in the
+ * organisations container beside the organisation document, under the id `agency:<agencyId>` so
+ * that no agency can collide with the organisation's own document.
+ */
+export type Agency = {
+  id: string;
+  orgId: string;
+  kind: 'agency';
+  /** The slug people's `agency` field holds, from the name: "Thames Valley Police" → thames-valley-police. */
+  agencyId: string;
+  name: string;
+  /** Its Entra tenants; empty for an agency whose staff are guests or reached by email only. */
+  tenantIds: string[];
+  createdAt: string;
+};
+
+export const agencyDocId = (agencyId: string) => `agency:${agencyId}`;
+
+/**
+ * Whose data a read covers: the whole organisation (the partnership), or one agency inside it. An
+ * undefined `agency` means every agency. services/access/policy.ts `scopeFor` works it out from
+ * the acting person; the repositories filter on it.
  */
 export type Scope = { orgId: string; agency?: string };

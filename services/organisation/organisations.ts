@@ -15,3 +15,9 @@ export async function ensureOrganisation(store: Store, clock: Clock, orgId: stri
     return (await orgs.read(orgId, orgId))!;
   }
 }
+
+/** The partnership an organisation is: its id and lead agency (none before any agency exists). One point read. */
+export async function partnershipOf(store: Store, orgId: string): Promise<Pick<Organisation, 'orgId' | 'leadAgencyId'>> {
+  const org = await store.collection<Organisation>('organisations').read(orgId, orgId);
+  return org?.leadAgencyId ? { orgId, leadAgencyId: org.leadAgencyId } : { orgId };
+}

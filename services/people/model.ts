@@ -17,7 +17,10 @@ export type Person = {
   aadObjectId?: string;
   /** The Entra tenant that object id belongs to; a request from any other tenant is not this person. */
   aadTenantId?: string;
-  /** The partner organisation they work for (police, health, ...); blank means the council itself. */
+  /**
+   * The id of the partnership agency they work for (services/organisation/agencies.ts); blank
+   * counts as the lead agency's. Their roles apply within this agency (services/access/policy.ts).
+   */
   agency?: string;
   employeeId?: string;
   department?: string;

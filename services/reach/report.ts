@@ -3,6 +3,7 @@ import { Conversations } from '../conversations/repository';
 import type { Report } from '../core/report';
 import { Directory } from '../people/repository';
 import type { Store } from '../store/ports';
+import type { Scope } from '../organisation/model';
 import type { ReachDoc, ReachProblem, ReachState } from './model';
 import { reachStateId } from './reach';
 import { ReachRepository } from './repository';
@@ -22,8 +23,10 @@ export type ReachReport = { rows: ReachRow[]; counts: Record<ReachRow['channel']
  * For each active directory person: reached in Teams, or not and why (from the last reach run,
  * else from their conversation). Names are personal data: administrators only.
  */
-export async function reachReport(store: Store, orgId: string, options: { emailEnabled?: boolean } = {}): Promise<ReachReport> {
-  const people = (await new Directory(store).all({ orgId })).filter((p) => p.active);
+export async function reachReport(store: Store, scope: Scope, options: { emailEnabled?: boolean } = {}): Promise<ReachReport> {
+  const orgId = scope.orgId;
+  // One agency's people when the scope names one: its administrators see only their own.
+  const people = (await new Directory(store).all(scope)).filter((p) => p.active);
   const conversations = new Map(
     (await new Conversations(store).personal(orgId)).map((c) => [c.id, c]),
   );

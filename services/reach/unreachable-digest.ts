@@ -1,9 +1,11 @@
 import type { Clock } from '../core/clock';
 import { enqueue } from '../delivery/outbox';
 import { Directory } from '../people/repository';
-import { mayViewReach } from '../access/policy';
+import { mayViewReach, scopeFor } from '../access/policy';
+import { partnershipOf } from '../organisation/organisations';
 import type { Store } from '../store/ports';
-import { reachReport } from './report';
+import { reachReport, type ReachReport } from './report';
+import type { Scope } from '../organisation/model';
 
 /** Enough names to act on in a card; the command line lists everyone. */
 const NAMES_SHOWN = 25;
@@ -11,31 +13,42 @@ const NAMES_SHOWN = 25;
 /**
  * One message a day to each administrator about everyone Teams cannot reach, instead of a card
  * per person as each one is found: counts, then the named list (administrators only, in their
- * personal chat). Nothing is sent on a day when everyone is reachable.
+ * personal chat; an agency's administrators, of its own people only). Nothing is sent on a day
+ * when everyone is reachable.
  */
 export async function enqueueUnreachableDigest(store: Store, clock: Clock, orgId: string, day: string, options: { emailEnabled?: boolean } = {}): Promise<{ unreachable: number; emailed: number; digests: number }> {
-  const report = await reachReport(store, orgId, options);
-  const missed = report.rows.filter((r) => r.channel === 'unreachable');
-  if (missed.length === 0) return { unreachable: 0, emailed: report.counts.email, digests: 0 };
-  const byWhy = new Map<string, number>();
-  for (const r of missed) byWhy.set(r.why, (byWhy.get(r.why) ?? 0) + 1);
-  const lines = [
-    `${missed.length} of ${report.rows.length} people cannot be reached in Teams${options.emailEnabled ? ' or by email' : ''}; their reminders and alerts are not reaching them.` +
-      (report.counts.email > 0 ? ` (${report.counts.email} more are reached by email instead.)` : ''),
-    '',
-    ...[...byWhy.entries()].sort((a, b) => b[1] - a[1]).map(([why, n]) => `- ${n}: ${why}`),
-    '',
-    ...missed.slice(0, NAMES_SHOWN).map((r) => `- ${r.name}: ${r.why}`),
-    ...(missed.length > NAMES_SHOWN ? [`- and ${missed.length - NAMES_SHOWN} more: "npm run cli -- delivery reach" lists everyone.`] : []),
-    '',
-    report.problem
-      ? `Microsoft Graph refuses to install the app for people (since ${report.problem.since.slice(0, 10)}): grant the app its Graph permissions (see the operations guide).`
-      : 'Ask people in your organisation to open the Safeguarding Action Tracker app in Teams (or unblock it); partner agencies need it allowed in their own tenant.',
-  ];
-  // The digest names people: it goes to those the access policy lets see who is reached.
-  const admins = (await new Directory(store).all({ orgId })).filter((p) => p.active && mayViewReach(p));
+  const whole = await reachReport(store, { orgId }, options);
+  const everyoneMissed = whole.rows.filter((r) => r.channel === 'unreachable').length;
+  if (everyoneMissed === 0) return { unreachable: 0, emailed: whole.counts.email, digests: 0 };
+  const partnership = await partnershipOf(store, orgId);
+  // One report a scope: an agency's administrators hear only of their own agency's people.
+  const reports = new Map<string, Promise<ReachReport>>([['', Promise.resolve(whole)]]);
+  const reportFor = (scope: Scope) => {
+    const key = scope.agency ?? '';
+    if (!reports.has(key)) reports.set(key, reachReport(store, scope, options));
+    return reports.get(key)!;
+  };
   let digests = 0;
-  for (const admin of admins) {
+  // The digest names people: it goes to those the access policy lets see who is reached.
+  for (const admin of (await new Directory(store).all({ orgId })).filter((p) => p.active && mayViewReach(p))) {
+    const report = await reportFor(scopeFor(admin, partnership));
+    const missed = report.rows.filter((r) => r.channel === 'unreachable');
+    if (missed.length === 0) continue;
+    const byWhy = new Map<string, number>();
+    for (const r of missed) byWhy.set(r.why, (byWhy.get(r.why) ?? 0) + 1);
+    const lines = [
+      `${missed.length} of ${report.rows.length} people cannot be reached in Teams${options.emailEnabled ? ' or by email' : ''}; their reminders and alerts are not reaching them.` +
+        (report.counts.email > 0 ? ` (${report.counts.email} more are reached by email instead.)` : ''),
+      '',
+      ...[...byWhy.entries()].sort((a, b) => b[1] - a[1]).map(([why, n]) => `- ${n}: ${why}`),
+      '',
+      ...missed.slice(0, NAMES_SHOWN).map((r) => `- ${r.name}: ${r.why}`),
+      ...(missed.length > NAMES_SHOWN ? [`- and ${missed.length - NAMES_SHOWN} more: "npm run cli -- delivery reach" lists everyone.`] : []),
+      '',
+      report.problem
+        ? `Microsoft Graph refuses to install the app for people (since ${report.problem.since.slice(0, 10)}): grant the app its Graph permissions (see the operations guide).`
+        : 'Ask people in your organisation to open the Safeguarding Action Tracker app in Teams (or unblock it); partner agencies need it allowed in their own tenant.',
+    ];
     const { created } = await enqueue(store, clock, {
       id: `reach-digest-${day}-to-${admin.id}`,
       orgId,
@@ -45,5 +58,5 @@ export async function enqueueUnreachableDigest(store: Store, clock: Clock, orgId
     });
     if (created) digests++;
   }
-  return { unreachable: missed.length, emailed: report.counts.email, digests };
+  return { unreachable: everyoneMissed, emailed: whole.counts.email, digests };
 }

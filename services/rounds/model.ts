@@ -10,6 +10,8 @@ export type UpdateRound = {
   startedAt: string;
   startedBy: { personId: string; name: string };
   status: 'open' | 'closed';
+  /** Started by an agency's administrator: only that agency's leads were asked. Unset: the whole partnership's. */
+  agency?: string;
   /** The leads and the actions that were open when the round started. */
   leads: { personId: string; name: string; actionIds: string[] }[];
   summaryVersion: number;

@@ -8,7 +8,8 @@ import { hasSeen } from '../delivery/seen';
 import type { DigestLine, OutboundMessage } from '../delivery/messages';
 import { Directory } from '../people/repository';
 import type { Person } from '../people/model';
-import { mayStartRound } from '../access/policy';
+import { inScope, mayStartRound, scopeFor } from '../access/policy';
+import { partnershipOf } from '../organisation/organisations';
 import type { Action } from '../plan/model';
 import { ActionPlan } from '../plan/repository';
 import type { JobContext } from '../scheduling/job-context';
@@ -31,6 +32,13 @@ export async function openRounds(store: Store, orgId: string): Promise<UpdateRou
   return rounds(store).open(orgId);
 }
 
+/** Open rounds a person may follow: the partnership's, and those of agencies within their scope. */
+export async function openRoundsFor(store: Store, actor: Person): Promise<UpdateRound[]> {
+  const partnership = await partnershipOf(store, actor.orgId);
+  const scope = scopeFor(actor, partnership);
+  return (await openRounds(store, actor.orgId)).filter((r) => r.agency === undefined || inScope({ agency: r.agency }, scope, partnership));
+}
+
 export async function startRound(deps: Deps, input: { actor: Person; dueBy: string; timeZone: string; calendar: WorkingCalendar }): Promise<UpdateRound> {
   const { actor } = input;
   if (!mayStartRound(actor)) throw new AppError('FORBIDDEN', 'Only a plan administrator can start an update round.');
@@ -39,13 +47,17 @@ export async function startRound(deps: Deps, input: { actor: Person; dueBy: stri
     throw new AppError('VALIDATION', `"${input.dueBy}" is not a date; give it as YYYY-MM-DD.`, { fields: [{ field: 'dueBy', message: 'Give a date.' }] });
   }
   if (input.dueBy <= day) throw new AppError('VALIDATION', 'The round’s deadline must be in the future.', { fields: [{ field: 'dueBy', message: 'Must be in the future.' }] });
-  const [open] = await openRounds(deps.store, actor.orgId);
+  // An agency's administrator asks only their agency's leads; the partnership's, everyone's.
+  const partnership = await partnershipOf(deps.store, actor.orgId);
+  const scope = scopeFor(actor, partnership);
+  const open = (await openRounds(deps.store, actor.orgId)).find((r) => r.agency === undefined || scope.agency === undefined || r.agency === scope.agency);
   if (open) throw new AppError('VALIDATION', `A round is already open (leads to update by ${formatDate(open.dueBy)}). Wait for it to close first.`);
 
   const actions = await new ActionPlan(deps.store).openActions(actor.orgId);
   const people = new Map((await new Directory(deps.store).all({ orgId: actor.orgId })).map((p) => [p.id, p]));
   const byLead = new Map<string, Action[]>();
-  for (const a of actions) for (const id of a.leadIds) if (people.get(id)?.active) byLead.set(id, [...(byLead.get(id) ?? []), a]);
+  const asked = (id: string) => !!people.get(id)?.active && inScope(people.get(id)!, scope, partnership);
+  for (const a of actions) for (const id of a.leadIds) if (asked(id)) byLead.set(id, [...(byLead.get(id) ?? []), a]);
 
   const round: UpdateRound = {
     id: `round-${day}-${randomUUID().slice(0, 8)}`,
@@ -55,6 +67,7 @@ export async function startRound(deps: Deps, input: { actor: Person; dueBy: stri
     startedAt: deps.clock.now().toISOString(),
     startedBy: { personId: actor.id, name: actor.name },
     status: 'open',
+    ...(scope.agency ? { agency: scope.agency } : {}),
     leads: [...byLead].map(([personId, list]) => ({ personId, name: people.get(personId)!.name, actionIds: list.map((a) => a.id) })),
     summaryVersion: 0,
   };

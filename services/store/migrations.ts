@@ -1,10 +1,20 @@
+import path from 'node:path';
 import type { Logger } from '../core/logger';
+import { ensurePrivateDir } from '../core/private-files';
+import { migrateToPartnership, singleOrganisationPending } from '../organisation/partnership-migration';
 import type { ContainerName } from './containers';
 import type { Doc, Store } from './ports';
+import { takeSnapshot, writeSnapshotFile } from './snapshot';
 import { TrainingRepository } from '../training/repository';
 import { rebuildTrainingSummaries } from '../training/summaries';
 
-type Migration = { id: string; description: string; run: (store: Store) => Promise<number> };
+type Migration = {
+  id: string;
+  description: string;
+  run: (store: Store) => Promise<number>;
+  /** A migration that rewrites people's records backs everything up first, when it finds work. */
+  backupFirst?: (store: Store) => Promise<boolean>;
+};
 
 /** Moves every document of one kind from one container to another: written first, then removed, so a failure part-way loses nothing. */
 function moveKind(kind: string, from: ContainerName, to: ContainerName): (store: Store) => Promise<number> {
@@ -38,12 +48,29 @@ async function buildMissingTrainingSummaries(store: Store): Promise<number> {
  */
 export const MIGRATIONS: Migration[] = [
   { id: 'rounds-own-container', description: 'update rounds move from the scheduler’s jobs container to rounds', run: moveKind('update-round', 'jobs', 'rounds') },
+  {
+    id: 'partnership-agencies',
+    description: 'a single organisation becomes a partnership with one lead agency; people and training records take their agency',
+    run: migrateToPartnership,
+    backupFirst: singleOrganisationPending,
+  },
+  // After the agencies: summaries carry their person's agency.
   { id: 'training-summaries', description: 'training summaries built for organisations whose records have none', run: buildMissingTrainingSummaries },
 ];
 
-export async function migrate(store: Store, logger: Logger): Promise<Record<string, number>> {
+/** Where migrations that back up first write their backup, and the database name it records. */
+export type MigrationBackup = { dir: string; database: string };
+
+export async function migrate(store: Store, logger: Logger, backup?: MigrationBackup): Promise<Record<string, number>> {
   const moved: Record<string, number> = {};
   for (const migration of MIGRATIONS) {
+    if (backup && migration.backupFirst && (await migration.backupFirst(store))) {
+      const snapshot = await takeSnapshot(store, backup.database);
+      await ensurePrivateDir(backup.dir);
+      const file = path.join(backup.dir, `backup-${snapshot.takenAt.replace(/[:.]/g, '-')}-before-${migration.id}.json`);
+      await writeSnapshotFile(file, snapshot);
+      logger.info({ migration: migration.id, file }, 'backed up before migrating (npm run cli -- restore <file> --replace puts it back)');
+    }
     const count = await migration.run(store);
     if (count > 0) {
       moved[migration.id] = count;

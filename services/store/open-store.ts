@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { CosmosClient } from '@azure/cosmos';
 import { DefaultAzureCredential } from '@azure/identity';
 import type { Config } from '../core/config';
@@ -12,7 +13,8 @@ import type { Store } from './ports';
 export async function openStore(config: Config, logger: Logger): Promise<Store> {
   const store = await connect(config, logger);
   try {
-    await migrate(store, logger);
+    // Migrations that rewrite records back everything up to the data folder first.
+    await migrate(store, logger, { dir: path.join(config.DATA_DIR, 'backups'), database: config.COSMOS_DATABASE });
   } catch (e) {
     await store.close();
     throw e;

@@ -7,7 +7,8 @@ import { AppError, isAppError } from '../core/errors';
 import { enqueue } from '../delivery/outbox';
 import { Directory } from '../people/repository';
 import type { Person } from '../people/model';
-import { mayRunSurveys } from '../access/policy';
+import { agencyOf, inScope, mayRunSurveys, OPERATOR, scopeFor, type Requester } from '../access/policy';
+import { partnershipOf } from '../organisation/organisations';
 import type { JobContext } from '../scheduling/job-context';
 import type { WorkingCalendar } from '../scheduling/calendar';
 import type { Store } from '../store/ports';
@@ -107,6 +108,27 @@ export async function listCampaigns(store: Store, orgId: string): Promise<Campai
 }
 
 /** Sets up a campaign; one due now starts at once, a later one starts from the scheduled job. */
+/** An agency's campaign asks only its own people. */
+async function withinAgency(store: Store, orgId: string, people: Person[], agency: string | undefined): Promise<Person[]> {
+  if (agency === undefined) return people;
+  const partnership = await partnershipOf(store, orgId);
+  return people.filter((p) => agencyOf(p, partnership) === agency);
+}
+
+/** Whether a requester may see a campaign's results: the partnership's campaigns, and their own agency's. */
+export async function mayViewCampaign(store: Store, requester: Requester, campaign: Pick<Campaign, 'orgId' | 'agency'>): Promise<boolean> {
+  if (requester === OPERATOR || campaign.agency === undefined) return true;
+  const partnership = await partnershipOf(store, campaign.orgId);
+  return inScope({ agency: campaign.agency }, scopeFor(requester, partnership), partnership);
+}
+
+/** The campaigns whose results a person may see, newest first. */
+export async function campaignsVisibleTo(store: Store, actor: Person): Promise<Campaign[]> {
+  const visible: Campaign[] = [];
+  for (const c of await listCampaigns(store, actor.orgId)) if (await mayViewCampaign(store, actor, c)) visible.push(c);
+  return visible;
+}
+
 export async function createCampaign(deps: Deps & { calendar: WorkingCalendar }, input: { actor: Person; timeZone: string; data: unknown }): Promise<Campaign> {
   if (!mayRunSurveys(input.actor)) throw new AppError('FORBIDDEN', 'Only administrators, HR and safeguarding leads can send questionnaires.');
   const parsed = campaignInputSchema.safeParse(input.data);
@@ -124,6 +146,8 @@ export async function createCampaign(deps: Deps & { calendar: WorkingCalendar },
     const code = c.audience.courseCode;
     if (!(await courses(deps.store, orgId)).some((x) => x.code === code)) throw new AppError('VALIDATION', `There is no course ${code}.`);
   }
+  // HR of an agency asks their own agency's staff; the partnership's roles may ask everyone.
+  const { agency } = scopeFor(input.actor, await partnershipOf(deps.store, orgId));
   const campaign: Campaign = {
     id: `campaign-${today(deps.clock, input.timeZone)}-${randomUUID().slice(0, 8)}`,
     orgId,
@@ -137,11 +161,12 @@ export async function createCampaign(deps: Deps & { calendar: WorkingCalendar },
     maxChasers: c.maxChasers,
     chaserEveryWorkingDays: c.chaserEveryWorkingDays,
     status: 'scheduled',
+    ...(agency ? { agency } : {}),
     createdBy: { personId: input.actor.id, name: input.actor.name },
     createdAt: now.toISOString(),
     invited: 0,
   };
-  if ((await resolveAudience(deps.store, orgId, campaign.audience)).length === 0) throw new AppError('VALIDATION', `Nobody is in the audience (${describeAudience(campaign.audience)}).`);
+  if ((await withinAgency(deps.store, orgId, await resolveAudience(deps.store, orgId, campaign.audience), agency)).length === 0) throw new AppError('VALIDATION', `Nobody is in the audience (${describeAudience(campaign.audience)}).`);
   await campaigns(deps.store).create(campaign);
   return sendAt.getTime() <= now.getTime() ? startCampaign(deps, campaign, input.timeZone) : campaign;
 }
@@ -178,7 +203,7 @@ function largeGroups(people: Person[]): LargeGroups {
  * Safe to repeat after a crash: chunks are rewritten and invitations have ids of their own.
  */
 export async function startCampaign(deps: Deps, campaign: Campaign, timeZone: string): Promise<Campaign> {
-  const people = await resolveAudience(deps.store, campaign.orgId, campaign.audience);
+  const people = await withinAgency(deps.store, campaign.orgId, await resolveAudience(deps.store, campaign.orgId, campaign.audience), campaign.agency);
   for (let n = 0; n * AUDIENCE_CHUNK < people.length; n++) {
     const personIds = people.slice(n * AUDIENCE_CHUNK, (n + 1) * AUDIENCE_CHUNK).map((p) => p.id);
     await surveys<AudienceChunk>(deps.store).upsert({ id: chunkId(campaign.id, n), orgId: campaign.orgId, kind: 'audience', campaignId: campaign.id, personIds });

@@ -107,6 +107,8 @@ export type Campaign = {
   /** Working days between the invitation and each chaser. */
   chaserEveryWorkingDays: number;
   status: 'scheduled' | 'open' | 'closed';
+  /** Sent by someone bound to one agency: only its people are asked, and only its roles see the results. Unset: the partnership's. */
+  agency?: string;
   createdBy: PersonRef | { personId: 'system'; name: string };
   createdAt: string;
   startedOn?: string;

@@ -4,7 +4,7 @@ import { AppError } from '../core/errors';
 import type { Report } from '../core/report';
 import type { Store } from '../store/ports';
 import { SurveyRepository } from './repository';
-import { getCampaign, listCampaigns } from './campaigns';
+import { getCampaign, listCampaigns, mayViewCampaign } from './campaigns';
 import { allows, mayViewSurveyResults, type Requester } from '../access/policy';
 import { fixedAnswers } from './answers';
 import { MIN_FOR_WRITTEN, MIN_GROUP, type AnswerEntry, type Campaign, type Question, type Questionnaire } from './model';
@@ -201,6 +201,8 @@ export function compare(immediate: { questionnaire: Questionnaire; entries: Answ
 export async function campaignResults(store: Store, orgId: string, campaignId: string, requester: Requester): Promise<CampaignResults> {
   if (!allows(requester, mayViewSurveyResults)) throw new AppError('FORBIDDEN', 'Questionnaire results are for administrators, HR and safeguarding leads.');
   const campaign = await getCampaign(store, orgId, campaignId);
+  // Another agency's campaign is answered as if it did not exist.
+  if (!(await mayViewCampaign(store, requester, campaign))) throw new AppError('NOT_FOUND', `There is no questionnaire campaign "${campaignId.slice(0, 80)}".`);
   const questionnaire = await findQuestionnaire(store, orgId, campaign.questionnaire.key, campaign.questionnaire.version);
   const responded = await respondedCount(store, campaign);
   const rate = { campaign, questionnaire, invited: campaign.invited, responded, responseRate: pct(responded, campaign.invited) };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../core/errors';
 import type { Person } from '../people/model';
+import type { Scope } from '../organisation/model';
 import type { Store } from '../store/ports';
 import { courseId, DEFAULT_COURSES, type Course, type Requirement, type TrainingRecord } from './model';
 import { RecordSummary, type TrainingFigures } from './rates';
@@ -20,9 +21,9 @@ export async function courses(store: Store, orgId: string): Promise<Course[]> {
 export const requirements = (store: Store, orgId: string) => new TrainingRepository(store).requirements(orgId);
 export const records = (store: Store, orgId: string) => new TrainingRepository(store).records({ orgId });
 
-/** Everyone's figures as at a date, from the stored summaries: one small document a person rather than every record. */
-export async function loadTrainingFigures(store: Store, orgId: string, people: Person[], asAt: string): Promise<TrainingFigures> {
-  const [c, r, stored] = await Promise.all([courses(store, orgId), requirements(store, orgId), new TrainingRepository(store).summaries({ orgId })]);
+/** Everyone's figures (of one agency, with `scope.agency`) as at a date, from the stored summaries: one small document a person rather than every record. */
+export async function loadTrainingFigures(store: Store, scope: Scope, people: Person[], asAt: string): Promise<TrainingFigures> {
+  const [c, r, stored] = await Promise.all([courses(store, scope.orgId), requirements(store, scope.orgId), new TrainingRepository(store).summaries(scope)]);
   const summary = new RecordSummary(asAt);
   for (const s of stored) summary.addPerson(s.personId, s.courses);
   return { people, courses: c, requirements: r, summary };

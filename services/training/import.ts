@@ -3,6 +3,9 @@ import { DateTime } from 'luxon';
 import type { Clock } from '../core/clock';
 import { AppError, isAppError } from '../core/errors';
 import { Directory } from '../people/repository';
+import { agencyOf, type Partnership } from '../access/policy';
+import { listAgencies } from '../organisation/agencies';
+import { partnershipOf } from '../organisation/organisations';
 import { isEntraId, type Person } from '../people/model';
 import type { Table } from '../plan/tabular';
 import type { Store } from '../store/ports';
@@ -71,13 +74,48 @@ const hrFields = (p: Person) => [p.employeeId, p.name, p.email, p.aadObjectId, p
  * number, so importing the same file again changes nothing; leavers stay, marked inactive; app
  * roles given in Teams (admin, HR, leads) are kept.
  */
+/**
+ * A person's id from their employee number. Agencies number their staff independently, so a
+ * partner agency's people are `emp-<agency>-<number>`; the lead agency keeps `emp-<number>`, as
+ * before agencies (and everyone does while there are none). An existing person of the same agency
+ * under either id keeps theirs.
+ */
+function personIdFor(employeeId: string, agency: string | undefined, partnership: Partnership, existing: Map<string, Person>): string {
+  const plain = `emp-${employeeId}`;
+  if (!agency || !partnership.leadAgencyId || agency === partnership.leadAgencyId) return plain;
+  const namespaced = `emp-${agency}-${employeeId}`;
+  const before = existing.get(plain);
+  return before && agencyOf(before, partnership) === agency ? plain : namespaced;
+}
+
+/**
+ * The agency a row belongs to. Importing for one agency (`input.agency`: its HR, or the operator's
+ * `--agency`), every row is that agency's and a row naming another is refused; otherwise a row's
+ * agency column must name a known agency, by id or name (free text is kept only while the
+ * partnership has no agencies, as before agencies).
+ */
+function rowAgency(text: string, forAgency: string | undefined, known: Map<string, string>): { agency?: string; problem?: string } {
+  const named = text ? known.get(text.trim().toLowerCase()) : undefined;
+  if (forAgency) {
+    if (text && named !== forAgency) return { problem: `names the agency "${text.slice(0, 60)}", but this import is for ${forAgency} only` };
+    return { agency: forAgency };
+  }
+  if (!text) return {};
+  if (named) return { agency: named };
+  if (known.size === 0) return { agency: text };
+  return { problem: `agency "${text.slice(0, 60)}" is not one of the partnership's agencies (npm run cli -- agency list)` };
+}
+
 export async function importPeople(
   deps: { store: Store; clock: Clock },
-  input: { orgId: string; table: Table; mapping?: Partial<Record<PeopleField, string>>; dryRun: boolean },
+  input: { orgId: string; table: Table; mapping?: Partial<Record<PeopleField, string>>; dryRun: boolean; agency?: string },
 ): Promise<ImportSummary> {
   const col = columnsOf<PeopleField>(input.table, PEOPLE_HEADERS, input.mapping ?? {}, ['employeeId', 'name', 'department']);
   const directory = new Directory(deps.store);
   const existing = new Map((await directory.all({ orgId: input.orgId })).map((p) => [p.id, p]));
+  const partnership = await partnershipOf(deps.store, input.orgId);
+  const known = new Map((await listAgencies(deps.store, input.orgId)).flatMap((a) => [[a.agencyId, a.agencyId] as const, [a.name.toLowerCase(), a.agencyId] as const]));
+  if (input.agency && !known.has(input.agency)) throw new AppError('NOT_FOUND', `There is no agency "${input.agency}". npm run cli -- agency list shows them.`);
   const summary: ImportSummary = { dryRun: input.dryRun, dataRows: input.table.rows.length, created: 0, updated: 0, unchanged: 0, problems: [], warnings: [] };
   const cell = (cells: Record<string, string>, f: PeopleField) => (col[f] ? (cells[col[f]!] ?? '').trim() : '');
   const byEmployee = new Map<string, { rowNumber: number; person: Person; manager: string }>();
@@ -96,17 +134,19 @@ export async function importPeople(
     }
     if (activeText && !ACTIVE.has(activeText)) reasons.push(`status "${activeText}" is not active or leaver`);
     if (byEmployee.has(employeeId)) reasons.push(`repeats employee ${employeeId} from row ${byEmployee.get(employeeId)!.rowNumber}`);
+    const placed = rowAgency(cell(cells, 'agency'), input.agency, known);
+    if (placed.problem) reasons.push(placed.problem);
     if (reasons.length) {
       summary.problems.push({ rowNumber, reason: reasons.join('; ') });
       continue;
     }
-    const id = `emp-${employeeId}`;
+    const id = personIdFor(employeeId, placed.agency ?? partnership.leadAgencyId, partnership, existing);
     const before = existing.get(id);
     // Fields the file has a column for are the file's to set or to clear. App roles, leave, columns
     // the file lacks and the Entra object id (stamped when the person first uses the app) stay.
     const kept: Partial<Person> = { ...(before ?? { roles: ['officer'] }) };
     delete kept.department;
-    if (col.agency) delete kept.agency;
+    if (col.agency || input.agency) delete kept.agency;
     // A new object id from HR starts a new link: its tenant is the file's, or stamped at first use.
     // Teams sends object ids in lower case; an id stored otherwise would never match.
     const objectId = cell(cells, 'aadObjectId').toLowerCase();
@@ -121,7 +161,8 @@ export async function importPeople(
       ...(email ? { email } : {}),
       ...(objectId ? { aadObjectId: objectId } : {}),
       ...(objectId && cell(cells, 'tenantId') ? { aadTenantId: cell(cells, 'tenantId').toLowerCase() } : {}),
-      ...(cell(cells, 'agency') ? { agency: cell(cells, 'agency') } : {}),
+      // In a partnership everyone names their agency: a row with none is the lead agency's.
+      ...((placed.agency ?? partnership.leadAgencyId) ? { agency: placed.agency ?? partnership.leadAgencyId } : {}),
       ...(cell(cells, 'department') ? { department: cell(cells, 'department') } : {}),
       ...(cell(cells, 'jobTitle') ? { jobTitle: cell(cells, 'jobTitle') } : {}),
       active: activeText ? ACTIVE.get(activeText)! : true,
@@ -132,7 +173,8 @@ export async function importPeople(
   for (const entry of byEmployee.values()) {
     if (!entry.manager) continue;
     const manager = entry.manager.includes('@') ? [...byEmployee.values()].find((e) => e.person.email === entry.manager.toLowerCase()) : byEmployee.get(entry.manager);
-    const managerId = manager?.person.id ?? (existing.has(`emp-${entry.manager}`) ? `emp-${entry.manager}` : undefined);
+    const managerOutside = personIdFor(entry.manager, entry.person.agency ?? partnership.leadAgencyId, partnership, existing);
+    const managerId = manager?.person.id ?? (existing.has(managerOutside) ? managerOutside : undefined);
     if (managerId) entry.person.managerId = managerId;
     else summary.warnings.push({ rowNumber: entry.rowNumber, reason: `manager "${entry.manager}" is not in the file or the directory (imported without a manager)` });
   }
@@ -162,10 +204,12 @@ const CONCURRENCY = 16;
  */
 export async function importTraining(
   deps: { store: Store; clock: Clock },
-  input: { orgId: string; table: Table; mapping?: Partial<Record<TrainingField, string>>; dryRun: boolean; onProgress?: (done: number, total: number) => void },
+  input: { orgId: string; table: Table; mapping?: Partial<Record<TrainingField, string>>; dryRun: boolean; agency?: string; onProgress?: (done: number, total: number) => void },
 ): Promise<ImportSummary> {
   const col = columnsOf<TrainingField>(input.table, TRAINING_HEADERS, input.mapping ?? {}, ['employee', 'course']);
-  const people = await new Directory(deps.store).all({ orgId: input.orgId });
+  // Importing for one agency reads only its people: another agency's staff are "not in the directory".
+  const people = await new Directory(deps.store).all({ orgId: input.orgId, ...(input.agency ? { agency: input.agency } : {}) });
+  const partnership = await partnershipOf(deps.store, input.orgId);
   const byEmployee = new Map(people.flatMap((p) => [...(p.employeeId ? [[p.employeeId.toLowerCase(), p] as const] : []), ...(p.email ? [[p.email, p] as const] : [])]));
   const catalogue = await courses(deps.store, input.orgId);
   const byCourse = new Map(catalogue.flatMap((c) => [[c.code.toLowerCase(), c] as const, [c.name.toLowerCase(), c] as const]));
@@ -200,7 +244,8 @@ export async function importTraining(
       continue;
     }
     seen.set(id, rowNumber);
-    candidates.push({ id, orgId: input.orgId, kind: 'record', personId: person.id, courseCode: course.code, status, source: 'import', ...(completedOn ? { completedOn } : {}), createdAt: now });
+    const agency = agencyOf(person, partnership);
+    candidates.push({ id, orgId: input.orgId, kind: 'record', personId: person.id, ...(agency ? { agency } : {}), courseCode: course.code, status, source: 'import', ...(completedOn ? { completedOn } : {}), createdAt: now });
   }
   // A point read per record (ids are deterministic) rather than one query over every record:
   // cheap on Azure, and it keeps a re-import of tens of thousands of rows fast on the embedded store.

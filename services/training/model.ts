@@ -15,6 +15,8 @@ export type TrainingRecord = {
   orgId: string;
   kind: 'record';
   personId: string;
+  /** The person's agency, copied at import and self-report, so an agency's training is read by filtering on it. */
+  agency?: string;
   courseCode: string;
   completedOn?: string;
   status: RecordStatus;
@@ -63,6 +65,7 @@ export type PersonFacts = Record<string, CourseFacts>;
  * with their records: the HR views then read one small document a person instead of every record
  * (300,000 at council size), and get the same figures as at any date.
  */
-export type TrainingSummary = { id: string; orgId: string; kind: 'summary'; personId: string; courses: PersonFacts };
+/** One person's training, folded from their records; carries their agency so an agency's figures read only its summaries. */
+export type TrainingSummary = { id: string; orgId: string; kind: 'summary'; personId: string; agency?: string; courses: PersonFacts };
 
 export const summaryId = (personId: string) => `summary-${personId}`;

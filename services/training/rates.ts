@@ -13,7 +13,7 @@ export type RateRow = { group: string; required: number; withinValidity: number;
 export type RequiredPair = { person: Person; course: Course; last?: string; expiresOn?: string; booked: boolean };
 
 /** The fields of a record the figures read: a query can fetch just these. */
-export type RecordFacts = Pick<TrainingRecord, 'personId' | 'courseCode' | 'completedOn' | 'status' | 'review'>;
+export type RecordFacts = Pick<TrainingRecord, 'personId' | 'agency' | 'courseCode' | 'completedOn' | 'status' | 'review'>;
 
 const sortedUnique = (dates: Set<string>) => [...dates].sort();
 
@@ -141,6 +141,11 @@ export function requiredPairs(data: TrainingFigures, asAt: string): RequiredPair
  * (person, course) pairs completed within the course's validity, and within the last 12 months.
  */
 export function completionRates(data: TrainingFigures, asAt: string, by: Breakdown): RateRow[] {
+  return ratesBy(data, asAt, (p) => (by === 'department' ? p.person.department || '(none)' : by === 'role' ? p.person.jobTitle || '(none)' : p.course.name));
+}
+
+/** Completion rates grouped by any property of the (person, course) pair, with an "All" row last. */
+export function ratesBy(data: TrainingFigures, asAt: string, groupOf: (pair: RequiredPair) => string): RateRow[] {
   const twelveMonthsAgo = DateTime.fromISO(asAt).minus({ months: 12 }).toISODate()!;
   const groups = new Map<string, { required: number; valid: number; recent: number }>();
   const add = (group: string, valid: boolean, recent: boolean) => {
@@ -153,8 +158,7 @@ export function completionRates(data: TrainingFigures, asAt: string, by: Breakdo
   for (const p of requiredPairs(data, asAt)) {
     const valid = !!p.expiresOn && p.expiresOn > asAt;
     const recent = !!p.last && p.last > twelveMonthsAgo;
-    const group = by === 'department' ? p.person.department || '(none)' : by === 'role' ? p.person.jobTitle || '(none)' : p.course.name;
-    add(group, valid, recent);
+    add(groupOf(p), valid, recent);
     add('All', valid, recent);
   }
   return [...groups]

@@ -18,7 +18,7 @@ export async function runTrainingReminders(ctx: JobContext): Promise<Record<stri
   if (ctx.calendar.nextWorkingDay(monday) !== day) return { day, skipped: 'not the first working day of the week' };
   const week = DateTime.fromISO(day).toFormat("kkkk-'W'WW");
   const people = await new Directory(ctx.store).all({ orgId: ctx.orgId });
-  const data = await loadTrainingFigures(ctx.store, ctx.orgId, people, day);
+  const data = await loadTrainingFigures(ctx.store, { orgId: ctx.orgId }, people, day);
   const byManager = new Map<string, string[]>();
   // A digest to a manager who has left, or who is not in the directory, would reach no one.
   const activeIds = new Set(people.filter((p) => p.active).map((p) => p.id));

@@ -2,21 +2,31 @@ import { formatDate } from '../core/dates';
 import { AppError } from '../core/errors';
 import type { Report } from '../core/report';
 import { Directory } from '../people/repository';
-import { allows, mayViewNamedOverdueList, mayViewTrainingRates, type Requester } from '../access/policy';
+import { allows, mayViewNamedOverdueList, mayViewTrainingRates, scopeOfRequester, type Requester } from '../access/policy';
+import { partnershipOf } from '../organisation/organisations';
 import type { Store } from '../store/ports';
 import { loadTrainingFigures } from './catalogue';
 import { completionRates, overdueList, type Breakdown, type OverdueRow, type RateRow } from './rates';
 
-/** Completion rates for an organisation as at a date: aggregates, for those who manage training and safeguarding. */
-export async function trainingRates(store: Store, orgId: string, asAt: string, by: Breakdown, requester: Requester): Promise<RateRow[]> {
-  if (!allows(requester, mayViewTrainingRates)) throw new AppError('FORBIDDEN', 'Training completion rates are for HR, administrators and safeguarding leads.');
-  return completionRates(await loadTrainingFigures(store, orgId, await new Directory(store).all({ orgId }), asAt), asAt, by);
+/**
+ * The training figures a requester may see: their agency's people only (every agency's for the
+ * partnership's roles), narrowed to `agency` when the command line asks for one.
+ */
+async function scopedFigures(store: Store, orgId: string, asAt: string, requester: Requester, agency?: string) {
+  const scope = scopeOfRequester(requester, await partnershipOf(store, orgId), agency);
+  return loadTrainingFigures(store, scope, await new Directory(store).all(scope), asAt);
 }
 
-/** Who is overdue, by name: only for HR and administrators. */
-export async function namedOverdueList(store: Store, orgId: string, asAt: string, requester: Requester): Promise<OverdueRow[]> {
+/** Completion rates for an organisation (or one agency) as at a date: aggregates, for those who manage training and safeguarding. */
+export async function trainingRates(store: Store, orgId: string, asAt: string, by: Breakdown, requester: Requester, agency?: string): Promise<RateRow[]> {
+  if (!allows(requester, mayViewTrainingRates)) throw new AppError('FORBIDDEN', 'Training completion rates are for HR, administrators and safeguarding leads.');
+  return completionRates(await scopedFigures(store, orgId, asAt, requester, agency), asAt, by);
+}
+
+/** Who is overdue, by name: only for HR and administrators, and only of their own agency. */
+export async function namedOverdueList(store: Store, orgId: string, asAt: string, requester: Requester, agency?: string): Promise<OverdueRow[]> {
   if (!allows(requester, mayViewNamedOverdueList)) throw new AppError('FORBIDDEN', 'Only HR and administrators can see who is overdue by name.');
-  return overdueList(await loadTrainingFigures(store, orgId, await new Directory(store).all({ orgId }), asAt), asAt);
+  return overdueList(await scopedFigures(store, orgId, asAt, requester, agency), asAt);
 }
 
 const BREAKDOWN_HEADERS: Record<Breakdown, string> = { department: 'Department', role: 'Role', course: 'Course' };

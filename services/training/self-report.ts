@@ -7,7 +7,8 @@ import { AppError } from '../core/errors';
 import { enqueue } from '../delivery/outbox';
 import { Directory } from '../people/repository';
 import type { Person } from '../people/model';
-import { isToldOfSelfReportedTraining, mayVerifyTraining } from '../access/policy';
+import { agencyOf, inScope, isToldOfSelfReportedTraining, mayVerifyTraining, scopeFor } from '../access/policy';
+import { partnershipOf } from '../organisation/organisations';
 import type { Store } from '../store/ports';
 import { courses } from './catalogue';
 import { TrainingRepository } from './repository';
@@ -42,11 +43,14 @@ export async function selfReport(deps: { store: Store; clock: Clock }, input: { 
   if (d.completedOn > day || d.completedOn < '2000-01-01') {
     throw new AppError('VALIDATION', 'The completion date must be a real date, not in the future.', { fields: [{ field: 'completedOn', message: 'Not in the future.' }] });
   }
+  const partnership = await partnershipOf(deps.store, input.actor.orgId);
+  const agency = agencyOf(input.actor, partnership);
   const record: TrainingRecord = {
     id: `rec-self-${randomUUID()}`,
     orgId: input.actor.orgId,
     kind: 'record',
     personId: input.actor.id,
+    ...(agency ? { agency } : {}),
     courseCode: course.code,
     completedOn: d.completedOn,
     status: 'self-reported',
@@ -56,7 +60,9 @@ export async function selfReport(deps: { store: Store; clock: Clock }, input: { 
   };
   await deps.store.collection<TrainingRecord>('training').create(record);
   await refreshTrainingSummaries(deps.store, record.orgId, [record.personId]);
-  for (const hr of (await new Directory(deps.store).all({ orgId: input.actor.orgId })).filter((p) => p.active && isToldOfSelfReportedTraining(p))) {
+  // Only HR who may verify it hear of it: the person's own agency's (a name is personal data).
+  const told = (await new Directory(deps.store).all({ orgId: input.actor.orgId, ...(agency ? { agency } : {}) })).filter((p) => p.active && isToldOfSelfReportedTraining(p));
+  for (const hr of told) {
     await enqueue(deps.store, deps.clock, {
       id: `training-self-${record.id}-to-${hr.id}`,
       orgId: record.orgId,
@@ -70,7 +76,7 @@ export async function selfReport(deps: { store: Store; clock: Clock }, input: { 
 
 export async function pendingSelfReports(store: Store, actor: Person): Promise<TrainingRecord[]> {
   if (!mayVerifyTraining(actor)) throw new AppError('FORBIDDEN', 'Only HR can verify training completions.');
-  const pending = await new TrainingRepository(store).unreviewedSelfReports({ orgId: actor.orgId });
+  const pending = await new TrainingRepository(store).unreviewedSelfReports(scopeFor(actor, await partnershipOf(store, actor.orgId)));
   return pending.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 
@@ -83,7 +89,11 @@ export async function reviewSelfReport(deps: { store: Store; clock: Clock }, inp
   if (!parsed.success) throw new AppError('VALIDATION', 'This card does not say which record to review.');
   const collection = deps.store.collection<TrainingRecord>('training');
   const current = await collection.read(input.actor.orgId, parsed.data.recordId);
-  if (!current || current.kind !== 'record' || current.status !== 'self-reported') throw new AppError('NOT_FOUND', 'That self-reported completion does not exist.');
+  const partnership = await partnershipOf(deps.store, input.actor.orgId);
+  // Another agency's record is answered as if it did not exist: its existence is not HR's to learn.
+  if (!current || current.kind !== 'record' || current.status !== 'self-reported' || !inScope(current, scopeFor(input.actor, partnership), partnership)) {
+    throw new AppError('NOT_FOUND', 'That self-reported completion does not exist.');
+  }
   if (current.review) throw new AppError('VALIDATION', `It was already ${current.review.decision} by ${current.review.by.name}.`);
   const reviewed = await collection.update(current.orgId, current.id, (r) => ({
     ...r,

@@ -1,7 +1,7 @@
 import { mapConcurrently } from '../core/concurrency';
 import { toArray, type Store } from '../store/ports';
 import { summaryId, type PersonFacts, type TrainingSummary } from './model';
-import { foldFacts } from './rates';
+import { foldFacts, type RecordFacts } from './rates';
 import { TrainingRepository } from './repository';
 
 /** Above this many people touched at once, one pass over every record is cheaper than a query each. */
@@ -10,8 +10,15 @@ const WRITES_IN_FLIGHT = 8;
 
 const training = (store: Store) => store.collection<TrainingSummary>('training');
 
-const summaryOf = (orgId: string, personId: string, courses: PersonFacts): TrainingSummary => ({ id: summaryId(personId), orgId, kind: 'summary', personId, courses });
+const summaryOf = (orgId: string, personId: string, courses: PersonFacts, agency: string | undefined): TrainingSummary => ({ id: summaryId(personId), orgId, kind: 'summary', personId, ...(agency ? { agency } : {}), courses });
 const sameCourses = (a: PersonFacts, b: PersonFacts) => JSON.stringify(a) === JSON.stringify(b);
+
+/** Each person's agency, from their records (a person's records all carry it). */
+function agenciesOf(facts: RecordFacts[]): Map<string, string | undefined> {
+  const agencies = new Map<string, string | undefined>();
+  for (const f of facts) if (f.agency || !agencies.has(f.personId)) agencies.set(f.personId, f.agency);
+  return agencies;
+}
 
 /** Re-folds these people's records after a change to them; a person with no records left has no summary. */
 export async function refreshTrainingSummaries(store: Store, orgId: string, personIds: Iterable<string>): Promise<void> {
@@ -21,8 +28,9 @@ export async function refreshTrainingSummaries(store: Store, orgId: string, pers
     return;
   }
   await mapConcurrently(people, WRITES_IN_FLIGHT, async (personId) => {
-    const courses = foldFacts(await toArray(new TrainingRepository(store).recordFacts({ orgId }, personId))).get(personId);
-    if (courses) await training(store).upsert(summaryOf(orgId, personId, courses));
+    const facts = await toArray(new TrainingRepository(store).recordFacts({ orgId }, personId));
+    const courses = foldFacts(facts).get(personId);
+    if (courses) await training(store).upsert(summaryOf(orgId, personId, courses, agenciesOf(facts).get(personId)));
     else await training(store).delete(orgId, summaryId(personId)).catch(() => undefined);
   });
 }
@@ -32,11 +40,17 @@ export async function refreshTrainingSummaries(store: Store, orgId: string, pers
  * weekly catch-up (housekeeping), the first build for existing data, and the path for imports touching many people.
  */
 export async function rebuildTrainingSummaries(store: Store, orgId: string): Promise<{ people: number; written: number; removed: number }> {
-  const folded = foldFacts(await toArray(new TrainingRepository(store).recordFacts({ orgId })));
+  const facts = await toArray(new TrainingRepository(store).recordFacts({ orgId }));
+  const folded = foldFacts(facts);
+  const agencies = agenciesOf(facts);
   const stored = new Map((await new TrainingRepository(store).summaries({ orgId })).map((s) => [s.personId, s]));
-  const changed = [...folded].filter(([personId, courses]) => !stored.has(personId) || !sameCourses(stored.get(personId)!.courses, courses));
+  const differs = (personId: string, courses: PersonFacts) => {
+    const before = stored.get(personId);
+    return !before || !sameCourses(before.courses, courses) || before.agency !== agencies.get(personId);
+  };
+  const changed = [...folded].filter(([personId, courses]) => differs(personId, courses));
   const gone = [...stored.keys()].filter((personId) => !folded.has(personId));
-  await mapConcurrently(changed, WRITES_IN_FLIGHT, ([personId, courses]) => training(store).upsert(summaryOf(orgId, personId, courses)));
+  await mapConcurrently(changed, WRITES_IN_FLIGHT, ([personId, courses]) => training(store).upsert(summaryOf(orgId, personId, courses, agencies.get(personId))));
   await mapConcurrently(gone, WRITES_IN_FLIGHT, (personId) => training(store).delete(orgId, summaryId(personId)));
   return { people: folded.size, written: changed.length, removed: gone.length };
 }

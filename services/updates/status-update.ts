@@ -4,7 +4,8 @@ import { today } from '../core/dates';
 import { AppError, type FieldIssue } from '../core/errors';
 import { Directory } from '../people/repository';
 import { coverFor, type Person } from '../people/model';
-import { mayUpdateAction } from '../access/policy';
+import { agencyOf, mayUpdateAction } from '../access/policy';
+import { partnershipOf } from '../organisation/organisations';
 import { ActionPlan } from '../plan/repository';
 import { isOpen, nextDueDate, type Action, type StatusUpdate } from '../plan/model';
 import type { DomainEvents } from '../events/domain-events';
@@ -25,15 +26,20 @@ export type UpdateDeps = { store: Store; clock: Clock; events: DomainEvents; org
 
 /** Leads, whoever covers for a lead on leave, and plan administrators may update an action. */
 export async function canUpdate(store: Store, actor: Person, action: Pick<Action, 'leadIds' | 'orgId'>, today: string): Promise<boolean> {
-  if (mayUpdateAction(actor, action)) return true;
-  // Only when the actor is neither a lead nor an administrator: who covers today needs the leads' records.
+  const partnership = await partnershipOf(store, action.orgId);
+  if (mayUpdateAction(actor, action, partnership)) return true;
+  // Only when the actor is neither a lead nor a partnership administrator: who covers today, and
+  // which agencies lead it, need the leads' records.
   const directory = new Directory(store);
   const coverIds: string[] = [];
+  const leadAgencies: (string | undefined)[] = [];
   for (const leadId of action.leadIds) {
-    const cover = coverFor((await directory.get(action.orgId, leadId)) ?? {}, today);
+    const lead = (await directory.get(action.orgId, leadId)) ?? {};
+    const cover = coverFor(lead, today);
     if (cover) coverIds.push(cover);
+    leadAgencies.push(agencyOf(lead, partnership));
   }
-  return mayUpdateAction(actor, action, coverIds);
+  return mayUpdateAction(actor, action, partnership, { coverIds, leadAgencies });
 }
 
 export async function loadActionFor(store: Store, actor: Person, actionId: string): Promise<Action> {

@@ -1,12 +1,12 @@
 import { Body1, Button, Field, FluentProvider, makeStyles, MessageBar, MessageBarBody, Select, Spinner, Tab, TabList, teamsDarkTheme, teamsHighContrastTheme, teamsLightTheme, Title3, tokens } from '@fluentui/react-components';
 import { useEffect, useMemo, useState } from 'react';
 import { ApiError, getJson, type Credential, type Me, type View } from './api';
-import { EscalationsViewPage, MyActionsView, PlanViewPage, QuestionnairesViewPage, ReachViewPage, TrainingViewPage } from './views';
+import { EscalationsViewPage, MyActionsView, PartnershipViewPage, PlanViewPage, QuestionnairesViewPage, ReachViewPage, TrainingViewPage } from './views';
 
 export type ThemeName = 'default' | 'dark' | 'contrast';
 const THEMES = { default: teamsLightTheme, dark: teamsDarkTheme, contrast: teamsHighContrastTheme };
 
-const VIEW_NAMES: Record<View, string> = { 'my-actions': 'My actions', plan: 'Action plan', escalations: 'Escalations', training: 'Training', questionnaires: 'Questionnaires', reach: 'Reach' };
+const VIEW_NAMES: Record<View, string> = { 'my-actions': 'My actions', plan: 'Action plan', escalations: 'Escalations', training: 'Training', questionnaires: 'Questionnaires', reach: 'Reach', partnership: 'Partnership' };
 
 const useStyles = makeStyles({
   page: { minHeight: '100vh', boxSizing: 'border-box', padding: '12px 16px', background: tokens.colorNeutralBackground1, color: tokens.colorNeutralForeground1 },
@@ -97,6 +97,8 @@ function Dashboard(props: { credential: Credential; local: boolean; onSignOut: (
         return <QuestionnairesViewPage credential={props.credential} />;
       case 'reach':
         return <ReachViewPage credential={props.credential} />;
+      case 'partnership':
+        return <PartnershipViewPage credential={props.credential} />;
     }
   }, [me, view, props.credential]);
   if (error) return <MessageBar intent="error"><MessageBarBody>{`${error.message} (${error.code})`}</MessageBarBody></MessageBar>;

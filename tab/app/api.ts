@@ -37,7 +37,7 @@ export async function getJson<T>(path: string, credential?: Credential): Promise
 }
 
 export type Rag = 'B' | 'G' | 'A' | 'R' | 'NR';
-export type View = 'my-actions' | 'plan' | 'escalations' | 'training' | 'questionnaires' | 'reach';
+export type View = 'my-actions' | 'plan' | 'escalations' | 'training' | 'questionnaires' | 'reach' | 'partnership';
 /** Who is signed in and what the server's access policy lets them see (the tab decides nothing by role itself). */
 export type Me = { id: string; name: string; roles: string[]; views: View[]; may: { namedOverdueList: boolean } };
 export type ActionRow = { id: string; ref: string; learningPoint: number; description: string; status: Rag; statusLabel: string; leads: string; due?: string; overdue: boolean; progress: string };
@@ -72,3 +72,5 @@ export type ReachView = {
   /** Graph refuses to install the app for anyone (a permission not granted), since then. */
   problem?: { since: string; detail: string };
 };
+/** The partnership board report: sections of the one report shape, figures only. */
+export type PartnershipView = { asAt: string; sections: Report[] };

@@ -19,7 +19,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useEffect, useState, type ReactNode } from 'react';
-import { ApiError, getJson, type ActionRow, type CampaignsView, type Credential, type EscalationsView, type Me, type OverdueView, type PlanView, type Rag, type ReachChannel, type ReachView, type Report, type ResultsView, type TrainingView } from './api';
+import { ApiError, getJson, type ActionRow, type CampaignsView, type Credential, type EscalationsView, type Me, type OverdueView, type PartnershipView, type PlanView, type Rag, type ReachChannel, type ReachView, type Report, type ResultsView, type TrainingView } from './api';
 import { CountBars, PercentBars, RAG_COLOURS, StackedBars } from './charts';
 
 const useStyles = makeStyles({
@@ -446,5 +446,23 @@ export function ReachViewPage(props: { credential: Credential }) {
         );
       }}
     </Loaded>
+  );
+}
+
+/** The partnership board's roll-up: each section a table under its title, with its notes. */
+export function PartnershipViewPage(props: { credential: Credential }) {
+  const s = useStyles();
+  const report = useResource<PartnershipView>('/api/tab/partnership', props.credential);
+  return (
+    <section className={s.section} aria-label="Partnership">
+      <Loaded state={report}>
+        {(d) => (
+          <>
+            <Body1>{`As at ${d.asAt}. Figures only, no names; the board paper as a spreadsheet: npm run cli -- partnership report --format xlsx`}</Body1>
+            <ReportView report={d.sections} />
+          </>
+        )}
+      </Loaded>
+    </section>
   );
 }

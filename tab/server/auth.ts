@@ -1,5 +1,7 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
 import type { Config } from '../../services/core/config';
+import { isTenantAllowed } from '../../services/organisation/agencies';
+import type { Store } from '../../services/store/ports';
 import { AppError } from '../../services/core/errors';
 
 /** Entra ID's signing keys for every tenant (v1 and v2 tokens are signed with the same keys). */
@@ -17,11 +19,11 @@ export const isLoopback = (remoteAddress: string | undefined) => LOOPBACK.has(re
 
 /**
  * Who is calling the tab API. In Teams: the SSO token, checked for signature (Entra ID's published
- * keys), audience (this app's registration), issuer and tenant (an allowed one), the delegated
+ * keys), audience (this app's registration), issuer and tenant (one in ALLOWED_TENANT_IDS or an agency's), the delegated
  * `access_as_user` scope and the client it was issued to (Teams). In local mode on
  * this computer only: "Local <person id>", the clearly labelled development sign-in.
  */
-export function createTabAuthenticator(config: Config): (authorization: string | undefined, remoteAddress: string | undefined) => Promise<TabIdentity> {
+export function createTabAuthenticator(config: Config, store: Store): (authorization: string | undefined, remoteAddress: string | undefined) => Promise<TabIdentity> {
   const jwks = createRemoteJWKSet(new URL(config.TAB_SSO_JWKS_URL ?? DEFAULT_JWKS_URL), { timeoutDuration: 5000, cooldownDuration: 30_000 });
   const clientId = config.TAB_SSO_CLIENT_ID;
   const audiences = clientId ? [clientId, ...(config.PUBLIC_HOSTNAME ? [`api://${config.PUBLIC_HOSTNAME}/${clientId}`] : [])] : [];
@@ -49,7 +51,7 @@ export function createTabAuthenticator(config: Config): (authorization: string |
     if (payload.iss !== `https://login.microsoftonline.com/${tenantId}/v2.0` && payload.iss !== `https://sts.windows.net/${tenantId}/`) {
       throw new AppError('UNAUTHENTICATED', 'The sign-in token was not issued by Entra ID for its tenant.');
     }
-    if (config.ALLOWED_TENANT_IDS.length > 0 && !config.ALLOWED_TENANT_IDS.includes(tenantId)) throw new AppError('TENANT_NOT_ALLOWED');
+    if (!(await isTenantAllowed(store, config.DEFAULT_ORG_ID, config.ALLOWED_TENANT_IDS, tenantId))) throw new AppError('TENANT_NOT_ALLOWED');
     if (typeof payload.oid !== 'string' || !payload.oid) throw new AppError('UNAUTHENTICATED', 'The sign-in token does not name a user.');
     // An ID token has the same audience but no delegated scope: it proves a sign-in somewhere, not
     // that Teams asked for access to this API on the user's behalf.

@@ -20,6 +20,8 @@ import { Directory } from '../../services/people/repository';
 import { reachView } from '../../services/reach/reach-view';
 import type { Person } from '../../services/people/model';
 import { ensureOrganisation } from '../../services/organisation/organisations';
+import { partnershipReport } from '../../services/organisation/partnership-report';
+import { today } from '../../services/core/dates';
 import { personForSignIn, requireActivePerson } from '../../services/people/sign-in';
 import type { WorkingCalendar } from '../../services/scheduling/calendar';
 import type { Store } from '../../services/store/ports';
@@ -43,7 +45,7 @@ type Handler = (viewer: Person, deps: DashboardDeps, req: restify.Request) => Pr
 /** The tab's page and its JSON API on the bot's server: /tab/… and /api/tab/…. */
 export function registerTabRoutes(server: restify.Server, deps: TabDeps): void {
   const { config, store, clock, calendar, logger } = deps;
-  const authenticate = createTabAuthenticator(config);
+  const authenticate = createTabAuthenticator(config, store);
   const orgId = config.DEFAULT_ORG_ID;
   const directory = new Directory(store);
 
@@ -99,13 +101,17 @@ export function registerTabRoutes(server: restify.Server, deps: TabDeps): void {
       fail(res, e);
     }
   });
-  api('/api/tab/me', async (viewer) => ({ id: viewer.id, name: viewer.name, roles: viewer.roles, views: tabViewsFor(viewer), may: tabPermissionsFor(viewer) }));
+  api('/api/tab/me', async (viewer, d) => ({ id: viewer.id, name: viewer.name, roles: viewer.roles, views: tabViewsFor(viewer, d.organisation), may: tabPermissionsFor(viewer) }));
   api('/api/tab/my-actions', (viewer, d) => myActionsView(d, viewer));
   api('/api/tab/plan', (viewer, d, req) => planView(d, viewer, queryOf(req)));
   api('/api/tab/escalations', (viewer, d) => escalationsView(d, viewer));
   api('/api/tab/training', (viewer, d, req) => trainingView(d, viewer, queryOf(req)));
   api('/api/tab/training/overdue', (viewer, d) => trainingOverdueView(d, viewer));
   api('/api/tab/questionnaires', (viewer, d) => questionnairesView(d, viewer));
+  api('/api/tab/partnership', async (viewer, d) => {
+    const asAt = today(d.clock, d.organisation.timeZone);
+    return { asAt, sections: await partnershipReport(d, { orgId: viewer.orgId, requester: viewer, timeZone: d.organisation.timeZone, asAt }) };
+  });
   api('/api/tab/questionnaires/:id', (viewer, d, req) => questionnaireResultsView(d, viewer, String(req.params?.id ?? '')));
   api('/api/tab/reach', (viewer, d) => reachView(d, viewer, { emailEnabled: !!config.MAIL_SENDER }));
 

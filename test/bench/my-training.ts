@@ -79,7 +79,7 @@ async function main() {
     };
     const rows = [await measure('their own records (what "my training" reads)', RUNS, async (p) => myTraining(await loadPersonTraining(store, p, day), p, day))];
     // The read it replaced: every record and the whole directory, for one person (slow: opt in).
-    if (values.compare) rows.push(await measure('whole organisation (before)', Math.min(RUNS, 3), async (p) => myTraining(await loadTrainingFigures(store, ORG, await new Directory(store).all({ orgId: ORG }), day), p, day)));
+    if (values.compare) rows.push(await measure('whole organisation (before)', Math.min(RUNS, 3), async (p) => myTraining(await loadTrainingFigures(store, { orgId: ORG }, await new Directory(store).all({ orgId: ORG }), day), p, day)));
     console.log(`"my training" for one person: ${PEOPLE} people, ${RECORDS} training records, embedded store in its own process over HTTP; node ${process.version}`);
     console.table(rows);
   } finally {

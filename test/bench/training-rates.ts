@@ -37,7 +37,7 @@ async function main() {
     const t0 = performance.now();
     const people = await new Directory(store).all({ orgId: ORG });
     const t1 = performance.now();
-    const figures = await loadTrainingFigures(store, ORG, people, AS_AT);
+    const figures = await loadTrainingFigures(store, { orgId: ORG }, people, AS_AT);
     const t2 = performance.now();
     const rates = completionRates(figures, AS_AT, 'department');
     const t3 = performance.now();

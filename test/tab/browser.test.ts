@@ -181,7 +181,7 @@ describe('the dashboard tab in a browser', () => {
 
   it('reach: an administrator sees who is reached in Teams and who is not, and why, as the report computes it', async () => {
     await seedReach(t.store);
-    const report = await reachReport(t.store, ORG);
+    const report = await reachReport(t.store, { orgId: ORG });
     expect(report.counts.teams).toBe(1);
     for (const viewport of [WIDE, NARROW]) {
       const page = await signIn('demo-val-johnson', { viewport });

@@ -11,6 +11,13 @@ import {
   mayVerifyTraining,
   mayViewEscalation,
   mayViewEveryEscalation,
+  mayViewForCaseAgency,
+  mayImportDirectory,
+  mayViewPartnershipReport,
+  scopeFor,
+  scopeOfRequester,
+  inScope,
+  type Partnership,
   mayViewNamedOverdueList,
   mayViewReach,
   mayViewSurveyResults,
@@ -23,6 +30,8 @@ import {
 import { ROLES, type Role } from '../../../services/people/model';
 
 const as = (...roles: Role[]): Actor => ({ id: 'someone', roles });
+/** An organisation before agencies: one body, every role whole-organisation. */
+const ONE_BODY: Partnership = { orgId: 'org' };
 
 // Each permission that depends on the role alone, with the roles it is granted to. Every other role is refused.
 const ROLE_RULES: [string, (actor: Actor) => boolean, Role[]][] = [
@@ -33,7 +42,9 @@ const ROLE_RULES: [string, (actor: Actor) => boolean, Role[]][] = [
   ['start an update round', mayStartRound, ['admin']],
   ['send questionnaires', mayRunSurveys, ['admin', 'hr', 'safeguarding-lead']],
   ['see questionnaire results', mayViewSurveyResults, ['admin', 'hr', 'safeguarding-lead']],
-  ['see every escalation', mayViewEveryEscalation, ['admin']],
+  ['see every escalation (one organisation, no agencies yet)', (actor) => mayViewEveryEscalation(actor, ONE_BODY), ['admin']],
+  ['see the cases of their own agency', mayViewForCaseAgency, ['admin']],
+  ['import the people directory and training', mayImportDirectory, ['admin', 'hr']],
   ['act on every case of their own agency', mayActForCaseAgency, ['safeguarding-lead']],
   ['be told of self-reported training to verify', isToldOfSelfReportedTraining, ['hr']],
   ['be told of people who cannot be reached', isToldOfUnreachableRecipients, ['admin']],
@@ -65,19 +76,20 @@ describe('who may do what (and who is told what), by role', () => {
 describe('what the tab offers comes from the same rules', () => {
   it.each(ROLES)('%s', (role) => {
     const actor = as(role);
-    expect(tabViewsFor(actor)).toEqual([
+    expect(tabViewsFor(actor, ONE_BODY)).toEqual([
       'my-actions',
       'plan',
       'escalations',
       ...(mayViewTrainingRates(actor) ? ['training'] : []),
       ...(mayViewSurveyResults(actor) ? ['questionnaires'] : []),
       ...(mayViewReach(actor) ? ['reach'] : []),
+      ...(mayViewPartnershipReport(actor, ONE_BODY) ? ['partnership'] : []),
     ]);
     expect(tabPermissionsFor(actor)).toEqual({ namedOverdueList: mayViewNamedOverdueList(actor) });
   });
 
   it('an officer sees only their actions, the plan and escalations', () => {
-    expect(tabViewsFor(as('officer'))).toEqual(['my-actions', 'plan', 'escalations']);
+    expect(tabViewsFor(as('officer'), ONE_BODY)).toEqual(['my-actions', 'plan', 'escalations']);
     expect(tabPermissionsFor(as('officer'))).toEqual({ namedOverdueList: false });
   });
 });
@@ -93,7 +105,7 @@ describe('updating an action', () => {
     ['a safeguarding lead who is not a lead of it', { id: 'lee', roles: ['safeguarding-lead'] }, [], false],
     ['HR', { id: 'hana', roles: ['hr'] }, [], false],
   ] as [string, Actor, string[], boolean][])('%s: %s', (_who, actor, covers, expected) => {
-    expect(mayUpdateAction(actor, action, covers)).toBe(expected);
+    expect(mayUpdateAction(actor, action, ONE_BODY, { coverIds: covers })).toBe(expected);
   });
 });
 
@@ -118,10 +130,69 @@ describe('acting on and seeing an escalation', () => {
     ['someone who may act on it', as('officer'), true, true],
     ['anyone else', as('safeguarding-lead'), false, false],
   ] as [string, Actor, boolean, boolean][])('sees: %s: %s', (_who, actor, mayAct, expected) => {
-    expect(mayViewEscalation(actor, escalation, mayAct)).toBe(expected);
+    expect(mayViewEscalation(actor, escalation, mayAct, ONE_BODY)).toBe(expected);
   });
 
   it('an escalation with no recorded raiser is not visible to everyone without an id', () => {
-    expect(mayViewEscalation({ id: undefined as unknown as string, roles: ['officer'] }, { raisedBy: {} }, false)).toBe(false);
+    expect(mayViewEscalation({ id: undefined as unknown as string, roles: ['officer'] }, { raisedBy: {} }, false, ONE_BODY)).toBe(false);
+  });
+});
+
+describe('a partnership of agencies: what each person’s roles reach', () => {
+  const partnership: Partnership = { orgId: 'org', leadAgencyId: 'council' };
+  const of = (agency: string | undefined, ...roles: Role[]): Actor => ({ id: `${agency}-${roles.join('-')}`, roles, ...(agency ? { agency } : {}) });
+
+  it.each([
+    ['HR of the police', of('police', 'hr'), { orgId: 'org', agency: 'police' }],
+    ['an administrator of the police', of('police', 'admin'), { orgId: 'org', agency: 'police' }],
+    ['a safeguarding lead of the council', of('council', 'safeguarding-lead'), { orgId: 'org', agency: 'council' }],
+    ['HR with no agency (the lead agency’s)', of(undefined, 'hr'), { orgId: 'org', agency: 'council' }],
+    ['an administrator of the lead agency', of('council', 'admin'), { orgId: 'org' }],
+    ['an administrator with no agency (the lead agency’s)', of(undefined, 'admin'), { orgId: 'org' }],
+    ['the business manager, whatever their agency', of('police', 'business-manager'), { orgId: 'org' }],
+    ['the partnership executive', of('health', 'partnership-executive'), { orgId: 'org' }],
+  ] as [string, Actor, object][])('%s', (_who, actor, scope) => {
+    expect(scopeFor(actor, partnership)).toEqual(scope);
+  });
+
+  it('before any agency exists, every role reaches the whole organisation, as before agencies', () => {
+    expect(scopeFor(of(undefined, 'hr'), ONE_BODY)).toEqual({ orgId: 'org' });
+    expect(scopeFor(of('Thames Valley Police', 'hr'), ONE_BODY)).toEqual({ orgId: 'org', agency: 'Thames Valley Police' });
+  });
+
+  it('a person may narrow their own scope to one agency, never widen it to another; the operator may name any', () => {
+    expect(scopeOfRequester(of('police', 'hr'), partnership, 'police')).toEqual({ orgId: 'org', agency: 'police' });
+    expect(() => scopeOfRequester(of('police', 'hr'), partnership, 'health')).toThrow(expect.objectContaining({ code: 'OUTSIDE_AGENCY' }));
+    expect(() => scopeOfRequester(of(undefined, 'hr'), partnership, 'police')).toThrow(expect.objectContaining({ code: 'OUTSIDE_AGENCY' }));
+    expect(scopeOfRequester(of('council', 'admin'), partnership, 'health')).toEqual({ orgId: 'org', agency: 'health' });
+    expect(scopeOfRequester(OPERATOR, partnership, 'health')).toEqual({ orgId: 'org', agency: 'health' });
+    expect(scopeOfRequester(OPERATOR, partnership)).toEqual({ orgId: 'org' });
+  });
+
+  it('people and records with no agency count as the lead agency’s', () => {
+    const police = { orgId: 'org', agency: 'police' };
+    const council = { orgId: 'org', agency: 'council' };
+    expect(inScope({ agency: 'police' }, police, partnership)).toBe(true);
+    expect(inScope({}, police, partnership)).toBe(false);
+    expect(inScope({}, council, partnership)).toBe(true);
+    expect(inScope({ agency: 'health' }, { orgId: 'org' }, partnership)).toBe(true);
+  });
+
+  it('an agency’s administrator administers the actions its people lead; the partnership’s, every action', () => {
+    const shared = { leadIds: ['carol', 'pat'] };
+    expect(mayUpdateAction(of('police', 'admin'), shared, partnership, { leadAgencies: ['council', 'police'] })).toBe(true);
+    expect(mayUpdateAction(of('health', 'admin'), shared, partnership, { leadAgencies: ['council', 'police'] })).toBe(false);
+    expect(mayUpdateAction(of('council', 'admin'), { leadIds: ['pat'] }, partnership, { leadAgencies: ['police'] })).toBe(true);
+    expect(mayUpdateAction(of('police', 'hr'), shared, partnership, { leadAgencies: ['police'] })).toBe(false);
+  });
+
+  it('only the partnership’s administrators see every escalation and the board report; the business manager sees the report', () => {
+    expect(mayViewEveryEscalation(of('council', 'admin'), partnership)).toBe(true);
+    expect(mayViewEveryEscalation(of('police', 'admin'), partnership)).toBe(false);
+    expect(mayViewEveryEscalation(of('police', 'business-manager'), partnership)).toBe(false);
+    expect(mayViewPartnershipReport(of('council', 'admin'), partnership)).toBe(true);
+    expect(mayViewPartnershipReport(of('police', 'business-manager'), partnership)).toBe(true);
+    for (const role of ROLES.filter((r) => r !== 'admin' && r !== 'business-manager')) expect(mayViewPartnershipReport(of('council', role), partnership)).toBe(false);
+    expect(mayViewPartnershipReport(of('police', 'admin'), partnership)).toBe(false);
   });
 });

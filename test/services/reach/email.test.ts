@@ -89,7 +89,7 @@ describe('email for people Teams cannot reach, through the same outbox', () => {
   it('the administrators’ digest names only those reached neither in Teams nor by email', async () => {
     await installedPeople(store, connector.serviceUrl, 1, { prefix: 'admin', roles: ['admin'] });
     await seed(store, { people: [person({ id: 'pat', name: 'Pat Police', email: 'pat@police.example' }), person({ id: 'nomail', name: 'No Mail' })] });
-    expect((await reachReport(store, ORG, { emailEnabled: true })).counts).toEqual({ teams: 1, email: 1, unreachable: 1 });
+    expect((await reachReport(store, { orgId: ORG }, { emailEnabled: true })).counts).toEqual({ teams: 1, email: 1, unreachable: 1 });
     expect(await enqueueUnreachableDigest(store, clock, ORG, '2026-11-23', { emailEnabled: true })).toEqual({ unreachable: 1, emailed: 1, digests: 1 });
     const [notice] = (await deliveryStatus(store, ORG, { purpose: 'admin-notice' })).items;
     const text = (notice!.message as { text: string }).text;

@@ -141,7 +141,7 @@ describe('reaching directory people who have never opened the app', () => {
     expect(installPosts()).toHaveLength(0);
 
     expect(await runJob('reach', { ...ctx, reach: { graph: deps.graph, settings: deps.settings } })).toMatchObject({ installed: 2, notReachable: { blocked: 1 } });
-    const report = await reachReport(store, ORG);
+    const report = await reachReport(store, { orgId: ORG });
     expect(report.counts).toEqual({ teams: 2, email: 0, unreachable: 1 });
     expect(report.rows.find((r) => r.personId === 'p1')).toMatchObject({ channel: 'unreachable', why: expect.stringContaining('blocked for them in Teams') });
   });

@@ -23,7 +23,7 @@ const TRAINING = ['Employee Number', 'Course', 'Completion Date', 'Status'];
 describe('HR changes and bookings as the files say them', () => {
   let store: Store;
   const person = async (id: string) => (await store.collection<Person>('people').read(ORG, id))!;
-  const data = async () => loadTrainingFigures(store, ORG, await new Directory(store).all({ orgId: ORG }), '2026-11-23');
+  const data = async () => loadTrainingFigures(store, { orgId: ORG }, await new Directory(store).all({ orgId: ORG }), '2026-11-23');
 
   beforeAll(async () => {
     store = await openTestStore();

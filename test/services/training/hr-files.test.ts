@@ -165,7 +165,7 @@ describe('HR files from an iTrent-like export, read as files', () => {
    *   By department: Children's Services 3 + 3 + 2 = 8 required, 5 valid, 2 recent; Housing (Mo) 1 / 0 / 0.
    */
   it('the imported files give the completion rates worked out by hand', async () => {
-    const data = await loadTrainingFigures(store, ORG, await new Directory(store).all({ orgId: ORG }), '2026-11-23');
+    const data = await loadTrainingFigures(store, { orgId: ORG }, await new Directory(store).all({ orgId: ORG }), '2026-11-23');
     expect(completionRates(data, '2026-11-23', 'course')).toEqual([
       { group: 'Prevent', required: 2, withinValidity: 1, within12Months: 1, pctWithinValidity: 50, pctWithin12Months: 50 },
       { group: 'Safeguarding awareness', required: 4, withinValidity: 2, within12Months: 0, pctWithinValidity: 50, pctWithin12Months: 0 },

@@ -42,7 +42,7 @@ const record = (courseCode: string, status: TrainingRecord['status'], completedO
  */
 describe('my training, self-reported completions and HR verification', () => {
   let store: Store;
-  const data = async () => loadTrainingFigures(store, ORG, await new Directory(store).all({ orgId: ORG }), AS_AT);
+  const data = async () => loadTrainingFigures(store, { orgId: ORG }, await new Directory(store).all({ orgId: ORG }), AS_AT);
   const states = async () => Object.fromEntries(myTraining(await data(), ola, AS_AT).map((c) => [c.course.code, c.state]));
   const specialistRate = async () => completionRates(await data(), AS_AT, 'course').find((r) => r.group === 'Safeguarding specialist');
 

@@ -1,0 +1,178 @@
+import { DateTime } from 'luxon';
+import type { Clock } from '../core/clock';
+import { localDate, today } from '../core/dates';
+import { AppError } from '../core/errors';
+import { pct } from '../core/figures';
+import type { Report } from '../core/report';
+import { agencyOf, allows, mayViewPartnershipReport, type Partnership, type Requester } from '../access/policy';
+import { CasePeople, caseAgencies, openEscalations } from '../escalations/escalations';
+import { ladderOf } from './escalation-ladder';
+import { Directory } from '../people/repository';
+import type { Person } from '../people/model';
+import { ActionPlan } from '../plan/repository';
+import { RAG_LABELS, type Action, type Rag } from '../plan/model';
+import type { Store } from '../store/ports';
+import { audienceOf, hasResponded, listCampaigns } from '../surveys/campaigns';
+import { MIN_GROUP } from '../surveys/model';
+import { loadTrainingFigures } from '../training/catalogue';
+import { ratesBy } from '../training/rates';
+import { listAgencies } from './agencies';
+import { ensureOrganisation } from './organisations';
+
+/**
+ * The partnership board's roll-up, one section per table: the plan's RAG by priority (learning
+ * point) and by agency, training completion by agency, open escalations by agency and stage with
+ * their ages, and questionnaire response by agency. Figures only: no section names a member of
+ * staff, so the board paper can go to every agency.
+ */
+export type PartnershipReportDeps = { store: Store; clock: Clock };
+
+const RAGS: Rag[] = ['B', 'G', 'A', 'R'];
+const ALL = 'All agencies';
+const NOT_IN_DIRECTORY = '(lead not in the directory)';
+
+function ragCounts(actions: Action[]): number[] {
+  return RAGS.map((r) => actions.filter((a) => a.status === r).length);
+}
+
+function ragRow(label: string, actions: Action[]): (string | number)[] {
+  const counts = ragCounts(actions);
+  return [label, actions.length, ...counts, pct(counts[0]! + counts[1]!, actions.length)];
+}
+
+const RAG_HEADERS = ['Actions', ...RAGS.map((r) => RAG_LABELS[r]), '% completed or on target'];
+
+/** An action counts once for each agency among its leads: a shared action is every lead agency's. */
+function agenciesOfAction(action: Action, byId: Map<string, Person>, partnership: Partnership): string[] {
+  const found = action.leadIds.flatMap((id) => (byId.has(id) ? [agencyOf(byId.get(id)!, partnership) ?? ''] : []));
+  return found.length ? [...new Set(found)] : [NOT_IN_DIRECTORY];
+}
+
+async function planSections(store: Store, orgId: string, people: Map<string, Person>, partnership: Partnership, agencyName: (id: string) => string): Promise<Report[]> {
+  const plan = new ActionPlan(store);
+  const plans = await plan.plansOf(orgId);
+  const titles = new Map<string, string>();
+  const actions: Action[] = [];
+  for (const p of plans) {
+    for (const lp of p.learningPoints) titles.set(`${p.id}|${lp.number}`, `${plans.length > 1 ? `${p.title}: ` : ''}LP${lp.number} ${lp.title}`);
+    actions.push(...(await plan.actionsOfPlan(orgId, p.id)));
+  }
+  const byPriority = new Map<string, Action[]>();
+  for (const a of actions) {
+    const key = titles.get(`${a.planId}|${a.learningPoint}`) ?? `LP${a.learningPoint}`;
+    byPriority.set(key, [...(byPriority.get(key) ?? []), a]);
+  }
+  const byAgency = new Map<string, Action[]>();
+  for (const a of actions) for (const agency of agenciesOfAction(a, people, partnership)) byAgency.set(agency, [...(byAgency.get(agency) ?? []), a]);
+  return [
+    {
+      title: 'Plan RAG by priority',
+      headers: ['Priority', ...RAG_HEADERS],
+      rows: [...[...byPriority].map(([label, list]) => ragRow(label, list)), ragRow('All priorities', actions)],
+      notes: [`${actions.length} actions in ${plans.length} plan${plans.length === 1 ? '' : 's'}.`],
+    },
+    {
+      title: 'Plan RAG by agency',
+      headers: ['Agency', ...RAG_HEADERS],
+      rows: [...[...byAgency].sort(([a], [b]) => agencyName(a).localeCompare(agencyName(b))).map(([id, list]) => ragRow(agencyName(id), list)), ragRow(ALL, actions)],
+      notes: ['An action led by people of several agencies counts for each of them, so the agencies’ rows can add up to more than all agencies.'],
+    },
+  ];
+}
+
+async function trainingSection(store: Store, orgId: string, people: Person[], partnership: Partnership, agencyName: (id: string) => string, asAt: string): Promise<Report> {
+  const figures = await loadTrainingFigures(store, { orgId }, people, asAt);
+  const rows = ratesBy(figures, asAt, (p) => agencyName(agencyOf(p.person, partnership) ?? ''));
+  return {
+    title: 'Training by agency',
+    headers: ['Agency', 'Required', 'Within validity', '% within validity', 'Within 12 months', '% within 12 months'],
+    rows: rows.map((r) => [r.group === 'All' ? ALL : r.group, r.required, r.withinValidity, r.pctWithinValidity, r.within12Months, r.pctWithin12Months]),
+    notes: [`As at ${asAt}: each (person, required course) pair of active staff counts once. Rates only; each agency’s HR sees its own named list.`],
+  };
+}
+
+const daysBetween = (from: string, to: string) => Math.max(0, Math.round(DateTime.fromISO(to).diff(DateTime.fromISO(from), 'days').days));
+
+async function escalationSection(store: Store, orgId: string, agencyName: (id: string) => string, asAt: string, timeZone: string, ladderNames: string[]): Promise<Report> {
+  const open = await openEscalations(store, orgId);
+  const people = new CasePeople(store, orgId);
+  const groups = new Map<string, { agency: string; stage: number; ages: number[]; pastDeadline: number }>();
+  for (const e of open) {
+    const age = daysBetween(localDate(e.raisedAt, timeZone), asAt);
+    for (const agency of await caseAgencies(e, people)) {
+      const key = `${agencyName(agency)}|${String(e.stage).padStart(2, '0')}`;
+      const g = groups.get(key) ?? { agency: agencyName(agency), stage: e.stage, ages: [], pastDeadline: 0 };
+      g.ages.push(age);
+      if (!e.acknowledged && asAt > e.stageDeadline) g.pastDeadline++;
+      groups.set(key, g);
+    }
+  }
+  const rows = [...groups]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([, g]) => [g.agency, `${g.stage} ${ladderNames[g.stage - 1] ?? ''}`.trim(), g.ages.length, Math.round(g.ages.reduce((s, n) => s + n, 0) / g.ages.length), Math.max(...g.ages), g.pastDeadline]);
+  const ages = open.map((e) => daysBetween(localDate(e.raisedAt, timeZone), asAt));
+  return {
+    title: 'Escalations by agency and stage',
+    headers: ['Agency', 'Stage', 'Open', 'Average age (days)', 'Oldest (days)', 'Unacknowledged past deadline'],
+    rows: [...rows, [ALL, 'All stages', open.length, ages.length ? Math.round(ages.reduce((s, n) => s + n, 0) / ages.length) : 0, ages.length ? Math.max(...ages) : 0, open.filter((e) => !e.acknowledged && asAt > e.stageDeadline).length]],
+    notes: ['A case between agencies counts for each agency it concerns. Ages are calendar days since the escalation was raised.'],
+  };
+}
+
+/**
+ * Response by agency for each campaign. A group with fewer than five responses shows no figures,
+ * and when exactly one agency's is hidden the next smallest is hidden too, so it cannot be worked
+ * out by subtracting the others from the campaign's total.
+ */
+async function questionnaireSection(store: Store, orgId: string, people: Map<string, Person>, partnership: Partnership, agencyName: (id: string) => string): Promise<Report> {
+  const rows: (string | number | null)[][] = [];
+  for (const campaign of (await listCampaigns(store, orgId)).filter((c) => c.status !== 'scheduled')) {
+    const groups = new Map<string, { invited: number; responded: number }>();
+    for (const personId of await audienceOf(store, campaign)) {
+      const person = people.get(personId);
+      const agency = agencyName(person ? (agencyOf(person, partnership) ?? '') : '');
+      const g = groups.get(agency) ?? { invited: 0, responded: 0 };
+      g.invited++;
+      if (await hasResponded(store, campaign, personId)) g.responded++;
+      groups.set(agency, g);
+    }
+    const hidden = new Set([...groups].filter(([, g]) => g.responded < MIN_GROUP).map(([a]) => a));
+    if (hidden.size === 1 && groups.size > 1) {
+      const [smallest] = [...groups].filter(([a]) => !hidden.has(a)).sort(([, x], [, y]) => x.responded - y.responded);
+      if (smallest) hidden.add(smallest[0]);
+    }
+    for (const [agency, g] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
+      rows.push(hidden.has(agency) ? [campaign.title, agency, g.invited, null, null] : [campaign.title, agency, g.invited, g.responded, pct(g.responded, g.invited)]);
+    }
+  }
+  return {
+    title: 'Questionnaires by agency',
+    headers: ['Questionnaire', 'Agency', 'Invited', 'Responded', '% responded'],
+    rows,
+    notes: [
+      `Blank figures: fewer than ${MIN_GROUP} responses in that agency (or hidden so a small one cannot be worked out by subtraction).`,
+      'Answers themselves are recorded by department and role, not by agency: see each questionnaire’s results for them.',
+    ],
+  };
+}
+
+/** The board report, for the partnership's administrators and business manager (and the operator). */
+export async function partnershipReport(deps: PartnershipReportDeps, input: { orgId: string; requester: Requester; timeZone: string; asAt?: string }): Promise<Report[]> {
+  const organisation = await ensureOrganisation(deps.store, deps.clock, input.orgId, { timeZone: input.timeZone });
+  const partnership: Partnership = { orgId: organisation.orgId, ...(organisation.leadAgencyId ? { leadAgencyId: organisation.leadAgencyId } : {}) };
+  if (!allows(input.requester, (actor) => mayViewPartnershipReport(actor, partnership))) {
+    throw new AppError('FORBIDDEN', 'The partnership report is for the partnership’s administrators and business manager.');
+  }
+  const asAt = input.asAt ?? today(deps.clock, organisation.timeZone);
+  const names = new Map((await listAgencies(deps.store, input.orgId)).map((a) => [a.agencyId, a.name]));
+  const agencyName = (id: string) => (id === NOT_IN_DIRECTORY ? id : names.get(id) ?? (id || '(no agency)'));
+  const people = await new Directory(deps.store).all({ orgId: input.orgId });
+  const byId = new Map(people.map((p) => [p.id, p]));
+  const ladder = ladderOf(organisation).map((s) => s.name);
+  return [
+    ...(await planSections(deps.store, input.orgId, byId, partnership, agencyName)),
+    await trainingSection(deps.store, input.orgId, people, partnership, agencyName, asAt),
+    await escalationSection(deps.store, input.orgId, agencyName, asAt, organisation.timeZone, ladder),
+    await questionnaireSection(deps.store, input.orgId, byId, partnership, agencyName),
+  ];
+}

@@ -1,0 +1,135 @@
+import { FixedClock } from '../../../services/core/clock';
+import { OPERATOR } from '../../../services/access/policy';
+import { openEscalation } from '../../../services/escalations/escalations';
+import { escalationReport } from '../../../services/escalations/report';
+import { addAgency } from '../../../services/organisation/agencies';
+import type { Organisation } from '../../../services/organisation/model';
+import { ensureOrganisation } from '../../../services/organisation/organisations';
+import { partnershipReport } from '../../../services/organisation/partnership-report';
+import type { Person } from '../../../services/people/model';
+import type { Plan } from '../../../services/plan/model';
+import { WorkingCalendar } from '../../../services/scheduling/calendar';
+import type { Store } from '../../../services/store/ports';
+import { createCampaign } from '../../../services/surveys/campaigns';
+import { respondedId } from '../../../services/surveys/model';
+import { setUpTraining } from '../../../services/training/catalogue';
+import type { TrainingRecord } from '../../../services/training/model';
+import { rebuildTrainingSummaries } from '../../../services/training/summaries';
+import { actionDoc, ORG, person, seed } from '../../harness/fixtures';
+import { openTestStore } from '../../harness/store';
+
+const TZ = 'Europe/London';
+const raisedClock = new FixedClock('2026-11-12T10:00:00Z');
+const clock = new FixedClock('2026-11-22T10:00:00Z');
+const calendar = new WorkingCalendar();
+
+const council = (id: string, name: string, extra: Partial<Person> = {}) => person({ id, name, agency: 'council', department: 'Children', jobTitle: 'Social Worker', ...extra });
+const police = (id: string, name: string, extra: Partial<Person> = {}) => person({ id, name, agency: 'police', department: 'Public Protection', jobTitle: 'Constable', ...extra });
+const PEOPLE: Person[] = [
+  council('c-admin', 'Ada Council', { roles: ['admin'] }),
+  council('c-hr', 'Hugo Council', { roles: ['hr'] }),
+  council('c-lead', 'Carol Council'),
+  ...Array.from({ length: 5 }, (_, i) => council(`c-${i}`, `Council Officer ${i}`)),
+  police('p-admin', 'Percy Police', { roles: ['admin'] }),
+  police('p-bm', 'Bea Business', { roles: ['business-manager'] }),
+  police('p-lead', 'Pat Police'),
+];
+
+describe('the partnership board report', () => {
+  let store: Store;
+  let organisation: Organisation;
+  const report = (requester: Person | typeof OPERATOR) => partnershipReport({ store, clock }, { orgId: ORG, requester, timeZone: TZ, asAt: '2026-11-22' });
+  const section = async (title: string) => (await report(OPERATOR)).find((r) => r.title === title)!;
+
+  beforeAll(async () => {
+    store = await openTestStore();
+    await addAgency(store, clock, ORG, { name: 'Council' }, { timeZone: TZ });
+    await addAgency(store, clock, ORG, { name: 'Police' }, { timeZone: TZ });
+    organisation = await ensureOrganisation(store, clock, ORG, { timeZone: TZ });
+    await store.collection<Plan>('plans').upsert({ id: 'plan', orgId: ORG, title: 'Business plan 2026-27', learningPoints: [{ number: 1, title: 'Leadership' }, { number: 2, title: 'Training' }] });
+    await seed(store, {
+      people: PEOPLE,
+      actions: [
+        actionDoc({ id: 'a1', ref: 'LP1.1', learningPoint: 1, leadIds: ['c-lead'], leads: [{ name: 'Carol Council', personId: 'c-lead' }], status: 'G' }),
+        actionDoc({ id: 'a2', ref: 'LP1.2', learningPoint: 1, leadIds: ['p-lead'], leads: [{ name: 'Pat Police', personId: 'p-lead' }], status: 'R' }),
+        actionDoc({ id: 'a3', ref: 'LP2.1', learningPoint: 2, leadIds: ['c-lead', 'p-lead'], leads: [{ name: 'Carol Council', personId: 'c-lead' }, { name: 'Pat Police', personId: 'p-lead' }], status: 'A' }),
+        actionDoc({ id: 'a4', ref: 'LP2.2', learningPoint: 2, leadIds: [], leads: [{ name: 'Someone Unknown' }], status: 'B', open: false }),
+      ],
+    });
+    await setUpTraining(store, ORG, { requirements: [{ course: 'SG-AWARE', jobTitles: ['Social Worker', 'Constable'] }] });
+    const done = (personId: string, agency: string): TrainingRecord => ({ id: `rec-${personId}`, orgId: ORG, kind: 'record', personId, agency, courseCode: 'SG-AWARE', completedOn: '2026-06-01', status: 'completed', source: 'import', createdAt: '2026-06-01T00:00:00Z' });
+    for (const r of [done('c-lead', 'council'), done('c-0', 'council'), done('p-lead', 'police')]) await store.collection<TrainingRecord>('training').upsert(r);
+    await rebuildTrainingSummaries(store, ORG);
+    // A case between the agencies: the shared action's leads are its subjects.
+    await openEscalation({ store, clock: raisedClock, calendar }, organisation, {
+      id: 'esc-a3',
+      cause: 'action-red',
+      source: 'automatic',
+      actionId: 'a3',
+      actionRef: 'LP2.1',
+      summary: 'LP2.1 was rated Red',
+      immediateRisk: false,
+      raisedBy: { name: 'Safeguarding Action Tracker' },
+      involvedPersonIds: ['c-lead', 'p-lead'],
+      startStage: 1,
+    });
+    // Sent by the partnership's administrator to everyone; five of the council's officers and the police lead answered.
+    const campaign = await createCampaign({ store, clock, calendar }, { actor: PEOPLE[0]!, timeZone: TZ, data: { questionnaire: 'awareness', title: 'Awareness', audience: { type: 'everyone' }, anonymous: true, closesOn: '2026-12-04' } });
+    for (const id of ['c-0', 'c-1', 'c-2', 'c-3', 'c-4', 'p-lead']) await store.collection('surveys').upsert({ id: respondedId(campaign.id, id), orgId: ORG, kind: 'responded', campaignId: campaign.id, personId: id } as never);
+  });
+  afterAll(() => store.close());
+
+  it('shows the plan’s RAG by priority and by agency, a shared action counting for both agencies', async () => {
+    expect((await section('Plan RAG by priority')).rows).toEqual([
+      ['LP1 Leadership', 2, 0, 1, 0, 1, 50],
+      ['LP2 Training', 2, 1, 0, 1, 0, 50],
+      ['All priorities', 4, 1, 1, 1, 1, 50],
+    ]);
+    expect((await section('Plan RAG by agency')).rows).toEqual([
+      ['(lead not in the directory)', 1, 1, 0, 0, 0, 100],
+      ['Council', 2, 0, 1, 1, 0, 50],
+      ['Police', 2, 0, 0, 1, 1, 0],
+      ['All agencies', 4, 1, 1, 1, 1, 50],
+    ]);
+  });
+
+  it('shows training completion by agency as rates, and escalations by agency and stage with their ages', async () => {
+    expect((await section('Training by agency')).rows).toEqual([
+      ['Council', 8, 2, 25, 2, 25],
+      ['Police', 3, 1, 33.3, 1, 33.3],
+      ['All agencies', 11, 3, 27.3, 3, 27.3],
+    ]);
+    const escalations = await section('Escalations by agency and stage');
+    expect(escalations.rows).toEqual([
+      ['Council', expect.stringMatching(/^1 /), 1, 10, 10, 1],
+      ['Police', expect.stringMatching(/^1 /), 1, 10, 10, 1],
+      ['All agencies', 'All stages', 1, 10, 10, 1],
+    ]);
+  });
+
+  it('hides an agency’s response figures under five, and the next smallest so it cannot be worked out by subtraction', async () => {
+    expect((await section('Questionnaires by agency')).rows).toEqual([
+      ['Awareness', 'Council', 8, null, null],
+      ['Awareness', 'Police', 3, null, null],
+    ]);
+  });
+
+  it('names no member of staff of any agency', async () => {
+    const text = JSON.stringify(await report(OPERATOR));
+    for (const p of PEOPLE) expect(text).not.toContain(p.name);
+  });
+
+  it('the central record review of an agency’s safeguarding lead counts only cases about its people', async () => {
+    const lead = (agency: string) => person({ id: `${agency}-sl`, name: 'x', agency, roles: ['safeguarding-lead'] });
+    expect(await escalationReport(store, organisation, '2026-11-01', '2026-11-30', lead('police'))).toMatchObject({ raised: 1 });
+    expect(await escalationReport(store, organisation, '2026-11-01', '2026-11-30', lead('health'))).toMatchObject({ raised: 0 });
+    expect(await escalationReport(store, organisation, '2026-11-01', '2026-11-30', OPERATOR)).toMatchObject({ raised: 1 });
+  });
+
+  it('is for the partnership’s administrators and business manager only', async () => {
+    const byId = (id: string) => PEOPLE.find((p) => p.id === id)!;
+    await expect(report(byId('c-admin'))).resolves.toHaveLength(5);
+    await expect(report(byId('p-bm'))).resolves.toHaveLength(5);
+    for (const id of ['p-admin', 'c-hr', 'c-lead']) await expect(report(byId(id))).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  });
+});
