@@ -5,7 +5,7 @@ import type { Config } from '../services/core/config';
 import { AppError, ERRORS, isAppError } from '../services/core/errors';
 import type { Logger } from '../services/core/logger';
 import type { Store } from '../services/store/ports';
-import { isTenantAllowed } from '../services/organisation/agencies';
+import { tenantGate } from '../services/organisation/agencies';
 
 export type ServerDeps = {
   config: Config;
@@ -143,6 +143,7 @@ export function createServer(deps: ServerDeps): restify.Server {
 
   // Only activities have a body to parse; every other route ignores (and never reads) one.
   const activityBody = restify.plugins.bodyParser({ maxBodySize: BODY_LIMITS.activities, mapParams: false });
+  const tenantAllowed = tenantGate(store, config.DEFAULT_ORG_ID, config.ALLOWED_TENANT_IDS);
   server.post('/api/messages', activityBody, async (req: restify.Request, res: restify.Response) => {
     const shape = activityShape.safeParse(req.body);
     if (!shape.success) {
@@ -154,7 +155,7 @@ export function createServer(deps: ServerDeps): restify.Server {
     // the user belongs to: refuse tenants that are neither configured nor an agency's before any processing.
     let allowed: boolean;
     try {
-      allowed = await isTenantAllowed(store, config.DEFAULT_ORG_ID, config.ALLOWED_TENANT_IDS, tenant);
+      allowed = await tenantAllowed(tenant);
     } catch (e) {
       // The agencies' tenants are in the store. Without it, production refuses what it cannot check;
       // local mode (loopback only) lets the bot answer with the store's own error card.

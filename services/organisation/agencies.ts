@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import type { Clock } from '../core/clock';
 import { AppError, isAppError } from '../core/errors';
@@ -122,6 +123,26 @@ export async function isTenantAllowed(store: Store, orgId: string, configured: r
   if (configured.length > 0) return false;
   // Nothing configured: open only while no agency names a tenant either.
   return (await new Agencies(store).all(orgId)).every((a) => a.tenantIds.length === 0);
+}
+
+/** How long a tenant found allowed is remembered: as long as the bot remembers a person's roles. */
+const ALLOWED_FOR_MS = 30_000;
+
+/**
+ * The tenant check every bot activity and tab request passes, made once per process: a tenant
+ * found allowed is remembered for 30 s, so a request costs no store read (an agency's tenant
+ * removed takes up to 30 s to be refused, as a role removed does); a refusal is checked afresh
+ * each time, so a tenant just added works at once.
+ */
+export function tenantGate(store: Store, orgId: string, configured: readonly string[]): (tenant: string | undefined) => Promise<boolean> {
+  const allowed = new LRUCache<string, true>({ max: 1000, ttl: ALLOWED_FOR_MS });
+  return async (tenant) => {
+    const key = (tenant ?? '').toLowerCase();
+    if (allowed.has(key)) return true;
+    const ok = await isTenantAllowed(store, orgId, configured, tenant);
+    if (ok) allowed.set(key, true);
+    return ok;
+  };
 }
 
 /**

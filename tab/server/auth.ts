@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify } from 'jose';
 import type { Config } from '../../services/core/config';
-import { isTenantAllowed } from '../../services/organisation/agencies';
+import { tenantGate } from '../../services/organisation/agencies';
 import type { Store } from '../../services/store/ports';
 import { AppError } from '../../services/core/errors';
 
@@ -28,6 +28,7 @@ export function createTabAuthenticator(config: Config, store: Store): (authoriza
   const clientId = config.TAB_SSO_CLIENT_ID;
   const audiences = clientId ? [clientId, ...(config.PUBLIC_HOSTNAME ? [`api://${config.PUBLIC_HOSTNAME}/${clientId}`] : [])] : [];
   const clientIds = new Set(config.TAB_SSO_CLIENT_APP_IDS.map((id) => id.toLowerCase()));
+  const tenantAllowed = tenantGate(store, config.DEFAULT_ORG_ID, config.ALLOWED_TENANT_IDS);
 
   return async (authorization, remoteAddress) => {
     const [given = '', value = ''] = (authorization ?? '').trim().split(/\s+/, 2);
@@ -51,7 +52,7 @@ export function createTabAuthenticator(config: Config, store: Store): (authoriza
     if (payload.iss !== `https://login.microsoftonline.com/${tenantId}/v2.0` && payload.iss !== `https://sts.windows.net/${tenantId}/`) {
       throw new AppError('UNAUTHENTICATED', 'The sign-in token was not issued by Entra ID for its tenant.');
     }
-    if (!(await isTenantAllowed(store, config.DEFAULT_ORG_ID, config.ALLOWED_TENANT_IDS, tenantId))) throw new AppError('TENANT_NOT_ALLOWED');
+    if (!(await tenantAllowed(tenantId))) throw new AppError('TENANT_NOT_ALLOWED');
     if (typeof payload.oid !== 'string' || !payload.oid) throw new AppError('UNAUTHENTICATED', 'The sign-in token does not name a user.');
     // An ID token has the same audience but no delegated scope: it proves a sign-in somewhere, not
     // that Teams asked for access to this API on the user's behalf.
