@@ -31,7 +31,7 @@ export async function refreshTrainingSummaries(store: Store, orgId: string, pers
     const facts = await toArray(new TrainingRepository(store).recordFacts({ orgId }, personId));
     const courses = foldFacts(facts).get(personId);
     if (courses) await training(store).upsert(summaryOf(orgId, personId, courses, agenciesOf(facts).get(personId)));
-    else await training(store).delete(orgId, summaryId(personId)).catch(() => undefined);
+    else await training(store).delete(orgId, summaryId(personId));
   });
 }
 
