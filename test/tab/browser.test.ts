@@ -11,7 +11,9 @@ import { OPERATOR } from '../../services/access/policy';
 import { startTestApp, type TestApp } from '../harness/app';
 import { ORG, person, seed } from '../harness/fixtures';
 import { TEST_TENANT_ID } from '../harness/teams-activities';
-import { seedDashboard, seedReach } from './dashboard-seed';
+import { PARTNERSHIP, seedDashboard, seedPartnership, seedReach } from './dashboard-seed';
+import { partnershipReport } from '../../services/organisation/partnership-report';
+import { Directory } from '../../services/people/repository';
 import { reachReport } from '../../services/reach/report';
 import { loadAnswerSeal } from '../../services/surveys/seal';
 
@@ -245,6 +247,78 @@ describe('the dashboard tab in a browser', () => {
       expect(answer.body).not.toContain('Richard');
       await page.close();
     }
+  });
+
+  describe('the partnership view, with two agencies', () => {
+    let p: TestApp;
+    beforeAll(async () => {
+      // Its own app: the agencies change who administers what, which the other tests do not expect.
+      p = await startTestApp({ ALLOWED_TENANT_IDS: TEST_TENANT_ID });
+      p.clock.set('2026-11-23T10:00:00Z');
+      await seedDashboard(p.store, p.clock, loadAnswerSeal(p.config));
+      await seedPartnership(p.store, p.clock);
+    }, 60_000);
+    afterAll(async () => {
+      await p?.close();
+    });
+
+    /** Each row of a section as the page shows it: table cells when wide, "Header: value" lines when narrow. */
+    const shownRows = async (page: Page, title: string, wide: boolean) =>
+      wide
+        ? Promise.all((await page.locator(`table[aria-label="${title}"] tbody tr`).all()).map((row) => row.locator('td').allTextContents()))
+        : Promise.all((await page.locator(`ul[aria-label="${title}"] > li`).all()).map((item) => item.locator(':scope > div').allTextContents()));
+
+    it('an administrator of the lead agency sees every section’s figures for both agencies, and nobody’s name, wide and narrow', async () => {
+      const sections = await partnershipReport({ store: p.store, clock: p.clock }, { orgId: ORG, requester: OPERATOR, timeZone: 'Europe/London', asAt: '2026-11-23' });
+      expect(sections.map((r) => r.title)).toEqual(['Plan RAG by priority', 'Plan RAG by agency', 'Training by agency', 'Escalations by agency and stage', 'Questionnaires by agency']);
+      // Both agencies have figures of their own: actions they lead, and staff who need training. (Some
+      // demo actions are led by people not in the directory, so the plan has a row for those too.)
+      for (const title of ['Plan RAG by agency', 'Training by agency']) {
+        const agencies = sections.find((r) => r.title === title)!.rows.map((row) => row[0]).filter((a) => a !== '(lead not in the directory)');
+        expect({ title, agencies }).toEqual({ title, agencies: ['Northshire Council', 'Northshire Police', 'All agencies'] });
+      }
+      // The police: everyone needs safeguarding awareness (the officers, their administrator and HR: 8), and four officers are in date.
+      expect(sections.find((r) => r.title === 'Training by agency')!.rows[1]!.slice(0, 4)).toEqual(['Northshire Police', 8, 4, 50]);
+      const names = (await new Directory(p.store).all({ orgId: ORG })).map((person) => person.name);
+      expect(names).toEqual(expect.arrayContaining(['Val Johnson', 'Priya Policeadmin', 'Constable Number 0']));
+      for (const viewport of [WIDE, NARROW]) {
+        const wide = viewport === WIDE;
+        const page = await signIn('demo-val-johnson', { viewport, app: p });
+        await open(page, 'Partnership');
+        const view = page.getByRole('region', { name: 'Partnership' });
+        await view.getByText('As at 2026-11-23. Figures only, no names', { exact: false }).waitFor();
+        for (const section of sections) {
+          await view.getByText(section.title, { exact: true }).first().waitFor();
+          const expected = section.rows.map((row) => row.map((cell, c) => (wide ? '' : `${section.headers[c]}: `) + (cell === null ? '' : String(cell))));
+          await expect(shownRows(page, section.title, wide)).resolves.toEqual(expected);
+          for (const note of section.notes ?? []) await view.getByText(note, { exact: true }).waitFor();
+        }
+        // Nobody is named in the view; the page names only the signed-in administrator, in its header.
+        const viewText = await view.innerText();
+        const pageText = await page.locator('body').innerText();
+        for (const name of names) {
+          expect({ name, inView: viewText.includes(name) }).toEqual({ name, inView: false });
+          if (name !== 'Val Johnson') expect({ name, onPage: pageText.includes(name) }).toEqual({ name, onPage: false });
+        }
+        await shot(page, `partnership-${viewport.width}`);
+        await page.close();
+      }
+    });
+
+    it('is not offered to an agency’s administrator or to HR, is not opened by address, and the API refuses them', async () => {
+      for (const personId of [PARTNERSHIP.partnerAdmin, PARTNERSHIP.partnerHr, 'demo-simon-howick']) {
+        const page = await signIn(personId, { app: p, query: '?view=partnership' });
+        await page.getByText('My open actions', { exact: false }).waitFor();
+        await expect(page.getByRole('tab', { name: 'Partnership' }).count()).resolves.toBe(0);
+        await expect(page.getByRole('region', { name: 'Partnership' }).count()).resolves.toBe(0);
+        await expect(page.getByText('All agencies', { exact: false }).count()).resolves.toBe(0);
+        const answer = (await page.evaluate(`fetch('/api/tab/partnership', { headers: { authorization: 'Local ${personId}' } }).then(async (r) => ({ status: r.status, body: await r.text() }))`)) as { status: number; body: string };
+        expect({ personId, status: answer.status }).toEqual({ personId, status: 403 });
+        expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'FORBIDDEN' } });
+        expect(answer.body).not.toContain('Northshire Police');
+        await page.close();
+      }
+    });
   });
 
   it('questionnaires: response rate and headline figures as computed by hand', async () => {

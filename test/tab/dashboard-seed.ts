@@ -4,6 +4,8 @@ import { silentLogger } from '../../services/core/logger';
 import { seedDemo } from '../../services/demo/seed-demo';
 import { raiseEscalation } from '../../services/escalations/escalations';
 import { ensureOrganisation } from '../../services/organisation/organisations';
+import { addAgency } from '../../services/organisation/agencies';
+import type { Action } from '../../services/plan/model';
 import type { Person } from '../../services/people/model';
 import { ActionPlan } from '../../services/plan/repository';
 import { WorkingCalendar } from '../../services/scheduling/calendar';
@@ -129,4 +131,32 @@ export async function seedReach(store: Store): Promise<void> {
     lastAttemptAt: '2026-11-23T08:00:00.000Z',
     retryAfter: '2026-11-30T08:00:00.000Z',
   });
+}
+
+/** The two agencies the partnership view is checked with, and who is who in them. */
+export const PARTNERSHIP = { lead: 'northshire-council', partner: 'northshire-police', partnerAdmin: 'police-admin', partnerHr: 'police-hr', partnerLead: 'police-officer-0' };
+
+/**
+ * After seedDashboard: the council becomes the lead agency (so everyone already in the directory
+ * is the council's, and Val, an administrator, administers the partnership), and the police join
+ * with their own administrator, HR and six officers, four of them in date for safeguarding
+ * training, one of whom also leads a council action.
+ */
+export async function seedPartnership(store: Store, clock: FixedClock): Promise<void> {
+  const defaults = { timeZone: TZ };
+  const council = await addAgency(store, clock, ORG, { name: 'Northshire Council' }, defaults);
+  if (!council.lead || council.agency.agencyId !== PARTNERSHIP.lead) throw new Error('The council should have become the lead agency.');
+  const police = await addAgency(store, clock, ORG, { name: 'Northshire Police' }, defaults);
+  const agency = police.agency.agencyId;
+  const people = store.collection<Person>('people');
+  await people.upsert({ id: PARTNERSHIP.partnerAdmin, orgId: ORG, name: 'Priya Policeadmin', department: 'Public Protection', jobTitle: 'Inspector', roles: ['admin'], agency, active: true });
+  await people.upsert({ id: PARTNERSHIP.partnerHr, orgId: ORG, name: 'Harvey Policehr', department: 'People Services', jobTitle: 'HR Adviser', roles: ['hr'], agency, active: true });
+  const training = store.collection<TrainingRecord>('training');
+  for (let i = 0; i < 6; i++) {
+    await people.upsert({ id: `police-officer-${i}`, orgId: ORG, name: `Constable Number ${i}`, department: 'Public Protection', jobTitle: 'Detective Constable', roles: ['officer'], agency, active: true });
+    await training.upsert({ id: `police-rec-${i}`, orgId: ORG, kind: 'record', personId: `police-officer-${i}`, courseCode: 'SG-AWARE', completedOn: i < 4 ? '2026-06-01' : '2021-06-01', status: 'completed', source: 'import', createdAt: '2026-06-02T00:00:00Z' });
+  }
+  await rebuildTrainingSummaries(store, ORG);
+  const [shared] = await new ActionPlan(store).openActionsLedBy(ORG, 'demo-val-johnson');
+  await store.collection<Action>('actions').update(ORG, shared!.id, (a) => ({ ...a, leadIds: [...a.leadIds, PARTNERSHIP.partnerLead] }));
 }
