@@ -12,7 +12,8 @@ import type { Person } from '../people/model';
 import { ActionPlan } from '../plan/repository';
 import { RAG_LABELS, type Action, type Rag } from '../plan/model';
 import type { Store } from '../store/ports';
-import { audienceOf, hasResponded, listCampaigns } from '../surveys/campaigns';
+import { audienceOf, listCampaigns } from '../surveys/campaigns';
+import { SurveyRepository } from '../surveys/repository';
 import { MIN_GROUP } from '../surveys/model';
 import { loadTrainingFigures } from '../training/catalogue';
 import { ratesBy } from '../training/rates';
@@ -128,12 +129,14 @@ async function questionnaireSection(store: Store, orgId: string, people: Map<str
   const rows: (string | number | null)[][] = [];
   for (const campaign of (await listCampaigns(store, orgId)).filter((c) => c.status !== 'scheduled')) {
     const groups = new Map<string, { invited: number; responded: number }>();
+    // One query for who answered, not a read per person asked: a council-wide campaign asks thousands.
+    const responded = new Set(await new SurveyRepository(store).respondedPersonIds(orgId, campaign.id));
     for (const personId of await audienceOf(store, campaign)) {
       const person = people.get(personId);
       const agency = agencyName(person ? (agencyOf(person, partnership) ?? '') : '');
       const g = groups.get(agency) ?? { invited: 0, responded: 0 };
       g.invited++;
-      if (await hasResponded(store, campaign, personId)) g.responded++;
+      if (responded.has(personId)) g.responded++;
       groups.set(agency, g);
     }
     const hidden = new Set([...groups].filter(([, g]) => g.responded < MIN_GROUP).map(([a]) => a));

@@ -133,3 +133,54 @@ describe('the partnership board report', () => {
     for (const id of ['p-admin', 'c-hr', 'c-lead']) await expect(report(byId(id))).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 });
+
+/** The real store, with the point reads of the surveys container counted. */
+function countingSurveyReads(store: Store): { store: Store; reads: () => number } {
+  let reads = 0;
+  const counted: Store = Object.create(store);
+  counted.collection = (<T extends { id: string; orgId: string }>(name: Parameters<Store['collection']>[0]) => {
+    const c = store.collection<T>(name);
+    if (name !== 'surveys') return c;
+    const wrapped = Object.create(c) as typeof c;
+    wrapped.read = (orgId: string, id: string) => {
+      reads++;
+      return c.read(orgId, id);
+    };
+    return wrapped;
+  }) as Store['collection'];
+  return { store: counted, reads: () => reads };
+}
+
+describe('the board’s response counts at a few hundred people', () => {
+  let store: Store;
+  const AGENCIES = ['Council', 'Police', 'Health'];
+  // 360 staff: 200 council, 100 police, 60 health.
+  const sizes = [200, 100, 60];
+  const staff: Person[] = AGENCIES.flatMap((name, a) => Array.from({ length: sizes[a]! }, (_, i) => person({ id: `${name.toLowerCase()}-${i}`, name: `${name} ${i}`, agency: name.toLowerCase(), department: `${name} Safeguarding`, jobTitle: 'Officer' })));
+  const admin = person({ id: 'admin', name: 'Ada Admin', agency: 'council', roles: ['admin'], department: 'Council Safeguarding', jobTitle: 'Manager' });
+  // Every third council officer, every other police officer, every health officer but four.
+  const answered = staff.filter((p, i) => (p.agency === 'council' ? i % 3 === 0 : p.agency === 'police' ? i % 2 === 0 : !['health-0', 'health-1', 'health-2', 'health-3'].includes(p.id)));
+
+  beforeAll(async () => {
+    store = await openTestStore();
+    for (const name of AGENCIES) await addAgency(store, clock, ORG, { name }, { timeZone: TZ });
+    await seed(store, { people: [admin, ...staff] });
+    const campaign = await createCampaign({ store, clock, calendar }, { actor: admin, timeZone: TZ, data: { questionnaire: 'awareness', title: 'Awareness', audience: { type: 'role', jobTitle: 'Officer' }, anonymous: false, closesOn: '2026-12-04' } });
+    for (const p of answered) await store.collection('surveys').upsert({ id: respondedId(campaign.id, p.id), orgId: ORG, kind: 'responded', campaignId: campaign.id, personId: p.id } as never);
+  }, 60_000);
+  afterAll(() => store.close());
+
+  it('counts each agency’s responses from one query per campaign, matching a count person by person', async () => {
+    const counting = countingSurveyReads(store);
+    const sections = await partnershipReport({ store: counting.store, clock }, { orgId: ORG, requester: OPERATOR, timeZone: TZ, asAt: '2026-11-22' });
+    const rows = sections.find((r) => r.title === 'Questionnaires by agency')!.rows;
+    const expected = [...AGENCIES].sort().map((name) => {
+      const invited = staff.filter((p) => p.agency === name.toLowerCase()).length;
+      const responded = answered.filter((p) => p.agency === name.toLowerCase()).length;
+      return ['Awareness', name, invited, responded];
+    });
+    expect(rows.map((r) => r.slice(0, 4))).toEqual(expected);
+    // The audience chunk and the campaign's answers: a handful of reads, not one per person asked.
+    expect(counting.reads()).toBeLessThan(10);
+  });
+});
