@@ -9,7 +9,7 @@ import type { Store } from '../store/ports';
 import { answersOf, changePending, flushAnswers, putInShards, readPending, type AnswerDeps } from './answer-pool';
 import { checkAnswers, pagesOf, parseSubmission, rawOf } from './answers';
 import { audienceOf, getCampaign, hasResponded } from './campaigns';
-import { anonymousLabels, respondedId, type Workplace, type AnswerEntry, type Campaign, type Questionnaire, type RespondedMarker } from './model';
+import { anonymousLabels, respondedId, type AnswerEntry, type Campaign, type Questionnaire, type RespondedMarker } from './model';
 import { findQuestionnaire, surveys } from './questionnaires';
 
 type Deps = { store: Store; clock: Clock };
@@ -69,9 +69,11 @@ async function saveEntry(deps: AnswerDeps, campaign: Campaign, entry: AnswerEntr
 }
 
 /** Where the author works, as their answer records it: in full when named; in an anonymous campaign only as groups large enough (see LargeGroups). */
-function groupsOf(campaign: Campaign, actor: Person, partnership: Partnership): Workplace {
+function groupsOf(campaign: Campaign, actor: Person, partnership: Partnership): Pick<AnswerEntry, 'department' | 'jobTitle' | 'agency'> {
   const who = { department: actor.department?.trim() ?? '', jobTitle: actor.jobTitle?.trim() ?? '', agency: agencyOf(actor, partnership) ?? '' };
-  return campaign.anonymous ? anonymousLabels(campaign.largeGroups, who) : who;
+  const { agency, ...rest } = campaign.anonymous ? anonymousLabels(campaign.largeGroups, who) : who;
+  // No agency field at all when none is recorded: an answer then looks as it did before agencies.
+  return agency ? { ...rest, agency } : rest;
 }
 
 /**
