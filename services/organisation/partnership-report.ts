@@ -3,7 +3,7 @@ import type { Clock } from '../core/clock';
 import { localDate, today } from '../core/dates';
 import { AppError } from '../core/errors';
 import { pct } from '../core/figures';
-import type { Report } from '../core/report';
+import type { Cell, Report } from '../core/report';
 import { agencyOf, allows, mayViewPartnershipReport, type Partnership, type Requester } from '../access/policy';
 import { CasePeople, caseAgencies, openEscalations } from '../escalations/escalations';
 import { ladderOf } from './escalation-ladder';
@@ -12,7 +12,11 @@ import type { Person } from '../people/model';
 import { ActionPlan } from '../plan/repository';
 import { RAG_LABELS, type Action, type Rag } from '../plan/model';
 import type { Store } from '../store/ports';
-import { audienceOf, hasResponded, listCampaigns } from '../surveys/campaigns';
+import { audienceOf, listCampaigns } from '../surveys/campaigns';
+import { SurveyRepository } from '../surveys/repository';
+import { answersOf } from '../surveys/answer-pool';
+import { findQuestionnaire } from '../surveys/questionnaires';
+import { campaignFigures, NOT_RECORDED } from '../surveys/results';
 import { MIN_GROUP } from '../surveys/model';
 import { loadTrainingFigures } from '../training/catalogue';
 import { ratesBy } from '../training/rates';
@@ -22,7 +26,7 @@ import { ensureOrganisation } from './organisations';
 /**
  * The partnership board's roll-up, one section per table: the plan's RAG by priority (learning
  * point) and by agency, training completion by agency, open escalations by agency and stage with
- * their ages, and questionnaire response by agency. Figures only: no section names a member of
+ * their ages, and questionnaire response and results by agency. Figures only: no section names a member of
  * staff, so the board paper can go to every agency.
  */
 export type PartnershipReportDeps = { store: Store; clock: Clock };
@@ -30,6 +34,7 @@ export type PartnershipReportDeps = { store: Store; clock: Clock };
 const RAGS: Rag[] = ['B', 'G', 'A', 'R'];
 const ALL = 'All agencies';
 const NOT_IN_DIRECTORY = '(lead not in the directory)';
+const UNLABELLED = '(answers naming no agency)';
 
 function ragCounts(actions: Action[]): number[] {
   return RAGS.map((r) => actions.filter((a) => a.status === r).length);
@@ -120,20 +125,27 @@ async function escalationSection(store: Store, orgId: string, agencyName: (id: s
 }
 
 /**
- * Response by agency for each campaign. A group with fewer than five responses shows no figures,
- * and when exactly one agency's is hidden the next smallest is hidden too, so it cannot be worked
- * out by subtracting the others from the campaign's total.
+ * Response and results by agency for each campaign. Response counts come from who was asked and
+ * the "responded" markers: an agency with fewer than five responses shows no figures, and when
+ * exactly one agency's is hidden the next smallest is hidden too, so it cannot be worked out by
+ * subtracting the others from the campaign's total. Results are the campaign's own figures per
+ * agency (its headlines and 1–5 averages), under the same rules as its results: nothing while an
+ * anonymous campaign is open or under five answers, and a blank for an agency group the results
+ * hide (under five, or given away by subtraction).
  */
 async function questionnaireSection(store: Store, orgId: string, people: Map<string, Person>, partnership: Partnership, agencyName: (id: string) => string): Promise<Report> {
-  const rows: (string | number | null)[][] = [];
+  const rows: Cell[][] = [];
+  let withheld = 0;
   for (const campaign of (await listCampaigns(store, orgId)).filter((c) => c.status !== 'scheduled')) {
     const groups = new Map<string, { invited: number; responded: number }>();
+    // One query for who answered, not a read per person asked: a council-wide campaign asks thousands.
+    const responded = new Set(await new SurveyRepository(store).respondedPersonIds(orgId, campaign.id));
     for (const personId of await audienceOf(store, campaign)) {
       const person = people.get(personId);
-      const agency = agencyName(person ? (agencyOf(person, partnership) ?? '') : '');
+      const agency = person ? (agencyOf(person, partnership) ?? '') : '';
       const g = groups.get(agency) ?? { invited: 0, responded: 0 };
       g.invited++;
-      if (await hasResponded(store, campaign, personId)) g.responded++;
+      if (responded.has(personId)) g.responded++;
       groups.set(agency, g);
     }
     const hidden = new Set([...groups].filter(([, g]) => g.responded < MIN_GROUP).map(([a]) => a));
@@ -141,17 +153,37 @@ async function questionnaireSection(store: Store, orgId: string, people: Map<str
       const [smallest] = [...groups].filter(([a]) => !hidden.has(a)).sort(([, x], [, y]) => x.responded - y.responded);
       if (smallest) hidden.add(smallest[0]);
     }
-    for (const [agency, g] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
-      rows.push(hidden.has(agency) ? [campaign.title, agency, g.invited, null, null] : [campaign.title, agency, g.invited, g.responded, pct(g.responded, g.invited)]);
+    const questionnaire = await findQuestionnaire(store, orgId, campaign.questionnaire.key, campaign.questionnaire.version);
+    const figures = campaignFigures(campaign, questionnaire, await answersOf(store, campaign));
+    if (figures.withheld) withheld++;
+    const results = new Map(figures.breakdowns.filter((g) => g.by === 'agency').map((g) => [g.group, g]));
+    const label = (id: string) => (id === NOT_RECORDED ? UNLABELLED : agencyName(id));
+    const agencies = [...new Set([...groups.keys(), ...results.keys()])].sort((a, b) => label(a).localeCompare(label(b)));
+    for (const agency of agencies) {
+      const g = groups.get(agency);
+      if (g) rows.push([campaign.title, label(agency), 'Responded', hidden.has(agency) ? null : g.responded, g.invited, hidden.has(agency) ? null : pct(g.responded, g.invited)]);
+      if (figures.withheld) continue;
+      const r = results.get(agency);
+      const shown = r && !r.suppressed ? r : undefined;
+      questionnaire.highlights.forEach((h, i) => {
+        const f = shown?.highlights[i];
+        rows.push([campaign.title, label(agency), `${h.label} (%)`, f?.count ?? null, f?.of ?? null, f?.pct ?? null]);
+      });
+      questionnaire.questions.forEach((q, i) => {
+        if (q.type !== 'scale') return;
+        const f = shown?.questions[i];
+        rows.push([campaign.title, label(agency), `Average (1–5): ${q.text}`, null, f?.answered ?? null, f?.mean ?? null]);
+      });
     }
   }
   return {
     title: 'Questionnaires by agency',
-    headers: ['Questionnaire', 'Agency', 'Invited', 'Responded', '% responded'],
+    headers: ['Questionnaire', 'Agency', 'Measure', 'Count', 'Of', 'Figure'],
     rows,
     notes: [
-      `Blank figures: fewer than ${MIN_GROUP} responses in that agency (or hidden so a small one cannot be worked out by subtraction).`,
-      'Answers themselves are recorded by department and role, not by agency: see each questionnaire’s results for them.',
+      `Responded: how many of those asked answered, and the percentage. Blank: fewer than ${MIN_GROUP} responses in that agency (or hidden so a small one cannot be worked out by subtraction).`,
+      `Results: each headline's count of those who answered it and its percentage, and each 1–5 question's average, from the answers labelled with the agency. Blank: the questionnaire's results hide that agency (fewer than ${MIN_GROUP} answers, or given away by subtraction).`,
+      `An anonymous answer names its agency only where at least ${MIN_GROUP} people of it were asked alongside it, so a small agency’s answers count under “${UNLABELLED}”.${withheld ? ` Anonymous questionnaires still open or with fewer than ${MIN_GROUP} answers show only their response.` : ''}`,
     ],
   };
 }

@@ -7,7 +7,7 @@ import { AppError, isAppError } from '../core/errors';
 import { enqueue } from '../delivery/outbox';
 import { Directory } from '../people/repository';
 import type { Person } from '../people/model';
-import { agencyOf, inScope, mayRunSurveys, OPERATOR, scopeFor, type Requester } from '../access/policy';
+import { agencyOf, inScope, mayRunSurveys, OPERATOR, scopeFor, type Partnership, type Requester } from '../access/policy';
 import { partnershipOf } from '../organisation/organisations';
 import type { JobContext } from '../scheduling/job-context';
 import type { WorkingCalendar } from '../scheduling/calendar';
@@ -17,6 +17,8 @@ import { courses } from '../training/catalogue';
 import { TrainingRepository } from '../training/repository';
 import { counts } from '../training/model';
 import {
+  agencyLabel,
+  anonymousLabels,
   AUDIENCE_CHUNK,
   combination,
   MIN_GROUP,
@@ -28,6 +30,7 @@ import {
   type LargeGroups,
   type Questionnaire,
   type RespondedMarker,
+  type Workplace,
   followUpRuleId,
 } from './model';
 import { findQuestionnaire, surveys } from './questionnaires';
@@ -183,7 +186,7 @@ export async function audienceOf(store: Store, campaign: Campaign): Promise<stri
   }
 }
 
-function largeGroups(people: Person[]): LargeGroups {
+function largeGroups(people: Person[], partnership: Partnership): LargeGroups {
   const tally = (values: string[]) => {
     const n = new Map<string, number>();
     for (const v of values) if (v) n.set(v, (n.get(v) ?? 0) + 1);
@@ -191,11 +194,37 @@ function largeGroups(people: Person[]): LargeGroups {
   };
   const department = (p: Person) => p.department?.trim() ?? '';
   const jobTitle = (p: Person) => p.jobTitle?.trim() ?? '';
-  return {
+  const groups: LargeGroups = {
     departments: tally(people.map(department)),
     jobTitles: tally(people.map(jobTitle)),
     combinations: tally(people.filter((p) => department(p) && jobTitle(p)).map((p) => combination(department(p), jobTitle(p)))),
   };
+  return { ...groups, agencies: namedAgencies(groups, people.map((p) => ({ department: department(p), jobTitle: jobTitle(p), agency: agencyOf(p, partnership) ?? '' }))) };
+}
+
+/**
+ * Which agencies answers may name, within each set of department and job title labels: an agency
+ * with at least five there, as long as those left unnamed there are none or at least five (else
+ * the smallest named joins them), so an unnamed answer cannot be told apart as a small agency's.
+ */
+function namedAgencies(groups: LargeGroups, people: Workplace[]): string[] {
+  const classes = new Map<string, { department: string; jobTitle: string; byAgency: Map<string, number> }>();
+  for (const who of people) {
+    const { department, jobTitle } = anonymousLabels(groups, who);
+    const key = combination(department, jobTitle);
+    const c = classes.get(key) ?? { department, jobTitle, byAgency: new Map<string, number>() };
+    c.byAgency.set(who.agency, (c.byAgency.get(who.agency) ?? 0) + 1);
+    classes.set(key, c);
+  }
+  const named: string[] = [];
+  for (const c of classes.values()) {
+    const total = [...c.byAgency.values()].reduce((s, n) => s + n, 0);
+    const large = [...c.byAgency].filter(([agency, n]) => agency && n >= MIN_GROUP).sort(([, a], [, b]) => a - b);
+    let unnamed = total - large.reduce((s, [, n]) => s + n, 0);
+    while (unnamed > 0 && unnamed < MIN_GROUP && large.length > 0) unnamed += large.shift()![1];
+    named.push(...large.map(([agency]) => agencyLabel(agency, c.department, c.jobTitle)));
+  }
+  return named.sort();
 }
 
 /**
@@ -203,6 +232,7 @@ function largeGroups(people: Person[]): LargeGroups {
  * Safe to repeat after a crash: chunks are rewritten and invitations have ids of their own.
  */
 export async function startCampaign(deps: Deps, campaign: Campaign, timeZone: string): Promise<Campaign> {
+  const partnership = await partnershipOf(deps.store, campaign.orgId);
   const people = await withinAgency(deps.store, campaign.orgId, await resolveAudience(deps.store, campaign.orgId, campaign.audience), campaign.agency);
   for (let n = 0; n * AUDIENCE_CHUNK < people.length; n++) {
     const personIds = people.slice(n * AUDIENCE_CHUNK, (n + 1) * AUDIENCE_CHUNK).map((p) => p.id);
@@ -212,7 +242,7 @@ export async function startCampaign(deps: Deps, campaign: Campaign, timeZone: st
     await enqueue(deps.store, deps.clock, { id: `${campaign.id}-invite-${p.id}`, orgId: campaign.orgId, purpose: 'questionnaire', recipient: { personId: p.id }, message: invitation(campaign, 0) });
   }
   return campaigns(deps.store).update(campaign.orgId, campaign.id, (c) =>
-    c.status === 'scheduled' ? { ...c, status: 'open', invited: people.length, startedOn: today(deps.clock, timeZone), largeGroups: largeGroups(people) } : undefined,
+    c.status === 'scheduled' ? { ...c, status: 'open', invited: people.length, startedOn: today(deps.clock, timeZone), largeGroups: largeGroups(people, partnership) } : undefined,
   );
 }
 

@@ -88,8 +88,40 @@ export type Audience =
  * Departments and department × job title pairs with enough people asked that an answer labelled
  * with one cannot point at a person. A pair is checked as a pair: two large groups can overlap in one person.
  */
-export type LargeGroups = { departments: string[]; jobTitles: string[]; combinations?: string[] };
+export type LargeGroups = {
+  departments: string[];
+  jobTitles: string[];
+  combinations?: string[];
+  /**
+   * The agencies an answer may name, each with the department and job title labels it carries
+   * (`agencyLabel`). Within one set of those labels an agency is named only when at least five of
+   * it were asked and the ones left unnamed are none or at least five, so neither the name nor
+   * its absence narrows an answer below five. Unset on campaigns started before agencies were labelled.
+   */
+  agencies?: string[];
+};
 export const combination = (department: string, jobTitle: string) => `${department}\u0000${jobTitle}`;
+export const agencyLabel = (agency: string, department: string, jobTitle: string) => `${agency}\u0000${department}\u0000${jobTitle}`;
+
+/** Where someone works, as an answer may record it: each field empty when it is not recorded. */
+export type Workplace = { department: string; jobTitle: string; agency: string };
+
+/**
+ * What an anonymous answer may say about where its author works: the department × job title pair
+ * when at least five were asked, else the department, else nothing; and the agency when
+ * `agencies` allows it with those labels.
+ */
+export function anonymousLabels(large: LargeGroups | undefined, who: Workplace): Workplace {
+  const { department, jobTitle } = who;
+  const labels =
+    department && jobTitle && large?.combinations?.includes(combination(department, jobTitle))
+      ? { department, jobTitle }
+      : department && large?.departments.includes(department)
+        ? { department, jobTitle: '' }
+        : { department: '', jobTitle: '' };
+  const agency = who.agency && large?.agencies?.includes(agencyLabel(who.agency, labels.department, labels.jobTitle)) ? who.agency : '';
+  return { ...labels, agency };
+}
 
 export type Campaign = {
   id: string;
@@ -133,10 +165,10 @@ export const respondedId = (campaignId: string, personId: string) => `responded-
 /**
  * One set of answers. In an anonymous campaign `key` is HMAC(card's random edit key, person id):
  * only the respondent's card holds the edit key, and it opens nothing for anyone else; without it
- * the store cannot say whose answers these are. Department and job title are kept only as a large
- * enough combination (see LargeGroups).
+ * the store cannot say whose answers these are. Department, job title and agency are kept only as a
+ * large enough combination (see LargeGroups).
  */
-export type AnswerEntry = { key: string; answers: Answers; department: string; jobTitle: string };
+export type AnswerEntry = { key: string; answers: Answers; department: string; jobTitle: string; /** The agency's id; absent on answers from before agencies were labelled. */ agency?: string };
 
 /**
  * Answers are kept in shared documents rather than one per person, in random order, with no

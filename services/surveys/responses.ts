@@ -3,11 +3,13 @@ import type { Clock } from '../core/clock';
 import { today } from '../core/dates';
 import { AppError, isAppError, type FieldIssue } from '../core/errors';
 import type { Person } from '../people/model';
+import { agencyOf, type Partnership } from '../access/policy';
+import { partnershipOf } from '../organisation/organisations';
 import type { Store } from '../store/ports';
 import { answersOf, changePending, flushAnswers, putInShards, readPending, type AnswerDeps } from './answer-pool';
 import { checkAnswers, pagesOf, parseSubmission, rawOf } from './answers';
 import { audienceOf, getCampaign, hasResponded } from './campaigns';
-import { combination, respondedId, type AnswerEntry, type Campaign, type Questionnaire, type RespondedMarker } from './model';
+import { anonymousLabels, respondedId, type AnswerEntry, type Campaign, type Questionnaire, type RespondedMarker } from './model';
 import { findQuestionnaire, surveys } from './questionnaires';
 
 type Deps = { store: Store; clock: Clock };
@@ -66,15 +68,12 @@ async function saveEntry(deps: AnswerDeps, campaign: Campaign, entry: AnswerEntr
   return { replaced: (await putInShards(deps.store, campaign, [entry])).replaced > 0 };
 }
 
-/** What an anonymous answer may say about where its author works: the pair when at least 5 were asked, else the department, else nothing. */
-function groupsOf(campaign: Campaign, actor: Person): { department: string; jobTitle: string } {
-  const department = actor.department?.trim() ?? '';
-  const jobTitle = actor.jobTitle?.trim() ?? '';
-  if (!campaign.anonymous) return { department, jobTitle };
-  const large = campaign.largeGroups;
-  if (department && jobTitle && large?.combinations?.includes(combination(department, jobTitle))) return { department, jobTitle };
-  if (department && large?.departments.includes(department)) return { department, jobTitle: '' };
-  return { department: '', jobTitle: '' };
+/** Where the author works, as their answer records it: in full when named; in an anonymous campaign only as groups large enough (see LargeGroups). */
+function groupsOf(campaign: Campaign, actor: Person, partnership: Partnership): Pick<AnswerEntry, 'department' | 'jobTitle' | 'agency'> {
+  const who = { department: actor.department?.trim() ?? '', jobTitle: actor.jobTitle?.trim() ?? '', agency: agencyOf(actor, partnership) ?? '' };
+  const { agency, ...rest } = campaign.anonymous ? anonymousLabels(campaign.largeGroups, who) : who;
+  // No agency field at all when none is recorded: an answer then looks as it did before agencies.
+  return agency ? { ...rest, agency } : rest;
 }
 
 /**
@@ -127,7 +126,7 @@ export async function answerSurvey(deps: AnswerDeps, input: { actor: Person; tim
   // Answered already: only the key of this person's own card replaces their answers.
   if (responded && campaign.anonymous && !(await findEntry(deps, campaign, key))) throw new AppError('ALREADY_ANSWERED');
 
-  const { replaced } = await saveEntry(deps, campaign, { key, answers, ...groupsOf(campaign, actor) }, responded);
+  const { replaced } = await saveEntry(deps, campaign, { key, answers, ...groupsOf(campaign, actor, await partnershipOf(deps.store, actor.orgId)) }, responded);
   // The marker follows the answers: a crash between the two leaves answers that the same card can
   // still replace, never a person marked as answered with nothing stored.
   try {

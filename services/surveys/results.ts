@@ -10,6 +10,7 @@ import { fixedAnswers } from './answers';
 import { MIN_FOR_WRITTEN, MIN_GROUP, type AnswerEntry, type Campaign, type Question, type Questionnaire } from './model';
 import { findQuestionnaire } from './questionnaires';
 import { answersOf } from './answer-pool';
+import { listAgencies } from '../organisation/agencies';
 
 export type OptionCount = { value: string; label: string; count: number; pct: number };
 
@@ -31,7 +32,7 @@ export type QuestionResult = {
 
 export type HighlightResult = { label: string; count: number; of: number; pct: number };
 
-export type GroupResult = { by: 'department' | 'role'; group: string; responses: number; suppressed: boolean; highlights: HighlightResult[]; questions: QuestionResult[] };
+export type GroupResult = { by: 'department' | 'role' | 'agency'; group: string; responses: number; suppressed: boolean; highlights: HighlightResult[]; questions: QuestionResult[] };
 
 export type ComparisonRow = { questionId: string; text: string; answer: string; immediatePct: number; followUpPct: number };
 export type Comparison = { immediate: { campaignIds: string[]; responses: number }; followUp: { campaignIds: string[]; responses: number }; rows: ComparisonRow[]; means: { questionId: string; text: string; immediate: number; followUp: number }[] };
@@ -58,7 +59,8 @@ export type CampaignResults = {
   comparison?: Comparison;
 };
 
-const NOT_RECORDED = '(not recorded)';
+/** The group of answers that do not record a department, a role or an agency. */
+export const NOT_RECORDED = '(not recorded)';
 
 /** Each answer as the list of fixed values it chose. */
 const chosen = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
@@ -88,18 +90,22 @@ export function highlightResults(questionnaire: Pick<Questionnaire, 'highlights'
 
 const hidden = (by: GroupResult['by'], group: string): GroupResult => ({ by, group, responses: 0, suppressed: true, highlights: [], questions: [] });
 
+const groupOf = (by: GroupResult['by'], e: AnswerEntry) => (by === 'department' ? e.department : by === 'role' ? e.jobTitle : e.agency) || NOT_RECORDED;
+
 /**
- * By department and by role; a group with fewer than five responses shows nothing but that it is
- * hidden. With `complementary` (anonymous campaigns) a group is also hidden when showing it would
- * let a small group be worked out by subtraction: the whole minus the groups shown, or a department
- * minus the roles shown that lie wholly inside it (and the other way round), must leave none or at
- * least five.
+ * By department, by role and, once answers carry one, by agency (its id); a group with fewer than
+ * five responses shows nothing but that it is hidden. With `complementary` (anonymous campaigns) a
+ * group is also hidden when showing it would let a small group be worked out by subtraction: the
+ * whole minus the groups shown, or a group minus the shown groups of another kind that lie wholly
+ * inside it (an agency minus its departments, a department minus its roles...), must leave none or
+ * at least five. All kinds are guarded together, so every surface shows the same groups.
  */
 export function groupResults(questionnaire: Questionnaire, entries: AnswerEntry[], options: { complementary?: boolean } = {}): GroupResult[] {
-  const dimensions = (['department', 'role'] as const).map((by) => {
+  const kinds: GroupResult['by'][] = entries.some((e) => e.agency) ? ['department', 'role', 'agency'] : ['department', 'role'];
+  const dimensions = kinds.map((by) => {
     const groups = new Map<string, AnswerEntry[]>();
     for (const e of entries) {
-      const g = (by === 'department' ? e.department : e.jobTitle) || NOT_RECORDED;
+      const g = groupOf(by, e);
       groups.set(g, [...(groups.get(g) ?? []), e]);
     }
     return { by, groups: [...groups].sort(([a], [b]) => a.localeCompare(b)) };
@@ -130,14 +136,16 @@ function protectByComplement(dimensions: { by: GroupResult['by']; groups: [strin
         changed = true;
       }
     }
-    for (const [outer, inner] of [dimensions, [...dimensions].reverse()]) {
-      for (const [group, list] of visible(outer!)) {
-        const members = new Set(list);
-        const inside = visible(inner!).filter(([, l]) => l.every((e) => members.has(e)));
-        const residue = list.length - inside.reduce((n, [, l]) => n + l.length, 0);
-        if (inside.length > 0 && small(residue)) {
-          shown.delete(id(outer!.by, group));
-          changed = true;
+    for (const outer of dimensions) {
+      for (const inner of dimensions.filter((d) => d !== outer)) {
+        for (const [group, list] of visible(outer)) {
+          const members = new Set(list);
+          const inside = visible(inner).filter(([, l]) => l.every((e) => members.has(e)));
+          const residue = list.length - inside.reduce((n, [, l]) => n + l.length, 0);
+          if (inside.length > 0 && small(residue)) {
+            shown.delete(id(outer.by, group));
+            changed = true;
+          }
         }
       }
     }
@@ -197,6 +205,28 @@ export function compare(immediate: { questionnaire: Questionnaire; entries: Answ
   return { rows, means };
 }
 
+export type CampaignFigures = Pick<CampaignResults, 'withheld' | 'writtenWithheld' | 'questions' | 'highlights' | 'breakdowns'>;
+
+/**
+ * The figures a campaign's answers allow, by the anonymity rules: nothing while an anonymous one is
+ * open or under five answers, written text only from ten and never by group. Agency groups carry
+ * the agency's id. The one place these rules are applied, for the results and the board report alike.
+ */
+export function campaignFigures(campaign: Campaign, questionnaire: Questionnaire, entries: AnswerEntry[]): CampaignFigures {
+  const none = { writtenWithheld: true, questions: [], highlights: [], breakdowns: [] };
+  if (campaign.anonymous && campaign.status !== 'closed') return { withheld: 'open', ...none };
+  if (campaign.anonymous && entries.length < MIN_GROUP) return { withheld: 'too-few', ...none };
+  const writtenWithheld = campaign.anonymous && entries.length < MIN_FOR_WRITTEN;
+  const withoutText = (q: QuestionResult): QuestionResult => ({ ...q, written: [] });
+  return {
+    writtenWithheld,
+    questions: questionResults(questionnaire, entries).map((q) => (writtenWithheld ? withoutText(q) : q)),
+    highlights: highlightResults(questionnaire, entries),
+    // A group's written answers are never shown in an anonymous campaign: a small group's text can be recognised.
+    breakdowns: groupResults(questionnaire, entries, { complementary: campaign.anonymous }).map((g) => (campaign.anonymous ? { ...g, questions: g.questions.map(withoutText) } : g)),
+  };
+}
+
 /** A campaign's results for those allowed to see them (administrators, HR, safeguarding leads). */
 export async function campaignResults(store: Store, orgId: string, campaignId: string, requester: Requester): Promise<CampaignResults> {
   if (!allows(requester, mayViewSurveyResults)) throw new AppError('FORBIDDEN', 'Questionnaire results are for administrators, HR and safeguarding leads.');
@@ -206,21 +236,10 @@ export async function campaignResults(store: Store, orgId: string, campaignId: s
   const questionnaire = await findQuestionnaire(store, orgId, campaign.questionnaire.key, campaign.questionnaire.version);
   const responded = await respondedCount(store, campaign);
   const rate = { campaign, questionnaire, invited: campaign.invited, responded, responseRate: pct(responded, campaign.invited) };
-  // Anonymous: nothing while open, nothing under five answers, written text only from ten.
-  const withheld: Withheld | undefined = !campaign.anonymous ? undefined : campaign.status !== 'closed' ? 'open' : undefined;
-  if (withheld) return { ...rate, withheld, writtenWithheld: true, questions: [], highlights: [], breakdowns: [] };
-  const entries = await answersOf(store, campaign);
-  if (campaign.anonymous && entries.length < MIN_GROUP) return { ...rate, withheld: 'too-few', writtenWithheld: true, questions: [], highlights: [], breakdowns: [] };
-  const writtenWithheld = campaign.anonymous && entries.length < MIN_FOR_WRITTEN;
-  const withoutText = (q: QuestionResult): QuestionResult => ({ ...q, written: [] });
-  const results: CampaignResults = {
-    ...rate,
-    writtenWithheld,
-    questions: questionResults(questionnaire, entries).map((q) => (writtenWithheld ? withoutText(q) : q)),
-    highlights: highlightResults(questionnaire, entries),
-    // A group's written answers are never shown in an anonymous campaign: a small group's text can be recognised.
-    breakdowns: groupResults(questionnaire, entries, { complementary: campaign.anonymous }).map((g) => (campaign.anonymous ? { ...g, questions: g.questions.map(withoutText) } : g)),
-  };
+  const figures = campaignFigures(campaign, questionnaire, await answersOf(store, campaign));
+  if (figures.withheld) return { ...rate, ...figures };
+  const names = new Map((await listAgencies(store, orgId)).map((a) => [a.agencyId, a.name]));
+  const results: CampaignResults = { ...rate, ...figures, breakdowns: figures.breakdowns.map((g) => (g.by === 'agency' ? { ...g, group: names.get(g.group) ?? g.group } : g)) };
   const cohort = await cohortCampaigns(store, campaign);
   if (cohort) {
     const before = await entriesOf(store, cohort.immediate);
@@ -261,7 +280,7 @@ export function resultsReport(r: CampaignResults, options: { detail: 'full' | 's
     if (q.writtenCount > written.length) rows.push(['Written answers', q.text, q.written.length > written.length ? 'text in the export' : 'withheld', String(q.writtenCount), '']);
   }
   for (const g of r.breakdowns) {
-    const label = `${g.by === 'department' ? 'Department' : 'Role'}: ${g.group}`;
+    const label = `${g.by === 'department' ? 'Department' : g.by === 'role' ? 'Role' : 'Agency'}: ${g.group}`;
     if (g.suppressed) rows.push(['Breakdown', label, `hidden: fewer than ${MIN_GROUP} responses`, '', '']);
     else {
       rows.push(['Breakdown', label, 'Responses', String(g.responses), '']);

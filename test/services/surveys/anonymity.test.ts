@@ -1,6 +1,7 @@
 import { FixedClock } from '../../../services/core/clock';
 import { silentLogger } from '../../../services/core/logger';
 import type { Person } from '../../../services/people/model';
+import { addAgency } from '../../../services/organisation/agencies';
 import { ensureOrganisation } from '../../../services/organisation/organisations';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
 import { runJob } from '../../../services/scheduling/jobs';
@@ -231,5 +232,64 @@ describe('no anonymous figure from fewer than five answers, and no written answe
     // The card counts them and points to the export, where HR reads them.
     expect(resultsReport(r, { detail: 'summary' }).rows.filter((row) => row[0] === 'Written answer')).toHaveLength(0);
     expect(resultsReport(r, { detail: 'summary' }).rows).toContainEqual(['Written answers', r.questions.find((q) => q.id === 'practice-change')!.text, 'text in the export', '10', '']);
+  });
+});
+
+describe('an agency label on anonymous answers', () => {
+  let store: Store;
+  let campaign: Campaign;
+  // One "Safeguarding Officer" group spans three agencies: 6 of the council, 5 of health and 3 of
+  // the police, whose other 10 are Constables. The police have 13 asked, so "at least five of the
+  // agency" alone would name the police on an answer the 3 police officers wrote.
+  const staff: Person[] = [
+    ...Array.from({ length: 8 }, (_, i) => person({ id: `c-sw-${i}`, name: `Council SW ${i}`, agency: 'council', department: 'Children', jobTitle: 'Social Worker' })),
+    ...Array.from({ length: 6 }, (_, i) => person({ id: `c-so-${i}`, name: `Council SO ${i}`, agency: 'council', department: 'Safeguarding', jobTitle: 'Officer' })),
+    ...Array.from({ length: 5 }, (_, i) => person({ id: `h-so-${i}`, name: `Health SO ${i}`, agency: 'health', department: 'Safeguarding', jobTitle: 'Officer' })),
+    ...Array.from({ length: 3 }, (_, i) => person({ id: `p-so-${i}`, name: `Police SO ${i}`, agency: 'police', department: 'Safeguarding', jobTitle: 'Officer' })),
+    ...Array.from({ length: 10 }, (_, i) => person({ id: `p-pc-${i}`, name: `Constable ${i}`, agency: 'police', department: 'Public Protection', jobTitle: 'Constable' })),
+  ];
+  const partnershipHr = person({ id: 'hr', name: 'Simon Howick', agency: 'council', roles: ['hr', 'admin'], department: 'HR', jobTitle: 'HR Adviser' });
+  const start = async (anonymous: boolean) => {
+    const c = await createCampaign({ store, clock: sent, calendar }, { actor: partnershipHr, timeZone: TZ, data: { questionnaire: 'training-follow-up', audience: { type: 'role', jobTitle: anonymous ? 'Officer' : 'Constable' }, anonymous, closesOn: '2026-12-04' } });
+    return c;
+  };
+
+  beforeAll(async () => {
+    store = await openTestStore();
+    for (const name of ['Council', 'Health', 'Police']) await addAgency(store, sent, ORG, { name }, { timeZone: TZ });
+    await seed(store, { people: [partnershipHr, ...staff] });
+    campaign = await createCampaign({ store, clock: sent, calendar }, { actor: partnershipHr, timeZone: TZ, data: { questionnaire: 'training-follow-up', audience: { type: 'everyone' }, anonymous: true, closesOn: '2026-12-04' } });
+    for (const [i, p] of staff.entries()) await submit(store, p, campaign.id, answersOfPerson(i));
+    await closeAll(store, '2026-12-07T08:00:00Z');
+  }, 60_000);
+  afterAll(() => store.close());
+
+  it('never narrows an answer to fewer than five people asked, by the name or by its absence', async () => {
+    const entries = await answersOf(store, campaign);
+    expect(entries).toHaveLength(staff.length);
+    const matches = (p: Person, labels: { department: string; jobTitle: string }) => (!labels.department || p.department === labels.department) && (!labels.jobTitle || p.jobTitle === labels.jobTitle);
+    for (const e of entries) {
+      const sameLabels = staff.filter((p) => matches(p, e));
+      // Agencies that some answer with these labels names: an unnamed answer is from none of them.
+      const namedHere = new Set(entries.filter((x) => x.agency && x.department === e.department && x.jobTitle === e.jobTitle).map((x) => x.agency));
+      const candidates = e.agency ? sameLabels.filter((p) => p.agency === e.agency) : sameLabels.filter((p) => !namedHere.has(p.agency));
+      expect({ labels: [e.department, e.jobTitle, e.agency], candidates: candidates.length >= 5 }).toEqual({ labels: [e.department, e.jobTitle, e.agency], candidates: true });
+    }
+    // The council's 8 Social Workers and the police's 10 Constables are named; in the mixed group only the council's 6 are, the 5 of health and the police's 3 together left unnamed.
+    const labelled = [...new Set(entries.map((e) => [e.department, e.jobTitle, e.agency].join(' / ')))].sort();
+    expect(labelled).toEqual(['Children / Social Worker / council', 'Public Protection / Constable / police', 'Safeguarding / Officer / ', 'Safeguarding / Officer / council']);
+  });
+
+  it('a named campaign records the agency as it records the department; a campaign started before agencies were labelled records none', async () => {
+    const named = await start(false);
+    await submit(store, staff.find((p) => p.jobTitle === 'Constable')!, named.id, answersOfPerson(0));
+    expect((await answersOf(store, named)).map((e) => e.agency)).toEqual(['police']);
+    const old = await start(true);
+    await store.collection<Campaign>('surveys').update(ORG, old.id, (c) => ({ ...c, largeGroups: { departments: c.largeGroups!.departments, jobTitles: c.largeGroups!.jobTitles, combinations: c.largeGroups!.combinations ?? [] } }));
+    for (const [i, p] of staff.filter((s) => s.jobTitle === 'Officer').entries()) await submit(store, p, old.id, answersOfPerson(i));
+    await closeAll(store, '2026-12-08T08:00:00Z');
+    const entries = await answersOf(store, old);
+    expect(entries).toHaveLength(14);
+    expect(entries.every((e) => !('agency' in e) && e.department === 'Safeguarding' && e.jobTitle === 'Officer')).toBe(true);
   });
 });
