@@ -4,6 +4,7 @@ import {
   TurnContext,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
+  type InvokeResponse,
   CardFactory,
   type Activity,
 } from 'botbuilder';
@@ -257,6 +258,14 @@ export class TrackerBot extends TeamsActivityHandler {
       reply = await this.dispatch(context, found.command.scope, (ctx) => found.command.run(ctx, found.match), 'text command');
     }
     await context.sendActivity({ attachments: [card(reply)] });
+  }
+
+  /** The only invoke this bot answers is a card's Action.Execute; any other is refused plainly, where botbuilder would answer 501. */
+  protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
+    if (context.activity.name === 'adaptiveCard/action') return super.onInvokeActivity(context);
+    const refused = new AppError('UNSUPPORTED_INVOKE');
+    this.deps.logger.info({ code: refused.code, name: String(context.activity.name ?? '').slice(0, 60) }, 'request refused');
+    return { status: refused.status, body: { code: refused.code, message: refused.message } };
   }
 
   protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {

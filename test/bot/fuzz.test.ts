@@ -85,4 +85,13 @@ describe('bad input never crashes the app, answers 500 or changes data', () => {
     const original = JSON.parse(before);
     for (const name of ['plans', 'actions', 'escalations', 'training', 'outbox', 'surveys'] as const) expect(after[name]).toEqual(original[name]);
   });
+
+  // Found by the property above: botbuilder answers an invoke it has no handler for with 501.
+  it('an invoke this bot does not handle (no name, or another kind) is refused with 400 and the reason, not 501', async () => {
+    for (const name of [undefined, '', 'task/fetch', 'composeExtension/query', '__proto__']) {
+      const res = await t.post({ type: 'invoke', ...(name === undefined ? {} : { name }), from: { id: '29:val', aadObjectId: 'aad-val' }, conversation: { id: 'a:val', conversationType: 'personal' }, channelData: { tenant: { id: TEST_TENANT_ID } }, serviceUrl: t.connector.serviceUrl });
+      expect([name, res.status]).toEqual([name, 400]);
+      expect(JSON.stringify(res.body)).toContain('UNSUPPORTED_INVOKE');
+    }
+  });
 });
