@@ -12,4 +12,5 @@ module.exports = {
   moduleNameMapper: { '^adaptivecards$': 'adaptivecards/dist/adaptivecards.min.js', '^(\\.{1,2}/.*)\\.js$': '$1' },
   testTimeout: 30000,
   globalSetup: '<rootDir>/test/global-setup.ts',
+  setupFiles: ['<rootDir>/test/fast-check-setup.ts'],
 };

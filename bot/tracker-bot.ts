@@ -10,6 +10,7 @@ import {
 } from 'botbuilder';
 import type { AdaptiveCardJson } from '../cards/render';
 import { LRUCache } from 'lru-cache';
+import { z } from 'zod';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { errorCard, noticeCard, personalPointerCard, welcomeCard } from '../cards/views';
 import type { Clock } from '../services/core/clock';
@@ -50,6 +51,9 @@ type Actor = { person: Person } | { person?: undefined; refusal: AppError };
  * Identity is always the activity's `from.aadObjectId` in its tenant, never anything inside card
  * data; each route declares whether it may answer outside a 1:1 chat, and this class enforces it.
  */
+/** The part of an Action.Execute invoke botbuilder relies on; the verb's own route validates `data`. */
+const CARD_ACTION_VALUE = z.object({ action: z.object({ type: z.literal('Action.Execute'), verb: z.string() }) });
+
 export class TrackerBot extends TeamsActivityHandler {
   private readonly policy: LinkPolicy;
   private readonly actors: LRUCache<string, Actor>;
@@ -262,8 +266,10 @@ export class TrackerBot extends TeamsActivityHandler {
 
   /** The only invoke this bot answers is a card's Action.Execute; any other is refused plainly, where botbuilder would answer 501. */
   protected override async onInvokeActivity(context: TurnContext): Promise<InvokeResponse> {
-    if (context.activity.name === 'adaptiveCard/action') return super.onInvokeActivity(context);
-    const refused = new AppError('UNSUPPORTED_INVOKE');
+    const { name, value } = context.activity;
+    // botbuilder reads value.action.type unchecked: a malformed value would throw and the adapter answer 501.
+    if (name === 'adaptiveCard/action' && CARD_ACTION_VALUE.safeParse(value).success) return super.onInvokeActivity(context);
+    const refused = new AppError(name === 'adaptiveCard/action' ? 'MALFORMED_CARD_ACTION' : 'UNSUPPORTED_INVOKE');
     this.deps.logger.info({ code: refused.code, name: String(context.activity.name ?? '').slice(0, 60) }, 'request refused');
     return { status: refused.status, body: { code: refused.code, message: refused.message } };
   }

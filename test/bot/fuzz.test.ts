@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { runs } from '../fast-check-setup';
 import { CARD_ROUTES } from '../../bot/card-routes';
 import { seedDemo } from '../../services/demo/seed-demo';
 import { takeSnapshot } from '../../services/store/snapshot';
@@ -50,7 +51,7 @@ describe('bad input never crashes the app, answers 500 or changes data', () => {
         expect(res.status).toBeLessThan(500);
         if (res.status === 200) expect(res.body).toMatchObject({ type: 'application/vnd.microsoft.card.adaptive' });
       }),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
     const after = (await takeSnapshot(t.store, 'test')).containers;
     const original = JSON.parse(before);
@@ -78,12 +79,32 @@ describe('bad input never crashes the app, answers 500 or changes data', () => {
         const res = await t.post(a);
         expect(res.status).toBeLessThan(500);
       }),
-      { numRuns: 100 },
+      { numRuns: runs(100) },
     );
     // Messages that did arrive may record a conversation or link a person; nothing else may change.
     const after = (await takeSnapshot(t.store, 'test')).containers;
     const original = JSON.parse(before);
     for (const name of ['plans', 'actions', 'escalations', 'training', 'outbox', 'surveys'] as const) expect(after[name]).toEqual(original[name]);
+  });
+
+  // Found by the property above in CI: a card action whose value is not an object made botbuilder throw, and the adapter answer 501.
+  it('a card action with a malformed value is refused with 400 MALFORMED_CARD_ACTION, not 501', async () => {
+    const malformed: unknown[] = [undefined, null, '**bold** [x](javascript:alert(1))', 7, [], {}, { action: null }, { action: 'x' }, { action: { type: 'Action.Submit', verb: 'help' } }, { action: { type: 'Action.Execute' } }, { action: { type: 'Action.Execute', verb: 5 } }];
+    for (const value of malformed) {
+      const res = await t.post({ type: 'invoke', name: 'adaptiveCard/action', ...(value === undefined ? {} : { value }), from: { id: '29:val', aadObjectId: 'aad-val' }, conversation: { id: 'a:val', conversationType: 'personal' }, channelData: { tenant: { id: TEST_TENANT_ID } }, serviceUrl: t.connector.serviceUrl });
+      expect([value, res.status]).toEqual([value, 400]);
+      expect(JSON.stringify(res.body)).toContain('MALFORMED_CARD_ACTION');
+    }
+  });
+
+  it('a well-formed card action whose data is not an object gets a card that explains, not a crash', async () => {
+    for (const verb of Object.keys(CARD_ROUTES)) {
+      for (const data of ['text', 5, [], null, [{ actionId: 'x' }]]) {
+        const res = await t.post(invokeActionExecute({ serviceUrl: t.connector.serviceUrl, user: VAL, verb, data: data as never }));
+        expect([verb, data, res.status]).toEqual([verb, data, 200]);
+        expect(res.body).toMatchObject({ type: 'application/vnd.microsoft.card.adaptive' });
+      }
+    }
   });
 
   // Found by the property above: botbuilder answers an invoke it has no handler for with 501.

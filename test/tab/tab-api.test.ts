@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { runs } from '../fast-check-setup';
 import { generateKeyPairSync } from 'node:crypto';
 import type { Person } from '../../services/people/model';
 import type { Action } from '../../services/plan/model';
@@ -199,7 +200,7 @@ describe('the tab API in production mode: every request carries a valid Teams SS
         expect(res.status).toBeLessThan(500);
         await res.arrayBuffer();
       }),
-      { numRuns: 120 },
+      { numRuns: runs(120) },
     );
   });
 

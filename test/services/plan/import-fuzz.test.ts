@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { runs } from '../../fast-check-setup';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -75,7 +76,7 @@ describe('import files: whatever is in them, a report or a clear refusal', () =>
           expect(await actionCount(orgId)).toBe(0);
         }
       }),
-      { numRuns: 40 },
+      { numRuns: runs(40) },
     );
   }, 60_000);
 
@@ -96,7 +97,7 @@ describe('import files: whatever is in them, a report or a clear refusal', () =>
           }
         }
       }),
-      { numRuns: 40 },
+      { numRuns: runs(40) },
     );
   }, 60_000);
 });

@@ -1,5 +1,6 @@
 import Holidays from 'date-holidays';
 import fc from 'fast-check';
+import { runs } from '../../fast-check-setup';
 import { DateTime } from 'luxon';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
 
@@ -187,7 +188,7 @@ describe('WorkingCalendar (England & Wales by default)', () => {
           const to = DateTime.fromISO(from, { zone: 'utc' }).plus({ days: offset }).toISODate()!;
           expect(calendar.workingDaysBetween(from, to)).toBe(countByWalking(calendar, from, to));
         }),
-        { numRuns: 300 },
+        { numRuns: runs(300) },
       );
       fc.assert(
         fc.property(date, fc.integer({ min: -80, max: 80 }), (from, n) => {
@@ -195,7 +196,7 @@ describe('WorkingCalendar (England & Wales by default)', () => {
           expect(calendar.workingDaysBetween(from, to)).toBe(calendar.isWorkingDay(from) || n >= 0 ? n : n + 1);
           if (n !== 0) expect(calendar.isWorkingDay(to)).toBe(true);
         }),
-        { numRuns: 300 },
+        { numRuns: runs(300) },
       );
     });
 
