@@ -11,6 +11,9 @@ module.exports = {
   // Lazily loaded modules are imported as `./name.js`, the compiled file's name, as Node needs; jest finds the source.
   moduleNameMapper: { '^adaptivecards$': 'adaptivecards/dist/adaptivecards.min.js', '^(\\.{1,2}/.*)\\.js$': '$1' },
   testTimeout: 30000,
+  // The longest suites mostly wait on a paced or failing connector, not the CPU: two workers halve
+  // the wall time even on a 2-core machine (jest would otherwise pick cores - 1 = 1).
+  maxWorkers: 2,
   globalSetup: '<rootDir>/test/global-setup.ts',
   setupFiles: ['<rootDir>/test/fast-check-setup.ts'],
 };
