@@ -8,6 +8,7 @@ import { domainEvents } from '../services/events/handlers';
 import { reachFromConfig } from '../services/reach/setup';
 import { WorkingCalendar } from '../services/scheduling/calendar';
 import { startScheduler } from '../services/scheduling/scheduler';
+import { JOBS } from './jobs';
 import type { Store } from '../services/store/ports';
 import { loadAnswerSeal } from '../services/surveys/seal';
 import { registerTabRoutes } from '../tab/server/routes';
@@ -31,7 +32,7 @@ export async function startApp(deps: AppDeps): Promise<App> {
   const sender = createDeliverySender(config, store, logger);
   const delivery = startDeliveryLoop(sender, config.DEFAULT_ORG_ID, config.DELIVERY_INTERVAL_SECONDS * 1000, logger);
   const scheduler = config.SCHEDULER_ENABLED
-    ? startScheduler({ store, logger, calendar, seal, ...(reach ? { reach } : {}), emailEnabled: !!config.MAIL_SENDER, orgId: config.DEFAULT_ORG_ID, timeZone: config.DEFAULT_TIME_ZONE, afterJob: delivery.kick })
+    ? startScheduler({ jobs: JOBS, store, logger, calendar, seal, ...(reach ? { reach } : {}), emailEnabled: !!config.MAIL_SENDER, orgId: config.DEFAULT_ORG_ID, timeZone: config.DEFAULT_TIME_ZONE, afterJob: delivery.kick })
     : undefined;
   const bot = new TrackerBot({ ...deps, calendar, events: domainEvents(calendar), seal });
   const status = () => ({ scheduler: scheduler ? { enabled: true, ...scheduler.status() } : { enabled: false }, delivery: delivery.status() });

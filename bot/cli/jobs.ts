@@ -3,7 +3,7 @@ import { AppError } from '../../services/core/errors';
 import { WorkingCalendar } from '../../services/scheduling/calendar';
 import { reachFromConfig } from '../../services/reach/setup';
 import { loadAnswerSeal } from '../../services/surveys/seal';
-import { isJobName, JOBS, runJob } from '../../services/scheduling/jobs';
+import { isJobName, JOBS, runJob } from '../jobs';
 import { cliLogger, deliver, instantOption, NO_DELIVER, orgOf, organisationOf, print, type Command } from './command';
 
 export const JOB_COMMANDS: Record<string, Command> = {

@@ -7,11 +7,11 @@ import { ensureOrganisation } from '../organisation/organisations';
 import type { Store } from '../store/ports';
 import type { WorkingCalendar } from './calendar';
 import { StoreRunCoordinator } from './coordinator';
-import { JOBS, runJob, type JobName } from './jobs';
+import { runJobDefinition, type JobTable } from './job-context';
 import type { ReachWiring } from '../reach/setup';
 import type { AnswerSeal } from '../surveys/seal';
 
-export type SchedulerDeps = { store: Store; logger: Logger; calendar: WorkingCalendar; seal?: AnswerSeal; reach?: ReachWiring; emailEnabled?: boolean; orgId: string; timeZone: string; afterJob?: () => Promise<unknown> };
+export type SchedulerDeps = { jobs: JobTable; store: Store; logger: Logger; calendar: WorkingCalendar; seal?: AnswerSeal; reach?: ReachWiring; emailEnabled?: boolean; orgId: string; timeZone: string; afterJob?: () => Promise<unknown> };
 
 /**
  * A slot whose run fails (the store unreachable, say) is tried again, sooner then less often,
@@ -28,7 +28,9 @@ export type SlotDeps = SchedulerDeps & { coordinator: StoreRunCoordinator; wall:
  * Jobs are idempotent (their messages and escalations have ids of their own), so running a slot
  * again after a failure part-way completes it without doubling anything.
  */
-export async function runSlot(deps: SlotDeps, name: JobName, slot: Date): Promise<'ran' | 'elsewhere' | 'gave-up'> {
+export async function runSlot(deps: SlotDeps, name: string, slot: Date): Promise<'ran' | 'elsewhere' | 'gave-up'> {
+  const job = deps.jobs[name];
+  if (!job) throw new Error(`No job called "${name}" in the table the scheduler was given.`);
   const key = `${deps.orgId}:${name}:${slot.toISOString()}`;
   const deadline = slot.getTime() + deps.retry.windowMs;
   let delay = deps.retry.firstDelayMs;
@@ -38,7 +40,7 @@ export async function runSlot(deps: SlotDeps, name: JobName, slot: Date): Promis
       // The job sees the slot's time, not the moment it ran, so a late start or a retry changes nothing.
       const clock = new FixedClock(slot);
       const organisation = await ensureOrganisation(deps.store, clock, deps.orgId, { timeZone: deps.timeZone });
-      await runJob(name, { store: deps.store, clock, orgId: deps.orgId, organisation, calendar: deps.calendar, logger: deps.logger, seal: deps.seal, ...(deps.reach ? { reach: deps.reach } : {}), emailEnabled: deps.emailEnabled ?? false });
+      await runJobDefinition(name, job, { store: deps.store, clock, orgId: deps.orgId, organisation, calendar: deps.calendar, logger: deps.logger, seal: deps.seal, ...(deps.reach ? { reach: deps.reach } : {}), emailEnabled: deps.emailEnabled ?? false });
       await deps.coordinator.complete(key).catch((e: unknown) => deps.logger.warn({ err: e, job: name }, 'job ran but its slot could not be marked done; a retry would repeat it harmlessly'));
       return 'ran';
     } catch (e) {
@@ -53,11 +55,11 @@ export async function runSlot(deps: SlotDeps, name: JobName, slot: Date): Promis
   }
 }
 
-export type SchedulerStatus = { jobs: { name: JobName; cron: string; lastRun?: { at: string; ok: boolean } }[] };
+export type SchedulerStatus = { jobs: { name: string; cron: string; lastRun?: { at: string; ok: boolean } }[] };
 
-/** Starts every job on its cron schedule in the organisation's time zone; each slot runs on one instance. */
+/** Starts every job of the table on its cron schedule in the organisation's time zone; each slot runs on one instance. */
 export function startScheduler(deps: SchedulerDeps, retry: RetryPolicy = DEFAULT_RETRY): { stop(): Promise<void>; status(): SchedulerStatus } {
-  const lastRuns = new Map<JobName, { at: string; ok: boolean }>();
+  const lastRuns = new Map<string, { at: string; ok: boolean }>();
   const stopping = new AbortController();
   const slotDeps: SlotDeps = {
     ...deps,
@@ -66,9 +68,9 @@ export function startScheduler(deps: SchedulerDeps, retry: RetryPolicy = DEFAULT
     retry,
     wait: (ms) => sleep(ms, undefined, { signal: stopping.signal }),
   };
-  const tasks = (Object.keys(JOBS) as JobName[]).map((name) =>
+  const tasks = Object.entries(deps.jobs).map(([name, job]) =>
     cron.schedule(
-      JOBS[name].cron,
+      job.cron,
       async (context) => {
         try {
           const outcome = await runSlot(slotDeps, name, context.date);
@@ -87,6 +89,6 @@ export function startScheduler(deps: SchedulerDeps, retry: RetryPolicy = DEFAULT
       await Promise.all(tasks.map((t) => t.destroy()));
     },
     /** What this instance has run since it started (another instance may have run a slot instead). */
-    status: () => ({ jobs: (Object.keys(JOBS) as JobName[]).map((name) => ({ name, cron: JOBS[name].cron, ...(lastRuns.has(name) ? { lastRun: lastRuns.get(name)! } : {}) })) }),
+    status: () => ({ jobs: Object.entries(deps.jobs).map(([name, job]) => ({ name, cron: job.cron, ...(lastRuns.has(name) ? { lastRun: lastRuns.get(name)! } : {}) })) }),
   };
 }

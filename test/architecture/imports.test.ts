@@ -29,4 +29,17 @@ describe('the shape of the code', () => {
     expect(Object.keys(tree).length).toBeGreaterThan(50); // the walk really reached the code
     expect(circulars.map((cycle) => cycle.join(' -> '))).toEqual([]);
   }, 60_000);
+
+  it('the scheduler knows no job: the app composes the table and hands it over, and services never import bot/', async () => {
+    const { tree } = await dependencies();
+    const importsOf = (file: string) => ((tree[file] ?? []) as { id: string | null }[]).map((d) => d.id ?? '');
+    const scheduling = Object.keys(tree).filter((f) => f.startsWith('services/scheduling/'));
+    expect(scheduling).toContain('services/scheduling/scheduler.ts');
+    const jobModules = ['services/reminders/', 'services/escalations/', 'services/rounds/', 'services/surveys/campaigns', 'services/training/reminders', 'services/reach/reach-job'];
+    const found = scheduling.flatMap((f) => importsOf(f).filter((d) => jobModules.some((m) => d.startsWith(m))).map((d) => `${f} -> ${d}`));
+    expect(found).toEqual([]);
+    const servicesIntoBot = Object.keys(tree).filter((f) => f.startsWith('services/')).flatMap((f) => importsOf(f).filter((d) => d.startsWith('bot/')).map((d) => `${f} -> ${d}`));
+    expect(servicesIntoBot).toEqual([]);
+    expect(importsOf('bot/app.ts')).toContain('bot/jobs.ts');
+  }, 60_000);
 });

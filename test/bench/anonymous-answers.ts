@@ -12,7 +12,7 @@ import { silentLogger } from '../../services/core/logger';
 import type { Person } from '../../services/people/model';
 import { ensureOrganisation } from '../../services/organisation/organisations';
 import { WorkingCalendar } from '../../services/scheduling/calendar';
-import { runJob } from '../../services/scheduling/jobs';
+import { runJob } from '../../bot/jobs';
 import { createCampaign } from '../../services/surveys/campaigns';
 import { answersOf } from '../../services/surveys/answer-pool';
 import { answerSurvey, openSurvey } from '../../services/surveys/responses';

@@ -21,7 +21,7 @@ import { silentLogger } from '../../services/core/logger';
 import type { Person } from '../../services/people/model';
 import { ensureOrganisation } from '../../services/organisation/organisations';
 import { WorkingCalendar } from '../../services/scheduling/calendar';
-import { JOBS, runJob, type JobName } from '../../services/scheduling/jobs';
+import { JOBS, runJob, type JobName } from '../../bot/jobs';
 import { CosmosStore } from '../../services/store/cosmos-store';
 import { embeddedClient } from '../../services/store/embedded';
 import { createCampaign } from '../../services/surveys/campaigns';

@@ -24,7 +24,7 @@ import { DEFAULT_DELIVERY_LIMITS, DeliverySender } from '../../services/delivery
 import { ensureOrganisation } from '../../services/organisation/organisations';
 import type { Action } from '../../services/plan/model';
 import { WorkingCalendar } from '../../services/scheduling/calendar';
-import { runJob } from '../../services/scheduling/jobs';
+import { runJob } from '../../bot/jobs';
 import { installedPeople, localMessenger } from '../harness/delivery';
 import { FakeConnector, TEAMS_RATE_LIMITS } from '../harness/fake-connector';
 import { actionDoc, ORG } from '../harness/fixtures';

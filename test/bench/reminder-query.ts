@@ -12,7 +12,7 @@ import { ensureOrganisation } from '../../services/organisation/organisations';
 import type { Action } from '../../services/plan/model';
 import type { Person } from '../../services/people/model';
 import { WorkingCalendar } from '../../services/scheduling/calendar';
-import { runJob } from '../../services/scheduling/jobs';
+import { runJob } from '../../bot/jobs';
 import { actionDoc, ORG, person } from '../harness/fixtures';
 import { CosmosStore } from '../../services/store/cosmos-store';
 import { embeddedClient } from '../../services/store/embedded';

@@ -19,7 +19,7 @@ import type { Person } from '../../services/people/model';
 import { ensureOrganisation } from '../../services/organisation/organisations';
 import type { Action } from '../../services/plan/model';
 import { WorkingCalendar } from '../../services/scheduling/calendar';
-import { runJob, type JobName } from '../../services/scheduling/jobs';
+import { runJob, type JobName } from '../../bot/jobs';
 import { CosmosStore } from '../../services/store/cosmos-store';
 import { embeddedClient } from '../../services/store/embedded';
 import { createCampaign } from '../../services/surveys/campaigns';

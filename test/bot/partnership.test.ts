@@ -5,7 +5,7 @@ import { ensureOrganisation, partnershipOf } from '../../services/organisation/o
 import type { Person } from '../../services/people/model';
 import type { Table } from '../../services/plan/tabular';
 import { WorkingCalendar } from '../../services/scheduling/calendar';
-import { runJob } from '../../services/scheduling/jobs';
+import { runJob } from '../../bot/jobs';
 import { silentLogger } from '../../services/core/logger';
 import { toArray } from '../../services/store/ports';
 import { setUpTraining } from '../../services/training/catalogue';

@@ -9,7 +9,7 @@ import { ensureOrganisation } from '../../services/organisation/organisations';
 import type { Action } from '../../services/plan/model';
 import { WorkingCalendar } from '../../services/scheduling/calendar';
 import { StoreRunCoordinator } from '../../services/scheduling/coordinator';
-import { runJob } from '../../services/scheduling/jobs';
+import { JOBS, runJob } from '../../bot/jobs';
 import { runSlot, type SlotDeps } from '../../services/scheduling/scheduler';
 import { toArray } from '../../services/store/ports';
 import { submitStatusUpdate } from '../../services/updates/status-update';
@@ -76,6 +76,7 @@ describe('when the store is unreachable for a while', () => {
     const slotClock = new FixedClock('2026-11-23T09:00:05Z');
     const waits: number[] = [];
     const deps = (instance: string): SlotDeps => ({
+      jobs: JOBS,
       store: env.store,
       logger: silentLogger,
       calendar,

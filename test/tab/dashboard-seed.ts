@@ -9,7 +9,7 @@ import type { Action } from '../../services/plan/model';
 import type { Person } from '../../services/people/model';
 import { ActionPlan } from '../../services/plan/repository';
 import { WorkingCalendar } from '../../services/scheduling/calendar';
-import { runJob } from '../../services/scheduling/jobs';
+import { runJob } from '../../bot/jobs';
 import type { Store } from '../../services/store/ports';
 import { createCampaign } from '../../services/surveys/campaigns';
 import { answerSurvey, openSurvey } from '../../services/surveys/responses';

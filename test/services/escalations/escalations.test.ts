@@ -11,7 +11,7 @@ import type { Person } from '../../../services/people/model';
 import { ensureOrganisation } from '../../../services/organisation/organisations';
 import type { Organisation } from '../../../services/organisation/model';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
-import { runJob } from '../../../services/scheduling/jobs';
+import { runJob } from '../../../bot/jobs';
 import type { Store } from '../../../services/store/ports';
 import { toArray } from '../../../services/store/ports';
 import { submitStatusUpdate } from '../../../services/updates/status-update';

@@ -14,7 +14,7 @@ import { createCampaign } from '../../../services/surveys/campaigns';
 import { answerSurvey, openSurvey } from '../../../services/surveys/responses';
 import { campaignResults } from '../../../services/surveys/results';
 import { AnswerSeal } from '../../../services/surveys/seal';
-import { runJob } from '../../../services/scheduling/jobs';
+import { runJob } from '../../../bot/jobs';
 import { silentLogger } from '../../../services/core/logger';
 import { respondedId } from '../../../services/surveys/model';
 import { setUpTraining } from '../../../services/training/catalogue';

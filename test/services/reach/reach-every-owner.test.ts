@@ -11,7 +11,7 @@ import type { ReachState } from '../../../services/reach/model';
 import { reachStateId } from '../../../services/reach/reach';
 import { mailerFromConfig, reachFromConfig, type ReachWiring } from '../../../services/reach/setup';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
-import { runJob, type JobContext } from '../../../services/scheduling/jobs';
+import { runJob, type JobContext } from '../../../bot/jobs';
 import type { Store } from '../../../services/store/ports';
 import { installedPeople, localMessenger } from '../../harness/delivery';
 import { FakeConnector } from '../../harness/fake-connector';

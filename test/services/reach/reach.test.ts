@@ -16,7 +16,7 @@ import { ORG, person, seed } from '../../harness/fixtures';
 import { openTestStore } from '../../harness/store';
 import { ensureOrganisation } from '../../../services/organisation/organisations';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
-import { runJob } from '../../../services/scheduling/jobs';
+import { runJob } from '../../../bot/jobs';
 import { reachReport } from '../../../services/reach/report';
 import { TEST_BOT_ID, TEST_TENANT_ID } from '../../harness/teams-activities';
 

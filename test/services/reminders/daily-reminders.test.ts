@@ -10,7 +10,7 @@ import { ensureOrganisation } from '../../../services/organisation/organisations
 import type { Action } from '../../../services/plan/model';
 import { snoozeAction } from '../../../services/reminders/snooze';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
-import { runJob } from '../../../services/scheduling/jobs';
+import { runJob } from '../../../bot/jobs';
 import type { Store } from '../../../services/store/ports';
 import { submitStatusUpdate } from '../../../services/updates/status-update';
 import { installedPeople, localMessenger } from '../../harness/delivery';

@@ -5,7 +5,7 @@ import { ensureOrganisation } from '../../../services/organisation/organisations
 import type { Action } from '../../../services/plan/model';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
 import { StoreRunCoordinator } from '../../../services/scheduling/coordinator';
-import { runJob } from '../../../services/scheduling/jobs';
+import { runJob } from '../../../bot/jobs';
 import type { Store } from '../../../services/store/ports';
 import { installedPeople, localMessenger } from '../../harness/delivery';
 import { FakeConnector } from '../../harness/fake-connector';

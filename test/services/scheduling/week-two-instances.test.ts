@@ -7,7 +7,7 @@ import { ensureOrganisation } from '../../../services/organisation/organisations
 import type { Action } from '../../../services/plan/model';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
 import { StoreRunCoordinator } from '../../../services/scheduling/coordinator';
-import { JOBS, runJob, type JobName } from '../../../services/scheduling/jobs';
+import { JOBS, runJob, type JobName } from '../../../bot/jobs';
 import { toArray, type Store } from '../../../services/store/ports';
 import { installedPeople, localMessenger } from '../../harness/delivery';
 import { FakeConnector } from '../../harness/fake-connector';

@@ -4,7 +4,7 @@ import type { Person } from '../../../services/people/model';
 import { addAgency } from '../../../services/organisation/agencies';
 import { ensureOrganisation } from '../../../services/organisation/organisations';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
-import { runJob } from '../../../services/scheduling/jobs';
+import { runJob } from '../../../bot/jobs';
 import { toArray, type Store } from '../../../services/store/ports';
 import { reportCard } from '../../../cards/report-card';
 import { createCampaign } from '../../../services/surveys/campaigns';

@@ -5,7 +5,7 @@ import { DEFAULT_DELIVERY_LIMITS, DeliverySender } from '../../../services/deliv
 import type { Person } from '../../../services/people/model';
 import { ensureOrganisation } from '../../../services/organisation/organisations';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
-import { runJob } from '../../../services/scheduling/jobs';
+import { runJob } from '../../../bot/jobs';
 import type { Store } from '../../../services/store/ports';
 import { createCampaign } from '../../../services/surveys/campaigns';
 import { installedPeople, localMessenger } from '../../harness/delivery';

@@ -5,7 +5,7 @@ import type { OutboxItem } from '../../../services/delivery/model';
 import type { Person } from '../../../services/people/model';
 import { ensureOrganisation } from '../../../services/organisation/organisations';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
-import { runJob } from '../../../services/scheduling/jobs';
+import { runJob } from '../../../bot/jobs';
 import { toArray, type Store } from '../../../services/store/ports';
 import { AWARENESS_SURVEY } from '../../../services/surveys/builtin';
 import { createCampaign, getCampaign, setFollowUp } from '../../../services/surveys/campaigns';

@@ -6,7 +6,7 @@ import type { Person } from '../../../services/people/model';
 import { ensureOrganisation } from '../../../services/organisation/organisations';
 import type { Table } from '../../../services/plan/tabular';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
-import { runJob } from '../../../services/scheduling/jobs';
+import { runJob } from '../../../bot/jobs';
 import type { Store } from '../../../services/store/ports';
 import { loadTrainingFigures, setUpTraining } from '../../../services/training/catalogue';
 import { importPeople, importTraining } from '../../../services/training/import';

@@ -4,7 +4,7 @@ import { silentLogger } from '../../../services/core/logger';
 import { deliveryStatus } from '../../../services/delivery/outbox';
 import { ensureOrganisation } from '../../../services/organisation/organisations';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
-import { runJob } from '../../../services/scheduling/jobs';
+import { runJob } from '../../../bot/jobs';
 import type { Store } from '../../../services/store/ports';
 import { setUpTraining } from '../../../services/training/catalogue';
 import type { TrainingRecord } from '../../../services/training/model';

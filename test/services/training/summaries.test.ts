@@ -3,7 +3,7 @@ import { ensureOrganisation } from '../../../services/organisation/organisations
 import { FixedClock } from '../../../services/core/clock';
 import type { Person } from '../../../services/people/model';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
-import { runJob } from '../../../services/scheduling/jobs';
+import { runJob } from '../../../bot/jobs';
 import { migrate } from '../../../services/store/migrations';
 import type { Store } from '../../../services/store/ports';
 import { loadPersonTraining, loadTrainingFigures, setUpTraining } from '../../../services/training/catalogue';

@@ -1,26 +1,18 @@
-import { today } from '../core/dates';
-import { runEscalationChecks } from '../escalations/triggers';
-import { runReach } from '../reach/reach-job';
-import { runDailyReminders } from '../reminders/daily-reminders';
-import { chaseRounds } from '../rounds/rounds';
-import { runTrainingReminders } from '../training/reminders';
-import { runQuestionnaires } from '../surveys/campaigns';
-import { housekeeping } from './housekeeping';
-
-import type { JobContext, JobResult } from './job-context';
+import { runEscalationChecks } from '../services/escalations/triggers';
+import { runReach } from '../services/reach/reach-job';
+import { runDailyReminders } from '../services/reminders/daily-reminders';
+import { chaseRounds } from '../services/rounds/rounds';
+import { runTrainingReminders } from '../services/training/reminders';
+import { runQuestionnaires } from '../services/surveys/campaigns';
+import { housekeeping } from '../services/scheduling/housekeeping';
+import { runJobDefinition, type JobContext, type JobDefinition, type JobResult, type JobTable } from '../services/scheduling/job-context';
 
 export type { JobContext, JobResult };
 
-type JobDefinition = {
-  /** node-cron expression in the organisation's time zone. */
-  cron: string;
-  description: string;
-  /** Skip weekends and England & Wales bank holidays. */
-  workingDaysOnly: boolean;
-  run: (ctx: JobContext) => Promise<Record<string, unknown>>;
-};
-
-/** Every scheduled job, by name. `npm run cli -- jobs run <name> --at <instant>` runs one of these. */
+/**
+ * Every scheduled job, by name: the app hands this table to the scheduler, and
+ * `npm run cli -- jobs run <name> --at <instant>` runs one of them.
+ */
 export const JOBS = {
   reach: {
     cron: '0 8 * * 1-5',
@@ -64,7 +56,7 @@ export const JOBS = {
     workingDaysOnly: false,
     run: housekeeping,
   },
-} satisfies Record<string, JobDefinition>;
+} satisfies JobTable;
 
 export type JobName = keyof typeof JOBS;
 
@@ -72,16 +64,8 @@ export function isJobName(name: string): name is JobName {
   return Object.hasOwn(JOBS, name);
 }
 
-export async function runJob(name: JobName, ctx: JobContext): Promise<JobResult> {
+/** Runs one of the app's jobs now, as at the context's clock (the scheduler, the CLI and tests all come here). */
+export function runJob(name: JobName, ctx: JobContext): Promise<JobResult> {
   const job: JobDefinition = JOBS[name];
-  const at = ctx.clock.now().toISOString();
-  const day = today(ctx.clock, ctx.organisation.timeZone);
-  if (job.workingDaysOnly && !ctx.calendar.isWorkingDay(day)) {
-    const reason = ctx.calendar.bankHoliday(day) ?? 'weekend';
-    ctx.logger.info({ job: name, day, reason }, 'job skipped: not a working day');
-    return { job: name, at, skipped: `${day} is not a working day (${reason})` };
-  }
-  const figures = await job.run(ctx);
-  ctx.logger.info({ job: name, day, ...figures }, 'job finished');
-  return { job: name, at, ...figures };
+  return runJobDefinition(name, job, ctx);
 }
