@@ -1,13 +1,19 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { FixedClock } from '../../services/core/clock';
 import type { Escalation } from '../../services/escalations/model';
 import { addAgency } from '../../services/organisation/agencies';
 import type { Person } from '../../services/people/model';
 import type { Action } from '../../services/plan/model';
 import type { Table } from '../../services/plan/tabular';
-import { toArray } from '../../services/store/ports';
+import { toArray, type Store } from '../../services/store/ports';
 import { setUpTraining } from '../../services/training/catalogue';
 import type { TrainingRecord } from '../../services/training/model';
 import { importPeople } from '../../services/training/import';
 import { startTestApp, type TestApp } from '../harness/app';
+import { cli } from '../harness/cli';
+import { openPersistentTestStore } from '../harness/store';
 import { actionDoc, ORG, seed } from '../harness/fixtures';
 import { installationUpdate, invokeActionExecute, messageActivity, personalConversationId, type TeamsUser } from '../harness/teams-activities';
 
@@ -218,5 +224,72 @@ describe('an attacker in the police tries to reach the council’s records throu
       // A police colleague can be assigned, as before.
       expect(await press(POLICE.sl, 'esc.assign', { escalationId: policeCase.id, assignee: POLICE.admin.email })).toContain(POLICE.admin.name);
     });
+  });
+});
+
+describe('an attacker in the police tries to reach the council’s records through the command line’s --as and --agency', () => {
+  const ORG_ID = 'demo'; // the command line's organisation in the test harness
+  const ADA = { id: 'emp-C4', oid: oid(5) };
+  let dataDir: string;
+  let work: string;
+  const stored = async <T>(read: (store: Store) => Promise<T>): Promise<T> => {
+    const { store } = await openPersistentTestStore(dataDir);
+    try {
+      return await read(store);
+    } finally {
+      await store.close();
+    }
+  };
+  const csv = async (name: string, rows: string[][]) => {
+    const file = path.join(work, name);
+    await fs.writeFile(file, [['Employee Number', 'Full Name', 'Work Email', 'Department', 'Job Title', 'Entra Object Id', 'Entra Tenant Id', 'Agency'], ...rows].map((r) => r.join(',')).join('\n'));
+    return file;
+  };
+
+  beforeAll(async () => {
+    work = await fs.mkdtemp(path.join(os.tmpdir(), 'agency-attacks-'));
+    dataDir = path.join(work, 'data');
+    await stored(async (store) => {
+      const clock = new FixedClock('2026-11-23T09:00:00Z');
+      await addAgency(store, clock, ORG_ID, { name: 'Council', tenantIds: [COUNCIL_TENANT] }, { timeZone: 'Europe/London' });
+      await addAgency(store, clock, ORG_ID, { name: 'Police', tenantIds: [POLICE_TENANT] }, { timeZone: 'Europe/London' });
+      await setUpTraining(store, ORG_ID, { requirements: [{ course: 'SG-AWARE', jobTitles: ['*'] }] });
+      const person = (id: string, s: Staff, agency: string, roles: Person['roles']): Person => ({ id, orgId: ORG_ID, employeeId: s.employee, name: s.name, email: s.email, department: s.department, jobTitle: s.jobTitle, aadObjectId: s.oid, aadTenantId: s.tenant, agency, roles, active: true });
+      for (const p of [
+        person('emp-H1', COUNCIL.hr, 'council', ['hr']),
+        person('emp-C1', COUNCIL.officer, 'council', ['officer']),
+        person(ADA.id, COUNCIL.admin, 'council', ['admin']),
+        person('emp-police-H1', POLICE.hr, 'police', ['hr']),
+        person('emp-police-C1', POLICE.officer, 'police', ['officer']),
+      ])
+        await store.collection<Person>('people').upsert(p);
+    });
+  });
+
+  it('HR of the police asks for the council’s overdue list with --agency council → refused, no names', async () => {
+    await expect(cli(dataDir, 'training', 'overdue', '--as', POLICE.hr.email, '--agency', 'council', '--at', '2026-11-23')).rejects.toMatchObject({ code: 'OUTSIDE_AGENCY' });
+    const own = await cli(dataDir, 'training', 'overdue', '--as', POLICE.hr.email, '--at', '2026-11-23');
+    expect(own.out).toContain(POLICE.officer.name);
+    for (const name of COUNCIL_NAMES) expect(own.out).not.toContain(name);
+  });
+
+  it('HR of the police imports a row naming the council, or carrying the council’s tenant or a council person’s Teams account → each row refused, the council’s people untouched', async () => {
+    // The directory as HR fields, without the store's own (a reopened store stamps new etags).
+    const directory = () => stored(async (store) => (await toArray(store.collection<Person>('people').readAll())).map(({ id, name, email, agency, aadObjectId, aadTenantId }) => ({ id, name, email, agency, aadObjectId, aadTenantId })));
+    const before = await directory();
+    const file = await csv('police-staff.csv', [
+      ['P9', 'Eve Into-Council', 'eve@police.example', 'Command', 'Officer', oid(31), POLICE_TENANT, 'Council'],
+      ['P8', 'Mal Council-Tenant', 'mal@police.example', 'Command', 'Officer', oid(32), COUNCIL_TENANT, ''],
+      ['P7', 'Ada Look-Alike', 'ada2@police.example', 'Command', 'Officer', ADA.oid, COUNCIL_TENANT, ''],
+      ['P6', 'Ada Look-Alike Two', 'ada3@police.example', 'Command', 'Officer', ADA.oid, POLICE_TENANT, ''],
+    ]);
+    const { out } = await cli(dataDir, 'people', 'import', file, '--as', POLICE.hr.email);
+    expect(out).toMatch(/created 0, updated 0, unchanged 0, not imported 4/);
+    expect(out).toMatch(/row 2: .*this import is for police only/);
+    expect(out).toMatch(/row 3: .*tenant .* is another agency’s/);
+    expect(out).toMatch(/row 4: .*object id .* is linked to someone else/);
+    expect(out).toMatch(/row 5: .*object id .* is linked to someone else/);
+    for (const name of COUNCIL_NAMES) expect(out).not.toContain(name);
+    expect(await directory()).toEqual(before);
   });
 });
