@@ -88,6 +88,9 @@ export const mayRunEscalationReport = (actor: Actor) => hasRole(actor, 'safeguar
 /** Update rounds are run by plan administrators. */
 export const mayStartRound = (actor: Actor) => hasRole(actor, 'admin');
 
+/** Who has answered a round, who has seen it and who cannot be reached names the leads: administrators only, each over their own scope's leads. */
+export const mayFollowRound = mayStartRound;
+
 /** Sending questionnaires and seeing their results go together. */
 export const mayRunSurveys = (actor: Actor) => hasRole(actor, 'admin', 'hr', 'safeguarding-lead');
 export const mayViewSurveyResults = mayRunSurveys;

@@ -141,6 +141,30 @@ describe('an attacker in the police tries to reach the council’s records throu
     });
   });
 
+  describe('an update round of the whole partnership', () => {
+    beforeAll(async () => {
+      const pat = await personOf(POLICE.officer);
+      await seed(t.store, { actions: [actionDoc({ id: 'police-action', ref: 'LP4.2', leadIds: [pat.id], leads: [{ name: pat.name, personId: pat.id }], due: { dates: ['2026-12-23'], ongoing: null, text: '23 December 2026' }, nextDueDate: '2026-12-23' })] });
+      expect(await say(COUNCIL.admin, 'start round 2026-12-04')).toContain('2 leads have been asked');
+    });
+
+    it('a police officer asks for “round status” → refused: who has answered, and who cannot be reached, is for administrators', async () => {
+      const answer = await say(POLICE.officer, 'round status');
+      expect(answer).toContain('FORBIDDEN');
+      noCouncilName(answer);
+      expect(answer).not.toContain(POLICE.officer.name);
+    });
+
+    it('the police’s administrator asks for “round status” → the police’s leads only, no council name', async () => {
+      const answer = await say(POLICE.admin, 'round status');
+      expect(answer).toContain(POLICE.officer.name);
+      noCouncilName(answer.replace(`started by ${COUNCIL.admin.name}`, 'started by <partnership administrator>'));
+      // The partnership's administrator who started it follows every lead.
+      const whole = await say(COUNCIL.admin, 'round status');
+      for (const name of [COUNCIL.officer.name, POLICE.officer.name]) expect(whole).toContain(name);
+    });
+  });
+
   describe('leave cover', () => {
     it('a police officer names a council officer as their leave delegate, by email → “no one”, the council officer’s name is not revealed and no cover is set', async () => {
       const answer = await say(POLICE.officer, `leave until 2026-12-31 delegate ${COUNCIL.officer.email}`);
