@@ -6,6 +6,9 @@ import type { Escalation } from '../../services/escalations/model';
 import { addAgency } from '../../services/organisation/agencies';
 import type { Person } from '../../services/people/model';
 import type { Action } from '../../services/plan/model';
+import { WorkingCalendar } from '../../services/scheduling/calendar';
+import { createCampaign } from '../../services/surveys/campaigns';
+import type { Campaign } from '../../services/surveys/model';
 import type { Table } from '../../services/plan/tabular';
 import { toArray, type Store } from '../../services/store/ports';
 import { setUpTraining } from '../../services/training/catalogue';
@@ -162,6 +165,37 @@ describe('an attacker in the police tries to reach the council’s records throu
       // The partnership's administrator who started it follows every lead.
       const whole = await say(COUNCIL.admin, 'round status');
       for (const name of [COUNCIL.officer.name, POLICE.officer.name]) expect(whole).toContain(name);
+    });
+  });
+
+  describe('the council’s questionnaire', () => {
+    let campaign: Campaign;
+    beforeAll(async () => {
+      campaign = await createCampaign({ store: t.store, clock: t.clock, calendar: new WorkingCalendar() }, {
+        actor: await personOf(COUNCIL.hr),
+        timeZone: 'Europe/London',
+        data: { questionnaire: 'awareness', title: 'Council supervision check', audience: { type: 'everyone' }, closesOn: '2026-12-04' },
+      });
+      expect(campaign.agency).toBe('council');
+    });
+
+    it('HR of the police asks for the council questionnaire’s results, typed or by a forged card → “no such questionnaire”, nothing of it shown', async () => {
+      for (const answer of [await say(POLICE.hr, `survey results ${campaign.id}`), await press(POLICE.hr, 'survey.results', { campaignId: campaign.id })]) {
+        expect(answer).toContain('NOT_FOUND');
+        expect(answer).not.toContain('Council supervision check');
+        noCouncilName(answer);
+      }
+      expect(await say(POLICE.hr, 'surveys')).not.toContain('Council supervision check');
+    });
+
+    it('a police officer opens or answers the council questionnaire by a forged card → refused, no question shown, nothing stored', async () => {
+      const before = (await toArray(t.store.collection('surveys').readAll())).length;
+      for (const [verb, data] of [['survey.open', { campaignId: campaign.id }], ['survey.page', { campaignId: campaign.id, page: 0, move: 'submit', answerKey: 'k'.repeat(40) }]] as const) {
+        const answer = await press(POLICE.officer, verb, data);
+        expect(answer).toMatch(/FORBIDDEN|VALIDATION|NOT_FOUND/);
+        expect(answer).not.toContain('Council supervision check');
+      }
+      expect((await toArray(t.store.collection('surveys').readAll())).length).toBe(before);
     });
   });
 
