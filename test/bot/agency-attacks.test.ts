@@ -107,6 +107,12 @@ describe('an attacker in the police tries to reach the council’s records throu
       councilRecordId = record!.id;
     });
 
+    it('a police officer self-reports training with a council officer’s person id and agency in the card → recorded as their own, in the police', async () => {
+      await press(POLICE.officer, 'training.selfReport', { courseCode: 'SG-AWARE', completedOn: '2026-11-21', personId: 'emp-C1', agency: 'council', orgId: 'another-org' });
+      const mine = (await toArray(t.store.collection<TrainingRecord>('training').readAll())).filter((r) => r.kind === 'record' && r.completedOn === '2026-11-21');
+      expect(mine.map((r) => [r.personId, r.agency, r.orgId])).toEqual([['emp-police-C1', 'police', ORG]]);
+    });
+
     it('HR of the police asks for "training to verify" → the council officer’s self-report is not listed', async () => {
       const list = await say(POLICE.hr, 'training to verify');
       expect(list).not.toContain(councilRecordId);
@@ -260,6 +266,17 @@ describe('an attacker in the police tries to reach the council’s records throu
       expect(after.history).toEqual(councilCase.history);
     });
 
+    it('a police officer raises a concern with forged people and agency in the card → it concerns the police, and alerts only their own line manager', async () => {
+      t.connector.reset();
+      t.clock.set('2026-11-23T09:05:00Z'); // a concern's id carries the instant it was raised
+      const answer = await press(POLICE.officer, 'esc.raise', { category: 'other-concern', agency: 'Police', caseReference: 'MASH-2026-0044', asked: 'Asked for a visit', wanted: 'A joint visit', raisedBy: { personId: 'emp-C4', name: COUNCIL.admin.name }, involvedPersonIds: ['emp-C1', 'emp-C4'], orgId: 'another-org' });
+      expect(answer).toContain('Raised as');
+      const raised = (await toArray(t.store.collection<Escalation>('escalations').readAll())).find((e) => e.caseReference === 'MASH-2026-0044')!;
+      expect(raised).toMatchObject({ orgId: ORG, raisedBy: { personId: 'emp-police-C1' }, involvedPersonIds: ['emp-police-C3'] });
+      await t.app.sender.drain(ORG);
+      for (const s of Object.values(COUNCIL)) expect(JSON.stringify(t.connector.activities({ conversationId: personalConversationId(teamsUser(s)) }))).not.toContain(raised.ref);
+    });
+
     it('the police’s safeguarding lead lists escalations and runs the central record review → the council’s case is in neither', async () => {
       const list = await say(POLICE.sl, 'escalations');
       expect(list).toContain(policeCase.ref);
@@ -329,6 +346,11 @@ describe('an attacker in the police tries to reach the council’s records throu
     const own = await cli(dataDir, 'training', 'overdue', '--as', POLICE.hr.email, '--at', '2026-11-23');
     expect(own.out).toContain(POLICE.officer.name);
     for (const name of COUNCIL_NAMES) expect(own.out).not.toContain(name);
+  });
+
+  it('the police’s administrator asks for the board report with --as → refused; so is anyone naming themselves by another agency’s email they do not hold', async () => {
+    await expect(cli(dataDir, 'partnership', 'report', '--as', POLICE.hr.email)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(cli(dataDir, 'training', 'overdue', '--as', 'nobody@police.example', '--agency', 'council')).rejects.toMatchObject({ code: 'VALIDATION' });
   });
 
   it('HR of the police imports a row naming the council, or carrying the council’s tenant or a council person’s Teams account → each row refused, the council’s people untouched', async () => {
