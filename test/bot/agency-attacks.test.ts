@@ -98,6 +98,21 @@ describe('an attacker in the police tries to reach the council’s records throu
     await t.close();
   });
 
+  it('a council officer’s Teams account used from the police’s tenant, and a police guest nobody linked, are no one: one card saying so, nothing else', async () => {
+    const impostor: TeamsUser = { ...teamsUser(COUNCIL.officer), id: '29:impostor', tenantId: POLICE_TENANT };
+    const guest: TeamsUser = { id: '29:guest', aadObjectId: oid(40), name: 'Gus Guest', tenantId: POLICE_TENANT };
+    for (const user of [impostor, guest]) {
+      for (const text of ['my training', 'escalations', 'training overdue']) {
+        const conversationId = personalConversationId(user);
+        const before = t.connector.activities({ conversationId }).length;
+        expect((await t.post(messageActivity({ serviceUrl: t.connector.serviceUrl, user, text }))).status).toBeLessThan(300);
+        const answer = JSON.stringify((await t.connector.waitForActivities(before + 1, { conversationId })).slice(before));
+        expect(answer).toContain('NOT_IN_DIRECTORY');
+        noCouncilName(answer.replace(`"name":"${user.name}"`, ''));
+      }
+    }
+  });
+
   describe('training records', () => {
     let councilRecordId: string;
     beforeAll(async () => {
