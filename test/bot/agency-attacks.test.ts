@@ -368,6 +368,16 @@ describe('an attacker in the police tries to reach the council’s records throu
     await expect(cli(dataDir, 'training', 'overdue', '--as', 'nobody@police.example', '--agency', 'council')).rejects.toMatchObject({ code: 'VALIDATION' });
   });
 
+  it('HR of the police imports training for a council officer, by email → “not in the directory”, no council record written', async () => {
+    const file = path.join(work, 'police-training.csv');
+    await fs.writeFile(file, ['Employee Number,Course,Completion Date,Status', `${COUNCIL.officer.email},SG-AWARE,2026-06-01,Completed`, `${POLICE.officer.email},SG-AWARE,2026-06-01,Completed`].join('\n'));
+    const { out } = await cli(dataDir, 'training', 'import', file, '--as', POLICE.hr.email);
+    expect(out).toMatch(/created 1, .*not imported 1/);
+    expect(out).toMatch(/row 2: no one with employee number or email .* in the directory/);
+    const records = await stored(async (store) => (await toArray(store.collection<TrainingRecord>('training').readAll())).filter((r) => r.kind === 'record'));
+    expect(records.map((r) => r.personId)).toEqual(['emp-police-C1']);
+  });
+
   it('HR of the police imports a row naming the council, or carrying the council’s tenant or a council person’s Teams account → each row refused, the council’s people untouched', async () => {
     // The directory as HR fields, without the store's own (a reopened store stamps new etags).
     const directory = () => stored(async (store) => (await toArray(store.collection<Person>('people').readAll())).map(({ id, name, email, agency, aadObjectId, aadTenantId }) => ({ id, name, email, agency, aadObjectId, aadTenantId })));
