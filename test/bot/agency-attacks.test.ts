@@ -235,6 +235,17 @@ describe('an attacker in the police tries to reach the council’s records throu
       expect((await personOf(POLICE.officer)).leave).toBeUndefined();
     });
 
+    it('a police officer left as a council lead’s cover from before this rule updates the council’s action → refused', async () => {
+      await people().update(ORG, 'emp-C1', (p) => ({ ...p, leave: { until: '2026-12-31', delegateId: 'emp-police-C1' } }));
+      try {
+        const action = (await t.store.collection<Action>('actions').read(ORG, 'council-action'))!;
+        expect(await press(POLICE.officer, 'action.update', { actionId: action.id, version: action.version, status: 'B', progress: 'Done by the cover' })).toContain('FORBIDDEN');
+        expect((await t.store.collection<Action>('actions').read(ORG, 'council-action'))!.version).toBe(action.version);
+      } finally {
+        await people().update(ORG, 'emp-C1', ({ leave: _gone, ...p }) => p as Person);
+      }
+    });
+
     it('a police officer names a police colleague → cover is set, as before', async () => {
       expect(await say(POLICE.officer, `leave until 2026-12-31 delegate ${POLICE.sl.email}`)).toContain(POLICE.sl.name);
       expect((await personOf(POLICE.officer)).leave).toEqual({ until: '2026-12-31', delegateId: 'emp-police-C3' });
