@@ -7,7 +7,7 @@ import { AppError } from '../../services/core/errors';
 import { endLeave, setLeave } from '../../services/people/leave';
 import { ActionPlan } from '../../services/plan/repository';
 import { snoozeAction } from '../../services/reminders/snooze';
-import { openRoundsFor, roundProgress, startRound } from '../../services/rounds/rounds';
+import { roundStatusFor, startRound } from '../../services/rounds/rounds';
 import { canUpdate, loadActionFor, submitStatusUpdate } from '../../services/updates/status-update';
 import { DATE, personal, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from './context';
 
@@ -25,9 +25,9 @@ async function myActions(ctx: RouteContext): Promise<AdaptiveCardJson> {
 }
 
 async function roundStatus(ctx: RouteContext): Promise<AdaptiveCardJson> {
-  const [round] = await openRoundsFor(ctx.store, ctx.actor);
-  if (!round) return noticeCard('No update round is open', 'A plan administrator can start one with "start round YYYY-MM-DD".');
-  const progress = await roundProgress(ctx.store, round);
+  const status = await roundStatusFor(ctx.store, ctx.actor);
+  if (!status) return noticeCard('No update round is open', 'A plan administrator can start one with "start round YYYY-MM-DD".');
+  const { round, progress } = status;
   return renderMessage({ kind: 'round-summary', roundId: round.id, heading: `Open update round (started by ${round.startedBy.name})`, dueBy: round.dueBy, ...progress, asAt: ctx.clock.now().toISOString() });
 }
 
@@ -106,5 +106,5 @@ export const ACTION_COMMANDS: TextCommand[] = [
       return noticeCard('Update round started', `${round.leads.length} leads have been asked to update their actions by ${formatDate(round.dueBy)}. Your summary card refreshes as they answer.`, { color: 'Good' });
     },
   },
-  { scope: 'personal', pattern: /^round status$/i, example: 'round status', description: 'Who has answered the open update round.', menu: 9, run: (ctx) => roundStatus(ctx) },
+  { scope: 'personal', pattern: /^round status$/i, example: 'round status', description: 'Administrators: who has answered the open update round.', menu: 9, run: (ctx) => roundStatus(ctx) },
 ];

@@ -48,6 +48,14 @@ export function scopeFor(actor: Actor, partnership: Partnership): Scope {
 export const inScope = (record: Pick<Person, 'agency'>, scope: Scope, partnership: Partnership) => scope.agency === undefined || agencyOf(record, partnership) === scope.agency;
 
 /**
+ * Whether two people belong to the same agency: a person's leave delegate, who then gets their
+ * reminders and may update their actions, is one of their own agency's people. Before any agency
+ * exists the organisation is one body.
+ */
+export const sameAgency = (a: Pick<Person, 'agency'>, b: Pick<Person, 'agency'>, partnership: Partnership) =>
+  !partnership.leadAgencyId || agencyOf(a, partnership) === agencyOf(b, partnership);
+
+/**
  * The scope a requester reads with, narrowed to `agency` when one is asked for (the command line's
  * `--agency`). The operator may name any agency; a person may name only one inside their own scope.
  */
@@ -79,6 +87,9 @@ export const mayRunEscalationReport = (actor: Actor) => hasRole(actor, 'safeguar
 
 /** Update rounds are run by plan administrators. */
 export const mayStartRound = (actor: Actor) => hasRole(actor, 'admin');
+
+/** Who has answered a round, who has seen it and who cannot be reached names the leads: administrators only, each over their own scope's leads. */
+export const mayFollowRound = mayStartRound;
 
 /** Sending questionnaires and seeing their results go together. */
 export const mayRunSurveys = (actor: Actor) => hasRole(actor, 'admin', 'hr', 'safeguarding-lead');
@@ -114,6 +125,10 @@ export const mayActForCaseAgency = (actor: Actor) => hasRole(actor, 'safeguardin
 
 export const mayActOnEscalation = (actor: Actor, relation: EscalationRelation) =>
   relation.alertedToAct || (mayActForCaseAgency(actor) && relation.leadOfCaseAgency);
+
+/** A case is assigned to someone of an agency it concerns (`caseAgencies`, from services/escalations) or who serves the whole partnership. */
+export const mayBeAssignedCase = (person: Actor, caseAgencies: readonly string[], partnership: Partnership) =>
+  !partnership.leadAgencyId || servesWholePartnership(person, partnership) || caseAgencies.includes(agencyOf(person, partnership) ?? '');
 
 /** Partnership administrators see every escalation; others what they raised or may act on. */
 export const mayViewEscalation = (actor: Actor, escalation: { raisedBy: { personId?: string } }, mayAct: boolean, partnership: Partnership) =>

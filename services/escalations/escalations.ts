@@ -7,7 +7,7 @@ import { enqueue } from '../delivery/outbox';
 import { Directory } from '../people/repository';
 import { matchByName } from '../people/model';
 import type { Person, Role } from '../people/model';
-import { agencyOf, mayActForCaseAgency, mayActOnEscalation, mayViewEscalation, mayViewForCaseAgency, type Partnership } from '../access/policy';
+import { agencyOf, mayActForCaseAgency, mayActOnEscalation, mayBeAssignedCase, mayViewEscalation, mayViewForCaseAgency, type Partnership } from '../access/policy';
 import { partnershipOf } from '../organisation/organisations';
 import type { PersonRef } from '../plan/model';
 import type { Organisation } from '../organisation/model';
@@ -27,6 +27,8 @@ export type EscalationDeps = {
 };
 
 const SYSTEM: PersonRef = { name: 'Safeguarding Action Tracker' };
+/** One answer for a case that does not exist and one the actor may not see, so the two cannot be told apart. */
+const NOT_YOURS = 'That escalation does not exist or is not yours to see.';
 const escalations = (store: Store) => store.collection<Escalation>('escalations');
 
 
@@ -326,11 +328,12 @@ export async function actOnEscalation(
   const { actor, organisation, step } = input;
   const ladder = ladderOf(organisation);
   const current = await escalations(deps.store).read(actor.orgId, d.escalationId);
-  if (!current) throw new AppError('NOT_FOUND', 'That escalation does not exist.');
+  const people = new CasePeople(deps.store, actor.orgId);
+  const acting = !!current && (await canAct(deps.store, actor, current, ladder, people));
+  // A case the actor may not even see is answered as missing: its reference, stage and state are not theirs to learn.
+  if (!current || (!acting && !(await canView(deps.store, actor, current, ladder, people)))) throw new AppError('NOT_FOUND', NOT_YOURS);
   if (current.status === 'resolved') throw new AppError('VALIDATION', `${current.ref} is already resolved.`);
-  if (!(await canAct(deps.store, actor, current, ladder))) {
-    throw new AppError('FORBIDDEN', `Only the people alerted at stage ${current.stage} and safeguarding leads can act on ${current.ref}.`);
-  }
+  if (!acting) throw new AppError('FORBIDDEN', `Only the people alerted at stage ${current.stage} and safeguarding leads can act on ${current.ref}.`);
   const requireText = (what: string) => {
     if (!d.text) throw new AppError('VALIDATION', what, { fields: [{ field: 'text', message: what }] });
   };
@@ -342,9 +345,13 @@ export async function actOnEscalation(
   if (step === 'resolve') requireText('Resolving needs the outcome.');
   if (step === 'move' && current.stage >= ladder.length) throw new AppError('VALIDATION', `${current.ref} is already at the last stage.`);
   if (step === 'assign') {
-    const people = (await new Directory(deps.store).all({ orgId: actor.orgId })).filter((p) => p.active);
-    const match = d.assignee.includes('@') ? people.find((p) => p.email === d.assignee.toLowerCase()) : matchByName(people, d.assignee).kind === 'found' ? (matchByName(people, d.assignee) as { person: Person }).person : undefined;
-    if (!match) throw new AppError('VALIDATION', `No one called "${d.assignee}" is in the directory (give a full name or email).`, { fields: [{ field: 'assignee', message: 'Not found.' }] });
+    // Only people of the agencies the case concerns (or serving the whole partnership) can be
+    // assigned it; anyone else is answered as not found, so the card cannot look up other agencies' staff.
+    const [partnership, agencies] = [await people.partnership(), await caseAgencies(current, people)];
+    const candidates = (await new Directory(deps.store).all({ orgId: actor.orgId })).filter((p) => p.active && mayBeAssignedCase(p, agencies, partnership));
+    const byName = matchByName(candidates, d.assignee);
+    const match = d.assignee.includes('@') ? candidates.find((p) => p.email === d.assignee.toLowerCase()) : byName.kind === 'found' ? byName.person : undefined;
+    if (!match) throw new AppError('VALIDATION', `No one called "${d.assignee}" is in the directory of the agencies this case concerns (give a full name or email).`, { fields: [{ field: 'assignee', message: 'Not found.' }] });
     assignee = match;
   }
   const day = today(deps.clock, organisation.timeZone);
@@ -421,7 +428,7 @@ export async function canView(store: Store, actor: Person, escalation: Escalatio
 export async function getEscalation(store: Store, actor: Person, organisation: Organisation, id: string): Promise<{ escalation: Escalation; canAct: boolean }> {
   const escalation = await escalations(store).read(actor.orgId, id);
   const ladder = ladderOf(organisation);
-  if (!escalation || !(await canView(store, actor, escalation, ladder))) throw new AppError('NOT_FOUND', 'That escalation does not exist or is not yours to see.');
+  if (!escalation || !(await canView(store, actor, escalation, ladder))) throw new AppError('NOT_FOUND', NOT_YOURS);
   return { escalation, canAct: escalation.status === 'open' && (await canAct(store, actor, escalation, ladder)) };
 }
 

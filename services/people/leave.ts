@@ -4,10 +4,14 @@ import { AppError } from '../core/errors';
 import { Directory } from './repository';
 import { matchByName, type Person } from './model';
 import type { Store } from '../store/ports';
+import { sameAgency } from '../access/policy';
+import { partnershipOf } from '../organisation/organisations';
 
 /**
  * An owner marks themselves on leave until a date with a delegate, found by email or exact name
- * in the directory. The delegate then gets their reminders and may update their actions.
+ * in the directory. The delegate then gets their reminders and may update their actions, so they
+ * are one of the owner's own agency's people; anyone else is answered as not in the directory, so
+ * the command cannot be used to look up another agency's staff.
  */
 export async function setLeave(
   deps: { store: Store; clock: Clock },
@@ -17,14 +21,16 @@ export async function setLeave(
   if (!/^\d{4}-\d{2}-\d{2}$/.test(input.until) || Number.isNaN(Date.parse(input.until))) throw new AppError('VALIDATION', `"${input.until}" is not a date; give it as YYYY-MM-DD.`);
   if (input.until < day) throw new AppError('VALIDATION', 'The end of your leave must be today or later.');
   const directory = new Directory(deps.store);
+  const partnership = await partnershipOf(deps.store, input.actor.orgId);
+  const colleague = (p: Person | undefined) => (p && sameAgency(p, input.actor, partnership) ? p : undefined);
   const wanted = input.delegate.trim().slice(0, 200);
-  let delegate = wanted.includes('@') ? await directory.byEmail({ orgId: input.actor.orgId }, wanted) : undefined;
+  let delegate = wanted.includes('@') ? colleague(await directory.byEmail({ orgId: input.actor.orgId }, wanted)) : undefined;
   if (!delegate && !wanted.includes('@')) {
-    const match = matchByName(await directory.all({ orgId: input.actor.orgId }), wanted);
+    const match = matchByName((await directory.all({ orgId: input.actor.orgId })).filter((p) => colleague(p)), wanted);
     if (match.kind === 'ambiguous') throw new AppError('VALIDATION', `More than one person is called "${wanted}": give their email address instead.`);
     if (match.kind === 'found') delegate = match.person;
   }
-  if (!delegate || !delegate.active) throw new AppError('VALIDATION', `No one called "${wanted}" is in the directory.`);
+  if (!delegate || !delegate.active) throw new AppError('VALIDATION', `No one called "${wanted}" is in the directory of your agency.`);
   if (delegate.id === input.actor.id) throw new AppError('VALIDATION', 'Your delegate must be someone else.');
   const person = await deps.store
     .collection<Person>('people')

@@ -8,7 +8,7 @@ import { hasSeen } from '../delivery/seen';
 import type { DigestLine, OutboundMessage } from '../delivery/messages';
 import { Directory } from '../people/repository';
 import type { Person } from '../people/model';
-import { inScope, mayStartRound, scopeFor } from '../access/policy';
+import { inScope, mayFollowRound, mayStartRound, scopeFor } from '../access/policy';
 import { partnershipOf } from '../organisation/organisations';
 import type { Action } from '../plan/model';
 import { ActionPlan } from '../plan/repository';
@@ -37,6 +37,25 @@ export async function openRoundsFor(store: Store, actor: Person): Promise<Update
   const partnership = await partnershipOf(store, actor.orgId);
   const scope = scopeFor(actor, partnership);
   return (await openRounds(store, actor.orgId)).filter((r) => r.agency === undefined || inScope({ agency: r.agency }, scope, partnership));
+}
+
+/**
+ * The open round an administrator follows, with its progress over the leads in their own scope:
+ * an agency's administrator following the partnership's round sees only their agency's leads.
+ */
+export async function roundStatusFor(store: Store, actor: Person): Promise<{ round: UpdateRound; progress: RoundProgress } | undefined> {
+  if (!mayFollowRound(actor)) throw new AppError('FORBIDDEN', 'Who has answered an update round is for plan administrators.');
+  const [round] = await openRoundsFor(store, actor);
+  if (!round) return undefined;
+  const partnership = await partnershipOf(store, actor.orgId);
+  const scope = scopeFor(actor, partnership);
+  const directory = new Directory(store);
+  const leads = [];
+  for (const lead of round.leads) {
+    const person = scope.agency === undefined ? undefined : await directory.get(round.orgId, lead.personId);
+    if (scope.agency === undefined || (person && inScope(person, scope, partnership))) leads.push(lead);
+  }
+  return { round, progress: await roundProgress(store, { ...round, leads }) };
 }
 
 export async function startRound(deps: Deps, input: { actor: Person; dueBy: string; timeZone: string; calendar: WorkingCalendar }): Promise<UpdateRound> {

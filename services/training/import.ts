@@ -114,7 +114,12 @@ export async function importPeople(
   const directory = new Directory(deps.store);
   const existing = new Map((await directory.all({ orgId: input.orgId })).map((p) => [p.id, p]));
   const partnership = await partnershipOf(deps.store, input.orgId);
-  const known = new Map((await listAgencies(deps.store, input.orgId)).flatMap((a) => [[a.agencyId, a.agencyId] as const, [a.name.toLowerCase(), a.agencyId] as const]));
+  const agencies = await listAgencies(deps.store, input.orgId);
+  const known = new Map(agencies.flatMap((a) => [[a.agencyId, a.agencyId] as const, [a.name.toLowerCase(), a.agencyId] as const]));
+  // A Teams account is one person's, and a tenant one agency's: a row may not claim another's
+  // (one agency's HR could otherwise point a partner's staff member's account at their own record).
+  const tenantOwner = new Map(agencies.flatMap((a) => a.tenantIds.map((t) => [t.toLowerCase(), a.agencyId] as const)));
+  const objectIdHolder = new Map([...existing.values()].flatMap((p) => (p.aadObjectId ? [[p.aadObjectId.toLowerCase(), p.id] as const] : [])));
   if (input.agency && !known.has(input.agency)) throw new AppError('NOT_FOUND', `There is no agency "${input.agency}". npm run cli -- agency list shows them.`);
   const summary: ImportSummary = { dryRun: input.dryRun, dataRows: input.table.rows.length, created: 0, updated: 0, unchanged: 0, problems: [], warnings: [] };
   const cell = (cells: Record<string, string>, f: PeopleField) => (col[f] ? (cells[col[f]!] ?? '').trim() : '');
@@ -141,6 +146,17 @@ export async function importPeople(
       continue;
     }
     const id = personIdFor(employeeId, placed.agency ?? partnership.leadAgencyId, partnership, existing);
+    const tenant = cell(cells, 'tenantId').toLowerCase();
+    const owner = tenant ? tenantOwner.get(tenant) : undefined;
+    if (owner && owner !== (placed.agency ?? partnership.leadAgencyId)) reasons.push(`tenant id "${tenant}" is another agency’s (${owner})`);
+    const objectIdText = cell(cells, 'aadObjectId').toLowerCase();
+    const holder = objectIdText ? objectIdHolder.get(objectIdText) : undefined;
+    if (holder && holder !== id) reasons.push(`object id "${objectIdText}" is linked to someone else in the directory`);
+    if (reasons.length) {
+      summary.problems.push({ rowNumber, reason: reasons.join('; ') });
+      continue;
+    }
+    if (objectIdText) objectIdHolder.set(objectIdText, id);
     const before = existing.get(id);
     // Fields the file has a column for are the file's to set or to clear. App roles, leave, columns
     // the file lacks and the Entra object id (stamped when the person first uses the app) stay.

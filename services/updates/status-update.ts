@@ -4,7 +4,7 @@ import { today } from '../core/dates';
 import { AppError, type FieldIssue } from '../core/errors';
 import { Directory } from '../people/repository';
 import { coverFor, type Person } from '../people/model';
-import { agencyOf, mayUpdateAction } from '../access/policy';
+import { agencyOf, mayUpdateAction, sameAgency } from '../access/policy';
 import { partnershipOf } from '../organisation/organisations';
 import { ActionPlan } from '../plan/repository';
 import { isOpen, nextDueDate, type Action, type StatusUpdate } from '../plan/model';
@@ -36,7 +36,8 @@ export async function canUpdate(store: Store, actor: Person, action: Pick<Action
   for (const leadId of action.leadIds) {
     const lead = (await directory.get(action.orgId, leadId)) ?? {};
     const cover = coverFor(lead, today);
-    if (cover) coverIds.push(cover);
+    // Cover is within the lead's agency (setLeave keeps it so); a delegate of another agency set before that gets no rights.
+    if (cover && (cover !== actor.id || sameAgency(actor, lead, partnership))) coverIds.push(cover);
     leadAgencies.push(agencyOf(lead, partnership));
   }
   return mayUpdateAction(actor, action, partnership, { coverIds, leadAgencies });
