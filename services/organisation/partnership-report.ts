@@ -19,7 +19,7 @@ import { findQuestionnaire } from '../surveys/questionnaires';
 import { campaignFigures, NOT_RECORDED } from '../surveys/results';
 import { MIN_GROUP } from '../surveys/model';
 import { loadTrainingFigures } from '../training/catalogue';
-import { ratesBy } from '../training/rates';
+import { ratesOfPairs, requiredPairs, type RequiredPair } from '../training/rates';
 import { listAgencies } from './agencies';
 import { ensureOrganisation } from './organisations';
 
@@ -85,14 +85,47 @@ async function planSections(store: Store, orgId: string, people: Map<string, Per
   ];
 }
 
+/**
+ * Which groups to blank: those of fewer than five people, and, when exactly one is blanked, the
+ * next smallest too, so the blanked one cannot be worked out by subtracting the others from the
+ * total. The one rule for every section that counts people by agency.
+ */
+function smallGroups(sizes: Map<string, number>): Set<string> {
+  const hidden = new Set([...sizes].filter(([, n]) => n < MIN_GROUP).map(([g]) => g));
+  if (hidden.size === 1 && sizes.size > 1) {
+    const [smallest] = [...sizes].filter(([g]) => !hidden.has(g)).sort(([, x], [, y]) => x - y);
+    if (smallest) hidden.add(smallest[0]);
+  }
+  return hidden;
+}
+
 async function trainingSection(store: Store, orgId: string, people: Person[], partnership: Partnership, agencyName: (id: string) => string, asAt: string): Promise<Report> {
   const figures = await loadTrainingFigures(store, { orgId }, people, asAt);
-  const rows = ratesBy(figures, asAt, (p) => agencyName(agencyOf(p.person, partnership) ?? ''));
+  const pairs = requiredPairs(figures, asAt);
+  const groupOf = (p: RequiredPair) => agencyName(agencyOf(p.person, partnership) ?? '');
+  const rows = ratesOfPairs(pairs, asAt, groupOf);
+  // A small agency's rate is its few people's training: count people, not (person, course) pairs.
+  const members = new Map<string, Set<string>>();
+  for (const p of pairs) {
+    const group = groupOf(p);
+    if (!members.has(group)) members.set(group, new Set());
+    members.get(group)!.add(p.person.id);
+  }
+  const hidden = smallGroups(new Map([...members].map(([g, ids]) => [g, ids.size])));
   return {
     title: 'Training by agency',
     headers: ['Agency', 'Required', 'Within validity', '% within validity', 'Within 12 months', '% within 12 months'],
-    rows: rows.map((r) => [r.group === 'All' ? ALL : r.group, r.required, r.withinValidity, r.pctWithinValidity, r.within12Months, r.pctWithin12Months]),
-    notes: [`As at ${asAt}: each (person, required course) pair of active staff counts once. Rates only; each agency’s HR sees its own named list.`],
+    rows: rows.map((r) =>
+      r.group === 'All'
+        ? [ALL, r.required, r.withinValidity, r.pctWithinValidity, r.within12Months, r.pctWithin12Months]
+        : hidden.has(r.group)
+          ? [r.group, null, null, null, null, null]
+          : [r.group, r.required, r.withinValidity, r.pctWithinValidity, r.within12Months, r.pctWithin12Months],
+    ),
+    notes: [
+      `As at ${asAt}: each (person, required course) pair of active staff counts once. Rates only; each agency’s HR sees its own named list.`,
+      ...(hidden.size ? [`Blank: fewer than ${MIN_GROUP} staff with required training in that agency (or hidden so a small one cannot be worked out by subtraction).`] : []),
+    ],
   };
 }
 
@@ -148,11 +181,7 @@ async function questionnaireSection(store: Store, orgId: string, people: Map<str
       if (responded.has(personId)) g.responded++;
       groups.set(agency, g);
     }
-    const hidden = new Set([...groups].filter(([, g]) => g.responded < MIN_GROUP).map(([a]) => a));
-    if (hidden.size === 1 && groups.size > 1) {
-      const [smallest] = [...groups].filter(([a]) => !hidden.has(a)).sort(([, x], [, y]) => x.responded - y.responded);
-      if (smallest) hidden.add(smallest[0]);
-    }
+    const hidden = smallGroups(new Map([...groups].map(([a, g]) => [a, g.responded])));
     const questionnaire = await findQuestionnaire(store, orgId, campaign.questionnaire.key, campaign.questionnaire.version);
     const figures = campaignFigures(campaign, questionnaire, await answersOf(store, campaign));
     if (figures.withheld) withheld++;

@@ -146,6 +146,11 @@ export function completionRates(data: TrainingFigures, asAt: string, by: Breakdo
 
 /** Completion rates grouped by any property of the (person, course) pair, with an "All" row last. */
 export function ratesBy(data: TrainingFigures, asAt: string, groupOf: (pair: RequiredPair) => string): RateRow[] {
+  return ratesOfPairs(requiredPairs(data, asAt), asAt, groupOf);
+}
+
+/** The same rates from pairs already worked out, for a caller that also needs the pairs (the board report counts people per group). */
+export function ratesOfPairs(pairs: readonly RequiredPair[], asAt: string, groupOf: (pair: RequiredPair) => string): RateRow[] {
   const twelveMonthsAgo = DateTime.fromISO(asAt).minus({ months: 12 }).toISODate()!;
   const groups = new Map<string, { required: number; valid: number; recent: number }>();
   const add = (group: string, valid: boolean, recent: boolean) => {
@@ -155,7 +160,7 @@ export function ratesBy(data: TrainingFigures, asAt: string, groupOf: (pair: Req
     if (recent) g.recent++;
     groups.set(group, g);
   };
-  for (const p of requiredPairs(data, asAt)) {
+  for (const p of pairs) {
     const valid = !!p.expiresOn && p.expiresOn > asAt;
     const recent = !!p.last && p.last > twelveMonthsAgo;
     add(groupOf(p), valid, recent);

@@ -1,0 +1,147 @@
+import https from 'node:https';
+import { FixedClock } from '../../../services/core/clock';
+import { loadConfig } from '../../../services/core/config';
+import { silentLogger } from '../../../services/core/logger';
+import { OPERATOR } from '../../../services/access/policy';
+import { deliveryStatus } from '../../../services/delivery/outbox';
+import { DeliverySender } from '../../../services/delivery/sender';
+import { addAgency } from '../../../services/organisation/agencies';
+import { partnershipReport } from '../../../services/organisation/partnership-report';
+import type { Person } from '../../../services/people/model';
+import { mailerFromConfig } from '../../../services/reach/setup';
+import { enqueueUnreachableDigest } from '../../../services/reach/unreachable-digest';
+import type { Store } from '../../../services/store/ports';
+import { setUpTraining } from '../../../services/training/catalogue';
+import type { TrainingRecord } from '../../../services/training/model';
+import { rebuildTrainingSummaries } from '../../../services/training/summaries';
+import { localMessenger } from '../../harness/delivery';
+import { FakeGraph } from '../../harness/fake-graph';
+import { ORG, person, seed } from '../../harness/fixtures';
+import { openTestStore } from '../../harness/store';
+import { TEST_BOT_ID, TEST_TENANT_ID } from '../../harness/teams-activities';
+
+/*
+ * An attacker's reading of what the partnership sends beyond one agency: the board paper (figures
+ * that go to every agency) and the daily list of who cannot be reached (names, for administrators).
+ */
+const TZ = 'Europe/London';
+const clock = new FixedClock('2026-11-23T09:00:00Z');
+
+const staff = (agency: string, n: number, extra: Partial<Person> = {}): Person[] =>
+  Array.from({ length: n }, (_, i) => person({ id: `${agency}-${i}`, name: `${agency[0]!.toUpperCase()}${agency.slice(1)} Officer ${i}`, agency, department: 'Safeguarding', jobTitle: 'Officer', ...extra }));
+
+describe('the board report does not give away a small agency’s training', () => {
+  let store: Store;
+  // Twelve council officers, six police officers, and a school of two: the head and the deputy.
+  const council = staff('council', 12);
+  const police = staff('police', 6);
+  const school = staff('school', 2);
+  const report = async (asAt: string) => (await partnershipReport({ store, clock }, { orgId: ORG, requester: OPERATOR, timeZone: TZ, asAt })).find((r) => r.title === 'Training by agency')!;
+  const done = (p: Person, on: string): TrainingRecord => ({ id: `rec-${p.id}`, orgId: ORG, kind: 'record', personId: p.id, agency: p.agency!, courseCode: 'SG-AWARE', completedOn: on, status: 'completed', source: 'import', createdAt: `${on}T00:00:00Z` });
+
+  beforeAll(async () => {
+    store = await openTestStore();
+    for (const name of ['Council', 'Police', 'School']) await addAgency(store, clock, ORG, { name }, { timeZone: TZ });
+    await seed(store, { people: [...council, ...police, ...school] });
+    await setUpTraining(store, ORG, { requirements: [{ course: 'SG-AWARE', jobTitles: ['Officer'] }] });
+    // Half the council, half the police; the school's head trained in June, the deputy on 1 December.
+    for (const p of [...council.slice(0, 6), ...police.slice(0, 3), school[0]!]) await store.collection<TrainingRecord>('training').upsert(done(p, '2026-06-01'));
+    await store.collection<TrainingRecord>('training').upsert(done(school[1]!, '2026-12-01'));
+    await rebuildTrainingSummaries(store, ORG);
+  });
+  afterAll(() => store.close());
+
+  it('the school’s two staff show no rate, nor can they be worked out from the total: the next smallest agency is blanked too', async () => {
+    const section = await report('2026-11-23');
+    expect(section.rows).toEqual([
+      ['Council', 12, 6, 50, 6, 50],
+      ['Police', null, null, null, null, null],
+      ['School', null, null, null, null, null],
+      ['All agencies', 20, 10, 50, 10, 50],
+    ]);
+    expect(section.notes!.join(' ')).toMatch(/Blank: fewer than 5 staff/);
+  });
+
+  it('comparing the board paper before and after the deputy head’s training tells only that someone outside the council trained', async () => {
+    const before = await report('2026-11-23');
+    const after = await report('2026-12-02');
+    const row = (section: typeof before, agency: string) => section.rows.find((r) => r[0] === agency);
+    for (const agency of ['Police', 'School']) {
+      expect(row(before, agency)).toEqual([agency, null, null, null, null, null]);
+      expect(row(after, agency)).toEqual([agency, null, null, null, null, null]);
+    }
+    expect(row(after, 'All agencies')).toEqual(['All agencies', 20, 11, 55, 11, 55]);
+  });
+
+  it('names no one, in any section', async () => {
+    const text = JSON.stringify(await partnershipReport({ store, clock }, { orgId: ORG, requester: OPERATOR, timeZone: TZ, asAt: '2026-11-23' }));
+    for (const p of [...council, ...police, ...school]) expect(text).not.toContain(p.name);
+  });
+});
+
+describe('the daily list of who cannot be reached, in a partnership', () => {
+  const CLIENT = { tenantId: TEST_TENANT_ID, clientId: TEST_BOT_ID, clientSecret: 'test-only-client-secret' };
+  const MAILBOX = 'safeguarding-tracker@council.example';
+  let store: Store;
+  let graph: FakeGraph;
+  let agent: https.Agent;
+  let sender: DeliverySender;
+  // Nobody has opened the app yet: everyone is missed, and everyone has an email address.
+  const council = staff('council', 3);
+  const police = staff('police', 3);
+  const councilAdmin = person({ id: 'council-admin', name: 'Ada Council-Admin', agency: 'council', roles: ['admin'], email: 'ada@council.example' });
+  const policeAdmin = person({ id: 'police-admin', name: 'Percy Police-Admin', agency: 'police', roles: ['admin'], email: 'percy@police.example' });
+  const policeHr = person({ id: 'police-hr', name: 'Harold Police-HR', agency: 'police', roles: ['hr'], email: 'harold@police.example' });
+
+  beforeAll(async () => {
+    store = await openTestStore();
+    graph = await FakeGraph.start(CLIENT);
+    graph.limitMailTo(MAILBOX);
+    agent = new https.Agent({ ca: graph.ca });
+    const config = loadConfig({
+      MicrosoftAppId: CLIENT.clientId,
+      MicrosoftAppPassword: CLIENT.clientSecret,
+      MicrosoftAppTenantId: TEST_TENANT_ID,
+      ALLOWED_TENANT_IDS: TEST_TENANT_ID,
+      MAIL_SENDER: MAILBOX,
+      GRAPH_BASE_URL: graph.baseUrl,
+      GRAPH_AUTHORITY_HOST: graph.authorityHost,
+    });
+    sender = new DeliverySender({ store, messenger: localMessenger(), logger: silentLogger, mailer: mailerFromConfig(config, { agent })! }, { perSecond: 200, conversationIntervalMs: 0, maxConcurrent: 16, emailsPerMinute: 6000 });
+    for (const name of ['Council', 'Police']) await addAgency(store, clock, ORG, { name }, { timeZone: TZ });
+    // Email is set up, but the staff have no address: they are missed, and the digest names them to their administrators.
+    await seed(store, { people: [...council, ...police, councilAdmin, policeAdmin, policeHr] });
+    expect(await enqueueUnreachableDigest(store, clock, ORG, '2026-11-23', { emailEnabled: true })).toMatchObject({ digests: 2 });
+  });
+  afterAll(async () => {
+    agent.destroy();
+    await graph.close();
+    await store.close();
+  });
+
+  const digestTo = async (personId: string) => (await deliveryStatus(store, ORG, { purpose: 'admin-notice' })).items.find((i) => 'personId' in i.recipient && i.recipient.personId === personId);
+
+  it('the police administrator’s list names the police’s people and none of the council’s, in their personal chat', async () => {
+    const item = (await digestTo('police-admin'))!;
+    expect(item.recipient).toEqual({ personId: 'police-admin' });
+    const text = (item.message as { text: string }).text;
+    for (const p of police) expect(text).toContain(p.name);
+    for (const p of [...council, councilAdmin]) expect(text).not.toContain(p.name);
+  });
+
+  it('the partnership’s administrator (the lead agency’s) hears of everyone; the police’s HR hears nothing', async () => {
+    const text = ((await digestTo('council-admin'))!.message as { text: string }).text;
+    for (const p of [...council, ...police]) expect(text).toContain(p.name);
+    expect(await digestTo('police-hr')).toBeUndefined();
+  });
+
+  it('an administrator Teams cannot reach gets an email that says where to look, and names no one', async () => {
+    await sender.drain(ORG, { waitMs: 10_000 });
+    const mails = graph.mails.filter((m) => m.message.toRecipients.some((r: { emailAddress: { address: string } }) => r.emailAddress.address === 'percy@police.example'));
+    expect(mails).toHaveLength(1);
+    const html: string = mails[0]!.message.body.content;
+    expect(html).toContain('People Teams cannot reach: 3');
+    expect(html).toMatch(/in Teams only/);
+    for (const p of [...police, ...council]) expect(html).not.toContain(p.name);
+  });
+});
