@@ -10,6 +10,7 @@ import { rebuildTrainingSummaries } from '../../services/training/summaries';
 import { startTestApp, type TestApp } from '../harness/app';
 import { actionDoc, ORG, person, seed } from '../harness/fixtures';
 import { signJwt, startOpenIdServer } from '../harness/openid';
+import { cardText, messageActivity } from '../harness/teams-activities';
 
 /*
  * An attacker who is a legitimate user of the police, with a genuine tab token, tries to reach the
@@ -186,6 +187,17 @@ describe('a police user attacks the tab API for the council’s data', () => {
     const res = await tab(COUNCIL.late, '/api/tab/training/overdue', { tid: LEGACY_TENANT });
     expect(res).toMatchObject({ status: 403, body: { error: { code: 'NOT_IN_DIRECTORY' } } });
     expectNoCouncilData(res.text);
+  });
+
+  it('the same object id from the police’s tenant in a chat with the bot is not linked, and the council record is not stamped with the police’s tenant', async () => {
+    const user = { id: '29:forged', aadObjectId: COUNCIL.late.person.aadObjectId!, name: COUNCIL.late.person.name, tenantId: POLICE_TENANT };
+    const before = t.connector.activities().length;
+    expect((await t.post(messageActivity({ serviceUrl: t.connector.serviceUrl, user, text: 'training overdue', tenantId: POLICE_TENANT }))).status).toBe(200);
+    const sent = await t.connector.waitForActivities(before + 1);
+    const reply = JSON.stringify(sent.slice(before).map((a) => a.attachments?.[0]?.content));
+    expect(cardText(JSON.parse(reply)[0])).toMatch(/not linked/);
+    expectNoCouncilData(reply.replace(COUNCIL.late.person.name, ''));
+    expect((await t.store.collection<Person>('people').read(ORG, COUNCIL.late.person.id))!.aadTenantId).toBeUndefined();
   });
 
   it('a school’s head, a guest in the council’s tenant (the school lists no tenant), still signs in as themselves and sees no one else', async () => {
