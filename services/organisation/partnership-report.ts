@@ -164,7 +164,7 @@ async function escalationSection(store: Store, orgId: string, agencyName: (id: s
  * subtracting the others from the campaign's total. Results are the campaign's own figures per
  * agency (its headlines and 1–5 averages), under the same rules as its results: nothing while an
  * anonymous campaign is open or under five answers, and a blank for an agency group the results
- * hide (under five, or given away by subtraction).
+ * hide (under five, or given away by subtraction) or whose response is blank.
  */
 async function questionnaireSection(store: Store, orgId: string, people: Map<string, Person>, partnership: Partnership, agencyName: (id: string) => string): Promise<Report> {
   const rows: Cell[][] = [];
@@ -193,7 +193,10 @@ async function questionnaireSection(store: Store, orgId: string, people: Map<str
       if (g) rows.push([campaign.title, label(agency), 'Responded', hidden.has(agency) ? null : g.responded, g.invited, hidden.has(agency) ? null : pct(g.responded, g.invited)]);
       if (figures.withheld) continue;
       const r = results.get(agency);
-      const shown = r && !r.suppressed ? r : undefined;
+      // Blank too where the response is blanked: a named campaign's results hide only groups under
+      // five, so the next smallest agency's results, taken with the campaign's whole results that
+      // every agency's survey roles see, would give the small one away.
+      const shown = r && !r.suppressed && !hidden.has(agency) ? r : undefined;
       questionnaire.highlights.forEach((h, i) => {
         const f = shown?.highlights[i];
         rows.push([campaign.title, label(agency), `${h.label} (%)`, f?.count ?? null, f?.of ?? null, f?.pct ?? null]);
@@ -211,7 +214,7 @@ async function questionnaireSection(store: Store, orgId: string, people: Map<str
     rows,
     notes: [
       `Responded: how many of those asked answered, and the percentage. Blank: fewer than ${MIN_GROUP} responses in that agency (or hidden so a small one cannot be worked out by subtraction).`,
-      `Results: each headline's count of those who answered it and its percentage, and each 1–5 question's average, from the answers labelled with the agency. Blank: the questionnaire's results hide that agency (fewer than ${MIN_GROUP} answers, or given away by subtraction).`,
+      `Results: each headline's count of those who answered it and its percentage, and each 1–5 question's average, from the answers labelled with the agency. Blank: the questionnaire's results hide that agency (fewer than ${MIN_GROUP} answers, or given away by subtraction), or its response is blank.`,
       `An anonymous answer names its agency only where at least ${MIN_GROUP} people of it were asked alongside it, so a small agency’s answers count under “${UNLABELLED}”.${withheld ? ` Anonymous questionnaires still open or with fewer than ${MIN_GROUP} answers show only their response.` : ''}`,
     ],
   };

@@ -14,6 +14,13 @@ import type { Store } from '../../../services/store/ports';
 import { setUpTraining } from '../../../services/training/catalogue';
 import type { TrainingRecord } from '../../../services/training/model';
 import { rebuildTrainingSummaries } from '../../../services/training/summaries';
+import { ensureOrganisation } from '../../../services/organisation/organisations';
+import { WorkingCalendar } from '../../../services/scheduling/calendar';
+import { createCampaign } from '../../../services/surveys/campaigns';
+import { answerSurvey, openSurvey } from '../../../services/surveys/responses';
+import { campaignResults } from '../../../services/surveys/results';
+import { AnswerSeal } from '../../../services/surveys/seal';
+import { runJob } from '../../../bot/jobs';
 import { localMessenger } from '../../harness/delivery';
 import { FakeGraph } from '../../harness/fake-graph';
 import { ORG, person, seed } from '../../harness/fixtures';
@@ -143,5 +150,51 @@ describe('the daily list of who cannot be reached, in a partnership', () => {
     expect(html).toContain('People Teams cannot reach: 3');
     expect(html).toMatch(/in Teams only/);
     for (const p of [...police, ...council]) expect(html).not.toContain(p.name);
+  });
+});
+
+describe('the board’s questionnaire figures, read beside the campaign’s own results', () => {
+  let store: Store;
+  const seal = AnswerSeal.random();
+  const calendar = new WorkingCalendar();
+  const sent = new FixedClock('2026-11-23T09:00:00Z');
+  const closed = new FixedClock('2026-12-07T08:00:00Z');
+  // A named (not anonymous) questionnaire to the whole partnership: 14 of the council, 8 of the police, 3 health visitors.
+  const council = staff('council', 14);
+  const police = staff('police', 8);
+  const health = staff('health', 3);
+  const admin = person({ id: 'council-admin', name: 'Ada Council-Admin', agency: 'council', roles: ['admin'], department: 'Safeguarding', jobTitle: 'Manager' });
+  const policeHr = person({ id: 'police-hr', name: 'Harold Police-HR', agency: 'police', roles: ['hr'], department: 'HR', jobTitle: 'Manager' });
+  const confident = (p: Person) => (p.agency === 'health' ? 'not-very' : 'quite');
+  let campaignId = '';
+
+  beforeAll(async () => {
+    store = await openTestStore();
+    for (const name of ['Council', 'Police', 'Health']) await addAgency(store, sent, ORG, { name }, { timeZone: TZ });
+    await seed(store, { people: [admin, policeHr, ...council, ...police, ...health] });
+    const campaign = await createCampaign({ store, clock: sent, calendar }, { actor: admin, timeZone: TZ, data: { questionnaire: 'training-follow-up', title: 'Follow-up', audience: { type: 'role', jobTitle: 'Officer' }, anonymous: false, closesOn: '2026-12-04' } });
+    campaignId = campaign.id;
+    for (const p of [...council, ...police, ...health]) {
+      const opened = await openSurvey({ store, clock: sent, seal }, { actor: p, timeZone: TZ, campaignId });
+      if (opened.kind !== 'page') throw new Error('expected a page');
+      const answers = { 'practice-change': 'x', confidence: confident(p), 'used-procedure': 'yes', 'know-how-to-report': 'yes', 'know-dso-name': 'yes', 'training-useful': '4', 'support-needed': 'supervision' };
+      await answerSurvey({ store, clock: sent, seal }, { actor: p, timeZone: TZ, data: { campaignId, page: 1, move: 'submit', carried: JSON.stringify(answers), answerKey: opened.answerKey } });
+    }
+    const organisation = await ensureOrganisation(store, closed, ORG, { timeZone: TZ });
+    await runJob('questionnaires', { store, clock: closed, orgId: ORG, organisation, calendar, logger: silentLogger, seal });
+  }, 60_000);
+  afterAll(() => store.close());
+
+  it('the police’s HR, holding the campaign’s whole results, cannot take the council’s and the police’s board rows away to leave the three health visitors’ answers', async () => {
+    // The police's HR sees a partnership campaign's results in the tab: the whole campaign's headlines.
+    const whole = await campaignResults(store, ORG, campaignId, policeHr);
+    expect(whole.highlights.find((h) => h.label === 'Quite or very confident')).toMatchObject({ count: 22, of: 25 });
+    const rows = (await partnershipReport({ store, clock: closed }, { orgId: ORG, requester: OPERATOR, timeZone: TZ, asAt: '2026-12-07' })).find((r) => r.title === 'Questionnaires by agency')!.rows;
+    const confidentOf = (agency: string) => rows.find((r) => r[1] === agency && r[2] === 'Quite or very confident (%)');
+    expect(confidentOf('Council')).toEqual(['Follow-up', 'Council', 'Quite or very confident (%)', 14, 14, 100]);
+    // Health's three are blank, and so is the police's row: 22 − 14 − 8 would say none of health's three is confident.
+    expect(confidentOf('Health')).toEqual(['Follow-up', 'Health', 'Quite or very confident (%)', null, null, null]);
+    expect(confidentOf('Police')).toEqual(['Follow-up', 'Police', 'Quite or very confident (%)', null, null, null]);
+    for (const agency of ['Police', 'Health']) for (const r of rows.filter((x) => x[1] === agency)) expect([r[3], r[5]]).toEqual([null, null]);
   });
 });
