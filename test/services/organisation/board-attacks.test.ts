@@ -197,4 +197,13 @@ describe('the board’s questionnaire figures, read beside the campaign’s own 
     expect(confidentOf('Police')).toEqual(['Follow-up', 'Police', 'Quite or very confident (%)', null, null, null]);
     for (const agency of ['Police', 'Health']) for (const r of rows.filter((x) => x[1] === agency)) expect([r[3], r[5]]).toEqual([null, null]);
   });
+
+  it('nor can the police’s HR do it with the campaign’s own results by agency in the tab: the police’s group is hidden with health’s', async () => {
+    const results = await campaignResults(store, ORG, campaignId, policeHr);
+    expect(results.breakdowns.filter((g) => g.by === 'agency').map((g) => [g.group, g.suppressed, g.responses])).toEqual([
+      ['Council', false, 14],
+      ['Health', true, 0],
+      ['Police', true, 0],
+    ]);
+  });
 });
