@@ -161,11 +161,13 @@ describe('a police user attacks the tab API for the council’s data', () => {
     expectNoCouncilData(res.text);
   });
 
-  it('the police’s safeguarding lead lists escalations → the council’s own case is not on it; the council’s administrator sees it', async () => {
+  it('the police’s safeguarding lead lists escalations → the council’s own case at its first stage is not on it; the council’s administrator sees it', async () => {
     const res = await tab(POLICE.sl, '/api/tab/escalations?agency=council');
     expect(res.status).toBe(200);
     expect(res.body.escalations).toEqual([]);
     expect((await tab(COUNCIL.admin, '/api/tab/escalations')).body.escalations.map((e: { id: string }) => e.id)).toEqual(['esc-council']);
+    // The business manager serves the whole partnership, but sees a case only when its ladder reaches them.
+    expect((await tab(POLICE.bm, '/api/tab/escalations')).body.escalations).toEqual([]);
   });
 
   it('the police’s administrator and HR ask for the board report → 403; the partnership’s business manager gets figures and no names', async () => {
@@ -181,6 +183,18 @@ describe('a police user attacks the tab API for the council’s data', () => {
     expectNoCouncilData(res.text);
     // From the council's own tenant, the same person is who they are.
     expect((await tab(COUNCIL.late, '/api/tab/me')).body).toMatchObject({ id: COUNCIL.late.person.id });
+  });
+
+  it('a council record already stamped with the police’s tenant (as the bot used to do) still does not let a police token be the council officer', async () => {
+    const people = t.store.collection<Person>('people');
+    await people.update(ORG, COUNCIL.lead.person.id, (p) => ({ ...p, aadTenantId: POLICE_TENANT }));
+    try {
+      const res = await tab({ ...COUNCIL.lead, tenant: POLICE_TENANT }, '/api/tab/my-actions');
+      expect(res).toMatchObject({ status: 403, body: { error: { code: 'NOT_IN_DIRECTORY' } } });
+      expect(res.text).not.toContain('LP1.1');
+    } finally {
+      await people.update(ORG, COUNCIL.lead.person.id, (p) => ({ ...p, aadTenantId: COUNCIL_TENANT }));
+    }
   });
 
   it('a token from a tenant that is allowed but belongs to no agency is not a council person either', async () => {
