@@ -3,7 +3,8 @@ import { FixedClock } from '../../../services/core/clock';
 import { loadConfig } from '../../../services/core/config';
 import { silentLogger } from '../../../services/core/logger';
 import { OPERATOR } from '../../../services/access/policy';
-import { deliveryStatus } from '../../../services/delivery/outbox';
+import { deliveryStatus, enqueue } from '../../../services/delivery/outbox';
+import { channelConversationKey, type ConversationRecord } from '../../../services/conversations/model';
 import { DeliverySender } from '../../../services/delivery/sender';
 import { addAgency } from '../../../services/organisation/agencies';
 import { partnershipReport } from '../../../services/organisation/partnership-report';
@@ -205,5 +206,43 @@ describe('the board’s questionnaire figures, read beside the campaign’s own 
       ['Health', true, 0],
       ['Police', true, 0],
     ]);
+  });
+});
+
+describe('a team channel Teams can no longer reach, in a partnership', () => {
+  const COUNCIL_TENANT = 'c0c0c0c0-0000-4000-8000-000000000001';
+  const POLICE_TENANT = 'b0b0b0b0-0000-4000-8000-000000000002';
+  let store: Store;
+  let sender: DeliverySender;
+  const councilAdmin = person({ id: 'council-admin', name: 'Ada Council-Admin', agency: 'council', roles: ['admin'] });
+  const policeAdmin = person({ id: 'police-admin', name: 'Percy Police-Admin', agency: 'police', roles: ['admin'] });
+
+  /** A channel removed from its team, and an escalation alert that then cannot reach it. */
+  async function alertLostChannel(name: string, tenantId: string): Promise<string[]> {
+    const key = channelConversationKey(`19:${name.replace(/\W/g, '')}@thread.tacv2`);
+    await store.collection<ConversationRecord>('conversations').upsert({ id: key, orgId: ORG, kind: 'channel', tenantId, conversationId: key, serviceUrl: 'https://smba.example/', botId: '28:bot', team: { id: `team-${name}`, name }, reachable: false, unreachableReason: 'the app was removed from the team', installedAt: '2026-11-01T00:00:00Z', updatedAt: '2026-11-20T00:00:00Z' });
+    await enqueue(store, clock, { id: `esc-${name}-channel`, orgId: ORG, purpose: 'escalation', recipient: { conversationKey: key }, message: { kind: 'escalation-channel-alert', escalationId: `esc-${name}`, ref: 'ESC-1', stage: '2 of 3', deadline: '2026-11-25', resolved: false } });
+    await sender.drain(ORG);
+    return (await deliveryStatus(store, ORG, { purpose: 'admin-notice' })).items
+      .filter((i) => (i.message as { title: string }).title.startsWith(name))
+      .map((i) => ('personId' in i.recipient ? i.recipient.personId : ''))
+      .sort();
+  }
+
+  beforeAll(async () => {
+    store = await openTestStore();
+    sender = new DeliverySender({ store, messenger: localMessenger(), logger: silentLogger }, { perSecond: 200, conversationIntervalMs: 0, maxConcurrent: 16 });
+    await addAgency(store, clock, ORG, { name: 'Council', tenantIds: [COUNCIL_TENANT] }, { timeZone: TZ });
+    await addAgency(store, clock, ORG, { name: 'Police', tenantIds: [POLICE_TENANT] }, { timeZone: TZ });
+    await seed(store, { people: [councilAdmin, policeAdmin] });
+  });
+  afterAll(() => store.close());
+
+  it('the council’s lost channel (and that an alert went to it) is told to the partnership’s administrators, not the police’s', async () => {
+    expect(await alertLostChannel('Council Children MASH', COUNCIL_TENANT)).toEqual(['council-admin']);
+  });
+
+  it('the police’s lost channel is told to the police’s administrator and the partnership’s', async () => {
+    expect(await alertLostChannel('Police Public Protection', POLICE_TENANT)).toEqual(['council-admin', 'police-admin']);
   });
 });
