@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { Clock } from '../core/clock';
 import { localDate, today } from '../core/dates';
 import { AppError } from '../core/errors';
-import { pct } from '../core/figures';
+import { pct, smallGroups } from '../core/figures';
 import type { Cell, Report } from '../core/report';
 import { agencyOf, allows, mayViewPartnershipReport, type Partnership, type Requester } from '../access/policy';
 import { CasePeople, caseAgencies, openEscalations } from '../escalations/escalations';
@@ -19,7 +19,7 @@ import { findQuestionnaire } from '../surveys/questionnaires';
 import { campaignFigures, NOT_RECORDED } from '../surveys/results';
 import { MIN_GROUP } from '../surveys/model';
 import { loadTrainingFigures } from '../training/catalogue';
-import { ratesOfPairs, requiredPairs, type RequiredPair } from '../training/rates';
+import { peoplePerGroup, ratesOfPairs, requiredPairs, type RequiredPair } from '../training/rates';
 import { listAgencies } from './agencies';
 import { ensureOrganisation } from './organisations';
 
@@ -85,33 +85,13 @@ async function planSections(store: Store, orgId: string, people: Map<string, Per
   ];
 }
 
-/**
- * Which groups to blank: those of fewer than five people, and, when exactly one is blanked, the
- * next smallest too, so the blanked one cannot be worked out by subtracting the others from the
- * total. The one rule for every section that counts people by agency.
- */
-function smallGroups(sizes: Map<string, number>): Set<string> {
-  const hidden = new Set([...sizes].filter(([, n]) => n < MIN_GROUP).map(([g]) => g));
-  if (hidden.size === 1 && sizes.size > 1) {
-    const [smallest] = [...sizes].filter(([g]) => !hidden.has(g)).sort(([, x], [, y]) => x - y);
-    if (smallest) hidden.add(smallest[0]);
-  }
-  return hidden;
-}
-
 async function trainingSection(store: Store, orgId: string, people: Person[], partnership: Partnership, agencyName: (id: string) => string, asAt: string): Promise<Report> {
   const figures = await loadTrainingFigures(store, { orgId }, people, asAt);
   const pairs = requiredPairs(figures, asAt);
   const groupOf = (p: RequiredPair) => agencyName(agencyOf(p.person, partnership) ?? '');
   const rows = ratesOfPairs(pairs, asAt, groupOf);
   // A small agency's rate is its few people's training: count people, not (person, course) pairs.
-  const members = new Map<string, Set<string>>();
-  for (const p of pairs) {
-    const group = groupOf(p);
-    if (!members.has(group)) members.set(group, new Set());
-    members.get(group)!.add(p.person.id);
-  }
-  const hidden = smallGroups(new Map([...members].map(([g, ids]) => [g, ids.size])));
+  const hidden = smallGroups(peoplePerGroup(pairs, groupOf), MIN_GROUP);
   return {
     title: 'Training by agency',
     headers: ['Agency', 'Required', 'Within validity', '% within validity', 'Within 12 months', '% within 12 months'],
@@ -181,7 +161,7 @@ async function questionnaireSection(store: Store, orgId: string, people: Map<str
       if (responded.has(personId)) g.responded++;
       groups.set(agency, g);
     }
-    const hidden = smallGroups(new Map([...groups].map(([a, g]) => [a, g.responded])));
+    const hidden = smallGroups(new Map([...groups].map(([a, g]) => [a, g.responded])), MIN_GROUP);
     const questionnaire = await findQuestionnaire(store, orgId, campaign.questionnaire.key, campaign.questionnaire.version);
     const figures = campaignFigures(campaign, questionnaire, await answersOf(store, campaign));
     if (figures.withheld) withheld++;

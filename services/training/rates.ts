@@ -141,7 +141,21 @@ export function requiredPairs(data: TrainingFigures, asAt: string): RequiredPair
  * (person, course) pairs completed within the course's validity, and within the last 12 months.
  */
 export function completionRates(data: TrainingFigures, asAt: string, by: Breakdown): RateRow[] {
-  return ratesBy(data, asAt, (p) => (by === 'department' ? p.person.department || '(none)' : by === 'role' ? p.person.jobTitle || '(none)' : p.course.name));
+  return ratesBy(data, asAt, groupOfBreakdown(by));
+}
+
+/** The group a (person, course) pair falls in, for each breakdown. */
+export const groupOfBreakdown = (by: Breakdown) => (p: RequiredPair) => (by === 'department' ? p.person.department || '(none)' : by === 'role' ? p.person.jobTitle || '(none)' : p.course.name);
+
+/** How many people (not pairs) each group of a breakdown has: the size a small-group rule reads. */
+export function peoplePerGroup(pairs: readonly RequiredPair[], groupOf: (pair: RequiredPair) => string): Map<string, number> {
+  const members = new Map<string, Set<string>>();
+  for (const p of pairs) {
+    const group = groupOf(p);
+    if (!members.has(group)) members.set(group, new Set());
+    members.get(group)!.add(p.person.id);
+  }
+  return new Map([...members].map(([g, ids]) => [g, ids.size]));
 }
 
 /** Completion rates grouped by any property of the (person, course) pair, with an "All" row last. */

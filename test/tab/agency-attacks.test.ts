@@ -44,6 +44,8 @@ const POLICE = {
   sl: member('police', 13, 'Polly Police-SL', { roles: ['safeguarding-lead'], aadTenantId: POLICE_TENANT }),
   officer: member('police', 14, 'Pete Police-Officer', { aadTenantId: POLICE_TENANT }),
   bm: member('police', 15, 'Bob Police-Business-Manager', { roles: ['business-manager'], aadTenantId: POLICE_TENANT }),
+  // The only officer of the dog unit: a department of one.
+  dog: member('police', 16, 'Dana Police-Dog-Handler', { department: 'Dog Unit', aadTenantId: POLICE_TENANT }),
 };
 /** A school's staff are guests in the council's tenant: the school lists no tenant of its own. */
 const SCHOOL_HEAD = { ...member('school', 21, 'Sam School-Head'), tenant: COUNCIL_TENANT };
@@ -135,6 +137,17 @@ describe('a police user attacks the tab API for the council’s data', () => {
     expect(own.status).toBe(200);
     expect(own.text).toContain('Public Protection');
     expectNoCouncilData(own.text);
+  });
+
+  it('the police’s safeguarding lead, who may not see who is overdue, gets no rate for the dog unit’s one handler, nor one that would give it away', async () => {
+    const lead = await tab(POLICE.sl, '/api/tab/training?by=department');
+    expect(lead.status).toBe(200);
+    // Public Protection (five people) would be All less the dog unit, so it goes too.
+    expect(lead.body.rows.map((r: { group: string }) => r.group)).toEqual(['All']);
+    expect(lead.text).not.toContain('Dog Unit');
+    // HR, who sees the named list anyway, sees every department.
+    const hr = await tab(POLICE.hr, '/api/tab/training?by=department');
+    expect(hr.body.rows.map((r: { group: string }) => r.group)).toEqual(['Dog Unit', 'Public Protection', 'All']);
   });
 
   it('an officer of the police forges the plan’s filters (?agency, ?sort, ?continuation) → 400 that says why', async () => {
