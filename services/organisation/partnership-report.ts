@@ -111,13 +111,18 @@ async function trainingSection(store: Store, orgId: string, people: Person[], pa
 
 const daysBetween = (from: string, to: string) => Math.max(0, Math.round(DateTime.fromISO(to).diff(DateTime.fromISO(from), 'days').days));
 
-async function escalationSection(store: Store, orgId: string, agencyName: (id: string) => string, asAt: string, timeZone: string, ladderNames: string[]): Promise<Report> {
+async function escalationSection(store: Store, orgId: string, people: Person[], partnership: Partnership, agencyName: (id: string) => string, asAt: string, timeZone: string, ladderNames: string[]): Promise<Report> {
+  // A case is about people: an agency of a few staff with a case open tells the board one of them is in it.
+  const staff = new Map<string, number>();
+  for (const p of people) if (p.active) staff.set(agencyOf(p, partnership) ?? '', (staff.get(agencyOf(p, partnership) ?? '') ?? 0) + 1);
+  const hidden = smallGroups(staff, MIN_GROUP);
   const open = await openEscalations(store, orgId);
-  const people = new CasePeople(store, orgId);
+  const casePeople = new CasePeople(store, orgId);
   const groups = new Map<string, { agency: string; stage: number; ages: number[]; pastDeadline: number }>();
   for (const e of open) {
     const age = daysBetween(localDate(e.raisedAt, timeZone), asAt);
-    for (const agency of await caseAgencies(e, people)) {
+    for (const agency of await caseAgencies(e, casePeople)) {
+      if (hidden.has(agency)) continue;
       const key = `${agencyName(agency)}|${String(e.stage).padStart(2, '0')}`;
       const g = groups.get(key) ?? { agency: agencyName(agency), stage: e.stage, ages: [], pastDeadline: 0 };
       g.ages.push(age);
@@ -133,7 +138,10 @@ async function escalationSection(store: Store, orgId: string, agencyName: (id: s
     title: 'Escalations by agency and stage',
     headers: ['Agency', 'Stage', 'Open', 'Average age (days)', 'Oldest (days)', 'Unacknowledged past deadline'],
     rows: [...rows, [ALL, 'All stages', open.length, ages.length ? Math.round(ages.reduce((s, n) => s + n, 0) / ages.length) : 0, ages.length ? Math.max(...ages) : 0, open.filter((e) => !e.acknowledged && asAt > e.stageDeadline).length]],
-    notes: ['A case between agencies counts for each agency it concerns. Ages are calendar days since the escalation was raised.'],
+    notes: [
+      'A case between agencies counts for each agency it concerns. Ages are calendar days since the escalation was raised.',
+      ...(hidden.size ? [`Agencies with fewer than ${MIN_GROUP} staff have no rows (nor the next smallest, so theirs cannot be worked out from All agencies); their cases count in All agencies.`] : []),
+    ],
   };
 }
 
@@ -216,7 +224,7 @@ export async function partnershipReport(deps: PartnershipReportDeps, input: { or
   return [
     ...(await planSections(deps.store, input.orgId, byId, partnership, agencyName)),
     await trainingSection(deps.store, input.orgId, people, partnership, agencyName, asAt),
-    await escalationSection(deps.store, input.orgId, agencyName, asAt, organisation.timeZone, ladder),
+    await escalationSection(deps.store, input.orgId, people, partnership, agencyName, asAt, organisation.timeZone, ladder),
     await questionnaireSection(deps.store, input.orgId, byId, partnership, agencyName),
   ];
 }

@@ -16,6 +16,7 @@ import { setUpTraining } from '../../../services/training/catalogue';
 import type { TrainingRecord } from '../../../services/training/model';
 import { rebuildTrainingSummaries } from '../../../services/training/summaries';
 import { ensureOrganisation } from '../../../services/organisation/organisations';
+import { openEscalation } from '../../../services/escalations/escalations';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
 import { createCampaign } from '../../../services/surveys/campaigns';
 import { answerSurvey, openSurvey } from '../../../services/surveys/responses';
@@ -79,6 +80,18 @@ describe('the board report does not give away a small agency’s training', () =
       expect(row(after, agency)).toEqual([agency, null, null, null, null, null]);
     }
     expect(row(after, 'All agencies')).toEqual(['All agencies', 20, 11, 55, 11, 55]);
+  });
+
+  it('a concern raised by the school’s head shows no school row, nor a police row that All agencies less the council would turn into the school’s', async () => {
+    const organisation = await ensureOrganisation(store, clock, ORG, { timeZone: TZ });
+    const raise = (id: string, subject: Person) =>
+      openEscalation({ store, clock, calendar: new WorkingCalendar() }, organisation, { id, cause: 'professional-disagreement', source: 'raised', summary: 'Disagreement about a referral', immediateRisk: false, raisedBy: { name: subject.name, personId: subject.id }, involvedPersonIds: [], startStage: 1 });
+    await raise('esc-school', school[0]!);
+    await raise('esc-council', council[0]!);
+    const rows = (await partnershipReport({ store, clock }, { orgId: ORG, requester: OPERATOR, timeZone: TZ, asAt: '2026-11-23' })).find((r) => r.title === 'Escalations by agency and stage')!.rows;
+    expect(rows.map((r) => r[0])).toEqual(['Council', 'All agencies']);
+    expect(rows.find((r) => r[0] === 'Council')![2]).toBe(1);
+    expect(rows.find((r) => r[0] === 'All agencies')![2]).toBe(2);
   });
 
   it('names no one, in any section', async () => {

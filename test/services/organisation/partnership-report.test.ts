@@ -106,11 +106,8 @@ describe('the partnership board report', () => {
       ['All agencies', 11, 3, 27.3, 3, 27.3],
     ]);
     const escalations = await section('Escalations by agency and stage');
-    expect(escalations.rows).toEqual([
-      ['Council', expect.stringMatching(/^1 /), 1, 10, 10, 1],
-      ['Police', expect.stringMatching(/^1 /), 1, 10, 10, 1],
-      ['All agencies', 'All stages', 1, 10, 10, 1],
-    ]);
+    // The police's three staff are too few for rows of their own, and the council goes with them.
+    expect(escalations.rows).toEqual([['All agencies', 'All stages', 1, 10, 10, 1]]);
   });
 
   it('hides an agency’s response figures under five, and the next smallest so it cannot be worked out by subtraction', async () => {
