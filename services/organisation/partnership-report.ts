@@ -114,7 +114,11 @@ const daysBetween = (from: string, to: string) => Math.max(0, Math.round(DateTim
 async function escalationSection(store: Store, orgId: string, people: Person[], partnership: Partnership, agencyName: (id: string) => string, asAt: string, timeZone: string, ladderNames: string[]): Promise<Report> {
   // A case is about people: an agency of a few staff with a case open tells the board one of them is in it.
   const staff = new Map<string, number>();
-  for (const p of people) if (p.active) staff.set(agencyOf(p, partnership) ?? '', (staff.get(agencyOf(p, partnership) ?? '') ?? 0) + 1);
+  for (const p of people) {
+    if (!p.active) continue;
+    const agency = agencyOf(p, partnership) ?? '';
+    staff.set(agency, (staff.get(agency) ?? 0) + 1);
+  }
   const hidden = smallGroups(staff, MIN_GROUP);
   const open = await openEscalations(store, orgId);
   const casePeople = new CasePeople(store, orgId);
