@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock';
 import { Directory } from '../people/repository';
-import { linkHoldsIn } from '../people/sign-in';
+import { signInHolds } from '../people/sign-in';
 import type { Person } from '../people/model';
 import type { Store } from '../store/ports';
 import { channelConversationKey, personalConversationKey, type ConversationRecord } from './model';
@@ -46,7 +46,8 @@ export async function linkPerson(
   const directory = new Directory(store);
   const byAad = await directory.byAadObjectId({ orgId }, user.aadObjectId);
   if (byAad) {
-    if (!linkHoldsIn(byAad, user.tenantId)) return { kind: 'unknown', reason: 'other-tenant' };
+    // The same rule as the tab: the link's own tenant, and one of its agency's when the agency lists any.
+    if (!(await signInHolds(store, orgId, byAad, user.tenantId))) return { kind: 'unknown', reason: 'other-tenant' };
     // An object id from HR or an administrator without its tenant takes the tenant Teams signed for.
     const person = byAad.aadTenantId || !user.tenantId ? byAad : await directory.save({ ...byAad, aadTenantId: user.tenantId.toLowerCase() });
     return { kind: 'linked', person, by: 'aadObjectId' };

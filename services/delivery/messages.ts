@@ -19,7 +19,12 @@ export type OutboundMessage =
   | { kind: 'reminder-digest'; heading: string; intro: string; lines: DigestLine[]; snoozeChoices: number[] }
   /** `seen`: those of `outstanding` who have opened and acted on their request (absent in summaries from before read tracking). */
   | { kind: 'round-summary'; roundId: string; heading: string; dueBy: string; responded: string[]; outstanding: string[]; seen?: string[]; unreachable: string[]; asAt: string }
-  | { kind: 'notice'; title: string; text: string }
+  /**
+   * `namesOthers`: the text names people other than its recipient (a list of who cannot be reached,
+   * a team's training, who reports a completion). Such details stay in Teams: an email says only
+   * that there is something to see there, as an escalation's email does.
+   */
+  | { kind: 'notice'; title: string; text: string; namesOthers?: true }
   /** An invitation (chaser 0) or the n-th reminder to answer a questionnaire. */
   | { kind: 'questionnaire-invite'; campaignId: string; title: string; closesOn: string; anonymous: boolean; chaser: number }
   | {

@@ -4,7 +4,9 @@ import { isAppError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { personalConversationKey, type ConversationRecord } from '../conversations/model';
 import { Directory } from '../people/repository';
-import { isToldOfUnreachableRecipients } from '../access/policy';
+import { inScope, isToldOfUnreachableRecipients, scopeFor } from '../access/policy';
+import { partnershipOf } from '../organisation/organisations';
+import { Agencies } from '../organisation/repository';
 import type { Store, Stored } from '../store/ports';
 import type { OutboxItem } from './model';
 import { OutboxRepository } from './repository';
@@ -428,7 +430,12 @@ export class DeliverySender {
     if (item.purpose === 'admin-notice' || !('conversationKey' in item.recipient)) return; // never notify about a notification
     const who = item.recipient.conversationKey;
     const name = conversation?.team?.name ?? who;
-    const admins = (await new Directory(this.deps.store).all({ orgId: item.orgId })).filter((p) => p.active && isToldOfUnreachableRecipients(p));
+    // A channel is its tenant's agency's (the lead agency's when the tenant is no agency's, as for a
+    // person with none): its administrators and the partnership's hear of it, not another agency's.
+    const partnership = await partnershipOf(this.deps.store, item.orgId);
+    const owner = conversation ? await new Agencies(this.deps.store).byTenant(item.orgId, conversation.tenantId) : undefined;
+    const channel = owner ? { agency: owner.agencyId } : {};
+    const admins = (await new Directory(this.deps.store).all({ orgId: item.orgId })).filter((p) => p.active && isToldOfUnreachableRecipients(p) && inScope(channel, scopeFor(p, partnership), partnership));
     for (const admin of admins) {
       await enqueue(this.deps.store, this.wall, {
         id: `unreachable-${who}-to-${admin.id}`,

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { Clock } from '../core/clock';
 import { localDate, today } from '../core/dates';
 import { AppError } from '../core/errors';
-import { pct } from '../core/figures';
+import { pct, smallGroups } from '../core/figures';
 import type { Cell, Report } from '../core/report';
 import { agencyOf, allows, mayViewPartnershipReport, type Partnership, type Requester } from '../access/policy';
 import { CasePeople, caseAgencies, openEscalations } from '../escalations/escalations';
@@ -19,7 +19,7 @@ import { findQuestionnaire } from '../surveys/questionnaires';
 import { campaignFigures, NOT_RECORDED } from '../surveys/results';
 import { MIN_GROUP } from '../surveys/model';
 import { loadTrainingFigures } from '../training/catalogue';
-import { ratesBy } from '../training/rates';
+import { peoplePerGroup, ratesOfPairs, requiredPairs, type RequiredPair } from '../training/rates';
 import { listAgencies } from './agencies';
 import { ensureOrganisation } from './organisations';
 
@@ -87,24 +87,46 @@ async function planSections(store: Store, orgId: string, people: Map<string, Per
 
 async function trainingSection(store: Store, orgId: string, people: Person[], partnership: Partnership, agencyName: (id: string) => string, asAt: string): Promise<Report> {
   const figures = await loadTrainingFigures(store, { orgId }, people, asAt);
-  const rows = ratesBy(figures, asAt, (p) => agencyName(agencyOf(p.person, partnership) ?? ''));
+  const pairs = requiredPairs(figures, asAt);
+  const groupOf = (p: RequiredPair) => agencyName(agencyOf(p.person, partnership) ?? '');
+  const rows = ratesOfPairs(pairs, asAt, groupOf);
+  // A small agency's rate is its few people's training: count people, not (person, course) pairs.
+  const hidden = smallGroups(peoplePerGroup(pairs, groupOf), MIN_GROUP);
   return {
     title: 'Training by agency',
     headers: ['Agency', 'Required', 'Within validity', '% within validity', 'Within 12 months', '% within 12 months'],
-    rows: rows.map((r) => [r.group === 'All' ? ALL : r.group, r.required, r.withinValidity, r.pctWithinValidity, r.within12Months, r.pctWithin12Months]),
-    notes: [`As at ${asAt}: each (person, required course) pair of active staff counts once. Rates only; each agency’s HR sees its own named list.`],
+    rows: rows.map((r) =>
+      r.group === 'All'
+        ? [ALL, r.required, r.withinValidity, r.pctWithinValidity, r.within12Months, r.pctWithin12Months]
+        : hidden.has(r.group)
+          ? [r.group, null, null, null, null, null]
+          : [r.group, r.required, r.withinValidity, r.pctWithinValidity, r.within12Months, r.pctWithin12Months],
+    ),
+    notes: [
+      `As at ${asAt}: each (person, required course) pair of active staff counts once. Rates only; each agency’s HR sees its own named list.`,
+      ...(hidden.size ? [`Blank: fewer than ${MIN_GROUP} staff with required training in that agency (or hidden so a small one cannot be worked out by subtraction).`] : []),
+    ],
   };
 }
 
 const daysBetween = (from: string, to: string) => Math.max(0, Math.round(DateTime.fromISO(to).diff(DateTime.fromISO(from), 'days').days));
 
-async function escalationSection(store: Store, orgId: string, agencyName: (id: string) => string, asAt: string, timeZone: string, ladderNames: string[]): Promise<Report> {
+async function escalationSection(store: Store, orgId: string, people: Person[], partnership: Partnership, agencyName: (id: string) => string, asAt: string, timeZone: string, ladderNames: string[]): Promise<Report> {
+  // A case is about people: an agency of a few staff with a case open tells the board one of them is in it.
+  const staff = new Map<string, number>();
+  for (const p of people) {
+    if (!p.active) continue;
+    const agency = agencyOf(p, partnership) ?? '';
+    staff.set(agency, (staff.get(agency) ?? 0) + 1);
+  }
+  const hidden = smallGroups(staff, MIN_GROUP);
   const open = await openEscalations(store, orgId);
-  const people = new CasePeople(store, orgId);
+  const casePeople = new CasePeople(store, orgId);
   const groups = new Map<string, { agency: string; stage: number; ages: number[]; pastDeadline: number }>();
   for (const e of open) {
     const age = daysBetween(localDate(e.raisedAt, timeZone), asAt);
-    for (const agency of await caseAgencies(e, people)) {
+    for (const agency of await caseAgencies(e, casePeople)) {
+      if (hidden.has(agency)) continue;
       const key = `${agencyName(agency)}|${String(e.stage).padStart(2, '0')}`;
       const g = groups.get(key) ?? { agency: agencyName(agency), stage: e.stage, ages: [], pastDeadline: 0 };
       g.ages.push(age);
@@ -120,7 +142,10 @@ async function escalationSection(store: Store, orgId: string, agencyName: (id: s
     title: 'Escalations by agency and stage',
     headers: ['Agency', 'Stage', 'Open', 'Average age (days)', 'Oldest (days)', 'Unacknowledged past deadline'],
     rows: [...rows, [ALL, 'All stages', open.length, ages.length ? Math.round(ages.reduce((s, n) => s + n, 0) / ages.length) : 0, ages.length ? Math.max(...ages) : 0, open.filter((e) => !e.acknowledged && asAt > e.stageDeadline).length]],
-    notes: ['A case between agencies counts for each agency it concerns. Ages are calendar days since the escalation was raised.'],
+    notes: [
+      'A case between agencies counts for each agency it concerns. Ages are calendar days since the escalation was raised.',
+      ...(hidden.size ? [`Agencies with fewer than ${MIN_GROUP} staff have no rows (nor the next smallest, so theirs cannot be worked out from All agencies); their cases count in All agencies.`] : []),
+    ],
   };
 }
 
@@ -131,7 +156,7 @@ async function escalationSection(store: Store, orgId: string, agencyName: (id: s
  * subtracting the others from the campaign's total. Results are the campaign's own figures per
  * agency (its headlines and 1–5 averages), under the same rules as its results: nothing while an
  * anonymous campaign is open or under five answers, and a blank for an agency group the results
- * hide (under five, or given away by subtraction).
+ * hide (under five, or given away by subtraction) or whose response is blank.
  */
 async function questionnaireSection(store: Store, orgId: string, people: Map<string, Person>, partnership: Partnership, agencyName: (id: string) => string): Promise<Report> {
   const rows: Cell[][] = [];
@@ -148,11 +173,7 @@ async function questionnaireSection(store: Store, orgId: string, people: Map<str
       if (responded.has(personId)) g.responded++;
       groups.set(agency, g);
     }
-    const hidden = new Set([...groups].filter(([, g]) => g.responded < MIN_GROUP).map(([a]) => a));
-    if (hidden.size === 1 && groups.size > 1) {
-      const [smallest] = [...groups].filter(([a]) => !hidden.has(a)).sort(([, x], [, y]) => x.responded - y.responded);
-      if (smallest) hidden.add(smallest[0]);
-    }
+    const hidden = smallGroups(new Map([...groups].map(([a, g]) => [a, g.responded])), MIN_GROUP);
     const questionnaire = await findQuestionnaire(store, orgId, campaign.questionnaire.key, campaign.questionnaire.version);
     const figures = campaignFigures(campaign, questionnaire, await answersOf(store, campaign));
     if (figures.withheld) withheld++;
@@ -164,7 +185,10 @@ async function questionnaireSection(store: Store, orgId: string, people: Map<str
       if (g) rows.push([campaign.title, label(agency), 'Responded', hidden.has(agency) ? null : g.responded, g.invited, hidden.has(agency) ? null : pct(g.responded, g.invited)]);
       if (figures.withheld) continue;
       const r = results.get(agency);
-      const shown = r && !r.suppressed ? r : undefined;
+      // Blank too where the response is blanked: a named campaign's results hide only groups under
+      // five, so the next smallest agency's results, taken with the campaign's whole results that
+      // every agency's survey roles see, would give the small one away.
+      const shown = r && !r.suppressed && !hidden.has(agency) ? r : undefined;
       questionnaire.highlights.forEach((h, i) => {
         const f = shown?.highlights[i];
         rows.push([campaign.title, label(agency), `${h.label} (%)`, f?.count ?? null, f?.of ?? null, f?.pct ?? null]);
@@ -182,7 +206,7 @@ async function questionnaireSection(store: Store, orgId: string, people: Map<str
     rows,
     notes: [
       `Responded: how many of those asked answered, and the percentage. Blank: fewer than ${MIN_GROUP} responses in that agency (or hidden so a small one cannot be worked out by subtraction).`,
-      `Results: each headline's count of those who answered it and its percentage, and each 1–5 question's average, from the answers labelled with the agency. Blank: the questionnaire's results hide that agency (fewer than ${MIN_GROUP} answers, or given away by subtraction).`,
+      `Results: each headline's count of those who answered it and its percentage, and each 1–5 question's average, from the answers labelled with the agency. Blank: the questionnaire's results hide that agency (fewer than ${MIN_GROUP} answers, or given away by subtraction), or its response is blank.`,
       `An anonymous answer names its agency only where at least ${MIN_GROUP} people of it were asked alongside it, so a small agency’s answers count under “${UNLABELLED}”.${withheld ? ` Anonymous questionnaires still open or with fewer than ${MIN_GROUP} answers show only their response.` : ''}`,
     ],
   };
@@ -204,7 +228,7 @@ export async function partnershipReport(deps: PartnershipReportDeps, input: { or
   return [
     ...(await planSections(deps.store, input.orgId, byId, partnership, agencyName)),
     await trainingSection(deps.store, input.orgId, people, partnership, agencyName, asAt),
-    await escalationSection(deps.store, input.orgId, agencyName, asAt, organisation.timeZone, ladder),
+    await escalationSection(deps.store, input.orgId, people, partnership, agencyName, asAt, organisation.timeZone, ladder),
     await questionnaireSection(deps.store, input.orgId, byId, partnership, agencyName),
   ];
 }

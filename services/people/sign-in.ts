@@ -1,4 +1,7 @@
+import { agencyOf } from '../access/policy';
 import { AppError } from '../core/errors';
+import { partnershipOf } from '../organisation/organisations';
+import { Agencies } from '../organisation/repository';
 import type { Store } from '../store/ports';
 import { Directory } from './repository';
 import type { Person } from './model';
@@ -16,11 +19,26 @@ export function linkHoldsIn(person: Pick<Person, 'aadTenantId'>, tenantId: strin
 }
 
 /**
+ * Whether a request signed for `tenantId` may act as `person`: the link's own tenant (above) and,
+ * in a partnership, one of the tenants of the person's agency when it lists any. An object id
+ * recorded without its tenant would otherwise hold in every allowed tenant, so a token from the
+ * police's tenant could be a council officer. An agency that lists no tenant has staff who sign in
+ * as guests of another, so any allowed tenant may be theirs.
+ */
+export async function signInHolds(store: Store, orgId: string, person: Pick<Person, 'aadTenantId' | 'agency'>, tenantId: string): Promise<boolean> {
+  if (!linkHoldsIn(person, tenantId)) return false;
+  const agencyId = agencyOf(person, await partnershipOf(store, orgId));
+  if (!agencyId) return true;
+  const agency = await new Agencies(store).read(orgId, agencyId);
+  return !agency || agency.tenantIds.length === 0 || agency.tenantIds.includes(tenantId.toLowerCase());
+}
+
+/**
  * The directory person behind a signed-in Microsoft 365 user, for the tab. The Entra object id and
- * tenant are what a Teams SSO token carries (`oid`, `tid`); the link must hold in that tenant. The
- * tab only reads, so it never links anyone: the bot and administrators do that.
+ * tenant are what a Teams SSO token carries (`oid`, `tid`); the link must hold in that tenant and
+ * the person's agency. The tab only reads, so it never links anyone: the bot and administrators do that.
  */
 export async function personForSignIn(store: Store, orgId: string, identity: { aadObjectId: string; tenantId: string }): Promise<Person> {
   const person = await new Directory(store).byAadObjectId({ orgId }, identity.aadObjectId);
-  return requireActivePerson(person && linkHoldsIn(person, identity.tenantId) ? person : undefined);
+  return requireActivePerson(person && (await signInHolds(store, orgId, person, identity.tenantId)) ? person : undefined);
 }

@@ -31,7 +31,10 @@ export function renderEmail(message: OutboundMessage, links: EmailLinks): Render
       break;
     case 'notice':
       subject = message.title;
-      body = message.text.split('\n').map((line) => `<p>${e(line)}</p>`).join('') + reply('see more');
+      // Email leaves the organisation's control: a notice naming other people says only where to look.
+      body = message.namesOthers
+        ? `<p>The details name people, so they are in Teams only.</p>${reply('see them')}`
+        : message.text.split('\n').map((line) => `<p>${e(line)}</p>`).join('') + reply('see more');
       break;
     case 'round-summary':
       subject = message.heading;

@@ -54,7 +54,7 @@ export async function enqueueUnreachableDigest(store: Store, clock: Clock, orgId
       orgId,
       purpose: 'admin-notice',
       recipient: { personId: admin.id },
-      message: { kind: 'notice', title: `People Teams cannot reach: ${missed.length}`, text: lines.join('\n') },
+      message: { kind: 'notice', title: `People Teams cannot reach: ${missed.length}`, text: lines.join('\n'), namesOthers: true },
     });
     if (created) digests++;
   }

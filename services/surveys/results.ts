@@ -94,7 +94,8 @@ const groupOf = (by: GroupResult['by'], e: AnswerEntry) => (by === 'department' 
 
 /**
  * By department, by role and, once answers carry one, by agency (its id); a group with fewer than
- * five responses shows nothing but that it is hidden. With `complementary` (anonymous campaigns) a
+ * five responses shows nothing but that it is hidden. With `complementary` (anonymous campaigns, and
+ * named ones answered across agencies) a
  * group is also hidden when showing it would let a small group be worked out by subtraction: the
  * whole minus the groups shown, or a group minus the shown groups of another kind that lie wholly
  * inside it (an agency minus its departments, a department minus its roles...), must leave none or
@@ -208,6 +209,13 @@ export function compare(immediate: { questionnaire: Questionnaire; entries: Answ
 export type CampaignFigures = Pick<CampaignResults, 'withheld' | 'writtenWithheld' | 'questions' | 'highlights' | 'breakdowns'>;
 
 /**
+ * Answers from more than one agency: every agency's survey roles see a partnership campaign's
+ * results, so even a named one must not let one agency work out another's small group by
+ * subtracting the groups shown from the whole.
+ */
+const spansAgencies = (entries: AnswerEntry[]) => new Set(entries.map((e) => e.agency).filter(Boolean)).size > 1;
+
+/**
  * The figures a campaign's answers allow, by the anonymity rules: nothing while an anonymous one is
  * open or under five answers, written text only from ten and never by group. Agency groups carry
  * the agency's id. The one place these rules are applied, for the results and the board report alike.
@@ -223,7 +231,7 @@ export function campaignFigures(campaign: Campaign, questionnaire: Questionnaire
     questions: questionResults(questionnaire, entries).map((q) => (writtenWithheld ? withoutText(q) : q)),
     highlights: highlightResults(questionnaire, entries),
     // A group's written answers are never shown in an anonymous campaign: a small group's text can be recognised.
-    breakdowns: groupResults(questionnaire, entries, { complementary: campaign.anonymous }).map((g) => (campaign.anonymous ? { ...g, questions: g.questions.map(withoutText) } : g)),
+    breakdowns: groupResults(questionnaire, entries, { complementary: campaign.anonymous || spansAgencies(entries) }).map((g) => (campaign.anonymous ? { ...g, questions: g.questions.map(withoutText) } : g)),
   };
 }
 

@@ -141,11 +141,30 @@ export function requiredPairs(data: TrainingFigures, asAt: string): RequiredPair
  * (person, course) pairs completed within the course's validity, and within the last 12 months.
  */
 export function completionRates(data: TrainingFigures, asAt: string, by: Breakdown): RateRow[] {
-  return ratesBy(data, asAt, (p) => (by === 'department' ? p.person.department || '(none)' : by === 'role' ? p.person.jobTitle || '(none)' : p.course.name));
+  return ratesBy(data, asAt, groupOfBreakdown(by));
+}
+
+/** The group a (person, course) pair falls in, for each breakdown. */
+export const groupOfBreakdown = (by: Breakdown) => (p: RequiredPair) => (by === 'department' ? p.person.department || '(none)' : by === 'role' ? p.person.jobTitle || '(none)' : p.course.name);
+
+/** How many people (not pairs) each group of a breakdown has: the size a small-group rule reads. */
+export function peoplePerGroup(pairs: readonly RequiredPair[], groupOf: (pair: RequiredPair) => string): Map<string, number> {
+  const members = new Map<string, Set<string>>();
+  for (const p of pairs) {
+    const group = groupOf(p);
+    if (!members.has(group)) members.set(group, new Set());
+    members.get(group)!.add(p.person.id);
+  }
+  return new Map([...members].map(([g, ids]) => [g, ids.size]));
 }
 
 /** Completion rates grouped by any property of the (person, course) pair, with an "All" row last. */
 export function ratesBy(data: TrainingFigures, asAt: string, groupOf: (pair: RequiredPair) => string): RateRow[] {
+  return ratesOfPairs(requiredPairs(data, asAt), asAt, groupOf);
+}
+
+/** The same rates from pairs already worked out, for a caller that also needs the pairs (the board report counts people per group). */
+export function ratesOfPairs(pairs: readonly RequiredPair[], asAt: string, groupOf: (pair: RequiredPair) => string): RateRow[] {
   const twelveMonthsAgo = DateTime.fromISO(asAt).minus({ months: 12 }).toISODate()!;
   const groups = new Map<string, { required: number; valid: number; recent: number }>();
   const add = (group: string, valid: boolean, recent: boolean) => {
@@ -155,7 +174,7 @@ export function ratesBy(data: TrainingFigures, asAt: string, groupOf: (pair: Req
     if (recent) g.recent++;
     groups.set(group, g);
   };
-  for (const p of requiredPairs(data, asAt)) {
+  for (const p of pairs) {
     const valid = !!p.expiresOn && p.expiresOn > asAt;
     const recent = !!p.last && p.last > twelveMonthsAgo;
     add(groupOf(p), valid, recent);

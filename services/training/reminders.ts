@@ -45,7 +45,7 @@ export async function runTrainingReminders(ctx: JobContext): Promise<Record<stri
       orgId: ctx.orgId,
       purpose: 'training',
       recipient: { personId: managerId },
-      message: { kind: 'notice', title: `Your team’s safeguarding training (${lines.length} to renew)`, text: lines.join('\n') },
+      message: { kind: 'notice', title: `Your team’s safeguarding training (${lines.length} to renew)`, text: lines.join('\n'), namesOthers: true },
     })),
   );
   return { day, week, reminders, managerDigests: digests };

@@ -6,7 +6,9 @@ import { allows, mayViewNamedOverdueList, mayViewTrainingRates, scopeOfRequester
 import { partnershipOf } from '../organisation/organisations';
 import type { Store } from '../store/ports';
 import { loadTrainingFigures } from './catalogue';
-import { completionRates, overdueList, type Breakdown, type OverdueRow, type RateRow } from './rates';
+import { completionRates, groupOfBreakdown, overdueList, peoplePerGroup, ratesOfPairs, requiredPairs, type Breakdown, type OverdueRow, type RateRow } from './rates';
+import { smallGroups } from '../core/figures';
+import { MIN_GROUP } from '../surveys/model';
 
 /**
  * The training figures a requester may see: their agency's people only (every agency's for the
@@ -17,10 +19,22 @@ async function scopedFigures(store: Store, orgId: string, asAt: string, requeste
   return loadTrainingFigures(store, scope, await new Directory(store).all(scope), asAt);
 }
 
-/** Completion rates for an organisation (or one agency) as at a date: aggregates, for those who manage training and safeguarding. */
+/**
+ * Completion rates for an organisation (or one agency) as at a date: aggregates, for those who
+ * manage training and safeguarding. Someone who may not see who is overdue (a safeguarding lead)
+ * gets no row for a group of fewer than 5 people, nor one that would give it away by subtraction
+ * from "All": a department of one is that person's training.
+ */
 export async function trainingRates(store: Store, orgId: string, asAt: string, by: Breakdown, requester: Requester, agency?: string): Promise<RateRow[]> {
   if (!allows(requester, mayViewTrainingRates)) throw new AppError('FORBIDDEN', 'Training completion rates are for HR, administrators and safeguarding leads.');
-  return completionRates(await scopedFigures(store, orgId, asAt, requester, agency), asAt, by);
+  const figures = await scopedFigures(store, orgId, asAt, requester, agency);
+  if (allows(requester, mayViewNamedOverdueList)) return completionRates(figures, asAt, by);
+  const pairs = requiredPairs(figures, asAt);
+  const groupOf = groupOfBreakdown(by);
+  const sizes = peoplePerGroup(pairs, groupOf);
+  // "All" is never hidden, so it is never counted as a group that could hide another.
+  const hidden = smallGroups(sizes, MIN_GROUP);
+  return ratesOfPairs(pairs, asAt, groupOf).filter((r) => r.group === 'All' || !hidden.has(r.group));
 }
 
 /** Who is overdue, by name: only for HR and administrators, and only of their own agency. */

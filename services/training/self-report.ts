@@ -68,7 +68,7 @@ export async function selfReport(deps: { store: Store; clock: Clock }, input: { 
       orgId: record.orgId,
       purpose: 'training',
       recipient: { personId: hr.id },
-      message: { kind: 'notice', title: 'A training completion to verify', text: `${input.actor.name} reports completing ${course.name} on ${d.completedOn}. Type "training to verify" to verify or reject it.` },
+      message: { kind: 'notice', title: 'A training completion to verify', text: `${input.actor.name} reports completing ${course.name} on ${d.completedOn}. Type "training to verify" to verify or reject it.`, namesOthers: true },
     });
   }
   return record;

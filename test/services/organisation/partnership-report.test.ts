@@ -99,17 +99,15 @@ describe('the partnership board report', () => {
   });
 
   it('shows training completion by agency as rates, and escalations by agency and stage with their ages', async () => {
+    // The police's three staff are too few to show, and the council is blanked with them, or All less the council would give them away.
     expect((await section('Training by agency')).rows).toEqual([
-      ['Council', 8, 2, 25, 2, 25],
-      ['Police', 3, 1, 33.3, 1, 33.3],
+      ['Council', null, null, null, null, null],
+      ['Police', null, null, null, null, null],
       ['All agencies', 11, 3, 27.3, 3, 27.3],
     ]);
     const escalations = await section('Escalations by agency and stage');
-    expect(escalations.rows).toEqual([
-      ['Council', expect.stringMatching(/^1 /), 1, 10, 10, 1],
-      ['Police', expect.stringMatching(/^1 /), 1, 10, 10, 1],
-      ['All agencies', 'All stages', 1, 10, 10, 1],
-    ]);
+    // The police's three staff are too few for rows of their own, and the council goes with them.
+    expect(escalations.rows).toEqual([['All agencies', 'All stages', 1, 10, 10, 1]]);
   });
 
   it('hides an agency’s response figures under five, and the next smallest so it cannot be worked out by subtraction', async () => {
