@@ -5,7 +5,7 @@ import { NOTIFY_CHOICES, type NotifyBy } from '../../services/people/model';
 import { setNotifyBy } from '../../services/people/notify';
 import { setUpTraining } from '../../services/training/catalogue';
 import { importPeople, importTraining, PEOPLE_FIELDS, requireKnownFields, TRAINING_FIELDS, type ImportSummary } from '../../services/training/import';
-import { namedOverdueList, overdueReport, ratesReport, trainingRates } from '../../services/training/reports';
+import { namedOverdueList, overdueReport, trainingRatesReport } from '../../services/training/reports';
 import { allows, mayImportDirectory } from '../../services/access/policy';
 import { readTable } from '../../services/plan/tabular';
 import { AGENCY_OPTIONS, agencyOption, asAtOption, fileArg, requesterOption, orgOf, organisationOf, outputReport, print, readJson, stringOption, TABLE_OPTIONS, type CliContext, type Command, type OptionSpec } from './command';
@@ -132,7 +132,7 @@ export const PEOPLE_COMMANDS: Record<string, Command> = {
       if (by !== 'department' && by !== 'role' && by !== 'course') throw new AppError('VALIDATION', '--by must be department, role or course.');
       const asAt = asAtOption(ctx);
       const requester = await requesterOption(ctx);
-      await outputReport(ctx, ratesReport(await trainingRates(ctx.store, orgOf(ctx), asAt, by, requester, await agencyOption(ctx, requester)), by, asAt), `training-by-${by}-${asAt}`);
+      await outputReport(ctx, (await trainingRatesReport(ctx.store, orgOf(ctx), asAt, by, requester, await agencyOption(ctx, requester))).report, `training-by-${by}-${asAt}`);
     },
   },
   'training overdue': {

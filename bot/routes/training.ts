@@ -3,7 +3,7 @@ import { factsCard, noticeCard, trainingReportCard, trainingVerifyCard } from '.
 import { Directory } from '../../services/people/repository';
 import { courses, loadPersonTraining } from '../../services/training/catalogue';
 import { myTraining, type Breakdown, type MyCourse } from '../../services/training/rates';
-import { namedOverdueList, overdueReport, ratesReport, trainingRates } from '../../services/training/reports';
+import { namedOverdueList, overdueReport, trainingRatesReport } from '../../services/training/reports';
 import { MAX_REPORT_CARD_ROWS, reportCard } from '../../cards/report-card';
 import { pendingSelfReports, reviewSelfReport, selfReport } from '../../services/training/self-report';
 import { today, formatDate } from '../../services/core/dates';
@@ -43,7 +43,7 @@ async function trainingVerifyList(ctx: RouteContext): Promise<AdaptiveCardJson> 
 
 async function trainingRatesCard(ctx: RouteContext, by: Breakdown): Promise<AdaptiveCardJson> {
   const day = today(ctx.clock, timeZoneOf(ctx));
-  return reportCard(ratesReport(await trainingRates(ctx.store, ctx.actor.orgId, day, by, ctx.actor), by, day));
+  return reportCard((await trainingRatesReport(ctx.store, ctx.actor.orgId, day, by, ctx.actor)).report);
 }
 
 async function trainingOverdueCard(ctx: RouteContext): Promise<AdaptiveCardJson> {

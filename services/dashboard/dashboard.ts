@@ -16,7 +16,7 @@ import type { Store } from '../store/ports';
 import { campaignsVisibleTo, describeAudience } from '../surveys/campaigns';
 import { campaignResults, resultsReport, withheldNotice } from '../surveys/results';
 import type { Breakdown, RateRow } from '../training/rates';
-import { namedOverdueList, overdueReport, ratesReport, trainingRates } from '../training/reports';
+import { namedOverdueList, overdueReport, trainingRatesReport } from '../training/reports';
 
 /**
  * What the tab shows, as plain data: each view is a function of the store, the viewer and the
@@ -127,8 +127,8 @@ export async function trainingView(deps: DashboardDeps, viewer: Person, query: u
   const parsed = breakdownSchema.safeParse(query);
   if (!parsed.success) throw new AppError('VALIDATION', 'by must be department, role or course.');
   const asAt = today(deps.clock, deps.organisation.timeZone);
-  const rows = await trainingRates(deps.store, viewer.orgId, asAt, parsed.data.by, viewer);
-  return { asAt, by: parsed.data.by, rows, report: ratesReport(rows, parsed.data.by, asAt) };
+  const { rows, report } = await trainingRatesReport(deps.store, viewer.orgId, asAt, parsed.data.by, viewer);
+  return { asAt, by: parsed.data.by, rows, report };
 }
 
 export async function trainingOverdueView(deps: DashboardDeps, viewer: Person): Promise<{ asAt: string; report: Report }> {

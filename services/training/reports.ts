@@ -37,6 +37,17 @@ export async function trainingRates(store: Store, orgId: string, asAt: string, b
   return ratesOfPairs(pairs, asAt, groupOf).filter((r) => r.group === 'All' || !hidden.has(r.group));
 }
 
+/**
+ * The rates and their report, which says when small groups were left out for this requester, so a
+ * safeguarding lead does not take a missing department for one with no requirements.
+ */
+export async function trainingRatesReport(store: Store, orgId: string, asAt: string, by: Breakdown, requester: Requester, agency?: string): Promise<{ rows: RateRow[]; report: Report }> {
+  const rows = await trainingRates(store, orgId, asAt, by, requester, agency);
+  const report = ratesReport(rows, by, asAt);
+  if (!allows(requester, mayViewNamedOverdueList)) report.notes = [...(report.notes ?? []), `Groups of fewer than ${MIN_GROUP} people, and the next smallest where it would give one away, are not shown: their figures would say who is overdue. They are counted in All.`];
+  return { rows, report };
+}
+
 /** Who is overdue, by name: only for HR and administrators, and only of their own agency. */
 export async function namedOverdueList(store: Store, orgId: string, asAt: string, requester: Requester, agency?: string): Promise<OverdueRow[]> {
   if (!allows(requester, mayViewNamedOverdueList)) throw new AppError('FORBIDDEN', 'Only HR and administrators can see who is overdue by name.');

@@ -145,9 +145,12 @@ describe('a police user attacks the tab API for the council’s data', () => {
     // Public Protection (five people) would be All less the dog unit, so it goes too.
     expect(lead.body.rows.map((r: { group: string }) => r.group)).toEqual(['All']);
     expect(lead.text).not.toContain('Dog Unit');
-    // HR, who sees the named list anyway, sees every department.
+    // The report says why, so a missing department is not taken for one with nothing required.
+    expect(lead.body.report.notes.join(' ')).toMatch(/fewer than 5 people.*are not shown/);
+    // HR, who sees the named list anyway, sees every department, and no such note.
     const hr = await tab(POLICE.hr, '/api/tab/training?by=department');
     expect(hr.body.rows.map((r: { group: string }) => r.group)).toEqual(['Dog Unit', 'Public Protection', 'All']);
+    expect(hr.body.report.notes.join(' ')).not.toMatch(/are not shown/);
   });
 
   it('an officer of the police forges the plan’s filters (?agency, ?sort, ?continuation) → 400 that says why', async () => {
