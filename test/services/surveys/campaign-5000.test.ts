@@ -63,8 +63,8 @@ describe('a campaign to the whole council goes through the delivery engine', () 
       expect(new Set(conversations).size).toBe(120);
       expect(conversations).toHaveLength(120);
       // Unpaced, most of 120 would be refused; a busy machine can bunch a few paced sends together
-      // (the fan-out benchmark measures the real rate), so a handful of 429s is allowed, as in the sender's test.
-      expect(connector.calls.filter((c) => c.status === 429).length).toBeLessThanOrEqual(4);
+      // (the fan-out benchmark measures the real rate), so up to 5% of sends may meet a 429, as in the sender's test.
+      expect(connector.calls.filter((c) => c.status === 429).length).toBeLessThanOrEqual(6);
     } finally {
       await small.close();
     }
