@@ -9,16 +9,16 @@ import type { Action } from '../../services/plan/model';
 import { WorkingCalendar } from '../../services/scheduling/calendar';
 import { createCampaign } from '../../services/surveys/campaigns';
 import type { Campaign } from '../../services/surveys/model';
-import type { Table } from '../../services/plan/tabular';
 import { toArray, type Store } from '../../services/store/ports';
 import { setUpTraining } from '../../services/training/catalogue';
 import type { TrainingRecord } from '../../services/training/model';
 import { importPeople } from '../../services/training/import';
-import { startTestApp, type TestApp } from '../harness/app';
+import { cardsAnswering, startTestApp, type TestApp } from '../harness/app';
 import { cli } from '../harness/cli';
 import { openPersistentTestStore } from '../harness/store';
 import { actionDoc, ORG, seed } from '../harness/fixtures';
 import { installationUpdate, invokeActionExecute, messageActivity, personalConversationId, type TeamsUser } from '../harness/teams-activities';
+import { COUNCIL_TENANT, oid, peopleFile, POLICE_TENANT, type Staff, teamsUser } from '../harness/partnership';
 
 /*
  * An attacker's review of the partnership through the bot: a legitimate user of the police (an
@@ -26,11 +26,7 @@ import { installationUpdate, invokeActionExecute, messageActivity, personalConve
  * the council's people, training records and cases. Every attack must be refused without naming
  * anyone or anything of the council, and must change nothing.
  */
-const COUNCIL_TENANT = 'c0c0c0c0-0000-4000-8000-000000000001';
-const POLICE_TENANT = 'b0b0b0b0-0000-4000-8000-000000000002';
-const oid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
-type Staff = { employee: string; name: string; email: string; department: string; jobTitle: string; oid: string; tenant: string };
 const staff = (employee: string, name: string, email: string, department: string, n: number, tenant: string): Staff => ({ employee, name, email, department, jobTitle: 'Officer', oid: oid(n), tenant });
 const COUNCIL = {
   hr: staff('H1', 'Hana Council-HR', 'hana@council.example', 'HR', 1, COUNCIL_TENANT),
@@ -46,10 +42,6 @@ const POLICE = {
 };
 const COUNCIL_NAMES = Object.values(COUNCIL).map((s) => s.name);
 
-const teamsUser = (s: Staff): TeamsUser => ({ id: `29:${s.oid}`, aadObjectId: s.oid, name: s.name, tenantId: s.tenant });
-const table = (headers: string[], rows: string[][]): Table => ({ headers, rows: rows.map((r, i) => ({ rowNumber: i + 2, cells: Object.fromEntries(headers.map((h, j) => [h, r[j] ?? ''])) })) });
-const peopleFile = (people: Staff[]) =>
-  table(['Employee Number', 'Full Name', 'Work Email', 'Department', 'Job Title', 'Entra Object Id', 'Entra Tenant Id'], people.map((s) => [s.employee, s.name, s.email, s.department, s.jobTitle, s.oid, s.tenant]));
 
 describe('an attacker in the police tries to reach the council’s records through the bot', () => {
   let t: TestApp;
@@ -57,14 +49,7 @@ describe('an attacker in the police tries to reach the council’s records throu
   const personOf = async (s: Staff) => (await toArray(people().query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.email = @email', parameters: [{ name: '@orgId', value: ORG }, { name: '@email', value: s.email }] })))[0]!;
 
   /** What the bot answers a typed command in the personal chat: the cards' content only. */
-  async function say(s: Staff, text: string): Promise<string> {
-    const conversationId = personalConversationId(teamsUser(s));
-    const before = t.connector.activities({ conversationId }).length;
-    const res = await t.post(messageActivity({ serviceUrl: t.connector.serviceUrl, user: teamsUser(s), text }));
-    expect(res.status).toBeLessThan(300);
-    const sent = await t.connector.waitForActivities(before + 1, { conversationId });
-    return JSON.stringify(sent.slice(before).map((a) => a.attachments?.[0]?.content));
-  }
+  const say = (s: Staff, text: string) => cardsAnswering(t, teamsUser(s), text);
   /** A card button pressed with attacker-chosen data: the refreshed card (or error card) it answers with. */
   async function press(s: Staff, verb: string, data: Record<string, unknown>): Promise<string> {
     const res = await t.post(invokeActionExecute({ serviceUrl: t.connector.serviceUrl, user: teamsUser(s), verb, data }));

@@ -3,32 +3,24 @@ import type { Escalation } from '../../services/escalations/model';
 import { addAgency } from '../../services/organisation/agencies';
 import { ensureOrganisation, partnershipOf } from '../../services/organisation/organisations';
 import type { Person } from '../../services/people/model';
-import type { Table } from '../../services/plan/tabular';
 import { WorkingCalendar } from '../../services/scheduling/calendar';
 import { runJob } from '../../bot/jobs';
 import { silentLogger } from '../../services/core/logger';
 import { toArray } from '../../services/store/ports';
 import { setUpTraining } from '../../services/training/catalogue';
 import { importPeople, importTraining } from '../../services/training/import';
-import { startTestApp, type TestApp } from '../harness/app';
+import { cardsAnswering, startTestApp, type TestApp } from '../harness/app';
 import { actionDoc, ORG, person, seed } from '../harness/fixtures';
 import { signJwt, startOpenIdServer } from '../harness/openid';
 import { cardText, installationUpdate, invokeActionExecute, messageActivity, personalConversationId, type TeamsUser } from '../harness/teams-activities';
+import { CLIENT_ID, COUNCIL_TENANT, HEALTH_TENANT, HOST, oid, peopleFile, POLICE_TENANT, type Staff, table, TEAMS_WEB_CLIENT, teamsUser } from '../harness/partnership';
 
 /*
  * The partnership's done-means, over real HTTP with the fake Bot Connector: two agencies in two
  * tenants (and a third agency that must hear nothing), each agency's HR importing its own staff.
  */
-const COUNCIL_TENANT = 'c0c0c0c0-0000-4000-8000-000000000001';
-const POLICE_TENANT = 'b0b0b0b0-0000-4000-8000-000000000002';
-const HEALTH_TENANT = 'a0a0a0a0-0000-4000-8000-000000000003';
 const STRANGER_TENANT = 'f0f0f0f0-0000-4000-8000-000000000009';
-const CLIENT_ID = '11111111-2222-4333-8444-555555555555';
-const HOST = 'tracker.example.gov.uk';
-const TEAMS_WEB_CLIENT = '5e3ce6c0-2b1f-4285-8d4b-75ee78787346';
-const oid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
-type Staff = { employee: string; name: string; email: string; department: string; jobTitle: string; oid: string; tenant: string };
 const COUNCIL: Record<string, Staff> = {
   hr: { employee: 'H1', name: 'Hana Council-HR', email: 'hana@council.example', department: 'HR', jobTitle: 'HR Adviser', oid: oid(1), tenant: COUNCIL_TENANT },
   lead: { employee: 'C1', name: 'Carol Council-Lead', email: 'carol@council.example', department: 'Children', jobTitle: 'Social Worker', oid: oid(2), tenant: COUNCIL_TENANT },
@@ -62,25 +54,14 @@ function tableRows(cardsJson: string): string[][] {
   return rows;
 }
 
-const teamsUser = (s: Staff): TeamsUser => ({ id: `29:${s.oid}`, aadObjectId: s.oid, name: s.name, tenantId: s.tenant });
-const table = (headers: string[], rows: string[][]): Table => ({ headers, rows: rows.map((r, i) => ({ rowNumber: i + 2, cells: Object.fromEntries(headers.map((h, j) => [h, r[j] ?? ''])) })) });
-const peopleFile = (staff: Staff[]) =>
-  table(['Employee Number', 'Full Name', 'Work Email', 'Department', 'Job Title', 'Entra Object Id', 'Entra Tenant Id'], staff.map((s) => [s.employee, s.name, s.email, s.department, s.jobTitle, s.oid, s.tenant]));
 
 describe('a partnership of two agencies, through Teams and the tab', () => {
   let t: TestApp;
   let openId: Awaited<ReturnType<typeof startOpenIdServer>>;
   const personOf = async (s: Staff) => (await t.store.collection<Person>('people').query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.email = @email', parameters: [{ name: '@orgId', value: ORG }, { name: '@email', value: s.email }] })[Symbol.asyncIterator]().next()).value as Person;
 
-  async function say(s: Staff, text: string): Promise<string> {
-    const conversationId = personalConversationId(teamsUser(s));
-    const before = t.connector.activities({ conversationId }).length;
-    const res = await t.post(messageActivity({ serviceUrl: t.connector.serviceUrl, user: teamsUser(s), text }));
-    expect(res.status).toBeLessThan(300);
-    const sent = await t.connector.waitForActivities(before + 1, { conversationId });
-    // The cards only: the envelope names the recipient, which is not the card's content.
-    return JSON.stringify(sent.slice(before).map((a) => a.attachments?.[0]?.content));
-  }
+  /** What the bot answers a typed command in the personal chat: the cards' content only. */
+  const say = (s: Staff, text: string) => cardsAnswering(t, teamsUser(s), text);
   const received = (s: Staff) => t.connector.activities({ conversationId: personalConversationId(teamsUser(s)) });
   const tab = async (s: Staff, path: string) => {
     const now = Math.floor(Date.now() / 1000);

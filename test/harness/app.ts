@@ -7,7 +7,7 @@ import type { Store } from '../../services/store/ports';
 import { FakeConnector } from './fake-connector';
 import { ORG } from './fixtures';
 import { openTestStore } from './store';
-import { postActivity } from './teams-activities';
+import { messageActivity, personalConversationId, postActivity, type TeamsUser } from './teams-activities';
 
 export type TestApp = {
   app: App;
@@ -45,4 +45,17 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       await store.close();
     },
   };
+}
+
+/**
+ * What the bot answers a command typed in the user's personal chat, as the cards' content only
+ * (the envelope names the recipient, which is not what the card shows).
+ */
+export async function cardsAnswering(t: TestApp, user: TeamsUser, text: string): Promise<string> {
+  const conversationId = personalConversationId(user);
+  const before = t.connector.activities({ conversationId }).length;
+  const res = await t.post(messageActivity({ serviceUrl: t.connector.serviceUrl, user, text }));
+  if (res.status >= 300) throw new Error(`the bot answered "${text}" with HTTP ${res.status}`);
+  const sent = await t.connector.waitForActivities(before + 1, { conversationId });
+  return JSON.stringify(sent.slice(before).map((a) => a.attachments?.[0]?.content));
 }

@@ -2,6 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { loadConfig } from '../../services/core/config';
+import type { Mailer } from '../../services/delivery/ports';
+import { mailerFromConfig } from '../../services/reach/setup';
 import { onRequestBody } from './request-body';
 import { takeFault } from './fault-queue';
 
@@ -99,6 +102,25 @@ export class FakeGraph {
   /** For the authority host of @azure/identity. */
   get authorityHost(): string {
     return this.origin;
+  }
+
+  /** The app's settings for talking to this Graph as the client it was started with: bot identity, Graph URL and token authority. */
+  appSettings(): Record<string, string> {
+    return {
+      MicrosoftAppId: this.client.clientId,
+      MicrosoftAppPassword: this.client.clientSecret,
+      MicrosoftAppTenantId: this.client.tenantId,
+      GRAPH_BASE_URL: this.baseUrl,
+      GRAPH_AUTHORITY_HOST: this.authorityHost,
+    };
+  }
+
+  /** The app's mailer sending as `mailbox` through this Graph (which then lets the app send as that mailbox only); destroy `agent` when done. */
+  mailerFor(mailbox: string): { mailer: Mailer; agent: https.Agent } {
+    this.limitMailTo(mailbox);
+    const agent = new https.Agent({ ca: this.ca });
+    const config = loadConfig({ ...this.appSettings(), ALLOWED_TENANT_IDS: this.client.tenantId, MAIL_SENDER: mailbox });
+    return { mailer: mailerFromConfig(config, { agent })!, agent };
   }
 
   setUser(user: GraphUser): void {

@@ -11,20 +11,15 @@ import { startTestApp, type TestApp } from '../harness/app';
 import { actionDoc, ORG, person, seed } from '../harness/fixtures';
 import { signJwt, startOpenIdServer } from '../harness/openid';
 import { cardText, messageActivity } from '../harness/teams-activities';
+import { CLIENT_ID, COUNCIL_TENANT, HOST, oid, POLICE_TENANT, TEAMS_WEB_CLIENT } from '../harness/partnership';
 
 /*
  * An attacker who is a legitimate user of the police, with a genuine tab token, tries to reach the
  * council's people, training, reach status and cases through the tab API: forged query parameters
  * and ids, and tokens whose tenant and directory record do not belong together.
  */
-const COUNCIL_TENANT = 'c0c0c0c0-0000-4000-8000-000000000001';
-const POLICE_TENANT = 'b0b0b0b0-0000-4000-8000-000000000002';
 /** Allowed by ALLOWED_TENANT_IDS (a deployment from before agencies), but no agency's. */
 const LEGACY_TENANT = 'd0d0d0d0-0000-4000-8000-000000000004';
-const CLIENT_ID = '11111111-2222-4333-8444-555555555555';
-const HOST = 'tracker.example.gov.uk';
-const TEAMS_WEB_CLIENT = '5e3ce6c0-2b1f-4285-8d4b-75ee78787346';
-const oid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
 type Who = { person: Person; tenant: string };
 const member = (agency: 'council' | 'police' | 'school', n: number, name: string, extra: Partial<Person> = {}): Who => ({

@@ -1,6 +1,5 @@
 import https from 'node:https';
 import { FixedClock } from '../../../services/core/clock';
-import { loadConfig } from '../../../services/core/config';
 import { silentLogger } from '../../../services/core/logger';
 import { OPERATOR } from '../../../services/access/policy';
 import { deliveryStatus, enqueue } from '../../../services/delivery/outbox';
@@ -9,7 +8,6 @@ import { DeliverySender } from '../../../services/delivery/sender';
 import { addAgency } from '../../../services/organisation/agencies';
 import { partnershipReport } from '../../../services/organisation/partnership-report';
 import type { Person } from '../../../services/people/model';
-import { mailerFromConfig } from '../../../services/reach/setup';
 import { enqueueUnreachableDigest } from '../../../services/reach/unreachable-digest';
 import type { Store } from '../../../services/store/ports';
 import { setUpTraining } from '../../../services/training/catalogue';
@@ -117,18 +115,9 @@ describe('the daily list of who cannot be reached, in a partnership', () => {
   beforeAll(async () => {
     store = await openTestStore();
     graph = await FakeGraph.start(CLIENT);
-    graph.limitMailTo(MAILBOX);
-    agent = new https.Agent({ ca: graph.ca });
-    const config = loadConfig({
-      MicrosoftAppId: CLIENT.clientId,
-      MicrosoftAppPassword: CLIENT.clientSecret,
-      MicrosoftAppTenantId: TEST_TENANT_ID,
-      ALLOWED_TENANT_IDS: TEST_TENANT_ID,
-      MAIL_SENDER: MAILBOX,
-      GRAPH_BASE_URL: graph.baseUrl,
-      GRAPH_AUTHORITY_HOST: graph.authorityHost,
-    });
-    sender = new DeliverySender({ store, messenger: localMessenger(), logger: silentLogger, mailer: mailerFromConfig(config, { agent })! }, { perSecond: 200, conversationIntervalMs: 0, maxConcurrent: 16, emailsPerMinute: 6000 });
+    const wired = graph.mailerFor(MAILBOX);
+    agent = wired.agent;
+    sender = new DeliverySender({ store, messenger: localMessenger(), logger: silentLogger, mailer: wired.mailer }, { perSecond: 200, conversationIntervalMs: 0, maxConcurrent: 16, emailsPerMinute: 6000 });
     for (const name of ['Council', 'Police']) await addAgency(store, clock, ORG, { name }, { timeZone: TZ });
     // Email is set up, but the staff have no address: they are missed, and the digest names them to their administrators.
     await seed(store, { people: [...council, ...police, councilAdmin, policeAdmin, policeHr] });

@@ -1,10 +1,8 @@
 import https from 'node:https';
 import { FixedClock } from '../../../services/core/clock';
-import { loadConfig } from '../../../services/core/config';
 import { silentLogger } from '../../../services/core/logger';
 import { deliveryStatus, enqueue } from '../../../services/delivery/outbox';
 import { DeliverySender } from '../../../services/delivery/sender';
-import { mailerFromConfig } from '../../../services/reach/setup';
 import { reachReport } from '../../../services/reach/report';
 import { enqueueUnreachableDigest } from '../../../services/reach/unreachable-digest';
 import type { Store } from '../../../services/store/ports';
@@ -30,18 +28,9 @@ describe('email for people Teams cannot reach, through the same outbox', () => {
     store = await openTestStore();
     connector = await FakeConnector.start();
     graph = await FakeGraph.start(CLIENT);
-    graph.limitMailTo(MAILBOX);
-    agent = new https.Agent({ ca: graph.ca });
-    const config = loadConfig({
-      MicrosoftAppId: CLIENT.clientId,
-      MicrosoftAppPassword: CLIENT.clientSecret,
-      MicrosoftAppTenantId: TEST_TENANT_ID,
-      ALLOWED_TENANT_IDS: TEST_TENANT_ID,
-      MAIL_SENDER: MAILBOX,
-      GRAPH_BASE_URL: graph.baseUrl,
-      GRAPH_AUTHORITY_HOST: graph.authorityHost,
-    });
-    const mailer = mailerFromConfig(config, { agent })!;
+    const wired = graph.mailerFor(MAILBOX);
+    agent = wired.agent;
+    const mailer = wired.mailer;
     sender = new DeliverySender({ store, messenger: localMessenger(), logger: silentLogger, mailer }, { perSecond: 200, conversationIntervalMs: 0, maxConcurrent: 16, emailsPerMinute: 6000 });
   });
   afterEach(async () => {

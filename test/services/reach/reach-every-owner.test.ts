@@ -49,16 +49,12 @@ describe('a working morning for 200 directory people none of whom has opened the
     agent = new https.Agent({ ca: graph.ca, keepAlive: true });
     // The settings an administrator gives the app, with the fakes' addresses.
     config = loadConfig({
+      ...graph.appSettings(),
       LOG_LEVEL: 'silent',
       DEFAULT_ORG_ID: ORG,
-      MicrosoftAppId: CLIENT.clientId,
-      MicrosoftAppPassword: CLIENT.clientSecret,
-      MicrosoftAppTenantId: TEST_TENANT_ID,
       ALLOWED_TENANT_IDS: TEST_TENANT_ID,
       TEAMS_CATALOG_APP_ID: CATALOG_APP,
       MAIL_SENDER: MAILBOX,
-      GRAPH_BASE_URL: graph.baseUrl,
-      GRAPH_AUTHORITY_HOST: graph.authorityHost,
       TEAMS_SERVICE_URL: connector.serviceUrl,
     });
   });

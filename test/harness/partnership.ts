@@ -1,0 +1,27 @@
+import type { Table } from '../../services/plan/tabular';
+import type { TeamsUser } from './teams-activities';
+
+/** Made-up Entra tenants of a partnership's agencies, in the form Teams sends them. */
+export const COUNCIL_TENANT = 'c0c0c0c0-0000-4000-8000-000000000001';
+export const POLICE_TENANT = 'b0b0b0b0-0000-4000-8000-000000000002';
+export const HEALTH_TENANT = 'a0a0a0a0-0000-4000-8000-000000000003';
+
+/** The tab's Entra app, the host it is served from, and the Teams web client that asks for its tokens. */
+export const CLIENT_ID = '11111111-2222-4333-8444-555555555555';
+export const HOST = 'tracker.example.gov.uk';
+export const TEAMS_WEB_CLIENT = '5e3ce6c0-2b1f-4285-8d4b-75ee78787346';
+
+/** An Entra object id, numbered so each test person's is easy to tell apart. */
+export const oid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+/** A member of an agency's staff as its HR file has them, with the Teams account they sign in with. */
+export type Staff = { employee: string; name: string; email: string; department: string; jobTitle: string; oid: string; tenant: string };
+
+export const teamsUser = (s: Staff): TeamsUser => ({ id: `29:${s.oid}`, aadObjectId: s.oid, name: s.name, tenantId: s.tenant });
+
+/** An uploaded table as the importers read it (first data row is row 2, under the headers). */
+export const table = (headers: string[], rows: string[][]): Table => ({ headers, rows: rows.map((r, i) => ({ rowNumber: i + 2, cells: Object.fromEntries(headers.map((h, j) => [h, r[j] ?? ''])) })) });
+
+/** An agency's HR people file for these staff. */
+export const peopleFile = (staff: Staff[]) =>
+  table(['Employee Number', 'Full Name', 'Work Email', 'Department', 'Job Title', 'Entra Object Id', 'Entra Tenant Id'], staff.map((s) => [s.employee, s.name, s.email, s.department, s.jobTitle, s.oid, s.tenant]));
