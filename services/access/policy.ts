@@ -1,6 +1,6 @@
 import { AppError } from '../core/errors';
 import type { Organisation, Scope } from '../organisation/model';
-import { hasRole, type Person, type Role } from '../people/model';
+import { coverFor, hasRole, type Person, type Role } from '../people/model';
 
 /**
  * Who may do what: every permission of the product, declared once, as plain functions of the
@@ -129,6 +129,14 @@ export const mayActOnEscalation = (actor: Actor, relation: EscalationRelation) =
 /** A case is assigned to someone of an agency it concerns (`caseAgencies`, from services/escalations) or who serves the whole partnership. */
 export const mayBeAssignedCase = (person: Actor, caseAgencies: readonly string[], partnership: Partnership) =>
   !partnership.leadAgencyId || servesWholePartnership(person, partnership) || caseAgencies.includes(agencyOf(person, partnership) ?? '');
+
+/**
+ * Whether `delegate` covers for `lead` today: the lead is on leave naming them, and they are of the
+ * lead's own agency (setLeave keeps it so; a cover set across agencies before that rule counts for
+ * nothing). A covering delegate gets the lead's reminders and may update the lead's actions.
+ */
+export const coversFor = (delegate: Pick<Person, 'id' | 'agency'>, lead: Pick<Person, 'leave' | 'agency'>, today: string, partnership: Partnership) =>
+  coverFor(lead, today) === delegate.id && sameAgency(delegate, lead, partnership);
 
 /** Partnership administrators see every escalation; others what they raised or may act on. */
 export const mayViewEscalation = (actor: Actor, escalation: { raisedBy: { personId?: string } }, mayAct: boolean, partnership: Partnership) =>

@@ -2,6 +2,8 @@ import { formatDate, today } from '../core/dates';
 import { enqueueAll } from '../delivery/outbox';
 import type { DigestLine } from '../delivery/messages';
 import type { NewOutboxItem } from '../delivery/model';
+import { coversFor } from '../access/policy';
+import { partnershipOf } from '../organisation/organisations';
 import { Directory } from '../people/repository';
 import { coverFor, type Person } from '../people/model';
 import type { Action } from '../plan/model';
@@ -41,6 +43,7 @@ export async function runDailyReminders(ctx: JobContext): Promise<Record<string,
   const horizon = ctx.calendar.addWorkingDays(day, Math.max(0, ...policy.beforeDue));
   const actions = await candidates(ctx, horizon);
   const people = new Map((await new Directory(ctx.store).all({ orgId: ctx.orgId })).map((p) => [p.id, p]));
+  const partnership = await partnershipOf(ctx.store, ctx.orgId);
 
   const digests = new Map<string, DigestLine[]>();
   let reminders = 0;
@@ -53,8 +56,9 @@ export async function runDailyReminders(ctx: JobContext): Promise<Record<string,
     for (const leadId of action.leadIds) {
       const lead = people.get(leadId);
       if (!lead?.active) continue;
-      const delegate = coverFor(lead, day);
-      const recipient = delegate && people.get(delegate)?.active ? delegate : leadId;
+      const delegateId = coverFor(lead, day);
+      const delegate = delegateId ? people.get(delegateId) : undefined;
+      const recipient = delegate?.active && coversFor(delegate, lead, day, partnership) ? delegate.id : leadId;
       const line: DigestLine = { actionId: action.id, ref: action.ref, description: action.description, why: why(reason), status: action.status, ...(recipient !== leadId ? { leadName: lead.name } : {}) };
       digests.set(recipient, [...(digests.get(recipient) ?? []), line]);
     }

@@ -3,8 +3,8 @@ import type { Clock } from '../core/clock';
 import { today } from '../core/dates';
 import { AppError, type FieldIssue } from '../core/errors';
 import { Directory } from '../people/repository';
-import { coverFor, type Person } from '../people/model';
-import { agencyOf, mayUpdateAction, sameAgency } from '../access/policy';
+import type { Person } from '../people/model';
+import { agencyOf, coversFor, mayUpdateAction } from '../access/policy';
 import { partnershipOf } from '../organisation/organisations';
 import { ActionPlan } from '../plan/repository';
 import { isOpen, nextDueDate, type Action, type StatusUpdate } from '../plan/model';
@@ -35,9 +35,7 @@ export async function canUpdate(store: Store, actor: Person, action: Pick<Action
   const leadAgencies: (string | undefined)[] = [];
   for (const leadId of action.leadIds) {
     const lead = (await directory.get(action.orgId, leadId)) ?? {};
-    const cover = coverFor(lead, today);
-    // Cover is within the lead's agency (setLeave keeps it so); a delegate of another agency set before that gets no rights.
-    if (cover && (cover !== actor.id || sameAgency(actor, lead, partnership))) coverIds.push(cover);
+    if (coversFor(actor, lead, today, partnership)) coverIds.push(actor.id);
     leadAgencies.push(agencyOf(lead, partnership));
   }
   return mayUpdateAction(actor, action, partnership, { coverIds, leadAgencies });
