@@ -1,10 +1,13 @@
 import { formatDate, formatInstant } from '../services/core/dates';
 import type { OutboundMessage } from '../services/delivery/messages';
-import { renderCard, md, type AdaptiveCardJson } from './render';
+import { clip } from '../services/core/text';
+import { listedText, md, mdName, nameText, renderCard, type AdaptiveCardJson } from './render';
 import { channelAlertCard, MAX_ACTIONS_PER_CARD, noticeCard, ragColor, statusLabel } from './views';
 
 const LONDON = 'Europe/London';
-const names = (list: string[]) => md(list.join(', '));
+/** A list of names is cut too: a round of many leads with long names must still fit one card. */
+const MAX_NAME_LIST_CHARS = 6000;
+const names = (list: string[]) => md(clip(list.join(', '), MAX_NAME_LIST_CHARS));
 
 /** The card for each kind of proactive message the outbox holds; `botId` is the sending bot's Teams id, for links to its 1:1 chat. */
 export function renderMessage(message: OutboundMessage, botId = ''): AdaptiveCardJson {
@@ -19,8 +22,8 @@ export function renderMessage(message: OutboundMessage, botId = ''): AdaptiveCar
           actionId: l.actionId,
           ref: l.ref,
           why: md(l.why),
-          leadName: md(l.leadName ?? ''),
-          description: l.description,
+          leadName: mdName(l.leadName ?? ''),
+          description: listedText(l.description),
           statusLabel: statusLabel(l.status),
           statusColor: ragColor(l.status),
           // Each choice carries its action id: inside a repeated element the template only sees that element.
@@ -37,9 +40,9 @@ export function renderMessage(message: OutboundMessage, botId = ''): AdaptiveCar
         respondedCount: String(message.responded.length),
         outstandingCount: String(message.outstanding.length),
         unreachableCount: String(message.unreachable.length),
-        responded: names(message.responded),
-        outstanding: message.seen === undefined ? names(message.outstanding) : names(message.outstanding.map((n) => `${n} (${message.seen!.includes(n) ? 'seen' : 'not yet seen'})`)),
-        unreachable: names(message.unreachable),
+        responded: names(message.responded.map(nameText)),
+        outstanding: names(message.outstanding.map((n) => (message.seen === undefined ? nameText(n) : `${nameText(n)} (${message.seen.includes(n) ? 'seen' : 'not yet seen'})`))),
+        unreachable: names(message.unreachable.map(nameText)),
       });
     case 'notice':
       return noticeCard(message.title, message.text);

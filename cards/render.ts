@@ -1,4 +1,5 @@
 import * as ACData from 'adaptivecards-templating';
+import { clip, oneLine, visibleData } from '../services/core/text';
 import actionSummary from './templates/action-summary.json';
 import actionUpdate from './templates/action-update.json';
 import escalationAlert from './templates/escalation-alert.json';
@@ -168,8 +169,12 @@ function openUrls(node: unknown, found: string[] = []): string[] {
   return found;
 }
 
+/**
+ * Expands a card's template. Every string of the data loses its hidden controls first (see
+ * visibleText), so no caller can forget it: a bidi override in a name would show it backwards.
+ */
 export function renderCard<N extends CardName>(name: N, data: CardData[N]): AdaptiveCardJson {
-  const card = templates.get(name)!.expand({ $root: data }) as AdaptiveCardJson;
+  const card = templates.get(name)!.expand({ $root: visibleData(data) }) as AdaptiveCardJson;
   const refused = openUrls(card).find((url) => !OPEN_URL_ALLOW_LIST.some((allowed) => allowed.test(url)));
   if (refused !== undefined) throw new Error(`card ${name} links outside the allow-list: ${refused.slice(0, 100)}`);
   return card;
@@ -187,4 +192,29 @@ export function md(text: string): string {
       .replace(/^(\s*)(\d+)\.(\s)/gm, '$1$2\\.$3')
       .replace(/^(\s*)([-+])(\s)/gm, '$1\\$2$3')
   );
+}
+
+/** A person's name (from Teams, a people file or a plan) is cut here: the longest real names are far shorter. */
+export const MAX_NAME_CHARS = 120;
+
+/**
+ * Free text quoted in a list of many items (a digest, "my actions") is cut here, so a plan of
+ * long cells cannot push the card over Teams' message limit and lose the whole reminder. The
+ * action's own card shows all of it.
+ */
+export const MAX_LISTED_TEXT_CHARS = 300;
+
+/** A name as a card shows it: one line, cut to MAX_NAME_CHARS, markdown escaped; it cannot pose as another line or a link. */
+export function mdName(name: string): string {
+  return md(nameText(name));
+}
+
+/** A name on one line, cut to MAX_NAME_CHARS, not yet escaped (for a list escaped as a whole). */
+export function nameText(name: string): string {
+  return clip(oneLine(name), MAX_NAME_CHARS);
+}
+
+/** Free text in a list of many items, for a plain TextRun: cut to MAX_LISTED_TEXT_CHARS. */
+export function listedText(text: string): string {
+  return clip(text, MAX_LISTED_TEXT_CHARS);
 }

@@ -1,4 +1,5 @@
 import { cellText, type Report } from '../services/core/report';
+import { clip as clipTo } from '../services/core/text';
 import { md, renderCard, type AdaptiveCardJson, type CardData } from './render';
 
 /** At most this many table rows on a card: more is not readable in a chat; the rest are in the export. */
@@ -13,7 +14,7 @@ const MAX_CELL_CHARS = 300;
 const CARD_BYTES_BUDGET = 60 * 1024;
 const CELL_JSON_BYTES = 90;
 
-const clip = (text: string) => (text.length > MAX_CELL_CHARS ? `${text.slice(0, MAX_CELL_CHARS - 1)}…` : text);
+const clip = (text: string) => clipTo(text, MAX_CELL_CHARS);
 const rowBytes = (cells: string[]) => cells.reduce((n, c) => n + Buffer.byteLength(c) + CELL_JSON_BYTES, 0);
 
 /** Wider columns for longer text, so a name or a reason gets more room than a count. */

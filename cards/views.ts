@@ -2,7 +2,7 @@ import { formatDate, formatInstant } from '../services/core/dates';
 import type { AppError, FieldIssue } from '../services/core/errors';
 import { RAG_LABELS, type Action, type Rag } from '../services/plan/model';
 import type { StatusSubmission } from '../services/updates/rules';
-import { md, renderCard, type AdaptiveCardJson, type CardColor, type RaiseFormFields, type TrainingFormFields, type UpdateFormFields } from './render';
+import { listedText, md, mdName, renderCard, type AdaptiveCardJson, type CardColor, type RaiseFormFields, type TrainingFormFields, type UpdateFormFields } from './render';
 
 /** A card must stay well under Teams' ~80 KB message limit, so long lists are cut. */
 export const MAX_ACTIONS_PER_CARD = 25;
@@ -17,12 +17,12 @@ export function dueText(action: Action): string {
   return [next, cadence].filter(Boolean).join(', ') || 'no date';
 }
 
-const leadsText = (action: Action) => md(action.leads.map((l) => l.name).join(', ') || 'none');
+const leadsText = (action: Action) => action.leads.map((l) => mdName(l.name)).join(', ') || 'none';
 export const statusLabel = (status: Rag) => (status === 'NR' ? RAG_LABELS.NR : `${status} – ${RAG_LABELS[status]}`);
 export const ragColor = (status: Rag): CardColor => RAG_COLORS[status];
 
 export function welcomeCard(name: string, linked: boolean, openCount: number): AdaptiveCardJson {
-  return renderCard('welcome', { heading: `Welcome, ${md(name)}`, linked, openCount });
+  return renderCard('welcome', { heading: `Welcome, ${mdName(name)}`, linked, openCount });
 }
 
 /** One typed command as the help card lists it. */
@@ -49,7 +49,7 @@ export function myActionsCard(actions: Action[]): AdaptiveCardJson {
     heading: `Your open actions (${actions.length})`,
     count: actions.length,
     more: actions.length - shown.length,
-    actions: shown.map((a) => ({ id: a.id, ref: a.ref, due: md(dueText(a)), description: a.description, statusLabel: statusLabel(a.status), statusColor: RAG_COLORS[a.status] })),
+    actions: shown.map((a) => ({ id: a.id, ref: a.ref, due: md(dueText(a)), description: listedText(a.description), statusLabel: statusLabel(a.status), statusColor: RAG_COLORS[a.status] })),
   });
 }
 
@@ -75,11 +75,11 @@ export function updateFormCard(action: Action, options: { notice?: string; value
 export function summaryCard(action: Action, options: { timeZone: string; canUpdate: boolean; notice?: string }): AdaptiveCardJson {
   const last = action.history[action.history.length - 1];
   const heading = last
-    ? `Updated to ${RAG_LABELS[last.status]} by ${last.by.name} on ${formatInstant(last.at, options.timeZone)}`
-    : `${action.ref}: ${statusLabel(action.status)}`;
+    ? `Updated to ${RAG_LABELS[last.status]} by ${mdName(last.by.name)} on ${md(formatInstant(last.at, options.timeZone))}`
+    : md(`${action.ref}: ${statusLabel(action.status)}`);
   return renderCard('action-summary', {
     actionId: action.id,
-    heading: md(heading),
+    heading,
     notice: md(options.notice ?? ''),
     statusColor: RAG_COLORS[action.status],
     ref: action.ref,

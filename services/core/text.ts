@@ -1,0 +1,32 @@
+/**
+ * Characters that change how the text around them is shown while showing nothing themselves:
+ * bidi overrides and isolates (a name or a link shown backwards, "Trojan Source"), terminal
+ * escapes and the other control characters. No text the product shows needs them; tab and line
+ * breaks stay.
+ */
+const HIDDEN_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/** Text from a person or a file as every output shows it: line breaks made `\n`, hidden controls taken out. */
+export function visibleText(text: string): string {
+  return text.replace(/\r\n?/g, '\n').replace(HIDDEN_CONTROLS, '');
+}
+
+/** Text that must stay on one line (a name, a heading, a subject): its line breaks become spaces. */
+export function oneLine(text: string): string {
+  return visibleText(text).replace(/\s*\n\s*/g, ' ');
+}
+
+/** At most `max` characters, the last of them `…` when cut; never splits a surrogate pair. */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const end = /[\ud800-\udbff]/.test(text[max - 2] ?? '') ? max - 2 : max - 1;
+  return `${text.slice(0, end)}…`;
+}
+
+/** Every string inside a value of plain data, passed through `visibleText`. */
+export function visibleData<T>(value: T): T {
+  if (typeof value === 'string') return visibleText(value) as T;
+  if (Array.isArray(value)) return value.map(visibleData) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, visibleData(v)])) as T;
+  return value;
+}

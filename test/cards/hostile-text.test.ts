@@ -1,0 +1,153 @@
+import { renderMessage } from '../../cards/messages';
+import { reportCard } from '../../cards/report-card';
+import { MAX_ACTIONS_PER_CARD, myActionsCard, summaryCard, welcomeCard } from '../../cards/views';
+import type { OutboundMessage } from '../../services/delivery/messages';
+import type { Action } from '../../services/plan/model';
+import { TABLE_LIMITS } from '../../services/plan/tabular';
+
+/**
+ * An attacker controls some text the product shows to someone else: a line of a plan
+ * spreadsheet, a name in a people file, a progress note, a Teams display name. Each test is
+ * one attempt to make that text do more than read as text on the recipient's card.
+ */
+
+/** Teams refuses a message over about 80 KB: the recipient then gets nothing at all. */
+const TEAMS_MESSAGE_LIMIT = 80 * 1024;
+const LONGEST_CELL = 'x'.repeat(TABLE_LIMITS.maxCellChars);
+
+/** Right-to-left override, isolates and terminal escapes: they reorder or hide what is shown. */
+const HIDDEN_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+function action(overrides: Partial<Action> = {}): Action {
+  return {
+    id: 'action-plan-abc',
+    orgId: 'demo',
+    planId: 'action-plan',
+    importKey: 'abc',
+    ref: 'LP2.3',
+    learningPoint: 2,
+    description: 'Further develop safeguarding training for councillors.',
+    evidence: 'Review of Councillor training materials.',
+    due: { dates: ['2026-12-31'], ongoing: null, text: 'December 2026' },
+    ongoing: false,
+    leads: [{ name: 'Val Johnson', personId: 'p1' }],
+    leadIds: ['p1'],
+    status: 'A',
+    progress: 'Dates in progress of being arranged.',
+    version: 3,
+    history: [{ id: 'h1', at: '2026-11-20T10:00:00Z', by: { personId: 'p1', name: 'Val Johnson' }, source: 'teams', fromVersion: 2, previousStatus: 'G', status: 'A', progress: 'Delayed' }],
+    imported: { status: 'G', progress: '', rowNumber: 5 },
+    open: true,
+    nextDueDate: '2026-12-31',
+    updatedAt: '2026-11-20T10:00:00Z',
+    ...overrides,
+  };
+}
+
+function digest(lines: number, line: { description?: string; leadName?: string } = {}): OutboundMessage {
+  return {
+    kind: 'reminder-digest',
+    heading: 'Actions due soon',
+    intro: 'These actions are due soon.',
+    snoozeChoices: [1, 3, 7],
+    lines: Array.from({ length: lines }, (_, i) => ({ actionId: `a${i}`, ref: `LP1.${i + 1}`, description: line.description ?? 'Deliver training.', why: 'due in 5 working days', status: 'A', ...(line.leadName ? { leadName: line.leadName } : {}) })),
+  };
+}
+
+/** Every string a card shows, wherever it sits in the card. */
+function strings(node: unknown, found: string[] = []): string[] {
+  if (typeof node === 'string') found.push(node);
+  else if (Array.isArray(node)) node.forEach((n) => strings(n, found));
+  else if (node && typeof node === 'object') Object.values(node).forEach((v) => strings(v, found));
+  return found;
+}
+
+/** The text a card renders as markdown: TextBlocks and facts (a RichTextBlock's TextRuns are plain). */
+function markdownTexts(node: unknown, found: string[] = []): string[] {
+  if (Array.isArray(node)) node.forEach((n) => markdownTexts(n, found));
+  else if (node && typeof node === 'object') {
+    const o = node as Record<string, unknown>;
+    if (o.type === 'TextBlock' && typeof o.text === 'string') found.push(o.text);
+    if (o.type === 'FactSet' && Array.isArray(o.facts)) for (const f of o.facts as { title: string; value: string }[]) found.push(f.title, f.value);
+    Object.values(o).forEach((v) => markdownTexts(v, found));
+  }
+  return found;
+}
+
+const bytes = (card: unknown) => Buffer.byteLength(JSON.stringify(card));
+
+describe('hostile text on cards', () => {
+  describe('a plan spreadsheet with the longest cells the import accepts cannot stop a reminder arriving', () => {
+    it('a reminder digest of the most actions a card lists, each with the longest description, stays under the Teams message limit', () => {
+      const card = renderMessage(digest(MAX_ACTIONS_PER_CARD, { description: LONGEST_CELL }));
+      expect(bytes(card)).toBeLessThan(TEAMS_MESSAGE_LIMIT);
+    });
+
+    it('a covering lead’s digest naming a lead with the longest name the people file accepts stays under the limit', () => {
+      const card = renderMessage(digest(MAX_ACTIONS_PER_CARD, { description: LONGEST_CELL, leadName: LONGEST_CELL }));
+      expect(bytes(card)).toBeLessThan(TEAMS_MESSAGE_LIMIT);
+    });
+
+    it('"my actions" with the longest descriptions stays under the limit and marks where a description is cut', () => {
+      const actions = Array.from({ length: MAX_ACTIONS_PER_CARD }, (_, i) => action({ id: `a${i}`, ref: `LP1.${i + 1}`, description: LONGEST_CELL }));
+      const card = myActionsCard(actions);
+      expect(bytes(card)).toBeLessThan(TEAMS_MESSAGE_LIMIT);
+      expect(strings(card).some((s) => s.endsWith('…'))).toBe(true);
+    });
+
+    it('a round summary listing many leads with the longest names stays under the limit', () => {
+      const names = Array.from({ length: 60 }, (_, i) => `${i} ${LONGEST_CELL}`);
+      const card = renderMessage({ kind: 'round-summary', roundId: 'r1', heading: 'Update round', dueBy: '2026-12-04', responded: names, outstanding: names, unreachable: names, asAt: '2026-11-29T09:00:00Z' });
+      expect(bytes(card)).toBeLessThan(TEAMS_MESSAGE_LIMIT);
+    });
+
+    it('the action’s own card still shows the whole description, where there is room for it', () => {
+      const card = summaryCard(action({ description: LONGEST_CELL }), { timeZone: 'Europe/London', canUpdate: true });
+      expect(strings(card)).toContain(LONGEST_CELL);
+      expect(bytes(card)).toBeLessThan(TEAMS_MESSAGE_LIMIT);
+    });
+  });
+
+  describe('a name cannot pose as another line of the card or another person', () => {
+    it('a Teams display name with line breaks stays on the one line of the welcome heading', () => {
+      const card = welcomeCard('Val\n\nYour account will be closed today. Reply with your password to keep it.', true, 2);
+      const heading = strings(card).find((s) => s.startsWith('Welcome, '))!;
+      expect(heading).not.toMatch(/[\r\n]/);
+    });
+
+    it('the name of whoever updated an action stays on one line of the summary heading', () => {
+      const card = summaryCard(action({ history: [{ id: 'h1', at: '2026-11-20T10:00:00Z', by: { personId: 'p9', name: 'Val Johnson\r\nApproved by the Director of Children’s Services' }, source: 'teams', fromVersion: 2, previousStatus: 'G', status: 'B', progress: 'Done' }] }), { timeZone: 'Europe/London', canUpdate: false });
+      expect(strings(card).find((s) => s.startsWith('Updated to'))).not.toMatch(/[\r\n]/);
+    });
+
+    it('a right-to-left override in a lead’s name, a description or a note is taken out of every card', () => {
+      const reversed = 'Val \u202enosnhoJ\u202c';
+      const cards = [
+        renderMessage(digest(1, { description: `Deliver \u2066training\u2069 \u001b[2J`, leadName: reversed })),
+        summaryCard(action({ leads: [{ name: reversed, personId: 'p1' }], progress: 'Done \u202ereviewed\u202c' }), { timeZone: 'Europe/London', canUpdate: true }),
+        welcomeCard(reversed, true, 0),
+      ];
+      for (const card of cards) expect(strings(card).filter((s) => HIDDEN_CONTROLS.test(s))).toEqual([]);
+      expect(strings(cards[1]!).join(' ')).toContain('Val nosnhoJ');
+    });
+  });
+
+  describe('markdown from a person or a file is shown, not obeyed (regression)', () => {
+    const attacks = ['[Reset your password](https://evil.example/login)', '![](https://evil.example/pixel.gif)', '<at>Director</at>', '<https://evil.example>', '**URGENT** _from the Director_'];
+
+    it.each(attacks)('%s in a lead’s name, an escalation heading, fact and note, and a report cell is escaped wherever markdown renders', (attack) => {
+      const cards = [
+        summaryCard(action({ leads: [{ name: attack, personId: 'p1' }] }), { timeZone: 'Europe/London', canUpdate: true }),
+        renderMessage(digest(1, { leadName: attack })),
+        renderMessage({ kind: 'escalation-alert', escalationId: 'e1', heading: `Escalation ${attack}`, role: 'act', stage: 'Stage 1', deadline: '2026-12-01', summary: attack, facts: [{ title: 'Raised by', value: attack }], note: attack }),
+        reportCard({ title: attack, headers: ['Name'], rows: [[attack]], notes: [attack] }),
+      ];
+      for (const card of cards) {
+        const shown = markdownTexts(card).filter((s) => s.includes('evil.example') || s.includes('Director') || s.includes('URGENT'));
+        expect(shown.length).toBeGreaterThan(0);
+        // Unescaped, any of these would be a link, an image, a mention or emphasis.
+        for (const s of shown) expect(s).not.toMatch(/(^|[^\\])(\[|<|\*\*|_from)/);
+      }
+    });
+  });
+});
