@@ -1,5 +1,6 @@
 import escapeHtml from 'escape-html';
 import { formatDate } from '../core/dates';
+import { oneLine, visibleText } from '../core/text';
 import type { OutboundMessage } from '../delivery/messages';
 
 export type RenderedEmail = { subject: string; html: string };
@@ -15,7 +16,8 @@ const STATUS: Record<string, string> = { R: 'Red', A: 'Amber', G: 'Green', B: 'B
  * email, so it says how to answer in Teams instead.
  */
 export function renderEmail(message: OutboundMessage, links: EmailLinks): RenderedEmail {
-  const e = (text: string) => escapeHtml(text);
+  // Hidden controls out first (a reversed name reads as someone else's), then HTML escaped.
+  const e = (text: string) => escapeHtml(visibleText(text));
   const reply = (how: string) =>
     `<p><a href="${e(links.teamsChat)}">Open the Safeguarding Action Tracker in Teams</a> to ${e(how)}. Replies to this email are not read.</p>`;
   let subject: string;
@@ -62,6 +64,8 @@ export function renderEmail(message: OutboundMessage, links: EmailLinks): Render
       body = `<p>${e(message.ref)}: stage ${e(message.stage)}; respond by ${e(formatDate(message.deadline))}. The details are in Teams only.</p>` + reply('read it');
       break;
   }
+  // A subject is one line in every mail client: line breaks in a title or a name must not forge a second.
+  subject = oneLine(subject);
   const html = `<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><title>${e(subject)}</title></head><body><h1>${e(subject)}</h1>${body}</body></html>`;
   return { subject, html };
 }
