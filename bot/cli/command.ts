@@ -16,6 +16,7 @@ import { OPERATOR, scopeOfRequester, type Requester } from '../../services/acces
 import { writeReport } from '../../services/plan/tabular';
 import { cellText, type Report } from '../../services/core/report';
 import type { Store } from '../../services/store/ports';
+import { oneLine } from '../../services/core/text';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 export type OptionValues = Record<string, string | boolean | string[] | undefined>;
@@ -35,7 +36,12 @@ export type Command = {
 /** Options every command takes. */
 export const COMMON_OPTIONS: OptionSpec = { org: { type: 'string' }, help: { type: 'boolean' } };
 
-export const print = (line = '') => process.stdout.write(line + '\n');
+/**
+ * One line of output. Names and cells come from people and files: a terminal escape in them could
+ * clear the screen or rewrite what was printed, and a line break could forge a line, so each call
+ * prints exactly one line of visible text.
+ */
+export const print = (line = '') => process.stdout.write(oneLine(line) + '\n');
 
 /** Warnings and errors only, on stderr: the command's own report is its output. */
 export const cliLogger = (config: Config) => createLogger(config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? config.LOG_LEVEL : 'warn', { toStderr: true });

@@ -5,6 +5,7 @@ import { loadConfig } from '../../services/core/config';
 import { AppError, isAppError } from '../../services/core/errors';
 import { openStore } from '../../services/store/open-store';
 import { cliLogger, COMMON_OPTIONS, type Command, type OptionValues } from './command';
+import { oneLine } from '../../services/core/text';
 
 type CommandTable = Record<string, Command>;
 
@@ -90,7 +91,8 @@ if (require.main === module) {
     (code) => process.exit(code),
     (e: unknown) => {
       const message = isAppError(e) ? `${e.code}: ${e.message}` : (e as Error).message;
-      process.stderr.write(`Error: ${message}\n`);
+      // Messages quote names and cells from files: one line, no terminal escapes (see print).
+      process.stderr.write(`Error: ${oneLine(message)}\n`);
       process.exit(1);
     },
   );

@@ -1,9 +1,13 @@
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { renderMessage } from '../../cards/messages';
 import { reportCard } from '../../cards/report-card';
 import { MAX_ACTIONS_PER_CARD, myActionsCard, summaryCard, welcomeCard } from '../../cards/views';
 import type { OutboundMessage } from '../../services/delivery/messages';
 import type { Action } from '../../services/plan/model';
 import { TABLE_LIMITS } from '../../services/plan/tabular';
+import { cli } from '../harness/cli';
 
 /**
  * An attacker controls some text the product shows to someone else: a line of a plan
@@ -148,6 +152,25 @@ describe('hostile text on cards', () => {
         // Unescaped, any of these would be a link, an image, a mention or emphasis.
         for (const s of shown) expect(s).not.toMatch(/(^|[^\\])(\[|<|\*\*|_from)/);
       }
+    });
+  });
+
+  describe('the command line an administrator runs', () => {
+    let dataDir: string;
+    beforeAll(async () => {
+      dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'hostile-text-'));
+    });
+    afterAll(() => fs.rm(dataDir, { recursive: true, force: true }));
+
+    it('an agency name with terminal escapes and a line break cannot clear the screen or forge a line of output', async () => {
+      // ESC[2J clears the terminal; the line break would print a fake confirmation on its own line.
+      const added = await cli(dataDir, 'agency', 'add', 'Thames Valley Police\u001b[2J\u001b[H\nRemoved every agency and tenant.', '--tenant', '11111111-2222-3333-4444-555555555555');
+      const listed = await cli(dataDir, 'agency', 'list');
+      for (const { out } of [added, listed]) {
+        expect(out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+        expect(out.split('\n').filter((line) => line.startsWith('Removed every'))).toEqual([]);
+      }
+      expect(listed.out).toContain('Thames Valley Police[2J[H Removed every agency and tenant.');
     });
   });
 });
