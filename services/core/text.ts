@@ -23,10 +23,12 @@ export function clip(text: string, max: number): string {
   return `${text.slice(0, end)}…`;
 }
 
-/** Every string inside a value of plain data, passed through `visibleText`. */
+/** Every string inside plain data (arrays and plain objects), passed through `visibleText`; anything else (a Date) as it is. */
 export function visibleData<T>(value: T): T {
   if (typeof value === 'string') return visibleText(value) as T;
   if (Array.isArray(value)) return value.map(visibleData) as T;
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, visibleData(v)])) as T;
+  if (value && typeof value === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(value))) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, visibleData(v)])) as T;
+  }
   return value;
 }

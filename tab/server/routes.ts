@@ -27,6 +27,7 @@ import type { WorkingCalendar } from '../../services/scheduling/calendar';
 import type { Store } from '../../services/store/ports';
 import { createTabAuthenticator, isLoopback } from './auth';
 import { tabPublicDir } from './build-tab';
+import { visibleData } from '../../services/core/text';
 
 export type TabDeps = { config: Config; store: Store; clock: Clock; calendar: WorkingCalendar; logger: Logger };
 
@@ -71,7 +72,8 @@ export function registerTabRoutes(server: restify.Server, deps: TabDeps): void {
       try {
         const viewer = await viewerOf(req);
         const organisation = await ensureOrganisation(store, clock, orgId, { timeZone: config.DEFAULT_TIME_ZONE });
-        res.send(200, await handler(viewer, { store, clock, calendar, organisation }, req));
+        // Names and notes come from people and files: React escapes markup, not a bidi override (see visibleText).
+        res.send(200, visibleData(await handler(viewer, { store, clock, calendar, organisation }, req)));
       } catch (e) {
         fail(res, e);
       }
