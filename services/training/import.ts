@@ -12,6 +12,7 @@ import type { Store } from '../store/ports';
 import { courses } from './catalogue';
 import type { RecordStatus, TrainingRecord } from './model';
 import { refreshTrainingSummaries } from './summaries';
+import { oneLine } from '../core/text';
 
 export type RowProblem = { rowNumber: number; reason: string };
 /** Every data row is created, updated, unchanged or (with its reason) in `problems`; `warnings` are about rows that were imported. */
@@ -122,7 +123,9 @@ export async function importPeople(
   const objectIdHolder = new Map([...existing.values()].flatMap((p) => (p.aadObjectId ? [[p.aadObjectId.toLowerCase(), p.id] as const] : [])));
   if (input.agency && !known.has(input.agency)) throw new AppError('NOT_FOUND', `There is no agency "${input.agency}". npm run cli -- agency list shows them.`);
   const summary: ImportSummary = { dryRun: input.dryRun, dataRows: input.table.rows.length, created: 0, updated: 0, unchanged: 0, problems: [], warnings: [] };
-  const cell = (cells: Record<string, string>, f: PeopleField) => (col[f] ? (cells[col[f]!] ?? '').trim() : '');
+  // Every field of a person is one line of visible text: a line break or a bidi override in a name
+  // would otherwise forge a line or reverse the name wherever it is shown.
+  const cell = (cells: Record<string, string>, f: PeopleField) => (col[f] ? oneLine(cells[col[f]!] ?? '').trim() : '');
   const byEmployee = new Map<string, { rowNumber: number; person: Person; manager: string }>();
   for (const { rowNumber, cells } of input.table.rows) {
     const employeeId = cell(cells, 'employeeId');

@@ -11,6 +11,12 @@ import ExcelJS from 'exceljs';
 import { TABLE_LIMITS, writeReport } from '../../services/plan/tabular';
 import type { Report } from '../../services/core/report';
 import { cli } from '../harness/cli';
+import { FixedClock } from '../../services/core/clock';
+import { Directory } from '../../services/people/repository';
+import type { Table } from '../../services/plan/tabular';
+import { importPeople } from '../../services/training/import';
+import { ORG } from '../harness/fixtures';
+import { openTestStore } from '../harness/store';
 
 /**
  * An attacker controls some text the product shows to someone else: a line of a plan
@@ -207,6 +213,26 @@ describe('hostile text on cards', () => {
       book.eachSheet((sheet) => sheet.eachRow((row) => row.eachCell((cell) => cells.push(cell))));
       expect(cells.filter((c) => c.type === ExcelJS.ValueType.Formula)).toEqual([]);
       expect(cells.map((c) => c.value)).toContain(PAYLOAD);
+    });
+  });
+
+  describe('a partner agency’s people file', () => {
+    const HEADERS = ['Employee Number', 'Full Name', 'Work Email', 'Department', 'Job Title', 'Manager Employee Number', 'Status'];
+    const table = (rows: string[][]): Table => ({ headers: HEADERS, rows: rows.map((r, i) => ({ rowNumber: i + 2, cells: Object.fromEntries(HEADERS.map((h, j) => [h, r[j] ?? ''])) })) });
+
+    it('stores a name, department and job title as one line of visible text, so no output can be handed a forged line', async () => {
+      const store = await openTestStore();
+      try {
+        const summary = await importPeople(
+          { store, clock: new FixedClock('2026-11-29T09:00:00Z') },
+          { orgId: ORG, table: table([['7', 'Sam Smith\r\nDirector of Children’s Services', 'sam@police.example', 'Housing\u202e', 'Officer\n(verified by the council)', '', 'Active']]), dryRun: false },
+        );
+        expect(summary).toMatchObject({ created: 1, problems: [] });
+        const [sam] = await new Directory(store).all({ orgId: ORG });
+        expect(sam).toMatchObject({ name: 'Sam Smith Director of Children’s Services', department: 'Housing', jobTitle: 'Officer (verified by the council)' });
+      } finally {
+        await store.close();
+      }
     });
   });
 });
