@@ -181,6 +181,20 @@ describe('hostile text on cards', () => {
       }
       expect(listed.out).toContain('Thames Valley Police[2J[H Removed every agency and tenant.');
     });
+
+    it('a campaign named to climb out of the working folder writes no file anywhere (regression)', async () => {
+      const work = await fs.mkdtemp(path.join(os.tmpdir(), 'hostile-cwd-'));
+      const cwd = process.cwd();
+      process.chdir(work);
+      try {
+        await expect(cli(dataDir, 'survey', 'results', '../../escaped', '--format', 'csv')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+        expect(await fs.readdir(work)).toEqual([]);
+        await expect(fs.access(path.resolve(work, '../../escaped.csv'))).rejects.toThrow();
+      } finally {
+        process.chdir(cwd);
+        await fs.rm(work, { recursive: true, force: true });
+      }
+    });
   });
 
   describe('a spreadsheet someone opens from an export', () => {
