@@ -1,6 +1,6 @@
 import { addAgency, listAgencies, setAgency } from '../../services/organisation/agencies';
 import { AppError } from '../../services/core/errors';
-import { orgOf, organisationOf, print, type CliContext, type Command } from './command';
+import { orgOf, organisationOf, print, quoted, type CliContext, type Command } from './command';
 
 /** A repeatable option's values (`--tenant a --tenant b`), or none. */
 function listOption(ctx: CliContext, name: string): string[] {
@@ -18,7 +18,7 @@ export const AGENCY_COMMANDS: Record<string, Command> = {
       const name = ctx.args.join(' ').trim();
       if (!name) throw new AppError('VALIDATION', 'Give the agency’s name, e.g. agency add "Thames Valley Police" --tenant <tenant id>.');
       const { agency, lead } = await addAgency(ctx.store, ctx.clock, orgOf(ctx), { name, tenantIds: listOption(ctx, 'tenant') }, defaults(ctx));
-      print(`Added the agency "${agency.name}" with the id ${agency.agencyId}${agency.tenantIds.length ? `, tenants ${agency.tenantIds.join(', ')}` : ', no tenant (its staff are guests or reached by email)'}.`);
+      print(`Added the agency ${quoted(agency.name)} with the id ${agency.agencyId}${agency.tenantIds.length ? `, tenants ${agency.tenantIds.join(', ')}` : ', no tenant (its staff are guests or reached by email)'}.`);
       if (lead) print('It is the partnership’s lead agency: its administrators administer the whole partnership (agency set <id> --lead moves that).');
     },
   },
@@ -51,7 +51,7 @@ export const AGENCY_COMMANDS: Record<string, Command> = {
         { ...(name !== undefined ? { name } : {}), addTenantIds: listOption(ctx, 'tenant'), removeTenantIds: listOption(ctx, 'remove-tenant'), lead: ctx.options.lead === true },
         defaults(ctx),
       );
-      print(`Agency ${agency.agencyId}: "${agency.name}", tenants ${agency.tenantIds.length ? agency.tenantIds.join(', ') : 'none'}${ctx.options.lead ? '; now the lead agency' : ''}.`);
+      print(`Agency ${agency.agencyId}: ${quoted(agency.name)}, tenants ${agency.tenantIds.length ? agency.tenantIds.join(', ') : 'none'}${ctx.options.lead ? '; now the lead agency' : ''}.`);
     },
   },
 };

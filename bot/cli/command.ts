@@ -43,6 +43,9 @@ export const COMMON_OPTIONS: OptionSpec = { org: { type: 'string' }, help: { typ
  */
 export const print = (line = '') => process.stdout.write(oneLine(line) + '\n');
 
+/** Text someone else chose (a Teams display name, an agency's name) in quotes that a quote inside it cannot close. */
+export const quoted = (text: string) => JSON.stringify(text);
+
 /** Warnings and errors only, on stderr: the command's own report is its output. */
 export const cliLogger = (config: Config) => createLogger(config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? config.LOG_LEVEL : 'warn', { toStderr: true });
 

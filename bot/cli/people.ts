@@ -8,7 +8,7 @@ import { importPeople, importTraining, PEOPLE_FIELDS, requireKnownFields, TRAINI
 import { namedOverdueList, overdueReport, trainingRatesReport } from '../../services/training/reports';
 import { allows, mayImportDirectory } from '../../services/access/policy';
 import { readTable } from '../../services/plan/tabular';
-import { AGENCY_OPTIONS, agencyOption, asAtOption, fileArg, requesterOption, orgOf, organisationOf, outputReport, print, readJson, stringOption, TABLE_OPTIONS, type CliContext, type Command, type OptionSpec } from './command';
+import { AGENCY_OPTIONS, agencyOption, asAtOption, fileArg, requesterOption, orgOf, organisationOf, outputReport, print, quoted, readJson, stringOption, TABLE_OPTIONS, type CliContext, type Command, type OptionSpec } from './command';
 
 const IMPORT_OPTIONS: OptionSpec = { map: { type: 'string' }, 'dry-run': { type: 'boolean' }, ...AGENCY_OPTIONS };
 
@@ -93,7 +93,7 @@ export const PEOPLE_COMMANDS: Record<string, Command> = {
       const users = await unlinkedUsers(ctx.store, orgOf(ctx));
       if (users.length === 0) print('Everyone who has opened the app is linked.');
       // The Teams display name is the user's own choice: a hint for the administrator, never proof.
-      for (const u of users) print(`${u.aadObjectId}  tenant ${u.tenantId}  "${u.name}"  last tried ${u.lastTriedAt}  (${u.reason})`);
+      for (const u of users) print(`${u.aadObjectId}  tenant ${u.tenantId}  ${quoted(u.name)}  last tried ${u.lastTriedAt}  (${u.reason})`);
     },
   },
   'training import': {

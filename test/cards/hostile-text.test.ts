@@ -16,7 +16,8 @@ import { Directory } from '../../services/people/repository';
 import type { Table } from '../../services/plan/tabular';
 import { importPeople } from '../../services/training/import';
 import { ORG } from '../harness/fixtures';
-import { openTestStore } from '../harness/store';
+import { openPersistentTestStore, openTestStore } from '../harness/store';
+import type { ConversationRecord } from '../../services/conversations/model';
 
 /**
  * An attacker controls some text the product shows to someone else: a line of a plan
@@ -180,6 +181,23 @@ describe('hostile text on cards', () => {
         expect(out.split('\n').filter((line) => line.startsWith('Removed every'))).toEqual([]);
       }
       expect(listed.out).toContain('Thames Valley Police[2J[H Removed every agency and tenant.');
+    });
+
+    it('a Teams display name cannot forge a second unlinked user, or the columns of the real one, in the list an administrator links from', async () => {
+      // The attacker's own tenant lets them pick any display name: here one that fakes Val's row.
+      const forged = 'Eve"  last tried 2026-11-29T09:00:00Z  (not linked)\naad-val  tenant council-tenant  "Val Johnson';
+      const { store } = await openPersistentTestStore(dataDir);
+      try {
+        const record: ConversationRecord = { id: 'personal-aad-eve', orgId: 'demo', kind: 'personal', tenantId: 'partner-tenant', conversationId: 'a:eve', serviceUrl: 'https://smba.trafficmanager.net/uk/', botId: '28:bot', user: { aadObjectId: 'aad-eve', teamsUserId: '29:eve', name: forged }, unlinked: { firstTriedAt: '2026-11-29T08:00:00Z', lastTriedAt: '2026-11-29T08:00:00Z', reason: 'not in the directory' }, reachable: true, installedAt: '2026-11-29T08:00:00Z', updatedAt: '2026-11-29T08:00:00Z' };
+        await store.collection<ConversationRecord>('conversations').upsert(record);
+      } finally {
+        await store.close();
+      }
+      const { out } = await cli(dataDir, 'people', 'unlinked');
+      const rows = out.trim().split('\n');
+      expect(rows).toHaveLength(1);
+      // The name is quoted so that a quote inside it cannot end it: everything the attacker typed stays inside.
+      expect(rows[0]).toMatch(/^aad-eve  tenant partner-tenant  "Eve\\"  last tried .*Val Johnson"  last tried 2026-11-29T08:00:00Z  \(not in the directory\)$/);
     });
 
     it('a campaign named to climb out of the working folder writes no file anywhere (regression)', async () => {
