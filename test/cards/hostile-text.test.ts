@@ -146,6 +146,11 @@ describe('hostile text on cards', () => {
     });
   });
 
+  it('template expressions in a note are shown as typed, never evaluated against the card’s data (regression)', () => {
+    const card = summaryCard(action({ progress: '${$root.actionId} ${if(true, "Approved", "")}' }), { timeZone: 'Europe/London', canUpdate: true });
+    expect(strings(card)).toContain('${$root.actionId} ${if(true, "Approved", "")}');
+  });
+
   describe('markdown from a person or a file is shown, not obeyed (regression)', () => {
     const attacks = ['[Reset your password](https://evil.example/login)', '![](https://evil.example/pixel.gif)', '<at>Director</at>', '<https://evil.example>', '**URGENT** _from the Director_'];
 
