@@ -1,5 +1,5 @@
 import { cellText, type Report } from '../services/core/report';
-import { clip as clipTo } from '../services/core/text';
+import { clip } from '../services/core/text';
 import { md, renderCard, type AdaptiveCardJson, type CardData } from './render';
 
 /** At most this many table rows on a card: more is not readable in a chat; the rest are in the export. */
@@ -14,7 +14,7 @@ const MAX_CELL_CHARS = 300;
 const CARD_BYTES_BUDGET = 60 * 1024;
 const CELL_JSON_BYTES = 90;
 
-const clip = (text: string) => clipTo(text, MAX_CELL_CHARS);
+const clipCell = (text: string) => clip(text, MAX_CELL_CHARS);
 const rowBytes = (cells: string[]) => cells.reduce((n, c) => n + Buffer.byteLength(c) + CELL_JSON_BYTES, 0);
 
 /** Wider columns for longer text, so a name or a reason gets more room than a count. */
@@ -36,7 +36,7 @@ export function reportCard(report: Report | readonly Report[], footer = ''): Ada
   let bytes = 0;
   let cut = 0;
   const sections: CardData['report']['sections'] = all.map((s, i) => {
-    const rows = s.rows.map((r) => s.headers.map((_, c) => md(clip(cellText(r[c] ?? null)))));
+    const rows = s.rows.map((r) => s.headers.map((_, c) => md(clipCell(cellText(r[c] ?? null)))));
     const shown: string[][] = [];
     for (const row of rows) {
       if (room === 0 || bytes + rowBytes(row) > CARD_BYTES_BUDGET) break;
@@ -46,14 +46,14 @@ export function reportCard(report: Report | readonly Report[], footer = ''): Ada
     }
     cut += rows.length - shown.length;
     return {
-      title: md(clip(s.title)),
+      title: md(clipCell(s.title)),
       titleSize: i === 0 ? 'Medium' : 'Default',
       separator: i > 0,
       hasRows: rows.length > 0,
-      headers: s.headers.map((h) => md(clip(h))),
+      headers: s.headers.map((h) => md(clipCell(h))),
       columns: columnWidths(s.headers, shown).map((width) => ({ width })),
       rows: shown.map((cells) => ({ cells })),
-      notes: (s.notes ?? []).map((n) => md(clip(n))),
+      notes: (s.notes ?? []).map((n) => md(clipCell(n))),
     };
   });
   const total = all.reduce((n, s) => n + s.rows.length, 0);

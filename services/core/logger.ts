@@ -1,10 +1,11 @@
-import pino from 'pino';
+import pino, { type DestinationStream } from 'pino';
 
 /**
  * Structured logs. Secrets and personal fields are redacted by path so a careless log call
- * cannot leak them; log ids, codes and counts, not text people typed.
+ * cannot leak them; log ids, codes and counts, not text people typed. `destination`: where the
+ * lines go instead of stdout (or stderr), for tests that read them.
  */
-export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info', options: { toStderr?: boolean } = {}) {
+export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info', options: { toStderr?: boolean; destination?: DestinationStream } = {}) {
   return pino(
     {
       level,
@@ -15,7 +16,7 @@ export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info', op
       },
     },
     // The command line keeps stdout for its own output.
-    pino.destination(options.toStderr ? 2 : 1),
+    options.destination ?? pino.destination(options.toStderr ? 2 : 1),
   );
 }
 
