@@ -188,9 +188,11 @@ export function md(text: string): string {
   return (
     text
       .replace(/[\\`*_[\]#<>~|]/g, (c) => `\\${c}`)
-      // List markers only count at the start of a line.
-      .replace(/^(\s*)(\d+)\.(\s)/gm, '$1$2\\.$3')
+      // List markers (1. and 1) alike) only count at the start of a line.
+      .replace(/^(\s*)(\d+)([.)])(\s)/gm, '$1$2\\$3$4')
       .replace(/^(\s*)([-+])(\s)/gm, '$1\\$2$3')
+      // A line of only - or = underlines the line above as a heading, or draws a rule.
+      .replace(/^(\s*)([-=])(?=[-=\s]*$)/gm, '$1\\$2')
   );
 }
 

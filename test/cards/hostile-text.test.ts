@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { renderMessage } from '../../cards/messages';
+import { md } from '../../cards/render';
 import { reportCard } from '../../cards/report-card';
 import { MAX_ACTIONS_PER_CARD, myActionsCard, summaryCard, welcomeCard } from '../../cards/views';
 import type { OutboundMessage } from '../../services/delivery/messages';
@@ -144,6 +145,13 @@ describe('hostile text on cards', () => {
       for (const card of cards) expect(strings(card).filter((s) => HIDDEN_CONTROLS.test(s))).toEqual([]);
       expect(strings(cards[1]!).join(' ')).toContain('Val nosnhoJ');
     });
+  });
+
+  it('a note cannot lay itself out as a numbered list, a heading or a rule under someone’s update', () => {
+    expect(md('Reviewed.\n1) Approved by the Director\n2) Closed')).toBe('Reviewed.\n1\\) Approved by the Director\n2\\) Closed');
+    expect(md('OFFICIAL NOTICE\n===\nAll actions closed\n---')).toBe('OFFICIAL NOTICE\n\\===\nAll actions closed\n\\---');
+    // Ordinary text keeps its dashes and numbers.
+    expect(md('2026-11-29 - 3) items')).toBe('2026-11-29 - 3) items');
   });
 
   it('template expressions in a note are shown as typed, never evaluated against the card’s data (regression)', () => {
