@@ -151,8 +151,13 @@ export type Campaign = {
   followUp?: { courseCode: string; afterDays: number };
 };
 
-/** Who was asked, in chunks so a campaign to thousands stays within document size limits. */
-export type AudienceChunk = { id: string; orgId: string; kind: 'audience'; campaignId: string; personIds: string[] };
+/**
+ * Who was asked, in chunks so a campaign to thousands stays within document size limits. An
+ * anonymous campaign also keeps, in the same order, the labels each person's answer will carry, as
+ * they were when it started: someone who moves agency or department before answering would
+ * otherwise carry labels nobody else asked has, and stand alone among the answers.
+ */
+export type AudienceChunk = { id: string; orgId: string; kind: 'audience'; campaignId: string; personIds: string[]; labels?: Workplace[] };
 export const AUDIENCE_CHUNK = 1000;
 
 /**

@@ -1,0 +1,95 @@
+import { FixedClock } from '../../../services/core/clock';
+import { silentLogger } from '../../../services/core/logger';
+import type { Person } from '../../../services/people/model';
+import { addAgency } from '../../../services/organisation/agencies';
+import { ensureOrganisation } from '../../../services/organisation/organisations';
+import { WorkingCalendar } from '../../../services/scheduling/calendar';
+import { runJob } from '../../../bot/jobs';
+import type { Store } from '../../../services/store/ports';
+import { createCampaign } from '../../../services/surveys/campaigns';
+import { anonymousLabels, type AnswerEntry, type Campaign } from '../../../services/surveys/model';
+import { answersOf } from '../../../services/surveys/answer-pool';
+import { answerSurvey, openSurvey } from '../../../services/surveys/responses';
+import { campaignResults } from '../../../services/surveys/results';
+import { AnswerSeal } from '../../../services/surveys/seal';
+import { ORG, person, seed } from '../../harness/fixtures';
+import { openTestStore } from '../../harness/store';
+
+/**
+ * Attacks on anonymous questionnaires in a partnership of agencies, by someone who reads the whole
+ * store after the campaign closes and knows the people directory as it was when it started.
+ */
+const TZ = 'Europe/London';
+const calendar = new WorkingCalendar();
+const seal = AnswerSeal.random();
+const sent = new FixedClock('2026-11-23T09:00:00Z');
+
+const answersOfPerson = (i: number) => ({
+  'practice-change': `Practice note ${i}: I record concerns the same day.`,
+  confidence: i % 3 ? 'quite' : 'very',
+  'used-procedure': i % 2 ? 'yes' : 'no',
+  'know-how-to-report': 'yes',
+  'know-dso-name': 'yes',
+  'training-useful': String((i % 5) + 1),
+  'support-needed': 'supervision',
+});
+
+async function submit(store: Store, actor: Person, campaignId: string, raw: Record<string, string>, answerKey?: string): Promise<string> {
+  const opened = await openSurvey({ store, clock: sent, seal }, { actor, timeZone: TZ, campaignId, ...(answerKey ? { answerKey } : {}) });
+  if (opened.kind !== 'page') throw new Error('expected a page');
+  const saved = await answerSurvey({ store, clock: sent, seal }, { actor, timeZone: TZ, data: { campaignId, page: 1, move: 'submit', carried: JSON.stringify(raw), answerKey: opened.answerKey } });
+  if (saved.kind !== 'saved') throw new Error(`not saved: ${JSON.stringify(saved.kind === 'page' ? saved.issues : saved)}`);
+  return saved.answerKey;
+}
+
+const closeAll = async (store: Store, iso: string) =>
+  runJob('questionnaires', { store, clock: new FixedClock(iso), orgId: ORG, organisation: await ensureOrganisation(store, new FixedClock(iso), ORG, { timeZone: TZ }), calendar, logger: silentLogger, seal });
+
+const labelsOf = (e: Pick<AnswerEntry, 'department' | 'jobTitle' | 'agency'>) => [e.department, e.jobTitle, e.agency ?? ''].join(' / ');
+
+describe('people who move agency or department while a partnership-wide anonymous campaign is open', () => {
+  let store: Store;
+  let campaign: Campaign;
+  // Every group asked is labelled in full: 8 council Social Workers; 5 council and 5 health
+  // Safeguarding Officers (both agencies named); 10 police Constables. Nobody is left unlabelled.
+  const staff: Person[] = [
+    ...Array.from({ length: 8 }, (_, i) => person({ id: `c-sw-${i}`, name: `Council SW ${i}`, agency: 'council', department: 'Children', jobTitle: 'Social Worker' })),
+    ...Array.from({ length: 5 }, (_, i) => person({ id: `c-so-${i}`, name: `Council SO ${i}`, agency: 'council', department: 'Safeguarding', jobTitle: 'Officer' })),
+    ...Array.from({ length: 5 }, (_, i) => person({ id: `h-so-${i}`, name: `Health SO ${i}`, agency: 'health', department: 'Safeguarding', jobTitle: 'Officer' })),
+    ...Array.from({ length: 10 }, (_, i) => person({ id: `p-pc-${i}`, name: `Constable ${i}`, agency: 'police', department: 'Public Protection', jobTitle: 'Constable' })),
+  ];
+  const hr = person({ id: 'hr', name: 'Simon Howick', agency: 'council', roles: ['hr', 'admin'], department: 'HR', jobTitle: 'HR Adviser' });
+  // After the invitations went: a health officer is seconded to the police, and a council social worker moves to Legal.
+  const seconded = { ...staff.find((p) => p.id === 'h-so-0')!, agency: 'police' };
+  const movedToLegal = { ...staff.find((p) => p.id === 'c-sw-0')!, department: 'Legal', jobTitle: 'Solicitor' };
+
+  beforeAll(async () => {
+    store = await openTestStore();
+    for (const name of ['Council', 'Health', 'Police']) await addAgency(store, sent, ORG, { name }, { timeZone: TZ });
+    await seed(store, { people: [hr, ...staff] });
+    campaign = await createCampaign({ store, clock: sent, calendar }, { actor: hr, timeZone: TZ, data: { questionnaire: 'training-follow-up', audience: { type: 'everyone' }, anonymous: true, closesOn: '2026-12-04' } });
+    await seed(store, { people: [seconded, movedToLegal] });
+    const now = (p: Person) => (p.id === seconded.id ? seconded : p.id === movedToLegal.id ? movedToLegal : p);
+    for (const [i, p] of staff.entries()) await submit(store, now(p), campaign.id, answersOfPerson(i));
+    await closeAll(store, '2026-12-07T08:00:00Z');
+  }, 60_000);
+  afterAll(() => store.close());
+
+  it('their answers carry the labels they were asked under, so no answer stands alone in the store', async () => {
+    const entries = await answersOf(store, campaign);
+    expect(entries).toHaveLength(staff.length);
+    // What a reader of the store can tell: the labels each person asked had when the campaign started.
+    const asked = staff.map((p) => labelsOf(anonymousLabels(campaign.largeGroups, { department: p.department ?? '', jobTitle: p.jobTitle ?? '', agency: p.agency ?? '' })));
+    for (const e of entries) {
+      const candidates = asked.filter((l) => l === labelsOf(e)).length;
+      expect({ labels: labelsOf(e), fiveOrMoreCouldHaveWrittenIt: candidates >= 5 }).toEqual({ labels: labelsOf(e), fiveOrMoreCouldHaveWrittenIt: true });
+    }
+    expect([...new Set(entries.map(labelsOf))].sort()).toEqual(['Children / Social Worker / council', 'Public Protection / Constable / police', 'Safeguarding / Officer / council', 'Safeguarding / Officer / health']);
+  });
+
+  it('the results show no group of one for the movers', async () => {
+    const r = await campaignResults(store, ORG, campaign.id, hr);
+    for (const g of r.breakdowns.filter((b) => !b.suppressed)) expect(g.responses).toBeGreaterThanOrEqual(5);
+    expect(r.breakdowns.map((g) => g.group)).not.toContain('Legal');
+  });
+});
