@@ -1,5 +1,5 @@
 import { formatDate } from '../core/dates';
-import { pct } from '../core/figures';
+import { derives, pct, smallDerivableSet } from '../core/figures';
 import { AppError } from '../core/errors';
 import type { Report } from '../core/report';
 import type { Store } from '../store/ports';
@@ -114,7 +114,10 @@ export function groupResults(questionnaire: Questionnaire, entries: AnswerEntry[
   const shown = new Set<string>();
   const id = (by: string, group: string) => `${by}\u0000${group}`;
   for (const d of dimensions) for (const [group, list] of d.groups) if (list.length >= MIN_GROUP) shown.add(id(d.by, group));
-  if (options.complementary) protectByComplement(dimensions, shown, entries.length, id);
+  if (options.complementary) {
+    protectByComplement(dimensions, shown, entries.length, id);
+    protectByDifferences(dimensions, shown, entries, id);
+  }
   return dimensions.flatMap(({ by, groups }) =>
     groups.map(([group, list]) =>
       shown.has(id(by, group)) ? { by, group, responses: list.length, suppressed: false, highlights: highlightResults(questionnaire, list), questions: questionResults(questionnaire, list) } : hidden(by, group),
@@ -150,6 +153,31 @@ function protectByComplement(dimensions: { by: GroupResult['by']; groups: [strin
         }
       }
     }
+  }
+}
+
+/**
+ * Hides more groups until no sum or difference of the groups shown and the whole, however
+ * chained (a department less an agency less another department...), singles out one to four
+ * answers. Each time the smallest shown group without which those answers can no longer be worked
+ * out is hidden (else the smallest holding some of them, else the smallest), and the check runs again.
+ */
+function protectByDifferences(dimensions: { by: GroupResult['by']; groups: [string, AnswerEntry[]][] }[], shown: Set<string>, entries: AnswerEntry[], id: (by: string, group: string) => string): void {
+  const cellKey = (e: AnswerEntry) => dimensions.map((d) => groupOf(d.by, e)).join('\u0000');
+  const cellIndex = new Map<string, number>();
+  for (const e of entries) if (!cellIndex.has(cellKey(e))) cellIndex.set(cellKey(e), cellIndex.size);
+  const sizes = new Array<number>(cellIndex.size).fill(0);
+  for (const e of entries) sizes[cellIndex.get(cellKey(e))!]!++;
+  const all = dimensions.flatMap((d) => d.groups.map(([group, list]) => ({ id: id(d.by, group), size: list.length, cells: [...new Set(list.map((e) => cellIndex.get(cellKey(e))!))] })));
+  for (;;) {
+    const visible = all.filter((g) => shown.has(g.id));
+    const leak = smallDerivableSet(sizes, visible.map((g) => g.cells), MIN_GROUP);
+    if (!leak) return;
+    const bySize = [...visible].sort((a, b) => a.size - b.size);
+    const needed = bySize.find((g) => !derives(sizes.length, visible.filter((v) => v !== g).map((v) => v.cells), leak));
+    const hide = needed ?? bySize.find((g) => g.cells.some((c) => leak.includes(c))) ?? bySize[0];
+    if (!hide) return;
+    shown.delete(hide.id);
   }
 }
 

@@ -93,3 +93,55 @@ describe('people who move agency or department while a partnership-wide anonymou
     expect(r.breakdowns.map((g) => g.group)).not.toContain('Legal');
   });
 });
+
+describe('breakdowns by agency and by department, subtracted from each other in a chain', () => {
+  let store: Store;
+  let campaign: Campaign;
+  const hr = person({ id: 'hr', name: 'Simon Howick', agency: 'council', roles: ['hr', 'admin'], department: 'HR', jobTitle: 'HR Adviser' });
+  const staffOf = (agency: string, department: string, n: number) => Array.from({ length: n }, (_, i) => person({ id: `${agency}-${department.replace(/\W/g, '')}-${i}`, name: `${agency} ${department} ${i}`, agency, department, jobTitle: 'Worker' }));
+  // Children's work is shared by the council (7) and health (5, of whom only 3 answer); every other
+  // department belongs to one agency, except the Safeguarding Hub, shared by health and the police.
+  const healthChildren = staffOf('health', 'Children', 5);
+  const staff = [
+    ...staffOf('council', 'Children', 7),
+    ...healthChildren,
+    ...staffOf('council', 'Early Help', 5),
+    ...staffOf('health', 'Hospital', 10),
+    ...staffOf('health', 'Safeguarding Hub', 6),
+    ...staffOf('police', 'Safeguarding Hub', 6),
+    ...staffOf('police', 'Response', 10),
+  ];
+  const answering = staff.filter((p) => !healthChildren.slice(3).includes(p));
+
+  beforeAll(async () => {
+    store = await openTestStore();
+    for (const name of ['Council', 'Health', 'Police']) await addAgency(store, sent, ORG, { name }, { timeZone: TZ });
+    await seed(store, { people: [hr, ...staff] });
+    campaign = await createCampaign({ store, clock: sent, calendar }, { actor: hr, timeZone: TZ, data: { questionnaire: 'training-follow-up', audience: { type: 'role', jobTitle: 'Worker' }, anonymous: true, closesOn: '2026-12-04' } });
+    for (const [i, p] of answering.entries()) await submit(store, p, campaign.id, answersOfPerson(healthChildren.includes(p) ? 0 : i + 1));
+    await closeAll(store, '2026-12-07T08:00:00Z');
+  }, 60_000);
+  afterAll(() => store.close());
+
+  it('an HR user’s sums on the groups shown never come to health’s three children’s workers', async () => {
+    const r = await campaignResults(store, ORG, campaign.id, hr);
+    expect(r.responded).toBe(47);
+    const shown = (group: string) => r.breakdowns.find((g) => g.group === group && !g.suppressed);
+    // The attack: the council less Early Help (wholly the council's) is the council's children's
+    // workers; Children less those is health's three, whose answers the figures then give away.
+    const [children, council, earlyHelp] = [shown('Children'), shown('Council'), shown('Early Help')];
+    const left = children && council && earlyHelp ? children.responses - (council.responses - earlyHelp.responses) : undefined;
+    expect(left).toBeUndefined();
+    // Children and Hospital are hidden (the whole less Council, Hospital, the Hub and Response would
+    // be those three too); the rest still shows, and health's three stay inside Health's nineteen.
+    expect(r.breakdowns.filter((g) => !g.suppressed).map((g) => `${g.by}: ${g.group} (${g.responses})`)).toEqual([
+      'department: Early Help (5)',
+      'department: Response (10)',
+      'department: Safeguarding Hub (12)',
+      'role: Worker (47)',
+      'agency: Council (12)',
+      'agency: Health (19)',
+      'agency: Police (16)',
+    ]);
+  });
+});
