@@ -7,10 +7,10 @@ import { WorkingCalendar } from '../../../services/scheduling/calendar';
 import { runJob } from '../../../bot/jobs';
 import type { Store } from '../../../services/store/ports';
 import { createCampaign } from '../../../services/surveys/campaigns';
-import { anonymousLabels, type AnswerEntry, type Campaign } from '../../../services/surveys/model';
+import { anonymousLabels, type AnswerEntry, type Campaign, type Questionnaire } from '../../../services/surveys/model';
 import { answersOf } from '../../../services/surveys/answer-pool';
 import { answerSurvey, openSurvey } from '../../../services/surveys/responses';
-import { campaignResults } from '../../../services/surveys/results';
+import { campaignResults, groupResults } from '../../../services/surveys/results';
 import { AnswerSeal } from '../../../services/surveys/seal';
 import { ORG, person, seed } from '../../harness/fixtures';
 import { openTestStore } from '../../harness/store';
@@ -143,5 +143,16 @@ describe('breakdowns by agency and by department, subtracted from each other in 
       'agency: Health (19)',
       'agency: Police (16)',
     ]);
+  });
+});
+
+describe('a breakdown with too many kinds of answer to check every sum and difference', () => {
+  it('shows one kind of group, which cannot be played off against another', () => {
+    // 30 departments × 15 roles, one answer in each crossing: each group is 15 or 30, every crossing one person.
+    const entries: AnswerEntry[] = Array.from({ length: 30 * 15 }, (_, i) => ({ key: `k${i}`, answers: {}, department: `Department ${Math.floor(i / 15)}`, jobTitle: `Role ${i % 15}`, agency: 'council' }));
+    const questionnaire = { questions: [], highlights: [] } as unknown as Questionnaire;
+    const shown = groupResults(questionnaire, entries, { complementary: true }).filter((g) => !g.suppressed);
+    expect(new Set(shown.map((g) => g.by))).toEqual(new Set(['department']));
+    expect(shown).toHaveLength(30);
   });
 });
