@@ -186,7 +186,15 @@ export const SHARD_CAPACITY = 250;
  * Anonymous answers not yet pooled into the shards, sealed with the app's key (see seal.ts):
  * `entries` wait; `moving` are on their way into a shard (a flush cut off part-way is finished by the next).
  */
-export type PendingAnswers = { id: string; orgId: string; kind: 'pending'; campaignId: string; sealed: string };
+export type PendingAnswers = {
+  id: string;
+  orgId: string;
+  kind: 'pending';
+  campaignId: string;
+  sealed: string;
+  /** The most bytes one entry can take (from the questionnaire): the sealed set is padded to this much per entry. Unset on sets from before. */
+  entryBytes?: number;
+};
 export type PendingContent = { entries: AnswerEntry[]; moving: AnswerEntry[]; movingSince?: string };
 export const pendingId = (campaignId: string) => `pending-${campaignId}`;
 

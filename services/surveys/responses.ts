@@ -6,7 +6,7 @@ import type { Person } from '../people/model';
 import { partnershipOf } from '../organisation/organisations';
 import type { Store } from '../store/ports';
 import { answersOf, changePending, flushAnswers, putInShards, readPending, type AnswerDeps } from './answer-pool';
-import { checkAnswers, pagesOf, parseSubmission, rawOf } from './answers';
+import { checkAnswers, maxEntryBytes, pagesOf, parseSubmission, rawOf } from './answers';
 import { audienceOf, getCampaign, hasResponded, labelsWhenAsked, workplaceOf } from './campaigns';
 import { anonymousLabels, respondedId, type AnswerEntry, type Campaign, type Questionnaire, type RespondedMarker } from './model';
 import { findQuestionnaire, surveys } from './questionnaires';
@@ -52,7 +52,7 @@ async function findEntry(deps: AnswerDeps, campaign: Campaign, key: string): Pro
  * to be pooled; a changed set is replaced wherever it is (waiting, moving or pooled). Someone not
  * yet marked as responding can only have a set waiting (or none), so only one write is needed.
  */
-async function saveEntry(deps: AnswerDeps, campaign: Campaign, entry: AnswerEntry, responded: boolean): Promise<{ replaced: boolean }> {
+async function saveEntry(deps: AnswerDeps, campaign: Campaign, questionnaire: Questionnaire, entry: AnswerEntry, responded: boolean): Promise<{ replaced: boolean }> {
   if (!campaign.anonymous) return { replaced: (await putInShards(deps.store, campaign, [entry])).replaced > 0 };
   let waiting = false;
   await changePending(deps, campaign, (p) => {
@@ -60,7 +60,7 @@ async function saveEntry(deps: AnswerDeps, campaign: Campaign, entry: AnswerEntr
     waiting = [...p.entries, ...p.moving].some((e) => e.key === entry.key);
     if (waiting) return { ...p, entries: replace(p.entries), moving: replace(p.moving) };
     return responded ? undefined : { ...p, entries: [...p.entries, entry] };
-  });
+  }, maxEntryBytes(questionnaire));
   if (waiting) return { replaced: true };
   if (!responded) return { replaced: false };
   // Already pooled (answerSurvey checked that it exists): replaced where it is.
@@ -129,7 +129,7 @@ export async function answerSurvey(deps: AnswerDeps, input: { actor: Person; tim
   // Answered already: only the key of this person's own card replaces their answers.
   if (responded && campaign.anonymous && !(await findEntry(deps, campaign, key))) throw new AppError('ALREADY_ANSWERED');
 
-  const { replaced } = await saveEntry(deps, campaign, { key, answers, ...(await groupsOf(deps.store, campaign, actor)) }, responded);
+  const { replaced } = await saveEntry(deps, campaign, questionnaire, { key, answers, ...(await groupsOf(deps.store, campaign, actor)) }, responded);
   // The marker follows the answers: a crash between the two leaves answers that the same card can
   // still replace, never a person marked as answered with nothing stored.
   try {

@@ -6,6 +6,7 @@ import { ensureOrganisation } from '../../../services/organisation/organisations
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
 import { runJob } from '../../../bot/jobs';
 import type { Store } from '../../../services/store/ports';
+import { pendingId, type PendingAnswers } from '../../../services/surveys/model';
 import { createCampaign } from '../../../services/surveys/campaigns';
 import { anonymousLabels, type AnswerEntry, type Campaign, type Questionnaire } from '../../../services/surveys/model';
 import { answersOf } from '../../../services/surveys/answer-pool';
@@ -154,5 +155,34 @@ describe('a breakdown with too many kinds of answer to check every sum and diffe
     const shown = groupResults(questionnaire, entries, { complementary: true }).filter((g) => !g.suppressed);
     expect(new Set(shown.map((g) => g.by))).toEqual(new Set(['department']));
     expect(shown).toHaveLength(30);
+  });
+});
+
+describe('a database reader who measures the sealed waiting answers after each submission', () => {
+  let store: Store;
+  const staff = Array.from({ length: 9 }, (_, i) => person({ id: `sw-${i}`, name: `Social Worker ${i}`, department: 'Children', jobTitle: 'Social Worker' }));
+  const hr = person({ id: 'hr', name: 'Simon Howick', roles: ['hr'], department: 'HR', jobTitle: 'HR Adviser' });
+  const note = (i: number, length: number) => `Practice note ${i}: ${'I now record concerns on the same day and discuss them in supervision. '.repeat(20)}`.slice(0, length);
+  /** The sealed set's length after each submission, when person `long` writes a full 1,000-character answer and the others 400. */
+  const sealedLengths = async (title: string, long: number): Promise<number[]> => {
+    const campaign = await createCampaign({ store, clock: sent, calendar }, { actor: hr, timeZone: TZ, data: { questionnaire: 'training-follow-up', title, audience: { type: 'role', jobTitle: 'Social Worker' }, anonymous: true, closesOn: '2026-12-04' } });
+    const lengths: number[] = [];
+    for (const [i, p] of staff.entries()) {
+      await submit(store, p, campaign.id, { ...answersOfPerson(i), 'practice-change': note(i, i === long ? 1000 : 400) });
+      lengths.push((await store.collection<PendingAnswers>('surveys').read(ORG, pendingId(campaign.id)))!.sealed.length);
+    }
+    return lengths;
+  };
+
+  beforeAll(async () => {
+    store = await openTestStore();
+    await seed(store, { people: [hr, ...staff] });
+  });
+  afterAll(() => store.close());
+
+  it('its size grows with the number of answers waiting, never with what they say, so a long answer is not tied to whoever sent it', async () => {
+    const allAlike = await sealedLengths('All alike', -1);
+    // Each time a different person writes at length: the reader must see the same sizes.
+    for (const long of [1, 4, 7]) expect({ long, lengths: await sealedLengths(`Long answer from ${long}`, long) }).toEqual({ long, lengths: allAlike });
   });
 });
