@@ -5,7 +5,12 @@ import { addAgency } from '../../../services/organisation/agencies';
 import { ensureOrganisation } from '../../../services/organisation/organisations';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
 import { runJob } from '../../../bot/jobs';
-import type { Store } from '../../../services/store/ports';
+import { toArray, type Store } from '../../../services/store/ports';
+import { CONTAINER_NAMES } from '../../../services/store/containers';
+import { startTestApp, type TestApp } from '../../harness/app';
+import { installedPeople } from '../../harness/delivery';
+import { actionData } from '../../harness/route-context';
+import { invokeActionExecute, personalConversationId, TEST_TENANT_ID } from '../../harness/teams-activities';
 import { pendingId, type PendingAnswers } from '../../../services/surveys/model';
 import { createCampaign } from '../../../services/surveys/campaigns';
 import { anonymousLabels, type AnswerEntry, type Campaign, type Questionnaire } from '../../../services/surveys/model';
@@ -184,5 +189,60 @@ describe('a database reader who measures the sealed waiting answers after each s
     const allAlike = await sealedLengths('All alike', -1);
     // Each time a different person writes at length: the reader must see the same sizes.
     for (const long of [1, 4, 7]) expect({ long, lengths: await sealedLengths(`Long answer from ${long}`, long) }).toEqual({ long, lengths: allAlike });
+  });
+});
+
+describe('a database reader who diffs every container while someone changes their answers in Teams', () => {
+  let t: TestApp;
+  let officers: Person[];
+  const savedCards = new Map<string, unknown>();
+  type Doc = { id: string; orgId: string; _etag?: string; kind?: string };
+  const everything = async () => {
+    const docs = new Map<string, Doc>();
+    for (const name of CONTAINER_NAMES) for (const d of await toArray(t.store.collection<Doc>(name).readAll())) docs.set(`${name}/${d.id}`, d);
+    return docs;
+  };
+  const press = async (p: Person, verb: string, data: Record<string, unknown>, replyToId: string) => {
+    const res = await t.post(invokeActionExecute({ serviceUrl: t.connector.serviceUrl, user: { id: `29:${p.id}`, aadObjectId: p.aadObjectId!, name: p.name }, verb, data, replyToId }));
+    expect(res.status).toBe(200);
+    return res.body.value;
+  };
+  const invitationOf = (p: Person) => t.connector.activities({ conversationId: personalConversationId({ id: `29:${p.id}` }) })[0];
+  const answer = async (p: Person, i: number) => {
+    const invitation = invitationOf(p);
+    const page1 = await press(p, 'survey.open', actionData(invitation.attachments[0].content, 'Answer now'), invitation.id);
+    const page2 = await press(p, 'survey.page', actionData(page1, 'Next', { 'q_practice-change': `Practice note ${i}.`, q_confidence: 'quite', 'q_used-procedure': 'yes', 'q_know-how-to-report': 'yes' }), invitation.id);
+    savedCards.set(p.id, await press(p, 'survey.page', actionData(page2, 'Submit', { 'q_know-dso-name': 'yes', 'q_training-useful': '4', 'q_support-needed': 'supervision' }), invitation.id));
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp({ ALLOWED_TENANT_IDS: TEST_TENANT_ID });
+    t.clock.set('2026-11-23T09:00:00Z');
+    const [hr] = await installedPeople(t.store, t.connector.serviceUrl, 1, { prefix: 'hr', roles: ['hr'] });
+    officers = await installedPeople(t.store, t.connector.serviceUrl, 12, { prefix: 'officer' });
+    await createCampaign({ store: t.store, clock: t.clock, calendar }, { actor: hr!, timeZone: TZ, data: { questionnaire: 'training-follow-up', audience: { type: 'everyone' }, anonymous: true, closesOn: '2026-12-04' } });
+    await t.app.deliverNow();
+    for (const [i, p] of officers.entries()) await answer(p, i);
+  }, 60_000);
+  afterAll(() => t.close());
+
+  it('"Change my answers" rewrites only shared answer documents: no record naming the person moves with it', async () => {
+    for (const p of officers.slice(0, 3)) {
+      const before = await everything();
+      t.clock.set('2026-11-24T14:00:00Z');
+      const invitation = invitationOf(p);
+      const again = await press(p, 'survey.edit', actionData(savedCards.get(p.id), 'Change my answers'), invitation.id);
+      const page2 = await press(p, 'survey.page', actionData(again, 'Next'), invitation.id);
+      const changed = await press(p, 'survey.page', actionData(page2, 'Save changes', { 'q_training-useful': '2' }), invitation.id);
+      expect(JSON.stringify(changed)).toContain('Your changed answers are saved');
+      const after = await everything();
+      const moved = [...after].filter(([k, d]) => before.get(k)?._etag !== d._etag);
+      expect(moved.length).toBeGreaterThan(0);
+      for (const [k, d] of moved) {
+        expect({ doc: k, kind: d.kind }).toEqual({ doc: k, kind: expect.stringMatching(/^(answers|pending)$/) });
+        const text = JSON.stringify(d);
+        for (const who of [p.id, p.aadObjectId!, p.name]) expect({ doc: k, names: text.includes(who) }).toEqual({ doc: k, names: false });
+      }
+    }
   });
 });
