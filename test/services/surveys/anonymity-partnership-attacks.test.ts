@@ -245,4 +245,12 @@ describe('a database reader who diffs every container while someone changes thei
       }
     }
   });
+
+  it('no container holds the seal key or any card’s answer key, which with a person’s id would find their answers', async () => {
+    const stored = JSON.stringify([...(await everything()).values()]);
+    const answerKeys = [...savedCards.values()].map((card) => String(actionData(card, 'Change my answers').answerKey));
+    expect(answerKeys).toHaveLength(officers.length);
+    for (const key of answerKeys) expect(key).toMatch(/^[A-Za-z0-9_-]{32,64}$/);
+    for (const secret of [t.config.SURVEY_SEAL_KEY!, ...answerKeys]) expect(stored.includes(secret)).toBe(false);
+  });
 });
