@@ -73,8 +73,10 @@ async function saveEntry(deps: AnswerDeps, campaign: Campaign, questionnaire: Qu
  * have moved since.
  */
 async function groupsOf(store: Store, campaign: Campaign, actor: Person): Promise<Pick<AnswerEntry, 'department' | 'jobTitle' | 'agency'>> {
-  const who = workplaceOf(actor, await partnershipOf(store, actor.orgId));
-  const { agency, ...rest } = campaign.anonymous ? ((await labelsWhenAsked(store, campaign, actor.id)) ?? anonymousLabels(campaign.largeGroups, who)) : who;
+  const asked = campaign.anonymous ? await labelsWhenAsked(store, campaign, actor.id) : undefined;
+  // Campaigns started before the labels were kept with the audience label by where they work now.
+  const now = async () => workplaceOf(actor, await partnershipOf(store, actor.orgId));
+  const { agency, ...rest } = asked ?? (campaign.anonymous ? anonymousLabels(campaign.largeGroups, await now()) : await now());
   // No agency field at all when none is recorded: an answer then looks as it did before agencies.
   return agency ? { ...rest, agency } : rest;
 }
