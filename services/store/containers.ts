@@ -22,7 +22,7 @@ export const CONTAINERS = {
    * Questionnaires, campaigns and answers. Answers sit in shared documents apart from the
    * "has responded" markers, so anonymous answers cannot be tied to a person.
    */
-  surveys: { excludedPaths: ['/entries/*', '/questions/*', '/highlights/*', '/personIds/*'] },
+  surveys: { excludedPaths: ['/entries/*', '/questions/*', '/highlights/*', '/personIds/*', '/labels/*'] },
   /** Reaching people: per person, whether the app could be installed for them and why not; Graph problems reported once. */
   reach: { excludedPaths: ['/reason/?', '/detail/?'] },
 } satisfies Record<string, { excludedPaths: string[] }>;

@@ -119,8 +119,18 @@ export async function readPending(deps: AnswerDeps, campaign: Campaign): Promise
   return doc ? deps.seal.open<PendingContent>(doc.sealed, sealContext(campaign)) : EMPTY;
 }
 
-/** Changes the sealed pending set in one etag-checked write (created on first use). */
-export async function changePending(deps: AnswerDeps, campaign: Campaign, change: (p: PendingContent) => PendingContent | undefined): Promise<PendingContent> {
+/**
+ * Seals the waiting set padded to its count of entries at their largest (plus room for the set's
+ * own fields), so its size changes only with how many wait, which the "responded" notes say anyway.
+ */
+const sealPending = (deps: AnswerDeps, campaign: Campaign, content: PendingContent, entryBytes: number | undefined) =>
+  deps.seal.seal(content, sealContext(campaign), entryBytes ? 200 + (content.entries.length + content.moving.length) * (entryBytes + 1) : 0);
+
+/**
+ * Changes the sealed pending set in one etag-checked write (created on first use, with
+ * `entryBytes`: see maxEntryBytes).
+ */
+export async function changePending(deps: AnswerDeps, campaign: Campaign, change: (p: PendingContent) => PendingContent | undefined, entryBytes?: number): Promise<PendingContent> {
   const col = surveys<PendingAnswers>(deps.store);
   const context = sealContext(campaign);
   for (let attempt = 1; attempt <= 20; attempt++) {
@@ -128,7 +138,7 @@ export async function changePending(deps: AnswerDeps, campaign: Campaign, change
       const first = change(EMPTY);
       if (!first) return EMPTY;
       try {
-        await col.create({ id: pendingId(campaign.id), orgId: campaign.orgId, kind: 'pending', campaignId: campaign.id, sealed: deps.seal.seal(first, context) });
+        await col.create({ id: pendingId(campaign.id), orgId: campaign.orgId, kind: 'pending', campaignId: campaign.id, sealed: sealPending(deps, campaign, first, entryBytes), ...(entryBytes ? { entryBytes } : {}) });
         return first;
       } catch (e) {
         if (!isAppError(e, 'ALREADY_EXISTS')) throw e;
@@ -141,7 +151,7 @@ export async function changePending(deps: AnswerDeps, campaign: Campaign, change
         const current = deps.seal.open<PendingContent>(doc.sealed, context);
         const next = change(current);
         result = next ?? current;
-        return next && { ...doc, sealed: deps.seal.seal(next, context) };
+        return next && { ...doc, sealed: sealPending(deps, campaign, next, doc.entryBytes) };
       });
       return result;
     } catch (e) {

@@ -124,3 +124,32 @@ export function checkAnswers(questions: Question[], raw: Record<string, string>)
 export function rawOf(answers: Answers): Record<string, string> {
   return Object.fromEntries(Object.entries(answers).map(([id, v]) => [id, Array.isArray(v) ? v.join(',') : String(v)]));
 }
+
+/** Room kept for the department, job title and agency labels and the entry's key and field names. */
+const ENTRY_OVERHEAD_BYTES = 3 * 200 + 200;
+
+/**
+ * The most bytes one set of answers to this questionnaire takes as JSON: written answers at their
+ * longest, three bytes a character (UTF-8 of any character typed, or an escaped quote), every
+ * option of a multi-choice chosen. Answers are padded to this while they wait sealed, so the
+ * sealed size says how many wait, never what any of them wrote.
+ */
+export function maxEntryBytes(questionnaire: Pick<QuestionnaireDefinition, 'questions'>): number {
+  const answerBytes = (q: Question): number => {
+    switch (q.type) {
+      case 'text':
+        return 3 * q.maxLength + 2;
+      case 'multi':
+        return q.options.reduce((n, o) => n + o.value.length + 3, 2);
+      case 'single':
+        return Math.max(...q.options.map((o) => o.value.length)) + 2;
+      case 'yes-no':
+        return 5;
+      case 'scale':
+        return 1;
+      case 'date':
+        return 12;
+    }
+  };
+  return questionnaire.questions.reduce((n, q) => n + q.id.length + 4 + answerBytes(q), ENTRY_OVERHEAD_BYTES);
+}

@@ -186,6 +186,22 @@ export async function audienceOf(store: Store, campaign: Campaign): Promise<stri
   }
 }
 
+/**
+ * The labels an anonymous answer from this person carries: those they had when the campaign
+ * started (see AudienceChunk). Undefined for a campaign started before they were kept.
+ */
+export async function labelsWhenAsked(store: Store, campaign: Campaign, personId: string): Promise<Workplace | undefined> {
+  for (let n = 0; ; n++) {
+    const chunk = await surveys<AudienceChunk>(store).read(campaign.orgId, chunkId(campaign.id, n));
+    if (!chunk) return undefined;
+    const at = chunk.personIds.indexOf(personId);
+    if (at >= 0) return chunk.labels?.[at];
+  }
+}
+
+/** Where someone works, as an answer from them may record it: each field blank when not recorded. */
+export const workplaceOf = (p: Person, partnership: Partnership): Workplace => ({ department: p.department?.trim() ?? '', jobTitle: p.jobTitle?.trim() ?? '', agency: agencyOf(p, partnership) ?? '' });
+
 function largeGroups(people: Person[], partnership: Partnership): LargeGroups {
   const tally = (values: string[]) => {
     const n = new Map<string, number>();
@@ -199,7 +215,7 @@ function largeGroups(people: Person[], partnership: Partnership): LargeGroups {
     jobTitles: tally(people.map(jobTitle)),
     combinations: tally(people.filter((p) => department(p) && jobTitle(p)).map((p) => combination(department(p), jobTitle(p)))),
   };
-  return { ...groups, agencies: namedAgencies(groups, people.map((p) => ({ department: department(p), jobTitle: jobTitle(p), agency: agencyOf(p, partnership) ?? '' }))) };
+  return { ...groups, agencies: namedAgencies(groups, people.map((p) => workplaceOf(p, partnership))) };
 }
 
 /**
@@ -234,15 +250,17 @@ function namedAgencies(groups: LargeGroups, people: Workplace[]): string[] {
 export async function startCampaign(deps: Deps, campaign: Campaign, timeZone: string): Promise<Campaign> {
   const partnership = await partnershipOf(deps.store, campaign.orgId);
   const people = await withinAgency(deps.store, campaign.orgId, await resolveAudience(deps.store, campaign.orgId, campaign.audience), campaign.agency);
+  const large = largeGroups(people, partnership);
   for (let n = 0; n * AUDIENCE_CHUNK < people.length; n++) {
-    const personIds = people.slice(n * AUDIENCE_CHUNK, (n + 1) * AUDIENCE_CHUNK).map((p) => p.id);
-    await surveys<AudienceChunk>(deps.store).upsert({ id: chunkId(campaign.id, n), orgId: campaign.orgId, kind: 'audience', campaignId: campaign.id, personIds });
+    const chunk = people.slice(n * AUDIENCE_CHUNK, (n + 1) * AUDIENCE_CHUNK);
+    const labels = campaign.anonymous ? { labels: chunk.map((p) => anonymousLabels(large, workplaceOf(p, partnership))) } : {};
+    await surveys<AudienceChunk>(deps.store).upsert({ id: chunkId(campaign.id, n), orgId: campaign.orgId, kind: 'audience', campaignId: campaign.id, personIds: chunk.map((p) => p.id), ...labels });
   }
   for (const p of people) {
     await enqueue(deps.store, deps.clock, { id: `${campaign.id}-invite-${p.id}`, orgId: campaign.orgId, purpose: 'questionnaire', recipient: { personId: p.id }, message: invitation(campaign, 0) });
   }
   return campaigns(deps.store).update(campaign.orgId, campaign.id, (c) =>
-    c.status === 'scheduled' ? { ...c, status: 'open', invited: people.length, startedOn: today(deps.clock, timeZone), largeGroups: largeGroups(people, partnership) } : undefined,
+    c.status === 'scheduled' ? { ...c, status: 'open', invited: people.length, startedOn: today(deps.clock, timeZone), largeGroups: large } : undefined,
   );
 }
 

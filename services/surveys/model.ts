@@ -151,8 +151,13 @@ export type Campaign = {
   followUp?: { courseCode: string; afterDays: number };
 };
 
-/** Who was asked, in chunks so a campaign to thousands stays within document size limits. */
-export type AudienceChunk = { id: string; orgId: string; kind: 'audience'; campaignId: string; personIds: string[] };
+/**
+ * Who was asked, in chunks so a campaign to thousands stays within document size limits. An
+ * anonymous campaign also keeps, in the same order, the labels each person's answer will carry, as
+ * they were when it started: someone who moves agency or department before answering would
+ * otherwise carry labels nobody else asked has, and stand alone among the answers.
+ */
+export type AudienceChunk = { id: string; orgId: string; kind: 'audience'; campaignId: string; personIds: string[]; labels?: Workplace[] };
 export const AUDIENCE_CHUNK = 1000;
 
 /**
@@ -181,7 +186,15 @@ export const SHARD_CAPACITY = 250;
  * Anonymous answers not yet pooled into the shards, sealed with the app's key (see seal.ts):
  * `entries` wait; `moving` are on their way into a shard (a flush cut off part-way is finished by the next).
  */
-export type PendingAnswers = { id: string; orgId: string; kind: 'pending'; campaignId: string; sealed: string };
+export type PendingAnswers = {
+  id: string;
+  orgId: string;
+  kind: 'pending';
+  campaignId: string;
+  sealed: string;
+  /** The most bytes one entry can take (from the questionnaire): the sealed set is padded to this much per entry. Unset on sets from before. */
+  entryBytes?: number;
+};
 export type PendingContent = { entries: AnswerEntry[]; moving: AnswerEntry[]; movingSince?: string };
 export const pendingId = (campaignId: string) => `pending-${campaignId}`;
 

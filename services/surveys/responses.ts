@@ -3,12 +3,11 @@ import type { Clock } from '../core/clock';
 import { today } from '../core/dates';
 import { AppError, isAppError, type FieldIssue } from '../core/errors';
 import type { Person } from '../people/model';
-import { agencyOf, type Partnership } from '../access/policy';
 import { partnershipOf } from '../organisation/organisations';
 import type { Store } from '../store/ports';
 import { answersOf, changePending, flushAnswers, putInShards, readPending, type AnswerDeps } from './answer-pool';
-import { checkAnswers, pagesOf, parseSubmission, rawOf } from './answers';
-import { audienceOf, getCampaign, hasResponded } from './campaigns';
+import { checkAnswers, maxEntryBytes, pagesOf, parseSubmission, rawOf } from './answers';
+import { audienceOf, getCampaign, hasResponded, labelsWhenAsked, workplaceOf } from './campaigns';
 import { anonymousLabels, respondedId, type AnswerEntry, type Campaign, type Questionnaire, type RespondedMarker } from './model';
 import { findQuestionnaire, surveys } from './questionnaires';
 
@@ -53,7 +52,7 @@ async function findEntry(deps: AnswerDeps, campaign: Campaign, key: string): Pro
  * to be pooled; a changed set is replaced wherever it is (waiting, moving or pooled). Someone not
  * yet marked as responding can only have a set waiting (or none), so only one write is needed.
  */
-async function saveEntry(deps: AnswerDeps, campaign: Campaign, entry: AnswerEntry, responded: boolean): Promise<{ replaced: boolean }> {
+async function saveEntry(deps: AnswerDeps, campaign: Campaign, questionnaire: Questionnaire, entry: AnswerEntry, responded: boolean): Promise<{ replaced: boolean }> {
   if (!campaign.anonymous) return { replaced: (await putInShards(deps.store, campaign, [entry])).replaced > 0 };
   let waiting = false;
   await changePending(deps, campaign, (p) => {
@@ -61,17 +60,23 @@ async function saveEntry(deps: AnswerDeps, campaign: Campaign, entry: AnswerEntr
     waiting = [...p.entries, ...p.moving].some((e) => e.key === entry.key);
     if (waiting) return { ...p, entries: replace(p.entries), moving: replace(p.moving) };
     return responded ? undefined : { ...p, entries: [...p.entries, entry] };
-  });
+  }, maxEntryBytes(questionnaire));
   if (waiting) return { replaced: true };
   if (!responded) return { replaced: false };
   // Already pooled (answerSurvey checked that it exists): replaced where it is.
   return { replaced: (await putInShards(deps.store, campaign, [entry])).replaced > 0 };
 }
 
-/** Where the author works, as their answer records it: in full when named; in an anonymous campaign only as groups large enough (see LargeGroups). */
-function groupsOf(campaign: Campaign, actor: Person, partnership: Partnership): Pick<AnswerEntry, 'department' | 'jobTitle' | 'agency'> {
-  const who = { department: actor.department?.trim() ?? '', jobTitle: actor.jobTitle?.trim() ?? '', agency: agencyOf(actor, partnership) ?? '' };
-  const { agency, ...rest } = campaign.anonymous ? anonymousLabels(campaign.largeGroups, who) : who;
+/**
+ * Where the author works, as their answer records it: in full when named; in an anonymous campaign
+ * only as groups large enough (see LargeGroups), and as they were when it started, even if they
+ * have moved since.
+ */
+async function groupsOf(store: Store, campaign: Campaign, actor: Person): Promise<Pick<AnswerEntry, 'department' | 'jobTitle' | 'agency'>> {
+  const asked = campaign.anonymous ? await labelsWhenAsked(store, campaign, actor.id) : undefined;
+  // Campaigns started before the labels were kept with the audience label by where they work now.
+  const now = async () => workplaceOf(actor, await partnershipOf(store, actor.orgId));
+  const { agency, ...rest } = asked ?? (campaign.anonymous ? anonymousLabels(campaign.largeGroups, await now()) : await now());
   // No agency field at all when none is recorded: an answer then looks as it did before agencies.
   return agency ? { ...rest, agency } : rest;
 }
@@ -126,7 +131,7 @@ export async function answerSurvey(deps: AnswerDeps, input: { actor: Person; tim
   // Answered already: only the key of this person's own card replaces their answers.
   if (responded && campaign.anonymous && !(await findEntry(deps, campaign, key))) throw new AppError('ALREADY_ANSWERED');
 
-  const { replaced } = await saveEntry(deps, campaign, { key, answers, ...groupsOf(campaign, actor, await partnershipOf(deps.store, actor.orgId)) }, responded);
+  const { replaced } = await saveEntry(deps, campaign, questionnaire, { key, answers, ...(await groupsOf(deps.store, campaign, actor)) }, responded);
   // The marker follows the answers: a crash between the two leaves answers that the same card can
   // still replace, never a person marked as answered with nothing stored.
   try {

@@ -1,5 +1,5 @@
 import { formatDate } from '../core/dates';
-import { pct } from '../core/figures';
+import { derives, pct, smallDerivableSet } from '../core/figures';
 import { AppError } from '../core/errors';
 import type { Report } from '../core/report';
 import type { Store } from '../store/ports';
@@ -114,7 +114,10 @@ export function groupResults(questionnaire: Questionnaire, entries: AnswerEntry[
   const shown = new Set<string>();
   const id = (by: string, group: string) => `${by}\u0000${group}`;
   for (const d of dimensions) for (const [group, list] of d.groups) if (list.length >= MIN_GROUP) shown.add(id(d.by, group));
-  if (options.complementary) protectByComplement(dimensions, shown, entries.length, id);
+  if (options.complementary) {
+    protectByComplement(dimensions, shown, entries.length, id);
+    protectByDifferences(dimensions, shown, entries, id);
+  }
   return dimensions.flatMap(({ by, groups }) =>
     groups.map(([group, list]) =>
       shown.has(id(by, group)) ? { by, group, responses: list.length, suppressed: false, highlights: highlightResults(questionnaire, list), questions: questionResults(questionnaire, list) } : hidden(by, group),
@@ -150,6 +153,45 @@ function protectByComplement(dimensions: { by: GroupResult['by']; groups: [strin
         }
       }
     }
+  }
+}
+
+/** Beyond this many distinct kinds of answer (or of small ones), the exact check below costs too much and one kind of group is shown instead. */
+const MAX_CELLS = 400;
+const MAX_SMALL_CELLS = 120;
+/** How many of the smallest groups shown are tried, each time, for the one a giveaway depends on. */
+const TRIED_PER_ROUND = 12;
+
+/**
+ * Hides more groups until no sum or difference of the groups shown and the whole, however
+ * chained (a department less an agency less another department...), singles out one to four
+ * answers. Answers alike in every group shown form a cell; each time a few cells can be worked
+ * out, the smallest shown group without which they no longer can is hidden (else the smallest
+ * holding some of them, else the smallest), and the check runs again. When there are too many
+ * cells to check, only the kind of group covering the most answers stays shown: groups of one
+ * kind never overlap, so with the rules above no sum or difference of them gives fewer than five.
+ */
+function protectByDifferences(dimensions: { by: GroupResult['by']; groups: [string, AnswerEntry[]][] }[], shown: Set<string>, entries: AnswerEntry[], id: (by: string, group: string) => string): void {
+  for (;;) {
+    const cellKey = (e: AnswerEntry) => dimensions.map((d) => (shown.has(id(d.by, groupOf(d.by, e))) ? groupOf(d.by, e) : '')).join('\u0000');
+    const cellIndex = new Map<string, number>();
+    for (const e of entries) if (!cellIndex.has(cellKey(e))) cellIndex.set(cellKey(e), cellIndex.size);
+    const sizes = new Array<number>(cellIndex.size).fill(0);
+    for (const e of entries) sizes[cellIndex.get(cellKey(e))!]!++;
+    const visible = dimensions.flatMap((d) => d.groups.filter(([group]) => shown.has(id(d.by, group))).map(([group, list]) => ({ by: d.by, id: id(d.by, group), size: list.length, cells: [...new Set(list.map((e) => cellIndex.get(cellKey(e))!))] })));
+    if (sizes.length > MAX_CELLS || sizes.filter((n) => n < MIN_GROUP).length > MAX_SMALL_CELLS) {
+      const covered = (by: GroupResult['by']) => visible.filter((g) => g.by === by).reduce((n, g) => n + g.size, 0);
+      const [keep] = [...new Set(visible.map((g) => g.by))].sort((a, b) => covered(b) - covered(a));
+      for (const g of visible) if (g.by !== keep) shown.delete(g.id);
+      return;
+    }
+    const leak = smallDerivableSet(sizes, visible.map((g) => g.cells), MIN_GROUP);
+    if (!leak) return;
+    const bySize = [...visible].sort((a, b) => a.size - b.size);
+    const needed = bySize.slice(0, TRIED_PER_ROUND).find((g) => !derives(sizes.length, visible.filter((v) => v !== g).map((v) => v.cells), leak));
+    const hide = needed ?? bySize.find((g) => g.cells.some((c) => leak.includes(c))) ?? bySize[0];
+    if (!hide) return;
+    shown.delete(hide.id);
   }
 }
 

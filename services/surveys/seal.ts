@@ -33,10 +33,14 @@ export class AnswerSeal {
     return new AnswerSeal(randomBytes(KEY_BYTES));
   }
 
-  /** `context` binds the sealed text to where it is kept, so it cannot be moved to another campaign. */
-  seal(value: unknown, context: string): string {
+  /**
+   * `context` binds the sealed text to where it is kept, so it cannot be moved to another campaign.
+   * The text is padded to at least `atLeast` bytes, then to a multiple of PAD_TO.
+   */
+  seal(value: unknown, context: string, atLeast = 0): string {
     const json = JSON.stringify(value);
-    const padded = json + ' '.repeat((PAD_TO - (Buffer.byteLength(json) % PAD_TO)) % PAD_TO);
+    const length = Math.max(Buffer.byteLength(json), atLeast);
+    const padded = json + ' '.repeat(length - Buffer.byteLength(json) + ((PAD_TO - (length % PAD_TO)) % PAD_TO));
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     cipher.setAAD(Buffer.from(context));

@@ -8,7 +8,7 @@ import { runJob } from '../../../bot/jobs';
 import { toArray, type Store } from '../../../services/store/ports';
 import { reportCard } from '../../../cards/report-card';
 import { createCampaign } from '../../../services/surveys/campaigns';
-import type { AnswerEntry, Campaign, SurveyDoc } from '../../../services/surveys/model';
+import type { AnswerEntry, AudienceChunk, Campaign, SurveyDoc } from '../../../services/surveys/model';
 import { answersOf } from '../../../services/surveys/answer-pool';
 import { answerSurvey, openSurvey } from '../../../services/surveys/responses';
 import { campaignResults, resultsReport, type CampaignResults } from '../../../services/surveys/results';
@@ -286,6 +286,8 @@ describe('an agency label on anonymous answers', () => {
     expect((await answersOf(store, named)).map((e) => e.agency)).toEqual(['police']);
     const old = await start(true);
     await store.collection<Campaign>('surveys').update(ORG, old.id, (c) => ({ ...c, largeGroups: { departments: c.largeGroups!.departments, jobTitles: c.largeGroups!.jobTitles, combinations: c.largeGroups!.combinations ?? [] } }));
+    // Nor did its audience keep the labels each person was asked under.
+    await store.collection<AudienceChunk>('surveys').update(ORG, `audience-${old.id}-0`, ({ labels: _, ...chunk }) => chunk);
     for (const [i, p] of staff.filter((s) => s.jobTitle === 'Officer').entries()) await submit(store, p, old.id, answersOfPerson(i));
     await closeAll(store, '2026-12-08T08:00:00Z');
     const entries = await answersOf(store, old);
