@@ -37,6 +37,13 @@ export type Highlight = z.infer<typeof highlightSchema>;
 
 export const SCALE = [1, 2, 3, 4, 5] as const;
 
+/**
+ * The most a questionnaire's written answers may hold in all. Anonymous answers wait sealed, padded
+ * to the longest set of answers the questionnaire allows (so their size says nothing of what anyone
+ * wrote); this keeps a few dozen waiting well inside a Cosmos DB document's 2 MB.
+ */
+export const MAX_WRITTEN_CHARS = 5000;
+
 export const questionnaireSchema = z
   .object({
     key: slug,
@@ -58,6 +65,10 @@ export const questionnaireSchema = z
         ctx.addIssue({ code: 'custom', path: ['questions', i, 'options'], message: 'option values must differ' });
       }
     });
+    const written = q.questions.reduce((n, question) => n + (question.type === 'text' ? question.maxLength : 0), 0);
+    if (written > MAX_WRITTEN_CHARS) {
+      ctx.addIssue({ code: 'custom', path: ['questions'], message: `written answers may hold at most ${MAX_WRITTEN_CHARS} characters in all (the text questions' maxLength added up); these allow ${written}` });
+    }
     q.highlights.forEach((h, i) => {
       const question = q.questions.find((x) => x.id === h.question);
       const allowed = !question ? [] : question.type === 'yes-no' ? ['yes', 'no'] : question.type === 'single' || question.type === 'multi' ? question.options.map((o) => o.value) : question.type === 'scale' ? SCALE.map(String) : [];

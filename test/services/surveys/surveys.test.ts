@@ -14,6 +14,7 @@ import { addQuestionnaire, findQuestionnaire, readQuestionnaireFile } from '../.
 import { answersOf } from '../../../services/surveys/answer-pool';
 import { answerSurvey, openSurvey, type SurveyView } from '../../../services/surveys/responses';
 import { AnswerSeal } from '../../../services/surveys/seal';
+import { maxEntryBytes } from '../../../services/surveys/answers';
 import { campaignResults, resultsReport, withheldNotice } from '../../../services/surveys/results';
 import type { TrainingRecord } from '../../../services/training/model';
 import { ORG, person, seed } from '../../harness/fixtures';
@@ -88,6 +89,17 @@ describe('questionnaires are versioned data, checked before they can be sent', (
   ])('refuses %s, saying where', async (_name, change) => {
     const bad = { key: 'bad', version: 1, title: 'Bad', questions: [{ id: 'q1', type: 'yes-no', text: 'First?' }, { id: 'q2', text: 'Second?', ...change }] };
     await expect(addQuestionnaire(store, at('2026-11-22T10:00:00Z'), ORG, bad)).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/questions\.1/) });
+  });
+
+  it('refuses written answers that would hold more than 5,000 characters in all, saying how many these allow', async () => {
+    const text = (n: number) => ({ id: `t${n}`, type: 'text', text: `Question ${n}?`, maxLength: 1000 });
+    const tooLong = { key: 'long', version: 1, title: 'Long', questions: [1, 2, 3, 4, 5, 6].map(text) };
+    await expect(addQuestionnaire(store, at('2026-11-22T10:00:00Z'), ORG, tooLong)).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/at most 5000 characters in all.*allow 6000/) });
+    const atTheLimit = { ...tooLong, questions: [1, 2, 3, 4, 5].map(text) };
+    expect(await addQuestionnaire(store, at('2026-11-22T10:00:00Z'), ORG, atTheLimit)).toMatchObject({ key: 'long' });
+    // Anonymous answers wait sealed, padded to the longest the questionnaire allows: even 60 waiting stay well inside Cosmos DB's 2 MB document.
+    const sixtyWaiting = seal.seal({ entries: [] }, 'size', 200 + 60 * (maxEntryBytes(atTheLimit as never) + 1));
+    expect(sixtyWaiting.length).toBeLessThan(1.5 * 1024 * 1024);
   });
 
   it('refuses a highlight that counts an answer the question cannot have, and a built-in key', async () => {
