@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { AppError, type FieldIssue } from '../core/errors';
-import { SCALE, type Answer, type Answers, type Question, type QuestionnaireDefinition } from './model';
+import { MAX_WRITTEN_CHARS, SCALE, type Answer, type Answers, type Question, type QuestionnaireDefinition } from './model';
 import { findIdentifyingText } from '../escalations/identifying';
 
 /** The answers a question offers, in order, with what people see; none for free text and dates. */
@@ -135,10 +135,13 @@ const ENTRY_OVERHEAD_BYTES = 3 * 200 + 200;
  * sealed size says how many wait, never what any of them wrote.
  */
 export function maxEntryBytes(questionnaire: Pick<QuestionnaireDefinition, 'questions'>): number {
+  // A questionnaire added before written answers were capped is padded as if it kept to the cap, so
+  // its waiting answers still fit one document (an answer longer than that then shows in the size).
+  const writtenChars = Math.min(MAX_WRITTEN_CHARS, questionnaire.questions.reduce((n, q) => n + (q.type === 'text' ? q.maxLength : 0), 0));
   const answerBytes = (q: Question): number => {
     switch (q.type) {
       case 'text':
-        return 3 * q.maxLength + 2;
+        return 2;
       case 'multi':
         return q.options.reduce((n, o) => n + o.value.length + 3, 2);
       case 'single':
@@ -151,5 +154,5 @@ export function maxEntryBytes(questionnaire: Pick<QuestionnaireDefinition, 'ques
         return 12;
     }
   };
-  return questionnaire.questions.reduce((n, q) => n + q.id.length + 4 + answerBytes(q), ENTRY_OVERHEAD_BYTES);
+  return questionnaire.questions.reduce((n, q) => n + q.id.length + 4 + answerBytes(q), ENTRY_OVERHEAD_BYTES + 3 * writtenChars);
 }

@@ -100,6 +100,9 @@ describe('questionnaires are versioned data, checked before they can be sent', (
     // Anonymous answers wait sealed, padded to the longest the questionnaire allows: even 60 waiting stay well inside Cosmos DB's 2 MB document.
     const sixtyWaiting = seal.seal({ entries: [] }, 'size', 200 + 60 * (maxEntryBytes(atTheLimit as never) + 1));
     expect(sixtyWaiting.length).toBeLessThan(1.5 * 1024 * 1024);
+    // One added before the cap, with 40 long text questions, is padded as if it kept to it.
+    const before = { questions: Array.from({ length: 40 }, (_, n) => text(n)) };
+    expect(maxEntryBytes(before as never) - maxEntryBytes(atTheLimit as never)).toBeLessThan(40 * 12);
   });
 
   it('refuses a highlight that counts an answer the question cannot have, and a built-in key', async () => {
