@@ -19,6 +19,7 @@ import { importPeople } from '../../services/training/import';
 import { ORG } from '../harness/fixtures';
 import { openPersistentTestStore, openTestStore } from '../harness/store';
 import type { ConversationRecord } from '../../services/conversations/model';
+import { actionDoc } from '../harness/fixtures';
 
 /**
  * An attacker controls some text the product shows to someone else: a line of a plan
@@ -33,31 +34,14 @@ const LONGEST_CELL = 'x'.repeat(TABLE_LIMITS.maxCellChars);
 /** Right-to-left override, isolates and terminal escapes: they reorder or hide what is shown. */
 const HIDDEN_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
-function action(overrides: Partial<Action> = {}): Action {
-  return {
+/** An action with a history entry, as a card shows it; each attack overrides the field it poisons. */
+const action = (overrides: Partial<Action> = {}): Action =>
+  actionDoc({
     id: 'action-plan-abc',
-    orgId: 'demo',
-    planId: 'action-plan',
-    importKey: 'abc',
-    ref: 'LP2.3',
-    learningPoint: 2,
-    description: 'Further develop safeguarding training for councillors.',
-    evidence: 'Review of Councillor training materials.',
-    due: { dates: ['2026-12-31'], ongoing: null, text: 'December 2026' },
-    ongoing: false,
-    leads: [{ name: 'Val Johnson', personId: 'p1' }],
-    leadIds: ['p1'],
-    status: 'A',
-    progress: 'Dates in progress of being arranged.',
+    history: [{ id: 'h1', at: '2026-11-20T10:00:00Z', by: { personId: 'val', name: 'Val Johnson' }, source: 'teams', fromVersion: 2, previousStatus: 'G', status: 'A', progress: 'Delayed' }],
     version: 3,
-    history: [{ id: 'h1', at: '2026-11-20T10:00:00Z', by: { personId: 'p1', name: 'Val Johnson' }, source: 'teams', fromVersion: 2, previousStatus: 'G', status: 'A', progress: 'Delayed' }],
-    imported: { status: 'G', progress: '', rowNumber: 5 },
-    open: true,
-    nextDueDate: '2026-12-31',
-    updatedAt: '2026-11-20T10:00:00Z',
     ...overrides,
-  };
-}
+  });
 
 function digest(lines: number, line: { description?: string; leadName?: string } = {}): OutboundMessage {
   return {

@@ -1,10 +1,7 @@
 import { FixedClock } from '../../../services/core/clock';
-import { silentLogger } from '../../../services/core/logger';
 import type { Person } from '../../../services/people/model';
 import { addAgency } from '../../../services/organisation/agencies';
-import { ensureOrganisation } from '../../../services/organisation/organisations';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
-import { runJob } from '../../../bot/jobs';
 import { toArray, type Store } from '../../../services/store/ports';
 import { CONTAINER_NAMES } from '../../../services/store/containers';
 import { startTestApp, type TestApp } from '../../harness/app';
@@ -15,11 +12,11 @@ import { pendingId, type PendingAnswers } from '../../../services/surveys/model'
 import { createCampaign } from '../../../services/surveys/campaigns';
 import { anonymousLabels, type AnswerEntry, type Campaign, type Questionnaire } from '../../../services/surveys/model';
 import { answersOf } from '../../../services/surveys/answer-pool';
-import { answerSurvey, openSurvey } from '../../../services/surveys/responses';
 import { campaignResults, groupResults } from '../../../services/surveys/results';
 import { AnswerSeal } from '../../../services/surveys/seal';
 import { ORG, person, seed } from '../../harness/fixtures';
 import { openTestStore } from '../../harness/store';
+import { followUpAnswers, surveyAnswering } from '../../harness/surveys';
 
 /**
  * Attacks on anonymous questionnaires in a partnership of agencies, by someone who reads the whole
@@ -30,26 +27,9 @@ const calendar = new WorkingCalendar();
 const seal = AnswerSeal.random();
 const sent = new FixedClock('2026-11-23T09:00:00Z');
 
-const answersOfPerson = (i: number) => ({
-  'practice-change': `Practice note ${i}: I record concerns the same day.`,
-  confidence: i % 3 ? 'quite' : 'very',
-  'used-procedure': i % 2 ? 'yes' : 'no',
-  'know-how-to-report': 'yes',
-  'know-dso-name': 'yes',
-  'training-useful': String((i % 5) + 1),
-  'support-needed': 'supervision',
-});
 
-async function submit(store: Store, actor: Person, campaignId: string, raw: Record<string, string>, answerKey?: string): Promise<string> {
-  const opened = await openSurvey({ store, clock: sent, seal }, { actor, timeZone: TZ, campaignId, ...(answerKey ? { answerKey } : {}) });
-  if (opened.kind !== 'page') throw new Error('expected a page');
-  const saved = await answerSurvey({ store, clock: sent, seal }, { actor, timeZone: TZ, data: { campaignId, page: 1, move: 'submit', carried: JSON.stringify(raw), answerKey: opened.answerKey } });
-  if (saved.kind !== 'saved') throw new Error(`not saved: ${JSON.stringify(saved.kind === 'page' ? saved.issues : saved)}`);
-  return saved.answerKey;
-}
 
-const closeAll = async (store: Store, iso: string) =>
-  runJob('questionnaires', { store, clock: new FixedClock(iso), orgId: ORG, organisation: await ensureOrganisation(store, new FixedClock(iso), ORG, { timeZone: TZ }), calendar, logger: silentLogger, seal });
+const { submit, closeAll } = surveyAnswering({ seal, clock: sent, timeZone: TZ, calendar });
 
 const labelsOf = (e: Pick<AnswerEntry, 'department' | 'jobTitle' | 'agency'>) => [e.department, e.jobTitle, e.agency ?? ''].join(' / ');
 
@@ -76,7 +56,7 @@ describe('people who move agency or department while a partnership-wide anonymou
     campaign = await createCampaign({ store, clock: sent, calendar }, { actor: hr, timeZone: TZ, data: { questionnaire: 'training-follow-up', audience: { type: 'everyone' }, anonymous: true, closesOn: '2026-12-04' } });
     await seed(store, { people: [seconded, movedToLegal] });
     const now = (p: Person) => (p.id === seconded.id ? seconded : p.id === movedToLegal.id ? movedToLegal : p);
-    for (const [i, p] of staff.entries()) await submit(store, now(p), campaign.id, answersOfPerson(i));
+    for (const [i, p] of staff.entries()) await submit(store, now(p), campaign.id, followUpAnswers(i));
     await closeAll(store, '2026-12-07T08:00:00Z');
   }, 60_000);
   afterAll(() => store.close());
@@ -124,7 +104,7 @@ describe('breakdowns by agency and by department, subtracted from each other in 
     for (const name of ['Council', 'Health', 'Police']) await addAgency(store, sent, ORG, { name }, { timeZone: TZ });
     await seed(store, { people: [hr, ...staff] });
     campaign = await createCampaign({ store, clock: sent, calendar }, { actor: hr, timeZone: TZ, data: { questionnaire: 'training-follow-up', audience: { type: 'role', jobTitle: 'Worker' }, anonymous: true, closesOn: '2026-12-04' } });
-    for (const [i, p] of answering.entries()) await submit(store, p, campaign.id, answersOfPerson(healthChildren.includes(p) ? 0 : i + 1));
+    for (const [i, p] of answering.entries()) await submit(store, p, campaign.id, followUpAnswers(healthChildren.includes(p) ? 0 : i + 1));
     await closeAll(store, '2026-12-07T08:00:00Z');
   }, 60_000);
   afterAll(() => store.close());
@@ -173,7 +153,7 @@ describe('a database reader who measures the sealed waiting answers after each s
     const campaign = await createCampaign({ store, clock: sent, calendar }, { actor: hr, timeZone: TZ, data: { questionnaire: 'training-follow-up', title, audience: { type: 'role', jobTitle: 'Social Worker' }, anonymous: true, closesOn: '2026-12-04' } });
     const lengths: number[] = [];
     for (const [i, p] of staff.entries()) {
-      await submit(store, p, campaign.id, { ...answersOfPerson(i), 'practice-change': note(i, i === long ? 1000 : 400) });
+      await submit(store, p, campaign.id, { ...followUpAnswers(i), 'practice-change': note(i, i === long ? 1000 : 400) });
       lengths.push((await store.collection<PendingAnswers>('surveys').read(ORG, pendingId(campaign.id)))!.sealed.length);
     }
     return lengths;

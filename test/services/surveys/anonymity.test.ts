@@ -1,20 +1,17 @@
 import { FixedClock } from '../../../services/core/clock';
-import { silentLogger } from '../../../services/core/logger';
 import type { Person } from '../../../services/people/model';
 import { addAgency } from '../../../services/organisation/agencies';
-import { ensureOrganisation } from '../../../services/organisation/organisations';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
-import { runJob } from '../../../bot/jobs';
 import { toArray, type Store } from '../../../services/store/ports';
 import { reportCard } from '../../../cards/report-card';
 import { createCampaign } from '../../../services/surveys/campaigns';
 import type { AnswerEntry, AudienceChunk, Campaign, SurveyDoc } from '../../../services/surveys/model';
 import { answersOf } from '../../../services/surveys/answer-pool';
-import { answerSurvey, openSurvey } from '../../../services/surveys/responses';
 import { campaignResults, resultsReport, type CampaignResults } from '../../../services/surveys/results';
 import { AnswerSeal } from '../../../services/surveys/seal';
 import { ORG, person, seed } from '../../harness/fixtures';
 import { openTestStore } from '../../harness/store';
+import { followUpAnswers, surveyAnswering } from '../../harness/surveys';
 
 /**
  * What someone with read access to the store can learn about anonymous answers, tried the way
@@ -31,27 +28,9 @@ const snapshot = async (store: Store): Promise<Snapshot> => new Map((await toArr
 const pooled = (s: Snapshot): Map<string, string> => new Map([...s.values()].flatMap((d) => (d.kind === 'answers' ? d.entries.map((e): [string, string] => [e.key, JSON.stringify(e)]) : [])));
 const markers = (s: Snapshot) => [...s.values()].filter((d) => d.kind === 'responded');
 
-/** Someone's answers to the follow-up questionnaire, their written answer unique to them so it can be traced. */
-const answersOfPerson = (i: number, note = `Practice note ${i}: I record concerns the same day.`) => ({
-  'practice-change': note,
-  confidence: i % 3 ? 'quite' : 'very',
-  'used-procedure': i % 2 ? 'yes' : 'no',
-  'know-how-to-report': 'yes',
-  'know-dso-name': 'yes',
-  'training-useful': String((i % 5) + 1),
-  'support-needed': 'supervision',
-});
 
-async function submit(store: Store, actor: Person, campaignId: string, raw: Record<string, string>, answerKey?: string): Promise<string> {
-  const opened = await openSurvey({ store, clock: sent, seal }, { actor, timeZone: TZ, campaignId, ...(answerKey ? { answerKey } : {}) });
-  if (opened.kind !== 'page') throw new Error('expected a page');
-  const saved = await answerSurvey({ store, clock: sent, seal }, { actor, timeZone: TZ, data: { campaignId, page: 1, move: 'submit', carried: JSON.stringify(raw), answerKey: opened.answerKey } });
-  if (saved.kind !== 'saved') throw new Error(`not saved: ${JSON.stringify(saved.kind === 'page' ? saved.issues : saved)}`);
-  return saved.answerKey;
-}
 
-const closeAll = async (store: Store, iso: string) =>
-  runJob('questionnaires', { store, clock: new FixedClock(iso), orgId: ORG, organisation: await ensureOrganisation(store, new FixedClock(iso), ORG, { timeZone: TZ }), calendar, logger: silentLogger, seal });
+const { submit, closeAll } = surveyAnswering({ seal, clock: sent, timeZone: TZ, calendar });
 
 
 /** The results card as the bot sends it. */
@@ -80,12 +59,12 @@ describe('a database reader who reads the store between every single submission'
     snapshots.push({ after: 'start', snapshot: await snapshot(store) });
     let keyOfFirst = '';
     for (const [i, p] of staff.entries()) {
-      const key = await submit(store, p, campaign.id, answersOfPerson(i));
+      const key = await submit(store, p, campaign.id, followUpAnswers(i));
       if (i === 0) keyOfFirst = key;
       snapshots.push({ after: `answer ${i}`, snapshot: await snapshot(store) });
       // Half-way, the first respondent changes their answers, by then pooled.
       if (i === 15) {
-        await submit(store, staff[0]!, campaign.id, answersOfPerson(0, 'Practice note 0, changed.'), keyOfFirst);
+        await submit(store, staff[0]!, campaign.id, followUpAnswers(0, 'Practice note 0, changed.'), keyOfFirst);
         notes[0] = 'Practice note 0, changed.';
         snapshots.push({ after: 'change by 0', snapshot: await snapshot(store) });
       }
@@ -175,7 +154,7 @@ describe('no anonymous figure from fewer than five answers, and no written answe
   const staff = Array.from({ length: 12 }, (_, i) => person({ id: `p-${i}`, name: `Person ${i}`, department: 'Children’s Services', jobTitle: 'Social Worker' }));
   const sendTo = async (title: string, answering: number): Promise<Campaign> => {
     const campaign = await createCampaign({ store, clock: sent, calendar }, { actor: HR, timeZone: TZ, data: { questionnaire: 'training-follow-up', title, audience: { type: 'everyone' }, anonymous: true, closesOn: '2026-12-04' } });
-    for (let i = 0; i < answering; i++) await submit(store, staff[i]!, campaign.id, answersOfPerson(i));
+    for (let i = 0; i < answering; i++) await submit(store, staff[i]!, campaign.id, followUpAnswers(i));
     return campaign;
   };
   let four: Campaign;
@@ -259,7 +238,7 @@ describe('an agency label on anonymous answers', () => {
     for (const name of ['Council', 'Health', 'Police']) await addAgency(store, sent, ORG, { name }, { timeZone: TZ });
     await seed(store, { people: [partnershipHr, ...staff] });
     campaign = await createCampaign({ store, clock: sent, calendar }, { actor: partnershipHr, timeZone: TZ, data: { questionnaire: 'training-follow-up', audience: { type: 'everyone' }, anonymous: true, closesOn: '2026-12-04' } });
-    for (const [i, p] of staff.entries()) await submit(store, p, campaign.id, answersOfPerson(i));
+    for (const [i, p] of staff.entries()) await submit(store, p, campaign.id, followUpAnswers(i));
     await closeAll(store, '2026-12-07T08:00:00Z');
   }, 60_000);
   afterAll(() => store.close());
@@ -282,13 +261,13 @@ describe('an agency label on anonymous answers', () => {
 
   it('a named campaign records the agency as it records the department; a campaign started before agencies were labelled records none', async () => {
     const named = await start(false);
-    await submit(store, staff.find((p) => p.jobTitle === 'Constable')!, named.id, answersOfPerson(0));
+    await submit(store, staff.find((p) => p.jobTitle === 'Constable')!, named.id, followUpAnswers(0));
     expect((await answersOf(store, named)).map((e) => e.agency)).toEqual(['police']);
     const old = await start(true);
     await store.collection<Campaign>('surveys').update(ORG, old.id, (c) => ({ ...c, largeGroups: { departments: c.largeGroups!.departments, jobTitles: c.largeGroups!.jobTitles, combinations: c.largeGroups!.combinations ?? [] } }));
     // Nor did its audience keep the labels each person was asked under.
     await store.collection<AudienceChunk>('surveys').update(ORG, `audience-${old.id}-0`, ({ labels: _, ...chunk }) => chunk);
-    for (const [i, p] of staff.filter((s) => s.jobTitle === 'Officer').entries()) await submit(store, p, old.id, answersOfPerson(i));
+    for (const [i, p] of staff.filter((s) => s.jobTitle === 'Officer').entries()) await submit(store, p, old.id, followUpAnswers(i));
     await closeAll(store, '2026-12-08T08:00:00Z');
     const entries = await answersOf(store, old);
     expect(entries).toHaveLength(14);
