@@ -177,10 +177,27 @@ function xlsxCellText(cell: ExcelJS.Cell): string {
   return cell.text ?? '';
 }
 
-/** The first worksheet, streamed a row at a time (ExcelJS's whole-workbook reader holds every sheet in memory). */
+/**
+ * The first worksheet, streamed a row at a time (ExcelJS's whole-workbook reader holds every sheet
+ * in memory). ExcelJS's streaming unzip (unzipper 0.10) now and then ends before the zip's last
+ * parts on a busy machine (seen about 3 reads in 1,600 under full CPU load): the read then fails
+ * rather than returning. The file has just been read whole by yauzl, so such a failure is the
+ * reader's, not the file's: it is read again, up to three times, before it is called unreadable.
+ */
 async function readXlsx(file: string): Promise<Table> {
-  const name = path.basename(file);
   await checkZip(file);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await readFirstSheet(file);
+    } catch (e) {
+      if (isAppError(e)) throw e;
+      if (attempt === 3) throw new AppError('IMPORT_FILE_INVALID', `${path.basename(file)} is not a readable .xlsx workbook.`, { cause: e });
+    }
+  }
+}
+
+async function readFirstSheet(file: string): Promise<Table> {
+  const name = path.basename(file);
   const builder = new TableBuilder(name);
   const source = createReadStream(file);
   // Styles tell dates from numbers; hyperlinks and other sheets are not needed.
@@ -200,9 +217,6 @@ async function readXlsx(file: string): Promise<Table> {
       }
       break; // the first sheet only
     }
-  } catch (e) {
-    if (isAppError(e)) throw e;
-    throw new AppError('IMPORT_FILE_INVALID', `${name} is not a readable .xlsx workbook.`);
   } finally {
     source.destroy();
   }

@@ -47,6 +47,36 @@ describe('import files are bounded before and while they are parsed', () => {
     expect((await readTable(file)).rows.map((r) => r.cells.Action)).toEqual(['Action 1', 'Action 2']);
   });
 
+  it('a read that the streaming reader loses part-way (its unzip can end early on a busy machine) is read again, and the workbook imports', async () => {
+    const file = path.join(dir, 'retried.xlsx');
+    await fs.writeFile(file, workbook);
+    const Original = ExcelJS.stream.xlsx.WorkbookReader;
+    const spy = jest.spyOn(ExcelJS.stream.xlsx, 'WorkbookReader').mockImplementationOnce(() => {
+      throw new TypeError("Cannot read properties of undefined (reading 'sheets')");
+    });
+    spy.mockImplementation((...args: ConstructorParameters<typeof Original>) => new Original(...args));
+    try {
+      expect((await readTable(file)).rows.map((r) => r.cells.Action)).toEqual(['Action 1', 'Action 2']);
+      expect(spy).toHaveBeenCalledTimes(2);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('a workbook the reader fails on every time is refused as unreadable after three tries', async () => {
+    const file = path.join(dir, 'always-fails.xlsx');
+    await fs.writeFile(file, workbook);
+    const spy = jest.spyOn(ExcelJS.stream.xlsx, 'WorkbookReader').mockImplementation(() => {
+      throw new TypeError('broken');
+    });
+    try {
+      await expect(readTable(file)).rejects.toMatchObject({ code: 'IMPORT_FILE_INVALID', message: 'always-fails.xlsx is not a readable .xlsx workbook.' });
+      expect(spy).toHaveBeenCalledTimes(3);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('a sheet whose zip entry says it unpacks to 456 MB is refused from the directory, before any XML parser runs', async () => {
     const spy = jest.spyOn(ExcelJS.stream.xlsx, 'WorkbookReader');
     try {
