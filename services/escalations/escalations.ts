@@ -428,8 +428,10 @@ export async function canView(store: Store, actor: Person, escalation: Escalatio
 export async function getEscalation(store: Store, actor: Person, organisation: Organisation, id: string): Promise<{ escalation: Escalation; canAct: boolean }> {
   const escalation = await escalations(store).read(actor.orgId, id);
   const ladder = ladderOf(organisation);
-  if (!escalation || !(await canView(store, actor, escalation, ladder))) throw new AppError('NOT_FOUND', NOT_YOURS);
-  return { escalation, canAct: escalation.status === 'open' && (await canAct(store, actor, escalation, ladder)) };
+  // One set of look-ups for both questions: the case's people are read once.
+  const people = new CasePeople(store, actor.orgId);
+  if (!escalation || !(await canView(store, actor, escalation, ladder, people))) throw new AppError('NOT_FOUND', NOT_YOURS);
+  return { escalation, canAct: escalation.status === 'open' && (await canAct(store, actor, escalation, ladder, people)) };
 }
 
 /** Open escalations this person may see, highest stage and nearest deadline first. */
