@@ -25,13 +25,12 @@ export type CliContext = { config: Config; store: Store; clock: Clock; args: str
 
 /**
  * One command of the command line. It declares its own options, so an option another command
- * takes (`plan import --anonymous`) is refused rather than ignored.
+ * takes (`plan import --anonymous`) is refused rather than ignored. A command with `store: false`
+ * reads only the code and settings, and runs without opening the store.
  */
-export type Command = {
-  usage: string;
-  options?: OptionSpec;
-  run: (ctx: CliContext) => Promise<void>;
-};
+export type Command =
+  | { usage: string; options?: OptionSpec; store?: true; run: (ctx: CliContext) => Promise<void> }
+  | { usage: string; options?: OptionSpec; store: false; run: (ctx: Omit<CliContext, 'store'>) => Promise<void> };
 
 /** Options every command takes. */
 export const COMMON_OPTIONS: OptionSpec = { org: { type: 'string' }, help: { type: 'boolean' } };
@@ -49,7 +48,7 @@ export const quoted = (text: string) => JSON.stringify(text);
 /** Warnings and errors only, on stderr: the command's own report is its output. */
 export const cliLogger = (config: Config) => createLogger(config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? config.LOG_LEVEL : 'warn', { toStderr: true });
 
-export function stringOption(ctx: CliContext, name: string): string | undefined {
+export function stringOption(ctx: Pick<CliContext, 'options'>, name: string): string | undefined {
   return ctx.options[name] as string | undefined;
 }
 

@@ -27,6 +27,7 @@ const AREAS: Record<string, () => Promise<CommandTable>> = {
   delivery: async () => (await import('./delivery.js')).DELIVERY_COMMANDS,
   backup: async () => (await import('./backup.js')).BACKUP_COMMANDS,
   restore: async () => (await import('./backup.js')).BACKUP_COMMANDS,
+  cosmos: async () => (await import('./cosmos.js')).COSMOS_COMMANDS,
 };
 
 export async function allCommands(): Promise<CommandTable> {
@@ -77,6 +78,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   const config = loadConfig();
   const args = positionals.slice(found.words);
+  if (command.store === false) {
+    await command.run({ config, clock: systemClock, args, options: values as OptionValues });
+    return 0;
+  }
   const store = await openStore(config, cliLogger(config));
   try {
     await command.run({ config, store, clock: systemClock, args, options: values as OptionValues });

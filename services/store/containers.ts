@@ -1,3 +1,5 @@
+import { PartitionKeyKind } from '@azure/cosmos';
+
 /**
  * The containers, each partitioned by /orgId. Free text is excluded from indexing: nothing
  * queries it, and indexing it costs RUs on every write.
@@ -30,6 +32,9 @@ export const CONTAINERS = {
 export type ContainerName = keyof typeof CONTAINERS;
 export const CONTAINER_NAMES = Object.keys(CONTAINERS) as ContainerName[];
 
+/** Every container is partitioned by organisation (see DESIGN: one logical partition per organisation). */
+export const PARTITION_KEY_PATH = '/orgId';
+
 export function indexingPolicy(name: ContainerName) {
   return {
     indexingMode: 'consistent' as const,
@@ -38,3 +43,21 @@ export function indexingPolicy(name: ContainerName) {
     excludedPaths: [{ path: '/"_etag"/?' }, ...CONTAINERS[name].excludedPaths.map((path) => ({ path }))],
   };
 }
+
+/**
+ * A container exactly as Cosmos DB is asked to create it: the app creates containers with this
+ * when it holds a key, and infrastructure as code (infra/containers.json, written from this by
+ * `npm run infra:containers`) creates them for keyless deployments, so the two cannot drift.
+ */
+export function containerDefinition(name: ContainerName) {
+  const declared: { excludedPaths: string[]; defaultTtl?: number } = CONTAINERS[name];
+  return {
+    id: name,
+    partitionKey: { paths: [PARTITION_KEY_PATH], kind: PartitionKeyKind.Hash, version: 2 },
+    indexingPolicy: indexingPolicy(name),
+    // -1: items may set their own `ttl`; none expire unless they do.
+    ...(declared.defaultTtl !== undefined ? { defaultTtl: declared.defaultTtl } : {}),
+  };
+}
+
+export const containerDefinitions = () => CONTAINER_NAMES.map(containerDefinition);

@@ -1,6 +1,6 @@
 import { CosmosClient, type Container, type Database, type ItemDefinition } from '@azure/cosmos';
 import { AppError, isAppError } from '../core/errors';
-import { CONTAINER_NAMES, indexingPolicy, type ContainerName } from './containers';
+import { CONTAINER_NAMES, containerDefinition, type ContainerName } from './containers';
 import type { Collection, Doc, Page, QuerySpec, Store, StoreKind, Stored } from './ports';
 
 const MAX_UPDATE_ATTEMPTS = 8;
@@ -170,7 +170,7 @@ export class CosmosStore implements Store {
       if (options.canCreate) {
         const { database } = await client.databases.createIfNotExists({ id: databaseId });
         for (const name of CONTAINER_NAMES) {
-          await database.containers.createIfNotExists({ id: name, partitionKey: { paths: ['/orgId'] }, indexingPolicy: indexingPolicy(name) });
+          await database.containers.createIfNotExists(containerDefinition(name));
         }
         return new CosmosStore(options, database);
       }
@@ -187,7 +187,7 @@ export class CosmosStore implements Store {
       if (missing.length > 0) {
         throw new AppError(
           'STORE_UNAVAILABLE',
-          `Database "${databaseId}" lacks containers ${missing.join(', ')}. Keyless access cannot create them: create them partitioned by /orgId (see README), or set COSMOS_KEY.`,
+          `Database "${databaseId}" lacks containers ${missing.join(', ')}. Keyless access cannot create them: create them from infra/containers.json ("npm run cli -- cosmos setup-script" prints the commands), or set COSMOS_KEY.`,
         );
       }
       return new CosmosStore(options, database);
