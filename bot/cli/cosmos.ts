@@ -34,7 +34,7 @@ export function setupScript(options: { resourceGroup?: string; account?: string;
     variable('RG', options.resourceGroup, 'the resource group'),
     variable('ACCOUNT', options.account, 'the Cosmos DB account name'),
     `DATABASE=${options.database}`,
-    variable('PRINCIPAL_ID', options.principalId, "the managed identity's principal id"),
+    variable('PRINCIPAL_ID', options.principalId, 'the principal id of the managed identity'),
     'az cosmosdb sql database create -g "$RG" -a "$ACCOUNT" -n "$DATABASE"',
   ];
   for (const c of containerDefinitions()) {

@@ -57,6 +57,8 @@ const schema = z
 
     COSMOS_ENDPOINT: optionalText.pipe(z.url({ protocol: /^https?$/ }).optional()),
     COSMOS_KEY: optionalText,
+    /** The user-assigned managed identity keyless Cosmos DB access signs in as (unset: the credential's default, or the bot's own identity with UserAssignedMSI). */
+    AZURE_CLIENT_ID: optionalText.pipe(z.guid().optional()),
     COSMOS_DATABASE: z.string().trim().regex(/^[A-Za-z0-9_-]{1,255}$/, 'letters, digits, _ and - only').default('safeguarding'),
 
     DATA_DIR: z.string().trim().min(1).default('./data'),
@@ -117,15 +119,42 @@ const schema = z
       ctx.addIssue({ code: 'custom', path: ['HOME_TENANT_ID'], message: 'is required with VERIFIED_DOMAINS: a UPN is only trusted from the organisation’s own tenant' });
     }
     for (const key of ['TEAMS_CATALOG_APP_ID', 'MAIL_SENDER'] as const) {
-      // Graph calls use the bot's own app registration in the home tenant.
-      if (c[key] && !(c.MicrosoftAppId && c.MicrosoftAppPassword && c.MicrosoftAppTenantId)) {
-        ctx.addIssue({ code: 'custom', path: [key], message: 'needs MicrosoftAppId, MicrosoftAppPassword and MicrosoftAppTenantId (the bot’s identity calls Graph)' });
+      // Graph calls use the bot's own identity in the home tenant: its secret, or its managed identity.
+      const identity = c.MicrosoftAppId && c.MicrosoftAppTenantId && (c.MicrosoftAppPassword || c.MicrosoftAppType === 'UserAssignedMSI');
+      if (c[key] && !identity) {
+        ctx.addIssue({ code: 'custom', path: [key], message: 'needs MicrosoftAppId, MicrosoftAppTenantId and MicrosoftAppPassword or MicrosoftAppType=UserAssignedMSI (the bot’s identity calls Graph)' });
       }
     }
     if (!Intl.supportedValuesOf('timeZone').includes(c.DEFAULT_TIME_ZONE) && c.DEFAULT_TIME_ZONE !== 'UTC') {
       ctx.addIssue({ code: 'custom', path: ['DEFAULT_TIME_ZONE'], message: 'must be an IANA time zone such as Europe/London' });
     }
   });
+
+/**
+ * What every deployment sets. Local mode runs without them, so the schema leaves most optional;
+ * infra/azure.bicep sets each one (a test checks it), and docs/DEPLOY.md says where each comes from.
+ */
+export const DEPLOYMENT_SETTINGS = [
+  'MicrosoftAppId',
+  'MicrosoftAppType',
+  'MicrosoftAppTenantId',
+  'ALLOWED_TENANT_IDS',
+  'HOME_TENANT_ID',
+  'PUBLIC_HOSTNAME',
+  'TEAMS_APP_ID',
+  'TAB_SSO_CLIENT_ID',
+  'COSMOS_ENDPOINT',
+  'COSMOS_DATABASE',
+  'DEFAULT_ORG_ID',
+  'DEFAULT_TIME_ZONE',
+  // Production never seeds the demo; the embedded store is the only one it would seed, but say so.
+  'SEED_DEMO_DATA',
+  'DATA_DIR',
+  'SURVEY_SEAL_KEY',
+] as const satisfies readonly (keyof z.infer<typeof schema>)[];
+
+/** Every setting the app reads: anything else in a deployment's settings is a typo or belongs to the platform. */
+export const SETTING_NAMES = Object.keys(schema.shape) as (keyof z.infer<typeof schema>)[];
 
 export type Config = z.infer<typeof schema> & {
   /** No MicrosoftAppId: the bot accepts unauthenticated traffic, so it must stay on loopback. */

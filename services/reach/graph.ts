@@ -1,5 +1,5 @@
 import type { Agent } from 'node:https';
-import { ClientSecretCredential, type TokenCredential } from '@azure/identity';
+import { ClientSecretCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
 import {
   bearerTokenAuthenticationPolicy,
   createDefaultHttpClient,
@@ -49,7 +49,8 @@ export type GraphSettings = {
   authorityHost: string;
   tenantId: string;
   clientId: string;
-  clientSecret: string;
+  /** Unset: the bot runs as a user-assigned managed identity (MicrosoftAppType=UserAssignedMSI), whose client id is clientId. */
+  clientSecret?: string;
 };
 
 const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
@@ -71,12 +72,14 @@ export class HttpGraphGateway implements GraphGateway {
     this.baseUrl = settings.baseUrl.replace(/\/+$/, '');
     const credential =
       options?.credential ??
-      new ClientSecretCredential(settings.tenantId, settings.clientId, settings.clientSecret, {
-        authorityHost: settings.authorityHost,
-        // Instance discovery asks login.microsoftonline.com about the authority; a sovereign or test authority answers for itself.
-        disableInstanceDiscovery: settings.authorityHost !== 'https://login.microsoftonline.com',
-        ...(options?.agent ? { agent: options.agent } : {}),
-      });
+      (settings.clientSecret
+        ? new ClientSecretCredential(settings.tenantId, settings.clientId, settings.clientSecret, {
+            authorityHost: settings.authorityHost,
+            // Instance discovery asks login.microsoftonline.com about the authority; a sovereign or test authority answers for itself.
+            disableInstanceDiscovery: settings.authorityHost !== 'https://login.microsoftonline.com',
+            ...(options?.agent ? { agent: options.agent } : {}),
+          })
+        : new ManagedIdentityCredential({ clientId: settings.clientId }));
     this.pipeline = createPipelineFromOptions({
       retryOptions: { maxRetries: MAX_RETRIES, maxRetryDelayInMs: MAX_RETRY_DELAY_MS, ...(options?.retryDelayInMs !== undefined ? { retryDelayInMs: options.retryDelayInMs } : {}) },
       userAgentOptions: { userAgentPrefix: 'safeguarding-action-tracker' },

@@ -10,8 +10,13 @@ export type ReachWiring = { graph: GraphGateway; settings: ReachSettings };
 /** The Graph adapter with the bot's identity, when it has one in its home tenant. `agent` lets a test trust its fake Graph's certificate. */
 function graphFromConfig(config: Config, agent?: Agent): { graph: GraphGateway; clientId: string; tenantId: string } | undefined {
   const { MicrosoftAppId: clientId, MicrosoftAppPassword: clientSecret, MicrosoftAppTenantId: tenantId } = config;
-  if (!clientId || !clientSecret || !tenantId) return undefined;
-  const graph = new HttpGraphGateway({ baseUrl: config.GRAPH_BASE_URL, authorityHost: config.GRAPH_AUTHORITY_HOST, tenantId, clientId, clientSecret }, agent ? { agent } : undefined);
+  // The bot's identity: its client secret, or (UserAssignedMSI, as infra/azure.bicep deploys it) its managed identity.
+  const managed = config.MicrosoftAppType === 'UserAssignedMSI';
+  if (!clientId || !tenantId || (!clientSecret && !managed)) return undefined;
+  const graph = new HttpGraphGateway(
+    { baseUrl: config.GRAPH_BASE_URL, authorityHost: config.GRAPH_AUTHORITY_HOST, tenantId, clientId, ...(managed ? {} : { clientSecret }) },
+    agent ? { agent } : undefined,
+  );
   return { graph, clientId, tenantId };
 }
 

@@ -34,8 +34,10 @@ async function connect(config: Config, logger: Logger): Promise<Store> {
     });
   }
   const keyless = !config.COSMOS_KEY;
+  // A user-assigned identity must be named: by AZURE_CLIENT_ID, or it is the bot's own (UserAssignedMSI).
+  const managedIdentityClientId = config.AZURE_CLIENT_ID ?? (config.MicrosoftAppType === 'UserAssignedMSI' ? config.MicrosoftAppId : undefined);
   const client = keyless
-    ? new CosmosClient({ endpoint: config.COSMOS_ENDPOINT, aadCredentials: new DefaultAzureCredential() })
+    ? new CosmosClient({ endpoint: config.COSMOS_ENDPOINT, aadCredentials: new DefaultAzureCredential(managedIdentityClientId ? { managedIdentityClientId } : {}) })
     : new CosmosClient({ endpoint: config.COSMOS_ENDPOINT, key: config.COSMOS_KEY });
   return CosmosStore.open({
     kind: 'azure',
