@@ -36,7 +36,14 @@ export async function startApp(deps: AppDeps): Promise<App> {
     : undefined;
   const bot = new TrackerBot({ ...deps, calendar, events: domainEvents(calendar), seal });
   const status = () => ({ scheduler: scheduler ? { enabled: true, ...scheduler.status() } : { enabled: false }, delivery: delivery.status() });
-  const server = createServer({ ...deps, adapter, bot, status });
+  let closing = false;
+  const readiness = () => {
+    const reasons: string[] = [];
+    if (closing) reasons.push('shutting down');
+    if (scheduler && !scheduler.status().running) reasons.push('the scheduler is not running');
+    return { ready: reasons.length === 0, reasons };
+  };
+  const server = createServer({ ...deps, adapter, bot, status, readiness });
   registerTabRoutes(server, { ...deps, calendar });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -50,6 +57,7 @@ export async function startApp(deps: AppDeps): Promise<App> {
     sender,
     deliverNow: delivery.kick,
     async close() {
+      closing = true;
       await scheduler?.stop();
       await delivery.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));

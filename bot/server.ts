@@ -13,8 +13,10 @@ export type ServerDeps = {
   store: Store;
   adapter: CloudAdapter;
   bot: ActivityHandler;
-  /** Scheduler and delivery state for /healthz. */
+  /** Scheduler and delivery state for /healthz and /readyz. */
   status: () => Record<string, unknown>;
+  /** Whether this instance should be given traffic, apart from the store (which /readyz checks itself). */
+  readiness: () => { ready: boolean; reasons: string[] };
 };
 
 /**
@@ -117,7 +119,7 @@ function sendError(res: restify.Response, error: AppError): void {
 }
 
 export function createServer(deps: ServerDeps): restify.Server {
-  const { config, logger, store, adapter, bot, status } = deps;
+  const { config, logger, store, adapter, bot, status, readiness } = deps;
   const server = restify.createServer({ name: 'safeguarding-action-tracker', handleUncaughtExceptions: false });
   server.pre(boundBodies);
   if (config.localMode) {
@@ -132,13 +134,24 @@ export function createServer(deps: ServerDeps): restify.Server {
     });
   }
 
-  server.get('/healthz', async (_req, res) => {
+  // Liveness: the process answers. It never touches the store, so a Cosmos DB outage does not get
+  // healthy instances restarted.
+  server.get('/healthz', (_req, res, next) => {
+    res.send(200, { status: 'ok', store: { kind: store.kind, description: store.description }, ...status() });
+    next();
+  });
+
+  // Readiness, for App Service's health check and load balancer: the store answers, and the
+  // scheduler runs (migrations finished before the server started listening: see openStore).
+  server.get('/readyz', async (_req, res) => {
+    const { ready, reasons } = readiness();
     try {
       await store.ping();
-      res.send(200, { status: 'ok', store: { kind: store.kind, description: store.description }, ...status() });
     } catch {
-      res.send(503, { status: 'unavailable', store: { kind: store.kind, description: store.description }, ...status() });
+      reasons.push('the store is not reachable');
     }
+    const ok = ready && reasons.length === 0;
+    res.send(ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', ...(ok ? {} : { reasons }), store: { kind: store.kind, description: store.description }, ...status() });
   });
 
   // Only activities have a body to parse; every other route ignores (and never reads) one.

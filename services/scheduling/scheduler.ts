@@ -55,7 +55,8 @@ export async function runSlot(deps: SlotDeps, name: string, slot: Date): Promise
   }
 }
 
-export type SchedulerStatus = { jobs: { name: string; cron: string; lastRun?: { at: string; ok: boolean } }[] };
+/** `running`: every job's timer is live (false once stopping, or if a timer died), for /readyz. */
+export type SchedulerStatus = { running: boolean; jobs: { name: string; cron: string; lastRun?: { at: string; ok: boolean } }[] };
 
 /** Starts every job of the table on its cron schedule in the organisation's time zone; each slot runs on one instance. */
 export function startScheduler(deps: SchedulerDeps, retry: RetryPolicy = DEFAULT_RETRY): { stop(): Promise<void>; status(): SchedulerStatus } {
@@ -89,6 +90,9 @@ export function startScheduler(deps: SchedulerDeps, retry: RetryPolicy = DEFAULT
       await Promise.all(tasks.map((t) => t.destroy()));
     },
     /** What this instance has run since it started (another instance may have run a slot instead). */
-    status: () => ({ jobs: Object.entries(deps.jobs).map(([name, job]) => ({ name, cron: job.cron, ...(lastRuns.has(name) ? { lastRun: lastRuns.get(name)! } : {}) })) }),
+    status: () => ({
+      running: !stopping.signal.aborted && tasks.every((t) => !['stopped', 'destroyed'].includes(t.getStatus())),
+      jobs: Object.entries(deps.jobs).map(([name, job]) => ({ name, cron: job.cron, ...(lastRuns.has(name) ? { lastRun: lastRuns.get(name)! } : {}) })),
+    }),
   };
 }

@@ -18,6 +18,12 @@ describe('the HTTP server', () => {
     expect(await res.json()).toMatchObject({ status: 'ok', store: { kind: 'embedded' }, scheduler: { enabled: false }, delivery: { intervalMs: 5000 } });
   });
 
+  it('GET /readyz answers 200 when the store answers', async () => {
+    const res = await fetch(`${t.app.url}/readyz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'ready', store: { kind: 'embedded' } });
+  });
+
   it('a body that is not JSON gets a 400 with a plain message, not a 500', async () => {
     const res = await fetch(`${t.app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"type": "message", ' });
     expect(res.status).toBe(400);
@@ -57,19 +63,37 @@ describe('the HTTP server', () => {
     expect(() => loadConfig({ MicrosoftAppId: 'a', MicrosoftAppPassword: 'p', ALLOWED_TENANT_IDS: 't', LOCAL_ACT_AS: 'Val Johnson' })).toThrow(/LOCAL_ACT_AS: is only allowed in local mode/);
   });
 
-  it('/healthz answers 503 when the store cannot be reached, and an invoke then gets a card saying so, not a 500', async () => {
+  it('/readyz answers 503 when the store cannot be reached (/healthz stays 200: the process is alive), and an invoke then gets a card saying so, not a 500', async () => {
     const broken = await startTestApp();
     try {
       await broken.store.close(); // the store goes away under the running app
-      const health = await fetch(`${broken.app.url}/healthz`);
-      expect(health.status).toBe(503);
-      expect(await health.json()).toMatchObject({ status: 'unavailable' });
+      const readiness = await fetch(`${broken.app.url}/readyz`);
+      expect(readiness.status).toBe(503);
+      expect(await readiness.json()).toMatchObject({ status: 'not ready', reasons: ['the store is not reachable'] });
+      expect((await fetch(`${broken.app.url}/healthz`)).status).toBe(200);
       const res = await broken.post(invokeActionExecute({ serviceUrl: broken.connector.serviceUrl, user: { id: '29:x', aadObjectId: 'x', name: 'X' }, verb: 'myActions.show', data: {} }));
       expect(res.status).toBe(200);
       expect(JSON.stringify(res.body.value)).toMatch(/STORE_UNAVAILABLE|not reachable/);
     } finally {
       await broken.app.close();
       await broken.connector.close();
+    }
+  });
+});
+
+describe('readiness follows the scheduler', () => {
+  it('with the scheduler on, /readyz is ready and names its jobs; once the app is closing it is not', async () => {
+    const t = await startTestApp({ SCHEDULER_ENABLED: 'true' });
+    try {
+      const ready = await fetch(`${t.app.url}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({ status: 'ready', scheduler: { enabled: true, running: true } });
+    } finally {
+      const closing = t.close();
+      // The server finishes the request in flight while it closes; new connections are refused once closed.
+      const during = await fetch(`${t.app.url}/readyz`).then((r) => r.status, () => 'refused');
+      expect([503, 'refused']).toContain(during);
+      await closing;
     }
   });
 });

@@ -42,7 +42,7 @@ describe('when the store is unreachable for a while', () => {
   });
   afterEach(() => env.proxy.restore());
 
-  it('a card answer gets a card saying so (no 500), /healthz says unavailable, and the same answer saves once when it is back', async () => {
+  it('a card answer gets a card saying so (no 500), /readyz says not ready while /healthz stays alive, and the same answer saves once when it is back', async () => {
     const app: App = await startApp({ config: loadConfig({ PORT: '0', DEFAULT_ORG_ID: ORG, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', SURVEY_SEAL_KEY: randomBytes(32).toString('base64'), ALLOWED_TENANT_IDS: TEST_TENANT_ID }), logger: silentLogger, store: env.store, clock: new FixedClock('2026-11-23T10:00:00Z') });
     try {
       await seed(env.store, { people: [person({ id: 'olly', name: 'Olly Officer', aadObjectId: 'aad-olly' })], actions: [actionDoc({ id: 'a-olly', leadIds: ['olly'] })] });
@@ -52,11 +52,13 @@ describe('when the store is unreachable for a while', () => {
       const refused = await postActivity(app.url, answer);
       expect(refused.status).toBe(200);
       expect(JSON.stringify(refused.body.value)).toMatch(/not reachable right now[\s\S]*STORE_UNAVAILABLE/);
-      const health = await fetch(`${app.url}/healthz`);
-      expect(health.status).toBe(503);
+      const readiness = await fetch(`${app.url}/readyz`);
+      expect(readiness.status).toBe(503);
+      expect(await readiness.json()).toMatchObject({ status: 'not ready', reasons: ['the store is not reachable'] });
+      expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
 
       env.proxy.restore();
-      expect((await fetch(`${app.url}/healthz`)).status).toBe(200);
+      expect((await fetch(`${app.url}/readyz`)).status).toBe(200);
       const saved = await postActivity(app.url, answer);
       expect(JSON.stringify(saved.body.value)).toMatch(/Updated to/);
       const action = (await env.store.collection<Action>('actions').read(ORG, 'a-olly'))!;
