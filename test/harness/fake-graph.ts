@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../services/core/config';
@@ -161,10 +162,49 @@ export class FakeGraph {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.identityEndpoint?.close();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
     });
+  }
+
+  private identityEndpoint?: { close(): Promise<void> };
+  /** Token requests App Service's identity endpoint received, with the query each carried. */
+  readonly identityRequests: { resource?: string; clientId?: string; header?: string }[] = [];
+
+  /**
+   * App Service's local managed-identity endpoint, as a deployment's user-assigned identity sees it
+   * (plain HTTP on loopback, a secret header): it issues Graph tokens for this Graph to the client
+   * this fake was started with. Returns the two variables App Service sets for the app.
+   */
+  async startManagedIdentityEndpoint(): Promise<{ IDENTITY_ENDPOINT: string; IDENTITY_HEADER: string }> {
+    const header = randomUUID();
+    const server = http.createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      const request = { resource: url.searchParams.get('resource') ?? undefined, clientId: url.searchParams.get('client_id') ?? undefined, header: req.headers['x-identity-header'] as string | undefined };
+      this.identityRequests.push(request);
+      const reply = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      if (request.header !== header) return reply(401, { error: 'unauthorized', error_description: 'X-IDENTITY-HEADER is missing or wrong.' });
+      if (request.clientId !== this.client.clientId) return reply(400, { error: 'invalid_request', error_description: 'No user-assigned identity with that client id is assigned to this app.' });
+      if (request.resource !== 'https://graph.microsoft.com' && request.resource !== 'https://graph.microsoft.com/') return reply(400, { error: 'invalid_resource', error_description: 'Unknown resource.' });
+      const token = `fake-msi-${randomUUID()}`;
+      this.issued.set(token, [...this.granted]);
+      const expiresOn = Math.floor(this.now() / 1000) + TOKEN_LIFETIME_SECONDS;
+      return reply(200, { access_token: token, expires_on: String(expiresOn), resource: request.resource, token_type: 'Bearer', client_id: this.client.clientId });
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    this.identityEndpoint = {
+      close: () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    };
+    return { IDENTITY_ENDPOINT: `http://127.0.0.1:${(server.address() as AddressInfo).port}/msi/token`, IDENTITY_HEADER: header };
   }
 
   private handle(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): void {
