@@ -9,6 +9,7 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import type { Config } from '../services/core/config';
+import { correlationId } from '../services/core/correlation';
 import type { Logger } from '../services/core/logger';
 
 /**
@@ -63,7 +64,7 @@ export function createAdapter(config: Config, logger: Logger): CloudAdapter {
     logger.error({ err: error, activityType: context.activity.type, activityName: context.activity.name }, 'unhandled error in turn');
     // An invoke must still get an answer; anything else gets a short apology instead of silence.
     if (context.activity.type !== 'invoke') {
-      await context.sendActivity('Sorry, something went wrong on our side. Please try again in a moment.').catch(() => undefined);
+      await context.sendActivity(`Sorry, something went wrong on our side. Please try again in a moment. If it happens again, give your administrator this reference: ${correlationId() ?? 'none'}.`).catch(() => undefined);
     }
   };
   return adapter;

@@ -3,6 +3,7 @@ import restify from 'restify';
 import { z } from 'zod';
 import type { Config } from '../services/core/config';
 import { AppError, ERRORS, isAppError } from '../services/core/errors';
+import { newCorrelationId, withCorrelation } from '../services/core/correlation';
 import type { Logger } from '../services/core/logger';
 import type { Store } from '../services/store/ports';
 import { tenantGate } from '../services/organisation/agencies';
@@ -118,9 +119,28 @@ function sendError(res: restify.Response, error: AppError): void {
   res.send(error.status, { error: error.toPublic() });
 }
 
+const references = new WeakMap<restify.Request, string>();
+/** The request's reference, made on first ask. */
+function requestReference(req: restify.Request): string {
+  let id = references.get(req);
+  if (!id) references.set(req, (id = newCorrelationId()));
+  return id;
+}
+/** Runs the rest of the request's handlers under its reference (restify calls them from next()). */
+function enterReference(req: restify.Request, _res: restify.Response, next: restify.Next): void {
+  withCorrelation(requestReference(req), () => next());
+}
+
 export function createServer(deps: ServerDeps): restify.Server {
   const { config, logger, store, adapter, bot, status, readiness } = deps;
   const server = restify.createServer({ name: 'safeguarding-action-tracker', handleUncaughtExceptions: false });
+  // Every request gets its own reference, returned in a header. Routes that read no body run under it
+  // from here; a body is read on events outside it, so /api/messages enters it again after parsing.
+  server.pre((req: restify.Request, res: restify.Response, next: restify.Next) => {
+    res.header('x-correlation-id', requestReference(req));
+    next();
+  });
+  server.use(enterReference);
   server.pre(boundBodies);
   if (config.localMode) {
     // Local mode is unauthenticated: it answers only someone at this computer, not a tunnel,
@@ -157,7 +177,7 @@ export function createServer(deps: ServerDeps): restify.Server {
   // Only activities have a body to parse; every other route ignores (and never reads) one.
   const activityBody = restify.plugins.bodyParser({ maxBodySize: BODY_LIMITS.activities, mapParams: false });
   const tenantAllowed = tenantGate(store, config.DEFAULT_ORG_ID, config.ALLOWED_TENANT_IDS);
-  server.post('/api/messages', activityBody, async (req: restify.Request, res: restify.Response) => {
+  server.post('/api/messages', activityBody, enterReference, async (req: restify.Request, res: restify.Response) => {
     const shape = activityShape.safeParse(req.body);
     if (!shape.success) {
       sendError(res, new AppError('VALIDATION', `Not a Bot Framework activity: ${shape.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(body)'} ${i.message}`).join('; ')}`));
@@ -198,7 +218,8 @@ export function createServer(deps: ServerDeps): restify.Server {
     if (status >= 500) logger.error({ err, path: req.path() }, 'request failed');
     // A chunked body that outgrew its limit is found by restify's reader: the same code as a declared one.
     const code = status >= 500 ? 'INTERNAL' : status === 413 ? 'BODY_TOO_LARGE' : 'BAD_REQUEST';
-    err.toJSON = () => ({ error: { code, message: status >= 500 ? 'Internal error' : err.message } });
+    const reference = references.get(req);
+    err.toJSON = () => ({ error: { code, message: status >= 500 ? 'Internal error' : err.message, ...(reference ? { reference } : {}) } });
     next();
   });
   return server;

@@ -33,6 +33,7 @@ import { recordSeen } from '../services/delivery/seen';
 import { CARD_ROUTES, commandHelpCard, findCommand, type RouteContext } from './card-routes';
 import type { AnswerSeal } from '../services/surveys/seal';
 import type { RouteScope } from './routes/context';
+import { correlationId } from '../services/core/correlation';
 
 export type BotDeps = { config: Config; logger: Logger; store: Store; clock: Clock; calendar: WorkingCalendar; events: DomainEvents; seal: AnswerSeal };
 
@@ -228,7 +229,7 @@ export class TrackerBot extends TeamsActivityHandler {
       return errorCard(e);
     }
     this.deps.logger.error({ err: e, where }, 'unexpected failure');
-    return noticeCard('Something went wrong', 'Sorry, that did not work on our side. Nothing was changed. Please try again in a moment.', { code: 'INTERNAL', color: 'Attention' });
+    return noticeCard('Something went wrong', `Sorry, that did not work on our side. Nothing was changed. Please try again in a moment. If it happens again, give your administrator this reference: ${correlationId() ?? 'none'}.`, { code: 'INTERNAL', color: 'Attention' });
   }
 
   /**

@@ -6,6 +6,7 @@ import { AppError, isAppError } from '../../services/core/errors';
 import { openStore } from '../../services/store/open-store';
 import { cliLogger, COMMON_OPTIONS, type Command, type OptionValues } from './command';
 import { oneLine } from '../../services/core/text';
+import { newCorrelationId, withCorrelation } from '../../services/core/correlation';
 
 type CommandTable = Record<string, Command>;
 
@@ -92,7 +93,8 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
+  // One reference per command, on every log line it writes.
+  withCorrelation(newCorrelationId(), () => main(process.argv.slice(2))).then(
     (code) => process.exit(code),
     (e: unknown) => {
       const message = isAppError(e) ? `${e.code}: ${e.message}` : (e as Error).message;

@@ -1,4 +1,5 @@
 import pino, { type DestinationStream } from 'pino';
+import { correlationId } from './correlation';
 
 /**
  * Structured logs. Secrets and personal fields are redacted by path so a careless log call
@@ -10,6 +11,11 @@ export function createLogger(level: string = process.env.LOG_LEVEL ?? 'info', op
     {
       level,
       base: undefined,
+      // The reference of the activity, request, job or command being handled, on every line.
+      mixin: () => {
+        const id = correlationId();
+        return id ? { correlationId: id } : {};
+      },
       redact: {
         paths: ['key', 'password', 'token', 'authorization', '*.key', '*.password', '*.token', '*.authorization', 'email', '*.email', 'name', '*.name'],
         censor: '[redacted]',

@@ -10,6 +10,7 @@ import { StoreRunCoordinator } from './coordinator';
 import { runJobDefinition, type JobTable } from './job-context';
 import type { ReachWiring } from '../reach/setup';
 import type { AnswerSeal } from '../surveys/seal';
+import { newCorrelationId, withCorrelation } from '../core/correlation';
 
 export type SchedulerDeps = { jobs: JobTable; store: Store; logger: Logger; calendar: WorkingCalendar; seal?: AnswerSeal; reach?: ReachWiring; emailEnabled?: boolean; orgId: string; timeZone: string; afterJob?: () => Promise<unknown> };
 
@@ -74,7 +75,8 @@ export function startScheduler(deps: SchedulerDeps, retry: RetryPolicy = DEFAULT
       job.cron,
       async (context) => {
         try {
-          const outcome = await runSlot(slotDeps, name, context.date);
+          // One reference per job run, on every line it logs.
+          const outcome = await withCorrelation(newCorrelationId(), () => runSlot(slotDeps, name, context.date));
           if (outcome !== 'elsewhere') lastRuns.set(name, { at: new Date().toISOString(), ok: outcome === 'ran' });
           if (outcome === 'ran') await deps.afterJob?.();
         } catch (e) {

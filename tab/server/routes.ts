@@ -3,6 +3,7 @@ import path from 'node:path';
 import type restify from 'restify';
 import type { Clock } from '../../services/core/clock';
 import type { Config } from '../../services/core/config';
+import { correlationId } from '../../services/core/correlation';
 import { AppError, isAppError } from '../../services/core/errors';
 import type { Logger } from '../../services/core/logger';
 import {
@@ -56,7 +57,8 @@ export function registerTabRoutes(server: restify.Server, deps: TabDeps): void {
       return;
     }
     logger.error({ err: e }, 'tab request failed');
-    res.send(500, { error: { code: 'INTERNAL', message: 'Internal error', fields: [] } });
+    // The reference finds this request's log lines; the page shows it for the user to quote.
+    res.send(500, { error: { code: 'INTERNAL', message: 'Internal error', fields: [], reference: correlationId() } });
   };
 
   async function viewerOf(req: restify.Request): Promise<Person> {
