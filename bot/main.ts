@@ -7,6 +7,9 @@ import { ensureOrganisation } from '../services/organisation/organisations';
 import { openStore } from '../services/store/open-store';
 import { startApp } from './app';
 
+/** Under App Service's 30 s between SIGTERM and SIGKILL, with room for the store's last write. */
+const SHUTDOWN_LIMIT_MS = 25_000;
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
@@ -34,6 +37,14 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    // App Service waits 30 s after SIGTERM before it kills the process: finish inside that, or say why not.
+    const deadline = setTimeout(() => {
+      logger.error({ signal }, 'shutdown took over 25 s; exiting with work unfinished (claims expire and other instances take it over)');
+      process.exit(1);
+    }, SHUTDOWN_LIMIT_MS);
+    deadline.unref();
+    // Not ready first (/readyz answers 503), then the scheduler stops, the outbox hands back what it had
+    // claimed but not sent, and the server finishes the requests in flight.
     await app.close();
     await store.close(); // the embedded store saves its last snapshot here
     process.exit(0);

@@ -23,9 +23,11 @@ export function startDeliveryLoop(sender: DeliverySender, orgId: string, interva
   return {
     kick: drain,
     status: () => ({ intervalMs, ...(last ? { lastRun: last } : {}) }),
+    /** Ends the loop; a drain under way releases what it had claimed but not sent (see DeliverySender.stop). */
     async stop() {
       stopped = true;
       clearInterval(timer);
+      sender.stop();
       await running;
     },
   };

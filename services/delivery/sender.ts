@@ -44,6 +44,8 @@ const LANE_BUFFER = 1_000;
 const LOOKUPS_AT_ONCE = 50;
 
 class BecameUnreachable extends Error {}
+/** The sender stopped while this claimed message waited its turn: it goes back to the outbox untouched. */
+class Released extends Error {}
 
 const unreachableReason = (status: number) => (status === 403 ? 'the bot is blocked or not installed (403)' : 'the conversation no longer exists (404)');
 
@@ -148,6 +150,7 @@ export class DeliverySender {
   private readonly emails: Bottleneck;
   /** Conversations this sender found unreachable (a 403 or 404), so messages already waiting for them stop without a store read each. */
   private readonly closedHere = new Map<string, string>();
+  private stopping = false;
 
   constructor(
     private readonly deps: { store: Store; messenger: Messenger; logger: Logger; wallClock?: Clock; mailer?: Mailer },
@@ -160,6 +163,34 @@ export class DeliverySender {
 
   private get outbox() {
     return this.deps.store.collection<OutboxItem>('outbox');
+  }
+
+  /**
+   * Stops for good (the instance is shutting down): no new message is claimed, and every claimed
+   * message still waiting for its conversation's, tenant's or mailbox's turn goes back to the outbox
+   * as it was (same attempts, no lease), so another instance sends it at once rather than after the
+   * lease runs out. A message already in Teams' hands finishes and is recorded.
+   */
+  stop(): void {
+    this.stopping = true;
+    for (const { limiter } of this.conversations.limiters()) void limiter.stop({ dropWaitingJobs: true });
+    void this.emails.stop({ dropWaitingJobs: true });
+  }
+
+  /** A call that waits in a queue, unless the sender stops meanwhile (see stop). */
+  private async unlessStopped<T>(queued: () => Promise<T>): Promise<T> {
+    if (this.stopping) throw new Released();
+    try {
+      return await queued();
+    } catch (e) {
+      if (this.stopping && e instanceof Bottleneck.BottleneckError) throw new Released();
+      throw e;
+    }
+  }
+
+  /** Checked when a queue gives the call its turn. */
+  private ifRunning<T>(call: () => Promise<T>): () => Promise<T> {
+    return () => (this.stopping ? Promise.reject(new Released()) : call());
   }
 
   /** The pace of one tenant, kept across drains so what it learnt of the connector carries over. */
@@ -178,18 +209,18 @@ export class DeliverySender {
    */
   private throttled<T>(conversation: ConversationRecord, call: () => Promise<T>): Promise<T> {
     const tenant = this.tenantPacer(conversation.tenantId);
-    return this.conversations.key(conversation.id).schedule(async () => {
+    return this.unlessStopped(() => this.conversations.key(conversation.id).schedule(async () => {
       // The caller read the conversation just before; another instance closing it meanwhile gets a 403 here too.
       const closed = this.closedHere.get(conversation.id);
       if (closed !== undefined) throw new BecameUnreachable(closed);
       try {
-        return await tenant.send(call);
+        return await tenant.send(this.ifRunning(call));
       } catch (e) {
         // Record it before the next message to this conversation gets its turn.
         if (e instanceof DeliveryFailure && classifyFailure(e.status) === 'unreachable') await this.closeConversation(conversation, unreachableReason(e.status));
         throw e;
       }
-    });
+    }));
   }
 
   private dueItems(orgId: string, continuation: string | undefined) {
@@ -213,6 +244,7 @@ export class DeliverySender {
     const deadline = this.wall.now().getTime() + (options.waitMs ?? 0);
     const run = new DrainRun(this.limits.maxConcurrent, (item, target) => this.deliver(item, target, report));
     for (;;) {
+      if (this.stopping) return report;
       const { queued, full } = await this.scan(orgId, run);
       if (run.busy) {
         // Scan again when a lane that was full has room (more of its items wait in the outbox), or when all is done.
@@ -305,6 +337,7 @@ export class DeliverySender {
   }
 
   private async deliver(candidate: OutboxItem, found: Target, report: DrainReport): Promise<void> {
+    if (this.stopping) return;
     const item = await this.claim(candidate);
     if (!item) return;
     let conversation: ConversationRecord | undefined;
@@ -345,6 +378,10 @@ export class DeliverySender {
       report.sent++;
       await this.finish(item, { status: 'sent', sentAt: this.wall.now().toISOString(), conversationKey: target.id, activityId });
     } catch (e) {
+      if (e instanceof Released) {
+        await this.finish(item, { status: 'pending', attempts: item.attempts - 1, nextAttemptAt: this.wall.now().toISOString() });
+        return;
+      }
       if (e instanceof BecameUnreachable) {
         report.unreachable++;
         await this.markUnreachable(item, undefined, e.message);
@@ -380,7 +417,7 @@ export class DeliverySender {
     if (!person?.active || !person.email || !person.notifyBy || person.notifyBy === 'teams') return undefined;
     if (person.notifyBy === 'both' && item.emailedAt) return 'also';
     const to = { address: person.email, name: person.name };
-    await this.emails.schedule(() => mailer.send(to, item.message));
+    await this.unlessStopped(() => this.emails.schedule(this.ifRunning(() => mailer.send(to, item.message))));
     report.emailed++;
     if (person.notifyBy === 'email') {
       report.sent++;
@@ -405,7 +442,7 @@ export class DeliverySender {
     const person = await new Directory(this.deps.store).get(item.orgId, item.recipient.personId);
     if (!person?.active || !person.email) return false;
     const to = { address: person.email, name: person.name };
-    await this.emails.schedule(() => mailer.send(to, item.message));
+    await this.unlessStopped(() => this.emails.schedule(this.ifRunning(() => mailer.send(to, item.message))));
     report.sent++;
     report.emailed++;
     await this.finish(item, { status: 'sent', sentAt: this.wall.now().toISOString(), channel: 'email' });
