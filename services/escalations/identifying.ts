@@ -39,42 +39,37 @@ const WORD_GAP = '(?:\\s*[-/._,:]\\s*|\\s+)';
 const AFTER_MONTH = `(?:\\.?${WORD_GAP}|\\.)`;
 
 /** Characters cards and records do not show: every format character (bidi controls, zero-widths, the soft hyphen, tags) and the other default-ignorable ones (the combining grapheme joiner, variation selectors, fillers). */
-const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/gu;
-const OTHER_DIGITS = /(?![0-9])\p{Nd}/gu;
-/** Dashes (every dash punctuation, minus signs), slashes, dots and colons that look like the ASCII ones. */
-const LOOK_ALIKES: [RegExp, string][] = [
-  [/[\p{Pd}\u2212\u2043\u02d7\u2796]/gu, '-'],
-  [/[\u2215\u2044\u29f8]/g, '/'],
-  [/[\u00b7\u2219\u22c5]/g, '.'],
-  [/[\u2236\ua789]/g, ':'],
-];
+const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/u;
+/** Everything the scan reads as something else, found in one pass: invisible characters, other scripts' digits, look-alike dashes, slashes, dots, colons and apostrophes. */
+const UNLIKE_ASCII = /(?![-0-9])(?:[\p{Cf}\p{Default_Ignorable_Code_Point}\p{Pd}\u2212\u2043\u02d7\u2796\u2215\u2044\u29f8\u00b7\u2219\u22c5\u2236\ua789\u2018\u2019\u02bc]|\p{Nd})/gu;
+const LOOK_ALIKES: Record<string, string> = { '\u2215': '/', '\u2044': '/', '\u29f8': '/', '\u00b7': '.', '\u2219': '.', '\u22c5': '.', '\u2236': ':', '\ua789': ':', '\u2018': "'", '\u2019': "'", '\u02bc': "'" };
 
-/** The value of a decimal digit of any script: Unicode assigns them in runs of 0–9, so it is the distance from its run's zero. */
-const digitValues = new Map<string, string>();
-function asciiDigit(ch: string): string {
-  let value = digitValues.get(ch);
+/** What a character reads as: nothing if invisible; a digit of any script as its value (Unicode assigns them in runs of 0–9, so it is the distance from its run's zero); a dash as '-'. */
+const readAs = new Map<string, string>();
+function asAscii(ch: string): string {
+  let value = readAs.get(ch);
   if (value === undefined) {
-    let start = ch.codePointAt(0)!;
-    while (/\p{Nd}/u.test(String.fromCodePoint(start - 1))) start -= 1;
-    value = String((ch.codePointAt(0)! - start) % 10);
-    digitValues.set(ch, value);
+    if (INVISIBLE.test(ch)) value = '';
+    else if (LOOK_ALIKES[ch]) value = LOOK_ALIKES[ch]!;
+    else if (/\p{Nd}/u.test(ch)) {
+      let zero = ch.codePointAt(0)!;
+      while (/\p{Nd}/u.test(String.fromCodePoint(zero - 1))) zero -= 1;
+      value = String((ch.codePointAt(0)! - zero) % 10);
+    } else value = '-';
+    readAs.set(ch, value);
   }
   return value;
 }
 
 /**
- * One form for every way of writing, the text as it is shown: no invisible characters, NFKC
- * (full-width digits, ligatures), every script's digits as 0–9, one kind of dash, slash, space
- * and apostrophe.
+ * One form for every way of writing, the text as it is shown: NFKC (full-width digits,
+ * ligatures), no invisible characters, every script's digits as 0–9, one kind of dash, slash,
+ * space and apostrophe.
  */
 export function normaliseForScan(text: string): string {
+  // Only the non-ASCII stretches can change, and notes are mostly ASCII: this keeps a long note's scan cheap.
   // eslint-disable-next-line no-control-regex
-  if (/[^\x00-\x7f]/.test(text)) {
-    text = text.replace(INVISIBLE, '').normalize('NFKC').replace(INVISIBLE, '').replace(OTHER_DIGITS, asciiDigit);
-    for (const [pattern, ascii] of LOOK_ALIKES) text = text.replace(pattern, ascii);
-    text = text.replace(/[\u2018\u2019\u02bc]/g, "'");
-  }
-  return text.replace(/\s+/g, ' ').trim();
+  return text.replace(/[^\x00-\x7f]+/g, (run) => run.normalize('NFKC').replace(UNLIKE_ASCII, asAscii)).replace(/\s+/g, ' ').trim();
 }
 
 const validDay = (d: number, m: number) => m >= 1 && m <= 12 && d >= 1 && d <= 31;
@@ -109,14 +104,18 @@ function hasNumericDate(text: string): boolean {
 // 3 March 2015, 3rd of March 2015, 03-Mar-2015, 3/Mar/2015, 3 Mar 15, 3rd March, 2015.
 const DAY_FIRST = new RegExp(`(?<![\\d.\\p{L}])${DAY_WORD}(?:\\s*of\\s*|${WORD_GAP})?${MONTH_WORD}${AFTER_MONTH}?${YEAR_WORD}`, 'gu');
 // March 3rd 2015, Mar 3, 2015, Mar-03-2015.
-const MONTH_FIRST = new RegExp(`${MONTH_WORD}${AFTER_MONTH}${DAY_WORD}${WORD_GAP}${YEAR_WORD}`, 'gu');
+const MONTH_FIRST = new RegExp(`${MONTH_WORD}${AFTER_MONTH}${DAY_WORD}(${WORD_GAP})${YEAR_WORD}`, 'gu');
 // 2015 March 3, 2015-Mar-03.
 const YEAR_FIRST = new RegExp(`(?<!\\d)((?:19|20)\\d{2})${WORD_GAP}?${MONTH_WORD}${AFTER_MONTH}${DAY_WORD}`, 'gu');
 const monthNumber = (word: string) => MONTHS.indexOf(word.slice(0, 3)) + 1;
 
 function hasWrittenDate(lower: string): boolean {
   for (const m of lower.matchAll(DAY_FIRST)) if (validDay(Number(m[1]), monthNumber(m[2]!))) return true;
-  for (const m of lower.matchAll(MONTH_FIRST)) if (validDay(Number(m[2]), monthNumber(m[1]!))) return true;
+  for (const m of lower.matchAll(MONTH_FIRST)) {
+    // "March 15:30" and "March 15.30" are times on a day in March, not 15 March 2030.
+    if (m[4]!.length < 4 && /[:.]/.test(m[3]!)) continue;
+    if (validDay(Number(m[2]), monthNumber(m[1]!))) return true;
+  }
   for (const m of lower.matchAll(YEAR_FIRST)) if (validDay(Number(m[3]), monthNumber(m[2]!))) return true;
   return false;
 }

@@ -61,7 +61,8 @@ const writtenDate = fc
     const day = dayForm === 'padded' ? pad2(d.day) : dayForm === 'ordinal' ? ordinal(d.day) : String(d.day);
     if (order === 'year-month-day') return `${d.year}${first}${m}${second}${day}`;
     const y = year === 'full' ? String(d.year) : year === 'short' ? pad2(d.year % 100) : `'${pad2(d.year % 100)}`;
-    if (order === 'month-day-year') return `${m}${first}${day}${second}${y}`;
+    // After a month and day, a colon or dot before two digits is a time: "March 15:30".
+    if (order === 'month-day-year') return `${m}${first}${day}${year !== 'full' && /[:.]/.test(second) ? ' ' : second}${y}`;
     return `${day}${of && first === ' ' ? ' of ' : first}${m}${second}${y}`;
   });
 
@@ -278,6 +279,9 @@ export const ORDINARY_TEXT = [
   'Invoice 1234567890',
   'Action LP2.3 and LP10.12 are linked',
   'Named Safeguarding Officers meeting',
+  'Meeting moved to 3 March 15:30',
+  'Panel on March 12.30 start, or March 15:45',
+  'Call logged at 10:11:12 by the duty desk',
   '',
 ];
 

@@ -25,6 +25,15 @@ const REPORTED: [string, IdentifyingKind][] = [
   ['12 cowley road', 'address'],
 ];
 
+/** The examples the README gives of what is refused. */
+const README_EXAMPLES: [string, IdentifyingKind][] = [
+  ...['03/03/2015', '03_03_2015', '2015 - 03 - 03', '03:03:2015', '3.3.15', '3 3 15', '03032015', '20150303', '030315', '3 March 2015', '3rd of March 2015', '03-Mar-2015', '3/Mar/2015', '03MAR2015', 'March 3rd, 2015', '2015 March 3', '3 Mar 15', "3 Mar '15", 'DOB', 'date of birth', 'born', 'birthday'].map((t): [string, IdentifyingKind] => [t, 'date-of-birth']),
+  ...['943 476 5919', '943_476_5919', '943.476.5919', 'NHS 123'].map((t): [string, IdentifyingKind] => [t, 'nhs-number']),
+  ...['07700:900:123', '(020) 7946 0958', '+44 (0)20 7946 0958', '0044 7700 900123'].map((t): [string, IdentifyingKind] => [t, 'phone-number']),
+  ...['OX1 2JD', 'OX12JD', 'OX1-2JD', 'ox1.2jd', 'OX1_2JD'].map((t): [string, IdentifyingKind] => [t, 'postcode']),
+  ...['12 High St', '4a Oak Tree Way', '12 cowley road', '12 COWLEY ROAD'].map((t): [string, IdentifyingKind] => [t, 'address']),
+];
+
 const PLAN_TEXTS: string[] = (parse(readFileSync(path.join(__dirname, '../../fixtures/oxford-action-plan-2015-16.csv'), 'utf8'), { from_line: 2 }) as string[][])
   .flatMap((row) => [row[0]!, row[1]!, row[2]!, row[5]!])
   .filter((text) => text && !FULL_DATES_IN_PLAN.some((date) => text.includes(date)));
@@ -34,6 +43,10 @@ const written: Question = questionSchema.parse({ id: 'practice', type: 'text', t
 
 describe('the identifier guard against generated identifiers', () => {
   it.each(REPORTED)('refuses the reported %j as %s', (text, kind) => {
+    expect(scanText(text).refuse).toContain(kind);
+  });
+
+  it.each(README_EXAMPLES)('refuses the README’s example %j as %s', (text, kind) => {
     expect(scanText(text).refuse).toContain(kind);
   });
 
