@@ -40,11 +40,14 @@ const AFTER_MONTH = `(?:\\.?${WORD_GAP}|\\.)`;
 
 /** Characters cards and records do not show: every format character (bidi controls, zero-widths, the soft hyphen, tags) and the other default-ignorable ones (the combining grapheme joiner, variation selectors, fillers). */
 const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/u;
-/** Everything the scan reads as something else, found in one pass: invisible characters, other scripts' digits, look-alike dashes, slashes, dots, colons and apostrophes. */
-const UNLIKE_ASCII = /(?![-0-9])(?:[\p{Cf}\p{Default_Ignorable_Code_Point}\p{Pd}\u2212\u2043\u02d7\u2796\u2215\u2044\u29f8\u00b7\u2219\u22c5\u2236\ua789\u2018\u2019\u02bc]|\p{Nd})/gu;
+/** Everything the scan reads as something else, found in one pass: invisible characters, other scripts' digits, look-alike dashes, slashes, dots, colons, apostrophes and letters. */
+const UNLIKE_ASCII = /(?![-0-9])(?:[\p{Cf}\p{Default_Ignorable_Code_Point}\p{Pd}\u2212\u2043\u02d7\u2796\u2215\u2044\u29f8\u00b7\u2219\u22c5\u2236\ua789\u2018\u2019\u02bcАВСЕНІЈКМОРЅТХУасеіјорѕхуΑΒΕΖΗΙΚΜΝΟΡΤΥΧο]|\p{Nd})/gu;
 const LOOK_ALIKES: Record<string, string> = { '\u2215': '/', '\u2044': '/', '\u29f8': '/', '\u00b7': '.', '\u2219': '.', '\u22c5': '.', '\u2236': ':', '\ua789': ':', '\u2018': "'", '\u2019': "'", '\u02bc': "'" };
+/** Cyrillic and Greek letters drawn like Latin ones: ОХ4 1АВ in Cyrillic shows as the postcode OX4 1AB. */
+const LATIN_LOOK_ALIKES = ['АA', 'ВB', 'СC', 'ЕE', 'НH', 'ІI', 'ЈJ', 'КK', 'МM', 'ОO', 'РP', 'ЅS', 'ТT', 'ХX', 'УY', 'аa', 'сc', 'еe', 'іi', 'јj', 'оo', 'рp', 'ѕs', 'хx', 'уy', 'ΑA', 'ΒB', 'ΕE', 'ΖZ', 'ΗH', 'ΙI', 'ΚK', 'ΜM', 'ΝN', 'ΟO', 'ΡP', 'ΤT', 'ΥY', 'ΧX', 'οo'];
+for (const [from, to] of LATIN_LOOK_ALIKES) LOOK_ALIKES[from!] = to!;
 
-/** What a character reads as: nothing if invisible; a digit of any script as its value (Unicode assigns them in runs of 0–9, so it is the distance from its run's zero); a dash as '-'. */
+/** What a character reads as: nothing if invisible; a look-alike as what it looks like; a digit of any script as its value (Unicode assigns them in runs of 0–9, so it is the distance from its run's zero); a dash as '-'. */
 const readAs = new Map<string, string>();
 function asAscii(ch: string): string {
   let value = readAs.get(ch);
@@ -63,8 +66,8 @@ function asAscii(ch: string): string {
 
 /**
  * One form for every way of writing, the text as it is shown: NFKC (full-width digits,
- * ligatures), no invisible characters, every script's digits as 0–9, one kind of dash, slash,
- * space and apostrophe.
+ * ligatures), no invisible characters, every script's digits as 0–9, Cyrillic and Greek letters
+ * drawn like Latin ones as those, one kind of dash, slash, space and apostrophe.
  */
 export function normaliseForScan(text: string): string {
   // Only the non-ASCII stretches can change, and notes are mostly ASCII: this keeps a long note's scan cheap.

@@ -6,7 +6,7 @@ import { isNhsNumber, type IdentifyingKind } from '../../services/escalations/id
  * dates of birth, NHS numbers (valid check digit), UK phone numbers, postcodes and addresses, each
  * in many formats and separators, and some disguised with characters a card or record does not
  * show (bidi controls, zero-widths) or shows as the same thing (other scripts' digits, look-alike
- * slashes and dashes).
+ * slashes, dashes and letters).
  */
 
 /** Separators people put between date parts and inside numbers. `,` and `:` only between digits with no space (with spaces they are lists and times). */
@@ -173,6 +173,10 @@ const LOOK_ALIKES: Record<string, string[]> = {
   '.': ['\uff0e'],
   ':': ['\uff1a'],
   ',': ['\uff0c'],
+  // Cyrillic and Greek letters drawn like Latin ones.
+  A: ['\u0410', '\u0391'], B: ['\u0412', '\u0392'], C: ['\u0421'], E: ['\u0415', '\u0395'], H: ['\u041d', '\u0397'], J: ['\u0408'], K: ['\u041a', '\u039a'],
+  M: ['\u041c', '\u039c'], N: ['\u039d'], O: ['\u041e', '\u039f'], P: ['\u0420', '\u03a1'], S: ['\u0405'], T: ['\u0422', '\u03a4'], X: ['\u0425', '\u03a7'], Y: ['\u0423', '\u03a5'],
+  a: ['\u0430'], c: ['\u0441'], e: ['\u0435'], o: ['\u043e', '\u03bf'], p: ['\u0440'], s: ['\u0455'], x: ['\u0445'], y: ['\u0443'],
 };
 
 /** The text with, at random places, invisible characters inserted and characters swapped for look-alikes. */

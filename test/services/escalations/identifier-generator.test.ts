@@ -50,10 +50,12 @@ describe('the identifier guard against generated identifiers', () => {
     expect(scanText(text).refuse).toContain(kind);
   });
 
-  it('scans the text the outputs show: no format or other invisible characters, digits of any script as ASCII, look-alike slashes and dashes as / and -', () => {
+  it('scans the text the outputs show: no format or other invisible characters, digits of any script as ASCII, look-alike slashes, dashes and letters as what they look like', () => {
     expect(normaliseForScan(`0${INVISIBLE.join('')}3`)).toBe('03');
     expect(normaliseForScan('\u0660\u0663\u2215\u06f0\u06f3\u2044\u0968\u0966\u0967\u0665')).toBe('03/03/2015');
     expect(normaliseForScan('943\u2010476\u2011\u2012\u2013\u2014\u2015\u2212')).toBe('943-476------');
+    // Cyrillic О, Х, А, В and Greek Ο, Ι drawn as the Latin letters.
+    expect(normaliseForScan('\u041e\u04254 1\u0410\u0412, \u039fX1 \u0399')).toBe('OX4 1AB, OX1 I');
   });
 
   it.each(Object.keys(IDENTIFIER_KINDS) as (keyof typeof IDENTIFIER_KINDS)[])('refuses every generated %s, however it is written or disguised', (kind) => {
