@@ -71,7 +71,6 @@ function asAscii(ch: string): string {
  */
 export function normaliseForScan(text: string): string {
   // Only the non-ASCII stretches can change, and notes are mostly ASCII: this keeps a long note's scan cheap.
-  // eslint-disable-next-line no-control-regex
   return text.replace(/[^\x00-\x7f]+/g, (run) => run.normalize('NFKC').replace(UNLIKE_ASCII, asAscii)).replace(/\s+/g, ' ').trim();
 }
 
@@ -81,18 +80,20 @@ const plausibleYear = (y: number) => y >= 1900 && y <= 2099;
 
 // Between numeric date parts: a dash, slash, dot or underscore (spaces around it allowed), a comma or colon with no spaces, or a space.
 const DATE_GAP = '(\\s?[-/._]\\s?|[,:]|\\s)';
+// Day, month, year (or month, day, year), the same separator twice (\2). Not straight after a letter or dot: LP2.3.12 is an action reference.
+const NUMERIC_DATE = new RegExp(`(?<![\\d.\\p{L}])(\\d{1,2})${DATE_GAP}(\\d{1,2})\\2(\\d{4}(?!\\d)|\\d{2}(?![\\d\\p{L}]))`, 'gu');
+const YEAR_FIRST_NUMERIC = new RegExp(`(?<![\\d.\\p{L}])((?:19|20)\\d{2})${DATE_GAP}(\\d{1,2})\\2(\\d{1,2})(?!\\d)`, 'gu');
 
 function hasNumericDate(text: string): boolean {
-  // Day, month, year (or month, day, year), the same separator twice: 03/03/2015, 3.3.15, 03 - 03 - 2015, 3 3 2015, 03_03_2015, 03:03:2015.
-  // Not "4.2. 2026" (a section number and a year), nor straight after a letter or dot: LP2.3.12 is an action reference.
-  for (const m of text.matchAll(new RegExp(`(?<![\\d.\\p{L}])(\\d{1,2})${DATE_GAP}(\\d{1,2})\\2(\\d{4}(?!\\d)|\\d{2}(?![\\d\\p{L}]))`, 'gu'))) {
+  // 03/03/2015, 3.3.15, 03 - 03 - 2015, 3 3 2015, 03_03_2015, 03:03:2015; not "4.2. 2026" (a section number and a year).
+  for (const m of text.matchAll(NUMERIC_DATE)) {
     const [, a, gap, b, year] = m as unknown as string[];
     // Two-digit years only written tight (3.3.15, 3 3 15), never with a colon or comma: 10:11:12 is a time, 1,2,15 a list.
-    if (year!.length === 2 && (gap!.length > 1 && gap !== ' ' || /[,:]/.test(gap!))) continue;
+    if (year!.length === 2 && (gap!.length > 1 || /[,:]/.test(gap!))) continue;
     if ((validDay(Number(a), Number(b)) || validDay(Number(b), Number(a))) && plausibleYear(fullYear(year!))) return true;
   }
   // ISO and year-first: 2015-03-03, 2015/3/3, 2015.03.03, 2015 03 03.
-  for (const m of text.matchAll(new RegExp(`(?<![\\d.\\p{L}])((?:19|20)\\d{2})${DATE_GAP}(\\d{1,2})\\2(\\d{1,2})(?!\\d)`, 'gu'))) {
+  for (const m of text.matchAll(YEAR_FIRST_NUMERIC)) {
     if (validDay(Number(m[4]), Number(m[3]))) return true;
   }
   // Compact: 03032015, 20150303, and 030315 when it sits in a reference (JSmith-030315).
