@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,8 +18,9 @@ import { cardsAnswering, startTestApp, type TestApp } from '../harness/app';
 import { cli } from '../harness/cli';
 import { openPersistentTestStore } from '../harness/store';
 import { actionDoc, ORG, seed } from '../harness/fixtures';
-import { installationUpdate, invokeActionExecute, messageActivity, personalConversationId, type TeamsUser } from '../harness/teams-activities';
+import { installationUpdate, invokeActionExecute, messageActivity, personalConversationId, tableRows, type TeamsUser } from '../harness/teams-activities';
 import { COUNCIL_TENANT, oid, peopleFile, POLICE_TENANT, type Staff, teamsUser } from '../harness/partnership';
+import { followUpBesideAnAgencyQuestionnaire, PARTNERSHIP_COMPARISON } from '../harness/surveys';
 
 /*
  * An attacker's review of the partnership through the bot: a legitimate user of the police (an
@@ -41,6 +43,8 @@ const POLICE = {
   admin: staff('C4', 'Percy Police-Admin', 'percy@police.example', 'Command', 15, POLICE_TENANT),
 };
 const COUNCIL_NAMES = Object.values(COUNCIL).map((s) => s.name);
+/** The "Immediate vs follow-up" rows of a results card: question, answer, immediate share, follow-up share. */
+const comparisonRows = (cardsJson: string) => tableRows(cardsJson).filter((r) => r[0] === 'Immediate vs follow-up').map((r) => r.slice(1));
 
 
 describe('an attacker in the police tries to reach the council’s records through the bot', () => {
@@ -311,6 +315,27 @@ describe('an attacker in the police tries to reach the council’s records throu
       expect(await press(POLICE.sl, 'esc.assign', { escalationId: policeCase.id, assignee: POLICE.admin.email })).toContain(POLICE.admin.name);
     });
   });
+
+  describe('the partnership’s automatic follow-up, compared with what the attendees said straight after the course', () => {
+    let ids: Awaited<ReturnType<typeof followUpBesideAnAgencyQuestionnaire>>;
+    beforeAll(async () => {
+      const attendees = await Promise.all([COUNCIL.hr, POLICE.hr, POLICE.officer, POLICE.sl, POLICE.admin, COUNCIL.sl, COUNCIL.officer].map(personOf));
+      ids = await followUpBesideAnAgencyQuestionnaire(t.store, { partnershipAdmin: await personOf(COUNCIL.admin), agencyHr: await personOf(COUNCIL.hr), loneAnswerer: await personOf(COUNCIL.officer), attendees });
+    }, 60_000);
+
+    it('HR of the police opens the follow-up’s results, typed or by the card’s button → the comparison is with the partnership’s questionnaire only, nothing of the council’s own one-answer questionnaire', async () => {
+      // Asked for directly, the council's questionnaire does not exist for the police.
+      expect(await say(POLICE.hr, `survey results ${ids.agencyCampaignId}`)).toContain('NOT_FOUND');
+      for (const answer of [await say(POLICE.hr, `survey results ${ids.followUpId}`), await press(POLICE.hr, 'survey.results', { campaignId: ids.followUpId })]) {
+        expect(answer).toContain('Immediate vs follow-up');
+        expect(answer).not.toContain(ids.agencyCampaignId);
+        expect(answer).not.toContain('Our own specialist course check');
+        // Carol's answers would be one in six (16.7%) beside the partnership's five.
+        expect(comparisonRows(answer)).toEqual(PARTNERSHIP_COMPARISON);
+        noCouncilName(answer);
+      }
+    });
+  });
 });
 
 describe('an attacker in the police tries to reach the council’s records through the command line’s --as and --agency', () => {
@@ -393,4 +418,17 @@ describe('an attacker in the police tries to reach the council’s records throu
     for (const name of COUNCIL_NAMES) expect(out).not.toContain(name);
     expect(await directory()).toEqual(before);
   });
+
+  it('the operator exports the partnership’s follow-up results → the comparison joins the partnership’s questionnaire only, not the council’s own one answered by one officer', async () => {
+    const ids = await stored(async (store) => {
+      const people = await toArray(store.collection<Person>('people').readAll());
+      const who = (id: string) => people.find((p) => p.id === id)!;
+      return followUpBesideAnAgencyQuestionnaire(store, { orgId: ORG_ID, partnershipAdmin: who(ADA.id), agencyHr: who('emp-H1'), loneAnswerer: who('emp-C1'), attendees: ['emp-H1', ADA.id, 'emp-police-H1', 'emp-police-C1', 'emp-C1'].map(who) });
+    });
+    const file = path.join(work, 'follow-up-results.csv');
+    await cli(dataDir, 'survey', 'results', ids.followUpId, '--out', file);
+    const rows: string[][] = parse(await fs.readFile(file, 'utf8'), { bom: true, relax_column_count: true });
+    expect(rows.filter((r) => r[0] === 'Immediate vs follow-up').map((r) => r.slice(1))).toEqual(PARTNERSHIP_COMPARISON);
+    expect(rows.flat().join(' ')).not.toContain('Our own specialist course check');
+  }, 60_000);
 });

@@ -12,6 +12,7 @@ import { actionDoc, ORG, person, seed } from '../harness/fixtures';
 import { signJwt, startOpenIdServer } from '../harness/openid';
 import { cardText, messageActivity } from '../harness/teams-activities';
 import { CLIENT_ID, COUNCIL_TENANT, HOST, oid, POLICE_TENANT, TEAMS_WEB_CLIENT } from '../harness/partnership';
+import { followUpBesideAnAgencyQuestionnaire, PARTNERSHIP_COMPARISON } from '../harness/surveys';
 
 /*
  * An attacker who is a legitimate user of the police, with a genuine tab token, tries to reach the
@@ -164,6 +165,24 @@ describe('a police user attacks the tab API for the council’s data', () => {
     // The council's own HR does see it: the id is right, the agency is wrong.
     expect((await tab(COUNCIL.hr, `/api/tab/questionnaires/${encodeURIComponent(councilCampaign)}`)).status).toBe(200);
   });
+
+  it('HR of the police opens the partnership’s follow-up → its comparison joins the partnership’s questionnaire only, not the council’s own one answered by one person', async () => {
+    const ids = await followUpBesideAnAgencyQuestionnaire(t.store, {
+      partnershipAdmin: COUNCIL.admin.person,
+      agencyHr: COUNCIL.hr.person,
+      loneAnswerer: COUNCIL.lead.person,
+      attendees: [COUNCIL.hr, POLICE.admin, POLICE.hr, POLICE.sl, POLICE.officer, COUNCIL.lead].map((w) => w.person),
+    });
+    expect((await tab(POLICE.hr, `/api/tab/questionnaires/${ids.agencyCampaignId}`)).status).toBe(404);
+    const res = await tab(POLICE.hr, `/api/tab/questionnaires/${ids.followUpId}`);
+    expect(res.status).toBe(200);
+    expect(res.body.comparison).toMatchObject({ immediate: { campaignIds: [ids.partnershipCampaignId], responses: 5 }, followUp: { campaignIds: [ids.followUpId], responses: 5 } });
+    expect(res.body.report.rows.filter((r: string[]) => r[0] === 'Immediate vs follow-up').map((r: string[]) => r.slice(1))).toEqual(PARTNERSHIP_COMPARISON);
+    expect(res.text).not.toContain(ids.agencyCampaignId);
+    expect(res.text).not.toContain('Our own specialist course check');
+    // The follow-up is the partnership's: its own groups may name the council's departments, never its people.
+    for (const name of COUNCIL_NAMES) expect(res.text).not.toContain(name);
+  }, 60_000);
 
   it('the police’s administrator asks who is reached with ?agency=council → only the police’s people', async () => {
     const res = await tab(POLICE.admin, '/api/tab/reach?agency=council');
