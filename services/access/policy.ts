@@ -96,6 +96,21 @@ export const mayRunSurveys = (actor: Actor) => hasRole(actor, 'admin', 'hr', 'sa
 export const mayViewSurveyResults = mayRunSurveys;
 
 /**
+ * One campaign's results: the partnership's campaigns (no `agency`) for every survey role, an
+ * agency's only for its own agency's survey roles and the partnership's. Every campaign whose answers
+ * feed a figure someone is shown must pass this for them, not only the one they asked for.
+ */
+export const mayViewCampaignResults = (requester: Requester, campaign: { agency?: string }, partnership: Partnership) =>
+  requester === OPERATOR || (mayViewSurveyResults(requester) && (campaign.agency === undefined || inScope({ agency: campaign.agency }, scopeFor(requester, partnership), partnership)));
+
+/**
+ * Figures of several campaigns are put together only within one scope: the partnership's campaigns
+ * with the partnership's, an agency's with its own agency's. A partnership-wide view (an automatic
+ * follow-up's results) then never carries an agency's own campaign, whoever opens it.
+ */
+export const sameCampaignScope = (a: { agency?: string }, b: { agency?: string }) => (a.agency ?? '') === (b.agency ?? '');
+
+/**
  * An action's leads, whoever covers today for a lead on leave (`coverIds`, from the directory and
  * the clock), and its administrators (below) may update it.
  */
