@@ -23,7 +23,7 @@ export type TestApp = {
  * The whole app on a free port, in local mode, on a fresh embedded store, with a fake Bot
  * Connector to receive what it sends. Tests talk to it over real HTTP.
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: { appStore?: (store: Store) => Store } = {}): Promise<TestApp> {
   const store = await openTestStore();
   const connector = await FakeConnector.start();
   const clock = new FixedClock('2026-11-22T10:00:00Z');
@@ -31,7 +31,8 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   // A seal key of its own, so no test writes one into the project's data folder; many commands
   // from one user quickly, so the rate-limit test sets its own limit.
   const config = loadConfig({ PORT: '0', DEFAULT_ORG_ID: ORG, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', SURVEY_SEAL_KEY: randomBytes(32).toString('base64'), COMMANDS_PER_MINUTE: '10000', ...env });
-  const app = await startApp({ config, logger: silentLogger, store, clock });
+  // The app may see the store through a wrapper (one that counts calls); the test seeds the store itself.
+  const app = await startApp({ config, logger: silentLogger, store: options.appStore?.(store) ?? store, clock });
   return {
     app,
     store,
