@@ -381,7 +381,7 @@ describe('the dashboard tab in a browser', () => {
     const page = await browser.newPage({ viewport: WIDE });
     page.setDefaultTimeout(10_000);
     await page.goto(`${t.app.url}/tab/index.html`);
-    await page.getByText('open the dashboard with the address `npm start` printed', { exact: false }).waitFor();
+    await page.getByText('open the dashboard at the address that npm start printed', { exact: false }).waitFor();
     await expect(page.getByLabel('Sign in as').count()).resolves.toBe(0);
     await expect(page.getByText('Simon Howick', { exact: false }).count()).resolves.toBe(0);
     await page.close();
