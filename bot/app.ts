@@ -11,6 +11,7 @@ import { startScheduler } from '../services/scheduling/scheduler';
 import { JOBS } from './jobs';
 import type { Store } from '../services/store/ports';
 import { loadAnswerSeal } from '../services/surveys/seal';
+import { localDashboardUrl, newLocalSecret } from '../services/core/local-secret';
 import { registerTabRoutes } from '../tab/server/routes';
 import { createAdapter } from './adapter';
 import { createDeliverySender } from './delivery-sender';
@@ -19,7 +20,15 @@ import { TrackerBot } from './tracker-bot';
 
 export type AppDeps = { config: Config; logger: Logger; store: Store; clock: Clock };
 
-export type App = { server: Server; url: string; sender: DeliverySender; deliverNow(): Promise<unknown>; close(): Promise<void> };
+export type App = {
+  server: Server;
+  url: string;
+  /** Local mode only: this run's secret, and the dashboard's address that hands it to the page. */
+  local?: { secret: string; dashboardUrl: string };
+  sender: DeliverySender;
+  deliverNow(): Promise<unknown>;
+  close(): Promise<void>;
+};
 
 /** Wires transport to the domain. Tests start this on port 0 against an embedded store. */
 export async function startApp(deps: AppDeps): Promise<App> {
@@ -27,6 +36,8 @@ export async function startApp(deps: AppDeps): Promise<App> {
   const calendar = new WorkingCalendar();
   const seal = loadAnswerSeal(config);
   if (!config.SURVEY_SEAL_KEY) logger.warn({ dataDir: config.DATA_DIR }, 'SURVEY_SEAL_KEY is not set: anonymous answers waiting to be pooled are sealed with a key kept in the data folder, next to the data (local mode only)');
+  // Local mode serves whoever reaches loopback: the secret tells the developer's browser from another account's process.
+  const localSecret = config.localMode ? await newLocalSecret(config.DATA_DIR) : undefined;
   const reach = reachFromConfig(config);
   const adapter = createAdapter(config, logger);
   const sender = createDeliverySender(config, store, logger);
@@ -36,8 +47,8 @@ export async function startApp(deps: AppDeps): Promise<App> {
     : undefined;
   const bot = new TrackerBot({ ...deps, calendar, events: domainEvents(calendar), seal });
   const status = () => ({ scheduler: scheduler ? { enabled: true, ...scheduler.status() } : { enabled: false }, delivery: delivery.status() });
-  const server = createServer({ ...deps, adapter, bot, status });
-  registerTabRoutes(server, { ...deps, calendar });
+  const server = createServer({ ...deps, adapter, bot, status, localSecret });
+  registerTabRoutes(server, { ...deps, calendar, localSecret });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.PORT, config.host, () => resolve());
@@ -47,6 +58,7 @@ export async function startApp(deps: AppDeps): Promise<App> {
   return {
     server,
     url: `http://${host}:${address.port}`,
+    ...(localSecret ? { local: { secret: localSecret, dashboardUrl: localDashboardUrl(`http://${host}:${address.port}`, localSecret) } } : {}),
     sender,
     deliverNow: delivery.kick,
     async close() {
