@@ -23,13 +23,14 @@ import { ensureOrganisation } from '../../services/organisation/organisations';
 import { partnershipReport } from '../../services/organisation/partnership-report';
 import { today } from '../../services/core/dates';
 import { personForSignIn, requireActivePerson } from '../../services/people/sign-in';
+import type { SignInRoles } from '../../services/people/group-roles';
 import type { WorkingCalendar } from '../../services/scheduling/calendar';
 import type { Store } from '../../services/store/ports';
 import { createTabAuthenticator, isLoopback } from './auth';
 import { tabPublicDir } from './build-tab';
 import { visibleData } from '../../services/core/text';
 
-export type TabDeps = { config: Config; store: Store; clock: Clock; calendar: WorkingCalendar; logger: Logger };
+export type TabDeps = { config: Config; store: Store; clock: Clock; calendar: WorkingCalendar; logger: Logger; signInRoles: SignInRoles };
 
 /** Teams shows the tab in a frame from these hosts; nothing else may frame it. */
 const FRAME_ANCESTORS = "'self' https://teams.microsoft.com https://*.teams.microsoft.com https://*.teams.microsoft.us https://*.office.com https://*.cloud.microsoft https://*.microsoft365.com";
@@ -63,7 +64,8 @@ export function registerTabRoutes(server: restify.Server, deps: TabDeps): void {
     const identity = await authenticate(req.header('authorization'), req.socket.remoteAddress);
     if (identity.kind === 'local') return requireActivePerson(await directory.get(orgId, identity.personId), 'Nobody in the directory has that id.');
     // The tab only reads, so it does not link accounts; the bot does that when someone first opens a chat with it.
-    return personForSignIn(store, orgId, identity);
+    // Signing in brings their roles up to date: the bootstrap setting and their Entra groups.
+    return deps.signInRoles.refresh(await personForSignIn(store, orgId, identity));
   }
 
   const api = (route: string, handler: Handler) =>

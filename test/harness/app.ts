@@ -4,6 +4,7 @@ import { FixedClock } from '../../services/core/clock';
 import { loadConfig, type Config } from '../../services/core/config';
 import { silentLogger } from '../../services/core/logger';
 import type { Store } from '../../services/store/ports';
+import type { GroupRolesWiring } from '../../services/people/group-roles';
 import { FakeConnector } from './fake-connector';
 import { ORG } from './fixtures';
 import { openTestStore } from './store';
@@ -21,9 +22,10 @@ export type TestApp = {
 
 /**
  * The whole app on a free port, in local mode, on a fresh embedded store, with a fake Bot
- * Connector to receive what it sends. Tests talk to it over real HTTP.
+ * Connector to receive what it sends. Tests talk to it over real HTTP. `groupRoles` points the app's
+ * Entra group roles at a fake Graph (local mode has no bot identity to build it from).
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: { groupRoles?: GroupRolesWiring } = {}): Promise<TestApp> {
   const store = await openTestStore();
   const connector = await FakeConnector.start();
   const clock = new FixedClock('2026-11-22T10:00:00Z');
@@ -31,7 +33,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   // A seal key of its own, so no test writes one into the project's data folder; many commands
   // from one user quickly, so the rate-limit test sets its own limit.
   const config = loadConfig({ PORT: '0', DEFAULT_ORG_ID: ORG, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', SURVEY_SEAL_KEY: randomBytes(32).toString('base64'), COMMANDS_PER_MINUTE: '10000', ...env });
-  const app = await startApp({ config, logger: silentLogger, store, clock });
+  const app = await startApp({ config, logger: silentLogger, store, clock, ...(options.groupRoles ? { groupRoles: options.groupRoles } : {}) });
   return {
     app,
     store,
