@@ -27,6 +27,7 @@ const CLIENT = { tenantId: COUNCIL_TENANT, clientId: TEST_BOT_ID, clientSecret: 
 const HR_GROUP = '9a1e0000-0000-4000-8000-0000000000a1';
 const LEADS_GROUP = '9a1e0000-0000-4000-8000-0000000000a2';
 const LEADS_NESTED = '9a1e0000-0000-4000-8000-0000000000a3';
+const MORE_HR_GROUP = '9a1e0000-0000-4000-8000-0000000000a4';
 
 const staff = (n: number, name: string, department: string, jobTitle: string): Staff => ({ employee: `E${n}`, name, email: `${name.split(' ')[0]!.toLowerCase()}@council.example`, department, jobTitle, oid: oid(n), tenant: COUNCIL_TENANT });
 const ADMIN = staff(1, 'Ada Administrator', 'Policy', 'Policy Officer');
@@ -139,5 +140,22 @@ describe('a council’s roles come from its Entra groups and its first administr
     expect((await personOf(HEAD)).roles).toEqual(['officer', 'head-of-service']);
     expect((await personOf(EXEC)).roles).toEqual(['officer', 'partnership-executive']);
     expect((await personOf(ADMIN)).roles).toEqual(['officer', 'admin']);
+  });
+
+  it('signing in to the bot refreshes the person’s group roles without waiting for the next run', async () => {
+    // A second HR group, mapped today: the executive is in it, and no run has read it yet.
+    graph.setGroup(MORE_HR_GROUP, [EXEC.oid]);
+    await mapGroup(t, { orgId: ORG, requester: await personOf(ADMIN), groupId: MORE_HR_GROUP, role: 'hr' });
+    const overdue = await say(EXEC, 'training overdue');
+    expect(overdue).toContain(LATE.name);
+    expect((await personOf(EXEC)).roles).toEqual(['officer', 'hr', 'partnership-executive']);
+  });
+
+  it('"roles" in Teams is for administrators', async () => {
+    expect(await say(HR, 'roles')).toMatch(/FORBIDDEN/);
+    const roles = await say(ADMIN, 'roles');
+    for (const s of [ADMIN, HR, HEAD, EXEC]) expect(roles).toContain(s.name);
+    expect(roles).toContain(HR_GROUP);
+    expect(roles).toContain(`granted by ${ADMIN.name}`);
   });
 });
