@@ -3,7 +3,8 @@ import type { Logger } from '../core/logger';
 import { ensurePrivateDir } from '../core/private-files';
 import { migrateToPartnership, singleOrganisationPending } from '../organisation/partnership-migration';
 import type { ContainerName } from './containers';
-import { toArray, type Doc, type Store } from './ports';
+import type { Doc, Store } from './ports';
+import { Directory } from '../people/repository';
 import { grantsOf, type Person } from '../people/model';
 import { takeSnapshot, writeSnapshotFile } from './snapshot';
 import { TrainingRepository } from '../training/repository';
@@ -55,14 +56,8 @@ async function recordRoleSources(store: Store): Promise<number> {
   for await (const doc of store.collection<Doc>('organisations').readAll()) orgIds.add(doc.orgId);
   let recorded = 0;
   for (const orgId of orgIds) {
-    const pending = await toArray(
-      people.query({
-        query: "SELECT * FROM c WHERE c.orgId = @orgId AND NOT IS_DEFINED(c.roleGrants) AND (ARRAY_LENGTH(c.roles) > 1 OR NOT ARRAY_CONTAINS(c.roles, 'officer'))",
-        parameters: [{ name: '@orgId', value: orgId }],
-      }),
-    );
-    for (const p of pending) {
-      await people.update(orgId, p.id, (current) => (current.roleGrants ? undefined : { ...current, roleGrants: grantsOf(current) }), p);
+    for (const p of await new Directory(store).withUnrecordedRoles(orgId)) {
+      await people.update(orgId, p.id, (current) => (current.roleGrants ? undefined : { ...current, roleGrants: grantsOf(current) }));
       recorded++;
     }
   }
