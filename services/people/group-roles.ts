@@ -7,7 +7,7 @@ import { enqueue } from '../delivery/outbox';
 import { partnershipOf } from '../organisation/organisations';
 import type { GroupDirectory } from '../reach/graph';
 import type { Store } from '../store/ports';
-import { grantsOf, hasRole, type Person, type Role } from './model';
+import { grantsOf, type Person, type Role } from './model';
 import { Directory } from './repository';
 import { applyBootstrapAdmins } from './roles';
 import { commitRoleChange, readRoleMaps, setGroupProblem, type ChangedBy, type GroupMap } from './roles-repository';
@@ -73,9 +73,7 @@ async function reportUnreadableGroup(deps: { store: Store; clock: Clock }, orgId
   const partnership = await partnershipOf(deps.store, orgId);
   const mapped = maps.filter((m) => m.groupId === groupId);
   const agencies = new Set(mapped.map((m) => mapAgencyOf(m, partnership)));
-  const admins = (await new Directory(deps.store).withRole({ orgId }, 'admin')).filter(
-    (p) => p.active && hasRole(p, 'admin') && (isPartnershipAdministrator(p, partnership) || agencies.has(agencyOf(p, partnership))),
-  );
+  const admins = (await new Directory(deps.store).withRole({ orgId }, 'admin')).filter((p) => p.active && (isPartnershipAdministrator(p, partnership) || agencies.has(agencyOf(p, partnership))));
   for (const admin of admins) {
     await enqueue(deps.store, deps.clock, {
       id: `roles-group-${groupId}-${problem.since.replace(/[^0-9]/g, '')}-to-${admin.id}`,

@@ -14,7 +14,7 @@ import { commitRoleChange, readRoleMaps, type ChangedBy, type GroupMap } from '.
 export type RoleRequester = Person | typeof OPERATOR;
 export type RoleDeps = { store: Store; clock: Clock };
 
-export const OPERATOR_NAME = 'the operator (command line)';
+const OPERATOR_NAME = 'the operator (command line)';
 const byOf = (requester: RoleRequester): ChangedBy => (requester === OPERATOR ? { name: OPERATOR_NAME } : { personId: requester.id, name: requester.name });
 
 /** A role as typed; an unknown one is refused with the list of roles. */

@@ -15,7 +15,8 @@ import { importPeople } from '../../services/training/import';
 import { cardsAnswering, startTestApp, type TestApp } from '../harness/app';
 import { FakeGraph } from '../harness/fake-graph';
 import { actionDoc, ORG, seed } from '../harness/fixtures';
-import { COUNCIL_TENANT, oid, peopleFile, type Staff, teamsUser } from '../harness/partnership';
+import { CLIENT_ID, COUNCIL_TENANT, HOST, oid, peopleFile, type Staff, TEAMS_WEB_CLIENT, teamsUser } from '../harness/partnership';
+import { signJwt, startOpenIdServer } from '../harness/openid';
 import { installationUpdate, invokeActionExecute, personalConversationId, TEST_BOT_ID } from '../harness/teams-activities';
 
 /*
@@ -28,6 +29,7 @@ const HR_GROUP = '9a1e0000-0000-4000-8000-0000000000a1';
 const LEADS_GROUP = '9a1e0000-0000-4000-8000-0000000000a2';
 const LEADS_NESTED = '9a1e0000-0000-4000-8000-0000000000a3';
 const MORE_HR_GROUP = '9a1e0000-0000-4000-8000-0000000000a4';
+const TAB_HR_GROUP = '9a1e0000-0000-4000-8000-0000000000a5';
 
 const staff = (n: number, name: string, department: string, jobTitle: string): Staff => ({ employee: `E${n}`, name, email: `${name.split(' ')[0]!.toLowerCase()}@council.example`, department, jobTitle, oid: oid(n), tenant: COUNCIL_TENANT });
 const ADMIN = staff(1, 'Ada Administrator', 'Policy', 'Policy Officer');
@@ -37,13 +39,22 @@ const OWNER = staff(4, 'Owen Action-Owner', 'Children', 'Team Manager');
 const HEAD = staff(5, 'Hattie Head-Of-Service', 'Children', 'Head of Children’s Services');
 const EXEC = staff(6, 'Ezra Executive', 'Chief Executive’s Office', 'Chief Executive');
 const LATE = staff(7, 'Dee Overdue', 'Children', 'Social Worker');
-const EVERYONE = [ADMIN, HR, LEAD, OWNER, HEAD, EXEC, LATE];
+const TRAINER = staff(8, 'Tam Trainer', 'HR', 'Training Officer');
+const EVERYONE = [ADMIN, HR, LEAD, OWNER, HEAD, EXEC, LATE, TRAINER];
 
 describe('a council’s roles come from its Entra groups and its first administrator, not from the database', () => {
   let t: TestApp;
   let graph: FakeGraph;
   let agent: https.Agent;
   let ctx: JobContext;
+  let openId: Awaited<ReturnType<typeof startOpenIdServer>>;
+  /** A request from the tab, signed in with Teams SSO as `s`. */
+  const tab = async (s: Staff, path: string) => {
+    const now = Math.floor(Date.now() / 1000);
+    const token = signJwt(openId.trustedKey, 'trusted', { iss: `https://login.microsoftonline.com/${s.tenant}/v2.0`, aud: `api://${HOST}/${CLIENT_ID}`, tid: s.tenant, oid: s.oid, scp: 'access_as_user', azp: TEAMS_WEB_CLIENT, iat: now - 10, nbf: now - 10, exp: now + 3600 });
+    const res = await fetch(`${t.app.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    return { status: res.status, text: await res.text() };
+  };
 
   const say = (s: Staff, text: string) => cardsAnswering(t, teamsUser(s), text);
   const received = (s: Staff) => JSON.stringify(t.connector.activities({ conversationId: personalConversationId(teamsUser(s)) }));
@@ -60,7 +71,11 @@ describe('a council’s roles come from its Entra groups and its first administr
     agent = new https.Agent({ ca: graph.ca, keepAlive: true });
     // The Graph wiring as the app builds it from the bot's identity, pointed at the fake.
     const groupRoles = groupRolesFromConfig(loadConfig({ ...graph.appSettings(), ALLOWED_TENANT_IDS: COUNCIL_TENANT, GRAPH_READS_PER_SECOND: '20' }), { agent })!;
-    t = await startTestApp({ SEED_DEMO_DATA: 'false', BOOTSTRAP_ADMIN_OBJECT_IDS: ADMIN.oid, DELIVERY_INTERVAL_SECONDS: '3600' }, { groupRoles });
+    openId = await startOpenIdServer();
+    t = await startTestApp(
+      { SEED_DEMO_DATA: 'false', BOOTSTRAP_ADMIN_OBJECT_IDS: ADMIN.oid, DELIVERY_INTERVAL_SECONDS: '3600', PUBLIC_HOSTNAME: HOST, TAB_SSO_CLIENT_ID: CLIENT_ID, TAB_SSO_JWKS_URL: openId.metadataUrl.replace(/\/v1\/.*$/, '/keys') },
+      { groupRoles },
+    );
     t.clock.set('2026-11-23T07:00:00Z'); // a Monday, when the roles job runs
     const organisation = await ensureOrganisation(t.store, t.clock, ORG, { timeZone: 'Europe/London' });
     await addAgency(t.store, t.clock, ORG, { name: 'Council', tenantIds: [COUNCIL_TENANT] }, { timeZone: 'Europe/London' });
@@ -69,6 +84,7 @@ describe('a council’s roles come from its Entra groups and its first administr
   });
   afterAll(async () => {
     await t.close();
+    await openId.close();
     agent.destroy();
     await graph.close();
   });
@@ -149,6 +165,14 @@ describe('a council’s roles come from its Entra groups and its first administr
     const overdue = await say(EXEC, 'training overdue');
     expect(overdue).toContain(LATE.name);
     expect((await personOf(EXEC)).roles).toEqual(['officer', 'hr', 'partnership-executive']);
+  });
+
+  it('signing in to the tab does the same', async () => {
+    graph.setGroup(TAB_HR_GROUP, [TRAINER.oid]);
+    await mapGroup(t, { orgId: ORG, requester: await personOf(ADMIN), groupId: TAB_HR_GROUP, role: 'hr' });
+    const overdue = await tab(TRAINER, '/api/tab/training/overdue');
+    expect(overdue.status).toBe(200);
+    expect(overdue.text).toContain(LATE.name);
   });
 
   it('"roles" in Teams is for administrators', async () => {
