@@ -168,8 +168,8 @@ describe('roles in a partnership of a council (the lead agency) and the police',
       expect(reads.map((c) => c.status)).toEqual([429, 200, 200, 200]);
       expect(reads.map((c) => c.query.$top)).toEqual(['999', '999', '999', '999']);
       expect(reads[1]!.at - reads[0]!.at).toBeGreaterThanOrEqual(995);
-      // Paced: no two pages closer than 1/5 s.
-      expect(reads[3]!.at - reads[2]!.at).toBeGreaterThanOrEqual(195);
+      // Paced at 5 a second: pages 1/5 s apart (unpaced they follow within milliseconds; arrival times jitter a little).
+      expect(reads[3]!.at - reads[2]!.at).toBeGreaterThanOrEqual(150);
     });
 
     it('a group that cannot be read leaves roles as they were, and each administrator hears of it once', async () => {
