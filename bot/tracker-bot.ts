@@ -24,6 +24,7 @@ import { Directory } from '../services/people/repository';
 import { matchByName } from '../services/people/model';
 import type { Person } from '../services/people/model';
 import { requireActivePerson } from '../services/people/sign-in';
+import type { SignInRoles } from '../services/people/group-roles';
 import { ensureOrganisation } from '../services/organisation/organisations';
 import { ActionPlan } from '../services/plan/repository';
 import type { Organisation } from '../services/organisation/model';
@@ -35,7 +36,7 @@ import { CARD_ROUTES, commandHelpCard, findCommand, type RouteContext } from './
 import type { AnswerSeal } from '../services/surveys/seal';
 import type { RouteScope } from './routes/context';
 
-export type BotDeps = { config: Config; logger: Logger; store: Store; clock: Clock; calendar: WorkingCalendar; events: DomainEvents; seal: AnswerSeal };
+export type BotDeps = { config: Config; logger: Logger; store: Store; clock: Clock; calendar: WorkingCalendar; events: DomainEvents; seal: AnswerSeal; signInRoles: SignInRoles };
 
 const ACTOR_CACHE_LIMIT = 10_000;
 /** A change of role, a leaver or an unlink takes effect within this long. */
@@ -183,7 +184,8 @@ export class TrackerBot extends TeamsActivityHandler {
     const link = await linkPerson(this.deps.store, this.orgId, user, this.policy, () => this.userPrincipalName(context));
     if (link.kind === 'linked') {
       try {
-        return { person: requireActivePerson(link.person) };
+        // Signing in brings their roles up to date: the bootstrap setting and their Entra groups.
+        return { person: await this.deps.signInRoles.refresh(requireActivePerson(link.person)) };
       } catch (e) {
         if (isAppError(e)) return { refusal: e };
         throw e;

@@ -67,6 +67,25 @@ export function scopeOfRequester(requester: Requester, partnership: Partnership,
   return { orgId: partnership.orgId, agency };
 }
 
+/**
+ * The partnership's own roles: the business manager, the partnership executive, and an
+ * administrator of the lead agency (a partnership administrator). Only the partnership's
+ * administrators grant them.
+ */
+export const isPartnershipRole = (role: Role, agency: string | undefined, partnership: Partnership) =>
+  PARTNERSHIP_ROLES.includes(role) || (role === 'admin' && (!partnership.leadAgencyId || agency === partnership.leadAgencyId));
+
+/**
+ * Who may grant a role to people of `agency`, or map an Entra group to it there: the partnership's
+ * administrators any role anywhere; an agency's administrators their own agency's roles, never the
+ * partnership's. The use case tells an administrator of another agency apart (OUTSIDE_AGENCY).
+ */
+export const mayGrantRole = (actor: Actor, role: Role, agency: string | undefined, partnership: Partnership) =>
+  isPartnershipAdministrator(actor, partnership) || (hasRole(actor, 'admin') && !isPartnershipRole(role, agency, partnership) && agencyOf(actor, partnership) === agency);
+
+/** Who holds which role, and from where, is for administrators, each over their own scope's people. */
+export const mayViewRoles = (actor: Actor) => hasRole(actor, 'admin');
+
 /** The partnership board report (every agency's figures) is for the partnership's administrators and business manager. */
 export const mayViewPartnershipReport = (actor: Actor, partnership: Partnership) => hasRole(actor, 'business-manager') || isPartnershipAdministrator(actor, partnership);
 

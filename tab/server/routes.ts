@@ -23,6 +23,7 @@ import { ensureOrganisation } from '../../services/organisation/organisations';
 import { partnershipReport } from '../../services/organisation/partnership-report';
 import { today } from '../../services/core/dates';
 import { personForSignIn, requireActivePerson } from '../../services/people/sign-in';
+import type { SignInRoles } from '../../services/people/group-roles';
 import type { WorkingCalendar } from '../../services/scheduling/calendar';
 import type { Store } from '../../services/store/ports';
 import { createTabAuthenticator, isLoopback, requireLocalSignIn, type TabCredentials } from './auth';
@@ -38,6 +39,7 @@ export type TabDeps = {
   logger: Logger;
   /** Local mode: this run's secret, without which the local sign-in answers 401. */
   localSecret?: string | undefined;
+  signInRoles: SignInRoles;
 };
 
 /** Teams shows the tab in a frame from these hosts; nothing else may frame it. */
@@ -73,7 +75,8 @@ export function registerTabRoutes(server: restify.Server, deps: TabDeps): void {
     const identity = await authenticate(credentialsOf(req));
     if (identity.kind === 'local') return requireActivePerson(await directory.get(orgId, identity.personId), 'Nobody in the directory has that id.');
     // The tab only reads, so it does not link accounts; the bot does that when someone first opens a chat with it.
-    return personForSignIn(store, orgId, identity);
+    // Signing in brings their roles up to date: the bootstrap setting and their Entra groups.
+    return deps.signInRoles.refresh(await personForSignIn(store, orgId, identity));
   }
 
   const api = (route: string, handler: Handler) =>

@@ -8,6 +8,7 @@ import { loadConfig, type Config } from '../../services/core/config';
 import { LOCAL_SECRET_HEADER } from '../../services/core/local-secret';
 import { silentLogger } from '../../services/core/logger';
 import type { Store } from '../../services/store/ports';
+import type { GroupRolesWiring } from '../../services/people/group-roles';
 import { FakeConnector } from './fake-connector';
 import { ORG } from './fixtures';
 import { openTestStore } from './store';
@@ -25,9 +26,10 @@ export type TestApp = {
 
 /**
  * The whole app on a free port, in local mode, on a fresh embedded store, with a fake Bot
- * Connector to receive what it sends. Tests talk to it over real HTTP.
+ * Connector to receive what it sends. Tests talk to it over real HTTP. `groupRoles` points the app's
+ * Entra group roles at a fake Graph (local mode has no bot identity to build it from).
  */
-export async function startTestApp(env: Record<string, string> = {}, options: { appStore?: (store: Store) => Store } = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: { appStore?: (store: Store) => Store; groupRoles?: GroupRolesWiring } = {}): Promise<TestApp> {
   const store = await openTestStore();
   // A data folder of its own: local mode writes this run's sign-in secret there, never into the project's.
   const dataDir = env.DATA_DIR ?? (await mkdtemp(path.join(os.tmpdir(), 'sat-app-')));
@@ -38,7 +40,7 @@ export async function startTestApp(env: Record<string, string> = {}, options: { 
   // from one user quickly, so the rate-limit test sets its own limit.
   const config = loadConfig({ PORT: '0', DEFAULT_ORG_ID: ORG, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', SURVEY_SEAL_KEY: randomBytes(32).toString('base64'), COMMANDS_PER_MINUTE: '10000', DATA_DIR: dataDir, ...env });
   // The app may see the store through a wrapper (one that counts calls); the test seeds the store itself.
-  const app = await startApp({ config, logger: silentLogger, store: options.appStore?.(store) ?? store, clock });
+  const app = await startApp({ config, logger: silentLogger, store: options.appStore?.(store) ?? store, clock, ...(options.groupRoles ? { groupRoles: options.groupRoles } : {}) });
   return {
     app,
     store,
