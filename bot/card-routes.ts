@@ -7,6 +7,7 @@ import { SURVEY_COMMANDS, SURVEY_ROUTES } from './routes/surveys';
 import { TRAINING_COMMANDS, TRAINING_ROUTES } from './routes/training';
 import { REACH_COMMANDS } from './routes/reach';
 import { PARTNERSHIP_COMMANDS } from './routes/partnership';
+import { ROLE_COMMANDS } from './routes/roles';
 
 export type { RouteContext } from './routes/context';
 
@@ -23,7 +24,7 @@ const HELP_COMMAND: TextCommand = {
  * Typed commands, matched in order: the one table the router, the help card and the Teams
  * manifest's command menus are built from.
  */
-export const TEXT_COMMANDS: TextCommand[] = [HELP_COMMAND, ...ACTION_COMMANDS, ...TRAINING_COMMANDS, ...ESCALATION_COMMANDS, ...SURVEY_COMMANDS, ...REACH_COMMANDS, ...PARTNERSHIP_COMMANDS];
+export const TEXT_COMMANDS: TextCommand[] = [HELP_COMMAND, ...ACTION_COMMANDS, ...TRAINING_COMMANDS, ...ESCALATION_COMMANDS, ...SURVEY_COMMANDS, ...REACH_COMMANDS, ...PARTNERSHIP_COMMANDS, ...ROLE_COMMANDS];
 
 /** The command a typed text runs: the first in the table whose pattern matches it. */
 export function findCommand(text: string, commands: TextCommand[] = TEXT_COMMANDS): { command: TextCommand; match: RegExpMatchArray } | undefined {

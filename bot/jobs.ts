@@ -1,5 +1,6 @@
 import { runEscalationChecks } from '../services/escalations/triggers';
 import { runReach } from '../services/reach/reach-job';
+import { runGroupRoles } from '../services/people/roles-job';
 import { runDailyReminders } from '../services/reminders/daily-reminders';
 import { chaseRounds } from '../services/rounds/rounds';
 import { runTrainingReminders } from '../services/training/reminders';
@@ -14,6 +15,12 @@ export type { JobContext, JobResult };
  * `npm run cli -- jobs run <name> --at <instant>` runs one of them.
  */
 export const JOBS = {
+  roles: {
+    cron: '0 7 * * 1-5',
+    description: 'Gives and takes the roles of Entra groups mapped to roles (roles map), from each group’s transitive members, before reach and reminders (needs the bot’s identity and GroupMember.Read.All)',
+    workingDaysOnly: true,
+    run: runGroupRoles,
+  },
   reach: {
     cron: '0 8 * * 1-5',
     description: 'Installs the app through Graph for directory people the bot cannot message yet, before the day’s reminders (needs TEAMS_CATALOG_APP_ID)',

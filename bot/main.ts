@@ -28,7 +28,13 @@ async function main(): Promise<void> {
 
   const app = await startApp({ config, logger, store, clock });
   logger.info(
-    { url: app.url, store: store.description, mode: config.localMode ? 'local (no MicrosoftAppId: unauthenticated, loopback only)' : 'production' },
+    {
+      url: app.url,
+      store: store.description,
+      mode: config.localMode ? 'local (no MicrosoftAppId: unauthenticated, loopback only)' : 'production',
+      // The one place this run's local sign-in secret is handed out: open this address in your browser.
+      ...(app.local ? { dashboard: app.local.dashboardUrl } : {}),
+    },
     `listening on ${app.url}/api/messages using ${store.description}`,
   );
 

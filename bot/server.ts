@@ -7,6 +7,7 @@ import { newCorrelationId, withCorrelation } from '../services/core/correlation'
 import type { Logger } from '../services/core/logger';
 import type { Store } from '../services/store/ports';
 import { tenantGate } from '../services/organisation/agencies';
+import { isLocalSecret, LOCAL_SECRET_HEADER, LOCAL_SECRET_NEEDED } from '../services/core/local-secret';
 
 export type ServerDeps = {
   config: Config;
@@ -18,6 +19,8 @@ export type ServerDeps = {
   status: () => Record<string, unknown>;
   /** Whether this instance should be given traffic, apart from the store (which /readyz checks itself). */
   readiness: () => { ready: boolean; reasons: string[] };
+  /** Local mode: this run's secret, which a browser must give (see refuseWebPages). */
+  localSecret?: string | undefined;
 };
 
 /**
@@ -83,6 +86,48 @@ export function isTrustedServiceUrl(serviceUrl: unknown): boolean {
     return false;
   }
 }
+
+/** Where a local-mode bot may send its answers: a client on this computer (the Agents Playground, the Emulator), never a host a web page names. */
+export function isLoopbackServiceUrl(serviceUrl: unknown): boolean {
+  if (typeof serviceUrl !== 'string') return false;
+  try {
+    const url = new URL(serviceUrl);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && LOOPBACK_HOSTS.has(url.hostname.toLowerCase());
+  } catch {
+    return false;
+  }
+}
+
+/** Sec-Fetch-Site values a browser gives a request that no other site started (this origin's own page, or the user's typing). */
+const OWN_SITE = new Set(['same-origin', 'none']);
+
+/**
+ * Bot Framework and the Teams clients post activities as JSON from a server. A web page can post
+ * to a loopback address too (an HTML form, or a fetch whose answer it cannot read), and restify
+ * would turn a form into an activity: so only JSON is read, and a request a browser marks as a
+ * page's (an Origin, or Sec-Fetch-Site naming another site) is refused before its body is read.
+ * In local mode, any other request a browser makes (browsers send Sec-Fetch-Site with every
+ * request) needs this run's local sign-in secret, as the dashboard's local sign-in does.
+ */
+const refuseWebPages = (localSecret: string | undefined) => (req: restify.Request, res: restify.Response, next: restify.Next): void => {
+  const type = String(req.headers['content-type'] ?? '');
+  if (type.split(';')[0]!.trim().toLowerCase() !== 'application/json') {
+    refuseUnread(res, new AppError('UNSUPPORTED_MEDIA_TYPE', `${ERRORS.UNSUPPORTED_MEDIA_TYPE.message} This request's type is "${type.slice(0, 60) || 'none'}".`));
+    return next(false);
+  }
+  const site = req.headers['sec-fetch-site'];
+  if (req.headers.origin !== undefined || (site !== undefined && !OWN_SITE.has(String(site).toLowerCase()))) {
+    refuseUnread(res, new AppError('BROWSER_REQUEST'));
+    return next(false);
+  }
+  // What is left of a browser (a page of this origin) is the developer's only with this run's secret.
+  // Browsers mark every request with Sec-Fetch-Site; Node's fetch sends only Sec-Fetch-Mode, so that one says nothing.
+  if (localSecret !== undefined && site !== undefined && !isLocalSecret(req.headers[LOCAL_SECRET_HEADER], localSecret)) {
+    refuseUnread(res, new AppError('UNAUTHENTICATED', LOCAL_SECRET_NEEDED));
+    return next(false);
+  }
+  next();
+};
 
 /** The least an activity must have for the adapter to handle it; anything else is the caller's mistake, not ours. */
 const activityShape = z
@@ -177,10 +222,16 @@ export function createServer(deps: ServerDeps): restify.Server {
   // Only activities have a body to parse; every other route ignores (and never reads) one.
   const activityBody = restify.plugins.bodyParser({ maxBodySize: BODY_LIMITS.activities, mapParams: false });
   const tenantAllowed = tenantGate(store, config.DEFAULT_ORG_ID, config.ALLOWED_TENANT_IDS);
-  server.post('/api/messages', activityBody, enterReference, async (req: restify.Request, res: restify.Response) => {
+  server.post('/api/messages', refuseWebPages(deps.localSecret), activityBody, enterReference, async (req: restify.Request, res: restify.Response) => {
     const shape = activityShape.safeParse(req.body);
     if (!shape.success) {
       sendError(res, new AppError('VALIDATION', `Not a Bot Framework activity: ${shape.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(body)'} ${i.message}`).join('; ')}`));
+      return;
+    }
+    // The bot answers at the activity's serviceUrl: in local mode, only a client on this computer.
+    if (config.localMode && !isLoopbackServiceUrl(shape.data.serviceUrl)) {
+      logger.warn('local mode: activity with a serviceUrl off this computer refused');
+      sendError(res, new AppError('LOCAL_ONLY', `${ERRORS.LOCAL_ONLY.message} This request was refused because its serviceUrl is not a loopback address (localhost, 127.0.0.1 or [::1]).`));
       return;
     }
     const tenant = tenantOf(req.body);

@@ -7,6 +7,7 @@ import {
   type InvokeResponse,
   CardFactory,
   type Activity,
+  ActivityTypes,
 } from 'botbuilder';
 import type { AdaptiveCardJson } from '../cards/render';
 import { LRUCache } from 'lru-cache';
@@ -23,6 +24,7 @@ import { Directory } from '../services/people/repository';
 import { matchByName } from '../services/people/model';
 import type { Person } from '../services/people/model';
 import { requireActivePerson } from '../services/people/sign-in';
+import type { SignInRoles } from '../services/people/group-roles';
 import { ensureOrganisation } from '../services/organisation/organisations';
 import { ActionPlan } from '../services/plan/repository';
 import type { Organisation } from '../services/organisation/model';
@@ -35,7 +37,7 @@ import type { AnswerSeal } from '../services/surveys/seal';
 import type { RouteScope } from './routes/context';
 import { correlationId } from '../services/core/correlation';
 
-export type BotDeps = { config: Config; logger: Logger; store: Store; clock: Clock; calendar: WorkingCalendar; events: DomainEvents; seal: AnswerSeal };
+export type BotDeps = { config: Config; logger: Logger; store: Store; clock: Clock; calendar: WorkingCalendar; events: DomainEvents; seal: AnswerSeal; signInRoles: SignInRoles };
 
 const ACTOR_CACHE_LIMIT = 10_000;
 /** A change of role, a leaver or an unlink takes effect within this long. */
@@ -183,7 +185,8 @@ export class TrackerBot extends TeamsActivityHandler {
     const link = await linkPerson(this.deps.store, this.orgId, user, this.policy, () => this.userPrincipalName(context));
     if (link.kind === 'linked') {
       try {
-        return { person: requireActivePerson(link.person) };
+        // Signing in brings their roles up to date: the bootstrap setting and their Entra groups.
+        return { person: await this.deps.signInRoles.refresh(requireActivePerson(link.person)) };
       } catch (e) {
         if (isAppError(e)) return { refusal: e };
         throw e;
@@ -233,18 +236,38 @@ export class TrackerBot extends TeamsActivityHandler {
   }
 
   /**
-   * The one gate every typed command and card action passes: a per-user rate limit, then the
+   * Every activity spends one of its sender's points before anything else is done with it, so a
+   * flood (of any activity, an unknown verb included) is refused without a store read or write.
+   * A refused message or card press is told to slow down; anything else is dropped.
+   */
+  protected override async onTurnActivity(context: TurnContext): Promise<void> {
+    const a = context.activity;
+    let withinLimit = true;
+    try {
+      await this.limiter.consume(a.from?.aadObjectId ?? a.from?.id ?? '');
+    } catch (e) {
+      if (e instanceof Error) throw e; // the limiter's own failure, not a refusal
+      withinLimit = false;
+    }
+    if (withinLimit) return super.onTurnActivity(context);
+    const refused = new AppError('RATE_LIMITED');
+    this.deps.logger.info({ code: refused.code, type: String(a.type).slice(0, 40) }, 'request refused');
+    if (a.type === ActivityTypes.Message) {
+      await context.sendActivity({ attachments: [card(errorCard(refused))] });
+    } else if (a.type === ActivityTypes.Invoke) {
+      const body: AdaptiveCardInvokeResponse | { code: string; message: string } =
+        a.name === 'adaptiveCard/action' ? { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: errorCard(refused) } : { code: refused.code, message: refused.message };
+      await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: a.name === 'adaptiveCard/action' ? 200 : refused.status, body } });
+    }
+  }
+
+  /**
+   * The one gate every typed command and card action passes (after the rate limit): the
    * route's scope (outside a 1:1 chat only `anywhere` routes answer; the rest get a pointer to the
    * 1:1 chat), then the route itself with the acting person.
    */
   private async dispatch(context: TurnContext, scope: RouteScope, run: (ctx: RouteContext) => Promise<AdaptiveCardJson>, where: string): Promise<AdaptiveCardJson> {
     const a = context.activity;
-    try {
-      await this.limiter.consume(a.from.aadObjectId ?? a.from.id);
-    } catch (e) {
-      if (e instanceof Error) throw e; // the limiter's own failure, not a refusal
-      return errorCard(new AppError('RATE_LIMITED'));
-    }
     if (scope !== 'anywhere' && !this.isPersonal(a)) return personalPointerCard(a.recipient.id);
     try {
       return await run(await this.routeContext(context));
@@ -277,12 +300,13 @@ export class TrackerBot extends TeamsActivityHandler {
 
   protected override async onAdaptiveCardInvoke(context: TurnContext, invokeValue: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     const verb = invokeValue.action.verb;
-    await this.recordSeen(context);
     const route = Object.hasOwn(CARD_ROUTES, verb) ? CARD_ROUTES[verb] : undefined;
     let value: AdaptiveCardJson;
     if (!route) {
+      // Nothing is looked up or recorded for a verb no route knows, not even the press as seen.
       value = this.failureCard(new AppError('UNKNOWN_VERB', 'This card is from an older version of the app. Type "my actions" to get a fresh one.'), 'card');
     } else {
+      await this.recordSeen(context);
       // Unknown verbs say nothing about anyone, so they need no scope; every known one declares its own.
       value = await this.dispatch(context, route.scope, (ctx) => route.run(ctx, invokeValue.action.data ?? {}), `card ${verb}`);
     }

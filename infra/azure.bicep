@@ -44,6 +44,9 @@ param orgId string
 @description('Public host name of the app; empty uses the Web App\'s own azurewebsites.net name.')
 param publicHostname string = ''
 
+@description('Object ids (comma-separated) of the people who become the partnership\'s first administrators.')
+param bootstrapAdminObjectIds string = ''
+
 @description('Shared mailbox that emails people Teams cannot reach; empty turns email off.')
 param mailSender string = ''
 
@@ -246,6 +249,7 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
         // /home is App Service's persistent share: migration backups are written there.
         { name: 'DATA_DIR', value: '/home/data' }
         { name: 'SURVEY_SEAL_KEY', value: '@Microsoft.KeyVault(VaultName=${keyVault.name};SecretName=${sealKeySecret.name})' }
+        { name: 'BOOTSTRAP_ADMIN_OBJECT_IDS', value: bootstrapAdminObjectIds }
         { name: 'MAIL_SENDER', value: mailSender }
         { name: 'TEAMS_CATALOG_APP_ID', value: teamsCatalogAppId }
         // App Service's own Application Insights agent for Node.js: requests, dependencies (Cosmos DB,

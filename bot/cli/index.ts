@@ -14,13 +14,17 @@ type CommandTable = Record<string, Command>;
  * Every area's commands, by the first word people type. An area's module is loaded only when one
  * of its commands runs, so `org show` does not load the Teams client or the spreadsheet reader.
  */
+/** The people directory and who holds which role, from either first word. */
+const peopleAndRoles = async (): Promise<CommandTable> => ({ ...(await import('./people.js')).PEOPLE_COMMANDS, ...(await import('./roles.js')).ROLE_COMMANDS });
+
 const AREAS: Record<string, () => Promise<CommandTable>> = {
   org: async () => (await import('./org.js')).ORG_COMMANDS,
   agency: async () => (await import('./agencies.js')).AGENCY_COMMANDS,
   partnership: async () => (await import('./partnership.js')).PARTNERSHIP_COMMANDS,
   plan: async () => (await import('./plan.js')).PLAN_COMMANDS,
-  people: async () => (await import('./people.js')).PEOPLE_COMMANDS,
-  training: async () => (await import('./people.js')).PEOPLE_COMMANDS,
+  people: peopleAndRoles,
+  training: peopleAndRoles,
+  roles: peopleAndRoles,
   rounds: async () => (await import('./rounds.js')).ROUND_COMMANDS,
   escalations: async () => (await import('./escalations.js')).ESCALATION_COMMANDS,
   survey: async () => (await import('./surveys.js')).SURVEY_COMMANDS,
@@ -40,12 +44,12 @@ async function usage(): Promise<string> {
   return ['Usage: npm run cli -- <command>   (or npx tracker <command>)', ...Object.values(await allCommands()).map((c) => `  ${c.usage}`)].join('\n');
 }
 
-/** The command named by the leading words (`backup`, `plan import`), and the words after it. */
+/** The command named by the leading words (`backup`, `plan import`, `people role grant`), and the words after it. */
 async function findCommand(words: string[]): Promise<{ command: Command; words: number } | undefined> {
   const load = Object.hasOwn(AREAS, words[0] ?? '') ? AREAS[words[0]!] : undefined;
   if (!load) return undefined;
   const table = await load();
-  for (const length of [2, 1]) {
+  for (const length of [3, 2, 1]) {
     const name = words.slice(0, length).join(' ');
     if (words.length >= length && Object.hasOwn(table, name)) return { command: table[name]!, words: length };
   }

@@ -1,7 +1,7 @@
 import { FixedClock } from '../../services/core/clock';
 import { AppError } from '../../services/core/errors';
 import { WorkingCalendar } from '../../services/scheduling/calendar';
-import { reachFromConfig } from '../../services/reach/setup';
+import { groupRolesFromConfig, reachFromConfig } from '../../services/reach/setup';
 import { loadAnswerSeal } from '../../services/surveys/seal';
 import { isJobName, JOBS, runJob } from '../jobs';
 import { cliLogger, deliver, instantOption, NO_DELIVER, orgOf, organisationOf, print, type Command } from './command';
@@ -22,7 +22,8 @@ export const JOB_COMMANDS: Record<string, Command> = {
       const clock = new FixedClock(instantOption(ctx));
       const organisation = await organisationOf(ctx, clock);
       const reach = reachFromConfig(ctx.config);
-      const result = await runJob(name, { store: ctx.store, clock, orgId: orgOf(ctx), organisation, calendar: new WorkingCalendar(), logger: cliLogger(ctx.config), seal: loadAnswerSeal(ctx.config), ...(reach ? { reach } : {}), emailEnabled: !!ctx.config.MAIL_SENDER });
+      const groupRoles = groupRolesFromConfig(ctx.config);
+      const result = await runJob(name, { store: ctx.store, clock, orgId: orgOf(ctx), organisation, calendar: new WorkingCalendar(), logger: cliLogger(ctx.config), seal: loadAnswerSeal(ctx.config), ...(reach ? { reach } : {}), ...(groupRoles ? { groupRoles } : {}), emailEnabled: !!ctx.config.MAIL_SENDER });
       print(JSON.stringify(result));
       if (!ctx.options['no-deliver']) await deliver(ctx);
     },

@@ -3,6 +3,7 @@ import { linkByAdministrator, unlinkedUsers, unlinkPerson } from '../../services
 import { Directory } from '../../services/people/repository';
 import { NOTIFY_CHOICES, type NotifyBy } from '../../services/people/model';
 import { setNotifyBy } from '../../services/people/notify';
+import { applyBootstrapAdmins } from '../../services/people/roles';
 import { setUpTraining } from '../../services/training/catalogue';
 import { importPeople, importTraining, PEOPLE_FIELDS, requireKnownFields, TRAINING_FIELDS, type ImportSummary } from '../../services/training/import';
 import { namedOverdueList, overdueReport, trainingRatesReport } from '../../services/training/reports';
@@ -64,6 +65,8 @@ export const PEOPLE_COMMANDS: Record<string, Command> = {
       const agency = await importAgency(ctx);
       const report = await importPeople({ store: ctx.store, clock: ctx.clock }, { orgId: orgOf(ctx), table, mapping: requireKnownFields(mappingOption(ctx), PEOPLE_FIELDS), dryRun, ...(agency ? { agency } : {}) });
       printSummary('people', report);
+      // An import can bring in the people BOOTSTRAP_ADMIN_OBJECT_IDS names: they are administrators from now on.
+      if (!dryRun) for (const p of await applyBootstrapAdmins(ctx, orgOf(ctx), ctx.config.BOOTSTRAP_ADMIN_OBJECT_IDS)) print(`${p.name} (${p.id}) is a partnership administrator (BOOTSTRAP_ADMIN_OBJECT_IDS).`);
     },
   },
   'people link': {

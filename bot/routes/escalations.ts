@@ -45,8 +45,20 @@ export const ESCALATION_ROUTES: Record<string, CardRoute> = {
   }),
   'esc.raise': personal(async (ctx, data) => {
     try {
-      const escalation = await raiseEscalation(ctx, { actor: ctx.actor, organisation: ctx.organisation, data });
-      return noticeCard(`Raised as ${escalation.ref}`, `Stage ${escalation.stage} has been alerted and must respond by ${formatDate(escalation.stageDeadline)}. You will see it under "escalations".`, { color: 'Good' });
+      const { escalation, unreached } = await raiseEscalation(ctx, { actor: ctx.actor, organisation: ctx.organisation, data });
+      if (unreached.length === 0) return noticeCard(`Raised as ${escalation.ref}`, `Stage ${escalation.stage} has been alerted and must respond by ${formatDate(escalation.stageDeadline)}. You will see it under "escalations".`, { color: 'Good' });
+      // Never "alerted" when no one was: say which stage reached nobody, and what happened instead.
+      const nobody = unreached.map((u) => `stage ${u.stage} (${u.name})`).join(' and ');
+      const moved = unreached.at(-1)!.stage !== escalation.stage;
+      return noticeCard(
+        `Raised as ${escalation.ref}`,
+        `No one could be alerted at ${nobody}: nobody related to the case holds the role yet. The partnership’s administrators have been told. ` +
+          (moved
+            ? `Stage ${escalation.stage} has been alerted instead and must respond by ${formatDate(escalation.stageDeadline)}.`
+            : 'Nobody has been alerted at any stage: if there is a risk to a child, contact your safeguarding lead or the duty team now, by phone.') +
+          ' You will see it under "escalations".',
+        { color: 'Warning' },
+      );
     } catch (e) {
       if (!isAppError(e, 'VALIDATION')) throw e;
       // Only a name warning: the same form again, and Raise now sends it as it is.

@@ -67,6 +67,25 @@ export function scopeOfRequester(requester: Requester, partnership: Partnership,
   return { orgId: partnership.orgId, agency };
 }
 
+/**
+ * The partnership's own roles: the business manager, the partnership executive, and an
+ * administrator of the lead agency (a partnership administrator). Only the partnership's
+ * administrators grant them.
+ */
+export const isPartnershipRole = (role: Role, agency: string | undefined, partnership: Partnership) =>
+  PARTNERSHIP_ROLES.includes(role) || (role === 'admin' && (!partnership.leadAgencyId || agency === partnership.leadAgencyId));
+
+/**
+ * Who may grant a role to people of `agency`, or map an Entra group to it there: the partnership's
+ * administrators any role anywhere; an agency's administrators their own agency's roles, never the
+ * partnership's. The use case tells an administrator of another agency apart (OUTSIDE_AGENCY).
+ */
+export const mayGrantRole = (actor: Actor, role: Role, agency: string | undefined, partnership: Partnership) =>
+  isPartnershipAdministrator(actor, partnership) || (hasRole(actor, 'admin') && !isPartnershipRole(role, agency, partnership) && agencyOf(actor, partnership) === agency);
+
+/** Who holds which role, and from where, is for administrators, each over their own scope's people. */
+export const mayViewRoles = (actor: Actor) => hasRole(actor, 'admin');
+
 /** The partnership board report (every agency's figures) is for the partnership's administrators and business manager. */
 export const mayViewPartnershipReport = (actor: Actor, partnership: Partnership) => hasRole(actor, 'business-manager') || isPartnershipAdministrator(actor, partnership);
 
@@ -94,6 +113,21 @@ export const mayFollowRound = mayStartRound;
 /** Sending questionnaires and seeing their results go together. */
 export const mayRunSurveys = (actor: Actor) => hasRole(actor, 'admin', 'hr', 'safeguarding-lead');
 export const mayViewSurveyResults = mayRunSurveys;
+
+/**
+ * One campaign's results: the partnership's campaigns (no `agency`) for every survey role, an
+ * agency's only for its own agency's survey roles and the partnership's. Every campaign whose answers
+ * feed a figure someone is shown must pass this for them, not only the one they asked for.
+ */
+export const mayViewCampaignResults = (requester: Requester, campaign: { agency?: string }, partnership: Partnership) =>
+  requester === OPERATOR || (mayViewSurveyResults(requester) && (campaign.agency === undefined || inScope({ agency: campaign.agency }, scopeFor(requester, partnership), partnership)));
+
+/**
+ * Figures of several campaigns are put together only within one scope: the partnership's campaigns
+ * with the partnership's, an agency's with its own agency's. A partnership-wide view (an automatic
+ * follow-up's results) then never carries an agency's own campaign, whoever opens it.
+ */
+export const sameCampaignScope = (a: { agency?: string }, b: { agency?: string }) => (a.agency ?? '') === (b.agency ?? '');
 
 /**
  * An action's leads, whoever covers today for a lead on leave (`coverIds`, from the directory and

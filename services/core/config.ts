@@ -94,6 +94,14 @@ const schema = z
     MAIL_PER_MINUTE: z.coerce.number().int().min(1).max(30).default(30),
     /** Bot Connector address for chats the app opened by installing itself, until Teams sends the real one. */
     TEAMS_SERVICE_URL: z.string().trim().pipe(z.url({ protocol: /^https?$/ })).default('https://smba.trafficmanager.net/teams/'),
+    /** Group member reads per second for the daily roles run (Graph throttles per app and tenant). */
+    GRAPH_READS_PER_SECOND: z.coerce.number().min(0.1).max(20).default(4),
+    /**
+     * Entra object ids of the people who are partnership administrators whenever the directory
+     * holds them (at start-up, after an import, at their first sign-in): the first administrator of
+     * a new deployment, without database access.
+     */
+    BOOTSTRAP_ADMIN_OBJECT_IDS: idList.pipe(z.array(z.guid('each must be an Entra object id (a GUID)'))).transform((ids) => ids.map((id) => id.toLowerCase())).default([]),
     /** App installs per second (Graph throttles per app and tenant). */
     GRAPH_INSTALLS_PER_SECOND: z.coerce.number().min(0.1).max(20).default(4),
     /** Days before trying again to install the app for someone it was blocked for. */

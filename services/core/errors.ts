@@ -22,6 +22,8 @@ export const ERRORS = {
   IMPORT_TOO_LARGE: { status: 413, message: 'The file or one of its cells is too large.' },
   BODY_TOO_LARGE: { status: 413, message: 'The request body is larger than this address accepts.' },
   BODY_ENCODING_UNSUPPORTED: { status: 415, message: 'Compressed request bodies are not accepted: send the body uncompressed (no Content-Encoding).' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'This address accepts only JSON (Content-Type: application/json).' },
+  BROWSER_REQUEST: { status: 403, message: 'Bot Framework activities come from a server, not a web page: a request that carries an Origin, or that a browser marks as sent from another site, is refused.' },
   STALE_CARD: { status: 409, message: 'This card is out of date: the record has changed since it was shown.' },
   SURVEY_CLOSED: { status: 409, message: 'This questionnaire has closed; answers are no longer taken.' },
   ALREADY_ANSWERED: { status: 409, message: 'You have answered this questionnaire already. To change your answers, use "Change my answers" on the card that shows them saved.' },

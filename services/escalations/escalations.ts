@@ -7,7 +7,7 @@ import { enqueue } from '../delivery/outbox';
 import { Directory } from '../people/repository';
 import { matchByName } from '../people/model';
 import type { Person, Role } from '../people/model';
-import { agencyOf, mayActForCaseAgency, mayActOnEscalation, mayBeAssignedCase, mayViewEscalation, mayViewForCaseAgency, type Partnership } from '../access/policy';
+import { agencyOf, isPartnershipAdministrator, mayActForCaseAgency, mayActOnEscalation, mayBeAssignedCase, mayViewEscalation, mayViewForCaseAgency, type Partnership } from '../access/policy';
 import { partnershipOf } from '../organisation/organisations';
 import type { PersonRef } from '../plan/model';
 import type { Organisation } from '../organisation/model';
@@ -200,15 +200,73 @@ export function stageAlertPrefix(e: Pick<Escalation, 'id' | 'stage'>): string {
   return `${e.id}-s${e.stage}-`;
 }
 
-/** Sends this stage's alert to its recipients and channels (once each, by id) and informs those to be told. */
-async function alertStage(deps: EscalationDeps, e: Escalation, ladder: LadderStage[], note?: string): Promise<void> {
-  const { act, channels, inform } = await recipientsOf(deps.store, e, ladder, deps.people);
-  const send = (suffix: string, recipient: { personId: string } | { conversationKey: string }, message: OutboundMessage) =>
-    enqueue(deps.store, deps.clock, { id: `${stageAlertPrefix(e)}${suffix}`, orgId: e.orgId, purpose: 'escalation', recipient, message });
-  for (const p of act) await send(p.id, { personId: p.id }, alertMessage(e, ladder, 'act', note));
-  // Everyone in a channel sees its messages: no summary, case reference, names or notes there.
-  for (const key of channels) await send(key, { conversationKey: key }, channelAlertMessage(e, ladder));
-  for (const p of inform) await send(`inform-${p.id}`, { personId: p.id }, alertMessage(e, ladder, 'inform', note));
+/** A stage that alerted nobody: no one related to the case holds its roles, and no safeguarding lead stands in. */
+export type UnreachedStage = { stage: number; name: string; roles: Role[] };
+
+/** The roles a stage needed someone to hold: its own, and the safeguarding leads who stand in for them. */
+const missingRoles = (stage: LadderStage): Role[] => [...new Set<Role>([...stage.roles, 'safeguarding-lead'])];
+const roleList = (roles: Role[]) => (roles.length === 1 ? roles[0]! : `${roles.slice(0, -1).join(', ')} or ${roles.at(-1)}`);
+
+/**
+ * Sends this stage's alert to its recipients and channels (once each, by id) and informs those to
+ * be told. A stage that resolves to no one is never silent: it is recorded on the case, the
+ * partnership's administrators are told which role is missing, and the case moves on to the next
+ * stage that reaches someone. The caller tells whoever raised it what happened.
+ */
+async function alertStage(deps: EscalationDeps, e: Escalation, ladder: LadderStage[], timeZone: string, note?: string): Promise<{ escalation: Escalation; unreached: UnreachedStage[] }> {
+  let current = e;
+  const unreached: UnreachedStage[] = [];
+  for (;;) {
+    const { act, channels, inform } = await recipientsOf(deps.store, current, ladder, deps.people);
+    if (act.length > 0 || channels.length > 0) {
+      const alerted = current;
+      const send = (suffix: string, recipient: { personId: string } | { conversationKey: string }, message: OutboundMessage) =>
+        enqueue(deps.store, deps.clock, { id: `${stageAlertPrefix(alerted)}${suffix}`, orgId: alerted.orgId, purpose: 'escalation', recipient, message });
+      for (const p of act) await send(p.id, { personId: p.id }, alertMessage(alerted, ladder, 'act', note));
+      // Everyone in a channel sees its messages: no summary, case reference, names or notes there.
+      for (const key of channels) await send(key, { conversationKey: key }, channelAlertMessage(alerted, ladder));
+      for (const p of inform) await send(`inform-${p.id}`, { personId: p.id }, alertMessage(alerted, ladder, 'inform', note));
+      break;
+    }
+    const stage = ladder[current.stage - 1]!;
+    unreached.push({ stage: current.stage, name: stage.name, roles: missingRoles(stage) });
+    if (current.stage >= ladder.length) break;
+    const from = current.stage;
+    const now = deps.clock.now().toISOString();
+    current = await escalations(deps.store).update(current.orgId, current.id, (cur) => {
+      if (cur.status !== 'open' || cur.stage !== from) return undefined; // someone acted meanwhile
+      const next: Escalation = { ...cur, version: cur.version + 1 };
+      moveUp(next, ladder, deps.calendar, today(deps.clock, timeZone), now);
+      next.history = [...cur.history, { at: now, by: SYSTEM, what: 'auto-moved', stage: next.stage, text: `Stage ${from} (${stage.name}) reaches nobody: no one related to the case holds ${roleList(missingRoles(stage))}.` }];
+      return next;
+    });
+    if (current.stage === from) break;
+  }
+  if (unreached.length > 0) await tellAdministratorsOfUnreached(deps, current, unreached, ladder);
+  return { escalation: current, unreached };
+}
+
+/** The partnership's administrators hear, once per case and stage, which role nobody holds; the notice carries the reference only. */
+async function tellAdministratorsOfUnreached(deps: EscalationDeps, e: Escalation, unreached: UnreachedStage[], ladder: LadderStage[]): Promise<void> {
+  const partnership = await partnershipOf(deps.store, e.orgId);
+  const admins = (await new Directory(deps.store).withRole({ orgId: e.orgId }, 'admin')).filter((p) => p.active && isPartnershipAdministrator(p, partnership));
+  const reached = unreached.at(-1)!.stage !== e.stage;
+  const lines = unreached.map((u) => `stage ${u.stage} (${u.name}) reached nobody: no one related to the case holds ${roleList(u.roles)}`);
+  for (const admin of admins) {
+    await enqueue(deps.store, deps.clock, {
+      id: `${e.id}-s${unreached[0]!.stage}-unreached-to-${admin.id}`,
+      orgId: e.orgId,
+      purpose: 'admin-notice',
+      recipient: { personId: admin.id },
+      message: {
+        kind: 'notice',
+        title: `Escalation ${e.ref} alerted nobody at stage ${unreached.map((u) => u.stage).join(', ')}`,
+        text:
+          `For ${e.ref}, ${lines.join('; ')}. ${reached ? `It moved on to stage ${e.stage} (${ladder[e.stage - 1]!.name}).` : 'No later stage reaches anyone either: nobody has been alerted.'} ` +
+          'Give the missing role to the right people: npm run cli -- people role grant <person> <role>, or map their Entra group to it: npm run cli -- roles map <group id> <role>.',
+      },
+    });
+  }
 }
 
 async function nextRef(store: Store, orgId: string, raisedAt: string): Promise<string> {
@@ -223,10 +281,10 @@ type Draft = Omit<Escalation, 'orgId' | 'kind' | 'ref' | 'stage' | 'stageStarted
  * Opens an escalation and alerts its first stage. The id is derived from what it is about, so a
  * trigger that fires again (a nightly re-run, a second instance) finds it and opens nothing.
  */
-export async function openEscalation(deps: EscalationDeps, organisation: Organisation, draft: Draft): Promise<{ escalation: Escalation; created: boolean }> {
+export async function openEscalation(deps: EscalationDeps, organisation: Organisation, draft: Draft): Promise<{ escalation: Escalation; created: boolean; unreached: UnreachedStage[] }> {
   const ladder = ladderOf(organisation);
   const existing = await escalations(deps.store).read(organisation.orgId, draft.id);
-  if (existing) return { escalation: existing, created: false };
+  if (existing) return { escalation: existing, created: false, unreached: [] };
   const now = deps.clock.now().toISOString();
   const day = today(deps.clock, organisation.timeZone);
   const stage = Math.min(draft.startStage, ladder.length);
@@ -248,11 +306,11 @@ export async function openEscalation(deps: EscalationDeps, organisation: Organis
   try {
     await escalations(deps.store).create(escalation);
   } catch (e) {
-    if (isAppError(e, 'ALREADY_EXISTS')) return { escalation: (await escalations(deps.store).read(organisation.orgId, draft.id))!, created: false };
+    if (isAppError(e, 'ALREADY_EXISTS')) return { escalation: (await escalations(deps.store).read(organisation.orgId, draft.id))!, created: false, unreached: [] };
     throw e;
   }
-  await alertStage(deps, escalation, ladder);
-  return { escalation, created: true };
+  const alerted = await alertStage(deps, escalation, ladder, organisation.timeZone);
+  return { ...alerted, created: true };
 }
 
 const text = (max: number) => z.string().trim().max(max);
@@ -267,8 +325,8 @@ const raiseSchema = z.object({
   namesChecked: z.union([z.boolean(), z.enum(['true', 'false', ''])]).optional().transform((v) => v === true || v === 'true'),
 });
 
-/** A staff member raises a concern or professional disagreement from the bot. */
-export async function raiseEscalation(deps: EscalationDeps, input: { actor: Person; organisation: Organisation; data: unknown }): Promise<Escalation> {
+/** A staff member raises a concern or professional disagreement from the bot; `unreached` says which stages alerted nobody. */
+export async function raiseEscalation(deps: EscalationDeps, input: { actor: Person; organisation: Organisation; data: unknown }): Promise<{ escalation: Escalation; unreached: UnreachedStage[] }> {
   const parsed = raiseSchema.safeParse(input.data);
   if (!parsed.success) {
     const fields = parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? 'form'), message: i.code === 'invalid_value' ? 'Choose one of the options.' : i.message }));
@@ -285,7 +343,7 @@ export async function raiseEscalation(deps: EscalationDeps, input: { actor: Pers
   const names = findNameWarnings({ agency: d.agency, asked: d.asked, wanted: d.wanted });
   if (names.length > 0 && !d.namesChecked) throw new AppError('VALIDATION', 'Check the highlighted text: it looks like it names someone. Raise again to send it as it is.', { fields: names });
   const now = deps.clock.now().toISOString();
-  const { escalation } = await openEscalation(deps, input.organisation, {
+  const { escalation, unreached } = await openEscalation(deps, input.organisation, {
     id: `esc-raised-${input.actor.id}-${now.replace(/[^0-9]/g, '')}`,
     cause: d.category,
     source: 'raised',
@@ -300,7 +358,7 @@ export async function raiseEscalation(deps: EscalationDeps, input: { actor: Pers
     // Immediate risk skips practitioner-to-practitioner and goes straight to managers and leads.
     startStage: d.immediateRisk ? 2 : 1,
   });
-  return escalation;
+  return { escalation, unreached };
 }
 
 export const ESCALATION_STEPS = ['acknowledge', 'note', 'assign', 'move', 'resolve', 'request-feedback', 'feedback-received'] as const;
@@ -399,7 +457,7 @@ export async function actOnEscalation(
     }
     return next;
   });
-  if (step === 'move') await alertStage(deps, updated, ladder, `Moved up by ${actor.name}: ${d.text}`);
+  if (step === 'move') return (await alertStage(deps, updated, ladder, organisation.timeZone, `Moved up by ${actor.name}: ${d.text}`)).escalation;
   return updated;
 }
 
@@ -475,7 +533,7 @@ export async function advanceOverdueStages(deps: EscalationDeps, organisation: O
     });
     if (updated.stage === e.stage + 1) {
       moved++;
-      await alertStage(deps, updated, ladder, `Moved up automatically: ${reason}`);
+      await alertStage(deps, updated, ladder, organisation.timeZone, `Moved up automatically: ${reason}`);
     }
   }
   return { moved };

@@ -5,6 +5,10 @@ import { Conversations } from '../conversations/repository';
 import type { Store } from '../store/ports';
 import { Directory } from './repository';
 import { isEntraId, type Person } from './model';
+import { agencyOf } from '../access/policy';
+import { listAgencies } from '../organisation/agencies';
+import { partnershipOf } from '../organisation/organisations';
+import { signInTenantsOf } from './sign-in';
 
 export type UnlinkedUser = { aadObjectId: string; tenantId: string; name: string; firstTriedAt: string; lastTriedAt: string; reason: string };
 
@@ -30,6 +34,13 @@ export async function linkByAdministrator(
   const conversation = await conversations.read(input.orgId, personalConversationKey(aadObjectId));
   const tenantId = input.tenantId ?? conversation?.tenantId ?? input.homeTenantId;
   if (!tenantId || !isEntraId(tenantId)) throw new AppError('VALIDATION', 'Give the user’s tenant id (--tenant): they have not contacted the bot yet and HOME_TENANT_ID is not set.');
+  // A link outside the tenants the person's agency signs in from would never hold: say so now.
+  const partnership = await partnershipOf(deps.store, input.orgId);
+  const agencyId = agencyOf(person, partnership);
+  const signInTenants = signInTenantsOf(agencyId, await listAgencies(deps.store, input.orgId), partnership);
+  if (signInTenants && !signInTenants.includes(tenantId.toLowerCase())) {
+    throw new AppError('VALIDATION', `The tenant ${tenantId.slice(0, 60)} is not one ${agencyId}’s people sign in from (${signInTenants.join(', ')}; an agency that lists no tenant signs in as guests of the lead agency).`);
+  }
   if (person.aadObjectId && person.aadObjectId !== aadObjectId) await unlinkPerson(deps, { orgId: input.orgId, personId: person.id });
   const linked = await directory.save({ ...(await directory.get(input.orgId, person.id))!, aadObjectId, aadTenantId: tenantId.toLowerCase() });
   if (conversation) {

@@ -25,7 +25,14 @@ export type Person = {
   employeeId?: string;
   department?: string;
   jobTitle?: string;
+  /**
+   * The roles they hold, as the access policy reads them (and the store indexes them). Worked out
+   * from `roleGrants` whenever roles change (services/people/roles-repository.ts); `officer` is
+   * everyone's and is never granted.
+   */
   roles: Role[];
+  /** Where each role came from; a role in `roles` with no grant here was given before sources were recorded (see grantsOf). */
+  roleGrants?: RoleGrant[];
   active: boolean;
   /** Their line manager, for training digests and the first stage of a raised escalation. */
   managerId?: string;
@@ -34,6 +41,43 @@ export type Person = {
   /** How they want messages: Teams (the default, email only when Teams cannot reach them), email, or both. */
   notifyBy?: NotifyBy;
 };
+
+/** Roles an administrator grants or maps to a group: every role but `officer`, which everyone holds. */
+export const GRANTABLE_ROLES = ROLES.filter((r) => r !== 'officer') as Exclude<Role, 'officer'>[];
+
+/**
+ * Where one held role came from: an Entra security group mapped to it, a grant by an administrator
+ * (or the operator at the command line), the BOOTSTRAP_ADMIN_OBJECT_IDS setting, or a record from
+ * before sources were kept (the demo data, earlier versions). Only a group grant is ever taken away
+ * by a group sync.
+ */
+export type RoleSource =
+  | { kind: 'group'; groupId: string; at: string }
+  | { kind: 'direct'; by: { personId?: string; name: string }; at: string }
+  | { kind: 'bootstrap'; at: string }
+  | { kind: 'earlier' };
+export type RoleGrant = { role: Role; source: RoleSource };
+
+/** Whether two grants are the same one (a role from one group, or the same kind of non-group grant). */
+export const sameGrant = (a: RoleGrant, b: RoleGrant) =>
+  a.role === b.role && a.source.kind === b.source.kind && (a.source.kind !== 'group' || a.source.groupId === (b.source as { groupId: string }).groupId);
+
+/**
+ * Every grant behind a person's roles. A role held with no recorded grant (set before sources were
+ * kept, by the demo seed or an older version) counts as a direct grant from earlier, so a group sync
+ * never removes it.
+ */
+export function grantsOf(person: Pick<Person, 'roles' | 'roleGrants'>): RoleGrant[] {
+  const recorded = person.roleGrants ?? [];
+  const unexplained = person.roles.filter((r) => r !== 'officer' && !recorded.some((g) => g.role === r));
+  return [...recorded, ...unexplained.map((role): RoleGrant => ({ role, source: { kind: 'earlier' } }))];
+}
+
+/** The roles a set of grants gives: each granted role once, and `officer` for anyone who held it or holds nothing else. */
+export function rolesFrom(grants: RoleGrant[], before: readonly Role[]): Role[] {
+  const granted = ROLES.filter((r) => r !== 'officer' && grants.some((g) => g.role === r));
+  return before.includes('officer') || granted.length === 0 ? ['officer', ...granted] : granted;
+}
 
 export const NOTIFY_CHOICES = ['teams', 'email', 'both'] as const;
 export type NotifyBy = (typeof NOTIFY_CHOICES)[number];

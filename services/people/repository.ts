@@ -33,6 +33,11 @@ export class Directory {
     return toArray(this.where(scope, ' AND ARRAY_CONTAINS(c.roles, @role)', [{ name: '@role', value: role }]));
   }
 
+  /** People holding more than `officer` whose roles have no recorded grants yet (from before role sources were kept). */
+  withUnrecordedRoles(orgId: string): Promise<Person[]> {
+    return toArray(this.where({ orgId }, " AND NOT IS_DEFINED(c.roleGrants) AND (ARRAY_LENGTH(c.roles) > 1 OR NOT ARRAY_CONTAINS(c.roles, 'officer'))", []));
+  }
+
   async byAadObjectId(scope: Scope, aadObjectId: string): Promise<Person | undefined> {
     const [found] = await toArray(this.where(scope, ' AND c.aadObjectId = @aad', [{ name: '@aad', value: aadObjectId }]));
     return found;

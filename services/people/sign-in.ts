@@ -1,4 +1,5 @@
-import { agencyOf } from '../access/policy';
+import { agencyOf, type Partnership } from '../access/policy';
+import type { Agency } from '../organisation/model';
 import { AppError } from '../core/errors';
 import { partnershipOf } from '../organisation/organisations';
 import { Agencies } from '../organisation/repository';
@@ -19,18 +20,34 @@ export function linkHoldsIn(person: Pick<Person, 'aadTenantId'>, tenantId: strin
 }
 
 /**
+ * The tenants an agency's people sign in from: its own, or, for an agency that lists none, the lead
+ * agency's: its staff are guests in the lead agency's tenant (a school's, in the council's). An
+ * object id is an account of one tenant, so a link of such an agency's person holds only there.
+ * Undefined when neither lists a tenant (before agencies, or a lead with none): any allowed tenant.
+ */
+export function signInTenantsOf(agencyId: string | undefined, agencies: readonly Pick<Agency, 'agencyId' | 'tenantIds'>[], partnership: Partnership): string[] | undefined {
+  const tenantsOf = (id: string | undefined) => agencies.find((a) => a.agencyId === id)?.tenantIds ?? [];
+  const own = tenantsOf(agencyId);
+  const tenants = own.length ? own : tenantsOf(partnership.leadAgencyId);
+  return tenants.length ? tenants.map((t) => t.toLowerCase()) : undefined;
+}
+
+/**
  * Whether a request signed for `tenantId` may act as `person`: the link's own tenant (above) and,
- * in a partnership, one of the tenants of the person's agency when it lists any. An object id
- * recorded without its tenant would otherwise hold in every allowed tenant, so a token from the
- * police's tenant could be a council officer. An agency that lists no tenant has staff who sign in
- * as guests of another, so any allowed tenant may be theirs.
+ * in a partnership, one of the tenants the person's agency signs in from (signInTenantsOf). An
+ * object id recorded without its tenant would otherwise hold in every allowed tenant, so a token
+ * from the police's tenant could be a council officer, or be a school's record that an import gave
+ * a police officer's object id.
  */
 export async function signInHolds(store: Store, orgId: string, person: Pick<Person, 'aadTenantId' | 'agency'>, tenantId: string): Promise<boolean> {
   if (!linkHoldsIn(person, tenantId)) return false;
-  const agencyId = agencyOf(person, await partnershipOf(store, orgId));
+  const partnership = await partnershipOf(store, orgId);
+  const agencyId = agencyOf(person, partnership);
   if (!agencyId) return true;
-  const agency = await new Agencies(store).read(orgId, agencyId);
-  return !agency || agency.tenantIds.length === 0 || agency.tenantIds.includes(tenantId.toLowerCase());
+  const agencies = new Agencies(store);
+  const involved = await Promise.all([...new Set([agencyId, partnership.leadAgencyId])].flatMap((id) => (id ? [agencies.read(orgId, id)] : [])));
+  const tenants = signInTenantsOf(agencyId, involved.filter((a) => a !== undefined), partnership);
+  return !tenants || tenants.includes(tenantId.toLowerCase());
 }
 
 /**

@@ -10,6 +10,15 @@ export type EmailLinks = { teamsChat: string };
 
 const STATUS: Record<string, string> = { R: 'Red', A: 'Amber', G: 'Green', B: 'Blue (complete)' };
 
+const ESCALATION_SUBJECT = 'A safeguarding escalation to see in Teams';
+
+/**
+ * A digest line for an action the recipient covers during a colleague's leave. Its description
+ * can quote case references, and the email goes to a second person outside Teams: reference,
+ * status and due date only, and not whose action it is (a notice naming others says no names by email).
+ */
+const COVERED_LINE = 'you cover this action for a colleague on leave; its description is in Teams only.';
+
 /**
  * The same message the Teams card carries, as a plain, accessible HTML email: real headings and
  * lists, no images or layout tables, and every piece of data escaped. Buttons cannot work in an
@@ -27,7 +36,7 @@ export function renderEmail(message: OutboundMessage, links: EmailLinks): Render
       subject = message.heading;
       body =
         `<p>${e(message.intro)}</p><ul>` +
-        message.lines.map((l) => `<li><strong>${e(l.ref)}</strong> (${e(STATUS[l.status] ?? 'not rated')}): ${e(l.description)}<br>${e(l.why)}${l.leadName ? `, for ${e(l.leadName)}` : ''}</li>`).join('') +
+        message.lines.map((l) => `<li><strong>${e(l.ref)}</strong> (${e(STATUS[l.status] ?? 'not rated')}): ${l.leadName ? COVERED_LINE : e(l.description)}<br>${e(l.why)}</li>`).join('') +
         '</ul>' +
         reply(`update them: type "action ${message.lines[0]?.ref ?? 'LP1.1'}" (or "my actions") in the chat with the app`);
       break;
@@ -51,17 +60,18 @@ export function renderEmail(message: OutboundMessage, links: EmailLinks): Render
         `<p>You are asked to answer "${e(message.title)}" by ${e(formatDate(message.closesOn))}.${message.anonymous ? ' Your answers are anonymous.' : ''}</p>` +
         reply('answer it: type "questionnaires" in the chat with the app');
       break;
-    case 'escalation-alert':
-      subject = message.heading;
-      // The details of a concern stay in Teams: email leaves the organisation's control.
-      body =
-        `<p>Stage ${e(message.stage)}; respond by ${e(formatDate(message.deadline))}. The details are in Teams only.</p>` +
-        reply(message.role === 'act' && !message.acknowledged ? 'read and acknowledge it: type "escalations" in the chat with the app' : 'read it');
+    case 'escalation-alert': {
+      // Email leaves the organisation's control: it says only that there is an escalation, and
+      // where. Its kind, risk, stage, reference and deadline stay in Teams with the rest.
+      const how = message.role === 'act' && !message.acknowledged ? 'read and acknowledge' : 'read';
+      subject = ESCALATION_SUBJECT;
+      body = `<p>There is a safeguarding escalation for you to ${how} in the Safeguarding Action Tracker in Teams.</p>` + reply(how === 'read' ? 'read it' : 'read and acknowledge it: type "escalations" in the chat with the app');
       break;
+    }
     case 'escalation-channel-alert':
-      // Meant for a team channel, which email never replaces: reference, stage and deadline only.
-      subject = `Escalation ${message.ref}`;
-      body = `<p>${e(message.ref)}: stage ${e(message.stage)}; respond by ${e(formatDate(message.deadline))}. The details are in Teams only.</p>` + reply('read it');
+      // Meant for a team channel, which email never replaces; were it emailed, it says no more than the 1:1 alert's email.
+      subject = ESCALATION_SUBJECT;
+      body = '<p>There is a safeguarding escalation for you to read in the Safeguarding Action Tracker in Teams.</p>' + reply('read it');
       break;
   }
   // A subject is one line in every mail client: line breaks in a title or a name must not forge a second.

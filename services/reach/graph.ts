@@ -42,6 +42,18 @@ export interface GraphGateway {
   sendMail(mailbox: string, message: MailMessage): Promise<void>;
 }
 
+/**
+ * Reading an Entra security group's members, for the roles its members hold in the app
+ * (services/people/group-roles.ts). Needs the application permission GroupMember.Read.All.
+ */
+export interface GroupDirectory {
+  /**
+   * The object ids of the group's users, through nested groups too (transitive), every page.
+   * `pace` runs each request, so a caller can keep a run's requests to Graph's throttling limits.
+   */
+  transitiveMemberIds(groupId: string, pace?: <T>(request: () => Promise<T>) => Promise<T>): Promise<string[]>;
+}
+
 export type GraphSettings = {
   /** e.g. https://graph.microsoft.com/v1.0 */
   baseUrl: string;
@@ -57,13 +69,14 @@ const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 /** Bounded: a run that meets a throttled Graph slows down; it never spins. */
 const MAX_RETRIES = 4;
 const MAX_RETRY_DELAY_MS = 120_000;
+const MAX_MEMBER_PAGES = 200;
 
 /**
  * The Graph adapter. Tokens come from @azure/identity with the bot's own app registration; the
  * Azure pipeline retries 429 and 503 after exactly the Retry-After Graph asks for, and other
  * transient failures with exponential backoff, up to MAX_RETRIES times.
  */
-export class HttpGraphGateway implements GraphGateway {
+export class HttpGraphGateway implements GraphGateway, GroupDirectory {
   private readonly pipeline: Pipeline;
   private readonly httpClient: HttpClient;
   private readonly baseUrl: string;
@@ -126,9 +139,31 @@ export class HttpGraphGateway implements GraphGateway {
     });
   }
 
-  private async call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+  async transitiveMemberIds(groupId: string, pace: <T>(request: () => Promise<T>) => Promise<T> = (request) => request()): Promise<string[]> {
+    // Users only (the cast leaves out devices and contacts); the largest page Graph serves.
+    let url: string | undefined = `${this.baseUrl}/groups/${encodeURIComponent(groupId)}/transitiveMembers/microsoft.graph.user?${new URLSearchParams({ $select: 'id', $top: '999' })}`;
+    const ids: string[] = [];
+    for (let pages = 0; url; pages++) {
+      // 200 pages of 999 is far beyond any council's group; a next link that never ends is Graph misbehaving.
+      if (pages >= MAX_MEMBER_PAGES) throw new GraphFailure(502, 'TooManyPages', `Graph kept paging the members of group ${groupId} past ${MAX_MEMBER_PAGES} pages.`);
+      const pageUrl: string = url;
+      const body = (await pace(() => this.callUrl('GET', pageUrl))) as { value?: { id?: unknown }[]; '@odata.nextLink'?: unknown } | undefined;
+      for (const member of body?.value ?? []) if (typeof member.id === 'string') ids.push(member.id.toLowerCase());
+      const next = body?.['@odata.nextLink'];
+      // The token goes only where Graph itself is: a next link elsewhere is not followed.
+      if (typeof next === 'string' && !next.startsWith(`${this.baseUrl}/`)) throw new GraphFailure(502, 'InvalidResponse', 'Graph answered with a next page link outside Graph.');
+      url = typeof next === 'string' ? next : undefined;
+    }
+    return ids;
+  }
+
+  private call(method: 'GET' | 'POST', path: string, body?: unknown): Promise<unknown> {
+    return this.callUrl(method, `${this.baseUrl}${path}`, body);
+  }
+
+  private async callUrl(method: 'GET' | 'POST', url: string, body?: unknown): Promise<unknown> {
     const request = createPipelineRequest({
-      url: `${this.baseUrl}${path}`,
+      url,
       method,
       headers: createHttpHeaders({ accept: 'application/json', ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }),
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),

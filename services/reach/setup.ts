@@ -4,11 +4,12 @@ import type { Mailer } from '../delivery/ports';
 import { HttpGraphGateway, type GraphGateway } from './graph';
 import { GraphMailer } from './graph-mailer';
 import type { ReachSettings } from './reach';
+import type { GroupRolesWiring } from '../people/group-roles';
 
 export type ReachWiring = { graph: GraphGateway; settings: ReachSettings };
 
 /** The Graph adapter with the bot's identity, when it has one in its home tenant. `agent` lets a test trust its fake Graph's certificate. */
-function graphFromConfig(config: Config, agent?: Agent): { graph: GraphGateway; clientId: string; tenantId: string } | undefined {
+function graphFromConfig(config: Config, agent?: Agent): { graph: HttpGraphGateway; clientId: string; tenantId: string } | undefined {
   const { MicrosoftAppId: clientId, MicrosoftAppPassword: clientSecret, MicrosoftAppTenantId: tenantId } = config;
   // The bot's identity: its client secret, or (UserAssignedMSI, as infra/azure.bicep deploys it) its managed identity.
   const managed = config.MicrosoftAppType === 'UserAssignedMSI';
@@ -40,6 +41,15 @@ export function reachFromConfig(config: Config, options?: { agent?: Agent }): Re
       retryDays: config.GRAPH_INSTALL_RETRY_DAYS,
     },
   };
+}
+
+/**
+ * Graph for the roles of mapped Entra groups (GroupMember.Read.All), whenever the bot has its
+ * identity in its home tenant; without one, group maps wait and only direct grants count.
+ */
+export function groupRolesFromConfig(config: Config, options?: { agent?: Agent }): GroupRolesWiring | undefined {
+  const found = graphFromConfig(config, options?.agent);
+  return found ? { groups: found.graph, readsPerSecond: config.GRAPH_READS_PER_SECOND } : undefined;
 }
 
 /** Email from MAIL_SENDER for people Teams cannot reach, or undefined when it is not set. */

@@ -3,6 +3,7 @@ import type { Logger } from '../core/logger';
 import type { Organisation } from '../organisation/model';
 import type { Store } from '../store/ports';
 import type { ReachWiring } from '../reach/setup';
+import type { GroupRolesWiring } from '../people/group-roles';
 import type { AnswerSeal } from '../surveys/seal';
 import { today } from '../core/dates';
 import type { WorkingCalendar } from './calendar';
@@ -12,9 +13,10 @@ import type { WorkingCalendar } from './calendar';
  * to the scheduler, so a job's module names this without importing the table or the scheduler.
  *
  * `seal` is needed by the questionnaire job only (closing an anonymous campaign pools its waiting answers);
- * `reach` and `emailEnabled` by the reach job only: whether the app may install itself, and email, through Graph.
+ * `reach` and `emailEnabled` by the reach job only: whether the app may install itself, and email, through Graph;
+ * `groupRoles` by the roles job only: Graph for reading mapped Entra groups.
  */
-export type JobContext = { store: Store; clock: Clock; orgId: string; organisation: Organisation; calendar: WorkingCalendar; logger: Logger; seal?: AnswerSeal; reach?: ReachWiring; emailEnabled?: boolean };
+export type JobContext = { store: Store; clock: Clock; orgId: string; organisation: Organisation; calendar: WorkingCalendar; logger: Logger; seal?: AnswerSeal; reach?: ReachWiring; emailEnabled?: boolean; groupRoles?: GroupRolesWiring };
 
 export type JobResult = { job: string; at: string; skipped?: string; [figure: string]: unknown };
 

@@ -4,6 +4,8 @@ import { ensurePrivateDir } from '../core/private-files';
 import { migrateToPartnership, singleOrganisationPending } from '../organisation/partnership-migration';
 import type { ContainerName } from './containers';
 import type { Doc, Store } from './ports';
+import { Directory } from '../people/repository';
+import { grantsOf, type Person } from '../people/model';
 import { takeSnapshot, writeSnapshotFile } from './snapshot';
 import { TrainingRepository } from '../training/repository';
 import { rebuildTrainingSummaries } from '../training/summaries';
@@ -43,6 +45,26 @@ async function buildMissingTrainingSummaries(store: Store): Promise<number> {
 }
 
 /**
+ * Roles were once a bare list on the person. Each role held with no recorded source becomes a grant
+ * "from earlier", which no group sync ever removes; the list itself is kept as it is (the access
+ * policy and the indexed role look-ups read it). Only people holding more than `officer` and no
+ * grants yet are read.
+ */
+async function recordRoleSources(store: Store): Promise<number> {
+  const people = store.collection<Person>('people');
+  const orgIds = new Set<string>();
+  for await (const doc of store.collection<Doc>('organisations').readAll()) orgIds.add(doc.orgId);
+  let recorded = 0;
+  for (const orgId of orgIds) {
+    for (const p of await new Directory(store).withUnrecordedRoles(orgId)) {
+      await people.update(orgId, p.id, (current) => (current.roleGrants ? undefined : { ...current, roleGrants: grantsOf(current) }));
+      recorded++;
+    }
+  }
+  return recorded;
+}
+
+/**
  * Changes to where data lives, in order. Each is idempotent and finds its own work, so it runs at
  * every start (and after a restore of an older backup) at the cost of one read of what it moves.
  */
@@ -56,6 +78,7 @@ export const MIGRATIONS: Migration[] = [
   },
   // After the agencies: summaries carry their person's agency.
   { id: 'training-summaries', description: 'training summaries built for organisations whose records have none', run: buildMissingTrainingSummaries },
+  { id: 'role-sources', description: 'roles held before their sources were recorded are kept as grants from earlier', run: recordRoleSources },
 ];
 
 /** Where migrations that back up first write their backup, and the database name it records. */

@@ -7,7 +7,7 @@ import { AppError, isAppError } from '../core/errors';
 import { enqueue } from '../delivery/outbox';
 import { Directory } from '../people/repository';
 import type { Person } from '../people/model';
-import { agencyOf, inScope, mayRunSurveys, OPERATOR, scopeFor, type Partnership, type Requester } from '../access/policy';
+import { agencyOf, mayRunSurveys, mayViewCampaignResults, scopeFor, type Partnership, type Requester } from '../access/policy';
 import { partnershipOf } from '../organisation/organisations';
 import type { JobContext } from '../scheduling/job-context';
 import type { WorkingCalendar } from '../scheduling/calendar';
@@ -120,9 +120,7 @@ async function withinAgency(store: Store, orgId: string, people: Person[], agenc
 
 /** Whether a requester may see a campaign's results: the partnership's campaigns, and their own agency's. */
 export async function mayViewCampaign(store: Store, requester: Requester, campaign: Pick<Campaign, 'orgId' | 'agency'>): Promise<boolean> {
-  if (requester === OPERATOR || campaign.agency === undefined) return true;
-  const partnership = await partnershipOf(store, campaign.orgId);
-  return inScope({ agency: campaign.agency }, scopeFor(requester, partnership), partnership);
+  return mayViewCampaignResults(requester, campaign, await partnershipOf(store, campaign.orgId));
 }
 
 /** The campaigns whose results a person may see, newest first. */

@@ -5,7 +5,8 @@ import type { Report } from '../core/report';
 import type { Store } from '../store/ports';
 import { SurveyRepository } from './repository';
 import { getCampaign, listCampaigns, mayViewCampaign } from './campaigns';
-import { allows, mayViewSurveyResults, type Requester } from '../access/policy';
+import { allows, mayViewCampaignResults, mayViewSurveyResults, sameCampaignScope, type Partnership, type Requester } from '../access/policy';
+import { partnershipOf } from '../organisation/organisations';
 import { fixedAnswers } from './answers';
 import { MIN_FOR_WRITTEN, MIN_GROUP, type AnswerEntry, type Campaign, type Question, type Questionnaire } from './model';
 import { findQuestionnaire } from './questionnaires';
@@ -201,11 +202,16 @@ async function respondedCount(store: Store, campaign: Campaign): Promise<number>
 
 /**
  * The cohort on either side: the campaigns to a course's attendees (immediate) and the automatic
- * follow-ups whose completions fall inside the same window.
+ * follow-ups whose completions fall inside the same window. Only campaigns of the campaign's own
+ * scope (an automatic follow-up is the partnership's, so only the partnership's campaigns) that the
+ * requester may see themselves, by the one access policy.
  */
-async function cohortCampaigns(store: Store, campaign: Campaign): Promise<{ immediate: Campaign[]; followUp: Campaign[] } | undefined> {
+async function cohortCampaigns(store: Store, campaign: Campaign, requester: Requester, partnership: Partnership): Promise<{ immediate: Campaign[]; followUp: Campaign[] } | undefined> {
   if (campaign.audience.type !== 'course') return undefined;
-  const all = (await listCampaigns(store, campaign.orgId)).filter((c) => c.audience.type === 'course' && c.audience.courseCode === (campaign.audience as { courseCode: string }).courseCode && c.status !== 'scheduled');
+  const courseCode = campaign.audience.courseCode;
+  const all = (await listCampaigns(store, campaign.orgId)).filter(
+    (c) => c.audience.type === 'course' && c.audience.courseCode === courseCode && c.status !== 'scheduled' && sameCampaignScope(c, campaign) && mayViewCampaignResults(requester, c, partnership),
+  );
   const windowOf = (c: Campaign) => c.audience as { completedFrom: string; completedTo: string };
   const inside = (inner: Campaign, outer: Campaign) => windowOf(inner).completedFrom >= windowOf(outer).completedFrom && windowOf(inner).completedTo <= windowOf(outer).completedTo;
   if (campaign.followUp) {
@@ -217,18 +223,26 @@ async function cohortCampaigns(store: Store, campaign: Campaign): Promise<{ imme
 }
 
 /**
- * One side of a comparison: answers of its named campaigns, and of its anonymous ones that have
- * closed with at least five answers (the same rule as their own results).
+ * One side of a comparison: the answers of the campaigns that may join it, and which those are. A
+ * campaign joins only when its own results would show figures (an anonymous one closed) and it has
+ * at least five answers, named or not: the comparison shows no groups and no written answers, and
+ * each side is a sum of whole campaigns of five or more that the viewer may open on their own, so no
+ * difference of the figures shown (between the sides, or as campaigns close and join) singles out
+ * fewer than five people.
  */
-async function entriesOf(store: Store, all: Campaign[]): Promise<{ entries: AnswerEntry[]; questionnaire: Questionnaire }> {
+async function entriesOf(store: Store, all: Campaign[]): Promise<{ entries: AnswerEntry[]; joined: Campaign[]; questionnaire: Questionnaire }> {
   const entries: AnswerEntry[] = [];
+  const joined: Campaign[] = [];
   for (const c of all) {
-    if (c.anonymous && c.status !== 'closed') continue;
+    // Withheld even with five answers (open and anonymous): passed over without reading them.
+    if (withholding(c, MIN_GROUP)) continue;
     const answers = await answersOf(store, c);
-    if (!c.anonymous || answers.length >= MIN_GROUP) entries.push(...answers);
+    if (answers.length < MIN_GROUP || withholding(c, answers.length)) continue;
+    entries.push(...answers);
+    joined.push(c);
   }
   const q = all[0]!.questionnaire;
-  return { entries, questionnaire: await findQuestionnaire(store, all[0]!.orgId, q.key, q.version) };
+  return { entries, joined, questionnaire: await findQuestionnaire(store, all[0]!.orgId, q.key, q.version) };
 }
 
 /** The questions both sides asked (same id and type), answer by answer, and scale means. */
@@ -257,15 +271,21 @@ export type CampaignFigures = Pick<CampaignResults, 'withheld' | 'writtenWithhel
  */
 const spansAgencies = (entries: AnswerEntry[]) => new Set(entries.map((e) => e.agency).filter(Boolean)).size > 1;
 
+/** Why a campaign with `answers` answers shows no figures, if it shows none: its results and every comparison it could join ask this. */
+export function withholding(campaign: Pick<Campaign, 'anonymous' | 'status'>, answers: number): Withheld | undefined {
+  if (campaign.anonymous && campaign.status !== 'closed') return 'open';
+  if (campaign.anonymous && answers < MIN_GROUP) return 'too-few';
+  return undefined;
+}
+
 /**
  * The figures a campaign's answers allow, by the anonymity rules: nothing while an anonymous one is
  * open or under five answers, written text only from ten and never by group. Agency groups carry
  * the agency's id. The one place these rules are applied, for the results and the board report alike.
  */
 export function campaignFigures(campaign: Campaign, questionnaire: Questionnaire, entries: AnswerEntry[]): CampaignFigures {
-  const none = { writtenWithheld: true, questions: [], highlights: [], breakdowns: [] };
-  if (campaign.anonymous && campaign.status !== 'closed') return { withheld: 'open', ...none };
-  if (campaign.anonymous && entries.length < MIN_GROUP) return { withheld: 'too-few', ...none };
+  const withheld = withholding(campaign, entries.length);
+  if (withheld) return { withheld, writtenWithheld: true, questions: [], highlights: [], breakdowns: [] };
   const writtenWithheld = campaign.anonymous && entries.length < MIN_FOR_WRITTEN;
   const withoutText = (q: QuestionResult): QuestionResult => ({ ...q, written: [] });
   return {
@@ -290,13 +310,13 @@ export async function campaignResults(store: Store, orgId: string, campaignId: s
   if (figures.withheld) return { ...rate, ...figures };
   const names = new Map((await listAgencies(store, orgId)).map((a) => [a.agencyId, a.name]));
   const results: CampaignResults = { ...rate, ...figures, breakdowns: figures.breakdowns.map((g) => (g.by === 'agency' ? { ...g, group: names.get(g.group) ?? g.group } : g)) };
-  const cohort = await cohortCampaigns(store, campaign);
+  const cohort = await cohortCampaigns(store, campaign, requester, await partnershipOf(store, orgId));
   if (cohort) {
     const before = await entriesOf(store, cohort.immediate);
     const after = await entriesOf(store, cohort.followUp);
-    if (before.entries.length > 0 && after.entries.length > 0) results.comparison = {
-      immediate: { campaignIds: cohort.immediate.map((c) => c.id), responses: before.entries.length },
-      followUp: { campaignIds: cohort.followUp.map((c) => c.id), responses: after.entries.length },
+    if (before.joined.length > 0 && after.joined.length > 0) results.comparison = {
+      immediate: { campaignIds: before.joined.map((c) => c.id), responses: before.entries.length },
+      followUp: { campaignIds: after.joined.map((c) => c.id), responses: after.entries.length },
       ...compare(before, after),
     };
   }

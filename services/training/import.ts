@@ -7,6 +7,8 @@ import { agencyOf, type Partnership } from '../access/policy';
 import { listAgencies } from '../organisation/agencies';
 import { partnershipOf } from '../organisation/organisations';
 import { isEntraId, type Person } from '../people/model';
+import { signInTenantsOf } from '../people/sign-in';
+import { Conversations } from '../conversations/repository';
 import type { Table } from '../plan/tabular';
 import type { Store } from '../store/ports';
 import { courses } from './catalogue';
@@ -121,6 +123,10 @@ export async function importPeople(
   // (one agency's HR could otherwise point a partner's staff member's account at their own record).
   const tenantOwner = new Map(agencies.flatMap((a) => a.tenantIds.map((t) => [t.toLowerCase(), a.agencyId] as const)));
   const objectIdHolder = new Map([...existing.values()].flatMap((p) => (p.aadObjectId ? [[p.aadObjectId.toLowerCase(), p.id] as const] : [])));
+  // The tenant each Teams account that opened the bot did so from: read once, when a row first gives an object id.
+  let tried: Promise<Map<string, string>> | undefined;
+  const triedFrom = () =>
+    (tried ??= new Conversations(deps.store).personal(input.orgId).then((records) => new Map(records.flatMap((c) => (c.user ? [[c.user.aadObjectId.toLowerCase(), c.tenantId.toLowerCase()] as const] : [])))));
   if (input.agency && !known.has(input.agency)) throw new AppError('NOT_FOUND', `There is no agency "${input.agency}". npm run cli -- agency list shows them.`);
   const summary: ImportSummary = { dryRun: input.dryRun, dataRows: input.table.rows.length, created: 0, updated: 0, unchanged: 0, problems: [], warnings: [] };
   // Every field of a person is one line of visible text: a line break or a bidi override in a name
@@ -148,13 +154,20 @@ export async function importPeople(
       summary.problems.push({ rowNumber, reason: reasons.join('; ') });
       continue;
     }
-    const id = personIdFor(employeeId, placed.agency ?? partnership.leadAgencyId, partnership, existing);
+    const rowAgencyId = placed.agency ?? partnership.leadAgencyId;
+    const id = personIdFor(employeeId, rowAgencyId, partnership, existing);
     const tenant = cell(cells, 'tenantId').toLowerCase();
     const owner = tenant ? tenantOwner.get(tenant) : undefined;
-    if (owner && owner !== (placed.agency ?? partnership.leadAgencyId)) reasons.push(`tenant id "${tenant}" is another agency’s (${owner})`);
+    // The row's person signs in from their agency's tenants, or the lead agency's when it lists none.
+    const signInTenants = signInTenantsOf(rowAgencyId, agencies, partnership);
+    const where = () => (agencies.find((a) => a.agencyId === rowAgencyId)?.tenantIds.length ? `${rowAgencyId}’s` : `${partnership.leadAgencyId}’s (${rowAgencyId} lists no tenant: its staff sign in as guests of the lead agency)`);
+    if (tenant && signInTenants && !signInTenants.includes(tenant)) reasons.push(owner ? `tenant id "${tenant}" is another agency’s (${owner})` : `tenant id "${tenant}" is not ${where()}`);
     const objectIdText = cell(cells, 'aadObjectId').toLowerCase();
     const holder = objectIdText ? objectIdHolder.get(objectIdText) : undefined;
     if (holder && holder !== id) reasons.push(`object id "${objectIdText}" is linked to someone else in the directory`);
+    // An object id the bot has seen from another tenant is someone else's account, whatever the row says.
+    const usedFrom = objectIdText ? (await triedFrom()).get(objectIdText) : undefined;
+    if (usedFrom && signInTenants && !signInTenants.includes(usedFrom)) reasons.push(`object id "${objectIdText}" was used from tenant "${usedFrom}", not ${where()}`);
     if (reasons.length) {
       summary.problems.push({ rowNumber, reason: reasons.join('; ') });
       continue;

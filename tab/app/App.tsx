@@ -16,7 +16,7 @@ const useStyles = makeStyles({
 });
 
 /** How the page was opened: inside Teams (SSO), locally with the development sign-in, or neither. */
-export type Start = { kind: 'teams'; credential: Credential } | { kind: 'local' } | { kind: 'outside' };
+export type Start = { kind: 'teams'; credential: Credential } | { kind: 'local'; secret: string } | { kind: 'outside' };
 
 export function App(props: { start: Start; theme: ThemeName; onTheme?: (set: (t: ThemeName) => void) => void }) {
   const [theme, setTheme] = useState<ThemeName>(props.theme);
@@ -32,31 +32,31 @@ export function App(props: { start: Start; theme: ThemeName; onTheme?: (set: (t:
       ) : credential ? (
         <Dashboard credential={credential} local={props.start.kind === 'local'} onSignOut={() => setCredential(undefined)} />
       ) : (
-        <LocalSignIn onSignIn={(personId) => setCredential({ kind: 'local', personId })} />
+        <LocalSignIn secret={props.start.kind === 'local' ? props.start.secret : ''} onSignIn={(personId, secret) => setCredential({ kind: 'local', personId, secret })} />
       )}
     </FluentProvider>
   );
 }
 
 /** Development only: the server offers it in local mode, on this computer, and nowhere else. */
-function LocalSignIn(props: { onSignIn: (personId: string) => void }) {
+function LocalSignIn(props: { secret: string; onSignIn: (personId: string, secret: string) => void }) {
   const s = useStyles();
   const [people, setPeople] = useState<{ id: string; name: string; roles: string[] }[]>();
   const [chosen, setChosen] = useState('');
   const [error, setError] = useState('');
   useEffect(() => {
-    getJson<{ people: { id: string; name: string; roles: string[] }[] }>('/api/tab/local/people').then(
+    getJson<{ people: { id: string; name: string; roles: string[] }[] }>('/api/tab/local/people', { kind: 'local-secret', secret: props.secret }).then(
       (d) => {
         setPeople(d.people);
         setChosen(d.people[0]?.id ?? '');
       },
       (e: unknown) => setError(e instanceof ApiError ? e.message : 'The server could not be reached.'),
     );
-  }, []);
+  }, [props.secret]);
   if (error) return <MessageBar intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar>;
   if (!people) return <Spinner label="Loading the directory…" />;
   return (
-    <form className={s.signin} onSubmit={(e) => (e.preventDefault(), props.onSignIn(chosen))}>
+    <form className={s.signin} onSubmit={(e) => (e.preventDefault(), props.onSignIn(chosen, props.secret))}>
       <Title3>Local sign-in (development only)</Title3>
       <Body1>Outside Teams, in local mode, you can look at the dashboard as anyone in the directory. This is not available on a deployed server.</Body1>
       <Field label="Sign in as">

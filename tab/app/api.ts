@@ -2,8 +2,10 @@ import type { Report } from '../../services/core/report';
 
 export type { Report };
 
-/** The tab API, with whichever credential the page has: a Teams SSO token or a local sign-in. */
-export type Credential = { kind: 'sso'; token: () => Promise<string> } | { kind: 'local'; personId: string };
+/** The tab API, with whichever credential the page has: a Teams SSO token or a local sign-in (with this run's secret). */
+export type Credential = { kind: 'sso'; token: () => Promise<string> } | { kind: 'local'; personId: string; secret: string };
+/** Local mode before anyone is chosen: the secret alone, for the list of people to sign in as. */
+export type LocalSecret = { kind: 'local-secret'; secret: string };
 
 export class ApiError extends Error {
   constructor(
@@ -24,8 +26,9 @@ async function ssoToken(get: () => Promise<string>): Promise<string> {
   }
 }
 
-export async function getJson<T>(path: string, credential?: Credential): Promise<T> {
+export async function getJson<T>(path: string, credential?: Credential | LocalSecret): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
+  if (credential?.kind === 'local' || credential?.kind === 'local-secret') headers['x-local-secret'] = credential.secret;
   if (credential?.kind === 'local') headers.authorization = `Local ${credential.personId}`;
   if (credential?.kind === 'sso') headers.authorization = `Bearer ${await ssoToken(credential.token)}`;
   const res = await fetch(path, { headers }).catch(() => {

@@ -3,6 +3,7 @@ import type { Config } from '../../services/core/config';
 import { tenantGate } from '../../services/organisation/agencies';
 import type { Store } from '../../services/store/ports';
 import { AppError } from '../../services/core/errors';
+import { isLocalSecret, LOCAL_SECRET_NEEDED } from '../../services/core/local-secret';
 
 /** Entra ID's signing keys for every tenant (v1 and v2 tokens are signed with the same keys). */
 const DEFAULT_JWKS_URL = 'https://login.microsoftonline.com/common/discovery/v2.0/keys';
@@ -21,21 +22,33 @@ export const isLoopback = (remoteAddress: string | undefined) => LOOPBACK.has(re
  * Who is calling the tab API. In Teams: the SSO token, checked for signature (Entra ID's published
  * keys), audience (this app's registration), issuer and tenant (one in ALLOWED_TENANT_IDS or an agency's), the delegated
  * `access_as_user` scope and the client it was issued to (Teams). In local mode on
- * this computer only: "Local <person id>", the clearly labelled development sign-in.
+ * this computer only, with this run's secret: "Local <person id>", the clearly labelled development sign-in.
  */
-export function createTabAuthenticator(config: Config, store: Store): (authorization: string | undefined, remoteAddress: string | undefined) => Promise<TabIdentity> {
+/** What the tab API reads of a request to tell who is calling. */
+export type TabCredentials = { authorization: string | undefined; localSecret: string | undefined; remoteAddress: string | undefined };
+
+/**
+ * The local sign-in's gate: local mode, this computer, and this run's secret (which another account
+ * on the same computer cannot read). Without the secret: 401.
+ */
+export function requireLocalSignIn(config: Pick<Config, 'localMode'>, secret: string | undefined, credentials: Pick<TabCredentials, 'localSecret' | 'remoteAddress'>): void {
+  if (!config.localMode || secret === undefined || !isLoopback(credentials.remoteAddress)) throw new AppError('UNAUTHENTICATED', 'Local sign-in is only available in local mode, on this computer.');
+  if (!isLocalSecret(credentials.localSecret, secret)) throw new AppError('UNAUTHENTICATED', LOCAL_SECRET_NEEDED);
+}
+
+export function createTabAuthenticator(config: Config, store: Store, localSecret?: string): (credentials: TabCredentials) => Promise<TabIdentity> {
   const jwks = createRemoteJWKSet(new URL(config.TAB_SSO_JWKS_URL ?? DEFAULT_JWKS_URL), { timeoutDuration: 5000, cooldownDuration: 30_000 });
   const clientId = config.TAB_SSO_CLIENT_ID;
   const audiences = clientId ? [clientId, ...(config.PUBLIC_HOSTNAME ? [`api://${config.PUBLIC_HOSTNAME}/${clientId}`] : [])] : [];
   const clientIds = new Set(config.TAB_SSO_CLIENT_APP_IDS.map((id) => id.toLowerCase()));
   const tenantAllowed = tenantGate(store, config.DEFAULT_ORG_ID, config.ALLOWED_TENANT_IDS);
 
-  return async (authorization, remoteAddress) => {
-    const [given = '', value = ''] = (authorization ?? '').trim().split(/\s+/, 2);
+  return async (credentials) => {
+    const [given = '', value = ''] = (credentials.authorization ?? '').trim().split(/\s+/, 2);
     // Schemes are case-insensitive (RFC 9110); some clients send "bearer".
     const scheme = given.toLowerCase();
     if (scheme === 'local') {
-      if (!config.localMode || !isLoopback(remoteAddress)) throw new AppError('UNAUTHENTICATED', 'Local sign-in is only available in local mode, on this computer.');
+      requireLocalSignIn(config, localSecret, credentials);
       if (!/^[A-Za-z0-9_-]{1,100}$/.test(value)) throw new AppError('UNAUTHENTICATED', 'Choose a person to sign in as.');
       return { kind: 'local', personId: value };
     }

@@ -24,13 +24,24 @@ import { ensureOrganisation } from '../../services/organisation/organisations';
 import { partnershipReport } from '../../services/organisation/partnership-report';
 import { today } from '../../services/core/dates';
 import { personForSignIn, requireActivePerson } from '../../services/people/sign-in';
+import type { SignInRoles } from '../../services/people/group-roles';
 import type { WorkingCalendar } from '../../services/scheduling/calendar';
 import type { Store } from '../../services/store/ports';
-import { createTabAuthenticator, isLoopback } from './auth';
+import { createTabAuthenticator, isLoopback, requireLocalSignIn, type TabCredentials } from './auth';
+import { LOCAL_SECRET_HEADER } from '../../services/core/local-secret';
 import { tabPublicDir } from './build-tab';
 import { visibleData } from '../../services/core/text';
 
-export type TabDeps = { config: Config; store: Store; clock: Clock; calendar: WorkingCalendar; logger: Logger };
+export type TabDeps = {
+  config: Config;
+  store: Store;
+  clock: Clock;
+  calendar: WorkingCalendar;
+  logger: Logger;
+  /** Local mode: this run's secret, without which the local sign-in answers 401. */
+  localSecret?: string | undefined;
+  signInRoles: SignInRoles;
+};
 
 /** Teams shows the tab in a frame from these hosts; nothing else may frame it. */
 const FRAME_ANCESTORS = "'self' https://teams.microsoft.com https://*.teams.microsoft.com https://*.teams.microsoft.us https://*.office.com https://*.cloud.microsoft https://*.microsoft365.com";
@@ -47,7 +58,8 @@ type Handler = (viewer: Person, deps: DashboardDeps, req: restify.Request) => Pr
 /** The tab's page and its JSON API on the bot's server: /tab/… and /api/tab/…. */
 export function registerTabRoutes(server: restify.Server, deps: TabDeps): void {
   const { config, store, clock, calendar, logger } = deps;
-  const authenticate = createTabAuthenticator(config, store);
+  const authenticate = createTabAuthenticator(config, store, deps.localSecret);
+  const credentialsOf = (req: restify.Request): TabCredentials => ({ authorization: req.header('authorization'), localSecret: req.header(LOCAL_SECRET_HEADER), remoteAddress: req.socket.remoteAddress });
   const orgId = config.DEFAULT_ORG_ID;
   const directory = new Directory(store);
 
@@ -62,10 +74,11 @@ export function registerTabRoutes(server: restify.Server, deps: TabDeps): void {
   };
 
   async function viewerOf(req: restify.Request): Promise<Person> {
-    const identity = await authenticate(req.header('authorization'), req.socket.remoteAddress);
+    const identity = await authenticate(credentialsOf(req));
     if (identity.kind === 'local') return requireActivePerson(await directory.get(orgId, identity.personId), 'Nobody in the directory has that id.');
     // The tab only reads, so it does not link accounts; the bot does that when someone first opens a chat with it.
-    return personForSignIn(store, orgId, identity);
+    // Signing in brings their roles up to date: the bootstrap setting and their Entra groups.
+    return deps.signInRoles.refresh(await personForSignIn(store, orgId, identity));
   }
 
   const api = (route: string, handler: Handler) =>
@@ -99,6 +112,8 @@ export function registerTabRoutes(server: restify.Server, deps: TabDeps): void {
   server.get('/api/tab/local/people', async (req: restify.Request, res: restify.Response) => {
     try {
       if (!config.localMode || !isLoopback(req.socket.remoteAddress)) throw new AppError('FORBIDDEN', 'Local sign-in is only available in local mode, on this computer.');
+      // The list names everyone with their roles: only for the browser `npm start` handed the secret to.
+      requireLocalSignIn(config, deps.localSecret, credentialsOf(req));
       const people = (await directory.all({ orgId })).filter((p) => p.active).sort((a, b) => a.name.localeCompare(b.name));
       res.send(200, { people: people.map((p) => ({ id: p.id, name: p.name, roles: p.roles })) });
     } catch (e) {

@@ -160,7 +160,7 @@ async function main() {
   console.table(seeding);
 
   // The app, with its delivery engine idle (the seeded invitations would otherwise be sent during the measurements).
-  const appProcess = await startProcess<{ app: string; pid: number }>('soak-app', [storeProcess.ready.endpoint, '3600'], [], { BENCH_STORE_KEY: storeProcess.ready.key });
+  const appProcess = await startProcess<{ app: string; pid: number; localSecret: string }>('soak-app', [storeProcess.ready.endpoint, '3600'], [], { BENCH_STORE_KEY: storeProcess.ready.key });
   const url = appProcess.ready.app;
   const userOf = (p: Person): TeamsUser => ({ id: `29:${p.id}`, aadObjectId: p.aadObjectId!, name: p.name });
   const samples: Sample[] = [];
@@ -211,7 +211,7 @@ async function main() {
 
   // Tab views, one viewer at a time: each is a page load, so fewer samples.
   const tabSamples = Math.max(5, Math.floor(SAMPLES / 10));
-  const tab = (path: string, viewer: Person) => async () => (await fetch(`${url}${path}`, { headers: { authorization: `Local ${viewer.id}` } }).then((r) => r.arrayBuffer().then(() => r.status))) === 200;
+  const tab = (path: string, viewer: Person) => async () => (await fetch(`${url}${path}`, { headers: { authorization: `Local ${viewer.id}`, 'x-local-secret': appProcess.ready.localSecret } }).then((r) => r.arrayBuffer().then(() => r.status))) === 200;
   const views: [string, string, (n: number) => Person][] = [
     ['tab: my actions', '/api/tab/my-actions', (n) => leadOf(n)],
     ['tab: plan (administrator)', '/api/tab/plan', () => hr],

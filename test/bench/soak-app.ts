@@ -1,3 +1,6 @@
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 /**
  * The app for the soak bench, in its own process against the store process: the real app with its
@@ -20,12 +23,13 @@ async function main() {
   const store = await CosmosStore.open({ kind: 'embedded', client: embeddedClient(endpoint, process.env.BENCH_STORE_KEY ?? ''), databaseId: 'bench', description: endpoint, canCreate: true });
   const app = await startApp({
     // The soak measures the server, not the per-user command limit.
-    config: loadConfig({ PORT: '0', DEFAULT_ORG_ID: ORG, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', SURVEY_SEAL_KEY: process.env.SURVEY_SEAL_KEY ?? randomBytes(32).toString('base64'), DELIVERY_INTERVAL_SECONDS: deliveryIntervalSeconds, COMMANDS_PER_MINUTE: '10000' }),
+    config: loadConfig({ PORT: '0', DEFAULT_ORG_ID: ORG, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', SURVEY_SEAL_KEY: process.env.SURVEY_SEAL_KEY ?? randomBytes(32).toString('base64'), DELIVERY_INTERVAL_SECONDS: deliveryIntervalSeconds, COMMANDS_PER_MINUTE: '10000', DATA_DIR: await mkdtemp(path.join(os.tmpdir(), 'bench-app-')) }),
     logger: silentLogger,
     store,
     clock: systemClock,
   });
-  process.stdout.write(JSON.stringify({ app: app.url, pid: process.pid }) + '\n');
+  // The tab's local sign-in needs this run's secret, as the dashboard page would have it.
+  process.stdout.write(JSON.stringify({ app: app.url, pid: process.pid, localSecret: app.local?.secret }) + '\n');
   // A forced collection pauses the app: only for the soak, which watches memory, not for latency.
   if (process.argv.includes('--report-memory')) {
     setInterval(() => {

@@ -94,7 +94,7 @@ async function main() {
   // The app and this process's jobs share one seal key (the questionnaire job pools answers at closing).
   process.env.SURVEY_SEAL_KEY ??= randomBytes(32).toString('base64');
   const seal = AnswerSeal.fromBase64(process.env.SURVEY_SEAL_KEY);
-  const appProcess = await startProcess<{ app: string; pid: number }>('soak-app', [storeProcess.ready.endpoint, '--report-memory'], ['--expose-gc'], { BENCH_STORE_KEY: storeProcess.ready.key });
+  const appProcess = await startProcess<{ app: string; pid: number; localSecret: string }>('soak-app', [storeProcess.ready.endpoint, '--report-memory'], ['--expose-gc'], { BENCH_STORE_KEY: storeProcess.ready.key });
   const url = appProcess.ready.app;
   appProcess.lines.on('line', (line) => {
     const m = JSON.parse(line) as { memory?: { heapUsed: number; rss: number } };
@@ -153,7 +153,7 @@ async function main() {
     for (let n = i; performance.now() < deadline; n++) {
       const page = tabPages[n % tabPages.length]!;
       if (page.startsWith('/api/tab/questionnaires') && viewer !== hr) continue;
-      await timed('tab page', async () => (await fetch(`${url}${page}`, { headers: { authorization: `Local ${viewer.id}` } }).then((r) => r.arrayBuffer().then(() => r.status))) === 200);
+      await timed('tab page', async () => (await fetch(`${url}${page}`, { headers: { authorization: `Local ${viewer.id}`, 'x-local-secret': appProcess.ready.localSecret } }).then((r) => r.arrayBuffer().then(() => r.status))) === 200);
       await sleep(1500 + Math.random() * 1000);
     }
   });

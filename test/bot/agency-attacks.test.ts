@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,8 +18,9 @@ import { cardsAnswering, startTestApp, type TestApp } from '../harness/app';
 import { cli } from '../harness/cli';
 import { openPersistentTestStore } from '../harness/store';
 import { actionDoc, ORG, seed } from '../harness/fixtures';
-import { installationUpdate, invokeActionExecute, messageActivity, personalConversationId, type TeamsUser } from '../harness/teams-activities';
-import { COUNCIL_TENANT, oid, peopleFile, POLICE_TENANT, type Staff, teamsUser } from '../harness/partnership';
+import { installationUpdate, invokeActionExecute, messageActivity, personalConversationId, tableRows, type TeamsUser } from '../harness/teams-activities';
+import { COUNCIL_TENANT, oid, peopleFile, POLICE_TENANT, type Staff, table, teamsUser } from '../harness/partnership';
+import { followUpBesideAnAgencyQuestionnaire, PARTNERSHIP_COMPARISON } from '../harness/surveys';
 
 /*
  * An attacker's review of the partnership through the bot: a legitimate user of the police (an
@@ -41,6 +43,8 @@ const POLICE = {
   admin: staff('C4', 'Percy Police-Admin', 'percy@police.example', 'Command', 15, POLICE_TENANT),
 };
 const COUNCIL_NAMES = Object.values(COUNCIL).map((s) => s.name);
+/** The "Immediate vs follow-up" rows of a results card: question, answer, immediate share, follow-up share. */
+const comparisonRows = (cardsJson: string) => tableRows(cardsJson).filter((r) => r[0] === 'Immediate vs follow-up').map((r) => r.slice(1));
 
 
 describe('an attacker in the police tries to reach the council’s records through the bot', () => {
@@ -311,6 +315,76 @@ describe('an attacker in the police tries to reach the council’s records throu
       expect(await press(POLICE.sl, 'esc.assign', { escalationId: policeCase.id, assignee: POLICE.admin.email })).toContain(POLICE.admin.name);
     });
   });
+
+  describe('a school, whose staff are guests in the council’s tenant, imports an object id of someone in the police’s tenant', () => {
+    /** Allowed nowhere and no agency's: a tenant a file could name to pass the "another agency's tenant" check. */
+    const NOBODYS_TENANT = 'd0d0d0d0-0000-4000-8000-000000000004';
+    const policeUser = (n: number, name: string): TeamsUser => ({ id: `29:${oid(n)}`, aadObjectId: oid(n), name, tenantId: POLICE_TENANT });
+    const schoolRow = (employee: string, name: string, objectId: string, tenant: string) => ['S' + employee, name, `${employee.toLowerCase()}@school.example`, 'Office', 'Clerk', objectId, tenant];
+    const importForSchool = (...rows: string[][]) =>
+      importPeople({ store: t.store, clock: t.clock }, { orgId: ORG, agency: 'school', dryRun: false, table: table(['Employee Number', 'Full Name', 'Work Email', 'Department', 'Job Title', 'Entra Object Id', 'Entra Tenant Id'], rows) });
+    const schoolPerson = (employee: string) => people().read(ORG, `emp-school-S${employee}`);
+    beforeAll(async () => {
+      await addAgency(t.store, t.clock, ORG, { name: 'School' }, { timeZone: 'Europe/London' });
+    });
+
+    it('a row with no tenant claims a police officer’s object id (never seen by the bot) → at first sign-in from the police’s tenant the officer is no one, not the school’s record', async () => {
+      await importForSchool(schoolRow('1', 'Mallory School-Clerk', oid(41), ''));
+      const answer = await cardsAnswering(t, policeUser(41, 'Nina New-Constable'), 'my training');
+      expect(answer).toContain('NOT_IN_DIRECTORY');
+      expect(answer).not.toContain('Mallory School-Clerk');
+      // Linked, if at all, to the council's tenant, where the school's guests sign in: never stamped with the police's.
+      expect((await schoolPerson('1'))?.aadTenantId ?? COUNCIL_TENANT).toBe(COUNCIL_TENANT);
+    });
+
+    it('a school record holding an object id without a tenant from before this rule → the same: the police’s tenant is not where the school’s guests sign in', async () => {
+      await people().upsert({ id: 'emp-school-S2', orgId: ORG, employeeId: 'S2', name: 'Old School-Record', agency: 'school', department: 'Office', jobTitle: 'Clerk', aadObjectId: oid(42), roles: ['officer'], active: true });
+      const answer = await cardsAnswering(t, policeUser(42, 'Otto Old-Constable'), 'my training');
+      expect(answer).toContain('NOT_IN_DIRECTORY');
+      expect(answer).not.toContain('Old School-Record');
+      expect((await schoolPerson('2'))!.aadTenantId).toBeUndefined();
+    });
+
+    it('rows giving the object id of someone who added the app from the police’s tenant, or naming a tenant that is neither the school’s nor the council’s → refused, nothing stored', async () => {
+      const seen = policeUser(43, 'Sue Seen-Constable');
+      // She added the app in Teams, so the bot knows her account's tenant (and lists her as not linked).
+      expect((await t.post(installationUpdate({ serviceUrl: t.connector.serviceUrl, user: seen, action: 'add' }))).status).toBeLessThan(300);
+      const summary = await importForSchool(schoolRow('3', 'Eve School-Claimant', oid(43), ''), schoolRow('4', 'Fay School-Claimant', oid(44), NOBODYS_TENANT), schoolRow('5', 'Gil School-Claimant', oid(45), POLICE_TENANT));
+      expect(summary).toMatchObject({ created: 0, updated: 0 });
+      expect(summary.problems.map((p) => p.rowNumber)).toEqual([2, 3, 4]);
+      expect(summary.problems[0]!.reason).toMatch(/object id .* was used from tenant .* not council’s/);
+      expect(summary.problems[1]!.reason).toMatch(/tenant id .* is not council’s/);
+      for (const n of ['3', '4', '5']) expect(await schoolPerson(n)).toBeUndefined();
+    });
+
+    it('a guest of the council’s tenant, imported by the school with the council’s tenant, signs in as themselves', async () => {
+      expect(await importForSchool(schoolRow('6', 'Hal School-Guest', oid(46), COUNCIL_TENANT))).toMatchObject({ created: 1, problems: [] });
+      const guest: TeamsUser = { id: `29:${oid(46)}`, aadObjectId: oid(46), name: 'Hal School-Guest', tenantId: COUNCIL_TENANT };
+      expect(await cardsAnswering(t, guest, 'my training')).not.toContain('NOT_IN_DIRECTORY');
+      expect((await schoolPerson('6'))!.aadTenantId).toBe(COUNCIL_TENANT);
+    });
+  });
+
+  describe('the partnership’s automatic follow-up, compared with what the attendees said straight after the course', () => {
+    let ids: Awaited<ReturnType<typeof followUpBesideAnAgencyQuestionnaire>>;
+    beforeAll(async () => {
+      const attendees = await Promise.all([COUNCIL.hr, POLICE.hr, POLICE.officer, POLICE.sl, POLICE.admin, COUNCIL.sl, COUNCIL.officer].map(personOf));
+      ids = await followUpBesideAnAgencyQuestionnaire(t.store, { partnershipAdmin: await personOf(COUNCIL.admin), agencyHr: await personOf(COUNCIL.hr), loneAnswerer: await personOf(COUNCIL.officer), attendees });
+    }, 60_000);
+
+    it('HR of the police opens the follow-up’s results, typed or by the card’s button → the comparison is with the partnership’s questionnaire only, nothing of the council’s own one-answer questionnaire', async () => {
+      // Asked for directly, the council's questionnaire does not exist for the police.
+      expect(await say(POLICE.hr, `survey results ${ids.agencyCampaignId}`)).toContain('NOT_FOUND');
+      for (const answer of [await say(POLICE.hr, `survey results ${ids.followUpId}`), await press(POLICE.hr, 'survey.results', { campaignId: ids.followUpId })]) {
+        expect(answer).toContain('Immediate vs follow-up');
+        expect(answer).not.toContain(ids.agencyCampaignId);
+        expect(answer).not.toContain('Our own specialist course check');
+        // Carol's answers would be one in six (16.7%) beside the partnership's five.
+        expect(comparisonRows(answer)).toEqual(PARTNERSHIP_COMPARISON);
+        noCouncilName(answer);
+      }
+    });
+  });
 });
 
 describe('an attacker in the police tries to reach the council’s records through the command line’s --as and --agency', () => {
@@ -393,4 +467,23 @@ describe('an attacker in the police tries to reach the council’s records throu
     for (const name of COUNCIL_NAMES) expect(out).not.toContain(name);
     expect(await directory()).toEqual(before);
   });
+
+  it('an administrator links a council officer to an account in the police’s tenant → refused, since the link could never hold; in the council’s tenant it is made', async () => {
+    await expect(cli(dataDir, 'people', 'link', 'emp-C1', '--object-id', oid(47), '--tenant', POLICE_TENANT)).rejects.toMatchObject({ code: 'VALIDATION' });
+    await cli(dataDir, 'people', 'link', 'emp-C1', '--object-id', oid(47), '--tenant', COUNCIL_TENANT);
+    expect(await stored(async (store) => (await store.collection<Person>('people').read(ORG_ID, 'emp-C1'))!.aadTenantId)).toBe(COUNCIL_TENANT);
+  });
+
+  it('the operator exports the partnership’s follow-up results → the comparison joins the partnership’s questionnaire only, not the council’s own one answered by one officer', async () => {
+    const ids = await stored(async (store) => {
+      const people = await toArray(store.collection<Person>('people').readAll());
+      const who = (id: string) => people.find((p) => p.id === id)!;
+      return followUpBesideAnAgencyQuestionnaire(store, { orgId: ORG_ID, partnershipAdmin: who(ADA.id), agencyHr: who('emp-H1'), loneAnswerer: who('emp-C1'), attendees: ['emp-H1', ADA.id, 'emp-police-H1', 'emp-police-C1', 'emp-C1'].map(who) });
+    });
+    const file = path.join(work, 'follow-up-results.csv');
+    await cli(dataDir, 'survey', 'results', ids.followUpId, '--out', file);
+    const rows: string[][] = parse(await fs.readFile(file, 'utf8'), { bom: true, relax_column_count: true });
+    expect(rows.filter((r) => r[0] === 'Immediate vs follow-up').map((r) => r.slice(1))).toEqual(PARTNERSHIP_COMPARISON);
+    expect(rows.flat().join(' ')).not.toContain('Our own specialist course check');
+  }, 60_000);
 });

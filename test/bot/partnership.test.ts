@@ -12,7 +12,7 @@ import { importPeople, importTraining } from '../../services/training/import';
 import { cardsAnswering, startTestApp, type TestApp } from '../harness/app';
 import { actionDoc, ORG, person, seed } from '../harness/fixtures';
 import { signJwt, startOpenIdServer } from '../harness/openid';
-import { cardText, installationUpdate, invokeActionExecute, messageActivity, personalConversationId, type TeamsUser } from '../harness/teams-activities';
+import { cardText, installationUpdate, tableRows, invokeActionExecute, messageActivity, personalConversationId, type TeamsUser } from '../harness/teams-activities';
 import { CLIENT_ID, COUNCIL_TENANT, HEALTH_TENANT, HOST, oid, peopleFile, POLICE_TENANT, type Staff, table, TEAMS_WEB_CLIENT, teamsUser } from '../harness/partnership';
 
 /*
@@ -39,20 +39,6 @@ const HEALTH_SL: Staff = { employee: 'N1', name: 'Harriet Health-SL', email: 'ha
 const BUSINESS_MANAGER: Staff = { employee: 'B1', name: 'Bea Business-Manager', email: 'bea@council.example', department: 'Partnership', jobTitle: 'Business Manager', oid: oid(6), tenant: COUNCIL_TENANT };
 const ALL_STAFF = [...Object.values(COUNCIL), ...Object.values(POLICE), HEALTH_SL, BUSINESS_MANAGER];
 
-/** The rows of every table on the cards, as the cells' text. */
-function tableRows(cardsJson: string): string[][] {
-  const rows: string[][] = [];
-  const visit = (node: unknown): void => {
-    if (Array.isArray(node)) node.forEach(visit);
-    else if (node && typeof node === 'object') {
-      const o = node as { type?: string; cells?: { items: { text: string }[] }[] };
-      if (o.type === 'TableRow' && o.cells) rows.push(o.cells.map((c) => c.items.map((i) => i.text).join(' ')));
-      else Object.values(o).forEach(visit);
-    }
-  };
-  visit(JSON.parse(cardsJson));
-  return rows;
-}
 
 
 describe('a partnership of two agencies, through Teams and the tab', () => {

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import { loadConfig } from '../../services/core/config';
 import { seedDemo } from '../../services/demo/seed-demo';
-import { startTestApp, type TestApp } from '../harness/app';
+import { localSignIn, startTestApp, type TestApp } from '../harness/app';
 import { ORG } from '../harness/fixtures';
 import { invokeActionExecute, messageActivity } from '../harness/teams-activities';
 
@@ -139,7 +139,7 @@ describe('local mode answers only someone at this computer', () => {
 
   it.each([['127.0.0.1'], ['localhost'], ['[::1]']])('Host %s is answered', async (host) => {
     const { port } = new URL(t.app.url);
-    expect((await request('/api/tab/me', { host: `${host}:${port}`, authorization: 'Local demo-val-johnson' })).status).toBe(200);
+    expect((await request('/api/tab/me', { host: `${host}:${port}`, ...localSignIn(t, 'demo-val-johnson') })).status).toBe(200);
     expect((await request('/api/messages', { host: `${host}:${port}` }, activity())).status).toBe(200);
   });
 });

@@ -3,7 +3,7 @@ import { toArray } from '../../services/store/ports';
 import { createCampaign, hasResponded } from '../../services/surveys/campaigns';
 import type { Campaign, SurveyDoc } from '../../services/surveys/model';
 import { WorkingCalendar } from '../../services/scheduling/calendar';
-import { startTestApp, type TestApp } from '../harness/app';
+import { localSignIn, startTestApp, type TestApp } from '../harness/app';
 import { actionData } from '../harness/route-context';
 import { installedPeople } from '../harness/delivery';
 import { invokeActionExecute, messageActivity, personalConversationId, TEST_TENANT_ID, type TeamsUser } from '../harness/teams-activities';
@@ -120,7 +120,7 @@ describe('answering a questionnaire in Teams, over real HTTP', () => {
     const results = await invoke(hr!, 'survey.results', { campaignId: campaign.id });
     expect(JSON.stringify(results)).toMatch(/1 of 4 answered \(25%\)[\s\S]*only the response rate is shown until it closes \(4 Dec 2026\)/);
     expect(JSON.stringify(results)).not.toMatch(/100% \(1\)|Very useful|FactSet/);
-    const tab = await fetch(`${t.app.url}/api/tab/questionnaires/${campaign.id}`, { headers: { authorization: `Local ${hr!.id}` } });
+    const tab = await fetch(`${t.app.url}/api/tab/questionnaires/${campaign.id}`, { headers: localSignIn(t, hr!.id) });
     expect(tab.status).toBe(200);
     expect(await tab.json()).toMatchObject({ responded: 1, invited: 4, responseRate: 25, notice: expect.stringContaining('only the response rate'), highlights: [], questions: [], breakdowns: [] });
     const refused = await invoke(officers[2]!, 'survey.results', { campaignId: campaign.id });

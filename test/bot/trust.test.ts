@@ -11,6 +11,7 @@ import { WorkingCalendar } from '../../services/scheduling/calendar';
 import { toArray } from '../../services/store/ports';
 import { startTestApp, type TestApp } from '../harness/app';
 import { ORG, person, seed } from '../harness/fixtures';
+import { countingStore } from '../harness/store';
 import { cardText, TEST_TEAM_ID, TEST_TENANT_ID, installationUpdate, invokeActionExecute, messageActivity, type TeamsUser } from '../harness/teams-activities';
 
 /** A partner agency's tenant: allowed to use the bot, but its users' names and emails prove nothing. */
@@ -193,6 +194,58 @@ describe('a user who sends commands faster than the limit', () => {
     expect(texts.slice(0, 3).every((x) => /Your open actions/.test(x))).toBe(true);
     expect(texts[3]).toMatch(/slow down/);
     expect(texts[4]).toMatch(/not linked/);
+  });
+});
+
+describe('work before the rate limit: a press the limiter refuses, or whose verb is unknown, costs no store work', () => {
+  let t: TestApp;
+  let storeCalls: string[] = [];
+  const val: TeamsUser = { id: '29:val', aadObjectId: 'aad-val', name: 'Val Johnson' };
+  const tim: TeamsUser = { id: '29:tim', aadObjectId: 'aad-tim', name: 'Tim Sadler' };
+  beforeAll(async () => {
+    t = await startTestApp(
+      { ALLOWED_TENANT_IDS: TEST_TENANT_ID, COMMANDS_PER_MINUTE: '3' },
+      {
+        appStore: (store) => {
+          const counted = countingStore(store);
+          storeCalls = counted.calls;
+          return counted.store;
+        },
+      },
+    );
+    await seedDemo(t.store, t.clock, ORG, 'Europe/London');
+    await t.store.collection<Person>('people').update(ORG, 'demo-val-johnson', (p) => ({ ...p, aadObjectId: val.aadObjectId }));
+    await t.store.collection<Person>('people').update(ORG, 'demo-tim-sadler', (p) => ({ ...p, aadObjectId: tim.aadObjectId }));
+  });
+  afterAll(() => t.close());
+
+  /** Presses a button on a card the bot sent earlier (replyToId), and says what the store was asked meanwhile. */
+  async function press(user: TeamsUser, verb: string): Promise<{ card: string; storeCalls: string[] }> {
+    storeCalls.length = 0;
+    const res = await t.post(invokeActionExecute({ serviceUrl: t.connector.serviceUrl, user, verb, data: {}, replyToId: '1:earlier-card' }));
+    expect(res.status).toBe(200);
+    return { card: cardText(res.body.value), storeCalls: [...storeCalls] };
+  }
+
+  it('an unknown verb is refused without a store call, counts against the limit, and a press past the limit reads and writes nothing', async () => {
+    // A known verb from someone within their limit does its work: the press is recorded as seen (an outbox query) and the route runs.
+    const timsPress = await press(tim, 'myActions.show');
+    expect(timsPress.card).toMatch(/Your open actions/);
+    expect(timsPress.storeCalls).toContain('outbox.query');
+
+    // Val presses buttons of a card no version of the app ever had: each is refused, and nothing is looked up.
+    for (let i = 0; i < 3; i++) expect(await press(val, 'action.delete')).toEqual({ card: expect.stringMatching(/UNKNOWN_VERB/), storeCalls: [] });
+    // Those three used up her limit: a real button now is refused before the seen record or the route.
+    expect(await press(val, 'myActions.show')).toEqual({ card: expect.stringMatching(/slow down[\s\S]*RATE_LIMITED/), storeCalls: [] });
+    expect(await press(val, 'action.delete')).toEqual({ card: expect.stringMatching(/RATE_LIMITED/), storeCalls: [] });
+
+    // A typed command past the limit is refused the same way.
+    storeCalls.length = 0;
+    const before = t.connector.activities().length;
+    expect((await t.post(messageActivity({ serviceUrl: t.connector.serviceUrl, user: val, text: 'my actions' }))).status).toBe(200);
+    const sent = await t.connector.waitForActivities(before + 1);
+    expect(cardText(sent[sent.length - 1].attachments[0].content)).toMatch(/RATE_LIMITED/);
+    expect(storeCalls).toEqual([]);
   });
 });
 

@@ -1,3 +1,6 @@
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startApp, type App } from '../../bot/app';
 import { FixedClock } from '../../services/core/clock';
@@ -43,7 +46,7 @@ describe('when the store is unreachable for a while', () => {
   afterEach(() => env.proxy.restore());
 
   it('a card answer gets a card saying so (no 500), /readyz says not ready while /healthz stays alive, and the same answer saves once when it is back', async () => {
-    const app: App = await startApp({ config: loadConfig({ PORT: '0', DEFAULT_ORG_ID: ORG, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', SURVEY_SEAL_KEY: randomBytes(32).toString('base64'), ALLOWED_TENANT_IDS: TEST_TENANT_ID }), logger: silentLogger, store: env.store, clock: new FixedClock('2026-11-23T10:00:00Z') });
+    const app: App = await startApp({ config: loadConfig({ PORT: '0', DEFAULT_ORG_ID: ORG, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', SURVEY_SEAL_KEY: randomBytes(32).toString('base64'), ALLOWED_TENANT_IDS: TEST_TENANT_ID, DATA_DIR: await mkdtemp(path.join(os.tmpdir(), 'outage-app-')) }), logger: silentLogger, store: env.store, clock: new FixedClock('2026-11-23T10:00:00Z') });
     try {
       await seed(env.store, { people: [person({ id: 'olly', name: 'Olly Officer', aadObjectId: 'aad-olly' })], actions: [actionDoc({ id: 'a-olly', leadIds: ['olly'] })] });
       const answer = invokeActionExecute({ serviceUrl: connector.serviceUrl, user: { id: '29:olly', aadObjectId: 'aad-olly', name: 'Olly Officer' }, verb: 'action.update', data: { actionId: 'a-olly', version: 1, status: 'G', progress: 'On track' } });

@@ -1,9 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { startApp, type App } from '../../bot/app';
 import { FixedClock } from '../../services/core/clock';
 import { loadConfig, type Config } from '../../services/core/config';
+import { LOCAL_SECRET_HEADER } from '../../services/core/local-secret';
 import { silentLogger } from '../../services/core/logger';
 import type { Store } from '../../services/store/ports';
+import type { GroupRolesWiring } from '../../services/people/group-roles';
 import { FakeConnector } from './fake-connector';
 import { ORG } from './fixtures';
 import { openTestStore } from './store';
@@ -21,17 +26,21 @@ export type TestApp = {
 
 /**
  * The whole app on a free port, in local mode, on a fresh embedded store, with a fake Bot
- * Connector to receive what it sends. Tests talk to it over real HTTP.
+ * Connector to receive what it sends. Tests talk to it over real HTTP. `groupRoles` points the app's
+ * Entra group roles at a fake Graph (local mode has no bot identity to build it from).
  */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string> = {}, options: { appStore?: (store: Store) => Store; groupRoles?: GroupRolesWiring } = {}): Promise<TestApp> {
   const store = await openTestStore();
+  // A data folder of its own: local mode writes this run's sign-in secret there, never into the project's.
+  const dataDir = env.DATA_DIR ?? (await mkdtemp(path.join(os.tmpdir(), 'sat-app-')));
   const connector = await FakeConnector.start();
   const clock = new FixedClock('2026-11-22T10:00:00Z');
   // Tests run jobs themselves, at the instant they choose.
   // A seal key of its own, so no test writes one into the project's data folder; many commands
   // from one user quickly, so the rate-limit test sets its own limit.
-  const config = loadConfig({ PORT: '0', DEFAULT_ORG_ID: ORG, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', SURVEY_SEAL_KEY: randomBytes(32).toString('base64'), COMMANDS_PER_MINUTE: '10000', ...env });
-  const app = await startApp({ config, logger: silentLogger, store, clock });
+  const config = loadConfig({ PORT: '0', DEFAULT_ORG_ID: ORG, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', SURVEY_SEAL_KEY: randomBytes(32).toString('base64'), COMMANDS_PER_MINUTE: '10000', DATA_DIR: dataDir, ...env });
+  // The app may see the store through a wrapper (one that counts calls); the test seeds the store itself.
+  const app = await startApp({ config, logger: silentLogger, store: options.appStore?.(store) ?? store, clock, ...(options.groupRoles ? { groupRoles: options.groupRoles } : {}) });
   return {
     app,
     store,
@@ -43,8 +52,18 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       await app.close();
       await connector.close();
       await store.close();
+      if (!env.DATA_DIR) await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The headers of the tab's local sign-in as `person id`, with this run's secret, as the dashboard
+ * page sends them once `npm start`'s address has handed it the secret.
+ */
+export function localSignIn(t: { app: App }, personId: string): Record<string, string> {
+  if (!t.app.local) throw new Error('local sign-in needs an app in local mode');
+  return { authorization: `Local ${personId}`, [LOCAL_SECRET_HEADER]: t.app.local.secret };
 }
 
 /**

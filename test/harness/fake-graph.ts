@@ -69,7 +69,9 @@ export class FakeGraph {
   /** Mailboxes the application access policy lets the app send as; empty means any. */
   private readonly mailboxes = new Set<string>();
   /** Application permissions the tokens carry; a Graph call without its permission answers 403. */
-  private readonly granted = new Set<string>(['TeamsAppInstallation.ReadWriteSelfForUser.All', 'Mail.Send']);
+  private readonly granted = new Set<string>(['TeamsAppInstallation.ReadWriteSelfForUser.All', 'Mail.Send', 'GroupMember.Read.All']);
+  /** Security groups: each member a user's object id or, nested, `{ group: <group id> }`. */
+  private readonly groups = new Map<string, (string | { group: string })[]>();
   private closed = false;
 
   private constructor(
@@ -126,6 +128,11 @@ export class FakeGraph {
 
   setUser(user: GraphUser): void {
     this.users.set(user.id, user);
+  }
+
+  /** Creates or replaces a security group's direct members (users by object id, or nested groups). */
+  setGroup(groupId: string, members: (string | { group: string })[]): void {
+    this.groups.set(groupId.toLowerCase(), [...members]);
   }
 
   /** Tokens issued from now on lack `permission` (as when an administrator never granted consent). */
@@ -296,7 +303,38 @@ export class FakeGraph {
     return this.issued.get(call.token ?? '') ?? [];
   }
 
+  /** GET /groups/{id}/transitiveMembers[/microsoft.graph.user]: users through nested groups, paged by $top with a $skiptoken next link. */
+  private groupMembers(segments: string[], url: URL, call: GraphCall, reply: (status: number, body?: unknown) => void): void {
+    const [, groupId, relation, cast] = segments;
+    if (relation !== 'transitiveMembers' || segments.length > 4 || (cast !== undefined && cast !== 'microsoft.graph.user')) return reply(404, graphError('NotFound', `No route for GET ${call.path}.`));
+    if (!this.roles(call).some((r) => r === 'GroupMember.Read.All' || r === 'Group.Read.All' || r === 'Directory.Read.All')) {
+      return reply(403, graphError('Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'));
+    }
+    const root = this.groups.get(groupId!.toLowerCase());
+    if (!root) return reply(404, graphError('Request_ResourceNotFound', `Resource '${groupId}' does not exist or one of its queried reference-property objects are not present.`));
+    const users = new Set<string>();
+    const seen = new Set<string>([groupId!.toLowerCase()]);
+    const visit = (members: (string | { group: string })[]) => {
+      for (const m of members) {
+        if (typeof m === 'string') users.add(m);
+        else if (!seen.has(m.group.toLowerCase())) {
+          seen.add(m.group.toLowerCase());
+          visit(this.groups.get(m.group.toLowerCase()) ?? []);
+        }
+      }
+    };
+    visit(root);
+    const top = Math.min(Number(url.searchParams.get('$top') ?? 100) || 100, 999);
+    const skip = Number(url.searchParams.get('$skiptoken') ?? 0) || 0;
+    const all = [...users];
+    const page = all.slice(skip, skip + top).map((id) => ({ '@odata.type': '#microsoft.graph.user', id }));
+    const next = new URL(url.toString());
+    next.searchParams.set('$skiptoken', String(skip + top));
+    return reply(200, { '@odata.context': `${this.baseUrl}/$metadata#directoryObjects(id)`, value: page, ...(skip + top < all.length ? { '@odata.nextLink': next.toString() } : {}) });
+  }
+
   private answer(method: string, segments: string[], url: URL, call: GraphCall, reply: (status: number, body?: unknown) => void): void {
+    if (segments[0] === 'groups' && method === 'GET') return this.groupMembers(segments, url, call, reply);
     const [users, userId, teamwork, installedApps, installationId, chat] = segments;
     if (users !== 'users' || userId === undefined) return reply(404, graphError('NotFound', `No route for ${method} ${call.path}.`));
 

@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { silentLogger } from '../../services/core/logger';
 import { openEmbeddedStore } from '../../services/store/embedded';
-import type { Store } from '../../services/store/ports';
+import type { ContainerName } from '../../services/store/containers';
+import type { Collection, Doc, Store } from '../../services/store/ports';
 
 /** A fresh embedded Cosmos server over HTTP, in memory only. */
 export function openTestStore(): Promise<Store> {
@@ -15,4 +16,35 @@ export async function openPersistentTestStore(dataDir?: string): Promise<{ store
   const dir = dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'sat-data-')));
   const store = await openEmbeddedStore({ dataDir: dir, databaseId: 'test', port: 0, snapshotIntervalSeconds: 3600, logger: silentLogger });
   return { store, dataDir: dir };
+}
+
+/**
+ * The same store, counting every call made through it ("outbox.query", "people.read", ...), so a
+ * test can say that a request did no store work at all.
+ */
+export function countingStore(store: Store): { store: Store; calls: string[] } {
+  const calls: string[] = [];
+  const counted = (name: string, target: object) =>
+    new Proxy(target, {
+      get(t, prop, receiver) {
+        const value = Reflect.get(t, prop, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          calls.push(`${name}.${String(prop)}`);
+          return (value as (...a: unknown[]) => unknown).apply(t, args);
+        };
+      },
+    });
+  const wrapped: Store = {
+    get kind() {
+      return store.kind;
+    },
+    get description() {
+      return store.description;
+    },
+    collection: <T extends Doc>(name: ContainerName) => counted(name, store.collection<T>(name)) as Collection<T>,
+    ping: () => (calls.push('ping'), store.ping()),
+    close: () => store.close(),
+  };
+  return { store: wrapped, calls };
 }

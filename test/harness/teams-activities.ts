@@ -158,3 +158,18 @@ export function cardText(card: unknown): string {
   walk(card);
   return out.join('\n');
 }
+
+/** The rows of every table on the cards (cards or an invoke's answer, as JSON), as the cells' text. */
+export function tableRows(cardsJson: string): string[][] {
+  const rows: string[][] = [];
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (node && typeof node === 'object') {
+      const o = node as { type?: string; cells?: { items: { text: string }[] }[] };
+      if (o.type === 'TableRow' && o.cells) rows.push(o.cells.map((c) => c.items.map((i) => i.text).join(' ')));
+      else Object.values(o).forEach(visit);
+    }
+  };
+  visit(JSON.parse(cardsJson));
+  return rows;
+}

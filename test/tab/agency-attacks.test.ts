@@ -12,6 +12,7 @@ import { actionDoc, ORG, person, seed } from '../harness/fixtures';
 import { signJwt, startOpenIdServer } from '../harness/openid';
 import { cardText, messageActivity } from '../harness/teams-activities';
 import { CLIENT_ID, COUNCIL_TENANT, HOST, oid, POLICE_TENANT, TEAMS_WEB_CLIENT } from '../harness/partnership';
+import { followUpBesideAnAgencyQuestionnaire, PARTNERSHIP_COMPARISON } from '../harness/surveys';
 
 /*
  * An attacker who is a legitimate user of the police, with a genuine tab token, tries to reach the
@@ -165,6 +166,29 @@ describe('a police user attacks the tab API for the council’s data', () => {
     expect((await tab(COUNCIL.hr, `/api/tab/questionnaires/${encodeURIComponent(councilCampaign)}`)).status).toBe(200);
   });
 
+  it('HR of the police opens the partnership’s follow-up → its comparison joins the partnership’s questionnaire only, not the council’s own one answered by one person', async () => {
+    const ids = await followUpBesideAnAgencyQuestionnaire(t.store, {
+      partnershipAdmin: COUNCIL.admin.person,
+      agencyHr: COUNCIL.hr.person,
+      loneAnswerer: COUNCIL.lead.person,
+      attendees: [COUNCIL.hr, POLICE.admin, POLICE.hr, POLICE.sl, POLICE.officer, COUNCIL.lead].map((w) => w.person),
+    });
+    expect((await tab(POLICE.hr, `/api/tab/questionnaires/${ids.agencyCampaignId}`)).status).toBe(404);
+    const res = await tab(POLICE.hr, `/api/tab/questionnaires/${ids.followUpId}`);
+    expect(res.status).toBe(200);
+    expect(res.body.comparison).toMatchObject({ immediate: { campaignIds: [ids.partnershipCampaignId], responses: 5 }, followUp: { campaignIds: [ids.followUpId], responses: 5 } });
+    expect(res.body.report.rows.filter((r: string[]) => r[0] === 'Immediate vs follow-up').map((r: string[]) => r.slice(1))).toEqual(PARTNERSHIP_COMPARISON);
+    expect(res.text).not.toContain(ids.agencyCampaignId);
+    expect(res.text).not.toContain('Our own specialist course check');
+    // The follow-up is the partnership's: its own groups may name the council's departments, never its people.
+    for (const name of COUNCIL_NAMES) expect(res.text).not.toContain(name);
+    // The board report takes each campaign on its own: the council's one answer shows as neither a count nor a figure.
+    const board = await tab(POLICE.bm, '/api/tab/partnership');
+    const councilRows = board.body.sections.flatMap((s: { rows: unknown[][] }) => s.rows).filter((r: unknown[]) => r[0] === 'Our own specialist course check');
+    expect(councilRows.length).toBeGreaterThan(0);
+    for (const row of councilRows) expect([row[3], row[5]]).toEqual([null, null]);
+  }, 60_000);
+
   it('the police’s administrator asks who is reached with ?agency=council → only the police’s people', async () => {
     const res = await tab(POLICE.admin, '/api/tab/reach?agency=council');
     expect(res.status).toBe(200);
@@ -172,10 +196,12 @@ describe('a police user attacks the tab API for the council’s data', () => {
     expectNoCouncilData(res.text);
   });
 
-  it('the police’s safeguarding lead lists escalations → the council’s own case at its first stage is not on it; the council’s administrator sees it', async () => {
+  it('the police’s safeguarding lead lists escalations → the council’s own case at its first stage is not on it, nor counted by stage; the council’s administrator sees it', async () => {
     const res = await tab(POLICE.sl, '/api/tab/escalations?agency=council');
     expect(res.status).toBe(200);
     expect(res.body.escalations).toEqual([]);
+    expect(res.body.byStage.map((s: { count: number }) => s.count).every((n: number) => n === 0)).toBe(true);
+    expect((await tab(COUNCIL.admin, '/api/tab/escalations')).body.byStage.find((s: { stage: number }) => s.stage === 1).count).toBe(1);
     expect((await tab(COUNCIL.admin, '/api/tab/escalations')).body.escalations.map((e: { id: string }) => e.id)).toEqual(['esc-council']);
     // The business manager serves the whole partnership, but sees a case only when its ladder reaches them.
     expect((await tab(POLICE.bm, '/api/tab/escalations')).body.escalations).toEqual([]);

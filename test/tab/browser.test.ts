@@ -49,15 +49,21 @@ describe('the dashboard tab in a browser', () => {
     await t?.close();
   });
 
-  /** Opens the tab outside Teams and uses the local sign-in, as a developer would. */
+  /**
+   * Opens the tab outside Teams at the address `npm start` prints (which hands the page this run's
+   * secret) and uses the local sign-in, as a developer would.
+   */
   async function signIn(personId: string, options: { viewport?: { width: number; height: number }; query?: string; app?: TestApp } = {}): Promise<Page> {
     const page = await browser.newPage({ viewport: options.viewport ?? WIDE });
     // Fail on the missing text or element itself, well before the test's own time limit.
     page.setDefaultTimeout(10_000);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${(options.app ?? t).app.url}/tab/index.html${options.query ?? ''}`);
+    const { app } = options.app ?? t;
+    await page.goto(`${app.url}/tab/index.html${options.query ?? ''}#local-sign-in=${app.local!.secret}`);
     await page.getByText('Local sign-in (development only)').waitFor();
+    // The page keeps the secret for this tab and takes it out of the address bar.
+    expect(page.url()).toBe(`${app.url}/tab/index.html${options.query ?? ''}`);
     await page.getByLabel('Sign in as').selectOption(personId);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Safeguarding dashboard' }).waitFor();
@@ -176,7 +182,7 @@ describe('the dashboard tab in a browser', () => {
     const page = await signIn('demo-richard-adams');
     for (const view of ['My actions', 'Action plan', 'Escalations']) await expect(page.getByRole('tab', { name: view }).count()).resolves.toBe(1);
     for (const view of ['Training', 'Questionnaires']) await expect(page.getByRole('tab', { name: view }).count()).resolves.toBe(0);
-    const status = await page.evaluate("fetch('/api/tab/training/overdue', { headers: { authorization: 'Local demo-richard-adams' } }).then((r) => r.status)");
+    const status = await page.evaluate("fetch('/api/tab/training/overdue', { headers: { authorization: 'Local demo-richard-adams', 'x-local-secret': sessionStorage.getItem('local-sign-in') } }).then((r) => r.status)");
     expect(status).toBe(403);
     await page.close();
   });
@@ -242,7 +248,7 @@ describe('the dashboard tab in a browser', () => {
       await page.getByText('My open actions', { exact: false }).waitFor();
       await expect(page.getByRole('tab', { name: 'Reach' }).count()).resolves.toBe(0);
       await expect(page.getByText('not reached', { exact: false }).count()).resolves.toBe(0);
-      const answer = (await page.evaluate(`fetch('/api/tab/reach', { headers: { authorization: 'Local ${personId}' } }).then(async (r) => ({ status: r.status, body: await r.text() }))`)) as { status: number; body: string };
+      const answer = (await page.evaluate(`fetch('/api/tab/reach', { headers: { authorization: 'Local ${personId}', 'x-local-secret': sessionStorage.getItem('local-sign-in') } }).then(async (r) => ({ status: r.status, body: await r.text() }))`)) as { status: number; body: string };
       expect(answer.status).toBe(403);
       expect(answer.body).not.toContain('Richard');
       await page.close();
@@ -312,7 +318,7 @@ describe('the dashboard tab in a browser', () => {
         await expect(page.getByRole('tab', { name: 'Partnership' }).count()).resolves.toBe(0);
         await expect(page.getByRole('region', { name: 'Partnership' }).count()).resolves.toBe(0);
         await expect(page.getByText('All agencies', { exact: false }).count()).resolves.toBe(0);
-        const answer = (await page.evaluate(`fetch('/api/tab/partnership', { headers: { authorization: 'Local ${personId}' } }).then(async (r) => ({ status: r.status, body: await r.text() }))`)) as { status: number; body: string };
+        const answer = (await page.evaluate(`fetch('/api/tab/partnership', { headers: { authorization: 'Local ${personId}', 'x-local-secret': sessionStorage.getItem('local-sign-in') } }).then(async (r) => ({ status: r.status, body: await r.text() }))`)) as { status: number; body: string };
         expect({ personId, status: answer.status }).toEqual({ personId, status: 403 });
         expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'FORBIDDEN' } });
         expect(answer.body).not.toContain('Northshire Police');
@@ -368,6 +374,16 @@ describe('the dashboard tab in a browser', () => {
     await expect(page.evaluate('document.activeElement.textContent')).resolves.toMatch(/^Action plan/);
     await page.keyboard.press('Enter');
     await page.getByTestId('plan-totals').waitFor();
+    await page.close();
+  });
+
+  it('opened without the address npm start printed (another account, an old bookmark), the local sign-in lists no one and says where to get in', async () => {
+    const page = await browser.newPage({ viewport: WIDE });
+    page.setDefaultTimeout(10_000);
+    await page.goto(`${t.app.url}/tab/index.html`);
+    await page.getByText('open the dashboard at the address that npm start printed', { exact: false }).waitFor();
+    await expect(page.getByLabel('Sign in as').count()).resolves.toBe(0);
+    await expect(page.getByText('Simon Howick', { exact: false }).count()).resolves.toBe(0);
     await page.close();
   });
 

@@ -1,7 +1,7 @@
 import type { Action } from '../../services/plan/model';
 import { toArray } from '../../services/store/ports';
 import { loadAnswerSeal } from '../../services/surveys/seal';
-import { startTestApp, type TestApp } from '../harness/app';
+import { localSignIn, startTestApp, type TestApp } from '../harness/app';
 import { ORG } from '../harness/fixtures';
 import { seedDashboard } from './dashboard-seed';
 
@@ -12,8 +12,8 @@ import { seedDashboard } from './dashboard-seed';
  */
 describe('hostile text in the tab', () => {
   let t: TestApp;
-  const get = async (path: string, authorization: string) => {
-    const res = await fetch(`${t.app.url}${path}`, { headers: { authorization } });
+  const get = async (path: string, personId: string) => {
+    const res = await fetch(`${t.app.url}${path}`, { headers: localSignIn(t, personId) });
     return { status: res.status, text: await res.text() };
   };
 
@@ -35,7 +35,7 @@ describe('hostile text in the tab', () => {
       leads: a.leads.map((l) => ({ ...l, name: `${l.name} \u202eetaD\u202c` })),
     }));
     for (const path of ['/api/tab/my-actions', '/api/tab/plan']) {
-      const { status, text } = await get(path, 'Local demo-val-johnson');
+      const { status, text } = await get(path, 'demo-val-johnson');
       expect(status).toBe(200);
       expect(text).toContain('Review yciloP referrals');
       // JSON writes the controls as \u escapes, so look for those as well as the raw characters.

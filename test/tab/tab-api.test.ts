@@ -4,6 +4,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import type { Person } from '../../services/people/model';
 import type { Action } from '../../services/plan/model';
 import { toArray } from '../../services/store/ports';
+import { LOCAL_SECRET_HEADER } from '../../services/core/local-secret';
 import { startTestApp, type TestApp } from '../harness/app';
 import { ORG } from '../harness/fixtures';
 import { signJwt, startOpenIdServer } from '../harness/openid';
@@ -219,8 +220,9 @@ describe('the tab API in production mode: every request carries a valid Teams SS
 
 describe('the tab API in local mode: the development sign-in, on this computer only', () => {
   let t: TestApp;
+  /** As the dashboard page asks, with this run's secret that `npm start`'s address handed it. */
   const get = async (path: string, authorization?: string) => {
-    const res = await fetch(`${t.app.url}${path}`, { headers: authorization ? { authorization } : {} });
+    const res = await fetch(`${t.app.url}${path}`, { headers: { ...(authorization ? { authorization } : {}), [LOCAL_SECRET_HEADER]: t.app.local!.secret } });
     return { status: res.status, body: (await res.json()) as any };
   };
 

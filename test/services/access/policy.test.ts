@@ -21,6 +21,8 @@ import {
   mayViewNamedOverdueList,
   mayViewReach,
   mayViewSurveyResults,
+  mayViewCampaignResults,
+  sameCampaignScope,
   mayViewTrainingRates,
   OPERATOR,
   tabPermissionsFor,
@@ -194,5 +196,19 @@ describe('a partnership of agencies: what each person’s roles reach', () => {
     expect(mayViewPartnershipReport(of('police', 'business-manager'), partnership)).toBe(true);
     for (const role of ROLES.filter((r) => r !== 'admin' && r !== 'business-manager')) expect(mayViewPartnershipReport(of('council', role), partnership)).toBe(false);
     expect(mayViewPartnershipReport(of('police', 'admin'), partnership)).toBe(false);
+  });
+
+  it('a questionnaire’s results: the partnership’s for every survey role, an agency’s for its own and the partnership’s roles; figures join only within one scope', () => {
+    const councilOnly = { agency: 'council' };
+    expect(mayViewCampaignResults(of('police', 'hr'), {}, partnership)).toBe(true);
+    expect(mayViewCampaignResults(of('police', 'hr'), councilOnly, partnership)).toBe(false);
+    expect(mayViewCampaignResults(of('council', 'hr'), councilOnly, partnership)).toBe(true);
+    expect(mayViewCampaignResults(of('police', 'business-manager', 'hr'), councilOnly, partnership)).toBe(true);
+    expect(mayViewCampaignResults(of('council', 'officer'), {}, partnership)).toBe(false);
+    expect(mayViewCampaignResults(OPERATOR, councilOnly, partnership)).toBe(true);
+    expect(sameCampaignScope({}, {})).toBe(true);
+    expect(sameCampaignScope(councilOnly, { agency: 'council' })).toBe(true);
+    expect(sameCampaignScope({}, councilOnly)).toBe(false);
+    expect(sameCampaignScope({ agency: 'police' }, councilOnly)).toBe(false);
   });
 });

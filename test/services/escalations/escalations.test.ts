@@ -155,9 +155,9 @@ describe('escalations up the ladder', () => {
   });
 
   it('a raised concern goes to the raiser’s manager at stage 1, or straight to stage 2 when there is immediate risk', async () => {
-    const normal = await raiseEscalation(deps('2026-12-10T10:00:00Z'), { actor: people.val!, organisation, data: { category: 'referral-outcome', agency: 'MASH', caseReference: 'MASH-2026-0042', asked: 'Outcome of the referral made in November', wanted: 'Feedback within a week' } });
+    const { escalation: normal } = await raiseEscalation(deps('2026-12-10T10:00:00Z'), { actor: people.val!, organisation, data: { category: 'referral-outcome', agency: 'MASH', caseReference: 'MASH-2026-0042', asked: 'Outcome of the referral made in November', wanted: 'Feedback within a week' } });
     expect(normal).toMatchObject({ stage: 1, involvedPersonIds: ['mgr0'], ref: 'ESC-2026-0002' });
-    const urgent = await raiseEscalation(deps('2026-12-10T10:05:00Z'), { actor: people.val!, organisation, data: { category: 'professional-disagreement', agency: 'Children’s social care', caseReference: 'CSC/2026/77', asked: 'Strategy meeting', wanted: 'Meeting this week', immediateRisk: 'true' } });
+    const { escalation: urgent } = await raiseEscalation(deps('2026-12-10T10:05:00Z'), { actor: people.val!, organisation, data: { category: 'professional-disagreement', agency: 'Children’s social care', caseReference: 'CSC/2026/77', asked: 'Strategy meeting', wanted: 'Meeting this week', immediateRisk: 'true' } });
     expect(urgent.stage).toBe(2);
     await sender.drain(ORG);
     expect(alertsTo(chat('mgr0')).some((c) => /Concern about a referral outcome \(stage 1/.test(c))).toBe(true);

@@ -37,7 +37,11 @@ describe('hostile text in the fallback email', () => {
   ];
 
   it.each(breakouts)('%s in a plan description, a lead’s name or a notice adds no element to the email', (attack) => {
-    const messages: OutboundMessage[] = [digest({ description: attack, leadName: attack }), { kind: 'notice', title: `Notice ${attack}`, text: `Line one\n${attack}` }, { kind: 'questionnaire-invite', campaignId: 'c1', title: attack, closesOn: '2026-12-04', anonymous: true, chaser: 0 }];
+    // A delegate's email leaves out the covered action's description and its lead's name altogether.
+    const covered = parsed(renderEmail(digest({ description: attack, leadName: attack }), LINKS).html);
+    expect(covered.elements('a').map((a) => a.attribs.href)).toEqual([LINKS.teamsChat]);
+    expect(covered.text).not.toContain(attack.trim());
+    const messages: OutboundMessage[] = [digest({ description: attack }), { kind: 'notice', title: `Notice ${attack}`, text: `Line one\n${attack}` }, { kind: 'questionnaire-invite', campaignId: 'c1', title: attack, closesOn: '2026-12-04', anonymous: true, chaser: 0 }];
     for (const message of messages) {
       const doc = parsed(renderEmail(message, LINKS).html);
       // The only link is the one to Teams; no image, style or comment swallows the rest.
@@ -49,10 +53,10 @@ describe('hostile text in the fallback email', () => {
   });
 
   it('a right-to-left override or a control character in a name is taken out of the body and the subject', () => {
-    const email = renderEmail(digest({ heading: 'Actions due for Val \u202enosnhoJ\u202c', leadName: 'Val \u202enosnhoJ\u202c\u0007', description: 'Deliver \u2066training\u2069' }), LINKS);
+    const email = renderEmail(digest({ heading: 'Actions due for Val \u202enosnhoJ\u202c\u0007', description: 'Deliver \u2066training\u2069 with Val \u202enosnhoJ\u202c\u0007' }), LINKS);
     expect(email.subject).toBe('Actions due for Val nosnhoJ');
     expect(email.html).not.toMatch(/[\u0000-\u0008\u202a-\u202e\u2066-\u2069]/);
-    expect(parsed(email.html).text).toContain('for Val nosnhoJ');
+    expect(parsed(email.html).text).toContain('Deliver training with Val nosnhoJ');
   });
 
   it('a questionnaire title with line breaks gives a one-line subject, not a forged second line', () => {

@@ -9,7 +9,11 @@ import type { Store } from '../../../services/store/ports';
 import { installedPeople, localMessenger } from '../../harness/delivery';
 import { FakeConnector } from '../../harness/fake-connector';
 import { FakeGraph } from '../../harness/fake-graph';
-import { ORG, person, seed } from '../../harness/fixtures';
+import { actionDoc, ORG, person, seed } from '../../harness/fixtures';
+import { runJob } from '../../../bot/jobs';
+import { openEscalation } from '../../../services/escalations/escalations';
+import { ensureOrganisation } from '../../../services/organisation/organisations';
+import { WorkingCalendar } from '../../../services/scheduling/calendar';
 import { openTestStore } from '../../harness/store';
 import { TEST_BOT_ID, TEST_TENANT_ID } from '../../harness/teams-activities';
 
@@ -112,18 +116,69 @@ describe('email for people Teams cannot reach, through the same outbox', () => {
     expect(graph.mails).toHaveLength(1);
   });
 
-  it('escalation details never go by email: only that there is one, and where to read it', async () => {
+  /** What a mail client shows of an email: its subject line, and its body without markup. */
+  const shown = (mail: { message: { subject: string; body: { content: string } } }) => ({
+    subject: mail.message.subject,
+    body: mail.message.body.content
+      .replace(/<title>.*<\/title>/, '')
+      .replace(/<[^>]+>/g, ' ')
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&')
+      .replace(/\s+/g, ' ')
+      .trim(),
+  });
+
+  it('an escalation alert by email says only that there is an escalation to see, and where: not its kind, risk, stage, reference or case', async () => {
     await seed(store, { people: [person({ id: 'pat', name: 'Pat', email: 'pat@police.example' })] });
-    await enqueue(store, clock, {
-      id: 'esc-1-s1-pat',
-      orgId: ORG,
-      purpose: 'escalation',
-      recipient: { personId: 'pat' },
-      message: { kind: 'escalation-alert', escalationId: 'esc-1', heading: 'Concern about a referral outcome (stage 1: Lead)', role: 'act', stage: '1 of 3: Lead', deadline: '2026-11-25', summary: 'Child J at 12 Acacia Road', facts: [{ title: 'Case', value: 'MASH-2026-0042' }], note: 'Mum called' },
+    const organisation = await ensureOrganisation(store, clock, ORG, { timeZone: 'Europe/London' });
+    const { escalation } = await openEscalation({ store, clock, calendar: new WorkingCalendar() }, organisation, {
+      id: 'esc-referral',
+      cause: 'referral-outcome',
+      source: 'raised',
+      summary: 'Concern about a referral outcome involving Thames Valley Police about case MASH-2026-0042.',
+      caseReference: 'MASH-2026-0042',
+      immediateRisk: true,
+      raisedBy: { name: 'Sam Raiser' },
+      involvedPersonIds: ['pat'],
+      startStage: 1,
     });
     await sender.drain(ORG);
-    const html: string = graph.mails[0]!.message.body.content;
-    expect(html).toContain('Concern about a referral outcome');
-    for (const secret of ['Acacia', 'MASH-2026-0042', 'Mum called']) expect(html).not.toContain(secret);
+
+    expect(graph.mails).toHaveLength(1);
+    const mail = shown(graph.mails[0]!);
+    expect(mail).toEqual({
+      subject: 'A safeguarding escalation to see in Teams',
+      body:
+        'A safeguarding escalation to see in Teams There is a safeguarding escalation for you to read and acknowledge in the Safeguarding Action Tracker in Teams. ' +
+        'Open the Safeguarding Action Tracker in Teams to read and acknowledge it: type "escalations" in the chat with the app. Replies to this email are not read.',
+    });
+    const said = `${mail.subject} ${mail.body}`;
+    for (const detail of ['Immediate risk', 'referral', 'Concern', 'stage', 'Stage', escalation.ref, 'MASH-2026-0042', 'Thames', 'Sam Raiser', 'respond by']) expect(said).not.toContain(detail);
+  });
+
+  it('a leave delegate’s emailed digest gives each covered action’s reference, status and when it is due, not its description or whose it is', async () => {
+    await seed(store, {
+      people: [
+        person({ id: 'cat', name: 'Cat Lead', email: 'cat@council.example', leave: { until: '2026-12-31', delegateId: 'col' } }),
+        person({ id: 'col', name: 'Col Colleague', email: 'col@council.example' }),
+      ],
+      actions: [
+        actionDoc({ id: 'cats', ref: 'LP4.1', description: 'Review the referral for case MASH-2026-0042 with the school', status: 'A', leadIds: ['cat'], leads: [{ name: 'Cat Lead', personId: 'cat' }], due: { dates: ['2026-11-24'], ongoing: null, text: '24 November 2026' }, nextDueDate: '2026-11-24' }),
+        actionDoc({ id: 'cols', ref: 'LP5.2', description: 'Deliver the multi-agency training day', status: 'G', leadIds: ['col'], leads: [{ name: 'Col Colleague', personId: 'col' }], due: { dates: ['2026-11-24'], ongoing: null, text: '24 November 2026' }, nextDueDate: '2026-11-24' }),
+      ],
+    });
+    await runJob('daily-reminders', { store, clock, orgId: ORG, organisation: await ensureOrganisation(store, clock, ORG, { timeZone: 'Europe/London' }), calendar: new WorkingCalendar(), logger: silentLogger });
+    await sender.drain(ORG);
+
+    expect(graph.mails.map((m) => m.message.toRecipients[0].emailAddress.address)).toEqual(['col@council.example']);
+    const { body } = shown(graph.mails[0]!);
+    // Col's own action, as any lead's digest gives it.
+    expect(body).toContain('LP5.2 (Green): Deliver the multi-agency training day due in 1 working day (24 Nov 2026)');
+    // The action Col covers: reference, status and when, and that it is a colleague's.
+    expect(body).toContain('LP4.1 (Amber): you cover this action for a colleague on leave; its description is in Teams only. due in 1 working day (24 Nov 2026)');
+    for (const detail of ['MASH-2026-0042', 'Review the referral', 'Cat']) expect(body).not.toContain(detail);
   });
 });

@@ -16,7 +16,7 @@ import { campaignResults, groupResults } from '../../../services/surveys/results
 import { AnswerSeal } from '../../../services/surveys/seal';
 import { ORG, person, seed } from '../../harness/fixtures';
 import { openTestStore } from '../../harness/store';
-import { followUpAnswers, surveyAnswering } from '../../harness/surveys';
+import { FOLLOW_UP_COURSE, followUpAnswers, followUpBesideAnAgencyQuestionnaire, LONE_AGENCY_ANSWER, surveyAnswering } from '../../harness/surveys';
 
 /**
  * Attacks on anonymous questionnaires in a partnership of agencies, by someone who reads the whole
@@ -232,5 +232,51 @@ describe('a database reader who diffs every container while someone changes thei
     expect(answerKeys).toHaveLength(officers.length);
     for (const key of answerKeys) expect(key).toMatch(/^[A-Za-z0-9_-]{32,64}$/);
     for (const secret of [t.config.SURVEY_SEAL_KEY!, ...answerKeys]) expect(stored.includes(secret)).toBe(false);
+  });
+});
+
+describe('the partnership’s follow-up compared with every questionnaire its attendees answered straight after the course', () => {
+  let store: Store;
+  let ids: Awaited<ReturnType<typeof followUpBesideAnAgencyQuestionnaire>>;
+  let fewNamed: Campaign;
+  let anonymous: Campaign;
+  const councilAdmin = person({ id: 'c-admin', name: 'Ada Council-Admin', agency: 'council', roles: ['admin'], department: 'Policy', jobTitle: 'Officer' });
+  const councilHr = person({ id: 'c-hr', name: 'Hana Council-HR', agency: 'council', roles: ['hr'], department: 'HR', jobTitle: 'Officer' });
+  const policeHr = person({ id: 'p-hr', name: 'Harold Police-HR', agency: 'police', roles: ['hr'], department: 'HR', jobTitle: 'Officer' });
+  const officers = [...Array.from({ length: 4 }, (_, i) => person({ id: `c-off-${i}`, name: `Council Officer ${i}`, agency: 'council', department: 'Children', jobTitle: 'Officer' })), ...Array.from({ length: 4 }, (_, i) => person({ id: `p-off-${i}`, name: `Police Officer ${i}`, agency: 'police', department: 'Response', jobTitle: 'Officer' }))];
+  const attendees = [...officers, councilHr, policeHr];
+  const immediately = { 'know-how-to-report': 'yes', 'aware-of-procedures': 'yes', confidence: 'quite', 'know-dso-name': 'yes', 'last-trained': 'within-12-months' };
+  const comparisonOf = async (campaignId: string, viewer: Person) => (await campaignResults(store, ORG, campaignId, viewer)).comparison;
+
+  beforeAll(async () => {
+    store = await openTestStore();
+    for (const name of ['Council', 'Police']) await addAgency(store, sent, ORG, { name }, { timeZone: TZ });
+    await seed(store, { people: [councilAdmin, ...attendees] });
+    ids = await followUpBesideAnAgencyQuestionnaire(store, { partnershipAdmin: councilAdmin, agencyHr: councilHr, loneAnswerer: officers[0]!, attendees });
+    const toCourse = (title: string, anonymous: boolean) => ({ questionnaire: 'awareness', title, anonymous, audience: { type: 'course', courseCode: FOLLOW_UP_COURSE, completedFrom: '2026-09-01', completedTo: '2026-09-30' }, closesOn: '2026-12-04' });
+    // The partnership's too: one named, answered by two people who said they cannot report; one anonymous, answered by six, still open.
+    fewNamed = await createCampaign({ store, clock: sent, calendar }, { actor: councilAdmin, timeZone: TZ, data: toCourse('Specialist course: the late sitting', false) });
+    for (const p of attendees.slice(5, 7)) await submit(store, p, fewNamed.id, LONE_AGENCY_ANSWER);
+    anonymous = await createCampaign({ store, clock: sent, calendar }, { actor: councilAdmin, timeZone: TZ, data: toCourse('Specialist course: what you thought', true) });
+    for (const p of attendees.slice(2, 8)) await submit(store, p, anonymous.id, { ...immediately, comments: `Written by ${p.id}` });
+  }, 60_000);
+  afterAll(() => store.close());
+
+  it('a named campaign with two answers and an open anonymous one are left out for everyone, the partnership’s administrator too; so is the council’s own, even for the council', async () => {
+    for (const viewer of [policeHr, councilHr, councilAdmin]) {
+      expect(await comparisonOf(ids.followUpId, viewer)).toMatchObject({ immediate: { campaignIds: [ids.partnershipCampaignId], responses: 5 }, followUp: { campaignIds: [ids.followUpId], responses: 5 } });
+    }
+    // The council's own questionnaire is the council's alone: nothing of the partnership is put beside it.
+    expect(await comparisonOf(ids.agencyCampaignId, councilHr)).toBeUndefined();
+    // A campaign left out is compared with nothing when opened itself.
+    expect(await comparisonOf(fewNamed.id, councilAdmin)).toBeUndefined();
+  });
+
+  it('once the anonymous one closes with six answers it joins, and still no written answer is shown beside the follow-up', async () => {
+    await closeAll(store, '2026-12-07T08:00:00Z');
+    const comparison = await comparisonOf(ids.followUpId, policeHr);
+    expect(comparison).toMatchObject({ immediate: { responses: 11 }, followUp: { responses: 5 } });
+    expect([...comparison!.immediate.campaignIds].sort()).toEqual([ids.partnershipCampaignId, anonymous.id].sort());
+    expect(JSON.stringify(comparison)).not.toMatch(/Written by|Anything else/);
   });
 });
