@@ -10,7 +10,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const APP_SOURCES = ['bot', 'cards', 'manifest', 'services', 'tab', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'];
+// patches/ too: the tab's bundle includes a patched dependency.
+const APP_SOURCES = ['bot', 'cards', 'manifest', 'services', 'tab', 'patches', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'];
 const TARGETS = {
   // The command line is the package's `bin`: npx runs it directly, so it must be executable.
   app: { dir: 'dist', sources: APP_SOURCES, steps: [['npm', 'run', 'build', '--silent']], executables: ['dist/bot/cli/index.js'] },

@@ -11,7 +11,10 @@ const VIEW_NAMES: Record<View, string> = { 'my-actions': 'My actions', plan: 'Ac
 const useStyles = makeStyles({
   page: { minHeight: '100vh', boxSizing: 'border-box', padding: '12px 16px', background: tokens.colorNeutralBackground1, color: tokens.colorNeutralForeground1 },
   header: { display: 'flex', flexWrap: 'wrap', justifyContent: 'space-between', alignItems: 'baseline', gap: '8px' },
-  tabs: { overflowX: 'auto', margin: '8px 0 12px' },
+  // The views wrap onto more rows rather than scroll: every view stays in sight at 360 px, and
+  // nothing clips a tab's focus ring (a scrolling box would).
+  tabs: { margin: '8px 0 12px' },
+  tabList: { flexWrap: 'wrap' },
   signin: { display: 'flex', flexDirection: 'column', gap: '12px', maxWidth: '420px' },
 });
 
@@ -120,7 +123,7 @@ function Dashboard(props: { credential: Credential; local: boolean; onSignOut: (
         </Body1>
       </header>
       <nav className={s.tabs} aria-label="Views">
-        <TabList selectedValue={me.views.includes(view) ? view : 'my-actions'} onTabSelect={(_, d) => setView(d.value as View)}>
+        <TabList className={s.tabList} selectedValue={me.views.includes(view) ? view : 'my-actions'} onTabSelect={(_, d) => setView(d.value as View)}>
           {me.views.map((v) => (
             <Tab key={v} value={v}>
               {VIEW_NAMES[v]}

@@ -1,14 +1,24 @@
 import { makeStyles, tokens } from '@fluentui/react-components';
 import type { Rag } from './api';
 
-/** RAG colours as the plan's key has them; text on Amber is dark so it stays readable. */
+/**
+ * RAG colours from Fluent's theme tokens (CSS variables the FluentProvider sets), so the light, dark
+ * and high-contrast themes each give their own. Each fill is a foreground token, made to read on the
+ * page's background (4.5:1 or more in every Teams theme), and the number drawn on it takes the
+ * inverted foreground, which is near the page's background, so it reads on the fill just as well.
+ * High contrast turns every fill white: there the numbers, the key's order and the words carry it.
+ */
+const ON_FILL = tokens.colorNeutralForegroundInverted;
 export const RAG_COLOURS: Record<Rag, { fill: string; text: string; label: string }> = {
-  B: { fill: '#1f6fd1', text: '#ffffff', label: 'Blue (done)' },
-  G: { fill: '#107c10', text: '#ffffff', label: 'Green' },
-  A: { fill: '#f7a600', text: '#1b1a19', label: 'Amber' },
-  R: { fill: '#c50f1f', text: '#ffffff', label: 'Red' },
-  NR: { fill: '#8a8886', text: '#ffffff', label: 'Not rated' },
+  B: { fill: tokens.colorBrandForeground1, text: ON_FILL, label: 'Blue (done)' },
+  G: { fill: tokens.colorPaletteGreenForeground1, text: ON_FILL, label: 'Green' },
+  A: { fill: tokens.colorPaletteMarigoldForeground2, text: ON_FILL, label: 'Amber' },
+  R: { fill: tokens.colorPaletteRedForeground1, text: ON_FILL, label: 'Red' },
+  NR: { fill: tokens.colorNeutralForeground3, text: ON_FILL, label: 'Not rated' },
 };
+
+/** Bar colours for percentages and counts: foreground tokens too, so a bar stands out from its track and the page in any theme. */
+export const BAR_COLOURS = { first: tokens.colorBrandForeground1, second: tokens.colorPaletteLightTealForeground2, alarm: tokens.colorPaletteRedForeground1 };
 
 const useStyles = makeStyles({
   chart: { display: 'flex', flexDirection: 'column', gap: '10px', margin: '8px 0 16px' },
@@ -69,7 +79,8 @@ export function StackedBars(props: { title: string; rows: { label: string; segme
                 x += width;
                 return (
                   <g key={g.key} data-segment={g.key} data-value={g.value}>
-                    <rect x={`${at}%`} y="0" width={`${width}%`} height="22" fill={g.fill} />
+                    {/* Outlined in the page's colour, so segments stay apart where the theme makes their fills alike. */}
+                    <rect x={`${at}%`} y="0" width={`${width}%`} height="22" fill={g.fill} stroke={tokens.colorNeutralBackground1} strokeWidth={1} />
                     <text x={`${at + width / 2}%`} y="15" textAnchor="middle" fontSize="12" fill={g.text}>
                       {g.value}
                     </text>
@@ -120,7 +131,7 @@ function BarRows(props: { title: string; scale: 'percent' | 'count'; rows: { lab
 /** Percentages as horizontal bars, the figure written after each bar. Optional second series for a comparison. */
 export function PercentBars(props: { title: string; rows: { label: string; pct: number; detail?: string; compare?: number }[]; series?: [string, string] }) {
   const [first, second] = props.series ?? ['', ''];
-  const fills = [tokens.colorBrandBackground, tokens.colorPaletteTealBackground2];
+  const fills = [BAR_COLOURS.first, BAR_COLOURS.second];
   return (
     <BarRows
       title={props.title}

@@ -20,7 +20,7 @@ import {
 } from '@fluentui/react-components';
 import { useEffect, useState, type ReactNode } from 'react';
 import { ApiError, getJson, type ActionRow, type CampaignsView, type Credential, type EscalationsView, type Me, type OverdueView, type PartnershipView, type PlanView, type Rag, type ReachChannel, type ReachView, type Report, type ResultsView, type TrainingView } from './api';
-import { CountBars, PercentBars, RAG_COLOURS, StackedBars } from './charts';
+import { BAR_COLOURS, CountBars, PercentBars, RAG_COLOURS, StackedBars } from './charts';
 
 const useStyles = makeStyles({
   section: { display: 'flex', flexDirection: 'column', gap: '8px', marginBottom: '20px' },
@@ -256,7 +256,7 @@ export function EscalationsViewPage(props: { credential: Credential }) {
       {(d) => (
         <section className={s.section} aria-label="Escalations">
           <Subtitle2>{`Open escalations (${d.escalations.length})`}</Subtitle2>
-          <CountBars title="Open escalations by stage" name="Open" fill={tokens.colorPaletteRedBackground3} rows={d.byStage.map((st) => ({ label: `Stage ${st.stage}: ${st.name}`, value: st.count }))} />
+          <CountBars title="Open escalations by stage" name="Open" fill={BAR_COLOURS.alarm} rows={d.byStage.map((st) => ({ label: `Stage ${st.stage}: ${st.name}`, value: st.count }))} />
           <Rows
             label="Open escalations"
             rows={d.escalations}
@@ -412,7 +412,7 @@ export function ReachViewPage(props: { credential: Credential }) {
               </MessageBar>
             )}
             {!d.emailEnabled && <Caption1>Email is not set up on this server, so nobody Teams cannot reach is emailed.</Caption1>}
-            <CountBars title="How people are reached" name="People" fill={tokens.colorBrandBackground} rows={REACH_ORDER.map((c) => ({ label: REACH_NAMES[c], value: d.counts[c] }))} />
+            <CountBars title="How people are reached" name="People" fill={BAR_COLOURS.first} rows={REACH_ORDER.map((c) => ({ label: REACH_NAMES[c], value: d.counts[c] }))} />
             <div className={s.filters}>
               <Field label="Show">
                 <Select value={shown} onChange={(_, v) => setShown(v.value as ReachChannel | '')}>
