@@ -9,6 +9,7 @@ import { reachFromConfig } from '../services/reach/setup';
 import { WorkingCalendar } from '../services/scheduling/calendar';
 import { startScheduler } from '../services/scheduling/scheduler';
 import { JOBS } from './jobs';
+import { configureAudit, flushAudit } from '../services/audit/audit-log';
 import type { Store } from '../services/store/ports';
 import { loadAnswerSeal } from '../services/surveys/seal';
 import { registerTabRoutes } from '../tab/server/routes';
@@ -25,6 +26,7 @@ export type App = { server: Server; url: string; sender: DeliverySender; deliver
 export async function startApp(deps: AppDeps): Promise<App> {
   const { config, logger, store } = deps;
   const calendar = new WorkingCalendar();
+  configureAudit(store, { logger, retentionYears: config.AUDIT_RETENTION_YEARS });
   const seal = loadAnswerSeal(config);
   if (!config.SURVEY_SEAL_KEY) logger.warn({ dataDir: config.DATA_DIR }, 'SURVEY_SEAL_KEY is not set: anonymous answers waiting to be pooled are sealed with a key kept in the data folder, next to the data (local mode only)');
   const reach = reachFromConfig(config);
@@ -53,6 +55,7 @@ export async function startApp(deps: AppDeps): Promise<App> {
       await scheduler?.stop();
       await delivery.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await flushAudit(store);
     },
   };
 }

@@ -6,7 +6,8 @@ import { CONTAINER_NAMES } from '../../services/store/containers';
 import type { Store } from '../../services/store/ports';
 import { readSnapshot, restoreSnapshot, takeSnapshot, writeSnapshotFile, type Snapshot } from '../../services/store/snapshot';
 import { migrate } from '../../services/store/migrations';
-import { cliLogger, fileArg, print, type Command } from './command';
+import { OPERATOR } from '../../services/access/policy';
+import { auditCommand, cliLogger, fileArg, print, type Command } from './command';
 
 async function latestBackup(dir: string): Promise<string> {
   const files = (await readdir(dir)).filter((f) => /^backup-.*\.json$/.test(f)).sort();
@@ -39,6 +40,10 @@ export const BACKUP_COMMANDS: Record<string, Command> = {
       const snapshot = await takeSnapshot(ctx.store, ctx.config.COSMOS_DATABASE);
       const file = path.join(dir, `backup-${snapshot.takenAt.replace(/[:.]/g, '-')}.json`);
       await writeSnapshotFile(file, snapshot);
+      // A backup holds every organisation's data; each organisation's record says it was taken.
+      for (const orgId of new Set(Object.values(snapshot.containers).flatMap((docs) => docs.map((d) => d.orgId)))) {
+        auditCommand({ ...ctx, options: { ...ctx.options, org: orgId } }, OPERATOR, { kind: 'backup', id: path.basename(file) }, { action: 'backup' });
+      }
       print(`Backed up to ${file}: ${counts(snapshot)}`);
     },
   },

@@ -6,9 +6,9 @@ import { setNotifyBy } from '../../services/people/notify';
 import { setUpTraining } from '../../services/training/catalogue';
 import { importPeople, importTraining, PEOPLE_FIELDS, requireKnownFields, TRAINING_FIELDS, type ImportSummary } from '../../services/training/import';
 import { namedOverdueList, overdueReport, trainingRatesReport } from '../../services/training/reports';
-import { allows, mayImportDirectory } from '../../services/access/policy';
+import { allows, mayImportDirectory, OPERATOR } from '../../services/access/policy';
 import { readTable } from '../../services/plan/tabular';
-import { AGENCY_OPTIONS, agencyOption, asAtOption, fileArg, requesterOption, orgOf, organisationOf, outputReport, print, quoted, readJson, stringOption, TABLE_OPTIONS, type CliContext, type Command, type OptionSpec } from './command';
+import { AGENCY_OPTIONS, agencyOption, auditCommand, asAtOption, fileArg, requesterOption, orgOf, organisationOf, outputReport, print, quoted, readJson, stringOption, TABLE_OPTIONS, type CliContext, type Command, type OptionSpec } from './command';
 
 const IMPORT_OPTIONS: OptionSpec = { map: { type: 'string' }, 'dry-run': { type: 'boolean' }, ...AGENCY_OPTIONS };
 
@@ -51,6 +51,7 @@ export const PEOPLE_COMMANDS: Record<string, Command> = {
       const person = (await directory.get(orgId, who)) ?? (await directory.byEmail({ orgId }, who));
       if (!person) throw new AppError('NOT_FOUND', `No one with the id or email "${who}" is in the directory.`);
       await setNotifyBy(directory, person, choice as NotifyBy);
+      auditCommand(ctx, OPERATOR, { kind: 'notification-settings', id: person.id }, { action: 'change', detail: `notify by ${choice}` });
       print(`${person.name} now gets messages by ${choice === 'both' ? 'Teams and email' : choice}.`);
     },
   },
@@ -77,6 +78,7 @@ export const PEOPLE_COMMANDS: Record<string, Command> = {
         tenantId: stringOption(ctx, 'tenant'),
         homeTenantId: ctx.config.HOME_TENANT_ID,
       });
+      auditCommand(ctx, OPERATOR, { kind: 'person-link', id: person.id }, { action: 'change', detail: `linked to object id ${person.aadObjectId}` });
       print(`Linked ${person.name} (${person.id}) to object id ${person.aadObjectId} in tenant ${person.aadTenantId}.`);
     },
   },
@@ -84,6 +86,7 @@ export const PEOPLE_COMMANDS: Record<string, Command> = {
     usage: 'people unlink <person id> [--org <id>]   (their Teams account no longer acts as them)',
     async run(ctx) {
       const person = await unlinkPerson(ctx, { orgId: orgOf(ctx), personId: ctx.args[0] ?? '' });
+      auditCommand(ctx, OPERATOR, { kind: 'person-link', id: person.id }, { action: 'change', detail: 'unlinked' });
       print(`Unlinked ${person.name} (${person.id}): no Microsoft 365 account acts as them now.`);
     },
   },
@@ -141,7 +144,9 @@ export const PEOPLE_COMMANDS: Record<string, Command> = {
     async run(ctx) {
       const asAt = asAtOption(ctx);
       const requester = await requesterOption(ctx);
-      await outputReport(ctx, overdueReport(await namedOverdueList(ctx.store, orgOf(ctx), asAt, requester, await agencyOption(ctx, requester)), asAt), `training-overdue-${asAt}`);
+      const agency = await agencyOption(ctx, requester);
+      await outputReport(ctx, overdueReport(await namedOverdueList(ctx.store, orgOf(ctx), asAt, requester, agency), asAt), `training-overdue-${asAt}`);
+      auditCommand(ctx, requester, { kind: 'training-overdue-list', id: asAt }, agency ? { agency } : {});
     },
   },
 };

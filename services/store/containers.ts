@@ -7,9 +7,9 @@ export const CONTAINERS = {
   plans: { excludedPaths: ['/learningPoints/*'] },
   actions: { excludedPaths: ['/description/?', '/evidence/?', '/progress/?', '/history/*', '/dueText/?', '/imported/*'] },
   people: { excludedPaths: [] },
-  conversations: { excludedPaths: [] },
+  conversations: { excludedPaths: [], ttl: true },
   /** One item per proactive message: the delivery engine's durable queue. */
-  outbox: { excludedPaths: ['/message/*', '/lastError/*'] },
+  outbox: { excludedPaths: ['/message/*', '/lastError/*'], ttl: true },
   /** Scheduler slots: one per job run across instances. */
   jobs: { excludedPaths: ['/result/*'] },
   /** Update rounds ("all leads update by <date>"), with the leads each asked. */
@@ -25,7 +25,9 @@ export const CONTAINERS = {
   surveys: { excludedPaths: ['/entries/*', '/questions/*', '/highlights/*', '/personIds/*', '/labels/*'] },
   /** Reaching people: per person, whether the app could be installed for them and why not; Graph problems reported once. */
   reach: { excludedPaths: ['/reason/?', '/detail/?'] },
-} satisfies Record<string, { excludedPaths: string[] }>;
+  /** Who saw or changed what: appended only, kept AUDIT_RETENTION_YEARS (per-item ttl on Azure). */
+  audit: { excludedPaths: ['/detail/?'], ttl: true },
+} satisfies Record<string, { excludedPaths: string[]; ttl?: true }>;
 
 export type ContainerName = keyof typeof CONTAINERS;
 export const CONTAINER_NAMES = Object.keys(CONTAINERS) as ContainerName[];
@@ -37,4 +39,13 @@ export function indexingPolicy(name: ContainerName) {
     includedPaths: [{ path: '/*' }],
     excludedPaths: [{ path: '/"_etag"/?' }, ...CONTAINERS[name].excludedPaths.map((path) => ({ path }))],
   };
+}
+
+/**
+ * Containers whose items may carry a per-item `ttl` (services/retention/schedule.ts): created with
+ * TTL on and no default (-1), so only items that say how long they live expire. Azure Cosmos DB
+ * enforces it; the embedded server ignores it, and housekeeping does the same work there.
+ */
+export function defaultTtl(name: ContainerName): number | undefined {
+  return 'ttl' in CONTAINERS[name] ? -1 : undefined;
 }

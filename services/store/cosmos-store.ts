@@ -1,6 +1,6 @@
 import { CosmosClient, type Container, type Database, type ItemDefinition } from '@azure/cosmos';
 import { AppError, isAppError } from '../core/errors';
-import { CONTAINER_NAMES, indexingPolicy, type ContainerName } from './containers';
+import { CONTAINER_NAMES, defaultTtl, indexingPolicy, type ContainerName } from './containers';
 import type { Collection, Doc, Page, QuerySpec, Store, StoreKind, Stored } from './ports';
 
 const MAX_UPDATE_ATTEMPTS = 8;
@@ -170,7 +170,8 @@ export class CosmosStore implements Store {
       if (options.canCreate) {
         const { database } = await client.databases.createIfNotExists({ id: databaseId });
         for (const name of CONTAINER_NAMES) {
-          await database.containers.createIfNotExists({ id: name, partitionKey: { paths: ['/orgId'] }, indexingPolicy: indexingPolicy(name) });
+          const ttl = defaultTtl(name);
+          await database.containers.createIfNotExists({ id: name, partitionKey: { paths: ['/orgId'] }, indexingPolicy: indexingPolicy(name), ...(ttl === undefined ? {} : { defaultTtl: ttl }) });
         }
         return new CosmosStore(options, database);
       }
