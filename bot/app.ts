@@ -9,6 +9,7 @@ import { reachFromConfig } from '../services/reach/setup';
 import { WorkingCalendar } from '../services/scheduling/calendar';
 import { startScheduler } from '../services/scheduling/scheduler';
 import { JOBS } from './jobs';
+import { retentionFromConfig } from '../services/retention/schedule';
 import { configureAudit, flushAudit } from '../services/audit/audit-log';
 import type { Store } from '../services/store/ports';
 import { loadAnswerSeal } from '../services/surveys/seal';
@@ -34,7 +35,7 @@ export async function startApp(deps: AppDeps): Promise<App> {
   const sender = createDeliverySender(config, store, logger);
   const delivery = startDeliveryLoop(sender, config.DEFAULT_ORG_ID, config.DELIVERY_INTERVAL_SECONDS * 1000, logger);
   const scheduler = config.SCHEDULER_ENABLED
-    ? startScheduler({ jobs: JOBS, store, logger, calendar, seal, ...(reach ? { reach } : {}), emailEnabled: !!config.MAIL_SENDER, orgId: config.DEFAULT_ORG_ID, timeZone: config.DEFAULT_TIME_ZONE, afterJob: delivery.kick })
+    ? startScheduler({ jobs: JOBS, store, logger, calendar, seal, ...(reach ? { reach } : {}), emailEnabled: !!config.MAIL_SENDER, retention: retentionFromConfig(config), orgId: config.DEFAULT_ORG_ID, timeZone: config.DEFAULT_TIME_ZONE, afterJob: delivery.kick })
     : undefined;
   const bot = new TrackerBot({ ...deps, calendar, events: domainEvents(calendar), seal });
   const status = () => ({ scheduler: scheduler ? { enabled: true, ...scheduler.status() } : { enabled: false }, delivery: delivery.status() });

@@ -27,6 +27,8 @@ export type Person = {
   jobTitle?: string;
   roles: Role[];
   active: boolean;
+  /** The day the HR file first showed them as a leaver: their training records are kept RETAIN_LEAVER_TRAINING_YEARS from it. */
+  leftOn?: string;
   /** Their line manager, for training digests and the first stage of a raised escalation. */
   managerId?: string;
   /** While on leave (up to and including `until`), reminders go to the delegate, who may also update. */

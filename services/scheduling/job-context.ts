@@ -6,6 +6,7 @@ import type { ReachWiring } from '../reach/setup';
 import type { AnswerSeal } from '../surveys/seal';
 import { today } from '../core/dates';
 import type { WorkingCalendar } from './calendar';
+import type { RetentionSettings } from '../retention/schedule';
 
 /**
  * What every scheduled job is given. The job table is composed by the app (bot/jobs.ts) and handed
@@ -13,8 +14,9 @@ import type { WorkingCalendar } from './calendar';
  *
  * `seal` is needed by the questionnaire job only (closing an anonymous campaign pools its waiting answers);
  * `reach` and `emailEnabled` by the reach job only: whether the app may install itself, and email, through Graph.
+ * `retention` by housekeeping only: the configured periods (the defaults when absent).
  */
-export type JobContext = { store: Store; clock: Clock; orgId: string; organisation: Organisation; calendar: WorkingCalendar; logger: Logger; seal?: AnswerSeal; reach?: ReachWiring; emailEnabled?: boolean };
+export type JobContext = { store: Store; clock: Clock; orgId: string; organisation: Organisation; calendar: WorkingCalendar; logger: Logger; seal?: AnswerSeal; reach?: ReachWiring; emailEnabled?: boolean; retention?: RetentionSettings };
 
 export type JobResult = { job: string; at: string; skipped?: string; [figure: string]: unknown };
 
