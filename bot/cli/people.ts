@@ -1,4 +1,9 @@
+import path from 'node:path';
 import { AppError } from '../../services/core/errors';
+import { writePrivateFile } from '../../services/core/private-files';
+import { eraseLeaver, exportSubject, subjectExportReports } from '../../services/retention/subject';
+import { retentionFromConfig } from '../../services/retention/schedule';
+import { writeReport } from '../../services/plan/tabular';
 import { linkByAdministrator, unlinkedUsers, unlinkPerson } from '../../services/people/links';
 import { Directory } from '../../services/people/repository';
 import { NOTIFY_CHOICES, type NotifyBy } from '../../services/people/model';
@@ -53,6 +58,39 @@ export const PEOPLE_COMMANDS: Record<string, Command> = {
       await setNotifyBy(directory, person, choice as NotifyBy);
       auditCommand(ctx, OPERATOR, { kind: 'notification-settings', id: person.id }, { action: 'change', detail: `notify by ${choice}` });
       print(`${person.name} now gets messages by ${choice === 'both' ? 'Teams and email' : choice}.`);
+    },
+  },
+  'people export-subject': {
+    usage: 'people export-subject <person id or email> --out <file.json|file.xlsx> [--as <email>] [--org <id>]   (everything stored about one person, for a subject access request: personal data)',
+    options: { out: { type: 'string' }, as: { type: 'string' } },
+    async run(ctx) {
+      const who = ctx.args[0];
+      const out = stringOption(ctx, 'out');
+      if (!who || !out) throw new AppError('VALIDATION', 'Give the person (id or email) and --out <file.json|file.xlsx>.');
+      const ext = path.extname(out).toLowerCase();
+      if (ext !== '.json' && ext !== '.xlsx') throw new AppError('VALIDATION', '--out must name a .json or .xlsx file.');
+      const requester = await requesterOption(ctx);
+      const subject = await exportSubject(ctx, orgOf(ctx), who, requester);
+      const file = path.resolve(out);
+      if (ext === '.json') await writePrivateFile(file, JSON.stringify(subject, null, 2) + '\n');
+      else await writeReport(file, subjectExportReports(subject));
+      auditCommand(ctx, requester, { kind: 'subject-export', id: subject.person.id }, { action: 'export' });
+      print(`Wrote everything stored about ${subject.person.name} (${subject.person.id}) to ${file}: ${subject.training.records.length} training records, ${subject.actionsLed.length} actions led, ${subject.escalations.length} escalations, ${subject.questionnaires.length} questionnaires, ${subject.auditOfTheirActions.length} audit entries.`);
+      print('Anonymous questionnaire answers cannot be tied to them, by design; the export says so.');
+    },
+  },
+  'people erase': {
+    usage: 'people erase <person id or email> [--dry-run] [--as <email>] [--org <id>]   (a leaver past every retention period: deletes or anonymises what is no longer needed)',
+    options: { 'dry-run': { type: 'boolean' }, as: { type: 'string' } },
+    async run(ctx) {
+      const who = ctx.args[0];
+      if (!who) throw new AppError('VALIDATION', 'Give the person (id or email) to erase.');
+      const requester = await requesterOption(ctx);
+      const dryRun = !!ctx.options['dry-run'];
+      const plan = await eraseLeaver(ctx, orgOf(ctx), who, requester, retentionFromConfig(ctx.config), dryRun);
+      if (!dryRun) auditCommand(ctx, requester, { kind: 'person', id: plan.person.id }, { action: 'change', detail: 'erased (past every retention period)' });
+      print(`${dryRun ? 'Dry run (nothing changed): would erase' : 'Erased'} ${plan.person.name} (${plan.person.id}):`);
+      for (const s of plan.steps) print(`  ${s.what}: ${s.count} ${s.how}`);
     },
   },
   'people import': {
