@@ -180,7 +180,7 @@ export function auditCommand(ctx: CliContext, requester: Requester, record: Audi
   const exported = stringOption(ctx, 'out') !== undefined || stringOption(ctx, 'format') !== undefined;
   recordAudit(ctx, {
     orgId: orgOf(ctx),
-    by: requester === OPERATOR ? OPERATOR_ID : requester.id,
+    who: requester === OPERATOR ? OPERATOR_ID : requester.id,
     surface: 'cli',
     action: options.action ?? (exported ? 'export' : 'view'),
     record,

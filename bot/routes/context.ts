@@ -56,5 +56,5 @@ export const objectOf = (data: unknown): Record<string, unknown> => (data && typ
 /** Records that the acting person saw (or changed) something about people here in Teams; written after the answer. */
 export function auditInTeams(ctx: RouteContext, record: AuditRecordRef, action: AuditAction = 'view', detail?: string): void {
   const agency = scopeFor(ctx.actor, ctx.organisation).agency;
-  recordAudit(ctx, { orgId: ctx.actor.orgId, by: ctx.actor.id, surface: 'teams', action, record, ...(agency ? { agency } : {}), ...(detail ? { detail } : {}) });
+  recordAudit(ctx, { orgId: ctx.actor.orgId, who: ctx.actor.id, surface: 'teams', action, record, ...(agency ? { agency } : {}), ...(detail ? { detail } : {}) });
 }

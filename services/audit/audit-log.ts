@@ -122,7 +122,7 @@ export function configureAudit(store: Store, settings: { logger: Logger; retenti
  * Appends one entry to the record of who saw what. Returns at once: the entry is written after
  * the answer, in a batch, and retried until it is stored.
  *
- * `entry`: { orgId, by (person id or OPERATOR_ID), surface ('teams' | 'tab' | 'cli'),
+ * `entry`: { orgId, who (person id or OPERATOR_ID), surface ('teams' | 'tab' | 'cli'),
  * action ('view' | 'export' | 'backup' | 'change'), record: { kind, id }, agency?, detail? }.
  */
 export function recordAudit(deps: { store: Store; clock: Clock }, entry: AuditInput): AuditEntry {
@@ -150,7 +150,7 @@ export async function flushAudit(store: Store, timeoutMs = 10_000): Promise<Audi
   const left = await writer.flush(timeoutMs);
   if (left.length > 0) {
     writer.settings.logger.error(
-      { unwritten: left.map((e) => ({ id: e.id, at: e.at, by: e.by, surface: e.surface, action: e.action, record: e.record })) },
+      { unwritten: left.map((e) => ({ id: e.id, at: e.at, who: e.who, surface: e.surface, action: e.action, record: e.record })) },
       'audit entries could not be written before shutdown',
     );
   }

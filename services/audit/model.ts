@@ -21,8 +21,8 @@ export type AuditEntry = {
   kind: 'audit';
   /** When (the injected clock), ISO. */
   at: string;
-  /** Who: a person id, or OPERATOR_ID. */
-  by: string;
+  /** Who: a person id, or OPERATOR_ID. (`by` is a word Cosmos SQL reserves.) */
+  who: string;
   surface: AuditSurface;
   action: AuditAction;
   record: AuditRecordRef;
@@ -35,4 +35,4 @@ export type AuditEntry = {
 };
 
 /** What a caller gives `recordAudit`; the id, time and expiry are filled in. */
-export type AuditInput = Pick<AuditEntry, 'orgId' | 'by' | 'surface' | 'action' | 'record'> & { agency?: string; detail?: string };
+export type AuditInput = Pick<AuditEntry, 'orgId' | 'who' | 'surface' | 'action' | 'record'> & { agency?: string; detail?: string };

@@ -16,7 +16,7 @@ const ACTION_WORDS: Record<AuditEntry['action'], string> = { view: 'viewed', exp
 /** Names for the people in the entries, read once each; someone erased since shows as their id. */
 async function namesOf(store: Store, orgId: string, entries: AuditEntry[]): Promise<Map<string, string>> {
   const directory = new Directory(store);
-  const ids = [...new Set(entries.map((e) => e.by))].filter((id) => id !== OPERATOR_ID);
+  const ids = [...new Set(entries.map((e) => e.who))].filter((id) => id !== OPERATOR_ID);
   const people = await Promise.all(ids.map((id) => directory.get(orgId, id)));
   return new Map([[OPERATOR_ID, 'Operator (command line)'], ...people.flatMap((p) => (p ? [[p.id, p.name] as const] : []))]);
 }
@@ -40,22 +40,22 @@ export async function auditReport(
   input: { from: string; to: string; person?: string; record?: string; requester: Requester },
 ): Promise<Report> {
   if (!allows(input.requester, (a) => mayViewAuditReport(a, organisation))) throw new AppError('FORBIDDEN', 'The record of who saw what is for the partnership’s administrators.');
-  let by: string | undefined;
+  let who: string | undefined;
   if (input.person !== undefined) {
     const directory = new Directory(store);
     const person = input.person === OPERATOR_ID ? undefined : ((await directory.get(organisation.orgId, input.person)) ?? (await directory.byEmail({ orgId: organisation.orgId }, input.person)));
     // Someone erased since is still asked for by their id.
-    by = person?.id ?? input.person;
+    who = person?.id ?? input.person;
   }
   const range = instantsOf(input.from, input.to, organisation.timeZone);
-  const entries = await new AuditRecords(store).between(organisation.orgId, range.from, range.to, { ...(by ? { by } : {}), ...(input.record ? { recordId: input.record } : {}) });
+  const entries = await new AuditRecords(store).between(organisation.orgId, range.from, range.to, { ...(who ? { who } : {}), ...(input.record ? { recordId: input.record } : {}) });
   const names = await namesOf(store, organisation.orgId, entries);
   return {
     title: `Who saw or changed what, ${input.from} to ${input.to}`,
     headers: ['When', 'Who', 'Person id', 'Where', 'Did', 'Record kind', 'Record id', 'Agency scope', 'Detail'],
-    rows: entries.map((e) => [formatInstant(e.at, organisation.timeZone), names.get(e.by) ?? e.by, e.by, e.surface, ACTION_WORDS[e.action], e.record.kind, e.record.id, e.agency ?? 'every agency', e.detail ?? '']),
+    rows: entries.map((e) => [formatInstant(e.at, organisation.timeZone), names.get(e.who) ?? e.who, e.who, e.surface, ACTION_WORDS[e.action], e.record.kind, e.record.id, e.agency ?? 'every agency', e.detail ?? '']),
     notes: [
-      `${entries.length} entries${by ? ` by ${by}` : ''}${input.record ? ` about ${input.record}` : ''}. Times in ${organisation.timeZone}.`,
+      `${entries.length} entries${who ? ` by ${who}` : ''}${input.record ? ` about ${input.record}` : ''}. Times in ${organisation.timeZone}.`,
       'This list names people: handle it as personal data.',
     ],
   };
@@ -72,5 +72,5 @@ export async function whoSawCase(store: Store, actor: Person, organisation: Orga
   if (!mayViewWhoSawCase(actor, { leadOfCaseAgency }, organisation)) throw new AppError('FORBIDDEN', 'Who has seen a case is for the safeguarding leads of its agency and the partnership’s administrators.');
   const entries = (await new AuditRecords(store).about(organisation.orgId, 'escalation', escalation.id)).filter((e) => e.action === 'view');
   const names = await namesOf(store, organisation.orgId, entries);
-  return { ref: escalation.ref, seen: entries.map((e) => ({ at: e.at, name: names.get(e.by) ?? e.by, surface: e.surface })) };
+  return { ref: escalation.ref, seen: entries.map((e) => ({ at: e.at, name: names.get(e.who) ?? e.who, surface: e.surface })) };
 }

@@ -13,12 +13,12 @@ export class AuditRecords {
   }
 
   /** Entries from `from` up to (not including) `to`, ISO instants, oldest first; optionally by one person or about one record. */
-  async between(orgId: string, from: string, to: string, filter: { by?: string; recordId?: string } = {}): Promise<AuditEntry[]> {
+  async between(orgId: string, from: string, to: string, filter: { who?: string; recordId?: string } = {}): Promise<AuditEntry[]> {
     const conditions = ["c.orgId = @orgId", "c.kind = 'audit'", 'c.at >= @from', 'c.at < @to'];
     const parameters: { name: string; value: unknown }[] = [{ name: '@orgId', value: orgId }, { name: '@from', value: from }, { name: '@to', value: to }];
-    if (filter.by) {
-      conditions.push('c.by = @by');
-      parameters.push({ name: '@by', value: filter.by });
+    if (filter.who) {
+      conditions.push('c.who = @who');
+      parameters.push({ name: '@who', value: filter.who });
     }
     if (filter.recordId) {
       conditions.push('c.record.id = @record');
@@ -29,8 +29,8 @@ export class AuditRecords {
   }
 
   /** Every entry of one person's own actions, oldest first: for their subject access export. */
-  async by(orgId: string, personId: string): Promise<AuditEntry[]> {
-    const found = await toArray(this.docs.query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'audit' AND c.by = @by", parameters: [{ name: '@orgId', value: orgId }, { name: '@by', value: personId }] }));
+  async ofPerson(orgId: string, personId: string): Promise<AuditEntry[]> {
+    const found = await toArray(this.docs.query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'audit' AND c.who = @who", parameters: [{ name: '@orgId', value: orgId }, { name: '@who', value: personId }] }));
     return found.sort((a, b) => a.at.localeCompare(b.at));
   }
 

@@ -110,7 +110,7 @@ export async function exportSubject(deps: { store: Store; clock: Clock }, orgId:
       ...(m.seenAt ? { seenAt: m.seenAt } : {}),
       contentRemoved: !!m.bodyRemovedAt,
     })),
-    auditOfTheirActions: (await new AuditRecords(deps.store).by(orgId, id)).map(plain),
+    auditOfTheirActions: (await new AuditRecords(deps.store).ofPerson(orgId, id)).map(plain),
     notes: [ANONYMOUS_ANSWERS_NOTE, 'Case records hold case references, never children’s names; of each escalation only your own steps are included.'],
   };
 }
@@ -168,7 +168,7 @@ export async function eraseLeaver(deps: { store: Store; clock: Clock }, orgId: s
   for (const c of (await surveys.campaigns(orgId)).filter((c) => asked.has(c.id))) {
     if (c.status !== 'closed' || c.closesOn >= campaignCutoff) still.push(`questionnaire ${c.id}'s list of who was asked until ${endOf(c.closesOn, lineOf('campaignYears').period(settings)).slice(0, 10)}`);
   }
-  const audit = await new AuditRecords(deps.store).by(orgId, id);
+  const audit = await new AuditRecords(deps.store).ofPerson(orgId, id);
   const auditCutoff = cutoffFor(now, lineOf('auditYears').period(settings));
   const newest = audit.filter((e) => e.at >= auditCutoff).at(-1);
   if (newest) still.push(`the audit record of what they saw and changed until ${endOf(newest.at, lineOf('auditYears').period(settings)).slice(0, 10)}`);

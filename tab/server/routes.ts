@@ -82,7 +82,7 @@ export function registerTabRoutes(server: restify.Server, deps: TabDeps): void {
         const record = audited?.(answer as never, req);
         if (record) {
           const agency = scopeFor(viewer, organisation).agency;
-          recordAudit({ store, clock }, { orgId, by: viewer.id, surface: 'tab', action: 'view', record, ...(agency ? { agency } : {}) });
+          recordAudit({ store, clock }, { orgId, who: viewer.id, surface: 'tab', action: 'view', record, ...(agency ? { agency } : {}) });
         }
       } catch (e) {
         fail(res, e);
