@@ -11,17 +11,23 @@ import { setNotifyBy } from '../../services/people/notify';
 import { setUpTraining } from '../../services/training/catalogue';
 import { importPeople, importTraining, PEOPLE_FIELDS, requireKnownFields, TRAINING_FIELDS, type ImportSummary } from '../../services/training/import';
 import { namedOverdueList, overdueReport, trainingRatesReport } from '../../services/training/reports';
-import { allows, mayImportDirectory, OPERATOR } from '../../services/access/policy';
+import { allows, mayImportDirectory, OPERATOR, type Requester } from '../../services/access/policy';
 import { readTable } from '../../services/plan/tabular';
 import { AGENCY_OPTIONS, agencyOption, auditCommand, asAtOption, fileArg, requesterOption, orgOf, organisationOf, outputReport, print, quoted, readJson, stringOption, TABLE_OPTIONS, type CliContext, type Command, type OptionSpec } from './command';
 
 const IMPORT_OPTIONS: OptionSpec = { map: { type: 'string' }, 'dry-run': { type: 'boolean' }, ...AGENCY_OPTIONS };
 
 /** The agency an import writes into: HR named by --as imports only into their own agency. */
-async function importAgency(ctx: CliContext): Promise<string | undefined> {
+async function importAgency(ctx: CliContext): Promise<{ requester: Requester; agency: string | undefined }> {
   const requester = await requesterOption(ctx);
   if (!allows(requester, mayImportDirectory)) throw new AppError('FORBIDDEN', 'Only HR and administrators import the people directory and training records.');
-  return agencyOption(ctx, requester);
+  return { requester, agency: await agencyOption(ctx, requester) };
+}
+
+/** An import that wrote something changes people's records (and may link their accounts): recorded with its file's name. */
+function auditImport(ctx: CliContext, requester: Requester, kind: string, summary: ImportSummary, agency: string | undefined): void {
+  if (summary.dryRun || summary.created + summary.updated === 0) return;
+  auditCommand(ctx, requester, { kind, id: path.basename(ctx.args[0] ?? '') }, { action: 'change', ...(agency ? { agency } : {}), detail: `created ${summary.created}, updated ${summary.updated}` });
 }
 
 /** `--map employeeId="Staff ID",name=Name`: our field names to the file's headers. */
@@ -100,8 +106,9 @@ export const PEOPLE_COMMANDS: Record<string, Command> = {
       const table = await readTable(fileArg(ctx, 'people'));
       const dryRun = !!ctx.options['dry-run'];
       if (!dryRun) await organisationOf(ctx);
-      const agency = await importAgency(ctx);
+      const { requester, agency } = await importAgency(ctx);
       const report = await importPeople({ store: ctx.store, clock: ctx.clock }, { orgId: orgOf(ctx), table, mapping: requireKnownFields(mappingOption(ctx), PEOPLE_FIELDS), dryRun, ...(agency ? { agency } : {}) });
+      auditImport(ctx, requester, 'people-import', report, agency);
       printSummary('people', report);
     },
   },
@@ -142,7 +149,7 @@ export const PEOPLE_COMMANDS: Record<string, Command> = {
     options: IMPORT_OPTIONS,
     async run(ctx) {
       const table = await readTable(fileArg(ctx, 'training'));
-      const agency = await importAgency(ctx);
+      const { requester, agency } = await importAgency(ctx);
       const report = await importTraining(
         { store: ctx.store, clock: ctx.clock },
         {
@@ -154,6 +161,7 @@ export const PEOPLE_COMMANDS: Record<string, Command> = {
           onProgress: (done, total) => process.stderr.write(`Writing ${done}/${total}\n`),
         },
       );
+      auditImport(ctx, requester, 'training-import', report, agency);
       printSummary('training records', report);
     },
   },

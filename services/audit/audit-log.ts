@@ -21,10 +21,23 @@ class AuditWriter {
   private timer?: NodeJS.Timeout;
   private writing?: Promise<void>;
   private failuresInARow = 0;
+  private closed = false;
 
-  constructor(private readonly store: Store, public settings: { logger: Logger; retention: Period }) {}
+  constructor(private readonly store: Store, public settings: { logger: Logger; retention: Period }) {
+    // Closing the store writes what is queued first; whatever still cannot be written is logged.
+    store.onClose(async () => {
+      const left = await this.flush(5_000);
+      this.closed = true;
+      if (left.length > 0) logUnwritten(this.settings.logger, left);
+      this.queue = [];
+    });
+  }
 
   append(entry: AuditEntry): void {
+    if (this.closed) {
+      logUnwritten(this.settings.logger, [entry]);
+      return;
+    }
     this.queue.push(entry);
     this.schedule(0);
   }
@@ -102,6 +115,13 @@ class AuditWriter {
   }
 }
 
+function logUnwritten(logger: Logger, entries: AuditEntry[]): void {
+  logger.error(
+    { unwritten: entries.map((e) => ({ id: e.id, at: e.at, who: e.who, surface: e.surface, action: e.action, record: e.record })) },
+    'audit entries could not be written before shutdown',
+  );
+}
+
 const writers = new WeakMap<Store, AuditWriter>();
 
 function writerFor(store: Store): AuditWriter {
@@ -148,11 +168,6 @@ export async function flushAudit(store: Store, timeoutMs = 10_000): Promise<Audi
   const writer = writers.get(store);
   if (!writer) return [];
   const left = await writer.flush(timeoutMs);
-  if (left.length > 0) {
-    writer.settings.logger.error(
-      { unwritten: left.map((e) => ({ id: e.id, at: e.at, who: e.who, surface: e.surface, action: e.action, record: e.record })) },
-      'audit entries could not be written before shutdown',
-    );
-  }
+  if (left.length > 0) logUnwritten(writer.settings.logger, left);
   return left;
 }

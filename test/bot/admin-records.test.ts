@@ -222,6 +222,16 @@ describe('a deployment without demo data: who saw what, how long messages are ke
       expect(audited.out).toMatch(/operator +cli +exported +subject-export +emp-1004/);
     });
 
+    it('a backup and a restore are recorded, and a restore that replaces everything keeps the record of who saw what', async () => {
+      expect((await cli(dataDir, 'backup', path.join(work, 'backups'), '--org', ORG)).code).toBe(0);
+      expect((await cli(dataDir, 'restore', path.join(work, 'backups'), '--replace', '--org', ORG)).code).toBe(0);
+      const report = await cli(dataDir, 'audit', 'report', '--from', '2026-11-23', '--to', to, '--org', ORG);
+      // The backup's own entry was written after the backup was taken: --replace did not remove it.
+      expect(report.out).toMatch(/operator +cli +backed up +backup +backup-/);
+      expect(report.out).toMatch(/operator +cli +changed +restore +backup-.*restored with --replace/);
+      expect(report.out).toMatch(/Hana Hughes +emp-1001 +teams +viewed +training-overdue-list/);
+    });
+
     it('erasing someone still in the HR file as active is refused with the reason', async () => {
       await expect(cli(dataDir, 'people', 'erase', 'emp-1004', '--dry-run', '--org', ORG)).rejects.toMatchObject({ code: 'WITHIN_RETENTION', message: expect.stringMatching(/Wes Worker \(emp-1004\) is not a leaver/) });
     });

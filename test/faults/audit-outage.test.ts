@@ -86,6 +86,7 @@ function slowWritesTo(store: Store, name: string, delayMs: number): Store {
     kind: store.kind,
     description: store.description,
     ping: () => store.ping(),
+    onClose: (hook) => store.onClose(hook),
     close: () => store.close(),
     collection<T extends Doc>(container: Parameters<Store['collection']>[0]): Collection<T> {
       const inner = store.collection<T>(container);
