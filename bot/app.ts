@@ -11,6 +11,8 @@ import { applyBootstrapAdmins } from '../services/people/roles';
 import { WorkingCalendar } from '../services/scheduling/calendar';
 import { startScheduler } from '../services/scheduling/scheduler';
 import { JOBS } from './jobs';
+import { retentionFromConfig } from '../services/retention/schedule';
+import { configureAudit, flushAudit } from '../services/audit/audit-log';
 import type { Store } from '../services/store/ports';
 import { loadAnswerSeal } from '../services/surveys/seal';
 import { localDashboardUrl, newLocalSecret } from '../services/core/local-secret';
@@ -40,6 +42,7 @@ export type App = {
 export async function startApp(deps: AppDeps): Promise<App> {
   const { config, logger, store } = deps;
   const calendar = new WorkingCalendar();
+  configureAudit(store, { logger, retentionYears: config.AUDIT_RETENTION_YEARS });
   const seal = loadAnswerSeal(config);
   if (!config.SURVEY_SEAL_KEY) logger.warn({ dataDir: config.DATA_DIR }, 'SURVEY_SEAL_KEY is not set: anonymous answers waiting to be pooled are sealed with a key kept in the data folder, next to the data (local mode only)');
   // Local mode serves whoever reaches loopback: the secret tells the developer's browser from another account's process.
@@ -54,7 +57,7 @@ export async function startApp(deps: AppDeps): Promise<App> {
   const sender = createDeliverySender(config, store, logger);
   const delivery = startDeliveryLoop(sender, config.DEFAULT_ORG_ID, config.DELIVERY_INTERVAL_SECONDS * 1000, logger);
   const scheduler = config.SCHEDULER_ENABLED
-    ? startScheduler({ jobs: JOBS, store, logger, calendar, seal, ...(reach ? { reach } : {}), ...(groupRoles ? { groupRoles } : {}), emailEnabled: !!config.MAIL_SENDER, orgId: config.DEFAULT_ORG_ID, timeZone: config.DEFAULT_TIME_ZONE, afterJob: delivery.kick })
+    ? startScheduler({ jobs: JOBS, store, logger, calendar, seal, ...(reach ? { reach } : {}), ...(groupRoles ? { groupRoles } : {}), emailEnabled: !!config.MAIL_SENDER, retention: retentionFromConfig(config), orgId: config.DEFAULT_ORG_ID, timeZone: config.DEFAULT_TIME_ZONE, afterJob: delivery.kick })
     : undefined;
   const bot = new TrackerBot({ ...deps, calendar, events: domainEvents(calendar), seal, signInRoles });
   const status = () => ({ scheduler: scheduler ? { enabled: true, ...scheduler.status() } : { enabled: false }, delivery: delivery.status() });
@@ -84,6 +87,7 @@ export async function startApp(deps: AppDeps): Promise<App> {
       await scheduler?.stop();
       await delivery.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await flushAudit(store);
     },
   };
 }

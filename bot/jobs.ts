@@ -58,8 +58,8 @@ export const JOBS = {
     run: runQuestionnaires,
   },
   housekeeping: {
-    cron: '30 3 * * 0',
-    description: 'Removes expired scheduler slots and delivered outbox items older than 90 days, and mends any stale training summary',
+    cron: '30 3 * * *',
+    description: 'Daily: applies the retention schedule (message content after 30 days, delivery records after 180, and the rest as configured), removes expired scheduler slots, and mends any stale training summary',
     workingDaysOnly: false,
     run: housekeeping,
   },

@@ -1,11 +1,22 @@
 import { addAgency, listAgencies, setAgency } from '../../services/organisation/agencies';
 import { AppError } from '../../services/core/errors';
-import { orgOf, organisationOf, print, quoted, type CliContext, type Command } from './command';
+import { OPERATOR } from '../../services/access/policy';
+import { auditCommand, orgOf, organisationOf, print, quoted, type CliContext, type Command } from './command';
 
 /** A repeatable option's values (`--tenant a --tenant b`), or none. */
 function listOption(ctx: CliContext, name: string): string[] {
   const value = ctx.options[name] as unknown;
   return Array.isArray(value) ? (value as string[]) : typeof value === 'string' ? [value] : [];
+}
+
+/** What `agency set` changed, in fixed words and ids (the audit's detail). */
+function describeAgencyChange(ctx: CliContext, name: string | undefined): string {
+  return [
+    ...(name !== undefined ? ['renamed'] : []),
+    ...listOption(ctx, 'tenant').map((t) => `tenant ${t} added`),
+    ...listOption(ctx, 'remove-tenant').map((t) => `tenant ${t} removed`),
+    ...(ctx.options.lead === true ? ['made the lead agency'] : []),
+  ].join('; ') || 'no change asked';
 }
 
 const defaults = (ctx: CliContext) => ({ timeZone: ctx.config.DEFAULT_TIME_ZONE });
@@ -18,6 +29,7 @@ export const AGENCY_COMMANDS: Record<string, Command> = {
       const name = ctx.args.join(' ').trim();
       if (!name) throw new AppError('VALIDATION', 'Give the agency’s name, e.g. agency add "Thames Valley Police" --tenant <tenant id>.');
       const { agency, lead } = await addAgency(ctx.store, ctx.clock, orgOf(ctx), { name, tenantIds: listOption(ctx, 'tenant') }, defaults(ctx));
+      auditCommand(ctx, OPERATOR, { kind: 'agency', id: agency.agencyId }, { action: 'change', detail: `added${lead ? ' as the lead agency' : ''}` });
       print(`Added the agency ${quoted(agency.name)} with the id ${agency.agencyId}${agency.tenantIds.length ? `, tenants ${agency.tenantIds.join(', ')}` : ', no tenant (its staff are guests or reached by email)'}.`);
       if (lead) print('It is the partnership’s lead agency: its administrators administer the whole partnership (agency set <id> --lead moves that).');
     },
@@ -51,6 +63,7 @@ export const AGENCY_COMMANDS: Record<string, Command> = {
         { ...(name !== undefined ? { name } : {}), addTenantIds: listOption(ctx, 'tenant'), removeTenantIds: listOption(ctx, 'remove-tenant'), lead: ctx.options.lead === true },
         defaults(ctx),
       );
+      auditCommand(ctx, OPERATOR, { kind: 'agency', id: agency.agencyId }, { action: 'change', detail: describeAgencyChange(ctx, name) });
       print(`Agency ${agency.agencyId}: ${quoted(agency.name)}, tenants ${agency.tenantIds.length ? agency.tenantIds.join(', ') : 'none'}${ctx.options.lead ? '; now the lead agency' : ''}.`);
     },
   },

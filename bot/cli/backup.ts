@@ -6,7 +6,8 @@ import { CONTAINER_NAMES } from '../../services/store/containers';
 import type { Store } from '../../services/store/ports';
 import { readSnapshot, restoreSnapshot, takeSnapshot, writeSnapshotFile, type Snapshot } from '../../services/store/snapshot';
 import { migrate } from '../../services/store/migrations';
-import { cliLogger, fileArg, print, type Command } from './command';
+import { OPERATOR } from '../../services/access/policy';
+import { auditCommand, cliLogger, fileArg, print, type Command } from './command';
 
 async function latestBackup(dir: string): Promise<string> {
   const files = (await readdir(dir)).filter((f) => /^backup-.*\.json$/.test(f)).sort();
@@ -14,10 +15,13 @@ async function latestBackup(dir: string): Promise<string> {
   return path.join(dir, files[files.length - 1]!);
 }
 
-/** For a restore that must match the backup exactly: delete what the backup does not hold. */
+/**
+ * For a restore that must match the backup exactly: delete what the backup does not hold. The
+ * record of who saw what is kept whole: a restore may not erase who looked at what since.
+ */
 async function removeAbsent(store: Store, snapshot: Snapshot): Promise<number> {
   let removed = 0;
-  for (const name of CONTAINER_NAMES) {
+  for (const name of CONTAINER_NAMES.filter((n) => n !== 'audit')) {
     const keep = new Set((snapshot.containers[name] ?? []).map((d) => `${d.orgId}/${d.id}`));
     const collection = store.collection(name);
     const extra: { orgId: string; id: string }[] = [];
@@ -39,11 +43,15 @@ export const BACKUP_COMMANDS: Record<string, Command> = {
       const snapshot = await takeSnapshot(ctx.store, ctx.config.COSMOS_DATABASE);
       const file = path.join(dir, `backup-${snapshot.takenAt.replace(/[:.]/g, '-')}.json`);
       await writeSnapshotFile(file, snapshot);
+      // A backup holds every organisation's data; each organisation's record says it was taken.
+      for (const orgId of new Set(Object.values(snapshot.containers).flatMap((docs) => docs.map((d) => d.orgId)))) {
+        auditCommand({ ...ctx, options: { ...ctx.options, org: orgId } }, OPERATOR, { kind: 'backup', id: path.basename(file) }, { action: 'backup' });
+      }
       print(`Backed up to ${file}: ${counts(snapshot)}`);
     },
   },
   restore: {
-    usage: 'restore <backup.json|dir> [--replace]   (--replace first deletes documents the backup does not have)',
+    usage: 'restore <backup.json|dir> [--replace]   (--replace first deletes documents the backup does not have, except audit entries)',
     options: { replace: { type: 'boolean' } },
     async run(ctx) {
       const target = fileArg(ctx, 'backup');
@@ -54,6 +62,9 @@ export const BACKUP_COMMANDS: Record<string, Command> = {
       await restoreSnapshot(ctx.store, snapshot);
       // A backup from an older version keeps data where that version kept it.
       await migrate(ctx.store, cliLogger(ctx.config));
+      for (const orgId of new Set(Object.values(snapshot.containers).flatMap((docs) => docs.map((d) => d.orgId)))) {
+        auditCommand({ ...ctx, options: { ...ctx.options, org: orgId } }, OPERATOR, { kind: 'restore', id: path.basename(file) }, { action: 'change', detail: ctx.options.replace ? 'restored with --replace' : 'restored' });
+      }
       print(`Restored ${file} (taken ${snapshot.takenAt}): ${counts(snapshot)}${ctx.options.replace ? `; removed ${removed} documents not in the backup` : ''}`);
     },
   },

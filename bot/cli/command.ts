@@ -17,6 +17,8 @@ import { writeReport } from '../../services/plan/tabular';
 import { cellText, type Report } from '../../services/core/report';
 import type { Store } from '../../services/store/ports';
 import { oneLine } from '../../services/core/text';
+import { recordAudit } from '../../services/audit/audit-log';
+import { OPERATOR_ID, type AuditAction, type AuditRecordRef } from '../../services/audit/model';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 export type OptionValues = Record<string, string | boolean | string[] | undefined>;
@@ -168,3 +170,20 @@ export async function deliver(ctx: CliContext): Promise<void> {
 
 /** The option that turns off sending after a command that queues messages. */
 export const NO_DELIVER: OptionSpec = { 'no-deliver': { type: 'boolean' } };
+
+/**
+ * Records that the command showed, wrote out or changed something about people (services/audit).
+ * A table sent to a file (--out/--format) counts as an export; one printed, as a view.
+ */
+export function auditCommand(ctx: CliContext, requester: Requester, record: AuditRecordRef, options: { action?: AuditAction; agency?: string; detail?: string } = {}): void {
+  const exported = stringOption(ctx, 'out') !== undefined || stringOption(ctx, 'format') !== undefined;
+  recordAudit(ctx, {
+    orgId: orgOf(ctx),
+    who: requester === OPERATOR ? OPERATOR_ID : requester.id,
+    surface: 'cli',
+    action: options.action ?? (exported ? 'export' : 'view'),
+    record,
+    ...(options.agency ? { agency: options.agency } : {}),
+    ...(options.detail ? { detail: options.detail } : {}),
+  });
+}

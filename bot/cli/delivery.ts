@@ -3,7 +3,8 @@ import { deliveryStatus } from '../../services/delivery/outbox';
 import { reachPeople } from '../../services/reach/reach';
 import { reachListReport, reachReport } from '../../services/reach/report';
 import { reachFromConfig } from '../../services/reach/setup';
-import { deliver, orgOf, outputReport, print, TABLE_OPTIONS, type Command } from './command';
+import { OPERATOR } from '../../services/access/policy';
+import { auditCommand, deliver, orgOf, outputReport, print, TABLE_OPTIONS, type Command } from './command';
 
 export const DELIVERY_COMMANDS: Record<string, Command> = {
   'delivery status': {
@@ -29,6 +30,7 @@ export const DELIVERY_COMMANDS: Record<string, Command> = {
         if (summary.permissionMissing) print(`Graph refused the app (${summary.permissionMissing}): administrators have been told what to grant.`);
       }
       await outputReport(ctx, reachListReport(await reachReport(ctx.store, { orgId }, { emailEnabled: !!ctx.config.MAIL_SENDER })), 'reach');
+      auditCommand(ctx, OPERATOR, { kind: 'reach-list', id: orgId });
     },
   },
   'delivery send': {

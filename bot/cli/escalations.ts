@@ -1,7 +1,7 @@
 import { AppError } from '../../services/core/errors';
 import { centralRecordReport, escalationReport } from '../../services/escalations/report';
 import { OPERATOR } from '../../services/access/policy';
-import { organisationOf, outputReport, stringOption, TABLE_OPTIONS, type Command } from './command';
+import { auditCommand, organisationOf, outputReport, stringOption, TABLE_OPTIONS, type Command } from './command';
 
 export const ESCALATION_COMMANDS: Record<string, Command> = {
   'escalations report': {
@@ -15,6 +15,7 @@ export const ESCALATION_COMMANDS: Record<string, Command> = {
       }
       if (from > to) throw new AppError('VALIDATION', '--from must not be after --to.');
       await outputReport(ctx, centralRecordReport(await escalationReport(ctx.store, await organisationOf(ctx), from, to, OPERATOR)), `central-record-${from}-to-${to}`);
+      auditCommand(ctx, OPERATOR, { kind: 'escalation-report', id: `${from}..${to}` });
     },
   },
 };

@@ -4,6 +4,7 @@ import { systemClock } from '../../services/core/clock';
 import { loadConfig } from '../../services/core/config';
 import { AppError, isAppError } from '../../services/core/errors';
 import { openStore } from '../../services/store/open-store';
+import { configureAudit, flushAudit } from '../../services/audit/audit-log';
 import { cliLogger, COMMON_OPTIONS, type Command, type OptionValues } from './command';
 import { oneLine } from '../../services/core/text';
 import { newCorrelationId, withCorrelation } from '../../services/core/correlation';
@@ -33,6 +34,7 @@ const AREAS: Record<string, () => Promise<CommandTable>> = {
   backup: async () => (await import('./backup.js')).BACKUP_COMMANDS,
   restore: async () => (await import('./backup.js')).BACKUP_COMMANDS,
   cosmos: async () => (await import('./cosmos.js')).COSMOS_COMMANDS,
+  audit: async () => (await import('./audit.js')).AUDIT_COMMANDS,
 };
 
 export async function allCommands(): Promise<CommandTable> {
@@ -87,9 +89,17 @@ export async function main(argv: string[]): Promise<number> {
     await command.run({ config, clock: systemClock, args, options: values as OptionValues });
     return 0;
   }
-  const store = await openStore(config, cliLogger(config));
+  const logger = cliLogger(config);
+  const store = await openStore(config, logger);
+  configureAudit(store, { logger, retentionYears: config.AUDIT_RETENTION_YEARS });
   try {
-    await command.run({ config, store, clock: systemClock, args, options: values as OptionValues });
+    try {
+      await command.run({ config, store, clock: systemClock, args, options: values as OptionValues });
+    } finally {
+      // What the command showed or wrote is recorded before the command counts as done.
+      const unwritten = await flushAudit(store);
+      if (unwritten.length > 0) throw new AppError('STORE_UNAVAILABLE', `${unwritten.length} audit entries of this command could not be written (listed in the log above).`);
+    }
     return 0;
   } finally {
     await store.close();

@@ -3,6 +3,7 @@ import { AppError } from '../../services/core/errors';
 import { WorkingCalendar } from '../../services/scheduling/calendar';
 import { groupRolesFromConfig, reachFromConfig } from '../../services/reach/setup';
 import { loadAnswerSeal } from '../../services/surveys/seal';
+import { retentionFromConfig } from '../../services/retention/schedule';
 import { isJobName, JOBS, runJob } from '../jobs';
 import { cliLogger, deliver, instantOption, NO_DELIVER, orgOf, organisationOf, print, type Command } from './command';
 
@@ -23,7 +24,7 @@ export const JOB_COMMANDS: Record<string, Command> = {
       const organisation = await organisationOf(ctx, clock);
       const reach = reachFromConfig(ctx.config);
       const groupRoles = groupRolesFromConfig(ctx.config);
-      const result = await runJob(name, { store: ctx.store, clock, orgId: orgOf(ctx), organisation, calendar: new WorkingCalendar(), logger: cliLogger(ctx.config), seal: loadAnswerSeal(ctx.config), ...(reach ? { reach } : {}), ...(groupRoles ? { groupRoles } : {}), emailEnabled: !!ctx.config.MAIL_SENDER });
+      const result = await runJob(name, { store: ctx.store, clock, orgId: orgOf(ctx), organisation, calendar: new WorkingCalendar(), logger: cliLogger(ctx.config), seal: loadAnswerSeal(ctx.config), ...(reach ? { reach } : {}), ...(groupRoles ? { groupRoles } : {}), emailEnabled: !!ctx.config.MAIL_SENDER, retention: retentionFromConfig(ctx.config) });
       print(JSON.stringify(result));
       if (!ctx.options['no-deliver']) await deliver(ctx);
     },

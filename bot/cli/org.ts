@@ -1,6 +1,7 @@
 import { updateOrganisationSettings } from '../../services/organisation/settings';
 import type { Organisation } from '../../services/organisation/model';
-import { fileArg, orgOf, organisationOf, print, readJson, type Command } from './command';
+import { OPERATOR } from '../../services/access/policy';
+import { auditCommand, fileArg, orgOf, organisationOf, print, readJson, type Command } from './command';
 
 export const ORG_COMMANDS: Record<string, Command> = {
   'org show': {
@@ -16,6 +17,7 @@ export const ORG_COMMANDS: Record<string, Command> = {
     async run(ctx) {
       const input = await readJson(fileArg(ctx, 'settings'));
       const org = await updateOrganisationSettings(ctx.store, ctx.clock, orgOf(ctx), input, { timeZone: ctx.config.DEFAULT_TIME_ZONE });
+      auditCommand(ctx, OPERATOR, { kind: 'organisation-settings', id: org.orgId }, { action: 'change', detail: `set ${Object.keys(input as object).sort().join(', ')}` });
       print(`Updated the settings of "${org.orgId}".`);
     },
   },

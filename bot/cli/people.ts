@@ -1,4 +1,9 @@
+import path from 'node:path';
 import { AppError } from '../../services/core/errors';
+import { writePrivateFile } from '../../services/core/private-files';
+import { eraseLeaver, exportSubject, subjectExportReports } from '../../services/retention/subject';
+import { retentionFromConfig } from '../../services/retention/schedule';
+import { writeReport } from '../../services/plan/tabular';
 import { linkByAdministrator, unlinkedUsers, unlinkPerson } from '../../services/people/links';
 import { Directory } from '../../services/people/repository';
 import { NOTIFY_CHOICES, type NotifyBy } from '../../services/people/model';
@@ -7,17 +12,23 @@ import { applyBootstrapAdmins } from '../../services/people/roles';
 import { setUpTraining } from '../../services/training/catalogue';
 import { importPeople, importTraining, PEOPLE_FIELDS, requireKnownFields, TRAINING_FIELDS, type ImportSummary } from '../../services/training/import';
 import { namedOverdueList, overdueReport, trainingRatesReport } from '../../services/training/reports';
-import { allows, mayImportDirectory } from '../../services/access/policy';
+import { allows, mayImportDirectory, OPERATOR, type Requester } from '../../services/access/policy';
 import { readTable } from '../../services/plan/tabular';
-import { AGENCY_OPTIONS, agencyOption, asAtOption, fileArg, requesterOption, orgOf, organisationOf, outputReport, print, quoted, readJson, stringOption, TABLE_OPTIONS, type CliContext, type Command, type OptionSpec } from './command';
+import { AGENCY_OPTIONS, agencyOption, auditCommand, asAtOption, fileArg, requesterOption, orgOf, organisationOf, outputReport, print, quoted, readJson, stringOption, TABLE_OPTIONS, type CliContext, type Command, type OptionSpec } from './command';
 
 const IMPORT_OPTIONS: OptionSpec = { map: { type: 'string' }, 'dry-run': { type: 'boolean' }, ...AGENCY_OPTIONS };
 
 /** The agency an import writes into: HR named by --as imports only into their own agency. */
-async function importAgency(ctx: CliContext): Promise<string | undefined> {
+async function importAgency(ctx: CliContext): Promise<{ requester: Requester; agency: string | undefined }> {
   const requester = await requesterOption(ctx);
   if (!allows(requester, mayImportDirectory)) throw new AppError('FORBIDDEN', 'Only HR and administrators import the people directory and training records.');
-  return agencyOption(ctx, requester);
+  return { requester, agency: await agencyOption(ctx, requester) };
+}
+
+/** An import that wrote something changes people's records (and may link their accounts): recorded with its file's name. */
+function auditImport(ctx: CliContext, requester: Requester, kind: string, summary: ImportSummary, agency: string | undefined): void {
+  if (summary.dryRun || summary.created + summary.updated === 0) return;
+  auditCommand(ctx, requester, { kind, id: path.basename(ctx.args[0] ?? '') }, { action: 'change', ...(agency ? { agency } : {}), detail: `created ${summary.created}, updated ${summary.updated}` });
 }
 
 /** `--map employeeId="Staff ID",name=Name`: our field names to the file's headers. */
@@ -52,7 +63,41 @@ export const PEOPLE_COMMANDS: Record<string, Command> = {
       const person = (await directory.get(orgId, who)) ?? (await directory.byEmail({ orgId }, who));
       if (!person) throw new AppError('NOT_FOUND', `No one with the id or email "${who}" is in the directory.`);
       await setNotifyBy(directory, person, choice as NotifyBy);
+      auditCommand(ctx, OPERATOR, { kind: 'notification-settings', id: person.id }, { action: 'change', detail: `notify by ${choice}` });
       print(`${person.name} now gets messages by ${choice === 'both' ? 'Teams and email' : choice}.`);
+    },
+  },
+  'people export-subject': {
+    usage: 'people export-subject <person id or email> --out <file.json|file.xlsx> [--as <email>] [--org <id>]   (everything stored about one person, for a subject access request: personal data)',
+    options: { out: { type: 'string' }, as: { type: 'string' } },
+    async run(ctx) {
+      const who = ctx.args[0];
+      const out = stringOption(ctx, 'out');
+      if (!who || !out) throw new AppError('VALIDATION', 'Give the person (id or email) and --out <file.json|file.xlsx>.');
+      const ext = path.extname(out).toLowerCase();
+      if (ext !== '.json' && ext !== '.xlsx') throw new AppError('VALIDATION', '--out must name a .json or .xlsx file.');
+      const requester = await requesterOption(ctx);
+      const subject = await exportSubject(ctx, orgOf(ctx), who, requester);
+      const file = path.resolve(out);
+      if (ext === '.json') await writePrivateFile(file, JSON.stringify(subject, null, 2) + '\n');
+      else await writeReport(file, subjectExportReports(subject));
+      auditCommand(ctx, requester, { kind: 'subject-export', id: subject.person.id }, { action: 'export' });
+      print(`Wrote everything stored about ${subject.person.name} (${subject.person.id}) to ${file}: ${subject.training.records.length} training records, ${subject.actionsLed.length} actions led, ${subject.escalations.length} escalations, ${subject.questionnaires.length} questionnaires, ${subject.auditOfTheirActions.length} audit entries.`);
+      print('Anonymous questionnaire answers cannot be tied to them, by design; the export says so.');
+    },
+  },
+  'people erase': {
+    usage: 'people erase <person id or email> [--dry-run] [--as <email>] [--org <id>]   (a leaver past every retention period: deletes or anonymises what is no longer needed)',
+    options: { 'dry-run': { type: 'boolean' }, as: { type: 'string' } },
+    async run(ctx) {
+      const who = ctx.args[0];
+      if (!who) throw new AppError('VALIDATION', 'Give the person (id or email) to erase.');
+      const requester = await requesterOption(ctx);
+      const dryRun = !!ctx.options['dry-run'];
+      const plan = await eraseLeaver(ctx, orgOf(ctx), who, requester, retentionFromConfig(ctx.config), dryRun);
+      if (!dryRun) auditCommand(ctx, requester, { kind: 'person', id: plan.person.id }, { action: 'change', detail: 'erased (past every retention period)' });
+      print(`${dryRun ? 'Dry run (nothing changed): would erase' : 'Erased'} ${plan.person.name} (${plan.person.id}):`);
+      for (const s of plan.steps) print(`  ${s.what}: ${s.count} ${s.how}`);
     },
   },
   'people import': {
@@ -62,8 +107,9 @@ export const PEOPLE_COMMANDS: Record<string, Command> = {
       const table = await readTable(fileArg(ctx, 'people'));
       const dryRun = !!ctx.options['dry-run'];
       if (!dryRun) await organisationOf(ctx);
-      const agency = await importAgency(ctx);
+      const { requester, agency } = await importAgency(ctx);
       const report = await importPeople({ store: ctx.store, clock: ctx.clock }, { orgId: orgOf(ctx), table, mapping: requireKnownFields(mappingOption(ctx), PEOPLE_FIELDS), dryRun, ...(agency ? { agency } : {}) });
+      auditImport(ctx, requester, 'people-import', report, agency);
       printSummary('people', report);
       // An import can bring in the people BOOTSTRAP_ADMIN_OBJECT_IDS names: they are administrators from now on.
       if (!dryRun) for (const p of await applyBootstrapAdmins(ctx, orgOf(ctx), ctx.config.BOOTSTRAP_ADMIN_OBJECT_IDS)) print(`${p.name} (${p.id}) is a partnership administrator (BOOTSTRAP_ADMIN_OBJECT_IDS).`);
@@ -80,6 +126,7 @@ export const PEOPLE_COMMANDS: Record<string, Command> = {
         tenantId: stringOption(ctx, 'tenant'),
         homeTenantId: ctx.config.HOME_TENANT_ID,
       });
+      auditCommand(ctx, OPERATOR, { kind: 'person-link', id: person.id }, { action: 'change', detail: `linked to object id ${person.aadObjectId}` });
       print(`Linked ${person.name} (${person.id}) to object id ${person.aadObjectId} in tenant ${person.aadTenantId}.`);
     },
   },
@@ -87,6 +134,7 @@ export const PEOPLE_COMMANDS: Record<string, Command> = {
     usage: 'people unlink <person id> [--org <id>]   (their Teams account no longer acts as them)',
     async run(ctx) {
       const person = await unlinkPerson(ctx, { orgId: orgOf(ctx), personId: ctx.args[0] ?? '' });
+      auditCommand(ctx, OPERATOR, { kind: 'person-link', id: person.id }, { action: 'change', detail: 'unlinked' });
       print(`Unlinked ${person.name} (${person.id}): no Microsoft 365 account acts as them now.`);
     },
   },
@@ -104,7 +152,7 @@ export const PEOPLE_COMMANDS: Record<string, Command> = {
     options: IMPORT_OPTIONS,
     async run(ctx) {
       const table = await readTable(fileArg(ctx, 'training'));
-      const agency = await importAgency(ctx);
+      const { requester, agency } = await importAgency(ctx);
       const report = await importTraining(
         { store: ctx.store, clock: ctx.clock },
         {
@@ -116,6 +164,7 @@ export const PEOPLE_COMMANDS: Record<string, Command> = {
           onProgress: (done, total) => process.stderr.write(`Writing ${done}/${total}\n`),
         },
       );
+      auditImport(ctx, requester, 'training-import', report, agency);
       printSummary('training records', report);
     },
   },
@@ -144,7 +193,9 @@ export const PEOPLE_COMMANDS: Record<string, Command> = {
     async run(ctx) {
       const asAt = asAtOption(ctx);
       const requester = await requesterOption(ctx);
-      await outputReport(ctx, overdueReport(await namedOverdueList(ctx.store, orgOf(ctx), asAt, requester, await agencyOption(ctx, requester)), asAt), `training-overdue-${asAt}`);
+      const agency = await agencyOption(ctx, requester);
+      await outputReport(ctx, overdueReport(await namedOverdueList(ctx.store, orgOf(ctx), asAt, requester, agency), asAt), `training-overdue-${asAt}`);
+      auditCommand(ctx, requester, { kind: 'training-overdue-list', id: asAt }, agency ? { agency } : {});
     },
   },
 };

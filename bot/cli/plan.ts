@@ -5,7 +5,8 @@ import { matchByName } from '../../services/people/model';
 import { planTableRows } from '../../services/plan/export-plan';
 import { importPlan, type ImportReport } from '../../services/plan/import-plan';
 import { readTable, writeTable } from '../../services/plan/tabular';
-import { dateOption, fileArg, ISO_DATE, orgOf, organisationOf, print, stringOption, type CliContext, type Command } from './command';
+import { OPERATOR } from '../../services/access/policy';
+import { auditCommand, dateOption, fileArg, ISO_DATE, orgOf, organisationOf, print, stringOption, type CliContext, type Command } from './command';
 
 const DEFAULT_PLAN_ID = 'action-plan';
 
@@ -101,6 +102,7 @@ export const PLAN_COMMANDS: Record<string, Command> = {
       const { headers, rows, plan } = await planTableRows(ctx.store, orgOf(ctx), planId);
       if (!plan) throw new AppError('NOT_FOUND', `There is no plan "${planId}" in organisation "${orgOf(ctx)}". Import one first.`);
       await writeTable(file, headers, rows);
+      auditCommand(ctx, OPERATOR, { kind: 'plan', id: planId }, { action: 'export' });
       print(`Wrote ${rows.length} actions of "${plan.title}" to ${file}`);
     },
   },

@@ -7,7 +7,7 @@ import { MIN_GROUP, type Audience } from '../../services/surveys/model';
 import { addQuestionnaire, questionnaires, readQuestionnaireFile } from '../../services/surveys/questionnaires';
 import { campaignResults, resultsReport } from '../../services/surveys/results';
 import { OPERATOR } from '../../services/access/policy';
-import { actorOption, countOption, deliver, fileArg, NO_DELIVER, orgOf, organisationOf, outputReport, print, stringOption, TABLE_OPTIONS, type CliContext, type Command } from './command';
+import { actorOption, auditCommand, countOption, deliver, fileArg, NO_DELIVER, orgOf, organisationOf, outputReport, print, stringOption, TABLE_OPTIONS, type CliContext, type Command } from './command';
 
 /** `everyone`, `department=Children's Services`, `role=Social Worker` or `course=SG-GEN:2026-01-01..2026-03-31`. */
 function audienceOption(ctx: CliContext): Audience {
@@ -76,7 +76,10 @@ export const SURVEY_COMMANDS: Record<string, Command> = {
     options: TABLE_OPTIONS,
     async run(ctx) {
       const id = ctx.args[0] ?? '';
-      await outputReport(ctx, resultsReport(await campaignResults(ctx.store, orgOf(ctx), id, OPERATOR)), `survey-results-${id}`);
+      const results = await campaignResults(ctx.store, orgOf(ctx), id, OPERATOR);
+      await outputReport(ctx, resultsReport(results), `survey-results-${id}`);
+      // Named results say who answered what; anonymous ones cannot, so only the first are a read of personal data.
+      if (!results.campaign.anonymous) auditCommand(ctx, OPERATOR, { kind: 'questionnaire-results', id });
     },
   },
   'survey follow-up': {

@@ -7,6 +7,9 @@ import type { WorkingCalendar } from '../../services/scheduling/calendar';
 import type { Store } from '../../services/store/ports';
 import type { DomainEvents } from '../../services/events/domain-events';
 import type { AnswerSeal } from '../../services/surveys/seal';
+import { recordAudit } from '../../services/audit/audit-log';
+import type { AuditAction, AuditRecordRef } from '../../services/audit/model';
+import { scopeFor } from '../../services/access/policy';
 
 /** What every route gets: the stores and clock, and the acting person resolved from the activity. */
 export type RouteContext = { store: Store; clock: Clock; logger: Logger; calendar: WorkingCalendar; events: DomainEvents; seal: AnswerSeal; actor: Person; organisation: Organisation };
@@ -49,3 +52,9 @@ export const DATE = '(\\d{4}-\\d{2}-\\d{2})';
 
 /** Card data is untrusted: anything that is not a plain object counts as empty. */
 export const objectOf = (data: unknown): Record<string, unknown> => (data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {});
+
+/** Records that the acting person saw (or changed) something about people here in Teams; written after the answer. */
+export function auditInTeams(ctx: RouteContext, record: AuditRecordRef, action: AuditAction = 'view', detail?: string): void {
+  const agency = scopeFor(ctx.actor, ctx.organisation).agency;
+  recordAudit(ctx, { orgId: ctx.actor.orgId, who: ctx.actor.id, surface: 'teams', action, record, ...(agency ? { agency } : {}), ...(detail ? { detail } : {}) });
+}

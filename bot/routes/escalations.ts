@@ -1,5 +1,6 @@
 import type { AdaptiveCardJson } from '../../cards/render';
-import { escalationListCard, noticeCard, raiseConcernCard } from '../../cards/views';
+import { escalationListCard, factsCard, noticeCard, raiseConcernCard } from '../../cards/views';
+import { whoSawCase } from '../../services/audit/report';
 import { actOnEscalation, alertMessage, getEscalation, raiseEscalation, stageAlertPrefix, visibleOpenEscalations, type EscalationStepName } from '../../services/escalations/escalations';
 import { ladderOf } from '../../services/organisation/escalation-ladder';
 import { isOnlyNameWarning } from '../../services/escalations/identifying';
@@ -9,8 +10,8 @@ import { centralRecordReport, escalationReport } from '../../services/escalation
 import { reportCard } from '../../cards/report-card';
 import { renderMessage } from '../../cards/messages';
 import { AppError, isAppError } from '../../services/core/errors';
-import { formatDate } from '../../services/core/dates';
-import { DATE, objectOf, personal, type CardRoute, type RouteContext, type TextCommand } from './context';
+import { formatDate, formatInstant } from '../../services/core/dates';
+import { auditInTeams, DATE, objectOf, personal, type CardRoute, type RouteContext, type TextCommand } from './context';
 
 /** Escalation card steps; inputs on the card have their own ids and are mapped to the step's `text`. */
 function escalationStep(step: EscalationStepName, textInput: string | undefined, done: string): CardRoute {
@@ -41,7 +42,20 @@ export const ESCALATION_ROUTES: Record<string, CardRoute> = {
     const id = objectOf(data).escalationId;
     if (typeof id !== 'string') throw new AppError('VALIDATION', 'This card does not say which escalation to open.');
     const { escalation, canAct } = await getEscalation(ctx.store, ctx.actor, ctx.organisation, id);
+    auditInTeams(ctx, { kind: 'escalation', id: escalation.id });
     return renderMessage(alertMessage(escalation, ladderOf(ctx.organisation), canAct ? 'act' : 'inform'));
+  }),
+  'esc.seenBy': personal(async (ctx, data) => {
+    const id = objectOf(data).escalationId;
+    if (typeof id !== 'string') throw new AppError('VALIDATION', 'This card does not say which escalation to look at.');
+    const { ref, seen } = await whoSawCase(ctx.store, ctx.actor, ctx.organisation, id);
+    auditInTeams(ctx, { kind: 'escalation-viewers', id });
+    const where = { teams: 'in Teams', tab: 'in the tab', cli: 'at the command line' } as Record<string, string>;
+    return factsCard(
+      `Who has seen ${ref}`,
+      seen.map((s) => ({ title: s.name, value: `${formatInstant(s.at, ctx.organisation.timeZone)} ${where[s.surface] ?? s.surface}` })),
+      seen.length ? 'Each time someone opened the case, from the record of who saw what.' : 'Nobody has opened this case yet.',
+    );
   }),
   'esc.raise': personal(async (ctx, data) => {
     try {
@@ -86,7 +100,9 @@ async function escalationList(ctx: RouteContext): Promise<AdaptiveCardJson> {
 }
 
 async function escalationReportCard(ctx: RouteContext, from: string, to: string): Promise<AdaptiveCardJson> {
-  return reportCard(centralRecordReport(await escalationReport(ctx.store, ctx.organisation, from, to, ctx.actor)));
+  const report = centralRecordReport(await escalationReport(ctx.store, ctx.organisation, from, to, ctx.actor));
+  auditInTeams(ctx, { kind: 'escalation-report', id: `${from}..${to}` });
+  return reportCard(report);
 }
 
 export const ESCALATION_COMMANDS: TextCommand[] = [

@@ -2,7 +2,7 @@ import { noticeCard } from '../../cards/views';
 import { Directory } from '../../services/people/repository';
 import type { NotifyBy } from '../../services/people/model';
 import { setNotifyBy } from '../../services/people/notify';
-import type { TextCommand } from './context';
+import { auditInTeams, type TextCommand } from './context';
 
 const SAID: Record<NotifyBy, string> = {
   teams: 'Messages come to you here in Teams (by email only if Teams cannot reach you).',
@@ -20,6 +20,7 @@ export const REACH_COMMANDS: TextCommand[] = [
     run: async (ctx, match) => {
       const choice = match[1]!.toLowerCase() as NotifyBy;
       await setNotifyBy(new Directory(ctx.store), ctx.actor, choice);
+      auditInTeams(ctx, { kind: 'notification-settings', id: ctx.actor.id }, 'change', `notify by ${choice}`);
       return noticeCard('Notifications', SAID[choice], { color: 'Good' });
     },
   },

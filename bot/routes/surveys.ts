@@ -6,11 +6,12 @@ import { campaignsVisibleTo, describeAudience, listCampaigns } from '../../servi
 import { mayViewSurveyResults } from '../../services/access/policy';
 import { answerSurvey, mySurveys, openSurvey } from '../../services/surveys/responses';
 import { campaignResults, resultsReport } from '../../services/surveys/results';
-import { objectOf, personal, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from './context';
+import { auditInTeams, objectOf, personal, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from './context';
 
 /** A campaign's results as the card shows them: no written answer's text, which stays in the export. */
 async function resultsCard(ctx: RouteContext, campaignId: string): Promise<AdaptiveCardJson> {
   const results = await campaignResults(ctx.store, ctx.actor.orgId, campaignId, ctx.actor);
+  if (!results.campaign.anonymous) auditInTeams(ctx, { kind: 'questionnaire-results', id: results.campaign.id });
   return reportCard(resultsReport(results, { detail: 'summary' }), `Full results: npm run cli -- survey results ${results.campaign.id} --format xlsx`);
 }
 

@@ -8,7 +8,7 @@ import { MAX_REPORT_CARD_ROWS, reportCard } from '../../cards/report-card';
 import { pendingSelfReports, reviewSelfReport, selfReport } from '../../services/training/self-report';
 import { today, formatDate } from '../../services/core/dates';
 import { isAppError } from '../../services/core/errors';
-import { objectOf, personal, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from './context';
+import { auditInTeams, objectOf, personal, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from './context';
 
 const MY_TRAINING_STATE: Record<MyCourse['state'], string> = {
   valid: 'done',
@@ -49,6 +49,7 @@ async function trainingRatesCard(ctx: RouteContext, by: Breakdown): Promise<Adap
 async function trainingOverdueCard(ctx: RouteContext): Promise<AdaptiveCardJson> {
   const day = today(ctx.clock, timeZoneOf(ctx));
   const report = overdueReport(await namedOverdueList(ctx.store, ctx.actor.orgId, day, ctx.actor), day);
+  auditInTeams(ctx, { kind: 'training-overdue-list', id: day });
   return reportCard(report, report.rows.length > MAX_REPORT_CARD_ROWS ? 'The full list: npm run cli -- training overdue --out overdue.xlsx' : '');
 }
 

@@ -176,6 +176,19 @@ export const coversFor = (delegate: Pick<Person, 'id' | 'agency'>, lead: Pick<Pe
 export const mayViewEscalation = (actor: Actor, escalation: { raisedBy: { personId?: string } }, mayAct: boolean, partnership: Partnership) =>
   mayViewEveryEscalation(actor, partnership) || (escalation.raisedBy.personId !== undefined && escalation.raisedBy.personId === actor.id) || mayAct;
 
+/**
+ * The record of who saw and changed what covers every agency's people: the partnership's
+ * administrators only (the operator at the command line too).
+ */
+export const mayViewAuditReport = (actor: Actor, partnership: Partnership) => isPartnershipAdministrator(actor, partnership);
+
+/** "Who has seen this" on a case: its own agency's safeguarding leads, and the partnership's administrators. */
+export const mayViewWhoSawCase = (actor: Actor, relation: Pick<EscalationRelation, 'leadOfCaseAgency'>, partnership: Partnership) =>
+  isPartnershipAdministrator(actor, partnership) || (mayActForCaseAgency(actor) && relation.leadOfCaseAgency);
+
+/** Everything stored about one person (their subject access request) and erasing a leaver: the operator, or the partnership's administrators. */
+export const mayHandleSubjectRequests = (actor: Actor, partnership: Partnership) => isPartnershipAdministrator(actor, partnership);
+
 /** Who is told, rather than who may: HR hears of each self-reported completion waiting to be verified. */
 export const isToldOfSelfReportedTraining = (person: Actor) => hasRole(person, 'hr');
 

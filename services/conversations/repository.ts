@@ -14,6 +14,26 @@ export class Conversations {
     return toArray(this.docs.query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'personal'", parameters: [{ name: '@orgId', value: orgId }] }));
   }
 
+  /** Personal chats of Teams users linked to no one whose last attempt was before `cutoff`: past retention. */
+  unlinkedBefore(orgId: string, cutoff: string): Promise<Pick<ConversationRecord, 'id'>[]> {
+    return toArray(
+      this.docs.query({
+        query: "SELECT c.id FROM c WHERE c.orgId = @orgId AND c.kind = 'personal' AND NOT IS_DEFINED(c.personId) AND c.unlinked.lastTriedAt < @cutoff",
+        parameters: [{ name: '@orgId', value: orgId }, { name: '@cutoff', value: cutoff }],
+      }),
+    );
+  }
+
+  /** A person's own chats with the bot (their links as Teams records them). */
+  ofPerson(orgId: string, personId: string): Promise<ConversationRecord[]> {
+    return toArray(this.docs.query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.personId = @personId', parameters: [{ name: '@orgId', value: orgId }, { name: '@personId', value: personId }] }));
+  }
+
+  /** Retention and erasure only. */
+  remove(orgId: string, id: string): Promise<void> {
+    return this.docs.delete(orgId, id);
+  }
+
   /** The 1:1 chats Teams has refused (blocked, uninstalled): their people are not being reached. */
   unreachablePersonal(orgId: string): Promise<ConversationRecord[]> {
     return toArray(this.docs.query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'personal' AND c.reachable = false", parameters: [{ name: '@orgId', value: orgId }] }));

@@ -107,6 +107,21 @@ const schema = z
     /** Days before trying again to install the app for someone it was blocked for. */
     GRAPH_INSTALL_RETRY_DAYS: z.coerce.number().int().min(1).max(365).default(7),
 
+    /**
+     * Retention (services/retention/schedule.ts; docs/OPERATIONS.md says why each default). Outbox
+     * message bodies go this many days after sending; the delivery record without its content later.
+     */
+    RETAIN_MESSAGE_BODY_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+    RETAIN_DELIVERY_RECORD_DAYS: z.coerce.number().int().min(1).max(3650).default(180),
+    /** Teams users who tried the app but are linked to no one: their attempt is forgotten this long after the last one. */
+    RETAIN_UNLINKED_SIGN_IN_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
+    RETAIN_CLOSED_ESCALATION_YEARS: z.coerce.number().int().min(1).max(100).default(6),
+    RETAIN_LEAVER_TRAINING_YEARS: z.coerce.number().int().min(1).max(100).default(6),
+    /** "Has responded" markers and the audience list of a questionnaire, after it closes. */
+    RETAIN_CAMPAIGN_YEARS: z.coerce.number().int().min(1).max(100).default(2),
+    /** The record of who saw or changed what (the audit container). */
+    AUDIT_RETENTION_YEARS: z.coerce.number().int().min(1).max(100).default(6),
+
     SCHEDULER_ENABLED: bool.default(true),
     DELIVERY_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(3600).default(5),
     DELIVERY_MAX_PER_SECOND: z.coerce.number().min(1).max(50).default(50),

@@ -14,6 +14,14 @@ export type OutboxItem = {
   purpose: 'reminder' | 'round-request' | 'round-chaser' | 'round-summary' | 'admin-notice' | 'escalation' | 'questionnaire' | 'training';
   recipient: Recipient;
   message: OutboundMessage;
+  /**
+   * Set when retention removed `message` (RETAIN_MESSAGE_BODY_DAYS after sending): the item is then
+   * a DeliveryRecord, only ever read for its delivery facts (sender and status code never read a
+   * finished item's message).
+   */
+  bodyRemovedAt?: string;
+  /** Azure Cosmos DB deletes the delivery record itself after this many seconds (set when the body is removed). */
+  ttl?: number;
   /** Replace an earlier message in place (a summary that refreshes) instead of sending a new one. */
   replaces?: { outboxId: string };
   status: DeliveryStatus;
@@ -36,3 +44,6 @@ export type OutboxItem = {
 };
 
 export type NewOutboxItem = Pick<OutboxItem, 'id' | 'orgId' | 'purpose' | 'recipient' | 'message' | 'replaces'> & { notBefore?: string };
+
+/** A finished item after retention removed its content: to whom, what for, when, and whether it was seen. */
+export type DeliveryRecord = Omit<OutboxItem, 'message'> & { bodyRemovedAt: string };

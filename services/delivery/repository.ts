@@ -79,6 +79,35 @@ export class OutboxRepository {
     return toArray(this.docs.query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND (c.status = 'pending' OR c.status = 'sending')", parameters: [{ name: '@orgId', value: orgId }] }));
   }
 
+  /**
+   * Finished items (sent, failed or unreachable) that still hold their content and finished before
+   * `cutoff`: a sent item by when it went, one that never went by when it was queued.
+   */
+  withBodyFinishedBefore(orgId: string, cutoff: string): Promise<Pick<OutboxItem, 'id' | 'status' | 'sentAt' | 'createdAt'>[]> {
+    return toArray(
+      this.docs.query({
+        query:
+          "SELECT c.id, c.status, c.sentAt, c.createdAt FROM c WHERE c.orgId = @orgId AND NOT IS_DEFINED(c.bodyRemovedAt) AND ((c.status = 'sent' AND c.sentAt < @cutoff) OR ((c.status = 'failed' OR c.status = 'unreachable') AND c.createdAt < @cutoff))",
+        parameters: [{ name: '@orgId', value: orgId }, { name: '@cutoff', value: cutoff }],
+      }),
+    );
+  }
+
+  /** Finished items, with or without content, that finished before `cutoff`: past the delivery record's retention. */
+  finishedBefore(orgId: string, cutoff: string): Promise<Pick<OutboxItem, 'id'>[]> {
+    return toArray(
+      this.docs.query({
+        query: "SELECT c.id FROM c WHERE c.orgId = @orgId AND ((c.status = 'sent' AND c.sentAt < @cutoff) OR ((c.status = 'failed' OR c.status = 'unreachable') AND c.createdAt < @cutoff))",
+        parameters: [{ name: '@orgId', value: orgId }, { name: '@cutoff', value: cutoff }],
+      }),
+    );
+  }
+
+  /** Items to one person (their delivery records, for their subject access export). */
+  toPerson(orgId: string, personId: string): Promise<OutboxItem[]> {
+    return toArray(this.docs.query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.recipient.personId = @personId', parameters: [{ name: '@orgId', value: orgId }, { name: '@personId', value: personId }] }));
+  }
+
   /** Items delivered before `cutoff` (an ISO time): old enough to delete. */
   sentBefore(orgId: string, cutoff: string): Promise<OutboxItem[]> {
     return toArray(

@@ -172,9 +172,11 @@ export class DeliverySender {
    * lease runs out. A message already in Teams' hands finishes and is recorded.
    */
   stop(): void {
+    if (this.stopping) return;
     this.stopping = true;
-    for (const { limiter } of this.conversations.limiters()) void limiter.stop({ dropWaitingJobs: true });
-    void this.emails.stop({ dropWaitingJobs: true });
+    // Bottleneck answers a second stop with a rejection; there is none to make here, but never leave one unhandled.
+    for (const { limiter } of this.conversations.limiters()) limiter.stop({ dropWaitingJobs: true }).catch(() => undefined);
+    this.emails.stop({ dropWaitingJobs: true }).catch(() => undefined);
   }
 
   /** A call that waits in a queue, unless the sender stops meanwhile (see stop). */

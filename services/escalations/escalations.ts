@@ -538,3 +538,10 @@ export async function advanceOverdueStages(deps: EscalationDeps, organisation: O
   }
   return { moved };
 }
+
+/** Whether the actor is a safeguarding lead of the agency the case concerns (for "Who has seen this"). */
+export async function isLeadOfCaseAgency(store: Store, actor: Person, escalation: Escalation): Promise<boolean> {
+  if (!mayActForCaseAgency(actor)) return false;
+  const people = new CasePeople(store, escalation.orgId);
+  return (await holdersFor(['safeguarding-lead'], await subjectsOf(escalation, people), people, [actor])).length > 0;
+}

@@ -14,6 +14,21 @@ export class EscalationRecords {
     return toArray(this.docs.query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'escalation'", parameters: [{ name: '@orgId', value: orgId }] }));
   }
 
+  /** Ids of escalations closed (resolved) before `cutoff`: past retention. */
+  closedBefore(orgId: string, cutoff: string): Promise<Pick<Escalation, 'id'>[]> {
+    return toArray(
+      this.docs.query({
+        query: "SELECT c.id FROM c WHERE c.orgId = @orgId AND c.kind = 'escalation' AND c.status = 'resolved' AND c.resolvedAt < @cutoff",
+        parameters: [{ name: '@orgId', value: orgId }, { name: '@cutoff', value: cutoff }],
+      }),
+    );
+  }
+
+  /** Retention only. */
+  remove(orgId: string, id: string): Promise<void> {
+    return this.docs.delete(orgId, id);
+  }
+
   /** Open escalations, in no particular order. */
   open(orgId: string): Promise<Escalation[]> {
     return toArray(this.docs.query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'escalation' AND c.status = 'open'", parameters: [{ name: '@orgId', value: orgId }] }));

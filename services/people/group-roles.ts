@@ -16,7 +16,7 @@ import { commitRoleChange, readRoleMaps, setGroupProblem, type ChangedBy, type G
 export type GroupRolesWiring = { groups: GroupDirectory; readsPerSecond: number };
 export type GroupRolesDeps = { store: Store; clock: Clock } & GroupRolesWiring;
 
-const SYNC: ChangedBy = { name: 'the Entra group sync' };
+const SYNC: ChangedBy = { name: 'the Entra group sync', surface: 'system' };
 
 /** The agency a map is for; a map made before the partnership had agencies counts as the lead agency's. */
 const mapAgencyOf = (map: GroupMap, partnership: Partnership) => map.agency ?? partnership.leadAgencyId;
@@ -54,8 +54,8 @@ async function apply(deps: { store: Store; clock: Clock }, person: Person, chang
   for (const c of changes) {
     const result =
       c.change === 'grant'
-        ? await commitRoleChange(deps.store, { what: 'grant', orgId: person.orgId, personId: person.id, grant: { role: c.role, source: { kind: 'group', groupId: c.groupId, at: deps.clock.now().toISOString() } }, by: SYNC })
-        : await commitRoleChange(deps.store, { what: 'revoke', orgId: person.orgId, personId: person.id, role: c.role, from: { groupId: c.groupId }, by: SYNC });
+        ? await commitRoleChange(deps, { what: 'grant', orgId: person.orgId, personId: person.id, grant: { role: c.role, source: { kind: 'group', groupId: c.groupId, at: deps.clock.now().toISOString() } }, by: SYNC })
+        : await commitRoleChange(deps, { what: 'revoke', orgId: person.orgId, personId: person.id, role: c.role, from: { groupId: c.groupId }, by: SYNC });
     current = result.person ?? current;
   }
   return current;

@@ -34,6 +34,8 @@ export type Person = {
   /** Where each role came from; a role in `roles` with no grant here was given before sources were recorded (see grantsOf). */
   roleGrants?: RoleGrant[];
   active: boolean;
+  /** The day the HR file first showed them as a leaver: their training records are kept RETAIN_LEAVER_TRAINING_YEARS from it. */
+  leftOn?: string;
   /** Their line manager, for training digests and the first stage of a raised escalation. */
   managerId?: string;
   /** While on leave (up to and including `until`), reminders go to the delegate, who may also update. */

@@ -38,6 +38,16 @@ export class Directory {
     return toArray(this.where({ orgId }, " AND NOT IS_DEFINED(c.roleGrants) AND (ARRAY_LENGTH(c.roles) > 1 OR NOT ARRAY_CONTAINS(c.roles, 'officer'))", []));
   }
 
+  /** Leavers who left before `day` (an ISO date): past the retention of what is kept about leavers. */
+  leftBefore(orgId: string, day: string): Promise<Person[]> {
+    return toArray(this.where({ orgId }, ' AND c.active = false AND c.leftOn < @day', [{ name: '@day', value: day }]));
+  }
+
+  /** Erasure only (services/retention/subject.ts). */
+  remove(orgId: string, id: string): Promise<void> {
+    return this.people.delete(orgId, id);
+  }
+
   async byAadObjectId(scope: Scope, aadObjectId: string): Promise<Person | undefined> {
     const [found] = await toArray(this.where(scope, ' AND c.aadObjectId = @aad', [{ name: '@aad', value: aadObjectId }]));
     return found;

@@ -1,9 +1,12 @@
+import { recordAudit } from '../audit/audit-log';
+import { OPERATOR_ID, SYSTEM_ID, type AuditInput, type AuditSurface } from '../audit/model';
+import type { Clock } from '../core/clock';
 import { AppError, isAppError } from '../core/errors';
 import type { Stored, Store } from '../store/ports';
 import { grantsOf, rolesFrom, sameGrant, type Person, type Role, type RoleGrant } from './model';
 
-/** Who made a change: a person, the operator at the command line, the group sync or the bootstrap setting. */
-export type ChangedBy = { personId?: string; name: string };
+/** Who made a change, and where: a person (or the operator) at the command line, or the app itself (`system`). */
+export type ChangedBy = { personId?: string; name: string; surface: AuditSurface };
 
 /** An Entra security group whose members hold `role` within `agency` (undefined before the partnership has agencies). */
 export type GroupMap = { groupId: string; role: Role; agency?: string; by: ChangedBy; at: string };
@@ -44,7 +47,32 @@ function removes(grant: RoleGrant, role: Role, from: 'direct' | { groupId: strin
  * here, so whatever must follow every change of access (an audit entry) is added once. A change
  * that changes nothing (a grant already held) writes nothing and reports `changed: false`.
  */
-export async function commitRoleChange(store: Store, change: RoleChange): Promise<RoleChangeResult> {
+export async function commitRoleChange(deps: { store: Store; clock: Clock }, change: RoleChange): Promise<RoleChangeResult> {
+  const result = await applyRoleChange(deps.store, change);
+  if (result.changed) recordAudit(deps, auditOf(change, result.person));
+  return result;
+}
+
+/** The audit entry of a change of access: ids and fixed words only, never a name. */
+function auditOf(change: RoleChange, person: Person | undefined): AuditInput {
+  const who = change.by.personId ?? (change.by.surface === 'cli' ? OPERATOR_ID : SYSTEM_ID);
+  const base = { orgId: change.orgId, who, surface: change.by.surface, action: 'change' as const };
+  switch (change.what) {
+    case 'grant': {
+      const source = change.grant.source;
+      const from = source.kind === 'group' ? `from Entra group ${source.groupId}` : source.kind === 'direct' ? 'directly' : source.kind;
+      return { ...base, record: { kind: 'person-roles', id: change.personId }, ...(person?.agency ? { agency: person.agency } : {}), detail: `granted ${change.grant.role} ${from}` };
+    }
+    case 'revoke':
+      return { ...base, record: { kind: 'person-roles', id: change.personId }, ...(person?.agency ? { agency: person.agency } : {}), detail: `revoked ${change.role} ${change.from === 'direct' ? 'directly' : `with Entra group ${change.from.groupId}`}` };
+    case 'map':
+      return { ...base, record: { kind: 'role-group-map', id: change.map.groupId }, ...(change.map.agency ? { agency: change.map.agency } : {}), detail: `mapped to ${change.map.role}` };
+    case 'unmap':
+      return { ...base, record: { kind: 'role-group-map', id: change.groupId }, ...(change.agency ? { agency: change.agency } : {}), detail: `unmapped from ${change.role}` };
+  }
+}
+
+async function applyRoleChange(store: Store, change: RoleChange): Promise<RoleChangeResult> {
   if (change.what === 'map' || change.what === 'unmap') {
     const maps = store.collection<RoleMapsDoc>('organisations');
     let changed = false;

@@ -15,7 +15,7 @@ export type RoleRequester = Person | typeof OPERATOR;
 export type RoleDeps = { store: Store; clock: Clock };
 
 const OPERATOR_NAME = 'the operator (command line)';
-const byOf = (requester: RoleRequester): ChangedBy => (requester === OPERATOR ? { name: OPERATOR_NAME } : { personId: requester.id, name: requester.name });
+const byOf = (requester: RoleRequester): ChangedBy => (requester === OPERATOR ? { name: OPERATOR_NAME, surface: 'cli' } : { personId: requester.id, name: requester.name, surface: 'cli' });
 
 /** A role as typed; an unknown one is refused with the list of roles. */
 export function parseRole(text: string): Exclude<Role, 'officer'> {
@@ -63,7 +63,7 @@ export async function grantRole(deps: RoleDeps, input: RoleInput): Promise<{ per
   if (!person.active) throw new AppError('VALIDATION', `${person.name} is marked as having left: a leaver is given no role.`);
   const by = byOf(input.requester);
   const grant: RoleGrant = { role, source: { kind: 'direct', by, at: deps.clock.now().toISOString() } };
-  const result = await commitRoleChange(deps.store, { what: 'grant', orgId: input.orgId, personId: person.id, grant, by });
+  const result = await commitRoleChange(deps, { what: 'grant', orgId: input.orgId, personId: person.id, grant, by });
   return { person: result.person ?? person, changed: result.changed };
 }
 
@@ -86,7 +86,7 @@ export async function revokeRole(deps: RoleDeps, input: RoleInput): Promise<{ pe
     if (others.length === 0) throw new AppError('FORBIDDEN', `${person.name} is the partnership’s last administrator: grant the role to someone else first, or nobody could grant roles from Teams.`);
   }
   const by = byOf(input.requester);
-  const result = await commitRoleChange(deps.store, { what: 'revoke', orgId: input.orgId, personId: person.id, role, from: 'direct', by });
+  const result = await commitRoleChange(deps, { what: 'revoke', orgId: input.orgId, personId: person.id, role, from: 'direct', by });
   return { person: result.person ?? person, stillFrom: groups };
 }
 
@@ -150,7 +150,7 @@ export async function mapGroup(deps: RoleDeps, input: GroupMapInput): Promise<{ 
   requireMayGrant(input.requester, role, agency, partnership);
   const by = byOf(input.requester);
   const map: GroupMap = { groupId, role, ...(agency ? { agency } : {}), by, at: deps.clock.now().toISOString() };
-  const { changed } = await commitRoleChange(deps.store, { what: 'map', orgId: input.orgId, map, by });
+  const { changed } = await commitRoleChange(deps, { what: 'map', orgId: input.orgId, map, by });
   return { map, changed };
 }
 
@@ -162,7 +162,7 @@ export async function unmapGroup(deps: RoleDeps, input: GroupMapInput): Promise<
   const agency = await mapAgency(deps.store, input, partnership);
   requireMayGrant(input.requester, role, agency, partnership);
   const by = byOf(input.requester);
-  const { changed } = await commitRoleChange(deps.store, { what: 'unmap', orgId: input.orgId, groupId, role, ...(agency ? { agency } : {}), by });
+  const { changed } = await commitRoleChange(deps, { what: 'unmap', orgId: input.orgId, groupId, role, ...(agency ? { agency } : {}), by });
   if (!changed) throw new AppError('NOT_FOUND', `Group ${groupId} is not mapped to ${role}${agency ? ` in ${agency}` : ''} (npm run cli -- roles maps lists the maps).`);
   let removedFrom = 0;
   const holders = await new Directory(deps.store).withRole({ orgId: input.orgId, ...(partnership.leadAgencyId && agency ? { agency } : {}) }, role);
@@ -170,7 +170,7 @@ export async function unmapGroup(deps: RoleDeps, input: GroupMapInput): Promise<
   const alsoLead = partnership.leadAgencyId && agency === partnership.leadAgencyId ? (await new Directory(deps.store).withRole({ orgId: input.orgId }, role)).filter((p) => !p.agency) : [];
   for (const p of [...holders, ...alsoLead]) {
     if (!grantsOf(p).some((g) => g.role === role && g.source.kind === 'group' && g.source.groupId === groupId)) continue;
-    if ((await commitRoleChange(deps.store, { what: 'revoke', orgId: input.orgId, personId: p.id, role, from: { groupId }, by })).changed) removedFrom++;
+    if ((await commitRoleChange(deps, { what: 'revoke', orgId: input.orgId, personId: p.id, role, from: { groupId }, by })).changed) removedFrom++;
   }
   return { removedFrom };
 }
@@ -196,13 +196,13 @@ export async function groupMapsReport(store: Store, input: { orgId: string; requ
 export async function applyBootstrapAdmins(deps: RoleDeps, orgId: string, objectIds: readonly string[], only?: Person): Promise<Person[]> {
   const directory = new Directory(deps.store);
   const made: Person[] = [];
-  const by: ChangedBy = { name: 'the BOOTSTRAP_ADMIN_OBJECT_IDS setting' };
+  const by: ChangedBy = { name: 'the BOOTSTRAP_ADMIN_OBJECT_IDS setting', surface: 'system' };
   for (const objectId of objectIds.map((id) => id.toLowerCase())) {
     if (only && only.aadObjectId?.toLowerCase() !== objectId) continue;
     const person = only ?? (await directory.byAadObjectId({ orgId }, objectId));
     if (!person?.active || grantsOf(person).some((g) => g.role === 'admin' && g.source.kind === 'bootstrap')) continue;
     const grant: RoleGrant = { role: 'admin', source: { kind: 'bootstrap', at: deps.clock.now().toISOString() } };
-    const result = await commitRoleChange(deps.store, { what: 'grant', orgId, personId: person.id, grant, by });
+    const result = await commitRoleChange(deps, { what: 'grant', orgId, personId: person.id, grant, by });
     if (result.changed && result.person) made.push(result.person);
   }
   return made;

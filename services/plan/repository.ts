@@ -29,6 +29,17 @@ export class ActionPlan {
     return found.sort((a, b) => a.learningPoint - b.learningPoint || a.imported.rowNumber - b.imported.rowNumber);
   }
 
+  /** Every action a person leads, open or done, by reference: for their subject access export. */
+  async actionsLedBy(orgId: string, personId: string): Promise<Action[]> {
+    const found = await toArray(
+      this.actions.query({
+        query: 'SELECT * FROM c WHERE c.orgId = @orgId AND ARRAY_CONTAINS(c.leadIds, @personId)',
+        parameters: [{ name: '@orgId', value: orgId }, { name: '@personId', value: personId }],
+      }),
+    );
+    return found.sort((a, b) => a.ref.localeCompare(b.ref));
+  }
+
   /** Open actions led by a person, soonest due first (undated last). */
   async openActionsLedBy(orgId: string, personId: string): Promise<Action[]> {
     const found = await toArray(

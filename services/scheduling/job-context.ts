@@ -7,6 +7,7 @@ import type { GroupRolesWiring } from '../people/group-roles';
 import type { AnswerSeal } from '../surveys/seal';
 import { today } from '../core/dates';
 import type { WorkingCalendar } from './calendar';
+import type { RetentionSettings } from '../retention/schedule';
 
 /**
  * What every scheduled job is given. The job table is composed by the app (bot/jobs.ts) and handed
@@ -14,9 +15,10 @@ import type { WorkingCalendar } from './calendar';
  *
  * `seal` is needed by the questionnaire job only (closing an anonymous campaign pools its waiting answers);
  * `reach` and `emailEnabled` by the reach job only: whether the app may install itself, and email, through Graph;
- * `groupRoles` by the roles job only: Graph for reading mapped Entra groups.
+ * `groupRoles` by the roles job only: Graph for reading mapped Entra groups;
+ * `retention` by housekeeping only: the configured periods (the defaults when absent).
  */
-export type JobContext = { store: Store; clock: Clock; orgId: string; organisation: Organisation; calendar: WorkingCalendar; logger: Logger; seal?: AnswerSeal; reach?: ReachWiring; emailEnabled?: boolean; groupRoles?: GroupRolesWiring };
+export type JobContext = { store: Store; clock: Clock; orgId: string; organisation: Organisation; calendar: WorkingCalendar; logger: Logger; seal?: AnswerSeal; reach?: ReachWiring; emailEnabled?: boolean; groupRoles?: GroupRolesWiring; retention?: RetentionSettings };
 
 export type JobResult = { job: string; at: string; skipped?: string; [figure: string]: unknown };
 

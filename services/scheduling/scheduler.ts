@@ -1,3 +1,4 @@
+import type { RetentionSettings } from '../retention/schedule';
 import cron from 'node-cron';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,7 +14,7 @@ import type { GroupRolesWiring } from '../people/group-roles';
 import type { AnswerSeal } from '../surveys/seal';
 import { newCorrelationId, withCorrelation } from '../core/correlation';
 
-export type SchedulerDeps = { jobs: JobTable; store: Store; logger: Logger; calendar: WorkingCalendar; seal?: AnswerSeal; reach?: ReachWiring; groupRoles?: GroupRolesWiring; emailEnabled?: boolean; orgId: string; timeZone: string; afterJob?: () => Promise<unknown> };
+export type SchedulerDeps = { jobs: JobTable; store: Store; logger: Logger; calendar: WorkingCalendar; seal?: AnswerSeal; reach?: ReachWiring; groupRoles?: GroupRolesWiring; emailEnabled?: boolean; retention?: RetentionSettings; orgId: string; timeZone: string; afterJob?: () => Promise<unknown> };
 
 /**
  * A slot whose run fails (the store unreachable, say) is tried again, sooner then less often,
@@ -42,7 +43,7 @@ export async function runSlot(deps: SlotDeps, name: string, slot: Date): Promise
       // The job sees the slot's time, not the moment it ran, so a late start or a retry changes nothing.
       const clock = new FixedClock(slot);
       const organisation = await ensureOrganisation(deps.store, clock, deps.orgId, { timeZone: deps.timeZone });
-      await runJobDefinition(name, job, { store: deps.store, clock, orgId: deps.orgId, organisation, calendar: deps.calendar, logger: deps.logger, seal: deps.seal, ...(deps.reach ? { reach: deps.reach } : {}), ...(deps.groupRoles ? { groupRoles: deps.groupRoles } : {}), emailEnabled: deps.emailEnabled ?? false });
+      await runJobDefinition(name, job, { store: deps.store, clock, orgId: deps.orgId, organisation, calendar: deps.calendar, logger: deps.logger, seal: deps.seal, ...(deps.reach ? { reach: deps.reach } : {}), ...(deps.groupRoles ? { groupRoles: deps.groupRoles } : {}), emailEnabled: deps.emailEnabled ?? false, ...(deps.retention ? { retention: deps.retention } : {}) });
       await deps.coordinator.complete(key).catch((e: unknown) => deps.logger.warn({ err: e, job: name }, 'job ran but its slot could not be marked done; a retry would repeat it harmlessly'));
       return 'ran';
     } catch (e) {

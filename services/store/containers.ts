@@ -9,9 +9,9 @@ export const CONTAINERS = {
   plans: { excludedPaths: ['/learningPoints/*'] },
   actions: { excludedPaths: ['/description/?', '/evidence/?', '/progress/?', '/history/*', '/dueText/?', '/imported/*'] },
   people: { excludedPaths: [] },
-  conversations: { excludedPaths: [] },
+  conversations: { excludedPaths: [], ttl: true },
   /** One item per proactive message: the delivery engine's durable queue. */
-  outbox: { excludedPaths: ['/message/*', '/lastError/*'] },
+  outbox: { excludedPaths: ['/message/*', '/lastError/*'], ttl: true },
   /** Scheduler slots: one per job run across instances. */
   jobs: { excludedPaths: ['/result/*'] },
   /** Update rounds ("all leads update by <date>"), with the leads each asked. */
@@ -27,7 +27,9 @@ export const CONTAINERS = {
   surveys: { excludedPaths: ['/entries/*', '/questions/*', '/highlights/*', '/personIds/*', '/labels/*'] },
   /** Reaching people: per person, whether the app could be installed for them and why not; Graph problems reported once. */
   reach: { excludedPaths: ['/reason/?', '/detail/?'] },
-} satisfies Record<string, { excludedPaths: string[] }>;
+  /** Who saw or changed what: appended only, kept AUDIT_RETENTION_YEARS (per-item ttl on Azure). */
+  audit: { excludedPaths: ['/detail/?'], ttl: true },
+} satisfies Record<string, { excludedPaths: string[]; ttl?: true }>;
 
 export type ContainerName = keyof typeof CONTAINERS;
 export const CONTAINER_NAMES = Object.keys(CONTAINERS) as ContainerName[];
@@ -48,15 +50,16 @@ export function indexingPolicy(name: ContainerName) {
  * A container exactly as Cosmos DB is asked to create it: the app creates containers with this
  * when it holds a key, and infrastructure as code (infra/containers.json, written from this by
  * `npm run infra:containers`) creates them for keyless deployments, so the two cannot drift.
+ * Containers whose items may carry a per-item `ttl` (services/retention/schedule.ts) have TTL on
+ * with no default (-1), so only items that say how long they live expire. Azure Cosmos DB enforces
+ * it; the embedded server ignores it, and housekeeping does the same work there.
  */
 export function containerDefinition(name: ContainerName) {
-  const declared: { excludedPaths: string[]; defaultTtl?: number } = CONTAINERS[name];
   return {
     id: name,
     partitionKey: { paths: [PARTITION_KEY_PATH], kind: PartitionKeyKind.Hash, version: 2 },
     indexingPolicy: indexingPolicy(name),
-    // -1: items may set their own `ttl`; none expire unless they do.
-    ...(declared.defaultTtl !== undefined ? { defaultTtl: declared.defaultTtl } : {}),
+    ...('ttl' in CONTAINERS[name] ? { defaultTtl: -1 } : {}),
   };
 }
 

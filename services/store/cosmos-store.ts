@@ -157,6 +157,7 @@ export class CosmosStore implements Store {
   readonly kind: StoreKind;
   readonly description: string;
   private readonly collections = new Map<ContainerName, CosmosCollection<Doc>>();
+  private readonly closeHooks: (() => Promise<void>)[] = [];
 
   private constructor(private readonly options: CosmosStoreOptions, private readonly database: Database) {
     this.kind = options.kind;
@@ -209,7 +210,12 @@ export class CosmosStore implements Store {
     }
   }
 
+  onClose(hook: () => Promise<void>): void {
+    this.closeHooks.push(hook);
+  }
+
   async close(): Promise<void> {
+    for (const hook of this.closeHooks.splice(0)) await hook();
     this.options.client.dispose();
     await this.options.onClose?.();
   }

@@ -39,6 +39,8 @@ export interface Store {
   readonly description: string;
   collection<T extends Doc>(name: ContainerName): Collection<T>;
   ping(): Promise<void>;
+  /** Runs `hook` when the store is closing, before it closes: what is queued for the store (audit entries) is written first. */
+  onClose(hook: () => Promise<void>): void;
   close(): Promise<void>;
 }
 

@@ -1,5 +1,5 @@
 import { toArray, type Collection, type Store } from '../store/ports';
-import type { Campaign, FollowUpRule, Questionnaire, SurveyDoc } from './model';
+import type { AudienceChunk, Campaign, FollowUpRule, Questionnaire, RespondedMarker, SurveyDoc } from './model';
 
 /** The surveys container as stored (questionnaires, campaigns, follow-up rules, responded markers): the only code that queries it. */
 export class SurveyRepository {
@@ -38,6 +38,39 @@ export class SurveyRepository {
         ],
       }),
     ) as unknown as Promise<string[]>;
+  }
+
+  /** The documents of a campaign that name people (its responded markers and audience lists), by id: for retention. */
+  namingPeople(orgId: string, campaignId: string): Promise<Pick<SurveyDoc, 'id'>[]> {
+    return toArray(
+      this.docs.query({
+        query: "SELECT c.id FROM c WHERE c.orgId = @orgId AND (c.kind = 'responded' OR c.kind = 'audience') AND c.campaignId = @id",
+        parameters: [{ name: '@orgId', value: orgId }, { name: '@id', value: campaignId }],
+      }),
+    );
+  }
+
+  /** The campaigns a person was asked to answer (audience lists holding them), by campaign id. */
+  async campaignIdsAsking(orgId: string, personId: string): Promise<string[]> {
+    const chunks = (await toArray(
+      this.docs.query({
+        query: "SELECT c.campaignId FROM c WHERE c.orgId = @orgId AND c.kind = 'audience' AND ARRAY_CONTAINS(c.personIds, @personId)",
+        parameters: [{ name: '@orgId', value: orgId }, { name: '@personId', value: personId }],
+      }),
+    )) as unknown as Pick<AudienceChunk, 'campaignId'>[];
+    return [...new Set(chunks.map((c) => c.campaignId))];
+  }
+
+  /** A person's "has responded" markers. */
+  respondedBy(orgId: string, personId: string): Promise<RespondedMarker[]> {
+    return toArray(
+      this.docs.query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'responded' AND c.personId = @personId", parameters: [{ name: '@orgId', value: orgId }, { name: '@personId', value: personId }] }),
+    ) as unknown as Promise<RespondedMarker[]>;
+  }
+
+  /** Retention and erasure only. */
+  remove(orgId: string, id: string): Promise<void> {
+    return this.docs.delete(orgId, id);
   }
 
   private async ofKind<T extends SurveyDoc>(orgId: string, kind: T['kind']): Promise<T[]> {

@@ -70,7 +70,7 @@ export function parseDate(text: string): string | undefined {
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 /** What the HR file decides about a person; everything else (app roles, leave) belongs to the app. */
-const hrFields = (p: Person) => [p.employeeId, p.name, p.email, p.aadObjectId, p.aadTenantId, p.agency, p.department, p.jobTitle, p.managerId, p.active];
+const hrFields = (p: Person) => [p.employeeId, p.name, p.email, p.aadObjectId, p.aadTenantId, p.agency, p.department, p.jobTitle, p.managerId, p.active, p.leftOn];
 
 /**
  * The HR people directory from an HR system's export. A person's id comes from their employee
@@ -133,6 +133,8 @@ export async function importPeople(
   // would otherwise forge a line or reverse the name wherever it is shown.
   const cell = (cells: Record<string, string>, f: PeopleField) => (col[f] ? oneLine(cells[col[f]!] ?? '').trim() : '');
   const byEmployee = new Map<string, { rowNumber: number; person: Person; manager: string }>();
+  // A day's precision is all a retention period of years needs: the UTC date will do.
+  const leavingDay = deps.clock.now().toISOString().slice(0, 10);
   for (const { rowNumber, cells } of input.table.rows) {
     const employeeId = cell(cells, 'employeeId');
     const name = cell(cells, 'name');
@@ -178,6 +180,7 @@ export async function importPeople(
     // the file lacks and the Entra object id (stamped when the person first uses the app) stay.
     const kept: Partial<Person> = { ...(before ?? { roles: ['officer'] }) };
     delete kept.department;
+    delete kept.leftOn;
     if (col.agency || input.agency) delete kept.agency;
     // A new object id from HR starts a new link: its tenant is the file's, or stamped at first use.
     // Teams sends object ids in lower case; an id stored otherwise would never match.
@@ -199,6 +202,9 @@ export async function importPeople(
       ...(cell(cells, 'jobTitle') ? { jobTitle: cell(cells, 'jobTitle') } : {}),
       active: activeText ? ACTIVE.get(activeText)! : true,
     } as Person;
+    // Retention of a leaver's records counts from the day the file first shows them as one (a
+    // leaver from before this was recorded starts counting now: kept longer, never shorter).
+    if (!person.active) person.leftOn = before?.leftOn ?? leavingDay;
     byEmployee.set(employeeId, { rowNumber, person, manager: cell(cells, 'manager') });
   }
   // Managers are resolved after every row is read: a manager may come later in the file.

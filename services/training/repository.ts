@@ -51,6 +51,21 @@ export class TrainingRepository {
     return (await toArray(found)) as unknown as Pick<TrainingSummary, 'personId' | 'agency' | 'courses'>[];
   }
 
+  /** One person's training records and summary, whole: for their subject access export and for retention. */
+  ofPerson(orgId: string, personId: string): Promise<(TrainingRecord | TrainingSummary)[]> {
+    return toArray(
+      this.docs.query({
+        query: "SELECT * FROM c WHERE c.orgId = @orgId AND (c.kind = 'record' OR c.kind = 'summary') AND c.personId = @personId",
+        parameters: [{ name: '@orgId', value: orgId }, { name: '@personId', value: personId }],
+      }),
+    ) as Promise<(TrainingRecord | TrainingSummary)[]>;
+  }
+
+  /** Retention and erasure only. */
+  remove(orgId: string, id: string): Promise<void> {
+    return this.docs.delete(orgId, id);
+  }
+
   /** Whether the organisation has any document of this kind: one item read, whatever the container holds. */
   async hasAny(orgId: string, kind: TrainingDoc['kind']): Promise<boolean> {
     const page = await this.docs.queryPage({ query: 'SELECT c.id FROM c WHERE c.orgId = @orgId AND c.kind = @kind', parameters: [{ name: '@orgId', value: orgId }, { name: '@kind', value: kind }] }, { pageSize: 1 });

@@ -16,7 +16,9 @@ import {
   trainingView,
   type DashboardDeps,
 } from '../../services/dashboard/dashboard';
-import { tabPermissionsFor, tabViewsFor } from '../../services/access/policy';
+import { scopeFor, tabPermissionsFor, tabViewsFor } from '../../services/access/policy';
+import { recordAudit } from '../../services/audit/audit-log';
+import type { AuditRecordRef } from '../../services/audit/model';
 import { Directory } from '../../services/people/repository';
 import { reachView } from '../../services/reach/reach-view';
 import type { Person } from '../../services/people/model';
@@ -54,6 +56,8 @@ const PAGE_HEADERS = {
 const STATIC_TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8' };
 
 type Handler = (viewer: Person, deps: DashboardDeps, req: restify.Request) => Promise<unknown>;
+/** For a view that names people: what the viewer saw, for the audit (undefined: nothing personal this time). */
+type Audited = (answer: never, req: restify.Request) => AuditRecordRef | undefined;
 
 /** The tab's page and its JSON API on the bot's server: /tab/… and /api/tab/…. */
 export function registerTabRoutes(server: restify.Server, deps: TabDeps): void {
@@ -81,14 +85,20 @@ export function registerTabRoutes(server: restify.Server, deps: TabDeps): void {
     return deps.signInRoles.refresh(await personForSignIn(store, orgId, identity));
   }
 
-  const api = (route: string, handler: Handler) =>
+  const api = (route: string, handler: Handler, audited?: Audited) =>
     server.get(route, async (req: restify.Request, res: restify.Response) => {
       res.header('cache-control', 'no-store');
       try {
         const viewer = await viewerOf(req);
         const organisation = await ensureOrganisation(store, clock, orgId, { timeZone: config.DEFAULT_TIME_ZONE });
         // Names and notes come from people and files: React escapes markup, not a bidi override (see visibleText).
-        res.send(200, visibleData(await handler(viewer, { store, clock, calendar, organisation }, req)));
+        const answer = await handler(viewer, { store, clock, calendar, organisation }, req);
+        res.send(200, visibleData(answer));
+        const record = audited?.(answer as never, req);
+        if (record) {
+          const agency = scopeFor(viewer, organisation).agency;
+          recordAudit({ store, clock }, { orgId, who: viewer.id, surface: 'tab', action: 'view', record, ...(agency ? { agency } : {}) });
+        }
       } catch (e) {
         fail(res, e);
       }
@@ -125,14 +135,16 @@ export function registerTabRoutes(server: restify.Server, deps: TabDeps): void {
   api('/api/tab/plan', (viewer, d, req) => planView(d, viewer, queryOf(req)));
   api('/api/tab/escalations', (viewer, d) => escalationsView(d, viewer));
   api('/api/tab/training', (viewer, d, req) => trainingView(d, viewer, queryOf(req)));
-  api('/api/tab/training/overdue', (viewer, d) => trainingOverdueView(d, viewer));
+  api('/api/tab/training/overdue', (viewer, d) => trainingOverdueView(d, viewer), (answer: { asAt: string }) => ({ kind: 'training-overdue-list', id: answer.asAt }));
   api('/api/tab/questionnaires', (viewer, d) => questionnairesView(d, viewer));
   api('/api/tab/partnership', async (viewer, d) => {
     const asAt = today(d.clock, d.organisation.timeZone);
     return { asAt, sections: await partnershipReport(d, { orgId: viewer.orgId, requester: viewer, timeZone: d.organisation.timeZone, asAt }) };
   });
-  api('/api/tab/questionnaires/:id', (viewer, d, req) => questionnaireResultsView(d, viewer, String(req.params?.id ?? '')));
-  api('/api/tab/reach', (viewer, d) => reachView(d, viewer, { emailEnabled: !!config.MAIL_SENDER }));
+  api('/api/tab/questionnaires/:id', (viewer, d, req) => questionnaireResultsView(d, viewer, String(req.params?.id ?? '')), (answer: { anonymous: boolean }, req) =>
+    answer.anonymous ? undefined : { kind: 'questionnaire-results', id: String(req.params?.id ?? '') },
+  );
+  api('/api/tab/reach', (viewer, d) => reachView(d, viewer, { emailEnabled: !!config.MAIL_SENDER }), () => ({ kind: 'reach-list', id: orgId }));
 
   const serve = (file: string) => async (_req: restify.Request, res: restify.Response) => {
     try {

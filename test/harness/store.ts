@@ -43,6 +43,7 @@ export function countingStore(store: Store): { store: Store; calls: string[] } {
       return store.description;
     },
     collection: <T extends Doc>(name: ContainerName) => counted(name, store.collection<T>(name)) as Collection<T>,
+    onClose: (hook) => store.onClose(hook),
     ping: () => (calls.push('ping'), store.ping()),
     close: () => store.close(),
   };

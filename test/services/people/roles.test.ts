@@ -107,7 +107,7 @@ describe('roles in a partnership of a council (the lead agency) and the police',
       await grantRole(deps(), { orgId: ORG, requester: ada, person: 'pat', role: 'partnership-executive' });
       await grantRole(deps(), { orgId: ORG, requester: ada, person: 'carol', role: 'admin' });
       expect((await get('pat')).roles).toEqual(['officer', 'partnership-executive']);
-      expect((await get('carol')).roleGrants).toEqual([{ role: 'admin', source: { kind: 'direct', by: { personId: 'ada', name: 'Ada Council-Admin' }, at: '2026-11-23T07:00:00.000Z' } }]);
+      expect((await get('carol')).roleGrants).toEqual([{ role: 'admin', source: { kind: 'direct', by: { personId: 'ada', name: 'Ada Council-Admin', surface: 'cli' }, at: '2026-11-23T07:00:00.000Z' } }]);
     });
 
     it('the last partnership administrator cannot be revoked; with another one, they can', async () => {

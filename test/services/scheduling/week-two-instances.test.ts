@@ -38,8 +38,8 @@ it('two instances run a full simulated week of jobs: each slot once, each messag
     for (let d = DateTime.fromISO('2026-12-21', { zone: 'Europe/London' }); d.toISODate()! <= '2026-12-27'; d = d.plus({ days: 1 })) {
       for (const name of Object.keys(JOBS) as JobName[]) {
         const [minute, hourField, , , weekdays] = JOBS[name].cron.split(' ');
-        // The cron's day-of-week field: '1-5' Monday to Friday, '0' Sunday.
-        if (weekdays === '1-5' ? d.weekday > 5 : Number(weekdays) % 7 !== d.weekday % 7) continue;
+        // The cron's day-of-week field: '1-5' Monday to Friday, '0' Sunday, '*' every day.
+        if (weekdays === '1-5' ? d.weekday > 5 : weekdays !== '*' && Number(weekdays) % 7 !== d.weekday % 7) continue;
         // The hour field: one hour, or a range such as '8-17' for an hourly job.
         const [first, last = first] = hourField!.split('-').map(Number);
         for (let hour = first!; hour <= last!; hour++) {
@@ -61,8 +61,8 @@ it('two instances run a full simulated week of jobs: each slot once, each messag
     }
     const slots = ran.map((r) => r.split('#')[0]);
     expect(new Set(slots).size).toBe(slots.length); // no slot ran twice
-    // Six daily weekday jobs (roles and reach have nothing to do without Graph) and ten hourly questionnaire slots for five days, and housekeeping on the Sunday.
-    expect(slots).toHaveLength((6 + 10) * 5 + 1);
+    // Six daily weekday jobs (roles and reach have nothing to do without Graph) and ten hourly questionnaire slots for five days, and housekeeping every day.
+    expect(slots).toHaveLength((6 + 10) * 5 + 7);
     const sent = await toArray(store.collection<OutboxItem>('outbox').query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.status = 'sent'", parameters: [{ name: '@orgId', value: ORG }] }));
     expect(sent.length).toBeGreaterThan(0);
     expect(connector.activities()).toHaveLength(sent.length);
