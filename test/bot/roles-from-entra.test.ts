@@ -18,6 +18,8 @@ import { actionDoc, ORG, seed } from '../harness/fixtures';
 import { CLIENT_ID, COUNCIL_TENANT, HOST, oid, peopleFile, type Staff, TEAMS_WEB_CLIENT, teamsUser } from '../harness/partnership';
 import { signJwt, startOpenIdServer } from '../harness/openid';
 import { installationUpdate, invokeActionExecute, personalConversationId, TEST_BOT_ID } from '../harness/teams-activities';
+import { flushAudit } from '../../services/audit/audit-log';
+import { auditReport } from '../../services/audit/report';
 
 /*
  * Issue 24's done-means, steps 1 to 3, on a deployment without the demo data: the embedded store,
@@ -156,6 +158,27 @@ describe('a council’s roles come from its Entra groups and its first administr
     expect((await personOf(HEAD)).roles).toEqual(['officer', 'head-of-service']);
     expect((await personOf(EXEC)).roles).toEqual(['officer', 'partnership-executive']);
     expect((await personOf(ADMIN)).roles).toEqual(['officer', 'admin']);
+  });
+
+  it('4. the audit report shows HR’s view of the named overdue list and every grant, map and removal, with who and where', async () => {
+    expect(await flushAudit(t.store)).toEqual([]);
+    const admin = await personOf(ADMIN);
+    const organisation = await ensureOrganisation(t.store, t.clock, ORG, { timeZone: 'Europe/London' });
+    const report = await auditReport(t.store, organisation, { from: '2026-11-23', to: '2026-11-24', requester: admin });
+    const rows = report.rows.map((r) => r.map(String));
+    const row = (who: string, did: string, kind: string, id: string, detail: string) => expect(rows).toContainEqual([expect.any(String), expect.any(String), who, expect.any(String), did, kind, id, expect.any(String), detail]);
+    const [hr, lead, head, exec] = await Promise.all([personOf(HR), personOf(LEAD), personOf(HEAD), personOf(EXEC)]);
+    row(hr.id, 'viewed', 'training-overdue-list', expect.any(String) as unknown as string, expect.any(String) as unknown as string);
+    row('system', 'changed', 'person-roles', admin.id, 'granted admin bootstrap');
+    row(admin.id, 'changed', 'role-group-map', HR_GROUP, 'mapped to hr');
+    row(admin.id, 'changed', 'role-group-map', LEADS_GROUP, 'mapped to safeguarding-lead');
+    row(admin.id, 'changed', 'person-roles', head.id, 'granted head-of-service directly');
+    row(admin.id, 'changed', 'person-roles', exec.id, 'granted partnership-executive directly');
+    row('system', 'changed', 'person-roles', hr.id, `granted hr from Entra group ${HR_GROUP}`);
+    row('system', 'changed', 'person-roles', lead.id, `granted safeguarding-lead from Entra group ${LEADS_GROUP}`);
+    row('system', 'changed', 'person-roles', lead.id, `revoked safeguarding-lead with Entra group ${LEADS_GROUP}`);
+    // The system's changes say where they came from: the app itself, not a person at a surface.
+    expect(rows.filter((r) => r[2] === 'system').every((r) => r[3] === 'system')).toBe(true);
   });
 
   it('signing in to the bot refreshes the person’s group roles without waiting for the next run', async () => {
