@@ -228,7 +228,7 @@ export class TrackerBot extends TeamsActivityHandler {
       return errorCard(e);
     }
     this.deps.logger.error({ err: e, where }, 'unexpected failure');
-    return noticeCard('Something went wrong', 'Sorry, that did not work on our side. Nothing was changed. Please try again in a moment.', { code: 'INTERNAL', color: 'Attention' });
+    return noticeCard('Something went wrong', 'Sorry, that did not work on our side. Nothing was changed. Please try again in a moment.', { code: 'INTERNAL', tone: 'problem' });
   }
 
   /**

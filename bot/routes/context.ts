@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { AdaptiveCardJson } from '../../cards/render';
 import type { Clock } from '../../services/core/clock';
 import type { Logger } from '../../services/core/logger';
@@ -49,3 +50,14 @@ export const DATE = '(\\d{4}-\\d{2}-\\d{2})';
 
 /** Card data is untrusted: anything that is not a plain object counts as empty. */
 export const objectOf = (data: unknown): Record<string, unknown> => (data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {});
+
+const pageData = z.object({ page: z.number().int().min(0).max(100_000) });
+
+/**
+ * The page a "Show N more" button asks for. Card data is untrusted: anything but a whole number
+ * from 0 counts as the first page, and the card shows a page past the end as the last.
+ */
+export const pageIn = (data: unknown): number => {
+  const parsed = pageData.safeParse(data);
+  return parsed.success ? parsed.data.page : 0;
+};

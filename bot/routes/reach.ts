@@ -20,7 +20,7 @@ export const REACH_COMMANDS: TextCommand[] = [
     run: async (ctx, match) => {
       const choice = match[1]!.toLowerCase() as NotifyBy;
       await setNotifyBy(new Directory(ctx.store), ctx.actor, choice);
-      return noticeCard('Notifications', SAID[choice], { color: 'Good' });
+      return noticeCard('Notifications', SAID[choice], { tone: 'done' });
     },
   },
 ];

@@ -1,18 +1,22 @@
 import * as AC from 'adaptivecards';
-import { CARD_TEMPLATES, md, OPEN_URL_ALLOW_LIST, renderCard, type AdaptiveCardJson } from '../../cards/render';
+import { CARD_TEMPLATES, cardSizeUtf16, MAX_CARD_UTF16_BYTES, md, OPEN_URL_ALLOW_LIST, renderCard, type AdaptiveCardJson } from '../../cards/render';
 import { renderMessage } from '../../cards/messages';
 import { commandHelpCard } from '../../bot/card-routes';
 import { errorCard, escalationListCard, factsCard, personalPointerCard, raiseConcernCard, trainingReportCard, trainingVerifyCard, myActionsCard, noticeCard, summaryCard, updateFormCard, welcomeCard } from '../../cards/views';
 import { AppError } from '../../services/core/errors';
 import { surveyCard, surveyListCard } from '../../cards/survey-views';
-import { MAX_REPORT_CARD_ROWS, reportCard } from '../../cards/report-card';
+import { columnWidths, MAX_REPORT_CARD_ROWS, reportCard } from '../../cards/report-card';
 import { AWARENESS_SURVEY, FOLLOW_UP_SURVEY } from '../../services/surveys/builtin';
 import { questionnaireSchema, type AnswerEntry, type Campaign, type Questionnaire } from '../../services/surveys/model';
 import { groupResults, highlightResults, questionResults, resultsReport, type CampaignResults } from '../../services/surveys/results';
 import type { Report } from '../../services/core/report';
 import type { Action } from '../../services/plan/model';
 
-const MAX_CARD_BYTES = 80 * 1024;
+/** Teams' responsive layout widths (`targetWidth`), which the 1.5 library does not check. */
+const TEAMS_TARGET_WIDTHS = ['veryNarrow', 'narrow', 'standard', 'wide', ...['veryNarrow', 'narrow', 'standard', 'wide'].flatMap((w) => [`atLeast:${w}`, `atMost:${w}`])];
+
+/** A day in the plan's year: the fixture action, due 31 Oct 2015, is overdue on it. */
+const TODAY = '2015-11-20';
 
 function action(overrides: Partial<Action> = {}): Action {
   return {
@@ -83,9 +87,10 @@ const EXAMPLES: Record<string, AdaptiveCardJson> = {
   welcome: welcomeCard('Val Johnson', true, 4),
   'welcome (not in directory)': welcomeCard('Someone New', false, 0),
   help: commandHelpCard('I did not understand "frobnicate".'),
-  'my actions': myActionsCard([action(), action({ id: 'x2', ref: 'LP1.1', status: 'G' })]),
-  'my actions (none)': myActionsCard([]),
-  'my actions (200, cut to fit)': myActionsCard(Array.from({ length: 200 }, (_, i) => action({ id: `a${i}`, ref: `LP1.${i}`, description: 'x'.repeat(900) }))),
+  'my actions': myActionsCard([action(), action({ id: 'x2', ref: 'LP1.1', status: 'G', nextDueDate: '2099-01-31', ongoing: false })], TODAY),
+  'my actions (none)': myActionsCard([], TODAY),
+  'my actions (200, paged)': myActionsCard(Array.from({ length: 200 }, (_, i) => action({ id: `a${i}`, ref: `LP1.${i}`, description: 'x'.repeat(900) })), TODAY),
+  'my actions (200, page 3)': myActionsCard(Array.from({ length: 200 }, (_, i) => action({ id: `a${i}`, ref: `LP1.${i}`, description: 'x'.repeat(900) })), TODAY, 2),
   'update form': updateFormCard(action()),
   'update form with errors': updateFormCard(action(), {
     values: { status: 'R', progress: 'p', evidence: '', reason: '', remedialAction: '', revisedDueDate: '' },
@@ -152,7 +157,8 @@ const EXAMPLES: Record<string, AdaptiveCardJson> = {
   'questionnaire page 1 of 2 with an error': surveyCard({ kind: 'page', campaign: CAMPAIGN, questionnaire: FOLLOW_UP, page: 0, raw: { confidence: 'quite' }, answerKey: KEY, issues: [{ field: 'practice-change', message: 'Please answer this question.' }], changing: false }),
   'questionnaire page 2 of 2, changing answers': surveyCard({ kind: 'page', campaign: CAMPAIGN, questionnaire: FOLLOW_UP, page: 1, raw: { 'training-useful': '4', 'support-needed': 'supervision,refresher' }, answerKey: KEY, issues: [], changing: true }),
   'questionnaire saved': surveyCard({ kind: 'saved', campaign: CAMPAIGN, answerKey: KEY, changed: false }),
-  'questionnaire list': surveyListCard('Questionnaires', [{ campaign: CAMPAIGN, detail: 'Not answered yet', canAnswer: true, canSeeResults: true }], 'None'),
+  'questionnaire list': surveyListCard('Questionnaires', [{ campaign: CAMPAIGN, detail: 'Sent to you: not answered yet', canAnswer: true, answered: false, canSeeResults: true }], 'None'),
+  'questionnaire list (answered, named)': surveyListCard('Questionnaires', [{ campaign: { ...CAMPAIGN, anonymous: false }, detail: 'Sent to you: you have answered', canAnswer: true, answered: true, canSeeResults: false }], 'None'),
   'questionnaire list (none)': surveyListCard('Questionnaires', [], 'No questionnaire is waiting for you.'),
   'questionnaire results': resultsCard({
     campaign: CAMPAIGN,
@@ -190,8 +196,9 @@ function inputs(node: unknown, found: Record<string, unknown>[] = []): Record<st
   return found;
 }
 
+/** Parse and validation events at Adaptive Cards 1.5, what Teams supports, not the library's latest. */
 function validationEvents(json: AdaptiveCardJson): string[] {
-  const context = new AC.SerializationContext();
+  const context = new AC.SerializationContext(AC.Versions.v1_5);
   const card = new AC.AdaptiveCard();
   card.parse(json, context);
   const events = Array.from({ length: context.eventCount }, (_, i) => context.getEventAt(i));
@@ -204,6 +211,11 @@ it('the validator is not blind: it reports an input without an id and an unknown
   expect(validationEvents(bad).length).toBeGreaterThanOrEqual(2);
 });
 
+it('the validator checks at 1.5: a property of Adaptive Cards 1.6 (an input label beside its field) is reported', () => {
+  const newer = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'Input.Text', id: 'a', label: 'Name', labelPosition: 'inline' }] } as AdaptiveCardJson;
+  expect(validationEvents(newer)).toEqual([expect.stringMatching(/labelPosition.*1\.6.*1\.5/)]);
+});
+
 describe.each(Object.entries(EXAMPLES))('card "%s"', (_name, json) => {
   it('parses and validates in the Adaptive Cards library with no events', () => {
     expect(validationEvents(json)).toEqual([]);
@@ -214,8 +226,12 @@ describe.each(Object.entries(EXAMPLES))('card "%s"', (_name, json) => {
   it('labels every input', () => {
     for (const input of inputs(json)) expect(typeof input.label === 'string' && input.label.length > 0).toBe(true);
   });
-  it(`stays under ${MAX_CARD_BYTES / 1024} KB`, () => {
-    expect(Buffer.byteLength(JSON.stringify(json))).toBeLessThan(MAX_CARD_BYTES);
+  it(`stays within ${MAX_CARD_UTF16_BYTES / 1024} KB counted in UTF-16, as Teams counts`, () => {
+    expect(cardSizeUtf16(json)).toBeLessThanOrEqual(MAX_CARD_UTF16_BYTES);
+  });
+  it('uses only the responsive widths Teams knows', () => {
+    const widths = [...JSON.stringify(json).matchAll(/"targetWidth":"([^"]*)"/g)].map((m) => m[1]);
+    for (const w of widths) expect(TEAMS_TARGET_WIDTHS).toContain(w);
   });
   it('leaves no template expression unexpanded', () => {
     expect(JSON.stringify(json)).not.toMatch(/\$\{|"\$when"|"\$data"/);
@@ -232,6 +248,12 @@ describe.each(Object.entries(EXAMPLES))('card "%s"', (_name, json) => {
 /** Each table's rows as the text of their cells, header row first. */
 const tables = (card: AdaptiveCardJson) =>
   (card.body as { items?: { type: string; rows?: { cells: { items: { text: string }[] }[] }[] }[] }[]).flatMap((c) => (c.items ?? []).filter((i) => i.type === 'Table')).map((t) => t.rows!.map((r) => r.cells.map((cell) => cell.items[0]!.text)));
+
+/** Each section's rows shown as label–value lines (a table too wide for a chat card), one string a row. */
+const lineRows = (card: AdaptiveCardJson) =>
+  (card.body as { items?: Record<string, unknown>[] }[])
+    .flatMap((c) => (c.items ?? []).filter((i) => i.type === 'Container' && i.targetWidth === undefined))
+    .map((c) => (c.items as { text: string }[]).map((t) => t.text));
 
 describe('the report card', () => {
   it('shows the title, the headers, every row cell by cell, and the notes', () => {
@@ -252,31 +274,69 @@ describe('the report card', () => {
 
   it(`cuts a long report to ${MAX_REPORT_CARD_ROWS} rows, says so, and escapes what people wrote`, () => {
     const card = EXAMPLES['report (300 rows, cut to fit)']!;
-    const [table] = tables(card);
-    expect(table).toHaveLength(MAX_REPORT_CARD_ROWS + 1);
-    expect(table![1]![0]).toBe('\\*\\*Person\\*\\* \\[0\\](https://evil.example)'.replace(/\\\\/g, '\\'));
+    // Seven columns do not fit a chat card's width without breaking words: each row is label–value lines.
+    expect(tables(card)).toEqual([]);
+    const [rows] = lineRows(card);
+    expect(rows).toHaveLength(MAX_REPORT_CARD_ROWS);
+    expect(rows![0]!.split('\n')[0]).toBe('Name: \\*\\*Person\\*\\* \\[0\\](https://evil.example)');
     const text = JSON.stringify(card);
     expect(text).toContain(`Showing ${MAX_REPORT_CARD_ROWS} of 300 rows. The full list: npm run cli -- training overdue --out overdue.xlsx`);
     expect(text).toContain('Named list: for HR and administrators only');
   });
 
-  it('stays under Teams’ message size when every cell is as long as an import allows', () => {
+  it('stays within Teams’ budget, counted in UTF-16, when every cell is as long as an import allows', () => {
     const huge = 'x'.repeat(10_000);
     const card = reportCard({ ...LONG_REPORT, title: huge, rows: LONG_REPORT.rows.map((r) => r.map(() => huge)) });
-    expect(Buffer.byteLength(JSON.stringify(card))).toBeLessThan(MAX_CARD_BYTES);
+    expect(cardSizeUtf16(card)).toBeLessThanOrEqual(MAX_CARD_UTF16_BYTES);
     expect(validationEvents(card)).toEqual([]);
-    const [table] = tables(card);
-    expect(table!.length).toBeGreaterThan(1);
-    expect(table![1]![0]).toMatch(/^x+…$/);
-    expect(JSON.stringify(card)).toMatch(new RegExp(`Showing ${table!.length - 1} of 300 rows`));
+    const [rows] = lineRows(card);
+    expect(rows!.length).toBeGreaterThan(1);
+    expect(rows![0]).toMatch(/^Name: x+…\n/);
+    expect(JSON.stringify(card)).toMatch(new RegExp(`Showing ${rows!.length} of 300 rows`));
+  });
+
+  it('fits as many rows as Teams’ budget allows, measured not estimated: text outside Latin-1 counts as much as ASCII', () => {
+    // In UTF-8 a Welsh or Arabic name costs more than in UTF-16; in UTF-16 both cost two bytes a character.
+    const names = (c: string) => reportCard({ ...LONG_REPORT, rows: LONG_REPORT.rows.map((r) => r.map(() => c.repeat(290))) });
+    const ascii = names('w');
+    const welsh = names('ŵ');
+    expect(cardSizeUtf16(ascii)).toBeLessThanOrEqual(MAX_CARD_UTF16_BYTES);
+    expect(cardSizeUtf16(welsh)).toBeLessThanOrEqual(MAX_CARD_UTF16_BYTES);
+    expect(lineRows(welsh)[0]!.length).toBe(lineRows(ascii)[0]!.length);
+    expect(lineRows(ascii)[0]!.length).toBeLessThan(MAX_REPORT_CARD_ROWS);
+    // Nearly full: one row more would not have fitted.
+    expect(cardSizeUtf16(ascii)).toBeGreaterThan(MAX_CARD_UTF16_BYTES - 2 * 2000);
   });
 
   it('renders a report of several sections one after another, the row limit counted across them', () => {
     const card = EXAMPLES['report in sections']!;
     expect(tables(card).map((t) => t[0])).toEqual([['Agency', 'Blue', 'Green', 'Amber', 'Red'], ['Agency', '% within validity']]);
     const many = reportCard([LONG_REPORT, { ...LONG_REPORT, title: 'Second' }]);
-    expect(tables(many).map((t) => t.length - 1)).toEqual([MAX_REPORT_CARD_ROWS, 0]);
+    expect(lineRows(many).map((t) => t.length)).toEqual([MAX_REPORT_CARD_ROWS]);
     expect(JSON.stringify(many)).toContain(`Showing ${MAX_REPORT_CARD_ROWS} of 600 rows.`);
+  });
+
+  it('weights columns by header and content, so no word is cut at 500 px ("Actions", "Red")', () => {
+    const plan: Report = { title: 'Plan by agency', headers: ['Agency', 'Actions', 'Blue', 'Green', 'Amber', 'Red', 'Not rated'], rows: [['Children’s Services', 42, 3, 30, 6, 3, 0], ['Thames Valley Police', 12, 1, 10, 1, 0, 0]] };
+    const widths = columnWidths(plan.headers, plan.rows.map((r) => r.map(String)))!;
+    const total = widths.reduce((a, b) => a + b, 0);
+    // The card's text width at 500 px (468 px) shared by weight; each column must hold its longest word (7 px a character, 16 px padding).
+    plan.headers.forEach((h, c) => {
+      const longest = Math.max(...[h, ...plan.rows.map((r) => String(r[c]))].flatMap((t) => t.split(/\s+/)).map((w) => w.length));
+      expect((468 * widths[c]!) / total).toBeGreaterThanOrEqual(longest * 7 + 16);
+    });
+    // The header counts: a column of one-digit counts under "Not rated" is as wide as its header.
+    expect(widths[6]).toBeGreaterThan(widths[2]!);
+    const card = reportCard(plan);
+    expect(tables(card)[0]![0]).toEqual(plan.headers);
+  });
+
+  it('shows a table on a standard-width card and the same rows as label–value lines on a narrow one', () => {
+    const card = EXAMPLES['report in sections']!;
+    const sections = (card.body as { items: Record<string, unknown>[] }[]).map((s) => s.items);
+    expect(sections[0]!.find((i) => i.type === 'Table')).toMatchObject({ targetWidth: 'atLeast:standard' });
+    const narrow = sections[0]!.find((i) => i.targetWidth === 'atMost:narrow') as { items: { text: string }[] };
+    expect(narrow.items.map((i) => i.text)).toEqual(['Agency: Council\nBlue: 3\nGreen: 10\nAmber: 2\nRed: 1', 'Agency: Police\nBlue: 1\nGreen: 4\nAmber: 0\nRed: 0']);
   });
 });
 
@@ -295,21 +355,26 @@ describe('user text in cards', () => {
     const card = updateFormCard(action(), { values: { status: 'R', progress: 'kept text', evidence: '', reason: 'why', remedialAction: '', revisedDueDate: '' }, issues: [{ field: 'remedialAction', message: 'Red needs the remedial action being taken.' }] });
     const body = card.body as Record<string, unknown>[];
     const remedialAt = body.findIndex((b) => b.id === 'remedialAction');
-    expect(body[remedialAt + 1]).toMatchObject({ type: 'TextBlock', text: 'Red needs the remedial action being taken.', color: 'Attention' });
+    // Marked by a symbol and bold text, not by colour alone.
+    expect(body[remedialAt + 1]).toMatchObject({ type: 'TextBlock', text: '⚠ Red needs the remedial action being taken.', weight: 'Bolder' });
+    expect(body[remedialAt + 1]).not.toHaveProperty('color');
     expect(body.find((b) => b.id === 'progress')).toMatchObject({ value: 'kept text' });
     expect(body.find((b) => b.id === 'status')).toMatchObject({ value: 'R' });
   });
   it('a digest line shows Update and each snooze choice, and who the covering delegate stands in for', () => {
     const json = JSON.stringify(EXAMPLES['reminder digest']);
-    expect(json).toContain('{"type":"Action.Execute","title":"Snooze 3 days","verb":"action.snooze","data":{"actionId":"a2","days":3}}');
+    // Update is the line's button; the snooze choices wait in its overflow menu.
+    expect(json).toContain('{"type":"Action.Execute","title":"Update LP2.1","verb":"action.open","data":{"actionId":"a2"},"style":"positive"}');
+    expect(json).toContain('{"type":"Action.Execute","title":"Snooze 3 days","verb":"action.snooze","data":{"actionId":"a2","days":3},"mode":"secondary"}');
     expect(json).toContain('Covering for Jennifer Kotilaine');
-    expect(JSON.stringify(EXAMPLES['reminder digest (60 lines, cut to fit)'])).toContain('35 more');
+    // A digest from before paging (no outbox id) counts the rest and points to "my actions".
+    expect(JSON.stringify(EXAMPLES['reminder digest (60 lines, cut to fit)'])).toContain('…and 55 more. Type **my actions**');
   });
   it('a questionnaire page keeps answers from other pages in the card and shows each problem under its question', () => {
     const card = EXAMPLES['questionnaire page 1 of 2 with an error']!;
     const json = JSON.stringify(card);
     expect(json).toContain('Page 1 of 2');
-    expect(json).toContain('"text":"Please answer this question.","color":"Attention"');
+    expect(json).toContain('"text":"⚠ Please answer this question.","weight":"Bolder"');
     expect(json).toContain('"id":"q_confidence"');
     expect(json).toMatch(/"value":"quite"/);
     const page2 = JSON.stringify(EXAMPLES['questionnaire page 2 of 2, changing answers']);
@@ -340,9 +405,10 @@ describe('user text in cards', () => {
     expect(json).toContain('Safeguarding awareness survey \\\\*2026\\\\*');
     expect(rows).toContainEqual(['Immediate vs follow-up', 'How confident?', 'Very confident', '45.5%', '66.7%']);
   });
-  it('the 200-action list is cut to fit and says how many more there are', () => {
-    const json = JSON.stringify(EXAMPLES['my actions (200, cut to fit)']);
-    expect(json).toContain('175 more');
+  it('the 200-action list shows a page of 5 and offers the next 5', () => {
+    const json = JSON.stringify(EXAMPLES['my actions (200, paged)']);
+    expect(json).toContain('Showing 1–5 of 200.');
+    expect(json).toContain('{"type":"Action.Execute","title":"Show 5 more","verb":"myActions.show","data":{"page":1}}');
   });
 });
 
@@ -369,7 +435,7 @@ it('every template in cards/templates is covered by an example above', () => {
     'training-verify',
     'welcome',
   ]);
-  expect(renderCard('notice', { title: 't', text: 'x', code: '', color: 'Default' }).type).toBe('AdaptiveCard');
+  expect(renderCard('notice', { title: 't', text: 'x', code: '' }).type).toBe('AdaptiveCard');
   // A link anywhere but Teams' deep link to the bot's chat is refused, whatever the data says.
-  expect(() => renderCard('personal-pointer', { heading: 'h', text: 't', color: 'Default', hasFacts: false, facts: [], url: 'https://evil.example/l/chat' })).toThrow(/allow-list/);
+  expect(() => renderCard('personal-pointer', { heading: 'h', text: 't', hasFacts: false, facts: [], url: 'https://evil.example/l/chat' })).toThrow(/allow-list/);
 });
