@@ -19,14 +19,14 @@ export function digestCard(message: Digest, page: number): AdaptiveCardJson {
   const { shown, paging } = pageOf(message.lines, page);
   const pages = message.outboxId !== undefined;
   return renderCard('reminder-digest', {
-    heading: md(message.heading),
-    intro: md(message.intro),
+    heading: md(listedText(message.heading)),
+    intro: md(listedText(message.intro)),
     outboxId: message.outboxId ?? '',
     more: pages ? 0 : message.lines.length - shown.length,
     lines: shown.map((l) => ({
       actionId: l.actionId,
       ref: l.ref,
-      why: md(l.why),
+      why: md(listedText(l.why)),
       leadName: mdName(l.leadName ?? ''),
       description: listedText(l.description),
       statusLabel: statusLabel(l.status),

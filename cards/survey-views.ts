@@ -2,7 +2,7 @@ import { formatDate } from '../services/core/dates';
 import { fixedAnswers, inputName, pagesOf } from '../services/surveys/answers';
 import type { Campaign } from '../services/surveys/model';
 import type { SurveyView } from '../services/surveys/responses';
-import { md, renderCard, type AdaptiveCardJson, type CardData } from './render';
+import { listedText, md, renderCard, type AdaptiveCardJson, type CardData } from './render';
 import { pageOf } from './views';
 
 /** The card a respondent sees: one page of questions, or their answers saved. */
@@ -63,7 +63,7 @@ export function surveyListCard(heading: string, items: { campaign: Campaign; det
     heading: md(heading),
     empty: md(empty),
     count: items.length,
-    items: shown.map((i) => ({ campaignId: i.campaign.id, title: md(i.campaign.title), detail: md(i.detail), canAnswer: i.canAnswer, answerLabel: i.answered ? 'Change my answers' : 'Answer', canSeeResults: i.canSeeResults })),
+    items: shown.map((i) => ({ campaignId: i.campaign.id, title: md(listedText(i.campaign.title)), detail: md(listedText(i.detail)), canAnswer: i.canAnswer, answerLabel: i.answered ? 'Change my answers' : 'Answer', canSeeResults: i.canSeeResults })),
     paging,
   });
 }

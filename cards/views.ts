@@ -146,7 +146,7 @@ export function raiseConcernCard(options: { values?: Record<string, unknown>; is
 
 export function escalationListCard(heading: string, items: { id: string; ref: string; title: string; detail: string }[], page = 0): AdaptiveCardJson {
   const { shown, paging } = pageOf(items, page);
-  return renderCard('escalation-list', { heading: md(heading), count: items.length, items: shown.map((i) => ({ ...i, title: md(i.title), detail: md(i.detail) })), paging });
+  return renderCard('escalation-list', { heading: md(heading), count: items.length, items: shown.map((i) => ({ ...i, title: md(listedText(i.title)), detail: md(listedText(i.detail)) })), paging });
 }
 
 export function factsCard(heading: string, facts: { title: string; value: string }[], intro = ''): AdaptiveCardJson {
@@ -163,7 +163,7 @@ export function trainingReportCard(courses: { code: string; name: string }[], op
 
 export function trainingVerifyCard(items: { id: string; title: string; detail: string }[], page = 0): AdaptiveCardJson {
   const { shown, paging } = pageOf(items, page);
-  return renderCard('training-verify', { heading: `Training to verify (${items.length})`, count: items.length, items: shown.map((i) => ({ id: i.id, title: md(i.title), detail: md(i.detail) })), paging });
+  return renderCard('training-verify', { heading: `Training to verify (${items.length})`, count: items.length, items: shown.map((i) => ({ id: i.id, title: md(listedText(i.title)), detail: md(listedText(i.detail)) })), paging });
 }
 
 /**
