@@ -31,7 +31,7 @@ describe('escalation routes', () => {
   it('"raise concern" gives the form; Raise stores the escalation at stage 1 and says who must respond by when', async () => {
     expect(verbsOf(await type(raiser, 'raise a concern'))).toContain('esc.raise');
     const done = await run(raiser, 'esc.raise', concern);
-    expect(cardText(done)).toMatch(/^Raised as \S+[\s\S]*Stage 1 has been alerted and must respond by/);
+    expect(cardText(done)).toMatch(/^✓ Raised as \S+[\s\S]*Stage 1 has been alerted and must respond by/);
     expect(await escalations()).toMatchObject([{ stage: 1, cause: 'professional-disagreement', caseReference: 'MASH-2026-0042', raisedBy: { personId: 'olu' } }]);
     expect((await escalations())[0]!.acknowledged).toBeFalsy();
   });

@@ -40,7 +40,7 @@ describe('questionnaire routes', () => {
 
   it('an officer finds the questionnaire under "surveys", answers both pages and is stored as having answered', async () => {
     const list = await type(officer, 'my questionnaires');
-    expect(cardText(list)).toMatch(/Questionnaires[\s\S]*Not answered yet; open until 4 Dec 2026/);
+    expect(cardText(list)).toMatch(/Questionnaires[\s\S]*Sent to you: not answered yet; open until 4 Dec 2026/);
     const page1 = await run(officer, 'survey.open', actionData(list, 'Answer'));
     expect(cardText(page1)).toContain('Page 1 of 2');
 

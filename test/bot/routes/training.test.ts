@@ -32,7 +32,7 @@ describe('training routes', () => {
     expect(cardText(await type(worker, 'my training'))).toMatch(/Your safeguarding training[\s\S]*Safeguarding generalist\nrequired, not yet done/);
     expect(verbsOf(await type(worker, 'report my training'))).toContain('training.selfReport');
 
-    expect(cardText(await run(worker, 'training.selfReport', { courseCode: 'SG-GEN', completedOn: '2026-11-20' }))).toMatch(/^Sent to HR[\s\S]*SG-GEN completion on 20 Nov 2026/);
+    expect(cardText(await run(worker, 'training.selfReport', { courseCode: 'SG-GEN', completedOn: '2026-11-20' }))).toMatch(/^✓ Sent to HR[\s\S]*SG-GEN completion on 20 Nov 2026/);
     const [record] = await selfReports();
     expect(record).toMatchObject({ personId: 'wes', courseCode: 'SG-GEN', completedOn: '2026-11-20', status: 'self-reported' });
     expect(cardText(await type(worker, 'my training'))).toMatch(/Safeguarding generalist\nreported, awaiting HR/);
