@@ -5,7 +5,8 @@ import { updateFormCard, welcomeCard } from '../../cards/views';
 import { surveyCard } from '../../cards/survey-views';
 import { columnWidths, MAX_REPORT_CARD_ROWS, reportCard } from '../../cards/report-card';
 import type { Report } from '../../services/core/report';
-import { action, AWARENESS, CAMPAIGN, EXAMPLES, KEY, LONG_REPORT } from './examples';
+import { action, AWARENESS, CAMPAIGN, ENTRIES, EXAMPLES, KEY, LONG_REPORT, resultsCard } from './examples';
+import { groupResults, highlightResults, questionResults } from '../../services/surveys/results';
 
 /** Teams' responsive layout widths (`targetWidth`), which the 1.5 library does not check. */
 const TEAMS_TARGET_WIDTHS = ['veryNarrow', 'narrow', 'standard', 'wide', ...['veryNarrow', 'narrow', 'standard', 'wide'].flatMap((w) => [`atLeast:${w}`, `atMost:${w}`])];
@@ -229,6 +230,16 @@ describe('user text in cards', () => {
     expect(json).toContain('Safeguarding awareness survey \\\\*2026\\\\*');
     expect(rows).toContainEqual(['Immediate vs follow-up', 'How confident?', 'Very confident', '45.5%', '66.7%']);
   });
+  it('an anonymous breakdown says which rule hid a group: too few responses, or giving a smaller group away by subtraction', () => {
+    // Children’s Services 6, Legal 5, Housing 2: Housing is too small; showing Legal too would give Housing away (all minus the two shown).
+    const entries = [...Array(6).fill('Children’s Services'), ...Array(5).fill('Legal'), 'Housing', 'Housing'].map((department, i) => ({ ...ENTRIES[0]!, key: `key:${i}`, department }));
+    const card = resultsCard({ campaign: { ...CAMPAIGN, status: 'closed' }, questionnaire: AWARENESS, invited: 13, responded: 13, responseRate: 100, writtenWithheld: false, questions: questionResults(AWARENESS, entries), highlights: highlightResults(AWARENESS, entries), breakdowns: groupResults(AWARENESS, entries, { complementary: true }) });
+    const rows = tables(card)[0]!.filter((r) => r[0] === 'Breakdown' && r[1]!.startsWith('Department'));
+    expect(rows).toContainEqual(['Breakdown', 'Department: Housing', 'hidden: fewer than 5 responses', '', '']);
+    expect(rows).toContainEqual(['Breakdown', 'Department: Legal', 'hidden: would reveal a group of fewer than 5 by subtraction', '', '']);
+    expect(rows).toContainEqual(['Breakdown', 'Department: Children’s Services', 'Responses', '6', '']);
+  });
+
   it('the 200-action list shows a page of 5 and offers the next 5', () => {
     const json = JSON.stringify(EXAMPLES['my actions (200, paged)']);
     expect(json).toContain('Showing 1–5 of 200.');

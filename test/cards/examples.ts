@@ -61,7 +61,7 @@ export const CAMPAIGN: Campaign = {
   createdAt: '2026-11-23T09:00:00Z',
   invited: 12,
 };
-const ENTRIES: AnswerEntry[] = Array.from({ length: 11 }, (_, i) => ({
+export const ENTRIES: AnswerEntry[] = Array.from({ length: 11 }, (_, i) => ({
   key: `key:${i}`,
   department: i < 7 ? 'Children’s Services' : 'Legal',
   jobTitle: 'Social Worker',
@@ -69,7 +69,7 @@ const ENTRIES: AnswerEntry[] = Array.from({ length: 11 }, (_, i) => ({
 }));
 export const KEY = 'k'.repeat(32);
 
-const resultsCard = (r: CampaignResults) => reportCard(resultsReport(r, { detail: 'summary' }), `Full results: npm run cli -- survey results ${r.campaign.id} --format xlsx`);
+export const resultsCard = (r: CampaignResults) => reportCard(resultsReport(r, { detail: 'summary' }), `Full results: npm run cli -- survey results ${r.campaign.id} --format xlsx`);
 
 /** A report as long as a large council's overdue list, with names that try markdown. */
 export const LONG_REPORT: Report = {

@@ -3,9 +3,12 @@ import { FixedClock } from '../../../services/core/clock';
 import type { Escalation } from '../../../services/escalations/model';
 import type { Person } from '../../../services/people/model';
 import { toArray, type Store } from '../../../services/store/ports';
-import { person, seed } from '../../harness/fixtures';
+import { ORG, person, seed } from '../../harness/fixtures';
 import { cardText, routeContexts, typed, verbsOf } from '../../harness/route-context';
 import { openTestStore } from '../../harness/store';
+import { localMessenger } from '../../harness/delivery';
+import { DeliverySender } from '../../../services/delivery/sender';
+import { silentLogger } from '../../../services/core/logger';
 
 /** Escalation routes, called as the bot calls them, against the embedded store. */
 describe('escalation routes', () => {
@@ -41,6 +44,13 @@ describe('escalation routes', () => {
     expect(cardText(form)).toContain('Some answers need attention.');
     expect(verbsOf(form)).toContain('esc.raise');
     expect(await escalations()).toHaveLength(1);
+  });
+
+  it('while nobody has acknowledged it, the list says where its alert stands: on its way, then reached nobody when no one could be reached', async () => {
+    expect(cardText(await type(lead, 'escalations'))).toMatch(/Stage 1 of \d+, respond by [^,]+, alert on its way/);
+    // Nobody here has installed the app: the delivery engine finds no one to deliver to.
+    await new DeliverySender({ store, messenger: localMessenger(), logger: silentLogger }, { perSecond: 100, conversationIntervalMs: 0, maxConcurrent: 4 }).drain(ORG);
+    expect(cardText(await type(lead, 'escalations'))).toMatch(/Stage 1 of \d+, respond by [^,]+, ⚠ the alert reached nobody \(\d+ could not be reached\)/);
   });
 
   it('the safeguarding lead sees it under "escalations", opens it and acknowledges it; the step is stored with who did it', async () => {
