@@ -90,4 +90,23 @@ describe('escalation routes', () => {
     await expect(type(lead, 'escalations report 2026-12-31 2026-10-01')).rejects.toMatchObject({ code: 'VALIDATION' });
     expect(cardText(await type(lead, 'escalations report 2026-10-01 2026-12-31'))).toMatch(/^Central record review, 1 Oct 2026 to 31 Dec 2026/);
   });
+
+  it('a list of more than five shows five and "Show N more"; the next page is asked for like any card action, by the lead', async () => {
+    // Six more concerns, raised a minute apart (a concern raised twice at the same moment is one).
+    for (let i = 0; i < 6; i++) {
+      const later = routeContexts(store, new FixedClock(new Date(clock.now().getTime() + (i + 1) * 60_000)));
+      await ESCALATION_ROUTES['esc.raise']!.run(await later(raiser), { ...concern, caseReference: `MASH-2026-01${i}` });
+    }
+    const open = (await escalations()).filter((e) => e.status === 'open');
+    expect(open.length).toBeGreaterThan(5);
+    const first = await type(lead, 'escalations');
+    expect(cardText(first)).toContain(`Showing 1–5 of ${open.length}.`);
+    const more = (first.actions as { title: string; verb: string; data: unknown }[]).find((a) => a.verb === 'esc.list')!;
+    expect(more).toMatchObject({ title: `Show ${open.length - 5} more`, data: { page: 1 } });
+    const second = await run(lead, 'esc.list', more.data);
+    expect(cardText(second)).toContain(`Showing 6–${open.length} of ${open.length}.`);
+    // The officer who raised them sees only what is theirs to see, page by page, like anyone else.
+    expect(cardText(await run(bystander, 'esc.list', { page: 1 }))).toMatch(/^Open escalations \(0\)\nNothing is open\./);
+  });
 });
+

@@ -52,6 +52,21 @@ describe('questionnaire routes', () => {
     expect(await docs('answers')).toMatchObject([{ campaignId: campaign.id }]);
   });
 
+  it('once answered, the officer’s entry offers "Change my answers", not "Answer"', async () => {
+    const list = await type(officer, 'surveys');
+    expect(cardText(list)).toMatch(/Sent to you: you have answered/);
+    expect(JSON.stringify(list)).toContain('"title":"Change my answers","verb":"survey.open"');
+    expect(JSON.stringify(list)).not.toContain('"title":"Answer"');
+  });
+
+  it('HR, who was sent the questionnaire and also runs it, finds it once: Answer to press, Results in the overflow menu', async () => {
+    const list = await type(hr, 'surveys');
+    expect(cardText(list).split('Safeguarding training: three months on').length - 1).toBe(1);
+    const actions = JSON.stringify(list);
+    expect(actions).toContain('"title":"Answer","verb":"survey.open"');
+    expect(actions).toMatch(/"title":"Results","verb":"survey\.results","data":\{"campaignId":"[^"]+"\},"mode":"secondary"/);
+  });
+
   it('Next with a question unanswered keeps the page, with the problem under it, and stores nothing', async () => {
     const before = await toArray(store.collection<SurveyDoc>('surveys').readAll());
     const page1 = await run(hr, 'survey.open', { campaignId: campaign.id });
