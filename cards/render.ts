@@ -40,7 +40,7 @@ export type CardData = {
   'my-actions': {
     heading: string;
     count: number;
-    /** `due` ends in "overdue" when it is, as the tab marks it. */
+    /** `due` starts "⚠ Overdue: was due …" when the action is overdue, as the tab marks it; `overdue` makes it bold. */
     actions: { id: string; ref: string; due: string; overdue: boolean; description: string; statusLabel: string }[];
     paging: PageInfo;
   };
@@ -117,7 +117,7 @@ export type CardData = {
     }[];
   };
   'questionnaire-saved': { heading: string; title: string; closes: string; anonymous: boolean; campaignId: string; answerKey: string };
-  /** Each item offers one button: Answer (or Change answers) for a questionnaire to answer, Results for one to review. */
+  /** Each item offers one button: Answer (or Change my answers) for a questionnaire sent to the person, else Results; both only in the overflow menu's way (see surveyListCard). */
   'survey-list': {
     heading: string;
     empty: string;
