@@ -117,7 +117,7 @@ export type CardData = {
     }[];
   };
   'questionnaire-saved': { heading: string; title: string; closes: string; anonymous: boolean; campaignId: string; answerKey: string };
-  /** Each item offers one button: Answer (or Change my answers) for a questionnaire sent to the person, else Results; both only in the overflow menu's way (see surveyListCard). */
+  /** Each item shows one button: Answer (or Change my answers) for a questionnaire sent to the person, else Results; when both apply, Results waits in the overflow menu. */
   'survey-list': {
     heading: string;
     empty: string;
