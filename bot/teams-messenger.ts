@@ -1,6 +1,6 @@
 import { JwtTokenProviderFactory, ManagedIdentityAppCredentials, MicrosoftAppCredentials, type AppCredentials } from 'botframework-connector';
 import { renderMessage } from '../cards/messages';
-import type { OutboundMessage } from '../services/delivery/messages';
+import { notifies, type OutboundMessage } from '../services/delivery/messages';
 import type { Config } from '../services/core/config';
 import type { ConversationRecord } from '../services/conversations/model';
 import { DeliveryFailure, type Messenger } from '../services/delivery/ports';
@@ -72,7 +72,9 @@ export class TeamsMessenger implements Messenger {
   }
 
   async send(conversation: ConversationRecord, message: OutboundMessage): Promise<{ activityId: string }> {
-    const { id } = await this.call('POST', conversation, '', this.activity(conversation, message));
+    // Teams puts a message with notification.alert in the activity feed too; an update of it in place does not notify again.
+    const activity = notifies(message) ? { ...this.activity(conversation, message), channelData: { notification: { alert: true } } } : this.activity(conversation, message);
+    const { id } = await this.call('POST', conversation, '', activity);
     return { activityId: id ?? '' };
   }
 

@@ -232,7 +232,7 @@ export class TrackerBot extends TeamsActivityHandler {
       return errorCard(e);
     }
     this.deps.logger.error({ err: e, where }, 'unexpected failure');
-    return noticeCard('Something went wrong', `Sorry, that did not work on our side. Nothing was changed. Please try again in a moment. If it happens again, give your administrator this reference: ${correlationId() ?? 'none'}.`, { code: 'INTERNAL', color: 'Attention' });
+    return noticeCard('Something went wrong', `Sorry, that did not work on our side. Nothing was changed. Please try again in a moment. If it happens again, give your administrator this reference: ${correlationId() ?? 'none'}.`, { code: 'INTERNAL', tone: 'problem' });
   }
 
   /**

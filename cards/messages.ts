@@ -2,35 +2,46 @@ import { formatDate, formatInstant } from '../services/core/dates';
 import type { OutboundMessage } from '../services/delivery/messages';
 import { clip } from '../services/core/text';
 import { listedText, md, mdName, nameText, renderCard, type AdaptiveCardJson } from './render';
-import { channelAlertCard, MAX_ACTIONS_PER_CARD, noticeCard, ragColor, statusLabel } from './views';
+import { channelAlertCard, noticeCard, pageOf, statusLabel } from './views';
 
 const LONDON = 'Europe/London';
 /** A list of names is cut too: a round of many leads with long names must still fit one card. */
 const MAX_NAME_LIST_CHARS = 6000;
 const names = (list: string[]) => md(clip(list.join(', '), MAX_NAME_LIST_CHARS));
 
+type Digest = Extract<OutboundMessage, { kind: 'reminder-digest' }>;
+
+/**
+ * One page of a reminder digest. A digest that knows its outbox item pages with "Show N more"
+ * (the lines are read back from that item); one sent before it knew only counts the rest.
+ */
+export function digestCard(message: Digest, page: number): AdaptiveCardJson {
+  const { shown, paging } = pageOf(message.lines, page);
+  const pages = message.outboxId !== undefined;
+  return renderCard('reminder-digest', {
+    heading: md(listedText(message.heading)),
+    intro: md(listedText(message.intro)),
+    outboxId: message.outboxId ?? '',
+    more: pages ? 0 : message.lines.length - shown.length,
+    lines: shown.map((l) => ({
+      actionId: l.actionId,
+      ref: l.ref,
+      why: md(listedText(l.why)),
+      leadName: mdName(l.leadName ?? ''),
+      description: listedText(l.description),
+      statusLabel: statusLabel(l.status),
+      // Each choice carries its action id: inside a repeated element the template only sees that element.
+      snoozeChoices: message.snoozeChoices.map((days) => ({ actionId: l.actionId, days, label: days === 1 ? '1 day' : `${days} days` })),
+    })),
+    paging: pages ? paging : { ...paging, hasNext: false, hasPrevious: false },
+  });
+}
+
 /** The card for each kind of proactive message the outbox holds; `botId` is the sending bot's Teams id, for links to its 1:1 chat. */
 export function renderMessage(message: OutboundMessage, botId = ''): AdaptiveCardJson {
   switch (message.kind) {
-    case 'reminder-digest': {
-      const shown = message.lines.slice(0, MAX_ACTIONS_PER_CARD);
-      return renderCard('reminder-digest', {
-        heading: md(message.heading),
-        intro: md(message.intro),
-        more: message.lines.length - shown.length,
-        lines: shown.map((l) => ({
-          actionId: l.actionId,
-          ref: l.ref,
-          why: md(l.why),
-          leadName: mdName(l.leadName ?? ''),
-          description: listedText(l.description),
-          statusLabel: statusLabel(l.status),
-          statusColor: ragColor(l.status),
-          // Each choice carries its action id: inside a repeated element the template only sees that element.
-          snoozeChoices: message.snoozeChoices.map((days) => ({ actionId: l.actionId, days, label: days === 1 ? '1 day' : `${days} days` })),
-        })),
-      });
-    }
+    case 'reminder-digest':
+      return digestCard(message, 0);
     case 'round-summary':
       return renderCard('round-summary', {
         heading: md(message.heading),

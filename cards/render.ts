@@ -21,8 +21,11 @@ import questionnaireSaved from './templates/questionnaire-saved.json';
 import surveyList from './templates/survey-list.json';
 import report from './templates/report.json';
 
-/** Adaptive Card colours Teams renders for each RAG status. */
-export type CardColor = 'Default' | 'Accent' | 'Good' | 'Warning' | 'Attention';
+/**
+ * Where a long list is on a card: a page of at most LIST_PAGE_SIZE items, "Show N more" for the
+ * next page and, on a later page, "Back to the first" in the overflow menu.
+ */
+export type PageInfo = { page: number; range: string; hasNext: boolean; nextPage: number; nextLabel: string; hasPrevious: boolean };
 
 export type TrainingFormFields = 'courseCode' | 'completedOn' | 'certificateUrl';
 
@@ -37,8 +40,9 @@ export type CardData = {
   'my-actions': {
     heading: string;
     count: number;
-    more: number;
-    actions: { id: string; ref: string; due: string; description: string; statusLabel: string; statusColor: CardColor }[];
+    /** `due` starts "⚠ Overdue: was due …" when the action is overdue, as the tab marks it; `overdue` makes it bold. */
+    actions: { id: string; ref: string; due: string; overdue: boolean; description: string; statusLabel: string }[];
+    paging: PageInfo;
   };
   'action-update': {
     actionId: string;
@@ -58,7 +62,6 @@ export type CardData = {
     actionId: string;
     heading: string;
     notice: string;
-    statusColor: CardColor;
     ref: string;
     description: string;
     statusLabel: string;
@@ -66,22 +69,27 @@ export type CardData = {
     leads: string;
     progress: string;
     evidence: string;
+    reason: string;
     remedialAction: string;
     canUpdate: boolean;
   };
-  notice: { title: string; text: string; code: string; color: CardColor };
-  'personal-pointer': { heading: string; text: string; color: CardColor; hasFacts: boolean; facts: { title: string; value: string }[]; url: string };
+  notice: { title: string; text: string; code: string };
+  'personal-pointer': { heading: string; text: string; hasFacts: boolean; facts: { title: string; value: string }[]; url: string };
   'reminder-digest': {
     heading: string;
     intro: string;
+    /** The outbox item the digest was sent as ('' for one sent before paging): "Show N more" reads its lines from there. */
+    outboxId: string;
+    /** No outbox item to page from: the rest are only counted, with a pointer to "my actions". */
     more: number;
-    lines: { actionId: string; ref: string; why: string; leadName: string; description: string; statusLabel: string; statusColor: CardColor; snoozeChoices: { actionId: string; label: string; days: number }[] }[];
+    lines: { actionId: string; ref: string; why: string; leadName: string; description: string; statusLabel: string; snoozeChoices: { actionId: string; label: string; days: number }[] }[];
+    paging: PageInfo;
   };
   'raise-concern': { notice: string; values: Record<RaiseFormFields, string>; errors: Record<RaiseFormFields, string>; namesChecked: 'true' | 'false' };
-  'escalation-list': { heading: string; count: number; more: number; items: { id: string; ref: string; title: string; detail: string }[] };
+  'escalation-list': { heading: string; count: number; items: { id: string; ref: string; title: string; detail: string }[]; paging: PageInfo };
   facts: { heading: string; intro: string; facts: { title: string; value: string }[] };
   'training-report': { notice: string; courses: { code: string; name: string }[]; values: Record<TrainingFormFields, string>; errors: Record<TrainingFormFields, string> };
-  'training-verify': { heading: string; count: number; items: { id: string; title: string; detail: string }[] };
+  'training-verify': { heading: string; count: number; items: { id: string; title: string; detail: string }[]; paging: PageInfo };
   'escalation-alert': { escalationId: string; heading: string; note: string; canAct: boolean; canAcknowledge: boolean; summary: string; facts: { title: string; value: string }[] };
   'questionnaire-invite': { heading: string; intro: string; closes: string; anonymous: boolean; campaignId: string };
   'questionnaire-page': {
@@ -109,9 +117,29 @@ export type CardData = {
     }[];
   };
   'questionnaire-saved': { heading: string; title: string; closes: string; anonymous: boolean; campaignId: string; answerKey: string };
-  'survey-list': { heading: string; empty: string; count: number; items: { campaignId: string; title: string; detail: string; canAnswer: boolean; canSeeResults: boolean }[] };
+  /** Each item shows one button: Answer (or Change my answers) for a questionnaire sent to the person, else Results; when both apply, Results waits in the overflow menu. */
+  'survey-list': {
+    heading: string;
+    empty: string;
+    count: number;
+    items: { campaignId: string; title: string; detail: string; canAnswer: boolean; answerLabel: string; canSeeResults: boolean }[];
+    paging: PageInfo;
+  };
   report: {
-    sections: { title: string; titleSize: 'Medium' | 'Default'; separator: boolean; hasRows: boolean; headers: string[]; columns: { width: number }[]; rows: { cells: string[] }[]; notes: string[] }[];
+    sections: {
+      title: string;
+      titleSize: 'Medium' | 'Default';
+      separator: boolean;
+      hasRows: boolean;
+      /** False when the table is too wide for a chat card: its rows are shown as label–value lines. */
+      asTable: boolean;
+      asLines: boolean;
+      headers: string[];
+      columns: { width: number }[];
+      /** `lines`: the row as label–value lines, for a narrow screen. */
+      rows: { cells: string[]; lines: string }[];
+      notes: string[];
+    }[];
     footer: string;
   };
   'round-summary': {
@@ -170,14 +198,53 @@ function openUrls(node: unknown, found: string[] = []): string[] {
 }
 
 /**
- * Expands a card's template. Every string of the data loses its hidden controls first (see
- * visibleText), so no caller can forget it: a bidi override in a name would show it backwards.
+ * Teams measures a bot message in UTF-16 (two bytes for every code unit of its JSON) and refuses
+ * one above about 100 KB; Microsoft recommends staying under 80 KB. Every card is measured here,
+ * against that, and nowhere else.
  */
-export function renderCard<N extends CardName>(name: N, data: CardData[N]): AdaptiveCardJson {
+export const MAX_CARD_UTF16_BYTES = 80 * 1024;
+
+/** A card's size as Teams counts it: its JSON in UTF-16. */
+export function cardSizeUtf16(card: object): number {
+  return JSON.stringify(card).length * 2;
+}
+
+function expand<N extends CardName>(name: N, data: CardData[N]): AdaptiveCardJson {
   const card = templates.get(name)!.expand({ $root: visibleData(data) }) as AdaptiveCardJson;
   const refused = openUrls(card).find((url) => !OPEN_URL_ALLOW_LIST.some((allowed) => allowed.test(url)));
   if (refused !== undefined) throw new Error(`card ${name} links outside the allow-list: ${refused.slice(0, 100)}`);
   return card;
+}
+
+const fits = (card: object) => cardSizeUtf16(card) <= MAX_CARD_UTF16_BYTES;
+
+/**
+ * Expands a card's template. Every string of the data loses its hidden controls first (see
+ * visibleText), so no caller can forget it: a bidi override in a name would show it backwards.
+ * A card over Teams' budget is a bug in the card that built it (lists fit themselves with
+ * renderFitting), so it fails here, loudly, rather than being refused by Teams later.
+ */
+export function renderCard<N extends CardName>(name: N, data: CardData[N]): AdaptiveCardJson {
+  const card = expand(name, data);
+  if (!fits(card)) throw new Error(`card ${name} is ${Math.ceil(cardSizeUtf16(card) / 1024)} KB in UTF-16, over Teams' ${MAX_CARD_UTF16_BYTES / 1024} KB`);
+  return card;
+}
+
+/**
+ * A card of up to `count` items: the most of them, in order, that keep it within Teams' budget.
+ * `dataFor(n)` is the card's data showing the first n items.
+ */
+export function renderFitting<N extends CardName>(name: N, count: number, dataFor: (shown: number) => CardData[N]): { card: AdaptiveCardJson; shown: number } {
+  const full = expand(name, dataFor(count));
+  if (fits(full)) return { card: full, shown: count };
+  let [low, high] = [0, count - 1];
+  // The size grows with the number of items shown: the largest n that fits, by halving.
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (fits(expand(name, dataFor(mid)))) low = mid;
+    else high = mid - 1;
+  }
+  return { card: renderCard(name, dataFor(low)), shown: low };
 }
 
 /**

@@ -2,7 +2,8 @@ import { formatDate } from '../services/core/dates';
 import { fixedAnswers, inputName, pagesOf } from '../services/surveys/answers';
 import type { Campaign } from '../services/surveys/model';
 import type { SurveyView } from '../services/surveys/responses';
-import { md, renderCard, type AdaptiveCardJson, type CardData } from './render';
+import { listedText, md, renderCard, type AdaptiveCardJson, type CardData } from './render';
+import { pageOf } from './views';
 
 /** The card a respondent sees: one page of questions, or their answers saved. */
 export function surveyCard(view: SurveyView): AdaptiveCardJson {
@@ -51,11 +52,18 @@ export function surveyCard(view: SurveyView): AdaptiveCardJson {
   });
 }
 
-export function surveyListCard(heading: string, items: { campaign: Campaign; detail: string; canAnswer: boolean; canSeeResults: boolean }[], empty: string): AdaptiveCardJson {
+/**
+ * The questionnaires a person may answer or review, one entry per campaign, a page at a time.
+ * An entry offers one button: Answer (or "Change my answers" once answered, where allowed), or
+ * Results; both only when the person was sent one they also run, Results then in the overflow.
+ */
+export function surveyListCard(heading: string, items: { campaign: Campaign; detail: string; canAnswer: boolean; answered: boolean; canSeeResults: boolean }[], empty: string, page = 0): AdaptiveCardJson {
+  const { shown, paging } = pageOf(items, page);
   return renderCard('survey-list', {
     heading: md(heading),
     empty: md(empty),
     count: items.length,
-    items: items.slice(0, 20).map((i) => ({ campaignId: i.campaign.id, title: md(i.campaign.title), detail: md(i.detail), canAnswer: i.canAnswer, canSeeResults: i.canSeeResults })),
+    items: shown.map((i) => ({ campaignId: i.campaign.id, title: md(listedText(i.campaign.title)), detail: md(listedText(i.detail)), canAnswer: i.canAnswer, answerLabel: i.answered ? 'Change my answers' : 'Answer', canSeeResults: i.canSeeResults })),
+    paging,
   });
 }

@@ -1,13 +1,41 @@
 import { formatDate, formatInstant } from '../services/core/dates';
 import type { AppError, FieldIssue } from '../services/core/errors';
-import { RAG_LABELS, type Action, type Rag } from '../services/plan/model';
+import { isOverdue, RAG_LABELS, type Action, type Rag } from '../services/plan/model';
 import type { StatusSubmission } from '../services/updates/rules';
-import { listedText, md, mdName, renderCard, type AdaptiveCardJson, type CardColor, type RaiseFormFields, type TrainingFormFields, type UpdateFormFields } from './render';
+import { listedText, md, mdName, renderCard, type AdaptiveCardJson, type PageInfo, type RaiseFormFields, type TrainingFormFields, type UpdateFormFields } from './render';
 
-/** A card must stay well under Teams' ~80 KB message limit, so long lists are cut. */
-export const MAX_ACTIONS_PER_CARD = 25;
+/**
+ * Items on one page of a list card. Each item shows one button, and "Show N more" is the sixth:
+ * Teams shows at most 6 actions side by side, and a card of 25 buttons is a wall nobody reads.
+ */
+export const LIST_PAGE_SIZE = 5;
 
-const RAG_COLORS: Record<Rag, CardColor> = { B: 'Accent', G: 'Good', A: 'Warning', R: 'Attention', NR: 'Default' };
+/** One page of a list (a page past the end shows the last), and what the card says about where it is. */
+export function pageOf<T>(items: readonly T[], page: number): { shown: T[]; paging: PageInfo } {
+  const pages = Math.max(1, Math.ceil(items.length / LIST_PAGE_SIZE));
+  const at = Math.min(Math.max(0, Math.trunc(page) || 0), pages - 1);
+  const shown = items.slice(at * LIST_PAGE_SIZE, (at + 1) * LIST_PAGE_SIZE);
+  const rest = items.length - (at + 1) * LIST_PAGE_SIZE;
+  return {
+    shown,
+    paging: {
+      page: at,
+      range: items.length > LIST_PAGE_SIZE ? `Showing ${at * LIST_PAGE_SIZE + 1}–${at * LIST_PAGE_SIZE + shown.length} of ${items.length}.` : '',
+      hasNext: rest > 0,
+      nextPage: at + 1,
+      nextLabel: `Show ${Math.min(LIST_PAGE_SIZE, Math.max(0, rest))} more`,
+      hasPrevious: at > 0,
+    },
+  };
+}
+
+/**
+ * What a notice is about, said with a symbol before its title: colour alone carries no meaning
+ * (and Teams' Good and Warning text colours are unreadable on its light theme).
+ */
+export type NoticeTone = 'done' | 'problem' | 'plain';
+const TONE_SYMBOLS: Record<NoticeTone, string> = { done: '✓ ', problem: '⚠ ', plain: '' };
+
 const FORM_FIELDS: UpdateFormFields[] = ['status', 'progress', 'evidence', 'reason', 'remedialAction', 'revisedDueDate'];
 
 export function dueText(action: Action): string {
@@ -18,8 +46,8 @@ export function dueText(action: Action): string {
 }
 
 const leadsText = (action: Action) => action.leads.map((l) => mdName(l.name)).join(', ') || 'none';
+/** A RAG status in words ("A – Amber"): cards show it in the default colour, so the words carry it. */
 export const statusLabel = (status: Rag) => (status === 'NR' ? RAG_LABELS.NR : `${status} – ${RAG_LABELS[status]}`);
-export const ragColor = (status: Rag): CardColor => RAG_COLORS[status];
 
 export function welcomeCard(name: string, linked: boolean, openCount: number): AdaptiveCardJson {
   return renderCard('welcome', { heading: `Welcome, ${mdName(name)}`, linked, openCount });
@@ -43,13 +71,18 @@ export function helpCard(commands: HelpEntry[], notice = ''): AdaptiveCardJson {
   });
 }
 
-export function myActionsCard(actions: Action[]): AdaptiveCardJson {
-  const shown = actions.slice(0, MAX_ACTIONS_PER_CARD);
+/** One page of the person's open actions, soonest due first; an overdue one says so, as the tab marks it. `today` is the organisation's date. */
+export function myActionsCard(actions: Action[], today: string, page = 0): AdaptiveCardJson {
+  const { shown, paging } = pageOf(actions, page);
+  const overdue = actions.filter((a) => isOverdue(a, today)).length;
   return renderCard('my-actions', {
-    heading: `Your open actions (${actions.length})`,
+    heading: `Your open actions (${actions.length}${overdue ? `, ${overdue} overdue` : ''})`,
     count: actions.length,
-    more: actions.length - shown.length,
-    actions: shown.map((a) => ({ id: a.id, ref: a.ref, due: md(dueText(a)), description: listedText(a.description), statusLabel: statusLabel(a.status), statusColor: RAG_COLORS[a.status] })),
+    actions: shown.map((a) => {
+      const late = isOverdue(a, today);
+      return { id: a.id, ref: a.ref, due: `${late ? '⚠ Overdue: was due ' : 'Due '}${md(dueText(a))}`, overdue: late, description: listedText(a.description), statusLabel: statusLabel(a.status) };
+    }),
+    paging,
   });
 }
 
@@ -81,7 +114,6 @@ export function summaryCard(action: Action, options: { timeZone: string; canUpda
     actionId: action.id,
     heading,
     notice: md(options.notice ?? ''),
-    statusColor: RAG_COLORS[action.status],
     ref: action.ref,
     description: action.description,
     statusLabel: statusLabel(action.status),
@@ -89,17 +121,18 @@ export function summaryCard(action: Action, options: { timeZone: string; canUpda
     leads: leadsText(action),
     progress: action.progress,
     evidence: last?.evidence ?? '',
+    reason: last?.reason ?? '',
     remedialAction: last?.remedialAction ?? '',
     canUpdate: options.canUpdate,
   });
 }
 
-export function noticeCard(title: string, text: string, options: { code?: string; color?: CardColor } = {}): AdaptiveCardJson {
-  return renderCard('notice', { title: md(title), text: md(text), code: options.code ?? '', color: options.color ?? 'Default' });
+export function noticeCard(title: string, text: string, options: { code?: string; tone?: NoticeTone } = {}): AdaptiveCardJson {
+  return renderCard('notice', { title: `${TONE_SYMBOLS[options.tone ?? 'plain']}${md(title)}`, text: md(text), code: options.code ?? '' });
 }
 
 export function errorCard(error: AppError): AdaptiveCardJson {
-  return noticeCard(error.code === 'FORBIDDEN' ? 'Not allowed' : 'That did not work', error.message, { code: error.code, color: 'Attention' });
+  return noticeCard(error.code === 'FORBIDDEN' ? 'Not allowed' : 'That did not work', error.message, { code: error.code, tone: 'problem' });
 }
 
 const RAISE_FIELDS: RaiseFormFields[] = ['category', 'agency', 'caseReference', 'asked', 'wanted', 'immediateRisk'];
@@ -111,9 +144,9 @@ export function raiseConcernCard(options: { values?: Record<string, unknown>; is
   return renderCard('raise-concern', { notice: md(options.notice ?? ''), values, errors, namesChecked: options.namesChecked ? 'true' : 'false' });
 }
 
-export function escalationListCard(heading: string, items: { id: string; ref: string; title: string; detail: string }[]): AdaptiveCardJson {
-  const shown = items.slice(0, MAX_ACTIONS_PER_CARD);
-  return renderCard('escalation-list', { heading: md(heading), count: items.length, more: items.length - shown.length, items: shown.map((i) => ({ ...i, title: md(i.title), detail: md(i.detail) })) });
+export function escalationListCard(heading: string, items: { id: string; ref: string; title: string; detail: string }[], page = 0): AdaptiveCardJson {
+  const { shown, paging } = pageOf(items, page);
+  return renderCard('escalation-list', { heading: md(heading), count: items.length, items: shown.map((i) => ({ ...i, title: md(listedText(i.title)), detail: md(listedText(i.detail)) })), paging });
 }
 
 export function factsCard(heading: string, facts: { title: string; value: string }[], intro = ''): AdaptiveCardJson {
@@ -128,9 +161,9 @@ export function trainingReportCard(courses: { code: string; name: string }[], op
   return renderCard('training-report', { notice: md(options.notice ?? ''), courses, values, errors });
 }
 
-export function trainingVerifyCard(items: { id: string; title: string; detail: string }[]): AdaptiveCardJson {
-  const shown = items.slice(0, MAX_ACTIONS_PER_CARD);
-  return renderCard('training-verify', { heading: `Training to verify (${items.length})`, count: items.length, items: shown.map((i) => ({ id: i.id, title: md(i.title), detail: md(i.detail) })) });
+export function trainingVerifyCard(items: { id: string; title: string; detail: string }[], page = 0): AdaptiveCardJson {
+  const { shown, paging } = pageOf(items, page);
+  return renderCard('training-verify', { heading: `Training to verify (${items.length})`, count: items.length, items: shown.map((i) => ({ id: i.id, title: md(listedText(i.title)), detail: md(listedText(i.detail)) })), paging });
 }
 
 /**
@@ -148,7 +181,6 @@ export function personalPointerCard(botId: string): AdaptiveCardJson {
   return renderCard('personal-pointer', {
     heading: 'Let’s talk in a 1:1 chat',
     text: 'Actions, training, escalations and questionnaires can name people and cases, so I only answer them in a personal chat with you, not here. Type **help** here to see what I can do.',
-    color: 'Default',
     hasFacts: false,
     facts: [],
     url: personalChatLink(botId),
@@ -158,9 +190,8 @@ export function personalPointerCard(botId: string): AdaptiveCardJson {
 /** An escalation alert for a team channel: what every member may see (reference, stage, deadline), and the way to the details. */
 export function channelAlertCard(alert: { ref: string; stage: string; deadline: string; resolved: boolean }, botId: string): AdaptiveCardJson {
   return renderCard('personal-pointer', {
-    heading: alert.resolved ? `Escalation ${md(alert.ref)} resolved` : `Escalation ${md(alert.ref)} needs attention`,
+    heading: alert.resolved ? `✓ Escalation ${md(alert.ref)} resolved` : `⚠ Escalation ${md(alert.ref)} needs attention`,
     text: 'The details are only shown to the people asked to act, in their 1:1 chat with me or in the dashboard tab. Type **escalations** there.',
-    color: alert.resolved ? 'Good' : 'Attention',
     hasFacts: true,
     facts: [
       { title: 'Reference', value: md(alert.ref) },

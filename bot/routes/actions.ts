@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { AdaptiveCardJson } from '../../cards/render';
 import { myActionsCard, noticeCard, summaryCard, updateFormCard } from '../../cards/views';
-import { renderMessage } from '../../cards/messages';
+import { digestCard, renderMessage } from '../../cards/messages';
+import { OutboxRepository } from '../../services/delivery/repository';
 import { today, formatDate } from '../../services/core/dates';
 import { AppError } from '../../services/core/errors';
 import { endLeave, setLeave } from '../../services/people/leave';
@@ -9,7 +10,7 @@ import { ActionPlan } from '../../services/plan/repository';
 import { snoozeAction } from '../../services/reminders/snooze';
 import { roundStatusFor, startRound } from '../../services/rounds/rounds';
 import { canUpdate, loadActionFor, submitStatusUpdate } from '../../services/updates/status-update';
-import { DATE, personal, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from './context';
+import { DATE, pageIn, personal, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from './context';
 
 const actionIdData = z.object({ actionId: z.string().min(1).max(200) });
 
@@ -20,8 +21,23 @@ async function openAction(ctx: RouteContext, actionId: string): Promise<Adaptive
   return allowed ? updateFormCard(action) : summaryCard(action, { timeZone: timeZoneOf(ctx), canUpdate: false });
 }
 
-async function myActions(ctx: RouteContext): Promise<AdaptiveCardJson> {
-  return myActionsCard(await new ActionPlan(ctx.store).openActionsLedBy(ctx.actor.orgId, ctx.actor.id));
+async function myActions(ctx: RouteContext, page = 0): Promise<AdaptiveCardJson> {
+  return myActionsCard(await new ActionPlan(ctx.store).openActionsLedBy(ctx.actor.orgId, ctx.actor.id), today(ctx.clock, timeZoneOf(ctx)), page);
+}
+
+const digestPageData = z.object({ outboxId: z.string().regex(/^reminders-[A-Za-z0-9_.:-]{1,280}$/), page: z.number().int().min(0).max(100_000) });
+
+/**
+ * Another page of a reminder digest, read back from the outbox item it was sent as. Only its
+ * recipient may page it; for anyone else it does not exist.
+ */
+async function digestPage(ctx: RouteContext, data: unknown): Promise<AdaptiveCardJson> {
+  const parsed = digestPageData.safeParse(data);
+  if (!parsed.success) throw new AppError('VALIDATION', 'This card does not say which reminder to show.');
+  const item = await new OutboxRepository(ctx.store).get(ctx.actor.orgId, parsed.data.outboxId);
+  const mine = item && item.message.kind === 'reminder-digest' && 'personId' in item.recipient && item.recipient.personId === ctx.actor.id;
+  if (!mine || item.message.kind !== 'reminder-digest') throw new AppError('NOT_FOUND', 'That reminder is no longer available. Type "my actions" to see your actions.');
+  return digestCard(item.message, parsed.data.page);
 }
 
 async function roundStatus(ctx: RouteContext): Promise<AdaptiveCardJson> {
@@ -33,7 +49,8 @@ async function roundStatus(ctx: RouteContext): Promise<AdaptiveCardJson> {
 
 /** The action plan, reminders, leave cover and update rounds. */
 export const ACTION_ROUTES: Record<string, CardRoute> = {
-  'myActions.show': personal((ctx) => myActions(ctx)),
+  'myActions.show': personal((ctx, data) => myActions(ctx, pageIn(data))),
+  'digest.page': personal((ctx, data) => digestPage(ctx, data)),
   'action.open': personal(async (ctx, data) => {
     const parsed = actionIdData.safeParse(data);
     if (!parsed.success) throw new AppError('VALIDATION', 'This card does not say which action to open.');
@@ -56,7 +73,7 @@ export const ACTION_ROUTES: Record<string, CardRoute> = {
   }),
   'action.snooze': personal(async (ctx, data) => {
     const action = await snoozeAction(ctx, { actor: ctx.actor, organisation: ctx.organisation, data });
-    return noticeCard(`Reminders for ${action.ref} snoozed`, `You will not be reminded about ${action.ref} until after ${formatDate(action.snoozedUntil!)}.`, { color: 'Good' });
+    return noticeCard(`Reminders for ${action.ref} snoozed`, `You will not be reminded about ${action.ref} until after ${formatDate(action.snoozedUntil!)}.`, { tone: 'done' });
   }),
 };
 
@@ -82,7 +99,7 @@ export const ACTION_COMMANDS: TextCommand[] = [
     description: 'While you are away, your delegate (name or email) gets your reminders and may update your actions.',
     run: async (ctx, match) => {
       const { person, delegate } = await setLeave(ctx, { actor: ctx.actor, until: match[1]!, delegate: match[2]!, timeZone: timeZoneOf(ctx) });
-      return noticeCard('Leave cover set', `Until ${formatDate(person.leave!.until)}, ${delegate.name} gets your reminders and may update your actions. Type "back from leave" to end it early.`, { color: 'Good' });
+      return noticeCard('Leave cover set', `Until ${formatDate(person.leave!.until)}, ${delegate.name} gets your reminders and may update your actions. Type "back from leave" to end it early.`, { tone: 'done' });
     },
   },
   {
@@ -93,7 +110,7 @@ export const ACTION_COMMANDS: TextCommand[] = [
     menu: 8,
     run: async (ctx) => {
       await endLeave(ctx, ctx.actor);
-      return noticeCard('Welcome back', 'Your reminders come to you again.', { color: 'Good' });
+      return noticeCard('Welcome back', 'Your reminders come to you again.', { tone: 'done' });
     },
   },
   {
@@ -103,7 +120,7 @@ export const ACTION_COMMANDS: TextCommand[] = [
     description: 'Administrators: ask every lead to update their actions by that date.',
     run: async (ctx, match) => {
       const round = await startRound(ctx, { actor: ctx.actor, dueBy: match[1]!, timeZone: timeZoneOf(ctx), calendar: ctx.calendar });
-      return noticeCard('Update round started', `${round.leads.length} leads have been asked to update their actions by ${formatDate(round.dueBy)}. Your summary card refreshes as they answer.`, { color: 'Good' });
+      return noticeCard('Update round started', `${round.leads.length} leads have been asked to update their actions by ${formatDate(round.dueBy)}. Your summary card refreshes as they answer.`, { tone: 'done' });
     },
   },
   { scope: 'personal', pattern: /^round status$/i, example: 'round status', description: 'Administrators: who has answered the open update round.', menu: 9, run: (ctx) => roundStatus(ctx) },

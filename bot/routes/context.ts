@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { AdaptiveCardJson } from '../../cards/render';
 import type { Clock } from '../../services/core/clock';
 import type { Logger } from '../../services/core/logger';
@@ -58,3 +59,14 @@ export function auditInTeams(ctx: RouteContext, record: AuditRecordRef, action: 
   const agency = scopeFor(ctx.actor, ctx.organisation).agency;
   recordAudit(ctx, { orgId: ctx.actor.orgId, who: ctx.actor.id, surface: 'teams', action, record, ...(agency ? { agency } : {}), ...(detail ? { detail } : {}) });
 }
+
+const pageData = z.object({ page: z.number().int().min(0).max(100_000) });
+
+/**
+ * The page a "Show N more" button asks for. Card data is untrusted: anything but a whole number
+ * from 0 counts as the first page, and the card shows a page past the end as the last.
+ */
+export const pageIn = (data: unknown): number => {
+  const parsed = pageData.safeParse(data);
+  return parsed.success ? parsed.data.page : 0;
+};

@@ -11,7 +11,7 @@ import { reportCard } from '../../cards/report-card';
 import { renderMessage } from '../../cards/messages';
 import { AppError, isAppError } from '../../services/core/errors';
 import { formatDate, formatInstant } from '../../services/core/dates';
-import { auditInTeams, DATE, objectOf, personal, type CardRoute, type RouteContext, type TextCommand } from './context';
+import { auditInTeams, DATE, objectOf, pageIn, personal, type CardRoute, type RouteContext, type TextCommand } from './context';
 
 /** Escalation card steps; inputs on the card have their own ids and are mapped to the step's `text`. */
 function escalationStep(step: EscalationStepName, textInput: string | undefined, done: string): CardRoute {
@@ -38,6 +38,7 @@ export const ESCALATION_ROUTES: Record<string, CardRoute> = {
   'esc.resolve': escalationStep('resolve', 'outcome', 'Resolved'),
   'esc.requestFeedback': escalationStep('request-feedback', undefined, 'Now waiting for feedback'),
   'esc.feedbackReceived': escalationStep('feedback-received', undefined, 'Feedback recorded as received'),
+  'esc.list': personal((ctx, data) => escalationList(ctx, pageIn(data))),
   'esc.open': personal(async (ctx, data) => {
     const id = objectOf(data).escalationId;
     if (typeof id !== 'string') throw new AppError('VALIDATION', 'This card does not say which escalation to open.');
@@ -60,7 +61,7 @@ export const ESCALATION_ROUTES: Record<string, CardRoute> = {
   'esc.raise': personal(async (ctx, data) => {
     try {
       const { escalation, unreached } = await raiseEscalation(ctx, { actor: ctx.actor, organisation: ctx.organisation, data });
-      if (unreached.length === 0) return noticeCard(`Raised as ${escalation.ref}`, `Stage ${escalation.stage} has been alerted and must respond by ${formatDate(escalation.stageDeadline)}. You will see it under "escalations".`, { color: 'Good' });
+      if (unreached.length === 0) return noticeCard(`Raised as ${escalation.ref}`, `Stage ${escalation.stage} has been alerted and must respond by ${formatDate(escalation.stageDeadline)}. You will see it under "escalations".`, { tone: 'done' });
       // Never "alerted" when no one was: say which stage reached nobody, and what happened instead.
       const nobody = unreached.map((u) => `stage ${u.stage} (${u.name})`).join(' and ');
       const moved = unreached.at(-1)!.stage !== escalation.stage;
@@ -71,7 +72,7 @@ export const ESCALATION_ROUTES: Record<string, CardRoute> = {
             ? `Stage ${escalation.stage} has been alerted instead and must respond by ${formatDate(escalation.stageDeadline)}.`
             : 'Nobody has been alerted at any stage: if there is a risk to a child, contact your safeguarding lead or the duty team now, by phone.') +
           ' You will see it under "escalations".',
-        { color: 'Warning' },
+        { tone: 'problem' },
       );
     } catch (e) {
       if (!isAppError(e, 'VALIDATION')) throw e;
@@ -81,14 +82,22 @@ export const ESCALATION_ROUTES: Record<string, CardRoute> = {
   }),
 };
 
-async function escalationList(ctx: RouteContext): Promise<AdaptiveCardJson> {
+/** Where this stage's alert stands, for the list: seen, not yet seen, on its way, or reaching nobody. */
+function alertReach(alerts: { delivered: number; seen: number; waiting: number; undelivered: number }): string {
+  if (alerts.delivered > 0) return alerts.seen > 0 ? `, alert seen by ${alerts.seen} of ${alerts.delivered}` : ', alert not yet seen';
+  if (alerts.waiting > 0) return ', alert on its way';
+  if (alerts.undelivered > 0) return `, ⚠ the alert reached nobody (${alerts.undelivered} could not be reached)`;
+  return ', ⚠ the alert reached nobody (no one to send it to)';
+}
+
+async function escalationList(ctx: RouteContext, page = 0): Promise<AdaptiveCardJson> {
   const open = await visibleOpenEscalations(ctx.store, ctx.actor, ctx.organisation);
   const ladder = ladderOf(ctx.organisation);
   const items = [];
   for (const e of open) {
     // Until someone acknowledges, whether the alert was even opened is what tells a stuck stage from an unread one.
     const alerts = e.acknowledged ? undefined : await seenCounts(ctx.store, e.orgId, stageAlertPrefix(e));
-    const seen = alerts && alerts.delivered > 0 ? (alerts.seen > 0 ? `, alert seen by ${alerts.seen} of ${alerts.delivered}` : ', alert not yet seen') : '';
+    const seen = alerts ? alertReach(alerts) : '';
     items.push({
       id: e.id,
       ref: e.ref,
@@ -96,7 +105,7 @@ async function escalationList(ctx: RouteContext): Promise<AdaptiveCardJson> {
       detail: `Stage ${e.stage} of ${ladder.length}, ${e.acknowledged ? 'acknowledged' : `respond by ${formatDate(e.stageDeadline)}`}${seen}${e.assignedTo ? `, assigned to ${e.assignedTo.name}` : ''}`,
     });
   }
-  return escalationListCard(`Open escalations (${open.length})`, items);
+  return escalationListCard(`Open escalations (${open.length})`, items, page);
 }
 
 async function escalationReportCard(ctx: RouteContext, from: string, to: string): Promise<AdaptiveCardJson> {

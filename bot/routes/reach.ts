@@ -21,7 +21,7 @@ export const REACH_COMMANDS: TextCommand[] = [
       const choice = match[1]!.toLowerCase() as NotifyBy;
       await setNotifyBy(new Directory(ctx.store), ctx.actor, choice);
       auditInTeams(ctx, { kind: 'notification-settings', id: ctx.actor.id }, 'change', `notify by ${choice}`);
-      return noticeCard('Notifications', SAID[choice], { color: 'Good' });
+      return noticeCard('Notifications', SAID[choice], { tone: 'done' });
     },
   },
 ];

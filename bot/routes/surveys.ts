@@ -6,7 +6,7 @@ import { campaignsVisibleTo, describeAudience, listCampaigns } from '../../servi
 import { mayViewSurveyResults } from '../../services/access/policy';
 import { answerSurvey, mySurveys, openSurvey } from '../../services/surveys/responses';
 import { campaignResults, resultsReport } from '../../services/surveys/results';
-import { auditInTeams, objectOf, personal, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from './context';
+import { auditInTeams, objectOf, pageIn, personal, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from './context';
 
 /** A campaign's results as the card shows them: no written answer's text, which stays in the export. */
 async function resultsCard(ctx: RouteContext, campaignId: string): Promise<AdaptiveCardJson> {
@@ -15,28 +15,35 @@ async function resultsCard(ctx: RouteContext, campaignId: string): Promise<Adapt
   return reportCard(resultsReport(results, { detail: 'summary' }), `Full results: npm run cli -- survey results ${results.campaign.id} --format xlsx`);
 }
 
-/** Open questionnaires sent to me; for those who run them, every campaign with its results. */
-async function surveysCard(ctx: RouteContext): Promise<AdaptiveCardJson> {
+/**
+ * Open questionnaires sent to me and, for those who run them, every campaign with its results:
+ * one entry per campaign, saying whether it was sent to me or is one I review.
+ */
+async function surveysCard(ctx: RouteContext, page = 0): Promise<AdaptiveCardJson> {
   const campaigns = await listCampaigns(ctx.store, ctx.actor.orgId);
   const mine = await mySurveys(ctx, ctx.actor, campaigns);
+  const reviewed = mayViewSurveyResults(ctx.actor) ? await campaignsVisibleTo(ctx.store, ctx.actor) : [];
+  const hasResults = new Set(reviewed.filter((c) => c.status !== 'scheduled').map((c) => c.id));
+  const sentToMe = new Set(mine.map((m) => m.campaign.id));
   const items = mine.map(({ campaign, answered }) => ({
     campaign,
-    detail: `${answered ? 'You have answered' : 'Not answered yet'}; open until ${formatDate(campaign.closesOn)}${campaign.anonymous ? '; anonymous' : ''}`,
+    detail: `Sent to you: ${answered ? 'you have answered' : 'not answered yet'}; open until ${formatDate(campaign.closesOn)}${campaign.anonymous ? '; anonymous' : ''}`,
+    // An anonymous answer cannot be reopened by anyone, its author included, except from its own card.
     canAnswer: !answered || !campaign.anonymous,
-    canSeeResults: false,
+    answered,
+    canSeeResults: hasResults.has(campaign.id),
   }));
-  if (mayViewSurveyResults(ctx.actor)) {
-    for (const campaign of (await campaignsVisibleTo(ctx.store, ctx.actor)).slice(0, 15)) {
-      items.push({ campaign, detail: `${campaign.status}; to ${describeAudience(campaign.audience)}; ${campaign.invited} asked; closes ${formatDate(campaign.closesOn)}`, canAnswer: false, canSeeResults: campaign.status !== 'scheduled' });
-    }
+  for (const campaign of reviewed.filter((c) => !sentToMe.has(c.id))) {
+    items.push({ campaign, detail: `For review: ${campaign.status}; to ${describeAudience(campaign.audience)}; ${campaign.invited} asked; closes ${formatDate(campaign.closesOn)}`, canAnswer: false, answered: false, canSeeResults: hasResults.has(campaign.id) });
   }
-  return surveyListCard('Questionnaires', items, 'No questionnaire is waiting for you.');
+  return surveyListCard('Questionnaires', items, 'No questionnaire is waiting for you.', page);
 }
 
 export const SURVEY_ROUTES: Record<string, CardRoute> = {
   'survey.open': personal(async (ctx, data) => surveyCard(await openSurvey(ctx, { actor: ctx.actor, timeZone: timeZoneOf(ctx), campaignId: objectOf(data).campaignId }))),
   'survey.edit': personal(async (ctx, data) => surveyCard(await openSurvey(ctx, { actor: ctx.actor, timeZone: timeZoneOf(ctx), campaignId: objectOf(data).campaignId, answerKey: objectOf(data).answerKey }))),
   'survey.page': personal(async (ctx, data) => surveyCard(await answerSurvey(ctx, { actor: ctx.actor, timeZone: timeZoneOf(ctx), data }))),
+  'survey.list': personal(async (ctx, data) => surveysCard(ctx, pageIn(data))),
   'survey.results': personal(async (ctx, data) => {
     const id = objectOf(data).campaignId;
     return resultsCard(ctx, typeof id === 'string' ? id : '');

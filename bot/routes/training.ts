@@ -8,7 +8,7 @@ import { MAX_REPORT_CARD_ROWS, reportCard } from '../../cards/report-card';
 import { pendingSelfReports, reviewSelfReport, selfReport } from '../../services/training/self-report';
 import { today, formatDate } from '../../services/core/dates';
 import { isAppError } from '../../services/core/errors';
-import { auditInTeams, objectOf, personal, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from './context';
+import { auditInTeams, objectOf, pageIn, personal, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from './context';
 
 const MY_TRAINING_STATE: Record<MyCourse['state'], string> = {
   valid: 'done',
@@ -29,7 +29,7 @@ async function myTrainingCard(ctx: RouteContext): Promise<AdaptiveCardJson> {
   );
 }
 
-async function trainingVerifyList(ctx: RouteContext): Promise<AdaptiveCardJson> {
+async function trainingVerifyList(ctx: RouteContext, page = 0): Promise<AdaptiveCardJson> {
   const pending = await pendingSelfReports(ctx.store, ctx.actor);
   const directory = new Directory(ctx.store);
   const catalogue = new Map((await courses(ctx.store, ctx.actor.orgId)).map((c) => [c.code, c.name]));
@@ -38,7 +38,7 @@ async function trainingVerifyList(ctx: RouteContext): Promise<AdaptiveCardJson> 
     const who = await directory.get(ctx.actor.orgId, r.personId);
     items.push({ id: r.id, title: `${who?.name ?? 'Unknown'}: ${catalogue.get(r.courseCode) ?? r.courseCode}`, detail: `Completed ${formatDate(r.completedOn!)}${r.certificateUrl ? `; certificate ${r.certificateUrl}` : '; no certificate link'}` });
   }
-  return trainingVerifyCard(items);
+  return trainingVerifyCard(items, page);
 }
 
 async function trainingRatesCard(ctx: RouteContext, by: Breakdown): Promise<AdaptiveCardJson> {
@@ -57,12 +57,13 @@ export const TRAINING_ROUTES: Record<string, CardRoute> = {
   'training.selfReport': personal(async (ctx, data) => {
     try {
       const record = await selfReport(ctx, { actor: ctx.actor, timeZone: timeZoneOf(ctx), data });
-      return noticeCard('Sent to HR', `Your ${record.courseCode} completion on ${formatDate(record.completedOn!)} will count once HR verifies it.`, { color: 'Good' });
+      return noticeCard('Sent to HR', `Your ${record.courseCode} completion on ${formatDate(record.completedOn!)} will count once HR verifies it.`, { tone: 'done' });
     } catch (e) {
       if (!isAppError(e, 'VALIDATION')) throw e;
       return trainingReportCard(await courses(ctx.store, ctx.actor.orgId), { values: objectOf(data), issues: e.fields, notice: e.message });
     }
   }),
+  'training.verifyList': personal((ctx, data) => trainingVerifyList(ctx, pageIn(data))),
   'training.verify': personal(async (ctx, data) => {
     await reviewSelfReport(ctx, { actor: ctx.actor, decision: 'verified', data });
     return trainingVerifyList(ctx);

@@ -9,7 +9,7 @@ import { CAUSE_LABELS } from '../escalations/model';
 import type { Person } from '../people/model';
 import { mayViewSurveyResults, mayViewTrainingRates } from '../access/policy';
 import { ActionPlan } from '../plan/repository';
-import { RAG_LABELS, type Action, type Rag } from '../plan/model';
+import { isOverdue, RAG_LABELS, type Action, type Rag } from '../plan/model';
 import type { Organisation } from '../organisation/model';
 import type { WorkingCalendar } from '../scheduling/calendar';
 import type { Store } from '../store/ports';
@@ -37,7 +37,7 @@ function row(a: Action, day: string): ActionRow {
     statusLabel: RAG_LABELS[a.status],
     leads: a.leads.map((l) => l.name).join(', '),
     ...(due ? { due } : {}),
-    overdue: a.open && !a.ongoing && !!due && due < day,
+    overdue: isOverdue(a, day),
     progress: a.progress,
   };
 }

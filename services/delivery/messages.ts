@@ -13,10 +13,17 @@ export type DigestLine = {
   status: Rag;
   /** Whose action it is, when the recipient is covering for someone on leave. */
   leadName?: string;
+  /** The reminder's reason: due today is the one that notifies. */
+  dueToday?: boolean;
 };
 
 export type OutboundMessage =
-  | { kind: 'reminder-digest'; heading: string; intro: string; lines: DigestLine[]; snoozeChoices: number[] }
+  /**
+   * `outboxId`: the outbox item the digest goes out as, so its card can page through the lines
+   * ("Show 5 more") without carrying them. `dueToday`: something in it is due today, so Teams
+   * notifies the person (activity feed), not only the chat.
+   */
+  | { kind: 'reminder-digest'; heading: string; intro: string; lines: DigestLine[]; snoozeChoices: number[]; outboxId?: string; dueToday?: boolean }
   /** `seen`: those of `outstanding` who have opened and acted on their request (absent in summaries from before read tracking). */
   | { kind: 'round-summary'; roundId: string; heading: string; dueBy: string; responded: string[]; outstanding: string[]; seen?: string[]; unreachable: string[]; asAt: string }
   /**
@@ -43,3 +50,11 @@ export type OutboundMessage =
     }
   /** The alert a team channel gets: only what every member of the channel may see. */
   | { kind: 'escalation-channel-alert'; escalationId: string; ref: string; stage: string; deadline: string; resolved: boolean };
+
+/**
+ * Whether a message should reach the person's Teams activity feed (with its notification), not
+ * only the chat: an escalation alert, and a reminder digest with something due today.
+ */
+export function notifies(message: OutboundMessage): boolean {
+  return message.kind === 'escalation-alert' || (message.kind === 'reminder-digest' && message.dueToday === true);
+}

@@ -9,6 +9,11 @@ export class OutboxRepository {
     this.docs = store.collection<OutboxItem>('outbox');
   }
 
+  /** One item by its id (a point read), as a card that pages through it needs. */
+  get(orgId: string, id: string): Promise<Stored<OutboxItem> | undefined> {
+    return this.docs.read(orgId, id);
+  }
+
   /** Every item, or those of one purpose and/or whose ids start with a prefix. */
   matching(orgId: string, filter: { purpose?: OutboxItem['purpose']; idPrefix?: string } = {}): Promise<OutboxItem[]> {
     const conditions = ['c.orgId = @orgId'];
@@ -53,11 +58,11 @@ export class OutboxRepository {
     return seen.length > 0;
   }
 
-  /** Of the sent items whose ids start with `idPrefix`, only their ids and when each was seen. */
-  sentWithPrefix(orgId: string, idPrefix: string): Promise<Pick<OutboxItem, 'id' | 'seenAt'>[]> {
+  /** Of the items whose ids start with `idPrefix`, only their ids, where each stands, and when it was seen. */
+  statusWithPrefix(orgId: string, idPrefix: string): Promise<Pick<OutboxItem, 'id' | 'status' | 'seenAt'>[]> {
     return toArray(
       this.docs.query({
-        query: "SELECT c.id, c.seenAt FROM c WHERE c.orgId = @orgId AND STARTSWITH(c.id, @prefix) AND c.status = 'sent'",
+        query: 'SELECT c.id, c.status, c.seenAt FROM c WHERE c.orgId = @orgId AND STARTSWITH(c.id, @prefix)',
         parameters: [{ name: '@orgId', value: orgId }, { name: '@prefix', value: idPrefix }],
       }),
     );

@@ -26,8 +26,18 @@ export async function hasSeen(store: Store, orgId: string, personId: string, idP
   return new OutboxRepository(store).anySeenBy(orgId, personId, idPrefix);
 }
 
-/** Of the messages sent whose ids start with `idPrefix` (e.g. one escalation stage's alerts), how many were delivered and how many seen. */
-export async function seenCounts(store: Store, orgId: string, idPrefix: string): Promise<{ delivered: number; seen: number }> {
-  const items = await new OutboxRepository(store).sentWithPrefix(orgId, idPrefix);
-  return { delivered: items.length, seen: items.filter((i) => i.seenAt).length };
+/**
+ * Of the messages whose ids start with `idPrefix` (e.g. one escalation stage's alerts): how many
+ * were delivered and seen, how many are still on their way, and how many could not be delivered
+ * (failed, or the person or channel cannot be reached).
+ */
+export async function seenCounts(store: Store, orgId: string, idPrefix: string): Promise<{ delivered: number; seen: number; waiting: number; undelivered: number }> {
+  const items = await new OutboxRepository(store).statusWithPrefix(orgId, idPrefix);
+  const sent = items.filter((i) => i.status === 'sent');
+  return {
+    delivered: sent.length,
+    seen: sent.filter((i) => i.seenAt).length,
+    waiting: items.filter((i) => i.status === 'pending' || i.status === 'sending').length,
+    undelivered: items.filter((i) => i.status === 'failed' || i.status === 'unreachable').length,
+  };
 }

@@ -13,6 +13,12 @@ import type { EscalationCause } from './model';
 
 const short = (text: string) => (text.length > 120 ? `${text.slice(0, 117)}…` : text);
 
+/** What someone typed, as one sentence of a summary: its own closing stop kept, none added twice ("no cover.." read as a typo). */
+export const sentence = (text: string | undefined) => {
+  const said = (text ?? '').trim() || '—';
+  return /[.!?…]$/.test(said) ? said : `${said}.`;
+};
+
 function fromAction(action: Action, cause: EscalationCause, id: string, summary: string) {
   return {
     id,
@@ -40,7 +46,7 @@ export async function escalationsAfterUpdate(deps: EscalationDeps, organisation:
     await openEscalation(
       deps,
       organisation,
-      fromAction(action, 'action-red', `esc-${action.id}-red-v${update.fromVersion ?? action.version}`, `${action.ref} "${short(action.description)}" (lead ${leads}) was rated Red by ${update.by.name}. Reason: ${update.reason ?? '—'}. Remedial action: ${update.remedialAction ?? '—'}.`),
+      fromAction(action, 'action-red', `esc-${action.id}-red-v${update.fromVersion ?? action.version}`, `${action.ref} "${short(action.description)}" (lead ${leads}) was rated Red by ${update.by.name}. Reason: ${sentence(update.reason)} Remedial action: ${sentence(update.remedialAction)}`),
     );
   }
   const inTeams = action.history.filter((h) => h.source === 'teams');
@@ -49,7 +55,7 @@ export async function escalationsAfterUpdate(deps: EscalationDeps, organisation:
     await openEscalation(
       deps,
       organisation,
-      fromAction(action, 'amber-twice', `esc-${action.id}-amber-v${update.fromVersion ?? action.version}`, `${action.ref} "${short(action.description)}" (lead ${leads}) has been Amber in two consecutive updates. Latest reason: ${update.reason ?? '—'}.`),
+      fromAction(action, 'amber-twice', `esc-${action.id}-amber-v${update.fromVersion ?? action.version}`, `${action.ref} "${short(action.description)}" (lead ${leads}) has been Amber in two consecutive updates. Latest reason: ${sentence(update.reason)}`),
     );
   }
 }

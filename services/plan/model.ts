@@ -98,3 +98,12 @@ export function nextDueDate(action: Pick<Action, 'due' | 'revisedDueDate'>, toda
   const dates = action.due.dates;
   return dates.find((d) => d >= today) ?? dates[dates.length - 1];
 }
+
+/**
+ * Overdue as the dashboard and the "my actions" card both show it: open, not ongoing, and its
+ * revised or next due date is before `today` (an ISO date in the organisation's time zone).
+ */
+export function isOverdue(action: Pick<Action, 'open' | 'ongoing' | 'revisedDueDate' | 'nextDueDate'>, today: string): boolean {
+  const due = action.revisedDueDate ?? action.nextDueDate;
+  return action.open && !action.ongoing && !!due && due < today;
+}

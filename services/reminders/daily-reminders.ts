@@ -59,7 +59,15 @@ export async function runDailyReminders(ctx: JobContext): Promise<Record<string,
       const delegateId = coverFor(lead, day);
       const delegate = delegateId ? people.get(delegateId) : undefined;
       const recipient = delegate?.active && coversFor(delegate, lead, day, partnership) ? delegate.id : leadId;
-      const line: DigestLine = { actionId: action.id, ref: action.ref, description: action.description, why: why(reason), status: action.status, ...(recipient !== leadId ? { leadName: lead.name } : {}) };
+      const line: DigestLine = {
+        actionId: action.id,
+        ref: action.ref,
+        description: action.description,
+        why: why(reason),
+        status: action.status,
+        ...(recipient !== leadId ? { leadName: lead.name } : {}),
+        ...(reason.kind === 'due-today' ? { dueToday: true } : {}),
+      };
       digests.set(recipient, [...(digests.get(recipient) ?? []), line]);
     }
   }
@@ -67,8 +75,9 @@ export async function runDailyReminders(ctx: JobContext): Promise<Record<string,
   const messages = [...digests].map(([personId, lines]): NewOutboxItem => {
     const recipient = people.get(personId) as Person;
     lines.sort((a, b) => a.ref.localeCompare(b.ref, 'en', { numeric: true }));
+    const id = `reminders-${day}-${personId}`;
     return {
-      id: `reminders-${day}-${personId}`,
+      id,
       orgId: ctx.orgId,
       purpose: 'reminder',
       recipient: { personId },
@@ -78,6 +87,8 @@ export async function runDailyReminders(ctx: JobContext): Promise<Record<string,
         intro: `Hello ${recipient.name.split(' ')[0]}, these actions are due soon or need an update. Use Update to give a RAG status, or Snooze to be reminded later.`,
         lines,
         snoozeChoices: policy.snoozeChoices,
+        outboxId: id,
+        ...(lines.some((l) => l.dueToday) ? { dueToday: true } : {}),
       },
     };
   });

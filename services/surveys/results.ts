@@ -33,7 +33,8 @@ export type QuestionResult = {
 
 export type HighlightResult = { label: string; count: number; of: number; pct: number };
 
-export type GroupResult = { by: 'department' | 'role' | 'agency'; group: string; responses: number; suppressed: boolean; highlights: HighlightResult[]; questions: QuestionResult[] };
+/** `hiddenBy`, for a suppressed group: the rule that hid it (too few responses, or giving a smaller group away by subtraction). */
+export type GroupResult = { by: 'department' | 'role' | 'agency'; group: string; responses: number; suppressed: boolean; hiddenBy?: 'too-few' | 'subtraction'; highlights: HighlightResult[]; questions: QuestionResult[] };
 
 export type ComparisonRow = { questionId: string; text: string; answer: string; immediatePct: number; followUpPct: number };
 export type Comparison = { immediate: { campaignIds: string[]; responses: number }; followUp: { campaignIds: string[]; responses: number }; rows: ComparisonRow[]; means: { questionId: string; text: string; immediate: number; followUp: number }[] };
@@ -89,7 +90,7 @@ export function highlightResults(questionnaire: Pick<Questionnaire, 'highlights'
   });
 }
 
-const hidden = (by: GroupResult['by'], group: string): GroupResult => ({ by, group, responses: 0, suppressed: true, highlights: [], questions: [] });
+const hidden = (by: GroupResult['by'], group: string, hiddenBy: GroupResult['hiddenBy']): GroupResult => ({ by, group, responses: 0, suppressed: true, hiddenBy, highlights: [], questions: [] });
 
 const groupOf = (by: GroupResult['by'], e: AnswerEntry) => (by === 'department' ? e.department : by === 'role' ? e.jobTitle : e.agency) || NOT_RECORDED;
 
@@ -121,7 +122,7 @@ export function groupResults(questionnaire: Questionnaire, entries: AnswerEntry[
   }
   return dimensions.flatMap(({ by, groups }) =>
     groups.map(([group, list]) =>
-      shown.has(id(by, group)) ? { by, group, responses: list.length, suppressed: false, highlights: highlightResults(questionnaire, list), questions: questionResults(questionnaire, list) } : hidden(by, group),
+      shown.has(id(by, group)) ? { by, group, responses: list.length, suppressed: false, highlights: highlightResults(questionnaire, list), questions: questionResults(questionnaire, list) } : hidden(by, group, list.length < MIN_GROUP ? 'too-few' : 'subtraction'),
     ),
   );
 }
@@ -351,7 +352,7 @@ export function resultsReport(r: CampaignResults, options: { detail: 'full' | 's
   }
   for (const g of r.breakdowns) {
     const label = `${g.by === 'department' ? 'Department' : g.by === 'role' ? 'Role' : 'Agency'}: ${g.group}`;
-    if (g.suppressed) rows.push(['Breakdown', label, `hidden: fewer than ${MIN_GROUP} responses`, '', '']);
+    if (g.suppressed) rows.push(['Breakdown', label, g.hiddenBy === 'subtraction' ? `hidden: would reveal a group of fewer than ${MIN_GROUP} by subtraction` : `hidden: fewer than ${MIN_GROUP} responses`, '', '']);
     else {
       rows.push(['Breakdown', label, 'Responses', String(g.responses), '']);
       for (const h of g.highlights) rows.push(['Breakdown', label, h.label, `${h.count} of ${h.of}`, `${h.pct}%`]);

@@ -114,7 +114,7 @@ describe('answering a questionnaire in Teams, over real HTTP', () => {
     const before = t.connector.activities().length;
     await t.post(messageActivity({ serviceUrl: t.connector.serviceUrl, user: userOf(officers[2]!), text: 'surveys' }));
     const [list] = (await t.connector.waitForActivities(before + 1)).slice(-1);
-    expect(JSON.stringify(list.attachments[0].content)).toMatch(/Safeguarding training: three months on[\s\S]*Not answered yet/);
+    expect(JSON.stringify(list.attachments[0].content)).toMatch(/Safeguarding training: three months on[\s\S]*Sent to you: not answered yet/);
     expect(JSON.stringify(list.attachments[0].content)).not.toContain('"title":"Results"');
     // Open and anonymous: the response rate and why there is nothing more, on the card and in the tab.
     const results = await invoke(hr!, 'survey.results', { campaignId: campaign.id });

@@ -5,7 +5,7 @@ import { seedDemo } from '../../services/demo/seed-demo';
 import { setUpTraining } from '../../services/training/catalogue';
 import type { Person } from '../../services/people/model';
 import { ActionPlan } from '../../services/plan/repository';
-import type { Action } from '../../services/plan/model';
+import { isOverdue, type Action } from '../../services/plan/model';
 import { startTestApp, type TestApp } from '../harness/app';
 import { linkDemoPeople, ORG, person, seed } from '../harness/fixtures';
 import {
@@ -81,16 +81,31 @@ describe('the bot in Teams, over real HTTP', () => {
     expect((await t.store.collection<Person>('people').read(ORG, 'jo'))?.aadObjectId).toBeUndefined();
   });
 
-  it('"my actions" lists the lead’s open actions from the seed plan, soonest due first, each with Update', async () => {
-    const card = await say(VAL, 'my actions');
+  it('"my actions" lists the lead’s open actions from the seed plan, soonest due first, five at a time, overdue ones marked as the tab marks them', async () => {
     const expected = await valsActions();
-    expect(expected.length).toBeGreaterThan(3);
-    const text = cardText(card);
-    expect(text).toContain(`Your open actions (${expected.length})`);
-    const positions = expected.slice(0, 25).map((a) => text.indexOf(`${a.ref} ·`));
-    expect(positions.every((p) => p >= 0)).toBe(true);
-    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
-    expect(JSON.stringify(card)).toContain('"verb":"action.open"');
+    expect(expected.length).toBeGreaterThan(5);
+    const day = t.clock.now().toISOString().slice(0, 10);
+    const overdue = expected.filter((a) => isOverdue(a, day));
+    expect(overdue.length).toBeGreaterThan(0);
+    let card = await say(VAL, 'my actions');
+    expect(cardText(card)).toContain(`Your open actions (${expected.length}, ${overdue.length} overdue)`);
+    // Press "Show 5 more" until the last page: every action appears once, in order, with its Update button.
+    const seen: string[] = [];
+    for (;;) {
+      const text = cardText(card);
+      const refs = [...text.matchAll(/^(LP\d+\.\d+) · /gm)].map((m) => m[1]!);
+      expect(refs.length).toBeLessThanOrEqual(5);
+      for (const ref of refs) {
+        const marked = new RegExp(`^${ref.replace('.', '\\.')} · .*\\n⚠ Overdue: was due `, 'm').test(text);
+        expect([ref, marked]).toEqual([ref, overdue.some((a) => a.ref === ref)]);
+        expect(JSON.stringify(card)).toContain(`"title":"Update ${ref}"`);
+      }
+      seen.push(...refs);
+      const more = (card.actions ?? []).find((a: any) => /^Show \d+ more$/.test(a.title));
+      if (!more) break;
+      card = await invoke(VAL, more.verb, more.data);
+    }
+    expect(seen).toEqual(expected.map((a) => a.ref));
   });
 
   it('unknown text gets help, not silence', async () => {
@@ -126,7 +141,7 @@ describe('the bot in Teams, over real HTTP', () => {
       const card = await invoke(VAL, 'action.update', { actionId: target.id, version: target.version, status: 'R', progress: 'Blocked', reason: 'No venue' });
       const body = card.body as any[];
       const at = body.findIndex((b) => b.id === 'remedialAction');
-      expect(body[at + 1]).toMatchObject({ text: 'Red needs the remedial action being taken.', color: 'Attention' });
+      expect(body[at + 1]).toMatchObject({ text: '⚠ Red needs the remedial action being taken.', weight: 'Bolder' });
       expect(body.find((b) => b.id === 'reason').value).toBe('No venue');
       expect(await current()).toEqual(expect.objectContaining({ version: target.version, status: target.status }));
     });
@@ -236,7 +251,7 @@ describe('the bot in Teams, over real HTTP', () => {
       const body = card.body as any[];
       const at = body.findIndex((b) => b.id === 'asked');
       expect(body[at].value).toBe('Please call 07700 900123');
-      expect(body[at + 1]).toMatchObject({ text: expect.stringMatching(/looks like a phone number/), color: 'Attention' });
+      expect(body[at + 1]).toMatchObject({ text: expect.stringMatching(/^⚠ .*looks like a phone number/), weight: 'Bolder' });
       expect(await t.store.collection('escalations').read(ORG, 'x')).toBeUndefined();
     });
 

@@ -2,9 +2,9 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { renderMessage } from '../../cards/messages';
-import { md } from '../../cards/render';
+import { cardSizeUtf16, MAX_CARD_UTF16_BYTES, md } from '../../cards/render';
 import { reportCard } from '../../cards/report-card';
-import { MAX_ACTIONS_PER_CARD, myActionsCard, summaryCard, welcomeCard } from '../../cards/views';
+import { myActionsCard, summaryCard, welcomeCard } from '../../cards/views';
 import type { OutboundMessage } from '../../services/delivery/messages';
 import type { Action } from '../../services/plan/model';
 import { parse } from 'csv-parse/sync';
@@ -27,8 +27,10 @@ import { actionDoc } from '../harness/fixtures';
  * one attempt to make that text do more than read as text on the recipient's card.
  */
 
-/** Teams refuses a message over about 80 KB: the recipient then gets nothing at all. */
-const TEAMS_MESSAGE_LIMIT = 80 * 1024;
+/** Teams refuses a message over about 100 KB counted in UTF-16 (80 KB recommended): the recipient then gets nothing at all. */
+const TEAMS_MESSAGE_LIMIT = MAX_CARD_UTF16_BYTES;
+/** More lines than any page of a list card shows. */
+const MANY = 60;
 const LONGEST_CELL = 'x'.repeat(TABLE_LIMITS.maxCellChars);
 
 /** Right-to-left override, isolates and terminal escapes: they reorder or hide what is shown. */
@@ -73,23 +75,23 @@ function markdownTexts(node: unknown, found: string[] = []): string[] {
   return found;
 }
 
-const bytes = (card: unknown) => Buffer.byteLength(JSON.stringify(card));
+const bytes = (card: object) => cardSizeUtf16(card);
 
 describe('hostile text on cards', () => {
   describe('a plan spreadsheet with the longest cells the import accepts cannot stop a reminder arriving', () => {
     it('a reminder digest of the most actions a card lists, each with the longest description, stays under the Teams message limit', () => {
-      const card = renderMessage(digest(MAX_ACTIONS_PER_CARD, { description: LONGEST_CELL }));
+      const card = renderMessage(digest(MANY, { description: LONGEST_CELL }));
       expect(bytes(card)).toBeLessThan(TEAMS_MESSAGE_LIMIT);
     });
 
     it('a covering lead’s digest naming a lead with the longest name the people file accepts stays under the limit', () => {
-      const card = renderMessage(digest(MAX_ACTIONS_PER_CARD, { description: LONGEST_CELL, leadName: LONGEST_CELL }));
+      const card = renderMessage(digest(MANY, { description: LONGEST_CELL, leadName: LONGEST_CELL }));
       expect(bytes(card)).toBeLessThan(TEAMS_MESSAGE_LIMIT);
     });
 
     it('"my actions" with the longest descriptions stays under the limit and marks where a description is cut', () => {
-      const actions = Array.from({ length: MAX_ACTIONS_PER_CARD }, (_, i) => action({ id: `a${i}`, ref: `LP1.${i + 1}`, description: LONGEST_CELL }));
-      const card = myActionsCard(actions);
+      const actions = Array.from({ length: MANY }, (_, i) => action({ id: `a${i}`, ref: `LP1.${i + 1}`, description: LONGEST_CELL }));
+      const card = myActionsCard(actions, '2026-11-29');
       expect(bytes(card)).toBeLessThan(TEAMS_MESSAGE_LIMIT);
       expect(strings(card).some((s) => s.endsWith('…'))).toBe(true);
     });

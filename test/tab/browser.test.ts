@@ -381,7 +381,7 @@ describe('the dashboard tab in a browser', () => {
       for (const [i, view] of views.entries()) {
         if (i > 0) await page.keyboard.press('ArrowRight');
         const tab = page.getByRole('tab', { name: view });
-        await expect(tab.evaluate((el) => el === el.ownerDocument.activeElement)).resolves.toBe(true);
+        await expect(tab.evaluate((el) => el === (el as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement)).resolves.toBe(true);
         // In sight without scrolling sideways, and no box around it cuts off what is drawn outside it (the focus ring).
         const placed = (await page.evaluate(`(() => {
           const tab = document.activeElement;

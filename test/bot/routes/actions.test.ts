@@ -6,6 +6,10 @@ import type { Store } from '../../../services/store/ports';
 import { ORG, actionDoc, person, seed } from '../../harness/fixtures';
 import { cardText, routeContexts, typed, verbsOf } from '../../harness/route-context';
 import { openTestStore } from '../../harness/store';
+import { renderMessage } from '../../../cards/messages';
+import type { AdaptiveCardJson } from '../../../cards/render';
+import { enqueue } from '../../../services/delivery/outbox';
+import { OutboxRepository } from '../../../services/delivery/repository';
 
 /** The action plan's routes, called as the bot calls them, against the embedded store. */
 describe('action routes', () => {
@@ -102,5 +106,46 @@ describe('action routes', () => {
     await expect(type(admin, 'start round 2026-11-01')).rejects.toMatchObject({ code: 'VALIDATION' });
     expect(cardText(await type(admin, 'start round 2026-12-15'))).toMatch(/Update round started[\s\S]*1 leads have been asked/);
     expect(cardText(await type(admin, 'round status'))).toMatch(/Open update round \(started by Ada Admin\)[\s\S]*Val Johnson/);
+  });
+
+  it('the Amber confirmation says why it is at risk and what is being done, as the form asked', async () => {
+    const summary = await run(val, 'action.update', { actionId: 'a1', version: 1, status: 'A', progress: 'Waiting on the venue', reason: 'The venue cancelled', remedialAction: 'Booking another' });
+    expect(cardText(summary)).toMatch(/Why it is at risk:.\nThe venue cancelled\nRemedial action:.\nBooking another/);
+  });
+
+  describe('a reminder digest longer than a page', () => {
+    const outboxId = 'reminders-2026-11-30-val';
+    const lines = Array.from({ length: 12 }, (_, i) => ({ actionId: `a${i + 1}`, ref: `LP1.${i + 1}`, description: `Action ${i + 1}`, why: 'due in 7 working days', status: 'G' as const }));
+
+    beforeAll(async () => {
+      await enqueue(store, clock, { id: outboxId, orgId: ORG, purpose: 'reminder', recipient: { personId: 'val' }, message: { kind: 'reminder-digest', heading: 'Safeguarding actions needing your attention (12)', intro: 'Hello Val', lines, snoozeChoices: [1, 3, 7], outboxId } });
+    });
+
+    it('arrives with the first five lines; "Show 5 more" gives the next five, then "Show 2 more" the last two', async () => {
+      const first = renderMessage((await new OutboxRepository(store).get(ORG, outboxId))!.message);
+      expect(cardText(first)).toContain('Showing 1–5 of 12.');
+      const press = (card: AdaptiveCardJson) => (card.actions as { title: string; verb: string; data: unknown }[]).find((a) => /^Show \d+ more$/.test(a.title))!;
+      expect(press(first)).toMatchObject({ title: 'Show 5 more', verb: 'digest.page', data: { outboxId, page: 1 } });
+      const second = await run(val, 'digest.page', press(first).data);
+      expect(cardText(second)).toMatch(/Showing 6–10 of 12\.\nLP1\.6 · G – Green/);
+      expect(verbsOf(second)).toEqual(expect.arrayContaining(['action.open', 'action.snooze', 'digest.page']));
+      const third = await run(val, 'digest.page', press(second).data);
+      expect(press(second).title).toBe('Show 2 more');
+      expect(cardText(third)).toContain('Showing 11–12 of 12.');
+      expect(cardText(third)).toContain('LP1.12');
+    });
+
+    it('is paged only by its recipient: to anyone else, an administrator included, it does not exist', async () => {
+      for (const other of [tim, admin]) await expect(run(other, 'digest.page', { outboxId, page: 1 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    });
+
+    it.each<[string, unknown]>([
+      ['an id that is not a reminder', { outboxId: 'esc-1-s1-val', page: 1 }],
+      ['an id with a path in it', { outboxId: 'reminders-../x', page: 1 }],
+      ['a page that is not a whole number', { outboxId, page: 'two' }],
+      ['no data', undefined],
+    ])('%s is refused as not valid', async (_what, data) => {
+      await expect(run(val, 'digest.page', data)).rejects.toMatchObject({ code: 'VALIDATION' });
+    });
   });
 });

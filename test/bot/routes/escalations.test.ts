@@ -3,9 +3,12 @@ import { FixedClock } from '../../../services/core/clock';
 import type { Escalation } from '../../../services/escalations/model';
 import type { Person } from '../../../services/people/model';
 import { toArray, type Store } from '../../../services/store/ports';
-import { person, seed } from '../../harness/fixtures';
+import { ORG, person, seed } from '../../harness/fixtures';
 import { cardText, routeContexts, typed, verbsOf } from '../../harness/route-context';
 import { openTestStore } from '../../harness/store';
+import { localMessenger } from '../../harness/delivery';
+import { DeliverySender } from '../../../services/delivery/sender';
+import { silentLogger } from '../../../services/core/logger';
 
 /** Escalation routes, called as the bot calls them, against the embedded store. */
 describe('escalation routes', () => {
@@ -31,7 +34,7 @@ describe('escalation routes', () => {
   it('"raise concern" gives the form; Raise stores the escalation at stage 1 and says who must respond by when', async () => {
     expect(verbsOf(await type(raiser, 'raise a concern'))).toContain('esc.raise');
     const done = await run(raiser, 'esc.raise', concern);
-    expect(cardText(done)).toMatch(/^Raised as \S+[\s\S]*Stage 1 has been alerted and must respond by/);
+    expect(cardText(done)).toMatch(/^✓ Raised as \S+[\s\S]*Stage 1 has been alerted and must respond by/);
     expect(await escalations()).toMatchObject([{ stage: 1, cause: 'professional-disagreement', caseReference: 'MASH-2026-0042', raisedBy: { personId: 'olu' } }]);
     expect((await escalations())[0]!.acknowledged).toBeFalsy();
   });
@@ -41,6 +44,13 @@ describe('escalation routes', () => {
     expect(cardText(form)).toContain('Some answers need attention.');
     expect(verbsOf(form)).toContain('esc.raise');
     expect(await escalations()).toHaveLength(1);
+  });
+
+  it('while nobody has acknowledged it, the list says where its alert stands: on its way, then reached nobody when no one could be reached', async () => {
+    expect(cardText(await type(lead, 'escalations'))).toMatch(/Stage 1 of \d+, respond by [^,]+, alert on its way/);
+    // Nobody here has installed the app: the delivery engine finds no one to deliver to.
+    await new DeliverySender({ store, messenger: localMessenger(), logger: silentLogger }, { perSecond: 100, conversationIntervalMs: 0, maxConcurrent: 4 }).drain(ORG);
+    expect(cardText(await type(lead, 'escalations'))).toMatch(/Stage 1 of \d+, respond by [^,]+, ⚠ the alert reached nobody \(\d+ could not be reached\)/);
   });
 
   it('the safeguarding lead sees it under "escalations", opens it and acknowledges it; the step is stored with who did it', async () => {
@@ -80,4 +90,23 @@ describe('escalation routes', () => {
     await expect(type(lead, 'escalations report 2026-12-31 2026-10-01')).rejects.toMatchObject({ code: 'VALIDATION' });
     expect(cardText(await type(lead, 'escalations report 2026-10-01 2026-12-31'))).toMatch(/^Central record review, 1 Oct 2026 to 31 Dec 2026/);
   });
+
+  it('a list of more than five shows five and "Show N more"; the next page is asked for like any card action, by the lead', async () => {
+    // Six more concerns, raised a minute apart (a concern raised twice at the same moment is one).
+    for (let i = 0; i < 6; i++) {
+      const later = routeContexts(store, new FixedClock(new Date(clock.now().getTime() + (i + 1) * 60_000)));
+      await ESCALATION_ROUTES['esc.raise']!.run(await later(raiser), { ...concern, caseReference: `MASH-2026-01${i}` });
+    }
+    const open = (await escalations()).filter((e) => e.status === 'open');
+    expect(open.length).toBeGreaterThan(5);
+    const first = await type(lead, 'escalations');
+    expect(cardText(first)).toContain(`Showing 1–5 of ${open.length}.`);
+    const more = (first.actions as { title: string; verb: string; data: unknown }[]).find((a) => a.verb === 'esc.list')!;
+    expect(more).toMatchObject({ title: `Show ${open.length - 5} more`, data: { page: 1 } });
+    const second = await run(lead, 'esc.list', more.data);
+    expect(cardText(second)).toContain(`Showing 6–${open.length} of ${open.length}.`);
+    // The officer who raised them sees only what is theirs to see, page by page, like anyone else.
+    expect(cardText(await run(bystander, 'esc.list', { page: 1 }))).toMatch(/^Open escalations \(0\)\nNothing is open\./);
+  });
 });
+

@@ -40,7 +40,7 @@ describe('questionnaire routes', () => {
 
   it('an officer finds the questionnaire under "surveys", answers both pages and is stored as having answered', async () => {
     const list = await type(officer, 'my questionnaires');
-    expect(cardText(list)).toMatch(/Questionnaires[\s\S]*Not answered yet; open until 4 Dec 2026/);
+    expect(cardText(list)).toMatch(/Questionnaires[\s\S]*Sent to you: not answered yet; open until 4 Dec 2026/);
     const page1 = await run(officer, 'survey.open', actionData(list, 'Answer'));
     expect(cardText(page1)).toContain('Page 1 of 2');
 
@@ -50,6 +50,21 @@ describe('questionnaire routes', () => {
     expect(cardText(saved)).toContain('Thank you: your answers are saved');
     expect(await hasResponded(store, campaign, officer.id)).toBe(true);
     expect(await docs('answers')).toMatchObject([{ campaignId: campaign.id }]);
+  });
+
+  it('once answered, the officer’s entry offers "Change my answers", not "Answer"', async () => {
+    const list = await type(officer, 'surveys');
+    expect(cardText(list)).toMatch(/Sent to you: you have answered/);
+    expect(JSON.stringify(list)).toContain('"title":"Change my answers","verb":"survey.open"');
+    expect(JSON.stringify(list)).not.toContain('"title":"Answer"');
+  });
+
+  it('HR, who was sent the questionnaire and also runs it, finds it once: Answer to press, Results in the overflow menu', async () => {
+    const list = await type(hr, 'surveys');
+    expect(cardText(list).split('Safeguarding training: three months on').length - 1).toBe(1);
+    const actions = JSON.stringify(list);
+    expect(actions).toContain('"title":"Answer","verb":"survey.open"');
+    expect(actions).toMatch(/"title":"Results","verb":"survey\.results","data":\{"campaignId":"[^"]+"\},"mode":"secondary"/);
   });
 
   it('Next with a question unanswered keeps the page, with the problem under it, and stores nothing', async () => {

@@ -32,7 +32,7 @@ describe('training routes', () => {
     expect(cardText(await type(worker, 'my training'))).toMatch(/Your safeguarding training[\s\S]*Safeguarding generalist\nrequired, not yet done/);
     expect(verbsOf(await type(worker, 'report my training'))).toContain('training.selfReport');
 
-    expect(cardText(await run(worker, 'training.selfReport', { courseCode: 'SG-GEN', completedOn: '2026-11-20' }))).toMatch(/^Sent to HR[\s\S]*SG-GEN completion on 20 Nov 2026/);
+    expect(cardText(await run(worker, 'training.selfReport', { courseCode: 'SG-GEN', completedOn: '2026-11-20' }))).toMatch(/^✓ Sent to HR[\s\S]*SG-GEN completion on 20 Nov 2026/);
     const [record] = await selfReports();
     expect(record).toMatchObject({ personId: 'wes', courseCode: 'SG-GEN', completedOn: '2026-11-20', status: 'self-reported' });
     expect(cardText(await type(worker, 'my training'))).toMatch(/Safeguarding generalist\nreported, awaiting HR/);
@@ -73,5 +73,20 @@ describe('training routes', () => {
     ['training.reject with a number for the id', 'training.reject', { recordId: 42 }],
   ])('%s is a validation error, not a crash', async (_what, verb, data) => {
     await expect(run(hr, verb, data)).rejects.toMatchObject({ code: 'VALIDATION' });
+  });
+
+  it('seven completions to verify: HR sees five, Verify on each and Reject in its ⋯ menu, and "Show 2 more" for the rest; a worker cannot page them', async () => {
+    const colleagues = Array.from({ length: 7 }, (_, i) => person({ id: `w${i}`, name: `Worker ${i}`, jobTitle: 'Social Worker', department: 'Children' }));
+    await seed(store, { people: colleagues });
+    for (const w of colleagues) await run(w, 'training.selfReport', { courseCode: 'SG-GEN', completedOn: '2026-11-20' });
+    const first = await type(hr, 'training to verify');
+    expect(cardText(first)).toMatch(/^Training to verify \(7\)\nShowing 1–5 of 7\./);
+    const json = JSON.stringify(first);
+    expect(json.match(/"title":"Verify"/g)).toHaveLength(5);
+    expect(json.match(/"title":"Reject","verb":"training\.reject","data":\{"recordId":"[^"]+"\},"style":"destructive","mode":"secondary"/g)).toHaveLength(5);
+    const more = (first.actions as { title: string; verb: string; data: unknown }[]).find((a) => a.verb === 'training.verifyList')!;
+    expect(more.title).toBe('Show 2 more');
+    expect(cardText(await run(hr, 'training.verifyList', more.data))).toMatch(/Showing 6–7 of 7\.[\s\S]*Worker 6: Safeguarding generalist/);
+    await expect(run(worker, 'training.verifyList', more.data)).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 });

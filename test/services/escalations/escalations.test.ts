@@ -47,7 +47,7 @@ describe('escalations up the ladder', () => {
     await submitStatusUpdate({ ...deps(iso), events: domainEvents(calendar) }, {
       actor: people.val!,
       timeZone: TZ,
-      data: { actionId: 'A1', version, status: 'R', progress: 'Stalled', reason: 'No venue', remedialAction: 'Ask the director' },
+      data: { actionId: 'A1', version, status: 'R', progress: 'Stalled', reason: 'No venue.', remedialAction: 'Ask the director' },
     });
     await sender.drain(ORG);
   };
@@ -93,6 +93,8 @@ describe('escalations up the ladder', () => {
     const [e] = await openEscalations(store, ORG);
     expect(e).toMatchObject({ cause: 'action-red', stage: 1, stageDeadline: '2026-11-26', actionRef: 'LP2.3', ref: 'ESC-2026-0001' });
     expect(alertsTo(chat('val0')).filter((c) => /Action turned Red \(stage 1/.test(c))).toHaveLength(1);
+    // The lead ended the reason with a full stop and the remedial action without one: each sentence ends once.
+    expect(e!.summary).toMatch(/ Reason: No venue\. Remedial action: Ask the director\.$/);
   });
 
   it('repeated nightly runs open no duplicates, and a replayed Red update opens nothing new', async () => {

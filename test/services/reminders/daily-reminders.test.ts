@@ -14,6 +14,7 @@ import { runJob } from '../../../bot/jobs';
 import type { Store } from '../../../services/store/ports';
 import { submitStatusUpdate } from '../../../services/updates/status-update';
 import { installedPeople, localMessenger } from '../../harness/delivery';
+import { personalConversationId } from '../../harness/teams-activities';
 import { FakeConnector } from '../../harness/fake-connector';
 import { actionDoc, ORG } from '../../harness/fixtures';
 import { openTestStore } from '../../harness/store';
@@ -115,6 +116,14 @@ describe('daily reminders across a month with bank holidays, snooze, leave cover
 
   it('an ongoing action gets its monthly update request on the first working day of the month', () => {
     expect(daysFor('eve')).toEqual(['2026-12-01', '2027-01-04']);
+  });
+
+  it('the digest on the due day reaches the Teams activity feed (notification.alert); those before and after only the chat', () => {
+    const alerts = (teamsUserId: string) => connector.activities({ conversationId: personalConversationId({ id: teamsUserId }) }).map((a) => a.channelData?.notification?.alert === true);
+    // ann: 14, 7 and 1 working days before, then on the day (24 Dec).
+    expect(alerts('29:p0')).toEqual([false, false, false, true]);
+    // bob: the same, then twice overdue, which only chases in the chat.
+    expect(alerts('29:p1')).toEqual([false, false, false, true, false, false]);
   });
 
   it('never sends on a weekend or bank holiday, and every digest reached the connector once', async () => {

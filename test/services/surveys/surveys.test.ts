@@ -208,7 +208,7 @@ describe('an anonymous awareness survey to a cohort of 204 staff', () => {
     // Adult Social Care is staff 120–191: quite or very confident are 120–169, 50 of 72.
     expect(byDept['Adult Social Care']!.highlights.find((h) => h.label === 'Quite or very confident')).toEqual({ label: 'Quite or very confident', count: 50, of: 72, pct: 69.4 });
     // Housing: 5 asked, 4 answered: hidden.
-    expect(byDept['Housing']).toEqual({ by: 'department', group: 'Housing', responses: 0, suppressed: true, highlights: [], questions: [] });
+    expect(byDept['Housing']).toEqual({ by: 'department', group: 'Housing', responses: 0, suppressed: true, hiddenBy: 'too-few', highlights: [], questions: [] });
     // Legal: only 4 asked, so anonymous answers never even carried the department.
     expect(byDept['Legal']).toBeUndefined();
     expect(byDept['(not recorded)']).toMatchObject({ suppressed: true });

@@ -1,0 +1,97 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { AdaptiveCardJson } from '../../cards/render';
+import { CARD_ROUTES } from '../../bot/card-routes';
+import { renderMessage } from '../../cards/messages';
+import { EXAMPLES } from './examples';
+
+/**
+ * A card's buttons must fit: Teams shows at most 6 actions side by side and cuts their titles
+ * when they do not fit the card's width ("Ackno…", "Ad…"). A list offers one button an item;
+ * the rest wait in an overflow menu (`mode: secondary`) or behind a ShowCard.
+ */
+
+const MAX_VISIBLE_ACTIONS = 6;
+type ActionJson = { type: string; title?: string; mode?: string; verb?: string; card?: AdaptiveCardJson };
+
+/** The actions a card shows before anything is pressed: not those in an overflow menu, nor those inside a ShowCard's card. */
+function visibleActions(node: unknown, found: ActionJson[] = []): ActionJson[] {
+  if (Array.isArray(node)) node.forEach((n) => visibleActions(n, found));
+  else if (node && typeof node === 'object') {
+    const o = node as Record<string, unknown>;
+    if (typeof o.type === 'string' && o.type.startsWith('Action.')) {
+      if (o.mode !== 'secondary') found.push(o as ActionJson);
+      return found;
+    }
+    for (const [key, value] of Object.entries(o)) if (key !== 'card') visibleActions(value, found);
+  }
+  return found;
+}
+
+/** Every ShowCard's card, which shows its own buttons once opened. */
+function showCards(node: unknown, found: AdaptiveCardJson[] = []): AdaptiveCardJson[] {
+  if (Array.isArray(node)) node.forEach((n) => showCards(n, found));
+  else if (node && typeof node === 'object') {
+    const o = node as Record<string, unknown>;
+    if (o.type === 'Action.ShowCard') found.push(o.card as AdaptiveCardJson);
+    Object.values(o).forEach((v) => showCards(v, found));
+  }
+  return found;
+}
+
+/**
+ * The width a row of buttons takes in Teams, estimated: a button is at least 96 px, else its
+ * title (about 7.5 px a character of 14 px semibold Segoe UI) plus 12 px padding each side,
+ * with 8 px between buttons (the host config's buttonSpacing).
+ */
+const rowWidth = (actions: ActionJson[]) => actions.reduce((w, a) => w + Math.max(96, (a.title ?? '').length * 7.5 + 24), 0) + 8 * Math.max(0, actions.length - 1);
+/** A 500 px card less its 16 px padding each side. */
+const CARD_WIDTH_500 = 500 - 2 * 16;
+
+describe.each(Object.entries(EXAMPLES))('card "%s"', (_name, card) => {
+  it(`offers at most ${MAX_VISIBLE_ACTIONS} visible actions, and so does each card it opens`, () => {
+    expect(visibleActions(card).length).toBeLessThanOrEqual(MAX_VISIBLE_ACTIONS);
+    for (const inner of showCards(card)) expect(visibleActions(inner).length).toBeLessThanOrEqual(MAX_VISIBLE_ACTIONS);
+  });
+});
+
+describe('the escalation alert', () => {
+  const alert = (acknowledged: boolean) =>
+    renderMessage({ kind: 'escalation-alert', escalationId: 'esc-1', heading: 'Action rated Red (stage 1: Practitioner)', role: 'act', acknowledged, stage: '1 of 4', deadline: '2026-11-27', summary: 'LP1.1 was rated Red.', facts: [] });
+
+  it('shows Acknowledge, Add note and More steps in one row that fits a 500 px card, uncut', () => {
+    const buttons = (alert(false).actions ?? []) as ActionJson[];
+    expect(buttons.map((b) => b.title)).toEqual(['Acknowledge', 'Add note', 'More steps']);
+    expect(rowWidth(buttons)).toBeLessThanOrEqual(CARD_WIDTH_500);
+  });
+
+  it('keeps moving, resolving, assigning and feedback one press away, under More steps', () => {
+    const more = (alert(false).actions as ActionJson[]).find((b) => b.title === 'More steps')!;
+    const inner = visibleActions(more.card);
+    expect(inner.map((b) => b.title)).toEqual(['Move to next stage', 'Resolve', 'Assign or feedback']);
+    const verbs = JSON.stringify(more.card).match(/"verb":"[^"]+"/g);
+    expect(verbs).toEqual(['"verb":"esc.move"', '"verb":"esc.resolve"', '"verb":"esc.assign"', '"verb":"esc.requestFeedback"', '"verb":"esc.feedbackReceived"']);
+  });
+
+  it('the old five buttons in a row would not have fitted: the estimate is not blind', () => {
+    const five = ['Acknowledge', 'Add note', 'Move to next stage', 'Resolve', 'Assign or feedback'].map((title) => ({ type: 'Action.ShowCard', title }));
+    expect(rowWidth(five)).toBeGreaterThan(CARD_WIDTH_500);
+  });
+});
+
+describe('card verbs and the routing table', () => {
+  const dir = path.join(__dirname, '../../cards/templates');
+  const templateVerbs = new Set(readdirSync(dir).flatMap((f) => [...readFileSync(path.join(dir, f), 'utf8').matchAll(/"verb":\s*"([^"]+)"/g)].map((m) => m[1]!)));
+
+  it('every verb a template sends is a route', () => {
+    expect([...templateVerbs].filter((v) => !(v in CARD_ROUTES))).toEqual([]);
+  });
+
+  it('every route is sent by some template: no route is left that no card can reach', () => {
+    expect(Object.keys(CARD_ROUTES).filter((v) => !templateVerbs.has(v))).toEqual([]);
+  });
+
+  it('no template builds its verb from data, so the two lists above are complete', () => {
+    expect([...templateVerbs].filter((v) => v.includes('$'))).toEqual([]);
+  });
+});
