@@ -111,10 +111,20 @@ describe('npm run cli -- plan import / export', () => {
     await expect(cli(dataDir, 'delivery', 'reach', '--install')).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/--install needs TEAMS_CATALOG_APP_ID/) });
   });
 
+  it('tracker help prints every command and succeeds', async () => {
+    for (const asked of ['help', '--help']) {
+      const { code, out } = await cli(dataDir, asked);
+      expect(code).toBe(0);
+      expect(out).toMatch(/^Usage: tracker <command>[\s\S]*plan export[\s\S]*delivery status/);
+    }
+    const one = await cli(dataDir, 'plan', 'export', '--help');
+    expect(one).toMatchObject({ code: 0, out: expect.stringMatching(/^Usage: tracker plan export <file/) });
+  });
+
   it('an unknown command prints usage', async () => {
     const { code, err } = await cli(dataDir, 'plan', 'frobnicate');
     expect(code).toBe(2);
-    expect(err).toMatch(/Usage: npm run cli -- <command>[\s\S]*plan import/);
+    expect(err).toMatch(/Usage: tracker <command>[\s\S]*plan import/);
   });
 
   it('prints the central record review, and writes it to a spreadsheet', async () => {
