@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { allCommands } from '../../bot/cli';
-import { demoPlanPath } from '../../services/demo/seed-demo';
+import { DEMO_PLAN_ID, demoPlanPath, seedDemo, seedDemoTraining } from '../../services/demo/seed-demo';
 import { readTable } from '../../services/plan/tabular';
 import { toArray } from '../../services/store/ports';
 import { takeSnapshot } from '../../services/store/snapshot';
@@ -213,6 +213,64 @@ describe('npm run cli -- plan import / export', () => {
     await cli(dataDir, 'people', 'import', path.join(__dirname, '..', 'fixtures', 'training', 'people.csv')); // something the backup does not have
     expect((await cli(dataDir, 'restore', backups, '--replace')).out).toMatch(/Restored .* removed \d+ documents not in the backup/);
     expect(await dump()).toBe(before);
+  });
+});
+
+/** What `npm start` leaves in a fresh data folder: the demo plan, its people and their training. */
+async function dataFolderAfterNpmStart(dataDir: string): Promise<void> {
+  const { store } = await openPersistentTestStore(dataDir);
+  try {
+    await seedDemo(store, new FixedClock('2026-11-22T10:00:00Z'), 'demo', 'Europe/London');
+    await seedDemoTraining(store, 'demo');
+  } finally {
+    await store.close();
+  }
+}
+
+describe('the README’s commands on the demo that npm start loads', () => {
+  let dataDir: string;
+  let work: string;
+  beforeEach(async () => {
+    work = await fs.mkdtemp(path.join(os.tmpdir(), 'cli-demo-'));
+    dataDir = path.join(work, 'data');
+    await dataFolderAfterNpmStart(dataDir);
+  });
+
+  it('the first command finds the demo a partnership already: nothing converted, no backup, every agency named', async () => {
+    const { code, out } = await cli(dataDir, 'partnership', 'report');
+    expect(code).toBe(0);
+    expect(out).toMatch(/Oxford City Council/);
+    expect(out).not.toMatch(/\(no agency\)/);
+    await expect(fs.readdir(path.join(dataDir, 'backups'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('plan export board-report.xlsx writes the one demo plan without being told which', async () => {
+    const file = path.join(work, 'board-report.xlsx');
+    const { code, out } = await cli(dataDir, 'plan', 'export', file);
+    expect(code).toBe(0);
+    expect(out).toMatch(/Wrote 36 actions of "Safeguarding Action Plan 2015-16"/);
+    expect((await readTable(file)).rows.length).toBeGreaterThanOrEqual(36);
+  });
+
+  it('plan import of the demo file --dry-run compares it with the demo plan: nothing new, nothing written', async () => {
+    // A restored snapshot gets new system fields (etag, time stamp): compare what the actions say.
+    const contents = async () => (await storedActions(dataDir)).map((a) => Object.fromEntries(Object.entries(a as object).filter(([k]) => !k.startsWith('_'))));
+    const before = await contents();
+    const { code, out } = await cli(dataDir, 'plan', 'import', demoPlanPath(), '--dry-run');
+    expect(code).toBe(0);
+    expect(out).toMatch(new RegExp(`would import plan "${DEMO_PLAN_ID}"`));
+    expect(out).toMatch(/created 0, updated 0, unchanged 36/);
+    expect(await contents()).toEqual(before);
+  });
+
+  it('with a second plan, a plan command that names none lists the plans to choose from', async () => {
+    await cli(dataDir, 'plan', 'import', demoPlanPath(), '--plan', 'action-plan-2026-27', '--title', 'Action Plan 2026-27');
+    const asked = cli(dataDir, 'plan', 'export', path.join(work, 'which.xlsx'));
+    await expect(asked).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/2 plans: say which with --plan: .*action-plan-2015-16 \("Safeguarding Action Plan 2015-16"\).*action-plan-2026-27 \("Action Plan 2026-27"\)/) });
+    await expect(cli(dataDir, 'plan', 'import', demoPlanPath(), '--dry-run')).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/say which with --plan/) });
+    const chosen = await cli(dataDir, 'plan', 'export', path.join(work, 'chosen.xlsx'), '--plan', 'action-plan-2026-27');
+    expect(chosen.out).toMatch(/of "Action Plan 2026-27"/);
+    await expect(cli(dataDir, 'plan', 'export', path.join(work, 'none.xlsx'), '--plan', 'action-plan')).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/Its plans: action-plan-2015-16/) });
   });
 });
 
