@@ -2,7 +2,7 @@ import { formatDate, formatInstant } from '../services/core/dates';
 import type { AppError, FieldIssue } from '../services/core/errors';
 import { RAG_LABELS, type Action, type Rag } from '../services/plan/model';
 import type { StatusSubmission } from '../services/updates/rules';
-import { listedText, md, mdName, renderCard, type AdaptiveCardJson, type CardColor, type RaiseFormFields, type TrainingFormFields, type UpdateFormFields } from './render';
+import { listedText, md, mdName, nameText, renderCard, type AdaptiveCardJson, type CardColor, type RaiseFormFields, type TrainingFormFields, type UpdateFormFields } from './render';
 
 /** A card must stay well under Teams' ~80 KB message limit, so long lists are cut. */
 export const MAX_ACTIONS_PER_CARD = 25;
@@ -22,7 +22,8 @@ export const statusLabel = (status: Rag) => (status === 'NR' ? RAG_LABELS.NR : `
 export const ragColor = (status: Rag): CardColor => RAG_COLORS[status];
 
 export function welcomeCard(name: string, linked: boolean, openCount: number): AdaptiveCardJson {
-  return renderCard('welcome', { heading: `Welcome, ${mdName(name)}`, linked, openCount });
+  // Without a name (the Agents Playground sends none with an install) the heading is just "Welcome".
+  return renderCard('welcome', { heading: nameText(name).trim() ? `Welcome, ${mdName(name)}` : 'Welcome', linked, openCount });
 }
 
 /** One typed command as the help card lists it. */

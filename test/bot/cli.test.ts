@@ -263,6 +263,22 @@ describe('the README’s commands on the demo that npm start loads', () => {
     expect(await contents()).toEqual(before);
   });
 
+  it('delivery status says in words why a message reached no one: a chat nobody is linked to is "not linked"', async () => {
+    // Val opened the app in Teams, but no administrator has linked her account yet.
+    const { store } = await openPersistentTestStore(dataDir);
+    await store.collection<ConversationRecord>('conversations').upsert({
+      id: 'personal-aad-someone', orgId: 'demo', kind: 'personal', tenantId: '5f0c3b2e-6a1d-4c8e-9b7a-2d4e6f8a0c1e', conversationId: 'a:1chat', serviceUrl: 'https://smba.trafficmanager.net/uk/', botId: '28:bot',
+      user: { aadObjectId: 'aad-someone', teamsUserId: '29:someone', name: 'Val Johnson' }, unlinked: { firstTriedAt: '2026-11-22T10:00:00Z', lastTriedAt: '2026-11-22T10:00:00Z', reason: 'not-linked' }, reachable: true, installedAt: '2026-11-22T10:00:00Z', updatedAt: '2026-11-22T10:00:00Z',
+    });
+    await store.close();
+    const closes = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
+    await cli(dataDir, 'survey', 'send', 'awareness', '--as', 'vjohnson@oxford.gov.uk', '--audience', 'everyone', '--closes', closes);
+    const { code, out } = await cli(dataDir, 'delivery', 'status');
+    expect(code).toBe(0);
+    expect(out).toMatch(/^ +unreachable +\S+: not linked to a Microsoft 365 account in this organisation$/m);
+    expect(out).not.toMatch(/\(0 |has not installed the app/);
+  });
+
   it('with a second plan, a plan command that names none lists the plans to choose from', async () => {
     await cli(dataDir, 'plan', 'import', demoPlanPath(), '--plan', 'action-plan-2026-27', '--title', 'Action Plan 2026-27');
     const asked = cli(dataDir, 'plan', 'export', path.join(work, 'which.xlsx'));
