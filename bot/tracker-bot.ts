@@ -232,7 +232,7 @@ export class TrackerBot extends TeamsActivityHandler {
 
   private async routeContext(context: TurnContext): Promise<RouteContext> {
     const [actor, organisation] = await Promise.all([this.actor(context), this.organisation()]);
-    return { store: this.deps.store, clock: this.deps.clock, logger: this.deps.logger, calendar: this.deps.calendar, events: this.deps.events, seal: this.deps.seal, actor, organisation };
+    return { store: this.deps.store, clock: this.deps.clock, logger: this.deps.logger, calendar: this.deps.calendar, events: this.deps.events, seal: this.deps.seal, actor, organisation, emailEnabled: !!this.deps.config.MAIL_SENDER };
   }
 
   /** Any press on a card the bot sent marks that message seen; a failure here never stops the press itself. */
