@@ -191,6 +191,11 @@ describe('the bot in Teams, over real HTTP', () => {
     const channels = [];
     for await (const c of t.store.collection<ConversationRecord>('conversations').query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = "channel"', parameters: [{ name: '@orgId', value: ORG }] })) channels.push(c);
     expect(channels).toEqual([expect.objectContaining({ kind: 'channel', team: expect.objectContaining({ id: '19:team@thread.tacv2' }), reachable: true })]);
+    // The team is told who added the bot and exactly what it will post in their channel.
+    const [told] = await t.connector.waitForActivities(1, { conversationId: '19:team@thread.tacv2' });
+    expect(cardText(told.attachments[0].content)).toMatch(
+      /^Safeguarding Action Tracker added\nTim Sadler added me to this team\. I post here only escalation alerts for the stages of the escalation ladder that name this channel, each with its reference, stage and deadline and a link to my 1:1 chat: never a name, a case reference or what the concern is about\. Everything else \(reminders, updates, reports\) I answer only in a 1:1 chat with me\./,
+    );
   });
 
   describe('reminder and round commands', () => {
