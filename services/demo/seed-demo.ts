@@ -43,7 +43,12 @@ export async function seedDemo(store: Store, clock: Clock, orgId: string, timeZo
   // migration finds nothing to convert or back up.
   const agency = organisation.leadAgencyId ?? (await addAgency(store, clock, orgId, { name: DEMO_AGENCY.name }, { timeZone })).agency.agencyId;
   const directory = new Directory(store);
-  for (const person of DEMO_PEOPLE) await directory.save({ ...person, orgId, agency });
+  // Each demo role is recorded as granted directly by the demo itself, as the role-sources migration expects of current data.
+  const at = clock.now().toISOString();
+  for (const person of DEMO_PEOPLE) {
+    const roleGrants = person.roles.filter((role) => role !== 'officer').map((role) => ({ role, source: { kind: 'direct' as const, by: { name: 'the demo data' }, at } }));
+    await directory.save({ ...person, orgId, agency, roleGrants });
+  }
   return importPlan(
     { store, clock },
     {

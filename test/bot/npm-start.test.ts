@@ -17,15 +17,21 @@ async function npmStartMessages(dataDir: string): Promise<string[]> {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const messages: string[] = [];
-  try {
-    for await (const line of readline.createInterface({ input: app.stdout! })) {
-      messages.push((JSON.parse(line) as { msg: string }).msg);
-      if (messages.at(-1)!.startsWith('listening on')) break;
+  // Read to the end, as a terminal would: Ctrl+C comes once it listens, and the app's goodbye still
+  // has somewhere to go (a closed pipe would make its last log line fail, which no terminal does).
+  const exited = once(app, 'exit');
+  let listening = false;
+  for await (const line of readline.createInterface({ input: app.stdout! })) {
+    const msg = (JSON.parse(line) as { msg: string }).msg;
+    if (listening) continue;
+    messages.push(msg);
+    if (msg.startsWith('listening on')) {
+      listening = true;
+      app.kill('SIGINT');
     }
-  } finally {
-    app.kill('SIGINT');
-    await once(app, 'exit');
   }
+  const [code] = await exited;
+  expect(code).toBe(0);
   return messages;
 }
 

@@ -52,7 +52,7 @@ describe('trying the bot in the Agents Playground as the README says', () => {
     before = inChat().length;
     await chat.say('my actions');
     const mine = (await next(before))[0];
-    expect(cardText(mine)).toMatch(/Your open actions \(\d+\)/);
+    expect(cardText(mine)).toMatch(/Your open actions \(\d+[,)]/);
 
     // Open the first action and send it in as Red, with the reason and remedial action Red needs.
     const form = await chat.press('action.open', buttonData(mine, 'action.open')!);

@@ -92,7 +92,7 @@ describe('action routes', () => {
   it('leave cover with a delegate the bot cannot reach is set with a warning saying why; a delegate with a chat gets none', async () => {
     // Tim is in the directory but not linked to a Microsoft 365 account: nothing sent to him arrives.
     const warned = cardText(await type(val, 'leave until 2027-01-15 delegate Tim Sadler'));
-    expect(warned).toMatch(/^Leave cover set, but your delegate cannot be reached\n/);
+    expect(warned).toMatch(/^⚠ Leave cover set, but your delegate cannot be reached\n/);
     expect(warned).toMatch(/Warning: I cannot reach Tim Sadler at the moment \(not linked to a Microsoft 365 account in this organisation\), so your reminders would reach no one/);
     expect((await storedPerson('val'))?.leave).toEqual({ until: '2027-01-15', delegateId: 'tim' });
 
@@ -100,7 +100,7 @@ describe('action routes', () => {
     await seed(store, { people: [{ ...tim, aadObjectId: 'aad-tim' }] });
     await store.collection<ConversationRecord>('conversations').upsert({ id: 'personal-aad-tim', orgId: ORG, kind: 'personal', tenantId: 't', conversationId: 'a:1tim', serviceUrl: 'https://smba.example/', botId: '28:bot', personId: 'tim', reachable: true, installedAt: clock.now().toISOString(), updatedAt: clock.now().toISOString() });
     const fine = cardText(await type(val, 'leave until 2027-01-15 delegate Tim Sadler'));
-    expect(fine).toMatch(/^Leave cover set\n/);
+    expect(fine).toMatch(/^✓ Leave cover set\n/);
     expect(fine).not.toMatch(/Warning/);
     await type(val, 'back from leave');
     await seed(store, { people: [tim] });
