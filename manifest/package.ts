@@ -38,7 +38,7 @@ const publisherSchema = z.object({
   APP_PRIVACY_URL: z.url({ protocol: /^https$/, message: 'must be the https:// address of your privacy notice' }),
   APP_TERMS_URL: z.url({ protocol: /^https$/, message: 'must be the https:// address of your terms of use' }),
 });
-const PUBLISHER_SETTINGS = Object.keys(publisherSchema.shape) as (keyof typeof publisherSchema.shape)[];
+export const PUBLISHER_SETTINGS = Object.keys(publisherSchema.shape) as (keyof typeof publisherSchema.shape)[];
 
 export type PackageSettings = { [K in (typeof REQUIRED_SETTINGS)[number]]: string } & z.infer<typeof publisherSchema>;
 
