@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Clock } from '../core/clock';
 import { projectRoot } from '../core/paths';
 import { Directory } from '../people/repository';
-import type { Person } from '../people/model';
+import { grantsOf, type Person } from '../people/model';
 import { ensureOrganisation } from '../organisation/organisations';
 import { addAgency } from '../organisation/agencies';
 import { ActionPlan } from '../plan/repository';
@@ -43,12 +43,8 @@ export async function seedDemo(store: Store, clock: Clock, orgId: string, timeZo
   // migration finds nothing to convert or back up.
   const agency = organisation.leadAgencyId ?? (await addAgency(store, clock, orgId, { name: DEMO_AGENCY.name }, { timeZone })).agency.agencyId;
   const directory = new Directory(store);
-  // Each demo role is recorded as granted directly by the demo itself, as the role-sources migration expects of current data.
-  const at = clock.now().toISOString();
-  for (const person of DEMO_PEOPLE) {
-    const roleGrants = person.roles.filter((role) => role !== 'officer').map((role) => ({ role, source: { kind: 'direct' as const, by: { name: 'the demo data' }, at } }));
-    await directory.save({ ...person, orgId, agency, roleGrants });
-  }
+  // Each demo role is recorded with its source, as current data is, so the role-sources migration finds nothing to do.
+  for (const person of DEMO_PEOPLE) await directory.save({ ...person, orgId, agency, roleGrants: grantsOf(person) });
   return importPlan(
     { store, clock },
     {
