@@ -10,6 +10,7 @@ import {
 } from 'botbuilder';
 import type { Config } from '../services/core/config';
 import { correlationId } from '../services/core/correlation';
+import { credentialsFactoryFor } from './bot-credentials';
 import type { Logger } from '../services/core/logger';
 
 /**
@@ -60,7 +61,7 @@ export function createAdapter(config: Config, logger: Logger): CloudAdapter {
     MicrosoftAppTenantId: config.MicrosoftAppTenantId ?? '',
     ...publicCloudWith({ BotOpenIdMetadata: config.BotOpenIdMetadata, ToChannelFromBotLoginUrl: config.ToChannelFromBotLoginUrl }),
   };
-  const adapter = new CloudAdapter(new StrictAuthentication(auth));
+  const adapter = new CloudAdapter(new StrictAuthentication(auth, credentialsFactoryFor(config)));
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error({ err: error, activityType: context.activity.type, activityName: context.activity.name }, 'unhandled error in turn');
     // An invoke must still get an answer; anything else gets a short apology instead of silence.
