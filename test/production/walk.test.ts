@@ -14,7 +14,7 @@ import { FakeConnector } from '../harness/fake-connector';
 import { FakeGraph } from '../harness/fake-graph';
 import { actionDoc, ORG, person, seed } from '../harness/fixtures';
 import { signJwt, startOpenIdServer } from '../harness/openid';
-import { invokeActionExecute, TEST_BOT_ID, TEST_TENANT_ID } from '../harness/teams-activities';
+import { installationUpdate, invokeActionExecute, messageActivity, personalConversationId, TEST_BOT_ID, TEST_TENANT_ID } from '../harness/teams-activities';
 import { selfSignedCertificate } from '../harness/tls';
 
 /**
@@ -38,6 +38,8 @@ const OTHER_TENANT = '99999999-8888-4777-8666-555555555555';
 
 /** Someone in the council's directory who has never opened the app, and a partner officer Teams cannot reach. */
 const sam = person({ id: 'sam', name: 'Sam Okafor', aadObjectId: '0b8e6a52-1c3d-4e5f-8a9b-0c1d2e3f4a5b', email: 'sam.okafor@council.example' });
+/** The safeguarding lead, who opened the app in Teams long ago. */
+const alex = person({ id: 'alex', name: 'Alex Morgan', aadObjectId: '3c2b1a09-8f7e-4d6c-9b5a-a1b2c3d4e5f6', email: 'alex.morgan@council.example' });
 const pat = person({ id: 'pat', name: 'Pat Reid', aadObjectId: '6f5e4d3c-2b1a-4098-8765-4321fedcba98', email: 'pat.reid@police.example' });
 
 /** The last working day up to today, so the walk passes on any date: both owe a reminder for an action due then. */
@@ -76,7 +78,7 @@ describe('production mode, started as a deployment starts it, walked end to end'
     // The directory and the plan, as an HR import and a plan import leave them.
     const store = await openEmbeddedStore({ dataDir, databaseId: 'safeguarding', port: 0, snapshotIntervalSeconds: 3600, logger: silentLogger });
     await seed(store, {
-      people: [sam, pat],
+      people: [alex, sam, pat],
       actions: [sam, pat].map((p) => actionDoc({ id: `a-${p.id}`, ref: p === sam ? 'LP1.1' : 'LP1.2', leadIds: [p.id], leads: [{ name: p.name, personId: p.id }], due: { dates: [day], ongoing: null, text: day }, nextDueDate: day })),
     });
     await store.close();
@@ -165,9 +167,23 @@ describe('production mode, started as a deployment starts it, walked end to end'
     return { status: res.status, body: parseJson(await res.text()) };
   };
 
+  it('before the morning: Alex, who uses the app already, types to it and the reply comes through the connector, signed with a token from the Entra endpoint', async () => {
+    // The first call the app makes to the connector (the token is not cached yet): botbuilder's own reply client.
+    const alexInTeams = { id: `29:${alex.aadObjectId}`, aadObjectId: alex.aadObjectId!, name: alex.name };
+    const chat = personalConversationId(alexInTeams);
+    // Teams tells the bot when Alex adds the app, then Alex types.
+    expect((await postActivity(installationUpdate({ serviceUrl: connector.serviceUrl, user: alexInTeams, action: 'add' }), botToken())).status).toBe(200);
+    expect((await postActivity(messageActivity({ serviceUrl: connector.serviceUrl, user: alexInTeams, text: 'help' }), botToken())).status).toBe(200);
+    await connector.waitForActivities(1, { conversationId: chat, timeoutMs: 20_000 });
+    const replies = connector.calls.filter((c) => c.method === 'POST' && c.conversationId === chat);
+    expect(replies.length).toBeGreaterThan(0);
+    for (const call of replies) expect(graph.issuedForBotConnector(bearerOf(call.authorization))).toBe(true);
+  }, 30_000);
+
   it('1. the reach job, run by the operator, installs the app through Graph for Sam, who never opened it', async () => {
     const reach = jobResult(await cli('jobs', 'run', 'reach', '--at', `${day}T08:00:00Z`, '--no-deliver'));
-    expect(reach).toMatchObject({ installed: 1, notReachable: { 'not-in-tenant': 1 } });
+    // Alex is reached in the chat Alex opened; Pat is a partner officer the council's directory does not hold.
+    expect(reach).toMatchObject({ installed: 1, alreadyReachable: 1, notReachable: { 'not-in-tenant': 1 } });
     expect(graph.installationsFor(sam.aadObjectId!)).toEqual([expect.objectContaining({ catalogAppId: CATALOG_APP })]);
     // Graph was called with a token the app got from the Entra token endpoint with its own secret.
     const installs = graph.graphCalls({ method: 'POST', pathEndsWith: '/installedApps' });
@@ -185,11 +201,7 @@ describe('production mode, started as a deployment starts it, walked end to end'
     expect(JSON.stringify(reminder)).toContain('LP1.1');
     const sends = connector.calls.filter((c) => c.method === 'POST' && c.conversationId === chatId);
     expect(sends.length).toBeGreaterThan(0);
-    for (const call of sends) {
-      const [scheme, token] = (call.authorization ?? '').split(' ');
-      expect(scheme).toBe('Bearer');
-      expect(graph.issuedForBotConnector(token)).toBe(true);
-    }
+    for (const call of sends) expect(graph.issuedForBotConnector(bearerOf(call.authorization))).toBe(true);
     await waitFor(() => graph.mails.length >= 1, 20_000);
     expect(graph.mails).toHaveLength(1);
     expect(graph.mails[0]).toMatchObject({ mailbox: MAILBOX, message: { toRecipients: [{ emailAddress: { address: pat.email } }] } });
@@ -244,6 +256,12 @@ describe('production mode, started as a deployment starts it, walked end to end'
     expect({ code, errorsLogged: botOutput.split('\n').filter((l) => parseJson(l)?.level >= 50).map((l) => parseJson(l)?.msg) }).toEqual({ code: 0, errorsLogged: [] });
   }, 30_000);
 });
+
+/** The token of a `Bearer <token>` header, or undefined for any other. */
+function bearerOf(authorization: string | undefined): string | undefined {
+  const [scheme, token] = (authorization ?? '').split(' ');
+  return scheme === 'Bearer' ? token : undefined;
+}
 
 function parseJson(text: string): any {
   try {
