@@ -27,17 +27,7 @@ async function main(): Promise<void> {
   }
 
   const app = await startApp({ config, logger, store, clock });
-  logger.info(
-    {
-      url: app.url,
-      store: store.description,
-      mode: config.localMode ? 'local (no MicrosoftAppId: unauthenticated, loopback only)' : 'production',
-      // The one place this run's local sign-in secret is handed out: open this address in your browser.
-      ...(app.local ? { dashboard: app.local.dashboardUrl } : {}),
-    },
-    `listening on ${app.url}/api/messages using ${store.description}`,
-  );
-
+  // Ready to stop before saying it listens: whoever reads that line may signal at once.
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -57,6 +47,16 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  logger.info(
+    {
+      url: app.url,
+      store: store.description,
+      mode: config.localMode ? 'local (no MicrosoftAppId: unauthenticated, loopback only)' : 'production',
+      // The one place this run's local sign-in secret is handed out: open this address in your browser.
+      ...(app.local ? { dashboard: app.local.dashboardUrl } : {}),
+    },
+    `listening on ${app.url}/api/messages using ${store.description}`,
+  );
 }
 
 main().catch((e: unknown) => {

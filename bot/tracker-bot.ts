@@ -9,7 +9,7 @@ import {
   type Activity,
   ActivityTypes,
 } from 'botbuilder';
-import type { AdaptiveCardJson } from '../cards/render';
+import { nameText, type AdaptiveCardJson } from '../cards/render';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
@@ -18,9 +18,10 @@ import type { Clock } from '../services/core/clock';
 import type { Config } from '../services/core/config';
 import { AppError, ERRORS, isAppError } from '../services/core/errors';
 import type { Logger } from '../services/core/logger';
-import { linkPerson, recordChannelInstall, recordPersonalInstall, recordUninstall, recordUnlinkedAttempt, type Installer, type LinkPolicy } from '../services/conversations/installations';
+import { linkPerson, recordChannelInstall, recordPersonalInstall, recordUninstall, recordUnlinkedAttempt, type Installer, type LinkPolicy, type LinkResult } from '../services/conversations/installations';
 import { channelConversationKey, personalConversationKey } from '../services/conversations/model';
 import { Directory } from '../services/people/repository';
+import { linkForLocalTrial } from '../services/people/links';
 import { matchByName } from '../services/people/model';
 import type { Person } from '../services/people/model';
 import { requireActivePerson } from '../services/people/sign-in';
@@ -46,6 +47,16 @@ const ACTOR_CACHE_MS = 30_000;
 const FAILED_LOOKUP_MS = 60_000;
 
 const card = (json: AdaptiveCardJson) => CardFactory.adaptiveCard(json);
+
+/** What a team is told when the bot is added: who added it, and exactly what it will post there. */
+function channelWelcome(addedBy: string): string {
+  const who = nameText(addedBy).trim();
+  return [
+    who ? `${who} added me to this team.` : 'I have been added to this team.',
+    'I post here only escalation alerts for the stages of the escalation ladder that name this channel, each with its reference, stage and deadline and a link to my 1:1 chat: never a name, a case reference or what the concern is about.',
+    'Everything else (reminders, updates, reports) I answer only in a 1:1 chat with me.',
+  ].join(' ');
+}
 
 type Actor = { person: Person } | { person?: undefined; refusal: AppError };
 
@@ -140,17 +151,19 @@ export class TrackerBot extends TeamsActivityHandler {
     if (!this.isPersonal(a)) {
       const team = (a.channelData as { team?: { id: string; name?: string }; channel?: { id: string } } | undefined) ?? {};
       await recordChannelInstall(this.deps, { ...base, team: { id: team.team?.id ?? a.conversation.id, name: team.team?.name, channelId: team.channel?.id } });
-      if (explicit) await context.sendActivity({ attachments: [card(noticeCard('Safeguarding Action Tracker added', 'Escalation alerts for this team will be posted in this channel: their reference, stage and deadline only. Everything else I answer in a 1:1 chat.'))] });
+      if (explicit) await context.sendActivity({ attachments: [card(noticeCard('Safeguarding Action Tracker added', channelWelcome(a.from?.name ?? '')))] });
       return;
     }
     const user = this.installer(context);
     if (!user) return;
+    await this.linkLocalStandIn(user);
     const { link, firstContact } = await recordPersonalInstall({ ...this.deps, policy: this.policy }, { ...base, user, userPrincipalName: () => this.userPrincipalName(context) });
     if (link.kind === 'unknown') this.deps.logger.info({ reason: link.reason, tenant: user.tenantId }, 'installer is not linked to the directory');
     this.actors.delete(this.actorKey(user));
     if (!firstContact) return;
     const openCount = link.kind === 'linked' ? (await new ActionPlan(this.deps.store).openActionsLedBy(this.orgId, link.person.id)).length : 0;
-    await context.sendActivity({ attachments: [card(welcomeCard(user.name, link.kind === 'linked', openCount))] });
+    // The directory's name when linked: the Agents Playground, for one, sends no name with an install.
+    await context.sendActivity({ attachments: [card(welcomeCard(link.kind === 'linked' ? link.person.name : user.name, link.kind === 'linked', openCount))] });
   }
 
   private async recordRemoval(context: TurnContext): Promise<void> {
@@ -182,7 +195,9 @@ export class TrackerBot extends TeamsActivityHandler {
   }
 
   private async lookUpActor(context: TurnContext, user: Installer): Promise<Actor> {
-    const link = await linkPerson(this.deps.store, this.orgId, user, this.policy, () => this.userPrincipalName(context));
+    // In local mode LOCAL_ACT_AS decides who this is, whoever the account was linked to before.
+    const standIn = await this.linkLocalStandIn(user);
+    const link: LinkResult = standIn ? { kind: 'linked', person: standIn, by: 'aadObjectId' } : await linkPerson(this.deps.store, this.orgId, user, this.policy, () => this.userPrincipalName(context));
     if (link.kind === 'linked') {
       try {
         // Signing in brings their roles up to date: the bootstrap setting and their Entra groups.
@@ -192,8 +207,6 @@ export class TrackerBot extends TeamsActivityHandler {
         throw e;
       }
     }
-    const standIn = await this.localStandIn();
-    if (standIn) return { person: standIn };
     if (link.reason === 'other-tenant') this.deps.logger.warn({ tenant: user.tenantId }, 'object id linked in another tenant; refused');
     else await recordUnlinkedAttempt(this.deps, { orgId: this.orgId, user, reason: link.reason });
     return { refusal: new AppError('NOT_IN_DIRECTORY', `${ERRORS.NOT_IN_DIRECTORY.message} Give them this reference: ${user.aadObjectId}.`) };
@@ -209,9 +222,21 @@ export class TrackerBot extends TeamsActivityHandler {
     return match.kind === 'found' ? match.person : undefined;
   }
 
+  /**
+   * The LOCAL_ACT_AS person, linked to the account the bot is being tried from, so that what the
+   * bot sends them (an escalation alert, a questionnaire invitation) reaches this chat too.
+   */
+  private async linkLocalStandIn(user: Installer): Promise<Person | undefined> {
+    const standIn = await this.localStandIn();
+    if (!standIn) return undefined;
+    const linked = await linkForLocalTrial(this.deps, { orgId: this.orgId, person: standIn, aadObjectId: user.aadObjectId, tenantId: user.tenantId });
+    if (linked !== standIn) this.deps.logger.info({ person: standIn.id }, 'local mode: LOCAL_ACT_AS linked to the account trying the bot, so its messages reach that chat');
+    return linked;
+  }
+
   private async routeContext(context: TurnContext): Promise<RouteContext> {
     const [actor, organisation] = await Promise.all([this.actor(context), this.organisation()]);
-    return { store: this.deps.store, clock: this.deps.clock, logger: this.deps.logger, calendar: this.deps.calendar, events: this.deps.events, seal: this.deps.seal, actor, organisation };
+    return { store: this.deps.store, clock: this.deps.clock, logger: this.deps.logger, calendar: this.deps.calendar, events: this.deps.events, seal: this.deps.seal, actor, organisation, emailEnabled: !!this.deps.config.MAIL_SENDER };
   }
 
   /** Any press on a card the bot sent marks that message seen; a failure here never stops the press itself. */

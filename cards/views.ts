@@ -2,7 +2,7 @@ import { formatDate, formatInstant } from '../services/core/dates';
 import type { AppError, FieldIssue } from '../services/core/errors';
 import { isOverdue, RAG_LABELS, type Action, type Rag } from '../services/plan/model';
 import type { StatusSubmission } from '../services/updates/rules';
-import { listedText, md, mdName, renderCard, type AdaptiveCardJson, type PageInfo, type RaiseFormFields, type TrainingFormFields, type UpdateFormFields } from './render';
+import { listedText, md, mdName, nameText, renderCard, type AdaptiveCardJson, type PageInfo, type RaiseFormFields, type TrainingFormFields, type UpdateFormFields } from './render';
 
 /**
  * Items on one page of a list card. Each item shows one button, and "Show N more" is the sixth:
@@ -50,7 +50,8 @@ const leadsText = (action: Action) => action.leads.map((l) => mdName(l.name)).jo
 export const statusLabel = (status: Rag) => (status === 'NR' ? RAG_LABELS.NR : `${status} – ${RAG_LABELS[status]}`);
 
 export function welcomeCard(name: string, linked: boolean, openCount: number): AdaptiveCardJson {
-  return renderCard('welcome', { heading: `Welcome, ${mdName(name)}`, linked, openCount });
+  // Without a name (the Agents Playground sends none with an install) the heading is just "Welcome".
+  return renderCard('welcome', { heading: nameText(name).trim() ? `Welcome, ${mdName(name)}` : 'Welcome', linked, openCount });
 }
 
 /** One typed command as the help card lists it. */

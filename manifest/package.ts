@@ -26,16 +26,19 @@ const manifestFile = (name: string) => path.join(projectRoot(), 'manifest', name
 export const REQUIRED_SETTINGS = ['MicrosoftAppId', 'PUBLIC_HOSTNAME', 'TEAMS_APP_ID', 'TAB_SSO_CLIENT_ID'] as const;
 
 /**
- * Settings only the package reads, never the running app: who publishes it, and the council's
- * privacy notice and terms, which Teams links from the app's details page. Staff must be able to
- * find the real privacy notice, so there are no placeholder defaults for the two addresses.
+ * Settings only the package reads, never the running app: who publishes it, its public website and
+ * support contact, and the council's privacy notice and terms, which Teams links from the app's
+ * details page. The dashboard needs a Teams sign-in and names no one to ask, so it is not the
+ * website. Staff must be able to find the real addresses, so none has a placeholder default.
  */
 const publisherSchema = z.object({
   APP_PUBLISHER: z.string().trim().max(32, 'must be at most 32 characters').default('Safeguarding Partnership'),
+  APP_WEBSITE_URL: z.url({ protocol: /^https$/, message: 'must be the https:// address of a public page about the app (not the dashboard, which needs a Teams sign-in)' }),
+  APP_SUPPORT_URL: z.url({ protocol: /^https$/, message: 'must be the https:// address where staff get help with the app' }),
   APP_PRIVACY_URL: z.url({ protocol: /^https$/, message: 'must be the https:// address of your privacy notice' }),
   APP_TERMS_URL: z.url({ protocol: /^https$/, message: 'must be the https:// address of your terms of use' }),
 });
-const PUBLISHER_SETTINGS = Object.keys(publisherSchema.shape) as (keyof typeof publisherSchema.shape)[];
+export const PUBLISHER_SETTINGS = Object.keys(publisherSchema.shape) as (keyof typeof publisherSchema.shape)[];
 
 export type PackageSettings = { [K in (typeof REQUIRED_SETTINGS)[number]]: string } & z.infer<typeof publisherSchema>;
 

@@ -13,7 +13,6 @@ import type { Organisation } from '../../services/organisation/model';
 import { requireAgency } from '../../services/organisation/agencies';
 import { partnershipOf } from '../../services/organisation/organisations';
 import { OPERATOR, scopeOfRequester, type Requester } from '../../services/access/policy';
-import { writeReport } from '../../services/plan/tabular';
 import { cellText, type Report } from '../../services/core/report';
 import type { Store } from '../../services/store/ports';
 import { oneLine } from '../../services/core/text';
@@ -144,6 +143,8 @@ export async function outputReport(ctx: CliContext, report: Report | readonly Re
   if (format !== undefined && format !== 'csv' && format !== 'xlsx') throw new AppError('VALIDATION', '--format must be csv or xlsx.');
   const out = stringOption(ctx, 'out') ?? (format ? `${defaultName}.${format}` : undefined);
   if (out) {
+    // Loaded only here: the spreadsheet writer is heavy, and most reports are printed.
+    const { writeReport } = await import('../../services/plan/tabular.js');
     await writeReport(path.resolve(out), sections);
     const rows = sections.reduce((n, s) => n + s.rows.length, 0);
     print(`${sections.map((s) => s.title).join('; ')}: wrote ${rows} rows to ${path.resolve(out)}`);

@@ -13,7 +13,9 @@ export const DELIVERY_COMMANDS: Record<string, Command> = {
       const { counts, items } = await deliveryStatus(ctx.store, orgOf(ctx));
       print(Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', '));
       for (const i of items.filter((x) => x.status === 'failed' || x.status === 'unreachable')) {
-        print(`  ${i.status.padEnd(11)} ${i.id} (${i.lastError?.status ?? ''} ${i.lastError?.message ?? ''})`);
+        // The reason in words; an HTTP status only when Teams or Graph answered with one.
+        const error = i.lastError;
+        print(`  ${i.status.padEnd(11)} ${i.id}: ${error?.message ?? 'no reason recorded'}${error?.status ? ` (HTTP ${error.status})` : ''}`);
       }
     },
   },

@@ -43,7 +43,7 @@ export async function allCommands(): Promise<CommandTable> {
 }
 
 async function usage(): Promise<string> {
-  return ['Usage: npm run cli -- <command>   (or npx tracker <command>)', ...Object.values(await allCommands()).map((c) => `  ${c.usage}`)].join('\n');
+  return ['Usage: tracker <command>   (or npm run cli -- <command>; tracker <command> --help for one command)', ...Object.values(await allCommands()).map((c) => `  ${c.usage}`)].join('\n');
 }
 
 /** The command named by the leading words (`backup`, `plan import`, `people role grant`), and the words after it. */
@@ -72,6 +72,11 @@ export async function main(argv: string[]): Promise<number> {
   // The leading words before any option name the command; its own options are then parsed strictly.
   const firstOption = argv.findIndex((a) => a.startsWith('-'));
   const leading = firstOption === -1 ? argv : argv.slice(0, firstOption);
+  // Asking for help is a success: the list goes to stdout, so it can be paged or searched.
+  if (argv.length === 1 && ['help', '--help', '-h'].includes(argv[0]!)) {
+    process.stdout.write((await usage()) + '\n');
+    return 0;
+  }
   const found = await findCommand(leading);
   if (!found) {
     process.stderr.write((await usage()) + '\n');
@@ -80,7 +85,7 @@ export async function main(argv: string[]): Promise<number> {
   const { command } = found;
   const { positionals, values } = parseCommandArgs(command, argv);
   if (values.help) {
-    process.stderr.write(`Usage: npm run cli -- ${command.usage}\n`);
+    process.stdout.write(`Usage: tracker ${command.usage}\n`);
     return 0;
   }
   const config = loadConfig();

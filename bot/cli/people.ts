@@ -62,7 +62,7 @@ export const PEOPLE_COMMANDS: Record<string, Command> = {
       const orgId = orgOf(ctx);
       const person = (await directory.get(orgId, who)) ?? (await directory.byEmail({ orgId }, who));
       if (!person) throw new AppError('NOT_FOUND', `No one with the id or email "${who}" is in the directory.`);
-      await setNotifyBy(directory, person, choice as NotifyBy);
+      await setNotifyBy(directory, person, choice as NotifyBy, { emailEnabled: !!ctx.config.MAIL_SENDER });
       auditCommand(ctx, OPERATOR, { kind: 'notification-settings', id: person.id }, { action: 'change', detail: `notify by ${choice}` });
       print(`${person.name} now gets messages by ${choice === 'both' ? 'Teams and email' : choice}.`);
     },

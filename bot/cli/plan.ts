@@ -3,12 +3,12 @@ import { AppError } from '../../services/core/errors';
 import { Directory } from '../../services/people/repository';
 import { matchByName } from '../../services/people/model';
 import { planTableRows } from '../../services/plan/export-plan';
+import { choosePlan } from '../../services/plan/plan-choice';
+import { ActionPlan } from '../../services/plan/repository';
 import { importPlan, type ImportReport } from '../../services/plan/import-plan';
 import { readTable, writeTable } from '../../services/plan/tabular';
 import { OPERATOR } from '../../services/access/policy';
 import { auditCommand, dateOption, fileArg, ISO_DATE, orgOf, organisationOf, print, stringOption, type CliContext, type Command } from './command';
-
-const DEFAULT_PLAN_ID = 'action-plan';
 
 type PlanDetails = NonNullable<Parameters<typeof importPlan>[1]['details']>;
 
@@ -72,13 +72,17 @@ export const PLAN_COMMANDS: Record<string, Command> = {
       const table = await readTable(file);
       const dryRun = !!ctx.options['dry-run'];
       if (!dryRun) await organisationOf(ctx);
+      const plans = await new ActionPlan(ctx.store).plansOf(orgId);
+      const planId = choosePlan(plans, stringOption(ctx, 'plan'), 'import', orgId);
+      // A plan imported again keeps its title unless --title changes it.
+      const title = stringOption(ctx, 'title') ?? plans.find((p) => p.id === planId)?.title ?? path.basename(file).replace(/\.(csv|xlsx)$/i, '');
       const interactive = process.stderr.isTTY;
       const report = await importPlan(
         { store: ctx.store, clock: ctx.clock },
         {
           orgId,
-          planId: stringOption(ctx, 'plan') ?? DEFAULT_PLAN_ID,
-          title: stringOption(ctx, 'title') ?? path.basename(file).replace(/\.(csv|xlsx)$/i, ''),
+          planId,
+          title,
           fileName: path.basename(file),
           table,
           dryRun,
@@ -98,9 +102,10 @@ export const PLAN_COMMANDS: Record<string, Command> = {
     options: { plan: { type: 'string' } },
     async run(ctx) {
       const file = fileArg(ctx, 'export');
-      const planId = stringOption(ctx, 'plan') ?? DEFAULT_PLAN_ID;
-      const { headers, rows, plan } = await planTableRows(ctx.store, orgOf(ctx), planId);
-      if (!plan) throw new AppError('NOT_FOUND', `There is no plan "${planId}" in organisation "${orgOf(ctx)}". Import one first.`);
+      const orgId = orgOf(ctx);
+      const planId = choosePlan(await new ActionPlan(ctx.store).plansOf(orgId), stringOption(ctx, 'plan'), 'read', orgId);
+      const { headers, rows, plan } = await planTableRows(ctx.store, orgId, planId);
+      if (!plan) throw new AppError('NOT_FOUND', `There is no plan "${planId}" in organisation "${orgId}". Import one first.`);
       await writeTable(file, headers, rows);
       auditCommand(ctx, OPERATOR, { kind: 'plan', id: planId }, { action: 'export' });
       print(`Wrote ${rows.length} actions of "${plan.title}" to ${file}`);

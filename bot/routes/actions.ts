@@ -98,8 +98,11 @@ export const ACTION_COMMANDS: TextCommand[] = [
     example: 'leave until 2027-01-15 delegate Tim Sadler',
     description: 'While you are away, your delegate (name or email) gets your reminders and may update your actions.',
     run: async (ctx, match) => {
-      const { person, delegate } = await setLeave(ctx, { actor: ctx.actor, until: match[1]!, delegate: match[2]!, timeZone: timeZoneOf(ctx) });
-      return noticeCard('Leave cover set', `Until ${formatDate(person.leave!.until)}, ${delegate.name} gets your reminders and may update your actions. Type "back from leave" to end it early.`, { tone: 'done' });
+      const { person, delegate, delegateUnreachable } = await setLeave(ctx, { actor: ctx.actor, until: match[1]!, delegate: match[2]!, timeZone: timeZoneOf(ctx), emailEnabled: ctx.emailEnabled });
+      const set = `Until ${formatDate(person.leave!.until)}, ${delegate.name} gets your reminders and may update your actions. Type "back from leave" to end it early.`;
+      if (!delegateUnreachable) return noticeCard('Leave cover set', set, { tone: 'done' });
+      // Set all the same (they may open the app tomorrow), but the owner must know that for now nothing reaches them.
+      return noticeCard('Leave cover set, but your delegate cannot be reached', `${set} Warning: I cannot reach ${delegate.name} at the moment (${delegateUnreachable}), so your reminders would reach no one. Ask them to open the app in Teams, or choose someone else.`, { tone: 'problem' });
     },
   },
   {

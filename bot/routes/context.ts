@@ -13,7 +13,18 @@ import type { AuditAction, AuditRecordRef } from '../../services/audit/model';
 import { scopeFor } from '../../services/access/policy';
 
 /** What every route gets: the stores and clock, and the acting person resolved from the activity. */
-export type RouteContext = { store: Store; clock: Clock; logger: Logger; calendar: WorkingCalendar; events: DomainEvents; seal: AnswerSeal; actor: Person; organisation: Organisation };
+export type RouteContext = {
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  calendar: WorkingCalendar;
+  events: DomainEvents;
+  seal: AnswerSeal;
+  actor: Person;
+  organisation: Organisation;
+  /** Whether this server sends email (MAIL_SENDER is set). */
+  emailEnabled: boolean;
+};
 
 /**
  * Where a route may answer. `personal`: only in a 1:1 chat with the bot, because its answer can

@@ -19,7 +19,7 @@ export const REACH_COMMANDS: TextCommand[] = [
     description: 'Get your messages by email, or "notify by both" for Teams and email, "notify by teams" to go back.',
     run: async (ctx, match) => {
       const choice = match[1]!.toLowerCase() as NotifyBy;
-      await setNotifyBy(new Directory(ctx.store), ctx.actor, choice);
+      await setNotifyBy(new Directory(ctx.store), ctx.actor, choice, { emailEnabled: ctx.emailEnabled });
       auditInTeams(ctx, { kind: 'notification-settings', id: ctx.actor.id }, 'change', `notify by ${choice}`);
       return noticeCard('Notifications', SAID[choice], { tone: 'done' });
     },

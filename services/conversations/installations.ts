@@ -1,4 +1,5 @@
 import type { Clock } from '../core/clock';
+import { isAppError } from '../core/errors';
 import { Directory } from '../people/repository';
 import { signInHolds } from '../people/sign-in';
 import type { Person } from '../people/model';
@@ -71,8 +72,7 @@ export async function recordPersonalInstall(
   const conversations = deps.store.collection<ConversationRecord>('conversations');
   const id = personalConversationKey(input.user.aadObjectId);
   const now = deps.clock.now().toISOString();
-  const existing = await conversations.read(input.orgId, id);
-  await conversations.upsert({
+  const record = (existing: ConversationRecord | undefined): ConversationRecord => ({
     id,
     orgId: input.orgId,
     kind: 'personal',
@@ -80,15 +80,36 @@ export async function recordPersonalInstall(
     conversationId: input.conversationId,
     serviceUrl: input.serviceUrl,
     botId: input.botId,
-    user: { aadObjectId: input.user.aadObjectId, teamsUserId: input.user.teamsUserId, name: input.user.name },
+    user: { aadObjectId: input.user.aadObjectId, teamsUserId: input.user.teamsUserId, name: input.user.name || existing?.user?.name || '' },
     ...(link.kind === 'linked' ? { personId: link.person.id } : {}),
     ...(link.kind === 'linked' ? {} : { unlinked: { firstTriedAt: existing?.unlinked?.firstTriedAt ?? now, lastTriedAt: now, reason: link.reason } }),
     reachable: true,
     installedAt: existing?.installedAt ?? now,
     updatedAt: now,
   });
-  // Teams sends two activities for one install; only the first (or a re-install) is news.
-  return { link, firstContact: !existing?.reachable };
+  // Teams (and the Agents Playground) send two activities for one install, at the same moment:
+  // whichever write creates the record, or turns an unreachable one reachable, is the news, and the
+  // other finds it done. Claimed by create, then by etag, so both cannot think they came first.
+  const existing = await conversations.read(input.orgId, id);
+  if (!existing) {
+    try {
+      await conversations.create(record(undefined));
+      return { link, firstContact: true };
+    } catch (e) {
+      if (!isAppError(e, 'ALREADY_EXISTS')) throw e;
+    }
+  }
+  let firstContact = false;
+  await conversations.update(
+    input.orgId,
+    id,
+    (current) => {
+      firstContact = !current.reachable;
+      return record(current);
+    },
+    existing,
+  );
+  return { link, firstContact };
 }
 
 /**

@@ -30,6 +30,7 @@ export const ERRORS = {
   NOT_YOUR_ANSWERS: { status: 403, message: 'These are not your answers: only the person whose card this is can change them. Nothing was changed. To answer yourself, use your own invitation.' },
   SEAL_UNREADABLE: { status: 500, message: 'Answers waiting to be pooled cannot be read with this server’s SURVEY_SEAL_KEY. Restore the key they were sealed with.' },
   WITHIN_RETENTION: { status: 409, message: 'Records about this person are still within their retention period, so they cannot be erased yet.' },
+  EMAIL_NOT_SET_UP: { status: 409, message: 'Email is not set up on this server (no MAIL_SENDER), so messages come in Teams only.' },
   UNKNOWN_VERB: { status: 400, message: 'That card action is not recognised.' },
   MALFORMED_CARD_ACTION: { status: 400, message: 'That card action arrived incomplete (no Action.Execute with a verb), so nothing was done.' },
   UNSUPPORTED_INVOKE: { status: 400, message: 'This bot answers only card actions (Action.Execute); that kind of request is not supported.' },

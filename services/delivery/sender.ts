@@ -2,7 +2,7 @@ import Bottleneck from 'bottleneck';
 import { systemClock, type Clock } from '../core/clock';
 import { isAppError } from '../core/errors';
 import type { Logger } from '../core/logger';
-import { personalConversationKey, type ConversationRecord } from '../conversations/model';
+import { personalConversationKey, whyNotInTeams, type ConversationRecord } from '../conversations/model';
 import { Directory } from '../people/repository';
 import { inScope, isToldOfUnreachableRecipients, scopeFor } from '../access/policy';
 import { partnershipOf } from '../organisation/organisations';
@@ -338,6 +338,12 @@ export class DeliverySender {
     return conversations.read(item.orgId, personalConversationKey(person.aadObjectId));
   }
 
+  /** Why a message has no chat to go to, in the reach list's words (a chat nobody is linked to is "not linked"). */
+  private async noChatReason(item: OutboxItem): Promise<string> {
+    if (!('personId' in item.recipient)) return 'the app is no longer in that chat or channel';
+    return whyNotInTeams(await new Directory(this.deps.store).get(item.orgId, item.recipient.personId), undefined);
+  }
+
   private async deliver(candidate: OutboxItem, found: Target, report: DrainReport): Promise<void> {
     if (this.stopping) return;
     const item = await this.claim(candidate);
@@ -358,7 +364,7 @@ export class DeliverySender {
         }
         if (await this.email(item, report)) return;
         report.unreachable++;
-        await this.markUnreachable(item, conversation, conversation ? conversation.unreachableReason ?? 'not reachable' : 'has not installed the app');
+        await this.markUnreachable(item, conversation, conversation ? conversation.unreachableReason ?? 'not reachable' : await this.noChatReason(item));
         return;
       }
       const target = conversation;

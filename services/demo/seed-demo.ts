@@ -4,6 +4,7 @@ import { projectRoot } from '../core/paths';
 import { Directory } from '../people/repository';
 import type { Person } from '../people/model';
 import { ensureOrganisation } from '../organisation/organisations';
+import { addAgency } from '../organisation/agencies';
 import { ActionPlan } from '../plan/repository';
 import { importPlan, type ImportReport } from '../plan/import-plan';
 import { readTable } from '../plan/tabular';
@@ -14,6 +15,8 @@ import { refreshTrainingSummaries } from '../training/summaries';
 
 export const DEMO_PLAN_ID = 'action-plan-2015-16';
 export const DEMO_PLAN_FILE = 'oxford-action-plan-2015-16.csv';
+/** The demo is a partnership of one agency, the council whose plan it is, as a deployment of this version is. */
+export const DEMO_AGENCY = { id: 'oxford-city-council', name: 'Oxford City Council' };
 
 /**
  * The leads named in the demo plan, as the plan names them. Only the author's email appears in the
@@ -34,10 +37,18 @@ export function demoPlanPath(): string {
 
 /** Loads the demo directory and plan into an organisation that has no plan yet; otherwise does nothing. */
 export async function seedDemo(store: Store, clock: Clock, orgId: string, timeZone: string): Promise<ImportReport | undefined> {
-  await ensureOrganisation(store, clock, orgId, { name: 'Demo council', timeZone });
+  const organisation = await ensureOrganisation(store, clock, orgId, { name: 'Demo council', timeZone });
   if ((await new ActionPlan(store).plansOf(orgId)).length > 0) return undefined;
+  // Seeded in the current shape (a partnership led by an agency, everyone in it), so the start-up
+  // migration finds nothing to convert or back up.
+  const agency = organisation.leadAgencyId ?? (await addAgency(store, clock, orgId, { name: DEMO_AGENCY.name }, { timeZone })).agency.agencyId;
   const directory = new Directory(store);
-  for (const person of DEMO_PEOPLE) await directory.save({ ...person, orgId });
+  // Each demo role is recorded as granted directly by the demo itself, as the role-sources migration expects of current data.
+  const at = clock.now().toISOString();
+  for (const person of DEMO_PEOPLE) {
+    const roleGrants = person.roles.filter((role) => role !== 'officer').map((role) => ({ role, source: { kind: 'direct' as const, by: { name: 'the demo data' }, at } }));
+    await directory.save({ ...person, orgId, agency, roleGrants });
+  }
   return importPlan(
     { store, clock },
     {
@@ -69,8 +80,10 @@ export async function seedDemoTraining(store: Store, orgId: string): Promise<voi
     ['demo-jennifer-kotilaine', '2026-02-10'],
     ['demo-richard-adams', '2024-09-12'],
   ];
+  // Each record carries its person's agency, as an import writes it.
+  const agencyOf = new Map((await new Directory(store).all({ orgId })).map((p) => [p.id, p.agency]));
   for (const [personId, completedOn] of done) {
-    await store.collection<TrainingRecord>('training').upsert({ id: `demo-record-${personId}`, orgId, kind: 'record', personId, courseCode: 'SG-AWARE', completedOn, status: 'completed', source: 'import', createdAt: `${completedOn}T12:00:00.000Z` });
+    await store.collection<TrainingRecord>('training').upsert({ id: `demo-record-${personId}`, orgId, kind: 'record', personId, courseCode: 'SG-AWARE', completedOn, status: 'completed', source: 'import', ...(agencyOf.get(personId) ? { agency: agencyOf.get(personId)! } : {}), createdAt: `${completedOn}T12:00:00.000Z` });
   }
   await refreshTrainingSummaries(store, orgId, done.map(([personId]) => personId));
 }

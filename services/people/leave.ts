@@ -6,6 +6,7 @@ import { matchByName, type Person } from './model';
 import type { Store } from '../store/ports';
 import { sameAgency } from '../access/policy';
 import { partnershipOf } from '../organisation/organisations';
+import { personalConversationKey, whyNotInTeams, type ConversationRecord } from '../conversations/model';
 
 /**
  * An owner marks themselves on leave until a date with a delegate, found by email or exact name
@@ -15,8 +16,8 @@ import { partnershipOf } from '../organisation/organisations';
  */
 export async function setLeave(
   deps: { store: Store; clock: Clock },
-  input: { actor: Person; until: string; delegate: string; timeZone: string },
-): Promise<{ person: Person; delegate: Person }> {
+  input: { actor: Person; until: string; delegate: string; timeZone: string; emailEnabled?: boolean },
+): Promise<{ person: Person; delegate: Person; delegateUnreachable?: string }> {
   const day = today(deps.clock, input.timeZone);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(input.until) || Number.isNaN(Date.parse(input.until))) throw new AppError('VALIDATION', `"${input.until}" is not a date; give it as YYYY-MM-DD.`);
   if (input.until < day) throw new AppError('VALIDATION', 'The end of your leave must be today or later.');
@@ -35,7 +36,18 @@ export async function setLeave(
   const person = await deps.store
     .collection<Person>('people')
     .update(input.actor.orgId, input.actor.id, (p) => ({ ...p, leave: { until: input.until, delegateId: delegate.id } }));
-  return { person, delegate };
+  const delegateUnreachable = await whyUnreachable(deps.store, delegate, input.emailEnabled ?? false);
+  return { person, delegate, ...(delegateUnreachable ? { delegateUnreachable } : {}) };
+}
+
+/**
+ * Why the bot could not reach someone now (no working chat, and no email to fall back on), or
+ * undefined when it can: the owner is warned, since their reminders would otherwise go nowhere.
+ */
+async function whyUnreachable(store: Store, person: Person, emailEnabled: boolean): Promise<string | undefined> {
+  if (emailEnabled && person.email) return undefined;
+  const conversation = person.aadObjectId ? await store.collection<ConversationRecord>('conversations').read(person.orgId, personalConversationKey(person.aadObjectId)) : undefined;
+  return conversation?.reachable ? undefined : whyNotInTeams(person, conversation);
 }
 
 export async function endLeave(deps: { store: Store }, actor: Person): Promise<Person> {

@@ -81,3 +81,30 @@ export async function unlinkedUsers(store: Store, orgId: string): Promise<Unlink
     .map((c) => ({ aadObjectId: c.user!.aadObjectId, tenantId: c.tenantId, name: c.user!.name, ...c.unlinked! }))
     .sort((a, b) => b.lastTriedAt.localeCompare(a.lastTriedAt));
 }
+
+/**
+ * Local mode only (LOCAL_ACT_AS, for trying the bot in the Agents Playground): the account the bot
+ * is tried from becomes the acted-as person's, so what the bot sends them (alerts, invitations,
+ * reminders) arrives in that chat rather than nowhere. The link moves from whoever had the account,
+ * and the person's own earlier link ends; `people unlink` ends this one. The Playground's made-up
+ * ids are not Entra GUIDs, so unlike an administrator's link this takes them as Teams sends them.
+ */
+export async function linkForLocalTrial(deps: { store: Store; clock: Clock }, input: { orgId: string; person: Person; aadObjectId: string; tenantId: string }): Promise<Person> {
+  const { orgId, person, aadObjectId } = input;
+  const tenantId = input.tenantId.toLowerCase();
+  if (person.aadObjectId === aadObjectId && (person.aadTenantId ?? '') === tenantId) return person;
+  const directory = new Directory(deps.store);
+  const holder = await directory.byAadObjectId({ orgId }, aadObjectId);
+  if (holder && holder.id !== person.id) await unlinkPerson(deps, { orgId, personId: holder.id });
+  if (person.aadObjectId && person.aadObjectId !== aadObjectId) await unlinkPerson(deps, { orgId, personId: person.id });
+  const linked = await directory.save({ ...((await directory.get(orgId, person.id)) ?? person), aadObjectId, aadTenantId: tenantId });
+  const conversations = deps.store.collection<ConversationRecord>('conversations');
+  if (await conversations.read(orgId, personalConversationKey(aadObjectId))) {
+    const now = deps.clock.now().toISOString();
+    await conversations.update(orgId, personalConversationKey(aadObjectId), (c) => {
+      const { unlinked: _done, ...rest } = c;
+      return { ...rest, personId: person.id, updatedAt: now };
+    });
+  }
+  return linked;
+}

@@ -1,4 +1,4 @@
-import { personalConversationKey } from '../conversations/model';
+import { personalConversationKey, whyNotInTeams } from '../conversations/model';
 import { Conversations } from '../conversations/repository';
 import type { Report } from '../core/report';
 import { Directory } from '../people/repository';
@@ -38,14 +38,7 @@ export async function reachReport(store: Store, scope: Scope, options: { emailEn
     const conversation = person.aadObjectId ? conversations.get(personalConversationKey(person.aadObjectId)) : undefined;
     if (conversation?.reachable) return { personId: person.id, name: person.name, channel: 'teams', why: '' };
     const state = states.get(reachStateId(person.id));
-    const why =
-      state && state.outcome !== 'installed'
-        ? state.reason
-        : conversation
-          ? (conversation.unreachableReason ?? 'removed or blocked the app in Teams')
-          : person.aadObjectId
-            ? 'has not opened the app, and it has not been installed for them yet'
-            : 'not linked to a Microsoft 365 account in this organisation';
+    const why = state && state.outcome !== 'installed' ? state.reason : whyNotInTeams(person, conversation);
     return { personId: person.id, name: person.name, channel: options.emailEnabled && person.email ? 'email' : 'unreachable', why };
   });
   rows.sort((a, b) => a.channel.localeCompare(b.channel) || a.name.localeCompare(b.name));

@@ -156,13 +156,23 @@ export type CosmosStoreOptions = {
 export class CosmosStore implements Store {
   readonly kind: StoreKind;
   readonly description: string;
+  readonly attachedToRunningApp: boolean;
   private readonly collections = new Map<ContainerName, CosmosCollection<Doc>>();
   private readonly closeHooks: (() => Promise<void>)[] = [];
 
-  private constructor(private readonly options: CosmosStoreOptions, private readonly database: Database) {
+  private constructor(private readonly options: CosmosStoreOptions, private readonly database: Database, attached = false) {
     this.kind = options.kind;
     this.description = options.description;
+    this.attachedToRunningApp = attached;
     for (const name of CONTAINER_NAMES) this.collections.set(name, new CosmosCollection(database.container(name), name));
+  }
+
+  /**
+   * The database another running process of this app serves and has already set up: no container
+   * is created or checked, which saves a command line run a dozen round trips before its first read.
+   */
+  static attach(options: Omit<CosmosStoreOptions, 'canCreate'>): CosmosStore {
+    return new CosmosStore({ ...options, canCreate: false }, options.client.database(options.databaseId), true);
   }
 
   static async open(options: CosmosStoreOptions): Promise<CosmosStore> {

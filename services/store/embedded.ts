@@ -8,7 +8,6 @@ import { AppError } from '../core/errors';
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../core/private-files';
 import type { Logger } from '../core/logger';
 import { CosmosStore } from './cosmos-store';
-import { createKeyedCosmosServer, newMasterKey } from './master-key-auth';
 import { readSnapshot, restoreSnapshot, takeSnapshot, writeSnapshotFile } from './snapshot';
 
 const LOCK_FILE = 'embedded.lock';
@@ -78,12 +77,11 @@ export async function openEmbeddedStore(options: EmbeddedOptions): Promise<Cosmo
     if (existing && isAlive(existing.pid) && existing.pid !== process.pid) {
       if (!existing.key) throw new AppError('STORE_LOCKED', `The data folder ${dataDir} is held by process ${existing.pid}, an older version without a store key. Stop it and start again.`);
       if (await answers(existing.endpoint)) {
-        return CosmosStore.open({
+        return CosmosStore.attach({
           kind: 'embedded',
           client: embeddedClient(existing.endpoint, existing.key),
           databaseId: options.databaseId,
           description: `embedded store of process ${existing.pid} (${dataDir})`,
-          canCreate: true,
         });
       }
       throw new AppError(
@@ -95,6 +93,8 @@ export async function openEmbeddedStore(options: EmbeddedOptions): Promise<Cosmo
   }
 
   // One machine, one user: loopback only, and a random key per run so other local users cannot read it.
+  // The server is loaded only here: a command line run that borrows a running app's store never needs it.
+  const { createKeyedCosmosServer, newMasterKey } = await import('./master-key-auth.js');
   const key = newMasterKey();
   const server = createKeyedCosmosServer(key);
   let dirty = false;

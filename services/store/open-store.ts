@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { CosmosClient } from '@azure/cosmos';
-import { DefaultAzureCredential } from '@azure/identity';
 import type { Config } from '../core/config';
 import type { Logger } from '../core/logger';
 import { CosmosStore } from './cosmos-store';
@@ -12,6 +11,8 @@ import type { Store } from './ports';
 /** Azure Cosmos DB when COSMOS_ENDPOINT is set (key, else keyless Entra ID); the embedded server otherwise. */
 export async function openStore(config: Config, logger: Logger): Promise<Store> {
   const store = await connect(config, logger);
+  // A running app on the same data folder migrated it when it started; the command line borrows its store as it is.
+  if (store.attachedToRunningApp) return store;
   try {
     // Migrations that rewrite records back everything up to the data folder first.
     await migrate(store, logger, { dir: path.join(config.DATA_DIR, 'backups'), database: config.COSMOS_DATABASE });
@@ -36,8 +37,9 @@ async function connect(config: Config, logger: Logger): Promise<Store> {
   const keyless = !config.COSMOS_KEY;
   // A user-assigned identity must be named: by AZURE_CLIENT_ID, or it is the bot's own (UserAssignedMSI).
   const managedIdentityClientId = config.AZURE_CLIENT_ID ?? (config.MicrosoftAppType === 'UserAssignedMSI' ? config.MicrosoftAppId : undefined);
+  // Loaded only for keyless access: the identity library is large, and neither a key nor the embedded store needs it.
   const client = keyless
-    ? new CosmosClient({ endpoint: config.COSMOS_ENDPOINT, aadCredentials: new DefaultAzureCredential(managedIdentityClientId ? { managedIdentityClientId } : {}) })
+    ? new CosmosClient({ endpoint: config.COSMOS_ENDPOINT, aadCredentials: new (await import('@azure/identity')).DefaultAzureCredential(managedIdentityClientId ? { managedIdentityClientId } : {}) })
     : new CosmosClient({ endpoint: config.COSMOS_ENDPOINT, key: config.COSMOS_KEY });
   return CosmosStore.open({
     kind: 'azure',

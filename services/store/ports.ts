@@ -37,6 +37,8 @@ export interface Store {
   readonly kind: StoreKind;
   /** Human-readable, secret-free description for logs and /healthz. */
   readonly description: string;
+  /** The embedded store of another running process of this app, borrowed by the command line: that process created and migrated it. */
+  readonly attachedToRunningApp?: boolean;
   collection<T extends Doc>(name: ContainerName): Collection<T>;
   ping(): Promise<void>;
   /** Runs `hook` when the store is closing, before it closes: what is queued for the store (audit entries) is written first. */

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { allCommands } from '../../bot/cli';
-import { demoPlanPath } from '../../services/demo/seed-demo';
+import { DEMO_PLAN_ID, demoPlanPath, seedDemo, seedDemoTraining } from '../../services/demo/seed-demo';
 import { readTable } from '../../services/plan/tabular';
 import { toArray } from '../../services/store/ports';
 import { takeSnapshot } from '../../services/store/snapshot';
@@ -106,16 +106,27 @@ describe('npm run cli -- plan import / export', () => {
     expect(code).toBe(0);
     expect(out).toMatch(/^Teams 0, email 0, unreachable [1-9]\d*$/m);
     expect(out).toMatch(/unreachable +(not linked to a Microsoft 365 account|has not opened the app)/);
-    const notify = await cli(dataDir, 'people', 'notify', 'alex.morgan@council.example', 'both');
-    expect(notify.out).toMatch(/Alex Morgan now gets messages by Teams and email/);
+    // This server sends no email (no MAIL_SENDER): an administrator cannot choose it for anyone either.
+    await expect(cli(dataDir, 'people', 'notify', 'alex.morgan@council.example', 'both')).rejects.toMatchObject({ code: 'EMAIL_NOT_SET_UP' });
+    expect((await cli(dataDir, 'people', 'notify', 'alex.morgan@council.example', 'teams')).out).toMatch(/Alex Morgan now gets messages by teams/);
     await expect(cli(dataDir, 'people', 'notify', 'alex.morgan@council.example', 'pigeon')).rejects.toMatchObject({ code: 'VALIDATION' });
     await expect(cli(dataDir, 'delivery', 'reach', '--install')).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/--install needs TEAMS_CATALOG_APP_ID/) });
+  });
+
+  it('tracker help prints every command and succeeds', async () => {
+    for (const asked of ['help', '--help']) {
+      const { code, out } = await cli(dataDir, asked);
+      expect(code).toBe(0);
+      expect(out).toMatch(/^Usage: tracker <command>[\s\S]*plan export[\s\S]*delivery status/);
+    }
+    const one = await cli(dataDir, 'plan', 'export', '--help');
+    expect(one).toMatchObject({ code: 0, out: expect.stringMatching(/^Usage: tracker plan export <file/) });
   });
 
   it('an unknown command prints usage', async () => {
     const { code, err } = await cli(dataDir, 'plan', 'frobnicate');
     expect(code).toBe(2);
-    expect(err).toMatch(/Usage: npm run cli -- <command>[\s\S]*plan import/);
+    expect(err).toMatch(/Usage: tracker <command>[\s\S]*plan import/);
   });
 
   it('prints the central record review, and writes it to a spreadsheet', async () => {
@@ -214,6 +225,80 @@ describe('npm run cli -- plan import / export', () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+/** What `npm start` leaves in a fresh data folder: the demo plan, its people and their training. */
+async function dataFolderAfterNpmStart(dataDir: string): Promise<void> {
+  const { store } = await openPersistentTestStore(dataDir);
+  try {
+    await seedDemo(store, new FixedClock('2026-11-22T10:00:00Z'), 'demo', 'Europe/London');
+    await seedDemoTraining(store, 'demo');
+  } finally {
+    await store.close();
+  }
+}
+
+describe('the README’s commands on the demo that npm start loads', () => {
+  let dataDir: string;
+  let work: string;
+  beforeEach(async () => {
+    work = await fs.mkdtemp(path.join(os.tmpdir(), 'cli-demo-'));
+    dataDir = path.join(work, 'data');
+    await dataFolderAfterNpmStart(dataDir);
+  });
+
+  it('the first command finds the demo a partnership already: nothing converted, no backup, every agency named', async () => {
+    const { code, out } = await cli(dataDir, 'partnership', 'report');
+    expect(code).toBe(0);
+    expect(out).toMatch(/Oxford City Council/);
+    expect(out).not.toMatch(/\(no agency\)/);
+    await expect(fs.readdir(path.join(dataDir, 'backups'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('plan export board-report.xlsx writes the one demo plan without being told which', async () => {
+    const file = path.join(work, 'board-report.xlsx');
+    const { code, out } = await cli(dataDir, 'plan', 'export', file);
+    expect(code).toBe(0);
+    expect(out).toMatch(/Wrote 36 actions of "Safeguarding Action Plan 2015-16"/);
+    expect((await readTable(file)).rows.length).toBeGreaterThanOrEqual(36);
+  });
+
+  it('plan import of the demo file --dry-run compares it with the demo plan: nothing new, nothing written', async () => {
+    // A restored snapshot gets new system fields (etag, time stamp): compare what the actions say.
+    const contents = async () => (await storedActions(dataDir)).map((a) => Object.fromEntries(Object.entries(a as object).filter(([k]) => !k.startsWith('_'))));
+    const before = await contents();
+    const { code, out } = await cli(dataDir, 'plan', 'import', demoPlanPath(), '--dry-run');
+    expect(code).toBe(0);
+    expect(out).toMatch(new RegExp(`would import plan "${DEMO_PLAN_ID}"`));
+    expect(out).toMatch(/created 0, updated 0, unchanged 36/);
+    expect(await contents()).toEqual(before);
+  });
+
+  it('delivery status says in words why a message reached no one: a chat nobody is linked to is "not linked"', async () => {
+    // Val opened the app in Teams, but no administrator has linked her account yet.
+    const { store } = await openPersistentTestStore(dataDir);
+    await store.collection<ConversationRecord>('conversations').upsert({
+      id: 'personal-aad-someone', orgId: 'demo', kind: 'personal', tenantId: '5f0c3b2e-6a1d-4c8e-9b7a-2d4e6f8a0c1e', conversationId: 'a:1chat', serviceUrl: 'https://smba.trafficmanager.net/uk/', botId: '28:bot',
+      user: { aadObjectId: 'aad-someone', teamsUserId: '29:someone', name: 'Val Johnson' }, unlinked: { firstTriedAt: '2026-11-22T10:00:00Z', lastTriedAt: '2026-11-22T10:00:00Z', reason: 'not-linked' }, reachable: true, installedAt: '2026-11-22T10:00:00Z', updatedAt: '2026-11-22T10:00:00Z',
+    });
+    await store.close();
+    const closes = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
+    await cli(dataDir, 'survey', 'send', 'awareness', '--as', 'vjohnson@oxford.gov.uk', '--audience', 'everyone', '--closes', closes);
+    const { code, out } = await cli(dataDir, 'delivery', 'status');
+    expect(code).toBe(0);
+    expect(out).toMatch(/^ +unreachable +\S+: not linked to a Microsoft 365 account in this organisation$/m);
+    expect(out).not.toMatch(/\(0 |has not installed the app/);
+  });
+
+  it('with a second plan, a plan command that names none lists the plans to choose from', async () => {
+    await cli(dataDir, 'plan', 'import', demoPlanPath(), '--plan', 'action-plan-2026-27', '--title', 'Action Plan 2026-27');
+    const asked = cli(dataDir, 'plan', 'export', path.join(work, 'which.xlsx'));
+    await expect(asked).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/2 plans: say which with --plan: .*action-plan-2015-16 \("Safeguarding Action Plan 2015-16"\).*action-plan-2026-27 \("Action Plan 2026-27"\)/) });
+    await expect(cli(dataDir, 'plan', 'import', demoPlanPath(), '--dry-run')).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/say which with --plan/) });
+    const chosen = await cli(dataDir, 'plan', 'export', path.join(work, 'chosen.xlsx'), '--plan', 'action-plan-2026-27');
+    expect(chosen.out).toMatch(/of "Action Plan 2026-27"/);
+    await expect(cli(dataDir, 'plan', 'export', path.join(work, 'none.xlsx'), '--plan', 'action-plan')).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/Its plans: action-plan-2015-16/) });
   });
 });
 

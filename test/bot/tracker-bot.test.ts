@@ -206,6 +206,11 @@ describe('the bot in Teams, over real HTTP', () => {
     const channels = [];
     for await (const c of t.store.collection<ConversationRecord>('conversations').query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = "channel"', parameters: [{ name: '@orgId', value: ORG }] })) channels.push(c);
     expect(channels).toEqual([expect.objectContaining({ kind: 'channel', team: expect.objectContaining({ id: '19:team@thread.tacv2' }), reachable: true })]);
+    // The team is told who added the bot and exactly what it will post in their channel.
+    const [told] = await t.connector.waitForActivities(1, { conversationId: '19:team@thread.tacv2' });
+    expect(cardText(told.attachments[0].content)).toMatch(
+      /^Safeguarding Action Tracker added\nTim Sadler added me to this team\. I post here only escalation alerts for the stages of the escalation ladder that name this channel, each with its reference, stage and deadline and a link to my 1:1 chat: never a name, a case reference or what the concern is about\. Everything else \(reminders, updates, reports\) I answer only in a 1:1 chat with me\./,
+    );
   });
 
   describe('reminder and round commands', () => {
@@ -331,14 +336,10 @@ describe('read tracking: "seen" on the round summary', () => {
     expect(cardText(await say(TIM, 'round status'))).toMatch(/Val Johnson \(seen\)/);
   });
 
-  it('a person chooses email, both or Teams for themselves; without an address in the directory email is refused', async () => {
-    expect(cardText(await say(VAL, 'notify by email'))).toMatch(/by email from now on/);
-    expect((await t.store.collection<Person>('people').read(ORG, 'demo-val-johnson'))?.notifyBy).toBe('email');
+  it('"notify by email" on a server with no email set up is refused, saying so; the next message still comes in Teams', async () => {
+    expect(cardText(await say(VAL, 'notify by email'))).toMatch(/Email is not set up on this server, so messages keep coming here in Teams/);
+    expect((await t.store.collection<Person>('people').read(ORG, 'demo-val-johnson'))?.notifyBy).toBeUndefined();
     expect(cardText(await say(VAL, 'notify me by teams'))).toMatch(/here in Teams/);
-    expect((await t.store.collection<Person>('people').read(ORG, 'demo-val-johnson'))?.notifyBy).toBe('teams');
-    await seed(t.store, { people: [person({ id: 'no-address', name: 'No Address', aadObjectId: 'aad-no-address' })] });
-    const noAddress: TeamsUser = { id: '29:no-address', aadObjectId: 'aad-no-address', name: 'No Address' };
-    expect(cardText(await say(noAddress, 'notify by both'))).toMatch(/no email address for No Address/);
   });
 
   it('the escalation list says whether an unacknowledged stage’s alert has been seen', async () => {

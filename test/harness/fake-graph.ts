@@ -186,7 +186,11 @@ export class FakeGraph {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       const request = { resource: url.searchParams.get('resource') ?? undefined, clientId: url.searchParams.get('client_id') ?? undefined, header: req.headers['x-identity-header'] as string | undefined };
       this.identityRequests.push(request);
-      const reply = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      // Not chained: restify, loaded by other tests in the same worker, replaces writeHead with one that returns nothing.
+      const reply = (status: number, body: unknown) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
       if (request.header !== header) return reply(401, { error: 'unauthorized', error_description: 'X-IDENTITY-HEADER is missing or wrong.' });
       if (request.clientId !== this.client.clientId) return reply(400, { error: 'invalid_request', error_description: 'No user-assigned identity with that client id is assigned to this app.' });
       if (request.resource !== 'https://graph.microsoft.com' && request.resource !== 'https://graph.microsoft.com/') return reply(400, { error: 'invalid_resource', error_description: 'Unknown resource.' });

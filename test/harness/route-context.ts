@@ -30,13 +30,14 @@ export type RecordingRouteContext = RouteContext & { clock: FixedClock; events: 
  * What the bot hands a route for one activity (see TrackerBot.routeContext), built without Teams:
  * the real store, a fixed clock, the app's calendar and event handlers, and the acting person.
  */
-export function routeContexts(store: Store, clock: FixedClock) {
+export function routeContexts(store: Store, clock: FixedClock, server: { emailEnabled?: boolean } = {}) {
   const calendar = new WorkingCalendar();
   const events = new RecordingEvents(domainEvents(calendar));
   const seal = AnswerSeal.random();
   return async (actor: Person): Promise<RecordingRouteContext> => {
     const organisation = await ensureOrganisation(store, clock, ORG, { timeZone: 'Europe/London' });
-    return { store, clock, logger: silentLogger, calendar, events, seal, actor, organisation };
+    // A server without MAIL_SENDER unless the test says otherwise, as in local mode.
+    return { store, clock, logger: silentLogger, calendar, events, seal, actor, organisation, emailEnabled: server.emailEnabled ?? false };
   };
 }
 

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { containersJson, setupScript } from '../../bot/cli/cosmos';
+import { PUBLISHER_SETTINGS, REQUIRED_SETTINGS } from '../../manifest/package';
 import { DEPLOYMENT_SETTINGS, SETTING_NAMES } from '../../services/core/config';
 import { projectRoot } from '../../services/core/paths';
 import { CONTAINER_NAMES, containerDefinition } from '../../services/store/containers';
@@ -88,6 +89,9 @@ describe('infrastructure as code, generated from the code', () => {
     const used = new Set([...(await read('m365agents.yml')).matchAll(/\$\{\{(\w+)\}\}/g), ...(await read('infra/azure.parameters.json')).matchAll(/\$\{\{(\w+)\}\}/g)].map((m) => m[1]!));
     const declared = new Set([...env.matchAll(/^(\w+)=/gm)].map((m) => m[1]!));
     const fromSecrets = ['SECRET_SURVEY_SEAL_KEY'];
+    // The package step is given every setting the packager reads.
+    const packaging = workflow.provision.find((s) => s.uses === 'cli/runNpmCommand' && String(s.with?.args).startsWith('run package')) as { env?: Record<string, string> } | undefined;
+    expect(Object.keys(packaging?.env ?? {})).toEqual(expect.arrayContaining([...REQUIRED_SETTINGS, ...PUBLISHER_SETTINGS]));
     expect([...used].filter((u) => !declared.has(u) && !fromSecrets.includes(u))).toEqual([]);
   });
 });

@@ -25,6 +25,8 @@ const ENV = {
   TEAMS_APP_ID: '33333333-3333-4333-8333-333333333333',
   TAB_SSO_CLIENT_ID: '9f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f',
   PUBLIC_HOSTNAME: 'tracker.example.gov.uk',
+  APP_WEBSITE_URL: 'https://www.example.gov.uk/safeguarding-action-tracker',
+  APP_SUPPORT_URL: 'https://www.example.gov.uk/safeguarding-action-tracker/help',
   APP_PRIVACY_URL: 'https://www.example.gov.uk/privacy',
   APP_TERMS_URL: 'https://www.example.gov.uk/terms',
 };
@@ -61,6 +63,9 @@ describe('the Teams app manifest', () => {
       { entityId: 'dashboard', name: 'Dashboard', contentUrl: 'https://tracker.example.gov.uk/tab/index.html', scopes: ['personal'] },
     ]);
     expect(manifest.description.short.length).toBeLessThanOrEqual(80);
+    // Someone reading the app's details in Teams finds where to get help, and a page they can open without a Teams sign-in.
+    expect(manifest.developer.websiteUrl).toBe(ENV.APP_WEBSITE_URL);
+    expect(manifest.description.full).toMatch(/Help and support: https:\/\/www\.example\.gov\.uk\/safeguarding-action-tracker\/help$/);
     expect(JSON.stringify(manifest)).not.toMatch(/\{\{\w+\}\}/);
   });
 
@@ -172,9 +177,11 @@ describe('the icons', () => {
 describe('the settings the package needs', () => {
   it('names every missing one at once', () => {
     expect(() => packageSettings({})).toThrow(
-      'Cannot build the Teams app package: not set: MicrosoftAppId, PUBLIC_HOSTNAME, TEAMS_APP_ID, TAB_SSO_CLIENT_ID, APP_PRIVACY_URL, APP_TERMS_URL. See env.sample.',
+      'Cannot build the Teams app package: not set: MicrosoftAppId, PUBLIC_HOSTNAME, TEAMS_APP_ID, TAB_SSO_CLIENT_ID, APP_WEBSITE_URL, APP_SUPPORT_URL, APP_PRIVACY_URL, APP_TERMS_URL. See env.sample.',
     );
     expect(() => packageSettings({ ...ENV, TEAMS_APP_ID: ' ', TAB_SSO_CLIENT_ID: undefined })).toThrow(/: not set: TEAMS_APP_ID, TAB_SSO_CLIENT_ID\. See/);
+    expect(() => packageSettings({ ...ENV, APP_SUPPORT_URL: '' })).toThrow(/: not set: APP_SUPPORT_URL\. See/);
+    expect(() => packageSettings({ ...ENV, APP_WEBSITE_URL: 'http://www.example.gov.uk/tracker' })).toThrow(/APP_WEBSITE_URL: must be the https:\/\/ address of a public page/);
   });
 
   it('reads them as the app does, so what the app would refuse is refused here, by name and never by value', () => {
@@ -222,7 +229,7 @@ describe('npm run package', () => {
     );
     expect(failed).toMatchObject({ code: 1, stdout: '' });
     expect(failed!.stderr).toBe(
-      'CONFIG_INVALID: Cannot build the Teams app package: not set: MicrosoftAppId, PUBLIC_HOSTNAME, TEAMS_APP_ID, TAB_SSO_CLIENT_ID, APP_PRIVACY_URL, APP_TERMS_URL. See env.sample.\n',
+      'CONFIG_INVALID: Cannot build the Teams app package: not set: MicrosoftAppId, PUBLIC_HOSTNAME, TEAMS_APP_ID, TAB_SSO_CLIENT_ID, APP_WEBSITE_URL, APP_SUPPORT_URL, APP_PRIVACY_URL, APP_TERMS_URL. See env.sample.\n',
     );
     expect(existsSync(out)).toBe(false);
   });

@@ -3,7 +3,7 @@ import type { FixedClock } from '../../services/core/clock';
 import { silentLogger } from '../../services/core/logger';
 import { seedDemo } from '../../services/demo/seed-demo';
 import { raiseEscalation } from '../../services/escalations/escalations';
-import { ensureOrganisation } from '../../services/organisation/organisations';
+import { ensureOrganisation, partnershipOf } from '../../services/organisation/organisations';
 import { addAgency } from '../../services/organisation/agencies';
 import type { Action } from '../../services/plan/model';
 import type { Person } from '../../services/people/model';
@@ -36,6 +36,10 @@ export const AAD = { val: 'aad-val', simon: 'aad-simon', richard: 'aad-richard',
  * `seal` is the app's own (loadAnswerSeal of its config).
  */
 export async function seedDashboard(store: Store, clock: FixedClock, seal: AnswerSeal): Promise<{ campaignId: string; openCampaignId: string }> {
+  // The demo joins the lead agency it finds: Northshire Council here, so the partnership view's
+  // tests (seedPartnership) name their own two agencies.
+  await ensureOrganisation(store, clock, ORG, { name: 'Demo council', timeZone: TZ });
+  await addAgency(store, clock, ORG, { name: 'Northshire Council' }, { timeZone: TZ });
   await seedDemo(store, clock, ORG, TZ);
   const people = store.collection<Person>('people');
   for (const [id, aad, jobTitle] of [
@@ -48,12 +52,12 @@ export async function seedDashboard(store: Store, clock: FixedClock, seal: Answe
   // A safeguarding lead who is not an administrator: rates, but no named lists.
   await people.update(ORG, 'demo-lucy-nevielle', (p) => ({ ...p, aadObjectId: AAD.lucy, roles: ['safeguarding-lead'] }));
   // Twelve staff in Community Services, so questionnaire breakdowns have a group big enough to show.
-  for (let i = 0; i < 12; i++) await people.upsert({ id: `staff-${i}`, orgId: ORG, name: `Staff Member ${i}`, department: 'Community Services', jobTitle: 'ASB Investigator', roles: ['officer'], active: true });
+  for (let i = 0; i < 12; i++) await people.upsert({ id: `staff-${i}`, orgId: ORG, name: `Staff Member ${i}`, department: 'Community Services', jobTitle: 'ASB Investigator', roles: ['officer'], agency: PARTNERSHIP.lead, active: true });
 
   await setUpTraining(store, ORG, { requirements: [{ course: 'SG-AWARE', jobTitles: ['*'] }, { course: 'PREVENT', jobTitles: ['ASB Investigator'] }] });
   const training = store.collection<TrainingRecord>('training');
   for (let i = 0; i < 9; i++) {
-    await training.upsert({ id: `rec-${i}`, orgId: ORG, kind: 'record', personId: `staff-${i}`, courseCode: 'SG-AWARE', completedOn: i < 6 ? '2026-03-01' : '2022-01-10', status: 'completed', source: 'import', createdAt: '2026-03-02T00:00:00Z' });
+    await training.upsert({ id: `rec-${i}`, orgId: ORG, kind: 'record', personId: `staff-${i}`, agency: PARTNERSHIP.lead, courseCode: 'SG-AWARE', completedOn: i < 6 ? '2026-03-01' : '2022-01-10', status: 'completed', source: 'import', createdAt: '2026-03-02T00:00:00Z' });
   }
   await rebuildTrainingSummaries(store, ORG);
 
@@ -137,15 +141,14 @@ export async function seedReach(store: Store): Promise<void> {
 export const PARTNERSHIP = { lead: 'northshire-council', partner: 'northshire-police', partnerAdmin: 'police-admin', partnerHr: 'police-hr', partnerLead: 'police-officer-0' };
 
 /**
- * After seedDashboard: the council becomes the lead agency (so everyone already in the directory
- * is the council's, and Val, an administrator, administers the partnership), and the police join
- * with their own administrator, HR and six officers, four of them in date for safeguarding
+ * After seedDashboard, where the council leads the partnership (so everyone already in the
+ * directory is the council's, and Val, an administrator, administers the partnership): the police
+ * join with their own administrator, HR and six officers, four of them in date for safeguarding
  * training, one of whom also leads a council action.
  */
 export async function seedPartnership(store: Store, clock: FixedClock): Promise<void> {
   const defaults = { timeZone: TZ };
-  const council = await addAgency(store, clock, ORG, { name: 'Northshire Council' }, defaults);
-  if (!council.lead || council.agency.agencyId !== PARTNERSHIP.lead) throw new Error('The council should have become the lead agency.');
+  if ((await partnershipOf(store, ORG)).leadAgencyId !== PARTNERSHIP.lead) throw new Error('The council should be the lead agency.');
   const police = await addAgency(store, clock, ORG, { name: 'Northshire Police' }, defaults);
   const agency = police.agency.agencyId;
   const people = store.collection<Person>('people');

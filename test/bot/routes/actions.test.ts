@@ -1,6 +1,7 @@
 import { ACTION_COMMANDS, ACTION_ROUTES } from '../../../bot/routes/actions';
 import { FixedClock } from '../../../services/core/clock';
 import type { Person } from '../../../services/people/model';
+import type { ConversationRecord } from '../../../services/conversations/model';
 import type { Action } from '../../../services/plan/model';
 import type { Store } from '../../../services/store/ports';
 import { ORG, actionDoc, person, seed } from '../../harness/fixtures';
@@ -86,6 +87,23 @@ describe('action routes', () => {
 
   it('an action reference that is not in the plan is named as not found', async () => {
     await expect(type(val, 'action LP9.9')).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringContaining('LP9.9') });
+  });
+
+  it('leave cover with a delegate the bot cannot reach is set with a warning saying why; a delegate with a chat gets none', async () => {
+    // Tim is in the directory but not linked to a Microsoft 365 account: nothing sent to him arrives.
+    const warned = cardText(await type(val, 'leave until 2027-01-15 delegate Tim Sadler'));
+    expect(warned).toMatch(/^⚠ Leave cover set, but your delegate cannot be reached\n/);
+    expect(warned).toMatch(/Warning: I cannot reach Tim Sadler at the moment \(not linked to a Microsoft 365 account in this organisation\), so your reminders would reach no one/);
+    expect((await storedPerson('val'))?.leave).toEqual({ until: '2027-01-15', delegateId: 'tim' });
+
+    // Once Tim has opened the app, the same cover needs no warning.
+    await seed(store, { people: [{ ...tim, aadObjectId: 'aad-tim' }] });
+    await store.collection<ConversationRecord>('conversations').upsert({ id: 'personal-aad-tim', orgId: ORG, kind: 'personal', tenantId: 't', conversationId: 'a:1tim', serviceUrl: 'https://smba.example/', botId: '28:bot', personId: 'tim', reachable: true, installedAt: clock.now().toISOString(), updatedAt: clock.now().toISOString() });
+    const fine = cardText(await type(val, 'leave until 2027-01-15 delegate Tim Sadler'));
+    expect(fine).toMatch(/^✓ Leave cover set\n/);
+    expect(fine).not.toMatch(/Warning/);
+    await type(val, 'back from leave');
+    await seed(store, { people: [tim] });
   });
 
   it('leave cover: set to a named colleague, refused for a past date or an unknown name, ended by "back from leave"', async () => {

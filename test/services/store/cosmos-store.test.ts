@@ -1,6 +1,9 @@
 import { isAppError } from '../../../services/core/errors';
 import { toArray, type Store } from '../../../services/store/ports';
 import { openPersistentTestStore, openTestStore } from '../../harness/store';
+import { openStore } from '../../../services/store/open-store';
+import { loadConfig } from '../../../services/core/config';
+import { silentLogger } from '../../../services/core/logger';
 
 type Note = { id: string; orgId: string; text: string; n: number };
 
@@ -100,6 +103,29 @@ describe('embedded store persistence', () => {
       expect(await running.store.collection<Note>('plans').read('org-1', 'from-cli')).toBeDefined();
     } finally {
       await attached.store.close();
+      await fs.writeFile(lockFile, JSON.stringify(lock));
+      await running.store.close();
+    }
+  });
+
+  it('the command line borrows a running app’s store as it is: the app set it up and migrated it when it started', async () => {
+    const running = await openPersistentTestStore();
+    const { promises: fs } = await import('node:fs');
+    const path = await import('node:path');
+    const lockFile = path.join(running.dataDir, 'embedded.lock');
+    const lock = JSON.parse(await fs.readFile(lockFile, 'utf8'));
+    await fs.writeFile(lockFile, JSON.stringify({ ...lock, pid: process.ppid }));
+    // Something the start-up migrations would convert (and back up first) if the command line ran them.
+    await running.store.collection<{ id: string; orgId: string } & Record<string, unknown>>('organisations').create({ id: 'org-1', orgId: 'org-1', name: 'Old shape', timeZone: 'Europe/London', createdAt: '2026-01-01T00:00:00Z' });
+    await running.store.collection<{ id: string; orgId: string } & Record<string, unknown>>('people').create({ id: 'p-1', orgId: 'org-1', name: 'Pat', roles: [], active: true });
+    const config = loadConfig({ DATA_DIR: running.dataDir, COSMOS_DATABASE: 'test', LOG_LEVEL: 'silent' });
+    const borrowed = await openStore(config, silentLogger);
+    try {
+      expect(borrowed.attachedToRunningApp).toBe(true);
+      expect(await borrowed.collection<{ id: string; orgId: string; leadAgencyId?: string }>('organisations').read('org-1', 'org-1')).not.toHaveProperty('leadAgencyId');
+      await expect(fs.readdir(path.join(running.dataDir, 'backups'))).rejects.toMatchObject({ code: 'ENOENT' });
+    } finally {
+      await borrowed.close();
       await fs.writeFile(lockFile, JSON.stringify(lock));
       await running.store.close();
     }
