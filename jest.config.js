@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // The production walk starts the built app as its own process: `npm run test:production` runs it (jest.production.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/production/'],
   transform: { '^.+\\.(ts|js)$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   // strip-bom (used by @microsoft/app-manifest) ships only as an ES module, which Node 20 can require
   // but jest cannot: it alone among node_modules is compiled.

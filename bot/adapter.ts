@@ -10,17 +10,19 @@ import {
 } from 'botbuilder';
 import type { Config } from '../services/core/config';
 import { correlationId } from '../services/core/correlation';
+import { credentialsFactoryFor } from './bot-credentials';
 import type { Logger } from '../services/core/logger';
 
 /**
  * Setting any one endpoint makes botbuilder treat the whole set as custom and leave the rest
- * undefined (every token would then fail), so an override of where the signing keys come from
- * restates the public cloud's other values with it.
+ * undefined (every token would then fail), so an override of where the signing keys come from, or
+ * of where the bot's own tokens come from, restates the public cloud's other values with it.
  */
-function publicCloudWithKeysFrom(metadataUrl: string): Partial<ConfigurationBotFrameworkAuthenticationOptions> {
+function publicCloudWith(overrides: { BotOpenIdMetadata?: string | undefined; ToChannelFromBotLoginUrl?: string | undefined }): Partial<ConfigurationBotFrameworkAuthenticationOptions> {
+  if (!overrides.BotOpenIdMetadata && !overrides.ToChannelFromBotLoginUrl) return {};
   return {
-    BotOpenIdMetadata: metadataUrl,
-    ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
+    BotOpenIdMetadata: overrides.BotOpenIdMetadata ?? AuthenticationConstants.ToBotFromChannelOpenIdMetadataUrl,
+    ToChannelFromBotLoginUrl: overrides.ToChannelFromBotLoginUrl ?? AuthenticationConstants.ToChannelFromBotLoginUrl,
     ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
     ToBotFromChannelTokenIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
     OAuthUrl: AuthenticationConstants.OAuthUrl,
@@ -57,9 +59,9 @@ export function createAdapter(config: Config, logger: Logger): CloudAdapter {
     MicrosoftAppPassword: config.MicrosoftAppPassword ?? '',
     MicrosoftAppType: config.MicrosoftAppType,
     MicrosoftAppTenantId: config.MicrosoftAppTenantId ?? '',
-    ...(config.BotOpenIdMetadata ? publicCloudWithKeysFrom(config.BotOpenIdMetadata) : {}),
+    ...publicCloudWith({ BotOpenIdMetadata: config.BotOpenIdMetadata, ToChannelFromBotLoginUrl: config.ToChannelFromBotLoginUrl }),
   };
-  const adapter = new CloudAdapter(new StrictAuthentication(auth));
+  const adapter = new CloudAdapter(new StrictAuthentication(auth, credentialsFactoryFor(config)));
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error({ err: error, activityType: context.activity.type, activityName: context.activity.name }, 'unhandled error in turn');
     // An invoke must still get an answer; anything else gets a short apology instead of silence.

@@ -77,11 +77,12 @@ function tenantOf(body: unknown): string | undefined {
  */
 const TRUSTED_SERVICE_HOSTS = [/^smba\.trafficmanager\.net$/i, /(^|\.)botframework\.com$/i, /(^|\.)botframework\.azure\.us$/i, /(^|\.)teams\.microsoft\.com$/i, /(^|\.)infra\.gov\.teams\.microsoft\.us$/i];
 
-export function isTrustedServiceUrl(serviceUrl: unknown): boolean {
+/** `extraHosts`: exact host names a deployment adds (TRUSTED_SERVICE_URL_HOSTS, for a sovereign cloud's connector); still HTTPS only. */
+export function isTrustedServiceUrl(serviceUrl: unknown, extraHosts: readonly string[] = []): boolean {
   if (typeof serviceUrl !== 'string') return false;
   try {
     const url = new URL(serviceUrl);
-    return url.protocol === 'https:' && TRUSTED_SERVICE_HOSTS.some((h) => h.test(url.hostname));
+    return url.protocol === 'https:' && (TRUSTED_SERVICE_HOSTS.some((h) => h.test(url.hostname)) || extraHosts.includes(url.hostname.toLowerCase()));
   } catch {
     return false;
   }
@@ -255,9 +256,9 @@ export function createServer(deps: ServerDeps): restify.Server {
       sendError(res, new AppError('TENANT_NOT_ALLOWED'));
       return;
     }
-    if (!config.localMode && !isTrustedServiceUrl((req.body as { serviceUrl?: unknown } | undefined)?.serviceUrl)) {
+    if (!config.localMode && !isTrustedServiceUrl((req.body as { serviceUrl?: unknown } | undefined)?.serviceUrl, config.TRUSTED_SERVICE_URL_HOSTS)) {
       logger.warn('activity with a serviceUrl outside the Bot Framework and Teams hosts');
-      sendError(res, new AppError('FORBIDDEN', 'The activity’s serviceUrl is not a Bot Framework or Teams host.'));
+      sendError(res, new AppError('FORBIDDEN', 'The activity’s serviceUrl is not a Bot Framework or Teams host (nor one in TRUSTED_SERVICE_URL_HOSTS).'));
       return;
     }
     await adapter.process(req, res, (context) => bot.run(context));

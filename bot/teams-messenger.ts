@@ -1,11 +1,11 @@
-import { JwtTokenProviderFactory, ManagedIdentityAppCredentials, MicrosoftAppCredentials, type AppCredentials } from 'botframework-connector';
+import type { AppCredentials } from 'botframework-connector';
+import { connectorCredentials } from './bot-credentials';
 import { renderMessage } from '../cards/messages';
 import { notifies, type OutboundMessage } from '../services/delivery/messages';
 import type { Config } from '../services/core/config';
 import type { ConversationRecord } from '../services/conversations/model';
 import { DeliveryFailure, type Messenger } from '../services/delivery/ports';
 
-const BOT_FRAMEWORK_SCOPE = 'https://api.botframework.com';
 /** A send with no answer by then is given up and retried later, like a 503. */
 const SEND_TIMEOUT_MS = 15_000;
 
@@ -34,11 +34,7 @@ export class TeamsMessenger implements Messenger {
     private readonly timeoutMs = SEND_TIMEOUT_MS,
   ) {
     if (config.localMode) return;
-    const appId = config.MicrosoftAppId!;
-    this.credentials =
-      config.MicrosoftAppType === 'UserAssignedMSI'
-        ? new ManagedIdentityAppCredentials(appId, BOT_FRAMEWORK_SCOPE, new JwtTokenProviderFactory())
-        : new MicrosoftAppCredentials(appId, config.MicrosoftAppPassword!, config.MicrosoftAppType === 'SingleTenant' ? config.MicrosoftAppTenantId : undefined);
+    this.credentials = connectorCredentials(config);
   }
 
   private async call(method: 'POST' | 'PUT', conversation: ConversationRecord, path: string, body: unknown): Promise<{ id?: string }> {

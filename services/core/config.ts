@@ -45,6 +45,16 @@ const schema = z
     COMMANDS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(30),
     /** Where the Bot Framework's signing keys are published; only sovereign clouds need to change it. */
     BotOpenIdMetadata: optionalText.pipe(z.url().optional()),
+    /** Where the bot gets its tokens for the Bot Connector (botbuilder's setting, e.g. https://login.microsoftonline.us/<tenant> in a sovereign cloud); unset: the public cloud. */
+    ToChannelFromBotLoginUrl: optionalText.pipe(z.url({ protocol: /^https$/ }).optional()),
+    /**
+     * Host names, beyond the Bot Framework's and Teams' own, whose serviceUrl the bot answers (a
+     * sovereign cloud's connector, e.g. smba.infra.gcc.teams.microsoft.com). Exact names; unset: the public and US government hosts only.
+     */
+    TRUSTED_SERVICE_URL_HOSTS: idList
+      .pipe(z.array(z.string().regex(/^[a-z0-9.-]{1,253}$/i, 'host names such as smba.example.net, comma-separated, without scheme or port')))
+      .transform((hs) => hs.map((h) => h.toLowerCase()))
+      .default([]),
 
     /** Public host name the bot and tab are served from (no scheme); fills the app manifest and the SSO audience. */
     PUBLIC_HOSTNAME: optionalText.pipe(z.string().regex(/^[a-z0-9.-]+(:[0-9]+)?$/i, 'a host name such as tracker.example.gov.uk').optional()),

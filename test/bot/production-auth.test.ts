@@ -76,4 +76,14 @@ describe('production mode (a MicrosoftAppId is configured)', () => {
     expect(isTrustedServiceUrl('https://notbotframework.com/')).toBe(false);
     expect(isTrustedServiceUrl(42)).toBe(false);
   });
+
+  it('trusts a host a deployment adds (a sovereign cloud’s connector) exactly, and still only over HTTPS', () => {
+    const extra = ['smba.connector.example.net'];
+    expect(isTrustedServiceUrl('https://smba.connector.example.net/teams/', extra)).toBe(true);
+    expect(isTrustedServiceUrl('https://SMBA.connector.example.net/teams/', extra)).toBe(true);
+    expect(isTrustedServiceUrl('http://smba.connector.example.net/teams/', extra)).toBe(false);
+    expect(isTrustedServiceUrl('https://evil.smba.connector.example.net/', extra)).toBe(false);
+    expect(isTrustedServiceUrl('https://smba.connector.example.net.attacker.example/', extra)).toBe(false);
+    expect(isTrustedServiceUrl('https://smba.connector.example.net/teams/')).toBe(false);
+  });
 });

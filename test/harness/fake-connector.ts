@@ -1,4 +1,5 @@
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { personalConversationId } from './teams-activities';
 import { onRequestBody } from './request-body';
@@ -21,6 +22,8 @@ export type ConnectorCall = {
   status: number;
   /** JSON body answered, if any. */
   response?: unknown;
+  /** The Authorization header the call carried (the bot's bearer token), if any. */
+  authorization?: string;
 };
 
 export type Fault = { status: number; retryAfterSeconds?: number; body?: unknown } | { hangMs: number };
@@ -173,7 +176,7 @@ export class FakeConnector {
   private closed = false;
 
   private constructor(
-    private readonly server: http.Server,
+    private readonly server: http.Server | https.Server,
     readonly serviceUrl: string,
     limits: RateLimits | undefined,
     private readonly now: () => number,
@@ -182,14 +185,18 @@ export class FakeConnector {
     this.global = limits?.global ? new SlidingWindowLimiter([limits.global]) : undefined;
   }
 
-  static async start(options?: { limits?: RateLimits; now?: () => number }): Promise<FakeConnector> {
-    const server = http.createServer();
+  /**
+   * `tls`: serve HTTPS with this key and certificate, as the real Bot Connector does (a bot in
+   * production mode answers only HTTPS service URLs); plain HTTP otherwise.
+   */
+  static async start(options?: { limits?: RateLimits; now?: () => number; tls?: { key: string; cert: string } }): Promise<FakeConnector> {
+    const server = options?.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }) : http.createServer();
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
     });
     const { port } = server.address() as AddressInfo;
-    const connector = new FakeConnector(server, `http://127.0.0.1:${port}/`, options?.limits, options?.now ?? Date.now);
+    const connector = new FakeConnector(server, `${options?.tls ? 'https' : 'http'}://127.0.0.1:${port}/`, options?.limits, options?.now ?? Date.now);
     server.on('request', (req, res) => connector.handle(req, res));
     return connector;
   }
@@ -275,6 +282,7 @@ export class FakeConnector {
     const segments = url.pathname.split('/').filter((s) => s.length > 0).map(safeDecode);
     const matched = route(method, segments);
     const call: ConnectorCall = { method, path: `/${segments.join('/')}`, body: undefined, at: this.now(), status: 0 };
+    if (req.headers.authorization !== undefined) call.authorization = req.headers.authorization;
     if (matched && 'conversationId' in matched) call.conversationId = matched.conversationId;
     if (matched && 'activityId' in matched) call.activityId = matched.activityId;
     this.calls.push(call);

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
@@ -8,6 +7,7 @@ import type { Mailer } from '../../services/delivery/ports';
 import { mailerFromConfig } from '../../services/reach/setup';
 import { onRequestBody } from './request-body';
 import { takeFault } from './fault-queue';
+import { selfSignedCertificate } from './tls';
 
 /**
  * An in-process stand-in for Microsoft Graph and the Entra ID token endpoint, on loopback, so the
@@ -39,22 +39,10 @@ type Installation = { id: string; userId: string; catalogAppId: string; chatId: 
 type PendingFault = { fault: GraphFault; remaining: number; match?: ((call: GraphCallInfo) => boolean) | undefined };
 
 const TOKEN_LIFETIME_SECONDS = 3600;
+const BOT_CONNECTOR_SCOPE = 'https://api.botframework.com/.default';
 
 function graphError(code: string, message: string): { error: { code: string; message: string; innerError: { 'request-id': string } } } {
   return { error: { code, message, innerError: { 'request-id': randomUUID() } } };
-}
-
-/** A self-signed certificate for 127.0.0.1, valid for a day; made with the openssl command-line tool. */
-function selfSignedCertificate(): { key: string; cert: string } {
-  const pem = execFileSync(
-    'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', '-', '-out', '-', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
-  );
-  const key = /-----BEGIN PRIVATE KEY-----[\s\S]+?-----END PRIVATE KEY-----/.exec(pem)?.[0];
-  const cert = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem)?.[0];
-  if (!key || !cert) throw new Error('openssl did not produce a key and certificate');
-  return { key: `${key}\n`, cert: `${cert}\n` };
 }
 
 export class FakeGraph {
@@ -72,6 +60,8 @@ export class FakeGraph {
   private readonly granted = new Set<string>(['TeamsAppInstallation.ReadWriteSelfForUser.All', 'Mail.Send', 'GroupMember.Read.All']);
   /** Security groups: each member a user's object id or, nested, `{ group: <group id> }`. */
   private readonly groups = new Map<string, (string | { group: string })[]>();
+  /** Tokens issued for the Bot Connector (scope https://api.botframework.com/.default). */
+  private readonly botConnectorTokens = new Set<string>();
   private closed = false;
 
   private constructor(
@@ -124,6 +114,11 @@ export class FakeGraph {
     const agent = new https.Agent({ ca: this.ca });
     const config = loadConfig({ ...this.appSettings(), ALLOWED_TENANT_IDS: this.client.tenantId, MAIL_SENDER: mailbox });
     return { mailer: mailerFromConfig(config, { agent })!, agent };
+  }
+
+  /** Whether this token endpoint issued `token` for the Bot Connector, as a connector checking the bot's bearer token would ask. */
+  issuedForBotConnector(token: string | undefined): boolean {
+    return token !== undefined && this.botConnectorTokens.has(token);
   }
 
   setUser(user: GraphUser): void {
@@ -294,7 +289,14 @@ export class FakeGraph {
     if (body?.client_id !== this.client.clientId || body?.client_secret !== this.client.clientSecret) {
       return reply(401, { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.' });
     }
-    if (typeof body?.scope !== 'string' || !body.scope.split(' ').includes('https://graph.microsoft.com/.default')) {
+    const scopes = typeof body?.scope === 'string' ? body.scope.split(' ') : [];
+    // The same tenant also issues the bot's tokens for the Bot Connector (a single-tenant bot signs in here).
+    if (scopes.includes(BOT_CONNECTOR_SCOPE)) {
+      const token = `fake-botframework-${randomUUID()}`;
+      this.botConnectorTokens.add(token);
+      return reply(200, { token_type: 'Bearer', expires_in: TOKEN_LIFETIME_SECONDS, ext_expires_in: TOKEN_LIFETIME_SECONDS, access_token: token });
+    }
+    if (!scopes.includes('https://graph.microsoft.com/.default')) {
       return reply(400, { error: 'invalid_scope', error_description: 'AADSTS70011: The provided scope is not valid.' });
     }
     // The token names the permissions granted when it was issued, as Entra's `roles` claim does.

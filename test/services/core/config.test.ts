@@ -63,3 +63,14 @@ describe('identity settings', () => {
     expect(() => loadConfig({ TAB_SSO_CLIENT_APP_IDS: 'teams' })).toThrow(/TAB_SSO_CLIENT_APP_IDS/);
   });
 });
+
+describe('sovereign-cloud connector settings', () => {
+  it('extra connector hosts are exact host names, kept lower-case; the bot’s login URL must be HTTPS', () => {
+    expect(loadConfig({ TRUSTED_SERVICE_URL_HOSTS: 'SMBA.connector.example.net, smba2.connector.example.net' }).TRUSTED_SERVICE_URL_HOSTS).toEqual(['smba.connector.example.net', 'smba2.connector.example.net']);
+    expect(loadConfig({}).TRUSTED_SERVICE_URL_HOSTS).toEqual([]);
+    expect(errorOf({ TRUSTED_SERVICE_URL_HOSTS: 'https://smba.connector.example.net/' }).message).toMatch(/TRUSTED_SERVICE_URL_HOSTS/);
+    expect(errorOf({ TRUSTED_SERVICE_URL_HOSTS: 'smba.connector.example.net:443' }).message).toMatch(/TRUSTED_SERVICE_URL_HOSTS/);
+    expect(loadConfig({ ToChannelFromBotLoginUrl: 'https://login.microsoftonline.us/tenant' }).ToChannelFromBotLoginUrl).toBe('https://login.microsoftonline.us/tenant');
+    expect(errorOf({ ToChannelFromBotLoginUrl: 'http://login.example/tenant' }).message).toMatch(/ToChannelFromBotLoginUrl/);
+  });
+});
