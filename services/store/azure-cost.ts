@@ -43,8 +43,9 @@ function bySize(bytes: number, column: 1 | 2): number {
  * Microsoft says writes cost less when fewer properties are indexed ("limit the number of indexed
  * properties", https://learn.microsoft.com/azure/cosmos-db/request-units, and
  * https://learn.microsoft.com/azure/cosmos-db/index-policy) but publishes no figure per property.
- * Planning assumption: index maintenance is this share of the table's fully indexed write, and it
- * shrinks with the share of the item's bytes under indexed paths.
+ * Planning assumption, on the conservative side: what a write costs beyond the 1 KB write is half
+ * index maintenance, saved in proportion to the share of the item's bytes under excluded paths. No
+ * write costs less than the table's 1 KB write.
  */
 const INDEX_SHARE_OF_WRITE = 0.5;
 
@@ -82,8 +83,9 @@ export function pointReadCharge(bytes: number): number {
  */
 export function writeCharge(bytes: number, indexedBytes: number): number {
   const full = bySize(bytes, 2);
+  const floor = BY_SIZE[0]![2];
   const indexedShare = bytes > 0 ? Math.min(1, Math.max(0, indexedBytes / bytes)) : 1;
-  return round2(full * (1 - INDEX_SHARE_OF_WRITE * (1 - indexedShare)));
+  return round2(full - (full - floor) * INDEX_SHARE_OF_WRITE * (1 - indexedShare));
 }
 
 /** One page of a query (or of a read feed) that loaded `documents` documents of `bytes` in all. */

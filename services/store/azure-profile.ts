@@ -74,15 +74,20 @@ export function isIndexedPath(policy: IndexingPolicy | undefined, path: readonly
   return best >= 0 && indexed;
 }
 
-/** The bytes of `doc`'s scalar values (with their names) that lie under indexed paths, and in all. */
+/**
+ * The bytes of `doc`'s scalar values (with their names) that lie under indexed paths, and in all.
+ * System properties (`_rid`, `_etag`, ...) are left out: Microsoft's table is for whole items as stored.
+ */
 function indexedShare(doc: unknown, policy: IndexingPolicy | undefined): { indexed: number; all: number } {
   let indexed = 0;
   let all = 0;
   const walk = (value: unknown, path: string[], name: string) => {
     if (Array.isArray(value)) value.forEach((v) => walk(v, [...path, '[]'], ''));
-    else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, [...path, k], k);
+    else if (value !== null && typeof value === 'object') {
+      for (const [k, v] of Object.entries(value)) if (path.length > 0 || !k.startsWith('_')) walk(v, [...path, k], k);
+    }
     else {
-      const bytes = Buffer.byteLength(JSON.stringify(value) ?? '') + Buffer.byteLength(name);
+      const bytes = (typeof value === 'string' ? Buffer.byteLength(value) + 2 : String(value).length) + Buffer.byteLength(name);
       all += bytes;
       if (isIndexedPath(policy, path)) indexed += bytes;
     }
@@ -295,7 +300,8 @@ export function applyAzureProfile(server: http.Server, settings: AzureProfileSet
         if (!res.headersSent) res.setHeader('x-ms-request-charge', String(charge));
         meter?.record(coll, charge);
         if (state) state.used += charge;
-        if (ok && state && collection) trackWrites(op, text, (doc) => track(state, collection, doc));
+        const ttlOn = collection?.read()?.defaultTtl !== undefined && collection?.read()?.defaultTtl !== null;
+        if (ok && state && collection && ttlOn) trackWrites(op, text, (doc) => track(state, collection, doc));
         return end(chunk, ...rest);
       };
       if (request !== req) Object.defineProperty(request, 'socket', { value: req.socket });
@@ -336,11 +342,14 @@ function chargeOf(
     case 'replace':
     case 'patch': {
       if (!ok) return pointReadCharge(0);
+      // What was sent is what is stored, but for a patch, which sends only the change.
       let stored: unknown = context.written;
-      try {
-        stored = JSON.parse(text);
-      } catch {
-        // keep what was sent
+      if (op === 'patch') {
+        try {
+          stored = JSON.parse(text);
+        } catch {
+          stored = undefined;
+        }
       }
       return writeChargeOf(stored, bytes, context.policy);
     }
