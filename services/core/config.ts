@@ -73,6 +73,12 @@ const schema = z
 
     DATA_DIR: z.string().trim().min(1).default('./data'),
     EMBEDDED_COSMOS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+    /** `azure`: the embedded store limits, bills, throttles and expires items as Azure Cosmos DB does (services/store/azure-profile.ts). */
+    EMBEDDED_PROFILE: z.enum(['plain', 'azure']).default('plain'),
+    /** Azure profile: each container's budget in RU per second (10,000 is one physical partition's). */
+    EMBEDDED_RU_PER_SECOND: z.coerce.number().int().min(1).max(1_000_000_000).default(10_000),
+    /** Azure profile: the round trip added to every store request, in milliseconds (with jitter). */
+    EMBEDDED_LATENCY_MS: z.coerce.number().min(0).max(10_000).default(0),
     SNAPSHOT_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86400).default(15),
 
     DEFAULT_ORG_ID: z.string().trim().regex(/^[a-z0-9-]{1,64}$/, 'lower-case letters, digits and - only').default('demo'),

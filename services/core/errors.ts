@@ -5,6 +5,8 @@
 export const ERRORS = {
   CONFIG_INVALID: { status: 500, message: 'The server configuration is invalid.' },
   STORE_UNAVAILABLE: { status: 503, message: 'The data store is not reachable right now. Please try again shortly.' },
+  STORE_BUSY: { status: 503, message: 'The data store is busy right now. Please try again in a minute.' },
+  ITEM_TOO_LARGE: { status: 413, message: 'A record is too large for the data store, which takes at most 2 MB per record.' },
   STORE_LOCKED: { status: 409, message: 'The embedded data folder is in use by another process.' },
   CONFLICT: { status: 409, message: 'Someone else changed this record at the same time. Reload and try again.' },
   ALREADY_EXISTS: { status: 409, message: 'A record with this id already exists.' },

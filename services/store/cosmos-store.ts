@@ -13,6 +13,9 @@ function statusOf(e: unknown): number | undefined {
   return typeof code === 'number' ? code : undefined;
 }
 
+/** The SDK refuses some ids itself, before any request, throwing an Error or a bare `{ message }` (no status code). */
+const SDK_ID_REFUSAL = /illegal char|Id must be a string|Resource ID must be a string/i;
+
 /** Translate SDK failures into the error catalogue so callers never see transport details. */
 function translate(e: unknown, what: string): never {
   if (isAppError(e)) throw e;
@@ -21,6 +24,12 @@ function translate(e: unknown, what: string): never {
   if (status === 412) throw new AppError('CONFLICT', undefined, { cause: e });
   if (status === 404) throw new AppError('NOT_FOUND', undefined, { cause: e });
   if (status === 400) throw new AppError('VALIDATION', `The store rejected the ${what}.`, { cause: e });
+  // Still throttled after the SDK's own retries: the store works but is at its throughput limit.
+  if (status === 429) throw new AppError('STORE_BUSY', undefined, { cause: e });
+  if (status === 413) throw new AppError('ITEM_TOO_LARGE', `The ${what} is too large for the data store, which takes at most 2 MB per record.`, { cause: e });
+  if (status === undefined && SDK_ID_REFUSAL.test(String((e as { message?: unknown } | undefined)?.message ?? ''))) {
+    throw new AppError('VALIDATION', `The store rejected the id of the ${what}: ids may not contain / \\ ? or #.`, { cause: e });
+  }
   throw new AppError('STORE_UNAVAILABLE', undefined, { cause: e });
 }
 

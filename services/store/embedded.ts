@@ -7,6 +7,7 @@ import path from 'node:path';
 import { AppError } from '../core/errors';
 import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../core/private-files';
 import type { Logger } from '../core/logger';
+import type { AzureProfileSettings, RequestMeter } from './azure-profile';
 import { CosmosStore } from './cosmos-store';
 import { readSnapshot, restoreSnapshot, takeSnapshot, writeSnapshotFile } from './snapshot';
 
@@ -24,6 +25,10 @@ export type EmbeddedOptions = {
   logger: Logger;
   /** Tests use a throw-away store that never touches the disk. */
   persist?: boolean;
+  /** Answer as Azure Cosmos DB does (EMBEDDED_PROFILE=azure); unset, the plain embedded server. */
+  azureProfile?: AzureProfileSettings;
+  /** Adds up the charges of the Azure profile, for tests and benchmarks. */
+  meter?: RequestMeter;
 };
 
 export function embeddedClient(endpoint: string, key: string): CosmosClient {
@@ -96,7 +101,7 @@ export async function openEmbeddedStore(options: EmbeddedOptions): Promise<Cosmo
   // The server is loaded only here: a command line run that borrows a running app's store never needs it.
   const { createKeyedCosmosServer, newMasterKey } = await import('./master-key-auth.js');
   const key = newMasterKey();
-  const server = createKeyedCosmosServer(key);
+  const server = createKeyedCosmosServer(key, options.azureProfile ? { settings: options.azureProfile, meter: options.meter } : undefined);
   let dirty = false;
   // Queries are POSTs too but change nothing; everything else that is not a read is a write.
   server.on('request', (req: http.IncomingMessage) => {

@@ -1,6 +1,7 @@
 import { createHttpServer } from '@vercel/cosmosdb-server';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type http from 'node:http';
+import { applyAzureProfile, type AzureProfileSettings, type RequestMeter } from './azure-profile';
 
 /**
  * Cosmos DB's master-key authentication, put in front of the embedded server (which accepts any
@@ -81,9 +82,13 @@ export function requireMasterKey(server: http.Server, key: string, now: () => Da
   });
 }
 
-/** The embedded Cosmos server, answering only requests signed with `key`. */
-export function createKeyedCosmosServer(key: string): http.Server {
+/**
+ * The embedded Cosmos server, answering only requests signed with `key`; with `profile`, as Azure
+ * Cosmos DB answers them (limits, charges, throttling, latency, TTL).
+ */
+export function createKeyedCosmosServer(key: string, profile?: { settings: AzureProfileSettings; meter?: RequestMeter }): http.Server {
   const server = createHttpServer({ keepAlive: true });
+  if (profile) applyAzureProfile(server, profile.settings, profile.meter);
   // Node closes a keep-alive connection after 5 s idle; the SDK's agent may pick that socket for its
   // next request in the same instant and get ECONNRESET ("socket hang up"), which it does not retry
   // for writes. Seen after a job's seconds of work without the store: 50,000 digest writes failed.

@@ -32,6 +32,7 @@ async function connect(config: Config, logger: Logger): Promise<Store> {
       port: config.EMBEDDED_COSMOS_PORT,
       snapshotIntervalSeconds: config.SNAPSHOT_INTERVAL_SECONDS,
       logger,
+      azureProfile: config.EMBEDDED_PROFILE === 'azure' ? { ruPerSecond: config.EMBEDDED_RU_PER_SECOND, latencyMs: config.EMBEDDED_LATENCY_MS } : undefined,
     });
   }
   const keyless = !config.COSMOS_KEY;

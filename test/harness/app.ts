@@ -7,6 +7,7 @@ import { FixedClock } from '../../services/core/clock';
 import { loadConfig, type Config } from '../../services/core/config';
 import { LOCAL_SECRET_HEADER } from '../../services/core/local-secret';
 import { silentLogger } from '../../services/core/logger';
+import type { RequestMeter } from '../../services/store/azure-profile';
 import type { Store } from '../../services/store/ports';
 import type { GroupRolesWiring } from '../../services/people/group-roles';
 import { FakeConnector } from './fake-connector';
@@ -29,8 +30,12 @@ export type TestApp = {
  * Connector to receive what it sends. Tests talk to it over real HTTP. `groupRoles` points the app's
  * Entra group roles at a fake Graph (local mode has no bot identity to build it from).
  */
-export async function startTestApp(env: Record<string, string> = {}, options: { appStore?: (store: Store) => Store; groupRoles?: GroupRolesWiring } = {}): Promise<TestApp> {
-  const store = await openTestStore();
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: { appStore?: (store: Store) => Store; groupRoles?: GroupRolesWiring; meter?: RequestMeter } = {},
+): Promise<TestApp> {
+  // `meter` adds up the RU the store charges (its Azure profile), for tests of what a request costs.
+  const store = await openTestStore({ meter: options.meter });
   // A data folder of its own: local mode writes this run's sign-in secret there, never into the project's.
   const dataDir = env.DATA_DIR ?? (await mkdtemp(path.join(os.tmpdir(), 'sat-app-')));
   const connector = await FakeConnector.start();

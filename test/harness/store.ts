@@ -2,13 +2,27 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { silentLogger } from '../../services/core/logger';
+import type { AzureProfileSettings, RequestMeter } from '../../services/store/azure-profile';
 import { openEmbeddedStore } from '../../services/store/embedded';
 import type { ContainerName } from '../../services/store/containers';
 import type { Collection, Doc, Store } from '../../services/store/ports';
 
-/** A fresh embedded Cosmos server over HTTP, in memory only. */
-export function openTestStore(): Promise<Store> {
-  return openEmbeddedStore({ dataDir: 'unused', databaseId: 'test', port: 0, snapshotIntervalSeconds: 3600, logger: silentLogger, persist: false });
+/**
+ * A fresh embedded Cosmos server over HTTP, in memory only, with the Azure profile's limits on:
+ * items over 2 MB, bad ids, TTL and RU charges behave as on Azure Cosmos DB. No latency, and a
+ * budget no test reaches: suites about latency or throttling set those themselves.
+ */
+export function openTestStore(options: { azureProfile?: Partial<AzureProfileSettings>; meter?: RequestMeter } = {}): Promise<Store> {
+  return openEmbeddedStore({
+    dataDir: 'unused',
+    databaseId: 'test',
+    port: 0,
+    snapshotIntervalSeconds: 3600,
+    logger: silentLogger,
+    persist: false,
+    azureProfile: { ruPerSecond: 1_000_000_000, latencyMs: 0, ...options.azureProfile },
+    meter: options.meter,
+  });
 }
 
 /** An embedded store that saves to a new temporary data folder, as `npm start` does. */
