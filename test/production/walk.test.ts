@@ -102,6 +102,9 @@ describe('production mode, started as a deployment starts it, walked end to end'
       SURVEY_SEAL_KEY: randomBytes(32).toString('base64'),
       DATA_DIR: dataDir,
       SEED_DEMO_DATA: 'false',
+      // The store as Azure Cosmos DB behaves: 2 MB items, id rules, request charges and budgets, a round trip per call.
+      EMBEDDED_PROFILE: 'azure',
+      EMBEDDED_LATENCY_MS: '5',
       DEFAULT_ORG_ID: ORG,
       DELIVERY_INTERVAL_SECONDS: '1',
       LOG_LEVEL: 'info',
