@@ -1,3 +1,4 @@
+import type { Agent } from 'node:https';
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 
@@ -14,6 +15,7 @@ import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace
 const DROPPED_ATTRIBUTES = new Set([
   'client.address',
   'http.client_ip',
+  'microsoft.client.ip',
   'net.peer.ip',
   'network.peer.address',
   'net.sock.peer.addr',
@@ -107,6 +109,36 @@ export class PersonalDataRedactor implements SpanProcessor {
   }
 }
 
+/** The distro's own exporter calls carry this user agent; tracing them would trace the tracing. */
+const EXPORTER_USER_AGENT = 'azsdk-js-monitor-opentelemetry-exporter';
+
+/**
+ * Node's http and https, instrumented. Requiring them now lets the distro's hook patch them, as it
+ * does when telemetry starts first (bot/main.ts). Where that hook cannot see them (a module loader of
+ * its own, as the test runner's), they are patched here instead, once: never twice, or each request
+ * would be recorded twice.
+ */
+function instrumentHttpLoadedEarlier(trace: typeof import('@opentelemetry/api').trace): void {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const http = require('node:http') as typeof import('node:http');
+  const https = require('node:https') as typeof import('node:https');
+  const patched = (f: unknown) => typeof f === 'function' && '__original' in f;
+  if (patched(http.Server.prototype.emit) && patched(https.request)) return;
+  const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
+  const { metrics } = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const instrumentation = new HttpInstrumentation({
+    enabled: false,
+    ignoreOutgoingRequestHook: (request) => String((request.headers as Record<string, unknown> | undefined)?.['user-agent'] ?? (request.headers as Record<string, unknown> | undefined)?.['User-Agent'] ?? '').includes(EXPORTER_USER_AGENT),
+  });
+  instrumentation.setTracerProvider(trace.getTracerProvider());
+  instrumentation.setMeterProvider(metrics.getMeterProvider());
+  for (const definition of instrumentation.getModuleDefinitions()) {
+    if (definition.name === 'http' && !patched(http.Server.prototype.emit)) definition.patch?.(http);
+    if (definition.name === 'https' && !patched(https.request)) definition.patch?.(https);
+  }
+}
+
 export type Telemetry = {
   /** Sends what is buffered now (the exporter otherwise sends every few seconds). */
   flush(): Promise<void>;
@@ -119,7 +151,7 @@ export type Telemetry = {
  * without one. Call it before the rest of the app is loaded (bot/telemetry-first.ts): the HTTP
  * instrumentation patches Node's http and https modules as they are required.
  */
-export function startTelemetry(connectionString: string | undefined): Telemetry | undefined {
+export function startTelemetry(connectionString: string | undefined, options: { agent?: Agent } = {}): Telemetry | undefined {
   if (!connectionString) return undefined;
   // Loaded here, not at the top, so that nothing of OpenTelemetry's SDK loads without the setting.
   /* eslint-disable @typescript-eslint/no-require-imports */
@@ -127,8 +159,11 @@ export function startTelemetry(connectionString: string | undefined): Telemetry 
   const { AzureSdkInstrumentation } = require('@azure/opentelemetry-instrumentation-azure-sdk') as typeof import('@azure/opentelemetry-instrumentation-azure-sdk');
   const { trace } = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
   /* eslint-enable @typescript-eslint/no-require-imports */
+  const { getLogLevel, setLogLevel } = require('@azure/logger') as typeof import('@azure/logger');
+  const azureLogLevel = getLogLevel();
   monitor.useAzureMonitor({
-    azureMonitorExporterOptions: { connectionString },
+    // `agent`: what the exporter's HTTPS trusts, as for Graph (tests point it at a loopback ingestion endpoint).
+    azureMonitorExporterOptions: { connectionString, ...(options.agent ? { agent: options.agent } : {}) },
     // Every trace kept: a council's traffic is small, and a sampled-out failure cannot be found.
     samplingRatio: 1,
     tracesPerSecond: 0,
@@ -148,11 +183,15 @@ export function startTelemetry(connectionString: string | undefined): Telemetry 
     },
     spanProcessors: [new PersonalDataRedactor()],
   });
+  // The distro turns the Azure SDK's console logging up to warnings, and Cosmos DB warns of every
+  // expected 404; the app's own log lines are the log, so the SDK's level stays as it was.
+  setLogLevel(azureLogLevel);
   // The Azure SDK instrumentation hooks @azure/core-tracing when it is first required; where it was
   // required earlier (the command line, a test) the store's and Graph's spans would be lost without this.
   // Its module definition's patch is what sets the instrumenter on a freshly required core-tracing.
   const tracing = require('@azure/core-tracing') as typeof import('@azure/core-tracing');
   for (const definition of new AzureSdkInstrumentation({ enabled: false }).getModuleDefinitions()) definition.patch?.(tracing);
+  instrumentHttpLoadedEarlier(trace);
   const provider = () => trace.getTracerProvider() as unknown as { getDelegate?: () => { forceFlush?: () => Promise<void> } };
   return {
     flush: async () => {

@@ -68,8 +68,8 @@ export async function runSlot(deps: SlotDeps, name: string, slot: Date): Promise
 export function runJobSlot(deps: SlotDeps, name: string, slot: Date): Promise<'ran' | 'elsewhere' | 'gave-up'> {
   const id = newCorrelationId();
   return withCorrelation(id, () =>
-    // CONSUMER: Application Insights records the run as an operation of its own, like a request.
-    trace.getTracer('safeguarding-action-tracker').startActiveSpan(`job ${name}`, { kind: SpanKind.CONSUMER, attributes: { 'app.correlation_id': id, 'job.name': name, 'job.slot': slot.toISOString() } }, async (span) => {
+    // SERVER: Application Insights records the run as an operation of its own, named like a request.
+    trace.getTracer('safeguarding-action-tracker').startActiveSpan(`job ${name}`, { kind: SpanKind.SERVER, attributes: { 'app.correlation_id': id, 'job.name': name, 'job.slot': slot.toISOString() } }, async (span) => {
       try {
         const outcome = await runSlot(deps, name, slot);
         span.setAttribute('job.outcome', outcome);

@@ -45,7 +45,7 @@ function graphError(code: string, message: string): { error: { code: string; mes
 }
 
 /** A self-signed certificate for 127.0.0.1, valid for a day; made with the openssl command-line tool. */
-function selfSignedCertificate(): { key: string; cert: string } {
+export function selfSignedCertificate(): { key: string; cert: string } {
   const pem = execFileSync(
     'openssl',
     ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', '-', '-out', '-', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'],
