@@ -1,5 +1,6 @@
 import type { Agent } from 'node:https';
 import type { Context } from '@opentelemetry/api';
+import type { HttpInstrumentationConfig } from '@opentelemetry/instrumentation-http';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 
 /**
@@ -109,6 +110,9 @@ export class PersonalDataRedactor implements SpanProcessor {
   }
 }
 
+/** App Service's health check asks every minute on every instance: recording it would be most of the bill. */
+const ignoreHealthChecks = (request: { url?: string }) => /^\/(healthz|readyz)(\?|$)/.test(request.url ?? '');
+
 /** The distro's own exporter calls carry this user agent; tracing them would trace the tracing. */
 const EXPORTER_USER_AGENT = 'azsdk-js-monitor-opentelemetry-exporter';
 
@@ -129,6 +133,7 @@ function instrumentHttpLoadedEarlier(trace: typeof import('@opentelemetry/api').
   /* eslint-enable @typescript-eslint/no-require-imports */
   const instrumentation = new HttpInstrumentation({
     enabled: false,
+    ignoreIncomingRequestHook: ignoreHealthChecks,
     ignoreOutgoingRequestHook: (request) => String((request.headers as Record<string, unknown> | undefined)?.['user-agent'] ?? (request.headers as Record<string, unknown> | undefined)?.['User-Agent'] ?? '').includes(EXPORTER_USER_AGENT),
   });
   instrumentation.setTracerProvider(trace.getTracerProvider());
@@ -170,7 +175,8 @@ export function startTelemetry(connectionString: string | undefined, options: { 
     // Live Metrics streams request documents outside the exporter; what leaves is kept to what the exporter sends.
     enableLiveMetrics: false,
     instrumentationOptions: {
-      http: { enabled: true },
+      // The distro hands these to its HttpInstrumentation, whose options they are.
+      http: { enabled: true, ignoreIncomingRequestHook: ignoreHealthChecks } satisfies HttpInstrumentationConfig as { enabled: boolean },
       azureSdk: { enabled: true },
       mongoDb: { enabled: false },
       mySql: { enabled: false },

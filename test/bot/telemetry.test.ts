@@ -1,4 +1,8 @@
+import { execFile } from 'node:child_process';
 import https from 'node:https';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { projectRoot } from '../../services/core/paths';
 import type { Telemetry } from '../../services/core/telemetry';
 import { FakeAppInsights } from '../harness/fake-app-insights';
 
@@ -77,6 +81,8 @@ describe('telemetry: requests, jobs, store and Graph calls reach Application Ins
       const answer = await t.post(invokeActionExecute({ serviceUrl: t.connector.serviceUrl, user, verb: 'action.update', data: { actionId: 'a-7', version: 1, status: 'A', progress: NOTE } }));
       expect(answer.status).toBe(200);
       expect(JSON.stringify(answer.body)).not.toMatch(/went wrong/i);
+      // App Service's health check, which is not recorded.
+      expect((await fetch(`${t.app.url}/healthz`)).status).toBe(200);
       // A tab request whose query names her.
       const tab = await fetch(`${t.app.url}/api/tab/plan?lead=${encodeURIComponent(WENDY.name)}&email=${encodeURIComponent(WENDY.email)}`, { headers: localSignIn(t, WENDY.personId) });
       await tab.arrayBuffer();
@@ -107,6 +113,7 @@ describe('telemetry: requests, jobs, store and Graph calls reach Application Ins
     const dependencies = ingestion.items('RemoteDependencyData');
     const requestNames = requests.map((r) => r.name as string);
     expect(requestNames).toEqual(expect.arrayContaining(['POST /api/messages', 'GET /api/tab/plan', 'job daily-reminders']));
+    expect(requestNames.filter((n) => /healthz|readyz/.test(n))).toEqual([]);
     const job = requests.find((r) => r.name === 'job daily-reminders')!;
     expect(job.properties).toMatchObject({ 'job.name': 'daily-reminders', 'job.outcome': 'ran', 'job.slot': SLOT.toISOString() });
     expect(job.properties['app.correlation_id']).toMatch(/^[0-9a-f]{12}$/);
@@ -123,5 +130,16 @@ describe('telemetry: requests, jobs, store and Graph calls reach Application Ins
     expect(sent.length).toBeGreaterThan(1000);
     const found = PERSONAL.flatMap(spellings).filter((s) => sent.toLowerCase().includes(s.toLowerCase()));
     expect(found).toEqual([]);
+  });
+});
+
+describe('telemetry without APPLICATIONINSIGHTS_CONNECTION_STRING', () => {
+  it('the built app’s first import loads nothing of OpenTelemetry’s SDK or the exporter, so local mode and tests pay nothing', async () => {
+    const probe = `require(${JSON.stringify(path.join(projectRoot(), 'dist', 'bot', 'telemetry-first.js'))});
+      process.stdout.write(JSON.stringify(Object.keys(require.cache).filter((k) => /@azure[\\/]monitor-opentelemetry|@opentelemetry[\\/](sdk|instrumentation)/.test(k))));`;
+    const loaded = async (env: Record<string, string>) => JSON.parse((await promisify(execFile)(process.execPath, ['-e', probe], { env: { PATH: process.env.PATH, ...env } })).stdout) as string[];
+    expect(await loaded({})).toEqual([]);
+    // The same probe does see them with the setting, so it is looking in the right place.
+    expect((await loaded({ APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=00000000-0000-4000-8000-000000000001;IngestionEndpoint=https://127.0.0.1:9/', APPLICATION_INSIGHTS_NO_STATSBEAT: 'true' })).length).toBeGreaterThan(0);
   });
 });
