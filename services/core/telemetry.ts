@@ -33,7 +33,7 @@ const URL_ATTRIBUTE = /(^|\.)(url|full|target|path|route|original)$|url/i;
 
 /** A path segment kept as it is: a word (users, sendMail, api), a version (v1.0) or an OData word ($ref). */
 const KEPT_SEGMENT = /^(?:[A-Za-z][A-Za-z_-]*|v\d+(?:\.\d+)?|\$[A-Za-z]+)$/;
-const EMAIL = /[^\s/?#@"'<>]+@[^\s/?#@"'<>]+\.[A-Za-z]{2,}/g;
+const EMAIL = /[A-Za-z0-9._%+-]+(?:@|%40)[A-Za-z0-9.-]+\.[A-Za-z]{2,}/gi;
 const GUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
 
 /**
