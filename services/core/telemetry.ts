@@ -123,14 +123,12 @@ const EXPORTER_USER_AGENT = 'azsdk-js-monitor-opentelemetry-exporter';
  * would be recorded twice.
  */
 function instrumentHttpLoadedEarlier(trace: typeof import('@opentelemetry/api').trace): void {
-  /* eslint-disable @typescript-eslint/no-require-imports */
   const http = require('node:http') as typeof import('node:http');
   const https = require('node:https') as typeof import('node:https');
   const patched = (f: unknown) => typeof f === 'function' && '__original' in f;
   if (patched(http.Server.prototype.emit) && patched(https.request)) return;
   const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
   const { metrics } = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
-  /* eslint-enable @typescript-eslint/no-require-imports */
   const instrumentation = new HttpInstrumentation({
     enabled: false,
     ignoreIncomingRequestHook: ignoreHealthChecks,
@@ -159,11 +157,9 @@ export type Telemetry = {
 export function startTelemetry(connectionString: string | undefined, options: { agent?: Agent } = {}): Telemetry | undefined {
   if (!connectionString) return undefined;
   // Loaded here, not at the top, so that nothing of OpenTelemetry's SDK loads without the setting.
-  /* eslint-disable @typescript-eslint/no-require-imports */
   const monitor = require('@azure/monitor-opentelemetry') as typeof import('@azure/monitor-opentelemetry');
   const { AzureSdkInstrumentation } = require('@azure/opentelemetry-instrumentation-azure-sdk') as typeof import('@azure/opentelemetry-instrumentation-azure-sdk');
   const { trace } = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
-  /* eslint-enable @typescript-eslint/no-require-imports */
   const { getLogLevel, setLogLevel } = require('@azure/logger') as typeof import('@azure/logger');
   const azureLogLevel = getLogLevel();
   monitor.useAzureMonitor({
@@ -193,8 +189,8 @@ export function startTelemetry(connectionString: string | undefined, options: { 
   // expected 404; the app's own log lines are the log, so the SDK's level stays as it was.
   setLogLevel(azureLogLevel);
   // The Azure SDK instrumentation hooks @azure/core-tracing when it is first required; where it was
-  // required earlier (the command line, a test) the store's and Graph's spans would be lost without this.
-  // Its module definition's patch is what sets the instrumenter on a freshly required core-tracing.
+  // required earlier (a test's module loader) the spans of Graph, Entra and the Bot Connector client
+  // would be lost without this. Its module definition's patch is what sets the instrumenter.
   const tracing = require('@azure/core-tracing') as typeof import('@azure/core-tracing');
   for (const definition of new AzureSdkInstrumentation({ enabled: false }).getModuleDefinitions()) definition.patch?.(tracing);
   instrumentHttpLoadedEarlier(trace);

@@ -19,7 +19,9 @@ const WENDY = {
   objectId: 'e2b7c1d4-5f6a-4b3c-9d8e-7f6a5b4c3d21',
   teamsId: '29:1aB3xYz9QkLmN0pR',
 };
-const NOTE = 'Spoke to the Okonkwo family at 12 Elm Road about Jayden';
+/** A progress note the card accepts, and one its identifying-details guard sends back (an address and a child's name). */
+const NOTE = 'Backlog cleared after the Thursday supervision session with the duty team';
+const REFUSED_NOTE = 'Spoke to the Okonkwo family at 12 Elm Road about Jayden';
 const TYPED = 'tell Wendy about the Okonkwo family';
 const MAILBOX = 'safeguarding.team@council.example';
 const CLIENT = { tenantId: '5f0c3b2e-6a1d-4c8e-9b7a-2d4e6f8a0c1e', clientId: '2b7e4c3d-0000-4000-8000-00000000b07a', clientSecret: 'test-only-client-secret' };
@@ -28,7 +30,7 @@ const CATALOG_APP = 'c4a1b2d3-0000-4000-8000-0000000a99c1';
 const SLOT = new Date('2026-11-23T09:00:00Z');
 
 /** Everything personal the walk puts in front of the app; none of it may be exported, in any spelling. */
-const PERSONAL = [WENDY.name, 'Wendy', 'Walker', WENDY.email, 'wendy.walker', WENDY.objectId, WENDY.teamsId, '1aB3xYz9QkLmN0pR', 'Okonkwo', 'Elm Road', 'Jayden', MAILBOX, 'safeguarding.team'];
+const PERSONAL = [WENDY.name, 'Wendy', 'Walker', WENDY.email, 'wendy.walker', WENDY.objectId, WENDY.teamsId, '1aB3xYz9QkLmN0pR', 'Okonkwo', 'Elm Road', 'Jayden', NOTE, 'Thursday supervision', MAILBOX, 'safeguarding.team'];
 const spellings = (s: string) => [s, encodeURIComponent(s), s.replace(/ /g, '+'), s.toLowerCase()];
 
 describe('telemetry: requests, jobs, store and Graph calls reach Application Insights without personal data', () => {
@@ -62,7 +64,9 @@ describe('telemetry: requests, jobs, store and Graph calls reach Application Ins
     const { StoreRunCoordinator } = await import('../../services/scheduling/coordinator.js');
     const { WorkingCalendar } = await import('../../services/scheduling/calendar.js');
     const { systemClock } = await import('../../services/core/clock.js');
-    const { silentLogger } = await import('../../services/core/logger.js');
+    const { createLogger } = await import('../../services/core/logger.js');
+    const jobLines: Record<string, unknown>[] = [];
+    const jobLogger = createLogger('info', { destination: { write: (line: string) => void jobLines.push(JSON.parse(line) as Record<string, unknown>) } });
 
     const t = await startTestApp();
     const graph = await FakeGraph.start(CLIENT);
@@ -77,10 +81,13 @@ describe('telemetry: requests, jobs, store and Graph calls reach Application Ins
       // A typed command, and free text the bot does not understand.
       expect((await t.post(messageActivity({ serviceUrl: t.connector.serviceUrl, user, text: 'my actions' }))).status).toBeLessThan(300);
       expect((await t.post(messageActivity({ serviceUrl: t.connector.serviceUrl, user, text: TYPED }))).status).toBeLessThan(300);
-      // A card answer carrying a note.
-      const answer = await t.post(invokeActionExecute({ serviceUrl: t.connector.serviceUrl, user, verb: 'action.update', data: { actionId: 'a-7', version: 1, status: 'A', progress: NOTE } }));
+      // A card answer carrying a note, after one the card sends back for naming a family.
+      const refused = await t.post(invokeActionExecute({ serviceUrl: t.connector.serviceUrl, user, verb: 'action.update', data: { actionId: 'a-7', version: 1, status: 'G', progress: REFUSED_NOTE } }));
+      expect(JSON.stringify(refused.body)).toMatch(/check the highlighted answers/);
+      const answer = await t.post(invokeActionExecute({ serviceUrl: t.connector.serviceUrl, user, verb: 'action.update', data: { actionId: 'a-7', version: 1, status: 'G', progress: NOTE } }));
       expect(answer.status).toBe(200);
       expect(JSON.stringify(answer.body)).not.toMatch(/went wrong/i);
+      expect(((await t.store.collection('actions').read(ORG, 'a-7')) as { progress?: string } | undefined)?.progress).toBe(NOTE);
       // App Service's health check, which is not recorded.
       expect((await fetch(`${t.app.url}/healthz`)).status).toBe(200);
       // A tab request whose query names her.
@@ -88,7 +95,7 @@ describe('telemetry: requests, jobs, store and Graph calls reach Application Ins
       await tab.arrayBuffer();
       // The morning's reminders job, as the scheduler runs a slot.
       const outcome = await runJobSlot(
-        { jobs: { 'daily-reminders': JOBS['daily-reminders'] }, store: t.store, logger: silentLogger, calendar: new WorkingCalendar(), orgId: ORG, timeZone: 'Europe/London', coordinator: new StoreRunCoordinator(t.store, ORG, systemClock, 'telemetry-test'), wall: systemClock, retry: DEFAULT_RETRY, wait: async () => {} },
+        { jobs: { 'daily-reminders': JOBS['daily-reminders'] }, store: t.store, logger: jobLogger, calendar: new WorkingCalendar(), orgId: ORG, timeZone: 'Europe/London', coordinator: new StoreRunCoordinator(t.store, ORG, systemClock, 'telemetry-test'), wall: systemClock, retry: DEFAULT_RETRY, wait: async () => {} },
         'daily-reminders',
         SLOT,
       );
@@ -117,6 +124,8 @@ describe('telemetry: requests, jobs, store and Graph calls reach Application Ins
     const job = requests.find((r) => r.name === 'job daily-reminders')!;
     expect(job.properties).toMatchObject({ 'job.name': 'daily-reminders', 'job.outcome': 'ran', 'job.slot': SLOT.toISOString() });
     expect(job.properties['app.correlation_id']).toMatch(/^[0-9a-f]{12}$/);
+    // The run's reference in Application Insights finds its log lines.
+    expect(jobLines.find((l) => l.msg === 'job finished')?.correlationId).toBe(job.properties['app.correlation_id']);
     // Graph calls, with the user in the path replaced.
     const graphCalls = dependencies.filter((d) => String(d.data ?? '').includes('/v1.0/users/'));
     expect(graphCalls.map((d) => d.data)).toEqual(expect.arrayContaining([expect.stringMatching(/\/v1\.0\/users\/\{id\}\/teamwork\/installedApps$/), expect.stringMatching(/\/v1\.0\/users\/\{id\}\/sendMail$/)]));
