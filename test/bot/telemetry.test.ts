@@ -143,6 +143,13 @@ describe('telemetry: requests, jobs, store and Graph calls reach Application Ins
 });
 
 describe('telemetry without APPLICATIONINSIGHTS_CONNECTION_STRING', () => {
+  it('a value that is not a connection string stops the app with one line naming the setting, never its value', async () => {
+    const { loadConfig } = await import('../../services/core/config.js');
+    expect(() => loadConfig({ APPLICATIONINSIGHTS_CONNECTION_STRING: 'secret-looking-nonsense' })).toThrow(/APPLICATIONINSIGHTS_CONNECTION_STRING: an Application Insights connection string/);
+    expect(() => loadConfig({ APPLICATIONINSIGHTS_CONNECTION_STRING: 'secret-looking-nonsense' })).not.toThrow(/secret-looking/);
+    expect(loadConfig({ APPLICATIONINSIGHTS_CONNECTION_STRING: '' }).APPLICATIONINSIGHTS_CONNECTION_STRING).toBeUndefined();
+  });
+
   it('the built app’s first import loads nothing of OpenTelemetry’s SDK or the exporter, so local mode and tests pay nothing', async () => {
     const probe = `require(${JSON.stringify(path.join(projectRoot(), 'dist', 'bot', 'telemetry-first.js'))});
       process.stdout.write(JSON.stringify(Object.keys(require.cache).filter((k) => /@azure[\\/]monitor-opentelemetry|@opentelemetry[\\/](sdk|instrumentation)/.test(k))));`;
