@@ -122,11 +122,11 @@ const EXPORTER_USER_AGENT = 'azsdk-js-monitor-opentelemetry-exporter';
  * its own, as the test runner's), they are patched here instead, once: never twice, or each request
  * would be recorded twice.
  */
-function instrumentHttpLoadedEarlier(trace: typeof import('@opentelemetry/api').trace): void {
+function instrumentHttpLoadedEarlier(trace: typeof import('@opentelemetry/api').trace): () => void {
   const http = require('node:http') as typeof import('node:http');
   const https = require('node:https') as typeof import('node:https');
   const patched = (f: unknown) => typeof f === 'function' && '__original' in f;
-  if (patched(http.Server.prototype.emit) && patched(https.request)) return;
+  if (patched(http.Server.prototype.emit) && patched(https.request)) return () => {};
   const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
   const { metrics } = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
   const instrumentation = new HttpInstrumentation({
@@ -136,10 +136,15 @@ function instrumentHttpLoadedEarlier(trace: typeof import('@opentelemetry/api').
   });
   instrumentation.setTracerProvider(trace.getTracerProvider());
   instrumentation.setMeterProvider(metrics.getMeterProvider());
+  const undo: (() => void)[] = [];
   for (const definition of instrumentation.getModuleDefinitions()) {
-    if (definition.name === 'http' && !patched(http.Server.prototype.emit)) definition.patch?.(http);
-    if (definition.name === 'https' && !patched(https.request)) definition.patch?.(https);
+    const module = definition.name === 'http' && !patched(http.Server.prototype.emit) ? http : definition.name === 'https' && !patched(https.request) ? https : undefined;
+    if (!module) continue;
+    definition.patch?.(module);
+    undo.push(() => definition.unpatch?.(module));
   }
+  // The distro's shutdown unpatches only what its own hook patched.
+  return () => undo.forEach((u) => u());
 }
 
 export type Telemetry = {
@@ -193,7 +198,7 @@ export function startTelemetry(connectionString: string | undefined, options: { 
   // would be lost without this. Its module definition's patch is what sets the instrumenter.
   const tracing = require('@azure/core-tracing') as typeof import('@azure/core-tracing');
   for (const definition of new AzureSdkInstrumentation({ enabled: false }).getModuleDefinitions()) definition.patch?.(tracing);
-  instrumentHttpLoadedEarlier(trace);
+  const unpatchHttp = instrumentHttpLoadedEarlier(trace);
   const provider = () => trace.getTracerProvider() as unknown as { getDelegate?: () => { forceFlush?: () => Promise<void> } };
   return {
     flush: async () => {
@@ -201,6 +206,7 @@ export function startTelemetry(connectionString: string | undefined, options: { 
     },
     shutdown: async () => {
       await monitor.shutdownAzureMonitor();
+      unpatchHttp();
     },
   };
 }

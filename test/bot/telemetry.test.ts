@@ -50,6 +50,8 @@ describe('telemetry: requests, jobs, store and Graph calls reach Application Ins
   afterAll(async () => {
     await telemetry?.shutdown();
     await ingestion?.close();
+    // Node's http is shared by every test in this worker: shutting down leaves it as it found it.
+    expect('__original' in (await import('node:http')).Server.prototype.emit).toBe(false);
   });
 
   it('a day’s walk: a typed command, a card answer with a note, a tab request, the reminders job and Graph calls', async () => {
