@@ -1,3 +1,5 @@
+// First: telemetry instruments the modules the imports below load.
+import { telemetry } from './telemetry-first';
 import { systemClock } from '../services/core/clock';
 import { loadConfig } from '../services/core/config';
 import { isAppError } from '../services/core/errors';
@@ -43,6 +45,8 @@ async function main(): Promise<void> {
     // claimed but not sent, and the server finishes the requests in flight.
     await app.close();
     await store.close(); // the embedded store saves its last snapshot here
+    // The spans of the last requests; the exporter would otherwise send them on its next tick, which never comes.
+    await telemetry?.shutdown().catch((e: unknown) => logger.warn({ err: e }, 'telemetry could not send its last spans'));
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));

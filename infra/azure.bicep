@@ -252,11 +252,10 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
         { name: 'BOOTSTRAP_ADMIN_OBJECT_IDS', value: bootstrapAdminObjectIds }
         { name: 'MAIL_SENDER', value: mailSender }
         { name: 'TEAMS_CATALOG_APP_ID', value: teamsCatalogAppId }
-        // App Service's own Application Insights agent for Node.js: requests, dependencies (Cosmos DB,
-        // Graph, Bot Connector) and exceptions, with no code in the app. It records addresses and
-        // timings, not bodies: no card, note or answer reaches it.
+        // The app exports its own telemetry with OpenTelemetry (services/core/telemetry.ts): requests,
+        // jobs, Cosmos DB, Graph and Bot Connector calls, with ids, queries and messages redacted.
+        // App Service's Application Insights agent stays off, or every request would be sent twice.
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: insights.properties.ConnectionString }
-        { name: 'ApplicationInsightsAgent_EXTENSION_VERSION', value: '~3' }
         { name: 'WEBSITE_RUN_FROM_PACKAGE', value: '1' }
         { name: 'SCM_DO_BUILD_DURING_DEPLOYMENT', value: 'false' }
       ]

@@ -138,6 +138,14 @@ const schema = z
     /** The record of who saw or changed what (the audit container). */
     AUDIT_RETENTION_YEARS: z.coerce.number().int().min(1).max(100).default(6),
 
+    /**
+     * Application Insights to send telemetry to (requests, jobs, store and Graph calls; no personal
+     * data: services/core/telemetry.ts). Unset: no telemetry is loaded or sent.
+     */
+    APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText.pipe(
+      z.string().regex(/(^|;)\s*InstrumentationKey=[^;]+/i, 'an Application Insights connection string (InstrumentationKey=…;IngestionEndpoint=…)').optional(),
+    ),
+
     SCHEDULER_ENABLED: bool.default(true),
     DELIVERY_INTERVAL_SECONDS: z.coerce.number().min(0.1).max(3600).default(5),
     DELIVERY_MAX_PER_SECOND: z.coerce.number().min(1).max(50).default(50),
@@ -190,6 +198,7 @@ export const DEPLOYMENT_SETTINGS = [
   'SEED_DEMO_DATA',
   'DATA_DIR',
   'SURVEY_SEAL_KEY',
+  'APPLICATIONINSIGHTS_CONNECTION_STRING',
 ] as const satisfies readonly (keyof z.infer<typeof schema>)[];
 
 /** Every setting the app reads: anything else in a deployment's settings is a typo or belongs to the platform. */

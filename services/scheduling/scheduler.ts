@@ -13,6 +13,7 @@ import type { ReachWiring } from '../reach/setup';
 import type { GroupRolesWiring } from '../people/group-roles';
 import type { AnswerSeal } from '../surveys/seal';
 import { newCorrelationId, withCorrelation } from '../core/correlation';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 
 export type SchedulerDeps = { jobs: JobTable; store: Store; logger: Logger; calendar: WorkingCalendar; seal?: AnswerSeal; reach?: ReachWiring; groupRoles?: GroupRolesWiring; emailEnabled?: boolean; retention?: RetentionSettings; orgId: string; timeZone: string; afterJob?: () => Promise<unknown> };
 
@@ -58,6 +59,32 @@ export async function runSlot(deps: SlotDeps, name: string, slot: Date): Promise
   }
 }
 
+/**
+ * One run of a job's slot, as the scheduler starts it: one correlation id on every line it logs,
+ * and one span in telemetry (a no-op without APPLICATIONINSIGHTS_CONNECTION_STRING) carrying that
+ * id, so a failed run in Application Insights leads to its log lines. The span says which job and
+ * slot and how it went, never what the job touched.
+ */
+export function runJobSlot(deps: SlotDeps, name: string, slot: Date): Promise<'ran' | 'elsewhere' | 'gave-up'> {
+  const id = newCorrelationId();
+  return withCorrelation(id, () =>
+    // SERVER: Application Insights records the run as an operation of its own, named like a request.
+    trace.getTracer('safeguarding-action-tracker').startActiveSpan(`job ${name}`, { kind: SpanKind.SERVER, attributes: { 'app.correlation_id': id, 'job.name': name, 'job.slot': slot.toISOString() } }, async (span) => {
+      try {
+        const outcome = await runSlot(deps, name, slot);
+        span.setAttribute('job.outcome', outcome);
+        if (outcome === 'gave-up') span.setStatus({ code: SpanStatusCode.ERROR });
+        return outcome;
+      } catch (e) {
+        span.setStatus({ code: SpanStatusCode.ERROR });
+        throw e;
+      } finally {
+        span.end();
+      }
+    }),
+  );
+}
+
 /** `running`: every job's timer is live (false once stopping, or if a timer died), for /readyz. */
 export type SchedulerStatus = { running: boolean; jobs: { name: string; cron: string; lastRun?: { at: string; ok: boolean } }[] };
 
@@ -77,8 +104,7 @@ export function startScheduler(deps: SchedulerDeps, retry: RetryPolicy = DEFAULT
       job.cron,
       async (context) => {
         try {
-          // One reference per job run, on every line it logs.
-          const outcome = await withCorrelation(newCorrelationId(), () => runSlot(slotDeps, name, context.date));
+          const outcome = await runJobSlot(slotDeps, name, context.date);
           if (outcome !== 'elsewhere') lastRuns.set(name, { at: new Date().toISOString(), ok: outcome === 'ran' });
           if (outcome === 'ran') await deps.afterJob?.();
         } catch (e) {

@@ -23,8 +23,8 @@ function appSettingNames(bicep: string): string[] {
   return [...block.matchAll(/\{ name: '([^']+)', value: /g)].map((m) => m[1]!);
 }
 
-/** Settings App Service or its Application Insights agent reads, not the app. */
-const PLATFORM_SETTINGS = ['APPLICATIONINSIGHTS_CONNECTION_STRING', 'ApplicationInsightsAgent_EXTENSION_VERSION', 'WEBSITE_RUN_FROM_PACKAGE', 'SCM_DO_BUILD_DURING_DEPLOYMENT'];
+/** Settings App Service reads, not the app. */
+const PLATFORM_SETTINGS = ['WEBSITE_RUN_FROM_PACKAGE', 'SCM_DO_BUILD_DURING_DEPLOYMENT'];
 
 describe('infrastructure as code, generated from the code', () => {
   it('infra/containers.json is the code’s containers (run `npm run infra:containers` after changing services/store/containers.ts)', async () => {
