@@ -114,11 +114,14 @@ export async function main(argv: string[]): Promise<number> {
     try {
       const ctx: CliContext = { config, store, clock: systemClock, args, options: values as OptionValues, deliver: () => deliverQueued(ctx) };
       await command.run(ctx);
-    } finally {
-      // What the command showed or wrote is recorded before the command counts as done.
-      const unwritten = await flushAudit(store);
-      if (unwritten.length > 0) throw new AppError('STORE_UNAVAILABLE', `${unwritten.length} audit entries of this command could not be written (listed in the log above).`);
+    } catch (error) {
+      // A failed command still records what it showed; its own error is the one to report.
+      await flushAudit(store);
+      throw error;
     }
+    // What the command showed or wrote is recorded before the command counts as done.
+    const unwritten = await flushAudit(store);
+    if (unwritten.length > 0) throw new AppError('STORE_UNAVAILABLE', `${unwritten.length} audit entries of this command could not be written (listed in the log above).`);
     return 0;
   } finally {
     await store.close();

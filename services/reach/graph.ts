@@ -170,7 +170,7 @@ export class HttpGraphGateway implements GraphGateway, GroupDirectory {
     });
     const response = await this.pipeline.sendRequest(this.httpClient, request);
     const text = response.bodyAsText ?? '';
-    let parsed: any;
+    let parsed: { error?: { code?: unknown; message?: unknown } } | undefined;
     if (text.length > 0) {
       try {
         parsed = JSON.parse(text);

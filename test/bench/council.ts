@@ -63,7 +63,7 @@ type Sample = { kind: string; ms: number; ok: boolean };
 
 async function timed(samples: Sample[], kind: string, run: () => Promise<boolean>): Promise<void> {
   const t0 = performance.now();
-  let ok = false;
+  let ok: boolean;
   try {
     ok = await run();
   } catch {

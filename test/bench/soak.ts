@@ -60,7 +60,7 @@ const userOf = (p: Person): TeamsUser => ({ id: `29:${p.id}`, aadObjectId: p.aad
 
 async function timed(kind: string, run: () => Promise<boolean>): Promise<boolean> {
   const t0 = performance.now();
-  let ok = false;
+  let ok: boolean;
   try {
     ok = await run();
   } catch {

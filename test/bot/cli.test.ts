@@ -239,7 +239,7 @@ async function dataFolderAfterNpmStart(dataDir: string): Promise<void> {
   }
 }
 
-describe('the README’s commands on the demo that npm start loads', () => {
+describe('the commands docs/CLI.md gives, on the demo that npm start loads', () => {
   let dataDir: string;
   let work: string;
   beforeEach(async () => {

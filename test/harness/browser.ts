@@ -62,7 +62,7 @@ async function bundledChromium(): Promise<ChromiumChoice> {
     await promisify(execFile)(process.execPath, ['--input-type=module', '-e', unpack], { cwd: root, env: { PATH: process.env.PATH, TMPDIR: staging } });
   } catch (e) {
     await rm(staging, { recursive: true, force: true });
-    throw new Error(`Unpacking the Chromium shipped in @sparticuz/chromium failed (${(e as Error).message.trim()}). Install Chromium at ${SYSTEM_CHROMIUM} instead with: ${INSTALL_HINT}`);
+    throw new Error(`Unpacking the Chromium shipped in @sparticuz/chromium failed (${(e as Error).message.trim()}). Install Chromium at ${SYSTEM_CHROMIUM} instead with: ${INSTALL_HINT}`, { cause: e });
   }
   // Its own font settings name /tmp/fonts; these name where the fonts are, and the system's too.
   await writeFile(

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,7 +15,7 @@ import { projectRoot } from '../../services/core/paths';
 const run = promisify(execFile);
 const root = projectRoot();
 const script = path.join(root, 'dist', 'manifest', 'package.js');
-const pkg = require(path.join(root, 'package.json')) as { name: string; version: string; scripts: Record<string, string> };
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { name: string; version: string; scripts: Record<string, string> };
 
 /** A production-like environment; the SSO client id differs from the bot's so a mix-up shows. */
 const ENV = {

@@ -25,8 +25,8 @@ const REPORTED: [string, IdentifyingKind][] = [
   ['12 cowley road', 'address'],
 ];
 
-/** The examples the README gives of what is refused. */
-const README_EXAMPLES: [string, IdentifyingKind][] = [
+/** The examples docs/USER-GUIDE.md ("Identifying details") gives of what is refused. */
+const USER_GUIDE_EXAMPLES: [string, IdentifyingKind][] = [
   ...['03/03/2015', '03_03_2015', '2015 - 03 - 03', '03:03:2015', '3.3.15', '3 3 15', '03032015', '20150303', '030315', '3 March 2015', '3rd of March 2015', '03-Mar-2015', '3/Mar/2015', '03MAR2015', 'March 3rd, 2015', '2015 March 3', '3 Mar 15', "3 Mar '15", 'DOB', 'date of birth', 'born', 'birthday'].map((t): [string, IdentifyingKind] => [t, 'date-of-birth']),
   ...['943 476 5919', '943_476_5919', '943.476.5919', 'NHS 123'].map((t): [string, IdentifyingKind] => [t, 'nhs-number']),
   ...['07700:900:123', '(020) 7946 0958', '+44 (0)20 7946 0958', '0044 7700 900123'].map((t): [string, IdentifyingKind] => [t, 'phone-number']),
@@ -46,7 +46,7 @@ describe('the identifier guard against generated identifiers', () => {
     expect(scanText(text).refuse).toContain(kind);
   });
 
-  it.each(README_EXAMPLES)('refuses the README’s example %j as %s', (text, kind) => {
+  it.each(USER_GUIDE_EXAMPLES)('refuses the user guide’s example %j as %s', (text, kind) => {
     expect(scanText(text).refuse).toContain(kind);
   });
 
