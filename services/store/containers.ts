@@ -29,6 +29,8 @@ export const CONTAINERS = {
   reach: { excludedPaths: ['/reason/?', '/detail/?'] },
   /** Who saw or changed what: appended only, kept AUDIT_RETENTION_YEARS (per-item ttl on Azure). */
   audit: { excludedPaths: ['/detail/?'], ttl: true },
+  /** Section 11 self-assessment: standards sets, rounds and each agency's return (narratives unindexed). */
+  section11: { excludedPaths: ['/answers/*', '/history/*', '/standards/*', '/agencies/*'] },
 } satisfies Record<string, { excludedPaths: string[]; ttl?: true }>;
 
 export type ContainerName = keyof typeof CONTAINERS;
