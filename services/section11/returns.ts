@@ -7,7 +7,7 @@ import type { Person } from '../people/model';
 import { NOT_APPLICABLE, returnId, SCALES, type PersonStamp, type S11Return, type S11Round, type Standard, type StandardAnswer, type StandardSet } from './model';
 import { Section11Store } from './repository';
 import { agencyHasS11Lead, currentRound, previousRound, tellAboutRound, type Section11Deps } from './rounds';
-import { ANSWER_FIELDS, answerInputSchema, checkAnswer, guardText, isWeak, MAX_REASON_CHARS, submitProblems, type AnswerInput } from './rules';
+import { answerInputSchema, checkAnswer, guardText, MAX_REASON_CHARS, submitProblems, type AnswerInput } from './rules';
 import { findStandardSet } from './standards';
 
 /** What a person may do with one agency's return. */
@@ -245,5 +245,4 @@ export async function answerChallenge(deps: Section11Deps, input: { actor: Perso
   return standardView({ ...ctx, ret: saved }, standardId, { notice: 'Your answer is recorded and the business manager has been told.' });
 }
 
-export { isWeak, ANSWER_FIELDS };
 export { load as loadReturn, standardView, overview as returnOverview, refOf as returnRefOf };

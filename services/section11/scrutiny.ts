@@ -16,7 +16,9 @@ const stamp = (p: Person): PersonStamp => ({ personId: p.id, name: p.name });
 const decisionSchema = z.object({ decision: z.enum(['accept', 'challenge']), comment: z.string().max(2000).catch('') });
 
 /** The returns waiting for scrutiny in the current round: those submitted and not yet accepted, with what is in challenge. */
-export async function returnsForReview(deps: Section11Deps, actor: Person): Promise<{ roundId: string; year: number; items: { agency: string; name: string; state: string }[] }> {
+export type ReviewList = { roundId: string; year: number; items: { agency: string; name: string; state: string }[] };
+
+export async function returnsForReview(deps: Section11Deps, actor: Person): Promise<ReviewList> {
   const round = await currentRound(deps.store, actor.orgId);
   if (!mayScrutiniseSection11(actor, await partnershipOf(deps.store, actor.orgId))) throw new AppError('FORBIDDEN', 'Scrutinising Section 11 returns is for the partnership’s business manager and administrators.');
   const returns = new Map((await new Section11Store(deps.store).returnsOf(actor.orgId, round.id)).map((r) => [r.agency, r]));
