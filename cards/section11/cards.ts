@@ -1,7 +1,10 @@
 import { formatDate } from '../../services/core/dates';
 import { featureCards, md, mdName, type AdaptiveCardJson } from '../render';
-import type { ReturnOverview, ReturnView, StandardView, ReviewList } from '../../services/section11';
-import { NOT_APPLICABLE, SCALES, ratingLabel } from '../../services/section11';
+// The module's own cards read its files directly: its index.ts is its face to other features.
+import { NOT_APPLICABLE, SCALES } from '../../services/section11/model';
+import type { ReturnOverview, ReturnView, StandardView } from '../../services/section11/returns';
+import { ratingLabel } from '../../services/section11/rules';
+import type { ReviewList } from '../../services/section11/scrutiny';
 import returnTemplate from './templates/return.json';
 import standardTemplate from './templates/standard.json';
 import reviewListTemplate from './templates/review-list.json';

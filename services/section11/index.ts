@@ -9,3 +9,4 @@ export { chaseSection11, section11Status, setChallengeEvent, startSection11Round
 export { answerChallenge, openOverview, openReturn, openStandard, saveStandard, submitReturn, type ReturnOverview, type ReturnView, type StandardView } from './returns';
 export { returnsForReview, reviewStandard, type ReviewList } from './scrutiny';
 export { section11Grid, section11Rows } from './report';
+export { SECTION11_MODULE } from './module';

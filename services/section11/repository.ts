@@ -4,8 +4,14 @@ import type { S11Return, S11Round, StandardSet } from './model';
 
 type Section11Doc = StandardSet | S11Round | S11Return;
 
-/** The container this module keeps its standards sets, rounds and returns in. */
+/** The container this module keeps its standards sets, rounds and returns in (declared in module.ts). */
 export const SECTION11_CONTAINER = 'section11' as const;
+
+declare module '../store/containers' {
+  interface FeatureContainers {
+    section11: true;
+  }
+}
 
 /**
  * Section 11 as stored: the only code that knows the container and its queries, for reads and

@@ -3,7 +3,7 @@ import type { Clock } from '../core/clock';
 import { formatDate, localDate, today } from '../core/dates';
 import { AppError } from '../core/errors';
 import type { Report } from '../core/report';
-import { agencyOf, allows, mayRunSection11, mayScrutiniseSection11, OPERATOR, type Partnership } from '../access/policy';
+import { agencyOf, allows, mayRunSection11, mayScrutiniseSection11, OPERATOR, type Partnership, type Requester } from '../access/policy';
 import { enqueue } from '../delivery/outbox';
 import type { OutboxItem } from '../delivery/model';
 import { listAgencies, requireAgency } from '../organisation/agencies';
@@ -19,10 +19,11 @@ import { findStandardSet } from './standards';
 
 export type Section11Deps = { store: Store; clock: Clock };
 
-/** A person acting through Teams or the tab, or the operator at the command line. */
-export type Requester = Person | typeof OPERATOR;
+export type { Requester };
+/** Who starts a round: a person (recorded by name on the requests) or the operator at the command line. */
+export type Starter = Person | typeof OPERATOR;
 
-const stampOf = (requester: Requester): PersonStamp => (requester === OPERATOR ? { name: 'the operator (command line)' } : { personId: requester.id, name: requester.name });
+const stampOf = (requester: Starter): PersonStamp => (requester === OPERATOR ? { name: 'the operator (command line)' } : { personId: requester.id, name: requester.name });
 
 const isDate = (text: string) => /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(text));
 
@@ -41,7 +42,7 @@ export async function agencyHasS11Lead(store: Store, orgId: string, agency: stri
   return (await returnLeadsOf(store, orgId, agency, partnership)).named;
 }
 
-export type StartInput = { orgId: string; requester: Requester; standards: string; closesOn: string; timeZone: string; agencies?: string[]; scale?: string; challengeEventOn?: string; planId?: string };
+export type StartInput = { orgId: string; requester: Starter; standards: string; closesOn: string; timeZone: string; agencies?: string[]; scale?: string; challengeEventOn?: string; planId?: string };
 
 /**
  * Starts a round: asks each agency's Section 11 lead for a return against a set of standards by a

@@ -1,6 +1,6 @@
 import { reportCard } from '../../cards/report-card';
 import { returnCard, reviewListCard, section11Card, standardCard } from '../../cards/section11/cards';
-import { personal, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from '../../bot/routes/context';
+import { personal, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from '../kernel/route-context';
 import { returnsForReview, reviewStandard } from './scrutiny';
 import { answerChallenge, openOverview, openReturn, openStandard, saveStandard, submitReturn } from './returns';
 import { section11Grid } from './report';

@@ -1,3 +1,5 @@
+// The composition root registers the module's container before the store opens.
+import '../../../bot/modules';
 import { FixedClock } from '../../../services/core/clock';
 import { silentLogger } from '../../../services/core/logger';
 import { deliveryStatus } from '../../../services/delivery/outbox';

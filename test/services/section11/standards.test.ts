@@ -1,3 +1,5 @@
+// The composition root registers the module's container before the store opens.
+import '../../../bot/modules';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FixedClock } from '../../../services/core/clock';
