@@ -30,6 +30,7 @@ export const SECTION11_MODULE: FeatureModule = {
       description: 'Ratings by agency and standard, with the change from last round, what is in challenge and the actions raised',
       params: z.object({ round: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'is not a round id').optional() }),
       allowed: (actor, organisation) => mayViewSection11Grid(actor, { orgId: organisation.orgId, ...(organisation.leadAgencyId ? { leadAgencyId: organisation.leadAgencyId } : {}) }),
+      inBoardReport: true,
       build: (ctx, requester, params) => section11Grid(ctx.store, { orgId: ctx.organisation.orgId, requester, ...(typeof params.round === 'string' ? { roundId: params.round } : {}) }),
     },
   ],
