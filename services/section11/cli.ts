@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../core/errors';
 import { OPERATOR } from '../access/policy';
-import { actorOption, deliver, fileArg, organisationOf, orgOf, outputReport, print, requesterOption, stringOption, type Command } from '../kernel/cli-command';
+import { actorOption, deliver, fileArg, NO_DELIVER, organisationOf, orgOf, outputReport, print, requesterOption, stringOption, type Command } from '../kernel/cli-command';
 import { section11Grid, section11Rows } from './report';
 import { section11Status, setChallengeEvent, startSection11Round } from './rounds';
 import { addStandardSet, readStandardsFile, standardSets } from './standards';
@@ -24,8 +24,8 @@ export const SECTION11_COMMANDS: Record<string, Command> = {
     },
   },
   's11 start': {
-    usage: 's11 start --standards <set> --closes <YYYY-MM-DD> [--agency <id> …] [--scale rag|graded] [--challenge-event <YYYY-MM-DD>] [--plan <id>] [--as <administrator email>]',
-    options: { standards: { type: 'string' }, closes: { type: 'string' }, agency: { type: 'string', multiple: true }, scale: { type: 'string' }, 'challenge-event': { type: 'string' }, plan: { type: 'string' }, as: { type: 'string' } },
+    usage: 's11 start --standards <set> --closes <YYYY-MM-DD> [--agency <id> …] [--scale rag|graded] [--challenge-event <YYYY-MM-DD>] [--plan <id>] [--as <administrator email>] [--no-deliver]',
+    options: { standards: { type: 'string' }, closes: { type: 'string' }, agency: { type: 'string', multiple: true }, scale: { type: 'string' }, 'challenge-event': { type: 'string' }, plan: { type: 'string' }, as: { type: 'string' }, ...NO_DELIVER },
     async run(ctx) {
       const standards = stringOption(ctx, 'standards');
       const closesOn = stringOption(ctx, 'closes');
@@ -41,7 +41,7 @@ export const SECTION11_COMMANDS: Record<string, Command> = {
       );
       print(`Started Section 11 round ${round.id}: ${round.agencies.length} agencies asked for a return against ${round.standards.key} v${round.standards.version}, closing ${round.closesOn}.`);
       if (withoutLead.length) print(`No lead to ask in: ${withoutLead.join(', ')}. Grant s11-lead (or safeguarding-lead) there: npm run cli -- roles grant <email> s11-lead.`);
-      await deliver(ctx);
+      if (!ctx.options['no-deliver']) await deliver(ctx);
     },
   },
   's11 status': {
