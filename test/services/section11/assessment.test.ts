@@ -17,6 +17,7 @@ import { reviewStandard } from '../../../services/section11/scrutiny';
 import { section11Grid, section11Rows } from '../../../services/section11/report';
 import { ORG, person, seed } from '../../harness/fixtures';
 import { openTestStore } from '../../harness/store';
+import { grantRole } from '../../../services/people/roles';
 
 const TZ = 'Europe/London';
 const calendar = new WorkingCalendar();
@@ -30,7 +31,7 @@ describe('a Section 11 round, from request to plan actions', () => {
     admin: person({ id: 'admin', name: 'Ada Admin', agency: 'council', roles: ['admin'] }),
     bm: person({ id: 'bm', name: 'Bea Manager', agency: 'council', roles: ['business-manager'] }),
     councilLead: person({ id: 'cl', name: 'Cal S11-Lead', agency: 'council', roles: ['s11-lead'] }),
-    councilDeputy: person({ id: 'cl2', name: 'Cory Deputy', agency: 'council', roles: ['s11-lead'] }),
+    councilDeputy: person({ id: 'cl2', name: 'Cory Deputy', agency: 'council' }),
     councilSl: person({ id: 'csl', name: 'Cat Safeguarding', agency: 'council', roles: ['safeguarding-lead'] }),
     policeSl: person({ id: 'psl', name: 'Pat Safeguarding', agency: 'police', roles: ['safeguarding-lead'] }),
     policeOfficer: person({ id: 'po', name: 'Pete Officer', agency: 'police' }),
@@ -45,6 +46,9 @@ describe('a Section 11 round, from request to plan actions', () => {
     await addAgency(store, clock, ORG, { name: 'Police' }, { timeZone: TZ });
     organisation = await ensureOrganisation(store, clock, ORG, { timeZone: TZ });
     await seed(store, { people: Object.values(people) });
+    // The role is granted as every role is: here by the partnership's administrator.
+    const granted = await grantRole({ store, clock }, { orgId: ORG, requester: people.admin!, person: 'cl2', role: 's11-lead' });
+    people.councilDeputy = granted.person;
   });
   afterAll(() => store.close());
 
