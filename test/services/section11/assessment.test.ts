@@ -89,6 +89,13 @@ describe('a Section 11 round, from request to plan actions', () => {
     view = await openReturn(deps(), { actor: people.councilDeputy! });
     expect(Object.keys(view.ret.answers)).toEqual(set.slice(0, 4));
     view = await save(people.councilDeputy!, view, 'training', { rating: 'red', narrative: 'Completion is at 60%.', proposedAction: 'Train every front-line team', proposedDue: '2026-01-09' });
+    // Attack: a card shown before someone else saved is replayed; it is refused, the newer answer kept.
+    const stale = (await save(people.councilLead!, { ...view, ret: { ...view.ret, answers: {} } }, 'training', { rating: 'green', narrative: 'Overwrite' })) as StandardView;
+    expect(stale.notice).toMatch(/^Cory Deputy changed this standard since your card was shown/);
+    expect(stale.answer).toMatchObject({ rating: 'red', narrative: 'Completion is at 60%.' });
+    // Card data is untrusted: a standard that is not in the set, or a malformed reference, is refused.
+    await expect(save(people.councilLead!, view, 'no-such-standard', { rating: 'green' })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(saveStandard(deps(), { actor: people.councilLead!, timeZone: TZ, data: { roundId: '../x', agency: 'council', standardId: 'training' } })).rejects.toMatchObject({ code: 'VALIDATION' });
     view = await save(people.councilLead!, view, 'safer-recruitment', { rating: 'amber', narrative: 'Renewals late.' });
     view = await save(people.councilLead!, view, 'inter-agency-working', { rating: 'green' });
     view = await save(people.councilLead!, view, 'information-sharing', { rating: 'na', naReason: 'Covered by the shared information hub.' });
