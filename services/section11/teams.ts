@@ -5,6 +5,8 @@ import { returnsForReview, reviewStandard } from './scrutiny';
 import { answerChallenge, openOverview, openReturn, openStandard, saveStandard, submitReturn } from './returns';
 import { section11Grid } from './report';
 import { section11Status, startSection11Round } from './rounds';
+import { practitionerSurveyLine } from './survey';
+import type { ReturnOverview } from './returns';
 
 /**
  * Section 11 in Teams. Every card and command answers only in the 1:1 chat: a return's narratives
@@ -13,8 +15,11 @@ import { section11Status, startSection11Round } from './rounds';
  */
 const deps = (ctx: RouteContext) => ({ store: ctx.store, clock: ctx.clock });
 
+/** The return's overview card, with the agency's practitioner survey beside it where the reader may see its results. */
+const overviewCard = async (ctx: RouteContext, view: ReturnOverview) => returnCard(view, await practitionerSurveyLine(ctx.store, ctx.actor, view.ret.agency));
+
 export const SECTION11_ROUTES: Record<string, CardRoute> = {
-  's11.return': personal(async (ctx, data) => returnCard(await openOverview(deps(ctx), { actor: ctx.actor, data }))),
+  's11.return': personal(async (ctx, data) => overviewCard(ctx, await openOverview(deps(ctx), { actor: ctx.actor, data }))),
   's11.standard': personal(async (ctx, data) => standardCard(await openStandard(deps(ctx), { actor: ctx.actor, data }))),
   's11.save': personal(async (ctx, data) => section11Card(await saveStandard(deps(ctx), { actor: ctx.actor, timeZone: timeZoneOf(ctx), data }))),
   's11.submit': personal(async (ctx, data) => returnCard(await submitReturn(deps(ctx), { actor: ctx.actor, data }))),
@@ -28,7 +33,7 @@ export const SECTION11_COMMANDS: TextCommand[] = [
     pattern: /^self[- ]assessment$/i,
     example: 'self-assessment',
     description: 'Section 11 leads: your agency’s Section 11 self-assessment return, one card per standard; it saves as you go.',
-    run: async (ctx) => returnCard(await openReturn(deps(ctx), { actor: ctx.actor })),
+    run: async (ctx) => overviewCard(ctx, await openReturn(deps(ctx), { actor: ctx.actor })),
   },
   {
     scope: 'personal',
