@@ -66,7 +66,12 @@ function statusOf(view: ReturnOverview, standardId: string): string {
 /** The return: every standard with its state, a button to open each, and Submit while it is the agency's to submit. */
 export function returnCard(view: ReturnOverview, survey = ''): AdaptiveCardJson {
   const issues = new Map(view.issues.map((i) => [i.field, i.message]));
-  const state = view.ret.status === 'in-progress' ? `In progress; due by ${formatDate(view.round.closesOn)}` : view.ret.status === 'submitted' ? `Submitted ${view.ret.submittedAt ? formatDate(view.ret.submittedAt.slice(0, 10)) : ''} by ${view.ret.submittedBy?.name ?? ''}` : 'Accepted';
+  const state =
+    view.ret.status === 'in-progress'
+      ? `In progress; due by ${formatDate(view.round.closesOn)}`
+      : view.ret.status === 'submitted'
+        ? `Submitted ${view.ret.submittedAt ? formatDate(view.ret.submittedAt.slice(0, 10)) : ''} by ${view.ret.submittedBy?.name ?? ''}`
+        : 'Accepted';
   const editable = view.access.complete && view.ret.status === 'in-progress' && view.round.status === 'open';
   return render('return', {
     heading: md(`Section 11 ${view.round.year}: ${view.agencyName}’s return`),
@@ -95,8 +100,19 @@ export function standardCard(view: StandardView): AdaptiveCardJson {
   const open = view.round.status === 'open';
   const editable = view.access.complete && view.ret.status === 'in-progress' && open;
   const canAnswer = view.access.complete && open && answer?.scrutiny?.state === 'challenged';
-  const canReview = view.access.scrutinise && view.ret.status === 'submitted' && !!answer && answer.scrutiny?.state !== 'accepted' && answer.scrutiny?.state !== 'challenged';
-  const errors = Object.fromEntries(FIELDS.map((f) => [f, md(view.issues.filter((i) => i.field === f).map((i) => i.message).join(' '))])) as Record<Fields, string>;
+  const canReview =
+    view.access.scrutinise && view.ret.status === 'submitted' && !!answer && answer.scrutiny?.state !== 'accepted' && answer.scrutiny?.state !== 'challenged';
+  const errors = Object.fromEntries(
+    FIELDS.map((f) => [
+      f,
+      md(
+        view.issues
+          .filter((i) => i.field === f)
+          .map((i) => i.message)
+          .join(' '),
+      ),
+    ]),
+  ) as Record<Fields, string>;
   const values = Object.fromEntries(FIELDS.map((f) => [f, view.raw[f] ?? ''])) as Record<Fields, string>;
   const facts: Fact[] = answer
     ? [

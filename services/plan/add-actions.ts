@@ -23,7 +23,10 @@ export type NewPlanAction = {
  * The plan is the one named, else the organisation's only plan, else a first one. Adding the same
  * key again changes nothing. Returns the actions' ids, in the order given.
  */
-export async function addPlanActions(deps: { store: Store; clock: Clock }, input: { orgId: string; planId?: string; title: string; timeZone: string; actions: NewPlanAction[] }): Promise<{ planId: string; actionIds: string[] }> {
+export async function addPlanActions(
+  deps: { store: Store; clock: Clock },
+  input: { orgId: string; planId?: string; title: string; timeZone: string; actions: NewPlanAction[] },
+): Promise<{ planId: string; actionIds: string[] }> {
   const repo = new ActionPlan(deps.store);
   const planId = choosePlan(await repo.plansOf(input.orgId), input.planId, 'import', input.orgId);
   const now = deps.clock.now().toISOString();

@@ -2,7 +2,19 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../core/errors';
 import { OPERATOR } from '../access/policy';
-import { actorOption, deliver, fileArg, NO_DELIVER, organisationOf, orgOf, outputReport, print, requesterOption, stringOption, type Command } from '../kernel/cli-command';
+import {
+  actorOption,
+  deliver,
+  fileArg,
+  NO_DELIVER,
+  organisationOf,
+  orgOf,
+  outputReport,
+  print,
+  requesterOption,
+  stringOption,
+  type Command,
+} from '../kernel/cli-command';
 import { section11Grid, section11Rows } from './report';
 import { section11Status, setChallengeEvent, startSection11Round } from './rounds';
 import { addStandardSet, readStandardsFile, standardSets } from './standards';
@@ -12,20 +24,39 @@ export const SECTION11_COMMANDS: Record<string, Command> = {
   's11 standards list': {
     usage: 's11 standards list   (the built-in standards sets and the partnership’s own)',
     async run(ctx) {
-      for (const s of await standardSets(ctx.store, orgOf(ctx))) print(`${s.key} v${s.version}: ${s.title} (${s.standards.length} standards, ${s.scale === 'rag' ? 'Red/Amber/Green' : 'Outstanding to Inadequate'}${s.builtIn ? ', built in' : ''})`);
+      for (const s of await standardSets(ctx.store, orgOf(ctx)))
+        print(
+          `${s.key} v${s.version}: ${s.title} (${s.standards.length} standards, ${s.scale === 'rag' ? 'Red/Amber/Green' : 'Outstanding to Inadequate'}${s.builtIn ? ', built in' : ''})`,
+        );
     },
   },
   's11 standards add': {
     usage: 's11 standards add <standards.yaml|standards.json>   (the partnership’s own set; refused whole if any part is wrong)',
     async run(ctx) {
       const file = fileArg(ctx, 'standards');
-      const set = await addStandardSet(ctx.store, ctx.clock, orgOf(ctx), readStandardsFile(await readFile(file, 'utf8'), path.basename(file)), path.basename(file));
+      const set = await addStandardSet(
+        ctx.store,
+        ctx.clock,
+        orgOf(ctx),
+        readStandardsFile(await readFile(file, 'utf8'), path.basename(file)),
+        path.basename(file),
+      );
       print(`Added ${set.key} v${set.version}: ${set.title}, ${set.standards.length} standards.`);
     },
   },
   's11 start': {
-    usage: 's11 start --standards <set> --closes <YYYY-MM-DD> [--agency <id> …] [--scale rag|graded] [--challenge-event <YYYY-MM-DD>] [--plan <id>] [--as <administrator email>] [--no-deliver]',
-    options: { standards: { type: 'string' }, closes: { type: 'string' }, agency: { type: 'string', multiple: true }, scale: { type: 'string' }, 'challenge-event': { type: 'string' }, plan: { type: 'string' }, as: { type: 'string' }, ...NO_DELIVER },
+    usage:
+      's11 start --standards <set> --closes <YYYY-MM-DD> [--agency <id> …] [--scale rag|graded] [--challenge-event <YYYY-MM-DD>] [--plan <id>] [--as <administrator email>] [--no-deliver]',
+    options: {
+      standards: { type: 'string' },
+      closes: { type: 'string' },
+      agency: { type: 'string', multiple: true },
+      scale: { type: 'string' },
+      'challenge-event': { type: 'string' },
+      plan: { type: 'string' },
+      as: { type: 'string' },
+      ...NO_DELIVER,
+    },
     async run(ctx) {
       const standards = stringOption(ctx, 'standards');
       const closesOn = stringOption(ctx, 'closes');
@@ -37,10 +68,23 @@ export const SECTION11_COMMANDS: Record<string, Command> = {
       const planId = stringOption(ctx, 'plan');
       const { round, withoutLead } = await startSection11Round(
         { store: ctx.store, clock: ctx.clock },
-        { orgId: organisation.orgId, requester: stringOption(ctx, 'as') === undefined ? OPERATOR : await actorOption(ctx), standards, closesOn, timeZone: organisation.timeZone, ...(agencies ? { agencies } : {}), ...(scale ? { scale } : {}), ...(challengeEventOn ? { challengeEventOn } : {}), ...(planId ? { planId } : {}) },
+        {
+          orgId: organisation.orgId,
+          requester: stringOption(ctx, 'as') === undefined ? OPERATOR : await actorOption(ctx),
+          standards,
+          closesOn,
+          timeZone: organisation.timeZone,
+          ...(agencies ? { agencies } : {}),
+          ...(scale ? { scale } : {}),
+          ...(challengeEventOn ? { challengeEventOn } : {}),
+          ...(planId ? { planId } : {}),
+        },
       );
-      print(`Started Section 11 round ${round.id}: ${round.agencies.length} agencies asked for a return against ${round.standards.key} v${round.standards.version}, closing ${round.closesOn}.`);
-      if (withoutLead.length) print(`No lead to ask in: ${withoutLead.join(', ')}. Grant s11-lead (or safeguarding-lead) there: npm run cli -- roles grant <email> s11-lead.`);
+      print(
+        `Started Section 11 round ${round.id}: ${round.agencies.length} agencies asked for a return against ${round.standards.key} v${round.standards.version}, closing ${round.closesOn}.`,
+      );
+      if (withoutLead.length)
+        print(`No lead to ask in: ${withoutLead.join(', ')}. Grant s11-lead (or safeguarding-lead) there: npm run cli -- roles grant <email> s11-lead.`);
       if (!ctx.options['no-deliver']) await deliver(ctx);
     },
   },
@@ -49,7 +93,11 @@ export const SECTION11_COMMANDS: Record<string, Command> = {
     options: { round: { type: 'string' }, as: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } },
     async run(ctx) {
       const roundId = stringOption(ctx, 'round');
-      await outputReport(ctx, await section11Status(ctx.store, { orgId: orgOf(ctx), requester: await requesterOption(ctx), ...(roundId ? { roundId } : {}) }), 's11-status');
+      await outputReport(
+        ctx,
+        await section11Status(ctx.store, { orgId: orgOf(ctx), requester: await requesterOption(ctx), ...(roundId ? { roundId } : {}) }),
+        's11-status',
+      );
     },
   },
   's11 challenge-event': {
@@ -57,12 +105,16 @@ export const SECTION11_COMMANDS: Record<string, Command> = {
     options: { as: { type: 'string' } },
     async run(ctx) {
       const organisation = await organisationOf(ctx);
-      const round = await setChallengeEvent({ store: ctx.store, clock: ctx.clock }, { orgId: organisation.orgId, requester: await requesterOption(ctx), on: ctx.args[0] ?? '', timeZone: organisation.timeZone });
+      const round = await setChallengeEvent(
+        { store: ctx.store, clock: ctx.clock },
+        { orgId: organisation.orgId, requester: await requesterOption(ctx), on: ctx.args[0] ?? '', timeZone: organisation.timeZone },
+      );
       print(`The challenge event of Section 11 round ${round.id} is on ${round.challengeEventOn}.`);
     },
   },
   's11 report': {
-    usage: 's11 report [--round <id>] [--as <email>] [--format csv|xlsx] [--out <file>]   (printed: the grid by agency and standard; as a file: one row per agency and standard)',
+    usage:
+      's11 report [--round <id>] [--as <email>] [--format csv|xlsx] [--out <file>]   (printed: the grid by agency and standard; as a file: one row per agency and standard)',
     options: { round: { type: 'string' }, as: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } },
     async run(ctx) {
       const roundId = stringOption(ctx, 'round');

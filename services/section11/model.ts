@@ -29,7 +29,10 @@ export const WEAK_RATINGS: readonly string[] = ['red', 'inadequate', 'requires-i
 export const MET_RATINGS: readonly string[] = ['green', 'outstanding', 'good'];
 export const NOT_APPLICABLE = 'na';
 
-const slug = z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be lower-case letters, digits and - (up to 40 characters)');
+const slug = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'must be lower-case letters, digits and - (up to 40 characters)');
 const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
 export const standardSchema = z

@@ -18,7 +18,8 @@ export const SECTION11_MODULE: FeatureModule = {
   jobs: {
     's11-chasers': {
       cron: '0 10 * * 1-5',
-      description: 'Section 11: chasers to agencies that have not submitted their return (every second working day and on the closing day); closes the round the day after',
+      description:
+        'Section 11: chasers to agencies that have not submitted their return (every second working day and on the closing day); closes the round the day after',
       workingDaysOnly: true,
       run: chaseSection11,
     },
@@ -28,10 +29,17 @@ export const SECTION11_MODULE: FeatureModule = {
       name: 's11',
       title: 'Section 11 self-assessment',
       description: 'Ratings by agency and standard, with the change from last round, what is in challenge and the actions raised',
-      params: z.object({ round: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'is not a round id').optional() }),
-      allowed: (actor, organisation) => mayViewSection11Grid(actor, { orgId: organisation.orgId, ...(organisation.leadAgencyId ? { leadAgencyId: organisation.leadAgencyId } : {}) }),
+      params: z.object({
+        round: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{1,100}$/, 'is not a round id')
+          .optional(),
+      }),
+      allowed: (actor, organisation) =>
+        mayViewSection11Grid(actor, { orgId: organisation.orgId, ...(organisation.leadAgencyId ? { leadAgencyId: organisation.leadAgencyId } : {}) }),
       inBoardReport: true,
-      build: (ctx, requester, params) => section11Grid(ctx.store, { orgId: ctx.organisation.orgId, requester, ...(typeof params.round === 'string' ? { roundId: params.round } : {}) }),
+      build: (ctx, requester, params) =>
+        section11Grid(ctx.store, { orgId: ctx.organisation.orgId, requester, ...(typeof params.round === 'string' ? { roundId: params.round } : {}) }),
     },
   ],
   containers: { [SECTION11_CONTAINER]: { excludedPaths: ['/answers/*', '/history/*', '/standards/*', '/agencies/*'] } },

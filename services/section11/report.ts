@@ -12,7 +12,16 @@ import { inChallenge, ratingLabel } from './rules';
 import { findStandardSet } from './standards';
 
 /** How a rating looks in the grid: coloured by a mark every surface shows (a chat card, a spreadsheet, the tab). */
-const MARKS: Record<string, string> = { green: '🟢', outstanding: '🟢', good: '🟢', amber: '🟠', 'requires-improvement': '🟠', red: '🔴', inadequate: '🔴', na: '⚪' };
+const MARKS: Record<string, string> = {
+  green: '🟢',
+  outstanding: '🟢',
+  good: '🟢',
+  amber: '🟠',
+  'requires-improvement': '🟠',
+  red: '🔴',
+  inadequate: '🔴',
+  na: '⚪',
+};
 
 /** The state of one standard of a return, as the csv gives it. */
 export function standardState(ret: S11Return | undefined, answer: StandardAnswer | undefined): string {
@@ -22,11 +31,21 @@ export function standardState(ret: S11Return | undefined, answer: StandardAnswer
   return ret.status === 'submitted' ? 'submitted' : 'in progress';
 }
 
-type Loaded = { round: S11Round; standards: { id: string; title: string }[]; returns: Map<string, S11Return>; before: Map<string, S11Return>; actions: Map<string, string> };
+type Loaded = {
+  round: S11Round;
+  standards: { id: string; title: string }[];
+  returns: Map<string, S11Return>;
+  before: Map<string, S11Return>;
+  actions: Map<string, string>;
+};
 
 async function loadGrid(store: Store, input: { orgId: string; requester: Requester; roundId?: string }): Promise<Loaded> {
   const partnership = await partnershipOf(store, input.orgId);
-  if (!allows(input.requester, (a) => mayViewSection11Grid(a, partnership))) throw new AppError('FORBIDDEN', 'The Section 11 results are for the agencies’ Section 11 and safeguarding leads, administrators and the partnership’s business manager.');
+  if (!allows(input.requester, (a) => mayViewSection11Grid(a, partnership)))
+    throw new AppError(
+      'FORBIDDEN',
+      'The Section 11 results are for the agencies’ Section 11 and safeguarding leads, administrators and the partnership’s business manager.',
+    );
   const round = await currentRound(store, input.orgId, input.roundId);
   const set = await findStandardSet(store, input.orgId, round.standards.key, round.standards.version);
   const repo = new Section11Store(store);
@@ -92,7 +111,13 @@ export async function section11Rows(store: Store, input: { orgId: string; reques
     for (const s of g.standards) {
       const a = ret?.answers[s.id];
       const shown = ret && ret.status !== 'in-progress';
-      rows.push([agency.name, s.title, shown && a?.rating ? ratingLabel(g.round.scale, a.rating) : '', standardState(ret, a), a?.actionId ? (g.actions.get(a.actionId) ?? '') : '']);
+      rows.push([
+        agency.name,
+        s.title,
+        shown && a?.rating ? ratingLabel(g.round.scale, a.rating) : '',
+        standardState(ret, a),
+        a?.actionId ? (g.actions.get(a.actionId) ?? '') : '',
+      ]);
     }
   }
   return { title: `Section 11 ${g.round.year}`, headers: ['Agency', 'Standard', 'Rating', 'State', 'Actions raised'], rows, notes: [] };

@@ -25,8 +25,18 @@ export class Section11Store {
     this.docs = store.collection<Section11Doc>(SECTION11_CONTAINER);
   }
 
-  private byKind<T extends Section11Doc>(orgId: string, kind: T['kind'], extra = '', parameters: { name: string; value: unknown }[] = []): Promise<Stored<T>[]> {
-    return toArray(this.docs.query({ query: `SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = @kind${extra}`, parameters: [{ name: '@orgId', value: orgId }, { name: '@kind', value: kind }, ...parameters] })) as unknown as Promise<Stored<T>[]>;
+  private byKind<T extends Section11Doc>(
+    orgId: string,
+    kind: T['kind'],
+    extra = '',
+    parameters: { name: string; value: unknown }[] = [],
+  ): Promise<Stored<T>[]> {
+    return toArray(
+      this.docs.query({
+        query: `SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = @kind${extra}`,
+        parameters: [{ name: '@orgId', value: orgId }, { name: '@kind', value: kind }, ...parameters],
+      }),
+    ) as unknown as Promise<Stored<T>[]>;
   }
 
   addedStandardSets(orgId: string): Promise<Stored<StandardSet>[]> {

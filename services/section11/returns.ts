@@ -4,7 +4,17 @@ import { AppError, type FieldIssue } from '../core/errors';
 import { agencyOf, mayCompleteSection11Return, mayScrutiniseSection11, mayViewSection11Return, type Partnership } from '../access/policy';
 import { partnershipOf } from '../organisation/organisations';
 import type { Person } from '../people/model';
-import { NOT_APPLICABLE, returnId, SCALES, type PersonStamp, type S11Return, type S11Round, type Standard, type StandardAnswer, type StandardSet } from './model';
+import {
+  NOT_APPLICABLE,
+  returnId,
+  SCALES,
+  type PersonStamp,
+  type S11Return,
+  type S11Round,
+  type Standard,
+  type StandardAnswer,
+  type StandardSet,
+} from './model';
 import { Section11Store } from './repository';
 import { agencyHasS11Lead, currentRound, previousRound, tellAboutRound, type Section11Deps } from './rounds';
 import { answerInputSchema, checkAnswer, guardText, MAX_REASON_CHARS, submitProblems, type AnswerInput } from './rules';
@@ -31,7 +41,12 @@ export type ReturnView = ReturnOverview | StandardView;
 const stamp = (p: Person): PersonStamp => ({ personId: p.id, name: p.name });
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,59}$/);
 /** Card data names the return and the standard; the acting person comes from the activity. */
-const cardRef = z.object({ roundId: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/), agency: slug, standardId: slug.optional(), rev: z.coerce.number().int().min(0).max(1_000_000).optional() });
+const cardRef = z.object({
+  roundId: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/),
+  agency: slug,
+  standardId: slug.optional(),
+  rev: z.coerce.number().int().min(0).max(1_000_000).optional(),
+});
 
 function refOf(data: unknown) {
   const parsed = cardRef.safeParse(data);
@@ -57,8 +72,15 @@ async function load(deps: Section11Deps, actor: Person, roundId: string | undefi
   const asked = round.agencies.find((a) => a.agency === wanted);
   const access = await accessFor(deps, actor, wanted, partnership);
   if (!access.view) {
-    if (agencyOf(actor, partnership) !== wanted) throw new AppError('OUTSIDE_AGENCY', 'That is another agency’s Section 11 return: only that agency and the partnership’s business manager and administrators see it.');
-    throw new AppError('FORBIDDEN', 'Your agency’s Section 11 return is completed by its Section 11 leads (or, where none is named, its safeguarding leads). Ask your administrator for the s11-lead role.');
+    if (agencyOf(actor, partnership) !== wanted)
+      throw new AppError(
+        'OUTSIDE_AGENCY',
+        'That is another agency’s Section 11 return: only that agency and the partnership’s business manager and administrators see it.',
+      );
+    throw new AppError(
+      'FORBIDDEN',
+      'Your agency’s Section 11 return is completed by its Section 11 leads (or, where none is named, its safeguarding leads). Ask your administrator for the s11-lead role.',
+    );
   }
   if (!asked) throw new AppError('NOT_FOUND', `${wanted || 'Your agency'} was not asked for a return in this Section 11 round.`);
   const set = await findStandardSet(deps.store, actor.orgId, round.standards.key, round.standards.version);
@@ -66,7 +88,17 @@ async function load(deps: Section11Deps, actor: Person, roundId: string | undefi
   const id = returnId(round.id, wanted);
   let ret: S11Return | undefined = await repo.return(actor.orgId, id);
   if (!ret) {
-    const fresh: S11Return = { id, orgId: actor.orgId, kind: 's11-return', roundId: round.id, agency: wanted, status: 'in-progress', answers: await carriedForward(deps, round, set, wanted), history: [], version: 0 };
+    const fresh: S11Return = {
+      id,
+      orgId: actor.orgId,
+      kind: 's11-return',
+      roundId: round.id,
+      agency: wanted,
+      status: 'in-progress',
+      answers: await carriedForward(deps, round, set, wanted),
+      history: [],
+      version: 0,
+    };
     // Only someone who may complete it starts it; anyone else sees it not started.
     ret = access.complete && round.status === 'open' ? await repo.createReturn(fresh) : fresh;
   }
@@ -91,7 +123,11 @@ async function carriedForward(deps: Section11Deps, round: S11Round, set: Standar
 
 const overview = (ctx: ReturnContext, notice = '', issues: FieldIssue[] = []): ReturnOverview => ({ ...ctx, kind: 'overview', notice, issues });
 
-function standardView(ctx: ReturnContext, standardId: string, extra: { raw?: Partial<StandardView['raw']>; issues?: FieldIssue[]; notice?: string } = {}): StandardView {
+function standardView(
+  ctx: ReturnContext,
+  standardId: string,
+  extra: { raw?: Partial<StandardView['raw']>; issues?: FieldIssue[]; notice?: string } = {},
+): StandardView {
   const index = ctx.set.standards.findIndex((s) => s.id === standardId);
   if (index < 0) throw new AppError('NOT_FOUND', 'That standard is not in this round’s set. Type "self-assessment" for a fresh card.');
   const answer = ctx.ret.answers[standardId];
@@ -105,7 +141,16 @@ function standardView(ctx: ReturnContext, standardId: string, extra: { raw?: Par
     response: '',
     comment: '',
   };
-  return { ...ctx, kind: 'standard', standard: ctx.set.standards[index]!, index, ...(answer ? { answer } : {}), raw: { ...stored, ...extra.raw }, issues: extra.issues ?? [], notice: extra.notice ?? '' };
+  return {
+    ...ctx,
+    kind: 'standard',
+    standard: ctx.set.standards[index]!,
+    index,
+    ...(answer ? { answer } : {}),
+    raw: { ...stored, ...extra.raw },
+    issues: extra.issues ?? [],
+    notice: extra.notice ?? '',
+  };
 }
 
 /** `self-assessment`: the agency's return (the actor's own, or the one a scrutineer names). */
@@ -126,7 +171,8 @@ export async function openOverview(deps: Section11Deps, input: { actor: Person; 
 }
 
 function requireCompleter(ctx: ReturnContext): void {
-  if (!ctx.access.complete) throw new AppError('FORBIDDEN', `${ctx.agencyName}’s return is completed by its Section 11 leads; you may read it but not change it.`);
+  if (!ctx.access.complete)
+    throw new AppError('FORBIDDEN', `${ctx.agencyName}’s return is completed by its Section 11 leads; you may read it but not change it.`);
   if (ctx.round.status !== 'open') throw new AppError('VALIDATION', 'This Section 11 round has closed: returns can no longer be changed.');
 }
 
@@ -143,11 +189,14 @@ export async function saveStandard(deps: Section11Deps, input: { actor: Person; 
   requireCompleter(ctx);
   const standardId = ref.standardId ?? '';
   if (!ctx.set.standards.some((s) => s.id === standardId)) throw new AppError('NOT_FOUND', 'That standard is not in this round’s set.');
-  if (ctx.ret.status !== 'in-progress') throw new AppError('VALIDATION', `${ctx.agencyName}’s return has been submitted: answer a challenge on its standard’s card instead.`);
+  if (ctx.ret.status !== 'in-progress')
+    throw new AppError('VALIDATION', `${ctx.agencyName}’s return has been submitted: answer a challenge on its standard’s card instead.`);
   const raw = typed(input.data);
   const current = ctx.ret.answers[standardId];
   if ((current?.rev ?? 0) !== (ref.rev ?? 0)) {
-    return standardView(ctx, standardId, { notice: `${current?.savedBy.name ?? 'Someone'} changed this standard since your card was shown: here it is as saved now. Nothing of yours was saved.` });
+    return standardView(ctx, standardId, {
+      notice: `${current?.savedBy.name ?? 'Someone'} changed this standard since your card was shown: here it is as saved now. Nothing of yours was saved.`,
+    });
   }
   const { issues, answer } = checkAnswer(raw, ctx.round.scale, today(deps.clock, input.timeZone));
   if (!answer) return standardView(ctx, standardId, { raw, issues, notice: 'Please check the answers marked below. Nothing was saved.' });
@@ -155,12 +204,18 @@ export async function saveStandard(deps: Section11Deps, input: { actor: Person; 
   const saved = await new Section11Store(deps.store).updateReturn(ctx.ret.orgId, ctx.ret.id, (r) => {
     if (r.status !== 'in-progress' || (r.answers[standardId]?.rev ?? 0) !== (ref.rev ?? 0)) throw new AppError('STALE_CARD');
     const next: StandardAnswer = { ...answer, rev: (r.answers[standardId]?.rev ?? 0) + 1, savedBy: stamp(input.actor), savedAt: now };
-    return { ...r, answers: { ...r.answers, [standardId]: next }, history: [...r.history, { at: now, by: stamp(input.actor), what: 'saved', standardId }], version: r.version + 1 };
+    return {
+      ...r,
+      answers: { ...r.answers, [standardId]: next },
+      history: [...r.history, { at: now, by: stamp(input.actor), what: 'saved', standardId }],
+      version: r.version + 1,
+    };
   });
   const after = { ...ctx, ret: saved };
   const move = (input.data as { move?: unknown }).move;
   const index = ctx.set.standards.findIndex((s) => s.id === standardId);
-  if (move === 'next' && index < ctx.set.standards.length - 1) return standardView(after, ctx.set.standards[index + 1]!.id, { notice: `Saved “${ctx.set.standards[index]!.title}”.` });
+  if (move === 'next' && index < ctx.set.standards.length - 1)
+    return standardView(after, ctx.set.standards[index + 1]!.id, { notice: `Saved “${ctx.set.standards[index]!.title}”.` });
   if (move === 'next') return overview(after, 'Saved. That was the last standard: submit the return when every standard is rated.');
   return standardView(after, standardId, { notice: 'Saved.' });
 }
@@ -172,10 +227,20 @@ export async function submitReturn(deps: Section11Deps, input: { actor: Person; 
   requireCompleter(ctx);
   if (ctx.ret.status !== 'in-progress') return overview(ctx, 'This return has been submitted already.');
   const problems = submitProblems(ctx.set, ctx.ret);
-  if (problems.length) return overview(ctx, `Not submitted: ${problems.length} standard${problems.length === 1 ? ' needs' : 's need'} an answer first (marked below).`, problems);
+  if (problems.length)
+    return overview(ctx, `Not submitted: ${problems.length} standard${problems.length === 1 ? ' needs' : 's need'} an answer first (marked below).`, problems);
   const now = deps.clock.now().toISOString();
   const saved = await new Section11Store(deps.store).updateReturn(ctx.ret.orgId, ctx.ret.id, (r) =>
-    r.status !== 'in-progress' ? undefined : { ...r, status: 'submitted', submittedBy: stamp(input.actor), submittedAt: now, history: [...r.history, { at: now, by: stamp(input.actor), what: 'submitted' }], version: r.version + 1 },
+    r.status !== 'in-progress'
+      ? undefined
+      : {
+          ...r,
+          status: 'submitted',
+          submittedBy: stamp(input.actor),
+          submittedAt: now,
+          history: [...r.history, { at: now, by: stamp(input.actor), what: 'submitted' }],
+          version: r.version + 1,
+        },
   );
   if (ctx.round.startedBy.personId) {
     await tellAboutRound(deps, ctx.round, ctx.round.startedBy.personId, 'round-summary', `submitted-${ctx.ret.agency}`, {
@@ -198,7 +263,8 @@ export async function answerChallenge(deps: Section11Deps, input: { actor: Perso
   requireCompleter(ctx);
   const standardId = ref.standardId ?? '';
   const current = ctx.ret.answers[standardId];
-  if (!current || current.scrutiny?.state !== 'challenged') return standardView(ctx, standardId, { notice: 'This standard is not in challenge: there is nothing to answer.' });
+  if (!current || current.scrutiny?.state !== 'challenged')
+    return standardView(ctx, standardId, { notice: 'This standard is not in challenge: there is nothing to answer.' });
   const { response, rating } = responseSchema.parse(input.data ?? {});
   const raw = typed(input.data);
   const revised = rating.trim() || current.rating;
@@ -212,10 +278,16 @@ export async function answerChallenge(deps: Section11Deps, input: { actor: Perso
   };
   const checked = checkAnswer(merged, ctx.round.scale, today(deps.clock, input.timeZone));
   const issues = [...checked.issues];
-  if (!response.trim()) issues.push({ field: 'response', message: revised !== current.rating ? 'Give the reason for the revised rating.' : 'Answer the challenge.' });
+  if (!response.trim())
+    issues.push({ field: 'response', message: revised !== current.rating ? 'Give the reason for the revised rating.' : 'Answer the challenge.' });
   else if (response.length > MAX_REASON_CHARS) issues.push({ field: 'response', message: `At most ${MAX_REASON_CHARS} characters.` });
   else issues.push(...guardText({ response }));
-  if (issues.length || !checked.answer) return standardView(ctx, standardId, { raw: { ...raw, response, rating: revised }, issues, notice: 'Please check the answers marked below. Nothing was saved.' });
+  if (issues.length || !checked.answer)
+    return standardView(ctx, standardId, {
+      raw: { ...raw, response, rating: revised },
+      issues,
+      notice: 'Please check the answers marked below. Nothing was saved.',
+    });
   const now = deps.clock.now().toISOString();
   const by = stamp(input.actor);
   const saved = await new Section11Store(deps.store).updateReturn(ctx.ret.orgId, ctx.ret.id, (r) => {
@@ -232,7 +304,10 @@ export async function answerChallenge(deps: Section11Deps, input: { actor: Perso
       savedAt: now,
       scrutiny: { ...a.scrutiny, state: 'answered', response: response.trim(), ...(changed ? { revisedFrom: a.rating } : {}) },
     };
-    const events = [{ at: now, by, what: 'answered' as const, standardId, comment: response.trim() }, ...(changed ? [{ at: now, by, what: 'revised' as const, standardId, comment: `${a.rating} → ${revised}` }] : [])];
+    const events = [
+      { at: now, by, what: 'answered' as const, standardId, comment: response.trim() },
+      ...(changed ? [{ at: now, by, what: 'revised' as const, standardId, comment: `${a.rating} → ${revised}` }] : []),
+    ];
     return { ...r, answers: { ...r.answers, [standardId]: next }, history: [...r.history, ...events], version: r.version + 1 };
   });
   const reviewer = current.scrutiny.by.personId;

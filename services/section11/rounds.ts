@@ -23,7 +23,8 @@ export type { Requester };
 /** Who starts a round: a person (recorded by name on the requests) or the operator at the command line. */
 export type Starter = Person | typeof OPERATOR;
 
-const stampOf = (requester: Starter): PersonStamp => (requester === OPERATOR ? { name: 'the operator (command line)' } : { personId: requester.id, name: requester.name });
+const stampOf = (requester: Starter): PersonStamp =>
+  requester === OPERATOR ? { name: 'the operator (command line)' } : { personId: requester.id, name: requester.name };
 
 const isDate = (text: string) => /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(Date.parse(text));
 
@@ -42,7 +43,17 @@ export async function agencyHasS11Lead(store: Store, orgId: string, agency: stri
   return (await returnLeadsOf(store, orgId, agency, partnership)).named;
 }
 
-export type StartInput = { orgId: string; requester: Starter; standards: string; closesOn: string; timeZone: string; agencies?: string[]; scale?: string; challengeEventOn?: string; planId?: string };
+export type StartInput = {
+  orgId: string;
+  requester: Starter;
+  standards: string;
+  closesOn: string;
+  timeZone: string;
+  agencies?: string[];
+  scale?: string;
+  challengeEventOn?: string;
+  planId?: string;
+};
 
 /**
  * Starts a round: asks each agency's Section 11 lead for a return against a set of standards by a
@@ -50,15 +61,26 @@ export type StartInput = { orgId: string; requester: Starter; standards: string;
  */
 export async function startSection11Round(deps: Section11Deps, input: StartInput): Promise<{ round: S11Round; withoutLead: string[] }> {
   const partnership = await partnershipOf(deps.store, input.orgId);
-  if (!allows(input.requester, (a) => mayRunSection11(a, partnership))) throw new AppError('FORBIDDEN', 'Only the partnership’s administrators start a Section 11 round.');
+  if (!allows(input.requester, (a) => mayRunSection11(a, partnership)))
+    throw new AppError('FORBIDDEN', 'Only the partnership’s administrators start a Section 11 round.');
   const day = today(deps.clock, input.timeZone);
-  if (!isDate(input.closesOn)) throw new AppError('VALIDATION', `"${input.closesOn.slice(0, 20)}" is not a date; give the closing date as YYYY-MM-DD.`, { fields: [{ field: 'closesOn', message: 'Give a date.' }] });
-  if (input.closesOn <= day) throw new AppError('VALIDATION', 'The round’s closing date must be in the future.', { fields: [{ field: 'closesOn', message: 'Must be in the future.' }] });
-  if (input.challengeEventOn !== undefined && (!isDate(input.challengeEventOn) || input.challengeEventOn <= day)) throw new AppError('VALIDATION', 'The challenge event date must be a date (YYYY-MM-DD) in the future.');
-  if (input.scale !== undefined && !SCALE_NAMES.includes(input.scale as ScaleName)) throw new AppError('VALIDATION', `The scale "${input.scale.slice(0, 20)}" is not one of ${SCALE_NAMES.join(', ')}.`);
+  if (!isDate(input.closesOn))
+    throw new AppError('VALIDATION', `"${input.closesOn.slice(0, 20)}" is not a date; give the closing date as YYYY-MM-DD.`, {
+      fields: [{ field: 'closesOn', message: 'Give a date.' }],
+    });
+  if (input.closesOn <= day)
+    throw new AppError('VALIDATION', 'The round’s closing date must be in the future.', { fields: [{ field: 'closesOn', message: 'Must be in the future.' }] });
+  if (input.challengeEventOn !== undefined && (!isDate(input.challengeEventOn) || input.challengeEventOn <= day))
+    throw new AppError('VALIDATION', 'The challenge event date must be a date (YYYY-MM-DD) in the future.');
+  if (input.scale !== undefined && !SCALE_NAMES.includes(input.scale as ScaleName))
+    throw new AppError('VALIDATION', `The scale "${input.scale.slice(0, 20)}" is not one of ${SCALE_NAMES.join(', ')}.`);
   const repo = new Section11Store(deps.store);
   const open = await repo.openRound(input.orgId);
-  if (open) throw new AppError('VALIDATION', `A Section 11 round is already open (closing ${formatDate(open.closesOn)}). Close it first: it closes by itself the day after.`);
+  if (open)
+    throw new AppError(
+      'VALIDATION',
+      `A Section 11 round is already open (closing ${formatDate(open.closesOn)}). Close it first: it closes by itself the day after.`,
+    );
   const set = await findStandardSet(deps.store, input.orgId, input.standards);
   const all = await listAgencies(deps.store, input.orgId);
   if (all.length === 0) throw new AppError('VALIDATION', 'The partnership has no agencies yet: add them first (npm run cli -- agency add).');
@@ -99,8 +121,21 @@ export async function startSection11Round(deps: Section11Deps, input: StartInput
 }
 
 /** A notice about the round to one person, through the outbox, once per id. */
-async function tell(deps: Section11Deps, round: S11Round, personId: string, purpose: OutboxItem['purpose'], what: string, message: { title: string; text: string }): Promise<boolean> {
-  const { created } = await enqueue(deps.store, deps.clock, { id: `${round.id}-${what}`, orgId: round.orgId, purpose, recipient: { personId }, message: { kind: 'notice', ...message } });
+async function tell(
+  deps: Section11Deps,
+  round: S11Round,
+  personId: string,
+  purpose: OutboxItem['purpose'],
+  what: string,
+  message: { title: string; text: string },
+): Promise<boolean> {
+  const { created } = await enqueue(deps.store, deps.clock, {
+    id: `${round.id}-${what}`,
+    orgId: round.orgId,
+    purpose,
+    recipient: { personId },
+    message: { kind: 'notice', ...message },
+  });
   return created;
 }
 
@@ -109,14 +144,22 @@ export { tell as tellAboutRound };
 /** The open round, else the latest; none at all is a clear error. */
 export async function currentRound(store: Store, orgId: string, roundId?: string): Promise<S11Round> {
   const repo = new Section11Store(store);
-  const round = roundId ? await repo.round(orgId, roundId) : ((await repo.openRound(orgId)) ?? (await repo.rounds(orgId)).sort((a, b) => b.startedAt.localeCompare(a.startedAt))[0]);
-  if (!round) throw new AppError('NOT_FOUND', roundId ? `There is no Section 11 round "${roundId.slice(0, 60)}".` : 'No Section 11 round has been started (npm run cli -- s11 start).');
+  const round = roundId
+    ? await repo.round(orgId, roundId)
+    : ((await repo.openRound(orgId)) ?? (await repo.rounds(orgId)).sort((a, b) => b.startedAt.localeCompare(a.startedAt))[0]);
+  if (!round)
+    throw new AppError(
+      'NOT_FOUND',
+      roundId ? `There is no Section 11 round "${roundId.slice(0, 60)}".` : 'No Section 11 round has been started (npm run cli -- s11 start).',
+    );
   return round;
 }
 
 /** The round before this one, for carrying answers forward and showing the change. */
 export async function previousRound(store: Store, round: S11Round): Promise<S11Round | undefined> {
-  return (await new Section11Store(store).rounds(round.orgId)).filter((r) => r.startedAt < round.startedAt).sort((a, b) => b.startedAt.localeCompare(a.startedAt))[0];
+  return (await new Section11Store(store).rounds(round.orgId))
+    .filter((r) => r.startedAt < round.startedAt)
+    .sort((a, b) => b.startedAt.localeCompare(a.startedAt))[0];
 }
 
 /**
@@ -126,13 +169,20 @@ export async function previousRound(store: Store, round: S11Round): Promise<S11R
  */
 export async function section11Status(store: Store, input: { orgId: string; requester: Requester; roundId?: string }): Promise<Report> {
   const partnership = await partnershipOf(store, input.orgId);
-  if (!allows(input.requester, (a) => mayScrutiniseSection11(a, partnership))) throw new AppError('FORBIDDEN', 'The Section 11 summary is for the partnership’s business manager and administrators.');
+  if (!allows(input.requester, (a) => mayScrutiniseSection11(a, partnership)))
+    throw new AppError('FORBIDDEN', 'The Section 11 summary is for the partnership’s business manager and administrators.');
   const round = await currentRound(store, input.orgId, input.roundId);
   const returns = new Map((await new Section11Store(store).returnsOf(input.orgId, round.id)).map((r) => [r.agency, r]));
   const rows = round.agencies.map((a) => {
     const ret = returns.get(a.agency);
     const challenged = ret ? inChallenge(ret).length : 0;
-    return [a.name, stateOf(ret), challenged, ret?.submittedAt ? formatDate(ret.submittedAt.slice(0, 10)) : '', a.leads.length ? a.leads.map((l) => l.name).join(', ') : 'no lead: grant s11-lead'];
+    return [
+      a.name,
+      stateOf(ret),
+      challenged,
+      ret?.submittedAt ? formatDate(ret.submittedAt.slice(0, 10)) : '',
+      a.leads.length ? a.leads.map((l) => l.name).join(', ') : 'no lead: grant s11-lead',
+    ];
   });
   const counts = (state: string) => rows.filter((r) => r[1] === state).length;
   return {
@@ -149,8 +199,10 @@ export async function section11Status(store: Store, input: { orgId: string; requ
 /** Sets (or moves) the round's challenge event. */
 export async function setChallengeEvent(deps: Section11Deps, input: { orgId: string; requester: Requester; on: string; timeZone: string }): Promise<S11Round> {
   const partnership = await partnershipOf(deps.store, input.orgId);
-  if (!allows(input.requester, (a) => mayScrutiniseSection11(a, partnership))) throw new AppError('FORBIDDEN', 'The challenge event is set by the partnership’s business manager and administrators.');
-  if (!isDate(input.on) || input.on <= today(deps.clock, input.timeZone)) throw new AppError('VALIDATION', 'The challenge event date must be a date (YYYY-MM-DD) in the future.');
+  if (!allows(input.requester, (a) => mayScrutiniseSection11(a, partnership)))
+    throw new AppError('FORBIDDEN', 'The challenge event is set by the partnership’s business manager and administrators.');
+  if (!isDate(input.on) || input.on <= today(deps.clock, input.timeZone))
+    throw new AppError('VALIDATION', 'The challenge event date must be a date (YYYY-MM-DD) in the future.');
   const round = await currentRound(deps.store, input.orgId);
   return new Section11Store(deps.store).updateRound(input.orgId, round.id, (r) => ({ ...r, challengeEventOn: input.on }));
 }
@@ -175,7 +227,10 @@ export async function chaseSection11(ctx: JobContext): Promise<Record<string, un
     await repo.updateRound(ctx.orgId, round.id, (r) => (r.status === 'closed' ? undefined : { ...r, status: 'closed' }));
     for (const a of outstanding) {
       for (const lead of a.leads) {
-        await tell(deps, round, lead.personId!, 'round-chaser', `closed-${lead.personId}`, { title: `Section 11 round closed without ${a.name}’s return`, text: `The round closed on ${formatDate(round.closesOn)}. Your return can no longer be submitted; the partnership’s business manager will be in touch.` });
+        await tell(deps, round, lead.personId!, 'round-chaser', `closed-${lead.personId}`, {
+          title: `Section 11 round closed without ${a.name}’s return`,
+          text: `The round closed on ${formatDate(round.closesOn)}. Your return can no longer be submitted; the partnership’s business manager will be in touch.`,
+        });
       }
     }
     if (round.startedBy.personId) {

@@ -1,7 +1,17 @@
 import { z } from 'zod';
 import type { FieldIssue } from '../core/errors';
 import { findIdentifyingText } from '../escalations/identifying';
-import { MET_RATINGS, NOT_APPLICABLE, SCALES, WEAK_RATINGS, type ReturnState, type S11Return, type ScaleName, type StandardAnswer, type StandardSet } from './model';
+import {
+  MET_RATINGS,
+  NOT_APPLICABLE,
+  SCALES,
+  WEAK_RATINGS,
+  type ReturnState,
+  type S11Return,
+  type ScaleName,
+  type StandardAnswer,
+  type StandardSet,
+} from './model';
 
 /**
  * The rules of a return, as plain functions of its data: what a saved answer must hold, when a
@@ -17,7 +27,11 @@ export type AnswerInput = { rating: string; naReason: string; narrative: string;
 export type AnswerField = keyof AnswerInput;
 export const ANSWER_FIELDS: AnswerField[] = ['rating', 'naReason', 'narrative', 'evidenceLinks', 'proposedAction', 'proposedDue'];
 
-const cardText = (max: number) => z.string().max(max * 2).catch('');
+const cardText = (max: number) =>
+  z
+    .string()
+    .max(max * 2)
+    .catch('');
 /** Card data is untrusted: anything that is not a string counts as empty; the checks below say what is wrong. */
 export const answerInputSchema = z.object({
   rating: cardText(40),
@@ -49,7 +63,8 @@ function linksOf(text: string): { links: string[]; problem?: string } {
     } catch {
       url = undefined;
     }
-    if (!url || url.protocol !== 'https:' || link.length > 500) return { links, problem: `"${link.slice(0, 60)}" is not a link: give https:// addresses only, one per line (no files).` };
+    if (!url || url.protocol !== 'https:' || link.length > 500)
+      return { links, problem: `"${link.slice(0, 60)}" is not a link: give https:// addresses only, one per line (no files).` };
   }
   return { links };
 }
@@ -59,7 +74,11 @@ function linksOf(text: string): { links: string[]; problem?: string } {
  * next to the field with the answers kept. A rating may be left blank while the return is in
  * progress; submitting needs one (see submitProblems). `today` is the organisation's date.
  */
-export function checkAnswer(input: AnswerInput, scale: ScaleName, today: string): { issues: FieldIssue[]; answer?: Omit<StandardAnswer, 'rev' | 'savedBy' | 'savedAt'> } {
+export function checkAnswer(
+  input: AnswerInput,
+  scale: ScaleName,
+  today: string,
+): { issues: FieldIssue[]; answer?: Omit<StandardAnswer, 'rev' | 'savedBy' | 'savedAt'> } {
   const issues: FieldIssue[] = [];
   const add = (field: AnswerField, message: string) => issues.push({ field, message });
   const rating = input.rating.trim();
@@ -96,7 +115,10 @@ export function checkAnswer(input: AnswerInput, scale: ScaleName, today: string)
 
 /** The identifier guard every text input of the product passes: text that identifies a child is refused, by field. */
 export function guardText(fields: Record<string, string>): FieldIssue[] {
-  return findIdentifyingText(fields).map((found) => ({ field: found.field, message: `This looks like ${found.label}. Do not enter children’s names or identifying details; write a meeting date as "March 2026".` }));
+  return findIdentifyingText(fields).map((found) => ({
+    field: found.field,
+    message: `This looks like ${found.label}. Do not enter children’s names or identifying details; write a meeting date as "March 2026".`,
+  }));
 }
 
 /** Why a return cannot be submitted yet, by standard: unrated, not applicable with no reason, carried forward unconfirmed. */
@@ -115,7 +137,10 @@ export function submitProblems(set: Pick<StandardSet, 'standards'>, ret: Pick<S1
 export const raisesAction = (a: StandardAnswer | undefined) => !!a && a.rating !== NOT_APPLICABLE && (isWeak(a.rating) || !!a.proposedAction);
 
 /** Standards still in challenge: challenged and not yet accepted again. */
-export const inChallenge = (ret: Pick<S11Return, 'answers'>) => Object.entries(ret.answers).filter(([, a]) => a.scrutiny && a.scrutiny.state !== 'accepted').map(([id]) => id);
+export const inChallenge = (ret: Pick<S11Return, 'answers'>) =>
+  Object.entries(ret.answers)
+    .filter(([, a]) => a.scrutiny && a.scrutiny.state !== 'accepted')
+    .map(([id]) => id);
 
 /** The state a return is in, as the summary and the csv say it. */
 export function stateOf(ret: Pick<S11Return, 'status' | 'answers'> | undefined): ReturnState {

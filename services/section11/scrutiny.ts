@@ -20,13 +20,15 @@ export type ReviewList = { roundId: string; year: number; items: { agency: strin
 
 export async function returnsForReview(deps: Section11Deps, actor: Person): Promise<ReviewList> {
   const round = await currentRound(deps.store, actor.orgId);
-  if (!mayScrutiniseSection11(actor, await partnershipOf(deps.store, actor.orgId))) throw new AppError('FORBIDDEN', 'Scrutinising Section 11 returns is for the partnership’s business manager and administrators.');
+  if (!mayScrutiniseSection11(actor, await partnershipOf(deps.store, actor.orgId)))
+    throw new AppError('FORBIDDEN', 'Scrutinising Section 11 returns is for the partnership’s business manager and administrators.');
   const returns = new Map((await new Section11Store(deps.store).returnsOf(actor.orgId, round.id)).map((r) => [r.agency, r]));
   return { roundId: round.id, year: round.year, items: round.agencies.map((a) => ({ agency: a.agency, name: a.name, state: stateOf(returns.get(a.agency)) })) };
 }
 
 function requireScrutineer(ctx: ReturnContext): void {
-  if (!ctx.access.scrutinise) throw new AppError('FORBIDDEN', 'Accepting or challenging a return is for the partnership’s business manager and administrators.');
+  if (!ctx.access.scrutinise)
+    throw new AppError('FORBIDDEN', 'Accepting or challenging a return is for the partnership’s business manager and administrators.');
   if (ctx.ret.status === 'in-progress') throw new AppError('VALIDATION', `${ctx.agencyName} has not submitted its return yet.`);
 }
 
@@ -47,20 +49,33 @@ export async function reviewStandard(deps: Section11Deps, input: { actor: Person
   const { decision } = parsed.data;
   const comment = parsed.data.comment.trim();
   if (ctx.ret.status === 'accepted') return standardView(ctx, standardId, { notice: 'This return has been accepted already.' });
-  if (answer.scrutiny?.state === 'challenged' && decision === 'challenge') return standardView(ctx, standardId, { notice: 'This standard is already in challenge, waiting for the agency’s answer.' });
-  const issues = decision === 'challenge' && !comment ? [{ field: 'comment', message: 'Say what the agency should answer.' }] : comment.length > 1000 ? [{ field: 'comment', message: 'At most 1000 characters.' }] : guardText({ comment });
+  if (answer.scrutiny?.state === 'challenged' && decision === 'challenge')
+    return standardView(ctx, standardId, { notice: 'This standard is already in challenge, waiting for the agency’s answer.' });
+  const issues =
+    decision === 'challenge' && !comment
+      ? [{ field: 'comment', message: 'Say what the agency should answer.' }]
+      : comment.length > 1000
+        ? [{ field: 'comment', message: 'At most 1000 characters.' }]
+        : guardText({ comment });
   if (issues.length) return standardView(ctx, standardId, { raw: { comment }, issues, notice: 'Please check the comment. Nothing was recorded.' });
-  if ((answer.rev ?? 0) !== (ref.rev ?? 0)) return standardView(ctx, standardId, { notice: 'The agency changed this standard since your card was shown: here it is now. Nothing was recorded.' });
+  if ((answer.rev ?? 0) !== (ref.rev ?? 0))
+    return standardView(ctx, standardId, { notice: 'The agency changed this standard since your card was shown: here it is now. Nothing was recorded.' });
   const now = deps.clock.now().toISOString();
   const by = stamp(input.actor);
   let saved: S11Return = await new Section11Store(deps.store).updateReturn(ctx.ret.orgId, ctx.ret.id, (r) => {
     const a = r.answers[standardId]!;
     if (r.status !== 'submitted' || a.rev !== answer.rev) throw new AppError('STALE_CARD');
-    const scrutiny = decision === 'accept' ? { ...a.scrutiny, state: 'accepted' as const, by, at: now, ...(comment ? { comment } : {}) } : { state: 'challenged' as const, by, at: now, comment };
+    const scrutiny =
+      decision === 'accept'
+        ? { ...a.scrutiny, state: 'accepted' as const, by, at: now, ...(comment ? { comment } : {}) }
+        : { state: 'challenged' as const, by, at: now, comment };
     return {
       ...r,
       answers: { ...r.answers, [standardId]: { ...a, scrutiny } },
-      history: [...r.history, { at: now, by, what: decision === 'accept' ? ('accepted' as const) : ('challenged' as const), standardId, ...(comment ? { comment } : {}) }],
+      history: [
+        ...r.history,
+        { at: now, by, what: decision === 'accept' ? ('accepted' as const) : ('challenged' as const), standardId, ...(comment ? { comment } : {}) },
+      ],
       version: r.version + 1,
     };
   });
@@ -76,10 +91,15 @@ export async function reviewStandard(deps: Section11Deps, input: { actor: Person
   const allAccepted = ctx.set.standards.every((s) => saved.answers[s.id]?.scrutiny?.state === 'accepted');
   if (allAccepted) {
     saved = await acceptReturn(deps, { ...ctx, ret: saved }, by, input.timeZone);
-    return returnOverview({ ...ctx, ret: saved }, `Every standard accepted: ${ctx.agencyName}’s return is accepted${Object.values(saved.answers).some((a) => a.actionId) ? ', and its actions are in the plan' : ''}.`);
+    return returnOverview(
+      { ...ctx, ret: saved },
+      `Every standard accepted: ${ctx.agencyName}’s return is accepted${Object.values(saved.answers).some((a) => a.actionId) ? ', and its actions are in the plan' : ''}.`,
+    );
   }
   const next = ctx.set.standards.find((s) => saved.answers[s.id]?.scrutiny?.state !== 'accepted' && s.id !== standardId);
-  return standardView({ ...ctx, ret: saved }, decision === 'accept' && next ? next.id : standardId, { notice: decision === 'accept' ? `Accepted “${title}”.` : `Challenged “${title}”: ${ctx.agencyName} has been asked to answer.` });
+  return standardView({ ...ctx, ret: saved }, decision === 'accept' && next ? next.id : standardId, {
+    notice: decision === 'accept' ? `Accepted “${title}”.` : `Challenged “${title}”: ${ctx.agencyName} has been asked to answer.`,
+  });
 }
 
 /** Whom to tell about the return: whoever submitted it, and the agency's leads asked in the round. */
@@ -96,7 +116,12 @@ function leadsToTell(ctx: ReturnContext): string[] {
 async function acceptReturn(deps: Section11Deps, ctx: ReturnContext, by: PersonStamp, timeZone: string): Promise<S11Return> {
   const raising = ctx.set.standards.filter((s) => raisesAction(ctx.ret.answers[s.id]));
   const lead = ctx.ret.submittedBy?.personId ? await new Directory(deps.store).get(ctx.ret.orgId, ctx.ret.submittedBy.personId) : undefined;
-  const leads = lead?.active ? [{ personId: lead.id, name: lead.name }] : (ctx.round.agencies.find((a) => a.agency === ctx.ret.agency)?.leads ?? []).map((l) => ({ ...(l.personId ? { personId: l.personId } : {}), name: l.name }));
+  const leads = lead?.active
+    ? [{ personId: lead.id, name: lead.name }]
+    : (ctx.round.agencies.find((a) => a.agency === ctx.ret.agency)?.leads ?? []).map((l) => ({
+        ...(l.personId ? { personId: l.personId } : {}),
+        name: l.name,
+      }));
   const raised = raising.length
     ? await addPlanActions(deps, {
         orgId: ctx.ret.orgId,
@@ -133,7 +158,9 @@ async function acceptReturn(deps: Section11Deps, ctx: ReturnContext, by: PersonS
   for (const person of leadsToTell(ctx)) {
     await tellAboutRound(deps, ctx.round, person, 'round-summary', `accepted-${ctx.ret.agency}-${person}`, {
       title: `Section 11: ${ctx.agencyName}’s return is accepted`,
-      text: raising.length ? `${raising.length} action${raising.length === 1 ? ' is' : 's are'} now in the partnership’s action plan, with reminders like every other action. Type "my actions" to see them.` : 'No action was raised from it.',
+      text: raising.length
+        ? `${raising.length} action${raising.length === 1 ? ' is' : 's are'} now in the partnership’s action plan, with reminders like every other action. Type "my actions" to see them.`
+        : 'No action was raised from it.',
     });
   }
   return saved;

@@ -22,7 +22,8 @@ export async function practitionerSurveyLine(store: Store, actor: Person, agency
   if (!latest) return '';
   try {
     const r = await campaignResults(store, actor.orgId, latest.id, actor);
-    if (r.withheld || r.responded < MIN_GROUP) return `Practitioner survey: ${r.responded} of ${r.invited} answered so far; its results show here from ${MIN_GROUP} answers.`;
+    if (r.withheld || r.responded < MIN_GROUP)
+      return `Practitioner survey: ${r.responded} of ${r.invited} answered so far; its results show here from ${MIN_GROUP} answers.`;
     return `Practitioner survey (${r.responded} of ${r.invited} answered): ${r.highlights.map((h) => `${h.label} ${h.pct}%`).join('; ')}.`;
   } catch (e) {
     if (isAppError(e, 'NOT_FOUND') || isAppError(e, 'FORBIDDEN')) return '';

@@ -54,7 +54,11 @@ export const SECTION11_COMMANDS: TextCommand[] = [
     pattern: /^s11 report$/i,
     example: 's11 report',
     description: 'Section 11 ratings by agency and standard, with the change from last round and the actions raised.',
-    run: async (ctx) => reportCard(await section11Grid(ctx.store, { orgId: ctx.actor.orgId, requester: ctx.actor }), 'One row per agency and standard: npm run cli -- s11 report --format csv'),
+    run: async (ctx) =>
+      reportCard(
+        await section11Grid(ctx.store, { orgId: ctx.actor.orgId, requester: ctx.actor }),
+        'One row per agency and standard: npm run cli -- s11 report --format csv',
+      ),
   },
   {
     scope: 'personal',
@@ -62,9 +66,21 @@ export const SECTION11_COMMANDS: TextCommand[] = [
     example: 's11 start classic 2027-01-29',
     description: 'Partnership administrators: start a Section 11 round against a standards set, closing on a date.',
     run: async (ctx, match) => {
-      const { round, withoutLead } = await startSection11Round(deps(ctx), { orgId: ctx.actor.orgId, requester: ctx.actor, standards: match[1]!.toLowerCase(), closesOn: match[2]!, timeZone: timeZoneOf(ctx) });
+      const { round, withoutLead } = await startSection11Round(deps(ctx), {
+        orgId: ctx.actor.orgId,
+        requester: ctx.actor,
+        standards: match[1]!.toLowerCase(),
+        closesOn: match[2]!,
+        timeZone: timeZoneOf(ctx),
+      });
       const status = await section11Status(ctx.store, { orgId: ctx.actor.orgId, requester: ctx.actor, roundId: round.id });
-      return reportCard({ ...status, notes: [...(status.notes ?? []), `Each agency’s lead has been asked.${withoutLead.length ? ` No lead to ask in: ${withoutLead.join(', ')} (grant s11-lead or safeguarding-lead there).` : ''}`] });
+      return reportCard({
+        ...status,
+        notes: [
+          ...(status.notes ?? []),
+          `Each agency’s lead has been asked.${withoutLead.length ? ` No lead to ask in: ${withoutLead.join(', ')} (grant s11-lead or safeguarding-lead there).` : ''}`,
+        ],
+      });
     },
   },
 ];

@@ -36,15 +36,34 @@ describe('npm run cli -- s11', () => {
   afterAll(() => fs.rm(work, { recursive: true, force: true }));
 
   it('lists the built-in sets, adds the partnership’s own, and refuses a broken file whole, every problem named', async () => {
-    expect((await cli(dataDir, 's11', 'standards', 'list')).out).toMatch(/classic v1: .*8 standards, Red\/Amber\/Green, built in[\s\S]*wt2023 v1: .*7 standards, Outstanding to Inadequate, built in/);
-    expect((await cli(dataDir, 's11', 'standards', 'add', fixture('partnership-set.yaml'))).out).toContain('Added schools-2026 v1: Schools safeguarding audit 2026, 2 standards.');
+    expect((await cli(dataDir, 's11', 'standards', 'list')).out).toMatch(
+      /classic v1: .*8 standards, Red\/Amber\/Green, built in[\s\S]*wt2023 v1: .*7 standards, Outstanding to Inadequate, built in/,
+    );
+    expect((await cli(dataDir, 's11', 'standards', 'add', fixture('partnership-set.yaml'))).out).toContain(
+      'Added schools-2026 v1: Schools safeguarding audit 2026, 2 standards.',
+    );
     const refused = await cli(dataDir, 's11', 'standards', 'add', fixture('broken-set.yaml')).catch((e: Error) => e);
-    expect(String(refused)).toMatch(/broken-set\.yaml is refused, nothing was added\. 6 problems: key: .*; version: .*; title: .*; scale: must be one of rag, graded; standards\.0\.prompts: .*; standards\.1\.id: repeats the id "one"/);
+    expect(String(refused)).toMatch(
+      /broken-set\.yaml is refused, nothing was added\. 6 problems: key: .*; version: .*; title: .*; scale: must be one of rag, graded; standards\.0\.prompts: .*; standards\.1\.id: repeats the id "one"/,
+    );
     expect((await cli(dataDir, 's11', 'standards', 'list')).out).not.toContain('Broken');
   });
 
   it('starts a round for named agencies, says who has not started, and exports one row per agency and standard', async () => {
-    const started = await cli(dataDir, 's11', 'start', '--standards', 'wt2023', '--closes', closes, '--agency', 'council', '--agency', 'police', '--no-deliver');
+    const started = await cli(
+      dataDir,
+      's11',
+      'start',
+      '--standards',
+      'wt2023',
+      '--closes',
+      closes,
+      '--agency',
+      'council',
+      '--agency',
+      'police',
+      '--no-deliver',
+    );
     expect(started.out).toMatch(/Started Section 11 round s11-round-\S+: 2 agencies asked for a return against wt2023 v1/);
     const status = await cli(dataDir, 's11', 'status');
     expect(status.out).toMatch(/Council\s+not started\s+0\s+Cal Council/);
@@ -55,6 +74,12 @@ describe('npm run cli -- s11', () => {
     const table = await readTable(out);
     expect(table.headers).toEqual(['Agency', 'Standard', 'Rating', 'State', 'Actions raised']);
     expect(table.rows).toHaveLength(14);
-    expect(table.rows[0]!.cells).toEqual({ Agency: 'Council', Standard: 'A senior board-level lead with responsibility for safeguarding', Rating: '', State: 'not started', 'Actions raised': '' });
+    expect(table.rows[0]!.cells).toEqual({
+      Agency: 'Council',
+      Standard: 'A senior board-level lead with responsibility for safeguarding',
+      Rating: '',
+      State: 'not started',
+      'Actions raised': '',
+    });
   });
 });

@@ -21,7 +21,15 @@ import { cardText, installationUpdate, invokeActionExecute, personalConversation
  * and the board report's grid, with each agency seeing only its own narratives.
  */
 const TZ = 'Europe/London';
-const staff = (n: number, name: string, tenant: string): Staff => ({ employee: `E${n}`, name, email: `${name.split(' ')[0]!.toLowerCase()}@${tenant === COUNCIL_TENANT ? 'council' : 'police'}.example`, department: '', jobTitle: '', oid: oid(n), tenant });
+const staff = (n: number, name: string, tenant: string): Staff => ({
+  employee: `E${n}`,
+  name,
+  email: `${name.split(' ')[0]!.toLowerCase()}@${tenant === COUNCIL_TENANT ? 'council' : 'police'}.example`,
+  department: '',
+  jobTitle: '',
+  oid: oid(n),
+  tenant,
+});
 const ADMIN = staff(1, 'Ada Council-Admin', COUNCIL_TENANT);
 const MANAGER = staff(2, 'Bea Business-Manager', COUNCIL_TENANT);
 const COUNCIL_LEAD = staff(3, 'Cal Council-S11', COUNCIL_TENANT);
@@ -53,16 +61,30 @@ describe('Section 11 self-assessment in Teams: two agencies, from the round to t
   let t: TestApp;
   const calendar = new WorkingCalendar();
   const personIds = new Map<Staff, string>();
-  const job = async (name: string) => runJob(name, { store: t.store, clock: t.clock, orgId: ORG, organisation: await ensureOrganisation(t.store, t.clock, ORG, { timeZone: TZ }), calendar, logger: silentLogger });
+  const job = async (name: string) =>
+    runJob(name, {
+      store: t.store,
+      clock: t.clock,
+      orgId: ORG,
+      organisation: await ensureOrganisation(t.store, t.clock, ORG, { timeZone: TZ }),
+      calendar,
+      logger: silentLogger,
+    });
   const say = async (s: Staff, text: string): Promise<Card> => (JSON.parse(await cardsAnswering(t, teamsUser(s), text)) as Card[])[0]!;
   const press = async (s: Staff, button: Button | undefined, fields: Record<string, string> = {}): Promise<Card> => {
     if (!button) throw new Error('the card has no such button');
-    const res = await t.post(invokeActionExecute({ serviceUrl: t.connector.serviceUrl, user: teamsUser(s), verb: button.verb, data: { ...button.data, ...fields } }));
+    const res = await t.post(
+      invokeActionExecute({ serviceUrl: t.connector.serviceUrl, user: teamsUser(s), verb: button.verb, data: { ...button.data, ...fields } }),
+    );
     expect(res.status).toBe(200);
     return res.body.value as Card;
   };
   const button = (card: Card, title: string, n = 0) => buttons(card).filter((b) => b.title === title)[n];
-  const received = (s: Staff) => t.connector.activities({ conversationId: personalConversationId(teamsUser(s)) }).map((a) => cardText(a.attachments?.[0]?.content)).join('\n');
+  const received = (s: Staff) =>
+    t.connector
+      .activities({ conversationId: personalConversationId(teamsUser(s)) })
+      .map((a) => cardText(a.attachments?.[0]?.content))
+      .join('\n');
   /** Opens standard `n` (0-based) of the return from the overview card. */
   const openStandard = async (s: Staff, overview: Card, n: number) => press(s, buttons(overview).filter((b) => b.verb === 's11.standard')[n]);
 
@@ -79,9 +101,14 @@ describe('Section 11 self-assessment in Teams: two agencies, from the round to t
       [POLICE_SL, 'police', ['safeguarding-lead']],
       [POLICE_OFFICER, 'police', ['officer']],
     ];
-    await seed(t.store, { people: roles.map(([s, agency, r]) => person({ id: `p-${s.employee}`, name: s.name, email: s.email, agency, roles: r, aadObjectId: s.oid, aadTenantId: s.tenant })) });
+    await seed(t.store, {
+      people: roles.map(([s, agency, r]) =>
+        person({ id: `p-${s.employee}`, name: s.name, email: s.email, agency, roles: r, aadObjectId: s.oid, aadTenantId: s.tenant }),
+      ),
+    });
     for (const [s] of roles) personIds.set(s, `p-${s.employee}`);
-    for (const s of EVERYONE) expect((await t.post(installationUpdate({ serviceUrl: t.connector.serviceUrl, user: teamsUser(s), action: 'add' }))).status).toBeLessThan(300);
+    for (const s of EVERYONE)
+      expect((await t.post(installationUpdate({ serviceUrl: t.connector.serviceUrl, user: teamsUser(s), action: 'add' }))).status).toBeLessThan(300);
 
     // Last year's round: the council's return, submitted; the round then closes.
     const deps = { store: t.store, clock: t.clock };
@@ -90,7 +117,20 @@ describe('Section 11 self-assessment in Teams: two agencies, from the round to t
     let view: ReturnView = await openReturn(deps, { actor: lead });
     for (const s of view.set.standards) {
       const rating = s.id === 'training' ? 'red' : s.id === 'safer-recruitment' ? 'amber' : 'green';
-      view = await saveStandard(deps, { actor: lead, timeZone: TZ, data: { roundId: view.round.id, agency: 'council', standardId: s.id, rev: 0, rating, narrative: s.id === 'senior-commitment' ? COUNCIL_SECRET_NARRATIVE : `Last year: ${s.id}.`, evidenceLinks: 'https://intranet.council.example/s11', ...(rating === 'red' ? { proposedAction: 'Train every team', proposedDue: '2026-03-31' } : {}) } });
+      view = await saveStandard(deps, {
+        actor: lead,
+        timeZone: TZ,
+        data: {
+          roundId: view.round.id,
+          agency: 'council',
+          standardId: s.id,
+          rev: 0,
+          rating,
+          narrative: s.id === 'senior-commitment' ? COUNCIL_SECRET_NARRATIVE : `Last year: ${s.id}.`,
+          evidenceLinks: 'https://intranet.council.example/s11',
+          ...(rating === 'red' ? { proposedAction: 'Train every team', proposedDue: '2026-03-31' } : {}),
+        },
+      });
     }
     expect((await submitReturn(deps, { actor: lead, data: { roundId: view.round.id, agency: 'council' } })).ret.status).toBe('submitted');
     t.clock.set('2025-12-22T10:00:00Z');
@@ -122,7 +162,12 @@ describe('Section 11 self-assessment in Teams: two agencies, from the round to t
     expect(cardText(card)).toContain('↻ Carried forward — confirm or change');
     expect(cardText(card)).toContain(COUNCIL_SECRET_NARRATIVE);
     // First sitting: confirm the first four as they were.
-    for (let i = 0; i < 4; i++) card = await press(COUNCIL_LEAD, button(card, 'Save and next'), { rating: 'green', narrative: i === 0 ? COUNCIL_SECRET_NARRATIVE : 'Confirmed for 2026.', evidenceLinks: 'https://intranet.council.example/s11' });
+    for (let i = 0; i < 4; i++)
+      card = await press(COUNCIL_LEAD, button(card, 'Save and next'), {
+        rating: 'green',
+        narrative: i === 0 ? COUNCIL_SECRET_NARRATIVE : 'Confirmed for 2026.',
+        evidenceLinks: 'https://intranet.council.example/s11',
+      });
     // Second sitting, the next day: the return is where it was left.
     t.clock.set('2026-11-24T09:00:00Z');
     overview = await say(COUNCIL_LEAD, 'self-assessment');
@@ -134,7 +179,12 @@ describe('Section 11 self-assessment in Teams: two agencies, from the round to t
     expect(cardText(refused)).toContain('⚠ A standard rated this low needs the action your agency proposes, with its date.');
     expect(JSON.stringify(refused)).toContain('Completion is at 61%.');
     // Due seven working days after acceptance's next day (26 Nov), when the first reminder falls.
-    card = await press(COUNCIL_LEAD, button(refused, 'Save and next'), { rating: 'red', narrative: 'Completion is at 61%.', proposedAction: 'Train the last two teams', proposedDue: dueInWorkingDays('2026-11-26', 7) });
+    card = await press(COUNCIL_LEAD, button(refused, 'Save and next'), {
+      rating: 'red',
+      narrative: 'Completion is at 61%.',
+      proposedAction: 'Train the last two teams',
+      proposedDue: dueInWorkingDays('2026-11-26', 7),
+    });
     card = await press(COUNCIL_LEAD, button(card, 'Save and next'), { rating: 'amber', narrative: 'DBS renewals late.' });
     card = await press(COUNCIL_LEAD, button(card, 'Save and next'), { rating: 'green', narrative: 'Attends every conference.' });
     overview = await press(COUNCIL_LEAD, button(card, 'Save and next'), { rating: 'na', naReason: 'Covered by the partnership’s information hub.' });
@@ -146,7 +196,9 @@ describe('Section 11 self-assessment in Teams: two agencies, from the round to t
     expect(cardText(overview)).not.toContain('carried forward');
     card = await openStandard(POLICE_SL, overview, 0);
     card = await press(POLICE_SL, button(card, 'Save and next'), { rating: 'green', narrative: POLICE_SECRET_NARRATIVE });
-    card = await press(POLICE_SL, button(card, 'Save and next'), { rating: 'green', narrative: 'Statement on the intranet.' });
+    expect(cardText(await press(POLICE_SL, button(card, 'Save and next'), { rating: 'green', narrative: 'Statement on the intranet.' }))).toContain(
+      'Police: standard 3 of 8',
+    );
     // Submitting early is refused, each unrated standard named.
     overview = await say(POLICE_SL, 'self-assessment');
     const early = await press(POLICE_SL, button(overview, 'Submit the return'));
@@ -159,8 +211,16 @@ describe('Section 11 self-assessment in Teams: two agencies, from the round to t
     // Not applicable needs its reason; a rating outside the scale is refused.
     expect(cardText(await press(POLICE_SL, button(card, 'Save'), { rating: 'na' }))).toContain('⚠ Say why this standard does not apply to your agency.');
     expect(cardText(await press(POLICE_SL, button(card, 'Save'), { rating: 'outstanding' }))).toContain('⚠ Choose one of Green, Amber, Red or Not applicable.');
-    card = await press(POLICE_SL, button(card, 'Save and next'), { rating: 'na', naReason: 'Inter-agency work is led by the force’s MASH team, assessed there.' });
-    card = await press(POLICE_SL, button(card, 'Save and next'), { rating: 'red', narrative: 'Sharing with schools is slow.', proposedAction: 'Agree a schools protocol', proposedDue: '2027-02-26' });
+    card = await press(POLICE_SL, button(card, 'Save and next'), {
+      rating: 'na',
+      naReason: 'Inter-agency work is led by the force’s MASH team, assessed there.',
+    });
+    card = await press(POLICE_SL, button(card, 'Save and next'), {
+      rating: 'red',
+      narrative: 'Sharing with schools is slow.',
+      proposedAction: 'Agree a schools protocol',
+      proposedDue: '2027-02-26',
+    });
     expect(cardText(card)).toContain('That was the last standard');
     expect(cardText(await press(POLICE_SL, button(card, 'Submit the return')))).toContain('Submitted.');
   });
@@ -168,7 +228,11 @@ describe('Section 11 self-assessment in Teams: two agencies, from the round to t
   it('refuses a return to someone without the role in that agency', async () => {
     expect(cardText(await say(POLICE_OFFICER, 'self-assessment'))).toContain('Ask your administrator for the s11-lead role');
     // A lead of one agency pressing a save for the other agency's return.
-    const refused = await press(POLICE_SL, { title: 'Save', verb: 's11.save', data: { roundId: (await roundId()), agency: 'council', standardId: 'training', rev: 0, rating: 'green' } });
+    const refused = await press(POLICE_SL, {
+      title: 'Save',
+      verb: 's11.save',
+      data: { roundId: await roundId(), agency: 'council', standardId: 'training', rev: 0, rating: 'green' },
+    });
     expect(cardText(refused)).toContain('That is another agency’s Section 11 return');
   });
 
@@ -176,7 +240,10 @@ describe('Section 11 self-assessment in Teams: two agencies, from the round to t
     const summary = cardText(await say(MANAGER, 's11 summary'));
     expect(summary).toMatch(/Council[\s\S]*submitted[\s\S]*Police[\s\S]*submitted/);
     const list = await say(MANAGER, 's11 review');
-    let overview = await press(MANAGER, buttons(list).find((b) => b.verb === 's11.return' && b.data.agency === 'council'));
+    let overview = await press(
+      MANAGER,
+      buttons(list).find((b) => b.verb === 's11.return' && b.data.agency === 'council'),
+    );
     let card = await openStandard(MANAGER, overview, 2);
     expect(cardText(card)).toContain('A clear line of accountability');
     expect(cardText(await press(MANAGER, button(card, 'Challenge')))).toContain('⚠ Say what the agency should answer.');
@@ -190,7 +257,9 @@ describe('Section 11 self-assessment in Teams: two agencies, from the round to t
     expect(cardText(overview)).toContain('challenged: answer needed');
     card = await openStandard(COUNCIL_LEAD, overview, 2);
     expect(cardText(card)).toContain('Green, yet no structure chart is linked: is it in place?');
-    expect(cardText(await press(COUNCIL_LEAD, button(card, 'Answer the challenge'), { rating: 'amber', response: '' }))).toContain('⚠ Give the reason for the revised rating.');
+    expect(cardText(await press(COUNCIL_LEAD, button(card, 'Answer the challenge'), { rating: 'amber', response: '' }))).toContain(
+      '⚠ Give the reason for the revised rating.',
+    );
     card = await press(COUNCIL_LEAD, button(card, 'Answer the challenge'), { rating: 'amber', response: 'The chart is being redrawn after the restructure.' });
     expect(cardText(card)).toMatch(/Revised from\s+Green/);
     expect(cardText(card)).toContain('The chart is being redrawn after the restructure.');
@@ -199,9 +268,18 @@ describe('Section 11 self-assessment in Teams: two agencies, from the round to t
   it('4. on acceptance, the weak standards become actions led by the agency’s lead, who gets the next day’s reminder', async () => {
     for (const agency of ['council', 'police']) {
       const list = await say(MANAGER, 's11 review');
-      let card = await openStandard(MANAGER, await press(MANAGER, buttons(list).find((b) => b.verb === 's11.return' && b.data.agency === agency)), 0);
+      let card = await openStandard(
+        MANAGER,
+        await press(
+          MANAGER,
+          buttons(list).find((b) => b.verb === 's11.return' && b.data.agency === agency),
+        ),
+        0,
+      );
       for (let i = 0; i < 8 && button(card, 'Accept'); i++) card = await press(MANAGER, button(card, 'Accept'));
-      expect(cardText(card)).toContain(`Every standard accepted: ${agency === 'council' ? 'Council' : 'Police'}’s return is accepted, and its actions are in the plan.`);
+      expect(cardText(card)).toContain(
+        `Every standard accepted: ${agency === 'council' ? 'Council' : 'Police'}’s return is accepted, and its actions are in the plan.`,
+      );
     }
     const actions = (await toArray(t.store.collection<Action>('actions').readAll())).filter((a) => a.orgId === ORG);
     expect(actions.map((a) => [a.description, a.leadIds]).sort()).toEqual([
@@ -232,17 +310,27 @@ describe('Section 11 self-assessment in Teams: two agencies, from the round to t
     expect(grid).not.toContain(COUNCIL_SECRET_NARRATIVE);
     const theirs = await press(POLICE_SL, { title: 'Open', verb: 's11.return', data: { roundId: await roundId(), agency: 'council' } });
     expect(cardText(theirs)).toContain('That is another agency’s Section 11 return');
-    const standard = await press(POLICE_SL, { title: 'Read', verb: 's11.standard', data: { roundId: await roundId(), agency: 'council', standardId: 'senior-commitment' } });
+    const standard = await press(POLICE_SL, {
+      title: 'Read',
+      verb: 's11.standard',
+      data: { roundId: await roundId(), agency: 'council', standardId: 'senior-commitment' },
+    });
     expect(JSON.stringify(standard)).not.toContain(COUNCIL_SECRET_NARRATIVE);
     // Each agency's own narrative is on its own return; the business manager sees both.
     expect(JSON.stringify(await openStandard(POLICE_SL, await say(POLICE_SL, 'self-assessment'), 0))).toContain(POLICE_SECRET_NARRATIVE);
     expect(JSON.stringify(await openStandard(COUNCIL_LEAD, await say(COUNCIL_LEAD, 'self-assessment'), 0))).not.toContain(POLICE_SECRET_NARRATIVE);
-    const bm = await press(MANAGER, { title: 'Read', verb: 's11.standard', data: { roundId: await roundId(), agency: 'police', standardId: 'senior-commitment' } });
+    const bm = await press(MANAGER, {
+      title: 'Read',
+      verb: 's11.standard',
+      data: { roundId: await roundId(), agency: 'police', standardId: 'senior-commitment' },
+    });
     expect(JSON.stringify(bm)).toContain(POLICE_SECRET_NARRATIVE);
   });
 
   async function roundId(): Promise<string> {
-    const [open] = (await toArray(t.store.collection<{ id: string; orgId: string; kind: string; status: string; startedAt: string }>('section11').readAll())).filter((d) => d.kind === 's11-round' && d.startedAt >= '2026');
+    const [open] = (
+      await toArray(t.store.collection<{ id: string; orgId: string; kind: string; status: string; startedAt: string }>('section11').readAll())
+    ).filter((d) => d.kind === 's11-round' && d.startedAt >= '2026');
     return open!.id;
   }
 

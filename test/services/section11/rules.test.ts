@@ -4,11 +4,22 @@ import type { S11Return, StandardAnswer } from '../../../services/section11/mode
 const TODAY = '2026-11-23';
 const blank: AnswerInput = { rating: '', naReason: '', narrative: '', evidenceLinks: '', proposedAction: '', proposedDue: '' };
 const fields = (input: Partial<AnswerInput>, scale: 'rag' | 'graded' = 'rag') => checkAnswer({ ...blank, ...input }, scale, TODAY).issues.map((i) => i.field);
-const saved = (a: Partial<StandardAnswer>): StandardAnswer => ({ rating: 'green', narrative: '', evidenceLinks: [], rev: 1, savedBy: { name: 'x' }, savedAt: '', ...a });
+const saved = (a: Partial<StandardAnswer>): StandardAnswer => ({
+  rating: 'green',
+  narrative: '',
+  evidenceLinks: [],
+  rev: 1,
+  savedBy: { name: 'x' },
+  savedAt: '',
+  ...a,
+});
 
 describe('the rules of a Section 11 answer', () => {
   it('keeps a partial answer: no rating yet is fine while in progress', () => {
-    expect(checkAnswer({ ...blank, narrative: 'Policy reviewed in March 2026.' }, 'rag', TODAY)).toMatchObject({ issues: [], answer: { rating: '', narrative: 'Policy reviewed in March 2026.' } });
+    expect(checkAnswer({ ...blank, narrative: 'Policy reviewed in March 2026.' }, 'rag', TODAY)).toMatchObject({
+      issues: [],
+      answer: { rating: '', narrative: 'Policy reviewed in March 2026.' },
+    });
   });
 
   it('refuses a rating outside the round’s scale', () => {
@@ -19,7 +30,10 @@ describe('the rules of a Section 11 answer', () => {
 
   it('needs a reason for not applicable', () => {
     expect(fields({ rating: 'na' })).toEqual(['naReason']);
-    expect(checkAnswer({ ...blank, rating: 'na', naReason: 'We employ no staff who work with children.' }, 'rag', TODAY).answer).toMatchObject({ rating: 'na', naReason: 'We employ no staff who work with children.' });
+    expect(checkAnswer({ ...blank, rating: 'na', naReason: 'We employ no staff who work with children.' }, 'rag', TODAY).answer).toMatchObject({
+      rating: 'na',
+      naReason: 'We employ no staff who work with children.',
+    });
   });
 
   it('needs the proposed action and its future date for a weak rating', () => {
@@ -31,7 +45,9 @@ describe('the rules of a Section 11 answer', () => {
   });
 
   it('takes evidence as https links only, never files or other schemes', () => {
-    expect(checkAnswer({ ...blank, evidenceLinks: 'https://intranet.example/policy\nhttps://intranet.example/audit' }, 'rag', TODAY).answer?.evidenceLinks).toHaveLength(2);
+    expect(
+      checkAnswer({ ...blank, evidenceLinks: 'https://intranet.example/policy\nhttps://intranet.example/audit' }, 'rag', TODAY).answer?.evidenceLinks,
+    ).toHaveLength(2);
     expect(fields({ evidenceLinks: 'file:///C:/policy.docx' })).toEqual(['evidenceLinks']);
     expect(fields({ evidenceLinks: 'javascript:alert(1)' })).toEqual(['evidenceLinks']);
     expect(fields({ evidenceLinks: 'policy.docx' })).toEqual(['evidenceLinks']);
@@ -44,7 +60,13 @@ describe('the rules of a Section 11 answer', () => {
   });
 
   it('submits only when every standard is rated, not applicable has a reason, and nothing is merely carried forward', () => {
-    const set = { standards: [{ id: 'a', title: 'A', prompts: ['p'] }, { id: 'b', title: 'B', prompts: ['p'] }, { id: 'c', title: 'C', prompts: ['p'] }] };
+    const set = {
+      standards: [
+        { id: 'a', title: 'A', prompts: ['p'] },
+        { id: 'b', title: 'B', prompts: ['p'] },
+        { id: 'c', title: 'C', prompts: ['p'] },
+      ],
+    };
     expect(submitProblems(set, { answers: { a: saved({}), b: saved({ rating: '' }), c: saved({ carriedForward: true }) } })).toEqual([
       { field: 'b', message: 'Not rated yet.' },
       { field: 'c', message: 'Carried forward from last round: confirm or change it.' },

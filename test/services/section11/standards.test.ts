@@ -28,7 +28,15 @@ describe('Section 11 standards, as versioned data', () => {
     expect(classic.standards).toHaveLength(8);
     const wt = await findStandardSet(store, ORG, 'wt2023');
     expect(wt.scale).toBe('graded');
-    expect(wt.standards.map((s) => s.id)).toEqual(['senior-lead', 'voice-of-the-child', 'whistleblowing', 'escalation', 'information-sharing', 'designated-practitioners', 'safer-recruitment']);
+    expect(wt.standards.map((s) => s.id)).toEqual([
+      'senior-lead',
+      'voice-of-the-child',
+      'whistleblowing',
+      'escalation',
+      'information-sharing',
+      'designated-practitioners',
+      'safer-recruitment',
+    ]);
     for (const s of [...classic.standards, ...wt.standards]) expect(s.prompts[0]).toMatch(/^Evidence (of|that) /);
   });
 
@@ -48,7 +56,8 @@ describe('Section 11 standards, as versioned data', () => {
     }
     expect(refused?.code).toBe('VALIDATION');
     expect(refused?.message).toMatch(/^broken-set\.yaml is refused, nothing was added\. 6 problems/);
-    for (const where of ['key:', 'version:', 'title:', 'scale:', 'standards.0.prompts:', 'standards.1.id: repeats the id "one"']) expect(refused?.message).toContain(where);
+    for (const where of ['key:', 'version:', 'title:', 'scale:', 'standards.0.prompts:', 'standards.1.id: repeats the id "one"'])
+      expect(refused?.message).toContain(where);
     expect((await standardSets(store, ORG)).map((s) => s.key)).not.toContain('Broken Set');
   });
 
