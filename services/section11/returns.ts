@@ -3,6 +3,7 @@ import { today } from '../core/dates';
 import { AppError, type FieldIssue } from '../core/errors';
 import { agencyOf, mayCompleteSection11Return, mayScrutiniseSection11, mayViewSection11Return, type Partnership } from '../access/policy';
 import { partnershipOf } from '../organisation/organisations';
+import { Directory } from '../people/repository';
 import type { Person } from '../people/model';
 import {
   NOT_APPLICABLE,
@@ -242,8 +243,10 @@ export async function submitReturn(deps: Section11Deps, input: { actor: Person; 
           version: r.version + 1,
         },
   );
-  if (ctx.round.startedBy.personId) {
-    await tellAboutRound(deps, ctx.round, ctx.round.startedBy.personId, 'round-summary', `submitted-${ctx.ret.agency}`, {
+  // Those who scrutinise it are told: the business managers, and whoever started the round.
+  const managers = (await new Directory(deps.store).withRole({ orgId: ctx.ret.orgId }, 'business-manager')).filter((p) => p.active).map((p) => p.id);
+  for (const personId of new Set([ctx.round.startedBy.personId, ...managers].filter((id): id is string => !!id))) {
+    await tellAboutRound(deps, ctx.round, personId, 'round-summary', `submitted-${ctx.ret.agency}-${personId}`, {
       title: `Section 11: ${ctx.agencyName} has submitted its return`,
       text: `Type "s11 review" to scrutinise it: accept each standard, or challenge it with a comment.`,
     });

@@ -8,7 +8,7 @@ import type { Action } from '../../services/plan/model';
 import { WorkingCalendar } from '../../services/scheduling/calendar';
 import { toArray } from '../../services/store/ports';
 import { openReturn, saveStandard, startSection11Round, submitReturn, type ReturnView } from '../../services/section11';
-import { cardsAnswering, startTestApp, type TestApp } from '../harness/app';
+import { cardsAnswering, localSignIn, startTestApp, type TestApp } from '../harness/app';
 import { ORG, person, seed } from '../harness/fixtures';
 import { COUNCIL_TENANT, oid, POLICE_TENANT, teamsUser, type Staff } from '../harness/partnership';
 import { cardText, installationUpdate, invokeActionExecute, personalConversationId } from '../harness/teams-activities';
@@ -237,6 +237,9 @@ describe('Section 11 self-assessment in Teams: two agencies, from the round to t
   });
 
   it('3. the business manager challenges one standard, and the agency revises it', async () => {
+    await t.app.sender.drain(ORG);
+    expect(received(MANAGER)).toContain('Section 11: Council has submitted its return');
+    expect(received(MANAGER)).toContain('Section 11: Police has submitted its return');
     const summary = cardText(await say(MANAGER, 's11 summary'));
     expect(summary).toMatch(/Council[\s\S]*submitted[\s\S]*Police[\s\S]*submitted/);
     const list = await say(MANAGER, 's11 review');
@@ -308,6 +311,14 @@ describe('Section 11 self-assessment in Teams: two agencies, from the round to t
     const grid = JSON.stringify(await cardsAnswering(t, teamsUser(POLICE_SL), 'report s11'));
     expect(grid).toContain('Council');
     expect(grid).not.toContain(COUNCIL_SECRET_NARRATIVE);
+    // The tab's report page shows the same grid, to the same people.
+    const tab = async (s: Staff) => fetch(`${t.app.url}/api/tab/reports/s11`, { headers: localSignIn(t, personIds.get(s)!) });
+    const page = await tab(POLICE_SL);
+    expect(page.status).toBe(200);
+    const body = await page.text();
+    expect(body).toContain('Section 11 self-assessment 2026: ratings by agency');
+    expect(body).not.toContain(COUNCIL_SECRET_NARRATIVE);
+    expect((await tab(POLICE_OFFICER)).status).toBe(403);
     const theirs = await press(POLICE_SL, { title: 'Open', verb: 's11.return', data: { roundId: await roundId(), agency: 'council' } });
     expect(cardText(theirs)).toContain('That is another agency’s Section 11 return');
     const standard = await press(POLICE_SL, {
