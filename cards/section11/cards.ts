@@ -50,6 +50,16 @@ export type Section11CardData = {
 
 const render = featureCards<Section11CardData>({ return: returnTemplate, standard: standardTemplate, 'review-list': reviewListTemplate });
 
+const MAX_STEPS_SHOWN = 8;
+const STEP_WORDS: Record<string, string> = {
+  submitted: 'submitted',
+  accepted: 'accepted',
+  challenged: 'challenged',
+  answered: 'challenge answered',
+  revised: 'rating revised',
+  'return-accepted': 'return accepted',
+};
+
 const FIELDS: Fields[] = ['rating', 'naReason', 'narrative', 'evidenceLinks', 'proposedAction', 'proposedDue', 'response', 'comment'];
 
 function statusOf(view: ReturnOverview, standardId: string): string {
@@ -133,6 +143,10 @@ export function standardCard(view: StandardView): AdaptiveCardJson {
         ...(s.revisedFrom ? [{ title: 'Revised from', value: md(ratingLabel(view.round.scale, s.revisedFrom)) }] : []),
       ]
     : [];
+  // Every scrutiny step of this standard, who and when (the latest few: the return keeps them all).
+  const steps = view.ret.history.filter((h) => h.standardId === view.standard.id && h.what !== 'saved').slice(-MAX_STEPS_SHOWN);
+  if (steps.length > 1)
+    scrutiny.push({ title: 'History', value: steps.map((h) => `${formatDate(h.at.slice(0, 10))}: ${STEP_WORDS[h.what]} by ${mdName(h.by.name)}`).join('\n') });
   return render('standard', {
     position: md(`${view.agencyName}: standard ${view.index + 1} of ${view.set.standards.length}`),
     title: md(view.standard.title),

@@ -266,6 +266,9 @@ describe('Section 11 self-assessment in Teams: two agencies, from the round to t
     card = await press(COUNCIL_LEAD, button(card, 'Answer the challenge'), { rating: 'amber', response: 'The chart is being redrawn after the restructure.' });
     expect(cardText(card)).toMatch(/Revised from\s+Green/);
     expect(cardText(card)).toContain('The chart is being redrawn after the restructure.');
+    expect(cardText(card)).toMatch(
+      /History\s+25 Nov 2026: challenged by Bea Business-Manager\n25 Nov 2026: challenge answered by Cal Council-S11\n25 Nov 2026: rating revised by Cal Council-S11/,
+    );
   });
 
   it('4. on acceptance, the weak standards become actions led by the agency’s lead, who gets the next day’s reminder', async () => {
