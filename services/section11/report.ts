@@ -54,7 +54,8 @@ async function loadGrid(store: Store, input: { orgId: string; requester: Request
   const before = new Map<string, S11Return>();
   for (const a of round.agencies) {
     const last = previous ? await repo.return(input.orgId, returnId(previous.id, a.agency)) : undefined;
-    if (last) before.set(a.agency, last);
+    // Only a submitted return counts as last round's rating; a draft never left the agency.
+    if (last && last.status !== 'in-progress') before.set(a.agency, last);
   }
   // Each action raised, as "LP9.1 Amber": its reference and the RAG its lead last gave it.
   const actions = new Map<string, string>();
