@@ -210,10 +210,28 @@ export function cardSizeUtf16(card: object): number {
 }
 
 function expand<N extends CardName>(name: N, data: CardData[N]): AdaptiveCardJson {
-  const card = templates.get(name)!.expand({ $root: visibleData(data) }) as AdaptiveCardJson;
+  return expandTemplate(name, templates.get(name)!, data);
+}
+
+function expandTemplate(name: string, template: ACData.Template, data: object): AdaptiveCardJson {
+  const card = template.expand({ $root: visibleData(data) }) as AdaptiveCardJson;
   const refused = openUrls(card).find((url) => !OPEN_URL_ALLOW_LIST.some((allowed) => allowed.test(url)));
   if (refused !== undefined) throw new Error(`card ${name} links outside the allow-list: ${refused.slice(0, 100)}`);
   return card;
+}
+
+/**
+ * A feature's own card templates (cards/<feature>/templates), rendered with the same rules as
+ * every card: hidden controls taken out of the data, links allow-listed, Teams' size budget kept.
+ * `templates` maps each card's name to its template JSON; the data's shape is the feature's own type.
+ */
+export function featureCards<D extends Record<string, object>>(templatesByName: { [N in keyof D]: object }): <N extends keyof D & string>(name: N, data: D[N]) => AdaptiveCardJson {
+  const compiled = new Map(Object.entries(templatesByName).map(([name, json]) => [name, new ACData.Template(json)]));
+  return (name, data) => {
+    const card = expandTemplate(name, compiled.get(name)!, data);
+    if (!fits(card)) throw new Error(`card ${name} is ${Math.ceil(cardSizeUtf16(card) / 1024)} KB in UTF-16, over Teams' ${MAX_CARD_UTF16_BYTES / 1024} KB`);
+    return card;
+  };
 }
 
 const fits = (card: object) => cardSizeUtf16(card) <= MAX_CARD_UTF16_BYTES;

@@ -202,6 +202,30 @@ export const mayViewReach = (actor: Actor) => hasRole(actor, 'admin');
 /** Plan administrators hear when someone (or a channel) can no longer be reached. */
 export const isToldOfUnreachableRecipients = (person: Actor) => hasRole(person, 'admin');
 
+/** Section 11 rounds (and the partnership's own standards sets) are run by the partnership's administrators. */
+export const mayRunSection11 = (actor: Actor, partnership: Partnership) => isPartnershipAdministrator(actor, partnership);
+
+/** The partnership's business manager and administrators scrutinise every agency's return: accept, or challenge. */
+export const mayScrutiniseSection11 = (actor: Actor, partnership: Partnership) => hasRole(actor, 'business-manager') || isPartnershipAdministrator(actor, partnership);
+
+/**
+ * An agency's return is completed by its Section 11 leads (`s11-lead`); an agency with none named
+ * falls back to its safeguarding leads. `agencyHasS11Lead` comes from the directory.
+ */
+export const mayCompleteSection11Return = (actor: Actor, agency: string, partnership: Partnership, agencyHasS11Lead: boolean) =>
+  agencyOf(actor, partnership) === agency && (hasRole(actor, 's11-lead') || (!agencyHasS11Lead && hasRole(actor, 'safeguarding-lead')));
+
+/**
+ * An agency's return, its narratives included, is seen by that agency (its Section 11 leads,
+ * safeguarding leads and administrators) and by those who scrutinise it; others see the grid only.
+ */
+export const mayViewSection11Return = (actor: Actor, agency: string, partnership: Partnership) =>
+  mayScrutiniseSection11(actor, partnership) || (agencyOf(actor, partnership) === agency && hasRole(actor, 's11-lead', 'safeguarding-lead', 'admin'));
+
+/** The grid of ratings by agency and standard: no narrative, for everyone who takes part in the assessment. */
+export const mayViewSection11Grid = (actor: Actor, partnership: Partnership) =>
+  mayScrutiniseSection11(actor, partnership) || hasRole(actor, 's11-lead', 'safeguarding-lead', 'admin', 'partnership-executive');
+
 /** What the tab offers a person; the same rules the use cases enforce behind each view. */
 export type TabView = 'my-actions' | 'plan' | 'escalations' | 'training' | 'questionnaires' | 'reach' | 'partnership';
 export const tabViewsFor = (actor: Actor, partnership: Partnership): TabView[] => [

@@ -33,6 +33,8 @@ export type ReportDefinition = {
   build: (ctx: ReportContext, requester: Requester, params: Record<string, unknown>) => Promise<Report | Report[]>;
   /** For a report that names people: what the viewer saw, for the audit trail. */
   audited?: (params: Record<string, unknown>) => AuditRecordRef | undefined;
+  /** Also a section of the partnership's board report (built with no parameters), for those allowed to see it. */
+  inBoardReport?: true;
 };
 
 /**

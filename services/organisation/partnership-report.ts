@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Clock } from '../core/clock';
 import { localDate, today } from '../core/dates';
-import { AppError } from '../core/errors';
+import { AppError, isAppError } from '../core/errors';
 import { pct, smallGroups } from '../core/figures';
 import type { Cell, Report } from '../core/report';
 import { agencyOf, allows, mayViewPartnershipReport, type Partnership, type Requester } from '../access/policy';
@@ -22,6 +22,9 @@ import { loadTrainingFigures } from '../training/catalogue';
 import { peoplePerGroup, ratesOfPairs, requiredPairs, type RequiredPair } from '../training/rates';
 import { listAgencies } from './agencies';
 import { ensureOrganisation } from './organisations';
+import type { Organisation } from './model';
+import { moduleReports } from '../kernel/registry';
+import { WorkingCalendar } from '../scheduling/calendar';
 
 /**
  * The partnership board's roll-up, one section per table: the plan's RAG by priority (learning
@@ -230,5 +233,21 @@ export async function partnershipReport(deps: PartnershipReportDeps, input: { or
     await trainingSection(deps.store, input.orgId, people, partnership, agencyName, asAt),
     await escalationSection(deps.store, input.orgId, people, partnership, agencyName, asAt, organisation.timeZone, ladder),
     await questionnaireSection(deps.store, input.orgId, byId, partnership, agencyName),
+    ...(await featureSections(deps, organisation, input.requester)),
   ];
+}
+
+/** The sections feature modules add to the board report (ReportDefinition.inBoardReport), each only for someone its own rule allows. */
+async function featureSections(deps: PartnershipReportDeps, organisation: Organisation, requester: Requester): Promise<Report[]> {
+  const sections: Report[] = [];
+  for (const definition of moduleReports().filter((r) => r.inBoardReport && allows(requester, (actor) => r.allowed(actor, organisation)))) {
+    try {
+      const built = await definition.build({ store: deps.store, clock: deps.clock, calendar: new WorkingCalendar(), organisation }, requester, {});
+      sections.push(...(Array.isArray(built) ? built : [built as Report]));
+    } catch (e) {
+      // A feature with nothing to report yet (no round started) leaves its section out.
+      if (!isAppError(e, 'NOT_FOUND')) throw e;
+    }
+  }
+  return sections;
 }

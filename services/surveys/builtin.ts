@@ -88,4 +88,32 @@ export const FOLLOW_UP_SURVEY: QuestionnaireDefinition = {
   ],
 };
 
-export const BUILT_IN_QUESTIONNAIRES = [AWARENESS_SURVEY, FOLLOW_UP_SURVEY];
+/**
+ * The practitioner survey sent before the Section 11 self-assessment ("Annual survey … in
+ * preparation for the Section 11 Self-Assessment"): what front-line staff say of the standards an
+ * agency rates itself on. An agency's own campaign of it shows beside its return (services/section11).
+ */
+export const S11_PRACTITIONER_SURVEY: QuestionnaireDefinition = {
+  key: 's11-practitioner',
+  version: 1,
+  title: 'Section 11 practitioner survey',
+  intro: 'Six short questions about safeguarding where you work, ahead of your agency’s Section 11 self-assessment.',
+  pageSize: 6,
+  questions: [
+    { id: 'know-lead', type: 'yes-no', text: 'Do you know who your agency’s safeguarding lead is?', required: true },
+    { id: 'supervision', type: 'yes-no', text: 'Do you get regular supervision that covers safeguarding?', required: true },
+    { id: 'escalation', type: 'single', text: 'How confident are you to escalate when your concerns about a child are not addressed?', required: true, options: CONFIDENCE },
+    { id: 'whistleblowing', type: 'yes-no', text: 'Do you know how to raise a concern about a colleague (whistleblowing)?', required: true },
+    { id: 'voice-of-the-child', type: 'yes-no', text: 'Do you record children’s wishes and feelings in your work?', required: true },
+    { id: 'comments', type: 'text', text: 'What would make safeguarding work better in your agency?', required: false, maxLength: 500 },
+  ],
+  highlights: [
+    { label: 'Know their safeguarding lead', question: 'know-lead', values: ['yes'] },
+    { label: 'Supervised on safeguarding', question: 'supervision', values: ['yes'] },
+    { label: 'Confident to escalate', question: 'escalation', values: ['very', 'quite'] },
+    { label: 'Know how to whistleblow', question: 'whistleblowing', values: ['yes'] },
+    { label: 'Record the child’s voice', question: 'voice-of-the-child', values: ['yes'] },
+  ],
+};
+
+export const BUILT_IN_QUESTIONNAIRES = [AWARENESS_SURVEY, FOLLOW_UP_SURVEY, S11_PRACTITIONER_SURVEY];

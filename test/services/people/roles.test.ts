@@ -68,7 +68,7 @@ describe('roles in a partnership of a council (the lead agency) and the police',
       const ada = await get('ada');
       await expect(grantRole(deps(), { orgId: ORG, requester: ada, person: 'carol', role: 'superuser' })).rejects.toMatchObject({
         code: 'VALIDATION',
-        message: '"superuser" is not a role. The roles are: admin, hr, safeguarding-lead, manager, head-of-service, business-manager, partnership-executive.',
+        message: '"superuser" is not a role. The roles are: admin, hr, safeguarding-lead, manager, head-of-service, business-manager, partnership-executive, s11-lead.',
       });
       await expect(grantRole(deps(), { orgId: ORG, requester: ada, person: 'carol', role: 'officer' })).rejects.toMatchObject({ code: 'VALIDATION', message: /Everyone is an officer/ });
       await expect(mapGroup(deps(), { orgId: ORG, requester: ada, groupId: GROUP, role: 'root' })).rejects.toMatchObject({ code: 'VALIDATION', message: /The roles are: admin, hr/ });
