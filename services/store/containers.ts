@@ -29,6 +29,8 @@ export const CONTAINERS = {
   reach: { excludedPaths: ['/reason/?', '/detail/?'] },
   /** Who saw or changed what: appended only, kept AUDIT_RETENTION_YEARS (per-item ttl on Azure). */
   audit: { excludedPaths: ['/detail/?'], ttl: true },
+  /** Reviews the partnership learns from, and each recommendation's impact check. */
+  reviews: { excludedPaths: ['/recommendations/*', '/linesOfEnquiry/*', '/answer/*', '/postponements/*'] },
 } satisfies Record<string, { excludedPaths: string[]; ttl?: true }>;
 
 export type ContainerName = keyof typeof CONTAINERS;
