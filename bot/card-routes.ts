@@ -1,6 +1,6 @@
 import type { AdaptiveCardJson } from '../cards/render';
 import { helpCard } from '../cards/views';
-import type { CardRoute, TextCommand } from './routes/context';
+import type { CardRoute, TextCommand } from '../services/kernel/route-context';
 import { ACTION_COMMANDS, ACTION_ROUTES } from './routes/actions';
 import { ESCALATION_COMMANDS, ESCALATION_ROUTES } from './routes/escalations';
 import { SURVEY_COMMANDS, SURVEY_ROUTES } from './routes/surveys';
@@ -8,8 +8,10 @@ import { TRAINING_COMMANDS, TRAINING_ROUTES } from './routes/training';
 import { REACH_COMMANDS } from './routes/reach';
 import { PARTNERSHIP_COMMANDS } from './routes/partnership';
 import { ROLE_COMMANDS } from './routes/roles';
+import { REPORT_COMMAND } from './routes/reports';
+import { MODULES, mergedTable } from './modules';
 
-export type { RouteContext } from './routes/context';
+export type { RouteContext } from '../services/kernel/route-context';
 
 const HELP_COMMAND: TextCommand = {
   scope: 'anywhere',
@@ -24,7 +26,18 @@ const HELP_COMMAND: TextCommand = {
  * Typed commands, matched in order: the one table the router, the help card and the Teams
  * manifest's command menus are built from.
  */
-export const TEXT_COMMANDS: TextCommand[] = [HELP_COMMAND, ...ACTION_COMMANDS, ...TRAINING_COMMANDS, ...ESCALATION_COMMANDS, ...SURVEY_COMMANDS, ...REACH_COMMANDS, ...PARTNERSHIP_COMMANDS, ...ROLE_COMMANDS];
+export const TEXT_COMMANDS: TextCommand[] = [
+  HELP_COMMAND,
+  ...ACTION_COMMANDS,
+  ...TRAINING_COMMANDS,
+  ...ESCALATION_COMMANDS,
+  ...SURVEY_COMMANDS,
+  ...REACH_COMMANDS,
+  ...PARTNERSHIP_COMMANDS,
+  ...ROLE_COMMANDS,
+  ...MODULES.flatMap((m) => m.textCommands ?? []),
+  REPORT_COMMAND,
+];
 
 /** The command a typed text runs: the first in the table whose pattern matches it. */
 export function findCommand(text: string, commands: TextCommand[] = TEXT_COMMANDS): { command: TextCommand; match: RegExpMatchArray } | undefined {
@@ -47,10 +60,14 @@ export function commandHelpCard(notice = '', commands: TextCommand[] = TEXT_COMM
  * The one place a card verb meets a use case. Card data is untrusted: each route parses what it
  * needs and the use case authorises the acting user against stored records.
  */
-export const CARD_ROUTES: Record<string, CardRoute> = {
-  'help.show': { scope: 'anywhere', run: async () => commandHelpCard() },
-  ...ACTION_ROUTES,
-  ...ESCALATION_ROUTES,
-  ...TRAINING_ROUTES,
-  ...SURVEY_ROUTES,
-};
+export const CARD_ROUTES: Record<string, CardRoute> = mergedTable(
+  'card verb',
+  {
+    'help.show': { scope: 'anywhere', run: async () => commandHelpCard() },
+    ...ACTION_ROUTES,
+    ...ESCALATION_ROUTES,
+    ...TRAINING_ROUTES,
+    ...SURVEY_ROUTES,
+  },
+  (m) => m.cardRoutes,
+);

@@ -8,13 +8,15 @@ import { runQuestionnaires } from '../services/surveys/campaigns';
 import { housekeeping } from '../services/scheduling/housekeeping';
 import { runJobDefinition, type JobContext, type JobDefinition, type JobResult, type JobTable } from '../services/scheduling/job-context';
 
+import { mergedTable } from './modules';
+
 export type { JobContext, JobResult };
 
 /**
  * Every scheduled job, by name: the app hands this table to the scheduler, and
  * `npm run cli -- jobs run <name> --at <instant>` runs one of them.
  */
-export const JOBS = {
+const KERNEL_JOBS = {
   roles: {
     cron: '0 7 * * 1-5',
     description: 'Gives and takes the roles of Entra groups mapped to roles (roles map), from each group’s transitive members, before reach and reminders (needs the bot’s identity and GroupMember.Read.All)',
@@ -65,7 +67,10 @@ export const JOBS = {
   },
 } satisfies JobTable;
 
-export type JobName = keyof typeof JOBS;
+/** The kernel's jobs above and every feature module's (FeatureModule.jobs). */
+export const JOBS: JobTable = mergedTable('job', KERNEL_JOBS, (m) => m.jobs);
+
+export type JobName = string;
 
 export function isJobName(name: string): name is JobName {
   return Object.hasOwn(JOBS, name);
@@ -73,6 +78,6 @@ export function isJobName(name: string): name is JobName {
 
 /** Runs one of the app's jobs now, as at the context's clock (the scheduler, the CLI and tests all come here). */
 export function runJob(name: JobName, ctx: JobContext): Promise<JobResult> {
-  const job: JobDefinition = JOBS[name];
+  const job: JobDefinition = JOBS[name]!;
   return runJobDefinition(name, job, ctx);
 }

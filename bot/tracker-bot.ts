@@ -35,7 +35,7 @@ import type { Store } from '../services/store/ports';
 import { recordSeen } from '../services/delivery/seen';
 import { CARD_ROUTES, commandHelpCard, findCommand, type RouteContext } from './card-routes';
 import type { AnswerSeal } from '../services/surveys/seal';
-import type { RouteScope } from './routes/context';
+import type { RouteScope } from '../services/kernel/route-context';
 import { correlationId } from '../services/core/correlation';
 
 export type BotDeps = { config: Config; logger: Logger; store: Store; clock: Clock; calendar: WorkingCalendar; events: DomainEvents; seal: AnswerSeal; signInRoles: SignInRoles };

@@ -1,3 +1,4 @@
+import { messageKind } from '../services/kernel/message-kinds';
 import { formatDate, formatInstant } from '../services/core/dates';
 import type { OutboundMessage } from '../services/delivery/messages';
 import { clip } from '../services/core/text';
@@ -78,5 +79,7 @@ export function renderMessage(message: OutboundMessage, botId = ''): AdaptiveCar
       });
     case 'escalation-channel-alert':
       return channelAlertCard(message, botId);
+    case 'feature':
+      return messageKind(message.type).card(message.payload, botId);
   }
 }

@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { PNG } from 'pngjs';
 import { z } from 'zod';
 import { TEXT_COMMANDS } from '../bot/card-routes';
-import type { TextCommand } from '../bot/routes/context';
+import type { TextCommand } from '../services/kernel/route-context';
 import { loadConfig, type Config } from '../services/core/config';
 import { AppError, isAppError } from '../services/core/errors';
 import { projectRoot } from '../services/core/paths';

@@ -1,7 +1,7 @@
 import { addAgency, listAgencies, setAgency } from '../../services/organisation/agencies';
 import { AppError } from '../../services/core/errors';
 import { OPERATOR } from '../../services/access/policy';
-import { auditCommand, orgOf, organisationOf, print, quoted, type CliContext, type Command } from './command';
+import { auditCommand, orgOf, organisationOf, print, quoted, type CliContext, type Command } from '../../services/kernel/cli-command';
 
 /** A repeatable option's values (`--tenant a --tenant b`), or none. */
 function listOption(ctx: CliContext, name: string): string[] {

@@ -1,6 +1,6 @@
 import { AppError } from '../../services/core/errors';
 import { auditReport } from '../../services/audit/report';
-import { auditCommand, dateOption, organisationOf, outputReport, requesterOption, stringOption, TABLE_OPTIONS, type Command } from './command';
+import { auditCommand, dateOption, organisationOf, outputReport, requesterOption, stringOption, TABLE_OPTIONS, type Command } from '../../services/kernel/cli-command';
 
 export const AUDIT_COMMANDS: Record<string, Command> = {
   'audit report': {

@@ -7,7 +7,7 @@ import type { Store } from '../../services/store/ports';
 import { readSnapshot, restoreSnapshot, takeSnapshot, writeSnapshotFile, type Snapshot } from '../../services/store/snapshot';
 import { migrate } from '../../services/store/migrations';
 import { OPERATOR } from '../../services/access/policy';
-import { auditCommand, cliLogger, fileArg, print, type Command } from './command';
+import { auditCommand, cliLogger, fileArg, print, type Command } from '../../services/kernel/cli-command';
 
 async function latestBackup(dir: string): Promise<string> {
   const files = (await readdir(dir)).filter((f) => /^backup-.*\.json$/.test(f)).sort();

@@ -2,14 +2,14 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../services/core/errors';
 import { containerDefinitions } from '../../services/store/containers';
-import { print, stringOption, type CliContext, type Command } from './command';
+import { print, stringOption, type CliContext, type Command } from '../../services/kernel/cli-command';
 
 /** What `infra/containers.json` holds: the code's containers, for the Bicep to load. */
 export const containersJson = () => JSON.stringify(containerDefinitions(), null, 2) + '\n';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,89}$/;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-function nameOption(ctx: Omit<CliContext, 'store'>, option: string): string | undefined {
+function nameOption(ctx: Omit<CliContext, 'store' | 'deliver'>, option: string): string | undefined {
   const value = stringOption(ctx, option);
   if (value === undefined) return undefined;
   // Pasted into a shell: only the characters Azure allows in these names, so nothing can break out.

@@ -4,7 +4,7 @@ import { reachPeople } from '../../services/reach/reach';
 import { reachListReport, reachReport } from '../../services/reach/report';
 import { reachFromConfig } from '../../services/reach/setup';
 import { OPERATOR } from '../../services/access/policy';
-import { auditCommand, deliver, orgOf, outputReport, print, TABLE_OPTIONS, type Command } from './command';
+import { auditCommand, deliver, orgOf, outputReport, print, TABLE_OPTIONS, type Command } from '../../services/kernel/cli-command';
 
 export const DELIVERY_COMMANDS: Record<string, Command> = {
   'delivery status': {

@@ -5,8 +5,9 @@ import { loadConfig } from '../../services/core/config';
 import { AppError, isAppError } from '../../services/core/errors';
 import { openStore } from '../../services/store/open-store';
 import { configureAudit, flushAudit } from '../../services/audit/audit-log';
-import { cliLogger, COMMON_OPTIONS, type Command, type OptionValues } from './command';
+import { cliLogger, COMMON_OPTIONS, orgOf, print, type CliContext, type Command, type OptionValues } from '../../services/kernel/cli-command';
 import { oneLine } from '../../services/core/text';
+import { mergedTable } from '../modules';
 import { newCorrelationId, withCorrelation } from '../../services/core/correlation';
 
 type CommandTable = Record<string, Command>;
@@ -18,7 +19,7 @@ type CommandTable = Record<string, Command>;
 /** The people directory and who holds which role, from either first word. */
 const peopleAndRoles = async (): Promise<CommandTable> => ({ ...(await import('./people.js')).PEOPLE_COMMANDS, ...(await import('./roles.js')).ROLE_COMMANDS });
 
-const AREAS: Record<string, () => Promise<CommandTable>> = {
+const KERNEL_AREAS: Record<string, () => Promise<CommandTable>> = {
   org: async () => (await import('./org.js')).ORG_COMMANDS,
   agency: async () => (await import('./agencies.js')).AGENCY_COMMANDS,
   partnership: async () => (await import('./partnership.js')).PARTNERSHIP_COMMANDS,
@@ -35,7 +36,11 @@ const AREAS: Record<string, () => Promise<CommandTable>> = {
   restore: async () => (await import('./backup.js')).BACKUP_COMMANDS,
   cosmos: async () => (await import('./cosmos.js')).COSMOS_COMMANDS,
   audit: async () => (await import('./audit.js')).AUDIT_COMMANDS,
+  report: async () => (await import('./reports.js')).reportCommands(),
 };
+
+/** The kernel's areas above, then each feature module's (FeatureModule.cli). */
+const AREAS = mergedTable('command-line area', KERNEL_AREAS, (m) => m.cli);
 
 export async function allCommands(): Promise<CommandTable> {
   const tables = await Promise.all([...new Set(Object.values(AREAS))].map((load) => load()));
@@ -66,6 +71,14 @@ function parseCommandArgs(command: Command, argv: string[]) {
     const reason = (e as Error).message.split('. ')[0];
     throw new AppError('VALIDATION', `${reason}. Usage: ${command.usage}`);
   }
+}
+
+/** Sends what the command queued, so a command line run is complete when it returns. */
+async function deliverQueued(ctx: CliContext): Promise<void> {
+  // Loaded only here: the Teams client is the heaviest module, and most commands send nothing.
+  const { createDeliverySender } = await import('../delivery-sender.js');
+  const report = await createDeliverySender(ctx.config, ctx.store, cliLogger(ctx.config)).drain(orgOf(ctx), { waitMs: 60_000 });
+  print(`Delivered: sent ${report.sent} (by email ${report.emailed}), updated ${report.updated}, retried ${report.retried}, failed ${report.failed}, unreachable ${report.unreachable}`);
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -99,7 +112,8 @@ export async function main(argv: string[]): Promise<number> {
   configureAudit(store, { logger, retentionYears: config.AUDIT_RETENTION_YEARS });
   try {
     try {
-      await command.run({ config, store, clock: systemClock, args, options: values as OptionValues });
+      const ctx: CliContext = { config, store, clock: systemClock, args, options: values as OptionValues, deliver: () => deliverQueued(ctx) };
+      await command.run(ctx);
     } finally {
       // What the command showed or wrote is recorded before the command counts as done.
       const unwritten = await flushAudit(store);

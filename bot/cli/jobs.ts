@@ -5,7 +5,7 @@ import { groupRolesFromConfig, reachFromConfig } from '../../services/reach/setu
 import { loadAnswerSeal } from '../../services/surveys/seal';
 import { retentionFromConfig } from '../../services/retention/schedule';
 import { isJobName, JOBS, runJob } from '../jobs';
-import { cliLogger, deliver, instantOption, NO_DELIVER, orgOf, organisationOf, print, type Command } from './command';
+import { cliLogger, deliver, instantOption, NO_DELIVER, orgOf, organisationOf, print, type Command } from '../../services/kernel/cli-command';
 
 export const JOB_COMMANDS: Record<string, Command> = {
   'jobs list': {

@@ -1,7 +1,7 @@
 import { updateOrganisationSettings } from '../../services/organisation/settings';
 import type { Organisation } from '../../services/organisation/model';
 import { OPERATOR } from '../../services/access/policy';
-import { auditCommand, fileArg, orgOf, organisationOf, print, readJson, type Command } from './command';
+import { auditCommand, fileArg, orgOf, organisationOf, print, readJson, type Command } from '../../services/kernel/cli-command';
 
 export const ORG_COMMANDS: Record<string, Command> = {
   'org show': {

@@ -14,7 +14,7 @@ import { importPeople, importTraining, PEOPLE_FIELDS, requireKnownFields, TRAINI
 import { namedOverdueList, overdueReport, trainingRatesReport } from '../../services/training/reports';
 import { allows, mayImportDirectory, OPERATOR, type Requester } from '../../services/access/policy';
 import { readTable } from '../../services/plan/tabular';
-import { AGENCY_OPTIONS, agencyOption, auditCommand, asAtOption, fileArg, requesterOption, orgOf, organisationOf, outputReport, print, quoted, readJson, stringOption, TABLE_OPTIONS, type CliContext, type Command, type OptionSpec } from './command';
+import { AGENCY_OPTIONS, agencyOption, auditCommand, asAtOption, fileArg, requesterOption, orgOf, organisationOf, outputReport, print, quoted, readJson, stringOption, TABLE_OPTIONS, type CliContext, type Command, type OptionSpec } from '../../services/kernel/cli-command';
 
 const IMPORT_OPTIONS: OptionSpec = { map: { type: 'string' }, 'dry-run': { type: 'boolean' }, ...AGENCY_OPTIONS };
 

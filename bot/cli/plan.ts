@@ -8,7 +8,7 @@ import { ActionPlan } from '../../services/plan/repository';
 import { importPlan, type ImportReport } from '../../services/plan/import-plan';
 import { readTable, writeTable } from '../../services/plan/tabular';
 import { OPERATOR } from '../../services/access/policy';
-import { auditCommand, dateOption, fileArg, ISO_DATE, orgOf, organisationOf, print, stringOption, type CliContext, type Command } from './command';
+import { auditCommand, dateOption, fileArg, ISO_DATE, orgOf, organisationOf, print, stringOption, type CliContext, type Command } from '../../services/kernel/cli-command';
 
 type PlanDetails = NonNullable<Parameters<typeof importPlan>[1]['details']>;
 

@@ -7,7 +7,7 @@ import { MIN_GROUP, type Audience } from '../../services/surveys/model';
 import { addQuestionnaire, questionnaires, readQuestionnaireFile } from '../../services/surveys/questionnaires';
 import { campaignResults, resultsReport } from '../../services/surveys/results';
 import { OPERATOR } from '../../services/access/policy';
-import { actorOption, auditCommand, countOption, deliver, fileArg, NO_DELIVER, orgOf, organisationOf, outputReport, print, stringOption, TABLE_OPTIONS, type CliContext, type Command } from './command';
+import { actorOption, auditCommand, countOption, deliver, fileArg, NO_DELIVER, orgOf, organisationOf, outputReport, print, stringOption, TABLE_OPTIONS, type CliContext, type Command } from '../../services/kernel/cli-command';
 
 /** `everyone`, `department=Children's Services`, `role=Social Worker` or `course=SG-GEN:2026-01-01..2026-03-31`. */
 function audienceOption(ctx: CliContext): Audience {

@@ -10,7 +10,7 @@ import { ActionPlan } from '../../services/plan/repository';
 import { snoozeAction } from '../../services/reminders/snooze';
 import { roundStatusFor, startRound } from '../../services/rounds/rounds';
 import { canUpdate, loadActionFor, submitStatusUpdate } from '../../services/updates/status-update';
-import { DATE, pageIn, personal, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from './context';
+import { DATE, pageIn, personal, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from '../../services/kernel/route-context';
 
 const actionIdData = z.object({ actionId: z.string().min(1).max(200) });
 

@@ -11,7 +11,7 @@ import { reportCard } from '../../cards/report-card';
 import { renderMessage } from '../../cards/messages';
 import { AppError, isAppError } from '../../services/core/errors';
 import { formatDate, formatInstant } from '../../services/core/dates';
-import { auditInTeams, DATE, objectOf, pageIn, personal, type CardRoute, type RouteContext, type TextCommand } from './context';
+import { auditInTeams, DATE, objectOf, pageIn, personal, type CardRoute, type RouteContext, type TextCommand } from '../../services/kernel/route-context';
 
 /** Escalation card steps; inputs on the card have their own ids and are mapped to the step's `text`. */
 function escalationStep(step: EscalationStepName, textInput: string | undefined, done: string): CardRoute {

@@ -8,7 +8,7 @@ import { MAX_REPORT_CARD_ROWS, reportCard } from '../../cards/report-card';
 import { pendingSelfReports, reviewSelfReport, selfReport } from '../../services/training/self-report';
 import { today, formatDate } from '../../services/core/dates';
 import { isAppError } from '../../services/core/errors';
-import { auditInTeams, objectOf, pageIn, personal, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from './context';
+import { auditInTeams, objectOf, pageIn, personal, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from '../../services/kernel/route-context';
 
 const MY_TRAINING_STATE: Record<MyCourse['state'], string> = {
   valid: 'done',

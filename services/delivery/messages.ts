@@ -1,3 +1,4 @@
+import { messageKind } from '../kernel/message-kinds';
 import type { Rag } from '../plan/model';
 
 /**
@@ -49,12 +50,18 @@ export type OutboundMessage =
       note?: string;
     }
   /** The alert a team channel gets: only what every member of the channel may see. */
-  | { kind: 'escalation-channel-alert'; escalationId: string; ref: string; stage: string; deadline: string; resolved: boolean };
+  | { kind: 'escalation-channel-alert'; escalationId: string; ref: string; stage: string; deadline: string; resolved: boolean }
+  /**
+   * A message kind a feature module declares (FeatureModule.messages), rendered by its own card and
+   * email renderers. `namesOthers` as for a notice: the email then says only that there is something in Teams.
+   */
+  | { kind: 'feature'; type: string; payload: Record<string, unknown>; namesOthers?: true };
 
 /**
  * Whether a message should reach the person's Teams activity feed (with its notification), not
  * only the chat: an escalation alert, and a reminder digest with something due today.
  */
 export function notifies(message: OutboundMessage): boolean {
+  if (message.kind === 'feature') return messageKind(message.type).notifies === true;
   return message.kind === 'escalation-alert' || (message.kind === 'reminder-digest' && message.dueToday === true);
 }

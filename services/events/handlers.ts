@@ -3,15 +3,16 @@ import { ensureOrganisation } from '../organisation/organisations';
 import { refreshRoundsFor } from '../rounds/rounds';
 import type { WorkingCalendar } from '../scheduling/calendar';
 import { DomainEvents } from './domain-events';
+import { registeredModules } from '../kernel/registry';
 
 /**
- * Every reaction to domain events, in one list: the app and the tests build the same set, so the
+ * Every reaction to domain events, the kernel's here and each feature module's from its module: the app and the tests build the same set, so the
  * code under test is the code in production.
  * - An answer may complete a lead's part of an update round.
  * - A Red, or a second Amber in a row, opens an escalation (the nightly job catches any missed).
  */
 export function domainEvents(calendar: WorkingCalendar): DomainEvents {
-  return new DomainEvents()
+  const bus = new DomainEvents()
     .on('ActionUpdated', (event, ctx) => refreshRoundsFor(ctx, event.action))
     .on('ActionUpdated', async (event, ctx) => {
       // A card answer's context holds the organisation already: one store round trip fewer per answer.
@@ -19,4 +20,7 @@ export function domainEvents(calendar: WorkingCalendar): DomainEvents {
       const organisation = known ?? (await ensureOrganisation(ctx.store, ctx.clock, event.action.orgId, { timeZone: event.timeZone }));
       await escalationsAfterUpdate({ ...ctx, calendar }, organisation, event.action, event.update);
     });
+  // Each feature module registers its own reactions (FeatureModule.events).
+  for (const m of registeredModules()) m.events?.(bus, { calendar });
+  return bus;
 }

@@ -2,6 +2,7 @@ import escapeHtml from 'escape-html';
 import { formatDate } from '../core/dates';
 import { oneLine, visibleText } from '../core/text';
 import type { OutboundMessage } from '../delivery/messages';
+import { messageKind } from '../kernel/message-kinds';
 
 export type RenderedEmail = { subject: string; html: string };
 
@@ -72,6 +73,15 @@ export function renderEmail(message: OutboundMessage, links: EmailLinks): Render
       // Meant for a team channel, which email never replaces; were it emailed, it says no more than the 1:1 alert's email.
       subject = ESCALATION_SUBJECT;
       body = '<p>There is a safeguarding escalation for you to read in the Safeguarding Action Tracker in Teams.</p>' + reply('read it');
+      break;
+    case 'feature':
+      if (message.namesOthers) {
+        // As a notice naming others: the details stay in Teams.
+        subject = 'Something to see in the Safeguarding Action Tracker';
+        body = '<p>There is something for you to see in the Safeguarding Action Tracker in Teams.</p>' + reply('see it');
+      } else {
+        ({ subject, body } = messageKind(message.type).email(message.payload, { html: e, reply }));
+      }
       break;
   }
   // A subject is one line in every mail client: line breaks in a title or a name must not forge a second.

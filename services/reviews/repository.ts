@@ -1,6 +1,13 @@
 import { toArray, type Collection, type Store, type Stored } from '../store/ports';
 import type { ImpactCheck, Review } from './model';
 
+/** The feature's own container, declared in module.ts; named here so the store type-checks it. */
+declare module '../store/containers' {
+  interface FeatureContainers {
+    reviews: true;
+  }
+}
+
 /** Reviews and their impact checks as stored: the only code that knows their container and queries. */
 export class ReviewRecords {
   private readonly reviews: Collection<Review>;

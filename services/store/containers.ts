@@ -29,12 +29,35 @@ export const CONTAINERS = {
   reach: { excludedPaths: ['/reason/?', '/detail/?'] },
   /** Who saw or changed what: appended only, kept AUDIT_RETENTION_YEARS (per-item ttl on Azure). */
   audit: { excludedPaths: ['/detail/?'], ttl: true },
-  /** Reviews the partnership learns from, and each recommendation's impact check. */
-  reviews: { excludedPaths: ['/recommendations/*', '/linesOfEnquiry/*', '/answer/*', '/postponements/*'] },
-} satisfies Record<string, { excludedPaths: string[]; ttl?: true }>;
+} satisfies Record<string, ContainerSpec>;
 
-export type ContainerName = keyof typeof CONTAINERS;
+/** How a container is indexed and whether its items may expire: the kernel's above, and each feature module's own. */
+export type ContainerSpec = { excludedPaths: string[]; ttl?: true };
+
+/**
+ * Feature modules name their containers here by declaration merging
+ * (`declare module '…/store/containers' { interface FeatureContainers { assessments: true } }`),
+ * so `store.collection('assessments')` is type-checked like the kernel's.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface FeatureContainers {}
+
+export type ContainerName = keyof typeof CONTAINERS | keyof FeatureContainers;
+const featureContainers = new Map<string, ContainerSpec>();
+/** Every container: the kernel's, then those of the registered feature modules (appended by registerContainers). */
 export const CONTAINER_NAMES = Object.keys(CONTAINERS) as ContainerName[];
+
+/** Called once per feature module by the composition root, before the store is opened. */
+export function registerContainers(specs: Record<string, ContainerSpec>): void {
+  for (const [name, spec] of Object.entries(specs)) {
+    if (!/^[a-z][a-z0-9-]{0,62}$/.test(name)) throw new Error(`Container name "${name}" must be lower-case letters, digits and -.`);
+    if (CONTAINER_NAMES.includes(name as ContainerName)) throw new Error(`Container "${name}" is declared twice.`);
+    featureContainers.set(name, spec);
+    CONTAINER_NAMES.push(name as ContainerName);
+  }
+}
+
+const specOf = (name: ContainerName): ContainerSpec => (CONTAINERS as Record<string, ContainerSpec>)[name] ?? featureContainers.get(name)!;
 
 /** Every container is partitioned by organisation (see DESIGN: one logical partition per organisation). */
 export const PARTITION_KEY_PATH = '/orgId';
@@ -44,7 +67,7 @@ export function indexingPolicy(name: ContainerName) {
     indexingMode: 'consistent' as const,
     automatic: true,
     includedPaths: [{ path: '/*' }],
-    excludedPaths: [{ path: '/"_etag"/?' }, ...CONTAINERS[name].excludedPaths.map((path) => ({ path }))],
+    excludedPaths: [{ path: '/"_etag"/?' }, ...specOf(name).excludedPaths.map((path) => ({ path }))],
   };
 }
 
@@ -61,7 +84,7 @@ export function containerDefinition(name: ContainerName) {
     id: name,
     partitionKey: { paths: [PARTITION_KEY_PATH], kind: PartitionKeyKind.Hash, version: 2 },
     indexingPolicy: indexingPolicy(name),
-    ...('ttl' in CONTAINERS[name] ? { defaultTtl: -1 } : {}),
+    ...(specOf(name).ttl ? { defaultTtl: -1 } : {}),
   };
 }
 

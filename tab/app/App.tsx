@@ -1,7 +1,7 @@
 import { Body1, Button, Field, FluentProvider, makeStyles, MessageBar, MessageBarBody, Select, Spinner, Tab, TabList, teamsDarkTheme, teamsHighContrastTheme, teamsLightTheme, Title3, tokens } from '@fluentui/react-components';
 import { useEffect, useMemo, useState } from 'react';
 import { ApiError, getJson, type Credential, type Me, type View } from './api';
-import { EscalationsViewPage, MyActionsView, PartnershipViewPage, PlanViewPage, QuestionnairesViewPage, ReachViewPage, TrainingViewPage } from './views';
+import { EscalationsViewPage, ModuleReportPage, MyActionsView, PartnershipViewPage, PlanViewPage, QuestionnairesViewPage, ReachViewPage, TrainingViewPage } from './views';
 
 export type ThemeName = 'default' | 'dark' | 'contrast';
 const THEMES = { default: teamsLightTheme, dark: teamsDarkTheme, contrast: teamsHighContrastTheme };
@@ -80,13 +80,16 @@ function Dashboard(props: { credential: Credential; local: boolean; onSignOut: (
   const s = useStyles();
   const [me, setMe] = useState<Me>();
   const [error, setError] = useState<ApiError>();
-  const [view, setView] = useState<View>(() => (new URLSearchParams(location.search).get('view') as View | null) ?? 'my-actions');
+  // A view of the server's list, or `report:<name>` for a feature module's report.
+  const [view, setView] = useState<string>(() => new URLSearchParams(location.search).get('view') ?? 'my-actions');
   useEffect(() => {
     getJson<Me>('/api/tab/me', props.credential).then(setMe, (e: unknown) => setError(e instanceof ApiError ? e : new ApiError(0, 'NETWORK', 'The server could not be reached.')));
   }, [props.credential]);
   const page = useMemo(() => {
     if (!me) return null;
-    const shown = me.views.includes(view) ? view : 'my-actions';
+    const report = me.reports.find((r) => view === `report:${r.name}`);
+    if (report) return <ModuleReportPage key={report.name} credential={props.credential} name={report.name} />;
+    const shown = me.views.includes(view as View) ? (view as View) : 'my-actions';
     switch (shown) {
       case 'my-actions':
         return <MyActionsView credential={props.credential} />;
@@ -123,10 +126,15 @@ function Dashboard(props: { credential: Credential; local: boolean; onSignOut: (
         </Body1>
       </header>
       <nav className={s.tabs} aria-label="Views">
-        <TabList className={s.tabList} selectedValue={me.views.includes(view) ? view : 'my-actions'} onTabSelect={(_, d) => setView(d.value as View)}>
+        <TabList className={s.tabList} selectedValue={me.views.includes(view as View) || me.reports.some((r) => view === `report:${r.name}`) ? view : 'my-actions'} onTabSelect={(_, d) => setView(String(d.value))}>
           {me.views.map((v) => (
             <Tab key={v} value={v}>
               {VIEW_NAMES[v]}
+            </Tab>
+          ))}
+          {me.reports.map((r) => (
+            <Tab key={`report:${r.name}`} value={`report:${r.name}`}>
+              {r.title}
             </Tab>
           ))}
         </TabList>

@@ -42,7 +42,10 @@ export async function getJson<T>(path: string, credential?: Credential | LocalSe
 export type Rag = 'B' | 'G' | 'A' | 'R' | 'NR';
 export type View = 'my-actions' | 'plan' | 'escalations' | 'training' | 'questionnaires' | 'reach' | 'partnership';
 /** Who is signed in and what the server's access policy lets them see (the tab decides nothing by role itself). */
-export type Me = { id: string; name: string; roles: string[]; views: View[]; may: { namedOverdueList: boolean } };
+/** A feature module's report the viewer may see, shown by the generic report page. */
+export type ReportEntry = { name: string; title: string; description: string };
+export type Me = { id: string; name: string; roles: string[]; views: View[]; reports: ReportEntry[]; may: { namedOverdueList: boolean } };
+export type ModuleReportView = { title: string; asAt: string; report: Report | Report[] };
 export type ActionRow = { id: string; ref: string; learningPoint: number; description: string; status: Rag; statusLabel: string; leads: string; due?: string; overdue: boolean; progress: string };
 export type PlanView = { title: string; byLearningPoint: { learningPoint: number; title: string; counts: Record<Rag, number> }[]; totals: Record<Rag, number>; actions: ActionRow[]; overdue: ActionRow[]; leads: string[] };
 export type EscalationsView = { byStage: { stage: number; name: string; count: number }[]; escalations: { id: string; ref: string; title: string; stage: number; stageName: string; ageWorkingDays: number; deadline: string; pastDeadline: boolean; acknowledged: boolean }[] };

@@ -33,6 +33,8 @@ import { createTabAuthenticator, isLoopback, requireLocalSignIn, type TabCredent
 import { LOCAL_SECRET_HEADER } from '../../services/core/local-secret';
 import { tabPublicDir } from './build-tab';
 import { visibleData } from '../../services/core/text';
+import { moduleReports } from '../../services/kernel/registry';
+import { runReport } from '../../services/kernel/reports';
 
 export type TabDeps = {
   config: Config;
@@ -55,7 +57,7 @@ const PAGE_HEADERS = {
 };
 const STATIC_TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8' };
 
-type Handler = (viewer: Person, deps: DashboardDeps, req: restify.Request) => Promise<unknown>;
+type Handler = (viewer: Person, deps: DashboardDeps & { calendar: WorkingCalendar }, req: restify.Request) => Promise<unknown>;
 /** For a view that names people: what the viewer saw, for the audit (undefined: nothing personal this time). */
 type Audited = (answer: never, req: restify.Request) => AuditRecordRef | undefined;
 
@@ -130,7 +132,25 @@ export function registerTabRoutes(server: restify.Server, deps: TabDeps): void {
       fail(res, e);
     }
   });
-  api('/api/tab/me', async (viewer, d) => ({ id: viewer.id, name: viewer.name, roles: viewer.roles, views: tabViewsFor(viewer, d.organisation), may: tabPermissionsFor(viewer) }));
+  api('/api/tab/me', async (viewer, d) => ({
+    id: viewer.id,
+    name: viewer.name,
+    roles: viewer.roles,
+    views: tabViewsFor(viewer, d.organisation),
+    // Every feature module's report the viewer may see: the page shows each with its generic report view.
+    reports: moduleReports()
+      .filter((r) => r.allowed(viewer, d.organisation))
+      .map((r) => ({ name: r.name, title: r.title, description: r.description })),
+    may: tabPermissionsFor(viewer),
+  }));
+  api(
+    '/api/tab/reports/:name',
+    async (viewer, d, req) => {
+      const { definition, params, report } = await runReport(d, viewer, String(req.params?.name ?? ''), queryOf(req));
+      return { title: definition.title, asAt: d.clock.now().toISOString(), report, audit: definition.audited?.(params) ?? null };
+    },
+    (answer: { audit: AuditRecordRef | null }) => answer.audit ?? undefined,
+  );
   api('/api/tab/my-actions', (viewer, d) => myActionsView(d, viewer));
   api('/api/tab/plan', (viewer, d, req) => planView(d, viewer, queryOf(req)));
   api('/api/tab/escalations', (viewer, d) => escalationsView(d, viewer));

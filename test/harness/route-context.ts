@@ -1,5 +1,5 @@
 import { findCommand } from '../../bot/card-routes';
-import type { RouteContext, TextCommand } from '../../bot/routes/context';
+import type { RouteContext, TextCommand } from '../../services/kernel/route-context';
 import type { AdaptiveCardJson } from '../../cards/render';
 import { FixedClock } from '../../services/core/clock';
 import { silentLogger } from '../../services/core/logger';

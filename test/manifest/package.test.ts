@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import JSZip from 'jszip';
 import { PNG } from 'pngjs';
 import { TEXT_COMMANDS, commandHelpCard, findCommand } from '../../bot/card-routes';
-import type { TextCommand } from '../../bot/routes/context';
+import type { TextCommand } from '../../services/kernel/route-context';
 import { ACCENT, colorIcon, outlineIcon } from '../../manifest/icons';
 import { MAX_MENU_COMMANDS, commandLists, fillManifest, iconProblems, manifestProblems, packageSettings, schemaProblems, teamsRuleProblems, type Manifest } from '../../manifest/package';
 import { projectRoot } from '../../services/core/paths';

@@ -37,7 +37,7 @@ it('two instances run a full simulated week of jobs: each slot once, each messag
     const ran: string[] = [];
     for (let d = DateTime.fromISO('2026-12-21', { zone: 'Europe/London' }); d.toISODate()! <= '2026-12-27'; d = d.plus({ days: 1 })) {
       for (const name of Object.keys(JOBS) as JobName[]) {
-        const [minute, hourField, , , weekdays] = JOBS[name].cron.split(' ');
+        const [minute, hourField, , , weekdays] = JOBS[name]!.cron.split(' ');
         // The cron's day-of-week field: '1-5' Monday to Friday, '0' Sunday, '*' every day.
         if (weekdays === '1-5' ? d.weekday > 5 : weekdays !== '*' && Number(weekdays) % 7 !== d.weekday % 7) continue;
         // The hour field: one hour, or a range such as '8-17' for an hourly job.

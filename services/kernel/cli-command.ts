@@ -1,28 +1,32 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ParseArgsConfig } from 'node:util';
-import type { Clock } from '../../services/core/clock';
-import type { Config } from '../../services/core/config';
-import { today } from '../../services/core/dates';
-import { AppError } from '../../services/core/errors';
-import { createLogger } from '../../services/core/logger';
-import { Directory } from '../../services/people/repository';
-import type { Person } from '../../services/people/model';
-import { ensureOrganisation } from '../../services/organisation/organisations';
-import type { Organisation } from '../../services/organisation/model';
-import { requireAgency } from '../../services/organisation/agencies';
-import { partnershipOf } from '../../services/organisation/organisations';
-import { OPERATOR, scopeOfRequester, type Requester } from '../../services/access/policy';
-import { cellText, type Report } from '../../services/core/report';
-import type { Store } from '../../services/store/ports';
-import { oneLine } from '../../services/core/text';
-import { recordAudit } from '../../services/audit/audit-log';
-import { OPERATOR_ID, type AuditAction, type AuditRecordRef } from '../../services/audit/model';
+import type { Clock } from '../core/clock';
+import type { Config } from '../core/config';
+import { today } from '../core/dates';
+import { AppError } from '../core/errors';
+import { createLogger } from '../core/logger';
+import { Directory } from '../people/repository';
+import type { Person } from '../people/model';
+import { ensureOrganisation } from '../organisation/organisations';
+import type { Organisation } from '../organisation/model';
+import { requireAgency } from '../organisation/agencies';
+import { partnershipOf } from '../organisation/organisations';
+import { OPERATOR, scopeOfRequester, type Requester } from '../access/policy';
+import { cellText, type Report } from '../core/report';
+import type { Store } from '../store/ports';
+import { oneLine } from '../core/text';
+import { recordAudit } from '../audit/audit-log';
+import { OPERATOR_ID, type AuditAction, type AuditRecordRef } from '../audit/model';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 export type OptionValues = Record<string, string | boolean | string[] | undefined>;
 
-export type CliContext = { config: Config; store: Store; clock: Clock; args: string[]; options: OptionValues };
+/**
+ * `deliver` sends what the command queued. The host supplies it, so a command that queues messages
+ * does not load the Teams client itself (the heaviest module; most commands send nothing).
+ */
+export type CliContext = { config: Config; store: Store; clock: Clock; args: string[]; options: OptionValues; deliver: () => Promise<void> };
 
 /**
  * One command of the command line. It declares its own options, so an option another command
@@ -31,7 +35,7 @@ export type CliContext = { config: Config; store: Store; clock: Clock; args: str
  */
 export type Command =
   | { usage: string; options?: OptionSpec; store?: true; run: (ctx: CliContext) => Promise<void> }
-  | { usage: string; options?: OptionSpec; store: false; run: (ctx: Omit<CliContext, 'store'>) => Promise<void> };
+  | { usage: string; options?: OptionSpec; store: false; run: (ctx: Omit<CliContext, 'store' | 'deliver'>) => Promise<void> };
 
 /** Options every command takes. */
 export const COMMON_OPTIONS: OptionSpec = { org: { type: 'string' }, help: { type: 'boolean' } };
@@ -144,7 +148,7 @@ export async function outputReport(ctx: CliContext, report: Report | readonly Re
   const out = stringOption(ctx, 'out') ?? (format ? `${defaultName}.${format}` : undefined);
   if (out) {
     // Loaded only here: the spreadsheet writer is heavy, and most reports are printed.
-    const { writeReport } = await import('../../services/plan/tabular.js');
+    const { writeReport } = await import('../plan/tabular.js');
     await writeReport(path.resolve(out), sections);
     const rows = sections.reduce((n, s) => n + s.rows.length, 0);
     print(`${sections.map((s) => s.title).join('; ')}: wrote ${rows} rows to ${path.resolve(out)}`);
@@ -162,12 +166,7 @@ export async function outputReport(ctx: CliContext, report: Report | readonly Re
 }
 
 /** Sends what the command queued, so a command line run is complete when it returns. */
-export async function deliver(ctx: CliContext): Promise<void> {
-  // Loaded only here: the Teams client is the heaviest module, and most commands send nothing.
-  const { createDeliverySender } = await import('../delivery-sender.js');
-  const report = await createDeliverySender(ctx.config, ctx.store, cliLogger(ctx.config)).drain(orgOf(ctx), { waitMs: 60_000 });
-  print(`Delivered: sent ${report.sent} (by email ${report.emailed}), updated ${report.updated}, retried ${report.retried}, failed ${report.failed}, unreachable ${report.unreachable}`);
-}
+export const deliver = (ctx: CliContext): Promise<void> => ctx.deliver();
 
 /** The option that turns off sending after a command that queues messages. */
 export const NO_DELIVER: OptionSpec = { 'no-deliver': { type: 'boolean' } };

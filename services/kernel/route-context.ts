@@ -1,16 +1,16 @@
 import { z } from 'zod';
 import type { AdaptiveCardJson } from '../../cards/render';
-import type { Clock } from '../../services/core/clock';
-import type { Logger } from '../../services/core/logger';
-import type { Person } from '../../services/people/model';
-import type { Organisation } from '../../services/organisation/model';
-import type { WorkingCalendar } from '../../services/scheduling/calendar';
-import type { Store } from '../../services/store/ports';
-import type { DomainEvents } from '../../services/events/domain-events';
-import type { AnswerSeal } from '../../services/surveys/seal';
-import { recordAudit } from '../../services/audit/audit-log';
-import type { AuditAction, AuditRecordRef } from '../../services/audit/model';
-import { scopeFor } from '../../services/access/policy';
+import type { Clock } from '../core/clock';
+import type { Logger } from '../core/logger';
+import type { Person } from '../people/model';
+import type { Organisation } from '../organisation/model';
+import type { WorkingCalendar } from '../scheduling/calendar';
+import type { Store } from '../store/ports';
+import type { DomainEvents } from '../events/domain-events';
+import type { AnswerSeal } from '../surveys/seal';
+import { recordAudit } from '../audit/audit-log';
+import type { AuditAction, AuditRecordRef } from '../audit/model';
+import { scopeFor } from '../access/policy';
 
 /** What every route gets: the stores and clock, and the acting person resolved from the activity. */
 export type RouteContext = {

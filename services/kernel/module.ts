@@ -1,0 +1,59 @@
+import type { z } from 'zod';
+import type { Actor, Requester } from '../access/policy';
+import type { AuditRecordRef } from '../audit/model';
+import type { Clock } from '../core/clock';
+import type { Report } from '../core/report';
+import type { DomainEvents } from '../events/domain-events';
+import type { Organisation } from '../organisation/model';
+import type { WorkingCalendar } from '../scheduling/calendar';
+import type { JobTable } from '../scheduling/job-context';
+import type { ContainerSpec } from '../store/containers';
+import type { Store } from '../store/ports';
+import type { Command } from './cli-command';
+import type { MessageKind } from './message-kinds';
+import type { CardRoute, TextCommand } from './route-context';
+
+/** What a report is built from: the organisation read once by the host, and the store. */
+export type ReportContext = { store: Store; clock: Clock; calendar: WorkingCalendar; organisation: Organisation };
+
+/**
+ * A report every surface offers from this one declaration: `report <name>` in Teams (a card),
+ * `tracker report <name> [--<param> value] [--format csv|xlsx]` on the command line, and
+ * /api/tab/reports/<name> in the tab (its generic report page). `params` are named text values
+ * (Teams: `name=value`, command line: `--name value`, tab: the query string), checked by zod.
+ */
+export type ReportDefinition = {
+  name: string;
+  title: string;
+  description: string;
+  /** Each key is a parameter; every value arrives as text (or absent), so use z.string(), z.enum() or z.coerce. */
+  params?: z.ZodObject;
+  /** Who may see it: the same rule the use case enforces (the operator at the command line always may). */
+  allowed: (actor: Actor, organisation: Organisation) => boolean;
+  build: (ctx: ReportContext, requester: Requester, params: Record<string, unknown>) => Promise<Report | Report[]>;
+  /** For a report that names people: what the viewer saw, for the audit trail. */
+  audited?: (params: Record<string, unknown>) => AuditRecordRef | undefined;
+};
+
+/**
+ * One feature: everything it offers, declared beside its code in its `module.ts`. The hosts (the
+ * Teams bot, the command line, the tab server, the scheduler, the event bus and the store's set-up)
+ * loop over the list of modules in bot/modules.ts, so adding a feature touches no central table.
+ */
+export type FeatureModule = {
+  name: string;
+  /** Card verbs (`data.verb` of an Action.Submit / Action.Execute) and their routes. */
+  cardRoutes?: Record<string, CardRoute>;
+  /** Typed commands in Teams, matched after the kernel's own (help). */
+  textCommands?: TextCommand[];
+  /** Command-line areas by their first word, each loaded only when one of its commands runs. */
+  cli?: Record<string, () => Promise<Record<string, Command>>>;
+  jobs?: JobTable;
+  /** Registers the feature's reactions to domain events: the receiving feature owns the handler. */
+  events?: (bus: DomainEvents, deps: { calendar: WorkingCalendar }) => void;
+  /** Outbound message kinds by type; types are namespaced by the module (`section11.request`). */
+  messages?: Record<string, MessageKind>;
+  reports?: ReportDefinition[];
+  /** The feature's own containers, each partitioned by /orgId like every other. */
+  containers?: Record<string, ContainerSpec>;
+};

@@ -1,0 +1,36 @@
+import { AppError } from '../core/errors';
+import { registerContainers } from '../store/containers';
+import { registerMessageKind } from './message-kinds';
+import type { FeatureModule, ReportDefinition } from './module';
+
+/**
+ * The feature modules of this process, registered once by the composition root (bot/modules.ts)
+ * before anything runs. The kernel reads it where it cannot import features: the store's set-up
+ * (containers), the message renderers (feature message kinds) and the event bus.
+ */
+let modules: readonly FeatureModule[] = [];
+
+export function registerModules(list: readonly FeatureModule[]): void {
+  if (modules.length > 0) throw new Error('Feature modules are registered once, by the composition root.');
+  const names = new Set<string>();
+  for (const m of list) {
+    if (names.has(m.name)) throw new Error(`Two feature modules are named "${m.name}".`);
+    names.add(m.name);
+    if (m.containers) registerContainers(m.containers);
+    for (const [type, kind] of Object.entries(m.messages ?? {})) {
+      if (!type.startsWith(`${m.name}.`)) throw new Error(`Message type "${type}" of module "${m.name}" must start with "${m.name}.".`);
+      registerMessageKind(type, kind);
+    }
+  }
+  modules = list;
+}
+
+export const registeredModules = (): readonly FeatureModule[] => modules;
+
+export const moduleReports = (): ReportDefinition[] => modules.flatMap((m) => m.reports ?? []);
+
+export function moduleReport(name: string): ReportDefinition {
+  const report = moduleReports().find((r) => r.name === name);
+  if (!report) throw new AppError('NOT_FOUND', `There is no report "${name.slice(0, 40)}". Reports: ${moduleReports().map((r) => r.name).join(', ') || 'none'}.`);
+  return report;
+}
