@@ -1,5 +1,6 @@
 import type { FeatureModule } from '../services/kernel/module';
 import { registerModules } from '../services/kernel/registry';
+import { REVIEWS_MODULE } from '../services/reviews';
 
 /**
  * Every feature module of the app. The hosts loop over this list: the Teams bot's card verbs and
@@ -7,7 +8,7 @@ import { registerModules } from '../services/kernel/registry';
  * (jobs.ts), the tab's reports (tab/server/routes.ts), and through the kernel's registry the event
  * bus, the outbox renderers and the store's containers. Adding a feature is one line here.
  */
-export const MODULES: readonly FeatureModule[] = [];
+export const MODULES: readonly FeatureModule[] = [REVIEWS_MODULE];
 
 registerModules(MODULES);
 

@@ -210,13 +210,32 @@ export function cardSizeUtf16(card: object): number {
 }
 
 function expand<N extends CardName>(name: N, data: CardData[N]): AdaptiveCardJson {
-  const card = templates.get(name)!.expand({ $root: visibleData(data) }) as AdaptiveCardJson;
+  return expandTemplate(name, templates.get(name)!, data);
+}
+
+function expandTemplate(name: string, template: ACData.Template, data: object): AdaptiveCardJson {
+  const card = template.expand({ $root: visibleData(data) }) as AdaptiveCardJson;
   const refused = openUrls(card).find((url) => !OPEN_URL_ALLOW_LIST.some((allowed) => allowed.test(url)));
   if (refused !== undefined) throw new Error(`card ${name} links outside the allow-list: ${refused.slice(0, 100)}`);
   return card;
 }
 
 const fits = (card: object) => cardSizeUtf16(card) <= MAX_CARD_UTF16_BYTES;
+
+const featureTemplates = new WeakMap<object, ACData.Template>();
+
+/**
+ * A feature module's own card template (cards/<feature>/templates), expanded with the same
+ * safeguards as the kernel's cards: hidden controls out of every string, links only to the
+ * allow-list, and Teams' size budget.
+ */
+export function renderFeatureCard(name: string, template: object, data: object): AdaptiveCardJson {
+  let compiled = featureTemplates.get(template);
+  if (!compiled) featureTemplates.set(template, (compiled = new ACData.Template(template)));
+  const card = expandTemplate(name, compiled, data);
+  if (!fits(card)) throw new Error(`card ${name} is ${Math.ceil(cardSizeUtf16(card) / 1024)} KB in UTF-16, over Teams' ${MAX_CARD_UTF16_BYTES / 1024} KB`);
+  return card;
+}
 
 /**
  * Expands a card's template. Every string of the data loses its hidden controls first (see

@@ -54,6 +54,8 @@ export type FeatureModule = {
   /** Outbound message kinds by type; types are namespaced by the module (`section11.request`). */
   messages?: Record<string, MessageKind>;
   reports?: ReportDefinition[];
+  /** Sections the feature adds to the partnership's board report (figures for the board, after the kernel's own). */
+  boardSections?: (ctx: ReportContext, asAt: string) => Promise<Report[]>;
   /** The feature's own containers, each partitioned by /orgId like every other. */
   containers?: Record<string, ContainerSpec>;
 };

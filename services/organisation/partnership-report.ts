@@ -22,6 +22,8 @@ import { loadTrainingFigures } from '../training/catalogue';
 import { peoplePerGroup, ratesOfPairs, requiredPairs, type RequiredPair } from '../training/rates';
 import { listAgencies } from './agencies';
 import { ensureOrganisation } from './organisations';
+import { registeredModules } from '../kernel/registry';
+import { WorkingCalendar } from '../scheduling/calendar';
 
 /**
  * The partnership board's roll-up, one section per table: the plan's RAG by priority (learning
@@ -225,10 +227,14 @@ export async function partnershipReport(deps: PartnershipReportDeps, input: { or
   const people = await new Directory(deps.store).all({ orgId: input.orgId });
   const byId = new Map(people.map((p) => [p.id, p]));
   const ladder = ladderOf(organisation).map((s) => s.name);
+  // Each feature module's own sections follow the kernel's (learning from reviews, ...).
+  const featureSections: Report[] = [];
+  for (const m of registeredModules()) featureSections.push(...((await m.boardSections?.({ store: deps.store, clock: deps.clock, calendar: new WorkingCalendar(), organisation }, asAt)) ?? []));
   return [
     ...(await planSections(deps.store, input.orgId, byId, partnership, agencyName)),
     await trainingSection(deps.store, input.orgId, people, partnership, agencyName, asAt),
     await escalationSection(deps.store, input.orgId, people, partnership, agencyName, asAt, organisation.timeZone, ladder),
     await questionnaireSection(deps.store, input.orgId, byId, partnership, agencyName),
+    ...featureSections,
   ];
 }

@@ -16,9 +16,11 @@ import { measureFigures } from './measure-figures';
 import { MEASURE_RESULTS, OUTCOME_RAGS, REVIEW_KIND_LABELS, type ImpactCheck, type Recommendation, type Review } from './model';
 import { ReviewRecords } from './repository';
 
+/** The outbox type of an impact check's request and chasers: the module's own message kind. */
+export const IMPACT_CHECK_MESSAGE = 'reviews.impact-check';
+
 /** What the owner's card shows, as data: the outbox stores this and the card is drawn from it when sent. */
 export type ImpactCheckMessage = {
-  kind: 'impact-check';
   checkId: string;
   version: number;
   heading: string;
@@ -45,7 +47,6 @@ async function inContext(store: Store, check: ImpactCheck): Promise<CheckInConte
 /** The card's content for a check, as at now: its questionnaire's figures are read afresh. */
 export async function impactCheckMessage(store: Store, { check, review, recommendation: r }: CheckInContext, chaser = 0): Promise<ImpactCheckMessage> {
   return {
-    kind: 'impact-check',
     checkId: check.id,
     version: check.version,
     heading: chaser === 0 ? `Impact check: ${r.id} of “${review.title}”` : `Reminder: impact check ${r.id} of “${review.title}”`,
@@ -165,7 +166,7 @@ async function send(ctx: JobContext, found: CheckInContext, day: string, chaser:
       orgId: ctx.orgId,
       purpose: 'impact-check',
       recipient: { personId },
-      message: message as never,
+      message: { kind: 'feature', type: IMPACT_CHECK_MESSAGE, payload: message },
     });
   }
   await new ReviewRecords(ctx.store).updateCheck(ctx.orgId, check.id, (c) => (c.lastReminderOn === day ? undefined : { ...c, reminders: c.reminders + 1, lastReminderOn: day }));

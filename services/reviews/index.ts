@@ -5,3 +5,4 @@
 export { seedDemoReviews, DEMO_REVIEW_FILES } from './demo';
 export { reviewBoardSection } from './reports';
 export type { Review, ImpactCheck, Recommendation } from './model';
+export { REVIEWS_MODULE } from './module';

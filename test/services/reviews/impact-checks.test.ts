@@ -1,3 +1,5 @@
+// The app's feature modules, so the reviews container exists in the store.
+import '../../../bot/modules';
 import { FixedClock } from '../../../services/core/clock';
 import { OPERATOR } from '../../../services/access/policy';
 import { silentLogger } from '../../../services/core/logger';
@@ -59,10 +61,10 @@ describe('the 12-month impact check of each recommendation', () => {
     // 2 Nov 2027, a Tuesday: twelve months after publication.
     expect(await run('2027-11-02T09:00:00Z')).toMatchObject({ asked: 2, chasers: 0 });
     expect(await run('2027-11-02T11:00:00Z')).toMatchObject({ asked: 0, chasers: 0 });
-    expect((await sentTo('carol')).map((i) => i.message)).toEqual([expect.objectContaining({ kind: 'impact-check', checkId: impactCheckId(reviewId, 'R1'), chaser: 0 })]);
+    expect((await sentTo('carol')).map((i) => i.message)).toEqual([{ kind: 'feature', type: 'reviews.impact-check', payload: expect.objectContaining({ checkId: impactCheckId(reviewId, 'R1'), chaser: 0 }) }]);
     expect(await sentTo('polly')).toHaveLength(1);
     // R1's measure names the training follow-up: its result stands beside the check (none sent yet).
-    expect((await sentTo('carol'))[0]!.message).toMatchObject({ figures: [expect.stringMatching(/No campaign of the questionnaire "training-follow-up"/)] });
+    expect((await sentTo('carol'))[0]!.message).toMatchObject({ payload: { figures: [expect.stringMatching(/No campaign of the questionnaire "training-follow-up"/)] } });
     expect(await sentTo('dee')).toEqual([]);
     expect(await check('R3')).toMatchObject({ status: 'waiting', dueOn: '2027-12-01' });
   });
@@ -90,7 +92,7 @@ describe('the 12-month impact check of each recommendation', () => {
     expect(await run('2027-11-04T09:00:00Z')).toMatchObject({ chasers: 1, escalated: 0 });
     expect(await run('2027-11-08T09:00:00Z')).toMatchObject({ chasers: 1 });
     expect(await run('2027-11-10T09:00:00Z')).toMatchObject({ chasers: 1 });
-    expect((await sentTo('polly')).map((i) => (i.message as { chaser: number }).chaser)).toEqual([0, 1, 2, 3]);
+    expect((await sentTo('polly')).map((i) => (i.message as unknown as { payload: { chaser: number } }).payload.chaser)).toEqual([0, 1, 2, 3]);
     // Four reminders and no answer: the default rule (noResponseAfterReminders 4) opens an escalation.
     expect(await run('2027-11-11T09:00:00Z')).toMatchObject({ escalated: 1, chasers: 0 });
     expect(await run('2027-11-12T09:00:00Z')).toMatchObject({ escalated: 0, chasers: 0 });
