@@ -56,6 +56,8 @@ export const REVIEWS_MODULE: FeatureModule = {
       allowed: (actor, organisation) => mayViewReviewReport(actor, partnershipOf(organisation)),
       build: (ctx, requester, params) =>
         reviewReport(ctx, { orgId: ctx.organisation.orgId, requester, timeZone: ctx.organisation.timeZone, ...(typeof params.review === 'string' ? { reviewId: params.review } : {}) }),
+      // It names owners and what they answered: who saw it is recorded.
+      audited: (params) => ({ kind: 'review-report', id: typeof params.review === 'string' ? params.review : 'all' }),
     },
     {
       name: 'review-appendix',
@@ -63,6 +65,7 @@ export const REVIEWS_MODULE: FeatureModule = {
       description: 'What we learned, what we did, what difference it made, recommendation by recommendation',
       allowed: (actor, organisation) => mayViewReviewReport(actor, partnershipOf(organisation)),
       build: async (ctx, requester) => (await reviewAppendix(ctx, { orgId: ctx.organisation.orgId, requester, timeZone: ctx.organisation.timeZone })).table,
+      audited: () => ({ kind: 'review-appendix', id: 'all' }),
     },
   ],
   boardSections: async (ctx, asAt) => [await reviewBoardSection(ctx.store, ctx.organisation.orgId, asAt)],

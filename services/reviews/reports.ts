@@ -109,6 +109,10 @@ export async function reviewBoardSection(store: Store, orgId: string, asAt: stri
   };
 }
 
+/** What someone typed, as one sentence: its own closing stop kept, none added twice. */
+const sentence = (text: string) => (/[.!?…]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`);
+const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
+
 const STATUS_WORDS: Record<Rag, string> = { B: 'completed', G: 'on target', A: 'at risk', R: 'off track', NR: 'not yet rated' };
 
 /** Each recommendation's three answers for the annual report: what we learned, what we did, what difference it made. */
@@ -118,8 +122,8 @@ function appendixLines({ recommendation: r, actions, check }: ReviewProgress['li
     ? `${actions.length} action${actions.length === 1 ? '' : 's'} (${counts.map(([rag, n]) => `${n} ${STATUS_WORDS[rag]}`).join(', ')}): ${actions.map((a) => `${a.description} [${RAG_LABELS[a.status]}]`).join('; ')}`
     : 'No actions recorded.';
   const difference = check?.answer
-    ? `${MEASURE_LABELS[check.answer.measure]} (${r.measure}). Outcome ${OUTCOME_RAG_LABELS[check.answer.outcomeRag]}. ${check.answer.changed}${check.answer.evidenceLinks.length ? ` Evidence: ${check.answer.evidenceLinks.join(' ')}` : ''}`
-    : `Not yet known: ${checkState(check, asAt).toLowerCase()}.`;
+    ? `${MEASURE_LABELS[check.answer.measure]} (${r.measure}). Outcome ${OUTCOME_RAG_LABELS[check.answer.outcomeRag]}. ${sentence(check.answer.changed)}${check.answer.evidenceLinks.length ? ` Evidence: ${check.answer.evidenceLinks.join(' ')}` : ''}`
+    : `Not yet known: ${lowerFirst(checkState(check, asAt))}.`;
   return { learned: `${r.text} (${r.lineOfEnquiry}). Intended outcome: ${r.outcome}. Measured by: ${r.measure}.`, did, difference };
 }
 
