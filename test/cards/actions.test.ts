@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AdaptiveCardJson } from '../../cards/render';
 import { CARD_ROUTES } from '../../bot/card-routes';
@@ -80,8 +80,11 @@ describe('the escalation alert', () => {
 });
 
 describe('card verbs and the routing table', () => {
-  const dir = path.join(__dirname, '../../cards/templates');
-  const templateVerbs = new Set(readdirSync(dir).flatMap((f) => [...readFileSync(path.join(dir, f), 'utf8').matchAll(/"verb":\s*"([^"]+)"/g)].map((m) => m[1]!)));
+  // The kernel's templates and every feature module's own (cards/<feature>/templates).
+  const cards = path.join(__dirname, '../../cards');
+  const featureDirs = readdirSync(cards, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== 'templates').map((d) => path.join(cards, d.name, 'templates'));
+  const dirs = [path.join(cards, 'templates'), ...featureDirs.filter((d) => existsSync(d))];
+  const templateVerbs = new Set(dirs.flatMap((dir) => readdirSync(dir).flatMap((f) => [...readFileSync(path.join(dir, f), 'utf8').matchAll(/"verb":\s*"([^"]+)"/g)].map((m) => m[1]!))));
 
   it('every verb a template sends is a route', () => {
     expect([...templateVerbs].filter((v) => !(v in CARD_ROUTES))).toEqual([]);
