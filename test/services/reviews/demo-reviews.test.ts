@@ -1,5 +1,3 @@
-// The app's feature modules, so the reviews container exists in the store.
-import '../../../bot/modules';
 import { FixedClock } from '../../../services/core/clock';
 import { OPERATOR } from '../../../services/access/policy';
 import { DEMO_PLAN_ID, seedDemo } from '../../../services/demo/seed-demo';

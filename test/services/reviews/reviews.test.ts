@@ -1,5 +1,3 @@
-// The app's feature modules, so the reviews container exists in the store.
-import '../../../bot/modules';
 import { FixedClock } from '../../../services/core/clock';
 import { AppError } from '../../../services/core/errors';
 import type { Person } from '../../../services/people/model';
