@@ -151,7 +151,8 @@ describe('learning from a practice review, to its 12-month impact check', () => 
     // The ladder takes it from there, as any escalation: unacknowledged past its deadline, it moves up.
     await job('escalations', '2027-11-17T08:30:00Z');
     expect((await t.store.collection<Escalation>('escalations').read(ORG, escalation!.id))!.stage).toBe(2);
-  });
+    // Five job runs, each sending at Teams' pace per conversation.
+  }, 90_000);
 
   it('5. the review report, the board report and the annual-report export show it all', async () => {
     const report = await say(ADA, 'review report');
