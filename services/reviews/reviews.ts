@@ -177,8 +177,12 @@ export async function addReview(deps: ReviewDeps, input: { orgId: string; reques
     if (await records.createCheckOnce(check)) checksCreated++;
     else {
       // A corrected date in the file moves a check nobody has been asked yet; an asked, answered or postponed one stays.
-      const moved = await records.updateCheck(input.orgId, check.id, (c) => (c.status === 'waiting' && c.postponements.length === 0 && c.dueOn !== r.impactCheck ? { ...c, dueOn: r.impactCheck, version: c.version + 1 } : undefined));
-      if (moved.dueOn === r.impactCheck && moved.version > 1 && moved.status === 'waiting') checksMoved++;
+      let moved = false;
+      await records.updateCheck(input.orgId, check.id, (c) => {
+        moved = c.status === 'waiting' && c.postponements.length === 0 && c.dueOn !== r.impactCheck;
+        return moved ? { ...c, dueOn: r.impactCheck, version: c.version + 1 } : undefined;
+      });
+      if (moved) checksMoved++;
     }
   }
   return { review, created: !existing, plan, checksCreated, checksMoved };

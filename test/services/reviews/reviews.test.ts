@@ -117,6 +117,15 @@ describe('recording a review and turning its recommendations into plan actions',
 
   it('adding the same review again changes nothing that was there', async () => {
     const again = await add(sampleReview());
-    expect(again).toMatchObject({ created: false, checksCreated: 0, plan: { created: 0, updated: 0, unchanged: 4 } });
+    expect(again).toMatchObject({ created: false, checksCreated: 0, checksMoved: 0, plan: { created: 0, updated: 0, unchanged: 4 } });
+  });
+
+  it('a corrected impact-check date moves a check nobody has been asked yet', async () => {
+    const corrected = sampleReview();
+    (corrected.recommendations[0] as Record<string, unknown>).impactCheck = '2027-10-01';
+    expect(await add(corrected)).toMatchObject({ checksMoved: 1 });
+    expect(await add(corrected)).toMatchObject({ checksMoved: 0 });
+    const checks = await new ReviewRecords(store).checksOf(ORG, 'child-safeguarding-practice-review-learning-from-exploitation-2026');
+    expect(checks.find((c) => c.recommendationId === 'R1')).toMatchObject({ dueOn: '2027-10-01', status: 'waiting' });
   });
 });
