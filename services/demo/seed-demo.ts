@@ -64,7 +64,7 @@ export async function seedDemo(store: Store, clock: Clock, orgId: string, timeZo
     },
   );
   // The plan's sources, as reviews its learning points link to, so the demo shows the loop to the impact check.
-  await seedDemoReviews(store, clock, orgId);
+  await seedDemoReviews(store, clock, orgId, { [DEMO_AGENCY.id]: agency });
   return report;
 }
 

@@ -16,11 +16,16 @@ export const DEMO_REVIEW_FILES = ['section-11-self-assessment-2015.yaml', 'scr-c
 
 export const demoReviewPath = (file: string) => path.join(projectRoot(), 'test', 'fixtures', 'reviews', file);
 
-/** Loads the demo's reviews (after the demo plan and directory); adding them again changes nothing. */
-export async function seedDemoReviews(store: Store, clock: Clock, orgId: string): Promise<string[]> {
+/**
+ * Loads the demo's reviews (after the demo plan and directory); adding them again changes nothing.
+ * `agencies` maps an agency id the files name to the one the demo's people are in (the demo joins
+ * a partnership's existing lead agency when it has one).
+ */
+export async function seedDemoReviews(store: Store, clock: Clock, orgId: string, agencies: Record<string, string> = {}): Promise<string[]> {
   const ids: string[] = [];
   for (const file of DEMO_REVIEW_FILES) {
-    const data = readReviewText(file, await readFile(demoReviewPath(file), 'utf8'));
+    const data = readReviewText(file, await readFile(demoReviewPath(file), 'utf8')) as { recommendations?: { owner?: unknown }[] };
+    for (const r of data.recommendations ?? []) if (typeof r.owner === 'string' && Object.hasOwn(agencies, r.owner)) r.owner = agencies[r.owner];
     ids.push((await addReview({ store, clock }, { orgId, requester: OPERATOR, data, fileName: file })).review.id);
   }
   return ids;
