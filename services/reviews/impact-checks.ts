@@ -93,6 +93,8 @@ async function recipientsFor(ctx: JobContext, personIds: string[], day: string):
   return [...out];
 }
 
+const escalationDeps = (ctx: JobContext) => ({ store: ctx.store, clock: ctx.clock, calendar: ctx.calendar, people: new CasePeople(ctx.store, ctx.orgId) });
+
 const short = (text: string) => (text.length > 120 ? `${text.slice(0, 117)}…` : text);
 
 /**
@@ -114,7 +116,19 @@ export async function runImpactChecks(ctx: JobContext): Promise<Record<string, u
     if (check.status === 'waiting') {
       const owners = (await ownersOf(ctx.store, ctx.orgId, found.recommendation)).map((p) => p.id);
       if (owners.length === 0) {
-        counts.nobodyToAsk++;
+        // The owner has left, or the owning agency has no safeguarding lead: the ladder finds someone, once per check date.
+        const { review, recommendation: r } = found;
+        const { created } = await openEscalation(escalationDeps(ctx), ctx.organisation, {
+          id: `esc-${check.id}-${check.dueOn}-nobody`,
+          cause: 'owner-unreachable',
+          source: 'automatic',
+          summary: `The impact check of ${r.id} "${short(r.text)}" (review "${short(review.title)}") is due, but its owner (${r.owner.name}) has nobody in the directory to ask: name another owner in the review file and add it again.`,
+          immediateRisk: false,
+          raisedBy: { name: 'Safeguarding Action Tracker' },
+          involvedPersonIds: [],
+          startStage: 1,
+        });
+        if (created) counts.nobodyToAsk++;
         continue;
       }
       check = await records.updateCheck(ctx.orgId, check.id, (c) => (c.status === 'waiting' ? { ...c, status: 'asked', askedPersonIds: owners, askedOn: day, reminders: 0, version: c.version + 1 } : undefined), check);
@@ -130,7 +144,7 @@ export async function runImpactChecks(ctx: JobContext): Promise<Record<string, u
       const { review, recommendation: r } = found;
       const id = `esc-${check.id}-${check.dueOn}`;
       await openEscalation(
-        { store: ctx.store, clock: ctx.clock, calendar: ctx.calendar, people: new CasePeople(ctx.store, ctx.orgId) },
+        escalationDeps(ctx),
         ctx.organisation,
         {
           id,

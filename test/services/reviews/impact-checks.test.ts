@@ -110,4 +110,19 @@ describe('the 12-month impact check of each recommendation', () => {
     expect(await run('2028-03-01T09:00:00Z')).toMatchObject({ asked: 1 });
     expect((await sentTo('dee')).map((i) => i.id)).toEqual([`${c.id}-2027-12-01-request-dee`, `${c.id}-2028-03-01-request-dee`]);
   });
+
+  it('a check whose owner has left is escalated once, so someone names another owner', async () => {
+    const other = await addReview({ store, clock }, { orgId: ORG, requester: OPERATOR, data: { ...sampleReview({ id: 'rapid-review-2027', kind: 'rapid-review', title: 'Rapid review: Night-time economy' }), recommendations: [sampleReview().recommendations[2]] }, fileName: 'rapid.yaml' });
+    await store.collection<Person>('people').update(ORG, 'dee', (p) => ({ ...p, active: false }));
+    try {
+      // Dee's own check was put to her already; the rapid review's, due since 1 Dec 2027, has nobody to ask.
+      expect(await run('2028-03-02T09:00:00Z')).toMatchObject({ nobodyToAsk: 1 });
+      expect(await run('2028-03-03T09:00:00Z')).toMatchObject({ nobodyToAsk: 0 });
+      const escalations = await toArray(store.collection<Escalation>('escalations').query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.cause = 'owner-unreachable'", parameters: [{ name: '@orgId', value: ORG }] }));
+      expect(escalations.map((e) => e.summary)).toEqual([expect.stringMatching(/R3 .*Night-time economy.*Dee Worker/)]);
+      expect(other.review.id).toBe('rapid-review-2027');
+    } finally {
+      await store.collection<Person>('people').update(ORG, 'dee', (p) => ({ ...p, active: true }));
+    }
+  });
 });
