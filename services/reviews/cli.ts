@@ -4,7 +4,8 @@ import { AppError } from '../core/errors';
 import { auditCommand, fileArg, organisationOf, orgOf, outputReport, print, requesterOption, stringOption, TABLE_OPTIONS, type Command } from '../kernel/cli-command';
 import { reviewAppendix, reviewReport } from './reports';
 import { MAX_REVIEW_FILE_BYTES, readReviewText } from './review-file';
-import { addReview } from './reviews';
+import { REVIEW_KIND_LABELS } from './model';
+import { addReview, listReviews } from './reviews';
 
 /** The review's id on the command line: the positional after the command's words. */
 const reviewArg = (args: string[]) => {
@@ -13,6 +14,14 @@ const reviewArg = (args: string[]) => {
 };
 
 export const REVIEW_COMMANDS: Record<string, Command> = {
+  'review list': {
+    usage: 'review list [--org <id>]   (every review: its id, kind, title, publication date and plan)',
+    async run(ctx) {
+      const reviews = await listReviews(ctx.store, orgOf(ctx));
+      if (reviews.length === 0) print('No reviews yet: review add <file.yaml>');
+      for (const r of reviews) print(`${r.id}  ${REVIEW_KIND_LABELS[r.reviewKind]}, published ${r.published}, ${r.recommendations.length} recommendations, plan "${r.planId}": ${r.title}`);
+    },
+  },
   'review add': {
     usage: 'review add <file.yaml|file.json> [--as <email>] [--org <id>]   (records a review; its recommendations become learning points of a plan, each with a 12-month impact check)',
     options: { as: { type: 'string' } },

@@ -196,3 +196,8 @@ export async function requireReview(store: Store, orgId: string, id: string): Pr
   const ids = (await records.allReviews(orgId)).map((r) => r.id);
   throw new AppError('NOT_FOUND', `There is no review "${id.slice(0, 80)}". Reviews: ${ids.join(', ') || 'none yet (npm run cli -- review add <file>)'}.`);
 }
+
+/** Every review, oldest publication first: what `review list` prints. */
+export function listReviews(store: Store, orgId: string): Promise<Review[]> {
+  return new ReviewRecords(store).allReviews(orgId);
+}

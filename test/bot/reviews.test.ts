@@ -48,7 +48,7 @@ describe('learning from a practice review, to its 12-month impact check', () => 
     return result;
   };
   /** A command of the review area, in this process, against the app's store; what it prints is returned. */
-  const cli = async (words: 'review add' | 'review report' | 'review appendix', args: string[], options: Record<string, string> = {}) => {
+  const cli = async (words: 'review add' | 'review list' | 'review report' | 'review appendix', args: string[], options: Record<string, string> = {}) => {
     let out = '';
     const spy = jest.spyOn(process.stdout, 'write').mockImplementation((c) => ((out += String(c)), true));
     try {
@@ -99,6 +99,7 @@ describe('learning from a practice review, to its 12-month impact check', () => 
     expect(out).toMatch(/Added review "([a-z0-9-]+)"[\s\S]*3 recommendations in 2 lines of enquiry[\s\S]*Actions: created 4/);
     reviewId = out.match(/Added review "([a-z0-9-]+)"/)![1]!;
     expect(out).toContain('R1 on 2027-11-02, R2 on 2027-11-02, R3 on 2027-12-01');
+    expect(await cli('review list', [])).toContain(`${reviewId}  Child Safeguarding Practice Review, published 2026-11-02, 3 recommendations`);
   });
 
   it('2. its actions are reminded and updated like every plan action', async () => {
