@@ -1,6 +1,7 @@
 import type { FeatureModule } from '../services/kernel/module';
 import { registerModules } from '../services/kernel/registry';
 import { SECTION11_MODULE } from '../services/section11';
+import { REVIEWS_MODULE } from '../services/reviews';
 
 /**
  * Every feature module of the app. The hosts loop over this list: the Teams bot's card verbs and
@@ -8,7 +9,7 @@ import { SECTION11_MODULE } from '../services/section11';
  * (jobs.ts), the tab's reports (tab/server/routes.ts), and through the kernel's registry the event
  * bus, the outbox renderers and the store's containers. Adding a feature is one line here.
  */
-export const MODULES: readonly FeatureModule[] = [SECTION11_MODULE];
+export const MODULES: readonly FeatureModule[] = [SECTION11_MODULE, REVIEWS_MODULE];
 
 registerModules(MODULES);
 

@@ -236,6 +236,21 @@ export function featureCards<D extends Record<string, object>>(templatesByName: 
 
 const fits = (card: object) => cardSizeUtf16(card) <= MAX_CARD_UTF16_BYTES;
 
+const featureTemplates = new WeakMap<object, ACData.Template>();
+
+/**
+ * A feature module's own card template (cards/<feature>/templates), expanded with the same
+ * safeguards as the kernel's cards: hidden controls out of every string, links only to the
+ * allow-list, and Teams' size budget.
+ */
+export function renderFeatureCard(name: string, template: object, data: object): AdaptiveCardJson {
+  let compiled = featureTemplates.get(template);
+  if (!compiled) featureTemplates.set(template, (compiled = new ACData.Template(template)));
+  const card = expandTemplate(name, compiled, data);
+  if (!fits(card)) throw new Error(`card ${name} is ${Math.ceil(cardSizeUtf16(card) / 1024)} KB in UTF-16, over Teams' ${MAX_CARD_UTF16_BYTES / 1024} KB`);
+  return card;
+}
+
 /**
  * Expands a card's template. Every string of the data loses its hidden controls first (see
  * visibleText), so no caller can forget it: a bidi override in a name would show it backwards.

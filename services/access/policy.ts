@@ -83,6 +83,21 @@ export const isPartnershipRole = (role: Role, agency: string | undefined, partne
 export const mayGrantRole = (actor: Actor, role: Role, agency: string | undefined, partnership: Partnership) =>
   isPartnershipAdministrator(actor, partnership) || (hasRole(actor, 'admin') && !isPartnershipRole(role, agency, partnership) && agencyOf(actor, partnership) === agency);
 
+/**
+ * Reviews the partnership learns from (practice reviews, rapid reviews, audits) are the
+ * partnership's: its administrators record them. Their reports name agencies and owners'
+ * answers, so they go where the board report goes.
+ */
+export const mayAddReview = (actor: Actor, partnership: Partnership) => isPartnershipAdministrator(actor, partnership);
+export const mayViewReviewReport = (actor: Actor, partnership: Partnership) => mayViewPartnershipReport(actor, partnership);
+
+/**
+ * An impact check is answered (or put back) by the people it was put to — the owner, or an owning
+ * agency's safeguarding leads — and by whoever covers for one of them today (`coverIds`).
+ */
+export const mayAnswerImpactCheck = (actor: Actor, check: { askedPersonIds: readonly string[] }, coverIds: readonly string[] = []) =>
+  check.askedPersonIds.includes(actor.id) || coverIds.includes(actor.id);
+
 /** Who holds which role, and from where, is for administrators, each over their own scope's people. */
 export const mayViewRoles = (actor: Actor) => hasRole(actor, 'admin');
 

@@ -11,7 +11,7 @@ export type Recipient = { personId: string } | { conversationKey: string };
 export type OutboxItem = {
   id: string;
   orgId: string;
-  purpose: 'reminder' | 'round-request' | 'round-chaser' | 'round-summary' | 'admin-notice' | 'escalation' | 'questionnaire' | 'training';
+  purpose: 'reminder' | 'round-request' | 'round-chaser' | 'round-summary' | 'admin-notice' | 'escalation' | 'questionnaire' | 'training' | 'impact-check';
   recipient: Recipient;
   message: OutboundMessage;
   /**

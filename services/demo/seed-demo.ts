@@ -8,6 +8,7 @@ import { addAgency } from '../organisation/agencies';
 import { ActionPlan } from '../plan/repository';
 import { importPlan, type ImportReport } from '../plan/import-plan';
 import { readTable } from '../plan/tabular';
+import { seedDemoReviews } from '../reviews';
 import type { Store } from '../store/ports';
 import { setUpTraining } from '../training/catalogue';
 import type { TrainingRecord } from '../training/model';
@@ -45,7 +46,7 @@ export async function seedDemo(store: Store, clock: Clock, orgId: string, timeZo
   const directory = new Directory(store);
   // Each demo role is recorded with its source, as current data is, so the role-sources migration finds nothing to do.
   for (const person of DEMO_PEOPLE) await directory.save({ ...person, orgId, agency, roleGrants: grantsOf(person) });
-  return importPlan(
+  const report = await importPlan(
     { store, clock },
     {
       orgId,
@@ -62,6 +63,9 @@ export async function seedDemo(store: Store, clock: Clock, orgId: string, timeZo
       },
     },
   );
+  // The plan's sources, as reviews its learning points link to, so the demo shows the loop to the impact check.
+  await seedDemoReviews(store, clock, orgId, { [DEMO_AGENCY.id]: agency });
+  return report;
 }
 
 /**

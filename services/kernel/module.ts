@@ -14,7 +14,8 @@ import type { MessageKind } from './message-kinds';
 import type { CardRoute, TextCommand } from './route-context';
 
 /** What a report is built from: the organisation read once by the host, and the store. */
-export type ReportContext = { store: Store; clock: Clock; calendar: WorkingCalendar; organisation: Organisation };
+/** `asAt`: the date the board report is as at, when a report is one of its sections; otherwise today. */
+export type ReportContext = { store: Store; clock: Clock; calendar: WorkingCalendar; organisation: Organisation; asAt?: string };
 
 /**
  * A report every surface offers from this one declaration: `report <name>` in Teams (a card),

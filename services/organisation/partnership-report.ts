@@ -233,16 +233,16 @@ export async function partnershipReport(deps: PartnershipReportDeps, input: { or
     await trainingSection(deps.store, input.orgId, people, partnership, agencyName, asAt),
     await escalationSection(deps.store, input.orgId, people, partnership, agencyName, asAt, organisation.timeZone, ladder),
     await questionnaireSection(deps.store, input.orgId, byId, partnership, agencyName),
-    ...(await featureSections(deps, organisation, input.requester)),
+    ...(await featureSections(deps, organisation, input.requester, asAt)),
   ];
 }
 
 /** The sections feature modules add to the board report (ReportDefinition.inBoardReport), each only for someone its own rule allows. */
-async function featureSections(deps: PartnershipReportDeps, organisation: Organisation, requester: Requester): Promise<Report[]> {
+async function featureSections(deps: PartnershipReportDeps, organisation: Organisation, requester: Requester, asAt: string): Promise<Report[]> {
   const sections: Report[] = [];
   for (const definition of moduleReports().filter((r) => r.inBoardReport && allows(requester, (actor) => r.allowed(actor, organisation)))) {
     try {
-      const built = await definition.build({ store: deps.store, clock: deps.clock, calendar: new WorkingCalendar(), organisation }, requester, {});
+      const built = await definition.build({ store: deps.store, clock: deps.clock, calendar: new WorkingCalendar(), organisation, asAt }, requester, {});
       sections.push(...(Array.isArray(built) ? built : [built as Report]));
     } catch (e) {
       // A feature with nothing to report yet (no round started) leaves its section out.

@@ -22,6 +22,8 @@ export async function planTableRows(store: Store, orgId: string, planId: string)
   const plan = new ActionPlan(store);
   const [actions, planDoc] = await Promise.all([plan.actionsOfPlan(orgId, planId), plan.plans.read(orgId, planId)]);
   const titles = new Map(planDoc?.learningPoints.map((lp) => [lp.number, lp.title]) ?? []);
+  // A plan that names no review keeps the layout it was imported with.
+  const linked = actions.some((a) => a.review);
   let previous: Action | undefined;
   const rows = actions.map((a) => {
     const sameLp = previous?.learningPoint === a.learningPoint;
@@ -35,7 +37,10 @@ export async function planTableRows(store: Store, orgId: string, planId: string)
       a.leads.map((l) => l.name).join('/'),
       a.progress,
       statusCell(a),
+      // The review link, like the learning point, is written once and continues down the rows.
+      ...(linked ? [sameLp ? '' : a.review?.reviewId ?? '', sameLp ? '' : a.review?.recommendationId ?? ''] : []),
     ];
   });
-  return { headers: [...PLAN_COLUMNS], rows, plan: planDoc };
+  const headers: string[] = [...PLAN_COLUMNS];
+  return { headers: linked ? headers : headers.filter((h) => h !== 'Review' && h !== 'Recommendation'), rows, plan: planDoc };
 }

@@ -110,6 +110,7 @@ export async function importPlan(deps: ImportDeps, input: ImportInput): Promise<
       ongoing: row.due.ongoing !== null,
       leads,
       leadIds: leads.flatMap((l) => (l.personId ? [l.personId] : [])),
+      ...(row.review ? { review: row.review } : {}),
     };
     const id = `${planId}-${key}`;
     const existing = await actions.read(orgId, id);
@@ -186,7 +187,7 @@ export async function importPlan(deps: ImportDeps, input: ImportInput): Promise<
 
 async function savePlan(store: Store, input: ImportInput, rows: PlanRow[], now: string): Promise<void> {
   const plans = store.collection<Plan>('plans');
-  const learningPoints = [...new Map(rows.map((r) => [r.learningPoint.number, r.learningPoint])).values()].sort((a, b) => a.number - b.number);
+  const learningPoints = [...new Map(rows.map((r) => [r.learningPoint.number, { ...r.learningPoint, ...(r.review ? { review: r.review } : {}) }])).values()].sort((a, b) => a.number - b.number);
   const existing = await plans.read(input.orgId, input.planId);
   const details = input.details ?? {};
   const unchanged = existing && existing.title === input.title && sameJson(existing.learningPoints, learningPoints) && Object.entries(details).every(([k, v]) => sameJson(existing[k as keyof Plan], v));

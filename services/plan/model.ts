@@ -1,7 +1,7 @@
 import type { DueSchedule } from './due-dates';
-import type { Rag } from './plan-rows';
+import type { Rag, ReviewLink } from './plan-rows';
 
-export type { Rag } from './plan-rows';
+export type { Rag, ReviewLink } from './plan-rows';
 
 export const RAG_LABELS: Record<Rag, string> = {
   B: 'Blue',
@@ -22,7 +22,8 @@ export const RAG_MEANINGS: Record<Exclude<Rag, 'NR'>, string> = {
 export type PersonRef = { personId?: string; name: string };
 
 
-export type LearningPoint = { number: number; title: string };
+/** `review`: the review recommendation the learning point came from, when the import named one. */
+export type LearningPoint = { number: number; title: string; review?: ReviewLink };
 
 export type Plan = {
   id: string;
@@ -60,6 +61,8 @@ export type Action = {
   importKey: string;
   ref: string;
   learningPoint: number;
+  /** The review recommendation this action answers (from the import's Review and Recommendation columns). */
+  review?: ReviewLink;
   description: string;
   evidence: string;
   due: DueSchedule;

@@ -15,12 +15,17 @@ export type PlanRow = {
   leads: string[];
   progress: string;
   status: Rag;
+  /** The review and recommendation this row's learning point answers, when the file names them. */
+  review?: ReviewLink;
   warnings: string[];
 };
 
+/** Which review's recommendation a learning point (and its actions) came from. */
+export type ReviewLink = { reviewId: string; recommendationId: string };
+
 export type RowProblem = { rowNumber: number; reason: string };
 
-export const PLAN_COLUMNS = ['Learning point', 'Action', 'Evidence', 'Completion date', 'Lead', 'Progress', 'Status'] as const;
+export const PLAN_COLUMNS = ['Learning point', 'Action', 'Evidence', 'Completion date', 'Lead', 'Progress', 'Status', 'Review', 'Recommendation'] as const;
 type Column = (typeof PLAN_COLUMNS)[number];
 
 /** The names each column goes by in real plans, compared without case, spaces or punctuation. */
@@ -32,6 +37,9 @@ const ALIASES: Record<Column, string[]> = {
   Lead: ['lead', 'leads', 'owner', 'owners', 'actionowner'],
   Progress: ['progress', 'progressnote', 'update'],
   Status: ['status', 'statusragrating', 'rag', 'ragstatus', 'ragrating'],
+  // Optional: the review (its id) and recommendation a learning point answers.
+  Review: ['review', 'reviewid', 'source'],
+  Recommendation: ['recommendation', 'recommendationid', 'rec'],
 };
 const REQUIRED: Column[] = ['Learning point', 'Action', 'Completion date', 'Lead', 'Status'];
 
@@ -86,11 +94,13 @@ export function parsePlanTable(table: Table): { rows: PlanRow[]; problems: RowPr
   const problems: RowProblem[] = [];
   let learningPoint: PlanRow['learningPoint'] | undefined;
   let action = '';
+  let review: ReviewLink | undefined;
   for (const { rowNumber, cells } of table.rows) {
     const lpText = cell(cells, 'Learning point');
     if (lpText) {
       learningPoint = learningPointOf(lpText);
       action = '';
+      review = undefined;
       if (!learningPoint) {
         problems.push({ rowNumber, reason: `Learning point "${lpText.slice(0, 60)}" has no number (write "Learning Point 3: …")` });
         continue;
@@ -99,6 +109,14 @@ export function parsePlanTable(table: Table): { rows: PlanRow[]; problems: RowPr
     if (cell(cells, 'Action')) action = cell(cells, 'Action');
     const reasons: string[] = [];
     if (!learningPoint) reasons.push('no learning point above it');
+    // Like the learning point, a blank review cell continues the one above.
+    const reviewText = cell(cells, 'Review').trim();
+    const recommendationText = cell(cells, 'Recommendation').trim();
+    if (reviewText || recommendationText) {
+      if (!/^[a-z0-9][a-z0-9-]{2,79}$/.test(reviewText)) reasons.push(`Review "${reviewText.slice(0, 40)}" is not a review id (lower-case letters, digits and dashes)`);
+      else if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$/.test(recommendationText)) reasons.push(`Recommendation "${recommendationText.slice(0, 40)}" is not a recommendation number (R1, 3.2)`);
+      else review = { reviewId: reviewText, recommendationId: recommendationText };
+    }
     const evidence = cell(cells, 'Evidence');
     if (!action && !evidence) reasons.push('no action and no evidence');
     const leads = splitLeads(cell(cells, 'Lead'));
@@ -117,7 +135,7 @@ export function parsePlanTable(table: Table): { rows: PlanRow[]; problems: RowPr
     const identifying = findIdentifyingText({ Action: cell(cells, 'Action'), Evidence: evidence, Progress: cell(cells, 'Progress') }).map(
       (i) => `${i.field} looks like it holds ${i.label}: if it identifies a child, remove it (plan text goes into board reports)`,
     );
-    rows.push({ rowNumber, learningPoint, action, evidence, due: due.value, leads, progress: cell(cells, 'Progress'), status, warnings: [...due.warnings.map((w) => `Completion date ${w}`), ...identifying] });
+    rows.push({ rowNumber, learningPoint, action, evidence, due: due.value, leads, progress: cell(cells, 'Progress'), status, ...(review ? { review } : {}), warnings: [...due.warnings.map((w) => `Completion date ${w}`), ...identifying] });
   }
   return { rows, problems };
 }

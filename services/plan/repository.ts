@@ -29,6 +29,17 @@ export class ActionPlan {
     return found.sort((a, b) => a.learningPoint - b.learningPoint || a.imported.rowNumber - b.imported.rowNumber);
   }
 
+  /** Actions answering a review's recommendations (the import's Review column), in any plan. */
+  async actionsOfReview(orgId: string, reviewId: string): Promise<Action[]> {
+    const found = await toArray(
+      this.actions.query({
+        query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.review.reviewId = @reviewId',
+        parameters: [{ name: '@orgId', value: orgId }, { name: '@reviewId', value: reviewId }],
+      }),
+    );
+    return found.sort((a, b) => a.planId.localeCompare(b.planId) || a.learningPoint - b.learningPoint || a.imported.rowNumber - b.imported.rowNumber);
+  }
+
   /** Every action a person leads, open or done, by reference: for their subject access export. */
   async actionsLedBy(orgId: string, personId: string): Promise<Action[]> {
     const found = await toArray(

@@ -64,7 +64,8 @@ describe('npm run cli -- plan import / export', () => {
     const { out } = await cli(dataDir, 'plan', 'export', file);
     expect(out).toMatch(/Wrote \d+ actions/);
     const table = await readTable(file);
-    expect(table.headers).toEqual(['Learning point', 'Action', 'Evidence', 'Completion date', 'Lead', 'Progress', 'Status']);
+    // The layout it was imported with: the demo plan names the review each learning point answers.
+    expect(table.headers).toEqual(['Learning point', 'Action', 'Evidence', 'Completion date', 'Lead', 'Progress', 'Status', 'Review', 'Recommendation']);
   });
 
   const malformed: [string, string, string | Buffer][] = [

@@ -1,3 +1,5 @@
+// The app's feature modules, registered as the app registers them: a test store then has their containers too.
+import '../../bot/modules';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';

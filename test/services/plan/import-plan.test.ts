@@ -102,7 +102,8 @@ describe('importing the council’s action plan', () => {
     await submitStatusUpdate({ store, clock, events: domainEvents(new WorkingCalendar()) }, { actor: person({ id: 'demo-val-johnson', name: 'Val Johnson' }), timeZone: 'Europe/London', data: { actionId: target!.id, version: target!.version, status: 'A', progress: 'Exported progress', reason: 'r', remedialAction: 'm' } });
 
     const { headers, rows } = await planTableRows(store, ORG, PLAN);
-    expect(headers).toEqual(['Learning point', 'Action', 'Evidence', 'Completion date', 'Lead', 'Progress', 'Status']);
+    // The layout it was imported with, the review each learning point answers included.
+    expect(headers).toEqual(['Learning point', 'Action', 'Evidence', 'Completion date', 'Lead', 'Progress', 'Status', 'Review', 'Recommendation']);
     expect(rows).toHaveLength(first.created);
     expect(rows.find((r) => r[5] === 'Exported progress')?.[6]).toBe('A-Amber');
 
