@@ -58,6 +58,17 @@ export class OutboxRepository {
     return seen.length > 0;
   }
 
+  /** Who has seen any item whose id starts with `idPrefix` (e.g. all of one round's requests and chasers): one query. */
+  async seenByAnyOf(orgId: string, idPrefix: string): Promise<Set<string>> {
+    const ids = await toArray(
+      this.docs.query({
+        query: 'SELECT VALUE c.recipient.personId FROM c WHERE c.orgId = @orgId AND STARTSWITH(c.id, @prefix) AND IS_DEFINED(c.seenAt)',
+        parameters: [{ name: '@orgId', value: orgId }, { name: '@prefix', value: idPrefix }],
+      }),
+    );
+    return new Set(ids as unknown as string[]);
+  }
+
   /** Of the items whose ids start with `idPrefix`, only their ids, where each stands, and when it was seen. */
   statusWithPrefix(orgId: string, idPrefix: string): Promise<Pick<OutboxItem, 'id' | 'status' | 'seenAt'>[]> {
     return toArray(

@@ -1,6 +1,10 @@
 import type { Store } from '../store/ports';
-import { toArray } from '../store/ports';
+import { idChunks, toArray } from '../store/ports';
+import type { Stored } from '../store/ports';
 import type { Action, Plan } from './model';
+
+/** An action as an update round sees it: see ActionPlan.roundActions. */
+export type RoundAction = Pick<Action, 'id' | 'ref' | 'description' | 'status' | 'open'> & { answered: boolean };
 
 /** Actions and plans as stored: the only code that queries their containers, shared by the bot, the CLI, the jobs and the tab. */
 export class ActionPlan {
@@ -82,6 +86,40 @@ export class ActionPlan {
   private openWhere(orgId: string, condition: string, date?: string): Promise<Action[]> {
     const parameters = [{ name: '@orgId', value: orgId }, ...(date === undefined ? [] : [{ name: '@date', value: date }])];
     return toArray(this.actions.query({ query: `SELECT * FROM c WHERE c.orgId = @orgId AND c.open = true${condition}`, parameters }));
+  }
+
+  /** Whole actions by id, a few hundred per query: for background work that rewrites many (an update round's stamps). */
+  async actionsByIds(orgId: string, ids: readonly string[]): Promise<Stored<Action>[]> {
+    const found: Stored<Action>[] = [];
+    for (const chunk of idChunks(ids)) {
+      found.push(...(await toArray(this.actions.query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId AND ARRAY_CONTAINS(@ids, c.id)', parameters: [{ name: '@orgId', value: orgId }, { name: '@ids', value: chunk }] }))));
+    }
+    return found;
+  }
+
+  /**
+   * What an update round needs of its actions, without their histories: the digest line's fields
+   * and whether a lead has answered in Teams since `since` (the round's start).
+   */
+  async roundActions(orgId: string, ids: readonly string[], since: string): Promise<RoundAction[]> {
+    const found: RoundAction[] = [];
+    for (const chunk of idChunks(ids)) {
+      found.push(
+        ...(await toArray(
+          this.actions.query({
+            query:
+              "SELECT c.id, c.ref, c.description, c.status, c.open, EXISTS(SELECT VALUE h FROM h IN c.history WHERE h.source = 'teams' AND h.at >= @since) AS answered FROM c WHERE c.orgId = @orgId AND ARRAY_CONTAINS(@ids, c.id)",
+            parameters: [{ name: '@orgId', value: orgId }, { name: '@ids', value: chunk }, { name: '@since', value: since }],
+          }),
+        ) as unknown as RoundAction[]),
+      );
+    }
+    return found;
+  }
+
+  /** Every open action's id and leads: who an update round asks, read without the actions' texts and histories. */
+  openActionLeads(orgId: string): Promise<Pick<Action, 'id' | 'leadIds'>[]> {
+    return toArray(this.actions.query({ query: 'SELECT c.id, c.leadIds FROM c WHERE c.orgId = @orgId AND c.open = true', parameters: [{ name: '@orgId', value: orgId }] }, { pageSize: 2000 }));
   }
 
   /** The first action with this reference (e.g. LP2.3); references are unique within a plan. */
