@@ -3,6 +3,9 @@ import { idChunks, toArray } from '../store/ports';
 import type { Stored } from '../store/ports';
 import type { Action, Plan } from './model';
 
+/** What the plan view shows of an action: see ActionPlan.planRows. */
+export type PlanRowFields = Pick<Action, 'id' | 'ref' | 'learningPoint' | 'description' | 'status' | 'progress' | 'leads' | 'open' | 'ongoing' | 'nextDueDate' | 'revisedDueDate'> & { rowNumber: number };
+
 /** An action as an update round sees it: see ActionPlan.roundActions. */
 export type RoundAction = Pick<Action, 'id' | 'ref' | 'description' | 'status' | 'open'> & { answered: boolean };
 
@@ -31,6 +34,24 @@ export class ActionPlan {
       }),
     );
     return found.sort((a, b) => a.learningPoint - b.learningPoint || a.imported.rowNumber - b.imported.rowNumber);
+  }
+
+  /**
+   * The plan view's rows: only the fields its table shows, in plan order. An action's history
+   * (every update ever given) is most of its size, and the view is open to everyone.
+   */
+  async planRows(orgId: string, planId: string): Promise<PlanRowFields[]> {
+    const found = (await toArray(
+      this.actions.query(
+        {
+          query:
+            'SELECT c.id, c.ref, c.learningPoint, c.description, c.status, c.progress, c.leads, c.open, c.ongoing, c.nextDueDate, c.revisedDueDate, c.imported.rowNumber AS rowNumber FROM c WHERE c.orgId = @orgId AND c.planId = @planId',
+          parameters: [{ name: '@orgId', value: orgId }, { name: '@planId', value: planId }],
+        },
+        { pageSize: 2000 },
+      ),
+    )) as unknown as PlanRowFields[];
+    return found.sort((a, b) => a.learningPoint - b.learningPoint || a.rowNumber - b.rowNumber);
   }
 
   /** Every action a person leads, open or done, by reference: for their subject access export. */
