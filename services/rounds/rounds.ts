@@ -110,10 +110,18 @@ export async function setUpRound(deps: Deps, round: Stored<UpdateRound>): Promis
   if (round.setUpAt) return round;
   const { store } = deps;
   let current = round;
-  if (current.leads.length === 0) {
+  const people = new Map((await new Directory(store).all({ orgId: round.orgId })).map((p) => [p.id, p]));
+  const withAgency = (lead: RoundLead): RoundLead => {
+    const { agency: was, ...rest } = lead;
+    const agency = people.get(lead.personId)?.agency ?? was;
+    return agency ? { ...rest, agency } : rest;
+  };
+  if (current.leads.length > 0) {
+    // A round started before leads' agencies were kept: "round status" filters by them.
+    current = await rounds(store).update(round.orgId, round.id, (r) => ({ ...r, leads: r.leads.map(withAgency) }), current);
+  } else {
     const partnership = await partnershipOf(store, round.orgId);
     const scope = round.agency ? { orgId: round.orgId, agency: round.agency } : { orgId: round.orgId };
-    const people = new Map((await new Directory(store).all({ orgId: round.orgId })).map((p) => [p.id, p]));
     const asked = (id: string) => !!people.get(id)?.active && inScope(people.get(id)!, scope, partnership);
     const byLead = new Map<string, string[]>();
     for (const a of await new ActionPlan(store).openActionLeads(round.orgId)) for (const id of a.leadIds) if (asked(id)) byLead.set(id, [...(byLead.get(id) ?? []), a.id]);

@@ -1,6 +1,7 @@
 import { FixedClock } from '../../../services/core/clock';
 import { silentLogger } from '../../../services/core/logger';
-import { deliveryStatus } from '../../../services/delivery/outbox';
+import { deliveryStatus, enqueue } from '../../../services/delivery/outbox';
+import type { UpdateRound } from '../../../services/rounds/model';
 import { DeliverySender } from '../../../services/delivery/sender';
 import type { Person } from '../../../services/people/model';
 import { ensureOrganisation } from '../../../services/organisation/organisations';
@@ -133,5 +134,30 @@ describe('an update round before the Named Safeguarding Officers meeting', () =>
     await sender.drain(ORG);
     expect(await openRounds(store, ORG)).toHaveLength(0);
     expect(text(connector.activities({ conversationId: chatOf('admin0') }).at(-1).attachments[0].content)).toMatch(/Closed update round/);
+    // A closed round's stamps come off: an answer now notes nothing.
+    expect((await store.collection<Action>('actions').read(ORG, 'a3'))?.roundIds).toEqual([]);
+  });
+});
+
+describe('a round open when this version was deployed (asked and stamped by the request itself)', () => {
+  it('is taken up by the upkeep without asking anyone twice, and keeps its summary card', async () => {
+    const store = await openTestStore();
+    try {
+      const clock = new FixedClock('2026-11-23T09:00:00Z');
+      await seed(store, { people: [person({ id: 'admin', name: 'Ada Admin', roles: ['admin'] }), person({ id: 'pat', name: 'Pat Police', agency: 'police' })], actions: [actionDoc({ id: 'p1', leadIds: ['pat'], roundIds: ['round-2026-11-20-0badc0de'] })] });
+      const legacy = { id: 'round-2026-11-20-0badc0de', orgId: ORG, kind: 'update-round', dueBy: '2026-12-04', startedAt: '2026-11-20T09:00:00.000Z', startedBy: { personId: 'admin', name: 'Ada Admin' }, status: 'open', leads: [{ personId: 'pat', name: 'Pat Police', actionIds: ['p1'] }], summaryVersion: 1, summaryHash: 'abc' } as const;
+      await store.collection<UpdateRound>('rounds').create({ ...legacy, leads: [...legacy.leads.map((l) => ({ ...l, actionIds: [...l.actionIds] }))] });
+      await enqueue(store, clock, { id: `${legacy.id}-request-pat`, orgId: ORG, purpose: 'round-request', recipient: { personId: 'pat' }, message: { kind: 'reminder-digest', heading: 'Update round', intro: '', lines: [], snoozeChoices: [] } });
+      expect(await roundUpkeep({ store, clock }, ORG)).toEqual({ setUp: 1, refreshed: 0 });
+      expect((await deliveryStatus(store, ORG, { purpose: 'round-request' })).items).toHaveLength(1);
+      const [round] = await openRounds(store, ORG);
+      expect(round?.leads).toEqual([expect.objectContaining({ personId: 'pat', agency: 'police', state: 'unreachable' })]);
+      // The summary card it had is refreshed in place, not sent again.
+      const summaries = (await deliveryStatus(store, ORG, { purpose: 'round-summary' })).items;
+      expect(summaries.map((i) => i.id)).toEqual([`${legacy.id}-summary-v2`]);
+      expect((await store.collection<Action>('actions').read(ORG, 'p1'))?.roundIds).toEqual([legacy.id]);
+    } finally {
+      await store.close();
+    }
   });
 });
