@@ -183,12 +183,12 @@ function roundDigest(round: UpdateRound, actions: RoundAction[], lead: Pick<Roun
  */
 export async function roundProgress(store: Store, round: UpdateRound): Promise<RoundLead[]> {
   const actions = new Map((await new ActionPlan(store).roundActions(round.orgId, round.leads.flatMap((l) => l.actionIds), round.startedAt)).map((a) => [a.id, a]));
-  const pending = round.leads.filter((lead) => lead.actionIds.some((id) => isPending(actions.get(id))));
-  const reachable = await new Conversations(store).reachableAmong(round.orgId, pending.map((l) => l.personId));
-  const seen = pending.length > 0 ? await new OutboxRepository(store).seenByAnyOf(round.orgId, `${round.id}-`) : new Set<string>();
+  const pending = new Set(round.leads.filter((lead) => lead.actionIds.some((id) => isPending(actions.get(id)))).map((l) => l.personId));
+  const reachable = await new Conversations(store).reachableAmong(round.orgId, [...pending]);
+  const seen = pending.size > 0 ? await new OutboxRepository(store).seenByAnyOf(round.orgId, `${round.id}-`) : new Set<string>();
   return round.leads.map((lead) => {
-    const { state: _state, seen: _seen, ...asked } = lead;
-    if (!pending.includes(lead)) return { ...asked, state: 'responded' };
+    const asked: RoundLead = { personId: lead.personId, name: lead.name, ...(lead.agency ? { agency: lead.agency } : {}), actionIds: lead.actionIds };
+    if (!pending.has(lead.personId)) return { ...asked, state: 'responded' };
     if (!reachable.has(lead.personId)) return { ...asked, state: 'unreachable' };
     return { ...asked, state: 'outstanding', ...(seen.has(lead.personId) ? { seen: true } : {}) };
   });
