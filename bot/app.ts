@@ -10,6 +10,7 @@ import { SignInRoles, type GroupRolesWiring } from '../services/people/group-rol
 import { applyBootstrapAdmins } from '../services/people/roles';
 import { WorkingCalendar } from '../services/scheduling/calendar';
 import { startScheduler } from '../services/scheduling/scheduler';
+import { startRoundUpkeep } from '../services/rounds/upkeep';
 import { JOBS } from './jobs';
 import { retentionFromConfig } from '../services/retention/schedule';
 import { configureAudit, flushAudit } from '../services/audit/audit-log';
@@ -35,6 +36,8 @@ export type App = {
   local?: { secret: string; dashboardUrl: string };
   sender: DeliverySender;
   deliverNow(): Promise<unknown>;
+  /** Runs the round upkeep now, or waits for the run under way (tests, which run the scheduler's work themselves). */
+  roundUpkeepNow(): Promise<unknown>;
   close(): Promise<void>;
 };
 
@@ -59,7 +62,10 @@ export async function startApp(deps: AppDeps): Promise<App> {
   const scheduler = config.SCHEDULER_ENABLED
     ? startScheduler({ jobs: JOBS, store, logger, calendar, seal, ...(reach ? { reach } : {}), ...(groupRoles ? { groupRoles } : {}), emailEnabled: !!config.MAIL_SENDER, retention: retentionFromConfig(config), orgId: config.DEFAULT_ORG_ID, timeZone: config.DEFAULT_TIME_ZONE, afterJob: delivery.kick })
     : undefined;
-  const bot = new TrackerBot({ ...deps, calendar, events: domainEvents(calendar), seal, signInRoles });
+  // Update rounds' set-up and summaries, outside the requests that start and answer them: every
+  // minute where jobs run on a timer, and at once after "start round".
+  const roundUpkeep = startRoundUpkeep(deps, config.DEFAULT_ORG_ID, { everyMinute: config.SCHEDULER_ENABLED, afterWork: delivery.kick });
+  const bot = new TrackerBot({ ...deps, calendar, events: domainEvents(calendar), seal, signInRoles, kickRoundUpkeep: () => void roundUpkeep.kick() });
   const status = () => ({ scheduler: scheduler ? { enabled: true, ...scheduler.status() } : { enabled: false }, delivery: delivery.status() });
   let closing = false;
   const readiness = () => {
@@ -82,9 +88,11 @@ export async function startApp(deps: AppDeps): Promise<App> {
     ...(localSecret ? { local: { secret: localSecret, dashboardUrl: localDashboardUrl(`http://${host}:${address.port}`, localSecret) } } : {}),
     sender,
     deliverNow: delivery.kick,
+    roundUpkeepNow: roundUpkeep.kick,
     async close() {
       closing = true;
       await scheduler?.stop();
+      await roundUpkeep.stop();
       await delivery.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await flushAudit(store);

@@ -33,12 +33,14 @@ import type { DomainEvents } from '../services/events/domain-events';
 import type { WorkingCalendar } from '../services/scheduling/calendar';
 import type { Store } from '../services/store/ports';
 import { recordSeen } from '../services/delivery/seen';
+import { noteRoundMessagesSeen } from '../services/rounds/rounds';
 import { CARD_ROUTES, commandHelpCard, findCommand, type RouteContext } from './card-routes';
 import type { AnswerSeal } from '../services/surveys/seal';
 import type { RouteScope } from '../services/kernel/route-context';
 import { correlationId } from '../services/core/correlation';
 
-export type BotDeps = { config: Config; logger: Logger; store: Store; clock: Clock; calendar: WorkingCalendar; events: DomainEvents; seal: AnswerSeal; signInRoles: SignInRoles };
+/** `kickRoundUpkeep` sets up a just-started update round now rather than at the upkeep's next minute. */
+export type BotDeps = { config: Config; logger: Logger; store: Store; clock: Clock; calendar: WorkingCalendar; events: DomainEvents; seal: AnswerSeal; signInRoles: SignInRoles; kickRoundUpkeep?: () => void };
 
 const ACTOR_CACHE_LIMIT = 10_000;
 /** A change of role, a leaver or an unlink takes effect within this long. */
@@ -244,7 +246,9 @@ export class TrackerBot extends TeamsActivityHandler {
     const { replyToId, from } = context.activity;
     if (!replyToId || !from?.aadObjectId) return;
     try {
-      await recordSeen(this.deps.store, this.deps.clock, { orgId: this.deps.config.DEFAULT_ORG_ID, aadObjectId: from.aadObjectId, activityId: replyToId });
+      const marked = await recordSeen(this.deps.store, this.deps.clock, { orgId: this.deps.config.DEFAULT_ORG_ID, aadObjectId: from.aadObjectId, activityId: replyToId });
+      // A round's request opened for the first time changes its summary's "seen".
+      if (marked.length > 0) await noteRoundMessagesSeen(this.deps, marked);
     } catch (e) {
       this.deps.logger.warn({ err: e }, 'could not record a card as seen');
     }
@@ -311,6 +315,7 @@ export class TrackerBot extends TeamsActivityHandler {
       reply = await this.dispatch(context, found.command.scope, (ctx) => found.command.run(ctx, found.match), 'text command');
     }
     await context.sendActivity({ attachments: [card(reply)] });
+    found?.command.afterAnswer?.(this.deps);
   }
 
   /** The only invoke this bot answers is a card's Action.Execute; any other is refused plainly, where botbuilder would answer 501. */

@@ -1,5 +1,5 @@
 import { AppError } from '../../services/core/errors';
-import { deliveryStatus } from '../../services/delivery/outbox';
+import { deliverySummary } from '../../services/delivery/outbox';
 import { reachPeople } from '../../services/reach/reach';
 import { reachListReport, reachReport } from '../../services/reach/report';
 import { reachFromConfig } from '../../services/reach/setup';
@@ -10,9 +10,9 @@ export const DELIVERY_COMMANDS: Record<string, Command> = {
   'delivery status': {
     usage: 'delivery status [--org <id>]',
     async run(ctx) {
-      const { counts, items } = await deliveryStatus(ctx.store, orgOf(ctx));
+      const { counts, undelivered } = await deliverySummary(ctx.store, orgOf(ctx));
       print(Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', '));
-      for (const i of items.filter((x) => x.status === 'failed' || x.status === 'unreachable')) {
+      for (const i of undelivered) {
         // The reason in words; an HTTP status only when Teams or Graph answered with one.
         const error = i.lastError;
         print(`  ${i.status.padEnd(11)} ${i.id}: ${error?.message ?? 'no reason recorded'}${error?.status ? ` (HTTP ${error.status})` : ''}`);

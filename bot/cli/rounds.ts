@@ -1,4 +1,4 @@
-import { startRound } from '../../services/rounds/rounds';
+import { setUpRound, startRound } from '../../services/rounds/rounds';
 import { WorkingCalendar } from '../../services/scheduling/calendar';
 import { actorOption, deliver, organisationOf, print, stringOption, type Command } from '../../services/kernel/cli-command';
 
@@ -9,7 +9,9 @@ export const ROUND_COMMANDS: Record<string, Command> = {
     async run(ctx) {
       const actor = await actorOption(ctx);
       const organisation = await organisationOf(ctx);
-      const round = await startRound({ store: ctx.store, clock: ctx.clock }, { actor, dueBy: stringOption(ctx, 'by') ?? '', timeZone: organisation.timeZone, calendar: new WorkingCalendar() });
+      const deps = { store: ctx.store, clock: ctx.clock };
+      // The command line waits for the set-up the app's round upkeep would otherwise do within a minute.
+      const round = await setUpRound(deps, await startRound(deps, { actor, dueBy: stringOption(ctx, 'by') ?? '', timeZone: organisation.timeZone, calendar: new WorkingCalendar() }));
       print(`Started round ${round.id}: ${round.leads.length} leads asked to update by ${round.dueBy}.`);
       await deliver(ctx);
     },

@@ -123,8 +123,14 @@ export const ACTION_COMMANDS: TextCommand[] = [
     description: 'Administrators: ask every lead to update their actions by that date.',
     run: async (ctx, match) => {
       const round = await startRound(ctx, { actor: ctx.actor, dueBy: match[1]!, timeZone: timeZoneOf(ctx), calendar: ctx.calendar });
-      return noticeCard('Update round started', `${round.leads.length} leads have been asked to update their actions by ${formatDate(round.dueBy)}. Your summary card refreshes as they answer.`, { tone: 'done' });
+      return noticeCard(
+        'Update round started',
+        `Every lead with open actions${round.agency ? ' in your agency' : ''} is being asked to update their actions by ${formatDate(round.dueBy)}. Your summary card follows within a minute, with how many were asked, and refreshes as they answer.`,
+        { tone: 'done' },
+      );
     },
+    // Asking thousands of leads is background work: set going now rather than at the upkeep's next minute.
+    afterAnswer: (app) => app.kickRoundUpkeep?.(),
   },
   { scope: 'personal', pattern: /^round status$/i, example: 'round status', description: 'Administrators: who has answered the open update round.', menu: 9, run: (ctx) => roundStatus(ctx) },
 ];

@@ -1,5 +1,5 @@
 import type { AdaptiveCardJson } from '../../cards/render';
-import { escalationListCard, factsCard, noticeCard, raiseConcernCard } from '../../cards/views';
+import { escalationListCard, factsCard, noticeCard, pageOf, raiseConcernCard } from '../../cards/views';
 import { whoSawCase } from '../../services/audit/report';
 import { actOnEscalation, alertMessage, getEscalation, raiseEscalation, stageAlertPrefix, visibleOpenEscalations, type EscalationStepName } from '../../services/escalations/escalations';
 import { ladderOf } from '../../services/organisation/escalation-ladder';
@@ -93,18 +93,19 @@ function alertReach(alerts: { delivered: number; seen: number; waiting: number; 
 async function escalationList(ctx: RouteContext, page = 0): Promise<AdaptiveCardJson> {
   const open = await visibleOpenEscalations(ctx.store, ctx.actor, ctx.organisation);
   const ladder = ladderOf(ctx.organisation);
-  const items = [];
-  for (const e of open) {
-    // Until someone acknowledges, whether the alert was even opened is what tells a stuck stage from an unread one.
-    const alerts = e.acknowledged ? undefined : await seenCounts(ctx.store, e.orgId, stageAlertPrefix(e));
-    const seen = alerts ? alertReach(alerts) : '';
-    items.push({
+  // Until someone acknowledges, whether the alert was even opened is what tells a stuck stage from an
+  // unread one. Looked up for the page shown only, side by side: a long list costs no more than a short one.
+  const shown = pageOf(open, page).shown.filter((e) => !e.acknowledged);
+  const alerts = new Map(await Promise.all(shown.map(async (e) => [e.id, await seenCounts(ctx.store, e.orgId, stageAlertPrefix(e))] as const)));
+  const items = open.map((e) => {
+    const reach = alerts.get(e.id);
+    return {
       id: e.id,
       ref: e.ref,
       title: `${e.ref}: ${CAUSE_LABELS[e.cause]}${e.actionRef ? ` (${e.actionRef})` : ''}`,
-      detail: `Stage ${e.stage} of ${ladder.length}, ${e.acknowledged ? 'acknowledged' : `respond by ${formatDate(e.stageDeadline)}`}${seen}${e.assignedTo ? `, assigned to ${e.assignedTo.name}` : ''}`,
-    });
-  }
+      detail: `Stage ${e.stage} of ${ladder.length}, ${e.acknowledged ? 'acknowledged' : `respond by ${formatDate(e.stageDeadline)}`}${reach ? alertReach(reach) : ''}${e.assignedTo ? `, assigned to ${e.assignedTo.name}` : ''}`,
+    };
+  });
   return escalationListCard(`Open escalations (${open.length})`, items, page);
 }
 

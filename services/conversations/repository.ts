@@ -1,4 +1,4 @@
-import { toArray, type Collection, type Store } from '../store/ports';
+import { idChunks, toArray, type Collection, type Store } from '../store/ports';
 import type { ConversationRecord } from './model';
 
 /** Stored conversation references: the only code that queries the conversations container. */
@@ -12,6 +12,21 @@ export class Conversations {
   /** Every 1:1 chat with the bot, reachable or not, linked or not. */
   personal(orgId: string): Promise<ConversationRecord[]> {
     return toArray(this.docs.query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'personal'", parameters: [{ name: '@orgId', value: orgId }] }));
+  }
+
+  /** Of `personIds`, those with a 1:1 chat the bot can reach: a few queries for thousands of people. */
+  async reachableAmong(orgId: string, personIds: readonly string[]): Promise<Set<string>> {
+    const reachable = new Set<string>();
+    for (const chunk of idChunks(personIds)) {
+      const found = await toArray(
+        this.docs.query({
+          query: "SELECT VALUE c.personId FROM c WHERE c.orgId = @orgId AND c.kind = 'personal' AND c.reachable = true AND ARRAY_CONTAINS(@ids, c.personId)",
+          parameters: [{ name: '@orgId', value: orgId }, { name: '@ids', value: chunk }],
+        }),
+      );
+      for (const id of found as unknown as string[]) reachable.add(id);
+    }
+    return reachable;
   }
 
   /** Personal chats of Teams users linked to no one whose last attempt was before `cutoff`: past retention. */

@@ -8,8 +8,8 @@ import { ladderOf } from '../organisation/escalation-ladder';
 import { CAUSE_LABELS } from '../escalations/model';
 import type { Person } from '../people/model';
 import { mayViewSurveyResults, mayViewTrainingRates } from '../access/policy';
-import { ActionPlan } from '../plan/repository';
-import { isOverdue, RAG_LABELS, type Action, type Rag } from '../plan/model';
+import { ActionPlan, type PlanRowFields } from '../plan/repository';
+import { isOverdue, RAG_LABELS, type Rag } from '../plan/model';
 import type { Organisation } from '../organisation/model';
 import type { WorkingCalendar } from '../scheduling/calendar';
 import type { Store } from '../store/ports';
@@ -26,7 +26,7 @@ export type DashboardDeps = { store: Store; clock: Clock; calendar: WorkingCalen
 
 export type ActionRow = { id: string; ref: string; learningPoint: number; description: string; status: Rag; statusLabel: string; leads: string; due?: string; overdue: boolean; progress: string };
 
-function row(a: Action, day: string): ActionRow {
+function row(a: Omit<PlanRowFields, 'rowNumber'>, day: string): ActionRow {
   const due = a.revisedDueDate ?? a.nextDueDate;
   return {
     id: a.id,
@@ -75,7 +75,7 @@ export async function planView(deps: DashboardDeps, viewer: Person, query: unkno
   const plan = new ActionPlan(deps.store);
   const [first] = (await plan.plansOf(viewer.orgId)).sort((a, b) => a.id.localeCompare(b.id));
   if (!first) return { title: 'No plan imported yet', byLearningPoint: [], totals: emptyCounts(), actions: [], overdue: [], leads: [] };
-  const all = await plan.actionsOfPlan(viewer.orgId, first.id);
+  const all = await plan.planRows(viewer.orgId, first.id);
   const leads = [...new Set(all.flatMap((a) => a.leads.map((l) => l.name)))].sort();
   const shown = all.filter((a) => (!lead || a.leads.some((l) => l.name === lead)) && (!status || a.status === status));
   const titles = new Map(first.learningPoints.map((lp) => [lp.number, lp.title]));

@@ -29,6 +29,21 @@ export class OutboxRepository {
     return toArray(this.docs.query({ query: `SELECT * FROM c WHERE ${conditions.join(' AND ')}`, parameters }));
   }
 
+  /** How many items stand at `status`: an aggregate, so nothing is brought back but the number. */
+  async countWithStatus(orgId: string, status: OutboxItem['status']): Promise<number> {
+    const [n] = await toArray(
+      this.docs.query({ query: 'SELECT VALUE COUNT(1) FROM c WHERE c.orgId = @orgId AND c.status = @status', parameters: [{ name: '@orgId', value: orgId }, { name: '@status', value: status }] }),
+    );
+    return (n as unknown as number | undefined) ?? 0;
+  }
+
+  /** Items at `status` (failed or unreachable: those that reached no one), with only what says why. */
+  withStatusAndReason(orgId: string, status: 'failed' | 'unreachable'): Promise<Pick<OutboxItem, 'id' | 'status' | 'lastError'>[]> {
+    return toArray(
+      this.docs.query({ query: 'SELECT c.id, c.status, c.lastError FROM c WHERE c.orgId = @orgId AND c.status = @status', parameters: [{ name: '@orgId', value: orgId }, { name: '@status', value: status }] }),
+    );
+  }
+
   /** The items delivered into one conversation as one Teams activity. */
   sentAsActivity(orgId: string, conversationKey: string, activityId: string): Promise<Stored<OutboxItem>[]> {
     return toArray(
@@ -58,6 +73,17 @@ export class OutboxRepository {
     return seen.length > 0;
   }
 
+  /** Who has seen any item whose id starts with `idPrefix` (e.g. all of one round's requests and chasers): one query. */
+  async seenByAnyOf(orgId: string, idPrefix: string): Promise<Set<string>> {
+    const ids = await toArray(
+      this.docs.query({
+        query: 'SELECT VALUE c.recipient.personId FROM c WHERE c.orgId = @orgId AND STARTSWITH(c.id, @prefix) AND IS_DEFINED(c.seenAt)',
+        parameters: [{ name: '@orgId', value: orgId }, { name: '@prefix', value: idPrefix }],
+      }),
+    );
+    return new Set(ids as unknown as string[]);
+  }
+
   /** Of the items whose ids start with `idPrefix`, only their ids, where each stands, and when it was seen. */
   statusWithPrefix(orgId: string, idPrefix: string): Promise<Pick<OutboxItem, 'id' | 'status' | 'seenAt'>[]> {
     return toArray(
@@ -68,20 +94,31 @@ export class OutboxRepository {
     );
   }
 
-  /** One page of items to send at `now`: pending and due, or sending with an expired lease (a sender died). */
-  due(orgId: string, now: string, page: { pageSize: number; continuation?: string }): Promise<Page<Stored<OutboxItem>>> {
+  /**
+   * One page of items to send at `now`: pending and due (`leaseExpired` false), or sending with an
+   * expired lease, a sender having died (`leaseExpired` true). Two queries rather than one with OR:
+   * each is served by the status index, so an idle poll reads none of the finished items.
+   */
+  due(orgId: string, now: string, leaseExpired: boolean, page: { pageSize: number; continuation?: string }): Promise<Page<Stored<OutboxItem>>> {
     return this.docs.queryPage(
       {
-        query: "SELECT * FROM c WHERE c.orgId = @orgId AND ((c.status = 'pending' AND c.nextAttemptAt <= @now) OR (c.status = 'sending' AND c.leaseUntil < @now))",
+        query: leaseExpired
+          ? "SELECT * FROM c WHERE c.orgId = @orgId AND c.status = 'sending' AND c.leaseUntil < @now"
+          : "SELECT * FROM c WHERE c.orgId = @orgId AND c.status = 'pending' AND c.nextAttemptAt <= @now",
         parameters: [{ name: '@orgId', value: orgId }, { name: '@now', value: now }],
       },
       page,
     );
   }
 
-  /** Items not yet finished: pending, or being sent. */
-  unfinished(orgId: string): Promise<OutboxItem[]> {
-    return toArray(this.docs.query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND (c.status = 'pending' OR c.status = 'sending')", parameters: [{ name: '@orgId', value: orgId }] }));
+  /** When the next unfinished item falls due: the earliest retry of a pending one or lease end of one being sent. */
+  async nextDueAt(orgId: string): Promise<string | undefined> {
+    const earliest = async (status: 'pending' | 'sending', field: 'nextAttemptAt' | 'leaseUntil') => {
+      const [at] = (await toArray(this.docs.query({ query: `SELECT VALUE MIN(c.${field}) FROM c WHERE c.orgId = @orgId AND c.status = @status`, parameters: [{ name: '@orgId', value: orgId }, { name: '@status', value: status }] }))) as unknown as unknown[];
+      return typeof at === 'string' ? at : undefined;
+    };
+    const times = (await Promise.all([earliest('pending', 'nextAttemptAt'), earliest('sending', 'leaseUntil')])).filter((t): t is string => t !== undefined);
+    return times.length ? times.map((t) => t || '1970-01-01T00:00:00Z').sort()[0] : undefined;
   }
 
   /**

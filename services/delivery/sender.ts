@@ -151,6 +151,12 @@ export class DeliverySender {
   /** Conversations this sender found unreachable (a 403 or 404), so messages already waiting for them stop without a store read each. */
   private readonly closedHere = new Map<string, string>();
   private stopping = false;
+  /**
+   * When this sender last looked for items another sender left with a lapsed lease (it died). A
+   * lease lasts a minute, so looking once a lease period is enough, and the delivery loop's idle
+   * poll is then one query rather than two.
+   */
+  private leasesCheckedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly deps: { store: Store; messenger: Messenger; logger: Logger; wallClock?: Clock; mailer?: Mailer },
@@ -225,15 +231,14 @@ export class DeliverySender {
     }));
   }
 
-  private dueItems(orgId: string, continuation: string | undefined) {
+  private dueItems(orgId: string, leaseExpired: boolean, continuation: string | undefined) {
     const now = this.wall.now().toISOString();
-    return new OutboxRepository(this.deps.store).due(orgId, now, { pageSize: PAGE, ...(continuation ? { continuation } : {}) });
+    return new OutboxRepository(this.deps.store).due(orgId, now, leaseExpired, { pageSize: PAGE, ...(continuation ? { continuation } : {}) });
   }
 
   private async nextRetryAt(orgId: string): Promise<number | undefined> {
-    const times = await new OutboxRepository(this.deps.store).unfinished(orgId);
-    const next = times.map((i) => Date.parse((i.status === 'sending' ? i.leaseUntil : i.nextAttemptAt) || '1970-01-01T00:00:00Z'));
-    return next.length ? Math.min(...next) : undefined;
+    const next = await new OutboxRepository(this.deps.store).nextDueAt(orgId);
+    return next === undefined ? undefined : Date.parse(next);
   }
 
   /**
@@ -256,6 +261,8 @@ export class DeliverySender {
       }
       if (run.failed !== undefined) throw run.failed;
       if (queued > 0) continue;
+      // Nothing waits within the deadline unless the caller waits: the delivery loop's idle poll stops here.
+      if (deadline <= this.wall.now().getTime()) return report;
       const next = await this.nextRetryAt(orgId);
       if (next === undefined || next > deadline) return report;
       await sleep(Math.max(25, next - this.wall.now().getTime()));
@@ -263,30 +270,36 @@ export class DeliverySender {
   }
 
   /**
-   * Reads every due item page by page and queues each in its tenant's lane, so items of a tenant
-   * late in the outbox start at once rather than after the earlier tenants' items. A lane holds
+   * Reads every due item page by page (pending ones, then those whose sender's lease ran out) and
+   * queues each in its tenant's lane, so items of a tenant late in the outbox start at once rather
+   * than after the earlier tenants' items. A lane holds
    * at most LANE_BUFFER: the rest are left for the next scan (memory stays bounded).
    */
   private async scan(orgId: string, run: DrainRun): Promise<{ queued: number; full: Set<string> }> {
     let queued = 0;
     const full = new Set<string>();
-    let continuation: string | undefined;
-    do {
-      const page = await this.dueItems(orgId, continuation);
-      const fresh = page.items.filter((i) => !run.taken.has(i.id));
-      // A few at a time, so the first messages go out while the rest of the page is looked up.
-      for (let i = 0; i < fresh.length; i += LOOKUPS_AT_ONCE) {
-        const chunk = fresh.slice(i, i + LOOKUPS_AT_ONCE);
-        const targets = await Promise.all(chunk.map((item) => this.targetOf(item, run)));
-        chunk.forEach((item, k) => {
-          const target = targets[k];
-          const tenant = target?.reachable ? target.tenantId : NO_TEAMS;
-          if (run.offer(tenant, item, target)) queued++;
-          else full.add(tenant);
-        });
-      }
-      continuation = page.continuation;
-    } while (continuation);
+    const now = this.wall.now().getTime();
+    const checkLeases = now - this.leasesCheckedAt >= (this.limits.leaseMs ?? LEASE_MS);
+    if (checkLeases) this.leasesCheckedAt = now;
+    for (const leaseExpired of checkLeases ? [false, true] : [false]) {
+      let continuation: string | undefined;
+      do {
+        const page = await this.dueItems(orgId, leaseExpired, continuation);
+        const fresh = page.items.filter((i) => !run.taken.has(i.id));
+        // A few at a time, so the first messages go out while the rest of the page is looked up.
+        for (let i = 0; i < fresh.length; i += LOOKUPS_AT_ONCE) {
+          const chunk = fresh.slice(i, i + LOOKUPS_AT_ONCE);
+          const targets = await Promise.all(chunk.map((item) => this.targetOf(item, run)));
+          chunk.forEach((item, k) => {
+            const target = targets[k];
+            const tenant = target?.reachable ? target.tenantId : NO_TEAMS;
+            if (run.offer(tenant, item, target)) queued++;
+            else full.add(tenant);
+          });
+        }
+        continuation = page.continuation;
+      } while (continuation);
+    }
     return { queued, full };
   }
 

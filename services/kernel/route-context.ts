@@ -26,6 +26,9 @@ export type RouteContext = {
   emailEnabled: boolean;
 };
 
+/** Background work of the app a command may set going once its answer has gone (see TextCommand.afterAnswer). */
+export type AppWork = { kickRoundUpkeep?: () => void };
+
 /**
  * Where a route may answer. `personal`: only in a 1:1 chat with the bot, because its answer can
  * name people or cases (in a channel or group chat every member sees it, and a card answered
@@ -52,6 +55,8 @@ export type TextCommand = {
    */
   menu?: number;
   run: (ctx: RouteContext, match: RegExpMatchArray) => Promise<AdaptiveCardJson>;
+  /** Runs after the answer was sent, so background work the command set going does not delay it or compete with it. */
+  afterAnswer?: (app: AppWork) => void;
 };
 
 /** A card verb that answers only in a 1:1 chat. */

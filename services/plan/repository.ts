@@ -1,6 +1,13 @@
 import type { Store } from '../store/ports';
-import { toArray } from '../store/ports';
+import { idChunks, toArray } from '../store/ports';
+import type { Stored } from '../store/ports';
 import type { Action, Plan } from './model';
+
+/** What the plan view shows of an action: see ActionPlan.planRows. */
+export type PlanRowFields = Pick<Action, 'id' | 'ref' | 'learningPoint' | 'description' | 'status' | 'progress' | 'leads' | 'open' | 'ongoing' | 'nextDueDate' | 'revisedDueDate'> & { rowNumber: number };
+
+/** An action as an update round sees it: see ActionPlan.roundActions. */
+export type RoundAction = Pick<Action, 'id' | 'ref' | 'description' | 'status' | 'open'> & { answered: boolean };
 
 /** Actions and plans as stored: the only code that queries their containers, shared by the bot, the CLI, the jobs and the tab. */
 export class ActionPlan {
@@ -38,6 +45,24 @@ export class ActionPlan {
       }),
     );
     return found.sort((a, b) => a.planId.localeCompare(b.planId) || a.learningPoint - b.learningPoint || a.imported.rowNumber - b.imported.rowNumber);
+  }
+
+  /**
+   * The plan view's rows: only the fields its table shows, in plan order. An action's history
+   * (every update ever given) is most of its size, and the view is open to everyone.
+   */
+  async planRows(orgId: string, planId: string): Promise<PlanRowFields[]> {
+    const found = (await toArray(
+      this.actions.query(
+        {
+          query:
+            'SELECT c.id, c.ref, c.learningPoint, c.description, c.status, c.progress, c.leads, c.open, c.ongoing, c.nextDueDate, c.revisedDueDate, c.imported.rowNumber AS rowNumber FROM c WHERE c.orgId = @orgId AND c.planId = @planId',
+          parameters: [{ name: '@orgId', value: orgId }, { name: '@planId', value: planId }],
+        },
+        { pageSize: 2000 },
+      ),
+    )) as unknown as PlanRowFields[];
+    return found.sort((a, b) => a.learningPoint - b.learningPoint || a.rowNumber - b.rowNumber);
   }
 
   /** Every action a person leads, open or done, by reference: for their subject access export. */
@@ -93,6 +118,40 @@ export class ActionPlan {
   private openWhere(orgId: string, condition: string, date?: string): Promise<Action[]> {
     const parameters = [{ name: '@orgId', value: orgId }, ...(date === undefined ? [] : [{ name: '@date', value: date }])];
     return toArray(this.actions.query({ query: `SELECT * FROM c WHERE c.orgId = @orgId AND c.open = true${condition}`, parameters }));
+  }
+
+  /** Whole actions by id, a few hundred per query: for background work that rewrites many (an update round's stamps). */
+  async actionsByIds(orgId: string, ids: readonly string[]): Promise<Stored<Action>[]> {
+    const found: Stored<Action>[] = [];
+    for (const chunk of idChunks(ids)) {
+      found.push(...(await toArray(this.actions.query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId AND ARRAY_CONTAINS(@ids, c.id)', parameters: [{ name: '@orgId', value: orgId }, { name: '@ids', value: chunk }] }))));
+    }
+    return found;
+  }
+
+  /**
+   * What an update round needs of its actions, without their histories: the digest line's fields
+   * and whether a lead has answered in Teams since `since` (the round's start).
+   */
+  async roundActions(orgId: string, ids: readonly string[], since: string): Promise<RoundAction[]> {
+    const found: RoundAction[] = [];
+    for (const chunk of idChunks(ids)) {
+      found.push(
+        ...(await toArray(
+          this.actions.query({
+            query:
+              "SELECT c.id, c.ref, c.description, c.status, c.open, EXISTS(SELECT VALUE h FROM h IN c.history WHERE h.source = 'teams' AND h.at >= @since) AS answered FROM c WHERE c.orgId = @orgId AND ARRAY_CONTAINS(@ids, c.id)",
+            parameters: [{ name: '@orgId', value: orgId }, { name: '@ids', value: chunk }, { name: '@since', value: since }],
+          }),
+        ) as unknown as RoundAction[]),
+      );
+    }
+    return found;
+  }
+
+  /** Every open action's id and leads: who an update round asks, read without the actions' texts and histories. */
+  openActionLeads(orgId: string): Promise<Pick<Action, 'id' | 'leadIds'>[]> {
+    return toArray(this.actions.query({ query: 'SELECT c.id, c.leadIds FROM c WHERE c.orgId = @orgId AND c.open = true', parameters: [{ name: '@orgId', value: orgId }] }, { pageSize: 2000 }));
   }
 
   /** The first action with this reference (e.g. LP2.3); references are unique within a plan. */

@@ -1,4 +1,4 @@
-import { CosmosClient, type Container, type Database, type ItemDefinition } from '@azure/cosmos';
+import { BulkOperationType, CosmosClient, type BulkOperationResult, type Container, type Database, type ItemDefinition, type JSONObject } from '@azure/cosmos';
 import { AppError, isAppError } from '../core/errors';
 import { CONTAINER_NAMES, containerDefinition, type ContainerName } from './containers';
 import type { Collection, Doc, Page, QuerySpec, Store, StoreKind, Stored } from './ports';
@@ -92,6 +92,26 @@ class CosmosCollection<T extends Doc> implements Collection<T> {
       if (statusOf(e) === 404) return;
       translate(e, `${this.name} item`);
     }
+  }
+
+  async replaceMany(docs: Stored<T>[]): Promise<{ id: string; outcome: 'replaced' | 'conflict' | 'missing' }[]> {
+    if (docs.length === 0) return [];
+    let results: BulkOperationResult[];
+    try {
+      // The SDK groups the operations by partition key range and sends up to 100 in each request.
+      results = await this.container.items.executeBulkOperations(
+        docs.map((doc) => ({ operationType: BulkOperationType.Replace, id: doc.id, partitionKey: doc.orgId, ifMatch: doc._etag, resourceBody: doc as unknown as JSONObject })),
+      );
+    } catch (e) {
+      return translate(e, `bulk replace in ${this.name}`);
+    }
+    return results.map((result, i) => {
+      const status = result.response?.statusCode ?? statusOf(result.error);
+      if (status === 412) return { id: docs[i]!.id, outcome: 'conflict' as const };
+      if (status === 404) return { id: docs[i]!.id, outcome: 'missing' as const };
+      if (status !== undefined && status >= 200 && status < 300) return { id: docs[i]!.id, outcome: 'replaced' as const };
+      return translate(result.error ?? { code: status }, `${this.name} item ${docs[i]!.id}`);
+    });
   }
 
   async update(orgId: string, id: string, change: (current: Stored<T>) => T | undefined, known?: Stored<T>): Promise<Stored<T>> {

@@ -22,6 +22,12 @@ export interface Collection<T extends Doc> {
    */
   update(orgId: string, id: string, change: (current: Stored<T>) => T | undefined, current?: Stored<T>): Promise<Stored<T>>;
   /**
+   * Replaces many documents, each only if its `_etag` still matches, in few round trips (Cosmos
+   * DB's bulk API): for background work over thousands of items. Says per id what happened; a
+   * `conflict` (changed since read) or `missing` one is the caller's to read again or skip.
+   */
+  replaceMany(docs: Stored<T>[]): Promise<{ id: string; outcome: 'replaced' | 'conflict' | 'missing' }[]>;
+  /**
    * Every query must filter on `c.orgId = @orgId` itself (the embedded server ignores partition keys).
    * `pageSize` (default 500) is how many items each round trip brings: larger for whole-organisation scans.
    */
@@ -44,6 +50,19 @@ export interface Store {
   /** Runs `hook` when the store is closing, before it closes: what is queued for the store (audit entries) is written first. */
   onClose(hook: () => Promise<void>): void;
   close(): Promise<void>;
+}
+
+/**
+ * How many ids one `ARRAY_CONTAINS(@ids, c.id)` query takes: a set look-up by ids in a few
+ * queries instead of one point read each. Small enough to keep the query text well inside
+ * Cosmos DB's limits, large enough that 10,000 ids take 20 queries.
+ */
+export const IDS_PER_QUERY = 500;
+
+export function idChunks<T>(ids: readonly T[], size = IDS_PER_QUERY): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < ids.length; i += size) chunks.push(ids.slice(i, i + size));
+  return chunks;
 }
 
 export async function toArray<T>(items: AsyncIterable<T>): Promise<T[]> {

@@ -1,10 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Clock } from '../core/clock';
 import { formatDate, localDate, today } from '../core/dates';
 import { AppError, isAppError } from '../core/errors';
-import { enqueue } from '../delivery/outbox';
+import { enqueueAll } from '../delivery/outbox';
 import { Directory } from '../people/repository';
 import type { Person } from '../people/model';
 import { agencyOf, mayRunSurveys, mayViewCampaignResults, scopeFor, type Partnership, type Requester } from '../access/policy';
@@ -184,16 +184,23 @@ export async function audienceOf(store: Store, campaign: Campaign): Promise<stri
   }
 }
 
+/** The audience chunk that holds `personId`, of `buckets`: from the id alone, so finding someone is one read. */
+export function audienceBucketOf(personId: string, buckets: number): number {
+  return createHash('sha256').update(personId).digest().readUInt32BE(0) % buckets;
+}
+
 /**
- * The labels an anonymous answer from this person carries: those they had when the campaign
- * started (see AudienceChunk). Undefined for a campaign started before they were kept.
+ * Whether the campaign asked this person and, in an anonymous one, the labels their answer
+ * carries: those they had when the campaign started (see AudienceChunk; undefined for a campaign
+ * started before they were kept). One chunk read, whatever the audience's size.
  */
-export async function labelsWhenAsked(store: Store, campaign: Campaign, personId: string): Promise<Workplace | undefined> {
-  for (let n = 0; ; n++) {
+export async function membershipOf(store: Store, campaign: Campaign, personId: string): Promise<{ asked: boolean; labels?: Workplace }> {
+  const only = campaign.audienceBuckets ? audienceBucketOf(personId, campaign.audienceBuckets) : undefined;
+  for (let n = only ?? 0; ; n++) {
     const chunk = await surveys<AudienceChunk>(store).read(campaign.orgId, chunkId(campaign.id, n));
-    if (!chunk) return undefined;
-    const at = chunk.personIds.indexOf(personId);
-    if (at >= 0) return chunk.labels?.[at];
+    const at = chunk ? chunk.personIds.indexOf(personId) : -1;
+    if (at >= 0) return { asked: true, ...(chunk!.labels?.[at] ? { labels: chunk!.labels[at] } : {}) };
+    if (!chunk || only !== undefined) return { asked: false };
   }
 }
 
@@ -249,16 +256,16 @@ export async function startCampaign(deps: Deps, campaign: Campaign, timeZone: st
   const partnership = await partnershipOf(deps.store, campaign.orgId);
   const people = await withinAgency(deps.store, campaign.orgId, await resolveAudience(deps.store, campaign.orgId, campaign.audience), campaign.agency);
   const large = largeGroups(people, partnership);
-  for (let n = 0; n * AUDIENCE_CHUNK < people.length; n++) {
-    const chunk = people.slice(n * AUDIENCE_CHUNK, (n + 1) * AUDIENCE_CHUNK);
+  const buckets = Math.max(1, Math.ceil(people.length / AUDIENCE_CHUNK));
+  const byBucket = Array.from({ length: buckets }, () => [] as Person[]);
+  for (const p of people) byBucket[audienceBucketOf(p.id, buckets)]!.push(p);
+  for (const [n, chunk] of byBucket.entries()) {
     const labels = campaign.anonymous ? { labels: chunk.map((p) => anonymousLabels(large, workplaceOf(p, partnership))) } : {};
     await surveys<AudienceChunk>(deps.store).upsert({ id: chunkId(campaign.id, n), orgId: campaign.orgId, kind: 'audience', campaignId: campaign.id, personIds: chunk.map((p) => p.id), ...labels });
   }
-  for (const p of people) {
-    await enqueue(deps.store, deps.clock, { id: `${campaign.id}-invite-${p.id}`, orgId: campaign.orgId, purpose: 'questionnaire', recipient: { personId: p.id }, message: invitation(campaign, 0) });
-  }
+  await enqueueAll(deps.store, deps.clock, people.map((p) => ({ id: `${campaign.id}-invite-${p.id}`, orgId: campaign.orgId, purpose: 'questionnaire' as const, recipient: { personId: p.id }, message: invitation(campaign, 0) })));
   return campaigns(deps.store).update(campaign.orgId, campaign.id, (c) =>
-    c.status === 'scheduled' ? { ...c, status: 'open', invited: people.length, startedOn: today(deps.clock, timeZone), largeGroups: large } : undefined,
+    c.status === 'scheduled' ? { ...c, status: 'open', invited: people.length, startedOn: today(deps.clock, timeZone), largeGroups: large, audienceBuckets: buckets } : undefined,
   );
 }
 
@@ -284,17 +291,10 @@ async function chase(deps: Deps, campaign: Campaign, day: string, calendar: Work
   for (let n = 1; n <= campaign.maxChasers; n++) {
     const due = calendar.addWorkingDays(campaign.startedOn, n * campaign.chaserEveryWorkingDays);
     if (due !== day || due > campaign.closesOn) continue;
-    for (const personId of await audienceOf(deps.store, campaign)) {
-      if (await hasResponded(deps.store, campaign, personId)) continue;
-      const { created } = await enqueue(deps.store, deps.clock, {
-        id: `${campaign.id}-chaser${n}-${personId}`,
-        orgId: campaign.orgId,
-        purpose: 'questionnaire',
-        recipient: { personId },
-        message: invitation(campaign, n),
-      });
-      if (created) sent++;
-    }
+    // Who has answered, in one query, rather than a read per person asked.
+    const responded = new Set(await new SurveyRepository(deps.store).respondedPersonIds(campaign.orgId, campaign.id));
+    const waiting = (await audienceOf(deps.store, campaign)).filter((personId) => !responded.has(personId));
+    sent += await enqueueAll(deps.store, deps.clock, waiting.map((personId) => ({ id: `${campaign.id}-chaser${n}-${personId}`, orgId: campaign.orgId, purpose: 'questionnaire' as const, recipient: { personId }, message: invitation(campaign, n) })));
   }
   return sent;
 }

@@ -158,12 +158,19 @@ export type Campaign = {
   invited: number;
   /** Set when it starts: the groups large enough to label anonymous answers with. */
   largeGroups?: LargeGroups;
+  /**
+   * Set when it starts: how many audience chunks there are, each person in the one their id hashes
+   * to (audienceBucketOf), so a page press reads that one chunk. Unset (started before): the chunks
+   * are in directory order and a person is looked for in each.
+   */
+  audienceBuckets?: number;
   /** Set on a follow-up created from training completions. */
   followUp?: { courseCode: string; afterDays: number };
 };
 
 /**
- * Who was asked, in chunks so a campaign to thousands stays within document size limits. An
+ * Who was asked, in chunks so a campaign to thousands stays within document size limits (about
+ * AUDIENCE_CHUNK people each, by hash of their id: see Campaign.audienceBuckets). An
  * anonymous campaign also keeps, in the same order, the labels each person's answer will carry, as
  * they were when it started: someone who moves agency or department before answering would
  * otherwise carry labels nobody else asked has, and stand alone among the answers.

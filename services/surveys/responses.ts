@@ -7,8 +7,8 @@ import { partnershipOf } from '../organisation/organisations';
 import type { Store } from '../store/ports';
 import { answersOf, changePending, flushAnswers, putInShards, readPending, type AnswerDeps } from './answer-pool';
 import { checkAnswers, maxEntryBytes, pagesOf, parseSubmission, rawOf } from './answers';
-import { audienceOf, getCampaign, hasResponded, labelsWhenAsked, workplaceOf } from './campaigns';
-import { anonymousLabels, respondedId, type AnswerEntry, type Campaign, type Questionnaire, type RespondedMarker } from './model';
+import { getCampaign, hasResponded, membershipOf, workplaceOf } from './campaigns';
+import { anonymousLabels, respondedId, type AnswerEntry, type Campaign, type Questionnaire, type RespondedMarker, type Workplace } from './model';
 import { findQuestionnaire, surveys } from './questionnaires';
 
 type Deps = { store: Store; clock: Clock };
@@ -29,14 +29,17 @@ function entryKey(campaign: Campaign, actor: Person, answerKey: string): string 
   return campaign.anonymous ? `key:${createHmac('sha256', answerKey).update(actor.id).digest('hex')}` : `person:${actor.id}`;
 }
 
-/** The campaign and questionnaire, if this person may answer it now. */
-async function answerable(deps: Deps, actor: Person, campaignId: string, timeZone: string): Promise<{ campaign: Campaign; questionnaire: Questionnaire }> {
+/**
+ * The campaign and questionnaire, if this person may answer it now, and (anonymous) the labels
+ * their answer carries, from the one audience chunk that holds them.
+ */
+async function answerable(deps: Deps, actor: Person, campaignId: string, timeZone: string): Promise<{ campaign: Campaign; questionnaire: Questionnaire; labels?: Workplace }> {
   const campaign = await getCampaign(deps.store, actor.orgId, campaignId);
   if (campaign.status === 'closed' || today(deps.clock, timeZone) > campaign.closesOn) throw new AppError('SURVEY_CLOSED');
-  if (campaign.status !== 'open' || !(await audienceOf(deps.store, campaign)).includes(actor.id)) {
-    throw new AppError('FORBIDDEN', 'This questionnaire was not sent to you, so you cannot answer it.');
-  }
-  return { campaign, questionnaire: await findQuestionnaire(deps.store, actor.orgId, campaign.questionnaire.key, campaign.questionnaire.version) };
+  const membership = campaign.status === 'open' ? await membershipOf(deps.store, campaign, actor.id) : { asked: false };
+  if (!membership.asked) throw new AppError('FORBIDDEN', 'This questionnaire was not sent to you, so you cannot answer it.');
+  const questionnaire = await findQuestionnaire(deps.store, actor.orgId, campaign.questionnaire.key, campaign.questionnaire.version);
+  return { campaign, questionnaire, ...(membership.labels ? { labels: membership.labels } : {}) };
 }
 
 /** Where an entry is: pooled in the shards, waiting, or nowhere. */
@@ -72,8 +75,8 @@ async function saveEntry(deps: AnswerDeps, campaign: Campaign, questionnaire: Qu
  * only as groups large enough (see LargeGroups), and as they were when it started, even if they
  * have moved since.
  */
-async function groupsOf(store: Store, campaign: Campaign, actor: Person): Promise<Pick<AnswerEntry, 'department' | 'jobTitle' | 'agency'>> {
-  const asked = campaign.anonymous ? await labelsWhenAsked(store, campaign, actor.id) : undefined;
+async function groupsOf(store: Store, campaign: Campaign, actor: Person, labelsWhenAsked: Workplace | undefined): Promise<Pick<AnswerEntry, 'department' | 'jobTitle' | 'agency'>> {
+  const asked = campaign.anonymous ? labelsWhenAsked : undefined;
   // Campaigns started before the labels were kept with the audience label by where they work now.
   const now = async () => workplaceOf(actor, await partnershipOf(store, actor.orgId));
   const { agency, ...rest } = asked ?? (campaign.anonymous ? anonymousLabels(campaign.largeGroups, await now()) : await now());
@@ -110,7 +113,7 @@ export async function openSurvey(deps: AnswerDeps, input: { actor: Person; timeZ
 export async function answerSurvey(deps: AnswerDeps, input: { actor: Person; timeZone: string; data: unknown }): Promise<SurveyView> {
   const { actor } = input;
   const campaignId = (input.data as { campaignId?: unknown } | null)?.campaignId;
-  const { campaign, questionnaire } = await answerable(deps, actor, typeof campaignId === 'string' ? campaignId : '', input.timeZone);
+  const { campaign, questionnaire, labels } = await answerable(deps, actor, typeof campaignId === 'string' ? campaignId : '', input.timeZone);
   const submission = parseSubmission(input.data, questionnaire);
   const pages = pagesOf(questionnaire);
   const pageNo = Math.min(submission.page, pages.length - 1);
@@ -131,7 +134,7 @@ export async function answerSurvey(deps: AnswerDeps, input: { actor: Person; tim
   // Answered already: only the key of this person's own card replaces their answers.
   if (responded && campaign.anonymous && !(await findEntry(deps, campaign, key))) throw new AppError('ALREADY_ANSWERED');
 
-  const { replaced } = await saveEntry(deps, campaign, questionnaire, { key, answers, ...(await groupsOf(deps.store, campaign, actor)) }, responded);
+  const { replaced } = await saveEntry(deps, campaign, questionnaire, { key, answers, ...(await groupsOf(deps.store, campaign, actor, labels)) }, responded);
   // The marker follows the answers: a crash between the two leaves answers that the same card can
   // still replace, never a person marked as answered with nothing stored.
   try {
@@ -147,7 +150,7 @@ export async function answerSurvey(deps: AnswerDeps, input: { actor: Person; tim
 export async function mySurveys(deps: Deps, actor: Person, campaigns: Campaign[]): Promise<{ campaign: Campaign; answered: boolean }[]> {
   const mine: { campaign: Campaign; answered: boolean }[] = [];
   for (const campaign of campaigns) {
-    if (campaign.status !== 'open' || !(await audienceOf(deps.store, campaign)).includes(actor.id)) continue;
+    if (campaign.status !== 'open' || !(await membershipOf(deps.store, campaign, actor.id)).asked) continue;
     mine.push({ campaign, answered: await hasResponded(deps.store, campaign, actor.id) });
   }
   return mine;

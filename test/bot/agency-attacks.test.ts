@@ -18,6 +18,7 @@ import { cardsAnswering, startTestApp, type TestApp } from '../harness/app';
 import { cli } from '../harness/cli';
 import { openPersistentTestStore } from '../harness/store';
 import { actionDoc, ORG, seed } from '../harness/fixtures';
+import { openRounds } from '../../services/rounds/rounds';
 import { installationUpdate, invokeActionExecute, messageActivity, personalConversationId, tableRows, type TeamsUser } from '../harness/teams-activities';
 import { COUNCIL_TENANT, oid, peopleFile, POLICE_TENANT, type Staff, table, teamsUser } from '../harness/partnership';
 import { followUpBesideAnAgencyQuestionnaire, PARTNERSHIP_COMPARISON } from '../harness/surveys';
@@ -158,7 +159,10 @@ describe('an attacker in the police tries to reach the council’s records throu
     beforeAll(async () => {
       const pat = await personOf(POLICE.officer);
       await seed(t.store, { actions: [actionDoc({ id: 'police-action', ref: 'LP4.2', leadIds: [pat.id], leads: [{ name: pat.name, personId: pat.id }], due: { dates: ['2026-12-23'], ongoing: null, text: '23 December 2026' }, nextDueDate: '2026-12-23' })] });
-      expect(await say(COUNCIL.admin, 'start round 2026-12-04')).toContain('2 leads have been asked');
+      expect(await say(COUNCIL.admin, 'start round 2026-12-04')).toContain('Update round started');
+      // The app's round upkeep asks the leads once the command has answered.
+      await t.app.roundUpkeepNow();
+      expect((await openRounds(t.store, ORG))[0]?.leads).toHaveLength(2);
     });
 
     it('a police officer asks for “round status” → refused: who has answered, and who cannot be reached, is for administrators', async () => {

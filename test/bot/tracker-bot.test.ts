@@ -240,7 +240,8 @@ describe('the bot in Teams, over real HTTP', () => {
 
     it('only an administrator can start an update round from the chat', async () => {
       expect(cardText(await say(RICHARD, 'start round 2026-12-15'))).toMatch(/Only a plan administrator can start an update round/);
-      expect(cardText(await say(TIM, 'start round 2026-12-15'))).toMatch(/Update round started[\s\S]*leads have been asked to update their actions by 15 Dec 2026/);
+      expect(cardText(await say(TIM, 'start round 2026-12-15'))).toMatch(/Update round started[\s\S]*Every lead with open actions is being asked to update their actions by 15 Dec 2026/);
+      await t.app.roundUpkeepNow();
       expect(cardText(await say(TIM, 'round status'))).toMatch(/Open update round[\s\S]*outstanding/);
     });
   });
@@ -319,6 +320,7 @@ describe('read tracking: "seen" on the round summary', () => {
   it('a lead pressing any button on their round request marks it seen; someone else pressing it does not', async () => {
     for (const user of [VAL, TIM, RICHARD]) await t.post(installationUpdate({ serviceUrl: t.connector.serviceUrl, user, action: 'add' }));
     expect(cardText(await say(TIM, 'start round 2026-12-15'))).toMatch(/Update round started/);
+    await t.app.roundUpkeepNow();
     await t.app.sender.drain(ORG);
     const requests = await toArray(t.store.collection<OutboxItem>('outbox').query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.purpose = 'round-request' AND c.conversationKey = 'personal-aad-val'", parameters: [{ name: '@orgId', value: ORG }] }));
     const activityId = requests[0]?.activityId;
@@ -333,6 +335,9 @@ describe('read tracking: "seen" on the round summary', () => {
 
     expect((await press(VAL)).status).toBe(200);
     expect((await t.store.collection<OutboxItem>('outbox').read(ORG, requests[0]!.id))?.seenAt).toBe(t.clock.now().toISOString());
+    // The summary catches up at the round upkeep's next minute.
+    t.clock.advance(60_000);
+    await t.app.roundUpkeepNow();
     expect(cardText(await say(TIM, 'round status'))).toMatch(/Val Johnson \(seen\)/);
   });
 

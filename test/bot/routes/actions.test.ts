@@ -11,6 +11,7 @@ import { renderMessage } from '../../../cards/messages';
 import type { AdaptiveCardJson } from '../../../cards/render';
 import { enqueue } from '../../../services/delivery/outbox';
 import { OutboxRepository } from '../../../services/delivery/repository';
+import { roundUpkeep } from '../../../services/rounds/rounds';
 
 /** The action plan's routes, called as the bot calls them, against the embedded store. */
 describe('action routes', () => {
@@ -122,7 +123,10 @@ describe('action routes', () => {
     expect(cardText(await type(admin, 'round status'))).toContain('No update round is open');
     await expect(type(val, 'start round 2026-12-15')).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(type(admin, 'start round 2026-11-01')).rejects.toMatchObject({ code: 'VALIDATION' });
-    expect(cardText(await type(admin, 'start round 2026-12-15'))).toMatch(/Update round started[\s\S]*1 leads have been asked/);
+    expect(cardText(await type(admin, 'start round 2026-12-15'))).toMatch(/Update round started[\s\S]*Every lead with open actions is being asked to update their actions by 15 Dec 2026/);
+    // Who is asked is the round upkeep's work, in the background (the app runs it after the answer).
+    expect(cardText(await type(admin, 'round status'))).not.toMatch(/Val Johnson/);
+    await roundUpkeep({ store, clock }, ORG);
     expect(cardText(await type(admin, 'round status'))).toMatch(/Open update round \(started by Ada Admin\)[\s\S]*Val Johnson/);
   });
 

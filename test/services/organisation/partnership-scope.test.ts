@@ -12,7 +12,7 @@ import { namedOverdueList, trainingRates } from '../../../services/training/repo
 import { pendingSelfReports, reviewSelfReport, selfReport } from '../../../services/training/self-report';
 import { actionDoc, ORG, person, seed } from '../../harness/fixtures';
 import type { Action } from '../../../services/plan/model';
-import { openRoundsFor, startRound } from '../../../services/rounds/rounds';
+import { openRoundsFor, setUpRound, startRound } from '../../../services/rounds/rounds';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
 import { canUpdate } from '../../../services/updates/status-update';
 import { audienceOf, campaignsVisibleTo, createCampaign } from '../../../services/surveys/campaigns';
@@ -157,7 +157,7 @@ describe('an agency’s administrator manages its own leads’ actions and its o
   });
 
   it('a round started by an agency’s administrator asks only its leads, is seen only within that agency, and does not block another agency’s', async () => {
-    const police = await startRound({ store, clock }, { actor: policeAdmin, dueBy: '2026-12-15', timeZone: 'Europe/London', calendar });
+    const police = await setUpRound({ store, clock }, await startRound({ store, clock }, { actor: policeAdmin, dueBy: '2026-12-15', timeZone: 'Europe/London', calendar }));
     expect(police).toMatchObject({ agency: 'police', leads: [{ personId: 'pat', actionIds: ['police-action', 'shared'] }] });
     await expect(startRound({ store, clock }, { actor: councilAdmin, dueBy: '2026-12-15', timeZone: 'Europe/London', calendar })).rejects.toMatchObject({ code: 'VALIDATION' });
     await expect(startRound({ store, clock }, { actor: healthAdmin, dueBy: '2026-12-15', timeZone: 'Europe/London', calendar })).resolves.toMatchObject({ agency: 'health', leads: [] });

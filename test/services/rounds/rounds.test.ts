@@ -1,11 +1,12 @@
 import { FixedClock } from '../../../services/core/clock';
 import { silentLogger } from '../../../services/core/logger';
-import { deliveryStatus } from '../../../services/delivery/outbox';
+import { deliveryStatus, enqueue } from '../../../services/delivery/outbox';
+import type { UpdateRound } from '../../../services/rounds/model';
 import { DeliverySender } from '../../../services/delivery/sender';
 import type { Person } from '../../../services/people/model';
 import { ensureOrganisation } from '../../../services/organisation/organisations';
 import type { Action } from '../../../services/plan/model';
-import { openRounds, startRound } from '../../../services/rounds/rounds';
+import { openRounds, roundUpkeep, startRound } from '../../../services/rounds/rounds';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
 import { runJob } from '../../../bot/jobs';
 import type { Store } from '../../../services/store/ports';
@@ -63,8 +64,15 @@ describe('an update round before the Named Safeguarding Officers meeting', () =>
   });
 
   it('starting a round asks every lead with open actions and gives the administrator a live summary', async () => {
-    const round = await startRound({ store, clock: at('2026-11-23T09:00:00Z') }, { actor: await admin(), dueBy: '2026-12-04', timeZone: TZ, calendar });
-    expect(round.leads.map((l) => l.personId).sort()).toEqual(['lead0', 'lead1', 'nochat']);
+    const clock = at('2026-11-23T09:00:00Z');
+    const started = await startRound({ store, clock }, { actor: await admin(), dueBy: '2026-12-04', timeZone: TZ, calendar });
+    // Starting only opens the round; the app's round upkeep asks the leads, outside the command.
+    expect(started.leads).toEqual([]);
+    expect(await roundUpkeep({ store, clock }, ORG)).toEqual({ setUp: 1, refreshed: 0 });
+    const [round] = await openRounds(store, ORG);
+    expect(round!.leads.map((l) => l.personId).sort()).toEqual(['lead0', 'lead1', 'nochat']);
+    expect((await store.collection<Action>('actions').read(ORG, 'a1'))?.roundIds).toEqual([round!.id]);
+    expect((await store.collection<Action>('actions').read(ORG, 'done'))?.roundIds).toBeUndefined();
     await sender.drain(ORG);
     expect(text(cardsTo('lead0')[0])).toMatch(/Update round: please update your actions by 4 Dec 2026[\s\S]*LP1\.1[\s\S]*LP1\.2/);
     expect(text(cardsTo('lead1')[0])).not.toMatch(/LP3\.2/); // closed actions are not asked about
@@ -74,12 +82,19 @@ describe('an update round before the Named Safeguarding Officers meeting', () =>
     await expect(startRound({ store, clock: at('2026-11-23T10:00:00Z') }, { actor: await admin(), dueBy: '2026-12-11', timeZone: TZ, calendar })).rejects.toMatchObject({ code: 'VALIDATION' });
   });
 
-  it('as a lead answers, the administrator’s summary is refreshed in place', async () => {
+  it('as a lead answers, the administrator’s summary is refreshed in place within a minute, once for a burst of answers', async () => {
     const clock = at('2026-11-24T14:00:00Z');
+    const summaries = async () => (await deliveryStatus(store, ORG, { purpose: 'round-summary' })).items.length;
+    const before = await summaries();
     for (const id of ['a1', 'a2']) {
       const a = (await store.collection<Action>('actions').read(ORG, id))!;
       await submitStatusUpdate({ store, clock, events: domainEvents(calendar) }, { actor: await lead('lead0'), timeZone: TZ, data: { actionId: id, version: a.version, status: 'G', progress: 'On track' } });
     }
+    // The answers only noted the change; the next minute's upkeep refreshes the summary once.
+    expect(await summaries()).toBe(before);
+    expect(await roundUpkeep({ store, clock }, ORG)).toEqual({ setUp: 0, refreshed: 1 });
+    expect(await summaries()).toBe(before + 1);
+    expect(await roundUpkeep({ store, clock }, ORG)).toEqual({ setUp: 0, refreshed: 0 });
     await sender.drain(ORG);
     const updates = connector.calls.filter((c) => c.method === 'PUT' && c.conversationId === chatOf('admin0'));
     expect(updates.length).toBeGreaterThanOrEqual(1);
@@ -101,11 +116,48 @@ describe('an update round before the Named Safeguarding Officers meeting', () =>
     expect(text(cardsTo('lead1').at(-1))).toMatch(/Reminder: your update is due by 4 Dec 2026/);
   });
 
+  it('an answer soon after a refresh waits for the next minute, and is then in the summary', async () => {
+    const clock = at('2026-12-04T10:00:30Z'); // half a minute after the deadline day's chasers refreshed the summary
+    const a3 = (await store.collection<Action>('actions').read(ORG, 'a3'))!;
+    const answer = await submitStatusUpdate({ store, clock, events: domainEvents(calendar) }, { actor: await lead('lead1'), timeZone: TZ, data: { actionId: 'a3', version: a3.version, status: 'G', progress: 'Audit booked' } });
+    expect(answer.kind).toBe('saved');
+    expect(await roundUpkeep({ store, clock }, ORG)).toEqual({ setUp: 0, refreshed: 0 });
+    clock.advance(30_000);
+    expect(await roundUpkeep({ store, clock }, ORG)).toEqual({ setUp: 0, refreshed: 1 });
+    await sender.drain(ORG);
+    expect(text(connector.activities({ conversationId: chatOf('admin0') }).at(-1).attachments[0].content)).toMatch(/Responded: Person lead0, Person lead1/);
+  });
+
   it('after the deadline the round closes with a final summary', async () => {
     const clock = at('2026-12-07T10:00:00Z');
     await runJob('round-chasers', { store, clock, orgId: ORG, organisation: await ensureOrganisation(store, clock, ORG, { timeZone: TZ }), calendar, logger: silentLogger });
     await sender.drain(ORG);
     expect(await openRounds(store, ORG)).toHaveLength(0);
     expect(text(connector.activities({ conversationId: chatOf('admin0') }).at(-1).attachments[0].content)).toMatch(/Closed update round/);
+    // A closed round's stamps come off: an answer now notes nothing.
+    expect((await store.collection<Action>('actions').read(ORG, 'a3'))?.roundIds).toEqual([]);
+  });
+});
+
+describe('a round open when this version was deployed (asked and stamped by the request itself)', () => {
+  it('is taken up by the upkeep without asking anyone twice, and keeps its summary card', async () => {
+    const store = await openTestStore();
+    try {
+      const clock = new FixedClock('2026-11-23T09:00:00Z');
+      await seed(store, { people: [person({ id: 'admin', name: 'Ada Admin', roles: ['admin'] }), person({ id: 'pat', name: 'Pat Police', agency: 'police' })], actions: [actionDoc({ id: 'p1', leadIds: ['pat'], roundIds: ['round-2026-11-20-0badc0de'] })] });
+      const legacy = { id: 'round-2026-11-20-0badc0de', orgId: ORG, kind: 'update-round', dueBy: '2026-12-04', startedAt: '2026-11-20T09:00:00.000Z', startedBy: { personId: 'admin', name: 'Ada Admin' }, status: 'open', leads: [{ personId: 'pat', name: 'Pat Police', actionIds: ['p1'] }], summaryVersion: 1, summaryHash: 'abc' } as const;
+      await store.collection<UpdateRound>('rounds').create({ ...legacy, leads: [...legacy.leads.map((l) => ({ ...l, actionIds: [...l.actionIds] }))] });
+      await enqueue(store, clock, { id: `${legacy.id}-request-pat`, orgId: ORG, purpose: 'round-request', recipient: { personId: 'pat' }, message: { kind: 'reminder-digest', heading: 'Update round', intro: '', lines: [], snoozeChoices: [] } });
+      expect(await roundUpkeep({ store, clock }, ORG)).toEqual({ setUp: 1, refreshed: 0 });
+      expect((await deliveryStatus(store, ORG, { purpose: 'round-request' })).items).toHaveLength(1);
+      const [round] = await openRounds(store, ORG);
+      expect(round?.leads).toEqual([expect.objectContaining({ personId: 'pat', agency: 'police', state: 'unreachable' })]);
+      // The summary card it had is refreshed in place, not sent again.
+      const summaries = (await deliveryStatus(store, ORG, { purpose: 'round-summary' })).items;
+      expect(summaries.map((i) => i.id)).toEqual([`${legacy.id}-summary-v2`]);
+      expect((await store.collection<Action>('actions').read(ORG, 'p1'))?.roundIds).toEqual([legacy.id]);
+    } finally {
+      await store.close();
+    }
   });
 });
