@@ -1,7 +1,6 @@
 import type { AdaptiveCardJson } from '../cards/render';
 import { helpCard } from '../cards/views';
 import type { CardRoute, TextCommand } from '../services/kernel/route-context';
-import { ACTION_COMMANDS, ACTION_ROUTES } from './routes/actions';
 import { ESCALATION_COMMANDS, ESCALATION_ROUTES } from './routes/escalations';
 import { SURVEY_COMMANDS, SURVEY_ROUTES } from './routes/surveys';
 import { TRAINING_COMMANDS, TRAINING_ROUTES } from './routes/training';
@@ -28,14 +27,13 @@ const HELP_COMMAND: TextCommand = {
  */
 export const TEXT_COMMANDS: TextCommand[] = [
   HELP_COMMAND,
-  ...ACTION_COMMANDS,
+  ...MODULES.flatMap((m) => m.textCommands ?? []),
   ...TRAINING_COMMANDS,
   ...ESCALATION_COMMANDS,
   ...SURVEY_COMMANDS,
   ...REACH_COMMANDS,
   ...PARTNERSHIP_COMMANDS,
   ...ROLE_COMMANDS,
-  ...MODULES.flatMap((m) => m.textCommands ?? []),
   REPORT_COMMAND,
 ];
 
@@ -64,7 +62,6 @@ export const CARD_ROUTES: Record<string, CardRoute> = mergedTable(
   'card verb',
   {
     'help.show': { scope: 'anywhere', run: async () => commandHelpCard() },
-    ...ACTION_ROUTES,
     ...ESCALATION_ROUTES,
     ...TRAINING_ROUTES,
     ...SURVEY_ROUTES,

@@ -1,8 +1,6 @@
 import { runEscalationChecks } from '../services/escalations/triggers';
 import { runReach } from '../services/reach/reach-job';
 import { runGroupRoles } from '../services/people/roles-job';
-import { runDailyReminders } from '../services/reminders/daily-reminders';
-import { chaseRounds } from '../services/rounds/rounds';
 import { runTrainingReminders } from '../services/training/reminders';
 import { runQuestionnaires } from '../services/surveys/campaigns';
 import { housekeeping } from '../services/scheduling/housekeeping';
@@ -29,23 +27,11 @@ const KERNEL_JOBS = {
     workingDaysOnly: true,
     run: runReach,
   },
-  'daily-reminders': {
-    cron: '0 9 * * 1-5',
-    description: 'Due-date reminders and overdue chasers, one digest per owner',
-    workingDaysOnly: true,
-    run: runDailyReminders,
-  },
   escalations: {
     cron: '30 8 * * 1-5',
     description: 'Opens escalations for overdue, unanswered or unreachable actions; moves unacknowledged stages up past their deadline',
     workingDaysOnly: true,
     run: runEscalationChecks,
-  },
-  'round-chasers': {
-    cron: '0 10 * * 1-5',
-    description: 'Chasers to leads who have not answered an open update round; refreshes each round’s summary',
-    workingDaysOnly: true,
-    run: chaseRounds,
   },
   'training-reminders': {
     cron: '15 9 * * 1-5',

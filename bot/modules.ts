@@ -1,5 +1,7 @@
 import type { FeatureModule } from '../services/kernel/module';
 import { registerModules } from '../services/kernel/registry';
+import { planModule } from '../services/plan/module';
+import { roundsModule } from '../services/rounds/module';
 
 /**
  * Every feature module of the app. The hosts loop over this list: the Teams bot's card verbs and
@@ -7,9 +9,17 @@ import { registerModules } from '../services/kernel/registry';
  * (jobs.ts), the tab's reports (tab/server/routes.ts), and through the kernel's registry the event
  * bus, the outbox renderers and the store's containers. Adding a feature is one line here.
  */
-export const MODULES: readonly FeatureModule[] = [];
+export const MODULES: readonly FeatureModule[] = [
+  // The order is the order typed commands are matched in (the first whose pattern matches wins),
+  // listed in the help card, and each module's event handlers run in.
+  planModule,
+  roundsModule,
+];
 
 registerModules(MODULES);
+
+/** The app's event bus, with every module's handlers: importing it from here registers the modules first. */
+export { domainEvents } from '../services/events/handlers';
 
 /**
  * The entries each module declares in one table, merged: a name two modules (or a module and the

@@ -1,4 +1,5 @@
-import { ACTION_COMMANDS, ACTION_ROUTES } from '../../../bot/routes/actions';
+import { ACTION_COMMANDS, ACTION_ROUTES } from '../../../services/plan/teams';
+import { ROUND_TEXT_COMMANDS } from '../../../services/rounds/teams';
 import { FixedClock } from '../../../services/core/clock';
 import type { Person } from '../../../services/people/model';
 import type { ConversationRecord } from '../../../services/conversations/model';
@@ -25,7 +26,7 @@ describe('action routes', () => {
   const stored = () => store.collection<Action>('actions').read(ORG, 'a1');
   const storedPerson = (id: string) => store.collection<Person>('people').read(ORG, id);
   const run = async (who: Person, verb: string, data: unknown) => ACTION_ROUTES[verb]!.run(await contextFor(who), data);
-  const type = async (who: Person, text: string) => typed(ACTION_COMMANDS, await contextFor(who), text);
+  const type = async (who: Person, text: string) => typed([...ACTION_COMMANDS, ...ROUND_TEXT_COMMANDS], await contextFor(who), text);
 
   beforeAll(async () => {
     store = await openTestStore();

@@ -1,6 +1,6 @@
-import { startRound } from '../../services/rounds/rounds';
-import { WorkingCalendar } from '../../services/scheduling/calendar';
-import { actorOption, deliver, organisationOf, print, stringOption, type Command } from '../../services/kernel/cli-command';
+import { startRound } from './rounds';
+import { WorkingCalendar } from '../scheduling/calendar';
+import { actorOption, deliver, organisationOf, print, stringOption, type Command } from '../kernel/cli-command';
 
 export const ROUND_COMMANDS: Record<string, Command> = {
   'rounds start': {
