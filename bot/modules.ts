@@ -2,6 +2,12 @@ import type { FeatureModule } from '../services/kernel/module';
 import { registerModules } from '../services/kernel/registry';
 import { planModule } from '../services/plan/module';
 import { roundsModule } from '../services/rounds/module';
+import { trainingModule } from '../services/training/module';
+import { escalationsModule } from '../services/escalations/module';
+import { surveysModule } from '../services/surveys/module';
+import { reachModule } from '../services/reach/module';
+import { partnershipModule } from '../services/partnership/module';
+import { peopleModule } from '../services/people/module';
 
 /**
  * Every feature module of the app. The hosts loop over this list: the Teams bot's card verbs and
@@ -14,6 +20,12 @@ export const MODULES: readonly FeatureModule[] = [
   // listed in the help card, and each module's event handlers run in.
   planModule,
   roundsModule,
+  trainingModule,
+  escalationsModule,
+  surveysModule,
+  reachModule,
+  partnershipModule,
+  peopleModule,
 ];
 
 registerModules(MODULES);

@@ -1,4 +1,4 @@
-import { ESCALATION_COMMANDS, ESCALATION_ROUTES } from '../../../bot/routes/escalations';
+import { ESCALATION_COMMANDS, ESCALATION_ROUTES } from '../../../services/escalations/teams';
 import { FixedClock } from '../../../services/core/clock';
 import type { Escalation } from '../../../services/escalations/model';
 import type { Person } from '../../../services/people/model';

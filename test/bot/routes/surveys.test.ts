@@ -1,4 +1,4 @@
-import { SURVEY_COMMANDS, SURVEY_ROUTES } from '../../../bot/routes/surveys';
+import { SURVEY_COMMANDS, SURVEY_ROUTES } from '../../../services/surveys/teams';
 import { FixedClock } from '../../../services/core/clock';
 import type { Person } from '../../../services/people/model';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';

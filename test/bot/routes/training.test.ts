@@ -1,4 +1,4 @@
-import { TRAINING_COMMANDS, TRAINING_ROUTES } from '../../../bot/routes/training';
+import { TRAINING_COMMANDS, TRAINING_ROUTES } from '../../../services/training/teams';
 import { FixedClock } from '../../../services/core/clock';
 import type { Person } from '../../../services/people/model';
 import { toArray, type Store } from '../../../services/store/ports';

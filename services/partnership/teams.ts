@@ -1,7 +1,7 @@
 import { reportCard } from '../../cards/report-card';
-import { formatDate, today } from '../../services/core/dates';
-import { partnershipReport } from '../../services/organisation/partnership-report';
-import { timeZoneOf, type TextCommand } from '../../services/kernel/route-context';
+import { formatDate, today } from '../core/dates';
+import { partnershipReport } from '../organisation/partnership-report';
+import { timeZoneOf, type TextCommand } from '../kernel/route-context';
 
 export const PARTNERSHIP_COMMANDS: TextCommand[] = [
   {

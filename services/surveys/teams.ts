@@ -1,12 +1,12 @@
 import type { AdaptiveCardJson } from '../../cards/render';
 import { reportCard } from '../../cards/report-card';
 import { surveyCard, surveyListCard } from '../../cards/survey-views';
-import { formatDate } from '../../services/core/dates';
-import { campaignsVisibleTo, describeAudience, listCampaigns } from '../../services/surveys/campaigns';
-import { mayViewSurveyResults } from '../../services/access/policy';
-import { answerSurvey, mySurveys, openSurvey } from '../../services/surveys/responses';
-import { campaignResults, resultsReport } from '../../services/surveys/results';
-import { auditInTeams, objectOf, pageIn, personal, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from '../../services/kernel/route-context';
+import { formatDate } from '../core/dates';
+import { campaignsVisibleTo, describeAudience, listCampaigns } from './campaigns';
+import { mayViewSurveyResults } from '../access/policy';
+import { answerSurvey, mySurveys, openSurvey } from './responses';
+import { campaignResults, resultsReport } from './results';
+import { auditInTeams, objectOf, pageIn, personal, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from '../kernel/route-context';
 
 /** A campaign's results as the card shows them: no written answer's text, which stays in the export. */
 async function resultsCard(ctx: RouteContext, campaignId: string): Promise<AdaptiveCardJson> {

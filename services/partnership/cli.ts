@@ -1,5 +1,5 @@
-import { partnershipReport } from '../../services/organisation/partnership-report';
-import { asAtOption, orgOf, outputReport, requesterOption, TABLE_OPTIONS, type Command } from '../../services/kernel/cli-command';
+import { partnershipReport } from '../organisation/partnership-report';
+import { asAtOption, orgOf, outputReport, requesterOption, TABLE_OPTIONS, type Command } from '../kernel/cli-command';
 
 export const PARTNERSHIP_COMMANDS: Record<string, Command> = {
   'partnership report': {

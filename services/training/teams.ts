@@ -1,14 +1,14 @@
 import type { AdaptiveCardJson } from '../../cards/render';
 import { factsCard, noticeCard, trainingReportCard, trainingVerifyCard } from '../../cards/views';
-import { Directory } from '../../services/people/repository';
-import { courses, loadPersonTraining } from '../../services/training/catalogue';
-import { myTraining, type Breakdown, type MyCourse } from '../../services/training/rates';
-import { namedOverdueList, overdueReport, trainingRatesReport } from '../../services/training/reports';
+import { Directory } from '../people/repository';
+import { courses, loadPersonTraining } from './catalogue';
+import { myTraining, type Breakdown, type MyCourse } from './rates';
+import { namedOverdueList, overdueReport, trainingRatesReport } from './reports';
 import { MAX_REPORT_CARD_ROWS, reportCard } from '../../cards/report-card';
-import { pendingSelfReports, reviewSelfReport, selfReport } from '../../services/training/self-report';
-import { today, formatDate } from '../../services/core/dates';
-import { isAppError } from '../../services/core/errors';
-import { auditInTeams, objectOf, pageIn, personal, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from '../../services/kernel/route-context';
+import { pendingSelfReports, reviewSelfReport, selfReport } from './self-report';
+import { today, formatDate } from '../core/dates';
+import { isAppError } from '../core/errors';
+import { auditInTeams, objectOf, pageIn, personal, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from '../kernel/route-context';
 
 const MY_TRAINING_STATE: Record<MyCourse['state'], string> = {
   valid: 'done',
