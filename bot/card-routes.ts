@@ -2,7 +2,7 @@ import type { AdaptiveCardJson } from '../cards/render';
 import { helpCard } from '../cards/views';
 import type { CardRoute, TextCommand } from '../services/kernel/route-context';
 import { REPORT_COMMAND } from './routes/reports';
-import { MODULES, mergedTable } from './modules';
+import { MODULES, mergedTable, type ModuleVerb } from './modules';
 
 export type { RouteContext } from '../services/kernel/route-context';
 
@@ -48,6 +48,9 @@ export function commandHelpCard(notice = '', commands: TextCommand[] = TEXT_COMM
  * (FeatureModule.cardRoutes). Card data is untrusted: each route parses what it needs and the use
  * case authorises the acting user against stored records.
  */
+/** Every card verb: the host's own and each module's. */
+export type Verb = 'help.show' | ModuleVerb;
+
 export const CARD_ROUTES: Record<string, CardRoute> = mergedTable(
   'card verb',
   {

@@ -15,7 +15,7 @@ import { peopleModule } from '../services/people/module';
  * (jobs.ts), the tab's reports (tab/server/routes.ts), and through the kernel's registry the event
  * bus, the outbox renderers and the store's containers. Adding a feature is one line here.
  */
-export const MODULES: readonly FeatureModule[] = [
+const LIST = [
   // The order is the order typed commands are matched in (the first whose pattern matches wins),
   // listed in the help card, and each module's event handlers run in.
   planModule,
@@ -26,7 +26,13 @@ export const MODULES: readonly FeatureModule[] = [
   reachModule,
   partnershipModule,
   peopleModule,
-];
+] as const;
+
+export const MODULES: readonly FeatureModule[] = LIST;
+
+/** The card verbs every module's routes declare, as a type: a verb typed wrong in code is a compile error (templates are checked by test/cards/actions.test.ts). */
+export type ModuleVerb = VerbsOf<(typeof LIST)[number]>;
+type VerbsOf<M> = M extends { cardRoutes: infer R } ? keyof R & string : never;
 
 registerModules(MODULES);
 

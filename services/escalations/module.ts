@@ -4,7 +4,7 @@ import { ESCALATION_COMMANDS, ESCALATION_ROUTES } from './teams';
 import { escalationsAfterUpdate, runEscalationChecks } from './triggers';
 
 /** Escalations: raised by people or opened by the rules, moved up the ladder, and the central record's review. */
-export const escalationsModule: FeatureModule = {
+export const escalationsModule = {
   name: 'escalations',
   cardRoutes: ESCALATION_ROUTES,
   textCommands: ESCALATION_COMMANDS,
@@ -25,4 +25,4 @@ export const escalationsModule: FeatureModule = {
       const organisation = known ?? (await ensureOrganisation(ctx.store, ctx.clock, event.action.orgId, { timeZone: event.timeZone }));
       await escalationsAfterUpdate({ ...ctx, calendar }, organisation, event.action, event.update);
     }),
-};
+} satisfies FeatureModule;

@@ -30,7 +30,7 @@ function escalationStep(step: EscalationStepName, textInput: string | undefined,
   });
 }
 
-export const ESCALATION_ROUTES: Record<string, CardRoute> = {
+export const ESCALATION_ROUTES = {
   'esc.acknowledge': escalationStep('acknowledge', undefined, 'Acknowledged'),
   'esc.note': escalationStep('note', 'noteText', 'Note added'),
   'esc.assign': escalationStep('assign', undefined, 'Assigned'),
@@ -80,7 +80,7 @@ export const ESCALATION_ROUTES: Record<string, CardRoute> = {
       return raiseConcernCard({ values: objectOf(data), issues: e.fields, notice: e.message, namesChecked: isOnlyNameWarning(e.fields) });
     }
   }),
-};
+} satisfies Record<string, CardRoute>;
 
 /** Where this stage's alert stands, for the list: seen, not yet seen, on its way, or reaching nobody. */
 function alertReach(alerts: { delivered: number; seen: number; waiting: number; undelivered: number }): string {

@@ -21,9 +21,9 @@ export const PARTNERSHIP_REPORT: ReportDefinition = {
 };
 
 /** The partnership board's roll-up of every agency's figures. */
-export const partnershipModule: FeatureModule = {
+export const partnershipModule = {
   name: 'partnership',
   textCommands: PARTNERSHIP_COMMANDS,
   cli: { partnership: async () => (await import('./cli.js')).PARTNERSHIP_COMMANDS },
   reports: [PARTNERSHIP_REPORT],
-};
+} satisfies FeatureModule;

@@ -9,8 +9,8 @@ const peopleAndRoles = async () => ({ ...(await import('./cli.js')).PEOPLE_COMMA
  * kernel's (every feature reads it); what is declared here is how people manage it. The roles job
  * (mapped Entra groups) stays with the app's kernel jobs: it is Graph wiring, not this module's.
  */
-export const peopleModule: FeatureModule = {
+export const peopleModule = {
   name: 'people',
   textCommands: ROLE_COMMANDS,
   cli: { people: peopleAndRoles, roles: peopleAndRoles },
-};
+} satisfies FeatureModule;

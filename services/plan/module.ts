@@ -7,7 +7,7 @@ import { ACTION_COMMANDS, ACTION_ROUTES } from './teams';
  * snoozing, and leave cover. Updates and reminders have no surface of their own: every card they
  * send or answer is an action's, so they are declared here with the plan.
  */
-export const planModule: FeatureModule = {
+export const planModule = {
   name: 'plan',
   cardRoutes: ACTION_ROUTES,
   textCommands: ACTION_COMMANDS,
@@ -20,4 +20,4 @@ export const planModule: FeatureModule = {
       run: runDailyReminders,
     },
   },
-};
+} satisfies FeatureModule;

@@ -40,7 +40,7 @@ async function digestPage(ctx: RouteContext, data: unknown): Promise<AdaptiveCar
 }
 
 /** The action plan, its updates and reminders, and leave cover. */
-export const ACTION_ROUTES: Record<string, CardRoute> = {
+export const ACTION_ROUTES = {
   'myActions.show': personal((ctx, data) => myActions(ctx, pageIn(data))),
   'digest.page': personal((ctx, data) => digestPage(ctx, data)),
   'action.open': personal(async (ctx, data) => {
@@ -67,7 +67,7 @@ export const ACTION_ROUTES: Record<string, CardRoute> = {
     const action = await snoozeAction(ctx, { actor: ctx.actor, organisation: ctx.organisation, data });
     return noticeCard(`Reminders for ${action.ref} snoozed`, `You will not be reminded about ${action.ref} until after ${formatDate(action.snoozedUntil!)}.`, { tone: 'done' });
   }),
-};
+} satisfies Record<string, CardRoute>;
 
 export const ACTION_COMMANDS: TextCommand[] = [
   { scope: 'personal', pattern: /^my actions?$/i, example: 'my actions', description: 'Your open actions, soonest due first, each with an Update button.', menu: 1, run: (ctx) => myActions(ctx) },

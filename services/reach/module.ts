@@ -7,7 +7,7 @@ import { REACH_COMMANDS } from './teams';
  * installs the app for those the bot cannot message yet. Who is reached is also a delivery
  * command (`delivery reach`), listed with the operator's delivery tools.
  */
-export const reachModule: FeatureModule = {
+export const reachModule = {
   name: 'reach',
   textCommands: REACH_COMMANDS,
   jobs: {
@@ -18,4 +18,4 @@ export const reachModule: FeatureModule = {
       run: runReach,
     },
   },
-};
+} satisfies FeatureModule;

@@ -3,7 +3,7 @@ import { chaseRounds, refreshRoundsFor } from './rounds';
 import { ROUND_TEXT_COMMANDS } from './teams';
 
 /** Update rounds: started in Teams or at the command line, chased by a job, and brought up to date by each answer. */
-export const roundsModule: FeatureModule = {
+export const roundsModule = {
   name: 'rounds',
   textCommands: ROUND_TEXT_COMMANDS,
   cli: { rounds: async () => (await import('./cli.js')).ROUND_COMMANDS },
@@ -17,4 +17,4 @@ export const roundsModule: FeatureModule = {
   },
   // An answer may complete a lead's part of an update round.
   events: (bus) => void bus.on('ActionUpdated', (event, ctx) => refreshRoundsFor(ctx, event.action)),
-};
+} satisfies FeatureModule;

@@ -3,7 +3,7 @@ import { runQuestionnaires } from './campaigns';
 import { SURVEY_COMMANDS, SURVEY_ROUTES } from './teams';
 
 /** Questionnaires: campaigns sent, answered on cards (anonymously or not), chased, closed, and their results. */
-export const surveysModule: FeatureModule = {
+export const surveysModule = {
   name: 'surveys',
   cardRoutes: SURVEY_ROUTES,
   textCommands: SURVEY_COMMANDS,
@@ -16,4 +16,4 @@ export const surveysModule: FeatureModule = {
       run: runQuestionnaires,
     },
   },
-};
+} satisfies FeatureModule;

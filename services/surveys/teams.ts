@@ -39,7 +39,7 @@ async function surveysCard(ctx: RouteContext, page = 0): Promise<AdaptiveCardJso
   return surveyListCard('Questionnaires', items, 'No questionnaire is waiting for you.', page);
 }
 
-export const SURVEY_ROUTES: Record<string, CardRoute> = {
+export const SURVEY_ROUTES = {
   'survey.open': personal(async (ctx, data) => surveyCard(await openSurvey(ctx, { actor: ctx.actor, timeZone: timeZoneOf(ctx), campaignId: objectOf(data).campaignId }))),
   'survey.edit': personal(async (ctx, data) => surveyCard(await openSurvey(ctx, { actor: ctx.actor, timeZone: timeZoneOf(ctx), campaignId: objectOf(data).campaignId, answerKey: objectOf(data).answerKey }))),
   'survey.page': personal(async (ctx, data) => surveyCard(await answerSurvey(ctx, { actor: ctx.actor, timeZone: timeZoneOf(ctx), data }))),
@@ -48,7 +48,7 @@ export const SURVEY_ROUTES: Record<string, CardRoute> = {
     const id = objectOf(data).campaignId;
     return resultsCard(ctx, typeof id === 'string' ? id : '');
   }),
-};
+} satisfies Record<string, CardRoute>;
 
 export const SURVEY_COMMANDS: TextCommand[] = [
   { scope: 'personal', pattern: /^(?:my )?(?:surveys|questionnaires)$/i, example: 'surveys', description: 'Questionnaires sent to you that are open; administrators, HR and leads also see results.', menu: 5, run: (ctx) => surveysCard(ctx) },

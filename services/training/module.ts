@@ -3,7 +3,7 @@ import { runTrainingReminders } from './reminders';
 import { TRAINING_COMMANDS, TRAINING_ROUTES } from './teams';
 
 /** Safeguarding training: people's own records and self-reports, HR's verification and imports, the rates and who is overdue. */
-export const trainingModule: FeatureModule = {
+export const trainingModule = {
   name: 'training',
   cardRoutes: TRAINING_ROUTES,
   textCommands: TRAINING_COMMANDS,
@@ -16,4 +16,4 @@ export const trainingModule: FeatureModule = {
       run: runTrainingReminders,
     },
   },
-};
+} satisfies FeatureModule;

@@ -53,7 +53,7 @@ async function trainingOverdueCard(ctx: RouteContext): Promise<AdaptiveCardJson>
   return reportCard(report, report.rows.length > MAX_REPORT_CARD_ROWS ? 'The full list: npm run cli -- training overdue --out overdue.xlsx' : '');
 }
 
-export const TRAINING_ROUTES: Record<string, CardRoute> = {
+export const TRAINING_ROUTES = {
   'training.selfReport': personal(async (ctx, data) => {
     try {
       const record = await selfReport(ctx, { actor: ctx.actor, timeZone: timeZoneOf(ctx), data });
@@ -72,7 +72,7 @@ export const TRAINING_ROUTES: Record<string, CardRoute> = {
     await reviewSelfReport(ctx, { actor: ctx.actor, decision: 'rejected', data });
     return trainingVerifyList(ctx);
   }),
-};
+} satisfies Record<string, CardRoute>;
 
 export const TRAINING_COMMANDS: TextCommand[] = [
   { scope: 'personal', pattern: /^my training$/i, example: 'my training', description: 'The safeguarding courses your role needs, and where each stands.', menu: 3, run: (ctx) => myTrainingCard(ctx) },
