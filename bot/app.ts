@@ -4,7 +4,7 @@ import type { Config } from '../services/core/config';
 import type { Logger } from '../services/core/logger';
 import { startDeliveryLoop } from '../services/delivery/loop';
 import type { DeliverySender } from '../services/delivery/sender';
-import { domainEvents } from '../services/events/handlers';
+import { domainEvents } from './modules';
 import { groupRolesFromConfig, reachFromConfig } from '../services/reach/setup';
 import { SignInRoles, type GroupRolesWiring } from '../services/people/group-roles';
 import { applyBootstrapAdmins } from '../services/people/roles';

@@ -1,15 +1,8 @@
 import type { AdaptiveCardJson } from '../cards/render';
 import { helpCard } from '../cards/views';
 import type { CardRoute, TextCommand } from '../services/kernel/route-context';
-import { ACTION_COMMANDS, ACTION_ROUTES } from './routes/actions';
-import { ESCALATION_COMMANDS, ESCALATION_ROUTES } from './routes/escalations';
-import { SURVEY_COMMANDS, SURVEY_ROUTES } from './routes/surveys';
-import { TRAINING_COMMANDS, TRAINING_ROUTES } from './routes/training';
-import { REACH_COMMANDS } from './routes/reach';
-import { PARTNERSHIP_COMMANDS } from './routes/partnership';
-import { ROLE_COMMANDS } from './routes/roles';
 import { REPORT_COMMAND } from './routes/reports';
-import { MODULES, mergedTable } from './modules';
+import { MODULES, mergedTable, type ModuleVerb } from './modules';
 
 export type { RouteContext } from '../services/kernel/route-context';
 
@@ -24,17 +17,11 @@ const HELP_COMMAND: TextCommand = {
 
 /**
  * Typed commands, matched in order: the one table the router, the help card and the Teams
- * manifest's command menus are built from.
+ * manifest's command menus are built from. Help first, then each feature module's in the
+ * modules' order, and last `report <name>`, which would otherwise take "report training".
  */
 export const TEXT_COMMANDS: TextCommand[] = [
   HELP_COMMAND,
-  ...ACTION_COMMANDS,
-  ...TRAINING_COMMANDS,
-  ...ESCALATION_COMMANDS,
-  ...SURVEY_COMMANDS,
-  ...REACH_COMMANDS,
-  ...PARTNERSHIP_COMMANDS,
-  ...ROLE_COMMANDS,
   ...MODULES.flatMap((m) => m.textCommands ?? []),
   REPORT_COMMAND,
 ];
@@ -57,17 +44,17 @@ export function commandHelpCard(notice = '', commands: TextCommand[] = TEXT_COMM
 }
 
 /**
- * The one place a card verb meets a use case. Card data is untrusted: each route parses what it
- * needs and the use case authorises the acting user against stored records.
+ * The one place a card verb meets a use case: the host's own verb and each feature module's
+ * (FeatureModule.cardRoutes). Card data is untrusted: each route parses what it needs and the use
+ * case authorises the acting user against stored records.
  */
+/** Every card verb: the host's own and each module's. */
+export type Verb = 'help.show' | ModuleVerb;
+
 export const CARD_ROUTES: Record<string, CardRoute> = mergedTable(
   'card verb',
   {
     'help.show': { scope: 'anywhere', run: async () => commandHelpCard() },
-    ...ACTION_ROUTES,
-    ...ESCALATION_ROUTES,
-    ...TRAINING_ROUTES,
-    ...SURVEY_ROUTES,
   },
   (m) => m.cardRoutes,
 );

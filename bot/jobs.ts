@@ -1,10 +1,4 @@
-import { runEscalationChecks } from '../services/escalations/triggers';
-import { runReach } from '../services/reach/reach-job';
 import { runGroupRoles } from '../services/people/roles-job';
-import { runDailyReminders } from '../services/reminders/daily-reminders';
-import { chaseRounds } from '../services/rounds/rounds';
-import { runTrainingReminders } from '../services/training/reminders';
-import { runQuestionnaires } from '../services/surveys/campaigns';
 import { housekeeping } from '../services/scheduling/housekeeping';
 import { runJobDefinition, type JobContext, type JobDefinition, type JobResult, type JobTable } from '../services/scheduling/job-context';
 
@@ -13,8 +7,8 @@ import { mergedTable } from './modules';
 export type { JobContext, JobResult };
 
 /**
- * Every scheduled job, by name: the app hands this table to the scheduler, and
- * `npm run cli -- jobs run <name> --at <instant>` runs one of them.
+ * The app's own jobs: roles from mapped Entra groups (Graph wiring the app holds) and the daily
+ * housekeeping across areas. Every feature's jobs come from its module (FeatureModule.jobs).
  */
 const KERNEL_JOBS = {
   roles: {
@@ -22,42 +16,6 @@ const KERNEL_JOBS = {
     description: 'Gives and takes the roles of Entra groups mapped to roles (roles map), from each group’s transitive members, before reach and reminders (needs the bot’s identity and GroupMember.Read.All)',
     workingDaysOnly: true,
     run: runGroupRoles,
-  },
-  reach: {
-    cron: '0 8 * * 1-5',
-    description: 'Installs the app through Graph for directory people the bot cannot message yet, before the day’s reminders (needs TEAMS_CATALOG_APP_ID)',
-    workingDaysOnly: true,
-    run: runReach,
-  },
-  'daily-reminders': {
-    cron: '0 9 * * 1-5',
-    description: 'Due-date reminders and overdue chasers, one digest per owner',
-    workingDaysOnly: true,
-    run: runDailyReminders,
-  },
-  escalations: {
-    cron: '30 8 * * 1-5',
-    description: 'Opens escalations for overdue, unanswered or unreachable actions; moves unacknowledged stages up past their deadline',
-    workingDaysOnly: true,
-    run: runEscalationChecks,
-  },
-  'round-chasers': {
-    cron: '0 10 * * 1-5',
-    description: 'Chasers to leads who have not answered an open update round; refreshes each round’s summary',
-    workingDaysOnly: true,
-    run: chaseRounds,
-  },
-  'training-reminders': {
-    cron: '15 9 * * 1-5',
-    description: 'Weekly on the first working day: expired or expiring training to each person, and a digest to their manager',
-    workingDaysOnly: true,
-    run: runTrainingReminders,
-  },
-  questionnaires: {
-    cron: '0 8-17 * * 1-5',
-    description: 'Hourly: starts scheduled questionnaires and training follow-ups, chases non-responders from 10:00, closes finished campaigns',
-    workingDaysOnly: true,
-    run: runQuestionnaires,
   },
   housekeeping: {
     cron: '30 3 * * *',
@@ -67,7 +25,10 @@ const KERNEL_JOBS = {
   },
 } satisfies JobTable;
 
-/** The kernel's jobs above and every feature module's (FeatureModule.jobs). */
+/**
+ * Every scheduled job, by name: the app hands this table to the scheduler, and
+ * `npm run cli -- jobs run <name> --at <instant>` runs one of them.
+ */
 export const JOBS: JobTable = mergedTable('job', KERNEL_JOBS, (m) => m.jobs);
 
 export type JobName = string;

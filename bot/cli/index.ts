@@ -13,23 +13,15 @@ import { newCorrelationId, withCorrelation } from '../../services/core/correlati
 type CommandTable = Record<string, Command>;
 
 /**
- * Every area's commands, by the first word people type. An area's module is loaded only when one
- * of its commands runs, so `org show` does not load the Teams client or the spreadsheet reader.
+ * The kernel's and the host's areas, by the first word people type; each feature module adds its
+ * own (FeatureModule.cli). An area's commands are loaded only when one of them runs, so `org show`
+ * does not load the Teams client or the spreadsheet reader.
  */
-/** The people directory and who holds which role, from either first word. */
-const peopleAndRoles = async (): Promise<CommandTable> => ({ ...(await import('./people.js')).PEOPLE_COMMANDS, ...(await import('./roles.js')).ROLE_COMMANDS });
-
-const KERNEL_AREAS: Record<string, () => Promise<CommandTable>> = {
+const ORGANISATION_AREAS: Record<string, () => Promise<CommandTable>> = {
   org: async () => (await import('./org.js')).ORG_COMMANDS,
   agency: async () => (await import('./agencies.js')).AGENCY_COMMANDS,
-  partnership: async () => (await import('./partnership.js')).PARTNERSHIP_COMMANDS,
-  plan: async () => (await import('./plan.js')).PLAN_COMMANDS,
-  people: peopleAndRoles,
-  training: peopleAndRoles,
-  roles: peopleAndRoles,
-  rounds: async () => (await import('./rounds.js')).ROUND_COMMANDS,
-  escalations: async () => (await import('./escalations.js')).ESCALATION_COMMANDS,
-  survey: async () => (await import('./surveys.js')).SURVEY_COMMANDS,
+};
+const OPERATION_AREAS: Record<string, () => Promise<CommandTable>> = {
   jobs: async () => (await import('./jobs.js')).JOB_COMMANDS,
   delivery: async () => (await import('./delivery.js')).DELIVERY_COMMANDS,
   backup: async () => (await import('./backup.js')).BACKUP_COMMANDS,
@@ -39,8 +31,13 @@ const KERNEL_AREAS: Record<string, () => Promise<CommandTable>> = {
   report: async () => (await import('./reports.js')).reportCommands(),
 };
 
-/** The kernel's areas above, then each feature module's (FeatureModule.cli). */
-const AREAS = mergedTable('command-line area', KERNEL_AREAS, (m) => m.cli);
+/** Every area, listed in the usage as people meet them: the organisation, then each feature in the modules' order, then the operator's tools. */
+const merged = mergedTable('command-line area', { ...ORGANISATION_AREAS, ...OPERATION_AREAS }, (m) => m.cli);
+const AREAS: Record<string, () => Promise<CommandTable>> = Object.fromEntries([
+  ...Object.entries(ORGANISATION_AREAS),
+  ...Object.entries(merged).filter(([area]) => !Object.hasOwn(ORGANISATION_AREAS, area) && !Object.hasOwn(OPERATION_AREAS, area)),
+  ...Object.entries(OPERATION_AREAS),
+]);
 
 export async function allCommands(): Promise<CommandTable> {
   const tables = await Promise.all([...new Set(Object.values(AREAS))].map((load) => load()));

@@ -241,16 +241,15 @@ export const mayViewSection11Return = (actor: Actor, agency: string, partnership
 export const mayViewSection11Grid = (actor: Actor, partnership: Partnership) =>
   mayScrutiniseSection11(actor, partnership) || hasRole(actor, 's11-lead', 'safeguarding-lead', 'admin', 'partnership-executive');
 
-/** What the tab offers a person; the same rules the use cases enforce behind each view. */
-export type TabView = 'my-actions' | 'plan' | 'escalations' | 'training' | 'questionnaires' | 'reach' | 'partnership';
-export const tabViewsFor = (actor: Actor, partnership: Partnership): TabView[] => [
+/** What the tab offers a person; the same rules the use cases enforce behind each view. Reports (the partnership's among them) come from the modules' declarations, each with its own rule. */
+export type TabView = 'my-actions' | 'plan' | 'escalations' | 'training' | 'questionnaires' | 'reach';
+export const tabViewsFor = (actor: Actor): TabView[] => [
   'my-actions',
   'plan',
   'escalations',
   ...(mayViewTrainingRates(actor) ? (['training'] as const) : []),
   ...(mayViewSurveyResults(actor) ? (['questionnaires'] as const) : []),
   ...(mayViewReach(actor) ? (['reach'] as const) : []),
-  ...(mayViewPartnershipReport(actor, partnership) ? (['partnership'] as const) : []),
 ];
 
 /** The permissions the tab needs to decide what to fetch and show, from the same rules. */

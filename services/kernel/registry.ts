@@ -9,9 +9,10 @@ import type { FeatureModule, ReportDefinition } from './module';
  * (containers), the message renderers (feature message kinds) and the event bus.
  */
 let modules: readonly FeatureModule[] = [];
+let registered = false;
 
 export function registerModules(list: readonly FeatureModule[]): void {
-  if (modules.length > 0) throw new Error('Feature modules are registered once, by the composition root.');
+  if (registered) throw new Error('Feature modules are registered once, by the composition root.');
   const names = new Set<string>();
   for (const m of list) {
     if (names.has(m.name)) throw new Error(`Two feature modules are named "${m.name}".`);
@@ -23,9 +24,17 @@ export function registerModules(list: readonly FeatureModule[]): void {
     }
   }
   modules = list;
+  registered = true;
 }
 
-export const registeredModules = (): readonly FeatureModule[] => modules;
+/**
+ * The registered modules. Asking before the composition root has registered them is a wiring
+ * mistake (an event bus built so would silently lack the features' handlers), so it fails loudly.
+ */
+export function registeredModules(): readonly FeatureModule[] {
+  if (!registered) throw new Error('Feature modules are not registered yet: import bot/modules.ts (the composition root) first.');
+  return modules;
+}
 
 export const moduleReports = (): ReportDefinition[] => modules.flatMap((m) => m.reports ?? []);
 

@@ -1,12 +1,12 @@
 import { Body1, Button, Field, FluentProvider, makeStyles, MessageBar, MessageBarBody, Select, Spinner, Tab, TabList, teamsDarkTheme, teamsHighContrastTheme, teamsLightTheme, Title3, tokens } from '@fluentui/react-components';
 import { useEffect, useMemo, useState } from 'react';
 import { ApiError, getJson, type Credential, type Me, type View } from './api';
-import { EscalationsViewPage, ModuleReportPage, MyActionsView, PartnershipViewPage, PlanViewPage, QuestionnairesViewPage, ReachViewPage, TrainingViewPage } from './views';
+import { EscalationsViewPage, ModuleReportPage, MyActionsView, PlanViewPage, QuestionnairesViewPage, ReachViewPage, TrainingViewPage } from './views';
 
 export type ThemeName = 'default' | 'dark' | 'contrast';
 const THEMES = { default: teamsLightTheme, dark: teamsDarkTheme, contrast: teamsHighContrastTheme };
 
-const VIEW_NAMES: Record<View, string> = { 'my-actions': 'My actions', plan: 'Action plan', escalations: 'Escalations', training: 'Training', questionnaires: 'Questionnaires', reach: 'Reach', partnership: 'Partnership' };
+const VIEW_NAMES: Record<View, string> = { 'my-actions': 'My actions', plan: 'Action plan', escalations: 'Escalations', training: 'Training', questionnaires: 'Questionnaires', reach: 'Reach' };
 
 const useStyles = makeStyles({
   page: { minHeight: '100vh', boxSizing: 'border-box', padding: '12px 16px', background: tokens.colorNeutralBackground1, color: tokens.colorNeutralForeground1 },
@@ -80,15 +80,15 @@ function Dashboard(props: { credential: Credential; local: boolean; onSignOut: (
   const s = useStyles();
   const [me, setMe] = useState<Me>();
   const [error, setError] = useState<ApiError>();
-  // A view of the server's list, or `report:<name>` for a feature module's report.
+  // A view of the server's list, or `report:<name>` for a feature module's report (a link may name the report alone: ?view=partnership).
   const [view, setView] = useState<string>(() => new URLSearchParams(location.search).get('view') ?? 'my-actions');
+  const shownReport = me && !me.views.includes(view as View) ? me.reports.find((r) => view === `report:${r.name}` || view === r.name) : undefined;
   useEffect(() => {
     getJson<Me>('/api/tab/me', props.credential).then(setMe, (e: unknown) => setError(e instanceof ApiError ? e : new ApiError(0, 'NETWORK', 'The server could not be reached.')));
   }, [props.credential]);
   const page = useMemo(() => {
     if (!me) return null;
-    const report = me.reports.find((r) => view === `report:${r.name}`);
-    if (report) return <ModuleReportPage key={report.name} credential={props.credential} name={report.name} />;
+    if (shownReport) return <ModuleReportPage key={shownReport.name} credential={props.credential} name={shownReport.name} title={shownReport.title} />;
     const shown = me.views.includes(view as View) ? (view as View) : 'my-actions';
     switch (shown) {
       case 'my-actions':
@@ -103,10 +103,8 @@ function Dashboard(props: { credential: Credential; local: boolean; onSignOut: (
         return <QuestionnairesViewPage credential={props.credential} />;
       case 'reach':
         return <ReachViewPage credential={props.credential} />;
-      case 'partnership':
-        return <PartnershipViewPage credential={props.credential} />;
     }
-  }, [me, view, props.credential]);
+  }, [me, view, shownReport, props.credential]);
   if (error) return <MessageBar intent="error"><MessageBarBody>{`${error.message} (${error.code})`}</MessageBarBody></MessageBar>;
   if (!me) return <Spinner label="Signing in…" />;
   return (
@@ -126,7 +124,7 @@ function Dashboard(props: { credential: Credential; local: boolean; onSignOut: (
         </Body1>
       </header>
       <nav className={s.tabs} aria-label="Views">
-        <TabList className={s.tabList} selectedValue={me.views.includes(view as View) || me.reports.some((r) => view === `report:${r.name}`) ? view : 'my-actions'} onTabSelect={(_, d) => setView(String(d.value))}>
+        <TabList className={s.tabList} selectedValue={shownReport ? `report:${shownReport.name}` : me.views.includes(view as View) ? view : 'my-actions'} onTabSelect={(_, d) => setView(String(d.value))}>
           {me.views.map((v) => (
             <Tab key={v} value={v}>
               {VIEW_NAMES[v]}

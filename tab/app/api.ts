@@ -40,12 +40,12 @@ export async function getJson<T>(path: string, credential?: Credential | LocalSe
 }
 
 export type Rag = 'B' | 'G' | 'A' | 'R' | 'NR';
-export type View = 'my-actions' | 'plan' | 'escalations' | 'training' | 'questionnaires' | 'reach' | 'partnership';
+export type View = 'my-actions' | 'plan' | 'escalations' | 'training' | 'questionnaires' | 'reach';
 /** Who is signed in and what the server's access policy lets them see (the tab decides nothing by role itself). */
 /** A feature module's report the viewer may see, shown by the generic report page. */
 export type ReportEntry = { name: string; title: string; description: string };
 export type Me = { id: string; name: string; roles: string[]; views: View[]; reports: ReportEntry[]; may: { namedOverdueList: boolean } };
-export type ModuleReportView = { title: string; asAt: string; report: Report | Report[] };
+export type ModuleReportView = { title: string; description: string; asAt: string; report: Report | Report[] };
 export type ActionRow = { id: string; ref: string; learningPoint: number; description: string; status: Rag; statusLabel: string; leads: string; due?: string; overdue: boolean; progress: string };
 export type PlanView = { title: string; byLearningPoint: { learningPoint: number; title: string; counts: Record<Rag, number> }[]; totals: Record<Rag, number>; actions: ActionRow[]; overdue: ActionRow[]; leads: string[] };
 export type EscalationsView = { byStage: { stage: number; name: string; count: number }[]; escalations: { id: string; ref: string; title: string; stage: number; stageName: string; ageWorkingDays: number; deadline: string; pastDeadline: boolean; acknowledged: boolean }[] };
@@ -78,5 +78,3 @@ export type ReachView = {
   /** Graph refuses to install the app for anyone (a permission not granted), since then. */
   problem?: { since: string; detail: string };
 };
-/** The partnership board report: sections of the one report shape, figures only. */
-export type PartnershipView = { asAt: string; sections: Report[] };

@@ -19,7 +19,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useEffect, useState, type ReactNode } from 'react';
-import { ApiError, getJson, type ActionRow, type CampaignsView, type Credential, type EscalationsView, type Me, type ModuleReportView, type OverdueView, type PartnershipView, type PlanView, type Rag, type ReachChannel, type ReachView, type Report, type ResultsView, type TrainingView } from './api';
+import { ApiError, getJson, type ActionRow, type CampaignsView, type Credential, type EscalationsView, type Me, type ModuleReportView, type OverdueView, type PlanView, type Rag, type ReachChannel, type ReachView, type Report, type ResultsView, type TrainingView } from './api';
 import { BAR_COLOURS, CountBars, PercentBars, RAG_COLOURS, StackedBars } from './charts';
 
 const useStyles = makeStyles({
@@ -449,34 +449,16 @@ export function ReachViewPage(props: { credential: Credential }) {
   );
 }
 
-/** The partnership board's roll-up: each section a table under its title, with its notes. */
-export function PartnershipViewPage(props: { credential: Credential }) {
-  const s = useStyles();
-  const report = useResource<PartnershipView>('/api/tab/partnership', props.credential);
-  return (
-    <section className={s.section} aria-label="Partnership">
-      <Loaded state={report}>
-        {(d) => (
-          <>
-            <Body1>{`As at ${d.asAt}. Figures only, no names; the board paper as a spreadsheet: npm run cli -- partnership report --format xlsx`}</Body1>
-            <ReportView report={d.sections} />
-          </>
-        )}
-      </Loaded>
-    </section>
-  );
-}
-
 /** Any feature module's report, from its one declaration: the same table the card and the export show. */
-export function ModuleReportPage(props: { credential: Credential; name: string }) {
+export function ModuleReportPage(props: { credential: Credential; name: string; title?: string }) {
   const s = useStyles();
   const report = useResource<ModuleReportView>(`/api/tab/reports/${encodeURIComponent(props.name)}`, props.credential);
   return (
-    <section className={s.section} aria-label={props.name}>
+    <section className={s.section} aria-label={props.title ?? props.name}>
       <Loaded state={report}>
         {(d) => (
           <>
-            <Body1>{`${d.title}, as at ${d.asAt.slice(0, 10)}.`}</Body1>
+            <Body1>{`${d.title}, as at ${d.asAt.slice(0, 10)}. ${d.description}`}</Body1>
             <ReportView report={d.report} />
           </>
         )}

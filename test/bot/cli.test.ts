@@ -257,6 +257,15 @@ describe('the commands docs/CLI.md gives, on the demo that npm start loads', () 
     await expect(fs.readdir(path.join(dataDir, 'backups'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
+  it('tracker report partnership prints what tracker partnership report prints: one declaration behind both names', async () => {
+    const declared = await cli(dataDir, 'report', 'partnership', '--at', '2026-11-23');
+    const old = await cli(dataDir, 'partnership', 'report', '--at', '2026-11-23');
+    expect(declared.code).toBe(0);
+    expect(declared.out).toMatch(/Training by agency/);
+    expect(declared.out).toBe(old.out);
+    expect((await cli(dataDir, 'report', 'list')).out).toMatch(/^partnership: Figures only, no names/m);
+  });
+
   it('plan export board-report.xlsx writes the one demo plan without being told which', async () => {
     const file = path.join(work, 'board-report.xlsx');
     const { code, out } = await cli(dataDir, 'plan', 'export', file);

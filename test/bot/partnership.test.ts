@@ -223,5 +223,21 @@ describe('a partnership of two agencies, through Teams and the tab', () => {
     expect(refused).toMatch(/FORBIDDEN|not allowed|partnership’s administrators/);
     expect(refused).not.toContain('Training by agency');
   });
+
+  it('the board report is served from its one declaration: "report partnership" in Teams and /api/tab/reports/partnership give the same sections as the old names, to the same people', async () => {
+    const old = JSON.parse((await tab(COUNCIL.admin!, '/api/tab/partnership')).text).sections;
+    const declared = await tab(COUNCIL.admin!, '/api/tab/reports/partnership');
+    expect(declared.status).toBe(200);
+    expect(JSON.parse(declared.text)).toMatchObject({ title: 'Partnership', report: old });
+    expect(JSON.parse((await tab(COUNCIL.admin!, '/api/tab/reports/partnership?at=2026-11-23')).text).report.map((r: { title: string }) => r.title)).toEqual(old.map((r: { title: string }) => r.title));
+    expect((await tab(COUNCIL.admin!, '/api/tab/reports/partnership?at=yesterday')).status).toBe(400);
+    expect((await tab(POLICE.admin!, '/api/tab/reports/partnership')).status).toBe(403);
+    const typed = await say(COUNCIL.admin!, 'report partnership');
+    for (const heading of ['Plan RAG by agency', 'Training by agency', 'Escalations by agency and stage']) expect(typed).toContain(heading);
+    for (const s of ALL_STAFF) expect(typed).not.toContain(s.name);
+    expect(await say(COUNCIL.admin!, 'report')).toContain('report partnership');
+    expect(await say(POLICE.admin!, 'report')).not.toContain('report partnership');
+    expect(await say(POLICE.admin!, 'report partnership')).not.toContain('Training by agency');
+  });
 });
 

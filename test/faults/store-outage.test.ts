@@ -22,7 +22,7 @@ import { FakeConnector } from '../harness/fake-connector';
 import { actionDoc, ORG, person, seed } from '../harness/fixtures';
 import { invokeActionExecute, postActivity, TEST_TENANT_ID } from '../harness/teams-activities';
 import { DomainEvents } from '../../services/events/domain-events';
-import { domainEvents } from '../../services/events/handlers';
+import { domainEvents } from '../../bot/modules';
 
 const TZ = 'Europe/London';
 const calendar = new WorkingCalendar();

@@ -4,7 +4,7 @@ import type { AdaptiveCardJson } from '../../cards/render';
 import { FixedClock } from '../../services/core/clock';
 import { silentLogger } from '../../services/core/logger';
 import { DomainEvents, type DomainEvent, type EventContext } from '../../services/events/domain-events';
-import { domainEvents } from '../../services/events/handlers';
+import { domainEvents } from '../../bot/modules';
 import { ensureOrganisation } from '../../services/organisation/organisations';
 import type { Person } from '../../services/people/model';
 import { WorkingCalendar } from '../../services/scheduling/calendar';

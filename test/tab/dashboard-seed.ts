@@ -18,7 +18,7 @@ import { setUpTraining } from '../../services/training/catalogue';
 import type { TrainingRecord } from '../../services/training/model';
 import { submitStatusUpdate } from '../../services/updates/status-update';
 import { ORG } from '../harness/fixtures';
-import { domainEvents } from '../../services/events/handlers';
+import { domainEvents } from '../../bot/modules';
 import type { ConversationRecord } from '../../services/conversations/model';
 import type { ReachState } from '../../services/reach/model';
 import { reachStateId } from '../../services/reach/reach';

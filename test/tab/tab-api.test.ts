@@ -60,7 +60,8 @@ describe('the tab API in production mode: every request carries a valid Teams SS
 
   it('a genuine token for this app and tenant gets the person’s own dashboard', async () => {
     const me = await get('/api/tab/me', bearer());
-    expect(me).toMatchObject({ status: 200, body: { id: 'demo-val-johnson', views: ['my-actions', 'plan', 'escalations', 'training', 'questionnaires', 'reach', 'partnership'] } });
+    // The partnership board report is a module's declared report, offered beside the views by its own rule.
+    expect(me).toMatchObject({ status: 200, body: { id: 'demo-val-johnson', views: ['my-actions', 'plan', 'escalations', 'training', 'questionnaires', 'reach'], reports: [{ name: 'partnership', title: 'Partnership' }] } });
     // The bare client id is also a valid audience (Teams uses either form).
     expect((await get('/api/tab/me', bearer({ aud: CLIENT_ID }))).status).toBe(200);
     // A v1 token from the same tenant is accepted too (its client is in appid), as is one for the Teams mobile and desktop client.

@@ -1,4 +1,5 @@
-import { ACTION_COMMANDS, ACTION_ROUTES } from '../../../bot/routes/actions';
+import { ACTION_COMMANDS, ACTION_ROUTES } from '../../../services/plan/teams';
+import { ROUND_TEXT_COMMANDS } from '../../../services/rounds/teams';
 import { FixedClock } from '../../../services/core/clock';
 import type { Person } from '../../../services/people/model';
 import type { ConversationRecord } from '../../../services/conversations/model';
@@ -25,8 +26,8 @@ describe('action routes', () => {
 
   const stored = () => store.collection<Action>('actions').read(ORG, 'a1');
   const storedPerson = (id: string) => store.collection<Person>('people').read(ORG, id);
-  const run = async (who: Person, verb: string, data: unknown) => ACTION_ROUTES[verb]!.run(await contextFor(who), data);
-  const type = async (who: Person, text: string) => typed(ACTION_COMMANDS, await contextFor(who), text);
+  const run = async (who: Person, verb: keyof typeof ACTION_ROUTES, data: unknown) => ACTION_ROUTES[verb].run(await contextFor(who), data);
+  const type = async (who: Person, text: string) => typed([...ACTION_COMMANDS, ...ROUND_TEXT_COMMANDS], await contextFor(who), text);
 
   beforeAll(async () => {
     store = await openTestStore();
@@ -75,7 +76,7 @@ describe('action routes', () => {
     ['action.snooze without days', 'action.snooze', { actionId: 'a1' }],
     ['action.snooze for a number of days the organisation does not offer', 'action.snooze', { actionId: 'a1', days: 365 }],
   ])('%s is a validation error, not a crash', async (_what, verb, data) => {
-    await expect(run(val, verb, data)).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(run(val, verb as keyof typeof ACTION_ROUTES, data)).rejects.toMatchObject({ code: 'VALIDATION' });
     expect(await stored()).toMatchObject({ version: 1 });
   });
 

@@ -1,4 +1,4 @@
-import { ESCALATION_COMMANDS, ESCALATION_ROUTES } from '../../../bot/routes/escalations';
+import { ESCALATION_COMMANDS, ESCALATION_ROUTES } from '../../../services/escalations/teams';
 import { FixedClock } from '../../../services/core/clock';
 import type { Escalation } from '../../../services/escalations/model';
 import type { Person } from '../../../services/people/model';
@@ -21,7 +21,7 @@ describe('escalation routes', () => {
   const concern = { category: 'professional-disagreement', agency: 'MASH', caseReference: 'MASH-2026-0042', asked: 'Outcome of the November referral', wanted: 'Feedback this week' };
 
   const escalations = async () => toArray(store.collection<Escalation>('escalations').readAll());
-  const run = async (who: Person, verb: string, data: unknown) => ESCALATION_ROUTES[verb]!.run(await contextFor(who), data);
+  const run = async (who: Person, verb: keyof typeof ESCALATION_ROUTES, data: unknown) => ESCALATION_ROUTES[verb].run(await contextFor(who), data);
   const type = async (who: Person, text: string) => typed(ESCALATION_COMMANDS, await contextFor(who), text);
 
   beforeAll(async () => {
@@ -82,7 +82,7 @@ describe('escalation routes', () => {
     ['esc.acknowledge without an escalation id', 'esc.acknowledge', {}],
     ['esc.note with an array for data', 'esc.note', ['x']],
   ])('%s is a validation error, not a crash', async (_what, verb, data) => {
-    await expect(run(lead, verb, data)).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(run(lead, verb as keyof typeof ESCALATION_ROUTES, data)).rejects.toMatchObject({ code: 'VALIDATION' });
   });
 
   it('the central record review: refused to an officer, refused backwards, given to a safeguarding lead', async () => {

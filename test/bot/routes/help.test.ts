@@ -41,6 +41,24 @@ describe('help, built from the command table', () => {
     expect(new Set(places).size).toBe(places.length);
   });
 
+  it('keeps the order typed commands are matched in as the features moved into modules: the modules list decides it, and "report <name>" comes last', () => {
+    // First match wins: "report training" must reach training before the generic "report <name>".
+    expect(TEXT_COMMANDS.map((c) => c.example)).toEqual([
+      'help',
+      ...['my actions', 'action LP2.3', 'leave until 2027-01-15 delegate Tim Sadler', 'back from leave'],
+      ...['start round 2027-01-15', 'round status'],
+      ...['my training', 'report training', 'training to verify', 'training report by department', 'training overdue'],
+      ...['raise concern', 'escalations', 'escalations report 2026-07-01 2026-09-30'],
+      ...['surveys', 'survey results campaign-1'],
+      'notify by email',
+      'partnership report',
+      'roles',
+      'report',
+    ]);
+    expect(findCommand('report training')?.command.example).toBe('report training');
+    expect(findCommand('report partnership')?.command.example).toBe('report');
+  });
+
   it('needs no one in the directory or the store to answer', async () => {
     const stranger = person({ id: 'nobody', name: 'Nobody', orgId: ORG, roles: [] });
     expect(cardText(await typed(TEXT_COMMANDS, await contextFor(stranger), 'HELP'))).toMatch(/^What I can do/);

@@ -1,4 +1,4 @@
-import { REACH_COMMANDS } from '../../../bot/routes/reach';
+import { REACH_COMMANDS } from '../../../services/reach/teams';
 import { FixedClock } from '../../../services/core/clock';
 import type { Person } from '../../../services/people/model';
 import type { Store } from '../../../services/store/ports';

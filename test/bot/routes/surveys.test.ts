@@ -1,4 +1,4 @@
-import { SURVEY_COMMANDS, SURVEY_ROUTES } from '../../../bot/routes/surveys';
+import { SURVEY_COMMANDS, SURVEY_ROUTES } from '../../../services/surveys/teams';
 import { FixedClock } from '../../../services/core/clock';
 import type { Person } from '../../../services/people/model';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
@@ -22,7 +22,7 @@ describe('questionnaire routes', () => {
   const pageTwo = { 'q_know-dso-name': 'no', 'q_training-useful': '5', 'q_support-needed': 'supervision' };
 
   const docs = async (kind: string) => (await toArray(store.collection<SurveyDoc>('surveys').readAll())).filter((d) => d.kind === kind);
-  const run = async (who: Person, verb: string, data: unknown) => SURVEY_ROUTES[verb]!.run(await contextFor(who), data);
+  const run = async (who: Person, verb: keyof typeof SURVEY_ROUTES, data: unknown) => SURVEY_ROUTES[verb].run(await contextFor(who), data);
   const type = async (who: Person, text: string) => typed(SURVEY_COMMANDS, await contextFor(who), text);
 
   beforeAll(async () => {
@@ -97,6 +97,6 @@ describe('questionnaire routes', () => {
     ['survey.page with a non-object', 'survey.page', 'submit', 'NOT_FOUND'],
     ['survey.results without a campaign id', 'survey.results', {}, 'NOT_FOUND'],
   ])('%s is a clear refusal, not a crash', async (_what, verb, data, code) => {
-    await expect(run(hr, verb, data)).rejects.toMatchObject({ code });
+    await expect(run(hr, verb as keyof typeof SURVEY_ROUTES, data)).rejects.toMatchObject({ code });
   });
 });

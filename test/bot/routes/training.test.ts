@@ -1,4 +1,4 @@
-import { TRAINING_COMMANDS, TRAINING_ROUTES } from '../../../bot/routes/training';
+import { TRAINING_COMMANDS, TRAINING_ROUTES } from '../../../services/training/teams';
 import { FixedClock } from '../../../services/core/clock';
 import type { Person } from '../../../services/people/model';
 import { toArray, type Store } from '../../../services/store/ports';
@@ -17,7 +17,7 @@ describe('training routes', () => {
   const requirement: Requirement = { id: 'req-sg-gen', orgId: ORG, kind: 'requirement', courseCode: 'SG-GEN', jobTitles: ['Social Worker'] };
 
   const selfReports = async () => (await toArray(store.collection<TrainingRecord>('training').readAll())).filter((r) => r.kind === 'record' && r.source === 'self');
-  const run = async (who: Person, verb: string, data: unknown) => TRAINING_ROUTES[verb]!.run(await contextFor(who), data);
+  const run = async (who: Person, verb: keyof typeof TRAINING_ROUTES, data: unknown) => TRAINING_ROUTES[verb].run(await contextFor(who), data);
   const type = async (who: Person, text: string) => typed(TRAINING_COMMANDS, await contextFor(who), text);
 
   beforeAll(async () => {
@@ -72,7 +72,7 @@ describe('training routes', () => {
     ['training.verify without a record id', 'training.verify', {}],
     ['training.reject with a number for the id', 'training.reject', { recordId: 42 }],
   ])('%s is a validation error, not a crash', async (_what, verb, data) => {
-    await expect(run(hr, verb, data)).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(run(hr, verb as keyof typeof TRAINING_ROUTES, data)).rejects.toMatchObject({ code: 'VALIDATION' });
   });
 
   it('seven completions to verify: HR sees five, Verify on each and Reject in its ⋯ menu, and "Show 2 more" for the rest; a worker cannot page them', async () => {

@@ -78,20 +78,19 @@ describe('who may do what (and who is told what), by role', () => {
 describe('what the tab offers comes from the same rules', () => {
   it.each(ROLES)('%s', (role) => {
     const actor = as(role);
-    expect(tabViewsFor(actor, ONE_BODY)).toEqual([
+    expect(tabViewsFor(actor)).toEqual([
       'my-actions',
       'plan',
       'escalations',
       ...(mayViewTrainingRates(actor) ? ['training'] : []),
       ...(mayViewSurveyResults(actor) ? ['questionnaires'] : []),
       ...(mayViewReach(actor) ? ['reach'] : []),
-      ...(mayViewPartnershipReport(actor, ONE_BODY) ? ['partnership'] : []),
     ]);
     expect(tabPermissionsFor(actor)).toEqual({ namedOverdueList: mayViewNamedOverdueList(actor) });
   });
 
   it('an officer sees only their actions, the plan and escalations', () => {
-    expect(tabViewsFor(as('officer'), ONE_BODY)).toEqual(['my-actions', 'plan', 'escalations']);
+    expect(tabViewsFor(as('officer'))).toEqual(['my-actions', 'plan', 'escalations']);
     expect(tabPermissionsFor(as('officer'))).toEqual({ namedOverdueList: false });
   });
 });

@@ -20,7 +20,7 @@ import { FakeConnector } from '../../harness/fake-connector';
 import { actionDoc, ORG, seed } from '../../harness/fixtures';
 import { openTestStore } from '../../harness/store';
 import { personalConversationId, TEST_BOT_ID, TEST_TENANT_ID } from '../../harness/teams-activities';
-import { domainEvents } from '../../../services/events/handlers';
+import { domainEvents } from '../../../bot/modules';
 
 const TZ = 'Europe/London';
 const FAST = { perSecond: 200, conversationIntervalMs: 0, maxConcurrent: 32 };

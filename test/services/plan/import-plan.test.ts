@@ -11,7 +11,7 @@ import { toArray, type Store } from '../../../services/store/ports';
 import { submitStatusUpdate } from '../../../services/updates/status-update';
 import { ORG, person, seed } from '../../harness/fixtures';
 import { openTestStore } from '../../harness/store';
-import { domainEvents } from '../../../services/events/handlers';
+import { domainEvents } from '../../../bot/modules';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
 
 const PLAN = 'plan-2015';

@@ -18,7 +18,7 @@ import { personalConversationId } from '../../harness/teams-activities';
 import { FakeConnector } from '../../harness/fake-connector';
 import { actionDoc, ORG } from '../../harness/fixtures';
 import { openTestStore } from '../../harness/store';
-import { domainEvents } from '../../../services/events/handlers';
+import { domainEvents } from '../../../bot/modules';
 
 const TZ = 'Europe/London';
 const FAST = { perSecond: 200, conversationIntervalMs: 0, maxConcurrent: 32 };

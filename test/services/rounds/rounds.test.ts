@@ -16,7 +16,7 @@ import { FakeConnector } from '../../harness/fake-connector';
 import { actionDoc, ORG, person, seed } from '../../harness/fixtures';
 import { personalConversationId } from '../../harness/teams-activities';
 import { openTestStore } from '../../harness/store';
-import { domainEvents } from '../../../services/events/handlers';
+import { domainEvents } from '../../../bot/modules';
 
 const TZ = 'Europe/London';
 const FAST = { perSecond: 200, conversationIntervalMs: 0, maxConcurrent: 32 };

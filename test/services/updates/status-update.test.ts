@@ -4,7 +4,7 @@ import type { Store } from '../../../services/store/ports';
 import { submitStatusUpdate } from '../../../services/updates/status-update';
 import { actionDoc, ORG, person, seed } from '../../harness/fixtures';
 import { openTestStore } from '../../harness/store';
-import { domainEvents } from '../../../services/events/handlers';
+import { domainEvents } from '../../../bot/modules';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
 
 const val = person({ id: 'val', name: 'Val Johnson' });

@@ -1,38 +1,36 @@
 import path from 'node:path';
-import { AppError } from '../../services/core/errors';
-import { writePrivateFile } from '../../services/core/private-files';
-import { eraseLeaver, exportSubject, subjectExportReports } from '../../services/retention/subject';
-import { retentionFromConfig } from '../../services/retention/schedule';
-import { writeReport } from '../../services/plan/tabular';
-import { linkByAdministrator, unlinkedUsers, unlinkPerson } from '../../services/people/links';
-import { Directory } from '../../services/people/repository';
-import { NOTIFY_CHOICES, type NotifyBy } from '../../services/people/model';
-import { setNotifyBy } from '../../services/people/notify';
-import { applyBootstrapAdmins } from '../../services/people/roles';
-import { setUpTraining } from '../../services/training/catalogue';
-import { importPeople, importTraining, PEOPLE_FIELDS, requireKnownFields, TRAINING_FIELDS, type ImportSummary } from '../../services/training/import';
-import { namedOverdueList, overdueReport, trainingRatesReport } from '../../services/training/reports';
-import { allows, mayImportDirectory, OPERATOR, type Requester } from '../../services/access/policy';
-import { readTable } from '../../services/plan/tabular';
-import { AGENCY_OPTIONS, agencyOption, auditCommand, asAtOption, fileArg, requesterOption, orgOf, organisationOf, outputReport, print, quoted, readJson, stringOption, TABLE_OPTIONS, type CliContext, type Command, type OptionSpec } from '../../services/kernel/cli-command';
+import { AppError } from '../core/errors';
+import { writePrivateFile } from '../core/private-files';
+import { eraseLeaver, exportSubject, subjectExportReports } from '../retention/subject';
+import { retentionFromConfig } from '../retention/schedule';
+import { writeReport } from '../plan/tabular';
+import { linkByAdministrator, unlinkedUsers, unlinkPerson } from './links';
+import { Directory } from './repository';
+import { NOTIFY_CHOICES, type NotifyBy } from './model';
+import { setNotifyBy } from './notify';
+import { applyBootstrapAdmins } from './roles';
+import { importPeople, PEOPLE_FIELDS, requireKnownFields, type ImportSummary } from '../training/import';
+import { allows, mayImportDirectory, OPERATOR, type Requester } from '../access/policy';
+import { readTable } from '../plan/tabular';
+import { AGENCY_OPTIONS, agencyOption, auditCommand, fileArg, requesterOption, orgOf, organisationOf, print, quoted, stringOption, type CliContext, type Command, type OptionSpec } from '../kernel/cli-command';
 
-const IMPORT_OPTIONS: OptionSpec = { map: { type: 'string' }, 'dry-run': { type: 'boolean' }, ...AGENCY_OPTIONS };
+export const IMPORT_OPTIONS: OptionSpec = { map: { type: 'string' }, 'dry-run': { type: 'boolean' }, ...AGENCY_OPTIONS };
 
 /** The agency an import writes into: HR named by --as imports only into their own agency. */
-async function importAgency(ctx: CliContext): Promise<{ requester: Requester; agency: string | undefined }> {
+export async function importAgency(ctx: CliContext): Promise<{ requester: Requester; agency: string | undefined }> {
   const requester = await requesterOption(ctx);
   if (!allows(requester, mayImportDirectory)) throw new AppError('FORBIDDEN', 'Only HR and administrators import the people directory and training records.');
   return { requester, agency: await agencyOption(ctx, requester) };
 }
 
 /** An import that wrote something changes people's records (and may link their accounts): recorded with its file's name. */
-function auditImport(ctx: CliContext, requester: Requester, kind: string, summary: ImportSummary, agency: string | undefined): void {
+export function auditImport(ctx: CliContext, requester: Requester, kind: string, summary: ImportSummary, agency: string | undefined): void {
   if (summary.dryRun || summary.created + summary.updated === 0) return;
   auditCommand(ctx, requester, { kind, id: path.basename(ctx.args[0] ?? '') }, { action: 'change', ...(agency ? { agency } : {}), detail: `created ${summary.created}, updated ${summary.updated}` });
 }
 
 /** `--map employeeId="Staff ID",name=Name`: our field names to the file's headers. */
-function mappingOption(ctx: CliContext): Record<string, string> {
+export function mappingOption(ctx: CliContext): Record<string, string> {
   const text = stringOption(ctx, 'map');
   if (!text) return {};
   return Object.fromEntries(
@@ -44,14 +42,14 @@ function mappingOption(ctx: CliContext): Record<string, string> {
   );
 }
 
-function printSummary(what: string, r: ImportSummary): void {
+export function printSummary(what: string, r: ImportSummary): void {
   print(`${r.dryRun ? 'Dry run (nothing written): ' : ''}${r.dataRows} rows of ${what}: created ${r.created}, updated ${r.updated}, unchanged ${r.unchanged}, not imported ${r.problems.length}`);
   for (const p of r.problems) print(`  row ${p.rowNumber}: ${p.reason}`);
   if (r.warnings.length) print('Imported, with warnings:');
   for (const w of r.warnings) print(`  row ${w.rowNumber}: ${w.reason}`);
 }
 
-/** HR's commands: the people directory and training records, and the reports on them. */
+/** HR's and administrators' commands on the people directory. */
 export const PEOPLE_COMMANDS: Record<string, Command> = {
   'people notify': {
     usage: 'people notify <person id or email> teams|email|both [--org <id>]   (how a person gets messages)',
@@ -145,57 +143,6 @@ export const PEOPLE_COMMANDS: Record<string, Command> = {
       if (users.length === 0) print('Everyone who has opened the app is linked.');
       // The Teams display name is the user's own choice: a hint for the administrator, never proof.
       for (const u of users) print(`${u.aadObjectId}  tenant ${u.tenantId}  ${quoted(u.name)}  last tried ${u.lastTriedAt}  (${u.reason})`);
-    },
-  },
-  'training import': {
-    usage: 'training import <file.csv|file.xlsx> [--map field=Header,…] [--dry-run] [--agency <id>] [--as <email>] [--org <id>]   (fields: employee, course, completedOn, status)',
-    options: IMPORT_OPTIONS,
-    async run(ctx) {
-      const table = await readTable(fileArg(ctx, 'training'));
-      const { requester, agency } = await importAgency(ctx);
-      const report = await importTraining(
-        { store: ctx.store, clock: ctx.clock },
-        {
-          orgId: orgOf(ctx),
-          table,
-          mapping: requireKnownFields(mappingOption(ctx), TRAINING_FIELDS),
-          dryRun: !!ctx.options['dry-run'],
-          ...(agency ? { agency } : {}),
-          onProgress: (done, total) => process.stderr.write(`Writing ${done}/${total}\n`),
-        },
-      );
-      auditImport(ctx, requester, 'training-import', report, agency);
-      printSummary('training records', report);
-    },
-  },
-  'training setup': {
-    usage: 'training setup <setup.json> [--org <id>]   ({ "courses": [...], "requirements": [{ "course", "jobTitles", "departments" }] })',
-    async run(ctx) {
-      const input = await readJson(fileArg(ctx, 'set-up'));
-      const result = await setUpTraining(ctx.store, orgOf(ctx), input);
-      print(`Training set up: ${result.courses} courses, ${result.requirements} role requirements.`);
-    },
-  },
-  'training report': {
-    usage: 'training report [--at <YYYY-MM-DD>] [--by department|role|course] [--agency <id>] [--as <email>] [--format csv|xlsx | --out <file.csv|file.xlsx>] [--org <id>]',
-    options: { at: { type: 'string' }, by: { type: 'string' }, ...AGENCY_OPTIONS, ...TABLE_OPTIONS },
-    async run(ctx) {
-      const by = stringOption(ctx, 'by') ?? 'department';
-      if (by !== 'department' && by !== 'role' && by !== 'course') throw new AppError('VALIDATION', '--by must be department, role or course.');
-      const asAt = asAtOption(ctx);
-      const requester = await requesterOption(ctx);
-      await outputReport(ctx, (await trainingRatesReport(ctx.store, orgOf(ctx), asAt, by, requester, await agencyOption(ctx, requester))).report, `training-by-${by}-${asAt}`);
-    },
-  },
-  'training overdue': {
-    usage: 'training overdue [--at <YYYY-MM-DD>] [--agency <id>] [--as <email>] [--format csv|xlsx | --out <file.csv|file.xlsx>] [--org <id>]   (named list: handle as personal data)',
-    options: { at: { type: 'string' }, ...AGENCY_OPTIONS, ...TABLE_OPTIONS },
-    async run(ctx) {
-      const asAt = asAtOption(ctx);
-      const requester = await requesterOption(ctx);
-      const agency = await agencyOption(ctx, requester);
-      await outputReport(ctx, overdueReport(await namedOverdueList(ctx.store, orgOf(ctx), asAt, requester, agency), asAt), `training-overdue-${asAt}`);
-      auditCommand(ctx, requester, { kind: 'training-overdue-list', id: asAt }, agency ? { agency } : {});
     },
   },
 };

@@ -1,14 +1,14 @@
 import path from 'node:path';
-import { AppError } from '../../services/core/errors';
-import { Directory } from '../../services/people/repository';
-import { matchByName } from '../../services/people/model';
-import { planTableRows } from '../../services/plan/export-plan';
-import { choosePlan } from '../../services/plan/plan-choice';
-import { ActionPlan } from '../../services/plan/repository';
-import { importPlan, type ImportReport } from '../../services/plan/import-plan';
-import { readTable, writeTable } from '../../services/plan/tabular';
-import { OPERATOR } from '../../services/access/policy';
-import { auditCommand, dateOption, fileArg, ISO_DATE, orgOf, organisationOf, print, stringOption, type CliContext, type Command } from '../../services/kernel/cli-command';
+import { AppError } from '../core/errors';
+import { Directory } from '../people/repository';
+import { matchByName } from '../people/model';
+import { planTableRows } from './export-plan';
+import { choosePlan } from './plan-choice';
+import { ActionPlan } from './repository';
+import { importPlan, type ImportReport } from './import-plan';
+import { readTable, writeTable } from './tabular';
+import { OPERATOR } from '../access/policy';
+import { auditCommand, dateOption, fileArg, ISO_DATE, orgOf, organisationOf, print, stringOption, type CliContext, type Command } from '../kernel/cli-command';
 
 type PlanDetails = NonNullable<Parameters<typeof importPlan>[1]['details']>;
 

@@ -1,7 +1,7 @@
-import { AppError } from '../../services/core/errors';
-import { centralRecordReport, escalationReport } from '../../services/escalations/report';
-import { OPERATOR } from '../../services/access/policy';
-import { auditCommand, organisationOf, outputReport, stringOption, TABLE_OPTIONS, type Command } from '../../services/kernel/cli-command';
+import { AppError } from '../core/errors';
+import { centralRecordReport, escalationReport } from './report';
+import { OPERATOR } from '../access/policy';
+import { auditCommand, organisationOf, outputReport, stringOption, TABLE_OPTIONS, type Command } from '../kernel/cli-command';
 
 export const ESCALATION_COMMANDS: Record<string, Command> = {
   'escalations report': {

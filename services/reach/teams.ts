@@ -1,8 +1,8 @@
 import { noticeCard } from '../../cards/views';
-import { Directory } from '../../services/people/repository';
-import type { NotifyBy } from '../../services/people/model';
-import { setNotifyBy } from '../../services/people/notify';
-import { auditInTeams, type TextCommand } from '../../services/kernel/route-context';
+import { Directory } from '../people/repository';
+import type { NotifyBy } from '../people/model';
+import { setNotifyBy } from '../people/notify';
+import { auditInTeams, type TextCommand } from '../kernel/route-context';
 
 const SAID: Record<NotifyBy, string> = {
   teams: 'Messages come to you here in Teams (by email only if Teams cannot reach you).',

@@ -1,17 +1,17 @@
 import type { AdaptiveCardJson } from '../../cards/render';
 import { escalationListCard, factsCard, noticeCard, pageOf, raiseConcernCard } from '../../cards/views';
-import { whoSawCase } from '../../services/audit/report';
-import { actOnEscalation, alertMessage, getEscalation, raiseEscalation, stageAlertPrefix, visibleOpenEscalations, type EscalationStepName } from '../../services/escalations/escalations';
-import { ladderOf } from '../../services/organisation/escalation-ladder';
-import { isOnlyNameWarning } from '../../services/escalations/identifying';
-import { seenCounts } from '../../services/delivery/seen';
-import { CAUSE_LABELS } from '../../services/escalations/model';
-import { centralRecordReport, escalationReport } from '../../services/escalations/report';
+import { whoSawCase } from '../audit/report';
+import { actOnEscalation, alertMessage, getEscalation, raiseEscalation, stageAlertPrefix, visibleOpenEscalations, type EscalationStepName } from './escalations';
+import { ladderOf } from '../organisation/escalation-ladder';
+import { isOnlyNameWarning } from './identifying';
+import { seenCounts } from '../delivery/seen';
+import { CAUSE_LABELS } from './model';
+import { centralRecordReport, escalationReport } from './report';
 import { reportCard } from '../../cards/report-card';
 import { renderMessage } from '../../cards/messages';
-import { AppError, isAppError } from '../../services/core/errors';
-import { formatDate, formatInstant } from '../../services/core/dates';
-import { auditInTeams, DATE, objectOf, pageIn, personal, type CardRoute, type RouteContext, type TextCommand } from '../../services/kernel/route-context';
+import { AppError, isAppError } from '../core/errors';
+import { formatDate, formatInstant } from '../core/dates';
+import { auditInTeams, DATE, objectOf, pageIn, personal, type CardRoute, type RouteContext, type TextCommand } from '../kernel/route-context';
 
 /** Escalation card steps; inputs on the card have their own ids and are mapped to the step's `text`. */
 function escalationStep(step: EscalationStepName, textInput: string | undefined, done: string): CardRoute {
@@ -30,7 +30,7 @@ function escalationStep(step: EscalationStepName, textInput: string | undefined,
   });
 }
 
-export const ESCALATION_ROUTES: Record<string, CardRoute> = {
+export const ESCALATION_ROUTES = {
   'esc.acknowledge': escalationStep('acknowledge', undefined, 'Acknowledged'),
   'esc.note': escalationStep('note', 'noteText', 'Note added'),
   'esc.assign': escalationStep('assign', undefined, 'Assigned'),
@@ -80,7 +80,7 @@ export const ESCALATION_ROUTES: Record<string, CardRoute> = {
       return raiseConcernCard({ values: objectOf(data), issues: e.fields, notice: e.message, namesChecked: isOnlyNameWarning(e.fields) });
     }
   }),
-};
+} satisfies Record<string, CardRoute>;
 
 /** Where this stage's alert stands, for the list: seen, not yet seen, on its way, or reaching nobody. */
 function alertReach(alerts: { delivered: number; seen: number; waiting: number; undelivered: number }): string {

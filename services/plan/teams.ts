@@ -1,16 +1,15 @@
 import { z } from 'zod';
 import type { AdaptiveCardJson } from '../../cards/render';
 import { myActionsCard, noticeCard, summaryCard, updateFormCard } from '../../cards/views';
-import { digestCard, renderMessage } from '../../cards/messages';
-import { OutboxRepository } from '../../services/delivery/repository';
-import { today, formatDate } from '../../services/core/dates';
-import { AppError } from '../../services/core/errors';
-import { endLeave, setLeave } from '../../services/people/leave';
-import { ActionPlan } from '../../services/plan/repository';
-import { snoozeAction } from '../../services/reminders/snooze';
-import { roundStatusFor, startRound } from '../../services/rounds/rounds';
-import { canUpdate, loadActionFor, submitStatusUpdate } from '../../services/updates/status-update';
-import { DATE, pageIn, personal, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from '../../services/kernel/route-context';
+import { digestCard } from '../../cards/messages';
+import { OutboxRepository } from '../delivery/repository';
+import { today, formatDate } from '../core/dates';
+import { AppError } from '../core/errors';
+import { endLeave, setLeave } from '../people/leave';
+import { ActionPlan } from './repository';
+import { snoozeAction } from '../reminders/snooze';
+import { canUpdate, loadActionFor, submitStatusUpdate } from '../updates/status-update';
+import { DATE, pageIn, personal, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from '../kernel/route-context';
 
 const actionIdData = z.object({ actionId: z.string().min(1).max(200) });
 
@@ -40,15 +39,8 @@ async function digestPage(ctx: RouteContext, data: unknown): Promise<AdaptiveCar
   return digestCard(item.message, parsed.data.page);
 }
 
-async function roundStatus(ctx: RouteContext): Promise<AdaptiveCardJson> {
-  const status = await roundStatusFor(ctx.store, ctx.actor);
-  if (!status) return noticeCard('No update round is open', 'A plan administrator can start one with "start round YYYY-MM-DD".');
-  const { round, progress } = status;
-  return renderMessage({ kind: 'round-summary', roundId: round.id, heading: `Open update round (started by ${round.startedBy.name})`, dueBy: round.dueBy, ...progress, asAt: ctx.clock.now().toISOString() });
-}
-
-/** The action plan, reminders, leave cover and update rounds. */
-export const ACTION_ROUTES: Record<string, CardRoute> = {
+/** The action plan, its updates and reminders, and leave cover. */
+export const ACTION_ROUTES = {
   'myActions.show': personal((ctx, data) => myActions(ctx, pageIn(data))),
   'digest.page': personal((ctx, data) => digestPage(ctx, data)),
   'action.open': personal(async (ctx, data) => {
@@ -75,7 +67,7 @@ export const ACTION_ROUTES: Record<string, CardRoute> = {
     const action = await snoozeAction(ctx, { actor: ctx.actor, organisation: ctx.organisation, data });
     return noticeCard(`Reminders for ${action.ref} snoozed`, `You will not be reminded about ${action.ref} until after ${formatDate(action.snoozedUntil!)}.`, { tone: 'done' });
   }),
-};
+} satisfies Record<string, CardRoute>;
 
 export const ACTION_COMMANDS: TextCommand[] = [
   { scope: 'personal', pattern: /^my actions?$/i, example: 'my actions', description: 'Your open actions, soonest due first, each with an Update button.', menu: 1, run: (ctx) => myActions(ctx) },
@@ -116,21 +108,4 @@ export const ACTION_COMMANDS: TextCommand[] = [
       return noticeCard('Welcome back', 'Your reminders come to you again.', { tone: 'done' });
     },
   },
-  {
-    scope: 'personal',
-    pattern: new RegExp(`^start (?:update )?round(?: by)? ${DATE}$`, 'i'),
-    example: 'start round 2027-01-15',
-    description: 'Administrators: ask every lead to update their actions by that date.',
-    run: async (ctx, match) => {
-      const round = await startRound(ctx, { actor: ctx.actor, dueBy: match[1]!, timeZone: timeZoneOf(ctx), calendar: ctx.calendar });
-      return noticeCard(
-        'Update round started',
-        `Every lead with open actions${round.agency ? ' in your agency' : ''} is being asked to update their actions by ${formatDate(round.dueBy)}. Your summary card follows within a minute, with how many were asked, and refreshes as they answer.`,
-        { tone: 'done' },
-      );
-    },
-    // Asking thousands of leads is background work: set going now rather than at the upkeep's next minute.
-    afterAnswer: (app) => app.kickRoundUpkeep?.(),
-  },
-  { scope: 'personal', pattern: /^round status$/i, example: 'round status', description: 'Administrators: who has answered the open update round.', menu: 9, run: (ctx) => roundStatus(ctx) },
 ];

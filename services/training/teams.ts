@@ -1,14 +1,14 @@
 import type { AdaptiveCardJson } from '../../cards/render';
 import { factsCard, noticeCard, trainingReportCard, trainingVerifyCard } from '../../cards/views';
-import { Directory } from '../../services/people/repository';
-import { courses, loadPersonTraining } from '../../services/training/catalogue';
-import { myTraining, type Breakdown, type MyCourse } from '../../services/training/rates';
-import { namedOverdueList, overdueReport, trainingRatesReport } from '../../services/training/reports';
+import { Directory } from '../people/repository';
+import { courses, loadPersonTraining } from './catalogue';
+import { myTraining, type Breakdown, type MyCourse } from './rates';
+import { namedOverdueList, overdueReport, trainingRatesReport } from './reports';
 import { MAX_REPORT_CARD_ROWS, reportCard } from '../../cards/report-card';
-import { pendingSelfReports, reviewSelfReport, selfReport } from '../../services/training/self-report';
-import { today, formatDate } from '../../services/core/dates';
-import { isAppError } from '../../services/core/errors';
-import { auditInTeams, objectOf, pageIn, personal, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from '../../services/kernel/route-context';
+import { pendingSelfReports, reviewSelfReport, selfReport } from './self-report';
+import { today, formatDate } from '../core/dates';
+import { isAppError } from '../core/errors';
+import { auditInTeams, objectOf, pageIn, personal, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from '../kernel/route-context';
 
 const MY_TRAINING_STATE: Record<MyCourse['state'], string> = {
   valid: 'done',
@@ -53,7 +53,7 @@ async function trainingOverdueCard(ctx: RouteContext): Promise<AdaptiveCardJson>
   return reportCard(report, report.rows.length > MAX_REPORT_CARD_ROWS ? 'The full list: npm run cli -- training overdue --out overdue.xlsx' : '');
 }
 
-export const TRAINING_ROUTES: Record<string, CardRoute> = {
+export const TRAINING_ROUTES = {
   'training.selfReport': personal(async (ctx, data) => {
     try {
       const record = await selfReport(ctx, { actor: ctx.actor, timeZone: timeZoneOf(ctx), data });
@@ -72,7 +72,7 @@ export const TRAINING_ROUTES: Record<string, CardRoute> = {
     await reviewSelfReport(ctx, { actor: ctx.actor, decision: 'rejected', data });
     return trainingVerifyList(ctx);
   }),
-};
+} satisfies Record<string, CardRoute>;
 
 export const TRAINING_COMMANDS: TextCommand[] = [
   { scope: 'personal', pattern: /^my training$/i, example: 'my training', description: 'The safeguarding courses your role needs, and where each stands.', menu: 3, run: (ctx) => myTrainingCard(ctx) },

@@ -1,6 +1,6 @@
 import { MAX_REPORT_CARD_ROWS, reportCard } from '../../cards/report-card';
-import { groupMapsReport, roleHoldersReport } from '../../services/people/roles';
-import type { TextCommand } from '../../services/kernel/route-context';
+import { groupMapsReport, roleHoldersReport } from './roles';
+import type { TextCommand } from '../kernel/route-context';
 
 /** Who holds what, for administrators, read only: roles are changed at the command line, or in Entra through mapped groups. */
 export const ROLE_COMMANDS: TextCommand[] = [

@@ -1,12 +1,12 @@
 import type { AdaptiveCardJson } from '../../cards/render';
 import { reportCard } from '../../cards/report-card';
 import { surveyCard, surveyListCard } from '../../cards/survey-views';
-import { formatDate } from '../../services/core/dates';
-import { campaignsVisibleTo, describeAudience, listCampaigns } from '../../services/surveys/campaigns';
-import { mayViewSurveyResults } from '../../services/access/policy';
-import { answerSurvey, mySurveys, openSurvey } from '../../services/surveys/responses';
-import { campaignResults, resultsReport } from '../../services/surveys/results';
-import { auditInTeams, objectOf, pageIn, personal, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from '../../services/kernel/route-context';
+import { formatDate } from '../core/dates';
+import { campaignsVisibleTo, describeAudience, listCampaigns } from './campaigns';
+import { mayViewSurveyResults } from '../access/policy';
+import { answerSurvey, mySurveys, openSurvey } from './responses';
+import { campaignResults, resultsReport } from './results';
+import { auditInTeams, objectOf, pageIn, personal, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from '../kernel/route-context';
 
 /** A campaign's results as the card shows them: no written answer's text, which stays in the export. */
 async function resultsCard(ctx: RouteContext, campaignId: string): Promise<AdaptiveCardJson> {
@@ -39,7 +39,7 @@ async function surveysCard(ctx: RouteContext, page = 0): Promise<AdaptiveCardJso
   return surveyListCard('Questionnaires', items, 'No questionnaire is waiting for you.', page);
 }
 
-export const SURVEY_ROUTES: Record<string, CardRoute> = {
+export const SURVEY_ROUTES = {
   'survey.open': personal(async (ctx, data) => surveyCard(await openSurvey(ctx, { actor: ctx.actor, timeZone: timeZoneOf(ctx), campaignId: objectOf(data).campaignId }))),
   'survey.edit': personal(async (ctx, data) => surveyCard(await openSurvey(ctx, { actor: ctx.actor, timeZone: timeZoneOf(ctx), campaignId: objectOf(data).campaignId, answerKey: objectOf(data).answerKey }))),
   'survey.page': personal(async (ctx, data) => surveyCard(await answerSurvey(ctx, { actor: ctx.actor, timeZone: timeZoneOf(ctx), data }))),
@@ -48,7 +48,7 @@ export const SURVEY_ROUTES: Record<string, CardRoute> = {
     const id = objectOf(data).campaignId;
     return resultsCard(ctx, typeof id === 'string' ? id : '');
   }),
-};
+} satisfies Record<string, CardRoute>;
 
 export const SURVEY_COMMANDS: TextCommand[] = [
   { scope: 'personal', pattern: /^(?:my )?(?:surveys|questionnaires)$/i, example: 'surveys', description: 'Questionnaires sent to you that are open; administrators, HR and leads also see results.', menu: 5, run: (ctx) => surveysCard(ctx) },

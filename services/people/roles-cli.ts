@@ -1,8 +1,8 @@
-import { AppError } from '../../services/core/errors';
-import { grantRole, groupMapsReport, mapGroup, revokeRole, roleHoldersReport, unmapGroup } from '../../services/people/roles';
-import { OPERATOR } from '../../services/access/policy';
-import type { RoleRequester } from '../../services/people/roles';
-import { actorOption, AGENCY_OPTIONS, orgOf, organisationOf, outputReport, print, stringOption, TABLE_OPTIONS, type CliContext, type Command } from '../../services/kernel/cli-command';
+import { AppError } from '../core/errors';
+import { grantRole, groupMapsReport, mapGroup, revokeRole, roleHoldersReport, unmapGroup } from './roles';
+import { OPERATOR } from '../access/policy';
+import type { RoleRequester } from './roles';
+import { actorOption, AGENCY_OPTIONS, orgOf, organisationOf, outputReport, print, stringOption, TABLE_OPTIONS, type CliContext, type Command } from '../kernel/cli-command';
 
 /** Who the command acts for: the administrator named by `--as` (authorised as them, and named as the granter), else the operator. */
 const requesterOption = async (ctx: CliContext): Promise<RoleRequester> => (stringOption(ctx, 'as') === undefined ? OPERATOR : actorOption(ctx));

@@ -1,6 +1,6 @@
-import { setUpRound, startRound } from '../../services/rounds/rounds';
-import { WorkingCalendar } from '../../services/scheduling/calendar';
-import { actorOption, deliver, organisationOf, print, stringOption, type Command } from '../../services/kernel/cli-command';
+import { setUpRound, startRound } from './rounds';
+import { WorkingCalendar } from '../scheduling/calendar';
+import { actorOption, deliver, organisationOf, print, stringOption, type Command } from '../kernel/cli-command';
 
 export const ROUND_COMMANDS: Record<string, Command> = {
   'rounds start': {
