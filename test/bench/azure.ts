@@ -113,6 +113,9 @@ async function main() {
   await upsertAll(database, 'training', RECORDS, (i) => recordAt(i, PEOPLE));
   await rebuildTrainingSummaries(store, ORG);
   await upsertAll(database, 'actions', ACTIONS, (i) => actionAt(i, SIZES, calendar));
+  // The plans the actions belong to (council-data puts 500 actions in each): the plan view shows the first.
+  const plans = Math.ceil(ACTIONS / 500);
+  await upsertAll(database, 'plans', plans, (p) => ({ id: `plan-${p}`, orgId: ORG, title: `Action plan ${p + 1}`, learningPoints: Array.from({ length: 9 }, (_, k) => ({ number: k + 1, title: `Learning point ${k + 1}` })) }));
   await upsertAll(database, 'escalations', ESCALATIONS, (i) => escalationAt(i, SIZES));
   // Questionnaires to two departments, a quarter answering; the measured presses come from others in the same audience.
   const hr = personAt(0);
