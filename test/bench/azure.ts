@@ -46,6 +46,8 @@ const { values } = parseArgs({
     'ru-per-second': { type: 'string', default: '10000' },
     /** A measure stops taking samples after this many seconds (at least two samples). */
     'seconds-per-measure': { type: 'string', default: '120' },
+    /** Only the measures whose names start with one of these (comma-separated); all by default. */
+    only: { type: 'string' },
   },
 });
 const PEOPLE = Number(values.people);
@@ -56,6 +58,7 @@ const SAMPLES = Number(values.samples);
 const LATENCY_MS = Number(values.latency);
 const RU_PER_SECOND = Number(values['ru-per-second']);
 const SECONDS_PER_MEASURE = Number(values['seconds-per-measure']);
+const ONLY = values.only?.split(',').filter(Boolean);
 const LEADS = Math.max(1, Math.floor(ACTIONS / 5));
 const SIZES: CouncilSizes = { people: PEOPLE, actions: ACTIONS, escalations: ESCALATIONS };
 const CAMPAIGNS = 2;
@@ -126,11 +129,16 @@ async function main() {
     const campaign = await createCampaign({ store, clock: new FixedClock(`${sentOn}T09:00:00Z`), calendar }, { actor: hr, timeZone: 'Europe/London', data: { questionnaire: 'awareness', audience: { type: 'department', department }, anonymous: true, closesOn: isoDay(sentOn, 60) } });
     const clock = new FixedClock(`${isoDay(sentOn, 3)}T12:00:00Z`);
     campaigns.push({ id: campaign.id, department, clock });
-    const audience = Array.from({ length: PEOPLE }, (_, i) => personAt(i)).filter((p) => p.department === department && p.active && Number(p.id.slice(1)) % 4 === 0);
+    const audience = Array.from({ length: PEOPLE }, (_, i) => personAt(i)).filter((p) => p.department === department && p.active && answersEarly(p));
     await mapConcurrently(audience, 8, (actor) => pressSubmit(actor, campaign.id, clock));
   }
   seedClient.dispose();
   console.log(`county data set: ${PEOPLE} people, ${RECORDS} training records, ${ACTIONS} actions led by ${LEADS} people, ${ESCALATIONS} escalations, ${CAMPAIGNS} questionnaires; seeded in ${((performance.now() - t0) / 1000).toFixed(0)} s; node ${process.version}`);
+
+  /** A quarter of each department (people are spread over departments by index, so every fourth of the department's own). */
+  function answersEarly(p: Person): boolean {
+    return Math.floor(Number(p.id.slice(1)) / DEPARTMENTS.length) % 4 === 0;
+  }
 
   async function pressSubmit(actor: Person, campaignId: string, clock: FixedClock): Promise<boolean> {
     const view = await openSurvey({ store, clock, seal }, { actor, timeZone: 'Europe/London', campaignId });
@@ -163,6 +171,7 @@ async function main() {
 
   /** Runs `run` up to `samples` times, one at a time, within the time budget, metering each run. */
   async function measure(name: string, samples: number, run: (n: number) => Promise<boolean>): Promise<void> {
+    if (ONLY && !ONLY.some((prefix) => name.startsWith(prefix))) return;
     const list: Sample[] = [];
     const deadline = performance.now() + SECONDS_PER_MEASURE * 1000;
     for (let n = 0; n < samples && (n < 2 || performance.now() < deadline); n++) {
@@ -232,7 +241,7 @@ async function main() {
 
   // A press in an open questionnaire, by people of its audience who have not answered yet.
   const [campaign] = campaigns;
-  const unanswered = Array.from({ length: PEOPLE }, (_, i) => personAt(i)).filter((p) => p.department === campaign!.department && p.active && Number(p.id.slice(1)) % 4 !== 0);
+  const unanswered = Array.from({ length: PEOPLE }, (_, i) => personAt(i)).filter((p) => p.department === campaign!.department && p.active && !answersEarly(p));
   await measure('questionnaire-page-press', Math.min(SAMPLES, unanswered.length), (n) => pressSubmit(unanswered[n]!, campaign!.id, campaign!.clock));
 
   // Every daily job once, on a Monday (the weekly training reminders run then), in schedule order, no round open.
