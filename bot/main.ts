@@ -15,7 +15,7 @@ const SHUTDOWN_LIMIT_MS = 25_000;
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
-  const store = await openStore(config, logger);
+  const store = await openStore(config, logger, 'interactive');
   const clock = systemClock;
 
   if (store.kind === 'embedded' && config.SEED_DEMO_DATA) {

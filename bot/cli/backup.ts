@@ -6,6 +6,7 @@ import { CONTAINER_NAMES } from '../../services/store/containers';
 import type { Store } from '../../services/store/ports';
 import { readSnapshot, restoreSnapshot, takeSnapshot, writeSnapshotFile, type Snapshot } from '../../services/store/snapshot';
 import { migrate } from '../../services/store/migrations';
+import { inBackground } from '../../services/store/request-priority';
 import { OPERATOR } from '../../services/access/policy';
 import { auditCommand, cliLogger, fileArg, print, type Command } from '../../services/kernel/cli-command';
 
@@ -26,7 +27,9 @@ async function removeAbsent(store: Store, snapshot: Snapshot): Promise<number> {
     const collection = store.collection(name);
     const extra: { orgId: string; id: string }[] = [];
     for await (const doc of collection.readAll()) if (!keep.has(`${doc.orgId}/${doc.id}`)) extra.push(doc);
-    for (const doc of extra) await collection.delete(doc.orgId, doc.id);
+    const outcomes = await collection.bulk(extra.map((doc) => ({ kind: 'delete' as const, orgId: doc.orgId, id: doc.id })));
+    const failed = outcomes.filter((o) => !o.ok);
+    if (failed.length) throw new AppError('STORE_UNAVAILABLE', `${failed.length} documents of ${name} the backup does not hold could not be deleted: ${failed[0]!.ok ? '' : failed[0]!.error.message}`);
     removed += extra.length;
   }
   return removed;
@@ -58,7 +61,7 @@ export const BACKUP_COMMANDS: Record<string, Command> = {
       const file = (await stat(target)).isDirectory() ? await latestBackup(target) : target;
       const snapshot = await readSnapshot(file);
       if (!snapshot) throw new AppError('NOT_FOUND', `${file} does not exist.`);
-      const removed = ctx.options.replace ? await removeAbsent(ctx.store, snapshot) : 0;
+      const removed = ctx.options.replace ? await inBackground(() => removeAbsent(ctx.store, snapshot)) : 0;
       await restoreSnapshot(ctx.store, snapshot);
       // A backup from an older version keeps data where that version kept it.
       await migrate(ctx.store, cliLogger(ctx.config));

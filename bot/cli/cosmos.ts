@@ -25,7 +25,7 @@ const sq = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
  * with a key, for keyless deployments without the Bicep. Printed from the code, so they cannot drift.
  * Names given as options are filled in; the rest are shell variables the script asks for.
  */
-export function setupScript(options: { resourceGroup?: string; account?: string; database: string; principalId?: string }): string[] {
+export function setupScript(options: { resourceGroup?: string; account?: string; database: string; principalId?: string; autoscaleMax?: number }): string[] {
   const variable = (name: string, value: string | undefined, what: string) => (value ? `${name}=${value}` : `${name}="\${${name}:?set ${name} to ${what}}"`);
   const lines = [
     '#!/usr/bin/env bash',
@@ -35,7 +35,12 @@ export function setupScript(options: { resourceGroup?: string; account?: string;
     variable('ACCOUNT', options.account, 'the Cosmos DB account name'),
     `DATABASE=${options.database}`,
     variable('PRINCIPAL_ID', options.principalId, 'the principal id of the managed identity'),
-    'az cosmosdb sql database create -g "$RG" -a "$ACCOUNT" -n "$DATABASE"',
+    // Throughput is the database's, shared by every container: on a provisioned account a container
+    // without it would get 400 RU/s of its own, twelve times over. A serverless account takes none.
+    options.autoscaleMax === undefined
+      ? '# Serverless account: no throughput to set. (On a provisioned account, give --autoscale-max: every container would otherwise get 400 RU/s of its own.)'
+      : `# Shared autoscale throughput for every container, scaling between ${options.autoscaleMax / 10} and ${options.autoscaleMax} RU/s.`,
+    `az cosmosdb sql database create -g "$RG" -a "$ACCOUNT" -n "$DATABASE"${options.autoscaleMax === undefined ? '' : ` --max-throughput ${options.autoscaleMax}`}`,
   ];
   for (const c of containerDefinitions()) {
     const ttl = 'defaultTtl' in c && c.defaultTtl !== undefined ? ` --ttl ${c.defaultTtl}` : '';
@@ -52,15 +57,21 @@ export function setupScript(options: { resourceGroup?: string; account?: string;
 
 export const COSMOS_COMMANDS: Record<string, Command> = {
   'cosmos setup-script': {
-    usage: 'cosmos setup-script [--resource-group <rg>] [--account <name>] [--database <name>] [--principal-id <id>]   (az commands creating every container)',
-    options: { 'resource-group': { type: 'string' }, account: { type: 'string' }, database: { type: 'string' }, 'principal-id': { type: 'string' } },
+    usage: 'cosmos setup-script [--resource-group <rg>] [--account <name>] [--database <name>] [--principal-id <id>] [--autoscale-max <RU/s>]   (az commands creating every container; --autoscale-max for a provisioned account)',
+    options: { 'resource-group': { type: 'string' }, account: { type: 'string' }, database: { type: 'string' }, 'principal-id': { type: 'string' }, 'autoscale-max': { type: 'string' } },
     store: false,
     async run(ctx) {
       const principalId = stringOption(ctx, 'principal-id');
       if (principalId !== undefined && !GUID.test(principalId)) {
         throw new AppError('VALIDATION', `--principal-id "${principalId}" must be the identity's principal (object) id, a GUID.`);
       }
+      const max = stringOption(ctx, 'autoscale-max');
+      // Autoscale maxima start at 1,000 RU/s and go in steps of 1,000.
+      if (max !== undefined && !(/^\d+$/.test(max) && Number(max) >= 1000 && Number(max) % 1000 === 0)) {
+        throw new AppError('VALIDATION', `--autoscale-max "${max}" must be a whole number of RU/s, at least 1000, in steps of 1000.`);
+      }
       const script = setupScript({
+        autoscaleMax: max === undefined ? undefined : Number(max),
         resourceGroup: nameOption(ctx, 'resource-group'),
         account: nameOption(ctx, 'account'),
         database: nameOption(ctx, 'database') ?? ctx.config.COSMOS_DATABASE,

@@ -105,7 +105,8 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const logger = cliLogger(config);
-  const store = await openStore(config, logger);
+  // Commands wait out throttling for longer than a person in Teams would: nobody is waiting on a 15 s timeout.
+  const store = await openStore(config, logger, 'background');
   configureAudit(store, { logger, retentionYears: config.AUDIT_RETENTION_YEARS });
   try {
     try {

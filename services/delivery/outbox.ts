@@ -1,6 +1,5 @@
 import type { Clock } from '../core/clock';
 import { mapConcurrently } from '../core/concurrency';
-import { isAppError } from '../core/errors';
 import type { Store } from '../store/ports';
 import type { DeliveryStatus, NewOutboxItem, OutboxItem } from './model';
 import { OutboxRepository } from './repository';
@@ -12,13 +11,8 @@ import { OutboxRepository } from './repository';
 export async function enqueue(store: Store, clock: Clock, item: NewOutboxItem): Promise<{ item: OutboxItem; created: boolean }> {
   const outbox = store.collection<OutboxItem>('outbox');
   const { notBefore, ...rest } = item;
-  try {
-    const created = await outbox.create({ ...rest, status: 'pending', attempts: 0, nextAttemptAt: notBefore ?? '', createdAt: clock.now().toISOString() });
-    return { item: created, created: true };
-  } catch (e) {
-    if (!isAppError(e, 'ALREADY_EXISTS')) throw e;
-    return { item: (await outbox.read(item.orgId, item.id))!, created: false };
-  }
+  const { doc, created } = await outbox.createOrRead({ ...rest, status: 'pending', attempts: 0, nextAttemptAt: notBefore ?? '', createdAt: clock.now().toISOString() });
+  return { item: doc, created };
 }
 
 /** Writes a job keeps in flight at once when it enqueues many messages. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Clock } from '../core/clock';
 import { formatDate, today } from '../core/dates';
-import { AppError, isAppError } from '../core/errors';
+import { AppError } from '../core/errors';
 import type { OutboundMessage } from '../delivery/messages';
 import { enqueue } from '../delivery/outbox';
 import { Directory } from '../people/repository';
@@ -303,12 +303,9 @@ export async function openEscalation(deps: EscalationDeps, organisation: Organis
     history: [{ at: now, by: draft.raisedBy, what: 'raised', stage }],
     version: 1,
   };
-  try {
-    await escalations(deps.store).create(escalation);
-  } catch (e) {
-    if (isAppError(e, 'ALREADY_EXISTS')) return { escalation: (await escalations(deps.store).read(organisation.orgId, draft.id))!, created: false, unreached: [] };
-    throw e;
-  }
+  // Raised already (the nightly trigger on another instance, or a replay): that one stands.
+  const { doc: stored, created } = await escalations(deps.store).createOrRead(escalation);
+  if (!created) return { escalation: stored, created: false, unreached: [] };
   const alerted = await alertStage(deps, escalation, ladder, organisation.timeZone);
   return { ...alerted, created: true };
 }

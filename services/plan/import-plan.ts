@@ -8,6 +8,7 @@ import type { Store } from '../store/ports';
 import { isOpen, nextDueDate, type Action, type PersonRef, type Plan } from './model';
 import { parsePlanTable, type PlanRow, type RowProblem } from './plan-rows';
 import type { Table } from './tabular';
+import { inBackground } from '../store/request-priority';
 
 export type ImportChange = { rowNumber: number; ref: string; kind: 'create' | 'update'; fields: string[] };
 
@@ -67,7 +68,7 @@ const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringif
  * Rows that cannot be read are reported, never guessed at; a dry run computes the same report
  * and writes nothing.
  */
-export async function importPlan(deps: ImportDeps, input: ImportInput): Promise<ImportReport> {
+async function importPlanRows(deps: ImportDeps, input: ImportInput): Promise<ImportReport> {
   const { store, clock } = deps;
   const { orgId, planId } = input;
   const parsed = parsePlanTable(input.table);
@@ -201,4 +202,9 @@ async function savePlan(store: Store, input: ImportInput, rows: PlanRow[], now: 
     learningPoints,
     source: { fileName: input.fileName, importedAt: now },
   });
+}
+
+/** Imports run as background work: Low priority, and long waits when the store is throttled (services/store/request-priority.ts). */
+export function importPlan(...args: Parameters<typeof importPlanRows>): ReturnType<typeof importPlanRows> {
+  return inBackground(() => importPlanRows(...args));
 }

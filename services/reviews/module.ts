@@ -28,8 +28,8 @@ const partnershipOf = (o: { orgId: string; leadAgencyId?: string }) => ({ orgId:
 export const REVIEWS_MODULE: FeatureModule = {
   name: 'reviews',
   containers: {
-    /** Reviews and their impact checks; free text is not indexed. */
-    reviews: { excludedPaths: ['/recommendations/*', '/linesOfEnquiry/*', '/answer/*', '/postponements/*'] },
+    /** Reviews and their impact checks: only what its repository filters on is indexed, free text is not. */
+    reviews: { indexed: ['/kind', '/reviewId', '/status', '/dueOn', '/askedPersonIds/[]'] },
   },
   cardRoutes: REVIEW_CARD_ROUTES,
   textCommands: REVIEW_TEXT_COMMANDS,

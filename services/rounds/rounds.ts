@@ -140,7 +140,7 @@ export async function setUpRound(deps: Deps, round: Stored<UpdateRound>): Promis
 }
 
 /**
- * Rewrites many actions with the bulk API (services/store: replaceMany), each only if unchanged
+ * Rewrites many actions with the bulk API (services/store: bulk replace), each only if unchanged
  * since read; the few a lead changed meanwhile are read again and changed one by one.
  */
 async function stampActions(store: Store, orgId: string, ids: string[], change: (a: Stored<Action>) => Action | undefined): Promise<void> {
@@ -149,8 +149,12 @@ async function stampActions(store: Store, orgId: string, ids: string[], change: 
     const next = change(a);
     return next ? [{ ...next, _etag: a._etag }] : [];
   });
-  const outcomes = await docs.replaceMany(changed);
-  const conflicts = outcomes.filter((o) => o.outcome === 'conflict').map((o) => o.id);
+  const outcomes = await docs.bulk(changed.map((doc) => ({ kind: 'replace' as const, doc })));
+  const failed = outcomes.flatMap((o, i) => (o.ok ? [] : [{ id: changed[i]!.id, error: o.error }]));
+  // An action deleted meanwhile needs no stamp; any other failure than a changed action is real.
+  const other = failed.find((f) => f.error.code !== 'CONFLICT' && f.error.code !== 'NOT_FOUND');
+  if (other) throw other.error;
+  const conflicts = failed.filter((f) => f.error.code === 'CONFLICT').map((f) => f.id);
   await mapConcurrently(conflicts, 4, (id) => docs.update(orgId, id, change));
 }
 

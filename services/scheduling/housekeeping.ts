@@ -9,7 +9,7 @@ export async function housekeeping(ctx: JobContext): Promise<Record<string, unkn
   const now = ctx.clock.now();
   const slots = new JobSlots(ctx.store);
   const expired = await slots.expired(ctx.orgId, now.toISOString());
-  for (const s of expired) await slots.delete(ctx.orgId, s.id);
+  await slots.deleteMany(ctx.orgId, expired.map((s) => s.id));
   const retention = await applyRetention(ctx, ctx.orgId, ctx.retention ?? DEFAULT_RETENTION);
   // The catch-up for training summaries: every write keeps them in step; this mends any that a failure left behind.
   const summaries = await rebuildTrainingSummaries(ctx.store, ctx.orgId);

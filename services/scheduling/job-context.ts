@@ -8,6 +8,7 @@ import type { AnswerSeal } from '../surveys/seal';
 import { today } from '../core/dates';
 import type { WorkingCalendar } from './calendar';
 import type { RetentionSettings } from '../retention/schedule';
+import { inBackground } from '../store/request-priority';
 
 /**
  * What every scheduled job is given. The job table is composed by the app (bot/jobs.ts) and handed
@@ -43,7 +44,8 @@ export async function runJobDefinition(name: string, job: JobDefinition, ctx: Jo
     ctx.logger.info({ job: name, day, reason }, 'job skipped: not a working day');
     return { job: name, at, skipped: `${day} is not a working day (${reason})` };
   }
-  const figures = await job.run(ctx);
+  // Jobs run at Low priority and wait out throttling: card answers come first.
+  const figures = await inBackground(() => job.run(ctx));
   ctx.logger.info({ job: name, day, ...figures }, 'job finished');
   return { job: name, at, ...figures };
 }

@@ -19,6 +19,12 @@ export class JobSlots {
     );
   }
 
+  /** Through the bulk API; fails with the first slot that could not be deleted, after trying them all. */
+  async deleteMany(orgId: string, ids: string[]): Promise<void> {
+    const notDeleted = (await this.docs.bulk(ids.map((id) => ({ kind: 'delete' as const, orgId, id })))).find((o) => !o.ok);
+    if (notDeleted && !notDeleted.ok) throw notDeleted.error;
+  }
+
   delete(orgId: string, id: string): Promise<void> {
     return this.docs.delete(orgId, id);
   }

@@ -42,5 +42,6 @@ export const SECTION11_MODULE: FeatureModule = {
         section11Grid(ctx.store, { orgId: ctx.organisation.orgId, requester, ...(typeof params.round === 'string' ? { roundId: params.round } : {}) }),
     },
   ],
-  containers: { [SECTION11_CONTAINER]: { excludedPaths: ['/answers/*', '/history/*', '/standards/*', '/agencies/*'] } },
+  // Indexed: only what its repository filters on; answers, narratives and histories are not.
+  containers: { [SECTION11_CONTAINER]: { indexed: ['/kind', '/status', '/roundId'] } },
 };

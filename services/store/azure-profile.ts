@@ -24,6 +24,8 @@ export class RequestMeter {
   totalRu = 0;
   requests = 0;
   throttled = 0;
+  /** Requests sent at Low priority (`x-ms-cosmos-priority-level: Low`): background work. */
+  lowPriority = 0;
   readonly byContainer = new Map<string, number>();
 
   record(container: string | undefined, ru: number): void {
@@ -223,6 +225,7 @@ export function applyAzureProfile(server: http.Server, settings: AzureProfileSet
       const coll = decode(match?.[2]);
       const docId = decode(match?.[4]);
       const op = operationOf(req, docId, match?.[3] !== undefined);
+      if (meter && String(req.headers['x-ms-cosmos-priority-level'] ?? '').toLowerCase() === 'low') meter.lowPriority += 1;
       const containerKey = db !== undefined && coll !== undefined ? `${db}/${coll}` : undefined;
       const collection = db !== undefined && coll !== undefined ? collectionOf(server, db, coll) : undefined;
       const policy = collection?.read()?.indexingPolicy;

@@ -1,38 +1,46 @@
 import { PartitionKeyKind } from '@azure/cosmos';
 
 /**
- * The containers, each partitioned by /orgId. Free text is excluded from indexing: nothing
- * queries it, and indexing it costs RUs on every write.
+ * The containers, each partitioned by /orgId, with the properties each one's repository queries
+ * filter on (services/<area>/repository.ts). Indexing is opt-in: only these paths are indexed and
+ * everything else (free text, card bodies, histories, sealed answers) is not, because every indexed
+ * property costs request units on every write (https://learn.microsoft.com/azure/cosmos-db/index-policy).
+ * A query on a path left out still works, by reading every document of the organisation: the test
+ * test/services/store/indexing-policy.test.ts fails when a repository query filters on a path not
+ * listed here. "[]" is any element of an array (for ARRAY_CONTAINS); "/orgId" is in every query.
  */
 export const CONTAINERS = {
-  organisations: { excludedPaths: [] },
-  plans: { excludedPaths: ['/learningPoints/*'] },
-  actions: { excludedPaths: ['/description/?', '/evidence/?', '/progress/?', '/history/*', '/dueText/?', '/imported/*'] },
-  people: { excludedPaths: [] },
-  conversations: { excludedPaths: [], ttl: true },
+  organisations: { indexed: ['/kind', '/tenantIds/[]'] },
+  plans: { indexed: [] },
+  actions: { indexed: ['/planId', '/leadIds/[]', '/open', '/nextDueDate', '/ongoing', '/status', '/ref', '/review/reviewId'] },
+  people: { indexed: ['/agency', '/roles/[]', '/roleGrants', '/active', '/leftOn', '/aadObjectId', '/email'] },
+  conversations: { indexed: ['/kind', '/personId', '/unlinked/lastTriedAt', '/reachable'], ttl: true },
   /** One item per proactive message: the delivery engine's durable queue. */
-  outbox: { excludedPaths: ['/message/*', '/lastError/*'], ttl: true },
+  outbox: {
+    indexed: ['/id', '/purpose', '/status', '/nextAttemptAt', '/leaseUntil', '/sentAt', '/createdAt', '/bodyRemovedAt', '/conversationKey', '/activityId', '/recipient/personId', '/seenAt'],
+    ttl: true,
+  },
   /** Scheduler slots: one per job run across instances. */
-  jobs: { excludedPaths: ['/result/*'] },
+  jobs: { indexed: ['/kind', '/expiresAt'] },
   /** Update rounds ("all leads update by <date>"), with the leads each asked. */
-  rounds: { excludedPaths: ['/leads/*'] },
+  rounds: { indexed: ['/status'] },
   /** HR: the course catalogue, role requirements and training records. */
-  training: { excludedPaths: ['/certificateUrl/?', '/note/?'] },
+  training: { indexed: ['/kind', '/personId', '/agency', '/courseCode', '/completedOn', '/status', '/review'] },
   /** Escalations and concerns: the central record, each with its full history. */
-  escalations: { excludedPaths: ['/history/*', '/summary/?', '/asked/?', '/wanted/?', '/outcome/?'] },
+  escalations: { indexed: ['/kind', '/status', '/raisedAt', '/resolvedAt'] },
   /**
    * Questionnaires, campaigns and answers. Answers sit in shared documents apart from the
    * "has responded" markers, so anonymous answers cannot be tied to a person.
    */
-  surveys: { excludedPaths: ['/entries/*', '/questions/*', '/highlights/*', '/personIds/*', '/labels/*'] },
+  surveys: { indexed: ['/kind', '/campaignId', '/personId', '/personIds/[]'] },
   /** Reaching people: per person, whether the app could be installed for them and why not; Graph problems reported once. */
-  reach: { excludedPaths: ['/reason/?', '/detail/?'] },
+  reach: { indexed: ['/kind'] },
   /** Who saw or changed what: appended only, kept AUDIT_RETENTION_YEARS (per-item ttl on Azure). */
-  audit: { excludedPaths: ['/detail/?'], ttl: true },
+  audit: { indexed: ['/kind', '/at', '/who', '/record/kind', '/record/id'], ttl: true },
 } satisfies Record<string, ContainerSpec>;
 
-/** How a container is indexed and whether its items may expire: the kernel's above, and each feature module's own. */
-export type ContainerSpec = { excludedPaths: string[]; ttl?: true };
+/** The paths a container's repository queries filter on (the only ones indexed), and whether its items may expire: the kernel's above, and each feature module's own. */
+export type ContainerSpec = { indexed: string[]; ttl?: true };
 
 /**
  * Feature modules name their containers here by declaration merging
@@ -62,12 +70,16 @@ const specOf = (name: ContainerName): ContainerSpec => (CONTAINERS as Record<str
 /** Every container is partitioned by organisation (see DESIGN: one logical partition per organisation). */
 export const PARTITION_KEY_PATH = '/orgId';
 
+/** The partition key, which every query filters on. */
+const ALWAYS_INDEXED = [PARTITION_KEY_PATH];
+
+/** Opt-in indexing: nothing but the container's queried paths, each as a scalar ("/?"). */
 export function indexingPolicy(name: ContainerName) {
   return {
     indexingMode: 'consistent' as const,
     automatic: true,
-    includedPaths: [{ path: '/*' }],
-    excludedPaths: [{ path: '/"_etag"/?' }, ...specOf(name).excludedPaths.map((path) => ({ path }))],
+    includedPaths: [...ALWAYS_INDEXED, ...specOf(name).indexed].map((p) => ({ path: `${p}/?` })),
+    excludedPaths: [{ path: '/*' }, { path: '/"_etag"/?' }],
   };
 }
 

@@ -1,4 +1,4 @@
-import { CosmosClient } from '@azure/cosmos';
+import { CosmosClient, type RetryOptions } from '@azure/cosmos';
 import { once } from 'node:events';
 import { promises as fs } from 'node:fs';
 import http from 'node:http';
@@ -9,6 +9,7 @@ import { ensurePrivateDir, PRIVATE_FILE_MODE } from '../core/private-files';
 import type { Logger } from '../core/logger';
 import type { AzureProfileSettings, RequestMeter } from './azure-profile';
 import { CosmosStore } from './cosmos-store';
+import { RETRY_OPTIONS, type StoreSurface } from './request-priority';
 import { readSnapshot, restoreSnapshot, takeSnapshot, writeSnapshotFile } from './snapshot';
 
 const LOCK_FILE = 'embedded.lock';
@@ -29,14 +30,16 @@ export type EmbeddedOptions = {
   azureProfile?: AzureProfileSettings;
   /** Adds up the charges of the Azure profile, for tests and benchmarks. */
   meter?: RequestMeter;
+  /** Who the store serves, for how long a throttled request is retried (see request-priority.ts); interactive unless said. */
+  surface?: StoreSurface;
 };
 
-export function embeddedClient(endpoint: string, key: string): CosmosClient {
+export function embeddedClient(endpoint: string, key: string, retryOptions: RetryOptions = RETRY_OPTIONS.interactive): CosmosClient {
   return new CosmosClient({
     endpoint,
     key,
     // The server's bundled TLS certificate expired in 2021: talk plain HTTP on loopback instead.
-    connectionPolicy: { enableEndpointDiscovery: false },
+    connectionPolicy: { enableEndpointDiscovery: false, retryOptions },
   });
 }
 
@@ -84,7 +87,7 @@ export async function openEmbeddedStore(options: EmbeddedOptions): Promise<Cosmo
       if (await answers(existing.endpoint)) {
         return CosmosStore.attach({
           kind: 'embedded',
-          client: embeddedClient(existing.endpoint, existing.key),
+          client: embeddedClient(existing.endpoint, existing.key, RETRY_OPTIONS[options.surface ?? 'interactive']),
           databaseId: options.databaseId,
           description: `embedded store of process ${existing.pid} (${dataDir})`,
         });
@@ -121,7 +124,7 @@ export async function openEmbeddedStore(options: EmbeddedOptions): Promise<Cosmo
     }
   }
 
-  const client = embeddedClient(endpoint, key);
+  const client = embeddedClient(endpoint, key, RETRY_OPTIONS[options.surface ?? 'interactive']);
   const snapshotFile = path.join(dataDir, SNAPSHOT_FILE);
   let timer: NodeJS.Timeout | undefined;
   let saving: Promise<void> = Promise.resolve();
@@ -158,6 +161,7 @@ export async function openEmbeddedStore(options: EmbeddedOptions): Promise<Cosmo
       description: persist ? `embedded store in ${dataDir}` : 'embedded store in memory (not saved)',
       canCreate: true,
       onClose,
+      logger: options.logger,
     });
     if (persist) {
       const snapshot = await readSnapshot(snapshotFile);

@@ -7,15 +7,20 @@ import { openEmbeddedStore } from './embedded';
 import { migrate } from './migrations';
 import { warnIfEmbeddedIndexMissing } from './embedded-index';
 import type { Store } from './ports';
+import { inBackground, RETRY_OPTIONS, type StoreSurface } from './request-priority';
 
-/** Azure Cosmos DB when COSMOS_ENDPOINT is set (key, else keyless Entra ID); the embedded server otherwise. */
-export async function openStore(config: Config, logger: Logger): Promise<Store> {
-  const store = await connect(config, logger);
+/**
+ * Azure Cosmos DB when COSMOS_ENDPOINT is set (key, else keyless Entra ID); the embedded server otherwise.
+ * `surface`: the bot and tab process is interactive (short waits when throttled, to answer inside
+ * Teams' 15 s); the command line is background (long waits). See request-priority.ts.
+ */
+export async function openStore(config: Config, logger: Logger, surface: StoreSurface = 'interactive'): Promise<Store> {
+  const store = await connect(config, logger, surface);
   // A running app on the same data folder migrated it when it started; the command line borrows its store as it is.
   if (store.attachedToRunningApp) return store;
   try {
     // Migrations that rewrite records back everything up to the data folder first.
-    await migrate(store, logger, { dir: path.join(config.DATA_DIR, 'backups'), database: config.COSMOS_DATABASE });
+    await inBackground(() => migrate(store, logger, { dir: path.join(config.DATA_DIR, 'backups'), database: config.COSMOS_DATABASE }));
   } catch (e) {
     await store.close();
     throw e;
@@ -23,7 +28,7 @@ export async function openStore(config: Config, logger: Logger): Promise<Store> 
   return store;
 }
 
-async function connect(config: Config, logger: Logger): Promise<Store> {
+async function connect(config: Config, logger: Logger, surface: StoreSurface): Promise<Store> {
   if (!config.COSMOS_ENDPOINT) {
     warnIfEmbeddedIndexMissing(logger);
     return openEmbeddedStore({
@@ -33,20 +38,23 @@ async function connect(config: Config, logger: Logger): Promise<Store> {
       snapshotIntervalSeconds: config.SNAPSHOT_INTERVAL_SECONDS,
       logger,
       azureProfile: config.EMBEDDED_PROFILE === 'azure' ? { ruPerSecond: config.EMBEDDED_RU_PER_SECOND, latencyMs: config.EMBEDDED_LATENCY_MS } : undefined,
+      surface,
     });
   }
   const keyless = !config.COSMOS_KEY;
   // A user-assigned identity must be named: by AZURE_CLIENT_ID, or it is the bot's own (UserAssignedMSI).
   const managedIdentityClientId = config.AZURE_CLIENT_ID ?? (config.MicrosoftAppType === 'UserAssignedMSI' ? config.MicrosoftAppId : undefined);
   // Loaded only for keyless access: the identity library is large, and neither a key nor the embedded store needs it.
+  const connectionPolicy = { retryOptions: RETRY_OPTIONS[surface] };
   const client = keyless
-    ? new CosmosClient({ endpoint: config.COSMOS_ENDPOINT, aadCredentials: new (await import('@azure/identity')).DefaultAzureCredential(managedIdentityClientId ? { managedIdentityClientId } : {}) })
-    : new CosmosClient({ endpoint: config.COSMOS_ENDPOINT, key: config.COSMOS_KEY });
+    ? new CosmosClient({ endpoint: config.COSMOS_ENDPOINT, connectionPolicy, aadCredentials: new (await import('@azure/identity')).DefaultAzureCredential(managedIdentityClientId ? { managedIdentityClientId } : {}) })
+    : new CosmosClient({ endpoint: config.COSMOS_ENDPOINT, connectionPolicy, key: config.COSMOS_KEY });
   return CosmosStore.open({
     kind: 'azure',
     client,
     databaseId: config.COSMOS_DATABASE,
     description: `Azure Cosmos DB ${new URL(config.COSMOS_ENDPOINT).host} (${keyless ? 'Entra ID' : 'key'})`,
     canCreate: !keyless,
+    logger,
   });
 }

@@ -4,6 +4,12 @@ import type { ContainerName } from './containers';
 export type Doc = { id: string; orgId: string };
 export type Stored<T extends Doc> = T & { _etag: string };
 
+/** One write of a bulk request: everything in one call to the store, which sends them 100 to a request. */
+/** `replace` writes only if the document's `_etag` still matches (its outcome is then a CONFLICT error, the caller's to read again). */
+export type BulkOperation<T extends Doc> = { kind: 'create' | 'upsert'; doc: T } | { kind: 'replace'; doc: Stored<T> } | { kind: 'delete'; orgId: string; id: string };
+/** Each operation's outcome, in order: one failing never stops the others. A delete of what is gone is ok. */
+export type BulkOutcome = { ok: true } | { ok: false; error: Error & { code: string } };
+
 export type QuerySpec = { query: string; parameters: { name: string; value: unknown }[] };
 export type Page<T> = { items: T[]; continuation?: string };
 
@@ -14,6 +20,17 @@ export interface Collection<T extends Doc> {
   /** Replaces only if the stored `_etag` still matches; otherwise CONFLICT. */
   replace(doc: Stored<T>): Promise<Stored<T>>;
   upsert(doc: T): Promise<Stored<T>>;
+  /**
+   * Creates `doc`, or reads the item of that id that exists already (created: false). Safe when
+   * another instance created it a moment before and this one's read cannot see it yet; CONFLICT if
+   * it still cannot.
+   */
+  createOrRead(doc: T): Promise<{ doc: Stored<T>; created: boolean }>;
+  /**
+   * Many creates, upserts and deletes through Cosmos DB's bulk API: for imports, restores and
+   * housekeeping, where item-by-item round trips would take minutes on Azure.
+   */
+  bulk(operations: BulkOperation<T>[]): Promise<BulkOutcome[]>;
   delete(orgId: string, id: string): Promise<void>;
   /**
    * Read, change and write back with the etag, re-reading and re-applying on a conflict.
@@ -21,12 +38,6 @@ export interface Collection<T extends Doc> {
    * the caller has just read the document, to save the first read.
    */
   update(orgId: string, id: string, change: (current: Stored<T>) => T | undefined, current?: Stored<T>): Promise<Stored<T>>;
-  /**
-   * Replaces many documents, each only if its `_etag` still matches, in few round trips (Cosmos
-   * DB's bulk API): for background work over thousands of items. Says per id what happened; a
-   * `conflict` (changed since read) or `missing` one is the caller's to read again or skip.
-   */
-  replaceMany(docs: Stored<T>[]): Promise<{ id: string; outcome: 'replaced' | 'conflict' | 'missing' }[]>;
   /**
    * Every query must filter on `c.orgId = @orgId` itself (the embedded server ignores partition keys).
    * `pageSize` (default 500) is how many items each round trip brings: larger for whole-organisation scans.

@@ -2,6 +2,8 @@ import { promises as fs } from 'node:fs';
 import { writePrivateFile } from '../core/private-files';
 import { CONTAINER_NAMES, type ContainerName } from './containers';
 import type { Doc, Store } from './ports';
+import { AppError } from '../core/errors';
+import { inBackground } from './request-priority';
 
 export type Snapshot = {
   format: 'safeguarding-snapshot/1';
@@ -18,16 +20,18 @@ function strip(doc: Doc): Doc {
   return copy as Doc;
 }
 
-/** Every document of every container, without the store's system fields. */
-export async function takeSnapshot(store: Store, database: string): Promise<Snapshot> {
-  const containers = {} as Record<ContainerName, Doc[]>;
-  for (const name of CONTAINER_NAMES) {
-    const docs: Doc[] = [];
-    for await (const doc of store.collection(name).readAll()) docs.push(strip(doc));
-    docs.sort((a, b) => (a.orgId + a.id < b.orgId + b.id ? -1 : 1));
-    containers[name] = docs;
-  }
-  return { format: 'safeguarding-snapshot/1', takenAt: new Date().toISOString(), database, containers };
+/** Every document of every container, without the store's system fields. A backup is background work (Low priority). */
+export function takeSnapshot(store: Store, database: string): Promise<Snapshot> {
+  return inBackground(async () => {
+    const containers = {} as Record<ContainerName, Doc[]>;
+    for (const name of CONTAINER_NAMES) {
+      const docs: Doc[] = [];
+      for await (const doc of store.collection(name).readAll()) docs.push(strip(doc));
+      docs.sort((a, b) => (a.orgId + a.id < b.orgId + b.id ? -1 : 1));
+      containers[name] = docs;
+    }
+    return { format: 'safeguarding-snapshot/1' as const, takenAt: new Date().toISOString(), database, containers };
+  });
 }
 
 /** Private to the user running the app, and atomic: a crash leaves the old snapshot or the new one, never half of one. */
@@ -48,19 +52,25 @@ export async function readSnapshot(file: string): Promise<Snapshot | undefined> 
   return parsed;
 }
 
-const RESTORE_CONCURRENCY = 16;
+/** Documents handed to the store's bulk API at once: memory stays bounded for a large backup. */
+const RESTORE_CHUNK = 5000;
 
-export async function restoreSnapshot(store: Store, snapshot: Snapshot): Promise<void> {
-  for (const name of CONTAINER_NAMES) {
-    const docs = snapshot.containers[name] ?? [];
-    const collection = store.collection(name);
-    let next = 0;
-    const worker = async () => {
-      while (next < docs.length) {
-        const doc = docs[next++]!;
-        await collection.upsert(doc);
+/**
+ * Writes every document of the snapshot back, through the bulk API (100 to a request) at Low
+ * priority. Every document is tried; if any failed, the restore fails naming how many and why.
+ */
+export function restoreSnapshot(store: Store, snapshot: Snapshot): Promise<void> {
+  return inBackground(async () => {
+    const failures: string[] = [];
+    for (const name of CONTAINER_NAMES) {
+      const docs = snapshot.containers[name] ?? [];
+      for (let from = 0; from < docs.length; from += RESTORE_CHUNK) {
+        const outcomes = await store.collection(name).bulk(docs.slice(from, from + RESTORE_CHUNK).map((doc) => ({ kind: 'upsert' as const, doc })));
+        outcomes.forEach((o, i) => {
+          if (!o.ok) failures.push(`${name}/${docs[from + i]!.id}: ${o.error.message}`);
+        });
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(RESTORE_CONCURRENCY, docs.length) }, worker));
-  }
+    }
+    if (failures.length) throw new AppError('STORE_UNAVAILABLE', `${failures.length} documents could not be restored, the first: ${failures[0]}`);
+  });
 }

@@ -15,6 +15,7 @@ import { courses } from './catalogue';
 import type { RecordStatus, TrainingRecord } from './model';
 import { refreshTrainingSummaries } from './summaries';
 import { oneLine } from '../core/text';
+import { inBackground } from '../store/request-priority';
 
 export type RowProblem = { rowNumber: number; reason: string };
 /** Every data row is created, updated, unchanged or (with its reason) in `problems`; `warnings` are about rows that were imported. */
@@ -109,7 +110,7 @@ function rowAgency(text: string, forAgency: string | undefined, known: Map<strin
   return { problem: `agency "${text.slice(0, 60)}" is not one of the partnership's agencies (npm run cli -- agency list)` };
 }
 
-export async function importPeople(
+async function importPeopleRows(
   deps: { store: Store; clock: Clock },
   input: { orgId: string; table: Table; mapping?: Partial<Record<PeopleField, string>>; dryRun: boolean; agency?: string },
 ): Promise<ImportSummary> {
@@ -240,7 +241,7 @@ const CONCURRENCY = 16;
  * status, so re-importing changes nothing. Built for tens of thousands of rows: people and courses
  * are loaded once, and writes go out a few at a time.
  */
-export async function importTraining(
+async function importTrainingRows(
   deps: { store: Store; clock: Clock },
   input: { orgId: string; table: Table; mapping?: Partial<Record<TrainingField, string>>; dryRun: boolean; agency?: string; onProgress?: (done: number, total: number) => void },
 ): Promise<ImportSummary> {
@@ -291,6 +292,7 @@ export async function importTraining(
   let next = 0;
   let done = 0;
   const created = new Set<string>();
+  const fresh: TrainingRecord[] = [];
   await Promise.all(
     Array.from({ length: Math.min(CONCURRENCY, candidates.length) }, async () => {
       while (next < candidates.length) {
@@ -299,13 +301,18 @@ export async function importTraining(
         else {
           summary.created++;
           created.add(record.personId);
-          if (!input.dryRun) await collection.create(record).catch((e: unknown) => (isAppError(e, 'ALREADY_EXISTS') ? undefined : Promise.reject(e)));
+          fresh.push(record);
         }
         done++;
         if (done % 500 === 0 || done === candidates.length) input.onProgress?.(done, candidates.length);
       }
     }),
   );
+  if (!input.dryRun) {
+    // The new records through the bulk API, 100 to a request; one created meanwhile by another import is already there.
+    const failed = (await collection.bulk(fresh.map((doc) => ({ kind: 'create' as const, doc })))).find((o) => !o.ok && !isAppError(o.error, 'ALREADY_EXISTS'));
+    if (failed && !failed.ok) throw failed.error;
+  }
   if (!input.dryRun && summary.created > 0) await refreshTrainingSummaries(deps.store, input.orgId, created);
   return summary;
 }
@@ -314,4 +321,13 @@ export function requireKnownFields<F extends string>(mapping: Record<string, str
   const unknown = Object.keys(mapping).filter((k) => !(fields as readonly string[]).includes(k));
   if (unknown.length) throw new AppError('VALIDATION', `Unknown fields in the column mapping: ${unknown.join(', ')}. Fields: ${fields.join(', ')}.`);
   return mapping as Partial<Record<F, string>>;
+}
+
+/** Imports run as background work: Low priority, and long waits when the store is throttled (services/store/request-priority.ts). */
+export function importPeople(...args: Parameters<typeof importPeopleRows>): ReturnType<typeof importPeopleRows> {
+  return inBackground(() => importPeopleRows(...args));
+}
+
+export function importTraining(...args: Parameters<typeof importTrainingRows>): ReturnType<typeof importTrainingRows> {
+  return inBackground(() => importTrainingRows(...args));
 }

@@ -66,10 +66,20 @@ export class TrainingRepository {
     return this.docs.delete(orgId, id);
   }
 
-  /** Whether the organisation has any document of this kind: one item read, whatever the container holds. */
+  /**
+   * Whether the organisation has any document of this kind: one item read, whatever the container
+   * holds. Cosmos DB may answer a page with no items and a continuation, so an empty page is not a
+   * "no" until no continuation is left.
+   */
   async hasAny(orgId: string, kind: TrainingDoc['kind']): Promise<boolean> {
-    const page = await this.docs.queryPage({ query: 'SELECT c.id FROM c WHERE c.orgId = @orgId AND c.kind = @kind', parameters: [{ name: '@orgId', value: orgId }, { name: '@kind', value: kind }] }, { pageSize: 1 });
-    return page.items.length > 0;
+    const spec = { query: 'SELECT TOP 1 c.id FROM c WHERE c.orgId = @orgId AND c.kind = @kind', parameters: [{ name: '@orgId', value: orgId }, { name: '@kind', value: kind }] };
+    let continuation: string | undefined;
+    do {
+      const page = await this.docs.queryPage(spec, { pageSize: 1, continuation });
+      if (page.items.length > 0) return true;
+      continuation = page.continuation;
+    } while (continuation);
+    return false;
   }
 
   /** Self-reported completions HR has not yet verified or rejected. */

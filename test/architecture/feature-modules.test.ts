@@ -9,7 +9,7 @@ import { openTestStore } from '../harness/store';
 /** A feature as small as the contract allows: one container, one message kind, one report with a parameter. */
 const noticeboard: FeatureModule = {
   name: 'noticeboard',
-  containers: { noticeboard: { excludedPaths: ['/text/?'] } },
+  containers: { noticeboard: { indexed: ['/pinnedOn'] } },
   messages: {
     'noticeboard.pinned': {
       card: (payload) => ({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: String(payload.text) }] }),
@@ -57,7 +57,7 @@ describe('a feature module declares what it offers, and the kernel serves it', (
     const k = freshKernel();
     k.registry.registerModules([noticeboard]);
     expect(k.containers.CONTAINER_NAMES).toContain('noticeboard');
-    expect(k.containers.containerDefinition('noticeboard' as never).indexingPolicy.excludedPaths).toContainEqual({ path: '/text/?' });
+    expect(k.containers.containerDefinition('noticeboard' as never).indexingPolicy.includedPaths).toContainEqual({ path: '/pinnedOn/?' });
   });
 
   it('its message kind renders as a card and as an escaped email', () => {
@@ -78,7 +78,7 @@ describe('a feature module declares what it offers, and the kernel serves it', (
 
   it('two modules cannot claim one container, one name or one message type', () => {
     expect(() => freshKernel().registry.registerModules([noticeboard, { ...noticeboard }])).toThrow(/named "noticeboard"/);
-    expect(() => freshKernel().registry.registerModules([{ name: 'x', containers: { actions: { excludedPaths: [] } } }])).toThrow(/declared twice/);
+    expect(() => freshKernel().registry.registerModules([{ name: 'x', containers: { actions: { indexed: [] } } }])).toThrow(/declared twice/);
     expect(() => freshKernel().registry.registerModules([{ name: 'x', messages: { 'noticeboard.pinned': noticeboard.messages!['noticeboard.pinned']! } }])).toThrow(/must start with "x."/);
   });
 

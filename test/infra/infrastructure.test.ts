@@ -122,6 +122,14 @@ describe('cosmos setup-script: the keyless recipe, printed from the code', () =>
     expect(option(role, '--principal-id')).toBe('11111111-2222-4333-8444-555555555555');
   });
 
+  it('gives a provisioned account shared autoscale throughput on the database, and a serverless one none', () => {
+    const databaseCreate = (lines: string[]) => lines.find((l) => l.startsWith('az cosmosdb sql database create'))!;
+    expect(databaseCreate(setupScript({ database: 'safeguarding', autoscaleMax: 4000 }))).toMatch(/ --max-throughput 4000$/);
+    expect(databaseCreate(setupScript({ database: 'safeguarding' }))).not.toContain('throughput');
+    // Containers never get throughput of their own: one logical partition each, so more would only split it.
+    expect(setupScript({ database: 'safeguarding', autoscaleMax: 4000 }).filter((l) => l.includes('container create') && l.includes('throughput'))).toEqual([]);
+  });
+
   it('stops before any call when a name it needs is not given', async () => {
     const script = setupScript({ database: 'safeguarding' }).join('\n');
     await expect(promisify(execFile)('/bin/bash', ['-c', script], { env: { PATH: '/nonexistent' } })).rejects.toMatchObject({ stderr: expect.stringContaining('set RG to the resource group') });

@@ -43,7 +43,9 @@ describe('the Azure profile’s cost model', () => {
     expect(isIndexedPath(actions, ['history', '[]', 'progress'])).toBe(false);
     expect(isIndexedPath(actions, ['_etag'])).toBe(false);
     // "/description/?" is the scalar only; an object there would be indexed below it.
-    expect(isIndexedPath(actions, ['description', 'part'])).toBe(true);
+    const optOut = { includedPaths: [{ path: '/*' }], excludedPaths: [{ path: '/description/?' }] };
+    expect(isIndexedPath(optOut, ['description'])).toBe(false);
+    expect(isIndexedPath(optOut, ['description', 'part'])).toBe(true);
     const optIn = { includedPaths: [{ path: '/status/?' }], excludedPaths: [{ path: '/*' }] };
     expect(isIndexedPath(optIn, ['status'])).toBe(true);
     expect(isIndexedPath(optIn, ['description'])).toBe(false);

@@ -98,7 +98,8 @@ describe('the embedded store with the Azure profile', () => {
     const charges: { kb: number; write: number; read: number }[] = [];
     for (const kb of [1, 16, 128, 1024]) {
       const id = `sized-${kb}`;
-      const created = await people.items.create({ id, orgId: ORG, text: text(kb * 1024 - 60) });
+      // Under an indexed path (people index /email), as Microsoft's table assumes every property indexed.
+      const created = await people.items.create({ id, orgId: ORG, email: text(kb * 1024 - 60) });
       const read = await people.item(id, ORG).read();
       charges.push({ kb, write: created.requestCharge, read: read.requestCharge });
     }
@@ -116,7 +117,7 @@ describe('the embedded store with the Azure profile', () => {
 
   it('a write costs less where the indexing policy leaves the text out', async () => {
     const description = text(32 * 1024);
-    const indexed = await p.container('people').items.create({ id: 'with-text', orgId: ORG, description });
+    const indexed = await p.container('people').items.create({ id: 'with-text', orgId: ORG, email: description });
     const excluded = await p.container('actions').items.create({ id: 'with-text', orgId: ORG, description });
     expect(excluded.requestCharge).toBeLessThan(indexed.requestCharge * 0.75);
   });
