@@ -18,6 +18,7 @@ import type { Store } from '../store/ports';
 import { policyOf } from '../organisation/reminder-policy';
 import type { UpdateRound } from './model';
 import { UpdateRounds } from './repository';
+import { listedText } from '../core/text';
 
 export type { UpdateRound };
 
@@ -111,7 +112,7 @@ export async function startRound(deps: Deps, input: { actor: Person; dueBy: stri
 }
 
 function roundDigest(round: UpdateRound, actions: Action[], lead: Person, kind: 'request' | 'chaser', snoozeChoices: number[]): OutboundMessage {
-  const lines: DigestLine[] = actions.map((a) => ({ actionId: a.id, ref: a.ref, description: a.description, why: `update by ${formatDate(round.dueBy)}`, status: a.status }));
+  const lines: DigestLine[] = actions.map((a) => ({ actionId: a.id, ref: a.ref, description: listedText(a.description), why: `update by ${formatDate(round.dueBy)}`, status: a.status }));
   return {
     kind: 'reminder-digest',
     heading: kind === 'request' ? `Update round: please update your actions by ${formatDate(round.dueBy)}` : `Reminder: your update is due by ${formatDate(round.dueBy)}`,
