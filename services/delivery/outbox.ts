@@ -3,6 +3,7 @@ import { mapConcurrently } from '../core/concurrency';
 import { isAppError, type AppError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { Store } from '../store/ports';
+import type { OutboundMessage } from './messages';
 import type { DeliveryStatus, NewOutboxItem, OutboxItem } from './model';
 import { OutboxRepository } from './repository';
 
@@ -25,24 +26,32 @@ export async function enqueue(store: Store, clock: Clock, item: NewOutboxItem): 
 /** Writes a job keeps in flight at once when it enqueues many messages. */
 const ENQUEUE_CONCURRENCY = 8;
 
-/** Failures that belong to one message (it is too large, or its id is refused): writing it again would fail again. */
-const refusedItem = (e: unknown) => isAppError(e, 'ITEM_TOO_LARGE') || isAppError(e, 'VALIDATION');
+/**
+ * Failures that belong to one message, not to the store: it is too large, an id it names is
+ * refused, or it is gone. Trying it again would fail again, so it is recorded and the rest go on.
+ */
+export const isItemProblem = (e: unknown): e is AppError => isAppError(e, 'ITEM_TOO_LARGE') || isAppError(e, 'VALIDATION') || isAppError(e, 'NOT_FOUND');
+const refusedItem = (e: unknown): e is AppError => isAppError(e, 'ITEM_TOO_LARGE') || isAppError(e, 'VALIDATION');
+
+/** What a message the store could not hold keeps in place of its content: why it was not sent. */
+export function unstorableMessage(reason: AppError): OutboundMessage {
+  return { kind: 'notice', title: 'Message not stored', text: `This message could not be stored: ${reason.message}` };
+}
 
 /**
  * Records a message the store refused as failed, with the reason and without its content (which
  * is what could not be stored), so delivery status shows it and a rerun does not try it again.
  */
 async function recordRefused(store: Store, clock: Clock, item: NewOutboxItem, reason: AppError): Promise<void> {
-  const status = reason.code === 'ITEM_TOO_LARGE' ? 413 : 400;
   const { notBefore: _notBefore, message: _refused, replaces: _replaces, ...rest } = item;
   await store.collection<OutboxItem>('outbox').create({
     ...rest,
-    message: { kind: 'notice', title: 'Message not stored', text: `This message could not be stored: ${reason.message}` },
+    message: unstorableMessage(reason),
     status: 'failed',
     attempts: 0,
     nextAttemptAt: '',
     createdAt: clock.now().toISOString(),
-    lastError: { status, message: reason.message.slice(0, 300) },
+    lastError: { status: reason.status, message: reason.message.slice(0, 300) },
   });
 }
 

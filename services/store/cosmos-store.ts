@@ -1,5 +1,6 @@
 import { CosmosClient, type Container, type Database, type ItemDefinition } from '@azure/cosmos';
 import { AppError, isAppError } from '../core/errors';
+import { idProblem } from './azure-cost';
 import { CONTAINER_NAMES, containerDefinition, type ContainerName } from './containers';
 import type { Collection, Doc, Page, QuerySpec, Store, StoreKind, Stored } from './ports';
 
@@ -33,6 +34,16 @@ function translate(e: unknown, what: string): never {
   throw new AppError('STORE_UNAVAILABLE', undefined, { cause: e });
 }
 
+/**
+ * Cosmos DB creates an item whose id it cannot address afterwards ("/", "\\", "?", "#"), so it could
+ * never be read, claimed or deleted; the SDK refuses only some of these, and only on some calls.
+ * Every write checks here, on every store, so such an item is never made.
+ */
+function assertWritableId(id: unknown, what: string): void {
+  const problem = idProblem(id) ?? (typeof id === 'string' && /[\u0000-\u001f\u007f]/.test(id) ? 'the id contains a control character' : undefined);
+  if (problem) throw new AppError('VALIDATION', `The ${what} cannot be stored: ${problem}.`);
+}
+
 function assertOrgScoped(spec: QuerySpec): void {
   // The embedded server ignores the partition key option, so a query that forgets the filter
   // would read other organisations' data there. Refuse it everywhere so tests catch it.
@@ -57,6 +68,7 @@ class CosmosCollection<T extends Doc> implements Collection<T> {
   }
 
   async create(doc: T): Promise<Stored<T>> {
+    assertWritableId(doc.id, `new ${this.name} item`);
     try {
       const { resource } = await this.container.items.create<T>(doc);
       return resource as unknown as Stored<T>;
@@ -77,6 +89,7 @@ class CosmosCollection<T extends Doc> implements Collection<T> {
   }
 
   async upsert(doc: T): Promise<Stored<T>> {
+    assertWritableId(doc.id, `${this.name} item`);
     try {
       const { resource } = await this.container.items.upsert<T>(doc);
       return resource as unknown as Stored<T>;
