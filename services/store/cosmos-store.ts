@@ -18,7 +18,13 @@ function statusOf(e: unknown): number | undefined {
 const SDK_ID_REFUSAL = /illegal char|Id must be a string|Resource ID must be a string/i;
 
 /** Translate SDK failures into the error catalogue so callers never see transport details. */
-function translate(e: unknown, what: string): never {
+/** A record as a 413 names it: its container and id, and its size as stored (UTF-8 JSON). */
+function describeRecord(what: string, doc: { id: string }): string {
+  const mb = Buffer.byteLength(JSON.stringify(doc), 'utf8') / (1024 * 1024);
+  return `${what} "${String(doc.id).slice(0, 120)}" (${mb.toFixed(2)} MB)`;
+}
+
+function translate(e: unknown, what: string, doc?: { id: string }): never {
   if (isAppError(e)) throw e;
   const status = statusOf(e);
   if (status === 409) throw new AppError('ALREADY_EXISTS', undefined, { cause: e });
@@ -27,7 +33,7 @@ function translate(e: unknown, what: string): never {
   if (status === 400) throw new AppError('VALIDATION', `The store rejected the ${what}.`, { cause: e });
   // Still throttled after the SDK's own retries: the store works but is at its throughput limit.
   if (status === 429) throw new AppError('STORE_BUSY', undefined, { cause: e });
-  if (status === 413) throw new AppError('ITEM_TOO_LARGE', `The ${what} is too large for the data store, which takes at most 2 MB per record.`, { cause: e });
+  if (status === 413) throw new AppError('ITEM_TOO_LARGE', `The ${doc ? describeRecord(what, doc) : what} is too large for the data store, which takes at most 2 MB per record.`, { cause: e });
   if (status === undefined && SDK_ID_REFUSAL.test(String((e as { message?: unknown } | undefined)?.message ?? ''))) {
     throw new AppError('VALIDATION', `The store rejected the id of the ${what}: ids may not contain / \\ ? or #.`, { cause: e });
   }
@@ -73,7 +79,7 @@ class CosmosCollection<T extends Doc> implements Collection<T> {
       const { resource } = await this.container.items.create<T>(doc);
       return resource as unknown as Stored<T>;
     } catch (e) {
-      return translate(e, `new ${this.name} item`);
+      return translate(e, `new ${this.name} item`, doc);
     }
   }
 
@@ -84,7 +90,7 @@ class CosmosCollection<T extends Doc> implements Collection<T> {
         .replace<T>(doc, { accessCondition: { type: 'IfMatch', condition: doc._etag } });
       return resource as unknown as Stored<T>;
     } catch (e) {
-      return translate(e, `${this.name} item`);
+      return translate(e, `${this.name} item`, doc);
     }
   }
 
@@ -94,7 +100,7 @@ class CosmosCollection<T extends Doc> implements Collection<T> {
       const { resource } = await this.container.items.upsert<T>(doc);
       return resource as unknown as Stored<T>;
     } catch (e) {
-      return translate(e, `${this.name} item`);
+      return translate(e, `${this.name} item`, doc);
     }
   }
 
