@@ -156,7 +156,11 @@ export class DeliverySender {
   private stopping = false;
 
   constructor(
-    private readonly deps: { store: Store; messenger: Messenger; logger: Logger; wallClock?: Clock; mailer?: Mailer },
+    /**
+     * `recordTtlSeconds`: the delivery record's retention (RETAIN_DELIVERY_RECORD_DAYS), set as the
+     * item's ttl when it is sent, failed or unreachable, so Azure Cosmos DB removes it then itself.
+     */
+    private readonly deps: { store: Store; messenger: Messenger; logger: Logger; wallClock?: Clock; mailer?: Mailer; recordTtlSeconds?: number },
     private readonly limits: DeliveryLimits = DEFAULT_DELIVERY_LIMITS,
   ) {
     this.wall = deps.wallClock ?? systemClock;
@@ -332,7 +336,7 @@ export class DeliverySender {
       item.orgId,
       item.id,
       (current) => {
-        const next: OutboxItem = { ...current, ...change };
+        const next: OutboxItem = { ...current, ...change, ...this.expiry(change.status) };
         delete next.leaseUntil;
         return next;
       },
@@ -371,12 +375,18 @@ export class DeliverySender {
     }
   }
 
+  /** A finished item's ttl (sent, failed or unreachable), when the retention is known. */
+  private expiry(status: OutboxItem['status'] | undefined): { ttl?: number } {
+    const finished = status === 'sent' || status === 'failed' || status === 'unreachable';
+    return finished && this.deps.recordTtlSeconds ? { ttl: this.deps.recordTtlSeconds } : {};
+  }
+
   private async recordUndeliverable(item: OutboxItem, reason: AppError): Promise<void> {
     try {
       await this.outbox.update(item.orgId, item.id, (current) => {
         if (current.status === 'sent') return undefined;
         // Too large to claim is too large to keep: the record keeps why, not the content.
-        const next: OutboxItem = { ...current, status: 'failed', lastError: { status: reason.status, message: reason.message.slice(0, 300) }, ...(reason.code === 'ITEM_TOO_LARGE' ? { message: unstorableMessage(reason) } : {}) };
+        const next: OutboxItem = { ...current, ...this.expiry('failed'), status: 'failed', lastError: { status: reason.status, message: reason.message.slice(0, 300) }, ...(reason.code === 'ITEM_TOO_LARGE' ? { message: unstorableMessage(reason) } : {}) };
         delete next.leaseUntil;
         return next;
       });

@@ -5,12 +5,33 @@ import type { DeliveryRecord, OutboxItem } from '../delivery/model';
 import { OutboxRepository } from '../delivery/repository';
 import { EscalationRecords } from '../escalations/repository';
 import { Directory } from '../people/repository';
-import type { Store } from '../store/ports';
+import type { Page, Store } from '../store/ports';
+import { mapConcurrently } from '../core/concurrency';
 import { SurveyRepository } from '../surveys/repository';
 import { TrainingRepository } from '../training/repository';
 import { cutoffFor, endOf, lineOf, ttlSeconds, type RetentionSettings } from './schedule';
 
 export type RetentionResult = Record<keyof RetentionSettings, number>;
+
+/** Items a housekeeping query brings at once, and writes in flight: memory and the store's load stay bounded however many there are. */
+const HOUSEKEEPING_PAGE = 500;
+const HOUSEKEEPING_WRITES_IN_FLIGHT = 8;
+
+/**
+ * Works through what `page` finds a page at a time (following the store's continuation, so what is
+ * removed or changed behind it is not met again), doing `each` a few at a time. Returns how many.
+ */
+export async function inPages<T>(page: (at: { pageSize: number; continuation?: string }) => Promise<Page<T>>, each: (item: T) => Promise<void>): Promise<number> {
+  let done = 0;
+  let continuation: string | undefined;
+  do {
+    const found = await page({ pageSize: HOUSEKEEPING_PAGE, ...(continuation ? { continuation } : {}) });
+    await mapConcurrently(found.items, HOUSEKEEPING_WRITES_IN_FLIGHT, each);
+    done += found.items.length;
+    continuation = found.continuation;
+  } while (continuation);
+  return done;
+}
 
 /**
  * Applies the retention schedule (./schedule.ts) to one organisation as at the clock: each line's
@@ -25,21 +46,23 @@ export async function applyRetention(deps: { store: Store; clock: Clock }, orgId
 
   const outbox = new OutboxRepository(deps.store);
   const items = deps.store.collection<OutboxItem>('outbox');
-  for (const { id } of await outbox.finishedBefore(orgId, cutoff('deliveryRecordDays'))) {
-    await items.delete(orgId, id);
-    result.deliveryRecordDays++;
-  }
+  result.deliveryRecordDays = await inPages(
+    (page) => outbox.finishedBefore(orgId, cutoff('deliveryRecordDays'), page),
+    ({ id }) => items.delete(orgId, id),
+  );
   const recordPeriod = lineOf('deliveryRecordDays').period(settings);
-  for (const item of await outbox.withBodyFinishedBefore(orgId, cutoff('messageBodyDays'))) {
-    const finished = item.sentAt ?? item.createdAt;
-    // Azure then deletes the record itself when its own period ends (counted from this write).
-    const remaining = Math.max(60, Math.round((Date.parse(endOf(finished, recordPeriod)) - now.getTime()) / 1000));
-    await items.update(orgId, item.id, (current) => {
-      const { message: _content, ...kept } = current;
-      return { ...kept, bodyRemovedAt: now.toISOString(), ttl: Math.min(remaining, ttlSeconds(recordPeriod)) } satisfies DeliveryRecord as unknown as OutboxItem;
-    });
-    result.messageBodyDays++;
-  }
+  result.messageBodyDays = await inPages(
+    (page) => outbox.withBodyFinishedBefore(orgId, cutoff('messageBodyDays'), page),
+    async (item) => {
+      const finished = item.sentAt ?? item.createdAt;
+      // Azure then deletes the record itself when its own period ends (counted from this write).
+      const remaining = Math.max(60, Math.round((Date.parse(endOf(finished, recordPeriod)) - now.getTime()) / 1000));
+      await items.update(orgId, item.id, (current) => {
+        const { message: _content, ...kept } = current;
+        return { ...kept, bodyRemovedAt: now.toISOString(), ttl: Math.min(remaining, ttlSeconds(recordPeriod)) } satisfies DeliveryRecord as unknown as OutboxItem;
+      });
+    },
+  );
 
   const conversations = new Conversations(deps.store);
   for (const { id } of await conversations.unlinkedBefore(orgId, cutoff('unlinkedSignInDays'))) {

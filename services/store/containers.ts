@@ -12,8 +12,8 @@ export const CONTAINERS = {
   conversations: { excludedPaths: [], ttl: true },
   /** One item per proactive message: the delivery engine's durable queue. */
   outbox: { excludedPaths: ['/message/*', '/lastError/*'], ttl: true },
-  /** Scheduler slots: one per job run across instances. */
-  jobs: { excludedPaths: ['/result/*'] },
+  /** Scheduler slots: one per job run across instances, each expiring (per-item ttl) a week after its last write. */
+  jobs: { excludedPaths: ['/result/*'], ttl: true },
   /** Update rounds ("all leads update by <date>"), with the leads each asked. */
   rounds: { excludedPaths: ['/leads/*'] },
   /** HR: the course catalogue, role requirements and training records. */
