@@ -8,6 +8,7 @@ import type { Store } from '../store/ports';
 import { isOpen, nextDueDate, type Action, type PersonRef, type Plan } from './model';
 import { parsePlanTable, type PlanRow, type RowProblem } from './plan-rows';
 import type { Table } from './tabular';
+import { moveOldHistory } from './history';
 
 export type ImportChange = { rowNumber: number; ref: string; kind: 'create' | 'update'; fields: string[] };
 
@@ -150,7 +151,7 @@ export async function importPlan(deps: ImportDeps, input: ImportInput): Promise<
     }
     changes.push({ rowNumber: row.rowNumber, ref: planned.ref, kind: 'update', fields });
     if (input.dryRun) continue;
-    await actions.update(orgId, id, (current) => {
+    const updated = await actions.update(orgId, id, (current) => {
       const next: Action = { ...current, ...planned, version: current.version + 1, updatedAt: now };
       if (statusChanged) {
         next.history = [
@@ -165,6 +166,7 @@ export async function importPlan(deps: ImportDeps, input: ImportInput): Promise<
       next.nextDueDate = nextDueDate(next, today);
       return next;
     });
+    if (statusChanged) await moveOldHistory(store, updated);
   }
 
   if (!input.dryRun && parsed.rows.length > 0) await savePlan(store, input, parsed.rows, now);

@@ -7,7 +7,8 @@ import { PartitionKeyKind } from '@azure/cosmos';
 export const CONTAINERS = {
   organisations: { excludedPaths: [] },
   plans: { excludedPaths: ['/learningPoints/*'] },
-  actions: { excludedPaths: ['/description/?', '/evidence/?', '/progress/?', '/history/*', '/dueText/?', '/imported/*'] },
+  /** Actions, and the older updates of long-lived ones (kind 'history-part', services/plan/history.ts). */
+  actions: { excludedPaths: ['/description/?', '/evidence/?', '/progress/?', '/history/*', '/dueText/?', '/imported/*', '/entries/*'] },
   people: { excludedPaths: [] },
   conversations: { excludedPaths: [], ttl: true },
   /** One item per proactive message: the delivery engine's durable queue. */
