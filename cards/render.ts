@@ -299,12 +299,6 @@ export function md(text: string): string {
 /** A person's name (from Teams, a people file or a plan) is cut here: the longest real names are far shorter. */
 export const MAX_NAME_CHARS = 120;
 
-/**
- * Free text quoted in a list of many items (a digest, "my actions") is cut here, so a plan of
- * long cells cannot push the card over Teams' message limit and lose the whole reminder. The
- * action's own card shows all of it.
- */
-export const MAX_LISTED_TEXT_CHARS = 300;
 
 /** A name as a card shows it: one line, cut to MAX_NAME_CHARS, markdown escaped; it cannot pose as another line or a link. */
 export function mdName(name: string): string {
@@ -316,7 +310,5 @@ export function nameText(name: string): string {
   return clip(oneLine(name), MAX_NAME_CHARS);
 }
 
-/** Free text in a list of many items, for a plain TextRun: cut to MAX_LISTED_TEXT_CHARS. */
-export function listedText(text: string): string {
-  return clip(text, MAX_LISTED_TEXT_CHARS);
-}
+/** Free text in a list of many items, for a plain TextRun: cut to MAX_LISTED_TEXT_CHARS (services/core/text.ts). */
+export { listedText, MAX_LISTED_TEXT_CHARS } from '../services/core/text';

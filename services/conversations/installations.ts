@@ -50,7 +50,7 @@ export async function linkPerson(
     // The same rule as the tab: the link's own tenant, and one of its agency's when the agency lists any.
     if (!(await signInHolds(store, orgId, byAad, user.tenantId))) return { kind: 'unknown', reason: 'other-tenant' };
     // An object id from HR or an administrator without its tenant takes the tenant Teams signed for.
-    const person = byAad.aadTenantId || !user.tenantId ? byAad : await directory.save({ ...byAad, aadTenantId: user.tenantId.toLowerCase() });
+    const person = byAad.aadTenantId || !user.tenantId ? byAad : await directory.update(orgId, byAad.id, (p) => (p.aadTenantId ? undefined : { ...p, aadTenantId: user.tenantId.toLowerCase() }));
     return { kind: 'linked', person, by: 'aadObjectId' };
   }
   if (!mayLinkByUpn(policy, user.tenantId) || !userPrincipalName) return { kind: 'unknown', reason: 'not-linked' };
@@ -60,7 +60,9 @@ export async function linkPerson(
   if (!found) return { kind: 'unknown', reason: 'not-linked' };
   // Never re-point a person already linked to a different Microsoft 365 account.
   if (found.aadObjectId && found.aadObjectId !== user.aadObjectId) return { kind: 'unknown', reason: 'taken' };
-  const person = await directory.save({ ...found, aadObjectId: user.aadObjectId, aadTenantId: user.tenantId.toLowerCase() });
+  // With the etag: a link made meanwhile (by an administrator, another instance) is not overwritten.
+  const person = await directory.update(orgId, found.id, (p) => (p.aadObjectId && p.aadObjectId !== user.aadObjectId ? undefined : { ...p, aadObjectId: user.aadObjectId, aadTenantId: user.tenantId.toLowerCase() }));
+  if (person.aadObjectId !== user.aadObjectId) return { kind: 'unknown', reason: 'taken' };
   return { kind: 'linked', person, by: 'upn' };
 }
 

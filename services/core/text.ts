@@ -23,6 +23,19 @@ export function clip(text: string, max: number): string {
   return `${text.slice(0, end)}…`;
 }
 
+/**
+ * Free text quoted in a list of many items (a digest, "my actions") is cut here, so a plan of
+ * long cells cannot push the card over Teams' message limit and lose the whole reminder. Digests
+ * store their lines cut the same way, so an outbox item stays far below the store's 2 MB. The
+ * action's own card shows all of it.
+ */
+export const MAX_LISTED_TEXT_CHARS = 300;
+
+/** Free text in a list of many items: cut to MAX_LISTED_TEXT_CHARS. */
+export function listedText(text: string): string {
+  return clip(text, MAX_LISTED_TEXT_CHARS);
+}
+
 /** Every string inside plain data (arrays and plain objects), passed through `visibleText`; anything else (a Date) as it is. */
 export function visibleData<T>(value: T): T {
   if (typeof value === 'string') return visibleText(value) as T;

@@ -1,6 +1,9 @@
 import type { Clock } from '../core/clock';
 import { mapConcurrently } from '../core/concurrency';
+import { isAppError, type AppError } from '../core/errors';
+import type { Logger } from '../core/logger';
 import type { Store } from '../store/ports';
+import type { OutboundMessage } from './messages';
 import type { DeliveryStatus, NewOutboxItem, OutboxItem } from './model';
 import { OutboxRepository } from './repository';
 
@@ -19,13 +22,62 @@ export async function enqueue(store: Store, clock: Clock, item: NewOutboxItem): 
 const ENQUEUE_CONCURRENCY = 8;
 
 /**
+ * Failures that belong to one message, not to the store: it is too large, an id it names is
+ * refused, or it is gone. Trying it again would fail again, so it is recorded and the rest go on.
+ */
+export const isItemProblem = (e: unknown): e is AppError => isAppError(e, 'ITEM_TOO_LARGE') || isAppError(e, 'VALIDATION') || isAppError(e, 'NOT_FOUND');
+const refusedItem = (e: unknown): e is AppError => isAppError(e, 'ITEM_TOO_LARGE') || isAppError(e, 'VALIDATION');
+
+/** What a message the store could not hold keeps in place of its content: why it was not sent. */
+export function unstorableMessage(reason: AppError): OutboundMessage {
+  return { kind: 'notice', title: 'Message not stored', text: `This message could not be stored: ${reason.message}` };
+}
+
+/**
+ * Records a message the store refused as failed, with the reason and without its content (which
+ * is what could not be stored), so delivery status shows it and a rerun does not try it again.
+ */
+async function recordRefused(store: Store, clock: Clock, item: NewOutboxItem, reason: AppError): Promise<void> {
+  const { notBefore: _notBefore, message: _refused, replaces: _replaces, ...rest } = item;
+  await store.collection<OutboxItem>('outbox').create({
+    ...rest,
+    message: unstorableMessage(reason),
+    status: 'failed',
+    attempts: 0,
+    nextAttemptAt: '',
+    createdAt: clock.now().toISOString(),
+    lastError: { status: reason.status, message: reason.message.slice(0, 300) },
+  });
+}
+
+/**
  * Enqueues many messages, a few writes at a time rather than one after another: a job's time then
  * follows its messages divided by the store's round trips in flight. Returns how many were new.
+ *
+ * One message never stops the others: a message the store refuses (too large, a bad id) is
+ * recorded as failed with the reason; if the store itself fails, the rest are still tried and the
+ * first such error is thrown at the end, so the job's slot is retried (enqueueing is idempotent).
  */
-export async function enqueueAll(store: Store, clock: Clock, items: NewOutboxItem[]): Promise<number> {
-  // A failed write fails the job: its slot is retried, and enqueueing is idempotent.
-  const results = await mapConcurrently(items, ENQUEUE_CONCURRENCY, (item) => enqueue(store, clock, item));
-  return results.filter((r) => r.created).length;
+export async function enqueueAll(store: Store, clock: Clock, items: NewOutboxItem[], logger?: Logger): Promise<number> {
+  let storeFailure: unknown;
+  const results = await mapConcurrently(items, ENQUEUE_CONCURRENCY, async (item) => {
+    try {
+      return (await enqueue(store, clock, item)).created;
+    } catch (e) {
+      if (!refusedItem(e)) {
+        storeFailure ??= e;
+        return false;
+      }
+      logger?.warn({ outboxId: item.id, code: (e as AppError).code }, 'message refused by the store; recorded as failed');
+      // An id the store refuses cannot hold the record either: the log line is then all there is.
+      await recordRefused(store, clock, item, e as AppError).catch((again) => {
+        if (!isAppError(again, 'ALREADY_EXISTS') && !refusedItem(again)) storeFailure ??= again;
+      });
+      return false;
+    }
+  });
+  if (storeFailure !== undefined) throw storeFailure;
+  return results.filter(Boolean).length;
 }
 
 const STATUSES: DeliveryStatus[] = ['pending', 'sending', 'sent', 'failed', 'unreachable'];

@@ -122,41 +122,34 @@ export class OutboxRepository {
   }
 
   /**
-   * Finished items (sent, failed or unreachable) that still hold their content and finished before
-   * `cutoff`: a sent item by when it went, one that never went by when it was queued.
+   * One page of finished items (sent, failed or unreachable) that still hold their content and
+   * finished before `cutoff`: a sent item by when it went, one that never went by when it was
+   * queued. Only the fields retention needs, a page at a time, so memory stays bounded.
    */
-  withBodyFinishedBefore(orgId: string, cutoff: string): Promise<Pick<OutboxItem, 'id' | 'status' | 'sentAt' | 'createdAt'>[]> {
-    return toArray(
-      this.docs.query({
+  withBodyFinishedBefore(orgId: string, cutoff: string, page: { pageSize: number; continuation?: string }): Promise<Page<Pick<OutboxItem, 'id' | 'status' | 'sentAt' | 'createdAt'>>> {
+    return this.docs.queryPage(
+      {
         query:
           "SELECT c.id, c.status, c.sentAt, c.createdAt FROM c WHERE c.orgId = @orgId AND NOT IS_DEFINED(c.bodyRemovedAt) AND ((c.status = 'sent' AND c.sentAt < @cutoff) OR ((c.status = 'failed' OR c.status = 'unreachable') AND c.createdAt < @cutoff))",
         parameters: [{ name: '@orgId', value: orgId }, { name: '@cutoff', value: cutoff }],
-      }),
-    );
+      },
+      page,
+    ) as Promise<Page<Pick<OutboxItem, 'id' | 'status' | 'sentAt' | 'createdAt'>>>;
   }
 
-  /** Finished items, with or without content, that finished before `cutoff`: past the delivery record's retention. */
-  finishedBefore(orgId: string, cutoff: string): Promise<Pick<OutboxItem, 'id'>[]> {
-    return toArray(
-      this.docs.query({
+  /** One page of the ids of finished items, with or without content, that finished before `cutoff`: past the delivery record's retention. */
+  finishedBefore(orgId: string, cutoff: string, page: { pageSize: number; continuation?: string }): Promise<Page<Pick<OutboxItem, 'id'>>> {
+    return this.docs.queryPage(
+      {
         query: "SELECT c.id FROM c WHERE c.orgId = @orgId AND ((c.status = 'sent' AND c.sentAt < @cutoff) OR ((c.status = 'failed' OR c.status = 'unreachable') AND c.createdAt < @cutoff))",
         parameters: [{ name: '@orgId', value: orgId }, { name: '@cutoff', value: cutoff }],
-      }),
-    );
+      },
+      page,
+    ) as Promise<Page<Pick<OutboxItem, 'id'>>>;
   }
 
   /** Items to one person (their delivery records, for their subject access export). */
   toPerson(orgId: string, personId: string): Promise<OutboxItem[]> {
     return toArray(this.docs.query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.recipient.personId = @personId', parameters: [{ name: '@orgId', value: orgId }, { name: '@personId', value: personId }] }));
-  }
-
-  /** Items delivered before `cutoff` (an ISO time): old enough to delete. */
-  sentBefore(orgId: string, cutoff: string): Promise<OutboxItem[]> {
-    return toArray(
-      this.docs.query({
-        query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.status = 'sent' AND c.sentAt < @cutoff",
-        parameters: [{ name: '@orgId', value: orgId }, { name: '@cutoff', value: cutoff }],
-      }),
-    );
   }
 }

@@ -10,7 +10,8 @@ import { Agencies } from '../organisation/repository';
 import type { Store, Stored } from '../store/ports';
 import type { OutboxItem } from './model';
 import { OutboxRepository } from './repository';
-import { enqueue } from './outbox';
+import { enqueue, isItemProblem, unstorableMessage } from './outbox';
+import type { AppError } from '../core/errors';
 import { DeliveryFailure, type Mailer, type Messenger } from './ports';
 import { classifyFailure, retryDelayMs, RETRY_POLICY } from './retry';
 import { pacingFor, TenantPacer, type PacingSettings } from './pacer';
@@ -150,6 +151,8 @@ export class DeliverySender {
   private readonly emails: Bottleneck;
   /** Conversations this sender found unreachable (a 403 or 404), so messages already waiting for them stop without a store read each. */
   private readonly closedHere = new Map<string, string>();
+  /** Items that could not even be recorded as failed (their own id is refused): skipped by this sender's later scans. */
+  private readonly poisoned = new Set<string>();
   private stopping = false;
   /**
    * When this sender last looked for items another sender left with a lapsed lease (it died). A
@@ -159,7 +162,11 @@ export class DeliverySender {
   private leasesCheckedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
-    private readonly deps: { store: Store; messenger: Messenger; logger: Logger; wallClock?: Clock; mailer?: Mailer },
+    /**
+     * `recordTtlSeconds`: the delivery record's retention (RETAIN_DELIVERY_RECORD_DAYS), set as the
+     * item's ttl when it is sent, failed or unreachable, so Azure Cosmos DB removes it then itself.
+     */
+    private readonly deps: { store: Store; messenger: Messenger; logger: Logger; wallClock?: Clock; mailer?: Mailer; recordTtlSeconds?: number },
     private readonly limits: DeliveryLimits = DEFAULT_DELIVERY_LIMITS,
   ) {
     this.wall = deps.wallClock ?? systemClock;
@@ -249,7 +256,7 @@ export class DeliverySender {
   async drain(orgId: string, options: { waitMs?: number } = {}): Promise<DrainReport> {
     const report: DrainReport = { sent: 0, emailed: 0, updated: 0, retried: 0, failed: 0, unreachable: 0 };
     const deadline = this.wall.now().getTime() + (options.waitMs ?? 0);
-    const run = new DrainRun(this.limits.maxConcurrent, (item, target) => this.deliver(item, target, report));
+    const run = new DrainRun(this.limits.maxConcurrent, (item, target) => this.deliverOne(item, target, report));
     for (;;) {
       if (this.stopping) return report;
       const { queued, full } = await this.scan(orgId, run);
@@ -285,7 +292,7 @@ export class DeliverySender {
       let continuation: string | undefined;
       do {
         const page = await this.dueItems(orgId, leaseExpired, continuation);
-        const fresh = page.items.filter((i) => !run.taken.has(i.id));
+        const fresh = page.items.filter((i) => !run.taken.has(i.id) && !this.poisoned.has(i.id));
         // A few at a time, so the first messages go out while the rest of the page is looked up.
         for (let i = 0; i < fresh.length; i += LOOKUPS_AT_ONCE) {
           const chunk = fresh.slice(i, i + LOOKUPS_AT_ONCE);
@@ -307,7 +314,14 @@ export class DeliverySender {
   private async targetOf(item: OutboxItem, run: DrainRun): Promise<Target> {
     const key = 'conversationKey' in item.recipient ? `c:${item.recipient.conversationKey}` : `p:${item.recipient.personId}`;
     if (run.targets.has(key)) return run.targets.get(key);
-    const target = await this.conversationFor(item);
+    let target: Target;
+    try {
+      target = await this.conversationFor(item);
+    } catch (e) {
+      // A recipient key the store refuses: delivering the item records why (see deliverOne).
+      if (!isItemProblem(e)) throw e;
+      target = undefined;
+    }
     run.targets.set(key, target);
     return target;
   }
@@ -335,7 +349,7 @@ export class DeliverySender {
       item.orgId,
       item.id,
       (current) => {
-        const next: OutboxItem = { ...current, ...change };
+        const next: OutboxItem = { ...current, ...change, ...this.expiry(change.status) };
         delete next.leaseUntil;
         return next;
       },
@@ -355,6 +369,45 @@ export class DeliverySender {
   private async noChatReason(item: OutboxItem): Promise<string> {
     if (!('personId' in item.recipient)) return 'the app is no longer in that chat or channel';
     return whyNotInTeams(await new Directory(this.deps.store).get(item.orgId, item.recipient.personId), undefined);
+  }
+
+  /**
+   * Delivers one item. A failure that belongs to the item (it would pass 2 MB once claimed, a key
+   * it names is refused, it was deleted meanwhile) is recorded on it as failed with the reason, and
+   * the drain goes on; only the store failing as a whole stops the drain.
+   */
+  private async deliverOne(item: OutboxItem, found: Target, report: DrainReport): Promise<void> {
+    try {
+      await this.deliver(item, found, report);
+    } catch (e) {
+      if (!isItemProblem(e)) throw e;
+      if (e.code === 'NOT_FOUND') return; // gone (retention, or another instance finished and removed it)
+      report.failed++;
+      this.deps.logger.warn({ outboxId: item.id, code: e.code, reason: e.message }, 'message cannot be delivered; recorded as failed');
+      await this.recordUndeliverable(item, e);
+    }
+  }
+
+  /** A finished item's ttl (sent, failed or unreachable), when the retention is known. */
+  private expiry(status: OutboxItem['status'] | undefined): { ttl?: number } {
+    const finished = status === 'sent' || status === 'failed' || status === 'unreachable';
+    return finished && this.deps.recordTtlSeconds ? { ttl: this.deps.recordTtlSeconds } : {};
+  }
+
+  private async recordUndeliverable(item: OutboxItem, reason: AppError): Promise<void> {
+    try {
+      await this.outbox.update(item.orgId, item.id, (current) => {
+        if (current.status === 'sent') return undefined;
+        // Too large to claim is too large to keep: the record keeps why, not the content.
+        const next: OutboxItem = { ...current, ...this.expiry('failed'), status: 'failed', lastError: { status: reason.status, message: reason.message.slice(0, 300) }, ...(reason.code === 'ITEM_TOO_LARGE' ? { message: unstorableMessage(reason) } : {}) };
+        delete next.leaseUntil;
+        return next;
+      });
+    } catch (again) {
+      if (!isItemProblem(again)) throw again;
+      this.poisoned.add(item.id);
+      this.deps.logger.error({ outboxId: item.id, code: again.code }, 'an undeliverable message cannot be recorded as failed; this sender skips it');
+    }
   }
 
   private async deliver(candidate: OutboxItem, found: Target, report: DrainReport): Promise<void> {
@@ -408,6 +461,7 @@ export class DeliverySender {
         await this.markUnreachable(item, undefined, e.message);
         return;
       }
+      if (isItemProblem(e)) throw e;
       const status = e instanceof DeliveryFailure ? e.status : 0;
       const message = (e as Error).message.slice(0, 300);
       if (!(e instanceof DeliveryFailure)) this.deps.logger.error({ err: e, outboxId: item.id }, 'delivery failed unexpectedly');

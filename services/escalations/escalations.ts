@@ -271,8 +271,8 @@ async function tellAdministratorsOfUnreached(deps: EscalationDeps, e: Escalation
 
 async function nextRef(store: Store, orgId: string, raisedAt: string): Promise<string> {
   const year = raisedAt.slice(0, 4);
-  const count = await new EscalationRecords(store).countRaisedIn(orgId, year);
-  return `ESC-${year}-${String(count + 1).padStart(4, '0')}`;
+  const number = await new EscalationRecords(store).nextNumber(orgId, year);
+  return `ESC-${year}-${String(number).padStart(4, '0')}`;
 }
 
 type Draft = Omit<Escalation, 'orgId' | 'kind' | 'ref' | 'stage' | 'stageStartedAt' | 'stageDeadline' | 'highestStage' | 'status' | 'history' | 'version' | 'raisedAt'> & { startStage: number };

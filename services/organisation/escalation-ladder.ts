@@ -34,12 +34,20 @@ export const DEFAULT_LADDER: LadderStage[] = [
   { name: 'Partnership executive', respondWithinWorkingDays: 5, roles: ['partnership-executive'] },
 ];
 
+/**
+ * A channel's key as the app stores it when installed in a team (channelConversationKey): it
+ * becomes part of outbox ids and is read by id, so a pasted channel link ("https://...?...") or any
+ * other text Cosmos DB cannot hold in an id is refused here with what a key looks like.
+ */
+export const CHANNEL_KEY = /^channel-[A-Za-z0-9_.@:-]{1,250}$/;
+const channelKey = z.string().regex(CHANNEL_KEY, 'must be a channel key as "channels" lists it (channel-19:…@thread.tacv2), not a link to the channel');
+
 export const ladderStageSchema = z.object({
   name: z.string().min(1).max(100),
   respondWithinWorkingDays: z.number().int().min(1).max(60),
   roles: z.array(z.enum(ROLES)),
   personIds: z.array(z.string().max(200)).max(50).optional(),
-  channelKeys: z.array(z.string().max(300)).max(10).optional(),
+  channelKeys: z.array(channelKey).max(10).optional(),
   informRoles: z.array(z.enum(ROLES)).optional(),
 });
 
@@ -51,8 +59,17 @@ export const escalationRulesSchema = z.object({
   ownerUnreachable: z.boolean(),
 });
 
+/** A ladder stored before channel keys were checked keeps its stages; only keys that could never be addressed are left out. */
+function withoutBadChannelKeys(ladder: unknown): unknown {
+  if (!Array.isArray(ladder)) return ladder;
+  return ladder.map((stage: unknown) => {
+    const keys = (stage as { channelKeys?: unknown } | null)?.channelKeys;
+    return Array.isArray(keys) ? { ...(stage as object), channelKeys: keys.filter((k) => typeof k === 'string' && CHANNEL_KEY.test(k)) } : stage;
+  });
+}
+
 export function ladderOf(organisation: Organisation): LadderStage[] {
-  const parsed = z.array(ladderStageSchema).min(1).max(8).safeParse(organisation.escalationLadder);
+  const parsed = z.array(ladderStageSchema).min(1).max(8).safeParse(withoutBadChannelKeys(organisation.escalationLadder));
   return parsed.success ? (parsed.data as LadderStage[]) : DEFAULT_LADDER;
 }
 

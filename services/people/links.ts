@@ -1,5 +1,5 @@
 import type { Clock } from '../core/clock';
-import { AppError } from '../core/errors';
+import { AppError, isAppError } from '../core/errors';
 import { personalConversationKey, type ConversationRecord } from '../conversations/model';
 import { Conversations } from '../conversations/repository';
 import type { Store } from '../store/ports';
@@ -42,7 +42,7 @@ export async function linkByAdministrator(
     throw new AppError('VALIDATION', `The tenant ${tenantId.slice(0, 60)} is not one ${agencyId}’s people sign in from (${signInTenants.join(', ')}; an agency that lists no tenant signs in as guests of the lead agency).`);
   }
   if (person.aadObjectId && person.aadObjectId !== aadObjectId) await unlinkPerson(deps, { orgId: input.orgId, personId: person.id });
-  const linked = await directory.save({ ...(await directory.get(input.orgId, person.id))!, aadObjectId, aadTenantId: tenantId.toLowerCase() });
+  const linked = await directory.update(input.orgId, person.id, (p) => ({ ...p, aadObjectId, aadTenantId: tenantId.toLowerCase() }));
   if (conversation) {
     const now = deps.clock.now().toISOString();
     await conversations.update(input.orgId, conversation.id, (c) => {
@@ -58,8 +58,11 @@ export async function unlinkPerson(deps: { store: Store; clock: Clock }, input: 
   const directory = new Directory(deps.store);
   const person = await directory.get(input.orgId, input.personId);
   if (!person) throw new AppError('NOT_FOUND', `Nobody in the directory has the id "${input.personId}".`);
-  const { aadObjectId, aadTenantId: _tenant, ...rest } = person;
-  const saved = await directory.save(rest);
+  const { aadObjectId } = person;
+  const saved = await directory.update(input.orgId, person.id, (p) => {
+    const { aadObjectId: _link, aadTenantId: _tenant, ...rest } = p;
+    return rest;
+  });
   if (aadObjectId) {
     const conversations = deps.store.collection<ConversationRecord>('conversations');
     const now = deps.clock.now().toISOString();
@@ -97,7 +100,11 @@ export async function linkForLocalTrial(deps: { store: Store; clock: Clock }, in
   const holder = await directory.byAadObjectId({ orgId }, aadObjectId);
   if (holder && holder.id !== person.id) await unlinkPerson(deps, { orgId, personId: holder.id });
   if (person.aadObjectId && person.aadObjectId !== aadObjectId) await unlinkPerson(deps, { orgId, personId: person.id });
-  const linked = await directory.save({ ...((await directory.get(orgId, person.id)) ?? person), aadObjectId, aadTenantId: tenantId });
+  const linked = await directory.update(orgId, person.id, (p) => ({ ...p, aadObjectId, aadTenantId: tenantId })).catch((e: unknown) => {
+    // Acting as someone not (or no longer) in the directory: they are stored as acted.
+    if (isAppError(e, 'NOT_FOUND')) return directory.save({ ...person, aadObjectId, aadTenantId: tenantId });
+    throw e;
+  });
   const conversations = deps.store.collection<ConversationRecord>('conversations');
   if (await conversations.read(orgId, personalConversationKey(aadObjectId))) {
     const now = deps.clock.now().toISOString();

@@ -14,5 +14,6 @@ export async function setNotifyBy(directory: Directory, person: Person, choice: 
   if (choice !== 'teams' && !person.email) {
     throw new AppError('VALIDATION', `There is no email address for ${person.name} in the directory, so messages stay in Teams. Ask a plan administrator to add one.`);
   }
-  return directory.save({ ...person, notifyBy: choice });
+  // Only this field: the card's copy of the person may be older than what is stored.
+  return directory.update(person.orgId, person.id, (current) => ({ ...current, notifyBy: choice }));
 }

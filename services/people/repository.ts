@@ -3,6 +3,9 @@ import { idChunks, toArray } from '../store/ports';
 import type { Scope } from '../organisation/model';
 import type { Person, Role } from './model';
 
+/** Stored lower-case so the email query is an exact, indexed match. */
+const normalised = (person: Person): Person => (person.email ? { ...person, email: person.email.trim().toLowerCase() } : person);
+
 /**
  * The people directory as stored: the only code that queries the people container. Reads take a
  * scope; with `scope.agency` set they return only that agency's people (`c.agency`).
@@ -18,9 +21,29 @@ export class Directory {
     return this.people.read(orgId, id);
   }
 
+  /**
+   * Writes a whole person, whatever is stored: for a new person, or restoring one. A change to
+   * someone already there goes through `update`, so it cannot undo another change made meanwhile.
+   */
   save(person: Person): Promise<Person> {
-    // Stored lower-case so the email query is an exact, indexed match.
-    return this.people.upsert(person.email ? { ...person, email: person.email.trim().toLowerCase() } : person);
+    return this.people.upsert(normalised(person));
+  }
+
+  /** Adds someone new; ALREADY_EXISTS if their id is taken. */
+  create(person: Person): Promise<Person> {
+    return this.people.create(normalised(person));
+  }
+
+  /**
+   * Changes one person with the stored document's etag: on a conflict the person is read again and
+   * `change` applied again, so a concurrent change (leave, a delegate, notify by, a link) is kept.
+   * `change` returns undefined to leave them as they are.
+   */
+  update(orgId: string, id: string, change: (current: Person) => Person | undefined): Promise<Person> {
+    return this.people.update(orgId, id, (current) => {
+      const next = change(current);
+      return next && normalised(next);
+    });
   }
 
   all(scope: Scope): Promise<Person[]> {

@@ -9,6 +9,7 @@ import { isOpen, nextDueDate, type Action, type PersonRef, type Plan } from './m
 import { parsePlanTable, type PlanRow, type RowProblem } from './plan-rows';
 import type { Table } from './tabular';
 import { inBackground } from '../store/request-priority';
+import { moveOldHistory } from './history';
 
 export type ImportChange = { rowNumber: number; ref: string; kind: 'create' | 'update'; fields: string[] };
 
@@ -152,7 +153,7 @@ async function importPlanRows(deps: ImportDeps, input: ImportInput): Promise<Imp
     }
     changes.push({ rowNumber: row.rowNumber, ref: planned.ref, kind: 'update', fields });
     if (input.dryRun) continue;
-    await actions.update(orgId, id, (current) => {
+    const updated = await actions.update(orgId, id, (current) => {
       const next: Action = { ...current, ...planned, version: current.version + 1, updatedAt: now };
       if (statusChanged) {
         next.history = [
@@ -167,6 +168,7 @@ async function importPlanRows(deps: ImportDeps, input: ImportInput): Promise<Imp
       next.nextDueDate = nextDueDate(next, today);
       return next;
     });
+    if (statusChanged) await moveOldHistory(store, updated);
   }
 
   if (!input.dryRun && parsed.rows.length > 0) await savePlan(store, input, parsed.rows, now);

@@ -77,7 +77,10 @@ export type Action = {
   progress: string;
   /** Bumped on every change; cards carry it so a stale card cannot overwrite a newer answer. */
   version: number;
+  /** The latest updates; older ones are in history parts (services/plan/history.ts). */
   history: StatusUpdate[];
+  /** How many history parts hold this action's older updates (absent: none). */
+  historyParts?: number;
   /** What the last import set, to tell a changed file from a status changed in Teams since. */
   imported: { status: Rag; progress: string; rowNumber: number };
   open: boolean;

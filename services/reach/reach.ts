@@ -1,5 +1,6 @@
 import Bottleneck from 'bottleneck';
 import type { Clock } from '../core/clock';
+import { isAppError } from '../core/errors';
 import { personalConversationKey, type ConversationRecord } from '../conversations/model';
 import { Conversations } from '../conversations/repository';
 import { enqueue } from '../delivery/outbox';
@@ -118,7 +119,8 @@ export async function reachPeople(deps: ReachDeps, orgId: string): Promise<Reach
     }
     if (result.kind === 'installed') {
       const at = now().toISOString();
-      await store.collection<ConversationRecord>('conversations').upsert({
+      const conversations = store.collection<ConversationRecord>('conversations');
+      const fresh: ConversationRecord = {
         id: personalConversationKey(aadObjectId),
         orgId,
         kind: 'personal',
@@ -130,6 +132,15 @@ export async function reachPeople(deps: ReachDeps, orgId: string): Promise<Reach
         reachable: true,
         installedAt: at,
         updatedAt: at,
+      };
+      // Teams tells the bot of the install at once, and the bot may have recorded the chat first,
+      // with who it is: that record stays, made reachable and linked (etag), not replaced.
+      await conversations.create(fresh).catch(async (e: unknown) => {
+        if (!isAppError(e, 'ALREADY_EXISTS')) throw e;
+        await conversations.update(orgId, fresh.id, (c) => {
+          const { unreachableReason: _gone, ...kept } = c;
+          return { ...kept, personId: c.personId ?? person.id, reachable: true, updatedAt: at };
+        });
       });
       await record(person, 'installed', 'the app was installed for them', true);
     } else {

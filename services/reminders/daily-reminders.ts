@@ -1,4 +1,5 @@
 import { formatDate, today } from '../core/dates';
+import { listedText } from '../core/text';
 import { enqueueAll } from '../delivery/outbox';
 import type { DigestLine } from '../delivery/messages';
 import type { NewOutboxItem } from '../delivery/model';
@@ -62,7 +63,8 @@ export async function runDailyReminders(ctx: JobContext): Promise<Record<string,
       const line: DigestLine = {
         actionId: action.id,
         ref: action.ref,
-        description: action.description,
+        // What the card shows of it: a digest of many long actions stays far below the store's 2 MB.
+        description: listedText(action.description),
         why: why(reason),
         status: action.status,
         ...(recipient !== leadId ? { leadName: lead.name } : {}),
@@ -92,6 +94,6 @@ export async function runDailyReminders(ctx: JobContext): Promise<Record<string,
       },
     };
   });
-  const enqueued = await enqueueAll(ctx.store, ctx.clock, messages);
+  const enqueued = await enqueueAll(ctx.store, ctx.clock, messages, ctx.logger);
   return { day, candidates: actions.length, reminders, digests: digests.size, enqueued, withoutOwner };
 }

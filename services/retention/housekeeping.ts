@@ -5,12 +5,38 @@ import type { DeliveryRecord, OutboxItem } from '../delivery/model';
 import { OutboxRepository } from '../delivery/repository';
 import { EscalationRecords } from '../escalations/repository';
 import { Directory } from '../people/repository';
-import type { Store } from '../store/ports';
+import type { Page, Store } from '../store/ports';
+import { mapConcurrently } from '../core/concurrency';
 import { SurveyRepository } from '../surveys/repository';
 import { TrainingRepository } from '../training/repository';
 import { cutoffFor, endOf, lineOf, ttlSeconds, type RetentionSettings } from './schedule';
 
 export type RetentionResult = Record<keyof RetentionSettings, number>;
+
+/** Items a housekeeping query brings at once, and writes in flight: memory and the store's load stay bounded however many there are. */
+const HOUSEKEEPING_PAGE = 500;
+const HOUSEKEEPING_WRITES_IN_FLIGHT = 8;
+
+/**
+ * Works through what `page` finds a page at a time (following the store's continuation, so what is
+ * removed or changed behind it is not met again), doing `each` a few at a time. Returns how many.
+ */
+export function inPages<T>(page: (at: { pageSize: number; continuation?: string }) => Promise<Page<T>>, each: (item: T) => Promise<void>): Promise<number> {
+  return pageByPage(page, (items) => mapConcurrently(items, HOUSEKEEPING_WRITES_IN_FLIGHT, each).then(() => undefined));
+}
+
+/** As inPages, with each page handled whole: for deletes through the bulk API, a few round trips a page. */
+export async function pageByPage<T>(page: (at: { pageSize: number; continuation?: string }) => Promise<Page<T>>, eachPage: (items: T[]) => Promise<void>): Promise<number> {
+  let done = 0;
+  let continuation: string | undefined;
+  do {
+    const found = await page({ pageSize: HOUSEKEEPING_PAGE, ...(continuation ? { continuation } : {}) });
+    await eachPage(found.items);
+    done += found.items.length;
+    continuation = found.continuation;
+  } while (continuation);
+  return done;
+}
 
 /**
  * Applies the retention schedule (./schedule.ts) to one organisation as at the clock: each line's
@@ -25,23 +51,27 @@ export async function applyRetention(deps: { store: Store; clock: Clock }, orgId
 
   const outbox = new OutboxRepository(deps.store);
   const items = deps.store.collection<OutboxItem>('outbox');
-  // Tens of thousands a week at county scale: through the bulk API, not one round trip each.
-  const finished = await outbox.finishedBefore(orgId, cutoff('deliveryRecordDays'));
-  const deleted = await items.bulk(finished.map(({ id }) => ({ kind: 'delete' as const, orgId, id })));
-  const notDeleted = deleted.find((o) => !o.ok);
-  if (notDeleted && !notDeleted.ok) throw notDeleted.error;
-  result.deliveryRecordDays += deleted.length;
+  // Tens of thousands a week at county scale: a page at a time through the bulk API, not one round trip each.
+  result.deliveryRecordDays = await pageByPage(
+    (page) => outbox.finishedBefore(orgId, cutoff('deliveryRecordDays'), page),
+    async (finished) => {
+      const notDeleted = (await items.bulk(finished.map(({ id }) => ({ kind: 'delete' as const, orgId, id })))).find((o) => !o.ok);
+      if (notDeleted && !notDeleted.ok) throw notDeleted.error;
+    },
+  );
   const recordPeriod = lineOf('deliveryRecordDays').period(settings);
-  for (const item of await outbox.withBodyFinishedBefore(orgId, cutoff('messageBodyDays'))) {
-    const finished = item.sentAt ?? item.createdAt;
-    // Azure then deletes the record itself when its own period ends (counted from this write).
-    const remaining = Math.max(60, Math.round((Date.parse(endOf(finished, recordPeriod)) - now.getTime()) / 1000));
-    await items.update(orgId, item.id, (current) => {
-      const { message: _content, ...kept } = current;
-      return { ...kept, bodyRemovedAt: now.toISOString(), ttl: Math.min(remaining, ttlSeconds(recordPeriod)) } satisfies DeliveryRecord as unknown as OutboxItem;
-    });
-    result.messageBodyDays++;
-  }
+  result.messageBodyDays = await inPages(
+    (page) => outbox.withBodyFinishedBefore(orgId, cutoff('messageBodyDays'), page),
+    async (item) => {
+      const finished = item.sentAt ?? item.createdAt;
+      // Azure then deletes the record itself when its own period ends (counted from this write).
+      const remaining = Math.max(60, Math.round((Date.parse(endOf(finished, recordPeriod)) - now.getTime()) / 1000));
+      await items.update(orgId, item.id, (current) => {
+        const { message: _content, ...kept } = current;
+        return { ...kept, bodyRemovedAt: now.toISOString(), ttl: Math.min(remaining, ttlSeconds(recordPeriod)) } satisfies DeliveryRecord as unknown as OutboxItem;
+      });
+    },
+  );
 
   const conversations = new Conversations(deps.store);
   for (const { id } of await conversations.unlinkedBefore(orgId, cutoff('unlinkedSignInDays'))) {

@@ -19,6 +19,7 @@ import { SurveyRepository } from '../surveys/repository';
 import type { TrainingRecord, TrainingSummary } from '../training/model';
 import { TrainingRepository } from '../training/repository';
 import { cutoffFor, endOf, lineOf, type RetentionSettings } from './schedule';
+import { changeMovedHistory, fullHistory } from '../plan/history';
 
 export const ANONYMOUS_ANSWERS_NOTE =
   'Answers to anonymous questionnaires are not in this export: they are stored apart from who responded, without any link to the person, so they cannot be tied to you, by design. For each anonymous questionnaire the export says only whether you responded.';
@@ -91,7 +92,7 @@ export async function exportSubject(deps: { store: Store; clock: Clock }, orgId:
     },
     notificationSettings: { notifyBy: person.notifyBy ?? 'teams', ...(person.leave ? { leave: person.leave } : {}) },
     training: { records: training.filter((d): d is TrainingRecord => d.kind === 'record').map(plain), ...(summary ? { summary: plain(summary) } : {}) },
-    actionsLed: (await new ActionPlan(deps.store).actionsLedBy(orgId, id)).map((a) => ({ ref: a.ref, description: a.description, status: a.status, progress: a.progress, open: a.open, updates: a.history })),
+    actionsLed: await Promise.all((await new ActionPlan(deps.store).actionsLedBy(orgId, id)).map(async (a) => ({ ref: a.ref, description: a.description, status: a.status, progress: a.progress, open: a.open, updates: await fullHistory(deps.store, a) }))),
     escalations: escalationsOf(await new EscalationRecords(deps.store).all(orgId), id).map((e) => ({
       ref: e.ref,
       cause: e.cause,
@@ -203,6 +204,8 @@ export async function eraseLeaver(deps: { store: Store; clock: Clock }, orgId: s
   for (const m of markers) await surveys.remove(orgId, m.id);
   const anonymise = (ref: PersonRef): PersonRef => (ref.personId === id ? FORMER : ref);
   for (const a of actions) {
+    // Their older updates too, where they moved out of the action.
+    await changeMovedHistory(deps.store, a, (h) => ({ ...h, by: anonymise(h.by) }));
     await plan.actions.update(orgId, a.id, (current) => ({
       ...current,
       leads: current.leads.map(anonymise),

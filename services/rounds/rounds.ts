@@ -20,6 +20,7 @@ import type { Store, Stored } from '../store/ports';
 import { policyOf } from '../organisation/reminder-policy';
 import type { RoundLead, UpdateRound } from './model';
 import { UpdateRounds } from './repository';
+import { listedText } from '../core/text';
 
 export type { UpdateRound };
 
@@ -169,7 +170,7 @@ function roundMessage(round: UpdateRound, lead: RoundLead, actions: RoundAction[
 }
 
 function roundDigest(round: UpdateRound, actions: RoundAction[], lead: Pick<RoundLead, 'name'>, kind: 'request' | 'chaser', snoozeChoices: number[]): OutboundMessage {
-  const lines: DigestLine[] = actions.map((a) => ({ actionId: a.id, ref: a.ref, description: a.description, why: `update by ${formatDate(round.dueBy)}`, status: a.status }));
+  const lines: DigestLine[] = actions.map((a) => ({ actionId: a.id, ref: a.ref, description: listedText(a.description), why: `update by ${formatDate(round.dueBy)}`, status: a.status }));
   return {
     kind: 'reminder-digest',
     heading: kind === 'request' ? `Update round: please update your actions by ${formatDate(round.dueBy)}` : `Reminder: your update is due by ${formatDate(round.dueBy)}`,

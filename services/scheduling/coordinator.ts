@@ -14,6 +14,8 @@ export type JobSlot = {
   /** Set when the job finished; until then the claiming instance may retry it, and after the lease anyone may. */
   doneAt?: string;
   leaseUntil?: string;
+  /** Azure Cosmos DB deletes the run record this many seconds after its last write (the container has TTL on). */
+  ttl?: number;
 };
 
 /** How long a claim on an unfinished slot holds before another instance may take the slot over. */
@@ -67,6 +69,7 @@ export class StoreRunCoordinator implements RunCoordinator {
 
   async shouldRun(key: string, ttlMs: number, leaseUntil?: string): Promise<boolean> {
     const now = this.clock.now();
+    const keptMs = Math.max(ttlMs, 7 * 24 * 3600_000);
     try {
       await this.store.collection<JobSlot>('jobs').create({
         id: slotId(key),
@@ -75,8 +78,9 @@ export class StoreRunCoordinator implements RunCoordinator {
         key,
         instance: this.instance,
         claimedAt: now.toISOString(),
-        // Kept for the housekeeping job: the embedded server does not expire items by TTL.
-        expiresAt: new Date(now.getTime() + Math.max(ttlMs, 7 * 24 * 3600_000)).toISOString(),
+        // Azure Cosmos DB removes it by its ttl; the housekeeping job does the same on the embedded store by expiresAt.
+        expiresAt: new Date(now.getTime() + keptMs).toISOString(),
+        ttl: Math.ceil(keptMs / 1000),
         ...(leaseUntil ? { leaseUntil } : {}),
       });
       return true;

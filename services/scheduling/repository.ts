@@ -1,4 +1,4 @@
-import { toArray, type Collection, type Store } from '../store/ports';
+import type { Collection, Page, Store } from '../store/ports';
 import type { JobSlot } from './coordinator';
 
 /** The scheduler's jobs container as stored: the only code that queries it. */
@@ -9,13 +9,14 @@ export class JobSlots {
     this.docs = store.collection<JobSlot>('jobs');
   }
 
-  /** Run records whose `expiresAt` is before `now` (an ISO time): the embedded server never expires them by TTL. */
-  expired(orgId: string, now: string): Promise<JobSlot[]> {
-    return toArray(
-      this.docs.query({
-        query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'job-slot' AND c.expiresAt < @now",
+  /** One page of the ids of run records whose `expiresAt` is before `now` (an ISO time): the embedded server never expires them by TTL. */
+  expired(orgId: string, now: string, page: { pageSize: number; continuation?: string }): Promise<Page<Pick<JobSlot, 'id'>>> {
+    return this.docs.queryPage(
+      {
+        query: "SELECT c.id FROM c WHERE c.orgId = @orgId AND c.kind = 'job-slot' AND c.expiresAt < @now",
         parameters: [{ name: '@orgId', value: orgId }, { name: '@now', value: now }],
-      }),
+      },
+      page,
     );
   }
 

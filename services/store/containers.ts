@@ -12,6 +12,7 @@ import { PartitionKeyKind } from '@azure/cosmos';
 export const CONTAINERS = {
   organisations: { indexed: ['/kind', '/tenantIds/[]'] },
   plans: { indexed: [] },
+  /** Actions, and the older updates of long-lived ones (kind 'history-part', services/plan/history.ts). */
   actions: { indexed: ['/planId', '/leadIds/[]', '/open', '/nextDueDate', '/ongoing', '/status', '/ref', '/review/reviewId'] },
   people: { indexed: ['/agency', '/roles/[]', '/roleGrants', '/active', '/leftOn', '/aadObjectId', '/email'] },
   conversations: { indexed: ['/kind', '/personId', '/unlinked/lastTriedAt', '/reachable'], ttl: true },
@@ -20,8 +21,8 @@ export const CONTAINERS = {
     indexed: ['/id', '/purpose', '/status', '/nextAttemptAt', '/leaseUntil', '/sentAt', '/createdAt', '/bodyRemovedAt', '/conversationKey', '/activityId', '/recipient/personId', '/seenAt'],
     ttl: true,
   },
-  /** Scheduler slots: one per job run across instances. */
-  jobs: { indexed: ['/kind', '/expiresAt'] },
+  /** Scheduler slots: one per job run across instances, each expiring (per-item ttl) a week after its last write. */
+  jobs: { indexed: ['/kind', '/expiresAt'], ttl: true },
   /** Update rounds ("all leads update by <date>"), with the leads each asked. */
   rounds: { indexed: ['/status'] },
   /** HR: the course catalogue, role requirements and training records. */

@@ -2,6 +2,7 @@ import { CosmosClient, PriorityLevel, type Container, type Database, type ItemDe
 import { mapConcurrently } from '../core/concurrency';
 import { AppError, isAppError } from '../core/errors';
 import type { Logger } from '../core/logger';
+import { idProblem } from './azure-cost';
 import { CONTAINER_NAMES, containerDefinition, type ContainerName } from './containers';
 import type { BulkOperation, BulkOutcome, Collection, Doc, Page, QuerySpec, Store, StoreKind, Stored } from './ports';
 import { BACKGROUND_BUSY_WAIT_MS, isBackgroundWork } from './request-priority';
@@ -59,7 +60,13 @@ function statusOf(e: unknown): number | undefined {
 const SDK_ID_REFUSAL = /illegal char|Id must be a string|Resource ID must be a string/i;
 
 /** Translate SDK failures into the error catalogue so callers never see transport details. */
-function translate(e: unknown, what: string): never {
+/** A record as a 413 names it: its container and id, and its size as stored (UTF-8 JSON). */
+function describeRecord(what: string, doc: { id: string }): string {
+  const mb = Buffer.byteLength(JSON.stringify(doc), 'utf8') / (1024 * 1024);
+  return `${what} "${String(doc.id).slice(0, 120)}" (${mb.toFixed(2)} MB)`;
+}
+
+function translate(e: unknown, what: string, doc?: { id: string }): never {
   if (isAppError(e)) throw e;
   const status = statusOf(e);
   if (status === 409) throw new AppError('ALREADY_EXISTS', undefined, { cause: e });
@@ -68,11 +75,21 @@ function translate(e: unknown, what: string): never {
   if (status === 400) throw new AppError('VALIDATION', `The store rejected the ${what}.`, { cause: e });
   // Still throttled after the SDK's own retries: the store works but is at its throughput limit.
   if (status === 429) throw new AppError('STORE_BUSY', undefined, { cause: e });
-  if (status === 413) throw new AppError('ITEM_TOO_LARGE', `The ${what} is too large for the data store, which takes at most 2 MB per record.`, { cause: e });
+  if (status === 413) throw new AppError('ITEM_TOO_LARGE', `The ${doc ? describeRecord(what, doc) : what} is too large for the data store, which takes at most 2 MB per record.`, { cause: e });
   if (status === undefined && SDK_ID_REFUSAL.test(String((e as { message?: unknown } | undefined)?.message ?? ''))) {
     throw new AppError('VALIDATION', `The store rejected the id of the ${what}: ids may not contain / \\ ? or #.`, { cause: e });
   }
   throw new AppError('STORE_UNAVAILABLE', undefined, { cause: e });
+}
+
+/**
+ * Cosmos DB creates an item whose id it cannot address afterwards ("/", "\\", "?", "#"), so it could
+ * never be read, claimed or deleted; the SDK refuses only some of these, and only on some calls.
+ * Every write checks here, on every store, so such an item is never made.
+ */
+function assertWritableId(id: unknown, what: string): void {
+  const problem = idProblem(id) ?? (typeof id === 'string' && /[\u0000-\u001f\u007f]/.test(id) ? 'the id contains a control character' : undefined);
+  if (problem) throw new AppError('VALIDATION', `The ${what} cannot be stored: ${problem}.`);
 }
 
 function assertOrgScoped(spec: QuerySpec): void {
@@ -99,11 +116,12 @@ class CosmosCollection<T extends Doc> implements Collection<T> {
   }
 
   async create(doc: T): Promise<Stored<T>> {
+    assertWritableId(doc.id, `new ${this.name} item`);
     try {
       const { resource } = await withBusyRetry(() => this.container.items.create<T>(doc, requestOptions()));
       return resource as unknown as Stored<T>;
     } catch (e) {
-      return translate(e, `new ${this.name} item`);
+      return translate(e, `new ${this.name} item`, doc);
     }
   }
 
@@ -114,16 +132,17 @@ class CosmosCollection<T extends Doc> implements Collection<T> {
       );
       return resource as unknown as Stored<T>;
     } catch (e) {
-      return translate(e, `${this.name} item`);
+      return translate(e, `${this.name} item`, doc);
     }
   }
 
   async upsert(doc: T): Promise<Stored<T>> {
+    assertWritableId(doc.id, `${this.name} item`);
     try {
       const { resource } = await withBusyRetry(() => this.container.items.upsert<T>(doc, requestOptions()));
       return resource as unknown as Stored<T>;
     } catch (e) {
-      return translate(e, `${this.name} item`);
+      return translate(e, `${this.name} item`, doc);
     }
   }
 

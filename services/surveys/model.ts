@@ -199,6 +199,11 @@ export type AnswerEntry = { key: string; answers: Answers; department: string; j
  */
 export type AnswerShard = { id: string; orgId: string; kind: 'answers'; campaignId: string; shard: number; entries: AnswerEntry[] };
 export const SHARD_CAPACITY = 250;
+/**
+ * A shard's most bytes (its UTF-8 JSON), well inside Cosmos DB's 2 MB per item: 250 long answers
+ * in non-Latin text would pass 2 MB, so the count alone does not keep a shard storable.
+ */
+export const SHARD_MAX_BYTES = 1.5 * 1024 * 1024;
 
 /**
  * Anonymous answers not yet pooled into the shards, sealed with the app's key (see seal.ts):
@@ -214,7 +219,13 @@ export type PendingAnswers = {
   entryBytes?: number;
 };
 export type PendingContent = { entries: AnswerEntry[]; moving: AnswerEntry[]; movingSince?: string };
-export const pendingId = (campaignId: string) => `pending-${campaignId}`;
+/**
+ * The sealed sets of a campaign's waiting answers: the first, then more only when a burst fills it
+ * (each is kept within PENDING_MAX_BYTES), so a burst never makes one document pass 2 MB.
+ */
+export const PENDING_BUCKETS = 16;
+export const PENDING_MAX_BYTES = 512 * 1024;
+export const pendingId = (campaignId: string, bucket = 0) => (bucket === 0 ? `pending-${campaignId}` : `pending-${campaignId}-b${bucket}`);
 
 /** A course whose completions get the follow-up questionnaire `afterDays` later. */
 export type FollowUpRule = {

@@ -5,7 +5,7 @@ import { AppError, isAppError, type FieldIssue } from '../core/errors';
 import type { Person } from '../people/model';
 import { partnershipOf } from '../organisation/organisations';
 import type { Store } from '../store/ports';
-import { answersOf, changePending, flushAnswers, putInShards, readPending, type AnswerDeps } from './answer-pool';
+import { answersOf, flushAnswers, putInShards, putPending, readPending, type AnswerDeps } from './answer-pool';
 import { checkAnswers, maxEntryBytes, pagesOf, parseSubmission, rawOf } from './answers';
 import { getCampaign, hasResponded, membershipOf, workplaceOf } from './campaigns';
 import { anonymousLabels, respondedId, type AnswerEntry, type Campaign, type Questionnaire, type RespondedMarker, type Workplace } from './model';
@@ -55,17 +55,10 @@ async function findEntry(deps: AnswerDeps, campaign: Campaign, key: string): Pro
  * to be pooled; a changed set is replaced wherever it is (waiting, moving or pooled). Someone not
  * yet marked as responding can only have a set waiting (or none), so only one write is needed.
  */
-async function saveEntry(deps: AnswerDeps, campaign: Campaign, questionnaire: Questionnaire, entry: AnswerEntry, responded: boolean): Promise<{ replaced: boolean }> {
+async function saveEntry(deps: AnswerDeps, campaign: Campaign, questionnaire: Questionnaire, entry: AnswerEntry, responded: boolean): Promise<{ replaced: boolean; bucket?: number; toPool?: boolean }> {
   if (!campaign.anonymous) return { replaced: (await putInShards(deps.store, campaign, [entry])).replaced > 0 };
-  let waiting = false;
-  await changePending(deps, campaign, (p) => {
-    const replace = (list: AnswerEntry[]) => list.map((e) => (e.key === entry.key ? entry : e));
-    waiting = [...p.entries, ...p.moving].some((e) => e.key === entry.key);
-    if (waiting) return { ...p, entries: replace(p.entries), moving: replace(p.moving) };
-    return responded ? undefined : { ...p, entries: [...p.entries, entry] };
-  }, maxEntryBytes(questionnaire));
-  if (waiting) return { replaced: true };
-  if (!responded) return { replaced: false };
+  const waiting = await putPending(deps, campaign, entry, maxEntryBytes(questionnaire), { replaceOnly: responded });
+  if (waiting) return waiting;
   // Already pooled (answerSurvey checked that it exists): replaced where it is.
   return { replaced: (await putInShards(deps.store, campaign, [entry])).replaced > 0 };
 }
@@ -134,7 +127,7 @@ export async function answerSurvey(deps: AnswerDeps, input: { actor: Person; tim
   // Answered already: only the key of this person's own card replaces their answers.
   if (responded && campaign.anonymous && !(await findEntry(deps, campaign, key))) throw new AppError('ALREADY_ANSWERED');
 
-  const { replaced } = await saveEntry(deps, campaign, questionnaire, { key, answers, ...(await groupsOf(deps.store, campaign, actor, labels)) }, responded);
+  const { replaced, bucket, toPool } = await saveEntry(deps, campaign, questionnaire, { key, answers, ...(await groupsOf(deps.store, campaign, actor, labels)) }, responded);
   // The marker follows the answers: a crash between the two leaves answers that the same card can
   // still replace, never a person marked as answered with nothing stored.
   try {
@@ -142,7 +135,8 @@ export async function answerSurvey(deps: AnswerDeps, input: { actor: Person; tim
   } catch (e) {
     if (!isAppError(e, 'ALREADY_EXISTS')) throw e;
   }
-  if (!replaced) await flushAnswers(deps, campaign, { closing: false });
+  // Only when its bucket has enough waiting: most answers then save the read of the sealed set.
+  if (!replaced && toPool !== false) await flushAnswers(deps, campaign, { closing: false, bucket });
   return { kind: 'saved', campaign, answerKey: submission.answerKey, changed: replaced };
 }
 

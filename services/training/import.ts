@@ -225,10 +225,41 @@ async function importPeopleRows(
     }
     if (before) summary.updated++;
     else summary.created++;
-    if (!input.dryRun) await directory.save(person);
+    if (!input.dryRun) await writeImported(directory, before, person);
   }
   summary.problems.sort((a, b) => a.rowNumber - b.rowNumber);
   return summary;
+}
+
+/**
+ * Writes what the import changed, and only that, onto the person as stored now: the import read
+ * the directory at its start, and on Azure a large one runs for minutes, so leave, a delegate or a
+ * link set meanwhile must survive (etag, re-read and re-applied on a conflict). A person new to
+ * the directory is created; if someone created them meanwhile, the import's fields go onto theirs.
+ */
+async function writeImported(directory: Directory, before: Person | undefined, person: Person): Promise<void> {
+  const keys = new Set([...Object.keys(before ?? {}), ...Object.keys(person)]) as Set<keyof Person>;
+  const changed = [...keys].filter((k) => JSON.stringify(before?.[k]) !== JSON.stringify(person[k]));
+  const apply = (current: Person): Person => {
+    const next = { ...current } as Record<string, unknown>;
+    for (const k of changed) {
+      if (person[k] === undefined) delete next[k];
+      else next[k] = person[k];
+    }
+    return next as Person;
+  };
+  if (before) {
+    await directory.update(person.orgId, person.id, apply);
+    return;
+  }
+  const created = await directory.create(person).then(
+    () => true,
+    (e: unknown) => {
+      if (isAppError(e, 'ALREADY_EXISTS')) return false;
+      throw e;
+    },
+  );
+  if (!created) await directory.update(person.orgId, person.id, apply);
 }
 
 const STATUSES = new Map<string, RecordStatus>([['completed', 'completed'], ['complete', 'completed'], ['attended', 'completed'], ['passed', 'completed'], ['booked', 'booked'], ['enrolled', 'booked'], ['cancelled', 'cancelled'], ['canceled', 'cancelled'], ['withdrawn', 'cancelled']]);

@@ -36,7 +36,7 @@ export async function runTrainingReminders(ctx: JobContext): Promise<Record<stri
     });
     if (person.managerId && activeIds.has(person.managerId)) byManager.set(person.managerId, [...(byManager.get(person.managerId) ?? []), `${person.name}: ${lines.join(', ')}`]);
   }
-  const reminders = await enqueueAll(ctx.store, ctx.clock, notes);
+  const reminders = await enqueueAll(ctx.store, ctx.clock, notes, ctx.logger);
   const digests = await enqueueAll(
     ctx.store,
     ctx.clock,
@@ -47,6 +47,7 @@ export async function runTrainingReminders(ctx: JobContext): Promise<Record<stri
       recipient: { personId: managerId },
       message: { kind: 'notice', title: `Your team’s safeguarding training (${lines.length} to renew)`, text: lines.join('\n'), namesOthers: true },
     })),
+    ctx.logger,
   );
   return { day, week, reminders, managerDigests: digests };
 }

@@ -12,6 +12,7 @@ import type { DomainEvents } from '../events/domain-events';
 import type { Organisation } from '../organisation/model';
 import type { Store, Stored } from '../store/ports';
 import { checkStatusUpdate, statusSubmissionSchema, type StatusSubmission, type ValidStatusUpdate } from './rules';
+import { moveOldHistory } from '../plan/history';
 
 export type StatusUpdateOutcome =
   | { kind: 'saved'; action: Action; update: StatusUpdate }
@@ -136,6 +137,7 @@ export async function submitStatusUpdate(
     return next;
   }, current as Stored<Action>);
   if (outcome?.kind !== 'saved') return outcome!;
+  await moveOldHistory(deps.store, stored);
   await published(deps, input, stored, outcome.update);
   return { ...outcome, action: stored };
 }

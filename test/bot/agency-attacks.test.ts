@@ -252,7 +252,7 @@ describe('an attacker in the police tries to reach the council’s records throu
     const raise = async (s: Staff, caseReference: string) => {
       const answer = await press(s, 'esc.raise', { category: 'professional-disagreement', agency: 'Children’s services', caseReference, asked: 'Asked for a strategy meeting', wanted: 'A strategy meeting this week' });
       expect(answer).toContain('Raised as');
-      return (await toArray(t.store.collection<Escalation>('escalations').readAll())).find((e) => e.caseReference === caseReference)!;
+      return (await toArray(t.store.collection<Escalation>('escalations').readAll()).then((docs) => docs.filter((d) => d.kind === 'escalation'))).find((e) => e.caseReference === caseReference)!;
     };
     beforeAll(async () => {
       councilCase = await raise(COUNCIL.officer, 'MASH-2026-0042');
@@ -290,7 +290,7 @@ describe('an attacker in the police tries to reach the council’s records throu
       t.clock.set('2026-11-23T09:05:00Z'); // a concern's id carries the instant it was raised
       const answer = await press(POLICE.officer, 'esc.raise', { category: 'other-concern', agency: 'Police', caseReference: 'MASH-2026-0044', asked: 'Asked for a visit', wanted: 'A joint visit', raisedBy: { personId: 'emp-C4', name: COUNCIL.admin.name }, involvedPersonIds: ['emp-C1', 'emp-C4'], orgId: 'another-org' });
       expect(answer).toContain('Raised as');
-      const raised = (await toArray(t.store.collection<Escalation>('escalations').readAll())).find((e) => e.caseReference === 'MASH-2026-0044')!;
+      const raised = (await toArray(t.store.collection<Escalation>('escalations').readAll()).then((docs) => docs.filter((d) => d.kind === 'escalation'))).find((e) => e.caseReference === 'MASH-2026-0044')!;
       expect(raised).toMatchObject({ orgId: ORG, raisedBy: { personId: 'emp-police-C1' }, involvedPersonIds: ['emp-police-C3'] });
       await t.app.sender.drain(ORG);
       for (const s of Object.values(COUNCIL)) expect(JSON.stringify(t.connector.activities({ conversationId: personalConversationId(teamsUser(s)) }))).not.toContain(raised.ref);

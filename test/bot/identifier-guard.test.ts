@@ -54,7 +54,7 @@ describe('the identifier guard on every free-text input', () => {
     return res.body.value;
   }
   const invoke = async (user: TeamsUser, verb: string, data: Record<string, unknown>) => JSON.stringify(await invokeCard(user, verb, data));
-  const escalations = () => toArray(t.store.collection<Escalation>('escalations').readAll());
+  const escalations = () => toArray(t.store.collection<Escalation>('escalations').readAll()).then((docs) => docs.filter((d) => d.kind === 'escalation'));
   const concern = async () => (await t.store.collection<Escalation>('escalations').read(ORG, concernId))!;
   const valsAction = async () => (await new ActionPlan(t.store).openActionsLedBy(ORG, 'demo-val-johnson'))[0]!;
 

@@ -48,7 +48,7 @@ describe('a web page the developer visits cannot drive the bot in local mode', (
   const raiseImmediateRisk = (serviceUrl = t.connector.serviceUrl) =>
     invokeActionExecute({ serviceUrl, user: page, verb: 'esc.raise', data: { category: 'referral-outcome', agency: 'MASH', caseReference: 'MASH-2026-0042', asked: 'Outcome of the November referral', wanted: 'Feedback this week', immediateRisk: 'true' } });
   const stored = async () => ({
-    escalations: (await toArray(t.store.collection('escalations').readAll())).length,
+    escalations: (await toArray(t.store.collection<{ id: string; orgId: string; kind?: string }>('escalations').readAll()).then((docs) => docs.filter((d) => d.kind === 'escalation'))).length,
     outbox: (await toArray(t.store.collection('outbox').readAll())).length,
     conversations: (await toArray(t.store.collection('conversations').readAll())).length,
   });

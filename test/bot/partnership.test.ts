@@ -182,7 +182,7 @@ describe('a partnership of two agencies, through Teams and the tab', () => {
       );
       expect(res.status).toBe(200);
       await t.app.sender.drain(ORG);
-      const [escalation] = (await toArray(t.store.collection<Escalation>('escalations').readAll())).filter((e) => e.actionId === actionId);
+      const [escalation] = (await toArray(t.store.collection<Escalation>('escalations').readAll()).then((docs) => docs.filter((d) => d.kind === 'escalation'))).filter((e) => e.actionId === actionId);
       expect(escalation).toMatchObject({ stage: 1, status: 'open' });
       // Every alert, to act or for information, shows the case's reference.
       const alerted = (s: Staff) => JSON.stringify(received(s)).includes(escalation!.ref);

@@ -20,7 +20,7 @@ describe('escalation routes', () => {
   const lead = person({ id: 'sam', name: 'Sam Lead', roles: ['safeguarding-lead'] });
   const concern = { category: 'professional-disagreement', agency: 'MASH', caseReference: 'MASH-2026-0042', asked: 'Outcome of the November referral', wanted: 'Feedback this week' };
 
-  const escalations = async () => toArray(store.collection<Escalation>('escalations').readAll());
+  const escalations = async () => toArray(store.collection<Escalation>('escalations').readAll()).then((docs) => docs.filter((d) => d.kind === 'escalation'));
   const run = async (who: Person, verb: keyof typeof ESCALATION_ROUTES, data: unknown) => ESCALATION_ROUTES[verb].run(await contextFor(who), data);
   const type = async (who: Person, text: string) => typed(ESCALATION_COMMANDS, await contextFor(who), text);
 
