@@ -6,7 +6,7 @@ import { isAppError } from '../services/core/errors';
 import { createLogger } from '../services/core/logger';
 import { seedDemo, seedDemoTraining } from '../services/demo/seed-demo';
 import { ensureOrganisation } from '../services/organisation/organisations';
-import { openStore } from '../services/store/open-store';
+import { openMigratedStore } from '../services/migrations/migrations';
 import { startApp } from './app';
 
 /** Under App Service's 30 s between SIGTERM and SIGKILL, with room for the store's last write. */
@@ -15,7 +15,7 @@ const SHUTDOWN_LIMIT_MS = 25_000;
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
-  const store = await openStore(config, logger);
+  const store = await openMigratedStore(config, logger);
   const clock = systemClock;
 
   if (store.kind === 'embedded' && config.SEED_DEMO_DATA) {

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { systemClock } from '../../services/core/clock';
 import { loadConfig } from '../../services/core/config';
 import { AppError, isAppError } from '../../services/core/errors';
-import { openStore } from '../../services/store/open-store';
+import { openMigratedStore } from '../../services/migrations/migrations';
 import { configureAudit, flushAudit } from '../../services/audit/audit-log';
 import { cliLogger, COMMON_OPTIONS, type Command, type OptionValues } from './command';
 import { oneLine } from '../../services/core/text';
@@ -95,7 +95,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const logger = cliLogger(config);
-  const store = await openStore(config, logger);
+  const store = await openMigratedStore(config, logger);
   configureAudit(store, { logger, retentionYears: config.AUDIT_RETENTION_YEARS });
   try {
     try {

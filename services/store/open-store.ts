@@ -1,26 +1,18 @@
-import path from 'node:path';
 import { CosmosClient } from '@azure/cosmos';
 import type { Config } from '../core/config';
 import type { Logger } from '../core/logger';
 import { CosmosStore } from './cosmos-store';
 import { openEmbeddedStore } from './embedded';
-import { migrate } from './migrations';
 import { warnIfEmbeddedIndexMissing } from './embedded-index';
 import type { Store } from './ports';
 
-/** Azure Cosmos DB when COSMOS_ENDPOINT is set (key, else keyless Entra ID); the embedded server otherwise. */
-export async function openStore(config: Config, logger: Logger): Promise<Store> {
-  const store = await connect(config, logger);
-  // A running app on the same data folder migrated it when it started; the command line borrows its store as it is.
-  if (store.attachedToRunningApp) return store;
-  try {
-    // Migrations that rewrite records back everything up to the data folder first.
-    await migrate(store, logger, { dir: path.join(config.DATA_DIR, 'backups'), database: config.COSMOS_DATABASE });
-  } catch (e) {
-    await store.close();
-    throw e;
-  }
-  return store;
+/**
+ * Azure Cosmos DB when COSMOS_ENDPOINT is set (key, else keyless Entra ID); the embedded server otherwise.
+ * The store as it is: the app and the command line open it through services/migrations, which brings
+ * its data up to date (the store knows no domain, so it does not migrate itself).
+ */
+export function openStore(config: Config, logger: Logger): Promise<Store> {
+  return connect(config, logger);
 }
 
 async function connect(config: Config, logger: Logger): Promise<Store> {

@@ -9,7 +9,7 @@ import type { Person } from '../../../services/people/model';
 import { applyBootstrapAdmins, grantRole, groupMapsReport, mapGroup, revokeRole, roleHoldersReport, unmapGroup } from '../../../services/people/roles';
 import { readRoleMaps } from '../../../services/people/roles-repository';
 import { HttpGraphGateway } from '../../../services/reach/graph';
-import { migrate } from '../../../services/store/migrations';
+import { migrate } from '../../../services/migrations/migrations';
 import type { Store } from '../../../services/store/ports';
 import { OPERATOR } from '../../../services/access/policy';
 import { FakeGraph } from '../../harness/fake-graph';
