@@ -3,7 +3,7 @@ import { escalationListCard, factsCard, noticeCard, raiseConcernCard } from '../
 import { whoSawCase } from '../../services/audit/report';
 import { actOnEscalation, alertMessage, getEscalation, raiseEscalation, stageAlertPrefix, visibleOpenEscalations, type EscalationStepName } from '../../services/escalations/escalations';
 import { ladderOf } from '../../services/organisation/escalation-ladder';
-import { isOnlyNameWarning } from '../../services/escalations/identifying';
+import { isOnlyNameWarning } from '../../services/core/identifying';
 import { seenCounts } from '../../services/delivery/seen';
 import { CAUSE_LABELS } from '../../services/escalations/model';
 import { centralRecordReport, escalationReport } from '../../services/escalations/report';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Clock } from '../core/clock';
 import { AppError } from '../core/errors';
 import { escalationRulesSchema, ladderStageSchema } from './escalation-ladder';
-import { compileCaseReferencePattern, NEVER_CASE_REFERENCES } from '../escalations/identifying';
+import { compileCaseReferencePattern, NEVER_CASE_REFERENCES } from '../core/identifying';
 import type { Organisation } from './model';
 import { reminderPolicySchema } from './reminder-policy';
 import type { Store } from '../store/ports';

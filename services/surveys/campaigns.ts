@@ -3,6 +3,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Clock } from '../core/clock';
 import { formatDate, localDate, today } from '../core/dates';
+import { MIN_GROUP } from '../core/figures';
 import { AppError, isAppError } from '../core/errors';
 import { enqueue } from '../delivery/outbox';
 import { Directory } from '../people/repository';
@@ -21,7 +22,6 @@ import {
   anonymousLabels,
   AUDIENCE_CHUNK,
   combination,
-  MIN_GROUP,
   respondedId,
   type Audience,
   type AudienceChunk,
