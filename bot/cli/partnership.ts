@@ -1,4 +1,4 @@
-import { partnershipReport } from '../../services/organisation/partnership-report';
+import { partnershipReport } from '../../services/dashboard/partnership-report';
 import { asAtOption, orgOf, outputReport, requesterOption, TABLE_OPTIONS, type Command } from './command';
 
 export const PARTNERSHIP_COMMANDS: Record<string, Command> = {

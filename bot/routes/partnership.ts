@@ -1,6 +1,6 @@
 import { reportCard } from '../../cards/report-card';
 import { formatDate, today } from '../../services/core/dates';
-import { partnershipReport } from '../../services/organisation/partnership-report';
+import { partnershipReport } from '../../services/dashboard/partnership-report';
 import { timeZoneOf, type TextCommand } from './context';
 
 export const PARTNERSHIP_COMMANDS: TextCommand[] = [

@@ -20,10 +20,10 @@ import { scopeFor, tabPermissionsFor, tabViewsFor } from '../../services/access/
 import { recordAudit } from '../../services/audit/audit-log';
 import type { AuditRecordRef } from '../../services/audit/model';
 import { Directory } from '../../services/people/repository';
-import { reachView } from '../../services/reach/reach-view';
+import { reachView } from '../../services/dashboard/reach-view';
 import type { Person } from '../../services/people/model';
 import { ensureOrganisation } from '../../services/organisation/organisations';
-import { partnershipReport } from '../../services/organisation/partnership-report';
+import { partnershipReport } from '../../services/dashboard/partnership-report';
 import { today } from '../../services/core/dates';
 import { personForSignIn, requireActivePerson } from '../../services/people/sign-in';
 import type { SignInRoles } from '../../services/people/group-roles';

@@ -6,7 +6,7 @@ import { deliveryStatus, enqueue } from '../../../services/delivery/outbox';
 import { channelConversationKey, type ConversationRecord } from '../../../services/conversations/model';
 import { DeliverySender } from '../../../services/delivery/sender';
 import { addAgency } from '../../../services/organisation/agencies';
-import { partnershipReport } from '../../../services/organisation/partnership-report';
+import { partnershipReport } from '../../../services/dashboard/partnership-report';
 import type { Person } from '../../../services/people/model';
 import { enqueueUnreachableDigest } from '../../../services/reach/unreachable-digest';
 import type { Store } from '../../../services/store/ports';

@@ -5,7 +5,7 @@ import { escalationReport } from '../../../services/escalations/report';
 import { addAgency } from '../../../services/organisation/agencies';
 import type { Organisation } from '../../../services/organisation/model';
 import { ensureOrganisation } from '../../../services/organisation/organisations';
-import { partnershipReport } from '../../../services/organisation/partnership-report';
+import { partnershipReport } from '../../../services/dashboard/partnership-report';
 import type { Person } from '../../../services/people/model';
 import type { Plan } from '../../../services/plan/model';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';

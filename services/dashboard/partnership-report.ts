@@ -6,7 +6,7 @@ import { MIN_GROUP, pct, smallGroups } from '../core/figures';
 import type { Cell, Report } from '../core/report';
 import { agencyOf, allows, mayViewPartnershipReport, type Partnership, type Requester } from '../access/policy';
 import { CasePeople, caseAgencies, openEscalations } from '../escalations/escalations';
-import { ladderOf } from './escalation-ladder';
+import { ladderOf } from '../organisation/escalation-ladder';
 import { Directory } from '../people/repository';
 import type { Person } from '../people/model';
 import { ActionPlan } from '../plan/repository';
@@ -19,8 +19,8 @@ import { findQuestionnaire } from '../surveys/questionnaires';
 import { campaignFigures, NOT_RECORDED } from '../surveys/results';
 import { loadTrainingFigures } from '../training/catalogue';
 import { peoplePerGroup, ratesOfPairs, requiredPairs, type RequiredPair } from '../training/rates';
-import { listAgencies } from './agencies';
-import { ensureOrganisation } from './organisations';
+import { listAgencies } from '../organisation/agencies';
+import { ensureOrganisation } from '../organisation/organisations';
 
 /**
  * The partnership board's roll-up, one section per table: the plan's RAG by priority (learning
