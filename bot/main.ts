@@ -5,6 +5,8 @@ import { loadConfig } from '../services/core/config';
 import { isAppError } from '../services/core/errors';
 import { createLogger } from '../services/core/logger';
 import { seedDemo, seedDemoTraining } from '../services/demo/seed-demo';
+import { domainEvents } from '../services/events/handlers';
+import { WorkingCalendar } from '../services/scheduling/calendar';
 import { ensureOrganisation } from '../services/organisation/organisations';
 import { openMigratedStore } from '../services/migrations/migrations';
 import { startApp } from './app';
@@ -19,7 +21,7 @@ async function main(): Promise<void> {
   const clock = systemClock;
 
   if (store.kind === 'embedded' && config.SEED_DEMO_DATA) {
-    const report = await seedDemo(store, clock, config.DEFAULT_ORG_ID, config.DEFAULT_TIME_ZONE);
+    const report = await seedDemo(store, clock, config.DEFAULT_ORG_ID, config.DEFAULT_TIME_ZONE, domainEvents(new WorkingCalendar()));
     if (report) {
       await seedDemoTraining(store, config.DEFAULT_ORG_ID);
       logger.info({ created: report.created, notImported: report.problems.length }, 'demo plan and training loaded');

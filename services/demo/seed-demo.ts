@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { DomainEventPublisher } from '../events/domain-events';
 import type { Clock } from '../core/clock';
 import { projectRoot } from '../core/paths';
 import { Directory } from '../people/repository';
@@ -36,12 +37,12 @@ export function demoPlanPath(): string {
 }
 
 /** Loads the demo directory and plan into an organisation that has no plan yet; otherwise does nothing. */
-export async function seedDemo(store: Store, clock: Clock, orgId: string, timeZone: string): Promise<ImportReport | undefined> {
+export async function seedDemo(store: Store, clock: Clock, orgId: string, timeZone: string, events: DomainEventPublisher): Promise<ImportReport | undefined> {
   const organisation = await ensureOrganisation(store, clock, orgId, { name: 'Demo council', timeZone });
   if ((await new ActionPlan(store).plansOf(orgId)).length > 0) return undefined;
   // Seeded in the current shape (a partnership led by an agency, everyone in it), so the start-up
   // migration finds nothing to convert or back up.
-  const agency = organisation.leadAgencyId ?? (await addAgency(store, clock, orgId, { name: DEMO_AGENCY.name }, { timeZone })).agency.agencyId;
+  const agency = organisation.leadAgencyId ?? (await addAgency(store, clock, orgId, { name: DEMO_AGENCY.name }, { timeZone }, events)).agency.agencyId;
   const directory = new Directory(store);
   // Each demo role is recorded with its source, as current data is, so the role-sources migration finds nothing to do.
   for (const person of DEMO_PEOPLE) await directory.save({ ...person, orgId, agency, roleGrants: grantsOf(person) });

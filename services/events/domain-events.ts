@@ -4,13 +4,20 @@ import type { Action, StatusUpdate } from '../plan/model';
 import type { Store } from '../store/ports';
 
 /** Something that happened and was stored, for the modules that act on it. */
-export type DomainEvent = {
-  type: 'ActionUpdated';
-  action: Action;
-  update: StatusUpdate;
-  /** The organisation's time zone, as the use case knew it. */
-  timeZone: string;
-};
+export type DomainEvent =
+  | {
+      type: 'ActionUpdated';
+      action: Action;
+      update: StatusUpdate;
+      /** The organisation's time zone, as the use case knew it. */
+      timeZone: string;
+    }
+  | {
+      /** A partnership's first lead agency was chosen, and its people with no agency joined it. */
+      type: 'LeadAgencyChosen';
+      orgId: string;
+      agencyId: string;
+    };
 
 export type DomainEventType = DomainEvent['type'];
 
@@ -19,6 +26,9 @@ export type DomainEventType = DomainEvent['type'];
  * A publisher that already holds the organisation passes it, so handlers need not read it again.
  */
 export type EventContext = { store: Store; clock: Clock; organisation?: Organisation };
+
+/** What a use case needs of the bus: to say what it did. */
+export type DomainEventPublisher = Pick<DomainEvents, 'publish'>;
 
 export type EventHandler<T extends DomainEventType> = (event: Extract<DomainEvent, { type: T }>, ctx: EventContext) => Promise<void>;
 

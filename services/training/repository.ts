@@ -61,6 +61,11 @@ export class TrainingRepository {
     ) as Promise<(TrainingRecord | TrainingSummary)[]>;
   }
 
+  /** Writes a record as given, replacing the stored one (a record's agency stamped after the fact). */
+  async replaceRecord(record: TrainingRecord): Promise<void> {
+    await this.docs.upsert(record);
+  }
+
   /** Retention and erasure only. */
   remove(orgId: string, id: string): Promise<void> {
     return this.docs.delete(orgId, id);
