@@ -57,7 +57,7 @@ export async function startApp(deps: AppDeps): Promise<App> {
   const sender = createDeliverySender(config, store, logger);
   const delivery = startDeliveryLoop(sender, config.DEFAULT_ORG_ID, config.DELIVERY_INTERVAL_SECONDS * 1000, logger);
   const scheduler = config.SCHEDULER_ENABLED
-    ? startScheduler({ jobs: JOBS, store, logger, calendar, seal, ...(reach ? { reach } : {}), ...(groupRoles ? { groupRoles } : {}), emailEnabled: !!config.MAIL_SENDER, retention: retentionFromConfig(config), orgId: config.DEFAULT_ORG_ID, timeZone: config.DEFAULT_TIME_ZONE, afterJob: delivery.kick })
+    ? startScheduler({ jobs: JOBS, jobDeps: { seal, ...(reach ? { reach } : {}), ...(groupRoles ? { groupRoles } : {}), emailEnabled: !!config.MAIL_SENDER, retention: retentionFromConfig(config) }, store, logger, calendar, orgId: config.DEFAULT_ORG_ID, timeZone: config.DEFAULT_TIME_ZONE, afterJob: delivery.kick })
     : undefined;
   const bot = new TrackerBot({ ...deps, calendar, events: domainEvents(calendar), seal, signInRoles });
   const status = () => ({ scheduler: scheduler ? { enabled: true, ...scheduler.status() } : { enabled: false }, delivery: delivery.status() });

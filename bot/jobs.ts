@@ -5,10 +5,35 @@ import { runDailyReminders } from '../services/reminders/daily-reminders';
 import { chaseRounds } from '../services/rounds/rounds';
 import { runTrainingReminders } from '../services/training/reminders';
 import { runQuestionnaires } from '../services/surveys/campaigns';
-import { housekeeping } from '../services/scheduling/housekeeping';
-import { runJobDefinition, type JobContext, type JobDefinition, type JobResult, type JobTable } from '../services/scheduling/job-context';
+import { removeExpiredSlots } from '../services/scheduling/housekeeping';
+import { runJobDefinition, type JobContext as JobContextOf, type JobDefinition, type JobResult, type JobTable } from '../services/scheduling/job-context';
+import type { ReachWiring } from '../services/reach/setup';
+import type { GroupRolesWiring } from '../services/people/group-roles';
+import type { AnswerSeal } from '../services/surveys/seal';
+import { applyRetention } from '../services/retention/housekeeping';
+import { DEFAULT_RETENTION, type RetentionSettings } from '../services/retention/schedule';
+import { rebuildTrainingSummaries } from '../services/training/summaries';
 
-export type { JobContext, JobResult };
+export type { JobResult };
+
+/**
+ * What the app wires for its jobs, beyond what every job gets (store, clock, organisation, calendar, logger):
+ * `seal` for the questionnaire job (closing an anonymous campaign pools its waiting answers);
+ * `reach` and `emailEnabled` for the reach job: whether the app may install itself, and email, through Graph;
+ * `groupRoles` for the roles job: Graph for reading mapped Entra groups;
+ * `retention` for housekeeping: the configured periods (the defaults when absent).
+ */
+export type AppJobDeps = { seal?: AnswerSeal; reach?: ReachWiring; emailEnabled?: boolean; groupRoles?: GroupRolesWiring; retention?: RetentionSettings };
+export type JobContext = JobContextOf<AppJobDeps>;
+
+/** Daily upkeep across areas: the scheduler's expired slots, the retention schedule, and the catch-up for training summaries. */
+async function housekeeping(ctx: JobContext): Promise<Record<string, unknown>> {
+  const expiredSlots = await removeExpiredSlots(ctx);
+  const removed = await applyRetention(ctx, ctx.orgId, ctx.retention ?? DEFAULT_RETENTION);
+  // Every write keeps training summaries in step; this mends any that a failure left behind.
+  const summaries = await rebuildTrainingSummaries(ctx.store, ctx.orgId);
+  return { expiredSlots, removed, trainingSummariesMended: summaries.written + summaries.removed };
+}
 
 /**
  * Every scheduled job, by name: the app hands this table to the scheduler, and
@@ -63,7 +88,7 @@ export const JOBS = {
     workingDaysOnly: false,
     run: housekeeping,
   },
-} satisfies JobTable;
+} satisfies JobTable<AppJobDeps>;
 
 export type JobName = keyof typeof JOBS;
 
@@ -73,6 +98,6 @@ export function isJobName(name: string): name is JobName {
 
 /** Runs one of the app's jobs now, as at the context's clock (the scheduler, the CLI and tests all come here). */
 export function runJob(name: JobName, ctx: JobContext): Promise<JobResult> {
-  const job: JobDefinition = JOBS[name];
+  const job: JobDefinition<AppJobDeps> = JOBS[name];
   return runJobDefinition(name, job, ctx);
 }

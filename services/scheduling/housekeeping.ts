@@ -1,17 +1,10 @@
 import type { JobContext } from './job-context';
 import { JobSlots } from './repository';
-import { rebuildTrainingSummaries } from '../training/summaries';
-import { applyRetention } from '../retention/housekeeping';
-import { DEFAULT_RETENTION } from '../retention/schedule';
 
-/** Explicit expiry, because the embedded server never expires items by TTL; and the retention schedule on both stores. */
-export async function housekeeping(ctx: JobContext): Promise<Record<string, unknown>> {
-  const now = ctx.clock.now();
+/** Explicit expiry of the scheduler's slots, because the embedded server never expires items by TTL. Part of the housekeeping job (bot/jobs.ts). */
+export async function removeExpiredSlots(ctx: JobContext): Promise<number> {
   const slots = new JobSlots(ctx.store);
-  const expired = await slots.expired(ctx.orgId, now.toISOString());
+  const expired = await slots.expired(ctx.orgId, ctx.clock.now().toISOString());
   for (const s of expired) await slots.delete(ctx.orgId, s.id);
-  const retention = await applyRetention(ctx, ctx.orgId, ctx.retention ?? DEFAULT_RETENTION);
-  // The catch-up for training summaries: every write keeps them in step; this mends any that a failure left behind.
-  const summaries = await rebuildTrainingSummaries(ctx.store, ctx.orgId);
-  return { expiredSlots: expired.length, removed: retention, trainingSummariesMended: summaries.written + summaries.removed };
+  return expired.length;
 }

@@ -11,6 +11,7 @@ import type { Person } from '../people/model';
 import { agencyOf, mayRunSurveys, mayViewCampaignResults, scopeFor, type Partnership, type Requester } from '../access/policy';
 import { partnershipOf } from '../organisation/organisations';
 import type { JobContext } from '../scheduling/job-context';
+import type { AnswerSeal } from './seal';
 import type { WorkingCalendar } from '../scheduling/calendar';
 import type { Store } from '../store/ports';
 import { SurveyRepository } from './repository';
@@ -451,7 +452,7 @@ async function scheduleFollowUps(deps: Deps, orgId: string, day: string, timeZon
  * scheduled one that was interrupted too), creates training follow-ups, sends chasers from 10:00
  * and closes campaigns after their closing day.
  */
-export async function runQuestionnaires(ctx: JobContext): Promise<Record<string, unknown>> {
+export async function runQuestionnaires(ctx: JobContext<{ seal?: AnswerSeal }>): Promise<Record<string, unknown>> {
   const deps = { store: ctx.store, clock: ctx.clock };
   const tz = ctx.organisation.timeZone;
   const day = today(ctx.clock, tz);
