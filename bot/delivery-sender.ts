@@ -1,3 +1,4 @@
+import { noticeUnreachableChannel } from '../services/reach/unreachable-digest';
 import type { Config } from '../services/core/config';
 import type { Logger } from '../services/core/logger';
 import { DeliverySender } from '../services/delivery/sender';
@@ -9,7 +10,7 @@ import { TeamsMessenger } from './teams-messenger';
 export function createDeliverySender(config: Config, store: Store, logger: Logger): DeliverySender {
   const mailer = mailerFromConfig(config);
   return new DeliverySender(
-    { store, messenger: new TeamsMessenger(config), logger, ...(mailer ? { mailer } : {}) },
+    { store, unreachableChannels: noticeUnreachableChannel, messenger: new TeamsMessenger(config), logger, ...(mailer ? { mailer } : {}) },
     {
       perSecond: config.DELIVERY_MAX_PER_SECOND,
       conversationIntervalMs: config.DELIVERY_CONVERSATION_INTERVAL_MS,

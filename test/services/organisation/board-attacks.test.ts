@@ -9,7 +9,7 @@ import { DeliverySender } from '../../../services/delivery/sender';
 import { addAgency } from '../../../services/organisation/agencies';
 import { partnershipReport } from '../../../services/dashboard/partnership-report';
 import type { Person } from '../../../services/people/model';
-import { enqueueUnreachableDigest } from '../../../services/reach/unreachable-digest';
+import { enqueueUnreachableDigest, noticeUnreachableChannel } from '../../../services/reach/unreachable-digest';
 import type { Store } from '../../../services/store/ports';
 import { setUpTraining } from '../../../services/training/catalogue';
 import type { TrainingRecord } from '../../../services/training/model';
@@ -118,7 +118,7 @@ describe('the daily list of who cannot be reached, in a partnership', () => {
     graph = await FakeGraph.start(CLIENT);
     const wired = graph.mailerFor(MAILBOX);
     agent = wired.agent;
-    sender = new DeliverySender({ store, messenger: localMessenger(), logger: silentLogger, mailer: wired.mailer }, { perSecond: 200, conversationIntervalMs: 0, maxConcurrent: 16, emailsPerMinute: 6000 });
+    sender = new DeliverySender({ store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger, mailer: wired.mailer }, { perSecond: 200, conversationIntervalMs: 0, maxConcurrent: 16, emailsPerMinute: 6000 });
     for (const name of ['Council', 'Police']) await addAgency(store, clock, ORG, { name }, { timeZone: TZ }, appEvents());
     // Email is set up, but the staff have no address: they are missed, and the digest names them to their administrators.
     await seed(store, { people: [...council, ...police, councilAdmin, policeAdmin, policeHr] });
@@ -234,7 +234,7 @@ describe('a team channel Teams can no longer reach, in a partnership', () => {
 
   beforeAll(async () => {
     store = await openTestStore();
-    sender = new DeliverySender({ store, messenger: localMessenger(), logger: silentLogger }, { perSecond: 200, conversationIntervalMs: 0, maxConcurrent: 16 });
+    sender = new DeliverySender({ store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger }, { perSecond: 200, conversationIntervalMs: 0, maxConcurrent: 16 });
     await addAgency(store, clock, ORG, { name: 'Council', tenantIds: [COUNCIL_TENANT] }, { timeZone: TZ }, appEvents());
     await addAgency(store, clock, ORG, { name: 'Police', tenantIds: [POLICE_TENANT] }, { timeZone: TZ }, appEvents());
     await seed(store, { people: [councilAdmin, policeAdmin] });
