@@ -1,6 +1,6 @@
 import { runEscalationChecks } from '../services/escalations/triggers';
 import { runReach } from '../services/reach/reach-job';
-import { runGroupRoles } from '../services/people/roles-job';
+import { runGroupRoles } from '../services/reach/roles-job';
 import { runDailyReminders } from '../services/reminders/daily-reminders';
 import { chaseRounds } from '../services/rounds/rounds';
 import { runTrainingReminders } from '../services/training/reminders';
@@ -8,10 +8,10 @@ import { runQuestionnaires } from '../services/surveys/campaigns';
 import { removeExpiredSlots } from '../services/scheduling/housekeeping';
 import { runJobDefinition, type JobContext as JobContextOf, type JobDefinition, type JobResult, type JobTable } from '../services/scheduling/job-context';
 import type { ReachWiring } from '../services/reach/setup';
-import type { GroupRolesWiring } from '../services/people/group-roles';
+import type { GroupRolesWiring } from '../services/reach/group-roles';
 import type { AnswerSeal } from '../services/surveys/seal';
 import { applyRetention } from '../services/retention/housekeeping';
-import { DEFAULT_RETENTION, type RetentionSettings } from '../services/retention/schedule';
+import { DEFAULT_RETENTION, type RetentionSettings } from '../services/store/retention-schedule';
 import { rebuildTrainingSummaries } from '../services/training/summaries';
 
 export type { JobResult };

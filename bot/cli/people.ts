@@ -2,7 +2,7 @@ import path from 'node:path';
 import { AppError } from '../../services/core/errors';
 import { writePrivateFile } from '../../services/core/private-files';
 import { eraseLeaver, exportSubject, subjectExportReports } from '../../services/retention/subject';
-import { retentionFromConfig } from '../../services/retention/schedule';
+import { retentionFromConfig } from '../../services/store/retention-schedule';
 import { writeReport } from '../../services/plan/tabular';
 import { linkByAdministrator, unlinkedUsers, unlinkPerson } from '../../services/people/links';
 import { Directory } from '../../services/people/repository';

@@ -1,6 +1,6 @@
 import type { AdaptiveCardJson } from '../../cards/render';
 import { escalationListCard, factsCard, noticeCard, raiseConcernCard } from '../../cards/views';
-import { whoSawCase } from '../../services/audit/report';
+import { whoSawCase } from '../../services/dashboard/audit-report';
 import { actOnEscalation, alertMessage, getEscalation, raiseEscalation, stageAlertPrefix, visibleOpenEscalations, type EscalationStepName } from '../../services/escalations/escalations';
 import { ladderOf } from '../../services/organisation/escalation-ladder';
 import { isOnlyNameWarning } from '../../services/core/identifying';

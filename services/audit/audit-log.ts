@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../core/clock';
 import { isAppError } from '../core/errors';
 import { createLogger, type Logger } from '../core/logger';
-import { DEFAULT_RETENTION, ttlSeconds, type Period } from '../retention/schedule';
+import { DEFAULT_RETENTION, ttlSeconds, type Period } from '../store/retention-schedule';
 import type { Store } from '../store/ports';
 import type { AuditEntry, AuditInput } from './model';
 

@@ -8,7 +8,7 @@ import { Directory } from '../people/repository';
 import type { Store } from '../store/ports';
 import { SurveyRepository } from '../surveys/repository';
 import { TrainingRepository } from '../training/repository';
-import { cutoffFor, endOf, lineOf, ttlSeconds, type RetentionSettings } from './schedule';
+import { cutoffFor, endOf, lineOf, ttlSeconds, type RetentionSettings } from '../store/retention-schedule';
 
 export type RetentionResult = Record<keyof RetentionSettings, number>;
 

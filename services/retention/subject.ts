@@ -18,7 +18,7 @@ import type { Store } from '../store/ports';
 import { SurveyRepository } from '../surveys/repository';
 import type { TrainingRecord, TrainingSummary } from '../training/model';
 import { TrainingRepository } from '../training/repository';
-import { cutoffFor, endOf, lineOf, type RetentionSettings } from './schedule';
+import { cutoffFor, endOf, lineOf, type RetentionSettings } from '../store/retention-schedule';
 
 export const ANONYMOUS_ANSWERS_NOTE =
   'Answers to anonymous questionnaires are not in this export: they are stored apart from who responded, without any link to the person, so they cannot be tied to you, by design. For each anonymous questionnaire the export says only whether you responded.';

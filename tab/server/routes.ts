@@ -26,7 +26,7 @@ import { ensureOrganisation } from '../../services/organisation/organisations';
 import { partnershipReport } from '../../services/dashboard/partnership-report';
 import { today } from '../../services/core/dates';
 import { personForSignIn, requireActivePerson } from '../../services/people/sign-in';
-import type { SignInRoles } from '../../services/people/group-roles';
+import type { SignInRoles } from '../../services/reach/group-roles';
 import type { WorkingCalendar } from '../../services/scheduling/calendar';
 import type { Store } from '../../services/store/ports';
 import { createTabAuthenticator, isLoopback, requireLocalSignIn, type TabCredentials } from './auth';

@@ -19,7 +19,7 @@ import { CLIENT_ID, COUNCIL_TENANT, HOST, oid, peopleFile, type Staff, TEAMS_WEB
 import { signJwt, startOpenIdServer } from '../harness/openid';
 import { installationUpdate, invokeActionExecute, personalConversationId, TEST_BOT_ID } from '../harness/teams-activities';
 import { flushAudit } from '../../services/audit/audit-log';
-import { auditReport } from '../../services/audit/report';
+import { auditReport } from '../../services/dashboard/audit-report';
 
 /*
  * Issue 24's done-means, steps 1 to 3, on a deployment without the demo data: the embedded store,

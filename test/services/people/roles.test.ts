@@ -4,7 +4,7 @@ import { silentLogger } from '../../../services/core/logger';
 import { deliveryStatus } from '../../../services/delivery/outbox';
 import { addAgency } from '../../../services/organisation/agencies';
 import { ensureOrganisation } from '../../../services/organisation/organisations';
-import { SignInRoles, syncGroupRoles, type GroupRolesDeps } from '../../../services/people/group-roles';
+import { SignInRoles, syncGroupRoles, type GroupRolesDeps } from '../../../services/reach/group-roles';
 import type { Person } from '../../../services/people/model';
 import { applyBootstrapAdmins, grantRole, groupMapsReport, mapGroup, revokeRole, roleHoldersReport, unmapGroup } from '../../../services/people/roles';
 import { readRoleMaps } from '../../../services/people/roles-repository';

@@ -5,12 +5,12 @@ import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import { enqueue } from '../delivery/outbox';
 import { partnershipOf } from '../organisation/organisations';
-import type { GroupDirectory } from '../reach/graph';
+import type { GroupDirectory } from './graph';
 import type { Store } from '../store/ports';
-import { grantsOf, type Person, type Role } from './model';
-import { Directory } from './repository';
-import { applyBootstrapAdmins } from './roles';
-import { commitRoleChange, readRoleMaps, setGroupProblem, type ChangedBy, type GroupMap } from './roles-repository';
+import { grantsOf, type Person, type Role } from '../people/model';
+import { Directory } from '../people/repository';
+import { applyBootstrapAdmins } from '../people/roles';
+import { commitRoleChange, readRoleMaps, setGroupProblem, type ChangedBy, type GroupMap } from '../people/roles-repository';
 
 /** Graph for group roles, and how fast a run may ask it. */
 export type GroupRolesWiring = { groups: GroupDirectory; readsPerSecond: number };

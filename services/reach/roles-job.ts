@@ -1,6 +1,6 @@
 import type { JobContext } from '../scheduling/job-context';
 import { syncGroupRoles, type GroupRolesWiring } from './group-roles';
-import { readRoleMaps } from './roles-repository';
+import { readRoleMaps } from '../people/roles-repository';
 
 /** The daily roles run: the mapped Entra groups' members get their roles, and those who left them lose them. */
 export async function runGroupRoles(ctx: JobContext<{ groupRoles?: GroupRolesWiring }>): Promise<Record<string, unknown>> {

@@ -8,8 +8,8 @@ import type { Organisation } from '../organisation/model';
 import type { Person } from '../people/model';
 import { Directory } from '../people/repository';
 import type { Store } from '../store/ports';
-import { OPERATOR_ID, type AuditEntry } from './model';
-import { AuditRecords } from './repository';
+import { OPERATOR_ID, type AuditEntry } from '../audit/model';
+import { AuditRecords } from '../audit/repository';
 
 const ACTION_WORDS: Record<AuditEntry['action'], string> = { view: 'viewed', export: 'exported', backup: 'backed up', change: 'changed' };
 
