@@ -3,7 +3,7 @@ import { allows, mayViewAuditReport, mayViewWhoSawCase, type Requester } from '.
 import { AppError } from '../core/errors';
 import { formatInstant } from '../core/dates';
 import type { Report } from '../core/report';
-import { isLeadOfCaseAgency, getEscalation } from '../escalations/escalations';
+import { getEscalation, isLeadOfCaseAgency } from '../escalations';
 import type { Organisation } from '../organisation/model';
 import type { Person } from '../people/model';
 import { Directory } from '../people/repository';

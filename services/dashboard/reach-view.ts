@@ -5,7 +5,7 @@ import { AppError } from '../core/errors';
 import type { Organisation } from '../organisation/model';
 import type { Person } from '../people/model';
 import type { Store } from '../store/ports';
-import { reachReport, type ReachReport } from '../reach/report';
+import { reachReport, type ReachReport } from '../reach';
 
 export type ReachView = ReachReport & { asAt: string; emailEnabled: boolean };
 

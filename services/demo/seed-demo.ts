@@ -6,13 +6,9 @@ import { Directory } from '../people/repository';
 import { grantsOf, type Person } from '../people/model';
 import { ensureOrganisation } from '../organisation/organisations';
 import { addAgency } from '../organisation/agencies';
-import { ActionPlan } from '../plan/repository';
-import { importPlan, type ImportReport } from '../plan/import-plan';
-import { readTable } from '../plan/tabular';
+import { ActionPlan, importPlan, type ImportReport, readTable } from '../plan';
 import type { Store } from '../store/ports';
-import { setUpTraining } from '../training/catalogue';
-import type { TrainingRecord } from '../training/model';
-import { refreshTrainingSummaries } from '../training/summaries';
+import { refreshTrainingSummaries, setUpTraining, type TrainingRecord } from '../training';
 
 export const DEMO_PLAN_ID = 'action-plan-2015-16';
 export const DEMO_PLAN_FILE = 'oxford-action-plan-2015-16.csv';

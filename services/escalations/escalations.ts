@@ -9,7 +9,7 @@ import { matchByName } from '../people/model';
 import type { Person, Role } from '../people/model';
 import { agencyOf, isPartnershipAdministrator, mayActForCaseAgency, mayActOnEscalation, mayBeAssignedCase, mayViewEscalation, mayViewForCaseAgency, type Partnership } from '../access/policy';
 import { partnershipOf } from '../organisation/organisations';
-import type { PersonRef } from '../plan/model';
+import type { PersonRef } from '../plan';
 import type { Organisation } from '../organisation/model';
 import type { WorkingCalendar } from '../scheduling/calendar';
 import type { Store } from '../store/ports';

@@ -3,11 +3,11 @@ import type { Clock } from '../core/clock';
 import { today } from '../core/dates';
 import { AppError } from '../core/errors';
 import type { Person } from '../people/model';
-import type { Action } from '../plan/model';
+import type { Action } from '../plan';
 import type { Organisation } from '../organisation/model';
 import type { WorkingCalendar } from '../scheduling/calendar';
 import type { Store } from '../store/ports';
-import { canUpdate, loadActionFor } from '../updates/status-update';
+import { canUpdate, loadActionFor } from '../updates';
 import { policyOf } from '../organisation/reminder-policy';
 
 const snoozeSchema = z.object({ actionId: z.string().min(1).max(200), days: z.coerce.number().int() });

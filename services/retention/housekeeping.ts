@@ -3,11 +3,11 @@ import { AuditRecords } from '../audit/repository';
 import { Conversations } from '../conversations/repository';
 import type { DeliveryRecord, OutboxItem } from '../delivery/model';
 import { OutboxRepository } from '../delivery/repository';
-import { EscalationRecords } from '../escalations/repository';
+import { EscalationRecords } from '../escalations';
 import { Directory } from '../people/repository';
 import type { Store } from '../store/ports';
-import { SurveyRepository } from '../surveys/repository';
-import { TrainingRepository } from '../training/repository';
+import { SurveyRepository } from '../surveys';
+import { TrainingRepository } from '../training';
 import { cutoffFor, endOf, lineOf, ttlSeconds, type RetentionSettings } from '../store/retention-schedule';
 
 export type RetentionResult = Record<keyof RetentionSettings, number>;

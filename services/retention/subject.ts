@@ -7,17 +7,14 @@ import type { AuditEntry } from '../audit/model';
 import { Conversations } from '../conversations/repository';
 import type { OutboxItem } from '../delivery/model';
 import { OutboxRepository } from '../delivery/repository';
-import type { Escalation } from '../escalations/model';
-import { EscalationRecords } from '../escalations/repository';
+import { type Escalation, EscalationRecords } from '../escalations';
 import { partnershipOf } from '../organisation/organisations';
 import type { Person } from '../people/model';
 import { Directory } from '../people/repository';
-import type { Action, PersonRef } from '../plan/model';
-import { ActionPlan } from '../plan/repository';
+import { type Action, ActionPlan, type PersonRef } from '../plan';
 import type { Store } from '../store/ports';
-import { SurveyRepository } from '../surveys/repository';
-import type { TrainingRecord, TrainingSummary } from '../training/model';
-import { TrainingRepository } from '../training/repository';
+import { SurveyRepository } from '../surveys';
+import { type TrainingRecord, TrainingRepository, type TrainingSummary } from '../training';
 import { cutoffFor, endOf, lineOf, type RetentionSettings } from '../store/retention-schedule';
 
 export const ANONYMOUS_ANSWERS_NOTE =

@@ -15,9 +15,7 @@ import type { AnswerSeal } from './seal';
 import type { WorkingCalendar } from '../scheduling/calendar';
 import type { Store } from '../store/ports';
 import { SurveyRepository } from './repository';
-import { courses } from '../training/catalogue';
-import { TrainingRepository } from '../training/repository';
-import { counts } from '../training/model';
+import { counts, courses, TrainingRepository } from '../training';
 import {
   agencyLabel,
   anonymousLabels,

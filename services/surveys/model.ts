@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { PersonRef } from '../plan/model';
+import type { PersonRef } from '../plan';
 
 const slug = z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lower-case letters, digits and - (up to 40)');
 const label = (max: number) => z.string().trim().min(1).max(max);

@@ -9,7 +9,7 @@ import { partnershipOf } from '../organisation/organisations';
 import { isEntraId, type Person } from '../people/model';
 import { signInTenantsOf } from '../people/sign-in';
 import { Conversations } from '../conversations/repository';
-import type { Table } from '../plan/tabular';
+import type { Table } from '../plan';
 import type { Store } from '../store/ports';
 import { courses } from './catalogue';
 import type { RecordStatus, TrainingRecord } from './model';
