@@ -1,25 +1,21 @@
 import type { Clock } from '../core/clock';
 import type { Organisation } from '../organisation/model';
-import type { Action, StatusUpdate } from '../plan/model';
 import type { Store } from '../store/ports';
 
-/** Something that happened and was stored, for the modules that act on it. */
-export type DomainEvent =
-  | {
-      type: 'ActionUpdated';
-      action: Action;
-      update: StatusUpdate;
-      /** The organisation's time zone, as the use case knew it. */
-      timeZone: string;
-    }
-  | {
-      /** A partnership's first lead agency was chosen, and its people with no agency joined it. */
-      type: 'LeadAgencyChosen';
-      orgId: string;
-      agencyId: string;
-    };
+/**
+ * What happened and was stored, by event type, for the modules that act on it. The area that
+ * publishes an event adds it here by declaration merging, beside the code that publishes it
+ * (ActionUpdated: updates/status-update.ts), so the bus names no feature's records.
+ */
+export interface DomainEventPayloads {
+  /** A partnership's first lead agency was chosen, and its people with no agency joined it. */
+  LeadAgencyChosen: { orgId: string; agencyId: string };
+}
 
-export type DomainEventType = DomainEvent['type'];
+export type DomainEventType = keyof DomainEventPayloads;
+
+/** One event: its type and what it carries. */
+export type DomainEvent = { [T in DomainEventType]: { type: T } & DomainEventPayloads[T] }[DomainEventType];
 
 /**
  * What the publisher works with: a handler reads and writes through the same store and clock.

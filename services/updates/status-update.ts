@@ -12,6 +12,13 @@ import type { Organisation } from '../organisation/model';
 import type { Store, Stored } from '../store/ports';
 import { checkStatusUpdate, statusSubmissionSchema, type StatusSubmission, type ValidStatusUpdate } from './rules';
 
+declare module '../events/domain-events' {
+  interface DomainEventPayloads {
+    /** A status update was stored: the action as it now is, the update, and the organisation's time zone as the use case knew it. */
+    ActionUpdated: { action: Action; update: StatusUpdate; timeZone: string };
+  }
+}
+
 export type StatusUpdateOutcome =
   | { kind: 'saved'; action: Action; update: StatusUpdate }
   /** The same submission was stored already (a double click or a replayed invoke). */
