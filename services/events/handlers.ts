@@ -14,7 +14,7 @@ import { DomainEvents } from './domain-events';
  */
 export function domainEvents(calendar: WorkingCalendar): DomainEvents {
   return new DomainEvents()
-    .on('ActionUpdated', (event, ctx) => refreshRoundsFor(ctx, event.action))
+    .on('ActionUpdated', (event, ctx) => refreshRoundsFor(ctx, event.action, event.timeZone))
     .on('ActionUpdated', async (event, ctx) => {
       // A card answer's context holds the organisation already: one store round trip fewer per answer.
       const known = ctx.organisation?.id === event.action.orgId ? ctx.organisation : undefined;

@@ -105,7 +105,7 @@ export async function startRound(deps: Deps, input: { actor: Person; dueBy: stri
       message: roundDigest(round, list, people.get(personId)!, 'request', snoozeChoices),
     });
   }
-  await refreshRoundSummary(deps, round);
+  await refreshRoundSummary(deps, round, input.timeZone);
   return round;
 }
 
@@ -152,7 +152,8 @@ export async function roundProgress(store: Store, round: UpdateRound): Promise<R
 }
 
 /** Sends the administrator's summary card, or refreshes it in place when the figures changed. */
-export async function refreshRoundSummary(deps: Deps, round: UpdateRound): Promise<RoundProgress> {
+/** `timeZone`: the organisation's, for when the card says its figures were taken. */
+export async function refreshRoundSummary(deps: Deps, round: UpdateRound, timeZone: string): Promise<RoundProgress> {
   const progress = await roundProgress(deps.store, round);
   const hash = createHash('sha256').update(JSON.stringify([progress, round.status])).digest('hex').slice(0, 16);
   if (hash === round.summaryHash) return progress;
@@ -173,6 +174,7 @@ export async function refreshRoundSummary(deps: Deps, round: UpdateRound): Promi
       seen: progress.seen,
       unreachable: progress.unreachable,
       asAt: deps.clock.now().toISOString(),
+      timeZone,
     },
     ...(first ? {} : { replaces: { outboxId: `${round.id}-summary` } }),
   });
@@ -180,10 +182,10 @@ export async function refreshRoundSummary(deps: Deps, round: UpdateRound): Promi
 }
 
 /** After a status update: refresh the summary of any open round that asked about the action (usually none: no store call). */
-export async function refreshRoundsFor(deps: Deps, action: Pick<Action, 'orgId' | 'roundIds'>): Promise<void> {
+export async function refreshRoundsFor(deps: Deps, action: Pick<Action, 'orgId' | 'roundIds'>, timeZone: string): Promise<void> {
   for (const id of action.roundIds ?? []) {
     const round = await rounds(deps.store).read(action.orgId, id);
-    if (round?.status === 'open') await refreshRoundSummary(deps, round);
+    if (round?.status === 'open') await refreshRoundSummary(deps, round, timeZone);
   }
 }
 
@@ -199,7 +201,7 @@ export async function chaseRounds(ctx: JobContext): Promise<Record<string, unkno
   for (const round of await openRounds(ctx.store, ctx.orgId)) {
     if (day > round.dueBy) {
       const final = await rounds(ctx.store).update(ctx.orgId, round.id, (r) => ({ ...r, status: 'closed' }));
-      await refreshRoundSummary(deps, final);
+      await refreshRoundSummary(deps, final, ctx.organisation.timeZone);
       closed++;
       continue;
     }
@@ -227,7 +229,7 @@ export async function chaseRounds(ctx: JobContext): Promise<Record<string, unkno
         if (created) chasers++;
       }
     }
-    await refreshRoundSummary(deps, round);
+    await refreshRoundSummary(deps, round, ctx.organisation.timeZone);
   }
   return { day, chasers, closed };
 }
