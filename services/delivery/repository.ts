@@ -9,6 +9,16 @@ export class OutboxRepository {
     this.docs = store.collection<OutboxItem>('outbox');
   }
 
+  /** Housekeeping and erasure only. */
+  remove(orgId: string, id: string): Promise<void> {
+    return this.docs.delete(orgId, id);
+  }
+
+  /** Changes an item where it stands (housekeeping removing a message's content): `change` sees the stored one. */
+  update(orgId: string, id: string, change: (current: Stored<OutboxItem>) => OutboxItem | undefined): Promise<Stored<OutboxItem>> {
+    return this.docs.update(orgId, id, change);
+  }
+
   /** One item by its id (a point read), as a card that pages through it needs. */
   get(orgId: string, id: string): Promise<Stored<OutboxItem> | undefined> {
     return this.docs.read(orgId, id);

@@ -8,7 +8,7 @@ import { ensureOrganisation } from '../organisation/organisations';
 import { addAgency } from '../organisation/agencies';
 import { ActionPlan, importPlan, type ImportReport, readTable } from '../plan';
 import type { Store } from '../store/ports';
-import { refreshTrainingSummaries, setUpTraining, type TrainingRecord } from '../training';
+import { refreshTrainingSummaries, setUpTraining, TrainingRepository } from '../training';
 
 export const DEMO_PLAN_ID = 'action-plan-2015-16';
 export const DEMO_PLAN_FILE = 'oxford-action-plan-2015-16.csv';
@@ -75,8 +75,9 @@ export async function seedDemoTraining(store: Store, orgId: string): Promise<voi
   ];
   // Each record carries its person's agency, as an import writes it.
   const agencyOf = new Map((await new Directory(store).all({ orgId })).map((p) => [p.id, p.agency]));
+  const training = new TrainingRepository(store);
   for (const [personId, completedOn] of done) {
-    await store.collection<TrainingRecord>('training').upsert({ id: `demo-record-${personId}`, orgId, kind: 'record', personId, courseCode: 'SG-AWARE', completedOn, status: 'completed', source: 'import', ...(agencyOf.get(personId) ? { agency: agencyOf.get(personId)! } : {}), createdAt: `${completedOn}T12:00:00.000Z` });
+    await training.save({ id: `demo-record-${personId}`, orgId, kind: 'record', personId, courseCode: 'SG-AWARE', completedOn, status: 'completed', source: 'import', ...(agencyOf.get(personId) ? { agency: agencyOf.get(personId)! } : {}), createdAt: `${completedOn}T12:00:00.000Z` });
   }
   await refreshTrainingSummaries(store, orgId, done.map(([personId]) => personId));
 }

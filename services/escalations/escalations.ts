@@ -29,7 +29,7 @@ export type EscalationDeps = {
 const SYSTEM: PersonRef = { name: 'Safeguarding Action Tracker' };
 /** One answer for a case that does not exist and one the actor may not see, so the two cannot be told apart. */
 const NOT_YOURS = 'That escalation does not exist or is not yours to see.';
-const escalations = (store: Store) => store.collection<Escalation>('escalations');
+const escalations = (store: Store) => new EscalationRecords(store);
 
 
 type Recipients = { act: Person[]; channels: string[]; inform: Person[] };

@@ -1,4 +1,4 @@
-import { toArray, type Collection, type Store } from '../store/ports';
+import { toArray, type Collection, type Store, type Stored } from '../store/ports';
 import type { Escalation } from './model';
 
 /** Escalations as stored: the only code that queries the escalations container. */
@@ -25,6 +25,20 @@ export class EscalationRecords {
   }
 
   /** Retention only. */
+  read(orgId: string, id: string): Promise<Stored<Escalation> | undefined> {
+    return this.docs.read(orgId, id) as Promise<Stored<Escalation> | undefined>;
+  }
+
+  /** Stores a new escalation; ALREADY_EXISTS when its id is taken (the same cause already escalated). */
+  async create(escalation: Escalation): Promise<void> {
+    await this.docs.create(escalation);
+  }
+
+  /** Changes an escalation where it stands: `change` sees the stored one (again after a concurrent write) and returns undefined to leave it. */
+  update(orgId: string, id: string, change: (current: Stored<Escalation>) => Escalation | undefined): Promise<Stored<Escalation>> {
+    return this.docs.update(orgId, id, change as (current: Stored<Escalation & { id: string }>) => (Escalation & { id: string }) | undefined) as Promise<Stored<Escalation>>;
+  }
+
   remove(orgId: string, id: string): Promise<void> {
     return this.docs.delete(orgId, id);
   }

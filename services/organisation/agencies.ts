@@ -4,10 +4,10 @@ import type { Clock } from '../core/clock';
 import { AppError, isAppError } from '../core/errors';
 import type { DomainEventPublisher } from '../events/domain-events';
 import type { Doc, Store, Stored } from '../store/ports';
-import { isEntraId, type Person } from '../people/model';
-import { agencyDocId, type Agency, type Organisation } from './model';
+import { isEntraId } from '../people/model';
+import { agencyDocId, type Agency } from './model';
 import { ensureOrganisation } from './organisations';
-import { Agencies } from './repository';
+import { Agencies, Organisations } from './repository';
 import { Directory } from '../people/repository';
 
 /**
@@ -72,7 +72,7 @@ export async function addAgency(store: Store, clock: Clock, orgId: string, input
   const org = await ensureOrganisation(store, clock, orgId, defaults);
   let lead = org.leadAgencyId === agencyId;
   if (!org.leadAgencyId) {
-    const updated = await store.collection<Organisation>('organisations').update(orgId, orgId, (o) => (o.leadAgencyId ? undefined : { ...o, leadAgencyId: agencyId }));
+    const updated = await new Organisations(store).update(orgId, (o) => (o.leadAgencyId ? undefined : { ...o, leadAgencyId: agencyId }));
     lead = updated.leadAgencyId === agencyId;
     // Everyone already in the directory is the lead agency's from now on, recorded as such.
     if (lead) {
@@ -100,7 +100,7 @@ export async function setAgency(store: Store, clock: Clock, orgId: string, agenc
   }));
   if (change.lead) {
     await ensureOrganisation(store, clock, orgId, defaults);
-    await store.collection<Organisation>('organisations').update(orgId, orgId, (o) => ({ ...o, leadAgencyId: agencyId }));
+    await new Organisations(store).update(orgId, (o) => ({ ...o, leadAgencyId: agencyId }));
   }
   return updated;
 }
@@ -155,9 +155,10 @@ export function tenantGate(store: Store, orgId: string, configured: readonly str
  */
 async function assignUnassignedToLead(store: Store, orgId: string, leadId: string): Promise<number> {
   let changed = 0;
-  for (const person of await new Directory(store).all({ orgId })) {
+  const directory = new Directory(store);
+  for (const person of await directory.all({ orgId })) {
     if (person.agency) continue;
-    await store.collection<Person>('people').upsert({ ...withoutSystemFields(person), agency: leadId });
+    await directory.save({ ...withoutSystemFields(person), agency: leadId });
     changed++;
   }
   return changed;

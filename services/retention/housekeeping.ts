@@ -24,9 +24,8 @@ export async function applyRetention(deps: { store: Store; clock: Clock }, orgId
   const result: RetentionResult = { messageBodyDays: 0, deliveryRecordDays: 0, unlinkedSignInDays: 0, closedEscalationYears: 0, leaverTrainingYears: 0, campaignYears: 0, auditYears: 0 };
 
   const outbox = new OutboxRepository(deps.store);
-  const items = deps.store.collection<OutboxItem>('outbox');
   for (const { id } of await outbox.finishedBefore(orgId, cutoff('deliveryRecordDays'))) {
-    await items.delete(orgId, id);
+    await outbox.remove(orgId, id);
     result.deliveryRecordDays++;
   }
   const recordPeriod = lineOf('deliveryRecordDays').period(settings);
@@ -34,7 +33,7 @@ export async function applyRetention(deps: { store: Store; clock: Clock }, orgId
     const finished = item.sentAt ?? item.createdAt;
     // Azure then deletes the record itself when its own period ends (counted from this write).
     const remaining = Math.max(60, Math.round((Date.parse(endOf(finished, recordPeriod)) - now.getTime()) / 1000));
-    await items.update(orgId, item.id, (current) => {
+    await outbox.update(orgId, item.id, (current) => {
       const { message: _content, ...kept } = current;
       return { ...kept, bodyRemovedAt: now.toISOString(), ttl: Math.min(remaining, ttlSeconds(recordPeriod)) } satisfies DeliveryRecord as unknown as OutboxItem;
     });

@@ -195,8 +195,7 @@ export async function eraseLeaver(deps: { store: Store; clock: Clock }, orgId: s
 
   for (const d of trainingDocs) await training.remove(orgId, d.id);
   for (const c of chats) await conversations.remove(orgId, c.id);
-  const items = deps.store.collection<OutboxItem>('outbox');
-  for (const m of messages) await items.delete(orgId, m.id);
+  for (const m of messages) await outbox.remove(orgId, m.id);
   for (const m of markers) await surveys.remove(orgId, m.id);
   const anonymise = (ref: PersonRef): PersonRef => (ref.personId === id ? FORMER : ref);
   for (const a of actions) {

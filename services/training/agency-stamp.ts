@@ -11,7 +11,7 @@ import { rebuildTrainingSummaries } from './summaries';
 export async function stampTrainingWithLead(store: Store, orgId: string, leadId: string): Promise<number> {
   const training = new TrainingRepository(store);
   const records = (await training.records({ orgId })).filter((r) => !r.agency);
-  for (const record of records) await training.replaceRecord({ ...withoutSystemFields(record), agency: leadId });
+  for (const record of records) await training.save({ ...withoutSystemFields(record), agency: leadId });
   // Training summaries carry their person's agency too.
   if (records.length > 0) await rebuildTrainingSummaries(store, orgId);
   return records.length;

@@ -13,6 +13,7 @@ import type { Table } from '../plan';
 import type { Store } from '../store/ports';
 import { courses } from './catalogue';
 import type { RecordStatus, TrainingRecord } from './model';
+import { TrainingRepository } from './repository';
 import { refreshTrainingSummaries } from './summaries';
 import { oneLine } from '../core/text';
 
@@ -287,7 +288,7 @@ export async function importTraining(
   }
   // A point read per record (ids are deterministic) rather than one query over every record:
   // cheap on Azure, and it keeps a re-import of tens of thousands of rows fast on the embedded store.
-  const collection = deps.store.collection<TrainingRecord>('training');
+  const training = new TrainingRepository(deps.store);
   let next = 0;
   let done = 0;
   const created = new Set<string>();
@@ -295,11 +296,11 @@ export async function importTraining(
     Array.from({ length: Math.min(CONCURRENCY, candidates.length) }, async () => {
       while (next < candidates.length) {
         const record = candidates[next++]!;
-        if (await collection.read(record.orgId, record.id)) summary.unchanged++;
+        if (await training.get(record.orgId, record.id)) summary.unchanged++;
         else {
           summary.created++;
           created.add(record.personId);
-          if (!input.dryRun) await collection.create(record).catch((e: unknown) => (isAppError(e, 'ALREADY_EXISTS') ? undefined : Promise.reject(e)));
+          if (!input.dryRun) await training.createRecord(record).catch((e: unknown) => (isAppError(e, 'ALREADY_EXISTS') ? undefined : Promise.reject(e)));
         }
         done++;
         if (done % 500 === 0 || done === candidates.length) input.onProgress?.(done, candidates.length);

@@ -107,7 +107,7 @@ export async function submitStatusUpdate(
 
   const now = deps.clock.now().toISOString();
   let outcome: StatusUpdateOutcome | undefined;
-  const stored = await deps.store.collection<Action>('actions').update(actor.orgId, current.id, (latest) => {
+  const stored = await new ActionPlan(deps.store).updateAction(actor.orgId, current.id, (latest) => {
     // Re-checked on every attempt: a concurrent writer may have got in first.
     const replay = findReplay(latest, actor, submission.version, value);
     if (replay) {

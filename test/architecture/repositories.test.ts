@@ -24,33 +24,18 @@ function mayOpenCollections(file: string): boolean {
  */
 const STILL_OPENING_COLLECTIONS: Record<string, number> = {
   'bot/cli/backup.ts': 1,
-  'services/audit/audit-log.ts': 1,
   'services/conversations/installations.ts': 4,
   'services/delivery/outbox.ts': 1,
   'services/delivery/seen.ts': 1,
   'services/delivery/sender.ts': 4,
-  'services/demo/seed-demo.ts': 1,
-  'services/escalations/escalations.ts': 1,
   'services/migrations/migrations.ts': 5,
   'services/migrations/partnership-migration.ts': 6,
-  'services/organisation/agencies.ts': 3,
-  'services/organisation/organisations.ts': 2,
-  'services/organisation/settings.ts': 1,
   'services/people/leave.ts': 3,
   'services/people/links.ts': 3,
-  'services/plan/import-plan.ts': 2,
   'services/reach/reach.ts': 4,
-  'services/reminders/snooze.ts': 1,
-  'services/retention/housekeeping.ts': 1,
-  'services/retention/subject.ts': 1,
   'services/rounds/rounds.ts': 4,
   'services/scheduling/coordinator.ts': 3,
   'services/surveys/questionnaires.ts': 1,
-  'services/training/catalogue.ts': 1,
-  'services/training/import.ts': 1,
-  'services/training/self-report.ts': 2,
-  'services/training/summaries.ts': 1,
-  'services/updates/status-update.ts': 1,
 };
 
 /** Cosmos SQL in a string or template literal, and `.query(` / `.queryPage(` calls, with their line. */
