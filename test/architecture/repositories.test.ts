@@ -24,7 +24,6 @@ function mayOpenCollections(file: string): boolean {
  */
 const STILL_OPENING_COLLECTIONS: Record<string, number> = {
   'bot/cli/backup.ts': 1,
-  'services/conversations/installations.ts': 4,
   'services/delivery/outbox.ts': 1,
   'services/delivery/seen.ts': 1,
   'services/delivery/sender.ts': 4,
@@ -32,9 +31,7 @@ const STILL_OPENING_COLLECTIONS: Record<string, number> = {
   'services/migrations/partnership-migration.ts': 6,
   'services/people/leave.ts': 3,
   'services/people/links.ts': 3,
-  'services/reach/reach.ts': 4,
   'services/rounds/rounds.ts': 4,
-  'services/scheduling/coordinator.ts': 3,
   'services/surveys/questionnaires.ts': 1,
 };
 
