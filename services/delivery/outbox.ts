@@ -10,14 +10,14 @@ import { OutboxRepository } from './repository';
  * again for the same slot finds it already there and adds nothing.
  */
 export async function enqueue(store: Store, clock: Clock, item: NewOutboxItem): Promise<{ item: OutboxItem; created: boolean }> {
-  const outbox = store.collection<OutboxItem>('outbox');
+  const outbox = new OutboxRepository(store);
   const { notBefore, ...rest } = item;
   try {
     const created = await outbox.create({ ...rest, status: 'pending', attempts: 0, nextAttemptAt: notBefore ?? '', createdAt: clock.now().toISOString() });
     return { item: created, created: true };
   } catch (e) {
     if (!isAppError(e, 'ALREADY_EXISTS')) throw e;
-    return { item: (await outbox.read(item.orgId, item.id))!, created: false };
+    return { item: (await outbox.get(item.orgId, item.id))!, created: false };
   }
 }
 

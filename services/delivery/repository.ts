@@ -9,14 +9,19 @@ export class OutboxRepository {
     this.docs = store.collection<OutboxItem>('outbox');
   }
 
+  /** Queues a new item; ALREADY_EXISTS when its id is taken (the same message queued before). */
+  create(item: OutboxItem): Promise<Stored<OutboxItem>> {
+    return this.docs.create(item);
+  }
+
   /** Housekeeping and erasure only. */
   remove(orgId: string, id: string): Promise<void> {
     return this.docs.delete(orgId, id);
   }
 
-  /** Changes an item where it stands (housekeeping removing a message's content): `change` sees the stored one. */
-  update(orgId: string, id: string, change: (current: Stored<OutboxItem>) => OutboxItem | undefined): Promise<Stored<OutboxItem>> {
-    return this.docs.update(orgId, id, change);
+  /** Changes an item where it stands (marked seen, its content removed): `change` sees the stored one; `current` saves a read. */
+  update(orgId: string, id: string, change: (current: Stored<OutboxItem>) => OutboxItem | undefined, current?: Stored<OutboxItem>): Promise<Stored<OutboxItem>> {
+    return this.docs.update(orgId, id, change, current);
   }
 
   /** One item by its id (a point read), as a card that pages through it needs. */

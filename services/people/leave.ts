@@ -6,7 +6,8 @@ import { matchByName, type Person } from './model';
 import type { Store } from '../store/ports';
 import { sameAgency } from '../access/policy';
 import { partnershipOf } from '../organisation/organisations';
-import { personalConversationKey, whyNotInTeams, type ConversationRecord } from '../conversations/model';
+import { personalConversationKey, whyNotInTeams } from '../conversations/model';
+import { Conversations } from '../conversations/repository';
 
 /**
  * An owner marks themselves on leave until a date with a delegate, found by email or exact name
@@ -46,7 +47,7 @@ export async function setLeave(
  */
 async function whyUnreachable(store: Store, person: Person, emailEnabled: boolean): Promise<string | undefined> {
   if (emailEnabled && person.email) return undefined;
-  const conversation = person.aadObjectId ? await store.collection<ConversationRecord>('conversations').read(person.orgId, personalConversationKey(person.aadObjectId)) : undefined;
+  const conversation = person.aadObjectId ? await new Conversations(store).read(person.orgId, personalConversationKey(person.aadObjectId)) : undefined;
   return conversation?.reachable ? undefined : whyNotInTeams(person, conversation);
 }
 

@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock';
 import { AppError } from '../core/errors';
-import { personalConversationKey, type ConversationRecord } from '../conversations/model';
+import { personalConversationKey } from '../conversations/model';
 import { Conversations } from '../conversations/repository';
 import type { Store } from '../store/ports';
 import { Directory } from './repository';
@@ -30,7 +30,7 @@ export async function linkByAdministrator(
   if (!person) throw new AppError('NOT_FOUND', `Nobody in the directory has the id "${input.personId}".`);
   const holder = await directory.byAadObjectId({ orgId: input.orgId }, aadObjectId);
   if (holder && holder.id !== person.id) throw new AppError('CONFLICT', `That object id is linked to ${holder.id} already: unlink them first.`);
-  const conversations = deps.store.collection<ConversationRecord>('conversations');
+  const conversations = new Conversations(deps.store);
   const conversation = await conversations.read(input.orgId, personalConversationKey(aadObjectId));
   const tenantId = input.tenantId ?? conversation?.tenantId ?? input.homeTenantId;
   if (!tenantId || !isEntraId(tenantId)) throw new AppError('VALIDATION', 'Give the user’s tenant id (--tenant): they have not contacted the bot yet and HOME_TENANT_ID is not set.');
@@ -61,7 +61,7 @@ export async function unlinkPerson(deps: { store: Store; clock: Clock }, input: 
   const { aadObjectId, aadTenantId: _tenant, ...rest } = person;
   const saved = await directory.save(rest);
   if (aadObjectId) {
-    const conversations = deps.store.collection<ConversationRecord>('conversations');
+    const conversations = new Conversations(deps.store);
     const now = deps.clock.now().toISOString();
     if (await conversations.read(input.orgId, personalConversationKey(aadObjectId))) {
       await conversations.update(input.orgId, personalConversationKey(aadObjectId), (c) => {
@@ -98,7 +98,7 @@ export async function linkForLocalTrial(deps: { store: Store; clock: Clock }, in
   if (holder && holder.id !== person.id) await unlinkPerson(deps, { orgId, personId: holder.id });
   if (person.aadObjectId && person.aadObjectId !== aadObjectId) await unlinkPerson(deps, { orgId, personId: person.id });
   const linked = await directory.save({ ...((await directory.get(orgId, person.id)) ?? person), aadObjectId, aadTenantId: tenantId });
-  const conversations = deps.store.collection<ConversationRecord>('conversations');
+  const conversations = new Conversations(deps.store);
   if (await conversations.read(orgId, personalConversationKey(aadObjectId))) {
     const now = deps.clock.now().toISOString();
     await conversations.update(orgId, personalConversationKey(aadObjectId), (c) => {

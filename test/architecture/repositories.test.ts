@@ -18,19 +18,18 @@ function mayOpenCollections(file: string): boolean {
 }
 
 /**
- * Files that still open a container directly, and how many times: writes (and reads) that have not
- * yet moved into their area's repository. The list may only shrink: a file moved over is taken off,
- * and no file may open more than it does here.
+ * Files that still open a container directly, and how many times: calls that have not yet moved into
+ * their area's repository. The list may only shrink: a file moved over is taken off, and no file may
+ * open more than it does here. Left for now: the migrations and the restore (they copy and convert
+ * whole containers, as the store's snapshot does), and the sender, rounds, questionnaires and leave,
+ * whose repositories are being reworked for the Cosmos data-layer fixes.
  */
 const STILL_OPENING_COLLECTIONS: Record<string, number> = {
   'bot/cli/backup.ts': 1,
-  'services/delivery/outbox.ts': 1,
-  'services/delivery/seen.ts': 1,
   'services/delivery/sender.ts': 4,
   'services/migrations/migrations.ts': 5,
   'services/migrations/partnership-migration.ts': 6,
-  'services/people/leave.ts': 3,
-  'services/people/links.ts': 3,
+  'services/people/leave.ts': 2,
   'services/rounds/rounds.ts': 4,
   'services/surveys/questionnaires.ts': 1,
 };
