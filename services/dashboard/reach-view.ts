@@ -1,5 +1,4 @@
 import { mayViewReach, scopeFor } from '../access/policy';
-import { partnershipOf } from '../organisation/organisations';
 import type { Clock } from '../core/clock';
 import { AppError } from '../core/errors';
 import type { Organisation } from '../organisation/model';
@@ -16,6 +15,6 @@ export type ReachView = ReachReport & { asAt: string; emailEnabled: boolean };
  */
 export async function reachView(deps: { store: Store; clock: Clock; organisation: Pick<Organisation, 'orgId'> }, viewer: Person, options: { emailEnabled: boolean }): Promise<ReachView> {
   if (!mayViewReach(viewer)) throw new AppError('FORBIDDEN', 'Who can be reached, by name, is for plan administrators.');
-  const report = await reachReport(deps.store, scopeFor(viewer, await partnershipOf(deps.store, deps.organisation.orgId)), options);
+  const report = await reachReport(deps.store, scopeFor(viewer, deps.organisation), options);
   return { ...report, asAt: deps.clock.now().toISOString(), emailEnabled: options.emailEnabled };
 }

@@ -8,7 +8,7 @@ import { Directory } from '../people/repository';
 import { matchByName } from '../people/model';
 import type { Person, Role } from '../people/model';
 import { agencyOf, isPartnershipAdministrator, mayActForCaseAgency, mayActOnEscalation, mayBeAssignedCase, mayViewEscalation, mayViewForCaseAgency, type Partnership } from '../access/policy';
-import { partnershipOf } from '../organisation/organisations';
+import { partnershipFor, partnershipOf } from '../organisation/organisations';
 import type { PersonRef } from '../plan';
 import type { Organisation } from '../organisation/model';
 import type { WorkingCalendar } from '../scheduling/calendar';
@@ -248,7 +248,7 @@ async function alertStage(deps: EscalationDeps, e: Escalation, ladder: LadderSta
 
 /** The partnership's administrators hear, once per case and stage, which role nobody holds; the notice carries the reference only. */
 async function tellAdministratorsOfUnreached(deps: EscalationDeps, e: Escalation, unreached: UnreachedStage[], ladder: LadderStage[]): Promise<void> {
-  const partnership = await partnershipOf(deps.store, e.orgId);
+  const partnership = await partnershipFor(deps, e.orgId);
   const admins = (await new Directory(deps.store).withRole({ orgId: e.orgId }, 'admin')).filter((p) => p.active && isPartnershipAdministrator(p, partnership));
   const reached = unreached.at(-1)!.stage !== e.stage;
   const lines = unreached.map((u) => `stage ${u.stage} (${u.name}) reached nobody: no one related to the case holds ${roleList(u.roles)}`);

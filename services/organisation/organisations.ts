@@ -22,3 +22,11 @@ export async function partnershipOf(store: Store, orgId: string): Promise<Pick<O
   const org = await new Organisations(store).read(orgId);
   return org?.leadAgencyId ? { orgId, leadAgencyId: org.leadAgencyId } : { orgId };
 }
+
+/**
+ * The partnership `orgId` is, taken from the caller's context when it holds that organisation (the
+ * route, job and tab contexts read it once for their turn, run or request); otherwise one point read.
+ */
+export function partnershipFor(deps: { store: Store; organisation?: Organisation }, orgId: string): Promise<Pick<Organisation, 'orgId' | 'leadAgencyId'>> {
+  return deps.organisation?.orgId === orgId ? Promise.resolve(deps.organisation) : partnershipOf(deps.store, orgId);
+}

@@ -5,7 +5,7 @@ import { Directory } from './repository';
 import { matchByName, type Person } from './model';
 import type { Store } from '../store/ports';
 import { sameAgency } from '../access/policy';
-import { partnershipOf } from '../organisation/organisations';
+import { partnershipFor } from '../organisation/organisations';
 import { personalConversationKey, whyNotInTeams } from '../conversations/model';
 import { Conversations } from '../conversations/repository';
 
@@ -23,7 +23,7 @@ export async function setLeave(
   if (!/^\d{4}-\d{2}-\d{2}$/.test(input.until) || Number.isNaN(Date.parse(input.until))) throw new AppError('VALIDATION', `"${input.until}" is not a date; give it as YYYY-MM-DD.`);
   if (input.until < day) throw new AppError('VALIDATION', 'The end of your leave must be today or later.');
   const directory = new Directory(deps.store);
-  const partnership = await partnershipOf(deps.store, input.actor.orgId);
+  const partnership = await partnershipFor(deps, input.actor.orgId);
   const colleague = (p: Person | undefined) => (p && sameAgency(p, input.actor, partnership) ? p : undefined);
   const wanted = input.delegate.trim().slice(0, 200);
   let delegate = wanted.includes('@') ? colleague(await directory.byEmail({ orgId: input.actor.orgId }, wanted)) : undefined;

@@ -7,7 +7,7 @@ import { Directory } from './repository';
 import { isEntraId, type Person } from './model';
 import { agencyOf } from '../access/policy';
 import { listAgencies } from '../organisation/agencies';
-import { partnershipOf } from '../organisation/organisations';
+import { partnershipFor } from '../organisation/organisations';
 import { signInTenantsOf } from './sign-in';
 
 export type UnlinkedUser = { aadObjectId: string; tenantId: string; name: string; firstTriedAt: string; lastTriedAt: string; reason: string };
@@ -35,7 +35,7 @@ export async function linkByAdministrator(
   const tenantId = input.tenantId ?? conversation?.tenantId ?? input.homeTenantId;
   if (!tenantId || !isEntraId(tenantId)) throw new AppError('VALIDATION', 'Give the user’s tenant id (--tenant): they have not contacted the bot yet and HOME_TENANT_ID is not set.');
   // A link outside the tenants the person's agency signs in from would never hold: say so now.
-  const partnership = await partnershipOf(deps.store, input.orgId);
+  const partnership = await partnershipFor(deps, input.orgId);
   const agencyId = agencyOf(person, partnership);
   const signInTenants = signInTenantsOf(agencyId, await listAgencies(deps.store, input.orgId), partnership);
   if (signInTenants && !signInTenants.includes(tenantId.toLowerCase())) {

@@ -9,7 +9,7 @@ import type { DigestLine, OutboundMessage } from '../delivery/messages';
 import { Directory } from '../people/repository';
 import type { Person } from '../people/model';
 import { inScope, mayFollowRound, mayStartRound, scopeFor } from '../access/policy';
-import { partnershipOf } from '../organisation/organisations';
+import { partnershipFor, partnershipOf } from '../organisation/organisations';
 import { type Action, ActionPlan } from '../plan';
 import type { JobContext } from '../scheduling/job-context';
 import type { WorkingCalendar } from '../scheduling/calendar';
@@ -66,7 +66,7 @@ export async function startRound(deps: Deps, input: { actor: Person; dueBy: stri
   }
   if (input.dueBy <= day) throw new AppError('VALIDATION', 'The round’s deadline must be in the future.', { fields: [{ field: 'dueBy', message: 'Must be in the future.' }] });
   // An agency's administrator asks only their agency's leads; the partnership's, everyone's.
-  const partnership = await partnershipOf(deps.store, actor.orgId);
+  const partnership = await partnershipFor(deps, actor.orgId);
   const scope = scopeFor(actor, partnership);
   const open = (await openRounds(deps.store, actor.orgId)).find((r) => r.agency === undefined || scope.agency === undefined || r.agency === scope.agency);
   if (open) throw new AppError('VALIDATION', `A round is already open (leads to update by ${formatDate(open.dueBy)}). Wait for it to close first.`);

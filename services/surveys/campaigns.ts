@@ -9,7 +9,7 @@ import { enqueue } from '../delivery/outbox';
 import { Directory } from '../people/repository';
 import type { Person } from '../people/model';
 import { agencyOf, mayRunSurveys, mayViewCampaignResults, scopeFor, type Partnership, type Requester } from '../access/policy';
-import { partnershipOf } from '../organisation/organisations';
+import { partnershipFor, partnershipOf } from '../organisation/organisations';
 import type { JobContext } from '../scheduling/job-context';
 import type { AnswerSeal } from './seal';
 import type { WorkingCalendar } from '../scheduling/calendar';
@@ -147,7 +147,7 @@ export async function createCampaign(deps: Deps & { calendar: WorkingCalendar },
     if (!(await courses(deps.store, orgId)).some((x) => x.code === code)) throw new AppError('VALIDATION', `There is no course ${code}.`);
   }
   // HR of an agency asks their own agency's staff; the partnership's roles may ask everyone.
-  const { agency } = scopeFor(input.actor, await partnershipOf(deps.store, orgId));
+  const { agency } = scopeFor(input.actor, await partnershipFor(deps, orgId));
   const campaign: Campaign = {
     id: `campaign-${today(deps.clock, input.timeZone)}-${randomUUID().slice(0, 8)}`,
     orgId,
@@ -245,7 +245,7 @@ function namedAgencies(groups: LargeGroups, people: Workplace[]): string[] {
  * Safe to repeat after a crash: chunks are rewritten and invitations have ids of their own.
  */
 export async function startCampaign(deps: Deps, campaign: Campaign, timeZone: string): Promise<Campaign> {
-  const partnership = await partnershipOf(deps.store, campaign.orgId);
+  const partnership = await partnershipFor(deps, campaign.orgId);
   const people = await withinAgency(deps.store, campaign.orgId, await resolveAudience(deps.store, campaign.orgId, campaign.audience), campaign.agency);
   const large = largeGroups(people, partnership);
   for (let n = 0; n * AUDIENCE_CHUNK < people.length; n++) {

@@ -5,7 +5,7 @@ import { AppError, isAppError } from '../core/errors';
 import { Directory } from '../people/repository';
 import { agencyOf, type Partnership } from '../access/policy';
 import { listAgencies } from '../organisation/agencies';
-import { partnershipOf } from '../organisation/organisations';
+import { partnershipFor } from '../organisation/organisations';
 import { isEntraId, type Person } from '../people/model';
 import { signInTenantsOf } from '../people/sign-in';
 import { Conversations } from '../conversations/repository';
@@ -117,7 +117,7 @@ export async function importPeople(
   const col = columnsOf<PeopleField>(input.table, PEOPLE_HEADERS, input.mapping ?? {}, ['employeeId', 'name', 'department']);
   const directory = new Directory(deps.store);
   const existing = new Map((await directory.all({ orgId: input.orgId })).map((p) => [p.id, p]));
-  const partnership = await partnershipOf(deps.store, input.orgId);
+  const partnership = await partnershipFor(deps, input.orgId);
   const agencies = await listAgencies(deps.store, input.orgId);
   const known = new Map(agencies.flatMap((a) => [[a.agencyId, a.agencyId] as const, [a.name.toLowerCase(), a.agencyId] as const]));
   // A Teams account is one person's, and a tenant one agency's: a row may not claim another's
@@ -248,7 +248,7 @@ export async function importTraining(
   const col = columnsOf<TrainingField>(input.table, TRAINING_HEADERS, input.mapping ?? {}, ['employee', 'course']);
   // Importing for one agency reads only its people: another agency's staff are "not in the directory".
   const people = await new Directory(deps.store).all({ orgId: input.orgId, ...(input.agency ? { agency: input.agency } : {}) });
-  const partnership = await partnershipOf(deps.store, input.orgId);
+  const partnership = await partnershipFor(deps, input.orgId);
   const byEmployee = new Map(people.flatMap((p) => [...(p.employeeId ? [[p.employeeId.toLowerCase(), p] as const] : []), ...(p.email ? [[p.email, p] as const] : [])]));
   const catalogue = await courses(deps.store, input.orgId);
   const byCourse = new Map(catalogue.flatMap((c) => [[c.code.toLowerCase(), c] as const, [c.name.toLowerCase(), c] as const]));

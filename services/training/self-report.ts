@@ -8,7 +8,7 @@ import { enqueue } from '../delivery/outbox';
 import { Directory } from '../people/repository';
 import type { Person } from '../people/model';
 import { agencyOf, inScope, isToldOfSelfReportedTraining, mayVerifyTraining, scopeFor } from '../access/policy';
-import { partnershipOf } from '../organisation/organisations';
+import { partnershipFor, partnershipOf } from '../organisation/organisations';
 import type { Store } from '../store/ports';
 import { courses } from './catalogue';
 import { TrainingRepository } from './repository';
@@ -43,7 +43,7 @@ export async function selfReport(deps: { store: Store; clock: Clock }, input: { 
   if (d.completedOn > day || d.completedOn < '2000-01-01') {
     throw new AppError('VALIDATION', 'The completion date must be a real date, not in the future.', { fields: [{ field: 'completedOn', message: 'Not in the future.' }] });
   }
-  const partnership = await partnershipOf(deps.store, input.actor.orgId);
+  const partnership = await partnershipFor(deps, input.actor.orgId);
   const agency = agencyOf(input.actor, partnership);
   const record: TrainingRecord = {
     id: `rec-self-${randomUUID()}`,
@@ -89,7 +89,7 @@ export async function reviewSelfReport(deps: { store: Store; clock: Clock }, inp
   if (!parsed.success) throw new AppError('VALIDATION', 'This card does not say which record to review.');
   const training = new TrainingRepository(deps.store);
   const current = await training.get<TrainingRecord>(input.actor.orgId, parsed.data.recordId);
-  const partnership = await partnershipOf(deps.store, input.actor.orgId);
+  const partnership = await partnershipFor(deps, input.actor.orgId);
   // Another agency's record is answered as if it did not exist: its existence is not HR's to learn.
   if (!current || current.kind !== 'record' || current.status !== 'self-reported' || !inScope(current, scopeFor(input.actor, partnership), partnership)) {
     throw new AppError('NOT_FOUND', 'That self-reported completion does not exist.');
