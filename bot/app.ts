@@ -6,13 +6,13 @@ import { startDeliveryLoop } from '../services/delivery/loop';
 import type { DeliverySender } from '../services/delivery/sender';
 import { domainEvents } from './modules';
 import { groupRolesFromConfig, reachFromConfig } from '../services/reach/setup';
-import { SignInRoles, type GroupRolesWiring } from '../services/people/group-roles';
+import { SignInRoles, type GroupRolesWiring } from '../services/reach/group-roles';
 import { applyBootstrapAdmins } from '../services/people/roles';
 import { WorkingCalendar } from '../services/scheduling/calendar';
 import { startScheduler } from '../services/scheduling/scheduler';
 import { startRoundUpkeep } from '../services/rounds/upkeep';
 import { JOBS } from './jobs';
-import { retentionFromConfig } from '../services/retention/schedule';
+import { retentionFromConfig } from '../services/store/retention-schedule';
 import { configureAudit, flushAudit } from '../services/audit/audit-log';
 import type { Store } from '../services/store/ports';
 import { loadAnswerSeal } from '../services/surveys/seal';
@@ -60,7 +60,7 @@ export async function startApp(deps: AppDeps): Promise<App> {
   const sender = createDeliverySender(config, store, logger);
   const delivery = startDeliveryLoop(sender, config.DEFAULT_ORG_ID, config.DELIVERY_INTERVAL_SECONDS * 1000, logger);
   const scheduler = config.SCHEDULER_ENABLED
-    ? startScheduler({ jobs: JOBS, store, logger, calendar, seal, ...(reach ? { reach } : {}), ...(groupRoles ? { groupRoles } : {}), emailEnabled: !!config.MAIL_SENDER, retention: retentionFromConfig(config), orgId: config.DEFAULT_ORG_ID, timeZone: config.DEFAULT_TIME_ZONE, afterJob: delivery.kick })
+    ? startScheduler({ jobs: JOBS, jobDeps: { seal, ...(reach ? { reach } : {}), ...(groupRoles ? { groupRoles } : {}), emailEnabled: !!config.MAIL_SENDER, retention: retentionFromConfig(config) }, store, logger, calendar, orgId: config.DEFAULT_ORG_ID, timeZone: config.DEFAULT_TIME_ZONE, afterJob: delivery.kick })
     : undefined;
   // Update rounds' set-up and summaries, outside the requests that start and answer them: every
   // minute where jobs run on a timer, and at once after "start round".

@@ -1,8 +1,9 @@
+import { noticeUnreachableChannel } from '../services/reach/unreachable-digest';
 import type { Config } from '../services/core/config';
 import type { Logger } from '../services/core/logger';
 import { DeliverySender } from '../services/delivery/sender';
 import { mailerFromConfig } from '../services/reach/setup';
-import { ttlSeconds } from '../services/retention/schedule';
+import { ttlSeconds } from '../services/store/retention-schedule';
 import type { Store } from '../services/store/ports';
 import { TeamsMessenger } from './teams-messenger';
 
@@ -10,7 +11,7 @@ import { TeamsMessenger } from './teams-messenger';
 export function createDeliverySender(config: Config, store: Store, logger: Logger): DeliverySender {
   const mailer = mailerFromConfig(config);
   return new DeliverySender(
-    { store, messenger: new TeamsMessenger(config), logger, recordTtlSeconds: ttlSeconds({ days: config.RETAIN_DELIVERY_RECORD_DAYS }), ...(mailer ? { mailer } : {}) },
+    { store, unreachableChannels: noticeUnreachableChannel, messenger: new TeamsMessenger(config), logger, recordTtlSeconds: ttlSeconds({ days: config.RETAIN_DELIVERY_RECORD_DAYS }), ...(mailer ? { mailer } : {}) },
     {
       perSecond: config.DELIVERY_MAX_PER_SECOND,
       conversationIntervalMs: config.DELIVERY_CONVERSATION_INTERVAL_MS,

@@ -1,10 +1,35 @@
-import { runGroupRoles } from '../services/people/roles-job';
-import { housekeeping } from '../services/scheduling/housekeeping';
-import { runJobDefinition, type JobContext, type JobDefinition, type JobResult, type JobTable } from '../services/scheduling/job-context';
+import { runGroupRoles } from '../services/reach/roles-job';
+import { removeExpiredSlots } from '../services/scheduling/housekeeping';
+import { runJobDefinition, type JobContext as JobContextOf, type JobDefinition, type JobResult, type JobTable } from '../services/scheduling/job-context';
+import type { ReachWiring } from '../services/reach/setup';
+import type { GroupRolesWiring } from '../services/reach/group-roles';
+import type { AnswerSeal } from '../services/surveys/seal';
+import { applyRetention } from '../services/retention/housekeeping';
+import { DEFAULT_RETENTION, type RetentionSettings } from '../services/store/retention-schedule';
+import { rebuildTrainingSummaries } from '../services/training/summaries';
 
 import { mergedTable } from './modules';
 
-export type { JobContext, JobResult };
+export type { JobResult };
+
+/**
+ * What the app wires for its jobs, beyond what every job gets (store, clock, organisation, calendar, logger):
+ * `seal` for the questionnaire job (closing an anonymous campaign pools its waiting answers);
+ * `reach` and `emailEnabled` for the reach job: whether the app may install itself, and email, through Graph;
+ * `groupRoles` for the roles job: Graph for reading mapped Entra groups;
+ * `retention` for housekeeping: the configured periods (the defaults when absent).
+ */
+export type AppJobDeps = { seal?: AnswerSeal; reach?: ReachWiring; emailEnabled?: boolean; groupRoles?: GroupRolesWiring; retention?: RetentionSettings };
+export type JobContext = JobContextOf<AppJobDeps>;
+
+/** Daily upkeep across areas: the scheduler's expired slots, the retention schedule, and the catch-up for training summaries. */
+async function housekeeping(ctx: JobContext): Promise<Record<string, unknown>> {
+  const expiredSlots = await removeExpiredSlots(ctx);
+  const removed = await applyRetention(ctx, ctx.orgId, ctx.retention ?? DEFAULT_RETENTION);
+  // Every write keeps training summaries in step; this mends any that a failure left behind.
+  const summaries = await rebuildTrainingSummaries(ctx.store, ctx.orgId);
+  return { expiredSlots, removed, trainingSummariesMended: summaries.written + summaries.removed };
+}
 
 /**
  * The app's own jobs: roles from mapped Entra groups (Graph wiring the app holds) and the daily
@@ -23,13 +48,13 @@ const KERNEL_JOBS = {
     workingDaysOnly: false,
     run: housekeeping,
   },
-} satisfies JobTable;
+} satisfies JobTable<AppJobDeps>;
 
 /**
  * Every scheduled job, by name: the app hands this table to the scheduler, and
  * `npm run cli -- jobs run <name> --at <instant>` runs one of them.
  */
-export const JOBS: JobTable = mergedTable('job', KERNEL_JOBS, (m) => m.jobs);
+export const JOBS: JobTable<AppJobDeps> = mergedTable('job', KERNEL_JOBS, (m) => m.jobs);
 
 export type JobName = string;
 
@@ -39,6 +64,6 @@ export function isJobName(name: string): name is JobName {
 
 /** Runs one of the app's jobs now, as at the context's clock (the scheduler, the CLI and tests all come here). */
 export function runJob(name: JobName, ctx: JobContext): Promise<JobResult> {
-  const job: JobDefinition = JOBS[name]!;
+  const job: JobDefinition<AppJobDeps> = JOBS[name]!;
   return runJobDefinition(name, job, ctx);
 }

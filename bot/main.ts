@@ -5,8 +5,10 @@ import { loadConfig } from '../services/core/config';
 import { isAppError } from '../services/core/errors';
 import { createLogger } from '../services/core/logger';
 import { seedDemo, seedDemoTraining } from '../services/demo/seed-demo';
+import { domainEvents } from '../services/events/handlers';
+import { WorkingCalendar } from '../services/scheduling/calendar';
 import { ensureOrganisation } from '../services/organisation/organisations';
-import { openStore } from '../services/store/open-store';
+import { openMigratedStore } from '../services/migrations/migrations';
 import { startApp } from './app';
 
 /** Under App Service's 30 s between SIGTERM and SIGKILL, with room for the store's last write. */
@@ -15,11 +17,11 @@ const SHUTDOWN_LIMIT_MS = 25_000;
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.LOG_LEVEL);
-  const store = await openStore(config, logger, 'interactive');
+  const store = await openMigratedStore(config, logger, 'interactive');
   const clock = systemClock;
 
   if (store.kind === 'embedded' && config.SEED_DEMO_DATA) {
-    const report = await seedDemo(store, clock, config.DEFAULT_ORG_ID, config.DEFAULT_TIME_ZONE);
+    const report = await seedDemo(store, clock, config.DEFAULT_ORG_ID, config.DEFAULT_TIME_ZONE, domainEvents(new WorkingCalendar()));
     if (report) {
       await seedDemoTraining(store, config.DEFAULT_ORG_ID);
       logger.info({ created: report.created, notImported: report.problems.length }, 'demo plan and training loaded');

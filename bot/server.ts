@@ -208,7 +208,7 @@ export function createServer(deps: ServerDeps): restify.Server {
   });
 
   // Readiness, for App Service's health check and load balancer: the store answers, and the
-  // scheduler runs (migrations finished before the server started listening: see openStore).
+  // scheduler runs (migrations finished before the server started listening: see openMigratedStore).
   server.get('/readyz', async (_req, res) => {
     const { ready, reasons } = readiness();
     try {

@@ -25,7 +25,7 @@ import { linkForLocalTrial } from '../services/people/links';
 import { matchByName } from '../services/people/model';
 import type { Person } from '../services/people/model';
 import { requireActivePerson } from '../services/people/sign-in';
-import type { SignInRoles } from '../services/people/group-roles';
+import type { SignInRoles } from '../services/reach/group-roles';
 import { ensureOrganisation } from '../services/organisation/organisations';
 import { ActionPlan } from '../services/plan/repository';
 import type { Organisation } from '../services/organisation/model';

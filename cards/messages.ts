@@ -5,7 +5,8 @@ import { clip } from '../services/core/text';
 import { listedText, md, mdName, nameText, renderCard, type AdaptiveCardJson } from './render';
 import { channelAlertCard, noticeCard, pageOf, statusLabel } from './views';
 
-const LONDON = 'Europe/London';
+/** Round summaries queued before they carried the organisation's time zone were all shown in London time. */
+const ZONE_BEFORE_RECORDED = 'Europe/London';
 /** A list of names is cut too: a round of many leads with long names must still fit one card. */
 const MAX_NAME_LIST_CHARS = 6000;
 const names = (list: string[]) => md(clip(list.join(', '), MAX_NAME_LIST_CHARS));
@@ -47,7 +48,7 @@ export function renderMessage(message: OutboundMessage, botId = ''): AdaptiveCar
       return renderCard('round-summary', {
         heading: md(message.heading),
         dueBy: formatDate(message.dueBy),
-        asAt: formatInstant(message.asAt, LONDON),
+        asAt: formatInstant(message.asAt, message.timeZone ?? ZONE_BEFORE_RECORDED),
         // TextBlock text must be a string; a bare number fails card validation.
         respondedCount: String(message.responded.length),
         outstandingCount: String(message.outstanding.length),

@@ -1,3 +1,5 @@
+import { domainEvents } from '../../services/events/handlers';
+import { WorkingCalendar } from '../../services/scheduling/calendar';
 import { addAgency, listAgencies, setAgency } from '../../services/organisation/agencies';
 import { AppError } from '../../services/core/errors';
 import { OPERATOR } from '../../services/access/policy';
@@ -28,7 +30,7 @@ export const AGENCY_COMMANDS: Record<string, Command> = {
     async run(ctx) {
       const name = ctx.args.join(' ').trim();
       if (!name) throw new AppError('VALIDATION', 'Give the agency’s name, e.g. agency add "Thames Valley Police" --tenant <tenant id>.');
-      const { agency, lead } = await addAgency(ctx.store, ctx.clock, orgOf(ctx), { name, tenantIds: listOption(ctx, 'tenant') }, defaults(ctx));
+      const { agency, lead } = await addAgency(ctx.store, ctx.clock, orgOf(ctx), { name, tenantIds: listOption(ctx, 'tenant') }, defaults(ctx), domainEvents(new WorkingCalendar()));
       auditCommand(ctx, OPERATOR, { kind: 'agency', id: agency.agencyId }, { action: 'change', detail: `added${lead ? ' as the lead agency' : ''}` });
       print(`Added the agency ${quoted(agency.name)} with the id ${agency.agencyId}${agency.tenantIds.length ? `, tenants ${agency.tenantIds.join(', ')}` : ', no tenant (its staff are guests or reached by email)'}.`);
       if (lead) print('It is the partnership’s lead agency: its administrators administer the whole partnership (agency set <id> --lead moves that).');

@@ -1,5 +1,5 @@
 import { AppError } from '../../services/core/errors';
-import { auditReport } from '../../services/audit/report';
+import { auditReport } from '../../services/dashboard/audit-report';
 import { auditCommand, dateOption, organisationOf, outputReport, requesterOption, stringOption, TABLE_OPTIONS, type Command } from '../../services/kernel/cli-command';
 
 export const AUDIT_COMMANDS: Record<string, Command> = {

@@ -5,7 +5,7 @@ import { PRIVATE_DIR_MODE } from '../../services/core/private-files';
 import { CONTAINER_NAMES } from '../../services/store/containers';
 import type { Store } from '../../services/store/ports';
 import { readSnapshot, restoreSnapshot, takeSnapshot, writeSnapshotFile, type Snapshot } from '../../services/store/snapshot';
-import { migrate } from '../../services/store/migrations';
+import { migrate } from '../../services/migrations/migrations';
 import { inBackground } from '../../services/store/request-priority';
 import { OPERATOR } from '../../services/access/policy';
 import { auditCommand, cliLogger, fileArg, print, type Command } from '../../services/kernel/cli-command';

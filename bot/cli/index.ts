@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { systemClock } from '../../services/core/clock';
 import { loadConfig } from '../../services/core/config';
 import { AppError, isAppError } from '../../services/core/errors';
-import { openStore } from '../../services/store/open-store';
+import { openMigratedStore } from '../../services/migrations/migrations';
 import { configureAudit, flushAudit } from '../../services/audit/audit-log';
 import { cliLogger, COMMON_OPTIONS, orgOf, print, type CliContext, type Command, type OptionValues } from '../../services/kernel/cli-command';
 import { oneLine } from '../../services/core/text';
@@ -106,7 +106,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const logger = cliLogger(config);
   // Commands wait out throttling for longer than a person in Teams would: nobody is waiting on a 15 s timeout.
-  const store = await openStore(config, logger, 'background');
+  const store = await openMigratedStore(config, logger, 'background');
   configureAudit(store, { logger, retentionYears: config.AUDIT_RETENTION_YEARS });
   try {
     try {

@@ -3,7 +3,7 @@ import { AppError } from '../../services/core/errors';
 import { WorkingCalendar } from '../../services/scheduling/calendar';
 import { groupRolesFromConfig, reachFromConfig } from '../../services/reach/setup';
 import { loadAnswerSeal } from '../../services/surveys/seal';
-import { retentionFromConfig } from '../../services/retention/schedule';
+import { retentionFromConfig } from '../../services/store/retention-schedule';
 import { isJobName, JOBS, runJob } from '../jobs';
 import { cliLogger, deliver, instantOption, NO_DELIVER, orgOf, organisationOf, print, type Command } from '../../services/kernel/cli-command';
 

@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../core/clock';
 import { isAppError } from '../core/errors';
 import { createLogger, type Logger } from '../core/logger';
-import { DEFAULT_RETENTION, ttlSeconds, type Period } from '../retention/schedule';
+import { DEFAULT_RETENTION, ttlSeconds, type Period } from '../store/retention-schedule';
 import type { Store } from '../store/ports';
 import type { AuditEntry, AuditInput } from './model';
+import { AuditRecords } from './repository';
 
 const BATCH = 100;
 const PARALLEL_WRITES = 8;
@@ -64,14 +65,14 @@ class AuditWriter {
   private writeOnce(): Promise<void> {
     if (this.writing) return this.writing;
     this.writing = (async () => {
-      const collection = this.store.collection<AuditEntry>('audit');
+      const records = new AuditRecords(this.store);
       const failed: AuditEntry[] = [];
       let lastError: unknown;
       while (this.queue.length > 0 && failed.length === 0) {
         const batch = this.queue.splice(0, BATCH);
         for (let i = 0; i < batch.length; i += PARALLEL_WRITES) {
           const slice = batch.slice(i, i + PARALLEL_WRITES);
-          const results = await Promise.allSettled(slice.map((entry) => collection.create(entry)));
+          const results = await Promise.allSettled(slice.map((entry) => records.add(entry)));
           results.forEach((r, j) => {
             // The id is fixed when the entry is made, so a retry of one that did land finds it there.
             if (r.status === 'rejected' && !isAppError(r.reason, 'ALREADY_EXISTS')) {

@@ -2,14 +2,19 @@ import { toArray, type Collection, type Store } from '../store/ports';
 import type { AuditEntry } from './model';
 
 /**
- * The audit container as stored: the only code that queries it. It reads and, for housekeeping at
- * the end of the retention period, deletes; nothing changes an entry.
+ * The audit container as stored: the only code that queries it. It adds entries, reads, and, for
+ * housekeeping at the end of the retention period, deletes; nothing changes an entry.
  */
 export class AuditRecords {
   private readonly docs: Collection<AuditEntry>;
 
   constructor(store: Store) {
     this.docs = store.collection<AuditEntry>('audit');
+  }
+
+  /** Adds one entry; ALREADY_EXISTS when an earlier attempt at the same entry (same id) landed. */
+  async add(entry: AuditEntry): Promise<void> {
+    await this.docs.create(entry);
   }
 
   /** Entries from `from` up to (not including) `to`, ISO instants, oldest first; optionally by one person or about one record. */

@@ -5,6 +5,7 @@ import { signInHolds } from '../people/sign-in';
 import type { Person } from '../people/model';
 import type { Store } from '../store/ports';
 import { channelConversationKey, personalConversationKey, type ConversationRecord } from './model';
+import { Conversations } from './repository';
 
 export type Installer = { aadObjectId: string; tenantId: string; teamsUserId: string; name: string };
 
@@ -71,7 +72,7 @@ export async function recordPersonalInstall(
   input: { orgId: string; tenantId: string; conversationId: string; serviceUrl: string; botId: string; user: Installer; userPrincipalName?: () => Promise<string | undefined> },
 ): Promise<{ link: LinkResult; firstContact: boolean }> {
   const link = await linkPerson(deps.store, input.orgId, input.user, deps.policy, input.userPrincipalName);
-  const conversations = deps.store.collection<ConversationRecord>('conversations');
+  const conversations = new Conversations(deps.store);
   const id = personalConversationKey(input.user.aadObjectId);
   const now = deps.clock.now().toISOString();
   const record = (existing: ConversationRecord | undefined): ConversationRecord => ({
@@ -119,7 +120,7 @@ export async function recordPersonalInstall(
  * personal conversation record, so an administrator can see who tried and link them.
  */
 export async function recordUnlinkedAttempt(deps: Pick<InstallDeps, 'store' | 'clock'>, input: { orgId: string; user: Installer; reason: string }): Promise<void> {
-  const conversations = deps.store.collection<ConversationRecord>('conversations');
+  const conversations = new Conversations(deps.store);
   const id = personalConversationKey(input.user.aadObjectId);
   const now = deps.clock.now().toISOString();
   const existing = await conversations.read(input.orgId, id);
@@ -136,11 +137,11 @@ export async function recordChannelInstall(
   deps: Pick<InstallDeps, 'store' | 'clock'>,
   input: { orgId: string; tenantId: string; conversationId: string; serviceUrl: string; botId: string; team: { id: string; name?: string; channelId?: string } },
 ): Promise<void> {
-  const conversations = deps.store.collection<ConversationRecord>('conversations');
+  const conversations = new Conversations(deps.store);
   const id = channelConversationKey(input.conversationId);
   const now = deps.clock.now().toISOString();
   const existing = await conversations.read(input.orgId, id);
-  await conversations.upsert({
+  await conversations.save({
     id,
     orgId: input.orgId,
     kind: 'channel',
@@ -157,7 +158,7 @@ export async function recordChannelInstall(
 
 /** After an uninstall the bot can no longer message them: say so, so senders stop and admins are told. */
 export async function recordUninstall(deps: Pick<InstallDeps, 'store' | 'clock'>, input: { orgId: string; key: string; reason: string }): Promise<void> {
-  const conversations = deps.store.collection<ConversationRecord>('conversations');
+  const conversations = new Conversations(deps.store);
   const existing = await conversations.read(input.orgId, input.key);
   if (!existing) return;
   await conversations.update(input.orgId, input.key, (c) => ({ ...c, reachable: false, unreachableReason: input.reason, updatedAt: deps.clock.now().toISOString() }));

@@ -1,4 +1,4 @@
-import { idChunks, toArray, type Collection, type Store } from '../store/ports';
+import { idChunks, toArray, type Collection, type Store, type Stored } from '../store/ports';
 import type { ConversationRecord } from './model';
 
 /** Stored conversation references: the only code that queries the conversations container. */
@@ -7,6 +7,25 @@ export class Conversations {
 
   constructor(store: Store) {
     this.docs = store.collection<ConversationRecord>('conversations');
+  }
+
+  read(orgId: string, id: string): Promise<Stored<ConversationRecord> | undefined> {
+    return this.docs.read(orgId, id);
+  }
+
+  /** Records a conversation first seen; ALREADY_EXISTS when another turn recorded it first. */
+  create(record: ConversationRecord): Promise<Stored<ConversationRecord>> {
+    return this.docs.create(record);
+  }
+
+  /** Writes a conversation as given, replacing any stored under its key. */
+  save(record: ConversationRecord): Promise<Stored<ConversationRecord>> {
+    return this.docs.upsert(record);
+  }
+
+  /** Changes a conversation where it stands: `change` sees the stored one and returns undefined to leave it. */
+  update(orgId: string, id: string, change: (current: Stored<ConversationRecord>) => ConversationRecord | undefined, current?: Stored<ConversationRecord>): Promise<Stored<ConversationRecord>> {
+    return this.docs.update(orgId, id, change, current);
   }
 
   /** Every 1:1 chat with the bot, reachable or not, linked or not. */

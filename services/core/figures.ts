@@ -1,3 +1,8 @@
+/** Groups smaller than this are never shown in breakdowns, nor kept on anonymous answers; no anonymous figure is shown under it. */
+export const MIN_GROUP = 5;
+/** Written answers of an anonymous campaign are shown from this many responses (before, only how many there are). */
+export const MIN_FOR_WRITTEN = 10;
+
 /** A percentage to one decimal place, as every report shows them; 0 of 0 is 0%. */
 export const pct = (n: number, of: number) => (of === 0 ? 0 : Math.round((n / of) * 1000) / 10);
 

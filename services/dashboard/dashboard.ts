@@ -3,20 +3,16 @@ import type { Clock } from '../core/clock';
 import { today } from '../core/dates';
 import { AppError } from '../core/errors';
 import type { Report } from '../core/report';
-import { visibleOpenEscalations } from '../escalations/escalations';
+import { CAUSE_LABELS, visibleOpenEscalations } from '../escalations';
 import { ladderOf } from '../organisation/escalation-ladder';
-import { CAUSE_LABELS } from '../escalations/model';
 import type { Person } from '../people/model';
 import { mayViewSurveyResults, mayViewTrainingRates } from '../access/policy';
-import { ActionPlan, type PlanRowFields } from '../plan/repository';
-import { isOverdue, RAG_LABELS, type Rag } from '../plan/model';
+import { ActionPlan, isOverdue, type PlanRowFields, type Rag, RAG_LABELS } from '../plan';
 import type { Organisation } from '../organisation/model';
 import type { WorkingCalendar } from '../scheduling/calendar';
 import type { Store } from '../store/ports';
-import { campaignsVisibleTo, describeAudience } from '../surveys/campaigns';
-import { campaignResults, resultsReport, withheldNotice } from '../surveys/results';
-import type { Breakdown, RateRow } from '../training/rates';
-import { namedOverdueList, overdueReport, trainingRatesReport } from '../training/reports';
+import { campaignResults, campaignsVisibleTo, describeAudience, resultsReport, withheldNotice } from '../surveys';
+import { type Breakdown, namedOverdueList, overdueReport, type RateRow, trainingRatesReport } from '../training';
 
 /**
  * What the tab shows, as plain data: each view is a function of the store, the viewer and the

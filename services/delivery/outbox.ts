@@ -12,7 +12,7 @@ import { OutboxRepository } from './repository';
  * again for the same slot finds it already there and adds nothing.
  */
 export async function enqueue(store: Store, clock: Clock, item: NewOutboxItem): Promise<{ item: OutboxItem; created: boolean }> {
-  const outbox = store.collection<OutboxItem>('outbox');
+  const outbox = new OutboxRepository(store);
   const { notBefore, ...rest } = item;
   const { doc, created } = await outbox.createOrRead({ ...rest, status: 'pending', attempts: 0, nextAttemptAt: notBefore ?? '', createdAt: clock.now().toISOString() });
   return { item: doc, created };

@@ -1,5 +1,7 @@
 import type { OutboundMessage } from './messages';
 import type { ConversationRecord } from '../conversations/model';
+import type { Clock } from '../core/clock';
+import type { Store } from '../store/ports';
 
 /** What the Bot Connector answered when it did not accept a message. */
 export class DeliveryFailure extends Error {
@@ -24,3 +26,12 @@ export interface Messenger {
 export interface Mailer {
   send(to: { address: string; name: string }, message: OutboundMessage): Promise<void>;
 }
+
+/** A team channel Teams will no longer deliver to: which one, its tenant, and why. */
+export type ChannelUnreachable = { orgId: string; conversationKey: string; name: string; tenantId?: string; reason: string };
+
+/**
+ * Who is told of a channel lost: the app wires reach's notice to administrators, so delivery
+ * decides nothing about administrators or agencies. `clock` is the sender's, for what it enqueues.
+ */
+export type UnreachableChannels = (channel: ChannelUnreachable, ctx: { store: Store; clock: Clock }) => Promise<void>;

@@ -9,6 +9,32 @@ export class OutboxRepository {
     this.docs = store.collection<OutboxItem>('outbox');
   }
 
+  /** Queues a new item; ALREADY_EXISTS when its id is taken (the same message queued before). */
+  create(item: OutboxItem): Promise<Stored<OutboxItem>> {
+    return this.docs.create(item);
+  }
+
+  /** Queues a new item, or reads the one another instance queued under its id a moment ago. */
+  createOrRead(item: OutboxItem): Promise<{ doc: Stored<OutboxItem>; created: boolean }> {
+    return this.docs.createOrRead(item);
+  }
+
+  /** Housekeeping and erasure only. */
+  remove(orgId: string, id: string): Promise<void> {
+    return this.docs.delete(orgId, id);
+  }
+
+  /** Through the bulk API; fails with the first item that could not be deleted, after trying them all. */
+  async removeMany(orgId: string, ids: string[]): Promise<void> {
+    const notDeleted = (await this.docs.bulk(ids.map((id) => ({ kind: 'delete' as const, orgId, id })))).find((o) => !o.ok);
+    if (notDeleted && !notDeleted.ok) throw notDeleted.error;
+  }
+
+  /** Changes an item where it stands (marked seen, its content removed): `change` sees the stored one; `current` saves a read. */
+  update(orgId: string, id: string, change: (current: Stored<OutboxItem>) => OutboxItem | undefined, current?: Stored<OutboxItem>): Promise<Stored<OutboxItem>> {
+    return this.docs.update(orgId, id, change, current);
+  }
+
   /** One item by its id (a point read), as a card that pages through it needs. */
   get(orgId: string, id: string): Promise<Stored<OutboxItem> | undefined> {
     return this.docs.read(orgId, id);

@@ -10,8 +10,8 @@ import { OutboxRepository } from './repository';
  * from the acting user, so nobody can mark another person's message seen.
  */
 export async function recordSeen(store: Store, clock: Clock, input: { orgId: string; aadObjectId: string; activityId: string }): Promise<OutboxItem[]> {
-  const outbox = store.collection<OutboxItem>('outbox');
-  const items = await new OutboxRepository(store).sentAsActivity(input.orgId, personalConversationKey(input.aadObjectId), input.activityId);
+  const outbox = new OutboxRepository(store);
+  const items = await outbox.sentAsActivity(input.orgId, personalConversationKey(input.aadObjectId), input.activityId);
   const at = clock.now().toISOString();
   const marked: OutboxItem[] = [];
   for (const item of items) {

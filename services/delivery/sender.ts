@@ -4,15 +4,12 @@ import { isAppError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { personalConversationKey, whyNotInTeams, type ConversationRecord } from '../conversations/model';
 import { Directory } from '../people/repository';
-import { inScope, isToldOfUnreachableRecipients, scopeFor } from '../access/policy';
-import { partnershipOf } from '../organisation/organisations';
-import { Agencies } from '../organisation/repository';
 import type { Store, Stored } from '../store/ports';
 import type { OutboxItem } from './model';
 import { OutboxRepository } from './repository';
-import { enqueue, isItemProblem, unstorableMessage } from './outbox';
+import { DeliveryFailure, type Mailer, type Messenger, type UnreachableChannels } from './ports';
+import { isItemProblem, unstorableMessage } from './outbox';
 import type { AppError } from '../core/errors';
-import { DeliveryFailure, type Mailer, type Messenger } from './ports';
 import { classifyFailure, retryDelayMs, RETRY_POLICY } from './retry';
 import { pacingFor, TenantPacer, type PacingSettings } from './pacer';
 
@@ -166,7 +163,7 @@ export class DeliverySender {
      * `recordTtlSeconds`: the delivery record's retention (RETAIN_DELIVERY_RECORD_DAYS), set as the
      * item's ttl when it is sent, failed or unreachable, so Azure Cosmos DB removes it then itself.
      */
-    private readonly deps: { store: Store; messenger: Messenger; logger: Logger; wallClock?: Clock; mailer?: Mailer; recordTtlSeconds?: number },
+    private readonly deps: { store: Store; messenger: Messenger; logger: Logger; unreachableChannels: UnreachableChannels; wallClock?: Clock; mailer?: Mailer; recordTtlSeconds?: number },
     private readonly limits: DeliveryLimits = DEFAULT_DELIVERY_LIMITS,
   ) {
     this.wall = deps.wallClock ?? systemClock;
@@ -534,32 +531,16 @@ export class DeliverySender {
 
   /**
    * Stops sending to a conversation Teams will not deliver to. Administrators hear of people in
-   * the daily reach digest, not a card per person; a team channel they are told of once, here.
+   * the daily reach digest, not a card per person; a team channel they are told of once, by whoever
+   * the app wired as `unreachableChannels` (reach's notice).
    */
   private async markUnreachable(item: OutboxItem, conversation: ConversationRecord | undefined, reason: string, error?: { status: number; message: string }): Promise<void> {
     await this.finish(item, { status: 'unreachable', lastError: error ?? { status: 0, message: reason } });
     if (conversation) await this.closeConversation(conversation, reason);
     if (item.purpose === 'admin-notice' || !('conversationKey' in item.recipient)) return; // never notify about a notification
-    const who = item.recipient.conversationKey;
-    const name = conversation?.team?.name ?? who;
-    // A channel is its tenant's agency's (the lead agency's when the tenant is no agency's, as for a
-    // person with none): its administrators and the partnership's hear of it, not another agency's.
-    const partnership = await partnershipOf(this.deps.store, item.orgId);
-    const owner = conversation ? await new Agencies(this.deps.store).byTenant(item.orgId, conversation.tenantId) : undefined;
-    const channel = owner ? { agency: owner.agencyId } : {};
-    const admins = (await new Directory(this.deps.store).all({ orgId: item.orgId })).filter((p) => p.active && isToldOfUnreachableRecipients(p) && inScope(channel, scopeFor(p, partnership), partnership));
-    for (const admin of admins) {
-      await enqueue(this.deps.store, this.wall, {
-        id: `unreachable-${who}-to-${admin.id}`,
-        orgId: item.orgId,
-        purpose: 'admin-notice',
-        recipient: { personId: admin.id },
-        message: {
-          kind: 'notice',
-          title: `${name} cannot be reached in Teams`,
-          text: `Messages to ${name} are not being delivered: ${reason}. Add the Safeguarding Action Tracker app to the team again, or choose another channel.`,
-        },
-      });
-    }
+    await this.deps.unreachableChannels(
+      { orgId: item.orgId, conversationKey: item.recipient.conversationKey, name: conversation?.team?.name ?? item.recipient.conversationKey, ...(conversation ? { tenantId: conversation.tenantId } : {}), reason },
+      { store: this.deps.store, clock: this.wall },
+    );
   }
 }

@@ -1,18 +1,15 @@
 import path from 'node:path';
+import type { DomainEventPublisher } from '../events/domain-events';
 import type { Clock } from '../core/clock';
 import { projectRoot } from '../core/paths';
 import { Directory } from '../people/repository';
 import { grantsOf, type Person } from '../people/model';
 import { ensureOrganisation } from '../organisation/organisations';
 import { addAgency } from '../organisation/agencies';
-import { ActionPlan } from '../plan/repository';
-import { importPlan, type ImportReport } from '../plan/import-plan';
-import { readTable } from '../plan/tabular';
+import { ActionPlan, importPlan, type ImportReport, readTable } from '../plan';
 import { seedDemoReviews } from '../reviews';
 import type { Store } from '../store/ports';
-import { setUpTraining } from '../training/catalogue';
-import type { TrainingRecord } from '../training/model';
-import { refreshTrainingSummaries } from '../training/summaries';
+import { refreshTrainingSummaries, setUpTraining, TrainingRepository } from '../training';
 
 export const DEMO_PLAN_ID = 'action-plan-2015-16';
 export const DEMO_PLAN_FILE = 'oxford-action-plan-2015-16.csv';
@@ -37,12 +34,12 @@ export function demoPlanPath(): string {
 }
 
 /** Loads the demo directory and plan into an organisation that has no plan yet; otherwise does nothing. */
-export async function seedDemo(store: Store, clock: Clock, orgId: string, timeZone: string): Promise<ImportReport | undefined> {
+export async function seedDemo(store: Store, clock: Clock, orgId: string, timeZone: string, events: DomainEventPublisher): Promise<ImportReport | undefined> {
   const organisation = await ensureOrganisation(store, clock, orgId, { name: 'Demo council', timeZone });
   if ((await new ActionPlan(store).plansOf(orgId)).length > 0) return undefined;
   // Seeded in the current shape (a partnership led by an agency, everyone in it), so the start-up
   // migration finds nothing to convert or back up.
-  const agency = organisation.leadAgencyId ?? (await addAgency(store, clock, orgId, { name: DEMO_AGENCY.name }, { timeZone })).agency.agencyId;
+  const agency = organisation.leadAgencyId ?? (await addAgency(store, clock, orgId, { name: DEMO_AGENCY.name }, { timeZone }, events)).agency.agencyId;
   const directory = new Directory(store);
   // Each demo role is recorded with its source, as current data is, so the role-sources migration finds nothing to do.
   for (const person of DEMO_PEOPLE) await directory.save({ ...person, orgId, agency, roleGrants: grantsOf(person) });
@@ -82,8 +79,9 @@ export async function seedDemoTraining(store: Store, orgId: string): Promise<voi
   ];
   // Each record carries its person's agency, as an import writes it.
   const agencyOf = new Map((await new Directory(store).all({ orgId })).map((p) => [p.id, p.agency]));
+  const training = new TrainingRepository(store);
   for (const [personId, completedOn] of done) {
-    await store.collection<TrainingRecord>('training').upsert({ id: `demo-record-${personId}`, orgId, kind: 'record', personId, courseCode: 'SG-AWARE', completedOn, status: 'completed', source: 'import', ...(agencyOf.get(personId) ? { agency: agencyOf.get(personId)! } : {}), createdAt: `${completedOn}T12:00:00.000Z` });
+    await training.save({ id: `demo-record-${personId}`, orgId, kind: 'record', personId, courseCode: 'SG-AWARE', completedOn, status: 'completed', source: 'import', ...(agencyOf.get(personId) ? { agency: agencyOf.get(personId)! } : {}), createdAt: `${completedOn}T12:00:00.000Z` });
   }
   await refreshTrainingSummaries(store, orgId, done.map(([personId]) => personId));
 }

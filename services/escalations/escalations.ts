@@ -8,12 +8,12 @@ import { Directory } from '../people/repository';
 import { matchByName } from '../people/model';
 import type { Person, Role } from '../people/model';
 import { agencyOf, isPartnershipAdministrator, mayActForCaseAgency, mayActOnEscalation, mayBeAssignedCase, mayViewEscalation, mayViewForCaseAgency, type Partnership } from '../access/policy';
-import { partnershipOf } from '../organisation/organisations';
-import type { PersonRef } from '../plan/model';
+import { partnershipFor, partnershipOf } from '../organisation/organisations';
+import type { PersonRef } from '../plan';
 import type { Organisation } from '../organisation/model';
 import type { WorkingCalendar } from '../scheduling/calendar';
 import type { Store } from '../store/ports';
-import { checkCaseReference, findIdentifyingText, findNameWarnings, IDENTIFYING_MESSAGE, requireNoIdentifyingText } from './identifying';
+import { checkCaseReference, findIdentifyingText, findNameWarnings, IDENTIFYING_MESSAGE, requireNoIdentifyingText } from '../core/identifying';
 import { CAUSE_LABELS, RAISED_CATEGORIES, type Escalation, type EscalationStep } from './model';
 import { EscalationRecords } from './repository';
 import { ladderOf, type LadderStage } from '../organisation/escalation-ladder';
@@ -29,7 +29,7 @@ export type EscalationDeps = {
 const SYSTEM: PersonRef = { name: 'Safeguarding Action Tracker' };
 /** One answer for a case that does not exist and one the actor may not see, so the two cannot be told apart. */
 const NOT_YOURS = 'That escalation does not exist or is not yours to see.';
-const escalations = (store: Store) => store.collection<Escalation>('escalations');
+const escalations = (store: Store) => new EscalationRecords(store);
 
 
 type Recipients = { act: Person[]; channels: string[]; inform: Person[] };
@@ -248,7 +248,7 @@ async function alertStage(deps: EscalationDeps, e: Escalation, ladder: LadderSta
 
 /** The partnership's administrators hear, once per case and stage, which role nobody holds; the notice carries the reference only. */
 async function tellAdministratorsOfUnreached(deps: EscalationDeps, e: Escalation, unreached: UnreachedStage[], ladder: LadderStage[]): Promise<void> {
-  const partnership = await partnershipOf(deps.store, e.orgId);
+  const partnership = await partnershipFor(deps, e.orgId);
   const admins = (await new Directory(deps.store).withRole({ orgId: e.orgId }, 'admin')).filter((p) => p.active && isPartnershipAdministrator(p, partnership));
   const reached = unreached.at(-1)!.stage !== e.stage;
   const lines = unreached.map((u) => `stage ${u.stage} (${u.name}) reached nobody: no one related to the case holds ${roleList(u.roles)}`);

@@ -1,4 +1,4 @@
-import type { PersonRef } from '../plan/model';
+import type { PersonRef } from '../plan';
 
 export const AUTOMATIC_CAUSES = ['action-red', 'amber-twice', 'overdue', 'no-response', 'owner-unreachable'] as const;
 export const RAISED_CATEGORIES = ['professional-disagreement', 'referral-outcome', 'other-concern'] as const;

@@ -1,4 +1,4 @@
-import { toArray, type Collection, type Store } from '../store/ports';
+import { toArray, type Collection, type Store, type Stored } from '../store/ports';
 import { isAppError } from '../core/errors';
 import type { Escalation } from './model';
 
@@ -18,6 +18,11 @@ export class EscalationRecords {
     this.counters = store.collection<ReferenceCounter>('escalations');
   }
 
+  /** Opens an escalation, or reads the one another instance opened under its id a moment ago. */
+  createOrRead(escalation: Escalation & { id: string }): Promise<{ doc: Stored<Escalation & { id: string }>; created: boolean }> {
+    return this.docs.createOrRead(escalation);
+  }
+
   /** Every escalation of the organisation, open or closed: the central record. */
   all(orgId: string): Promise<Escalation[]> {
     return toArray(this.docs.query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'escalation'", parameters: [{ name: '@orgId', value: orgId }] }));
@@ -34,6 +39,20 @@ export class EscalationRecords {
   }
 
   /** Retention only. */
+  read(orgId: string, id: string): Promise<Stored<Escalation> | undefined> {
+    return this.docs.read(orgId, id) as Promise<Stored<Escalation> | undefined>;
+  }
+
+  /** Stores a new escalation; ALREADY_EXISTS when its id is taken (the same cause already escalated). */
+  async create(escalation: Escalation): Promise<void> {
+    await this.docs.create(escalation);
+  }
+
+  /** Changes an escalation where it stands: `change` sees the stored one (again after a concurrent write) and returns undefined to leave it. */
+  update(orgId: string, id: string, change: (current: Stored<Escalation>) => Escalation | undefined): Promise<Stored<Escalation>> {
+    return this.docs.update(orgId, id, change as (current: Stored<Escalation & { id: string }>) => (Escalation & { id: string }) | undefined) as Promise<Stored<Escalation>>;
+  }
+
   remove(orgId: string, id: string): Promise<void> {
     return this.docs.delete(orgId, id);
   }

@@ -1,11 +1,10 @@
 import { localDate, today } from '../core/dates';
 import { Conversations } from '../conversations/repository';
 import { Directory } from '../people/repository';
-import type { Action, StatusUpdate } from '../plan/model';
-import { ActionPlan } from '../plan/repository';
+import { type Action, ActionPlan, type StatusUpdate } from '../plan';
 import type { Organisation } from '../organisation/model';
 import { policyOf } from '../organisation/reminder-policy';
-import { dueDateFor } from '../reminders/policy';
+import { dueDateFor } from '../reminders';
 import type { JobContext } from '../scheduling/job-context';
 import { advanceOverdueStages, CasePeople, openEscalation, type EscalationDeps } from './escalations';
 import { rulesOf } from '../organisation/escalation-ladder';

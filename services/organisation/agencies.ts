@@ -2,14 +2,12 @@ import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import type { Clock } from '../core/clock';
 import { AppError, isAppError } from '../core/errors';
+import type { DomainEventPublisher } from '../events/domain-events';
 import type { Doc, Store, Stored } from '../store/ports';
-import { isEntraId, type Person } from '../people/model';
-import type { TrainingRecord } from '../training/model';
-import { agencyDocId, type Agency, type Organisation } from './model';
+import { isEntraId } from '../people/model';
+import { agencyDocId, type Agency } from './model';
 import { ensureOrganisation } from './organisations';
-import { Agencies } from './repository';
-import { rebuildTrainingSummaries } from '../training/summaries';
-import { TrainingRepository } from '../training/repository';
+import { Agencies, Organisations } from './repository';
 import { Directory } from '../people/repository';
 
 /**
@@ -53,8 +51,11 @@ async function checkTenantsFree(repo: Agencies, orgId: string, agencyId: string,
 
 export type AgencyDefaults = { timeZone: string };
 
-/** Adds an agency; the first one added becomes the partnership's lead agency. */
-export async function addAgency(store: Store, clock: Clock, orgId: string, input: { name: string; tenantIds?: string[] }, defaults: AgencyDefaults): Promise<{ agency: Stored<Agency>; lead: boolean }> {
+/**
+ * Adds an agency; the first one added becomes the partnership's lead agency, and `events` hears
+ * LeadAgencyChosen (training records take the lead agency then, as the people already did).
+ */
+export async function addAgency(store: Store, clock: Clock, orgId: string, input: { name: string; tenantIds?: string[] }, defaults: AgencyDefaults, events: DomainEventPublisher): Promise<{ agency: Stored<Agency>; lead: boolean }> {
   const name = parse(agencyName, input.name, 'The agency name');
   const tenants = [...new Set((input.tenantIds ?? []).map((t) => parse(tenantId, t, 'The tenant')))];
   const agencyId = agencySlug(name);
@@ -71,10 +72,13 @@ export async function addAgency(store: Store, clock: Clock, orgId: string, input
   const org = await ensureOrganisation(store, clock, orgId, defaults);
   let lead = org.leadAgencyId === agencyId;
   if (!org.leadAgencyId) {
-    const updated = await store.collection<Organisation>('organisations').update(orgId, orgId, (o) => (o.leadAgencyId ? undefined : { ...o, leadAgencyId: agencyId }));
+    const updated = await new Organisations(store).update(orgId, (o) => (o.leadAgencyId ? undefined : { ...o, leadAgencyId: agencyId }));
     lead = updated.leadAgencyId === agencyId;
     // Everyone already in the directory is the lead agency's from now on, recorded as such.
-    if (lead) await assignUnassignedToLead(store, orgId, agencyId);
+    if (lead) {
+      await assignUnassignedToLead(store, orgId, agencyId);
+      await events.publish({ type: 'LeadAgencyChosen', orgId, agencyId }, { store, clock, organisation: updated });
+    }
   }
   return { agency, lead };
 }
@@ -96,7 +100,7 @@ export async function setAgency(store: Store, clock: Clock, orgId: string, agenc
   }));
   if (change.lead) {
     await ensureOrganisation(store, clock, orgId, defaults);
-    await store.collection<Organisation>('organisations').update(orgId, orgId, (o) => ({ ...o, leadAgencyId: agencyId }));
+    await new Organisations(store).update(orgId, (o) => ({ ...o, leadAgencyId: agencyId }));
   }
   return updated;
 }
@@ -146,25 +150,17 @@ export function tenantGate(store: Store, orgId: string, configured: readonly str
 }
 
 /**
- * When the first agency of an organisation becomes its lead, everyone (and every training record)
- * with no agency joins it, so every person and record of a partnership names its agency and reads
- * can filter on it in the store.
+ * When the first agency of an organisation becomes its lead, everyone with no agency joins it, so
+ * every person of a partnership names its agency and reads can filter on it in the store.
  */
 async function assignUnassignedToLead(store: Store, orgId: string, leadId: string): Promise<number> {
   let changed = 0;
-  for (const person of await new Directory(store).all({ orgId })) {
+  const directory = new Directory(store);
+  for (const person of await directory.all({ orgId })) {
     if (person.agency) continue;
-    await store.collection<Person>('people').upsert({ ...withoutSystemFields(person), agency: leadId });
+    await directory.save({ ...withoutSystemFields(person), agency: leadId });
     changed++;
   }
-  const training = store.collection<TrainingRecord>('training');
-  const records = (await new TrainingRepository(store).records({ orgId })).filter((r) => !r.agency);
-  for (const record of records) {
-    await training.upsert({ ...withoutSystemFields(record), agency: leadId });
-    changed++;
-  }
-  // Training summaries carry their person's agency too.
-  if (records.length > 0) await rebuildTrainingSummaries(store, orgId);
   return changed;
 }
 

@@ -1,5 +1,5 @@
 import { toArray, type Collection, type Store, type Stored } from '../store/ports';
-import { agencyDocId, type Agency } from './model';
+import { agencyDocId, type Agency, type Organisation } from './model';
 
 /** The partnership's agencies as stored: the only code that queries the organisations container. */
 export class Agencies {
@@ -38,5 +38,26 @@ export class Agencies {
 
   update(orgId: string, agencyId: string, change: (current: Stored<Agency>) => Agency | undefined): Promise<Stored<Agency>> {
     return this.docs.update(orgId, agencyDocId(agencyId), change);
+  }
+}
+
+/** The organisation's own document (its id is the partition's): settings, time zone and lead agency. */
+export class Organisations {
+  private readonly docs: Collection<Organisation>;
+
+  constructor(store: Store) {
+    this.docs = store.collection<Organisation>('organisations');
+  }
+
+  read(orgId: string): Promise<Stored<Organisation> | undefined> {
+    return this.docs.read(orgId, orgId);
+  }
+
+  create(organisation: Organisation): Promise<Stored<Organisation>> {
+    return this.docs.create(organisation);
+  }
+
+  update(orgId: string, change: (current: Stored<Organisation>) => Organisation | undefined): Promise<Stored<Organisation>> {
+    return this.docs.update(orgId, orgId, change);
   }
 }

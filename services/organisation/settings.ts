@@ -2,11 +2,12 @@ import { z } from 'zod';
 import type { Clock } from '../core/clock';
 import { AppError } from '../core/errors';
 import { escalationRulesSchema, ladderStageSchema } from './escalation-ladder';
-import { compileCaseReferencePattern, NEVER_CASE_REFERENCES } from '../escalations/identifying';
+import { compileCaseReferencePattern, NEVER_CASE_REFERENCES } from '../core/identifying';
 import type { Organisation } from './model';
 import { reminderPolicySchema } from './reminder-policy';
 import type { Store } from '../store/ports';
 import { ensureOrganisation } from './organisations';
+import { Organisations } from './repository';
 
 function compiles(pattern: string): boolean {
   try {
@@ -47,5 +48,5 @@ export async function updateOrganisationSettings(store: Store, clock: Clock, org
     throw new AppError('VALIDATION', `The settings are not valid: ${lines.join('; ')}`);
   }
   await ensureOrganisation(store, clock, orgId, defaults);
-  return store.collection<Organisation>('organisations').update(orgId, orgId, (org) => ({ ...org, ...parsed.data }));
+  return new Organisations(store).update(orgId, (org) => ({ ...org, ...parsed.data }));
 }

@@ -5,8 +5,9 @@ import { Directory } from './repository';
 import { matchByName, type Person } from './model';
 import type { Store } from '../store/ports';
 import { sameAgency } from '../access/policy';
-import { partnershipOf } from '../organisation/organisations';
-import { personalConversationKey, whyNotInTeams, type ConversationRecord } from '../conversations/model';
+import { partnershipFor } from '../organisation/organisations';
+import { personalConversationKey, whyNotInTeams } from '../conversations/model';
+import { Conversations } from '../conversations/repository';
 
 /**
  * An owner marks themselves on leave until a date with a delegate, found by email or exact name
@@ -22,7 +23,7 @@ export async function setLeave(
   if (!/^\d{4}-\d{2}-\d{2}$/.test(input.until) || Number.isNaN(Date.parse(input.until))) throw new AppError('VALIDATION', `"${input.until}" is not a date; give it as YYYY-MM-DD.`);
   if (input.until < day) throw new AppError('VALIDATION', 'The end of your leave must be today or later.');
   const directory = new Directory(deps.store);
-  const partnership = await partnershipOf(deps.store, input.actor.orgId);
+  const partnership = await partnershipFor(deps, input.actor.orgId);
   const colleague = (p: Person | undefined) => (p && sameAgency(p, input.actor, partnership) ? p : undefined);
   const wanted = input.delegate.trim().slice(0, 200);
   let delegate = wanted.includes('@') ? colleague(await directory.byEmail({ orgId: input.actor.orgId }, wanted)) : undefined;
@@ -46,7 +47,7 @@ export async function setLeave(
  */
 async function whyUnreachable(store: Store, person: Person, emailEnabled: boolean): Promise<string | undefined> {
   if (emailEnabled && person.email) return undefined;
-  const conversation = person.aadObjectId ? await store.collection<ConversationRecord>('conversations').read(person.orgId, personalConversationKey(person.aadObjectId)) : undefined;
+  const conversation = person.aadObjectId ? await new Conversations(store).read(person.orgId, personalConversationKey(person.aadObjectId)) : undefined;
   return conversation?.reachable ? undefined : whyNotInTeams(person, conversation);
 }
 

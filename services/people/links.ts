@@ -1,13 +1,13 @@
 import type { Clock } from '../core/clock';
 import { AppError, isAppError } from '../core/errors';
-import { personalConversationKey, type ConversationRecord } from '../conversations/model';
+import { personalConversationKey } from '../conversations/model';
 import { Conversations } from '../conversations/repository';
 import type { Store } from '../store/ports';
 import { Directory } from './repository';
 import { isEntraId, type Person } from './model';
 import { agencyOf } from '../access/policy';
 import { listAgencies } from '../organisation/agencies';
-import { partnershipOf } from '../organisation/organisations';
+import { partnershipFor } from '../organisation/organisations';
 import { signInTenantsOf } from './sign-in';
 
 export type UnlinkedUser = { aadObjectId: string; tenantId: string; name: string; firstTriedAt: string; lastTriedAt: string; reason: string };
@@ -30,12 +30,12 @@ export async function linkByAdministrator(
   if (!person) throw new AppError('NOT_FOUND', `Nobody in the directory has the id "${input.personId}".`);
   const holder = await directory.byAadObjectId({ orgId: input.orgId }, aadObjectId);
   if (holder && holder.id !== person.id) throw new AppError('CONFLICT', `That object id is linked to ${holder.id} already: unlink them first.`);
-  const conversations = deps.store.collection<ConversationRecord>('conversations');
+  const conversations = new Conversations(deps.store);
   const conversation = await conversations.read(input.orgId, personalConversationKey(aadObjectId));
   const tenantId = input.tenantId ?? conversation?.tenantId ?? input.homeTenantId;
   if (!tenantId || !isEntraId(tenantId)) throw new AppError('VALIDATION', 'Give the user’s tenant id (--tenant): they have not contacted the bot yet and HOME_TENANT_ID is not set.');
   // A link outside the tenants the person's agency signs in from would never hold: say so now.
-  const partnership = await partnershipOf(deps.store, input.orgId);
+  const partnership = await partnershipFor(deps, input.orgId);
   const agencyId = agencyOf(person, partnership);
   const signInTenants = signInTenantsOf(agencyId, await listAgencies(deps.store, input.orgId), partnership);
   if (signInTenants && !signInTenants.includes(tenantId.toLowerCase())) {
@@ -64,7 +64,7 @@ export async function unlinkPerson(deps: { store: Store; clock: Clock }, input: 
     return rest;
   });
   if (aadObjectId) {
-    const conversations = deps.store.collection<ConversationRecord>('conversations');
+    const conversations = new Conversations(deps.store);
     const now = deps.clock.now().toISOString();
     if (await conversations.read(input.orgId, personalConversationKey(aadObjectId))) {
       await conversations.update(input.orgId, personalConversationKey(aadObjectId), (c) => {
@@ -105,7 +105,7 @@ export async function linkForLocalTrial(deps: { store: Store; clock: Clock }, in
     if (isAppError(e, 'NOT_FOUND')) return directory.save({ ...person, aadObjectId, aadTenantId: tenantId });
     throw e;
   });
-  const conversations = deps.store.collection<ConversationRecord>('conversations');
+  const conversations = new Conversations(deps.store);
   if (await conversations.read(orgId, personalConversationKey(aadObjectId))) {
     const now = deps.clock.now().toISOString();
     await conversations.update(orgId, personalConversationKey(aadObjectId), (c) => {

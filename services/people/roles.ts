@@ -4,7 +4,7 @@ import { AppError } from '../core/errors';
 import type { Report } from '../core/report';
 import { agencyOf, isPartnershipAdministrator, isPartnershipRole, mayGrantRole, mayViewRoles, OPERATOR, scopeOfRequester, type Partnership } from '../access/policy';
 import { requireAgency } from '../organisation/agencies';
-import { partnershipOf } from '../organisation/organisations';
+import { partnershipFor, partnershipOf } from '../organisation/organisations';
 import type { Store } from '../store/ports';
 import { GRANTABLE_ROLES, grantsOf, hasRole, isEntraId, ROLES, type Person, type Role, type RoleGrant } from './model';
 import { Directory } from './repository';
@@ -57,7 +57,7 @@ export type RoleInput = { orgId: string; requester: RoleRequester; person: strin
 /** Grants a role directly (bootstrap, agencies without Entra groups). Granting a role already held directly changes nothing. */
 export async function grantRole(deps: RoleDeps, input: RoleInput): Promise<{ person: Person; changed: boolean }> {
   const role = parseRole(input.role);
-  const partnership = await partnershipOf(deps.store, input.orgId);
+  const partnership = await partnershipFor(deps, input.orgId);
   const { person, agency } = await targetOf(deps.store, input.orgId, input.person, input.agency, partnership);
   requireMayGrant(input.requester, role, agency, partnership);
   if (!person.active) throw new AppError('VALIDATION', `${person.name} is marked as having left: a leaver is given no role.`);
@@ -73,7 +73,7 @@ export async function grantRole(deps: RoleDeps, input: RoleInput): Promise<{ per
  */
 export async function revokeRole(deps: RoleDeps, input: RoleInput): Promise<{ person: Person; stillFrom: string[] }> {
   const role = parseRole(input.role);
-  const partnership = await partnershipOf(deps.store, input.orgId);
+  const partnership = await partnershipFor(deps, input.orgId);
   const { person, agency } = await targetOf(deps.store, input.orgId, input.person, input.agency, partnership);
   requireMayGrant(input.requester, role, agency, partnership);
   const grants = grantsOf(person).filter((g) => g.role === role);
@@ -145,7 +145,7 @@ function groupIdOf(text: string): string {
 export async function mapGroup(deps: RoleDeps, input: GroupMapInput): Promise<{ map: GroupMap; changed: boolean }> {
   const groupId = groupIdOf(input.groupId);
   const role = parseRole(input.role);
-  const partnership = await partnershipOf(deps.store, input.orgId);
+  const partnership = await partnershipFor(deps, input.orgId);
   const agency = await mapAgency(deps.store, input, partnership);
   requireMayGrant(input.requester, role, agency, partnership);
   const by = byOf(input.requester);
@@ -158,7 +158,7 @@ export async function mapGroup(deps: RoleDeps, input: GroupMapInput): Promise<{ 
 export async function unmapGroup(deps: RoleDeps, input: GroupMapInput): Promise<{ removedFrom: number }> {
   const groupId = groupIdOf(input.groupId);
   const role = parseRole(input.role);
-  const partnership = await partnershipOf(deps.store, input.orgId);
+  const partnership = await partnershipFor(deps, input.orgId);
   const agency = await mapAgency(deps.store, input, partnership);
   requireMayGrant(input.requester, role, agency, partnership);
   const by = byOf(input.requester);

@@ -7,6 +7,7 @@ import type { Person } from '../people/model';
 import type { Store } from '../store/ports';
 import { isOpen, nextDueDate, type Action, type PersonRef, type Plan } from './model';
 import { parsePlanTable, type PlanRow, type RowProblem } from './plan-rows';
+import { ActionPlan } from './repository';
 import type { Table } from './tabular';
 import { inBackground } from '../store/request-priority';
 import { moveOldHistory } from './history';
@@ -79,7 +80,7 @@ async function importPlanRows(deps: ImportDeps, input: ImportInput): Promise<Imp
   const people = await new Directory(store).all({ orgId });
   const unmatched = new Set<string>();
   const ambiguous = new Set<string>();
-  const actions = store.collection<Action>('actions');
+  const plan = new ActionPlan(store);
   const now = clock.now().toISOString();
   const today = DateTime.fromJSDate(clock.now(), { zone: 'utc' }).toISODate()!;
 
@@ -115,7 +116,7 @@ async function importPlanRows(deps: ImportDeps, input: ImportInput): Promise<Imp
       ...(row.review ? { review: row.review } : {}),
     };
     const id = `${planId}-${key}`;
-    const existing = await actions.read(orgId, id);
+    const existing = await plan.getAction(orgId, id);
 
     if (!existing) {
       changes.push({ rowNumber: row.rowNumber, ref: planned.ref, kind: 'create', fields: [] });
@@ -135,7 +136,7 @@ async function importPlanRows(deps: ImportDeps, input: ImportInput): Promise<Imp
         updatedAt: now,
       };
       action.nextDueDate = nextDueDate(action, today);
-      await actions.create(action);
+      await plan.createAction(action);
       continue;
     }
 
@@ -153,7 +154,7 @@ async function importPlanRows(deps: ImportDeps, input: ImportInput): Promise<Imp
     }
     changes.push({ rowNumber: row.rowNumber, ref: planned.ref, kind: 'update', fields });
     if (input.dryRun) continue;
-    const updated = await actions.update(orgId, id, (current) => {
+    const updated = await plan.updateAction(orgId, id, (current) => {
       const next: Action = { ...current, ...planned, version: current.version + 1, updatedAt: now };
       if (statusChanged) {
         next.history = [
@@ -189,13 +190,13 @@ async function importPlanRows(deps: ImportDeps, input: ImportInput): Promise<Imp
 }
 
 async function savePlan(store: Store, input: ImportInput, rows: PlanRow[], now: string): Promise<void> {
-  const plans = store.collection<Plan>('plans');
+  const plans = new ActionPlan(store);
   const learningPoints = [...new Map(rows.map((r) => [r.learningPoint.number, { ...r.learningPoint, ...(r.review ? { review: r.review } : {}) }])).values()].sort((a, b) => a.number - b.number);
-  const existing = await plans.read(input.orgId, input.planId);
+  const existing = await plans.getPlan(input.orgId, input.planId);
   const details = input.details ?? {};
   const unchanged = existing && existing.title === input.title && sameJson(existing.learningPoints, learningPoints) && Object.entries(details).every(([k, v]) => sameJson(existing[k as keyof Plan], v));
   if (unchanged) return;
-  await plans.upsert({
+  await plans.savePlan({
     ...(existing ?? {}),
     ...details,
     id: input.planId,

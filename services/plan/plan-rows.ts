@@ -1,7 +1,7 @@
 import { AppError } from '../core/errors';
 import { parseDueText, type DueSchedule } from './due-dates';
 import type { Table } from './tabular';
-import { findIdentifyingText } from '../escalations/identifying';
+import { findIdentifyingText } from '../core/identifying';
 
 /** B/G/A/R from the plan's key, and NR for an action nobody has rated yet. */
 export type Rag = 'B' | 'G' | 'A' | 'R' | 'NR';

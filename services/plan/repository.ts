@@ -1,6 +1,5 @@
 import type { Store } from '../store/ports';
-import { idChunks, toArray } from '../store/ports';
-import type { Stored } from '../store/ports';
+import { idChunks, toArray, type Stored } from '../store/ports';
 import type { Action, Plan } from './model';
 
 /** What the plan view shows of an action: see ActionPlan.planRows. */
@@ -23,6 +22,27 @@ export class ActionPlan {
 
   getAction(orgId: string, id: string): Promise<Action | undefined> {
     return this.actions.read(orgId, id);
+  }
+
+  /** Stores a new action; ALREADY_EXISTS when its id is taken. */
+  createAction(action: Action): Promise<Action> {
+    return this.actions.create(action);
+  }
+
+  /**
+   * Changes an action where it stands: `change` sees the stored one (again after a concurrent write)
+   * and returns undefined to leave it; `current`, when the caller has just read it, saves a read.
+   */
+  updateAction(orgId: string, id: string, change: (current: Stored<Action>) => Action | undefined, current?: Stored<Action>): Promise<Stored<Action>> {
+    return this.actions.update(orgId, id, change, current);
+  }
+
+  getPlan(orgId: string, id: string): Promise<Plan | undefined> {
+    return this.plans.read(orgId, id);
+  }
+
+  async savePlan(plan: Plan): Promise<void> {
+    await this.plans.upsert(plan);
   }
 
   /** In plan order: learning point, then the order the rows had in the imported file. */

@@ -7,7 +7,7 @@ import { enqueue } from '../delivery/outbox';
 import { Directory } from '../people/repository';
 import { hasRole, type Person } from '../people/model';
 import type { Store } from '../store/ports';
-import type { ReachDoc, ReachProblem, ReachState } from './model';
+import type { ReachProblem, ReachState } from './model';
 import { ReachRepository } from './repository';
 import { GraphFailure, type GraphGateway } from './graph';
 
@@ -57,7 +57,7 @@ export async function reachPeople(deps: ReachDeps, orgId: string): Promise<Reach
   const { store, clock, graph, settings } = deps;
   const people = (await new Directory(store).all({ orgId })).filter((p) => p.active);
   const conversations = new Map((await new Conversations(store).personal(orgId)).map((c) => [c.id, c]));
-  const reach = store.collection<ReachDoc>('reach');
+  const reach = new ReachRepository(store);
   const states = new Map((await new ReachRepository(store).personStates(orgId)).map((s) => [s.id, s]));
 
   const summary: ReachSummary = { installed: 0, alreadyReachable: 0, notReachable: { blocked: 0, 'not-in-tenant': 0, 'removed-app': 0, 'no-entra-id': 0, failed: 0 } };
@@ -65,7 +65,7 @@ export async function reachPeople(deps: ReachDeps, orgId: string): Promise<Reach
   const record = async (person: Person, outcome: ReachState['outcome'], reason: string, retry: boolean): Promise<void> => {
     const previous = states.get(reachStateId(person.id));
     const at = now();
-    await reach.upsert({
+    await reach.save({
       id: reachStateId(person.id),
       orgId,
       kind: 'person',
@@ -119,7 +119,7 @@ export async function reachPeople(deps: ReachDeps, orgId: string): Promise<Reach
     }
     if (result.kind === 'installed') {
       const at = now().toISOString();
-      const conversations = store.collection<ConversationRecord>('conversations');
+      const conversations = new Conversations(store);
       const fresh: ConversationRecord = {
         id: personalConversationKey(aadObjectId),
         orgId,
@@ -188,11 +188,11 @@ function errorText(e: unknown): string {
 
 /** One notice per administrator per occurrence of the problem, however many people it affects and however many runs see it. */
 async function reportPermissionProblem(deps: ReachDeps, orgId: string, detail: string): Promise<void> {
-  const reach = deps.store.collection<ReachDoc>('reach');
+  const reach = new ReachRepository(deps.store);
   const at = deps.clock.now().toISOString();
   const current = (await reach.read(orgId, PERMISSION_PROBLEM_ID)) as ReachProblem | undefined;
   const problem: ReachProblem = current && !current.clearedAt ? current : { id: PERMISSION_PROBLEM_ID, orgId, kind: 'problem', since: at, detail };
-  if (problem !== current) await reach.upsert(problem);
+  if (problem !== current) await reach.save(problem);
   const admins = (await new Directory(deps.store).all({ orgId })).filter((p) => p.active && hasRole(p, 'admin'));
   for (const admin of admins) {
     await enqueue(deps.store, deps.clock, {
@@ -214,7 +214,7 @@ async function reportPermissionProblem(deps: ReachDeps, orgId: string, detail: s
 }
 
 async function clearPermissionProblem(deps: ReachDeps, orgId: string): Promise<void> {
-  const reach = deps.store.collection<ReachDoc>('reach');
+  const reach = new ReachRepository(deps.store);
   const current = (await reach.read(orgId, PERMISSION_PROBLEM_ID)) as ReachProblem | undefined;
-  if (current && !current.clearedAt) await reach.upsert({ ...current, clearedAt: deps.clock.now().toISOString() });
+  if (current && !current.clearedAt) await reach.save({ ...current, clearedAt: deps.clock.now().toISOString() });
 }

@@ -1,4 +1,4 @@
-import { toArray, type Collection, type Store } from '../store/ports';
+import { toArray, type Collection, type Store, type Stored } from '../store/ports';
 import type { ReachDoc, ReachState } from './model';
 
 /** The reach container as stored (per-person reach state, organisation-wide problems): the only code that queries it. */
@@ -7,6 +7,15 @@ export class ReachRepository {
 
   constructor(store: Store) {
     this.docs = store.collection<ReachDoc>('reach');
+  }
+
+  read(orgId: string, id: string): Promise<Stored<ReachDoc> | undefined> {
+    return this.docs.read(orgId, id);
+  }
+
+  /** Writes a person's reach state or an organisation-wide problem as given. */
+  async save(doc: ReachDoc): Promise<void> {
+    await this.docs.upsert(doc);
   }
 
   all(orgId: string): Promise<ReachDoc[]> {

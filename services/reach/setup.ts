@@ -4,7 +4,7 @@ import type { Mailer } from '../delivery/ports';
 import { HttpGraphGateway, type GraphGateway } from './graph';
 import { GraphMailer } from './graph-mailer';
 import type { ReachSettings } from './reach';
-import type { GroupRolesWiring } from '../people/group-roles';
+import type { GroupRolesWiring } from './group-roles';
 
 export type ReachWiring = { graph: GraphGateway; settings: ReachSettings };
 

@@ -1,8 +1,10 @@
 import type { Clock } from '../core/clock';
 import { enqueue } from '../delivery/outbox';
 import { Directory } from '../people/repository';
-import { mayViewReach, scopeFor } from '../access/policy';
+import { inScope, isToldOfUnreachableRecipients, mayViewReach, scopeFor } from '../access/policy';
 import { partnershipOf } from '../organisation/organisations';
+import { Agencies } from '../organisation/repository';
+import type { UnreachableChannels } from '../delivery/ports';
 import type { Store } from '../store/ports';
 import { reachReport, type ReachReport } from './report';
 import type { Scope } from '../organisation/model';
@@ -60,3 +62,29 @@ export async function enqueueUnreachableDigest(store: Store, clock: Clock, orgId
   }
   return { unreachable: everyoneMissed, emailed: whole.counts.email, digests };
 }
+
+/**
+ * A team channel Teams will no longer deliver to, told once to the administrators who look after it
+ * (the delivery sender calls this when it gives the channel up). A channel is its tenant's agency's
+ * (the lead agency's when the tenant is no agency's, as for a person with none): its administrators
+ * and the partnership's hear of it, not another agency's.
+ */
+export const noticeUnreachableChannel: UnreachableChannels = async (channel, { store, clock }) => {
+  const partnership = await partnershipOf(store, channel.orgId);
+  const owner = channel.tenantId ? await new Agencies(store).byTenant(channel.orgId, channel.tenantId) : undefined;
+  const scope = owner ? { agency: owner.agencyId } : {};
+  const admins = (await new Directory(store).all({ orgId: channel.orgId })).filter((p) => p.active && isToldOfUnreachableRecipients(p) && inScope(scope, scopeFor(p, partnership), partnership));
+  for (const admin of admins) {
+    await enqueue(store, clock, {
+      id: `unreachable-${channel.conversationKey}-to-${admin.id}`,
+      orgId: channel.orgId,
+      purpose: 'admin-notice',
+      recipient: { personId: admin.id },
+      message: {
+        kind: 'notice',
+        title: `${channel.name} cannot be reached in Teams`,
+        text: `Messages to ${channel.name} are not being delivered: ${channel.reason}. Add the Safeguarding Action Tracker app to the team again, or choose another channel.`,
+      },
+    });
+  }
+};

@@ -4,11 +4,9 @@ import { enqueueAll } from '../delivery/outbox';
 import type { DigestLine } from '../delivery/messages';
 import type { NewOutboxItem } from '../delivery/model';
 import { coversFor } from '../access/policy';
-import { partnershipOf } from '../organisation/organisations';
 import { Directory } from '../people/repository';
 import { coverFor, type Person } from '../people/model';
-import type { Action } from '../plan/model';
-import { ActionPlan } from '../plan/repository';
+import { type Action, ActionPlan } from '../plan';
 import type { JobContext } from '../scheduling/job-context';
 import { reminderFor, type ReminderReason } from './policy';
 import { policyOf } from '../organisation/reminder-policy';
@@ -44,7 +42,7 @@ export async function runDailyReminders(ctx: JobContext): Promise<Record<string,
   const horizon = ctx.calendar.addWorkingDays(day, Math.max(0, ...policy.beforeDue));
   const actions = await candidates(ctx, horizon);
   const people = new Map((await new Directory(ctx.store).all({ orgId: ctx.orgId })).map((p) => [p.id, p]));
-  const partnership = await partnershipOf(ctx.store, ctx.orgId);
+  const partnership = ctx.organisation;
 
   const digests = new Map<string, DigestLine[]>();
   let reminders = 0;

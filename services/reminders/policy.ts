@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { localDate } from '../core/dates';
-import type { DueSchedule } from '../plan/due-dates';
+import type { DueSchedule } from '../plan';
 import type { ReminderPolicy } from '../organisation/reminder-policy';
 import type { WorkingCalendar } from '../scheduling/calendar';
 

@@ -3,11 +3,11 @@ import type { Clock } from '../core/clock';
 import { today } from '../core/dates';
 import { AppError } from '../core/errors';
 import type { Person } from '../people/model';
-import type { Action } from '../plan/model';
+import { ActionPlan, type Action } from '../plan';
 import type { Organisation } from '../organisation/model';
 import type { WorkingCalendar } from '../scheduling/calendar';
 import type { Store } from '../store/ports';
-import { canUpdate, loadActionFor } from '../updates/status-update';
+import { canUpdate, loadActionFor } from '../updates';
 import { policyOf } from '../organisation/reminder-policy';
 
 const snoozeSchema = z.object({ actionId: z.string().min(1).max(200), days: z.coerce.number().int() });
@@ -26,5 +26,5 @@ export async function snoozeAction(
     throw new AppError('FORBIDDEN', 'Only the action’s lead, their cover, or a plan administrator can snooze its reminders.');
   }
   const until = deps.calendar.addWorkingDays(today(deps.clock, input.organisation.timeZone), parsed.data.days);
-  return deps.store.collection<Action>('actions').update(action.orgId, action.id, (a) => (a.snoozedUntil === until ? undefined : { ...a, snoozedUntil: until }));
+  return new ActionPlan(deps.store).updateAction(action.orgId, action.id, (a) => (a.snoozedUntil === until ? undefined : { ...a, snoozedUntil: until }));
 }

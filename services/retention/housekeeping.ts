@@ -3,13 +3,13 @@ import { AuditRecords } from '../audit/repository';
 import { Conversations } from '../conversations/repository';
 import type { DeliveryRecord, OutboxItem } from '../delivery/model';
 import { OutboxRepository } from '../delivery/repository';
-import { EscalationRecords } from '../escalations/repository';
+import { EscalationRecords } from '../escalations';
 import { Directory } from '../people/repository';
+import { SurveyRepository } from '../surveys';
+import { TrainingRepository } from '../training';
+import { cutoffFor, endOf, lineOf, ttlSeconds, type RetentionSettings } from '../store/retention-schedule';
 import type { Page, Store } from '../store/ports';
 import { mapConcurrently } from '../core/concurrency';
-import { SurveyRepository } from '../surveys/repository';
-import { TrainingRepository } from '../training/repository';
-import { cutoffFor, endOf, lineOf, ttlSeconds, type RetentionSettings } from './schedule';
 
 export type RetentionResult = Record<keyof RetentionSettings, number>;
 
@@ -50,13 +50,11 @@ export async function applyRetention(deps: { store: Store; clock: Clock }, orgId
   const result: RetentionResult = { messageBodyDays: 0, deliveryRecordDays: 0, unlinkedSignInDays: 0, closedEscalationYears: 0, leaverTrainingYears: 0, campaignYears: 0, auditYears: 0 };
 
   const outbox = new OutboxRepository(deps.store);
-  const items = deps.store.collection<OutboxItem>('outbox');
   // Tens of thousands a week at county scale: a page at a time through the bulk API, not one round trip each.
   result.deliveryRecordDays = await pageByPage(
     (page) => outbox.finishedBefore(orgId, cutoff('deliveryRecordDays'), page),
     async (finished) => {
-      const notDeleted = (await items.bulk(finished.map(({ id }) => ({ kind: 'delete' as const, orgId, id })))).find((o) => !o.ok);
-      if (notDeleted && !notDeleted.ok) throw notDeleted.error;
+      await outbox.removeMany(orgId, finished.map(({ id }) => id));
     },
   );
   const recordPeriod = lineOf('deliveryRecordDays').period(settings);
@@ -66,7 +64,7 @@ export async function applyRetention(deps: { store: Store; clock: Clock }, orgId
       const finished = item.sentAt ?? item.createdAt;
       // Azure then deletes the record itself when its own period ends (counted from this write).
       const remaining = Math.max(60, Math.round((Date.parse(endOf(finished, recordPeriod)) - now.getTime()) / 1000));
-      await items.update(orgId, item.id, (current) => {
+      await outbox.update(orgId, item.id, (current) => {
         const { message: _content, ...kept } = current;
         return { ...kept, bodyRemovedAt: now.toISOString(), ttl: Math.min(remaining, ttlSeconds(recordPeriod)) } satisfies DeliveryRecord as unknown as OutboxItem;
       });

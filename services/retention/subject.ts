@@ -7,18 +7,15 @@ import type { AuditEntry } from '../audit/model';
 import { Conversations } from '../conversations/repository';
 import type { OutboxItem } from '../delivery/model';
 import { OutboxRepository } from '../delivery/repository';
-import type { Escalation } from '../escalations/model';
-import { EscalationRecords } from '../escalations/repository';
+import { type Escalation, EscalationRecords } from '../escalations';
 import { partnershipOf } from '../organisation/organisations';
 import type { Person } from '../people/model';
 import { Directory } from '../people/repository';
-import type { Action, PersonRef } from '../plan/model';
-import { ActionPlan } from '../plan/repository';
+import { type Action, ActionPlan, type PersonRef } from '../plan';
 import type { Store } from '../store/ports';
-import { SurveyRepository } from '../surveys/repository';
-import type { TrainingRecord, TrainingSummary } from '../training/model';
-import { TrainingRepository } from '../training/repository';
-import { cutoffFor, endOf, lineOf, type RetentionSettings } from './schedule';
+import { SurveyRepository } from '../surveys';
+import { type TrainingRecord, TrainingRepository, type TrainingSummary } from '../training';
+import { cutoffFor, endOf, lineOf, type RetentionSettings } from '../store/retention-schedule';
 import { changeMovedHistory, fullHistory } from '../plan/history';
 
 export const ANONYMOUS_ANSWERS_NOTE =
@@ -199,8 +196,7 @@ export async function eraseLeaver(deps: { store: Store; clock: Clock }, orgId: s
 
   for (const d of trainingDocs) await training.remove(orgId, d.id);
   for (const c of chats) await conversations.remove(orgId, c.id);
-  const items = deps.store.collection<OutboxItem>('outbox');
-  for (const m of messages) await items.delete(orgId, m.id);
+  for (const m of messages) await outbox.remove(orgId, m.id);
   for (const m of markers) await surveys.remove(orgId, m.id);
   const anonymise = (ref: PersonRef): PersonRef => (ref.personId === id ? FORMER : ref);
   for (const a of actions) {

@@ -5,7 +5,7 @@ import { AppError } from '../core/errors';
 import { coversFor, mayAnswerImpactCheck } from '../access/policy';
 import { enqueue } from '../delivery/outbox';
 import { CasePeople, openEscalation } from '../escalations/escalations';
-import { requireNoIdentifyingText } from '../escalations/identifying';
+import { requireNoIdentifyingText } from '../core/identifying';
 import { rulesOf } from '../organisation/escalation-ladder';
 import { partnershipOf } from '../organisation/organisations';
 import { Directory } from '../people/repository';

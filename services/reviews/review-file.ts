@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { AppError, type FieldIssue } from '../core/errors';
-import { findIdentifyingText } from '../escalations/identifying';
+import { findIdentifyingText } from '../core/identifying';
 import { REVIEW_KINDS } from './model';
 
 /** A review file is a few pages of text at most; anything larger is not one. */

@@ -12,6 +12,8 @@ export type UpdateRound = {
   status: 'open' | 'closed';
   /** Started by an agency's administrator: only that agency's leads were asked. Unset: the whole partnership's. */
   agency?: string;
+  /** The organisation's time zone when the round started: its summaries say when their figures were taken in it. */
+  timeZone?: string;
   /**
    * The leads and the actions that were open when the round started, with where each lead stood
    * at the last summary (`state`, and `seen`: they opened and acted on a request or chaser).

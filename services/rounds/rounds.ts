@@ -11,9 +11,8 @@ import { OutboxRepository } from '../delivery/repository';
 import { Directory } from '../people/repository';
 import type { Person } from '../people/model';
 import { inScope, mayFollowRound, mayStartRound, scopeFor } from '../access/policy';
-import { partnershipOf } from '../organisation/organisations';
-import type { Action } from '../plan/model';
-import { ActionPlan, type RoundAction } from '../plan/repository';
+import { partnershipFor, partnershipOf } from '../organisation/organisations';
+import { type Action, ActionPlan, type RoundAction } from '../plan';
 import type { JobContext } from '../scheduling/job-context';
 import type { WorkingCalendar } from '../scheduling/calendar';
 import type { Store, Stored } from '../store/ports';
@@ -82,7 +81,7 @@ export async function startRound(deps: Deps, input: { actor: Person; dueBy: stri
   }
   if (input.dueBy <= day) throw new AppError('VALIDATION', 'The round’s deadline must be in the future.', { fields: [{ field: 'dueBy', message: 'Must be in the future.' }] });
   // An agency's administrator asks only their agency's leads; the partnership's, everyone's.
-  const partnership = await partnershipOf(deps.store, actor.orgId);
+  const partnership = await partnershipFor(deps, actor.orgId);
   const scope = scopeFor(actor, partnership);
   const open = (await openRounds(deps.store, actor.orgId)).find((r) => r.agency === undefined || scope.agency === undefined || r.agency === scope.agency);
   if (open) throw new AppError('VALIDATION', `A round is already open (leads to update by ${formatDate(open.dueBy)}). Wait for it to close first.`);
@@ -95,6 +94,7 @@ export async function startRound(deps: Deps, input: { actor: Person; dueBy: stri
     startedBy: { personId: actor.id, name: actor.name },
     status: 'open',
     ...(scope.agency ? { agency: scope.agency } : {}),
+    timeZone: input.timeZone,
     leads: [],
     summaryVersion: 0,
   };
@@ -232,6 +232,8 @@ export async function refreshRoundSummary(deps: Deps, round: Stored<UpdateRound>
       seen: progress.seen,
       unreachable: progress.unreachable,
       asAt: at,
+      // When the card says its figures were taken, in the organisation's time zone (rounds from before it was kept: London).
+      ...(round.timeZone ? { timeZone: round.timeZone } : {}),
     },
     ...(first ? {} : { replaces: { outboxId: `${round.id}-summary` } }),
   });

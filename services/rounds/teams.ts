@@ -9,7 +9,7 @@ async function roundStatus(ctx: RouteContext): Promise<AdaptiveCardJson> {
   const status = await roundStatusFor(ctx.store, ctx.actor);
   if (!status) return noticeCard('No update round is open', 'A plan administrator can start one with "start round YYYY-MM-DD".');
   const { round, progress } = status;
-  return renderMessage({ kind: 'round-summary', roundId: round.id, heading: `Open update round (started by ${round.startedBy.name})`, dueBy: round.dueBy, ...progress, asAt: ctx.clock.now().toISOString() });
+  return renderMessage({ kind: 'round-summary', roundId: round.id, heading: `Open update round (started by ${round.startedBy.name})`, dueBy: round.dueBy, ...progress, asAt: ctx.clock.now().toISOString(), timeZone: timeZoneOf(ctx) });
 }
 
 /** Update rounds: an administrator asks every lead for an update by a date, and follows who has answered. */

@@ -2,21 +2,7 @@ import type { RunCoordinator } from 'node-cron';
 import type { Clock } from '../core/clock';
 import { isAppError } from '../core/errors';
 import type { Store } from '../store/ports';
-
-export type JobSlot = {
-  id: string;
-  orgId: string;
-  kind: 'job-slot';
-  key: string;
-  instance: string;
-  claimedAt: string;
-  expiresAt: string;
-  /** Set when the job finished; until then the claiming instance may retry it, and after the lease anyone may. */
-  doneAt?: string;
-  leaseUntil?: string;
-  /** Azure Cosmos DB deletes the run record this many seconds after its last write (the container has TTL on). */
-  ttl?: number;
-};
+import { JobSlots } from './repository';
 
 /** How long a claim on an unfinished slot holds before another instance may take the slot over. */
 export const SLOT_LEASE_MS = 15 * 60_000;
@@ -45,7 +31,7 @@ export class StoreRunCoordinator implements RunCoordinator {
    * holds it or it is done.
    */
   async claim(key: string): Promise<'claimed' | 'taken'> {
-    const slots = this.store.collection<JobSlot>('jobs');
+    const slots = new JobSlots(this.store);
     const now = this.clock.now();
     const leaseUntil = new Date(now.getTime() + SLOT_LEASE_MS).toISOString();
     if (await this.shouldRun(key, SLOT_LEASE_MS, leaseUntil)) return 'claimed';
@@ -64,14 +50,14 @@ export class StoreRunCoordinator implements RunCoordinator {
 
   /** Marks the slot done, so no retry or takeover runs it again. */
   async complete(key: string): Promise<void> {
-    await this.store.collection<JobSlot>('jobs').update(this.orgId, slotId(key), (s) => ({ ...s, doneAt: this.clock.now().toISOString() }));
+    await new JobSlots(this.store).update(this.orgId, slotId(key), (s) => ({ ...s, doneAt: this.clock.now().toISOString() }));
   }
 
   async shouldRun(key: string, ttlMs: number, leaseUntil?: string): Promise<boolean> {
     const now = this.clock.now();
     const keptMs = Math.max(ttlMs, 7 * 24 * 3600_000);
     try {
-      await this.store.collection<JobSlot>('jobs').create({
+      await new JobSlots(this.store).create({
         id: slotId(key),
         orgId: this.orgId,
         kind: 'job-slot',

@@ -1,16 +1,18 @@
 import type { JobContext } from './job-context';
 import { JobSlots } from './repository';
-import { rebuildTrainingSummaries } from '../training/summaries';
-import { applyRetention, pageByPage } from '../retention/housekeeping';
-import { DEFAULT_RETENTION } from '../retention/schedule';
 
-/** Explicit expiry, because the embedded server never expires items by TTL; and the retention schedule on both stores. */
-export async function housekeeping(ctx: JobContext): Promise<Record<string, unknown>> {
-  const now = ctx.clock.now();
+/** Explicit expiry of the scheduler's slots, because the embedded server never expires items by TTL. Part of the housekeeping job (bot/jobs.ts). */
+export async function removeExpiredSlots(ctx: JobContext): Promise<number> {
   const slots = new JobSlots(ctx.store);
-  const expired = await pageByPage((page) => slots.expired(ctx.orgId, now.toISOString(), page), (found) => slots.deleteMany(ctx.orgId, found.map((s) => s.id)));
-  const retention = await applyRetention(ctx, ctx.orgId, ctx.retention ?? DEFAULT_RETENTION);
-  // The catch-up for training summaries: every write keeps them in step; this mends any that a failure left behind.
-  const summaries = await rebuildTrainingSummaries(ctx.store, ctx.orgId);
-  return { expiredSlots: expired, removed: retention, trainingSummariesMended: summaries.written + summaries.removed };
+  const now = ctx.clock.now().toISOString();
+  let removed = 0;
+  let continuation: string | undefined;
+  // A page at a time, each deleted through the bulk API: memory and round trips stay bounded.
+  do {
+    const page = await slots.expired(ctx.orgId, now, { pageSize: 500, ...(continuation ? { continuation } : {}) });
+    await slots.deleteMany(ctx.orgId, page.items.map((s) => s.id));
+    removed += page.items.length;
+    continuation = page.continuation;
+  } while (continuation);
+  return removed;
 }

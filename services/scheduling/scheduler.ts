@@ -1,4 +1,3 @@
-import type { RetentionSettings } from '../retention/schedule';
 import cron from 'node-cron';
 import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -9,13 +8,11 @@ import type { Store } from '../store/ports';
 import type { WorkingCalendar } from './calendar';
 import { StoreRunCoordinator } from './coordinator';
 import { runJobDefinition, type JobTable } from './job-context';
-import type { ReachWiring } from '../reach/setup';
-import type { GroupRolesWiring } from '../people/group-roles';
-import type { AnswerSeal } from '../surveys/seal';
 import { newCorrelationId, withCorrelation } from '../core/correlation';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 
-export type SchedulerDeps = { jobs: JobTable; store: Store; logger: Logger; calendar: WorkingCalendar; seal?: AnswerSeal; reach?: ReachWiring; groupRoles?: GroupRolesWiring; emailEnabled?: boolean; retention?: RetentionSettings; orgId: string; timeZone: string; afterJob?: () => Promise<unknown> };
+/** `jobDeps`: what the app wires for its jobs, handed to each as part of its context (see JobContext). */
+export type SchedulerDeps<Deps extends object = object> = { jobs: JobTable<Deps>; jobDeps: Deps; store: Store; logger: Logger; calendar: WorkingCalendar; orgId: string; timeZone: string; afterJob?: () => Promise<unknown> };
 
 /**
  * A slot whose run fails (the store unreachable, say) is tried again, sooner then less often,
@@ -24,7 +21,7 @@ export type SchedulerDeps = { jobs: JobTable; store: Store; logger: Logger; cale
 export type RetryPolicy = { firstDelayMs: number; maxDelayMs: number; windowMs: number };
 export const DEFAULT_RETRY: RetryPolicy = { firstDelayMs: 60_000, maxDelayMs: 10 * 60_000, windowMs: 45 * 60_000 };
 
-export type SlotDeps = SchedulerDeps & { coordinator: StoreRunCoordinator; wall: Clock; retry: RetryPolicy; wait: (ms: number) => Promise<void> };
+export type SlotDeps<Deps extends object = object> = SchedulerDeps<Deps> & { coordinator: StoreRunCoordinator; wall: Clock; retry: RetryPolicy; wait: (ms: number) => Promise<void> };
 
 /**
  * Runs one job slot once across instances, retrying on failure: the claim is this instance's until
@@ -32,7 +29,7 @@ export type SlotDeps = SchedulerDeps & { coordinator: StoreRunCoordinator; wall:
  * Jobs are idempotent (their messages and escalations have ids of their own), so running a slot
  * again after a failure part-way completes it without doubling anything.
  */
-export async function runSlot(deps: SlotDeps, name: string, slot: Date): Promise<'ran' | 'elsewhere' | 'gave-up'> {
+export async function runSlot<Deps extends object>(deps: SlotDeps<Deps>, name: string, slot: Date): Promise<'ran' | 'elsewhere' | 'gave-up'> {
   const job = deps.jobs[name];
   if (!job) throw new Error(`No job called "${name}" in the table the scheduler was given.`);
   const key = `${deps.orgId}:${name}:${slot.toISOString()}`;
@@ -44,7 +41,7 @@ export async function runSlot(deps: SlotDeps, name: string, slot: Date): Promise
       // The job sees the slot's time, not the moment it ran, so a late start or a retry changes nothing.
       const clock = new FixedClock(slot);
       const organisation = await ensureOrganisation(deps.store, clock, deps.orgId, { timeZone: deps.timeZone });
-      await runJobDefinition(name, job, { store: deps.store, clock, orgId: deps.orgId, organisation, calendar: deps.calendar, logger: deps.logger, seal: deps.seal, ...(deps.reach ? { reach: deps.reach } : {}), ...(deps.groupRoles ? { groupRoles: deps.groupRoles } : {}), emailEnabled: deps.emailEnabled ?? false, ...(deps.retention ? { retention: deps.retention } : {}) });
+      await runJobDefinition(name, job, { ...deps.jobDeps, store: deps.store, clock, orgId: deps.orgId, organisation, calendar: deps.calendar, logger: deps.logger });
       await deps.coordinator.complete(key).catch((e: unknown) => deps.logger.warn({ err: e, job: name }, 'job ran but its slot could not be marked done; a retry would repeat it harmlessly'));
       return 'ran';
     } catch (e) {
@@ -65,7 +62,7 @@ export async function runSlot(deps: SlotDeps, name: string, slot: Date): Promise
  * id, so a failed run in Application Insights leads to its log lines. The span says which job and
  * slot and how it went, never what the job touched.
  */
-export function runJobSlot(deps: SlotDeps, name: string, slot: Date): Promise<'ran' | 'elsewhere' | 'gave-up'> {
+export function runJobSlot<Deps extends object>(deps: SlotDeps<Deps>, name: string, slot: Date): Promise<'ran' | 'elsewhere' | 'gave-up'> {
   const id = newCorrelationId();
   return withCorrelation(id, () =>
     // SERVER: Application Insights records the run as an operation of its own, named like a request.
@@ -89,10 +86,10 @@ export function runJobSlot(deps: SlotDeps, name: string, slot: Date): Promise<'r
 export type SchedulerStatus = { running: boolean; jobs: { name: string; cron: string; lastRun?: { at: string; ok: boolean } }[] };
 
 /** Starts every job of the table on its cron schedule in the organisation's time zone; each slot runs on one instance. */
-export function startScheduler(deps: SchedulerDeps, retry: RetryPolicy = DEFAULT_RETRY): { stop(): Promise<void>; status(): SchedulerStatus } {
+export function startScheduler<Deps extends object>(deps: SchedulerDeps<Deps>, retry: RetryPolicy = DEFAULT_RETRY): { stop(): Promise<void>; status(): SchedulerStatus } {
   const lastRuns = new Map<string, { at: string; ok: boolean }>();
   const stopping = new AbortController();
-  const slotDeps: SlotDeps = {
+  const slotDeps: SlotDeps<Deps> = {
     ...deps,
     coordinator: new StoreRunCoordinator(deps.store, deps.orgId, systemClock, `${os.hostname()}:${process.pid}`),
     wall: systemClock,

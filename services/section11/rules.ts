@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { FieldIssue } from '../core/errors';
-import { findIdentifyingText } from '../escalations/identifying';
+import { findIdentifyingText } from '../core/identifying';
 import {
   MET_RATINGS,
   NOT_APPLICABLE,

@@ -3,7 +3,7 @@ import { mayViewSurveyResults } from '../access/policy';
 import type { Person } from '../people/model';
 import type { Store } from '../store/ports';
 import { listCampaigns } from '../surveys/campaigns';
-import { MIN_GROUP } from '../surveys/model';
+import { MIN_GROUP } from '../core/figures';
 import { campaignResults } from '../surveys/results';
 
 /** The built-in questionnaire an agency sends its practitioners before its return (`survey send s11-practitioner`). */

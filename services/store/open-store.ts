@@ -1,31 +1,21 @@
-import path from 'node:path';
 import { CosmosClient } from '@azure/cosmos';
 import type { Config } from '../core/config';
 import type { Logger } from '../core/logger';
 import { CosmosStore } from './cosmos-store';
 import { openEmbeddedStore } from './embedded';
-import { migrate } from './migrations';
 import { warnIfEmbeddedIndexMissing } from './embedded-index';
 import type { Store } from './ports';
-import { inBackground, RETRY_OPTIONS, type StoreSurface } from './request-priority';
+import { RETRY_OPTIONS, type StoreSurface } from './request-priority';
 
 /**
  * Azure Cosmos DB when COSMOS_ENDPOINT is set (key, else keyless Entra ID); the embedded server otherwise.
- * `surface`: the bot and tab process is interactive (short waits when throttled, to answer inside
- * Teams' 15 s); the command line is background (long waits). See request-priority.ts.
+ * The store as it is: the app and the command line open it through services/migrations, which brings
+ * its data up to date (the store knows no domain, so it does not migrate itself). `surface`: the bot
+ * and tab process is interactive (short waits when throttled, to answer inside Teams' 15 s); the
+ * command line is background (long waits). See request-priority.ts.
  */
-export async function openStore(config: Config, logger: Logger, surface: StoreSurface = 'interactive'): Promise<Store> {
-  const store = await connect(config, logger, surface);
-  // A running app on the same data folder migrated it when it started; the command line borrows its store as it is.
-  if (store.attachedToRunningApp) return store;
-  try {
-    // Migrations that rewrite records back everything up to the data folder first.
-    await inBackground(() => migrate(store, logger, { dir: path.join(config.DATA_DIR, 'backups'), database: config.COSMOS_DATABASE }));
-  } catch (e) {
-    await store.close();
-    throw e;
-  }
-  return store;
+export function openStore(config: Config, logger: Logger, surface: StoreSurface = 'interactive'): Promise<Store> {
+  return connect(config, logger, surface);
 }
 
 async function connect(config: Config, logger: Logger, surface: StoreSurface): Promise<Store> {

@@ -2,7 +2,8 @@ import { randomInt } from 'node:crypto';
 import type { Clock } from '../core/clock';
 import { AppError, isAppError } from '../core/errors';
 import type { Store } from '../store/ports';
-import { MIN_GROUP, PENDING_BUCKETS, PENDING_MAX_BYTES, pendingId, SHARD_CAPACITY, SHARD_MAX_BYTES, type AnswerEntry, type AnswerShard, type Campaign, type PendingAnswers, type PendingContent } from './model';
+import { MIN_GROUP } from '../core/figures';
+import { PENDING_BUCKETS, PENDING_MAX_BYTES, pendingId, SHARD_CAPACITY, SHARD_MAX_BYTES, type AnswerEntry, type AnswerShard, type Campaign, type PendingAnswers, type PendingContent } from './model';
 import { surveys } from './questionnaires';
 import type { AnswerSeal } from './seal';
 

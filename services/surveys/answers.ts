@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { AppError, type FieldIssue } from '../core/errors';
 import { MAX_WRITTEN_CHARS, SCALE, type Answer, type Answers, type Question, type QuestionnaireDefinition } from './model';
-import { findIdentifyingText } from '../escalations/identifying';
+import { findIdentifyingText } from '../core/identifying';
 
 /** The answers a question offers, in order, with what people see; none for free text and dates. */
 export function fixedAnswers(q: Question): { value: string; label: string }[] {

@@ -3,25 +3,24 @@ import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { Clock } from '../core/clock';
 import { formatDate, localDate, today } from '../core/dates';
+import { MIN_GROUP } from '../core/figures';
 import { AppError, isAppError } from '../core/errors';
 import { enqueueAll } from '../delivery/outbox';
 import { Directory } from '../people/repository';
 import type { Person } from '../people/model';
 import { agencyOf, mayRunSurveys, mayViewCampaignResults, scopeFor, type Partnership, type Requester } from '../access/policy';
-import { partnershipOf } from '../organisation/organisations';
+import { partnershipFor, partnershipOf } from '../organisation/organisations';
 import type { JobContext } from '../scheduling/job-context';
+import type { AnswerSeal } from './seal';
 import type { WorkingCalendar } from '../scheduling/calendar';
 import type { Store } from '../store/ports';
 import { SurveyRepository } from './repository';
-import { courses } from '../training/catalogue';
-import { TrainingRepository } from '../training/repository';
-import { counts } from '../training/model';
+import { counts, courses, TrainingRepository } from '../training';
 import {
   agencyLabel,
   anonymousLabels,
   AUDIENCE_CHUNK,
   combination,
-  MIN_GROUP,
   respondedId,
   type Audience,
   type AudienceChunk,
@@ -148,7 +147,7 @@ export async function createCampaign(deps: Deps & { calendar: WorkingCalendar },
     if (!(await courses(deps.store, orgId)).some((x) => x.code === code)) throw new AppError('VALIDATION', `There is no course ${code}.`);
   }
   // HR of an agency asks their own agency's staff; the partnership's roles may ask everyone.
-  const { agency } = scopeFor(input.actor, await partnershipOf(deps.store, orgId));
+  const { agency } = scopeFor(input.actor, await partnershipFor(deps, orgId));
   const campaign: Campaign = {
     id: `campaign-${today(deps.clock, input.timeZone)}-${randomUUID().slice(0, 8)}`,
     orgId,
@@ -253,7 +252,7 @@ function namedAgencies(groups: LargeGroups, people: Workplace[]): string[] {
  * Safe to repeat after a crash: chunks are rewritten and invitations have ids of their own.
  */
 export async function startCampaign(deps: Deps, campaign: Campaign, timeZone: string): Promise<Campaign> {
-  const partnership = await partnershipOf(deps.store, campaign.orgId);
+  const partnership = await partnershipFor(deps, campaign.orgId);
   const people = await withinAgency(deps.store, campaign.orgId, await resolveAudience(deps.store, campaign.orgId, campaign.audience), campaign.agency);
   const large = largeGroups(people, partnership);
   const buckets = Math.max(1, Math.ceil(people.length / AUDIENCE_CHUNK));
@@ -451,7 +450,7 @@ async function scheduleFollowUps(deps: Deps, orgId: string, day: string, timeZon
  * scheduled one that was interrupted too), creates training follow-ups, sends chasers from 10:00
  * and closes campaigns after their closing day.
  */
-export async function runQuestionnaires(ctx: JobContext): Promise<Record<string, unknown>> {
+export async function runQuestionnaires(ctx: JobContext<{ seal?: AnswerSeal }>): Promise<Record<string, unknown>> {
   const deps = { store: ctx.store, clock: ctx.clock };
   const tz = ctx.organisation.timeZone;
   const day = today(ctx.clock, tz);

@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { AppError } from '../core/errors';
-import { WorkingCalendar } from '../scheduling/calendar';
-import { createCampaign, describeAudience, describePool, followUpRules, listCampaigns, removeFollowUp, setFollowUp } from './campaigns';
-import { MIN_GROUP, type Audience } from './model';
-import { addQuestionnaire, questionnaires, readQuestionnaireFile } from './questionnaires';
-import { campaignResults, resultsReport } from './results';
-import { OPERATOR } from '../access/policy';
+import { AppError } from '../../services/core/errors';
+import { WorkingCalendar } from '../../services/scheduling/calendar';
+import { createCampaign, describeAudience, describePool, followUpRules, listCampaigns, removeFollowUp, setFollowUp } from '../../services/surveys/campaigns';
+import { MIN_GROUP } from '../../services/core/figures';
+import type { Audience } from '../../services/surveys/model';
+import { addQuestionnaire, questionnaires, readQuestionnaireFile } from '../../services/surveys/questionnaires';
+import { campaignResults, resultsReport } from '../../services/surveys/results';
+import { OPERATOR } from '../../services/access/policy';
 import { actorOption, auditCommand, countOption, deliver, fileArg, NO_DELIVER, orgOf, organisationOf, outputReport, print, stringOption, TABLE_OPTIONS, type CliContext, type Command } from '../kernel/cli-command';
 
 /** `everyone`, `department=Children's Services`, `role=Social Worker` or `course=SG-GEN:2026-01-01..2026-03-31`. */

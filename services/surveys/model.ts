@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { PersonRef } from '../plan/model';
+import type { PersonRef } from '../plan';
 
 const slug = z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lower-case letters, digits and - (up to 40)');
 const label = (max: number) => z.string().trim().min(1).max(max);
@@ -247,8 +247,3 @@ export type FollowUpRule = {
 export const followUpRuleId = (courseCode: string) => `follow-up-${courseCode.toLowerCase()}`;
 
 export type SurveyDoc = Questionnaire | Campaign | AudienceChunk | RespondedMarker | AnswerShard | PendingAnswers | FollowUpRule;
-
-/** Groups smaller than this are never shown in breakdowns, nor kept on anonymous answers; no anonymous figure is shown under it. */
-export const MIN_GROUP = 5;
-/** Written answers of an anonymous campaign are shown from this many responses (before, only how many there are). */
-export const MIN_FOR_WRITTEN = 10;

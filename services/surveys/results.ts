@@ -1,5 +1,5 @@
 import { formatDate } from '../core/dates';
-import { derives, pct, smallDerivableSet } from '../core/figures';
+import { derives, MIN_FOR_WRITTEN, MIN_GROUP, pct, smallDerivableSet } from '../core/figures';
 import { AppError } from '../core/errors';
 import type { Report } from '../core/report';
 import type { Store } from '../store/ports';
@@ -8,7 +8,7 @@ import { getCampaign, listCampaigns, mayViewCampaign } from './campaigns';
 import { allows, mayViewCampaignResults, mayViewSurveyResults, sameCampaignScope, type Partnership, type Requester } from '../access/policy';
 import { partnershipOf } from '../organisation/organisations';
 import { fixedAnswers } from './answers';
-import { MIN_FOR_WRITTEN, MIN_GROUP, type AnswerEntry, type Campaign, type Question, type Questionnaire } from './model';
+import { type AnswerEntry, type Campaign, type Question, type Questionnaire } from './model';
 import { findQuestionnaire } from './questionnaires';
 import { answersOf } from './answer-pool';
 import { listAgencies } from '../organisation/agencies';

@@ -3,12 +3,12 @@ import { AppError } from '../core/errors';
 import type { Person } from '../people/model';
 import type { Scope } from '../organisation/model';
 import type { Store } from '../store/ports';
-import { courseId, DEFAULT_COURSES, type Course, type Requirement, type TrainingRecord } from './model';
+import { courseId, DEFAULT_COURSES, type Course } from './model';
 import { RecordSummary, type TrainingFigures } from './rates';
 import { TrainingRepository } from './repository';
 import { storedSummary } from './summaries';
 
-const training = (store: Store) => store.collection<Course | Requirement | TrainingRecord>('training');
+const training = (store: Store) => new TrainingRepository(store);
 
 const defaultCourses = (orgId: string): Course[] => DEFAULT_COURSES.map((c) => ({ ...c, id: courseId(c.code), orgId, kind: 'course' }));
 
@@ -58,15 +58,15 @@ export async function setUpTraining(store: Store, orgId: string, input: unknown)
   const parsed = setupSchema.safeParse(input);
   if (!parsed.success) throw new AppError('VALIDATION', `The training set-up is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   // The default catalogue is stored first, so the file adds to it rather than replacing it.
-  if ((await new TrainingRepository(store).courses(orgId)).length === 0) for (const c of defaultCourses(orgId)) await training(store).upsert(c);
-  for (const c of parsed.data.courses ?? []) await training(store).upsert({ id: courseId(c.code), orgId, kind: 'course', code: c.code.toUpperCase(), name: c.name, validityMonths: c.validityMonths });
+  if ((await new TrainingRepository(store).courses(orgId)).length === 0) for (const c of defaultCourses(orgId)) await training(store).save(c);
+  for (const c of parsed.data.courses ?? []) await training(store).save({ id: courseId(c.code), orgId, kind: 'course', code: c.code.toUpperCase(), name: c.name, validityMonths: c.validityMonths });
   const catalogue = await courses(store, orgId);
   if (parsed.data.requirements) {
     const unknown = parsed.data.requirements.filter((r) => !catalogue.some((c) => c.code === r.course.toUpperCase()));
     if (unknown.length) throw new AppError('VALIDATION', `Unknown course codes in requirements: ${unknown.map((u) => u.course).join(', ')}`);
-    for (const old of await requirements(store, orgId)) await training(store).delete(orgId, old.id);
+    for (const old of await requirements(store, orgId)) await training(store).remove(orgId, old.id);
     for (const [i, r] of parsed.data.requirements.entries()) {
-      await training(store).upsert({ id: `req-${i}`, orgId, kind: 'requirement', courseCode: r.course.toUpperCase(), jobTitles: r.jobTitles, ...(r.departments ? { departments: r.departments } : {}) });
+      await training(store).save({ id: `req-${i}`, orgId, kind: 'requirement', courseCode: r.course.toUpperCase(), jobTitles: r.jobTitles, ...(r.departments ? { departments: r.departments } : {}) });
     }
   }
   return { courses: catalogue.length, requirements: (await requirements(store, orgId)).length };

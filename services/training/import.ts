@@ -5,14 +5,15 @@ import { AppError, isAppError } from '../core/errors';
 import { Directory } from '../people/repository';
 import { agencyOf, type Partnership } from '../access/policy';
 import { listAgencies } from '../organisation/agencies';
-import { partnershipOf } from '../organisation/organisations';
+import { partnershipFor } from '../organisation/organisations';
 import { isEntraId, type Person } from '../people/model';
 import { signInTenantsOf } from '../people/sign-in';
 import { Conversations } from '../conversations/repository';
-import type { Table } from '../plan/tabular';
+import type { Table } from '../plan';
 import type { Store } from '../store/ports';
 import { courses } from './catalogue';
 import type { RecordStatus, TrainingRecord } from './model';
+import { TrainingRepository } from './repository';
 import { refreshTrainingSummaries } from './summaries';
 import { oneLine } from '../core/text';
 import { inBackground } from '../store/request-priority';
@@ -117,7 +118,7 @@ async function importPeopleRows(
   const col = columnsOf<PeopleField>(input.table, PEOPLE_HEADERS, input.mapping ?? {}, ['employeeId', 'name', 'department']);
   const directory = new Directory(deps.store);
   const existing = new Map((await directory.all({ orgId: input.orgId })).map((p) => [p.id, p]));
-  const partnership = await partnershipOf(deps.store, input.orgId);
+  const partnership = await partnershipFor(deps, input.orgId);
   const agencies = await listAgencies(deps.store, input.orgId);
   const known = new Map(agencies.flatMap((a) => [[a.agencyId, a.agencyId] as const, [a.name.toLowerCase(), a.agencyId] as const]));
   // A Teams account is one person's, and a tenant one agency's: a row may not claim another's
@@ -279,7 +280,7 @@ async function importTrainingRows(
   const col = columnsOf<TrainingField>(input.table, TRAINING_HEADERS, input.mapping ?? {}, ['employee', 'course']);
   // Importing for one agency reads only its people: another agency's staff are "not in the directory".
   const people = await new Directory(deps.store).all({ orgId: input.orgId, ...(input.agency ? { agency: input.agency } : {}) });
-  const partnership = await partnershipOf(deps.store, input.orgId);
+  const partnership = await partnershipFor(deps, input.orgId);
   const byEmployee = new Map(people.flatMap((p) => [...(p.employeeId ? [[p.employeeId.toLowerCase(), p] as const] : []), ...(p.email ? [[p.email, p] as const] : [])]));
   const catalogue = await courses(deps.store, input.orgId);
   const byCourse = new Map(catalogue.flatMap((c) => [[c.code.toLowerCase(), c] as const, [c.name.toLowerCase(), c] as const]));
@@ -319,7 +320,7 @@ async function importTrainingRows(
   }
   // A point read per record (ids are deterministic) rather than one query over every record:
   // cheap on Azure, and it keeps a re-import of tens of thousands of rows fast on the embedded store.
-  const collection = deps.store.collection<TrainingRecord>('training');
+  const training = new TrainingRepository(deps.store);
   let next = 0;
   let done = 0;
   const created = new Set<string>();
@@ -328,7 +329,7 @@ async function importTrainingRows(
     Array.from({ length: Math.min(CONCURRENCY, candidates.length) }, async () => {
       while (next < candidates.length) {
         const record = candidates[next++]!;
-        if (await collection.read(record.orgId, record.id)) summary.unchanged++;
+        if (await training.get(record.orgId, record.id)) summary.unchanged++;
         else {
           summary.created++;
           created.add(record.personId);
@@ -340,9 +341,7 @@ async function importTrainingRows(
     }),
   );
   if (!input.dryRun) {
-    // The new records through the bulk API, 100 to a request; one created meanwhile by another import is already there.
-    const failed = (await collection.bulk(fresh.map((doc) => ({ kind: 'create' as const, doc })))).find((o) => !o.ok && !isAppError(o.error, 'ALREADY_EXISTS'));
-    if (failed && !failed.ok) throw failed.error;
+    await training.createRecords(fresh);
   }
   if (!input.dryRun && summary.created > 0) await refreshTrainingSummaries(deps.store, input.orgId, created);
   return summary;

@@ -1,4 +1,4 @@
-import type { PersonRef } from '../plan/model';
+import type { PersonRef } from '../plan';
 
 export type Course = { id: string; orgId: string; kind: 'course'; code: string; name: string; validityMonths: number };
 

@@ -1,5 +1,6 @@
 import type { FeatureModule } from '../kernel/module';
 import { runTrainingReminders } from './reminders';
+import { onLeadAgencyChosen } from './agency-stamp';
 import { TRAINING_COMMANDS, TRAINING_ROUTES } from './teams';
 
 /** Safeguarding training: people's own records and self-reports, HR's verification and imports, the rates and who is overdue. */
@@ -16,4 +17,6 @@ export const trainingModule = {
       run: runTrainingReminders,
     },
   },
+  // A partnership's first lead agency takes its training records with no agency, as it took its people.
+  events: (bus) => void bus.on('LeadAgencyChosen', onLeadAgencyChosen),
 } satisfies FeatureModule;

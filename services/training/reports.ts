@@ -7,8 +7,7 @@ import { partnershipOf } from '../organisation/organisations';
 import type { Store } from '../store/ports';
 import { loadTrainingFigures } from './catalogue';
 import { completionRates, groupOfBreakdown, overdueList, peoplePerGroup, ratesOfPairs, requiredPairs, type Breakdown, type OverdueRow, type RateRow } from './rates';
-import { smallGroups } from '../core/figures';
-import { MIN_GROUP } from '../surveys/model';
+import { MIN_GROUP, smallGroups } from '../core/figures';
 
 /**
  * The training figures a requester may see: their agency's people only (every agency's for the

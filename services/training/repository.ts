@@ -61,7 +61,33 @@ export class TrainingRepository {
     ) as Promise<(TrainingRecord | TrainingSummary)[]>;
   }
 
-  /** Retention and erasure only. */
+  /** One document by its id (ids are deterministic: a course's, a record's, a person's summary). */
+  get<T extends TrainingDoc>(orgId: string, id: string): Promise<T | undefined> {
+    return this.docs.read(orgId, id) as Promise<T | undefined>;
+  }
+
+  /** Writes a document as given, replacing any stored under its id. */
+  async save(doc: TrainingDoc): Promise<void> {
+    await this.docs.upsert(doc);
+  }
+
+  /** Stores a new record; ALREADY_EXISTS when its id is taken. */
+  async createRecord(record: TrainingRecord): Promise<void> {
+    await this.docs.create(record);
+  }
+
+  /** New records through the bulk API, 100 to a request; one created meanwhile (by another import) is already there. */
+  async createRecords(records: TrainingRecord[]): Promise<void> {
+    const failed = (await this.docs.bulk(records.map((doc) => ({ kind: 'create' as const, doc })))).find((o) => !o.ok && o.error.code !== 'ALREADY_EXISTS');
+    if (failed && !failed.ok) throw failed.error;
+  }
+
+  /** Changes a record where it stands (the change sees the stored one and its etag is checked). */
+  updateRecord(orgId: string, id: string, change: (current: TrainingRecord) => TrainingRecord | undefined): Promise<TrainingRecord> {
+    return (this.docs as Collection<TrainingRecord>).update(orgId, id, change);
+  }
+
+  /** A summary gone stale, a requirement replaced, and retention and erasure. */
   remove(orgId: string, id: string): Promise<void> {
     return this.docs.delete(orgId, id);
   }

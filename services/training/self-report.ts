@@ -8,7 +8,7 @@ import { enqueue } from '../delivery/outbox';
 import { Directory } from '../people/repository';
 import type { Person } from '../people/model';
 import { agencyOf, inScope, isToldOfSelfReportedTraining, mayVerifyTraining, scopeFor } from '../access/policy';
-import { partnershipOf } from '../organisation/organisations';
+import { partnershipFor, partnershipOf } from '../organisation/organisations';
 import type { Store } from '../store/ports';
 import { courses } from './catalogue';
 import { TrainingRepository } from './repository';
@@ -43,7 +43,7 @@ export async function selfReport(deps: { store: Store; clock: Clock }, input: { 
   if (d.completedOn > day || d.completedOn < '2000-01-01') {
     throw new AppError('VALIDATION', 'The completion date must be a real date, not in the future.', { fields: [{ field: 'completedOn', message: 'Not in the future.' }] });
   }
-  const partnership = await partnershipOf(deps.store, input.actor.orgId);
+  const partnership = await partnershipFor(deps, input.actor.orgId);
   const agency = agencyOf(input.actor, partnership);
   const record: TrainingRecord = {
     id: `rec-self-${randomUUID()}`,
@@ -58,7 +58,7 @@ export async function selfReport(deps: { store: Store; clock: Clock }, input: { 
     ...(d.certificateUrl ? { certificateUrl: d.certificateUrl } : {}),
     createdAt: deps.clock.now().toISOString(),
   };
-  await deps.store.collection<TrainingRecord>('training').create(record);
+  await new TrainingRepository(deps.store).createRecord(record);
   await refreshTrainingSummaries(deps.store, record.orgId, [record.personId]);
   // Only HR who may verify it hear of it: the person's own agency's (a name is personal data).
   const told = (await new Directory(deps.store).all({ orgId: input.actor.orgId, ...(agency ? { agency } : {}) })).filter((p) => p.active && isToldOfSelfReportedTraining(p));
@@ -87,15 +87,15 @@ export async function reviewSelfReport(deps: { store: Store; clock: Clock }, inp
   if (!mayVerifyTraining(input.actor)) throw new AppError('FORBIDDEN', 'Only HR can verify training completions.');
   const parsed = reviewSchema.safeParse(input.data);
   if (!parsed.success) throw new AppError('VALIDATION', 'This card does not say which record to review.');
-  const collection = deps.store.collection<TrainingRecord>('training');
-  const current = await collection.read(input.actor.orgId, parsed.data.recordId);
-  const partnership = await partnershipOf(deps.store, input.actor.orgId);
+  const training = new TrainingRepository(deps.store);
+  const current = await training.get<TrainingRecord>(input.actor.orgId, parsed.data.recordId);
+  const partnership = await partnershipFor(deps, input.actor.orgId);
   // Another agency's record is answered as if it did not exist: its existence is not HR's to learn.
   if (!current || current.kind !== 'record' || current.status !== 'self-reported' || !inScope(current, scopeFor(input.actor, partnership), partnership)) {
     throw new AppError('NOT_FOUND', 'That self-reported completion does not exist.');
   }
   if (current.review) throw new AppError('VALIDATION', `It was already ${current.review.decision} by ${current.review.by.name}.`);
-  const reviewed = await collection.update(current.orgId, current.id, (r) => ({
+  const reviewed = await training.updateRecord(current.orgId, current.id, (r) => ({
     ...r,
     review: { decision: input.decision, by: { personId: input.actor.id, name: input.actor.name }, at: deps.clock.now().toISOString(), ...(parsed.data.note ? { note: parsed.data.note } : {}) },
   }));

@@ -8,7 +8,7 @@ import { TrainingRepository } from './repository';
 const REBUILD_ALL_ABOVE = 1000;
 const WRITES_IN_FLIGHT = 8;
 
-const training = (store: Store) => store.collection<TrainingSummary>('training');
+const training = (store: Store) => new TrainingRepository(store);
 
 const summaryOf = (orgId: string, personId: string, courses: PersonFacts, agency: string | undefined): TrainingSummary => ({ id: summaryId(personId), orgId, kind: 'summary', personId, ...(agency ? { agency } : {}), courses });
 const sameCourses = (a: PersonFacts, b: PersonFacts) => JSON.stringify(a) === JSON.stringify(b);
@@ -30,8 +30,8 @@ export async function refreshTrainingSummaries(store: Store, orgId: string, pers
   await mapConcurrently(people, WRITES_IN_FLIGHT, async (personId) => {
     const facts = await toArray(new TrainingRepository(store).recordFacts({ orgId }, personId));
     const courses = foldFacts(facts).get(personId);
-    if (courses) await training(store).upsert(summaryOf(orgId, personId, courses, agenciesOf(facts).get(personId)));
-    else await training(store).delete(orgId, summaryId(personId));
+    if (courses) await training(store).save(summaryOf(orgId, personId, courses, agenciesOf(facts).get(personId)));
+    else await training(store).remove(orgId, summaryId(personId));
   });
 }
 
@@ -50,11 +50,11 @@ export async function rebuildTrainingSummaries(store: Store, orgId: string): Pro
   };
   const changed = [...folded].filter(([personId, courses]) => differs(personId, courses));
   const gone = [...stored.keys()].filter((personId) => !folded.has(personId));
-  await mapConcurrently(changed, WRITES_IN_FLIGHT, ([personId, courses]) => training(store).upsert(summaryOf(orgId, personId, courses, agencies.get(personId))));
-  await mapConcurrently(gone, WRITES_IN_FLIGHT, (personId) => training(store).delete(orgId, summaryId(personId)));
+  await mapConcurrently(changed, WRITES_IN_FLIGHT, ([personId, courses]) => training(store).save(summaryOf(orgId, personId, courses, agencies.get(personId))));
+  await mapConcurrently(gone, WRITES_IN_FLIGHT, (personId) => training(store).remove(orgId, summaryId(personId)));
   return { people: folded.size, written: changed.length, removed: gone.length };
 }
 
 export async function storedSummary(store: Store, orgId: string, personId: string): Promise<TrainingSummary | undefined> {
-  return training(store).read(orgId, summaryId(personId));
+  return training(store).get<TrainingSummary>(orgId, summaryId(personId));
 }

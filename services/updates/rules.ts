@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import type { FieldIssue } from '../core/errors';
-import { findIdentifyingText } from '../escalations/identifying';
+import { findIdentifyingText } from '../core/identifying';
 
 export const LIMITS = { progress: 2000, evidence: 1000, reason: 1000, remedialAction: 1000 } as const;
 

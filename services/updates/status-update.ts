@@ -6,13 +6,19 @@ import { Directory } from '../people/repository';
 import type { Person } from '../people/model';
 import { agencyOf, coversFor, mayUpdateAction } from '../access/policy';
 import { partnershipOf } from '../organisation/organisations';
-import { ActionPlan } from '../plan/repository';
-import { isOpen, nextDueDate, type Action, type StatusUpdate } from '../plan/model';
+import { type Action, ActionPlan, isOpen, nextDueDate, type StatusUpdate } from '../plan';
 import type { DomainEvents } from '../events/domain-events';
 import type { Organisation } from '../organisation/model';
 import type { Store, Stored } from '../store/ports';
 import { checkStatusUpdate, statusSubmissionSchema, type StatusSubmission, type ValidStatusUpdate } from './rules';
 import { moveOldHistory } from '../plan/history';
+
+declare module '../events/domain-events' {
+  interface DomainEventPayloads {
+    /** A status update was stored: the action as it now is, the update, and the organisation's time zone as the use case knew it. */
+    ActionUpdated: { action: Action; update: StatusUpdate; timeZone: string };
+  }
+}
 
 export type StatusUpdateOutcome =
   | { kind: 'saved'; action: Action; update: StatusUpdate }
@@ -102,7 +108,7 @@ export async function submitStatusUpdate(
 
   const now = deps.clock.now().toISOString();
   let outcome: StatusUpdateOutcome | undefined;
-  const stored = await deps.store.collection<Action>('actions').update(actor.orgId, current.id, (latest) => {
+  const stored = await new ActionPlan(deps.store).updateAction(actor.orgId, current.id, (latest) => {
     // Re-checked on every attempt: a concurrent writer may have got in first.
     const replay = findReplay(latest, actor, submission.version, value);
     if (replay) {

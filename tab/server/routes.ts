@@ -20,12 +20,12 @@ import { scopeFor, tabPermissionsFor, tabViewsFor } from '../../services/access/
 import { recordAudit } from '../../services/audit/audit-log';
 import type { AuditRecordRef } from '../../services/audit/model';
 import { Directory } from '../../services/people/repository';
-import { reachView } from '../../services/reach/reach-view';
+import { reachView } from '../../services/dashboard/reach-view';
 import type { Person } from '../../services/people/model';
 import { ensureOrganisation } from '../../services/organisation/organisations';
 import { today } from '../../services/core/dates';
 import { personForSignIn, requireActivePerson } from '../../services/people/sign-in';
-import type { SignInRoles } from '../../services/people/group-roles';
+import type { SignInRoles } from '../../services/reach/group-roles';
 import type { WorkingCalendar } from '../../services/scheduling/calendar';
 import type { Store } from '../../services/store/ports';
 import { createTabAuthenticator, isLoopback, requireLocalSignIn, type TabCredentials } from './auth';

@@ -1,3 +1,4 @@
+import { noticeUnreachableChannel } from '../../services/reach/unreachable-digest';
 /**
  * Fan-out: the daily reminder job enqueues one digest for each of N owners (or a questionnaire
  * campaign one invitation for each of N staff), and the delivery engine sends them through a
@@ -135,7 +136,7 @@ async function main() {
 
   const mailer = gateway ? new GraphMailer(gateway, 'bench@council.example', { teamsChat: 'https://teams.microsoft.com/l/chat/0/0?users=28:bench' }) : undefined;
   const emailsPerMinute = Number(values['emails-per-minute']);
-  const sender = new DeliverySender({ store, messenger: localMessenger(), logger: silentLogger, ...(mailer ? { mailer } : {}) }, { ...DEFAULT_DELIVERY_LIMITS, emailsPerMinute });
+  const sender = new DeliverySender({ store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger, ...(mailer ? { mailer } : {}) }, { ...DEFAULT_DELIVERY_LIMITS, emailsPerMinute });
   const sendStart = performance.now();
   const cpuStart = process.cpuUsage();
   const report = await sender.drain(ORG, { waitMs: 120_000 });

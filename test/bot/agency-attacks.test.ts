@@ -20,7 +20,7 @@ import { openPersistentTestStore } from '../harness/store';
 import { actionDoc, ORG, seed } from '../harness/fixtures';
 import { openRounds } from '../../services/rounds/rounds';
 import { installationUpdate, invokeActionExecute, messageActivity, personalConversationId, tableRows, type TeamsUser } from '../harness/teams-activities';
-import { COUNCIL_TENANT, oid, peopleFile, POLICE_TENANT, type Staff, table, teamsUser } from '../harness/partnership';
+import { COUNCIL_TENANT, oid, peopleFile, POLICE_TENANT, type Staff, table, teamsUser, appEvents } from '../harness/partnership';
 import { followUpBesideAnAgencyQuestionnaire, PARTNERSHIP_COMPARISON } from '../harness/surveys';
 
 /*
@@ -69,8 +69,8 @@ describe('an attacker in the police tries to reach the council’s records throu
     t = await startTestApp({ DELIVERY_INTERVAL_SECONDS: '3600' });
     t.clock.set('2026-11-23T09:00:00Z'); // a Monday
     const defaults = { timeZone: 'Europe/London' };
-    await addAgency(t.store, t.clock, ORG, { name: 'Council', tenantIds: [COUNCIL_TENANT] }, defaults);
-    await addAgency(t.store, t.clock, ORG, { name: 'Police', tenantIds: [POLICE_TENANT] }, defaults);
+    await addAgency(t.store, t.clock, ORG, { name: 'Council', tenantIds: [COUNCIL_TENANT] }, defaults, appEvents());
+    await addAgency(t.store, t.clock, ORG, { name: 'Police', tenantIds: [POLICE_TENANT] }, defaults, appEvents());
     await setUpTraining(t.store, ORG, { requirements: [{ course: 'SG-AWARE', jobTitles: ['*'] }] });
     expect(await importPeople({ store: t.store, clock: t.clock }, { orgId: ORG, agency: 'council', dryRun: false, table: peopleFile(Object.values(COUNCIL)) })).toMatchObject({ created: 4, problems: [] });
     expect(await importPeople({ store: t.store, clock: t.clock }, { orgId: ORG, agency: 'police', dryRun: false, table: peopleFile(Object.values(POLICE)) })).toMatchObject({ created: 4, problems: [] });
@@ -329,7 +329,7 @@ describe('an attacker in the police tries to reach the council’s records throu
       importPeople({ store: t.store, clock: t.clock }, { orgId: ORG, agency: 'school', dryRun: false, table: table(['Employee Number', 'Full Name', 'Work Email', 'Department', 'Job Title', 'Entra Object Id', 'Entra Tenant Id'], rows) });
     const schoolPerson = (employee: string) => people().read(ORG, `emp-school-S${employee}`);
     beforeAll(async () => {
-      await addAgency(t.store, t.clock, ORG, { name: 'School' }, { timeZone: 'Europe/London' });
+      await addAgency(t.store, t.clock, ORG, { name: 'School' }, { timeZone: 'Europe/London' }, appEvents());
     });
 
     it('a row with no tenant claims a police officer’s object id (never seen by the bot) → at first sign-in from the police’s tenant the officer is no one, not the school’s record', async () => {
@@ -415,8 +415,8 @@ describe('an attacker in the police tries to reach the council’s records throu
     dataDir = path.join(work, 'data');
     await stored(async (store) => {
       const clock = new FixedClock('2026-11-23T09:00:00Z');
-      await addAgency(store, clock, ORG_ID, { name: 'Council', tenantIds: [COUNCIL_TENANT] }, { timeZone: 'Europe/London' });
-      await addAgency(store, clock, ORG_ID, { name: 'Police', tenantIds: [POLICE_TENANT] }, { timeZone: 'Europe/London' });
+      await addAgency(store, clock, ORG_ID, { name: 'Council', tenantIds: [COUNCIL_TENANT] }, { timeZone: 'Europe/London' }, appEvents());
+      await addAgency(store, clock, ORG_ID, { name: 'Police', tenantIds: [POLICE_TENANT] }, { timeZone: 'Europe/London' }, appEvents());
       await setUpTraining(store, ORG_ID, { requirements: [{ course: 'SG-AWARE', jobTitles: ['*'] }] });
       const person = (id: string, s: Staff, agency: string, roles: Person['roles']): Person => ({ id, orgId: ORG_ID, employeeId: s.employee, name: s.name, email: s.email, department: s.department, jobTitle: s.jobTitle, aadObjectId: s.oid, aadTenantId: s.tenant, agency, roles, active: true });
       for (const p of [

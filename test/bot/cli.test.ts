@@ -1,3 +1,4 @@
+import { appEvents } from '../harness/partnership';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -233,7 +234,7 @@ describe('npm run cli -- plan import / export', () => {
 async function dataFolderAfterNpmStart(dataDir: string): Promise<void> {
   const { store } = await openPersistentTestStore(dataDir);
   try {
-    await seedDemo(store, new FixedClock('2026-11-22T10:00:00Z'), 'demo', 'Europe/London');
+    await seedDemo(store, new FixedClock('2026-11-22T10:00:00Z'), 'demo', 'Europe/London', appEvents());
     await seedDemoTraining(store, 'demo');
   } finally {
     await store.close();

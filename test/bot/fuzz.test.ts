@@ -1,3 +1,4 @@
+import { appEvents } from '../harness/partnership';
 import fc from 'fast-check';
 import { runs } from '../fast-check-setup';
 import { CARD_ROUTES } from '../../bot/card-routes';
@@ -34,7 +35,7 @@ describe('bad input never crashes the app, answers 500 or changes data', () => {
   beforeAll(async () => {
     // No delivery rounds during the run: the store must stay exactly as seeded however slowly the machine goes.
     t = await startTestApp({ ALLOWED_TENANT_IDS: TEST_TENANT_ID, DELIVERY_INTERVAL_SECONDS: '3600' });
-    await seedDemo(t.store, t.clock, ORG, 'Europe/London');
+    await seedDemo(t.store, t.clock, ORG, 'Europe/London', appEvents());
     await linkDemoPeople(t.store);
     await t.post(messageActivity({ serviceUrl: t.connector.serviceUrl, user: VAL, text: 'help' })); // first contact records Val's chat
     // An open questionnaire Val may answer, so generated answers reach its checks.

@@ -1,3 +1,4 @@
+import { appEvents } from '../harness/partnership';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -37,7 +38,7 @@ describe('the identifier guard on every free-text input', () => {
   let campaignId: string;
   beforeAll(async () => {
     t = await startTestApp({ ALLOWED_TENANT_IDS: TEST_TENANT_ID });
-    await seedDemo(t.store, t.clock, ORG, 'Europe/London');
+    await seedDemo(t.store, t.clock, ORG, 'Europe/London', appEvents());
     await linkDemoPeople(t.store);
     const raised = await invoke(RICHARD, 'esc.raise', { category: 'referral-outcome', agency: 'MASH', caseReference: 'MASH-2026-0042', asked: 'Outcome of the November referral', wanted: 'Feedback this week' });
     expect(JSON.stringify(raised)).toMatch(/Raised as ESC-/);

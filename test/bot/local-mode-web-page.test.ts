@@ -1,3 +1,4 @@
+import { appEvents } from '../harness/partnership';
 import http from 'node:http';
 import { seedDemo } from '../../services/demo/seed-demo';
 import { toArray } from '../../services/store/ports';
@@ -18,7 +19,7 @@ describe('a web page the developer visits cannot drive the bot in local mode', (
 
   beforeAll(async () => {
     t = await startTestApp({ LOCAL_ACT_AS: 'Val Johnson' });
-    await seedDemo(t.store, t.clock, ORG, 'Europe/London');
+    await seedDemo(t.store, t.clock, ORG, 'Europe/London', appEvents());
   });
   afterAll(() => t.close());
   beforeEach(() => t.connector.reset());

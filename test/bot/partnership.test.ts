@@ -13,7 +13,7 @@ import { cardsAnswering, startTestApp, type TestApp } from '../harness/app';
 import { actionDoc, ORG, person, seed } from '../harness/fixtures';
 import { signJwt, startOpenIdServer } from '../harness/openid';
 import { cardText, installationUpdate, tableRows, invokeActionExecute, messageActivity, personalConversationId, type TeamsUser } from '../harness/teams-activities';
-import { CLIENT_ID, COUNCIL_TENANT, HEALTH_TENANT, HOST, oid, peopleFile, POLICE_TENANT, type Staff, table, TEAMS_WEB_CLIENT, teamsUser } from '../harness/partnership';
+import { CLIENT_ID, COUNCIL_TENANT, HEALTH_TENANT, HOST, oid, peopleFile, POLICE_TENANT, type Staff, table, TEAMS_WEB_CLIENT, teamsUser, appEvents } from '../harness/partnership';
 
 /*
  * The partnership's done-means, over real HTTP with the fake Bot Connector: two agencies in two
@@ -62,9 +62,9 @@ describe('a partnership of two agencies, through Teams and the tab', () => {
     t = await startTestApp({ PUBLIC_HOSTNAME: HOST, TAB_SSO_CLIENT_ID: CLIENT_ID, TAB_SSO_JWKS_URL: openId.metadataUrl.replace(/\/v1\/.*$/, '/keys'), DELIVERY_INTERVAL_SECONDS: '3600' });
     t.clock.set('2026-11-23T09:00:00Z'); // a Monday
     const defaults = { timeZone: 'Europe/London' };
-    await addAgency(t.store, t.clock, ORG, { name: 'Council', tenantIds: [COUNCIL_TENANT] }, defaults);
-    await addAgency(t.store, t.clock, ORG, { name: 'Police', tenantIds: [POLICE_TENANT] }, defaults);
-    await addAgency(t.store, t.clock, ORG, { name: 'Health', tenantIds: [HEALTH_TENANT] }, defaults);
+    await addAgency(t.store, t.clock, ORG, { name: 'Council', tenantIds: [COUNCIL_TENANT] }, defaults, appEvents());
+    await addAgency(t.store, t.clock, ORG, { name: 'Police', tenantIds: [POLICE_TENANT] }, defaults, appEvents());
+    await addAgency(t.store, t.clock, ORG, { name: 'Health', tenantIds: [HEALTH_TENANT] }, defaults, appEvents());
     await setUpTraining(t.store, ORG, { requirements: [{ course: 'SG-AWARE', jobTitles: ['*'] }] });
     // The operator seeds each agency's HR; each HR then imports their own staff.
     await seed(t.store, {

@@ -1,3 +1,4 @@
+import { appEvents } from '../harness/partnership';
 import { startTestApp, type TestApp } from '../harness/app';
 import { buttonData, PlaygroundChat } from '../harness/playground';
 import { cardText } from '../harness/teams-activities';
@@ -19,7 +20,7 @@ describe('trying the bot in the Agents Playground as the README says', () => {
   let chat: PlaygroundChat;
   beforeEach(async () => {
     t = await startTestApp({ LOCAL_ACT_AS: 'Val Johnson' });
-    await seedDemo(t.store, t.clock, ORG, 'Europe/London');
+    await seedDemo(t.store, t.clock, ORG, 'Europe/London', appEvents());
     await seedDemoTraining(t.store, ORG);
     chat = new PlaygroundChat(t.app.url, t.connector.serviceUrl);
   });

@@ -1,3 +1,4 @@
+import { appEvents } from '../harness/partnership';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -65,8 +66,8 @@ describe('learning from a practice review, to its 12-month impact check', () => 
     dir = await mkdtemp(path.join(os.tmpdir(), 'reviews-'));
     t.clock.set('2026-11-23T09:00:00Z');
     const defaults = { timeZone: 'Europe/London' };
-    await addAgency(t.store, t.clock, ORG, { name: 'Council' }, defaults);
-    await addAgency(t.store, t.clock, ORG, { name: 'Police' }, defaults);
+    await addAgency(t.store, t.clock, ORG, { name: 'Council' }, defaults, appEvents());
+    await addAgency(t.store, t.clock, ORG, { name: 'Police' }, defaults, appEvents());
     await seed(t.store, {
       people: [
         person({ id: 'ada', name: ADA.name, email: 'ada@council.example', agency: 'council', roles: ['admin'], aadObjectId: ADA.aadObjectId }),

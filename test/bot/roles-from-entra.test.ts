@@ -15,11 +15,11 @@ import { importPeople } from '../../services/training/import';
 import { cardsAnswering, startTestApp, type TestApp } from '../harness/app';
 import { FakeGraph } from '../harness/fake-graph';
 import { actionDoc, ORG, seed } from '../harness/fixtures';
-import { CLIENT_ID, COUNCIL_TENANT, HOST, oid, peopleFile, type Staff, TEAMS_WEB_CLIENT, teamsUser } from '../harness/partnership';
+import { CLIENT_ID, COUNCIL_TENANT, HOST, oid, peopleFile, type Staff, TEAMS_WEB_CLIENT, teamsUser, appEvents } from '../harness/partnership';
 import { signJwt, startOpenIdServer } from '../harness/openid';
 import { installationUpdate, invokeActionExecute, personalConversationId, TEST_BOT_ID } from '../harness/teams-activities';
 import { flushAudit } from '../../services/audit/audit-log';
-import { auditReport } from '../../services/audit/report';
+import { auditReport } from '../../services/dashboard/audit-report';
 
 /*
  * Issue 24's done-means, steps 1 to 3, on a deployment without the demo data: the embedded store,
@@ -80,7 +80,7 @@ describe('a council’s roles come from its Entra groups and its first administr
     );
     t.clock.set('2026-11-23T07:00:00Z'); // a Monday, when the roles job runs
     const organisation = await ensureOrganisation(t.store, t.clock, ORG, { timeZone: 'Europe/London' });
-    await addAgency(t.store, t.clock, ORG, { name: 'Council', tenantIds: [COUNCIL_TENANT] }, { timeZone: 'Europe/London' });
+    await addAgency(t.store, t.clock, ORG, { name: 'Council', tenantIds: [COUNCIL_TENANT] }, { timeZone: 'Europe/London' }, appEvents());
     await setUpTraining(t.store, ORG, { requirements: [{ course: 'SG-AWARE', jobTitles: ['*'] }] });
     ctx = { store: t.store, clock: t.clock, orgId: ORG, organisation, calendar: new WorkingCalendar(), logger: silentLogger, groupRoles };
   });

@@ -1,3 +1,4 @@
+import { appEvents } from '../harness/partnership';
 import '../../bot/modules';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -22,9 +23,9 @@ describe('npm run cli -- s11', () => {
     dataDir = path.join(work, 'data');
     const { store } = await openPersistentTestStore(dataDir);
     const clock = new FixedClock(new Date());
-    await addAgency(store, clock, 'demo', { name: 'Council' }, { timeZone: 'Europe/London' });
-    await addAgency(store, clock, 'demo', { name: 'Police' }, { timeZone: 'Europe/London' });
-    await addAgency(store, clock, 'demo', { name: 'Health' }, { timeZone: 'Europe/London' });
+    await addAgency(store, clock, 'demo', { name: 'Council' }, { timeZone: 'Europe/London' }, appEvents());
+    await addAgency(store, clock, 'demo', { name: 'Police' }, { timeZone: 'Europe/London' }, appEvents());
+    await addAgency(store, clock, 'demo', { name: 'Health' }, { timeZone: 'Europe/London' }, appEvents());
     await seed(store, {
       people: [
         person({ id: 'cl', orgId: 'demo', name: 'Cal Council', agency: 'council', roles: ['s11-lead'] }),

@@ -1,3 +1,4 @@
+import { appEvents } from '../harness/partnership';
 import { runJob } from '../../bot/jobs';
 import { OPERATOR } from '../../services/access/policy';
 import { silentLogger } from '../../services/core/logger';
@@ -91,8 +92,8 @@ describe('Section 11 self-assessment in Teams: two agencies, from the round to t
   beforeAll(async () => {
     t = await startTestApp({ DELIVERY_INTERVAL_SECONDS: '3600' });
     t.clock.set('2025-11-24T09:00:00Z');
-    await addAgency(t.store, t.clock, ORG, { name: 'Council', tenantIds: [COUNCIL_TENANT] }, { timeZone: TZ });
-    await addAgency(t.store, t.clock, ORG, { name: 'Police', tenantIds: [POLICE_TENANT] }, { timeZone: TZ });
+    await addAgency(t.store, t.clock, ORG, { name: 'Council', tenantIds: [COUNCIL_TENANT] }, { timeZone: TZ }, appEvents());
+    await addAgency(t.store, t.clock, ORG, { name: 'Police', tenantIds: [POLICE_TENANT] }, { timeZone: TZ }, appEvents());
     const roles: [Staff, string, Person['roles']][] = [
       [ADMIN, 'council', ['admin']],
       [MANAGER, 'council', ['business-manager']],

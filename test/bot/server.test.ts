@@ -1,3 +1,4 @@
+import { appEvents } from '../harness/partnership';
 import http from 'node:http';
 import { loadConfig } from '../../services/core/config';
 import { seedDemo } from '../../services/demo/seed-demo';
@@ -54,7 +55,7 @@ describe('the HTTP server', () => {
   it('in local mode, LOCAL_ACT_AS lets someone not in the directory try the bot as a directory person', async () => {
     const local = await startTestApp({ LOCAL_ACT_AS: 'Val Johnson' });
     try {
-      await seedDemo(local.store, local.clock, ORG, 'Europe/London');
+      await seedDemo(local.store, local.clock, ORG, 'Europe/London', appEvents());
       const res = await local.post(invokeActionExecute({ serviceUrl: local.connector.serviceUrl, user: { id: '29:alex', aadObjectId: 'aad-alex', name: 'Alex Wilber' }, verb: 'myActions.show', data: {} }));
       expect(JSON.stringify(res.body.value)).toMatch(/Your open actions \(\d+(, \d+ overdue)?\)/);
     } finally {
@@ -102,7 +103,7 @@ describe('local mode answers only someone at this computer', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp();
-    await seedDemo(t.store, t.clock, ORG, 'Europe/London');
+    await seedDemo(t.store, t.clock, ORG, 'Europe/London', appEvents());
   });
   afterAll(() => t.close());
 

@@ -97,7 +97,7 @@ describe('telemetry: requests, jobs, store and Graph calls reach Application Ins
       await tab.arrayBuffer();
       // The morning's reminders job, as the scheduler runs a slot.
       const outcome = await runJobSlot(
-        { jobs: { 'daily-reminders': JOBS['daily-reminders']! }, store: t.store, logger: jobLogger, calendar: new WorkingCalendar(), orgId: ORG, timeZone: 'Europe/London', coordinator: new StoreRunCoordinator(t.store, ORG, systemClock, 'telemetry-test'), wall: systemClock, retry: DEFAULT_RETRY, wait: async () => {} },
+        { jobs: { 'daily-reminders': JOBS['daily-reminders']! }, jobDeps: {}, store: t.store, logger: jobLogger, calendar: new WorkingCalendar(), orgId: ORG, timeZone: 'Europe/London', coordinator: new StoreRunCoordinator(t.store, ORG, systemClock, 'telemetry-test'), wall: systemClock, retry: DEFAULT_RETRY, wait: async () => {} },
         'daily-reminders',
         SLOT,
       );

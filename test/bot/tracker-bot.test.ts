@@ -1,3 +1,4 @@
+import { appEvents } from '../harness/partnership';
 import type { ConversationRecord } from '../../services/conversations/model';
 import type { OutboxItem } from '../../services/delivery/model';
 import { toArray } from '../../services/store/ports';
@@ -34,7 +35,7 @@ describe('the bot in Teams, over real HTTP', () => {
 
   beforeAll(async () => {
     t = await startTestApp({ ALLOWED_TENANT_IDS: TEST_TENANT_ID });
-    await seedDemo(t.store, t.clock, ORG, 'Europe/London');
+    await seedDemo(t.store, t.clock, ORG, 'Europe/London', appEvents());
     await linkDemoPeople(t.store);
     plan = new ActionPlan(t.store);
   });
@@ -305,7 +306,7 @@ describe('read tracking: "seen" on the round summary', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp({ ALLOWED_TENANT_IDS: TEST_TENANT_ID });
-    await seedDemo(t.store, t.clock, ORG, 'Europe/London');
+    await seedDemo(t.store, t.clock, ORG, 'Europe/London', appEvents());
     await linkDemoPeople(t.store);
   });
   afterAll(() => t.close());

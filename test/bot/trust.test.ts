@@ -1,3 +1,4 @@
+import { appEvents } from '../harness/partnership';
 import { CARD_ROUTES, TEXT_COMMANDS } from '../../bot/card-routes';
 import type { ConversationRecord } from '../../services/conversations/model';
 import { seedDemo } from '../../services/demo/seed-demo';
@@ -30,7 +31,7 @@ describe('trust over real HTTP: who someone is, and where the bot answers', () =
 
   beforeAll(async () => {
     t = await startTestApp({ ALLOWED_TENANT_IDS: `${TEST_TENANT_ID},${PARTNER_TENANT}`, HOME_TENANT_ID: TEST_TENANT_ID, VERIFIED_DOMAINS: HOME_DOMAIN });
-    await seedDemo(t.store, t.clock, ORG, 'Europe/London');
+    await seedDemo(t.store, t.clock, ORG, 'Europe/London', appEvents());
     await people().update(ORG, 'demo-val-johnson', (p) => ({ ...p, aadObjectId: VAL.aadObjectId, aadTenantId: TEST_TENANT_ID }));
     await people().update(ORG, 'demo-tim-sadler', (p) => ({ ...p, email: `tim.sadler@${HOME_DOMAIN}` }));
   });
@@ -177,7 +178,7 @@ describe('a user who sends commands faster than the limit', () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp({ ALLOWED_TENANT_IDS: TEST_TENANT_ID, COMMANDS_PER_MINUTE: '3' });
-    await seedDemo(t.store, t.clock, ORG, 'Europe/London');
+    await seedDemo(t.store, t.clock, ORG, 'Europe/London', appEvents());
     await t.store.collection<Person>('people').update(ORG, 'demo-val-johnson', (p) => ({ ...p, aadObjectId: 'aad-val' }));
   });
   afterAll(() => t.close());
@@ -213,7 +214,7 @@ describe('work before the rate limit: a press the limiter refuses, or whose verb
         },
       },
     );
-    await seedDemo(t.store, t.clock, ORG, 'Europe/London');
+    await seedDemo(t.store, t.clock, ORG, 'Europe/London', appEvents());
     await t.store.collection<Person>('people').update(ORG, 'demo-val-johnson', (p) => ({ ...p, aadObjectId: val.aadObjectId }));
     await t.store.collection<Person>('people').update(ORG, 'demo-tim-sadler', (p) => ({ ...p, aadObjectId: tim.aadObjectId }));
   });

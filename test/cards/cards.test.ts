@@ -274,3 +274,17 @@ it('every template in cards/templates is covered by an example above', () => {
   // A link anywhere but Teams' deep link to the bot's chat is refused, whatever the data says.
   expect(() => renderCard('personal-pointer', { heading: 'h', text: 't', hasFacts: false, facts: [], url: 'https://evil.example/l/chat' })).toThrow(/allow-list/);
 });
+
+describe('a round summary', () => {
+  const summary = { kind: 'round-summary' as const, roundId: 'r', heading: 'Open update round', dueBy: '2026-12-04', responded: ['Val Johnson'], outstanding: [], unreachable: [] };
+
+  it('says when its figures were taken in the organisation’s time zone, not London’s', () => {
+    const text = JSON.stringify(renderMessage({ ...summary, asAt: '2026-11-23T09:00:00Z', timeZone: 'America/New_York' }));
+    expect(text).toContain('23 Nov 2026 at 04:00');
+    expect(text).not.toContain('at 09:00');
+  });
+
+  it('one queued before summaries carried their time zone still shows London time, as it did', () => {
+    expect(JSON.stringify(renderMessage({ ...summary, asAt: '2026-07-01T09:00:00Z' }))).toContain('1 Jul 2026 at 10:00');
+  });
+});

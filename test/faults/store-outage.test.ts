@@ -82,6 +82,7 @@ describe('when the store is unreachable for a while', () => {
     const waits: number[] = [];
     const deps = (instance: string): SlotDeps => ({
       jobs: JOBS,
+      jobDeps: {},
       store: env.store,
       logger: silentLogger,
       calendar,

@@ -9,7 +9,7 @@ import { LOCAL_SECRET_HEADER } from '../../services/core/local-secret';
 import { silentLogger } from '../../services/core/logger';
 import type { RequestMeter } from '../../services/store/azure-profile';
 import type { Store } from '../../services/store/ports';
-import type { GroupRolesWiring } from '../../services/people/group-roles';
+import type { GroupRolesWiring } from '../../services/reach/group-roles';
 import { FakeConnector } from './fake-connector';
 import { ORG } from './fixtures';
 import { openTestStore } from './store';

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { isNhsNumber, type IdentifyingKind } from '../../services/escalations/identifying';
+import { isNhsNumber, type IdentifyingKind } from '../../services/core/identifying';
 
 /**
  * Generated identifiers as staff type them by habit, for the identifier guard's property tests:

@@ -1,4 +1,6 @@
+import { domainEvents } from '../../services/events/handlers';
 import type { Table } from '../../services/plan/tabular';
+import { WorkingCalendar } from '../../services/scheduling/calendar';
 import type { TeamsUser } from './teams-activities';
 
 /** Made-up Entra tenants of a partnership's agencies, in the form Teams sends them. */
@@ -25,3 +27,6 @@ export const table = (headers: string[], rows: string[][]): Table => ({ headers,
 /** An agency's HR people file for these staff. */
 export const peopleFile = (staff: Staff[]) =>
   table(['Employee Number', 'Full Name', 'Work Email', 'Department', 'Job Title', 'Entra Object Id', 'Entra Tenant Id'], staff.map((s) => [s.employee, s.name, s.email, s.department, s.jobTitle, s.oid, s.tenant]));
+
+/** The app's event handlers, given to use cases that publish outside a turn: adding an agency, seeding the demo. */
+export const appEvents = () => domainEvents(new WorkingCalendar());

@@ -11,7 +11,7 @@ import { startTestApp, type TestApp } from '../harness/app';
 import { actionDoc, ORG, person, seed } from '../harness/fixtures';
 import { signJwt, startOpenIdServer } from '../harness/openid';
 import { cardText, messageActivity } from '../harness/teams-activities';
-import { CLIENT_ID, COUNCIL_TENANT, HOST, oid, POLICE_TENANT, TEAMS_WEB_CLIENT } from '../harness/partnership';
+import { CLIENT_ID, COUNCIL_TENANT, HOST, oid, POLICE_TENANT, TEAMS_WEB_CLIENT, appEvents } from '../harness/partnership';
 import { followUpBesideAnAgencyQuestionnaire, PARTNERSHIP_COMPARISON } from '../harness/surveys';
 
 /*
@@ -78,9 +78,9 @@ describe('a police user attacks the tab API for the council’s data', () => {
     });
     t.clock.set('2026-11-23T09:00:00Z');
     const defaults = { timeZone: 'Europe/London' };
-    await addAgency(t.store, t.clock, ORG, { name: 'Council', tenantIds: [COUNCIL_TENANT] }, defaults);
-    await addAgency(t.store, t.clock, ORG, { name: 'Police', tenantIds: [POLICE_TENANT] }, defaults);
-    await addAgency(t.store, t.clock, ORG, { name: 'School' }, defaults);
+    await addAgency(t.store, t.clock, ORG, { name: 'Council', tenantIds: [COUNCIL_TENANT] }, defaults, appEvents());
+    await addAgency(t.store, t.clock, ORG, { name: 'Police', tenantIds: [POLICE_TENANT] }, defaults, appEvents());
+    await addAgency(t.store, t.clock, ORG, { name: 'School' }, defaults, appEvents());
     const everyone = [...Object.values(COUNCIL), ...Object.values(POLICE), SCHOOL_HEAD].map((w) => w.person);
     await seed(t.store, {
       people: everyone,

@@ -14,7 +14,7 @@ import { launchChromium } from '../harness/browser';
 import { ORG, person, seed } from '../harness/fixtures';
 import { TEST_TENANT_ID } from '../harness/teams-activities';
 import { PARTNERSHIP, seedDashboard, seedPartnership, seedReach } from './dashboard-seed';
-import { partnershipReport } from '../../services/organisation/partnership-report';
+import { partnershipReport } from '../../services/dashboard/partnership-report';
 import { Directory } from '../../services/people/repository';
 import { reachReport } from '../../services/reach/report';
 import { loadAnswerSeal } from '../../services/surveys/seal';

@@ -1,3 +1,4 @@
+import { appEvents } from '../harness/partnership';
 import { rebuildTrainingSummaries } from '../../services/training/summaries';
 import type { FixedClock } from '../../services/core/clock';
 import { silentLogger } from '../../services/core/logger';
@@ -39,8 +40,8 @@ export async function seedDashboard(store: Store, clock: FixedClock, seal: Answe
   // The demo joins the lead agency it finds: Northshire Council here, so the partnership view's
   // tests (seedPartnership) name their own two agencies.
   await ensureOrganisation(store, clock, ORG, { name: 'Demo council', timeZone: TZ });
-  await addAgency(store, clock, ORG, { name: 'Northshire Council' }, { timeZone: TZ });
-  await seedDemo(store, clock, ORG, TZ);
+  await addAgency(store, clock, ORG, { name: 'Northshire Council' }, { timeZone: TZ }, appEvents());
+  await seedDemo(store, clock, ORG, TZ, appEvents());
   const people = store.collection<Person>('people');
   for (const [id, aad, jobTitle] of [
     ['demo-val-johnson', AAD.val, 'Safeguarding Lead'],
@@ -149,7 +150,7 @@ export const PARTNERSHIP = { lead: 'northshire-council', partner: 'northshire-po
 export async function seedPartnership(store: Store, clock: FixedClock): Promise<void> {
   const defaults = { timeZone: TZ };
   if ((await partnershipOf(store, ORG)).leadAgencyId !== PARTNERSHIP.lead) throw new Error('The council should be the lead agency.');
-  const police = await addAgency(store, clock, ORG, { name: 'Northshire Police' }, defaults);
+  const police = await addAgency(store, clock, ORG, { name: 'Northshire Police' }, defaults, appEvents());
   const agency = police.agency.agencyId;
   const people = store.collection<Person>('people');
   await people.upsert({ id: PARTNERSHIP.partnerAdmin, orgId: ORG, name: 'Priya Policeadmin', department: 'Public Protection', jobTitle: 'Inspector', roles: ['admin'], agency, active: true });

@@ -1,3 +1,4 @@
+import { appEvents } from '../harness/partnership';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
@@ -20,7 +21,7 @@ describe('the tab’s local sign-in answers only the browser this run’s secret
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp();
-    await seedDemo(t.store, t.clock, ORG, 'Europe/London');
+    await seedDemo(t.store, t.clock, ORG, 'Europe/London', appEvents());
   });
   afterAll(() => t.close());
 

@@ -1,3 +1,4 @@
+import { noticeUnreachableChannel } from '../../../services/reach/unreachable-digest';
 import { ESCALATION_COMMANDS, ESCALATION_ROUTES } from '../../../services/escalations/teams';
 import { FixedClock } from '../../../services/core/clock';
 import type { Escalation } from '../../../services/escalations/model';
@@ -49,7 +50,7 @@ describe('escalation routes', () => {
   it('while nobody has acknowledged it, the list says where its alert stands: on its way, then reached nobody when no one could be reached', async () => {
     expect(cardText(await type(lead, 'escalations'))).toMatch(/Stage 1 of \d+, respond by [^,]+, alert on its way/);
     // Nobody here has installed the app: the delivery engine finds no one to deliver to.
-    await new DeliverySender({ store, messenger: localMessenger(), logger: silentLogger }, { perSecond: 100, conversationIntervalMs: 0, maxConcurrent: 4 }).drain(ORG);
+    await new DeliverySender({ store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger }, { perSecond: 100, conversationIntervalMs: 0, maxConcurrent: 4 }).drain(ORG);
     expect(cardText(await type(lead, 'escalations'))).toMatch(/Stage 1 of \d+, respond by [^,]+, ⚠ the alert reached nobody \(\d+ could not be reached\)/);
   });
 

@@ -5,7 +5,7 @@ import { ensureOrganisation } from '../../../services/organisation/organisations
 import type { Organisation } from '../../../services/organisation/model';
 import type { Store } from '../../../services/store/ports';
 import { namedOverdueList, trainingRates } from '../../../services/training/reports';
-import { reachView } from '../../../services/reach/reach-view';
+import { reachView } from '../../../services/dashboard/reach-view';
 import { ORG, person, seed } from '../../harness/fixtures';
 import { openTestStore } from '../../harness/store';
 

@@ -1,3 +1,4 @@
+import { noticeUnreachableChannel } from '../../../services/reach/unreachable-digest';
 import { FixedClock } from '../../../services/core/clock';
 import { mapConcurrently } from '../../../services/core/concurrency';
 import type { OutboxItem } from '../../../services/delivery/model';
@@ -49,7 +50,7 @@ describe('delivery status counts the outbox rather than reading it into memory',
   });
 
   it('a drain with nothing to send (the delivery loop every few seconds) costs two indexed queries, that read none of the sent items', async () => {
-    const sender = new DeliverySender({ store, messenger: localMessenger(), logger: silentLogger });
+    const sender = new DeliverySender({ store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger });
     const before = { ru: meter.totalRu, calls: meter.requests };
     expect(await sender.drain(ORG)).toMatchObject({ sent: 0, failed: 0 });
     const spent = { calls: meter.requests - before.calls, ru: Math.round((meter.totalRu - before.ru) * 10) / 10 };

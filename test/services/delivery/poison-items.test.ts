@@ -1,3 +1,4 @@
+import { noticeUnreachableChannel } from '../../../services/reach/unreachable-digest';
 import { FixedClock } from '../../../services/core/clock';
 import { silentLogger } from '../../../services/core/logger';
 import type { OutboxItem } from '../../../services/delivery/model';
@@ -42,7 +43,7 @@ describe('a poisoned outbox item never stops delivery for the others', () => {
     // Queued before channel keys were checked: a pasted channel link.
     await enqueue(store, clock, { id: 'm-link', orgId: ORG, purpose: 'escalation', recipient: { conversationKey: 'https://teams.microsoft.com/l/channel/19%3aabc/General' }, message: notice('alert') });
 
-    const report = await new DeliverySender({ store, messenger: localMessenger(), logger: silentLogger }, FAST).drain(ORG);
+    const report = await new DeliverySender({ store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger }, FAST).drain(ORG);
 
     expect(report).toMatchObject({ sent: 4, failed: 2 });
     expect(connector.activities()).toHaveLength(4);
@@ -53,6 +54,6 @@ describe('a poisoned outbox item never stops delivery for the others', () => {
     expect(byId.get('m-link')).toMatchObject({ status: 'failed', lastError: { status: 400 } });
     expect(byId.get('m-link')!.lastError!.message).toMatch(/id/i);
     // The next drain does not pick them up again.
-    expect(await new DeliverySender({ store, messenger: localMessenger(), logger: silentLogger }, FAST).drain(ORG)).toMatchObject({ sent: 0, failed: 0 });
+    expect(await new DeliverySender({ store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger }, FAST).drain(ORG)).toMatchObject({ sent: 0, failed: 0 });
   });
 });

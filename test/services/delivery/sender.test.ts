@@ -5,7 +5,7 @@ import type { OutboxItem } from '../../../services/delivery/model';
 import { deliveryStatus, enqueue } from '../../../services/delivery/outbox';
 import type { Messenger } from '../../../services/delivery/ports';
 import { DeliverySender } from '../../../services/delivery/sender';
-import { enqueueUnreachableDigest } from '../../../services/reach/unreachable-digest';
+import { enqueueUnreachableDigest, noticeUnreachableChannel } from '../../../services/reach/unreachable-digest';
 import { silentLogger } from '../../../services/core/logger';
 import type { Store } from '../../../services/store/ports';
 import { installedPeople, localMessenger } from '../../harness/delivery';
@@ -31,7 +31,7 @@ describe('delivery engine against a fake Bot Connector', () => {
     await store.close();
   });
 
-  const sender = (limits = FAST, messenger: Messenger = localMessenger()) => new DeliverySender({ store, messenger, logger: silentLogger }, limits);
+  const sender = (limits = FAST, messenger: Messenger = localMessenger()) => new DeliverySender({ store, unreachableChannels: noticeUnreachableChannel, messenger, logger: silentLogger }, limits);
   const item = (id: string, personId: string, i = 0) => ({ id, orgId: ORG, purpose: 'reminder' as const, recipient: { personId }, message: note(i) });
   const titlesSent = () => connector.activities().map((a) => a.attachments[0].content.body[0].text);
 
@@ -159,7 +159,7 @@ describe('delivery engine against a fake Bot Connector', () => {
 
     // The restarted process sees the dead one's claims only once their lease has run out.
     const later = { now: () => new Date(systemClock.now().getTime() + 61_000) };
-    const restarted = new DeliverySender({ store, messenger: real, logger: silentLogger, wallClock: later }, FAST);
+    const restarted = new DeliverySender({ store, unreachableChannels: noticeUnreachableChannel, messenger: real, logger: silentLogger, wallClock: later }, FAST);
     await restarted.drain(ORG);
     expect(connector.activities()).toHaveLength(30);
     expect(new Set(connector.activities().map((a) => a.conversation.id)).size).toBe(30);

@@ -1,3 +1,4 @@
+import { noticeUnreachableChannel } from '../../../services/reach/unreachable-digest';
 import { FixedClock } from '../../../services/core/clock';
 import { silentLogger } from '../../../services/core/logger';
 import { deliveryStatus, enqueue } from '../../../services/delivery/outbox';
@@ -60,7 +61,7 @@ describe('delivery across tenants, each at its own adaptive pace', () => {
   });
 
   const sender = (limits: Partial<DeliveryLimits> = {}) =>
-    new DeliverySender({ store, messenger: localMessenger(), logger: silentLogger }, { perSecond: 50, conversationIntervalMs: 0, maxConcurrent: 32, ...limits });
+    new DeliverySender({ store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger }, { perSecond: 50, conversationIntervalMs: 0, maxConcurrent: 32, ...limits });
   const queueFor = async (people: Person[]) => {
     for (const [i, p] of people.entries()) await enqueue(store, clock, { id: `m-${p.id}`, orgId: ORG, purpose: 'reminder', recipient: { personId: p.id }, message: note(i) });
   };
@@ -97,7 +98,7 @@ describe('delivery across tenants, each at its own adaptive pace', () => {
     let pagesRead = 0;
     const counted = countingOutboxPages(store, () => pagesRead++);
 
-    const engine = new DeliverySender({ store: counted, messenger: localMessenger(), logger: silentLogger }, { perSecond: 300, conversationIntervalMs: 0, maxConcurrent: 32 });
+    const engine = new DeliverySender({ store: counted, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger }, { perSecond: 300, conversationIntervalMs: 0, maxConcurrent: 32 });
     expect(await engine.drain(ORG)).toMatchObject({ sent: 2_205, failed: 0 });
 
     // A first scan (five pages), one more each time police's lane is half empty, one at the end: not one per finished message.

@@ -1,3 +1,4 @@
+import { noticeUnreachableChannel } from '../../../services/reach/unreachable-digest';
 import { FixedClock } from '../../../services/core/clock';
 import { silentLogger } from '../../../services/core/logger';
 import type { ConversationRecord } from '../../../services/conversations/model';
@@ -56,7 +57,7 @@ describe('escalations up the ladder', () => {
   beforeAll(async () => {
     store = await openTestStore();
     connector = await FakeConnector.start();
-    sender = new DeliverySender({ store, messenger: localMessenger(), logger: silentLogger }, FAST);
+    sender = new DeliverySender({ store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger }, FAST);
     const roles: [string, Person['roles']][] = [['val', ['officer']], ['sgl', ['safeguarding-lead']], ['mgr', ['manager']], ['bm', ['business-manager']], ['hos', ['head-of-service']], ['other', ['officer']]];
     for (const [id, r] of roles) {
       const [p] = await installedPeople(store, connector.serviceUrl, 1, { prefix: id, roles: r });

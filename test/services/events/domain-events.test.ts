@@ -3,9 +3,10 @@ import { DomainEvents, type DomainEvent } from '../../../services/events/domain-
 import type { Store } from '../../../services/store/ports';
 import { actionDoc } from '../../harness/fixtures';
 
-const event = (): DomainEvent => {
-  const action = { ...actionDoc({ id: 'a1', leadIds: ['val'] }), version: 2 } as DomainEvent['action'];
-  return { type: 'ActionUpdated', action, update: { id: 'u1', at: '2026-11-24T10:00:00Z', by: { personId: 'val', name: 'Val' }, source: 'teams', status: 'G', progress: 'On track' } as DomainEvent['update'], timeZone: 'Europe/London' };
+type ActionUpdated = Extract<DomainEvent, { type: 'ActionUpdated' }>;
+const event = (): ActionUpdated => {
+  const action = { ...actionDoc({ id: 'a1', leadIds: ['val'] }), version: 2 } as ActionUpdated['action'];
+  return { type: 'ActionUpdated', action, update: { id: 'u1', at: '2026-11-24T10:00:00Z', by: { personId: 'val', name: 'Val' }, source: 'teams', status: 'G', progress: 'On track' } as ActionUpdated['update'], timeZone: 'Europe/London' };
 };
 const ctx = { store: {} as Store, clock: new FixedClock('2026-11-24T10:00:00Z') };
 

@@ -1,3 +1,4 @@
+import { appEvents } from '../../harness/partnership';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -32,8 +33,8 @@ describe('the partnership’s agencies', () => {
   });
 
   it('the first agency added leads the partnership; tenants are stored lower-case and listed by name', async () => {
-    const council = await addAgency(store, clock, ORG, { name: 'Oxfordshire County Council', tenantIds: [COUNCIL_TENANT.toUpperCase()] }, defaults);
-    const police = await addAgency(store, clock, ORG, { name: 'Thames Valley Police', tenantIds: [POLICE_TENANT] }, defaults);
+    const council = await addAgency(store, clock, ORG, { name: 'Oxfordshire County Council', tenantIds: [COUNCIL_TENANT.toUpperCase()] }, defaults, appEvents());
+    const police = await addAgency(store, clock, ORG, { name: 'Thames Valley Police', tenantIds: [POLICE_TENANT] }, defaults, appEvents());
     expect(council).toMatchObject({ lead: true, agency: { agencyId: 'oxfordshire-county-council', tenantIds: [COUNCIL_TENANT] } });
     expect(police.lead).toBe(false);
     const org = await store.collection<Organisation>('organisations').read(ORG, ORG);
@@ -45,25 +46,25 @@ describe('the partnership’s agencies', () => {
     await store.collection<Person>('people').upsert({ id: 'val', orgId: ORG, name: 'Val', roles: ['admin'], active: true });
     await store.collection<Person>('people').upsert({ id: 'pat', orgId: ORG, name: 'Pat', roles: [], active: true, agency: 'police' });
     await store.collection('training').upsert({ id: 'r1', orgId: ORG, kind: 'record', personId: 'val', courseCode: 'SG-AWARE', status: 'completed', source: 'import', createdAt: '2026-01-01T00:00:00Z' } as never);
-    await addAgency(store, clock, ORG, { name: 'Council' }, defaults);
-    await addAgency(store, clock, ORG, { name: 'Health' }, defaults);
+    await addAgency(store, clock, ORG, { name: 'Council' }, defaults, appEvents());
+    await addAgency(store, clock, ORG, { name: 'Health' }, defaults, appEvents());
     expect(await store.collection<Person>('people').read(ORG, 'val')).toMatchObject({ agency: 'council', roles: ['admin'] });
     expect(await store.collection<Person>('people').read(ORG, 'pat')).toMatchObject({ agency: 'police' });
     expect(await store.collection('training').read(ORG, 'r1')).toMatchObject({ agency: 'council' });
   });
 
   it('refuses a tenant that is not a GUID, a tenant another agency has, and a second agency of the same name', async () => {
-    await expect(addAgency(store, clock, ORG, { name: 'Police', tenantIds: ['contoso.onmicrosoft.com'] }, defaults)).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/contoso.*not an Entra tenant id/) });
-    await addAgency(store, clock, ORG, { name: 'Police', tenantIds: [POLICE_TENANT] }, defaults);
-    await expect(addAgency(store, clock, ORG, { name: 'Health', tenantIds: [POLICE_TENANT] }, defaults)).rejects.toMatchObject({ code: 'TENANT_TAKEN', message: expect.stringMatching(/"Police"/) });
-    await expect(addAgency(store, clock, ORG, { name: 'POLICE' }, defaults)).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
-    await expect(addAgency(store, clock, ORG, { name: '' }, defaults)).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(addAgency(store, clock, ORG, { name: 'Police', tenantIds: ['contoso.onmicrosoft.com'] }, defaults, appEvents())).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/contoso.*not an Entra tenant id/) });
+    await addAgency(store, clock, ORG, { name: 'Police', tenantIds: [POLICE_TENANT] }, defaults, appEvents());
+    await expect(addAgency(store, clock, ORG, { name: 'Health', tenantIds: [POLICE_TENANT] }, defaults, appEvents())).rejects.toMatchObject({ code: 'TENANT_TAKEN', message: expect.stringMatching(/"Police"/) });
+    await expect(addAgency(store, clock, ORG, { name: 'POLICE' }, defaults, appEvents())).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
+    await expect(addAgency(store, clock, ORG, { name: '' }, defaults, appEvents())).rejects.toMatchObject({ code: 'VALIDATION' });
     await expect(setAgency(store, clock, ORG, 'nobody', { name: 'X' }, defaults)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('agency set renames, moves tenants and the lead, keeping the id people hold', async () => {
-    await addAgency(store, clock, ORG, { name: 'Council', tenantIds: [COUNCIL_TENANT] }, defaults);
-    await addAgency(store, clock, ORG, { name: 'Police' }, defaults);
+    await addAgency(store, clock, ORG, { name: 'Council', tenantIds: [COUNCIL_TENANT] }, defaults, appEvents());
+    await addAgency(store, clock, ORG, { name: 'Police' }, defaults, appEvents());
     const police = await setAgency(store, clock, ORG, 'police', { name: 'Thames Valley Police', addTenantIds: [POLICE_TENANT], lead: true }, defaults);
     expect(police).toMatchObject({ agencyId: 'police', name: 'Thames Valley Police', tenantIds: [POLICE_TENANT] });
     expect(await store.collection<Organisation>('organisations').read(ORG, ORG)).toMatchObject({ leadAgencyId: 'police' });
@@ -73,9 +74,9 @@ describe('the partnership’s agencies', () => {
 
   it('a request’s tenant is allowed if configured or an agency’s, and with nothing set only while no agency names a tenant', async () => {
     expect(await isTenantAllowed(store, ORG, [], STRANGER_TENANT)).toBe(true); // local mode, as before agencies
-    await addAgency(store, clock, ORG, { name: 'Guests Only' }, defaults);
+    await addAgency(store, clock, ORG, { name: 'Guests Only' }, defaults, appEvents());
     expect(await isTenantAllowed(store, ORG, [], STRANGER_TENANT)).toBe(true);
-    await addAgency(store, clock, ORG, { name: 'Police', tenantIds: [POLICE_TENANT] }, defaults);
+    await addAgency(store, clock, ORG, { name: 'Police', tenantIds: [POLICE_TENANT] }, defaults, appEvents());
     expect(await isTenantAllowed(store, ORG, [], POLICE_TENANT.toUpperCase())).toBe(true);
     expect(await isTenantAllowed(store, ORG, [], STRANGER_TENANT)).toBe(false);
     expect(await isTenantAllowed(store, ORG, [], undefined)).toBe(false);

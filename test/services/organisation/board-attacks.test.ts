@@ -1,3 +1,4 @@
+import { appEvents } from '../../harness/partnership';
 import https from 'node:https';
 import { FixedClock } from '../../../services/core/clock';
 import { silentLogger } from '../../../services/core/logger';
@@ -6,9 +7,9 @@ import { deliveryStatus, enqueue } from '../../../services/delivery/outbox';
 import { channelConversationKey, type ConversationRecord } from '../../../services/conversations/model';
 import { DeliverySender } from '../../../services/delivery/sender';
 import { addAgency } from '../../../services/organisation/agencies';
-import { partnershipReport } from '../../../services/organisation/partnership-report';
+import { partnershipReport } from '../../../services/dashboard/partnership-report';
 import type { Person } from '../../../services/people/model';
-import { enqueueUnreachableDigest } from '../../../services/reach/unreachable-digest';
+import { enqueueUnreachableDigest, noticeUnreachableChannel } from '../../../services/reach/unreachable-digest';
 import type { Store } from '../../../services/store/ports';
 import { setUpTraining } from '../../../services/training/catalogue';
 import type { TrainingRecord } from '../../../services/training/model';
@@ -48,7 +49,7 @@ describe('the board report does not give away a small agency’s training', () =
 
   beforeAll(async () => {
     store = await openTestStore();
-    for (const name of ['Council', 'Police', 'School']) await addAgency(store, clock, ORG, { name }, { timeZone: TZ });
+    for (const name of ['Council', 'Police', 'School']) await addAgency(store, clock, ORG, { name }, { timeZone: TZ }, appEvents());
     await seed(store, { people: [...council, ...police, ...school] });
     await setUpTraining(store, ORG, { requirements: [{ course: 'SG-AWARE', jobTitles: ['Officer'] }] });
     // Half the council, half the police; the school's head trained in June, the deputy on 1 December.
@@ -117,8 +118,8 @@ describe('the daily list of who cannot be reached, in a partnership', () => {
     graph = await FakeGraph.start(CLIENT);
     const wired = graph.mailerFor(MAILBOX);
     agent = wired.agent;
-    sender = new DeliverySender({ store, messenger: localMessenger(), logger: silentLogger, mailer: wired.mailer }, { perSecond: 200, conversationIntervalMs: 0, maxConcurrent: 16, emailsPerMinute: 6000 });
-    for (const name of ['Council', 'Police']) await addAgency(store, clock, ORG, { name }, { timeZone: TZ });
+    sender = new DeliverySender({ store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger, mailer: wired.mailer }, { perSecond: 200, conversationIntervalMs: 0, maxConcurrent: 16, emailsPerMinute: 6000 });
+    for (const name of ['Council', 'Police']) await addAgency(store, clock, ORG, { name }, { timeZone: TZ }, appEvents());
     // Email is set up, but the staff have no address: they are missed, and the digest names them to their administrators.
     await seed(store, { people: [...council, ...police, councilAdmin, policeAdmin, policeHr] });
     expect(await enqueueUnreachableDigest(store, clock, ORG, '2026-11-23', { emailEnabled: true })).toMatchObject({ digests: 2 });
@@ -173,7 +174,7 @@ describe('the board’s questionnaire figures, read beside the campaign’s own 
 
   beforeAll(async () => {
     store = await openTestStore();
-    for (const name of ['Council', 'Police', 'Health']) await addAgency(store, sent, ORG, { name }, { timeZone: TZ });
+    for (const name of ['Council', 'Police', 'Health']) await addAgency(store, sent, ORG, { name }, { timeZone: TZ }, appEvents());
     await seed(store, { people: [admin, policeHr, ...council, ...police, ...health] });
     const campaign = await createCampaign({ store, clock: sent, calendar }, { actor: admin, timeZone: TZ, data: { questionnaire: 'training-follow-up', title: 'Follow-up', audience: { type: 'role', jobTitle: 'Officer' }, anonymous: false, closesOn: '2026-12-04' } });
     campaignId = campaign.id;
@@ -233,9 +234,9 @@ describe('a team channel Teams can no longer reach, in a partnership', () => {
 
   beforeAll(async () => {
     store = await openTestStore();
-    sender = new DeliverySender({ store, messenger: localMessenger(), logger: silentLogger }, { perSecond: 200, conversationIntervalMs: 0, maxConcurrent: 16 });
-    await addAgency(store, clock, ORG, { name: 'Council', tenantIds: [COUNCIL_TENANT] }, { timeZone: TZ });
-    await addAgency(store, clock, ORG, { name: 'Police', tenantIds: [POLICE_TENANT] }, { timeZone: TZ });
+    sender = new DeliverySender({ store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger }, { perSecond: 200, conversationIntervalMs: 0, maxConcurrent: 16 });
+    await addAgency(store, clock, ORG, { name: 'Council', tenantIds: [COUNCIL_TENANT] }, { timeZone: TZ }, appEvents());
+    await addAgency(store, clock, ORG, { name: 'Police', tenantIds: [POLICE_TENANT] }, { timeZone: TZ }, appEvents());
     await seed(store, { people: [councilAdmin, policeAdmin] });
   });
   afterAll(() => store.close());

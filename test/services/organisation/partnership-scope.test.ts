@@ -1,3 +1,4 @@
+import { appEvents } from '../../harness/partnership';
 import { FixedClock } from '../../../services/core/clock';
 import { OPERATOR } from '../../../services/access/policy';
 import { addAgency } from '../../../services/organisation/agencies';
@@ -36,8 +37,8 @@ describe('each agency’s people and training are its own', () => {
 
   beforeAll(async () => {
     store = await openTestStore();
-    await addAgency(store, clock, ORG, { name: 'Council' }, { timeZone: 'Europe/London' });
-    await addAgency(store, clock, ORG, { name: 'Police' }, { timeZone: 'Europe/London' });
+    await addAgency(store, clock, ORG, { name: 'Council' }, { timeZone: 'Europe/London' }, appEvents());
+    await addAgency(store, clock, ORG, { name: 'Police' }, { timeZone: 'Europe/London' }, appEvents());
     await setUpTraining(store, ORG, { requirements: [{ course: 'SG-AWARE', jobTitles: ['*'] }] });
     const council = await importPeople(
       { store, clock },
@@ -139,7 +140,7 @@ describe('an agency’s administrator manages its own leads’ actions and its o
 
   beforeAll(async () => {
     store = await openTestStore();
-    for (const name of ['Council', 'Police', 'Health']) await addAgency(store, clock, ORG, { name }, { timeZone: 'Europe/London' });
+    for (const name of ['Council', 'Police', 'Health']) await addAgency(store, clock, ORG, { name }, { timeZone: 'Europe/London' }, appEvents());
     await seed(store, {
       people: [councilAdmin, policeAdmin, healthAdmin, carol, pat],
       actions: [actionDoc({ id: 'council-action', ref: 'LP1.1', ...lead(carol) }), actionDoc({ id: 'police-action', ref: 'LP1.2', ...lead(pat) }), actionDoc({ id: 'shared', ref: 'LP1.3', leadIds: ['carol', 'pat'], leads: [{ name: 'Carol', personId: 'carol' }, { name: 'Pat', personId: 'pat' }] })],
@@ -171,7 +172,7 @@ describe('who is told of people the app cannot reach', () => {
   it('each agency’s administrators hear only of their own people; the partnership’s, of everyone', async () => {
     const store = await openTestStore();
     try {
-      for (const name of ['Council', 'Police']) await addAgency(store, clock, ORG, { name }, { timeZone: 'Europe/London' });
+      for (const name of ['Council', 'Police']) await addAgency(store, clock, ORG, { name }, { timeZone: 'Europe/London' }, appEvents());
       await seed(store, {
         people: [
           person({ id: 'ca', name: 'Council Admin', agency: 'council', roles: ['admin'] }),

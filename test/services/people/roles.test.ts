@@ -4,17 +4,17 @@ import { silentLogger } from '../../../services/core/logger';
 import { deliveryStatus } from '../../../services/delivery/outbox';
 import { addAgency } from '../../../services/organisation/agencies';
 import { ensureOrganisation } from '../../../services/organisation/organisations';
-import { SignInRoles, syncGroupRoles, type GroupRolesDeps } from '../../../services/people/group-roles';
+import { SignInRoles, syncGroupRoles, type GroupRolesDeps } from '../../../services/reach/group-roles';
 import type { Person } from '../../../services/people/model';
 import { applyBootstrapAdmins, grantRole, groupMapsReport, mapGroup, revokeRole, roleHoldersReport, unmapGroup } from '../../../services/people/roles';
 import { readRoleMaps } from '../../../services/people/roles-repository';
 import { HttpGraphGateway } from '../../../services/reach/graph';
-import { migrate } from '../../../services/store/migrations';
+import { migrate } from '../../../services/migrations/migrations';
 import type { Store } from '../../../services/store/ports';
 import { OPERATOR } from '../../../services/access/policy';
 import { FakeGraph } from '../../harness/fake-graph';
 import { ORG, person, seed } from '../../harness/fixtures';
-import { oid } from '../../harness/partnership';
+import { oid, appEvents } from '../../harness/partnership';
 import { openTestStore } from '../../harness/store';
 import { TEST_BOT_ID, TEST_TENANT_ID } from '../../harness/teams-activities';
 
@@ -44,8 +44,8 @@ describe('roles in a partnership of a council (the lead agency) and the police',
     agent = new https.Agent({ ca: graph.ca, keepAlive: true });
     groups = new HttpGraphGateway({ baseUrl: graph.baseUrl, authorityHost: graph.authorityHost, ...CLIENT }, { agent, retryDelayInMs: 10 });
     await ensureOrganisation(store, clock, ORG, DEFAULTS);
-    await addAgency(store, clock, ORG, { name: 'Council' }, DEFAULTS);
-    await addAgency(store, clock, ORG, { name: 'Police' }, DEFAULTS);
+    await addAgency(store, clock, ORG, { name: 'Council' }, DEFAULTS, appEvents());
+    await addAgency(store, clock, ORG, { name: 'Police' }, DEFAULTS, appEvents());
     await seed(store, {
       people: [
         person({ id: 'ada', name: 'Ada Council-Admin', email: 'ada@council.example', agency: 'council', roles: ['admin'], aadObjectId: oid(1) }),

@@ -4,7 +4,7 @@ import { silentLogger } from '../../../services/core/logger';
 import { deliveryStatus, enqueue } from '../../../services/delivery/outbox';
 import { DeliverySender } from '../../../services/delivery/sender';
 import { reachReport } from '../../../services/reach/report';
-import { enqueueUnreachableDigest } from '../../../services/reach/unreachable-digest';
+import { enqueueUnreachableDigest, noticeUnreachableChannel } from '../../../services/reach/unreachable-digest';
 import type { Store } from '../../../services/store/ports';
 import { installedPeople, localMessenger } from '../../harness/delivery';
 import { FakeConnector } from '../../harness/fake-connector';
@@ -35,7 +35,7 @@ describe('email for people Teams cannot reach, through the same outbox', () => {
     const wired = graph.mailerFor(MAILBOX);
     agent = wired.agent;
     const mailer = wired.mailer;
-    sender = new DeliverySender({ store, messenger: localMessenger(), logger: silentLogger, mailer }, { perSecond: 200, conversationIntervalMs: 0, maxConcurrent: 16, emailsPerMinute: 6000 });
+    sender = new DeliverySender({ store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger, mailer }, { perSecond: 200, conversationIntervalMs: 0, maxConcurrent: 16, emailsPerMinute: 6000 });
   });
   afterEach(async () => {
     agent.destroy();

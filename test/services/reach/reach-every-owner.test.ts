@@ -1,3 +1,4 @@
+import { noticeUnreachableChannel } from '../../../services/reach/unreachable-digest';
 import https from 'node:https';
 import { FixedClock } from '../../../services/core/clock';
 import { loadConfig, type Config } from '../../../services/core/config';
@@ -72,7 +73,7 @@ describe('a working morning for 200 directory people none of whom has opened the
   };
   const sender = () =>
     new DeliverySender(
-      { store, messenger: localMessenger(), logger: silentLogger, mailer: mailerFromConfig(config, { agent })! },
+      { store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger, mailer: mailerFromConfig(config, { agent })! },
       { perSecond: 500, conversationIntervalMs: 0, maxConcurrent: 32, emailsPerMinute: 60_000 },
     );
   const jobContext = async (reach: ReachWiring): Promise<JobContext> => ({

@@ -1,3 +1,4 @@
+import { noticeUnreachableChannel } from '../../../services/reach/unreachable-digest';
 import https from 'node:https';
 import { FixedClock } from '../../../services/core/clock';
 import { silentLogger } from '../../../services/core/logger';
@@ -77,7 +78,7 @@ describe('reaching directory people who have never opened the app', () => {
     expect(conversation).toMatchObject({ reachable: true, personId: 'p0', conversationId: graph.installationsFor('aad-p0')[0]!.chatId, serviceUrl: connector.serviceUrl, tenantId: TEST_TENANT_ID });
 
     for (const p of people) await enqueue(store, clock, { id: `hello-${p.id}`, orgId: ORG, purpose: 'reminder', recipient: { personId: p.id }, message: { kind: 'notice', title: 'Hello', text: 'x' } });
-    const sender = new DeliverySender({ store, messenger: localMessenger(), logger: silentLogger }, { perSecond: 200, conversationIntervalMs: 0, maxConcurrent: 16 });
+    const sender = new DeliverySender({ store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger }, { perSecond: 200, conversationIntervalMs: 0, maxConcurrent: 16 });
     await sender.drain(ORG);
     expect(connector.activities({ conversationId: graph.installationsFor('aad-p5')[0]!.chatId })).toHaveLength(1);
     const { counts } = await deliveryStatus(store, ORG, { purpose: 'reminder' });
@@ -159,7 +160,7 @@ describe('reaching directory people who have never opened the app', () => {
     expect(notices.map((n) => n.id)).toEqual(['reach-digest-2026-11-23-to-admin1']);
     expect(notices[0]!.message).toMatchObject({ title: 'People Teams cannot reach: 10', text: expect.stringContaining('- 8: not a user of this organisation') });
 
-    await new DeliverySender({ store, messenger: localMessenger(), logger: silentLogger }, { perSecond: 200, conversationIntervalMs: 0, maxConcurrent: 16 }).drain(ORG);
+    await new DeliverySender({ store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger }, { perSecond: 200, conversationIntervalMs: 0, maxConcurrent: 16 }).drain(ORG);
     expect(connector.activities({ conversationId: graph.installationsFor('aad-admin1')[0]!.chatId })).toHaveLength(1);
   });
 

@@ -1,3 +1,4 @@
+import { appEvents } from '../../harness/partnership';
 import { runJob } from '../../../bot/jobs';
 import { FixedClock } from '../../../services/core/clock';
 import { silentLogger } from '../../../services/core/logger';
@@ -26,7 +27,7 @@ describe('reminders for a lead on leave go only to a delegate of the lead’s ow
 
   beforeEach(async () => {
     store = await openTestStore();
-    for (const name of ['Council', 'Police']) await addAgency(store, clock, ORG, { name }, { timeZone: TZ });
+    for (const name of ['Council', 'Police']) await addAgency(store, clock, ORG, { name }, { timeZone: TZ }, appEvents());
     const people = store.collection<Person>('people');
     await people.upsert(person({ id: 'cat', name: 'Cat Council-Lead', agency: 'council' }));
     await people.upsert(person({ id: 'col', name: 'Col Council-Colleague', agency: 'council' }));

@@ -1,3 +1,4 @@
+import { noticeUnreachableChannel } from '../../../services/reach/unreachable-digest';
 import { DateTime } from 'luxon';
 import { FixedClock } from '../../../services/core/clock';
 import { silentLogger } from '../../../services/core/logger';
@@ -59,7 +60,7 @@ describe('daily reminders across a month with bank holidays, snooze, leave cover
     ])
       await store.collection<Action>('actions').upsert(a);
 
-    const sender = new DeliverySender({ store, messenger: localMessenger(), logger: silentLogger }, FAST);
+    const sender = new DeliverySender({ store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger }, FAST);
     const catPerson = (await store.collection<Person>('people').read(ORG, 'cat'))!;
     await setLeave({ store, clock: new FixedClock('2026-11-30T12:00:00Z') }, { actor: catPerson, until: '2026-12-31', delegate: 'dan', timeZone: TZ });
 

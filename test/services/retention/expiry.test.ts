@@ -5,8 +5,10 @@ import { deliveryStatus, enqueue } from '../../../services/delivery/outbox';
 import { DeliverySender } from '../../../services/delivery/sender';
 import { ensureOrganisation } from '../../../services/organisation/organisations';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
-import { StoreRunCoordinator, type JobSlot } from '../../../services/scheduling/coordinator';
-import { housekeeping } from '../../../services/scheduling/housekeeping';
+import { StoreRunCoordinator } from '../../../services/scheduling/coordinator';
+import type { JobSlot } from '../../../services/scheduling/repository';
+import { runJob } from '../../../bot/jobs';
+import { noticeUnreachableChannel } from '../../../services/reach/unreachable-digest';
 import { containerDefinition } from '../../../services/store/containers';
 import type { Collection, Doc, QuerySpec, Store } from '../../../services/store/ports';
 import { installedPeople, localMessenger } from '../../harness/delivery';
@@ -71,7 +73,7 @@ describe('old messages and job runs expire', () => {
     const clock = new FixedClock('2026-11-23T09:00:00Z');
     await enqueue(store, clock, { id: 'sent-one', orgId: ORG, purpose: 'reminder', recipient: { personId: p!.id }, message: { kind: 'notice', title: 'Hello', text: 'x' } });
     await enqueue(store, clock, { id: 'nobody', orgId: ORG, purpose: 'reminder', recipient: { personId: 'not-installed' }, message: { kind: 'notice', title: 'Hello', text: 'x' } });
-    const sender = new DeliverySender({ store, messenger: localMessenger(), logger: silentLogger, recordTtlSeconds: 180 * 86_400 }, { perSecond: 100, conversationIntervalMs: 0, maxConcurrent: 4 });
+    const sender = new DeliverySender({ store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger, recordTtlSeconds: 180 * 86_400 }, { perSecond: 100, conversationIntervalMs: 0, maxConcurrent: 4 });
     await sender.drain(ORG);
     const { items } = await deliveryStatus(store, ORG);
     expect(items.map((i) => [i.id, i.status, i.ttl]).sort()).toEqual([
@@ -99,7 +101,7 @@ describe('old messages and job runs expire', () => {
     const clock = new FixedClock('2026-11-23T09:00:00Z');
     const { store: watched, queries } = queriesSeen(store);
     const organisation = await ensureOrganisation(store, clock, ORG, { timeZone: 'Europe/London' });
-    const result = await housekeeping({ store: watched, clock, orgId: ORG, organisation, calendar: new WorkingCalendar(), logger: silentLogger });
+    const result = await runJob('housekeeping', { store: watched, clock, orgId: ORG, organisation, calendar: new WorkingCalendar(), logger: silentLogger });
 
     expect(result).toMatchObject({ expiredSlots: 30, removed: { deliveryRecordDays: 1_200 } });
     expect((await deliveryStatus(store, ORG)).items.map((i) => i.id)).toEqual(['recent']);

@@ -9,7 +9,7 @@ import type { Escalation } from '../../../services/escalations/model';
 import type { Person } from '../../../services/people/model';
 import type { Table } from '../../../services/plan/tabular';
 import { applyRetention } from '../../../services/retention/housekeeping';
-import { DEFAULT_RETENTION, RETENTION_SCHEDULE, retentionFromConfig } from '../../../services/retention/schedule';
+import { DEFAULT_RETENTION, RETENTION_SCHEDULE, retentionFromConfig } from '../../../services/store/retention-schedule';
 import { eraseLeaver, exportSubject } from '../../../services/retention/subject';
 import { CONTAINER_NAMES } from '../../../services/store/containers';
 import { toArray, type Store } from '../../../services/store/ports';

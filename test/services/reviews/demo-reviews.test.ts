@@ -1,3 +1,4 @@
+import { appEvents } from '../../harness/partnership';
 import { FixedClock } from '../../../services/core/clock';
 import { OPERATOR } from '../../../services/access/policy';
 import { DEMO_PLAN_ID, seedDemo } from '../../../services/demo/seed-demo';
@@ -13,7 +14,7 @@ describe('the demo plan’s own sources, recorded as reviews', () => {
   const clock = new FixedClock('2026-11-23T09:00:00Z');
   beforeAll(async () => {
     store = await openTestStore();
-    await seedDemo(store, clock, ORG, 'Europe/London');
+    await seedDemo(store, clock, ORG, 'Europe/London', appEvents());
   });
   afterAll(() => store.close());
 

@@ -1,3 +1,4 @@
+import { appEvents } from '../../harness/partnership';
 import { FixedClock } from '../../../services/core/clock';
 import { OPERATOR } from '../../../services/access/policy';
 import { silentLogger } from '../../../services/core/logger';
@@ -35,8 +36,8 @@ describe('the 12-month impact check of each recommendation', () => {
 
   beforeAll(async () => {
     store = await openTestStore();
-    await addAgency(store, clock, ORG, { name: 'Council' }, { timeZone: TZ });
-    await addAgency(store, clock, ORG, { name: 'Police' }, { timeZone: TZ });
+    await addAgency(store, clock, ORG, { name: 'Council' }, { timeZone: TZ }, appEvents());
+    await addAgency(store, clock, ORG, { name: 'Police' }, { timeZone: TZ }, appEvents());
     await seed(store, {
       people: [
         person({ id: 'carol', name: 'Carol Lead', email: 'carol@council.example', agency: 'council' }),

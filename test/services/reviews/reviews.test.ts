@@ -1,3 +1,4 @@
+import { appEvents } from '../../harness/partnership';
 import { FixedClock } from '../../../services/core/clock';
 import { AppError } from '../../../services/core/errors';
 import type { Person } from '../../../services/people/model';
@@ -21,8 +22,8 @@ describe('recording a review and turning its recommendations into plan actions',
 
   beforeAll(async () => {
     store = await openTestStore();
-    await addAgency(store, clock, ORG, { name: 'Council' }, { timeZone: 'Europe/London' });
-    await addAgency(store, clock, ORG, { name: 'Police' }, { timeZone: 'Europe/London' });
+    await addAgency(store, clock, ORG, { name: 'Council' }, { timeZone: 'Europe/London' }, appEvents());
+    await addAgency(store, clock, ORG, { name: 'Police' }, { timeZone: 'Europe/London' }, appEvents());
     await seed(store, {
       people: [
         person({ id: 'carol', name: 'Carol Lead', email: 'carol@council.example', agency: 'council' }),

@@ -1,3 +1,4 @@
+import { noticeUnreachableChannel } from '../../../services/reach/unreachable-digest';
 import { FixedClock } from '../../../services/core/clock';
 import { silentLogger } from '../../../services/core/logger';
 import { deliveryStatus, enqueue } from '../../../services/delivery/outbox';
@@ -34,7 +35,7 @@ describe('an update round before the Named Safeguarding Officers meeting', () =>
   beforeAll(async () => {
     store = await openTestStore();
     connector = await FakeConnector.start();
-    sender = new DeliverySender({ store, messenger: localMessenger(), logger: silentLogger }, FAST);
+    sender = new DeliverySender({ store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger }, FAST);
     await installedPeople(store, connector.serviceUrl, 1, { prefix: 'admin', roles: ['admin'] });
     await installedPeople(store, connector.serviceUrl, 2, { prefix: 'lead' });
     await seed(store, {

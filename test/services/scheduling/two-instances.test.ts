@@ -1,3 +1,4 @@
+import { noticeUnreachableChannel } from '../../../services/reach/unreachable-digest';
 import { FixedClock, systemClock } from '../../../services/core/clock';
 import { silentLogger } from '../../../services/core/logger';
 import { DeliverySender } from '../../../services/delivery/sender';
@@ -42,7 +43,7 @@ describe('two app instances sharing one store', () => {
       const organisation = await ensureOrganisation(store, clock, ORG, { timeZone: 'Europe/London' });
       await runJob('daily-reminders', { store, clock, orgId: ORG, organisation, calendar, logger: silentLogger });
     }
-    await new DeliverySender({ store, messenger: localMessenger(), logger: silentLogger }, FAST).drain(ORG);
+    await new DeliverySender({ store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger }, FAST).drain(ORG);
     return elected;
   }
 

@@ -1,3 +1,4 @@
+import { noticeUnreachableChannel } from '../../../services/reach/unreachable-digest';
 import { DateTime } from 'luxon';
 import { FixedClock, systemClock } from '../../../services/core/clock';
 import { silentLogger } from '../../../services/core/logger';
@@ -32,7 +33,7 @@ it('two instances run a full simulated week of jobs: each slot once, each messag
     }
     const instances = ['a', 'b'].map((name) => ({
       coordinator: new StoreRunCoordinator(store, ORG, systemClock, name),
-      sender: new DeliverySender({ store, messenger: localMessenger(), logger: silentLogger }, FAST),
+      sender: new DeliverySender({ store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger }, FAST),
     }));
     const ran: string[] = [];
     for (let d = DateTime.fromISO('2026-12-21', { zone: 'Europe/London' }); d.toISODate()! <= '2026-12-27'; d = d.plus({ days: 1 })) {

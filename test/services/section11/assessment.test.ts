@@ -1,3 +1,4 @@
+import { appEvents } from '../../harness/partnership';
 // The composition root registers the module's container before the store opens.
 import '../../../bot/modules';
 import { FixedClock } from '../../../services/core/clock';
@@ -46,8 +47,8 @@ describe('a Section 11 round, from request to plan actions', () => {
 
   beforeAll(async () => {
     store = await openTestStore();
-    await addAgency(store, clock, ORG, { name: 'Council' }, { timeZone: TZ });
-    await addAgency(store, clock, ORG, { name: 'Police' }, { timeZone: TZ });
+    await addAgency(store, clock, ORG, { name: 'Council' }, { timeZone: TZ }, appEvents());
+    await addAgency(store, clock, ORG, { name: 'Police' }, { timeZone: TZ }, appEvents());
     organisation = await ensureOrganisation(store, clock, ORG, { timeZone: TZ });
     await seed(store, { people: Object.values(people) });
     // The role is granted as every role is: here by the partnership's administrator.

@@ -1,3 +1,4 @@
+import { appEvents } from '../../harness/partnership';
 import '../../../bot/modules';
 import { FixedClock } from '../../../services/core/clock';
 import { addAgency } from '../../../services/organisation/agencies';
@@ -35,8 +36,8 @@ describe('the practitioner survey beside an agency’s Section 11 return', () =>
 
   beforeAll(async () => {
     store = await openTestStore();
-    await addAgency(store, clock, ORG, { name: 'Council' }, { timeZone: TZ });
-    await addAgency(store, clock, ORG, { name: 'Police' }, { timeZone: TZ });
+    await addAgency(store, clock, ORG, { name: 'Council' }, { timeZone: TZ }, appEvents());
+    await addAgency(store, clock, ORG, { name: 'Police' }, { timeZone: TZ }, appEvents());
     await seed(store, { people: [lead, s11Only, councilSl, ...officers] });
   });
   afterAll(() => store.close());

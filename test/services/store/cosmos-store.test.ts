@@ -1,7 +1,7 @@
 import { isAppError } from '../../../services/core/errors';
 import { toArray, type Store } from '../../../services/store/ports';
 import { openPersistentTestStore, openTestStore } from '../../harness/store';
-import { openStore } from '../../../services/store/open-store';
+import { openMigratedStore } from '../../../services/migrations/migrations';
 import { loadConfig } from '../../../services/core/config';
 import { silentLogger } from '../../../services/core/logger';
 
@@ -119,7 +119,7 @@ describe('embedded store persistence', () => {
     await running.store.collection<{ id: string; orgId: string } & Record<string, unknown>>('organisations').create({ id: 'org-1', orgId: 'org-1', name: 'Old shape', timeZone: 'Europe/London', createdAt: '2026-01-01T00:00:00Z' });
     await running.store.collection<{ id: string; orgId: string } & Record<string, unknown>>('people').create({ id: 'p-1', orgId: 'org-1', name: 'Pat', roles: [], active: true });
     const config = loadConfig({ DATA_DIR: running.dataDir, COSMOS_DATABASE: 'test', LOG_LEVEL: 'silent' });
-    const borrowed = await openStore(config, silentLogger);
+    const borrowed = await openMigratedStore(config, silentLogger);
     try {
       expect(borrowed.attachedToRunningApp).toBe(true);
       expect(await borrowed.collection<{ id: string; orgId: string; leadAgencyId?: string }>('organisations').read('org-1', 'org-1')).not.toHaveProperty('leadAgencyId');

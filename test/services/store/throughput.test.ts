@@ -6,7 +6,7 @@ import { createLogger, silentLogger } from '../../../services/core/logger';
 import { enqueue } from '../../../services/delivery/outbox';
 import type { Organisation } from '../../../services/organisation/model';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
-import { housekeeping } from '../../../services/scheduling/housekeeping';
+import { JOBS } from '../../../bot/jobs';
 import { runJobDefinition } from '../../../services/scheduling/job-context';
 import { RequestMeter } from '../../../services/store/azure-profile';
 import { CONTAINER_NAMES, indexingPolicy, type ContainerName } from '../../../services/store/containers';
@@ -62,7 +62,7 @@ describe('priority: background work is sent at Low priority, people’s requests
 
       const start = { requests: meter.requests, low: meter.lowPriority };
       const ctx = { store, clock: new FixedClock('2026-11-23T03:30:00Z'), orgId: 'org', organisation: { orgId: 'org', timeZone: 'Europe/London' } as Organisation, calendar: new WorkingCalendar(), logger: silentLogger };
-      await runJobDefinition('housekeeping', { cron: '30 3 * * *', description: 'housekeeping', workingDaysOnly: false, run: housekeeping }, ctx);
+      await runJobDefinition('housekeeping', JOBS.housekeeping!, ctx);
       const jobRequests = meter.requests - start.requests;
       expect(jobRequests).toBeGreaterThan(3);
       expect(meter.lowPriority - start.low).toBe(jobRequests);

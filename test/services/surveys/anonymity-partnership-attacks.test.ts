@@ -1,3 +1,4 @@
+import { appEvents } from '../../harness/partnership';
 import { FixedClock } from '../../../services/core/clock';
 import type { Person } from '../../../services/people/model';
 import { addAgency } from '../../../services/organisation/agencies';
@@ -51,7 +52,7 @@ describe('people who move agency or department while a partnership-wide anonymou
 
   beforeAll(async () => {
     store = await openTestStore();
-    for (const name of ['Council', 'Health', 'Police']) await addAgency(store, sent, ORG, { name }, { timeZone: TZ });
+    for (const name of ['Council', 'Health', 'Police']) await addAgency(store, sent, ORG, { name }, { timeZone: TZ }, appEvents());
     await seed(store, { people: [hr, ...staff] });
     campaign = await createCampaign({ store, clock: sent, calendar }, { actor: hr, timeZone: TZ, data: { questionnaire: 'training-follow-up', audience: { type: 'everyone' }, anonymous: true, closesOn: '2026-12-04' } });
     await seed(store, { people: [seconded, movedToLegal] });
@@ -101,7 +102,7 @@ describe('breakdowns by agency and by department, subtracted from each other in 
 
   beforeAll(async () => {
     store = await openTestStore();
-    for (const name of ['Council', 'Health', 'Police']) await addAgency(store, sent, ORG, { name }, { timeZone: TZ });
+    for (const name of ['Council', 'Health', 'Police']) await addAgency(store, sent, ORG, { name }, { timeZone: TZ }, appEvents());
     await seed(store, { people: [hr, ...staff] });
     campaign = await createCampaign({ store, clock: sent, calendar }, { actor: hr, timeZone: TZ, data: { questionnaire: 'training-follow-up', audience: { type: 'role', jobTitle: 'Worker' }, anonymous: true, closesOn: '2026-12-04' } });
     for (const [i, p] of answering.entries()) await submit(store, p, campaign.id, followUpAnswers(healthChildren.includes(p) ? 0 : i + 1));
@@ -250,7 +251,7 @@ describe('the partnership’s follow-up compared with every questionnaire its at
 
   beforeAll(async () => {
     store = await openTestStore();
-    for (const name of ['Council', 'Police']) await addAgency(store, sent, ORG, { name }, { timeZone: TZ });
+    for (const name of ['Council', 'Police']) await addAgency(store, sent, ORG, { name }, { timeZone: TZ }, appEvents());
     await seed(store, { people: [councilAdmin, ...attendees] });
     ids = await followUpBesideAnAgencyQuestionnaire(store, { partnershipAdmin: councilAdmin, agencyHr: councilHr, loneAnswerer: officers[0]!, attendees });
     const toCourse = (title: string, anonymous: boolean) => ({ questionnaire: 'awareness', title, anonymous, audience: { type: 'course', courseCode: FOLLOW_UP_COURSE, completedFrom: '2026-09-01', completedTo: '2026-09-30' }, closesOn: '2026-12-04' });

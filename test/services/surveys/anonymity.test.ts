@@ -1,3 +1,4 @@
+import { appEvents } from '../../harness/partnership';
 import { FixedClock } from '../../../services/core/clock';
 import type { Person } from '../../../services/people/model';
 import { addAgency } from '../../../services/organisation/agencies';
@@ -235,7 +236,7 @@ describe('an agency label on anonymous answers', () => {
 
   beforeAll(async () => {
     store = await openTestStore();
-    for (const name of ['Council', 'Health', 'Police']) await addAgency(store, sent, ORG, { name }, { timeZone: TZ });
+    for (const name of ['Council', 'Health', 'Police']) await addAgency(store, sent, ORG, { name }, { timeZone: TZ }, appEvents());
     await seed(store, { people: [partnershipHr, ...staff] });
     campaign = await createCampaign({ store, clock: sent, calendar }, { actor: partnershipHr, timeZone: TZ, data: { questionnaire: 'training-follow-up', audience: { type: 'everyone' }, anonymous: true, closesOn: '2026-12-04' } });
     for (const [i, p] of staff.entries()) await submit(store, p, campaign.id, followUpAnswers(i));

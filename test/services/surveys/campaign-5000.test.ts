@@ -1,3 +1,4 @@
+import { noticeUnreachableChannel } from '../../../services/reach/unreachable-digest';
 import { FixedClock } from '../../../services/core/clock';
 import { silentLogger } from '../../../services/core/logger';
 import { deliveryStatus } from '../../../services/delivery/outbox';
@@ -56,7 +57,7 @@ describe('a campaign to the whole council goes through the delivery engine', () 
       const staff = await installedPeople(small, connector.serviceUrl, 120);
       const clock = new FixedClock('2026-11-23T09:00:00Z');
       await createCampaign({ store: small, clock, calendar }, { actor: { ...staff[0]!, roles: ['hr'] }, timeZone: TZ, data: { questionnaire: 'awareness', audience: { type: 'everyone' }, closesOn: '2026-12-11' } });
-      const sender = new DeliverySender({ store: small, messenger: localMessenger(), logger: silentLogger }, DEFAULT_DELIVERY_LIMITS);
+      const sender = new DeliverySender({ store: small, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger }, DEFAULT_DELIVERY_LIMITS);
       const report = await sender.drain(ORG, { waitMs: 30_000 });
       expect(report).toMatchObject({ sent: 120, failed: 0 });
       const conversations = connector.activities().map((a) => a.conversation.id);

@@ -4,7 +4,7 @@ import { FixedClock } from '../../../services/core/clock';
 import type { Person } from '../../../services/people/model';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
 import { runJob } from '../../../bot/jobs';
-import { migrate } from '../../../services/store/migrations';
+import { migrate } from '../../../services/migrations/migrations';
 import type { Store } from '../../../services/store/ports';
 import { loadPersonTraining, loadTrainingFigures, setUpTraining } from '../../../services/training/catalogue';
 import type { RecordStatus, TrainingRecord } from '../../../services/training/model';

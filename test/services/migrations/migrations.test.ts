@@ -10,8 +10,7 @@ import { loadConfig } from '../../../services/core/config';
 import { silentLogger } from '../../../services/core/logger';
 import type { UpdateRound } from '../../../services/rounds/model';
 import { openRounds } from '../../../services/rounds/rounds';
-import { migrate } from '../../../services/store/migrations';
-import { openStore } from '../../../services/store/open-store';
+import { migrate, openMigratedStore } from '../../../services/migrations/migrations';
 import { toArray } from '../../../services/store/ports';
 import { openPersistentTestStore, openTestStore } from '../../harness/store';
 import { ORG } from '../../harness/fixtures';
@@ -55,7 +54,7 @@ describe('migrations', () => {
     const { store, dataDir } = await openPersistentTestStore();
     await store.collection<UpdateRound>('jobs').upsert(oldRound('round-2026-11-20-cccc', 'open'));
     await store.close();
-    const reopened = await openStore(loadConfig({ DATA_DIR: dataDir, COSMOS_DATABASE: 'test', LOG_LEVEL: 'silent' }), silentLogger);
+    const reopened = await openMigratedStore(loadConfig({ DATA_DIR: dataDir, COSMOS_DATABASE: 'test', LOG_LEVEL: 'silent' }), silentLogger);
     try {
       expect((await openRounds(reopened, ORG)).map((r) => r.id)).toEqual(['round-2026-11-20-cccc']);
     } finally {
@@ -121,7 +120,7 @@ describe('a single organisation becomes a partnership', () => {
     await seedOld(store);
     await store.close();
     const config = loadConfig({ DATA_DIR: dataDir, COSMOS_DATABASE: 'test', LOG_LEVEL: 'silent' });
-    const reopened = await openStore(config, silentLogger);
+    const reopened = await openMigratedStore(config, silentLogger);
     try {
       expect(await reopened.collection<Person>('people').read(ORG, 'tim')).toMatchObject({ agency: 'oxfordshire-county-council' });
     } finally {
@@ -135,7 +134,7 @@ describe('a single organisation becomes a partnership', () => {
     expect(backup.containers.organisations).toEqual([org]);
 
     // A second start finds nothing to do and backs nothing up.
-    const again = await openStore(config, silentLogger);
+    const again = await openMigratedStore(config, silentLogger);
     await again.close();
     expect((await readdir(path.join(dataDir, 'backups'))).filter((f) => f.endsWith('.json'))).toHaveLength(1);
   });

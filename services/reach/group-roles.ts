@@ -4,13 +4,13 @@ import { agencyOf, isPartnershipAdministrator, type Partnership } from '../acces
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import { enqueue } from '../delivery/outbox';
-import { partnershipOf } from '../organisation/organisations';
-import type { GroupDirectory } from '../reach/graph';
+import { partnershipFor } from '../organisation/organisations';
+import type { GroupDirectory } from './graph';
 import type { Store } from '../store/ports';
-import { grantsOf, type Person, type Role } from './model';
-import { Directory } from './repository';
-import { applyBootstrapAdmins } from './roles';
-import { commitRoleChange, readRoleMaps, setGroupProblem, type ChangedBy, type GroupMap } from './roles-repository';
+import { grantsOf, type Person, type Role } from '../people/model';
+import { Directory } from '../people/repository';
+import { applyBootstrapAdmins } from '../people/roles';
+import { commitRoleChange, readRoleMaps, setGroupProblem, type ChangedBy, type GroupMap } from '../people/roles-repository';
 
 /** Graph for group roles, and how fast a run may ask it. */
 export type GroupRolesWiring = { groups: GroupDirectory; readsPerSecond: number };
@@ -70,7 +70,7 @@ const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 async function reportUnreadableGroup(deps: { store: Store; clock: Clock }, orgId: string, groupId: string, maps: GroupMap[], detail: string): Promise<void> {
   const problem = await setGroupProblem(deps.store, orgId, groupId, { since: deps.clock.now().toISOString(), detail });
   if (!problem) return;
-  const partnership = await partnershipOf(deps.store, orgId);
+  const partnership = await partnershipFor(deps, orgId);
   const mapped = maps.filter((m) => m.groupId === groupId);
   const agencies = new Set(mapped.map((m) => mapAgencyOf(m, partnership)));
   const admins = (await new Directory(deps.store).withRole({ orgId }, 'admin')).filter((p) => p.active && (isPartnershipAdministrator(p, partnership) || agencies.has(agencyOf(p, partnership))));
@@ -101,7 +101,7 @@ export type GroupSyncSummary = { groups: number; unreadable: number; granted: nu
  */
 export async function syncGroupRoles(deps: GroupRolesDeps, orgId: string): Promise<GroupSyncSummary> {
   const doc = await readRoleMaps(deps.store, orgId);
-  const partnership = await partnershipOf(deps.store, orgId);
+  const partnership = await partnershipFor(deps, orgId);
   const limiter = new Bottleneck({ maxConcurrent: 1, minTime: Math.ceil(1000 / deps.readsPerSecond) });
   const pace = <T>(request: () => Promise<T>) => limiter.schedule(request);
   const members = new Map<string, Set<string>>();
@@ -171,7 +171,7 @@ export class SignInRoles {
   private async groupRoles(person: Person): Promise<Person> {
     try {
       const doc = await readRoleMaps(this.deps.store, person.orgId);
-      const partnership = await partnershipOf(this.deps.store, person.orgId);
+      const partnership = await partnershipFor(this.deps, person.orgId);
       const relevant = [...new Set(doc.maps.filter((m) => mapAppliesTo(m, person, partnership)).map((m) => m.groupId))];
       const members = new Map<string, Set<string>>();
       for (const groupId of relevant) {

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { Config } from '../core/config';
-import type { ContainerName } from '../store/containers';
+import type { ContainerName } from './containers';
 
 /** How long each kind of record is kept: one setting each (env.sample), defaults justified in docs/OPERATIONS.md. */
 export type RetentionSettings = {

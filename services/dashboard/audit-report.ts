@@ -3,13 +3,13 @@ import { allows, mayViewAuditReport, mayViewWhoSawCase, type Requester } from '.
 import { AppError } from '../core/errors';
 import { formatInstant } from '../core/dates';
 import type { Report } from '../core/report';
-import { isLeadOfCaseAgency, getEscalation } from '../escalations/escalations';
+import { getEscalation, isLeadOfCaseAgency } from '../escalations';
 import type { Organisation } from '../organisation/model';
 import type { Person } from '../people/model';
 import { Directory } from '../people/repository';
 import type { Store } from '../store/ports';
-import { OPERATOR_ID, type AuditEntry } from './model';
-import { AuditRecords } from './repository';
+import { OPERATOR_ID, type AuditEntry } from '../audit/model';
+import { AuditRecords } from '../audit/repository';
 
 const ACTION_WORDS: Record<AuditEntry['action'], string> = { view: 'viewed', export: 'exported', backup: 'backed up', change: 'changed' };
 

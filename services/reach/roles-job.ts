@@ -1,9 +1,9 @@
 import type { JobContext } from '../scheduling/job-context';
-import { syncGroupRoles } from './group-roles';
-import { readRoleMaps } from './roles-repository';
+import { syncGroupRoles, type GroupRolesWiring } from './group-roles';
+import { readRoleMaps } from '../people/roles-repository';
 
 /** The daily roles run: the mapped Entra groups' members get their roles, and those who left them lose them. */
-export async function runGroupRoles(ctx: JobContext): Promise<Record<string, unknown>> {
+export async function runGroupRoles(ctx: JobContext<{ groupRoles?: GroupRolesWiring }>): Promise<Record<string, unknown>> {
   if (!ctx.groupRoles) {
     const mapped = (await readRoleMaps(ctx.store, ctx.orgId)).maps.length;
     if (mapped > 0) ctx.logger.warn({ mapped }, 'Entra groups are mapped to roles but the bot has no Graph identity (MicrosoftAppId, MicrosoftAppPassword, MicrosoftAppTenantId): group roles are not synced');

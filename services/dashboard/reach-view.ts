@@ -1,11 +1,10 @@
 import { mayViewReach, scopeFor } from '../access/policy';
-import { partnershipOf } from '../organisation/organisations';
 import type { Clock } from '../core/clock';
 import { AppError } from '../core/errors';
 import type { Organisation } from '../organisation/model';
 import type { Person } from '../people/model';
 import type { Store } from '../store/ports';
-import { reachReport, type ReachReport } from './report';
+import { reachReport, type ReachReport } from '../reach';
 
 export type ReachView = ReachReport & { asAt: string; emailEnabled: boolean };
 
@@ -16,6 +15,6 @@ export type ReachView = ReachReport & { asAt: string; emailEnabled: boolean };
  */
 export async function reachView(deps: { store: Store; clock: Clock; organisation: Pick<Organisation, 'orgId'> }, viewer: Person, options: { emailEnabled: boolean }): Promise<ReachView> {
   if (!mayViewReach(viewer)) throw new AppError('FORBIDDEN', 'Who can be reached, by name, is for plan administrators.');
-  const report = await reachReport(deps.store, scopeFor(viewer, await partnershipOf(deps.store, deps.organisation.orgId)), options);
+  const report = await reachReport(deps.store, scopeFor(viewer, deps.organisation), options);
   return { ...report, asAt: deps.clock.now().toISOString(), emailEnabled: options.emailEnabled };
 }

@@ -1,30 +1,23 @@
 import { DateTime } from 'luxon';
 import type { Clock } from '../core/clock';
 import { localDate, today } from '../core/dates';
+import { MIN_GROUP, pct, smallGroups } from '../core/figures';
 import { AppError, isAppError } from '../core/errors';
-import { pct, smallGroups } from '../core/figures';
 import type { Cell, Report } from '../core/report';
 import { agencyOf, allows, mayViewPartnershipReport, type Partnership, type Requester } from '../access/policy';
-import { CasePeople, caseAgencies, openEscalations } from '../escalations/escalations';
-import { ladderOf } from './escalation-ladder';
+import { caseAgencies, CasePeople, openEscalations } from '../escalations';
+import { ladderOf } from '../organisation/escalation-ladder';
 import { Directory } from '../people/repository';
 import type { Person } from '../people/model';
-import { ActionPlan } from '../plan/repository';
-import { RAG_LABELS, type Action, type Rag } from '../plan/model';
+import { type Action, ActionPlan, type Rag, RAG_LABELS } from '../plan';
 import type { Store } from '../store/ports';
-import { audienceOf, listCampaigns } from '../surveys/campaigns';
-import { SurveyRepository } from '../surveys/repository';
-import { answersOf } from '../surveys/answer-pool';
-import { findQuestionnaire } from '../surveys/questionnaires';
-import { campaignFigures, NOT_RECORDED } from '../surveys/results';
-import { MIN_GROUP } from '../surveys/model';
-import { loadTrainingFigures } from '../training/catalogue';
-import { peoplePerGroup, ratesOfPairs, requiredPairs, type RequiredPair } from '../training/rates';
-import { listAgencies } from './agencies';
-import { ensureOrganisation } from './organisations';
-import type { Organisation } from './model';
+import { answersOf, audienceOf, campaignFigures, findQuestionnaire, listCampaigns, NOT_RECORDED, SurveyRepository } from '../surveys';
+import { loadTrainingFigures, peoplePerGroup, ratesOfPairs, type RequiredPair, requiredPairs } from '../training';
+import { listAgencies } from '../organisation/agencies';
+import { ensureOrganisation } from '../organisation/organisations';
 import { moduleReports } from '../kernel/registry';
 import { WorkingCalendar } from '../scheduling/calendar';
+import type { Organisation } from '../organisation/model';
 
 /**
  * The partnership board's roll-up, one section per table: the plan's RAG by priority (learning

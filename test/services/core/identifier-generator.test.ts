@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { runs } from '../../fast-check-setup';
-import { checkCaseReference, normaliseForScan, scanText, type IdentifyingKind } from '../../../services/escalations/identifying';
+import { checkCaseReference, normaliseForScan, scanText, type IdentifyingKind } from '../../../services/core/identifying';
 import { checkAnswers } from '../../../services/surveys/answers';
 import { questionSchema, type Question } from '../../../services/surveys/model';
 import { checkStatusUpdate, type StatusSubmission } from '../../../services/updates/rules';

@@ -1,4 +1,4 @@
-import { AppError, type FieldIssue } from '../core/errors';
+import { AppError, type FieldIssue } from './errors';
 
 /**
  * The one guard for free text that reaches safeguarding records: escalations, notes, feedback,

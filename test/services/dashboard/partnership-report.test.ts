@@ -1,3 +1,4 @@
+import { appEvents } from '../../harness/partnership';
 import { FixedClock } from '../../../services/core/clock';
 import { OPERATOR } from '../../../services/access/policy';
 import { openEscalation } from '../../../services/escalations/escalations';
@@ -5,7 +6,7 @@ import { escalationReport } from '../../../services/escalations/report';
 import { addAgency } from '../../../services/organisation/agencies';
 import type { Organisation } from '../../../services/organisation/model';
 import { ensureOrganisation } from '../../../services/organisation/organisations';
-import { partnershipReport } from '../../../services/organisation/partnership-report';
+import { partnershipReport } from '../../../services/dashboard/partnership-report';
 import type { Person } from '../../../services/people/model';
 import type { Plan } from '../../../services/plan/model';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
@@ -48,8 +49,8 @@ describe('the partnership board report', () => {
 
   beforeAll(async () => {
     store = await openTestStore();
-    await addAgency(store, clock, ORG, { name: 'Council' }, { timeZone: TZ });
-    await addAgency(store, clock, ORG, { name: 'Police' }, { timeZone: TZ });
+    await addAgency(store, clock, ORG, { name: 'Council' }, { timeZone: TZ }, appEvents());
+    await addAgency(store, clock, ORG, { name: 'Police' }, { timeZone: TZ }, appEvents());
     organisation = await ensureOrganisation(store, clock, ORG, { timeZone: TZ });
     await store.collection<Plan>('plans').upsert({ id: 'plan', orgId: ORG, title: 'Business plan 2026-27', learningPoints: [{ number: 1, title: 'Leadership' }, { number: 2, title: 'Training' }] });
     await seed(store, {
@@ -170,7 +171,7 @@ describe('the board’s response counts at a few hundred people', () => {
 
   beforeAll(async () => {
     store = await openTestStore();
-    for (const name of AGENCIES) await addAgency(store, clock, ORG, { name }, { timeZone: TZ });
+    for (const name of AGENCIES) await addAgency(store, clock, ORG, { name }, { timeZone: TZ }, appEvents());
     await seed(store, { people: [admin, ...staff] });
     const campaign = await createCampaign({ store, clock, calendar }, { actor: admin, timeZone: TZ, data: { questionnaire: 'awareness', title: 'Awareness', audience: { type: 'role', jobTitle: 'Officer' }, anonymous: false, closesOn: '2026-12-04' } });
     for (const p of answered) await store.collection('surveys').upsert({ id: respondedId(campaign.id, p.id), orgId: ORG, kind: 'responded', campaignId: campaign.id, personId: p.id } as never);
@@ -210,7 +211,7 @@ describe('the board’s questionnaire results by agency', () => {
 
   beforeAll(async () => {
     store = await openTestStore();
-    for (const name of ['Council', 'Police', 'Health']) await addAgency(store, sent, ORG, { name }, { timeZone: TZ });
+    for (const name of ['Council', 'Police', 'Health']) await addAgency(store, sent, ORG, { name }, { timeZone: TZ }, appEvents());
     await seed(store, { people: [admin, ...staff] });
     const campaign = await createCampaign({ store, clock: sent, calendar }, { actor: admin, timeZone: TZ, data: { questionnaire: 'training-follow-up', title: 'Follow-up', audience: { type: 'everyone' }, anonymous: true, closesOn: '2026-12-04' } });
     campaignId = campaign.id;

@@ -1,4 +1,4 @@
-import { checkCaseReference, isNhsNumber, scanText } from '../../../services/escalations/identifying';
+import { checkCaseReference, isNhsNumber, scanText } from '../../../services/core/identifying';
 
 // Dates of birth, NHS numbers, phone numbers, postcodes and addresses in every form, and the
 // ordinary text that must pass, are generated in identifier-generator.test.ts.

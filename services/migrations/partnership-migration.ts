@@ -1,8 +1,8 @@
 import type { Person } from '../people/model';
 import type { TrainingRecord } from '../training/model';
 import type { Doc, Store } from '../store/ports';
-import { agencyDocId, type Agency, type Organisation } from './model';
-import { agencySlug } from './agencies';
+import { agencyDocId, type Agency, type Organisation } from '../organisation/model';
+import { agencySlug } from '../organisation/agencies';
 import { rebuildTrainingSummaries } from '../training/summaries';
 
 /** Without the store's system fields, to write back. */

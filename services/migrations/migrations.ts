@@ -1,12 +1,15 @@
 import path from 'node:path';
+import type { Config } from '../core/config';
 import type { Logger } from '../core/logger';
 import { ensurePrivateDir } from '../core/private-files';
-import { migrateToPartnership, singleOrganisationPending } from '../organisation/partnership-migration';
-import type { ContainerName } from './containers';
-import type { Doc, Store } from './ports';
+import { migrateToPartnership, singleOrganisationPending } from './partnership-migration';
+import type { ContainerName } from '../store/containers';
+import type { Doc, Store } from '../store/ports';
 import { Directory } from '../people/repository';
 import { grantsOf, type Person } from '../people/model';
-import { takeSnapshot, writeSnapshotFile } from './snapshot';
+import { openStore } from '../store/open-store';
+import { inBackground, type StoreSurface } from '../store/request-priority';
+import { takeSnapshot, writeSnapshotFile } from '../store/snapshot';
 import { TrainingRepository } from '../training/repository';
 import { rebuildTrainingSummaries } from '../training/summaries';
 
@@ -101,4 +104,21 @@ export async function migrate(store: Store, logger: Logger, backup?: MigrationBa
     }
   }
   return moved;
+}
+
+/**
+ * The store the app and the command line work on: opened, then brought up to date. A running app on
+ * the same data folder migrated it when it started, so the command line borrows its store as it is.
+ */
+export async function openMigratedStore(config: Config, logger: Logger, surface: StoreSurface = 'interactive'): Promise<Store> {
+  const store = await openStore(config, logger, surface);
+  if (store.attachedToRunningApp) return store;
+  try {
+    // Migrations that rewrite records back everything up to the data folder first.
+    await inBackground(() => migrate(store, logger, { dir: path.join(config.DATA_DIR, 'backups'), database: config.COSMOS_DATABASE }));
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  return store;
 }
