@@ -1,5 +1,6 @@
 import type { FeatureModule } from '../services/kernel/module';
 import { registerModules } from '../services/kernel/registry';
+import { actionsModule } from '../services/actions/module';
 import { planModule } from '../services/plan/module';
 import { roundsModule } from '../services/rounds/module';
 import { trainingModule } from '../services/training/module';
@@ -20,6 +21,7 @@ import { REVIEWS_MODULE } from '../services/reviews';
 const LIST = [
   // The order is the order typed commands are matched in (the first whose pattern matches wins),
   // listed in the help card, and each module's event handlers run in.
+  actionsModule,
   planModule,
   roundsModule,
   trainingModule,

@@ -180,7 +180,8 @@ export const CARD_TEMPLATES: Record<CardName, object> = {
   report,
 };
 
-export type AdaptiveCardJson = { type: 'AdaptiveCard'; version: string; body: unknown[]; actions?: unknown[] } & Record<string, unknown>;
+export type { AdaptiveCardJson } from '../services/core/adaptive-card';
+import type { AdaptiveCardJson } from '../services/core/adaptive-card';
 
 const templates = new Map(Object.entries(CARD_TEMPLATES).map(([name, json]) => [name, new ACData.Template(json)]));
 

@@ -1,26 +1,18 @@
 import { DateTime } from 'luxon';
-import { allows, mayViewAuditReport, mayViewWhoSawCase, type Requester } from '../access/policy';
+import { allows, mayViewAuditReport, type Requester } from '../access/policy';
 import { AppError } from '../core/errors';
 import { formatInstant } from '../core/dates';
 import type { Report } from '../core/report';
-import { getEscalation, isLeadOfCaseAgency } from '../escalations';
 import type { Organisation } from '../organisation/model';
-import type { Person } from '../people/model';
 import { Directory } from '../people/repository';
 import type { Store } from '../store/ports';
 import { OPERATOR_ID, type AuditEntry } from '../audit/model';
 import { AuditRecords } from '../audit/repository';
+import { namesOf } from '../audit/names';
 
 const ACTION_WORDS: Record<AuditEntry['action'], string> = { view: 'viewed', export: 'exported', backup: 'backed up', change: 'changed' };
 
 /** Names for the people in the entries, read once each; someone erased since shows as their id. */
-async function namesOf(store: Store, orgId: string, entries: AuditEntry[]): Promise<Map<string, string>> {
-  const directory = new Directory(store);
-  const ids = [...new Set(entries.map((e) => e.who))].filter((id) => id !== OPERATOR_ID);
-  const people = await Promise.all(ids.map((id) => directory.get(orgId, id)));
-  return new Map([[OPERATOR_ID, 'Operator (command line)'], ...people.flatMap((p) => (p ? [[p.id, p.name] as const] : []))]);
-}
-
 /** `from`..`to` (inclusive ISO dates, in the organisation's time zone) as UTC instants. */
 function instantsOf(from: string, to: string, timeZone: string): { from: string; to: string } {
   const start = DateTime.fromISO(from, { zone: timeZone });
@@ -61,16 +53,3 @@ export async function auditReport(
   };
 }
 
-/**
- * "Who has seen this" on a case: each time someone opened it, and where. For the safeguarding
- * leads of the case's agency and the partnership's administrators; to anyone else the case does
- * not exist, as everywhere else.
- */
-export async function whoSawCase(store: Store, actor: Person, organisation: Organisation, escalationId: string): Promise<{ ref: string; seen: { at: string; name: string; surface: string }[] }> {
-  const { escalation } = await getEscalation(store, actor, organisation, escalationId);
-  const leadOfCaseAgency = await isLeadOfCaseAgency(store, actor, escalation);
-  if (!mayViewWhoSawCase(actor, { leadOfCaseAgency }, organisation)) throw new AppError('FORBIDDEN', 'Who has seen a case is for the safeguarding leads of its agency and the partnership’s administrators.');
-  const entries = (await new AuditRecords(store).about(organisation.orgId, 'escalation', escalation.id)).filter((e) => e.action === 'view');
-  const names = await namesOf(store, organisation.orgId, entries);
-  return { ref: escalation.ref, seen: entries.map((e) => ({ at: e.at, name: names.get(e.who) ?? e.who, surface: e.surface })) };
-}

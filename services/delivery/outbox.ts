@@ -39,7 +39,7 @@ export function unstorableMessage(reason: AppError): OutboundMessage {
  */
 async function recordRefused(store: Store, clock: Clock, item: NewOutboxItem, reason: AppError): Promise<void> {
   const { notBefore: _notBefore, message: _refused, replaces: _replaces, ...rest } = item;
-  await store.collection<OutboxItem>('outbox').create({
+  await new OutboxRepository(store).create({
     ...rest,
     message: unstorableMessage(reason),
     status: 'failed',

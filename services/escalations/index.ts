@@ -2,3 +2,4 @@
 export { caseAgencies, CasePeople, getEscalation, isLeadOfCaseAgency, openEscalations, visibleOpenEscalations } from './escalations';
 export { CAUSE_LABELS, type Escalation } from './model';
 export { EscalationRecords } from './repository';
+export { openEscalation } from './escalations';

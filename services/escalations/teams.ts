@@ -1,5 +1,5 @@
 import type { AdaptiveCardJson } from '../../cards/render';
-import { whoSawCase } from '../../services/dashboard/audit-report';
+import { whoSawCase } from './who-saw';
 import { actOnEscalation, alertMessage, getEscalation, raiseEscalation, stageAlertPrefix, visibleOpenEscalations, type EscalationStepName } from '../../services/escalations/escalations';
 import { ladderOf } from '../../services/organisation/escalation-ladder';
 import { isOnlyNameWarning } from '../../services/core/identifying';

@@ -148,7 +148,7 @@ export async function outputReport(ctx: CliContext, report: Report | readonly Re
   const out = stringOption(ctx, 'out') ?? (format ? `${defaultName}.${format}` : undefined);
   if (out) {
     // Loaded only here: the spreadsheet writer is heavy, and most reports are printed.
-    const { writeReport } = await import('../plan/tabular.js');
+    const { writeReport } = await import('../core/tabular.js');
     await writeReport(path.resolve(out), sections);
     const rows = sections.reduce((n, s) => n + s.rows.length, 0);
     print(`${sections.map((s) => s.title).join('; ')}: wrote ${rows} rows to ${path.resolve(out)}`);

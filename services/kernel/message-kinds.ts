@@ -1,4 +1,4 @@
-import type { AdaptiveCardJson } from '../../cards/render';
+import type { AdaptiveCardJson } from '../core/adaptive-card';
 import { AppError } from '../core/errors';
 
 export type EmailHelpers = { html: (text: string) => string; reply: (how: string) => string };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AdaptiveCardJson } from '../../cards/render';
+import type { AdaptiveCardJson } from '../core/adaptive-card';
 import type { Clock } from '../core/clock';
 import type { Logger } from '../core/logger';
 import type { Person } from '../people/model';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { mayViewPartnershipReport } from '../access/policy';
 import { today } from '../core/dates';
 import type { FeatureModule, ReportDefinition } from '../kernel/module';
-import { partnershipReport } from '../dashboard/partnership-report';
+import { partnershipReport } from '../dashboard';
 import { PARTNERSHIP_COMMANDS } from './teams';
 
 /**

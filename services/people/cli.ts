@@ -1,53 +1,18 @@
 import path from 'node:path';
 import { AppError } from '../../services/core/errors';
 import { writePrivateFile } from '../../services/core/private-files';
-import { eraseLeaver, exportSubject, subjectExportReports } from '../../services/retention/subject';
+import { eraseLeaver, exportSubject, subjectExportReports } from '../retention';
 import { retentionFromConfig } from '../../services/store/retention-schedule';
-import { writeReport } from '../../services/plan/tabular';
+import { writeReport } from '../core/tabular';
 import { linkByAdministrator, unlinkedUsers, unlinkPerson } from '../../services/people/links';
 import { Directory } from '../../services/people/repository';
 import { NOTIFY_CHOICES, type NotifyBy } from '../../services/people/model';
 import { setNotifyBy } from '../../services/people/notify';
 import { applyBootstrapAdmins } from '../../services/people/roles';
-import { importPeople, PEOPLE_FIELDS, requireKnownFields, type ImportSummary } from '../../services/training/import';
-import { allows, mayImportDirectory, OPERATOR, type Requester } from '../../services/access/policy';
-import { readTable } from '../../services/plan/tabular';
-import { AGENCY_OPTIONS, agencyOption, auditCommand, fileArg, requesterOption, orgOf, organisationOf, print, quoted, stringOption, type CliContext, type Command, type OptionSpec } from '../kernel/cli-command';
-
-export const IMPORT_OPTIONS: OptionSpec = { map: { type: 'string' }, 'dry-run': { type: 'boolean' }, ...AGENCY_OPTIONS };
-
-/** The agency an import writes into: HR named by --as imports only into their own agency. */
-export async function importAgency(ctx: CliContext): Promise<{ requester: Requester; agency: string | undefined }> {
-  const requester = await requesterOption(ctx);
-  if (!allows(requester, mayImportDirectory)) throw new AppError('FORBIDDEN', 'Only HR and administrators import the people directory and training records.');
-  return { requester, agency: await agencyOption(ctx, requester) };
-}
-
-/** An import that wrote something changes people's records (and may link their accounts): recorded with its file's name. */
-export function auditImport(ctx: CliContext, requester: Requester, kind: string, summary: ImportSummary, agency: string | undefined): void {
-  if (summary.dryRun || summary.created + summary.updated === 0) return;
-  auditCommand(ctx, requester, { kind, id: path.basename(ctx.args[0] ?? '') }, { action: 'change', ...(agency ? { agency } : {}), detail: `created ${summary.created}, updated ${summary.updated}` });
-}
-
-/** `--map employeeId="Staff ID",name=Name`: our field names to the file's headers. */
-export function mappingOption(ctx: CliContext): Record<string, string> {
-  const text = stringOption(ctx, 'map');
-  if (!text) return {};
-  return Object.fromEntries(
-    text.split(',').map((pair) => {
-      const [field, header] = pair.split('=');
-      if (!field?.trim() || !header?.trim()) throw new AppError('VALIDATION', `--map "${pair}" must look like field=Header.`);
-      return [field.trim(), header.trim().replace(/^"|"$/g, '')];
-    }),
-  );
-}
-
-export function printSummary(what: string, r: ImportSummary): void {
-  print(`${r.dryRun ? 'Dry run (nothing written): ' : ''}${r.dataRows} rows of ${what}: created ${r.created}, updated ${r.updated}, unchanged ${r.unchanged}, not imported ${r.problems.length}`);
-  for (const p of r.problems) print(`  row ${p.rowNumber}: ${p.reason}`);
-  if (r.warnings.length) print('Imported, with warnings:');
-  for (const w of r.warnings) print(`  row ${w.rowNumber}: ${w.reason}`);
-}
+import { auditImport, importAgency, importPeople, IMPORT_OPTIONS, mappingOption, PEOPLE_FIELDS, printSummary, requireKnownFields } from '../training';
+import { OPERATOR } from '../../services/access/policy';
+import { readTable } from '../core/tabular';
+import { auditCommand, fileArg, requesterOption, orgOf, organisationOf, print, quoted, stringOption, type Command } from '../kernel/cli-command';
 
 /** HR's and administrators' commands on the people directory. */
 export const PEOPLE_COMMANDS: Record<string, Command> = {

@@ -6,7 +6,7 @@ import { planTableRows } from './export-plan';
 import { choosePlan } from './plan-choice';
 import { ActionPlan } from './repository';
 import { importPlan, type ImportReport } from './import-plan';
-import { readTable, writeTable } from './tabular';
+import { readTable, writeTable } from '../core/tabular';
 import { OPERATOR } from '../access/policy';
 import { auditCommand, dateOption, fileArg, ISO_DATE, orgOf, organisationOf, print, stringOption, type CliContext, type Command } from '../kernel/cli-command';
 

@@ -8,7 +8,7 @@ import type { Store } from '../store/ports';
 import { isOpen, nextDueDate, type Action, type PersonRef, type Plan } from './model';
 import { parsePlanTable, type PlanRow, type RowProblem } from './plan-rows';
 import { ActionPlan } from './repository';
-import type { Table } from './tabular';
+import type { Table } from '../core/tabular';
 import { inBackground } from '../store/request-priority';
 import { moveOldHistory } from './history';
 

@@ -1,6 +1,6 @@
 import { AppError } from '../core/errors';
 import { parseDueText, type DueSchedule } from './due-dates';
-import type { Table } from './tabular';
+import type { Table } from '../core/tabular';
 import { findIdentifyingText } from '../core/identifying';
 
 /** B/G/A/R from the plan's key, and NR for an action nobody has rated yet. */

@@ -1,5 +1,5 @@
 import type { Store } from '../store/ports';
-import { idChunks, toArray, type Stored } from '../store/ports';
+import { idChunks, toArray, type BulkOutcome, type Stored } from '../store/ports';
 import type { Action, Plan } from './model';
 
 /** What the plan view shows of an action: see ActionPlan.planRows. */
@@ -35,6 +35,11 @@ export class ActionPlan {
    */
   updateAction(orgId: string, id: string, change: (current: Stored<Action>) => Action | undefined, current?: Stored<Action>): Promise<Stored<Action>> {
     return this.actions.update(orgId, id, change, current);
+  }
+
+  /** Replaces many actions through the bulk API, each only if unchanged since read (else a CONFLICT outcome, the caller's to redo). */
+  replaceActions(docs: Stored<Action>[]): Promise<BulkOutcome[]> {
+    return this.actions.bulk(docs.map((doc) => ({ kind: 'replace' as const, doc })));
   }
 
   getPlan(orgId: string, id: string): Promise<Plan | undefined> {

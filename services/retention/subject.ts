@@ -16,7 +16,7 @@ import type { Store } from '../store/ports';
 import { SurveyRepository } from '../surveys';
 import { type TrainingRecord, TrainingRepository, type TrainingSummary } from '../training';
 import { cutoffFor, endOf, lineOf, type RetentionSettings } from '../store/retention-schedule';
-import { changeMovedHistory, fullHistory } from '../plan/history';
+import { changeMovedHistory, fullHistory } from '../plan';
 
 export const ANONYMOUS_ANSWERS_NOTE =
   'Answers to anonymous questionnaires are not in this export: they are stored apart from who responded, without any link to the person, so they cannot be tied to you, by design. For each anonymous questionnaire the export says only whether you responded.';

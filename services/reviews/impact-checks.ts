@@ -4,7 +4,7 @@ import { formatDate, today } from '../core/dates';
 import { AppError } from '../core/errors';
 import { coversFor, mayAnswerImpactCheck } from '../access/policy';
 import { enqueue } from '../delivery/outbox';
-import { CasePeople, openEscalation } from '../escalations/escalations';
+import { CasePeople, openEscalation } from '../escalations';
 import { requireNoIdentifyingText } from '../core/identifying';
 import { rulesOf } from '../organisation/escalation-ladder';
 import { partnershipOf } from '../organisation/organisations';

@@ -1,9 +1,9 @@
 import type { Store } from '../store/ports';
-import { answersOf } from '../surveys/answer-pool';
-import { listCampaigns } from '../surveys/campaigns';
-import { findQuestionnaire } from '../surveys/questionnaires';
-import { campaignFigures, withheldNotice } from '../surveys/results';
-import { SurveyRepository } from '../surveys/repository';
+import { answersOf } from '../surveys';
+import { listCampaigns } from '../surveys';
+import { findQuestionnaire } from '../surveys';
+import { campaignFigures, withheldNotice } from '../surveys';
+import { SurveyRepository } from '../surveys';
 
 /**
  * A questionnaire's result beside an impact check, as figures under the questionnaire's own

@@ -1,4 +1,4 @@
-import type { PersonRef } from '../plan/model';
+import type { PersonRef } from '../plan';
 
 /**
  * A review the partnership learns from (a practice review, a rapid review, an audit) and the

@@ -4,10 +4,10 @@ import { allows, mayAddReview, OPERATOR, type Requester } from '../access/policy
 import { listAgencies } from '../organisation/agencies';
 import { Directory } from '../people/repository';
 import type { Person } from '../people/model';
-import { importPlan, type ImportReport } from '../plan/import-plan';
-import { ActionPlan } from '../plan/repository';
-import { PLAN_COLUMNS } from '../plan/plan-rows';
-import type { Table } from '../plan/tabular';
+import { importPlan, type ImportReport } from '../plan';
+import { ActionPlan } from '../plan';
+import { PLAN_COLUMNS } from '../plan';
+import type { Table } from '../core/tabular';
 import { partnershipOf } from '../organisation/organisations';
 import type { Store } from '../store/ports';
 import { impactCheckId, type ImpactCheck, type Recommendation, type RecommendationOwner, type Review } from './model';

@@ -145,18 +145,18 @@ export async function setUpRound(deps: Deps, round: Stored<UpdateRound>): Promis
  * since read; the few a lead changed meanwhile are read again and changed one by one.
  */
 async function stampActions(store: Store, orgId: string, ids: string[], change: (a: Stored<Action>) => Action | undefined): Promise<void> {
-  const docs = store.collection<Action>('actions');
+  const plan = new ActionPlan(store);
   const changed = (await new ActionPlan(store).actionsByIds(orgId, ids)).flatMap((a) => {
     const next = change(a);
     return next ? [{ ...next, _etag: a._etag }] : [];
   });
-  const outcomes = await docs.bulk(changed.map((doc) => ({ kind: 'replace' as const, doc })));
+  const outcomes = await plan.replaceActions(changed);
   const failed = outcomes.flatMap((o, i) => (o.ok ? [] : [{ id: changed[i]!.id, error: o.error }]));
   // An action deleted meanwhile needs no stamp; any other failure than a changed action is real.
   const other = failed.find((f) => f.error.code !== 'CONFLICT' && f.error.code !== 'NOT_FOUND');
   if (other) throw other.error;
   const conflicts = failed.filter((f) => f.error.code === 'CONFLICT').map((f) => f.id);
-  await mapConcurrently(conflicts, 4, (id) => docs.update(orgId, id, change));
+  await mapConcurrently(conflicts, 4, (id) => plan.updateAction(orgId, id, change));
 }
 
 function roundMessage(round: UpdateRound, lead: RoundLead, actions: RoundAction[], kind: 'request' | 'chaser', snoozeChoices: number[], day?: string): NewOutboxItem {

@@ -22,7 +22,7 @@ export class Section11Store {
   private readonly docs: Collection<Section11Doc>;
 
   constructor(store: Store) {
-    this.docs = store.collection<Section11Doc>(SECTION11_CONTAINER);
+    this.docs = store.collection<Section11Doc>('section11');
   }
 
   private byKind<T extends Section11Doc>(

@@ -3,7 +3,7 @@ import { formatDate } from '../core/dates';
 import { mayScrutiniseSection11 } from '../access/policy';
 import { partnershipOf } from '../organisation/organisations';
 import { AppError } from '../core/errors';
-import { addPlanActions } from '../plan/add-actions';
+import { addPlanActions } from '../plan';
 import type { Person } from '../people/model';
 import { Directory } from '../people/repository';
 import type { PersonStamp, S11Return } from './model';

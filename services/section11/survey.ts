@@ -2,9 +2,9 @@ import { isAppError } from '../core/errors';
 import { mayViewSurveyResults } from '../access/policy';
 import type { Person } from '../people/model';
 import type { Store } from '../store/ports';
-import { listCampaigns } from '../surveys/campaigns';
+import { listCampaigns } from '../surveys';
 import { MIN_GROUP } from '../core/figures';
-import { campaignResults } from '../surveys/results';
+import { campaignResults } from '../surveys';
 
 /** The built-in questionnaire an agency sends its practitioners before its return (`survey send s11-practitioner`). */
 export const PRACTITIONER_SURVEY_KEY = 's11-practitioner';

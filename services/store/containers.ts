@@ -13,8 +13,8 @@ export const CONTAINERS = {
   organisations: { indexed: ['/kind', '/tenantIds/[]'] },
   plans: { indexed: [] },
   /** Actions, and the older updates of long-lived ones (kind 'history-part', services/plan/history.ts). */
-  actions: { indexed: ['/planId', '/leadIds/[]', '/open', '/nextDueDate', '/ongoing', '/status', '/ref', '/review/reviewId'] },
-  people: { indexed: ['/agency', '/roles/[]', '/roleGrants', '/active', '/leftOn', '/aadObjectId', '/email'] },
+  actions: { indexed: ['/id', '/planId', '/leadIds/[]', '/open', '/nextDueDate', '/ongoing', '/status', '/ref', '/review/reviewId'] },
+  people: { indexed: ['/id', '/agency', '/roles/[]', '/roleGrants', '/active', '/leftOn', '/aadObjectId', '/email'] },
   conversations: { indexed: ['/kind', '/personId', '/unlinked/lastTriedAt', '/reachable'], ttl: true },
   /** One item per proactive message: the delivery engine's durable queue. */
   outbox: {
@@ -24,7 +24,7 @@ export const CONTAINERS = {
   /** Scheduler slots: one per job run across instances, each expiring (per-item ttl) a week after its last write. */
   jobs: { indexed: ['/kind', '/expiresAt'], ttl: true },
   /** Update rounds ("all leads update by <date>"), with the leads each asked. */
-  rounds: { indexed: ['/status'] },
+  rounds: { indexed: ['/kind', '/status'] },
   /** HR: the course catalogue, role requirements and training records. */
   training: { indexed: ['/kind', '/personId', '/agency', '/courseCode', '/completedOn', '/status', '/review'] },
   /** Escalations and concerns: the central record, each with its full history. */

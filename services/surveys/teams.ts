@@ -1,6 +1,6 @@
 import type { AdaptiveCardJson } from '../../cards/render';
 import { reportCard } from '../../cards/report-card';
-import { surveyCard, surveyListCard } from '../../cards/survey-views';
+import { surveyCard, surveyListCard } from '../../cards/surveys/views';
 import { formatDate } from '../core/dates';
 import { campaignsVisibleTo, describeAudience, listCampaigns } from './campaigns';
 import { mayViewSurveyResults } from '../access/policy';

@@ -1,6 +1,6 @@
 import { AppError } from '../core/errors';
-import { readTable } from '../plan/tabular';
-import { auditImport, importAgency, IMPORT_OPTIONS, mappingOption, printSummary } from '../people/cli';
+import { readTable } from '../core/tabular';
+import { auditImport, importAgency, IMPORT_OPTIONS, mappingOption, printSummary } from './import-cli';
 import { setUpTraining } from './catalogue';
 import { importTraining, requireKnownFields, TRAINING_FIELDS } from './import';
 import { namedOverdueList, overdueReport, trainingRatesReport } from './reports';

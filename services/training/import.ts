@@ -9,7 +9,7 @@ import { partnershipFor } from '../organisation/organisations';
 import { isEntraId, type Person } from '../people/model';
 import { signInTenantsOf } from '../people/sign-in';
 import { Conversations } from '../conversations/repository';
-import type { Table } from '../plan';
+import type { Table } from '../core/tabular';
 import type { Store } from '../store/ports';
 import { courses } from './catalogue';
 import type { RecordStatus, TrainingRecord } from './model';

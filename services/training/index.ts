@@ -5,3 +5,5 @@ export { type Breakdown, peoplePerGroup, type RateRow, ratesOfPairs, type Requir
 export { namedOverdueList, overdueReport, trainingRatesReport } from './reports';
 export { TrainingRepository } from './repository';
 export { refreshTrainingSummaries } from './summaries';
+export { PEOPLE_FIELDS, importPeople, requireKnownFields, type ImportSummary } from './import';
+export { auditImport, importAgency, IMPORT_OPTIONS, mappingOption, printSummary } from './import-cli';

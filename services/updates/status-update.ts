@@ -11,7 +11,7 @@ import type { DomainEvents } from '../events/domain-events';
 import type { Organisation } from '../organisation/model';
 import type { Store, Stored } from '../store/ports';
 import { checkStatusUpdate, statusSubmissionSchema, type StatusSubmission, type ValidStatusUpdate } from './rules';
-import { moveOldHistory } from '../plan/history';
+import { moveOldHistory } from '../plan';
 
 declare module '../events/domain-events' {
   interface DomainEventPayloads {

@@ -15,15 +15,20 @@ import { projectRoot } from '../../services/core/paths';
  * - engine: machinery that runs features' work without knowing them: the outbox and its sender
  *   (told of lost channels through a port the app wires), and the scheduler (jobs and their deps
  *   come from the app through a generic JobContext).
- * - features: every other services/<area>. A feature reaches another only through that feature's
- *   index.ts, its public face; dashboard holds the read models over several features.
+ * - cards: the shared card renderers (cards/*.ts): templates filled and measured, the report card,
+ *   the views every feature's routes answer with. They know the outbound messages, not the features.
+ * - contract: the feature-module contract and the hosts' contexts (services/kernel): what a feature
+ *   declares, and what its routes and commands are given. It stands on the engine (jobs) and cards.
+ * - features: every other services/<area>, with its own card templates and fillers in
+ *   cards/<feature>/ (the same area). A feature reaches another only through that feature's
+ *   index.ts, its public face; dashboard holds the read models over several features. A kernel
+ *   area's own Teams and command-line surface (people: teams.ts, cli.ts, module.ts) is a feature.
  * - composition: code that knows many features in order to join them: the data migrations (they
  *   convert features' records, so they run from the app's start, not from the store) and the one
  *   list of domain-event handlers.
- * - hosts: the Teams host and the command line (bot/), the tab's server, and the card templates and
- *   fillers and the app package they serve.
+ * - hosts: the Teams host and the command line (bot/), the tab's server, and the app package.
  */
-export const LAYER_ORDER = ['kernel', 'engine', 'features', 'composition', 'hosts'] as const;
+export const LAYER_ORDER = ['kernel', 'engine', 'cards', 'contract', 'features', 'composition', 'hosts'] as const;
 export type Layer = (typeof LAYER_ORDER)[number];
 
 /** Path prefixes (folders end in /), the longest match wins; a services/<area>/ not named here is a feature. */
@@ -35,7 +40,9 @@ export const LAYERS: Readonly<Record<string, Layer>> = {
   'services/access/': 'kernel',
   'services/audit/': 'kernel',
   'services/events/': 'kernel',
-  'services/kernel/': 'kernel',
+  'services/kernel/': 'contract',
+  // The registry of feature message kinds is part of the outbox: delivery and the renderers read it.
+  'services/kernel/message-kinds.ts': 'engine',
   'services/conversations/': 'kernel',
   'services/delivery/': 'engine',
   'services/scheduling/': 'engine',
@@ -43,7 +50,11 @@ export const LAYERS: Readonly<Record<string, Layer>> = {
   'services/events/handlers.ts': 'composition',
   'bot/': 'hosts',
   'tab/server/': 'hosts',
-  'cards/': 'hosts',
+  'cards/': 'cards',
+  'services/people/teams.ts': 'features',
+  'services/people/cli.ts': 'features',
+  'services/people/roles-cli.ts': 'features',
+  'services/people/module.ts': 'features',
   'manifest/': 'hosts',
 };
 
@@ -52,6 +63,9 @@ export function placeOf(file: string): { layer: Layer; area: string } | undefine
   const prefix = Object.keys(LAYERS)
     .filter((p) => file.startsWith(p))
     .sort((a, b) => b.length - a.length)[0];
+  // A feature's own cards (cards/<feature>/…) are part of that feature.
+  const featureCards = /^cards\/([^/]+)\//.exec(file);
+  if (featureCards && featureCards[1] !== 'templates') return { layer: 'features', area: `services/${featureCards[1]}` };
   const area = file.startsWith('services/') ? file.split('/').slice(0, 2).join('/') : file.startsWith('tab/server/') ? 'tab/server' : file.split('/')[0]!;
   if (prefix) return { layer: LAYERS[prefix]!, area };
   if (/^services\/[^/]+\//.test(file)) return { layer: 'features', area };

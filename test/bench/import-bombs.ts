@@ -16,7 +16,7 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs, promisify } from 'node:util';
 import zlib from 'node:zlib';
 import JSZip from 'jszip';
-import { readTable, writeTable } from '../../services/plan/tabular';
+import { readTable, writeTable } from '../../services/core/tabular';
 import { startTestApp } from '../harness/app';
 import { TEST_TENANT_ID } from '../harness/teams-activities';
 

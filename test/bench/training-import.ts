@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { FixedClock } from '../../services/core/clock';
-import { readTable } from '../../services/plan/tabular';
+import { readTable } from '../../services/core/tabular';
 import { CosmosStore } from '../../services/store/cosmos-store';
 import { embeddedClient } from '../../services/store/embedded';
 import { setUpTraining } from '../../services/training/catalogue';

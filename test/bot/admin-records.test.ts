@@ -16,7 +16,7 @@ import type { Escalation } from '../../services/escalations/model';
 import { ensureOrganisation } from '../../services/organisation/organisations';
 import type { Role } from '../../services/people/model';
 import { Directory } from '../../services/people/repository';
-import { readTable, type Table } from '../../services/plan/tabular';
+import { readTable, type Table } from '../../services/core/tabular';
 import { WorkingCalendar } from '../../services/scheduling/calendar';
 import { toArray, type Store } from '../../services/store/ports';
 import type { Requirement } from '../../services/training/model';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { allCommands } from '../../bot/cli';
 import { DEMO_PLAN_ID, demoPlanPath, seedDemo, seedDemoTraining } from '../../services/demo/seed-demo';
-import { readTable } from '../../services/plan/tabular';
+import { readTable } from '../../services/core/tabular';
 import { toArray } from '../../services/store/ports';
 import { takeSnapshot } from '../../services/store/snapshot';
 import { cli } from '../harness/cli';

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { FixedClock } from '../../services/core/clock';
 import { addAgency } from '../../services/organisation/agencies';
-import { readTable } from '../../services/plan/tabular';
+import { readTable } from '../../services/core/tabular';
 import { cli } from '../harness/cli';
 import { person, seed } from '../harness/fixtures';
 import { openPersistentTestStore } from '../harness/store';

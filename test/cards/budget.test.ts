@@ -1,7 +1,7 @@
 import { digestCard, renderMessage } from '../../cards/messages';
 import { cardSizeUtf16, MAX_CARD_UTF16_BYTES, renderCard, type AdaptiveCardJson } from '../../cards/render';
 import { reportCard } from '../../cards/report-card';
-import { surveyListCard } from '../../cards/survey-views';
+import { surveyListCard } from '../../cards/surveys/views';
 import { escalationListCard, LIST_PAGE_SIZE, myActionsCard, trainingVerifyCard } from '../../cards/views';
 import type { OutboundMessage } from '../../services/delivery/messages';
 import { action, CAMPAIGN, TODAY } from './examples';

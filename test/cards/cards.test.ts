@@ -2,7 +2,7 @@ import * as AC from 'adaptivecards';
 import { CARD_TEMPLATES, cardSizeUtf16, MAX_CARD_UTF16_BYTES, md, OPEN_URL_ALLOW_LIST, renderCard, type AdaptiveCardJson } from '../../cards/render';
 import { renderMessage } from '../../cards/messages';
 import { updateFormCard, welcomeCard } from '../../cards/views';
-import { surveyCard } from '../../cards/survey-views';
+import { surveyCard } from '../../cards/surveys/views';
 import { columnWidths, MAX_REPORT_CARD_ROWS, reportCard } from '../../cards/report-card';
 import type { Report } from '../../services/core/report';
 import { action, AWARENESS, CAMPAIGN, ENTRIES, EXAMPLES, KEY, LONG_REPORT, resultsCard } from './examples';

@@ -3,7 +3,7 @@ import { renderMessage } from '../../cards/messages';
 import { commandHelpCard } from '../../bot/card-routes';
 import { errorCard, escalationListCard, factsCard, personalPointerCard, raiseConcernCard, trainingReportCard, trainingVerifyCard, myActionsCard, noticeCard, summaryCard, updateFormCard, welcomeCard } from '../../cards/views';
 import { AppError } from '../../services/core/errors';
-import { surveyCard, surveyListCard } from '../../cards/survey-views';
+import { surveyCard, surveyListCard } from '../../cards/surveys/views';
 import { reportCard } from '../../cards/report-card';
 import { AWARENESS_SURVEY, FOLLOW_UP_SURVEY } from '../../services/surveys/builtin';
 import { questionnaireSchema, type AnswerEntry, type Campaign, type Questionnaire } from '../../services/surveys/model';

@@ -1,5 +1,5 @@
 import { domainEvents } from '../../services/events/handlers';
-import type { Table } from '../../services/plan/tabular';
+import type { Table } from '../../services/core/tabular';
 import { WorkingCalendar } from '../../services/scheduling/calendar';
 import type { TeamsUser } from './teams-activities';
 

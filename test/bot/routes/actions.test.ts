@@ -1,4 +1,4 @@
-import { ACTION_COMMANDS, ACTION_ROUTES } from '../../../services/plan/teams';
+import { ACTION_COMMANDS, ACTION_ROUTES } from '../../../services/actions/teams';
 import { ROUND_TEXT_COMMANDS } from '../../../services/rounds/teams';
 import { FixedClock } from '../../../services/core/clock';
 import type { Person } from '../../../services/people/model';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { cellText, type Report } from '../../../services/core/report';
 import { centralRecordReport, type EscalationReport } from '../../../services/escalations/report';
 import type { Person } from '../../../services/people/model';
-import { readTable, writeReport } from '../../../services/plan/tabular';
+import { readTable, writeReport } from '../../../services/core/tabular';
 import { reachListReport } from '../../../services/reach/report';
 import { AWARENESS_SURVEY } from '../../../services/surveys/builtin';
 import { questionnaireSchema, type AnswerEntry, type Campaign, type Questionnaire } from '../../../services/surveys/model';

@@ -3,7 +3,7 @@ import { FixedClock } from '../../../services/core/clock';
 import { OPERATOR } from '../../../services/access/policy';
 import { addAgency } from '../../../services/organisation/agencies';
 import type { Person } from '../../../services/people/model';
-import type { Table } from '../../../services/plan/tabular';
+import type { Table } from '../../../services/core/tabular';
 import type { Store } from '../../../services/store/ports';
 import { toArray } from '../../../services/store/ports';
 import { setUpTraining } from '../../../services/training/catalogue';

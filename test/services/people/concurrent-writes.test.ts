@@ -3,7 +3,7 @@ import { setLeave } from '../../../services/people/leave';
 import type { Person } from '../../../services/people/model';
 import { setNotifyBy } from '../../../services/people/notify';
 import { Directory } from '../../../services/people/repository';
-import type { Table } from '../../../services/plan/tabular';
+import type { Table } from '../../../services/core/tabular';
 import type { Collection, Doc, Store } from '../../../services/store/ports';
 import { importPeople } from '../../../services/training/import';
 import { ORG, person, seed } from '../../harness/fixtures';

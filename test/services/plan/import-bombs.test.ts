@@ -3,7 +3,7 @@ import JSZip from 'jszip';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readTable, TABLE_LIMITS, writeTable } from '../../../services/plan/tabular';
+import { readTable, TABLE_LIMITS, writeTable } from '../../../services/core/tabular';
 
 const PLAN_HEADERS = ['Learning point', 'Action', 'Evidence', 'Completion date', 'Lead', 'Progress', 'Status'];
 const planRow = (i: number) => [`Learning Point ${1 + (i % 5)}: Training`, `Action ${i}`, 'Minutes', 'April 2027', 'Val Johnson', 'On track', 'G-Green'];

@@ -7,7 +7,7 @@ import { FixedClock } from '../../../services/core/clock';
 import { isAppError } from '../../../services/core/errors';
 import { importPlan } from '../../../services/plan/import-plan';
 import type { Action } from '../../../services/plan/model';
-import { readTable, writeTable } from '../../../services/plan/tabular';
+import { readTable, writeTable } from '../../../services/core/tabular';
 import { toArray, type Store } from '../../../services/store/ports';
 import { importPeople, importTraining } from '../../../services/training/import';
 import { ORG } from '../../harness/fixtures';

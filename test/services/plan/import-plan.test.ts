@@ -6,7 +6,7 @@ import { DEMO_PEOPLE, demoPlanPath } from '../../../services/demo/seed-demo';
 import { ActionPlan } from '../../../services/plan/repository';
 import { planTableRows } from '../../../services/plan/export-plan';
 import { importPlan, type ImportInput } from '../../../services/plan/import-plan';
-import { readTable, writeTable, type Table } from '../../../services/plan/tabular';
+import { readTable, writeTable, type Table } from '../../../services/core/tabular';
 import { toArray, type Store } from '../../../services/store/ports';
 import { submitStatusUpdate } from '../../../services/updates/status-update';
 import { ORG, person, seed } from '../../harness/fixtures';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { demoPlanPath } from '../../../services/demo/seed-demo';
 import { parsePlanTable, parseRag, splitLeads } from '../../../services/plan/plan-rows';
-import { readTable, writeTable, type Table } from '../../../services/plan/tabular';
+import { readTable, writeTable, type Table } from '../../../services/core/tabular';
 
 const table = (rows: Record<string, string>[], headers = ['Learning point', 'Action', 'Evidence', 'Completion date', 'Lead', 'Progress', 'Status']): Table => ({
   headers,

@@ -1,5 +1,5 @@
 import { parsePlanTable } from '../../../services/plan/plan-rows';
-import type { Table } from '../../../services/plan/tabular';
+import type { Table } from '../../../services/core/tabular';
 
 const HEADERS = ['Learning point', 'Action', 'Evidence', 'Completion date', 'Lead', 'Progress', 'Status', 'Review', 'Recommendation'];
 const table = (rows: Record<string, string>[]): Table => ({ headers: HEADERS, rows: rows.map((cells, i) => ({ rowNumber: i + 2, cells })) });

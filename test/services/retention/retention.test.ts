@@ -7,7 +7,7 @@ import { projectRoot } from '../../../services/core/paths';
 import type { ConversationRecord } from '../../../services/conversations/model';
 import type { Escalation } from '../../../services/escalations/model';
 import type { Person } from '../../../services/people/model';
-import type { Table } from '../../../services/plan/tabular';
+import type { Table } from '../../../services/core/tabular';
 import { applyRetention } from '../../../services/retention/housekeeping';
 import { DEFAULT_RETENTION, RETENTION_SCHEDULE, retentionFromConfig } from '../../../services/store/retention-schedule';
 import { eraseLeaver, exportSubject } from '../../../services/retention/subject';

@@ -4,7 +4,7 @@ import { deliveryStatus } from '../../../services/delivery/outbox';
 import { Directory } from '../../../services/people/repository';
 import type { Person } from '../../../services/people/model';
 import { ensureOrganisation } from '../../../services/organisation/organisations';
-import type { Table } from '../../../services/plan/tabular';
+import type { Table } from '../../../services/core/tabular';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
 import { runJob } from '../../../bot/jobs';
 import type { Store } from '../../../services/store/ports';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { FixedClock } from '../../../services/core/clock';
 import { Directory } from '../../../services/people/repository';
 import type { Person } from '../../../services/people/model';
-import { readTable } from '../../../services/plan/tabular';
+import { readTable } from '../../../services/core/tabular';
 import type { Store } from '../../../services/store/ports';
 import { loadTrainingFigures, records, setUpTraining } from '../../../services/training/catalogue';
 import { importPeople, importTraining } from '../../../services/training/import';

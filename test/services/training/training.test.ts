@@ -3,7 +3,7 @@ import { silentLogger } from '../../../services/core/logger';
 import { deliveryStatus } from '../../../services/delivery/outbox';
 import type { Person } from '../../../services/people/model';
 import { ensureOrganisation } from '../../../services/organisation/organisations';
-import type { Table } from '../../../services/plan/tabular';
+import type { Table } from '../../../services/core/tabular';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
 import { runJob } from '../../../bot/jobs';
 import type { Store } from '../../../services/store/ports';

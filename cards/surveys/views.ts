@@ -1,9 +1,9 @@
-import { formatDate } from '../services/core/dates';
-import { fixedAnswers, inputName, pagesOf } from '../services/surveys/answers';
-import type { Campaign } from '../services/surveys/model';
-import type { SurveyView } from '../services/surveys/responses';
-import { listedText, md, renderCard, type AdaptiveCardJson, type CardData } from './render';
-import { pageOf } from './views';
+import { formatDate } from '../../services/core/dates';
+import { fixedAnswers, inputName, pagesOf } from '../../services/surveys/answers';
+import type { Campaign } from '../../services/surveys/model';
+import type { SurveyView } from '../../services/surveys/responses';
+import { listedText, md, renderCard, type AdaptiveCardJson, type CardData } from '../render';
+import { pageOf } from '../views';
 
 /** The card a respondent sees: one page of questions, or their answers saved. */
 export function surveyCard(view: SurveyView): AdaptiveCardJson {

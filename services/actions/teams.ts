@@ -6,9 +6,9 @@ import { OutboxRepository } from '../delivery/repository';
 import { today, formatDate } from '../core/dates';
 import { AppError } from '../core/errors';
 import { endLeave, setLeave } from '../people/leave';
-import { ActionPlan } from './repository';
-import { snoozeAction } from '../reminders/snooze';
-import { canUpdate, loadActionFor, submitStatusUpdate } from '../updates/status-update';
+import { ActionPlan } from '../plan';
+import { snoozeAction } from '../reminders';
+import { canUpdate, loadActionFor, submitStatusUpdate } from '../updates';
 import { DATE, pageIn, personal, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from '../kernel/route-context';
 
 const actionIdData = z.object({ actionId: z.string().min(1).max(200) });

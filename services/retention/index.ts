@@ -1,0 +1,2 @@
+/** The public face of retention: what other features use. */
+export { eraseLeaver, exportSubject, subjectExportReports } from './subject';
