@@ -236,7 +236,8 @@ async function featureSections(deps: PartnershipReportDeps, organisation: Organi
   for (const definition of moduleReports().filter((r) => r.inBoardReport && allows(requester, (actor) => r.allowed(actor, organisation)))) {
     try {
       const built = await definition.build({ store: deps.store, clock: deps.clock, calendar: new WorkingCalendar(), organisation, asAt }, requester, {});
-      sections.push(...(Array.isArray(built) ? built : [built as Report]));
+      // A feature with nothing to report yet (no round, no review) leaves its section out.
+      sections.push(...(Array.isArray(built) ? built : [built as Report]).filter((r) => r.rows.length > 0));
     } catch (e) {
       // A feature with nothing to report yet (no round started) leaves its section out.
       if (!isAppError(e, 'NOT_FOUND')) throw e;

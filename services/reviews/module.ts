@@ -62,7 +62,7 @@ export const REVIEWS_MODULE: FeatureModule = {
     },
     {
       name: 'review-appendix',
-      title: 'Learning from reviews: annual report appendix',
+      title: 'Annual report appendix',
       description: 'What we learned, what we did, what difference it made, recommendation by recommendation',
       allowed: (actor, organisation) => mayViewReviewReport(actor, partnershipOf(organisation)),
       build: async (ctx, requester) => (await reviewAppendix(ctx, { orgId: ctx.organisation.orgId, requester, timeZone: ctx.organisation.timeZone })).table,
@@ -70,7 +70,7 @@ export const REVIEWS_MODULE: FeatureModule = {
     },
     {
       name: 'review-progress',
-      title: 'Learning from reviews',
+      title: 'Reviews at a glance',
       description: 'Every review’s progress on one line: recommendations, actions on target, impact checks answered and measures met',
       allowed: (actor, organisation) => mayViewReviewReport(actor, partnershipOf(organisation)),
       build: (ctx) => reviewBoardSection(ctx.store, ctx.organisation.orgId, ctx.asAt ?? today(ctx.clock, ctx.organisation.timeZone)),

@@ -1,3 +1,4 @@
+import { isAppError } from '../core/errors';
 import { z } from 'zod';
 import { mayViewSection11Grid } from '../access/policy';
 import type { FeatureModule } from '../kernel/module';
@@ -38,8 +39,15 @@ export const SECTION11_MODULE: FeatureModule = {
       allowed: (actor, organisation) =>
         mayViewSection11Grid(actor, { orgId: organisation.orgId, ...(organisation.leadAgencyId ? { leadAgencyId: organisation.leadAgencyId } : {}) }),
       inBoardReport: true,
-      build: (ctx, requester, params) =>
-        section11Grid(ctx.store, { orgId: ctx.organisation.orgId, requester, ...(typeof params.round === 'string' ? { roundId: params.round } : {}) }),
+      build: async (ctx, requester, params) => {
+        try {
+          return await section11Grid(ctx.store, { orgId: ctx.organisation.orgId, requester, ...(typeof params.round === 'string' ? { roundId: params.round } : {}) });
+        } catch (e) {
+          // Before the first round the grid is empty, not missing; a round asked for by id must exist.
+          if (typeof params.round === 'string' || !isAppError(e, 'NOT_FOUND')) throw e;
+          return { title: 'Section 11 self-assessment', headers: ['Agency'], rows: [], notes: ['No Section 11 round has been started yet.'] };
+        }
+      },
     },
   ],
   // Indexed: only what its repository filters on; answers, narratives and histories are not.

@@ -325,6 +325,8 @@ async function importTrainingRows(
   let done = 0;
   const created = new Set<string>();
   const fresh: TrainingRecord[] = [];
+  /** New records per bulk write: a few requests of 100 each. */
+  const BULK_BATCH = 400;
   await Promise.all(
     Array.from({ length: Math.min(CONCURRENCY, candidates.length) }, async () => {
       while (next < candidates.length) {
@@ -334,15 +336,15 @@ async function importTrainingRows(
           summary.created++;
           created.add(record.personId);
           fresh.push(record);
+          // Written a batch at a time through the bulk API: a long import makes progress as it goes.
+          if (!input.dryRun && fresh.length >= BULK_BATCH) await training.createRecords(fresh.splice(0));
         }
         done++;
         if (done % 500 === 0 || done === candidates.length) input.onProgress?.(done, candidates.length);
       }
     }),
   );
-  if (!input.dryRun) {
-    await training.createRecords(fresh);
-  }
+  if (!input.dryRun && fresh.length > 0) await training.createRecords(fresh);
   if (!input.dryRun && summary.created > 0) await refreshTrainingSummaries(deps.store, input.orgId, created);
   return summary;
 }

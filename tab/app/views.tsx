@@ -113,7 +113,8 @@ function Rows<T>(props: { label: string; rows: T[]; columns: { name: string; cel
     );
   }
   return (
-    <div className={s.scroll}>
+    // Focusable, so someone without a mouse can scroll a wide table sideways with the arrow keys.
+    <div className={s.scroll} tabIndex={0}>
       {/* Sized by content, so a short reference does not get as much room as an action's description. */}
       <Table aria-label={props.label} size="small" style={{ tableLayout: 'auto' }}>
         <TableHeader>

@@ -216,7 +216,7 @@ describe('a partnership of two agencies, through Teams and the tab', () => {
     expect((await tab(POLICE.admin!, '/api/tab/me')).text).not.toContain('"partnership"');
     const inTab = await tab(COUNCIL.admin!, '/api/tab/partnership');
     expect(inTab.status).toBe(200);
-    expect(JSON.parse(inTab.text).sections.map((r: { title: string }) => r.title)).toEqual(['Plan RAG by priority', 'Plan RAG by agency', 'Training by agency', 'Escalations by agency and stage', 'Questionnaires by agency', 'Learning from reviews']);
+    expect(JSON.parse(inTab.text).sections.map((r: { title: string }) => r.title)).toEqual(['Plan RAG by priority', 'Plan RAG by agency', 'Training by agency', 'Escalations by agency and stage', 'Questionnaires by agency']);
     for (const s of ALL_STAFF) expect(inTab.text).not.toContain(s.name);
     expect((await tab(POLICE.hr!, '/api/tab/partnership')).status).toBe(403);
     const refused = await say(POLICE.admin!, 'partnership report');

@@ -344,7 +344,7 @@ describe('the dashboard tab in a browser', () => {
         ? Promise.all((await page.locator(`table[aria-label="${title}"] tbody tr`).all()).map((row) => row.locator('td').allTextContents()))
         : Promise.all((await page.locator(`ul[aria-label="${title}"] > li`).all()).map((item) => item.locator(':scope > div').allTextContents()));
 
-    // An administrator of the lead agency is offered all seven views, so the whole tab is checked here.
+    // An administrator of the lead agency is offered every view and every feature's report, so the whole tab is checked here.
     it('axe finds no serious or critical WCAG 2.1 AA violation, nor the charts a colour below 3:1, in any view, in the light, dark and high-contrast themes, wide and at 360 px', async () => {
       const findings: Finding[] = [];
       const charts: { where: string; what: string; ratio: number; needs: number }[] = [];
@@ -352,7 +352,7 @@ describe('the dashboard tab in a browser', () => {
         for (const viewport of [WIDE, NARROW]) {
           const where = (view: string) => `${view}, ${theme} theme, ${viewport.width} px`;
           const page = await signIn('demo-val-johnson', { viewport, app: p, query: `?theme=${theme}`, atSignIn: async (signInPage) => void findings.push(...(await axeFindings(signInPage, where('Local sign-in')))) });
-          const views = ['My actions', 'Action plan', 'Escalations', 'Training', 'Questionnaires', 'Reach', 'Partnership'];
+          const views = ['My actions', 'Action plan', 'Escalations', 'Training', 'Questionnaires', 'Reach', 'Partnership', 'Section 11 self-assessment', 'Learning from reviews', 'Annual report appendix', 'Reviews at a glance'];
           await expect(page.getByRole('tab').count()).resolves.toBe(views.length);
           for (const view of views) {
             await open(page, view);
@@ -368,9 +368,9 @@ describe('the dashboard tab in a browser', () => {
       expect(charts).toEqual([]);
     }, 600_000);
 
-    it('the view switcher at 360 px: all seven views in sight, each reached by the arrow keys with its focus ring unclipped, and opened with Enter', async () => {
+    it('the view switcher at 360 px: every view and report in sight, each reached by the arrow keys with its focus ring unclipped, and opened with Enter', async () => {
       const page = await signIn('demo-val-johnson', { viewport: NARROW, app: p });
-      const views = ['My actions', 'Action plan', 'Escalations', 'Training', 'Questionnaires', 'Reach', 'Partnership'];
+      const views = ['My actions', 'Action plan', 'Escalations', 'Training', 'Questionnaires', 'Reach', 'Partnership', 'Section 11 self-assessment', 'Learning from reviews', 'Annual report appendix', 'Reviews at a glance'];
       await expect(page.getByRole('tab').count()).resolves.toBe(views.length);
       // All at once, before anything is focused or scrolled: no view hides off to the side.
       const offScreen = await page.evaluate(`[...document.querySelectorAll('[role="tab"]')].filter((t) => { const r = t.getBoundingClientRect(); return r.left < 0 || r.right > window.innerWidth; }).map((t) => t.getAttribute('value'))`);
@@ -401,13 +401,13 @@ describe('the dashboard tab in a browser', () => {
       await shot(page, 'view-switcher-focus-360');
       await page.keyboard.press('Enter');
       await loaded(page);
-      await page.getByRole('region', { name: 'Partnership' }).waitFor();
+      await page.getByRole('region', { name: views[views.length - 1]!, exact: true }).waitFor();
       await page.close();
     });
 
     it('an administrator of the lead agency sees every section’s figures for both agencies, and nobody’s name, wide and narrow', async () => {
       const sections = await partnershipReport({ store: p.store, clock: p.clock }, { orgId: ORG, requester: OPERATOR, timeZone: 'Europe/London', asAt: '2026-11-23' });
-      expect(sections.map((r) => r.title)).toEqual(['Plan RAG by priority', 'Plan RAG by agency', 'Training by agency', 'Escalations by agency and stage', 'Questionnaires by agency']);
+      expect(sections.map((r) => r.title)).toEqual(['Plan RAG by priority', 'Plan RAG by agency', 'Training by agency', 'Escalations by agency and stage', 'Questionnaires by agency', 'Learning from reviews']);
       // Both agencies have figures of their own: actions they lead, and staff who need training. (Some
       // demo actions are led by people not in the directory, so the plan has a row for those too.)
       for (const title of ['Plan RAG by agency', 'Training by agency']) {

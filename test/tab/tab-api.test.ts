@@ -61,7 +61,7 @@ describe('the tab API in production mode: every request carries a valid Teams SS
   it('a genuine token for this app and tenant gets the person’s own dashboard', async () => {
     const me = await get('/api/tab/me', bearer());
     // The partnership board report is a module's declared report, offered beside the views by its own rule.
-    expect(me).toMatchObject({ status: 200, body: { id: 'demo-val-johnson', views: ['my-actions', 'plan', 'escalations', 'training', 'questionnaires', 'reach'], reports: [{ name: 'partnership', title: 'Partnership' }] } });
+    expect(me).toMatchObject({ status: 200, body: { id: 'demo-val-johnson', views: ['my-actions', 'plan', 'escalations', 'training', 'questionnaires', 'reach'], reports: [{ name: 'partnership', title: 'Partnership' }, { name: 's11', title: 'Section 11 self-assessment' }, { name: 'reviews', title: 'Learning from reviews' }, { name: 'review-appendix', title: 'Annual report appendix' }, { name: 'review-progress', title: 'Reviews at a glance' }] } });
     // The bare client id is also a valid audience (Teams uses either form).
     expect((await get('/api/tab/me', bearer({ aud: CLIENT_ID }))).status).toBe(200);
     // A v1 token from the same tenant is accepted too (its client is in appid), as is one for the Teams mobile and desktop client.

@@ -53,6 +53,8 @@ describe('help, built from the command table', () => {
       'notify by email',
       'partnership report',
       'roles',
+      ...['self-assessment', 's11 review', 's11 summary', 's11 report', 's11 start classic 2027-01-29'],
+      ...['impact checks', 'review report'],
       'report',
     ]);
     expect(findCommand('report training')?.command.example).toBe('report training');

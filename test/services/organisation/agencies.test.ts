@@ -117,7 +117,7 @@ describe('npm run cli -- agency add | list | set', () => {
     expect(written.out).toMatch(/^Plan RAG by priority; Plan RAG by agency; Training by agency; Escalations by agency and stage; Questionnaires by agency; Learning from reviews: wrote \d+ rows/);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(out);
-    expect(workbook.worksheets.map((w) => w.name)).toEqual(['Plan RAG by priority', 'Plan RAG by agency', 'Training by agency', 'Escalations by agency and stage', 'Questionnaires by agency', 'Learning from reviews']);
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(['Plan RAG by priority', 'Plan RAG by agency', 'Training by agency', 'Escalations by agency and stage', 'Questionnaires by agency']);
     expect(workbook.worksheets[2]!.getRow(1).values).toEqual([undefined, 'Agency', 'Required', 'Within validity', '% within validity', 'Within 12 months', '% within 12 months']);
     expect((await fs.stat(out)).mode & 0o777).toBe(0o600);
     await expect(cli(dataDir, 'partnership', 'report', '--as', 'nobody@example.org')).rejects.toMatchObject({ code: 'VALIDATION' });

@@ -95,7 +95,7 @@ describe('the 12-month impact check of each recommendation', () => {
     // Four reminders and no answer: the default rule (noResponseAfterReminders 4) opens an escalation.
     expect(await run('2027-11-11T09:00:00Z')).toMatchObject({ escalated: 1, chasers: 0 });
     expect(await run('2027-11-12T09:00:00Z')).toMatchObject({ escalated: 0, chasers: 0 });
-    const escalations = await toArray(store.collection<Escalation>('escalations').query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId', parameters: [{ name: '@orgId', value: ORG }] }));
+    const escalations = await toArray(store.collection<Escalation>('escalations').query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'escalation'", parameters: [{ name: '@orgId', value: ORG }] }));
     expect(escalations).toEqual([expect.objectContaining({ cause: 'no-response', involvedPersonIds: ['polly'], stage: 1, summary: expect.stringMatching(/impact check of R2/) })]);
     expect(await check('R2')).toMatchObject({ escalationId: escalations[0]!.id });
   });

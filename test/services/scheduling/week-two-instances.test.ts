@@ -62,8 +62,8 @@ it('two instances run a full simulated week of jobs: each slot once, each messag
     }
     const slots = ran.map((r) => r.split('#')[0]);
     expect(new Set(slots).size).toBe(slots.length); // no slot ran twice
-    // Seven daily weekday jobs (roles and reach have nothing to do without Graph; the reviews module's impact checks) and ten hourly questionnaire slots for five days, and housekeeping every day.
-    expect(slots).toHaveLength((7 + 10) * 5 + 7);
+    // Seven daily weekday jobs (roles and reach have nothing to do without Graph; the reviews module's impact checks and Section 11's chasers) and ten hourly questionnaire slots for five days, and housekeeping every day.
+    expect(slots).toHaveLength((8 + 10) * 5 + 7);
     const sent = await toArray(store.collection<OutboxItem>('outbox').query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.status = 'sent'", parameters: [{ name: '@orgId', value: ORG }] }));
     expect(sent.length).toBeGreaterThan(0);
     expect(connector.activities()).toHaveLength(sent.length);
