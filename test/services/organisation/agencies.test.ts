@@ -114,7 +114,7 @@ describe('npm run cli -- agency add | list | set', () => {
     await cli(dataDir, 'agency', 'add', 'Council');
     const out = path.join(path.dirname(dataDir), 'board.xlsx');
     const written = await cli(dataDir, 'partnership', 'report', '--out', out, '--at', '2026-11-22');
-    expect(written.out).toMatch(/^Plan RAG by priority; Plan RAG by agency; Training by agency; Escalations by agency and stage; Questionnaires by agency; Learning from reviews: wrote \d+ rows/);
+    expect(written.out).toMatch(/^Plan RAG by priority; Plan RAG by agency; Training by agency; Escalations by agency and stage; Questionnaires by agency: wrote \d+ rows/);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(out);
     expect(workbook.worksheets.map((w) => w.name)).toEqual(['Plan RAG by priority', 'Plan RAG by agency', 'Training by agency', 'Escalations by agency and stage', 'Questionnaires by agency']);
