@@ -18,7 +18,10 @@ import type { Logger } from '../services/core/logger';
  * undefined (every token would then fail), so an override of where the signing keys come from, or
  * of where the bot's own tokens come from, restates the public cloud's other values with it.
  */
-function publicCloudWith(overrides: { BotOpenIdMetadata?: string | undefined; ToChannelFromBotLoginUrl?: string | undefined }): Partial<ConfigurationBotFrameworkAuthenticationOptions> {
+function publicCloudWith(overrides: {
+  BotOpenIdMetadata?: string | undefined;
+  ToChannelFromBotLoginUrl?: string | undefined;
+}): Partial<ConfigurationBotFrameworkAuthenticationOptions> {
   if (!overrides.BotOpenIdMetadata && !overrides.ToChannelFromBotLoginUrl) return {};
   return {
     BotOpenIdMetadata: overrides.BotOpenIdMetadata ?? AuthenticationConstants.ToBotFromChannelOpenIdMetadataUrl,
@@ -66,7 +69,11 @@ export function createAdapter(config: Config, logger: Logger): CloudAdapter {
     logger.error({ err: error, activityType: context.activity.type, activityName: context.activity.name }, 'unhandled error in turn');
     // An invoke must still get an answer; anything else gets a short apology instead of silence.
     if (context.activity.type !== 'invoke') {
-      await context.sendActivity(`Sorry, something went wrong on our side. Please try again in a moment. If it happens again, give your administrator this reference: ${correlationId() ?? 'none'}.`).catch(() => undefined);
+      await context
+        .sendActivity(
+          `Sorry, something went wrong on our side. Please try again in a moment. If it happens again, give your administrator this reference: ${correlationId() ?? 'none'}.`,
+        )
+        .catch(() => undefined);
     }
   };
   return adapter;

@@ -47,7 +47,11 @@ export async function startApp(deps: AppDeps): Promise<App> {
   const calendar = new WorkingCalendar();
   configureAudit(store, { logger, retentionYears: config.AUDIT_RETENTION_YEARS });
   const seal = loadAnswerSeal(config);
-  if (!config.SURVEY_SEAL_KEY) logger.warn({ dataDir: config.DATA_DIR }, 'SURVEY_SEAL_KEY is not set: anonymous answers waiting to be pooled are sealed with a key kept in the data folder, next to the data (local mode only)');
+  if (!config.SURVEY_SEAL_KEY)
+    logger.warn(
+      { dataDir: config.DATA_DIR },
+      'SURVEY_SEAL_KEY is not set: anonymous answers waiting to be pooled are sealed with a key kept in the data folder, next to the data (local mode only)',
+    );
   // Local mode serves whoever reaches loopback: the secret tells the developer's browser from another account's process.
   const localSecret = config.localMode ? await newLocalSecret(config.DATA_DIR) : undefined;
   const reach = reachFromConfig(config);
@@ -60,7 +64,22 @@ export async function startApp(deps: AppDeps): Promise<App> {
   const sender = createDeliverySender(config, store, logger);
   const delivery = startDeliveryLoop(sender, config.DEFAULT_ORG_ID, config.DELIVERY_INTERVAL_SECONDS * 1000, logger);
   const scheduler = config.SCHEDULER_ENABLED
-    ? startScheduler({ jobs: JOBS, jobDeps: { seal, ...(reach ? { reach } : {}), ...(groupRoles ? { groupRoles } : {}), emailEnabled: !!config.MAIL_SENDER, retention: retentionFromConfig(config) }, store, logger, calendar, orgId: config.DEFAULT_ORG_ID, timeZone: config.DEFAULT_TIME_ZONE, afterJob: delivery.kick })
+    ? startScheduler({
+        jobs: JOBS,
+        jobDeps: {
+          seal,
+          ...(reach ? { reach } : {}),
+          ...(groupRoles ? { groupRoles } : {}),
+          emailEnabled: !!config.MAIL_SENDER,
+          retention: retentionFromConfig(config),
+        },
+        store,
+        logger,
+        calendar,
+        orgId: config.DEFAULT_ORG_ID,
+        timeZone: config.DEFAULT_TIME_ZONE,
+        afterJob: delivery.kick,
+      })
     : undefined;
   // Update rounds' set-up and summaries, outside the requests that start and answer them: every
   // minute where jobs run on a timer, and at once after "start round".

@@ -64,7 +64,8 @@ class LoginUrlCredentialFactory extends PasswordServiceClientCredentialFactory {
   }
 
   override async createCredentials(appId: string, audience: string, loginEndpoint: string, validateAuthority: boolean): Promise<ServiceClientCredentials> {
-    if (MSAL_KNOWN_LOGIN_PREFIXES.some((prefix) => loginEndpoint.toLowerCase().startsWith(prefix))) return super.createCredentials(appId, audience, loginEndpoint, validateAuthority);
+    if (MSAL_KNOWN_LOGIN_PREFIXES.some((prefix) => loginEndpoint.toLowerCase().startsWith(prefix)))
+      return super.createCredentials(appId, audience, loginEndpoint, validateAuthority);
     if (appId !== this.appId) throw new Error('Invalid appId.');
     const tenantId = tenantOf(this.loginUrl, this.homeTenantId);
     return new EntraAppCredentials(appId, tenantId, audience, signInAt(this.loginUrl, tenantId, appId, this.secret));

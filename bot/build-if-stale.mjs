@@ -18,7 +18,10 @@ const TARGETS = {
   bench: {
     dir: 'dist-bench',
     sources: [...APP_SOURCES, 'test/bench', 'test/harness', 'tsconfig.bench.json'],
-    steps: [['node', 'bot/build-if-stale.mjs'], ['node', 'node_modules/typescript/bin/tsc', '-p', 'tsconfig.bench.json']],
+    steps: [
+      ['node', 'bot/build-if-stale.mjs'],
+      ['node', 'node_modules/typescript/bin/tsc', '-p', 'tsconfig.bench.json'],
+    ],
   },
 };
 

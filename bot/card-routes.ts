@@ -20,11 +20,7 @@ const HELP_COMMAND: TextCommand = {
  * manifest's command menus are built from. Help first, then each feature module's in the
  * modules' order, and last `report <name>`, which would otherwise take "report training".
  */
-export const TEXT_COMMANDS: TextCommand[] = [
-  HELP_COMMAND,
-  ...MODULES.flatMap((m) => m.textCommands ?? []),
-  REPORT_COMMAND,
-];
+export const TEXT_COMMANDS: TextCommand[] = [HELP_COMMAND, ...MODULES.flatMap((m) => m.textCommands ?? []), REPORT_COMMAND];
 
 /** The command a typed text runs: the first in the table whose pattern matches it. */
 export function findCommand(text: string, commands: TextCommand[] = TEXT_COMMANDS): { command: TextCommand; match: RegExpMatchArray } | undefined {

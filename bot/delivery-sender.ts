@@ -11,7 +11,14 @@ import { TeamsMessenger } from './teams-messenger';
 export function createDeliverySender(config: Config, store: Store, logger: Logger): DeliverySender {
   const mailer = mailerFromConfig(config);
   return new DeliverySender(
-    { store, unreachableChannels: noticeUnreachableChannel, messenger: new TeamsMessenger(config), logger, recordTtlSeconds: ttlSeconds({ days: config.RETAIN_DELIVERY_RECORD_DAYS }), ...(mailer ? { mailer } : {}) },
+    {
+      store,
+      unreachableChannels: noticeUnreachableChannel,
+      messenger: new TeamsMessenger(config),
+      logger,
+      recordTtlSeconds: ttlSeconds({ days: config.RETAIN_DELIVERY_RECORD_DAYS }),
+      ...(mailer ? { mailer } : {}),
+    },
     {
       perSecond: config.DELIVERY_MAX_PER_SECOND,
       conversationIntervalMs: config.DELIVERY_CONVERSATION_INTERVAL_MS,

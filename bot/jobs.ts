@@ -38,13 +38,15 @@ async function housekeeping(ctx: JobContext): Promise<Record<string, unknown>> {
 const KERNEL_JOBS = {
   roles: {
     cron: '0 7 * * 1-5',
-    description: 'Gives and takes the roles of Entra groups mapped to roles (roles map), from each group’s transitive members, before reach and reminders (needs the bot’s identity and GroupMember.Read.All)',
+    description:
+      'Gives and takes the roles of Entra groups mapped to roles (roles map), from each group’s transitive members, before reach and reminders (needs the bot’s identity and GroupMember.Read.All)',
     workingDaysOnly: true,
     run: runGroupRoles,
   },
   housekeeping: {
     cron: '30 3 * * *',
-    description: 'Daily: applies the retention schedule (message content after 30 days, delivery records after 180, and the rest as configured), removes expired scheduler slots, and mends any stale training summary',
+    description:
+      'Daily: applies the retention schedule (message content after 30 days, delivery records after 180, and the rest as configured), removes expired scheduler slots, and mends any stale training summary',
     workingDaysOnly: false,
     run: housekeeping,
   },

@@ -75,7 +75,13 @@ function tenantOf(body: unknown): string | undefined {
  * Where Bot Framework traffic for Teams comes from. In production the bot only answers activities
  * whose serviceUrl is one of these, so a forged activity cannot make it call an arbitrary host.
  */
-const TRUSTED_SERVICE_HOSTS = [/^smba\.trafficmanager\.net$/i, /(^|\.)botframework\.com$/i, /(^|\.)botframework\.azure\.us$/i, /(^|\.)teams\.microsoft\.com$/i, /(^|\.)infra\.gov\.teams\.microsoft\.us$/i];
+const TRUSTED_SERVICE_HOSTS = [
+  /^smba\.trafficmanager\.net$/i,
+  /(^|\.)botframework\.com$/i,
+  /(^|\.)botframework\.azure\.us$/i,
+  /(^|\.)teams\.microsoft\.com$/i,
+  /(^|\.)infra\.gov\.teams\.microsoft\.us$/i,
+];
 
 /** `extraHosts`: exact host names a deployment adds (TRUSTED_SERVICE_URL_HOSTS, for a sovereign cloud's connector); still HTTPS only. */
 export function isTrustedServiceUrl(serviceUrl: unknown, extraHosts: readonly string[] = []): boolean {
@@ -110,25 +116,30 @@ const OWN_SITE = new Set(['same-origin', 'none']);
  * In local mode, any other request a browser makes (browsers send Sec-Fetch-Site with every
  * request) needs this run's local sign-in secret, as the dashboard's local sign-in does.
  */
-const refuseWebPages = (localSecret: string | undefined) => (req: restify.Request, res: restify.Response, next: restify.Next): void => {
-  const type = String(req.headers['content-type'] ?? '');
-  if (type.split(';')[0]!.trim().toLowerCase() !== 'application/json') {
-    refuseUnread(res, new AppError('UNSUPPORTED_MEDIA_TYPE', `${ERRORS.UNSUPPORTED_MEDIA_TYPE.message} This request's type is "${type.slice(0, 60) || 'none'}".`));
-    return next(false);
-  }
-  const site = req.headers['sec-fetch-site'];
-  if (req.headers.origin !== undefined || (site !== undefined && !OWN_SITE.has(String(site).toLowerCase()))) {
-    refuseUnread(res, new AppError('BROWSER_REQUEST'));
-    return next(false);
-  }
-  // What is left of a browser (a page of this origin) is the developer's only with this run's secret.
-  // Browsers mark every request with Sec-Fetch-Site; Node's fetch sends only Sec-Fetch-Mode, so that one says nothing.
-  if (localSecret !== undefined && site !== undefined && !isLocalSecret(req.headers[LOCAL_SECRET_HEADER], localSecret)) {
-    refuseUnread(res, new AppError('UNAUTHENTICATED', LOCAL_SECRET_NEEDED));
-    return next(false);
-  }
-  next();
-};
+const refuseWebPages =
+  (localSecret: string | undefined) =>
+  (req: restify.Request, res: restify.Response, next: restify.Next): void => {
+    const type = String(req.headers['content-type'] ?? '');
+    if (type.split(';')[0]!.trim().toLowerCase() !== 'application/json') {
+      refuseUnread(
+        res,
+        new AppError('UNSUPPORTED_MEDIA_TYPE', `${ERRORS.UNSUPPORTED_MEDIA_TYPE.message} This request's type is "${type.slice(0, 60) || 'none'}".`),
+      );
+      return next(false);
+    }
+    const site = req.headers['sec-fetch-site'];
+    if (req.headers.origin !== undefined || (site !== undefined && !OWN_SITE.has(String(site).toLowerCase()))) {
+      refuseUnread(res, new AppError('BROWSER_REQUEST'));
+      return next(false);
+    }
+    // What is left of a browser (a page of this origin) is the developer's only with this run's secret.
+    // Browsers mark every request with Sec-Fetch-Site; Node's fetch sends only Sec-Fetch-Mode, so that one says nothing.
+    if (localSecret !== undefined && site !== undefined && !isLocalSecret(req.headers[LOCAL_SECRET_HEADER], localSecret)) {
+      refuseUnread(res, new AppError('UNAUTHENTICATED', LOCAL_SECRET_NEEDED));
+      return next(false);
+    }
+    next();
+  };
 
 /** The least an activity must have for the adapter to handle it; anything else is the caller's mistake, not ours. */
 const activityShape = z
@@ -138,7 +149,10 @@ const activityShape = z
     channelId: z.string().max(64).optional(),
     conversation: z.object({ id: z.string().min(1).max(1000) }).passthrough(),
     from: z.object({ id: z.string().min(1).max(1000), aadObjectId: z.string().max(100).optional() }).passthrough(),
-    recipient: z.object({ id: z.string().max(1000) }).passthrough().optional(),
+    recipient: z
+      .object({ id: z.string().max(1000) })
+      .passthrough()
+      .optional(),
     name: z.string().max(200).optional(),
     text: z.string().max(100_000).optional(),
   })
@@ -150,14 +164,27 @@ const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
  * Headers a reverse proxy or tunnel adds (dev tunnels, ngrok and the like forward to loopback):
  * in local mode such a request came from elsewhere, however local its socket looks.
  */
-const FORWARDING_HEADERS = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'x-real-ip', 'x-original-host', 'x-original-url'];
+const FORWARDING_HEADERS = [
+  'forwarded',
+  'x-forwarded-for',
+  'x-forwarded-host',
+  'x-forwarded-proto',
+  'x-forwarded-port',
+  'x-real-ip',
+  'x-original-host',
+  'x-original-url',
+];
 const TUNNEL_HEADER_PREFIXES = ['x-ms-devtunnel', 'x-devtunnel', 'ngrok-'];
 
 /** Why a local-mode request is not from someone at this computer, or undefined when it is. */
 export function notLocalReason(headers: Record<string, string | string[] | undefined>): string | undefined {
-  const host = String(headers.host ?? '').toLowerCase().replace(/:\d+$/, '');
+  const host = String(headers.host ?? '')
+    .toLowerCase()
+    .replace(/:\d+$/, '');
   if (!LOOPBACK_HOSTS.has(host)) return 'its Host header is not a loopback name';
-  const forwarded = Object.keys(headers).find((h) => FORWARDING_HEADERS.includes(h.toLowerCase()) || TUNNEL_HEADER_PREFIXES.some((p) => h.toLowerCase().startsWith(p)));
+  const forwarded = Object.keys(headers).find(
+    (h) => FORWARDING_HEADERS.includes(h.toLowerCase()) || TUNNEL_HEADER_PREFIXES.some((p) => h.toLowerCase().startsWith(p)),
+  );
   return forwarded ? `it carries the forwarding header ${forwarded}` : undefined;
 }
 
@@ -217,7 +244,12 @@ export function createServer(deps: ServerDeps): restify.Server {
       reasons.push('the store is not reachable');
     }
     const ok = ready && reasons.length === 0;
-    res.send(ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', ...(ok ? {} : { reasons }), store: { kind: store.kind, description: store.description }, ...status() });
+    res.send(ok ? 200 : 503, {
+      status: ok ? 'ready' : 'not ready',
+      ...(ok ? {} : { reasons }),
+      store: { kind: store.kind, description: store.description },
+      ...status(),
+    });
   });
 
   // Only activities have a body to parse; every other route ignores (and never reads) one.
@@ -226,13 +258,28 @@ export function createServer(deps: ServerDeps): restify.Server {
   server.post('/api/messages', refuseWebPages(deps.localSecret), activityBody, enterReference, async (req: restify.Request, res: restify.Response) => {
     const shape = activityShape.safeParse(req.body);
     if (!shape.success) {
-      sendError(res, new AppError('VALIDATION', `Not a Bot Framework activity: ${shape.error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(body)'} ${i.message}`).join('; ')}`));
+      sendError(
+        res,
+        new AppError(
+          'VALIDATION',
+          `Not a Bot Framework activity: ${shape.error.issues
+            .slice(0, 3)
+            .map((i) => `${i.path.join('.') || '(body)'} ${i.message}`)
+            .join('; ')}`,
+        ),
+      );
       return;
     }
     // The bot answers at the activity's serviceUrl: in local mode, only a client on this computer.
     if (config.localMode && !isLoopbackServiceUrl(shape.data.serviceUrl)) {
       logger.warn('local mode: activity with a serviceUrl off this computer refused');
-      sendError(res, new AppError('LOCAL_ONLY', `${ERRORS.LOCAL_ONLY.message} This request was refused because its serviceUrl is not a loopback address (localhost, 127.0.0.1 or [::1]).`));
+      sendError(
+        res,
+        new AppError(
+          'LOCAL_ONLY',
+          `${ERRORS.LOCAL_ONLY.message} This request was refused because its serviceUrl is not a loopback address (localhost, 127.0.0.1 or [::1]).`,
+        ),
+      );
       return;
     }
     const tenant = tenantOf(req.body);

@@ -69,7 +69,9 @@ export class TeamsMessenger implements Messenger {
 
   async send(conversation: ConversationRecord, message: OutboundMessage): Promise<{ activityId: string }> {
     // Teams puts a message with notification.alert in the activity feed too; an update of it in place does not notify again.
-    const activity = notifies(message) ? { ...this.activity(conversation, message), channelData: { notification: { alert: true } } } : this.activity(conversation, message);
+    const activity = notifies(message)
+      ? { ...this.activity(conversation, message), channelData: { notification: { alert: true } } }
+      : this.activity(conversation, message);
     const { id } = await this.call('POST', conversation, '', activity);
     return { activityId: id ?? '' };
   }

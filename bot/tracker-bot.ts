@@ -18,7 +18,16 @@ import type { Clock } from '../services/core/clock';
 import type { Config } from '../services/core/config';
 import { AppError, ERRORS, isAppError } from '../services/core/errors';
 import type { Logger } from '../services/core/logger';
-import { linkPerson, recordChannelInstall, recordPersonalInstall, recordUninstall, recordUnlinkedAttempt, type Installer, type LinkPolicy, type LinkResult } from '../services/conversations/installations';
+import {
+  linkPerson,
+  recordChannelInstall,
+  recordPersonalInstall,
+  recordUninstall,
+  recordUnlinkedAttempt,
+  type Installer,
+  type LinkPolicy,
+  type LinkResult,
+} from '../services/conversations/installations';
 import { channelConversationKey, personalConversationKey } from '../services/conversations/model';
 import { Directory } from '../services/people/repository';
 import { linkForLocalTrial } from '../services/people/links';
@@ -40,7 +49,17 @@ import type { RouteScope } from '../services/kernel/route-context';
 import { correlationId } from '../services/core/correlation';
 
 /** `kickRoundUpkeep` sets up a just-started update round now rather than at the upkeep's next minute. */
-export type BotDeps = { config: Config; logger: Logger; store: Store; clock: Clock; calendar: WorkingCalendar; events: DomainEvents; seal: AnswerSeal; signInRoles: SignInRoles; kickRoundUpkeep?: () => void };
+export type BotDeps = {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  clock: Clock;
+  calendar: WorkingCalendar;
+  events: DomainEvents;
+  seal: AnswerSeal;
+  signInRoles: SignInRoles;
+  kickRoundUpkeep?: () => void;
+};
 
 const ACTOR_CACHE_LIMIT = 10_000;
 /** A change of role, a leaver or an unlink takes effect within this long. */
@@ -159,7 +178,10 @@ export class TrackerBot extends TeamsActivityHandler {
     const user = this.installer(context);
     if (!user) return;
     await this.linkLocalStandIn(user);
-    const { link, firstContact } = await recordPersonalInstall({ ...this.deps, policy: this.policy }, { ...base, user, userPrincipalName: () => this.userPrincipalName(context) });
+    const { link, firstContact } = await recordPersonalInstall(
+      { ...this.deps, policy: this.policy },
+      { ...base, user, userPrincipalName: () => this.userPrincipalName(context) },
+    );
     if (link.kind === 'unknown') this.deps.logger.info({ reason: link.reason, tenant: user.tenantId }, 'installer is not linked to the directory');
     this.actors.delete(this.actorKey(user));
     if (!firstContact) return;
@@ -199,7 +221,9 @@ export class TrackerBot extends TeamsActivityHandler {
   private async lookUpActor(context: TurnContext, user: Installer): Promise<Actor> {
     // In local mode LOCAL_ACT_AS decides who this is, whoever the account was linked to before.
     const standIn = await this.linkLocalStandIn(user);
-    const link: LinkResult = standIn ? { kind: 'linked', person: standIn, by: 'aadObjectId' } : await linkPerson(this.deps.store, this.orgId, user, this.policy, () => this.userPrincipalName(context));
+    const link: LinkResult = standIn
+      ? { kind: 'linked', person: standIn, by: 'aadObjectId' }
+      : await linkPerson(this.deps.store, this.orgId, user, this.policy, () => this.userPrincipalName(context));
     if (link.kind === 'linked') {
       try {
         // Signing in brings their roles up to date: the bootstrap setting and their Entra groups.
@@ -232,13 +256,24 @@ export class TrackerBot extends TeamsActivityHandler {
     const standIn = await this.localStandIn();
     if (!standIn) return undefined;
     const linked = await linkForLocalTrial(this.deps, { orgId: this.orgId, person: standIn, aadObjectId: user.aadObjectId, tenantId: user.tenantId });
-    if (linked !== standIn) this.deps.logger.info({ person: standIn.id }, 'local mode: LOCAL_ACT_AS linked to the account trying the bot, so its messages reach that chat');
+    if (linked !== standIn)
+      this.deps.logger.info({ person: standIn.id }, 'local mode: LOCAL_ACT_AS linked to the account trying the bot, so its messages reach that chat');
     return linked;
   }
 
   private async routeContext(context: TurnContext): Promise<RouteContext> {
     const [actor, organisation] = await Promise.all([this.actor(context), this.organisation()]);
-    return { store: this.deps.store, clock: this.deps.clock, logger: this.deps.logger, calendar: this.deps.calendar, events: this.deps.events, seal: this.deps.seal, actor, organisation, emailEnabled: !!this.deps.config.MAIL_SENDER };
+    return {
+      store: this.deps.store,
+      clock: this.deps.clock,
+      logger: this.deps.logger,
+      calendar: this.deps.calendar,
+      events: this.deps.events,
+      seal: this.deps.seal,
+      actor,
+      organisation,
+      emailEnabled: !!this.deps.config.MAIL_SENDER,
+    };
   }
 
   /** Any press on a card the bot sent marks that message seen; a failure here never stops the press itself. */
@@ -246,7 +281,11 @@ export class TrackerBot extends TeamsActivityHandler {
     const { replyToId, from } = context.activity;
     if (!replyToId || !from?.aadObjectId) return;
     try {
-      const marked = await recordSeen(this.deps.store, this.deps.clock, { orgId: this.deps.config.DEFAULT_ORG_ID, aadObjectId: from.aadObjectId, activityId: replyToId });
+      const marked = await recordSeen(this.deps.store, this.deps.clock, {
+        orgId: this.deps.config.DEFAULT_ORG_ID,
+        aadObjectId: from.aadObjectId,
+        activityId: replyToId,
+      });
       // A round's request opened for the first time changes its summary's "seen".
       if (marked.length > 0) await noteRoundMessagesSeen(this.deps, marked);
     } catch (e) {
@@ -261,7 +300,11 @@ export class TrackerBot extends TeamsActivityHandler {
       return errorCard(e);
     }
     this.deps.logger.error({ err: e, where }, 'unexpected failure');
-    return noticeCard('Something went wrong', `Sorry, that did not work on our side. Nothing was changed. Please try again in a moment. If it happens again, give your administrator this reference: ${correlationId() ?? 'none'}.`, { code: 'INTERNAL', tone: 'problem' });
+    return noticeCard(
+      'Something went wrong',
+      `Sorry, that did not work on our side. Nothing was changed. Please try again in a moment. If it happens again, give your administrator this reference: ${correlationId() ?? 'none'}.`,
+      { code: 'INTERNAL', tone: 'problem' },
+    );
   }
 
   /**
@@ -285,7 +328,9 @@ export class TrackerBot extends TeamsActivityHandler {
       await context.sendActivity({ attachments: [card(errorCard(refused))] });
     } else if (a.type === ActivityTypes.Invoke) {
       const body: AdaptiveCardInvokeResponse | { code: string; message: string } =
-        a.name === 'adaptiveCard/action' ? { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: errorCard(refused) } : { code: refused.code, message: refused.message };
+        a.name === 'adaptiveCard/action'
+          ? { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: errorCard(refused) }
+          : { code: refused.code, message: refused.message };
       await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: a.name === 'adaptiveCard/action' ? 200 : refused.status, body } });
     }
   }
@@ -295,7 +340,12 @@ export class TrackerBot extends TeamsActivityHandler {
    * route's scope (outside a 1:1 chat only `anywhere` routes answer; the rest get a pointer to the
    * 1:1 chat), then the route itself with the acting person.
    */
-  private async dispatch(context: TurnContext, scope: RouteScope, run: (ctx: RouteContext) => Promise<AdaptiveCardJson>, where: string): Promise<AdaptiveCardJson> {
+  private async dispatch(
+    context: TurnContext,
+    scope: RouteScope,
+    run: (ctx: RouteContext) => Promise<AdaptiveCardJson>,
+    where: string,
+  ): Promise<AdaptiveCardJson> {
     const a = context.activity;
     if (scope !== 'anywhere' && !this.isPersonal(a)) return personalPointerCard(a.recipient.id);
     try {
@@ -310,7 +360,9 @@ export class TrackerBot extends TeamsActivityHandler {
     const found = findCommand(text);
     let reply: AdaptiveCardJson;
     if (!found) {
-      reply = this.isPersonal(context.activity) ? commandHelpCard(text ? `I did not understand "${text.slice(0, 60)}". Here is what I can do:` : '') : personalPointerCard(context.activity.recipient.id);
+      reply = this.isPersonal(context.activity)
+        ? commandHelpCard(text ? `I did not understand "${text.slice(0, 60)}". Here is what I can do:` : '')
+        : personalPointerCard(context.activity.recipient.id);
     } else {
       reply = await this.dispatch(context, found.command.scope, (ctx) => found.command.run(ctx, found.match), 'text command');
     }

@@ -54,7 +54,9 @@ export function renderMessage(message: OutboundMessage, botId = ''): AdaptiveCar
         outstandingCount: String(message.outstanding.length),
         unreachableCount: String(message.unreachable.length),
         responded: names(message.responded.map(nameText)),
-        outstanding: names(message.outstanding.map((n) => (message.seen === undefined ? nameText(n) : `${nameText(n)} (${message.seen.includes(n) ? 'seen' : 'not yet seen'})`))),
+        outstanding: names(
+          message.outstanding.map((n) => (message.seen === undefined ? nameText(n) : `${nameText(n)} (${message.seen.includes(n) ? 'seen' : 'not yet seen'})`)),
+        ),
         unreachable: names(message.unreachable.map(nameText)),
       });
     case 'notice':

@@ -82,15 +82,36 @@ export type CardData = {
     outboxId: string;
     /** No outbox item to page from: the rest are only counted, with a pointer to "my actions". */
     more: number;
-    lines: { actionId: string; ref: string; why: string; leadName: string; description: string; statusLabel: string; snoozeChoices: { actionId: string; label: string; days: number }[] }[];
+    lines: {
+      actionId: string;
+      ref: string;
+      why: string;
+      leadName: string;
+      description: string;
+      statusLabel: string;
+      snoozeChoices: { actionId: string; label: string; days: number }[];
+    }[];
     paging: PageInfo;
   };
   'raise-concern': { notice: string; values: Record<RaiseFormFields, string>; errors: Record<RaiseFormFields, string>; namesChecked: 'true' | 'false' };
   'escalation-list': { heading: string; count: number; items: { id: string; ref: string; title: string; detail: string }[]; paging: PageInfo };
   facts: { heading: string; intro: string; facts: { title: string; value: string }[] };
-  'training-report': { notice: string; courses: { code: string; name: string }[]; values: Record<TrainingFormFields, string>; errors: Record<TrainingFormFields, string> };
+  'training-report': {
+    notice: string;
+    courses: { code: string; name: string }[];
+    values: Record<TrainingFormFields, string>;
+    errors: Record<TrainingFormFields, string>;
+  };
   'training-verify': { heading: string; count: number; items: { id: string; title: string; detail: string }[]; paging: PageInfo };
-  'escalation-alert': { escalationId: string; heading: string; note: string; canAct: boolean; canAcknowledge: boolean; summary: string; facts: { title: string; value: string }[] };
+  'escalation-alert': {
+    escalationId: string;
+    heading: string;
+    note: string;
+    canAct: boolean;
+    canAcknowledge: boolean;
+    summary: string;
+    facts: { title: string; value: string }[];
+  };
   'questionnaire-invite': { heading: string; intro: string; closes: string; anonymous: boolean; campaignId: string };
   'questionnaire-page': {
     title: string;
@@ -226,7 +247,10 @@ function expandTemplate(name: string, template: ACData.Template, data: object): 
  * every card: hidden controls taken out of the data, links allow-listed, Teams' size budget kept.
  * `templates` maps each card's name to its template JSON; the data's shape is the feature's own type.
  */
-export function featureCards<D extends Record<string, object>>(templatesByName: { [N in keyof D]: object }): <N extends keyof D & string>(name: N, data: D[N]) => AdaptiveCardJson {
+export function featureCards<D extends Record<string, object>>(templatesByName: { [N in keyof D]: object }): <N extends keyof D & string>(
+  name: N,
+  data: D[N],
+) => AdaptiveCardJson {
   const compiled = new Map(Object.entries(templatesByName).map(([name, json]) => [name, new ACData.Template(json)]));
   return (name, data) => {
     const card = expandTemplate(name, compiled.get(name)!, data);
@@ -299,7 +323,6 @@ export function md(text: string): string {
 
 /** A person's name (from Teams, a people file or a plan) is cut here: the longest real names are far shorter. */
 export const MAX_NAME_CHARS = 120;
-
 
 /** A name as a card shows it: one line, cut to MAX_NAME_CHARS, markdown escaped; it cannot pose as another line or a link. */
 export function mdName(name: string): string {

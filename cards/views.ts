@@ -2,7 +2,18 @@ import { formatDate, formatInstant } from '../services/core/dates';
 import type { AppError, FieldIssue } from '../services/core/errors';
 import { isOverdue, RAG_LABELS, type Action, type Rag } from '../services/plan/model';
 import type { StatusSubmission } from '../services/updates/rules';
-import { listedText, md, mdName, nameText, renderCard, type AdaptiveCardJson, type PageInfo, type RaiseFormFields, type TrainingFormFields, type UpdateFormFields } from './render';
+import {
+  listedText,
+  md,
+  mdName,
+  nameText,
+  renderCard,
+  type AdaptiveCardJson,
+  type PageInfo,
+  type RaiseFormFields,
+  type TrainingFormFields,
+  type UpdateFormFields,
+} from './render';
 
 /**
  * Items on one page of a list card. Each item shows one button, and "Show N more" is the sixth:
@@ -81,15 +92,32 @@ export function myActionsCard(actions: Action[], today: string, page = 0): Adapt
     count: actions.length,
     actions: shown.map((a) => {
       const late = isOverdue(a, today);
-      return { id: a.id, ref: a.ref, due: `${late ? '⚠ Overdue: was due ' : 'Due '}${md(dueText(a))}`, overdue: late, description: listedText(a.description), statusLabel: statusLabel(a.status) };
+      return {
+        id: a.id,
+        ref: a.ref,
+        due: `${late ? '⚠ Overdue: was due ' : 'Due '}${md(dueText(a))}`,
+        overdue: late,
+        description: listedText(a.description),
+        statusLabel: statusLabel(a.status),
+      };
     }),
     paging,
   });
 }
 
 export function updateFormCard(action: Action, options: { notice?: string; values?: Partial<StatusSubmission>; issues?: FieldIssue[] } = {}): AdaptiveCardJson {
-  const values = Object.fromEntries(FORM_FIELDS.map((f) => [f, String(options.values?.[f] ?? (f === 'status' && action.status !== 'NR' ? action.status : ''))])) as Record<UpdateFormFields, string>;
-  const errors = Object.fromEntries(FORM_FIELDS.map((f) => [f, (options.issues ?? []).filter((i) => i.field === f).map((i) => i.message).join(' ')])) as Record<UpdateFormFields, string>;
+  const values = Object.fromEntries(
+    FORM_FIELDS.map((f) => [f, String(options.values?.[f] ?? (f === 'status' && action.status !== 'NR' ? action.status : ''))]),
+  ) as Record<UpdateFormFields, string>;
+  const errors = Object.fromEntries(
+    FORM_FIELDS.map((f) => [
+      f,
+      (options.issues ?? [])
+        .filter((i) => i.field === f)
+        .map((i) => i.message)
+        .join(' '),
+    ]),
+  ) as Record<UpdateFormFields, string>;
   return renderCard('action-update', {
     actionId: action.id,
     version: action.version,
@@ -139,15 +167,32 @@ export function errorCard(error: AppError): AdaptiveCardJson {
 const RAISE_FIELDS: RaiseFormFields[] = ['category', 'agency', 'caseReference', 'asked', 'wanted', 'immediateRisk'];
 
 /** The raise-a-concern form, with the answers kept and any problem shown next to its field. */
-export function raiseConcernCard(options: { values?: Record<string, unknown>; issues?: FieldIssue[]; notice?: string; namesChecked?: boolean } = {}): AdaptiveCardJson {
-  const values = Object.fromEntries(RAISE_FIELDS.map((f) => [f, typeof options.values?.[f] === 'string' ? (options.values[f] as string).slice(0, 2000) : f === 'immediateRisk' ? 'false' : ''])) as Record<RaiseFormFields, string>;
-  const errors = Object.fromEntries(RAISE_FIELDS.map((f) => [f, (options.issues ?? []).filter((i) => i.field === f).map((i) => i.message).join(' ')])) as Record<RaiseFormFields, string>;
+export function raiseConcernCard(
+  options: { values?: Record<string, unknown>; issues?: FieldIssue[]; notice?: string; namesChecked?: boolean } = {},
+): AdaptiveCardJson {
+  const values = Object.fromEntries(
+    RAISE_FIELDS.map((f) => [f, typeof options.values?.[f] === 'string' ? (options.values[f] as string).slice(0, 2000) : f === 'immediateRisk' ? 'false' : '']),
+  ) as Record<RaiseFormFields, string>;
+  const errors = Object.fromEntries(
+    RAISE_FIELDS.map((f) => [
+      f,
+      (options.issues ?? [])
+        .filter((i) => i.field === f)
+        .map((i) => i.message)
+        .join(' '),
+    ]),
+  ) as Record<RaiseFormFields, string>;
   return renderCard('raise-concern', { notice: md(options.notice ?? ''), values, errors, namesChecked: options.namesChecked ? 'true' : 'false' });
 }
 
 export function escalationListCard(heading: string, items: { id: string; ref: string; title: string; detail: string }[], page = 0): AdaptiveCardJson {
   const { shown, paging } = pageOf(items, page);
-  return renderCard('escalation-list', { heading: md(heading), count: items.length, items: shown.map((i) => ({ ...i, title: md(listedText(i.title)), detail: md(listedText(i.detail)) })), paging });
+  return renderCard('escalation-list', {
+    heading: md(heading),
+    count: items.length,
+    items: shown.map((i) => ({ ...i, title: md(listedText(i.title)), detail: md(listedText(i.detail)) })),
+    paging,
+  });
 }
 
 export function factsCard(heading: string, facts: { title: string; value: string }[], intro = ''): AdaptiveCardJson {
@@ -156,15 +201,33 @@ export function factsCard(heading: string, facts: { title: string; value: string
 
 const TRAINING_FIELDS: TrainingFormFields[] = ['courseCode', 'completedOn', 'certificateUrl'];
 
-export function trainingReportCard(courses: { code: string; name: string }[], options: { values?: Record<string, unknown>; issues?: FieldIssue[]; notice?: string } = {}): AdaptiveCardJson {
-  const values = Object.fromEntries(TRAINING_FIELDS.map((f) => [f, typeof options.values?.[f] === 'string' ? (options.values[f] as string).slice(0, 500) : ''])) as Record<TrainingFormFields, string>;
-  const errors = Object.fromEntries(TRAINING_FIELDS.map((f) => [f, (options.issues ?? []).filter((i) => i.field === f).map((i) => i.message).join(' ')])) as Record<TrainingFormFields, string>;
+export function trainingReportCard(
+  courses: { code: string; name: string }[],
+  options: { values?: Record<string, unknown>; issues?: FieldIssue[]; notice?: string } = {},
+): AdaptiveCardJson {
+  const values = Object.fromEntries(
+    TRAINING_FIELDS.map((f) => [f, typeof options.values?.[f] === 'string' ? (options.values[f] as string).slice(0, 500) : '']),
+  ) as Record<TrainingFormFields, string>;
+  const errors = Object.fromEntries(
+    TRAINING_FIELDS.map((f) => [
+      f,
+      (options.issues ?? [])
+        .filter((i) => i.field === f)
+        .map((i) => i.message)
+        .join(' '),
+    ]),
+  ) as Record<TrainingFormFields, string>;
   return renderCard('training-report', { notice: md(options.notice ?? ''), courses, values, errors });
 }
 
 export function trainingVerifyCard(items: { id: string; title: string; detail: string }[], page = 0): AdaptiveCardJson {
   const { shown, paging } = pageOf(items, page);
-  return renderCard('training-verify', { heading: `Training to verify (${items.length})`, count: items.length, items: shown.map((i) => ({ id: i.id, title: md(listedText(i.title)), detail: md(listedText(i.detail)) })), paging });
+  return renderCard('training-verify', {
+    heading: `Training to verify (${items.length})`,
+    count: items.length,
+    items: shown.map((i) => ({ id: i.id, title: md(listedText(i.title)), detail: md(listedText(i.detail)) })),
+    paging,
+  });
 }
 
 /**

@@ -33,7 +33,10 @@ export const REQUIRED_SETTINGS = ['MicrosoftAppId', 'PUBLIC_HOSTNAME', 'TEAMS_AP
  */
 const publisherSchema = z.object({
   APP_PUBLISHER: z.string().trim().max(32, 'must be at most 32 characters').default('Safeguarding Partnership'),
-  APP_WEBSITE_URL: z.url({ protocol: /^https$/, message: 'must be the https:// address of a public page about the app (not the dashboard, which needs a Teams sign-in)' }),
+  APP_WEBSITE_URL: z.url({
+    protocol: /^https$/,
+    message: 'must be the https:// address of a public page about the app (not the dashboard, which needs a Teams sign-in)',
+  }),
   APP_SUPPORT_URL: z.url({ protocol: /^https$/, message: 'must be the https:// address where staff get help with the app' }),
   APP_PRIVACY_URL: z.url({ protocol: /^https$/, message: 'must be the https:// address of your privacy notice' }),
   APP_TERMS_URL: z.url({ protocol: /^https$/, message: 'must be the https:// address of your terms of use' }),
@@ -165,7 +168,10 @@ export function teamsRuleProblems(manifest: Manifest): string[] {
     if (tab.contentUrl && !(host && domains.has(host))) problems.push(`staticTabs "${tab.entityId}": the host of contentUrl must be in validDomains`);
   }
   for (const list of (manifest.bots ?? []).flatMap((b) => b.commandLists ?? [])) {
-    if (list.commands.length > MAX_MENU_COMMANDS) problems.push(`the ${list.scopes.join(', ')} command menu has ${list.commands.length} commands; Teams shows at most ${MAX_MENU_COMMANDS}: give fewer commands a menu place in the routing table`);
+    if (list.commands.length > MAX_MENU_COMMANDS)
+      problems.push(
+        `the ${list.scopes.join(', ')} command menu has ${list.commands.length} commands; Teams shows at most ${MAX_MENU_COMMANDS}: give fewer commands a menu place in the routing table`,
+      );
   }
   const sso = manifest.webApplicationInfo;
   if (sso && !(sso.resource?.startsWith('api://') && domains.has(hostOf(sso.resource) ?? '') && sso.resource.endsWith(`/${sso.id}`))) {

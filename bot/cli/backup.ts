@@ -29,13 +29,20 @@ async function removeAbsent(store: Store, snapshot: Snapshot): Promise<number> {
     for await (const doc of collection.readAll()) if (!keep.has(`${doc.orgId}/${doc.id}`)) extra.push(doc);
     const outcomes = await collection.bulk(extra.map((doc) => ({ kind: 'delete' as const, orgId: doc.orgId, id: doc.id })));
     const failed = outcomes.filter((o) => !o.ok);
-    if (failed.length) throw new AppError('STORE_UNAVAILABLE', `${failed.length} documents of ${name} the backup does not hold could not be deleted: ${failed[0]!.ok ? '' : failed[0]!.error.message}`);
+    if (failed.length)
+      throw new AppError(
+        'STORE_UNAVAILABLE',
+        `${failed.length} documents of ${name} the backup does not hold could not be deleted: ${failed[0]!.ok ? '' : failed[0]!.error.message}`,
+      );
     removed += extra.length;
   }
   return removed;
 }
 
-const counts = (snapshot: Snapshot) => Object.entries(snapshot.containers).map(([name, docs]) => `${name} ${docs.length}`).join(', ');
+const counts = (snapshot: Snapshot) =>
+  Object.entries(snapshot.containers)
+    .map(([name, docs]) => `${name} ${docs.length}`)
+    .join(', ');
 
 export const BACKUP_COMMANDS: Record<string, Command> = {
   backup: {
@@ -66,9 +73,16 @@ export const BACKUP_COMMANDS: Record<string, Command> = {
       // A backup from an older version keeps data where that version kept it.
       await migrate(ctx.store, cliLogger(ctx.config));
       for (const orgId of new Set(Object.values(snapshot.containers).flatMap((docs) => docs.map((d) => d.orgId)))) {
-        auditCommand({ ...ctx, options: { ...ctx.options, org: orgId } }, OPERATOR, { kind: 'restore', id: path.basename(file) }, { action: 'change', detail: ctx.options.replace ? 'restored with --replace' : 'restored' });
+        auditCommand(
+          { ...ctx, options: { ...ctx.options, org: orgId } },
+          OPERATOR,
+          { kind: 'restore', id: path.basename(file) },
+          { action: 'change', detail: ctx.options.replace ? 'restored with --replace' : 'restored' },
+        );
       }
-      print(`Restored ${file} (taken ${snapshot.takenAt}): ${counts(snapshot)}${ctx.options.replace ? `; removed ${removed} documents not in the backup` : ''}`);
+      print(
+        `Restored ${file} (taken ${snapshot.takenAt}): ${counts(snapshot)}${ctx.options.replace ? `; removed ${removed} documents not in the backup` : ''}`,
+      );
     },
   },
 };

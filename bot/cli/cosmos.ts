@@ -57,8 +57,15 @@ export function setupScript(options: { resourceGroup?: string; account?: string;
 
 export const COSMOS_COMMANDS: Record<string, Command> = {
   'cosmos setup-script': {
-    usage: 'cosmos setup-script [--resource-group <rg>] [--account <name>] [--database <name>] [--principal-id <id>] [--autoscale-max <RU/s>]   (az commands creating every container; --autoscale-max for a provisioned account)',
-    options: { 'resource-group': { type: 'string' }, account: { type: 'string' }, database: { type: 'string' }, 'principal-id': { type: 'string' }, 'autoscale-max': { type: 'string' } },
+    usage:
+      'cosmos setup-script [--resource-group <rg>] [--account <name>] [--database <name>] [--principal-id <id>] [--autoscale-max <RU/s>]   (az commands creating every container; --autoscale-max for a provisioned account)',
+    options: {
+      'resource-group': { type: 'string' },
+      account: { type: 'string' },
+      database: { type: 'string' },
+      'principal-id': { type: 'string' },
+      'autoscale-max': { type: 'string' },
+    },
     store: false,
     async run(ctx) {
       const principalId = stringOption(ctx, 'principal-id');

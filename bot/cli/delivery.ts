@@ -11,7 +11,11 @@ export const DELIVERY_COMMANDS: Record<string, Command> = {
     usage: 'delivery status [--org <id>]',
     async run(ctx) {
       const { counts, undelivered } = await deliverySummary(ctx.store, orgOf(ctx));
-      print(Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', '));
+      print(
+        Object.entries(counts)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', '),
+      );
       for (const i of undelivered) {
         // The reason in words; an HTTP status only when Teams or Graph answered with one.
         const error = i.lastError;
@@ -26,9 +30,17 @@ export const DELIVERY_COMMANDS: Record<string, Command> = {
       const orgId = orgOf(ctx);
       if (ctx.options['install']) {
         const reach = reachFromConfig(ctx.config);
-        if (!reach) throw new AppError('VALIDATION', '--install needs TEAMS_CATALOG_APP_ID and the bot’s identity (MicrosoftAppId, MicrosoftAppPassword, MicrosoftAppTenantId).');
+        if (!reach)
+          throw new AppError(
+            'VALIDATION',
+            '--install needs TEAMS_CATALOG_APP_ID and the bot’s identity (MicrosoftAppId, MicrosoftAppPassword, MicrosoftAppTenantId).',
+          );
         const summary = await reachPeople({ store: ctx.store, clock: ctx.clock, ...reach }, orgId);
-        print(`Installed for ${summary.installed}; already in Teams ${summary.alreadyReachable}; not reachable: ${Object.entries(summary.notReachable).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+        print(
+          `Installed for ${summary.installed}; already in Teams ${summary.alreadyReachable}; not reachable: ${Object.entries(summary.notReachable)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ')}`,
+        );
         if (summary.permissionMissing) print(`Graph refused the app (${summary.permissionMissing}): administrators have been told what to grant.`);
       }
       await outputReport(ctx, reachListReport(await reachReport(ctx.store, { orgId }, { emailEnabled: !!ctx.config.MAIL_SENDER })), 'reach');

@@ -45,7 +45,10 @@ export async function allCommands(): Promise<CommandTable> {
 }
 
 async function usage(): Promise<string> {
-  return ['Usage: tracker <command>   (or npm run cli -- <command>; tracker <command> --help for one command)', ...Object.values(await allCommands()).map((c) => `  ${c.usage}`)].join('\n');
+  return [
+    'Usage: tracker <command>   (or npm run cli -- <command>; tracker <command> --help for one command)',
+    ...Object.values(await allCommands()).map((c) => `  ${c.usage}`),
+  ].join('\n');
 }
 
 /** The command named by the leading words (`backup`, `plan import`, `people role grant`), and the words after it. */
@@ -75,7 +78,9 @@ async function deliverQueued(ctx: CliContext): Promise<void> {
   // Loaded only here: the Teams client is the heaviest module, and most commands send nothing.
   const { createDeliverySender } = await import('../delivery-sender.js');
   const report = await createDeliverySender(ctx.config, ctx.store, cliLogger(ctx.config)).drain(orgOf(ctx), { waitMs: 60_000 });
-  print(`Delivered: sent ${report.sent} (by email ${report.emailed}), updated ${report.updated}, retried ${report.retried}, failed ${report.failed}, unreachable ${report.unreachable}`);
+  print(
+    `Delivered: sent ${report.sent} (by email ${report.emailed}), updated ${report.updated}, retried ${report.retried}, failed ${report.failed}, unreachable ${report.unreachable}`,
+  );
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -119,7 +124,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     // What the command showed or wrote is recorded before the command counts as done.
     const unwritten = await flushAudit(store);
-    if (unwritten.length > 0) throw new AppError('STORE_UNAVAILABLE', `${unwritten.length} audit entries of this command could not be written (listed in the log above).`);
+    if (unwritten.length > 0)
+      throw new AppError('STORE_UNAVAILABLE', `${unwritten.length} audit entries of this command could not be written (listed in the log above).`);
     return 0;
   } finally {
     await store.close();

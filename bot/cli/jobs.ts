@@ -24,7 +24,19 @@ export const JOB_COMMANDS: Record<string, Command> = {
       const organisation = await organisationOf(ctx, clock);
       const reach = reachFromConfig(ctx.config);
       const groupRoles = groupRolesFromConfig(ctx.config);
-      const result = await runJob(name, { store: ctx.store, clock, orgId: orgOf(ctx), organisation, calendar: new WorkingCalendar(), logger: cliLogger(ctx.config), seal: loadAnswerSeal(ctx.config), ...(reach ? { reach } : {}), ...(groupRoles ? { groupRoles } : {}), emailEnabled: !!ctx.config.MAIL_SENDER, retention: retentionFromConfig(ctx.config) });
+      const result = await runJob(name, {
+        store: ctx.store,
+        clock,
+        orgId: orgOf(ctx),
+        organisation,
+        calendar: new WorkingCalendar(),
+        logger: cliLogger(ctx.config),
+        seal: loadAnswerSeal(ctx.config),
+        ...(reach ? { reach } : {}),
+        ...(groupRoles ? { groupRoles } : {}),
+        emailEnabled: !!ctx.config.MAIL_SENDER,
+        retention: retentionFromConfig(ctx.config),
+      });
       print(JSON.stringify(result));
       if (!ctx.options['no-deliver']) await deliver(ctx);
     },

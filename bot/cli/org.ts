@@ -17,7 +17,17 @@ export const ORG_COMMANDS: Record<string, Command> = {
     async run(ctx) {
       const input = await readJson(fileArg(ctx, 'settings'));
       const org = await updateOrganisationSettings(ctx.store, ctx.clock, orgOf(ctx), input, { timeZone: ctx.config.DEFAULT_TIME_ZONE });
-      auditCommand(ctx, OPERATOR, { kind: 'organisation-settings', id: org.orgId }, { action: 'change', detail: `set ${Object.keys(input as object).sort().join(', ')}` });
+      auditCommand(
+        ctx,
+        OPERATOR,
+        { kind: 'organisation-settings', id: org.orgId },
+        {
+          action: 'change',
+          detail: `set ${Object.keys(input as object)
+            .sort()
+            .join(', ')}`,
+        },
+      );
       print(`Updated the settings of "${org.orgId}".`);
     },
   },

@@ -15,7 +15,16 @@ export function reportCommands(): Record<string, Command> {
     'report list': {
       usage: 'report list   (every report a feature offers, with its options)',
       run: async () => {
-        for (const r of moduleReports()) print(`${r.name}: ${r.description}${r.params ? ` (options: ${Object.keys(r.params.shape).map((k) => `--${k}`).join(' ')})` : ''}`);
+        for (const r of moduleReports())
+          print(
+            `${r.name}: ${r.description}${
+              r.params
+                ? ` (options: ${Object.keys(r.params.shape)
+                    .map((k) => `--${k}`)
+                    .join(' ')})`
+                : ''
+            }`,
+          );
       },
     },
   };
@@ -25,14 +34,23 @@ export function reportCommands(): Record<string, Command> {
     if (taken) throw new Error(`Report "${r.name}" names a parameter "${taken}", which every report command already takes.`);
     const options: OptionSpec = { ...OUTPUT, ...Object.fromEntries(names.map((n) => [n, { type: 'string' as const }])) };
     commands[`report ${r.name}`] = {
-      usage: `report ${r.name} ${names.map((n) => `[--${n} <value>]`).join(' ')} [--as <email>] [--format csv|xlsx] [--out <file>]   (${r.description})`.replace(/\s+/g, ' '),
+      usage:
+        `report ${r.name} ${names.map((n) => `[--${n} <value>]`).join(' ')} [--as <email>] [--format csv|xlsx] [--out <file>]   (${r.description})`.replace(
+          /\s+/g,
+          ' ',
+        ),
       options,
       run: async (ctx) => {
         if (ctx.args.length > 0) throw new AppError('VALIDATION', `report ${r.name} takes options, not "${ctx.args[0]!.slice(0, 40)}".`);
         const organisation = await organisationOf(ctx);
         const requester = await requesterOption(ctx);
         const raw = Object.fromEntries(names.flatMap((n) => (typeof ctx.options[n] === 'string' ? [[n, ctx.options[n] as string]] : [])));
-        const { definition, params, report } = await runReport({ store: ctx.store, clock: ctx.clock, calendar: new WorkingCalendar(), organisation }, requester, r.name, raw);
+        const { definition, params, report } = await runReport(
+          { store: ctx.store, clock: ctx.clock, calendar: new WorkingCalendar(), organisation },
+          requester,
+          r.name,
+          raw,
+        );
         const record = definition.audited?.(params);
         if (record) auditCommand(ctx, requester, record);
         await outputReport(ctx, report, r.name);

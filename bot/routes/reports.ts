@@ -16,7 +16,9 @@ export const REPORT_COMMAND: TextCommand = {
     if (!name) {
       return reportCard(
         { title: 'Reports', headers: ['Report', 'What it shows'], rows: available.map((r) => [`report ${r.name}`, r.description]) },
-        available.length === 0 ? 'No report is available to you.' : 'Type one of these to see it. The tab shows the same reports, and the command line exports them.',
+        available.length === 0
+          ? 'No report is available to you.'
+          : 'Type one of these to see it. The tab shows the same reports, and the command line exports them.',
       );
     }
     const { definition, params, report } = await runReport(ctx, ctx.actor, name, typedParams(match[2] ?? ''));

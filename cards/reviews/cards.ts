@@ -25,7 +25,10 @@ const FIELDS = ['changed', 'evidence', 'measure', 'outcomeRag'] as const;
  * questionnaire figures, and the answer form (or, once answered, the answer). Every text comes
  * from people or files, so all of it is escaped.
  */
-export function impactCheckCard(view: ImpactCheckView, options: { notice?: string; values?: Record<string, unknown>; issues?: FieldIssue[]; answered?: AnsweredView } = {}): AdaptiveCardJson {
+export function impactCheckCard(
+  view: ImpactCheckView,
+  options: { notice?: string; values?: Record<string, unknown>; issues?: FieldIssue[]; answered?: AnsweredView } = {},
+): AdaptiveCardJson {
   const errors = Object.fromEntries(FIELDS.map((f) => [f, md(options.issues?.find((i) => i.field === f)?.message ?? '')]));
   const values = Object.fromEntries(FIELDS.map((f) => [f, typeof options.values?.[f] === 'string' ? (options.values[f] as string) : '']));
   const a = options.answered;
@@ -38,7 +41,11 @@ export function impactCheckCard(view: ImpactCheckView, options: { notice?: strin
     facts: view.facts.map((f) => ({ title: md(f.title), value: md(f.value) })),
     figures: view.figures.map((line) => ({ line: md(line) })),
     answered: !!a,
-    answer: a ? md(`Answered ${a.at} by ${a.by}. Measure: ${a.measure}. Outcome: ${a.outcome}. What changed: ${a.changed}${a.evidence.length ? ` Evidence: ${a.evidence.join(' ')}` : ''}`) : '',
+    answer: a
+      ? md(
+          `Answered ${a.at} by ${a.by}. Measure: ${a.measure}. Outcome: ${a.outcome}. What changed: ${a.changed}${a.evidence.length ? ` Evidence: ${a.evidence.join(' ')}` : ''}`,
+        )
+      : '',
     values,
     errors,
   });

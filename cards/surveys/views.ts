@@ -32,7 +32,10 @@ export function surveyCard(view: SurveyView): AdaptiveCardJson {
     multi: q.type === 'multi',
     maxLength: q.type === 'text' ? q.maxLength : 0,
     value: view.raw[q.id] ?? '',
-    error: view.issues.filter((x) => x.field === q.id).map((x) => x.message).join(' '),
+    error: view.issues
+      .filter((x) => x.field === q.id)
+      .map((x) => x.message)
+      .join(' '),
     choices: fixedAnswers(q).map((a) => ({ title: a.label, value: a.value })),
   }));
   const isLast = view.page === pages.length - 1;
@@ -57,13 +60,25 @@ export function surveyCard(view: SurveyView): AdaptiveCardJson {
  * An entry offers one button: Answer (or "Change my answers" once answered, where allowed), or
  * Results; both only when the person was sent one they also run, Results then in the overflow.
  */
-export function surveyListCard(heading: string, items: { campaign: Campaign; detail: string; canAnswer: boolean; answered: boolean; canSeeResults: boolean }[], empty: string, page = 0): AdaptiveCardJson {
+export function surveyListCard(
+  heading: string,
+  items: { campaign: Campaign; detail: string; canAnswer: boolean; answered: boolean; canSeeResults: boolean }[],
+  empty: string,
+  page = 0,
+): AdaptiveCardJson {
   const { shown, paging } = pageOf(items, page);
   return renderCard('survey-list', {
     heading: md(heading),
     empty: md(empty),
     count: items.length,
-    items: shown.map((i) => ({ campaignId: i.campaign.id, title: md(listedText(i.campaign.title)), detail: md(listedText(i.detail)), canAnswer: i.canAnswer, answerLabel: i.answered ? 'Change my answers' : 'Answer', canSeeResults: i.canSeeResults })),
+    items: shown.map((i) => ({
+      campaignId: i.campaign.id,
+      title: md(listedText(i.campaign.title)),
+      detail: md(listedText(i.detail)),
+      canAnswer: i.canAnswer,
+      answerLabel: i.answered ? 'Change my answers' : 'Answer',
+      canSeeResults: i.canSeeResults,
+    })),
     paging,
   });
 }

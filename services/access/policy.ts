@@ -36,7 +36,8 @@ export const isPartnershipAdministrator = (actor: Actor, partnership: Partnershi
   hasRole(actor, 'admin') && (!partnership.leadAgencyId || agencyOf(actor, partnership) === partnership.leadAgencyId);
 
 /** Holds a role that serves the whole partnership rather than one agency. */
-export const servesWholePartnership = (actor: Actor, partnership: Partnership) => hasRole(actor, ...PARTNERSHIP_ROLES) || isPartnershipAdministrator(actor, partnership);
+export const servesWholePartnership = (actor: Actor, partnership: Partnership) =>
+  hasRole(actor, ...PARTNERSHIP_ROLES) || isPartnershipAdministrator(actor, partnership);
 
 /** The one place a person's reach is worked out: agency-bound roles see their agency, partnership roles everything. */
 export function scopeFor(actor: Actor, partnership: Partnership): Scope {
@@ -45,7 +46,8 @@ export function scopeFor(actor: Actor, partnership: Partnership): Scope {
 }
 
 /** Whether a person (or a record carrying its person's agency) falls within a scope. */
-export const inScope = (record: Pick<Person, 'agency'>, scope: Scope, partnership: Partnership) => scope.agency === undefined || agencyOf(record, partnership) === scope.agency;
+export const inScope = (record: Pick<Person, 'agency'>, scope: Scope, partnership: Partnership) =>
+  scope.agency === undefined || agencyOf(record, partnership) === scope.agency;
 
 /**
  * Whether two people belong to the same agency: a person's leave delegate, who then gets their
@@ -63,7 +65,8 @@ export function scopeOfRequester(requester: Requester, partnership: Partnership,
   if (requester === OPERATOR) return agency ? { orgId: partnership.orgId, agency } : { orgId: partnership.orgId };
   const own = scopeFor(requester, partnership);
   if (!agency) return own;
-  if (own.agency !== undefined && own.agency !== agency) throw new AppError('OUTSIDE_AGENCY', `You may only see your own agency’s records (${own.agency}), not ${agency}’s.`);
+  if (own.agency !== undefined && own.agency !== agency)
+    throw new AppError('OUTSIDE_AGENCY', `You may only see your own agency’s records (${own.agency}), not ${agency}’s.`);
   return { orgId: partnership.orgId, agency };
 }
 
@@ -81,7 +84,8 @@ export const isPartnershipRole = (role: Role, agency: string | undefined, partne
  * partnership's. The use case tells an administrator of another agency apart (OUTSIDE_AGENCY).
  */
 export const mayGrantRole = (actor: Actor, role: Role, agency: string | undefined, partnership: Partnership) =>
-  isPartnershipAdministrator(actor, partnership) || (hasRole(actor, 'admin') && !isPartnershipRole(role, agency, partnership) && agencyOf(actor, partnership) === agency);
+  isPartnershipAdministrator(actor, partnership) ||
+  (hasRole(actor, 'admin') && !isPartnershipRole(role, agency, partnership) && agencyOf(actor, partnership) === agency);
 
 /**
  * Reviews the partnership learns from (practice reviews, rapid reviews, audits) are the
@@ -102,7 +106,8 @@ export const mayAnswerImpactCheck = (actor: Actor, check: { askedPersonIds: read
 export const mayViewRoles = (actor: Actor) => hasRole(actor, 'admin');
 
 /** The partnership board report (every agency's figures) is for the partnership's administrators and business manager. */
-export const mayViewPartnershipReport = (actor: Actor, partnership: Partnership) => hasRole(actor, 'business-manager') || isPartnershipAdministrator(actor, partnership);
+export const mayViewPartnershipReport = (actor: Actor, partnership: Partnership) =>
+  hasRole(actor, 'business-manager') || isPartnershipAdministrator(actor, partnership);
 
 /** Completion rates are aggregates, but still for the people who manage training and safeguarding. */
 export const mayViewTrainingRates = (actor: Actor) => hasRole(actor, 'hr', 'admin', 'safeguarding-lead');
@@ -135,7 +140,8 @@ export const mayViewSurveyResults = mayRunSurveys;
  * feed a figure someone is shown must pass this for them, not only the one they asked for.
  */
 export const mayViewCampaignResults = (requester: Requester, campaign: { agency?: string }, partnership: Partnership) =>
-  requester === OPERATOR || (mayViewSurveyResults(requester) && (campaign.agency === undefined || inScope({ agency: campaign.agency }, scopeFor(requester, partnership), partnership)));
+  requester === OPERATOR ||
+  (mayViewSurveyResults(requester) && (campaign.agency === undefined || inScope({ agency: campaign.agency }, scopeFor(requester, partnership), partnership)));
 
 /**
  * Figures of several campaigns are put together only within one scope: the partnership's campaigns
@@ -148,8 +154,12 @@ export const sameCampaignScope = (a: { agency?: string }, b: { agency?: string }
  * An action's leads, whoever covers today for a lead on leave (`coverIds`, from the directory and
  * the clock), and its administrators (below) may update it.
  */
-export const mayUpdateAction = (actor: Actor, action: { leadIds: readonly string[] }, partnership: Partnership, related: { coverIds?: readonly string[]; leadAgencies?: readonly (string | undefined)[] } = {}) =>
-  action.leadIds.includes(actor.id) || (related.coverIds ?? []).includes(actor.id) || mayAdministerAction(actor, partnership, related.leadAgencies ?? []);
+export const mayUpdateAction = (
+  actor: Actor,
+  action: { leadIds: readonly string[] },
+  partnership: Partnership,
+  related: { coverIds?: readonly string[]; leadAgencies?: readonly (string | undefined)[] } = {},
+) => action.leadIds.includes(actor.id) || (related.coverIds ?? []).includes(actor.id) || mayAdministerAction(actor, partnership, related.leadAgencies ?? []);
 
 /** The partnership's administrators administer every action; an agency's, those led by its people (`leadAgencies`, from the directory). */
 export const mayAdministerAction = (actor: Actor, partnership: Partnership, leadAgencies: readonly (string | undefined)[]) =>
@@ -221,7 +231,8 @@ export const isToldOfUnreachableRecipients = (person: Actor) => hasRole(person, 
 export const mayRunSection11 = (actor: Actor, partnership: Partnership) => isPartnershipAdministrator(actor, partnership);
 
 /** The partnership's business manager and administrators scrutinise every agency's return: accept, or challenge. */
-export const mayScrutiniseSection11 = (actor: Actor, partnership: Partnership) => hasRole(actor, 'business-manager') || isPartnershipAdministrator(actor, partnership);
+export const mayScrutiniseSection11 = (actor: Actor, partnership: Partnership) =>
+  hasRole(actor, 'business-manager') || isPartnershipAdministrator(actor, partnership);
 
 /**
  * An agency's return is completed by its Section 11 leads (`s11-lead`); an agency with none named

@@ -35,7 +35,8 @@ async function digestPage(ctx: RouteContext, data: unknown): Promise<AdaptiveCar
   if (!parsed.success) throw new AppError('VALIDATION', 'This card does not say which reminder to show.');
   const item = await new OutboxRepository(ctx.store).get(ctx.actor.orgId, parsed.data.outboxId);
   const mine = item && item.message.kind === 'reminder-digest' && 'personId' in item.recipient && item.recipient.personId === ctx.actor.id;
-  if (!mine || item.message.kind !== 'reminder-digest') throw new AppError('NOT_FOUND', 'That reminder is no longer available. Type "my actions" to see your actions.');
+  if (!mine || item.message.kind !== 'reminder-digest')
+    throw new AppError('NOT_FOUND', 'That reminder is no longer available. Type "my actions" to see your actions.');
   return digestCard(item.message, parsed.data.page);
 }
 
@@ -65,12 +66,21 @@ export const ACTION_ROUTES = {
   }),
   'action.snooze': personal(async (ctx, data) => {
     const action = await snoozeAction(ctx, { actor: ctx.actor, organisation: ctx.organisation, data });
-    return noticeCard(`Reminders for ${action.ref} snoozed`, `You will not be reminded about ${action.ref} until after ${formatDate(action.snoozedUntil!)}.`, { tone: 'done' });
+    return noticeCard(`Reminders for ${action.ref} snoozed`, `You will not be reminded about ${action.ref} until after ${formatDate(action.snoozedUntil!)}.`, {
+      tone: 'done',
+    });
   }),
 } satisfies Record<string, CardRoute>;
 
 export const ACTION_COMMANDS: TextCommand[] = [
-  { scope: 'personal', pattern: /^my actions?$/i, example: 'my actions', description: 'Your open actions, soonest due first, each with an Update button.', menu: 1, run: (ctx) => myActions(ctx) },
+  {
+    scope: 'personal',
+    pattern: /^my actions?$/i,
+    example: 'my actions',
+    description: 'Your open actions, soonest due first, each with an Update button.',
+    menu: 1,
+    run: (ctx) => myActions(ctx),
+  },
   {
     scope: 'personal',
     pattern: /^(?:action|open|update)\s+(LP\d{1,3}\.\d{1,3})$/i,
@@ -90,11 +100,21 @@ export const ACTION_COMMANDS: TextCommand[] = [
     example: 'leave until 2027-01-15 delegate Tim Sadler',
     description: 'While you are away, your delegate (name or email) gets your reminders and may update your actions.',
     run: async (ctx, match) => {
-      const { person, delegate, delegateUnreachable } = await setLeave(ctx, { actor: ctx.actor, until: match[1]!, delegate: match[2]!, timeZone: timeZoneOf(ctx), emailEnabled: ctx.emailEnabled });
+      const { person, delegate, delegateUnreachable } = await setLeave(ctx, {
+        actor: ctx.actor,
+        until: match[1]!,
+        delegate: match[2]!,
+        timeZone: timeZoneOf(ctx),
+        emailEnabled: ctx.emailEnabled,
+      });
       const set = `Until ${formatDate(person.leave!.until)}, ${delegate.name} gets your reminders and may update your actions. Type "back from leave" to end it early.`;
       if (!delegateUnreachable) return noticeCard('Leave cover set', set, { tone: 'done' });
       // Set all the same (they may open the app tomorrow), but the owner must know that for now nothing reaches them.
-      return noticeCard('Leave cover set, but your delegate cannot be reached', `${set} Warning: I cannot reach ${delegate.name} at the moment (${delegateUnreachable}), so your reminders would reach no one. Ask them to open the app in Teams, or choose someone else.`, { tone: 'problem' });
+      return noticeCard(
+        'Leave cover set, but your delegate cannot be reached',
+        `${set} Warning: I cannot reach ${delegate.name} at the moment (${delegateUnreachable}), so your reminders would reach no one. Ask them to open the app in Teams, or choose someone else.`,
+        { tone: 'problem' },
+      );
     },
   },
   {

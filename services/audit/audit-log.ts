@@ -24,7 +24,10 @@ class AuditWriter {
   private failuresInARow = 0;
   private closed = false;
 
-  constructor(private readonly store: Store, public settings: { logger: Logger; retention: Period }) {
+  constructor(
+    private readonly store: Store,
+    public settings: { logger: Logger; retention: Period },
+  ) {
     // Closing the store writes what is queued first; whatever still cannot be written is logged.
     store.onClose(async () => {
       const left = await this.flush(5_000);
@@ -127,7 +130,11 @@ const writers = new WeakMap<Store, AuditWriter>();
 
 function writerFor(store: Store): AuditWriter {
   let writer = writers.get(store);
-  if (!writer) writers.set(store, (writer = new AuditWriter(store, { logger: createLogger('warn', { toStderr: true }), retention: { years: DEFAULT_RETENTION.auditYears } })));
+  if (!writer)
+    writers.set(
+      store,
+      (writer = new AuditWriter(store, { logger: createLogger('warn', { toStderr: true }), retention: { years: DEFAULT_RETENTION.auditYears } })),
+    );
   return writer;
 }
 

@@ -19,8 +19,12 @@ export class AuditRecords {
 
   /** Entries from `from` up to (not including) `to`, ISO instants, oldest first; optionally by one person or about one record. */
   async between(orgId: string, from: string, to: string, filter: { who?: string; recordId?: string } = {}): Promise<AuditEntry[]> {
-    const conditions = ["c.orgId = @orgId", "c.kind = 'audit'", 'c.at >= @from', 'c.at < @to'];
-    const parameters: { name: string; value: unknown }[] = [{ name: '@orgId', value: orgId }, { name: '@from', value: from }, { name: '@to', value: to }];
+    const conditions = ['c.orgId = @orgId', "c.kind = 'audit'", 'c.at >= @from', 'c.at < @to'];
+    const parameters: { name: string; value: unknown }[] = [
+      { name: '@orgId', value: orgId },
+      { name: '@from', value: from },
+      { name: '@to', value: to },
+    ];
     if (filter.who) {
       conditions.push('c.who = @who');
       parameters.push({ name: '@who', value: filter.who });
@@ -35,7 +39,15 @@ export class AuditRecords {
 
   /** Every entry of one person's own actions, oldest first: for their subject access export. */
   async ofPerson(orgId: string, personId: string): Promise<AuditEntry[]> {
-    const found = await toArray(this.docs.query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'audit' AND c.who = @who", parameters: [{ name: '@orgId', value: orgId }, { name: '@who', value: personId }] }));
+    const found = await toArray(
+      this.docs.query({
+        query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'audit' AND c.who = @who",
+        parameters: [
+          { name: '@orgId', value: orgId },
+          { name: '@who', value: personId },
+        ],
+      }),
+    );
     return found.sort((a, b) => a.at.localeCompare(b.at));
   }
 
@@ -44,7 +56,11 @@ export class AuditRecords {
     const found = await toArray(
       this.docs.query({
         query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'audit' AND c.record.kind = @kind AND c.record.id = @id",
-        parameters: [{ name: '@orgId', value: orgId }, { name: '@kind', value: kind }, { name: '@id', value: id }],
+        parameters: [
+          { name: '@orgId', value: orgId },
+          { name: '@kind', value: kind },
+          { name: '@id', value: id },
+        ],
       }),
     );
     return found.sort((a, b) => a.at.localeCompare(b.at));
@@ -52,7 +68,18 @@ export class AuditRecords {
 
   /** Ids of entries written before `cutoff`: past their retention period. */
   writtenBefore(orgId: string, cutoff: string): Promise<Pick<AuditEntry, 'id'>[]> {
-    return toArray(this.docs.query({ query: "SELECT c.id FROM c WHERE c.orgId = @orgId AND c.kind = 'audit' AND c.at < @cutoff", parameters: [{ name: '@orgId', value: orgId }, { name: '@cutoff', value: cutoff }] }, { pageSize: 1000 }));
+    return toArray(
+      this.docs.query(
+        {
+          query: "SELECT c.id FROM c WHERE c.orgId = @orgId AND c.kind = 'audit' AND c.at < @cutoff",
+          parameters: [
+            { name: '@orgId', value: orgId },
+            { name: '@cutoff', value: cutoff },
+          ],
+        },
+        { pageSize: 1000 },
+      ),
+    );
   }
 
   /** Retention only (services/retention/housekeeping.ts): the end of an entry's period. */

@@ -51,7 +51,10 @@ export async function linkPerson(
     // The same rule as the tab: the link's own tenant, and one of its agency's when the agency lists any.
     if (!(await signInHolds(store, orgId, byAad, user.tenantId))) return { kind: 'unknown', reason: 'other-tenant' };
     // An object id from HR or an administrator without its tenant takes the tenant Teams signed for.
-    const person = byAad.aadTenantId || !user.tenantId ? byAad : await directory.update(orgId, byAad.id, (p) => (p.aadTenantId ? undefined : { ...p, aadTenantId: user.tenantId.toLowerCase() }));
+    const person =
+      byAad.aadTenantId || !user.tenantId
+        ? byAad
+        : await directory.update(orgId, byAad.id, (p) => (p.aadTenantId ? undefined : { ...p, aadTenantId: user.tenantId.toLowerCase() }));
     return { kind: 'linked', person, by: 'aadObjectId' };
   }
   if (!mayLinkByUpn(policy, user.tenantId) || !userPrincipalName) return { kind: 'unknown', reason: 'not-linked' };
@@ -62,14 +65,24 @@ export async function linkPerson(
   // Never re-point a person already linked to a different Microsoft 365 account.
   if (found.aadObjectId && found.aadObjectId !== user.aadObjectId) return { kind: 'unknown', reason: 'taken' };
   // With the etag: a link made meanwhile (by an administrator, another instance) is not overwritten.
-  const person = await directory.update(orgId, found.id, (p) => (p.aadObjectId && p.aadObjectId !== user.aadObjectId ? undefined : { ...p, aadObjectId: user.aadObjectId, aadTenantId: user.tenantId.toLowerCase() }));
+  const person = await directory.update(orgId, found.id, (p) =>
+    p.aadObjectId && p.aadObjectId !== user.aadObjectId ? undefined : { ...p, aadObjectId: user.aadObjectId, aadTenantId: user.tenantId.toLowerCase() },
+  );
   if (person.aadObjectId !== user.aadObjectId) return { kind: 'unknown', reason: 'taken' };
   return { kind: 'linked', person, by: 'upn' };
 }
 
 export async function recordPersonalInstall(
   deps: InstallDeps,
-  input: { orgId: string; tenantId: string; conversationId: string; serviceUrl: string; botId: string; user: Installer; userPrincipalName?: () => Promise<string | undefined> },
+  input: {
+    orgId: string;
+    tenantId: string;
+    conversationId: string;
+    serviceUrl: string;
+    botId: string;
+    user: Installer;
+    userPrincipalName?: () => Promise<string | undefined>;
+  },
 ): Promise<{ link: LinkResult; firstContact: boolean }> {
   const link = await linkPerson(deps.store, input.orgId, input.user, deps.policy, input.userPrincipalName);
   const conversations = new Conversations(deps.store);
@@ -119,7 +132,10 @@ export async function recordPersonalInstall(
  * Someone Teams vouches for but the directory does not link tried to use the bot: kept on their
  * personal conversation record, so an administrator can see who tried and link them.
  */
-export async function recordUnlinkedAttempt(deps: Pick<InstallDeps, 'store' | 'clock'>, input: { orgId: string; user: Installer; reason: string }): Promise<void> {
+export async function recordUnlinkedAttempt(
+  deps: Pick<InstallDeps, 'store' | 'clock'>,
+  input: { orgId: string; user: Installer; reason: string },
+): Promise<void> {
   const conversations = new Conversations(deps.store);
   const id = personalConversationKey(input.user.aadObjectId);
   const now = deps.clock.now().toISOString();
@@ -129,13 +145,26 @@ export async function recordUnlinkedAttempt(deps: Pick<InstallDeps, 'store' | 'c
   if (!existing || existing.tenantId.toLowerCase() !== input.user.tenantId.toLowerCase()) return;
   await conversations.update(input.orgId, id, (c) => {
     const { personId: _gone, ...rest } = c;
-    return { ...rest, tenantId: input.user.tenantId, user: { aadObjectId: input.user.aadObjectId, teamsUserId: input.user.teamsUserId, name: input.user.name }, unlinked: { firstTriedAt: c.unlinked?.firstTriedAt ?? now, lastTriedAt: now, reason: input.reason }, updatedAt: now };
+    return {
+      ...rest,
+      tenantId: input.user.tenantId,
+      user: { aadObjectId: input.user.aadObjectId, teamsUserId: input.user.teamsUserId, name: input.user.name },
+      unlinked: { firstTriedAt: c.unlinked?.firstTriedAt ?? now, lastTriedAt: now, reason: input.reason },
+      updatedAt: now,
+    };
   });
 }
 
 export async function recordChannelInstall(
   deps: Pick<InstallDeps, 'store' | 'clock'>,
-  input: { orgId: string; tenantId: string; conversationId: string; serviceUrl: string; botId: string; team: { id: string; name?: string; channelId?: string } },
+  input: {
+    orgId: string;
+    tenantId: string;
+    conversationId: string;
+    serviceUrl: string;
+    botId: string;
+    team: { id: string; name?: string; channelId?: string };
+  },
 ): Promise<void> {
   const conversations = new Conversations(deps.store);
   const id = channelConversationKey(input.conversationId);
@@ -161,5 +190,10 @@ export async function recordUninstall(deps: Pick<InstallDeps, 'store' | 'clock'>
   const conversations = new Conversations(deps.store);
   const existing = await conversations.read(input.orgId, input.key);
   if (!existing) return;
-  await conversations.update(input.orgId, input.key, (c) => ({ ...c, reachable: false, unreachableReason: input.reason, updatedAt: deps.clock.now().toISOString() }));
+  await conversations.update(input.orgId, input.key, (c) => ({
+    ...c,
+    reachable: false,
+    unreachableReason: input.reason,
+    updatedAt: deps.clock.now().toISOString(),
+  }));
 }

@@ -24,13 +24,20 @@ export class Conversations {
   }
 
   /** Changes a conversation where it stands: `change` sees the stored one and returns undefined to leave it. */
-  update(orgId: string, id: string, change: (current: Stored<ConversationRecord>) => ConversationRecord | undefined, current?: Stored<ConversationRecord>): Promise<Stored<ConversationRecord>> {
+  update(
+    orgId: string,
+    id: string,
+    change: (current: Stored<ConversationRecord>) => ConversationRecord | undefined,
+    current?: Stored<ConversationRecord>,
+  ): Promise<Stored<ConversationRecord>> {
     return this.docs.update(orgId, id, change, current);
   }
 
   /** Every 1:1 chat with the bot, reachable or not, linked or not. */
   personal(orgId: string): Promise<ConversationRecord[]> {
-    return toArray(this.docs.query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'personal'", parameters: [{ name: '@orgId', value: orgId }] }));
+    return toArray(
+      this.docs.query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'personal'", parameters: [{ name: '@orgId', value: orgId }] }),
+    );
   }
 
   /** Of `personIds`, those with a 1:1 chat the bot can reach: a few queries for thousands of people. */
@@ -40,7 +47,10 @@ export class Conversations {
       const found = await toArray(
         this.docs.query({
           query: "SELECT VALUE c.personId FROM c WHERE c.orgId = @orgId AND c.kind = 'personal' AND c.reachable = true AND ARRAY_CONTAINS(@ids, c.personId)",
-          parameters: [{ name: '@orgId', value: orgId }, { name: '@ids', value: chunk }],
+          parameters: [
+            { name: '@orgId', value: orgId },
+            { name: '@ids', value: chunk },
+          ],
         }),
       );
       for (const id of found as unknown as string[]) reachable.add(id);
@@ -53,14 +63,25 @@ export class Conversations {
     return toArray(
       this.docs.query({
         query: "SELECT c.id FROM c WHERE c.orgId = @orgId AND c.kind = 'personal' AND NOT IS_DEFINED(c.personId) AND c.unlinked.lastTriedAt < @cutoff",
-        parameters: [{ name: '@orgId', value: orgId }, { name: '@cutoff', value: cutoff }],
+        parameters: [
+          { name: '@orgId', value: orgId },
+          { name: '@cutoff', value: cutoff },
+        ],
       }),
     );
   }
 
   /** A person's own chats with the bot (their links as Teams records them). */
   ofPerson(orgId: string, personId: string): Promise<ConversationRecord[]> {
-    return toArray(this.docs.query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.personId = @personId', parameters: [{ name: '@orgId', value: orgId }, { name: '@personId', value: personId }] }));
+    return toArray(
+      this.docs.query({
+        query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.personId = @personId',
+        parameters: [
+          { name: '@orgId', value: orgId },
+          { name: '@personId', value: personId },
+        ],
+      }),
+    );
   }
 
   /** Retention and erasure only. */
@@ -70,6 +91,11 @@ export class Conversations {
 
   /** The 1:1 chats Teams has refused (blocked, uninstalled): their people are not being reached. */
   unreachablePersonal(orgId: string): Promise<ConversationRecord[]> {
-    return toArray(this.docs.query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'personal' AND c.reachable = false", parameters: [{ name: '@orgId', value: orgId }] }));
+    return toArray(
+      this.docs.query({
+        query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'personal' AND c.reachable = false",
+        parameters: [{ name: '@orgId', value: orgId }],
+      }),
+    );
   }
 }

@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { AppError } from './errors';
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 const optionalText = z
   .string()
   .trim()
@@ -12,7 +10,12 @@ const optionalText = z
 const idList = z
   .string()
   .trim()
-  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
 
 /**
  * Every setting the app reads, in one place. Names of the Bot Framework settings are the ones
@@ -57,7 +60,12 @@ const schema = z
       .default([]),
 
     /** Public host name the bot and tab are served from (no scheme); fills the app manifest and the SSO audience. */
-    PUBLIC_HOSTNAME: optionalText.pipe(z.string().regex(/^[a-z0-9.-]+(:[0-9]+)?$/i, 'a host name such as tracker.example.gov.uk').optional()),
+    PUBLIC_HOSTNAME: optionalText.pipe(
+      z
+        .string()
+        .regex(/^[a-z0-9.-]+(:[0-9]+)?$/i, 'a host name such as tracker.example.gov.uk')
+        .optional(),
+    ),
     /** The Teams app's own id in the manifest (a GUID, distinct from the bot's app id). */
     TEAMS_APP_ID: optionalText.pipe(z.guid().optional()),
     /** Entra app registration the tab's SSO tokens are issued for (often the bot's own app id). */
@@ -69,7 +77,11 @@ const schema = z
     COSMOS_KEY: optionalText,
     /** The user-assigned managed identity keyless Cosmos DB access signs in as (unset: the credential's default, or the bot's own identity with UserAssignedMSI). */
     AZURE_CLIENT_ID: optionalText.pipe(z.guid().optional()),
-    COSMOS_DATABASE: z.string().trim().regex(/^[A-Za-z0-9_-]{1,255}$/, 'letters, digits, _ and - only').default('safeguarding'),
+    COSMOS_DATABASE: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_-]{1,255}$/, 'letters, digits, _ and - only')
+      .default('safeguarding'),
 
     DATA_DIR: z.string().trim().min(1).default('./data'),
     EMBEDDED_COSMOS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
@@ -81,7 +93,11 @@ const schema = z
     EMBEDDED_LATENCY_MS: z.coerce.number().min(0).max(10_000).default(0),
     SNAPSHOT_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86400).default(15),
 
-    DEFAULT_ORG_ID: z.string().trim().regex(/^[a-z0-9-]{1,64}$/, 'lower-case letters, digits and - only').default('demo'),
+    DEFAULT_ORG_ID: z
+      .string()
+      .trim()
+      .regex(/^[a-z0-9-]{1,64}$/, 'lower-case letters, digits and - only')
+      .default('demo'),
     DEFAULT_TIME_ZONE: z.string().trim().default('Europe/London'),
     SEED_DEMO_DATA: bool.default(true),
     /** Local mode only: who a Teams user not in the directory acts as (a directory name or email), to try the bot. */
@@ -99,9 +115,17 @@ const schema = z
     ),
 
     /** Microsoft Graph, for installing the app for people the bot cannot yet message. Tests point this and the authority host at a fake. */
-    GRAPH_BASE_URL: z.string().trim().pipe(z.url({ protocol: /^https$/ })).default('https://graph.microsoft.com/v1.0'),
+    GRAPH_BASE_URL: z
+      .string()
+      .trim()
+      .pipe(z.url({ protocol: /^https$/ }))
+      .default('https://graph.microsoft.com/v1.0'),
     /** Where @azure/identity gets Graph tokens for the bot's app registration; only sovereign clouds and tests change it. */
-    GRAPH_AUTHORITY_HOST: z.string().trim().pipe(z.url({ protocol: /^https$/ })).default('https://login.microsoftonline.com'),
+    GRAPH_AUTHORITY_HOST: z
+      .string()
+      .trim()
+      .pipe(z.url({ protocol: /^https$/ }))
+      .default('https://login.microsoftonline.com'),
     /** The app's id in the organisation's Teams app catalog (Teams admin centre), used to install it for people. */
     TEAMS_CATALOG_APP_ID: optionalText.pipe(z.guid().optional()),
     /** Shared mailbox that emails people Teams cannot reach; unset, they are only listed as unreachable. */
@@ -109,7 +133,11 @@ const schema = z
     /** Emails per minute from that mailbox (Exchange Online allows 30). */
     MAIL_PER_MINUTE: z.coerce.number().int().min(1).max(30).default(30),
     /** Bot Connector address for chats the app opened by installing itself, until Teams sends the real one. */
-    TEAMS_SERVICE_URL: z.string().trim().pipe(z.url({ protocol: /^https?$/ })).default('https://smba.trafficmanager.net/teams/'),
+    TEAMS_SERVICE_URL: z
+      .string()
+      .trim()
+      .pipe(z.url({ protocol: /^https?$/ }))
+      .default('https://smba.trafficmanager.net/teams/'),
     /** Group member reads per second for the daily roles run (Graph throttles per app and tenant). */
     GRAPH_READS_PER_SECOND: z.coerce.number().min(0.1).max(20).default(4),
     /**
@@ -117,7 +145,10 @@ const schema = z
      * holds them (at start-up, after an import, at their first sign-in): the first administrator of
      * a new deployment, without database access.
      */
-    BOOTSTRAP_ADMIN_OBJECT_IDS: idList.pipe(z.array(z.guid('each must be an Entra object id (a GUID)'))).transform((ids) => ids.map((id) => id.toLowerCase())).default([]),
+    BOOTSTRAP_ADMIN_OBJECT_IDS: idList
+      .pipe(z.array(z.guid('each must be an Entra object id (a GUID)')))
+      .transform((ids) => ids.map((id) => id.toLowerCase()))
+      .default([]),
     /** App installs per second (Graph throttles per app and tenant). */
     GRAPH_INSTALLS_PER_SECOND: z.coerce.number().min(0.1).max(20).default(4),
     /** Days before trying again to install the app for someone it was blocked for. */
@@ -143,7 +174,10 @@ const schema = z
      * data: services/core/telemetry.ts). Unset: no telemetry is loaded or sent.
      */
     APPLICATIONINSIGHTS_CONNECTION_STRING: optionalText.pipe(
-      z.string().regex(/(^|;)\s*InstrumentationKey=[^;]+/i, 'an Application Insights connection string (InstrumentationKey=…;IngestionEndpoint=…)').optional(),
+      z
+        .string()
+        .regex(/(^|;)\s*InstrumentationKey=[^;]+/i, 'an Application Insights connection string (InstrumentationKey=…;IngestionEndpoint=…)')
+        .optional(),
     ),
 
     SCHEDULER_ENABLED: bool.default(true),
@@ -163,13 +197,21 @@ const schema = z
       ctx.addIssue({ code: 'custom', path: ['ALLOWED_TENANT_IDS'], message: 'must list the tenants allowed to use the bot in production' });
     }
     if (c.VERIFIED_DOMAINS.length > 0 && !c.HOME_TENANT_ID) {
-      ctx.addIssue({ code: 'custom', path: ['HOME_TENANT_ID'], message: 'is required with VERIFIED_DOMAINS: a UPN is only trusted from the organisation’s own tenant' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HOME_TENANT_ID'],
+        message: 'is required with VERIFIED_DOMAINS: a UPN is only trusted from the organisation’s own tenant',
+      });
     }
     for (const key of ['TEAMS_CATALOG_APP_ID', 'MAIL_SENDER'] as const) {
       // Graph calls use the bot's own identity in the home tenant: its secret, or its managed identity.
       const identity = c.MicrosoftAppId && c.MicrosoftAppTenantId && (c.MicrosoftAppPassword || c.MicrosoftAppType === 'UserAssignedMSI');
       if (c[key] && !identity) {
-        ctx.addIssue({ code: 'custom', path: [key], message: 'needs MicrosoftAppId, MicrosoftAppTenantId and MicrosoftAppPassword or MicrosoftAppType=UserAssignedMSI (the bot’s identity calls Graph)' });
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: 'needs MicrosoftAppId, MicrosoftAppTenantId and MicrosoftAppPassword or MicrosoftAppType=UserAssignedMSI (the bot’s identity calls Graph)',
+        });
       }
     }
     if (!Intl.supportedValuesOf('timeZone').includes(c.DEFAULT_TIME_ZONE) && c.DEFAULT_TIME_ZONE !== 'UTC') {

@@ -42,10 +42,21 @@ export function smallDerivableSet(cells: readonly number[], groups: readonly (re
     if (taken.length === Math.ceil((min - 1) / 2)) return;
     for (let i = from; i < small.length; i++) {
       const c = small[i]!;
-      if (people + cells[c]! < min) grow(i + 1, [...taken, c], people + cells[c]!, sum.map((v, k) => v + signature[c]![k]!));
+      if (people + cells[c]! < min)
+        grow(
+          i + 1,
+          [...taken, c],
+          people + cells[c]!,
+          sum.map((v, k) => v + signature[c]![k]!),
+        );
     }
   };
-  grow(0, [], 0, signature[0]!.map(() => 0n));
+  grow(
+    0,
+    [],
+    0,
+    signature[0]!.map(() => 0n),
+  );
   const key = (sum: bigint[]) => sum.join(',');
   const byKey = new Map<string, (typeof halves)[number][]>();
   for (const h of halves) byKey.set(key(h.sum), [...(byKey.get(key(h.sum)) ?? []), h]);
@@ -61,7 +72,12 @@ export function smallDerivableSet(cells: readonly number[], groups: readonly (re
 /** Whether adding and subtracting the groups (each a set of cells) and the whole gives exactly the cells `set`. */
 export function derives(width: number, groups: readonly (readonly number[])[], set: readonly number[]): boolean {
   const signature = cellSignatures(width, [new Array<number>(width).fill(1), ...groups.map((g) => indicator(width, g))]);
-  return set.reduce((sum, c) => sum.map((v, k) => v + signature[c]![k]!), signature[0]!.map(() => 0n)).every((v) => v === 0n);
+  return set
+    .reduce(
+      (sum, c) => sum.map((v, k) => v + signature[c]![k]!),
+      signature[0]!.map(() => 0n),
+    )
+    .every((v) => v === 0n);
 }
 
 function indicator(size: number, members: readonly number[]): number[] {

@@ -30,7 +30,8 @@ export const KIND_LABELS: Record<IdentifyingKind, string> = {
 
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 // A month word stands alone: "mar" in "marketing" or "may" in "dismay" is not a month.
-const MONTH_WORD = '(?<![a-z])(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])';
+const MONTH_WORD =
+  '(?<![a-z])(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![a-z])';
 const DAY_WORD = '(\\d{1,2})(?!\\d)(?:st|nd|rd|th)?';
 // A two-digit year only after a day and a month word (3 Mar 15); not a time (3 March 15:30) or an ordinal.
 const YEAR_WORD = "((?:19|20)\\d{2}(?!\\d)|'?\\d{2}(?![\\d\\p{L}]|[:.]\\d))";
@@ -41,10 +42,64 @@ const AFTER_MONTH = `(?:\\.?${WORD_GAP}|\\.)`;
 /** Characters cards and records do not show: every format character (bidi controls, zero-widths, the soft hyphen, tags) and the other default-ignorable ones (the combining grapheme joiner, variation selectors, fillers). */
 const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/u;
 /** Everything the scan reads as something else, found in one pass: invisible characters, other scripts' digits, look-alike dashes, slashes, dots, colons, apostrophes and letters. */
-const UNLIKE_ASCII = /(?![-0-9])(?:[\p{Cf}\p{Default_Ignorable_Code_Point}\p{Pd}\u2212\u2043\u02d7\u2796\u2215\u2044\u29f8\u00b7\u2219\u22c5\u2236\ua789\u2018\u2019\u02bcАВСЕНІЈКМОРЅТХУасеіјорѕхуΑΒΕΖΗΙΚΜΝΟΡΤΥΧο]|\p{Nd})/gu;
-const LOOK_ALIKES: Record<string, string> = { '\u2215': '/', '\u2044': '/', '\u29f8': '/', '\u00b7': '.', '\u2219': '.', '\u22c5': '.', '\u2236': ':', '\ua789': ':', '\u2018': "'", '\u2019': "'", '\u02bc': "'" };
+const UNLIKE_ASCII =
+  /(?![-0-9])(?:[\p{Cf}\p{Default_Ignorable_Code_Point}\p{Pd}\u2212\u2043\u02d7\u2796\u2215\u2044\u29f8\u00b7\u2219\u22c5\u2236\ua789\u2018\u2019\u02bcАВСЕНІЈКМОРЅТХУасеіјорѕхуΑΒΕΖΗΙΚΜΝΟΡΤΥΧο]|\p{Nd})/gu;
+const LOOK_ALIKES: Record<string, string> = {
+  '\u2215': '/',
+  '\u2044': '/',
+  '\u29f8': '/',
+  '\u00b7': '.',
+  '\u2219': '.',
+  '\u22c5': '.',
+  '\u2236': ':',
+  '\ua789': ':',
+  '\u2018': "'",
+  '\u2019': "'",
+  '\u02bc': "'",
+};
 /** Cyrillic and Greek letters drawn like Latin ones: ОХ4 1АВ in Cyrillic shows as the postcode OX4 1AB. */
-const LATIN_LOOK_ALIKES = ['АA', 'ВB', 'СC', 'ЕE', 'НH', 'ІI', 'ЈJ', 'КK', 'МM', 'ОO', 'РP', 'ЅS', 'ТT', 'ХX', 'УY', 'аa', 'сc', 'еe', 'іi', 'јj', 'оo', 'рp', 'ѕs', 'хx', 'уy', 'ΑA', 'ΒB', 'ΕE', 'ΖZ', 'ΗH', 'ΙI', 'ΚK', 'ΜM', 'ΝN', 'ΟO', 'ΡP', 'ΤT', 'ΥY', 'ΧX', 'οo'];
+const LATIN_LOOK_ALIKES = [
+  'АA',
+  'ВB',
+  'СC',
+  'ЕE',
+  'НH',
+  'ІI',
+  'ЈJ',
+  'КK',
+  'МM',
+  'ОO',
+  'РP',
+  'ЅS',
+  'ТT',
+  'ХX',
+  'УY',
+  'аa',
+  'сc',
+  'еe',
+  'іi',
+  'јj',
+  'оo',
+  'рp',
+  'ѕs',
+  'хx',
+  'уy',
+  'ΑA',
+  'ΒB',
+  'ΕE',
+  'ΖZ',
+  'ΗH',
+  'ΙI',
+  'ΚK',
+  'ΜM',
+  'ΝN',
+  'ΟO',
+  'ΡP',
+  'ΤT',
+  'ΥY',
+  'ΧX',
+  'οo',
+];
 for (const [from, to] of LATIN_LOOK_ALIKES) LOOK_ALIKES[from!] = to!;
 
 /** What a character reads as: nothing if invisible; a look-alike as what it looks like; a digit of any script as its value (Unicode assigns them in runs of 0–9, so it is the distance from its run's zero); a dash as '-'. */
@@ -71,7 +126,10 @@ function asAscii(ch: string): string {
  */
 export function normaliseForScan(text: string): string {
   // Only the non-ASCII stretches can change, and notes are mostly ASCII: this keeps a long note's scan cheap.
-  return text.replace(/[^\x00-\x7f]+/g, (run) => run.normalize('NFKC').replace(UNLIKE_ASCII, asAscii)).replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/[^\x00-\x7f]+/g, (run) => run.normalize('NFKC').replace(UNLIKE_ASCII, asAscii))
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 const validDay = (d: number, m: number) => m >= 1 && m <= 12 && d >= 1 && d <= 31;
@@ -99,7 +157,11 @@ function hasNumericDate(text: string): boolean {
   // Compact: 03032015, 20150303, and 030315 when it sits in a reference (JSmith-030315).
   for (const m of text.matchAll(/(?<!\d)(\d{8}|\d{6})(?!\d)/g)) {
     const s = m[1]!;
-    if (s.length === 8 && ((validDay(+s.slice(0, 2), +s.slice(2, 4)) && plausibleYear(+s.slice(4))) || (plausibleYear(+s.slice(0, 4)) && validDay(+s.slice(6), +s.slice(4, 6))))) return true;
+    if (
+      s.length === 8 &&
+      ((validDay(+s.slice(0, 2), +s.slice(2, 4)) && plausibleYear(+s.slice(4))) || (plausibleYear(+s.slice(0, 4)) && validDay(+s.slice(6), +s.slice(4, 6))))
+    )
+      return true;
     if (s.length === 6 && validDay(+s.slice(0, 2), +s.slice(2, 4))) return true;
   }
   return false;
@@ -141,7 +203,11 @@ export function isNhsNumber(digits: string): boolean {
  * A comma or full stop before a space ends the run: "by quarter 12, 15" is a list, "0042. 12" two sentences.
  */
 function digitRuns(text: string): { raw: string; digits: string; plus: boolean }[] {
-  return [...text.matchAll(/(\+)?\(?\d(?:[\d\s\-/()_]|[.,:](?=\d)|(?<=\s)\.(?=\s))*\d\)?/g)].map((m) => ({ raw: m[0], digits: m[0].replace(/\D/g, ''), plus: m[1] === '+' }));
+  return [...text.matchAll(/(\+)?\(?\d(?:[\d\s\-/()_]|[.,:](?=\d)|(?<=\s)\.(?=\s))*\d\)?/g)].map((m) => ({
+    raw: m[0],
+    digits: m[0].replace(/\D/g, ''),
+    plus: m[1] === '+',
+  }));
 }
 
 function hasNhsNumber(text: string): boolean {
@@ -171,11 +237,46 @@ function hasPostcode(text: string): boolean {
   return false;
 }
 
-const STREET_TYPES = ['Street', 'St', 'Road', 'Rd', 'Avenue', 'Ave', 'Lane', 'Ln', 'Close', 'Drive', 'Dr', 'Way', 'Crescent', 'Cres', 'Court', 'Ct', 'Place', 'Pl', 'Gardens', 'Gdns', 'Grove', 'Terrace', 'Walk', 'Hill', 'Square', 'Sq', 'Mews', 'Row', 'Park', 'Rise', 'View', 'Green', 'Parade'];
+const STREET_TYPES = [
+  'Street',
+  'St',
+  'Road',
+  'Rd',
+  'Avenue',
+  'Ave',
+  'Lane',
+  'Ln',
+  'Close',
+  'Drive',
+  'Dr',
+  'Way',
+  'Crescent',
+  'Cres',
+  'Court',
+  'Ct',
+  'Place',
+  'Pl',
+  'Gardens',
+  'Gdns',
+  'Grove',
+  'Terrace',
+  'Walk',
+  'Hill',
+  'Square',
+  'Sq',
+  'Mews',
+  'Row',
+  'Park',
+  'Rise',
+  'View',
+  'Green',
+  'Parade',
+];
 /** Street types that are not also everyday words, so they make an address after a street name in any case: 12 cowley road, 12 HIGH ST. */
 const PLAIN_STREET_TYPES = ['Street', 'St', 'Road', 'Rd', 'Avenue', 'Ave', 'Lane', 'Crescent', 'Cres', 'Terrace', 'Mews'];
 /** Words that make a number and a street type prose, not an address: "3 days on the road", "a 12 month road map", "2 new road safety sessions" (New Road counts when capitalised). */
-const NOT_STREET_NAMES = 'new|of|the|to|in|on|at|an|and|or|for|from|by|with|per|into|onto|along|across|down|up|off|out|over|near|this|that|these|those|its|their|our|his|her|my|your|every|each|more|other|(?:day|week|month|year|hour|minute|mile)s?';
+const NOT_STREET_NAMES =
+  'new|of|the|to|in|on|at|an|and|or|for|from|by|with|per|into|onto|along|across|down|up|off|out|over|near|this|that|these|those|its|their|our|his|her|my|your|every|each|more|other|(?:day|week|month|year|hour|minute|mile)s?';
 const HOUSE_NUMBER = '(?<![\\w.])\\d{1,4}[a-zA-Z]?,?\\s';
 // A house number, one to three capitalised words, a street type in any case: 12 High St, 4a Cowley Road, 12 Oak Tree Way.
 const ADDRESS = new RegExp(`${HOUSE_NUMBER}(?:[A-Z][a-z'-]+\\s){1,3}(?:${STREET_TYPES.flatMap((t) => [t, t.toLowerCase(), t.toUpperCase()]).join('|')})\\b`);
@@ -189,7 +290,9 @@ const NOT_NAMES = new Set(
    Named Designated Safeguarding Officer Officers Lead Leads Board Council City County District Borough Partnership Children Childrens Children's Adult Adults Social Care Services Service Team Teams Plan Action Actions Learning Point
    Police Health Mental School Schools Education Housing Community Safety Early Help Family Families Youth Offending Local Authority Stage Red Amber Green Blue Manager Managers Head Heads Executive Business Director
    Strategy Meeting Meetings Referral Referrals Case Conference Child Protection Multi Agency Hub MASH Front Door Hospital Trust NHS GP Court Review Training Course Procedure Procedures Policy Section Report Minutes Update Progress Evidence Concern Concerns
-   Oxford Oxfordshire London England Wales Thames Valley Microsoft Teams Action Tracker New Old North South East West Central Street Road Virtual Online`.split(/\s+/),
+   Oxford Oxfordshire London England Wales Thames Valley Microsoft Teams Action Tracker New Old North South East West Central Street Road Virtual Online`.split(
+    /\s+/,
+  ),
 );
 function hasNamePair(text: string): boolean {
   for (const m of text.matchAll(/(?<![\w'])([A-Z][a-z]+(?:-[A-Z][a-z]+)?)\s([A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?![\w'])/g)) {
@@ -236,14 +339,18 @@ export function isOnlyNameWarning(fields: FieldIssue[]): boolean {
   return fields.length > 0 && fields.every((f) => f.message === NAME_WARNING);
 }
 
-export const IDENTIFYING_MESSAGE = 'Remove identifying details: use the case reference instead of names, dates of birth, NHS numbers, phone numbers, postcodes or addresses.';
+export const IDENTIFYING_MESSAGE =
+  'Remove identifying details: use the case reference instead of names, dates of birth, NHS numbers, phone numbers, postcodes or addresses.';
 
 /** Refuses (VALIDATION, with a message next to each field) text that identifies a child. */
 export function requireNoIdentifyingText(fields: Record<string, string | undefined>): void {
   const found = findIdentifyingText(fields);
   if (found.length === 0) return;
   throw new AppError('VALIDATION', found.length === 1 ? `This looks like ${found[0]!.label}. ${IDENTIFYING_MESSAGE}` : IDENTIFYING_MESSAGE, {
-    fields: found.map((i) => ({ field: i.field, message: `This looks like ${i.label}. Do not enter children’s names or identifying details; write a meeting date as "March 2026".` })),
+    fields: found.map((i) => ({
+      field: i.field,
+      message: `This looks like ${i.label}. Do not enter children’s names or identifying details; write a meeting date as "March 2026".`,
+    })),
   });
 }
 
@@ -265,7 +372,10 @@ export function compileCaseReferencePattern(pattern: string): RegExp {
 export function checkCaseReference(value: string, pattern: string | undefined): FieldIssue | undefined {
   const format = compileCaseReferencePattern(pattern ?? DEFAULT_CASE_REFERENCE_PATTERN);
   if (!format.test(value) || value.length > 40) {
-    return { field: 'caseReference', message: 'Give the case reference as your case system issues it (e.g. MASH-2026-0042): never a name, date of birth or NHS number.' };
+    return {
+      field: 'caseReference',
+      message: 'Give the case reference as your case system issues it (e.g. MASH-2026-0042): never a name, date of birth or NHS number.',
+    };
   }
   const [found] = findIdentifyingText({ caseReference: value });
   return found ? { field: 'caseReference', message: `This looks like ${found.label}, not a case reference.` } : undefined;

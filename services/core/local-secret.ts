@@ -3,7 +3,8 @@ import path from 'node:path';
 import { ensurePrivateDir, writePrivateFile } from './private-files';
 
 /** What a local-mode route says to a browser without this run's secret. */
-export const LOCAL_SECRET_NEEDED = 'Local sign-in needs this run’s secret: open the dashboard at the address that npm start printed (it ends in #local-sign-in=…).';
+export const LOCAL_SECRET_NEEDED =
+  'Local sign-in needs this run’s secret: open the dashboard at the address that npm start printed (it ends in #local-sign-in=…).';
 
 /** Where this run's local sign-in secret is kept, in the data folder, readable by its owner only. */
 export const LOCAL_SECRET_FILE = 'local-sign-in.secret';

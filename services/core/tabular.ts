@@ -54,7 +54,10 @@ class TableBuilder {
     if (!values.some((v) => v.trim() !== '')) return;
     const long = values.findIndex((v) => v.length > TABLE_LIMITS.maxCellChars);
     if (long >= 0) {
-      throw new AppError('IMPORT_TOO_LARGE', `Row ${rowNumber} of ${this.name} has a cell of ${values[long]!.length} characters; the limit is ${TABLE_LIMITS.maxCellChars}.`);
+      throw new AppError(
+        'IMPORT_TOO_LARGE',
+        `Row ${rowNumber} of ${this.name} has a cell of ${values[long]!.length} characters; the limit is ${TABLE_LIMITS.maxCellChars}.`,
+      );
     }
     if (!this.headers) {
       this.headers = values.slice(0, TABLE_LIMITS.maxColumns).map(normalise);
@@ -100,7 +103,12 @@ async function readCsv(file: string): Promise<Table> {
     },
   });
   // A record may not grow past the cells a row may hold, however the quotes fall.
-  const parser = parseCsv({ bom: true, relax_column_count: true, skip_empty_lines: false, max_record_size: TABLE_LIMITS.maxCellChars * TABLE_LIMITS.maxColumns });
+  const parser = parseCsv({
+    bom: true,
+    relax_column_count: true,
+    skip_empty_lines: false,
+    max_record_size: TABLE_LIMITS.maxCellChars * TABLE_LIMITS.maxColumns,
+  });
   const source = createReadStream(file);
   let rowNumber = 0;
   try {
@@ -131,7 +139,9 @@ async function checkZip(file: string): Promise<void> {
   const refuse = (why: string) => new AppError('IMPORT_FILE_INVALID', `${name} cannot be imported: ${why}`);
   let zip: yauzl.ZipFile;
   try {
-    zip = await new Promise<yauzl.ZipFile>((resolve, reject) => yauzl.open(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true }, (err, z) => (err ? reject(err) : resolve(z))));
+    zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+      yauzl.open(file, { lazyEntries: true, autoClose: false, validateEntrySizes: true }, (err, z) => (err ? reject(err) : resolve(z))),
+    );
   } catch {
     throw new AppError('IMPORT_FILE_INVALID', `${name} is not a readable .xlsx workbook.`);
   }
@@ -148,9 +158,12 @@ async function checkZip(file: string): Promise<void> {
       zip.removeAllListeners('entry').removeAllListeners('end').removeAllListeners('error');
       if (!entry) break;
       const { fileName, uncompressedSize, compressedSize } = entry;
-      if (uncompressedSize > TABLE_LIMITS.maxEntryBytes) throw refuse(`its part ${fileName} would unpack to ${mb(uncompressedSize)}; the limit is ${mb(TABLE_LIMITS.maxEntryBytes)}.`);
+      if (uncompressedSize > TABLE_LIMITS.maxEntryBytes)
+        throw refuse(`its part ${fileName} would unpack to ${mb(uncompressedSize)}; the limit is ${mb(TABLE_LIMITS.maxEntryBytes)}.`);
       if (uncompressedSize > 1024 * 1024 && uncompressedSize / Math.max(compressedSize, 1) > TABLE_LIMITS.maxCompressionRatio) {
-        throw refuse(`its part ${fileName} is compressed ${Math.round(uncompressedSize / Math.max(compressedSize, 1))} times, as only a decompression bomb is.`);
+        throw refuse(
+          `its part ${fileName} is compressed ${Math.round(uncompressedSize / Math.max(compressedSize, 1))} times, as only a decompression bomb is.`,
+        );
       }
       total += uncompressedSize;
       if (total > TABLE_LIMITS.maxUnzippedBytes) throw refuse(`it would unpack to more than ${mb(TABLE_LIMITS.maxUnzippedBytes)}.`);
@@ -201,7 +214,13 @@ async function readFirstSheet(file: string): Promise<Table> {
   const builder = new TableBuilder(name);
   const source = createReadStream(file);
   // Styles tell dates from numbers; hyperlinks and other sheets are not needed.
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(source, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(source, {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    entries: 'ignore',
+  });
   let sheets = 0;
   try {
     for await (const sheet of reader) {
@@ -211,7 +230,8 @@ async function readFirstSheet(file: string): Promise<Table> {
         for (let c = 1; c <= Math.min(row.cellCount, TABLE_LIMITS.maxColumns); c++) values.push(xlsxCellText(row.getCell(c)));
         // Cells far to the right count only if they hold something; the builder refuses the row then.
         row.eachCell((cell, c) => {
-          if (c > TABLE_LIMITS.maxColumns && values.length === TABLE_LIMITS.maxColumns && xlsxCellText(cell).trim() !== '') values.push(...new Array<string>(c - values.length - 1).fill(''), xlsxCellText(cell));
+          if (c > TABLE_LIMITS.maxColumns && values.length === TABLE_LIMITS.maxColumns && xlsxCellText(cell).trim() !== '')
+            values.push(...new Array<string>(c - values.length - 1).fill(''), xlsxCellText(cell));
         });
         builder.add(row.number, values);
       }
@@ -234,7 +254,10 @@ export async function readTable(file: string): Promise<Table> {
     throw new AppError('IMPORT_FILE_INVALID', `${file} does not exist or cannot be read.`);
   }
   if (size > TABLE_LIMITS.maxFileBytes) {
-    throw new AppError('IMPORT_TOO_LARGE', `${path.basename(file)} is ${(size / 1048576).toFixed(1)} MB; the limit is ${TABLE_LIMITS.maxFileBytes / 1048576} MB.`);
+    throw new AppError(
+      'IMPORT_TOO_LARGE',
+      `${path.basename(file)} is ${(size / 1048576).toFixed(1)} MB; the limit is ${TABLE_LIMITS.maxFileBytes / 1048576} MB.`,
+    );
   }
   return kind === 'csv' ? readCsv(file) : readXlsx(file);
 }
@@ -265,7 +288,13 @@ function sheetsOf(sections: readonly Report[]): Sheet[] {
   const used = new Set<string>();
   return sections.map((s, i) => {
     const edges = /^[\s']+|[\s']+$/g;
-    const base = s.title.replace(/[[\]:*?/\\]/g, ' ').replace(/\s+/g, ' ').replace(edges, '').slice(0, 31).replace(edges, '') || `Sheet ${i + 1}`;
+    const base =
+      s.title
+        .replace(/[[\]:*?/\\]/g, ' ')
+        .replace(/\s+/g, ' ')
+        .replace(edges, '')
+        .slice(0, 31)
+        .replace(edges, '') || `Sheet ${i + 1}`;
     let name = base;
     for (let n = 2; used.has(name.toLowerCase()); n++) name = `${base.slice(0, 31 - String(n).length - 1)} ${n}`;
     used.add(name.toLowerCase());

@@ -86,13 +86,22 @@ export class PersonalDataRedactor implements SpanProcessor {
   onEnding(span: Span): void {
     redactAttributes(span.attributes as Record<string, unknown>);
     // A name like "GET /users/ab12…" would otherwise carry the path.
-    span.updateName(span.name.split(' ').map((w) => (w.startsWith('/') || w.includes('://') ? redactUrl(w) : scrubText(w))).join(' '));
+    span.updateName(
+      span.name
+        .split(' ')
+        .map((w) => (w.startsWith('/') || w.includes('://') ? redactUrl(w) : scrubText(w)))
+        .join(' '),
+    );
     for (const event of span.events) {
       const attributes = (event.attributes ?? {}) as Record<string, unknown>;
       delete attributes['exception.message'];
       const stack = attributes['exception.stacktrace'];
       // The first line of a stack repeats the message; the frames are code locations only.
-      if (typeof stack === 'string') attributes['exception.stacktrace'] = stack.split('\n').filter((l) => /^\s+at /.test(l)).join('\n');
+      if (typeof stack === 'string')
+        attributes['exception.stacktrace'] = stack
+          .split('\n')
+          .filter((l) => /^\s+at /.test(l))
+          .join('\n');
       redactAttributes(attributes);
     }
     // setStatus replaces the status whole: the same code, without the message.
@@ -132,13 +141,19 @@ function instrumentHttpLoadedEarlier(trace: typeof import('@opentelemetry/api').
   const instrumentation = new HttpInstrumentation({
     enabled: false,
     ignoreIncomingRequestHook: ignoreHealthChecks,
-    ignoreOutgoingRequestHook: (request) => String((request.headers as Record<string, unknown> | undefined)?.['user-agent'] ?? (request.headers as Record<string, unknown> | undefined)?.['User-Agent'] ?? '').includes(EXPORTER_USER_AGENT),
+    ignoreOutgoingRequestHook: (request) =>
+      String(
+        (request.headers as Record<string, unknown> | undefined)?.['user-agent'] ??
+          (request.headers as Record<string, unknown> | undefined)?.['User-Agent'] ??
+          '',
+      ).includes(EXPORTER_USER_AGENT),
   });
   instrumentation.setTracerProvider(trace.getTracerProvider());
   instrumentation.setMeterProvider(metrics.getMeterProvider());
   const undo: (() => void)[] = [];
   for (const definition of instrumentation.getModuleDefinitions()) {
-    const module = definition.name === 'http' && !patched(http.Server.prototype.emit) ? http : definition.name === 'https' && !patched(https.request) ? https : undefined;
+    const module =
+      definition.name === 'http' && !patched(http.Server.prototype.emit) ? http : definition.name === 'https' && !patched(https.request) ? https : undefined;
     if (!module) continue;
     definition.patch?.(module);
     undo.push(() => definition.unpatch?.(module));
@@ -163,7 +178,8 @@ export function startTelemetry(connectionString: string | undefined, options: { 
   if (!connectionString) return undefined;
   // Loaded here, not at the top, so that nothing of OpenTelemetry's SDK loads without the setting.
   const monitor = require('@azure/monitor-opentelemetry') as typeof import('@azure/monitor-opentelemetry');
-  const { AzureSdkInstrumentation } = require('@azure/opentelemetry-instrumentation-azure-sdk') as typeof import('@azure/opentelemetry-instrumentation-azure-sdk');
+  const { AzureSdkInstrumentation } =
+    require('@azure/opentelemetry-instrumentation-azure-sdk') as typeof import('@azure/opentelemetry-instrumentation-azure-sdk');
   const { trace } = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
   const { getLogLevel, setLogLevel } = require('@azure/logger') as typeof import('@azure/logger');
   const azureLogLevel = getLogLevel();

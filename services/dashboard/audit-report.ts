@@ -31,25 +31,41 @@ export async function auditReport(
   organisation: Pick<Organisation, 'orgId' | 'leadAgencyId' | 'timeZone'>,
   input: { from: string; to: string; person?: string; record?: string; requester: Requester },
 ): Promise<Report> {
-  if (!allows(input.requester, (a) => mayViewAuditReport(a, organisation))) throw new AppError('FORBIDDEN', 'The record of who saw what is for the partnership’s administrators.');
+  if (!allows(input.requester, (a) => mayViewAuditReport(a, organisation)))
+    throw new AppError('FORBIDDEN', 'The record of who saw what is for the partnership’s administrators.');
   let who: string | undefined;
   if (input.person !== undefined) {
     const directory = new Directory(store);
-    const person = input.person === OPERATOR_ID ? undefined : ((await directory.get(organisation.orgId, input.person)) ?? (await directory.byEmail({ orgId: organisation.orgId }, input.person)));
+    const person =
+      input.person === OPERATOR_ID
+        ? undefined
+        : ((await directory.get(organisation.orgId, input.person)) ?? (await directory.byEmail({ orgId: organisation.orgId }, input.person)));
     // Someone erased since is still asked for by their id.
     who = person?.id ?? input.person;
   }
   const range = instantsOf(input.from, input.to, organisation.timeZone);
-  const entries = await new AuditRecords(store).between(organisation.orgId, range.from, range.to, { ...(who ? { who } : {}), ...(input.record ? { recordId: input.record } : {}) });
+  const entries = await new AuditRecords(store).between(organisation.orgId, range.from, range.to, {
+    ...(who ? { who } : {}),
+    ...(input.record ? { recordId: input.record } : {}),
+  });
   const names = await namesOf(store, organisation.orgId, entries);
   return {
     title: `Who saw or changed what, ${input.from} to ${input.to}`,
     headers: ['When', 'Who', 'Person id', 'Where', 'Did', 'Record kind', 'Record id', 'Agency scope', 'Detail'],
-    rows: entries.map((e) => [formatInstant(e.at, organisation.timeZone), names.get(e.who) ?? e.who, e.who, e.surface, ACTION_WORDS[e.action], e.record.kind, e.record.id, e.agency ?? 'every agency', e.detail ?? '']),
+    rows: entries.map((e) => [
+      formatInstant(e.at, organisation.timeZone),
+      names.get(e.who) ?? e.who,
+      e.who,
+      e.surface,
+      ACTION_WORDS[e.action],
+      e.record.kind,
+      e.record.id,
+      e.agency ?? 'every agency',
+      e.detail ?? '',
+    ]),
     notes: [
       `${entries.length} entries${who ? ` by ${who}` : ''}${input.record ? ` about ${input.record}` : ''}. Times in ${organisation.timeZone}.`,
       'This list names people: handle it as personal data.',
     ],
   };
 }
-

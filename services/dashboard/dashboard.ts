@@ -20,7 +20,18 @@ import { type Breakdown, namedOverdueList, overdueReport, type RateRow, training
  */
 export type DashboardDeps = { store: Store; clock: Clock; calendar: WorkingCalendar; organisation: Organisation };
 
-export type ActionRow = { id: string; ref: string; learningPoint: number; description: string; status: Rag; statusLabel: string; leads: string; due?: string; overdue: boolean; progress: string };
+export type ActionRow = {
+  id: string;
+  ref: string;
+  learningPoint: number;
+  description: string;
+  status: Rag;
+  statusLabel: string;
+  leads: string;
+  due?: string;
+  overdue: boolean;
+  progress: string;
+};
 
 function row(a: Omit<PlanRowFields, 'rowNumber'>, day: string): ActionRow {
   const due = a.revisedDueDate ?? a.nextDueDate;
@@ -65,7 +76,8 @@ const emptyCounts = (): Record<Rag, number> => ({ B: 0, G: 0, A: 0, R: 0, NR: 0 
 /** The whole plan (everyone in the partnership may see it), optionally filtered by lead and status. */
 export async function planView(deps: DashboardDeps, viewer: Person, query: unknown): Promise<PlanView> {
   const parsed = planFilterSchema.safeParse(query);
-  if (!parsed.success) throw new AppError('VALIDATION', `Unknown filter: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'query'} ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new AppError('VALIDATION', `Unknown filter: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'query'} ${i.message}`).join('; ')}`);
   const { lead, status } = parsed.data;
   const day = today(deps.clock, deps.organisation.timeZone);
   const plan = new ActionPlan(deps.store);
@@ -86,7 +98,9 @@ export async function planView(deps: DashboardDeps, viewer: Person, query: unkno
   const rows = shown.map((a) => row(a, day));
   return {
     title: first.title,
-    byLearningPoint: [...byLp].sort(([a], [b]) => a - b).map(([learningPoint, counts]) => ({ learningPoint, title: titles.get(learningPoint) ?? `Learning point ${learningPoint}`, counts })),
+    byLearningPoint: [...byLp]
+      .sort(([a], [b]) => a - b)
+      .map(([learningPoint, counts]) => ({ learningPoint, title: titles.get(learningPoint) ?? `Learning point ${learningPoint}`, counts })),
     totals,
     actions: rows,
     overdue: rows.filter((r) => r.overdue).sort((a, b) => (a.due ?? '').localeCompare(b.due ?? '')),
@@ -94,10 +108,23 @@ export async function planView(deps: DashboardDeps, viewer: Person, query: unkno
   };
 }
 
-export type EscalationRow = { id: string; ref: string; title: string; stage: number; stageName: string; ageWorkingDays: number; deadline: string; pastDeadline: boolean; acknowledged: boolean };
+export type EscalationRow = {
+  id: string;
+  ref: string;
+  title: string;
+  stage: number;
+  stageName: string;
+  ageWorkingDays: number;
+  deadline: string;
+  pastDeadline: boolean;
+  acknowledged: boolean;
+};
 
 /** Open escalations the viewer may see (all for administrators, their own agency's for safeguarding leads), by stage. */
-export async function escalationsView(deps: DashboardDeps, viewer: Person): Promise<{ byStage: { stage: number; name: string; count: number }[]; escalations: EscalationRow[] }> {
+export async function escalationsView(
+  deps: DashboardDeps,
+  viewer: Person,
+): Promise<{ byStage: { stage: number; name: string; count: number }[]; escalations: EscalationRow[] }> {
   const day = today(deps.clock, deps.organisation.timeZone);
   const ladder = ladderOf(deps.organisation);
   const open = await visibleOpenEscalations(deps.store, viewer, deps.organisation);
@@ -118,7 +145,11 @@ export async function escalationsView(deps: DashboardDeps, viewer: Person): Prom
 const breakdownSchema = z.object({ by: z.enum(['department', 'role', 'course']).default('department') }).strict();
 
 /** The rates for the chart, and the same rates as the report every surface shows. */
-export async function trainingView(deps: DashboardDeps, viewer: Person, query: unknown): Promise<{ asAt: string; by: Breakdown; rows: RateRow[]; report: Report }> {
+export async function trainingView(
+  deps: DashboardDeps,
+  viewer: Person,
+  query: unknown,
+): Promise<{ asAt: string; by: Breakdown; rows: RateRow[]; report: Report }> {
   if (!mayViewTrainingRates(viewer)) throw new AppError('FORBIDDEN', 'Training completion rates are for HR, administrators and safeguarding leads.');
   const parsed = breakdownSchema.safeParse(query);
   if (!parsed.success) throw new AppError('VALIDATION', 'by must be department, role or course.');
@@ -132,10 +163,23 @@ export async function trainingOverdueView(deps: DashboardDeps, viewer: Person): 
   return { asAt, report: overdueReport(await namedOverdueList(deps.store, viewer.orgId, asAt, viewer), asAt) };
 }
 
-export async function questionnairesView(deps: DashboardDeps, viewer: Person): Promise<{ campaigns: { id: string; title: string; status: string; audience: string; invited: number; closesOn: string; anonymous: boolean }[] }> {
+export async function questionnairesView(
+  deps: DashboardDeps,
+  viewer: Person,
+): Promise<{ campaigns: { id: string; title: string; status: string; audience: string; invited: number; closesOn: string; anonymous: boolean }[] }> {
   if (!mayViewSurveyResults(viewer)) throw new AppError('FORBIDDEN', 'Questionnaire results are for administrators, HR and safeguarding leads.');
   const campaigns = (await campaignsVisibleTo(deps.store, viewer)).filter((c) => c.status !== 'scheduled');
-  return { campaigns: campaigns.map((c) => ({ id: c.id, title: c.title, status: c.status, audience: describeAudience(c.audience), invited: c.invited, closesOn: c.closesOn, anonymous: c.anonymous })) };
+  return {
+    campaigns: campaigns.map((c) => ({
+      id: c.id,
+      title: c.title,
+      status: c.status,
+      audience: describeAudience(c.audience),
+      invited: c.invited,
+      closesOn: c.closesOn,
+      anonymous: c.anonymous,
+    })),
+  };
 }
 
 /** One campaign's results without the written answers, which stay in the export for those who need them. */

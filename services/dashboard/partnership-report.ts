@@ -49,7 +49,13 @@ function agenciesOfAction(action: Action, byId: Map<string, Person>, partnership
   return found.length ? [...new Set(found)] : [NOT_IN_DIRECTORY];
 }
 
-async function planSections(store: Store, orgId: string, people: Map<string, Person>, partnership: Partnership, agencyName: (id: string) => string): Promise<Report[]> {
+async function planSections(
+  store: Store,
+  orgId: string,
+  people: Map<string, Person>,
+  partnership: Partnership,
+  agencyName: (id: string) => string,
+): Promise<Report[]> {
   const plan = new ActionPlan(store);
   const plans = await plan.plansOf(orgId);
   const titles = new Map<string, string>();
@@ -75,13 +81,23 @@ async function planSections(store: Store, orgId: string, people: Map<string, Per
     {
       title: 'Plan RAG by agency',
       headers: ['Agency', ...RAG_HEADERS],
-      rows: [...[...byAgency].sort(([a], [b]) => agencyName(a).localeCompare(agencyName(b))).map(([id, list]) => ragRow(agencyName(id), list)), ragRow(ALL, actions)],
+      rows: [
+        ...[...byAgency].sort(([a], [b]) => agencyName(a).localeCompare(agencyName(b))).map(([id, list]) => ragRow(agencyName(id), list)),
+        ragRow(ALL, actions),
+      ],
       notes: ['An action led by people of several agencies counts for each of them, so the agencies’ rows can add up to more than all agencies.'],
     },
   ];
 }
 
-async function trainingSection(store: Store, orgId: string, people: Person[], partnership: Partnership, agencyName: (id: string) => string, asAt: string): Promise<Report> {
+async function trainingSection(
+  store: Store,
+  orgId: string,
+  people: Person[],
+  partnership: Partnership,
+  agencyName: (id: string) => string,
+  asAt: string,
+): Promise<Report> {
   const figures = await loadTrainingFigures(store, { orgId }, people, asAt);
   const pairs = requiredPairs(figures, asAt);
   const groupOf = (p: RequiredPair) => agencyName(agencyOf(p.person, partnership) ?? '');
@@ -100,14 +116,25 @@ async function trainingSection(store: Store, orgId: string, people: Person[], pa
     ),
     notes: [
       `As at ${asAt}: each (person, required course) pair of active staff counts once. Rates only; each agency’s HR sees its own named list.`,
-      ...(hidden.size ? [`Blank: fewer than ${MIN_GROUP} staff with required training in that agency (or hidden so a small one cannot be worked out by subtraction).`] : []),
+      ...(hidden.size
+        ? [`Blank: fewer than ${MIN_GROUP} staff with required training in that agency (or hidden so a small one cannot be worked out by subtraction).`]
+        : []),
     ],
   };
 }
 
 const daysBetween = (from: string, to: string) => Math.max(0, Math.round(DateTime.fromISO(to).diff(DateTime.fromISO(from), 'days').days));
 
-async function escalationSection(store: Store, orgId: string, people: Person[], partnership: Partnership, agencyName: (id: string) => string, asAt: string, timeZone: string, ladderNames: string[]): Promise<Report> {
+async function escalationSection(
+  store: Store,
+  orgId: string,
+  people: Person[],
+  partnership: Partnership,
+  agencyName: (id: string) => string,
+  asAt: string,
+  timeZone: string,
+  ladderNames: string[],
+): Promise<Report> {
   // A case is about people: an agency of a few staff with a case open tells the board one of them is in it.
   const staff = new Map<string, number>();
   for (const p of people) {
@@ -132,15 +159,36 @@ async function escalationSection(store: Store, orgId: string, people: Person[], 
   }
   const rows = [...groups]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([, g]) => [g.agency, `${g.stage} ${ladderNames[g.stage - 1] ?? ''}`.trim(), g.ages.length, Math.round(g.ages.reduce((s, n) => s + n, 0) / g.ages.length), Math.max(...g.ages), g.pastDeadline]);
+    .map(([, g]) => [
+      g.agency,
+      `${g.stage} ${ladderNames[g.stage - 1] ?? ''}`.trim(),
+      g.ages.length,
+      Math.round(g.ages.reduce((s, n) => s + n, 0) / g.ages.length),
+      Math.max(...g.ages),
+      g.pastDeadline,
+    ]);
   const ages = open.map((e) => daysBetween(localDate(e.raisedAt, timeZone), asAt));
   return {
     title: 'Escalations by agency and stage',
     headers: ['Agency', 'Stage', 'Open', 'Average age (days)', 'Oldest (days)', 'Unacknowledged past deadline'],
-    rows: [...rows, [ALL, 'All stages', open.length, ages.length ? Math.round(ages.reduce((s, n) => s + n, 0) / ages.length) : 0, ages.length ? Math.max(...ages) : 0, open.filter((e) => !e.acknowledged && asAt > e.stageDeadline).length]],
+    rows: [
+      ...rows,
+      [
+        ALL,
+        'All stages',
+        open.length,
+        ages.length ? Math.round(ages.reduce((s, n) => s + n, 0) / ages.length) : 0,
+        ages.length ? Math.max(...ages) : 0,
+        open.filter((e) => !e.acknowledged && asAt > e.stageDeadline).length,
+      ],
+    ],
     notes: [
       'A case between agencies counts for each agency it concerns. Ages are calendar days since the escalation was raised.',
-      ...(hidden.size ? [`Agencies with fewer than ${MIN_GROUP} staff have no rows (nor the next smallest, so theirs cannot be worked out from All agencies); their cases count in All agencies.`] : []),
+      ...(hidden.size
+        ? [
+            `Agencies with fewer than ${MIN_GROUP} staff have no rows (nor the next smallest, so theirs cannot be worked out from All agencies); their cases count in All agencies.`,
+          ]
+        : []),
     ],
   };
 }
@@ -154,7 +202,13 @@ async function escalationSection(store: Store, orgId: string, people: Person[], 
  * anonymous campaign is open or under five answers, and a blank for an agency group the results
  * hide (under five, or given away by subtraction) or whose response is blank.
  */
-async function questionnaireSection(store: Store, orgId: string, people: Map<string, Person>, partnership: Partnership, agencyName: (id: string) => string): Promise<Report> {
+async function questionnaireSection(
+  store: Store,
+  orgId: string,
+  people: Map<string, Person>,
+  partnership: Partnership,
+  agencyName: (id: string) => string,
+): Promise<Report> {
   const rows: Cell[][] = [];
   let withheld = 0;
   for (const campaign of (await listCampaigns(store, orgId)).filter((c) => c.status !== 'scheduled')) {
@@ -178,7 +232,15 @@ async function questionnaireSection(store: Store, orgId: string, people: Map<str
     const agencies = [...new Set([...groups.keys(), ...results.keys()])].sort((a, b) => label(a).localeCompare(label(b)));
     for (const agency of agencies) {
       const g = groups.get(agency);
-      if (g) rows.push([campaign.title, label(agency), 'Responded', hidden.has(agency) ? null : g.responded, g.invited, hidden.has(agency) ? null : pct(g.responded, g.invited)]);
+      if (g)
+        rows.push([
+          campaign.title,
+          label(agency),
+          'Responded',
+          hidden.has(agency) ? null : g.responded,
+          g.invited,
+          hidden.has(agency) ? null : pct(g.responded, g.invited),
+        ]);
       if (figures.withheld) continue;
       const r = results.get(agency);
       // Blank too where the response is blanked: a named campaign's results hide only groups under
@@ -209,7 +271,10 @@ async function questionnaireSection(store: Store, orgId: string, people: Map<str
 }
 
 /** The board report, for the partnership's administrators and business manager (and the operator). */
-export async function partnershipReport(deps: PartnershipReportDeps, input: { orgId: string; requester: Requester; timeZone: string; asAt?: string }): Promise<Report[]> {
+export async function partnershipReport(
+  deps: PartnershipReportDeps,
+  input: { orgId: string; requester: Requester; timeZone: string; asAt?: string },
+): Promise<Report[]> {
   const organisation = await ensureOrganisation(deps.store, deps.clock, input.orgId, { timeZone: input.timeZone });
   const partnership: Partnership = { orgId: organisation.orgId, ...(organisation.leadAgencyId ? { leadAgencyId: organisation.leadAgencyId } : {}) };
   if (!allows(input.requester, (actor) => mayViewPartnershipReport(actor, partnership))) {
@@ -217,7 +282,7 @@ export async function partnershipReport(deps: PartnershipReportDeps, input: { or
   }
   const asAt = input.asAt ?? today(deps.clock, organisation.timeZone);
   const names = new Map((await listAgencies(deps.store, input.orgId)).map((a) => [a.agencyId, a.name]));
-  const agencyName = (id: string) => (id === NOT_IN_DIRECTORY ? id : names.get(id) ?? (id || '(no agency)'));
+  const agencyName = (id: string) => (id === NOT_IN_DIRECTORY ? id : (names.get(id) ?? (id || '(no agency)')));
   const people = await new Directory(deps.store).all({ orgId: input.orgId });
   const byId = new Map(people.map((p) => [p.id, p]));
   const ladder = ladderOf(organisation).map((s) => s.name);

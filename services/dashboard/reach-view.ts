@@ -13,7 +13,11 @@ export type ReachView = ReachReport & { asAt: string; emailEnabled: boolean };
  * as the command line and the administrators' digest report it. It names people, so only those the
  * access policy allows may see it.
  */
-export async function reachView(deps: { store: Store; clock: Clock; organisation: Pick<Organisation, 'orgId'> }, viewer: Person, options: { emailEnabled: boolean }): Promise<ReachView> {
+export async function reachView(
+  deps: { store: Store; clock: Clock; organisation: Pick<Organisation, 'orgId'> },
+  viewer: Person,
+  options: { emailEnabled: boolean },
+): Promise<ReachView> {
   if (!mayViewReach(viewer)) throw new AppError('FORBIDDEN', 'Who can be reached, by name, is for plan administrators.');
   const report = await reachReport(deps.store, scopeFor(viewer, deps.organisation), options);
   return { ...report, asAt: deps.clock.now().toISOString(), emailEnabled: options.emailEnabled };

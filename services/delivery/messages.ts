@@ -27,7 +27,18 @@ export type OutboundMessage =
   | { kind: 'reminder-digest'; heading: string; intro: string; lines: DigestLine[]; snoozeChoices: number[]; outboxId?: string; dueToday?: boolean }
   /** `seen`: those of `outstanding` who have opened and acted on their request (absent in summaries from before read tracking). */
   // `timeZone`: the organisation's, for `asAt`; absent on summaries queued before it was recorded.
-  | { kind: 'round-summary'; roundId: string; heading: string; dueBy: string; responded: string[]; outstanding: string[]; seen?: string[]; unreachable: string[]; asAt: string; timeZone?: string }
+  | {
+      kind: 'round-summary';
+      roundId: string;
+      heading: string;
+      dueBy: string;
+      responded: string[];
+      outstanding: string[];
+      seen?: string[];
+      unreachable: string[];
+      asAt: string;
+      timeZone?: string;
+    }
   /**
    * `namesOthers`: the text names people other than its recipient (a list of who cannot be reached,
    * a team's training, who reports a completion). Such details stay in Teams: an email says only

@@ -14,7 +14,13 @@ import { OutboxRepository } from './repository';
 export async function enqueue(store: Store, clock: Clock, item: NewOutboxItem): Promise<{ item: OutboxItem; created: boolean }> {
   const outbox = new OutboxRepository(store);
   const { notBefore, ...rest } = item;
-  const { doc, created } = await outbox.createOrRead({ ...rest, status: 'pending', attempts: 0, nextAttemptAt: notBefore ?? '', createdAt: clock.now().toISOString() });
+  const { doc, created } = await outbox.createOrRead({
+    ...rest,
+    status: 'pending',
+    attempts: 0,
+    nextAttemptAt: notBefore ?? '',
+    createdAt: clock.now().toISOString(),
+  });
   return { item: doc, created };
 }
 
@@ -87,16 +93,27 @@ const STATUSES: DeliveryStatus[] = ['pending', 'sending', 'sent', 'failed', 'unr
  * side) and the items that reached no one, with why. Never the whole outbox: a county's holds
  * hundreds of thousands of items.
  */
-export async function deliverySummary(store: Store, orgId: string): Promise<{ counts: Record<DeliveryStatus, number>; undelivered: Pick<OutboxItem, 'id' | 'status' | 'lastError'>[] }> {
+export async function deliverySummary(
+  store: Store,
+  orgId: string,
+): Promise<{ counts: Record<DeliveryStatus, number>; undelivered: Pick<OutboxItem, 'id' | 'status' | 'lastError'>[] }> {
   const outbox = new OutboxRepository(store);
   // One query per status, each served by the status index (an OR of two would scan the outbox).
-  const [numbers, failed, unreachable] = await Promise.all([Promise.all(STATUSES.map((s) => outbox.countWithStatus(orgId, s))), outbox.withStatusAndReason(orgId, 'failed'), outbox.withStatusAndReason(orgId, 'unreachable')]);
+  const [numbers, failed, unreachable] = await Promise.all([
+    Promise.all(STATUSES.map((s) => outbox.countWithStatus(orgId, s))),
+    outbox.withStatusAndReason(orgId, 'failed'),
+    outbox.withStatusAndReason(orgId, 'unreachable'),
+  ]);
   const counts = Object.fromEntries(STATUSES.map((s, i) => [s, numbers[i]!])) as Record<DeliveryStatus, number>;
   return { counts, undelivered: [...failed, ...unreachable] };
 }
 
 /** Every item, or those of one purpose or id prefix, with counts: for a look at a few (one job's, one round's). */
-export async function deliveryStatus(store: Store, orgId: string, filter: { purpose?: OutboxItem['purpose']; idPrefix?: string } = {}): Promise<{ counts: Record<DeliveryStatus, number>; items: OutboxItem[] }> {
+export async function deliveryStatus(
+  store: Store,
+  orgId: string,
+  filter: { purpose?: OutboxItem['purpose']; idPrefix?: string } = {},
+): Promise<{ counts: Record<DeliveryStatus, number>; items: OutboxItem[] }> {
   const items = await new OutboxRepository(store).matching(orgId, filter);
   const counts: Record<DeliveryStatus, number> = { pending: 0, sending: 0, sent: 0, failed: 0, unreachable: 0 };
   for (const i of items) counts[i.status]++;

@@ -31,7 +31,12 @@ export class OutboxRepository {
   }
 
   /** Changes an item where it stands (marked seen, its content removed): `change` sees the stored one; `current` saves a read. */
-  update(orgId: string, id: string, change: (current: Stored<OutboxItem>) => OutboxItem | undefined, current?: Stored<OutboxItem>): Promise<Stored<OutboxItem>> {
+  update(
+    orgId: string,
+    id: string,
+    change: (current: Stored<OutboxItem>) => OutboxItem | undefined,
+    current?: Stored<OutboxItem>,
+  ): Promise<Stored<OutboxItem>> {
     return this.docs.update(orgId, id, change, current);
   }
 
@@ -58,7 +63,13 @@ export class OutboxRepository {
   /** How many items stand at `status`: an aggregate, so nothing is brought back but the number. */
   async countWithStatus(orgId: string, status: OutboxItem['status']): Promise<number> {
     const [n] = await toArray(
-      this.docs.query({ query: 'SELECT VALUE COUNT(1) FROM c WHERE c.orgId = @orgId AND c.status = @status', parameters: [{ name: '@orgId', value: orgId }, { name: '@status', value: status }] }),
+      this.docs.query({
+        query: 'SELECT VALUE COUNT(1) FROM c WHERE c.orgId = @orgId AND c.status = @status',
+        parameters: [
+          { name: '@orgId', value: orgId },
+          { name: '@status', value: status },
+        ],
+      }),
     );
     return (n as unknown as number | undefined) ?? 0;
   }
@@ -66,7 +77,13 @@ export class OutboxRepository {
   /** Items at `status` (failed or unreachable: those that reached no one), with only what says why. */
   withStatusAndReason(orgId: string, status: 'failed' | 'unreachable'): Promise<Pick<OutboxItem, 'id' | 'status' | 'lastError'>[]> {
     return toArray(
-      this.docs.query({ query: 'SELECT c.id, c.status, c.lastError FROM c WHERE c.orgId = @orgId AND c.status = @status', parameters: [{ name: '@orgId', value: orgId }, { name: '@status', value: status }] }),
+      this.docs.query({
+        query: 'SELECT c.id, c.status, c.lastError FROM c WHERE c.orgId = @orgId AND c.status = @status',
+        parameters: [
+          { name: '@orgId', value: orgId },
+          { name: '@status', value: status },
+        ],
+      }),
     );
   }
 
@@ -104,7 +121,10 @@ export class OutboxRepository {
     const ids = await toArray(
       this.docs.query({
         query: 'SELECT VALUE c.recipient.personId FROM c WHERE c.orgId = @orgId AND STARTSWITH(c.id, @prefix) AND IS_DEFINED(c.seenAt)',
-        parameters: [{ name: '@orgId', value: orgId }, { name: '@prefix', value: idPrefix }],
+        parameters: [
+          { name: '@orgId', value: orgId },
+          { name: '@prefix', value: idPrefix },
+        ],
       }),
     );
     return new Set(ids as unknown as string[]);
@@ -115,7 +135,10 @@ export class OutboxRepository {
     return toArray(
       this.docs.query({
         query: 'SELECT c.id, c.status, c.seenAt FROM c WHERE c.orgId = @orgId AND STARTSWITH(c.id, @prefix)',
-        parameters: [{ name: '@orgId', value: orgId }, { name: '@prefix', value: idPrefix }],
+        parameters: [
+          { name: '@orgId', value: orgId },
+          { name: '@prefix', value: idPrefix },
+        ],
       }),
     );
   }
@@ -131,7 +154,10 @@ export class OutboxRepository {
         query: leaseExpired
           ? "SELECT * FROM c WHERE c.orgId = @orgId AND c.status = 'sending' AND c.leaseUntil < @now"
           : "SELECT * FROM c WHERE c.orgId = @orgId AND c.status = 'pending' AND c.nextAttemptAt <= @now",
-        parameters: [{ name: '@orgId', value: orgId }, { name: '@now', value: now }],
+        parameters: [
+          { name: '@orgId', value: orgId },
+          { name: '@now', value: now },
+        ],
       },
       page,
     );
@@ -140,7 +166,15 @@ export class OutboxRepository {
   /** When the next unfinished item falls due: the earliest retry of a pending one or lease end of one being sent. */
   async nextDueAt(orgId: string): Promise<string | undefined> {
     const earliest = async (status: 'pending' | 'sending', field: 'nextAttemptAt' | 'leaseUntil') => {
-      const [at] = (await toArray(this.docs.query({ query: `SELECT VALUE MIN(c.${field}) FROM c WHERE c.orgId = @orgId AND c.status = @status`, parameters: [{ name: '@orgId', value: orgId }, { name: '@status', value: status }] }))) as unknown as unknown[];
+      const [at] = (await toArray(
+        this.docs.query({
+          query: `SELECT VALUE MIN(c.${field}) FROM c WHERE c.orgId = @orgId AND c.status = @status`,
+          parameters: [
+            { name: '@orgId', value: orgId },
+            { name: '@status', value: status },
+          ],
+        }),
+      )) as unknown as unknown[];
       return typeof at === 'string' ? at : undefined;
     };
     const times = (await Promise.all([earliest('pending', 'nextAttemptAt'), earliest('sending', 'leaseUntil')])).filter((t): t is string => t !== undefined);
@@ -152,12 +186,19 @@ export class OutboxRepository {
    * finished before `cutoff`: a sent item by when it went, one that never went by when it was
    * queued. Only the fields retention needs, a page at a time, so memory stays bounded.
    */
-  withBodyFinishedBefore(orgId: string, cutoff: string, page: { pageSize: number; continuation?: string }): Promise<Page<Pick<OutboxItem, 'id' | 'status' | 'sentAt' | 'createdAt'>>> {
+  withBodyFinishedBefore(
+    orgId: string,
+    cutoff: string,
+    page: { pageSize: number; continuation?: string },
+  ): Promise<Page<Pick<OutboxItem, 'id' | 'status' | 'sentAt' | 'createdAt'>>> {
     return this.docs.queryPage(
       {
         query:
           "SELECT c.id, c.status, c.sentAt, c.createdAt FROM c WHERE c.orgId = @orgId AND NOT IS_DEFINED(c.bodyRemovedAt) AND ((c.status = 'sent' AND c.sentAt < @cutoff) OR ((c.status = 'failed' OR c.status = 'unreachable') AND c.createdAt < @cutoff))",
-        parameters: [{ name: '@orgId', value: orgId }, { name: '@cutoff', value: cutoff }],
+        parameters: [
+          { name: '@orgId', value: orgId },
+          { name: '@cutoff', value: cutoff },
+        ],
       },
       page,
     ) as Promise<Page<Pick<OutboxItem, 'id' | 'status' | 'sentAt' | 'createdAt'>>>;
@@ -167,8 +208,12 @@ export class OutboxRepository {
   finishedBefore(orgId: string, cutoff: string, page: { pageSize: number; continuation?: string }): Promise<Page<Pick<OutboxItem, 'id'>>> {
     return this.docs.queryPage(
       {
-        query: "SELECT c.id FROM c WHERE c.orgId = @orgId AND ((c.status = 'sent' AND c.sentAt < @cutoff) OR ((c.status = 'failed' OR c.status = 'unreachable') AND c.createdAt < @cutoff))",
-        parameters: [{ name: '@orgId', value: orgId }, { name: '@cutoff', value: cutoff }],
+        query:
+          "SELECT c.id FROM c WHERE c.orgId = @orgId AND ((c.status = 'sent' AND c.sentAt < @cutoff) OR ((c.status = 'failed' OR c.status = 'unreachable') AND c.createdAt < @cutoff))",
+        parameters: [
+          { name: '@orgId', value: orgId },
+          { name: '@cutoff', value: cutoff },
+        ],
       },
       page,
     ) as Promise<Page<Pick<OutboxItem, 'id'>>>;
@@ -176,6 +221,14 @@ export class OutboxRepository {
 
   /** Items to one person (their delivery records, for their subject access export). */
   toPerson(orgId: string, personId: string): Promise<OutboxItem[]> {
-    return toArray(this.docs.query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.recipient.personId = @personId', parameters: [{ name: '@orgId', value: orgId }, { name: '@personId', value: personId }] }));
+    return toArray(
+      this.docs.query({
+        query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.recipient.personId = @personId',
+        parameters: [
+          { name: '@orgId', value: orgId },
+          { name: '@personId', value: personId },
+        ],
+      }),
+    );
   }
 }

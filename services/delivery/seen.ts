@@ -31,7 +31,11 @@ export async function hasSeen(store: Store, orgId: string, personId: string, idP
  * were delivered and seen, how many are still on their way, and how many could not be delivered
  * (failed, or the person or channel cannot be reached).
  */
-export async function seenCounts(store: Store, orgId: string, idPrefix: string): Promise<{ delivered: number; seen: number; waiting: number; undelivered: number }> {
+export async function seenCounts(
+  store: Store,
+  orgId: string,
+  idPrefix: string,
+): Promise<{ delivered: number; seen: number; waiting: number; undelivered: number }> {
   const items = await new OutboxRepository(store).statusWithPrefix(orgId, idPrefix);
   const sent = items.filter((i) => i.status === 'sent');
   return {

@@ -163,7 +163,15 @@ export class DeliverySender {
      * `recordTtlSeconds`: the delivery record's retention (RETAIN_DELIVERY_RECORD_DAYS), set as the
      * item's ttl when it is sent, failed or unreachable, so Azure Cosmos DB removes it then itself.
      */
-    private readonly deps: { store: Store; messenger: Messenger; logger: Logger; unreachableChannels: UnreachableChannels; wallClock?: Clock; mailer?: Mailer; recordTtlSeconds?: number },
+    private readonly deps: {
+      store: Store;
+      messenger: Messenger;
+      logger: Logger;
+      unreachableChannels: UnreachableChannels;
+      wallClock?: Clock;
+      mailer?: Mailer;
+      recordTtlSeconds?: number;
+    },
     private readonly limits: DeliveryLimits = DEFAULT_DELIVERY_LIMITS,
   ) {
     this.wall = deps.wallClock ?? systemClock;
@@ -221,18 +229,21 @@ export class DeliverySender {
    */
   private throttled<T>(conversation: ConversationRecord, call: () => Promise<T>): Promise<T> {
     const tenant = this.tenantPacer(conversation.tenantId);
-    return this.unlessStopped(() => this.conversations.key(conversation.id).schedule(async () => {
-      // The caller read the conversation just before; another instance closing it meanwhile gets a 403 here too.
-      const closed = this.closedHere.get(conversation.id);
-      if (closed !== undefined) throw new BecameUnreachable(closed);
-      try {
-        return await tenant.send(this.ifRunning(call));
-      } catch (e) {
-        // Record it before the next message to this conversation gets its turn.
-        if (e instanceof DeliveryFailure && classifyFailure(e.status) === 'unreachable') await this.closeConversation(conversation, unreachableReason(e.status));
-        throw e;
-      }
-    }));
+    return this.unlessStopped(() =>
+      this.conversations.key(conversation.id).schedule(async () => {
+        // The caller read the conversation just before; another instance closing it meanwhile gets a 403 here too.
+        const closed = this.closedHere.get(conversation.id);
+        if (closed !== undefined) throw new BecameUnreachable(closed);
+        try {
+          return await tenant.send(this.ifRunning(call));
+        } catch (e) {
+          // Record it before the next message to this conversation gets its turn.
+          if (e instanceof DeliveryFailure && classifyFailure(e.status) === 'unreachable')
+            await this.closeConversation(conversation, unreachableReason(e.status));
+          throw e;
+        }
+      }),
+    );
   }
 
   private dueItems(orgId: string, leaseExpired: boolean, continuation: string | undefined) {
@@ -396,7 +407,13 @@ export class DeliverySender {
       await this.outbox.update(item.orgId, item.id, (current) => {
         if (current.status === 'sent') return undefined;
         // Too large to claim is too large to keep: the record keeps why, not the content.
-        const next: OutboxItem = { ...current, ...this.expiry('failed'), status: 'failed', lastError: { status: reason.status, message: reason.message.slice(0, 300) }, ...(reason.code === 'ITEM_TOO_LARGE' ? { message: unstorableMessage(reason) } : {}) };
+        const next: OutboxItem = {
+          ...current,
+          ...this.expiry('failed'),
+          status: 'failed',
+          lastError: { status: reason.status, message: reason.message.slice(0, 300) },
+          ...(reason.code === 'ITEM_TOO_LARGE' ? { message: unstorableMessage(reason) } : {}),
+        };
         delete next.leaseUntil;
         return next;
       });
@@ -414,7 +431,9 @@ export class DeliverySender {
     let conversation: ConversationRecord | undefined;
     try {
       // Read again now (one point read when the scan found it): it may have closed or opened since.
-      conversation = found ? await this.deps.store.collection<ConversationRecord>('conversations').read(found.orgId, found.id) : await this.conversationFor(item);
+      conversation = found
+        ? await this.deps.store.collection<ConversationRecord>('conversations').read(found.orgId, found.id)
+        : await this.conversationFor(item);
       if (conversation?.reachable) this.closedHere.delete(conversation.id); // installed again since
       const emailed = await this.emailByChoice(item, report);
       if (emailed === 'done') return;
@@ -427,7 +446,7 @@ export class DeliverySender {
         }
         if (await this.email(item, report)) return;
         report.unreachable++;
-        await this.markUnreachable(item, conversation, conversation ? conversation.unreachableReason ?? 'not reachable' : await this.noChatReason(item));
+        await this.markUnreachable(item, conversation, conversation ? (conversation.unreachableReason ?? 'not reachable') : await this.noChatReason(item));
         return;
       }
       const target = conversation;
@@ -469,7 +488,11 @@ export class DeliverySender {
       } else if (kind === 'retry' && item.attempts < RETRY_POLICY.maxAttempts) {
         report.retried++;
         const delay = retryDelayMs(item.attempts, e instanceof DeliveryFailure ? e.retryAfterMs : undefined);
-        await this.finish(item, { status: 'pending', nextAttemptAt: new Date(this.wall.now().getTime() + delay).toISOString(), lastError: { status, message } });
+        await this.finish(item, {
+          status: 'pending',
+          nextAttemptAt: new Date(this.wall.now().getTime() + delay).toISOString(),
+          lastError: { status, message },
+        });
       } else {
         report.failed++;
         this.deps.logger.warn({ outboxId: item.id, status }, 'message not delivered');
@@ -534,12 +557,23 @@ export class DeliverySender {
    * the daily reach digest, not a card per person; a team channel they are told of once, by whoever
    * the app wired as `unreachableChannels` (reach's notice).
    */
-  private async markUnreachable(item: OutboxItem, conversation: ConversationRecord | undefined, reason: string, error?: { status: number; message: string }): Promise<void> {
+  private async markUnreachable(
+    item: OutboxItem,
+    conversation: ConversationRecord | undefined,
+    reason: string,
+    error?: { status: number; message: string },
+  ): Promise<void> {
     await this.finish(item, { status: 'unreachable', lastError: error ?? { status: 0, message: reason } });
     if (conversation) await this.closeConversation(conversation, reason);
     if (item.purpose === 'admin-notice' || !('conversationKey' in item.recipient)) return; // never notify about a notification
     await this.deps.unreachableChannels(
-      { orgId: item.orgId, conversationKey: item.recipient.conversationKey, name: conversation?.team?.name ?? item.recipient.conversationKey, ...(conversation ? { tenantId: conversation.tenantId } : {}), reason },
+      {
+        orgId: item.orgId,
+        conversationKey: item.recipient.conversationKey,
+        name: conversation?.team?.name ?? item.recipient.conversationKey,
+        ...(conversation ? { tenantId: conversation.tenantId } : {}),
+        reason,
+      },
       { store: this.deps.store, clock: this.wall },
     );
   }

@@ -22,8 +22,22 @@ export const DEMO_AGENCY = { id: 'oxford-city-council', name: 'Oxford City Counc
  * source document, so only she has one; roles make the demo show each kind of user.
  */
 export const DEMO_PEOPLE: Omit<Person, 'orgId'>[] = [
-  { id: 'demo-val-johnson', name: 'Val Johnson', email: 'vjohnson@oxford.gov.uk', department: 'Policy, Culture and Communications', roles: ['admin', 'safeguarding-lead'], active: true },
-  { id: 'demo-tim-sadler', name: 'Tim Sadler', department: 'Community Services', jobTitle: 'Executive Director, Community Services', roles: ['admin', 'safeguarding-lead'], active: true },
+  {
+    id: 'demo-val-johnson',
+    name: 'Val Johnson',
+    email: 'vjohnson@oxford.gov.uk',
+    department: 'Policy, Culture and Communications',
+    roles: ['admin', 'safeguarding-lead'],
+    active: true,
+  },
+  {
+    id: 'demo-tim-sadler',
+    name: 'Tim Sadler',
+    department: 'Community Services',
+    jobTitle: 'Executive Director, Community Services',
+    roles: ['admin', 'safeguarding-lead'],
+    active: true,
+  },
   { id: 'demo-jennifer-kotilaine', name: 'Jennifer Kotilaine', department: 'Policy, Culture and Communications', roles: ['officer'], active: true },
   { id: 'demo-simon-howick', name: 'Simon Howick', department: 'HR', roles: ['hr'], active: true },
   { id: 'demo-richard-adams', name: 'Richard Adams', department: 'Community Services', roles: ['officer'], active: true },
@@ -82,7 +96,22 @@ export async function seedDemoTraining(store: Store, orgId: string): Promise<voi
   const agencyOf = new Map((await new Directory(store).all({ orgId })).map((p) => [p.id, p.agency]));
   const training = new TrainingRepository(store);
   for (const [personId, completedOn] of done) {
-    await training.save({ id: `demo-record-${personId}`, orgId, kind: 'record', personId, courseCode: 'SG-AWARE', completedOn, status: 'completed', source: 'import', ...(agencyOf.get(personId) ? { agency: agencyOf.get(personId)! } : {}), createdAt: `${completedOn}T12:00:00.000Z` });
+    await training.save({
+      id: `demo-record-${personId}`,
+      orgId,
+      kind: 'record',
+      personId,
+      courseCode: 'SG-AWARE',
+      completedOn,
+      status: 'completed',
+      source: 'import',
+      ...(agencyOf.get(personId) ? { agency: agencyOf.get(personId)! } : {}),
+      createdAt: `${completedOn}T12:00:00.000Z`,
+    });
   }
-  await refreshTrainingSummaries(store, orgId, done.map(([personId]) => personId));
+  await refreshTrainingSummaries(
+    store,
+    orgId,
+    done.map(([personId]) => personId),
+  );
 }

@@ -7,7 +7,16 @@ import { enqueue } from '../delivery/outbox';
 import { Directory } from '../people/repository';
 import { matchByName } from '../people/model';
 import type { Person, Role } from '../people/model';
-import { agencyOf, isPartnershipAdministrator, mayActForCaseAgency, mayActOnEscalation, mayBeAssignedCase, mayViewEscalation, mayViewForCaseAgency, type Partnership } from '../access/policy';
+import {
+  agencyOf,
+  isPartnershipAdministrator,
+  mayActForCaseAgency,
+  mayActOnEscalation,
+  mayBeAssignedCase,
+  mayViewEscalation,
+  mayViewForCaseAgency,
+  type Partnership,
+} from '../access/policy';
 import { partnershipFor, partnershipOf } from '../organisation/organisations';
 import type { PersonRef } from '../plan';
 import type { Organisation } from '../organisation/model';
@@ -31,7 +40,6 @@ const SYSTEM: PersonRef = { name: 'Safeguarding Action Tracker' };
 const NOT_YOURS = 'That escalation does not exist or is not yours to see.';
 const escalations = (store: Store) => new EscalationRecords(store);
 
-
 type Recipients = { act: Person[]; channels: string[]; inform: Person[] };
 
 /** Roles that serve the whole partnership rather than one agency or service. */
@@ -52,7 +60,10 @@ export class CasePeople {
   private readonly directory: Directory;
   private partnershipRead?: Promise<Partnership>;
 
-  constructor(private readonly store: Store, private readonly orgId: string) {
+  constructor(
+    private readonly store: Store,
+    private readonly orgId: string,
+  ) {
     this.directory = new Directory(store);
   }
 
@@ -134,7 +145,12 @@ async function holdersFor(roles: Role[], subjects: Person[], people: CasePeople,
 }
 
 /** Who a stage alerts: at stage 1 the people involved; at every stage its named people, channels and the related holders of its roles. */
-export async function recipientsOf(store: Store, escalation: Escalation, ladder: LadderStage[], people = new CasePeople(store, escalation.orgId)): Promise<Recipients> {
+export async function recipientsOf(
+  store: Store,
+  escalation: Escalation,
+  ladder: LadderStage[],
+  people = new CasePeople(store, escalation.orgId),
+): Promise<Recipients> {
   const stage = ladder[escalation.stage - 1]!;
   const subjects = await subjectsOf(escalation, people);
   const named = await people.get([...(escalation.stage === 1 ? escalation.involvedPersonIds : []), ...(stage.personIds ?? [])]);
@@ -149,7 +165,13 @@ export async function recipientsOf(store: Store, escalation: Escalation, ladder:
 }
 
 /** Works out how the actor stands to the case, for the access policy to decide (the stage's recipients are resolved only when needed). */
-async function canAct(store: Store, actor: Person, escalation: Escalation, ladder: LadderStage[], people = new CasePeople(store, escalation.orgId)): Promise<boolean> {
+async function canAct(
+  store: Store,
+  actor: Person,
+  escalation: Escalation,
+  ladder: LadderStage[],
+  people = new CasePeople(store, escalation.orgId),
+): Promise<boolean> {
   let leadOfCaseAgency = false;
   if (mayActForCaseAgency(actor)) {
     leadOfCaseAgency = (await holdersFor(['safeguarding-lead'], await subjectsOf(escalation, people), people, [actor])).length > 0;
@@ -175,7 +197,12 @@ function alertFacts(e: Escalation): { title: string; value: string }[] {
 /** The alert as a message: the same view for the first alert and for the refreshed card after each step. */
 export function alertMessage(e: Escalation, ladder: LadderStage[], role: 'act' | 'inform', note?: string): OutboundMessage {
   const stage = ladder[e.stage - 1]!;
-  const state = e.status === 'resolved' ? `Resolved: ${e.outcome ?? ''}` : e.acknowledged ? `Acknowledged by ${e.acknowledged.by.name}` : `Not yet acknowledged; respond by ${formatDate(e.stageDeadline)}`;
+  const state =
+    e.status === 'resolved'
+      ? `Resolved: ${e.outcome ?? ''}`
+      : e.acknowledged
+        ? `Acknowledged by ${e.acknowledged.by.name}`
+        : `Not yet acknowledged; respond by ${formatDate(e.stageDeadline)}`;
   return {
     kind: 'escalation-alert',
     escalationId: e.id,
@@ -192,7 +219,14 @@ export function alertMessage(e: Escalation, ladder: LadderStage[], role: 'act' |
 
 /** A team channel's alert: reference, stage and deadline only. */
 export function channelAlertMessage(e: Escalation, ladder: LadderStage[]): OutboundMessage {
-  return { kind: 'escalation-channel-alert', escalationId: e.id, ref: e.ref, stage: `${e.stage} of ${ladder.length}: ${ladder[e.stage - 1]!.name}`, deadline: e.stageDeadline, resolved: e.status === 'resolved' };
+  return {
+    kind: 'escalation-channel-alert',
+    escalationId: e.id,
+    ref: e.ref,
+    stage: `${e.stage} of ${ladder.length}: ${ladder[e.stage - 1]!.name}`,
+    deadline: e.stageDeadline,
+    resolved: e.status === 'resolved',
+  };
 }
 
 /** The ids of one stage's alerts start with this, so they can be counted as seen or not. */
@@ -213,7 +247,13 @@ const roleList = (roles: Role[]) => (roles.length === 1 ? roles[0]! : `${roles.s
  * partnership's administrators are told which role is missing, and the case moves on to the next
  * stage that reaches someone. The caller tells whoever raised it what happened.
  */
-async function alertStage(deps: EscalationDeps, e: Escalation, ladder: LadderStage[], timeZone: string, note?: string): Promise<{ escalation: Escalation; unreached: UnreachedStage[] }> {
+async function alertStage(
+  deps: EscalationDeps,
+  e: Escalation,
+  ladder: LadderStage[],
+  timeZone: string,
+  note?: string,
+): Promise<{ escalation: Escalation; unreached: UnreachedStage[] }> {
   let current = e;
   const unreached: UnreachedStage[] = [];
   for (;;) {
@@ -237,7 +277,16 @@ async function alertStage(deps: EscalationDeps, e: Escalation, ladder: LadderSta
       if (cur.status !== 'open' || cur.stage !== from) return undefined; // someone acted meanwhile
       const next: Escalation = { ...cur, version: cur.version + 1 };
       moveUp(next, ladder, deps.calendar, today(deps.clock, timeZone), now);
-      next.history = [...cur.history, { at: now, by: SYSTEM, what: 'auto-moved', stage: next.stage, text: `Stage ${from} (${stage.name}) reaches nobody: no one related to the case holds ${roleList(missingRoles(stage))}.` }];
+      next.history = [
+        ...cur.history,
+        {
+          at: now,
+          by: SYSTEM,
+          what: 'auto-moved',
+          stage: next.stage,
+          text: `Stage ${from} (${stage.name}) reaches nobody: no one related to the case holds ${roleList(missingRoles(stage))}.`,
+        },
+      ];
       return next;
     });
     if (current.stage === from) break;
@@ -275,13 +324,20 @@ async function nextRef(store: Store, orgId: string, raisedAt: string): Promise<s
   return `ESC-${year}-${String(number).padStart(4, '0')}`;
 }
 
-type Draft = Omit<Escalation, 'orgId' | 'kind' | 'ref' | 'stage' | 'stageStartedAt' | 'stageDeadline' | 'highestStage' | 'status' | 'history' | 'version' | 'raisedAt'> & { startStage: number };
+type Draft = Omit<
+  Escalation,
+  'orgId' | 'kind' | 'ref' | 'stage' | 'stageStartedAt' | 'stageDeadline' | 'highestStage' | 'status' | 'history' | 'version' | 'raisedAt'
+> & { startStage: number };
 
 /**
  * Opens an escalation and alerts its first stage. The id is derived from what it is about, so a
  * trigger that fires again (a nightly re-run, a second instance) finds it and opens nothing.
  */
-export async function openEscalation(deps: EscalationDeps, organisation: Organisation, draft: Draft): Promise<{ escalation: Escalation; created: boolean; unreached: UnreachedStage[] }> {
+export async function openEscalation(
+  deps: EscalationDeps,
+  organisation: Organisation,
+  draft: Draft,
+): Promise<{ escalation: Escalation; created: boolean; unreached: UnreachedStage[] }> {
   const ladder = ladderOf(organisation);
   const existing = await escalations(deps.store).read(organisation.orgId, draft.id);
   if (existing) return { escalation: existing, created: false, unreached: [] };
@@ -317,16 +373,28 @@ const raiseSchema = z.object({
   caseReference: z.string().trim().min(1, 'Give the case reference.').max(40, 'A case reference is at most 40 characters.'),
   asked: text(2000).min(1, 'Say what was asked.'),
   wanted: text(2000).min(1, 'Say what you want to happen.'),
-  immediateRisk: z.union([z.boolean(), z.enum(['true', 'false'])]).optional().transform((v) => v === true || v === 'true'),
+  immediateRisk: z
+    .union([z.boolean(), z.enum(['true', 'false'])])
+    .optional()
+    .transform((v) => v === true || v === 'true'),
   /** Set by the form shown with the name warning: the writer has looked and sends it as it is. */
-  namesChecked: z.union([z.boolean(), z.enum(['true', 'false', ''])]).optional().transform((v) => v === true || v === 'true'),
+  namesChecked: z
+    .union([z.boolean(), z.enum(['true', 'false', ''])])
+    .optional()
+    .transform((v) => v === true || v === 'true'),
 });
 
 /** A staff member raises a concern or professional disagreement from the bot; `unreached` says which stages alerted nobody. */
-export async function raiseEscalation(deps: EscalationDeps, input: { actor: Person; organisation: Organisation; data: unknown }): Promise<{ escalation: Escalation; unreached: UnreachedStage[] }> {
+export async function raiseEscalation(
+  deps: EscalationDeps,
+  input: { actor: Person; organisation: Organisation; data: unknown },
+): Promise<{ escalation: Escalation; unreached: UnreachedStage[] }> {
   const parsed = raiseSchema.safeParse(input.data);
   if (!parsed.success) {
-    const fields = parsed.error.issues.map((i) => ({ field: String(i.path[0] ?? 'form'), message: i.code === 'invalid_value' ? 'Choose one of the options.' : i.message }));
+    const fields = parsed.error.issues.map((i) => ({
+      field: String(i.path[0] ?? 'form'),
+      message: i.code === 'invalid_value' ? 'Choose one of the options.' : i.message,
+    }));
     throw new AppError('VALIDATION', 'Some answers need attention.', { fields });
   }
   const d = parsed.data;
@@ -334,11 +402,15 @@ export async function raiseEscalation(deps: EscalationDeps, input: { actor: Pers
   const identifying = findIdentifyingText({ agency: d.agency, asked: d.asked, wanted: d.wanted });
   if (reference || identifying.length > 0) {
     throw new AppError('VALIDATION', IDENTIFYING_MESSAGE, {
-      fields: [...(reference ? [reference] : []), ...identifying.map((i) => ({ field: i.field, message: `This looks like ${i.label}. Do not enter children’s names or identifying details.` }))],
+      fields: [
+        ...(reference ? [reference] : []),
+        ...identifying.map((i) => ({ field: i.field, message: `This looks like ${i.label}. Do not enter children’s names or identifying details.` })),
+      ],
     });
   }
   const names = findNameWarnings({ agency: d.agency, asked: d.asked, wanted: d.wanted });
-  if (names.length > 0 && !d.namesChecked) throw new AppError('VALIDATION', 'Check the highlighted text: it looks like it names someone. Raise again to send it as it is.', { fields: names });
+  if (names.length > 0 && !d.namesChecked)
+    throw new AppError('VALIDATION', 'Check the highlighted text: it looks like it names someone. Raise again to send it as it is.', { fields: names });
   const now = deps.clock.now().toISOString();
   const { escalation, unreached } = await openEscalation(deps, input.organisation, {
     id: `esc-raised-${input.actor.id}-${now.replace(/[^0-9]/g, '')}`,
@@ -406,19 +478,25 @@ export async function actOnEscalation(
     const candidates = (await new Directory(deps.store).all({ orgId: actor.orgId })).filter((p) => p.active && mayBeAssignedCase(p, agencies, partnership));
     const byName = matchByName(candidates, d.assignee);
     const match = d.assignee.includes('@') ? candidates.find((p) => p.email === d.assignee.toLowerCase()) : byName.kind === 'found' ? byName.person : undefined;
-    if (!match) throw new AppError('VALIDATION', `No one called "${d.assignee}" is in the directory of the agencies this case concerns (give a full name or email).`, { fields: [{ field: 'assignee', message: 'Not found.' }] });
+    if (!match)
+      throw new AppError('VALIDATION', `No one called "${d.assignee}" is in the directory of the agencies this case concerns (give a full name or email).`, {
+        fields: [{ field: 'assignee', message: 'Not found.' }],
+      });
     assignee = match;
   }
   const day = today(deps.clock, organisation.timeZone);
   if (step === 'request-feedback' && (!d.feedbackFrom || !/^\d{4}-\d{2}-\d{2}$/.test(d.feedbackDue) || d.feedbackDue <= day)) {
-    throw new AppError('VALIDATION', 'Say who the feedback is awaited from and a future date it is due by.', { fields: [{ field: 'feedbackDue', message: 'Give a future date.' }] });
+    throw new AppError('VALIDATION', 'Say who the feedback is awaited from and a future date it is due by.', {
+      fields: [{ field: 'feedbackDue', message: 'Give a future date.' }],
+    });
   }
 
   const now = deps.clock.now().toISOString();
   const by: PersonRef = { personId: actor.id, name: actor.name };
   const updated = await escalations(deps.store).update(actor.orgId, current.id, (e) => {
     const next: Escalation = { ...e, version: e.version + 1 };
-    const record = (what: EscalationStep['what'], stage: number, t?: string) => (next.history = [...next.history, { at: now, by, what, stage, ...(t ? { text: t } : {}) }]);
+    const record = (what: EscalationStep['what'], stage: number, t?: string) =>
+      (next.history = [...next.history, { at: now, by, what, stage, ...(t ? { text: t } : {}) }]);
     switch (step) {
       case 'acknowledge':
         next.acknowledged = { at: now, by };
@@ -472,7 +550,13 @@ function moveUp(e: Escalation, ladder: LadderStage[], calendar: WorkingCalendar,
  * cases; others what they raised or may act on (which for a safeguarding lead is every case of
  * their own agency).
  */
-export async function canView(store: Store, actor: Person, escalation: Escalation, ladder: LadderStage[], people = new CasePeople(store, escalation.orgId)): Promise<boolean> {
+export async function canView(
+  store: Store,
+  actor: Person,
+  escalation: Escalation,
+  ladder: LadderStage[],
+  people = new CasePeople(store, escalation.orgId),
+): Promise<boolean> {
   const partnership = await people.partnership();
   if (mayViewEscalation(actor, escalation, false, partnership)) return true;
   // An agency's administrator sees the cases about its own people.

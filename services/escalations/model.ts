@@ -15,7 +15,6 @@ export const CAUSE_LABELS: Record<EscalationCause, string> = {
   'other-concern': 'Other safeguarding concern',
 };
 
-
 export type EscalationStep = {
   at: string;
   by: PersonRef;
@@ -62,5 +61,3 @@ export type Escalation = {
   history: EscalationStep[];
   version: number;
 };
-
-

@@ -25,7 +25,9 @@ export class EscalationRecords {
 
   /** Every escalation of the organisation, open or closed: the central record. */
   all(orgId: string): Promise<Escalation[]> {
-    return toArray(this.docs.query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'escalation'", parameters: [{ name: '@orgId', value: orgId }] }));
+    return toArray(
+      this.docs.query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'escalation'", parameters: [{ name: '@orgId', value: orgId }] }),
+    );
   }
 
   /** Ids of escalations closed (resolved) before `cutoff`: past retention. */
@@ -33,7 +35,10 @@ export class EscalationRecords {
     return toArray(
       this.docs.query({
         query: "SELECT c.id FROM c WHERE c.orgId = @orgId AND c.kind = 'escalation' AND c.status = 'resolved' AND c.resolvedAt < @cutoff",
-        parameters: [{ name: '@orgId', value: orgId }, { name: '@cutoff', value: cutoff }],
+        parameters: [
+          { name: '@orgId', value: orgId },
+          { name: '@cutoff', value: cutoff },
+        ],
       }),
     );
   }
@@ -50,7 +55,9 @@ export class EscalationRecords {
 
   /** Changes an escalation where it stands: `change` sees the stored one (again after a concurrent write) and returns undefined to leave it. */
   update(orgId: string, id: string, change: (current: Stored<Escalation>) => Escalation | undefined): Promise<Stored<Escalation>> {
-    return this.docs.update(orgId, id, change as (current: Stored<Escalation & { id: string }>) => (Escalation & { id: string }) | undefined) as Promise<Stored<Escalation>>;
+    return this.docs.update(orgId, id, change as (current: Stored<Escalation & { id: string }>) => (Escalation & { id: string }) | undefined) as Promise<
+      Stored<Escalation>
+    >;
   }
 
   remove(orgId: string, id: string): Promise<void> {
@@ -59,7 +66,12 @@ export class EscalationRecords {
 
   /** Open escalations, in no particular order. */
   open(orgId: string): Promise<Escalation[]> {
-    return toArray(this.docs.query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'escalation' AND c.status = 'open'", parameters: [{ name: '@orgId', value: orgId }] }));
+    return toArray(
+      this.docs.query({
+        query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'escalation' AND c.status = 'open'",
+        parameters: [{ name: '@orgId', value: orgId }],
+      }),
+    );
   }
 
   /**
@@ -91,7 +103,10 @@ export class EscalationRecords {
     const counts = await toArray(
       this.docs.query({
         query: 'SELECT VALUE COUNT(1) FROM c WHERE c.orgId = @orgId AND c.kind = "escalation" AND STARTSWITH(c.raisedAt, @year)',
-        parameters: [{ name: '@orgId', value: orgId }, { name: '@year', value: year }],
+        parameters: [
+          { name: '@orgId', value: orgId },
+          { name: '@year', value: year },
+        ],
       }) as AsyncIterable<unknown>,
     );
     return counts.reduce<number>((sum, n) => sum + Number(n ?? 0), 0);

@@ -1,6 +1,14 @@
 import type { AdaptiveCardJson } from '../../cards/render';
 import { whoSawCase } from './who-saw';
-import { actOnEscalation, alertMessage, getEscalation, raiseEscalation, stageAlertPrefix, visibleOpenEscalations, type EscalationStepName } from '../../services/escalations/escalations';
+import {
+  actOnEscalation,
+  alertMessage,
+  getEscalation,
+  raiseEscalation,
+  stageAlertPrefix,
+  visibleOpenEscalations,
+  type EscalationStepName,
+} from '../../services/escalations/escalations';
 import { ladderOf } from '../../services/organisation/escalation-ladder';
 import { isOnlyNameWarning } from '../../services/core/identifying';
 import { seenCounts } from '../../services/delivery/seen';
@@ -61,7 +69,12 @@ export const ESCALATION_ROUTES = {
   'esc.raise': personal(async (ctx, data) => {
     try {
       const { escalation, unreached } = await raiseEscalation(ctx, { actor: ctx.actor, organisation: ctx.organisation, data });
-      if (unreached.length === 0) return noticeCard(`Raised as ${escalation.ref}`, `Stage ${escalation.stage} has been alerted and must respond by ${formatDate(escalation.stageDeadline)}. You will see it under "escalations".`, { tone: 'done' });
+      if (unreached.length === 0)
+        return noticeCard(
+          `Raised as ${escalation.ref}`,
+          `Stage ${escalation.stage} has been alerted and must respond by ${formatDate(escalation.stageDeadline)}. You will see it under "escalations".`,
+          { tone: 'done' },
+        );
       // Never "alerted" when no one was: say which stage reached nobody, and what happened instead.
       const nobody = unreached.map((u) => `stage ${u.stage} (${u.name})`).join(' and ');
       const moved = unreached.at(-1)!.stage !== escalation.stage;
@@ -116,7 +129,27 @@ async function escalationReportCard(ctx: RouteContext, from: string, to: string)
 }
 
 export const ESCALATION_COMMANDS: TextCommand[] = [
-  { scope: 'personal', pattern: /^raise (?:a )?(?:concern|escalation|disagreement)$/i, example: 'raise concern', description: 'Raise a safeguarding concern or professional disagreement (case reference only, never a child’s name).', menu: 6, run: async () => raiseConcernCard() },
-  { scope: 'personal', pattern: /^escalations?$/i, example: 'escalations', description: 'Open escalations you can see, with their stage and deadline.', menu: 7, run: (ctx) => escalationList(ctx) },
-  { scope: 'personal', pattern: new RegExp(`^escalations? report ${DATE} ${DATE}$`, 'i'), example: 'escalations report 2026-07-01 2026-09-30', description: 'Safeguarding leads and administrators: the three-monthly review of the central record.', run: (ctx, match) => escalationReportCard(ctx, match[1]!, match[2]!) },
+  {
+    scope: 'personal',
+    pattern: /^raise (?:a )?(?:concern|escalation|disagreement)$/i,
+    example: 'raise concern',
+    description: 'Raise a safeguarding concern or professional disagreement (case reference only, never a child’s name).',
+    menu: 6,
+    run: async () => raiseConcernCard(),
+  },
+  {
+    scope: 'personal',
+    pattern: /^escalations?$/i,
+    example: 'escalations',
+    description: 'Open escalations you can see, with their stage and deadline.',
+    menu: 7,
+    run: (ctx) => escalationList(ctx),
+  },
+  {
+    scope: 'personal',
+    pattern: new RegExp(`^escalations? report ${DATE} ${DATE}$`, 'i'),
+    example: 'escalations report 2026-07-01 2026-09-30',
+    description: 'Safeguarding leads and administrators: the three-monthly review of the central record.',
+    run: (ctx, match) => escalationReportCard(ctx, match[1]!, match[2]!),
+  },
 ];

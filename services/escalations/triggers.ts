@@ -45,7 +45,12 @@ export async function escalationsAfterUpdate(deps: EscalationDeps, organisation:
     await openEscalation(
       deps,
       organisation,
-      fromAction(action, 'action-red', `esc-${action.id}-red-v${update.fromVersion ?? action.version}`, `${action.ref} "${short(action.description)}" (lead ${leads}) was rated Red by ${update.by.name}. Reason: ${sentence(update.reason)} Remedial action: ${sentence(update.remedialAction)}`),
+      fromAction(
+        action,
+        'action-red',
+        `esc-${action.id}-red-v${update.fromVersion ?? action.version}`,
+        `${action.ref} "${short(action.description)}" (lead ${leads}) was rated Red by ${update.by.name}. Reason: ${sentence(update.reason)} Remedial action: ${sentence(update.remedialAction)}`,
+      ),
     );
   }
   const inTeams = action.history.filter((h) => h.source === 'teams');
@@ -54,7 +59,12 @@ export async function escalationsAfterUpdate(deps: EscalationDeps, organisation:
     await openEscalation(
       deps,
       organisation,
-      fromAction(action, 'amber-twice', `esc-${action.id}-amber-v${update.fromVersion ?? action.version}`, `${action.ref} "${short(action.description)}" (lead ${leads}) has been Amber in two consecutive updates. Latest reason: ${sentence(update.reason)}`),
+      fromAction(
+        action,
+        'amber-twice',
+        `esc-${action.id}-amber-v${update.fromVersion ?? action.version}`,
+        `${action.ref} "${short(action.description)}" (lead ${leads}) has been Amber in two consecutive updates. Latest reason: ${sentence(update.reason)}`,
+      ),
     );
   }
 }
@@ -83,25 +93,50 @@ export async function runEscalationChecks(ctx: JobContext): Promise<Record<strin
     const remindersSinceDue = 1 + Math.floor(daysOver / policy.overdueEvery);
     const leads = action.leads.map((l) => l.name).join(', ');
     if (rules.overdueWorkingDays > 0 && daysOver >= rules.overdueWorkingDays) {
-      const r = await openEscalation(deps, ctx.organisation, fromAction(action, 'overdue', `esc-${action.id}-overdue-${due}`, `${action.ref} "${short(action.description)}" (lead ${leads}) was due ${due} and is ${daysOver} working days overdue with no update.`));
+      const r = await openEscalation(
+        deps,
+        ctx.organisation,
+        fromAction(
+          action,
+          'overdue',
+          `esc-${action.id}-overdue-${due}`,
+          `${action.ref} "${short(action.description)}" (lead ${leads}) was due ${due} and is ${daysOver} working days overdue with no update.`,
+        ),
+      );
       if (r.created) opened++;
     }
     if (rules.noResponseAfterReminders > 0 && remindersSinceDue >= rules.noResponseAfterReminders) {
-      const r = await openEscalation(deps, ctx.organisation, fromAction(action, 'no-response', `esc-${action.id}-no-response-${due}`, `${action.ref} "${short(action.description)}" (lead ${leads}) has had ${remindersSinceDue} reminders since it was due on ${due} and no response.`));
+      const r = await openEscalation(
+        deps,
+        ctx.organisation,
+        fromAction(
+          action,
+          'no-response',
+          `esc-${action.id}-no-response-${due}`,
+          `${action.ref} "${short(action.description)}" (lead ${leads}) has had ${remindersSinceDue} reminders since it was due on ${due} and no response.`,
+        ),
+      );
       if (r.created) opened++;
     }
   }
   if (rules.ownerUnreachable) {
-    const unreachable = new Set(
-      (await new Conversations(ctx.store).unreachablePersonal(ctx.orgId)).flatMap((c) => (c.personId ? [c.personId] : [])),
-    );
+    const unreachable = new Set((await new Conversations(ctx.store).unreachablePersonal(ctx.orgId)).flatMap((c) => (c.personId ? [c.personId] : [])));
     if (unreachable.size > 0) {
       const directory = new Directory(ctx.store);
       const open = await plan.openActions(ctx.orgId);
       for (const action of open) {
         if (action.leadIds.length === 0 || !action.leadIds.every((id) => unreachable.has(id))) continue;
         const names = (await Promise.all(action.leadIds.map((id) => directory.get(ctx.orgId, id)))).map((p) => p?.name ?? '?').join(', ');
-        const r = await openEscalation(deps, ctx.organisation, fromAction(action, 'owner-unreachable', `esc-${action.id}-unreachable`, `${action.ref} "${short(action.description)}": its lead (${names}) cannot be reached in Teams, so it is not being chased.`));
+        const r = await openEscalation(
+          deps,
+          ctx.organisation,
+          fromAction(
+            action,
+            'owner-unreachable',
+            `esc-${action.id}-unreachable`,
+            `${action.ref} "${short(action.description)}": its lead (${names}) cannot be reached in Teams, so it is not being chased.`,
+          ),
+        );
         if (r.created) opened++;
       }
     }
@@ -109,4 +144,3 @@ export async function runEscalationChecks(ctx: JobContext): Promise<Record<strin
   const { moved } = await advanceOverdueStages(deps, ctx.organisation);
   return { day, opened, moved };
 }
-

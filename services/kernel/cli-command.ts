@@ -51,7 +51,8 @@ export const print = (line = '') => process.stdout.write(oneLine(line) + '\n');
 export const quoted = (text: string) => JSON.stringify(text);
 
 /** Warnings and errors only, on stderr: the command's own report is its output. */
-export const cliLogger = (config: Config) => createLogger(config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? config.LOG_LEVEL : 'warn', { toStderr: true });
+export const cliLogger = (config: Config) =>
+  createLogger(config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? config.LOG_LEVEL : 'warn', { toStderr: true });
 
 export function stringOption(ctx: Pick<CliContext, 'options'>, name: string): string | undefined {
   return ctx.options[name] as string | undefined;
@@ -104,7 +105,8 @@ export const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 export function dateOption(ctx: CliContext, name: string): string | undefined {
   const value = stringOption(ctx, name);
-  if (value !== undefined && (!ISO_DATE.test(value) || Number.isNaN(Date.parse(value)))) throw new AppError('VALIDATION', `--${name} "${value}" must be a date such as 2026-04-01.`);
+  if (value !== undefined && (!ISO_DATE.test(value) || Number.isNaN(Date.parse(value))))
+    throw new AppError('VALIDATION', `--${name} "${value}" must be a date such as 2026-04-01.`);
   return value;
 }
 
@@ -117,7 +119,8 @@ export function instantOption(ctx: CliContext): Date {
   const at = stringOption(ctx, 'at');
   if (!at) return ctx.clock.now();
   const parsed = new Date(at);
-  if (Number.isNaN(parsed.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(at)) throw new AppError('VALIDATION', `--at "${at}" must be an ISO instant such as 2026-12-01T09:00:00Z.`);
+  if (Number.isNaN(parsed.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(at))
+    throw new AppError('VALIDATION', `--at "${at}" must be an ISO instant such as 2026-12-01T09:00:00Z.`);
   return parsed;
 }
 
@@ -160,7 +163,13 @@ export async function outputReport(ctx: CliContext, report: Report | readonly Re
     const rows = section.rows.map((r) => section.headers.map((_, c) => cellText(r[c] ?? null)));
     const widths = section.headers.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
     print(section.title);
-    for (const row of [section.headers, ...rows]) print(row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd());
+    for (const row of [section.headers, ...rows])
+      print(
+        row
+          .map((cell, c) => cell.padEnd(widths[c]!))
+          .join('  ')
+          .trimEnd(),
+      );
     for (const note of section.notes ?? []) print(note);
   });
 }
@@ -175,7 +184,12 @@ export const NO_DELIVER: OptionSpec = { 'no-deliver': { type: 'boolean' } };
  * Records that the command showed, wrote out or changed something about people (services/audit).
  * A table sent to a file (--out/--format) counts as an export; one printed, as a view.
  */
-export function auditCommand(ctx: CliContext, requester: Requester, record: AuditRecordRef, options: { action?: AuditAction; agency?: string; detail?: string } = {}): void {
+export function auditCommand(
+  ctx: CliContext,
+  requester: Requester,
+  record: AuditRecordRef,
+  options: { action?: AuditAction; agency?: string; detail?: string } = {},
+): void {
   const exported = stringOption(ctx, 'out') !== undefined || stringOption(ctx, 'format') !== undefined;
   recordAudit(ctx, {
     orgId: orgOf(ctx),

@@ -40,6 +40,14 @@ export const moduleReports = (): ReportDefinition[] => modules.flatMap((m) => m.
 
 export function moduleReport(name: string): ReportDefinition {
   const report = moduleReports().find((r) => r.name === name);
-  if (!report) throw new AppError('NOT_FOUND', `There is no report "${name.slice(0, 40)}". Reports: ${moduleReports().map((r) => r.name).join(', ') || 'none'}.`);
+  if (!report)
+    throw new AppError(
+      'NOT_FOUND',
+      `There is no report "${name.slice(0, 40)}". Reports: ${
+        moduleReports()
+          .map((r) => r.name)
+          .join(', ') || 'none'
+      }.`,
+    );
   return report;
 }

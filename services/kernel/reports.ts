@@ -11,9 +11,15 @@ const PARAM_NAME = /^[a-z][a-z0-9-]{0,39}$/;
  * Runs a feature's report for someone, the same way on every surface: the parameters are checked
  * by the report's schema (each problem named by its field) and the requester by its rule.
  */
-export async function runReport(ctx: ReportContext, requester: Requester, name: string, raw: Record<string, string | undefined>): Promise<{ definition: ReportDefinition; params: Record<string, unknown>; report: Report | Report[] }> {
+export async function runReport(
+  ctx: ReportContext,
+  requester: Requester,
+  name: string,
+  raw: Record<string, string | undefined>,
+): Promise<{ definition: ReportDefinition; params: Record<string, unknown>; report: Report | Report[] }> {
   const definition = moduleReport(name);
-  if (!allows(requester, (actor) => definition.allowed(actor, ctx.organisation))) throw new AppError('FORBIDDEN', `The report "${definition.title}" is not available to you.`);
+  if (!allows(requester, (actor) => definition.allowed(actor, ctx.organisation)))
+    throw new AppError('FORBIDDEN', `The report "${definition.title}" is not available to you.`);
   const unknownNames = Object.keys(raw).filter((k) => !PARAM_NAME.test(k));
   if (unknownNames.length > 0) throw new AppError('VALIDATION', `"${unknownNames[0]!.slice(0, 40)}" is not a parameter name.`);
   let params: Record<string, unknown> = {};

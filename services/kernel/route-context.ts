@@ -68,12 +68,21 @@ export const timeZoneOf = (ctx: RouteContext) => ctx.organisation.timeZone;
 export const DATE = '(\\d{4}-\\d{2}-\\d{2})';
 
 /** Card data is untrusted: anything that is not a plain object counts as empty. */
-export const objectOf = (data: unknown): Record<string, unknown> => (data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {});
+export const objectOf = (data: unknown): Record<string, unknown> =>
+  data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
 
 /** Records that the acting person saw (or changed) something about people here in Teams; written after the answer. */
 export function auditInTeams(ctx: RouteContext, record: AuditRecordRef, action: AuditAction = 'view', detail?: string): void {
   const agency = scopeFor(ctx.actor, ctx.organisation).agency;
-  recordAudit(ctx, { orgId: ctx.actor.orgId, who: ctx.actor.id, surface: 'teams', action, record, ...(agency ? { agency } : {}), ...(detail ? { detail } : {}) });
+  recordAudit(ctx, {
+    orgId: ctx.actor.orgId,
+    who: ctx.actor.id,
+    surface: 'teams',
+    action,
+    record,
+    ...(agency ? { agency } : {}),
+    ...(detail ? { detail } : {}),
+  });
 }
 
 const pageData = z.object({ page: z.number().int().min(0).max(100_000) });

@@ -43,7 +43,8 @@ async function buildMissingTrainingSummaries(store: Store): Promise<number> {
   const orgIds = new Set<string>();
   for await (const doc of store.collection<Doc>('organisations').readAll()) orgIds.add(doc.orgId);
   let built = 0;
-  for (const orgId of orgIds) if ((await training.hasAny(orgId, 'record')) && !(await training.hasAny(orgId, 'summary'))) built += (await rebuildTrainingSummaries(store, orgId)).written;
+  for (const orgId of orgIds)
+    if ((await training.hasAny(orgId, 'record')) && !(await training.hasAny(orgId, 'summary'))) built += (await rebuildTrainingSummaries(store, orgId)).written;
   return built;
 }
 
@@ -72,7 +73,11 @@ async function recordRoleSources(store: Store): Promise<number> {
  * every start (and after a restore of an older backup) at the cost of one read of what it moves.
  */
 export const MIGRATIONS: Migration[] = [
-  { id: 'rounds-own-container', description: 'update rounds move from the scheduler’s jobs container to rounds', run: moveKind('update-round', 'jobs', 'rounds') },
+  {
+    id: 'rounds-own-container',
+    description: 'update rounds move from the scheduler’s jobs container to rounds',
+    run: moveKind('update-round', 'jobs', 'rounds'),
+  },
   {
     id: 'partnership-agencies',
     description: 'a single organisation becomes a partnership with one lead agency; people and training records take their agency',

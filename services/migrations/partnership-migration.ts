@@ -72,4 +72,3 @@ export async function migrateToPartnership(store: Store): Promise<number> {
   }
   return changed;
 }
-

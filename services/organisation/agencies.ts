@@ -45,7 +45,8 @@ function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
 async function checkTenantsFree(repo: Agencies, orgId: string, agencyId: string, tenants: string[]): Promise<void> {
   for (const tenant of tenants) {
     const owner = await repo.byTenant(orgId, tenant);
-    if (owner && owner.agencyId !== agencyId) throw new AppError('TENANT_TAKEN', `Tenant ${tenant} already belongs to the agency "${owner.name}" (${owner.agencyId}).`);
+    if (owner && owner.agencyId !== agencyId)
+      throw new AppError('TENANT_TAKEN', `Tenant ${tenant} already belongs to the agency "${owner.name}" (${owner.agencyId}).`);
   }
 }
 
@@ -55,7 +56,14 @@ export type AgencyDefaults = { timeZone: string };
  * Adds an agency; the first one added becomes the partnership's lead agency, and `events` hears
  * LeadAgencyChosen (training records take the lead agency then, as the people already did).
  */
-export async function addAgency(store: Store, clock: Clock, orgId: string, input: { name: string; tenantIds?: string[] }, defaults: AgencyDefaults, events: DomainEventPublisher): Promise<{ agency: Stored<Agency>; lead: boolean }> {
+export async function addAgency(
+  store: Store,
+  clock: Clock,
+  orgId: string,
+  input: { name: string; tenantIds?: string[] },
+  defaults: AgencyDefaults,
+  events: DomainEventPublisher,
+): Promise<{ agency: Stored<Agency>; lead: boolean }> {
   const name = parse(agencyName, input.name, 'The agency name');
   const tenants = [...new Set((input.tenantIds ?? []).map((t) => parse(tenantId, t, 'The tenant')))];
   const agencyId = agencySlug(name);
@@ -66,7 +74,8 @@ export async function addAgency(store: Store, clock: Clock, orgId: string, input
   try {
     agency = await repo.create({ id: agencyDocId(agencyId), orgId, kind: 'agency', agencyId, name, tenantIds: tenants, createdAt: clock.now().toISOString() });
   } catch (e) {
-    if (isAppError(e, 'ALREADY_EXISTS')) throw new AppError('ALREADY_EXISTS', `There is already an agency with the id "${agencyId}". Use agency set to change it.`);
+    if (isAppError(e, 'ALREADY_EXISTS'))
+      throw new AppError('ALREADY_EXISTS', `There is already an agency with the id "${agencyId}". Use agency set to change it.`);
     throw e;
   }
   const org = await ensureOrganisation(store, clock, orgId, defaults);
@@ -86,7 +95,14 @@ export async function addAgency(store: Store, clock: Clock, orgId: string, input
 export type AgencyChange = { name?: string; addTenantIds?: string[]; removeTenantIds?: string[]; lead?: boolean };
 
 /** Renames an agency, adds or removes its tenants, or makes it the lead agency. Its id never changes (people hold it). */
-export async function setAgency(store: Store, clock: Clock, orgId: string, agencyId: string, change: AgencyChange, defaults: AgencyDefaults): Promise<Stored<Agency>> {
+export async function setAgency(
+  store: Store,
+  clock: Clock,
+  orgId: string,
+  agencyId: string,
+  change: AgencyChange,
+  defaults: AgencyDefaults,
+): Promise<Stored<Agency>> {
   const repo = new Agencies(store);
   if (!(await repo.read(orgId, agencyId))) throw new AppError('NOT_FOUND', `There is no agency "${agencyId}". npm run cli -- agency list shows them.`);
   const name = change.name === undefined ? undefined : parse(agencyName, change.name, 'The agency name');

@@ -24,7 +24,13 @@ export type EscalationRules = {
   ownerUnreachable: boolean;
 };
 
-export const DEFAULT_ESCALATION_RULES: EscalationRules = { actionRed: true, amberTwice: true, overdueWorkingDays: 10, noResponseAfterReminders: 4, ownerUnreachable: true };
+export const DEFAULT_ESCALATION_RULES: EscalationRules = {
+  actionRed: true,
+  amberTwice: true,
+  overdueWorkingDays: 10,
+  noResponseAfterReminders: 4,
+  ownerUnreachable: true,
+};
 
 /** The default ladder (working days, England & Wales). */
 export const DEFAULT_LADDER: LadderStage[] = [

@@ -12,7 +12,13 @@ export type ReminderPolicy = {
   snoozeChoices: number[];
 };
 
-export const DEFAULT_REMINDER_POLICY: ReminderPolicy = { beforeDue: [14, 7, 1], onDueDay: true, overdueEvery: 5, ongoingCadence: 'monthly', snoozeChoices: [1, 3, 7] };
+export const DEFAULT_REMINDER_POLICY: ReminderPolicy = {
+  beforeDue: [14, 7, 1],
+  onDueDay: true,
+  overdueEvery: 5,
+  ongoingCadence: 'monthly',
+  snoozeChoices: [1, 3, 7],
+};
 
 const workingDays = z.number().int().min(1).max(60);
 const distinct = (values: number[]) => new Set(values).size === values.length;

@@ -10,7 +10,9 @@ export class Agencies {
   }
 
   async all(orgId: string): Promise<Stored<Agency>[]> {
-    const found = await toArray(this.docs.query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'agency'", parameters: [{ name: '@orgId', value: orgId }] }));
+    const found = await toArray(
+      this.docs.query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'agency'", parameters: [{ name: '@orgId', value: orgId }] }),
+    );
     return found.sort((a, b) => a.name.localeCompare(b.name));
   }
 

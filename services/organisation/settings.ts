@@ -34,14 +34,23 @@ export const organisationSettingsSchema = z
       .min(2)
       .max(200)
       .refine((p) => compiles(p), 'must be a valid regular expression')
-      .refine((p) => !compiles(p) || NEVER_CASE_REFERENCES.every((bad) => !compileCaseReferencePattern(p).test(bad)), `must not accept a date, an NHS number, a phone number or a name (it must refuse each of: ${NEVER_CASE_REFERENCES.join(', ')})`)
+      .refine(
+        (p) => !compiles(p) || NEVER_CASE_REFERENCES.every((bad) => !compileCaseReferencePattern(p).test(bad)),
+        `must not accept a date, an NHS number, a phone number or a name (it must refuse each of: ${NEVER_CASE_REFERENCES.join(', ')})`,
+      )
       .optional(),
   })
   .strict();
 
 export type OrganisationSettings = z.infer<typeof organisationSettingsSchema>;
 
-export async function updateOrganisationSettings(store: Store, clock: Clock, orgId: string, input: unknown, defaults: { timeZone: string }): Promise<Organisation> {
+export async function updateOrganisationSettings(
+  store: Store,
+  clock: Clock,
+  orgId: string,
+  input: unknown,
+  defaults: { timeZone: string },
+): Promise<Organisation> {
   const parsed = organisationSettingsSchema.safeParse(input);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.') || '(settings)'}: ${i.message}`);

@@ -17,7 +17,12 @@ export const PARTNERSHIP_REPORT: ReportDefinition = {
   params: z.object({ at: z.iso.date({ error: 'must be a date such as 2026-04-01' }).optional() }),
   allowed: (actor, organisation) => mayViewPartnershipReport(actor, organisation),
   build: (ctx, requester, params) =>
-    partnershipReport(ctx, { orgId: ctx.organisation.id, requester, timeZone: ctx.organisation.timeZone, asAt: typeof params.at === 'string' ? params.at : today(ctx.clock, ctx.organisation.timeZone) }),
+    partnershipReport(ctx, {
+      orgId: ctx.organisation.id,
+      requester,
+      timeZone: ctx.organisation.timeZone,
+      asAt: typeof params.at === 'string' ? params.at : today(ctx.clock, ctx.organisation.timeZone),
+    }),
 };
 
 /** The partnership board's roll-up of every agency's figures. */

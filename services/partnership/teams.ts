@@ -13,7 +13,10 @@ export const PARTNERSHIP_COMMANDS: TextCommand[] = [
     run: async (ctx) => {
       const asAt = today(ctx.clock, timeZoneOf(ctx));
       const { report } = await runReport(ctx, ctx.actor, 'partnership', { at: asAt });
-      return reportCard(report, `Partnership report as at ${formatDate(asAt)}: figures only, no names. For the board paper as a spreadsheet: npm run cli -- partnership report --format xlsx`);
+      return reportCard(
+        report,
+        `Partnership report as at ${formatDate(asAt)}: figures only, no names. For the board paper as a spreadsheet: npm run cli -- partnership report --format xlsx`,
+      );
     },
   },
 ];

@@ -31,7 +31,8 @@ export const PEOPLE_COMMANDS: Record<string, Command> = {
     },
   },
   'people export-subject': {
-    usage: 'people export-subject <person id or email> --out <file.json|file.xlsx> [--as <email>] [--org <id>]   (everything stored about one person, for a subject access request: personal data)',
+    usage:
+      'people export-subject <person id or email> --out <file.json|file.xlsx> [--as <email>] [--org <id>]   (everything stored about one person, for a subject access request: personal data)',
     options: { out: { type: 'string' }, as: { type: 'string' } },
     async run(ctx) {
       const who = ctx.args[0];
@@ -45,12 +46,15 @@ export const PEOPLE_COMMANDS: Record<string, Command> = {
       if (ext === '.json') await writePrivateFile(file, JSON.stringify(subject, null, 2) + '\n');
       else await writeReport(file, subjectExportReports(subject));
       auditCommand(ctx, requester, { kind: 'subject-export', id: subject.person.id }, { action: 'export' });
-      print(`Wrote everything stored about ${subject.person.name} (${subject.person.id}) to ${file}: ${subject.training.records.length} training records, ${subject.actionsLed.length} actions led, ${subject.escalations.length} escalations, ${subject.questionnaires.length} questionnaires, ${subject.auditOfTheirActions.length} audit entries.`);
+      print(
+        `Wrote everything stored about ${subject.person.name} (${subject.person.id}) to ${file}: ${subject.training.records.length} training records, ${subject.actionsLed.length} actions led, ${subject.escalations.length} escalations, ${subject.questionnaires.length} questionnaires, ${subject.auditOfTheirActions.length} audit entries.`,
+      );
       print('Anonymous questionnaire answers cannot be tied to them, by design; the export says so.');
     },
   },
   'people erase': {
-    usage: 'people erase <person id or email> [--dry-run] [--as <email>] [--org <id>]   (a leaver past every retention period: deletes or anonymises what is no longer needed)',
+    usage:
+      'people erase <person id or email> [--dry-run] [--as <email>] [--org <id>]   (a leaver past every retention period: deletes or anonymises what is no longer needed)',
     options: { 'dry-run': { type: 'boolean' }, as: { type: 'string' } },
     async run(ctx) {
       const who = ctx.args[0];
@@ -64,18 +68,24 @@ export const PEOPLE_COMMANDS: Record<string, Command> = {
     },
   },
   'people import': {
-    usage: 'people import <file.csv|file.xlsx> [--map field=Header,…] [--dry-run] [--agency <id>] [--as <email>] [--org <id>]   (fields: employeeId, name, email, aadObjectId, tenantId, agency, department, jobTitle, manager, active; --agency or HR named by --as: every row is that agency’s)',
+    usage:
+      'people import <file.csv|file.xlsx> [--map field=Header,…] [--dry-run] [--agency <id>] [--as <email>] [--org <id>]   (fields: employeeId, name, email, aadObjectId, tenantId, agency, department, jobTitle, manager, active; --agency or HR named by --as: every row is that agency’s)',
     options: IMPORT_OPTIONS,
     async run(ctx) {
       const table = await readTable(fileArg(ctx, 'people'));
       const dryRun = !!ctx.options['dry-run'];
       if (!dryRun) await organisationOf(ctx);
       const { requester, agency } = await importAgency(ctx);
-      const report = await importPeople({ store: ctx.store, clock: ctx.clock }, { orgId: orgOf(ctx), table, mapping: requireKnownFields(mappingOption(ctx), PEOPLE_FIELDS), dryRun, ...(agency ? { agency } : {}) });
+      const report = await importPeople(
+        { store: ctx.store, clock: ctx.clock },
+        { orgId: orgOf(ctx), table, mapping: requireKnownFields(mappingOption(ctx), PEOPLE_FIELDS), dryRun, ...(agency ? { agency } : {}) },
+      );
       auditImport(ctx, requester, 'people-import', report, agency);
       printSummary('people', report);
       // An import can bring in the people BOOTSTRAP_ADMIN_OBJECT_IDS names: they are administrators from now on.
-      if (!dryRun) for (const p of await applyBootstrapAdmins(ctx, orgOf(ctx), ctx.config.BOOTSTRAP_ADMIN_OBJECT_IDS)) print(`${p.name} (${p.id}) is a partnership administrator (BOOTSTRAP_ADMIN_OBJECT_IDS).`);
+      if (!dryRun)
+        for (const p of await applyBootstrapAdmins(ctx, orgOf(ctx), ctx.config.BOOTSTRAP_ADMIN_OBJECT_IDS))
+          print(`${p.name} (${p.id}) is a partnership administrator (BOOTSTRAP_ADMIN_OBJECT_IDS).`);
     },
   },
   'people link': {

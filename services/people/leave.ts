@@ -20,7 +20,8 @@ export async function setLeave(
   input: { actor: Person; until: string; delegate: string; timeZone: string; emailEnabled?: boolean },
 ): Promise<{ person: Person; delegate: Person; delegateUnreachable?: string }> {
   const day = today(deps.clock, input.timeZone);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.until) || Number.isNaN(Date.parse(input.until))) throw new AppError('VALIDATION', `"${input.until}" is not a date; give it as YYYY-MM-DD.`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(input.until) || Number.isNaN(Date.parse(input.until)))
+    throw new AppError('VALIDATION', `"${input.until}" is not a date; give it as YYYY-MM-DD.`);
   if (input.until < day) throw new AppError('VALIDATION', 'The end of your leave must be today or later.');
   const directory = new Directory(deps.store);
   const partnership = await partnershipFor(deps, input.actor.orgId);
@@ -28,7 +29,10 @@ export async function setLeave(
   const wanted = input.delegate.trim().slice(0, 200);
   let delegate = wanted.includes('@') ? colleague(await directory.byEmail({ orgId: input.actor.orgId }, wanted)) : undefined;
   if (!delegate && !wanted.includes('@')) {
-    const match = matchByName((await directory.all({ orgId: input.actor.orgId })).filter((p) => colleague(p)), wanted);
+    const match = matchByName(
+      (await directory.all({ orgId: input.actor.orgId })).filter((p) => colleague(p)),
+      wanted,
+    );
     if (match.kind === 'ambiguous') throw new AppError('VALIDATION', `More than one person is called "${wanted}": give their email address instead.`);
     if (match.kind === 'found') delegate = match.person;
   }

@@ -33,13 +33,17 @@ export async function linkByAdministrator(
   const conversations = new Conversations(deps.store);
   const conversation = await conversations.read(input.orgId, personalConversationKey(aadObjectId));
   const tenantId = input.tenantId ?? conversation?.tenantId ?? input.homeTenantId;
-  if (!tenantId || !isEntraId(tenantId)) throw new AppError('VALIDATION', 'Give the user’s tenant id (--tenant): they have not contacted the bot yet and HOME_TENANT_ID is not set.');
+  if (!tenantId || !isEntraId(tenantId))
+    throw new AppError('VALIDATION', 'Give the user’s tenant id (--tenant): they have not contacted the bot yet and HOME_TENANT_ID is not set.');
   // A link outside the tenants the person's agency signs in from would never hold: say so now.
   const partnership = await partnershipFor(deps, input.orgId);
   const agencyId = agencyOf(person, partnership);
   const signInTenants = signInTenantsOf(agencyId, await listAgencies(deps.store, input.orgId), partnership);
   if (signInTenants && !signInTenants.includes(tenantId.toLowerCase())) {
-    throw new AppError('VALIDATION', `The tenant ${tenantId.slice(0, 60)} is not one ${agencyId}’s people sign in from (${signInTenants.join(', ')}; an agency that lists no tenant signs in as guests of the lead agency).`);
+    throw new AppError(
+      'VALIDATION',
+      `The tenant ${tenantId.slice(0, 60)} is not one ${agencyId}’s people sign in from (${signInTenants.join(', ')}; an agency that lists no tenant signs in as guests of the lead agency).`,
+    );
   }
   if (person.aadObjectId && person.aadObjectId !== aadObjectId) await unlinkPerson(deps, { orgId: input.orgId, personId: person.id });
   const linked = await directory.update(input.orgId, person.id, (p) => ({ ...p, aadObjectId, aadTenantId: tenantId.toLowerCase() }));
@@ -92,7 +96,10 @@ export async function unlinkedUsers(store: Store, orgId: string): Promise<Unlink
  * and the person's own earlier link ends; `people unlink` ends this one. The Playground's made-up
  * ids are not Entra GUIDs, so unlike an administrator's link this takes them as Teams sends them.
  */
-export async function linkForLocalTrial(deps: { store: Store; clock: Clock }, input: { orgId: string; person: Person; aadObjectId: string; tenantId: string }): Promise<Person> {
+export async function linkForLocalTrial(
+  deps: { store: Store; clock: Clock },
+  input: { orgId: string; person: Person; aadObjectId: string; tenantId: string },
+): Promise<Person> {
   const { orgId, person, aadObjectId } = input;
   const tenantId = input.tenantId.toLowerCase();
   if (person.aadObjectId === aadObjectId && (person.aadTenantId ?? '') === tenantId) return person;
@@ -100,11 +107,13 @@ export async function linkForLocalTrial(deps: { store: Store; clock: Clock }, in
   const holder = await directory.byAadObjectId({ orgId }, aadObjectId);
   if (holder && holder.id !== person.id) await unlinkPerson(deps, { orgId, personId: holder.id });
   if (person.aadObjectId && person.aadObjectId !== aadObjectId) await unlinkPerson(deps, { orgId, personId: person.id });
-  const linked = await directory.update(orgId, person.id, (p) => ({ ...p, aadObjectId, aadTenantId: tenantId })).catch((e: unknown) => {
-    // Acting as someone not (or no longer) in the directory: they are stored as acted.
-    if (isAppError(e, 'NOT_FOUND')) return directory.save({ ...person, aadObjectId, aadTenantId: tenantId });
-    throw e;
-  });
+  const linked = await directory
+    .update(orgId, person.id, (p) => ({ ...p, aadObjectId, aadTenantId: tenantId }))
+    .catch((e: unknown) => {
+      // Acting as someone not (or no longer) in the directory: they are stored as acted.
+      if (isAppError(e, 'NOT_FOUND')) return directory.save({ ...person, aadObjectId, aadTenantId: tenantId });
+      throw e;
+    });
   const conversations = new Conversations(deps.store);
   if (await conversations.read(orgId, personalConversationKey(aadObjectId))) {
     const now = deps.clock.now().toISOString();

@@ -3,7 +3,17 @@
  * heads of service, the partnership business manager and the partnership executive. `s11-lead`
  * completes their agency's Section 11 self-assessment (services/section11).
  */
-export const ROLES = ['admin', 'hr', 'safeguarding-lead', 'officer', 'manager', 'head-of-service', 'business-manager', 'partnership-executive', 's11-lead'] as const;
+export const ROLES = [
+  'admin',
+  'hr',
+  'safeguarding-lead',
+  'officer',
+  'manager',
+  'head-of-service',
+  'business-manager',
+  'partnership-executive',
+  's11-lead',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 export type Person = {

@@ -55,7 +55,15 @@ export class Directory {
   async existing(orgId: string, ids: readonly string[]): Promise<Set<string>> {
     const found = new Set<string>();
     for (const chunk of idChunks(ids)) {
-      const page = await toArray(this.people.query({ query: 'SELECT VALUE c.id FROM c WHERE c.orgId = @orgId AND ARRAY_CONTAINS(@ids, c.id)', parameters: [{ name: '@orgId', value: orgId }, { name: '@ids', value: chunk }] }));
+      const page = await toArray(
+        this.people.query({
+          query: 'SELECT VALUE c.id FROM c WHERE c.orgId = @orgId AND ARRAY_CONTAINS(@ids, c.id)',
+          parameters: [
+            { name: '@orgId', value: orgId },
+            { name: '@ids', value: chunk },
+          ],
+        }),
+      );
       for (const id of page as unknown as string[]) found.add(id);
     }
     return found;

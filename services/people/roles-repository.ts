@@ -34,7 +34,8 @@ export type RoleChange =
 export type RoleChangeResult = { changed: boolean; person?: Person };
 
 const emptyMaps = (orgId: string): RoleMapsDoc => ({ id: ROLE_MAPS_ID, orgId, kind: 'role-group-maps', maps: [], problems: [] });
-const sameMap = (a: Pick<GroupMap, 'groupId' | 'role' | 'agency'>, b: Pick<GroupMap, 'groupId' | 'role' | 'agency'>) => a.groupId === b.groupId && a.role === b.role && (a.agency ?? '') === (b.agency ?? '');
+const sameMap = (a: Pick<GroupMap, 'groupId' | 'role' | 'agency'>, b: Pick<GroupMap, 'groupId' | 'role' | 'agency'>) =>
+  a.groupId === b.groupId && a.role === b.role && (a.agency ?? '') === (b.agency ?? '');
 
 function removes(grant: RoleGrant, role: Role, from: 'direct' | { groupId: string }): boolean {
   if (grant.role !== role) return false;
@@ -61,14 +62,34 @@ function auditOf(change: RoleChange, person: Person | undefined): AuditInput {
     case 'grant': {
       const source = change.grant.source;
       const from = source.kind === 'group' ? `from Entra group ${source.groupId}` : source.kind === 'direct' ? 'directly' : source.kind;
-      return { ...base, record: { kind: 'person-roles', id: change.personId }, ...(person?.agency ? { agency: person.agency } : {}), detail: `granted ${change.grant.role} ${from}` };
+      return {
+        ...base,
+        record: { kind: 'person-roles', id: change.personId },
+        ...(person?.agency ? { agency: person.agency } : {}),
+        detail: `granted ${change.grant.role} ${from}`,
+      };
     }
     case 'revoke':
-      return { ...base, record: { kind: 'person-roles', id: change.personId }, ...(person?.agency ? { agency: person.agency } : {}), detail: `revoked ${change.role} ${change.from === 'direct' ? 'directly' : `with Entra group ${change.from.groupId}`}` };
+      return {
+        ...base,
+        record: { kind: 'person-roles', id: change.personId },
+        ...(person?.agency ? { agency: person.agency } : {}),
+        detail: `revoked ${change.role} ${change.from === 'direct' ? 'directly' : `with Entra group ${change.from.groupId}`}`,
+      };
     case 'map':
-      return { ...base, record: { kind: 'role-group-map', id: change.map.groupId }, ...(change.map.agency ? { agency: change.map.agency } : {}), detail: `mapped to ${change.map.role}` };
+      return {
+        ...base,
+        record: { kind: 'role-group-map', id: change.map.groupId },
+        ...(change.map.agency ? { agency: change.map.agency } : {}),
+        detail: `mapped to ${change.map.role}`,
+      };
     case 'unmap':
-      return { ...base, record: { kind: 'role-group-map', id: change.groupId }, ...(change.agency ? { agency: change.agency } : {}), detail: `unmapped from ${change.role}` };
+      return {
+        ...base,
+        record: { kind: 'role-group-map', id: change.groupId },
+        ...(change.agency ? { agency: change.agency } : {}),
+        detail: `unmapped from ${change.role}`,
+      };
   }
 }
 
@@ -91,7 +112,11 @@ async function applyRoleChange(store: Store, change: RoleChange): Promise<RoleCh
         const kept = doc.maps.filter((m) => !sameMap(m, change));
         if (kept.length === doc.maps.length) return undefined;
         changed = true;
-        return { ...doc, maps: kept, problems: kept.some((m) => m.groupId === change.groupId) ? doc.problems : doc.problems.filter((p) => p.groupId !== change.groupId) };
+        return {
+          ...doc,
+          maps: kept,
+          problems: kept.some((m) => m.groupId === change.groupId) ? doc.problems : doc.problems.filter((p) => p.groupId !== change.groupId),
+        };
       },
       current,
     );
@@ -100,7 +125,12 @@ async function applyRoleChange(store: Store, change: RoleChange): Promise<RoleCh
   let changed = false;
   const person = await store.collection<Person>('people').update(change.orgId, change.personId, (p) => {
     const grants = grantsOf(p);
-    const next = change.what === 'grant' ? (grants.some((g) => sameGrant(g, change.grant)) ? grants : [...grants, change.grant]) : grants.filter((g) => !removes(g, change.role, change.from));
+    const next =
+      change.what === 'grant'
+        ? grants.some((g) => sameGrant(g, change.grant))
+          ? grants
+          : [...grants, change.grant]
+        : grants.filter((g) => !removes(g, change.role, change.from));
     changed = next.length !== grants.length;
     return changed ? { ...p, roleGrants: next, roles: rolesFrom(next, p.roles) } : undefined;
   });
@@ -127,7 +157,12 @@ export async function readRoleMaps(store: Store, orgId: string): Promise<RoleMap
  * Records that a group could not be read, or that it can again (`problem` undefined). Returns the
  * open problem, keeping its first `since` while it lasts so administrators are told of it once.
  */
-export async function setGroupProblem(store: Store, orgId: string, groupId: string, problem: Omit<GroupProblem, 'groupId'> | undefined): Promise<GroupProblem | undefined> {
+export async function setGroupProblem(
+  store: Store,
+  orgId: string,
+  groupId: string,
+  problem: Omit<GroupProblem, 'groupId'> | undefined,
+): Promise<GroupProblem | undefined> {
   const maps = store.collection<RoleMapsDoc>('organisations');
   if (!(await maps.read(orgId, ROLE_MAPS_ID))) return undefined;
   let open: GroupProblem | undefined;

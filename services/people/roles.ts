@@ -2,7 +2,16 @@ import type { Clock } from '../core/clock';
 import { formatDate } from '../core/dates';
 import { AppError } from '../core/errors';
 import type { Report } from '../core/report';
-import { agencyOf, isPartnershipAdministrator, isPartnershipRole, mayGrantRole, mayViewRoles, OPERATOR, scopeOfRequester, type Partnership } from '../access/policy';
+import {
+  agencyOf,
+  isPartnershipAdministrator,
+  isPartnershipRole,
+  mayGrantRole,
+  mayViewRoles,
+  OPERATOR,
+  scopeOfRequester,
+  type Partnership,
+} from '../access/policy';
 import { requireAgency } from '../organisation/agencies';
 import { partnershipFor, partnershipOf } from '../organisation/organisations';
 import type { Store } from '../store/ports';
@@ -15,13 +24,15 @@ export type RoleRequester = Person | typeof OPERATOR;
 export type RoleDeps = { store: Store; clock: Clock };
 
 const OPERATOR_NAME = 'the operator (command line)';
-const byOf = (requester: RoleRequester): ChangedBy => (requester === OPERATOR ? { name: OPERATOR_NAME, surface: 'cli' } : { personId: requester.id, name: requester.name, surface: 'cli' });
+const byOf = (requester: RoleRequester): ChangedBy =>
+  requester === OPERATOR ? { name: OPERATOR_NAME, surface: 'cli' } : { personId: requester.id, name: requester.name, surface: 'cli' };
 
 /** A role as typed; an unknown one is refused with the list of roles. */
 export function parseRole(text: string): Exclude<Role, 'officer'> {
   const role = text.trim().toLowerCase();
   if (role === 'officer') throw new AppError('VALIDATION', `Everyone is an officer; there is nothing to grant. The roles are: ${GRANTABLE_ROLES.join(', ')}.`);
-  if (!(ROLES as readonly string[]).includes(role)) throw new AppError('VALIDATION', `"${text.slice(0, 40)}" is not a role. The roles are: ${GRANTABLE_ROLES.join(', ')}.`);
+  if (!(ROLES as readonly string[]).includes(role))
+    throw new AppError('VALIDATION', `"${text.slice(0, 40)}" is not a role. The roles are: ${GRANTABLE_ROLES.join(', ')}.`);
   return role as Exclude<Role, 'officer'>;
 }
 
@@ -30,7 +41,11 @@ async function findPerson(store: Store, orgId: string, who: string): Promise<Per
   const directory = new Directory(store);
   const text = who.trim();
   const person = text.includes('@') ? await directory.byEmail({ orgId }, text) : text ? await directory.get(orgId, text) : undefined;
-  if (!person) throw new AppError('NOT_FOUND', `No one with the id or email "${text.slice(0, 80)}" is in the directory: import them first (npm run cli -- people import).`);
+  if (!person)
+    throw new AppError(
+      'NOT_FOUND',
+      `No one with the id or email "${text.slice(0, 80)}" is in the directory: import them first (npm run cli -- people import).`,
+    );
   return person;
 }
 
@@ -39,16 +54,29 @@ function requireMayGrant(requester: RoleRequester, role: Role, agency: string | 
   if (requester === OPERATOR || mayGrantRole(requester, role, agency, partnership)) return;
   if (!hasRole(requester, 'admin')) throw new AppError('FORBIDDEN', 'Only administrators grant roles and map groups to them.');
   if (isPartnershipRole(role, agency, partnership)) {
-    throw new AppError('FORBIDDEN', `${role === 'admin' ? 'An administrator of the lead agency' : `The ${role} role`} serves the whole partnership: only the partnership’s administrators grant it.`);
+    throw new AppError(
+      'FORBIDDEN',
+      `${role === 'admin' ? 'An administrator of the lead agency' : `The ${role} role`} serves the whole partnership: only the partnership’s administrators grant it.`,
+    );
   }
-  throw new AppError('OUTSIDE_AGENCY', `You administer ${agencyOf(requester, partnership) ?? 'no agency'}; roles in ${agency ?? 'the lead agency'} are for its own administrators.`);
+  throw new AppError(
+    'OUTSIDE_AGENCY',
+    `You administer ${agencyOf(requester, partnership) ?? 'no agency'}; roles in ${agency ?? 'the lead agency'} are for its own administrators.`,
+  );
 }
 
 /** The person a grant or revoke names, checked against `--agency` when given: a role applies within its holder's own agency. */
-async function targetOf(store: Store, orgId: string, who: string, agency: string | undefined, partnership: Partnership): Promise<{ person: Person; agency: string | undefined }> {
+async function targetOf(
+  store: Store,
+  orgId: string,
+  who: string,
+  agency: string | undefined,
+  partnership: Partnership,
+): Promise<{ person: Person; agency: string | undefined }> {
   const person = await findPerson(store, orgId, who);
   const own = agencyOf(person, partnership);
-  if (agency !== undefined && agency !== own) throw new AppError('OUTSIDE_AGENCY', `${person.name} is of ${own ?? 'no agency'}, not ${agency}: a role applies within its holder’s own agency.`);
+  if (agency !== undefined && agency !== own)
+    throw new AppError('OUTSIDE_AGENCY', `${person.name} is of ${own ?? 'no agency'}, not ${agency}: a role applies within its holder’s own agency.`);
   return { person, agency: own };
 }
 
@@ -79,11 +107,22 @@ export async function revokeRole(deps: RoleDeps, input: RoleInput): Promise<{ pe
   const grants = grantsOf(person).filter((g) => g.role === role);
   const groups = grants.flatMap((g) => (g.source.kind === 'group' ? [g.source.groupId] : []));
   if (grants.length === groups.length) {
-    throw new AppError('VALIDATION', groups.length ? `${person.name} holds ${role} through Entra group ${groups.join(', ')}, not directly: take them out of the group, or unmap it.` : `${person.name} does not hold ${role}.`);
+    throw new AppError(
+      'VALIDATION',
+      groups.length
+        ? `${person.name} holds ${role} through Entra group ${groups.join(', ')}, not directly: take them out of the group, or unmap it.`
+        : `${person.name} does not hold ${role}.`,
+    );
   }
   if (role === 'admin' && groups.length === 0 && isPartnershipAdministrator(person, partnership)) {
-    const others = (await new Directory(deps.store).withRole({ orgId: input.orgId }, 'admin')).filter((p) => p.id !== person.id && p.active && isPartnershipAdministrator(p, partnership));
-    if (others.length === 0) throw new AppError('FORBIDDEN', `${person.name} is the partnership’s last administrator: grant the role to someone else first, or nobody could grant roles from Teams.`);
+    const others = (await new Directory(deps.store).withRole({ orgId: input.orgId }, 'admin')).filter(
+      (p) => p.id !== person.id && p.active && isPartnershipAdministrator(p, partnership),
+    );
+    if (others.length === 0)
+      throw new AppError(
+        'FORBIDDEN',
+        `${person.name} is the partnership’s last administrator: grant the role to someone else first, or nobody could grant roles from Teams.`,
+      );
   }
   const by = byOf(input.requester);
   const result = await commitRoleChange(deps, { what: 'revoke', orgId: input.orgId, personId: person.id, role, from: 'direct', by });
@@ -115,13 +154,20 @@ export async function roleHoldersReport(store: Store, input: { orgId: string; re
   const directory = new Directory(store);
   const people = role ? await directory.withRole(scope, role) : (await directory.all(scope)).filter((p) => grantsOf(p).length > 0);
   const rows = people
-    .flatMap((p) => grantsOf(p).filter((g) => !role || g.role === role).map((g) => [p.name, p.email ?? '', agencyOf(p, partnership) ?? '', g.role, sourceText(g), p.active ? 'yes' : 'left']))
+    .flatMap((p) =>
+      grantsOf(p)
+        .filter((g) => !role || g.role === role)
+        .map((g) => [p.name, p.email ?? '', agencyOf(p, partnership) ?? '', g.role, sourceText(g), p.active ? 'yes' : 'left']),
+    )
     .sort((a, b) => a[3]!.localeCompare(b[3]!) || a[0]!.localeCompare(b[0]!));
   return {
     title: role ? `Holders of ${role}` : 'Roles',
     headers: ['Name', 'Email', 'Agency', 'Role', 'From', 'Active'],
     rows,
-    notes: [scope.agency ? `People of ${scope.agency} only.` : 'Every agency.', 'Everyone else is an officer. Group roles follow the Entra groups at each daily sync and sign-in.'],
+    notes: [
+      scope.agency ? `People of ${scope.agency} only.` : 'Every agency.',
+      'Everyone else is an officer. Group roles follow the Entra groups at each daily sync and sign-in.',
+    ],
   };
 }
 
@@ -137,7 +183,8 @@ async function mapAgency(store: Store, input: GroupMapInput, partnership: Partne
 }
 
 function groupIdOf(text: string): string {
-  if (!isEntraId(text.trim())) throw new AppError('VALIDATION', `"${text.slice(0, 60)}" is not an Entra group object id (a GUID, from the group’s Overview page in Entra).`);
+  if (!isEntraId(text.trim()))
+    throw new AppError('VALIDATION', `"${text.slice(0, 60)}" is not an Entra group object id (a GUID, from the group’s Overview page in Entra).`);
   return text.trim().toLowerCase();
 }
 
@@ -163,11 +210,15 @@ export async function unmapGroup(deps: RoleDeps, input: GroupMapInput): Promise<
   requireMayGrant(input.requester, role, agency, partnership);
   const by = byOf(input.requester);
   const { changed } = await commitRoleChange(deps, { what: 'unmap', orgId: input.orgId, groupId, role, ...(agency ? { agency } : {}), by });
-  if (!changed) throw new AppError('NOT_FOUND', `Group ${groupId} is not mapped to ${role}${agency ? ` in ${agency}` : ''} (npm run cli -- roles maps lists the maps).`);
+  if (!changed)
+    throw new AppError('NOT_FOUND', `Group ${groupId} is not mapped to ${role}${agency ? ` in ${agency}` : ''} (npm run cli -- roles maps lists the maps).`);
   let removedFrom = 0;
   const holders = await new Directory(deps.store).withRole({ orgId: input.orgId, ...(partnership.leadAgencyId && agency ? { agency } : {}) }, role);
   // People of the lead agency may have no agency of their own; the scope above asks by c.agency.
-  const alsoLead = partnership.leadAgencyId && agency === partnership.leadAgencyId ? (await new Directory(deps.store).withRole({ orgId: input.orgId }, role)).filter((p) => !p.agency) : [];
+  const alsoLead =
+    partnership.leadAgencyId && agency === partnership.leadAgencyId
+      ? (await new Directory(deps.store).withRole({ orgId: input.orgId }, role)).filter((p) => !p.agency)
+      : [];
   for (const p of [...holders, ...alsoLead]) {
     if (!grantsOf(p).some((g) => g.role === role && g.source.kind === 'group' && g.source.groupId === groupId)) continue;
     if ((await commitRoleChange(deps, { what: 'revoke', orgId: input.orgId, personId: p.id, role, from: { groupId }, by })).changed) removedFrom++;
@@ -184,8 +235,19 @@ export async function groupMapsReport(store: Store, input: { orgId: string; requ
   const problems = new Map(doc.problems.map((p) => [p.groupId, p]));
   const rows = doc.maps
     .filter((m) => scope.agency === undefined || (m.agency ?? partnership.leadAgencyId) === scope.agency)
-    .map((m) => [m.groupId, m.role, m.agency ?? '', `${m.by.name}, ${formatDate(m.at.slice(0, 10))}`, problems.has(m.groupId) ? `cannot be read since ${formatDate(problems.get(m.groupId)!.since.slice(0, 10))}: ${problems.get(m.groupId)!.detail}` : '']);
-  return { title: 'Entra groups mapped to roles', headers: ['Group', 'Role', 'Agency', 'Mapped by', 'Problem'], rows, notes: rows.length ? [] : ['No group is mapped: npm run cli -- roles map <group object id> <role> [--agency <id>].'] };
+    .map((m) => [
+      m.groupId,
+      m.role,
+      m.agency ?? '',
+      `${m.by.name}, ${formatDate(m.at.slice(0, 10))}`,
+      problems.has(m.groupId) ? `cannot be read since ${formatDate(problems.get(m.groupId)!.since.slice(0, 10))}: ${problems.get(m.groupId)!.detail}` : '',
+    ]);
+  return {
+    title: 'Entra groups mapped to roles',
+    headers: ['Group', 'Role', 'Agency', 'Mapped by', 'Problem'],
+    rows,
+    notes: rows.length ? [] : ['No group is mapped: npm run cli -- roles map <group object id> <role> [--agency <id>].'],
+  };
 }
 
 /**

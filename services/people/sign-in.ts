@@ -25,7 +25,11 @@ export function linkHoldsIn(person: Pick<Person, 'aadTenantId'>, tenantId: strin
  * object id is an account of one tenant, so a link of such an agency's person holds only there.
  * Undefined when neither lists a tenant (before agencies, or a lead with none): any allowed tenant.
  */
-export function signInTenantsOf(agencyId: string | undefined, agencies: readonly Pick<Agency, 'agencyId' | 'tenantIds'>[], partnership: Partnership): string[] | undefined {
+export function signInTenantsOf(
+  agencyId: string | undefined,
+  agencies: readonly Pick<Agency, 'agencyId' | 'tenantIds'>[],
+  partnership: Partnership,
+): string[] | undefined {
   const tenantsOf = (id: string | undefined) => agencies.find((a) => a.agencyId === id)?.tenantIds ?? [];
   const own = tenantsOf(agencyId);
   const tenants = own.length ? own : tenantsOf(partnership.leadAgencyId);
@@ -46,7 +50,11 @@ export async function signInHolds(store: Store, orgId: string, person: Pick<Pers
   if (!agencyId) return true;
   const agencies = new Agencies(store);
   const involved = await Promise.all([...new Set([agencyId, partnership.leadAgencyId])].flatMap((id) => (id ? [agencies.read(orgId, id)] : [])));
-  const tenants = signInTenantsOf(agencyId, involved.filter((a) => a !== undefined), partnership);
+  const tenants = signInTenantsOf(
+    agencyId,
+    involved.filter((a) => a !== undefined),
+    partnership,
+  );
   return !tenants || tenants.includes(tenantId.toLowerCase());
 }
 

@@ -45,7 +45,8 @@ async function planDetails(ctx: CliContext, orgId: string): Promise<PlanDetails>
   const period = stringOption(ctx, 'period');
   if (period) {
     const [start, end] = period.split('..');
-    if (!start || !end || !ISO_DATE.test(start) || !ISO_DATE.test(end) || start > end) throw new AppError('VALIDATION', `--period "${period}" must look like 2026-04-01..2027-03-31.`);
+    if (!start || !end || !ISO_DATE.test(start) || !ISO_DATE.test(end) || start > end)
+      throw new AppError('VALIDATION', `--period "${period}" must look like 2026-04-01..2027-03-31.`);
     details.period = { start, end };
   }
   const lastReviewed = dateOption(ctx, 'last-reviewed');
@@ -56,7 +57,8 @@ async function planDetails(ctx: CliContext, orgId: string): Promise<PlanDetails>
 
 export const PLAN_COMMANDS: Record<string, Command> = {
   'plan import': {
-    usage: 'plan import <file.csv|file.xlsx> [--org <id>] [--plan <id>] [--title <text>] [--owner <name or email>] [--period <YYYY-MM-DD..YYYY-MM-DD>] [--last-reviewed <date>] [--next-review <date>] [--dry-run]',
+    usage:
+      'plan import <file.csv|file.xlsx> [--org <id>] [--plan <id>] [--title <text>] [--owner <name or email>] [--period <YYYY-MM-DD..YYYY-MM-DD>] [--last-reviewed <date>] [--next-review <date>] [--dry-run]',
     options: {
       plan: { type: 'string' },
       title: { type: 'string' },

@@ -27,13 +27,54 @@ export type DueParseResult = { ok: true; value: DueSchedule; warnings: string[] 
  */
 
 const MONTHS: Record<string, number> = {
-  jan: 1, january: 1, feb: 2, february: 2, mar: 3, march: 3, apr: 4, april: 4, may: 5, jun: 6, june: 6,
-  jul: 7, july: 7, aug: 8, august: 8, sep: 9, sept: 9, september: 9, oct: 10, october: 10, nov: 11, november: 11,
-  dec: 12, december: 12,
+  jan: 1,
+  january: 1,
+  feb: 2,
+  february: 2,
+  mar: 3,
+  march: 3,
+  apr: 4,
+  april: 4,
+  may: 5,
+  jun: 6,
+  june: 6,
+  jul: 7,
+  july: 7,
+  aug: 8,
+  august: 8,
+  sep: 9,
+  sept: 9,
+  september: 9,
+  oct: 10,
+  october: 10,
+  nov: 11,
+  november: 11,
+  dec: 12,
+  december: 12,
 };
 
 /** Words that join dates without changing them. */
-const FILLER = new Set(['and', 'then', 'review', 'reviewed', 'by', 'of', 'the', 'on', 'in', 'from', 'end', 'at', 'latest', 'due', 'date', 'dates', 'approx', 'approximately', 'c']);
+const FILLER = new Set([
+  'and',
+  'then',
+  'review',
+  'reviewed',
+  'by',
+  'of',
+  'the',
+  'on',
+  'in',
+  'from',
+  'end',
+  'at',
+  'latest',
+  'due',
+  'date',
+  'dates',
+  'approx',
+  'approximately',
+  'c',
+]);
 
 const CADENCES: [RegExp, Cadence][] = [
   [/\b(?:6|six)[\s-]?monthly\b|\bbi-?annual(?:ly)?\b|\bhalf[\s-]?yearly\b/g, 'six-monthly'],
@@ -121,7 +162,10 @@ function datesOf(tokens: Token[]): string[] {
     }
     i++;
     const y = peek();
-    const item: Item = { month: m.month, raw: [day !== undefined ? (t as { raw: string }).raw : '', m.raw, y?.kind === 'year' ? y.raw : ''].filter(Boolean).join(' ') };
+    const item: Item = {
+      month: m.month,
+      raw: [day !== undefined ? (t as { raw: string }).raw : '', m.raw, y?.kind === 'year' ? y.raw : ''].filter(Boolean).join(' '),
+    };
     if (day !== undefined) item.day = day;
     if (y?.kind === 'year') {
       item.year = checkedYear(y.year, y.raw);
@@ -170,7 +214,10 @@ function datesOf(tokens: Token[]): string[] {
     if (last.year === undefined) throw new Unreadable(`"${last.raw}" has no year`);
     if (second && isoOf(second) < isoOf(first)) throw new Unreadable(`the range "${first.raw} – ${second.raw}" ends before it starts`);
     let iso = isoOf(last);
-    if (before) iso = DateTime.fromISO(last.day === undefined ? DateTime.fromISO(iso).startOf('month').toISODate()! : iso).minus({ days: 1 }).toISODate()!;
+    if (before)
+      iso = DateTime.fromISO(last.day === undefined ? DateTime.fromISO(iso).startOf('month').toISODate()! : iso)
+        .minus({ days: 1 })
+        .toISODate()!;
     dates.push(iso);
     before = false;
   }

@@ -38,7 +38,7 @@ export async function planTableRows(store: Store, orgId: string, planId: string)
       a.progress,
       statusCell(a),
       // The review link, like the learning point, is written once and continues down the rows.
-      ...(linked ? [sameLp ? '' : a.review?.reviewId ?? '', sameLp ? '' : a.review?.recommendationId ?? ''] : []),
+      ...(linked ? [sameLp ? '' : (a.review?.reviewId ?? ''), sameLp ? '' : (a.review?.recommendationId ?? '')] : []),
     ];
   });
   const headers: string[] = [...PLAN_COLUMNS];

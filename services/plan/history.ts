@@ -44,12 +44,14 @@ export async function moveOldHistory(store: Store, action: Stored<Action>): Prom
     });
   }
   const moved = new Set(moving.map((h) => h.id));
-  await store.collection<Action>('actions').update(
-    action.orgId,
-    action.id,
-    (a) => ((a.historyParts ?? 0) !== part ? undefined : { ...a, history: a.history.filter((h) => !moved.has(h.id)), historyParts: part + 1 }),
-    action,
-  );
+  await store
+    .collection<Action>('actions')
+    .update(
+      action.orgId,
+      action.id,
+      (a) => ((a.historyParts ?? 0) !== part ? undefined : { ...a, history: a.history.filter((h) => !moved.has(h.id)), historyParts: part + 1 }),
+      action,
+    );
 }
 
 /** Every update of the action, oldest first, each once: its moved parts, then what it holds. */

@@ -159,7 +159,15 @@ async function importPlanRows(deps: ImportDeps, input: ImportInput): Promise<Imp
       if (statusChanged) {
         next.history = [
           ...current.history,
-          { id: randomUUID(), at: now, by: { name: `import of ${input.fileName}` }, source: 'import', previousStatus: current.status, status: row.status, progress: row.progress },
+          {
+            id: randomUUID(),
+            at: now,
+            by: { name: `import of ${input.fileName}` },
+            source: 'import',
+            previousStatus: current.status,
+            status: row.status,
+            progress: row.progress,
+          },
         ];
         next.status = row.status;
         next.progress = row.progress;
@@ -191,10 +199,16 @@ async function importPlanRows(deps: ImportDeps, input: ImportInput): Promise<Imp
 
 async function savePlan(store: Store, input: ImportInput, rows: PlanRow[], now: string): Promise<void> {
   const plans = new ActionPlan(store);
-  const learningPoints = [...new Map(rows.map((r) => [r.learningPoint.number, { ...r.learningPoint, ...(r.review ? { review: r.review } : {}) }])).values()].sort((a, b) => a.number - b.number);
+  const learningPoints = [
+    ...new Map(rows.map((r) => [r.learningPoint.number, { ...r.learningPoint, ...(r.review ? { review: r.review } : {}) }])).values(),
+  ].sort((a, b) => a.number - b.number);
   const existing = await plans.getPlan(input.orgId, input.planId);
   const details = input.details ?? {};
-  const unchanged = existing && existing.title === input.title && sameJson(existing.learningPoints, learningPoints) && Object.entries(details).every(([k, v]) => sameJson(existing[k as keyof Plan], v));
+  const unchanged =
+    existing &&
+    existing.title === input.title &&
+    sameJson(existing.learningPoints, learningPoints) &&
+    Object.entries(details).every(([k, v]) => sameJson(existing[k as keyof Plan], v));
   if (unchanged) return;
   await plans.savePlan({
     ...(existing ?? {}),

@@ -21,7 +21,6 @@ export const RAG_MEANINGS: Record<Exclude<Rag, 'NR'>, string> = {
 
 export type PersonRef = { personId?: string; name: string };
 
-
 /** `review`: the review recommendation the learning point came from, when the import named one. */
 export type LearningPoint = { number: number; title: string; review?: ReviewLink };
 

@@ -18,10 +18,18 @@ const PLAN_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 export function choosePlan(plans: readonly Plan[], requested: string | undefined, use: 'import' | 'read', orgId: string): string {
   if (requested !== undefined) {
     if (!PLAN_ID.test(requested)) {
-      throw new AppError('VALIDATION', `--plan "${requested.slice(0, 80)}" must be a plain name of letters, digits, - and _ (at most 64), such as plan-2026-27.`);
+      throw new AppError(
+        'VALIDATION',
+        `--plan "${requested.slice(0, 80)}" must be a plain name of letters, digits, - and _ (at most 64), such as plan-2026-27.`,
+      );
     }
     if (use === 'read' && !plans.some((p) => p.id === requested)) {
-      throw new AppError('NOT_FOUND', plans.length ? `There is no plan "${requested}" in organisation "${orgId}". Its plans: ${listed(plans)}.` : `There is no plan in organisation "${orgId}" yet. Import one first.`);
+      throw new AppError(
+        'NOT_FOUND',
+        plans.length
+          ? `There is no plan "${requested}" in organisation "${orgId}". Its plans: ${listed(plans)}.`
+          : `There is no plan in organisation "${orgId}" yet. Import one first.`,
+      );
     }
     return requested;
   }

@@ -88,7 +88,7 @@ export function parsePlanTable(table: Table): { rows: PlanRow[]; problems: RowPr
       `The file lacks the column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')}. Columns found: ${table.headers.map((h) => `"${h}"`).join(', ') || 'none'}. Expected: ${PLAN_COLUMNS.join(', ')}.`,
     );
   }
-  const cell = (cells: Record<string, string>, column: Column) => (columns.has(column) ? cells[columns.get(column)!] ?? '' : '');
+  const cell = (cells: Record<string, string>, column: Column) => (columns.has(column) ? (cells[columns.get(column)!] ?? '') : '');
 
   const rows: PlanRow[] = [];
   const problems: RowProblem[] = [];
@@ -113,8 +113,10 @@ export function parsePlanTable(table: Table): { rows: PlanRow[]; problems: RowPr
     const reviewText = cell(cells, 'Review').trim();
     const recommendationText = cell(cells, 'Recommendation').trim();
     if (reviewText || recommendationText) {
-      if (!/^[a-z0-9][a-z0-9-]{2,79}$/.test(reviewText)) reasons.push(`Review "${reviewText.slice(0, 40)}" is not a review id (lower-case letters, digits and dashes)`);
-      else if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$/.test(recommendationText)) reasons.push(`Recommendation "${recommendationText.slice(0, 40)}" is not a recommendation number (R1, 3.2)`);
+      if (!/^[a-z0-9][a-z0-9-]{2,79}$/.test(reviewText))
+        reasons.push(`Review "${reviewText.slice(0, 40)}" is not a review id (lower-case letters, digits and dashes)`);
+      else if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$/.test(recommendationText))
+        reasons.push(`Recommendation "${recommendationText.slice(0, 40)}" is not a recommendation number (R1, 3.2)`);
       else review = { reviewId: reviewText, recommendationId: recommendationText };
     }
     const evidence = cell(cells, 'Evidence');
@@ -135,7 +137,18 @@ export function parsePlanTable(table: Table): { rows: PlanRow[]; problems: RowPr
     const identifying = findIdentifyingText({ Action: cell(cells, 'Action'), Evidence: evidence, Progress: cell(cells, 'Progress') }).map(
       (i) => `${i.field} looks like it holds ${i.label}: if it identifies a child, remove it (plan text goes into board reports)`,
     );
-    rows.push({ rowNumber, learningPoint, action, evidence, due: due.value, leads, progress: cell(cells, 'Progress'), status, ...(review ? { review } : {}), warnings: [...due.warnings.map((w) => `Completion date ${w}`), ...identifying] });
+    rows.push({
+      rowNumber,
+      learningPoint,
+      action,
+      evidence,
+      due: due.value,
+      leads,
+      progress: cell(cells, 'Progress'),
+      status,
+      ...(review ? { review } : {}),
+      warnings: [...due.warnings.map((w) => `Completion date ${w}`), ...identifying],
+    });
   }
   return { rows, problems };
 }

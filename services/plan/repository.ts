@@ -3,7 +3,10 @@ import { idChunks, toArray, type BulkOutcome, type Stored } from '../store/ports
 import type { Action, Plan } from './model';
 
 /** What the plan view shows of an action: see ActionPlan.planRows. */
-export type PlanRowFields = Pick<Action, 'id' | 'ref' | 'learningPoint' | 'description' | 'status' | 'progress' | 'leads' | 'open' | 'ongoing' | 'nextDueDate' | 'revisedDueDate'> & { rowNumber: number };
+export type PlanRowFields = Pick<
+  Action,
+  'id' | 'ref' | 'learningPoint' | 'description' | 'status' | 'progress' | 'leads' | 'open' | 'ongoing' | 'nextDueDate' | 'revisedDueDate'
+> & { rowNumber: number };
 
 /** An action as an update round sees it: see ActionPlan.roundActions. */
 export type RoundAction = Pick<Action, 'id' | 'ref' | 'description' | 'status' | 'open'> & { answered: boolean };
@@ -55,7 +58,10 @@ export class ActionPlan {
     const found = await toArray(
       this.actions.query({
         query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.planId = @planId',
-        parameters: [{ name: '@orgId', value: orgId }, { name: '@planId', value: planId }],
+        parameters: [
+          { name: '@orgId', value: orgId },
+          { name: '@planId', value: planId },
+        ],
       }),
     );
     return found.sort((a, b) => a.learningPoint - b.learningPoint || a.imported.rowNumber - b.imported.rowNumber);
@@ -66,7 +72,10 @@ export class ActionPlan {
     const found = await toArray(
       this.actions.query({
         query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.review.reviewId = @reviewId',
-        parameters: [{ name: '@orgId', value: orgId }, { name: '@reviewId', value: reviewId }],
+        parameters: [
+          { name: '@orgId', value: orgId },
+          { name: '@reviewId', value: reviewId },
+        ],
       }),
     );
     return found.sort((a, b) => a.planId.localeCompare(b.planId) || a.learningPoint - b.learningPoint || a.imported.rowNumber - b.imported.rowNumber);
@@ -82,7 +91,10 @@ export class ActionPlan {
         {
           query:
             'SELECT c.id, c.ref, c.learningPoint, c.description, c.status, c.progress, c.leads, c.open, c.ongoing, c.nextDueDate, c.revisedDueDate, c.imported.rowNumber AS rowNumber FROM c WHERE c.orgId = @orgId AND c.planId = @planId',
-          parameters: [{ name: '@orgId', value: orgId }, { name: '@planId', value: planId }],
+          parameters: [
+            { name: '@orgId', value: orgId },
+            { name: '@planId', value: planId },
+          ],
         },
         { pageSize: 2000 },
       ),
@@ -95,7 +107,10 @@ export class ActionPlan {
     const found = await toArray(
       this.actions.query({
         query: 'SELECT * FROM c WHERE c.orgId = @orgId AND ARRAY_CONTAINS(c.leadIds, @personId)',
-        parameters: [{ name: '@orgId', value: orgId }, { name: '@personId', value: personId }],
+        parameters: [
+          { name: '@orgId', value: orgId },
+          { name: '@personId', value: personId },
+        ],
       }),
     );
     return found.sort((a, b) => a.ref.localeCompare(b.ref));
@@ -106,7 +121,10 @@ export class ActionPlan {
     const found = await toArray(
       this.actions.query({
         query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.open = true AND ARRAY_CONTAINS(c.leadIds, @personId)',
-        parameters: [{ name: '@orgId', value: orgId }, { name: '@personId', value: personId }],
+        parameters: [
+          { name: '@orgId', value: orgId },
+          { name: '@personId', value: personId },
+        ],
       }),
     );
     return found.sort((a, b) => (a.nextDueDate ?? '9999').localeCompare(b.nextDueDate ?? '9999') || a.ref.localeCompare(b.ref));
@@ -149,7 +167,17 @@ export class ActionPlan {
   async actionsByIds(orgId: string, ids: readonly string[]): Promise<Stored<Action>[]> {
     const found: Stored<Action>[] = [];
     for (const chunk of idChunks(ids)) {
-      found.push(...(await toArray(this.actions.query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId AND ARRAY_CONTAINS(@ids, c.id)', parameters: [{ name: '@orgId', value: orgId }, { name: '@ids', value: chunk }] }))));
+      found.push(
+        ...(await toArray(
+          this.actions.query({
+            query: 'SELECT * FROM c WHERE c.orgId = @orgId AND ARRAY_CONTAINS(@ids, c.id)',
+            parameters: [
+              { name: '@orgId', value: orgId },
+              { name: '@ids', value: chunk },
+            ],
+          }),
+        )),
+      );
     }
     return found;
   }
@@ -162,13 +190,17 @@ export class ActionPlan {
     const found: RoundAction[] = [];
     for (const chunk of idChunks(ids)) {
       found.push(
-        ...(await toArray(
+        ...((await toArray(
           this.actions.query({
             query:
               "SELECT c.id, c.ref, c.description, c.status, c.open, EXISTS(SELECT VALUE h FROM h IN c.history WHERE h.source = 'teams' AND h.at >= @since) AS answered FROM c WHERE c.orgId = @orgId AND ARRAY_CONTAINS(@ids, c.id)",
-            parameters: [{ name: '@orgId', value: orgId }, { name: '@ids', value: chunk }, { name: '@since', value: since }],
+            parameters: [
+              { name: '@orgId', value: orgId },
+              { name: '@ids', value: chunk },
+              { name: '@since', value: since },
+            ],
           }),
-        ) as unknown as RoundAction[]),
+        )) as unknown as RoundAction[]),
       );
     }
     return found;
@@ -176,7 +208,12 @@ export class ActionPlan {
 
   /** Every open action's id and leads: who an update round asks, read without the actions' texts and histories. */
   openActionLeads(orgId: string): Promise<Pick<Action, 'id' | 'leadIds'>[]> {
-    return toArray(this.actions.query({ query: 'SELECT c.id, c.leadIds FROM c WHERE c.orgId = @orgId AND c.open = true', parameters: [{ name: '@orgId', value: orgId }] }, { pageSize: 2000 }));
+    return toArray(
+      this.actions.query(
+        { query: 'SELECT c.id, c.leadIds FROM c WHERE c.orgId = @orgId AND c.open = true', parameters: [{ name: '@orgId', value: orgId }] },
+        { pageSize: 2000 },
+      ),
+    );
   }
 
   /** The first action with this reference (e.g. LP2.3); references are unique within a plan. */
@@ -184,7 +221,10 @@ export class ActionPlan {
     const [found] = await toArray(
       this.actions.query({
         query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.ref = @ref',
-        parameters: [{ name: '@orgId', value: orgId }, { name: '@ref', value: ref }],
+        parameters: [
+          { name: '@orgId', value: orgId },
+          { name: '@ref', value: ref },
+        ],
       }),
     );
     return found;

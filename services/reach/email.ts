@@ -37,7 +37,12 @@ export function renderEmail(message: OutboundMessage, links: EmailLinks): Render
       subject = message.heading;
       body =
         `<p>${e(message.intro)}</p><ul>` +
-        message.lines.map((l) => `<li><strong>${e(l.ref)}</strong> (${e(STATUS[l.status] ?? 'not rated')}): ${l.leadName ? COVERED_LINE : e(l.description)}<br>${e(l.why)}</li>`).join('') +
+        message.lines
+          .map(
+            (l) =>
+              `<li><strong>${e(l.ref)}</strong> (${e(STATUS[l.status] ?? 'not rated')}): ${l.leadName ? COVERED_LINE : e(l.description)}<br>${e(l.why)}</li>`,
+          )
+          .join('') +
         '</ul>' +
         reply(`update them: type "action ${message.lines[0]?.ref ?? 'LP1.1'}" (or "my actions") in the chat with the app`);
       break;
@@ -46,7 +51,10 @@ export function renderEmail(message: OutboundMessage, links: EmailLinks): Render
       // Email leaves the organisation's control: a notice naming other people says only where to look.
       body = message.namesOthers
         ? `<p>The details name people, so they are in Teams only.</p>${reply('see them')}`
-        : message.text.split('\n').map((line) => `<p>${e(line)}</p>`).join('') + reply('see more');
+        : message.text
+            .split('\n')
+            .map((line) => `<p>${e(line)}</p>`)
+            .join('') + reply('see more');
       break;
     case 'round-summary':
       subject = message.heading;
@@ -66,7 +74,9 @@ export function renderEmail(message: OutboundMessage, links: EmailLinks): Render
       // where. Its kind, risk, stage, reference and deadline stay in Teams with the rest.
       const how = message.role === 'act' && !message.acknowledged ? 'read and acknowledge' : 'read';
       subject = ESCALATION_SUBJECT;
-      body = `<p>There is a safeguarding escalation for you to ${how} in the Safeguarding Action Tracker in Teams.</p>` + reply(how === 'read' ? 'read it' : 'read and acknowledge it: type "escalations" in the chat with the app');
+      body =
+        `<p>There is a safeguarding escalation for you to ${how} in the Safeguarding Action Tracker in Teams.</p>` +
+        reply(how === 'read' ? 'read it' : 'read and acknowledge it: type "escalations" in the chat with the app');
       break;
     }
     case 'escalation-channel-alert':

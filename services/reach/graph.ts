@@ -94,7 +94,11 @@ export class HttpGraphGateway implements GraphGateway, GroupDirectory {
           })
         : new ManagedIdentityCredential({ clientId: settings.clientId }));
     this.pipeline = createPipelineFromOptions({
-      retryOptions: { maxRetries: MAX_RETRIES, maxRetryDelayInMs: MAX_RETRY_DELAY_MS, ...(options?.retryDelayInMs !== undefined ? { retryDelayInMs: options.retryDelayInMs } : {}) },
+      retryOptions: {
+        maxRetries: MAX_RETRIES,
+        maxRetryDelayInMs: MAX_RETRY_DELAY_MS,
+        ...(options?.retryDelayInMs !== undefined ? { retryDelayInMs: options.retryDelayInMs } : {}),
+      },
       userAgentOptions: { userAgentPrefix: 'safeguarding-action-tracker' },
       ...(options?.agent ? { agent: options.agent } : {}),
     });
@@ -122,7 +126,8 @@ export class HttpGraphGateway implements GraphGateway, GroupDirectory {
   }
 
   async chatId(userId: string, installationId: string): Promise<string> {
-    const body = (await this.call('GET', `/users/${encodeURIComponent(userId)}/teamwork/installedApps/${encodeURIComponent(installationId)}/chat`)) as { id?: unknown } | undefined;
+    const body = (await this.call('GET', `/users/${encodeURIComponent(userId)}/teamwork/installedApps/${encodeURIComponent(installationId)}/chat`)) as
+      { id?: unknown } | undefined;
     if (typeof body?.id !== 'string') throw new GraphFailure(502, 'InvalidResponse', 'Graph answered the chat look-up without a chat id.');
     return body.id;
   }
@@ -141,17 +146,20 @@ export class HttpGraphGateway implements GraphGateway, GroupDirectory {
 
   async transitiveMemberIds(groupId: string, pace: <T>(request: () => Promise<T>) => Promise<T> = (request) => request()): Promise<string[]> {
     // Users only (the cast leaves out devices and contacts); the largest page Graph serves.
-    let url: string | undefined = `${this.baseUrl}/groups/${encodeURIComponent(groupId)}/transitiveMembers/microsoft.graph.user?${new URLSearchParams({ $select: 'id', $top: '999' })}`;
+    let url: string | undefined =
+      `${this.baseUrl}/groups/${encodeURIComponent(groupId)}/transitiveMembers/microsoft.graph.user?${new URLSearchParams({ $select: 'id', $top: '999' })}`;
     const ids: string[] = [];
     for (let pages = 0; url; pages++) {
       // 200 pages of 999 is far beyond any council's group; a next link that never ends is Graph misbehaving.
-      if (pages >= MAX_MEMBER_PAGES) throw new GraphFailure(502, 'TooManyPages', `Graph kept paging the members of group ${groupId} past ${MAX_MEMBER_PAGES} pages.`);
+      if (pages >= MAX_MEMBER_PAGES)
+        throw new GraphFailure(502, 'TooManyPages', `Graph kept paging the members of group ${groupId} past ${MAX_MEMBER_PAGES} pages.`);
       const pageUrl: string = url;
       const body = (await pace(() => this.callUrl('GET', pageUrl))) as { value?: { id?: unknown }[]; '@odata.nextLink'?: unknown } | undefined;
       for (const member of body?.value ?? []) if (typeof member.id === 'string') ids.push(member.id.toLowerCase());
       const next = body?.['@odata.nextLink'];
       // The token goes only where Graph itself is: a next link elsewhere is not followed.
-      if (typeof next === 'string' && !next.startsWith(`${this.baseUrl}/`)) throw new GraphFailure(502, 'InvalidResponse', 'Graph answered with a next page link outside Graph.');
+      if (typeof next === 'string' && !next.startsWith(`${this.baseUrl}/`))
+        throw new GraphFailure(502, 'InvalidResponse', 'Graph answered with a next page link outside Graph.');
       url = typeof next === 'string' ? next : undefined;
     }
     return ids;

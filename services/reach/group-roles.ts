@@ -22,7 +22,8 @@ const SYNC: ChangedBy = { name: 'the Entra group sync', surface: 'system' };
 const mapAgencyOf = (map: GroupMap, partnership: Partnership) => map.agency ?? partnership.leadAgencyId;
 
 /** Whether a map applies to a person: it gives its role within one agency, so only to that agency's people. */
-export const mapAppliesTo = (map: GroupMap, person: Pick<Person, 'agency'>, partnership: Partnership) => !partnership.leadAgencyId || agencyOf(person, partnership) === mapAgencyOf(map, partnership);
+export const mapAppliesTo = (map: GroupMap, person: Pick<Person, 'agency'>, partnership: Partnership) =>
+  !partnership.leadAgencyId || agencyOf(person, partnership) === mapAgencyOf(map, partnership);
 
 export type GroupRoleChange = { change: 'grant' | 'revoke'; role: Role; groupId: string };
 
@@ -32,7 +33,12 @@ export type GroupRoleChange = { change: 'grant' | 'revoke'; role: Role; groupId:
  * could not be read: its roles stay as they are. A group grant with no map that applies to the
  * person any more (unmapped, or they moved agency) goes. Direct grants are never touched.
  */
-export function groupRoleChanges(person: Person, maps: GroupMap[], members: ReadonlyMap<string, ReadonlySet<string>>, partnership: Partnership): GroupRoleChange[] {
+export function groupRoleChanges(
+  person: Person,
+  maps: GroupMap[],
+  members: ReadonlyMap<string, ReadonlySet<string>>,
+  partnership: Partnership,
+): GroupRoleChange[] {
   const applicable = maps.filter((m) => mapAppliesTo(m, person, partnership));
   const held = grantsOf(person).flatMap((g) => (g.source.kind === 'group' ? [{ role: g.role, groupId: g.source.groupId }] : []));
   const oid = person.aadObjectId?.toLowerCase();
@@ -42,8 +48,10 @@ export function groupRoleChanges(person: Person, maps: GroupMap[], members: Read
     if (!readable) continue;
     const member = person.active && !!oid && readable.has(oid);
     const holds = held.some((h) => h.role === map.role && h.groupId === map.groupId);
-    if (member && !holds && !changes.some((c) => c.role === map.role && c.groupId === map.groupId)) changes.push({ change: 'grant', role: map.role, groupId: map.groupId });
-    if (!member && holds && !changes.some((c) => c.role === map.role && c.groupId === map.groupId)) changes.push({ change: 'revoke', role: map.role, groupId: map.groupId });
+    if (member && !holds && !changes.some((c) => c.role === map.role && c.groupId === map.groupId))
+      changes.push({ change: 'grant', role: map.role, groupId: map.groupId });
+    if (!member && holds && !changes.some((c) => c.role === map.role && c.groupId === map.groupId))
+      changes.push({ change: 'revoke', role: map.role, groupId: map.groupId });
   }
   for (const h of held) if (!applicable.some((m) => m.role === h.role && m.groupId === h.groupId)) changes.push({ change: 'revoke', ...h });
   return changes;
@@ -54,7 +62,13 @@ async function apply(deps: { store: Store; clock: Clock }, person: Person, chang
   for (const c of changes) {
     const result =
       c.change === 'grant'
-        ? await commitRoleChange(deps, { what: 'grant', orgId: person.orgId, personId: person.id, grant: { role: c.role, source: { kind: 'group', groupId: c.groupId, at: deps.clock.now().toISOString() } }, by: SYNC })
+        ? await commitRoleChange(deps, {
+            what: 'grant',
+            orgId: person.orgId,
+            personId: person.id,
+            grant: { role: c.role, source: { kind: 'group', groupId: c.groupId, at: deps.clock.now().toISOString() } },
+            by: SYNC,
+          })
         : await commitRoleChange(deps, { what: 'revoke', orgId: person.orgId, personId: person.id, role: c.role, from: { groupId: c.groupId }, by: SYNC });
     current = result.person ?? current;
   }
@@ -73,7 +87,9 @@ async function reportUnreadableGroup(deps: { store: Store; clock: Clock }, orgId
   const partnership = await partnershipFor(deps, orgId);
   const mapped = maps.filter((m) => m.groupId === groupId);
   const agencies = new Set(mapped.map((m) => mapAgencyOf(m, partnership)));
-  const admins = (await new Directory(deps.store).withRole({ orgId }, 'admin')).filter((p) => p.active && (isPartnershipAdministrator(p, partnership) || agencies.has(agencyOf(p, partnership))));
+  const admins = (await new Directory(deps.store).withRole({ orgId }, 'admin')).filter(
+    (p) => p.active && (isPartnershipAdministrator(p, partnership) || agencies.has(agencyOf(p, partnership))),
+  );
   for (const admin of admins) {
     await enqueue(deps.store, deps.clock, {
       id: `roles-group-${groupId}-${problem.since.replace(/[^0-9]/g, '')}-to-${admin.id}`,
@@ -155,7 +171,8 @@ export class SignInRoles {
     this.refreshed.set(person.id, true);
     try {
       let current = person;
-      if (this.deps.bootstrapObjectIds.length && person.aadObjectId) current = (await applyBootstrapAdmins(this.deps, person.orgId, this.deps.bootstrapObjectIds, person))[0] ?? current;
+      if (this.deps.bootstrapObjectIds.length && person.aadObjectId)
+        current = (await applyBootstrapAdmins(this.deps, person.orgId, this.deps.bootstrapObjectIds, person))[0] ?? current;
       if (!this.deps.groups) return current;
       const refreshing = this.groupRoles(current);
       let timer: NodeJS.Timeout | undefined;

@@ -12,7 +12,10 @@ export async function runReach(ctx: JobContext<{ reach?: ReachWiring; emailEnabl
   const installs = ctx.reach
     ? await reachPeople({ store: ctx.store, clock: ctx.clock, ...ctx.reach }, ctx.orgId)
     : { notConfigured: 'TEAMS_CATALOG_APP_ID is not set: people are reached in Teams only once they open the app' };
-  if ('permissionMissing' in installs && installs.permissionMissing) ctx.logger.warn({ detail: installs.permissionMissing }, 'Graph refused to install the app: a permission is missing (administrators told)');
-  const digest = await enqueueUnreachableDigest(ctx.store, ctx.clock, ctx.orgId, today(ctx.clock, ctx.organisation.timeZone), { emailEnabled: ctx.emailEnabled ?? false });
+  if ('permissionMissing' in installs && installs.permissionMissing)
+    ctx.logger.warn({ detail: installs.permissionMissing }, 'Graph refused to install the app: a permission is missing (administrators told)');
+  const digest = await enqueueUnreachableDigest(ctx.store, ctx.clock, ctx.orgId, today(ctx.clock, ctx.organisation.timeZone), {
+    emailEnabled: ctx.emailEnabled ?? false,
+  });
   return { ...installs, ...digest };
 }

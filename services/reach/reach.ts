@@ -11,7 +11,6 @@ import type { ReachProblem, ReachState } from './model';
 import { ReachRepository } from './repository';
 import { GraphFailure, type GraphGateway } from './graph';
 
-
 export type ReachSettings = {
   /** The home tenant: the only one the app can install itself in. */
   tenantId: string;
@@ -60,7 +59,11 @@ export async function reachPeople(deps: ReachDeps, orgId: string): Promise<Reach
   const reach = new ReachRepository(store);
   const states = new Map((await new ReachRepository(store).personStates(orgId)).map((s) => [s.id, s]));
 
-  const summary: ReachSummary = { installed: 0, alreadyReachable: 0, notReachable: { blocked: 0, 'not-in-tenant': 0, 'removed-app': 0, 'no-entra-id': 0, failed: 0 } };
+  const summary: ReachSummary = {
+    installed: 0,
+    alreadyReachable: 0,
+    notReachable: { blocked: 0, 'not-in-tenant': 0, 'removed-app': 0, 'no-entra-id': 0, failed: 0 },
+  };
   const now = () => clock.now();
   const record = async (person: Person, outcome: ReachState['outcome'], reason: string, retry: boolean): Promise<void> => {
     const previous = states.get(reachStateId(person.id));
@@ -84,7 +87,8 @@ export async function reachPeople(deps: ReachDeps, orgId: string): Promise<Reach
   for (const person of people) {
     if (!person.aadObjectId) {
       // Without an Entra object id Graph cannot be asked; they are reached by email if they have one.
-      if (states.get(reachStateId(person.id))?.outcome !== 'no-entra-id') await record(person, 'no-entra-id', 'not linked to a Microsoft 365 account in this organisation', false);
+      if (states.get(reachStateId(person.id))?.outcome !== 'no-entra-id')
+        await record(person, 'no-entra-id', 'not linked to a Microsoft 365 account in this organisation', false);
       else summary.notReachable['no-entra-id']++;
       continue;
     }
@@ -95,7 +99,8 @@ export async function reachPeople(deps: ReachDeps, orgId: string): Promise<Reach
     }
     if (conversation && !conversation.reachable) {
       const previous = states.get(reachStateId(person.id));
-      if (previous?.outcome !== 'removed-app') await record(person, 'removed-app', conversation.unreachableReason ?? 'removed or blocked the app in Teams', false);
+      if (previous?.outcome !== 'removed-app')
+        await record(person, 'removed-app', conversation.unreachableReason ?? 'removed or blocked the app in Teams', false);
       else summary.notReachable['removed-app']++;
       continue;
     }
@@ -153,9 +158,7 @@ export async function reachPeople(deps: ReachDeps, orgId: string): Promise<Reach
 }
 
 type InstallResult =
-  | { kind: 'installed'; chatId: string }
-  | { kind: 'blocked' | 'not-in-tenant' | 'failed'; reason: string }
-  | { kind: 'permission-missing'; detail: string };
+  { kind: 'installed'; chatId: string } | { kind: 'blocked' | 'not-in-tenant' | 'failed'; reason: string } | { kind: 'permission-missing'; detail: string };
 
 async function installFor(graph: GraphGateway, catalogAppId: string, userId: string): Promise<InstallResult> {
   try {
@@ -178,7 +181,10 @@ async function installFor(graph: GraphGateway, catalogAppId: string, userId: str
     if (!installationId) return { kind: 'failed', reason: 'Graph accepted the install but does not list it yet' };
     return { kind: 'installed', chatId: await graph.chatId(userId, installationId) };
   } catch (e) {
-    return { kind: 'failed', reason: e instanceof GraphFailure ? `Graph answered ${e.status} ${e.code} looking up the chat` : `Graph could not be reached (${errorText(e)})` };
+    return {
+      kind: 'failed',
+      reason: e instanceof GraphFailure ? `Graph answered ${e.status} ${e.code} looking up the chat` : `Graph could not be reached (${errorText(e)})`,
+    };
   }
 }
 

@@ -27,9 +27,7 @@ export async function reachReport(store: Store, scope: Scope, options: { emailEn
   const orgId = scope.orgId;
   // One agency's people when the scope names one: its administrators see only their own.
   const people = (await new Directory(store).all(scope)).filter((p) => p.active);
-  const conversations = new Map(
-    (await new Conversations(store).personal(orgId)).map((c) => [c.id, c]),
-  );
+  const conversations = new Map((await new Conversations(store).personal(orgId)).map((c) => [c.id, c]));
   const docs: ReachDoc[] = await new ReachRepository(store).all(orgId);
   const states = new Map(docs.filter((d): d is ReachState => d.kind === 'person').map((s) => [s.id, s]));
   const problem = docs.find((d): d is ReachProblem => d.kind === 'problem' && !d.clearedAt);

@@ -24,7 +24,9 @@ export class ReachRepository {
 
   /** Why each person is, or is not, reachable after the last reach run. */
   async personStates(orgId: string): Promise<ReachState[]> {
-    const found = await toArray(this.docs.query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'person'", parameters: [{ name: '@orgId', value: orgId }] }));
+    const found = await toArray(
+      this.docs.query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'person'", parameters: [{ name: '@orgId', value: orgId }] }),
+    );
     return found.filter((d): d is typeof d & ReachState => d.kind === 'person');
   }
 }

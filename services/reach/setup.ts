@@ -57,5 +57,7 @@ export function mailerFromConfig(config: Config, options?: { agent?: Agent }): M
   const found = config.MAIL_SENDER ? graphFromConfig(config, options?.agent) : undefined;
   if (!config.MAIL_SENDER || !found) return undefined;
   // Opens (or starts) the person's chat with the bot in Teams.
-  return new GraphMailer(found.graph, config.MAIL_SENDER, { teamsChat: `https://teams.microsoft.com/l/chat/0/0?users=28:${encodeURIComponent(found.clientId)}` });
+  return new GraphMailer(found.graph, config.MAIL_SENDER, {
+    teamsChat: `https://teams.microsoft.com/l/chat/0/0?users=28:${encodeURIComponent(found.clientId)}`,
+  });
 }

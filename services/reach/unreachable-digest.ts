@@ -18,7 +18,13 @@ const NAMES_SHOWN = 25;
  * personal chat; an agency's administrators, of its own people only). Nothing is sent on a day
  * when everyone is reachable.
  */
-export async function enqueueUnreachableDigest(store: Store, clock: Clock, orgId: string, day: string, options: { emailEnabled?: boolean } = {}): Promise<{ unreachable: number; emailed: number; digests: number }> {
+export async function enqueueUnreachableDigest(
+  store: Store,
+  clock: Clock,
+  orgId: string,
+  day: string,
+  options: { emailEnabled?: boolean } = {},
+): Promise<{ unreachable: number; emailed: number; digests: number }> {
   const whole = await reachReport(store, { orgId }, options);
   const everyoneMissed = whole.rows.filter((r) => r.channel === 'unreachable').length;
   if (everyoneMissed === 0) return { unreachable: 0, emailed: whole.counts.email, digests: 0 };
@@ -73,7 +79,9 @@ export const noticeUnreachableChannel: UnreachableChannels = async (channel, { s
   const partnership = await partnershipOf(store, channel.orgId);
   const owner = channel.tenantId ? await new Agencies(store).byTenant(channel.orgId, channel.tenantId) : undefined;
   const scope = owner ? { agency: owner.agencyId } : {};
-  const admins = (await new Directory(store).all({ orgId: channel.orgId })).filter((p) => p.active && isToldOfUnreachableRecipients(p) && inScope(scope, scopeFor(p, partnership), partnership));
+  const admins = (await new Directory(store).all({ orgId: channel.orgId })).filter(
+    (p) => p.active && isToldOfUnreachableRecipients(p) && inScope(scope, scopeFor(p, partnership), partnership),
+  );
   for (const admin of admins) {
     await enqueue(store, clock, {
       id: `unreachable-${channel.conversationKey}-to-${admin.id}`,

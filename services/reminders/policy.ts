@@ -51,7 +51,13 @@ function periodOf(date: string, cadence: ReminderPolicy['ongoingCadence']): { ke
  *    period already.
  * The reasons report the date as written in the plan (or revised), not the shifted due day.
  */
-export function reminderFor(subject: ReminderSubject, today: string, policy: ReminderPolicy, calendar: WorkingCalendar, timeZone: string): ReminderReason | null {
+export function reminderFor(
+  subject: ReminderSubject,
+  today: string,
+  policy: ReminderPolicy,
+  calendar: WorkingCalendar,
+  timeZone: string,
+): ReminderReason | null {
   if (!subject.open || !calendar.isWorkingDay(today)) return null;
   if (subject.snoozedUntil && subject.snoozedUntil >= today) return null;
   // Only worked out when a rule needs it: converting instants is the costly part of a nightly run.

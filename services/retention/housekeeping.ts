@@ -26,7 +26,10 @@ export function inPages<T>(page: (at: { pageSize: number; continuation?: string 
 }
 
 /** As inPages, with each page handled whole: for deletes through the bulk API, a few round trips a page. */
-export async function pageByPage<T>(page: (at: { pageSize: number; continuation?: string }) => Promise<Page<T>>, eachPage: (items: T[]) => Promise<void>): Promise<number> {
+export async function pageByPage<T>(
+  page: (at: { pageSize: number; continuation?: string }) => Promise<Page<T>>,
+  eachPage: (items: T[]) => Promise<void>,
+): Promise<number> {
   let done = 0;
   let continuation: string | undefined;
   do {
@@ -47,14 +50,25 @@ export async function pageByPage<T>(page: (at: { pageSize: number; continuation?
 export async function applyRetention(deps: { store: Store; clock: Clock }, orgId: string, settings: RetentionSettings): Promise<RetentionResult> {
   const now = deps.clock.now();
   const cutoff = (key: keyof RetentionSettings) => cutoffFor(now, lineOf(key).period(settings));
-  const result: RetentionResult = { messageBodyDays: 0, deliveryRecordDays: 0, unlinkedSignInDays: 0, closedEscalationYears: 0, leaverTrainingYears: 0, campaignYears: 0, auditYears: 0 };
+  const result: RetentionResult = {
+    messageBodyDays: 0,
+    deliveryRecordDays: 0,
+    unlinkedSignInDays: 0,
+    closedEscalationYears: 0,
+    leaverTrainingYears: 0,
+    campaignYears: 0,
+    auditYears: 0,
+  };
 
   const outbox = new OutboxRepository(deps.store);
   // Tens of thousands a week at county scale: a page at a time through the bulk API, not one round trip each.
   result.deliveryRecordDays = await pageByPage(
     (page) => outbox.finishedBefore(orgId, cutoff('deliveryRecordDays'), page),
     async (finished) => {
-      await outbox.removeMany(orgId, finished.map(({ id }) => id));
+      await outbox.removeMany(
+        orgId,
+        finished.map(({ id }) => id),
+      );
     },
   );
   const recordPeriod = lineOf('deliveryRecordDays').period(settings);
@@ -66,7 +80,11 @@ export async function applyRetention(deps: { store: Store; clock: Clock }, orgId
       const remaining = Math.max(60, Math.round((Date.parse(endOf(finished, recordPeriod)) - now.getTime()) / 1000));
       await outbox.update(orgId, item.id, (current) => {
         const { message: _content, ...kept } = current;
-        return { ...kept, bodyRemovedAt: now.toISOString(), ttl: Math.min(remaining, ttlSeconds(recordPeriod)) } satisfies DeliveryRecord as unknown as OutboxItem;
+        return {
+          ...kept,
+          bodyRemovedAt: now.toISOString(),
+          ttl: Math.min(remaining, ttlSeconds(recordPeriod)),
+        } satisfies DeliveryRecord as unknown as OutboxItem;
       });
     },
   );

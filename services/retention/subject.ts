@@ -36,7 +36,8 @@ async function requirePerson(store: Store, orgId: string, who: string): Promise<
 
 async function requireMayHandle(store: Store, orgId: string, requester: Requester): Promise<void> {
   const partnership = await partnershipOf(store, orgId);
-  if (!allows(requester, (a) => mayHandleSubjectRequests(a, partnership))) throw new AppError('FORBIDDEN', 'Subject access requests and erasure are handled by the partnership’s administrators.');
+  if (!allows(requester, (a) => mayHandleSubjectRequests(a, partnership)))
+    throw new AppError('FORBIDDEN', 'Subject access requests and erasure are handled by the partnership’s administrators.');
 }
 
 const isAbout = (personId: string) => (ref: PersonRef | undefined) => ref?.personId === personId;
@@ -51,11 +52,22 @@ export type SubjectExport = {
   exportedAt: string;
   person: Person;
   roles: Person['roles'];
-  links: { aadObjectId?: string; aadTenantId?: string; chats: { kind: string; tenantId: string; installedAt: string; reachable: boolean; unreachableReason?: string }[] };
+  links: {
+    aadObjectId?: string;
+    aadTenantId?: string;
+    chats: { kind: string; tenantId: string; installedAt: string; reachable: boolean; unreachableReason?: string }[];
+  };
   notificationSettings: { notifyBy: string; leave?: Person['leave'] };
   training: { records: TrainingRecord[]; summary?: TrainingSummary };
   actionsLed: { ref: string; description: string; status: string; progress: string; open: boolean; updates: Action['history'] }[];
-  escalations: { ref: string; cause: string; raisedAt: string; raisedByThem: boolean; status: string; theirSteps: { at: string; what: string; stage: number; text?: string }[] }[];
+  escalations: {
+    ref: string;
+    cause: string;
+    raisedAt: string;
+    raisedByThem: boolean;
+    status: string;
+    theirSteps: { at: string; what: string; stage: number; text?: string }[];
+  }[];
   questionnaires: { campaignId: string; title: string; closesOn: string; anonymous: boolean; responded: boolean }[];
   messages: { id: string; purpose: string; status: string; createdAt: string; sentAt?: string; seenAt?: string; contentRemoved: boolean }[];
   auditOfTheirActions: AuditEntry[];
@@ -85,11 +97,26 @@ export async function exportSubject(deps: { store: Store; clock: Clock }, orgId:
     links: {
       ...(person.aadObjectId ? { aadObjectId: person.aadObjectId } : {}),
       ...(person.aadTenantId ? { aadTenantId: person.aadTenantId } : {}),
-      chats: (await new Conversations(deps.store).ofPerson(orgId, id)).map((c) => ({ kind: c.kind, tenantId: c.tenantId, installedAt: c.installedAt, reachable: c.reachable, ...(c.unreachableReason ? { unreachableReason: c.unreachableReason } : {}) })),
+      chats: (await new Conversations(deps.store).ofPerson(orgId, id)).map((c) => ({
+        kind: c.kind,
+        tenantId: c.tenantId,
+        installedAt: c.installedAt,
+        reachable: c.reachable,
+        ...(c.unreachableReason ? { unreachableReason: c.unreachableReason } : {}),
+      })),
     },
     notificationSettings: { notifyBy: person.notifyBy ?? 'teams', ...(person.leave ? { leave: person.leave } : {}) },
     training: { records: training.filter((d): d is TrainingRecord => d.kind === 'record').map(plain), ...(summary ? { summary: plain(summary) } : {}) },
-    actionsLed: await Promise.all((await new ActionPlan(deps.store).actionsLedBy(orgId, id)).map(async (a) => ({ ref: a.ref, description: a.description, status: a.status, progress: a.progress, open: a.open, updates: await fullHistory(deps.store, a) }))),
+    actionsLed: await Promise.all(
+      (await new ActionPlan(deps.store).actionsLedBy(orgId, id)).map(async (a) => ({
+        ref: a.ref,
+        description: a.description,
+        status: a.status,
+        progress: a.progress,
+        open: a.open,
+        updates: await fullHistory(deps.store, a),
+      })),
+    ),
     escalations: escalationsOf(await new EscalationRecords(deps.store).all(orgId), id).map((e) => ({
       ref: e.ref,
       cause: e.cause,
@@ -118,16 +145,81 @@ export function subjectExportReports(x: SubjectExport): Report[] {
   const fields = Object.entries(x.person).map(([k, v]) => [k, typeof v === 'object' ? JSON.stringify(v) : String(v)]);
   return [
     { title: 'Directory record', headers: ['Field', 'Value'], rows: fields, notes: [`Exported ${x.exportedAt}`] },
-    { title: 'Roles and links', headers: ['What', 'Value'], rows: [...x.roles.map((r) => ['role', r]), ['Entra object id', x.links.aadObjectId ?? ''], ['Entra tenant', x.links.aadTenantId ?? ''], ...x.links.chats.map((c) => [`${c.kind} chat`, `tenant ${c.tenantId}, since ${c.installedAt}, ${c.reachable ? 'reachable' : `not reachable (${c.unreachableReason ?? ''})`}`])] },
-    { title: 'Notification settings', headers: ['Setting', 'Value'], rows: [['notify by', x.notificationSettings.notifyBy], ['leave', x.notificationSettings.leave ? `until ${x.notificationSettings.leave.until}, cover ${x.notificationSettings.leave.delegateId}` : '']] },
-    { title: 'Training records', headers: ['Course', 'Status', 'Completed on', 'Source', 'Review'], rows: x.training.records.map((r) => [r.courseCode, r.status, r.completedOn ?? '', r.source, r.review ? `${r.review.decision} by ${r.review.by.name}` : '']) },
-    { title: 'Training summary', headers: ['Course', 'Completed', 'Booked'], rows: Object.entries(x.training.summary?.courses ?? {}).map(([course, f]) => [course, f.completed.join(', '), (f.booked ?? []).join(', ')]) },
-    { title: 'Actions led', headers: ['Action', 'Description', 'Status', 'Progress', 'Open'], rows: x.actionsLed.map((a) => [a.ref, a.description, a.status, a.progress, a.open ? 'yes' : 'no']) },
-    { title: 'Action updates', headers: ['Action', 'When', 'By', 'Status', 'Progress'], rows: x.actionsLed.flatMap((a) => a.updates.map((u) => [a.ref, u.at, u.by.name, u.status, u.progress])) },
-    { title: 'Escalations', headers: ['Reference', 'Cause', 'Raised', 'Raised by them', 'Status', 'Their steps'], rows: x.escalations.map((e) => [e.ref, e.cause, e.raisedAt, e.raisedByThem ? 'yes' : 'no', e.status, e.theirSteps.map((s) => `${s.at} ${s.what} (stage ${s.stage})${s.text ? `: ${s.text}` : ''}`).join('\n')]) },
-    { title: 'Questionnaires', headers: ['Campaign', 'Title', 'Closes', 'Anonymous', 'Responded'], rows: x.questionnaires.map((q) => [q.campaignId, q.title, q.closesOn, q.anonymous ? 'yes' : 'no', q.responded ? 'yes' : 'no']), notes: [ANONYMOUS_ANSWERS_NOTE] },
-    { title: 'Messages', headers: ['Message', 'Purpose', 'Status', 'Queued', 'Sent', 'Seen', 'Content removed'], rows: x.messages.map((m) => [m.id, m.purpose, m.status, m.createdAt, m.sentAt ?? '', m.seenAt ?? '', m.contentRemoved ? 'yes' : 'no']) },
-    { title: 'Audit of their actions', headers: ['When', 'Where', 'Did', 'Record kind', 'Record id', 'Agency scope', 'Detail'], rows: x.auditOfTheirActions.map((e) => [e.at, e.surface, e.action, e.record.kind, e.record.id, e.agency ?? 'every agency', e.detail ?? '']) },
+    {
+      title: 'Roles and links',
+      headers: ['What', 'Value'],
+      rows: [
+        ...x.roles.map((r) => ['role', r]),
+        ['Entra object id', x.links.aadObjectId ?? ''],
+        ['Entra tenant', x.links.aadTenantId ?? ''],
+        ...x.links.chats.map((c) => [
+          `${c.kind} chat`,
+          `tenant ${c.tenantId}, since ${c.installedAt}, ${c.reachable ? 'reachable' : `not reachable (${c.unreachableReason ?? ''})`}`,
+        ]),
+      ],
+    },
+    {
+      title: 'Notification settings',
+      headers: ['Setting', 'Value'],
+      rows: [
+        ['notify by', x.notificationSettings.notifyBy],
+        ['leave', x.notificationSettings.leave ? `until ${x.notificationSettings.leave.until}, cover ${x.notificationSettings.leave.delegateId}` : ''],
+      ],
+    },
+    {
+      title: 'Training records',
+      headers: ['Course', 'Status', 'Completed on', 'Source', 'Review'],
+      rows: x.training.records.map((r) => [
+        r.courseCode,
+        r.status,
+        r.completedOn ?? '',
+        r.source,
+        r.review ? `${r.review.decision} by ${r.review.by.name}` : '',
+      ]),
+    },
+    {
+      title: 'Training summary',
+      headers: ['Course', 'Completed', 'Booked'],
+      rows: Object.entries(x.training.summary?.courses ?? {}).map(([course, f]) => [course, f.completed.join(', '), (f.booked ?? []).join(', ')]),
+    },
+    {
+      title: 'Actions led',
+      headers: ['Action', 'Description', 'Status', 'Progress', 'Open'],
+      rows: x.actionsLed.map((a) => [a.ref, a.description, a.status, a.progress, a.open ? 'yes' : 'no']),
+    },
+    {
+      title: 'Action updates',
+      headers: ['Action', 'When', 'By', 'Status', 'Progress'],
+      rows: x.actionsLed.flatMap((a) => a.updates.map((u) => [a.ref, u.at, u.by.name, u.status, u.progress])),
+    },
+    {
+      title: 'Escalations',
+      headers: ['Reference', 'Cause', 'Raised', 'Raised by them', 'Status', 'Their steps'],
+      rows: x.escalations.map((e) => [
+        e.ref,
+        e.cause,
+        e.raisedAt,
+        e.raisedByThem ? 'yes' : 'no',
+        e.status,
+        e.theirSteps.map((s) => `${s.at} ${s.what} (stage ${s.stage})${s.text ? `: ${s.text}` : ''}`).join('\n'),
+      ]),
+    },
+    {
+      title: 'Questionnaires',
+      headers: ['Campaign', 'Title', 'Closes', 'Anonymous', 'Responded'],
+      rows: x.questionnaires.map((q) => [q.campaignId, q.title, q.closesOn, q.anonymous ? 'yes' : 'no', q.responded ? 'yes' : 'no']),
+      notes: [ANONYMOUS_ANSWERS_NOTE],
+    },
+    {
+      title: 'Messages',
+      headers: ['Message', 'Purpose', 'Status', 'Queued', 'Sent', 'Seen', 'Content removed'],
+      rows: x.messages.map((m) => [m.id, m.purpose, m.status, m.createdAt, m.sentAt ?? '', m.seenAt ?? '', m.contentRemoved ? 'yes' : 'no']),
+    },
+    {
+      title: 'Audit of their actions',
+      headers: ['When', 'Where', 'Did', 'Record kind', 'Record id', 'Agency scope', 'Detail'],
+      rows: x.auditOfTheirActions.map((e) => [e.at, e.surface, e.action, e.record.kind, e.record.id, e.agency ?? 'every agency', e.detail ?? '']),
+    },
     { title: 'About this export', headers: ['Note'], rows: x.notes.map((n) => [n]) },
   ];
 }
@@ -144,7 +236,14 @@ const FORMER: PersonRef = { name: 'Former member of staff' };
  * other people's manager or cover). Refuses, naming what is still kept and until when, for
  * anyone still within a period. With `dryRun` it only says what it would do.
  */
-export async function eraseLeaver(deps: { store: Store; clock: Clock }, orgId: string, who: string, requester: Requester, settings: RetentionSettings, dryRun: boolean): Promise<ErasurePlan> {
+export async function eraseLeaver(
+  deps: { store: Store; clock: Clock },
+  orgId: string,
+  who: string,
+  requester: Requester,
+  settings: RetentionSettings,
+  dryRun: boolean,
+): Promise<ErasurePlan> {
   await requireMayHandle(deps.store, orgId, requester);
   const person = await requirePerson(deps.store, orgId, who);
   const id = person.id;
@@ -153,18 +252,21 @@ export async function eraseLeaver(deps: { store: Store; clock: Clock }, orgId: s
   if (person.active) throw new AppError('WITHIN_RETENTION', `${person.name} (${id}) is not a leaver: the HR file still shows them as active.`);
   const leftOn = person.leftOn ?? now.toISOString().slice(0, 10);
   const trainingEnds = endOf(leftOn, lineOf('leaverTrainingYears').period(settings));
-  if (trainingEnds > now.toISOString()) still.push(`their training records until ${trainingEnds.slice(0, 10)} (${settings.leaverTrainingYears} years after leaving on ${leftOn})`);
+  if (trainingEnds > now.toISOString())
+    still.push(`their training records until ${trainingEnds.slice(0, 10)} (${settings.leaverTrainingYears} years after leaving on ${leftOn})`);
   const escalations = escalationsOf(await new EscalationRecords(deps.store).all(orgId), id);
   const escalationCutoff = cutoffFor(now, lineOf('closedEscalationYears').period(settings));
   for (const e of escalations) {
     if (e.status === 'open') still.push(`escalation ${e.ref}, still open`);
-    else if ((e.resolvedAt ?? e.raisedAt) >= escalationCutoff) still.push(`escalation ${e.ref} until ${endOf(e.resolvedAt ?? e.raisedAt, lineOf('closedEscalationYears').period(settings)).slice(0, 10)}`);
+    else if ((e.resolvedAt ?? e.raisedAt) >= escalationCutoff)
+      still.push(`escalation ${e.ref} until ${endOf(e.resolvedAt ?? e.raisedAt, lineOf('closedEscalationYears').period(settings)).slice(0, 10)}`);
   }
   const surveys = new SurveyRepository(deps.store);
   const asked = new Set(await surveys.campaignIdsAsking(orgId, id));
   const campaignCutoff = cutoffFor(now, lineOf('campaignYears').period(settings)).slice(0, 10);
   for (const c of (await surveys.campaigns(orgId)).filter((c) => asked.has(c.id))) {
-    if (c.status !== 'closed' || c.closesOn >= campaignCutoff) still.push(`questionnaire ${c.id}'s list of who was asked until ${endOf(c.closesOn, lineOf('campaignYears').period(settings)).slice(0, 10)}`);
+    if (c.status !== 'closed' || c.closesOn >= campaignCutoff)
+      still.push(`questionnaire ${c.id}'s list of who was asked until ${endOf(c.closesOn, lineOf('campaignYears').period(settings)).slice(0, 10)}`);
   }
   const audit = await new AuditRecords(deps.store).ofPerson(orgId, id);
   const auditCutoff = cutoffFor(now, lineOf('auditYears').period(settings));

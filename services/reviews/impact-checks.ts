@@ -131,7 +131,12 @@ export async function runImpactChecks(ctx: JobContext): Promise<Record<string, u
         if (created) counts.nobodyToAsk++;
         continue;
       }
-      check = await records.updateCheck(ctx.orgId, check.id, (c) => (c.status === 'waiting' ? { ...c, status: 'asked', askedPersonIds: owners, askedOn: day, reminders: 0, version: c.version + 1 } : undefined), check);
+      check = await records.updateCheck(
+        ctx.orgId,
+        check.id,
+        (c) => (c.status === 'waiting' ? { ...c, status: 'asked', askedPersonIds: owners, askedOn: day, reminders: 0, version: c.version + 1 } : undefined),
+        check,
+      );
       if (check.status !== 'asked' || check.askedOn !== day) continue;
       await send(ctx, { ...found, check }, day, 0);
       counts.asked++;
@@ -139,24 +144,23 @@ export async function runImpactChecks(ctx: JobContext): Promise<Record<string, u
     }
     if (check.status !== 'asked' || !check.askedOn) continue;
     const sinceAsked = ctx.calendar.workingDaysBetween(check.askedOn, day);
-    const escalate = !check.escalationId && ((rules.noResponseAfterReminders > 0 && check.reminders >= rules.noResponseAfterReminders) || (rules.overdueWorkingDays > 0 && sinceAsked >= rules.overdueWorkingDays));
+    const escalate =
+      !check.escalationId &&
+      ((rules.noResponseAfterReminders > 0 && check.reminders >= rules.noResponseAfterReminders) ||
+        (rules.overdueWorkingDays > 0 && sinceAsked >= rules.overdueWorkingDays));
     if (escalate) {
       const { review, recommendation: r } = found;
       const id = `esc-${check.id}-${check.dueOn}`;
-      await openEscalation(
-        escalationDeps(ctx),
-        ctx.organisation,
-        {
-          id,
-          cause: 'no-response',
-          source: 'automatic',
-          summary: `The impact check of ${r.id} "${short(r.text)}" (review "${short(review.title)}", owner ${r.owner.name}) was asked on ${check.askedOn} and has had ${check.reminders} reminders and no answer.`,
-          immediateRisk: false,
-          raisedBy: { name: 'Safeguarding Action Tracker' },
-          involvedPersonIds: check.askedPersonIds,
-          startStage: 1,
-        },
-      );
+      await openEscalation(escalationDeps(ctx), ctx.organisation, {
+        id,
+        cause: 'no-response',
+        source: 'automatic',
+        summary: `The impact check of ${r.id} "${short(r.text)}" (review "${short(review.title)}", owner ${r.owner.name}) was asked on ${check.askedOn} and has had ${check.reminders} reminders and no answer.`,
+        immediateRisk: false,
+        raisedBy: { name: 'Safeguarding Action Tracker' },
+        involvedPersonIds: check.askedPersonIds,
+        startStage: 1,
+      });
       await records.updateCheck(ctx.orgId, check.id, (c) => (c.escalationId ? undefined : { ...c, escalationId: id }));
       counts.escalated++;
       continue;
@@ -183,7 +187,9 @@ async function send(ctx: JobContext, found: CheckInContext, day: string, chaser:
       message: { kind: 'feature', type: IMPACT_CHECK_MESSAGE, payload: message },
     });
   }
-  await new ReviewRecords(ctx.store).updateCheck(ctx.orgId, check.id, (c) => (c.lastReminderOn === day ? undefined : { ...c, reminders: c.reminders + 1, lastReminderOn: day }));
+  await new ReviewRecords(ctx.store).updateCheck(ctx.orgId, check.id, (c) =>
+    c.lastReminderOn === day ? undefined : { ...c, reminders: c.reminders + 1, lastReminderOn: day },
+  );
 }
 
 const EVIDENCE_LINK = /^https?:\/\/[^\s<>"]{1,490}$/i;
@@ -221,8 +227,10 @@ async function checkForAnswer(deps: ImpactDeps, actor: Person, checkId: string, 
     const owner = await directory.get(actor.orgId, id);
     if (owner && coversFor(actor, owner, day, partnership)) coverIds.push(actor.id);
   }
-  if (!mayAnswerImpactCheck(actor, check, coverIds)) throw new AppError('FORBIDDEN', 'Only the owner of this impact check, or their delegate while they are on leave, can answer it.');
-  if (check.status === 'answered') throw new AppError('STALE_CARD', `This impact check was answered on ${formatDate(check.answer!.at.slice(0, 10))} by ${check.answer!.by.name}.`);
+  if (!mayAnswerImpactCheck(actor, check, coverIds))
+    throw new AppError('FORBIDDEN', 'Only the owner of this impact check, or their delegate while they are on leave, can answer it.');
+  if (check.status === 'answered')
+    throw new AppError('STALE_CARD', `This impact check was answered on ${formatDate(check.answer!.at.slice(0, 10))} by ${check.answer!.by.name}.`);
   if (check.version !== version) throw new AppError('STALE_CARD');
   return found;
 }
@@ -236,13 +244,27 @@ export async function answerImpactCheck(deps: ImpactDeps, input: { actor: Person
   const links = d.evidence.split(/[\s,]+/).filter(Boolean);
   const bad = links.find((l) => !EVIDENCE_LINK.test(l));
   if (bad !== undefined || links.length > 20) {
-    throw new AppError('VALIDATION', 'Evidence is given as links (https://…), one per line, at most 20.', { fields: [{ field: 'evidence', message: bad !== undefined ? `"${bad.slice(0, 60)}" is not a link.` : 'At most 20 links.' }] });
+    throw new AppError('VALIDATION', 'Evidence is given as links (https://…), one per line, at most 20.', {
+      fields: [{ field: 'evidence', message: bad !== undefined ? `"${bad.slice(0, 60)}" is not a link.` : 'At most 20 links.' }],
+    });
   }
   requireNoIdentifyingText({ changed: d.changed, evidence: d.evidence });
   const at = deps.clock.now().toISOString();
   const check = await new ReviewRecords(deps.store).updateCheck(input.actor.orgId, d.checkId, (c) => {
     if (c.status === 'answered' || c.version !== d.version) throw new AppError('STALE_CARD');
-    return { ...c, status: 'answered', answer: { at, by: { personId: input.actor.id, name: input.actor.name }, changed: d.changed, evidenceLinks: links, measure: d.measure, outcomeRag: d.outcomeRag }, version: c.version + 1 };
+    return {
+      ...c,
+      status: 'answered',
+      answer: {
+        at,
+        by: { personId: input.actor.id, name: input.actor.name },
+        changed: d.changed,
+        evidenceLinks: links,
+        measure: d.measure,
+        outcomeRag: d.outcomeRag,
+      },
+      version: c.version + 1,
+    };
   });
   return { ...found, check };
 }
@@ -254,16 +276,26 @@ export async function postponeImpactCheck(deps: ImpactDeps, input: { actor: Pers
   const d = parsed.data;
   const found = await checkForAnswer(deps, input.actor, d.checkId, d.version, input.timeZone);
   const day = today(deps.clock, input.timeZone);
-  if (Number.isNaN(Date.parse(d.until)) || d.until <= day) throw new AppError('VALIDATION', 'The later date must be after today.', { fields: [{ field: 'until', message: 'Must be after today.' }] });
+  if (Number.isNaN(Date.parse(d.until)) || d.until <= day)
+    throw new AppError('VALIDATION', 'The later date must be after today.', { fields: [{ field: 'until', message: 'Must be after today.' }] });
   if (d.until > found.review.published.replace(/^(\d{4})/, (y) => String(Number(y) + 5))) {
-    throw new AppError('VALIDATION', 'An impact check is at most five years after the review.', { fields: [{ field: 'until', message: 'At most five years after the review.' }] });
+    throw new AppError('VALIDATION', 'An impact check is at most five years after the review.', {
+      fields: [{ field: 'until', message: 'At most five years after the review.' }],
+    });
   }
   requireNoIdentifyingText({ reason: d.reason });
   const at = deps.clock.now().toISOString();
   const check = await new ReviewRecords(deps.store).updateCheck(input.actor.orgId, d.checkId, (c) => {
     if (c.status === 'answered' || c.version !== d.version) throw new AppError('STALE_CARD');
     const { escalationId: _escalated, askedOn: _asked, lastReminderOn: _last, ...rest } = c;
-    return { ...rest, status: 'waiting', dueOn: d.until, reminders: 0, postponements: [...c.postponements, { at, by: { personId: input.actor.id, name: input.actor.name }, from: c.dueOn, to: d.until, reason: d.reason }], version: c.version + 1 };
+    return {
+      ...rest,
+      status: 'waiting',
+      dueOn: d.until,
+      reminders: 0,
+      postponements: [...c.postponements, { at, by: { personId: input.actor.id, name: input.actor.name }, from: c.dueOn, to: d.until, reason: d.reason }],
+      version: c.version + 1,
+    };
   });
   return { ...found, check };
 }
@@ -273,7 +305,9 @@ export async function checksFor(deps: ImpactDeps, actor: Person, timeZone: strin
   const records = new ReviewRecords(deps.store);
   const day = today(deps.clock, timeZone);
   const partnership = await partnershipOf(deps.store, actor.orgId);
-  const covered = (await new Directory(deps.store).all({ orgId: actor.orgId })).filter((p) => coverFor(p, day) === actor.id && coversFor(actor, p, day, partnership));
+  const covered = (await new Directory(deps.store).all({ orgId: actor.orgId })).filter(
+    (p) => coverFor(p, day) === actor.id && coversFor(actor, p, day, partnership),
+  );
   const checks = new Map<string, ImpactCheck>();
   for (const id of [actor.id, ...covered.map((p) => p.id)]) for (const c of await records.checksAskedOf(actor.orgId, id)) checks.set(c.id, c);
   const out: CheckInContext[] = [];

@@ -12,7 +12,9 @@ import { SurveyRepository } from '../surveys';
  * campaign is for its own survey roles, and a check's owner may be anyone.
  */
 export async function measureFigures(store: Store, orgId: string, questionnaireKey: string): Promise<string[]> {
-  const campaigns = (await listCampaigns(store, orgId)).filter((c) => c.questionnaire.key === questionnaireKey && c.agency === undefined && c.status !== 'scheduled');
+  const campaigns = (await listCampaigns(store, orgId)).filter(
+    (c) => c.questionnaire.key === questionnaireKey && c.agency === undefined && c.status !== 'scheduled',
+  );
   const latest = campaigns.find((c) => c.status === 'closed') ?? campaigns[0];
   if (!latest) return [`No campaign of the questionnaire "${questionnaireKey}" has been sent yet.`];
   const responded = (await new SurveyRepository(store).respondedPersonIds(orgId, latest.id)).length;

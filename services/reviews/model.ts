@@ -67,7 +67,12 @@ export const MEASURE_LABELS: Record<MeasureResult, string> = { met: 'Met', partl
 
 export const OUTCOME_RAGS = ['B', 'G', 'A', 'R'] as const;
 export type OutcomeRag = (typeof OUTCOME_RAGS)[number];
-export const OUTCOME_RAG_LABELS: Record<OutcomeRag, string> = { B: 'Blue: outcome achieved', G: 'Green: on course', A: 'Amber: at risk', R: 'Red: not achieved' };
+export const OUTCOME_RAG_LABELS: Record<OutcomeRag, string> = {
+  B: 'Blue: outcome achieved',
+  G: 'Green: on course',
+  A: 'Amber: at risk',
+  R: 'Red: not achieved',
+};
 
 export type ImpactAnswer = {
   at: string;

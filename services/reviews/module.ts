@@ -37,7 +37,8 @@ export const REVIEWS_MODULE: FeatureModule = {
   jobs: {
     'impact-checks': {
       cron: '45 9 * * 1-5',
-      description: 'Asks each recommendation’s owner what difference it made on its impact-check date; chases every second working day and escalates by the ladder’s rules',
+      description:
+        'Asks each recommendation’s owner what difference it made on its impact-check date; chases every second working day and escalates by the ladder’s rules',
       workingDaysOnly: true,
       run: runImpactChecks,
     },
@@ -53,10 +54,20 @@ export const REVIEWS_MODULE: FeatureModule = {
       name: 'reviews',
       title: 'Learning from reviews',
       description: 'Per review: each recommendation, its actions’ RAG, the impact check’s answer and the outcome measures met',
-      params: z.object({ review: z.string().regex(/^[a-z0-9][a-z0-9-]{2,79}$/, 'Give a review id (review list).').optional() }),
+      params: z.object({
+        review: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9-]{2,79}$/, 'Give a review id (review list).')
+          .optional(),
+      }),
       allowed: (actor, organisation) => mayViewReviewReport(actor, partnershipOf(organisation)),
       build: (ctx, requester, params) =>
-        reviewReport(ctx, { orgId: ctx.organisation.orgId, requester, timeZone: ctx.organisation.timeZone, ...(typeof params.review === 'string' ? { reviewId: params.review } : {}) }),
+        reviewReport(ctx, {
+          orgId: ctx.organisation.orgId,
+          requester,
+          timeZone: ctx.organisation.timeZone,
+          ...(typeof params.review === 'string' ? { reviewId: params.review } : {}),
+        }),
       // It names owners and what they answered: who saw it is recorded.
       audited: (params) => ({ kind: 'review-report', id: typeof params.review === 'string' ? params.review : 'all' }),
     },

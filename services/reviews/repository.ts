@@ -25,7 +25,9 @@ export class ReviewRecords {
 
   /** Every review of the organisation, oldest publication first. */
   async allReviews(orgId: string): Promise<Review[]> {
-    const found = await toArray(this.reviews.query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'review'", parameters: [{ name: '@orgId', value: orgId }] }));
+    const found = await toArray(
+      this.reviews.query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'review'", parameters: [{ name: '@orgId', value: orgId }] }),
+    );
     return found.sort((a, b) => a.published.localeCompare(b.published) || a.title.localeCompare(b.title));
   }
 
@@ -42,7 +44,10 @@ export class ReviewRecords {
     return toArray(
       this.checks.query({
         query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'impact-check' AND c.reviewId = @reviewId",
-        parameters: [{ name: '@orgId', value: orgId }, { name: '@reviewId', value: reviewId }],
+        parameters: [
+          { name: '@orgId', value: orgId },
+          { name: '@reviewId', value: reviewId },
+        ],
       }),
     );
   }
@@ -52,7 +57,10 @@ export class ReviewRecords {
     return toArray(
       this.checks.query({
         query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'impact-check' AND c.status != 'answered' AND c.dueOn <= @day",
-        parameters: [{ name: '@orgId', value: orgId }, { name: '@day', value: day }],
+        parameters: [
+          { name: '@orgId', value: orgId },
+          { name: '@day', value: day },
+        ],
       }),
     );
   }
@@ -62,7 +70,10 @@ export class ReviewRecords {
     return toArray(
       this.checks.query({
         query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'impact-check' AND c.status = 'asked' AND ARRAY_CONTAINS(c.askedPersonIds, @personId)",
-        parameters: [{ name: '@orgId', value: orgId }, { name: '@personId', value: personId }],
+        parameters: [
+          { name: '@orgId', value: orgId },
+          { name: '@personId', value: personId },
+        ],
       }),
     );
   }
@@ -74,7 +85,12 @@ export class ReviewRecords {
     return true;
   }
 
-  updateCheck(orgId: string, id: string, change: (current: Stored<ImpactCheck>) => ImpactCheck | undefined, current?: Stored<ImpactCheck>): Promise<Stored<ImpactCheck>> {
+  updateCheck(
+    orgId: string,
+    id: string,
+    change: (current: Stored<ImpactCheck>) => ImpactCheck | undefined,
+    current?: Stored<ImpactCheck>,
+  ): Promise<Stored<ImpactCheck>> {
     return this.checks.update(orgId, id, change, current);
   }
 }

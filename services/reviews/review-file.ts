@@ -31,7 +31,10 @@ const actionSchema = z.strictObject({
 });
 
 const recommendationSchema = z.strictObject({
-  id: z.string({ error: 'Give the recommendation’s number as the review gives it (R1).' }).trim().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$/, 'A recommendation number is up to 20 letters, digits, dots or dashes (R1, 3.2).'),
+  id: z
+    .string({ error: 'Give the recommendation’s number as the review gives it (R1).' })
+    .trim()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,19}$/, 'A recommendation number is up to 20 letters, digits, dots or dashes (R1, 3.2).'),
   lineOfEnquiry: text(200, 'Say which line of enquiry this recommendation answers.'),
   text: text(2000, 'Give the recommendation’s text.'),
   outcome: text(1000, 'Say what outcome this recommendation is meant to bring: without it nobody can say whether it made a difference.'),
@@ -40,19 +43,37 @@ const recommendationSchema = z.strictObject({
   due: dateField('the recommendation’s due date'),
   impactCheck: dateField('the impact check’s date').optional(),
   agencies: z.array(text(100, 'An agency id may not be empty.')).max(50).optional(),
-  questionnaire: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,59}$/, 'Name the questionnaire by its key (training-follow-up).').optional(),
+  questionnaire: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9][a-z0-9-]{0,59}$/, 'Name the questionnaire by its key (training-follow-up).')
+    .optional(),
   actions: z.array(actionSchema).max(30, 'At most 30 actions per recommendation.').optional(),
 });
 
 export const reviewFileSchema = z.strictObject({
-  id: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{2,79}$/, 'A review id is 3–80 lower-case letters, digits or dashes.').optional(),
+  id: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9][a-z0-9-]{2,79}$/, 'A review id is 3–80 lower-case letters, digits or dashes.')
+    .optional(),
   kind: z.enum(REVIEW_KINDS, { error: `The kind is one of ${REVIEW_KINDS.join(', ')}.` }),
   title: text(300, 'Give the review’s published name.'),
   published: dateField('the publication date'),
-  linesOfEnquiry: z.array(text(200, 'A line of enquiry may not be empty.'), { error: 'List the review’s key lines of enquiry.' }).min(1, 'List the review’s key lines of enquiry.').max(30),
+  linesOfEnquiry: z
+    .array(text(200, 'A line of enquiry may not be empty.'), { error: 'List the review’s key lines of enquiry.' })
+    .min(1, 'List the review’s key lines of enquiry.')
+    .max(30),
   /** The recommendations are already learning points of this plan (its Review and Recommendation columns name them): no actions are added. */
-  plan: z.string().trim().regex(/^[A-Za-z0-9_-]{1,100}$/, 'A plan id is letters, digits, dashes and underscores.').optional(),
-  recommendations: z.array(recommendationSchema, { error: 'List the review’s recommendations.' }).min(1, 'List the review’s recommendations.').max(MAX_RECOMMENDATIONS),
+  plan: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{1,100}$/, 'A plan id is letters, digits, dashes and underscores.')
+    .optional(),
+  recommendations: z
+    .array(recommendationSchema, { error: 'List the review’s recommendations.' })
+    .min(1, 'List the review’s recommendations.')
+    .max(MAX_RECOMMENDATIONS),
 });
 
 export type ReviewFile = z.infer<typeof reviewFileSchema>;
@@ -65,7 +86,8 @@ function fieldName(issuePath: readonly PropertyKey[], data: unknown): string {
   issuePath.forEach((key, i) => {
     const parent = node as Record<PropertyKey, unknown> | undefined;
     node = parent && typeof parent === 'object' ? parent[key] : undefined;
-    const id = typeof key === 'number' && issuePath[i - 1] === 'recommendations' && node && typeof node === 'object' ? (node as { id?: unknown }).id : undefined;
+    const id =
+      typeof key === 'number' && issuePath[i - 1] === 'recommendations' && node && typeof node === 'object' ? (node as { id?: unknown }).id : undefined;
     parts.push(typeof id === 'string' && id.trim() ? id.trim() : typeof key === 'number' ? String(key + 1) : String(key));
   });
   return parts.join('.') || 'file';
@@ -76,13 +98,17 @@ export const defaultImpactCheck = (published: string) => DateTime.fromISO(publis
 
 /** Reads a review file's text (YAML or JSON, by its name), or refuses it saying why. */
 export function readReviewText(fileName: string, content: string): unknown {
-  if (Buffer.byteLength(content, 'utf8') > MAX_REVIEW_FILE_BYTES) throw new AppError('VALIDATION', `A review file is at most ${MAX_REVIEW_FILE_BYTES / 1024} KB; this one is larger.`);
+  if (Buffer.byteLength(content, 'utf8') > MAX_REVIEW_FILE_BYTES)
+    throw new AppError('VALIDATION', `A review file is at most ${MAX_REVIEW_FILE_BYTES / 1024} KB; this one is larger.`);
   const ext = path.extname(fileName).toLowerCase();
   try {
     if (ext === '.json') return JSON.parse(content);
     if (ext === '.yaml' || ext === '.yml') return parseYaml(content, { maxAliasCount: 20 });
   } catch (e) {
-    throw new AppError('VALIDATION', `${path.basename(fileName)} cannot be read as ${ext === '.json' ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`);
+    throw new AppError(
+      'VALIDATION',
+      `${path.basename(fileName)} cannot be read as ${ext === '.json' ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}`,
+    );
   }
   throw new AppError('VALIDATION', `A review file is .yaml, .yml or .json, not "${ext || 'no extension'}".`);
 }
@@ -95,7 +121,12 @@ export function readReviewText(fileName: string, content: string): unknown {
 export function checkReviewFile(data: unknown): { file?: ReviewFile; problems: FieldIssue[] } {
   const parsed = reviewFileSchema.safeParse(data);
   if (!parsed.success) {
-    return { problems: parsed.error.issues.map((i) => ({ field: fieldName(i.path, data), message: i.code === 'unrecognized_keys' ? `Not a field of a review file: ${i.keys.join(', ')}.` : i.message })) };
+    return {
+      problems: parsed.error.issues.map((i) => ({
+        field: fieldName(i.path, data),
+        message: i.code === 'unrecognized_keys' ? `Not a field of a review file: ${i.keys.join(', ')}.` : i.message,
+      })),
+    };
   }
   const file = parsed.data;
   const problems: FieldIssue[] = [];
@@ -105,13 +136,22 @@ export function checkReviewFile(data: unknown): { file?: ReviewFile; problems: F
     const at = `recommendations.${r.id}`;
     if (seen.has(r.id.toLowerCase())) problems.push({ field: `${at}.id`, message: `${r.id} is used by more than one recommendation.` });
     seen.add(r.id.toLowerCase());
-    if (!lines.has(r.lineOfEnquiry.toLowerCase())) problems.push({ field: `${at}.lineOfEnquiry`, message: `"${r.lineOfEnquiry}" is not one of the review’s lines of enquiry (${file.linesOfEnquiry.join('; ')}).` });
+    if (!lines.has(r.lineOfEnquiry.toLowerCase()))
+      problems.push({
+        field: `${at}.lineOfEnquiry`,
+        message: `"${r.lineOfEnquiry}" is not one of the review’s lines of enquiry (${file.linesOfEnquiry.join('; ')}).`,
+      });
     const check = r.impactCheck ?? defaultImpactCheck(file.published);
     if (check <= file.published) problems.push({ field: `${at}.impactCheck`, message: 'The impact check comes after the review is published.' });
     if (r.due < file.published) problems.push({ field: `${at}.due`, message: 'The due date is before the review was published.' });
-    if (file.plan && r.actions?.length) problems.push({ field: `${at}.actions`, message: `The review’s recommendations are already in the plan "${file.plan}": list their actions there, not here.` });
+    if (file.plan && r.actions?.length)
+      problems.push({
+        field: `${at}.actions`,
+        message: `The review’s recommendations are already in the plan "${file.plan}": list their actions there, not here.`,
+      });
     (r.actions ?? []).forEach((a, i) => {
-      if (a.due && a.due < file.published) problems.push({ field: `${at}.actions.${i + 1}.due`, message: 'The completion date is before the review was published.' });
+      if (a.due && a.due < file.published)
+        problems.push({ field: `${at}.actions.${i + 1}.due`, message: 'The completion date is before the review was published.' });
     });
   }
   // A review is about the system: the guard every other free text passes, on every text field.
@@ -120,7 +160,13 @@ export function checkReviewFile(data: unknown): { file?: ReviewFile; problems: F
   for (const r of file.recommendations) {
     const at = `recommendations.${r.id}`;
     Object.assign(texts, { [`${at}.lineOfEnquiry`]: r.lineOfEnquiry, [`${at}.text`]: r.text, [`${at}.outcome`]: r.outcome, [`${at}.measure`]: r.measure });
-    (r.actions ?? []).forEach((a, i) => Object.assign(texts, { [`${at}.actions.${i + 1}.action`]: a.action, [`${at}.actions.${i + 1}.evidence`]: a.evidence, [`${at}.actions.${i + 1}.lead`]: a.lead }));
+    (r.actions ?? []).forEach((a, i) =>
+      Object.assign(texts, {
+        [`${at}.actions.${i + 1}.action`]: a.action,
+        [`${at}.actions.${i + 1}.evidence`]: a.evidence,
+        [`${at}.actions.${i + 1}.lead`]: a.lead,
+      }),
+    );
   }
   for (const found of findIdentifyingText(texts)) {
     problems.push({ field: found.field, message: `This looks like ${found.label}. A review is about the system, never a child: remove identifying details.` });
@@ -131,5 +177,7 @@ export function checkReviewFile(data: unknown): { file?: ReviewFile; problems: F
 /** The refusal of a whole file: one error naming every problem by its field. */
 export function refuseReviewFile(problems: FieldIssue[]): AppError {
   const list = problems.map((p) => `${p.field}: ${p.message}`).join(' | ');
-  return new AppError('VALIDATION', `The review was not added (nothing was written): ${problems.length} problem${problems.length === 1 ? '' : 's'}. ${list}`, { fields: problems });
+  return new AppError('VALIDATION', `The review was not added (nothing was written): ${problems.length} problem${problems.length === 1 ? '' : 's'}. ${list}`, {
+    fields: problems,
+  });
 }

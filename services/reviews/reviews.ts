@@ -22,7 +22,10 @@ export type AddReviewResult = { review: Review; created: boolean; plan?: ImportR
 /** The review's id: the one the file gives, or its title and year, as a slug (never `/ \ ? #`). */
 export function reviewIdOf(file: Pick<ReviewFile, 'id' | 'title' | 'published'>): string {
   if (file.id) return file.id;
-  const words = file.title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const words = file.title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   // Cut at a word's end, within the id's length.
   const slug = words.length <= 70 ? words : words.slice(0, 71).replace(/-[^-]*$/, '');
   return `${slug || 'review'}-${file.published.slice(0, 4)}`;
@@ -53,15 +56,25 @@ async function resolveOwners(store: Store, orgId: string, recommendations: Recom
       }
     } else {
       const agency = agencies.get(r.owner);
-      if (!agency) result.problems.push({ field, message: `"${r.owner}" is neither an email address nor an agency id (${[...agencies.keys()].join(', ') || 'no agencies yet'}).` });
+      if (!agency)
+        result.problems.push({
+          field,
+          message: `"${r.owner}" is neither an email address nor an agency id (${[...agencies.keys()].join(', ') || 'no agencies yet'}).`,
+        });
       else {
         result.owners.set(r.id, { kind: 'agency', agencyId: agency.agencyId, name: agency.name });
-        const leads = (await directory.withRole({ orgId }, 'safeguarding-lead')).filter((p) => p.active && (p.agency || partnership.leadAgencyId) === agency.agencyId && p.email);
+        const leads = (await directory.withRole({ orgId }, 'safeguarding-lead')).filter(
+          (p) => p.active && (p.agency || partnership.leadAgencyId) === agency.agencyId && p.email,
+        );
         result.leadText.set(r.id, leads.length ? leads.map((p) => p.email).join('; ') : agency.name);
       }
     }
     for (const [i, id] of (r.agencies ?? []).entries()) {
-      if (!agencies.has(id)) result.problems.push({ field: `recommendations.${r.id}.agencies.${i + 1}`, message: `"${id}" is not an agency id (${[...agencies.keys()].join(', ') || 'no agencies yet'}).` });
+      if (!agencies.has(id))
+        result.problems.push({
+          field: `recommendations.${r.id}.agencies.${i + 1}`,
+          message: `"${id}" is not an agency id (${[...agencies.keys()].join(', ') || 'no agencies yet'}).`,
+        });
     }
   }
   return result;
@@ -100,7 +113,8 @@ function planTable(reviewId: string, file: ReviewFile, leadText: Map<string, str
  */
 export async function addReview(deps: ReviewDeps, input: { orgId: string; requester: Requester; data: unknown; fileName: string }): Promise<AddReviewResult> {
   const partnership = await partnershipOf(deps.store, input.orgId);
-  if (!allows(input.requester, (actor) => mayAddReview(actor, partnership))) throw new AppError('FORBIDDEN', 'Reviews are added by the partnership’s administrators.');
+  if (!allows(input.requester, (actor) => mayAddReview(actor, partnership)))
+    throw new AppError('FORBIDDEN', 'Reviews are added by the partnership’s administrators.');
   const { file, problems } = checkReviewFile(input.data);
   if (!file) throw refuseReviewFile(problems);
   const owners = await resolveOwners(deps.store, input.orgId, file.recommendations);
@@ -136,7 +150,12 @@ export async function addReview(deps: ReviewDeps, input: { orgId: string; reques
     impactCheck: r.impactCheck ?? defaultImpactCheck(file.published),
     ...(r.agencies?.length ? { agencies: r.agencies } : {}),
     ...(r.questionnaire ? { questionnaire: r.questionnaire } : {}),
-    actions: (r.actions ?? []).map((a) => ({ action: a.action, evidence: a.evidence ?? r.measure, lead: a.lead ?? owners.leadText.get(r.id) ?? '', due: a.due ?? r.due })),
+    actions: (r.actions ?? []).map((a) => ({
+      action: a.action,
+      evidence: a.evidence ?? r.measure,
+      lead: a.lead ?? owners.leadText.get(r.id) ?? '',
+      due: a.due ?? r.due,
+    })),
     learningPoint: file.plan ? (linked.get(r.id) ?? 0) : i + 1,
   }));
   const by = input.requester === OPERATOR ? { name: 'operator (command line)' } : { personId: input.requester.id, name: (input.requester as Person).name };

@@ -15,7 +15,18 @@ async function checkCard(ctx: RouteContext, found: CheckInContext, options: Para
   const a = found.check.answer;
   return impactCheckCard(view, {
     ...options,
-    ...(a ? { answered: { by: a.by.name, at: answeredOn(a.at), measure: MEASURE_LABELS[a.measure], outcome: OUTCOME_RAG_LABELS[a.outcomeRag], changed: a.changed, evidence: a.evidenceLinks } } : {}),
+    ...(a
+      ? {
+          answered: {
+            by: a.by.name,
+            at: answeredOn(a.at),
+            measure: MEASURE_LABELS[a.measure],
+            outcome: OUTCOME_RAG_LABELS[a.outcomeRag],
+            changed: a.changed,
+            evidence: a.evidenceLinks,
+          },
+        }
+      : {}),
   });
 }
 
@@ -41,7 +52,9 @@ function fromCard(act: typeof answerImpactCheck, done: (ctx: RouteContext, found
 }
 
 export const REVIEW_CARD_ROUTES: Record<string, CardRoute> = {
-  'reviews.impact.answer': fromCard(answerImpactCheck, (ctx, found) => checkCard(ctx, found, { notice: 'Thank you: your answer is recorded and goes into the review report.' })),
+  'reviews.impact.answer': fromCard(answerImpactCheck, (ctx, found) =>
+    checkCard(ctx, found, { notice: 'Thank you: your answer is recorded and goes into the review report.' }),
+  ),
   'reviews.impact.postpone': fromCard(postponeImpactCheck, async (_ctx, found) =>
     noticeCard('Impact check moved', `We will ask again on ${formatDate(found.check.dueOn)}. Your reason is recorded with the review.`, { tone: 'done' }),
   ),
@@ -56,7 +69,13 @@ export const REVIEW_TEXT_COMMANDS: TextCommand[] = [
     run: async (ctx) => {
       const waiting = await checksFor(ctx, ctx.actor, timeZoneOf(ctx));
       if (waiting.length === 0) return noticeCard('No impact checks', 'Nothing is waiting for your answer.');
-      return checkCard(ctx, waiting[0]!, waiting.length > 1 ? { notice: `${waiting.length} impact checks are waiting for you; this is the first. Type "impact checks" again for the next once it is answered.` } : {});
+      return checkCard(
+        ctx,
+        waiting[0]!,
+        waiting.length > 1
+          ? { notice: `${waiting.length} impact checks are waiting for you; this is the first. Type "impact checks" again for the next once it is answered.` }
+          : {},
+      );
     },
   },
   {
@@ -66,7 +85,10 @@ export const REVIEW_TEXT_COMMANDS: TextCommand[] = [
     description: 'Partnership administrators and the business manager: each review’s recommendations, their actions’ RAG and what the impact checks found.',
     run: async (ctx, match) => {
       const { report } = await runReport(ctx, ctx.actor, 'reviews', match[1] ? { review: match[1].toLowerCase() } : {});
-      return reportCard(report, `Reviews as at ${formatInstant(ctx.clock.now().toISOString(), ctx.organisation.timeZone)}. For the board paper: npm run cli -- review report --format xlsx; the annual report appendix: npm run cli -- review appendix.`);
+      return reportCard(
+        report,
+        `Reviews as at ${formatInstant(ctx.clock.now().toISOString(), ctx.organisation.timeZone)}. For the board paper: npm run cli -- review report --format xlsx; the annual report appendix: npm run cli -- review appendix.`,
+      );
     },
   },
 ];

@@ -11,7 +11,10 @@ export const ROUND_COMMANDS: Record<string, Command> = {
       const organisation = await organisationOf(ctx);
       const deps = { store: ctx.store, clock: ctx.clock };
       // The command line waits for the set-up the app's round upkeep would otherwise do within a minute.
-      const round = await setUpRound(deps, await startRound(deps, { actor, dueBy: stringOption(ctx, 'by') ?? '', timeZone: organisation.timeZone, calendar: new WorkingCalendar() }));
+      const round = await setUpRound(
+        deps,
+        await startRound(deps, { actor, dueBy: stringOption(ctx, 'by') ?? '', timeZone: organisation.timeZone, calendar: new WorkingCalendar() }),
+      );
       print(`Started round ${round.id}: ${round.leads.length} leads asked to update by ${round.dueBy}.`);
       await deliver(ctx);
     },

@@ -15,7 +15,12 @@ export class UpdateRounds {
   }
 
   open(orgId: string): Promise<Stored<UpdateRound>[]> {
-    return toArray(this.docs.query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'update-round' AND c.status = 'open'", parameters: [{ name: '@orgId', value: orgId }] }));
+    return toArray(
+      this.docs.query({
+        query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'update-round' AND c.status = 'open'",
+        parameters: [{ name: '@orgId', value: orgId }],
+      }),
+    );
   }
 
   /** The open rounds and the ids of rounds with a change not yet summarised: the upkeep's one query a minute. */
@@ -52,7 +57,12 @@ export class UpdateRounds {
     return this.docs.create(round);
   }
 
-  update(orgId: string, id: string, change: (current: Stored<UpdateRound>) => UpdateRound | undefined, current?: Stored<UpdateRound>): Promise<Stored<UpdateRound>> {
+  update(
+    orgId: string,
+    id: string,
+    change: (current: Stored<UpdateRound>) => UpdateRound | undefined,
+    current?: Stored<UpdateRound>,
+  ): Promise<Stored<UpdateRound>> {
     return this.docs.update(orgId, id, change, current);
   }
 }

@@ -72,14 +72,18 @@ function progressOf(leads: RoundLead[]): RoundProgress {
  * are the round upkeep's work (setUpRound), within a minute, so the command does the same few
  * store calls for 20 leads or 2,000.
  */
-export async function startRound(deps: Deps, input: { actor: Person; dueBy: string; timeZone: string; calendar: WorkingCalendar }): Promise<Stored<UpdateRound>> {
+export async function startRound(
+  deps: Deps,
+  input: { actor: Person; dueBy: string; timeZone: string; calendar: WorkingCalendar },
+): Promise<Stored<UpdateRound>> {
   const { actor } = input;
   if (!mayStartRound(actor)) throw new AppError('FORBIDDEN', 'Only a plan administrator can start an update round.');
   const day = today(deps.clock, input.timeZone);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(input.dueBy) || Number.isNaN(Date.parse(input.dueBy))) {
     throw new AppError('VALIDATION', `"${input.dueBy}" is not a date; give it as YYYY-MM-DD.`, { fields: [{ field: 'dueBy', message: 'Give a date.' }] });
   }
-  if (input.dueBy <= day) throw new AppError('VALIDATION', 'The round’s deadline must be in the future.', { fields: [{ field: 'dueBy', message: 'Must be in the future.' }] });
+  if (input.dueBy <= day)
+    throw new AppError('VALIDATION', 'The round’s deadline must be in the future.', { fields: [{ field: 'dueBy', message: 'Must be in the future.' }] });
   // An agency's administrator asks only their agency's leads; the partnership's, everyone's.
   const partnership = await partnershipFor(deps, actor.orgId);
   const scope = scopeFor(actor, partnership);
@@ -125,7 +129,8 @@ export async function setUpRound(deps: Deps, round: Stored<UpdateRound>): Promis
     const scope = round.agency ? { orgId: round.orgId, agency: round.agency } : { orgId: round.orgId };
     const asked = (id: string) => !!people.get(id)?.active && inScope(people.get(id)!, scope, partnership);
     const byLead = new Map<string, string[]>();
-    for (const a of await new ActionPlan(store).openActionLeads(round.orgId)) for (const id of a.leadIds) if (asked(id)) byLead.set(id, [...(byLead.get(id) ?? []), a.id]);
+    for (const a of await new ActionPlan(store).openActionLeads(round.orgId))
+      for (const id of a.leadIds) if (asked(id)) byLead.set(id, [...(byLead.get(id) ?? []), a.id]);
     const leads: RoundLead[] = [...byLead].map(([personId, actionIds]) => {
       const agency = people.get(personId)!.agency;
       return { personId, name: people.get(personId)!.name, ...(agency ? { agency } : {}), actionIds };
@@ -133,9 +138,34 @@ export async function setUpRound(deps: Deps, round: Stored<UpdateRound>): Promis
     // Another instance may have fixed the leads meanwhile: theirs stand.
     current = await rounds(store).update(round.orgId, round.id, (r) => (r.leads.length > 0 ? undefined : { ...r, leads }), current);
   }
-  await stampActions(store, round.orgId, current.leads.flatMap((l) => l.actionIds), (a) => (a.roundIds?.includes(round.id) ? undefined : { ...a, roundIds: [...(a.roundIds ?? []), round.id] }));
-  const actions = new Map((await new ActionPlan(store).roundActions(round.orgId, current.leads.flatMap((l) => l.actionIds), round.startedAt)).map((a) => [a.id, a]));
-  await enqueueAll(store, deps.clock, current.leads.map((lead) => roundMessage(current, lead, lead.actionIds.flatMap((id) => actions.get(id) ?? []), 'request', [])));
+  await stampActions(
+    store,
+    round.orgId,
+    current.leads.flatMap((l) => l.actionIds),
+    (a) => (a.roundIds?.includes(round.id) ? undefined : { ...a, roundIds: [...(a.roundIds ?? []), round.id] }),
+  );
+  const actions = new Map(
+    (
+      await new ActionPlan(store).roundActions(
+        round.orgId,
+        current.leads.flatMap((l) => l.actionIds),
+        round.startedAt,
+      )
+    ).map((a) => [a.id, a]),
+  );
+  await enqueueAll(
+    store,
+    deps.clock,
+    current.leads.map((lead) =>
+      roundMessage(
+        current,
+        lead,
+        lead.actionIds.flatMap((id) => actions.get(id) ?? []),
+        'request',
+        [],
+      ),
+    ),
+  );
   current = await rounds(store).update(round.orgId, round.id, (r) => (r.setUpAt ? undefined : { ...r, setUpAt: deps.clock.now().toISOString() }), current);
   return refreshRoundSummary(deps, current);
 }
@@ -159,7 +189,14 @@ async function stampActions(store: Store, orgId: string, ids: string[], change: 
   await mapConcurrently(conflicts, 4, (id) => plan.updateAction(orgId, id, change));
 }
 
-function roundMessage(round: UpdateRound, lead: RoundLead, actions: RoundAction[], kind: 'request' | 'chaser', snoozeChoices: number[], day?: string): NewOutboxItem {
+function roundMessage(
+  round: UpdateRound,
+  lead: RoundLead,
+  actions: RoundAction[],
+  kind: 'request' | 'chaser',
+  snoozeChoices: number[],
+  day?: string,
+): NewOutboxItem {
   return {
     id: kind === 'request' ? `${round.id}-request-${lead.personId}` : `${round.id}-chase-${day}-${lead.personId}`,
     orgId: round.orgId,
@@ -169,11 +206,26 @@ function roundMessage(round: UpdateRound, lead: RoundLead, actions: RoundAction[
   };
 }
 
-function roundDigest(round: UpdateRound, actions: RoundAction[], lead: Pick<RoundLead, 'name'>, kind: 'request' | 'chaser', snoozeChoices: number[]): OutboundMessage {
-  const lines: DigestLine[] = actions.map((a) => ({ actionId: a.id, ref: a.ref, description: listedText(a.description), why: `update by ${formatDate(round.dueBy)}`, status: a.status }));
+function roundDigest(
+  round: UpdateRound,
+  actions: RoundAction[],
+  lead: Pick<RoundLead, 'name'>,
+  kind: 'request' | 'chaser',
+  snoozeChoices: number[],
+): OutboundMessage {
+  const lines: DigestLine[] = actions.map((a) => ({
+    actionId: a.id,
+    ref: a.ref,
+    description: listedText(a.description),
+    why: `update by ${formatDate(round.dueBy)}`,
+    status: a.status,
+  }));
   return {
     kind: 'reminder-digest',
-    heading: kind === 'request' ? `Update round: please update your actions by ${formatDate(round.dueBy)}` : `Reminder: your update is due by ${formatDate(round.dueBy)}`,
+    heading:
+      kind === 'request'
+        ? `Update round: please update your actions by ${formatDate(round.dueBy)}`
+        : `Reminder: your update is due by ${formatDate(round.dueBy)}`,
     intro: `${round.startedBy.name} has asked every lead for a RAG update on their actions${kind === 'chaser' ? ', and we have not had yours yet' : ''}, ${lead.name.split(' ')[0]}. Use Update on each one.`,
     lines,
     snoozeChoices,
@@ -187,7 +239,15 @@ function roundDigest(round: UpdateRound, actions: RoundAction[], lead: Pick<Roun
  * chaser), else unreachable.
  */
 export async function roundProgress(store: Store, round: UpdateRound): Promise<RoundLead[]> {
-  const actions = new Map((await new ActionPlan(store).roundActions(round.orgId, round.leads.flatMap((l) => l.actionIds), round.startedAt)).map((a) => [a.id, a]));
+  const actions = new Map(
+    (
+      await new ActionPlan(store).roundActions(
+        round.orgId,
+        round.leads.flatMap((l) => l.actionIds),
+        round.startedAt,
+      )
+    ).map((a) => [a.id, a]),
+  );
   const pending = new Set(round.leads.filter((lead) => lead.actionIds.some((id) => isPending(actions.get(id)))).map((l) => l.personId));
   const reachable = await new Conversations(store).reachableAmong(round.orgId, [...pending]);
   const seen = pending.size > 0 ? await new OutboxRepository(store).seenByAnyOf(round.orgId, `${round.id}-`) : new Set<string>();
@@ -206,7 +266,10 @@ const isPending = (a: RoundAction | undefined) => !!a && a.open && !a.answered;
 export async function refreshRoundSummary(deps: Deps, round: Stored<UpdateRound>): Promise<Stored<UpdateRound>> {
   const leads = await roundProgress(deps.store, round);
   const progress = progressOf(leads);
-  const hash = createHash('sha256').update(JSON.stringify([progress, round.status])).digest('hex').slice(0, 16);
+  const hash = createHash('sha256')
+    .update(JSON.stringify([progress, round.status]))
+    .digest('hex')
+    .slice(0, 16);
   const at = deps.clock.now().toISOString();
   const changed = hash !== round.summaryHash;
   const stored = await rounds(deps.store).update(
@@ -251,7 +314,12 @@ export async function noteRoundAnswer(deps: Deps, action: Pick<Action, 'orgId' |
 
 /** A round's request or chaser opened for the first time changes who has "seen" it: noted like an answer. */
 export async function noteRoundMessagesSeen(deps: Deps, items: Pick<OutboxItem, 'orgId' | 'id' | 'purpose'>[]): Promise<void> {
-  const roundIds = new Set(items.filter((i) => i.purpose === 'round-request' || i.purpose === 'round-chaser').map((i) => ROUND_OF_MESSAGE.exec(i.id)?.[1]).filter((id): id is string => !!id));
+  const roundIds = new Set(
+    items
+      .filter((i) => i.purpose === 'round-request' || i.purpose === 'round-chaser')
+      .map((i) => ROUND_OF_MESSAGE.exec(i.id)?.[1])
+      .filter((id): id is string => !!id),
+  );
   for (const id of roundIds) await rounds(deps.store).noteChange(items[0]!.orgId, id, deps.clock.now().toISOString());
 }
 
@@ -306,7 +374,12 @@ export async function chaseRounds(ctx: JobContext): Promise<Record<string, unkno
     const round = await setUpRound(deps, open as Stored<UpdateRound>);
     if (day > round.dueBy) {
       const final = await rounds(ctx.store).update(ctx.orgId, round.id, (r) => ({ ...r, status: 'closed' }), round);
-      await stampActions(ctx.store, ctx.orgId, round.leads.flatMap((l) => l.actionIds), (a) => (a.roundIds?.includes(round.id) ? { ...a, roundIds: a.roundIds.filter((id) => id !== round.id) } : undefined));
+      await stampActions(
+        ctx.store,
+        ctx.orgId,
+        round.leads.flatMap((l) => l.actionIds),
+        (a) => (a.roundIds?.includes(round.id) ? { ...a, roundIds: a.roundIds.filter((id) => id !== round.id) } : undefined),
+      );
       await refreshRoundSummary(deps, final);
       closed++;
       continue;
@@ -315,8 +388,19 @@ export async function chaseRounds(ctx: JobContext): Promise<Record<string, unkno
     const sinceStart = ctx.calendar.workingDaysBetween(startDay, day);
     const chaseToday = day === round.dueBy || (sinceStart > 0 && sinceStart % 2 === 0);
     if (chaseToday) {
-      const actions = new Map((await new ActionPlan(ctx.store).roundActions(ctx.orgId, round.leads.flatMap((l) => l.actionIds), round.startedAt)).map((a) => [a.id, a]));
-      const inDirectory = await new Directory(ctx.store).existing(ctx.orgId, round.leads.map((l) => l.personId));
+      const actions = new Map(
+        (
+          await new ActionPlan(ctx.store).roundActions(
+            ctx.orgId,
+            round.leads.flatMap((l) => l.actionIds),
+            round.startedAt,
+          )
+        ).map((a) => [a.id, a]),
+      );
+      const inDirectory = await new Directory(ctx.store).existing(
+        ctx.orgId,
+        round.leads.map((l) => l.personId),
+      );
       const snoozeChoices = policyOf(ctx.organisation).snoozeChoices;
       const messages = round.leads.flatMap((lead) => {
         const pending = lead.actionIds.map((id) => actions.get(id)).filter((a): a is RoundAction => isPending(a));

@@ -9,7 +9,15 @@ async function roundStatus(ctx: RouteContext): Promise<AdaptiveCardJson> {
   const status = await roundStatusFor(ctx.store, ctx.actor);
   if (!status) return noticeCard('No update round is open', 'A plan administrator can start one with "start round YYYY-MM-DD".');
   const { round, progress } = status;
-  return renderMessage({ kind: 'round-summary', roundId: round.id, heading: `Open update round (started by ${round.startedBy.name})`, dueBy: round.dueBy, ...progress, asAt: ctx.clock.now().toISOString(), timeZone: timeZoneOf(ctx) });
+  return renderMessage({
+    kind: 'round-summary',
+    roundId: round.id,
+    heading: `Open update round (started by ${round.startedBy.name})`,
+    dueBy: round.dueBy,
+    ...progress,
+    asAt: ctx.clock.now().toISOString(),
+    timeZone: timeZoneOf(ctx),
+  });
 }
 
 /** Update rounds: an administrator asks every lead for an update by a date, and follows who has answered. */
@@ -30,5 +38,12 @@ export const ROUND_TEXT_COMMANDS: TextCommand[] = [
     // Asking thousands of leads is background work: set going now rather than at the upkeep's next minute.
     afterAnswer: (app) => app.kickRoundUpkeep?.(),
   },
-  { scope: 'personal', pattern: /^round status$/i, example: 'round status', description: 'Administrators: who has answered the open update round.', menu: 9, run: (ctx) => roundStatus(ctx) },
+  {
+    scope: 'personal',
+    pattern: /^round status$/i,
+    example: 'round status',
+    description: 'Administrators: who has answered the open update round.',
+    menu: 9,
+    run: (ctx) => roundStatus(ctx),
+  },
 ];

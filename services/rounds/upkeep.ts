@@ -8,7 +8,11 @@ import { roundUpkeep, SUMMARY_INTERVAL_MS } from './rounds';
  * set up and changed summaries refreshed outside the requests that caused them. `kick()` runs it
  * now (after `start round`). `afterWork` follows a run that queued messages (the delivery loop's kick).
  */
-export function startRoundUpkeep(deps: { store: Store; clock: Clock; logger: Logger }, orgId: string, options: { everyMinute: boolean; afterWork?: () => Promise<unknown> }) {
+export function startRoundUpkeep(
+  deps: { store: Store; clock: Clock; logger: Logger },
+  orgId: string,
+  options: { everyMinute: boolean; afterWork?: () => Promise<unknown> },
+) {
   let running: Promise<unknown> | undefined;
   let stopped = false;
   const run = () => {

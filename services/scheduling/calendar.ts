@@ -71,7 +71,7 @@ export class WorkingCalendar {
     if (!Number.isInteger(n)) throw new RangeError(`A number of working days must be a whole number, not ${n}.`);
     let d = parse(date);
     const step = n < 0 ? -1 : 1;
-    for (let left = Math.abs(n); left > 0; ) {
+    for (let left = Math.abs(n); left > 0;) {
       d = d.plus({ days: step });
       if (this.isWorkingDay(iso(d))) left--;
     }

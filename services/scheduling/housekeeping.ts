@@ -10,7 +10,10 @@ export async function removeExpiredSlots(ctx: JobContext): Promise<number> {
   // A page at a time, each deleted through the bulk API: memory and round trips stay bounded.
   do {
     const page = await slots.expired(ctx.orgId, now, { pageSize: 500, ...(continuation ? { continuation } : {}) });
-    await slots.deleteMany(ctx.orgId, page.items.map((s) => s.id));
+    await slots.deleteMany(
+      ctx.orgId,
+      page.items.map((s) => s.id),
+    );
     removed += page.items.length;
     continuation = page.continuation;
   } while (continuation);

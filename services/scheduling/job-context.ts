@@ -12,7 +12,14 @@ import { inBackground } from '../store/request-priority';
  * for its jobs (bot/jobs.ts), which the scheduler hands over without knowing it. A job names only the
  * deps it reads, e.g. `JobContext<{ seal?: AnswerSeal }>`, so the scheduler imports no feature.
  */
-export type JobContext<Deps extends object = object> = { store: Store; clock: Clock; orgId: string; organisation: Organisation; calendar: WorkingCalendar; logger: Logger } & Deps;
+export type JobContext<Deps extends object = object> = {
+  store: Store;
+  clock: Clock;
+  orgId: string;
+  organisation: Organisation;
+  calendar: WorkingCalendar;
+  logger: Logger;
+} & Deps;
 
 export type JobResult = { job: string; at: string; skipped?: string; [figure: string]: unknown };
 

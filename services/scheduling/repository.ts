@@ -29,7 +29,10 @@ export class JobSlots {
     return this.docs.queryPage(
       {
         query: "SELECT c.id FROM c WHERE c.orgId = @orgId AND c.kind = 'job-slot' AND c.expiresAt < @now",
-        parameters: [{ name: '@orgId', value: orgId }, { name: '@now', value: now }],
+        parameters: [
+          { name: '@orgId', value: orgId },
+          { name: '@now', value: now },
+        ],
       },
       page,
     );

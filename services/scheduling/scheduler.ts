@@ -12,7 +12,16 @@ import { newCorrelationId, withCorrelation } from '../core/correlation';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 
 /** `jobDeps`: what the app wires for its jobs, handed to each as part of its context (see JobContext). */
-export type SchedulerDeps<Deps extends object = object> = { jobs: JobTable<Deps>; jobDeps: Deps; store: Store; logger: Logger; calendar: WorkingCalendar; orgId: string; timeZone: string; afterJob?: () => Promise<unknown> };
+export type SchedulerDeps<Deps extends object = object> = {
+  jobs: JobTable<Deps>;
+  jobDeps: Deps;
+  store: Store;
+  logger: Logger;
+  calendar: WorkingCalendar;
+  orgId: string;
+  timeZone: string;
+  afterJob?: () => Promise<unknown>;
+};
 
 /**
  * A slot whose run fails (the store unreachable, say) is tried again, sooner then less often,
@@ -21,7 +30,12 @@ export type SchedulerDeps<Deps extends object = object> = { jobs: JobTable<Deps>
 export type RetryPolicy = { firstDelayMs: number; maxDelayMs: number; windowMs: number };
 export const DEFAULT_RETRY: RetryPolicy = { firstDelayMs: 60_000, maxDelayMs: 10 * 60_000, windowMs: 45 * 60_000 };
 
-export type SlotDeps<Deps extends object = object> = SchedulerDeps<Deps> & { coordinator: StoreRunCoordinator; wall: Clock; retry: RetryPolicy; wait: (ms: number) => Promise<void> };
+export type SlotDeps<Deps extends object = object> = SchedulerDeps<Deps> & {
+  coordinator: StoreRunCoordinator;
+  wall: Clock;
+  retry: RetryPolicy;
+  wait: (ms: number) => Promise<void>;
+};
 
 /**
  * Runs one job slot once across instances, retrying on failure: the claim is this instance's until
@@ -41,8 +55,18 @@ export async function runSlot<Deps extends object>(deps: SlotDeps<Deps>, name: s
       // The job sees the slot's time, not the moment it ran, so a late start or a retry changes nothing.
       const clock = new FixedClock(slot);
       const organisation = await ensureOrganisation(deps.store, clock, deps.orgId, { timeZone: deps.timeZone });
-      await runJobDefinition(name, job, { ...deps.jobDeps, store: deps.store, clock, orgId: deps.orgId, organisation, calendar: deps.calendar, logger: deps.logger });
-      await deps.coordinator.complete(key).catch((e: unknown) => deps.logger.warn({ err: e, job: name }, 'job ran but its slot could not be marked done; a retry would repeat it harmlessly'));
+      await runJobDefinition(name, job, {
+        ...deps.jobDeps,
+        store: deps.store,
+        clock,
+        orgId: deps.orgId,
+        organisation,
+        calendar: deps.calendar,
+        logger: deps.logger,
+      });
+      await deps.coordinator
+        .complete(key)
+        .catch((e: unknown) => deps.logger.warn({ err: e, job: name }, 'job ran but its slot could not be marked done; a retry would repeat it harmlessly'));
       return 'ran';
     } catch (e) {
       if (deps.wall.now().getTime() + delay > deadline) {
@@ -66,19 +90,25 @@ export function runJobSlot<Deps extends object>(deps: SlotDeps<Deps>, name: stri
   const id = newCorrelationId();
   return withCorrelation(id, () =>
     // SERVER: Application Insights records the run as an operation of its own, named like a request.
-    trace.getTracer('safeguarding-action-tracker').startActiveSpan(`job ${name}`, { kind: SpanKind.SERVER, attributes: { 'app.correlation_id': id, 'job.name': name, 'job.slot': slot.toISOString() } }, async (span) => {
-      try {
-        const outcome = await runSlot(deps, name, slot);
-        span.setAttribute('job.outcome', outcome);
-        if (outcome === 'gave-up') span.setStatus({ code: SpanStatusCode.ERROR });
-        return outcome;
-      } catch (e) {
-        span.setStatus({ code: SpanStatusCode.ERROR });
-        throw e;
-      } finally {
-        span.end();
-      }
-    }),
+    trace
+      .getTracer('safeguarding-action-tracker')
+      .startActiveSpan(
+        `job ${name}`,
+        { kind: SpanKind.SERVER, attributes: { 'app.correlation_id': id, 'job.name': name, 'job.slot': slot.toISOString() } },
+        async (span) => {
+          try {
+            const outcome = await runSlot(deps, name, slot);
+            span.setAttribute('job.outcome', outcome);
+            if (outcome === 'gave-up') span.setStatus({ code: SpanStatusCode.ERROR });
+            return outcome;
+          } catch (e) {
+            span.setStatus({ code: SpanStatusCode.ERROR });
+            throw e;
+          } finally {
+            span.end();
+          }
+        },
+      ),
   );
 }
 
@@ -86,7 +116,10 @@ export function runJobSlot<Deps extends object>(deps: SlotDeps<Deps>, name: stri
 export type SchedulerStatus = { running: boolean; jobs: { name: string; cron: string; lastRun?: { at: string; ok: boolean } }[] };
 
 /** Starts every job of the table on its cron schedule in the organisation's time zone; each slot runs on one instance. */
-export function startScheduler<Deps extends object>(deps: SchedulerDeps<Deps>, retry: RetryPolicy = DEFAULT_RETRY): { stop(): Promise<void>; status(): SchedulerStatus } {
+export function startScheduler<Deps extends object>(
+  deps: SchedulerDeps<Deps>,
+  retry: RetryPolicy = DEFAULT_RETRY,
+): { stop(): Promise<void>; status(): SchedulerStatus } {
   const lastRuns = new Map<string, { at: string; ok: boolean }>();
   const stopping = new AbortController();
   const slotDeps: SlotDeps<Deps> = {

@@ -41,7 +41,11 @@ export const SECTION11_MODULE: FeatureModule = {
       inBoardReport: true,
       build: async (ctx, requester, params) => {
         try {
-          return await section11Grid(ctx.store, { orgId: ctx.organisation.orgId, requester, ...(typeof params.round === 'string' ? { roundId: params.round } : {}) });
+          return await section11Grid(ctx.store, {
+            orgId: ctx.organisation.orgId,
+            requester,
+            ...(typeof params.round === 'string' ? { roundId: params.round } : {}),
+          });
         } catch (e) {
           // Before the first round the grid is empty, not missing; a round asked for by id must exist.
           if (typeof params.round === 'string' || !isAppError(e, 'NOT_FOUND')) throw e;

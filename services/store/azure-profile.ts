@@ -46,7 +46,10 @@ type IndexingPolicy = { includedPaths?: { path: string }[]; excludedPaths?: { pa
 
 /** A policy path ("/a/[]/?", "/b/*", "/\"_etag\"/?") as segments and whether it names the scalar only. */
 function policyPath(path: string): { segments: string[]; exact: boolean } {
-  const parts = path.split('/').filter((s) => s !== '').map((s) => s.replace(/^"(.*)"$/, '$1'));
+  const parts = path
+    .split('/')
+    .filter((s) => s !== '')
+    .map((s) => s.replace(/^"(.*)"$/, '$1'));
   const last = parts.pop();
   return { segments: parts, exact: last === '?' };
 }
@@ -87,8 +90,7 @@ function indexedShare(doc: unknown, policy: IndexingPolicy | undefined): { index
     if (Array.isArray(value)) value.forEach((v) => walk(v, [...path, '[]'], ''));
     else if (value !== null && typeof value === 'object') {
       for (const [k, v] of Object.entries(value)) if (path.length > 0 || !k.startsWith('_')) walk(v, [...path, k], k);
-    }
-    else {
+    } else {
       const bytes = (typeof value === 'string' ? Buffer.byteLength(value) + 2 : String(value).length) + Buffer.byteLength(name);
       all += bytes;
       if (isIndexedPath(policy, path)) indexed += bytes;
@@ -138,7 +140,12 @@ async function buffered(req: http.IncomingMessage): Promise<{ body: Buffer; req:
 }
 
 function refuse(res: http.ServerResponse, status: number, code: string, message: string, extra: Record<string, string> = {}): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'x-ms-request-charge': '0', 'x-ms-activity-id': '00000000-0000-0000-0000-000000000000', ...extra });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'x-ms-request-charge': '0',
+    'x-ms-activity-id': '00000000-0000-0000-0000-000000000000',
+    ...extra,
+  });
   res.end(JSON.stringify({ code, message }));
 }
 
@@ -163,7 +170,12 @@ function operationOf(req: http.IncomingMessage, docId: string | undefined, isDoc
 
 /** Why Cosmos DB would refuse to store `doc` (413 or 400), or undefined. */
 function itemProblem(doc: unknown, bytes: number): { status: number; code: string; message: string } | undefined {
-  if (bytes > MAX_ITEM_BYTES) return { status: 413, code: 'RequestEntityTooLarge', message: `Request size is too large: the item is ${bytes} bytes, over Cosmos DB's ${MAX_ITEM_BYTES}.` };
+  if (bytes > MAX_ITEM_BYTES)
+    return {
+      status: 413,
+      code: 'RequestEntityTooLarge',
+      message: `Request size is too large: the item is ${bytes} bytes, over Cosmos DB's ${MAX_ITEM_BYTES}.`,
+    };
   const problem = idProblem((doc as { id?: unknown } | null)?.id);
   return problem ? { status: 400, code: 'BadRequest', message: `The input name is invalid: ${problem}.` } : undefined;
 }

@@ -18,7 +18,20 @@ export const CONTAINERS = {
   conversations: { indexed: ['/kind', '/personId', '/unlinked/lastTriedAt', '/reachable'], ttl: true },
   /** One item per proactive message: the delivery engine's durable queue. */
   outbox: {
-    indexed: ['/id', '/purpose', '/status', '/nextAttemptAt', '/leaseUntil', '/sentAt', '/createdAt', '/bodyRemovedAt', '/conversationKey', '/activityId', '/recipient/personId', '/seenAt'],
+    indexed: [
+      '/id',
+      '/purpose',
+      '/status',
+      '/nextAttemptAt',
+      '/leaseUntil',
+      '/sentAt',
+      '/createdAt',
+      '/bodyRemovedAt',
+      '/conversationKey',
+      '/activityId',
+      '/recipient/personId',
+      '/seenAt',
+    ],
     ttl: true,
   },
   /** Scheduler slots: one per job run across instances, each expiring (per-item ttl) a week after its last write. */

@@ -19,7 +19,9 @@ function requestOptions(): SharedOptions {
 
 /** How long the service asked a throttled request to wait, when it said. */
 function retryAfterMs(e: unknown): number | undefined {
-  const given = (e as { retryAfterInMs?: unknown; retryAfterInMilliseconds?: unknown })?.retryAfterInMs ?? (e as { retryAfterInMilliseconds?: unknown })?.retryAfterInMilliseconds;
+  const given =
+    (e as { retryAfterInMs?: unknown; retryAfterInMilliseconds?: unknown })?.retryAfterInMs ??
+    (e as { retryAfterInMilliseconds?: unknown })?.retryAfterInMilliseconds;
   return typeof given === 'number' && given >= 0 ? given : undefined;
 }
 
@@ -75,7 +77,12 @@ function translate(e: unknown, what: string, doc?: { id: string }): never {
   if (status === 400) throw new AppError('VALIDATION', `The store rejected the ${what}.`, { cause: e });
   // Still throttled after the SDK's own retries: the store works but is at its throughput limit.
   if (status === 429) throw new AppError('STORE_BUSY', undefined, { cause: e });
-  if (status === 413) throw new AppError('ITEM_TOO_LARGE', `The ${doc ? describeRecord(what, doc) : what} is too large for the data store, which takes at most 2 MB per record.`, { cause: e });
+  if (status === 413)
+    throw new AppError(
+      'ITEM_TOO_LARGE',
+      `The ${doc ? describeRecord(what, doc) : what} is too large for the data store, which takes at most 2 MB per record.`,
+      { cause: e },
+    );
   if (status === undefined && SDK_ID_REFUSAL.test(String((e as { message?: unknown } | undefined)?.message ?? ''))) {
     throw new AppError('VALIDATION', `The store rejected the id of the ${what}: ids may not contain / \\ ? or #.`, { cause: e });
   }
@@ -102,7 +109,10 @@ function assertOrgScoped(spec: QuerySpec): void {
 }
 
 class CosmosCollection<T extends Doc> implements Collection<T> {
-  constructor(private readonly container: Container, private readonly name: ContainerName) {}
+  constructor(
+    private readonly container: Container,
+    private readonly name: ContainerName,
+  ) {}
 
   async read(orgId: string, id: string): Promise<Stored<T> | undefined> {
     try {
@@ -177,7 +187,8 @@ class CosmosCollection<T extends Doc> implements Collection<T> {
       const inputs = chunk.map((op): OperationInput => {
         if (op.kind === 'delete') return { operationType: 'Delete', id: op.id, partitionKey: op.orgId };
         // Only if unchanged since it was read: a 412 comes back as this item's CONFLICT.
-        if (op.kind === 'replace') return { operationType: 'Replace', id: op.doc.id, partitionKey: op.doc.orgId, resourceBody: op.doc as never, ifMatch: op.doc._etag };
+        if (op.kind === 'replace')
+          return { operationType: 'Replace', id: op.doc.id, partitionKey: op.doc.orgId, resourceBody: op.doc as never, ifMatch: op.doc._etag };
         return { operationType: op.kind === 'create' ? 'Create' : 'Upsert', partitionKey: op.doc.orgId, resourceBody: op.doc as never };
       });
       try {
@@ -243,7 +254,12 @@ class CosmosCollection<T extends Doc> implements Collection<T> {
   private iterator(spec: QuerySpec, options: { pageSize: number; continuation?: string }) {
     assertOrgScoped(spec);
     const orgId = spec.parameters.find((p) => p.name === '@orgId')?.value as string;
-    return this.container.items.query<Stored<T>>(spec as never, { ...requestOptions(), maxItemCount: options.pageSize, continuationToken: options.continuation, partitionKey: orgId });
+    return this.container.items.query<Stored<T>>(spec as never, {
+      ...requestOptions(),
+      maxItemCount: options.pageSize,
+      continuationToken: options.continuation,
+      partitionKey: orgId,
+    });
   }
 
   async *readAll(): AsyncIterable<Stored<T>> {
@@ -271,10 +287,18 @@ export type CosmosStoreOptions = {
   logger?: Logger;
 };
 
-type LiveContainer = { partitionKey?: { paths?: string[] }; indexingPolicy?: { indexingMode?: string; includedPaths?: { path: string }[]; excludedPaths?: { path: string }[] }; defaultTtl?: number | null };
+type LiveContainer = {
+  partitionKey?: { paths?: string[] };
+  indexingPolicy?: { indexingMode?: string; includedPaths?: { path: string }[]; excludedPaths?: { path: string }[] };
+  defaultTtl?: number | null;
+};
 
 /** Paths of a policy as a sorted list; `_etag`, which Cosmos DB adds to every policy itself, left out. */
-const pathsOf = (paths: { path: string }[] | undefined) => (paths ?? []).map((p) => p.path).filter((p) => p !== '/"_etag"/?').sort();
+const pathsOf = (paths: { path: string }[] | undefined) =>
+  (paths ?? [])
+    .map((p) => p.path)
+    .filter((p) => p !== '/"_etag"/?')
+    .sort();
 
 /**
  * How a container as it is differs from the code's definition (services/store/containers.ts):
@@ -285,9 +309,11 @@ export function containerDrift(name: ContainerName, live: LiveContainer): string
   const wanted = containerDefinition(name);
   const differences: string[] = [];
   const livePk = live.partitionKey?.paths ?? [];
-  if (JSON.stringify(livePk) !== JSON.stringify(wanted.partitionKey.paths)) differences.push(`partition key ${JSON.stringify(livePk)}, the code's ${JSON.stringify(wanted.partitionKey.paths)}`);
+  if (JSON.stringify(livePk) !== JSON.stringify(wanted.partitionKey.paths))
+    differences.push(`partition key ${JSON.stringify(livePk)}, the code's ${JSON.stringify(wanted.partitionKey.paths)}`);
   const policy = live.indexingPolicy ?? {};
-  if ((policy.indexingMode ?? 'consistent').toLowerCase() !== wanted.indexingPolicy.indexingMode) differences.push(`indexing mode ${policy.indexingMode}, the code's ${wanted.indexingPolicy.indexingMode}`);
+  if ((policy.indexingMode ?? 'consistent').toLowerCase() !== wanted.indexingPolicy.indexingMode)
+    differences.push(`indexing mode ${policy.indexingMode}, the code's ${wanted.indexingPolicy.indexingMode}`);
   for (const which of ['includedPaths', 'excludedPaths'] as const) {
     const have = pathsOf(policy[which]);
     const want = pathsOf(wanted.indexingPolicy[which]);
@@ -319,7 +345,8 @@ async function checkAccount(client: CosmosClient, logger: Logger | undefined): P
     );
   }
   const consistency = String(resource?.consistencyPolicy ?? '');
-  if (DEAR_CONSISTENCY.includes(consistency)) logger?.warn({ consistency }, 'the Cosmos DB account default consistency doubles the cost of every read; Session is what the app expects');
+  if (DEAR_CONSISTENCY.includes(consistency))
+    logger?.warn({ consistency }, 'the Cosmos DB account default consistency doubles the cost of every read; Session is what the app expects');
 }
 
 export class CosmosStore implements Store {
@@ -329,7 +356,11 @@ export class CosmosStore implements Store {
   private readonly collections = new Map<ContainerName, CosmosCollection<Doc>>();
   private readonly closeHooks: (() => Promise<void>)[] = [];
 
-  private constructor(private readonly options: CosmosStoreOptions, private readonly database: Database, attached = false) {
+  private constructor(
+    private readonly options: CosmosStoreOptions,
+    private readonly database: Database,
+    attached = false,
+  ) {
     this.kind = options.kind;
     this.description = options.description;
     this.attachedToRunningApp = attached;
@@ -348,7 +379,11 @@ export class CosmosStore implements Store {
     const { client, databaseId } = options;
     const drift = (name: ContainerName, live: LiveContainer | undefined) => {
       const differences = live ? containerDrift(name, live) : [];
-      if (differences.length) options.logger?.warn({ container: name, differences }, 'container differs from the code’s definition: apply infra/containers.json (npm run cli -- cosmos setup-script)');
+      if (differences.length)
+        options.logger?.warn(
+          { container: name, differences },
+          'container differs from the code’s definition: apply infra/containers.json (npm run cli -- cosmos setup-script)',
+        );
     };
     try {
       await checkAccount(client, options.logger);
@@ -379,7 +414,9 @@ export class CosmosStore implements Store {
       return new CosmosStore(options, database);
     } catch (e) {
       if (isAppError(e)) throw e;
-      throw new AppError('STORE_UNAVAILABLE', `Cannot open the Cosmos DB database "${databaseId}" at ${options.description}: ${(e as Error).message}`, { cause: e });
+      throw new AppError('STORE_UNAVAILABLE', `Cannot open the Cosmos DB database "${databaseId}" at ${options.description}: ${(e as Error).message}`, {
+        cause: e,
+      });
     }
   }
 

@@ -16,5 +16,7 @@ export function embeddedIndexInstalled(): boolean {
 
 export function warnIfEmbeddedIndexMissing(logger: Logger): void {
   if (embeddedIndexInstalled()) return;
-  logger.warn('The embedded store runs without its query index (the patches in patches/ were not applied: install with "npm ci", which runs them). Queries will slow sharply beyond about 10,000 documents per container.');
+  logger.warn(
+    'The embedded store runs without its query index (the patches in patches/ were not applied: install with "npm ci", which runs them). Queries will slow sharply beyond about 10,000 documents per container.',
+  );
 }

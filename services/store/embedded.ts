@@ -83,7 +83,11 @@ export async function openEmbeddedStore(options: EmbeddedOptions): Promise<Cosmo
     await ensurePrivateDir(dataDir);
     const existing = await readLock(lockFile);
     if (existing && isAlive(existing.pid) && existing.pid !== process.pid) {
-      if (!existing.key) throw new AppError('STORE_LOCKED', `The data folder ${dataDir} is held by process ${existing.pid}, an older version without a store key. Stop it and start again.`);
+      if (!existing.key)
+        throw new AppError(
+          'STORE_LOCKED',
+          `The data folder ${dataDir} is held by process ${existing.pid}, an older version without a store key. Stop it and start again.`,
+        );
       if (await answers(existing.endpoint)) {
         return CosmosStore.attach({
           kind: 'embedded',
@@ -181,4 +185,3 @@ export async function openEmbeddedStore(options: EmbeddedOptions): Promise<Cosmo
     throw e;
   }
 }
-

@@ -53,7 +53,11 @@ export function isSignedWithKey(req: http.IncomingMessage, key: string, now: Dat
   let token: Map<string, string>;
   try {
     // Not URLSearchParams: it would read the '+' of the base64 signature as a space.
-    token = new Map(decodeURIComponent(header).split('&').map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)] as [string, string]));
+    token = new Map(
+      decodeURIComponent(header)
+        .split('&')
+        .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)] as [string, string]),
+    );
   } catch {
     return false;
   }

@@ -37,7 +37,11 @@ async function connect(config: Config, logger: Logger, surface: StoreSurface): P
   // Loaded only for keyless access: the identity library is large, and neither a key nor the embedded store needs it.
   const connectionPolicy = { retryOptions: RETRY_OPTIONS[surface] };
   const client = keyless
-    ? new CosmosClient({ endpoint: config.COSMOS_ENDPOINT, connectionPolicy, aadCredentials: new (await import('@azure/identity')).DefaultAzureCredential(managedIdentityClientId ? { managedIdentityClientId } : {}) })
+    ? new CosmosClient({
+        endpoint: config.COSMOS_ENDPOINT,
+        connectionPolicy,
+        aadCredentials: new (await import('@azure/identity')).DefaultAzureCredential(managedIdentityClientId ? { managedIdentityClientId } : {}),
+      })
     : new CosmosClient({ endpoint: config.COSMOS_ENDPOINT, connectionPolicy, key: config.COSMOS_KEY });
   return CosmosStore.open({
     kind: 'azure',

@@ -6,7 +6,8 @@ export type Stored<T extends Doc> = T & { _etag: string };
 
 /** One write of a bulk request: everything in one call to the store, which sends them 100 to a request. */
 /** `replace` writes only if the document's `_etag` still matches (its outcome is then a CONFLICT error, the caller's to read again). */
-export type BulkOperation<T extends Doc> = { kind: 'create' | 'upsert'; doc: T } | { kind: 'replace'; doc: Stored<T> } | { kind: 'delete'; orgId: string; id: string };
+export type BulkOperation<T extends Doc> =
+  { kind: 'create' | 'upsert'; doc: T } | { kind: 'replace'; doc: Stored<T> } | { kind: 'delete'; orgId: string; id: string };
 /** Each operation's outcome, in order: one failing never stops the others. A delete of what is gone is ok. */
 export type BulkOutcome = { ok: true } | { ok: false; error: Error & { code: string } };
 

@@ -23,7 +23,18 @@ export const DEFAULT_RETENTION: RetentionSettings = {
   auditYears: 6,
 };
 
-export function retentionFromConfig(config: Pick<Config, 'RETAIN_MESSAGE_BODY_DAYS' | 'RETAIN_DELIVERY_RECORD_DAYS' | 'RETAIN_UNLINKED_SIGN_IN_DAYS' | 'RETAIN_CLOSED_ESCALATION_YEARS' | 'RETAIN_LEAVER_TRAINING_YEARS' | 'RETAIN_CAMPAIGN_YEARS' | 'AUDIT_RETENTION_YEARS'>): RetentionSettings {
+export function retentionFromConfig(
+  config: Pick<
+    Config,
+    | 'RETAIN_MESSAGE_BODY_DAYS'
+    | 'RETAIN_DELIVERY_RECORD_DAYS'
+    | 'RETAIN_UNLINKED_SIGN_IN_DAYS'
+    | 'RETAIN_CLOSED_ESCALATION_YEARS'
+    | 'RETAIN_LEAVER_TRAINING_YEARS'
+    | 'RETAIN_CAMPAIGN_YEARS'
+    | 'AUDIT_RETENTION_YEARS'
+  >,
+): RetentionSettings {
   return {
     messageBodyDays: config.RETAIN_MESSAGE_BODY_DAYS,
     deliveryRecordDays: config.RETAIN_DELIVERY_RECORD_DAYS,
@@ -56,12 +67,60 @@ export type RetentionLine = {
 
 /** The declared schedule: every personal record the app keeps past its use, one line per container and kind. */
 export const RETENTION_SCHEDULE: readonly RetentionLine[] = [
-  { key: 'messageBodyDays', container: 'outbox', kind: 'message body (card or email content)', from: 'sending', period: (s) => ({ days: s.messageBodyDays }), then: 'the content is removed; the delivery record stays', ttl: false },
-  { key: 'deliveryRecordDays', container: 'outbox', kind: 'delivery record (to whom, when, seen)', from: 'sending', period: (s) => ({ days: s.deliveryRecordDays }), then: 'deleted', ttl: true },
-  { key: 'unlinkedSignInDays', container: 'conversations', kind: 'unlinked sign-in attempt', from: 'the last attempt', period: (s) => ({ days: s.unlinkedSignInDays }), then: 'deleted', ttl: true },
-  { key: 'closedEscalationYears', container: 'escalations', kind: 'escalation (closed)', from: 'closing', period: (s) => ({ years: s.closedEscalationYears }), then: 'deleted', ttl: false },
-  { key: 'leaverTrainingYears', container: 'training', kind: 'training record and summary of a leaver', from: 'leaving', period: (s) => ({ years: s.leaverTrainingYears }), then: 'deleted', ttl: false },
-  { key: 'campaignYears', container: 'surveys', kind: 'responded marker and audience list of a questionnaire', from: 'closing', period: (s) => ({ years: s.campaignYears }), then: 'deleted (the anonymous answers and figures stay)', ttl: false },
+  {
+    key: 'messageBodyDays',
+    container: 'outbox',
+    kind: 'message body (card or email content)',
+    from: 'sending',
+    period: (s) => ({ days: s.messageBodyDays }),
+    then: 'the content is removed; the delivery record stays',
+    ttl: false,
+  },
+  {
+    key: 'deliveryRecordDays',
+    container: 'outbox',
+    kind: 'delivery record (to whom, when, seen)',
+    from: 'sending',
+    period: (s) => ({ days: s.deliveryRecordDays }),
+    then: 'deleted',
+    ttl: true,
+  },
+  {
+    key: 'unlinkedSignInDays',
+    container: 'conversations',
+    kind: 'unlinked sign-in attempt',
+    from: 'the last attempt',
+    period: (s) => ({ days: s.unlinkedSignInDays }),
+    then: 'deleted',
+    ttl: true,
+  },
+  {
+    key: 'closedEscalationYears',
+    container: 'escalations',
+    kind: 'escalation (closed)',
+    from: 'closing',
+    period: (s) => ({ years: s.closedEscalationYears }),
+    then: 'deleted',
+    ttl: false,
+  },
+  {
+    key: 'leaverTrainingYears',
+    container: 'training',
+    kind: 'training record and summary of a leaver',
+    from: 'leaving',
+    period: (s) => ({ years: s.leaverTrainingYears }),
+    then: 'deleted',
+    ttl: false,
+  },
+  {
+    key: 'campaignYears',
+    container: 'surveys',
+    kind: 'responded marker and audience list of a questionnaire',
+    from: 'closing',
+    period: (s) => ({ years: s.campaignYears }),
+    then: 'deleted (the anonymous answers and figures stay)',
+    ttl: false,
+  },
   { key: 'auditYears', container: 'audit', kind: 'audit entry', from: 'writing', period: (s) => ({ years: s.auditYears }), then: 'deleted', ttl: true },
 ];
 

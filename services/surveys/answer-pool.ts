@@ -3,7 +3,18 @@ import type { Clock } from '../core/clock';
 import { AppError, isAppError } from '../core/errors';
 import type { Store } from '../store/ports';
 import { MIN_GROUP } from '../core/figures';
-import { PENDING_BUCKETS, PENDING_MAX_BYTES, pendingId, SHARD_CAPACITY, SHARD_MAX_BYTES, type AnswerEntry, type AnswerShard, type Campaign, type PendingAnswers, type PendingContent } from './model';
+import {
+  PENDING_BUCKETS,
+  PENDING_MAX_BYTES,
+  pendingId,
+  SHARD_CAPACITY,
+  SHARD_MAX_BYTES,
+  type AnswerEntry,
+  type AnswerShard,
+  type Campaign,
+  type PendingAnswers,
+  type PendingContent,
+} from './model';
 import { surveys } from './questionnaires';
 import type { AnswerSeal } from './seal';
 
@@ -105,7 +116,14 @@ async function putIntoShards(store: Store, campaign: Campaign, batch: AnswerEntr
       // Long answers: fewer of the old half move, so the new shard stays within its bytes.
       while (half.length > 0 && jsonBytes(half) + jsonBytes(fresh) > SHARD_MAX_BYTES - 1024) half.pop();
       const moved = shuffled([...half, ...fresh]);
-      const created = await col.create({ id: shardId(campaign.id, next), orgId: campaign.orgId, kind: 'answers', campaignId: campaign.id, shard: next, entries: moved });
+      const created = await col.create({
+        id: shardId(campaign.id, next),
+        orgId: campaign.orgId,
+        kind: 'answers',
+        campaignId: campaign.id,
+        shard: next,
+        entries: moved,
+      });
       // Remove what moved from the old shard, except answers changed meanwhile: those stay there,
       // and the moved copy (now out of date) is dropped instead.
       const movedAs = new Map(moved.map((e) => [e.key, JSON.stringify(e)]));
@@ -146,7 +164,9 @@ export async function readPending(deps: AnswerDeps, campaign: Campaign): Promise
 
 /** The buckets that exist, each opened (read all at once: they are few and small to find). */
 async function readBuckets(deps: AnswerDeps, campaign: Campaign): Promise<{ bucket: number; content: PendingContent }[]> {
-  const docs = await Promise.all(Array.from({ length: PENDING_BUCKETS }, (_, bucket) => surveys<PendingAnswers>(deps.store).read(campaign.orgId, pendingId(campaign.id, bucket))));
+  const docs = await Promise.all(
+    Array.from({ length: PENDING_BUCKETS }, (_, bucket) => surveys<PendingAnswers>(deps.store).read(campaign.orgId, pendingId(campaign.id, bucket))),
+  );
   return docs.flatMap((doc, bucket) => (doc ? [{ bucket, content: deps.seal.open<PendingContent>(doc.sealed, sealContext(campaign, bucket)) }] : []));
 }
 
@@ -171,7 +191,14 @@ const sealPending = (deps: AnswerDeps, campaign: Campaign, bucket: number, conte
  * Changes one sealed bucket of waiting answers (0 unless said) in one etag-checked write (created
  * on first use, with `entryBytes`: see maxEntryBytes).
  */
-export async function changePending(deps: AnswerDeps, campaign: Campaign, change: (p: PendingContent) => PendingContent | undefined, entryBytes?: number, bucket = 0, attempts = 20): Promise<PendingContent> {
+export async function changePending(
+  deps: AnswerDeps,
+  campaign: Campaign,
+  change: (p: PendingContent) => PendingContent | undefined,
+  entryBytes?: number,
+  bucket = 0,
+  attempts = 20,
+): Promise<PendingContent> {
   const col = surveys<PendingAnswers>(deps.store);
   const id = pendingId(campaign.id, bucket);
   const context = sealContext(campaign, bucket);
@@ -191,7 +218,14 @@ export async function changePending(deps: AnswerDeps, campaign: Campaign, change
         const first = change(EMPTY);
         if (!first) return EMPTY;
         try {
-          await col.create({ id, orgId: campaign.orgId, kind: 'pending', campaignId: campaign.id, sealed: sealPending(deps, campaign, bucket, first, entryBytes), ...(entryBytes ? { entryBytes } : {}) });
+          await col.create({
+            id,
+            orgId: campaign.orgId,
+            kind: 'pending',
+            campaignId: campaign.id,
+            sealed: sealPending(deps, campaign, bucket, first, entryBytes),
+            ...(entryBytes ? { entryBytes } : {}),
+          });
           return first;
         } catch (again) {
           if (!isAppError(again, 'ALREADY_EXISTS')) throw again;
@@ -217,7 +251,13 @@ const TRIES_PER_BUCKET = 3;
 /** Where an answer waits; `toPool`: its bucket has enough waiting (or a flush to finish) for a flush to move some. */
 export type PendingPut = { bucket: number; replaced: boolean; toPool?: boolean };
 
-export async function putPending(deps: AnswerDeps, campaign: Campaign, entry: AnswerEntry, entryBytes: number, options: { replaceOnly: boolean }): Promise<PendingPut | undefined> {
+export async function putPending(
+  deps: AnswerDeps,
+  campaign: Campaign,
+  entry: AnswerEntry,
+  entryBytes: number,
+  options: { replaceOnly: boolean },
+): Promise<PendingPut | undefined> {
   // Answers one at a time all go to bucket 0 (pooled in tens, as ever); in a burst, an answer that
   // keeps meeting others' writes at one bucket goes on to the next, which spreads the burst.
   const passes = options.replaceOnly ? [20] : [TRIES_PER_BUCKET, 20];
@@ -238,22 +278,37 @@ export async function putPending(deps: AnswerDeps, campaign: Campaign, entry: An
   throw new AppError('STORE_BUSY', 'So many answers are arriving at once that yours could not be kept: press Submit again in a minute.');
 }
 
-async function putPendingIn(deps: AnswerDeps, campaign: Campaign, entry: AnswerEntry, entryBytes: number, options: { replaceOnly: boolean }, bucket: number, attempts: number): Promise<PendingPut | 'full' | 'absent' | 'gone'> {
+async function putPendingIn(
+  deps: AnswerDeps,
+  campaign: Campaign,
+  entry: AnswerEntry,
+  entryBytes: number,
+  options: { replaceOnly: boolean },
+  bucket: number,
+  attempts: number,
+): Promise<PendingPut | 'full' | 'absent' | 'gone'> {
   let outcome = 'absent' as 'replaced' | 'added' | 'full' | 'absent';
   let toPool = false;
-  await changePending(deps, campaign, (p) => {
-    const replace = (list: AnswerEntry[]) => list.map((e) => (e.key === entry.key ? entry : e));
-    if ([...p.entries, ...p.moving].some((e) => e.key === entry.key)) {
-      outcome = 'replaced';
-      return { ...p, entries: replace(p.entries), moving: replace(p.moving) };
-    }
-    if (options.replaceOnly) return (outcome = 'absent'), undefined;
-    const next = { ...p, entries: [...p.entries, entry] };
-    if (!fitsInBucket(next, entryBytes)) return (outcome = 'full'), undefined;
-    outcome = 'added';
-    toPool = next.entries.length >= POOL_AT || next.moving.length > 0;
-    return next;
-  }, entryBytes, bucket, attempts);
+  await changePending(
+    deps,
+    campaign,
+    (p) => {
+      const replace = (list: AnswerEntry[]) => list.map((e) => (e.key === entry.key ? entry : e));
+      if ([...p.entries, ...p.moving].some((e) => e.key === entry.key)) {
+        outcome = 'replaced';
+        return { ...p, entries: replace(p.entries), moving: replace(p.moving) };
+      }
+      if (options.replaceOnly) return ((outcome = 'absent'), undefined);
+      const next = { ...p, entries: [...p.entries, entry] };
+      if (!fitsInBucket(next, entryBytes)) return ((outcome = 'full'), undefined);
+      outcome = 'added';
+      toPool = next.entries.length >= POOL_AT || next.moving.length > 0;
+      return next;
+    },
+    entryBytes,
+    bucket,
+    attempts,
+  );
   if (outcome === 'replaced') return { bucket, replaced: true };
   if (outcome === 'added') return { bucket, replaced: false, toPool };
   // A bucket that was never made: later ones are not either, unless a burst made them.
@@ -284,21 +339,27 @@ export async function flushAnswers(deps: AnswerDeps, campaign: Campaign, options
   const claimedBy = new Map<number, AnswerEntry[]>();
   for (const { bucket } of buckets) {
     let claimed: AnswerEntry[] = [];
-    await changePending(deps, campaign, (p) => {
-      claimed = [];
-      if (p.moving.length > 0) {
-        // Another flush is under way; one that stopped part-way (a crash) is taken over after a while, or at closing.
-        const stale = options.closing || !p.movingSince || now.getTime() - Date.parse(p.movingSince) > FLUSH_LEASE_MS;
-        if (!stale) return undefined;
-        claimed = p.moving;
-        return { ...p, movingSince: now.toISOString() };
-      }
-      const take = options.closing ? (enough ? p.entries.length : 0) : p.entries.length >= POOL_AT ? p.entries.length - MIN_GROUP : 0;
-      if (take === 0) return undefined;
-      const order = shuffled(p.entries);
-      claimed = order.slice(0, take);
-      return { entries: order.slice(take), moving: claimed, movingSince: now.toISOString() };
-    }, undefined, bucket);
+    await changePending(
+      deps,
+      campaign,
+      (p) => {
+        claimed = [];
+        if (p.moving.length > 0) {
+          // Another flush is under way; one that stopped part-way (a crash) is taken over after a while, or at closing.
+          const stale = options.closing || !p.movingSince || now.getTime() - Date.parse(p.movingSince) > FLUSH_LEASE_MS;
+          if (!stale) return undefined;
+          claimed = p.moving;
+          return { ...p, movingSince: now.toISOString() };
+        }
+        const take = options.closing ? (enough ? p.entries.length : 0) : p.entries.length >= POOL_AT ? p.entries.length - MIN_GROUP : 0;
+        if (take === 0) return undefined;
+        const order = shuffled(p.entries);
+        claimed = order.slice(0, take);
+        return { entries: order.slice(take), moving: claimed, movingSince: now.toISOString() };
+      },
+      undefined,
+      bucket,
+    );
     if (claimed.length > 0) claimedBy.set(bucket, claimed);
   }
   const claimed = [...claimedBy.values()].flat();
@@ -307,10 +368,16 @@ export async function flushAnswers(deps: AnswerDeps, campaign: Campaign, options
   // Done with what was written; an answer changed meanwhile stays in `moving` for the next flush.
   const written = new Map(claimed.map((e) => [e.key, JSON.stringify(e)]));
   for (const bucket of claimedBy.keys()) {
-    await changePending(deps, campaign, (p) => {
-      const moving = p.moving.filter((e) => written.get(e.key) !== JSON.stringify(e));
-      return moving.length ? { ...p, moving } : { entries: p.entries, moving };
-    }, undefined, bucket);
+    await changePending(
+      deps,
+      campaign,
+      (p) => {
+        const moving = p.moving.filter((e) => written.get(e.key) !== JSON.stringify(e));
+        return moving.length ? { ...p, moving } : { entries: p.entries, moving };
+      },
+      undefined,
+      bucket,
+    );
   }
   return { moved: claimed.length };
 }

@@ -53,9 +53,14 @@ export function parseSubmission(data: unknown, questionnaire: QuestionnaireDefin
   const inputs = new Set(questionnaire.questions.map((q) => inputName(q.id)));
   const known = new Set(['campaignId', 'page', 'move', 'carried', 'answerKey']);
   const unexpected = Object.keys(object).filter((k) => !known.has(k) && !inputs.has(k));
-  if (unexpected.length) throw new AppError('VALIDATION', `This card sent fields it should not have (${unexpected.slice(0, 3).join(', ')}); nothing was saved.`);
+  if (unexpected.length)
+    throw new AppError('VALIDATION', `This card sent fields it should not have (${unexpected.slice(0, 3).join(', ')}); nothing was saved.`);
   const parsed = submissionSchema.safeParse(object);
-  if (!parsed.success) throw new AppError('VALIDATION', `This card’s answer could not be read: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}. Nothing was saved.`);
+  if (!parsed.success)
+    throw new AppError(
+      'VALIDATION',
+      `This card’s answer could not be read: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}. Nothing was saved.`,
+    );
 
   let carried: unknown;
   try {
@@ -67,13 +72,15 @@ export function parseSubmission(data: unknown, questionnaire: QuestionnaireDefin
   const fromCarried = z.record(z.string(), z.string().max(2000)).safeParse(carried);
   if (!fromCarried.success) throw new AppError('VALIDATION', 'This card’s earlier answers could not be read; nothing was saved.');
   for (const [id, value] of Object.entries(fromCarried.data)) {
-    if (!inputs.has(inputName(id))) throw new AppError('VALIDATION', `This card carried an answer to a question the questionnaire does not have ("${id.slice(0, 40)}"); nothing was saved.`);
+    if (!inputs.has(inputName(id)))
+      throw new AppError('VALIDATION', `This card carried an answer to a question the questionnaire does not have ("${id.slice(0, 40)}"); nothing was saved.`);
     raw[id] = value;
   }
   for (const q of questionnaire.questions) {
     const value = object[inputName(q.id)];
     if (value === undefined) continue;
-    if (typeof value !== 'string' || value.length > 2000) throw new AppError('VALIDATION', `The answer to "${q.text.slice(0, 60)}" is not valid; nothing was saved.`);
+    if (typeof value !== 'string' || value.length > 2000)
+      throw new AppError('VALIDATION', `The answer to "${q.text.slice(0, 60)}" is not valid; nothing was saved.`);
     raw[q.id] = value;
   }
   return { ...parsed.data, raw };
@@ -89,9 +96,20 @@ export function readAnswer(q: Question, raw: string | undefined): { value?: Answ
     case 'single':
       return q.options.some((o) => o.value === text) ? { value: text } : { issue: 'Choose one of the options.' };
     case 'multi': {
-      const values = [...new Set(text.split(',').map((v) => v.trim()).filter(Boolean))];
+      const values = [
+        ...new Set(
+          text
+            .split(',')
+            .map((v) => v.trim())
+            .filter(Boolean),
+        ),
+      ];
       if (values.some((v) => !q.options.some((o) => o.value === v))) return { issue: 'Choose from the options given.' };
-      return values.length ? { value: q.options.map((o) => o.value).filter((v) => values.includes(v)) } : q.required ? { issue: 'Please answer this question.' } : {};
+      return values.length
+        ? { value: q.options.map((o) => o.value).filter((v) => values.includes(v)) }
+        : q.required
+          ? { issue: 'Please answer this question.' }
+          : {};
     }
     case 'scale':
       return /^[1-5]$/.test(text) ? { value: Number(text) } : { issue: 'Choose a number from 1 to 5.' };
@@ -137,7 +155,10 @@ const ENTRY_OVERHEAD_BYTES = 3 * 200 + 200;
 export function maxEntryBytes(questionnaire: Pick<QuestionnaireDefinition, 'questions'>): number {
   // A questionnaire added before written answers were capped is padded as if it kept to the cap, so
   // its waiting answers still fit one document (an answer longer than that then shows in the size).
-  const writtenChars = Math.min(MAX_WRITTEN_CHARS, questionnaire.questions.reduce((n, q) => n + (q.type === 'text' ? q.maxLength : 0), 0));
+  const writtenChars = Math.min(
+    MAX_WRITTEN_CHARS,
+    questionnaire.questions.reduce((n, q) => n + (q.type === 'text' ? q.maxLength : 0), 0),
+  );
   const answerBytes = (q: Question): number => {
     switch (q.type) {
       case 'text':

@@ -21,7 +21,13 @@ export const AWARENESS_SURVEY: QuestionnaireDefinition = {
   questions: [
     { id: 'know-how-to-report', type: 'yes-no', text: 'Do you know how to report a safeguarding concern?', required: true },
     { id: 'aware-of-procedures', type: 'yes-no', text: 'Are you aware of the council’s safeguarding procedures?', required: true },
-    { id: 'confidence', type: 'single', text: 'How confident are you that you would recognise and act on a safeguarding concern?', required: true, options: CONFIDENCE },
+    {
+      id: 'confidence',
+      type: 'single',
+      text: 'How confident are you that you would recognise and act on a safeguarding concern?',
+      required: true,
+      options: CONFIDENCE,
+    },
     { id: 'know-dso-name', type: 'yes-no', text: 'Do you know the name of a Designated Safeguarding Officer you could contact?', required: true },
     {
       id: 'last-trained',
@@ -59,11 +65,24 @@ export const FOLLOW_UP_SURVEY: QuestionnaireDefinition = {
   pageSize: 4,
   questions: [
     { id: 'practice-change', type: 'text', text: 'What has changed in your practice since the training?', required: true, maxLength: 1000 },
-    { id: 'confidence', type: 'single', text: 'How confident are you now that you would recognise and act on a safeguarding concern?', required: true, options: CONFIDENCE },
+    {
+      id: 'confidence',
+      type: 'single',
+      text: 'How confident are you now that you would recognise and act on a safeguarding concern?',
+      required: true,
+      options: CONFIDENCE,
+    },
     { id: 'used-procedure', type: 'yes-no', text: 'Have you used the safeguarding procedure since the training?', required: true },
     { id: 'know-how-to-report', type: 'yes-no', text: 'Do you know how to report a safeguarding concern?', required: true },
     { id: 'know-dso-name', type: 'yes-no', text: 'Do you know the name of a Designated Safeguarding Officer you could contact?', required: true },
-    { id: 'training-useful', type: 'scale', text: 'How useful has the training been in your work?', required: true, minLabel: 'Not useful', maxLabel: 'Very useful' },
+    {
+      id: 'training-useful',
+      type: 'scale',
+      text: 'How useful has the training been in your work?',
+      required: true,
+      minLabel: 'Not useful',
+      maxLabel: 'Very useful',
+    },
     {
       id: 'support-needed',
       type: 'multi',
@@ -102,7 +121,13 @@ export const S11_PRACTITIONER_SURVEY: QuestionnaireDefinition = {
   questions: [
     { id: 'know-lead', type: 'yes-no', text: 'Do you know who your agency’s safeguarding lead is?', required: true },
     { id: 'supervision', type: 'yes-no', text: 'Do you get regular supervision that covers safeguarding?', required: true },
-    { id: 'escalation', type: 'single', text: 'How confident are you to escalate when your concerns about a child are not addressed?', required: true, options: CONFIDENCE },
+    {
+      id: 'escalation',
+      type: 'single',
+      text: 'How confident are you to escalate when your concerns about a child are not addressed?',
+      required: true,
+      options: CONFIDENCE,
+    },
     { id: 'whistleblowing', type: 'yes-no', text: 'Do you know how to raise a concern about a colleague (whistleblowing)?', required: true },
     { id: 'voice-of-the-child', type: 'yes-no', text: 'Do you record children’s wishes and feelings in your work?', required: true },
     { id: 'comments', type: 'text', text: 'What would make safeguarding work better in your agency?', required: false, maxLength: 500 },

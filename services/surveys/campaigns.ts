@@ -37,13 +37,28 @@ import { flushAnswers } from './answer-pool';
 
 type Deps = { store: Store; clock: Clock };
 
-const ISO_DATE = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((d) => DateTime.fromISO(d).isValid, 'not a real date');
+const ISO_DATE = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  .refine((d) => DateTime.fromISO(d).isValid, 'not a real date');
 
 export const audienceSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('everyone') }).strict(),
   z.object({ type: z.literal('department'), department: z.string().trim().min(1).max(200) }).strict(),
   z.object({ type: z.literal('role'), jobTitle: z.string().trim().min(1).max(200) }).strict(),
-  z.object({ type: z.literal('course'), courseCode: z.string().trim().min(1).max(30).transform((c) => c.toUpperCase()), completedFrom: ISO_DATE, completedTo: ISO_DATE }).strict(),
+  z
+    .object({
+      type: z.literal('course'),
+      courseCode: z
+        .string()
+        .trim()
+        .min(1)
+        .max(30)
+        .transform((c) => c.toUpperCase()),
+      completedFrom: ISO_DATE,
+      completedTo: ISO_DATE,
+    })
+    .strict(),
 ]);
 
 export function describeAudience(a: Audience): string {
@@ -132,7 +147,11 @@ export async function campaignsVisibleTo(store: Store, actor: Person): Promise<C
 export async function createCampaign(deps: Deps & { calendar: WorkingCalendar }, input: { actor: Person; timeZone: string; data: unknown }): Promise<Campaign> {
   if (!mayRunSurveys(input.actor)) throw new AppError('FORBIDDEN', 'Only administrators, HR and safeguarding leads can send questionnaires.');
   const parsed = campaignInputSchema.safeParse(input.data);
-  if (!parsed.success) throw new AppError('VALIDATION', `The campaign is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(campaign)'}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new AppError(
+      'VALIDATION',
+      `The campaign is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(campaign)'}: ${i.message}`).join('; ')}`,
+    );
   const c = parsed.data;
   const orgId = input.actor.orgId;
   const questionnaire = await findQuestionnaire(deps.store, orgId, c.questionnaire, c.version);
@@ -166,7 +185,8 @@ export async function createCampaign(deps: Deps & { calendar: WorkingCalendar },
     createdAt: now.toISOString(),
     invited: 0,
   };
-  if ((await withinAgency(deps.store, orgId, await resolveAudience(deps.store, orgId, campaign.audience), agency)).length === 0) throw new AppError('VALIDATION', `Nobody is in the audience (${describeAudience(campaign.audience)}).`);
+  if ((await withinAgency(deps.store, orgId, await resolveAudience(deps.store, orgId, campaign.audience), agency)).length === 0)
+    throw new AppError('VALIDATION', `Nobody is in the audience (${describeAudience(campaign.audience)}).`);
   await campaigns(deps.store).create(campaign);
   return sendAt.getTime() <= now.getTime() ? startCampaign(deps, campaign, input.timeZone) : campaign;
 }
@@ -204,13 +224,20 @@ export async function membershipOf(store: Store, campaign: Campaign, personId: s
 }
 
 /** Where someone works, as an answer from them may record it: each field blank when not recorded. */
-export const workplaceOf = (p: Person, partnership: Partnership): Workplace => ({ department: p.department?.trim() ?? '', jobTitle: p.jobTitle?.trim() ?? '', agency: agencyOf(p, partnership) ?? '' });
+export const workplaceOf = (p: Person, partnership: Partnership): Workplace => ({
+  department: p.department?.trim() ?? '',
+  jobTitle: p.jobTitle?.trim() ?? '',
+  agency: agencyOf(p, partnership) ?? '',
+});
 
 function largeGroups(people: Person[], partnership: Partnership): LargeGroups {
   const tally = (values: string[]) => {
     const n = new Map<string, number>();
     for (const v of values) if (v) n.set(v, (n.get(v) ?? 0) + 1);
-    return [...n].filter(([, count]) => count >= MIN_GROUP).map(([v]) => v).sort();
+    return [...n]
+      .filter(([, count]) => count >= MIN_GROUP)
+      .map(([v]) => v)
+      .sort();
   };
   const department = (p: Person) => p.department?.trim() ?? '';
   const jobTitle = (p: Person) => p.jobTitle?.trim() ?? '';
@@ -219,7 +246,13 @@ function largeGroups(people: Person[], partnership: Partnership): LargeGroups {
     jobTitles: tally(people.map(jobTitle)),
     combinations: tally(people.filter((p) => department(p) && jobTitle(p)).map((p) => combination(department(p), jobTitle(p)))),
   };
-  return { ...groups, agencies: namedAgencies(groups, people.map((p) => workplaceOf(p, partnership))) };
+  return {
+    ...groups,
+    agencies: namedAgencies(
+      groups,
+      people.map((p) => workplaceOf(p, partnership)),
+    ),
+  };
 }
 
 /**
@@ -260,11 +293,30 @@ export async function startCampaign(deps: Deps, campaign: Campaign, timeZone: st
   for (const p of people) byBucket[audienceBucketOf(p.id, buckets)]!.push(p);
   for (const [n, chunk] of byBucket.entries()) {
     const labels = campaign.anonymous ? { labels: chunk.map((p) => anonymousLabels(large, workplaceOf(p, partnership))) } : {};
-    await surveys<AudienceChunk>(deps.store).upsert({ id: chunkId(campaign.id, n), orgId: campaign.orgId, kind: 'audience', campaignId: campaign.id, personIds: chunk.map((p) => p.id), ...labels });
+    await surveys<AudienceChunk>(deps.store).upsert({
+      id: chunkId(campaign.id, n),
+      orgId: campaign.orgId,
+      kind: 'audience',
+      campaignId: campaign.id,
+      personIds: chunk.map((p) => p.id),
+      ...labels,
+    });
   }
-  await enqueueAll(deps.store, deps.clock, people.map((p) => ({ id: `${campaign.id}-invite-${p.id}`, orgId: campaign.orgId, purpose: 'questionnaire' as const, recipient: { personId: p.id }, message: invitation(campaign, 0) })));
+  await enqueueAll(
+    deps.store,
+    deps.clock,
+    people.map((p) => ({
+      id: `${campaign.id}-invite-${p.id}`,
+      orgId: campaign.orgId,
+      purpose: 'questionnaire' as const,
+      recipient: { personId: p.id },
+      message: invitation(campaign, 0),
+    })),
+  );
   return campaigns(deps.store).update(campaign.orgId, campaign.id, (c) =>
-    c.status === 'scheduled' ? { ...c, status: 'open', invited: people.length, startedOn: today(deps.clock, timeZone), largeGroups: large, audienceBuckets: buckets } : undefined,
+    c.status === 'scheduled'
+      ? { ...c, status: 'open', invited: people.length, startedOn: today(deps.clock, timeZone), largeGroups: large, audienceBuckets: buckets }
+      : undefined,
   );
 }
 
@@ -293,16 +345,38 @@ async function chase(deps: Deps, campaign: Campaign, day: string, calendar: Work
     // Who has answered, in one query, rather than a read per person asked.
     const responded = new Set(await new SurveyRepository(deps.store).respondedPersonIds(campaign.orgId, campaign.id));
     const waiting = (await audienceOf(deps.store, campaign)).filter((personId) => !responded.has(personId));
-    sent += await enqueueAll(deps.store, deps.clock, waiting.map((personId) => ({ id: `${campaign.id}-chaser${n}-${personId}`, orgId: campaign.orgId, purpose: 'questionnaire' as const, recipient: { personId }, message: invitation(campaign, n) })));
+    sent += await enqueueAll(
+      deps.store,
+      deps.clock,
+      waiting.map((personId) => ({
+        id: `${campaign.id}-chaser${n}-${personId}`,
+        orgId: campaign.orgId,
+        purpose: 'questionnaire' as const,
+        recipient: { personId },
+        message: invitation(campaign, n),
+      })),
+    );
   }
   return sent;
 }
 
-export const FOLLOW_UP_DEFAULTS = { afterDays: 90, openWorkingDays: 10, maxChasers: 2, anonymous: true, questionnaire: 'training-follow-up', poolMonths: 1 as const };
+export const FOLLOW_UP_DEFAULTS = {
+  afterDays: 90,
+  openWorkingDays: 10,
+  maxChasers: 2,
+  anonymous: true,
+  questionnaire: 'training-follow-up',
+  poolMonths: 1 as const,
+};
 
 const followUpSchema = z
   .object({
-    courseCode: z.string().trim().min(1).max(30).transform((c) => c.toUpperCase()),
+    courseCode: z
+      .string()
+      .trim()
+      .min(1)
+      .max(30)
+      .transform((c) => c.toUpperCase()),
     questionnaire: z.string().trim().min(1).max(40).default(FOLLOW_UP_DEFAULTS.questionnaire),
     afterDays: z.number().int().min(1).max(730).default(FOLLOW_UP_DEFAULTS.afterDays),
     openWorkingDays: z.number().int().min(1).max(60).default(FOLLOW_UP_DEFAULTS.openWorkingDays),
@@ -315,7 +389,8 @@ const followUpSchema = z
 /** Turns on (or changes) the automatic follow-up for a course's completions. */
 export async function setFollowUp(store: Store, orgId: string, data: unknown): Promise<FollowUpRule> {
   const parsed = followUpSchema.safeParse(data);
-  if (!parsed.success) throw new AppError('VALIDATION', `The follow-up is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new AppError('VALIDATION', `The follow-up is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   const r = parsed.data;
   if (!(await courses(store, orgId)).some((c) => c.code === r.courseCode)) throw new AppError('VALIDATION', `There is no course ${r.courseCode}.`);
   const q = await findQuestionnaire(store, orgId, r.questionnaire);
@@ -353,7 +428,8 @@ export async function followUpRules(store: Store, orgId: string): Promise<Follow
 const plusDays = (date: string, days: number) => DateTime.fromISO(date, { zone: 'utc' }).plus({ days }).toISODate()!;
 
 /** How a rule pools completions, in words. */
-export const describePool = (rule: Pick<FollowUpRule, 'poolMonths'>) => ((rule.poolMonths ?? 1) === 1 ? 'one campaign per month of completion' : `one campaign per ${rule.poolMonths} months of completion`);
+export const describePool = (rule: Pick<FollowUpRule, 'poolMonths'>) =>
+  (rule.poolMonths ?? 1) === 1 ? 'one campaign per month of completion' : `one campaign per ${rule.poolMonths} months of completion`;
 
 /** The pooling period holding `date`: `months` calendar months, counted from January. */
 export function poolPeriod(date: string, months: number): { from: string; to: string } {
@@ -382,7 +458,9 @@ export function duePoolPeriod(day: string, afterDays: number, months: number, ca
 
 /** A rule from before pooling has no place kept: it carries on after the follow-ups it already sent, so nobody is asked twice. */
 async function afterEarlierFollowUps(store: Store, orgId: string, courseCode: string): Promise<string | undefined> {
-  const ends = (await listCampaigns(store, orgId)).flatMap((c) => (c.followUp?.courseCode === courseCode && c.audience.type === 'course' ? [c.audience.completedTo] : []));
+  const ends = (await listCampaigns(store, orgId)).flatMap((c) =>
+    c.followUp?.courseCode === courseCode && c.audience.type === 'course' ? [c.audience.completedTo] : [],
+  );
   return ends.length ? plusDays(ends.sort().at(-1)!, 1) : undefined;
 }
 

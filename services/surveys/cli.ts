@@ -8,7 +8,22 @@ import type { Audience } from '../../services/surveys/model';
 import { addQuestionnaire, questionnaires, readQuestionnaireFile } from '../../services/surveys/questionnaires';
 import { campaignResults, resultsReport } from '../../services/surveys/results';
 import { OPERATOR } from '../../services/access/policy';
-import { actorOption, auditCommand, countOption, deliver, fileArg, NO_DELIVER, orgOf, organisationOf, outputReport, print, stringOption, TABLE_OPTIONS, type CliContext, type Command } from '../kernel/cli-command';
+import {
+  actorOption,
+  auditCommand,
+  countOption,
+  deliver,
+  fileArg,
+  NO_DELIVER,
+  orgOf,
+  organisationOf,
+  outputReport,
+  print,
+  stringOption,
+  TABLE_OPTIONS,
+  type CliContext,
+  type Command,
+} from '../kernel/cli-command';
 
 /** `everyone`, `department=Children's Services`, `role=Social Worker` or `course=SG-GEN:2026-01-01..2026-03-31`. */
 function audienceOption(ctx: CliContext): Audience {
@@ -29,11 +44,18 @@ export const SURVEY_COMMANDS: Record<string, Command> = {
     async run(ctx) {
       const orgId = orgOf(ctx);
       print('Questionnaires:');
-      for (const q of await questionnaires(ctx.store, orgId)) print(`  ${q.key} v${q.version}${q.builtIn ? ' (built in)' : ''}: ${q.title}, ${q.questions.length} questions`);
+      for (const q of await questionnaires(ctx.store, orgId))
+        print(`  ${q.key} v${q.version}${q.builtIn ? ' (built in)' : ''}: ${q.title}, ${q.questions.length} questions`);
       print('Campaigns:');
-      for (const c of await listCampaigns(ctx.store, orgId)) print(`  ${c.id} ${c.status}: "${c.title}" to ${describeAudience(c.audience)}; ${c.invited} asked; closes ${c.closesOn}${c.anonymous ? '; anonymous' : ''}`);
+      for (const c of await listCampaigns(ctx.store, orgId))
+        print(
+          `  ${c.id} ${c.status}: "${c.title}" to ${describeAudience(c.audience)}; ${c.invited} asked; closes ${c.closesOn}${c.anonymous ? '; anonymous' : ''}`,
+        );
       print('Automatic follow-ups:');
-      for (const r of await followUpRules(ctx.store, orgId)) print(`  ${r.courseCode}: ${r.questionnaire.key} ${r.afterDays} days after completion, ${describePool(r)}, open ${r.openDays} working days${r.anonymous ? ', anonymous' : ''}`);
+      for (const r of await followUpRules(ctx.store, orgId))
+        print(
+          `  ${r.courseCode}: ${r.questionnaire.key} ${r.afterDays} days after completion, ${describePool(r)}, open ${r.openDays} working days${r.anonymous ? ', anonymous' : ''}`,
+        );
     },
   },
   'survey add': {
@@ -47,7 +69,16 @@ export const SURVEY_COMMANDS: Record<string, Command> = {
   'survey send': {
     usage:
       'survey send <questionnaire> --as <email> --audience everyone|department=<name>|role=<job title>|course=<CODE>:<from>..<to> --closes <YYYY-MM-DD> [--at <ISO instant>] [--anonymous] [--chasers <0-5>] [--title <text>] [--no-deliver] [--org <id>]',
-    options: { as: { type: 'string' }, audience: { type: 'string' }, closes: { type: 'string' }, at: { type: 'string' }, anonymous: { type: 'boolean' }, chasers: { type: 'string' }, title: { type: 'string' }, ...NO_DELIVER },
+    options: {
+      as: { type: 'string' },
+      audience: { type: 'string' },
+      closes: { type: 'string' },
+      at: { type: 'string' },
+      anonymous: { type: 'boolean' },
+      chasers: { type: 'string' },
+      title: { type: 'string' },
+      ...NO_DELIVER,
+    },
     async run(ctx) {
       const actor = await actorOption(ctx);
       const organisation = await organisationOf(ctx);
@@ -84,12 +115,22 @@ export const SURVEY_COMMANDS: Record<string, Command> = {
     },
   },
   'survey follow-up': {
-    usage: 'survey follow-up <COURSE> [--after <days, default 90>] [--pool-months <1|2|3|4|6|12, default 1>] [--questionnaire <key>] [--named] [--chasers <0-5>] [--off] [--org <id>]',
-    options: { after: { type: 'string' }, 'pool-months': { type: 'string' }, questionnaire: { type: 'string' }, named: { type: 'boolean' }, chasers: { type: 'string' }, off: { type: 'boolean' } },
+    usage:
+      'survey follow-up <COURSE> [--after <days, default 90>] [--pool-months <1|2|3|4|6|12, default 1>] [--questionnaire <key>] [--named] [--chasers <0-5>] [--off] [--org <id>]',
+    options: {
+      after: { type: 'string' },
+      'pool-months': { type: 'string' },
+      questionnaire: { type: 'string' },
+      named: { type: 'boolean' },
+      chasers: { type: 'string' },
+      off: { type: 'boolean' },
+    },
     async run(ctx) {
       const course = ctx.args[0] ?? '';
       if (ctx.options.off) {
-        print((await removeFollowUp(ctx.store, orgOf(ctx), course)) ? `Automatic follow-up for ${course} turned off.` : `${course} had no automatic follow-up.`);
+        print(
+          (await removeFollowUp(ctx.store, orgOf(ctx), course)) ? `Automatic follow-up for ${course} turned off.` : `${course} had no automatic follow-up.`,
+        );
         return;
       }
       const after = countOption(ctx, 'after');

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import type { PersonRef } from '../plan';
 
-const slug = z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lower-case letters, digits and - (up to 40)');
+const slug = z
+  .string()
+  .trim()
+  .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lower-case letters, digits and - (up to 40)');
 const label = (max: number) => z.string().trim().min(1).max(max);
 const choice = z.object({ value: slug, label: label(120) }).strict();
 
@@ -67,14 +70,29 @@ export const questionnaireSchema = z
     });
     const written = q.questions.reduce((n, question) => n + (question.type === 'text' ? question.maxLength : 0), 0);
     if (written > MAX_WRITTEN_CHARS) {
-      ctx.addIssue({ code: 'custom', path: ['questions'], message: `written answers may hold at most ${MAX_WRITTEN_CHARS} characters in all (the text questions' maxLength added up); these allow ${written}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['questions'],
+        message: `written answers may hold at most ${MAX_WRITTEN_CHARS} characters in all (the text questions' maxLength added up); these allow ${written}`,
+      });
     }
     q.highlights.forEach((h, i) => {
       const question = q.questions.find((x) => x.id === h.question);
-      const allowed = !question ? [] : question.type === 'yes-no' ? ['yes', 'no'] : question.type === 'single' || question.type === 'multi' ? question.options.map((o) => o.value) : question.type === 'scale' ? SCALE.map(String) : [];
+      const allowed = !question
+        ? []
+        : question.type === 'yes-no'
+          ? ['yes', 'no']
+          : question.type === 'single' || question.type === 'multi'
+            ? question.options.map((o) => o.value)
+            : question.type === 'scale'
+              ? SCALE.map(String)
+              : [];
       if (!question) ctx.addIssue({ code: 'custom', path: ['highlights', i, 'question'], message: `no question "${h.question}"` });
-      else if (allowed.length === 0) ctx.addIssue({ code: 'custom', path: ['highlights', i, 'question'], message: `"${h.question}" has no fixed answers to count` });
-      else for (const v of h.values) if (!allowed.includes(v)) ctx.addIssue({ code: 'custom', path: ['highlights', i, 'values'], message: `"${v}" is not an answer of "${h.question}"` });
+      else if (allowed.length === 0)
+        ctx.addIssue({ code: 'custom', path: ['highlights', i, 'question'], message: `"${h.question}" has no fixed answers to count` });
+      else
+        for (const v of h.values)
+          if (!allowed.includes(v)) ctx.addIssue({ code: 'custom', path: ['highlights', i, 'values'], message: `"${v}" is not an answer of "${h.question}"` });
     });
   });
 
@@ -191,7 +209,13 @@ export const respondedId = (campaignId: string, personId: string) => `responded-
  * the store cannot say whose answers these are. Department, job title and agency are kept only as a
  * large enough combination (see LargeGroups).
  */
-export type AnswerEntry = { key: string; answers: Answers; department: string; jobTitle: string; /** The agency's id; absent on answers from before agencies were labelled. */ agency?: string };
+export type AnswerEntry = {
+  key: string;
+  answers: Answers;
+  department: string;
+  jobTitle: string;
+  /** The agency's id; absent on answers from before agencies were labelled. */ agency?: string;
+};
 
 /**
  * Answers are kept in shared documents rather than one per person, in random order, with no

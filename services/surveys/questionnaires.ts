@@ -10,7 +10,8 @@ export const surveys = <T extends SurveyDoc>(store: Store) => store.collection<T
 
 /** Checked once, at load: a built-in questionnaire that broke its own schema would fail every test. */
 const BUILT_IN = BUILT_IN_QUESTIONNAIRES.map((d) => questionnaireSchema.parse(d));
-const builtIn = (orgId: string): Questionnaire[] => BUILT_IN.map((d) => ({ ...d, id: questionnaireId(d.key, d.version), orgId, kind: 'questionnaire', builtIn: true, addedAt: '' }));
+const builtIn = (orgId: string): Questionnaire[] =>
+  BUILT_IN.map((d) => ({ ...d, id: questionnaireId(d.key, d.version), orgId, kind: 'questionnaire', builtIn: true, addedAt: '' }));
 
 /** Every questionnaire an organisation can send: the built-in ones and any it added, each version. */
 export async function questionnaires(store: Store, orgId: string): Promise<Questionnaire[]> {
@@ -22,12 +23,15 @@ export async function questionnaires(store: Store, orgId: string): Promise<Quest
 export async function findQuestionnaire(store: Store, orgId: string, key: string, version?: number): Promise<Questionnaire> {
   // A campaign names its exact version: a point read (or no read for a built-in), never a query.
   if (version !== undefined) {
-    const found = builtIn(orgId).find((q) => q.key === key && q.version === version) ?? (/^[a-z0-9-]{1,40}$/.test(key) ? await surveys<Questionnaire>(store).read(orgId, questionnaireId(key, version)) : undefined);
+    const found =
+      builtIn(orgId).find((q) => q.key === key && q.version === version) ??
+      (/^[a-z0-9-]{1,40}$/.test(key) ? await surveys<Questionnaire>(store).read(orgId, questionnaireId(key, version)) : undefined);
     if (found?.kind === 'questionnaire') return found;
   }
   const candidates = (await questionnaires(store, orgId)).filter((q) => q.key === key && (version === undefined || q.version === version));
   const found = candidates.at(-1);
-  if (!found) throw new AppError('NOT_FOUND', `There is no questionnaire "${key}"${version ? ` version ${version}` : ''}. "survey list" shows the ones there are.`);
+  if (!found)
+    throw new AppError('NOT_FOUND', `There is no questionnaire "${key}"${version ? ` version ${version}` : ''}. "survey list" shows the ones there are.`);
   return found;
 }
 
@@ -47,15 +51,32 @@ export function readQuestionnaireFile(text: string, fileName: string): unknown {
 export async function addQuestionnaire(store: Store, clock: Clock, orgId: string, input: unknown): Promise<Questionnaire> {
   const parsed = questionnaireSchema.safeParse(input);
   if (!parsed.success) {
-    throw new AppError('VALIDATION', `The questionnaire is not valid: ${parsed.error.issues.slice(0, 8).map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; ')}`);
+    throw new AppError(
+      'VALIDATION',
+      `The questionnaire is not valid: ${parsed.error.issues
+        .slice(0, 8)
+        .map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`)
+        .join('; ')}`,
+    );
   }
   const definition: QuestionnaireDefinition = parsed.data;
-  if (builtIn(orgId).some((q) => q.key === definition.key)) throw new AppError('VALIDATION', `"${definition.key}" is a built-in questionnaire; give yours another key.`);
-  const doc: Questionnaire = { ...definition, id: questionnaireId(definition.key, definition.version), orgId, kind: 'questionnaire', builtIn: false, addedAt: clock.now().toISOString() };
+  if (builtIn(orgId).some((q) => q.key === definition.key))
+    throw new AppError('VALIDATION', `"${definition.key}" is a built-in questionnaire; give yours another key.`);
+  const doc: Questionnaire = {
+    ...definition,
+    id: questionnaireId(definition.key, definition.version),
+    orgId,
+    kind: 'questionnaire',
+    builtIn: false,
+    addedAt: clock.now().toISOString(),
+  };
   try {
     return await surveys<Questionnaire>(store).create(doc);
   } catch (e) {
     if (!isAppError(e, 'ALREADY_EXISTS')) throw e;
-    throw new AppError('ALREADY_EXISTS', `Version ${definition.version} of "${definition.key}" exists already; a changed questionnaire needs a new version number.`);
+    throw new AppError(
+      'ALREADY_EXISTS',
+      `Version ${definition.version} of "${definition.key}" exists already; a changed questionnaire needs a new version number.`,
+    );
   }
 }

@@ -45,7 +45,10 @@ export class SurveyRepository {
     return toArray(
       this.docs.query({
         query: "SELECT c.id FROM c WHERE c.orgId = @orgId AND (c.kind = 'responded' OR c.kind = 'audience') AND c.campaignId = @id",
-        parameters: [{ name: '@orgId', value: orgId }, { name: '@id', value: campaignId }],
+        parameters: [
+          { name: '@orgId', value: orgId },
+          { name: '@id', value: campaignId },
+        ],
       }),
     );
   }
@@ -55,7 +58,10 @@ export class SurveyRepository {
     const chunks = (await toArray(
       this.docs.query({
         query: "SELECT c.campaignId FROM c WHERE c.orgId = @orgId AND c.kind = 'audience' AND ARRAY_CONTAINS(c.personIds, @personId)",
-        parameters: [{ name: '@orgId', value: orgId }, { name: '@personId', value: personId }],
+        parameters: [
+          { name: '@orgId', value: orgId },
+          { name: '@personId', value: personId },
+        ],
       }),
     )) as unknown as Pick<AudienceChunk, 'campaignId'>[];
     return [...new Set(chunks.map((c) => c.campaignId))];
@@ -64,7 +70,13 @@ export class SurveyRepository {
   /** A person's "has responded" markers. */
   respondedBy(orgId: string, personId: string): Promise<RespondedMarker[]> {
     return toArray(
-      this.docs.query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'responded' AND c.personId = @personId", parameters: [{ name: '@orgId', value: orgId }, { name: '@personId', value: personId }] }),
+      this.docs.query({
+        query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'responded' AND c.personId = @personId",
+        parameters: [
+          { name: '@orgId', value: orgId },
+          { name: '@personId', value: personId },
+        ],
+      }),
     ) as unknown as Promise<RespondedMarker[]>;
   }
 
@@ -74,6 +86,14 @@ export class SurveyRepository {
   }
 
   private async ofKind<T extends SurveyDoc>(orgId: string, kind: T['kind']): Promise<T[]> {
-    return (await toArray<SurveyDoc>(this.docs.query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = @kind', parameters: [{ name: '@orgId', value: orgId }, { name: '@kind', value: kind }] }))) as T[];
+    return (await toArray<SurveyDoc>(
+      this.docs.query({
+        query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = @kind',
+        parameters: [
+          { name: '@orgId', value: orgId },
+          { name: '@kind', value: kind },
+        ],
+      }),
+    )) as T[];
   }
 }

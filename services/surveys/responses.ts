@@ -15,7 +15,16 @@ type Deps = { store: Store; clock: Clock };
 
 /** What the respondent's card shows next. */
 export type SurveyView =
-  | { kind: 'page'; campaign: Campaign; questionnaire: Questionnaire; page: number; raw: Record<string, string>; answerKey: string; issues: FieldIssue[]; changing: boolean }
+  | {
+      kind: 'page';
+      campaign: Campaign;
+      questionnaire: Questionnaire;
+      page: number;
+      raw: Record<string, string>;
+      answerKey: string;
+      issues: FieldIssue[];
+      changing: boolean;
+    }
   | { kind: 'saved'; campaign: Campaign; answerKey: string; changed: boolean };
 
 const newAnswerKey = () => randomBytes(24).toString('base64url');
@@ -33,7 +42,12 @@ function entryKey(campaign: Campaign, actor: Person, answerKey: string): string 
  * The campaign and questionnaire, if this person may answer it now, and (anonymous) the labels
  * their answer carries, from the one audience chunk that holds them.
  */
-async function answerable(deps: Deps, actor: Person, campaignId: string, timeZone: string): Promise<{ campaign: Campaign; questionnaire: Questionnaire; labels?: Workplace }> {
+async function answerable(
+  deps: Deps,
+  actor: Person,
+  campaignId: string,
+  timeZone: string,
+): Promise<{ campaign: Campaign; questionnaire: Questionnaire; labels?: Workplace }> {
   const campaign = await getCampaign(deps.store, actor.orgId, campaignId);
   if (campaign.status === 'closed' || today(deps.clock, timeZone) > campaign.closesOn) throw new AppError('SURVEY_CLOSED');
   const membership = campaign.status === 'open' ? await membershipOf(deps.store, campaign, actor.id) : { asked: false };
@@ -55,7 +69,13 @@ async function findEntry(deps: AnswerDeps, campaign: Campaign, key: string): Pro
  * to be pooled; a changed set is replaced wherever it is (waiting, moving or pooled). Someone not
  * yet marked as responding can only have a set waiting (or none), so only one write is needed.
  */
-async function saveEntry(deps: AnswerDeps, campaign: Campaign, questionnaire: Questionnaire, entry: AnswerEntry, responded: boolean): Promise<{ replaced: boolean; bucket?: number; toPool?: boolean }> {
+async function saveEntry(
+  deps: AnswerDeps,
+  campaign: Campaign,
+  questionnaire: Questionnaire,
+  entry: AnswerEntry,
+  responded: boolean,
+): Promise<{ replaced: boolean; bucket?: number; toPool?: boolean }> {
   if (!campaign.anonymous) return { replaced: (await putInShards(deps.store, campaign, [entry])).replaced > 0 };
   const waiting = await putPending(deps, campaign, entry, maxEntryBytes(questionnaire), { replaceOnly: responded });
   if (waiting) return waiting;
@@ -68,7 +88,12 @@ async function saveEntry(deps: AnswerDeps, campaign: Campaign, questionnaire: Qu
  * only as groups large enough (see LargeGroups), and as they were when it started, even if they
  * have moved since.
  */
-async function groupsOf(store: Store, campaign: Campaign, actor: Person, labelsWhenAsked: Workplace | undefined): Promise<Pick<AnswerEntry, 'department' | 'jobTitle' | 'agency'>> {
+async function groupsOf(
+  store: Store,
+  campaign: Campaign,
+  actor: Person,
+  labelsWhenAsked: Workplace | undefined,
+): Promise<Pick<AnswerEntry, 'department' | 'jobTitle' | 'agency'>> {
   const asked = campaign.anonymous ? labelsWhenAsked : undefined;
   // Campaigns started before the labels were kept with the audience label by where they work now.
   const now = async () => workplaceOf(actor, await partnershipOf(store, actor.orgId));
@@ -84,7 +109,16 @@ async function groupsOf(store: Store, campaign: Campaign, actor: Person, labelsW
 export async function openSurvey(deps: AnswerDeps, input: { actor: Person; timeZone: string; campaignId: unknown; answerKey?: unknown }): Promise<SurveyView> {
   const campaignId = typeof input.campaignId === 'string' ? input.campaignId : '';
   const { campaign, questionnaire } = await answerable(deps, input.actor, campaignId, input.timeZone);
-  const page = (raw: Record<string, string>, answerKey: string, changing: boolean): SurveyView => ({ kind: 'page', campaign, questionnaire, page: 0, raw, answerKey, issues: [], changing });
+  const page = (raw: Record<string, string>, answerKey: string, changing: boolean): SurveyView => ({
+    kind: 'page',
+    campaign,
+    questionnaire,
+    page: 0,
+    raw,
+    answerKey,
+    issues: [],
+    changing,
+  });
   const responded = await hasResponded(deps.store, campaign, input.actor.id);
   if (input.answerKey !== undefined) {
     const given = typeof input.answerKey === 'string' && /^[A-Za-z0-9_-]{32,64}$/.test(input.answerKey) ? input.answerKey : undefined;
@@ -112,7 +146,16 @@ export async function answerSurvey(deps: AnswerDeps, input: { actor: Person; tim
   const pageNo = Math.min(submission.page, pages.length - 1);
   const responded = await hasResponded(deps.store, campaign, actor.id);
   const key = entryKey(campaign, actor, submission.answerKey);
-  const view = (page: number, issues: FieldIssue[] = []): SurveyView => ({ kind: 'page', campaign, questionnaire, page, raw: submission.raw, answerKey: submission.answerKey, issues, changing: responded });
+  const view = (page: number, issues: FieldIssue[] = []): SurveyView => ({
+    kind: 'page',
+    campaign,
+    questionnaire,
+    page,
+    raw: submission.raw,
+    answerKey: submission.answerKey,
+    issues,
+    changing: responded,
+  });
 
   if (submission.move === 'back') return view(Math.max(0, pageNo - 1));
   if (submission.move === 'next') {
@@ -127,11 +170,23 @@ export async function answerSurvey(deps: AnswerDeps, input: { actor: Person; tim
   // Answered already: only the key of this person's own card replaces their answers.
   if (responded && campaign.anonymous && !(await findEntry(deps, campaign, key))) throw new AppError('ALREADY_ANSWERED');
 
-  const { replaced, bucket, toPool } = await saveEntry(deps, campaign, questionnaire, { key, answers, ...(await groupsOf(deps.store, campaign, actor, labels)) }, responded);
+  const { replaced, bucket, toPool } = await saveEntry(
+    deps,
+    campaign,
+    questionnaire,
+    { key, answers, ...(await groupsOf(deps.store, campaign, actor, labels)) },
+    responded,
+  );
   // The marker follows the answers: a crash between the two leaves answers that the same card can
   // still replace, never a person marked as answered with nothing stored.
   try {
-    await surveys<RespondedMarker>(deps.store).create({ id: respondedId(campaign.id, actor.id), orgId: actor.orgId, kind: 'responded', campaignId: campaign.id, personId: actor.id });
+    await surveys<RespondedMarker>(deps.store).create({
+      id: respondedId(campaign.id, actor.id),
+      orgId: actor.orgId,
+      kind: 'responded',
+      campaignId: campaign.id,
+      personId: actor.id,
+    });
   } catch (e) {
     if (!isAppError(e, 'ALREADY_EXISTS')) throw e;
   }

@@ -34,10 +34,23 @@ export type QuestionResult = {
 export type HighlightResult = { label: string; count: number; of: number; pct: number };
 
 /** `hiddenBy`, for a suppressed group: the rule that hid it (too few responses, or giving a smaller group away by subtraction). */
-export type GroupResult = { by: 'department' | 'role' | 'agency'; group: string; responses: number; suppressed: boolean; hiddenBy?: 'too-few' | 'subtraction'; highlights: HighlightResult[]; questions: QuestionResult[] };
+export type GroupResult = {
+  by: 'department' | 'role' | 'agency';
+  group: string;
+  responses: number;
+  suppressed: boolean;
+  hiddenBy?: 'too-few' | 'subtraction';
+  highlights: HighlightResult[];
+  questions: QuestionResult[];
+};
 
 export type ComparisonRow = { questionId: string; text: string; answer: string; immediatePct: number; followUpPct: number };
-export type Comparison = { immediate: { campaignIds: string[]; responses: number }; followUp: { campaignIds: string[]; responses: number }; rows: ComparisonRow[]; means: { questionId: string; text: string; immediate: number; followUp: number }[] };
+export type Comparison = {
+  immediate: { campaignIds: string[]; responses: number };
+  followUp: { campaignIds: string[]; responses: number };
+  rows: ComparisonRow[];
+  means: { questionId: string; text: string; immediate: number; followUp: number }[];
+};
 
 /**
  * Why an anonymous campaign shows no figures yet: still open (only the response rate, so nobody's
@@ -90,7 +103,15 @@ export function highlightResults(questionnaire: Pick<Questionnaire, 'highlights'
   });
 }
 
-const hidden = (by: GroupResult['by'], group: string, hiddenBy: GroupResult['hiddenBy']): GroupResult => ({ by, group, responses: 0, suppressed: true, hiddenBy, highlights: [], questions: [] });
+const hidden = (by: GroupResult['by'], group: string, hiddenBy: GroupResult['hiddenBy']): GroupResult => ({
+  by,
+  group,
+  responses: 0,
+  suppressed: true,
+  hiddenBy,
+  highlights: [],
+  questions: [],
+});
 
 const groupOf = (by: GroupResult['by'], e: AnswerEntry) => (by === 'department' ? e.department : by === 'role' ? e.jobTitle : e.agency) || NOT_RECORDED;
 
@@ -122,16 +143,30 @@ export function groupResults(questionnaire: Questionnaire, entries: AnswerEntry[
   }
   return dimensions.flatMap(({ by, groups }) =>
     groups.map(([group, list]) =>
-      shown.has(id(by, group)) ? { by, group, responses: list.length, suppressed: false, highlights: highlightResults(questionnaire, list), questions: questionResults(questionnaire, list) } : hidden(by, group, list.length < MIN_GROUP ? 'too-few' : 'subtraction'),
+      shown.has(id(by, group))
+        ? {
+            by,
+            group,
+            responses: list.length,
+            suppressed: false,
+            highlights: highlightResults(questionnaire, list),
+            questions: questionResults(questionnaire, list),
+          }
+        : hidden(by, group, list.length < MIN_GROUP ? 'too-few' : 'subtraction'),
     ),
   );
 }
 
 /** Hides more groups until no subtraction of shown figures leaves a group of one to four. */
-function protectByComplement(dimensions: { by: GroupResult['by']; groups: [string, AnswerEntry[]][] }[], shown: Set<string>, total: number, id: (by: string, group: string) => string): void {
+function protectByComplement(
+  dimensions: { by: GroupResult['by']; groups: [string, AnswerEntry[]][] }[],
+  shown: Set<string>,
+  total: number,
+  id: (by: string, group: string) => string,
+): void {
   const visible = (d: (typeof dimensions)[number]) => d.groups.filter(([g]) => shown.has(id(d.by, g)));
   const small = (n: number) => n > 0 && n < MIN_GROUP;
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const d of dimensions) {
       const left = total - visible(d).reduce((n, [, list]) => n + list.length, 0);
@@ -173,24 +208,44 @@ const TRIED_PER_ROUND = 12;
  * cells to check, only the kind of group covering the most answers stays shown: groups of one
  * kind never overlap, so with the rules above no sum or difference of them gives fewer than five.
  */
-function protectByDifferences(dimensions: { by: GroupResult['by']; groups: [string, AnswerEntry[]][] }[], shown: Set<string>, entries: AnswerEntry[], id: (by: string, group: string) => string): void {
+function protectByDifferences(
+  dimensions: { by: GroupResult['by']; groups: [string, AnswerEntry[]][] }[],
+  shown: Set<string>,
+  entries: AnswerEntry[],
+  id: (by: string, group: string) => string,
+): void {
   for (;;) {
     const cellKey = (e: AnswerEntry) => dimensions.map((d) => (shown.has(id(d.by, groupOf(d.by, e))) ? groupOf(d.by, e) : '')).join('\u0000');
     const cellIndex = new Map<string, number>();
     for (const e of entries) if (!cellIndex.has(cellKey(e))) cellIndex.set(cellKey(e), cellIndex.size);
     const sizes = new Array<number>(cellIndex.size).fill(0);
     for (const e of entries) sizes[cellIndex.get(cellKey(e))!]!++;
-    const visible = dimensions.flatMap((d) => d.groups.filter(([group]) => shown.has(id(d.by, group))).map(([group, list]) => ({ by: d.by, id: id(d.by, group), size: list.length, cells: [...new Set(list.map((e) => cellIndex.get(cellKey(e))!))] })));
+    const visible = dimensions.flatMap((d) =>
+      d.groups
+        .filter(([group]) => shown.has(id(d.by, group)))
+        .map(([group, list]) => ({ by: d.by, id: id(d.by, group), size: list.length, cells: [...new Set(list.map((e) => cellIndex.get(cellKey(e))!))] })),
+    );
     if (sizes.length > MAX_CELLS || sizes.filter((n) => n < MIN_GROUP).length > MAX_SMALL_CELLS) {
       const covered = (by: GroupResult['by']) => visible.filter((g) => g.by === by).reduce((n, g) => n + g.size, 0);
       const [keep] = [...new Set(visible.map((g) => g.by))].sort((a, b) => covered(b) - covered(a));
       for (const g of visible) if (g.by !== keep) shown.delete(g.id);
       return;
     }
-    const leak = smallDerivableSet(sizes, visible.map((g) => g.cells), MIN_GROUP);
+    const leak = smallDerivableSet(
+      sizes,
+      visible.map((g) => g.cells),
+      MIN_GROUP,
+    );
     if (!leak) return;
     const bySize = [...visible].sort((a, b) => a.size - b.size);
-    const needed = bySize.slice(0, TRIED_PER_ROUND).find((g) => !derives(sizes.length, visible.filter((v) => v !== g).map((v) => v.cells), leak));
+    const needed = bySize.slice(0, TRIED_PER_ROUND).find(
+      (g) =>
+        !derives(
+          sizes.length,
+          visible.filter((v) => v !== g).map((v) => v.cells),
+          leak,
+        ),
+    );
     const hide = needed ?? bySize.find((g) => g.cells.some((c) => leak.includes(c))) ?? bySize[0];
     if (!hide) return;
     shown.delete(hide.id);
@@ -207,14 +262,25 @@ async function respondedCount(store: Store, campaign: Campaign): Promise<number>
  * scope (an automatic follow-up is the partnership's, so only the partnership's campaigns) that the
  * requester may see themselves, by the one access policy.
  */
-async function cohortCampaigns(store: Store, campaign: Campaign, requester: Requester, partnership: Partnership): Promise<{ immediate: Campaign[]; followUp: Campaign[] } | undefined> {
+async function cohortCampaigns(
+  store: Store,
+  campaign: Campaign,
+  requester: Requester,
+  partnership: Partnership,
+): Promise<{ immediate: Campaign[]; followUp: Campaign[] } | undefined> {
   if (campaign.audience.type !== 'course') return undefined;
   const courseCode = campaign.audience.courseCode;
   const all = (await listCampaigns(store, campaign.orgId)).filter(
-    (c) => c.audience.type === 'course' && c.audience.courseCode === courseCode && c.status !== 'scheduled' && sameCampaignScope(c, campaign) && mayViewCampaignResults(requester, c, partnership),
+    (c) =>
+      c.audience.type === 'course' &&
+      c.audience.courseCode === courseCode &&
+      c.status !== 'scheduled' &&
+      sameCampaignScope(c, campaign) &&
+      mayViewCampaignResults(requester, c, partnership),
   );
   const windowOf = (c: Campaign) => c.audience as { completedFrom: string; completedTo: string };
-  const inside = (inner: Campaign, outer: Campaign) => windowOf(inner).completedFrom >= windowOf(outer).completedFrom && windowOf(inner).completedTo <= windowOf(outer).completedTo;
+  const inside = (inner: Campaign, outer: Campaign) =>
+    windowOf(inner).completedFrom >= windowOf(outer).completedFrom && windowOf(inner).completedTo <= windowOf(outer).completedTo;
   if (campaign.followUp) {
     const immediate = all.filter((c) => !c.followUp && inside(campaign, c));
     return immediate.length ? { immediate, followUp: [campaign] } : undefined;
@@ -247,7 +313,10 @@ async function entriesOf(store: Store, all: Campaign[]): Promise<{ entries: Answ
 }
 
 /** The questions both sides asked (same id and type), answer by answer, and scale means. */
-export function compare(immediate: { questionnaire: Questionnaire; entries: AnswerEntry[] }, followUp: { questionnaire: Questionnaire; entries: AnswerEntry[] }): Pick<Comparison, 'rows' | 'means'> {
+export function compare(
+  immediate: { questionnaire: Questionnaire; entries: AnswerEntry[] },
+  followUp: { questionnaire: Questionnaire; entries: AnswerEntry[] },
+): Pick<Comparison, 'rows' | 'means'> {
   const rows: ComparisonRow[] = [];
   const means: Comparison['means'] = [];
   const after = new Map(questionResults(followUp.questionnaire, followUp.entries).map((r) => [r.id, r]));
@@ -258,7 +327,8 @@ export function compare(immediate: { questionnaire: Questionnaire; entries: Answ
       const match = later.options.find((x) => x.value === o.value);
       if (match) rows.push({ questionId: before.id, text: before.text, answer: o.label, immediatePct: o.pct, followUpPct: match.pct });
     }
-    if (before.mean !== undefined && later.mean !== undefined) means.push({ questionId: before.id, text: before.text, immediate: before.mean, followUp: later.mean });
+    if (before.mean !== undefined && later.mean !== undefined)
+      means.push({ questionId: before.id, text: before.text, immediate: before.mean, followUp: later.mean });
   }
   return { rows, means };
 }
@@ -294,7 +364,9 @@ export function campaignFigures(campaign: Campaign, questionnaire: Questionnaire
     questions: questionResults(questionnaire, entries).map((q) => (writtenWithheld ? withoutText(q) : q)),
     highlights: highlightResults(questionnaire, entries),
     // A group's written answers are never shown in an anonymous campaign: a small group's text can be recognised.
-    breakdowns: groupResults(questionnaire, entries, { complementary: campaign.anonymous || spansAgencies(entries) }).map((g) => (campaign.anonymous ? { ...g, questions: g.questions.map(withoutText) } : g)),
+    breakdowns: groupResults(questionnaire, entries, { complementary: campaign.anonymous || spansAgencies(entries) }).map((g) =>
+      campaign.anonymous ? { ...g, questions: g.questions.map(withoutText) } : g,
+    ),
   };
 }
 
@@ -310,16 +382,21 @@ export async function campaignResults(store: Store, orgId: string, campaignId: s
   const figures = campaignFigures(campaign, questionnaire, await answersOf(store, campaign));
   if (figures.withheld) return { ...rate, ...figures };
   const names = new Map((await listAgencies(store, orgId)).map((a) => [a.agencyId, a.name]));
-  const results: CampaignResults = { ...rate, ...figures, breakdowns: figures.breakdowns.map((g) => (g.by === 'agency' ? { ...g, group: names.get(g.group) ?? g.group } : g)) };
+  const results: CampaignResults = {
+    ...rate,
+    ...figures,
+    breakdowns: figures.breakdowns.map((g) => (g.by === 'agency' ? { ...g, group: names.get(g.group) ?? g.group } : g)),
+  };
   const cohort = await cohortCampaigns(store, campaign, requester, await partnershipOf(store, orgId));
   if (cohort) {
     const before = await entriesOf(store, cohort.immediate);
     const after = await entriesOf(store, cohort.followUp);
-    if (before.joined.length > 0 && after.joined.length > 0) results.comparison = {
-      immediate: { campaignIds: before.joined.map((c) => c.id), responses: before.entries.length },
-      followUp: { campaignIds: after.joined.map((c) => c.id), responses: after.entries.length },
-      ...compare(before, after),
-    };
+    if (before.joined.length > 0 && after.joined.length > 0)
+      results.comparison = {
+        immediate: { campaignIds: before.joined.map((c) => c.id), responses: before.entries.length },
+        followUp: { campaignIds: after.joined.map((c) => c.id), responses: after.entries.length },
+        ...compare(before, after),
+      };
   }
   return results;
 }
@@ -348,11 +425,19 @@ export function resultsReport(r: CampaignResults, options: { detail: 'full' | 's
     if (q.mean !== undefined) rows.push(['Question', q.text, 'Mean (1–5)', String(q.mean), '']);
     const written = full ? q.written : [];
     for (const w of written) rows.push(['Written answer', q.text, w, '', '']);
-    if (q.writtenCount > written.length) rows.push(['Written answers', q.text, q.written.length > written.length ? 'text in the export' : 'withheld', String(q.writtenCount), '']);
+    if (q.writtenCount > written.length)
+      rows.push(['Written answers', q.text, q.written.length > written.length ? 'text in the export' : 'withheld', String(q.writtenCount), '']);
   }
   for (const g of r.breakdowns) {
     const label = `${g.by === 'department' ? 'Department' : g.by === 'role' ? 'Role' : 'Agency'}: ${g.group}`;
-    if (g.suppressed) rows.push(['Breakdown', label, g.hiddenBy === 'subtraction' ? `hidden: would reveal a group of fewer than ${MIN_GROUP} by subtraction` : `hidden: fewer than ${MIN_GROUP} responses`, '', '']);
+    if (g.suppressed)
+      rows.push([
+        'Breakdown',
+        label,
+        g.hiddenBy === 'subtraction' ? `hidden: would reveal a group of fewer than ${MIN_GROUP} by subtraction` : `hidden: fewer than ${MIN_GROUP} responses`,
+        '',
+        '',
+      ]);
     else {
       rows.push(['Breakdown', label, 'Responses', String(g.responses), '']);
       for (const h of g.highlights) rows.push(['Breakdown', label, h.label, `${h.count} of ${h.of}`, `${h.pct}%`]);
@@ -365,7 +450,10 @@ export function resultsReport(r: CampaignResults, options: { detail: 'full' | 's
     title: `Results of "${r.campaign.title}"`,
     headers: [...RESULT_HEADERS],
     rows,
-    notes: [`${r.responded} of ${r.invited} answered (${r.responseRate}%). ${r.campaign.status === 'closed' ? 'Closed' : `Open until ${formatDate(r.campaign.closesOn)}`}${r.campaign.anonymous ? '; anonymous' : ''}.`, ...(notice ? [notice] : [])],
+    notes: [
+      `${r.responded} of ${r.invited} answered (${r.responseRate}%). ${r.campaign.status === 'closed' ? 'Closed' : `Open until ${formatDate(r.campaign.closesOn)}`}${r.campaign.anonymous ? '; anonymous' : ''}.`,
+      ...(notice ? [notice] : []),
+    ],
   };
 }
 

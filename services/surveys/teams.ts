@@ -34,14 +34,26 @@ async function surveysCard(ctx: RouteContext, page = 0): Promise<AdaptiveCardJso
     canSeeResults: hasResults.has(campaign.id),
   }));
   for (const campaign of reviewed.filter((c) => !sentToMe.has(c.id))) {
-    items.push({ campaign, detail: `For review: ${campaign.status}; to ${describeAudience(campaign.audience)}; ${campaign.invited} asked; closes ${formatDate(campaign.closesOn)}`, canAnswer: false, answered: false, canSeeResults: hasResults.has(campaign.id) });
+    items.push({
+      campaign,
+      detail: `For review: ${campaign.status}; to ${describeAudience(campaign.audience)}; ${campaign.invited} asked; closes ${formatDate(campaign.closesOn)}`,
+      canAnswer: false,
+      answered: false,
+      canSeeResults: hasResults.has(campaign.id),
+    });
   }
   return surveyListCard('Questionnaires', items, 'No questionnaire is waiting for you.', page);
 }
 
 export const SURVEY_ROUTES = {
-  'survey.open': personal(async (ctx, data) => surveyCard(await openSurvey(ctx, { actor: ctx.actor, timeZone: timeZoneOf(ctx), campaignId: objectOf(data).campaignId }))),
-  'survey.edit': personal(async (ctx, data) => surveyCard(await openSurvey(ctx, { actor: ctx.actor, timeZone: timeZoneOf(ctx), campaignId: objectOf(data).campaignId, answerKey: objectOf(data).answerKey }))),
+  'survey.open': personal(async (ctx, data) =>
+    surveyCard(await openSurvey(ctx, { actor: ctx.actor, timeZone: timeZoneOf(ctx), campaignId: objectOf(data).campaignId })),
+  ),
+  'survey.edit': personal(async (ctx, data) =>
+    surveyCard(
+      await openSurvey(ctx, { actor: ctx.actor, timeZone: timeZoneOf(ctx), campaignId: objectOf(data).campaignId, answerKey: objectOf(data).answerKey }),
+    ),
+  ),
   'survey.page': personal(async (ctx, data) => surveyCard(await answerSurvey(ctx, { actor: ctx.actor, timeZone: timeZoneOf(ctx), data }))),
   'survey.list': personal(async (ctx, data) => surveysCard(ctx, pageIn(data))),
   'survey.results': personal(async (ctx, data) => {
@@ -51,6 +63,19 @@ export const SURVEY_ROUTES = {
 } satisfies Record<string, CardRoute>;
 
 export const SURVEY_COMMANDS: TextCommand[] = [
-  { scope: 'personal', pattern: /^(?:my )?(?:surveys|questionnaires)$/i, example: 'surveys', description: 'Questionnaires sent to you that are open; administrators, HR and leads also see results.', menu: 5, run: (ctx) => surveysCard(ctx) },
-  { scope: 'personal', pattern: /^(?:survey|questionnaire) results ([A-Za-z0-9_-]{1,200})$/i, example: 'survey results campaign-1', description: 'Administrators, HR, leads: one questionnaire’s results (or press Results beside it in "surveys").', run: (ctx, match) => resultsCard(ctx, match[1]!) },
+  {
+    scope: 'personal',
+    pattern: /^(?:my )?(?:surveys|questionnaires)$/i,
+    example: 'surveys',
+    description: 'Questionnaires sent to you that are open; administrators, HR and leads also see results.',
+    menu: 5,
+    run: (ctx) => surveysCard(ctx),
+  },
+  {
+    scope: 'personal',
+    pattern: /^(?:survey|questionnaire) results ([A-Za-z0-9_-]{1,200})$/i,
+    example: 'survey results campaign-1',
+    description: 'Administrators, HR, leads: one questionnaire’s results (or press Results beside it in "surveys").',
+    run: (ctx, match) => resultsCard(ctx, match[1]!),
+  },
 ];

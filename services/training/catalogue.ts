@@ -40,11 +40,30 @@ export async function loadPersonTraining(store: Store, person: Person, asAt: str
 const setupSchema = z
   .object({
     courses: z
-      .array(z.object({ code: z.string().trim().regex(/^[A-Za-z0-9-]{1,30}$/), name: z.string().trim().min(1).max(200), validityMonths: z.number().int().min(1).max(120).default(36) }).strict())
+      .array(
+        z
+          .object({
+            code: z
+              .string()
+              .trim()
+              .regex(/^[A-Za-z0-9-]{1,30}$/),
+            name: z.string().trim().min(1).max(200),
+            validityMonths: z.number().int().min(1).max(120).default(36),
+          })
+          .strict(),
+      )
       .max(200)
       .optional(),
     requirements: z
-      .array(z.object({ course: z.string().trim().min(1), jobTitles: z.array(z.string().trim().min(1)).min(1), departments: z.array(z.string().trim().min(1)).optional() }).strict())
+      .array(
+        z
+          .object({
+            course: z.string().trim().min(1),
+            jobTitles: z.array(z.string().trim().min(1)).min(1),
+            departments: z.array(z.string().trim().min(1)).optional(),
+          })
+          .strict(),
+      )
       .max(2000)
       .optional(),
   })
@@ -56,19 +75,27 @@ const setupSchema = z
  */
 export async function setUpTraining(store: Store, orgId: string, input: unknown): Promise<{ courses: number; requirements: number }> {
   const parsed = setupSchema.safeParse(input);
-  if (!parsed.success) throw new AppError('VALIDATION', `The training set-up is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new AppError('VALIDATION', `The training set-up is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   // The default catalogue is stored first, so the file adds to it rather than replacing it.
   if ((await new TrainingRepository(store).courses(orgId)).length === 0) for (const c of defaultCourses(orgId)) await training(store).save(c);
-  for (const c of parsed.data.courses ?? []) await training(store).save({ id: courseId(c.code), orgId, kind: 'course', code: c.code.toUpperCase(), name: c.name, validityMonths: c.validityMonths });
+  for (const c of parsed.data.courses ?? [])
+    await training(store).save({ id: courseId(c.code), orgId, kind: 'course', code: c.code.toUpperCase(), name: c.name, validityMonths: c.validityMonths });
   const catalogue = await courses(store, orgId);
   if (parsed.data.requirements) {
     const unknown = parsed.data.requirements.filter((r) => !catalogue.some((c) => c.code === r.course.toUpperCase()));
     if (unknown.length) throw new AppError('VALIDATION', `Unknown course codes in requirements: ${unknown.map((u) => u.course).join(', ')}`);
     for (const old of await requirements(store, orgId)) await training(store).remove(orgId, old.id);
     for (const [i, r] of parsed.data.requirements.entries()) {
-      await training(store).save({ id: `req-${i}`, orgId, kind: 'requirement', courseCode: r.course.toUpperCase(), jobTitles: r.jobTitles, ...(r.departments ? { departments: r.departments } : {}) });
+      await training(store).save({
+        id: `req-${i}`,
+        orgId,
+        kind: 'requirement',
+        courseCode: r.course.toUpperCase(),
+        jobTitles: r.jobTitles,
+        ...(r.departments ? { departments: r.departments } : {}),
+      });
     }
   }
   return { courses: catalogue.length, requirements: (await requirements(store, orgId)).length };
 }
-

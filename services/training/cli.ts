@@ -4,12 +4,27 @@ import { auditImport, importAgency, IMPORT_OPTIONS, mappingOption, printSummary 
 import { setUpTraining } from './catalogue';
 import { importTraining, requireKnownFields, TRAINING_FIELDS } from './import';
 import { namedOverdueList, overdueReport, trainingRatesReport } from './reports';
-import { AGENCY_OPTIONS, agencyOption, auditCommand, asAtOption, fileArg, requesterOption, orgOf, outputReport, print, readJson, stringOption, TABLE_OPTIONS, type Command } from '../kernel/cli-command';
+import {
+  AGENCY_OPTIONS,
+  agencyOption,
+  auditCommand,
+  asAtOption,
+  fileArg,
+  requesterOption,
+  orgOf,
+  outputReport,
+  print,
+  readJson,
+  stringOption,
+  TABLE_OPTIONS,
+  type Command,
+} from '../kernel/cli-command';
 
 /** HR's commands on training records (imported as the directory is, with its mapping and agency rules), and the reports on them. */
 export const TRAINING_COMMANDS: Record<string, Command> = {
   'training import': {
-    usage: 'training import <file.csv|file.xlsx> [--map field=Header,…] [--dry-run] [--agency <id>] [--as <email>] [--org <id>]   (fields: employee, course, completedOn, status)',
+    usage:
+      'training import <file.csv|file.xlsx> [--map field=Header,…] [--dry-run] [--agency <id>] [--as <email>] [--org <id>]   (fields: employee, course, completedOn, status)',
     options: IMPORT_OPTIONS,
     async run(ctx) {
       const table = await readTable(fileArg(ctx, 'training'));
@@ -38,18 +53,24 @@ export const TRAINING_COMMANDS: Record<string, Command> = {
     },
   },
   'training report': {
-    usage: 'training report [--at <YYYY-MM-DD>] [--by department|role|course] [--agency <id>] [--as <email>] [--format csv|xlsx | --out <file.csv|file.xlsx>] [--org <id>]',
+    usage:
+      'training report [--at <YYYY-MM-DD>] [--by department|role|course] [--agency <id>] [--as <email>] [--format csv|xlsx | --out <file.csv|file.xlsx>] [--org <id>]',
     options: { at: { type: 'string' }, by: { type: 'string' }, ...AGENCY_OPTIONS, ...TABLE_OPTIONS },
     async run(ctx) {
       const by = stringOption(ctx, 'by') ?? 'department';
       if (by !== 'department' && by !== 'role' && by !== 'course') throw new AppError('VALIDATION', '--by must be department, role or course.');
       const asAt = asAtOption(ctx);
       const requester = await requesterOption(ctx);
-      await outputReport(ctx, (await trainingRatesReport(ctx.store, orgOf(ctx), asAt, by, requester, await agencyOption(ctx, requester))).report, `training-by-${by}-${asAt}`);
+      await outputReport(
+        ctx,
+        (await trainingRatesReport(ctx.store, orgOf(ctx), asAt, by, requester, await agencyOption(ctx, requester))).report,
+        `training-by-${by}-${asAt}`,
+      );
     },
   },
   'training overdue': {
-    usage: 'training overdue [--at <YYYY-MM-DD>] [--agency <id>] [--as <email>] [--format csv|xlsx | --out <file.csv|file.xlsx>] [--org <id>]   (named list: handle as personal data)',
+    usage:
+      'training overdue [--at <YYYY-MM-DD>] [--agency <id>] [--as <email>] [--format csv|xlsx | --out <file.csv|file.xlsx>] [--org <id>]   (named list: handle as personal data)',
     options: { at: { type: 'string' }, ...AGENCY_OPTIONS, ...TABLE_OPTIONS },
     async run(ctx) {
       const asAt = asAtOption(ctx);

@@ -18,7 +18,12 @@ export async function importAgency(ctx: CliContext): Promise<{ requester: Reques
 /** An import that wrote something changes people's records (and may link their accounts): recorded with its file's name. */
 export function auditImport(ctx: CliContext, requester: Requester, kind: string, summary: ImportSummary, agency: string | undefined): void {
   if (summary.dryRun || summary.created + summary.updated === 0) return;
-  auditCommand(ctx, requester, { kind, id: path.basename(ctx.args[0] ?? '') }, { action: 'change', ...(agency ? { agency } : {}), detail: `created ${summary.created}, updated ${summary.updated}` });
+  auditCommand(
+    ctx,
+    requester,
+    { kind, id: path.basename(ctx.args[0] ?? '') },
+    { action: 'change', ...(agency ? { agency } : {}), detail: `created ${summary.created}, updated ${summary.updated}` },
+  );
 }
 
 /** `--map employeeId="Staff ID",name=Name`: our field names to the file's headers. */
@@ -35,9 +40,10 @@ export function mappingOption(ctx: CliContext): Record<string, string> {
 }
 
 export function printSummary(what: string, r: ImportSummary): void {
-  print(`${r.dryRun ? 'Dry run (nothing written): ' : ''}${r.dataRows} rows of ${what}: created ${r.created}, updated ${r.updated}, unchanged ${r.unchanged}, not imported ${r.problems.length}`);
+  print(
+    `${r.dryRun ? 'Dry run (nothing written): ' : ''}${r.dataRows} rows of ${what}: created ${r.created}, updated ${r.updated}, unchanged ${r.unchanged}, not imported ${r.problems.length}`,
+  );
   for (const p of r.problems) print(`  row ${p.rowNumber}: ${p.reason}`);
   if (r.warnings.length) print('Imported, with warnings:');
   for (const w of r.warnings) print(`  row ${w.rowNumber}: ${w.reason}`);
 }
-

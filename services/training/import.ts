@@ -20,7 +20,15 @@ import { inBackground } from '../store/request-priority';
 
 export type RowProblem = { rowNumber: number; reason: string };
 /** Every data row is created, updated, unchanged or (with its reason) in `problems`; `warnings` are about rows that were imported. */
-export type ImportSummary = { dryRun: boolean; dataRows: number; created: number; updated: number; unchanged: number; problems: RowProblem[]; warnings: RowProblem[] };
+export type ImportSummary = {
+  dryRun: boolean;
+  dataRows: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  problems: RowProblem[];
+  warnings: RowProblem[];
+};
 
 export const PEOPLE_FIELDS = ['employeeId', 'name', 'email', 'aadObjectId', 'tenantId', 'agency', 'department', 'jobTitle', 'manager', 'active'] as const;
 export type PeopleField = (typeof PEOPLE_FIELDS)[number];
@@ -47,19 +55,44 @@ const TRAINING_HEADERS: Record<TrainingField, string[]> = {
   status: ['status', 'booking status'],
 };
 
-function columnsOf<F extends string>(table: Table, defaults: Record<F, string[]>, mapping: Partial<Record<F, string>>, required: F[]): Record<F, string | undefined> {
+function columnsOf<F extends string>(
+  table: Table,
+  defaults: Record<F, string[]>,
+  mapping: Partial<Record<F, string>>,
+  required: F[],
+): Record<F, string | undefined> {
   const lower = new Map(table.headers.map((h) => [h.trim().toLowerCase(), h]));
   const found = Object.fromEntries(
-    (Object.keys(defaults) as F[]).map((f) => [f, mapping[f] ? lower.get(mapping[f]!.trim().toLowerCase()) : defaults[f].map((d) => lower.get(d)).find(Boolean)]),
+    (Object.keys(defaults) as F[]).map((f) => [
+      f,
+      mapping[f] ? lower.get(mapping[f]!.trim().toLowerCase()) : defaults[f].map((d) => lower.get(d)).find(Boolean),
+    ]),
   ) as Record<F, string | undefined>;
   const missing = required.filter((f) => !found[f]);
   if (missing.length) {
-    throw new AppError('IMPORT_FILE_INVALID', `The file lacks columns for ${missing.join(', ')} (looked for ${missing.map((m) => mapping[m] ?? defaults[m].join(' / ')).join('; ')}). Columns found: ${table.headers.join(', ')}.`);
+    throw new AppError(
+      'IMPORT_FILE_INVALID',
+      `The file lacks columns for ${missing.join(', ')} (looked for ${missing.map((m) => mapping[m] ?? defaults[m].join(' / ')).join('; ')}). Columns found: ${table.headers.join(', ')}.`,
+    );
   }
   return found;
 }
 
-const ACTIVE = new Map([['active', true], ['yes', true], ['y', true], ['true', true], ['1', true], ['current', true], ['leaver', false], ['left', false], ['inactive', false], ['no', false], ['n', false], ['false', false], ['0', false]]);
+const ACTIVE = new Map([
+  ['active', true],
+  ['yes', true],
+  ['y', true],
+  ['true', true],
+  ['1', true],
+  ['current', true],
+  ['leaver', false],
+  ['left', false],
+  ['inactive', false],
+  ['no', false],
+  ['n', false],
+  ['false', false],
+  ['0', false],
+]);
 
 /** ISO, UK day/month/year or a spreadsheet's date text; anything else is not a date. */
 export function parseDate(text: string): string | undefined {
@@ -72,7 +105,19 @@ export function parseDate(text: string): string | undefined {
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 /** What the HR file decides about a person; everything else (app roles, leave) belongs to the app. */
-const hrFields = (p: Person) => [p.employeeId, p.name, p.email, p.aadObjectId, p.aadTenantId, p.agency, p.department, p.jobTitle, p.managerId, p.active, p.leftOn];
+const hrFields = (p: Person) => [
+  p.employeeId,
+  p.name,
+  p.email,
+  p.aadObjectId,
+  p.aadTenantId,
+  p.agency,
+  p.department,
+  p.jobTitle,
+  p.managerId,
+  p.active,
+  p.leftOn,
+];
 
 /**
  * The HR people directory from an HR system's export. A person's id comes from their employee
@@ -128,7 +173,9 @@ async function importPeopleRows(
   // The tenant each Teams account that opened the bot did so from: read once, when a row first gives an object id.
   let tried: Promise<Map<string, string>> | undefined;
   const triedFrom = () =>
-    (tried ??= new Conversations(deps.store).personal(input.orgId).then((records) => new Map(records.flatMap((c) => (c.user ? [[c.user.aadObjectId.toLowerCase(), c.tenantId.toLowerCase()] as const] : [])))));
+    (tried ??= new Conversations(deps.store)
+      .personal(input.orgId)
+      .then((records) => new Map(records.flatMap((c) => (c.user ? [[c.user.aadObjectId.toLowerCase(), c.tenantId.toLowerCase()] as const] : [])))));
   if (input.agency && !known.has(input.agency)) throw new AppError('NOT_FOUND', `There is no agency "${input.agency}". npm run cli -- agency list shows them.`);
   const summary: ImportSummary = { dryRun: input.dryRun, dataRows: input.table.rows.length, created: 0, updated: 0, unchanged: 0, problems: [], warnings: [] };
   // Every field of a person is one line of visible text: a line break or a bidi override in a name
@@ -164,14 +211,19 @@ async function importPeopleRows(
     const owner = tenant ? tenantOwner.get(tenant) : undefined;
     // The row's person signs in from their agency's tenants, or the lead agency's when it lists none.
     const signInTenants = signInTenantsOf(rowAgencyId, agencies, partnership);
-    const where = () => (agencies.find((a) => a.agencyId === rowAgencyId)?.tenantIds.length ? `${rowAgencyId}’s` : `${partnership.leadAgencyId}’s (${rowAgencyId} lists no tenant: its staff sign in as guests of the lead agency)`);
-    if (tenant && signInTenants && !signInTenants.includes(tenant)) reasons.push(owner ? `tenant id "${tenant}" is another agency’s (${owner})` : `tenant id "${tenant}" is not ${where()}`);
+    const where = () =>
+      agencies.find((a) => a.agencyId === rowAgencyId)?.tenantIds.length
+        ? `${rowAgencyId}’s`
+        : `${partnership.leadAgencyId}’s (${rowAgencyId} lists no tenant: its staff sign in as guests of the lead agency)`;
+    if (tenant && signInTenants && !signInTenants.includes(tenant))
+      reasons.push(owner ? `tenant id "${tenant}" is another agency’s (${owner})` : `tenant id "${tenant}" is not ${where()}`);
     const objectIdText = cell(cells, 'aadObjectId').toLowerCase();
     const holder = objectIdText ? objectIdHolder.get(objectIdText) : undefined;
     if (holder && holder !== id) reasons.push(`object id "${objectIdText}" is linked to someone else in the directory`);
     // An object id the bot has seen from another tenant is someone else's account, whatever the row says.
     const usedFrom = objectIdText ? (await triedFrom()).get(objectIdText) : undefined;
-    if (usedFrom && signInTenants && !signInTenants.includes(usedFrom)) reasons.push(`object id "${objectIdText}" was used from tenant "${usedFrom}", not ${where()}`);
+    if (usedFrom && signInTenants && !signInTenants.includes(usedFrom))
+      reasons.push(`object id "${objectIdText}" was used from tenant "${usedFrom}", not ${where()}`);
     if (reasons.length) {
       summary.problems.push({ rowNumber, reason: reasons.join('; ') });
       continue;
@@ -188,7 +240,12 @@ async function importPeopleRows(
     // Teams sends object ids in lower case; an id stored otherwise would never match.
     const objectId = cell(cells, 'aadObjectId').toLowerCase();
     if (objectId && objectId !== before?.aadObjectId) delete kept.aadTenantId;
-    for (const [field, key] of [['email', 'email'], ['jobTitle', 'jobTitle'], ['manager', 'managerId']] as const) if (col[field]) delete kept[key];
+    for (const [field, key] of [
+      ['email', 'email'],
+      ['jobTitle', 'jobTitle'],
+      ['manager', 'managerId'],
+    ] as const)
+      if (col[field]) delete kept[key];
     const person: Person = {
       ...kept,
       id,
@@ -212,11 +269,17 @@ async function importPeopleRows(
   // Managers are resolved after every row is read: a manager may come later in the file.
   for (const entry of byEmployee.values()) {
     if (!entry.manager) continue;
-    const manager = entry.manager.includes('@') ? [...byEmployee.values()].find((e) => e.person.email === entry.manager.toLowerCase()) : byEmployee.get(entry.manager);
+    const manager = entry.manager.includes('@')
+      ? [...byEmployee.values()].find((e) => e.person.email === entry.manager.toLowerCase())
+      : byEmployee.get(entry.manager);
     const managerOutside = personIdFor(entry.manager, entry.person.agency ?? partnership.leadAgencyId, partnership, existing);
     const managerId = manager?.person.id ?? (existing.has(managerOutside) ? managerOutside : undefined);
     if (managerId) entry.person.managerId = managerId;
-    else summary.warnings.push({ rowNumber: entry.rowNumber, reason: `manager "${entry.manager}" is not in the file or the directory (imported without a manager)` });
+    else
+      summary.warnings.push({
+        rowNumber: entry.rowNumber,
+        reason: `manager "${entry.manager}" is not in the file or the directory (imported without a manager)`,
+      });
   }
   for (const { person } of byEmployee.values()) {
     const before = existing.get(person.id);
@@ -263,7 +326,17 @@ async function writeImported(directory: Directory, before: Person | undefined, p
   if (!created) await directory.update(person.orgId, person.id, apply);
 }
 
-const STATUSES = new Map<string, RecordStatus>([['completed', 'completed'], ['complete', 'completed'], ['attended', 'completed'], ['passed', 'completed'], ['booked', 'booked'], ['enrolled', 'booked'], ['cancelled', 'cancelled'], ['canceled', 'cancelled'], ['withdrawn', 'cancelled']]);
+const STATUSES = new Map<string, RecordStatus>([
+  ['completed', 'completed'],
+  ['complete', 'completed'],
+  ['attended', 'completed'],
+  ['passed', 'completed'],
+  ['booked', 'booked'],
+  ['enrolled', 'booked'],
+  ['cancelled', 'cancelled'],
+  ['canceled', 'cancelled'],
+  ['withdrawn', 'cancelled'],
+]);
 
 const CONCURRENCY = 16;
 
@@ -275,13 +348,22 @@ const CONCURRENCY = 16;
  */
 async function importTrainingRows(
   deps: { store: Store; clock: Clock },
-  input: { orgId: string; table: Table; mapping?: Partial<Record<TrainingField, string>>; dryRun: boolean; agency?: string; onProgress?: (done: number, total: number) => void },
+  input: {
+    orgId: string;
+    table: Table;
+    mapping?: Partial<Record<TrainingField, string>>;
+    dryRun: boolean;
+    agency?: string;
+    onProgress?: (done: number, total: number) => void;
+  },
 ): Promise<ImportSummary> {
   const col = columnsOf<TrainingField>(input.table, TRAINING_HEADERS, input.mapping ?? {}, ['employee', 'course']);
   // Importing for one agency reads only its people: another agency's staff are "not in the directory".
   const people = await new Directory(deps.store).all({ orgId: input.orgId, ...(input.agency ? { agency: input.agency } : {}) });
   const partnership = await partnershipFor(deps, input.orgId);
-  const byEmployee = new Map(people.flatMap((p) => [...(p.employeeId ? [[p.employeeId.toLowerCase(), p] as const] : []), ...(p.email ? [[p.email, p] as const] : [])]));
+  const byEmployee = new Map(
+    people.flatMap((p) => [...(p.employeeId ? [[p.employeeId.toLowerCase(), p] as const] : []), ...(p.email ? [[p.email, p] as const] : [])]),
+  );
   const catalogue = await courses(deps.store, input.orgId);
   const byCourse = new Map(catalogue.flatMap((c) => [[c.code.toLowerCase(), c] as const, [c.name.toLowerCase(), c] as const]));
   const summary: ImportSummary = { dryRun: input.dryRun, dataRows: input.table.rows.length, created: 0, updated: 0, unchanged: 0, problems: [], warnings: [] };
@@ -304,19 +386,34 @@ async function importTrainingRows(
     if (dateText && !completedOn) reasons.push(`completion date "${dateText}" is not a date`);
     if (status === 'completed' && !completedOn) reasons.push('a completed course needs its completion date');
     // A booked or cancelled row's date is the course date, which may well be ahead.
-    if (completedOn && status === 'completed' && completedOn > DateTime.fromISO(now).toISODate()!) reasons.push(`completion date ${completedOn} is in the future`);
+    if (completedOn && status === 'completed' && completedOn > DateTime.fromISO(now).toISODate()!)
+      reasons.push(`completion date ${completedOn} is in the future`);
     if (reasons.length || !person || !course || !status) {
       summary.problems.push({ rowNumber, reason: reasons.join('; ') });
       continue;
     }
-    const id = `rec-${createHash('sha256').update([person.id, course.code, completedOn ?? '', status].join('|')).digest('hex').slice(0, 24)}`;
+    const id = `rec-${createHash('sha256')
+      .update([person.id, course.code, completedOn ?? '', status].join('|'))
+      .digest('hex')
+      .slice(0, 24)}`;
     if (seen.has(id)) {
       summary.unchanged++; // the same record twice in one file
       continue;
     }
     seen.set(id, rowNumber);
     const agency = agencyOf(person, partnership);
-    candidates.push({ id, orgId: input.orgId, kind: 'record', personId: person.id, ...(agency ? { agency } : {}), courseCode: course.code, status, source: 'import', ...(completedOn ? { completedOn } : {}), createdAt: now });
+    candidates.push({
+      id,
+      orgId: input.orgId,
+      kind: 'record',
+      personId: person.id,
+      ...(agency ? { agency } : {}),
+      courseCode: course.code,
+      status,
+      source: 'import',
+      ...(completedOn ? { completedOn } : {}),
+      createdAt: now,
+    });
   }
   // A point read per record (ids are deterministic) rather than one query over every record:
   // cheap on Azure, and it keeps a re-import of tens of thousands of rows fast on the embedded store.

@@ -48,7 +48,8 @@ export function counts(record: TrainingRecord): boolean {
 export function requires(requirement: Requirement, person: { jobTitle?: string; department?: string }): boolean {
   const title = (person.jobTitle ?? '').trim().toLowerCase();
   const byTitle = requirement.jobTitles.some((t) => t === '*' || t.trim().toLowerCase() === title);
-  const byDepartment = !requirement.departments?.length || requirement.departments.some((d) => d.trim().toLowerCase() === (person.department ?? '').trim().toLowerCase());
+  const byDepartment =
+    !requirement.departments?.length || requirement.departments.some((d) => d.trim().toLowerCase() === (person.department ?? '').trim().toLowerCase());
   return byTitle && byDepartment;
 }
 

@@ -145,7 +145,8 @@ export function completionRates(data: TrainingFigures, asAt: string, by: Breakdo
 }
 
 /** The group a (person, course) pair falls in, for each breakdown. */
-export const groupOfBreakdown = (by: Breakdown) => (p: RequiredPair) => (by === 'department' ? p.person.department || '(none)' : by === 'role' ? p.person.jobTitle || '(none)' : p.course.name);
+export const groupOfBreakdown = (by: Breakdown) => (p: RequiredPair) =>
+  by === 'department' ? p.person.department || '(none)' : by === 'role' ? p.person.jobTitle || '(none)' : p.course.name;
 
 /** How many people (not pairs) each group of a breakdown has: the size a small-group rule reads. */
 export function peoplePerGroup(pairs: readonly RequiredPair[], groupOf: (pair: RequiredPair) => string): Map<string, number> {
@@ -182,7 +183,14 @@ export function ratesOfPairs(pairs: readonly RequiredPair[], asAt: string, group
   }
   return [...groups]
     .sort(([a], [b]) => (a === 'All' ? 1 : b === 'All' ? -1 : a.localeCompare(b)))
-    .map(([group, g]) => ({ group, required: g.required, withinValidity: g.valid, within12Months: g.recent, pctWithinValidity: pct(g.valid, g.required), pctWithin12Months: pct(g.recent, g.required) }));
+    .map(([group, g]) => ({
+      group,
+      required: g.required,
+      withinValidity: g.valid,
+      within12Months: g.recent,
+      pctWithinValidity: pct(g.valid, g.required),
+      pctWithin12Months: pct(g.recent, g.required),
+    }));
 }
 
 /** The same order as `localeCompare`, many times faster over the tens of thousands of rows of a council's list. */
@@ -194,11 +202,24 @@ export type OverdueRow = { name: string; department: string; jobTitle: string; c
 export function overdueList(data: TrainingFigures, asAt: string): OverdueRow[] {
   return requiredPairs(data, asAt)
     .filter((p) => !p.expiresOn || p.expiresOn <= asAt)
-    .map((p) => ({ name: p.person.name, department: p.person.department ?? '', jobTitle: p.person.jobTitle ?? '', course: p.course.name, lastCompleted: p.last ?? '', expiredOn: p.expiresOn ?? '', booked: p.booked }))
+    .map((p) => ({
+      name: p.person.name,
+      department: p.person.department ?? '',
+      jobTitle: p.person.jobTitle ?? '',
+      course: p.course.name,
+      lastCompleted: p.last ?? '',
+      expiredOn: p.expiresOn ?? '',
+      booked: p.booked,
+    }))
     .sort((a, b) => byText(a.department, b.department) || byText(a.name, b.name) || byText(a.course, b.course));
 }
 
-export type MyCourse = { course: Course; state: 'valid' | 'expiring' | 'expired' | 'booked' | 'required' | 'awaiting verification'; last?: string; expiresOn?: string };
+export type MyCourse = {
+  course: Course;
+  state: 'valid' | 'expiring' | 'expired' | 'booked' | 'required' | 'awaiting verification';
+  last?: string;
+  expiresOn?: string;
+};
 
 /** One person's required courses and where each stands; "expiring" means within 30 days. */
 export function myTraining(data: TrainingFigures, person: Person, asAt: string): MyCourse[] {

@@ -26,15 +26,22 @@ export async function runTrainingReminders(ctx: JobContext): Promise<Record<stri
   for (const person of people.filter((p) => p.active)) {
     const due = myTraining(data, person, day).filter((c) => c.state === 'expired' || c.state === 'expiring' || c.state === 'required');
     if (due.length === 0) continue;
-    const lines = due.map((c) => `${c.course.name}: ${c.state === 'expiring' ? `expires ${c.expiresOn}` : c.state === 'expired' ? `expired ${c.expiresOn}` : 'not yet done'}`);
+    const lines = due.map(
+      (c) => `${c.course.name}: ${c.state === 'expiring' ? `expires ${c.expiresOn}` : c.state === 'expired' ? `expired ${c.expiresOn}` : 'not yet done'}`,
+    );
     notes.push({
       id: `training-${week}-${person.id}`,
       orgId: ctx.orgId,
       purpose: 'training',
       recipient: { personId: person.id },
-      message: { kind: 'notice', title: 'Safeguarding training to renew', text: `${lines.join('; ')}. Book it through HR, or type "report training" once done.` },
+      message: {
+        kind: 'notice',
+        title: 'Safeguarding training to renew',
+        text: `${lines.join('; ')}. Book it through HR, or type "report training" once done.`,
+      },
     });
-    if (person.managerId && activeIds.has(person.managerId)) byManager.set(person.managerId, [...(byManager.get(person.managerId) ?? []), `${person.name}: ${lines.join(', ')}`]);
+    if (person.managerId && activeIds.has(person.managerId))
+      byManager.set(person.managerId, [...(byManager.get(person.managerId) ?? []), `${person.name}: ${lines.join(', ')}`]);
   }
   const reminders = await enqueueAll(ctx.store, ctx.clock, notes, ctx.logger);
   const digests = await enqueueAll(

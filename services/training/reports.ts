@@ -6,7 +6,17 @@ import { allows, mayViewNamedOverdueList, mayViewTrainingRates, scopeOfRequester
 import { partnershipOf } from '../organisation/organisations';
 import type { Store } from '../store/ports';
 import { loadTrainingFigures } from './catalogue';
-import { completionRates, groupOfBreakdown, overdueList, peoplePerGroup, ratesOfPairs, requiredPairs, type Breakdown, type OverdueRow, type RateRow } from './rates';
+import {
+  completionRates,
+  groupOfBreakdown,
+  overdueList,
+  peoplePerGroup,
+  ratesOfPairs,
+  requiredPairs,
+  type Breakdown,
+  type OverdueRow,
+  type RateRow,
+} from './rates';
 import { MIN_GROUP, smallGroups } from '../core/figures';
 
 /**
@@ -40,10 +50,21 @@ export async function trainingRates(store: Store, orgId: string, asAt: string, b
  * The rates and their report, which says when small groups were left out for this requester, so a
  * safeguarding lead does not take a missing department for one with no requirements.
  */
-export async function trainingRatesReport(store: Store, orgId: string, asAt: string, by: Breakdown, requester: Requester, agency?: string): Promise<{ rows: RateRow[]; report: Report }> {
+export async function trainingRatesReport(
+  store: Store,
+  orgId: string,
+  asAt: string,
+  by: Breakdown,
+  requester: Requester,
+  agency?: string,
+): Promise<{ rows: RateRow[]; report: Report }> {
   const rows = await trainingRates(store, orgId, asAt, by, requester, agency);
   const report = ratesReport(rows, by, asAt);
-  if (!allows(requester, mayViewNamedOverdueList)) report.notes = [...(report.notes ?? []), `Groups of fewer than ${MIN_GROUP} people, and the next smallest where it would give one away, are not shown: their figures would say who is overdue. They are counted in All.`];
+  if (!allows(requester, mayViewNamedOverdueList))
+    report.notes = [
+      ...(report.notes ?? []),
+      `Groups of fewer than ${MIN_GROUP} people, and the next smallest where it would give one away, are not shown: their figures would say who is overdue. They are counted in All.`,
+    ];
   return { rows, report };
 }
 
@@ -62,7 +83,9 @@ export function ratesReport(rows: RateRow[], by: Breakdown, asAt: string): Repor
     headers: [BREAKDOWN_HEADERS[by], 'Required', 'Within validity', '% within validity', 'Within 12 months', '% within 12 months'],
     rows: rows.map((r) => [r.group, r.required, r.withinValidity, `${r.pctWithinValidity}%`, r.within12Months, `${r.pctWithin12Months}%`]),
     notes: rows.length
-      ? ['% within validity: required courses completed within their validity (36 months unless the catalogue says otherwise); % within 12 months: completed in the last 12 months.']
+      ? [
+          '% within validity: required courses completed within their validity (36 months unless the catalogue says otherwise); % within 12 months: completed in the last 12 months.',
+        ]
       : ['No training requirements are set up yet: HR sets them with npm run cli -- training setup.'],
   };
 }

@@ -41,13 +41,19 @@ export class TrainingRepository {
   /** The few fields of every record the figures read (of one person when given), page by page rather than held. */
   recordFacts(scope: Scope, personId?: string): AsyncIterable<RecordFacts> {
     const where = personId === undefined ? '' : ' AND c.personId = @personId';
-    const spec = inScope(scope, `${RECORD_FACTS} WHERE c.orgId = @orgId AND c.kind = 'record'${where}`, personId === undefined ? [] : [{ name: '@personId', value: personId }]);
+    const spec = inScope(
+      scope,
+      `${RECORD_FACTS} WHERE c.orgId = @orgId AND c.kind = 'record'${where}`,
+      personId === undefined ? [] : [{ name: '@personId', value: personId }],
+    );
     return this.docs.query(spec, { pageSize: FACTS_PAGE }) as AsyncIterable<RecordFacts>;
   }
 
   /** Every person's training summary, just the two fields the figures read: the store's own fields would add a third to what is sent. */
   async summaries(scope: Scope): Promise<Pick<TrainingSummary, 'personId' | 'agency' | 'courses'>[]> {
-    const found = this.docs.query(inScope(scope, "SELECT c.personId, c.agency, c.courses FROM c WHERE c.orgId = @orgId AND c.kind = 'summary'"), { pageSize: SUMMARY_PAGE });
+    const found = this.docs.query(inScope(scope, "SELECT c.personId, c.agency, c.courses FROM c WHERE c.orgId = @orgId AND c.kind = 'summary'"), {
+      pageSize: SUMMARY_PAGE,
+    });
     return (await toArray(found)) as unknown as Pick<TrainingSummary, 'personId' | 'agency' | 'courses'>[];
   }
 
@@ -56,7 +62,10 @@ export class TrainingRepository {
     return toArray(
       this.docs.query({
         query: "SELECT * FROM c WHERE c.orgId = @orgId AND (c.kind = 'record' OR c.kind = 'summary') AND c.personId = @personId",
-        parameters: [{ name: '@orgId', value: orgId }, { name: '@personId', value: personId }],
+        parameters: [
+          { name: '@orgId', value: orgId },
+          { name: '@personId', value: personId },
+        ],
       }),
     ) as Promise<(TrainingRecord | TrainingSummary)[]>;
   }
@@ -98,7 +107,13 @@ export class TrainingRepository {
    * "no" until no continuation is left.
    */
   async hasAny(orgId: string, kind: TrainingDoc['kind']): Promise<boolean> {
-    const spec = { query: 'SELECT TOP 1 c.id FROM c WHERE c.orgId = @orgId AND c.kind = @kind', parameters: [{ name: '@orgId', value: orgId }, { name: '@kind', value: kind }] };
+    const spec = {
+      query: 'SELECT TOP 1 c.id FROM c WHERE c.orgId = @orgId AND c.kind = @kind',
+      parameters: [
+        { name: '@orgId', value: orgId },
+        { name: '@kind', value: kind },
+      ],
+    };
     let continuation: string | undefined;
     do {
       const page = await this.docs.queryPage(spec, { pageSize: 1, continuation });
@@ -110,26 +125,45 @@ export class TrainingRepository {
 
   /** Self-reported completions HR has not yet verified or rejected. */
   unreviewedSelfReports(scope: Scope): Promise<TrainingRecord[]> {
-    return toArray(this.docs.query(inScope(scope, "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'record' AND c.status = 'self-reported' AND NOT IS_DEFINED(c.review)"))) as Promise<TrainingRecord[]>;
+    return toArray(
+      this.docs.query(
+        inScope(scope, "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'record' AND c.status = 'self-reported' AND NOT IS_DEFINED(c.review)"),
+      ),
+    ) as Promise<TrainingRecord[]>;
   }
 
   /** Records of a course completed between two dates (inclusive, ISO dates): a survey campaign's audience. */
   completionsBetween(scope: Scope, courseCode: string, from: string, to: string): Promise<TrainingRecord[]> {
-    const spec = inScope(scope, "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'record' AND c.courseCode = @code AND c.completedOn >= @from AND c.completedOn <= @to", [
-      { name: '@code', value: courseCode },
-      { name: '@from', value: from },
-      { name: '@to', value: to },
-    ]);
+    const spec = inScope(
+      scope,
+      "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'record' AND c.courseCode = @code AND c.completedOn >= @from AND c.completedOn <= @to",
+      [
+        { name: '@code', value: courseCode },
+        { name: '@from', value: from },
+        { name: '@to', value: to },
+      ],
+    );
     return toArray(this.docs.query(spec)) as Promise<TrainingRecord[]>;
   }
 
   private async ofKind<T extends TrainingDoc>(orgId: string, kind: T['kind']): Promise<T[]> {
-    return (await toArray<TrainingDoc>(this.docs.query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = @kind', parameters: [{ name: '@orgId', value: orgId }, { name: '@kind', value: kind }] }))) as T[];
+    return (await toArray<TrainingDoc>(
+      this.docs.query({
+        query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = @kind',
+        parameters: [
+          { name: '@orgId', value: orgId },
+          { name: '@kind', value: kind },
+        ],
+      }),
+    )) as T[];
   }
 }
 
 /** A query of the organisation, narrowed to one agency's documents when the scope names one. */
 function inScope(scope: Scope, query: string, parameters: { name: string; value: unknown }[] = []): QuerySpec {
   const agency = scope.agency === undefined ? [] : [{ name: '@agency', value: scope.agency }];
-  return { query: scope.agency === undefined ? query : `${query} AND c.agency = @agency`, parameters: [{ name: '@orgId', value: scope.orgId }, ...agency, ...parameters] };
+  return {
+    query: scope.agency === undefined ? query : `${query} AND c.agency = @agency`,
+    parameters: [{ name: '@orgId', value: scope.orgId }, ...agency, ...parameters],
+  };
 }

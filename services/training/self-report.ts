@@ -35,13 +35,18 @@ const selfReportSchema = z.object({
 /** A person reports a course they completed; it counts once HR verifies it. HR is told. */
 export async function selfReport(deps: { store: Store; clock: Clock }, input: { actor: Person; timeZone: string; data: unknown }): Promise<TrainingRecord> {
   const parsed = selfReportSchema.safeParse(input.data);
-  if (!parsed.success) throw new AppError('VALIDATION', 'Some answers need attention.', { fields: parsed.error.issues.map((i) => ({ field: String(i.path[0]), message: i.message })) });
+  if (!parsed.success)
+    throw new AppError('VALIDATION', 'Some answers need attention.', {
+      fields: parsed.error.issues.map((i) => ({ field: String(i.path[0]), message: i.message })),
+    });
   const d = parsed.data;
   const course = (await courses(deps.store, input.actor.orgId)).find((c) => c.code === d.courseCode.toUpperCase());
   if (!course) throw new AppError('VALIDATION', 'Choose a course from the list.', { fields: [{ field: 'courseCode', message: 'Choose a course.' }] });
   const day = today(deps.clock, input.timeZone);
   if (d.completedOn > day || d.completedOn < '2000-01-01') {
-    throw new AppError('VALIDATION', 'The completion date must be a real date, not in the future.', { fields: [{ field: 'completedOn', message: 'Not in the future.' }] });
+    throw new AppError('VALIDATION', 'The completion date must be a real date, not in the future.', {
+      fields: [{ field: 'completedOn', message: 'Not in the future.' }],
+    });
   }
   const partnership = await partnershipFor(deps, input.actor.orgId);
   const agency = agencyOf(input.actor, partnership);
@@ -61,14 +66,21 @@ export async function selfReport(deps: { store: Store; clock: Clock }, input: { 
   await new TrainingRepository(deps.store).createRecord(record);
   await refreshTrainingSummaries(deps.store, record.orgId, [record.personId]);
   // Only HR who may verify it hear of it: the person's own agency's (a name is personal data).
-  const told = (await new Directory(deps.store).all({ orgId: input.actor.orgId, ...(agency ? { agency } : {}) })).filter((p) => p.active && isToldOfSelfReportedTraining(p));
+  const told = (await new Directory(deps.store).all({ orgId: input.actor.orgId, ...(agency ? { agency } : {}) })).filter(
+    (p) => p.active && isToldOfSelfReportedTraining(p),
+  );
   for (const hr of told) {
     await enqueue(deps.store, deps.clock, {
       id: `training-self-${record.id}-to-${hr.id}`,
       orgId: record.orgId,
       purpose: 'training',
       recipient: { personId: hr.id },
-      message: { kind: 'notice', title: 'A training completion to verify', text: `${input.actor.name} reports completing ${course.name} on ${d.completedOn}. Type "training to verify" to verify or reject it.`, namesOthers: true },
+      message: {
+        kind: 'notice',
+        title: 'A training completion to verify',
+        text: `${input.actor.name} reports completing ${course.name} on ${d.completedOn}. Type "training to verify" to verify or reject it.`,
+        namesOthers: true,
+      },
     });
   }
   return record;
@@ -83,7 +95,10 @@ export async function pendingSelfReports(store: Store, actor: Person): Promise<T
 const reviewSchema = z.object({ recordId: z.string().min(1).max(200), note: z.string().trim().max(500).optional() });
 
 /** HR verifies (it then counts in the rates) or rejects a self-reported completion. */
-export async function reviewSelfReport(deps: { store: Store; clock: Clock }, input: { actor: Person; decision: 'verified' | 'rejected'; data: unknown }): Promise<TrainingRecord> {
+export async function reviewSelfReport(
+  deps: { store: Store; clock: Clock },
+  input: { actor: Person; decision: 'verified' | 'rejected'; data: unknown },
+): Promise<TrainingRecord> {
   if (!mayVerifyTraining(input.actor)) throw new AppError('FORBIDDEN', 'Only HR can verify training completions.');
   const parsed = reviewSchema.safeParse(input.data);
   if (!parsed.success) throw new AppError('VALIDATION', 'This card does not say which record to review.');
@@ -97,7 +112,12 @@ export async function reviewSelfReport(deps: { store: Store; clock: Clock }, inp
   if (current.review) throw new AppError('VALIDATION', `It was already ${current.review.decision} by ${current.review.by.name}.`);
   const reviewed = await training.updateRecord(current.orgId, current.id, (r) => ({
     ...r,
-    review: { decision: input.decision, by: { personId: input.actor.id, name: input.actor.name }, at: deps.clock.now().toISOString(), ...(parsed.data.note ? { note: parsed.data.note } : {}) },
+    review: {
+      decision: input.decision,
+      by: { personId: input.actor.id, name: input.actor.name },
+      at: deps.clock.now().toISOString(),
+      ...(parsed.data.note ? { note: parsed.data.note } : {}),
+    },
   }));
   await refreshTrainingSummaries(deps.store, reviewed.orgId, [reviewed.personId]);
   return reviewed;

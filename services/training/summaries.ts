@@ -10,7 +10,14 @@ const WRITES_IN_FLIGHT = 8;
 
 const training = (store: Store) => new TrainingRepository(store);
 
-const summaryOf = (orgId: string, personId: string, courses: PersonFacts, agency: string | undefined): TrainingSummary => ({ id: summaryId(personId), orgId, kind: 'summary', personId, ...(agency ? { agency } : {}), courses });
+const summaryOf = (orgId: string, personId: string, courses: PersonFacts, agency: string | undefined): TrainingSummary => ({
+  id: summaryId(personId),
+  orgId,
+  kind: 'summary',
+  personId,
+  ...(agency ? { agency } : {}),
+  courses,
+});
 const sameCourses = (a: PersonFacts, b: PersonFacts) => JSON.stringify(a) === JSON.stringify(b);
 
 /** Each person's agency, from their records (a person's records all carry it). */

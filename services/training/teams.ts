@@ -24,7 +24,10 @@ async function myTrainingCard(ctx: RouteContext): Promise<AdaptiveCardJson> {
   const mine = myTraining(await loadPersonTraining(ctx.store, ctx.actor, day), ctx.actor, day);
   return factsCard(
     'Your safeguarding training',
-    mine.map((c) => ({ title: c.course.name, value: `${MY_TRAINING_STATE[c.state]}${c.last ? `; last ${formatDate(c.last)}` : ''}${c.expiresOn ? `; valid until ${formatDate(c.expiresOn)}` : ''}` })),
+    mine.map((c) => ({
+      title: c.course.name,
+      value: `${MY_TRAINING_STATE[c.state]}${c.last ? `; last ${formatDate(c.last)}` : ''}${c.expiresOn ? `; valid until ${formatDate(c.expiresOn)}` : ''}`,
+    })),
     mine.length ? 'Type "report training" to tell HR about a course you completed.' : 'No safeguarding course is required for your role.',
   );
 }
@@ -36,7 +39,11 @@ async function trainingVerifyList(ctx: RouteContext, page = 0): Promise<Adaptive
   const items = [];
   for (const r of pending) {
     const who = await directory.get(ctx.actor.orgId, r.personId);
-    items.push({ id: r.id, title: `${who?.name ?? 'Unknown'}: ${catalogue.get(r.courseCode) ?? r.courseCode}`, detail: `Completed ${formatDate(r.completedOn!)}${r.certificateUrl ? `; certificate ${r.certificateUrl}` : '; no certificate link'}` });
+    items.push({
+      id: r.id,
+      title: `${who?.name ?? 'Unknown'}: ${catalogue.get(r.courseCode) ?? r.courseCode}`,
+      detail: `Completed ${formatDate(r.completedOn!)}${r.certificateUrl ? `; certificate ${r.certificateUrl}` : '; no certificate link'}`,
+    });
   }
   return trainingVerifyCard(items, page);
 }
@@ -57,7 +64,9 @@ export const TRAINING_ROUTES = {
   'training.selfReport': personal(async (ctx, data) => {
     try {
       const record = await selfReport(ctx, { actor: ctx.actor, timeZone: timeZoneOf(ctx), data });
-      return noticeCard('Sent to HR', `Your ${record.courseCode} completion on ${formatDate(record.completedOn!)} will count once HR verifies it.`, { tone: 'done' });
+      return noticeCard('Sent to HR', `Your ${record.courseCode} completion on ${formatDate(record.completedOn!)} will count once HR verifies it.`, {
+        tone: 'done',
+      });
     } catch (e) {
       if (!isAppError(e, 'VALIDATION')) throw e;
       return trainingReportCard(await courses(ctx.store, ctx.actor.orgId), { values: objectOf(data), issues: e.fields, notice: e.message });
@@ -75,9 +84,41 @@ export const TRAINING_ROUTES = {
 } satisfies Record<string, CardRoute>;
 
 export const TRAINING_COMMANDS: TextCommand[] = [
-  { scope: 'personal', pattern: /^my training$/i, example: 'my training', description: 'The safeguarding courses your role needs, and where each stands.', menu: 3, run: (ctx) => myTrainingCard(ctx) },
-  { scope: 'personal', pattern: /^report (?:my )?training$/i, example: 'report training', description: 'Tell HR about a course you completed (HR verifies it).', menu: 4, run: async (ctx) => trainingReportCard(await courses(ctx.store, ctx.actor.orgId)) },
-  { scope: 'personal', pattern: /^training to verify$/i, example: 'training to verify', description: 'HR: self-reported completions to verify or reject.', run: (ctx) => trainingVerifyList(ctx) },
-  { scope: 'personal', pattern: /^training (?:rates|report)(?: by (department|role|course))?$/i, example: 'training report by department', description: 'HR, administrators and leads: completion rates by department, role or course.', run: (ctx, match) => trainingRatesCard(ctx, ((match[1] ?? 'department').toLowerCase() as Breakdown)) },
-  { scope: 'personal', pattern: /^training overdue$/i, example: 'training overdue', description: 'HR: who is overdue, by name.', run: (ctx) => trainingOverdueCard(ctx) },
+  {
+    scope: 'personal',
+    pattern: /^my training$/i,
+    example: 'my training',
+    description: 'The safeguarding courses your role needs, and where each stands.',
+    menu: 3,
+    run: (ctx) => myTrainingCard(ctx),
+  },
+  {
+    scope: 'personal',
+    pattern: /^report (?:my )?training$/i,
+    example: 'report training',
+    description: 'Tell HR about a course you completed (HR verifies it).',
+    menu: 4,
+    run: async (ctx) => trainingReportCard(await courses(ctx.store, ctx.actor.orgId)),
+  },
+  {
+    scope: 'personal',
+    pattern: /^training to verify$/i,
+    example: 'training to verify',
+    description: 'HR: self-reported completions to verify or reject.',
+    run: (ctx) => trainingVerifyList(ctx),
+  },
+  {
+    scope: 'personal',
+    pattern: /^training (?:rates|report)(?: by (department|role|course))?$/i,
+    example: 'training report by department',
+    description: 'HR, administrators and leads: completion rates by department, role or course.',
+    run: (ctx, match) => trainingRatesCard(ctx, (match[1] ?? 'department').toLowerCase() as Breakdown),
+  },
+  {
+    scope: 'personal',
+    pattern: /^training overdue$/i,
+    example: 'training overdue',
+    description: 'HR: who is overdue, by name.',
+    run: (ctx) => trainingOverdueCard(ctx),
+  },
 ];

@@ -25,7 +25,12 @@ export const statusSubmissionSchema = z.object({
   evidence: text(LIMITS.evidence),
   reason: text(LIMITS.reason),
   remedialAction: text(LIMITS.remedialAction),
-  revisedDueDate: z.string().max(40).optional().default('').transform((s) => s.trim()),
+  revisedDueDate: z
+    .string()
+    .max(40)
+    .optional()
+    .default('')
+    .transform((s) => s.trim()),
 });
 
 export type StatusSubmission = z.infer<typeof statusSubmissionSchema>;
@@ -56,11 +61,18 @@ export function checkStatusUpdate(input: StatusSubmission, today: string): { ok:
     if (input[field].length > LIMITS[field]) add(field, `Keep this under ${LIMITS[field]} characters (it has ${input[field].length}).`);
   }
   if ((status === 'A' || status === 'R') && !input.reason) add('reason', `${status === 'A' ? 'Amber' : 'Red'} needs the reason it is at risk.`);
-  if ((status === 'A' || status === 'R') && !input.remedialAction) add('remedialAction', `${status === 'A' ? 'Amber' : 'Red'} needs the remedial action being taken.`);
+  if ((status === 'A' || status === 'R') && !input.remedialAction)
+    add('remedialAction', `${status === 'A' ? 'Amber' : 'Red'} needs the remedial action being taken.`);
   if (status === 'B' && !input.evidence) add('evidence', 'Blue (completed) needs evidence: what shows it is done, or a link to it.');
   // Reason and remedial action are copied into escalations; notes and evidence go to the board report.
-  const guarded = { progress: input.progress, evidence: EVIDENCE_LINK.test(input.evidence) ? undefined : input.evidence, reason: input.reason, remedialAction: input.remedialAction };
-  for (const found of findIdentifyingText(guarded)) add(found.field, `This looks like ${found.label}. Do not enter children’s names or identifying details; write a meeting date as "March 2026".`);
+  const guarded = {
+    progress: input.progress,
+    evidence: EVIDENCE_LINK.test(input.evidence) ? undefined : input.evidence,
+    reason: input.reason,
+    remedialAction: input.remedialAction,
+  };
+  for (const found of findIdentifyingText(guarded))
+    add(found.field, `This looks like ${found.label}. Do not enter children’s names or identifying details; write a meeting date as "March 2026".`);
   if (input.evidence && /^[a-z][a-z0-9+.-]*:/i.test(input.evidence) && !EVIDENCE_LINK.test(input.evidence)) {
     add('evidence', 'Links must start with https:// (or describe the evidence in words).');
   }

@@ -108,40 +108,45 @@ export async function submitStatusUpdate(
 
   const now = deps.clock.now().toISOString();
   let outcome: StatusUpdateOutcome | undefined;
-  const stored = await new ActionPlan(deps.store).updateAction(actor.orgId, current.id, (latest) => {
-    // Re-checked on every attempt: a concurrent writer may have got in first.
-    const replay = findReplay(latest, actor, submission.version, value);
-    if (replay) {
-      outcome = { kind: 'replayed', action: latest, update: replay };
-      return undefined;
-    }
-    if (latest.version !== submission.version) {
-      outcome = { kind: 'stale', action: latest, values: submission };
-      return undefined;
-    }
-    const update: StatusUpdate = {
-      id: randomUUID(),
-      at: now,
-      by: { personId: actor.id, name: actor.name },
-      source: 'teams',
-      fromVersion: latest.version,
-      previousStatus: latest.status,
-      ...value,
-    };
-    const next: Action = {
-      ...latest,
-      status: value.status,
-      progress: value.progress,
-      open: isOpen(value.status),
-      revisedDueDate: value.revisedDueDate ?? latest.revisedDueDate,
-      history: [...latest.history, update],
-      version: latest.version + 1,
-      updatedAt: now,
-    };
-    next.nextDueDate = nextDueDate(next, today(deps.clock, input.timeZone));
-    outcome = { kind: 'saved', action: next, update };
-    return next;
-  }, current as Stored<Action>);
+  const stored = await new ActionPlan(deps.store).updateAction(
+    actor.orgId,
+    current.id,
+    (latest) => {
+      // Re-checked on every attempt: a concurrent writer may have got in first.
+      const replay = findReplay(latest, actor, submission.version, value);
+      if (replay) {
+        outcome = { kind: 'replayed', action: latest, update: replay };
+        return undefined;
+      }
+      if (latest.version !== submission.version) {
+        outcome = { kind: 'stale', action: latest, values: submission };
+        return undefined;
+      }
+      const update: StatusUpdate = {
+        id: randomUUID(),
+        at: now,
+        by: { personId: actor.id, name: actor.name },
+        source: 'teams',
+        fromVersion: latest.version,
+        previousStatus: latest.status,
+        ...value,
+      };
+      const next: Action = {
+        ...latest,
+        status: value.status,
+        progress: value.progress,
+        open: isOpen(value.status),
+        revisedDueDate: value.revisedDueDate ?? latest.revisedDueDate,
+        history: [...latest.history, update],
+        version: latest.version + 1,
+        updatedAt: now,
+      };
+      next.nextDueDate = nextDueDate(next, today(deps.clock, input.timeZone));
+      outcome = { kind: 'saved', action: next, update };
+      return next;
+    },
+    current as Stored<Action>,
+  );
   if (outcome?.kind !== 'saved') return outcome!;
   await moveOldHistory(deps.store, stored);
   await published(deps, input, stored, outcome.update);

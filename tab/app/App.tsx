@@ -1,4 +1,21 @@
-import { Body1, Button, Field, FluentProvider, makeStyles, MessageBar, MessageBarBody, Select, Spinner, Tab, TabList, teamsDarkTheme, teamsHighContrastTheme, teamsLightTheme, Title3, tokens } from '@fluentui/react-components';
+import {
+  Body1,
+  Button,
+  Field,
+  FluentProvider,
+  makeStyles,
+  MessageBar,
+  MessageBarBody,
+  Select,
+  Spinner,
+  Tab,
+  TabList,
+  teamsDarkTheme,
+  teamsHighContrastTheme,
+  teamsLightTheme,
+  Title3,
+  tokens,
+} from '@fluentui/react-components';
 import { useEffect, useMemo, useState } from 'react';
 import { ApiError, getJson, type Credential, type Me, type View } from './api';
 import { EscalationsViewPage, ModuleReportPage, MyActionsView, PlanViewPage, QuestionnairesViewPage, ReachViewPage, TrainingViewPage } from './views';
@@ -6,10 +23,23 @@ import { EscalationsViewPage, ModuleReportPage, MyActionsView, PlanViewPage, Que
 export type ThemeName = 'default' | 'dark' | 'contrast';
 const THEMES = { default: teamsLightTheme, dark: teamsDarkTheme, contrast: teamsHighContrastTheme };
 
-const VIEW_NAMES: Record<View, string> = { 'my-actions': 'My actions', plan: 'Action plan', escalations: 'Escalations', training: 'Training', questionnaires: 'Questionnaires', reach: 'Reach' };
+const VIEW_NAMES: Record<View, string> = {
+  'my-actions': 'My actions',
+  plan: 'Action plan',
+  escalations: 'Escalations',
+  training: 'Training',
+  questionnaires: 'Questionnaires',
+  reach: 'Reach',
+};
 
 const useStyles = makeStyles({
-  page: { minHeight: '100vh', boxSizing: 'border-box', padding: '12px 16px', background: tokens.colorNeutralBackground1, color: tokens.colorNeutralForeground1 },
+  page: {
+    minHeight: '100vh',
+    boxSizing: 'border-box',
+    padding: '12px 16px',
+    background: tokens.colorNeutralBackground1,
+    color: tokens.colorNeutralForeground1,
+  },
   header: { display: 'flex', flexWrap: 'wrap', justifyContent: 'space-between', alignItems: 'baseline', gap: '8px' },
   // The views wrap onto more rows rather than scroll: every view stays in sight at 360 px, and
   // nothing clips a tab's focus ring (a scrolling box would).
@@ -35,7 +65,10 @@ export function App(props: { start: Start; theme: ThemeName; onTheme?: (set: (t:
       ) : credential ? (
         <Dashboard credential={credential} local={props.start.kind === 'local'} onSignOut={() => setCredential(undefined)} />
       ) : (
-        <LocalSignIn secret={props.start.kind === 'local' ? props.start.secret : ''} onSignIn={(personId, secret) => setCredential({ kind: 'local', personId, secret })} />
+        <LocalSignIn
+          secret={props.start.kind === 'local' ? props.start.secret : ''}
+          onSignIn={(personId, secret) => setCredential({ kind: 'local', personId, secret })}
+        />
       )}
     </FluentProvider>
   );
@@ -56,7 +89,12 @@ function LocalSignIn(props: { secret: string; onSignIn: (personId: string, secre
       (e: unknown) => setError(e instanceof ApiError ? e.message : 'The server could not be reached.'),
     );
   }, [props.secret]);
-  if (error) return <MessageBar intent="error"><MessageBarBody>{error}</MessageBarBody></MessageBar>;
+  if (error)
+    return (
+      <MessageBar intent="error">
+        <MessageBarBody>{error}</MessageBarBody>
+      </MessageBar>
+    );
   if (!people) return <Spinner label="Loading the directory…" />;
   return (
     <form className={s.signin} onSubmit={(e) => (e.preventDefault(), props.onSignIn(chosen, props.secret))}>
@@ -84,7 +122,9 @@ function Dashboard(props: { credential: Credential; local: boolean; onSignOut: (
   const [view, setView] = useState<string>(() => new URLSearchParams(location.search).get('view') ?? 'my-actions');
   const shownReport = me && !me.views.includes(view as View) ? me.reports.find((r) => view === `report:${r.name}` || view === r.name) : undefined;
   useEffect(() => {
-    getJson<Me>('/api/tab/me', props.credential).then(setMe, (e: unknown) => setError(e instanceof ApiError ? e : new ApiError(0, 'NETWORK', 'The server could not be reached.')));
+    getJson<Me>('/api/tab/me', props.credential).then(setMe, (e: unknown) =>
+      setError(e instanceof ApiError ? e : new ApiError(0, 'NETWORK', 'The server could not be reached.')),
+    );
   }, [props.credential]);
   const page = useMemo(() => {
     if (!me) return null;
@@ -105,7 +145,12 @@ function Dashboard(props: { credential: Credential; local: boolean; onSignOut: (
         return <ReachViewPage credential={props.credential} />;
     }
   }, [me, view, shownReport, props.credential]);
-  if (error) return <MessageBar intent="error"><MessageBarBody>{`${error.message} (${error.code})`}</MessageBarBody></MessageBar>;
+  if (error)
+    return (
+      <MessageBar intent="error">
+        <MessageBarBody>{`${error.message} (${error.code})`}</MessageBarBody>
+      </MessageBar>
+    );
   if (!me) return <Spinner label="Signing in…" />;
   return (
     <main>
@@ -124,7 +169,11 @@ function Dashboard(props: { credential: Credential; local: boolean; onSignOut: (
         </Body1>
       </header>
       <nav className={s.tabs} aria-label="Views">
-        <TabList className={s.tabList} selectedValue={shownReport ? `report:${shownReport.name}` : me.views.includes(view as View) ? view : 'my-actions'} onTabSelect={(_, d) => setView(String(d.value))}>
+        <TabList
+          className={s.tabList}
+          selectedValue={shownReport ? `report:${shownReport.name}` : me.views.includes(view as View) ? view : 'my-actions'}
+          onTabSelect={(_, d) => setView(String(d.value))}
+        >
           {me.views.map((v) => (
             <Tab key={v} value={v}>
               {VIEW_NAMES[v]}

@@ -46,14 +46,47 @@ export type View = 'my-actions' | 'plan' | 'escalations' | 'training' | 'questio
 export type ReportEntry = { name: string; title: string; description: string };
 export type Me = { id: string; name: string; roles: string[]; views: View[]; reports: ReportEntry[]; may: { namedOverdueList: boolean } };
 export type ModuleReportView = { title: string; description: string; asAt: string; report: Report | Report[] };
-export type ActionRow = { id: string; ref: string; learningPoint: number; description: string; status: Rag; statusLabel: string; leads: string; due?: string; overdue: boolean; progress: string };
-export type PlanView = { title: string; byLearningPoint: { learningPoint: number; title: string; counts: Record<Rag, number> }[]; totals: Record<Rag, number>; actions: ActionRow[]; overdue: ActionRow[]; leads: string[] };
-export type EscalationsView = { byStage: { stage: number; name: string; count: number }[]; escalations: { id: string; ref: string; title: string; stage: number; stageName: string; ageWorkingDays: number; deadline: string; pastDeadline: boolean; acknowledged: boolean }[] };
+export type ActionRow = {
+  id: string;
+  ref: string;
+  learningPoint: number;
+  description: string;
+  status: Rag;
+  statusLabel: string;
+  leads: string;
+  due?: string;
+  overdue: boolean;
+  progress: string;
+};
+export type PlanView = {
+  title: string;
+  byLearningPoint: { learningPoint: number; title: string; counts: Record<Rag, number> }[];
+  totals: Record<Rag, number>;
+  actions: ActionRow[];
+  overdue: ActionRow[];
+  leads: string[];
+};
+export type EscalationsView = {
+  byStage: { stage: number; name: string; count: number }[];
+  escalations: {
+    id: string;
+    ref: string;
+    title: string;
+    stage: number;
+    stageName: string;
+    ageWorkingDays: number;
+    deadline: string;
+    pastDeadline: boolean;
+    acknowledged: boolean;
+  }[];
+};
 export type RateRow = { group: string; required: number; withinValidity: number; within12Months: number; pctWithinValidity: number; pctWithin12Months: number };
 /** The rates for the chart, and the same rates as the report every surface shows. */
 export type TrainingView = { asAt: string; by: string; rows: RateRow[]; report: Report };
 export type OverdueView = { asAt: string; report: Report };
-export type CampaignsView = { campaigns: { id: string; title: string; status: string; audience: string; invited: number; closesOn: string; anonymous: boolean }[] };
+export type CampaignsView = {
+  campaigns: { id: string; title: string; status: string; audience: string; invited: number; closesOn: string; anonymous: boolean }[];
+};
 export type ResultsView = {
   title: string;
   anonymous: boolean;
@@ -63,9 +96,22 @@ export type ResultsView = {
   /** Set when an anonymous campaign's figures are withheld (open, or under five answers): say why. */
   notice: string;
   highlights: { label: string; count: number; of: number; pct: number }[];
-  questions: { id: string; text: string; type: string; answered: number; options: { value: string; label: string; count: number; pct: number }[]; mean?: number; writtenCount: number }[];
+  questions: {
+    id: string;
+    text: string;
+    type: string;
+    answered: number;
+    options: { value: string; label: string; count: number; pct: number }[];
+    mean?: number;
+    writtenCount: number;
+  }[];
   breakdowns: { by: string; group: string; responses: number; suppressed: boolean; highlights: { label: string; pct: number }[] }[];
-  comparison?: { immediate: { responses: number }; followUp: { responses: number }; rows: { questionId: string; text: string; answer: string; immediatePct: number; followUpPct: number }[]; means: { text: string; immediate: number; followUp: number }[] };
+  comparison?: {
+    immediate: { responses: number };
+    followUp: { responses: number };
+    rows: { questionId: string; text: string; answer: string; immediatePct: number; followUpPct: number }[];
+    means: { text: string; immediate: number; followUp: number }[];
+  };
   /** Every figure as a table: the report the card and the export show too. */
   report: Report;
 };

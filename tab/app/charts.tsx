@@ -65,7 +65,17 @@ export function StackedBars(props: { title: string; rows: { label: string; segme
         return (
           <div key={row.label} className={s.row}>
             <span className={s.label}>{row.label}</span>
-            <svg className={s.bar} role="img" aria-label={`${row.label}: ${row.segments.filter((g) => g.value).map((g) => `${g.value} ${g.name}`).join(', ') || 'none'}`} data-chart-row={row.label}>
+            <svg
+              className={s.bar}
+              role="img"
+              aria-label={`${row.label}: ${
+                row.segments
+                  .filter((g) => g.value)
+                  .map((g) => `${g.value} ${g.name}`)
+                  .join(', ') || 'none'
+              }`}
+              data-chart-row={row.label}
+            >
               <title>{`${row.label}: ${row.segments.map((g) => `${g.name} ${g.value}`).join(', ')}`}</title>
               {total === 0 && (
                 <text x="4" y="15" fontSize="12" fill={tokens.colorNeutralForeground2}>
@@ -113,7 +123,13 @@ function BarRows(props: { title: string; scale: 'percent' | 'count'; rows: { lab
           <span className={s.label}>{row.label}</span>
           {row.bars.map((bar, i) => (
             <div key={i} className={s.pctRow}>
-              <svg className={s.pctBar} role="img" aria-label={`${row.label}${bar.name ? ` (${bar.name})` : ''}: ${bar.text}`} data-chart-row={row.label} data-value={bar.value}>
+              <svg
+                className={s.pctBar}
+                role="img"
+                aria-label={`${row.label}${bar.name ? ` (${bar.name})` : ''}: ${bar.text}`}
+                data-chart-row={row.label}
+                data-value={bar.value}
+              >
                 <rect x="0" y="2" width="100%" height="18" fill={tokens.colorNeutralBackground3} />
                 <rect x="0" y="2" width={`${Math.max(0, Math.min(1, bar.fraction)) * 100}%`} height="18" fill={bar.fill} />
               </svg>
@@ -136,7 +152,14 @@ export function PercentBars(props: { title: string; rows: { label: string; pct: 
     <BarRows
       title={props.title}
       scale="percent"
-      legend={props.series ? [{ name: first, fill: fills[0]! }, { name: second, fill: fills[1]! }] : undefined}
+      legend={
+        props.series
+          ? [
+              { name: first, fill: fills[0]! },
+              { name: second, fill: fills[1]! },
+            ]
+          : undefined
+      }
       rows={props.rows.map((row) => ({
         label: row.label,
         bars: [
@@ -156,7 +179,10 @@ export function CountBars(props: { title: string; rows: { label: string; value: 
       title={props.title}
       scale="count"
       legend={[{ name: props.name, fill: props.fill }]}
-      rows={props.rows.map((row) => ({ label: row.label, bars: [{ value: row.value, fraction: row.value / max, fill: props.fill, name: props.name, text: String(row.value) }] }))}
+      rows={props.rows.map((row) => ({
+        label: row.label,
+        bars: [{ value: row.value, fraction: row.value / max, fill: props.fill, name: props.name, text: String(row.value) }],
+      }))}
     />
   );
 }

@@ -34,7 +34,11 @@ async function start(): Promise<{ start: Start; theme: ThemeName; inTeams: boole
   ]);
   if (inTeams) {
     const context = await app.getContext();
-    return { start: { kind: 'teams', credential: { kind: 'sso', token: () => authentication.getAuthToken() } }, theme: fromUrl ?? asTheme(context.app.theme) ?? 'default', inTeams };
+    return {
+      start: { kind: 'teams', credential: { kind: 'sso', token: () => authentication.getAuthToken() } },
+      theme: fromUrl ?? asTheme(context.app.theme) ?? 'default',
+      inTeams,
+    };
   }
   const mode = await getJson<{ localMode: boolean }>('/api/tab/mode').catch(() => ({ localMode: false }));
   return { start: mode.localMode ? { kind: 'local', secret } : { kind: 'outside' }, theme: fromUrl ?? 'default', inTeams };

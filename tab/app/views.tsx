@@ -19,7 +19,24 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import { useEffect, useState, type ReactNode } from 'react';
-import { ApiError, getJson, type ActionRow, type CampaignsView, type Credential, type EscalationsView, type Me, type ModuleReportView, type OverdueView, type PlanView, type Rag, type ReachChannel, type ReachView, type Report, type ResultsView, type TrainingView } from './api';
+import {
+  ApiError,
+  getJson,
+  type ActionRow,
+  type CampaignsView,
+  type Credential,
+  type EscalationsView,
+  type Me,
+  type ModuleReportView,
+  type OverdueView,
+  type PlanView,
+  type Rag,
+  type ReachChannel,
+  type ReachView,
+  type Report,
+  type ResultsView,
+  type TrainingView,
+} from './api';
 import { BAR_COLOURS, CountBars, PercentBars, RAG_COLOURS, StackedBars } from './charts';
 
 const useStyles = makeStyles({
@@ -80,7 +97,8 @@ function Loaded<T>(props: { state: { data?: T; error?: ApiError }; children: (da
 
 const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
-const formatDate = (iso?: string) => (iso ? new Date(`${iso}T12:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' }) : 'no date');
+const formatDate = (iso?: string) =>
+  iso ? new Date(`${iso}T12:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' }) : 'no date';
 
 function RagBadge(props: { status: Rag }) {
   const c = RAG_COLOURS[props.status];
@@ -234,7 +252,10 @@ export function PlanViewPage(props: { credential: Credential }) {
               legend={RAGS.map((r) => ({ name: RAG_COLOURS[r].label, fill: RAG_COLOURS[r].fill }))}
               rows={d.byLearningPoint.map((lp) => ({
                 // Each bar is the learning point's whole share (100%), so its size is said in words.
-                label: `${lp.learningPoint}. ${lp.title} (${plural(RAGS.reduce((n, r) => n + lp.counts[r], 0), 'action')})`,
+                label: `${lp.learningPoint}. ${lp.title} (${plural(
+                  RAGS.reduce((n, r) => n + lp.counts[r], 0),
+                  'action',
+                )})`,
                 segments: RAGS.map((r) => ({ key: r, value: lp.counts[r], fill: RAG_COLOURS[r].fill, text: RAG_COLOURS[r].text, name: RAG_COLOURS[r].label })),
               }))}
             />
@@ -257,7 +278,12 @@ export function EscalationsViewPage(props: { credential: Credential }) {
       {(d) => (
         <section className={s.section} aria-label="Escalations">
           <Subtitle2>{`Open escalations (${d.escalations.length})`}</Subtitle2>
-          <CountBars title="Open escalations by stage" name="Open" fill={BAR_COLOURS.alarm} rows={d.byStage.map((st) => ({ label: `Stage ${st.stage}: ${st.name}`, value: st.count }))} />
+          <CountBars
+            title="Open escalations by stage"
+            name="Open"
+            fill={BAR_COLOURS.alarm}
+            rows={d.byStage.map((st) => ({ label: `Stage ${st.stage}: ${st.name}`, value: st.count }))}
+          />
           <Rows
             label="Open escalations"
             rows={d.escalations}
@@ -268,7 +294,10 @@ export function EscalationsViewPage(props: { credential: Credential }) {
               { name: 'What', cell: (e) => e.title },
               { name: 'Stage', cell: (e) => `${e.stage}: ${e.stageName}` },
               { name: 'Age', cell: (e) => plural(e.ageWorkingDays, 'working day') },
-              { name: 'Deadline', cell: (e) => (e.pastDeadline ? <span className={s.overdue}>{formatDate(e.deadline)} (passed)</span> : formatDate(e.deadline)) },
+              {
+                name: 'Deadline',
+                cell: (e) => (e.pastDeadline ? <span className={s.overdue}>{formatDate(e.deadline)} (passed)</span> : formatDate(e.deadline)),
+              },
               { name: 'Acknowledged', cell: (e) => (e.acknowledged ? 'yes' : 'no') },
             ]}
           />
@@ -302,17 +331,18 @@ export function TrainingViewPage(props: { credential: Credential; me: Me }) {
             <PercentBars
               title={`Training completion by ${d.by}`}
               series={['Within validity', 'In the last 12 months']}
-              rows={d.rows.map((r) => ({ label: r.group, pct: r.pctWithinValidity, detail: `(${r.withinValidity} of ${r.required})`, compare: r.pctWithin12Months }))}
+              rows={d.rows.map((r) => ({
+                label: r.group,
+                pct: r.pctWithinValidity,
+                detail: `(${r.withinValidity} of ${r.required})`,
+                compare: r.pctWithin12Months,
+              }))}
             />
             <ReportView report={d.report} />
           </>
         )}
       </Loaded>
-      {named && (
-        <Loaded state={overdue}>
-          {(d) => <ReportView report={d.report} />}
-        </Loaded>
-      )}
+      {named && <Loaded state={overdue}>{(d) => <ReportView report={d.report} />}</Loaded>}
     </section>
   );
 }
@@ -351,7 +381,9 @@ export function QuestionnairesViewPage(props: { credential: Credential }) {
               <Subtitle2>{r.title}</Subtitle2>
               <Body1 data-testid="response-rate">{`${r.responded} of ${r.invited} answered (${r.responseRate}%)${r.anonymous ? '; anonymous' : ''}`}</Body1>
               {r.notice && <Body1 data-testid="results-withheld">{r.notice}</Body1>}
-              {r.highlights.length > 0 && <PercentBars title="Headlines" rows={r.highlights.map((h) => ({ label: h.label, pct: h.pct, detail: `(${h.count} of ${h.of})` }))} />}
+              {r.highlights.length > 0 && (
+                <PercentBars title="Headlines" rows={r.highlights.map((h) => ({ label: h.label, pct: h.pct, detail: `(${h.count} of ${h.of})` }))} />
+              )}
               {r.comparison && (
                 <>
                   <Subtitle2>{`Straight after the course (${r.comparison.immediate.responses}) and three months on (${r.comparison.followUp.responses})`}</Subtitle2>
@@ -413,7 +445,12 @@ export function ReachViewPage(props: { credential: Credential }) {
               </MessageBar>
             )}
             {!d.emailEnabled && <Caption1>Email is not set up on this server, so nobody Teams cannot reach is emailed.</Caption1>}
-            <CountBars title="How people are reached" name="People" fill={BAR_COLOURS.first} rows={REACH_ORDER.map((c) => ({ label: REACH_NAMES[c], value: d.counts[c] }))} />
+            <CountBars
+              title="How people are reached"
+              name="People"
+              fill={BAR_COLOURS.first}
+              rows={REACH_ORDER.map((c) => ({ label: REACH_NAMES[c], value: d.counts[c] }))}
+            />
             <div className={s.filters}>
               <Field label="Show">
                 <Select value={shown} onChange={(_, v) => setShown(v.value as ReachChannel | '')}>
@@ -439,7 +476,14 @@ export function ReachViewPage(props: { credential: Credential }) {
               empty="Nobody to show."
               columns={[
                 { name: 'Person', cell: (r) => r.name },
-                { name: 'Reached by', cell: (r) => <Badge appearance="tint" color={r.channel === 'teams' ? 'success' : r.channel === 'email' ? 'informative' : 'danger'}>{REACH_NAMES[r.channel]}</Badge> },
+                {
+                  name: 'Reached by',
+                  cell: (r) => (
+                    <Badge appearance="tint" color={r.channel === 'teams' ? 'success' : r.channel === 'email' ? 'informative' : 'danger'}>
+                      {REACH_NAMES[r.channel]}
+                    </Badge>
+                  ),
+                },
                 { name: 'Why not Teams', cell: (r) => r.why || '—' },
               ]}
             />

@@ -31,8 +31,13 @@ export type TabCredentials = { authorization: string | undefined; localSecret: s
  * The local sign-in's gate: local mode, this computer, and this run's secret (which another account
  * on the same computer cannot read). Without the secret: 401.
  */
-export function requireLocalSignIn(config: Pick<Config, 'localMode'>, secret: string | undefined, credentials: Pick<TabCredentials, 'localSecret' | 'remoteAddress'>): void {
-  if (!config.localMode || secret === undefined || !isLoopback(credentials.remoteAddress)) throw new AppError('UNAUTHENTICATED', 'Local sign-in is only available in local mode, on this computer.');
+export function requireLocalSignIn(
+  config: Pick<Config, 'localMode'>,
+  secret: string | undefined,
+  credentials: Pick<TabCredentials, 'localSecret' | 'remoteAddress'>,
+): void {
+  if (!config.localMode || secret === undefined || !isLoopback(credentials.remoteAddress))
+    throw new AppError('UNAUTHENTICATED', 'Local sign-in is only available in local mode, on this computer.');
   if (!isLocalSecret(credentials.localSecret, secret)) throw new AppError('UNAUTHENTICATED', LOCAL_SECRET_NEEDED);
 }
 
@@ -70,7 +75,8 @@ export function createTabAuthenticator(config: Config, store: Store, localSecret
     // An ID token has the same audience but no delegated scope: it proves a sign-in somewhere, not
     // that Teams asked for access to this API on the user's behalf.
     const scopes = typeof payload.scp === 'string' ? payload.scp.split(' ') : [];
-    if (!scopes.includes(REQUIRED_SCOPE)) throw new AppError('UNAUTHENTICATED', `The sign-in token does not grant the ${REQUIRED_SCOPE} scope (an ID token, or a token for another purpose).`);
+    if (!scopes.includes(REQUIRED_SCOPE))
+      throw new AppError('UNAUTHENTICATED', `The sign-in token does not grant the ${REQUIRED_SCOPE} scope (an ID token, or a token for another purpose).`);
     // v2 tokens name the client app in azp, v1 tokens in appid: only Teams' own clients may ask.
     const client = typeof payload.azp === 'string' ? payload.azp : typeof payload.appid === 'string' ? payload.appid : '';
     if (!clientIds.has(client.toLowerCase())) throw new AppError('UNAUTHENTICATED', 'The sign-in token was issued to an app other than Microsoft Teams.');

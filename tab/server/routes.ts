@@ -47,7 +47,8 @@ export type TabDeps = {
 };
 
 /** Teams shows the tab in a frame from these hosts; nothing else may frame it. */
-const FRAME_ANCESTORS = "'self' https://teams.microsoft.com https://*.teams.microsoft.com https://*.teams.microsoft.us https://*.office.com https://*.cloud.microsoft https://*.microsoft365.com";
+const FRAME_ANCESTORS =
+  "'self' https://teams.microsoft.com https://*.teams.microsoft.com https://*.teams.microsoft.us https://*.office.com https://*.cloud.microsoft https://*.microsoft365.com";
 const PAGE_HEADERS = {
   // Fluent UI writes its styles at run time, hence inline styles; scripts only from here.
   'content-security-policy': `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' https://res.cdn.office.net; frame-ancestors ${FRAME_ANCESTORS}`,
@@ -64,7 +65,11 @@ type Audited = (answer: never, req: restify.Request) => AuditRecordRef | undefin
 export function registerTabRoutes(server: restify.Server, deps: TabDeps): void {
   const { config, store, clock, calendar, logger } = deps;
   const authenticate = createTabAuthenticator(config, store, deps.localSecret);
-  const credentialsOf = (req: restify.Request): TabCredentials => ({ authorization: req.header('authorization'), localSecret: req.header(LOCAL_SECRET_HEADER), remoteAddress: req.socket.remoteAddress });
+  const credentialsOf = (req: restify.Request): TabCredentials => ({
+    authorization: req.header('authorization'),
+    localSecret: req.header(LOCAL_SECRET_HEADER),
+    remoteAddress: req.socket.remoteAddress,
+  });
   const orgId = config.DEFAULT_ORG_ID;
   const directory = new Directory(store);
 
@@ -122,7 +127,8 @@ export function registerTabRoutes(server: restify.Server, deps: TabDeps): void {
   });
   server.get('/api/tab/local/people', async (req: restify.Request, res: restify.Response) => {
     try {
-      if (!config.localMode || !isLoopback(req.socket.remoteAddress)) throw new AppError('FORBIDDEN', 'Local sign-in is only available in local mode, on this computer.');
+      if (!config.localMode || !isLoopback(req.socket.remoteAddress))
+        throw new AppError('FORBIDDEN', 'Local sign-in is only available in local mode, on this computer.');
       // The list names everyone with their roles: only for the browser `npm start` handed the secret to.
       requireLocalSignIn(config, deps.localSecret, credentialsOf(req));
       const people = (await directory.all({ orgId })).filter((p) => p.active).sort((a, b) => a.name.localeCompare(b.name));
@@ -146,7 +152,13 @@ export function registerTabRoutes(server: restify.Server, deps: TabDeps): void {
     '/api/tab/reports/:name',
     async (viewer, d, req) => {
       const { definition, params, report } = await runReport(d, viewer, String(req.params?.name ?? ''), queryOf(req));
-      return { title: definition.title, description: definition.description, asAt: d.clock.now().toISOString(), report, audit: definition.audited?.(params) ?? null };
+      return {
+        title: definition.title,
+        description: definition.description,
+        asAt: d.clock.now().toISOString(),
+        report,
+        audit: definition.audited?.(params) ?? null,
+      };
     },
     (answer: { audit: AuditRecordRef | null }) => answer.audit ?? undefined,
   );
@@ -154,22 +166,36 @@ export function registerTabRoutes(server: restify.Server, deps: TabDeps): void {
   api('/api/tab/plan', (viewer, d, req) => planView(d, viewer, queryOf(req)));
   api('/api/tab/escalations', (viewer, d) => escalationsView(d, viewer));
   api('/api/tab/training', (viewer, d, req) => trainingView(d, viewer, queryOf(req)));
-  api('/api/tab/training/overdue', (viewer, d) => trainingOverdueView(d, viewer), (answer: { asAt: string }) => ({ kind: 'training-overdue-list', id: answer.asAt }));
+  api(
+    '/api/tab/training/overdue',
+    (viewer, d) => trainingOverdueView(d, viewer),
+    (answer: { asAt: string }) => ({ kind: 'training-overdue-list', id: answer.asAt }),
+  );
   api('/api/tab/questionnaires', (viewer, d) => questionnairesView(d, viewer));
   // The partnership report's address before reports were declared by modules: the same declaration, its old shape.
   api('/api/tab/partnership', async (viewer, d) => {
     const asAt = today(d.clock, d.organisation.timeZone);
     return { asAt, sections: (await runReport(d, viewer, 'partnership', { at: asAt })).report };
   });
-  api('/api/tab/questionnaires/:id', (viewer, d, req) => questionnaireResultsView(d, viewer, String(req.params?.id ?? '')), (answer: { anonymous: boolean }, req) =>
-    answer.anonymous ? undefined : { kind: 'questionnaire-results', id: String(req.params?.id ?? '') },
+  api(
+    '/api/tab/questionnaires/:id',
+    (viewer, d, req) => questionnaireResultsView(d, viewer, String(req.params?.id ?? '')),
+    (answer: { anonymous: boolean }, req) => (answer.anonymous ? undefined : { kind: 'questionnaire-results', id: String(req.params?.id ?? '') }),
   );
-  api('/api/tab/reach', (viewer, d) => reachView(d, viewer, { emailEnabled: !!config.MAIL_SENDER }), () => ({ kind: 'reach-list', id: orgId }));
+  api(
+    '/api/tab/reach',
+    (viewer, d) => reachView(d, viewer, { emailEnabled: !!config.MAIL_SENDER }),
+    () => ({ kind: 'reach-list', id: orgId }),
+  );
 
   const serve = (file: string) => async (_req: restify.Request, res: restify.Response) => {
     try {
       const body = await readFile(path.join(tabPublicDir(), file));
-      res.writeHead(200, { 'content-type': STATIC_TYPES[path.extname(file)]!, 'cache-control': file === 'index.html' ? 'no-cache' : 'public, max-age=300', ...PAGE_HEADERS });
+      res.writeHead(200, {
+        'content-type': STATIC_TYPES[path.extname(file)]!,
+        'cache-control': file === 'index.html' ? 'no-cache' : 'public, max-age=300',
+        ...PAGE_HEADERS,
+      });
       res.end(body);
     } catch {
       fail(res, new AppError('NOT_FOUND', 'The dashboard has not been built on this server: run npm run build.'));

@@ -23,7 +23,12 @@ const noticeboard: FeatureModule = {
       description: 'What is pinned',
       params: z.object({ colour: z.enum(['red', 'blue']).optional() }),
       allowed: (actor) => actor.roles.includes('admin'),
-      build: async (ctx, _requester, params) => ({ title: 'Pinned notices', headers: ['Colour'], rows: [[String(params.colour ?? 'any')]], notes: [ctx.organisation.id] }),
+      build: async (ctx, _requester, params) => ({
+        title: 'Pinned notices',
+        headers: ['Colour'],
+        rows: [[String(params.colour ?? 'any')]],
+        notes: [ctx.organisation.id],
+      }),
     },
   ],
 };
@@ -73,13 +78,17 @@ describe('a feature module declares what it offers, and the kernel serves it', (
   it('a message whose module is gone fails alone, with the reason', () => {
     const k = freshKernel();
     k.registry.registerModules([noticeboard]);
-    expect(() => k.messages.renderMessage({ kind: 'feature', type: 'gone.away', payload: {} })).toThrow(/No feature module renders messages of type "gone.away"/);
+    expect(() => k.messages.renderMessage({ kind: 'feature', type: 'gone.away', payload: {} })).toThrow(
+      /No feature module renders messages of type "gone.away"/,
+    );
   });
 
   it('two modules cannot claim one container, one name or one message type', () => {
     expect(() => freshKernel().registry.registerModules([noticeboard, { ...noticeboard }])).toThrow(/named "noticeboard"/);
     expect(() => freshKernel().registry.registerModules([{ name: 'x', containers: { actions: { indexed: [] } } }])).toThrow(/declared twice/);
-    expect(() => freshKernel().registry.registerModules([{ name: 'x', messages: { 'noticeboard.pinned': noticeboard.messages!['noticeboard.pinned']! } }])).toThrow(/must start with "x."/);
+    expect(() =>
+      freshKernel().registry.registerModules([{ name: 'x', messages: { 'noticeboard.pinned': noticeboard.messages!['noticeboard.pinned']! } }]),
+    ).toThrow(/must start with "x."/);
   });
 
   it('its report runs the same checks on every surface: who may see it, then each parameter', async () => {

@@ -17,7 +17,11 @@ async function dependencies(): Promise<DpdmOutput> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'dpdm-'));
   try {
     const out = path.join(dir, 'deps.json');
-    await promisify(execFile)(process.execPath, [path.join(root, 'node_modules', 'dpdm', 'lib', 'bin', 'dpdm.js'), '--no-warning', '--no-tree', '--no-circular', '-o', out, ...ENTRIES], { cwd: root });
+    await promisify(execFile)(
+      process.execPath,
+      [path.join(root, 'node_modules', 'dpdm', 'lib', 'bin', 'dpdm.js'), '--no-warning', '--no-tree', '--no-circular', '-o', out, ...ENTRIES],
+      { cwd: root },
+    );
     return JSON.parse(await readFile(out, 'utf8')) as DpdmOutput;
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -48,9 +52,11 @@ function against({ from, to }: { from: string; to: string }): string | undefined
  */
 const KNOWN_AGAINST: Record<string, string> = {
   'services/delivery/messages.ts -> services/plan/model.ts': 'the outbound message union names the plan’s RAG status',
-  'cards/views.ts -> services/plan/model.ts': 'the shared card fillers still hold the action cards (RAG labels, overdue); they move to cards/plan/ with their templates',
+  'cards/views.ts -> services/plan/model.ts':
+    'the shared card fillers still hold the action cards (RAG labels, overdue); they move to cards/plan/ with their templates',
   'cards/views.ts -> services/updates/rules.ts': 'the update card echoes a submission’s fields; it moves to cards/plan/ with the action cards',
-  'services/kernel/route-context.ts -> services/surveys/seal.ts': 'every route gets the answer seal, which only the questionnaire routes use; it becomes the surveys module’s own dependency',
+  'services/kernel/route-context.ts -> services/surveys/seal.ts':
+    'every route gets the answer seal, which only the questionnaire routes use; it becomes the surveys module’s own dependency',
 };
 
 /** The issue's bound on imports against the layering. */
@@ -104,7 +110,9 @@ describe('the shape of the code', () => {
   });
 
   it('knows the layer of every shipped file', () => {
-    const unplaced = Object.keys(deps.tree).filter((f) => !f.includes('node_modules') && !f.startsWith('node:') && /^(bot|services|tab\/server|cards|manifest)\//.test(f) && !placeOf(f));
+    const unplaced = Object.keys(deps.tree).filter(
+      (f) => !f.includes('node_modules') && !f.startsWith('node:') && /^(bot|services|tab\/server|cards|manifest)\//.test(f) && !placeOf(f),
+    );
     expect(unplaced).toEqual([]);
     expect(placeOf('services/reach/reach.ts')).toEqual({ layer: 'features', area: 'services/reach' });
     expect(placeOf('services/events/handlers.ts')?.layer).toBe('composition');
@@ -138,7 +146,8 @@ describe('the shape of the code', () => {
     const node = (file: string) => `${placeOf(file)!.layer} ${placeOf(file)!.area}`;
     const edges = new Map<string, Set<string>>();
     // The known exceptions are listed above, each with why; every other import counts.
-    for (const { from, to } of imports) if (!(`${from} -> ${to}` in KNOWN_AGAINST) && node(from) !== node(to)) edges.set(node(from), (edges.get(node(from)) ?? new Set()).add(node(to)));
+    for (const { from, to } of imports)
+      if (!(`${from} -> ${to}` in KNOWN_AGAINST) && node(from) !== node(to)) edges.set(node(from), (edges.get(node(from)) ?? new Set()).add(node(to)));
     const layerOf = (n: string) => n.split(' ')[0];
     const loops = knots(edges);
     expect(loops.filter((group) => new Set(group.map(layerOf)).size > 1)).toEqual([]);
@@ -166,6 +175,14 @@ describe('the layer rules', () => {
     expect(against({ from: 'services/surveys/campaigns.ts', to: 'services/training/index.ts' })).toBeUndefined();
     expect(against({ from: 'services/reach/reach.ts', to: 'services/migrations/migrations.ts' })).toBe('features imports composition');
     expect(against({ from: 'bot/app.ts', to: 'services/reach/reach.ts' })).toBeUndefined();
-    expect(knots(new Map([['a', new Set(['b'])], ['b', new Set(['a', 'c'])], ['c', new Set<string>()]]))).toEqual([['a', 'b']]);
+    expect(
+      knots(
+        new Map([
+          ['a', new Set(['b'])],
+          ['b', new Set(['a', 'c'])],
+          ['c', new Set<string>()],
+        ]),
+      ),
+    ).toEqual([['a', 'b']]);
   });
 });

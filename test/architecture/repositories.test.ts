@@ -44,7 +44,11 @@ export function dataAccessIn(fileName: string, text: string): string[] {
     if ((ts.isStringLiteralLike(node) || ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node)) && /\bselect\s/i.test(node.text)) {
       found.push(`${where(node)} SQL`);
     }
-    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && ['query', 'queryPage', 'collection'].includes(node.expression.name.text)) {
+    if (
+      ts.isCallExpression(node) &&
+      ts.isPropertyAccessExpression(node.expression) &&
+      ['query', 'queryPage', 'collection'].includes(node.expression.name.text)
+    ) {
       found.push(`${where(node)} .${node.expression.name.text}(`);
     }
     ts.forEachChild(node, visit);
@@ -62,7 +66,13 @@ describe('data access lives in repositories', () => {
       'const c = outbox.queryPage(spec, { pageSize: 5 });',
       "const d = 'Choose a course';",
     ].join('\n');
-    expect(dataAccessIn('sample.ts', sample)).toEqual(['sample.ts:2 .query(', 'sample.ts:2 .collection(', 'sample.ts:2 SQL', 'sample.ts:3 SQL', 'sample.ts:4 .queryPage(']);
+    expect(dataAccessIn('sample.ts', sample)).toEqual([
+      'sample.ts:2 .query(',
+      'sample.ts:2 .collection(',
+      'sample.ts:2 SQL',
+      'sample.ts:3 SQL',
+      'sample.ts:4 .queryPage(',
+    ]);
   });
 
   it('has no Cosmos SQL and no collection query outside repository modules and the store', async () => {

@@ -37,7 +37,10 @@ async function main() {
   await people.upsert(hr);
   const staff = Array.from({ length: STAFF }, (_, i) => person({ id: `s${i}`, name: `Staff ${i}`, department: `Dept ${i % 20}`, jobTitle: `Title ${i % 7}` }));
   for (let i = 0; i < staff.length; i += 100) await Promise.all(staff.slice(i, i + 100).map((p) => people.upsert(p)));
-  const everyone = await createCampaign({ store, clock, calendar }, { actor: hr, timeZone: TZ, data: { questionnaire: 'awareness', audience: { type: 'everyone' }, anonymous: true, closesOn: '2026-12-11' } });
+  const everyone = await createCampaign(
+    { store, clock, calendar },
+    { actor: hr, timeZone: TZ, data: { questionnaire: 'awareness', audience: { type: 'everyone' }, anonymous: true, closesOn: '2026-12-11' } },
+  );
 
   const times: number[] = [];
   let refused = 0;
@@ -51,7 +54,13 @@ async function main() {
         try {
           const opened = await openSurvey({ store, clock, seal }, { actor, timeZone: TZ, campaignId: everyone.id });
           const answerKey = (opened as { answerKey: string }).answerKey;
-          const carried = JSON.stringify({ 'know-how-to-report': 'yes', 'aware-of-procedures': 'yes', confidence: i % 2 ? 'very' : 'quite', 'know-dso-name': 'yes', 'last-trained': 'never' });
+          const carried = JSON.stringify({
+            'know-how-to-report': 'yes',
+            'aware-of-procedures': 'yes',
+            confidence: i % 2 ? 'very' : 'quite',
+            'know-dso-name': 'yes',
+            'last-trained': 'never',
+          });
           await answerSurvey({ store, clock, seal }, { actor, timeZone: TZ, data: { campaignId: everyone.id, page: 0, move: 'submit', carried, answerKey } });
         } catch {
           refused++;
@@ -64,7 +73,15 @@ async function main() {
   const pooledWhileOpen = (await answersOf(store, everyone)).length;
   const closeClock = new FixedClock('2026-12-14T08:00:00Z');
   const closeStart = performance.now();
-  await runJob('questionnaires', { store, clock: closeClock, orgId: ORG, organisation: await ensureOrganisation(store, closeClock, ORG, { timeZone: TZ }), calendar, logger: silentLogger, seal });
+  await runJob('questionnaires', {
+    store,
+    clock: closeClock,
+    orgId: ORG,
+    organisation: await ensureOrganisation(store, closeClock, ORG, { timeZone: TZ }),
+    calendar,
+    logger: silentLogger,
+    seal,
+  });
   const closeMs = performance.now() - closeStart;
   const pooled = (await answersOf(store, everyone)).length;
   times.sort((a, b) => a - b);

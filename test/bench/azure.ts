@@ -32,7 +32,20 @@ import { rebuildTrainingSummaries } from '../../services/training/summaries';
 import { FakeConnector } from '../harness/fake-connector';
 import { ORG } from '../harness/fixtures';
 import { invokeActionExecute, messageActivity, postActivity, type TeamsUser } from '../harness/teams-activities';
-import { actionAt, AS_AT, conversationAt, DEPARTMENTS, escalationAt, isoDay, leadIndex, personAt, recordAt, REQUIREMENTS, upsertAll, type CouncilSizes } from './council-data';
+import {
+  actionAt,
+  AS_AT,
+  conversationAt,
+  DEPARTMENTS,
+  escalationAt,
+  isoDay,
+  leadIndex,
+  personAt,
+  recordAt,
+  REQUIREMENTS,
+  upsertAll,
+  type CouncilSizes,
+} from './council-data';
 import { startProcess } from './processes';
 
 const { values } = parseArgs({
@@ -97,12 +110,22 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 async function main() {
   process.env.SURVEY_SEAL_KEY ??= randomBytes(32).toString('base64');
   const seal = AnswerSeal.fromBase64(process.env.SURVEY_SEAL_KEY);
-  const storeProcess = await startProcess<{ endpoint: string; key: string; meter: string }>('store-process', ['--azure-profile'], ['--max-old-space-size=4096']);
+  const storeProcess = await startProcess<{ endpoint: string; key: string; meter: string }>(
+    'store-process',
+    ['--azure-profile'],
+    ['--max-old-space-size=4096'],
+  );
   const meterUrl = storeProcess.ready.meter;
   const meter = async (): Promise<Meter> => (await fetch(meterUrl)).json() as Promise<Meter>;
   const limits = (settings: { ruPerSecond: number; latencyMs: number }) => fetch(meterUrl, { method: 'POST', body: JSON.stringify(settings) });
   // Jobs run in this process as the app's scheduler runs them: with the app's client (short retries; jobs wait out throttling themselves).
-  const store = await CosmosStore.open({ kind: 'embedded', client: embeddedClient(storeProcess.ready.endpoint, storeProcess.ready.key, RETRY_OPTIONS.interactive), databaseId: 'bench', description: 'county', canCreate: true });
+  const store = await CosmosStore.open({
+    kind: 'embedded',
+    client: embeddedClient(storeProcess.ready.endpoint, storeProcess.ready.key, RETRY_OPTIONS.interactive),
+    databaseId: 'bench',
+    description: 'county',
+    canCreate: true,
+  });
   const seedClient = embeddedClient(storeProcess.ready.endpoint, storeProcess.ready.key);
   const database = seedClient.database('bench');
   const connector = await FakeConnector.start();
@@ -118,7 +141,12 @@ async function main() {
   await upsertAll(database, 'actions', ACTIONS, (i) => actionAt(i, SIZES, calendar));
   // The plans the actions belong to (council-data puts 500 actions in each): the plan view shows the first.
   const plans = Math.ceil(ACTIONS / 500);
-  await upsertAll(database, 'plans', plans, (p) => ({ id: `plan-${p}`, orgId: ORG, title: `Action plan ${p + 1}`, learningPoints: Array.from({ length: 9 }, (_, k) => ({ number: k + 1, title: `Learning point ${k + 1}` })) }));
+  await upsertAll(database, 'plans', plans, (p) => ({
+    id: `plan-${p}`,
+    orgId: ORG,
+    title: `Action plan ${p + 1}`,
+    learningPoints: Array.from({ length: 9 }, (_, k) => ({ number: k + 1, title: `Learning point ${k + 1}` })),
+  }));
   await upsertAll(database, 'escalations', ESCALATIONS, (i) => escalationAt(i, SIZES));
   // Questionnaires to two departments, a quarter answering; the measured presses come from others in the same audience.
   const hr = personAt(0);
@@ -126,14 +154,23 @@ async function main() {
   for (let c = 0; c < CAMPAIGNS; c++) {
     const sentOn = isoDay('2026-10-05', c * 14);
     const department = DEPARTMENTS[c % DEPARTMENTS.length]!;
-    const campaign = await createCampaign({ store, clock: new FixedClock(`${sentOn}T09:00:00Z`), calendar }, { actor: hr, timeZone: 'Europe/London', data: { questionnaire: 'awareness', audience: { type: 'department', department }, anonymous: true, closesOn: isoDay(sentOn, 60) } });
+    const campaign = await createCampaign(
+      { store, clock: new FixedClock(`${sentOn}T09:00:00Z`), calendar },
+      {
+        actor: hr,
+        timeZone: 'Europe/London',
+        data: { questionnaire: 'awareness', audience: { type: 'department', department }, anonymous: true, closesOn: isoDay(sentOn, 60) },
+      },
+    );
     const clock = new FixedClock(`${isoDay(sentOn, 3)}T12:00:00Z`);
     campaigns.push({ id: campaign.id, department, clock });
     const audience = Array.from({ length: PEOPLE }, (_, i) => personAt(i)).filter((p) => p.department === department && p.active && answersEarly(p));
     await mapConcurrently(audience, 8, (actor) => pressSubmit(actor, campaign.id, clock));
   }
   seedClient.dispose();
-  console.log(`county data set: ${PEOPLE} people, ${RECORDS} training records, ${ACTIONS} actions led by ${LEADS} people, ${ESCALATIONS} escalations, ${CAMPAIGNS} questionnaires; seeded in ${((performance.now() - t0) / 1000).toFixed(0)} s; node ${process.version}`);
+  console.log(
+    `county data set: ${PEOPLE} people, ${RECORDS} training records, ${ACTIONS} actions led by ${LEADS} people, ${ESCALATIONS} escalations, ${CAMPAIGNS} questionnaires; seeded in ${((performance.now() - t0) / 1000).toFixed(0)} s; node ${process.version}`,
+  );
 
   /** A quarter of each department (people are spread over departments by index, so every fourth of the department's own). */
   function answersEarly(p: Person): boolean {
@@ -143,15 +180,32 @@ async function main() {
   async function pressSubmit(actor: Person, campaignId: string, clock: FixedClock): Promise<boolean> {
     const view = await openSurvey({ store, clock, seal }, { actor, timeZone: 'Europe/London', campaignId });
     if (view.kind !== 'page') return false;
-    const saved = await answerSurvey({ store, clock, seal }, {
-      actor,
-      timeZone: 'Europe/London',
-      data: { campaignId, page: 0, move: 'submit', carried: '{}', answerKey: view.answerKey, 'q_know-how-to-report': 'yes', 'q_aware-of-procedures': 'yes', q_confidence: 'quite', 'q_know-dso-name': 'no', 'q_last-trained': '1-3-years', q_comments: '' },
-    });
+    const saved = await answerSurvey(
+      { store, clock, seal },
+      {
+        actor,
+        timeZone: 'Europe/London',
+        data: {
+          campaignId,
+          page: 0,
+          move: 'submit',
+          carried: '{}',
+          answerKey: view.answerKey,
+          'q_know-how-to-report': 'yes',
+          'q_aware-of-procedures': 'yes',
+          q_confidence: 'quite',
+          'q_know-dso-name': 'no',
+          'q_last-trained': '1-3-years',
+          q_comments: '',
+        },
+      },
+    );
     return saved.kind === 'saved';
   }
 
-  const appProcess = await startProcess<{ app: string; pid: number; localSecret: string }>('soak-app', [storeProcess.ready.endpoint, '3600'], [], { BENCH_STORE_KEY: storeProcess.ready.key });
+  const appProcess = await startProcess<{ app: string; pid: number; localSecret: string }>('soak-app', [storeProcess.ready.endpoint, '3600'], [], {
+    BENCH_STORE_KEY: storeProcess.ready.key,
+  });
   const url = appProcess.ready.app;
   const userOf = (p: Person): TeamsUser => ({ id: `29:${p.id}`, aadObjectId: p.aadObjectId!, name: p.name });
   const staff = (n: number) => personAt((n * 7919) % PEOPLE);
@@ -191,7 +245,9 @@ async function main() {
     const ms = list.map((s) => s.ms).sort((a, b) => a - b);
     const ru = list.map((s) => s.ru).sort((a, b) => a - b);
     const failed = list.filter((s) => !s.ok).length;
-    console.log(`measure: ${name} p50=${percentile(ms, 0.5).toFixed(0)} p99=${percentile(ms, 0.99).toFixed(0)} ru_p99=${percentile(ru, 0.99).toFixed(1)} calls_max=${Math.max(...list.map((s) => s.calls))}${failed ? ` (${failed} of ${list.length} failed)` : ''}`);
+    console.log(
+      `measure: ${name} p50=${percentile(ms, 0.5).toFixed(0)} p99=${percentile(ms, 0.99).toFixed(0)} ru_p99=${percentile(ru, 0.99).toFixed(1)} calls_max=${Math.max(...list.map((s) => s.calls))}${failed ? ` (${failed} of ${list.length} failed)` : ''}`,
+    );
   }
   const meanRu = (name: string) => {
     const list = results.get(name) ?? [];
@@ -225,7 +281,10 @@ async function main() {
   await measure('my-actions', SAMPLES, (n) => replied(messageActivity({ serviceUrl: connector.serviceUrl, user: userOf(leadOf(n + 1)), text: 'my actions' })));
   await measure('my-training', SAMPLES, (n) => replied(messageActivity({ serviceUrl: connector.serviceUrl, user: userOf(staff(n + 1)), text: 'my training' })));
 
-  const tab = (path: string, viewer: Person) => async () => (await fetch(`${url}${path}`, { headers: { authorization: `Local ${viewer.id}`, 'x-local-secret': appProcess.ready.localSecret } }).then((r) => r.arrayBuffer().then(() => r.status))) === 200;
+  const tab = (path: string, viewer: Person) => async () =>
+    (await fetch(`${url}${path}`, { headers: { authorization: `Local ${viewer.id}`, 'x-local-secret': appProcess.ready.localSecret } }).then((r) =>
+      r.arrayBuffer().then(() => r.status),
+    )) === 200;
   const views: [string, string, (n: number) => Person][] = [
     ['tab-my-actions', '/api/tab/my-actions', (n) => leadOf(n)],
     ['tab-plan-admin', '/api/tab/plan', () => hr],
@@ -245,7 +304,14 @@ async function main() {
   await measure('questionnaire-page-press', Math.min(SAMPLES, unanswered.length), (n) => pressSubmit(unanswered[n]!, campaign!.id, campaign!.clock));
 
   // Every daily job once, on a Monday (the weekly training reminders run then), in schedule order, no round open.
-  const jobs: [JobName, string][] = [['housekeeping', '03:30'], ['escalations', '08:30'], ['daily-reminders', '09:00'], ['training-reminders', '09:15'], ['round-chasers', '10:00'], ['questionnaires', '10:00']];
+  const jobs: [JobName, string][] = [
+    ['housekeeping', '03:30'],
+    ['escalations', '08:30'],
+    ['daily-reminders', '09:00'],
+    ['training-reminders', '09:15'],
+    ['round-chasers', '10:00'],
+    ['questionnaires', '10:00'],
+  ];
   let jobsRu = 0;
   const queuedBefore = (await outbox.matching(ORG)).length;
   for (const [job, at] of jobs) {
@@ -262,10 +328,21 @@ async function main() {
   const dueBy = isoDay(new Date().toISOString().slice(0, 10), 21);
   await measure('start-round', 1, () => replied(messageActivity({ serviceUrl: connector.serviceUrl, user: userOf(hr), text: `start round ${dueBy}` })));
   await measure('card-answer-round-open', SAMPLES, (n) => cardAnswer(n + SAMPLES));
-  await measure('job-round-chasers-round-open', 1, async () => !(await runJob('round-chasers', { store, clock: new FixedClock(`${AS_AT}T10:00:00Z`), orgId: ORG, organisation, calendar, logger: silentLogger, seal })).skipped);
+  await measure(
+    'job-round-chasers-round-open',
+    1,
+    async () =>
+      !(await runJob('round-chasers', { store, clock: new FixedClock(`${AS_AT}T10:00:00Z`), orgId: ORG, organisation, calendar, logger: silentLogger, seal }))
+        .skipped,
+  );
 
   const end = await meter();
-  const people = DAY.cardAnswers * meanRu('card-answer-no-round') + DAY.myActions * meanRu('my-actions') + DAY.myTraining * meanRu('my-training') + DAY.tabViewsEach * views.reduce((a, [name]) => a + meanRu(name), 0) + DAY.questionnairePresses * meanRu('questionnaire-page-press');
+  const people =
+    DAY.cardAnswers * meanRu('card-answer-no-round') +
+    DAY.myActions * meanRu('my-actions') +
+    DAY.myTraining * meanRu('my-training') +
+    DAY.tabViewsEach * views.reduce((a, [name]) => a + meanRu(name), 0) +
+    DAY.questionnairePresses * meanRu('questionnaire-page-press');
   const polling = DAY.pollsPerDay * meanRu('delivery-idle-poll');
   const delivery = digests * DAY.deliveryRuPerMessage;
   const day = jobsRu + people + polling + delivery;
@@ -274,16 +351,25 @@ async function main() {
   const serverless = (monthRu / 1e6) * PRICE.serverlessPerMillionRu;
   const hours = PRICE.daysPerMonth * 24;
   const peakHours = PRICE.workingDaysPerMonth * PRICE.peakHoursPerWorkingDay;
-  const autoscale = ((peakHours * PRICE.autoscaleMaxRuPerSecond + (hours - peakHours) * PRICE.autoscaleMaxRuPerSecond * 0.1) / 100) * PRICE.autoscalePer100RuPerHour;
+  const autoscale =
+    ((peakHours * PRICE.autoscaleMaxRuPerSecond + (hours - peakHours) * PRICE.autoscaleMaxRuPerSecond * 0.1) / 100) * PRICE.autoscalePer100RuPerHour;
 
   console.log(`county day RU: ${Math.round(day)}`);
-  console.log(`  = daily jobs ${Math.round(jobsRu)} + people ${Math.round(people)} (${DAY.cardAnswers} card answers, ${DAY.myActions} my actions, ${DAY.myTraining} my training, ${DAY.tabViewsEach} of each tab view, ${DAY.questionnairePresses} questionnaire presses, at each measure's mean) + idle polling ${Math.round(polling)} (${DAY.pollsPerDay} polls, one instance) + delivery ${Math.round(delivery)} (${digests} messages the jobs queued, at an assumed ${DAY.deliveryRuPerMessage} RU each); no round open`);
+  console.log(
+    `  = daily jobs ${Math.round(jobsRu)} + people ${Math.round(people)} (${DAY.cardAnswers} card answers, ${DAY.myActions} my actions, ${DAY.myTraining} my training, ${DAY.tabViewsEach} of each tab view, ${DAY.questionnairePresses} questionnaire presses, at each measure's mean) + idle polling ${Math.round(polling)} (${DAY.pollsPerDay} polls, one instance) + delivery ${Math.round(delivery)} (${digests} messages the jobs queued, at an assumed ${DAY.deliveryRuPerMessage} RU each); no round open`,
+  );
   console.log(`monthly cost serverless: $${serverless.toFixed(2)}`);
-  console.log(`  assumption: $${PRICE.serverlessPerMillionRu} per million RU (list price, single region), ${PRICE.workingDaysPerMonth} such days a month and ${(PRICE.daysPerMonth - PRICE.workingDaysPerMonth).toFixed(1)} days of polling and housekeeping only; storage (about $0.25 per GB-month) not included`);
+  console.log(
+    `  assumption: $${PRICE.serverlessPerMillionRu} per million RU (list price, single region), ${PRICE.workingDaysPerMonth} such days a month and ${(PRICE.daysPerMonth - PRICE.workingDaysPerMonth).toFixed(1)} days of polling and housekeeping only; storage (about $0.25 per GB-month) not included`,
+  );
   console.log(`monthly cost autoscale: $${autoscale.toFixed(2)}`);
-  console.log(`  assumption: one shared-throughput database, autoscale maximum ${PRICE.autoscaleMaxRuPerSecond} RU/s at $${PRICE.autoscalePer100RuPerHour} per 100 RU/s an hour (list price, single write region), at the maximum ${PRICE.peakHoursPerWorkingDay} hours a working day and at its floor (a tenth) otherwise; storage not included`);
+  console.log(
+    `  assumption: one shared-throughput database, autoscale maximum ${PRICE.autoscaleMaxRuPerSecond} RU/s at $${PRICE.autoscalePer100RuPerHour} per 100 RU/s an hour (list price, single write region), at the maximum ${PRICE.peakHoursPerWorkingDay} hours a working day and at its floor (a tenth) otherwise; storage not included`,
+  );
   console.log(`throttled: ${end.throttled - measuredFrom.throttled}`);
-  console.log(`  (429 answers while measuring, each container at ${RU_PER_SECOND} RU/s, ${LATENCY_MS} ms a round trip; Low-priority requests ${end.lowPriority - measuredFrom.lowPriority} of ${end.requests - measuredFrom.requests}; measured RU ${Math.round(end.totalRu - measuredFrom.totalRu)})`);
+  console.log(
+    `  (429 answers while measuring, each container at ${RU_PER_SECOND} RU/s, ${LATENCY_MS} ms a round trip; Low-priority requests ${end.lowPriority - measuredFrom.lowPriority} of ${end.requests - measuredFrom.requests}; measured RU ${Math.round(end.totalRu - measuredFrom.totalRu)})`,
+  );
 
   await appProcess.stop();
   await connector.close();

@@ -39,7 +39,11 @@ const fmt = (xs: number[]) => `median ${median(xs).toFixed(2)} s (runs ${xs.map(
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-cli-'));
   const env = { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'info', SCHEDULER_ENABLED: 'false', PORT: '0' };
-  const app = spawn(process.execPath, ['--disable-warning=DEP0111', path.join(root, 'dist', 'bot', 'main.js')], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const app = spawn(process.execPath, ['--disable-warning=DEP0111', path.join(root, 'dist', 'bot', 'main.js')], {
+    cwd: root,
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   process.once('exit', () => app.kill('SIGKILL'));
   try {
     // The app's last start-up line says where it listens; by then the data folder is served.

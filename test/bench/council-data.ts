@@ -21,11 +21,57 @@ export type CouncilSizes = { people: number; actions: number; escalations: numbe
 
 const SEED_CONCURRENCY = 8;
 
-export const DEPARTMENTS = ["Children's Social Care", 'Adult Social Care', 'Education', 'Early Help', 'Housing', 'Public Health', 'Highways', 'Libraries', 'Finance', 'Legal Services', 'Youth Justice', 'Fostering and Adoption', 'Customer Services', 'Planning', 'Waste', 'Property', 'Trading Standards', 'Registration', 'Democratic Services', 'Human Resources'];
-const TITLES = ['Social Worker', 'Senior Social Worker', 'Team Manager', 'Family Support Worker', 'Teacher', 'Youth Worker', 'Housing Officer', 'Care Assistant', 'Administrator', 'Librarian', 'Engineer', 'Analyst'];
+export const DEPARTMENTS = [
+  "Children's Social Care",
+  'Adult Social Care',
+  'Education',
+  'Early Help',
+  'Housing',
+  'Public Health',
+  'Highways',
+  'Libraries',
+  'Finance',
+  'Legal Services',
+  'Youth Justice',
+  'Fostering and Adoption',
+  'Customer Services',
+  'Planning',
+  'Waste',
+  'Property',
+  'Trading Standards',
+  'Registration',
+  'Democratic Services',
+  'Human Resources',
+];
+const TITLES = [
+  'Social Worker',
+  'Senior Social Worker',
+  'Team Manager',
+  'Family Support Worker',
+  'Teacher',
+  'Youth Worker',
+  'Housing Officer',
+  'Care Assistant',
+  'Administrator',
+  'Librarian',
+  'Engineer',
+  'Analyst',
+];
 export const REQUIREMENTS = [
   { course: 'SG-AWARE', jobTitles: ['*'] },
-  { course: 'SG-GEN', jobTitles: ['Social Worker', 'Senior Social Worker', 'Team Manager', 'Family Support Worker', 'Teacher', 'Youth Worker', 'Housing Officer', 'Care Assistant'] },
+  {
+    course: 'SG-GEN',
+    jobTitles: [
+      'Social Worker',
+      'Senior Social Worker',
+      'Team Manager',
+      'Family Support Worker',
+      'Teacher',
+      'Youth Worker',
+      'Housing Officer',
+      'Care Assistant',
+    ],
+  },
   { course: 'SG-SPEC', jobTitles: ['Social Worker', 'Senior Social Worker', 'Team Manager'] },
   { course: 'CSE', jobTitles: ['Social Worker', 'Senior Social Worker', 'Youth Worker'] },
   { course: 'PREVENT', jobTitles: ['*'] },
@@ -34,7 +80,6 @@ export const REQUIREMENTS = [
 const COURSES = ['SG-AWARE', 'SG-GEN', 'SG-SPEC', 'CSE', 'PREVENT', 'DA'];
 /** The day the measurements stand on; the app itself reads the system clock. */
 export const AS_AT = '2026-11-23';
-
 
 /**
  * Seeds through the SDK's bulk API, 100 documents a request, SEED_CONCURRENCY requests at a time:
@@ -46,7 +91,10 @@ export async function upsertAll<T extends Doc>(database: Database, container: Co
   const items = database.container(container).items;
   const batches = Array.from({ length: Math.ceil(count / 100) }, (_, b) => b);
   await mapConcurrently(batches, SEED_CONCURRENCY, async (b) => {
-    const operations = Array.from({ length: Math.min(100, count - b * 100) }, (_, k) => ({ operationType: 'Upsert' as const, resourceBody: make(b * 100 + k) as unknown as JSONObject }));
+    const operations = Array.from({ length: Math.min(100, count - b * 100) }, (_, k) => ({
+      operationType: 'Upsert' as const,
+      resourceBody: make(b * 100 + k) as unknown as JSONObject,
+    }));
     const results = await items.bulk(operations);
     const failed = results.filter((r) => r.statusCode >= 300);
     if (failed.length) throw new Error(`bulk upsert into ${container}: ${failed.length} failed (status ${failed[0]!.statusCode})`);
@@ -107,7 +155,9 @@ export function recordAt(i: number, people: number): TrainingRecord {
     completedOn: status === 'booked' || status === 'cancelled' ? isoDay(AS_AT, 10 + (i % 60)) : completedOn,
     status,
     source: status === 'self-reported' ? 'self' : 'import',
-    ...(status === 'self-reported' && kind === 97 ? { review: { decision: 'verified' as const, by: { name: 'Staff 0', personId: 's0' }, at: `${completedOn}T12:00:00.000Z` } } : {}),
+    ...(status === 'self-reported' && kind === 97
+      ? { review: { decision: 'verified' as const, by: { name: 'Staff 0', personId: 's0' }, at: `${completedOn}T12:00:00.000Z` } }
+      : {}),
     createdAt: `${completedOn}T12:00:00.000Z`,
   };
 }
@@ -170,9 +220,18 @@ export function escalationAt(i: number, sizes: CouncilSizes): Escalation {
     history: [
       { at: raisedAt, by, what: 'raised', stage: 1 },
       { at: `${isoDay(raisedOn, 1)}T09:00:00.000Z`, by: { name: 'Staff 1', personId: 's1' }, what: 'acknowledged', stage: 1 },
-      ...(open ? [] : [{ at: `${isoDay(raisedOn, 9)}T15:00:00.000Z`, by: { name: 'Staff 1', personId: 's1' }, what: 'resolved' as const, stage: 2, text: 'Agreed a joint visit.' }]),
+      ...(open
+        ? []
+        : [
+            {
+              at: `${isoDay(raisedOn, 9)}T15:00:00.000Z`,
+              by: { name: 'Staff 1', personId: 's1' },
+              what: 'resolved' as const,
+              stage: 2,
+              text: 'Agreed a joint visit.',
+            },
+          ]),
     ],
     version: open ? 2 : 3,
   };
 }
-

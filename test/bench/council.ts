@@ -31,7 +31,20 @@ import { trainingRates } from '../../services/training/reports';
 import { FakeConnector } from '../harness/fake-connector';
 import { ORG } from '../harness/fixtures';
 import { invokeActionExecute, messageActivity, postActivity, type TeamsUser } from '../harness/teams-activities';
-import { actionAt, AS_AT, conversationAt, DEPARTMENTS, escalationAt, isoDay, leadIndex, personAt, recordAt, REQUIREMENTS, upsertAll, type CouncilSizes } from './council-data';
+import {
+  actionAt,
+  AS_AT,
+  conversationAt,
+  DEPARTMENTS,
+  escalationAt,
+  isoDay,
+  leadIndex,
+  personAt,
+  recordAt,
+  REQUIREMENTS,
+  upsertAll,
+  type CouncilSizes,
+} from './council-data';
 import { startProcess } from './processes';
 import { randomBytes } from 'node:crypto';
 import { OPERATOR } from '../../services/access/policy';
@@ -58,7 +71,6 @@ const USERS = Number(values.users);
 const LEADS = Math.max(1, Math.floor(ACTIONS / 5));
 const SIZES: CouncilSizes = { people: PEOPLE, actions: ACTIONS, escalations: ESCALATIONS };
 
-
 type Sample = { kind: string; ms: number; ok: boolean };
 
 async function timed(samples: Sample[], kind: string, run: () => Promise<boolean>): Promise<void> {
@@ -81,7 +93,14 @@ function summary(samples: Sample[]) {
   return kinds.map((kind) => {
     const mine = samples.filter((s) => s.kind === kind);
     const ms = mine.map((s) => s.ms).sort((a, b) => a - b);
-    return { what: kind, requests: mine.length, errors: mine.filter((s) => !s.ok).length, 'p50 ms': +percentile(ms, 0.5).toFixed(1), 'p99 ms': +percentile(ms, 0.99).toFixed(1), 'max ms': +ms.at(-1)!.toFixed(1) };
+    return {
+      what: kind,
+      requests: mine.length,
+      errors: mine.filter((s) => !s.ok).length,
+      'p50 ms': +percentile(ms, 0.5).toFixed(1),
+      'p99 ms': +percentile(ms, 0.99).toFixed(1),
+      'max ms': +ms.at(-1)!.toFixed(1),
+    };
   });
 }
 
@@ -92,7 +111,11 @@ async function main() {
   // The app and this process's seeding share one seal key (anonymous answers wait sealed).
   process.env.SURVEY_SEAL_KEY ??= randomBytes(32).toString('base64');
   const seal = AnswerSeal.fromBase64(process.env.SURVEY_SEAL_KEY);
-  const storeProcess = await startProcess<{ endpoint: string; key: string }>('store-process', ['--report-memory'], ['--expose-gc', '--max-old-space-size=4096']);
+  const storeProcess = await startProcess<{ endpoint: string; key: string }>(
+    'store-process',
+    ['--report-memory'],
+    ['--expose-gc', '--max-old-space-size=4096'],
+  );
   type StoreReport = { memory: { rss: number; heapUsed: number }; gc: { pauses: number; totalMs: number; longestMs: number } };
   /** The store's memory after a full collection, and its garbage-collection pauses so far. */
   const askStore = async (): Promise<StoreReport> => {
@@ -100,7 +123,13 @@ async function main() {
     storeProcess.child.kill('SIGUSR2');
     return JSON.parse(((await answer) as [string])[0]) as StoreReport;
   };
-  const store = await CosmosStore.open({ kind: 'embedded', client: embeddedClient(storeProcess.ready.endpoint, storeProcess.ready.key), databaseId: 'bench', description: 'council', canCreate: true });
+  const store = await CosmosStore.open({
+    kind: 'embedded',
+    client: embeddedClient(storeProcess.ready.endpoint, storeProcess.ready.key),
+    databaseId: 'bench',
+    description: 'council',
+    canCreate: true,
+  });
   const seedClient = embeddedClient(storeProcess.ready.endpoint, storeProcess.ready.key);
   const database = seedClient.database('bench');
   const connector = await FakeConnector.start();
@@ -136,23 +165,52 @@ async function main() {
     const sentOn = isoDay('2024-12-02', Math.floor((c * 700) / Math.max(1, CAMPAIGNS)));
     const clock = new FixedClock(`${sentOn}T09:00:00Z`);
     const department = DEPARTMENTS[c % DEPARTMENTS.length]!;
-    const campaign = await createCampaign({ store, clock, calendar }, { actor: hr, timeZone: 'Europe/London', data: { questionnaire: 'awareness', audience: { type: 'department', department }, anonymous: true, closesOn: isoDay(sentOn, 28) } });
+    const campaign = await createCampaign(
+      { store, clock, calendar },
+      {
+        actor: hr,
+        timeZone: 'Europe/London',
+        data: { questionnaire: 'awareness', audience: { type: 'department', department }, anonymous: true, closesOn: isoDay(sentOn, 28) },
+      },
+    );
     // A quarter of the department answers.
-    const audience = Array.from({ length: PEOPLE }, (_, i) => personAt(i)).filter((p) => p.department === department && p.active && Number(p.id.slice(1)) % 4 === 0);
+    const audience = Array.from({ length: PEOPLE }, (_, i) => personAt(i)).filter(
+      (p) => p.department === department && p.active && Number(p.id.slice(1)) % 4 === 0,
+    );
     const answerClock = new FixedClock(`${isoDay(sentOn, 3)}T12:00:00Z`);
     await mapConcurrently(audience, 8, async (actor) => {
       const view = await openSurvey({ store, clock: answerClock, seal }, { actor, timeZone: 'Europe/London', campaignId: campaign.id });
       if (view.kind !== 'page') return;
-      const saved = await answerSurvey({ store, clock: answerClock, seal }, {
-        actor,
-        timeZone: 'Europe/London',
-        data: { campaignId: campaign.id, page: 0, move: 'submit', carried: '{}', answerKey: view.answerKey, 'q_know-how-to-report': 'yes', 'q_aware-of-procedures': 'yes', q_confidence: 'quite', 'q_know-dso-name': 'no', 'q_last-trained': '1-3-years', q_comments: '' },
-      });
+      const saved = await answerSurvey(
+        { store, clock: answerClock, seal },
+        {
+          actor,
+          timeZone: 'Europe/London',
+          data: {
+            campaignId: campaign.id,
+            page: 0,
+            move: 'submit',
+            carried: '{}',
+            answerKey: view.answerKey,
+            'q_know-how-to-report': 'yes',
+            'q_aware-of-procedures': 'yes',
+            q_confidence: 'quite',
+            'q_know-dso-name': 'no',
+            'q_last-trained': '1-3-years',
+            q_comments: '',
+          },
+        },
+      );
       if (saved.kind === 'saved') answered++;
     });
   }
   const surveySeconds = (performance.now() - surveyStart) / 1000;
-  seeding.push({ what: `questionnaire campaigns (${CAMPAIGNS}) and answers`, documents: answered, seconds: +surveySeconds.toFixed(1), 'per second': Math.round(answered / surveySeconds) });
+  seeding.push({
+    what: `questionnaire campaigns (${CAMPAIGNS}) and answers`,
+    documents: answered,
+    seconds: +surveySeconds.toFixed(1),
+    'per second': Math.round(answered / surveySeconds),
+  });
   console.error(`seeded ${CAMPAIGNS} campaigns with ${answered} answers in ${surveySeconds.toFixed(1)} s`);
   const seedSeconds = (performance.now() - started) / 1000;
   seedClient.dispose();
@@ -160,7 +218,9 @@ async function main() {
   console.table(seeding);
 
   // The app, with its delivery engine idle (the seeded invitations would otherwise be sent during the measurements).
-  const appProcess = await startProcess<{ app: string; pid: number; localSecret: string }>('soak-app', [storeProcess.ready.endpoint, '3600'], [], { BENCH_STORE_KEY: storeProcess.ready.key });
+  const appProcess = await startProcess<{ app: string; pid: number; localSecret: string }>('soak-app', [storeProcess.ready.endpoint, '3600'], [], {
+    BENCH_STORE_KEY: storeProcess.ready.key,
+  });
   const url = appProcess.ready.app;
   const userOf = (p: Person): TeamsUser => ({ id: `29:${p.id}`, aadObjectId: p.aadObjectId!, name: p.name });
   const samples: Sample[] = [];
@@ -199,19 +259,26 @@ async function main() {
   ];
   for (const [kind, run] of interactive) {
     let next = 0;
-    await Promise.all(Array.from({ length: USERS }, async () => {
-      for (let n = next++; n < SAMPLES; n = next++) await timed(samples, kind, () => run(n));
-    }));
+    await Promise.all(
+      Array.from({ length: USERS }, async () => {
+        for (let n = next++; n < SAMPLES; n = next++) await timed(samples, kind, () => run(n));
+      }),
+    );
   }
   console.log(`messages and card answers, ${USERS} people at a time, a different person each time:`);
   console.table(summary(samples));
   const gcAfter = (await askStore()).gc;
-  console.log(`the store's garbage collections meanwhile: ${gcAfter.pauses - gcBefore.pauses} pauses, ${Math.round(gcAfter.totalMs - gcBefore.totalMs)} ms in all (the longest since it started: ${Math.round(gcAfter.longestMs)} ms)`);
+  console.log(
+    `the store's garbage collections meanwhile: ${gcAfter.pauses - gcBefore.pauses} pauses, ${Math.round(gcAfter.totalMs - gcBefore.totalMs)} ms in all (the longest since it started: ${Math.round(gcAfter.longestMs)} ms)`,
+  );
   const tabFrom = samples.length;
 
   // Tab views, one viewer at a time: each is a page load, so fewer samples.
   const tabSamples = Math.max(5, Math.floor(SAMPLES / 10));
-  const tab = (path: string, viewer: Person) => async () => (await fetch(`${url}${path}`, { headers: { authorization: `Local ${viewer.id}`, 'x-local-secret': appProcess.ready.localSecret } }).then((r) => r.arrayBuffer().then(() => r.status))) === 200;
+  const tab = (path: string, viewer: Person) => async () =>
+    (await fetch(`${url}${path}`, { headers: { authorization: `Local ${viewer.id}`, 'x-local-secret': appProcess.ready.localSecret } }).then((r) =>
+      r.arrayBuffer().then(() => r.status),
+    )) === 200;
   const views: [string, string, (n: number) => Person][] = [
     ['tab: my actions', '/api/tab/my-actions', (n) => leadOf(n)],
     ['tab: plan (administrator)', '/api/tab/plan', () => hr],
@@ -239,7 +306,14 @@ async function main() {
 
   // Every daily job once, on a Monday (the weekly training reminders run then), in schedule order.
   const jobs: Record<string, unknown>[] = [];
-  for (const [job, at] of [['housekeeping', '03:30'], ['escalations', '08:30'], ['daily-reminders', '09:00'], ['training-reminders', '09:15'], ['round-chasers', '10:00'], ['questionnaires', '10:00']] as [JobName, string][]) {
+  for (const [job, at] of [
+    ['housekeeping', '03:30'],
+    ['escalations', '08:30'],
+    ['daily-reminders', '09:00'],
+    ['training-reminders', '09:15'],
+    ['round-chasers', '10:00'],
+    ['questionnaires', '10:00'],
+  ] as [JobName, string][]) {
     const clock = new FixedClock(`${AS_AT}T${at}:00Z`);
     const t0 = performance.now();
     const result = await runJob(job, { store, clock, orgId: ORG, organisation, calendar, logger: silentLogger, seal });
@@ -249,7 +323,9 @@ async function main() {
 
   const { memory } = await askStore();
 
-  console.log(`HR completion rates by department as at ${AS_AT} (${departments} departments, ${RECORDS} records, ${PEOPLE} people), 3 runs: ${rates.map((ms) => `${(ms / 1000).toFixed(2)} s`).join(', ')}`);
+  console.log(
+    `HR completion rates by department as at ${AS_AT} (${departments} departments, ${RECORDS} records, ${PEOPLE} people), 3 runs: ${rates.map((ms) => `${(ms / 1000).toFixed(2)} s`).join(', ')}`,
+  );
   console.log(`daily jobs on ${AS_AT} (${Object.keys(JOBS).length} jobs):`);
   console.table(jobs);
   console.log(`embedded store process after a full GC, holding the data set: rss ${mib(memory.rss)} MiB, heap used ${mib(memory.heapUsed)} MiB`);

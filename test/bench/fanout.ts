@@ -70,7 +70,13 @@ async function openStore(): Promise<{ store: Store; stop(): Promise<void> }> {
   }
   // At 10 × 50/s the store's own work competes with the engine's event loop when they share a process.
   const storeProcess = await startProcess<{ endpoint: string; key: string }>('store-process');
-  const store = await CosmosStore.open({ kind: 'embedded', client: embeddedClient(storeProcess.ready.endpoint, storeProcess.ready.key), databaseId: 'bench', description: 'bench', canCreate: true });
+  const store = await CosmosStore.open({
+    kind: 'embedded',
+    client: embeddedClient(storeProcess.ready.endpoint, storeProcess.ready.key),
+    databaseId: 'bench',
+    description: 'bench',
+    canCreate: true,
+  });
   return {
     store,
     async stop() {
@@ -100,14 +106,28 @@ async function main() {
   const agent = graph ? new https.Agent({ ca: graph.ca, keepAlive: true }) : undefined;
   for (let i = 0; i < withoutChat + emailOnly; i++) {
     const homeTenant = i < withoutChat;
-    const p = person({ id: homeTenant ? `new${i}` : `partner${i}`, name: `Owner ${i}`, aadObjectId: `aad-x${i}`, ...(homeTenant ? {} : { email: `owner${i}@partner.example` }) });
+    const p = person({
+      id: homeTenant ? `new${i}` : `partner${i}`,
+      name: `Owner ${i}`,
+      aadObjectId: `aad-x${i}`,
+      ...(homeTenant ? {} : { email: `owner${i}@partner.example` }),
+    });
     await store.collection<Person>('people').upsert(p);
     if (homeTenant) graph!.setUser({ id: p.aadObjectId! });
     people.push(p);
   }
   if (!CAMPAIGN) {
     const actions = store.collection<Action>('actions');
-    const write = (p: Person) => actions.upsert(actionDoc({ id: `a-${p.id}`, leadIds: [p.id], leads: [{ name: p.name, personId: p.id }], due: { dates: [due], ongoing: null, text: due }, nextDueDate: due }));
+    const write = (p: Person) =>
+      actions.upsert(
+        actionDoc({
+          id: `a-${p.id}`,
+          leadIds: [p.id],
+          leads: [{ name: p.name, personId: p.id }],
+          due: { dates: [due], ongoing: null, text: due },
+          nextDueDate: due,
+        }),
+      );
     for (let i = 0; i < people.length; i += 10) await Promise.all(people.slice(i, i + 10).map(write));
   }
   const seedMs = performance.now() - seedStart;
@@ -117,7 +137,19 @@ async function main() {
   const reachStart = performance.now();
   const reach = gateway
     ? await reachPeople(
-        { store, clock, graph: gateway, settings: { tenantId: TEST_TENANT_ID, catalogAppId: 'c4a1b2d3-0000-4000-8000-0000000a99c1', botId: `28:${TEST_BOT_ID}`, serviceUrl: connector.serviceUrl, installsPerSecond: 20, retryDays: 7 } },
+        {
+          store,
+          clock,
+          graph: gateway,
+          settings: {
+            tenantId: TEST_TENANT_ID,
+            catalogAppId: 'c4a1b2d3-0000-4000-8000-0000000a99c1',
+            botId: `28:${TEST_BOT_ID}`,
+            serviceUrl: connector.serviceUrl,
+            installsPerSecond: 20,
+            retryDays: 7,
+          },
+        },
         ORG,
       )
     : undefined;
@@ -125,18 +157,26 @@ async function main() {
   const jobStart = performance.now();
   const enqueued = CAMPAIGN
     ? (
-        await createCampaign({ store, clock, calendar }, {
-          actor: { ...people[0]!, roles: ['hr'] },
-          timeZone: 'Europe/London',
-          data: { questionnaire: 'awareness', audience: { type: 'everyone' }, anonymous: true, closesOn: '2026-12-11' },
-        })
+        await createCampaign(
+          { store, clock, calendar },
+          {
+            actor: { ...people[0]!, roles: ['hr'] },
+            timeZone: 'Europe/London',
+            data: { questionnaire: 'awareness', audience: { type: 'everyone' }, anonymous: true, closesOn: '2026-12-11' },
+          },
+        )
       ).invited
     : (await runJob('daily-reminders', { store, clock, orgId: ORG, organisation, calendar, logger: silentLogger })).enqueued;
   const jobMs = performance.now() - jobStart;
 
-  const mailer = gateway ? new GraphMailer(gateway, 'bench@council.example', { teamsChat: 'https://teams.microsoft.com/l/chat/0/0?users=28:bench' }) : undefined;
+  const mailer = gateway
+    ? new GraphMailer(gateway, 'bench@council.example', { teamsChat: 'https://teams.microsoft.com/l/chat/0/0?users=28:bench' })
+    : undefined;
   const emailsPerMinute = Number(values['emails-per-minute']);
-  const sender = new DeliverySender({ store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger, ...(mailer ? { mailer } : {}) }, { ...DEFAULT_DELIVERY_LIMITS, emailsPerMinute });
+  const sender = new DeliverySender(
+    { store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger, ...(mailer ? { mailer } : {}) },
+    { ...DEFAULT_DELIVERY_LIMITS, emailsPerMinute },
+  );
   const sendStart = performance.now();
   const cpuStart = process.cpuUsage();
   const report = await sender.drain(ORG, { waitMs: 120_000 });
@@ -150,7 +190,8 @@ async function main() {
   const perConversation = new Map<string, number>();
   for (const a of accepted) perConversation.set(a.conversation.id, (perConversation.get(a.conversation.id) ?? 0) + 1);
   const perAddress = new Map<string, number>();
-  for (const m of graph?.mails ?? []) perAddress.set(m.message.toRecipients[0].emailAddress.address, (perAddress.get(m.message.toRecipients[0].emailAddress.address) ?? 0) + 1);
+  for (const m of graph?.mails ?? [])
+    perAddress.set(m.message.toRecipients[0].emailAddress.address, (perAddress.get(m.message.toRecipients[0].emailAddress.address) ?? 0) + 1);
   const duplicates = [...perConversation.values(), ...perAddress.values()].reduce((n, c) => n + (c - 1), 0);
   const losses = OWNERS - perConversation.size - perAddress.size;
   const throttled = connector.calls.filter((c) => c.status === 429).length;
@@ -179,7 +220,9 @@ async function main() {
     },
   ]);
   if (MIXED) {
-    console.log(`mixed: ${withoutChat} owners without a chat, ${emailOnly} email-only (partner agency); installs paced at 20/s, email at ${emailsPerMinute}/min (Exchange Online allows 30/min per mailbox)`);
+    console.log(
+      `mixed: ${withoutChat} owners without a chat, ${emailOnly} email-only (partner agency); installs paced at 20/s, email at ${emailsPerMinute}/min (Exchange Online allows 30/min per mailbox)`,
+    );
     console.table([
       {
         'reach s': +(reachMs / 1000).toFixed(1),
@@ -205,10 +248,19 @@ async function main() {
       tenantIds.map((t, i) => {
         const times = byTenant.get(t) ?? [];
         const span = times.length > 1 ? (Math.max(...times) - Math.min(...times)) / 1000 : 0;
-        return { tenant: i + 1, sent: times.length, 'first s': +((Math.min(...times) - Math.min(...sentAt)) / 1000).toFixed(1), 'span s': +span.toFixed(1), 'msgs/s': +(times.length / Math.max(span, 0.001)).toFixed(1), '429s': throttledBy(t) };
+        return {
+          tenant: i + 1,
+          sent: times.length,
+          'first s': +((Math.min(...times) - Math.min(...sentAt)) / 1000).toFixed(1),
+          'span s': +span.toFixed(1),
+          'msgs/s': +(times.length / Math.max(span, 0.001)).toFixed(1),
+          '429s': throttledBy(t),
+        };
       }),
     );
-    console.log(`all tenants: ${accepted.length} messages in ${(sendMs / 1000).toFixed(1)} s of drain (${spanS.toFixed(1)} s from first to last accepted), goal 3 minutes and ≥ 90% of ${ceiling}/s`);
+    console.log(
+      `all tenants: ${accepted.length} messages in ${(sendMs / 1000).toFixed(1)} s of drain (${spanS.toFixed(1)} s from first to last accepted), goal 3 minutes and ≥ 90% of ${ceiling}/s`,
+    );
   }
   // What bounds the rate when it falls short: this process's CPU per message (engine, connector and, in one process, the store), and how busy the machine was.
   console.log(

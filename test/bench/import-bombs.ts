@@ -20,7 +20,9 @@ import { readTable, writeTable } from '../../services/core/tabular';
 import { startTestApp } from '../harness/app';
 import { TEST_TENANT_ID } from '../harness/teams-activities';
 
-const { values } = parseArgs({ options: { read: { type: 'string' }, bodies: { type: 'boolean' }, rows: { type: 'string', default: '50000' }, 'bomb-mb': { type: 'string', default: '456' } } });
+const { values } = parseArgs({
+  options: { read: { type: 'string' }, bodies: { type: 'boolean' }, rows: { type: 'string', default: '50000' }, 'bomb-mb': { type: 'string', default: '456' } },
+});
 const MB = 1024 * 1024;
 const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 const PLAN_HEADERS = ['Learning point', 'Action', 'Evidence', 'Completion date', 'Lead', 'Progress', 'Status'];
@@ -60,7 +62,10 @@ async function makeBomb(dir: string, template: string, sheetBytes: number): Prom
   const zip = await JSZip.loadAsync(await fs.readFile(template));
   zip.file('xl/worksheets/sheet1.xml', bombSheet(sheetBytes));
   const file = path.join(dir, 'bomb.xlsx');
-  await pipeline(zip.generateNodeStream({ type: 'nodebuffer', streamFiles: true, compression: 'DEFLATE', compressionOptions: { level: 9 } }), createWriteStream(file));
+  await pipeline(
+    zip.generateNodeStream({ type: 'nodebuffer', streamFiles: true, compression: 'DEFLATE', compressionOptions: { level: 9 } }),
+    createWriteStream(file),
+  );
   return file;
 }
 
@@ -71,7 +76,12 @@ async function inChild(args: string[]): Promise<Record<string, unknown>> {
 
 /** Child: the app in production mode; gzip bombs to /api/messages one at a time, then four at once. */
 async function bodies(): Promise<void> {
-  const t = await startTestApp({ MicrosoftAppId: '00000000-0000-0000-0000-0000000000aa', MicrosoftAppPassword: 'example-not-a-secret', ALLOWED_TENANT_IDS: TEST_TENANT_ID, HOST: '127.0.0.1' });
+  const t = await startTestApp({
+    MicrosoftAppId: '00000000-0000-0000-0000-0000000000aa',
+    MicrosoftAppPassword: 'example-not-a-secret',
+    ALLOWED_TENANT_IDS: TEST_TENANT_ID,
+    HOST: '127.0.0.1',
+  });
   const inflated = 240 * MB;
   const gzip = zlib.createGzip({ level: 9 });
   const parts: Buffer[] = [];
@@ -85,10 +95,14 @@ async function bodies(): Promise<void> {
   const send = () =>
     new Promise<number>((resolve, reject) => {
       const t0 = performance.now();
-      const req = http.request(`${t.app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': bomb.length } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(performance.now() - t0));
-      });
+      const req = http.request(
+        `${t.app.url}/api/messages`,
+        { method: 'POST', headers: { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': bomb.length } },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(performance.now() - t0));
+        },
+      );
       req.on('error', (e: NodeJS.ErrnoException) => (e.code === 'EPIPE' || e.code === 'ECONNRESET' ? undefined : reject(e)));
       req.end(bomb);
     });
@@ -116,7 +130,15 @@ async function main(): Promise<void> {
   const rows = Number(values.rows);
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'import-bombs-'));
   try {
-    const planRows = Array.from({ length: rows }, (_, i) => [`Learning Point ${1 + (i % 12)}: Training and procedures`, `Action ${i}: review the safeguarding procedure with the team`, 'Minutes of the Named Safeguarding Officers meeting', 'April 2027', 'Val Johnson', `Progress note ${i}: on track, training booked for the team`, 'G-Green']);
+    const planRows = Array.from({ length: rows }, (_, i) => [
+      `Learning Point ${1 + (i % 12)}: Training and procedures`,
+      `Action ${i}: review the safeguarding procedure with the team`,
+      'Minutes of the Named Safeguarding Officers meeting',
+      'April 2027',
+      'Val Johnson',
+      `Progress note ${i}: on track, training booked for the team`,
+      'G-Green',
+    ]);
     const xlsx = path.join(dir, `plan-${rows}.xlsx`);
     const csv = path.join(dir, `plan-${rows}.csv`);
     await writeTable(xlsx, PLAN_HEADERS, planRows);

@@ -8,7 +8,14 @@ import { randomBytes } from 'node:crypto';
  * card answer: the bare handler plus the two store calls an update cannot do without (read the
  * action, write it back with its etag). All against the same store.
  */
-import { ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication, type AdaptiveCardInvokeResponse, type AdaptiveCardInvokeValue, type TurnContext } from 'botbuilder';
+import {
+  ActivityHandler,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
+  type TurnContext,
+} from 'botbuilder';
 import restify from 'restify';
 import { startApp } from '../../bot/app';
 import { FixedClock } from '../../services/core/clock';
@@ -22,7 +29,11 @@ import { ORG } from '../harness/fixtures';
 
 class Bare extends ActivityHandler {
   protected override async onAdaptiveCardInvoke(): Promise<AdaptiveCardInvokeResponse> {
-    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'ok' }] } };
+    return {
+      statusCode: 200,
+      type: 'application/vnd.microsoft.card.adaptive',
+      value: { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'ok' }] },
+    };
   }
 }
 
@@ -37,7 +48,11 @@ class StoreFloor extends ActivityHandler {
     const actions = this.store.collection<Action>('actions');
     const action = (await actions.read(ORG, `floor-${data.actionId}`))!;
     await actions.replace({ ...action, status: data.status, version: action.version + 1 });
-    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'ok' }] } };
+    return {
+      statusCode: 200,
+      type: 'application/vnd.microsoft.card.adaptive',
+      value: { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'ok' }] },
+    };
   }
 }
 
@@ -52,10 +67,24 @@ async function serve(adapter: CloudAdapter, handler: ActivityHandler): Promise<s
 
 async function main() {
   const endpoint = process.argv[2]!;
-  const store = await CosmosStore.open({ kind: 'embedded', client: embeddedClient(endpoint, process.env.BENCH_STORE_KEY ?? ''), databaseId: 'bench', description: endpoint, canCreate: true });
+  const store = await CosmosStore.open({
+    kind: 'embedded',
+    client: embeddedClient(endpoint, process.env.BENCH_STORE_KEY ?? ''),
+    databaseId: 'bench',
+    description: endpoint,
+    canCreate: true,
+  });
   const app = await startApp({
     // The benchmark measures the server, not the per-user command limit.
-    config: loadConfig({ PORT: '0', DEFAULT_ORG_ID: ORG, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', SURVEY_SEAL_KEY: randomBytes(32).toString('base64'), COMMANDS_PER_MINUTE: '10000', DATA_DIR: await mkdtemp(path.join(os.tmpdir(), 'bench-app-')) }),
+    config: loadConfig({
+      PORT: '0',
+      DEFAULT_ORG_ID: ORG,
+      LOG_LEVEL: 'silent',
+      SCHEDULER_ENABLED: 'false',
+      SURVEY_SEAL_KEY: randomBytes(32).toString('base64'),
+      COMMANDS_PER_MINUTE: '10000',
+      DATA_DIR: await mkdtemp(path.join(os.tmpdir(), 'bench-app-')),
+    }),
     logger: silentLogger,
     store,
     clock: new FixedClock('2026-11-22T10:00:00Z'),

@@ -54,20 +54,38 @@ async function load(url: string, users: TeamsUser[], check: (body: any) => boole
 function summary(name: string, r: Result) {
   const sorted = [...r.latencies].sort((a, b) => a - b);
   const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-  return { handler: name, requests: sorted.length, errors: r.errors, 'req/s': +(sorted.length / (r.elapsedMs / 1000)).toFixed(1), 'p50 ms': +pct(50).toFixed(1), 'p95 ms': +pct(95).toFixed(1), 'p99 ms': +pct(99).toFixed(1) };
+  return {
+    handler: name,
+    requests: sorted.length,
+    errors: r.errors,
+    'req/s': +(sorted.length / (r.elapsedMs / 1000)).toFixed(1),
+    'p50 ms': +pct(50).toFixed(1),
+    'p95 ms': +pct(95).toFixed(1),
+    'p99 ms': +pct(99).toFixed(1),
+  };
 }
 
 async function main() {
   // Store, app and load generator each in their own process, as Cosmos DB, the App Service and
   // Teams are in production.
   const storeProcess = await startProcess<{ endpoint: string; key: string }>('store-process');
-  const store = await CosmosStore.open({ kind: 'embedded', client: embeddedClient(storeProcess.ready.endpoint, storeProcess.ready.key), databaseId: 'bench', description: 'bench', canCreate: true });
+  const store = await CosmosStore.open({
+    kind: 'embedded',
+    client: embeddedClient(storeProcess.ready.endpoint, storeProcess.ready.key),
+    databaseId: 'bench',
+    description: 'bench',
+    canCreate: true,
+  });
   const users: TeamsUser[] = Array.from({ length: USERS }, (_, i) => ({ id: `29:bench-${i}`, aadObjectId: `aad-bench-${i}`, name: `Bench User ${i}` }));
   await seed(store, {
     people: users.map((u, i) => person({ id: `p-${i}`, name: u.name, aadObjectId: u.aadObjectId })),
-    actions: users.flatMap((_, i) => ['', 'floor-'].map((prefix) => actionDoc({ id: `${prefix}bench-${i}`, leadIds: [`p-${i}`], leads: [{ name: `Bench User ${i}`, personId: `p-${i}` }] }))),
+    actions: users.flatMap((_, i) =>
+      ['', 'floor-'].map((prefix) => actionDoc({ id: `${prefix}bench-${i}`, leadIds: [`p-${i}`], leads: [{ name: `Bench User ${i}`, personId: `p-${i}` }] })),
+    ),
   });
-  const appProcess = await startProcess<{ app: string; bare: string; floor: string }>('latency-app', [storeProcess.ready.endpoint], [], { BENCH_STORE_KEY: storeProcess.ready.key });
+  const appProcess = await startProcess<{ app: string; bare: string; floor: string }>('latency-app', [storeProcess.ready.endpoint], [], {
+    BENCH_STORE_KEY: storeProcess.ready.key,
+  });
   const { app, bare, floor } = appProcess.ready;
 
   const updated = (b: any) => JSON.stringify(b?.value ?? '').includes('Updated to');
@@ -88,11 +106,15 @@ async function main() {
     rows.push({ load: mode, ...summary('bare botbuilder handler', await load(bare, users, answered, seconds, thinkMs)) });
     rows.push({ load: mode, ...summary('store floor (bare + read + etag write)', await load(floor, users, answered, seconds, thinkMs)) });
   }
-  console.log(`card-update latency: ${USERS} concurrent users, ${SECONDS * 2}s per paced row and ${SECONDS}s per saturation row, node ${process.version}; store, app and load generator in separate processes`);
+  console.log(
+    `card-update latency: ${USERS} concurrent users, ${SECONDS * 2}s per paced row and ${SECONDS}s per saturation row, node ${process.version}; store, app and load generator in separate processes`,
+  );
   console.table(rows);
   for (let i = 0; i < rows.length; i += 3) {
     const [ours, bareRow, floorRow] = [rows[i]!, rows[i + 1]!, rows[i + 2]!];
-    console.log(`${ours.load}: p99 ratio ours / bare ${(ours['p99 ms'] / bareRow['p99 ms']).toFixed(2)}×, floor / bare ${(floorRow['p99 ms'] / bareRow['p99 ms']).toFixed(2)}×, ours / floor ${(ours['p99 ms'] / floorRow['p99 ms']).toFixed(2)}×`);
+    console.log(
+      `${ours.load}: p99 ratio ours / bare ${(ours['p99 ms'] / bareRow['p99 ms']).toFixed(2)}×, floor / bare ${(floorRow['p99 ms'] / bareRow['p99 ms']).toFixed(2)}×, ours / floor ${(ours['p99 ms'] / floorRow['p99 ms']).toFixed(2)}×`,
+    );
   }
   await appProcess.stop();
   await store.close();

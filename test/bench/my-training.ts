@@ -20,7 +20,14 @@ import { myTraining } from '../../services/training/rates';
 import { ORG, person } from '../harness/fixtures';
 import { startProcess } from './processes';
 
-const { values } = parseArgs({ options: { people: { type: 'string', default: '2000' }, records: { type: 'string', default: '20000' }, runs: { type: 'string', default: '100' }, compare: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    people: { type: 'string', default: '2000' },
+    records: { type: 'string', default: '20000' },
+    runs: { type: 'string', default: '100' },
+    compare: { type: 'boolean', default: false },
+  },
+});
 const PEOPLE = Number(values.people);
 const RECORDS = Number(values.records);
 const RUNS = Number(values.runs);
@@ -29,22 +36,38 @@ const JOB_TITLES = ['Social Worker', 'Housing Officer', 'Team Manager', 'Youth W
 
 async function inParallel<T>(items: T[], worker: (item: T) => Promise<unknown>, concurrency = 16): Promise<void> {
   const queue = [...items];
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    for (let item = queue.pop(); item !== undefined; item = queue.pop()) await worker(item);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let item = queue.pop(); item !== undefined; item = queue.pop()) await worker(item);
+    }),
+  );
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 async function main() {
   const storeProcess = await startProcess<{ endpoint: string; key: string }>('store-process');
-  const store = await CosmosStore.open({ kind: 'embedded', client: embeddedClient(storeProcess.ready.endpoint, storeProcess.ready.key), databaseId: 'bench', description: 'bench', canCreate: true });
+  const store = await CosmosStore.open({
+    kind: 'embedded',
+    client: embeddedClient(storeProcess.ready.endpoint, storeProcess.ready.key),
+    databaseId: 'bench',
+    description: 'bench',
+    canCreate: true,
+  });
   const clock = new FixedClock('2026-11-23T09:00:00Z');
   const day = today(clock, 'Europe/London');
   try {
     const seedStart = performance.now();
-    await setUpTraining(store, ORG, { requirements: [{ course: 'SG-AWARE', jobTitles: ['*'] }, { course: 'SG-GEN', jobTitles: JOB_TITLES }, { course: 'PREVENT', jobTitles: ['Social Worker', 'Youth Worker'] }] });
-    const people: Person[] = Array.from({ length: PEOPLE }, (_, i) => person({ id: `p${i}`, name: `Person ${i}`, jobTitle: JOB_TITLES[i % JOB_TITLES.length]!, department: `Department ${i % 12}` }));
+    await setUpTraining(store, ORG, {
+      requirements: [
+        { course: 'SG-AWARE', jobTitles: ['*'] },
+        { course: 'SG-GEN', jobTitles: JOB_TITLES },
+        { course: 'PREVENT', jobTitles: ['Social Worker', 'Youth Worker'] },
+      ],
+    });
+    const people: Person[] = Array.from({ length: PEOPLE }, (_, i) =>
+      person({ id: `p${i}`, name: `Person ${i}`, jobTitle: JOB_TITLES[i % JOB_TITLES.length]!, department: `Department ${i % 12}` }),
+    );
     await inParallel(people, (p) => store.collection<Person>('people').upsert(p));
     const records: TrainingRecord[] = Array.from({ length: RECORDS }, (_, i) => ({
       id: `r${i}`,
@@ -73,14 +96,29 @@ async function main() {
         if ((i + 1) % 5 === 0) console.error(`${label}: ${i + 1} of ${runs}`);
       }
       times.sort((a, b) => a - b);
-      const row = { read: label, runs, 'p50 ms': +percentile(times, 50).toFixed(1), 'p99 ms': +percentile(times, 99).toFixed(1), 'max ms': +times.at(-1)!.toFixed(1) };
+      const row = {
+        read: label,
+        runs,
+        'p50 ms': +percentile(times, 50).toFixed(1),
+        'p99 ms': +percentile(times, 99).toFixed(1),
+        'max ms': +times.at(-1)!.toFixed(1),
+      };
       console.error(JSON.stringify(row));
       return row;
     };
-    const rows = [await measure('their own records (what "my training" reads)', RUNS, async (p) => myTraining(await loadPersonTraining(store, p, day), p, day))];
+    const rows = [
+      await measure('their own records (what "my training" reads)', RUNS, async (p) => myTraining(await loadPersonTraining(store, p, day), p, day)),
+    ];
     // The read it replaced: every record and the whole directory, for one person (slow: opt in).
-    if (values.compare) rows.push(await measure('whole organisation (before)', Math.min(RUNS, 3), async (p) => myTraining(await loadTrainingFigures(store, { orgId: ORG }, await new Directory(store).all({ orgId: ORG }), day), p, day)));
-    console.log(`"my training" for one person: ${PEOPLE} people, ${RECORDS} training records, embedded store in its own process over HTTP; node ${process.version}`);
+    if (values.compare)
+      rows.push(
+        await measure('whole organisation (before)', Math.min(RUNS, 3), async (p) =>
+          myTraining(await loadTrainingFigures(store, { orgId: ORG }, await new Directory(store).all({ orgId: ORG }), day), p, day),
+        ),
+      );
+    console.log(
+      `"my training" for one person: ${PEOPLE} people, ${RECORDS} training records, embedded store in its own process over HTTP; node ${process.version}`,
+    );
     console.table(rows);
   } finally {
     await store.close();

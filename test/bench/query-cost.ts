@@ -28,14 +28,27 @@ async function main() {
   for (const size of values.sizes.split(',').map(Number)) {
     const batches = Array.from({ length: Math.ceil((size - stored) / 100) }, (_, b) => stored + b * 100);
     await mapConcurrently(batches, 8, (from) =>
-      container.items.bulk(Array.from({ length: Math.min(100, size - from) }, (_, k) => ({ operationType: 'Create' as const, resourceBody: { id: `d${from + k}`, orgId: 'org', kind: 'record', personId: `p${(from + k) % 1000}`, selected: (from + k) % 100 === 0 } }))),
+      container.items.bulk(
+        Array.from({ length: Math.min(100, size - from) }, (_, k) => ({
+          operationType: 'Create' as const,
+          resourceBody: { id: `d${from + k}`, orgId: 'org', kind: 'record', personId: `p${(from + k) % 1000}`, selected: (from + k) % 100 === 0 },
+        })),
+      ),
     );
     stored = size;
     rows.push({
       documents: size,
-      'COUNT ms': await ms(() => container.items.query({ query: 'SELECT VALUE COUNT(1) FROM c WHERE c.orgId = @orgId', parameters: org }, { partitionKey: 'org' }).fetchAll()),
-      '1% selected ms': await ms(() => container.items.query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.selected = true', parameters: org }, { partitionKey: 'org', maxItemCount: 500 }).fetchAll()),
-      'all, pages of 500 ms': await ms(() => container.items.query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId', parameters: org }, { partitionKey: 'org', maxItemCount: 500 }).fetchAll()),
+      'COUNT ms': await ms(() =>
+        container.items.query({ query: 'SELECT VALUE COUNT(1) FROM c WHERE c.orgId = @orgId', parameters: org }, { partitionKey: 'org' }).fetchAll(),
+      ),
+      '1% selected ms': await ms(() =>
+        container.items
+          .query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.selected = true', parameters: org }, { partitionKey: 'org', maxItemCount: 500 })
+          .fetchAll(),
+      ),
+      'all, pages of 500 ms': await ms(() =>
+        container.items.query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId', parameters: org }, { partitionKey: 'org', maxItemCount: 500 }).fetchAll(),
+      ),
     });
     console.error(`measured ${size}`);
   }

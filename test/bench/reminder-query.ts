@@ -23,7 +23,13 @@ const { values } = parseArgs({ options: { sizes: { type: 'string', default: '100
 async function measure(size: number, runs: number) {
   // A fresh store process per size, standing in for a remote Cosmos DB account.
   const storeProcess = await startProcess<{ endpoint: string; key: string }>('store-process');
-  const store = await CosmosStore.open({ kind: 'embedded', client: embeddedClient(storeProcess.ready.endpoint, storeProcess.ready.key), databaseId: 'bench', description: 'bench', canCreate: true });
+  const store = await CosmosStore.open({
+    kind: 'embedded',
+    client: embeddedClient(storeProcess.ready.endpoint, storeProcess.ready.key),
+    databaseId: 'bench',
+    description: 'bench',
+    canCreate: true,
+  });
   const clock = new FixedClock('2026-11-23T09:00:00Z');
   const calendar = new WorkingCalendar();
   const soon = calendar.addWorkingDays('2026-11-23', 7);
@@ -37,7 +43,15 @@ async function measure(size: number, runs: number) {
       for (let i = queue.pop(); i !== undefined; i = queue.pop()) {
         const dueSoon = i % 100 === 0;
         const date = dueSoon ? soon : '2028-03-31';
-        await actions.upsert(actionDoc({ id: `a${i}`, leadIds: [`p${i % owners}`], leads: [{ name: `Owner ${i % owners}`, personId: `p${i % owners}` }], due: { dates: [date], ongoing: null, text: date }, nextDueDate: date }));
+        await actions.upsert(
+          actionDoc({
+            id: `a${i}`,
+            leadIds: [`p${i % owners}`],
+            leads: [{ name: `Owner ${i % owners}`, personId: `p${i % owners}` }],
+            due: { dates: [date], ongoing: null, text: date },
+            nextDueDate: date,
+          }),
+        );
       }
     }),
   );
@@ -53,7 +67,14 @@ async function measure(size: number, runs: number) {
   await store.close();
   await storeProcess.stop();
   times.sort((a, b) => a - b);
-  return { actions: size, 'due (1%)': result.reminders, candidates: result.candidates, 'job median ms': Math.round(times[Math.floor(times.length / 2)]!), 'job min ms': Math.round(times[0]!), 'seed s': +seedS.toFixed(1) };
+  return {
+    actions: size,
+    'due (1%)': result.reminders,
+    candidates: result.candidates,
+    'job median ms': Math.round(times[Math.floor(times.length / 2)]!),
+    'job min ms': Math.round(times[0]!),
+    'seed s': +seedS.toFixed(1),
+  };
 }
 
 async function main() {
@@ -63,7 +84,9 @@ async function main() {
     rows.push(await measure(size, Number(values.runs)));
     console.error(`measured ${size}`);
   }
-  console.log(`daily reminder job vs plan size (embedded store in its own process, over HTTP; node ${process.version}); later runs find the digests already queued`);
+  console.log(
+    `daily reminder job vs plan size (embedded store in its own process, over HTTP; node ${process.version}); later runs find the digests already queued`,
+  );
   console.table(rows);
 }
 

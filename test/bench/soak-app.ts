@@ -20,10 +20,25 @@ const collect = (globalThis as { gc?: () => void }).gc;
 
 async function main() {
   const [endpoint = '', deliveryIntervalSeconds = '1'] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
-  const store = await CosmosStore.open({ kind: 'embedded', client: embeddedClient(endpoint, process.env.BENCH_STORE_KEY ?? ''), databaseId: 'bench', description: endpoint, canCreate: true });
+  const store = await CosmosStore.open({
+    kind: 'embedded',
+    client: embeddedClient(endpoint, process.env.BENCH_STORE_KEY ?? ''),
+    databaseId: 'bench',
+    description: endpoint,
+    canCreate: true,
+  });
   const app = await startApp({
     // The soak measures the server, not the per-user command limit.
-    config: loadConfig({ PORT: '0', DEFAULT_ORG_ID: ORG, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', SURVEY_SEAL_KEY: process.env.SURVEY_SEAL_KEY ?? randomBytes(32).toString('base64'), DELIVERY_INTERVAL_SECONDS: deliveryIntervalSeconds, COMMANDS_PER_MINUTE: '10000', DATA_DIR: await mkdtemp(path.join(os.tmpdir(), 'bench-app-')) }),
+    config: loadConfig({
+      PORT: '0',
+      DEFAULT_ORG_ID: ORG,
+      LOG_LEVEL: 'silent',
+      SCHEDULER_ENABLED: 'false',
+      SURVEY_SEAL_KEY: process.env.SURVEY_SEAL_KEY ?? randomBytes(32).toString('base64'),
+      DELIVERY_INTERVAL_SECONDS: deliveryIntervalSeconds,
+      COMMANDS_PER_MINUTE: '10000',
+      DATA_DIR: await mkdtemp(path.join(os.tmpdir(), 'bench-app-')),
+    }),
     logger: silentLogger,
     store,
     clock: systemClock,

@@ -72,7 +72,13 @@ async function timed(kind: string, run: () => Promise<boolean>): Promise<boolean
 
 async function main() {
   const storeProcess = await startProcess<{ endpoint: string; key: string }>('store-process');
-  const store = await CosmosStore.open({ kind: 'embedded', client: embeddedClient(storeProcess.ready.endpoint, storeProcess.ready.key), databaseId: 'bench', description: 'soak', canCreate: true });
+  const store = await CosmosStore.open({
+    kind: 'embedded',
+    client: embeddedClient(storeProcess.ready.endpoint, storeProcess.ready.key),
+    databaseId: 'bench',
+    description: 'soak',
+    canCreate: true,
+  });
   const connector = await FakeConnector.start({ limits: TEAMS_RATE_LIMITS });
   const calendar = new WorkingCalendar();
 
@@ -85,7 +91,16 @@ async function main() {
   for (let i = 0; i < LEADS * 2; i++) {
     const lead = staff[i % LEADS]!;
     const due = calendar.addWorkingDays('2026-11-23', 1 + (i % 30));
-    await actions.upsert(actionDoc({ id: `plan-${i}`, ref: `LP${1 + (i % 6)}.${i}`, leadIds: [lead.id], leads: [{ name: lead.name, personId: lead.id }], due: { dates: [due], ongoing: null, text: due }, nextDueDate: due }));
+    await actions.upsert(
+      actionDoc({
+        id: `plan-${i}`,
+        ref: `LP${1 + (i % 6)}.${i}`,
+        leadIds: [lead.id],
+        leads: [{ name: lead.name, personId: lead.id }],
+        due: { dates: [due], ongoing: null, text: due },
+        nextDueDate: due,
+      }),
+    );
   }
   const updaters = staff.slice(LEADS, LEADS + UPDATERS);
   for (const p of updaters) await actions.upsert(actionDoc({ id: `soak-${p.id}`, leadIds: [p.id], leads: [{ name: p.name, personId: p.id }] }));
@@ -94,7 +109,12 @@ async function main() {
   // The app and this process's jobs share one seal key (the questionnaire job pools answers at closing).
   process.env.SURVEY_SEAL_KEY ??= randomBytes(32).toString('base64');
   const seal = AnswerSeal.fromBase64(process.env.SURVEY_SEAL_KEY);
-  const appProcess = await startProcess<{ app: string; pid: number; localSecret: string }>('soak-app', [storeProcess.ready.endpoint, '--report-memory'], ['--expose-gc'], { BENCH_STORE_KEY: storeProcess.ready.key });
+  const appProcess = await startProcess<{ app: string; pid: number; localSecret: string }>(
+    'soak-app',
+    [storeProcess.ready.endpoint, '--report-memory'],
+    ['--expose-gc'],
+    { BENCH_STORE_KEY: storeProcess.ready.key },
+  );
   const url = appProcess.ready.app;
   appProcess.lines.on('line', (line) => {
     const m = JSON.parse(line) as { memory?: { heapUsed: number; rss: number } };
@@ -104,17 +124,27 @@ async function main() {
   const started = performance.now();
   const deadline = started + MINUTES * 60_000;
   const simStart = new FixedClock('2026-11-23T09:00:00Z');
-  const campaign = await createCampaign({ store, clock: simStart, calendar }, {
-    actor: hr,
-    timeZone: 'Europe/London',
-    data: { questionnaire: 'awareness', audience: { type: 'everyone' }, anonymous: true, closesOn: '2027-03-31' },
-  });
+  const campaign = await createCampaign(
+    { store, clock: simStart, calendar },
+    {
+      actor: hr,
+      timeZone: 'Europe/London',
+      data: { questionnaire: 'awareness', audience: { type: 'everyone' }, anonymous: true, closesOn: '2027-03-31' },
+    },
+  );
 
   const updating = updaters.map(async (p) => {
     let version = 1;
     await sleep(Math.random() * 1000);
     while (performance.now() < deadline) {
-      const data = { actionId: `soak-${p.id}`, version, status: version % 2 ? 'G' : 'A', progress: `Update ${version}`, reason: 'Soak', remedialAction: 'Soak' };
+      const data = {
+        actionId: `soak-${p.id}`,
+        version,
+        status: version % 2 ? 'G' : 'A',
+        progress: `Update ${version}`,
+        reason: 'Soak',
+        remedialAction: 'Soak',
+      };
       const ok = await timed('card update', async () => {
         const res = await postActivity(url, invokeActionExecute({ serviceUrl: connector.serviceUrl, user: userOf(p), verb: 'action.update', data }));
         return res.status === 200 && JSON.stringify(res.body?.value ?? '').includes('Updated to');
@@ -125,19 +155,37 @@ async function main() {
   });
 
   let nextRespondent = 0;
-  const answers = { 'q_know-how-to-report': 'yes', 'q_aware-of-procedures': 'yes', q_confidence: 'quite', 'q_know-dso-name': 'no', 'q_last-trained': '1-3-years', q_comments: '' };
+  const answers = {
+    'q_know-how-to-report': 'yes',
+    'q_aware-of-procedures': 'yes',
+    q_confidence: 'quite',
+    'q_know-dso-name': 'no',
+    'q_last-trained': '1-3-years',
+    q_comments: '',
+  };
   const responding = Array.from({ length: RESPONDENTS }, async () => {
     while (performance.now() < deadline && nextRespondent < staff.length) {
       const p = staff[nextRespondent++]!;
       let answerKey: string | undefined;
       await timed('questionnaire open', async () => {
-        const res = await postActivity(url, invokeActionExecute({ serviceUrl: connector.serviceUrl, user: userOf(p), verb: 'survey.open', data: { campaignId: campaign.id } }));
+        const res = await postActivity(
+          url,
+          invokeActionExecute({ serviceUrl: connector.serviceUrl, user: userOf(p), verb: 'survey.open', data: { campaignId: campaign.id } }),
+        );
         answerKey = JSON.stringify(res.body?.value ?? '').match(/"answerKey":"([^"]+)"/)?.[1];
         return res.status === 200 && !!answerKey;
       });
       if (answerKey) {
         await timed('questionnaire submit', async () => {
-          const res = await postActivity(url, invokeActionExecute({ serviceUrl: connector.serviceUrl, user: userOf(p), verb: 'survey.page', data: { campaignId: campaign.id, page: 0, move: 'submit', carried: '{}', answerKey, ...answers } }));
+          const res = await postActivity(
+            url,
+            invokeActionExecute({
+              serviceUrl: connector.serviceUrl,
+              user: userOf(p),
+              verb: 'survey.page',
+              data: { campaignId: campaign.id, page: 0, move: 'submit', carried: '{}', answerKey, ...answers },
+            }),
+          );
           return res.status === 200 && JSON.stringify(res.body?.value ?? '').includes('your answers are saved');
         });
       }
@@ -153,7 +201,13 @@ async function main() {
     for (let n = i; performance.now() < deadline; n++) {
       const page = tabPages[n % tabPages.length]!;
       if (page.startsWith('/api/tab/questionnaires') && viewer !== hr) continue;
-      await timed('tab page', async () => (await fetch(`${url}${page}`, { headers: { authorization: `Local ${viewer.id}`, 'x-local-secret': appProcess.ready.localSecret } }).then((r) => r.arrayBuffer().then(() => r.status))) === 200);
+      await timed(
+        'tab page',
+        async () =>
+          (await fetch(`${url}${page}`, { headers: { authorization: `Local ${viewer.id}`, 'x-local-secret': appProcess.ready.localSecret } }).then((r) =>
+            r.arrayBuffer().then(() => r.status),
+          )) === 200,
+      );
       await sleep(1500 + Math.random() * 1000);
     }
   });
@@ -161,12 +215,25 @@ async function main() {
   const jobs = (async () => {
     for (let day = 1; performance.now() < deadline; day++) {
       const date = calendar.addWorkingDays('2026-11-23', day);
-      for (const [job, hour] of [['escalations', '08:30'], ['daily-reminders', '09:00'], ['round-chasers', '10:00'], ['questionnaires', '10:00']] as [JobName, string][]) {
+      for (const [job, hour] of [
+        ['escalations', '08:30'],
+        ['daily-reminders', '09:00'],
+        ['round-chasers', '10:00'],
+        ['questionnaires', '10:00'],
+      ] as [JobName, string][]) {
         const clock = new FixedClock(`${date}T${hour}:00Z`);
         const t0 = performance.now();
         let ok = true;
         try {
-          await runJob(job, { store, clock, orgId: ORG, organisation: await ensureOrganisation(store, clock, ORG, { timeZone: 'Europe/London' }), calendar, logger: silentLogger, seal });
+          await runJob(job, {
+            store,
+            clock,
+            orgId: ORG,
+            organisation: await ensureOrganisation(store, clock, ORG, { timeZone: 'Europe/London' }),
+            calendar,
+            logger: silentLogger,
+            seal,
+          });
         } catch {
           ok = false;
         }
@@ -192,14 +259,22 @@ async function main() {
   }
   const { counts } = await deliveryStatus(store, ORG);
   const windows = Math.ceil((performance.now() - started) / WINDOW_MS);
-  console.log(`\nsoak: ${MINUTES} min, ${STAFF} staff, ${UPDATERS} updaters, ${RESPONDENTS} respondents at a time, ${TAB_USERS} dashboard users, node ${process.version}; store, app and load in separate processes`);
+  console.log(
+    `\nsoak: ${MINUTES} min, ${STAFF} staff, ${UPDATERS} updaters, ${RESPONDENTS} respondents at a time, ${TAB_USERS} dashboard users, node ${process.version}; store, app and load in separate processes`,
+  );
   console.table(Array.from({ length: windows }, (_, w) => windowRow(started, w)).filter(Boolean));
   const after = (ms: number) => memory.find((m) => m.at - started >= ms) ?? memory.at(-1)!;
   const first = after(WINDOW_MS);
   const last = memory.at(-1)!;
-  console.log(`app heap after GC: ${mb(first.heapUsed)} MiB at the end of the first window → ${mb(last.heapUsed)} MiB at the end (${(((last.heapUsed - first.heapUsed) / first.heapUsed) * 100).toFixed(1)}%); rss ${mb(first.rss)} → ${mb(last.rss)} MiB`);
-  console.log(`jobs: ${jobRuns.length} runs over ${new Set(jobRuns.map((j) => Math.floor(j.at / SIM_DAY_MS))).size} simulated days, ${jobRuns.filter((j) => !j.ok).length} failed, slowest ${Math.round(Math.max(...jobRuns.map((j) => j.ms)))} ms`);
-  console.log(`invitations: ${invitations.size} of ${STAFF} staff reached, ${[...invitations.values()].filter((n) => n > 1).length} twice; ${chasers} chasers to those yet to answer; outbox ${JSON.stringify(counts)}; 429s from the connector: ${connector.calls.filter((c) => c.status === 429).length}`);
+  console.log(
+    `app heap after GC: ${mb(first.heapUsed)} MiB at the end of the first window → ${mb(last.heapUsed)} MiB at the end (${(((last.heapUsed - first.heapUsed) / first.heapUsed) * 100).toFixed(1)}%); rss ${mb(first.rss)} → ${mb(last.rss)} MiB`,
+  );
+  console.log(
+    `jobs: ${jobRuns.length} runs over ${new Set(jobRuns.map((j) => Math.floor(j.at / SIM_DAY_MS))).size} simulated days, ${jobRuns.filter((j) => !j.ok).length} failed, slowest ${Math.round(Math.max(...jobRuns.map((j) => j.ms)))} ms`,
+  );
+  console.log(
+    `invitations: ${invitations.size} of ${STAFF} staff reached, ${[...invitations.values()].filter((n) => n > 1).length} twice; ${chasers} chasers to those yet to answer; outbox ${JSON.stringify(counts)}; 429s from the connector: ${connector.calls.filter((c) => c.status === 429).length}`,
+  );
   await appProcess.stop();
   await connector.close();
   await store.close();
@@ -214,7 +289,10 @@ function windowRow(started: number, w: number) {
   const inWindow = samples.filter((s) => s.at >= from && s.at < to);
   if (inWindow.length === 0) return undefined;
   const p99 = (kind: string) => {
-    const sorted = inWindow.filter((s) => s.kind === kind).map((s) => s.ms).sort((a, b) => a - b);
+    const sorted = inWindow
+      .filter((s) => s.kind === kind)
+      .map((s) => s.ms)
+      .sort((a, b) => a - b);
     return sorted.length ? +sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.99))]!.toFixed(1) : NaN;
   };
   const mem = memory.filter((m) => m.at < to).at(-1);

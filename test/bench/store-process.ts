@@ -32,7 +32,15 @@ const control = http.createServer((req, res) => {
     return;
   }
   res.setHeader('content-type', 'application/json');
-  res.end(JSON.stringify({ totalRu: meter.totalRu, requests: meter.requests, throttled: meter.throttled, lowPriority: meter.lowPriority, byContainer: Object.fromEntries(meter.byContainer) }));
+  res.end(
+    JSON.stringify({
+      totalRu: meter.totalRu,
+      requests: meter.requests,
+      throttled: meter.throttled,
+      lowPriority: meter.lowPriority,
+      byContainer: Object.fromEntries(meter.byContainer),
+    }),
+  );
 });
 server.listen(0, '127.0.0.1', () => {
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -40,7 +48,9 @@ server.listen(0, '127.0.0.1', () => {
     process.stdout.write(JSON.stringify({ endpoint, key }) + '\n');
     return;
   }
-  control.listen(0, '127.0.0.1', () => process.stdout.write(JSON.stringify({ endpoint, key, meter: `http://127.0.0.1:${(control.address() as AddressInfo).port}` }) + '\n'));
+  control.listen(0, '127.0.0.1', () =>
+    process.stdout.write(JSON.stringify({ endpoint, key, meter: `http://127.0.0.1:${(control.address() as AddressInfo).port}` }) + '\n'),
+  );
 });
 if (process.argv.includes('--report-memory')) {
   // Garbage-collection pauses too, the forced collections below aside: a pause stalls every

@@ -37,9 +37,20 @@ async function main() {
   await fs.writeFile(trainingFile, training.join('\n'));
 
   const storeProcess = await startProcess<{ endpoint: string; key: string }>('store-process');
-  const store = await CosmosStore.open({ kind: 'embedded', client: embeddedClient(storeProcess.ready.endpoint, storeProcess.ready.key), databaseId: 'bench', description: 'bench', canCreate: true });
+  const store = await CosmosStore.open({
+    kind: 'embedded',
+    client: embeddedClient(storeProcess.ready.endpoint, storeProcess.ready.key),
+    databaseId: 'bench',
+    description: 'bench',
+    canCreate: true,
+  });
   const clock = new FixedClock('2026-11-22T12:00:00Z');
-  await setUpTraining(store, ORG, { requirements: [{ course: 'SG-AWARE', jobTitles: ['*'] }, { course: 'SG-GEN', jobTitles: ['Manager'] }] });
+  await setUpTraining(store, ORG, {
+    requirements: [
+      { course: 'SG-AWARE', jobTitles: ['*'] },
+      { course: 'SG-GEN', jobTitles: ['Manager'] },
+    ],
+  });
 
   const t0 = performance.now();
   const peopleReport = await importPeople({ store, clock }, { orgId: ORG, table: await readTable(peopleFile), dryRun: false });
@@ -54,11 +65,31 @@ async function main() {
   const t2 = performance.now();
   const again = await importTraining({ store, clock }, { orgId: ORG, table, dryRun: false });
   const t3 = performance.now();
-  console.log(`training import (embedded store in its own process; node ${process.version}); RSS of this process ${Math.round(process.memoryUsage().rss / 1048576)} MB`);
+  console.log(
+    `training import (embedded store in its own process; node ${process.version}); RSS of this process ${Math.round(process.memoryUsage().rss / 1048576)} MB`,
+  );
   console.table([
-    { step: `people import (${PEOPLE} rows)`, seconds: +((t1 - t0) / 1000).toFixed(1), created: peopleReport.created, unchanged: peopleReport.unchanged, problems: peopleReport.problems.length },
-    { step: `training import (${RECORDS} rows; reading the CSV ${(readMs / 1000).toFixed(1)} s)`, seconds: +((t2 - t1) / 1000).toFixed(1), created: trainingReport.created, unchanged: trainingReport.unchanged, problems: trainingReport.problems.length },
-    { step: 'the same training file again', seconds: +((t3 - t2) / 1000).toFixed(1), created: again.created, unchanged: again.unchanged, problems: again.problems.length },
+    {
+      step: `people import (${PEOPLE} rows)`,
+      seconds: +((t1 - t0) / 1000).toFixed(1),
+      created: peopleReport.created,
+      unchanged: peopleReport.unchanged,
+      problems: peopleReport.problems.length,
+    },
+    {
+      step: `training import (${RECORDS} rows; reading the CSV ${(readMs / 1000).toFixed(1)} s)`,
+      seconds: +((t2 - t1) / 1000).toFixed(1),
+      created: trainingReport.created,
+      unchanged: trainingReport.unchanged,
+      problems: trainingReport.problems.length,
+    },
+    {
+      step: 'the same training file again',
+      seconds: +((t3 - t2) / 1000).toFixed(1),
+      created: again.created,
+      unchanged: again.unchanged,
+      problems: again.problems.length,
+    },
   ]);
   await store.close();
   await storeProcess.stop();

@@ -15,13 +15,21 @@ import { ORG } from '../harness/fixtures';
 import { AS_AT, personAt, recordAt, REQUIREMENTS, upsertAll } from './council-data';
 import { startProcess } from './processes';
 
-const { values } = parseArgs({ options: { people: { type: 'string', default: '20000' }, records: { type: 'string', default: '300000' }, runs: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: { people: { type: 'string', default: '20000' }, records: { type: 'string', default: '300000' }, runs: { type: 'string', default: '3' } },
+});
 const PEOPLE = Number(values.people);
 const RECORDS = Number(values.records);
 
 async function main() {
   const storeProcess = await startProcess<{ endpoint: string; key: string }>('store-process', [], ['--max-old-space-size=4096']);
-  const store = await CosmosStore.open({ kind: 'embedded', client: embeddedClient(storeProcess.ready.endpoint, storeProcess.ready.key), databaseId: 'bench', description: 'rates', canCreate: true });
+  const store = await CosmosStore.open({
+    kind: 'embedded',
+    client: embeddedClient(storeProcess.ready.endpoint, storeProcess.ready.key),
+    databaseId: 'bench',
+    description: 'rates',
+    canCreate: true,
+  });
   const seedClient = embeddedClient(storeProcess.ready.endpoint, storeProcess.ready.key);
   await setUpTraining(store, ORG, { requirements: REQUIREMENTS });
   const peopleSeconds = await upsertAll(seedClient.database('bench'), 'people', PEOPLE, personAt);
@@ -30,7 +38,9 @@ async function main() {
   const summariesStart = performance.now();
   await rebuildTrainingSummaries(store, ORG);
   const summarySeconds = (performance.now() - summariesStart) / 1000;
-  console.error(`seeded ${PEOPLE} people in ${peopleSeconds.toFixed(1)} s and ${RECORDS} records in ${recordSeconds.toFixed(1)} s; built their training summaries in ${summarySeconds.toFixed(1)} s`);
+  console.error(
+    `seeded ${PEOPLE} people in ${peopleSeconds.toFixed(1)} s and ${RECORDS} records in ${recordSeconds.toFixed(1)} s; built their training summaries in ${summarySeconds.toFixed(1)} s`,
+  );
 
   const rows = [];
   for (let run = 1; run <= Number(values.runs); run++) {
@@ -41,9 +51,19 @@ async function main() {
     const t2 = performance.now();
     const rates = completionRates(figures, AS_AT, 'department');
     const t3 = performance.now();
-    rows.push({ run, 'directory s': +((t1 - t0) / 1000).toFixed(2), 'summaries read s': +((t2 - t1) / 1000).toFixed(2), 'rates s': +((t3 - t2) / 1000).toFixed(2), 'total s': +((t3 - t0) / 1000).toFixed(2), groups: rates.length - 1, required: rates.at(-1)!.required });
+    rows.push({
+      run,
+      'directory s': +((t1 - t0) / 1000).toFixed(2),
+      'summaries read s': +((t2 - t1) / 1000).toFixed(2),
+      'rates s': +((t3 - t2) / 1000).toFixed(2),
+      'total s': +((t3 - t0) / 1000).toFixed(2),
+      groups: rates.length - 1,
+      required: rates.at(-1)!.required,
+    });
   }
-  console.log(`HR completion rates by department as at ${AS_AT}: ${PEOPLE} people, ${RECORDS} records, embedded store in its own process; node ${process.version}`);
+  console.log(
+    `HR completion rates by department as at ${AS_AT}: ${PEOPLE} people, ${RECORDS} records, embedded store in its own process; node ${process.version}`,
+  );
   console.table(rows);
   await store.close();
   await storeProcess.stop();

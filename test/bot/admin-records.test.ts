@@ -25,10 +25,22 @@ import { cli } from '../harness/cli';
 import { FakeConnector } from '../harness/fake-connector';
 import { ORG } from '../harness/fixtures';
 import { openPersistentTestStore } from '../harness/store';
-import { cardText, installationUpdate, invokeActionExecute, messageActivity, personalConversationId, postActivity, TEST_TENANT_ID, type TeamsUser } from '../harness/teams-activities';
+import {
+  cardText,
+  installationUpdate,
+  invokeActionExecute,
+  messageActivity,
+  personalConversationId,
+  postActivity,
+  TEST_TENANT_ID,
+  type TeamsUser,
+} from '../harness/teams-activities';
 import { localSignIn } from '../harness/app';
 
-const table = (headers: string[], rows: string[][]): Table => ({ headers, rows: rows.map((cells, i) => ({ rowNumber: i + 2, cells: Object.fromEntries(headers.map((h, c) => [h, cells[c] ?? ''])) })) });
+const table = (headers: string[], rows: string[][]): Table => ({
+  headers,
+  rows: rows.map((cells, i) => ({ rowNumber: i + 2, cells: Object.fromEntries(headers.map((h, c) => [h, cells[c] ?? ''])) })),
+});
 const user = (name: string, aadObjectId: string): TeamsUser => ({ id: `29:${aadObjectId}`, aadObjectId, name });
 
 const HANA = user('Hana Hughes', '0a1b2c3d-0000-4000-8000-00000000000a');
@@ -64,7 +76,14 @@ describe('a deployment without demo data: who saw what, how long messages are ke
   const auditEntries = async () => (await toArray(store.collection<AuditEntry>('audit').readAll())).sort((a, b) => a.at.localeCompare(b.at));
   const housekeepingAt = async (at: string) => {
     const jobClock = new FixedClock(at);
-    return runJob('housekeeping', { store, clock: jobClock, orgId: ORG, organisation: await ensureOrganisation(store, jobClock, ORG, { timeZone: 'Europe/London' }), calendar, logger: silentLogger });
+    return runJob('housekeeping', {
+      store,
+      clock: jobClock,
+      orgId: ORG,
+      organisation: await ensureOrganisation(store, jobClock, ORG, { timeZone: 'Europe/London' }),
+      calendar,
+      logger: silentLogger,
+    });
   };
 
   beforeAll(async () => {
@@ -87,15 +106,31 @@ describe('a deployment without demo data: who saw what, how long messages are ke
     await grant('emp-1001', ['hr']);
     await grant('emp-1002', ['safeguarding-lead']);
     await grant('emp-1003', ['admin']);
-    await store.collection<Requirement>('training').upsert({ id: 'req-sg-gen', orgId: ORG, kind: 'requirement', courseCode: 'SG-GEN', jobTitles: ['Social Worker'] });
+    await store
+      .collection<Requirement>('training')
+      .upsert({ id: 'req-sg-gen', orgId: ORG, kind: 'requirement', courseCode: 'SG-GEN', jobTitles: ['Social Worker'] });
     // Done in January 2022 and valid three years: Wes is overdue.
-    await importTraining({ store, clock }, { orgId: ORG, table: table(['Employee number', 'Course', 'Completion date'], [['1004', 'SG-GEN', '2022-01-10']]), dryRun: false });
+    await importTraining(
+      { store, clock },
+      { orgId: ORG, table: table(['Employee number', 'Course', 'Completion date'], [['1004', 'SG-GEN', '2022-01-10']]), dryRun: false },
+    );
 
     connector = await FakeConnector.start();
-    const config = loadConfig({ PORT: '0', DEFAULT_ORG_ID: ORG, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', SEED_DEMO_DATA: 'false', SURVEY_SEAL_KEY: randomBytes(32).toString('base64'), COMMANDS_PER_MINUTE: '10000', DATA_DIR: work });
+    const config = loadConfig({
+      PORT: '0',
+      DEFAULT_ORG_ID: ORG,
+      LOG_LEVEL: 'silent',
+      SCHEDULER_ENABLED: 'false',
+      SEED_DEMO_DATA: 'false',
+      SURVEY_SEAL_KEY: randomBytes(32).toString('base64'),
+      COMMANDS_PER_MINUTE: '10000',
+      DATA_DIR: work,
+    });
     app = await startApp({ config, logger: silentLogger, store, clock });
     for (const who of [HANA, SAM, ADA, WES, OLLY]) {
-      expect((await post(installationUpdate({ serviceUrl: connector.serviceUrl, user: who, action: 'add', tenantId: TEST_TENANT_ID }))).status).toBeLessThan(300);
+      expect((await post(installationUpdate({ serviceUrl: connector.serviceUrl, user: who, action: 'add', tenantId: TEST_TENANT_ID }))).status).toBeLessThan(
+        300,
+      );
     }
   });
 
@@ -112,7 +147,15 @@ describe('a deployment without demo data: who saw what, how long messages are ke
     expect(await flushAudit(store)).toEqual([]);
     const entries = await auditEntries();
     expect(entries).toEqual([
-      expect.objectContaining({ orgId: ORG, kind: 'audit', who: 'emp-1001', surface: 'teams', action: 'view', record: { kind: 'training-overdue-list', id: '2026-11-23' }, at: '2026-11-23T10:00:00.000Z' }),
+      expect.objectContaining({
+        orgId: ORG,
+        kind: 'audit',
+        who: 'emp-1001',
+        surface: 'teams',
+        action: 'view',
+        record: { kind: 'training-overdue-list', id: '2026-11-23' },
+        at: '2026-11-23T10:00:00.000Z',
+      }),
       expect.objectContaining({ who: 'emp-1003', surface: 'tab', action: 'view', record: { kind: 'reach-list', id: ORG } }),
     ]);
     // Azure Cosmos DB removes each entry itself after AUDIT_RETENTION_YEARS (six by default).
@@ -121,9 +164,25 @@ describe('a deployment without demo data: who saw what, how long messages are ke
 
   it('a safeguarding lead sees from the case’s card who opened it; the officer who raised it may not', async () => {
     const escalation: Escalation = {
-      id: 'esc-raised-1', orgId: ORG, kind: 'escalation', ref: 'ESC-2026-0001', cause: 'other-concern', source: 'raised', summary: 'Referral not acknowledged', caseReference: 'CR-1234',
-      immediateRisk: false, raisedBy: { personId: 'emp-1005', name: OLLY.name }, raisedAt: '2026-11-23T09:00:00.000Z', involvedPersonIds: [], stage: 2, stageStartedAt: '2026-11-23T09:00:00.000Z',
-      stageDeadline: '2026-11-24', highestStage: 2, status: 'open', history: [{ at: '2026-11-23T09:00:00.000Z', by: { personId: 'emp-1005', name: OLLY.name }, what: 'raised', stage: 2 }], version: 1,
+      id: 'esc-raised-1',
+      orgId: ORG,
+      kind: 'escalation',
+      ref: 'ESC-2026-0001',
+      cause: 'other-concern',
+      source: 'raised',
+      summary: 'Referral not acknowledged',
+      caseReference: 'CR-1234',
+      immediateRisk: false,
+      raisedBy: { personId: 'emp-1005', name: OLLY.name },
+      raisedAt: '2026-11-23T09:00:00.000Z',
+      involvedPersonIds: [],
+      stage: 2,
+      stageStartedAt: '2026-11-23T09:00:00.000Z',
+      stageDeadline: '2026-11-24',
+      highestStage: 2,
+      status: 'open',
+      history: [{ at: '2026-11-23T09:00:00.000Z', by: { personId: 'emp-1005', name: OLLY.name }, what: 'raised', stage: 2 }],
+      version: 1,
     };
     await store.collection<Escalation>('escalations').upsert(escalation);
     clock.set('2026-11-23T10:05:00Z');
@@ -142,7 +201,13 @@ describe('a deployment without demo data: who saw what, how long messages are ke
 
   it('with the clock moved past 30 days, a sent message’s body is gone and its delivery record remains, until 180 days', async () => {
     clock.set('2026-11-23T11:00:00Z');
-    await enqueue(store, clock, { id: 'notice-wes-1', orgId: ORG, purpose: 'admin-notice', recipient: { personId: 'emp-1004' }, message: { kind: 'notice', title: 'Your training', text: 'Safeguarding generalist has expired: please book it.' } });
+    await enqueue(store, clock, {
+      id: 'notice-wes-1',
+      orgId: ORG,
+      purpose: 'admin-notice',
+      recipient: { personId: 'emp-1004' },
+      message: { kind: 'notice', title: 'Your training', text: 'Safeguarding generalist has expired: please book it.' },
+    });
     await app.deliverNow();
     const outbox = store.collection<OutboxItem>('outbox');
     const sent = (await outbox.read(ORG, 'notice-wes-1'))!;
@@ -158,7 +223,13 @@ describe('a deployment without demo data: who saw what, how long messages are ke
     const kept = (await outbox.read(ORG, 'notice-wes-1'))!;
     expect(kept.message).toBeUndefined();
     expect(JSON.stringify(kept)).not.toContain('please book it');
-    expect(kept).toMatchObject({ status: 'sent', recipient: { personId: 'emp-1004' }, purpose: 'admin-notice', sentAt: sent.sentAt, bodyRemovedAt: daysAfterSending(31) });
+    expect(kept).toMatchObject({
+      status: 'sent',
+      recipient: { personId: 'emp-1004' },
+      purpose: 'admin-notice',
+      sentAt: sent.sentAt,
+      bodyRemovedAt: daysAfterSending(31),
+    });
     // Azure deletes the record itself when its 180 days are up, counted from this write: 149 days on.
     expect(kept.ttl).toBe(149 * 86_400);
 
@@ -176,26 +247,56 @@ describe('a deployment without demo data: who saw what, how long messages are ke
     });
 
     it('a change of link is audited, and the audit report shows HR’s view of the named list and every change, to partnership administrators only', async () => {
-      const link = await cli(dataDir, 'people', 'link', 'emp-1005', '--object-id', '0a1b2c3d-0000-4000-8000-0000000000ff', '--tenant', TEST_TENANT_ID, '--org', ORG);
+      const link = await cli(
+        dataDir,
+        'people',
+        'link',
+        'emp-1005',
+        '--object-id',
+        '0a1b2c3d-0000-4000-8000-0000000000ff',
+        '--tenant',
+        TEST_TENANT_ID,
+        '--org',
+        ORG,
+      );
       expect(link.code).toBe(0);
 
       const report = await cli(dataDir, 'audit', 'report', '--from', '2026-11-23', '--to', to, '--org', ORG);
       expect(report.code).toBe(0);
       expect(report.out).toMatch(/Who saw or changed what, 2026-11-23 to/);
       expect(report.out).toMatch(/23 Nov 2026 at 10:00 +Hana Hughes +emp-1001 +teams +viewed +training-overdue-list +2026-11-23 +every agency/);
-      expect(report.out).toMatch(/Operator \(command line\) +operator +cli +changed +person-link +emp-1005 +every agency +linked to object id 0a1b2c3d-0000-4000-8000-0000000000ff/);
+      expect(report.out).toMatch(
+        /Operator \(command line\) +operator +cli +changed +person-link +emp-1005 +every agency +linked to object id 0a1b2c3d-0000-4000-8000-0000000000ff/,
+      );
 
       const hers = await cli(dataDir, 'audit', 'report', '--from', '2026-11-23', '--to', to, '--person', 'hana@council.example', '--org', ORG);
       expect(hers.out).toMatch(/1 entries by emp-1001/);
       expect(hers.out).not.toMatch(/Sam Lead|person-link/);
 
-      const about = await cli(dataDir, 'audit', 'report', '--from', '2026-11-23', '--to', to, '--record', 'esc-raised-1', '--out', path.join(work, 'case.xlsx'), '--org', ORG);
+      const about = await cli(
+        dataDir,
+        'audit',
+        'report',
+        '--from',
+        '2026-11-23',
+        '--to',
+        to,
+        '--record',
+        'esc-raised-1',
+        '--out',
+        path.join(work, 'case.xlsx'),
+        '--org',
+        ORG,
+      );
       expect(about.code).toBe(0);
       const sheet = await readTable(path.join(work, 'case.xlsx'));
       expect(sheet.rows.map((r) => r.cells['Who'])).toEqual(['Sam Lead', 'Ada Admin', 'Sam Lead']);
       expect(sheet.rows.map((r) => r.cells['Record kind'])).toEqual(['escalation', 'escalation', 'escalation-viewers']);
 
-      await expect(cli(dataDir, 'audit', 'report', '--from', '2026-11-23', '--to', to, '--as', 'hana@council.example', '--org', ORG)).rejects.toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/partnership’s administrators/) });
+      await expect(cli(dataDir, 'audit', 'report', '--from', '2026-11-23', '--to', to, '--as', 'hana@council.example', '--org', ORG)).rejects.toMatchObject({
+        code: 'FORBIDDEN',
+        message: expect.stringMatching(/partnership’s administrators/),
+      });
     });
 
     it('export-subject holds the person’s training records, says anonymous answers cannot be tied to them, and is itself audited', async () => {
@@ -216,7 +317,20 @@ describe('a deployment without demo data: who saw what, how long messages are ke
       const xlsx = path.join(work, 'wes.xlsx');
       expect((await cli(dataDir, 'people', 'export-subject', 'emp-1004', '--out', xlsx, '--org', ORG)).code).toBe(0);
       const book = await new ExcelJS.Workbook().xlsx.readFile(xlsx);
-      expect(book.worksheets.map((w) => w.name)).toEqual(['Directory record', 'Roles and links', 'Notification settings', 'Training records', 'Training summary', 'Actions led', 'Action updates', 'Escalations', 'Questionnaires', 'Messages', 'Audit of their actions', 'About this export']);
+      expect(book.worksheets.map((w) => w.name)).toEqual([
+        'Directory record',
+        'Roles and links',
+        'Notification settings',
+        'Training records',
+        'Training summary',
+        'Actions led',
+        'Action updates',
+        'Escalations',
+        'Questionnaires',
+        'Messages',
+        'Audit of their actions',
+        'About this export',
+      ]);
       expect(book.getWorksheet('Training records')!.getRow(2).values).toEqual([undefined, 'SG-GEN', 'completed', '2022-01-10', 'import', '']);
 
       const audited = await cli(dataDir, 'audit', 'report', '--from', '2026-11-23', '--to', to, '--record', 'emp-1004', '--org', ORG);
@@ -234,7 +348,10 @@ describe('a deployment without demo data: who saw what, how long messages are ke
     });
 
     it('erasing someone still in the HR file as active is refused with the reason', async () => {
-      await expect(cli(dataDir, 'people', 'erase', 'emp-1004', '--dry-run', '--org', ORG)).rejects.toMatchObject({ code: 'WITHIN_RETENTION', message: expect.stringMatching(/Wes Worker \(emp-1004\) is not a leaver/) });
+      await expect(cli(dataDir, 'people', 'erase', 'emp-1004', '--dry-run', '--org', ORG)).rejects.toMatchObject({
+        code: 'WITHIN_RETENTION',
+        message: expect.stringMatching(/Wes Worker \(emp-1004\) is not a leaver/),
+      });
     });
   });
 });

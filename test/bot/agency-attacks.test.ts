@@ -30,7 +30,15 @@ import { followUpBesideAnAgencyQuestionnaire, PARTNERSHIP_COMPARISON } from '../
  * anyone or anything of the council, and must change nothing.
  */
 
-const staff = (employee: string, name: string, email: string, department: string, n: number, tenant: string): Staff => ({ employee, name, email, department, jobTitle: 'Officer', oid: oid(n), tenant });
+const staff = (employee: string, name: string, email: string, department: string, n: number, tenant: string): Staff => ({
+  employee,
+  name,
+  email,
+  department,
+  jobTitle: 'Officer',
+  oid: oid(n),
+  tenant,
+});
 const COUNCIL = {
   hr: staff('H1', 'Hana Council-HR', 'hana@council.example', 'HR', 1, COUNCIL_TENANT),
   officer: staff('C1', 'Carol Council-Officer', 'carol@council.example', 'Children', 2, COUNCIL_TENANT),
@@ -45,13 +53,26 @@ const POLICE = {
 };
 const COUNCIL_NAMES = Object.values(COUNCIL).map((s) => s.name);
 /** The "Immediate vs follow-up" rows of a results card: question, answer, immediate share, follow-up share. */
-const comparisonRows = (cardsJson: string) => tableRows(cardsJson).filter((r) => r[0] === 'Immediate vs follow-up').map((r) => r.slice(1));
-
+const comparisonRows = (cardsJson: string) =>
+  tableRows(cardsJson)
+    .filter((r) => r[0] === 'Immediate vs follow-up')
+    .map((r) => r.slice(1));
 
 describe('an attacker in the police tries to reach the council’s records through the bot', () => {
   let t: TestApp;
   const people = () => t.store.collection<Person>('people');
-  const personOf = async (s: Staff) => (await toArray(people().query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.email = @email', parameters: [{ name: '@orgId', value: ORG }, { name: '@email', value: s.email }] })))[0]!;
+  const personOf = async (s: Staff) =>
+    (
+      await toArray(
+        people().query({
+          query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.email = @email',
+          parameters: [
+            { name: '@orgId', value: ORG },
+            { name: '@email', value: s.email },
+          ],
+        }),
+      )
+    )[0]!;
 
   /** What the bot answers a typed command in the personal chat: the cards' content only. */
   const say = (s: Staff, text: string) => cardsAnswering(t, teamsUser(s), text);
@@ -72,15 +93,27 @@ describe('an attacker in the police tries to reach the council’s records throu
     await addAgency(t.store, t.clock, ORG, { name: 'Council', tenantIds: [COUNCIL_TENANT] }, defaults, appEvents());
     await addAgency(t.store, t.clock, ORG, { name: 'Police', tenantIds: [POLICE_TENANT] }, defaults, appEvents());
     await setUpTraining(t.store, ORG, { requirements: [{ course: 'SG-AWARE', jobTitles: ['*'] }] });
-    expect(await importPeople({ store: t.store, clock: t.clock }, { orgId: ORG, agency: 'council', dryRun: false, table: peopleFile(Object.values(COUNCIL)) })).toMatchObject({ created: 4, problems: [] });
-    expect(await importPeople({ store: t.store, clock: t.clock }, { orgId: ORG, agency: 'police', dryRun: false, table: peopleFile(Object.values(POLICE)) })).toMatchObject({ created: 4, problems: [] });
-    const roles: [Staff, Person['roles']][] = [[COUNCIL.hr, ['hr']], [POLICE.hr, ['hr']], [COUNCIL.admin, ['admin']], [POLICE.admin, ['admin']], [COUNCIL.sl, ['safeguarding-lead']], [POLICE.sl, ['safeguarding-lead']]];
+    expect(
+      await importPeople({ store: t.store, clock: t.clock }, { orgId: ORG, agency: 'council', dryRun: false, table: peopleFile(Object.values(COUNCIL)) }),
+    ).toMatchObject({ created: 4, problems: [] });
+    expect(
+      await importPeople({ store: t.store, clock: t.clock }, { orgId: ORG, agency: 'police', dryRun: false, table: peopleFile(Object.values(POLICE)) }),
+    ).toMatchObject({ created: 4, problems: [] });
+    const roles: [Staff, Person['roles']][] = [
+      [COUNCIL.hr, ['hr']],
+      [POLICE.hr, ['hr']],
+      [COUNCIL.admin, ['admin']],
+      [POLICE.admin, ['admin']],
+      [COUNCIL.sl, ['safeguarding-lead']],
+      [POLICE.sl, ['safeguarding-lead']],
+    ];
     for (const [s, r] of roles) await people().update(ORG, (await personOf(s)).id, (p) => ({ ...p, roles: r }));
     // Line management, so a raised concern has someone to alert at stage 1.
     await people().update(ORG, (await personOf(COUNCIL.officer)).id, (p) => ({ ...p, managerId: 'emp-C3' }));
     await people().update(ORG, (await personOf(POLICE.officer)).id, (p) => ({ ...p, managerId: 'emp-police-C3' }));
     const everyone = [...Object.values(COUNCIL), ...Object.values(POLICE)];
-    for (const s of everyone) expect((await t.post(installationUpdate({ serviceUrl: t.connector.serviceUrl, user: teamsUser(s), action: 'add' }))).status).toBeLessThan(300);
+    for (const s of everyone)
+      expect((await t.post(installationUpdate({ serviceUrl: t.connector.serviceUrl, user: teamsUser(s), action: 'add' }))).status).toBeLessThan(300);
     await t.connector.waitForActivities(everyone.length);
     t.connector.reset();
   });
@@ -113,8 +146,16 @@ describe('an attacker in the police tries to reach the council’s records throu
     });
 
     it('a police officer self-reports training with a council officer’s person id and agency in the card → recorded as their own, in the police', async () => {
-      await press(POLICE.officer, 'training.selfReport', { courseCode: 'SG-AWARE', completedOn: '2026-11-21', personId: 'emp-C1', agency: 'council', orgId: 'another-org' });
-      const mine = (await toArray(t.store.collection<TrainingRecord>('training').readAll())).filter((r) => r.kind === 'record' && r.completedOn === '2026-11-21');
+      await press(POLICE.officer, 'training.selfReport', {
+        courseCode: 'SG-AWARE',
+        completedOn: '2026-11-21',
+        personId: 'emp-C1',
+        agency: 'council',
+        orgId: 'another-org',
+      });
+      const mine = (await toArray(t.store.collection<TrainingRecord>('training').readAll())).filter(
+        (r) => r.kind === 'record' && r.completedOn === '2026-11-21',
+      );
       expect(mine.map((r) => [r.personId, r.agency, r.orgId])).toEqual([['emp-police-C1', 'police', ORG]]);
     });
 
@@ -139,13 +180,27 @@ describe('an attacker in the police tries to reach the council’s records throu
     beforeAll(async () => {
       const carol = await personOf(COUNCIL.officer);
       await seed(t.store, {
-        actions: [actionDoc({ id: 'council-action', ref: 'LP4.1', leadIds: [carol.id], leads: [{ name: carol.name, personId: carol.id }], due: { dates: ['2026-12-23'], ongoing: null, text: '23 December 2026' }, nextDueDate: '2026-12-23' })],
+        actions: [
+          actionDoc({
+            id: 'council-action',
+            ref: 'LP4.1',
+            leadIds: [carol.id],
+            leads: [{ name: carol.name, personId: carol.id }],
+            due: { dates: ['2026-12-23'], ongoing: null, text: '23 December 2026' },
+            nextDueDate: '2026-12-23',
+          }),
+        ],
       });
     });
 
     it('the police’s administrator updates an action only the council leads, by forging its id → refused, the action unchanged', async () => {
       const before = (await t.store.collection<Action>('actions').read(ORG, 'council-action'))!;
-      const answer = await press(POLICE.admin, 'action.update', { actionId: 'council-action', version: before.version, status: 'B', progress: 'Done (not really)' });
+      const answer = await press(POLICE.admin, 'action.update', {
+        actionId: 'council-action',
+        version: before.version,
+        status: 'B',
+        progress: 'Done (not really)',
+      });
       expect(answer).toContain('FORBIDDEN');
       const snoozed = await press(POLICE.admin, 'action.snooze', { actionId: 'council-action', days: 3 });
       expect(snoozed).toContain('FORBIDDEN');
@@ -158,7 +213,18 @@ describe('an attacker in the police tries to reach the council’s records throu
   describe('an update round of the whole partnership', () => {
     beforeAll(async () => {
       const pat = await personOf(POLICE.officer);
-      await seed(t.store, { actions: [actionDoc({ id: 'police-action', ref: 'LP4.2', leadIds: [pat.id], leads: [{ name: pat.name, personId: pat.id }], due: { dates: ['2026-12-23'], ongoing: null, text: '23 December 2026' }, nextDueDate: '2026-12-23' })] });
+      await seed(t.store, {
+        actions: [
+          actionDoc({
+            id: 'police-action',
+            ref: 'LP4.2',
+            leadIds: [pat.id],
+            leads: [{ name: pat.name, personId: pat.id }],
+            due: { dates: ['2026-12-23'], ongoing: null, text: '23 December 2026' },
+            nextDueDate: '2026-12-23',
+          }),
+        ],
+      });
       expect(await say(COUNCIL.admin, 'start round 2026-12-04')).toContain('Update round started');
       // The app's round upkeep asks the leads once the command has answered.
       await t.app.roundUpkeepNow();
@@ -185,11 +251,14 @@ describe('an attacker in the police tries to reach the council’s records throu
   describe('the council’s questionnaire', () => {
     let campaign: Campaign;
     beforeAll(async () => {
-      campaign = await createCampaign({ store: t.store, clock: t.clock, calendar: new WorkingCalendar() }, {
-        actor: await personOf(COUNCIL.hr),
-        timeZone: 'Europe/London',
-        data: { questionnaire: 'awareness', title: 'Council supervision check', audience: { type: 'everyone' }, closesOn: '2026-12-04' },
-      });
+      campaign = await createCampaign(
+        { store: t.store, clock: t.clock, calendar: new WorkingCalendar() },
+        {
+          actor: await personOf(COUNCIL.hr),
+          timeZone: 'Europe/London',
+          data: { questionnaire: 'awareness', title: 'Council supervision check', audience: { type: 'everyone' }, closesOn: '2026-12-04' },
+        },
+      );
       expect(campaign.agency).toBe('council');
     });
 
@@ -204,7 +273,10 @@ describe('an attacker in the police tries to reach the council’s records throu
 
     it('a police officer opens or answers the council questionnaire by a forged card → refused, no question shown, nothing stored', async () => {
       const before = (await toArray(t.store.collection('surveys').readAll())).length;
-      for (const [verb, data] of [['survey.open', { campaignId: campaign.id }], ['survey.page', { campaignId: campaign.id, page: 0, move: 'submit', answerKey: 'k'.repeat(40) }]] as const) {
+      for (const [verb, data] of [
+        ['survey.open', { campaignId: campaign.id }],
+        ['survey.page', { campaignId: campaign.id, page: 0, move: 'submit', answerKey: 'k'.repeat(40) }],
+      ] as const) {
         const answer = await press(POLICE.officer, verb, data);
         expect(answer).toMatch(/FORBIDDEN|VALIDATION|NOT_FOUND/);
         expect(answer).not.toContain('Council supervision check');
@@ -232,7 +304,9 @@ describe('an attacker in the police tries to reach the council’s records throu
       await people().update(ORG, 'emp-C1', (p) => ({ ...p, leave: { until: '2026-12-31', delegateId: 'emp-police-C1' } }));
       try {
         const action = (await t.store.collection<Action>('actions').read(ORG, 'council-action'))!;
-        expect(await press(POLICE.officer, 'action.update', { actionId: action.id, version: action.version, status: 'B', progress: 'Done by the cover' })).toContain('FORBIDDEN');
+        expect(
+          await press(POLICE.officer, 'action.update', { actionId: action.id, version: action.version, status: 'B', progress: 'Done by the cover' }),
+        ).toContain('FORBIDDEN');
         expect((await t.store.collection<Action>('actions').read(ORG, 'council-action'))!.version).toBe(action.version);
       } finally {
         await people().update(ORG, 'emp-C1', ({ leave: _gone, ...p }) => p as Person);
@@ -250,9 +324,17 @@ describe('an attacker in the police tries to reach the council’s records throu
     let councilCase: Escalation;
     let policeCase: Escalation;
     const raise = async (s: Staff, caseReference: string) => {
-      const answer = await press(s, 'esc.raise', { category: 'professional-disagreement', agency: 'Children’s services', caseReference, asked: 'Asked for a strategy meeting', wanted: 'A strategy meeting this week' });
+      const answer = await press(s, 'esc.raise', {
+        category: 'professional-disagreement',
+        agency: 'Children’s services',
+        caseReference,
+        asked: 'Asked for a strategy meeting',
+        wanted: 'A strategy meeting this week',
+      });
       expect(answer).toContain('Raised as');
-      return (await toArray(t.store.collection<Escalation>('escalations').readAll()).then((docs) => docs.filter((d) => d.kind === 'escalation'))).find((e) => e.caseReference === caseReference)!;
+      return (await toArray(t.store.collection<Escalation>('escalations').readAll()).then((docs) => docs.filter((d) => d.kind === 'escalation'))).find(
+        (e) => e.caseReference === caseReference,
+      )!;
     };
     beforeAll(async () => {
       councilCase = await raise(COUNCIL.officer, 'MASH-2026-0042');
@@ -288,12 +370,24 @@ describe('an attacker in the police tries to reach the council’s records throu
     it('a police officer raises a concern with forged people and agency in the card → it concerns the police, and alerts only their own line manager', async () => {
       t.connector.reset();
       t.clock.set('2026-11-23T09:05:00Z'); // a concern's id carries the instant it was raised
-      const answer = await press(POLICE.officer, 'esc.raise', { category: 'other-concern', agency: 'Police', caseReference: 'MASH-2026-0044', asked: 'Asked for a visit', wanted: 'A joint visit', raisedBy: { personId: 'emp-C4', name: COUNCIL.admin.name }, involvedPersonIds: ['emp-C1', 'emp-C4'], orgId: 'another-org' });
+      const answer = await press(POLICE.officer, 'esc.raise', {
+        category: 'other-concern',
+        agency: 'Police',
+        caseReference: 'MASH-2026-0044',
+        asked: 'Asked for a visit',
+        wanted: 'A joint visit',
+        raisedBy: { personId: 'emp-C4', name: COUNCIL.admin.name },
+        involvedPersonIds: ['emp-C1', 'emp-C4'],
+        orgId: 'another-org',
+      });
       expect(answer).toContain('Raised as');
-      const raised = (await toArray(t.store.collection<Escalation>('escalations').readAll()).then((docs) => docs.filter((d) => d.kind === 'escalation'))).find((e) => e.caseReference === 'MASH-2026-0044')!;
+      const raised = (await toArray(t.store.collection<Escalation>('escalations').readAll()).then((docs) => docs.filter((d) => d.kind === 'escalation'))).find(
+        (e) => e.caseReference === 'MASH-2026-0044',
+      )!;
       expect(raised).toMatchObject({ orgId: ORG, raisedBy: { personId: 'emp-police-C1' }, involvedPersonIds: ['emp-police-C3'] });
       await t.app.sender.drain(ORG);
-      for (const s of Object.values(COUNCIL)) expect(JSON.stringify(t.connector.activities({ conversationId: personalConversationId(teamsUser(s)) }))).not.toContain(raised.ref);
+      for (const s of Object.values(COUNCIL))
+        expect(JSON.stringify(t.connector.activities({ conversationId: personalConversationId(teamsUser(s)) }))).not.toContain(raised.ref);
     });
 
     it('the police’s safeguarding lead lists escalations and runs the central record review → the council’s case is in neither', async () => {
@@ -324,9 +418,25 @@ describe('an attacker in the police tries to reach the council’s records throu
     /** Allowed nowhere and no agency's: a tenant a file could name to pass the "another agency's tenant" check. */
     const NOBODYS_TENANT = 'd0d0d0d0-0000-4000-8000-000000000004';
     const policeUser = (n: number, name: string): TeamsUser => ({ id: `29:${oid(n)}`, aadObjectId: oid(n), name, tenantId: POLICE_TENANT });
-    const schoolRow = (employee: string, name: string, objectId: string, tenant: string) => ['S' + employee, name, `${employee.toLowerCase()}@school.example`, 'Office', 'Clerk', objectId, tenant];
+    const schoolRow = (employee: string, name: string, objectId: string, tenant: string) => [
+      'S' + employee,
+      name,
+      `${employee.toLowerCase()}@school.example`,
+      'Office',
+      'Clerk',
+      objectId,
+      tenant,
+    ];
     const importForSchool = (...rows: string[][]) =>
-      importPeople({ store: t.store, clock: t.clock }, { orgId: ORG, agency: 'school', dryRun: false, table: table(['Employee Number', 'Full Name', 'Work Email', 'Department', 'Job Title', 'Entra Object Id', 'Entra Tenant Id'], rows) });
+      importPeople(
+        { store: t.store, clock: t.clock },
+        {
+          orgId: ORG,
+          agency: 'school',
+          dryRun: false,
+          table: table(['Employee Number', 'Full Name', 'Work Email', 'Department', 'Job Title', 'Entra Object Id', 'Entra Tenant Id'], rows),
+        },
+      );
     const schoolPerson = (employee: string) => people().read(ORG, `emp-school-S${employee}`);
     beforeAll(async () => {
       await addAgency(t.store, t.clock, ORG, { name: 'School' }, { timeZone: 'Europe/London' }, appEvents());
@@ -342,7 +452,18 @@ describe('an attacker in the police tries to reach the council’s records throu
     });
 
     it('a school record holding an object id without a tenant from before this rule → the same: the police’s tenant is not where the school’s guests sign in', async () => {
-      await people().upsert({ id: 'emp-school-S2', orgId: ORG, employeeId: 'S2', name: 'Old School-Record', agency: 'school', department: 'Office', jobTitle: 'Clerk', aadObjectId: oid(42), roles: ['officer'], active: true });
+      await people().upsert({
+        id: 'emp-school-S2',
+        orgId: ORG,
+        employeeId: 'S2',
+        name: 'Old School-Record',
+        agency: 'school',
+        department: 'Office',
+        jobTitle: 'Clerk',
+        aadObjectId: oid(42),
+        roles: ['officer'],
+        active: true,
+      });
       const answer = await cardsAnswering(t, policeUser(42, 'Otto Old-Constable'), 'my training');
       expect(answer).toContain('NOT_IN_DIRECTORY');
       expect(answer).not.toContain('Old School-Record');
@@ -353,7 +474,11 @@ describe('an attacker in the police tries to reach the council’s records throu
       const seen = policeUser(43, 'Sue Seen-Constable');
       // She added the app in Teams, so the bot knows her account's tenant (and lists her as not linked).
       expect((await t.post(installationUpdate({ serviceUrl: t.connector.serviceUrl, user: seen, action: 'add' }))).status).toBeLessThan(300);
-      const summary = await importForSchool(schoolRow('3', 'Eve School-Claimant', oid(43), ''), schoolRow('4', 'Fay School-Claimant', oid(44), NOBODYS_TENANT), schoolRow('5', 'Gil School-Claimant', oid(45), POLICE_TENANT));
+      const summary = await importForSchool(
+        schoolRow('3', 'Eve School-Claimant', oid(43), ''),
+        schoolRow('4', 'Fay School-Claimant', oid(44), NOBODYS_TENANT),
+        schoolRow('5', 'Gil School-Claimant', oid(45), POLICE_TENANT),
+      );
       expect(summary).toMatchObject({ created: 0, updated: 0 });
       expect(summary.problems.map((p) => p.rowNumber)).toEqual([2, 3, 4]);
       expect(summary.problems[0]!.reason).toMatch(/object id .* was used from tenant .* not council’s/);
@@ -373,13 +498,21 @@ describe('an attacker in the police tries to reach the council’s records throu
     let ids: Awaited<ReturnType<typeof followUpBesideAnAgencyQuestionnaire>>;
     beforeAll(async () => {
       const attendees = await Promise.all([COUNCIL.hr, POLICE.hr, POLICE.officer, POLICE.sl, POLICE.admin, COUNCIL.sl, COUNCIL.officer].map(personOf));
-      ids = await followUpBesideAnAgencyQuestionnaire(t.store, { partnershipAdmin: await personOf(COUNCIL.admin), agencyHr: await personOf(COUNCIL.hr), loneAnswerer: await personOf(COUNCIL.officer), attendees });
+      ids = await followUpBesideAnAgencyQuestionnaire(t.store, {
+        partnershipAdmin: await personOf(COUNCIL.admin),
+        agencyHr: await personOf(COUNCIL.hr),
+        loneAnswerer: await personOf(COUNCIL.officer),
+        attendees,
+      });
     }, 60_000);
 
     it('HR of the police opens the follow-up’s results, typed or by the card’s button → the comparison is with the partnership’s questionnaire only, nothing of the council’s own one-answer questionnaire', async () => {
       // Asked for directly, the council's questionnaire does not exist for the police.
       expect(await say(POLICE.hr, `survey results ${ids.agencyCampaignId}`)).toContain('NOT_FOUND');
-      for (const answer of [await say(POLICE.hr, `survey results ${ids.followUpId}`), await press(POLICE.hr, 'survey.results', { campaignId: ids.followUpId })]) {
+      for (const answer of [
+        await say(POLICE.hr, `survey results ${ids.followUpId}`),
+        await press(POLICE.hr, 'survey.results', { campaignId: ids.followUpId }),
+      ]) {
         expect(answer).toContain('Immediate vs follow-up');
         expect(answer).not.toContain(ids.agencyCampaignId);
         expect(answer).not.toContain('Our own specialist course check');
@@ -406,7 +539,12 @@ describe('an attacker in the police tries to reach the council’s records throu
   };
   const csv = async (name: string, rows: string[][]) => {
     const file = path.join(work, name);
-    await fs.writeFile(file, [['Employee Number', 'Full Name', 'Work Email', 'Department', 'Job Title', 'Entra Object Id', 'Entra Tenant Id', 'Agency'], ...rows].map((r) => r.join(',')).join('\n'));
+    await fs.writeFile(
+      file,
+      [['Employee Number', 'Full Name', 'Work Email', 'Department', 'Job Title', 'Entra Object Id', 'Entra Tenant Id', 'Agency'], ...rows]
+        .map((r) => r.join(','))
+        .join('\n'),
+    );
     return file;
   };
 
@@ -418,7 +556,20 @@ describe('an attacker in the police tries to reach the council’s records throu
       await addAgency(store, clock, ORG_ID, { name: 'Council', tenantIds: [COUNCIL_TENANT] }, { timeZone: 'Europe/London' }, appEvents());
       await addAgency(store, clock, ORG_ID, { name: 'Police', tenantIds: [POLICE_TENANT] }, { timeZone: 'Europe/London' }, appEvents());
       await setUpTraining(store, ORG_ID, { requirements: [{ course: 'SG-AWARE', jobTitles: ['*'] }] });
-      const person = (id: string, s: Staff, agency: string, roles: Person['roles']): Person => ({ id, orgId: ORG_ID, employeeId: s.employee, name: s.name, email: s.email, department: s.department, jobTitle: s.jobTitle, aadObjectId: s.oid, aadTenantId: s.tenant, agency, roles, active: true });
+      const person = (id: string, s: Staff, agency: string, roles: Person['roles']): Person => ({
+        id,
+        orgId: ORG_ID,
+        employeeId: s.employee,
+        name: s.name,
+        email: s.email,
+        department: s.department,
+        jobTitle: s.jobTitle,
+        aadObjectId: s.oid,
+        aadTenantId: s.tenant,
+        agency,
+        roles,
+        active: true,
+      });
       for (const p of [
         person('emp-H1', COUNCIL.hr, 'council', ['hr']),
         person('emp-C1', COUNCIL.officer, 'council', ['officer']),
@@ -431,7 +582,9 @@ describe('an attacker in the police tries to reach the council’s records throu
   });
 
   it('HR of the police asks for the council’s overdue list with --agency council → refused, no names', async () => {
-    await expect(cli(dataDir, 'training', 'overdue', '--as', POLICE.hr.email, '--agency', 'council', '--at', '2026-11-23')).rejects.toMatchObject({ code: 'OUTSIDE_AGENCY' });
+    await expect(cli(dataDir, 'training', 'overdue', '--as', POLICE.hr.email, '--agency', 'council', '--at', '2026-11-23')).rejects.toMatchObject({
+      code: 'OUTSIDE_AGENCY',
+    });
     const own = await cli(dataDir, 'training', 'overdue', '--as', POLICE.hr.email, '--at', '2026-11-23');
     expect(own.out).toContain(POLICE.officer.name);
     for (const name of COUNCIL_NAMES) expect(own.out).not.toContain(name);
@@ -444,7 +597,14 @@ describe('an attacker in the police tries to reach the council’s records throu
 
   it('HR of the police imports training for a council officer, by email → “not in the directory”, no council record written', async () => {
     const file = path.join(work, 'police-training.csv');
-    await fs.writeFile(file, ['Employee Number,Course,Completion Date,Status', `${COUNCIL.officer.email},SG-AWARE,2026-06-01,Completed`, `${POLICE.officer.email},SG-AWARE,2026-06-01,Completed`].join('\n'));
+    await fs.writeFile(
+      file,
+      [
+        'Employee Number,Course,Completion Date,Status',
+        `${COUNCIL.officer.email},SG-AWARE,2026-06-01,Completed`,
+        `${POLICE.officer.email},SG-AWARE,2026-06-01,Completed`,
+      ].join('\n'),
+    );
     const { out } = await cli(dataDir, 'training', 'import', file, '--as', POLICE.hr.email);
     expect(out).toMatch(/created 1, .*not imported 1/);
     expect(out).toMatch(/row 2: no one with employee number or email .* in the directory/);
@@ -454,7 +614,17 @@ describe('an attacker in the police tries to reach the council’s records throu
 
   it('HR of the police imports a row naming the council, or carrying the council’s tenant or a council person’s Teams account → each row refused, the council’s people untouched', async () => {
     // The directory as HR fields, without the store's own (a reopened store stamps new etags).
-    const directory = () => stored(async (store) => (await toArray(store.collection<Person>('people').readAll())).map(({ id, name, email, agency, aadObjectId, aadTenantId }) => ({ id, name, email, agency, aadObjectId, aadTenantId })));
+    const directory = () =>
+      stored(async (store) =>
+        (await toArray(store.collection<Person>('people').readAll())).map(({ id, name, email, agency, aadObjectId, aadTenantId }) => ({
+          id,
+          name,
+          email,
+          agency,
+          aadObjectId,
+          aadTenantId,
+        })),
+      );
     const before = await directory();
     const file = await csv('police-staff.csv', [
       ['P9', 'Eve Into-Council', 'eve@police.example', 'Command', 'Officer', oid(31), POLICE_TENANT, 'Council'],
@@ -482,7 +652,13 @@ describe('an attacker in the police tries to reach the council’s records throu
     const ids = await stored(async (store) => {
       const people = await toArray(store.collection<Person>('people').readAll());
       const who = (id: string) => people.find((p) => p.id === id)!;
-      return followUpBesideAnAgencyQuestionnaire(store, { orgId: ORG_ID, partnershipAdmin: who(ADA.id), agencyHr: who('emp-H1'), loneAnswerer: who('emp-C1'), attendees: ['emp-H1', ADA.id, 'emp-police-H1', 'emp-police-C1', 'emp-C1'].map(who) });
+      return followUpBesideAnAgencyQuestionnaire(store, {
+        orgId: ORG_ID,
+        partnershipAdmin: who(ADA.id),
+        agencyHr: who('emp-H1'),
+        loneAnswerer: who('emp-C1'),
+        attendees: ['emp-H1', ADA.id, 'emp-police-H1', 'emp-police-C1', 'emp-C1'].map(who),
+      });
     });
     const file = path.join(work, 'follow-up-results.csv');
     await cli(dataDir, 'survey', 'results', ids.followUpId, '--out', file);

@@ -13,10 +13,21 @@ it('BOOTSTRAP_ADMIN_OBJECT_IDS makes an administrator at start-up of someone alr
   const store = await openTestStore();
   try {
     await seed(store, { people: [person({ id: 'ada', name: 'Ada', aadObjectId: oid(1) }), person({ id: 'bob', name: 'Bob', aadObjectId: oid(2) })] });
-    const config = loadConfig({ PORT: '0', DEFAULT_ORG_ID: ORG, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', SEED_DEMO_DATA: 'false', SURVEY_SEAL_KEY: randomBytes(32).toString('base64'), BOOTSTRAP_ADMIN_OBJECT_IDS: oid(1).toUpperCase() });
+    const config = loadConfig({
+      PORT: '0',
+      DEFAULT_ORG_ID: ORG,
+      LOG_LEVEL: 'silent',
+      SCHEDULER_ENABLED: 'false',
+      SEED_DEMO_DATA: 'false',
+      SURVEY_SEAL_KEY: randomBytes(32).toString('base64'),
+      BOOTSTRAP_ADMIN_OBJECT_IDS: oid(1).toUpperCase(),
+    });
     const app = await startApp({ config, logger: silentLogger, store, clock: new FixedClock('2026-11-23T09:00:00Z') });
     await app.close();
-    expect((await store.collection<Person>('people').read(ORG, 'ada'))).toMatchObject({ roles: ['officer', 'admin'], roleGrants: [{ role: 'admin', source: { kind: 'bootstrap', at: '2026-11-23T09:00:00.000Z' } }] });
+    expect(await store.collection<Person>('people').read(ORG, 'ada')).toMatchObject({
+      roles: ['officer', 'admin'],
+      roleGrants: [{ role: 'admin', source: { kind: 'bootstrap', at: '2026-11-23T09:00:00.000Z' } }],
+    });
     expect((await store.collection<Person>('people').read(ORG, 'bob'))!.roles).toEqual(['officer']);
   } finally {
     await store.close();

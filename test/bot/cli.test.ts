@@ -22,7 +22,9 @@ import { formatDate } from '../../services/core/dates';
 async function storedActions(dataDir: string): Promise<unknown[]> {
   const { store } = await openPersistentTestStore(dataDir);
   try {
-    return await toArray(store.collection('actions').query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId', parameters: [{ name: '@orgId', value: 'demo' }] }));
+    return await toArray(
+      store.collection('actions').query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId', parameters: [{ name: '@orgId', value: 'demo' }] }),
+    );
   } finally {
     await store.close();
   }
@@ -73,7 +75,11 @@ describe('npm run cli -- plan import / export', () => {
     ['wrong columns', 'wrong.csv', 'Name,Colour\nx,y\n'],
     ['an empty file', 'empty.csv', ''],
     ['binary junk', 'junk.csv', Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0xff, 0xfe, 0x00, 0x13, 0x37])],
-    ['a 5 MB cell', 'huge.csv', `Learning point,Action,Evidence,Completion date,Lead,Progress,Status\nLearning Point 1: x,${'a'.repeat(5 * 1024 * 1024)},e,April 2015,Val Johnson,,G\n`],
+    [
+      'a 5 MB cell',
+      'huge.csv',
+      `Learning point,Action,Evidence,Completion date,Lead,Progress,Status\nLearning Point 1: x,${'a'.repeat(5 * 1024 * 1024)},e,April 2015,Val Johnson,,G\n`,
+    ],
     ['a file that is not a spreadsheet', 'plan.pdf', '%PDF-1.4'],
   ];
   it.each(malformed)('%s gets a clear error and writes nothing', async (_what, name, content) => {
@@ -112,7 +118,10 @@ describe('npm run cli -- plan import / export', () => {
     await expect(cli(dataDir, 'people', 'notify', 'alex.morgan@council.example', 'both')).rejects.toMatchObject({ code: 'EMAIL_NOT_SET_UP' });
     expect((await cli(dataDir, 'people', 'notify', 'alex.morgan@council.example', 'teams')).out).toMatch(/Alex Morgan now gets messages by teams/);
     await expect(cli(dataDir, 'people', 'notify', 'alex.morgan@council.example', 'pigeon')).rejects.toMatchObject({ code: 'VALIDATION' });
-    await expect(cli(dataDir, 'delivery', 'reach', '--install')).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/--install needs TEAMS_CATALOG_APP_ID/) });
+    await expect(cli(dataDir, 'delivery', 'reach', '--install')).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringMatching(/--install needs TEAMS_CATALOG_APP_ID/),
+    });
   });
 
   it('tracker help prints every command and succeeds', async () => {
@@ -142,23 +151,40 @@ describe('npm run cli -- plan import / export', () => {
 
   it('org set validates and stores the organisation’s reminder policy, escalation rules and ladder; org show prints them', async () => {
     const good = path.join(work, 'settings.json');
-    await fs.writeFile(good, JSON.stringify({ name: 'Oxford City Council', reminderPolicy: { beforeDue: [10, 5, 1] }, escalationRules: { overdueWorkingDays: 15 } }));
+    await fs.writeFile(
+      good,
+      JSON.stringify({ name: 'Oxford City Council', reminderPolicy: { beforeDue: [10, 5, 1] }, escalationRules: { overdueWorkingDays: 15 } }),
+    );
     expect((await cli(dataDir, 'org', 'set', good)).out).toMatch(/Updated the settings of "demo"/);
     const shown = JSON.parse((await cli(dataDir, 'org', 'show')).out);
-    expect(shown).toMatchObject({ name: 'Oxford City Council', timeZone: 'Europe/London', reminderPolicy: { beforeDue: [10, 5, 1] }, escalationRules: { overdueWorkingDays: 15 } });
+    expect(shown).toMatchObject({
+      name: 'Oxford City Council',
+      timeZone: 'Europe/London',
+      reminderPolicy: { beforeDue: [10, 5, 1] },
+      escalationRules: { overdueWorkingDays: 15 },
+    });
     expect(shown._etag).toBeUndefined();
 
     const bad = path.join(work, 'bad.json');
-    await fs.writeFile(bad, JSON.stringify({ timeZone: 'Mars/Olympus', escalationLadder: [{ name: 'x', respondWithinWorkingDays: 0, roles: ['wizard'] }], colour: 'blue' }));
+    await fs.writeFile(
+      bad,
+      JSON.stringify({ timeZone: 'Mars/Olympus', escalationLadder: [{ name: 'x', respondWithinWorkingDays: 0, roles: ['wizard'] }], colour: 'blue' }),
+    );
     const error = await cli(dataDir, 'org', 'set', bad).catch((e: unknown) => e as Error);
-    expect((error as Error).message).toMatch(/timeZone: must be an IANA time zone[\s\S]*escalationLadder\.0\.respondWithinWorkingDays[\s\S]*escalationLadder\.0\.roles\.0[\s\S]*Unrecognized key/);
+    expect((error as Error).message).toMatch(
+      /timeZone: must be an IANA time zone[\s\S]*escalationLadder\.0\.respondWithinWorkingDays[\s\S]*escalationLadder\.0\.roles\.0[\s\S]*Unrecognized key/,
+    );
   });
 
   it('plan import records the plan’s owner, period and review dates', async () => {
     await cli(dataDir, 'plan', 'import', demoPlanPath(), '--owner', 'Tim Sadler', '--period', '2015-04-01..2016-03-31', '--next-review', '2015-05-07');
     const { store } = await openPersistentTestStore(dataDir);
     try {
-      expect(await store.collection('plans').read('demo', 'action-plan')).toMatchObject({ owner: { name: 'Tim Sadler' }, period: { start: '2015-04-01', end: '2016-03-31' }, reviewDates: { nextReview: '2015-05-07' } });
+      expect(await store.collection('plans').read('demo', 'action-plan')).toMatchObject({
+        owner: { name: 'Tim Sadler' },
+        period: { start: '2015-04-01', end: '2016-03-31' },
+        reviewDates: { nextReview: '2015-05-07' },
+      });
     } finally {
       await store.close();
     }
@@ -184,10 +210,19 @@ describe('npm run cli -- plan import / export', () => {
     expect(report.out).toMatch(/All\s+6\s+2\s+33.3%\s+1\s+16.7%/);
     // The same report as a spreadsheet: its headers, then its rows, counts as numbers.
     const xlsx = path.join(work, 'by-course.xlsx');
-    expect((await cli(dataDir, 'training', 'report', '--at', '2026-10-01', '--by', 'course', '--out', xlsx)).out).toMatch(/^Training completion by course, as at 1 Oct 2026: wrote 4 rows to /);
+    expect((await cli(dataDir, 'training', 'report', '--at', '2026-10-01', '--by', 'course', '--out', xlsx)).out).toMatch(
+      /^Training completion by course, as at 1 Oct 2026: wrote 4 rows to /,
+    );
     const sheet = await readTable(xlsx);
     expect(sheet.headers).toEqual(['Course', 'Required', 'Within validity', '% within validity', 'Within 12 months', '% within 12 months']);
-    expect(sheet.rows.at(-1)!.cells).toEqual({ Course: 'All', Required: '6', 'Within validity': '2', '% within validity': '33.3%', 'Within 12 months': '1', '% within 12 months': '16.7%' });
+    expect(sheet.rows.at(-1)!.cells).toEqual({
+      Course: 'All',
+      Required: '6',
+      'Within validity': '2',
+      '% within validity': '33.3%',
+      'Within 12 months': '1',
+      '% within 12 months': '16.7%',
+    });
     const out = path.join(work, 'overdue.csv');
     await cli(dataDir, 'training', 'overdue', '--at', '2026-10-01', '--out', out);
     expect((await readTable(out)).rows.map((r) => `${r.cells.Name}: ${r.cells.Course}${r.cells.Booked ? ' (booked)' : ''}`)).toEqual([
@@ -290,8 +325,18 @@ describe('the commands docs/CLI.md gives, on the demo that npm start loads', () 
     // Val opened the app in Teams, but no administrator has linked her account yet.
     const { store } = await openPersistentTestStore(dataDir);
     await store.collection<ConversationRecord>('conversations').upsert({
-      id: 'personal-aad-someone', orgId: 'demo', kind: 'personal', tenantId: '5f0c3b2e-6a1d-4c8e-9b7a-2d4e6f8a0c1e', conversationId: 'a:1chat', serviceUrl: 'https://smba.trafficmanager.net/uk/', botId: '28:bot',
-      user: { aadObjectId: 'aad-someone', teamsUserId: '29:someone', name: 'Val Johnson' }, unlinked: { firstTriedAt: '2026-11-22T10:00:00Z', lastTriedAt: '2026-11-22T10:00:00Z', reason: 'not-linked' }, reachable: true, installedAt: '2026-11-22T10:00:00Z', updatedAt: '2026-11-22T10:00:00Z',
+      id: 'personal-aad-someone',
+      orgId: 'demo',
+      kind: 'personal',
+      tenantId: '5f0c3b2e-6a1d-4c8e-9b7a-2d4e6f8a0c1e',
+      conversationId: 'a:1chat',
+      serviceUrl: 'https://smba.trafficmanager.net/uk/',
+      botId: '28:bot',
+      user: { aadObjectId: 'aad-someone', teamsUserId: '29:someone', name: 'Val Johnson' },
+      unlinked: { firstTriedAt: '2026-11-22T10:00:00Z', lastTriedAt: '2026-11-22T10:00:00Z', reason: 'not-linked' },
+      reachable: true,
+      installedAt: '2026-11-22T10:00:00Z',
+      updatedAt: '2026-11-22T10:00:00Z',
     });
     await store.close();
     const closes = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
@@ -305,11 +350,22 @@ describe('the commands docs/CLI.md gives, on the demo that npm start loads', () 
   it('with a second plan, a plan command that names none lists the plans to choose from', async () => {
     await cli(dataDir, 'plan', 'import', demoPlanPath(), '--plan', 'action-plan-2026-27', '--title', 'Action Plan 2026-27');
     const asked = cli(dataDir, 'plan', 'export', path.join(work, 'which.xlsx'));
-    await expect(asked).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/2 plans: say which with --plan: .*action-plan-2015-16 \("Safeguarding Action Plan 2015-16"\).*action-plan-2026-27 \("Action Plan 2026-27"\)/) });
-    await expect(cli(dataDir, 'plan', 'import', demoPlanPath(), '--dry-run')).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/say which with --plan/) });
+    await expect(asked).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringMatching(
+        /2 plans: say which with --plan: .*action-plan-2015-16 \("Safeguarding Action Plan 2015-16"\).*action-plan-2026-27 \("Action Plan 2026-27"\)/,
+      ),
+    });
+    await expect(cli(dataDir, 'plan', 'import', demoPlanPath(), '--dry-run')).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringMatching(/say which with --plan/),
+    });
     const chosen = await cli(dataDir, 'plan', 'export', path.join(work, 'chosen.xlsx'), '--plan', 'action-plan-2026-27');
     expect(chosen.out).toMatch(/of "Action Plan 2026-27"/);
-    await expect(cli(dataDir, 'plan', 'export', path.join(work, 'none.xlsx'), '--plan', 'action-plan')).rejects.toMatchObject({ code: 'NOT_FOUND', message: expect.stringMatching(/Its plans: action-plan-2015-16/) });
+    await expect(cli(dataDir, 'plan', 'export', path.join(work, 'none.xlsx'), '--plan', 'action-plan')).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+      message: expect.stringMatching(/Its plans: action-plan-2015-16/),
+    });
   });
 });
 
@@ -323,7 +379,16 @@ describe('npm run cli -- survey …', () => {
     try {
       const people = store.collection<Person>('people');
       await people.upsert({ id: 'hr', orgId: 'demo', name: 'Simon Howick', email: 'simon.howick@example.gov.uk', roles: ['hr'], active: true });
-      for (let i = 0; i < 6; i++) await people.upsert({ id: `h${i}`, orgId: 'demo', name: `Housing Officer ${i}`, department: 'Housing', jobTitle: 'Housing Officer', roles: ['officer'], active: true });
+      for (let i = 0; i < 6; i++)
+        await people.upsert({
+          id: `h${i}`,
+          orgId: 'demo',
+          name: `Housing Officer ${i}`,
+          department: 'Housing',
+          jobTitle: 'Housing Officer',
+          roles: ['officer'],
+          active: true,
+        });
     } finally {
       await store.close();
     }
@@ -331,11 +396,26 @@ describe('npm run cli -- survey …', () => {
 
   it('adds a questionnaire from YAML, sends it to a department and exports the results', async () => {
     const yaml = path.join(work, 'supervision.yaml');
-    await fs.writeFile(yaml, 'key: supervision-check\nversion: 1\ntitle: Supervision check\nquestions:\n  - { id: had-supervision, type: yes-no, text: Have you had supervision this quarter? }\n');
+    await fs.writeFile(
+      yaml,
+      'key: supervision-check\nversion: 1\ntitle: Supervision check\nquestions:\n  - { id: had-supervision, type: yes-no, text: Have you had supervision this quarter? }\n',
+    );
     expect((await cli(dataDir, 'survey', 'add', yaml)).out).toMatch(/Added questionnaire supervision-check version 1: 1 questions/);
     // The command line runs on the real clock: the closing date is counted from today's, so the test holds on any day.
     const closes = DateTime.utc().plus({ weeks: 8 }).toISODate()!;
-    const sent = await cli(dataDir, 'survey', 'send', 'supervision-check', '--as', 'simon.howick@example.gov.uk', '--audience', 'department=housing', '--closes', closes, '--no-deliver');
+    const sent = await cli(
+      dataDir,
+      'survey',
+      'send',
+      'supervision-check',
+      '--as',
+      'simon.howick@example.gov.uk',
+      '--audience',
+      'department=housing',
+      '--closes',
+      closes,
+      '--no-deliver',
+    );
     const campaignId = sent.out.match(/Sent (campaign-\S+) to 6 people/)![1]!;
 
     const { store } = await openPersistentTestStore(dataDir);
@@ -346,7 +426,14 @@ describe('npm run cli -- survey …', () => {
       for (let i = 0; i < 5; i++) {
         const actor = (await store.collection<Person>('people').read('demo', `h${i}`))!;
         const page = await openSurvey({ store, clock, seal }, { actor, timeZone: 'Europe/London', campaignId });
-        await answerSurvey({ store, clock, seal }, { actor, timeZone: 'Europe/London', data: { campaignId, page: 0, move: 'submit', 'q_had-supervision': i < 4 ? 'yes' : 'no', answerKey: (page as { answerKey: string }).answerKey } });
+        await answerSurvey(
+          { store, clock, seal },
+          {
+            actor,
+            timeZone: 'Europe/London',
+            data: { campaignId, page: 0, move: 'submit', 'q_had-supervision': i < 4 ? 'yes' : 'no', answerKey: (page as { answerKey: string }).answerKey },
+          },
+        );
       }
     } finally {
       await store.close();
@@ -358,14 +445,29 @@ describe('npm run cli -- survey …', () => {
     expect(rows).toContain('Question | Have you had supervision this quarter? | Yes | 4 | 80%');
     expect(rows).toContain('Breakdown | Department: Housing | Responses | 5 | ');
     expect(rows).toContain('Breakdown | Department: Housing | Have you had supervision this quarter?: No | 1 | 20%');
-    expect((await cli(dataDir, 'survey', 'list')).out).toMatch(/awareness v1 \(built in\)[\s\S]*supervision-check v1: Supervision check[\s\S]*open: "Supervision check" to the housing department; 6 asked/);
+    expect((await cli(dataDir, 'survey', 'list')).out).toMatch(
+      /awareness v1 \(built in\)[\s\S]*supervision-check v1: Supervision check[\s\S]*open: "Supervision check" to the housing department; 6 asked/,
+    );
   });
 
   it('an anonymous campaign exports no figure while open, nor once closed with four answers, in CSV or XLSX', async () => {
     // Dates from today's, so the test holds on any day: closes in four weeks, closed two working days later.
     const closes = DateTime.utc().plus({ weeks: 4 }).toISODate()!;
     const closedOn = new WorkingCalendar().addWorkingDays(closes, 2);
-    const sent = await cli(dataDir, 'survey', 'send', 'supervision-check', '--as', 'simon.howick@example.gov.uk', '--audience', 'department=housing', '--closes', closes, '--anonymous', '--no-deliver');
+    const sent = await cli(
+      dataDir,
+      'survey',
+      'send',
+      'supervision-check',
+      '--as',
+      'simon.howick@example.gov.uk',
+      '--audience',
+      'department=housing',
+      '--closes',
+      closes,
+      '--anonymous',
+      '--no-deliver',
+    );
     const campaignId = sent.out.match(/Sent (campaign-\S+) to 6 people/)![1]!;
     const { store } = await openPersistentTestStore(dataDir);
     try {
@@ -375,7 +477,14 @@ describe('npm run cli -- survey …', () => {
       for (let i = 0; i < 4; i++) {
         const actor = (await store.collection<Person>('people').read('demo', `h${i}`))!;
         const page = await openSurvey({ store, clock, seal }, { actor, timeZone: 'Europe/London', campaignId });
-        await answerSurvey({ store, clock, seal }, { actor, timeZone: 'Europe/London', data: { campaignId, page: 0, move: 'submit', 'q_had-supervision': 'yes', answerKey: (page as { answerKey: string }).answerKey } });
+        await answerSurvey(
+          { store, clock, seal },
+          {
+            actor,
+            timeZone: 'Europe/London',
+            data: { campaignId, page: 0, move: 'submit', 'q_had-supervision': 'yes', answerKey: (page as { answerKey: string }).answerKey },
+          },
+        );
       }
     } finally {
       await store.close();
@@ -392,15 +501,24 @@ describe('npm run cli -- survey …', () => {
     ]);
     expect((await cli(dataDir, 'jobs', 'run', 'questionnaires', '--at', `${closedOn}T09:00:00Z`, '--no-deliver')).out).toMatch(/"closed":1/);
     for (const file of ['closed.csv', 'closed.xlsx']) {
-      expect(await exported(file)).toEqual(['Campaign |  | Supervision check |  | ', 'Response | Invited |  | 6 | ', 'Response | Responded |  | 4 | 66.7%', 'Withheld | Anonymous: fewer than 5 answers, so no figures are shown. |  |  | ']);
+      expect(await exported(file)).toEqual([
+        'Campaign |  | Supervision check |  | ',
+        'Response | Invited |  | 6 | ',
+        'Response | Responded |  | 4 | 66.7%',
+        'Withheld | Anonymous: fewer than 5 answers, so no figures are shown. |  |  | ',
+      ]);
     }
     const keyFile = await fs.stat(path.join(dataDir, 'survey-seal.key'));
     expect(keyFile.mode & 0o777).toBe(0o600);
   });
 
   it('turns on the three-month follow-up for a course, and refuses what it cannot read', async () => {
-    expect((await cli(dataDir, 'survey', 'follow-up', 'SG-GEN')).out).toMatch(/SG-GEN completions get "training-follow-up" 90 days later \(on the next working day\), one campaign per month of completion, open 10 working days, anonymous; a pool of fewer than 5 waits for the next/);
-    await expect(cli(dataDir, 'survey', 'send', 'awareness', '--as', 'simon.howick@example.gov.uk', '--audience', 'planet=mars', '--closes', '2027-01-29')).rejects.toMatchObject({ code: 'VALIDATION' });
+    expect((await cli(dataDir, 'survey', 'follow-up', 'SG-GEN')).out).toMatch(
+      /SG-GEN completions get "training-follow-up" 90 days later \(on the next working day\), one campaign per month of completion, open 10 working days, anonymous; a pool of fewer than 5 waits for the next/,
+    );
+    await expect(
+      cli(dataDir, 'survey', 'send', 'awareness', '--as', 'simon.howick@example.gov.uk', '--audience', 'planet=mars', '--closes', '2027-01-29'),
+    ).rejects.toMatchObject({ code: 'VALIDATION' });
     await expect(cli(dataDir, 'survey', 'results', 'campaign-nope')).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(cli(dataDir, 'survey', 'follow-up', 'NO-SUCH-COURSE')).rejects.toMatchObject({ code: 'VALIDATION' });
   });
@@ -414,7 +532,9 @@ describe('npm run cli -- people link / unlink / unlinked', () => {
     dataDir = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'cli-people-')), 'data');
     const { store } = await openPersistentTestStore(dataDir);
     try {
-      await store.collection<Person>('people').upsert({ id: 'pc-ann', orgId: 'demo', name: 'Ann Officer', agency: 'Thames Valley Police', roles: ['officer'], active: true });
+      await store
+        .collection<Person>('people')
+        .upsert({ id: 'pc-ann', orgId: 'demo', name: 'Ann Officer', agency: 'Thames Valley Police', roles: ['officer'], active: true });
       // A partner agency's officer opened the app before anyone linked her: the bot kept the attempt.
       await store.collection<ConversationRecord>('conversations').upsert({
         id: `personal-${OBJECT_ID}`,

@@ -32,11 +32,25 @@ describe('a reference to quote: one correlation id per request, in every log lin
     const connector = await FakeConnector.start();
     const lines: Record<string, unknown>[] = [];
     const logger = createLogger('info', { destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
-    const config = loadConfig({ PORT: '0', DEFAULT_ORG_ID: ORG, LOG_LEVEL: 'info', SCHEDULER_ENABLED: 'false', SURVEY_SEAL_KEY: randomBytes(32).toString('base64') });
-    await seed(store, { people: [person({ id: 'olly', name: 'Olly Officer', aadObjectId: 'aad-olly' })], actions: [actionDoc({ id: 'a-olly', leadIds: ['olly'] })] });
+    const config = loadConfig({
+      PORT: '0',
+      DEFAULT_ORG_ID: ORG,
+      LOG_LEVEL: 'info',
+      SCHEDULER_ENABLED: 'false',
+      SURVEY_SEAL_KEY: randomBytes(32).toString('base64'),
+    });
+    await seed(store, {
+      people: [person({ id: 'olly', name: 'Olly Officer', aadObjectId: 'aad-olly' })],
+      actions: [actionDoc({ id: 'a-olly', leadIds: ['olly'] })],
+    });
     const app = await startApp({ config, logger, store: storeWithBrokenActions(store), clock: new FixedClock('2026-11-23T10:00:00Z') });
     try {
-      const activity = invokeActionExecute({ serviceUrl: connector.serviceUrl, user: { id: '29:olly', aadObjectId: 'aad-olly', name: 'Olly Officer' }, verb: 'action.update', data: { actionId: 'a-olly', version: 1, status: 'G', progress: 'On track' } });
+      const activity = invokeActionExecute({
+        serviceUrl: connector.serviceUrl,
+        user: { id: '29:olly', aadObjectId: 'aad-olly', name: 'Olly Officer' },
+        verb: 'action.update',
+        data: { actionId: 'a-olly', version: 1, status: 'G', progress: 'On track' },
+      });
       const send = () => fetch(`${app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
       const first = await send();
       const second = await send();
@@ -63,7 +77,13 @@ describe('a reference to quote: one correlation id per request, in every log lin
 
   it('a request the server refuses gets the reference in its answer and header', async () => {
     const store = await openTestStore();
-    const config = loadConfig({ PORT: '0', DEFAULT_ORG_ID: ORG, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', SURVEY_SEAL_KEY: randomBytes(32).toString('base64') });
+    const config = loadConfig({
+      PORT: '0',
+      DEFAULT_ORG_ID: ORG,
+      LOG_LEVEL: 'silent',
+      SCHEDULER_ENABLED: 'false',
+      SURVEY_SEAL_KEY: randomBytes(32).toString('base64'),
+    });
     const app = await startApp({ config, logger: createLogger('silent'), store, clock: new FixedClock('2026-11-23T10:00:00Z') });
     try {
       const res = await fetch(`${app.url}/api/tab/no-such-view`);

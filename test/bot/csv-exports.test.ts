@@ -77,7 +77,10 @@ describe('every CSV export neutralises formulas', () => {
 
   it('training report and overdue list: formula-like names, departments and job titles come out prefixed', async () => {
     const people = path.join(work, 'people.csv');
-    await fs.writeFile(people, ['Employee Number,Full Name,Department,Job Title,Status', `2001,"${FORMULAS[0]!.replace(/"/g, '""')}",@SUM(1+1),-2+3,Active`].join('\n'));
+    await fs.writeFile(
+      people,
+      ['Employee Number,Full Name,Department,Job Title,Status', `2001,"${FORMULAS[0]!.replace(/"/g, '""')}",@SUM(1+1),-2+3,Active`].join('\n'),
+    );
     await cli(dataDir, 'training', 'setup', path.join(__dirname, '..', 'fixtures', 'training', 'setup.json'));
     expect((await cli(dataDir, 'people', 'import', people)).out).toMatch(/created 1/);
 
@@ -96,7 +99,16 @@ describe('every CSV export neutralises formulas', () => {
     try {
       const people = store.collection<Person>('people');
       await people.upsert({ id: 'hr', orgId: 'demo', name: 'Simon Howick', email: 'simon.howick@example.gov.uk', roles: ['hr'], active: true });
-      for (let i = 0; i < 5; i++) await people.upsert({ id: `h${i}`, orgId: 'demo', name: `Housing Officer ${i}`, department: 'Housing', jobTitle: 'Housing Officer', roles: ['officer'], active: true });
+      for (let i = 0; i < 5; i++)
+        await people.upsert({
+          id: `h${i}`,
+          orgId: 'demo',
+          name: `Housing Officer ${i}`,
+          department: 'Housing',
+          jobTitle: 'Housing Officer',
+          roles: ['officer'],
+          active: true,
+        });
     } finally {
       await store.close();
     }
@@ -105,7 +117,19 @@ describe('every CSV export neutralises formulas', () => {
     await cli(dataDir, 'survey', 'add', yaml);
     // The command line runs on the real clock: the closing date is counted from today's.
     const closes = DateTime.utc().plus({ weeks: 8 }).toISODate()!;
-    const sent = await cli(dataDir, 'survey', 'send', 'free-text', '--as', 'simon.howick@example.gov.uk', '--audience', 'department=housing', '--closes', closes, '--no-deliver');
+    const sent = await cli(
+      dataDir,
+      'survey',
+      'send',
+      'free-text',
+      '--as',
+      'simon.howick@example.gov.uk',
+      '--audience',
+      'department=housing',
+      '--closes',
+      closes,
+      '--no-deliver',
+    );
     const campaignId = sent.out.match(/Sent (campaign-\S+) to 5 people/)![1]!;
     const reopened = await openPersistentTestStore(dataDir);
     try {
@@ -116,7 +140,14 @@ describe('every CSV export neutralises formulas', () => {
       for (let i = 0; i < 5; i++) {
         const actor = (await reopened.store.collection<Person>('people').read('demo', `h${i}`))!;
         const page = await openSurvey({ store: reopened.store, clock, seal }, { actor, timeZone: 'Europe/London', campaignId });
-        await answerSurvey({ store: reopened.store, clock, seal }, { actor, timeZone: 'Europe/London', data: { campaignId, page: 0, move: 'submit', q_changed: answers[i], answerKey: (page as { answerKey: string }).answerKey } });
+        await answerSurvey(
+          { store: reopened.store, clock, seal },
+          {
+            actor,
+            timeZone: 'Europe/London',
+            data: { campaignId, page: 0, move: 'submit', q_changed: answers[i], answerKey: (page as { answerKey: string }).answerKey },
+          },
+        );
       }
     } finally {
       await reopened.store.close();

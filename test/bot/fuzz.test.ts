@@ -16,14 +16,73 @@ const VAL: TeamsUser = { id: '29:val', aadObjectId: 'aad-val', name: 'Val Johnso
 /** Text people might paste: markdown, HTML, control characters, very long strings, ids from elsewhere. */
 const nasty = fc.oneof(
   fc.string({ maxLength: 50 }),
-  fc.constantFrom('**bold** [x](javascript:alert(1))', '<script>alert(1)</script>', '${evil}', '\u0000\u202e', 'action-plan-2015-16-00000000000000000000000000000000', 'other-org', '../../etc/passwd', '9'.repeat(400)),
+  fc.constantFrom(
+    '**bold** [x](javascript:alert(1))',
+    '<script>alert(1)</script>',
+    '${evil}',
+    '\u0000\u202e',
+    'action-plan-2015-16-00000000000000000000000000000000',
+    'other-org',
+    '../../etc/passwd',
+    '9'.repeat(400),
+  ),
   fc.string({ minLength: 3000, maxLength: 6000 }),
 );
-const value = fc.oneof(nasty, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(nasty, { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 10 }), nasty, { maxKeys: 3 }));
+const value = fc.oneof(
+  nasty,
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(nasty, { maxLength: 3 }),
+  fc.dictionary(fc.string({ maxLength: 10 }), nasty, { maxKeys: 3 }),
+);
 let campaignId = '';
-const surveyValue = fc.oneof(value, fc.constantFrom('submit', 'next', 'back', '{}', '{"confidence":"very"}', 'A'.repeat(40)), fc.constant(undefined).map(() => campaignId));
-const cardData = fc.dictionary(fc.constantFrom('campaignId', 'page', 'move', 'carried', 'answerKey', 'q_confidence', 'q_know-how-to-report'), surveyValue, { maxKeys: 6 }).chain((survey) => fc.dictionary(fc.constantFrom('actionId', 'version', 'status', 'progress', 'evidence', 'reason', 'remedialAction', 'revisedDueDate', 'escalationId', 'days', 'recordId', 'courseCode', 'completedOn', 'category', 'agency', 'caseReference', 'asked', 'wanted', 'immediateRisk', 'text', 'orgId', '__proto__', 'constructor'), value, { maxKeys: 8 }).map((d) => ({ ...survey, ...d })));
-const verb = fc.oneof(fc.constantFrom(...Object.keys(CARD_ROUTES)), fc.string({ maxLength: 20 }), fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty'));
+const surveyValue = fc.oneof(
+  value,
+  fc.constantFrom('submit', 'next', 'back', '{}', '{"confidence":"very"}', 'A'.repeat(40)),
+  fc.constant(undefined).map(() => campaignId),
+);
+const cardData = fc
+  .dictionary(fc.constantFrom('campaignId', 'page', 'move', 'carried', 'answerKey', 'q_confidence', 'q_know-how-to-report'), surveyValue, { maxKeys: 6 })
+  .chain((survey) =>
+    fc
+      .dictionary(
+        fc.constantFrom(
+          'actionId',
+          'version',
+          'status',
+          'progress',
+          'evidence',
+          'reason',
+          'remedialAction',
+          'revisedDueDate',
+          'escalationId',
+          'days',
+          'recordId',
+          'courseCode',
+          'completedOn',
+          'category',
+          'agency',
+          'caseReference',
+          'asked',
+          'wanted',
+          'immediateRisk',
+          'text',
+          'orgId',
+          '__proto__',
+          'constructor',
+        ),
+        value,
+        { maxKeys: 8 },
+      )
+      .map((d) => ({ ...survey, ...d })),
+  );
+const verb = fc.oneof(
+  fc.constantFrom(...Object.keys(CARD_ROUTES)),
+  fc.string({ maxLength: 20 }),
+  fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty'),
+);
 
 /**
  * Generated and malformed input thrown at the running app. Whatever arrives, the answer is a
@@ -40,7 +99,16 @@ describe('bad input never crashes the app, answers 500 or changes data', () => {
     await t.post(messageActivity({ serviceUrl: t.connector.serviceUrl, user: VAL, text: 'help' })); // first contact records Val's chat
     // An open questionnaire Val may answer, so generated answers reach its checks.
     const val = (await t.store.collection<Person>('people').read(ORG, 'demo-val-johnson'))!;
-    campaignId = (await createCampaign({ store: t.store, clock: t.clock, calendar: new WorkingCalendar() }, { actor: val, timeZone: 'Europe/London', data: { questionnaire: 'awareness', audience: { type: 'everyone' }, anonymous: true, closesOn: '2027-01-29' } })).id;
+    campaignId = (
+      await createCampaign(
+        { store: t.store, clock: t.clock, calendar: new WorkingCalendar() },
+        {
+          actor: val,
+          timeZone: 'Europe/London',
+          data: { questionnaire: 'awareness', audience: { type: 'everyone' }, anonymous: true, closesOn: '2027-01-29' },
+        },
+      )
+    ).id;
     before = JSON.stringify((await takeSnapshot(t.store, 'test')).containers);
   });
   afterAll(() => t.close());
@@ -75,7 +143,13 @@ describe('bad input never crashes the app, answers 500 or changes data', () => {
         membersRemoved: fc.oneof(fc.array(fc.oneof(fc.record({ id: nasty }), value), { maxLength: 3 }), value),
         channelData: fc.oneof(
           fc.constant({ tenant: { id: TEST_TENANT_ID } }),
-          fc.record({ tenant: fc.constant({ id: TEST_TENANT_ID }), team: fc.oneof(fc.record({ id: nasty, name: nasty }), value), channel: fc.oneof(fc.record({ id: nasty }), value), eventType: fc.oneof(fc.constantFrom('teamMemberAdded', 'teamRenamed', 'channelCreated', 'teamDeleted'), value), source: value }),
+          fc.record({
+            tenant: fc.constant({ id: TEST_TENANT_ID }),
+            team: fc.oneof(fc.record({ id: nasty, name: nasty }), value),
+            channel: fc.oneof(fc.record({ id: nasty }), value),
+            eventType: fc.oneof(fc.constantFrom('teamMemberAdded', 'teamRenamed', 'channelCreated', 'teamDeleted'), value),
+            source: value,
+          }),
         ),
         serviceUrl: fc.constant(t.connector.serviceUrl),
       },
@@ -96,9 +170,29 @@ describe('bad input never crashes the app, answers 500 or changes data', () => {
 
   // Found by the property above in CI: a card action whose value is not an object made botbuilder throw, and the adapter answer 501.
   it('a card action with a malformed value is refused with 400 MALFORMED_CARD_ACTION, not 501', async () => {
-    const malformed: unknown[] = [undefined, null, '**bold** [x](javascript:alert(1))', 7, [], {}, { action: null }, { action: 'x' }, { action: { type: 'Action.Submit', verb: 'help' } }, { action: { type: 'Action.Execute' } }, { action: { type: 'Action.Execute', verb: 5 } }];
+    const malformed: unknown[] = [
+      undefined,
+      null,
+      '**bold** [x](javascript:alert(1))',
+      7,
+      [],
+      {},
+      { action: null },
+      { action: 'x' },
+      { action: { type: 'Action.Submit', verb: 'help' } },
+      { action: { type: 'Action.Execute' } },
+      { action: { type: 'Action.Execute', verb: 5 } },
+    ];
     for (const value of malformed) {
-      const res = await t.post({ type: 'invoke', name: 'adaptiveCard/action', ...(value === undefined ? {} : { value }), from: { id: '29:val', aadObjectId: 'aad-val' }, conversation: { id: 'a:val', conversationType: 'personal' }, channelData: { tenant: { id: TEST_TENANT_ID } }, serviceUrl: t.connector.serviceUrl });
+      const res = await t.post({
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        ...(value === undefined ? {} : { value }),
+        from: { id: '29:val', aadObjectId: 'aad-val' },
+        conversation: { id: 'a:val', conversationType: 'personal' },
+        channelData: { tenant: { id: TEST_TENANT_ID } },
+        serviceUrl: t.connector.serviceUrl,
+      });
       expect([value, res.status]).toEqual([value, 400]);
       expect(JSON.stringify(res.body)).toContain('MALFORMED_CARD_ACTION');
     }
@@ -117,7 +211,14 @@ describe('bad input never crashes the app, answers 500 or changes data', () => {
   // Found by the property above: botbuilder answers an invoke it has no handler for with 501.
   it('an invoke this bot does not handle (no name, or another kind) is refused with 400 and the reason, not 501', async () => {
     for (const name of [undefined, '', 'task/fetch', 'composeExtension/query', '__proto__']) {
-      const res = await t.post({ type: 'invoke', ...(name === undefined ? {} : { name }), from: { id: '29:val', aadObjectId: 'aad-val' }, conversation: { id: 'a:val', conversationType: 'personal' }, channelData: { tenant: { id: TEST_TENANT_ID } }, serviceUrl: t.connector.serviceUrl });
+      const res = await t.post({
+        type: 'invoke',
+        ...(name === undefined ? {} : { name }),
+        from: { id: '29:val', aadObjectId: 'aad-val' },
+        conversation: { id: 'a:val', conversationType: 'personal' },
+        channelData: { tenant: { id: TEST_TENANT_ID } },
+        serviceUrl: t.connector.serviceUrl,
+      });
       expect([name, res.status]).toEqual([name, 400]);
       expect(JSON.stringify(res.body)).toContain('UNSUPPORTED_INVOKE');
     }

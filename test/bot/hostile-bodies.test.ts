@@ -47,7 +47,12 @@ describe('hostile request bodies are refused before they are read', () => {
   let bomb: Buffer;
   beforeAll(async () => {
     // Production mode: the bomb must be refused before authentication, which is where the harm was.
-    t = await startTestApp({ MicrosoftAppId: '00000000-0000-0000-0000-0000000000aa', MicrosoftAppPassword: 'example-not-a-secret', ALLOWED_TENANT_IDS: TEST_TENANT_ID, HOST: '127.0.0.1' });
+    t = await startTestApp({
+      MicrosoftAppId: '00000000-0000-0000-0000-0000000000aa',
+      MicrosoftAppPassword: 'example-not-a-secret',
+      ALLOWED_TENANT_IDS: TEST_TENANT_ID,
+      HOST: '127.0.0.1',
+    });
     bomb = await gzipBomb(200 * 1024 * 1024);
   });
   afterAll(() => t.close());
@@ -64,7 +69,12 @@ describe('hostile request bodies are refused before they are read', () => {
     ['PUT', '/nothing-here'],
   ])('a gzip body to %s %s gets 415 before its body is sent, with little memory used', async (method, route) => {
     const rssBefore = process.memoryUsage().rss;
-    const res = await sendHeadersThenBody(`${t.app.url}${route}`, method, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': bomb.length }, bomb);
+    const res = await sendHeadersThenBody(
+      `${t.app.url}${route}`,
+      method,
+      { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': bomb.length },
+      bomb,
+    );
     expect(res.status).toBe(415);
     expect(res.bodySent).toBe(false);
     expect(JSON.parse(res.body)).toMatchObject({ error: { code: 'BODY_ENCODING_UNSUPPORTED' } });
@@ -74,7 +84,12 @@ describe('hostile request bodies are refused before they are read', () => {
   });
 
   it.each(['deflate', 'br', 'gzip, identity', 'x-unknown'])('Content-Encoding "%s" is refused with 415 too', async (encoding) => {
-    const res = await sendHeadersThenBody(`${t.app.url}/api/messages`, 'POST', { 'content-type': 'application/json', 'content-encoding': encoding, 'content-length': 2 }, Buffer.from('{}'));
+    const res = await sendHeadersThenBody(
+      `${t.app.url}/api/messages`,
+      'POST',
+      { 'content-type': 'application/json', 'content-encoding': encoding, 'content-length': 2 },
+      Buffer.from('{}'),
+    );
     expect(res.status).toBe(415);
   });
 
@@ -84,7 +99,12 @@ describe('hostile request bodies are refused before they are read', () => {
     expect(tab).toMatchObject({ status: 413, bodySent: false });
     expect(JSON.parse(tab.body)).toMatchObject({ error: { code: 'BODY_TOO_LARGE' } });
     const tooBigForActivities = Buffer.alloc(BODY_LIMITS.activities + 1, 'a');
-    const activities = await sendHeadersThenBody(`${t.app.url}/api/messages`, 'POST', { 'content-type': 'application/json', 'content-length': tooBigForActivities.length }, tooBigForActivities);
+    const activities = await sendHeadersThenBody(
+      `${t.app.url}/api/messages`,
+      'POST',
+      { 'content-type': 'application/json', 'content-length': tooBigForActivities.length },
+      tooBigForActivities,
+    );
     expect(activities).toMatchObject({ status: 413, bodySent: false });
   });
 
@@ -94,11 +114,15 @@ describe('hostile request bodies are refused before they are read', () => {
 
   it('a chunked body with no length that grows past the limit is refused with 413', async () => {
     const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = http.request(`${t.app.url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (r) => {
-        let body = '';
-        r.on('data', (c) => (body += String(c)));
-        r.on('end', () => resolve({ status: r.statusCode ?? 0, body }));
-      });
+      const req = http.request(
+        `${t.app.url}/api/messages`,
+        { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } },
+        (r) => {
+          let body = '';
+          r.on('data', (c) => (body += String(c)));
+          r.on('end', () => resolve({ status: r.statusCode ?? 0, body }));
+        },
+      );
       req.on('error', (e: NodeJS.ErrnoException) => (e.code === 'EPIPE' || e.code === 'ECONNRESET' ? undefined : reject(e)));
       const chunk = Buffer.alloc(64 * 1024, ' ');
       for (let i = 0; i < 8; i++) req.write(chunk);
@@ -109,7 +133,12 @@ describe('hostile request bodies are refused before they are read', () => {
   });
 
   it('"identity" is no encoding and is accepted as such (then authentication decides)', async () => {
-    const res = await sendHeadersThenBody(`${t.app.url}/api/messages`, 'POST', { 'content-type': 'application/json', 'content-encoding': 'identity', 'content-length': 2 }, Buffer.from('{}'));
+    const res = await sendHeadersThenBody(
+      `${t.app.url}/api/messages`,
+      'POST',
+      { 'content-type': 'application/json', 'content-encoding': 'identity', 'content-length': 2 },
+      Buffer.from('{}'),
+    );
     expect(res.status).toBe(400);
     expect(res.bodySent).toBe(true);
   });

@@ -19,12 +19,20 @@ describe('ids typed at the command line are checked where they come in', () => {
   it('org set refuses a ladder channel key that is a pasted channel link, and says what a key looks like', async () => {
     const settings = path.join(work, 'ladder.json');
     const link = 'https://teams.microsoft.com/l/channel/19%3aabc%40thread.tacv2/General?groupId=1&tenantId=2';
-    await fs.writeFile(settings, JSON.stringify({ escalationLadder: [{ name: 'Leads', respondWithinWorkingDays: 2, roles: ['safeguarding-lead'], channelKeys: [link] }] }));
+    await fs.writeFile(
+      settings,
+      JSON.stringify({ escalationLadder: [{ name: 'Leads', respondWithinWorkingDays: 2, roles: ['safeguarding-lead'], channelKeys: [link] }] }),
+    );
     const refused = await cli(dataDir, 'org', 'set', settings).catch((e: unknown) => e as Error & { code?: string });
     expect(refused).toMatchObject({ code: 'VALIDATION' });
     expect((refused as Error).message).toMatch(/escalationLadder\.0\.channelKeys\.0: .*channel-/);
 
-    await fs.writeFile(settings, JSON.stringify({ escalationLadder: [{ name: 'Leads', respondWithinWorkingDays: 2, roles: ['safeguarding-lead'], channelKeys: ['channel-19:abc@thread.tacv2'] }] }));
+    await fs.writeFile(
+      settings,
+      JSON.stringify({
+        escalationLadder: [{ name: 'Leads', respondWithinWorkingDays: 2, roles: ['safeguarding-lead'], channelKeys: ['channel-19:abc@thread.tacv2'] }],
+      }),
+    );
     expect((await cli(dataDir, 'org', 'set', settings)).out).toMatch(/Updated the settings/);
   });
 

@@ -25,7 +25,11 @@ const VAL: TeamsUser = { id: '29:val', aadObjectId: 'aad-val', name: 'Val Johnso
 const RICHARD: TeamsUser = { id: '29:richard', aadObjectId: 'aad-richard', name: 'Richard Adams' };
 
 /** Generated identifiers (dates of birth, NHS numbers, phone numbers, postcodes, addresses; some disguised) given to one input in turn. */
-const everyIdentifier = (check: (text: string) => Promise<void>) => fc.assert(fc.asyncProperty(anyIdentifier, ({ text }) => check(text)), { numRuns: runs(8) });
+const everyIdentifier = (check: (text: string) => Promise<void>) =>
+  fc.assert(
+    fc.asyncProperty(anyIdentifier, ({ text }) => check(text)),
+    { numRuns: runs(8) },
+  );
 
 /**
  * Every card input and command-line input that stores free text, each given generated
@@ -40,12 +44,27 @@ describe('the identifier guard on every free-text input', () => {
     t = await startTestApp({ ALLOWED_TENANT_IDS: TEST_TENANT_ID });
     await seedDemo(t.store, t.clock, ORG, 'Europe/London', appEvents());
     await linkDemoPeople(t.store);
-    const raised = await invoke(RICHARD, 'esc.raise', { category: 'referral-outcome', agency: 'MASH', caseReference: 'MASH-2026-0042', asked: 'Outcome of the November referral', wanted: 'Feedback this week' });
+    const raised = await invoke(RICHARD, 'esc.raise', {
+      category: 'referral-outcome',
+      agency: 'MASH',
+      caseReference: 'MASH-2026-0042',
+      asked: 'Outcome of the November referral',
+      wanted: 'Feedback this week',
+    });
     expect(JSON.stringify(raised)).toMatch(/Raised as ESC-/);
     concernId = (await escalations())[0]!.id;
     // A questionnaire with a written answer, open to Val.
     const val = (await t.store.collection<Person>('people').read(ORG, 'demo-val-johnson'))!;
-    campaignId = (await createCampaign({ store: t.store, clock: t.clock, calendar: new WorkingCalendar() }, { actor: val, timeZone: 'Europe/London', data: { questionnaire: 'training-follow-up', audience: { type: 'everyone' }, anonymous: true, closesOn: '2027-01-29' } })).id;
+    campaignId = (
+      await createCampaign(
+        { store: t.store, clock: t.clock, calendar: new WorkingCalendar() },
+        {
+          actor: val,
+          timeZone: 'Europe/London',
+          data: { questionnaire: 'training-follow-up', audience: { type: 'everyone' }, anonymous: true, closesOn: '2027-01-29' },
+        },
+      )
+    ).id;
   });
   afterAll(() => t.close());
 
@@ -60,21 +79,41 @@ describe('the identifier guard on every free-text input', () => {
   const valsAction = async () => (await new ActionPlan(t.store).openActionsLedBy(ORG, 'demo-val-johnson'))[0]!;
 
   describe('update card (action.update): progress, evidence, reason, remedial action', () => {
-    it.each(['progress', 'evidence', 'reason', 'remedialAction'])('%s: every generated identifier is refused next to the field; the action is unchanged', async (field) => {
-      await everyIdentifier(async (text) => {
-        const action = await valsAction();
-        const data = { actionId: action.id, version: action.version, status: 'R', progress: 'Behind plan', evidence: 'Minutes', reason: 'Staff absence', remedialAction: 'Extra sessions', [field]: text };
-        const card = await invoke(VAL, 'action.update', data);
-        expect(card).toMatch(/This looks like (a date of birth|an NHS number|a phone number|a postcode|an address)/);
-        expect((await t.store.collection<Action>('actions').read(ORG, action.id))!.version).toBe(action.version);
-      });
-    });
+    it.each(['progress', 'evidence', 'reason', 'remedialAction'])(
+      '%s: every generated identifier is refused next to the field; the action is unchanged',
+      async (field) => {
+        await everyIdentifier(async (text) => {
+          const action = await valsAction();
+          const data = {
+            actionId: action.id,
+            version: action.version,
+            status: 'R',
+            progress: 'Behind plan',
+            evidence: 'Minutes',
+            reason: 'Staff absence',
+            remedialAction: 'Extra sessions',
+            [field]: text,
+          };
+          const card = await invoke(VAL, 'action.update', data);
+          expect(card).toMatch(/This looks like (a date of birth|an NHS number|a phone number|a postcode|an address)/);
+          expect((await t.store.collection<Action>('actions').read(ORG, action.id))!.version).toBe(action.version);
+        });
+      },
+    );
 
     it('ordinary notes in every field are saved', async () => {
       await fc.assert(
         fc.asyncProperty(ordinaryProse, async (text) => {
           const action = await valsAction();
-          await invoke(VAL, 'action.update', { actionId: action.id, version: action.version, status: 'A', progress: text, evidence: text, reason: text, remedialAction: text });
+          await invoke(VAL, 'action.update', {
+            actionId: action.id,
+            version: action.version,
+            status: 'A',
+            progress: text,
+            evidence: text,
+            reason: text,
+            remedialAction: text,
+          });
           expect((await t.store.collection<Action>('actions').read(ORG, action.id))!.version).toBe(action.version + 1);
         }),
         { numRuns: runs(4) },
@@ -86,7 +125,14 @@ describe('the identifier guard on every free-text input', () => {
     it.each(['agency', 'caseReference', 'asked', 'wanted'])('%s: every generated identifier is refused and no escalation is stored', async (field) => {
       await everyIdentifier(async (text) => {
         const before = (await escalations()).length;
-        const card = await invoke(RICHARD, 'esc.raise', { category: 'referral-outcome', agency: 'MASH', caseReference: 'MASH-2026-0042', asked: 'Outcome of the referral', wanted: 'Feedback', [field]: text });
+        const card = await invoke(RICHARD, 'esc.raise', {
+          category: 'referral-outcome',
+          agency: 'MASH',
+          caseReference: 'MASH-2026-0042',
+          asked: 'Outcome of the referral',
+          wanted: 'Feedback',
+          [field]: text,
+        });
         // A case reference longer than any reference is refused for its length, before it is read.
         expect(card).toMatch(field === 'caseReference' ? /Remove identifying details|A case reference is at most 40 characters/ : /Remove identifying details/);
         expect((await escalations()).length).toBe(before);
@@ -95,14 +141,22 @@ describe('the identifier guard on every free-text input', () => {
 
     it.each(['03-03-2015', '9434765919', 'JSmith-030315'])('the case reference %j from the report is refused by the reference format', async (ref) => {
       const before = (await escalations()).length;
-      expect(await invoke(RICHARD, 'esc.raise', { category: 'referral-outcome', agency: 'MASH', caseReference: ref, asked: 'Outcome', wanted: 'Feedback' })).toMatch(/case reference/);
+      expect(
+        await invoke(RICHARD, 'esc.raise', { category: 'referral-outcome', agency: 'MASH', caseReference: ref, asked: 'Outcome', wanted: 'Feedback' }),
+      ).toMatch(/case reference/);
       expect((await escalations()).length).toBe(before);
     });
   });
 
   it('a first-and-last-name pair is a warning, not a refusal: the form comes back once, and Raise then sends it as it is', async () => {
     const before = (await escalations()).length;
-    const data = { category: 'professional-disagreement', agency: 'Health visiting', caseReference: 'MASH-2026-0050', asked: 'Spoke with Jo Bloggs about the plan', wanted: 'A strategy meeting' };
+    const data = {
+      category: 'professional-disagreement',
+      agency: 'Health visiting',
+      caseReference: 'MASH-2026-0050',
+      asked: 'Spoke with Jo Bloggs about the plan',
+      wanted: 'A strategy meeting',
+    };
     const warned = await invoke(RICHARD, 'esc.raise', data);
     expect(warned).toMatch(/looks like a person’s name/);
     expect(warned).toMatch(/"namesChecked":"true"/);
@@ -136,7 +190,9 @@ describe('the identifier guard on every free-text input', () => {
     });
 
     it('esc.feedbackReceived: the note sent with it is refused (it was never checked before)', async () => {
-      expect(await invoke(VAL, 'esc.requestFeedback', { escalationId: concernId, feedbackFrom: 'MASH team', feedbackDue: '2026-12-31' })).toMatch(/Now waiting for feedback/);
+      expect(await invoke(VAL, 'esc.requestFeedback', { escalationId: concernId, feedbackFrom: 'MASH team', feedbackDue: '2026-12-31' })).toMatch(
+        /Now waiting for feedback/,
+      );
       await everyIdentifier(async (text) => {
         const before = await concern();
         expect(await invoke(VAL, 'esc.feedbackReceived', { escalationId: concernId, text })).toMatch(/This looks like/);
@@ -153,13 +209,28 @@ describe('the identifier guard on every free-text input', () => {
     expect(JSON.stringify(page1)).toContain('Page 1 of 2');
     const before = await surveyDocs();
     await everyIdentifier(async (text) => {
-      const back = JSON.stringify(await invokeCard(VAL, 'survey.page', actionData(page1, 'Next', { 'q_practice-change': text, q_confidence: 'quite', 'q_used-procedure': 'yes', 'q_know-how-to-report': 'yes' })));
+      const back = JSON.stringify(
+        await invokeCard(
+          VAL,
+          'survey.page',
+          actionData(page1, 'Next', { 'q_practice-change': text, q_confidence: 'quite', 'q_used-procedure': 'yes', 'q_know-how-to-report': 'yes' }),
+        ),
+      );
       expect(back).toMatch(/This looks like/);
       expect(back).not.toContain('Page 2 of 2');
     });
     expect(await surveyDocs()).toBe(before);
     // An ordinary written answer goes on to page 2.
-    const next = await invoke(VAL, 'survey.page', actionData(page1, 'Next', { 'q_practice-change': 'I record concerns the same day and tell the DSO; 3 of 5 colleagues do too.', q_confidence: 'quite', 'q_used-procedure': 'yes', 'q_know-how-to-report': 'yes' }));
+    const next = await invoke(
+      VAL,
+      'survey.page',
+      actionData(page1, 'Next', {
+        'q_practice-change': 'I record concerns the same day and tell the DSO; 3 of 5 colleagues do too.',
+        q_confidence: 'quite',
+        'q_used-procedure': 'yes',
+        'q_know-how-to-report': 'yes',
+      }),
+    );
     expect(next).toContain('Page 2 of 2');
   });
 
@@ -173,8 +244,20 @@ describe('the identifier guard on every free-text input', () => {
       const file = path.join(work, 'plan.csv');
       await fc.assert(
         fc.asyncProperty(fc.array(anyIdentifier, { minLength: 3, maxLength: 3 }), async ([action, evidence, progress]) => {
-          const row = (fields: Record<string, string>) => ({ 'Learning point': 'Learning Point 1: Procedures', Action: 'Review the procedure', Evidence: 'Minutes', 'Completion date': 'April 2027', Lead: 'Val Johnson', Progress: 'On track', Status: 'G-Green', ...fields });
-          await fs.writeFile(file, stringify([row({ Action: action!.text }), row({ Evidence: evidence!.text }), row({ Progress: progress!.text })], { header: true }));
+          const row = (fields: Record<string, string>) => ({
+            'Learning point': 'Learning Point 1: Procedures',
+            Action: 'Review the procedure',
+            Evidence: 'Minutes',
+            'Completion date': 'April 2027',
+            Lead: 'Val Johnson',
+            Progress: 'On track',
+            Status: 'G-Green',
+            ...fields,
+          });
+          await fs.writeFile(
+            file,
+            stringify([row({ Action: action!.text }), row({ Evidence: evidence!.text }), row({ Progress: progress!.text })], { header: true }),
+          );
           const { out } = await cli(path.join(work, 'data'), 'plan', 'import', file, '--dry-run');
           expect(out).toMatch(/row 2: Action looks like it holds/);
           expect(out).toMatch(/row 3: Evidence looks like it holds/);
@@ -188,7 +271,10 @@ describe('the identifier guard on every free-text input', () => {
       const dataDir = path.join(work, 'data');
       const loose = path.join(work, 'loose.json');
       await fs.writeFile(loose, JSON.stringify({ caseReferencePattern: '[A-Za-z0-9 /-]+' }));
-      await expect(cli(dataDir, 'org', 'set', loose)).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/caseReferencePattern: must not accept a date/) });
+      await expect(cli(dataDir, 'org', 'set', loose)).rejects.toMatchObject({
+        code: 'VALIDATION',
+        message: expect.stringMatching(/caseReferencePattern: must not accept a date/),
+      });
       const strict = path.join(work, 'strict.json');
       await fs.writeFile(strict, JSON.stringify({ caseReferencePattern: 'P\\d{6,8}' }));
       expect((await cli(dataDir, 'org', 'set', strict)).out).toMatch(/Updated the settings/);

@@ -47,9 +47,25 @@ describe('a web page the developer visits cannot drive the bot in local mode', (
 
   const myActions = (serviceUrl = t.connector.serviceUrl) => messageActivity({ serviceUrl, user: page, text: 'my actions' });
   const raiseImmediateRisk = (serviceUrl = t.connector.serviceUrl) =>
-    invokeActionExecute({ serviceUrl, user: page, verb: 'esc.raise', data: { category: 'referral-outcome', agency: 'MASH', caseReference: 'MASH-2026-0042', asked: 'Outcome of the November referral', wanted: 'Feedback this week', immediateRisk: 'true' } });
+    invokeActionExecute({
+      serviceUrl,
+      user: page,
+      verb: 'esc.raise',
+      data: {
+        category: 'referral-outcome',
+        agency: 'MASH',
+        caseReference: 'MASH-2026-0042',
+        asked: 'Outcome of the November referral',
+        wanted: 'Feedback this week',
+        immediateRisk: 'true',
+      },
+    });
   const stored = async () => ({
-    escalations: (await toArray(t.store.collection<{ id: string; orgId: string; kind?: string }>('escalations').readAll()).then((docs) => docs.filter((d) => d.kind === 'escalation'))).length,
+    escalations: (
+      await toArray(t.store.collection<{ id: string; orgId: string; kind?: string }>('escalations').readAll()).then((docs) =>
+        docs.filter((d) => d.kind === 'escalation'),
+      )
+    ).length,
     outbox: (await toArray(t.store.collection('outbox').readAll())).length,
     conversations: (await toArray(t.store.collection('conversations').readAll())).length,
   });
@@ -78,7 +94,10 @@ describe('a web page the developer visits cannot drive the bot in local mode', (
   it('an activity whose serviceUrl is not on this computer is refused: the bot sends nothing there and stores nothing', async () => {
     const before = await stored();
     for (const activity of [myActions(offLoopback()), raiseImmediateRisk(offLoopback())]) {
-      expect(await request(json, JSON.stringify(activity))).toMatchObject({ status: 403, body: { error: { code: 'LOCAL_ONLY', message: expect.stringMatching(/serviceUrl/) } } });
+      expect(await request(json, JSON.stringify(activity))).toMatchObject({
+        status: 403,
+        body: { error: { code: 'LOCAL_ONLY', message: expect.stringMatching(/serviceUrl/) } },
+      });
     }
     expect(t.connector.calls).toHaveLength(0);
     expect(await stored()).toEqual(before);
@@ -88,7 +107,10 @@ describe('a web page the developer visits cannot drive the bot in local mode', (
     const before = await stored();
     for (const site of ['same-origin', 'none']) {
       for (const secret of [{}, { 'x-local-secret': 'not-this-runs-secret' }] as Record<string, string>[]) {
-        expect(await request({ ...json, 'sec-fetch-site': site, 'sec-fetch-mode': 'cors', ...secret }, JSON.stringify(raiseImmediateRisk()))).toMatchObject({ status: 401, body: { error: { code: 'UNAUTHENTICATED' } } });
+        expect(await request({ ...json, 'sec-fetch-site': site, 'sec-fetch-mode': 'cors', ...secret }, JSON.stringify(raiseImmediateRisk()))).toMatchObject({
+          status: 401,
+          body: { error: { code: 'UNAUTHENTICATED' } },
+        });
       }
     }
     expect(await stored()).toEqual(before);

@@ -34,11 +34,27 @@ describe('messages that notify', () => {
     return connector.activities().at(-1);
   };
   const line = { actionId: 'a1', ref: 'LP1.1', description: 'Review the plan', status: 'G' as const };
-  const digest = (dueToday: boolean): OutboundMessage => ({ kind: 'reminder-digest', heading: 'Actions', intro: 'Hello', snoozeChoices: [1], lines: [{ ...line, why: dueToday ? 'due today (24 Dec 2026)' : 'due in 7 working days', ...(dueToday ? { dueToday } : {}) }], ...(dueToday ? { dueToday } : {}) });
+  const digest = (dueToday: boolean): OutboundMessage => ({
+    kind: 'reminder-digest',
+    heading: 'Actions',
+    intro: 'Hello',
+    snoozeChoices: [1],
+    lines: [{ ...line, why: dueToday ? 'due today (24 Dec 2026)' : 'due in 7 working days', ...(dueToday ? { dueToday } : {}) }],
+    ...(dueToday ? { dueToday } : {}),
+  });
 
   it('an escalation alert, to act or for information, goes to the activity feed', async () => {
     for (const role of ['act', 'inform'] as const) {
-      const activity = await sent({ kind: 'escalation-alert', escalationId: 'esc-1', role, heading: 'Action rated Red', stage: '1 of 4', deadline: '2026-12-01', summary: 'LP1.1 was rated Red.', facts: [] });
+      const activity = await sent({
+        kind: 'escalation-alert',
+        escalationId: 'esc-1',
+        role,
+        heading: 'Action rated Red',
+        stage: '1 of 4',
+        deadline: '2026-12-01',
+        summary: 'LP1.1 was rated Red.',
+        facts: [],
+      });
       expect(activity.channelData).toEqual({ notification: { alert: true } });
     }
   });
@@ -52,14 +68,32 @@ describe('messages that notify', () => {
     for (const message of [
       { kind: 'notice', title: 'Done', text: 'All good.' },
       { kind: 'questionnaire-invite', campaignId: 'c1', title: 'Survey', closesOn: '2026-12-04', anonymous: true, chaser: 0 },
-      { kind: 'round-summary', roundId: 'r', heading: 'Round', dueBy: '2026-12-04', responded: [], outstanding: [], unreachable: [], asAt: '2026-11-23T09:00:00Z' },
+      {
+        kind: 'round-summary',
+        roundId: 'r',
+        heading: 'Round',
+        dueBy: '2026-12-04',
+        responded: [],
+        outstanding: [],
+        unreachable: [],
+        asAt: '2026-11-23T09:00:00Z',
+      },
     ] as OutboundMessage[]) {
       expect((await sent(message)).channelData).toBeUndefined();
     }
   });
 
   it('a card updated in place (a refreshed summary) does not notify again', async () => {
-    const alert: OutboundMessage = { kind: 'escalation-alert', escalationId: 'esc-1', role: 'act', heading: 'Action rated Red', stage: '1 of 4', deadline: '2026-12-01', summary: 'LP1.1 was rated Red.', facts: [] };
+    const alert: OutboundMessage = {
+      kind: 'escalation-alert',
+      escalationId: 'esc-1',
+      role: 'act',
+      heading: 'Action rated Red',
+      stage: '1 of 4',
+      deadline: '2026-12-01',
+      summary: 'LP1.1 was rated Red.',
+      facts: [],
+    };
     const { activityId } = await messenger.send(conversation, alert);
     await messenger.update(conversation, activityId, { ...alert, acknowledged: true });
     expect(connector.activities().at(-1).channelData).toBeUndefined();

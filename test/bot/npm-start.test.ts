@@ -39,7 +39,9 @@ describe('npm start prints what the README says it prints', () => {
   it('the demo loaded (then, on later starts, restored from ./data), the seal-key warning of local mode, and last where it listens and on which store', async () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'npm-start-'));
     try {
-      const listening = new RegExp(`^listening on http://127\\.0\\.0\\.1:\\d+/api/messages using embedded store in ${dataDir.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`);
+      const listening = new RegExp(
+        `^listening on http://127\\.0\\.0\\.1:\\d+/api/messages using embedded store in ${dataDir.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`,
+      );
       const first = await npmStartMessages(dataDir);
       expect(first).toEqual(['demo plan and training loaded', expect.stringMatching(/^SURVEY_SEAL_KEY is not set/), expect.stringMatching(listening)]);
       const second = await npmStartMessages(dataDir);

@@ -29,7 +29,8 @@ describe('trying the bot in the Agents Playground as the README says', () => {
   /** Cards the bot has sent to the Playground's chat so far. */
   const inChat = () => t.connector.activities({ conversationId: chat.conversationId }).map((a) => a.attachments?.[0]?.content);
   /** Waits for the next `n` cards in the Playground's chat after `before`. */
-  const next = async (before: number, n = 1) => (await t.connector.waitForActivities(before + n, { conversationId: chat.conversationId })).slice(before).map((a) => a.attachments?.[0]?.content);
+  const next = async (before: number, n = 1) =>
+    (await t.connector.waitForActivities(before + n, { conversationId: chat.conversationId })).slice(before).map((a) => a.attachments?.[0]?.content);
 
   it('opening the chat shows one welcome, by name, for the acted-as person', async () => {
     await chat.open();
@@ -58,7 +59,13 @@ describe('trying the bot in the Agents Playground as the README says', () => {
     // Open the first action and send it in as Red, with the reason and remedial action Red needs.
     const form = await chat.press('action.open', buttonData(mine, 'action.open')!);
     const submit = buttonData(form, 'action.update')!;
-    const updated = await chat.press('action.update', { ...submit, status: 'R', progress: 'Venue fell through', reason: 'No venue for the training day', remedialAction: 'Booking the town hall instead' });
+    const updated = await chat.press('action.update', {
+      ...submit,
+      status: 'R',
+      progress: 'Venue fell through',
+      reason: 'No venue for the training day',
+      remedialAction: 'Booking the town hall instead',
+    });
     expect(cardText(updated)).toMatch(/Updated to Red by Val Johnson/);
 
     // The delivery loop's next run sends the alert; Val leads the action, so stage 1 alerts her, here.
@@ -71,7 +78,10 @@ describe('trying the bot in the Agents Playground as the README says', () => {
 
     // What `tracker survey send awareness --as vjohnson@oxford.gov.uk --audience everyone --closes …` does.
     const val = (await new Directory(t.store).byEmail({ orgId: ORG }, 'vjohnson@oxford.gov.uk'))!;
-    await createCampaign({ store: t.store, clock: t.clock, calendar: new WorkingCalendar() }, { actor: val, timeZone: 'Europe/London', data: { questionnaire: 'awareness', audience: { type: 'everyone' }, closesOn: '2026-12-11' } });
+    await createCampaign(
+      { store: t.store, clock: t.clock, calendar: new WorkingCalendar() },
+      { actor: val, timeZone: 'Europe/London', data: { questionnaire: 'awareness', audience: { type: 'everyone' }, closesOn: '2026-12-11' } },
+    );
     before = inChat().length;
     await t.app.deliverNow();
     const invitation = (await next(before))[0];

@@ -7,7 +7,14 @@ import { signJwt, startOpenIdServer } from '../harness/openid';
 import { invokeActionExecute, messageActivity, TEST_TENANT_ID } from '../harness/teams-activities';
 
 const APP_ID = '00000000-0000-0000-0000-0000000000aa';
-const claims = (over: Record<string, unknown> = {}) => ({ iss: 'https://api.botframework.com', aud: APP_ID, exp: Math.floor(Date.now() / 1000) + 600, nbf: Math.floor(Date.now() / 1000) - 60, serviceurl: 'https://smba.trafficmanager.net/uk/', ...over });
+const claims = (over: Record<string, unknown> = {}) => ({
+  iss: 'https://api.botframework.com',
+  aud: APP_ID,
+  exp: Math.floor(Date.now() / 1000) + 600,
+  nbf: Math.floor(Date.now() / 1000) - 60,
+  serviceurl: 'https://smba.trafficmanager.net/uk/',
+  ...over,
+});
 
 describe('production mode (a MicrosoftAppId is configured)', () => {
   let t: TestApp;
@@ -16,7 +23,13 @@ describe('production mode (a MicrosoftAppId is configured)', () => {
   const attacker = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
   beforeAll(async () => {
     openId = await startOpenIdServer();
-    t = await startTestApp({ MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'example-not-a-secret', ALLOWED_TENANT_IDS: TEST_TENANT_ID, HOST: '127.0.0.1', BotOpenIdMetadata: openId.metadataUrl });
+    t = await startTestApp({
+      MicrosoftAppId: APP_ID,
+      MicrosoftAppPassword: 'example-not-a-secret',
+      ALLOWED_TENANT_IDS: TEST_TENANT_ID,
+      HOST: '127.0.0.1',
+      BotOpenIdMetadata: openId.metadataUrl,
+    });
     await seed(t.store, { people: [person({ id: 'val', name: 'Val', aadObjectId: 'aad-val' })], actions: [actionDoc({ id: 'a1', leadIds: ['val'] })] });
   });
   afterAll(async () => {
@@ -33,7 +46,13 @@ describe('production mode (a MicrosoftAppId is configured)', () => {
   // Only refusals may be logged (some arrive after the response, so their number is not fixed).
   const refusalLogged = () => expect(logged.filter((line) => !/AuthenticationError|Error finding key|Signing Key|Unauthorized|token/i.test(line))).toEqual([]);
 
-  const update = () => invokeActionExecute({ serviceUrl, user: { id: '29:val', aadObjectId: 'aad-val', name: 'Val' }, verb: 'action.update', data: { actionId: 'a1', version: 1, status: 'G', progress: 'forged' } });
+  const update = () =>
+    invokeActionExecute({
+      serviceUrl,
+      user: { id: '29:val', aadObjectId: 'aad-val', name: 'Val' },
+      verb: 'action.update',
+      data: { actionId: 'a1', version: 1, status: 'G', progress: 'forged' },
+    });
 
   it('a request without a token is rejected with 401 and nothing is processed', async () => {
     const res = await t.post(update());
@@ -64,7 +83,10 @@ describe('production mode (a MicrosoftAppId is configured)', () => {
   });
 
   it('an activity whose serviceUrl is not a Bot Framework or Teams host is refused before anything else', async () => {
-    const res = await t.post(messageActivity({ serviceUrl: 'https://attacker.example/', user: { id: '29:val', aadObjectId: 'aad-val', name: 'Val' }, text: 'my actions' }), { authorization: `Bearer ${signJwt(openId.trustedKey, 'trusted', claims())}` });
+    const res = await t.post(
+      messageActivity({ serviceUrl: 'https://attacker.example/', user: { id: '29:val', aadObjectId: 'aad-val', name: 'Val' }, text: 'my actions' }),
+      { authorization: `Bearer ${signJwt(openId.trustedKey, 'trusted', claims())}` },
+    );
     expect(res.status).toBe(403);
   });
 

@@ -35,7 +35,8 @@ describe('learning from a practice review, to its 12-month impact check', () => 
   let reviewId: string;
   const calendar = new WorkingCalendar();
   const say = (u: TeamsUser, text: string) => cardsAnswering(t, u, text);
-  const received = (u: TeamsUser) => JSON.stringify(t.connector.activities({ conversationId: personalConversationId(u) }).map((a) => a.attachments?.[0]?.content));
+  const received = (u: TeamsUser) =>
+    JSON.stringify(t.connector.activities({ conversationId: personalConversationId(u) }).map((a) => a.attachments?.[0]?.content));
   const invoke = async (u: TeamsUser, verb: string, data: Record<string, unknown>) => {
     const res = await t.post(invokeActionExecute({ serviceUrl: t.connector.serviceUrl, user: u, verb, data }));
     expect(res.status).toBe(200);
@@ -73,7 +74,14 @@ describe('learning from a practice review, to its 12-month impact check', () => 
         person({ id: 'ada', name: ADA.name, email: 'ada@council.example', agency: 'council', roles: ['admin'], aadObjectId: ADA.aadObjectId }),
         person({ id: 'carol', name: CAROL.name, email: 'carol@council.example', agency: 'council', aadObjectId: CAROL.aadObjectId }),
         person({ id: 'dee', name: DEE.name, email: 'dee@council.example', agency: 'council', aadObjectId: DEE.aadObjectId }),
-        person({ id: 'polly', name: POLLY.name, email: 'polly@police.example', agency: 'police', roles: ['safeguarding-lead'], aadObjectId: POLLY.aadObjectId }),
+        person({
+          id: 'polly',
+          name: POLLY.name,
+          email: 'polly@police.example',
+          agency: 'police',
+          roles: ['safeguarding-lead'],
+          aadObjectId: POLLY.aadObjectId,
+        }),
         person({ id: 'ollie', name: OLLIE.name, email: 'ollie@council.example', agency: 'council', aadObjectId: OLLIE.aadObjectId }),
       ],
     });
@@ -92,7 +100,10 @@ describe('learning from a practice review, to its 12-month impact check', () => 
     delete (bad.recommendations[0] as Record<string, unknown>).measure;
     await writeFile(file, stringify(bad));
     // Refused whole, the missing measure named by its field.
-    await expect(cli('review add', [file], { as: 'ada@council.example' })).rejects.toMatchObject({ code: 'VALIDATION', fields: [{ field: 'recommendations.R1.measure' }] });
+    await expect(cli('review add', [file], { as: 'ada@council.example' })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      fields: [{ field: 'recommendations.R1.measure' }],
+    });
     await writeFile(file, stringify(sampleReview()));
     // Only the partnership's administrators add reviews.
     await expect(cli('review add', [file], { as: 'ollie@council.example' })).rejects.toMatchObject({ code: 'FORBIDDEN' });
@@ -108,7 +119,13 @@ describe('learning from a practice review, to its 12-month impact check', () => 
     await job('daily-reminders', '2027-01-29T09:00:00Z');
     expect(received(POLLY)).toContain('Write the joint escalation route');
     const [route] = await actionsOf('R2');
-    const updated = await invoke(POLLY, 'action.update', { actionId: route!.id, version: route!.version, status: 'B', progress: 'Route agreed and published', evidence: 'https://intranet.example/escalation-route' });
+    const updated = await invoke(POLLY, 'action.update', {
+      actionId: route!.id,
+      version: route!.version,
+      status: 'B',
+      progress: 'Route agreed and published',
+      evidence: 'https://intranet.example/escalation-route',
+    });
     expect(updated).toMatch(/Blue/);
     const [training] = await actionsOf('R1');
     await invoke(CAROL, 'action.update', { actionId: training!.id, version: training!.version, status: 'G', progress: 'Two of four teams trained' });
@@ -131,7 +148,14 @@ describe('learning from a practice review, to its 12-month impact check', () => 
     const asked = await say(CAROL, 'impact checks');
     const checkId = asked.match(/"checkId":"([^"]+)"/)![1]!;
     const version = Number(asked.match(/"version":"(\d+)"/)![1]);
-    const answer = { checkId, version, changed: 'All four teams trained; the audit of 20 cases found exploitation risk acted on in 18', evidence: 'https://intranet.example/audit-2027\nhttps://intranet.example/training-follow-up', measure: 'met', outcomeRag: 'G' };
+    const answer = {
+      checkId,
+      version,
+      changed: 'All four teams trained; the audit of 20 cases found exploitation risk acted on in 18',
+      evidence: 'https://intranet.example/audit-2027\nhttps://intranet.example/training-follow-up',
+      measure: 'met',
+      outcomeRag: 'G',
+    };
     expect(await invoke(DEE, 'reviews.impact.answer', answer)).toMatch(/Only the owner of this impact check/);
     // A missing answer comes back on the card, by its field, with what was typed kept.
     expect(await invoke(CAROL, 'reviews.impact.answer', { ...answer, measure: undefined })).toMatch(/Say whether the measure was met/);
@@ -170,7 +194,12 @@ describe('learning from a practice review, to its 12-month impact check', () => 
     expect(JSON.stringify(await tab.json())).toContain('All four teams trained');
     const appendix = await cli('review appendix', [], { as: 'ada@council.example' });
     expect(appendix).toMatch(/^# Learning from reviews: what we learned, what we did, what difference it made/);
-    for (const outcome of ['Practitioners recognise and act on exploitation risk', 'Disagreements about exploitation cases are resolved within ten working days', 'Schools know the same day when a pupil has been missing']) expect(appendix).toContain(outcome);
+    for (const outcome of [
+      'Practitioners recognise and act on exploitation risk',
+      'Disagreements about exploitation cases are resolved within ten working days',
+      'Schools know the same day when a pupil has been missing',
+    ])
+      expect(appendix).toContain(outcome);
     expect(appendix).toMatch(/### R1[\s\S]*What difference it made:\*\* Met/);
     // The review report as a file for the board paper.
     const csv = path.join(dir, 'report.csv');

@@ -17,7 +17,11 @@ describe('npm run cli -- people role / people roles / roles map', () => {
     dataDir = path.join(work, 'data');
     await fs.writeFile(
       path.join(work, 'people.csv'),
-      ['Employee Number,Full Name,Work Email,Department,Job Title,Entra Object Id', `A1,Ada Admin,ada@council.example,Policy,Policy Officer,${ADMIN_OID}`, 'H1,Hana HR,hana@council.example,HR,HR Adviser,'].join('\n'),
+      [
+        'Employee Number,Full Name,Work Email,Department,Job Title,Entra Object Id',
+        `A1,Ada Admin,ada@council.example,Policy,Policy Officer,${ADMIN_OID}`,
+        'H1,Hana HR,hana@council.example,HR,HR Adviser,',
+      ].join('\n'),
     );
   });
   afterAll(() => fs.rm(work, { recursive: true, force: true }));
@@ -30,9 +34,15 @@ describe('npm run cli -- people role / people roles / roles map', () => {
     } finally {
       delete process.env.BOOTSTRAP_ADMIN_OBJECT_IDS;
     }
-    expect((await cli(dataDir, 'people', 'role', 'grant', 'hana@council.example', 'hr', '--as', 'ada@council.example')).out).toBe('Hana HR (emp-H1) now holds hr.\n');
-    expect((await cli(dataDir, 'people', 'role', 'grant', 'hana@council.example', 'hr', '--as', 'ada@council.example')).out).toMatch(/already held hr directly: nothing changed/);
-    expect((await cli(dataDir, 'roles', 'map', GROUP, 'safeguarding-lead', '--as', 'ada@council.example')).out).toMatch(/is mapped to safeguarding-lead in demo\. Its members get the role at the next roles run/);
+    expect((await cli(dataDir, 'people', 'role', 'grant', 'hana@council.example', 'hr', '--as', 'ada@council.example')).out).toBe(
+      'Hana HR (emp-H1) now holds hr.\n',
+    );
+    expect((await cli(dataDir, 'people', 'role', 'grant', 'hana@council.example', 'hr', '--as', 'ada@council.example')).out).toMatch(
+      /already held hr directly: nothing changed/,
+    );
+    expect((await cli(dataDir, 'roles', 'map', GROUP, 'safeguarding-lead', '--as', 'ada@council.example')).out).toMatch(
+      /is mapped to safeguarding-lead in demo\. Its members get the role at the next roles run/,
+    );
     await cli(dataDir, 'people', 'roles', '--out', path.join(work, 'roles.csv'));
     const roles = { out: await fs.readFile(path.join(work, 'roles.csv'), 'utf8') };
     expect(roles.out).toMatch(/Ada Admin,ada@council.example,demo,admin,"?BOOTSTRAP_ADMIN_OBJECT_IDS, on /);
@@ -42,11 +52,22 @@ describe('npm run cli -- people role / people roles / roles map', () => {
   });
 
   it('refuses an unknown role, a group id that is not a GUID, someone not in the directory, and a non-administrator', async () => {
-    await expect(cli(dataDir, 'people', 'role', 'grant', 'hana@council.example', 'boss')).rejects.toMatchObject({ code: 'VALIDATION', message: /"boss" is not a role\. The roles are: admin, hr, safeguarding-lead/ });
+    await expect(cli(dataDir, 'people', 'role', 'grant', 'hana@council.example', 'boss')).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: /"boss" is not a role\. The roles are: admin, hr, safeguarding-lead/,
+    });
     await expect(cli(dataDir, 'roles', 'map', 'hr-team', 'hr')).rejects.toMatchObject({ code: 'VALIDATION', message: /not an Entra group object id/ });
     await expect(cli(dataDir, 'people', 'role', 'grant', 'who@council.example', 'hr')).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(cli(dataDir, 'people', 'role', 'grant', 'ada@council.example', 'hr', '--as', 'hana@council.example')).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(cli(dataDir, 'people', 'role', 'revoke', 'ada@council.example', 'admin')).rejects.toMatchObject({ code: 'FORBIDDEN', message: /last administrator/ });
-    await expect(cli(dataDir, 'people', 'role', 'grant', 'hana@council.example')).rejects.toMatchObject({ code: 'VALIDATION', message: /Usage: npm run cli -- people role grant/ });
+    await expect(cli(dataDir, 'people', 'role', 'grant', 'ada@council.example', 'hr', '--as', 'hana@council.example')).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    await expect(cli(dataDir, 'people', 'role', 'revoke', 'ada@council.example', 'admin')).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+      message: /last administrator/,
+    });
+    await expect(cli(dataDir, 'people', 'role', 'grant', 'hana@council.example')).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: /Usage: npm run cli -- people role grant/,
+    });
   });
 });

@@ -33,7 +33,15 @@ const LEADS_NESTED = '9a1e0000-0000-4000-8000-0000000000a3';
 const MORE_HR_GROUP = '9a1e0000-0000-4000-8000-0000000000a4';
 const TAB_HR_GROUP = '9a1e0000-0000-4000-8000-0000000000a5';
 
-const staff = (n: number, name: string, department: string, jobTitle: string): Staff => ({ employee: `E${n}`, name, email: `${name.split(' ')[0]!.toLowerCase()}@council.example`, department, jobTitle, oid: oid(n), tenant: COUNCIL_TENANT });
+const staff = (n: number, name: string, department: string, jobTitle: string): Staff => ({
+  employee: `E${n}`,
+  name,
+  email: `${name.split(' ')[0]!.toLowerCase()}@council.example`,
+  department,
+  jobTitle,
+  oid: oid(n),
+  tenant: COUNCIL_TENANT,
+});
 const ADMIN = staff(1, 'Ada Administrator', 'Policy', 'Policy Officer');
 const HR = staff(2, 'Hana Human-Resources', 'HR', 'HR Adviser');
 const LEAD = staff(3, 'Sid Safeguarding-Lead', 'Children', 'Named Safeguarding Officer');
@@ -53,7 +61,17 @@ describe('a council’s roles come from its Entra groups and its first administr
   /** A request from the tab, signed in with Teams SSO as `s`. */
   const tab = async (s: Staff, path: string) => {
     const now = Math.floor(Date.now() / 1000);
-    const token = signJwt(openId.trustedKey, 'trusted', { iss: `https://login.microsoftonline.com/${s.tenant}/v2.0`, aud: `api://${HOST}/${CLIENT_ID}`, tid: s.tenant, oid: s.oid, scp: 'access_as_user', azp: TEAMS_WEB_CLIENT, iat: now - 10, nbf: now - 10, exp: now + 3600 });
+    const token = signJwt(openId.trustedKey, 'trusted', {
+      iss: `https://login.microsoftonline.com/${s.tenant}/v2.0`,
+      aud: `api://${HOST}/${CLIENT_ID}`,
+      tid: s.tenant,
+      oid: s.oid,
+      scp: 'access_as_user',
+      azp: TEAMS_WEB_CLIENT,
+      iat: now - 10,
+      nbf: now - 10,
+      exp: now + 3600,
+    });
     const res = await fetch(`${t.app.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
     return { status: res.status, text: await res.text() };
   };
@@ -72,10 +90,19 @@ describe('a council’s roles come from its Entra groups and its first administr
     graph = await FakeGraph.start(CLIENT);
     agent = new https.Agent({ ca: graph.ca, keepAlive: true });
     // The Graph wiring as the app builds it from the bot's identity, pointed at the fake.
-    const groupRoles = groupRolesFromConfig(loadConfig({ ...graph.appSettings(), ALLOWED_TENANT_IDS: COUNCIL_TENANT, GRAPH_READS_PER_SECOND: '20' }), { agent })!;
+    const groupRoles = groupRolesFromConfig(loadConfig({ ...graph.appSettings(), ALLOWED_TENANT_IDS: COUNCIL_TENANT, GRAPH_READS_PER_SECOND: '20' }), {
+      agent,
+    })!;
     openId = await startOpenIdServer();
     t = await startTestApp(
-      { SEED_DEMO_DATA: 'false', BOOTSTRAP_ADMIN_OBJECT_IDS: ADMIN.oid, DELIVERY_INTERVAL_SECONDS: '3600', PUBLIC_HOSTNAME: HOST, TAB_SSO_CLIENT_ID: CLIENT_ID, TAB_SSO_JWKS_URL: openId.metadataUrl.replace(/\/v1\/.*$/, '/keys') },
+      {
+        SEED_DEMO_DATA: 'false',
+        BOOTSTRAP_ADMIN_OBJECT_IDS: ADMIN.oid,
+        DELIVERY_INTERVAL_SECONDS: '3600',
+        PUBLIC_HOSTNAME: HOST,
+        TAB_SSO_CLIENT_ID: CLIENT_ID,
+        TAB_SSO_JWKS_URL: openId.metadataUrl.replace(/\/v1\/.*$/, '/keys'),
+      },
       { groupRoles },
     );
     t.clock.set('2026-11-23T07:00:00Z'); // a Monday, when the roles job runs
@@ -92,10 +119,13 @@ describe('a council’s roles come from its Entra groups and its first administr
   });
 
   it('1. people imported with object ids are officers; the groups mapped to hr and safeguarding-lead give those roles at the roles run', async () => {
-    expect(await importPeople({ store: t.store, clock: t.clock }, { orgId: ORG, agency: 'council', dryRun: false, table: peopleFile(EVERYONE) })).toMatchObject({ created: EVERYONE.length, problems: [] });
+    expect(await importPeople({ store: t.store, clock: t.clock }, { orgId: ORG, agency: 'council', dryRun: false, table: peopleFile(EVERYONE) })).toMatchObject(
+      { created: EVERYONE.length, problems: [] },
+    );
     for (const s of EVERYONE) expect((await personOf(s)).roles).toEqual(['officer']);
     // Everyone has the app in Teams, so alerts reach their chat.
-    for (const s of EVERYONE) expect((await t.post(installationUpdate({ serviceUrl: t.connector.serviceUrl, user: teamsUser(s), action: 'add' }))).status).toBeLessThan(300);
+    for (const s of EVERYONE)
+      expect((await t.post(installationUpdate({ serviceUrl: t.connector.serviceUrl, user: teamsUser(s), action: 'add' }))).status).toBeLessThan(300);
     await t.connector.waitForActivities(EVERYONE.length);
     t.connector.reset();
     // The first administrator exists from the setting the moment they sign in; they then see who holds what.
@@ -117,8 +147,13 @@ describe('a council’s roles come from its Entra groups and its first administr
 
     expect(await runJob('roles', ctx)).toMatchObject({ groups: 2, unreadable: 0, granted: 2, removed: 0 });
     expect((await personOf(HR)).roles).toEqual(['officer', 'hr']);
-    expect((await personOf(LEAD)).roleGrants).toEqual([{ role: 'safeguarding-lead', source: { kind: 'group', groupId: LEADS_GROUP, at: '2026-11-23T07:00:00.000Z' } }]);
-    expect(graph.graphCalls({ method: 'GET' }).map((c) => c.path)).toEqual([`/v1.0/groups/${HR_GROUP}/transitiveMembers/microsoft.graph.user`, `/v1.0/groups/${LEADS_GROUP}/transitiveMembers/microsoft.graph.user`]);
+    expect((await personOf(LEAD)).roleGrants).toEqual([
+      { role: 'safeguarding-lead', source: { kind: 'group', groupId: LEADS_GROUP, at: '2026-11-23T07:00:00.000Z' } },
+    ]);
+    expect(graph.graphCalls({ method: 'GET' }).map((c) => c.path)).toEqual([
+      `/v1.0/groups/${HR_GROUP}/transitiveMembers/microsoft.graph.user`,
+      `/v1.0/groups/${LEADS_GROUP}/transitiveMembers/microsoft.graph.user`,
+    ]);
   });
 
   it('2. HR sees the named overdue list in Teams; a Red update reaches the safeguarding lead at stage 2, the head of service at 3 and the executive at 4', async () => {
@@ -129,7 +164,14 @@ describe('a council’s roles come from its Entra groups and its first administr
     t.clock.set('2026-11-23T10:00:00Z');
     const owner = await personOf(OWNER);
     await seed(t.store, { actions: [actionDoc({ id: 'lp1', ref: 'LP1.1', leadIds: [owner.id], leads: [{ name: owner.name, personId: owner.id }] })] });
-    await press(OWNER, 'action.update', { actionId: 'lp1', version: 1, status: 'R', progress: 'Stalled', reason: 'No venue', remedialAction: 'Book another venue' });
+    await press(OWNER, 'action.update', {
+      actionId: 'lp1',
+      version: 1,
+      status: 'R',
+      progress: 'Stalled',
+      reason: 'No venue',
+      remedialAction: 'Book another venue',
+    });
     const [escalation] = await toArray(t.store.collection<Escalation>('escalations').readAll()).then((docs) => docs.filter((d) => d.kind === 'escalation'));
     expect(escalation).toMatchObject({ stage: 1, status: 'open' });
     const alerted = () => EVERYONE.filter((s) => received(s).includes(escalation!.ref)).map((s) => s.name);
@@ -145,7 +187,7 @@ describe('a council’s roles come from its Entra groups and its first administr
     t.connector.reset();
     await press(HEAD, 'esc.move', { escalationId: escalation!.id, moveReason: 'Needs the partnership executive' });
     expect(alerted()).toEqual([EXEC.name]);
-    expect((await t.store.collection<Escalation>('escalations').read(ORG, escalation!.id))).toMatchObject({ stage: 4, highestStage: 4 });
+    expect(await t.store.collection<Escalation>('escalations').read(ORG, escalation!.id)).toMatchObject({ stage: 4, highestStage: 4 });
   });
 
   it('3. taken out of the group, the safeguarding lead loses the role at the next run; direct grants stay', async () => {
@@ -166,7 +208,8 @@ describe('a council’s roles come from its Entra groups and its first administr
     const organisation = await ensureOrganisation(t.store, t.clock, ORG, { timeZone: 'Europe/London' });
     const report = await auditReport(t.store, organisation, { from: '2026-11-23', to: '2026-11-24', requester: admin });
     const rows = report.rows.map((r) => r.map(String));
-    const row = (who: string, did: string, kind: string, id: string, detail: string) => expect(rows).toContainEqual([expect.any(String), expect.any(String), who, expect.any(String), did, kind, id, expect.any(String), detail]);
+    const row = (who: string, did: string, kind: string, id: string, detail: string) =>
+      expect(rows).toContainEqual([expect.any(String), expect.any(String), who, expect.any(String), did, kind, id, expect.any(String), detail]);
     const [hr, lead, head, exec] = await Promise.all([personOf(HR), personOf(LEAD), personOf(HEAD), personOf(EXEC)]);
     row(hr.id, 'viewed', 'training-overdue-list', expect.any(String) as unknown as string, expect.any(String) as unknown as string);
     row('system', 'changed', 'person-roles', admin.id, 'granted admin bootstrap');

@@ -45,7 +45,12 @@ describe('the HTTP server', () => {
   });
 
   it('an invoke that does not say who the user is gets a card saying so, and changes nothing', async () => {
-    const activity = invokeActionExecute({ serviceUrl: t.connector.serviceUrl, user: { id: '29:x', aadObjectId: 'x', name: 'X' }, verb: 'myActions.show', data: {} });
+    const activity = invokeActionExecute({
+      serviceUrl: t.connector.serviceUrl,
+      user: { id: '29:x', aadObjectId: 'x', name: 'X' },
+      verb: 'myActions.show',
+      data: {},
+    });
     delete activity.from.aadObjectId;
     const res = await t.post(activity);
     expect(res.status).toBe(200);
@@ -56,12 +61,21 @@ describe('the HTTP server', () => {
     const local = await startTestApp({ LOCAL_ACT_AS: 'Val Johnson' });
     try {
       await seedDemo(local.store, local.clock, ORG, 'Europe/London', appEvents());
-      const res = await local.post(invokeActionExecute({ serviceUrl: local.connector.serviceUrl, user: { id: '29:alex', aadObjectId: 'aad-alex', name: 'Alex Wilber' }, verb: 'myActions.show', data: {} }));
+      const res = await local.post(
+        invokeActionExecute({
+          serviceUrl: local.connector.serviceUrl,
+          user: { id: '29:alex', aadObjectId: 'aad-alex', name: 'Alex Wilber' },
+          verb: 'myActions.show',
+          data: {},
+        }),
+      );
       expect(JSON.stringify(res.body.value)).toMatch(/Your open actions \(\d+(, \d+ overdue)?\)/);
     } finally {
       await local.close();
     }
-    expect(() => loadConfig({ MicrosoftAppId: 'a', MicrosoftAppPassword: 'p', ALLOWED_TENANT_IDS: 't', LOCAL_ACT_AS: 'Val Johnson' })).toThrow(/LOCAL_ACT_AS: is only allowed in local mode/);
+    expect(() => loadConfig({ MicrosoftAppId: 'a', MicrosoftAppPassword: 'p', ALLOWED_TENANT_IDS: 't', LOCAL_ACT_AS: 'Val Johnson' })).toThrow(
+      /LOCAL_ACT_AS: is only allowed in local mode/,
+    );
   });
 
   it('/readyz answers 503 when the store cannot be reached (/healthz stays 200: the process is alive), and an invoke then gets a card saying so, not a 500', async () => {
@@ -72,7 +86,9 @@ describe('the HTTP server', () => {
       expect(readiness.status).toBe(503);
       expect(await readiness.json()).toMatchObject({ status: 'not ready', reasons: ['the store is not reachable'] });
       expect((await fetch(`${broken.app.url}/healthz`)).status).toBe(200);
-      const res = await broken.post(invokeActionExecute({ serviceUrl: broken.connector.serviceUrl, user: { id: '29:x', aadObjectId: 'x', name: 'X' }, verb: 'myActions.show', data: {} }));
+      const res = await broken.post(
+        invokeActionExecute({ serviceUrl: broken.connector.serviceUrl, user: { id: '29:x', aadObjectId: 'x', name: 'X' }, verb: 'myActions.show', data: {} }),
+      );
       expect(res.status).toBe(200);
       expect(JSON.stringify(res.body.value)).toMatch(/STORE_UNAVAILABLE|not reachable/);
     } finally {
@@ -92,7 +108,10 @@ describe('readiness follows the scheduler', () => {
     } finally {
       const closing = t.close();
       // The server finishes the request in flight while it closes; new connections are refused once closed.
-      const during = await fetch(`${t.app.url}/readyz`).then((r) => r.status, () => 'refused');
+      const during = await fetch(`${t.app.url}/readyz`).then(
+        (r) => r.status,
+        () => 'refused',
+      );
       expect([503, 'refused']).toContain(during);
       await closing;
     }
@@ -111,16 +130,20 @@ describe('local mode answers only someone at this computer', () => {
   function request(path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: any }> {
     const { port } = new URL(t.app.url);
     return new Promise((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port, path, method: body ? 'POST' : 'GET', headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...headers } }, (res) => {
-        let text = '';
-        res.on('data', (c) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
-      });
+      const req = http.request(
+        { host: '127.0.0.1', port, path, method: body ? 'POST' : 'GET', headers: { ...(body ? { 'content-type': 'application/json' } : {}), ...headers } },
+        (res) => {
+          let text = '';
+          res.on('data', (c) => (text += c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
   }
-  const activity = () => JSON.stringify(messageActivity({ serviceUrl: t.connector.serviceUrl, user: { id: '29:x', aadObjectId: 'aad-x', name: 'X' }, text: 'help' }));
+  const activity = () =>
+    JSON.stringify(messageActivity({ serviceUrl: t.connector.serviceUrl, user: { id: '29:x', aadObjectId: 'aad-x', name: 'X' }, text: 'help' }));
 
   it.each([
     ['a foreign Host header (DNS rebinding)', { host: 'attacker.example' }],
@@ -132,7 +155,11 @@ describe('local mode answers only someone at this computer', () => {
     ['a dev tunnel header', { host: 'localhost', 'x-ms-devtunnel': 'abc123' }],
   ])('%s gets 403 on the bot, the tab API and the local sign-in, and nothing is sent', async (_what, headers) => {
     const before = t.connector.calls.length;
-    for (const res of [await request('/api/messages', headers, activity()), await request('/api/tab/people', { ...headers, authorization: 'Local demo-val-johnson' }), await request('/api/tab/me', { ...headers, authorization: 'Local demo-val-johnson' })]) {
+    for (const res of [
+      await request('/api/messages', headers, activity()),
+      await request('/api/tab/people', { ...headers, authorization: 'Local demo-val-johnson' }),
+      await request('/api/tab/me', { ...headers, authorization: 'Local demo-val-johnson' }),
+    ]) {
       expect(res).toMatchObject({ status: 403, body: { error: { code: 'LOCAL_ONLY' } } });
     }
     expect(t.connector.calls.length).toBe(before);

@@ -13,7 +13,21 @@ describe('a stage that reaches nobody is never silent', () => {
   let t: TestApp;
   const raiser: TeamsUser = { id: '29:rae', aadObjectId: 'aad-rae', name: 'Rae Raiser' };
   const raise = (immediateRisk: boolean) =>
-    t.post(invokeActionExecute({ serviceUrl: t.connector.serviceUrl, user: raiser, verb: 'esc.raise', data: { category: 'professional-disagreement', agency: 'Children’s social care', caseReference: 'CSC/2026/77', asked: 'A strategy meeting', wanted: 'A meeting this week', immediateRisk } }));
+    t.post(
+      invokeActionExecute({
+        serviceUrl: t.connector.serviceUrl,
+        user: raiser,
+        verb: 'esc.raise',
+        data: {
+          category: 'professional-disagreement',
+          agency: 'Children’s social care',
+          caseReference: 'CSC/2026/77',
+          asked: 'A strategy meeting',
+          wanted: 'A meeting this week',
+          immediateRisk,
+        },
+      }),
+    );
 
   beforeAll(async () => {
     t = await startTestApp({ SEED_DEMO_DATA: 'false', DELIVERY_INTERVAL_SECONDS: '3600' });
@@ -37,12 +51,21 @@ describe('a stage that reaches nobody is never silent', () => {
 
     const [escalation] = await toArray(t.store.collection<Escalation>('escalations').readAll()).then((docs) => docs.filter((d) => d.kind === 'escalation'));
     expect(escalation).toMatchObject({ stage: 3, highestStage: 3 });
-    expect(escalation!.history.at(-1)).toMatchObject({ what: 'auto-moved', stage: 3, text: 'Stage 2 (Managers and named safeguarding leads) reaches nobody: no one related to the case holds manager or safeguarding-lead.' });
+    expect(escalation!.history.at(-1)).toMatchObject({
+      what: 'auto-moved',
+      stage: 3,
+      text: 'Stage 2 (Managers and named safeguarding leads) reaches nobody: no one related to the case holds manager or safeguarding-lead.',
+    });
     const alerts = (await deliveryStatus(t.store, ORG, { purpose: 'escalation' })).items;
     expect(alerts.map((a) => a.recipient)).toEqual([{ personId: 'hal' }]);
     const [notice] = (await deliveryStatus(t.store, ORG, { purpose: 'admin-notice' })).items;
-    expect(notice).toMatchObject({ recipient: { personId: 'ada' }, message: { kind: 'notice', title: `Escalation ${escalation!.ref} alerted nobody at stage 2` } });
-    expect(JSON.stringify(notice!.message)).toMatch(/no one related to the case holds manager or safeguarding-lead.*It moved on to stage 3 \(Heads of service\)/);
+    expect(notice).toMatchObject({
+      recipient: { personId: 'ada' },
+      message: { kind: 'notice', title: `Escalation ${escalation!.ref} alerted nobody at stage 2` },
+    });
+    expect(JSON.stringify(notice!.message)).toMatch(
+      /no one related to the case holds manager or safeguarding-lead.*It moved on to stage 3 \(Heads of service\)/,
+    );
     // The notice names the case's reference and the missing role, not the raiser or the case.
     expect(JSON.stringify(notice!.message)).not.toMatch(/Rae|CSC\/2026\/77|strategy/i);
   });

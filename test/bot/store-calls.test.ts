@@ -79,12 +79,22 @@ describe(`store calls per user request, during an update round of ${LEADS.toLoca
     const leads = await installedPeople(t.store, t.connector.serviceUrl, LEADS, { prefix: 'lead' });
     const actions = leads.flatMap((lead, i) =>
       Array.from({ length: ACTIONS_PER_LEAD }, (_, k) =>
-        actionDoc({ id: `act-${i}-${k}`, ref: `LP${(i % 900) + 1}.${k + 1}`, leadIds: [lead.id], leads: [{ name: lead.name, personId: lead.id }], description: `Action ${k + 1} of ${lead.name}: ${'review the arrangements and report back. '.repeat(5)}` }),
+        actionDoc({
+          id: `act-${i}-${k}`,
+          ref: `LP${(i % 900) + 1}.${k + 1}`,
+          leadIds: [lead.id],
+          leads: [{ name: lead.name, personId: lead.id }],
+          description: `Action ${k + 1} of ${lead.name}: ${'review the arrangements and report back. '.repeat(5)}`,
+        }),
       ),
     );
     await mapConcurrently(actions, 16, (a) => t.store.collection<Action>('actions').upsert(a));
     // Open escalations nobody has acknowledged yet: the list says, for each, whether its alert was seen.
-    await mapConcurrently(Array.from({ length: ESCALATIONS }, (_, i) => i), 16, (i) => t.store.collection<Escalation>('escalations').upsert(openEscalation(i)));
+    await mapConcurrently(
+      Array.from({ length: ESCALATIONS }, (_, i) => i),
+      16,
+      (i) => t.store.collection<Escalation>('escalations').upsert(openEscalation(i)),
+    );
   }, 600_000);
   afterAll(() => t.close());
 
@@ -102,7 +112,14 @@ describe(`store calls per user request, during an update round of ${LEADS.toLoca
     const lead = (await t.store.collection<Person>('people').read(ORG, 'lead7'))!;
     const action = (await t.store.collection<Action>('actions').read(ORG, 'act-7-0'))!;
     const spent = await cost(async () => {
-      const res = await t.post(invokeActionExecute({ serviceUrl: t.connector.serviceUrl, user: teamsUserOf(lead.id, lead.name), verb: 'action.update', data: { actionId: action.id, version: action.version, status: 'G', progress: 'Reviewed with the team' } }));
+      const res = await t.post(
+        invokeActionExecute({
+          serviceUrl: t.connector.serviceUrl,
+          user: teamsUserOf(lead.id, lead.name),
+          verb: 'action.update',
+          data: { actionId: action.id, version: action.version, status: 'G', progress: 'Reviewed with the team' },
+        }),
+      );
       expect(cardText(res.body?.value)).toMatch(/Updated to Green/);
     });
     expect(spent.calls).toBeLessThanOrEqual(MAX_CALLS);
@@ -112,16 +129,27 @@ describe(`store calls per user request, during an update round of ${LEADS.toLoca
   it('the answer reaches the administrator’s summary within a minute, by the round upkeep', async () => {
     const lead = (await t.store.collection<Person>('people').read(ORG, 'lead7'))!;
     const other = (await t.store.collection<Action>('actions').read(ORG, 'act-7-1'))!;
-    await t.post(invokeActionExecute({ serviceUrl: t.connector.serviceUrl, user: teamsUserOf(lead.id, lead.name), verb: 'action.update', data: { actionId: other.id, version: other.version, status: 'G', progress: 'Done' } }));
+    await t.post(
+      invokeActionExecute({
+        serviceUrl: t.connector.serviceUrl,
+        user: teamsUserOf(lead.id, lead.name),
+        verb: 'action.update',
+        data: { actionId: other.id, version: other.version, status: 'G', progress: 'Done' },
+      }),
+    );
     t.clock.advance(60_000);
     // Background work, unbounded by the request limit: a few set queries and one rewrite of the round.
     await cost(() => roundUpkeep({ store: t.store, clock: t.clock }, ORG));
     expect(await say(admin, 'round status')).toMatch(/Responded: Person lead7/);
   }, 600_000);
 
-  it.each(['round status', 'my actions', 'my training', 'escalations', 'surveys'])('typed "%s" makes at most 20 store calls', async (text) => {
-    const user = text === 'my actions' || text === 'my training' ? teamsUserOf('lead7', 'Person lead7') : admin;
-    const spent = await cost(() => say(user, text));
-    expect(spent.calls).toBeLessThanOrEqual(MAX_CALLS);
-  }, 600_000);
+  it.each(['round status', 'my actions', 'my training', 'escalations', 'surveys'])(
+    'typed "%s" makes at most 20 store calls',
+    async (text) => {
+      const user = text === 'my actions' || text === 'my training' ? teamsUserOf('lead7', 'Person lead7') : admin;
+      const spent = await cost(() => say(user, text));
+      expect(spent.calls).toBeLessThanOrEqual(MAX_CALLS);
+    },
+    600_000,
+  );
 });

@@ -23,11 +23,14 @@ describe('answering a questionnaire in Teams, over real HTTP', () => {
     t.clock.set('2026-11-23T09:00:00Z');
     [hr] = await installedPeople(t.store, t.connector.serviceUrl, 1, { prefix: 'hr', roles: ['hr'] });
     officers = await installedPeople(t.store, t.connector.serviceUrl, 3, { prefix: 'officer' });
-    campaign = await createCampaign({ store: t.store, clock: t.clock, calendar: new WorkingCalendar() }, {
-      actor: hr!,
-      timeZone: 'Europe/London',
-      data: { questionnaire: 'training-follow-up', audience: { type: 'everyone' }, anonymous: true, closesOn: '2026-12-04' },
-    });
+    campaign = await createCampaign(
+      { store: t.store, clock: t.clock, calendar: new WorkingCalendar() },
+      {
+        actor: hr!,
+        timeZone: 'Europe/London',
+        data: { questionnaire: 'training-follow-up', audience: { type: 'everyone' }, anonymous: true, closesOn: '2026-12-04' },
+      },
+    );
     await t.app.deliverNow();
   });
   afterAll(() => t.close());
@@ -37,7 +40,9 @@ describe('answering a questionnaire in Teams, over real HTTP', () => {
     expect(res.status).toBe(200);
     return res.body.value;
   }
-  const storedSurveyDocs = async () => (await toArray(t.store.collection<SurveyDoc>('surveys').readAll())).filter((d) => d.kind === 'answers' || d.kind === 'pending' || d.kind === 'responded').length;
+  const storedSurveyDocs = async () =>
+    (await toArray(t.store.collection<SurveyDoc>('surveys').readAll())).filter((d) => d.kind === 'answers' || d.kind === 'pending' || d.kind === 'responded')
+      .length;
 
   it('invitation → Answer now → page 1 → Next → page 2 → Submit → saved in place → Change my answers', async () => {
     const officer = officers[0]!;
@@ -53,10 +58,19 @@ describe('answering a questionnaire in Teams, over real HTTP', () => {
     const page2 = await invoke(
       officer,
       'survey.page',
-      actionData(page1, 'Next', { 'q_practice-change': 'I record <b>concerns</b> the same day.', q_confidence: 'quite', 'q_used-procedure': 'yes', 'q_know-how-to-report': 'yes' }),
+      actionData(page1, 'Next', {
+        'q_practice-change': 'I record <b>concerns</b> the same day.',
+        q_confidence: 'quite',
+        'q_used-procedure': 'yes',
+        'q_know-how-to-report': 'yes',
+      }),
     );
     expect(JSON.stringify(page2)).toContain('Page 2 of 2');
-    const saved = await invoke(officer, 'survey.page', actionData(page2, 'Submit', { 'q_know-dso-name': 'no', 'q_training-useful': '5', 'q_support-needed': 'supervision,refresher' }));
+    const saved = await invoke(
+      officer,
+      'survey.page',
+      actionData(page2, 'Submit', { 'q_know-dso-name': 'no', 'q_training-useful': '5', 'q_support-needed': 'supervision,refresher' }),
+    );
     expect(JSON.stringify(saved)).toContain('Thank you: your answers are saved');
     savedCard = saved;
 
@@ -89,7 +103,12 @@ describe('answering a questionnaire in Teams, over real HTTP', () => {
     const officer = officers[2]!;
     const before = await storedSurveyDocs();
     const page1 = await invoke(officer, 'survey.open', { campaignId: campaign.id });
-    const answered = { 'q_practice-change': 'Referred Jayden Smith DOB 03/03/2015, 12 High St OX4 1AB', q_confidence: 'quite', 'q_used-procedure': 'yes', 'q_know-how-to-report': 'yes' };
+    const answered = {
+      'q_practice-change': 'Referred Jayden Smith DOB 03/03/2015, 12 High St OX4 1AB',
+      q_confidence: 'quite',
+      'q_used-procedure': 'yes',
+      'q_know-how-to-report': 'yes',
+    };
     const back = await invoke(officer, 'survey.page', actionData(page1, 'Next', answered));
     expect(JSON.stringify(back)).toMatch(/This looks like a date of birth/);
     expect(JSON.stringify(back)).not.toContain('Page 2 of 2');
@@ -100,10 +119,19 @@ describe('answering a questionnaire in Teams, over real HTTP', () => {
     const officer = officers[1]!;
     const page1 = await invoke(officer, 'survey.open', { campaignId: campaign.id });
     const data = actionData(page1, 'Next');
-    const forged = await invoke(officer, 'survey.page', { ...data, move: 'submit', personId: officers[0]!.id, carried: JSON.stringify({ confidence: 'very' }) });
+    const forged = await invoke(officer, 'survey.page', {
+      ...data,
+      move: 'submit',
+      personId: officers[0]!.id,
+      carried: JSON.stringify({ confidence: 'very' }),
+    });
     expect(JSON.stringify(forged)).toMatch(/sent fields it should not have \(personId\)[\s\S]*VALIDATION/);
     const pageOne = { 'q_practice-change': 'x', q_confidence: 'quite', 'q_used-procedure': 'yes', 'q_know-how-to-report': 'yes' };
-    const outOfRange = await invoke(officer, 'survey.page', { ...actionData(page1, 'Next', pageOne), move: 'submit', carried: JSON.stringify({ 'know-dso-name': 'yes', 'training-useful': '9' }) });
+    const outOfRange = await invoke(officer, 'survey.page', {
+      ...actionData(page1, 'Next', pageOne),
+      move: 'submit',
+      carried: JSON.stringify({ 'know-dso-name': 'yes', 'training-useful': '9' }),
+    });
     expect(JSON.stringify(outOfRange)).toContain('Choose a number from 1 to 5.');
     const otherCampaign = await invoke(officer, 'survey.open', { campaignId: 'campaign-2026-11-23-00000000' });
     expect(JSON.stringify(otherCampaign)).toContain('NOT_FOUND');
@@ -122,7 +150,15 @@ describe('answering a questionnaire in Teams, over real HTTP', () => {
     expect(JSON.stringify(results)).not.toMatch(/100% \(1\)|Very useful|FactSet/);
     const tab = await fetch(`${t.app.url}/api/tab/questionnaires/${campaign.id}`, { headers: localSignIn(t, hr!.id) });
     expect(tab.status).toBe(200);
-    expect(await tab.json()).toMatchObject({ responded: 1, invited: 4, responseRate: 25, notice: expect.stringContaining('only the response rate'), highlights: [], questions: [], breakdowns: [] });
+    expect(await tab.json()).toMatchObject({
+      responded: 1,
+      invited: 4,
+      responseRate: 25,
+      notice: expect.stringContaining('only the response rate'),
+      highlights: [],
+      questions: [],
+      breakdowns: [],
+    });
     const refused = await invoke(officers[2]!, 'survey.results', { campaignId: campaign.id });
     expect(JSON.stringify(refused)).toContain('FORBIDDEN');
   });

@@ -30,7 +30,23 @@ const CATALOG_APP = 'c4a1b2d3-0000-4000-8000-0000000a99c1';
 const SLOT = new Date('2026-11-23T09:00:00Z');
 
 /** Everything personal the walk puts in front of the app; none of it may be exported, in any spelling. */
-const PERSONAL = [WENDY.name, 'Wendy', 'Walker', WENDY.email, 'wendy.walker', WENDY.objectId, WENDY.teamsId, '1aB3xYz9QkLmN0pR', 'Okonkwo', 'Elm Road', 'Jayden', NOTE, 'Thursday supervision', MAILBOX, 'safeguarding.team'];
+const PERSONAL = [
+  WENDY.name,
+  'Wendy',
+  'Walker',
+  WENDY.email,
+  'wendy.walker',
+  WENDY.objectId,
+  WENDY.teamsId,
+  '1aB3xYz9QkLmN0pR',
+  'Okonkwo',
+  'Elm Road',
+  'Jayden',
+  NOTE,
+  'Thursday supervision',
+  MAILBOX,
+  'safeguarding.team',
+];
 const spellings = (s: string) => [s, encodeURIComponent(s), s.replace(/ /g, '+'), s.toLowerCase()];
 
 describe('telemetry: requests, jobs, store and Graph calls reach Application Insights without personal data', () => {
@@ -76,7 +92,15 @@ describe('telemetry: requests, jobs, store and Graph calls reach Application Ins
     try {
       await seed(t.store, {
         people: [person({ id: WENDY.personId, name: WENDY.name, email: WENDY.email, aadObjectId: WENDY.objectId, roles: ['officer'] })],
-        actions: [actionDoc({ id: 'a-7', leadIds: [WENDY.personId], leads: [{ name: WENDY.name, personId: WENDY.personId }], due: { dates: ['2026-11-23'], ongoing: null, text: '23 November 2026' }, nextDueDate: '2026-11-23' })],
+        actions: [
+          actionDoc({
+            id: 'a-7',
+            leadIds: [WENDY.personId],
+            leads: [{ name: WENDY.name, personId: WENDY.personId }],
+            due: { dates: ['2026-11-23'], ongoing: null, text: '23 November 2026' },
+            nextDueDate: '2026-11-23',
+          }),
+        ],
       });
       const user = { id: WENDY.teamsId, aadObjectId: WENDY.objectId, name: WENDY.name };
 
@@ -84,20 +108,48 @@ describe('telemetry: requests, jobs, store and Graph calls reach Application Ins
       expect((await t.post(messageActivity({ serviceUrl: t.connector.serviceUrl, user, text: 'my actions' }))).status).toBeLessThan(300);
       expect((await t.post(messageActivity({ serviceUrl: t.connector.serviceUrl, user, text: TYPED }))).status).toBeLessThan(300);
       // A card answer carrying a note, after one the card sends back for naming a family.
-      const refused = await t.post(invokeActionExecute({ serviceUrl: t.connector.serviceUrl, user, verb: 'action.update', data: { actionId: 'a-7', version: 1, status: 'G', progress: REFUSED_NOTE } }));
+      const refused = await t.post(
+        invokeActionExecute({
+          serviceUrl: t.connector.serviceUrl,
+          user,
+          verb: 'action.update',
+          data: { actionId: 'a-7', version: 1, status: 'G', progress: REFUSED_NOTE },
+        }),
+      );
       expect(JSON.stringify(refused.body)).toMatch(/check the highlighted answers/);
-      const answer = await t.post(invokeActionExecute({ serviceUrl: t.connector.serviceUrl, user, verb: 'action.update', data: { actionId: 'a-7', version: 1, status: 'G', progress: NOTE } }));
+      const answer = await t.post(
+        invokeActionExecute({
+          serviceUrl: t.connector.serviceUrl,
+          user,
+          verb: 'action.update',
+          data: { actionId: 'a-7', version: 1, status: 'G', progress: NOTE },
+        }),
+      );
       expect(answer.status).toBe(200);
       expect(JSON.stringify(answer.body)).not.toMatch(/went wrong/i);
       expect(((await t.store.collection('actions').read(ORG, 'a-7')) as { progress?: string } | undefined)?.progress).toBe(NOTE);
       // App Service's health check, which is not recorded.
       expect((await fetch(`${t.app.url}/healthz`)).status).toBe(200);
       // A tab request whose query names her.
-      const tab = await fetch(`${t.app.url}/api/tab/plan?lead=${encodeURIComponent(WENDY.name)}&email=${encodeURIComponent(WENDY.email)}`, { headers: localSignIn(t, WENDY.personId) });
+      const tab = await fetch(`${t.app.url}/api/tab/plan?lead=${encodeURIComponent(WENDY.name)}&email=${encodeURIComponent(WENDY.email)}`, {
+        headers: localSignIn(t, WENDY.personId),
+      });
       await tab.arrayBuffer();
       // The morning's reminders job, as the scheduler runs a slot.
       const outcome = await runJobSlot(
-        { jobs: { 'daily-reminders': JOBS['daily-reminders']! }, jobDeps: {}, store: t.store, logger: jobLogger, calendar: new WorkingCalendar(), orgId: ORG, timeZone: 'Europe/London', coordinator: new StoreRunCoordinator(t.store, ORG, systemClock, 'telemetry-test'), wall: systemClock, retry: DEFAULT_RETRY, wait: async () => {} },
+        {
+          jobs: { 'daily-reminders': JOBS['daily-reminders']! },
+          jobDeps: {},
+          store: t.store,
+          logger: jobLogger,
+          calendar: new WorkingCalendar(),
+          orgId: ORG,
+          timeZone: 'Europe/London',
+          coordinator: new StoreRunCoordinator(t.store, ORG, systemClock, 'telemetry-test'),
+          wall: systemClock,
+          retry: DEFAULT_RETRY,
+          wait: async () => {},
+        },
         'daily-reminders',
         SLOT,
       );
@@ -107,7 +159,9 @@ describe('telemetry: requests, jobs, store and Graph calls reach Application Ins
       const gateway = new HttpGraphGateway({ baseUrl: graph.baseUrl, authorityHost: graph.authorityHost, ...CLIENT }, { agent, retryDelayInMs: 10 });
       await gateway.installApp(WENDY.objectId, CATALOG_APP);
       await gateway.sendMail(MAILBOX, { to: { address: WENDY.email, name: WENDY.name }, subject: `For ${WENDY.name}`, html: `<p>${NOTE}</p>` });
-      expect(graph.graphCalls().map((c) => c.path)).toEqual(expect.arrayContaining([`/v1.0/users/${WENDY.objectId}/teamwork/installedApps`, `/v1.0/users/${MAILBOX}/sendMail`]));
+      expect(graph.graphCalls().map((c) => c.path)).toEqual(
+        expect.arrayContaining([`/v1.0/users/${WENDY.objectId}/teamwork/installedApps`, `/v1.0/users/${MAILBOX}/sendMail`]),
+      );
 
       await telemetry.flush();
     } finally {
@@ -130,7 +184,12 @@ describe('telemetry: requests, jobs, store and Graph calls reach Application Ins
     expect(jobLines.find((l) => l.msg === 'job finished')?.correlationId).toBe(job.properties['app.correlation_id']);
     // Graph calls, with the user in the path replaced.
     const graphCalls = dependencies.filter((d) => String(d.data ?? '').includes('/v1.0/users/'));
-    expect(graphCalls.map((d) => d.data)).toEqual(expect.arrayContaining([expect.stringMatching(/\/v1\.0\/users\/\{id\}\/teamwork\/installedApps$/), expect.stringMatching(/\/v1\.0\/users\/\{id\}\/sendMail$/)]));
+    expect(graphCalls.map((d) => d.data)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/\/v1\.0\/users\/\{id\}\/teamwork\/installedApps$/),
+        expect.stringMatching(/\/v1\.0\/users\/\{id\}\/sendMail$/),
+      ]),
+    );
     // Store calls (the embedded Cosmos DB over HTTP), by the Azure SDK and on the wire, some under the job's operation.
     const storeCalls = dependencies.filter((d) => /\/dbs\//.test(String(d.data ?? '')) || /cosmos/i.test(String(d.type ?? '')));
     expect(storeCalls.length).toBeGreaterThan(0);
@@ -147,7 +206,9 @@ describe('telemetry: requests, jobs, store and Graph calls reach Application Ins
 describe('telemetry without APPLICATIONINSIGHTS_CONNECTION_STRING', () => {
   it('a value that is not a connection string stops the app with one line naming the setting, never its value', async () => {
     const { loadConfig } = await import('../../services/core/config.js');
-    expect(() => loadConfig({ APPLICATIONINSIGHTS_CONNECTION_STRING: 'secret-looking-nonsense' })).toThrow(/APPLICATIONINSIGHTS_CONNECTION_STRING: an Application Insights connection string/);
+    expect(() => loadConfig({ APPLICATIONINSIGHTS_CONNECTION_STRING: 'secret-looking-nonsense' })).toThrow(
+      /APPLICATIONINSIGHTS_CONNECTION_STRING: an Application Insights connection string/,
+    );
     expect(() => loadConfig({ APPLICATIONINSIGHTS_CONNECTION_STRING: 'secret-looking-nonsense' })).not.toThrow(/secret-looking/);
     expect(loadConfig({ APPLICATIONINSIGHTS_CONNECTION_STRING: '' }).APPLICATIONINSIGHTS_CONNECTION_STRING).toBeUndefined();
   });
@@ -155,9 +216,17 @@ describe('telemetry without APPLICATIONINSIGHTS_CONNECTION_STRING', () => {
   it('the built app’s first import loads nothing of OpenTelemetry’s SDK or the exporter, so local mode and tests pay nothing', async () => {
     const probe = `require(${JSON.stringify(path.join(projectRoot(), 'dist', 'bot', 'telemetry-first.js'))});
       process.stdout.write(JSON.stringify(Object.keys(require.cache).filter((k) => /@azure[\\/]monitor-opentelemetry|@opentelemetry[\\/](sdk|instrumentation)/.test(k))));`;
-    const loaded = async (env: Record<string, string>) => JSON.parse((await promisify(execFile)(process.execPath, ['-e', probe], { env: { PATH: process.env.PATH, ...env } })).stdout) as string[];
+    const loaded = async (env: Record<string, string>) =>
+      JSON.parse((await promisify(execFile)(process.execPath, ['-e', probe], { env: { PATH: process.env.PATH, ...env } })).stdout) as string[];
     expect(await loaded({})).toEqual([]);
     // The same probe does see them with the setting, so it is looking in the right place.
-    expect((await loaded({ APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=00000000-0000-4000-8000-000000000001;IngestionEndpoint=https://127.0.0.1:9/', APPLICATION_INSIGHTS_NO_STATSBEAT: 'true' })).length).toBeGreaterThan(0);
+    expect(
+      (
+        await loaded({
+          APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=00000000-0000-4000-8000-000000000001;IngestionEndpoint=https://127.0.0.1:9/',
+          APPLICATION_INSIGHTS_NO_STATSBEAT: 'true',
+        })
+      ).length,
+    ).toBeGreaterThan(0);
   });
 });

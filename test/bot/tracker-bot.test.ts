@@ -24,8 +24,6 @@ const TIM: TeamsUser = { id: '29:tim', aadObjectId: 'aad-tim', name: 'Tim Sadler
 const RICHARD: TeamsUser = { id: '29:richard', aadObjectId: 'aad-richard', name: 'Richard Adams' };
 const NOBODY: TeamsUser = { id: '29:nobody', aadObjectId: 'aad-nobody', name: 'Not In Directory' };
 
-
-
 const attachmentCard = (activity: any) => activity.attachments?.[0]?.content;
 
 describe('the bot in Teams, over real HTTP', () => {
@@ -155,7 +153,14 @@ describe('the bot in Teams, over real HTTP', () => {
 
     it('a stale card does not overwrite: it shows the newer state and asks again', async () => {
       await invoke(TIM, 'action.update', { actionId: target.id, version: target.version, status: 'G', progress: 'Admin checked' });
-      const card = await invoke(VAL, 'action.update', { actionId: target.id, version: target.version, status: 'A', progress: 'Late', reason: 'r', remedialAction: 'm' });
+      const card = await invoke(VAL, 'action.update', {
+        actionId: target.id,
+        version: target.version,
+        status: 'A',
+        progress: 'Late',
+        reason: 'r',
+        remedialAction: 'm',
+      });
       expect(cardText(card)).toMatch(/Someone updated this action after this card was shown/);
       expect(cardText(card)).toContain('Admin checked');
       expect(await current()).toMatchObject({ progress: 'Admin checked', version: target.version + 1 });
@@ -172,8 +177,19 @@ describe('the bot in Teams, over real HTTP', () => {
     });
 
     it('forged card data naming another user or another person’s action changes nothing', async () => {
-      const notVals = (await plan.actionsOfPlan(ORG, 'action-plan-2015-16')).find((a) => !a.leadIds.includes('demo-val-johnson') && !a.leadIds.includes('demo-richard-adams'))!;
-      const forged = { actionId: notVals.id, version: notVals.version, status: 'B', progress: 'Done', evidence: 'x', by: 'demo-tim-sadler', personId: 'demo-tim-sadler', aadObjectId: 'aad-tim' };
+      const notVals = (await plan.actionsOfPlan(ORG, 'action-plan-2015-16')).find(
+        (a) => !a.leadIds.includes('demo-val-johnson') && !a.leadIds.includes('demo-richard-adams'),
+      )!;
+      const forged = {
+        actionId: notVals.id,
+        version: notVals.version,
+        status: 'B',
+        progress: 'Done',
+        evidence: 'x',
+        by: 'demo-tim-sadler',
+        personId: 'demo-tim-sadler',
+        aadObjectId: 'aad-tim',
+      };
       expect(cardText(await invoke(RICHARD, 'action.update', forged))).toMatch(/Not allowed/);
       expect((await plan.getAction(ORG, notVals.id))?.version).toBe(notVals.version);
     });
@@ -199,13 +215,28 @@ describe('the bot in Teams, over real HTTP', () => {
 
   it('uninstall marks the person unreachable', async () => {
     await t.post(installationUpdate({ serviceUrl: serviceUrl(), user: VAL, action: 'remove' }));
-    expect(await t.store.collection<ConversationRecord>('conversations').read(ORG, 'personal-aad-val')).toMatchObject({ reachable: false, unreachableReason: 'app uninstalled' });
+    expect(await t.store.collection<ConversationRecord>('conversations').read(ORG, 'personal-aad-val')).toMatchObject({
+      reachable: false,
+      unreachableReason: 'app uninstalled',
+    });
   });
 
   it('a team install stores the channel reference for later alerts', async () => {
-    await t.post(installationUpdate({ serviceUrl: serviceUrl(), user: TIM, action: 'add', scope: 'team', teamId: '19:team@thread.tacv2', channelId: '19:team@thread.tacv2' }));
+    await t.post(
+      installationUpdate({
+        serviceUrl: serviceUrl(),
+        user: TIM,
+        action: 'add',
+        scope: 'team',
+        teamId: '19:team@thread.tacv2',
+        channelId: '19:team@thread.tacv2',
+      }),
+    );
     const channels = [];
-    for await (const c of t.store.collection<ConversationRecord>('conversations').query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = "channel"', parameters: [{ name: '@orgId', value: ORG }] })) channels.push(c);
+    for await (const c of t.store
+      .collection<ConversationRecord>('conversations')
+      .query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = "channel"', parameters: [{ name: '@orgId', value: ORG }] }))
+      channels.push(c);
     expect(channels).toEqual([expect.objectContaining({ kind: 'channel', team: expect.objectContaining({ id: '19:team@thread.tacv2' }), reachable: true })]);
     // The team is told who added the bot and exactly what it will post in their channel.
     const [told] = await t.connector.waitForActivities(1, { conversationId: '19:team@thread.tacv2' });
@@ -230,7 +261,12 @@ describe('the bot in Teams, over real HTTP', () => {
     it('an owner sets leave cover by name, and the delegate may then update their actions', async () => {
       expect(cardText(await say(VAL, 'leave until 2026-12-31 delegate Richard Adams'))).toMatch(/Leave cover set[\s\S]*Richard Adams gets your reminders/);
       const [target] = await valsActions();
-      const card = await invoke(RICHARD, 'action.update', { actionId: target!.id, version: target!.version, status: 'G', progress: 'Covered while Val is away' });
+      const card = await invoke(RICHARD, 'action.update', {
+        actionId: target!.id,
+        version: target!.version,
+        status: 'G',
+        progress: 'Covered while Val is away',
+      });
       expect(cardText(card)).toMatch(/Updated to Green by Richard Adams/);
       expect(cardText(await say(VAL, 'back from leave'))).toMatch(/Welcome back/);
     });
@@ -241,7 +277,9 @@ describe('the bot in Teams, over real HTTP', () => {
 
     it('only an administrator can start an update round from the chat', async () => {
       expect(cardText(await say(RICHARD, 'start round 2026-12-15'))).toMatch(/Only a plan administrator can start an update round/);
-      expect(cardText(await say(TIM, 'start round 2026-12-15'))).toMatch(/Update round started[\s\S]*Every lead with open actions is being asked to update their actions by 15 Dec 2026/);
+      expect(cardText(await say(TIM, 'start round 2026-12-15'))).toMatch(
+        /Update round started[\s\S]*Every lead with open actions is being asked to update their actions by 15 Dec 2026/,
+      );
       await t.app.roundUpkeepNow();
       expect(cardText(await say(TIM, 'round status'))).toMatch(/Open update round[\s\S]*outstanding/);
     });
@@ -263,7 +301,13 @@ describe('the bot in Teams, over real HTTP', () => {
     });
 
     it('a valid concern is raised, leads see it under "escalations", and only stage recipients or leads may act', async () => {
-      const raised = await invoke(RICHARD, 'esc.raise', { category: 'referral-outcome', agency: 'MASH', caseReference: 'MASH-2026-0042', asked: 'Outcome of the November referral', wanted: 'Feedback this week' });
+      const raised = await invoke(RICHARD, 'esc.raise', {
+        category: 'referral-outcome',
+        agency: 'MASH',
+        caseReference: 'MASH-2026-0042',
+        asked: 'Outcome of the November referral',
+        wanted: 'Feedback this week',
+      });
       expect(cardText(raised)).toMatch(/Raised as ESC-2026-\d{4}/);
       const list = await say(VAL, 'escalations');
       expect(cardText(list)).toMatch(/Open escalations \(\d+\)[\s\S]*Concern about a referral outcome/);
@@ -280,7 +324,9 @@ describe('the bot in Teams, over real HTTP', () => {
       await setUpTraining(t.store, ORG, { requirements: [{ course: 'SG-AWARE', jobTitles: ['*'] }] });
       expect(cardText(await say(RICHARD, 'my training'))).toMatch(/Safeguarding awareness[\s\S]*required, not yet done/);
       expect(cardText(await say(RICHARD, 'report training'))).toMatch(/Report a completed course/);
-      expect(cardText(await invoke(RICHARD, 'training.selfReport', { courseCode: 'SG-AWARE', completedOn: '2027-01-01' }))).toMatch(/must be a real date, not in the future/);
+      expect(cardText(await invoke(RICHARD, 'training.selfReport', { courseCode: 'SG-AWARE', completedOn: '2027-01-01' }))).toMatch(
+        /must be a real date, not in the future/,
+      );
       expect(cardText(await invoke(RICHARD, 'training.selfReport', { courseCode: 'SG-AWARE', completedOn: '2026-11-02' }))).toMatch(/Sent to HR/);
       expect(cardText(await say(RICHARD, 'my training'))).toMatch(/reported, awaiting HR/);
 
@@ -297,7 +343,9 @@ describe('the bot in Teams, over real HTTP', () => {
       expect(cardText(await say(RICHARD, 'training overdue'))).toMatch(/Only HR and administrators can see who is overdue by name/);
       const simon: TeamsUser = { id: '29:simon', aadObjectId: 'aad-simon', name: 'Simon Howick' };
       expect(cardText(await say(simon, 'training overdue'))).toMatch(/Overdue training \(\d+\)[\s\S]*Jennifer Kotilaine/);
-      expect(cardText(await say(simon, 'training report by course'))).toMatch(/Training completion by course[\s\S]*Safeguarding awareness[\s\S]*% within validity/);
+      expect(cardText(await say(simon, 'training report by course'))).toMatch(
+        /Training completion by course[\s\S]*Safeguarding awareness[\s\S]*% within validity/,
+      );
     });
   });
 });
@@ -323,13 +371,27 @@ describe('read tracking: "seen" on the round summary', () => {
     expect(cardText(await say(TIM, 'start round 2026-12-15'))).toMatch(/Update round started/);
     await t.app.roundUpkeepNow();
     await t.app.sender.drain(ORG);
-    const requests = await toArray(t.store.collection<OutboxItem>('outbox').query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.purpose = 'round-request' AND c.conversationKey = 'personal-aad-val'", parameters: [{ name: '@orgId', value: ORG }] }));
+    const requests = await toArray(
+      t.store.collection<OutboxItem>('outbox').query({
+        query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.purpose = 'round-request' AND c.conversationKey = 'personal-aad-val'",
+        parameters: [{ name: '@orgId', value: ORG }],
+      }),
+    );
     const activityId = requests[0]?.activityId;
     expect(activityId).toBeDefined();
     expect(cardText(await say(TIM, 'round status'))).toMatch(/Val Johnson \(not yet seen\)/);
 
     const [target] = await new ActionPlan(t.store).openActionsLedBy(ORG, 'demo-val-johnson');
-    const press = (user: TeamsUser) => t.post(invokeActionExecute({ serviceUrl: t.connector.serviceUrl, user, verb: 'action.snooze', data: { actionId: target!.id, days: 1 }, replyToId: activityId! }));
+    const press = (user: TeamsUser) =>
+      t.post(
+        invokeActionExecute({
+          serviceUrl: t.connector.serviceUrl,
+          user,
+          verb: 'action.snooze',
+          data: { actionId: target!.id, days: 1 },
+          replyToId: activityId!,
+        }),
+      );
     // Richard replays the id of Val's card: it was not sent to him, so nothing is marked.
     expect((await press(RICHARD)).status).toBe(200);
     expect(cardText(await say(TIM, 'round status'))).toMatch(/Val Johnson \(not yet seen\)/);
@@ -349,15 +411,29 @@ describe('read tracking: "seen" on the round summary', () => {
   });
 
   it('the escalation list says whether an unacknowledged stage’s alert has been seen', async () => {
-    const raise = await t.post(invokeActionExecute({ serviceUrl: t.connector.serviceUrl, user: RICHARD, verb: 'esc.raise', data: { category: 'referral-outcome', agency: 'MASH', caseReference: 'MASH-2026-0077', asked: 'Outcome of the referral', wanted: 'Feedback' } }));
+    const raise = await t.post(
+      invokeActionExecute({
+        serviceUrl: t.connector.serviceUrl,
+        user: RICHARD,
+        verb: 'esc.raise',
+        data: { category: 'referral-outcome', agency: 'MASH', caseReference: 'MASH-2026-0077', asked: 'Outcome of the referral', wanted: 'Feedback' },
+      }),
+    );
     expect(cardText(raise.body.value)).toMatch(/Raised as ESC-/);
     await t.app.sender.drain(ORG);
-    const [alert] = await toArray(t.store.collection<OutboxItem>('outbox').query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.purpose = 'escalation' AND c.conversationKey = 'personal-aad-val' AND c.status = 'sent'", parameters: [{ name: '@orgId', value: ORG }] }));
+    const [alert] = await toArray(
+      t.store.collection<OutboxItem>('outbox').query({
+        query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.purpose = 'escalation' AND c.conversationKey = 'personal-aad-val' AND c.status = 'sent'",
+        parameters: [{ name: '@orgId', value: ORG }],
+      }),
+    );
     expect(alert?.activityId).toBeDefined();
     const escalationId = (alert!.message as { escalationId: string }).escalationId;
     expect(cardText(await say(VAL, 'escalations'))).toMatch(/Concern about a referral outcome[\s\S]*alert not yet seen/);
 
-    await t.post(invokeActionExecute({ serviceUrl: t.connector.serviceUrl, user: VAL, verb: 'esc.open', data: { escalationId }, replyToId: alert!.activityId! }));
+    await t.post(
+      invokeActionExecute({ serviceUrl: t.connector.serviceUrl, user: VAL, verb: 'esc.open', data: { escalationId }, replyToId: alert!.activityId! }),
+    );
     expect(cardText(await say(VAL, 'escalations'))).toMatch(/alert seen by 1 of \d+/);
   });
 });

@@ -19,7 +19,6 @@ import { cardText, TEST_TEAM_ID, TEST_TENANT_ID, installationUpdate, invokeActio
 const PARTNER_TENANT = '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d';
 const HOME_DOMAIN = 'council.example';
 
-
 describe('trust over real HTTP: who someone is, and where the bot answers', () => {
   let t: TestApp;
   const serviceUrl = () => t.connector.serviceUrl;
@@ -55,7 +54,13 @@ describe('trust over real HTTP: who someone is, and where the bot answers', () =
   describe('identity is a verified key, never a name', () => {
     it('a partner-tenant user called "Tim Sadler", whose Teams email and UPN are Tim’s, is not linked, sees nothing, and nothing is written', async () => {
       const claimant: TeamsUser = { id: '29:claimant', aadObjectId: '0b0e0c6a-0000-4000-8000-0000000bad01', name: 'Tim Sadler', tenantId: PARTNER_TENANT };
-      t.connector.setMember({ id: claimant.id, aadObjectId: claimant.aadObjectId, name: claimant.name, email: `tim.sadler@${HOME_DOMAIN}`, userPrincipalName: `tim.sadler@${HOME_DOMAIN}` });
+      t.connector.setMember({
+        id: claimant.id,
+        aadObjectId: claimant.aadObjectId,
+        name: claimant.name,
+        email: `tim.sadler@${HOME_DOMAIN}`,
+        userPrincipalName: `tim.sadler@${HOME_DOMAIN}`,
+      });
       await t.post(installationUpdate({ serviceUrl: serviceUrl(), user: claimant, action: 'add' }));
       const [welcome] = await t.connector.waitForActivities(1);
       expect(cardText(welcome.attachments[0].content)).toMatch(/not linked to anyone in the organisation's people directory yet[\s\S]*Ask your administrator/);
@@ -72,7 +77,13 @@ describe('trust over real HTTP: who someone is, and where the bot answers', () =
 
     it('in the home tenant, a UPN outside the verified domains does not link, even when the email Teams reports matches', async () => {
       const other: TeamsUser = { id: '29:other', aadObjectId: '0b0e0c6a-0000-4000-8000-0000000bad02', name: 'Tim Sadler' };
-      t.connector.setMember({ id: other.id, aadObjectId: other.aadObjectId, name: other.name, email: `tim.sadler@${HOME_DOMAIN}`, userPrincipalName: 'tim.sadler@guest.example' });
+      t.connector.setMember({
+        id: other.id,
+        aadObjectId: other.aadObjectId,
+        name: other.name,
+        email: `tim.sadler@${HOME_DOMAIN}`,
+        userPrincipalName: 'tim.sadler@guest.example',
+      });
       expect(cardText(await say(other, 'my actions'))).toMatch(/not linked/);
       expect((await people().read(ORG, 'demo-tim-sadler'))?.aadObjectId).toBeUndefined();
     });
@@ -116,19 +127,43 @@ describe('trust over real HTTP: who someone is, and where the bot answers', () =
       for (const [verb, route] of Object.entries(CARD_ROUTES)) expect([verb, route.scope]).toEqual([verb, verb === 'help.show' ? 'anywhere' : 'personal']);
     });
 
-    it.each(TEXT_COMMANDS.filter((c) => c.scope === 'personal').map((c) => [c.example]))('"%s" in a team channel answers only the pointer to the 1:1 chat', async (example) => {
-      const card = await say(VAL, example, inChannel);
-      const text = cardText(card);
-      expect(text).toMatch(/Let’s talk in a 1:1 chat/);
-      expect(text).toContain('https://teams.microsoft.com/l/chat/0/0?users=28:');
-      expect(JSON.stringify(card)).not.toMatch(/Action\.Execute|Input\./);
-    });
+    it.each(TEXT_COMMANDS.filter((c) => c.scope === 'personal').map((c) => [c.example]))(
+      '"%s" in a team channel answers only the pointer to the 1:1 chat',
+      async (example) => {
+        const card = await say(VAL, example, inChannel);
+        const text = cardText(card);
+        expect(text).toMatch(/Let’s talk in a 1:1 chat/);
+        expect(text).toContain('https://teams.microsoft.com/l/chat/0/0?users=28:');
+        expect(JSON.stringify(card)).not.toMatch(/Action\.Execute|Input\./);
+      },
+    );
 
-    it.each(Object.keys(CARD_ROUTES).filter((v) => CARD_ROUTES[v]!.scope === 'personal').map((v) => [v]))('card verb %s pressed in a team channel is replaced by the pointer, nothing stored', async (verb) => {
+    it.each(
+      Object.keys(CARD_ROUTES)
+        .filter((v) => CARD_ROUTES[v]!.scope === 'personal')
+        .map((v) => [v]),
+    )('card verb %s pressed in a team channel is replaced by the pointer, nothing stored', async (verb) => {
       const before = await toArray(t.store.collection<Escalation>('escalations').readAll()).then((docs) => docs.filter((d) => d.kind === 'escalation'));
-      const card = await invoke(VAL, verb, { actionId: 'x', escalationId: 'x', campaignId: 'x', recordId: 'x', category: 'other-concern', agency: 'Police', caseReference: 'CASE-1', asked: 'a', wanted: 'b' }, inChannel);
+      const card = await invoke(
+        VAL,
+        verb,
+        {
+          actionId: 'x',
+          escalationId: 'x',
+          campaignId: 'x',
+          recordId: 'x',
+          category: 'other-concern',
+          agency: 'Police',
+          caseReference: 'CASE-1',
+          asked: 'a',
+          wanted: 'b',
+        },
+        inChannel,
+      );
       expect(cardText(card)).toMatch(/Let’s talk in a 1:1 chat/);
-      expect(await toArray(t.store.collection<Escalation>('escalations').readAll()).then((docs) => docs.filter((d) => d.kind === 'escalation'))).toHaveLength(before.length);
+      expect(await toArray(t.store.collection<Escalation>('escalations').readAll()).then((docs) => docs.filter((d) => d.kind === 'escalation'))).toHaveLength(
+        before.length,
+      );
     });
 
     it('in a group chat too, only help answers', async () => {
@@ -146,7 +181,11 @@ describe('trust over real HTTP: who someone is, and where the bot answers', () =
 
     it('a channel escalation alert carries the reference, stage, deadline and a link: not the case, the agency or anyone’s name', async () => {
       await t.post(installationUpdate({ serviceUrl: serviceUrl(), user: VAL, action: 'add', scope: 'team', teamId: TEST_TEAM_ID }));
-      const channelKey = (await toArray(conversations().query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'channel'", parameters: [{ name: '@orgId', value: ORG }] })))[0]!.id;
+      const channelKey = (
+        await toArray(
+          conversations().query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'channel'", parameters: [{ name: '@orgId', value: ORG }] }),
+        )
+      )[0]!.id;
       const organisation = await ensureOrganisation(t.store, t.clock, ORG, { timeZone: 'Europe/London' });
       await t.store.collection<Organisation>('organisations').upsert({
         ...organisation,
@@ -160,9 +199,21 @@ describe('trust over real HTTP: who someone is, and where the bot answers', () =
       const organisationNow = (await t.store.collection<Organisation>('organisations').read(ORG, organisation.id))!;
       await raiseEscalation(
         { store: t.store, clock: t.clock, calendar: new WorkingCalendar() },
-        { actor: raiser, organisation: organisationNow, data: { category: 'professional-disagreement', agency: 'Thames Police', caseReference: 'CASE-7781', asked: 'Strategy meeting', wanted: 'Joint visit' } },
+        {
+          actor: raiser,
+          organisation: organisationNow,
+          data: {
+            category: 'professional-disagreement',
+            agency: 'Thames Police',
+            caseReference: 'CASE-7781',
+            asked: 'Strategy meeting',
+            wanted: 'Joint visit',
+          },
+        },
       );
-      const items = await toArray(t.store.collection<OutboxItem>('outbox').query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId', parameters: [{ name: '@orgId', value: ORG }] }));
+      const items = await toArray(
+        t.store.collection<OutboxItem>('outbox').query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId', parameters: [{ name: '@orgId', value: ORG }] }),
+      );
       expect(items.filter((i) => 'conversationKey' in i.recipient && i.recipient.conversationKey === channelKey)).toHaveLength(1);
       await t.app.deliverNow();
       const posted = (await t.connector.waitForActivities(2, { conversationId: TEST_TEAM_ID })).at(-1);
@@ -316,8 +367,14 @@ describe('escalations by role reach the people related to the case, not every ho
   });
 
   it('the outbox alerts only the related holders of each stage’s roles', async () => {
-    const items = await toArray(t.store.collection<OutboxItem>('outbox').query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId', parameters: [{ name: '@orgId', value: ORG }] }));
-    const alerted = (stage: number) => items.filter((i) => i.id.startsWith(`esc-stage-${stage}-`) && 'personId' in i.recipient).map((i) => (i.recipient as { personId: string }).personId).sort();
+    const items = await toArray(
+      t.store.collection<OutboxItem>('outbox').query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId', parameters: [{ name: '@orgId', value: ORG }] }),
+    );
+    const alerted = (stage: number) =>
+      items
+        .filter((i) => i.id.startsWith(`esc-stage-${stage}-`) && 'personId' in i.recipient)
+        .map((i) => (i.recipient as { personId: string }).personId)
+        .sort();
     expect(alerted(2)).toEqual(['sgl', 'teamlead']);
     expect(alerted(3)).toEqual(['hos-cs']);
   });

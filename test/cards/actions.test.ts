@@ -45,7 +45,8 @@ function showCards(node: unknown, found: AdaptiveCardJson[] = []): AdaptiveCardJ
  * title (about 7.5 px a character of 14 px semibold Segoe UI) plus 12 px padding each side,
  * with 8 px between buttons (the host config's buttonSpacing).
  */
-const rowWidth = (actions: ActionJson[]) => actions.reduce((w, a) => w + Math.max(96, (a.title ?? '').length * 7.5 + 24), 0) + 8 * Math.max(0, actions.length - 1);
+const rowWidth = (actions: ActionJson[]) =>
+  actions.reduce((w, a) => w + Math.max(96, (a.title ?? '').length * 7.5 + 24), 0) + 8 * Math.max(0, actions.length - 1);
 /** A 500 px card less its 16 px padding each side. */
 const CARD_WIDTH_500 = 500 - 2 * 16;
 
@@ -58,7 +59,17 @@ describe.each(Object.entries(EXAMPLES))('card "%s"', (_name, card) => {
 
 describe('the escalation alert', () => {
   const alert = (acknowledged: boolean) =>
-    renderMessage({ kind: 'escalation-alert', escalationId: 'esc-1', heading: 'Action rated Red (stage 1: Practitioner)', role: 'act', acknowledged, stage: '1 of 4', deadline: '2026-11-27', summary: 'LP1.1 was rated Red.', facts: [] });
+    renderMessage({
+      kind: 'escalation-alert',
+      escalationId: 'esc-1',
+      heading: 'Action rated Red (stage 1: Practitioner)',
+      role: 'act',
+      acknowledged,
+      stage: '1 of 4',
+      deadline: '2026-11-27',
+      summary: 'LP1.1 was rated Red.',
+      facts: [],
+    });
 
   it('shows Acknowledge, Add note and More steps in one row that fits a 500 px card, uncut', () => {
     const buttons = (alert(false).actions ?? []) as ActionJson[];
@@ -71,7 +82,13 @@ describe('the escalation alert', () => {
     const inner = visibleActions(more.card);
     expect(inner.map((b) => b.title)).toEqual(['Move to next stage', 'Resolve', 'Assign or feedback']);
     const verbs = JSON.stringify(more.card).match(/"verb":"[^"]+"/g);
-    expect(verbs).toEqual(['"verb":"esc.move"', '"verb":"esc.resolve"', '"verb":"esc.assign"', '"verb":"esc.requestFeedback"', '"verb":"esc.feedbackReceived"']);
+    expect(verbs).toEqual([
+      '"verb":"esc.move"',
+      '"verb":"esc.resolve"',
+      '"verb":"esc.assign"',
+      '"verb":"esc.requestFeedback"',
+      '"verb":"esc.feedbackReceived"',
+    ]);
   });
 
   it('the old five buttons in a row would not have fitted: the estimate is not blind', () => {
@@ -89,8 +106,15 @@ const SENT_BY_CODE: Record<string, string> = {};
 describe('card verbs and the routing table, merged from every feature module', () => {
   // The kernel's templates (cards/templates) and each feature's own (cards/<feature>/templates).
   const cards = path.join(__dirname, '../../cards');
-  const dirs = [path.join(cards, 'templates'), ...readdirSync(cards, { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== 'templates').map((d) => path.join(cards, d.name, 'templates'))].filter((d) => existsSync(d));
-  const templateVerbs = new Set(dirs.flatMap((dir) => readdirSync(dir).flatMap((f) => [...readFileSync(path.join(dir, f), 'utf8').matchAll(/"verb":\s*"([^"]+)"/g)].map((m) => m[1]!))));
+  const dirs = [
+    path.join(cards, 'templates'),
+    ...readdirSync(cards, { withFileTypes: true })
+      .filter((d) => d.isDirectory() && d.name !== 'templates')
+      .map((d) => path.join(cards, d.name, 'templates')),
+  ].filter((d) => existsSync(d));
+  const templateVerbs = new Set(
+    dirs.flatMap((dir) => readdirSync(dir).flatMap((f) => [...readFileSync(path.join(dir, f), 'utf8').matchAll(/"verb":\s*"([^"]+)"/g)].map((m) => m[1]!))),
+  );
 
   it('every verb a template sends is a route', () => {
     expect([...templateVerbs].filter((v) => !(v in CARD_ROUTES))).toEqual([]);
@@ -99,7 +123,11 @@ describe('card verbs and the routing table, merged from every feature module', (
   it('every route is sent by some template or is listed as sent by code: no route is left that no card can reach', () => {
     expect(Object.keys(CARD_ROUTES).filter((v) => !templateVerbs.has(v) && !Object.hasOwn(SENT_BY_CODE, v))).toEqual([]);
     // Each module's own verbs, by module, so a failure names the feature it is in.
-    const unreached = MODULES.flatMap((m) => Object.keys(m.cardRoutes ?? {}).filter((v) => !templateVerbs.has(v) && !Object.hasOwn(SENT_BY_CODE, v)).map((v) => `${m.name}: ${v}`));
+    const unreached = MODULES.flatMap((m) =>
+      Object.keys(m.cardRoutes ?? {})
+        .filter((v) => !templateVerbs.has(v) && !Object.hasOwn(SENT_BY_CODE, v))
+        .map((v) => `${m.name}: ${v}`),
+    );
     expect(unreached).toEqual([]);
     expect(Object.keys(CARD_ROUTES).length).toBeGreaterThan(20); // the modules' tables really were merged
   });
@@ -110,11 +138,15 @@ describe('card verbs and the routing table, merged from every feature module', (
 
   it('no code outside the templates writes a verb that SENT_BY_CODE does not list', () => {
     const sources = (folder: string): string[] =>
-      readdirSync(folder, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(path.join(folder, e.name)) : e.name.endsWith('.ts') || e.name.endsWith('.tsx') ? [path.join(folder, e.name)] : []));
+      readdirSync(folder, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? sources(path.join(folder, e.name)) : e.name.endsWith('.ts') || e.name.endsWith('.tsx') ? [path.join(folder, e.name)] : [],
+      );
     const root = path.join(__dirname, '../..');
-    const written = ['cards', 'services', 'bot', 'tab'].flatMap((f) => sources(path.join(root, f))).flatMap((file) =>
-      [...readFileSync(file, 'utf8').matchAll(/\bverb['"]?\s*:\s*['"`]([^'"`]+)['"`]/g)].map((m) => `${path.relative(root, file)}: ${m[1]}`),
-    );
+    const written = ['cards', 'services', 'bot', 'tab']
+      .flatMap((f) => sources(path.join(root, f)))
+      .flatMap((file) =>
+        [...readFileSync(file, 'utf8').matchAll(/\bverb['"]?\s*:\s*['"`]([^'"`]+)['"`]/g)].map((m) => `${path.relative(root, file)}: ${m[1]}`),
+      );
     expect(written.filter((w) => !Object.hasOwn(SENT_BY_CODE, w.split(': ')[1]!))).toEqual([]);
   });
 

@@ -21,7 +21,9 @@ const LAST_PAGE = Math.ceil(MANY / LIST_PAGE_SIZE) - 1;
 const withinBudget = (card: AdaptiveCardJson) => expect(cardSizeUtf16(card)).toBeLessThanOrEqual(MAX_CARD_UTF16_BYTES);
 
 it('renderCard refuses a card over the budget, so no card can reach Teams too large to deliver', () => {
-  expect(() => renderCard('notice', { title: 'Too long', text: 'x'.repeat(MAX_CARD_UTF16_BYTES / 2), code: '' })).toThrow(/notice is \d+ KB in UTF-16, over Teams' 80 KB/);
+  expect(() => renderCard('notice', { title: 'Too long', text: 'x'.repeat(MAX_CARD_UTF16_BYTES / 2), code: '' })).toThrow(
+    /notice is \d+ KB in UTF-16, over Teams' 80 KB/,
+  );
   // UTF-16, not UTF-8: 30,000 ŵ are 60 KB in UTF-8 but 60,000 bytes in UTF-16, within; 45,000 are over.
   expect(() => renderCard('notice', { title: 't', text: 'ŵ'.repeat(30_000), code: '' })).not.toThrow();
   expect(() => renderCard('notice', { title: 't', text: 'a'.repeat(45_000), code: '' })).toThrow(/over Teams' 80 KB/);
@@ -34,7 +36,14 @@ describe('every list card, at its worst, stays within Teams’ budget on every p
     intro: LONGEST,
     snoozeChoices: [1, 3, 7, 14, 28],
     outboxId: 'reminders-2026-11-23-p1',
-    lines: Array.from({ length: MANY }, (_, i) => ({ actionId: `action-plan-${i}`, ref: `LP${i}.${i}`, description: LONGEST, why: LONGEST, status: 'R', leadName: LONGEST })),
+    lines: Array.from({ length: MANY }, (_, i) => ({
+      actionId: `action-plan-${i}`,
+      ref: `LP${i}.${i}`,
+      description: LONGEST,
+      why: LONGEST,
+      status: 'R',
+      leadName: LONGEST,
+    })),
   };
 
   it('the reminder digest', () => {
@@ -43,7 +52,9 @@ describe('every list card, at its worst, stays within Teams’ budget on every p
   });
 
   it('my actions', () => {
-    const actions = Array.from({ length: MANY }, (_, i) => action({ id: `a${i}`, ref: `LP${i}.${i}`, description: LONGEST, evidence: LONGEST, leads: [{ name: LONGEST }] }));
+    const actions = Array.from({ length: MANY }, (_, i) =>
+      action({ id: `a${i}`, ref: `LP${i}.${i}`, description: LONGEST, evidence: LONGEST, leads: [{ name: LONGEST }] }),
+    );
     withinBudget(myActionsCard(actions, TODAY));
     withinBudget(myActionsCard(actions, TODAY, LAST_PAGE));
   });
@@ -55,7 +66,13 @@ describe('every list card, at its worst, stays within Teams’ budget on every p
   });
 
   it('the questionnaire list', () => {
-    const items = Array.from({ length: MANY }, (_, i) => ({ campaign: { ...CAMPAIGN, id: `campaign-${i}`, title: LONGEST }, detail: LONGEST, canAnswer: true, answered: i % 2 === 0, canSeeResults: true }));
+    const items = Array.from({ length: MANY }, (_, i) => ({
+      campaign: { ...CAMPAIGN, id: `campaign-${i}`, title: LONGEST },
+      detail: LONGEST,
+      canAnswer: true,
+      answered: i % 2 === 0,
+      canSeeResults: true,
+    }));
     withinBudget(surveyListCard(LONGEST, items, LONGEST));
     withinBudget(surveyListCard(LONGEST, items, LONGEST, LAST_PAGE));
   });
@@ -68,13 +85,40 @@ describe('every list card, at its worst, stays within Teams’ budget on every p
 
   it('the round summary', () => {
     const names = Array.from({ length: MANY }, (_, i) => `${i} ${LONGEST}`);
-    withinBudget(renderMessage({ kind: 'round-summary', roundId: 'r', heading: LONGEST, dueBy: '2026-12-04', responded: names, outstanding: names, seen: names, unreachable: names, asAt: '2026-11-23T09:00:00Z' }));
+    withinBudget(
+      renderMessage({
+        kind: 'round-summary',
+        roundId: 'r',
+        heading: LONGEST,
+        dueBy: '2026-12-04',
+        responded: names,
+        outstanding: names,
+        seen: names,
+        unreachable: names,
+        asAt: '2026-11-23T09:00:00Z',
+      }),
+    );
   });
 
   it('a report card: a table, label–value lines, and several sections', () => {
     const row = (n: number) => Array.from({ length: n }, () => LONGEST);
     withinBudget(reportCard({ title: LONGEST, headers: ['A', 'B'], rows: Array.from({ length: MANY }, () => row(2)), notes: [LONGEST, LONGEST] }, LONGEST));
-    withinBudget(reportCard({ title: LONGEST, headers: ['Name', 'Department', 'Job title', 'Course', 'Last completed', 'Expired on', 'Booked'], rows: Array.from({ length: MANY }, () => row(7)) }));
-    withinBudget(reportCard(Array.from({ length: 12 }, (_, i) => ({ title: `${i} ${LONGEST}`, headers: ['Agency', 'Blue', 'Green', 'Amber', 'Red'], rows: Array.from({ length: 50 }, () => row(5)), notes: [LONGEST] }))));
+    withinBudget(
+      reportCard({
+        title: LONGEST,
+        headers: ['Name', 'Department', 'Job title', 'Course', 'Last completed', 'Expired on', 'Booked'],
+        rows: Array.from({ length: MANY }, () => row(7)),
+      }),
+    );
+    withinBudget(
+      reportCard(
+        Array.from({ length: 12 }, (_, i) => ({
+          title: `${i} ${LONGEST}`,
+          headers: ['Agency', 'Blue', 'Green', 'Amber', 'Red'],
+          rows: Array.from({ length: 50 }, () => row(5)),
+          notes: [LONGEST],
+        })),
+      ),
+    );
   });
 });

@@ -9,7 +9,13 @@ import { action, AWARENESS, CAMPAIGN, ENTRIES, EXAMPLES, KEY, LONG_REPORT, resul
 import { groupResults, highlightResults, questionResults } from '../../services/surveys/results';
 
 /** Teams' responsive layout widths (`targetWidth`), which the 1.5 library does not check. */
-const TEAMS_TARGET_WIDTHS = ['veryNarrow', 'narrow', 'standard', 'wide', ...['veryNarrow', 'narrow', 'standard', 'wide'].flatMap((w) => [`atLeast:${w}`, `atMost:${w}`])];
+const TEAMS_TARGET_WIDTHS = [
+  'veryNarrow',
+  'narrow',
+  'standard',
+  'wide',
+  ...['veryNarrow', 'narrow', 'standard', 'wide'].flatMap((w) => [`atLeast:${w}`, `atMost:${w}`]),
+];
 
 function inputs(node: unknown, found: Record<string, unknown>[] = []): Record<string, unknown>[] {
   if (Array.isArray(node)) node.forEach((n) => inputs(n, found));
@@ -32,7 +38,14 @@ function validationEvents(json: AdaptiveCardJson): string[] {
 }
 
 it('the validator is not blind: it reports an input without an id and an unknown element', () => {
-  const bad = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'Input.Text', label: 'x' }, { type: 'Blink', text: 'x' }] } as AdaptiveCardJson;
+  const bad = {
+    type: 'AdaptiveCard',
+    version: '1.5',
+    body: [
+      { type: 'Input.Text', label: 'x' },
+      { type: 'Blink', text: 'x' },
+    ],
+  } as AdaptiveCardJson;
   expect(validationEvents(bad).length).toBeGreaterThanOrEqual(2);
 });
 
@@ -72,7 +85,9 @@ describe.each(Object.entries(EXAMPLES))('card "%s"', (_name, json) => {
 
 /** Each table's rows as the text of their cells, header row first. */
 const tables = (card: AdaptiveCardJson) =>
-  (card.body as { items?: { type: string; rows?: { cells: { items: { text: string }[] }[] }[] }[] }[]).flatMap((c) => (c.items ?? []).filter((i) => i.type === 'Table')).map((t) => t.rows!.map((r) => r.cells.map((cell) => cell.items[0]!.text)));
+  (card.body as { items?: { type: string; rows?: { cells: { items: { text: string }[] }[] }[] }[] }[])
+    .flatMap((c) => (c.items ?? []).filter((i) => i.type === 'Table'))
+    .map((t) => t.rows!.map((r) => r.cells.map((cell) => cell.items[0]!.text)));
 
 /** Each section's rows shown as label–value lines (a table too wide for a chat card), one string a row. */
 const lineRows = (card: AdaptiveCardJson) =>
@@ -135,15 +150,28 @@ describe('the report card', () => {
 
   it('renders a report of several sections one after another, the row limit counted across them', () => {
     const card = EXAMPLES['report in sections']!;
-    expect(tables(card).map((t) => t[0])).toEqual([['Agency', 'Blue', 'Green', 'Amber', 'Red'], ['Agency', '% within validity']]);
+    expect(tables(card).map((t) => t[0])).toEqual([
+      ['Agency', 'Blue', 'Green', 'Amber', 'Red'],
+      ['Agency', '% within validity'],
+    ]);
     const many = reportCard([LONG_REPORT, { ...LONG_REPORT, title: 'Second' }]);
     expect(lineRows(many).map((t) => t.length)).toEqual([MAX_REPORT_CARD_ROWS]);
     expect(JSON.stringify(many)).toContain(`Showing ${MAX_REPORT_CARD_ROWS} of 600 rows.`);
   });
 
   it('weights columns by header and content, so no word is cut at 500 px ("Actions", "Red")', () => {
-    const plan: Report = { title: 'Plan by agency', headers: ['Agency', 'Actions', 'Blue', 'Green', 'Amber', 'Red', 'Not rated'], rows: [['Children’s Services', 42, 3, 30, 6, 3, 0], ['Thames Valley Police', 12, 1, 10, 1, 0, 0]] };
-    const widths = columnWidths(plan.headers, plan.rows.map((r) => r.map(String)))!;
+    const plan: Report = {
+      title: 'Plan by agency',
+      headers: ['Agency', 'Actions', 'Blue', 'Green', 'Amber', 'Red', 'Not rated'],
+      rows: [
+        ['Children’s Services', 42, 3, 30, 6, 3, 0],
+        ['Thames Valley Police', 12, 1, 10, 1, 0, 0],
+      ],
+    };
+    const widths = columnWidths(
+      plan.headers,
+      plan.rows.map((r) => r.map(String)),
+    )!;
     const total = widths.reduce((a, b) => a + b, 0);
     // The card's text width at 500 px (468 px) shared by weight; each column must hold its longest word (7 px a character, 16 px padding).
     plan.headers.forEach((h, c) => {
@@ -161,7 +189,10 @@ describe('the report card', () => {
     const sections = (card.body as { items: Record<string, unknown>[] }[]).map((s) => s.items);
     expect(sections[0]!.find((i) => i.type === 'Table')).toMatchObject({ targetWidth: 'atLeast:standard' });
     const narrow = sections[0]!.find((i) => i.targetWidth === 'atMost:narrow') as { items: { text: string }[] };
-    expect(narrow.items.map((i) => i.text)).toEqual(['Agency: Council\nBlue: 3\nGreen: 10\nAmber: 2\nRed: 1', 'Agency: Police\nBlue: 1\nGreen: 4\nAmber: 0\nRed: 0']);
+    expect(narrow.items.map((i) => i.text)).toEqual([
+      'Agency: Council\nBlue: 3\nGreen: 10\nAmber: 2\nRed: 1',
+      'Agency: Police\nBlue: 1\nGreen: 4\nAmber: 0\nRed: 0',
+    ]);
   });
 });
 
@@ -177,7 +208,10 @@ describe('user text in cards', () => {
     expect(json).toContain('Welcome, \\\\*\\\\*Boss\\\\*\\\\* \\\\[x\\\\](y)');
   });
   it('keeps a submitted value in the form and shows the error next to its field', () => {
-    const card = updateFormCard(action(), { values: { status: 'R', progress: 'kept text', evidence: '', reason: 'why', remedialAction: '', revisedDueDate: '' }, issues: [{ field: 'remedialAction', message: 'Red needs the remedial action being taken.' }] });
+    const card = updateFormCard(action(), {
+      values: { status: 'R', progress: 'kept text', evidence: '', reason: 'why', remedialAction: '', revisedDueDate: '' },
+      issues: [{ field: 'remedialAction', message: 'Red needs the remedial action being taken.' }],
+    });
     const body = card.body as Record<string, unknown>[];
     const remedialAt = body.findIndex((b) => b.id === 'remedialAction');
     // Marked by a symbol and bold text, not by colour alone.
@@ -209,7 +243,9 @@ describe('user text in cards', () => {
     expect(JSON.stringify(EXAMPLES['questionnaire saved'])).toContain(`"answerKey":"${KEY}"`);
   });
   it('a questionnaire page shows each question’s text once, as its input’s label', () => {
-    const text = JSON.stringify(surveyCard({ kind: 'page', campaign: CAMPAIGN, questionnaire: AWARENESS, page: 0, raw: {}, answerKey: KEY, issues: [], changing: false }));
+    const text = JSON.stringify(
+      surveyCard({ kind: 'page', campaign: CAMPAIGN, questionnaire: AWARENESS, page: 0, raw: {}, answerKey: KEY, issues: [], changing: false }),
+    );
     for (const q of AWARENESS.questions.slice(0, 5)) {
       expect(text.split(q.text.replace(/"/g, '\\"')).length - 1).toBe(1);
     }
@@ -217,7 +253,19 @@ describe('user text in cards', () => {
 
   it('an acknowledged escalation’s card no longer offers Acknowledge, but still offers the other steps', () => {
     const alert = (acknowledged: boolean) =>
-      JSON.stringify(renderMessage({ kind: 'escalation-alert', escalationId: 'esc-1', heading: 'Action rated Red (stage 1: Practitioner)', role: 'act', acknowledged, stage: '1 of 4', deadline: '2026-11-27', summary: 'LP1.1 was rated Red', facts: [] }));
+      JSON.stringify(
+        renderMessage({
+          kind: 'escalation-alert',
+          escalationId: 'esc-1',
+          heading: 'Action rated Red (stage 1: Practitioner)',
+          role: 'act',
+          acknowledged,
+          stage: '1 of 4',
+          deadline: '2026-11-27',
+          summary: 'LP1.1 was rated Red',
+          facts: [],
+        }),
+      );
     expect(alert(false)).toMatch(/"verb":"esc\.acknowledge"/);
     expect(alert(true)).not.toMatch(/esc\.acknowledge/);
     expect(alert(true)).toMatch(/"verb":"esc\.resolve"/);
@@ -232,8 +280,22 @@ describe('user text in cards', () => {
   });
   it('an anonymous breakdown says which rule hid a group: too few responses, or giving a smaller group away by subtraction', () => {
     // Children’s Services 6, Legal 5, Housing 2: Housing is too small; showing Legal too would give Housing away (all minus the two shown).
-    const entries = [...Array(6).fill('Children’s Services'), ...Array(5).fill('Legal'), 'Housing', 'Housing'].map((department, i) => ({ ...ENTRIES[0]!, key: `key:${i}`, department }));
-    const card = resultsCard({ campaign: { ...CAMPAIGN, status: 'closed' }, questionnaire: AWARENESS, invited: 13, responded: 13, responseRate: 100, writtenWithheld: false, questions: questionResults(AWARENESS, entries), highlights: highlightResults(AWARENESS, entries), breakdowns: groupResults(AWARENESS, entries, { complementary: true }) });
+    const entries = [...Array(6).fill('Children’s Services'), ...Array(5).fill('Legal'), 'Housing', 'Housing'].map((department, i) => ({
+      ...ENTRIES[0]!,
+      key: `key:${i}`,
+      department,
+    }));
+    const card = resultsCard({
+      campaign: { ...CAMPAIGN, status: 'closed' },
+      questionnaire: AWARENESS,
+      invited: 13,
+      responded: 13,
+      responseRate: 100,
+      writtenWithheld: false,
+      questions: questionResults(AWARENESS, entries),
+      highlights: highlightResults(AWARENESS, entries),
+      breakdowns: groupResults(AWARENESS, entries, { complementary: true }),
+    });
     const rows = tables(card)[0]!.filter((r) => r[0] === 'Breakdown' && r[1]!.startsWith('Department'));
     expect(rows).toContainEqual(['Breakdown', 'Department: Housing', 'hidden: fewer than 5 responses', '', '']);
     expect(rows).toContainEqual(['Breakdown', 'Department: Legal', 'hidden: would reveal a group of fewer than 5 by subtraction', '', '']);
@@ -272,11 +334,21 @@ it('every template in cards/templates is covered by an example above', () => {
   ]);
   expect(renderCard('notice', { title: 't', text: 'x', code: '' }).type).toBe('AdaptiveCard');
   // A link anywhere but Teams' deep link to the bot's chat is refused, whatever the data says.
-  expect(() => renderCard('personal-pointer', { heading: 'h', text: 't', hasFacts: false, facts: [], url: 'https://evil.example/l/chat' })).toThrow(/allow-list/);
+  expect(() => renderCard('personal-pointer', { heading: 'h', text: 't', hasFacts: false, facts: [], url: 'https://evil.example/l/chat' })).toThrow(
+    /allow-list/,
+  );
 });
 
 describe('a round summary', () => {
-  const summary = { kind: 'round-summary' as const, roundId: 'r', heading: 'Open update round', dueBy: '2026-12-04', responded: ['Val Johnson'], outstanding: [], unreachable: [] };
+  const summary = {
+    kind: 'round-summary' as const,
+    roundId: 'r',
+    heading: 'Open update round',
+    dueBy: '2026-12-04',
+    responded: ['Val Johnson'],
+    outstanding: [],
+    unreachable: [],
+  };
 
   it('says when its figures were taken in the organisation’s time zone, not London’s', () => {
     const text = JSON.stringify(renderMessage({ ...summary, asAt: '2026-11-23T09:00:00Z', timeZone: 'America/New_York' }));

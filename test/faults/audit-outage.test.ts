@@ -21,7 +21,13 @@ function capturedLogger() {
   return { logger, lines };
 }
 
-const entryFor = (n: number) => ({ orgId: ORG, who: 'hana', surface: 'teams' as const, action: 'view' as const, record: { kind: 'training-overdue-list', id: `2026-11-${20 + n}` } });
+const entryFor = (n: number) => ({
+  orgId: ORG,
+  who: 'hana',
+  surface: 'teams' as const,
+  action: 'view' as const,
+  record: { kind: 'training-overdue-list', id: `2026-11-${20 + n}` },
+});
 
 describe('when the audit container cannot be written', () => {
   it('an entry is kept and retried while the store is away, logged as an error, and lands once when it is back', async () => {
@@ -36,7 +42,9 @@ describe('when the audit container cannot be written', () => {
       const unwritten = await flushAudit(env.store, 1_500);
       expect(unwritten.map((e) => e.id)).toEqual([entry.id]);
       expect(lines.some((l) => l.msg === 'audit entries could not be written; they stay queued and are retried')).toBe(true);
-      expect(lines.find((l) => l.msg === 'audit entries could not be written before shutdown')).toMatchObject({ unwritten: [{ id: entry.id, who: 'hana', record: { kind: 'training-overdue-list' } }] });
+      expect(lines.find((l) => l.msg === 'audit entries could not be written before shutdown')).toMatchObject({
+        unwritten: [{ id: entry.id, who: 'hana', record: { kind: 'training-overdue-list' } }],
+      });
 
       env.proxy.restore();
       // Nobody calls flush: the writer's own retry stores it.
@@ -56,13 +64,32 @@ describe('when the audit container cannot be written', () => {
     const slowAudit = slowWritesTo(real, 'audit', 3_000);
     const connector = await FakeConnector.start();
     const clock = new FixedClock('2026-11-23T10:00:00Z');
-    const app = await startApp({ config: loadConfig({ PORT: '0', DEFAULT_ORG_ID: ORG, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', SURVEY_SEAL_KEY: randomBytes(32).toString('base64') }), logger: silentLogger, store: slowAudit, clock });
+    const app = await startApp({
+      config: loadConfig({
+        PORT: '0',
+        DEFAULT_ORG_ID: ORG,
+        LOG_LEVEL: 'silent',
+        SCHEDULER_ENABLED: 'false',
+        SURVEY_SEAL_KEY: randomBytes(32).toString('base64'),
+      }),
+      logger: silentLogger,
+      store: slowAudit,
+      clock,
+    });
     try {
-      await seed(real, { people: [person({ id: 'hana', name: 'Hana HR', roles: ['hr'], aadObjectId: 'aad-hana' }), person({ id: 'wes', name: 'Wes Worker', jobTitle: 'Social Worker' })] });
+      await seed(real, {
+        people: [
+          person({ id: 'hana', name: 'Hana HR', roles: ['hr'], aadObjectId: 'aad-hana' }),
+          person({ id: 'wes', name: 'Wes Worker', jobTitle: 'Social Worker' }),
+        ],
+      });
       await real.collection<Requirement>('training').upsert({ id: 'req', orgId: ORG, kind: 'requirement', courseCode: 'SG-GEN', jobTitles: ['Social Worker'] });
       const hana = { id: '29:hana', aadObjectId: 'aad-hana', name: 'Hana HR' };
       const started = Date.now();
-      const res = await postActivity(app.url, messageActivity({ serviceUrl: connector.serviceUrl, user: hana, text: 'training overdue', tenantId: TEST_TENANT_ID }));
+      const res = await postActivity(
+        app.url,
+        messageActivity({ serviceUrl: connector.serviceUrl, user: hana, text: 'training overdue', tenantId: TEST_TENANT_ID }),
+      );
       const [answer] = await connector.waitForActivities(1, { conversationId: personalConversationId(hana) });
       const took = Date.now() - started;
       expect(res.status).toBe(200);

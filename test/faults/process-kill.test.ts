@@ -48,7 +48,14 @@ describe('a process killed mid-way, then run again', () => {
   let dataDir: string;
   let bot: ChildProcess;
   let connector: FakeConnector;
-  const env = () => ({ DATA_DIR: dataDir, SEED_DEMO_DATA: 'false', SCHEDULER_ENABLED: 'false', DELIVERY_INTERVAL_SECONDS: '3600', DELIVERY_LEASE_SECONDS: '5', PORT: '0' });
+  const env = () => ({
+    DATA_DIR: dataDir,
+    SEED_DEMO_DATA: 'false',
+    SCHEDULER_ENABLED: 'false',
+    DELIVERY_INTERVAL_SECONDS: '3600',
+    DELIVERY_LEASE_SECONDS: '5',
+    PORT: '0',
+  });
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), 'kill-'));
@@ -76,9 +83,15 @@ describe('a process killed mid-way, then run again', () => {
   }
 
   it('an HR training import killed part-way, then run again: every record once', async () => {
-    const people = ['Employee Number,Full Name,Department,Job Title', ...Array.from({ length: 600 }, (_, i) => `E${i},Person ${i},Dept ${i % 12},Officer`)].join('\n');
+    const people = [
+      'Employee Number,Full Name,Department,Job Title',
+      ...Array.from({ length: 600 }, (_, i) => `E${i},Person ${i},Dept ${i % 12},Officer`),
+    ].join('\n');
     const courses = ['SG-AWARE', 'PREVENT', 'DA', 'CSE', 'SG-GEN'];
-    const training = ['Employee Number,Course,Completion Date,Status', ...Array.from({ length: 600 * courses.length }, (_, i) => `E${i % 600},${courses[Math.floor(i / 600)]},2026-0${1 + (i % 9)}-15,completed`)].join('\n');
+    const training = [
+      'Employee Number,Course,Completion Date,Status',
+      ...Array.from({ length: 600 * courses.length }, (_, i) => `E${i % 600},${courses[Math.floor(i / 600)]},2026-0${1 + (i % 9)}-15,completed`),
+    ].join('\n');
     await writeFile(path.join(dataDir, 'people.csv'), people);
     await writeFile(path.join(dataDir, 'training.csv'), training);
     await cli(['people', 'import', path.join(dataDir, 'people.csv')], env());

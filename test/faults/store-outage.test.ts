@@ -46,10 +46,31 @@ describe('when the store is unreachable for a while', () => {
   afterEach(() => env.proxy.restore());
 
   it('a card answer gets a card saying so (no 500), /readyz says not ready while /healthz stays alive, and the same answer saves once when it is back', async () => {
-    const app: App = await startApp({ config: loadConfig({ PORT: '0', DEFAULT_ORG_ID: ORG, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', SURVEY_SEAL_KEY: randomBytes(32).toString('base64'), ALLOWED_TENANT_IDS: TEST_TENANT_ID, DATA_DIR: await mkdtemp(path.join(os.tmpdir(), 'outage-app-')) }), logger: silentLogger, store: env.store, clock: new FixedClock('2026-11-23T10:00:00Z') });
+    const app: App = await startApp({
+      config: loadConfig({
+        PORT: '0',
+        DEFAULT_ORG_ID: ORG,
+        LOG_LEVEL: 'silent',
+        SCHEDULER_ENABLED: 'false',
+        SURVEY_SEAL_KEY: randomBytes(32).toString('base64'),
+        ALLOWED_TENANT_IDS: TEST_TENANT_ID,
+        DATA_DIR: await mkdtemp(path.join(os.tmpdir(), 'outage-app-')),
+      }),
+      logger: silentLogger,
+      store: env.store,
+      clock: new FixedClock('2026-11-23T10:00:00Z'),
+    });
     try {
-      await seed(env.store, { people: [person({ id: 'olly', name: 'Olly Officer', aadObjectId: 'aad-olly' })], actions: [actionDoc({ id: 'a-olly', leadIds: ['olly'] })] });
-      const answer = invokeActionExecute({ serviceUrl: connector.serviceUrl, user: { id: '29:olly', aadObjectId: 'aad-olly', name: 'Olly Officer' }, verb: 'action.update', data: { actionId: 'a-olly', version: 1, status: 'G', progress: 'On track' } });
+      await seed(env.store, {
+        people: [person({ id: 'olly', name: 'Olly Officer', aadObjectId: 'aad-olly' })],
+        actions: [actionDoc({ id: 'a-olly', leadIds: ['olly'] })],
+      });
+      const answer = invokeActionExecute({
+        serviceUrl: connector.serviceUrl,
+        user: { id: '29:olly', aadObjectId: 'aad-olly', name: 'Olly Officer' },
+        verb: 'action.update',
+        data: { actionId: 'a-olly', version: 1, status: 'G', progress: 'On track' },
+      });
 
       env.proxy.cut();
       const refused = await postActivity(app.url, answer);
@@ -76,7 +97,10 @@ describe('when the store is unreachable for a while', () => {
     await installedPeople(env.store, connector.serviceUrl, 20, { prefix: 'owner' });
     // Due 7 working days after the slot: a reminder day.
     const due = calendar.addWorkingDays('2026-11-23', 7);
-    for (let i = 0; i < 20; i++) await env.store.collection<Action>('actions').upsert(actionDoc({ id: `due-${i}`, leadIds: [`owner${i}`], due: { dates: [due], ongoing: null, text: due }, nextDueDate: due }));
+    for (let i = 0; i < 20; i++)
+      await env.store
+        .collection<Action>('actions')
+        .upsert(actionDoc({ id: `due-${i}`, leadIds: [`owner${i}`], due: { dates: [due], ongoing: null, text: due }, nextDueDate: due }));
     const slot = new Date('2026-11-23T09:00:00Z');
     const slotClock = new FixedClock('2026-11-23T09:00:05Z');
     const waits: number[] = [];
@@ -102,7 +126,11 @@ describe('when the store is unreachable for a while', () => {
     await expect(runSlot(deps('a'), 'daily-reminders', slot)).resolves.toBe('ran');
     expect(waits.length).toBeGreaterThanOrEqual(1);
     await expect(runSlot(deps('b'), 'daily-reminders', slot)).resolves.toBe('elsewhere');
-    const reminders = await toArray(env.store.collection<OutboxItem>('outbox').query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.purpose = 'reminder'", parameters: [{ name: '@orgId', value: ORG }] }));
+    const reminders = await toArray(
+      env.store
+        .collection<OutboxItem>('outbox')
+        .query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.purpose = 'reminder'", parameters: [{ name: '@orgId', value: ORG }] }),
+    );
     expect(reminders).toHaveLength(20);
   }, 90_000);
 
@@ -110,14 +138,24 @@ describe('when the store is unreachable for a while', () => {
     const due = calendar.addWorkingDays('2026-11-30', 7);
     for (let i = 20; i < 120; i++) {
       await installedPeople(env.store, connector.serviceUrl, 1, { prefix: `late${i}-` });
-      await env.store.collection<Action>('actions').upsert(actionDoc({ id: `late-${i}`, leadIds: [`late${i}-0`], due: { dates: [due], ongoing: null, text: due }, nextDueDate: due }));
+      await env.store
+        .collection<Action>('actions')
+        .upsert(actionDoc({ id: `late-${i}`, leadIds: [`late${i}-0`], due: { dates: [due], ongoing: null, text: due }, nextDueDate: due }));
     }
     const clock = new FixedClock('2026-11-30T09:00:00Z');
     const organisation = await ensureOrganisation(env.store, clock, ORG, { timeZone: TZ });
     const job = runJob('daily-reminders', { store: env.store, clock, orgId: ORG, organisation, calendar, logger: silentLogger });
     // Cut the store while the job is writing its digests.
     const outbox = env.store.collection<OutboxItem>('outbox');
-    const count = async () => (await toArray(outbox.query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND STARTSWITH(c.id, 'reminders-2026-11-30')", parameters: [{ name: '@orgId', value: ORG }] }))).length;
+    const count = async () =>
+      (
+        await toArray(
+          outbox.query({
+            query: "SELECT * FROM c WHERE c.orgId = @orgId AND STARTSWITH(c.id, 'reminders-2026-11-30')",
+            parameters: [{ name: '@orgId', value: ORG }],
+          }),
+        )
+      ).length;
     while ((await count()) < 3) await new Promise((r) => setTimeout(r, 2));
     env.proxy.cut();
     await expect(job).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
@@ -125,7 +163,12 @@ describe('when the store is unreachable for a while', () => {
     const partial = await count();
     expect(partial).toBeLessThan(100);
     await runJob('daily-reminders', { store: env.store, clock, orgId: ORG, organisation, calendar, logger: silentLogger });
-    const items = await toArray(outbox.query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND STARTSWITH(c.id, 'reminders-2026-11-30')", parameters: [{ name: '@orgId', value: ORG }] }));
+    const items = await toArray(
+      outbox.query({
+        query: "SELECT * FROM c WHERE c.orgId = @orgId AND STARTSWITH(c.id, 'reminders-2026-11-30')",
+        parameters: [{ name: '@orgId', value: ORG }],
+      }),
+    );
     expect(items).toHaveLength(100);
     expect(new Set(items.map((i) => (i.recipient as { personId: string }).personId)).size).toBe(100);
   }, 90_000);
@@ -137,8 +180,14 @@ describe('when the store is unreachable for a while', () => {
     const organisation = await ensureOrganisation(env.store, clock, ORG, { timeZone: TZ });
     const red = (id: string) => ({ actionId: id, version: 1, status: 'R', progress: 'Stalled', reason: 'No venue', remedialAction: 'Ask the director' });
     // The action is saved but the follow-ups never ran (as when the store went away between the two): nothing reacts to the event.
-    for (const id of ['red-1', 'red-2']) await submitStatusUpdate({ store: env.store, clock, events: new DomainEvents() }, { actor: lead, timeZone: TZ, data: red(id) });
-    const escalations = () => toArray(env.store.collection<Escalation>('escalations').query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.cause = 'action-red'", parameters: [{ name: '@orgId', value: ORG }] }));
+    for (const id of ['red-1', 'red-2'])
+      await submitStatusUpdate({ store: env.store, clock, events: new DomainEvents() }, { actor: lead, timeZone: TZ, data: red(id) });
+    const escalations = () =>
+      toArray(
+        env.store
+          .collection<Escalation>('escalations')
+          .query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.cause = 'action-red'", parameters: [{ name: '@orgId', value: ORG }] }),
+      );
     expect(await escalations()).toHaveLength(0);
     // The person presses Update again on the same card: stored once, and the escalation opens.
     const again = await submitStatusUpdate({ store: env.store, clock, events: domainEvents(calendar) }, { actor: lead, timeZone: TZ, data: red('red-1') });

@@ -43,9 +43,24 @@ export async function startTestApp(
   // Tests run jobs themselves, at the instant they choose.
   // A seal key of its own, so no test writes one into the project's data folder; many commands
   // from one user quickly, so the rate-limit test sets its own limit.
-  const config = loadConfig({ PORT: '0', DEFAULT_ORG_ID: ORG, LOG_LEVEL: 'silent', SCHEDULER_ENABLED: 'false', SURVEY_SEAL_KEY: randomBytes(32).toString('base64'), COMMANDS_PER_MINUTE: '10000', DATA_DIR: dataDir, ...env });
+  const config = loadConfig({
+    PORT: '0',
+    DEFAULT_ORG_ID: ORG,
+    LOG_LEVEL: 'silent',
+    SCHEDULER_ENABLED: 'false',
+    SURVEY_SEAL_KEY: randomBytes(32).toString('base64'),
+    COMMANDS_PER_MINUTE: '10000',
+    DATA_DIR: dataDir,
+    ...env,
+  });
   // The app may see the store through a wrapper (one that counts calls); the test seeds the store itself.
-  const app = await startApp({ config, logger: silentLogger, store: options.appStore?.(store) ?? store, clock, ...(options.groupRoles ? { groupRoles: options.groupRoles } : {}) });
+  const app = await startApp({
+    config,
+    logger: silentLogger,
+    store: options.appStore?.(store) ?? store,
+    clock,
+    ...(options.groupRoles ? { groupRoles: options.groupRoles } : {}),
+  });
   return {
     app,
     store,

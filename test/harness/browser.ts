@@ -21,7 +21,8 @@ export type ChromiumChoice = { kind: 'system' | 'bundled'; executablePath: strin
 
 export async function chooseChromium(): Promise<ChromiumChoice> {
   const wanted = process.env.BROWSER_TEST_CHROMIUM;
-  if (wanted !== undefined && wanted !== 'system' && wanted !== 'bundled') throw new Error(`BROWSER_TEST_CHROMIUM must be "system" or "bundled", not "${wanted}".`);
+  if (wanted !== undefined && wanted !== 'system' && wanted !== 'bundled')
+    throw new Error(`BROWSER_TEST_CHROMIUM must be "system" or "bundled", not "${wanted}".`);
   if (wanted !== 'bundled' && existsSync(SYSTEM_CHROMIUM)) return { kind: 'system', executablePath: SYSTEM_CHROMIUM, env: {} };
   if (wanted === 'system') throw new Error(`BROWSER_TEST_CHROMIUM=system, but there is no Chromium at ${SYSTEM_CHROMIUM}. Install it with: ${INSTALL_HINT}`);
   return bundledChromium();
@@ -37,10 +38,14 @@ async function bundledChromium(): Promise<ChromiumChoice> {
   const root = projectRoot();
   const pkg = path.join(root, BUNDLED_PACKAGE);
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    throw new Error(`The browser tests need Chromium. The build shipped in @sparticuz/chromium runs on x86_64 Linux only, and this is ${process.platform}/${process.arch}. Install Chromium at ${SYSTEM_CHROMIUM} with: ${INSTALL_HINT}`);
+    throw new Error(
+      `The browser tests need Chromium. The build shipped in @sparticuz/chromium runs on x86_64 Linux only, and this is ${process.platform}/${process.arch}. Install Chromium at ${SYSTEM_CHROMIUM} with: ${INSTALL_HINT}`,
+    );
   }
   if (!existsSync(path.join(pkg, 'package.json'))) {
-    throw new Error(`The browser tests need Chromium: neither ${SYSTEM_CHROMIUM} nor the @sparticuz/chromium dev dependency is installed. Run npm ci, or install Chromium with: ${INSTALL_HINT}`);
+    throw new Error(
+      `The browser tests need Chromium: neither ${SYSTEM_CHROMIUM} nor the @sparticuz/chromium dev dependency is installed. Run npm ci, or install Chromium with: ${INSTALL_HINT}`,
+    );
   }
   const version = (JSON.parse(readFileSync(path.join(pkg, 'package.json'), 'utf8')) as { version: string }).version;
   const dir = path.join(root, 'node_modules', '.cache', `bundled-chromium-${version}`);
@@ -62,7 +67,10 @@ async function bundledChromium(): Promise<ChromiumChoice> {
     await promisify(execFile)(process.execPath, ['--input-type=module', '-e', unpack], { cwd: root, env: { PATH: process.env.PATH, TMPDIR: staging } });
   } catch (e) {
     await rm(staging, { recursive: true, force: true });
-    throw new Error(`Unpacking the Chromium shipped in @sparticuz/chromium failed (${(e as Error).message.trim()}). Install Chromium at ${SYSTEM_CHROMIUM} instead with: ${INSTALL_HINT}`, { cause: e });
+    throw new Error(
+      `Unpacking the Chromium shipped in @sparticuz/chromium failed (${(e as Error).message.trim()}). Install Chromium at ${SYSTEM_CHROMIUM} instead with: ${INSTALL_HINT}`,
+      { cause: e },
+    );
   }
   // Its own font settings name /tmp/fonts; these name where the fonts are, and the system's too.
   await writeFile(
@@ -87,7 +95,16 @@ export async function launchChromium(): Promise<{ browser: Browser; choice: Chro
   const choice = await chooseChromium();
   const browser = await chromium.launch({
     executablePath: choice.executablePath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     // Chromium's crash handler cannot run under libfaketime (the suite's year-ahead run): the
     // browser keeps the real clock, while the server it renders, whose clock is moved, does not.
     env: { ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'LD_PRELOAD' && !name.startsWith('FAKETIME'))), ...choice.env },

@@ -59,7 +59,13 @@ export async function storeBehindProxy(): Promise<{ store: CosmosStore; proxy: C
   const cosmos = createKeyedCosmosServer(key);
   await new Promise<void>((r) => cosmos.listen(0, '127.0.0.1', () => r()));
   const proxy = await CuttableProxy.start((cosmos.address() as AddressInfo).port);
-  const store = await CosmosStore.open({ kind: 'embedded', client: embeddedClient(proxy.url, key), databaseId: 'faults', description: 'behind a cuttable proxy', canCreate: true });
+  const store = await CosmosStore.open({
+    kind: 'embedded',
+    client: embeddedClient(proxy.url, key),
+    databaseId: 'faults',
+    description: 'behind a cuttable proxy',
+    canCreate: true,
+  });
   return {
     store,
     proxy,

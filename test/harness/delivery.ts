@@ -12,7 +12,12 @@ export function localMessenger(timeoutMs?: number): TeamsMessenger {
 }
 
 /** People who have installed the app: a directory entry plus a stored 1:1 conversation at `serviceUrl`, in the test tenant unless `tenantId` says otherwise. */
-export async function installedPeople(store: Store, serviceUrl: string, count: number, options: { prefix?: string; roles?: Person['roles']; tenantId?: string } = {}): Promise<Person[]> {
+export async function installedPeople(
+  store: Store,
+  serviceUrl: string,
+  count: number,
+  options: { prefix?: string; roles?: Person['roles']; tenantId?: string } = {},
+): Promise<Person[]> {
   const prefix = options.prefix ?? 'p';
   const people: Person[] = [];
   for (let i = 0; i < count; i++) {

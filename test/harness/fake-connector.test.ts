@@ -56,7 +56,11 @@ class ProbeBot extends ActivityHandler {
   protected override async onAdaptiveCardInvoke(_context: TurnContext, value: AdaptiveCardInvokeValue): Promise<AdaptiveCardInvokeResponse> {
     // Answering with a card replaces the card the button was on.
     const text = `done: ${value.action.verb} ${JSON.stringify(value.action.data)}`;
-    return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: { type: 'AdaptiveCard', version: '1.4', body: [{ type: 'TextBlock', text }] } };
+    return {
+      statusCode: 200,
+      type: 'application/vnd.microsoft.card.adaptive',
+      value: { type: 'AdaptiveCard', version: '1.4', body: [{ type: 'TextBlock', text }] },
+    };
   }
 }
 
@@ -127,7 +131,12 @@ describe('fake connector with a real CloudAdapter', () => {
     expect(reply).toMatchObject({ text: 'echo: hello', replyToId: inbound.id, recipient: { id: alice.id }, from: { id: `28:${TEST_BOT_ID}` } });
     expect(reply.id).toEqual(expect.any(String));
     expect(connector.calls).toEqual([
-      expect.objectContaining({ method: 'POST', path: `/v3/conversations/${personalConversationId(alice)}/activities/${inbound.id}`, status: 201, activityId: inbound.id }),
+      expect.objectContaining({
+        method: 'POST',
+        path: `/v3/conversations/${personalConversationId(alice)}/activities/${inbound.id}`,
+        status: 201,
+        activityId: inbound.id,
+      }),
     ]);
   });
 
@@ -212,15 +221,22 @@ describe('fake connector with a real CloudAdapter', () => {
   it('gives the same 1:1 conversation id for the same member, matching inbound activities', async () => {
     const ids: string[] = [];
     for (const user of [alice, alice, bob]) {
-      await adapter.createConversationAsync('', 'msteams', connector.serviceUrl, '', {
-        isGroup: false,
-        bot: { id: `28:${TEST_BOT_ID}`, name: 'bot' },
-        members: [{ id: user.id, name: user.name }],
-        tenantId: TEST_TENANT_ID,
-        channelData: { tenant: { id: TEST_TENANT_ID } },
-      } as never, async (context) => {
-        ids.push(context.activity.conversation.id);
-      });
+      await adapter.createConversationAsync(
+        '',
+        'msteams',
+        connector.serviceUrl,
+        '',
+        {
+          isGroup: false,
+          bot: { id: `28:${TEST_BOT_ID}`, name: 'bot' },
+          members: [{ id: user.id, name: user.name }],
+          tenantId: TEST_TENANT_ID,
+          channelData: { tenant: { id: TEST_TENANT_ID } },
+        } as never,
+        async (context) => {
+          ids.push(context.activity.conversation.id);
+        },
+      );
     }
     expect(ids).toEqual([personalConversationId(alice), personalConversationId(alice), personalConversationId(bob)]);
     expect(connector.calls.map((c) => [c.method, c.path, c.status])).toEqual(Array(3).fill(['POST', '/v3/conversations', 201]));
@@ -338,9 +354,12 @@ describe('fake connector over plain HTTP', () => {
   });
 
   it('applies a fault only to matching calls', async () => {
-    connector.fail({ status: 403, body: { error: { code: 'ConversationBlockedByUser', message: 'User blocked the conversation with the bot.' } } }, {
-      match: (c) => c.conversationId === 'a:1blocked',
-    });
+    connector.fail(
+      { status: 403, body: { error: { code: 'ConversationBlockedByUser', message: 'User blocked the conversation with the bot.' } } },
+      {
+        match: (c) => c.conversationId === 'a:1blocked',
+      },
+    );
 
     expect((await send(connector, 'a:1open')).status).toBe(201);
     const blocked = await send(connector, 'a:1blocked');
@@ -355,7 +374,9 @@ describe('fake connector over plain HTTP', () => {
     await send(connector, 'a:1w', 'two');
     expect((await waiting).map((a) => a.text)).toEqual(['one', 'two']);
 
-    await expect(connector.waitForActivities(3, { conversationId: 'a:1w', timeoutMs: 50 })).rejects.toThrow(/expected 3 activities in a:1w within 50 ms, got 2/);
+    await expect(connector.waitForActivities(3, { conversationId: 'a:1w', timeoutMs: 50 })).rejects.toThrow(
+      /expected 3 activities in a:1w within 50 ms, got 2/,
+    );
   });
 
   it('answers unknown routes with 404 and records them', async () => {

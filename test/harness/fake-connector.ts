@@ -241,7 +241,11 @@ export class FakeConnector {
       };
       const timer = setTimeout(() => {
         const seen = this.calls.map((c) => `${c.method} ${c.path} -> ${c.status}`).join('\n  ');
-        waiter.reject(new Error(`expected ${count} activities${filter ? ` in ${filter.conversationId}` : ''} within ${timeoutMs} ms, got ${this.activities(filter).length}; calls:\n  ${seen}`));
+        waiter.reject(
+          new Error(
+            `expected ${count} activities${filter ? ` in ${filter.conversationId}` : ''} within ${timeoutMs} ms, got ${this.activities(filter).length}; calls:\n  ${seen}`,
+          ),
+        );
       }, timeoutMs);
       this.waiters.add(waiter);
     });
@@ -279,7 +283,10 @@ export class FakeConnector {
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://connector');
     // Split before decoding so an encoded '/' inside an id stays in its segment.
-    const segments = url.pathname.split('/').filter((s) => s.length > 0).map(safeDecode);
+    const segments = url.pathname
+      .split('/')
+      .filter((s) => s.length > 0)
+      .map(safeDecode);
     const matched = route(method, segments);
     const call: ConnectorCall = { method, path: `/${segments.join('/')}`, body: undefined, at: this.now(), status: 0 };
     if (req.headers.authorization !== undefined) call.authorization = req.headers.authorization;
@@ -292,7 +299,11 @@ export class FakeConnector {
       if (body !== undefined) call.response = body;
       if (res.writableEnded || res.destroyed) return Promise.resolve();
       const payload = body === undefined ? '' : JSON.stringify(body);
-      res.writeHead(status, { ...(payload ? { 'content-type': 'application/json; charset=utf-8' } : {}), 'content-length': Buffer.byteLength(payload), ...headers });
+      res.writeHead(status, {
+        ...(payload ? { 'content-type': 'application/json; charset=utf-8' } : {}),
+        'content-length': Buffer.byteLength(payload),
+        ...headers,
+      });
       return new Promise<void>((resolve) => {
         res.once('close', () => resolve());
         res.end(payload);
@@ -352,10 +363,7 @@ export class FakeConnector {
           ? this.conversationIdFor(call.body)
           : undefined;
     const tenant = tenantOf(call.body);
-    const waits = [
-      this.global?.waitMs(tenant, now) ?? 0,
-      conversationKey !== undefined ? (this.perConversation?.waitMs(conversationKey, now) ?? 0) : 0,
-    ];
+    const waits = [this.global?.waitMs(tenant, now) ?? 0, conversationKey !== undefined ? (this.perConversation?.waitMs(conversationKey, now) ?? 0) : 0];
     const wait = Math.max(...waits);
     if (wait > 0) return wait;
     this.global?.record(tenant, now);

@@ -184,7 +184,11 @@ export class FakeGraph {
     const header = randomUUID();
     const server = http.createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      const request = { resource: url.searchParams.get('resource') ?? undefined, clientId: url.searchParams.get('client_id') ?? undefined, header: req.headers['x-identity-header'] as string | undefined };
+      const request = {
+        resource: url.searchParams.get('resource') ?? undefined,
+        clientId: url.searchParams.get('client_id') ?? undefined,
+        header: req.headers['x-identity-header'] as string | undefined,
+      };
       this.identityRequests.push(request);
       // Not chained: restify, loaded by other tests in the same worker, replaces writeHead with one that returns nothing.
       const reply = (status: number, body: unknown) => {
@@ -192,12 +196,20 @@ export class FakeGraph {
         res.end(JSON.stringify(body));
       };
       if (request.header !== header) return reply(401, { error: 'unauthorized', error_description: 'X-IDENTITY-HEADER is missing or wrong.' });
-      if (request.clientId !== this.client.clientId) return reply(400, { error: 'invalid_request', error_description: 'No user-assigned identity with that client id is assigned to this app.' });
-      if (request.resource !== 'https://graph.microsoft.com' && request.resource !== 'https://graph.microsoft.com/') return reply(400, { error: 'invalid_resource', error_description: 'Unknown resource.' });
+      if (request.clientId !== this.client.clientId)
+        return reply(400, { error: 'invalid_request', error_description: 'No user-assigned identity with that client id is assigned to this app.' });
+      if (request.resource !== 'https://graph.microsoft.com' && request.resource !== 'https://graph.microsoft.com/')
+        return reply(400, { error: 'invalid_resource', error_description: 'Unknown resource.' });
       const token = `fake-msi-${randomUUID()}`;
       this.issued.set(token, [...this.granted]);
       const expiresOn = Math.floor(this.now() / 1000) + TOKEN_LIFETIME_SECONDS;
-      return reply(200, { access_token: token, expires_on: String(expiresOn), resource: request.resource, token_type: 'Bearer', client_id: this.client.clientId });
+      return reply(200, {
+        access_token: token,
+        expires_on: String(expiresOn),
+        resource: request.resource,
+        token_type: 'Bearer',
+        client_id: this.client.clientId,
+      });
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -220,7 +232,10 @@ export class FakeGraph {
   private dispatch(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, raw: string | undefined): void {
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', this.origin);
-    const segments = url.pathname.split('/').filter((s) => s.length > 0).map(safeDecode);
+    const segments = url.pathname
+      .split('/')
+      .filter((s) => s.length > 0)
+      .map(safeDecode);
     const auth = req.headers.authorization;
     const token = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length) : undefined;
     const call: GraphCall = { method, path: `/${segments.join('/')}`, query: Object.fromEntries(url.searchParams), body: undefined, at: this.now(), status: 0 };
@@ -231,7 +246,11 @@ export class FakeGraph {
       call.status = status;
       if (res.writableEnded || res.destroyed) return;
       const payload = body === undefined ? '' : JSON.stringify(body);
-      res.writeHead(status, { ...(payload ? { 'content-type': 'application/json; charset=utf-8' } : {}), 'content-length': String(Buffer.byteLength(payload)), ...headers });
+      res.writeHead(status, {
+        ...(payload ? { 'content-type': 'application/json; charset=utf-8' } : {}),
+        'content-length': String(Buffer.byteLength(payload)),
+        ...headers,
+      });
       res.end(payload);
     };
 
@@ -285,7 +304,8 @@ export class FakeGraph {
   }
 
   private token(body: any, reply: (status: number, body?: unknown) => void): void {
-    if (body?.grant_type !== 'client_credentials') return reply(400, { error: 'unsupported_grant_type', error_description: 'Only client_credentials is supported here.' });
+    if (body?.grant_type !== 'client_credentials')
+      return reply(400, { error: 'unsupported_grant_type', error_description: 'Only client_credentials is supported here.' });
     if (body?.client_id !== this.client.clientId || body?.client_secret !== this.client.clientSecret) {
       return reply(401, { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.' });
     }
@@ -312,12 +332,17 @@ export class FakeGraph {
   /** GET /groups/{id}/transitiveMembers[/microsoft.graph.user]: users through nested groups, paged by $top with a $skiptoken next link. */
   private groupMembers(segments: string[], url: URL, call: GraphCall, reply: (status: number, body?: unknown) => void): void {
     const [, groupId, relation, cast] = segments;
-    if (relation !== 'transitiveMembers' || segments.length > 4 || (cast !== undefined && cast !== 'microsoft.graph.user')) return reply(404, graphError('NotFound', `No route for GET ${call.path}.`));
+    if (relation !== 'transitiveMembers' || segments.length > 4 || (cast !== undefined && cast !== 'microsoft.graph.user'))
+      return reply(404, graphError('NotFound', `No route for GET ${call.path}.`));
     if (!this.roles(call).some((r) => r === 'GroupMember.Read.All' || r === 'Group.Read.All' || r === 'Directory.Read.All')) {
       return reply(403, graphError('Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'));
     }
     const root = this.groups.get(groupId!.toLowerCase());
-    if (!root) return reply(404, graphError('Request_ResourceNotFound', `Resource '${groupId}' does not exist or one of its queried reference-property objects are not present.`));
+    if (!root)
+      return reply(
+        404,
+        graphError('Request_ResourceNotFound', `Resource '${groupId}' does not exist or one of its queried reference-property objects are not present.`),
+      );
     const users = new Set<string>();
     const seen = new Set<string>([groupId!.toLowerCase()]);
     const visit = (members: (string | { group: string })[]) => {
@@ -336,7 +361,11 @@ export class FakeGraph {
     const page = all.slice(skip, skip + top).map((id) => ({ '@odata.type': '#microsoft.graph.user', id }));
     const next = new URL(url.toString());
     next.searchParams.set('$skiptoken', String(skip + top));
-    return reply(200, { '@odata.context': `${this.baseUrl}/$metadata#directoryObjects(id)`, value: page, ...(skip + top < all.length ? { '@odata.nextLink': next.toString() } : {}) });
+    return reply(200, {
+      '@odata.context': `${this.baseUrl}/$metadata#directoryObjects(id)`,
+      value: page,
+      ...(skip + top < all.length ? { '@odata.nextLink': next.toString() } : {}),
+    });
   }
 
   private answer(method: string, segments: string[], url: URL, call: GraphCall, reply: (status: number, body?: unknown) => void): void {
@@ -386,7 +415,9 @@ export class FakeGraph {
         .filter((i) => wanted === undefined || i.catalogAppId === wanted)
         .map((i) => ({
           id: i.id,
-          ...(expand?.includes('teamsAppDefinition') ? { teamsAppDefinition: { id: `${i.catalogAppId}-def`, teamsAppId: i.catalogAppId, displayName: 'Safeguarding Action Tracker' } } : {}),
+          ...(expand?.includes('teamsAppDefinition')
+            ? { teamsAppDefinition: { id: `${i.catalogAppId}-def`, teamsAppId: i.catalogAppId, displayName: 'Safeguarding Action Tracker' } }
+            : {}),
           ...(expand?.includes('teamsApp') && !expand.includes('teamsAppDefinition') ? { teamsApp: { id: i.catalogAppId } } : {}),
         }));
       return reply(200, { '@odata.context': `${this.baseUrl}/$metadata#users('${userId}')/teamwork/installedApps`, value });

@@ -39,7 +39,13 @@ const numericDate = fc
 
 const compactDate = fc
   .record({ d: birthday, form: fc.constantFrom('ddmmyyyy', 'yyyymmdd', 'ddmmyy') })
-  .map(({ d, form }) => (form === 'ddmmyyyy' ? `${pad2(d.day)}${pad2(d.month)}${d.year}` : form === 'yyyymmdd' ? `${d.year}${pad2(d.month)}${pad2(d.day)}` : `${pad2(d.day)}${pad2(d.month)}${pad2(d.year % 100)}`));
+  .map(({ d, form }) =>
+    form === 'ddmmyyyy'
+      ? `${pad2(d.day)}${pad2(d.month)}${d.year}`
+      : form === 'yyyymmdd'
+        ? `${d.year}${pad2(d.month)}${pad2(d.day)}`
+        : `${pad2(d.day)}${pad2(d.month)}${pad2(d.year % 100)}`,
+  );
 
 /** Between a month word and a number anything goes: the word makes it a date. */
 const wordSeparator = fc.constantFrom(' ', '-', '/', '.', '_', ',', ':', ', ', ' - ', '. ');
@@ -68,7 +74,10 @@ const writtenDate = fc
 
 /** A date of birth named as such, with or without the date: "DOB unknown", "d.o.b. to follow", "born on ...". */
 const namedDateOfBirth = fc
-  .tuple(fc.constantFrom('DOB', 'dob', 'D.O.B.', 'd.o.b', 'Date of birth', 'date of birth', 'Born', 'born on', 'birthday'), fc.constantFrom(' unknown', ' to follow', ': see the file', ''))
+  .tuple(
+    fc.constantFrom('DOB', 'dob', 'D.O.B.', 'd.o.b', 'Date of birth', 'date of birth', 'Born', 'born on', 'birthday'),
+    fc.constantFrom(' unknown', ' to follow', ': see the file', ''),
+  )
   .map(([word, rest]) => `${word}${rest}`);
 
 export const dateOfBirth = fc.oneof(numericDate, compactDate, writtenDate, namedDateOfBirth);
@@ -87,7 +96,9 @@ export const nhsNumber = fc.oneof(
     .record({ n: nhsDigits, grouped: fc.boolean(), sep: separator, label: fc.constantFrom('', 'NHS ', 'NHS no. ', 'nhs number ') })
     .map(({ n, grouped, sep, label }) => `${label}${grouped ? [n.slice(0, 3), n.slice(3, 6), n.slice(6)].join(sep) : n}`),
   // Labelled, any digits: part of a number, or one mistyped, is still one.
-  fc.tuple(fc.constantFrom('NHS', 'NHS no', 'NHS no.', 'NHS number:', 'nhs#'), fc.constantFrom(' ', ''), fc.integer({ min: 1, max: 10 }).chain(digits)).map(([label, space, n]) => `${label}${space}${n}`),
+  fc
+    .tuple(fc.constantFrom('NHS', 'NHS no', 'NHS no.', 'NHS number:', 'nhs#'), fc.constantFrom(' ', ''), fc.integer({ min: 1, max: 10 }).chain(digits))
+    .map(([label, space, n]) => `${label}${space}${n}`),
 );
 
 /** UK numbers as dialled: area code and subscriber number, grouped as people write them. */
@@ -115,26 +126,73 @@ export const phoneNumber = fc
 /** UK postcodes in every outward shape (A9, A99, AA9, AA99, A9A, AA9A), with or without a space, dash or dot inside, in any case. */
 const letterFrom = (set: string) => fc.constantFrom(...set.split(''));
 const digit = fc.integer({ min: 0, max: 9 }).map(String);
-const outward = fc.oneof(
-  fc.tuple(letterFrom('ABCDEFGHIJKLMNOPRSTUWYZ'), fc.integer({ min: 1, max: 9 }).map(String)),
-  fc.tuple(letterFrom('ABCDEFGHIJKLMNOPRSTUWYZ'), fc.integer({ min: 1, max: 9 }).map(String), digit),
-  fc.tuple(letterFrom('ABCDEFGHIJKLMNOPRSTUWYZ'), letterFrom('ABCDEFGHKLMNOPQRSTUVWXY'), fc.integer({ min: 1, max: 9 }).map(String)),
-  fc.tuple(letterFrom('ABCDEFGHIJKLMNOPRSTUWYZ'), letterFrom('ABCDEFGHKLMNOPQRSTUVWXY'), fc.integer({ min: 1, max: 9 }).map(String), digit),
-  fc.tuple(letterFrom('ABCDEFGHIJKLMNOPRSTUWYZ'), fc.integer({ min: 1, max: 9 }).map(String), letterFrom('ABCDEFGHJKPSTUW')),
-  fc.tuple(letterFrom('ABCDEFGHIJKLMNOPRSTUWYZ'), letterFrom('ABCDEFGHKLMNOPQRSTUVWXY'), fc.integer({ min: 1, max: 9 }).map(String), letterFrom('ABEHMNPRVWXY')),
-).map((parts) => parts.join(''));
+const outward = fc
+  .oneof(
+    fc.tuple(letterFrom('ABCDEFGHIJKLMNOPRSTUWYZ'), fc.integer({ min: 1, max: 9 }).map(String)),
+    fc.tuple(letterFrom('ABCDEFGHIJKLMNOPRSTUWYZ'), fc.integer({ min: 1, max: 9 }).map(String), digit),
+    fc.tuple(letterFrom('ABCDEFGHIJKLMNOPRSTUWYZ'), letterFrom('ABCDEFGHKLMNOPQRSTUVWXY'), fc.integer({ min: 1, max: 9 }).map(String)),
+    fc.tuple(letterFrom('ABCDEFGHIJKLMNOPRSTUWYZ'), letterFrom('ABCDEFGHKLMNOPQRSTUVWXY'), fc.integer({ min: 1, max: 9 }).map(String), digit),
+    fc.tuple(letterFrom('ABCDEFGHIJKLMNOPRSTUWYZ'), fc.integer({ min: 1, max: 9 }).map(String), letterFrom('ABCDEFGHJKPSTUW')),
+    fc.tuple(
+      letterFrom('ABCDEFGHIJKLMNOPRSTUWYZ'),
+      letterFrom('ABCDEFGHKLMNOPQRSTUVWXY'),
+      fc.integer({ min: 1, max: 9 }).map(String),
+      letterFrom('ABEHMNPRVWXY'),
+    ),
+  )
+  .map((parts) => parts.join(''));
 const INWARD_LETTERS = 'ABDEFGHJLNPQRSTUWXYZ';
 export const postcode = fc
-  .record({ out: outward, inDigit: digit, a: letterFrom(INWARD_LETTERS), b: letterFrom(INWARD_LETTERS), sep: fc.constantFrom(' ', '', '-', '.', ' - ', '  '), c: letterCase })
+  .record({
+    out: outward,
+    inDigit: digit,
+    a: letterFrom(INWARD_LETTERS),
+    b: letterFrom(INWARD_LETTERS),
+    sep: fc.constantFrom(' ', '', '-', '.', ' - ', '  '),
+    c: letterCase,
+  })
   .map(({ out, inDigit, a, b, sep, c }) => inCase(`${out}${sep}${inDigit}${a}${b}`, c))
   // Written in lower case, 1st/2nd/3rd/4th after a code is read as an ordinal ("Q3 2nd"), not a postcode.
   .filter((p) => !/\d(?:st|nd|rd|th)$/.test(p));
 
-const STREET_NAMES = ['Cowley', 'Iffley', 'High', 'Banbury', 'Woodstock', 'Abingdon', 'London', 'Church', 'Station', 'Mill', 'Oak Tree', 'St Clement’s', 'Marston Ferry', 'Old Kiln', 'Victoria'];
+const STREET_NAMES = [
+  'Cowley',
+  'Iffley',
+  'High',
+  'Banbury',
+  'Woodstock',
+  'Abingdon',
+  'London',
+  'Church',
+  'Station',
+  'Mill',
+  'Oak Tree',
+  'St Clement’s',
+  'Marston Ferry',
+  'Old Kiln',
+  'Victoria',
+];
 /** Street types that are not also everyday words: these make an address in any case ("12 cowley road"). */
 export const PLAIN_STREET_TYPES = ['Street', 'St', 'Road', 'Rd', 'Avenue', 'Ave', 'Lane', 'Crescent', 'Cres', 'Terrace', 'Mews'];
 /** Street types that are also everyday words ("2 members of the Green team"): an address only after a capitalised street name. */
-const WORD_STREET_TYPES = ['Close', 'Drive', 'Way', 'Court', 'Place', 'Gardens', 'Grove', 'Walk', 'Hill', 'Square', 'Row', 'Park', 'Rise', 'View', 'Green', 'Parade'];
+const WORD_STREET_TYPES = [
+  'Close',
+  'Drive',
+  'Way',
+  'Court',
+  'Place',
+  'Gardens',
+  'Grove',
+  'Walk',
+  'Hill',
+  'Square',
+  'Row',
+  'Park',
+  'Rise',
+  'View',
+  'Green',
+  'Parade',
+];
 export const address = fc
   .record({
     number: fc.integer({ min: 1, max: 999 }),
@@ -158,10 +216,45 @@ export const address = fc
  * other default-ignorable ones (the combining grapheme joiner, variation selectors, fillers).
  */
 export const INVISIBLE = [
-  '\u00ad', '\u034f', '\u061c', '\u115f', '\u17b4', '\u180e', '\u200b', '\u200c', '\u200d', '\u200e', '\u200f',
-  '\u202a', '\u202b', '\u202c', '\u202d', '\u202e', '\u2060', '\u2061', '\u2062', '\u2063', '\u2064',
-  '\u2066', '\u2067', '\u2068', '\u2069', '\u206a', '\u206f', '\u3164', '\ufe00', '\ufe0f', '\ufeff', '\ufff9', '\ufffb',
-  '\u{1d173}', '\u{1d17a}', '\u{e0001}', '\u{e0041}', '\u{e007f}', '\u{e0100}',
+  '\u00ad',
+  '\u034f',
+  '\u061c',
+  '\u115f',
+  '\u17b4',
+  '\u180e',
+  '\u200b',
+  '\u200c',
+  '\u200d',
+  '\u200e',
+  '\u200f',
+  '\u202a',
+  '\u202b',
+  '\u202c',
+  '\u202d',
+  '\u202e',
+  '\u2060',
+  '\u2061',
+  '\u2062',
+  '\u2063',
+  '\u2064',
+  '\u2066',
+  '\u2067',
+  '\u2068',
+  '\u2069',
+  '\u206a',
+  '\u206f',
+  '\u3164',
+  '\ufe00',
+  '\ufe0f',
+  '\ufeff',
+  '\ufff9',
+  '\ufffb',
+  '\u{1d173}',
+  '\u{1d17a}',
+  '\u{e0001}',
+  '\u{e0041}',
+  '\u{e007f}',
+  '\u{e0100}',
 ];
 /** Where other scripts (and full-width and mathematical forms) write 0. */
 const ZEROS = [0xff10, 0x0660, 0x06f0, 0x0966, 0x09e6, 0x0be6, 0x0e50, 0x0f20, 0x1040, 0x1d7ce, 0x1d7ec, 0x104a0, 0x1e950, 0x1fbf0];
@@ -174,9 +267,29 @@ const LOOK_ALIKES: Record<string, string[]> = {
   ':': ['\uff1a'],
   ',': ['\uff0c'],
   // Cyrillic and Greek letters drawn like Latin ones.
-  A: ['\u0410', '\u0391'], B: ['\u0412', '\u0392'], C: ['\u0421'], E: ['\u0415', '\u0395'], H: ['\u041d', '\u0397'], J: ['\u0408'], K: ['\u041a', '\u039a'],
-  M: ['\u041c', '\u039c'], N: ['\u039d'], O: ['\u041e', '\u039f'], P: ['\u0420', '\u03a1'], S: ['\u0405'], T: ['\u0422', '\u03a4'], X: ['\u0425', '\u03a7'], Y: ['\u0423', '\u03a5'],
-  a: ['\u0430'], c: ['\u0441'], e: ['\u0435'], o: ['\u043e', '\u03bf'], p: ['\u0440'], s: ['\u0455'], x: ['\u0445'], y: ['\u0443'],
+  A: ['\u0410', '\u0391'],
+  B: ['\u0412', '\u0392'],
+  C: ['\u0421'],
+  E: ['\u0415', '\u0395'],
+  H: ['\u041d', '\u0397'],
+  J: ['\u0408'],
+  K: ['\u041a', '\u039a'],
+  M: ['\u041c', '\u039c'],
+  N: ['\u039d'],
+  O: ['\u041e', '\u039f'],
+  P: ['\u0420', '\u03a1'],
+  S: ['\u0405'],
+  T: ['\u0422', '\u03a4'],
+  X: ['\u0425', '\u03a7'],
+  Y: ['\u0423', '\u03a5'],
+  a: ['\u0430'],
+  c: ['\u0441'],
+  e: ['\u0435'],
+  o: ['\u043e', '\u03bf'],
+  p: ['\u0440'],
+  s: ['\u0455'],
+  x: ['\u0445'],
+  y: ['\u0443'],
 };
 
 /** The text with, at random places, invisible characters inserted and characters swapped for look-alikes. */
@@ -205,7 +318,8 @@ export function disguised(plain: fc.Arbitrary<string>): fc.Arbitrary<string> {
 /** Words around an identifier, as it sits in a note. */
 const BEFORE = ['', '', 'Seen at home ', 'Child (', 'Details: ', 'Referral for ', 'Mum: ', 'as discussed, '];
 const AFTER = ['', '', ')', '.', ', mum present', ' - see referral', '; to follow up'];
-const inProse = (identifier: fc.Arbitrary<string>) => fc.tuple(fc.constantFrom(...BEFORE), identifier, fc.constantFrom(...AFTER)).map(([b, id, a]) => `${b}${id}${a}`);
+const inProse = (identifier: fc.Arbitrary<string>) =>
+  fc.tuple(fc.constantFrom(...BEFORE), identifier, fc.constantFrom(...AFTER)).map(([b, id, a]) => `${b}${id}${a}`);
 
 export const IDENTIFIER_KINDS: Record<Exclude<IdentifyingKind, 'name'>, fc.Arbitrary<string>> = {
   'date-of-birth': dateOfBirth,
@@ -219,7 +333,9 @@ export const IDENTIFIER_KINDS: Record<Exclude<IdentifyingKind, 'name'>, fc.Arbit
 export const identifierOf = (kind: keyof typeof IDENTIFIER_KINDS) => inProse(disguised(IDENTIFIER_KINDS[kind]));
 
 /** Any identifier, with the kind it is. */
-export const anyIdentifier = fc.constantFrom(...(Object.keys(IDENTIFIER_KINDS) as (keyof typeof IDENTIFIER_KINDS)[])).chain((kind) => identifierOf(kind).map((text) => ({ kind, text })));
+export const anyIdentifier = fc
+  .constantFrom(...(Object.keys(IDENTIFIER_KINDS) as (keyof typeof IDENTIFIER_KINDS)[]))
+  .chain((kind) => identifierOf(kind).map((text) => ({ kind, text })));
 
 /**
  * Ordinary safeguarding text that must pass the guard: meeting months, action and case
@@ -309,4 +425,6 @@ const piece = fc.oneof(
   fc.tuple(small, fc.constantFrom('working days', 'weeks', 'referrals', 'staff', 'schools', 'agencies')).map(([n, what]) => `${n} ${what}`),
   fc.constantFrom('strategy meeting held', 'feedback awaited from the MASH', 'Section 11 audit returned', 'minutes circulated', 'Val Johnson to chase'),
 );
-export const ordinaryProse = fc.array(fc.tuple(piece, fc.constantFrom('; ', ', ', ' and ', '. ', ' then ', ' by ')), { minLength: 1, maxLength: 6 }).map((parts) => parts.map(([p, join], i) => (i === parts.length - 1 ? p : `${p}${join}`)).join(''));
+export const ordinaryProse = fc
+  .array(fc.tuple(piece, fc.constantFrom('; ', ', ', ' and ', '. ', ' then ', ' by ')), { minLength: 1, maxLength: 6 })
+  .map((parts) => parts.map(([p, join], i) => (i === parts.length - 1 ? p : `${p}${join}`)).join(''));

@@ -22,11 +22,17 @@ export type Staff = { employee: string; name: string; email: string; department:
 export const teamsUser = (s: Staff): TeamsUser => ({ id: `29:${s.oid}`, aadObjectId: s.oid, name: s.name, tenantId: s.tenant });
 
 /** An uploaded table as the importers read it (first data row is row 2, under the headers). */
-export const table = (headers: string[], rows: string[][]): Table => ({ headers, rows: rows.map((r, i) => ({ rowNumber: i + 2, cells: Object.fromEntries(headers.map((h, j) => [h, r[j] ?? ''])) })) });
+export const table = (headers: string[], rows: string[][]): Table => ({
+  headers,
+  rows: rows.map((r, i) => ({ rowNumber: i + 2, cells: Object.fromEntries(headers.map((h, j) => [h, r[j] ?? ''])) })),
+});
 
 /** An agency's HR people file for these staff. */
 export const peopleFile = (staff: Staff[]) =>
-  table(['Employee Number', 'Full Name', 'Work Email', 'Department', 'Job Title', 'Entra Object Id', 'Entra Tenant Id'], staff.map((s) => [s.employee, s.name, s.email, s.department, s.jobTitle, s.oid, s.tenant]));
+  table(
+    ['Employee Number', 'Full Name', 'Work Email', 'Department', 'Job Title', 'Entra Object Id', 'Entra Tenant Id'],
+    staff.map((s) => [s.employee, s.name, s.email, s.department, s.jobTitle, s.oid, s.tenant]),
+  );
 
 /** The app's event handlers, given to use cases that publish outside a turn: adding an agency, seeding the demo. */
 export const appEvents = () => domainEvents(new WorkingCalendar());

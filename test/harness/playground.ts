@@ -17,7 +17,10 @@ export const PLAYGROUND = {
 export class PlaygroundChat {
   readonly conversationId = `${randomUUID()}@test.user`;
 
-  constructor(private readonly appUrl: string, private readonly serviceUrl: string) {}
+  constructor(
+    private readonly appUrl: string,
+    private readonly serviceUrl: string,
+  ) {}
 
   private base(withName: boolean): Record<string, any> {
     const now = new Date().toISOString();
@@ -42,8 +45,18 @@ export class PlaygroundChat {
 
   /** What the Playground posts when its personal chat opens: both at once, as it does. */
   async open(): Promise<void> {
-    const install = { ...this.base(false), type: 'installationUpdate', action: 'add', channelData: { tenant: { id: PLAYGROUND.tenantId }, source: { name: 'message' }, settings: { selectedChannel: { id: this.conversationId } } }, entities: [{ locale: 'en-US', type: 'clientInfo' }] };
-    const added = { ...this.base(false), type: 'conversationUpdate', membersAdded: [{ id: PLAYGROUND.user.id, aadObjectId: PLAYGROUND.user.aadObjectId }, { id: PLAYGROUND.bot.id }] };
+    const install = {
+      ...this.base(false),
+      type: 'installationUpdate',
+      action: 'add',
+      channelData: { tenant: { id: PLAYGROUND.tenantId }, source: { name: 'message' }, settings: { selectedChannel: { id: this.conversationId } } },
+      entities: [{ locale: 'en-US', type: 'clientInfo' }],
+    };
+    const added = {
+      ...this.base(false),
+      type: 'conversationUpdate',
+      membersAdded: [{ id: PLAYGROUND.user.id, aadObjectId: PLAYGROUND.user.aadObjectId }, { id: PLAYGROUND.bot.id }],
+    };
     await Promise.all([this.post(install), this.post(added)]);
   }
 
@@ -54,7 +67,13 @@ export class PlaygroundChat {
 
   /** Pressing an Action.Execute button; the invoke's answer is the refreshed card. */
   async press(verb: string, data: Record<string, unknown>, replyToId?: string): Promise<any> {
-    const body = await this.post({ ...this.base(true), type: 'invoke', name: 'adaptiveCard/action', ...(replyToId ? { replyToId } : {}), value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' } });
+    const body = await this.post({
+      ...this.base(true),
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      ...(replyToId ? { replyToId } : {}),
+      value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+    });
     return body?.value;
   }
 }

@@ -79,18 +79,29 @@ describe('infrastructure as code, generated from the code', () => {
   });
 
   it('m365agents.yml provisions with that template and deploys the built app', async () => {
-    const workflow = parseYaml(await read('m365agents.yml')) as { provision: { uses: string; with?: Record<string, unknown> }[]; deploy: { uses: string; with?: Record<string, unknown> }[] };
+    const workflow = parseYaml(await read('m365agents.yml')) as {
+      provision: { uses: string; with?: Record<string, unknown> }[];
+      deploy: { uses: string; with?: Record<string, unknown> }[];
+    };
     const arm = workflow.provision.find((s) => s.uses === 'arm/deploy');
-    expect((arm?.with?.templates as { path: string; parameters: string }[])[0]).toMatchObject({ path: './infra/azure.bicep', parameters: './infra/azure.parameters.json' });
+    expect((arm?.with?.templates as { path: string; parameters: string }[])[0]).toMatchObject({
+      path: './infra/azure.bicep',
+      parameters: './infra/azure.parameters.json',
+    });
     expect(workflow.provision.map((s) => s.uses)).toEqual(expect.arrayContaining(['teamsApp/create', 'teamsApp/validateAppPackage']));
     expect(workflow.deploy.map((s) => s.uses).at(-1)).toBe('azureAppService/zipDeploy');
     const env = await read('env/.env.dev');
     // Every ${{NAME}} the workflow and parameters use is declared in the environment file (or by the toolkit).
-    const used = new Set([...(await read('m365agents.yml')).matchAll(/\$\{\{(\w+)\}\}/g), ...(await read('infra/azure.parameters.json')).matchAll(/\$\{\{(\w+)\}\}/g)].map((m) => m[1]!));
+    const used = new Set(
+      [...(await read('m365agents.yml')).matchAll(/\$\{\{(\w+)\}\}/g), ...(await read('infra/azure.parameters.json')).matchAll(/\$\{\{(\w+)\}\}/g)].map(
+        (m) => m[1]!,
+      ),
+    );
     const declared = new Set([...env.matchAll(/^(\w+)=/gm)].map((m) => m[1]!));
     const fromSecrets = ['SECRET_SURVEY_SEAL_KEY'];
     // The package step is given every setting the packager reads.
-    const packaging = workflow.provision.find((s) => s.uses === 'cli/runNpmCommand' && String(s.with?.args).startsWith('run package')) as { env?: Record<string, string> } | undefined;
+    const packaging = workflow.provision.find((s) => s.uses === 'cli/runNpmCommand' && String(s.with?.args).startsWith('run package')) as
+      { env?: Record<string, string> } | undefined;
     expect(Object.keys(packaging?.env ?? {})).toEqual(expect.arrayContaining([...REQUIRED_SETTINGS, ...PUBLISHER_SETTINGS]));
     expect([...used].filter((u) => !declared.has(u) && !fromSecrets.includes(u))).toEqual([]);
   });
@@ -101,12 +112,20 @@ describe('cosmos setup-script: the keyless recipe, printed from the code', () =>
     // A stand-in `az` on PATH records each call's arguments, one JSON array a line, so the script runs for real.
     const dir = await mkdtemp(path.join(os.tmpdir(), 'setup-script-'));
     const log = path.join(dir, 'calls.jsonl');
-    await writeFile(path.join(dir, 'az'), `#!/usr/bin/env node\nrequire('fs').appendFileSync(${JSON.stringify(log)}, JSON.stringify(process.argv.slice(2)) + '\\n');\n`);
+    await writeFile(
+      path.join(dir, 'az'),
+      `#!/usr/bin/env node\nrequire('fs').appendFileSync(${JSON.stringify(log)}, JSON.stringify(process.argv.slice(2)) + '\\n');\n`,
+    );
     await chmod(path.join(dir, 'az'), 0o755);
     const script = path.join(dir, 'setup.sh');
     await writeFile(script, setupScript({ database: 'safeguarding', account: 'acct' }).join('\n') + '\n');
-    await promisify(execFile)('bash', [script], { env: { PATH: `${dir}:${process.env.PATH}`, RG: 'rg-test', PRINCIPAL_ID: '11111111-2222-4333-8444-555555555555' } });
-    const calls = (await readFile(log, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as string[]);
+    await promisify(execFile)('bash', [script], {
+      env: { PATH: `${dir}:${process.env.PATH}`, RG: 'rg-test', PRINCIPAL_ID: '11111111-2222-4333-8444-555555555555' },
+    });
+    const calls = (await readFile(log, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as string[]);
     const option = (call: string[], name: string) => call[call.indexOf(name) + 1];
     const creates = calls.filter((c) => c.slice(0, 4).join(' ') === 'cosmosdb sql container create');
     expect(creates.map((c) => option(c, '-n'))).toEqual(CONTAINER_NAMES);
@@ -132,6 +151,8 @@ describe('cosmos setup-script: the keyless recipe, printed from the code', () =>
 
   it('stops before any call when a name it needs is not given', async () => {
     const script = setupScript({ database: 'safeguarding' }).join('\n');
-    await expect(promisify(execFile)('/bin/bash', ['-c', script], { env: { PATH: '/nonexistent' } })).rejects.toMatchObject({ stderr: expect.stringContaining('set RG to the resource group') });
+    await expect(promisify(execFile)('/bin/bash', ['-c', script], { env: { PATH: '/nonexistent' } })).rejects.toMatchObject({
+      stderr: expect.stringContaining('set RG to the resource group'),
+    });
   });
 });

@@ -9,7 +9,17 @@ import { PNG } from 'pngjs';
 import { TEXT_COMMANDS, commandHelpCard, findCommand } from '../../bot/card-routes';
 import type { TextCommand } from '../../services/kernel/route-context';
 import { ACCENT, colorIcon, outlineIcon } from '../../manifest/icons';
-import { MAX_MENU_COMMANDS, commandLists, fillManifest, iconProblems, manifestProblems, packageSettings, schemaProblems, teamsRuleProblems, type Manifest } from '../../manifest/package';
+import {
+  MAX_MENU_COMMANDS,
+  commandLists,
+  fillManifest,
+  iconProblems,
+  manifestProblems,
+  packageSettings,
+  schemaProblems,
+  teamsRuleProblems,
+  type Manifest,
+} from '../../manifest/package';
 import { projectRoot } from '../../services/core/paths';
 
 const run = promisify(execFile);
@@ -32,7 +42,8 @@ const ENV = {
 };
 const filled = () => fillManifest(packageSettings(ENV), pkg.version);
 const icon = (name: string) => readFile(path.join(root, 'manifest', name));
-const pixels = (png: PNG) => Array.from({ length: png.width * png.height }, (_, i) => [...png.data.subarray(i * 4, i * 4 + 4)] as [number, number, number, number]);
+const pixels = (png: PNG) =>
+  Array.from({ length: png.width * png.height }, (_, i) => [...png.data.subarray(i * 4, i * 4 + 4)] as [number, number, number, number]);
 
 describe('the Teams app manifest', () => {
   it('filled from the settings, it passes the official v1.30 schema bundled with @microsoft/app-manifest, without the network', async () => {
@@ -94,7 +105,14 @@ describe('the Teams app manifest', () => {
     });
 
     it('a command added to the table, and only there, is routed, in the help card and in the menus of its scope', async () => {
-      const added: TextCommand = { scope: 'anywhere', pattern: /^what'?s new$/i, example: "what's new", description: 'Changes in this version.', menu: 0, run: async () => commandHelpCard() };
+      const added: TextCommand = {
+        scope: 'anywhere',
+        pattern: /^what'?s new$/i,
+        example: "what's new",
+        description: 'Changes in this version.',
+        menu: 0,
+        run: async () => commandHelpCard(),
+      };
       const table = [...TEXT_COMMANDS, added];
       expect(findCommand("What's new", table)?.command).toBe(added);
       expect(JSON.stringify(commandHelpCard('', table))).toContain('Changes in this version. Works in a channel too.');
@@ -103,7 +121,14 @@ describe('the Teams app manifest', () => {
     });
 
     it('more menu commands than Teams shows in a scope are refused when packaging, naming the way out', async () => {
-      const extra: TextCommand[] = Array.from({ length: MAX_MENU_COMMANDS }, (_, i) => ({ scope: 'personal', pattern: new RegExp(`^extra ${i}$`), example: `extra ${i}`, description: `Extra ${i}.`, menu: 20 + i, run: async () => commandHelpCard() }));
+      const extra: TextCommand[] = Array.from({ length: MAX_MENU_COMMANDS }, (_, i) => ({
+        scope: 'personal',
+        pattern: new RegExp(`^extra ${i}$`),
+        example: `extra ${i}`,
+        description: `Extra ${i}.`,
+        menu: 20 + i,
+        run: async () => commandHelpCard(),
+      }));
       const manifest = await filled();
       manifest.bots![0]!.commandLists = commandLists([...TEXT_COMMANDS, ...extra.slice(0, MAX_MENU_COMMANDS - menuOf(manifest, 'personal').length + 1)]);
       expect(menuOf(manifest, 'personal')).toHaveLength(MAX_MENU_COMMANDS + 1);
@@ -117,7 +142,14 @@ describe('the Teams app manifest', () => {
     ['with an app id that is not a GUID', 'schema', (m) => (m.id = 'safeguarding-tracker')],
     ['with a manifestVersion Teams never published', 'schema', (m) => (m.manifestVersion = '1.18')],
     ['with an accent colour that is not a hex colour', 'schema', (m) => (m.accentColor = 'teal')],
-    ['with 13 commands in a list', 'schema', (m) => m.bots[0].commandLists[0].commands.push(...Array.from({ length: 13 - m.bots[0].commandLists[0].commands.length }, (_, i) => ({ title: `x${i}`, description: 'y' })))],
+    [
+      'with 13 commands in a list',
+      'schema',
+      (m) =>
+        m.bots[0].commandLists[0].commands.push(
+          ...Array.from({ length: 13 - m.bots[0].commandLists[0].commands.length }, (_, i) => ({ title: `x${i}`, description: 'y' })),
+        ),
+    ],
     ['with a short name over 30 characters', 'schema', (m) => (m.name.short = 'S'.repeat(31))],
     ['with a short description over 80 characters', 'schema', (m) => (m.description.short = 'd'.repeat(81))],
     ['with a version that is not MAJOR.MINOR.PATCH', 'rules', (m) => (m.version = '1.0')],
@@ -141,7 +173,7 @@ describe('the icons', () => {
     expect(all.every(([, , , a]) => a === 255)).toBe(true);
     const accent = [parseInt(ACCENT.slice(1, 3), 16), parseInt(ACCENT.slice(3, 5), 16), parseInt(ACCENT.slice(5, 7), 16), 255];
     expect(all[0]).toEqual(accent);
-    expect(all[(40 * 192) + 96]).toEqual([255, 255, 255, 255]); // inside the shield, above the tick
+    expect(all[40 * 192 + 96]).toEqual([255, 255, 255, 255]); // inside the shield, above the tick
   });
 
   it('outline.png is 32×32, only white on transparency, with a line drawing rather than a filled block', async () => {
@@ -165,7 +197,11 @@ describe('the icons', () => {
     const [color, outline] = [await icon('color.png'), await icon('outline.png')];
     expect(iconProblems(color, outline)).toEqual([]);
     expect(iconProblems(outline, color)).toEqual(
-      expect.arrayContaining([expect.stringMatching(/color\.png is 32×32/), expect.stringMatching(/outline\.png is 192×192/), expect.stringMatching(/outline\.png must be white on transparency/)]),
+      expect.arrayContaining([
+        expect.stringMatching(/color\.png is 32×32/),
+        expect.stringMatching(/outline\.png is 192×192/),
+        expect.stringMatching(/outline\.png must be white on transparency/),
+      ]),
     );
     const tinted = PNG.sync.read(outline);
     const drawn = pixels(tinted).findIndex(([, , , a]) => a === 255);
@@ -181,11 +217,14 @@ describe('the settings the package needs', () => {
     );
     expect(() => packageSettings({ ...ENV, TEAMS_APP_ID: ' ', TAB_SSO_CLIENT_ID: undefined })).toThrow(/: not set: TEAMS_APP_ID, TAB_SSO_CLIENT_ID\. See/);
     expect(() => packageSettings({ ...ENV, APP_SUPPORT_URL: '' })).toThrow(/: not set: APP_SUPPORT_URL\. See/);
-    expect(() => packageSettings({ ...ENV, APP_WEBSITE_URL: 'http://www.example.gov.uk/tracker' })).toThrow(/APP_WEBSITE_URL: must be the https:\/\/ address of a public page/);
+    expect(() => packageSettings({ ...ENV, APP_WEBSITE_URL: 'http://www.example.gov.uk/tracker' })).toThrow(
+      /APP_WEBSITE_URL: must be the https:\/\/ address of a public page/,
+    );
   });
 
   it('reads them as the app does, so what the app would refuse is refused here, by name and never by value', () => {
-    const attempt = () => packageSettings({ ...ENV, TEAMS_APP_ID: 'not-a-guid', APP_TERMS_URL: 'http://insecure.example.gov.uk/terms', MicrosoftAppPassword: '' });
+    const attempt = () =>
+      packageSettings({ ...ENV, TEAMS_APP_ID: 'not-a-guid', APP_TERMS_URL: 'http://insecure.example.gov.uk/terms', MicrosoftAppPassword: '' });
     expect(attempt).toThrow(/TEAMS_APP_ID: .*MicrosoftAppPassword: is required when MicrosoftAppId is set.*APP_TERMS_URL: must be the https:\/\/ address/);
     expect(attempt).not.toThrow(/not-a-guid|insecure/);
     expect(packageSettings({ ...ENV, PUBLIC_HOSTNAME: ' tracker.example.gov.uk ' }).PUBLIC_HOSTNAME).toBe('tracker.example.gov.uk');

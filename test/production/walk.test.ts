@@ -79,7 +79,16 @@ describe('production mode, started as a deployment starts it, walked end to end'
     const store = await openEmbeddedStore({ dataDir, databaseId: 'safeguarding', port: 0, snapshotIntervalSeconds: 3600, logger: silentLogger });
     await seed(store, {
       people: [alex, sam, pat],
-      actions: [sam, pat].map((p) => actionDoc({ id: `a-${p.id}`, ref: p === sam ? 'LP1.1' : 'LP1.2', leadIds: [p.id], leads: [{ name: p.name, personId: p.id }], due: { dates: [day], ongoing: null, text: day }, nextDueDate: day })),
+      actions: [sam, pat].map((p) =>
+        actionDoc({
+          id: `a-${p.id}`,
+          ref: p === sam ? 'LP1.1' : 'LP1.2',
+          leadIds: [p.id],
+          leads: [{ name: p.name, personId: p.id }],
+          due: { dates: [day], ongoing: null, text: day },
+          nextDueDate: day,
+        }),
+      ),
     });
     await store.close();
 
@@ -133,7 +142,11 @@ describe('production mode, started as a deployment starts it, walked end to end'
   });
 
   function node(script: string, args: string[]): ChildProcess {
-    return spawn(process.execPath, ['--disable-warning=DEP0111', path.join(root, 'dist', 'bot', script), ...args], { cwd: root, env: childEnv(settings), stdio: ['ignore', 'pipe', 'pipe'] });
+    return spawn(process.execPath, ['--disable-warning=DEP0111', path.join(root, 'dist', 'bot', script), ...args], {
+      cwd: root,
+      env: childEnv(settings),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   }
   /** The operator's command line, against the running app's data folder. */
   async function cli(...args: string[]): Promise<string> {
@@ -151,18 +164,52 @@ describe('production mode, started as a deployment starts it, walked end to end'
   const now = () => Math.floor(Date.now() / 1000);
   /** A Bot Framework token for this bot, from its connector, as the Bot Connector service signs it. */
   const botToken = (over: Record<string, unknown> = {}, key = botKeys.trustedKey) =>
-    signJwt(key, 'trusted', { iss: 'https://api.botframework.com', aud: TEST_BOT_ID, serviceurl: connector.serviceUrl, nbf: now() - 60, exp: now() + 600, ...over });
+    signJwt(key, 'trusted', {
+      iss: 'https://api.botframework.com',
+      aud: TEST_BOT_ID,
+      serviceurl: connector.serviceUrl,
+      nbf: now() - 60,
+      exp: now() + 600,
+      ...over,
+    });
   /** A Teams SSO token for the tab (Entra ID v2), as Teams hands the tab. */
   const ssoToken = (over: Record<string, unknown> = {}, key = entraKeys.trustedKey) => {
     const tid = (over.tid as string | undefined) ?? TEST_TENANT_ID;
-    return signJwt(key, 'trusted', { iss: `https://login.microsoftonline.com/${tid}/v2.0`, aud: `api://${PUBLIC_HOSTNAME}/${TAB_CLIENT_ID}`, tid, oid: sam.aadObjectId, scp: 'access_as_user', azp: TEAMS_WEB_CLIENT, nbf: now() - 10, exp: now() + 3600, ...over });
+    return signJwt(key, 'trusted', {
+      iss: `https://login.microsoftonline.com/${tid}/v2.0`,
+      aud: `api://${PUBLIC_HOSTNAME}/${TAB_CLIENT_ID}`,
+      tid,
+      oid: sam.aadObjectId,
+      scp: 'access_as_user',
+      azp: TEAMS_WEB_CLIENT,
+      nbf: now() - 10,
+      exp: now() + 3600,
+      ...over,
+    });
   };
   const samInTeams = () => ({ id: `29:${sam.aadObjectId}`, aadObjectId: sam.aadObjectId!, name: sam.name });
   /** Sam's answer on the reminder card: LP1.1 is now Amber. */
   const samsAnswer = (over: { tenantId?: string } = {}) =>
-    invokeActionExecute({ serviceUrl: connector.serviceUrl, user: samInTeams(), verb: 'action.update', data: { actionId: 'a-sam', version: 1, status: 'A', progress: 'Waiting on the partnership board', reason: 'The board meets after the due date', remedialAction: 'Chair asked for a decision by email' }, ...over });
+    invokeActionExecute({
+      serviceUrl: connector.serviceUrl,
+      user: samInTeams(),
+      verb: 'action.update',
+      data: {
+        actionId: 'a-sam',
+        version: 1,
+        status: 'A',
+        progress: 'Waiting on the partnership board',
+        reason: 'The board meets after the due date',
+        remedialAction: 'Chair asked for a decision by email',
+      },
+      ...over,
+    });
   const postActivity = async (activity: unknown, token?: string) => {
-    const res = await fetch(`${url}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(activity) });
+    const res = await fetch(`${url}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(activity),
+    });
     return { status: res.status, body: parseJson(await res.text()) };
   };
   const getTab = async (route: string, token?: string) => {
@@ -191,7 +238,10 @@ describe('production mode, started as a deployment starts it, walked end to end'
     // Graph was called with a token the app got from the Entra token endpoint with its own secret.
     const installs = graph.graphCalls({ method: 'POST', pathEndsWith: '/installedApps' });
     // Sam's install succeeds; Pat is not in the council's directory (a partner officer), so Graph knows nobody to install for.
-    expect(installs.map((c) => [c.path.includes(sam.aadObjectId!) ? 'sam' : 'pat', c.status]).sort()).toEqual([['pat', 404], ['sam', 201]]);
+    expect(installs.map((c) => [c.path.includes(sam.aadObjectId!) ? 'sam' : 'pat', c.status]).sort()).toEqual([
+      ['pat', 404],
+      ['sam', 201],
+    ]);
     for (const c of installs) expect(c.token).toMatch(/^fake-graph-/);
   }, 60_000);
 
@@ -237,14 +287,23 @@ describe('production mode, started as a deployment starts it, walked end to end'
     expect((await postActivity(samsAnswer(), botToken({ nbf: now() - 7200, exp: now() - 3600 }))).status).toBe(401);
     expect((await postActivity(samsAnswer(), botToken({}, attacker))).status).toBe(401);
     // The tenant is checked before the token, so even a genuine token from another tenant is refused.
-    expect(await postActivity(samsAnswer({ tenantId: OTHER_TENANT }), botToken())).toMatchObject({ status: 403, body: { error: { code: 'TENANT_NOT_ALLOWED' } } });
+    expect(await postActivity(samsAnswer({ tenantId: OTHER_TENANT }), botToken())).toMatchObject({
+      status: 403,
+      body: { error: { code: 'TENANT_NOT_ALLOWED' } },
+    });
     // Nothing refused reached Teams.
     expect(connector.calls.length).toBe(before);
 
     expect(await getTab('/api/tab/my-actions')).toMatchObject({ status: 401, body: { error: { code: 'UNAUTHENTICATED' } } });
-    expect(await getTab('/api/tab/my-actions', ssoToken({ nbf: now() - 7200, exp: now() - 3600 }))).toMatchObject({ status: 401, body: { error: { code: 'UNAUTHENTICATED' } } });
+    expect(await getTab('/api/tab/my-actions', ssoToken({ nbf: now() - 7200, exp: now() - 3600 }))).toMatchObject({
+      status: 401,
+      body: { error: { code: 'UNAUTHENTICATED' } },
+    });
     expect(await getTab('/api/tab/my-actions', ssoToken({}, attacker))).toMatchObject({ status: 401, body: { error: { code: 'UNAUTHENTICATED' } } });
-    expect(await getTab('/api/tab/my-actions', ssoToken({ tid: OTHER_TENANT }))).toMatchObject({ status: 403, body: { error: { code: 'TENANT_NOT_ALLOWED' } } });
+    expect(await getTab('/api/tab/my-actions', ssoToken({ tid: OTHER_TENANT }))).toMatchObject({
+      status: 403,
+      body: { error: { code: 'TENANT_NOT_ALLOWED' } },
+    });
 
     // The answer Sam gave stands: none of the refused requests changed it.
     const mine = JSON.stringify((await getTab('/api/tab/my-actions', ssoToken())).body);
@@ -256,7 +315,13 @@ describe('production mode, started as a deployment starts it, walked end to end'
     expect({ exitCode: bot.exitCode, signal: bot.signalCode }).toEqual({ exitCode: null, signal: null });
     bot.kill('SIGTERM');
     const [code] = await exited;
-    expect({ code, errorsLogged: botOutput.split('\n').filter((l) => parseJson(l)?.level >= 50).map((l) => parseJson(l)?.msg) }).toEqual({ code: 0, errorsLogged: [] });
+    expect({
+      code,
+      errorsLogged: botOutput
+        .split('\n')
+        .filter((l) => parseJson(l)?.level >= 50)
+        .map((l) => parseJson(l)?.msg),
+    }).toEqual({ code: 0, errorsLogged: [] });
   }, 30_000);
 });
 

@@ -24,7 +24,15 @@ const LEGACY_TENANT = 'd0d0d0d0-0000-4000-8000-000000000004';
 
 type Who = { person: Person; tenant: string };
 const member = (agency: 'council' | 'police' | 'school', n: number, name: string, extra: Partial<Person> = {}): Who => ({
-  person: person({ id: `${agency}-${n}`, name, agency, department: agency === 'police' ? 'Public Protection' : 'Children', jobTitle: 'Officer', aadObjectId: oid(n), ...extra }),
+  person: person({
+    id: `${agency}-${n}`,
+    name,
+    agency,
+    department: agency === 'police' ? 'Public Protection' : 'Children',
+    jobTitle: 'Officer',
+    aadObjectId: oid(n),
+    ...extra,
+  }),
   tenant: agency === 'police' ? POLICE_TENANT : COUNCIL_TENANT,
 });
 const COUNCIL = {
@@ -56,7 +64,18 @@ describe('a police user attacks the tab API for the council’s data', () => {
   const token = (who: Who, over: Record<string, unknown> = {}) => {
     const now = Math.floor(Date.now() / 1000);
     const tid = (over.tid as string | undefined) ?? who.tenant;
-    return signJwt(openId.trustedKey, 'trusted', { iss: `https://login.microsoftonline.com/${tid}/v2.0`, aud: `api://${HOST}/${CLIENT_ID}`, tid, oid: who.person.aadObjectId, scp: 'access_as_user', azp: TEAMS_WEB_CLIENT, iat: now - 10, nbf: now - 10, exp: now + 3600, ...over });
+    return signJwt(openId.trustedKey, 'trusted', {
+      iss: `https://login.microsoftonline.com/${tid}/v2.0`,
+      aud: `api://${HOST}/${CLIENT_ID}`,
+      tid,
+      oid: who.person.aadObjectId,
+      scp: 'access_as_user',
+      azp: TEAMS_WEB_CLIENT,
+      iat: now - 10,
+      nbf: now - 10,
+      exp: now + 3600,
+      ...over,
+    });
   };
   const tab = async (who: Who, path: string, over: Record<string, unknown> = {}) => {
     const res = await fetch(`${t.app.url}${path}`, { headers: { authorization: `Bearer ${token(who, over)}` } });
@@ -84,13 +103,33 @@ describe('a police user attacks the tab API for the council’s data', () => {
     const everyone = [...Object.values(COUNCIL), ...Object.values(POLICE), SCHOOL_HEAD].map((w) => w.person);
     await seed(t.store, {
       people: everyone,
-      actions: [actionDoc({ id: 'a1', ref: 'LP1.1', learningPoint: 1, leadIds: [COUNCIL.lead.person.id], leads: [{ name: COUNCIL.lead.person.name, personId: COUNCIL.lead.person.id }], status: 'R' })],
+      actions: [
+        actionDoc({
+          id: 'a1',
+          ref: 'LP1.1',
+          learningPoint: 1,
+          leadIds: [COUNCIL.lead.person.id],
+          leads: [{ name: COUNCIL.lead.person.name, personId: COUNCIL.lead.person.id }],
+          status: 'R',
+        }),
+      ],
     });
     await t.store.collection('plans').upsert({ id: 'plan', orgId: ORG, title: 'Business plan', learningPoints: [{ number: 1, title: 'Leadership' }] } as never);
     await setUpTraining(t.store, ORG, { requirements: [{ course: 'SG-AWARE', jobTitles: ['Officer'] }] });
     // One officer of each agency trained; the rest are overdue.
     for (const w of [COUNCIL.lead, POLICE.officer]) {
-      await t.store.collection<TrainingRecord>('training').upsert({ id: `rec-${w.person.id}`, orgId: ORG, kind: 'record', personId: w.person.id, agency: w.person.agency!, courseCode: 'SG-AWARE', completedOn: '2026-06-01', status: 'completed', source: 'import', createdAt: '2026-06-01T00:00:00Z' });
+      await t.store.collection<TrainingRecord>('training').upsert({
+        id: `rec-${w.person.id}`,
+        orgId: ORG,
+        kind: 'record',
+        personId: w.person.id,
+        agency: w.person.agency!,
+        courseCode: 'SG-AWARE',
+        completedOn: '2026-06-01',
+        status: 'completed',
+        source: 'import',
+        createdAt: '2026-06-01T00:00:00Z',
+      });
     }
     await rebuildTrainingSummaries(t.store, ORG);
     const organisation = await ensureOrganisation(t.store, t.clock, ORG, defaults);
@@ -107,7 +146,16 @@ describe('a police user attacks the tab API for the council’s data', () => {
       involvedPersonIds: [COUNCIL.lead.person.id],
       startStage: 1,
     });
-    councilCampaign = (await createCampaign({ store: t.store, clock: t.clock, calendar: new WorkingCalendar() }, { actor: COUNCIL.hr.person, timeZone: 'Europe/London', data: { questionnaire: 'awareness', title: 'Council staff survey', audience: { type: 'everyone' }, anonymous: false, closesOn: '2026-12-04' } })).id;
+    councilCampaign = (
+      await createCampaign(
+        { store: t.store, clock: t.clock, calendar: new WorkingCalendar() },
+        {
+          actor: COUNCIL.hr.person,
+          timeZone: 'Europe/London',
+          data: { questionnaire: 'awareness', title: 'Council staff survey', audience: { type: 'everyone' }, anonymous: false, closesOn: '2026-12-04' },
+        },
+      )
+    ).id;
   }, 60_000);
   afterAll(async () => {
     await t?.close();
@@ -176,7 +224,10 @@ describe('a police user attacks the tab API for the council’s data', () => {
     expect((await tab(POLICE.hr, `/api/tab/questionnaires/${ids.agencyCampaignId}`)).status).toBe(404);
     const res = await tab(POLICE.hr, `/api/tab/questionnaires/${ids.followUpId}`);
     expect(res.status).toBe(200);
-    expect(res.body.comparison).toMatchObject({ immediate: { campaignIds: [ids.partnershipCampaignId], responses: 5 }, followUp: { campaignIds: [ids.followUpId], responses: 5 } });
+    expect(res.body.comparison).toMatchObject({
+      immediate: { campaignIds: [ids.partnershipCampaignId], responses: 5 },
+      followUp: { campaignIds: [ids.followUpId], responses: 5 },
+    });
     expect(res.body.report.rows.filter((r: string[]) => r[0] === 'Immediate vs follow-up').map((r: string[]) => r.slice(1))).toEqual(PARTNERSHIP_COMPARISON);
     expect(res.text).not.toContain(ids.agencyCampaignId);
     expect(res.text).not.toContain('Our own specialist course check');
@@ -192,7 +243,11 @@ describe('a police user attacks the tab API for the council’s data', () => {
   it('the police’s administrator asks who is reached with ?agency=council → only the police’s people', async () => {
     const res = await tab(POLICE.admin, '/api/tab/reach?agency=council');
     expect(res.status).toBe(200);
-    expect(res.body.rows.map((r: { name: string }) => r.name).sort()).toEqual(Object.values(POLICE).map((w) => w.person.name).sort());
+    expect(res.body.rows.map((r: { name: string }) => r.name).sort()).toEqual(
+      Object.values(POLICE)
+        .map((w) => w.person.name)
+        .sort(),
+    );
     expectNoCouncilData(res.text);
   });
 
@@ -208,7 +263,8 @@ describe('a police user attacks the tab API for the council’s data', () => {
   });
 
   it('the police’s administrator and HR ask for the board report → 403; the partnership’s business manager gets figures and no names', async () => {
-    for (const who of [POLICE.admin, POLICE.hr, POLICE.sl]) expect(await tab(who, '/api/tab/partnership?agency=council')).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
+    for (const who of [POLICE.admin, POLICE.hr, POLICE.sl])
+      expect(await tab(who, '/api/tab/partnership?agency=council')).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
     const board = await tab(POLICE.bm, '/api/tab/partnership');
     expect(board.status).toBe(200);
     for (const name of [...COUNCIL_NAMES, ...Object.values(POLICE).map((w) => w.person.name)]) expect(board.text).not.toContain(name);

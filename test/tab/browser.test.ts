@@ -73,13 +73,17 @@ describe('the dashboard tab in a browser', () => {
   }
 
   /** Chromium's own console line for a request the server refused, which a test made on purpose. */
-  const refused = (apiPath: string) => new RegExp(`^Failed to load resource: the server responded with a status of 403 \\(Forbidden\\) \\(http://[^/]+${apiPath.replace(/[/.]/g, '\\$&')}\\)$`);
+  const refused = (apiPath: string) =>
+    new RegExp(`^Failed to load resource: the server responded with a status of 403 \\(Forbidden\\) \\(http://[^/]+${apiPath.replace(/[/.]/g, '\\$&')}\\)$`);
 
   /**
    * Opens the tab outside Teams at the address `npm start` prints (which hands the page this run's
    * secret) and uses the local sign-in, as a developer would.
    */
-  async function signIn(personId: string, options: { viewport?: { width: number; height: number }; query?: string; app?: TestApp; atSignIn?: (page: Page) => Promise<void> } = {}): Promise<Page> {
+  async function signIn(
+    personId: string,
+    options: { viewport?: { width: number; height: number }; query?: string; app?: TestApp; atSignIn?: (page: Page) => Promise<void> } = {},
+  ): Promise<Page> {
     const page = await newPage(options.viewport);
     const { app } = options.app ?? t;
     await page.goto(`${app.url}/tab/index.html${options.query ?? ''}#local-sign-in=${app.local!.secret}`);
@@ -92,7 +96,8 @@ describe('the dashboard tab in a browser', () => {
     await page.getByRole('heading', { name: 'Safeguarding dashboard' }).waitFor();
     return page;
   }
-  const loaded = (page: Page) => page.waitForFunction(() => !(globalThis as unknown as { document: { body: { innerText: string } } }).document.body.innerText.includes('Loading…'));
+  const loaded = (page: Page) =>
+    page.waitForFunction(() => !(globalThis as unknown as { document: { body: { innerText: string } } }).document.body.innerText.includes('Loading…'));
   const open = async (page: Page, view: string) => {
     await page.getByRole('tab', { name: view }).click();
     await loaded(page);
@@ -115,9 +120,19 @@ describe('the dashboard tab in a browser', () => {
     }))`)) as { title: string; scale: 'percent' | 'count'; bars: { value: number; track: number; fill: number }[] }[];
     for (const chart of charts) {
       const tracks = chart.bars.map((b) => b.track);
-      expect({ name, chart: chart.title, trackSpread: Math.round(Math.max(...tracks) - Math.min(...tracks)) }).toEqual({ name, chart: chart.title, trackSpread: 0 });
+      expect({ name, chart: chart.title, trackSpread: Math.round(Math.max(...tracks) - Math.min(...tracks)) }).toEqual({
+        name,
+        chart: chart.title,
+        trackSpread: 0,
+      });
       const full = chart.scale === 'percent' ? 100 : Math.max(1, ...chart.bars.map((b) => b.value));
-      for (const b of chart.bars) expect({ name, chart: chart.title, value: b.value, misdrawnBy: Math.round(Math.abs(b.fill - (b.track * b.value) / full)) }).toEqual({ name, chart: chart.title, value: b.value, misdrawnBy: 0 });
+      for (const b of chart.bars)
+        expect({ name, chart: chart.title, value: b.value, misdrawnBy: Math.round(Math.abs(b.fill - (b.track * b.value) / full)) }).toEqual({
+          name,
+          chart: chart.title,
+          value: b.value,
+          misdrawnBy: 0,
+        });
     }
     // Transitions (a tab's underline sliding across) would otherwise be caught half-way.
     await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true, animations: 'disabled' });
@@ -134,7 +149,15 @@ describe('the dashboard tab in a browser', () => {
     // around a tab list, to hand focus on at once: a false positive of this rule that Fluent and
     // Microsoft's own checker document. Only those nodes are set aside; anything else fails.
     for (const v of result.violations) if (v.id === 'aria-hidden-focus') v.nodes = v.nodes.filter((n) => !/^<i [^>]*data-tabster-dummy="/.test(n.html));
-    return result.violations.filter((v) => v.nodes.length > 0).map((v) => ({ where, rule: v.id, impact: v.impact ?? 'unknown', nodes: v.nodes.length, first: `${v.nodes[0]?.target.join(' ')}: ${v.nodes[0]?.failureSummary ?? ''}`.slice(0, 300) }));
+    return result.violations
+      .filter((v) => v.nodes.length > 0)
+      .map((v) => ({
+        where,
+        rule: v.id,
+        impact: v.impact ?? 'unknown',
+        nodes: v.nodes.length,
+        first: `${v.nodes[0]?.target.join(' ')}: ${v.nodes[0]?.failureSummary ?? ''}`.slice(0, 300),
+      }));
   };
   /**
    * What axe does not measure: the charts' own colours, as the browser computed them in this theme.
@@ -142,7 +165,8 @@ describe('the dashboard tab in a browser', () => {
    * what it sits on (the page, or a bar's track), by its fill or its outline.
    */
   const chartContrast = async (page: Page, where: string) =>
-    ((await page.evaluate(`(() => {
+    (
+      (await page.evaluate(`(() => {
       const rgb = (c) => { const m = (c || '').match(/[\\d.]+/g); if (!m || m.length < 3) return null; const [r, g, b, a = 1] = m.map(Number); return a === 0 ? null : [r, g, b]; };
       const lum = ([r, g, b]) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }; return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
       const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((m, n) => n - m); return (x + 0.05) / (y + 0.05); };
@@ -167,14 +191,18 @@ describe('the dashboard tab in a browser', () => {
       const seen = new Set();
       return out.filter((o) => o.ratio < o.needs).map((o) => ({ ...o, ratio: Math.round(o.ratio * 100) / 100 })).filter((o) => !seen.has(o.what + o.ratio) && seen.add(o.what + o.ratio));
     })()`)) as { what: string; ratio: number; needs: number }[]
-  ).map((f) => ({ where, ...f }));
+    ).map((f) => ({ where, ...f }));
 
   it('action plan: the RAG chart shows each learning point’s counts from the store, wide and narrow', async () => {
-    const actions = await toArray(t.store.collection<Action>('actions').query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId', parameters: [{ name: '@orgId', value: ORG }] }));
+    const actions = await toArray(
+      t.store.collection<Action>('actions').query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId', parameters: [{ name: '@orgId', value: ORG }] }),
+    );
     for (const viewport of [WIDE, NARROW]) {
       const page = await signIn('demo-val-johnson', { viewport });
       await open(page, 'Action plan');
-      await expect(page.getByTestId('plan-totals').textContent()).resolves.toMatch(new RegExp(`^${actions.length} actions: ${actions.filter((a) => a.status === 'B').length} Blue`));
+      await expect(page.getByTestId('plan-totals').textContent()).resolves.toMatch(
+        new RegExp(`^${actions.length} actions: ${actions.filter((a) => a.status === 'B').length} Blue`),
+      );
       const points = [...new Set(actions.map((a) => a.learningPoint))].sort();
       for (const lp of points) {
         const row = page.locator(`svg[data-chart-row^="${lp}. "]`);
@@ -235,7 +263,9 @@ describe('the dashboard tab in a browser', () => {
         await page.getByText(`${r.pctWithinValidity}% (${r.withinValidity} of ${r.required})`).first().waitFor();
       }
       // The same rates as a table: the report the card and the export show.
-      const rates = page.locator('table[aria-label="Training completion by department, as at 23 Nov 2026"], ul[aria-label="Training completion by department, as at 23 Nov 2026"]');
+      const rates = page.locator(
+        'table[aria-label="Training completion by department, as at 23 Nov 2026"], ul[aria-label="Training completion by department, as at 23 Nov 2026"]',
+      );
       for (const r of rows) await expect(rates.textContent()).resolves.toContain(`${r.group}`);
       await expect(rates.textContent()).resolves.toContain(`${rows.find((r) => r.group === 'All')!.pctWithinValidity}%`);
       await page.getByText(/^Overdue training \(\d+\), as at 23 Nov 2026$/).waitFor();
@@ -251,7 +281,9 @@ describe('the dashboard tab in a browser', () => {
     for (const view of ['My actions', 'Action plan', 'Escalations']) await expect(page.getByRole('tab', { name: view }).count()).resolves.toBe(1);
     for (const view of ['Training', 'Questionnaires']) await expect(page.getByRole('tab', { name: view }).count()).resolves.toBe(0);
     expectedConsoleErrors.push(refused('/api/tab/training/overdue'));
-    const status = await page.evaluate("fetch('/api/tab/training/overdue', { headers: { authorization: 'Local demo-richard-adams', 'x-local-secret': sessionStorage.getItem('local-sign-in') } }).then((r) => r.status)");
+    const status = await page.evaluate(
+      "fetch('/api/tab/training/overdue', { headers: { authorization: 'Local demo-richard-adams', 'x-local-secret': sessionStorage.getItem('local-sign-in') } }).then((r) => r.status)",
+    );
     expect(status).toBe(403);
     await page.close();
   });
@@ -265,12 +297,21 @@ describe('the dashboard tab in a browser', () => {
       await open(page, 'Reach');
       const total = report.rows.length;
       await expect(page.getByTestId('reach-counts').textContent()).resolves.toBe(`${total} people: 1 in Teams, 0 by email, ${total - 1} not reached`);
-      for (const [label, count] of [['Teams', report.counts.teams], ['Email', report.counts.email], ['Not reached', report.counts.unreachable]] as const) {
+      for (const [label, count] of [
+        ['Teams', report.counts.teams],
+        ['Email', report.counts.email],
+        ['Not reached', report.counts.unreachable],
+      ] as const) {
         await expect(page.locator(`svg[data-chart-row="${label}"]`).getAttribute('data-value')).resolves.toBe(String(count));
       }
       await page.getByText('Email is not set up on this server', { exact: false }).waitFor();
       // Those not reached come first, names in numeric order; Val, the one reached in Teams, last.
-      const names = (await page.getByLabel('People and how they are reached').locator(viewport === WIDE ? 'tbody tr td:first-child' : 'li > div:first-child').allTextContents()).map((n) => n.replace(/^Person: /, ''));
+      const names = (
+        await page
+          .getByLabel('People and how they are reached')
+          .locator(viewport === WIDE ? 'tbody tr td:first-child' : 'li > div:first-child')
+          .allTextContents()
+      ).map((n) => n.replace(/^Person: /, ''));
       expect(names.at(-1)).toBe('Val Johnson');
       expect(names.filter((n) => n.startsWith('Staff Member ')).slice(0, 3)).toEqual(['Staff Member 0', 'Staff Member 1', 'Staff Member 2']);
       await page.getByText('the app is blocked for them in Teams', { exact: false }).first().waitFor();
@@ -293,7 +334,10 @@ describe('the dashboard tab in a browser', () => {
   it('reach at council size: the page draws the first 500 people and says how to see the rest', async () => {
     const big = await startTestApp({ ALLOWED_TENANT_IDS: TEST_TENANT_ID });
     try {
-      const people = [person({ id: 'admin', name: 'Ada Admin', roles: ['admin'] }), ...Array.from({ length: 600 }, (_, i) => person({ id: `p${i}`, name: `Person ${String(i).padStart(3, '0')}` }))];
+      const people = [
+        person({ id: 'admin', name: 'Ada Admin', roles: ['admin'] }),
+        ...Array.from({ length: 600 }, (_, i) => person({ id: `p${i}`, name: `Person ${String(i).padStart(3, '0')}` })),
+      ];
       await seed(big.store, { people });
       const page = await signIn('admin', { app: big, query: '?view=reach' });
       await loaded(page);
@@ -318,7 +362,9 @@ describe('the dashboard tab in a browser', () => {
       await expect(page.getByRole('tab', { name: 'Reach' }).count()).resolves.toBe(0);
       await expect(page.getByText('not reached', { exact: false }).count()).resolves.toBe(0);
       expectedConsoleErrors.push(refused('/api/tab/reach'));
-      const answer = (await page.evaluate(`fetch('/api/tab/reach', { headers: { authorization: 'Local ${personId}', 'x-local-secret': sessionStorage.getItem('local-sign-in') } }).then(async (r) => ({ status: r.status, body: await r.text() }))`)) as { status: number; body: string };
+      const answer = (await page.evaluate(
+        `fetch('/api/tab/reach', { headers: { authorization: 'Local ${personId}', 'x-local-secret': sessionStorage.getItem('local-sign-in') } }).then(async (r) => ({ status: r.status, body: await r.text() }))`,
+      )) as { status: number; body: string };
       expect(answer.status).toBe(403);
       expect(answer.body).not.toContain('Richard');
       await page.close();
@@ -351,8 +397,25 @@ describe('the dashboard tab in a browser', () => {
       for (const theme of ['default', 'dark', 'contrast'] as const) {
         for (const viewport of [WIDE, NARROW]) {
           const where = (view: string) => `${view}, ${theme} theme, ${viewport.width} px`;
-          const page = await signIn('demo-val-johnson', { viewport, app: p, query: `?theme=${theme}`, atSignIn: async (signInPage) => void findings.push(...(await axeFindings(signInPage, where('Local sign-in')))) });
-          const views = ['My actions', 'Action plan', 'Escalations', 'Training', 'Questionnaires', 'Reach', 'Partnership', 'Section 11 self-assessment', 'Learning from reviews', 'Annual report appendix', 'Reviews at a glance'];
+          const page = await signIn('demo-val-johnson', {
+            viewport,
+            app: p,
+            query: `?theme=${theme}`,
+            atSignIn: async (signInPage) => void findings.push(...(await axeFindings(signInPage, where('Local sign-in')))),
+          });
+          const views = [
+            'My actions',
+            'Action plan',
+            'Escalations',
+            'Training',
+            'Questionnaires',
+            'Reach',
+            'Partnership',
+            'Section 11 self-assessment',
+            'Learning from reviews',
+            'Annual report appendix',
+            'Reviews at a glance',
+          ];
           await expect(page.getByRole('tab').count()).resolves.toBe(views.length);
           for (const view of views) {
             await open(page, view);
@@ -370,10 +433,24 @@ describe('the dashboard tab in a browser', () => {
 
     it('the view switcher at 360 px: every view and report in sight, each reached by the arrow keys with its focus ring unclipped, and opened with Enter', async () => {
       const page = await signIn('demo-val-johnson', { viewport: NARROW, app: p });
-      const views = ['My actions', 'Action plan', 'Escalations', 'Training', 'Questionnaires', 'Reach', 'Partnership', 'Section 11 self-assessment', 'Learning from reviews', 'Annual report appendix', 'Reviews at a glance'];
+      const views = [
+        'My actions',
+        'Action plan',
+        'Escalations',
+        'Training',
+        'Questionnaires',
+        'Reach',
+        'Partnership',
+        'Section 11 self-assessment',
+        'Learning from reviews',
+        'Annual report appendix',
+        'Reviews at a glance',
+      ];
       await expect(page.getByRole('tab').count()).resolves.toBe(views.length);
       // All at once, before anything is focused or scrolled: no view hides off to the side.
-      const offScreen = await page.evaluate(`[...document.querySelectorAll('[role="tab"]')].filter((t) => { const r = t.getBoundingClientRect(); return r.left < 0 || r.right > window.innerWidth; }).map((t) => t.getAttribute('value'))`);
+      const offScreen = await page.evaluate(
+        `[...document.querySelectorAll('[role="tab"]')].filter((t) => { const r = t.getBoundingClientRect(); return r.left < 0 || r.right > window.innerWidth; }).map((t) => t.getAttribute('value'))`,
+      );
       expect(offScreen).toEqual([]);
       // From the control before it, by keyboard, as someone without a mouse arrives.
       await page.getByRole('button', { name: 'Change' }).focus();
@@ -381,7 +458,9 @@ describe('the dashboard tab in a browser', () => {
       for (const [i, view] of views.entries()) {
         if (i > 0) await page.keyboard.press('ArrowRight');
         const tab = page.getByRole('tab', { name: view });
-        await expect(tab.evaluate((el) => el === (el as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement)).resolves.toBe(true);
+        await expect(tab.evaluate((el) => el === (el as unknown as { ownerDocument: { activeElement: unknown } }).ownerDocument.activeElement)).resolves.toBe(
+          true,
+        );
         // In sight without scrolling sideways, and no box around it cuts off what is drawn outside it (the focus ring).
         const placed = (await page.evaluate(`(() => {
           const tab = document.activeElement;
@@ -406,12 +485,25 @@ describe('the dashboard tab in a browser', () => {
     });
 
     it('an administrator of the lead agency sees every section’s figures for both agencies, and nobody’s name, wide and narrow', async () => {
-      const sections = await partnershipReport({ store: p.store, clock: p.clock }, { orgId: ORG, requester: OPERATOR, timeZone: 'Europe/London', asAt: '2026-11-23' });
-      expect(sections.map((r) => r.title)).toEqual(['Plan RAG by priority', 'Plan RAG by agency', 'Training by agency', 'Escalations by agency and stage', 'Questionnaires by agency', 'Learning from reviews']);
+      const sections = await partnershipReport(
+        { store: p.store, clock: p.clock },
+        { orgId: ORG, requester: OPERATOR, timeZone: 'Europe/London', asAt: '2026-11-23' },
+      );
+      expect(sections.map((r) => r.title)).toEqual([
+        'Plan RAG by priority',
+        'Plan RAG by agency',
+        'Training by agency',
+        'Escalations by agency and stage',
+        'Questionnaires by agency',
+        'Learning from reviews',
+      ]);
       // Both agencies have figures of their own: actions they lead, and staff who need training. (Some
       // demo actions are led by people not in the directory, so the plan has a row for those too.)
       for (const title of ['Plan RAG by agency', 'Training by agency']) {
-        const agencies = sections.find((r) => r.title === title)!.rows.map((row) => row[0]).filter((a) => a !== '(lead not in the directory)');
+        const agencies = sections
+          .find((r) => r.title === title)!
+          .rows.map((row) => row[0])
+          .filter((a) => a !== '(lead not in the directory)');
         expect({ title, agencies }).toEqual({ title, agencies: ['Northshire Council', 'Northshire Police', 'All agencies'] });
       }
       // The police: everyone needs safeguarding awareness (the officers, their administrator and HR: 8), and four officers are in date.
@@ -450,7 +542,9 @@ describe('the dashboard tab in a browser', () => {
         await expect(page.getByRole('region', { name: 'Partnership' }).count()).resolves.toBe(0);
         await expect(page.getByText('All agencies', { exact: false }).count()).resolves.toBe(0);
         expectedConsoleErrors.push(refused('/api/tab/partnership'));
-        const answer = (await page.evaluate(`fetch('/api/tab/partnership', { headers: { authorization: 'Local ${personId}', 'x-local-secret': sessionStorage.getItem('local-sign-in') } }).then(async (r) => ({ status: r.status, body: await r.text() }))`)) as { status: number; body: string };
+        const answer = (await page.evaluate(
+          `fetch('/api/tab/partnership', { headers: { authorization: 'Local ${personId}', 'x-local-secret': sessionStorage.getItem('local-sign-in') } }).then(async (r) => ({ status: r.status, body: await r.text() }))`,
+        )) as { status: number; body: string };
         expect({ personId, status: answer.status }).toEqual({ personId, status: 403 });
         expect(JSON.parse(answer.body)).toMatchObject({ error: { code: 'FORBIDDEN' } });
         expect(answer.body).not.toContain('Northshire Police');
@@ -475,7 +569,9 @@ describe('the dashboard tab in a browser', () => {
       // The campaign still open shows its response rate and why nothing more.
       await page.getByLabel('Questionnaire', { exact: true }).selectOption({ label: 'Awareness, still open (open, the Community Services department)' });
       await expect(page.getByTestId('response-rate').textContent()).resolves.toBe('3 of 15 answered (20%); anonymous');
-      await expect(page.getByTestId('results-withheld').textContent()).resolves.toBe('Anonymous: only the response rate is shown until it closes (18 Dec 2026), so nobody’s answers can be worked out from how the figures change.');
+      await expect(page.getByTestId('results-withheld').textContent()).resolves.toBe(
+        'Anonymous: only the response rate is shown until it closes (18 Dec 2026), so nobody’s answers can be worked out from how the figures change.',
+      );
       await expect(page.locator('svg[data-chart-row]').count()).resolves.toBe(0);
       await expect(page.getByText('By department and role').count()).resolves.toBe(0);
       await shot(page, `questionnaires-open-${viewport.width}`);
@@ -492,7 +588,12 @@ describe('the dashboard tab in a browser', () => {
       return { theme: el.getAttribute('data-theme'), background: style.backgroundColor, text: style.color };
     })()`)) as { theme: string; background: string; text: string };
     expect(colours.theme).toBe('dark');
-    const luminance = (rgb: string) => rgb.match(/\d+/g)!.slice(0, 3).map(Number).reduce((a, b) => a + b, 0) / 3;
+    const luminance = (rgb: string) =>
+      rgb
+        .match(/\d+/g)!
+        .slice(0, 3)
+        .map(Number)
+        .reduce((a, b) => a + b, 0) / 3;
     expect(luminance(colours.background)).toBeLessThan(80);
     expect(luminance(colours.text)).toBeGreaterThan(180);
     await shot(page, 'plan-dark-1280');
@@ -520,7 +621,12 @@ describe('the dashboard tab in a browser', () => {
   });
 
   it('outside Teams on a production server it says to open it in Teams, quickly', async () => {
-    const prod = await startTestApp({ MicrosoftAppId: '00000000-0000-0000-0000-0000000000aa', MicrosoftAppPassword: 'example-not-a-secret', ALLOWED_TENANT_IDS: TEST_TENANT_ID, HOST: '127.0.0.1' });
+    const prod = await startTestApp({
+      MicrosoftAppId: '00000000-0000-0000-0000-0000000000aa',
+      MicrosoftAppPassword: 'example-not-a-secret',
+      ALLOWED_TENANT_IDS: TEST_TENANT_ID,
+      HOST: '127.0.0.1',
+    });
     try {
       const page = await newPage(NARROW);
       const started = Date.now();

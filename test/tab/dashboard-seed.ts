@@ -53,12 +53,38 @@ export async function seedDashboard(store: Store, clock: FixedClock, seal: Answe
   // A safeguarding lead who is not an administrator: rates, but no named lists.
   await people.update(ORG, 'demo-lucy-nevielle', (p) => ({ ...p, aadObjectId: AAD.lucy, roles: ['safeguarding-lead'] }));
   // Twelve staff in Community Services, so questionnaire breakdowns have a group big enough to show.
-  for (let i = 0; i < 12; i++) await people.upsert({ id: `staff-${i}`, orgId: ORG, name: `Staff Member ${i}`, department: 'Community Services', jobTitle: 'ASB Investigator', roles: ['officer'], agency: PARTNERSHIP.lead, active: true });
+  for (let i = 0; i < 12; i++)
+    await people.upsert({
+      id: `staff-${i}`,
+      orgId: ORG,
+      name: `Staff Member ${i}`,
+      department: 'Community Services',
+      jobTitle: 'ASB Investigator',
+      roles: ['officer'],
+      agency: PARTNERSHIP.lead,
+      active: true,
+    });
 
-  await setUpTraining(store, ORG, { requirements: [{ course: 'SG-AWARE', jobTitles: ['*'] }, { course: 'PREVENT', jobTitles: ['ASB Investigator'] }] });
+  await setUpTraining(store, ORG, {
+    requirements: [
+      { course: 'SG-AWARE', jobTitles: ['*'] },
+      { course: 'PREVENT', jobTitles: ['ASB Investigator'] },
+    ],
+  });
   const training = store.collection<TrainingRecord>('training');
   for (let i = 0; i < 9; i++) {
-    await training.upsert({ id: `rec-${i}`, orgId: ORG, kind: 'record', personId: `staff-${i}`, agency: PARTNERSHIP.lead, courseCode: 'SG-AWARE', completedOn: i < 6 ? '2026-03-01' : '2022-01-10', status: 'completed', source: 'import', createdAt: '2026-03-02T00:00:00Z' });
+    await training.upsert({
+      id: `rec-${i}`,
+      orgId: ORG,
+      kind: 'record',
+      personId: `staff-${i}`,
+      agency: PARTNERSHIP.lead,
+      courseCode: 'SG-AWARE',
+      completedOn: i < 6 ? '2026-03-01' : '2022-01-10',
+      status: 'completed',
+      source: 'import',
+      createdAt: '2026-03-02T00:00:00Z',
+    });
   }
   await rebuildTrainingSummaries(store, ORG);
 
@@ -68,7 +94,11 @@ export async function seedDashboard(store: Store, clock: FixedClock, seal: Answe
   const organisation = await ensureOrganisation(store, clock, ORG, { timeZone: TZ });
   await submitStatusUpdate(
     { store, clock, events: domainEvents(new WorkingCalendar()) },
-    { actor: val, timeZone: TZ, data: { actionId: first!.id, version: first!.version, status: 'R', progress: 'Stalled', reason: 'No venue', remedialAction: 'Ask the director' } },
+    {
+      actor: val,
+      timeZone: TZ,
+      data: { actionId: first!.id, version: first!.version, status: 'R', progress: 'Stalled', reason: 'No venue', remedialAction: 'Ask the director' },
+    },
   );
 
   // Two concerns raised by an officer the week before: one waiting at stage 1 past its deadline,
@@ -77,29 +107,82 @@ export async function seedDashboard(store: Store, clock: FixedClock, seal: Answe
   clock.set('2026-11-16T09:00:00Z');
   const richard = (await people.read(ORG, 'demo-richard-adams'))!;
   const deps = { store, clock, calendar: new WorkingCalendar() };
-  await raiseEscalation(deps, { actor: richard, organisation, data: { category: 'referral-outcome', agency: 'MASH', caseReference: 'MASH-2026-0042', asked: 'Outcome of the referral', wanted: 'Feedback' } });
+  await raiseEscalation(deps, {
+    actor: richard,
+    organisation,
+    data: { category: 'referral-outcome', agency: 'MASH', caseReference: 'MASH-2026-0042', asked: 'Outcome of the referral', wanted: 'Feedback' },
+  });
   clock.set('2026-11-17T09:00:00Z');
-  await raiseEscalation(deps, { actor: richard, organisation, data: { category: 'professional-disagreement', agency: 'Housing', caseReference: 'HSG-2026-0007', asked: 'Joint visit', wanted: 'A strategy meeting', immediateRisk: true } });
+  await raiseEscalation(deps, {
+    actor: richard,
+    organisation,
+    data: {
+      category: 'professional-disagreement',
+      agency: 'Housing',
+      caseReference: 'HSG-2026-0007',
+      asked: 'Joint visit',
+      wanted: 'A strategy meeting',
+      immediateRisk: true,
+    },
+  });
   clock.set(seededAt);
 
   // An earlier one still open, with three answers: it shows the response rate only.
   const simon = (await people.read(ORG, 'demo-simon-howick'))!;
   clock.set('2026-10-26T09:00:00Z');
-  const stillOpen = await createCampaign({ store, clock, calendar: new WorkingCalendar() }, { actor: simon, timeZone: TZ, data: { questionnaire: 'awareness', title: 'Awareness, still open', audience: { type: 'department', department: 'Community Services' }, anonymous: true, closesOn: '2026-12-18' } });
+  const stillOpen = await createCampaign(
+    { store, clock, calendar: new WorkingCalendar() },
+    {
+      actor: simon,
+      timeZone: TZ,
+      data: {
+        questionnaire: 'awareness',
+        title: 'Awareness, still open',
+        audience: { type: 'department', department: 'Community Services' },
+        anonymous: true,
+        closesOn: '2026-12-18',
+      },
+    },
+  );
   for (let i = 0; i < 3; i++) {
     const actor = (await people.read(ORG, `staff-${i}`))!;
     const opened = await openSurvey({ store, clock, seal }, { actor, timeZone: TZ, campaignId: stillOpen.id });
-    const carried = JSON.stringify({ 'know-how-to-report': 'yes', 'aware-of-procedures': 'yes', confidence: 'quite', 'know-dso-name': 'yes', 'last-trained': 'within-12-months' });
-    await answerSurvey({ store, clock, seal }, { actor, timeZone: TZ, data: { campaignId: stillOpen.id, page: 0, move: 'submit', carried, answerKey: (opened as { answerKey: string }).answerKey } });
+    const carried = JSON.stringify({
+      'know-how-to-report': 'yes',
+      'aware-of-procedures': 'yes',
+      confidence: 'quite',
+      'know-dso-name': 'yes',
+      'last-trained': 'within-12-months',
+    });
+    await answerSurvey(
+      { store, clock, seal },
+      { actor, timeZone: TZ, data: { campaignId: stillOpen.id, page: 0, move: 'submit', carried, answerKey: (opened as { answerKey: string }).answerKey } },
+    );
   }
   // Sent a fortnight earlier and closed since, so its figures can be shown.
   clock.set('2026-11-02T09:00:00Z');
-  const campaign = await createCampaign({ store, clock, calendar: new WorkingCalendar() }, { actor: simon, timeZone: TZ, data: { questionnaire: 'awareness', audience: { type: 'department', department: 'Community Services' }, anonymous: true, closesOn: '2026-11-13' } });
+  const campaign = await createCampaign(
+    { store, clock, calendar: new WorkingCalendar() },
+    {
+      actor: simon,
+      timeZone: TZ,
+      data: { questionnaire: 'awareness', audience: { type: 'department', department: 'Community Services' }, anonymous: true, closesOn: '2026-11-13' },
+    },
+  );
   for (let i = 0; i < 12; i++) {
     const actor = (await people.read(ORG, `staff-${i}`))!;
     const opened = await openSurvey({ store, clock, seal }, { actor, timeZone: TZ, campaignId: campaign.id });
-    const carried = JSON.stringify({ 'know-how-to-report': 'yes', 'aware-of-procedures': i < 9 ? 'yes' : 'no', confidence: i < 8 ? 'quite' : 'not-very', 'know-dso-name': i < 6 ? 'yes' : 'no', 'last-trained': 'within-12-months' });
-    await answerSurvey({ store, clock, seal }, { actor, timeZone: TZ, data: { campaignId: campaign.id, page: 0, move: 'submit', carried, answerKey: (opened as { answerKey: string }).answerKey } });
+    const carried = JSON.stringify({
+      'know-how-to-report': 'yes',
+      'aware-of-procedures': i < 9 ? 'yes' : 'no',
+      confidence: i < 8 ? 'quite' : 'not-very',
+      'know-dso-name': i < 6 ? 'yes' : 'no',
+      'last-trained': 'within-12-months',
+    });
+    await answerSurvey(
+      { store, clock, seal },
+      { actor, timeZone: TZ, data: { campaignId: campaign.id, page: 0, move: 'submit', carried, answerKey: (opened as { answerKey: string }).answerKey } },
+    );
   }
   clock.set('2026-11-16T10:00:00Z');
   await runJob('questionnaires', { store, clock, orgId: ORG, organisation, calendar: new WorkingCalendar(), logger: silentLogger, seal });
@@ -139,7 +222,13 @@ export async function seedReach(store: Store): Promise<void> {
 }
 
 /** The two agencies the partnership view is checked with, and who is who in them. */
-export const PARTNERSHIP = { lead: 'northshire-council', partner: 'northshire-police', partnerAdmin: 'police-admin', partnerHr: 'police-hr', partnerLead: 'police-officer-0' };
+export const PARTNERSHIP = {
+  lead: 'northshire-council',
+  partner: 'northshire-police',
+  partnerAdmin: 'police-admin',
+  partnerHr: 'police-hr',
+  partnerLead: 'police-officer-0',
+};
 
 /**
  * After seedDashboard, where the council leads the partnership (so everyone already in the
@@ -153,12 +242,49 @@ export async function seedPartnership(store: Store, clock: FixedClock): Promise<
   const police = await addAgency(store, clock, ORG, { name: 'Northshire Police' }, defaults, appEvents());
   const agency = police.agency.agencyId;
   const people = store.collection<Person>('people');
-  await people.upsert({ id: PARTNERSHIP.partnerAdmin, orgId: ORG, name: 'Priya Policeadmin', department: 'Public Protection', jobTitle: 'Inspector', roles: ['admin'], agency, active: true });
-  await people.upsert({ id: PARTNERSHIP.partnerHr, orgId: ORG, name: 'Harvey Policehr', department: 'People Services', jobTitle: 'HR Adviser', roles: ['hr'], agency, active: true });
+  await people.upsert({
+    id: PARTNERSHIP.partnerAdmin,
+    orgId: ORG,
+    name: 'Priya Policeadmin',
+    department: 'Public Protection',
+    jobTitle: 'Inspector',
+    roles: ['admin'],
+    agency,
+    active: true,
+  });
+  await people.upsert({
+    id: PARTNERSHIP.partnerHr,
+    orgId: ORG,
+    name: 'Harvey Policehr',
+    department: 'People Services',
+    jobTitle: 'HR Adviser',
+    roles: ['hr'],
+    agency,
+    active: true,
+  });
   const training = store.collection<TrainingRecord>('training');
   for (let i = 0; i < 6; i++) {
-    await people.upsert({ id: `police-officer-${i}`, orgId: ORG, name: `Constable Number ${i}`, department: 'Public Protection', jobTitle: 'Detective Constable', roles: ['officer'], agency, active: true });
-    await training.upsert({ id: `police-rec-${i}`, orgId: ORG, kind: 'record', personId: `police-officer-${i}`, courseCode: 'SG-AWARE', completedOn: i < 4 ? '2026-06-01' : '2021-06-01', status: 'completed', source: 'import', createdAt: '2026-06-02T00:00:00Z' });
+    await people.upsert({
+      id: `police-officer-${i}`,
+      orgId: ORG,
+      name: `Constable Number ${i}`,
+      department: 'Public Protection',
+      jobTitle: 'Detective Constable',
+      roles: ['officer'],
+      agency,
+      active: true,
+    });
+    await training.upsert({
+      id: `police-rec-${i}`,
+      orgId: ORG,
+      kind: 'record',
+      personId: `police-officer-${i}`,
+      courseCode: 'SG-AWARE',
+      completedOn: i < 4 ? '2026-06-01' : '2021-06-01',
+      status: 'completed',
+      source: 'import',
+      createdAt: '2026-06-02T00:00:00Z',
+    });
   }
   await rebuildTrainingSummaries(store, ORG);
   const [shared] = await new ActionPlan(store).openActionsLedBy(ORG, 'demo-val-johnson');

@@ -26,7 +26,9 @@ describe('hostile text in the tab', () => {
 
   it('a right-to-left override in a plan line, a lead’s name or a progress note reaches the tab taken out', async () => {
     const actions = t.store.collection<Action>('actions');
-    const vals = (await toArray(actions.query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId', parameters: [{ name: '@orgId', value: ORG }] }))).filter((a) => a.leadIds.includes('demo-val-johnson') && a.open);
+    const vals = (await toArray(actions.query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId', parameters: [{ name: '@orgId', value: ORG }] }))).filter(
+      (a) => a.leadIds.includes('demo-val-johnson') && a.open,
+    );
     expect(vals.length).toBeGreaterThan(0);
     await actions.update(ORG, vals[0]!.id, (a) => ({
       ...a,

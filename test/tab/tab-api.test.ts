@@ -26,7 +26,18 @@ const claims = (over: Record<string, unknown> = {}) => {
   const tid = (over.tid as string | undefined) ?? TEST_TENANT_ID;
   const now = Math.floor(Date.now() / 1000);
   // azp: the Teams desktop and web client, which Teams SSO tokens are issued to.
-  return { iss: `https://login.microsoftonline.com/${tid}/v2.0`, aud: AUDIENCE, tid, oid: AAD.val, scp: 'access_as_user', azp: TEAMS_WEB_CLIENT, iat: now - 10, nbf: now - 10, exp: now + 3600, ...over };
+  return {
+    iss: `https://login.microsoftonline.com/${tid}/v2.0`,
+    aud: AUDIENCE,
+    tid,
+    oid: AAD.val,
+    scp: 'access_as_user',
+    azp: TEAMS_WEB_CLIENT,
+    iat: now - 10,
+    nbf: now - 10,
+    exp: now + 3600,
+    ...over,
+  };
 };
 
 describe('the tab API in production mode: every request carries a valid Teams SSO token', () => {
@@ -61,7 +72,20 @@ describe('the tab API in production mode: every request carries a valid Teams SS
   it('a genuine token for this app and tenant gets the person’s own dashboard', async () => {
     const me = await get('/api/tab/me', bearer());
     // The partnership board report is a module's declared report, offered beside the views by its own rule.
-    expect(me).toMatchObject({ status: 200, body: { id: 'demo-val-johnson', views: ['my-actions', 'plan', 'escalations', 'training', 'questionnaires', 'reach'], reports: [{ name: 'partnership', title: 'Partnership' }, { name: 's11', title: 'Section 11 self-assessment' }, { name: 'reviews', title: 'Learning from reviews' }, { name: 'review-appendix', title: 'Annual report appendix' }, { name: 'review-progress', title: 'Reviews at a glance' }] } });
+    expect(me).toMatchObject({
+      status: 200,
+      body: {
+        id: 'demo-val-johnson',
+        views: ['my-actions', 'plan', 'escalations', 'training', 'questionnaires', 'reach'],
+        reports: [
+          { name: 'partnership', title: 'Partnership' },
+          { name: 's11', title: 'Section 11 self-assessment' },
+          { name: 'reviews', title: 'Learning from reviews' },
+          { name: 'review-appendix', title: 'Annual report appendix' },
+          { name: 'review-progress', title: 'Reviews at a glance' },
+        ],
+      },
+    });
     // The bare client id is also a valid audience (Teams uses either form).
     expect((await get('/api/tab/me', bearer({ aud: CLIENT_ID }))).status).toBe(200);
     // A v1 token from the same tenant is accepted too (its client is in appid), as is one for the Teams mobile and desktop client.
@@ -82,7 +106,10 @@ describe('the tab API in production mode: every request carries a valid Teams SS
     ['an ID token (audience = the client id, no delegated scope)', () => bearer({ aud: CLIENT_ID, scp: undefined, azp: undefined, nonce: 'n' })],
     ['an access token without the access_as_user scope', () => bearer({ scp: 'User.Read' })],
     ['an access token issued to some other client app', () => bearer({ azp: '0f0e0d0c-0b0a-4909-8807-060504030201' })],
-    ['a v1 access token issued to some other client app', () => bearer({ iss: `https://sts.windows.net/${TEST_TENANT_ID}/`, azp: undefined, appid: '0f0e0d0c-0b0a-4909-8807-060504030201' })],
+    [
+      'a v1 access token issued to some other client app',
+      () => bearer({ iss: `https://sts.windows.net/${TEST_TENANT_ID}/`, azp: undefined, appid: '0f0e0d0c-0b0a-4909-8807-060504030201' }),
+    ],
     ['a local sign-in, which production mode never accepts', () => 'Local demo-val-johnson'],
     ['another scheme', () => 'Basic dmFsOnZhbA=='],
   ])('%s gets 401', async (_what, authorization) => {
@@ -105,7 +132,10 @@ describe('the tab API in production mode: every request carries a valid Teams SS
       expect(await get('/api/tab/me', bearer({ tid: PARTNER_TENANT, iss }))).toMatchObject({ status: 403, body: { error: { code: 'NOT_IN_DIRECTORY' } } });
       expect((await get('/api/tab/me', bearer())).status).toBe(200);
     } finally {
-      await people.update(ORG, 'demo-val-johnson', ({ aadTenantId: _linked, ...rest }) => ({ ...rest, ...(before.aadTenantId ? { aadTenantId: before.aadTenantId } : {}) }));
+      await people.update(ORG, 'demo-val-johnson', ({ aadTenantId: _linked, ...rest }) => ({
+        ...rest,
+        ...(before.aadTenantId ? { aadTenantId: before.aadTenantId } : {}),
+      }));
     }
   });
 
@@ -117,8 +147,13 @@ describe('the tab API in production mode: every request carries a valid Teams SS
   });
 
   it('someone marked as having left is refused, though their token is genuine', async () => {
-    await t.store.collection<Person>('people').upsert({ id: 'leaver', orgId: ORG, name: 'Lee Ver', aadObjectId: 'aad-leaver', roles: ['admin'], active: false });
-    expect(await get('/api/tab/me', bearer({ oid: 'aad-leaver' }))).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN', message: expect.stringMatching(/left/) } } });
+    await t.store
+      .collection<Person>('people')
+      .upsert({ id: 'leaver', orgId: ORG, name: 'Lee Ver', aadObjectId: 'aad-leaver', roles: ['admin'], active: false });
+    expect(await get('/api/tab/me', bearer({ oid: 'aad-leaver' }))).toMatchObject({
+      status: 403,
+      body: { error: { code: 'FORBIDDEN', message: expect.stringMatching(/left/) } },
+    });
   });
 
   it('offers no local sign-in in production mode', async () => {
@@ -148,11 +183,23 @@ describe('the tab API in production mode: every request carries a valid Teams SS
     await seedReach(t.store);
     const admin = await get('/api/tab/reach', bearer());
     expect(admin.status).toBe(200);
-    const people = await toArray(t.store.collection<Person>('people').query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.active = true', parameters: [{ name: '@orgId', value: ORG }] }));
+    const people = await toArray(
+      t.store
+        .collection<Person>('people')
+        .query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.active = true', parameters: [{ name: '@orgId', value: ORG }] }),
+    );
     expect(admin.body.rows).toHaveLength(people.length);
     expect(admin.body.counts).toEqual({ teams: 1, email: 0, unreachable: people.length - 1 });
-    expect(admin.body.rows.find((r: { personId: string }) => r.personId === 'demo-val-johnson')).toEqual({ personId: 'demo-val-johnson', name: 'Val Johnson', channel: 'teams', why: '' });
-    expect(admin.body.rows.find((r: { personId: string }) => r.personId === 'demo-richard-adams')).toMatchObject({ channel: 'unreachable', why: expect.stringContaining('blocked for them in Teams') });
+    expect(admin.body.rows.find((r: { personId: string }) => r.personId === 'demo-val-johnson')).toEqual({
+      personId: 'demo-val-johnson',
+      name: 'Val Johnson',
+      channel: 'teams',
+      why: '',
+    });
+    expect(admin.body.rows.find((r: { personId: string }) => r.personId === 'demo-richard-adams')).toMatchObject({
+      channel: 'unreachable',
+      why: expect.stringContaining('blocked for them in Teams'),
+    });
     for (const oid of [AAD.simon, AAD.lucy, AAD.richard]) {
       const refused = await get('/api/tab/reach', bearer({ oid }));
       expect(refused).toEqual({ status: 403, body: { error: expect.objectContaining({ code: 'FORBIDDEN' }) } });
@@ -165,7 +212,10 @@ describe('the tab API in production mode: every request carries a valid Teams SS
     const lead = await get('/api/tab/escalations', bearer({ oid: AAD.lucy }));
     expect(lead.status).toBe(200);
     expect(lead.body.escalations).toHaveLength(3);
-    expect(lead.body.byStage.slice(0, 2)).toMatchObject([{ stage: 1, count: 2 }, { stage: 2, count: 1 }]);
+    expect(lead.body.byStage.slice(0, 2)).toMatchObject([
+      { stage: 1, count: 2 },
+      { stage: 2, count: 1 },
+    ]);
     const officer = await get('/api/tab/escalations', bearer({ oid: AAD.richard }));
     expect(officer.body.escalations.map((e: { title: string }) => e.title).sort()).toEqual(['Concern about a referral outcome', 'Professional disagreement']);
     expect(officer.body.byStage.reduce((n: number, s: { count: number }) => n + s.count, 0)).toBe(2);
@@ -174,7 +224,9 @@ describe('the tab API in production mode: every request carries a valid Teams SS
   });
 
   it('the plan counts match the stored actions, and filters narrow them', async () => {
-    const all = await toArray(t.store.collection<Action>('actions').query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId', parameters: [{ name: '@orgId', value: ORG }] }));
+    const all = await toArray(
+      t.store.collection<Action>('actions').query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId', parameters: [{ name: '@orgId', value: ORG }] }),
+    );
     const plan = await get('/api/tab/plan', bearer());
     expect(plan.body.actions).toHaveLength(all.length);
     for (const s of ['B', 'G', 'A', 'R', 'NR']) expect(plan.body.totals[s]).toBe(all.filter((a) => a.status === s).length);
@@ -185,7 +237,13 @@ describe('the tab API in production mode: every request carries a valid Teams SS
   });
 
   it('bad query parameters get a 400 that says why, never a 500', async () => {
-    for (const path of ['/api/tab/plan?status=purple', '/api/tab/plan?colour=red', '/api/tab/plan?status=R&status=G', '/api/tab/training?by=shoe-size', '/api/tab/questionnaires/%3Cscript%3E']) {
+    for (const path of [
+      '/api/tab/plan?status=purple',
+      '/api/tab/plan?colour=red',
+      '/api/tab/plan?status=R&status=G',
+      '/api/tab/training?by=shoe-size',
+      '/api/tab/questionnaires/%3Cscript%3E',
+    ]) {
       const res = await get(path, bearer());
       expect([400, 404]).toContain(res.status);
       expect(res.body.error.message.length).toBeGreaterThan(5);
@@ -193,15 +251,33 @@ describe('the tab API in production mode: every request carries a valid Teams SS
   });
 
   it('generated query strings, paths and Authorization headers never get a 500', async () => {
-    const text = fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom('<script>', '%00', '%E0%A4%A', '../../etc/passwd', '__proto__', 'R', 'department', 'other-org'), fc.string({ minLength: 2000, maxLength: 4000 }));
-    const route = fc.constantFrom('/api/tab/plan', '/api/tab/training', '/api/tab/training/overdue', '/api/tab/escalations', '/api/tab/my-actions', '/api/tab/me', '/api/tab/questionnaires');
+    const text = fc.oneof(
+      fc.string({ maxLength: 30 }),
+      fc.constantFrom('<script>', '%00', '%E0%A4%A', '../../etc/passwd', '__proto__', 'R', 'department', 'other-org'),
+      fc.string({ minLength: 2000, maxLength: 4000 }),
+    );
+    const route = fc.constantFrom(
+      '/api/tab/plan',
+      '/api/tab/training',
+      '/api/tab/training/overdue',
+      '/api/tab/escalations',
+      '/api/tab/my-actions',
+      '/api/tab/me',
+      '/api/tab/questionnaires',
+    );
     await fc.assert(
-      fc.asyncProperty(route, fc.dictionary(fc.constantFrom('lead', 'status', 'by', 'x', 'constructor'), text, { maxKeys: 3 }), text, fc.boolean(), async (base, query, id, genuine) => {
-        const path = base === '/api/tab/questionnaires' && id ? `${base}/${encodeURIComponent(id)}` : `${base}?${new URLSearchParams(query).toString()}`;
-        const res = await fetch(`${t.app.url}${path}`, { headers: { authorization: genuine ? bearer() : `Bearer ${id.replace(/[^\x20-\x7e]/g, '')}` } });
-        expect(res.status).toBeLessThan(500);
-        await res.arrayBuffer();
-      }),
+      fc.asyncProperty(
+        route,
+        fc.dictionary(fc.constantFrom('lead', 'status', 'by', 'x', 'constructor'), text, { maxKeys: 3 }),
+        text,
+        fc.boolean(),
+        async (base, query, id, genuine) => {
+          const path = base === '/api/tab/questionnaires' && id ? `${base}/${encodeURIComponent(id)}` : `${base}?${new URLSearchParams(query).toString()}`;
+          const res = await fetch(`${t.app.url}${path}`, { headers: { authorization: genuine ? bearer() : `Bearer ${id.replace(/[^\x20-\x7e]/g, '')}` } });
+          expect(res.status).toBeLessThan(500);
+          await res.arrayBuffer();
+        },
+      ),
       { numRuns: runs(120) },
     );
   });
@@ -239,8 +315,13 @@ describe('the tab API in local mode: the development sign-in, on this computer o
     const { status, body } = await get('/api/tab/local/people');
     expect(status).toBe(200);
     expect(body.people).toContainEqual({ id: 'demo-simon-howick', name: 'Simon Howick', roles: expect.arrayContaining(['hr']) });
-    expect(body.people.map((p: { name: string }) => p.name)).toEqual([...body.people.map((p: { name: string }) => p.name)].sort((a: string, b: string) => a.localeCompare(b)));
-    expect(await get('/api/tab/me', 'Local demo-simon-howick')).toMatchObject({ status: 200, body: { id: 'demo-simon-howick', views: expect.arrayContaining(['training']) } });
+    expect(body.people.map((p: { name: string }) => p.name)).toEqual(
+      [...body.people.map((p: { name: string }) => p.name)].sort((a: string, b: string) => a.localeCompare(b)),
+    );
+    expect(await get('/api/tab/me', 'Local demo-simon-howick')).toMatchObject({
+      status: 200,
+      body: { id: 'demo-simon-howick', views: expect.arrayContaining(['training']) },
+    });
     // The same role rules apply to whoever is chosen.
     expect((await get('/api/tab/training/overdue', 'Local demo-richard-adams')).status).toBe(403);
     expect((await get('/api/tab/training/overdue', 'Local demo-simon-howick')).status).toBe(200);

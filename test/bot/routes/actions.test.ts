@@ -47,9 +47,21 @@ describe('action routes', () => {
 
     const ctx = await contextFor(val);
     const before = ctx.events.published.length;
-    const summary = await ACTION_ROUTES['action.update']!.run(ctx, { actionId: 'a1', version: 1, status: 'A', progress: 'Waiting on the venue', reason: 'The venue cancelled', remedialAction: 'Booking another' });
+    const summary = await ACTION_ROUTES['action.update']!.run(ctx, {
+      actionId: 'a1',
+      version: 1,
+      status: 'A',
+      progress: 'Waiting on the venue',
+      reason: 'The venue cancelled',
+      remedialAction: 'Booking another',
+    });
     expect(cardText(summary)).toMatch(/A – /);
-    expect(await stored()).toMatchObject({ status: 'A', progress: 'Waiting on the venue', version: 2, history: [{ by: { personId: 'val' }, previousStatus: 'G', fromVersion: 1 }] });
+    expect(await stored()).toMatchObject({
+      status: 'A',
+      progress: 'Waiting on the venue',
+      version: 2,
+      history: [{ by: { personId: 'val' }, previousStatus: 'G', fromVersion: 1 }],
+    });
     expect(ctx.events.published.slice(before)).toMatchObject([{ type: 'ActionUpdated', action: { id: 'a1', version: 2 }, update: { status: 'A' } }]);
   });
 
@@ -95,12 +107,26 @@ describe('action routes', () => {
     // Tim is in the directory but not linked to a Microsoft 365 account: nothing sent to him arrives.
     const warned = cardText(await type(val, 'leave until 2027-01-15 delegate Tim Sadler'));
     expect(warned).toMatch(/^⚠ Leave cover set, but your delegate cannot be reached\n/);
-    expect(warned).toMatch(/Warning: I cannot reach Tim Sadler at the moment \(not linked to a Microsoft 365 account in this organisation\), so your reminders would reach no one/);
+    expect(warned).toMatch(
+      /Warning: I cannot reach Tim Sadler at the moment \(not linked to a Microsoft 365 account in this organisation\), so your reminders would reach no one/,
+    );
     expect((await storedPerson('val'))?.leave).toEqual({ until: '2027-01-15', delegateId: 'tim' });
 
     // Once Tim has opened the app, the same cover needs no warning.
     await seed(store, { people: [{ ...tim, aadObjectId: 'aad-tim' }] });
-    await store.collection<ConversationRecord>('conversations').upsert({ id: 'personal-aad-tim', orgId: ORG, kind: 'personal', tenantId: 't', conversationId: 'a:1tim', serviceUrl: 'https://smba.example/', botId: '28:bot', personId: 'tim', reachable: true, installedAt: clock.now().toISOString(), updatedAt: clock.now().toISOString() });
+    await store.collection<ConversationRecord>('conversations').upsert({
+      id: 'personal-aad-tim',
+      orgId: ORG,
+      kind: 'personal',
+      tenantId: 't',
+      conversationId: 'a:1tim',
+      serviceUrl: 'https://smba.example/',
+      botId: '28:bot',
+      personId: 'tim',
+      reachable: true,
+      installedAt: clock.now().toISOString(),
+      updatedAt: clock.now().toISOString(),
+    });
     const fine = cardText(await type(val, 'leave until 2027-01-15 delegate Tim Sadler'));
     expect(fine).toMatch(/^✓ Leave cover set\n/);
     expect(fine).not.toMatch(/Warning/);
@@ -124,7 +150,9 @@ describe('action routes', () => {
     expect(cardText(await type(admin, 'round status'))).toContain('No update round is open');
     await expect(type(val, 'start round 2026-12-15')).rejects.toMatchObject({ code: 'FORBIDDEN' });
     await expect(type(admin, 'start round 2026-11-01')).rejects.toMatchObject({ code: 'VALIDATION' });
-    expect(cardText(await type(admin, 'start round 2026-12-15'))).toMatch(/Update round started[\s\S]*Every lead with open actions is being asked to update their actions by 15 Dec 2026/);
+    expect(cardText(await type(admin, 'start round 2026-12-15'))).toMatch(
+      /Update round started[\s\S]*Every lead with open actions is being asked to update their actions by 15 Dec 2026/,
+    );
     // Who is asked is the round upkeep's work, in the background (the app runs it after the answer).
     expect(cardText(await type(admin, 'round status'))).not.toMatch(/Val Johnson/);
     await roundUpkeep({ store, clock }, ORG);
@@ -132,22 +160,49 @@ describe('action routes', () => {
   });
 
   it('the Amber confirmation says why it is at risk and what is being done, as the form asked', async () => {
-    const summary = await run(val, 'action.update', { actionId: 'a1', version: 1, status: 'A', progress: 'Waiting on the venue', reason: 'The venue cancelled', remedialAction: 'Booking another' });
+    const summary = await run(val, 'action.update', {
+      actionId: 'a1',
+      version: 1,
+      status: 'A',
+      progress: 'Waiting on the venue',
+      reason: 'The venue cancelled',
+      remedialAction: 'Booking another',
+    });
     expect(cardText(summary)).toMatch(/Why it is at risk:.\nThe venue cancelled\nRemedial action:.\nBooking another/);
   });
 
   describe('a reminder digest longer than a page', () => {
     const outboxId = 'reminders-2026-11-30-val';
-    const lines = Array.from({ length: 12 }, (_, i) => ({ actionId: `a${i + 1}`, ref: `LP1.${i + 1}`, description: `Action ${i + 1}`, why: 'due in 7 working days', status: 'G' as const }));
+    const lines = Array.from({ length: 12 }, (_, i) => ({
+      actionId: `a${i + 1}`,
+      ref: `LP1.${i + 1}`,
+      description: `Action ${i + 1}`,
+      why: 'due in 7 working days',
+      status: 'G' as const,
+    }));
 
     beforeAll(async () => {
-      await enqueue(store, clock, { id: outboxId, orgId: ORG, purpose: 'reminder', recipient: { personId: 'val' }, message: { kind: 'reminder-digest', heading: 'Safeguarding actions needing your attention (12)', intro: 'Hello Val', lines, snoozeChoices: [1, 3, 7], outboxId } });
+      await enqueue(store, clock, {
+        id: outboxId,
+        orgId: ORG,
+        purpose: 'reminder',
+        recipient: { personId: 'val' },
+        message: {
+          kind: 'reminder-digest',
+          heading: 'Safeguarding actions needing your attention (12)',
+          intro: 'Hello Val',
+          lines,
+          snoozeChoices: [1, 3, 7],
+          outboxId,
+        },
+      });
     });
 
     it('arrives with the first five lines; "Show 5 more" gives the next five, then "Show 2 more" the last two', async () => {
       const first = renderMessage((await new OutboxRepository(store).get(ORG, outboxId))!.message);
       expect(cardText(first)).toContain('Showing 1–5 of 12.');
-      const press = (card: AdaptiveCardJson) => (card.actions as { title: string; verb: string; data: unknown }[]).find((a) => /^Show \d+ more$/.test(a.title))!;
+      const press = (card: AdaptiveCardJson) =>
+        (card.actions as { title: string; verb: string; data: unknown }[]).find((a) => /^Show \d+ more$/.test(a.title))!;
       expect(press(first)).toMatchObject({ title: 'Show 5 more', verb: 'digest.page', data: { outboxId, page: 1 } });
       const second = await run(val, 'digest.page', press(first).data);
       expect(cardText(second)).toMatch(/Showing 6–10 of 12\.\nLP1\.6 · G – Green/);

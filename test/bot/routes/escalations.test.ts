@@ -19,7 +19,13 @@ describe('escalation routes', () => {
   const raiser = person({ id: 'olu', name: 'Olu Officer' });
   const bystander = person({ id: 'bea', name: 'Bea Bystander' });
   const lead = person({ id: 'sam', name: 'Sam Lead', roles: ['safeguarding-lead'] });
-  const concern = { category: 'professional-disagreement', agency: 'MASH', caseReference: 'MASH-2026-0042', asked: 'Outcome of the November referral', wanted: 'Feedback this week' };
+  const concern = {
+    category: 'professional-disagreement',
+    agency: 'MASH',
+    caseReference: 'MASH-2026-0042',
+    asked: 'Outcome of the November referral',
+    wanted: 'Feedback this week',
+  };
 
   const escalations = async () => toArray(store.collection<Escalation>('escalations').readAll()).then((docs) => docs.filter((d) => d.kind === 'escalation'));
   const run = async (who: Person, verb: keyof typeof ESCALATION_ROUTES, data: unknown) => ESCALATION_ROUTES[verb].run(await contextFor(who), data);
@@ -36,7 +42,9 @@ describe('escalation routes', () => {
     expect(verbsOf(await type(raiser, 'raise a concern'))).toContain('esc.raise');
     const done = await run(raiser, 'esc.raise', concern);
     expect(cardText(done)).toMatch(/^✓ Raised as \S+[\s\S]*Stage 1 has been alerted and must respond by/);
-    expect(await escalations()).toMatchObject([{ stage: 1, cause: 'professional-disagreement', caseReference: 'MASH-2026-0042', raisedBy: { personId: 'olu' } }]);
+    expect(await escalations()).toMatchObject([
+      { stage: 1, cause: 'professional-disagreement', caseReference: 'MASH-2026-0042', raisedBy: { personId: 'olu' } },
+    ]);
     expect((await escalations())[0]!.acknowledged).toBeFalsy();
   });
 
@@ -50,7 +58,10 @@ describe('escalation routes', () => {
   it('while nobody has acknowledged it, the list says where its alert stands: on its way, then reached nobody when no one could be reached', async () => {
     expect(cardText(await type(lead, 'escalations'))).toMatch(/Stage 1 of \d+, respond by [^,]+, alert on its way/);
     // Nobody here has installed the app: the delivery engine finds no one to deliver to.
-    await new DeliverySender({ store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger }, { perSecond: 100, conversationIntervalMs: 0, maxConcurrent: 4 }).drain(ORG);
+    await new DeliverySender(
+      { store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger },
+      { perSecond: 100, conversationIntervalMs: 0, maxConcurrent: 4 },
+    ).drain(ORG);
     expect(cardText(await type(lead, 'escalations'))).toMatch(/Stage 1 of \d+, respond by [^,]+, ⚠ the alert reached nobody \(\d+ could not be reached\)/);
   });
 
@@ -110,4 +121,3 @@ describe('escalation routes', () => {
     expect(cardText(await run(bystander, 'esc.list', { page: 1 }))).toMatch(/^Open escalations \(0\)\nNothing is open\./);
   });
 });
-

@@ -16,7 +16,8 @@ describe('help, built from the command table', () => {
   });
   afterAll(() => store.close());
 
-  const factsOf = (card: unknown) => (JSON.parse(JSON.stringify(card)).body as { type: string; facts?: { title: string; value: string }[] }[]).find((b) => b.type === 'FactSet')!.facts!;
+  const factsOf = (card: unknown) =>
+    (JSON.parse(JSON.stringify(card)).body as { type: string; facts?: { title: string; value: string }[] }[]).find((b) => b.type === 'FactSet')!.facts!;
 
   it('"help" lists exactly the table’s commands, in its order, each with its description', async () => {
     const card = await typed(TEXT_COMMANDS, await contextFor(officer), 'help');
@@ -27,7 +28,11 @@ describe('help, built from the command table', () => {
   it('says which commands also work in a channel, and only those', async () => {
     const card = await CARD_ROUTES['help.show']!.run(await contextFor(officer), {});
     const anywhere = TEXT_COMMANDS.filter((c) => c.scope === 'anywhere').map((c) => c.example);
-    expect(factsOf(card).filter((f) => f.value.endsWith('Works in a channel too.')).map((f) => f.title)).toEqual(anywhere);
+    expect(
+      factsOf(card)
+        .filter((f) => f.value.endsWith('Works in a channel too.'))
+        .map((f) => f.title),
+    ).toEqual(anywhere);
     expect(cardText(card)).toContain(`In a team channel or group chat I answer only ${anywhere.map((e) => `"${e}"`).join(', ')}`);
   });
 

@@ -26,13 +26,19 @@ describe('notify by teams | email | both', () => {
     expect(await notifyByOf(val)).toBe('email');
     expect(cardText(await typed(REACH_COMMANDS, await contextFor(val), 'notify me by teams'))).toMatch(/here in Teams/);
     expect(await notifyByOf(val)).toBe('teams');
-    await expect(typed(REACH_COMMANDS, await contextFor(noAddress), 'notify by both')).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/no email address for No Address/) });
+    await expect(typed(REACH_COMMANDS, await contextFor(noAddress), 'notify by both')).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringMatching(/no email address for No Address/),
+    });
   });
 
   it('on a server with no email set up, email and both are refused saying so, and messages stay in Teams', async () => {
     const contextFor = routeContexts(store, clock, { emailEnabled: false });
     for (const choice of ['email', 'both']) {
-      await expect(typed(REACH_COMMANDS, await contextFor(val), `notify by ${choice}`)).rejects.toMatchObject({ code: 'EMAIL_NOT_SET_UP', message: expect.stringMatching(/Email is not set up on this server, so messages keep coming here in Teams/) });
+      await expect(typed(REACH_COMMANDS, await contextFor(val), `notify by ${choice}`)).rejects.toMatchObject({
+        code: 'EMAIL_NOT_SET_UP',
+        message: expect.stringMatching(/Email is not set up on this server, so messages keep coming here in Teams/),
+      });
     }
     expect(await notifyByOf(val)).toBe('teams');
     expect(cardText(await typed(REACH_COMMANDS, await contextFor(val), 'notify by teams'))).toMatch(/here in Teams/);

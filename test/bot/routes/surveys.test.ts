@@ -31,7 +31,11 @@ describe('questionnaire routes', () => {
     await seed(store, { people: [hr, officer] });
     campaign = await createCampaign(
       { store, clock, calendar: new WorkingCalendar() },
-      { actor: hr, timeZone: 'Europe/London', data: { questionnaire: 'training-follow-up', audience: { type: 'everyone' }, anonymous: false, closesOn: '2026-12-04' } },
+      {
+        actor: hr,
+        timeZone: 'Europe/London',
+        data: { questionnaire: 'training-follow-up', audience: { type: 'everyone' }, anonymous: false, closesOn: '2026-12-04' },
+      },
     );
     // Joins after the campaign went out, so it was never sent to them.
     await seed(store, { people: [latecomer] });

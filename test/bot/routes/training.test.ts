@@ -16,7 +16,8 @@ describe('training routes', () => {
   const hr = person({ id: 'hana', name: 'Hana HR', roles: ['hr'] });
   const requirement: Requirement = { id: 'req-sg-gen', orgId: ORG, kind: 'requirement', courseCode: 'SG-GEN', jobTitles: ['Social Worker'] };
 
-  const selfReports = async () => (await toArray(store.collection<TrainingRecord>('training').readAll())).filter((r) => r.kind === 'record' && r.source === 'self');
+  const selfReports = async () =>
+    (await toArray(store.collection<TrainingRecord>('training').readAll())).filter((r) => r.kind === 'record' && r.source === 'self');
   const run = async (who: Person, verb: keyof typeof TRAINING_ROUTES, data: unknown) => TRAINING_ROUTES[verb].run(await contextFor(who), data);
   const type = async (who: Person, text: string) => typed(TRAINING_COMMANDS, await contextFor(who), text);
 
@@ -32,7 +33,9 @@ describe('training routes', () => {
     expect(cardText(await type(worker, 'my training'))).toMatch(/Your safeguarding training[\s\S]*Safeguarding generalist\nrequired, not yet done/);
     expect(verbsOf(await type(worker, 'report my training'))).toContain('training.selfReport');
 
-    expect(cardText(await run(worker, 'training.selfReport', { courseCode: 'SG-GEN', completedOn: '2026-11-20' }))).toMatch(/^✓ Sent to HR[\s\S]*SG-GEN completion on 20 Nov 2026/);
+    expect(cardText(await run(worker, 'training.selfReport', { courseCode: 'SG-GEN', completedOn: '2026-11-20' }))).toMatch(
+      /^✓ Sent to HR[\s\S]*SG-GEN completion on 20 Nov 2026/,
+    );
     const [record] = await selfReports();
     expect(record).toMatchObject({ personId: 'wes', courseCode: 'SG-GEN', completedOn: '2026-11-20', status: 'self-reported' });
     expect(cardText(await type(worker, 'my training'))).toMatch(/Safeguarding generalist\nreported, awaiting HR/);

@@ -193,7 +193,8 @@ describe('a partnership of agencies: what each person’s roles reach', () => {
     expect(mayViewEveryEscalation(of('police', 'business-manager'), partnership)).toBe(false);
     expect(mayViewPartnershipReport(of('council', 'admin'), partnership)).toBe(true);
     expect(mayViewPartnershipReport(of('police', 'business-manager'), partnership)).toBe(true);
-    for (const role of ROLES.filter((r) => r !== 'admin' && r !== 'business-manager')) expect(mayViewPartnershipReport(of('council', role), partnership)).toBe(false);
+    for (const role of ROLES.filter((r) => r !== 'admin' && r !== 'business-manager'))
+      expect(mayViewPartnershipReport(of('council', role), partnership)).toBe(false);
     expect(mayViewPartnershipReport(of('police', 'admin'), partnership)).toBe(false);
   });
 

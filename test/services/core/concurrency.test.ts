@@ -16,12 +16,16 @@ describe('running work a few at a time', () => {
 
   it('stops starting work after a failure and throws it', async () => {
     const started: number[] = [];
-    const run = mapConcurrently(Array.from({ length: 20 }, (_, i) => i), 2, async (i) => {
-      started.push(i);
-      await new Promise((r) => setTimeout(r, 1));
-      if (i === 3) throw new Error('store unavailable');
-      return i;
-    });
+    const run = mapConcurrently(
+      Array.from({ length: 20 }, (_, i) => i),
+      2,
+      async (i) => {
+        started.push(i);
+        await new Promise((r) => setTimeout(r, 1));
+        if (i === 3) throw new Error('store unavailable');
+        return i;
+      },
+    );
     await expect(run).rejects.toThrow('store unavailable');
     expect(started.length).toBeLessThan(8);
   });

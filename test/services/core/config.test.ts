@@ -30,7 +30,11 @@ describe('configuration', () => {
 
   it('production (an app id) needs a password and an allow-list of tenants', () => {
     expect(errorOf({ MicrosoftAppId: 'app' }).message).toMatch(/MicrosoftAppPassword: is required.*ALLOWED_TENANT_IDS: must list/);
-    expect(loadConfig({ MicrosoftAppId: 'app', MicrosoftAppPassword: 'p', ALLOWED_TENANT_IDS: 't1, t2' })).toMatchObject({ localMode: false, host: '0.0.0.0', ALLOWED_TENANT_IDS: ['t1', 't2'] });
+    expect(loadConfig({ MicrosoftAppId: 'app', MicrosoftAppPassword: 'p', ALLOWED_TENANT_IDS: 't1, t2' })).toMatchObject({
+      localMode: false,
+      host: '0.0.0.0',
+      ALLOWED_TENANT_IDS: ['t1', 't2'],
+    });
   });
 
   it('installing the app and sending email through Graph need the bot’s identity in its home tenant', () => {
@@ -38,7 +42,11 @@ describe('configuration', () => {
     expect(errorOf(catalog).message).toMatch(/TEAMS_CATALOG_APP_ID: needs MicrosoftAppId.*MAIL_SENDER: needs MicrosoftAppId/);
     expect(errorOf({ MAIL_SENDER: 'not an address' }).message).toMatch(/MAIL_SENDER/);
     const production = { MicrosoftAppId: 'app', MicrosoftAppPassword: 'p', MicrosoftAppTenantId: 't1', ALLOWED_TENANT_IDS: 't1' };
-    expect(loadConfig({ ...production, ...catalog })).toMatchObject({ ...catalog, GRAPH_BASE_URL: 'https://graph.microsoft.com/v1.0', GRAPH_AUTHORITY_HOST: 'https://login.microsoftonline.com' });
+    expect(loadConfig({ ...production, ...catalog })).toMatchObject({
+      ...catalog,
+      GRAPH_BASE_URL: 'https://graph.microsoft.com/v1.0',
+      GRAPH_AUTHORITY_HOST: 'https://login.microsoftonline.com',
+    });
     // MSAL refuses an authority that is not https, and Graph tokens must never travel in clear.
     expect(errorOf({ GRAPH_AUTHORITY_HOST: 'http://login.example' }).message).toMatch(/GRAPH_AUTHORITY_HOST/);
   });
@@ -56,7 +64,9 @@ describe('identity settings', () => {
   it('verified domains need the home tenant they are verified in, and are kept lower-case', () => {
     expect(() => loadConfig({ VERIFIED_DOMAINS: 'council.example' })).toThrow(/HOME_TENANT_ID: is required with VERIFIED_DOMAINS/);
     expect(() => loadConfig({ HOME_TENANT_ID: '5f0c3b2e-6a1d-4c8e-9b7a-2d4e6f8a0c1e', VERIFIED_DOMAINS: 'not a domain' })).toThrow(/VERIFIED_DOMAINS/);
-    expect(loadConfig({ HOME_TENANT_ID: '5f0c3b2e-6a1d-4c8e-9b7a-2d4e6f8a0c1e', VERIFIED_DOMAINS: 'Council.Example, partner.gov.uk' }).VERIFIED_DOMAINS).toEqual(['council.example', 'partner.gov.uk']);
+    expect(
+      loadConfig({ HOME_TENANT_ID: '5f0c3b2e-6a1d-4c8e-9b7a-2d4e6f8a0c1e', VERIFIED_DOMAINS: 'Council.Example, partner.gov.uk' }).VERIFIED_DOMAINS,
+    ).toEqual(['council.example', 'partner.gov.uk']);
   });
   it('tab tokens come from the two Teams clients unless configured otherwise', () => {
     expect(loadConfig({}).TAB_SSO_CLIENT_APP_IDS).toEqual(['1fec8e78-bce4-4aaf-ab1b-5451cc387264', '5e3ce6c0-2b1f-4285-8d4b-75ee78787346']);
@@ -66,11 +76,16 @@ describe('identity settings', () => {
 
 describe('sovereign-cloud connector settings', () => {
   it('extra connector hosts are exact host names, kept lower-case; the bot’s login URL must be HTTPS', () => {
-    expect(loadConfig({ TRUSTED_SERVICE_URL_HOSTS: 'SMBA.connector.example.net, smba2.connector.example.net' }).TRUSTED_SERVICE_URL_HOSTS).toEqual(['smba.connector.example.net', 'smba2.connector.example.net']);
+    expect(loadConfig({ TRUSTED_SERVICE_URL_HOSTS: 'SMBA.connector.example.net, smba2.connector.example.net' }).TRUSTED_SERVICE_URL_HOSTS).toEqual([
+      'smba.connector.example.net',
+      'smba2.connector.example.net',
+    ]);
     expect(loadConfig({}).TRUSTED_SERVICE_URL_HOSTS).toEqual([]);
     expect(errorOf({ TRUSTED_SERVICE_URL_HOSTS: 'https://smba.connector.example.net/' }).message).toMatch(/TRUSTED_SERVICE_URL_HOSTS/);
     expect(errorOf({ TRUSTED_SERVICE_URL_HOSTS: 'smba.connector.example.net:443' }).message).toMatch(/TRUSTED_SERVICE_URL_HOSTS/);
-    expect(loadConfig({ ToChannelFromBotLoginUrl: 'https://login.microsoftonline.us/tenant' }).ToChannelFromBotLoginUrl).toBe('https://login.microsoftonline.us/tenant');
+    expect(loadConfig({ ToChannelFromBotLoginUrl: 'https://login.microsoftonline.us/tenant' }).ToChannelFromBotLoginUrl).toBe(
+      'https://login.microsoftonline.us/tenant',
+    );
     expect(errorOf({ ToChannelFromBotLoginUrl: 'http://login.example/tenant' }).message).toMatch(/ToChannelFromBotLoginUrl/);
   });
 });

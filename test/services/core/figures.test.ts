@@ -29,7 +29,18 @@ describe('which few people sums and differences of the groups shown would single
   it('departments and roles crossed, with every crossing answered: no single crossing can be worked out', () => {
     // Cells: Children × Social Worker (3), Children × Manager (4), Housing × Social Worker (2), Housing × Manager (6).
     const cells = [3, 4, 2, 6];
-    expect(smallDerivableSet(cells, [[0, 1], [2, 3], [0, 2], [1, 3]], 5)).toBeUndefined();
+    expect(
+      smallDerivableSet(
+        cells,
+        [
+          [0, 1],
+          [2, 3],
+          [0, 2],
+          [1, 3],
+        ],
+        5,
+      ),
+    ).toBeUndefined();
   });
 
   it('a crossing nobody answered lets its neighbours be worked out: the whole less the managers is Children’s three social workers', () => {

@@ -27,18 +27,53 @@ const REPORTED: [string, IdentifyingKind][] = [
 
 /** The examples docs/USER-GUIDE.md ("Identifying details") gives of what is refused. */
 const USER_GUIDE_EXAMPLES: [string, IdentifyingKind][] = [
-  ...['03/03/2015', '03_03_2015', '2015 - 03 - 03', '03:03:2015', '3.3.15', '3 3 15', '03032015', '20150303', '030315', '3 March 2015', '3rd of March 2015', '03-Mar-2015', '3/Mar/2015', '03MAR2015', 'March 3rd, 2015', '2015 March 3', '3 Mar 15', "3 Mar '15", 'DOB', 'date of birth', 'born', 'birthday'].map((t): [string, IdentifyingKind] => [t, 'date-of-birth']),
+  ...[
+    '03/03/2015',
+    '03_03_2015',
+    '2015 - 03 - 03',
+    '03:03:2015',
+    '3.3.15',
+    '3 3 15',
+    '03032015',
+    '20150303',
+    '030315',
+    '3 March 2015',
+    '3rd of March 2015',
+    '03-Mar-2015',
+    '3/Mar/2015',
+    '03MAR2015',
+    'March 3rd, 2015',
+    '2015 March 3',
+    '3 Mar 15',
+    "3 Mar '15",
+    'DOB',
+    'date of birth',
+    'born',
+    'birthday',
+  ].map((t): [string, IdentifyingKind] => [t, 'date-of-birth']),
   ...['943 476 5919', '943_476_5919', '943.476.5919', 'NHS 123'].map((t): [string, IdentifyingKind] => [t, 'nhs-number']),
   ...['07700:900:123', '(020) 7946 0958', '+44 (0)20 7946 0958', '0044 7700 900123'].map((t): [string, IdentifyingKind] => [t, 'phone-number']),
   ...['OX1 2JD', 'OX12JD', 'OX1-2JD', 'ox1.2jd', 'OX1_2JD'].map((t): [string, IdentifyingKind] => [t, 'postcode']),
   ...['12 High St', '4a Oak Tree Way', '12 cowley road', '12 COWLEY ROAD'].map((t): [string, IdentifyingKind] => [t, 'address']),
 ];
 
-const PLAN_TEXTS: string[] = (parse(readFileSync(path.join(__dirname, '../../fixtures/oxford-action-plan-2015-16.csv'), 'utf8'), { from_line: 2 }) as string[][])
+const PLAN_TEXTS: string[] = (
+  parse(readFileSync(path.join(__dirname, '../../fixtures/oxford-action-plan-2015-16.csv'), 'utf8'), { from_line: 2 }) as string[][]
+)
   .flatMap((row) => [row[0]!, row[1]!, row[2]!, row[5]!])
   .filter((text) => text && !FULL_DATES_IN_PLAN.some((date) => text.includes(date)));
 
-const update = (fields: Partial<StatusSubmission>): StatusSubmission => ({ actionId: 'a', version: 1, status: 'R', progress: 'Behind plan', evidence: 'Minutes', reason: 'Staff absence', remedialAction: 'Extra sessions', revisedDueDate: '', ...fields });
+const update = (fields: Partial<StatusSubmission>): StatusSubmission => ({
+  actionId: 'a',
+  version: 1,
+  status: 'R',
+  progress: 'Behind plan',
+  evidence: 'Minutes',
+  reason: 'Staff absence',
+  remedialAction: 'Extra sessions',
+  revisedDueDate: '',
+  ...fields,
+});
 const written: Question = questionSchema.parse({ id: 'practice', type: 'text', text: 'What have you done differently since the training?', maxLength: 1000 });
 
 describe('the identifier guard against generated identifiers', () => {
@@ -77,7 +112,8 @@ describe('the identifier guard against generated identifiers', () => {
         expect(checkAnswers([written], { practice: text }).issues).toEqual([{ field: 'practice', message: expect.stringMatching(/^This looks like/) }]);
         expect(checkCaseReference(text, undefined)).toMatchObject({ field: 'caseReference' });
         // Even an organisation whose reference format accepts any text gets the identifier refused (past 40 characters it is too long to be one).
-        if (text.length <= 40) expect(checkCaseReference(text, '[\\s\\S]+')).toMatchObject({ field: 'caseReference', message: expect.stringMatching(/^This looks like/) });
+        if (text.length <= 40)
+          expect(checkCaseReference(text, '[\\s\\S]+')).toMatchObject({ field: 'caseReference', message: expect.stringMatching(/^This looks like/) });
       }),
       { numRuns: runs(300) },
     );
@@ -86,7 +122,10 @@ describe('the identifier guard against generated identifiers', () => {
   describe('ordinary safeguarding text passes', () => {
     it.each([...ORDINARY_TEXT, 'the March 2026 board', 'LP2.3', 'ESC-2026-0042', '3 of 5 actions', '2015-16'])('%j', (text) => {
       expect(scanText(text).refuse).toEqual([]);
-      const checked = checkStatusUpdate(update({ progress: text || 'On track', evidence: text, reason: text, remedialAction: text, status: 'G' }), '2026-11-22');
+      const checked = checkStatusUpdate(
+        update({ progress: text || 'On track', evidence: text, reason: text, remedialAction: text, status: 'G' }),
+        '2026-11-22',
+      );
       expect(checked.ok ? [] : checked.issues).toEqual([]);
     });
 

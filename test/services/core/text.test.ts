@@ -22,6 +22,10 @@ describe('text from people and files, as every output shows it', () => {
 
   it('cleans every string inside plain data and leaves other values alone', () => {
     const at = new Date('2026-11-29T09:00:00Z');
-    expect(visibleData({ a: ['x\u202ey'], b: { c: 'z\u0007', n: 3, ok: true, none: null }, at })).toEqual({ a: ['xy'], b: { c: 'z', n: 3, ok: true, none: null }, at });
+    expect(visibleData({ a: ['x\u202ey'], b: { c: 'z\u0007', n: 3, ok: true, none: null }, at })).toEqual({
+      a: ['xy'],
+      b: { c: 'z', n: 3, ok: true, none: null },
+      at,
+    });
   });
 });

@@ -29,8 +29,10 @@ const raisedClock = new FixedClock('2026-11-12T10:00:00Z');
 const clock = new FixedClock('2026-11-22T10:00:00Z');
 const calendar = new WorkingCalendar();
 
-const council = (id: string, name: string, extra: Partial<Person> = {}) => person({ id, name, agency: 'council', department: 'Children', jobTitle: 'Social Worker', ...extra });
-const police = (id: string, name: string, extra: Partial<Person> = {}) => person({ id, name, agency: 'police', department: 'Public Protection', jobTitle: 'Constable', ...extra });
+const council = (id: string, name: string, extra: Partial<Person> = {}) =>
+  person({ id, name, agency: 'council', department: 'Children', jobTitle: 'Social Worker', ...extra });
+const police = (id: string, name: string, extra: Partial<Person> = {}) =>
+  person({ id, name, agency: 'police', department: 'Public Protection', jobTitle: 'Constable', ...extra });
 const PEOPLE: Person[] = [
   council('c-admin', 'Ada Council', { roles: ['admin'] }),
   council('c-hr', 'Hugo Council', { roles: ['hr'] }),
@@ -52,18 +54,47 @@ describe('the partnership board report', () => {
     await addAgency(store, clock, ORG, { name: 'Council' }, { timeZone: TZ }, appEvents());
     await addAgency(store, clock, ORG, { name: 'Police' }, { timeZone: TZ }, appEvents());
     organisation = await ensureOrganisation(store, clock, ORG, { timeZone: TZ });
-    await store.collection<Plan>('plans').upsert({ id: 'plan', orgId: ORG, title: 'Business plan 2026-27', learningPoints: [{ number: 1, title: 'Leadership' }, { number: 2, title: 'Training' }] });
+    await store.collection<Plan>('plans').upsert({
+      id: 'plan',
+      orgId: ORG,
+      title: 'Business plan 2026-27',
+      learningPoints: [
+        { number: 1, title: 'Leadership' },
+        { number: 2, title: 'Training' },
+      ],
+    });
     await seed(store, {
       people: PEOPLE,
       actions: [
         actionDoc({ id: 'a1', ref: 'LP1.1', learningPoint: 1, leadIds: ['c-lead'], leads: [{ name: 'Carol Council', personId: 'c-lead' }], status: 'G' }),
         actionDoc({ id: 'a2', ref: 'LP1.2', learningPoint: 1, leadIds: ['p-lead'], leads: [{ name: 'Pat Police', personId: 'p-lead' }], status: 'R' }),
-        actionDoc({ id: 'a3', ref: 'LP2.1', learningPoint: 2, leadIds: ['c-lead', 'p-lead'], leads: [{ name: 'Carol Council', personId: 'c-lead' }, { name: 'Pat Police', personId: 'p-lead' }], status: 'A' }),
+        actionDoc({
+          id: 'a3',
+          ref: 'LP2.1',
+          learningPoint: 2,
+          leadIds: ['c-lead', 'p-lead'],
+          leads: [
+            { name: 'Carol Council', personId: 'c-lead' },
+            { name: 'Pat Police', personId: 'p-lead' },
+          ],
+          status: 'A',
+        }),
         actionDoc({ id: 'a4', ref: 'LP2.2', learningPoint: 2, leadIds: [], leads: [{ name: 'Someone Unknown' }], status: 'B', open: false }),
       ],
     });
     await setUpTraining(store, ORG, { requirements: [{ course: 'SG-AWARE', jobTitles: ['Social Worker', 'Constable'] }] });
-    const done = (personId: string, agency: string): TrainingRecord => ({ id: `rec-${personId}`, orgId: ORG, kind: 'record', personId, agency, courseCode: 'SG-AWARE', completedOn: '2026-06-01', status: 'completed', source: 'import', createdAt: '2026-06-01T00:00:00Z' });
+    const done = (personId: string, agency: string): TrainingRecord => ({
+      id: `rec-${personId}`,
+      orgId: ORG,
+      kind: 'record',
+      personId,
+      agency,
+      courseCode: 'SG-AWARE',
+      completedOn: '2026-06-01',
+      status: 'completed',
+      source: 'import',
+      createdAt: '2026-06-01T00:00:00Z',
+    });
     for (const r of [done('c-lead', 'council'), done('c-0', 'council'), done('p-lead', 'police')]) await store.collection<TrainingRecord>('training').upsert(r);
     await rebuildTrainingSummaries(store, ORG);
     // A case between the agencies: the shared action's leads are its subjects.
@@ -80,8 +111,18 @@ describe('the partnership board report', () => {
       startStage: 1,
     });
     // Sent by the partnership's administrator to everyone; five of the council's officers and the police lead answered.
-    const campaign = await createCampaign({ store, clock, calendar }, { actor: PEOPLE[0]!, timeZone: TZ, data: { questionnaire: 'awareness', title: 'Awareness', audience: { type: 'everyone' }, anonymous: true, closesOn: '2026-12-04' } });
-    for (const id of ['c-0', 'c-1', 'c-2', 'c-3', 'c-4', 'p-lead']) await store.collection('surveys').upsert({ id: respondedId(campaign.id, id), orgId: ORG, kind: 'responded', campaignId: campaign.id, personId: id } as never);
+    const campaign = await createCampaign(
+      { store, clock, calendar },
+      {
+        actor: PEOPLE[0]!,
+        timeZone: TZ,
+        data: { questionnaire: 'awareness', title: 'Awareness', audience: { type: 'everyone' }, anonymous: true, closesOn: '2026-12-04' },
+      },
+    );
+    for (const id of ['c-0', 'c-1', 'c-2', 'c-3', 'c-4', 'p-lead'])
+      await store
+        .collection('surveys')
+        .upsert({ id: respondedId(campaign.id, id), orgId: ORG, kind: 'responded', campaignId: campaign.id, personId: id } as never);
   });
   afterAll(() => store.close());
 
@@ -164,17 +205,33 @@ describe('the board’s response counts at a few hundred people', () => {
   const AGENCIES = ['Council', 'Police', 'Health'];
   // 360 staff: 200 council, 100 police, 60 health.
   const sizes = [200, 100, 60];
-  const staff: Person[] = AGENCIES.flatMap((name, a) => Array.from({ length: sizes[a]! }, (_, i) => person({ id: `${name.toLowerCase()}-${i}`, name: `${name} ${i}`, agency: name.toLowerCase(), department: `${name} Safeguarding`, jobTitle: 'Officer' })));
+  const staff: Person[] = AGENCIES.flatMap((name, a) =>
+    Array.from({ length: sizes[a]! }, (_, i) =>
+      person({ id: `${name.toLowerCase()}-${i}`, name: `${name} ${i}`, agency: name.toLowerCase(), department: `${name} Safeguarding`, jobTitle: 'Officer' }),
+    ),
+  );
   const admin = person({ id: 'admin', name: 'Ada Admin', agency: 'council', roles: ['admin'], department: 'Council Safeguarding', jobTitle: 'Manager' });
   // Every third council officer, every other police officer, every health officer but four.
-  const answered = staff.filter((p, i) => (p.agency === 'council' ? i % 3 === 0 : p.agency === 'police' ? i % 2 === 0 : !['health-0', 'health-1', 'health-2', 'health-3'].includes(p.id)));
+  const answered = staff.filter((p, i) =>
+    p.agency === 'council' ? i % 3 === 0 : p.agency === 'police' ? i % 2 === 0 : !['health-0', 'health-1', 'health-2', 'health-3'].includes(p.id),
+  );
 
   beforeAll(async () => {
     store = await openTestStore();
     for (const name of AGENCIES) await addAgency(store, clock, ORG, { name }, { timeZone: TZ }, appEvents());
     await seed(store, { people: [admin, ...staff] });
-    const campaign = await createCampaign({ store, clock, calendar }, { actor: admin, timeZone: TZ, data: { questionnaire: 'awareness', title: 'Awareness', audience: { type: 'role', jobTitle: 'Officer' }, anonymous: false, closesOn: '2026-12-04' } });
-    for (const p of answered) await store.collection('surveys').upsert({ id: respondedId(campaign.id, p.id), orgId: ORG, kind: 'responded', campaignId: campaign.id, personId: p.id } as never);
+    const campaign = await createCampaign(
+      { store, clock, calendar },
+      {
+        actor: admin,
+        timeZone: TZ,
+        data: { questionnaire: 'awareness', title: 'Awareness', audience: { type: 'role', jobTitle: 'Officer' }, anonymous: false, closesOn: '2026-12-04' },
+      },
+    );
+    for (const p of answered)
+      await store
+        .collection('surveys')
+        .upsert({ id: respondedId(campaign.id, p.id), orgId: ORG, kind: 'responded', campaignId: campaign.id, personId: p.id } as never);
   }, 60_000);
   afterAll(() => store.close());
 
@@ -206,26 +263,47 @@ describe('the board’s questionnaire results by agency', () => {
   ];
   const admin = council('c-admin', 'Ada Council', { roles: ['admin'], jobTitle: 'Manager' });
   /** Each person's answers, varied so each agency's figures differ. */
-  const answersOf = (i: number) => ({ 'practice-change': `Note ${i}`, confidence: i % 4 ? 'quite' : 'not-very', 'used-procedure': i % 2 ? 'yes' : 'no', 'know-how-to-report': 'yes', 'know-dso-name': i % 3 ? 'yes' : 'no', 'training-useful': String((i % 5) + 1), 'support-needed': 'supervision' });
+  const answersOf = (i: number) => ({
+    'practice-change': `Note ${i}`,
+    confidence: i % 4 ? 'quite' : 'not-very',
+    'used-procedure': i % 2 ? 'yes' : 'no',
+    'know-how-to-report': 'yes',
+    'know-dso-name': i % 3 ? 'yes' : 'no',
+    'training-useful': String((i % 5) + 1),
+    'support-needed': 'supervision',
+  });
   let campaignId = '';
 
   beforeAll(async () => {
     store = await openTestStore();
     for (const name of ['Council', 'Police', 'Health']) await addAgency(store, sent, ORG, { name }, { timeZone: TZ }, appEvents());
     await seed(store, { people: [admin, ...staff] });
-    const campaign = await createCampaign({ store, clock: sent, calendar }, { actor: admin, timeZone: TZ, data: { questionnaire: 'training-follow-up', title: 'Follow-up', audience: { type: 'everyone' }, anonymous: true, closesOn: '2026-12-04' } });
+    const campaign = await createCampaign(
+      { store, clock: sent, calendar },
+      {
+        actor: admin,
+        timeZone: TZ,
+        data: { questionnaire: 'training-follow-up', title: 'Follow-up', audience: { type: 'everyone' }, anonymous: true, closesOn: '2026-12-04' },
+      },
+    );
     campaignId = campaign.id;
     for (const [i, p] of staff.entries()) {
       const opened = await openSurvey({ store, clock: sent, seal }, { actor: p, timeZone: TZ, campaignId });
       if (opened.kind !== 'page') throw new Error('expected a page');
-      await answerSurvey({ store, clock: sent, seal }, { actor: p, timeZone: TZ, data: { campaignId, page: 1, move: 'submit', carried: JSON.stringify(answersOf(i)), answerKey: opened.answerKey } });
+      await answerSurvey(
+        { store, clock: sent, seal },
+        { actor: p, timeZone: TZ, data: { campaignId, page: 1, move: 'submit', carried: JSON.stringify(answersOf(i)), answerKey: opened.answerKey } },
+      );
     }
     const organisation = await ensureOrganisation(store, closed, ORG, { timeZone: TZ });
     await runJob('questionnaires', { store, clock: closed, orgId: ORG, organisation, calendar, logger: silentLogger, seal });
   }, 60_000);
   afterAll(() => store.close());
 
-  const board = async () => (await partnershipReport({ store, clock: closed }, { orgId: ORG, requester: OPERATOR, timeZone: TZ, asAt: '2026-12-07' })).find((r) => r.title === 'Questionnaires by agency')!;
+  const board = async () =>
+    (await partnershipReport({ store, clock: closed }, { orgId: ORG, requester: OPERATOR, timeZone: TZ, asAt: '2026-12-07' })).find(
+      (r) => r.title === 'Questionnaires by agency',
+    )!;
 
   it('shows an agency’s headlines and averages from its own answers, the same figures its results give', async () => {
     const rows = (await board()).rows.filter((r) => r[1] === 'Council');
@@ -245,7 +323,11 @@ describe('the board’s questionnaire results by agency', () => {
     // The questionnaire's own results show the same agency the same way.
     const results = await campaignResults(store, ORG, campaignId, OPERATOR);
     const agencyGroups = results.breakdowns.filter((g) => g.by === 'agency');
-    expect(agencyGroups.map((g) => [g.group, g.suppressed])).toEqual([['(not recorded)', true], ['Council', false], ['Police', true]]);
+    expect(agencyGroups.map((g) => [g.group, g.suppressed])).toEqual([
+      ['(not recorded)', true],
+      ['Council', false],
+      ['Police', true],
+    ]);
     expect(agencyGroups.find((g) => g.group === 'Council')!.highlights.find((h) => h.label === 'Quite or very confident')!.count).toBe(confident);
   });
 

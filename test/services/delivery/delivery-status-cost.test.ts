@@ -24,12 +24,31 @@ describe('delivery status counts the outbox rather than reading it into memory',
   beforeAll(async () => {
     store = await openTestStore({ meter });
     const outbox = store.collection<OutboxItem>('outbox');
-    const lines = Array.from({ length: 8 }, (_, i) => ({ actionId: `a${i}`, ref: `LP1.${i}`, description: 'Review the arrangements and report back to the board. '.repeat(6), why: 'due soon', status: 'G' as const }));
-    await mapConcurrently(Array.from({ length: SENT + 3 }, (_, i) => i), 16, async (i) => {
-      const { item } = await enqueue(store, clock, { id: `reminders-2026-11-23-p${i}`, orgId: ORG, purpose: 'reminder', recipient: { personId: `p${i}` }, message: { kind: 'reminder-digest', heading: 'Your actions', intro: '', lines, snoozeChoices: [] } });
-      const finished: Partial<OutboxItem> = i < SENT ? { status: 'sent', sentAt: '2026-11-23T09:01:00.000Z' } : { status: 'unreachable', lastError: { status: 0, message: 'has not installed the app' } };
-      await outbox.upsert({ ...item, ...finished });
-    });
+    const lines = Array.from({ length: 8 }, (_, i) => ({
+      actionId: `a${i}`,
+      ref: `LP1.${i}`,
+      description: 'Review the arrangements and report back to the board. '.repeat(6),
+      why: 'due soon',
+      status: 'G' as const,
+    }));
+    await mapConcurrently(
+      Array.from({ length: SENT + 3 }, (_, i) => i),
+      16,
+      async (i) => {
+        const { item } = await enqueue(store, clock, {
+          id: `reminders-2026-11-23-p${i}`,
+          orgId: ORG,
+          purpose: 'reminder',
+          recipient: { personId: `p${i}` },
+          message: { kind: 'reminder-digest', heading: 'Your actions', intro: '', lines, snoozeChoices: [] },
+        });
+        const finished: Partial<OutboxItem> =
+          i < SENT
+            ? { status: 'sent', sentAt: '2026-11-23T09:01:00.000Z' }
+            : { status: 'unreachable', lastError: { status: 0, message: 'has not installed the app' } };
+        await outbox.upsert({ ...item, ...finished });
+      },
+    );
   }, 300_000);
   afterAll(() => store.close());
 
@@ -38,7 +57,13 @@ describe('delivery status counts the outbox rather than reading it into memory',
     const summary = await deliverySummary(store, ORG);
     const summaryRu = meter.totalRu - before.ru;
     expect(summary.counts).toEqual({ pending: 0, sending: 0, sent: SENT, failed: 0, unreachable: 3 });
-    expect(summary.undelivered).toEqual(Array.from({ length: 3 }, (_, k) => ({ id: `reminders-2026-11-23-p${SENT + k}`, status: 'unreachable', lastError: { status: 0, message: 'has not installed the app' } })));
+    expect(summary.undelivered).toEqual(
+      Array.from({ length: 3 }, (_, k) => ({
+        id: `reminders-2026-11-23-p${SENT + k}`,
+        status: 'unreachable',
+        lastError: { status: 0, message: 'has not installed the app' },
+      })),
+    );
     // The Azure profile charges a COUNT as loading the documents it counts (Cosmos DB may answer it
     // from the index for less), so the RU are about those of reading every item; what changes is
     // that none of the 3,000 sent items, with their messages, comes back to the command line.

@@ -35,15 +35,35 @@ describe('a poisoned outbox item never stops delivery for the others', () => {
 
   it('an item whose claim would pass 2 MB and one to a channel key the store refuses are recorded failed; every other message is delivered', async () => {
     const people = await installedPeople(store, connector.serviceUrl, 4);
-    for (const p of people) await enqueue(store, clock, { id: `m-${p.id}`, orgId: ORG, purpose: 'reminder', recipient: { personId: p.id }, message: notice('hello') });
+    for (const p of people)
+      await enqueue(store, clock, { id: `m-${p.id}`, orgId: ORG, purpose: 'reminder', recipient: { personId: p.id }, message: notice('hello') });
     // Just under the limit when queued: claiming it (status, attempts, lease) pushes it over.
-    const bare = { id: 'm-edge', orgId: ORG, purpose: 'reminder', recipient: { personId: people[0]!.id }, message: notice(''), status: 'pending', attempts: 0, nextAttemptAt: '', createdAt: clock.now().toISOString() };
+    const bare = {
+      id: 'm-edge',
+      orgId: ORG,
+      purpose: 'reminder',
+      recipient: { personId: people[0]!.id },
+      message: notice(''),
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: '',
+      createdAt: clock.now().toISOString(),
+    };
     const fill = MAX_ITEM_BYTES - Buffer.byteLength(JSON.stringify(bare)) - 10;
     await enqueue(store, clock, { id: 'm-edge', orgId: ORG, purpose: 'reminder', recipient: { personId: people[0]!.id }, message: notice('x'.repeat(fill)) });
     // Queued before channel keys were checked: a pasted channel link.
-    await enqueue(store, clock, { id: 'm-link', orgId: ORG, purpose: 'escalation', recipient: { conversationKey: 'https://teams.microsoft.com/l/channel/19%3aabc/General' }, message: notice('alert') });
+    await enqueue(store, clock, {
+      id: 'm-link',
+      orgId: ORG,
+      purpose: 'escalation',
+      recipient: { conversationKey: 'https://teams.microsoft.com/l/channel/19%3aabc/General' },
+      message: notice('alert'),
+    });
 
-    const report = await new DeliverySender({ store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger }, FAST).drain(ORG);
+    const report = await new DeliverySender(
+      { store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger },
+      FAST,
+    ).drain(ORG);
 
     expect(report).toMatchObject({ sent: 4, failed: 2 });
     expect(connector.activities()).toHaveLength(4);
@@ -54,6 +74,8 @@ describe('a poisoned outbox item never stops delivery for the others', () => {
     expect(byId.get('m-link')).toMatchObject({ status: 'failed', lastError: { status: 400 } });
     expect(byId.get('m-link')!.lastError!.message).toMatch(/id/i);
     // The next drain does not pick them up again.
-    expect(await new DeliverySender({ store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger }, FAST).drain(ORG)).toMatchObject({ sent: 0, failed: 0 });
+    expect(
+      await new DeliverySender({ store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger }, FAST).drain(ORG),
+    ).toMatchObject({ sent: 0, failed: 0 });
   });
 });

@@ -31,7 +31,8 @@ describe('delivery engine against a fake Bot Connector', () => {
     await store.close();
   });
 
-  const sender = (limits = FAST, messenger: Messenger = localMessenger()) => new DeliverySender({ store, unreachableChannels: noticeUnreachableChannel, messenger, logger: silentLogger }, limits);
+  const sender = (limits = FAST, messenger: Messenger = localMessenger()) =>
+    new DeliverySender({ store, unreachableChannels: noticeUnreachableChannel, messenger, logger: silentLogger }, limits);
   const item = (id: string, personId: string, i = 0) => ({ id, orgId: ORG, purpose: 'reminder' as const, recipient: { personId }, message: note(i) });
   const titlesSent = () => connector.activities().map((a) => a.attachments[0].content.body[0].text);
 
@@ -112,7 +113,10 @@ describe('delivery engine against a fake Bot Connector', () => {
     const blockedChat = personalConversationId({ id: '29:b0' });
     await enqueue(store, clock, item('first', blocked!.id, 1));
     await enqueue(store, clock, item('second', blocked!.id, 2));
-    connector.fail({ status: 403, body: { error: { code: 'ConversationBlockedByUser', message: 'User blocked the conversation with the bot.' } } }, { times: 1, match: (c) => c.conversationId === blockedChat });
+    connector.fail(
+      { status: 403, body: { error: { code: 'ConversationBlockedByUser', message: 'User blocked the conversation with the bot.' } } },
+      { times: 1, match: (c) => c.conversationId === blockedChat },
+    );
     await sender().drain(ORG, { waitMs: 5_000 });
     await enqueue(store, clock, item('third', blocked!.id, 3));
     await sender().drain(ORG, { waitMs: 5_000 });
@@ -120,7 +124,11 @@ describe('delivery engine against a fake Bot Connector', () => {
     expect(await store.collection<ConversationRecord>('conversations').read(ORG, 'personal-aad-b0')).toMatchObject({ reachable: false });
     expect(connector.calls.filter((c) => c.conversationId === blockedChat)).toHaveLength(1); // later messages are not attempted
     const { items } = await deliveryStatus(store, ORG);
-    expect(items.filter((i) => 'personId' in i.recipient && i.recipient.personId === 'b0').map((i) => i.status)).toEqual(['unreachable', 'unreachable', 'unreachable']);
+    expect(items.filter((i) => 'personId' in i.recipient && i.recipient.personId === 'b0').map((i) => i.status)).toEqual([
+      'unreachable',
+      'unreachable',
+      'unreachable',
+    ]);
     expect(connector.activities().filter((a) => a.conversation.id === personalConversationId({ id: `29:${admin!.id}` }))).toHaveLength(0);
 
     // Ten more people found unreachable the same day still make one digest for the administrator.
@@ -159,7 +167,10 @@ describe('delivery engine against a fake Bot Connector', () => {
 
     // The restarted process sees the dead one's claims only once their lease has run out.
     const later = { now: () => new Date(systemClock.now().getTime() + 61_000) };
-    const restarted = new DeliverySender({ store, unreachableChannels: noticeUnreachableChannel, messenger: real, logger: silentLogger, wallClock: later }, FAST);
+    const restarted = new DeliverySender(
+      { store, unreachableChannels: noticeUnreachableChannel, messenger: real, logger: silentLogger, wallClock: later },
+      FAST,
+    );
     await restarted.drain(ORG);
     expect(connector.activities()).toHaveLength(30);
     expect(new Set(connector.activities().map((a) => a.conversation.id)).size).toBe(30);

@@ -30,7 +30,8 @@ describe('an instance shutting down mid-delivery', () => {
 
   it('hands back every message it claimed but had not sent (no lease to wait out, no attempt used), and the next instance sends each exactly once', async () => {
     const [p] = await installedPeople(store, connector.serviceUrl, 1);
-    for (let i = 0; i < 10; i++) await enqueue(store, clock, { id: `m${i}`, orgId: ORG, purpose: 'reminder', recipient: { personId: p!.id }, message: note(i) });
+    for (let i = 0; i < 10; i++)
+      await enqueue(store, clock, { id: `m${i}`, orgId: ORG, purpose: 'reminder', recipient: { personId: p!.id }, message: note(i) });
     const first = new DeliverySender({ store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger }, PACED);
     const loop = startDeliveryLoop(first, ORG, 60_000, silentLogger);
     const draining = loop.kick();
@@ -50,7 +51,10 @@ describe('an instance shutting down mid-delivery', () => {
       expect(i.attempts).toBe(0);
     }
 
-    const next = new DeliverySender({ store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger }, { ...PACED, conversationIntervalMs: 0 });
+    const next = new DeliverySender(
+      { store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger },
+      { ...PACED, conversationIntervalMs: 0 },
+    );
     await next.drain(ORG);
     const titles = connector.activities().map((a) => a.attachments[0].content.body[0].text as string);
     expect([...titles].sort()).toEqual(Array.from({ length: 10 }, (_, i) => `Message ${i}`).sort());

@@ -61,9 +61,13 @@ describe('delivery across tenants, each at its own adaptive pace', () => {
   });
 
   const sender = (limits: Partial<DeliveryLimits> = {}) =>
-    new DeliverySender({ store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger }, { perSecond: 50, conversationIntervalMs: 0, maxConcurrent: 32, ...limits });
+    new DeliverySender(
+      { store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger },
+      { perSecond: 50, conversationIntervalMs: 0, maxConcurrent: 32, ...limits },
+    );
   const queueFor = async (people: Person[]) => {
-    for (const [i, p] of people.entries()) await enqueue(store, clock, { id: `m-${p.id}`, orgId: ORG, purpose: 'reminder', recipient: { personId: p.id }, message: note(i) });
+    for (const [i, p] of people.entries())
+      await enqueue(store, clock, { id: `m-${p.id}`, orgId: ORG, purpose: 'reminder', recipient: { personId: p.id }, message: note(i) });
   };
   /** Teams' chat ids of one tenant's people, to tell their calls apart at the connector. */
   const chatsOf = (people: Person[]) => new Set(people.map((p) => personalConversationId({ id: `29:${p.id}` })));
@@ -98,7 +102,10 @@ describe('delivery across tenants, each at its own adaptive pace', () => {
     let pagesRead = 0;
     const counted = countingOutboxPages(store, () => pagesRead++);
 
-    const engine = new DeliverySender({ store: counted, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger }, { perSecond: 300, conversationIntervalMs: 0, maxConcurrent: 32 });
+    const engine = new DeliverySender(
+      { store: counted, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger },
+      { perSecond: 300, conversationIntervalMs: 0, maxConcurrent: 32 },
+    );
     expect(await engine.drain(ORG)).toMatchObject({ sent: 2_205, failed: 0 });
 
     // A first scan (five pages), one more each time police's lane is half empty, one at the end: not one per finished message.

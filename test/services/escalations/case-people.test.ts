@@ -38,7 +38,8 @@ function countingPeopleReads(store: Store): { store: Store; read: () => number }
     });
   const wrapped = new Proxy(store, {
     get(target, prop) {
-      if (prop === 'collection') return (name: Parameters<Store['collection']>[0]) => (name === 'people' ? counted(target.collection(name)) : target.collection(name));
+      if (prop === 'collection')
+        return (name: Parameters<Store['collection']>[0]) => (name === 'people' ? counted(target.collection(name)) : target.collection(name));
       const value = Reflect.get(target, prop) as unknown;
       return typeof value === 'function' ? value.bind(target) : value;
     },
@@ -50,8 +51,12 @@ describe('escalation visibility reads the people a case involves, not the whole 
   let store: Store;
   let organisation: Organisation;
   const clock = new FixedClock('2026-12-10T10:00:00Z');
-  const staff = Array.from({ length: OFFICERS }, (_, i) => person({ id: `officer-${String(i).padStart(4, '0')}`, name: `Officer ${i}`, managerId: `manager-${i % 10}`, department: 'Children' }));
-  const managers = Array.from({ length: 10 }, (_, i) => person({ id: `manager-${i}`, name: `Manager ${i}`, roles: ['manager'], managerId: 'director', department: 'Children' }));
+  const staff = Array.from({ length: OFFICERS }, (_, i) =>
+    person({ id: `officer-${String(i).padStart(4, '0')}`, name: `Officer ${i}`, managerId: `manager-${i % 10}`, department: 'Children' }),
+  );
+  const managers = Array.from({ length: 10 }, (_, i) =>
+    person({ id: `manager-${i}`, name: `Manager ${i}`, roles: ['manager'], managerId: 'director', department: 'Children' }),
+  );
   const lead = person({ id: 'lead', name: 'Sam Lead', roles: ['safeguarding-lead'] });
   const partnerLead = person({ id: 'partner-lead', name: 'Pat Police', roles: ['safeguarding-lead'], agency: 'police' });
   const director = person({ id: 'director', name: 'Dee Director', roles: ['head-of-service'], department: 'Children' });
@@ -61,7 +66,20 @@ describe('escalation visibility reads the people a case involves, not the whole 
     organisation = await ensureOrganisation(store, clock, ORG, { timeZone: 'Europe/London' });
     await seed(store, { people: [...staff, ...managers, lead, partnerLead, director] });
     for (const raiser of [staff[1]!, staff[2]!, staff[13]!]) {
-      await raiseEscalation({ store, clock, calendar: new WorkingCalendar() }, { actor: raiser, organisation, data: { category: 'referral-outcome', agency: 'MASH', caseReference: `MASH-2026-00${raiser.id.slice(-2)}`, asked: 'Outcome of the referral', wanted: 'Feedback within a week' } });
+      await raiseEscalation(
+        { store, clock, calendar: new WorkingCalendar() },
+        {
+          actor: raiser,
+          organisation,
+          data: {
+            category: 'referral-outcome',
+            agency: 'MASH',
+            caseReference: `MASH-2026-00${raiser.id.slice(-2)}`,
+            asked: 'Outcome of the referral',
+            wanted: 'Feedback within a week',
+          },
+        },
+      );
     }
   });
   afterAll(() => store.close());
@@ -74,7 +92,10 @@ describe('escalation visibility reads the people a case involves, not the whole 
   });
 
   it('a safeguarding lead sees every case of their agency and one of another agency sees none, each reading only role holders and the cases’ people', async () => {
-    for (const [viewer, expected] of [[lead, ['officer-0001', 'officer-0002', 'officer-0013']], [partnerLead, []]] as const) {
+    for (const [viewer, expected] of [
+      [lead, ['officer-0001', 'officer-0002', 'officer-0013']],
+      [partnerLead, []],
+    ] as const) {
       const counting = countingPeopleReads(store);
       const seen = await visibleOpenEscalations(counting.store, viewer, organisation);
       expect(seen.map((e) => e.raisedBy.personId).sort()).toEqual(expected);

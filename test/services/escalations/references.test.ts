@@ -25,7 +25,13 @@ describe('escalation references stay unique when concerns are raised at the same
 
   const raise = async (raiser: Person, at: string) => {
     const organisation = await ensureOrganisation(store, new FixedClock(at), ORG, { timeZone: TZ });
-    const data = { category: 'referral-outcome', agency: 'MASH', caseReference: 'MASH-2026-0042', asked: 'Outcome of the referral made in November', wanted: 'Feedback within a week' };
+    const data = {
+      category: 'referral-outcome',
+      agency: 'MASH',
+      caseReference: 'MASH-2026-0042',
+      asked: 'Outcome of the referral made in November',
+      wanted: 'Feedback within a week',
+    };
     return (await raiseEscalation({ store, clock: new FixedClock(at), calendar }, { actor: raiser, organisation, data })).escalation;
   };
 

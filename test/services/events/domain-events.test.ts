@@ -6,7 +6,19 @@ import { actionDoc } from '../../harness/fixtures';
 type ActionUpdated = Extract<DomainEvent, { type: 'ActionUpdated' }>;
 const event = (): ActionUpdated => {
   const action = { ...actionDoc({ id: 'a1', leadIds: ['val'] }), version: 2 } as ActionUpdated['action'];
-  return { type: 'ActionUpdated', action, update: { id: 'u1', at: '2026-11-24T10:00:00Z', by: { personId: 'val', name: 'Val' }, source: 'teams', status: 'G', progress: 'On track' } as ActionUpdated['update'], timeZone: 'Europe/London' };
+  return {
+    type: 'ActionUpdated',
+    action,
+    update: {
+      id: 'u1',
+      at: '2026-11-24T10:00:00Z',
+      by: { personId: 'val', name: 'Val' },
+      source: 'teams',
+      status: 'G',
+      progress: 'On track',
+    } as ActionUpdated['update'],
+    timeZone: 'Europe/London',
+  };
 };
 const ctx = { store: {} as Store, clock: new FixedClock('2026-11-24T10:00:00Z') };
 

@@ -70,13 +70,25 @@ describe('a single organisation becomes a partnership', () => {
     { id: 'tim', orgId: ORG, name: 'Tim Sadler', roles: ['hr'], active: true, managerId: 'val' },
     { id: 'pc', orgId: ORG, name: 'Pat Constable', roles: ['safeguarding-lead'], active: true, agency: 'Thames Valley Police' },
   ];
-  const record = (id: string, personId: string): TrainingRecord => ({ id, orgId: ORG, kind: 'record', personId, courseCode: 'SG-AWARE', completedOn: '2026-01-10', status: 'completed', source: 'import', createdAt: '2026-01-10T00:00:00Z' });
+  const record = (id: string, personId: string): TrainingRecord => ({
+    id,
+    orgId: ORG,
+    kind: 'record',
+    personId,
+    courseCode: 'SG-AWARE',
+    completedOn: '2026-01-10',
+    status: 'completed',
+    source: 'import',
+    createdAt: '2026-01-10T00:00:00Z',
+  });
 
   async function seedOld(store: Store) {
     await store.collection<Organisation>('organisations').upsert(org);
     for (const p of people) await store.collection<Person>('people').upsert(p);
     for (const r of [record('r1', 'val'), record('r2', 'pc'), record('r3', 'gone')]) await store.collection<TrainingRecord>('training').upsert(r);
-    await store.collection('training').upsert({ id: 'course-sg-aware', orgId: ORG, kind: 'course', code: 'SG-AWARE', name: 'Awareness', validityMonths: 36 } as never);
+    await store
+      .collection('training')
+      .upsert({ id: 'course-sg-aware', orgId: ORG, kind: 'course', code: 'SG-AWARE', name: 'Awareness', validityMonths: 36 } as never);
   }
 
   it('gives everyone and every training record an agency, the organisation a lead agency, loses nothing, and runs once', async () => {
@@ -99,9 +111,17 @@ describe('a single organisation becomes a partnership', () => {
         expect(stored).toMatchObject({ ...p, agency: p.id === 'pc' ? 'thames-valley-police' : 'oxfordshire-county-council' });
       }
       const records = await toArray(store.collection<TrainingRecord>('training').readAll());
-      expect(Object.fromEntries(records.filter((r) => r.kind === 'record').map((r) => [r.id, r.agency]))).toEqual({ r1: 'oxfordshire-county-council', r2: 'thames-valley-police', r3: 'oxfordshire-county-council' });
+      expect(Object.fromEntries(records.filter((r) => r.kind === 'record').map((r) => [r.id, r.agency]))).toEqual({
+        r1: 'oxfordshire-county-council',
+        r2: 'thames-valley-police',
+        r3: 'oxfordshire-county-council',
+      });
       // Each person's training summary is rebuilt with their agency.
-      expect(Object.fromEntries(records.filter((r) => (r.kind as string) === 'summary').map((r) => [r.personId, r.agency]))).toEqual({ val: 'oxfordshire-county-council', pc: 'thames-valley-police', gone: 'oxfordshire-county-council' });
+      expect(Object.fromEntries(records.filter((r) => (r.kind as string) === 'summary').map((r) => [r.personId, r.agency]))).toEqual({
+        val: 'oxfordshire-county-council',
+        pc: 'thames-valley-police',
+        gone: 'oxfordshire-county-council',
+      });
       // Nothing removed: every document from before is still there.
       const now = await takeSnapshot(store, 'test');
       for (const [name, docs] of Object.entries(before.containers)) {

@@ -33,7 +33,14 @@ describe('the partnership’s agencies', () => {
   });
 
   it('the first agency added leads the partnership; tenants are stored lower-case and listed by name', async () => {
-    const council = await addAgency(store, clock, ORG, { name: 'Oxfordshire County Council', tenantIds: [COUNCIL_TENANT.toUpperCase()] }, defaults, appEvents());
+    const council = await addAgency(
+      store,
+      clock,
+      ORG,
+      { name: 'Oxfordshire County Council', tenantIds: [COUNCIL_TENANT.toUpperCase()] },
+      defaults,
+      appEvents(),
+    );
     const police = await addAgency(store, clock, ORG, { name: 'Thames Valley Police', tenantIds: [POLICE_TENANT] }, defaults, appEvents());
     expect(council).toMatchObject({ lead: true, agency: { agencyId: 'oxfordshire-county-council', tenantIds: [COUNCIL_TENANT] } });
     expect(police.lead).toBe(false);
@@ -45,7 +52,16 @@ describe('the partnership’s agencies', () => {
   it('when the first agency is added, everyone already in the directory, and their training records, join it', async () => {
     await store.collection<Person>('people').upsert({ id: 'val', orgId: ORG, name: 'Val', roles: ['admin'], active: true });
     await store.collection<Person>('people').upsert({ id: 'pat', orgId: ORG, name: 'Pat', roles: [], active: true, agency: 'police' });
-    await store.collection('training').upsert({ id: 'r1', orgId: ORG, kind: 'record', personId: 'val', courseCode: 'SG-AWARE', status: 'completed', source: 'import', createdAt: '2026-01-01T00:00:00Z' } as never);
+    await store.collection('training').upsert({
+      id: 'r1',
+      orgId: ORG,
+      kind: 'record',
+      personId: 'val',
+      courseCode: 'SG-AWARE',
+      status: 'completed',
+      source: 'import',
+      createdAt: '2026-01-01T00:00:00Z',
+    } as never);
     await addAgency(store, clock, ORG, { name: 'Council' }, defaults, appEvents());
     await addAgency(store, clock, ORG, { name: 'Health' }, defaults, appEvents());
     expect(await store.collection<Person>('people').read(ORG, 'val')).toMatchObject({ agency: 'council', roles: ['admin'] });
@@ -54,9 +70,15 @@ describe('the partnership’s agencies', () => {
   });
 
   it('refuses a tenant that is not a GUID, a tenant another agency has, and a second agency of the same name', async () => {
-    await expect(addAgency(store, clock, ORG, { name: 'Police', tenantIds: ['contoso.onmicrosoft.com'] }, defaults, appEvents())).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/contoso.*not an Entra tenant id/) });
+    await expect(addAgency(store, clock, ORG, { name: 'Police', tenantIds: ['contoso.onmicrosoft.com'] }, defaults, appEvents())).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringMatching(/contoso.*not an Entra tenant id/),
+    });
     await addAgency(store, clock, ORG, { name: 'Police', tenantIds: [POLICE_TENANT] }, defaults, appEvents());
-    await expect(addAgency(store, clock, ORG, { name: 'Health', tenantIds: [POLICE_TENANT] }, defaults, appEvents())).rejects.toMatchObject({ code: 'TENANT_TAKEN', message: expect.stringMatching(/"Police"/) });
+    await expect(addAgency(store, clock, ORG, { name: 'Health', tenantIds: [POLICE_TENANT] }, defaults, appEvents())).rejects.toMatchObject({
+      code: 'TENANT_TAKEN',
+      message: expect.stringMatching(/"Police"/),
+    });
     await expect(addAgency(store, clock, ORG, { name: 'POLICE' }, defaults, appEvents())).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
     await expect(addAgency(store, clock, ORG, { name: '' }, defaults, appEvents())).rejects.toMatchObject({ code: 'VALIDATION' });
     await expect(setAgency(store, clock, ORG, 'nobody', { name: 'X' }, defaults)).rejects.toMatchObject({ code: 'NOT_FOUND' });
@@ -114,11 +136,27 @@ describe('npm run cli -- agency add | list | set', () => {
     await cli(dataDir, 'agency', 'add', 'Council');
     const out = path.join(path.dirname(dataDir), 'board.xlsx');
     const written = await cli(dataDir, 'partnership', 'report', '--out', out, '--at', '2026-11-22');
-    expect(written.out).toMatch(/^Plan RAG by priority; Plan RAG by agency; Training by agency; Escalations by agency and stage; Questionnaires by agency: wrote \d+ rows/);
+    expect(written.out).toMatch(
+      /^Plan RAG by priority; Plan RAG by agency; Training by agency; Escalations by agency and stage; Questionnaires by agency: wrote \d+ rows/,
+    );
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(out);
-    expect(workbook.worksheets.map((w) => w.name)).toEqual(['Plan RAG by priority', 'Plan RAG by agency', 'Training by agency', 'Escalations by agency and stage', 'Questionnaires by agency']);
-    expect(workbook.worksheets[2]!.getRow(1).values).toEqual([undefined, 'Agency', 'Required', 'Within validity', '% within validity', 'Within 12 months', '% within 12 months']);
+    expect(workbook.worksheets.map((w) => w.name)).toEqual([
+      'Plan RAG by priority',
+      'Plan RAG by agency',
+      'Training by agency',
+      'Escalations by agency and stage',
+      'Questionnaires by agency',
+    ]);
+    expect(workbook.worksheets[2]!.getRow(1).values).toEqual([
+      undefined,
+      'Agency',
+      'Required',
+      'Within validity',
+      '% within validity',
+      'Within 12 months',
+      '% within 12 months',
+    ]);
     expect((await fs.stat(out)).mode & 0o777).toBe(0o600);
     await expect(cli(dataDir, 'partnership', 'report', '--as', 'nobody@example.org')).rejects.toMatchObject({ code: 'VALIDATION' });
   });
@@ -133,8 +171,21 @@ describe('npm run cli -- agency add | list | set', () => {
     };
     await fs.writeFile(path.join(work, 'setup.json'), JSON.stringify({ requirements: [{ course: 'SG-AWARE', jobTitles: ['*'] }] }));
     await cli(dataDir, 'training', 'setup', path.join(work, 'setup.json'));
-    expect((await cli(dataDir, 'people', 'import', await file('council.csv', [['1', 'Cara Council', 'cara@council.example', 'Children', 'HR']]), '--agency', 'council')).out).toMatch(/created 1/);
-    expect((await cli(dataDir, 'people', 'import', await file('police.csv', [['1', 'Paul Police', 'paul@police.example', 'PPU', 'HR']]), '--agency', 'police')).out).toMatch(/created 1/);
+    expect(
+      (
+        await cli(
+          dataDir,
+          'people',
+          'import',
+          await file('council.csv', [['1', 'Cara Council', 'cara@council.example', 'Children', 'HR']]),
+          '--agency',
+          'council',
+        )
+      ).out,
+    ).toMatch(/created 1/);
+    expect(
+      (await cli(dataDir, 'people', 'import', await file('police.csv', [['1', 'Paul Police', 'paul@police.example', 'PPU', 'HR']]), '--agency', 'police')).out,
+    ).toMatch(/created 1/);
     const { store } = await openPersistentTestStore(dataDir);
     try {
       await store.collection<Person>('people').update('demo', 'emp-police-1', (p) => ({ ...p, roles: ['hr'] }));
@@ -150,13 +201,30 @@ describe('npm run cli -- agency add | list | set', () => {
     await expect(cli(dataDir, 'training', 'overdue', '--as', 'paul@police.example', '--agency', 'council')).rejects.toMatchObject({ code: 'OUTSIDE_AGENCY' });
     await expect(cli(dataDir, 'training', 'report', '--as', 'paul@police.example', '--agency', 'council')).rejects.toMatchObject({ code: 'OUTSIDE_AGENCY' });
     // HR of the police importing into the council through --agency is refused too.
-    await expect(cli(dataDir, 'people', 'import', await file('sneak.csv', [['2', 'Sneaky', 'x@police.example', 'Children', 'HR']]), '--as', 'paul@police.example', '--agency', 'council')).rejects.toMatchObject({ code: 'OUTSIDE_AGENCY' });
+    await expect(
+      cli(
+        dataDir,
+        'people',
+        'import',
+        await file('sneak.csv', [['2', 'Sneaky', 'x@police.example', 'Children', 'HR']]),
+        '--as',
+        'paul@police.example',
+        '--agency',
+        'council',
+      ),
+    ).rejects.toMatchObject({ code: 'OUTSIDE_AGENCY' });
   });
 
   it('says clearly what is wrong, and refuses options the command does not take', async () => {
-    await expect(cli(dataDir, 'agency', 'add', 'Police', '--tenant', 'not-a-guid')).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/not-a-guid.*not an Entra tenant id/) });
+    await expect(cli(dataDir, 'agency', 'add', 'Police', '--tenant', 'not-a-guid')).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringMatching(/not-a-guid.*not an Entra tenant id/),
+    });
     await expect(cli(dataDir, 'agency', 'add')).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/Give the agency’s name/) });
-    await expect(cli(dataDir, 'agency', 'set', 'police', '--lead', '--as', 'x@y')).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/Unknown option '--as'/) });
+    await expect(cli(dataDir, 'agency', 'set', 'police', '--lead', '--as', 'x@y')).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringMatching(/Unknown option '--as'/),
+    });
     await expect(cli(dataDir, 'agency', 'set', 'police', '--name', 'P')).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });

@@ -36,7 +36,16 @@ const TZ = 'Europe/London';
 const clock = new FixedClock('2026-11-23T09:00:00Z');
 
 const staff = (agency: string, n: number, extra: Partial<Person> = {}): Person[] =>
-  Array.from({ length: n }, (_, i) => person({ id: `${agency}-${i}`, name: `${agency[0]!.toUpperCase()}${agency.slice(1)} Officer ${i}`, agency, department: 'Safeguarding', jobTitle: 'Officer', ...extra }));
+  Array.from({ length: n }, (_, i) =>
+    person({
+      id: `${agency}-${i}`,
+      name: `${agency[0]!.toUpperCase()}${agency.slice(1)} Officer ${i}`,
+      agency,
+      department: 'Safeguarding',
+      jobTitle: 'Officer',
+      ...extra,
+    }),
+  );
 
 describe('the board report does not give away a small agency’s training', () => {
   let store: Store;
@@ -44,8 +53,20 @@ describe('the board report does not give away a small agency’s training', () =
   const council = staff('council', 12);
   const police = staff('police', 6);
   const school = staff('school', 2);
-  const report = async (asAt: string) => (await partnershipReport({ store, clock }, { orgId: ORG, requester: OPERATOR, timeZone: TZ, asAt })).find((r) => r.title === 'Training by agency')!;
-  const done = (p: Person, on: string): TrainingRecord => ({ id: `rec-${p.id}`, orgId: ORG, kind: 'record', personId: p.id, agency: p.agency!, courseCode: 'SG-AWARE', completedOn: on, status: 'completed', source: 'import', createdAt: `${on}T00:00:00Z` });
+  const report = async (asAt: string) =>
+    (await partnershipReport({ store, clock }, { orgId: ORG, requester: OPERATOR, timeZone: TZ, asAt })).find((r) => r.title === 'Training by agency')!;
+  const done = (p: Person, on: string): TrainingRecord => ({
+    id: `rec-${p.id}`,
+    orgId: ORG,
+    kind: 'record',
+    personId: p.id,
+    agency: p.agency!,
+    courseCode: 'SG-AWARE',
+    completedOn: on,
+    status: 'completed',
+    source: 'import',
+    createdAt: `${on}T00:00:00Z`,
+  });
 
   beforeAll(async () => {
     store = await openTestStore();
@@ -53,7 +74,8 @@ describe('the board report does not give away a small agency’s training', () =
     await seed(store, { people: [...council, ...police, ...school] });
     await setUpTraining(store, ORG, { requirements: [{ course: 'SG-AWARE', jobTitles: ['Officer'] }] });
     // Half the council, half the police; the school's head trained in June, the deputy on 1 December.
-    for (const p of [...council.slice(0, 6), ...police.slice(0, 3), school[0]!]) await store.collection<TrainingRecord>('training').upsert(done(p, '2026-06-01'));
+    for (const p of [...council.slice(0, 6), ...police.slice(0, 3), school[0]!])
+      await store.collection<TrainingRecord>('training').upsert(done(p, '2026-06-01'));
     await store.collection<TrainingRecord>('training').upsert(done(school[1]!, '2026-12-01'));
     await rebuildTrainingSummaries(store, ORG);
   });
@@ -84,10 +106,21 @@ describe('the board report does not give away a small agency’s training', () =
   it('a concern raised by the school’s head shows no school row, nor a police row that All agencies less the council would turn into the school’s', async () => {
     const organisation = await ensureOrganisation(store, clock, ORG, { timeZone: TZ });
     const raise = (id: string, subject: Person) =>
-      openEscalation({ store, clock, calendar: new WorkingCalendar() }, organisation, { id, cause: 'professional-disagreement', source: 'raised', summary: 'Disagreement about a referral', immediateRisk: false, raisedBy: { name: subject.name, personId: subject.id }, involvedPersonIds: [], startStage: 1 });
+      openEscalation({ store, clock, calendar: new WorkingCalendar() }, organisation, {
+        id,
+        cause: 'professional-disagreement',
+        source: 'raised',
+        summary: 'Disagreement about a referral',
+        immediateRisk: false,
+        raisedBy: { name: subject.name, personId: subject.id },
+        involvedPersonIds: [],
+        startStage: 1,
+      });
     await raise('esc-school', school[0]!);
     await raise('esc-council', council[0]!);
-    const rows = (await partnershipReport({ store, clock }, { orgId: ORG, requester: OPERATOR, timeZone: TZ, asAt: '2026-11-23' })).find((r) => r.title === 'Escalations by agency and stage')!.rows;
+    const rows = (await partnershipReport({ store, clock }, { orgId: ORG, requester: OPERATOR, timeZone: TZ, asAt: '2026-11-23' })).find(
+      (r) => r.title === 'Escalations by agency and stage',
+    )!.rows;
     expect(rows.map((r) => r[0])).toEqual(['Council', 'All agencies']);
     expect(rows.find((r) => r[0] === 'Council')![2]).toBe(1);
     expect(rows.find((r) => r[0] === 'All agencies')![2]).toBe(2);
@@ -118,7 +151,10 @@ describe('the daily list of who cannot be reached, in a partnership', () => {
     graph = await FakeGraph.start(CLIENT);
     const wired = graph.mailerFor(MAILBOX);
     agent = wired.agent;
-    sender = new DeliverySender({ store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger, mailer: wired.mailer }, { perSecond: 200, conversationIntervalMs: 0, maxConcurrent: 16, emailsPerMinute: 6000 });
+    sender = new DeliverySender(
+      { store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger, mailer: wired.mailer },
+      { perSecond: 200, conversationIntervalMs: 0, maxConcurrent: 16, emailsPerMinute: 6000 },
+    );
     for (const name of ['Council', 'Police']) await addAgency(store, clock, ORG, { name }, { timeZone: TZ }, appEvents());
     // Email is set up, but the staff have no address: they are missed, and the digest names them to their administrators.
     await seed(store, { people: [...council, ...police, councilAdmin, policeAdmin, policeHr] });
@@ -130,7 +166,8 @@ describe('the daily list of who cannot be reached, in a partnership', () => {
     await store.close();
   });
 
-  const digestTo = async (personId: string) => (await deliveryStatus(store, ORG, { purpose: 'admin-notice' })).items.find((i) => 'personId' in i.recipient && i.recipient.personId === personId);
+  const digestTo = async (personId: string) =>
+    (await deliveryStatus(store, ORG, { purpose: 'admin-notice' })).items.find((i) => 'personId' in i.recipient && i.recipient.personId === personId);
 
   it('the police administrator’s list names the police’s people and none of the council’s, in their personal chat', async () => {
     const item = (await digestTo('police-admin'))!;
@@ -148,7 +185,9 @@ describe('the daily list of who cannot be reached, in a partnership', () => {
 
   it('an administrator Teams cannot reach gets an email that says where to look, and names no one', async () => {
     await sender.drain(ORG, { waitMs: 10_000 });
-    const mails = graph.mails.filter((m) => m.message.toRecipients.some((r: { emailAddress: { address: string } }) => r.emailAddress.address === 'percy@police.example'));
+    const mails = graph.mails.filter((m) =>
+      m.message.toRecipients.some((r: { emailAddress: { address: string } }) => r.emailAddress.address === 'percy@police.example'),
+    );
     expect(mails).toHaveLength(1);
     const html: string = mails[0]!.message.body.content;
     expect(html).toContain('People Teams cannot reach: 3');
@@ -167,7 +206,14 @@ describe('the board’s questionnaire figures, read beside the campaign’s own 
   const council = staff('council', 14);
   const police = staff('police', 8);
   const health = staff('health', 3);
-  const admin = person({ id: 'council-admin', name: 'Ada Council-Admin', agency: 'council', roles: ['admin'], department: 'Safeguarding', jobTitle: 'Manager' });
+  const admin = person({
+    id: 'council-admin',
+    name: 'Ada Council-Admin',
+    agency: 'council',
+    roles: ['admin'],
+    department: 'Safeguarding',
+    jobTitle: 'Manager',
+  });
   const policeHr = person({ id: 'police-hr', name: 'Harold Police-HR', agency: 'police', roles: ['hr'], department: 'HR', jobTitle: 'Manager' });
   const confident = (p: Person) => (p.agency === 'health' ? 'not-very' : 'quite');
   let campaignId = '';
@@ -176,13 +222,37 @@ describe('the board’s questionnaire figures, read beside the campaign’s own 
     store = await openTestStore();
     for (const name of ['Council', 'Police', 'Health']) await addAgency(store, sent, ORG, { name }, { timeZone: TZ }, appEvents());
     await seed(store, { people: [admin, policeHr, ...council, ...police, ...health] });
-    const campaign = await createCampaign({ store, clock: sent, calendar }, { actor: admin, timeZone: TZ, data: { questionnaire: 'training-follow-up', title: 'Follow-up', audience: { type: 'role', jobTitle: 'Officer' }, anonymous: false, closesOn: '2026-12-04' } });
+    const campaign = await createCampaign(
+      { store, clock: sent, calendar },
+      {
+        actor: admin,
+        timeZone: TZ,
+        data: {
+          questionnaire: 'training-follow-up',
+          title: 'Follow-up',
+          audience: { type: 'role', jobTitle: 'Officer' },
+          anonymous: false,
+          closesOn: '2026-12-04',
+        },
+      },
+    );
     campaignId = campaign.id;
     for (const p of [...council, ...police, ...health]) {
       const opened = await openSurvey({ store, clock: sent, seal }, { actor: p, timeZone: TZ, campaignId });
       if (opened.kind !== 'page') throw new Error('expected a page');
-      const answers = { 'practice-change': 'x', confidence: confident(p), 'used-procedure': 'yes', 'know-how-to-report': 'yes', 'know-dso-name': 'yes', 'training-useful': '4', 'support-needed': 'supervision' };
-      await answerSurvey({ store, clock: sent, seal }, { actor: p, timeZone: TZ, data: { campaignId, page: 1, move: 'submit', carried: JSON.stringify(answers), answerKey: opened.answerKey } });
+      const answers = {
+        'practice-change': 'x',
+        confidence: confident(p),
+        'used-procedure': 'yes',
+        'know-how-to-report': 'yes',
+        'know-dso-name': 'yes',
+        'training-useful': '4',
+        'support-needed': 'supervision',
+      };
+      await answerSurvey(
+        { store, clock: sent, seal },
+        { actor: p, timeZone: TZ, data: { campaignId, page: 1, move: 'submit', carried: JSON.stringify(answers), answerKey: opened.answerKey } },
+      );
     }
     const organisation = await ensureOrganisation(store, closed, ORG, { timeZone: TZ });
     await runJob('questionnaires', { store, clock: closed, orgId: ORG, organisation, calendar, logger: silentLogger, seal });
@@ -193,7 +263,9 @@ describe('the board’s questionnaire figures, read beside the campaign’s own 
     // The police's HR sees a partnership campaign's results in the tab: the whole campaign's headlines.
     const whole = await campaignResults(store, ORG, campaignId, policeHr);
     expect(whole.highlights.find((h) => h.label === 'Quite or very confident')).toMatchObject({ count: 22, of: 25 });
-    const rows = (await partnershipReport({ store, clock: closed }, { orgId: ORG, requester: OPERATOR, timeZone: TZ, asAt: '2026-12-07' })).find((r) => r.title === 'Questionnaires by agency')!.rows;
+    const rows = (await partnershipReport({ store, clock: closed }, { orgId: ORG, requester: OPERATOR, timeZone: TZ, asAt: '2026-12-07' })).find(
+      (r) => r.title === 'Questionnaires by agency',
+    )!.rows;
     const confidentOf = (agency: string) => rows.find((r) => r[1] === agency && r[2] === 'Quite or very confident (%)');
     expect(confidentOf('Council')).toEqual(['Follow-up', 'Council', 'Quite or very confident (%)', 14, 14, 100]);
     // Health's three are blank, and so is the police's row: 22 − 14 − 8 would say none of health's three is confident.
@@ -223,8 +295,27 @@ describe('a team channel Teams can no longer reach, in a partnership', () => {
   /** A channel removed from its team, and an escalation alert that then cannot reach it. */
   async function alertLostChannel(name: string, tenantId: string): Promise<string[]> {
     const key = channelConversationKey(`19:${name.replace(/\W/g, '')}@thread.tacv2`);
-    await store.collection<ConversationRecord>('conversations').upsert({ id: key, orgId: ORG, kind: 'channel', tenantId, conversationId: key, serviceUrl: 'https://smba.example/', botId: '28:bot', team: { id: `team-${name}`, name }, reachable: false, unreachableReason: 'the app was removed from the team', installedAt: '2026-11-01T00:00:00Z', updatedAt: '2026-11-20T00:00:00Z' });
-    await enqueue(store, clock, { id: `esc-${name}-channel`, orgId: ORG, purpose: 'escalation', recipient: { conversationKey: key }, message: { kind: 'escalation-channel-alert', escalationId: `esc-${name}`, ref: 'ESC-1', stage: '2 of 3', deadline: '2026-11-25', resolved: false } });
+    await store.collection<ConversationRecord>('conversations').upsert({
+      id: key,
+      orgId: ORG,
+      kind: 'channel',
+      tenantId,
+      conversationId: key,
+      serviceUrl: 'https://smba.example/',
+      botId: '28:bot',
+      team: { id: `team-${name}`, name },
+      reachable: false,
+      unreachableReason: 'the app was removed from the team',
+      installedAt: '2026-11-01T00:00:00Z',
+      updatedAt: '2026-11-20T00:00:00Z',
+    });
+    await enqueue(store, clock, {
+      id: `esc-${name}-channel`,
+      orgId: ORG,
+      purpose: 'escalation',
+      recipient: { conversationKey: key },
+      message: { kind: 'escalation-channel-alert', escalationId: `esc-${name}`, ref: 'ESC-1', stage: '2 of 3', deadline: '2026-11-25', resolved: false },
+    });
     await sender.drain(ORG);
     return (await deliveryStatus(store, ORG, { purpose: 'admin-notice' })).items
       .filter((i) => (i.message as { title: string }).title.startsWith(name))
@@ -234,7 +325,10 @@ describe('a team channel Teams can no longer reach, in a partnership', () => {
 
   beforeAll(async () => {
     store = await openTestStore();
-    sender = new DeliverySender({ store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger }, { perSecond: 200, conversationIntervalMs: 0, maxConcurrent: 16 });
+    sender = new DeliverySender(
+      { store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger },
+      { perSecond: 200, conversationIntervalMs: 0, maxConcurrent: 16 },
+    );
     await addAgency(store, clock, ORG, { name: 'Council', tenantIds: [COUNCIL_TENANT] }, { timeZone: TZ }, appEvents());
     await addAgency(store, clock, ORG, { name: 'Police', tenantIds: [POLICE_TENANT] }, { timeZone: TZ }, appEvents());
     await seed(store, { people: [councilAdmin, policeAdmin] });

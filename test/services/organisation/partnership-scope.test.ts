@@ -23,7 +23,10 @@ import { openTestStore } from '../../harness/store';
 
 const clock = new FixedClock('2026-11-22T12:00:00Z');
 const AS_AT = '2026-11-22';
-const table = (headers: string[], rows: string[][]): Table => ({ headers, rows: rows.map((r, i) => ({ rowNumber: i + 2, cells: Object.fromEntries(headers.map((h, j) => [h, r[j] ?? ''])) })) });
+const table = (headers: string[], rows: string[][]): Table => ({
+  headers,
+  rows: rows.map((r, i) => ({ rowNumber: i + 2, cells: Object.fromEntries(headers.map((h, j) => [h, r[j] ?? ''])) })),
+});
 const PEOPLE_HEADERS = ['Employee Number', 'Full Name', 'Work Email', 'Department', 'Job Title', 'Agency'];
 const TRAINING_HEADERS = ['Employee Number', 'Course', 'Completion Date', 'Status'];
 
@@ -42,7 +45,15 @@ describe('each agency’s people and training are its own', () => {
     await setUpTraining(store, ORG, { requirements: [{ course: 'SG-AWARE', jobTitles: ['*'] }] });
     const council = await importPeople(
       { store, clock },
-      { orgId: ORG, agency: 'council', dryRun: false, table: table(PEOPLE_HEADERS, [['100', 'Carol Council', 'carol@council.example', 'Children', 'Social Worker'], ['101', 'Hari Council', 'hari@council.example', 'HR', 'HR Officer']]) },
+      {
+        orgId: ORG,
+        agency: 'council',
+        dryRun: false,
+        table: table(PEOPLE_HEADERS, [
+          ['100', 'Carol Council', 'carol@council.example', 'Children', 'Social Worker'],
+          ['101', 'Hari Council', 'hari@council.example', 'HR', 'HR Officer'],
+        ]),
+      },
     );
     expect(council).toMatchObject({ created: 2, problems: [] });
     const police = await importPeople(
@@ -63,12 +74,28 @@ describe('each agency’s people and training are its own', () => {
     await store.collection<Person>('people').update(ORG, 'emp-101', (p) => ({ ...p, roles: ['hr'] }));
     await store.collection<Person>('people').update(ORG, 'emp-police-101', (p) => ({ ...p, roles: ['hr'] }));
     // Each completed awareness for its own first person; the police file also names the council's.
-    expect(await importTraining({ store, clock }, { orgId: ORG, agency: 'council', dryRun: false, table: table(TRAINING_HEADERS, [['100', 'SG-AWARE', '2026-06-01', 'Completed']]) })).toMatchObject({ created: 1, problems: [] });
+    expect(
+      await importTraining(
+        { store, clock },
+        { orgId: ORG, agency: 'council', dryRun: false, table: table(TRAINING_HEADERS, [['100', 'SG-AWARE', '2026-06-01', 'Completed']]) },
+      ),
+    ).toMatchObject({ created: 1, problems: [] });
     const policeTraining = await importTraining(
       { store, clock },
-      { orgId: ORG, agency: 'police', dryRun: false, table: table(TRAINING_HEADERS, [['pat@police.example', 'SG-AWARE', '2026-05-01', 'Completed'], ['carol@council.example', 'SG-AWARE', '2020-01-01', 'Completed']]) },
+      {
+        orgId: ORG,
+        agency: 'police',
+        dryRun: false,
+        table: table(TRAINING_HEADERS, [
+          ['pat@police.example', 'SG-AWARE', '2026-05-01', 'Completed'],
+          ['carol@council.example', 'SG-AWARE', '2020-01-01', 'Completed'],
+        ]),
+      },
     );
-    expect(policeTraining).toMatchObject({ created: 1, problems: [{ rowNumber: 3, reason: expect.stringMatching(/no one with employee number or email "carol@council.example"/) }] });
+    expect(policeTraining).toMatchObject({
+      created: 1,
+      problems: [{ rowNumber: 3, reason: expect.stringMatching(/no one with employee number or email "carol@council.example"/) }],
+    });
   });
   afterAll(() => store.close());
 
@@ -76,7 +103,12 @@ describe('each agency’s people and training are its own', () => {
     expect(await person('emp-100')).toMatchObject({ name: 'Carol Council', agency: 'council' });
     expect(await person('emp-police-100')).toMatchObject({ name: 'Pat Police', agency: 'police' });
     const records = await toArray(store.collection<TrainingRecord>('training').readAll());
-    expect(records.filter((r) => r.kind === 'record').map((r) => [r.personId, r.agency]).sort()).toEqual([
+    expect(
+      records
+        .filter((r) => r.kind === 'record')
+        .map((r) => [r.personId, r.agency])
+        .sort(),
+    ).toEqual([
       ['emp-100', 'council'],
       ['emp-police-100', 'police'],
     ]);
@@ -87,7 +119,10 @@ describe('each agency’s people and training are its own', () => {
     const policeHr = await person('emp-police-101');
     expect((await namedOverdueList(store, ORG, AS_AT, councilHr)).map((r) => r.name)).toEqual(['Hari Council']);
     expect((await namedOverdueList(store, ORG, AS_AT, policeHr)).map((r) => r.name)).toEqual(['Harriet Police']);
-    expect(await trainingRates(store, ORG, AS_AT, 'course', policeHr)).toEqual([expect.objectContaining({ group: 'Safeguarding awareness', required: 2, withinValidity: 1 }), expect.objectContaining({ group: 'All', required: 2 })]);
+    expect(await trainingRates(store, ORG, AS_AT, 'course', policeHr)).toEqual([
+      expect.objectContaining({ group: 'Safeguarding awareness', required: 2, withinValidity: 1 }),
+      expect.objectContaining({ group: 'All', required: 2 }),
+    ]);
     expect((await namedOverdueList(store, ORG, AS_AT, OPERATOR)).map((r) => r.name).sort()).toEqual(['Hari Council', 'Harriet Police']);
     expect((await namedOverdueList(store, ORG, AS_AT, OPERATOR, 'police')).map((r) => r.name)).toEqual(['Harriet Police']);
   });
@@ -105,15 +140,22 @@ describe('each agency’s people and training are its own', () => {
     const told = await toArray(store.collection<{ id: string; orgId: string; recipient: { personId: string } }>('outbox').readAll());
     expect(told.map((m) => m.recipient.personId)).toEqual(['emp-police-101']);
     expect(await pendingSelfReports(store, await person('emp-101'))).toEqual([]);
-    await expect(reviewSelfReport({ store, clock }, { actor: await person('emp-101'), decision: 'verified', data: { recordId: record.id } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(
+      reviewSelfReport({ store, clock }, { actor: await person('emp-101'), decision: 'verified', data: { recordId: record.id } }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect((await pendingSelfReports(store, await person('emp-police-101'))).map((r) => r.id)).toEqual([record.id]);
-    await expect(reviewSelfReport({ store, clock }, { actor: await person('emp-police-101'), decision: 'verified', data: { recordId: record.id } })).resolves.toMatchObject({ review: { decision: 'verified' } });
+    await expect(
+      reviewSelfReport({ store, clock }, { actor: await person('emp-police-101'), decision: 'verified', data: { recordId: record.id } }),
+    ).resolves.toMatchObject({ review: { decision: 'verified' } });
   });
 
   it('a questionnaire HR of the police sends to "everyone" asks only the police, and the council’s HR cannot see its results', async () => {
     const policeHr = await person('emp-police-101');
     const councilHr = await person('emp-101');
-    const campaign = await createCampaign({ store, clock, calendar: new WorkingCalendar() }, { actor: policeHr, timeZone: 'Europe/London', data: { questionnaire: 'awareness', audience: { type: 'everyone' }, closesOn: '2026-12-04' } });
+    const campaign = await createCampaign(
+      { store, clock, calendar: new WorkingCalendar() },
+      { actor: policeHr, timeZone: 'Europe/London', data: { questionnaire: 'awareness', audience: { type: 'everyone' }, closesOn: '2026-12-04' } },
+    );
     expect(campaign).toMatchObject({ agency: 'police', invited: 2 });
     expect((await audienceOf(store, campaign)).sort()).toEqual(['emp-police-100', 'emp-police-101']);
     await expect(campaignResults(store, ORG, campaign.id, councilHr)).rejects.toMatchObject({ code: 'NOT_FOUND' });
@@ -123,9 +165,24 @@ describe('each agency’s people and training are its own', () => {
   });
 
   it('an import naming an agency that is not in the partnership is refused row by row; one for an unknown agency not at all', async () => {
-    const report = await importPeople({ store, clock }, { orgId: ORG, dryRun: true, table: table(PEOPLE_HEADERS, [['200', 'Una Known', '', 'X', 'Y', 'Fire Service'], ['201', 'Pam', '', 'X', 'Y', 'police']]) });
-    expect(report).toMatchObject({ created: 1, problems: [{ rowNumber: 2, reason: expect.stringMatching(/agency "Fire Service" is not one of the partnership's agencies/) }] });
-    await expect(importPeople({ store, clock }, { orgId: ORG, agency: 'fire', dryRun: true, table: table(PEOPLE_HEADERS, []) })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const report = await importPeople(
+      { store, clock },
+      {
+        orgId: ORG,
+        dryRun: true,
+        table: table(PEOPLE_HEADERS, [
+          ['200', 'Una Known', '', 'X', 'Y', 'Fire Service'],
+          ['201', 'Pam', '', 'X', 'Y', 'police'],
+        ]),
+      },
+    );
+    expect(report).toMatchObject({
+      created: 1,
+      problems: [{ rowNumber: 2, reason: expect.stringMatching(/agency "Fire Service" is not one of the partnership's agencies/) }],
+    });
+    await expect(importPeople({ store, clock }, { orgId: ORG, agency: 'fire', dryRun: true, table: table(PEOPLE_HEADERS, []) })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 });
 
@@ -143,7 +200,19 @@ describe('an agency’s administrator manages its own leads’ actions and its o
     for (const name of ['Council', 'Police', 'Health']) await addAgency(store, clock, ORG, { name }, { timeZone: 'Europe/London' }, appEvents());
     await seed(store, {
       people: [councilAdmin, policeAdmin, healthAdmin, carol, pat],
-      actions: [actionDoc({ id: 'council-action', ref: 'LP1.1', ...lead(carol) }), actionDoc({ id: 'police-action', ref: 'LP1.2', ...lead(pat) }), actionDoc({ id: 'shared', ref: 'LP1.3', leadIds: ['carol', 'pat'], leads: [{ name: 'Carol', personId: 'carol' }, { name: 'Pat', personId: 'pat' }] })],
+      actions: [
+        actionDoc({ id: 'council-action', ref: 'LP1.1', ...lead(carol) }),
+        actionDoc({ id: 'police-action', ref: 'LP1.2', ...lead(pat) }),
+        actionDoc({
+          id: 'shared',
+          ref: 'LP1.3',
+          leadIds: ['carol', 'pat'],
+          leads: [
+            { name: 'Carol', personId: 'carol' },
+            { name: 'Pat', personId: 'pat' },
+          ],
+        }),
+      ],
     });
   });
   afterAll(() => store.close());
@@ -158,10 +227,18 @@ describe('an agency’s administrator manages its own leads’ actions and its o
   });
 
   it('a round started by an agency’s administrator asks only its leads, is seen only within that agency, and does not block another agency’s', async () => {
-    const police = await setUpRound({ store, clock }, await startRound({ store, clock }, { actor: policeAdmin, dueBy: '2026-12-15', timeZone: 'Europe/London', calendar }));
+    const police = await setUpRound(
+      { store, clock },
+      await startRound({ store, clock }, { actor: policeAdmin, dueBy: '2026-12-15', timeZone: 'Europe/London', calendar }),
+    );
     expect(police).toMatchObject({ agency: 'police', leads: [{ personId: 'pat', actionIds: ['police-action', 'shared'] }] });
-    await expect(startRound({ store, clock }, { actor: councilAdmin, dueBy: '2026-12-15', timeZone: 'Europe/London', calendar })).rejects.toMatchObject({ code: 'VALIDATION' });
-    await expect(startRound({ store, clock }, { actor: healthAdmin, dueBy: '2026-12-15', timeZone: 'Europe/London', calendar })).resolves.toMatchObject({ agency: 'health', leads: [] });
+    await expect(startRound({ store, clock }, { actor: councilAdmin, dueBy: '2026-12-15', timeZone: 'Europe/London', calendar })).rejects.toMatchObject({
+      code: 'VALIDATION',
+    });
+    await expect(startRound({ store, clock }, { actor: healthAdmin, dueBy: '2026-12-15', timeZone: 'Europe/London', calendar })).resolves.toMatchObject({
+      agency: 'health',
+      leads: [],
+    });
     expect((await openRoundsFor(store, pat)).map((r) => r.agency)).toEqual(['police']);
     expect((await openRoundsFor(store, carol)).map((r) => r.agency)).toEqual([]);
     expect((await openRoundsFor(store, councilAdmin)).map((r) => r.agency).sort()).toEqual(['health', 'police']);
@@ -182,7 +259,9 @@ describe('who is told of people the app cannot reach', () => {
         ],
       });
       expect(await enqueueUnreachableDigest(store, clock, ORG, '2026-11-23')).toMatchObject({ digests: 2 });
-      const sent = await toArray(store.collection<{ id: string; orgId: string; recipient: { personId: string }; message: { text: string } }>('outbox').readAll());
+      const sent = await toArray(
+        store.collection<{ id: string; orgId: string; recipient: { personId: string }; message: { text: string } }>('outbox').readAll(),
+      );
       const to = (id: string) => sent.find((m) => m.recipient.personId === id)!.message.text;
       expect(to('ca')).toContain('Pat Unreached');
       expect(to('ca')).toContain('Carol Unreached');

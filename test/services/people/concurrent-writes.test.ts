@@ -34,7 +34,8 @@ function withChangeDuringFirstPeopleWrite(store: Store, meanwhile: () => Promise
     });
   return new Proxy(store, {
     get(target, prop, receiver) {
-      if (prop === 'collection') return <T extends Doc>(name: string) => (name === 'people' ? wrap(target.collection<T>('people')) : target.collection<T>(name as never));
+      if (prop === 'collection')
+        return <T extends Doc>(name: string) => (name === 'people' ? wrap(target.collection<T>('people')) : target.collection<T>(name as never));
       return Reflect.get(target, prop, receiver);
     },
   });
@@ -79,7 +80,10 @@ describe('people writes never overwrite a change made at the same time', () => {
 
   it('a notify-by choice made from a card read before an import keeps the import’s department', async () => {
     const stale = (await new Directory(store).get(ORG, 'emp-100'))!;
-    await importPeople({ store, clock }, { orgId: ORG, table: hrFile([{ 'Employee Number': '100', 'Full Name': 'Val Johnson', Department: 'Early Help' }]), dryRun: false });
+    await importPeople(
+      { store, clock },
+      { orgId: ORG, table: hrFile([{ 'Employee Number': '100', 'Full Name': 'Val Johnson', Department: 'Early Help' }]), dryRun: false },
+    );
 
     await setNotifyBy(new Directory(store), stale, 'both', { emailEnabled: true });
 

@@ -68,28 +68,51 @@ describe('roles in a partnership of a council (the lead agency) and the police',
       const ada = await get('ada');
       await expect(grantRole(deps(), { orgId: ORG, requester: ada, person: 'carol', role: 'superuser' })).rejects.toMatchObject({
         code: 'VALIDATION',
-        message: '"superuser" is not a role. The roles are: admin, hr, safeguarding-lead, manager, head-of-service, business-manager, partnership-executive, s11-lead.',
+        message:
+          '"superuser" is not a role. The roles are: admin, hr, safeguarding-lead, manager, head-of-service, business-manager, partnership-executive, s11-lead.',
       });
-      await expect(grantRole(deps(), { orgId: ORG, requester: ada, person: 'carol', role: 'officer' })).rejects.toMatchObject({ code: 'VALIDATION', message: /Everyone is an officer/ });
-      await expect(mapGroup(deps(), { orgId: ORG, requester: ada, groupId: GROUP, role: 'root' })).rejects.toMatchObject({ code: 'VALIDATION', message: /The roles are: admin, hr/ });
+      await expect(grantRole(deps(), { orgId: ORG, requester: ada, person: 'carol', role: 'officer' })).rejects.toMatchObject({
+        code: 'VALIDATION',
+        message: /Everyone is an officer/,
+      });
+      await expect(mapGroup(deps(), { orgId: ORG, requester: ada, groupId: GROUP, role: 'root' })).rejects.toMatchObject({
+        code: 'VALIDATION',
+        message: /The roles are: admin, hr/,
+      });
     });
 
     it('a group id that is not a GUID, and a person not in the directory', async () => {
       const ada = await get('ada');
-      await expect(mapGroup(deps(), { orgId: ORG, requester: ada, groupId: 'HR Team', role: 'hr' })).rejects.toMatchObject({ code: 'VALIDATION', message: /"HR Team" is not an Entra group object id/ });
+      await expect(mapGroup(deps(), { orgId: ORG, requester: ada, groupId: 'HR Team', role: 'hr' })).rejects.toMatchObject({
+        code: 'VALIDATION',
+        message: /"HR Team" is not an Entra group object id/,
+      });
       await expect(mapGroup(deps(), { orgId: ORG, requester: ada, groupId: `${GROUP}/../x`, role: 'hr' })).rejects.toMatchObject({ code: 'VALIDATION' });
-      await expect(grantRole(deps(), { orgId: ORG, requester: ada, person: 'nobody@council.example', role: 'hr' })).rejects.toMatchObject({ code: 'NOT_FOUND', message: /No one with the id or email "nobody@council.example" is in the directory/ });
-      await expect(grantRole(deps(), { orgId: ORG, requester: ada, person: 'leaver', role: 'hr' })).rejects.toMatchObject({ code: 'VALIDATION', message: /having left/ });
+      await expect(grantRole(deps(), { orgId: ORG, requester: ada, person: 'nobody@council.example', role: 'hr' })).rejects.toMatchObject({
+        code: 'NOT_FOUND',
+        message: /No one with the id or email "nobody@council.example" is in the directory/,
+      });
+      await expect(grantRole(deps(), { orgId: ORG, requester: ada, person: 'leaver', role: 'hr' })).rejects.toMatchObject({
+        code: 'VALIDATION',
+        message: /having left/,
+      });
       expect((await readRoleMaps(store, ORG)).maps).toEqual([]);
     });
 
     it('attack: an agency’s administrator granting or mapping outside their agency is OUTSIDE_AGENCY', async () => {
       const percy = await get('percy');
-      await expect(grantRole(deps(), { orgId: ORG, requester: percy, person: 'carol@council.example', role: 'safeguarding-lead' })).rejects.toMatchObject({ code: 'OUTSIDE_AGENCY' });
-      await expect(mapGroup(deps(), { orgId: ORG, requester: percy, groupId: GROUP, role: 'hr', agency: 'council' })).rejects.toMatchObject({ code: 'OUTSIDE_AGENCY' });
+      await expect(grantRole(deps(), { orgId: ORG, requester: percy, person: 'carol@council.example', role: 'safeguarding-lead' })).rejects.toMatchObject({
+        code: 'OUTSIDE_AGENCY',
+      });
+      await expect(mapGroup(deps(), { orgId: ORG, requester: percy, groupId: GROUP, role: 'hr', agency: 'council' })).rejects.toMatchObject({
+        code: 'OUTSIDE_AGENCY',
+      });
       await expect(revokeRole(deps(), { orgId: ORG, requester: percy, person: 'hugh', role: 'hr' })).rejects.toMatchObject({ code: 'OUTSIDE_AGENCY' });
       // --agency must be the person's own: a role applies within its holder's agency.
-      await expect(grantRole(deps(), { orgId: ORG, requester: OPERATOR, person: 'carol', role: 'hr', agency: 'police' })).rejects.toMatchObject({ code: 'OUTSIDE_AGENCY', message: /Carol Council is of council, not police/ });
+      await expect(grantRole(deps(), { orgId: ORG, requester: OPERATOR, person: 'carol', role: 'hr', agency: 'police' })).rejects.toMatchObject({
+        code: 'OUTSIDE_AGENCY',
+        message: /Carol Council is of council, not police/,
+      });
       expect((await get('carol')).roles).toEqual(['officer']);
       expect((await get('hugh')).roles).toEqual(['hr']);
       // Within their own agency they may.
@@ -100,19 +123,30 @@ describe('roles in a partnership of a council (the lead agency) and the police',
     it('attack: partnership roles are granted by the partnership’s administrators only; HR grants nothing', async () => {
       const [percy, hugh, ada] = [await get('percy'), await get('hugh'), await get('ada')];
       for (const role of ['business-manager', 'partnership-executive']) {
-        await expect(grantRole(deps(), { orgId: ORG, requester: percy, person: 'pat', role })).rejects.toMatchObject({ code: 'FORBIDDEN', message: /only the partnership’s administrators grant it/ });
+        await expect(grantRole(deps(), { orgId: ORG, requester: percy, person: 'pat', role })).rejects.toMatchObject({
+          code: 'FORBIDDEN',
+          message: /only the partnership’s administrators grant it/,
+        });
       }
-      await expect(grantRole(deps(), { orgId: ORG, requester: hugh, person: 'carol', role: 'hr' })).rejects.toMatchObject({ code: 'FORBIDDEN', message: 'Only administrators grant roles and map groups to them.' });
+      await expect(grantRole(deps(), { orgId: ORG, requester: hugh, person: 'carol', role: 'hr' })).rejects.toMatchObject({
+        code: 'FORBIDDEN',
+        message: 'Only administrators grant roles and map groups to them.',
+      });
       // The council's administrator is the partnership's: any role, any agency.
       await grantRole(deps(), { orgId: ORG, requester: ada, person: 'pat', role: 'partnership-executive' });
       await grantRole(deps(), { orgId: ORG, requester: ada, person: 'carol', role: 'admin' });
       expect((await get('pat')).roles).toEqual(['officer', 'partnership-executive']);
-      expect((await get('carol')).roleGrants).toEqual([{ role: 'admin', source: { kind: 'direct', by: { personId: 'ada', name: 'Ada Council-Admin', surface: 'cli' }, at: '2026-11-23T07:00:00.000Z' } }]);
+      expect((await get('carol')).roleGrants).toEqual([
+        { role: 'admin', source: { kind: 'direct', by: { personId: 'ada', name: 'Ada Council-Admin', surface: 'cli' }, at: '2026-11-23T07:00:00.000Z' } },
+      ]);
     });
 
     it('the last partnership administrator cannot be revoked; with another one, they can', async () => {
       const ada = await get('ada');
-      await expect(revokeRole(deps(), { orgId: ORG, requester: ada, person: 'ada', role: 'admin' })).rejects.toMatchObject({ code: 'FORBIDDEN', message: /last administrator/ });
+      await expect(revokeRole(deps(), { orgId: ORG, requester: ada, person: 'ada', role: 'admin' })).rejects.toMatchObject({
+        code: 'FORBIDDEN',
+        message: /last administrator/,
+      });
       // The police's administrator does not count: they administer the police only.
       await grantRole(deps(), { orgId: ORG, requester: ada, person: 'carol', role: 'admin' });
       await revokeRole(deps(), { orgId: ORG, requester: await get('carol'), person: 'ada', role: 'admin' });
@@ -150,7 +184,10 @@ describe('roles in a partnership of a council (the lead agency) and the police',
       await grantRole(deps(), { orgId: ORG, requester: ada, person: 'carol', role: 'safeguarding-lead' });
       await syncGroupRoles(sync(), ORG);
       expect((await revokeRole(deps(), { orgId: ORG, requester: ada, person: 'carol', role: 'safeguarding-lead' })).stillFrom).toEqual([GROUP]);
-      await expect(revokeRole(deps(), { orgId: ORG, requester: ada, person: 'carol', role: 'safeguarding-lead' })).rejects.toMatchObject({ code: 'VALIDATION', message: /through Entra group/ });
+      await expect(revokeRole(deps(), { orgId: ORG, requester: ada, person: 'carol', role: 'safeguarding-lead' })).rejects.toMatchObject({
+        code: 'VALIDATION',
+        message: /through Entra group/,
+      });
       expect((await get('carol')).roles).toEqual(['officer', 'safeguarding-lead']);
       expect(await unmapGroup(deps(), { orgId: ORG, requester: ada, groupId: GROUP, role: 'safeguarding-lead' })).toEqual({ removedFrom: 1 });
       expect((await get('carol')).roles).toEqual(['officer']);
@@ -193,9 +230,13 @@ describe('roles in a partnership of a council (the lead agency) and the police',
       expect((await get('pat')).roles).toEqual(['officer', 'hr']);
       const notices = (await deliveryStatus(store, ORG, { purpose: 'admin-notice' })).items;
       // One per group per administrator who can fix its map: Ada (the partnership's) for both, Percy for the police's.
-      expect(notices.map((n) => `${n.recipient && 'personId' in n.recipient ? n.recipient.personId : ''} ${n.id.includes(GROUP) ? 'council' : 'police'}`).sort()).toEqual(['ada council', 'ada police', 'percy police']);
+      expect(
+        notices.map((n) => `${n.recipient && 'personId' in n.recipient ? n.recipient.personId : ''} ${n.id.includes(GROUP) ? 'council' : 'police'}`).sort(),
+      ).toEqual(['ada council', 'ada police', 'percy police']);
       expect(JSON.stringify(notices[0]!.message)).toMatch(/GroupMember\.Read\.All/);
-      expect((await groupMapsReport(store, { orgId: ORG, requester: percy })).rows).toEqual([[OTHER_GROUP, 'hr', 'police', 'Percy Police-Admin, 23 Nov 2026', expect.stringMatching(/^cannot be read since 24 Nov 2026/)]]);
+      expect((await groupMapsReport(store, { orgId: ORG, requester: percy })).rows).toEqual([
+        [OTHER_GROUP, 'hr', 'police', 'Percy Police-Admin, 23 Nov 2026', expect.stringMatching(/^cannot be read since 24 Nov 2026/)],
+      ]);
 
       // Readable again: the problem clears and the roles follow the group.
       graph.grant('GroupMember.Read.All');

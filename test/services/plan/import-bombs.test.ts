@@ -84,7 +84,10 @@ describe('import files are bounded before and while they are parsed', () => {
     const spy = jest.spyOn(ExcelJS.stream.xlsx, 'WorkbookReader');
     try {
       const refusal = await readRefusal('declared-bomb.xlsx', declareSize(workbook, 'xl/worksheets/sheet1.xml', 456 * 1024 * 1024));
-      expect(refusal).toMatchObject({ code: 'IMPORT_FILE_INVALID', message: expect.stringMatching(/xl\/worksheets\/sheet1\.xml would unpack to 456\.0 MB; the limit is/) });
+      expect(refusal).toMatchObject({
+        code: 'IMPORT_FILE_INVALID',
+        message: expect.stringMatching(/xl\/worksheets\/sheet1\.xml would unpack to 456\.0 MB; the limit is/),
+      });
       expect(spy).not.toHaveBeenCalled();
     } finally {
       spy.mockRestore();
@@ -99,7 +102,10 @@ describe('import files are bounded before and while they are parsed', () => {
     expect(bomb.length).toBeLessThan(200 * 1024);
     const spy = jest.spyOn(ExcelJS.stream.xlsx, 'WorkbookReader');
     try {
-      expect(await readRefusal('ratio-bomb.xlsx', bomb)).toMatchObject({ code: 'IMPORT_FILE_INVALID', message: expect.stringMatching(/sheet1\.xml is compressed \d+ times/) });
+      expect(await readRefusal('ratio-bomb.xlsx', bomb)).toMatchObject({
+        code: 'IMPORT_FILE_INVALID',
+        message: expect.stringMatching(/sheet1\.xml is compressed \d+ times/),
+      });
       expect(spy).not.toHaveBeenCalled();
     } finally {
       spy.mockRestore();
@@ -121,7 +127,11 @@ describe('import files are bounded before and while they are parsed', () => {
   it('an .xlsx over the row cap is refused while streaming', async () => {
     TABLE_LIMITS.maxRows = 1000;
     const file = path.join(dir, 'long.xlsx');
-    await writeTable(file, PLAN_HEADERS, Array.from({ length: 1500 }, (_, i) => planRow(i)));
+    await writeTable(
+      file,
+      PLAN_HEADERS,
+      Array.from({ length: 1500 }, (_, i) => planRow(i)),
+    );
     await expect(readTable(file)).rejects.toMatchObject({ code: 'IMPORT_TOO_LARGE', message: expect.stringMatching(/more than 1000 rows/) });
   });
 
@@ -136,7 +146,11 @@ describe('import files are bounded before and while they are parsed', () => {
       expect((await readTable(honest)).rows).toHaveLength(2);
       TABLE_LIMITS.maxRows = 10;
       const long = path.join(dir, 'long-again.xlsx');
-      await writeTable(long, PLAN_HEADERS, Array.from({ length: 50 }, (_, i) => planRow(i)));
+      await writeTable(
+        long,
+        PLAN_HEADERS,
+        Array.from({ length: 50 }, (_, i) => planRow(i)),
+      );
       await expect(readTable(long)).rejects.toMatchObject({ code: 'IMPORT_TOO_LARGE' });
       expect(await fs.readdir(privateTmp)).toEqual([]);
     } finally {
@@ -165,6 +179,9 @@ describe('import files are bounded before and while they are parsed', () => {
 
   it('a CSV with invalid UTF-8 split across read chunks is still refused as not UTF-8', async () => {
     const head = Buffer.from(PLAN_HEADERS.join(',') + '\n' + 'x'.repeat(70 * 1024));
-    expect(await readRefusal('latin1.csv', Buffer.concat([head, Buffer.from([0xe9, 0x0a])]))).toMatchObject({ code: 'IMPORT_FILE_INVALID', message: expect.stringMatching(/not UTF-8/) });
+    expect(await readRefusal('latin1.csv', Buffer.concat([head, Buffer.from([0xe9, 0x0a])]))).toMatchObject({
+      code: 'IMPORT_FILE_INVALID',
+      message: expect.stringMatching(/not UTF-8/),
+    });
   });
 });

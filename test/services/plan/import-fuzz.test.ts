@@ -19,15 +19,48 @@ const TRAINING_HEADERS = ['Employee Number', 'Course', 'Completion Date', 'Statu
 
 /** Cell text people and HR systems produce: dates in every shape, markup, formulas, ids from elsewhere, junk. */
 const cell = fc.oneof(
-  fc.constantFrom('', 'April 2015', 'March On-going', '31/02/2026', '2026-13-01', '9th June 2015', 'On-going', 'Feb/March 2015', 'October 2915', 'G-Green', 'R', 'Blue', 'Leaver', 'completed', 'booked', 'SG-GEN', 'Val Johnson / Tim Sadler'),
-  fc.constantFrom('=HYPERLINK("https://evil.example")', '<script>alert(1)</script>', '**bold**', '\u0000\u202e', 'other-org', '"quoted, with comma"', 'Learning Point 2: Training'),
+  fc.constantFrom(
+    '',
+    'April 2015',
+    'March On-going',
+    '31/02/2026',
+    '2026-13-01',
+    '9th June 2015',
+    'On-going',
+    'Feb/March 2015',
+    'October 2915',
+    'G-Green',
+    'R',
+    'Blue',
+    'Leaver',
+    'completed',
+    'booked',
+    'SG-GEN',
+    'Val Johnson / Tim Sadler',
+  ),
+  fc.constantFrom(
+    '=HYPERLINK("https://evil.example")',
+    '<script>alert(1)</script>',
+    '**bold**',
+    '\u0000\u202e',
+    'other-org',
+    '"quoted, with comma"',
+    'Learning Point 2: Training',
+  ),
   fc.string({ maxLength: 40 }),
   fc.date({ min: new Date('1900-01-01'), max: new Date('2100-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
 );
 /** Headers: the right ones, shuffled, some missing, or strangers. */
 const headersOf = (known: string[]) =>
-  fc.oneof({ arbitrary: fc.constant(known), weight: 3 }, { arbitrary: fc.shuffledSubarray(known, { minLength: 1 }), weight: 1 }, { arbitrary: fc.array(fc.string({ minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 6 }), weight: 1 });
-const table = (known: string[]) => headersOf(known).chain((headers) => fc.record({ headers: fc.constant(headers), rows: fc.array(fc.array(cell, { minLength: headers.length, maxLength: headers.length }), { maxLength: 12 }) }));
+  fc.oneof(
+    { arbitrary: fc.constant(known), weight: 3 },
+    { arbitrary: fc.shuffledSubarray(known, { minLength: 1 }), weight: 1 },
+    { arbitrary: fc.array(fc.string({ minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 6 }), weight: 1 },
+  );
+const table = (known: string[]) =>
+  headersOf(known).chain((headers) =>
+    fc.record({ headers: fc.constant(headers), rows: fc.array(fc.array(cell, { minLength: headers.length, maxLength: headers.length }), { maxLength: 12 }) }),
+  );
 
 /**
  * Generated spreadsheets through the real readers and importers: each is imported or refused with
@@ -53,7 +86,12 @@ describe('import files: whatever is in them, a report or a clear refusal', () =>
     return file;
   }
   const refusedClearly = (e: unknown) => isAppError(e) && ['IMPORT_FILE_INVALID', 'IMPORT_TOO_LARGE', 'VALIDATION'].includes(e.code) && e.message.length > 10;
-  const actionCount = async (orgId: string) => (await toArray(store.collection<Action>('actions').query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId', parameters: [{ name: '@orgId', value: orgId }] }))).length;
+  const actionCount = async (orgId: string) =>
+    (
+      await toArray(
+        store.collection<Action>('actions').query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId', parameters: [{ name: '@orgId', value: orgId }] }),
+      )
+    ).length;
 
   let imported = 0;
   afterAll(() => {
@@ -66,7 +104,10 @@ describe('import files: whatever is in them, a report or a clear refusal', () =>
       fc.asyncProperty(table(PLAN_HEADERS), fc.constantFrom('csv' as const, 'xlsx' as const), async (t, ext) => {
         const orgId = `fuzz-plan-${n}`;
         try {
-          const report = await importPlan({ store, clock }, { orgId, planId: 'plan', title: 'Plan', fileName: `plan.${ext}`, table: await readTable(await written(t, ext)), dryRun: false });
+          const report = await importPlan(
+            { store, clock },
+            { orgId, planId: 'plan', title: 'Plan', fileName: `plan.${ext}`, table: await readTable(await written(t, ext)), dryRun: false },
+          );
           imported++;
           // Every data row is an action created, or reported with its reason.
           expect(report.created + report.updated + report.unchanged + report.problems.length).toBe(report.dataRows);

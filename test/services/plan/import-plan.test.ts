@@ -21,8 +21,12 @@ describe('importing the council’s action plan', () => {
   let seedTable: Table;
   const clock = new FixedClock('2015-04-10T09:00:00Z');
   const run = (overrides: Partial<ImportInput> = {}) =>
-    importPlan({ store, clock }, { orgId: ORG, planId: PLAN, title: 'Safeguarding Action Plan 2015-16', fileName: 'plan.csv', table: seedTable, dryRun: false, ...overrides });
-  const allActions = () => toArray(store.collection('actions').query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId', parameters: [{ name: '@orgId', value: ORG }] }));
+    importPlan(
+      { store, clock },
+      { orgId: ORG, planId: PLAN, title: 'Safeguarding Action Plan 2015-16', fileName: 'plan.csv', table: seedTable, dryRun: false, ...overrides },
+    );
+  const allActions = () =>
+    toArray(store.collection('actions').query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId', parameters: [{ name: '@orgId', value: ORG }] }));
 
   beforeAll(async () => {
     seedTable = await readTable(demoPlanPath());
@@ -72,7 +76,14 @@ describe('importing the council’s action plan', () => {
     await run();
     const [target] = await new ActionPlan(store).openActionsLedBy(ORG, 'demo-val-johnson');
     const val = person({ id: 'demo-val-johnson', name: 'Val Johnson' });
-    await submitStatusUpdate({ store, clock, events: domainEvents(new WorkingCalendar()) }, { actor: val, timeZone: 'Europe/London', data: { actionId: target!.id, version: target!.version, status: 'A', progress: 'Late', reason: 'r', remedialAction: 'm' } });
+    await submitStatusUpdate(
+      { store, clock, events: domainEvents(new WorkingCalendar()) },
+      {
+        actor: val,
+        timeZone: 'Europe/London',
+        data: { actionId: target!.id, version: target!.version, status: 'A', progress: 'Late', reason: 'r', remedialAction: 'm' },
+      },
+    );
     const again = await run();
     expect(again.updated).toBe(0);
     expect((await new ActionPlan(store).getAction(ORG, target!.id))?.status).toBe('A');
@@ -80,7 +91,10 @@ describe('importing the council’s action plan', () => {
 
   it('a file that changes a row’s status updates that action in place and records it in history', async () => {
     await run();
-    const changed: Table = { ...seedTable, rows: seedTable.rows.map((r, i) => (i === 0 ? { ...r, cells: { ...r.cells, Status: 'R-Red', Progress: 'Board meeting cancelled' } } : r)) };
+    const changed: Table = {
+      ...seedTable,
+      rows: seedTable.rows.map((r, i) => (i === 0 ? { ...r, cells: { ...r.cells, Status: 'R-Red', Progress: 'Board meeting cancelled' } } : r)),
+    };
     const report = await run({ table: changed, fileName: 'plan-v2.csv' });
     expect(report).toMatchObject({ created: 0, updated: 1 });
     const action = (await allActions()).find((a: any) => a.imported.rowNumber === seedTable.rows[0]!.rowNumber) as any;
@@ -99,7 +113,14 @@ describe('importing the council’s action plan', () => {
   it.each(['csv', 'xlsx'])('export to %s keeps the layout, current RAG and latest progress, and re-imports with no change', async (ext) => {
     const first = await run();
     const [target] = await new ActionPlan(store).openActionsLedBy(ORG, 'demo-val-johnson');
-    await submitStatusUpdate({ store, clock, events: domainEvents(new WorkingCalendar()) }, { actor: person({ id: 'demo-val-johnson', name: 'Val Johnson' }), timeZone: 'Europe/London', data: { actionId: target!.id, version: target!.version, status: 'A', progress: 'Exported progress', reason: 'r', remedialAction: 'm' } });
+    await submitStatusUpdate(
+      { store, clock, events: domainEvents(new WorkingCalendar()) },
+      {
+        actor: person({ id: 'demo-val-johnson', name: 'Val Johnson' }),
+        timeZone: 'Europe/London',
+        data: { actionId: target!.id, version: target!.version, status: 'A', progress: 'Exported progress', reason: 'r', remedialAction: 'm' },
+      },
+    );
 
     const { headers, rows } = await planTableRows(store, ORG, PLAN);
     // The layout it was imported with, the review each learning point answers included.
@@ -112,6 +133,6 @@ describe('importing the council’s action plan', () => {
     const reimport = await run({ table: await readTable(file), fileName: `plan.${ext}` });
     expect(reimport.problems).toEqual([]);
     expect(reimport).toMatchObject({ created: 0, updated: 0, unchanged: first.created });
-    expect((await new ActionPlan(store).getAction(ORG, target!.id))).toMatchObject({ status: 'A', progress: 'Exported progress' });
+    expect(await new ActionPlan(store).getAction(ORG, target!.id)).toMatchObject({ status: 'A', progress: 'Exported progress' });
   });
 });

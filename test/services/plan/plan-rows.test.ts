@@ -9,7 +9,16 @@ const table = (rows: Record<string, string>[], headers = ['Learning point', 'Act
   headers,
   rows: rows.map((cells, i) => ({ rowNumber: i + 2, cells })),
 });
-const row = (over: Record<string, string> = {}) => ({ 'Learning point': 'Learning Point 1: Review', Action: 'Do it', Evidence: 'Minutes', 'Completion date': 'April 2015', Lead: 'Val Johnson', Progress: 'On track', Status: 'G-Green', ...over });
+const row = (over: Record<string, string> = {}) => ({
+  'Learning point': 'Learning Point 1: Review',
+  Action: 'Do it',
+  Evidence: 'Minutes',
+  'Completion date': 'April 2015',
+  Lead: 'Val Johnson',
+  Progress: 'On track',
+  Status: 'G-Green',
+  ...over,
+});
 
 describe('reading the rows of an action plan', () => {
   it.each([
@@ -35,17 +44,30 @@ describe('reading the rows of an action plan', () => {
   });
 
   it('accepts the source plan’s header names and common aliases', () => {
-    const { rows } = parsePlanTable(table([{ 'Learning Points': 'LP2 Training', Actions: 'Train', 'Due date': 'May 2015', Owner: 'Val Johnson', 'Status (RAG rating)': 'A-Amber' }], ['Learning Points', 'Actions', 'Due date', 'Owner', 'Status (RAG rating)']));
+    const { rows } = parsePlanTable(
+      table(
+        [{ 'Learning Points': 'LP2 Training', Actions: 'Train', 'Due date': 'May 2015', Owner: 'Val Johnson', 'Status (RAG rating)': 'A-Amber' }],
+        ['Learning Points', 'Actions', 'Due date', 'Owner', 'Status (RAG rating)'],
+      ),
+    );
     expect(rows[0]).toMatchObject({ learningPoint: { number: 2, title: 'Training' }, status: 'A', evidence: '', progress: '' });
   });
 
   it('a file without the plan’s columns is refused, naming what is missing and what was found', () => {
-    expect(() => parsePlanTable(table([{ Name: 'x' }], ['Name', 'Colour']))).toThrow(/lacks the columns "Learning point", "Action", "Completion date", "Lead", "Status"\. Columns found: "Name", "Colour"/);
+    expect(() => parsePlanTable(table([{ Name: 'x' }], ['Name', 'Colour']))).toThrow(
+      /lacks the columns "Learning point", "Action", "Completion date", "Lead", "Status"\. Columns found: "Name", "Colour"/,
+    );
   });
 
   it('each unreadable row is reported with its row number and every reason, and not imported', () => {
     const { rows, problems } = parsePlanTable(
-      table([row(), row({ 'Completion date': 'October 2915' }), row({ Lead: '', Status: 'Purple' }), row({ 'Learning point': 'Introduction' }), row({ Action: '', Evidence: '', 'Learning point': '' })]),
+      table([
+        row(),
+        row({ 'Completion date': 'October 2915' }),
+        row({ Lead: '', Status: 'Purple' }),
+        row({ 'Learning point': 'Introduction' }),
+        row({ Action: '', Evidence: '', 'Learning point': '' }),
+      ]),
     );
     expect(rows.map((r) => r.rowNumber)).toEqual([2]);
     expect(problems).toEqual([
@@ -84,9 +106,19 @@ describe('reading and writing plan files', () => {
 
   it('writes and reads back an .xlsx file', async () => {
     const file = path.join(await tmp(), 'plan.xlsx');
-    await writeTable(file, ['Learning point', 'Status'], [['Learning Point 1: x', 'G-Green'], ['', 'A-Amber']]);
+    await writeTable(
+      file,
+      ['Learning point', 'Status'],
+      [
+        ['Learning Point 1: x', 'G-Green'],
+        ['', 'A-Amber'],
+      ],
+    );
     const t = await readTable(file);
-    expect(t.rows.map((r) => r.cells)).toEqual([{ 'Learning point': 'Learning Point 1: x', Status: 'G-Green' }, { 'Learning point': '', Status: 'A-Amber' }]);
+    expect(t.rows.map((r) => r.cells)).toEqual([
+      { 'Learning point': 'Learning Point 1: x', Status: 'G-Green' },
+      { 'Learning point': '', Status: 'A-Amber' },
+    ]);
     expect(t.rows.map((r) => r.rowNumber)).toEqual([2, 3]);
   });
 

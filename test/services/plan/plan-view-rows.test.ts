@@ -16,17 +16,39 @@ import { openTestStore } from '../../harness/store';
 describe('the plan view reads the fields its rows show, not the actions’ histories', () => {
   let store: Store;
   const clock = new FixedClock('2026-11-23T09:00:00Z');
-  const update = (i: number): StatusUpdate => ({ id: `u${i}`, at: '2026-10-01T09:00:00.000Z', by: { personId: 'val', name: 'Val Johnson' }, source: 'teams', fromVersion: i, previousStatus: 'G', status: 'G', progress: `Update ${i}: ${'minutes of the meeting, '.repeat(40)}` });
+  const update = (i: number): StatusUpdate => ({
+    id: `u${i}`,
+    at: '2026-10-01T09:00:00.000Z',
+    by: { personId: 'val', name: 'Val Johnson' },
+    source: 'teams',
+    fromVersion: i,
+    previousStatus: 'G',
+    status: 'G',
+    progress: `Update ${i}: ${'minutes of the meeting, '.repeat(40)}`,
+  });
 
   beforeAll(async () => {
     store = await openTestStore();
-    const plan: Plan = { id: 'plan', orgId: ORG, kind: 'plan', title: 'Safeguarding Programme', learningPoints: [{ number: 1, title: 'Governance' }] } as unknown as Plan;
+    const plan: Plan = {
+      id: 'plan',
+      orgId: ORG,
+      kind: 'plan',
+      title: 'Safeguarding Programme',
+      learningPoints: [{ number: 1, title: 'Governance' }],
+    } as unknown as Plan;
     await store.collection<Plan>('plans').upsert(plan);
     await seed(store, {
       people: [person({ id: 'val', name: 'Val Johnson' })],
       actions: [
         actionDoc({ id: 'a2', ref: 'LP1.2', imported: { status: 'G', progress: '', rowNumber: 3 }, history: Array.from({ length: 30 }, (_, i) => update(i)) }),
-        actionDoc({ id: 'a1', ref: 'LP1.1', status: 'R', progress: 'Venue cancelled', revisedDueDate: '2026-11-01', imported: { status: 'G', progress: '', rowNumber: 2 } }),
+        actionDoc({
+          id: 'a1',
+          ref: 'LP1.1',
+          status: 'R',
+          progress: 'Venue cancelled',
+          revisedDueDate: '2026-11-01',
+          imported: { status: 'G', progress: '', rowNumber: 2 },
+        }),
       ],
     });
   });

@@ -3,7 +3,18 @@ import type { Table } from '../../../services/core/tabular';
 
 const HEADERS = ['Learning point', 'Action', 'Evidence', 'Completion date', 'Lead', 'Progress', 'Status', 'Review', 'Recommendation'];
 const table = (rows: Record<string, string>[]): Table => ({ headers: HEADERS, rows: rows.map((cells, i) => ({ rowNumber: i + 2, cells })) });
-const row = (over: Record<string, string> = {}) => ({ 'Learning point': '', Action: 'Do it', Evidence: 'Minutes', 'Completion date': 'April 2015', Lead: 'Val Johnson', Progress: '', Status: 'G', Review: '', Recommendation: '', ...over });
+const row = (over: Record<string, string> = {}) => ({
+  'Learning point': '',
+  Action: 'Do it',
+  Evidence: 'Minutes',
+  'Completion date': 'April 2015',
+  Lead: 'Val Johnson',
+  Progress: '',
+  Status: 'G',
+  Review: '',
+  Recommendation: '',
+  ...over,
+});
 
 describe('a plan row naming the review recommendation it answers', () => {
   it('links the learning point’s rows, carrying the link down as the learning point is', () => {
@@ -15,7 +26,11 @@ describe('a plan row naming the review recommendation it answers', () => {
       ]),
     );
     expect(problems).toEqual([]);
-    expect(rows.map((r) => r.review)).toEqual([{ reviewId: 'scr-children-a-f-2015', recommendationId: 'SCR-1' }, { reviewId: 'scr-children-a-f-2015', recommendationId: 'SCR-1' }, undefined]);
+    expect(rows.map((r) => r.review)).toEqual([
+      { reviewId: 'scr-children-a-f-2015', recommendationId: 'SCR-1' },
+      { reviewId: 'scr-children-a-f-2015', recommendationId: 'SCR-1' },
+      undefined,
+    ]);
   });
 
   it('refuses a row whose review or recommendation cannot be an id, saying which', () => {

@@ -16,7 +16,16 @@ function digest(line: { description?: string; leadName?: string; heading?: strin
     heading: line.heading ?? 'Actions due soon',
     intro: 'These actions are due soon.',
     snoozeChoices: [1, 3, 7],
-    lines: [{ actionId: 'a1', ref: 'LP1.1', description: line.description ?? 'Deliver training.', why: 'due in 5 working days', status: 'A', ...(line.leadName ? { leadName: line.leadName } : {}) }],
+    lines: [
+      {
+        actionId: 'a1',
+        ref: 'LP1.1',
+        description: line.description ?? 'Deliver training.',
+        why: 'due in 5 working days',
+        status: 'A',
+        ...(line.leadName ? { leadName: line.leadName } : {}),
+      },
+    ],
   };
 }
 
@@ -41,7 +50,11 @@ describe('hostile text in the fallback email', () => {
     const covered = parsed(renderEmail(digest({ description: attack, leadName: attack }), LINKS).html);
     expect(covered.elements('a').map((a) => a.attribs.href)).toEqual([LINKS.teamsChat]);
     expect(covered.text).not.toContain(attack.trim());
-    const messages: OutboundMessage[] = [digest({ description: attack }), { kind: 'notice', title: `Notice ${attack}`, text: `Line one\n${attack}` }, { kind: 'questionnaire-invite', campaignId: 'c1', title: attack, closesOn: '2026-12-04', anonymous: true, chaser: 0 }];
+    const messages: OutboundMessage[] = [
+      digest({ description: attack }),
+      { kind: 'notice', title: `Notice ${attack}`, text: `Line one\n${attack}` },
+      { kind: 'questionnaire-invite', campaignId: 'c1', title: attack, closesOn: '2026-12-04', anonymous: true, chaser: 0 },
+    ];
     for (const message of messages) {
       const doc = parsed(renderEmail(message, LINKS).html);
       // The only link is the one to Teams; no image, style or comment swallows the rest.
@@ -53,14 +66,27 @@ describe('hostile text in the fallback email', () => {
   });
 
   it('a right-to-left override or a control character in a name is taken out of the body and the subject', () => {
-    const email = renderEmail(digest({ heading: 'Actions due for Val \u202enosnhoJ\u202c\u0007', description: 'Deliver \u2066training\u2069 with Val \u202enosnhoJ\u202c\u0007' }), LINKS);
+    const email = renderEmail(
+      digest({ heading: 'Actions due for Val \u202enosnhoJ\u202c\u0007', description: 'Deliver \u2066training\u2069 with Val \u202enosnhoJ\u202c\u0007' }),
+      LINKS,
+    );
     expect(email.subject).toBe('Actions due for Val nosnhoJ');
     expect(email.html).not.toMatch(/[\u0000-\u0008\u202a-\u202e\u2066-\u2069]/);
     expect(parsed(email.html).text).toContain('Deliver training with Val nosnhoJ');
   });
 
   it('a questionnaire title with line breaks gives a one-line subject, not a forged second line', () => {
-    const email = renderEmail({ kind: 'questionnaire-invite', campaignId: 'c1', title: 'Training survey\r\n\r\nURGENT: your DBS check has expired', closesOn: '2026-12-04', anonymous: false, chaser: 0 }, LINKS);
+    const email = renderEmail(
+      {
+        kind: 'questionnaire-invite',
+        campaignId: 'c1',
+        title: 'Training survey\r\n\r\nURGENT: your DBS check has expired',
+        closesOn: '2026-12-04',
+        anonymous: false,
+        chaser: 0,
+      },
+      LINKS,
+    );
     expect(email.subject).toBe('Questionnaire: Training survey URGENT: your DBS check has expired');
     expect(parsed(email.html).heading).toBe(email.subject);
   });

@@ -35,7 +35,10 @@ describe('email for people Teams cannot reach, through the same outbox', () => {
     const wired = graph.mailerFor(MAILBOX);
     agent = wired.agent;
     const mailer = wired.mailer;
-    sender = new DeliverySender({ store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger, mailer }, { perSecond: 200, conversationIntervalMs: 0, maxConcurrent: 16, emailsPerMinute: 6000 });
+    sender = new DeliverySender(
+      { store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger, mailer },
+      { perSecond: 200, conversationIntervalMs: 0, maxConcurrent: 16, emailsPerMinute: 6000 },
+    );
   });
   afterEach(async () => {
     agent.destroy();
@@ -49,7 +52,13 @@ describe('email for people Teams cannot reach, through the same outbox', () => {
     orgId: ORG,
     purpose: 'reminder' as const,
     recipient: { personId },
-    message: { kind: 'reminder-digest' as const, heading: 'Your actions due soon', intro: 'These need an update.', lines: [{ actionId: 'a1', ref: 'LP1.1', description, why: 'due today', status: 'A' as const }], snoozeChoices: [1, 3] },
+    message: {
+      kind: 'reminder-digest' as const,
+      heading: 'Your actions due soon',
+      intro: 'These need an update.',
+      lines: [{ actionId: 'a1', ref: 'LP1.1', description, why: 'due today', status: 'A' as const }],
+      snoozeChoices: [1, 3],
+    },
   });
 
   it('Teams where there is a chat, email from the shared mailbox where there is none, each once', async () => {
@@ -94,7 +103,12 @@ describe('email for people Teams cannot reach, through the same outbox', () => {
 
   it('someone who chose email gets email only; someone who chose both gets each once, even when Teams needs a retry', async () => {
     const [byEmail, both] = await installedPeople(store, connector.serviceUrl, 2);
-    await seed(store, { people: [{ ...byEmail!, email: 'e@council.example', notifyBy: 'email' }, { ...both!, email: 'b@council.example', notifyBy: 'both' }] });
+    await seed(store, {
+      people: [
+        { ...byEmail!, email: 'e@council.example', notifyBy: 'email' },
+        { ...both!, email: 'b@council.example', notifyBy: 'both' },
+      ],
+    });
     await enqueue(store, clock, digest(byEmail!.id, 'x'));
     await enqueue(store, clock, digest(both!.id, 'y'));
     connector.fail({ status: 503 }, { times: 1 });
@@ -156,7 +170,8 @@ describe('email for people Teams cannot reach, through the same outbox', () => {
         'Open the Safeguarding Action Tracker in Teams to read and acknowledge it: type "escalations" in the chat with the app. Replies to this email are not read.',
     });
     const said = `${mail.subject} ${mail.body}`;
-    for (const detail of ['Immediate risk', 'referral', 'Concern', 'stage', 'Stage', escalation.ref, 'MASH-2026-0042', 'Thames', 'Sam Raiser', 'respond by']) expect(said).not.toContain(detail);
+    for (const detail of ['Immediate risk', 'referral', 'Concern', 'stage', 'Stage', escalation.ref, 'MASH-2026-0042', 'Thames', 'Sam Raiser', 'respond by'])
+      expect(said).not.toContain(detail);
   });
 
   it('a leave delegate’s emailed digest gives each covered action’s reference, status and when it is due, not its description or whose it is', async () => {
@@ -166,11 +181,36 @@ describe('email for people Teams cannot reach, through the same outbox', () => {
         person({ id: 'col', name: 'Col Colleague', email: 'col@council.example' }),
       ],
       actions: [
-        actionDoc({ id: 'cats', ref: 'LP4.1', description: 'Review the referral for case MASH-2026-0042 with the school', status: 'A', leadIds: ['cat'], leads: [{ name: 'Cat Lead', personId: 'cat' }], due: { dates: ['2026-11-24'], ongoing: null, text: '24 November 2026' }, nextDueDate: '2026-11-24' }),
-        actionDoc({ id: 'cols', ref: 'LP5.2', description: 'Deliver the multi-agency training day', status: 'G', leadIds: ['col'], leads: [{ name: 'Col Colleague', personId: 'col' }], due: { dates: ['2026-11-24'], ongoing: null, text: '24 November 2026' }, nextDueDate: '2026-11-24' }),
+        actionDoc({
+          id: 'cats',
+          ref: 'LP4.1',
+          description: 'Review the referral for case MASH-2026-0042 with the school',
+          status: 'A',
+          leadIds: ['cat'],
+          leads: [{ name: 'Cat Lead', personId: 'cat' }],
+          due: { dates: ['2026-11-24'], ongoing: null, text: '24 November 2026' },
+          nextDueDate: '2026-11-24',
+        }),
+        actionDoc({
+          id: 'cols',
+          ref: 'LP5.2',
+          description: 'Deliver the multi-agency training day',
+          status: 'G',
+          leadIds: ['col'],
+          leads: [{ name: 'Col Colleague', personId: 'col' }],
+          due: { dates: ['2026-11-24'], ongoing: null, text: '24 November 2026' },
+          nextDueDate: '2026-11-24',
+        }),
       ],
     });
-    await runJob('daily-reminders', { store, clock, orgId: ORG, organisation: await ensureOrganisation(store, clock, ORG, { timeZone: 'Europe/London' }), calendar: new WorkingCalendar(), logger: silentLogger });
+    await runJob('daily-reminders', {
+      store,
+      clock,
+      orgId: ORG,
+      organisation: await ensureOrganisation(store, clock, ORG, { timeZone: 'Europe/London' }),
+      calendar: new WorkingCalendar(),
+      logger: silentLogger,
+    });
     await sender.drain(ORG);
 
     expect(graph.mails.map((m) => m.message.toRecipients[0].emailAddress.address)).toEqual(['col@council.example']);
@@ -178,7 +218,9 @@ describe('email for people Teams cannot reach, through the same outbox', () => {
     // Col's own action, as any lead's digest gives it.
     expect(body).toContain('LP5.2 (Green): Deliver the multi-agency training day due in 1 working day (24 Nov 2026)');
     // The action Col covers: reference, status and when, and that it is a colleague's.
-    expect(body).toContain('LP4.1 (Amber): you cover this action for a colleague on leave; its description is in Teams only. due in 1 working day (24 Nov 2026)');
+    expect(body).toContain(
+      'LP4.1 (Amber): you cover this action for a colleague on leave; its description is in Teams only. due in 1 working day (24 Nov 2026)',
+    );
     for (const detail of ['MASH-2026-0042', 'Review the referral', 'Cat']) expect(body).not.toContain(detail);
   });
 });

@@ -62,7 +62,9 @@ describe('the Graph adapter against a fake Microsoft Graph', () => {
 
   it('reports a 403 with Graph’s code, whether the permission is missing or the app is blocked', async () => {
     graph.setUser({ id: 'u-blocked', blocked: true });
-    const blocked = await gateway().installApp('u-blocked', CATALOG_APP).catch((e: unknown) => e);
+    const blocked = await gateway()
+      .installApp('u-blocked', CATALOG_APP)
+      .catch((e: unknown) => e);
     expect(blocked).toBeInstanceOf(GraphFailure);
     expect(blocked).toMatchObject({ status: 403, code: 'Forbidden' });
 
@@ -73,15 +75,25 @@ describe('the Graph adapter against a fake Microsoft Graph', () => {
   it('sends mail as the shared mailbox, and only that one when an access policy limits it', async () => {
     graph.limitMailTo('safeguarding-tracker@council.example');
     const client = gateway();
-    await client.sendMail('safeguarding-tracker@council.example', { to: { address: 'pat@police.example', name: 'Pat' }, subject: 'Your actions', html: '<p>Hi</p>' });
+    await client.sendMail('safeguarding-tracker@council.example', {
+      to: { address: 'pat@police.example', name: 'Pat' },
+      subject: 'Your actions',
+      html: '<p>Hi</p>',
+    });
     expect(graph.mails).toEqual([
       {
         mailbox: 'safeguarding-tracker@council.example',
         saveToSentItems: false,
-        message: { subject: 'Your actions', body: { contentType: 'HTML', content: '<p>Hi</p>' }, toRecipients: [{ emailAddress: { address: 'pat@police.example', name: 'Pat' } }] },
+        message: {
+          subject: 'Your actions',
+          body: { contentType: 'HTML', content: '<p>Hi</p>' },
+          toRecipients: [{ emailAddress: { address: 'pat@police.example', name: 'Pat' } }],
+        },
       },
     ]);
-    await expect(client.sendMail('someone.else@council.example', { to: { address: 'pat@police.example' }, subject: 'x', html: '<p>x</p>' })).rejects.toMatchObject({ status: 403, code: 'ErrorAccessDenied' });
+    await expect(
+      client.sendMail('someone.else@council.example', { to: { address: 'pat@police.example' }, subject: 'x', html: '<p>x</p>' }),
+    ).rejects.toMatchObject({ status: 403, code: 'ErrorAccessDenied' });
   });
 
   it('fails with a clear error when the client secret is wrong, without calling Graph', async () => {

@@ -32,7 +32,8 @@ function withChangeBeforeFirstConversationWrite(store: Store, meanwhile: () => P
     });
   return new Proxy(store, {
     get(target, prop, receiver) {
-      if (prop === 'collection') return <T extends Doc>(name: string) => (name === 'conversations' ? wrap(target.collection<T>('conversations')) : target.collection<T>(name as never));
+      if (prop === 'collection')
+        return <T extends Doc>(name: string) => (name === 'conversations' ? wrap(target.collection<T>('conversations')) : target.collection<T>(name as never));
       return Reflect.get(target, prop, receiver);
     },
   });
@@ -85,12 +86,25 @@ describe('the bot and the reach run record the same new chat at the same moment'
       store: racing,
       clock: new FixedClock('2026-11-23T08:00:00Z'),
       graph: new HttpGraphGateway({ baseUrl: graph.baseUrl, authorityHost: graph.authorityHost, ...CLIENT }, { agent, retryDelayInMs: 10 }),
-      settings: { tenantId: TEST_TENANT_ID, catalogAppId: CATALOG_APP, botId: `28:${TEST_BOT_ID}`, serviceUrl: connector.serviceUrl, installsPerSecond: 1000, retryDays: 7 },
+      settings: {
+        tenantId: TEST_TENANT_ID,
+        catalogAppId: CATALOG_APP,
+        botId: `28:${TEST_BOT_ID}`,
+        serviceUrl: connector.serviceUrl,
+        installsPerSecond: 1000,
+        retryDays: 7,
+      },
     };
 
     expect(await reachPeople(deps, ORG)).toMatchObject({ installed: 1 });
 
     const stored = await store.collection<ConversationRecord>('conversations').read(ORG, 'personal-aad-p0');
-    expect(stored).toMatchObject({ user: botRecord.user, installedAt: botRecord.installedAt, conversationId: 'a:chat-from-teams', personId: 'p0', reachable: true });
+    expect(stored).toMatchObject({
+      user: botRecord.user,
+      installedAt: botRecord.installedAt,
+      conversationId: 'a:chat-from-teams',
+      personId: 'p0',
+      reachable: true,
+    });
   });
 });

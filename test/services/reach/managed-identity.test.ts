@@ -44,7 +44,15 @@ describe('Microsoft Graph as the deployment’s managed identity', () => {
 
   it('the configuration accepts Graph features with a managed identity and no secret', () => {
     expect(() => config()).not.toThrow();
-    expect(() => loadConfig({ MicrosoftAppId: IDENTITY, MicrosoftAppType: 'MultiTenant', MicrosoftAppPassword: '', ALLOWED_TENANT_IDS: TENANT, TEAMS_CATALOG_APP_ID: CATALOG_APP })).toThrow(/MicrosoftAppPassword/);
+    expect(() =>
+      loadConfig({
+        MicrosoftAppId: IDENTITY,
+        MicrosoftAppType: 'MultiTenant',
+        MicrosoftAppPassword: '',
+        ALLOWED_TENANT_IDS: TENANT,
+        TEAMS_CATALOG_APP_ID: CATALOG_APP,
+      }),
+    ).toThrow(/MicrosoftAppPassword/);
   });
 
   it('installs the app for a person with a token from the identity endpoint, asked for by the identity’s client id', async () => {
@@ -52,7 +60,9 @@ describe('Microsoft Graph as the deployment’s managed identity', () => {
     expect(reach).toBeDefined();
     await reach!.graph.installApp('u-alice', CATALOG_APP);
     expect(graph.installationsFor('u-alice')).toHaveLength(1);
-    expect(graph.identityRequests).toEqual([expect.objectContaining({ clientId: IDENTITY, resource: expect.stringMatching(/^https:\/\/graph\.microsoft\.com\/?$/) })]);
+    expect(graph.identityRequests).toEqual([
+      expect.objectContaining({ clientId: IDENTITY, resource: expect.stringMatching(/^https:\/\/graph\.microsoft\.com\/?$/) }),
+    ]);
     // No client-credentials request reached Entra ID: there is no secret to send.
     expect(graph.calls.filter((c) => c.path.endsWith('/oauth2/v2.0/token'))).toEqual([]);
   });

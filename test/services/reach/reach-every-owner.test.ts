@@ -97,7 +97,17 @@ describe('a working morning for 200 directory people none of whom has opened the
   };
   /** Each owner leads one action due on the day, so each is owed exactly one reminder. */
   const ownActionsDue = (owners: Person[], day: string) =>
-    seed(store, { actions: owners.map((p) => actionDoc({ id: `a-${p.id}`, leadIds: [p.id], leads: [{ name: p.name, personId: p.id }], due: { dates: [day], ongoing: null, text: day }, nextDueDate: day })) });
+    seed(store, {
+      actions: owners.map((p) =>
+        actionDoc({
+          id: `a-${p.id}`,
+          leadIds: [p.id],
+          leads: [{ name: p.name, personId: p.id }],
+          due: { dates: [day], ongoing: null, text: day },
+          nextDueDate: day,
+        }),
+      ),
+    });
   const installPosts = () => graph.graphCalls({ method: 'POST', pathEndsWith: '/installedApps' });
   const chatOf = (p: Person) => graph.installationsFor(p.aadObjectId!)[0]!.chatId;
   /** Whether each call answered 429 was tried again no sooner than its Retry-After (in seconds) said. */
@@ -105,7 +115,9 @@ describe('a working morning for 200 directory people none of whom has opened the
     calls
       .filter((c) => c.status === 429)
       .map((throttled) => {
-        const retry = graph.calls.find((c) => c !== throttled && c.method === throttled.method && c.path === throttled.path && c.at >= throttled.at && c.status !== 429);
+        const retry = graph.calls.find(
+          (c) => c !== throttled && c.method === throttled.method && c.path === throttled.path && c.at >= throttled.at && c.status !== 429,
+        );
         return retry ? retry.at - throttled.at >= seconds * 1000 - 5 : false;
       });
 
@@ -113,9 +125,17 @@ describe('a working morning for 200 directory people none of whom has opened the
     // 170 council staff, one of them the plan administrator, one for whom a Teams policy blocks the app (and who has no email address);
     // 30 partner-agency officers Graph does not know in this tenant, 27 of them with an email address.
     const staff = Array.from({ length: 170 }, (_, i) =>
-      person({ id: `staff${i}`, name: `Staff ${i}`, aadObjectId: `aad-staff${i}`, ...(i === 17 ? {} : { email: `staff${i}@council.example` }), roles: i === 0 ? ['admin'] : ['officer'] }),
+      person({
+        id: `staff${i}`,
+        name: `Staff ${i}`,
+        aadObjectId: `aad-staff${i}`,
+        ...(i === 17 ? {} : { email: `staff${i}@council.example` }),
+        roles: i === 0 ? ['admin'] : ['officer'],
+      }),
     );
-    const partners = Array.from({ length: 30 }, (_, i) => person({ id: `partner${i}`, name: `Partner ${i}`, aadObjectId: `aad-partner${i}`, ...(i < 27 ? { email: `partner${i}@police.example` } : {}) }));
+    const partners = Array.from({ length: 30 }, (_, i) =>
+      person({ id: `partner${i}`, name: `Partner ${i}`, aadObjectId: `aad-partner${i}`, ...(i < 27 ? { email: `partner${i}@police.example` } : {}) }),
+    );
     const [admin, blocked] = [staff[0]!, staff[17]!];
     await seed(store, { people: [...staff, ...partners] });
     for (const p of staff) graph.setUser({ id: p.aadObjectId!, blocked: p === blocked });
@@ -127,7 +147,14 @@ describe('a working morning for 200 directory people none of whom has opened the
     const send = sender();
 
     const first = await morning(MONDAY, ctx, send);
-    expect(first.reach).toMatchObject({ installed: 169, alreadyReachable: 0, notReachable: { blocked: 1, 'not-in-tenant': 30 }, unreachable: 4, emailed: 27, digests: 1 });
+    expect(first.reach).toMatchObject({
+      installed: 169,
+      alreadyReachable: 0,
+      notReachable: { blocked: 1, 'not-in-tenant': 30 },
+      unreachable: 4,
+      emailed: 27,
+      digests: 1,
+    });
     expect(first.reminders).toMatchObject({ enqueued: 200 });
 
     // In Teams: one reminder in each installed person's new chat, and the administrator's digest beside theirs.
@@ -138,11 +165,20 @@ describe('a working morning for 200 directory people none of whom has opened the
 
     // By email, from the shared mailbox: one to each partner officer with an address, nobody else.
     expect(graph.mails.map((m) => m.mailbox.toLowerCase())).toEqual(Array(27).fill(MAILBOX));
-    expect(graph.mails.map((m) => m.message.toRecipients[0].emailAddress.address).sort()).toEqual(partners.slice(0, 27).map((p) => p.email).sort());
+    expect(graph.mails.map((m) => m.message.toRecipients[0].emailAddress.address).sort()).toEqual(
+      partners
+        .slice(0, 27)
+        .map((p) => p.email)
+        .sort(),
+    );
 
     // The blocked person: tried once, recorded with why and when to try again, their reminder marked unreachable.
     expect(installPosts().filter((c) => c.path.includes(blocked.aadObjectId!))).toHaveLength(1);
-    expect(await store.collection<ReachState>('reach').read(ORG, reachStateId(blocked.id))).toMatchObject({ outcome: 'blocked', attempts: 1, retryAfter: '2026-11-30T08:00:00.000Z' });
+    expect(await store.collection<ReachState>('reach').read(ORG, reachStateId(blocked.id))).toMatchObject({
+      outcome: 'blocked',
+      attempts: 1,
+      retryAfter: '2026-11-30T08:00:00.000Z',
+    });
     const reminders = await deliveryStatus(store, ORG, { purpose: 'reminder' });
     expect(reminders.counts).toMatchObject({ sent: 169 + 27, unreachable: 4, failed: 0, pending: 0 });
     expect(reminders.items.find((i) => i.id.endsWith(blocked.id))).toMatchObject({ status: 'unreachable' });
@@ -173,7 +209,9 @@ describe('a working morning for 200 directory people none of whom has opened the
   it('when the install permission has not been granted, the administrator gets one notice, not one per person, however many mornings it lasts', async () => {
     // The administrator set the app up, so has a chat with it; 200 others have none.
     const [admin] = await installedPeople(store, connector.serviceUrl, 1, { prefix: 'admin', roles: ['admin'] });
-    const people = Array.from({ length: 200 }, (_, i) => person({ id: `staff${i}`, name: `Staff ${i}`, aadObjectId: `aad-staff${i}`, email: `staff${i}@council.example` }));
+    const people = Array.from({ length: 200 }, (_, i) =>
+      person({ id: `staff${i}`, name: `Staff ${i}`, aadObjectId: `aad-staff${i}`, email: `staff${i}@council.example` }),
+    );
     await seed(store, { people });
     for (const p of people) graph.setUser({ id: p.aadObjectId! });
     await ownActionsDue(people, MONDAY);

@@ -43,7 +43,14 @@ describe('reaching directory people who have never opened the app', () => {
       store,
       clock,
       graph: new HttpGraphGateway({ baseUrl: graph.baseUrl, authorityHost: graph.authorityHost, ...CLIENT }, { agent, retryDelayInMs: 10 }),
-      settings: { tenantId: TEST_TENANT_ID, catalogAppId: CATALOG_APP, botId: `28:${TEST_BOT_ID}`, serviceUrl: connector.serviceUrl, installsPerSecond: 1000, retryDays: 7 },
+      settings: {
+        tenantId: TEST_TENANT_ID,
+        catalogAppId: CATALOG_APP,
+        botId: `28:${TEST_BOT_ID}`,
+        serviceUrl: connector.serviceUrl,
+        installsPerSecond: 1000,
+        retryDays: 7,
+      },
     };
   });
   afterEach(async () => {
@@ -55,7 +62,9 @@ describe('reaching directory people who have never opened the app', () => {
 
   /** Directory people of the home tenant, known to Graph; none has a chat with the bot yet. */
   async function homeTenantPeople(count: number, options: { blocked?: number[] } = {}): Promise<Person[]> {
-    const people = Array.from({ length: count }, (_, i) => person({ id: `p${i}`, name: `Person ${i}`, aadObjectId: `aad-p${i}`, email: `p${i}@council.example` }));
+    const people = Array.from({ length: count }, (_, i) =>
+      person({ id: `p${i}`, name: `Person ${i}`, aadObjectId: `aad-p${i}`, email: `p${i}@council.example` }),
+    );
     await seed(store, { people });
     people.forEach((p, i) => graph.setUser({ id: p.aadObjectId!, blocked: options.blocked?.includes(i) ?? false }));
     return people;
@@ -66,19 +75,44 @@ describe('reaching directory people who have never opened the app', () => {
   it('installs the app for each, records their chat, and the outbox then delivers to them in Teams', async () => {
     const people = await homeTenantPeople(12, { blocked: [3] });
     // A partner-agency officer: in our directory, but Graph does not know them in this tenant.
-    await seed(store, { people: [person({ id: 'police', name: 'Pat Police', aadObjectId: 'aad-police', email: 'pat@police.example' }), person({ id: 'noid', name: 'No Id', email: 'noid@school.example' })] });
+    await seed(store, {
+      people: [
+        person({ id: 'police', name: 'Pat Police', aadObjectId: 'aad-police', email: 'pat@police.example' }),
+        person({ id: 'noid', name: 'No Id', email: 'noid@school.example' }),
+      ],
+    });
 
     const summary = await reachPeople(deps, ORG);
-    expect(summary).toEqual({ installed: 11, alreadyReachable: 0, notReachable: { blocked: 1, 'not-in-tenant': 1, 'removed-app': 0, 'no-entra-id': 1, failed: 0 } });
+    expect(summary).toEqual({
+      installed: 11,
+      alreadyReachable: 0,
+      notReachable: { blocked: 1, 'not-in-tenant': 1, 'removed-app': 0, 'no-entra-id': 1, failed: 0 },
+    });
     expect(graph.installationsFor('aad-p0')).toHaveLength(1);
     expect(await state('p3')).toMatchObject({ outcome: 'blocked', attempts: 1, retryAfter: '2026-11-30T08:00:00.000Z' });
     expect(await state('police')).toMatchObject({ outcome: 'not-in-tenant' });
 
     const conversation = await store.collection<ConversationRecord>('conversations').read(ORG, 'personal-aad-p0');
-    expect(conversation).toMatchObject({ reachable: true, personId: 'p0', conversationId: graph.installationsFor('aad-p0')[0]!.chatId, serviceUrl: connector.serviceUrl, tenantId: TEST_TENANT_ID });
+    expect(conversation).toMatchObject({
+      reachable: true,
+      personId: 'p0',
+      conversationId: graph.installationsFor('aad-p0')[0]!.chatId,
+      serviceUrl: connector.serviceUrl,
+      tenantId: TEST_TENANT_ID,
+    });
 
-    for (const p of people) await enqueue(store, clock, { id: `hello-${p.id}`, orgId: ORG, purpose: 'reminder', recipient: { personId: p.id }, message: { kind: 'notice', title: 'Hello', text: 'x' } });
-    const sender = new DeliverySender({ store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger }, { perSecond: 200, conversationIntervalMs: 0, maxConcurrent: 16 });
+    for (const p of people)
+      await enqueue(store, clock, {
+        id: `hello-${p.id}`,
+        orgId: ORG,
+        purpose: 'reminder',
+        recipient: { personId: p.id },
+        message: { kind: 'notice', title: 'Hello', text: 'x' },
+      });
+    const sender = new DeliverySender(
+      { store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger },
+      { perSecond: 200, conversationIntervalMs: 0, maxConcurrent: 16 },
+    );
     await sender.drain(ORG);
     expect(connector.activities({ conversationId: graph.installationsFor('aad-p5')[0]!.chatId })).toHaveLength(1);
     const { counts } = await deliveryStatus(store, ORG, { purpose: 'reminder' });
@@ -111,7 +145,9 @@ describe('reaching directory people who have never opened the app', () => {
 
   it('a missing Graph permission stops the run and tells each administrator once, not once per person', async () => {
     await homeTenantPeople(20);
-    await seed(store, { people: [person({ id: 'admin1', name: 'Ada Admin', roles: ['admin'] }), person({ id: 'admin2', name: 'Bo Admin', roles: ['admin'] })] });
+    await seed(store, {
+      people: [person({ id: 'admin1', name: 'Ada Admin', roles: ['admin'] }), person({ id: 'admin2', name: 'Bo Admin', roles: ['admin'] })],
+    });
     graph.revoke(INSTALL_PERMISSION);
 
     const first = await reachPeople(deps, ORG);
@@ -123,7 +159,10 @@ describe('reaching directory people who have never opened the app', () => {
     const notices = (await deliveryStatus(store, ORG, { purpose: 'admin-notice' })).items;
     expect(notices.map((n) => n.recipient)).toEqual(expect.arrayContaining([{ personId: 'admin1' }, { personId: 'admin2' }]));
     expect(notices).toHaveLength(2);
-    expect(notices[0]!.message).toMatchObject({ kind: 'notice', text: expect.stringContaining('TeamsAppInstallation.ReadWriteSelfForUser.All with admin consent') });
+    expect(notices[0]!.message).toMatchObject({
+      kind: 'notice',
+      text: expect.stringContaining('TeamsAppInstallation.ReadWriteSelfForUser.All with admin consent'),
+    });
     // Nobody is marked blocked for what is the organisation's problem, not theirs.
     expect(await state('p0')).toBeUndefined();
 
@@ -141,7 +180,10 @@ describe('reaching directory people who have never opened the app', () => {
     expect(await runJob('reach', ctx)).toMatchObject({ notConfigured: expect.stringContaining('TEAMS_CATALOG_APP_ID') });
     expect(installPosts()).toHaveLength(0);
 
-    expect(await runJob('reach', { ...ctx, reach: { graph: deps.graph, settings: deps.settings } })).toMatchObject({ installed: 2, notReachable: { blocked: 1 } });
+    expect(await runJob('reach', { ...ctx, reach: { graph: deps.graph, settings: deps.settings } })).toMatchObject({
+      installed: 2,
+      notReachable: { blocked: 1 },
+    });
     const report = await reachReport(store, { orgId: ORG });
     expect(report.counts).toEqual({ teams: 2, email: 0, unreachable: 1 });
     expect(report.rows.find((r) => r.personId === 'p1')).toMatchObject({ channel: 'unreachable', why: expect.stringContaining('blocked for them in Teams') });
@@ -153,14 +195,28 @@ describe('reaching directory people who have never opened the app', () => {
     graph.setUser({ id: 'aad-admin1' });
     await seed(store, { people: Array.from({ length: 8 }, (_, i) => person({ id: `partner${i}`, name: `Partner ${i}`, aadObjectId: `aad-partner${i}` })) }); // not in this tenant
     const organisation = await ensureOrganisation(store, clock, ORG, { timeZone: 'Europe/London' });
-    const ctx = { store, clock, orgId: ORG, organisation, calendar: new WorkingCalendar(), logger: silentLogger, reach: { graph: deps.graph, settings: deps.settings } };
+    const ctx = {
+      store,
+      clock,
+      orgId: ORG,
+      organisation,
+      calendar: new WorkingCalendar(),
+      logger: silentLogger,
+      reach: { graph: deps.graph, settings: deps.settings },
+    };
     expect(await runJob('reach', ctx)).toMatchObject({ installed: 29, unreachable: 10, digests: 1 });
     expect(await runJob('reach', ctx)).toMatchObject({ installed: 0, unreachable: 10, digests: 0 });
     const notices = (await deliveryStatus(store, ORG, { purpose: 'admin-notice' })).items;
     expect(notices.map((n) => n.id)).toEqual(['reach-digest-2026-11-23-to-admin1']);
-    expect(notices[0]!.message).toMatchObject({ title: 'People Teams cannot reach: 10', text: expect.stringContaining('- 8: not a user of this organisation') });
+    expect(notices[0]!.message).toMatchObject({
+      title: 'People Teams cannot reach: 10',
+      text: expect.stringContaining('- 8: not a user of this organisation'),
+    });
 
-    await new DeliverySender({ store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger }, { perSecond: 200, conversationIntervalMs: 0, maxConcurrent: 16 }).drain(ORG);
+    await new DeliverySender(
+      { store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger },
+      { perSecond: 200, conversationIntervalMs: 0, maxConcurrent: 16 },
+    ).drain(ORG);
     expect(connector.activities({ conversationId: graph.installationsFor('aad-admin1')[0]!.chatId })).toHaveLength(1);
   });
 

@@ -22,8 +22,17 @@ const TZ = 'Europe/London';
 describe('reminders for a lead on leave go only to a delegate of the lead’s own agency', () => {
   let store: Store;
   const clock = new FixedClock('2026-12-22T09:00:00Z'); // a Tuesday: the action below is due in 1 working day
-  const recipients = async () => (await deliveryStatus(store, ORG, { purpose: 'reminder' })).items.map((i) => ('personId' in i.recipient ? i.recipient.personId : '')).sort();
-  const remind = async () => runJob('daily-reminders', { store, clock, orgId: ORG, organisation: await ensureOrganisation(store, clock, ORG, { timeZone: TZ }), calendar: new WorkingCalendar(), logger: silentLogger });
+  const recipients = async () =>
+    (await deliveryStatus(store, ORG, { purpose: 'reminder' })).items.map((i) => ('personId' in i.recipient ? i.recipient.personId : '')).sort();
+  const remind = async () =>
+    runJob('daily-reminders', {
+      store,
+      clock,
+      orgId: ORG,
+      organisation: await ensureOrganisation(store, clock, ORG, { timeZone: TZ }),
+      calendar: new WorkingCalendar(),
+      logger: silentLogger,
+    });
 
   beforeEach(async () => {
     store = await openTestStore();
@@ -32,7 +41,16 @@ describe('reminders for a lead on leave go only to a delegate of the lead’s ow
     await people.upsert(person({ id: 'cat', name: 'Cat Council-Lead', agency: 'council' }));
     await people.upsert(person({ id: 'col', name: 'Col Council-Colleague', agency: 'council' }));
     await people.upsert(person({ id: 'pete', name: 'Pete Police-Officer', agency: 'police' }));
-    await store.collection<Action>('actions').upsert(actionDoc({ id: 'council-action', ref: 'LP4.1', leadIds: ['cat'], leads: [{ name: 'Cat Council-Lead', personId: 'cat' }], due: { dates: ['2026-12-23'], ongoing: null, text: '23 December 2026' }, nextDueDate: '2026-12-23' }));
+    await store.collection<Action>('actions').upsert(
+      actionDoc({
+        id: 'council-action',
+        ref: 'LP4.1',
+        leadIds: ['cat'],
+        leads: [{ name: 'Cat Council-Lead', personId: 'cat' }],
+        due: { dates: ['2026-12-23'], ongoing: null, text: '23 December 2026' },
+        nextDueDate: '2026-12-23',
+      }),
+    );
   });
   afterEach(() => store.close());
 

@@ -79,7 +79,14 @@ describe('daily reminders across a month with bank holidays, snooze, leave cover
       if (day === '2026-12-30') {
         const ann = (await store.collection<Person>('people').read(ORG, 'ann'))!;
         const a1 = (await store.collection<Action>('actions').read(ORG, 'A1'))!;
-        await submitStatusUpdate({ store, clock: at, events: domainEvents(calendar) }, { actor: ann, timeZone: TZ, data: { actionId: 'A1', version: a1.version, status: 'A', progress: 'Late', reason: 'Holidays', remedialAction: 'Finish by mid January' } });
+        await submitStatusUpdate(
+          { store, clock: at, events: domainEvents(calendar) },
+          {
+            actor: ann,
+            timeZone: TZ,
+            data: { actionId: 'A1', version: a1.version, status: 'A', progress: 'Late', reason: 'Holidays', remedialAction: 'Finish by mid January' },
+          },
+        );
       }
     }
     const { items } = await deliveryStatus(store, ORG, { idPrefix: 'reminders-' });
@@ -93,7 +100,11 @@ describe('daily reminders across a month with bank holidays, snooze, leave cover
     await store.close();
   });
 
-  const daysFor = (to: string) => sent.filter((s) => s.to === to).map((s) => s.day).sort();
+  const daysFor = (to: string) =>
+    sent
+      .filter((s) => s.to === to)
+      .map((s) => s.day)
+      .sort();
   const refsOn = (to: string, day: string) => sent.find((s) => s.to === to && s.day === day)?.refs;
 
   it('reminds on the right working days only, and stops the overdue chasers once the owner updates', () => {
@@ -120,7 +131,8 @@ describe('daily reminders across a month with bank holidays, snooze, leave cover
   });
 
   it('the digest on the due day reaches the Teams activity feed (notification.alert); those before and after only the chat', () => {
-    const alerts = (teamsUserId: string) => connector.activities({ conversationId: personalConversationId({ id: teamsUserId }) }).map((a) => a.channelData?.notification?.alert === true);
+    const alerts = (teamsUserId: string) =>
+      connector.activities({ conversationId: personalConversationId({ id: teamsUserId }) }).map((a) => a.channelData?.notification?.alert === true);
     // ann: 14, 7 and 1 working days before, then on the day (24 Dec).
     expect(alerts('29:p0')).toEqual([false, false, false, true]);
     // bob: the same, then twice overdue, which only chases in the chat.

@@ -31,9 +31,19 @@ describe('a digest cannot outgrow the store, and one unstorable message never st
   it('a lead with 250 actions of 9,000 characters: the daily reminders run, and every other owner’s digest is queued', async () => {
     const long = (i: number) => `Action ${i}: ${'review the safeguarding arrangements and record what changed. '.repeat(150)}`.slice(0, 9_000);
     const many: Action[] = Array.from({ length: 250 }, (_, i) =>
-      actionDoc({ id: `big-${i}`, ref: `LP9.${i + 1}`, description: long(i), leadIds: ['heavy'], leads: [{ name: 'Heavy Lead', personId: 'heavy' }], due, nextDueDate: '2026-12-14' }),
+      actionDoc({
+        id: `big-${i}`,
+        ref: `LP9.${i + 1}`,
+        description: long(i),
+        leadIds: ['heavy'],
+        leads: [{ name: 'Heavy Lead', personId: 'heavy' }],
+        due,
+        nextDueDate: '2026-12-14',
+      }),
     );
-    const others = ['ann', 'bob', 'cat'].map((id, i) => actionDoc({ id: `small-${id}`, ref: `LP1.${i + 1}`, leadIds: [id], leads: [{ name: id, personId: id }], due, nextDueDate: '2026-12-14' }));
+    const others = ['ann', 'bob', 'cat'].map((id, i) =>
+      actionDoc({ id: `small-${id}`, ref: `LP1.${i + 1}`, leadIds: [id], leads: [{ name: id, personId: id }], due, nextDueDate: '2026-12-14' }),
+    );
     await seed(store, {
       people: [person({ id: 'heavy', name: 'Heavy Lead' }), ...['ann', 'bob', 'cat'].map((id) => person({ id, name: id }))],
       actions: [...many, ...others],
@@ -57,7 +67,13 @@ describe('a digest cannot outgrow the store, and one unstorable message never st
   });
 
   it('an item the store refuses (over 2 MB) is recorded as failed with the reason; the rest are queued', async () => {
-    const notice = (id: string, text: string) => ({ id, orgId: ORG, purpose: 'admin-notice' as const, recipient: { personId: id }, message: { kind: 'notice' as const, title: 'Notice', text } });
+    const notice = (id: string, text: string) => ({
+      id,
+      orgId: ORG,
+      purpose: 'admin-notice' as const,
+      recipient: { personId: id },
+      message: { kind: 'notice' as const, title: 'Notice', text },
+    });
     const items = [notice('n-ann', 'hello'), notice('n-huge', 'x'.repeat(2_200_000)), notice('n-bob', 'hello'), notice('n-cat', 'hello')];
 
     const created = await enqueueAll(store, clock, items);
@@ -74,7 +90,13 @@ describe('a digest cannot outgrow the store, and one unstorable message never st
   });
 
   it('queueing the same messages again adds nothing and leaves the failed record as it was', async () => {
-    const notice = (id: string, text: string) => ({ id, orgId: ORG, purpose: 'admin-notice' as const, recipient: { personId: id }, message: { kind: 'notice' as const, title: 'Notice', text } });
+    const notice = (id: string, text: string) => ({
+      id,
+      orgId: ORG,
+      purpose: 'admin-notice' as const,
+      recipient: { personId: id },
+      message: { kind: 'notice' as const, title: 'Notice', text },
+    });
     const items = [notice('n-ann', 'hello'), notice('n-huge', 'x'.repeat(2_200_000))];
     await enqueueAll(store, clock, items);
     expect(await enqueueAll(store, clock, items)).toBe(0);

@@ -32,7 +32,9 @@ function queriesSeen(store: Store): { store: Store; queries: { container: string
     });
   const wrapped = new Proxy(store, {
     get(target, prop, receiver) {
-      if (prop === 'collection') return <T extends Doc>(name: string) => (name === 'outbox' || name === 'jobs' ? watch(name, target.collection<T>(name as never)) : target.collection<T>(name as never));
+      if (prop === 'collection')
+        return <T extends Doc>(name: string) =>
+          name === 'outbox' || name === 'jobs' ? watch(name, target.collection<T>(name as never)) : target.collection<T>(name as never);
       return Reflect.get(target, prop, receiver);
     },
   });
@@ -71,9 +73,24 @@ describe('old messages and job runs expire', () => {
   it('a message carries the delivery record’s retention as its ttl once it is sent, failed or unreachable', async () => {
     const [p] = await installedPeople(store, connector.serviceUrl, 1);
     const clock = new FixedClock('2026-11-23T09:00:00Z');
-    await enqueue(store, clock, { id: 'sent-one', orgId: ORG, purpose: 'reminder', recipient: { personId: p!.id }, message: { kind: 'notice', title: 'Hello', text: 'x' } });
-    await enqueue(store, clock, { id: 'nobody', orgId: ORG, purpose: 'reminder', recipient: { personId: 'not-installed' }, message: { kind: 'notice', title: 'Hello', text: 'x' } });
-    const sender = new DeliverySender({ store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger, recordTtlSeconds: 180 * 86_400 }, { perSecond: 100, conversationIntervalMs: 0, maxConcurrent: 4 });
+    await enqueue(store, clock, {
+      id: 'sent-one',
+      orgId: ORG,
+      purpose: 'reminder',
+      recipient: { personId: p!.id },
+      message: { kind: 'notice', title: 'Hello', text: 'x' },
+    });
+    await enqueue(store, clock, {
+      id: 'nobody',
+      orgId: ORG,
+      purpose: 'reminder',
+      recipient: { personId: 'not-installed' },
+      message: { kind: 'notice', title: 'Hello', text: 'x' },
+    });
+    const sender = new DeliverySender(
+      { store, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger, recordTtlSeconds: 180 * 86_400 },
+      { perSecond: 100, conversationIntervalMs: 0, maxConcurrent: 4 },
+    );
     await sender.drain(ORG);
     const { items } = await deliveryStatus(store, ORG);
     expect(items.map((i) => [i.id, i.status, i.ttl]).sort()).toEqual([
@@ -90,13 +107,36 @@ describe('old messages and job runs expire', () => {
       await Promise.all(
         Array.from({ length: 100 }, (_, j) => {
           const status = statuses[(i + j) % 3]!;
-          return outbox.create({ id: `old-${i + j}`, orgId: ORG, purpose: 'reminder', recipient: { personId: 'p' }, message: { kind: 'notice', title: 'Old', text: 'x' }, status, attempts: 1, nextAttemptAt: '', createdAt: old, ...(status === 'sent' ? { sentAt: old } : {}) });
+          return outbox.create({
+            id: `old-${i + j}`,
+            orgId: ORG,
+            purpose: 'reminder',
+            recipient: { personId: 'p' },
+            message: { kind: 'notice', title: 'Old', text: 'x' },
+            status,
+            attempts: 1,
+            nextAttemptAt: '',
+            createdAt: old,
+            ...(status === 'sent' ? { sentAt: old } : {}),
+          });
         }),
       );
     }
-    await outbox.create({ id: 'recent', orgId: ORG, purpose: 'reminder', recipient: { personId: 'p' }, message: { kind: 'notice', title: 'New', text: 'x' }, status: 'sent', attempts: 1, nextAttemptAt: '', createdAt: '2026-11-20T09:00:00.000Z', sentAt: '2026-11-20T09:00:00.000Z' });
+    await outbox.create({
+      id: 'recent',
+      orgId: ORG,
+      purpose: 'reminder',
+      recipient: { personId: 'p' },
+      message: { kind: 'notice', title: 'New', text: 'x' },
+      status: 'sent',
+      attempts: 1,
+      nextAttemptAt: '',
+      createdAt: '2026-11-20T09:00:00.000Z',
+      sentAt: '2026-11-20T09:00:00.000Z',
+    });
     const jobs = store.collection<JobSlot>('jobs');
-    for (let i = 0; i < 30; i++) await jobs.create({ id: `slot-${i}`, orgId: ORG, kind: 'job-slot', key: `k${i}`, instance: 'a', claimedAt: old, expiresAt: '2026-01-12T09:00:00.000Z' });
+    for (let i = 0; i < 30; i++)
+      await jobs.create({ id: `slot-${i}`, orgId: ORG, kind: 'job-slot', key: `k${i}`, instance: 'a', claimedAt: old, expiresAt: '2026-01-12T09:00:00.000Z' });
 
     const clock = new FixedClock('2026-11-23T09:00:00Z');
     const { store: watched, queries } = queriesSeen(store);
@@ -118,6 +158,9 @@ describe('old messages and job runs expire', () => {
 
 async function deliveryStatusOfJobs(store: Store): Promise<(JobSlot & { ttl?: number })[]> {
   const found: (JobSlot & { ttl?: number })[] = [];
-  for await (const s of store.collection<JobSlot & { ttl?: number }>('jobs').query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId', parameters: [{ name: '@orgId', value: ORG }] })) found.push(s);
+  for await (const s of store
+    .collection<JobSlot & { ttl?: number }>('jobs')
+    .query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId', parameters: [{ name: '@orgId', value: ORG }] }))
+    found.push(s);
   return found;
 }

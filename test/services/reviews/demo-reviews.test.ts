@@ -35,6 +35,10 @@ describe('the demo plan’s own sources, recorded as reviews', () => {
     const reports = await reviewReport({ store, clock }, { orgId: ORG, requester: OPERATOR, timeZone: 'Europe/London' });
     const actionsShown = reports.flatMap((r) => r.rows.map((row) => row[5] as number)).reduce((a, b) => a + b, 0);
     expect(actionsShown).toBe(all.length);
-    expect(reports.map((r) => r.title)).toEqual([expect.stringMatching(/^Oxfordshire Safeguarding Children Board Serious Case Review/), expect.stringMatching(/^Section 11/), expect.stringMatching(/^Oxford City Council Learning and Development/)]);
+    expect(reports.map((r) => r.title)).toEqual([
+      expect.stringMatching(/^Oxfordshire Safeguarding Children Board Serious Case Review/),
+      expect.stringMatching(/^Section 11/),
+      expect.stringMatching(/^Oxford City Council Learning and Development/),
+    ]);
   });
 });

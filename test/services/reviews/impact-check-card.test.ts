@@ -25,13 +25,26 @@ describe('the impact check card and email', () => {
   });
 
   it('once answered shows the answer and offers nothing to press', () => {
-    const card = impactCheckCard(view, { answered: { by: 'Carol Lead', at: '2 Nov 2027', measure: 'Met', outcome: 'Green: on course', changed: 'All teams trained', evidence: ['https://intranet.example/a'] } });
+    const card = impactCheckCard(view, {
+      answered: {
+        by: 'Carol Lead',
+        at: '2 Nov 2027',
+        measure: 'Met',
+        outcome: 'Green: on course',
+        changed: 'All teams trained',
+        evidence: ['https://intranet.example/a'],
+      },
+    });
     expect(cardText(card)).toMatch(/Answered 2 Nov 2027 by Carol Lead\. Measure: Met/);
     expect(JSON.stringify(card)).not.toContain('"verb"');
   });
 
   it('keeps the answers and puts each problem beside its field', () => {
-    const card = impactCheckCard(view, { notice: 'Some answers need attention.', values: { changed: 'Half the teams' }, issues: [{ field: 'measure', message: 'Say whether the measure was met.' }] });
+    const card = impactCheckCard(view, {
+      notice: 'Some answers need attention.',
+      values: { changed: 'Half the teams' },
+      issues: [{ field: 'measure', message: 'Say whether the measure was met.' }],
+    });
     expect(cardText(card)).toMatch(/Some answers need attention[\s\S]*Half the teams[\s\S]*⚠ Say whether the measure was met/);
   });
 

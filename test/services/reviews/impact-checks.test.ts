@@ -31,7 +31,8 @@ describe('the 12-month impact check of each recommendation', () => {
     const organisation = await ensureOrganisation(store, clock, ORG, { timeZone: TZ });
     return runImpactChecks({ store, clock, orgId: ORG, organisation, calendar, logger: silentLogger });
   };
-  const sentTo = async (personId: string) => (await deliveryStatus(store, ORG, { purpose: 'impact-check' })).items.filter((i) => 'personId' in i.recipient && i.recipient.personId === personId);
+  const sentTo = async (personId: string) =>
+    (await deliveryStatus(store, ORG, { purpose: 'impact-check' })).items.filter((i) => 'personId' in i.recipient && i.recipient.personId === personId);
   const check = async (rec: string) => (await new ReviewRecords(store).check(ORG, impactCheckId(reviewId, rec)))!;
 
   beforeAll(async () => {
@@ -60,29 +61,65 @@ describe('the 12-month impact check of each recommendation', () => {
     // 2 Nov 2027, a Tuesday: twelve months after publication.
     expect(await run('2027-11-02T09:00:00Z')).toMatchObject({ asked: 2, chasers: 0 });
     expect(await run('2027-11-02T11:00:00Z')).toMatchObject({ asked: 0, chasers: 0 });
-    expect((await sentTo('carol')).map((i) => i.message)).toEqual([{ kind: 'feature', type: 'reviews.impact-check', payload: expect.objectContaining({ checkId: impactCheckId(reviewId, 'R1'), chaser: 0 }) }]);
+    expect((await sentTo('carol')).map((i) => i.message)).toEqual([
+      { kind: 'feature', type: 'reviews.impact-check', payload: expect.objectContaining({ checkId: impactCheckId(reviewId, 'R1'), chaser: 0 }) },
+    ]);
     expect(await sentTo('polly')).toHaveLength(1);
     // R1's measure names the training follow-up: its result stands beside the check (none sent yet).
-    expect((await sentTo('carol'))[0]!.message).toMatchObject({ payload: { figures: [expect.stringMatching(/No campaign of the questionnaire "training-follow-up"/)] } });
+    expect((await sentTo('carol'))[0]!.message).toMatchObject({
+      payload: { figures: [expect.stringMatching(/No campaign of the questionnaire "training-follow-up"/)] },
+    });
     expect(await sentTo('dee')).toEqual([]);
     expect(await check('R3')).toMatchObject({ status: 'waiting', dueOn: '2027-12-01' });
   });
 
   it('refuses an answer from anyone but the owner, and an answer from a stale card', async () => {
     const c = await check('R1');
-    const answer = { checkId: c.id, version: c.version, changed: 'Every team had the training', evidence: 'https://intranet.example/audit', measure: 'met', outcomeRag: 'G' };
-    await expect(answerImpactCheck({ store, clock }, { actor: await personOf('dee'), data: answer, timeZone: TZ })).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(answerImpactCheck({ store, clock }, { actor: await personOf('carol'), data: { ...answer, version: c.version - 1 }, timeZone: TZ })).rejects.toMatchObject({ code: 'STALE_CARD' });
-    await expect(answerImpactCheck({ store, clock }, { actor: await personOf('carol'), data: { ...answer, evidence: 'the audit folder' }, timeZone: TZ })).rejects.toMatchObject({ code: 'VALIDATION', fields: [{ field: 'evidence', message: expect.any(String) }] });
-    await expect(answerImpactCheck({ store, clock }, { actor: await personOf('carol'), data: { ...answer, changed: 'Child born 03/03/2015 was seen' }, timeZone: TZ })).rejects.toMatchObject({ code: 'VALIDATION', fields: [{ field: 'changed', message: expect.stringMatching(/date of birth/) }] });
+    const answer = {
+      checkId: c.id,
+      version: c.version,
+      changed: 'Every team had the training',
+      evidence: 'https://intranet.example/audit',
+      measure: 'met',
+      outcomeRag: 'G',
+    };
+    await expect(answerImpactCheck({ store, clock }, { actor: await personOf('dee'), data: answer, timeZone: TZ })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    await expect(
+      answerImpactCheck({ store, clock }, { actor: await personOf('carol'), data: { ...answer, version: c.version - 1 }, timeZone: TZ }),
+    ).rejects.toMatchObject({ code: 'STALE_CARD' });
+    await expect(
+      answerImpactCheck({ store, clock }, { actor: await personOf('carol'), data: { ...answer, evidence: 'the audit folder' }, timeZone: TZ }),
+    ).rejects.toMatchObject({ code: 'VALIDATION', fields: [{ field: 'evidence', message: expect.any(String) }] });
+    await expect(
+      answerImpactCheck({ store, clock }, { actor: await personOf('carol'), data: { ...answer, changed: 'Child born 03/03/2015 was seen' }, timeZone: TZ }),
+    ).rejects.toMatchObject({ code: 'VALIDATION', fields: [{ field: 'changed', message: expect.stringMatching(/date of birth/) }] });
   });
 
   it('lets the owner’s delegate answer while the owner is on leave', async () => {
     await store.collection<Person>('people').update(ORG, 'carol', (p) => ({ ...p, leave: { until: '2027-11-30', delegateId: 'cover' } }));
     expect((await checksFor({ store, clock }, await personOf('cover'), TZ)).map((c) => c.recommendation.id)).toEqual(['R1']);
     const c = await check('R1');
-    const answered = await answerImpactCheck({ store, clock }, { actor: await personOf('cover'), data: { checkId: c.id, version: c.version, changed: 'Every team had the training', evidence: 'https://intranet.example/audit', measure: 'met', outcomeRag: 'G' }, timeZone: TZ });
-    expect(answered.check).toMatchObject({ status: 'answered', answer: { by: { personId: 'cover' }, measure: 'met', outcomeRag: 'G', evidenceLinks: ['https://intranet.example/audit'] } });
+    const answered = await answerImpactCheck(
+      { store, clock },
+      {
+        actor: await personOf('cover'),
+        data: {
+          checkId: c.id,
+          version: c.version,
+          changed: 'Every team had the training',
+          evidence: 'https://intranet.example/audit',
+          measure: 'met',
+          outcomeRag: 'G',
+        },
+        timeZone: TZ,
+      },
+    );
+    expect(answered.check).toMatchObject({
+      status: 'answered',
+      answer: { by: { personId: 'cover' }, measure: 'met', outcomeRag: 'G', evidenceLinks: ['https://intranet.example/audit'] },
+    });
   });
 
   it('chases the unanswered every second working day, then escalates by the ladder’s rules', async () => {
@@ -95,8 +132,14 @@ describe('the 12-month impact check of each recommendation', () => {
     // Four reminders and no answer: the default rule (noResponseAfterReminders 4) opens an escalation.
     expect(await run('2027-11-11T09:00:00Z')).toMatchObject({ escalated: 1, chasers: 0 });
     expect(await run('2027-11-12T09:00:00Z')).toMatchObject({ escalated: 0, chasers: 0 });
-    const escalations = await toArray(store.collection<Escalation>('escalations').query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'escalation'", parameters: [{ name: '@orgId', value: ORG }] }));
-    expect(escalations).toEqual([expect.objectContaining({ cause: 'no-response', involvedPersonIds: ['polly'], stage: 1, summary: expect.stringMatching(/impact check of R2/) })]);
+    const escalations = await toArray(
+      store
+        .collection<Escalation>('escalations')
+        .query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'escalation'", parameters: [{ name: '@orgId', value: ORG }] }),
+    );
+    expect(escalations).toEqual([
+      expect.objectContaining({ cause: 'no-response', involvedPersonIds: ['polly'], stage: 1, summary: expect.stringMatching(/impact check of R2/) }),
+    ]);
     expect(await check('R2')).toMatchObject({ escalationId: escalations[0]!.id });
   });
 
@@ -104,22 +147,54 @@ describe('the 12-month impact check of each recommendation', () => {
     await run('2027-12-01T09:00:00Z');
     const c = await check('R3');
     expect(c.status).toBe('asked');
-    await expect(postponeImpactCheck({ store, clock }, { actor: await personOf('dee'), data: { checkId: c.id, version: c.version, until: '2028-03-01', reason: '' }, timeZone: TZ })).rejects.toMatchObject({ code: 'VALIDATION', fields: [{ field: 'reason' }] });
-    const later = await postponeImpactCheck({ store, clock }, { actor: await personOf('dee'), data: { checkId: c.id, version: c.version, until: '2028-03-01', reason: 'The audit of missing episodes reports in February' }, timeZone: TZ });
-    expect(later.check).toMatchObject({ status: 'waiting', dueOn: '2028-03-01', reminders: 0, postponements: [{ from: '2027-12-01', to: '2028-03-01', by: { personId: 'dee' } }] });
+    await expect(
+      postponeImpactCheck(
+        { store, clock },
+        { actor: await personOf('dee'), data: { checkId: c.id, version: c.version, until: '2028-03-01', reason: '' }, timeZone: TZ },
+      ),
+    ).rejects.toMatchObject({ code: 'VALIDATION', fields: [{ field: 'reason' }] });
+    const later = await postponeImpactCheck(
+      { store, clock },
+      {
+        actor: await personOf('dee'),
+        data: { checkId: c.id, version: c.version, until: '2028-03-01', reason: 'The audit of missing episodes reports in February' },
+        timeZone: TZ,
+      },
+    );
+    expect(later.check).toMatchObject({
+      status: 'waiting',
+      dueOn: '2028-03-01',
+      reminders: 0,
+      postponements: [{ from: '2027-12-01', to: '2028-03-01', by: { personId: 'dee' } }],
+    });
     expect(await run('2027-12-03T09:00:00Z')).toMatchObject({ chasers: 0, asked: 0 });
     expect(await run('2028-03-01T09:00:00Z')).toMatchObject({ asked: 1 });
     expect((await sentTo('dee')).map((i) => i.id)).toEqual([`${c.id}-2027-12-01-request-dee`, `${c.id}-2028-03-01-request-dee`]);
   });
 
   it('a check whose owner has left is escalated once, so someone names another owner', async () => {
-    const other = await addReview({ store, clock }, { orgId: ORG, requester: OPERATOR, data: { ...sampleReview({ id: 'rapid-review-2027', kind: 'rapid-review', title: 'Rapid review: Night-time economy' }), recommendations: [sampleReview().recommendations[2]] }, fileName: 'rapid.yaml' });
+    const other = await addReview(
+      { store, clock },
+      {
+        orgId: ORG,
+        requester: OPERATOR,
+        data: {
+          ...sampleReview({ id: 'rapid-review-2027', kind: 'rapid-review', title: 'Rapid review: Night-time economy' }),
+          recommendations: [sampleReview().recommendations[2]],
+        },
+        fileName: 'rapid.yaml',
+      },
+    );
     await store.collection<Person>('people').update(ORG, 'dee', (p) => ({ ...p, active: false }));
     try {
       // Dee's own check was put to her already; the rapid review's, due since 1 Dec 2027, has nobody to ask.
       expect(await run('2028-03-02T09:00:00Z')).toMatchObject({ nobodyToAsk: 1 });
       expect(await run('2028-03-03T09:00:00Z')).toMatchObject({ nobodyToAsk: 0 });
-      const escalations = await toArray(store.collection<Escalation>('escalations').query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.cause = 'owner-unreachable'", parameters: [{ name: '@orgId', value: ORG }] }));
+      const escalations = await toArray(
+        store
+          .collection<Escalation>('escalations')
+          .query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.cause = 'owner-unreachable'", parameters: [{ name: '@orgId', value: ORG }] }),
+      );
       expect(escalations.map((e) => e.summary)).toEqual([expect.stringMatching(/R3 .*Night-time economy.*Dee Worker/)]);
       expect(other.review.id).toBe('rapid-review-2027');
     } finally {

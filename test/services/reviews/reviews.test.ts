@@ -17,8 +17,15 @@ describe('recording a review and turning its recommendations into plan actions',
   let store: Store;
   const clock = new FixedClock('2026-11-23T09:00:00Z');
   const deps = () => ({ store, clock });
-  const refusal = (promise: Promise<unknown>) => promise.then(() => { throw new Error('it was added'); }, (e: unknown) => e as AppError);
-  const add = (data: unknown, requester: Parameters<typeof addReview>[1]['requester'] = OPERATOR) => addReview(deps(), { orgId: ORG, requester, data, fileName: 'review.yaml' });
+  const refusal = (promise: Promise<unknown>) =>
+    promise.then(
+      () => {
+        throw new Error('it was added');
+      },
+      (e: unknown) => e as AppError,
+    );
+  const add = (data: unknown, requester: Parameters<typeof addReview>[1]['requester'] = OPERATOR) =>
+    addReview(deps(), { orgId: ORG, requester, data, fileName: 'review.yaml' });
 
   beforeAll(async () => {
     store = await openTestStore();
@@ -59,7 +66,14 @@ describe('recording a review and turning its recommendations into plan actions',
   it('refuses a file whole, naming every problem, and writes nothing', async () => {
     const review = sampleReview({ published: '2026-13-02', kind: 'case-review', extra: 1 });
     (review.recommendations[0] as Record<string, unknown>).owner = 'nobody@council.example';
-    await expect(add(review)).rejects.toMatchObject({ code: 'VALIDATION', fields: expect.arrayContaining([expect.objectContaining({ field: 'published' }), expect.objectContaining({ field: 'kind' }), expect.objectContaining({ field: 'file' })]) });
+    await expect(add(review)).rejects.toMatchObject({
+      code: 'VALIDATION',
+      fields: expect.arrayContaining([
+        expect.objectContaining({ field: 'published' }),
+        expect.objectContaining({ field: 'kind' }),
+        expect.objectContaining({ field: 'file' }),
+      ]),
+    });
     // Shape right, owners and lines wrong: every one of them named at once.
     const wrong = sampleReview();
     (wrong.recommendations[0] as Record<string, unknown>).owner = 'nobody@council.example';
@@ -97,7 +111,11 @@ describe('recording a review and turning its recommendations into plan actions',
     const [stored] = await plan.plansOf(ORG);
     expect(stored!.learningPoints).toEqual([
       { number: 1, title: 'R1 Regular training for staff in exploitation', review: { reviewId: result.review.id, recommendationId: 'R1' } },
-      { number: 2, title: 'R2 Agree one escalation route between police and children’s services', review: { reviewId: result.review.id, recommendationId: 'R2' } },
+      {
+        number: 2,
+        title: 'R2 Agree one escalation route between police and children’s services',
+        review: { reviewId: result.review.id, recommendationId: 'R2' },
+      },
       { number: 3, title: 'R3 Share missing-episode information with schools the same day', review: { reviewId: result.review.id, recommendationId: 'R3' } },
     ]);
     const actions = await plan.actionsOfReview(ORG, result.review.id);

@@ -1,7 +1,10 @@
 import { stringify } from 'yaml';
 
 /** A practice review as its file is written: two lines of enquiry, three recommendations. */
-export function sampleReview(overrides: Record<string, unknown> = {}, owners: { carol: string; dee: string; agency: string } = { carol: 'carol@council.example', dee: 'dee@council.example', agency: 'police' }) {
+export function sampleReview(
+  overrides: Record<string, unknown> = {},
+  owners: { carol: string; dee: string; agency: string } = { carol: 'carol@council.example', dee: 'dee@council.example', agency: 'police' },
+) {
   return {
     kind: 'practice-review',
     title: 'Child Safeguarding Practice Review: Learning from Exploitation',

@@ -59,8 +59,12 @@ describe('an update round before the Named Safeguarding Officers meeting', () =>
 
   it('only a plan administrator can start a round, and only with a future deadline', async () => {
     const clock = at('2026-11-23T09:00:00Z');
-    await expect(startRound({ store, clock }, { actor: await lead('lead0'), dueBy: '2026-12-04', timeZone: TZ, calendar })).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(startRound({ store, clock }, { actor: await admin(), dueBy: '2026-11-20', timeZone: TZ, calendar })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(startRound({ store, clock }, { actor: await lead('lead0'), dueBy: '2026-12-04', timeZone: TZ, calendar })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    await expect(startRound({ store, clock }, { actor: await admin(), dueBy: '2026-11-20', timeZone: TZ, calendar })).rejects.toMatchObject({
+      code: 'VALIDATION',
+    });
     expect(await openRounds(store, ORG)).toHaveLength(0);
   });
 
@@ -80,7 +84,9 @@ describe('an update round before the Named Safeguarding Officers meeting', () =>
     const summary = text(cardsTo('admin0').find((c) => /update round/.test(text(c))));
     expect(summary).toMatch(/"text":"0".*"text":"responded".*"text":"2".*"text":"outstanding".*"text":"1".*"text":"unreachable"/);
     expect(summary).toMatch(/Cannot be reached in Teams: Lead Without Teams/);
-    await expect(startRound({ store, clock: at('2026-11-23T10:00:00Z') }, { actor: await admin(), dueBy: '2026-12-11', timeZone: TZ, calendar })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(
+      startRound({ store, clock: at('2026-11-23T10:00:00Z') }, { actor: await admin(), dueBy: '2026-12-11', timeZone: TZ, calendar }),
+    ).rejects.toMatchObject({ code: 'VALIDATION' });
   });
 
   it('as a lead answers, the administrator’s summary is refreshed in place within a minute, once for a burst of answers', async () => {
@@ -89,7 +95,10 @@ describe('an update round before the Named Safeguarding Officers meeting', () =>
     const before = await summaries();
     for (const id of ['a1', 'a2']) {
       const a = (await store.collection<Action>('actions').read(ORG, id))!;
-      await submitStatusUpdate({ store, clock, events: domainEvents(calendar) }, { actor: await lead('lead0'), timeZone: TZ, data: { actionId: id, version: a.version, status: 'G', progress: 'On track' } });
+      await submitStatusUpdate(
+        { store, clock, events: domainEvents(calendar) },
+        { actor: await lead('lead0'), timeZone: TZ, data: { actionId: id, version: a.version, status: 'G', progress: 'On track' } },
+      );
     }
     // The answers only noted the change; the next minute's upkeep refreshes the summary once.
     expect(await summaries()).toBe(before);
@@ -108,19 +117,40 @@ describe('an update round before the Named Safeguarding Officers meeting', () =>
     const before = cardsTo('lead0').length;
     for (const day of ['2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27', '2026-11-30', '2026-12-01', '2026-12-02', '2026-12-03', '2026-12-04']) {
       const clock = at(`${day}T10:00:00Z`);
-      await runJob('round-chasers', { store, clock, orgId: ORG, organisation: await ensureOrganisation(store, clock, ORG, { timeZone: TZ }), calendar, logger: silentLogger });
+      await runJob('round-chasers', {
+        store,
+        clock,
+        orgId: ORG,
+        organisation: await ensureOrganisation(store, clock, ORG, { timeZone: TZ }),
+        calendar,
+        logger: silentLogger,
+      });
       await sender.drain(ORG);
     }
     expect(cardsTo('lead0')).toHaveLength(before);
     const chasers = (await deliveryStatus(store, ORG, { purpose: 'round-chaser' })).items.map((i) => i.id.replace(/^round-[^-]+-[^-]+-[^-]+-[^-]+-/, ''));
-    expect(chasers.sort()).toEqual(['chase-2026-11-25-lead1', 'chase-2026-11-25-nochat', 'chase-2026-11-27-lead1', 'chase-2026-11-27-nochat', 'chase-2026-12-01-lead1', 'chase-2026-12-01-nochat', 'chase-2026-12-03-lead1', 'chase-2026-12-03-nochat', 'chase-2026-12-04-lead1', 'chase-2026-12-04-nochat']);
+    expect(chasers.sort()).toEqual([
+      'chase-2026-11-25-lead1',
+      'chase-2026-11-25-nochat',
+      'chase-2026-11-27-lead1',
+      'chase-2026-11-27-nochat',
+      'chase-2026-12-01-lead1',
+      'chase-2026-12-01-nochat',
+      'chase-2026-12-03-lead1',
+      'chase-2026-12-03-nochat',
+      'chase-2026-12-04-lead1',
+      'chase-2026-12-04-nochat',
+    ]);
     expect(text(cardsTo('lead1').at(-1))).toMatch(/Reminder: your update is due by 4 Dec 2026/);
   });
 
   it('an answer soon after a refresh waits for the next minute, and is then in the summary', async () => {
     const clock = at('2026-12-04T10:00:30Z'); // half a minute after the deadline day's chasers refreshed the summary
     const a3 = (await store.collection<Action>('actions').read(ORG, 'a3'))!;
-    const answer = await submitStatusUpdate({ store, clock, events: domainEvents(calendar) }, { actor: await lead('lead1'), timeZone: TZ, data: { actionId: 'a3', version: a3.version, status: 'G', progress: 'Audit booked' } });
+    const answer = await submitStatusUpdate(
+      { store, clock, events: domainEvents(calendar) },
+      { actor: await lead('lead1'), timeZone: TZ, data: { actionId: 'a3', version: a3.version, status: 'G', progress: 'Audit booked' } },
+    );
     expect(answer.kind).toBe('saved');
     expect(await roundUpkeep({ store, clock }, ORG)).toEqual({ setUp: 0, refreshed: 0 });
     clock.advance(30_000);
@@ -131,7 +161,14 @@ describe('an update round before the Named Safeguarding Officers meeting', () =>
 
   it('after the deadline the round closes with a final summary', async () => {
     const clock = at('2026-12-07T10:00:00Z');
-    await runJob('round-chasers', { store, clock, orgId: ORG, organisation: await ensureOrganisation(store, clock, ORG, { timeZone: TZ }), calendar, logger: silentLogger });
+    await runJob('round-chasers', {
+      store,
+      clock,
+      orgId: ORG,
+      organisation: await ensureOrganisation(store, clock, ORG, { timeZone: TZ }),
+      calendar,
+      logger: silentLogger,
+    });
     await sender.drain(ORG);
     expect(await openRounds(store, ORG)).toHaveLength(0);
     expect(text(connector.activities({ conversationId: chatOf('admin0') }).at(-1).attachments[0].content)).toMatch(/Closed update round/);
@@ -145,10 +182,30 @@ describe('a round open when this version was deployed (asked and stamped by the 
     const store = await openTestStore();
     try {
       const clock = new FixedClock('2026-11-23T09:00:00Z');
-      await seed(store, { people: [person({ id: 'admin', name: 'Ada Admin', roles: ['admin'] }), person({ id: 'pat', name: 'Pat Police', agency: 'police' })], actions: [actionDoc({ id: 'p1', leadIds: ['pat'], roundIds: ['round-2026-11-20-0badc0de'] })] });
-      const legacy = { id: 'round-2026-11-20-0badc0de', orgId: ORG, kind: 'update-round', dueBy: '2026-12-04', startedAt: '2026-11-20T09:00:00.000Z', startedBy: { personId: 'admin', name: 'Ada Admin' }, status: 'open', leads: [{ personId: 'pat', name: 'Pat Police', actionIds: ['p1'] }], summaryVersion: 1, summaryHash: 'abc' } as const;
+      await seed(store, {
+        people: [person({ id: 'admin', name: 'Ada Admin', roles: ['admin'] }), person({ id: 'pat', name: 'Pat Police', agency: 'police' })],
+        actions: [actionDoc({ id: 'p1', leadIds: ['pat'], roundIds: ['round-2026-11-20-0badc0de'] })],
+      });
+      const legacy = {
+        id: 'round-2026-11-20-0badc0de',
+        orgId: ORG,
+        kind: 'update-round',
+        dueBy: '2026-12-04',
+        startedAt: '2026-11-20T09:00:00.000Z',
+        startedBy: { personId: 'admin', name: 'Ada Admin' },
+        status: 'open',
+        leads: [{ personId: 'pat', name: 'Pat Police', actionIds: ['p1'] }],
+        summaryVersion: 1,
+        summaryHash: 'abc',
+      } as const;
       await store.collection<UpdateRound>('rounds').create({ ...legacy, leads: [...legacy.leads.map((l) => ({ ...l, actionIds: [...l.actionIds] }))] });
-      await enqueue(store, clock, { id: `${legacy.id}-request-pat`, orgId: ORG, purpose: 'round-request', recipient: { personId: 'pat' }, message: { kind: 'reminder-digest', heading: 'Update round', intro: '', lines: [], snoozeChoices: [] } });
+      await enqueue(store, clock, {
+        id: `${legacy.id}-request-pat`,
+        orgId: ORG,
+        purpose: 'round-request',
+        recipient: { personId: 'pat' },
+        message: { kind: 'reminder-digest', heading: 'Update round', intro: '', lines: [], snoozeChoices: [] },
+      });
       expect(await roundUpkeep({ store, clock }, ORG)).toEqual({ setUp: 1, refreshed: 0 });
       expect((await deliveryStatus(store, ORG, { purpose: 'round-request' })).items).toHaveLength(1);
       const [round] = await openRounds(store, ORG);

@@ -26,7 +26,15 @@ describe('two app instances sharing one store', () => {
     const people = await installedPeople(store, connector.serviceUrl, 40);
     const due = calendar.addWorkingDays('2026-11-23', 7);
     for (const p of people) {
-      await store.collection<Action>('actions').upsert(actionDoc({ id: `a-${p.id}`, leadIds: [p.id], leads: [{ name: p.name, personId: p.id }], due: { dates: [due], ongoing: null, text: due }, nextDueDate: due }));
+      await store.collection<Action>('actions').upsert(
+        actionDoc({
+          id: `a-${p.id}`,
+          leadIds: [p.id],
+          leads: [{ name: p.name, personId: p.id }],
+          due: { dates: [due], ongoing: null, text: due },
+          nextDueDate: due,
+        }),
+      );
     }
   });
   afterEach(async () => {

@@ -29,7 +29,15 @@ it('two instances run a full simulated week of jobs: each slot once, each messag
     const people = await installedPeople(store, connector.serviceUrl, 30);
     for (const [i, p] of people.entries()) {
       const due = calendar.addWorkingDays('2026-12-21', (i % 10) - 3); // some overdue, some due this week, some soon
-      await store.collection<Action>('actions').upsert(actionDoc({ id: `a-${p.id}`, leadIds: [p.id], leads: [{ name: p.name, personId: p.id }], due: { dates: [due], ongoing: null, text: due }, nextDueDate: due }));
+      await store.collection<Action>('actions').upsert(
+        actionDoc({
+          id: `a-${p.id}`,
+          leadIds: [p.id],
+          leads: [{ name: p.name, personId: p.id }],
+          due: { dates: [due], ongoing: null, text: due },
+          nextDueDate: due,
+        }),
+      );
     }
     const instances = ['a', 'b'].map((name) => ({
       coordinator: new StoreRunCoordinator(store, ORG, systemClock, name),
@@ -44,19 +52,19 @@ it('two instances run a full simulated week of jobs: each slot once, each messag
         // The hour field: one hour, or a range such as '8-17' for an hourly job.
         const [first, last = first] = hourField!.split('-').map(Number);
         for (let hour = first!; hour <= last!; hour++) {
-        const slot = d.set({ hour, minute: Number(minute) });
-        const clock = new FixedClock(slot.toJSDate());
-        const key = `${ORG}:${name}:${slot.toUTC().toISO()}`;
-        await Promise.all(
-          instances.map(async ({ coordinator, sender }, i) => {
-            if (await coordinator.shouldRun(key, 60_000)) {
-              ran.push(`${name}@${slot.toISO()}#${i}`);
-              const organisation = await ensureOrganisation(store, clock, ORG, { timeZone: 'Europe/London' });
-              await runJob(name, { store, clock, orgId: ORG, organisation, calendar, logger: silentLogger });
-            }
-            await sender.drain(ORG);
-          }),
-        );
+          const slot = d.set({ hour, minute: Number(minute) });
+          const clock = new FixedClock(slot.toJSDate());
+          const key = `${ORG}:${name}:${slot.toUTC().toISO()}`;
+          await Promise.all(
+            instances.map(async ({ coordinator, sender }, i) => {
+              if (await coordinator.shouldRun(key, 60_000)) {
+                ran.push(`${name}@${slot.toISO()}#${i}`);
+                const organisation = await ensureOrganisation(store, clock, ORG, { timeZone: 'Europe/London' });
+                await runJob(name, { store, clock, orgId: ORG, organisation, calendar, logger: silentLogger });
+              }
+              await sender.drain(ORG);
+            }),
+          );
         }
       }
     }
@@ -64,12 +72,20 @@ it('two instances run a full simulated week of jobs: each slot once, each messag
     expect(new Set(slots).size).toBe(slots.length); // no slot ran twice
     // Seven daily weekday jobs (roles and reach have nothing to do without Graph; the reviews module's impact checks and Section 11's chasers) and ten hourly questionnaire slots for five days, and housekeeping every day.
     expect(slots).toHaveLength((8 + 10) * 5 + 7);
-    const sent = await toArray(store.collection<OutboxItem>('outbox').query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.status = 'sent'", parameters: [{ name: '@orgId', value: ORG }] }));
+    const sent = await toArray(
+      store
+        .collection<OutboxItem>('outbox')
+        .query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.status = 'sent'", parameters: [{ name: '@orgId', value: ORG }] }),
+    );
     expect(sent.length).toBeGreaterThan(0);
     expect(connector.activities()).toHaveLength(sent.length);
     // Per conversation, Teams received exactly the messages the outbox records as sent.
     const count = (keys: string[]) => keys.reduce((m, k) => m.set(k, (m.get(k) ?? 0) + 1), new Map<string, number>());
-    const conversations = await toArray(store.collection<{ id: string; orgId: string; conversationId: string }>('conversations').query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId', parameters: [{ name: '@orgId', value: ORG }] }));
+    const conversations = await toArray(
+      store
+        .collection<{ id: string; orgId: string; conversationId: string }>('conversations')
+        .query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId', parameters: [{ name: '@orgId', value: ORG }] }),
+    );
     const chatOf = new Map(conversations.map((c) => [c.id, c.conversationId]));
     expect(count(connector.activities().map((a) => a.conversation.id))).toEqual(count(sent.map((i) => chatOf.get(i.conversationKey!)!)));
     expect(sent.every((i) => i.attempts === 1)).toBe(true);

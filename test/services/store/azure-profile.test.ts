@@ -25,7 +25,12 @@ async function openProfiled(settings: Partial<AzureProfileSettings> = {}, sdkRet
   const client = new CosmosClient({
     endpoint,
     key,
-    connectionPolicy: { enableEndpointDiscovery: false, ...(sdkRetries === undefined ? {} : { retryOptions: { maxRetryAttemptCount: sdkRetries, fixedRetryIntervalInMilliseconds: 0, maxWaitTimeInSeconds: 60 } }) },
+    connectionPolicy: {
+      enableEndpointDiscovery: false,
+      ...(sdkRetries === undefined
+        ? {}
+        : { retryOptions: { maxRetryAttemptCount: sdkRetries, fixedRetryIntervalInMilliseconds: 0, maxWaitTimeInSeconds: 60 } }),
+    },
   });
   const store = await CosmosStore.open({
     kind: 'embedded',
@@ -44,7 +49,13 @@ async function openProfiled(settings: Partial<AzureProfileSettings> = {}, sdkRet
 type Note = { id: string; orgId: string; text?: string; ttl?: number; status?: string; description?: string };
 const ORG = 'org-1';
 const text = (bytes: number) => 'x'.repeat(bytes);
-const statusOf = async (work: Promise<unknown>) => ((await work.then(() => undefined, (e: unknown) => e)) as { code?: number } | undefined)?.code;
+const statusOf = async (work: Promise<unknown>) =>
+  (
+    (await work.then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as { code?: number } | undefined
+  )?.code;
 
 describe('the embedded store with the Azure profile', () => {
   let p: Profiled;
@@ -58,10 +69,17 @@ describe('the embedded store with the Azure profile', () => {
     const overhead = Buffer.byteLength(JSON.stringify({ id: 'big', orgId: ORG, text: '' }));
     expect(await statusOf(people.items.create({ id: 'big', orgId: ORG, text: text(MAX_ITEM_BYTES - overhead + 1) }))).toBe(413);
     // Exactly 2 MB is still accepted.
-    const { statusCode } = await people.items.create({ id: 'just-fits', orgId: ORG, text: text(MAX_ITEM_BYTES - overhead - 'just-fits'.length + 'big'.length) });
+    const { statusCode } = await people.items.create({
+      id: 'just-fits',
+      orgId: ORG,
+      text: text(MAX_ITEM_BYTES - overhead - 'just-fits'.length + 'big'.length),
+    });
     expect(statusCode).toBe(201);
 
-    const err = await p.store.collection<Note>('outbox').create({ id: 'digest-1', orgId: ORG, text: text(MAX_ITEM_BYTES) }).catch((e: unknown) => e);
+    const err = await p.store
+      .collection<Note>('outbox')
+      .create({ id: 'digest-1', orgId: ORG, text: text(MAX_ITEM_BYTES) })
+      .catch((e: unknown) => e);
     expect(isAppError(err, 'ITEM_TOO_LARGE')).toBe(true);
     expect((err as Error).message).toContain('outbox item');
     expect((err as Error).message).not.toMatch(/not reachable/);
@@ -127,7 +145,13 @@ describe('the embedded store with the Azure profile', () => {
     for (let i = 0; i < 200; i++) {
       await actions.items.create({ id: `a${i}`, orgId: 'org-q', status: i % 20 === 0 ? 'R' : 'G', description: i % 20 === 0 ? 'red' : 'fine' });
     }
-    const spec = (field: string, value: string) => ({ query: `SELECT * FROM c WHERE c.orgId = @orgId AND c.${field} = @v`, parameters: [{ name: '@orgId', value: 'org-q' }, { name: '@v', value }] });
+    const spec = (field: string, value: string) => ({
+      query: `SELECT * FROM c WHERE c.orgId = @orgId AND c.${field} = @v`,
+      parameters: [
+        { name: '@orgId', value: 'org-q' },
+        { name: '@v', value },
+      ],
+    });
     const byStatus = await actions.items.query(spec('status', 'R'), { partitionKey: 'org-q' }).fetchAll();
     const byDescription = await actions.items.query(spec('description', 'red'), { partitionKey: 'org-q' }).fetchAll();
     expect(byStatus.resources).toHaveLength(10);
@@ -171,14 +195,20 @@ describe('throttling and latency in the Azure profile', () => {
       const people = p.container('people');
       // A 1 MB write (about 625 RU) overdraws a 100 RU/s budget for several seconds.
       await people.items.create({ id: 'dear', orgId: ORG, text: text(1024 * 1024) });
-      const err = (await people.item('dear', ORG).read().catch((e: unknown) => e)) as { code?: number; retryAfterInMs?: number; headers?: Record<string, string> };
+      const err = (await people
+        .item('dear', ORG)
+        .read()
+        .catch((e: unknown) => e)) as { code?: number; retryAfterInMs?: number; headers?: Record<string, string> };
       expect(err.code).toBe(429);
       expect(Number(err.headers?.['x-ms-retry-after-ms'])).toBeGreaterThan(1000);
       expect(p.meter.throttled).toBeGreaterThan(0);
       // Other containers have their own budget.
       expect((await p.container('outbox').items.create({ id: 'other', orgId: ORG })).statusCode).toBe(201);
       // Through the app, still throttled after the SDK's retries: busy, not unreachable.
-      const busy = await p.store.collection<Note>('people').read(ORG, 'dear').catch((e: unknown) => e);
+      const busy = await p.store
+        .collection<Note>('people')
+        .read(ORG, 'dear')
+        .catch((e: unknown) => e);
       expect(isAppError(busy, 'STORE_BUSY')).toBe(true);
       expect((busy as Error).message).toMatch(/try again in a minute/);
     } finally {
@@ -192,7 +222,9 @@ describe('throttling and latency in the Azure profile', () => {
       const people = p.container('people');
       for (let i = 0; i < 8; i++) await people.items.create({ id: `n${i}`, orgId: ORG }); // about 5 RU each
       expect(p.meter.throttled).toBeGreaterThan(0);
-      const { resources } = await people.items.query({ query: 'SELECT VALUE c.id FROM c WHERE c.orgId = @o', parameters: [{ name: '@o', value: ORG }] }).fetchAll();
+      const { resources } = await people.items
+        .query({ query: 'SELECT VALUE c.id FROM c WHERE c.orgId = @o', parameters: [{ name: '@o', value: ORG }] })
+        .fetchAll();
       expect(resources).toHaveLength(8);
     } finally {
       await p.close();

@@ -53,7 +53,15 @@ describe('Cosmos store on the embedded server over HTTP', () => {
     const notes = store.collection<Note>('actions');
     await notes.create({ id: 'x1', orgId: 'org-a', text: 'mine', n: 1 });
     await notes.create({ id: 'x2', orgId: 'org-b', text: 'theirs', n: 1 });
-    const found = await toArray(notes.query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.n = @n', parameters: [{ name: '@orgId', value: 'org-a' }, { name: '@n', value: 1 }] }));
+    const found = await toArray(
+      notes.query({
+        query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.n = @n',
+        parameters: [
+          { name: '@orgId', value: 'org-a' },
+          { name: '@n', value: 1 },
+        ],
+      }),
+    );
     expect(found.map((d) => d.id)).toEqual(['x1']);
     expect(await notes.read('org-a', 'x2')).toBeUndefined();
   });
@@ -116,13 +124,19 @@ describe('embedded store persistence', () => {
     const lock = JSON.parse(await fs.readFile(lockFile, 'utf8'));
     await fs.writeFile(lockFile, JSON.stringify({ ...lock, pid: process.ppid }));
     // Something the start-up migrations would convert (and back up first) if the command line ran them.
-    await running.store.collection<{ id: string; orgId: string } & Record<string, unknown>>('organisations').create({ id: 'org-1', orgId: 'org-1', name: 'Old shape', timeZone: 'Europe/London', createdAt: '2026-01-01T00:00:00Z' });
-    await running.store.collection<{ id: string; orgId: string } & Record<string, unknown>>('people').create({ id: 'p-1', orgId: 'org-1', name: 'Pat', roles: [], active: true });
+    await running.store
+      .collection<{ id: string; orgId: string } & Record<string, unknown>>('organisations')
+      .create({ id: 'org-1', orgId: 'org-1', name: 'Old shape', timeZone: 'Europe/London', createdAt: '2026-01-01T00:00:00Z' });
+    await running.store
+      .collection<{ id: string; orgId: string } & Record<string, unknown>>('people')
+      .create({ id: 'p-1', orgId: 'org-1', name: 'Pat', roles: [], active: true });
     const config = loadConfig({ DATA_DIR: running.dataDir, COSMOS_DATABASE: 'test', LOG_LEVEL: 'silent' });
     const borrowed = await openMigratedStore(config, silentLogger);
     try {
       expect(borrowed.attachedToRunningApp).toBe(true);
-      expect(await borrowed.collection<{ id: string; orgId: string; leadAgencyId?: string }>('organisations').read('org-1', 'org-1')).not.toHaveProperty('leadAgencyId');
+      expect(await borrowed.collection<{ id: string; orgId: string; leadAgencyId?: string }>('organisations').read('org-1', 'org-1')).not.toHaveProperty(
+        'leadAgencyId',
+      );
       await expect(fs.readdir(path.join(running.dataDir, 'backups'))).rejects.toMatchObject({ code: 'ENOENT' });
     } finally {
       await borrowed.close();

@@ -80,7 +80,7 @@ describe('embedded store: what a query examines', () => {
     const onePage = await pagedQuery(orgRecords, 5000);
     const manyPages = await pagedQuery(orgRecords, 50);
     expect(onePage.pages).toBe(1);
-    expect(manyPages.pages).toBeGreaterThanOrEqual(PEOPLE * PER_PERSON / 50);
+    expect(manyPages.pages).toBeGreaterThanOrEqual((PEOPLE * PER_PERSON) / 50);
     expect(manyPages.items.map((r) => r.id).sort()).toEqual(onePage.items.map((r) => r.id).sort());
     // Re-running the whole query per page would read 50 x 2,500 documents here.
     expect(manyPages.examined).toBeLessThanOrEqual(onePage.examined * 1.5);
@@ -91,7 +91,7 @@ describe('embedded store: what a query examines', () => {
   it('a selective query examines the documents its equality conditions select, not the container', async () => {
     await pagedQuery(doneRecords, 1000);
     const done = await pagedQuery(doneRecords, 10);
-    expect(done.items).toHaveLength(PEOPLE * PER_PERSON / 10);
+    expect(done.items).toHaveLength((PEOPLE * PER_PERSON) / 10);
     expect(done.items.every((r) => r.active && r.orgId === ORG)).toBe(true);
     expect(done.pages).toBeGreaterThanOrEqual(25);
     expect(done.examined).toBeGreaterThanOrEqual(done.items.length);
@@ -99,7 +99,10 @@ describe('embedded store: what a query examines', () => {
 
     const onePerson: QuerySpec = {
       query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'record' AND c.agency = @person",
-      parameters: [{ name: '@orgId', value: ORG }, { name: '@person', value: 'p7' }],
+      parameters: [
+        { name: '@orgId', value: ORG },
+        { name: '@person', value: 'p7' },
+      ],
     };
     await pagedQuery(onePerson, 100);
     const mine = await pagedQuery(onePerson, 100);
@@ -108,15 +111,27 @@ describe('embedded store: what a query examines', () => {
   });
 
   it('ARRAY_CONTAINS is served from an index of the array elements', async () => {
-    const tagged: QuerySpec = { query: 'SELECT * FROM c WHERE c.orgId = @orgId AND ARRAY_CONTAINS(c.roles, @tag)', parameters: [{ name: '@orgId', value: ORG }, { name: '@tag', value: 'refresher' }] };
+    const tagged: QuerySpec = {
+      query: 'SELECT * FROM c WHERE c.orgId = @orgId AND ARRAY_CONTAINS(c.roles, @tag)',
+      parameters: [
+        { name: '@orgId', value: ORG },
+        { name: '@tag', value: 'refresher' },
+      ],
+    };
     await pagedQuery(tagged, 100);
     const result = await pagedQuery(tagged, 100);
-    expect(result.items).toHaveLength(PEOPLE * PER_PERSON / 50);
+    expect(result.items).toHaveLength((PEOPLE * PER_PERSON) / 50);
     expect(result.examined).toBeLessThanOrEqual(result.items.length * 2);
   });
 
   it('a range condition is served from the values in order: the reminder job reads what is due, not the plan', async () => {
-    const recent: QuerySpec = { query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.leftOn >= @from', parameters: [{ name: '@orgId', value: ORG }, { name: '@from', value: 2400 }] };
+    const recent: QuerySpec = {
+      query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.leftOn >= @from',
+      parameters: [
+        { name: '@orgId', value: ORG },
+        { name: '@from', value: 2400 },
+      ],
+    };
     await pagedQuery(recent, 1000);
     const result = await pagedQuery(recent, 30);
     expect(result.items.map((r) => r.leftOn).sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => 2400 + i));
@@ -136,39 +151,81 @@ describe('embedded store: what a query examines', () => {
 
   it('answers exactly as a scan would: other organisations, OR, NOT, ranges, counts and projections', async () => {
     const expected = (orgId: string, keep: (r: Record) => boolean) =>
-      [
-        ...Array.from({ length: PEOPLE * PER_PERSON }, (_, i) => record(ORG, i)),
-        ...Array.from({ length: OTHER_RECORDS }, (_, i) => record(OTHER, i)),
-      ].filter((r) => r.orgId === orgId && keep(r)).map((r) => r.id).sort();
+      [...Array.from({ length: PEOPLE * PER_PERSON }, (_, i) => record(ORG, i)), ...Array.from({ length: OTHER_RECORDS }, (_, i) => record(OTHER, i))]
+        .filter((r) => r.orgId === orgId && keep(r))
+        .map((r) => r.id)
+        .sort();
     const ids = async (query: string, orgId: string, pageSize = 70) =>
-      (await pagedQuery({ query, parameters: [{ name: '@orgId', value: orgId }, { name: '@c', value: 'C3' }] }, pageSize)).items.map((r) => r.id).sort();
+      (
+        await pagedQuery(
+          {
+            query,
+            parameters: [
+              { name: '@orgId', value: orgId },
+              { name: '@c', value: 'C3' },
+            ],
+          },
+          pageSize,
+        )
+      ).items
+        .map((r) => r.id)
+        .sort();
 
-    expect(await ids('SELECT * FROM c WHERE c.orgId = @orgId AND (c.courseCode = @c OR c.active = true)', OTHER)).toEqual(expected(OTHER, (r) => r.courseCode === 'C3' || r.active));
+    expect(await ids('SELECT * FROM c WHERE c.orgId = @orgId AND (c.courseCode = @c OR c.active = true)', OTHER)).toEqual(
+      expected(OTHER, (r) => r.courseCode === 'C3' || r.active),
+    );
     expect(await ids('SELECT * FROM c WHERE c.orgId = @orgId AND NOT (c.courseCode = @c)', ORG)).toEqual(expected(ORG, (r) => r.courseCode !== 'C3'));
-    expect(await ids('SELECT * FROM c WHERE @c = c.courseCode AND c.orgId = @orgId AND c.leftOn >= 100', ORG)).toEqual(expected(ORG, (r) => r.courseCode === 'C3' && r.leftOn >= 100));
-    const bySeq = { '<': (r: Record) => r.leftOn < 300, '<=': (r: Record) => r.leftOn <= 300, '>': (r: Record) => r.leftOn > 300, '>=': (r: Record) => r.leftOn >= 300 };
+    expect(await ids('SELECT * FROM c WHERE @c = c.courseCode AND c.orgId = @orgId AND c.leftOn >= 100', ORG)).toEqual(
+      expected(ORG, (r) => r.courseCode === 'C3' && r.leftOn >= 100),
+    );
+    const bySeq = {
+      '<': (r: Record) => r.leftOn < 300,
+      '<=': (r: Record) => r.leftOn <= 300,
+      '>': (r: Record) => r.leftOn > 300,
+      '>=': (r: Record) => r.leftOn >= 300,
+    };
     const flipped = { '<': '>', '<=': '>=', '>': '<', '>=': '<=' } as const;
     for (const op of ['<', '<=', '>', '>='] as const) {
       expect(await ids(`SELECT * FROM c WHERE c.orgId = @orgId AND c.leftOn ${op} 300`, OTHER)).toEqual(expected(OTHER, bySeq[op]));
       expect(await ids(`SELECT * FROM c WHERE c.orgId = @orgId AND 300 ${op} c.leftOn`, OTHER)).toEqual(expected(OTHER, bySeq[flipped[op]]));
     }
-    expect(await ids('SELECT * FROM c WHERE c.orgId = @orgId AND c.id >= "org-other-r9" AND c.id < "org-other-r95"', OTHER)).toEqual(expected(OTHER, (r) => r.id >= 'org-other-r9' && r.id < 'org-other-r95'));
+    expect(await ids('SELECT * FROM c WHERE c.orgId = @orgId AND c.id >= "org-other-r9" AND c.id < "org-other-r95"', OTHER)).toEqual(
+      expected(OTHER, (r) => r.id >= 'org-other-r9' && r.id < 'org-other-r95'),
+    );
     // A value of another type never compares: strings are not below numbers.
     expect(await ids('SELECT * FROM c WHERE c.orgId = @orgId AND c.leftOn < "9"', ORG)).toEqual([]);
     // A value of another type never equals: "1" is not 1.
     expect(await ids('SELECT * FROM c WHERE c.orgId = @orgId AND c.leftOn = "1"', ORG)).toEqual([]);
 
-    const [count] = await toArray(store.collection<Record>('people').query({ query: 'SELECT VALUE COUNT(1) FROM c WHERE c.orgId = @orgId AND c.courseCode = @c', parameters: [{ name: '@orgId', value: ORG }, { name: '@c', value: 'C3' }] }) as AsyncIterable<unknown> as AsyncIterable<Stored<Record>>);
+    const [count] = await toArray(
+      store.collection<Record>('people').query({
+        query: 'SELECT VALUE COUNT(1) FROM c WHERE c.orgId = @orgId AND c.courseCode = @c',
+        parameters: [
+          { name: '@orgId', value: ORG },
+          { name: '@c', value: 'C3' },
+        ],
+      }) as AsyncIterable<unknown> as AsyncIterable<Stored<Record>>,
+    );
     expect(count).toBe(expected(ORG, (r) => r.courseCode === 'C3').length);
 
-    const projected = await toArray(store.collection<Record>('people').query({ query: 'SELECT c.id, c.leftOn FROM c WHERE c.orgId = @orgId AND c.agency = "p3"', parameters: [{ name: '@orgId', value: OTHER }] }));
+    const projected = await toArray(
+      store
+        .collection<Record>('people')
+        .query({ query: 'SELECT c.id, c.leftOn FROM c WHERE c.orgId = @orgId AND c.agency = "p3"', parameters: [{ name: '@orgId', value: OTHER }] }),
+    );
     expect(projected).toEqual(expect.arrayContaining([{ id: `${OTHER}-r3`, leftOn: 3 }]));
     expect(projected).toHaveLength(OTHER_RECORDS / PEOPLE);
   });
 
   it('pages stay right while documents change between them: nothing twice, changes to found documents kept out of the index', async () => {
     const records = store.collection<Record>('people');
-    const query: QuerySpec = { query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.agency = @person', parameters: [{ name: '@orgId', value: OTHER }, { name: '@person', value: 'p42' }] };
+    const query: QuerySpec = {
+      query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.agency = @person',
+      parameters: [
+        { name: '@orgId', value: OTHER },
+        { name: '@person', value: 'p42' },
+      ],
+    };
     const first = await records.queryPage(query, { pageSize: 2 });
     expect(first.items).toHaveLength(2);
     // Move one found record to another person, drop one not yet found, add a new one.
@@ -190,6 +247,8 @@ describe('embedded store: what a query examines', () => {
     expect(rest.every((r) => r.agency === 'p42')).toBe(true);
     expect(seen).not.toContain(notYetFound.id);
     expect((await toArray(records.query(query))).map((r) => r.id)).not.toContain(first.items[0]!.id);
-    expect((await toArray(records.query({ ...query, parameters: [query.parameters[0]!, { name: '@person', value: 'p43' }] }))).map((r) => r.id)).toContain(first.items[0]!.id);
+    expect((await toArray(records.query({ ...query, parameters: [query.parameters[0]!, { name: '@person', value: 'p43' }] }))).map((r) => r.id)).toContain(
+      first.items[0]!.id,
+    );
   });
 });

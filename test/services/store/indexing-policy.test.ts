@@ -19,7 +19,8 @@ function sqlPieces(text: string): string[] {
   const source = ts.createSourceFile('repository.ts', text, ts.ScriptTarget.Latest, true);
   const pieces: string[] = [];
   const visit = (node: ts.Node): void => {
-    if ((ts.isStringLiteralLike(node) || ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node)) && /\bc\.\w/.test(node.text)) pieces.push(node.text);
+    if ((ts.isStringLiteralLike(node) || ts.isTemplateHead(node) || ts.isTemplateMiddle(node) || ts.isTemplateTail(node)) && /\bc\.\w/.test(node.text))
+      pieces.push(node.text);
     ts.forEachChild(node, visit);
   };
   visit(source);
@@ -58,7 +59,11 @@ async function repositories(): Promise<string[]> {
 
 describe('opt-in indexing: each container indexes what its repository queries filter on, and nothing else', () => {
   it('finds filter paths in SQL, leaving out the projection', () => {
-    expect(filteredPaths("SELECT c.id, c.status FROM c WHERE c.orgId = @orgId AND ARRAY_CONTAINS(c.leadIds, @p) AND c.recipient.personId = @q")).toEqual([['orgId'], ['leadIds', '[]'], ['recipient', 'personId']]);
+    expect(filteredPaths('SELECT c.id, c.status FROM c WHERE c.orgId = @orgId AND ARRAY_CONTAINS(c.leadIds, @p) AND c.recipient.personId = @q')).toEqual([
+      ['orgId'],
+      ['leadIds', '[]'],
+      ['recipient', 'personId'],
+    ]);
     expect(filteredPaths(' AND NOT IS_DEFINED(c.review) AND STARTSWITH(c.id, @prefix)')).toEqual([['review'], ['id']]);
     expect(filteredPaths('SELECT c.personId, c.agency, c.courses FROM c')).toEqual([]);
   });
@@ -75,7 +80,8 @@ describe('opt-in indexing: each container indexes what its repository queries fi
       for (const sql of sqlPieces(text)) {
         for (const p of filteredPaths(sql)) {
           checked++;
-          if (!containers.some((c) => isIndexedPath(indexingPolicy(c), p))) unindexed.push(`${path.relative(projectRoot(), file)}: /${p.join('/')} (in ${containers.join(', ')})`);
+          if (!containers.some((c) => isIndexedPath(indexingPolicy(c), p)))
+            unindexed.push(`${path.relative(projectRoot(), file)}: /${p.join('/')} (in ${containers.join(', ')})`);
         }
       }
     }
@@ -106,9 +112,34 @@ describe('opt-in indexing: each container indexes what its repository queries fi
     try {
       type A = Doc & { leadIds: string[]; open: boolean; description: string };
       const actions = store.collection<A>('actions');
-      await actions.bulk(Array.from({ length: 400 }, (_, i) => ({ kind: 'create' as const, doc: { id: `a${i}`, orgId: 'org', leadIds: [`p${i % 100}`], open: true, description: `text ${i}` } })));
-      const byLead = await meter.measure(() => toArray(actions.query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId AND ARRAY_CONTAINS(c.leadIds, @p)', parameters: [{ name: '@orgId', value: 'org' }, { name: '@p', value: 'p7' }] })));
-      const byText = await meter.measure(() => toArray(actions.query({ query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.description = @d', parameters: [{ name: '@orgId', value: 'org' }, { name: '@d', value: 'text 7' }] })));
+      await actions.bulk(
+        Array.from({ length: 400 }, (_, i) => ({
+          kind: 'create' as const,
+          doc: { id: `a${i}`, orgId: 'org', leadIds: [`p${i % 100}`], open: true, description: `text ${i}` },
+        })),
+      );
+      const byLead = await meter.measure(() =>
+        toArray(
+          actions.query({
+            query: 'SELECT * FROM c WHERE c.orgId = @orgId AND ARRAY_CONTAINS(c.leadIds, @p)',
+            parameters: [
+              { name: '@orgId', value: 'org' },
+              { name: '@p', value: 'p7' },
+            ],
+          }),
+        ),
+      );
+      const byText = await meter.measure(() =>
+        toArray(
+          actions.query({
+            query: 'SELECT * FROM c WHERE c.orgId = @orgId AND c.description = @d',
+            parameters: [
+              { name: '@orgId', value: 'org' },
+              { name: '@d', value: 'text 7' },
+            ],
+          }),
+        ),
+      );
       expect(byLead.result).toHaveLength(4);
       expect(byText.result).toHaveLength(1);
       // 400 documents loaded cost about 12 RU more than 4 (0.03 RU each, services/store/azure-cost.ts).

@@ -21,9 +21,18 @@ describe('keyless Cosmos DB with a user-assigned identity', () => {
     identity = http.createServer((req, res) => {
       asked.push(new URL(req.url ?? '/', 'http://identity'));
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ access_token: 'token', expires_on: String(Math.floor(Date.now() / 1000) + 3600), resource: 'https://cosmos.azure.com', token_type: 'Bearer' }));
+      res.end(
+        JSON.stringify({
+          access_token: 'token',
+          expires_on: String(Math.floor(Date.now() / 1000) + 3600),
+          resource: 'https://cosmos.azure.com',
+          token_type: 'Bearer',
+        }),
+      );
     });
-    cosmos = http.createServer((_req, res) => res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 'Unauthorized', message: 'no' })));
+    cosmos = http.createServer((_req, res) =>
+      res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 'Unauthorized', message: 'no' })),
+    );
     await Promise.all([identity, cosmos].map((s) => new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()))));
     process.env.IDENTITY_ENDPOINT = `http://127.0.0.1:${(identity.address() as AddressInfo).port}/msi/token`;
     process.env.IDENTITY_HEADER = 'header';
@@ -50,7 +59,14 @@ describe('keyless Cosmos DB with a user-assigned identity', () => {
 
   it('without AZURE_CLIENT_ID, the bot’s own user-assigned identity (UserAssignedMSI) is the one asked for', async () => {
     asked.length = 0;
-    const config = loadConfig({ COSMOS_ENDPOINT: endpoint(), MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppId: '99999999-2222-4333-8444-555555555555', MicrosoftAppTenantId: '77777777-2222-4333-8444-555555555555', ALLOWED_TENANT_IDS: '77777777-2222-4333-8444-555555555555', LOG_LEVEL: 'silent' });
+    const config = loadConfig({
+      COSMOS_ENDPOINT: endpoint(),
+      MicrosoftAppType: 'UserAssignedMSI',
+      MicrosoftAppId: '99999999-2222-4333-8444-555555555555',
+      MicrosoftAppTenantId: '77777777-2222-4333-8444-555555555555',
+      ALLOWED_TENANT_IDS: '77777777-2222-4333-8444-555555555555',
+      LOG_LEVEL: 'silent',
+    });
     await expect(openStore(config, silentLogger)).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
     expect(asked.length).toBeGreaterThan(0);
     expect(asked.every((u) => u.searchParams.get('client_id') === '99999999-2222-4333-8444-555555555555')).toBe(true);

@@ -18,7 +18,12 @@ type Lock = { pid: number; endpoint: string; key: string };
 function signed(key: string, method: string, type: string, link: string, date: Date): Record<string, string> {
   const text = `${method.toLowerCase()}\n${type}\n${link}\n${date.toUTCString().toLowerCase()}\n\n`;
   const sig = createHmac('sha256', Buffer.from(key, 'base64')).update(text).digest('base64');
-  return { authorization: encodeURIComponent(`type=master&ver=1.0&sig=${sig}`), 'x-ms-date': date.toUTCString(), 'x-ms-version': '2020-07-15', 'x-ms-documentdb-partitionkey': '["demo"]' };
+  return {
+    authorization: encodeURIComponent(`type=master&ver=1.0&sig=${sig}`),
+    'x-ms-date': date.toUTCString(),
+    'x-ms-version': '2020-07-15',
+    'x-ms-documentdb-partitionkey': '["demo"]',
+  };
 }
 const readLock = async (dataDir: string) => JSON.parse(await fs.readFile(path.join(dataDir, 'embedded.lock'), 'utf8')) as Lock;
 
@@ -140,10 +145,14 @@ describe('the embedded store needs its per-run key', () => {
 
   it('the CLI, another process, reads the key from the private lock file and reaches the running store', async () => {
     const root = projectRoot();
-    const { stdout } = await promisify(execFile)(process.execPath, ['--disable-warning=DEP0111', path.join(root, 'dist', 'bot', 'cli', 'index.js'), 'org', 'show', '--org', 'demo'], {
-      cwd: root,
-      env: childEnv({ DATA_DIR: dataDir, COSMOS_DATABASE: 'test', LOG_LEVEL: 'silent' }),
-    });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--disable-warning=DEP0111', path.join(root, 'dist', 'bot', 'cli', 'index.js'), 'org', 'show', '--org', 'demo'],
+      {
+        cwd: root,
+        env: childEnv({ DATA_DIR: dataDir, COSMOS_DATABASE: 'test', LOG_LEVEL: 'silent' }),
+      },
+    );
     expect(JSON.parse(stdout)).toMatchObject({ name: 'Oxford City Council' });
   });
 

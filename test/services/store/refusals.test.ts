@@ -15,17 +15,22 @@ describe('ids Cosmos DB cannot address are refused before they are written', () 
   });
   afterAll(() => store.close());
 
-  it.each([['a/b'], ['a\\b'], ['a?b'], ['a#b'], ['x'.repeat(1_024)], ['line\nbreak']])('%s is a validation error naming the problem, on create and upsert', async (id) => {
-    const docs = store.collection<{ id: string; orgId: string }>('outbox');
-    for (const write of [() => docs.create({ id, orgId: ORG }), () => docs.upsert({ id, orgId: ORG })]) {
-      const refused = await write().catch((e: unknown) => e);
-      expect(isAppError(refused, 'VALIDATION')).toBe(true);
-      expect((refused as Error).message).toMatch(/id/);
-    }
-  });
+  it.each([['a/b'], ['a\\b'], ['a?b'], ['a#b'], ['x'.repeat(1_024)], ['line\nbreak']])(
+    '%s is a validation error naming the problem, on create and upsert',
+    async (id) => {
+      const docs = store.collection<{ id: string; orgId: string }>('outbox');
+      for (const write of [() => docs.create({ id, orgId: ORG }), () => docs.upsert({ id, orgId: ORG })]) {
+        const refused = await write().catch((e: unknown) => e);
+        expect(isAppError(refused, 'VALIDATION')).toBe(true);
+        expect((refused as Error).message).toMatch(/id/);
+      }
+    },
+  );
 
   it('a plain id is written as before', async () => {
-    await expect(store.collection('outbox').create({ id: 'channel-19:abc@thread.tacv2', orgId: ORG })).resolves.toMatchObject({ id: 'channel-19:abc@thread.tacv2' });
+    await expect(store.collection('outbox').create({ id: 'channel-19:abc@thread.tacv2', orgId: ORG })).resolves.toMatchObject({
+      id: 'channel-19:abc@thread.tacv2',
+    });
   });
 });
 
@@ -37,16 +42,25 @@ describe('what the store refuses is said as it is, never as "not reachable"', ()
   afterAll(() => store.close());
 
   it('a record over 2 MB is named with its id and size', async () => {
-    const refused = await store.collection<{ id: string; orgId: string; text: string }>('outbox').create({ id: 'reminders-2026-12-14-heavy', orgId: ORG, text: 'x'.repeat(2_300_000) }).catch((e: unknown) => e);
+    const refused = await store
+      .collection<{ id: string; orgId: string; text: string }>('outbox')
+      .create({ id: 'reminders-2026-12-14-heavy', orgId: ORG, text: 'x'.repeat(2_300_000) })
+      .catch((e: unknown) => e);
     expect(isAppError(refused, 'ITEM_TOO_LARGE')).toBe(true);
     expect((refused as Error).message).toMatch(/outbox item "reminders-2026-12-14-heavy" \(2\.19 MB\) is too large/);
     const small = await store.collection<{ id: string; orgId: string; text: string }>('outbox').create({ id: 'grows', orgId: ORG, text: '' });
-    const grown = await store.collection<{ id: string; orgId: string; text: string }>('outbox').replace({ ...small, text: 'x'.repeat(2_300_000) }).catch((e: unknown) => e);
+    const grown = await store
+      .collection<{ id: string; orgId: string; text: string }>('outbox')
+      .replace({ ...small, text: 'x'.repeat(2_300_000) })
+      .catch((e: unknown) => e);
     expect((grown as Error).message).toMatch(/outbox item "grows" \(2\.19 MB\) is too large/);
   });
 
   it('a bad id met on a read is a validation error', async () => {
-    const refused = await store.collection('conversations').read(ORG, 'channel/19').catch((e: unknown) => e);
+    const refused = await store
+      .collection('conversations')
+      .read(ORG, 'channel/19')
+      .catch((e: unknown) => e);
     expect(isAppError(refused, 'VALIDATION')).toBe(true);
   });
 });

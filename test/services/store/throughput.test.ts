@@ -46,7 +46,8 @@ async function serverWithHook(options: { meter?: RequestMeter; ruPerSecond?: num
   };
 }
 
-const openOn = (client: CosmosClient, logger = silentLogger) => CosmosStore.open({ kind: 'embedded', client, databaseId: 'test', description: 'test', canCreate: true, logger });
+const openOn = (client: CosmosClient, logger = silentLogger) =>
+  CosmosStore.open({ kind: 'embedded', client, databaseId: 'test', description: 'test', canCreate: true, logger });
 
 type Item = Doc & { n?: number; text?: string };
 
@@ -61,7 +62,14 @@ describe('priority: background work is sent at Low priority, people’s requests
       expect(meter.lowPriority).toBe(before.low);
 
       const start = { requests: meter.requests, low: meter.lowPriority };
-      const ctx = { store, clock: new FixedClock('2026-11-23T03:30:00Z'), orgId: 'org', organisation: { orgId: 'org', timeZone: 'Europe/London' } as Organisation, calendar: new WorkingCalendar(), logger: silentLogger };
+      const ctx = {
+        store,
+        clock: new FixedClock('2026-11-23T03:30:00Z'),
+        orgId: 'org',
+        organisation: { orgId: 'org', timeZone: 'Europe/London' } as Organisation,
+        calendar: new WorkingCalendar(),
+        logger: silentLogger,
+      };
       await runJobDefinition('housekeeping', JOBS.housekeeping!, ctx);
       const jobRequests = meter.requests - start.requests;
       expect(jobRequests).toBeGreaterThan(3);
@@ -83,7 +91,11 @@ describe('priority: background work is sent at Low priority, people’s requests
       // All but the SDK's own look-up of the partition key ranges, which carries no priority.
       expect(meter.lowPriority - before.low).toBeGreaterThanOrEqual(meter.requests - before.requests - 1);
       expect(meter.lowPriority - before.low).toBeGreaterThanOrEqual(10);
-      expect(await toArray(store.collection('training').query({ query: 'SELECT c.id FROM c WHERE c.orgId = @orgId', parameters: [{ name: '@orgId', value: 'org' }] }))).toHaveLength(1000);
+      expect(
+        await toArray(
+          store.collection('training').query({ query: 'SELECT c.id FROM c WHERE c.orgId = @orgId', parameters: [{ name: '@orgId', value: 'org' }] }),
+        ),
+      ).toHaveLength(1000);
     } finally {
       await store.close();
     }
@@ -121,7 +133,9 @@ describe('retries on throttling, by surface', () => {
       const until = Date.now() + 12_000;
       server.hook.intercept = (req, res) => {
         if (req.method !== 'GET' || !req.url?.includes('/docs/p1') || Date.now() >= until) return false;
-        res.writeHead(429, { 'content-type': 'application/json', 'x-ms-retry-after-ms': '2000', 'x-ms-substatus': '3200', 'x-ms-request-charge': '0' }).end(JSON.stringify({ code: 'TooManyRequests', message: 'Request rate is large' }));
+        res
+          .writeHead(429, { 'content-type': 'application/json', 'x-ms-retry-after-ms': '2000', 'x-ms-substatus': '3200', 'x-ms-request-charge': '0' })
+          .end(JSON.stringify({ code: 'TooManyRequests', message: 'Request rate is large' }));
         return true;
       };
       const t0 = Date.now();
@@ -143,14 +157,22 @@ describe('reads right after a 409 (several instances, Session consistency)', () 
     const store = await openOn(server.client());
     try {
       const clock = new FixedClock('2026-11-23T09:00:00Z');
-      const item = { id: 'digest-s1-2026-11-23', orgId: 'org', purpose: 'reminder' as const, recipient: { personId: 's1' }, message: { kind: 'notice' as const, text: 'Hello' } };
+      const item = {
+        id: 'digest-s1-2026-11-23',
+        orgId: 'org',
+        purpose: 'reminder' as const,
+        recipient: { personId: 's1' },
+        message: { kind: 'notice' as const, text: 'Hello' },
+      };
       await enqueue(store, clock, item as never);
       // The next point read of that item reaches a replica that has not applied the create yet.
       let lagging = 1;
       server.hook.intercept = (req, res) => {
         if (req.method === 'GET' && req.url?.includes('/docs/digest-s1') && lagging > 0) {
           lagging--;
-          res.writeHead(404, { 'content-type': 'application/json', 'x-ms-request-charge': '1' }).end(JSON.stringify({ code: 'NotFound', message: 'not found' }));
+          res
+            .writeHead(404, { 'content-type': 'application/json', 'x-ms-request-charge': '1' })
+            .end(JSON.stringify({ code: 'NotFound', message: 'not found' }));
           return true;
         }
         return false;
@@ -174,7 +196,14 @@ describe('start-up checks of the account and the containers', () => {
     server.hook.intercept = (req, res) => {
       if (req.method !== 'GET' || req.url !== '/') return false;
       // As Azure Cosmos DB describes an account with several write regions.
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ writableLocations: [], readableLocations: [], userConsistencyPolicy: { defaultConsistencyLevel: 'Session' }, enableMultipleWriteLocations: true }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          writableLocations: [],
+          readableLocations: [],
+          userConsistencyPolicy: { defaultConsistencyLevel: 'Session' },
+          enableMultipleWriteLocations: true,
+        }),
+      );
       return true;
     };
     const client = server.client();
@@ -236,7 +265,10 @@ describe('SDK paging quirks (@azure/cosmos 4.9)', () => {
     return client;
   }
 
-  it.each([['an empty page', [] as []], ['a page without resources', undefined]])('a query whose first page is %s still returns every match', async (_label, resources) => {
+  it.each([
+    ['an empty page', [] as []],
+    ['a page without resources', undefined],
+  ])('a query whose first page is %s still returns every match', async (_label, resources) => {
     const server = await serverWithHook();
     const setUp = await openOn(server.client());
     await setUp.close();
@@ -271,7 +303,12 @@ describe('SDK paging quirks (@azure/cosmos 4.9)', () => {
               }
             : Reflect.get(t, prop),
       });
-      return { ...store, kind: store.kind, description: store.description, collection: ((name: ContainerName) => (name === 'training' ? training : store.collection(name))) as Store['collection'] };
+      return {
+        ...store,
+        kind: store.kind,
+        description: store.description,
+        collection: ((name: ContainerName) => (name === 'training' ? training : store.collection(name))) as Store['collection'],
+      };
     };
     const store = await openOn(server.client());
     try {

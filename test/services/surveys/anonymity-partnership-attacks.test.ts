@@ -28,8 +28,6 @@ const calendar = new WorkingCalendar();
 const seal = AnswerSeal.random();
 const sent = new FixedClock('2026-11-23T09:00:00Z');
 
-
-
 const { submit, closeAll } = surveyAnswering({ seal, clock: sent, timeZone: TZ, calendar });
 
 const labelsOf = (e: Pick<AnswerEntry, 'department' | 'jobTitle' | 'agency'>) => [e.department, e.jobTitle, e.agency ?? ''].join(' / ');
@@ -40,10 +38,18 @@ describe('people who move agency or department while a partnership-wide anonymou
   // Every group asked is labelled in full: 8 council Social Workers; 5 council and 5 health
   // Safeguarding Officers (both agencies named); 10 police Constables. Nobody is left unlabelled.
   const staff: Person[] = [
-    ...Array.from({ length: 8 }, (_, i) => person({ id: `c-sw-${i}`, name: `Council SW ${i}`, agency: 'council', department: 'Children', jobTitle: 'Social Worker' })),
-    ...Array.from({ length: 5 }, (_, i) => person({ id: `c-so-${i}`, name: `Council SO ${i}`, agency: 'council', department: 'Safeguarding', jobTitle: 'Officer' })),
-    ...Array.from({ length: 5 }, (_, i) => person({ id: `h-so-${i}`, name: `Health SO ${i}`, agency: 'health', department: 'Safeguarding', jobTitle: 'Officer' })),
-    ...Array.from({ length: 10 }, (_, i) => person({ id: `p-pc-${i}`, name: `Constable ${i}`, agency: 'police', department: 'Public Protection', jobTitle: 'Constable' })),
+    ...Array.from({ length: 8 }, (_, i) =>
+      person({ id: `c-sw-${i}`, name: `Council SW ${i}`, agency: 'council', department: 'Children', jobTitle: 'Social Worker' }),
+    ),
+    ...Array.from({ length: 5 }, (_, i) =>
+      person({ id: `c-so-${i}`, name: `Council SO ${i}`, agency: 'council', department: 'Safeguarding', jobTitle: 'Officer' }),
+    ),
+    ...Array.from({ length: 5 }, (_, i) =>
+      person({ id: `h-so-${i}`, name: `Health SO ${i}`, agency: 'health', department: 'Safeguarding', jobTitle: 'Officer' }),
+    ),
+    ...Array.from({ length: 10 }, (_, i) =>
+      person({ id: `p-pc-${i}`, name: `Constable ${i}`, agency: 'police', department: 'Public Protection', jobTitle: 'Constable' }),
+    ),
   ];
   const hr = person({ id: 'hr', name: 'Simon Howick', agency: 'council', roles: ['hr', 'admin'], department: 'HR', jobTitle: 'HR Adviser' });
   // After the invitations went: a health officer is seconded to the police, and a council social worker moves to Legal.
@@ -54,7 +60,10 @@ describe('people who move agency or department while a partnership-wide anonymou
     store = await openTestStore();
     for (const name of ['Council', 'Health', 'Police']) await addAgency(store, sent, ORG, { name }, { timeZone: TZ }, appEvents());
     await seed(store, { people: [hr, ...staff] });
-    campaign = await createCampaign({ store, clock: sent, calendar }, { actor: hr, timeZone: TZ, data: { questionnaire: 'training-follow-up', audience: { type: 'everyone' }, anonymous: true, closesOn: '2026-12-04' } });
+    campaign = await createCampaign(
+      { store, clock: sent, calendar },
+      { actor: hr, timeZone: TZ, data: { questionnaire: 'training-follow-up', audience: { type: 'everyone' }, anonymous: true, closesOn: '2026-12-04' } },
+    );
     await seed(store, { people: [seconded, movedToLegal] });
     const now = (p: Person) => (p.id === seconded.id ? seconded : p.id === movedToLegal.id ? movedToLegal : p);
     for (const [i, p] of staff.entries()) await submit(store, now(p), campaign.id, followUpAnswers(i));
@@ -66,12 +75,19 @@ describe('people who move agency or department while a partnership-wide anonymou
     const entries = await answersOf(store, campaign);
     expect(entries).toHaveLength(staff.length);
     // What a reader of the store can tell: the labels each person asked had when the campaign started.
-    const asked = staff.map((p) => labelsOf(anonymousLabels(campaign.largeGroups, { department: p.department ?? '', jobTitle: p.jobTitle ?? '', agency: p.agency ?? '' })));
+    const asked = staff.map((p) =>
+      labelsOf(anonymousLabels(campaign.largeGroups, { department: p.department ?? '', jobTitle: p.jobTitle ?? '', agency: p.agency ?? '' })),
+    );
     for (const e of entries) {
       const candidates = asked.filter((l) => l === labelsOf(e)).length;
       expect({ labels: labelsOf(e), fiveOrMoreCouldHaveWrittenIt: candidates >= 5 }).toEqual({ labels: labelsOf(e), fiveOrMoreCouldHaveWrittenIt: true });
     }
-    expect([...new Set(entries.map(labelsOf))].sort()).toEqual(['Children / Social Worker / council', 'Public Protection / Constable / police', 'Safeguarding / Officer / council', 'Safeguarding / Officer / health']);
+    expect([...new Set(entries.map(labelsOf))].sort()).toEqual([
+      'Children / Social Worker / council',
+      'Public Protection / Constable / police',
+      'Safeguarding / Officer / council',
+      'Safeguarding / Officer / health',
+    ]);
   });
 
   it('the results show no group of one for the movers', async () => {
@@ -85,7 +101,10 @@ describe('breakdowns by agency and by department, subtracted from each other in 
   let store: Store;
   let campaign: Campaign;
   const hr = person({ id: 'hr', name: 'Simon Howick', agency: 'council', roles: ['hr', 'admin'], department: 'HR', jobTitle: 'HR Adviser' });
-  const staffOf = (agency: string, department: string, n: number) => Array.from({ length: n }, (_, i) => person({ id: `${agency}-${department.replace(/\W/g, '')}-${i}`, name: `${agency} ${department} ${i}`, agency, department, jobTitle: 'Worker' }));
+  const staffOf = (agency: string, department: string, n: number) =>
+    Array.from({ length: n }, (_, i) =>
+      person({ id: `${agency}-${department.replace(/\W/g, '')}-${i}`, name: `${agency} ${department} ${i}`, agency, department, jobTitle: 'Worker' }),
+    );
   // Children's work is shared by the council (7) and health (5, of whom only 3 answer); every other
   // department belongs to one agency, except the Safeguarding Hub, shared by health and the police.
   const healthChildren = staffOf('health', 'Children', 5);
@@ -104,7 +123,14 @@ describe('breakdowns by agency and by department, subtracted from each other in 
     store = await openTestStore();
     for (const name of ['Council', 'Health', 'Police']) await addAgency(store, sent, ORG, { name }, { timeZone: TZ }, appEvents());
     await seed(store, { people: [hr, ...staff] });
-    campaign = await createCampaign({ store, clock: sent, calendar }, { actor: hr, timeZone: TZ, data: { questionnaire: 'training-follow-up', audience: { type: 'role', jobTitle: 'Worker' }, anonymous: true, closesOn: '2026-12-04' } });
+    campaign = await createCampaign(
+      { store, clock: sent, calendar },
+      {
+        actor: hr,
+        timeZone: TZ,
+        data: { questionnaire: 'training-follow-up', audience: { type: 'role', jobTitle: 'Worker' }, anonymous: true, closesOn: '2026-12-04' },
+      },
+    );
     for (const [i, p] of answering.entries()) await submit(store, p, campaign.id, followUpAnswers(healthChildren.includes(p) ? 0 : i + 1));
     await closeAll(store, '2026-12-07T08:00:00Z');
   }, 60_000);
@@ -136,7 +162,13 @@ describe('breakdowns by agency and by department, subtracted from each other in 
 describe('a breakdown with too many kinds of answer to check every sum and difference', () => {
   it('shows one kind of group, which cannot be played off against another', () => {
     // 30 departments × 15 roles, one answer in each crossing: each group is 15 or 30, every crossing one person.
-    const entries: AnswerEntry[] = Array.from({ length: 30 * 15 }, (_, i) => ({ key: `k${i}`, answers: {}, department: `Department ${Math.floor(i / 15)}`, jobTitle: `Role ${i % 15}`, agency: 'council' }));
+    const entries: AnswerEntry[] = Array.from({ length: 30 * 15 }, (_, i) => ({
+      key: `k${i}`,
+      answers: {},
+      department: `Department ${Math.floor(i / 15)}`,
+      jobTitle: `Role ${i % 15}`,
+      agency: 'council',
+    }));
     const questionnaire = { questions: [], highlights: [] } as unknown as Questionnaire;
     const shown = groupResults(questionnaire, entries, { complementary: true }).filter((g) => !g.suppressed);
     expect(new Set(shown.map((g) => g.by))).toEqual(new Set(['department']));
@@ -148,10 +180,18 @@ describe('a database reader who measures the sealed waiting answers after each s
   let store: Store;
   const staff = Array.from({ length: 9 }, (_, i) => person({ id: `sw-${i}`, name: `Social Worker ${i}`, department: 'Children', jobTitle: 'Social Worker' }));
   const hr = person({ id: 'hr', name: 'Simon Howick', roles: ['hr'], department: 'HR', jobTitle: 'HR Adviser' });
-  const note = (i: number, length: number) => `Practice note ${i}: ${'I now record concerns on the same day and discuss them in supervision. '.repeat(20)}`.slice(0, length);
+  const note = (i: number, length: number) =>
+    `Practice note ${i}: ${'I now record concerns on the same day and discuss them in supervision. '.repeat(20)}`.slice(0, length);
   /** The sealed set's length after each submission, when person `long` writes a full 1,000-character answer and the others 400. */
   const sealedLengths = async (title: string, long: number): Promise<number[]> => {
-    const campaign = await createCampaign({ store, clock: sent, calendar }, { actor: hr, timeZone: TZ, data: { questionnaire: 'training-follow-up', title, audience: { type: 'role', jobTitle: 'Social Worker' }, anonymous: true, closesOn: '2026-12-04' } });
+    const campaign = await createCampaign(
+      { store, clock: sent, calendar },
+      {
+        actor: hr,
+        timeZone: TZ,
+        data: { questionnaire: 'training-follow-up', title, audience: { type: 'role', jobTitle: 'Social Worker' }, anonymous: true, closesOn: '2026-12-04' },
+      },
+    );
     const lengths: number[] = [];
     for (const [i, p] of staff.entries()) {
       await submit(store, p, campaign.id, { ...followUpAnswers(i), 'practice-change': note(i, i === long ? 1000 : 400) });
@@ -184,7 +224,9 @@ describe('a database reader who diffs every container while someone changes thei
     return docs;
   };
   const press = async (p: Person, verb: string, data: Record<string, unknown>, replyToId: string) => {
-    const res = await t.post(invokeActionExecute({ serviceUrl: t.connector.serviceUrl, user: { id: `29:${p.id}`, aadObjectId: p.aadObjectId!, name: p.name }, verb, data, replyToId }));
+    const res = await t.post(
+      invokeActionExecute({ serviceUrl: t.connector.serviceUrl, user: { id: `29:${p.id}`, aadObjectId: p.aadObjectId!, name: p.name }, verb, data, replyToId }),
+    );
     expect(res.status).toBe(200);
     return res.body.value;
   };
@@ -192,8 +234,26 @@ describe('a database reader who diffs every container while someone changes thei
   const answer = async (p: Person, i: number) => {
     const invitation = invitationOf(p);
     const page1 = await press(p, 'survey.open', actionData(invitation.attachments[0].content, 'Answer now'), invitation.id);
-    const page2 = await press(p, 'survey.page', actionData(page1, 'Next', { 'q_practice-change': `Practice note ${i}.`, q_confidence: 'quite', 'q_used-procedure': 'yes', 'q_know-how-to-report': 'yes' }), invitation.id);
-    savedCards.set(p.id, await press(p, 'survey.page', actionData(page2, 'Submit', { 'q_know-dso-name': 'yes', 'q_training-useful': '4', 'q_support-needed': 'supervision' }), invitation.id));
+    const page2 = await press(
+      p,
+      'survey.page',
+      actionData(page1, 'Next', {
+        'q_practice-change': `Practice note ${i}.`,
+        q_confidence: 'quite',
+        'q_used-procedure': 'yes',
+        'q_know-how-to-report': 'yes',
+      }),
+      invitation.id,
+    );
+    savedCards.set(
+      p.id,
+      await press(
+        p,
+        'survey.page',
+        actionData(page2, 'Submit', { 'q_know-dso-name': 'yes', 'q_training-useful': '4', 'q_support-needed': 'supervision' }),
+        invitation.id,
+      ),
+    );
   };
 
   beforeAll(async () => {
@@ -201,7 +261,10 @@ describe('a database reader who diffs every container while someone changes thei
     t.clock.set('2026-11-23T09:00:00Z');
     const [hr] = await installedPeople(t.store, t.connector.serviceUrl, 1, { prefix: 'hr', roles: ['hr'] });
     officers = await installedPeople(t.store, t.connector.serviceUrl, 12, { prefix: 'officer' });
-    await createCampaign({ store: t.store, clock: t.clock, calendar }, { actor: hr!, timeZone: TZ, data: { questionnaire: 'training-follow-up', audience: { type: 'everyone' }, anonymous: true, closesOn: '2026-12-04' } });
+    await createCampaign(
+      { store: t.store, clock: t.clock, calendar },
+      { actor: hr!, timeZone: TZ, data: { questionnaire: 'training-follow-up', audience: { type: 'everyone' }, anonymous: true, closesOn: '2026-12-04' } },
+    );
     await t.app.deliverNow();
     for (const [i, p] of officers.entries()) await answer(p, i);
   }, 60_000);
@@ -244,9 +307,22 @@ describe('the partnership’s follow-up compared with every questionnaire its at
   const councilAdmin = person({ id: 'c-admin', name: 'Ada Council-Admin', agency: 'council', roles: ['admin'], department: 'Policy', jobTitle: 'Officer' });
   const councilHr = person({ id: 'c-hr', name: 'Hana Council-HR', agency: 'council', roles: ['hr'], department: 'HR', jobTitle: 'Officer' });
   const policeHr = person({ id: 'p-hr', name: 'Harold Police-HR', agency: 'police', roles: ['hr'], department: 'HR', jobTitle: 'Officer' });
-  const officers = [...Array.from({ length: 4 }, (_, i) => person({ id: `c-off-${i}`, name: `Council Officer ${i}`, agency: 'council', department: 'Children', jobTitle: 'Officer' })), ...Array.from({ length: 4 }, (_, i) => person({ id: `p-off-${i}`, name: `Police Officer ${i}`, agency: 'police', department: 'Response', jobTitle: 'Officer' }))];
+  const officers = [
+    ...Array.from({ length: 4 }, (_, i) =>
+      person({ id: `c-off-${i}`, name: `Council Officer ${i}`, agency: 'council', department: 'Children', jobTitle: 'Officer' }),
+    ),
+    ...Array.from({ length: 4 }, (_, i) =>
+      person({ id: `p-off-${i}`, name: `Police Officer ${i}`, agency: 'police', department: 'Response', jobTitle: 'Officer' }),
+    ),
+  ];
   const attendees = [...officers, councilHr, policeHr];
-  const immediately = { 'know-how-to-report': 'yes', 'aware-of-procedures': 'yes', confidence: 'quite', 'know-dso-name': 'yes', 'last-trained': 'within-12-months' };
+  const immediately = {
+    'know-how-to-report': 'yes',
+    'aware-of-procedures': 'yes',
+    confidence: 'quite',
+    'know-dso-name': 'yes',
+    'last-trained': 'within-12-months',
+  };
   const comparisonOf = async (campaignId: string, viewer: Person) => (await campaignResults(store, ORG, campaignId, viewer)).comparison;
 
   beforeAll(async () => {
@@ -254,18 +330,33 @@ describe('the partnership’s follow-up compared with every questionnaire its at
     for (const name of ['Council', 'Police']) await addAgency(store, sent, ORG, { name }, { timeZone: TZ }, appEvents());
     await seed(store, { people: [councilAdmin, ...attendees] });
     ids = await followUpBesideAnAgencyQuestionnaire(store, { partnershipAdmin: councilAdmin, agencyHr: councilHr, loneAnswerer: officers[0]!, attendees });
-    const toCourse = (title: string, anonymous: boolean) => ({ questionnaire: 'awareness', title, anonymous, audience: { type: 'course', courseCode: FOLLOW_UP_COURSE, completedFrom: '2026-09-01', completedTo: '2026-09-30' }, closesOn: '2026-12-04' });
+    const toCourse = (title: string, anonymous: boolean) => ({
+      questionnaire: 'awareness',
+      title,
+      anonymous,
+      audience: { type: 'course', courseCode: FOLLOW_UP_COURSE, completedFrom: '2026-09-01', completedTo: '2026-09-30' },
+      closesOn: '2026-12-04',
+    });
     // The partnership's too: one named, answered by two people who said they cannot report; one anonymous, answered by six, still open.
-    fewNamed = await createCampaign({ store, clock: sent, calendar }, { actor: councilAdmin, timeZone: TZ, data: toCourse('Specialist course: the late sitting', false) });
+    fewNamed = await createCampaign(
+      { store, clock: sent, calendar },
+      { actor: councilAdmin, timeZone: TZ, data: toCourse('Specialist course: the late sitting', false) },
+    );
     for (const p of attendees.slice(5, 7)) await submit(store, p, fewNamed.id, LONE_AGENCY_ANSWER);
-    anonymous = await createCampaign({ store, clock: sent, calendar }, { actor: councilAdmin, timeZone: TZ, data: toCourse('Specialist course: what you thought', true) });
+    anonymous = await createCampaign(
+      { store, clock: sent, calendar },
+      { actor: councilAdmin, timeZone: TZ, data: toCourse('Specialist course: what you thought', true) },
+    );
     for (const p of attendees.slice(2, 8)) await submit(store, p, anonymous.id, { ...immediately, comments: `Written by ${p.id}` });
   }, 60_000);
   afterAll(() => store.close());
 
   it('a named campaign with two answers and an open anonymous one are left out for everyone, the partnership’s administrator too; so is the council’s own, even for the council', async () => {
     for (const viewer of [policeHr, councilHr, councilAdmin]) {
-      expect(await comparisonOf(ids.followUpId, viewer)).toMatchObject({ immediate: { campaignIds: [ids.partnershipCampaignId], responses: 5 }, followUp: { campaignIds: [ids.followUpId], responses: 5 } });
+      expect(await comparisonOf(ids.followUpId, viewer)).toMatchObject({
+        immediate: { campaignIds: [ids.partnershipCampaignId], responses: 5 },
+        followUp: { campaignIds: [ids.followUpId], responses: 5 },
+      });
     }
     // The council's own questionnaire is the council's alone: nothing of the partnership is put beside it.
     expect(await comparisonOf(ids.agencyCampaignId, councilHr)).toBeUndefined();

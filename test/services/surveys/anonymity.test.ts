@@ -25,14 +25,13 @@ const sent = new FixedClock('2026-11-23T09:00:00Z');
 const HR = person({ id: 'hr', name: 'Simon Howick', roles: ['hr'], department: 'HR', jobTitle: 'HR Adviser' });
 
 type Snapshot = Map<string, SurveyDoc & { _ts?: number; _etag?: string }>;
-const snapshot = async (store: Store): Promise<Snapshot> => new Map((await toArray(store.collection<SurveyDoc & { _ts?: number }>('surveys').readAll())).map((d) => [d.id, d]));
-const pooled = (s: Snapshot): Map<string, string> => new Map([...s.values()].flatMap((d) => (d.kind === 'answers' ? d.entries.map((e): [string, string] => [e.key, JSON.stringify(e)]) : [])));
+const snapshot = async (store: Store): Promise<Snapshot> =>
+  new Map((await toArray(store.collection<SurveyDoc & { _ts?: number }>('surveys').readAll())).map((d) => [d.id, d]));
+const pooled = (s: Snapshot): Map<string, string> =>
+  new Map([...s.values()].flatMap((d) => (d.kind === 'answers' ? d.entries.map((e): [string, string] => [e.key, JSON.stringify(e)]) : [])));
 const markers = (s: Snapshot) => [...s.values()].filter((d) => d.kind === 'responded');
 
-
-
 const { submit, closeAll } = surveyAnswering({ seal, clock: sent, timeZone: TZ, calendar });
-
 
 /** The results card as the bot sends it. */
 const resultsCard = (r: CampaignResults) => JSON.stringify(reportCard(resultsReport(r, { detail: 'summary' })));
@@ -42,7 +41,9 @@ describe('a database reader who reads the store between every single submission'
   // Children's Services: 4 Heads of Service and 10 Social Workers; Housing: 6 Housing Officers; Legal: 3 Solicitors.
   const staff: Person[] = [
     ...Array.from({ length: 4 }, (_, i) => person({ id: `hos-${i}`, name: `Head ${i}`, department: 'Children’s Services', jobTitle: 'Head of Service' })),
-    ...Array.from({ length: 10 }, (_, i) => person({ id: `sw-${i}`, name: `Social Worker ${i}`, department: 'Children’s Services', jobTitle: 'Social Worker' })),
+    ...Array.from({ length: 10 }, (_, i) =>
+      person({ id: `sw-${i}`, name: `Social Worker ${i}`, department: 'Children’s Services', jobTitle: 'Social Worker' }),
+    ),
     ...Array.from({ length: 6 }, (_, i) => person({ id: `ho-${i}`, name: `Housing Officer ${i}`, department: 'Housing', jobTitle: 'Housing Officer' })),
     ...Array.from({ length: 3 }, (_, i) => person({ id: `sol-${i}`, name: `Solicitor ${i}`, department: 'Legal', jobTitle: 'Solicitor' })),
   ];
@@ -52,11 +53,14 @@ describe('a database reader who reads the store between every single submission'
   beforeAll(async () => {
     store = await openTestStore();
     await seed(store, { people: [HR, ...staff] });
-    campaign = await createCampaign({ store, clock: sent, calendar }, {
-      actor: HR,
-      timeZone: TZ,
-      data: { questionnaire: 'training-follow-up', audience: { type: 'everyone' }, anonymous: true, closesOn: '2026-12-04' },
-    });
+    campaign = await createCampaign(
+      { store, clock: sent, calendar },
+      {
+        actor: HR,
+        timeZone: TZ,
+        data: { questionnaire: 'training-follow-up', audience: { type: 'everyone' }, anonymous: true, closesOn: '2026-12-04' },
+      },
+    );
     snapshots.push({ after: 'start', snapshot: await snapshot(store) });
     let keyOfFirst = '';
     for (const [i, p] of staff.entries()) {
@@ -138,7 +142,11 @@ describe('a database reader who reads the store between every single submission'
     // Children's Services (14) minus Social Workers (10, all in it) would be the 4 Heads of Service;
     // all 23 minus Children's Services and Housing (6) would be the 3 Solicitors. So departments are
     // hidden; roles are safe: the 7 unlabelled are 4 Heads of Service and 3 Solicitors together.
-    expect(r.breakdowns.filter((g) => !g.suppressed).map((g) => `${g.by}: ${g.group} (${g.responses})`)).toEqual(['role: (not recorded) (7)', 'role: Housing Officer (6)', 'role: Social Worker (10)']);
+    expect(r.breakdowns.filter((g) => !g.suppressed).map((g) => `${g.by}: ${g.group} (${g.responses})`)).toEqual([
+      'role: (not recorded) (7)',
+      'role: Housing Officer (6)',
+      'role: Social Worker (10)',
+    ]);
     expect(r.breakdowns.filter((g) => g.by === 'department').every((g) => g.suppressed && g.responses === 0 && g.highlights.length === 0)).toBe(true);
   });
 
@@ -152,9 +160,18 @@ describe('a database reader who reads the store between every single submission'
 
 describe('no anonymous figure from fewer than five answers, and no written answer from fewer than ten', () => {
   let store: Store;
-  const staff = Array.from({ length: 12 }, (_, i) => person({ id: `p-${i}`, name: `Person ${i}`, department: 'Children’s Services', jobTitle: 'Social Worker' }));
+  const staff = Array.from({ length: 12 }, (_, i) =>
+    person({ id: `p-${i}`, name: `Person ${i}`, department: 'Children’s Services', jobTitle: 'Social Worker' }),
+  );
   const sendTo = async (title: string, answering: number): Promise<Campaign> => {
-    const campaign = await createCampaign({ store, clock: sent, calendar }, { actor: HR, timeZone: TZ, data: { questionnaire: 'training-follow-up', title, audience: { type: 'everyone' }, anonymous: true, closesOn: '2026-12-04' } });
+    const campaign = await createCampaign(
+      { store, clock: sent, calendar },
+      {
+        actor: HR,
+        timeZone: TZ,
+        data: { questionnaire: 'training-follow-up', title, audience: { type: 'everyone' }, anonymous: true, closesOn: '2026-12-04' },
+      },
+    );
     for (let i = 0; i < answering; i++) await submit(store, staff[i]!, campaign.id, followUpAnswers(i));
     return campaign;
   };
@@ -211,7 +228,13 @@ describe('no anonymous figure from fewer than five answers, and no written answe
     expect(resultsReport(r).rows.filter((row) => row[0] === 'Written answer')).toHaveLength(10);
     // The card counts them and points to the export, where HR reads them.
     expect(resultsReport(r, { detail: 'summary' }).rows.filter((row) => row[0] === 'Written answer')).toHaveLength(0);
-    expect(resultsReport(r, { detail: 'summary' }).rows).toContainEqual(['Written answers', r.questions.find((q) => q.id === 'practice-change')!.text, 'text in the export', '10', '']);
+    expect(resultsReport(r, { detail: 'summary' }).rows).toContainEqual([
+      'Written answers',
+      r.questions.find((q) => q.id === 'practice-change')!.text,
+      'text in the export',
+      '10',
+      '',
+    ]);
   });
 });
 
@@ -222,15 +245,37 @@ describe('an agency label on anonymous answers', () => {
   // the police, whose other 10 are Constables. The police have 13 asked, so "at least five of the
   // agency" alone would name the police on an answer the 3 police officers wrote.
   const staff: Person[] = [
-    ...Array.from({ length: 8 }, (_, i) => person({ id: `c-sw-${i}`, name: `Council SW ${i}`, agency: 'council', department: 'Children', jobTitle: 'Social Worker' })),
-    ...Array.from({ length: 6 }, (_, i) => person({ id: `c-so-${i}`, name: `Council SO ${i}`, agency: 'council', department: 'Safeguarding', jobTitle: 'Officer' })),
-    ...Array.from({ length: 5 }, (_, i) => person({ id: `h-so-${i}`, name: `Health SO ${i}`, agency: 'health', department: 'Safeguarding', jobTitle: 'Officer' })),
-    ...Array.from({ length: 3 }, (_, i) => person({ id: `p-so-${i}`, name: `Police SO ${i}`, agency: 'police', department: 'Safeguarding', jobTitle: 'Officer' })),
-    ...Array.from({ length: 10 }, (_, i) => person({ id: `p-pc-${i}`, name: `Constable ${i}`, agency: 'police', department: 'Public Protection', jobTitle: 'Constable' })),
+    ...Array.from({ length: 8 }, (_, i) =>
+      person({ id: `c-sw-${i}`, name: `Council SW ${i}`, agency: 'council', department: 'Children', jobTitle: 'Social Worker' }),
+    ),
+    ...Array.from({ length: 6 }, (_, i) =>
+      person({ id: `c-so-${i}`, name: `Council SO ${i}`, agency: 'council', department: 'Safeguarding', jobTitle: 'Officer' }),
+    ),
+    ...Array.from({ length: 5 }, (_, i) =>
+      person({ id: `h-so-${i}`, name: `Health SO ${i}`, agency: 'health', department: 'Safeguarding', jobTitle: 'Officer' }),
+    ),
+    ...Array.from({ length: 3 }, (_, i) =>
+      person({ id: `p-so-${i}`, name: `Police SO ${i}`, agency: 'police', department: 'Safeguarding', jobTitle: 'Officer' }),
+    ),
+    ...Array.from({ length: 10 }, (_, i) =>
+      person({ id: `p-pc-${i}`, name: `Constable ${i}`, agency: 'police', department: 'Public Protection', jobTitle: 'Constable' }),
+    ),
   ];
   const partnershipHr = person({ id: 'hr', name: 'Simon Howick', agency: 'council', roles: ['hr', 'admin'], department: 'HR', jobTitle: 'HR Adviser' });
   const start = async (anonymous: boolean) => {
-    const c = await createCampaign({ store, clock: sent, calendar }, { actor: partnershipHr, timeZone: TZ, data: { questionnaire: 'training-follow-up', audience: { type: 'role', jobTitle: anonymous ? 'Officer' : 'Constable' }, anonymous, closesOn: '2026-12-04' } });
+    const c = await createCampaign(
+      { store, clock: sent, calendar },
+      {
+        actor: partnershipHr,
+        timeZone: TZ,
+        data: {
+          questionnaire: 'training-follow-up',
+          audience: { type: 'role', jobTitle: anonymous ? 'Officer' : 'Constable' },
+          anonymous,
+          closesOn: '2026-12-04',
+        },
+      },
+    );
     return c;
   };
 
@@ -238,7 +283,14 @@ describe('an agency label on anonymous answers', () => {
     store = await openTestStore();
     for (const name of ['Council', 'Health', 'Police']) await addAgency(store, sent, ORG, { name }, { timeZone: TZ }, appEvents());
     await seed(store, { people: [partnershipHr, ...staff] });
-    campaign = await createCampaign({ store, clock: sent, calendar }, { actor: partnershipHr, timeZone: TZ, data: { questionnaire: 'training-follow-up', audience: { type: 'everyone' }, anonymous: true, closesOn: '2026-12-04' } });
+    campaign = await createCampaign(
+      { store, clock: sent, calendar },
+      {
+        actor: partnershipHr,
+        timeZone: TZ,
+        data: { questionnaire: 'training-follow-up', audience: { type: 'everyone' }, anonymous: true, closesOn: '2026-12-04' },
+      },
+    );
     for (const [i, p] of staff.entries()) await submit(store, p, campaign.id, followUpAnswers(i));
     await closeAll(store, '2026-12-07T08:00:00Z');
   }, 60_000);
@@ -247,25 +299,42 @@ describe('an agency label on anonymous answers', () => {
   it('never narrows an answer to fewer than five people asked, by the name or by its absence', async () => {
     const entries = await answersOf(store, campaign);
     expect(entries).toHaveLength(staff.length);
-    const matches = (p: Person, labels: { department: string; jobTitle: string }) => (!labels.department || p.department === labels.department) && (!labels.jobTitle || p.jobTitle === labels.jobTitle);
+    const matches = (p: Person, labels: { department: string; jobTitle: string }) =>
+      (!labels.department || p.department === labels.department) && (!labels.jobTitle || p.jobTitle === labels.jobTitle);
     for (const e of entries) {
       const sameLabels = staff.filter((p) => matches(p, e));
       // Agencies that some answer with these labels names: an unnamed answer is from none of them.
       const namedHere = new Set(entries.filter((x) => x.agency && x.department === e.department && x.jobTitle === e.jobTitle).map((x) => x.agency));
       const candidates = e.agency ? sameLabels.filter((p) => p.agency === e.agency) : sameLabels.filter((p) => !namedHere.has(p.agency));
-      expect({ labels: [e.department, e.jobTitle, e.agency], candidates: candidates.length >= 5 }).toEqual({ labels: [e.department, e.jobTitle, e.agency], candidates: true });
+      expect({ labels: [e.department, e.jobTitle, e.agency], candidates: candidates.length >= 5 }).toEqual({
+        labels: [e.department, e.jobTitle, e.agency],
+        candidates: true,
+      });
     }
     // The council's 8 Social Workers and the police's 10 Constables are named; in the mixed group only the council's 6 are, the 5 of health and the police's 3 together left unnamed.
     const labelled = [...new Set(entries.map((e) => [e.department, e.jobTitle, e.agency].join(' / ')))].sort();
-    expect(labelled).toEqual(['Children / Social Worker / council', 'Public Protection / Constable / police', 'Safeguarding / Officer / ', 'Safeguarding / Officer / council']);
+    expect(labelled).toEqual([
+      'Children / Social Worker / council',
+      'Public Protection / Constable / police',
+      'Safeguarding / Officer / ',
+      'Safeguarding / Officer / council',
+    ]);
   });
 
   it('a named campaign records the agency as it records the department; a campaign started before agencies were labelled records none', async () => {
     const named = await start(false);
-    await submit(store, staff.find((p) => p.jobTitle === 'Constable')!, named.id, followUpAnswers(0));
+    await submit(
+      store,
+      staff.find((p) => p.jobTitle === 'Constable')!,
+      named.id,
+      followUpAnswers(0),
+    );
     expect((await answersOf(store, named)).map((e) => e.agency)).toEqual(['police']);
     const old = await start(true);
-    await store.collection<Campaign>('surveys').update(ORG, old.id, (c) => ({ ...c, largeGroups: { departments: c.largeGroups!.departments, jobTitles: c.largeGroups!.jobTitles, combinations: c.largeGroups!.combinations ?? [] } }));
+    await store.collection<Campaign>('surveys').update(ORG, old.id, (c) => ({
+      ...c,
+      largeGroups: { departments: c.largeGroups!.departments, jobTitles: c.largeGroups!.jobTitles, combinations: c.largeGroups!.combinations ?? [] },
+    }));
     // Nor did its audience keep the labels each person was asked under.
     await store.collection<AudienceChunk>('surveys').update(ORG, `audience-${old.id}-0`, ({ labels: _, ...chunk }) => chunk);
     for (const [i, p] of staff.filter((s) => s.jobTitle === 'Officer').entries()) await submit(store, p, old.id, followUpAnswers(i));

@@ -38,13 +38,22 @@ const SHARD_LIMIT = 1.5 * 1024 * 1024;
 describe('a burst of long anonymous answers', () => {
   let store: Store;
   let campaign: Campaign;
-  const staff: Person[] = Array.from({ length: 100 }, (_, i) => person({ id: `s-${i}`, name: `Staff ${i}`, department: `Dept ${i % 4}`, jobTitle: 'Social Worker' }));
+  const staff: Person[] = Array.from({ length: 100 }, (_, i) =>
+    person({ id: `s-${i}`, name: `Staff ${i}`, department: `Dept ${i % 4}`, jobTitle: 'Social Worker' }),
+  );
 
   beforeAll(async () => {
     store = await openTestStore();
     await seed(store, { people: [HR, ...staff] });
     await addQuestionnaire(store, sent, ORG, REFLECTION);
-    campaign = await createCampaign({ store, clock: sent, calendar }, { actor: HR, timeZone: TZ, data: { questionnaire: 'reflection', audience: { type: 'role', jobTitle: 'Social Worker' }, anonymous: true, closesOn: '2026-12-04' } });
+    campaign = await createCampaign(
+      { store, clock: sent, calendar },
+      {
+        actor: HR,
+        timeZone: TZ,
+        data: { questionnaire: 'reflection', audience: { type: 'role', jobTitle: 'Social Worker' }, anonymous: true, closesOn: '2026-12-04' },
+      },
+    );
   });
   afterAll(() => store.close());
 
@@ -55,7 +64,7 @@ describe('a burst of long anonymous answers', () => {
 
     const docs = await toArray(store.collection<SurveyDoc>('surveys').readAll());
     for (const d of docs) expect({ id: d.id, small: bytes(d) <= 2 * 1024 * 1024 }).toEqual({ id: d.id, small: true });
-    expect(docs.filter((d) => d.kind === "responded")).toHaveLength(staff.length);
+    expect(docs.filter((d) => d.kind === 'responded')).toHaveLength(staff.length);
 
     await closeAll(store, '2026-12-07T09:00:00Z');
     const pooled = await answersOf(store, campaign);
@@ -66,8 +75,18 @@ describe('a burst of long anonymous answers', () => {
 
   it('pooling 300 long answers spreads them over shards each within 1.5 MB, by bytes not by count', async () => {
     const other = { ...campaign, id: `${campaign.id}-bulk` };
-    const entry = (i: number): AnswerEntry => ({ key: `key:${String(i).padStart(64, '0')}`, answers: fullAnswers(i), department: 'Dept 0', jobTitle: 'Social Worker' });
-    for (let i = 0; i < 300; i += 60) await putInShards(store, other, Array.from({ length: 60 }, (_, j) => entry(i + j)));
+    const entry = (i: number): AnswerEntry => ({
+      key: `key:${String(i).padStart(64, '0')}`,
+      answers: fullAnswers(i),
+      department: 'Dept 0',
+      jobTitle: 'Social Worker',
+    });
+    for (let i = 0; i < 300; i += 60)
+      await putInShards(
+        store,
+        other,
+        Array.from({ length: 60 }, (_, j) => entry(i + j)),
+      );
     expect(await answersOf(store, other)).toHaveLength(300);
     const shards = (await toArray(store.collection<SurveyDoc>('surveys').readAll())).filter((d) => d.kind === 'answers' && d.campaignId === other.id);
     expect(shards.length).toBeGreaterThanOrEqual(4);

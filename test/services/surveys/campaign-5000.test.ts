@@ -35,10 +35,15 @@ describe('a campaign to the whole council goes through the delivery engine', () 
     await people.upsert(HR);
     // Seeded in parallel batches: 5,000 one at a time would be most of this test's run time.
     for (let i = 0; i < 5000; i += 100) {
-      await Promise.all(Array.from({ length: 100 }, (_, j) => people.upsert(person({ id: `s${i + j}`, name: `Staff ${i + j}`, department: `Dept ${(i + j) % 40}` }))));
+      await Promise.all(
+        Array.from({ length: 100 }, (_, j) => people.upsert(person({ id: `s${i + j}`, name: `Staff ${i + j}`, department: `Dept ${(i + j) % 40}` }))),
+      );
     }
     const clock = new FixedClock('2026-11-23T09:00:00Z');
-    const campaign = await createCampaign({ store, clock, calendar }, { actor: HR, timeZone: TZ, data: { questionnaire: 'awareness', audience: { type: 'everyone' }, anonymous: true, closesOn: '2026-12-11' } });
+    const campaign = await createCampaign(
+      { store, clock, calendar },
+      { actor: HR, timeZone: TZ, data: { questionnaire: 'awareness', audience: { type: 'everyone' }, anonymous: true, closesOn: '2026-12-11' } },
+    );
     expect(campaign.invited).toBe(5001);
     const { items, counts } = await deliveryStatus(store, ORG, { purpose: 'questionnaire' });
     expect(items).toHaveLength(5001);
@@ -47,7 +52,14 @@ describe('a campaign to the whole council goes through the delivery engine', () 
     // Every department of 125 is large enough to label anonymous answers with.
     expect(campaign.largeGroups?.departments).toHaveLength(40);
     // The hourly job finds it started and queues nothing more.
-    await runJob('questionnaires', { store, clock, orgId: ORG, organisation: await ensureOrganisation(store, clock, ORG, { timeZone: TZ }), calendar, logger: silentLogger });
+    await runJob('questionnaires', {
+      store,
+      clock,
+      orgId: ORG,
+      organisation: await ensureOrganisation(store, clock, ORG, { timeZone: TZ }),
+      calendar,
+      logger: silentLogger,
+    });
     expect((await deliveryStatus(store, ORG, { purpose: 'questionnaire' })).items).toHaveLength(5001);
   }, 120_000);
 
@@ -56,8 +68,14 @@ describe('a campaign to the whole council goes through the delivery engine', () 
     try {
       const staff = await installedPeople(small, connector.serviceUrl, 120);
       const clock = new FixedClock('2026-11-23T09:00:00Z');
-      await createCampaign({ store: small, clock, calendar }, { actor: { ...staff[0]!, roles: ['hr'] }, timeZone: TZ, data: { questionnaire: 'awareness', audience: { type: 'everyone' }, closesOn: '2026-12-11' } });
-      const sender = new DeliverySender({ store: small, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger }, DEFAULT_DELIVERY_LIMITS);
+      await createCampaign(
+        { store: small, clock, calendar },
+        { actor: { ...staff[0]!, roles: ['hr'] }, timeZone: TZ, data: { questionnaire: 'awareness', audience: { type: 'everyone' }, closesOn: '2026-12-11' } },
+      );
+      const sender = new DeliverySender(
+        { store: small, unreachableChannels: noticeUnreachableChannel, messenger: localMessenger(), logger: silentLogger },
+        DEFAULT_DELIVERY_LIMITS,
+      );
       const report = await sender.drain(ORG, { waitMs: 30_000 });
       expect(report).toMatchObject({ sent: 120, failed: 0 });
       const conversations = connector.activities().map((a) => a.conversation.id);

@@ -39,7 +39,10 @@ describe(`a questionnaire page press in a campaign to ${STAFF.toLocaleString('en
     const hr = person({ id: 'hr', name: 'Simon Howick', roles: ['hr'] });
     await people.upsert(hr);
     for (let i = 0; i < STAFF; i += 100) await Promise.all(Array.from({ length: 100 }, (_, j) => people.upsert(staff(i + j))));
-    campaign = await createCampaign({ store, clock, calendar: new WorkingCalendar() }, { actor: hr, timeZone: TZ, data: { questionnaire: 'awareness', audience: { type: 'everyone' }, anonymous: true, closesOn: '2026-12-11' } });
+    campaign = await createCampaign(
+      { store, clock, calendar: new WorkingCalendar() },
+      { actor: hr, timeZone: TZ, data: { questionnaire: 'awareness', audience: { type: 'everyone' }, anonymous: true, closesOn: '2026-12-11' } },
+    );
   }, 300_000);
   afterAll(() => store.close());
 
@@ -52,9 +55,18 @@ describe(`a questionnaire page press in a campaign to ${STAFF.toLocaleString('en
   it('opening the card, Next and Submit each cost a handful of store calls, not one per audience chunk', async () => {
     const who = staff(4321);
     let answerKey = '';
-    expect(await calls(async () => (answerKey = ((await openSurvey({ store, clock, seal }, { actor: who, timeZone: TZ, campaignId: campaign.id })) as { answerKey: string }).answerKey))).toBeLessThanOrEqual(4);
+    expect(
+      await calls(
+        async () =>
+          (answerKey = ((await openSurvey({ store, clock, seal }, { actor: who, timeZone: TZ, campaignId: campaign.id })) as { answerKey: string }).answerKey),
+      ),
+    ).toBeLessThanOrEqual(4);
     const raw = { 'know-how-to-report': 'yes', 'aware-of-procedures': 'yes', confidence: 'very', 'know-dso-name': 'yes', 'last-trained': 'within-12-months' };
-    const press = (move: 'next' | 'submit') => answerSurvey({ store, clock, seal }, { actor: who, timeZone: TZ, data: { campaignId: campaign.id, page: 0, move, carried: JSON.stringify(raw), answerKey } });
+    const press = (move: 'next' | 'submit') =>
+      answerSurvey(
+        { store, clock, seal },
+        { actor: who, timeZone: TZ, data: { campaignId: campaign.id, page: 0, move, carried: JSON.stringify(raw), answerKey } },
+      );
     expect(await calls(() => press('next'))).toBeLessThanOrEqual(4);
     let saved: unknown;
     const submitCalls = await calls(async () => (saved = await press('submit')));
@@ -64,6 +76,8 @@ describe(`a questionnaire page press in a campaign to ${STAFF.toLocaleString('en
   });
 
   it('someone the campaign did not ask is still refused', async () => {
-    await expect(openSurvey({ store, clock, seal }, { actor: person({ id: 'newcomer', name: 'New Starter' }), timeZone: TZ, campaignId: campaign.id })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(
+      openSurvey({ store, clock, seal }, { actor: person({ id: 'newcomer', name: 'New Starter' }), timeZone: TZ, campaignId: campaign.id }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 });

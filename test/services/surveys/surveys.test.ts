@@ -31,14 +31,25 @@ const HR = person({ id: 'hr-simon', name: 'Simon Howick', roles: ['hr'], departm
 
 async function runQuestionnaireJob(store: Store, iso: string) {
   const clock = at(iso);
-  return runJob('questionnaires', { store, clock, orgId: ORG, organisation: await ensureOrganisation(store, clock, ORG, { timeZone: TZ }), calendar, logger: silentLogger, seal });
+  return runJob('questionnaires', {
+    store,
+    clock,
+    orgId: ORG,
+    organisation: await ensureOrganisation(store, clock, ORG, { timeZone: TZ }),
+    calendar,
+    logger: silentLogger,
+    seal,
+  });
 }
 
 /** Opens the card and submits every answer at once, as the last page's Submit does. */
 async function answer(store: Store, clock: FixedClock, actor: Person, campaignId: string, raw: Record<string, string>): Promise<SurveyView> {
   const opened = await openSurvey({ store, clock, seal }, { actor, timeZone: TZ, campaignId });
   if (opened.kind !== 'page') throw new Error('expected the first page');
-  return answerSurvey({ store, clock, seal }, { actor, timeZone: TZ, data: { campaignId, page: 0, move: 'submit', carried: JSON.stringify(raw), answerKey: opened.answerKey } });
+  return answerSurvey(
+    { store, clock, seal },
+    { actor, timeZone: TZ, data: { campaignId, page: 0, move: 'submit', carried: JSON.stringify(raw), answerKey: opened.answerKey } },
+  );
 }
 
 const surveyDocs = (store: Store) => toArray(store.collection<SurveyDoc>('surveys').readAll());
@@ -59,7 +70,16 @@ describe('questionnaires are versioned data, checked before they can be sent', (
       'Trained within 3 years',
       'Trained within 12 months',
     ]);
-    expect((await findQuestionnaire(store, ORG, 'training-follow-up')).questions.map((q) => q.type).sort()).toEqual(['multi', 'scale', 'single', 'text', 'text', 'yes-no', 'yes-no', 'yes-no']);
+    expect((await findQuestionnaire(store, ORG, 'training-follow-up')).questions.map((q) => q.type).sort()).toEqual([
+      'multi',
+      'scale',
+      'single',
+      'text',
+      'text',
+      'yes-no',
+      'yes-no',
+      'yes-no',
+    ]);
   });
 
   it('an administrator adds one from YAML; a changed questionnaire needs a new version', async () => {
@@ -78,7 +98,9 @@ describe('questionnaires are versioned data, checked before they can be sent', (
     ].join('\n');
     const added = await addQuestionnaire(store, at('2026-11-22T10:00:00Z'), ORG, readQuestionnaireFile(yaml, 'supervision.yaml'));
     expect(added).toMatchObject({ key: 'supervision-check', version: 1, pageSize: 5, builtIn: false });
-    await expect(addQuestionnaire(store, at('2026-11-22T10:00:00Z'), ORG, readQuestionnaireFile(yaml, 'supervision.yaml'))).rejects.toMatchObject({ code: 'ALREADY_EXISTS' });
+    await expect(addQuestionnaire(store, at('2026-11-22T10:00:00Z'), ORG, readQuestionnaireFile(yaml, 'supervision.yaml'))).rejects.toMatchObject({
+      code: 'ALREADY_EXISTS',
+    });
     expect((await findQuestionnaire(store, ORG, 'supervision-check')).questions[2]).toMatchObject({ type: 'scale', required: true });
   });
 
@@ -87,14 +109,28 @@ describe('questionnaires are versioned data, checked before they can be sent', (
     ['a choice question without options', { type: 'single' }],
     ['the same id twice', { type: 'yes-no', id: 'q1' }],
   ])('refuses %s, saying where', async (_name, change) => {
-    const bad = { key: 'bad', version: 1, title: 'Bad', questions: [{ id: 'q1', type: 'yes-no', text: 'First?' }, { id: 'q2', text: 'Second?', ...change }] };
-    await expect(addQuestionnaire(store, at('2026-11-22T10:00:00Z'), ORG, bad)).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/questions\.1/) });
+    const bad = {
+      key: 'bad',
+      version: 1,
+      title: 'Bad',
+      questions: [
+        { id: 'q1', type: 'yes-no', text: 'First?' },
+        { id: 'q2', text: 'Second?', ...change },
+      ],
+    };
+    await expect(addQuestionnaire(store, at('2026-11-22T10:00:00Z'), ORG, bad)).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringMatching(/questions\.1/),
+    });
   });
 
   it('refuses written answers that would hold more than 5,000 characters in all, saying how many these allow', async () => {
     const text = (n: number) => ({ id: `t${n}`, type: 'text', text: `Question ${n}?`, maxLength: 1000 });
     const tooLong = { key: 'long', version: 1, title: 'Long', questions: [1, 2, 3, 4, 5, 6].map(text) };
-    await expect(addQuestionnaire(store, at('2026-11-22T10:00:00Z'), ORG, tooLong)).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/at most 5000 characters in all.*allow 6000/) });
+    await expect(addQuestionnaire(store, at('2026-11-22T10:00:00Z'), ORG, tooLong)).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringMatching(/at most 5000 characters in all.*allow 6000/),
+    });
     const atTheLimit = { ...tooLong, questions: [1, 2, 3, 4, 5].map(text) };
     expect(await addQuestionnaire(store, at('2026-11-22T10:00:00Z'), ORG, atTheLimit)).toMatchObject({ key: 'long' });
     // Anonymous answers wait sealed, padded to the longest the questionnaire allows: even 60 waiting stay well inside Cosmos DB's 2 MB document.
@@ -106,15 +142,26 @@ describe('questionnaires are versioned data, checked before they can be sent', (
   });
 
   it('refuses a highlight that counts an answer the question cannot have, and a built-in key', async () => {
-    const q = { key: 'mine', version: 1, title: 'Mine', questions: [{ id: 'ok', type: 'yes-no', text: 'OK?' }], highlights: [{ label: 'Maybe', question: 'ok', values: ['maybe'] }] };
-    await expect(addQuestionnaire(store, at('2026-11-22T10:00:00Z'), ORG, q)).rejects.toMatchObject({ message: expect.stringMatching(/"maybe" is not an answer/) });
-    await expect(addQuestionnaire(store, at('2026-11-22T10:00:00Z'), ORG, { ...AWARENESS_SURVEY, version: 2 })).rejects.toMatchObject({ message: expect.stringMatching(/built-in/) });
+    const q = {
+      key: 'mine',
+      version: 1,
+      title: 'Mine',
+      questions: [{ id: 'ok', type: 'yes-no', text: 'OK?' }],
+      highlights: [{ label: 'Maybe', question: 'ok', values: ['maybe'] }],
+    };
+    await expect(addQuestionnaire(store, at('2026-11-22T10:00:00Z'), ORG, q)).rejects.toMatchObject({
+      message: expect.stringMatching(/"maybe" is not an answer/),
+    });
+    await expect(addQuestionnaire(store, at('2026-11-22T10:00:00Z'), ORG, { ...AWARENESS_SURVEY, version: 2 })).rejects.toMatchObject({
+      message: expect.stringMatching(/built-in/),
+    });
     expect(() => readQuestionnaireFile('{ not json', 'q.json')).toThrow(/not valid JSON/);
   });
 });
 
 // Who answers what, scripted so the report's figures can be worked out by hand (see each test).
-const cohortDepartment = (i: number) => (i < 120 ? 'Children’s Services' : i < 192 ? 'Adult Social Care' : i < 196 ? 'Housing' : i < 200 ? 'Legal' : i < 201 ? 'Housing' : 'Children’s Services');
+const cohortDepartment = (i: number) =>
+  i < 120 ? 'Children’s Services' : i < 192 ? 'Adult Social Care' : i < 196 ? 'Housing' : i < 200 ? 'Legal' : i < 201 ? 'Housing' : 'Children’s Services';
 const scripted = (i: number): Record<string, string> => ({
   'know-how-to-report': 'yes',
   'aware-of-procedures': i < 194 ? 'yes' : 'no',
@@ -125,17 +172,36 @@ const scripted = (i: number): Record<string, string> => ({
 });
 const cohortId = (i: number) => `staff-${String(i).padStart(3, '0')}`;
 const cohort = () =>
-  Array.from({ length: 204 }, (_, i) => person({ id: cohortId(i), name: `Officer Number${i}`, email: `officer${i}@example.gov.uk`, aadObjectId: `aad-${cohortId(i)}`, department: cohortDepartment(i), jobTitle: 'Support Worker' }));
+  Array.from({ length: 204 }, (_, i) =>
+    person({
+      id: cohortId(i),
+      name: `Officer Number${i}`,
+      email: `officer${i}@example.gov.uk`,
+      aadObjectId: `aad-${cohortId(i)}`,
+      department: cohortDepartment(i),
+      jobTitle: 'Support Worker',
+    }),
+  );
 
 /** The cohort sent the anonymous awareness questionnaire (closing 4 Dec, two chasers), the first `answered` of them answering as scripted. */
 async function cohortCampaign(staff: Person[], start: FixedClock, answered: number): Promise<{ store: Store; campaign: Campaign }> {
   const store = await openTestStore();
   await seed(store, { people: [HR, ...staff] });
-  const campaign = await createCampaign({ store, clock: start, calendar }, {
-    actor: HR,
-    timeZone: TZ,
-    data: { questionnaire: 'awareness', audience: { type: 'role', jobTitle: 'support worker' }, anonymous: true, closesOn: '2026-12-04', maxChasers: 2, chaserEveryWorkingDays: 3 },
-  });
+  const campaign = await createCampaign(
+    { store, clock: start, calendar },
+    {
+      actor: HR,
+      timeZone: TZ,
+      data: {
+        questionnaire: 'awareness',
+        audience: { type: 'role', jobTitle: 'support worker' },
+        anonymous: true,
+        closesOn: '2026-12-04',
+        maxChasers: 2,
+        chaserEveryWorkingDays: 3,
+      },
+    },
+  );
   for (let i = 0; i < answered; i++) await answer(store, start, staff[i]!, campaign.id, scripted(i));
   return { store, campaign };
 }
@@ -162,7 +228,9 @@ describe('an anonymous awareness survey to a cohort of 204 staff', () => {
     const r = await campaignResults(store, HR.orgId, campaign.id, HR);
     expect(r).toMatchObject({ invited: 204, responded: 200, responseRate: 98, withheld: 'open', questions: [], highlights: [], breakdowns: [] });
     expect(r.comparison).toBeUndefined();
-    expect(withheldNotice(r)).toBe('Anonymous: only the response rate is shown until it closes (4 Dec 2026), so nobody’s answers can be worked out from how the figures change.');
+    expect(withheldNotice(r)).toBe(
+      'Anonymous: only the response rate is shown until it closes (4 Dec 2026), so nobody’s answers can be worked out from how the figures change.',
+    );
     expect(resultsReport(r).rows.map((row) => row[0])).toEqual(['Campaign', 'Response', 'Response', 'Withheld']);
   });
 
@@ -206,9 +274,22 @@ describe('an anonymous awareness survey to a cohort of 204 staff', () => {
     const byDept = Object.fromEntries(r.breakdowns.filter((g) => g.by === 'department').map((g) => [g.group, g]));
     expect(byDept['Children’s Services']).toMatchObject({ responses: 120, suppressed: false });
     // Adult Social Care is staff 120–191: quite or very confident are 120–169, 50 of 72.
-    expect(byDept['Adult Social Care']!.highlights.find((h) => h.label === 'Quite or very confident')).toEqual({ label: 'Quite or very confident', count: 50, of: 72, pct: 69.4 });
+    expect(byDept['Adult Social Care']!.highlights.find((h) => h.label === 'Quite or very confident')).toEqual({
+      label: 'Quite or very confident',
+      count: 50,
+      of: 72,
+      pct: 69.4,
+    });
     // Housing: 5 asked, 4 answered: hidden.
-    expect(byDept['Housing']).toEqual({ by: 'department', group: 'Housing', responses: 0, suppressed: true, hiddenBy: 'too-few', highlights: [], questions: [] });
+    expect(byDept['Housing']).toEqual({
+      by: 'department',
+      group: 'Housing',
+      responses: 0,
+      suppressed: true,
+      hiddenBy: 'too-few',
+      highlights: [],
+      questions: [],
+    });
     // Legal: only 4 asked, so anonymous answers never even carried the department.
     expect(byDept['Legal']).toBeUndefined();
     expect(byDept['(not recorded)']).toMatchObject({ suppressed: true });
@@ -237,17 +318,30 @@ describe('an anonymous awareness survey to a cohort of 204 staff', () => {
     expect(new Set(entries.map((e) => e.key)).size).toBe(200);
     for (const e of entries) expect(e.key).toMatch(/^key:[0-9a-f]{64}$/);
     // Stored in random order, so position says nothing: compare with the order they answered in.
-    const confidenceInAnswerOrder = staff.slice(0, 200).map((_, i) => scripted(i).confidence).join();
+    const confidenceInAnswerOrder = staff
+      .slice(0, 200)
+      .map((_, i) => scripted(i).confidence)
+      .join();
     expect(entries.map((e) => e.answers.confidence).join()).not.toBe(confidenceInAnswerOrder);
     // What waited to be pooled is sealed: nothing in it can be read without the app's key.
     const pending = docs.filter((d) => d.kind === 'pending');
     expect(pending).toHaveLength(1);
     // entryBytes is the questionnaire's largest answer set, the same for everyone: what the sealed set is padded to.
-    for (const d of pending) expect(Object.keys(d).filter((k) => !k.startsWith('_')).sort()).toEqual(['campaignId', 'entryBytes', 'id', 'kind', 'orgId', 'sealed']);
+    for (const d of pending)
+      expect(
+        Object.keys(d)
+          .filter((k) => !k.startsWith('_'))
+          .sort(),
+      ).toEqual(['campaignId', 'entryBytes', 'id', 'kind', 'orgId', 'sealed']);
     // The "has responded" markers hold who, but no answers and nothing that leads to them.
     const markers = docs.filter((d) => d.kind === 'responded');
     expect(markers).toHaveLength(200);
-    for (const m of markers) expect(Object.keys(m).filter((k) => !k.startsWith('_')).sort()).toEqual(['campaignId', 'id', 'kind', 'orgId', 'personId']);
+    for (const m of markers)
+      expect(
+        Object.keys(m)
+          .filter((k) => !k.startsWith('_'))
+          .sort(),
+      ).toEqual(['campaignId', 'id', 'kind', 'orgId', 'personId']);
   });
 });
 
@@ -271,9 +365,18 @@ describe('answering, changing and chasing while an anonymous survey is open', ()
     const key = (saved as { answerKey: string }).answerKey;
     const reopened = await openSurvey({ store, clock: start, seal }, { actor: staff[201]!, timeZone: TZ, campaignId: campaign.id, answerKey: key });
     expect(reopened).toMatchObject({ kind: 'page', changing: true, raw: { confidence: 'very' } });
-    const changed = await answerSurvey({ store, clock: start, seal }, { actor: staff[201]!, timeZone: TZ, data: { campaignId: campaign.id, page: 0, move: 'submit', carried: JSON.stringify({ ...scripted(0), confidence: 'not-very' }), answerKey: key } });
+    const changed = await answerSurvey(
+      { store, clock: start, seal },
+      {
+        actor: staff[201]!,
+        timeZone: TZ,
+        data: { campaignId: campaign.id, page: 0, move: 'submit', carried: JSON.stringify({ ...scripted(0), confidence: 'not-very' }), answerKey: key },
+      },
+    );
     expect(changed).toMatchObject({ kind: 'saved', changed: true });
-    expect(await openSurvey({ store, clock: start, seal }, { actor: staff[201]!, timeZone: TZ, campaignId: campaign.id, answerKey: key })).toMatchObject({ raw: { confidence: 'not-very' } });
+    expect(await openSurvey({ store, clock: start, seal }, { actor: staff[201]!, timeZone: TZ, campaignId: campaign.id, answerKey: key })).toMatchObject({
+      raw: { confidence: 'not-very' },
+    });
   });
 
   it('a key copied from a colleague’s card opens and changes nothing of theirs', async () => {
@@ -281,11 +384,23 @@ describe('answering, changing and chasing while an anonymous survey is open', ()
     const key = (saved as { answerKey: string }).answerKey;
     // Someone who has answered, and someone who has not, press "Change my answers" on that card.
     for (const other of [staff[1]!, staff[151]!]) {
-      await expect(openSurvey({ store, clock: start, seal }, { actor: other, timeZone: TZ, campaignId: campaign.id, answerKey: key })).rejects.toMatchObject({ code: 'NOT_YOUR_ANSWERS' });
+      await expect(openSurvey({ store, clock: start, seal }, { actor: other, timeZone: TZ, campaignId: campaign.id, answerKey: key })).rejects.toMatchObject({
+        code: 'NOT_YOUR_ANSWERS',
+      });
     }
-    await expect(answerSurvey({ store, clock: start, seal }, { actor: staff[1]!, timeZone: TZ, data: { campaignId: campaign.id, page: 0, move: 'submit', carried: JSON.stringify(scripted(199)), answerKey: key } })).rejects.toMatchObject({ code: 'ALREADY_ANSWERED' });
-    expect(await openSurvey({ store, clock: start, seal }, { actor: staff[150]!, timeZone: TZ, campaignId: campaign.id, answerKey: key })).toMatchObject({ raw: scripted(150) });
-    expect(await openSurvey({ store, clock: start, seal }, { actor: staff[151]!, timeZone: TZ, campaignId: campaign.id })).toMatchObject({ kind: 'page', changing: false });
+    await expect(
+      answerSurvey(
+        { store, clock: start, seal },
+        { actor: staff[1]!, timeZone: TZ, data: { campaignId: campaign.id, page: 0, move: 'submit', carried: JSON.stringify(scripted(199)), answerKey: key } },
+      ),
+    ).rejects.toMatchObject({ code: 'ALREADY_ANSWERED' });
+    expect(await openSurvey({ store, clock: start, seal }, { actor: staff[150]!, timeZone: TZ, campaignId: campaign.id, answerKey: key })).toMatchObject({
+      raw: scripted(150),
+    });
+    expect(await openSurvey({ store, clock: start, seal }, { actor: staff[151]!, timeZone: TZ, campaignId: campaign.id })).toMatchObject({
+      kind: 'page',
+      changing: false,
+    });
   });
 
   describe('a tampered submission is refused and nothing is stored', () => {
@@ -296,8 +411,13 @@ describe('answering, changing and chasing while an anonymous survey is open', ()
     afterEach(async () => {
       expect(JSON.stringify((await surveyDocs(store)).map(({ _etag, ...d }) => d).sort((a, b) => a.id.localeCompare(b.id)))).toBe(before);
     });
-    const fresh = async (actor: Person) => ((await openSurvey({ store, clock: start, seal }, { actor, timeZone: TZ, campaignId: campaign.id })) as { answerKey: string }).answerKey;
-    const submit = async (actor: Person, data: Record<string, unknown>) => answerSurvey({ store, clock: start, seal }, { actor, timeZone: TZ, data: { campaignId: campaign.id, page: 0, move: 'submit', carried: JSON.stringify(scripted(1)), ...data } });
+    const fresh = async (actor: Person) =>
+      ((await openSurvey({ store, clock: start, seal }, { actor, timeZone: TZ, campaignId: campaign.id })) as { answerKey: string }).answerKey;
+    const submit = async (actor: Person, data: Record<string, unknown>) =>
+      answerSurvey(
+        { store, clock: start, seal },
+        { actor, timeZone: TZ, data: { campaignId: campaign.id, page: 0, move: 'submit', carried: JSON.stringify(scripted(1)), ...data } },
+      );
 
     it('answering a campaign that was not sent to you', async () => {
       await expect(answer(store, start, HR, campaign.id, scripted(1))).rejects.toMatchObject({ code: 'FORBIDDEN' });
@@ -307,9 +427,14 @@ describe('answering, changing and chasing while an anonymous survey is open', ()
     });
     it('extra fields, such as someone else’s id', async () => {
       const key = await fresh(staff[202]!);
-      await expect(submit(staff[202]!, { answerKey: key, personId: staff[5]!.id })).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/personId/) });
+      await expect(submit(staff[202]!, { answerKey: key, personId: staff[5]!.id })).rejects.toMatchObject({
+        code: 'VALIDATION',
+        message: expect.stringMatching(/personId/),
+      });
       await expect(submit(staff[202]!, { answerKey: key, q_salary: '1' })).rejects.toMatchObject({ code: 'VALIDATION' });
-      await expect(submit(staff[202]!, { answerKey: key, carried: JSON.stringify({ ...scripted(1), 'made-up': 'yes' }) })).rejects.toMatchObject({ code: 'VALIDATION' });
+      await expect(submit(staff[202]!, { answerKey: key, carried: JSON.stringify({ ...scripted(1), 'made-up': 'yes' }) })).rejects.toMatchObject({
+        code: 'VALIDATION',
+      });
     });
     it('an answer outside its choices or scale', async () => {
       const key = await fresh(staff[202]!);
@@ -334,7 +459,10 @@ describe('answering, changing and chasing while an anonymous survey is open', ()
       await runQuestionnaireJob(store, `${day}T10:00:00Z`);
       if (day === '2026-11-27') await answer(store, at(`${day}T12:00:00Z`), staff[202]!, campaign.id, scripted(2));
     }
-    const chasers = (await deliveryStatus(store, ORG, { purpose: 'questionnaire' })).items.filter((i) => /-chaser\d-staff-20\d$/.test(i.id)).map((i) => i.id.replace(`${campaign.id}-`, '')).sort();
+    const chasers = (await deliveryStatus(store, ORG, { purpose: 'questionnaire' })).items
+      .filter((i) => /-chaser\d-staff-20\d$/.test(i.id))
+      .map((i) => i.id.replace(`${campaign.id}-`, ''))
+      .sort();
     expect(chasers).toEqual(['chaser1-staff-200', 'chaser1-staff-202', 'chaser1-staff-203', 'chaser2-staff-200', 'chaser2-staff-203']);
     expect((await deliveryStatus(store, ORG, { purpose: 'questionnaire' })).items.some((i) => /-chaser\d-staff-00\d$/.test(i.id))).toBe(false);
     const chaser = (await store.collection<OutboxItem>('outbox').read(ORG, `${campaign.id}-chaser2-staff-200`))!;
@@ -368,9 +496,29 @@ describe('the three-month follow-up after training', () => {
     await seed(store, { people: [HR, ...completions.map(([id]) => attendee(id)), attendee('booked-only')] });
     const training = store.collection<TrainingRecord>('training');
     for (const [personId, completedOn] of completions) {
-      await training.upsert({ id: `rec-${personId}`, orgId: ORG, kind: 'record', personId, courseCode: 'SG-GEN', completedOn, status: 'completed', source: 'import', createdAt: '2026-10-01T00:00:00Z' });
+      await training.upsert({
+        id: `rec-${personId}`,
+        orgId: ORG,
+        kind: 'record',
+        personId,
+        courseCode: 'SG-GEN',
+        completedOn,
+        status: 'completed',
+        source: 'import',
+        createdAt: '2026-10-01T00:00:00Z',
+      });
     }
-    await training.upsert({ id: 'rec-booked', orgId: ORG, kind: 'record', personId: 'booked-only', courseCode: 'SG-GEN', completedOn: '2026-09-30', status: 'booked', source: 'import', createdAt: '2026-10-01T00:00:00Z' });
+    await training.upsert({
+      id: 'rec-booked',
+      orgId: ORG,
+      kind: 'record',
+      personId: 'booked-only',
+      courseCode: 'SG-GEN',
+      completedOn: '2026-09-30',
+      status: 'booked',
+      source: 'import',
+      createdAt: '2026-10-01T00:00:00Z',
+    });
   });
   afterAll(() => store.close());
 
@@ -403,19 +551,43 @@ describe('the three-month follow-up after training', () => {
 
   it('compares the cohort’s answers straight after the course with three months on, once both have closed', async () => {
     const sentOct = at('2026-10-01T09:00:00Z');
-    const immediate = await createCampaign({ store, clock: sentOct, calendar }, {
-      actor: HR,
-      timeZone: TZ,
-      data: { questionnaire: 'awareness', audience: { type: 'course', courseCode: 'SG-GEN', completedFrom: '2026-09-01', completedTo: '2026-09-30' }, anonymous: true, closesOn: '2026-10-16' },
-    });
+    const immediate = await createCampaign(
+      { store, clock: sentOct, calendar },
+      {
+        actor: HR,
+        timeZone: TZ,
+        data: {
+          questionnaire: 'awareness',
+          audience: { type: 'course', courseCode: 'SG-GEN', completedFrom: '2026-09-01', completedTo: '2026-09-30' },
+          anonymous: true,
+          closesOn: '2026-10-16',
+        },
+      },
+    );
     const ids = completions.map(([id]) => id);
     for (const [i, id] of ids.entries()) {
-      await answer(store, sentOct, attendee(id), immediate.id, { 'know-how-to-report': 'yes', 'aware-of-procedures': 'yes', confidence: i < 3 ? 'not-very' : 'quite', 'know-dso-name': i < 2 ? 'yes' : 'no', 'last-trained': 'within-12-months' });
+      await answer(store, sentOct, attendee(id), immediate.id, {
+        'know-how-to-report': 'yes',
+        'aware-of-procedures': 'yes',
+        confidence: i < 3 ? 'not-very' : 'quite',
+        'know-dso-name': i < 2 ? 'yes' : 'no',
+        'last-trained': 'within-12-months',
+      });
     }
     await runQuestionnaireJob(store, '2026-10-19T08:00:00Z');
-    const followUpAnswers = { 'practice-change': 'I now record concerns the same day.', 'used-procedure': 'yes', 'know-how-to-report': 'yes', 'training-useful': '4' };
+    const followUpAnswers = {
+      'practice-change': 'I now record concerns the same day.',
+      'used-procedure': 'yes',
+      'know-how-to-report': 'yes',
+      'training-useful': '4',
+    };
     const later = at('2026-12-30T11:00:00Z');
-    for (const [i, id] of ids.entries()) await answer(store, later, attendee(id), 'followup-sg-gen-2026-09-01', { ...followUpAnswers, confidence: i === 0 ? 'very' : 'quite', 'know-dso-name': 'yes' });
+    for (const [i, id] of ids.entries())
+      await answer(store, later, attendee(id), 'followup-sg-gen-2026-09-01', {
+        ...followUpAnswers,
+        confidence: i === 0 ? 'very' : 'quite',
+        'know-dso-name': 'yes',
+      });
     // While the follow-up is open, there is nothing to compare it with.
     expect((await campaignResults(store, HR.orgId, immediate.id, HR)).comparison).toBeUndefined();
     await runQuestionnaireJob(store, '2027-01-14T08:00:00Z');
@@ -442,7 +614,17 @@ describe('a follow-up pool too small to be anonymous', () => {
   let store: Store;
   const attendee = (id: string) => person({ id, name: `Attendee ${id}`, department: 'Adult Social Care', jobTitle: 'Care Worker' });
   const completeOn = async (personId: string, completedOn: string) =>
-    store.collection<TrainingRecord>('training').upsert({ id: `rec-${personId}`, orgId: ORG, kind: 'record', personId, courseCode: 'SG-GEN', completedOn, status: 'completed', source: 'import', createdAt: '2026-10-01T00:00:00Z' });
+    store.collection<TrainingRecord>('training').upsert({
+      id: `rec-${personId}`,
+      orgId: ORG,
+      kind: 'record',
+      personId,
+      courseCode: 'SG-GEN',
+      completedOn,
+      status: 'completed',
+      source: 'import',
+      createdAt: '2026-10-01T00:00:00Z',
+    });
   const invitations = async () => (await deliveryStatus(store, ORG, { purpose: 'questionnaire' })).items.filter((i) => i.id.includes('-invite-'));
 
   beforeAll(async () => {
@@ -453,7 +635,12 @@ describe('a follow-up pool too small to be anonymous', () => {
   afterAll(() => store.close());
 
   it('three completions in October send nothing, however often the job runs', async () => {
-    for (const [id, day] of [['a', '2026-10-05'], ['b', '2026-10-14'], ['c', '2026-10-30']] as const) await completeOn(id, day);
+    for (const [id, day] of [
+      ['a', '2026-10-05'],
+      ['b', '2026-10-14'],
+      ['c', '2026-10-30'],
+    ] as const)
+      await completeOn(id, day);
     // 31 October + 90 days = Friday 29 January: October's pool is due, but it is a pool of 3.
     for (const day of ['2027-01-28', '2027-01-29', '2027-02-01', '2027-02-15']) await runQuestionnaireJob(store, `${day}T10:00:00Z`);
     expect(await invitations()).toEqual([]);
@@ -496,15 +683,45 @@ describe('a follow-up rule from before pooling', () => {
     await seed(store, { people: [HR, ...people] });
     const training = store.collection<TrainingRecord>('training');
     for (const p of people) {
-      await training.upsert({ id: `rec-${p.id}`, orgId: ORG, kind: 'record', personId: p.id, courseCode: 'SG-GEN', completedOn: p.id === 'early' ? '2026-08-10' : '2026-08-25', status: 'completed', source: 'import', createdAt: '2026-09-01T00:00:00Z' });
+      await training.upsert({
+        id: `rec-${p.id}`,
+        orgId: ORG,
+        kind: 'record',
+        personId: p.id,
+        courseCode: 'SG-GEN',
+        completedOn: p.id === 'early' ? '2026-08-10' : '2026-08-25',
+        status: 'completed',
+        source: 'import',
+        createdAt: '2026-09-01T00:00:00Z',
+      });
     }
     await setFollowUp(store, ORG, { courseCode: 'SG-GEN' });
     // What the daily follow-ups of the earlier version left: one sent for completions up to 20 August.
-    const earlier = { id: 'followup-sg-gen-2026-11-18', orgId: ORG, kind: 'campaign' as const, title: 'Earlier', questionnaire: { key: 'training-follow-up', version: 1 }, audience: { type: 'course' as const, courseCode: 'SG-GEN', completedFrom: '2026-08-20', completedTo: '2026-08-20' }, anonymous: true, sendAt: '2026-11-18T08:00:00.000Z', closesOn: '2026-12-02', maxChasers: 2, chaserEveryWorkingDays: 3, status: 'open' as const, createdBy: { personId: 'system' as const, name: 'Automatic training follow-up' }, createdAt: '2026-11-18T08:00:00.000Z', invited: 1, followUp: { courseCode: 'SG-GEN', afterDays: 90 } };
+    const earlier = {
+      id: 'followup-sg-gen-2026-11-18',
+      orgId: ORG,
+      kind: 'campaign' as const,
+      title: 'Earlier',
+      questionnaire: { key: 'training-follow-up', version: 1 },
+      audience: { type: 'course' as const, courseCode: 'SG-GEN', completedFrom: '2026-08-20', completedTo: '2026-08-20' },
+      anonymous: true,
+      sendAt: '2026-11-18T08:00:00.000Z',
+      closesOn: '2026-12-02',
+      maxChasers: 2,
+      chaserEveryWorkingDays: 3,
+      status: 'open' as const,
+      createdBy: { personId: 'system' as const, name: 'Automatic training follow-up' },
+      createdAt: '2026-11-18T08:00:00.000Z',
+      invited: 1,
+      followUp: { courseCode: 'SG-GEN', afterDays: 90 },
+    };
     await store.collection<Campaign>('surveys').create(earlier);
     // 31 August + 90 days = Sunday 29 November: August's pool goes on Monday the 30th, from the 21st.
     await runQuestionnaireJob(store, '2026-11-30T10:00:00Z');
-    expect(await getCampaign(store, ORG, 'followup-sg-gen-2026-08-21')).toMatchObject({ invited: 5, title: 'Safeguarding training: three months on (SG-GEN, completed August 2026)' });
+    expect(await getCampaign(store, ORG, 'followup-sg-gen-2026-08-21')).toMatchObject({
+      invited: 5,
+      title: 'Safeguarding training: three months on (SG-GEN, completed August 2026)',
+    });
     const invited = (await deliveryStatus(store, ORG, { purpose: 'questionnaire' })).items.map((i) => (i.recipient as { personId: string }).personId).sort();
     expect(invited).toEqual(['p1', 'p2', 'p3', 'p4', 'p5']);
   });
@@ -518,12 +735,31 @@ describe('a large anonymous campaign', () => {
   afterAll(() => store.close());
 
   it('spreads 400 answers over shards by random halves: each answer once, no shard over capacity, none with a lone answer', async () => {
-    const people = Array.from({ length: 400 }, (_, i) => person({ id: `big-${i}`, name: `Big ${i}`, department: 'Children’s Services', jobTitle: 'Social Worker' }));
+    const people = Array.from({ length: 400 }, (_, i) =>
+      person({ id: `big-${i}`, name: `Big ${i}`, department: 'Children’s Services', jobTitle: 'Social Worker' }),
+    );
     await seed(store, { people: [HR, ...people] });
     const clock = at('2026-11-23T09:00:00Z');
-    const campaign = await createCampaign({ store, clock, calendar }, { actor: HR, timeZone: TZ, data: { questionnaire: 'awareness', audience: { type: 'role', jobTitle: 'Social Worker' }, anonymous: true, closesOn: '2026-12-04' } });
+    const campaign = await createCampaign(
+      { store, clock, calendar },
+      {
+        actor: HR,
+        timeZone: TZ,
+        data: { questionnaire: 'awareness', audience: { type: 'role', jobTitle: 'Social Worker' }, anonymous: true, closesOn: '2026-12-04' },
+      },
+    );
     for (let i = 0; i < 400; i += 20) {
-      await Promise.all(people.slice(i, i + 20).map((p, j) => answer(store, clock, p, campaign.id, { 'know-how-to-report': 'yes', 'aware-of-procedures': 'yes', confidence: (i + j) % 2 ? 'very' : 'quite', 'know-dso-name': 'yes', 'last-trained': 'never' })));
+      await Promise.all(
+        people.slice(i, i + 20).map((p, j) =>
+          answer(store, clock, p, campaign.id, {
+            'know-how-to-report': 'yes',
+            'aware-of-procedures': 'yes',
+            confidence: (i + j) % 2 ? 'very' : 'quite',
+            'know-dso-name': 'yes',
+            'last-trained': 'never',
+          }),
+        ),
+      );
     }
     await runQuestionnaireJob(store, '2026-12-07T08:00:00Z');
     const shards = (await surveyDocs(store)).filter((d) => d.kind === 'answers');
@@ -532,6 +768,11 @@ describe('a large anonymous campaign', () => {
     for (const s of shards) expect(s.kind === 'answers' && s.entries.length).toBeLessThanOrEqual(250);
     expect(shards.reduce((n, s) => n + (s.kind === 'answers' ? s.entries.length : 0), 0)).toBe(400);
     const r = await campaignResults(store, HR.orgId, campaign.id, HR);
-    expect(r.questions.find((q) => q.id === 'confidence')!.options.slice(0, 2).map((o) => o.count)).toEqual([200, 200]);
+    expect(
+      r.questions
+        .find((q) => q.id === 'confidence')!
+        .options.slice(0, 2)
+        .map((o) => o.count),
+    ).toEqual([200, 200]);
   }, 60_000);
 });

@@ -87,7 +87,14 @@ describe('HR files from an iTrent-like export, read as files', () => {
           table: {
             headers,
             rows: [
-              row(2, ['P-77', 'Pat Constable', 'Public Protection', '0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D', '9A8B7C6D-5E4F-4A3B-8C2D-1E0F9A8B7C6D', 'Thames Valley Police']),
+              row(2, [
+                'P-77',
+                'Pat Constable',
+                'Public Protection',
+                '0A1B2C3D-4E5F-4A6B-8C7D-9E0F1A2B3C4D',
+                '9A8B7C6D-5E4F-4A3B-8C2D-1E0F9A8B7C6D',
+                'Thames Valley Police',
+              ]),
               row(3, ['P-78', 'Sam Claimant', 'Public Protection', 'Tim Sadler', '', 'Thames Valley Police']),
             ],
           },
@@ -124,7 +131,9 @@ describe('HR files from an iTrent-like export, read as files', () => {
       ],
       warnings: [],
     });
-    const stored = (await records(store, ORG)).map((r) => [r.personId, r.courseCode, r.completedOn ?? '', r.status]).sort((a, b) => a.join().localeCompare(b.join()));
+    const stored = (await records(store, ORG))
+      .map((r) => [r.personId, r.courseCode, r.completedOn ?? '', r.status])
+      .sort((a, b) => a.join().localeCompare(b.join()));
     expect(stored).toEqual([
       ['emp-2001', 'PREVENT', '2026-10-01', 'completed'],
       ['emp-2001', 'SG-AWARE', '2025-03-14', 'completed'],

@@ -48,9 +48,19 @@ describe('my training, self-reported completions and HR verification', () => {
 
   beforeAll(async () => {
     store = await openTestStore();
-    await setUpTraining(store, ORG, { requirements: [{ course: 'SG-AWARE', jobTitles: ['*'] }, ...['SG-GEN', 'SG-SPEC', 'CSE', 'PREVENT', 'DA'].map((course) => ({ course, jobTitles: ['Social Worker'] }))] });
+    await setUpTraining(store, ORG, {
+      requirements: [
+        { course: 'SG-AWARE', jobTitles: ['*'] },
+        ...['SG-GEN', 'SG-SPEC', 'CSE', 'PREVENT', 'DA'].map((course) => ({ course, jobTitles: ['Social Worker'] })),
+      ],
+    });
     await seed(store, { people: [ola, hana, adam, lee] });
-    for (const r of [record('SG-AWARE', 'completed', '2025-06-01'), record('SG-GEN', 'completed', '2023-12-10'), record('PREVENT', 'completed', '2023-10-01'), record('DA', 'booked')]) {
+    for (const r of [
+      record('SG-AWARE', 'completed', '2025-06-01'),
+      record('SG-GEN', 'completed', '2023-12-10'),
+      record('PREVENT', 'completed', '2023-10-01'),
+      record('DA', 'booked'),
+    ]) {
       await store.collection<TrainingRecord>('training').upsert(r);
     }
     await refreshTrainingSummaries(store, ORG, ['ola']);
@@ -80,32 +90,67 @@ describe('my training, self-reported completions and HR verification', () => {
   it('refuses a self-report with an unknown course, a date in the future or before 2000, or a link that is not https', async () => {
     const attempt = (data: unknown) => selfReport(deps(store), { actor: ola, timeZone: 'Europe/London', data });
     await expect(attempt({ courseCode: 'BASKET', completedOn: '2026-11-20' })).rejects.toMatchObject({ code: 'VALIDATION', fields: [{ field: 'courseCode' }] });
-    await expect(attempt({ courseCode: 'SG-SPEC', completedOn: '2026-11-24' })).rejects.toMatchObject({ code: 'VALIDATION', fields: [expect.objectContaining({ field: 'completedOn' })] });
-    await expect(attempt({ courseCode: 'SG-SPEC', completedOn: '1999-12-31' })).rejects.toMatchObject({ code: 'VALIDATION', fields: [expect.objectContaining({ field: 'completedOn' })] });
-    await expect(attempt({ courseCode: 'SG-SPEC', completedOn: '20/11/2026' })).rejects.toMatchObject({ code: 'VALIDATION', fields: [expect.objectContaining({ field: 'completedOn' })] });
-    await expect(attempt({ courseCode: 'SG-SPEC', completedOn: '2026-11-20', certificateUrl: 'http://learning.example/cert' })).rejects.toMatchObject({ code: 'VALIDATION', fields: [{ field: 'certificateUrl' }] });
+    await expect(attempt({ courseCode: 'SG-SPEC', completedOn: '2026-11-24' })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      fields: [expect.objectContaining({ field: 'completedOn' })],
+    });
+    await expect(attempt({ courseCode: 'SG-SPEC', completedOn: '1999-12-31' })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      fields: [expect.objectContaining({ field: 'completedOn' })],
+    });
+    await expect(attempt({ courseCode: 'SG-SPEC', completedOn: '20/11/2026' })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      fields: [expect.objectContaining({ field: 'completedOn' })],
+    });
+    await expect(attempt({ courseCode: 'SG-SPEC', completedOn: '2026-11-20', certificateUrl: 'http://learning.example/cert' })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      fields: [{ field: 'certificateUrl' }],
+    });
     await expect(attempt('SG-SPEC')).rejects.toMatchObject({ code: 'VALIDATION' });
     expect(await pendingSelfReports(store, hana)).toEqual([]);
   });
 
   it('a self-report waits for HR, who is told; verified, it counts in the rates', async () => {
-    const reported = await selfReport(deps(store), { actor: ola, timeZone: 'Europe/London', data: { courseCode: 'sg-spec', completedOn: '2026-11-20', certificateUrl: 'https://learning.example/cert/ola' } });
-    expect(reported).toMatchObject({ personId: 'ola', courseCode: 'SG-SPEC', completedOn: '2026-11-20', status: 'self-reported', source: 'self', certificateUrl: 'https://learning.example/cert/ola' });
+    const reported = await selfReport(deps(store), {
+      actor: ola,
+      timeZone: 'Europe/London',
+      data: { courseCode: 'sg-spec', completedOn: '2026-11-20', certificateUrl: 'https://learning.example/cert/ola' },
+    });
+    expect(reported).toMatchObject({
+      personId: 'ola',
+      courseCode: 'SG-SPEC',
+      completedOn: '2026-11-20',
+      status: 'self-reported',
+      source: 'self',
+      certificateUrl: 'https://learning.example/cert/ola',
+    });
     expect((await deliveryStatus(store, ORG, { idPrefix: `training-self-${reported.id}-` })).items.map((i) => i.recipient)).toEqual([{ personId: 'hana' }]);
     expect((await states())['SG-SPEC']).toBe('awaiting verification');
     expect(await specialistRate()).toMatchObject({ required: 1, withinValidity: 0 });
 
     // Only HR and administrators decide; a safeguarding lead or the officer cannot.
-    await expect(reviewSelfReport(deps(store), { actor: ola, decision: 'verified', data: { recordId: reported.id } })).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    await expect(reviewSelfReport(deps(store), { actor: lee, decision: 'verified', data: { recordId: reported.id } })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(reviewSelfReport(deps(store), { actor: ola, decision: 'verified', data: { recordId: reported.id } })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
+    await expect(reviewSelfReport(deps(store), { actor: lee, decision: 'verified', data: { recordId: reported.id } })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
     await expect(pendingSelfReports(store, ola)).rejects.toMatchObject({ code: 'FORBIDDEN' });
     expect((await pendingSelfReports(store, hana)).map((r) => r.id)).toEqual([reported.id]);
 
     const verified = await reviewSelfReport(deps(store), { actor: hana, decision: 'verified', data: { recordId: reported.id, note: 'Certificate checked' } });
-    expect(verified.review).toEqual({ decision: 'verified', by: { personId: 'hana', name: 'Hana Novak' }, at: '2026-11-23T12:00:00.000Z', note: 'Certificate checked' });
+    expect(verified.review).toEqual({
+      decision: 'verified',
+      by: { personId: 'hana', name: 'Hana Novak' },
+      at: '2026-11-23T12:00:00.000Z',
+      note: 'Certificate checked',
+    });
     expect((await states())['SG-SPEC']).toBe('valid');
     expect(await specialistRate()).toMatchObject({ required: 1, withinValidity: 1, within12Months: 1 });
-    await expect(reviewSelfReport(deps(store), { actor: adam, decision: 'rejected', data: { recordId: reported.id } })).rejects.toMatchObject({ code: 'VALIDATION', message: expect.stringMatching(/already verified by Hana Novak/) });
+    await expect(reviewSelfReport(deps(store), { actor: adam, decision: 'rejected', data: { recordId: reported.id } })).rejects.toMatchObject({
+      code: 'VALIDATION',
+      message: expect.stringMatching(/already verified by Hana Novak/),
+    });
     expect(await pendingSelfReports(store, hana)).toEqual([]);
   });
 
@@ -115,7 +160,9 @@ describe('my training, self-reported completions and HR verification', () => {
     await reviewSelfReport(deps(store), { actor: adam, decision: 'rejected', data: { recordId: reported.id, note: 'No Prevent session ran that day' } });
     expect((await states()).PREVENT).toBe('expired');
     expect(completionRates(await data(), AS_AT, 'course').find((r) => r.group === 'Prevent')).toMatchObject({ required: 1, withinValidity: 0 });
-    await expect(reviewSelfReport(deps(store), { actor: hana, decision: 'verified', data: { recordId: 'rec-none' } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(reviewSelfReport(deps(store), { actor: hana, decision: 'verified', data: { recordId: 'rec-none' } })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
   });
 
   it('only HR and administrators see named lists', async () => {

@@ -38,9 +38,19 @@ describe('training reminders and manager digests', () => {
   const calendar = new WorkingCalendar();
   const run = async (at: string) => {
     const clock = new FixedClock(at);
-    return runJob('training-reminders', { store, clock, orgId: ORG, organisation: await ensureOrganisation(store, clock, ORG, { timeZone: 'Europe/London' }), calendar, logger: silentLogger });
+    return runJob('training-reminders', {
+      store,
+      clock,
+      orgId: ORG,
+      organisation: await ensureOrganisation(store, clock, ORG, { timeZone: 'Europe/London' }),
+      calendar,
+      logger: silentLogger,
+    });
   };
-  const sent = async (prefix: string) => (await deliveryStatus(store, ORG, { idPrefix: prefix })).items.map((i) => ({ id: i.id, to: i.recipient, text: (i.message as { text: string }).text })).sort((a, b) => a.id.localeCompare(b.id));
+  const sent = async (prefix: string) =>
+    (await deliveryStatus(store, ORG, { idPrefix: prefix })).items
+      .map((i) => ({ id: i.id, to: i.recipient, text: (i.message as { text: string }).text }))
+      .sort((a, b) => a.id.localeCompare(b.id));
 
   beforeAll(async () => {
     store = await openTestStore();
@@ -57,7 +67,15 @@ describe('training reminders and manager digests', () => {
       ],
     });
     const training = store.collection<TrainingRecord>('training');
-    for (const r of [completed('maria', '2026-01-12'), completed('nina', '2026-01-12'), completed('ann', '2023-12-30'), completed('ben', '2023-12-31'), completed('cal', '2023-11-30'), completed('dee', '2023-01-05')]) await training.upsert(r);
+    for (const r of [
+      completed('maria', '2026-01-12'),
+      completed('nina', '2026-01-12'),
+      completed('ann', '2023-12-30'),
+      completed('ben', '2023-12-31'),
+      completed('cal', '2023-11-30'),
+      completed('dee', '2023-01-05'),
+    ])
+      await training.upsert(r);
     await refreshTrainingSummaries(store, ORG, ['maria', 'nina', 'ann', 'ben', 'cal', 'dee']);
   });
   afterAll(() => store.close());
@@ -71,7 +89,11 @@ describe('training reminders and manager digests', () => {
     ]);
     // Maria's digest lists her three current reports, not Dee who has left; Nina has nothing to hear.
     expect(await sent('training-manager-2026-W49-')).toEqual([
-      { id: 'training-manager-2026-W49-maria', to: { personId: 'maria' }, text: 'Ann: Safeguarding awareness: expires 2026-12-30\nCal: Safeguarding awareness: expired 2026-11-30\nEve: Safeguarding awareness: not yet done' },
+      {
+        id: 'training-manager-2026-W49-maria',
+        to: { personId: 'maria' },
+        text: 'Ann: Safeguarding awareness: expires 2026-12-30\nCal: Safeguarding awareness: expired 2026-11-30\nEve: Safeguarding awareness: not yet done',
+      },
     ]);
   });
 

@@ -15,7 +15,15 @@ import { ORG } from '../../harness/fixtures';
 import { openTestStore } from '../../harness/store';
 
 const clock = new FixedClock('2026-11-23T12:00:00Z');
-const person = (id: string, jobTitle: string, department: string): Person => ({ id, orgId: ORG, name: id, jobTitle, department, roles: ['officer'], active: true });
+const person = (id: string, jobTitle: string, department: string): Person => ({
+  id,
+  orgId: ORG,
+  name: id,
+  jobTitle,
+  department,
+  roles: ['officer'],
+  active: true,
+});
 const PEOPLE = [person('ola', 'Social Worker', 'Children'), person('hana', 'Social Worker', 'Adults'), person('adam', 'Housing Officer', 'Housing')];
 const COURSES = ['SG-AWARE', 'SG-GEN', 'PREVENT'];
 const STATUSES: RecordStatus[] = ['completed', 'completed', 'booked', 'cancelled', 'self-reported'];
@@ -30,8 +38,28 @@ function records(): TrainingRecord[] {
         n++;
         const status = STATUSES[(n * 7) % STATUSES.length]!;
         const completedOn = `${2021 + ((n * 3) % 6)}-${String(1 + ((n * 5) % 12)).padStart(2, '0')}-15`;
-        const review = status === 'self-reported' && n % 2 === 0 ? { review: { decision: n % 4 === 0 ? ('verified' as const) : ('rejected' as const), by: { personId: 'hr', name: 'HR' }, at: '2026-01-01T00:00:00Z' } } : {};
-        out.push({ id: `rec-${n}`, orgId: ORG, kind: 'record', personId: p.id, courseCode: code, status, completedOn, source: status === 'self-reported' ? 'self' : 'import', createdAt: '2026-01-01T00:00:00Z', ...review });
+        const review =
+          status === 'self-reported' && n % 2 === 0
+            ? {
+                review: {
+                  decision: n % 4 === 0 ? ('verified' as const) : ('rejected' as const),
+                  by: { personId: 'hr', name: 'HR' },
+                  at: '2026-01-01T00:00:00Z',
+                },
+              }
+            : {};
+        out.push({
+          id: `rec-${n}`,
+          orgId: ORG,
+          kind: 'record',
+          personId: p.id,
+          courseCode: code,
+          status,
+          completedOn,
+          source: status === 'self-reported' ? 'self' : 'import',
+          createdAt: '2026-01-01T00:00:00Z',
+          ...review,
+        });
       }
     }
   }
@@ -43,7 +71,13 @@ describe('training summaries: HR views read one document a person, and give the 
   beforeAll(async () => {
     store = await openTestStore();
     await ensureOrganisation(store, clock, ORG, { timeZone: 'Europe/London' });
-    await setUpTraining(store, ORG, { requirements: [{ course: 'SG-AWARE', jobTitles: ['*'] }, { course: 'SG-GEN', jobTitles: ['Social Worker'] }, { course: 'PREVENT', jobTitles: ['Social Worker', 'Housing Officer'] }] });
+    await setUpTraining(store, ORG, {
+      requirements: [
+        { course: 'SG-AWARE', jobTitles: ['*'] },
+        { course: 'SG-GEN', jobTitles: ['Social Worker'] },
+        { course: 'PREVENT', jobTitles: ['Social Worker', 'Housing Officer'] },
+      ],
+    });
     for (const p of PEOPLE) await store.collection<Person>('people').upsert(p);
   });
   afterAll(() => store.close());
@@ -74,7 +108,9 @@ describe('training summaries: HR views read one document a person, and give the 
   it('a summary left stale by a failure is mended by the weekly housekeeping, which rewrites only what differs', async () => {
     const stale = (await storedSummary(store, ORG, 'hana'))!;
     await store.collection<TrainingSummary>('training').upsert({ ...stale, courses: {} });
-    await store.collection<TrainingSummary>('training').upsert({ id: summaryId('left-long-ago'), orgId: ORG, kind: 'summary', personId: 'left-long-ago', courses: {} });
+    await store
+      .collection<TrainingSummary>('training')
+      .upsert({ id: summaryId('left-long-ago'), orgId: ORG, kind: 'summary', personId: 'left-long-ago', courses: {} });
 
     const organisation = await ensureOrganisation(store, clock, ORG, { timeZone: 'Europe/London' });
     const result = await runJob('housekeeping', { store, clock, orgId: ORG, organisation, calendar: new WorkingCalendar(), logger: silentLogger });

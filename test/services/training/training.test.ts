@@ -17,7 +17,10 @@ import { openTestStore } from '../../harness/store';
 
 const AS_AT = '2026-11-22';
 const clock = new FixedClock('2026-11-22T12:00:00Z');
-const table = (headers: string[], rows: string[][]): Table => ({ headers, rows: rows.map((r, i) => ({ rowNumber: i + 2, cells: Object.fromEntries(headers.map((h, j) => [h, r[j] ?? ''])) })) });
+const table = (headers: string[], rows: string[][]): Table => ({
+  headers,
+  rows: rows.map((r, i) => ({ rowNumber: i + 2, cells: Object.fromEntries(headers.map((h, j) => [h, r[j] ?? ''])) })),
+});
 
 /*
  * 300 people, employee numbers 0–299. Department D1/D2/D3 by i % 3. Officers report to managers
@@ -39,7 +42,15 @@ const table = (headers: string[], rows: string[][]): Table => ({ headers, rows: 
  * (since 2024-01-01) 150–249 = 100; SG-GEN 0. All: 380 / 130 (34.2%) / 100 (26.3%).
  */
 function peopleFile(): Table {
-  const rows = Array.from({ length: 300 }, (_, i) => [String(i), `Person ${i}`, `p${i}@council.example`, `D${(i % 3) + 1}`, i < 200 ? 'Officer' : 'Manager', i < 200 ? String(200 + (i % 90)) : i === 200 ? '' : '200', i >= 290 ? 'Leaver' : 'Active']);
+  const rows = Array.from({ length: 300 }, (_, i) => [
+    String(i),
+    `Person ${i}`,
+    `p${i}@council.example`,
+    `D${(i % 3) + 1}`,
+    i < 200 ? 'Officer' : 'Manager',
+    i < 200 ? String(200 + (i % 90)) : i === 200 ? '' : '200',
+    i >= 290 ? 'Leaver' : 'Active',
+  ]);
   return table(['Employee Number', 'Full Name', 'Work Email', 'Department', 'Job Title', 'Manager Employee Number', 'Status'], rows);
 }
 function trainingFile(): Table {
@@ -60,7 +71,12 @@ describe('training completion for HR', () => {
 
   beforeAll(async () => {
     store = await openTestStore();
-    await setUpTraining(store, ORG, { requirements: [{ course: 'SG-AWARE', jobTitles: ['*'] }, { course: 'SG-GEN', jobTitles: ['Manager'] }] });
+    await setUpTraining(store, ORG, {
+      requirements: [
+        { course: 'SG-AWARE', jobTitles: ['*'] },
+        { course: 'SG-GEN', jobTitles: ['Manager'] },
+      ],
+    });
     const people = await importPeople({ store, clock }, { orgId: ORG, table: peopleFile(), dryRun: false });
     expect(people).toMatchObject({ created: 300, problems: [] });
     const training = await importTraining({ store, clock }, { orgId: ORG, table: trainingFile(), dryRun: false });
@@ -89,7 +105,14 @@ describe('training completion for HR', () => {
   });
 
   it('as at a past date, later completions do not count yet', async () => {
-    expect(await all('2025-01-01')).toEqual({ group: 'All', required: 380, withinValidity: 130, within12Months: 100, pctWithinValidity: 34.2, pctWithin12Months: 26.3 });
+    expect(await all('2025-01-01')).toEqual({
+      group: 'All',
+      required: 380,
+      withinValidity: 130,
+      within12Months: 100,
+      pctWithinValidity: 34.2,
+      pctWithin12Months: 26.3,
+    });
   });
 
   it('re-importing the same people and training files changes nothing', async () => {
@@ -99,16 +122,19 @@ describe('training completion for HR', () => {
   });
 
   it('a file with bad rows imports the good ones and reports each bad one with its row and reason', async () => {
-    const bad = table(['Employee Number', 'Course', 'Completion Date', 'Status'], [
-      ['12', 'Prevent', '2026-10-01', 'Completed'],
-      ['9999', 'Prevent', '2026-10-01', 'Completed'],
-      ['13', 'Basket weaving', '2026-10-01', 'Completed'],
-      ['14', 'Prevent', '31/02/2026', 'Completed'],
-      ['15', 'Prevent', '', 'Completed'],
-      ['16', 'Prevent', '2027-01-01', 'Completed'],
-      ['17', 'Prevent', '2026-10-01', 'Maybe'],
-      ['p18@council.example', 'DA', '2026-09-01', ''],
-    ]);
+    const bad = table(
+      ['Employee Number', 'Course', 'Completion Date', 'Status'],
+      [
+        ['12', 'Prevent', '2026-10-01', 'Completed'],
+        ['9999', 'Prevent', '2026-10-01', 'Completed'],
+        ['13', 'Basket weaving', '2026-10-01', 'Completed'],
+        ['14', 'Prevent', '31/02/2026', 'Completed'],
+        ['15', 'Prevent', '', 'Completed'],
+        ['16', 'Prevent', '2027-01-01', 'Completed'],
+        ['17', 'Prevent', '2026-10-01', 'Maybe'],
+        ['p18@council.example', 'DA', '2026-09-01', ''],
+      ],
+    );
     const report = await importTraining({ store, clock }, { orgId: ORG, table: bad, dryRun: false });
     expect(report.created).toBe(2);
     expect(report.problems).toEqual([
@@ -119,30 +145,69 @@ describe('training completion for HR', () => {
       { rowNumber: 7, reason: 'completion date 2027-01-01 is in the future' },
       { rowNumber: 8, reason: 'status "maybe" is not completed, booked or cancelled' },
     ]);
-    const people = await importPeople({ store, clock }, { orgId: ORG, table: table(['Employee Number', 'Full Name', 'Department', 'Status'], [['x y', 'Bad Id', 'D1', ''], ['400', '', 'D1', ''], ['401', 'New Starter', 'D2', 'Maybe']]), dryRun: true });
+    const people = await importPeople(
+      { store, clock },
+      {
+        orgId: ORG,
+        table: table(
+          ['Employee Number', 'Full Name', 'Department', 'Status'],
+          [
+            ['x y', 'Bad Id', 'D1', ''],
+            ['400', '', 'D1', ''],
+            ['401', 'New Starter', 'D2', 'Maybe'],
+          ],
+        ),
+        dryRun: true,
+      },
+    );
     expect(people.problems.map((p) => p.rowNumber)).toEqual([2, 3, 4]);
   });
 
   it('a column mapping reads another HR system’s headers, and a file without the needed columns is refused', async () => {
     const other = table(['Staff ID', 'Name', 'Org Unit'], [['0', 'Person 0', 'D1']]);
-    expect(await importPeople({ store, clock }, { orgId: ORG, table: other, mapping: { employeeId: 'Staff ID', name: 'Name', department: 'Org Unit' }, dryRun: true })).toMatchObject({ problems: [] });
+    expect(
+      await importPeople(
+        { store, clock },
+        { orgId: ORG, table: other, mapping: { employeeId: 'Staff ID', name: 'Name', department: 'Org Unit' }, dryRun: true },
+      ),
+    ).toMatchObject({ problems: [] });
     await expect(importPeople({ store, clock }, { orgId: ORG, table: other, dryRun: true })).rejects.toMatchObject({ code: 'IMPORT_FILE_INVALID' });
   });
 
   it('a self-reported completion counts only once HR verifies it; a rejected one never does', async () => {
     const before = (await all())!.withinValidity;
     const officer = await person('emp-281');
-    const record = await selfReport({ store, clock }, { actor: officer, timeZone: 'Europe/London', data: { courseCode: 'sg-aware', completedOn: '2026-11-01', certificateUrl: 'https://learning.example/cert/281' } });
+    const record = await selfReport(
+      { store, clock },
+      {
+        actor: officer,
+        timeZone: 'Europe/London',
+        data: { courseCode: 'sg-aware', completedOn: '2026-11-01', certificateUrl: 'https://learning.example/cert/281' },
+      },
+    );
     expect((await all())!.withinValidity).toBe(before);
-    await expect(reviewSelfReport({ store, clock }, { actor: officer, decision: 'verified', data: { recordId: record.id } })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(reviewSelfReport({ store, clock }, { actor: officer, decision: 'verified', data: { recordId: record.id } })).rejects.toMatchObject({
+      code: 'FORBIDDEN',
+    });
     expect((await pendingSelfReports(store, await person('emp-5'))).map((r) => r.id)).toEqual([record.id]);
     await reviewSelfReport({ store, clock }, { actor: await person('emp-5'), decision: 'verified', data: { recordId: record.id } });
     expect((await all())!.withinValidity).toBe(before + 1);
 
-    const other = await selfReport({ store, clock }, { actor: await person('emp-282'), timeZone: 'Europe/London', data: { courseCode: 'SG-AWARE', completedOn: '2026-11-02' } });
-    await reviewSelfReport({ store, clock }, { actor: await person('emp-5'), decision: 'rejected', data: { recordId: other.id, note: 'No such session on that date' } });
+    const other = await selfReport(
+      { store, clock },
+      { actor: await person('emp-282'), timeZone: 'Europe/London', data: { courseCode: 'SG-AWARE', completedOn: '2026-11-02' } },
+    );
+    await reviewSelfReport(
+      { store, clock },
+      { actor: await person('emp-5'), decision: 'rejected', data: { recordId: other.id, note: 'No such session on that date' } },
+    );
     expect((await all())!.withinValidity).toBe(before + 1);
-    await expect(selfReport({ store, clock }, { actor: officer, timeZone: 'Europe/London', data: { courseCode: 'SG-AWARE', completedOn: '2026-12-25', certificateUrl: 'javascript:alert(1)' } })).rejects.toMatchObject({ code: 'VALIDATION' });
+    await expect(
+      selfReport(
+        { store, clock },
+        { actor: officer, timeZone: 'Europe/London', data: { courseCode: 'SG-AWARE', completedOn: '2026-12-25', certificateUrl: 'javascript:alert(1)' } },
+      ),
+    ).rejects.toMatchObject({ code: 'VALIDATION' });
   });
 
   it('an officer cannot see who is overdue by name; HR can', async () => {
@@ -157,7 +222,14 @@ describe('training completion for HR', () => {
     const calendar = new WorkingCalendar();
     const run = async (iso: string) => {
       const at = new FixedClock(iso);
-      return runJob('training-reminders', { store, clock: at, orgId: ORG, organisation: await ensureOrganisation(store, at, ORG, { timeZone: 'Europe/London' }), calendar, logger: silentLogger });
+      return runJob('training-reminders', {
+        store,
+        clock: at,
+        orgId: ORG,
+        organisation: await ensureOrganisation(store, at, ORG, { timeZone: 'Europe/London' }),
+        calendar,
+        logger: silentLogger,
+      });
     };
     expect(await run('2026-11-24T09:15:00Z')).toMatchObject({ skipped: 'not the first working day of the week' });
     const monday = await run('2026-11-23T09:15:00Z');

@@ -23,7 +23,10 @@ describe('an action updated every week for years', () => {
   let store: Store;
   beforeAll(async () => {
     store = await openTestStore();
-    await seed(store, { people: [val], actions: [actionDoc({ id: 'weekly', leadIds: ['val'], leads: [{ name: 'Val Johnson', personId: 'val' }], ongoing: true })] });
+    await seed(store, {
+      people: [val],
+      actions: [actionDoc({ id: 'weekly', leadIds: ['val'], leads: [{ name: 'Val Johnson', personId: 'val' }], ongoing: true })],
+    });
   });
   afterAll(() => store.close());
 
@@ -32,7 +35,22 @@ describe('an action updated every week for years', () => {
     for (let week = 1; week <= 240; week++) {
       const clock = new FixedClock(new Date(Date.parse('2026-01-05T10:00:00Z') + week * 7 * 86_400_000));
       const { version } = (await store.collection<Action>('actions').read(ORG, 'weekly'))!;
-      const outcome = await submitStatusUpdate({ store, clock, events }, { actor: val, timeZone: TZ, data: { actionId: 'weekly', version, status: 'G', progress: note(week, 'progress', 2_000), evidence: note(week, 'evidence', 1_000), reason: note(week, 'reason', 1_000), remedialAction: note(week, 'next step', 1_000) } });
+      const outcome = await submitStatusUpdate(
+        { store, clock, events },
+        {
+          actor: val,
+          timeZone: TZ,
+          data: {
+            actionId: 'weekly',
+            version,
+            status: 'G',
+            progress: note(week, 'progress', 2_000),
+            evidence: note(week, 'evidence', 1_000),
+            reason: note(week, 'reason', 1_000),
+            remedialAction: note(week, 'next step', 1_000),
+          },
+        },
+      );
       expect({ week, kind: outcome.kind }).toEqual({ week, kind: 'saved' });
     }
     const action = (await store.collection<Action>('actions').read(ORG, 'weekly'))!;

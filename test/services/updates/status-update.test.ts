@@ -26,33 +26,58 @@ describe('submitting a RAG status update', () => {
   beforeEach(async () => seed(store, { actions: [actionDoc({ id: 'a1' })] }));
 
   it('lead submits Amber with reason and remedial action → stored with history, version bumped', async () => {
-    const outcome = await submitStatusUpdate(deps(), { actor: val, timeZone: TZ, data: { actionId: 'a1', version: 1, status: 'A', progress: 'Venue lost', reason: 'Venue cancelled', remedialAction: 'Rebooked for January' } });
+    const outcome = await submitStatusUpdate(deps(), {
+      actor: val,
+      timeZone: TZ,
+      data: { actionId: 'a1', version: 1, status: 'A', progress: 'Venue lost', reason: 'Venue cancelled', remedialAction: 'Rebooked for January' },
+    });
     expect(outcome.kind).toBe('saved');
     const action = await stored('a1');
     expect(action).toMatchObject({ status: 'A', progress: 'Venue lost', version: 2 });
     expect(action.history).toEqual([
-      expect.objectContaining({ by: { personId: 'val', name: 'Val Johnson' }, at: '2026-11-22T10:00:00.000Z', previousStatus: 'G', status: 'A', reason: 'Venue cancelled', remedialAction: 'Rebooked for January', fromVersion: 1, source: 'teams' }),
+      expect.objectContaining({
+        by: { personId: 'val', name: 'Val Johnson' },
+        at: '2026-11-22T10:00:00.000Z',
+        previousStatus: 'G',
+        status: 'A',
+        reason: 'Venue cancelled',
+        remedialAction: 'Rebooked for January',
+        fromVersion: 1,
+        source: 'teams',
+      }),
     ]);
   });
 
   it('owner submits Red without remedial action → refused on that field, nothing stored', async () => {
-    const outcome = await submitStatusUpdate(deps(), { actor: val, timeZone: TZ, data: { actionId: 'a1', version: 1, status: 'R', progress: 'Stuck', reason: 'No budget' } });
+    const outcome = await submitStatusUpdate(deps(), {
+      actor: val,
+      timeZone: TZ,
+      data: { actionId: 'a1', version: 1, status: 'R', progress: 'Stuck', reason: 'No budget' },
+    });
     expect(outcome).toMatchObject({ kind: 'invalid', issues: [{ field: 'remedialAction' }] });
     expect(await stored('a1')).toMatchObject({ status: 'G', version: 1, history: [] });
   });
 
   it('someone who is not a lead is refused and nothing is stored', async () => {
-    await expect(submitStatusUpdate(deps(), { actor: stranger, timeZone: TZ, data: { actionId: 'a1', version: 1, status: 'B', progress: 'x', evidence: 'y' } })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(
+      submitStatusUpdate(deps(), { actor: stranger, timeZone: TZ, data: { actionId: 'a1', version: 1, status: 'B', progress: 'x', evidence: 'y' } }),
+    ).rejects.toMatchObject({ code: 'FORBIDDEN' });
     expect((await stored('a1')).version).toBe(1);
   });
 
   it('a plan administrator may update any action', async () => {
-    expect((await submitStatusUpdate(deps(), { actor: admin, timeZone: TZ, data: { actionId: 'a1', version: 1, status: 'G', progress: 'Checked' } })).kind).toBe('saved');
+    expect(
+      (await submitStatusUpdate(deps(), { actor: admin, timeZone: TZ, data: { actionId: 'a1', version: 1, status: 'G', progress: 'Checked' } })).kind,
+    ).toBe('saved');
   });
 
   it('a card showing an older version does not overwrite a newer answer', async () => {
     await submitStatusUpdate(deps(), { actor: val, timeZone: TZ, data: { actionId: 'a1', version: 1, status: 'G', progress: 'First' } });
-    const outcome = await submitStatusUpdate(deps(), { actor: admin, timeZone: TZ, data: { actionId: 'a1', version: 1, status: 'R', progress: 'Second', reason: 'r', remedialAction: 'm' } });
+    const outcome = await submitStatusUpdate(deps(), {
+      actor: admin,
+      timeZone: TZ,
+      data: { actionId: 'a1', version: 1, status: 'R', progress: 'Second', reason: 'r', remedialAction: 'm' },
+    });
     expect(outcome.kind).toBe('stale');
     expect(await stored('a1')).toMatchObject({ progress: 'First', version: 2 });
   });
@@ -67,7 +92,9 @@ describe('submitting a RAG status update', () => {
 
   it('card data naming another organisation’s action finds nothing', async () => {
     await seed(store, { actions: [actionDoc({ id: 'other', orgId: 'other-org' })] });
-    await expect(submitStatusUpdate(deps(), { actor: val, timeZone: TZ, data: { actionId: 'other', version: 1, status: 'G', progress: 'x' } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(
+      submitStatusUpdate(deps(), { actor: val, timeZone: TZ, data: { actionId: 'other', version: 1, status: 'G', progress: 'x' } }),
+    ).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect((await store.collection<Action>('actions').read('other-org', 'other'))?.version).toBe(1);
   });
 
@@ -78,9 +105,17 @@ describe('submitting a RAG status update', () => {
   });
 
   it('Blue closes the action and a revised date becomes the next due date', async () => {
-    await submitStatusUpdate(deps(), { actor: val, timeZone: TZ, data: { actionId: 'a1', version: 1, status: 'G', progress: 'Moved', revisedDueDate: '2027-01-15' } });
+    await submitStatusUpdate(deps(), {
+      actor: val,
+      timeZone: TZ,
+      data: { actionId: 'a1', version: 1, status: 'G', progress: 'Moved', revisedDueDate: '2027-01-15' },
+    });
     expect(await stored('a1')).toMatchObject({ revisedDueDate: '2027-01-15', nextDueDate: '2027-01-15', open: true });
-    await submitStatusUpdate(deps(), { actor: val, timeZone: TZ, data: { actionId: 'a1', version: 2, status: 'B', progress: 'Done', evidence: 'Minutes of 12 Jan' } });
+    await submitStatusUpdate(deps(), {
+      actor: val,
+      timeZone: TZ,
+      data: { actionId: 'a1', version: 2, status: 'B', progress: 'Done', evidence: 'Minutes of 12 Jan' },
+    });
     expect(await stored('a1')).toMatchObject({ status: 'B', open: false });
   });
 });
