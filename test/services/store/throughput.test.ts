@@ -133,9 +133,8 @@ describe('retries on throttling, by surface', () => {
       const until = Date.now() + 12_000;
       server.hook.intercept = (req, res) => {
         if (req.method !== 'GET' || !req.url?.includes('/docs/p1') || Date.now() >= until) return false;
-        res
-          .writeHead(429, { 'content-type': 'application/json', 'x-ms-retry-after-ms': '2000', 'x-ms-substatus': '3200', 'x-ms-request-charge': '0' })
-          .end(JSON.stringify({ code: 'TooManyRequests', message: 'Request rate is large' }));
+        res.writeHead(429, { 'content-type': 'application/json', 'x-ms-retry-after-ms': '2000', 'x-ms-substatus': '3200', 'x-ms-request-charge': '0' });
+        res.end(JSON.stringify({ code: 'TooManyRequests', message: 'Request rate is large' }));
         return true;
       };
       const t0 = Date.now();
@@ -170,9 +169,8 @@ describe('reads right after a 409 (several instances, Session consistency)', () 
       server.hook.intercept = (req, res) => {
         if (req.method === 'GET' && req.url?.includes('/docs/digest-s1') && lagging > 0) {
           lagging--;
-          res
-            .writeHead(404, { 'content-type': 'application/json', 'x-ms-request-charge': '1' })
-            .end(JSON.stringify({ code: 'NotFound', message: 'not found' }));
+          res.writeHead(404, { 'content-type': 'application/json', 'x-ms-request-charge': '1' });
+          res.end(JSON.stringify({ code: 'NotFound', message: 'not found' }));
           return true;
         }
         return false;
@@ -196,7 +194,8 @@ describe('start-up checks of the account and the containers', () => {
     server.hook.intercept = (req, res) => {
       if (req.method !== 'GET' || req.url !== '/') return false;
       // As Azure Cosmos DB describes an account with several write regions.
-      res.writeHead(200, { 'content-type': 'application/json' }).end(
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
         JSON.stringify({
           writableLocations: [],
           readableLocations: [],
