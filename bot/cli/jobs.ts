@@ -11,7 +11,11 @@ export const JOB_COMMANDS: Record<string, Command> = {
   'jobs list': {
     usage: 'jobs list',
     async run() {
-      for (const [name, job] of Object.entries(JOBS)) print(`${name.padEnd(16)} ${job.cron.padEnd(12)} ${job.description}`);
+      const jobs = Object.entries(JOBS);
+      // Columns as wide as the longest name and schedule, so a module's longer job name does not push its row out of line.
+      const nameWidth = Math.max(...jobs.map(([name]) => name.length));
+      const cronWidth = Math.max(...jobs.map(([, job]) => job.cron.length));
+      for (const [name, job] of jobs) print(`${name.padEnd(nameWidth)}  ${job.cron.padEnd(cronWidth)}  ${job.description}`);
     },
   },
   'jobs run': {

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { allCommands } from '../../bot/cli/index';
+import { JOBS } from '../../bot/jobs';
 import { PUBLISHER_SETTINGS } from '../../manifest/package';
 import { SETTING_NAMES } from '../../services/core/config';
 import { projectRoot } from '../../services/core/paths';
@@ -77,6 +78,16 @@ describe('the documentation', () => {
     expect(names.length).toBeGreaterThan(30);
     expect(names.filter((name) => !cli.includes(`tracker ${name}`))).toEqual([]);
     expect(cli).toContain('tracker help');
+  });
+
+  it('lists every scheduled job in docs/OPERATIONS.md with the schedule and days the code gives it', () => {
+    const operations = read('docs/OPERATIONS.md');
+    const rows = new Map(
+      [...operations.matchAll(/^\| `([a-z0-9-]+)` \| `([^`]+)` \| (working days|every day) \|/gm)].map((m) => [m[1]!, { cron: m[2]!, days: m[3]! }]),
+    );
+    const inCode = new Map(Object.entries(JOBS).map(([name, job]) => [name, { cron: job.cron, days: job.workingDaysOnly ? 'working days' : 'every day' }]));
+    expect(inCode.size).toBeGreaterThan(8);
+    expect(Object.fromEntries(rows)).toEqual(Object.fromEntries(inCode));
   });
 
   it('has env.sample name every setting the app and the package read, and nothing they do not', () => {
