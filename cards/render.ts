@@ -1,24 +1,10 @@
 import * as ACData from 'adaptivecards-templating';
 import { clip, oneLine, visibleData } from '../services/core/text';
-import actionSummary from './templates/action-summary.json';
-import actionUpdate from './templates/action-update.json';
-import escalationAlert from './templates/escalation-alert.json';
-import personalPointer from './templates/personal-pointer.json';
-import escalationList from './templates/escalation-list.json';
 import facts from './templates/facts.json';
 import help from './templates/help.json';
-import myActions from './templates/my-actions.json';
 import notice from './templates/notice.json';
-import raiseConcern from './templates/raise-concern.json';
-import reminderDigest from './templates/reminder-digest.json';
-import roundSummary from './templates/round-summary.json';
-import trainingReport from './templates/training-report.json';
-import trainingVerify from './templates/training-verify.json';
+import personalPointer from './templates/personal-pointer.json';
 import welcome from './templates/welcome.json';
-import questionnaireInvite from './templates/questionnaire-invite.json';
-import questionnairePage from './templates/questionnaire-page.json';
-import questionnaireSaved from './templates/questionnaire-saved.json';
-import surveyList from './templates/survey-list.json';
 import report from './templates/report.json';
 
 /**
@@ -27,125 +13,18 @@ import report from './templates/report.json';
  */
 export type PageInfo = { page: number; range: string; hasNext: boolean; nextPage: number; nextLabel: string; hasPrevious: boolean };
 
-export type TrainingFormFields = 'courseCode' | 'completedOn' | 'certificateUrl';
-
-export type RaiseFormFields = 'category' | 'agency' | 'caseReference' | 'asked' | 'wanted' | 'immediateRisk';
-
-export type UpdateFormFields = 'status' | 'progress' | 'evidence' | 'reason' | 'remedialAction' | 'revisedDueDate';
-
-/** What each card is expanded with. Text that came from people goes in TextRuns or through `md()`. */
+/**
+ * What each of the kernel's cards (cards/templates) is expanded with: the cards every feature and
+ * host shares. A feature's own cards are in cards/<feature>/, each with its own data type, and go
+ * through featureCards() below, which keeps the same rules. Text that came from people goes in
+ * TextRuns or through `md()`.
+ */
 export type CardData = {
   welcome: { heading: string; linked: boolean; openCount: number };
   help: { notice: string; commands: { command: string; meaning: string }[]; channelNote: string };
-  'my-actions': {
-    heading: string;
-    count: number;
-    /** `due` starts "⚠ Overdue: was due …" when the action is overdue, as the tab marks it; `overdue` makes it bold. */
-    actions: { id: string; ref: string; due: string; overdue: boolean; description: string; statusLabel: string }[];
-    paging: PageInfo;
-  };
-  'action-update': {
-    actionId: string;
-    version: number;
-    ref: string;
-    notice: string;
-    description: string;
-    evidenceExpected: string;
-    due: string;
-    leads: string;
-    statusLabel: string;
-    progress: string;
-    values: Record<UpdateFormFields, string>;
-    errors: Record<UpdateFormFields, string>;
-  };
-  'action-summary': {
-    actionId: string;
-    heading: string;
-    notice: string;
-    ref: string;
-    description: string;
-    statusLabel: string;
-    due: string;
-    leads: string;
-    progress: string;
-    evidence: string;
-    reason: string;
-    remedialAction: string;
-    canUpdate: boolean;
-  };
   notice: { title: string; text: string; code: string };
   'personal-pointer': { heading: string; text: string; hasFacts: boolean; facts: { title: string; value: string }[]; url: string };
-  'reminder-digest': {
-    heading: string;
-    intro: string;
-    /** The outbox item the digest was sent as ('' for one sent before paging): "Show N more" reads its lines from there. */
-    outboxId: string;
-    /** No outbox item to page from: the rest are only counted, with a pointer to "my actions". */
-    more: number;
-    lines: {
-      actionId: string;
-      ref: string;
-      why: string;
-      leadName: string;
-      description: string;
-      statusLabel: string;
-      snoozeChoices: { actionId: string; label: string; days: number }[];
-    }[];
-    paging: PageInfo;
-  };
-  'raise-concern': { notice: string; values: Record<RaiseFormFields, string>; errors: Record<RaiseFormFields, string>; namesChecked: 'true' | 'false' };
-  'escalation-list': { heading: string; count: number; items: { id: string; ref: string; title: string; detail: string }[]; paging: PageInfo };
   facts: { heading: string; intro: string; facts: { title: string; value: string }[] };
-  'training-report': {
-    notice: string;
-    courses: { code: string; name: string }[];
-    values: Record<TrainingFormFields, string>;
-    errors: Record<TrainingFormFields, string>;
-  };
-  'training-verify': { heading: string; count: number; items: { id: string; title: string; detail: string }[]; paging: PageInfo };
-  'escalation-alert': {
-    escalationId: string;
-    heading: string;
-    note: string;
-    canAct: boolean;
-    canAcknowledge: boolean;
-    summary: string;
-    facts: { title: string; value: string }[];
-  };
-  'questionnaire-invite': { heading: string; intro: string; closes: string; anonymous: boolean; campaignId: string };
-  'questionnaire-page': {
-    title: string;
-    intro: string;
-    progress: string;
-    notice: string;
-    campaignId: string;
-    page: number;
-    carried: string;
-    answerKey: string;
-    canGoBack: boolean;
-    isLast: boolean;
-    submitLabel: string;
-    questions: {
-      text: string;
-      help: string;
-      input: 'choice' | 'text' | 'date';
-      inputId: string;
-      multi: boolean;
-      maxLength: number;
-      value: string;
-      error: string;
-      choices: { title: string; value: string }[];
-    }[];
-  };
-  'questionnaire-saved': { heading: string; title: string; closes: string; anonymous: boolean; campaignId: string; answerKey: string };
-  /** Each item shows one button: Answer (or Change my answers) for a questionnaire sent to the person, else Results; when both apply, Results waits in the overflow menu. */
-  'survey-list': {
-    heading: string;
-    empty: string;
-    count: number;
-    items: { campaignId: string; title: string; detail: string; canAnswer: boolean; answerLabel: string; canSeeResults: boolean }[];
-    paging: PageInfo;
-  };
   report: {
     sections: {
       title: string;
@@ -163,43 +42,11 @@ export type CardData = {
     }[];
     footer: string;
   };
-  'round-summary': {
-    heading: string;
-    dueBy: string;
-    asAt: string;
-    respondedCount: string;
-    outstandingCount: string;
-    unreachableCount: string;
-    responded: string;
-    outstanding: string;
-    unreachable: string;
-  };
 };
 
 export type CardName = keyof CardData;
 
-export const CARD_TEMPLATES: Record<CardName, object> = {
-  welcome,
-  help,
-  'my-actions': myActions,
-  'action-update': actionUpdate,
-  'action-summary': actionSummary,
-  notice,
-  'personal-pointer': personalPointer,
-  'reminder-digest': reminderDigest,
-  'round-summary': roundSummary,
-  'escalation-alert': escalationAlert,
-  'raise-concern': raiseConcern,
-  'escalation-list': escalationList,
-  facts,
-  'training-report': trainingReport,
-  'training-verify': trainingVerify,
-  'questionnaire-invite': questionnaireInvite,
-  'questionnaire-page': questionnairePage,
-  'questionnaire-saved': questionnaireSaved,
-  'survey-list': surveyList,
-  report,
-};
+export const CARD_TEMPLATES: Record<CardName, object> = { welcome, help, notice, 'personal-pointer': personalPointer, facts, report };
 
 export type { AdaptiveCardJson } from '../services/core/adaptive-card';
 import type { AdaptiveCardJson } from '../services/core/adaptive-card';

@@ -1,3 +1,4 @@
+import { digestCard, digestEmail } from '../../cards/actions/cards';
 import type { FeatureModule } from '../kernel/module';
 import { runDailyReminders } from '../reminders';
 import { ACTION_COMMANDS, ACTION_ROUTES } from './teams';
@@ -12,6 +13,10 @@ export const actionsModule = {
   name: 'actions',
   cardRoutes: ACTION_ROUTES,
   textCommands: ACTION_COMMANDS,
+  // The plan declares the digest (services/plan/messages.ts); reminders and rounds queue it; its card is an action's.
+  storedMessages: {
+    'reminder-digest': { card: (message) => digestCard(message, 0), email: digestEmail, notifies: (message) => message.dueToday === true },
+  },
   jobs: {
     'daily-reminders': {
       cron: '0 9 * * 1-5',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { AdaptiveCardJson } from '../../cards/render';
-import { myActionsCard, noticeCard, summaryCard, updateFormCard } from '../../cards/views';
-import { digestCard } from '../../cards/messages';
+import { noticeCard } from '../../cards/views';
+import { digestCard, myActionsCard, summaryCard, updateFormCard } from '../../cards/actions/cards';
 import { OutboxRepository } from '../delivery/repository';
 import { today, formatDate } from '../core/dates';
 import { AppError } from '../core/errors';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Clock } from '../core/clock';
 import { formatDate, today } from '../core/dates';
 import { AppError } from '../core/errors';
-import type { OutboundMessage } from '../delivery/messages';
+import type { MessageOf, OutboundMessage } from '../delivery/messages';
 import { enqueue } from '../delivery/outbox';
 import { Directory } from '../people/repository';
 import { matchByName } from '../people/model';
@@ -195,7 +195,7 @@ function alertFacts(e: Escalation): { title: string; value: string }[] {
 }
 
 /** The alert as a message: the same view for the first alert and for the refreshed card after each step. */
-export function alertMessage(e: Escalation, ladder: LadderStage[], role: 'act' | 'inform', note?: string): OutboundMessage {
+export function alertMessage(e: Escalation, ladder: LadderStage[], role: 'act' | 'inform', note?: string): MessageOf<'escalation-alert'> {
   const stage = ladder[e.stage - 1]!;
   const state =
     e.status === 'resolved'
@@ -218,7 +218,7 @@ export function alertMessage(e: Escalation, ladder: LadderStage[], role: 'act' |
 }
 
 /** A team channel's alert: reference, stage and deadline only. */
-export function channelAlertMessage(e: Escalation, ladder: LadderStage[]): OutboundMessage {
+export function channelAlertMessage(e: Escalation, ladder: LadderStage[]): MessageOf<'escalation-channel-alert'> {
   return {
     kind: 'escalation-channel-alert',
     escalationId: e.id,

@@ -1,3 +1,4 @@
+import { channelAlertCard, channelAlertEmail, escalationAlertCard, escalationAlertEmail } from '../../cards/escalations/cards';
 import type { FeatureModule } from '../kernel/module';
 import { ensureOrganisation } from '../organisation/organisations';
 import { ESCALATION_COMMANDS, ESCALATION_ROUTES } from './teams';
@@ -8,6 +9,11 @@ export const escalationsModule = {
   name: 'escalations',
   cardRoutes: ESCALATION_ROUTES,
   textCommands: ESCALATION_COMMANDS,
+  storedMessages: {
+    // An alert always notifies: what must not wait for the chat to be opened.
+    'escalation-alert': { card: escalationAlertCard, email: escalationAlertEmail, notifies: () => true },
+    'escalation-channel-alert': { card: channelAlertCard, email: channelAlertEmail },
+  },
   cli: { escalations: async () => (await import('./cli.js')).ESCALATION_COMMANDS },
   jobs: {
     escalations: {

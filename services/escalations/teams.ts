@@ -14,9 +14,9 @@ import { isOnlyNameWarning } from '../../services/core/identifying';
 import { seenCounts } from '../../services/delivery/seen';
 import { CAUSE_LABELS } from '../../services/escalations/model';
 import { centralRecordReport, escalationReport } from '../../services/escalations/report';
-import { escalationListCard, factsCard, noticeCard, pageOf, raiseConcernCard } from '../../cards/views';
+import { factsCard, noticeCard, pageOf } from '../../cards/views';
+import { escalationAlertCard, escalationListCard, raiseConcernCard } from '../../cards/escalations/cards';
 import { reportCard } from '../../cards/report-card';
-import { renderMessage } from '../../cards/messages';
 import { AppError, isAppError } from '../core/errors';
 import { formatDate, formatInstant } from '../core/dates';
 import { auditInTeams, DATE, objectOf, pageIn, personal, type CardRoute, type RouteContext, type TextCommand } from '../kernel/route-context';
@@ -28,12 +28,12 @@ function escalationStep(step: EscalationStepName, textInput: string | undefined,
     const input = { ...fields, ...(textInput ? { text: fields[textInput] } : {}) };
     try {
       const escalation = await actOnEscalation(ctx, { actor: ctx.actor, organisation: ctx.organisation, step, data: input });
-      return renderMessage(alertMessage(escalation, ladderOf(ctx.organisation), 'act', `${done} by ${ctx.actor.name}.`));
+      return escalationAlertCard(alertMessage(escalation, ladderOf(ctx.organisation), 'act', `${done} by ${ctx.actor.name}.`));
     } catch (e) {
       // A missing reason or outcome keeps the card and its buttons, with the problem on top.
       if (!isAppError(e, 'VALIDATION') || typeof fields.escalationId !== 'string') throw e;
       const { escalation, canAct } = await getEscalation(ctx.store, ctx.actor, ctx.organisation, fields.escalationId);
-      return renderMessage(alertMessage(escalation, ladderOf(ctx.organisation), canAct ? 'act' : 'inform', e.message));
+      return escalationAlertCard(alertMessage(escalation, ladderOf(ctx.organisation), canAct ? 'act' : 'inform', e.message));
     }
   });
 }
@@ -52,7 +52,7 @@ export const ESCALATION_ROUTES = {
     if (typeof id !== 'string') throw new AppError('VALIDATION', 'This card does not say which escalation to open.');
     const { escalation, canAct } = await getEscalation(ctx.store, ctx.actor, ctx.organisation, id);
     auditInTeams(ctx, { kind: 'escalation', id: escalation.id });
-    return renderMessage(alertMessage(escalation, ladderOf(ctx.organisation), canAct ? 'act' : 'inform'));
+    return escalationAlertCard(alertMessage(escalation, ladderOf(ctx.organisation), canAct ? 'act' : 'inform'));
   }),
   'esc.seenBy': personal(async (ctx, data) => {
     const id = objectOf(data).escalationId;

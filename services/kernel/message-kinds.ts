@@ -34,3 +34,30 @@ export function messageKind(type: string): MessageKind {
   if (!kind) throw new AppError('VALIDATION', `No feature module renders messages of type "${type}".`);
   return kind;
 }
+
+/**
+ * The renderers of a kind the outbox holds under its own `kind`, with its fields beside it (a
+ * feature's kind from before modules declared their own: see OutboundMessageKinds in
+ * services/delivery/messages.ts). Each renderer is given the whole message. The module declares
+ * them typed (FeatureModule.storedMessages); the registry keeps them by name.
+ */
+export type StoredKind = {
+  card: (message: Record<string, unknown>, botId: string) => AdaptiveCardJson;
+  email: (message: Record<string, unknown>, helpers: EmailHelpers) => { subject: string; body: string };
+  /** Whether this message notifies the person (Teams activity feed), not only the chat. */
+  notifies?: (message: Record<string, unknown>) => boolean;
+};
+
+const storedKinds = new Map<string, StoredKind>();
+
+export function registerStoredKind(kind: string, renderers: StoredKind): void {
+  if (kind === 'notice' || kind === 'feature' || storedKinds.has(kind)) throw new Error(`Message kind "${kind}" is declared twice.`);
+  storedKinds.set(kind, renderers);
+}
+
+/** The renderers of a stored kind; an outbox item whose module is gone fails alone, with this reason. */
+export function storedKind(kind: string): StoredKind {
+  const found = storedKinds.get(kind);
+  if (!found) throw new AppError('VALIDATION', `No feature module renders messages of kind "${kind}".`);
+  return found;
+}

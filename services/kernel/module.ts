@@ -10,7 +10,9 @@ import type { JobTable } from '../scheduling/job-context';
 import type { ContainerSpec } from '../store/containers';
 import type { Store } from '../store/ports';
 import type { Command } from './cli-command';
-import type { MessageKind } from './message-kinds';
+import type { AdaptiveCardJson } from '../core/adaptive-card';
+import type { MessageOf, StoredMessageKind } from '../delivery/messages';
+import type { EmailHelpers, MessageKind } from './message-kinds';
 import type { CardRoute, TextCommand } from './route-context';
 
 /** What a report is built from: the organisation read once by the host, and the store. */
@@ -39,6 +41,20 @@ export type ReportDefinition = {
 };
 
 /**
+ * The renderers of the message kinds a feature declared into OutboundMessageKinds
+ * (services/delivery/messages.ts), which the outbox holds under their own `kind`: each renderer
+ * is given the whole message as it was queued.
+ */
+export type StoredMessages = {
+  [K in StoredMessageKind]?: {
+    card: (message: MessageOf<K>, botId: string) => AdaptiveCardJson;
+    /** As MessageKind's email: everything it writes escaped with `html`. */
+    email: (message: MessageOf<K>, helpers: EmailHelpers) => { subject: string; body: string };
+    notifies?: (message: MessageOf<K>) => boolean;
+  };
+};
+
+/**
  * One feature: everything it offers, declared beside its code in its `module.ts`. The hosts (the
  * Teams bot, the command line, the tab server, the scheduler, the event bus and the store's set-up)
  * loop over the list of modules in bot/modules.ts, so adding a feature touches no central table.
@@ -56,6 +72,12 @@ export type FeatureModule = {
   events?: (bus: DomainEvents, deps: { calendar: WorkingCalendar }) => void;
   /** Outbound message kinds by type; types are namespaced by the module (`section11.request`). */
   messages?: Record<string, MessageKind>;
+  /**
+   * The renderers of the kinds the feature queued before modules declared their own, under their
+   * old top-level names (`reminder-digest`): the outbox holds items so, so the names and shapes stay.
+   * A new kind goes in `messages`.
+   */
+  storedMessages?: StoredMessages;
   reports?: ReportDefinition[];
   /** The feature's own containers, each partitioned by /orgId like every other. */
   containers?: Record<string, ContainerSpec>;

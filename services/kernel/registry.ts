@@ -1,6 +1,6 @@
 import { AppError } from '../core/errors';
 import { registerContainers } from '../store/containers';
-import { registerMessageKind } from './message-kinds';
+import { registerMessageKind, registerStoredKind, type StoredKind } from './message-kinds';
 import type { FeatureModule, ReportDefinition } from './module';
 
 /**
@@ -22,6 +22,8 @@ export function registerModules(list: readonly FeatureModule[]): void {
       if (!type.startsWith(`${m.name}.`)) throw new Error(`Message type "${type}" of module "${m.name}" must start with "${m.name}.".`);
       registerMessageKind(type, kind);
     }
+    // Each renderer was typed against its own kind's message; the outbox hands it exactly that kind.
+    for (const [kind, renderers] of Object.entries(m.storedMessages ?? {})) registerStoredKind(kind, renderers as unknown as StoredKind);
   }
   modules = list;
   registered = true;

@@ -6,3 +6,4 @@ export { ActionPlan, type PlanRowFields, type RoundAction } from './repository';
 export { addPlanActions } from './add-actions';
 export { PLAN_COLUMNS } from './plan-rows';
 export { changeMovedHistory, fullHistory, moveOldHistory } from './history';
+export type { DigestLine, ReminderDigest } from './messages';

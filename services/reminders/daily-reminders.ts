@@ -1,12 +1,11 @@
 import { formatDate, today } from '../core/dates';
 import { listedText } from '../core/text';
 import { enqueueAll } from '../delivery/outbox';
-import type { DigestLine } from '../delivery/messages';
 import type { NewOutboxItem } from '../delivery/model';
 import { coversFor } from '../access/policy';
 import { Directory } from '../people/repository';
 import { coverFor, type Person } from '../people/model';
-import { type Action, ActionPlan } from '../plan';
+import { type Action, ActionPlan, type DigestLine } from '../plan';
 import type { JobContext } from '../scheduling/job-context';
 import { reminderFor, type ReminderReason } from './policy';
 import { policyOf } from '../organisation/reminder-policy';

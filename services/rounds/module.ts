@@ -1,3 +1,4 @@
+import { roundSummaryCard, roundSummaryEmail } from '../../cards/rounds/cards';
 import type { FeatureModule } from '../kernel/module';
 import { chaseRounds, noteRoundAnswer } from './rounds';
 import { ROUND_TEXT_COMMANDS } from './teams';
@@ -6,6 +7,7 @@ import { ROUND_TEXT_COMMANDS } from './teams';
 export const roundsModule = {
   name: 'rounds',
   textCommands: ROUND_TEXT_COMMANDS,
+  storedMessages: { 'round-summary': { card: roundSummaryCard, email: roundSummaryEmail } },
   cli: { rounds: async () => (await import('./cli.js')).ROUND_COMMANDS },
   jobs: {
     'round-chasers': {

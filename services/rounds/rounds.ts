@@ -5,14 +5,14 @@ import { formatDate, localDate, today } from '../core/dates';
 import { AppError } from '../core/errors';
 import { Conversations } from '../conversations/repository';
 import { enqueue, enqueueAll } from '../delivery/outbox';
-import type { DigestLine, OutboundMessage } from '../delivery/messages';
+import type { MessageOf } from '../delivery/messages';
 import type { NewOutboxItem, OutboxItem } from '../delivery/model';
 import { OutboxRepository } from '../delivery/repository';
 import { Directory } from '../people/repository';
 import type { Person } from '../people/model';
 import { inScope, mayFollowRound, mayStartRound, scopeFor } from '../access/policy';
 import { partnershipFor, partnershipOf } from '../organisation/organisations';
-import { type Action, ActionPlan, type RoundAction } from '../plan';
+import { type Action, ActionPlan, type DigestLine, type RoundAction } from '../plan';
 import type { JobContext } from '../scheduling/job-context';
 import type { WorkingCalendar } from '../scheduling/calendar';
 import type { Store, Stored } from '../store/ports';
@@ -212,7 +212,7 @@ function roundDigest(
   lead: Pick<RoundLead, 'name'>,
   kind: 'request' | 'chaser',
   snoozeChoices: number[],
-): OutboundMessage {
+): MessageOf<'reminder-digest'> {
   const lines: DigestLine[] = actions.map((a) => ({
     actionId: a.id,
     ref: a.ref,

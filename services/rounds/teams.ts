@@ -1,6 +1,6 @@
 import type { AdaptiveCardJson } from '../../cards/render';
 import { noticeCard } from '../../cards/views';
-import { renderMessage } from '../../cards/messages';
+import { roundSummaryCard } from '../../cards/rounds/cards';
 import { formatDate } from '../core/dates';
 import { roundStatusFor, startRound } from './rounds';
 import { DATE, timeZoneOf, type RouteContext, type TextCommand } from '../kernel/route-context';
@@ -9,7 +9,7 @@ async function roundStatus(ctx: RouteContext): Promise<AdaptiveCardJson> {
   const status = await roundStatusFor(ctx.store, ctx.actor);
   if (!status) return noticeCard('No update round is open', 'A plan administrator can start one with "start round YYYY-MM-DD".');
   const { round, progress } = status;
-  return renderMessage({
+  return roundSummaryCard({
     kind: 'round-summary',
     roundId: round.id,
     heading: `Open update round (started by ${round.startedBy.name})`,

@@ -1,3 +1,4 @@
+import { inviteCard, inviteEmail } from '../../cards/surveys/views';
 import type { FeatureModule } from '../kernel/module';
 import { runQuestionnaires } from './campaigns';
 import { SURVEY_COMMANDS, SURVEY_ROUTES } from './teams';
@@ -7,6 +8,7 @@ export const surveysModule = {
   name: 'surveys',
   cardRoutes: SURVEY_ROUTES,
   textCommands: SURVEY_COMMANDS,
+  storedMessages: { 'questionnaire-invite': { card: inviteCard, email: inviteEmail } },
   cli: { survey: async () => (await import('./cli.js')).SURVEY_COMMANDS },
   jobs: {
     questionnaires: {

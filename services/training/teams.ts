@@ -1,5 +1,6 @@
 import type { AdaptiveCardJson } from '../../cards/render';
-import { factsCard, noticeCard, trainingReportCard, trainingVerifyCard } from '../../cards/views';
+import { factsCard, noticeCard } from '../../cards/views';
+import { trainingReportCard, trainingVerifyCard } from '../../cards/training/cards';
 import { Directory } from '../people/repository';
 import { courses, loadPersonTraining } from './catalogue';
 import { myTraining, type Breakdown, type MyCourse } from './rates';

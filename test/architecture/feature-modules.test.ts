@@ -83,6 +83,26 @@ describe('a feature module declares what it offers, and the kernel serves it', (
     );
   });
 
+  it('a kind the outbox holds under its own name renders by the module that declares it, and by no other', () => {
+    const summaryModule = (name: string): FeatureModule => ({
+      name,
+      storedMessages: {
+        'round-summary': {
+          card: (m) => ({ type: 'AdaptiveCard', version: '1.5', body: [{ type: 'TextBlock', text: `${name}: ${m.heading}` }] }),
+          email: (m, h) => ({ subject: m.heading, body: `<p>${h.html(m.heading)}</p>` }),
+        },
+      },
+    });
+    const k = freshKernel();
+    k.registry.registerModules([summaryModule('rounds')]);
+    const stored = JSON.parse(
+      '{"kind":"round-summary","roundId":"r","heading":"Round <1>","dueBy":"2026-12-04","responded":[],"outstanding":[],"unreachable":[],"asAt":"2026-11-23T09:00:00Z"}',
+    );
+    expect(JSON.stringify(k.messages.renderMessage(stored))).toContain('rounds: Round <1>');
+    expect(k.email.renderEmail(stored, { teamsChat: 'https://teams.example/chat' }).html).toContain('<p>Round &lt;1&gt;</p>');
+    expect(() => freshKernel().registry.registerModules([summaryModule('rounds'), summaryModule('other')])).toThrow(/"round-summary" is declared twice/);
+  });
+
   it('two modules cannot claim one container, one name or one message type', () => {
     expect(() => freshKernel().registry.registerModules([noticeboard, { ...noticeboard }])).toThrow(/named "noticeboard"/);
     expect(() => freshKernel().registry.registerModules([{ name: 'x', containers: { actions: { indexed: [] } } }])).toThrow(/declared twice/);

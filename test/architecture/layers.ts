@@ -15,8 +15,10 @@ import { projectRoot } from '../../services/core/paths';
  * - engine: machinery that runs features' work without knowing them: the outbox and its sender
  *   (told of lost channels through a port the app wires), and the scheduler (jobs and their deps
  *   come from the app through a generic JobContext).
- * - cards: the shared card renderers (cards/*.ts): templates filled and measured, the report card,
- *   the views every feature's routes answer with. They know the outbound messages, not the features.
+ * - cards: the kernel's cards (cards/*.ts and cards/templates): the renderer every card goes through,
+ *   the shared cards (notices, facts, help, welcome, the report card) and list paging, and the message
+ *   renderer. They know the outbound messages, not the features: every kind but a notice is rendered
+ *   by the module that declares it, through the registry of message kinds.
  * - contract: the feature-module contract and the hosts' contexts (services/kernel): what a feature
  *   declares, and what its routes and commands are given. It stands on the engine (jobs) and cards.
  * - features: every other services/<area>, with its own card templates and fillers in

@@ -1,10 +1,11 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AdaptiveCardJson } from '../../cards/render';
 import { CARD_ROUTES, type Verb } from '../../bot/card-routes';
 import { MODULES } from '../../bot/modules';
 import { renderMessage } from '../../cards/messages';
 import { EXAMPLES } from './examples';
+import { templateFiles, underCards } from './template-files';
 
 /**
  * A card's buttons must fit: Teams shows at most 6 actions side by side and cuts their titles
@@ -104,17 +105,19 @@ describe('the escalation alert', () => {
 const SENT_BY_CODE: Record<string, string> = {};
 
 describe('card verbs and the routing table, merged from every feature module', () => {
-  // The kernel's templates (cards/templates) and each feature's own (cards/<feature>/templates).
-  const cards = path.join(__dirname, '../../cards');
-  const dirs = [
-    path.join(cards, 'templates'),
-    ...readdirSync(cards, { withFileTypes: true })
-      .filter((d) => d.isDirectory() && d.name !== 'templates')
-      .map((d) => path.join(cards, d.name, 'templates')),
-  ].filter((d) => existsSync(d));
-  const templateVerbs = new Set(
-    dirs.flatMap((dir) => readdirSync(dir).flatMap((f) => [...readFileSync(path.join(dir, f), 'utf8').matchAll(/"verb":\s*"([^"]+)"/g)].map((m) => m[1]!))),
-  );
+  // Every template under cards/, whatever its folder: the kernel's (cards/templates) and each feature's own (cards/<feature>/templates).
+  const templates = templateFiles();
+  const verbsIn = (file: string) => [...readFileSync(file, 'utf8').matchAll(/"verb":\s*"([^"]+)"/g)].map((m) => m[1]!);
+  const templateVerbs = new Set(templates.flatMap(verbsIn));
+
+  it('reads the templates of the kernel and of every feature folder', () => {
+    const folders = new Set(templates.map((f) => underCards(path.dirname(f))));
+    expect([...folders]).toEqual(
+      expect.arrayContaining(['templates', 'actions/templates', 'escalations/templates', 'surveys/templates', 'section11/templates']),
+    );
+    // The update form's verb is read from the actions' own folder: it is not in the kernel's.
+    expect(templates.filter((f) => verbsIn(f).includes('action.update')).map(underCards)).toEqual(['actions/templates/action-update.json']);
+  });
 
   it('every verb a template sends is a route', () => {
     expect([...templateVerbs].filter((v) => !(v in CARD_ROUTES))).toEqual([]);

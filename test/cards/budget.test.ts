@@ -1,8 +1,11 @@
-import { digestCard, renderMessage } from '../../cards/messages';
+import { renderMessage } from '../../cards/messages';
+import { digestCard, myActionsCard } from '../../cards/actions/cards';
+import { escalationListCard } from '../../cards/escalations/cards';
+import { trainingVerifyCard } from '../../cards/training/cards';
 import { cardSizeUtf16, MAX_CARD_UTF16_BYTES, renderCard, type AdaptiveCardJson } from '../../cards/render';
 import { reportCard } from '../../cards/report-card';
 import { surveyListCard } from '../../cards/surveys/views';
-import { escalationListCard, LIST_PAGE_SIZE, myActionsCard, trainingVerifyCard } from '../../cards/views';
+import { LIST_PAGE_SIZE } from '../../cards/views';
 import type { OutboundMessage } from '../../services/delivery/messages';
 import { action, CAMPAIGN, TODAY } from './examples';
 

@@ -1,10 +1,12 @@
 import * as AC from 'adaptivecards';
 import { CARD_TEMPLATES, cardSizeUtf16, MAX_CARD_UTF16_BYTES, md, OPEN_URL_ALLOW_LIST, renderCard, type AdaptiveCardJson } from '../../cards/render';
 import { renderMessage } from '../../cards/messages';
-import { updateFormCard, welcomeCard } from '../../cards/views';
+import { welcomeCard } from '../../cards/views';
+import { updateFormCard } from '../../cards/actions/cards';
 import { surveyCard } from '../../cards/surveys/views';
 import { columnWidths, MAX_REPORT_CARD_ROWS, reportCard } from '../../cards/report-card';
 import type { Report } from '../../services/core/report';
+import { templateFiles, underCards } from './template-files';
 import { action, AWARENESS, CAMPAIGN, ENTRIES, EXAMPLES, KEY, LONG_REPORT, resultsCard } from './examples';
 import { groupResults, highlightResults, questionResults } from '../../services/surveys/results';
 
@@ -309,29 +311,35 @@ describe('user text in cards', () => {
   });
 });
 
-it('every template in cards/templates is covered by an example above', () => {
-  expect(Object.keys(CARD_TEMPLATES).sort()).toEqual([
-    'action-summary',
-    'action-update',
-    'escalation-alert',
-    'escalation-list',
-    'facts',
-    'help',
-    'my-actions',
-    'notice',
-    'personal-pointer',
-    'questionnaire-invite',
-    'questionnaire-page',
-    'questionnaire-saved',
-    'raise-concern',
-    'reminder-digest',
-    'report',
-    'round-summary',
-    'survey-list',
-    'training-report',
-    'training-verify',
-    'welcome',
+it('every card template, the kernel’s and each feature’s, is known here, wherever its folder', () => {
+  expect(templateFiles().map(underCards)).toEqual([
+    'actions/templates/action-summary.json',
+    'actions/templates/action-update.json',
+    'actions/templates/my-actions.json',
+    'actions/templates/reminder-digest.json',
+    'escalations/templates/escalation-alert.json',
+    'escalations/templates/escalation-list.json',
+    'escalations/templates/raise-concern.json',
+    'reviews/templates/impact-check.json',
+    'rounds/templates/round-summary.json',
+    'section11/templates/return.json',
+    'section11/templates/review-list.json',
+    'section11/templates/standard.json',
+    'surveys/templates/questionnaire-invite.json',
+    'surveys/templates/questionnaire-page.json',
+    'surveys/templates/questionnaire-saved.json',
+    'surveys/templates/survey-list.json',
+    'templates/facts.json',
+    'templates/help.json',
+    'templates/notice.json',
+    'templates/personal-pointer.json',
+    'templates/report.json',
+    'templates/welcome.json',
+    'training/templates/training-report.json',
+    'training/templates/training-verify.json',
   ]);
+  // The kernel's renderer holds only the shared cards; a feature's are its own.
+  expect(Object.keys(CARD_TEMPLATES).sort()).toEqual(['facts', 'help', 'notice', 'personal-pointer', 'report', 'welcome']);
   expect(renderCard('notice', { title: 't', text: 'x', code: '' }).type).toBe('AdaptiveCard');
   // A link anywhere but Teams' deep link to the bot's chat is refused, whatever the data says.
   expect(() => renderCard('personal-pointer', { heading: 'h', text: 't', hasFacts: false, facts: [], url: 'https://evil.example/l/chat' })).toThrow(

@@ -1,20 +1,12 @@
+// Every kind of message but a notice is rendered by the feature module that declares it: the modules are registered first.
+import '../../bot/modules';
 import type { AdaptiveCardJson } from '../../cards/render';
 import { renderMessage } from '../../cards/messages';
 import { commandHelpCard } from '../../bot/card-routes';
-import {
-  errorCard,
-  escalationListCard,
-  factsCard,
-  personalPointerCard,
-  raiseConcernCard,
-  trainingReportCard,
-  trainingVerifyCard,
-  myActionsCard,
-  noticeCard,
-  summaryCard,
-  updateFormCard,
-  welcomeCard,
-} from '../../cards/views';
+import { errorCard, factsCard, personalPointerCard, noticeCard, welcomeCard } from '../../cards/views';
+import { myActionsCard, summaryCard, updateFormCard } from '../../cards/actions/cards';
+import { escalationListCard, raiseConcernCard } from '../../cards/escalations/cards';
+import { trainingReportCard, trainingVerifyCard } from '../../cards/training/cards';
 import { AppError } from '../../services/core/errors';
 import { surveyCard, surveyListCard } from '../../cards/surveys/views';
 import { reportCard } from '../../cards/report-card';

@@ -1,10 +1,13 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+// Every kind of message but a notice is rendered by the feature module that declares it: the modules are registered first.
+import '../../bot/modules';
 import { renderMessage } from '../../cards/messages';
 import { cardSizeUtf16, MAX_CARD_UTF16_BYTES, md } from '../../cards/render';
 import { reportCard } from '../../cards/report-card';
-import { myActionsCard, summaryCard, welcomeCard } from '../../cards/views';
+import { welcomeCard } from '../../cards/views';
+import { myActionsCard, summaryCard } from '../../cards/actions/cards';
 import type { OutboundMessage } from '../../services/delivery/messages';
 import type { Action } from '../../services/plan/model';
 import { parse } from 'csv-parse/sync';

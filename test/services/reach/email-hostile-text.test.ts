@@ -2,6 +2,8 @@ import { DomUtils, parseDocument } from 'htmlparser2';
 import type { Element } from 'domhandler';
 import type { OutboundMessage } from '../../../services/delivery/messages';
 import { renderEmail } from '../../../services/reach/email';
+// Every kind of message but a notice is written by the feature module that declares it: the modules are registered first.
+import '../../../bot/modules';
 
 /**
  * An attacker controls text that goes into the email someone outside Teams gets from the
