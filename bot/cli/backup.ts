@@ -2,9 +2,7 @@ import { mkdir, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../services/core/errors';
 import { PRIVATE_DIR_MODE } from '../../services/core/private-files';
-import { CONTAINER_NAMES } from '../../services/store/containers';
-import type { Store } from '../../services/store/ports';
-import { readSnapshot, restoreSnapshot, takeSnapshot, writeSnapshotFile, type Snapshot } from '../../services/store/snapshot';
+import { readSnapshot, removeAbsent, restoreSnapshot, takeSnapshot, writeSnapshotFile, type Snapshot } from '../../services/store/snapshot';
 import { migrate } from '../../services/migrations/migrations';
 import { inBackground } from '../../services/store/request-priority';
 import { OPERATOR } from '../../services/access/policy';
@@ -14,29 +12,6 @@ async function latestBackup(dir: string): Promise<string> {
   const files = (await readdir(dir)).filter((f) => /^backup-.*\.json$/.test(f)).sort();
   if (files.length === 0) throw new AppError('NOT_FOUND', `There is no backup-*.json in ${dir}.`);
   return path.join(dir, files[files.length - 1]!);
-}
-
-/**
- * For a restore that must match the backup exactly: delete what the backup does not hold. The
- * record of who saw what is kept whole: a restore may not erase who looked at what since.
- */
-async function removeAbsent(store: Store, snapshot: Snapshot): Promise<number> {
-  let removed = 0;
-  for (const name of CONTAINER_NAMES.filter((n) => n !== 'audit')) {
-    const keep = new Set((snapshot.containers[name] ?? []).map((d) => `${d.orgId}/${d.id}`));
-    const collection = store.collection(name);
-    const extra: { orgId: string; id: string }[] = [];
-    for await (const doc of collection.readAll()) if (!keep.has(`${doc.orgId}/${doc.id}`)) extra.push(doc);
-    const outcomes = await collection.bulk(extra.map((doc) => ({ kind: 'delete' as const, orgId: doc.orgId, id: doc.id })));
-    const failed = outcomes.filter((o) => !o.ok);
-    if (failed.length)
-      throw new AppError(
-        'STORE_UNAVAILABLE',
-        `${failed.length} documents of ${name} the backup does not hold could not be deleted: ${failed[0]!.ok ? '' : failed[0]!.error.message}`,
-      );
-    removed += extra.length;
-  }
-  return removed;
 }
 
 const counts = (snapshot: Snapshot) =>

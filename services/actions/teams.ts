@@ -16,7 +16,7 @@ const actionIdData = z.object({ actionId: z.string().min(1).max(200) });
 /** Opening an action: the form for those who may update it, a read-only view for anyone else. */
 async function openAction(ctx: RouteContext, actionId: string): Promise<AdaptiveCardJson> {
   const action = await loadActionFor(ctx.store, ctx.actor, actionId);
-  const allowed = await canUpdate(ctx.store, ctx.actor, action, today(ctx.clock, timeZoneOf(ctx)));
+  const allowed = await canUpdate(ctx, ctx.actor, action, today(ctx.clock, timeZoneOf(ctx)));
   return allowed ? updateFormCard(action) : summaryCard(action, { timeZone: timeZoneOf(ctx), canUpdate: false });
 }
 

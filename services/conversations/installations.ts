@@ -49,7 +49,8 @@ export async function linkPerson(
   const byAad = await directory.byAadObjectId({ orgId }, user.aadObjectId);
   if (byAad) {
     // The same rule as the tab: the link's own tenant, and one of its agency's when the agency lists any.
-    if (!(await signInHolds(store, orgId, byAad, user.tenantId))) return { kind: 'unknown', reason: 'other-tenant' };
+    // The partnership read fresh, not the turn's organisation (cached for 30 s): who may sign in from which tenant is checked as stored now.
+    if (!(await signInHolds({ store }, orgId, byAad, user.tenantId))) return { kind: 'unknown', reason: 'other-tenant' };
     // An object id from HR or an administrator without its tenant takes the tenant Teams signed for.
     const person =
       byAad.aadTenantId || !user.tenantId

@@ -154,13 +154,13 @@ export async function trainingView(
   const parsed = breakdownSchema.safeParse(query);
   if (!parsed.success) throw new AppError('VALIDATION', 'by must be department, role or course.');
   const asAt = today(deps.clock, deps.organisation.timeZone);
-  const { rows, report } = await trainingRatesReport(deps.store, viewer.orgId, asAt, parsed.data.by, viewer);
+  const { rows, report } = await trainingRatesReport(deps, viewer.orgId, asAt, parsed.data.by, viewer);
   return { asAt, by: parsed.data.by, rows, report };
 }
 
 export async function trainingOverdueView(deps: DashboardDeps, viewer: Person): Promise<{ asAt: string; report: Report }> {
   const asAt = today(deps.clock, deps.organisation.timeZone);
-  return { asAt, report: overdueReport(await namedOverdueList(deps.store, viewer.orgId, asAt, viewer), asAt) };
+  return { asAt, report: overdueReport(await namedOverdueList(deps, viewer.orgId, asAt, viewer), asAt) };
 }
 
 export async function questionnairesView(

@@ -144,7 +144,7 @@ async function escalationSection(
   }
   const hidden = smallGroups(staff, MIN_GROUP);
   const open = await openEscalations(store, orgId);
-  const casePeople = new CasePeople(store, orgId);
+  const casePeople = new CasePeople(store, orgId, partnership);
   const groups = new Map<string, { agency: string; stage: number; ages: number[]; pastDeadline: number }>();
   for (const e of open) {
     const age = daysBetween(localDate(e.raisedAt, timeZone), asAt);

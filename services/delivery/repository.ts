@@ -19,6 +19,11 @@ export class OutboxRepository {
     return this.docs.createOrRead(item);
   }
 
+  /** Replaces an item only if its `_etag` still matches (CONFLICT otherwise): how a sender claims it, so one instance sends it. */
+  replace(item: Stored<OutboxItem>): Promise<Stored<OutboxItem>> {
+    return this.docs.replace(item);
+  }
+
   /** Housekeeping and erasure only. */
   remove(orgId: string, id: string): Promise<void> {
     return this.docs.delete(orgId, id);

@@ -4,6 +4,7 @@ import { isAppError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { personalConversationKey, whyNotInTeams, type ConversationRecord } from '../conversations/model';
 import { Directory } from '../people/repository';
+import { Conversations } from '../conversations/repository';
 import type { Store, Stored } from '../store/ports';
 import type { OutboxItem } from './model';
 import { OutboxRepository } from './repository';
@@ -180,7 +181,11 @@ export class DeliverySender {
   }
 
   private get outbox() {
-    return this.deps.store.collection<OutboxItem>('outbox');
+    return new OutboxRepository(this.deps.store);
+  }
+
+  private get conversationRecords() {
+    return new Conversations(this.deps.store);
   }
 
   /**
@@ -366,7 +371,7 @@ export class DeliverySender {
   }
 
   private async conversationFor(item: OutboxItem): Promise<ConversationRecord | undefined> {
-    const conversations = this.deps.store.collection<ConversationRecord>('conversations');
+    const conversations = this.conversationRecords;
     if ('conversationKey' in item.recipient) return conversations.read(item.orgId, item.recipient.conversationKey);
     const person = await new Directory(this.deps.store).get(item.orgId, item.recipient.personId);
     if (!person?.aadObjectId) return undefined;
@@ -431,9 +436,7 @@ export class DeliverySender {
     let conversation: ConversationRecord | undefined;
     try {
       // Read again now (one point read when the scan found it): it may have closed or opened since.
-      conversation = found
-        ? await this.deps.store.collection<ConversationRecord>('conversations').read(found.orgId, found.id)
-        : await this.conversationFor(item);
+      conversation = found ? await this.conversationRecords.read(found.orgId, found.id) : await this.conversationFor(item);
       if (conversation?.reachable) this.closedHere.delete(conversation.id); // installed again since
       const emailed = await this.emailByChoice(item, report);
       if (emailed === 'done') return;
@@ -451,7 +454,7 @@ export class DeliverySender {
       }
       const target = conversation;
       if (item.replaces) {
-        const original = await this.outbox.read(item.orgId, item.replaces.outboxId);
+        const original = await this.outbox.get(item.orgId, item.replaces.outboxId);
         if (original?.status === 'sent' && original.activityId) {
           await this.throttled(target, () => this.deps.messenger.update(target, original.activityId!, item.message));
           report.updated++;
@@ -547,9 +550,9 @@ export class DeliverySender {
   private async closeConversation(conversation: ConversationRecord, reason: string): Promise<void> {
     this.closedHere.set(conversation.id, reason);
     const now = this.wall.now().toISOString();
-    await this.deps.store
-      .collection<ConversationRecord>('conversations')
-      .update(conversation.orgId, conversation.id, (c) => (c.reachable ? { ...c, reachable: false, unreachableReason: reason, updatedAt: now } : undefined));
+    await this.conversationRecords.update(conversation.orgId, conversation.id, (c) =>
+      c.reachable ? { ...c, reachable: false, unreachableReason: reason, updatedAt: now } : undefined,
+    );
   }
 
   /**

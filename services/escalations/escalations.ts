@@ -17,7 +17,7 @@ import {
   mayViewForCaseAgency,
   type Partnership,
 } from '../access/policy';
-import { partnershipFor, partnershipOf } from '../organisation/organisations';
+import { partnershipFor } from '../organisation/organisations';
 import type { PersonRef } from '../plan';
 import type { Organisation } from '../organisation/model';
 import type { WorkingCalendar } from '../scheduling/calendar';
@@ -60,16 +60,18 @@ export class CasePeople {
   private readonly directory: Directory;
   private partnershipRead?: Promise<Partnership>;
 
+  /** `known`: the partnership (organisation) the caller's turn, job run or report holds already, which saves reading it. */
   constructor(
     private readonly store: Store,
     private readonly orgId: string,
+    private readonly known?: Partnership,
   ) {
     this.directory = new Directory(store);
   }
 
-  /** The partnership the people belong to (its lead agency), read once. */
+  /** The partnership the people belong to (its lead agency): the one given, else read once. */
   partnership(): Promise<Partnership> {
-    return (this.partnershipRead ??= partnershipOf(this.store, this.orgId));
+    return (this.partnershipRead ??= partnershipFor({ store: this.store, ...(this.known ? { organisation: this.known } : {}) }, this.orgId));
   }
 
   async get(ids: Iterable<string>): Promise<Person[]> {
@@ -455,7 +457,7 @@ export async function actOnEscalation(
   const { actor, organisation, step } = input;
   const ladder = ladderOf(organisation);
   const current = await escalations(deps.store).read(actor.orgId, d.escalationId);
-  const people = new CasePeople(deps.store, actor.orgId);
+  const people = new CasePeople(deps.store, actor.orgId, organisation);
   const acting = !!current && (await canAct(deps.store, actor, current, ladder, people));
   // A case the actor may not even see is answered as missing: its reference, stage and state are not theirs to learn.
   if (!current || (!acting && !(await canView(deps.store, actor, current, ladder, people)))) throw new AppError('NOT_FOUND', NOT_YOURS);
@@ -568,7 +570,7 @@ export async function getEscalation(store: Store, actor: Person, organisation: O
   const escalation = await escalations(store).read(actor.orgId, id);
   const ladder = ladderOf(organisation);
   // One set of look-ups for both questions: the case's people are read once.
-  const people = new CasePeople(store, actor.orgId);
+  const people = new CasePeople(store, actor.orgId, organisation);
   if (!escalation || !(await canView(store, actor, escalation, ladder, people))) throw new AppError('NOT_FOUND', NOT_YOURS);
   return { escalation, canAct: escalation.status === 'open' && (await canAct(store, actor, escalation, ladder, people)) };
 }
@@ -578,7 +580,7 @@ export async function visibleOpenEscalations(store: Store, actor: Person, organi
   const ladder = ladderOf(organisation);
   const visible: Escalation[] = [];
   const open = await openEscalations(store, actor.orgId);
-  const people = new CasePeople(store, actor.orgId);
+  const people = new CasePeople(store, actor.orgId, organisation);
   for (const e of open) if (await canView(store, actor, e, ladder, people)) visible.push(e);
   return visible;
 }

@@ -71,7 +71,7 @@ export async function escalationsAfterUpdate(deps: EscalationDeps, organisation:
 
 /** The nightly job: time-based triggers, then the ladder's deadlines. */
 export async function runEscalationChecks(ctx: JobContext): Promise<Record<string, unknown>> {
-  const deps = { store: ctx.store, clock: ctx.clock, calendar: ctx.calendar, people: new CasePeople(ctx.store, ctx.orgId) };
+  const deps = { store: ctx.store, clock: ctx.clock, calendar: ctx.calendar, people: new CasePeople(ctx.store, ctx.orgId, ctx.organisation) };
   const rules = rulesOf(ctx.organisation);
   const policy = policyOf(ctx.organisation);
   const day = today(ctx.clock, ctx.organisation.timeZone);

@@ -23,10 +23,13 @@ export async function partnershipOf(store: Store, orgId: string): Promise<Pick<O
   return org?.leadAgencyId ? { orgId, leadAgencyId: org.leadAgencyId } : { orgId };
 }
 
+/** What a use case needs to know the partnership: the store, and the organisation when its caller's context holds it. */
+export type PartnershipSource = { store: Store; organisation?: Pick<Organisation, 'orgId' | 'leadAgencyId'> };
+
 /**
  * The partnership `orgId` is, taken from the caller's context when it holds that organisation (the
  * route, job and tab contexts read it once for their turn, run or request); otherwise one point read.
  */
-export function partnershipFor(deps: { store: Store; organisation?: Organisation }, orgId: string): Promise<Pick<Organisation, 'orgId' | 'leadAgencyId'>> {
+export function partnershipFor(deps: PartnershipSource, orgId: string): Promise<Pick<Organisation, 'orgId' | 'leadAgencyId'>> {
   return deps.organisation?.orgId === orgId ? Promise.resolve(deps.organisation) : partnershipOf(deps.store, orgId);
 }

@@ -38,9 +38,7 @@ export async function setLeave(
   }
   if (!delegate || !delegate.active) throw new AppError('VALIDATION', `No one called "${wanted}" is in the directory of your agency.`);
   if (delegate.id === input.actor.id) throw new AppError('VALIDATION', 'Your delegate must be someone else.');
-  const person = await deps.store
-    .collection<Person>('people')
-    .update(input.actor.orgId, input.actor.id, (p) => ({ ...p, leave: { until: input.until, delegateId: delegate.id } }));
+  const person = await directory.update(input.actor.orgId, input.actor.id, (p) => ({ ...p, leave: { until: input.until, delegateId: delegate.id } }));
   const delegateUnreachable = await whyUnreachable(deps.store, delegate, input.emailEnabled ?? false);
   return { person, delegate, ...(delegateUnreachable ? { delegateUnreachable } : {}) };
 }
@@ -56,7 +54,7 @@ async function whyUnreachable(store: Store, person: Person, emailEnabled: boolea
 }
 
 export async function endLeave(deps: { store: Store }, actor: Person): Promise<Person> {
-  return deps.store.collection<Person>('people').update(actor.orgId, actor.id, (p) => {
+  return new Directory(deps.store).update(actor.orgId, actor.id, (p) => {
     if (!p.leave) return undefined;
     const { leave: _ended, ...rest } = p;
     return rest;

@@ -81,7 +81,7 @@ export const ROLE_COMMANDS: Record<string, Command> = {
     async run(ctx) {
       const role = stringOption(ctx, 'role');
       const agency = stringOption(ctx, 'agency');
-      const report = await roleHoldersReport(ctx.store, {
+      const report = await roleHoldersReport(ctx, {
         orgId: orgOf(ctx),
         requester: await requesterOption(ctx),
         ...(role ? { role } : {}),
@@ -123,7 +123,7 @@ export const ROLE_COMMANDS: Record<string, Command> = {
       'roles maps [--as <administrator email>] [--format csv|xlsx | --out <file>] [--org <id>]   (Entra groups mapped to roles, and any that cannot be read)',
     options: { as: { type: 'string' }, ...TABLE_OPTIONS },
     async run(ctx) {
-      await outputReport(ctx, await groupMapsReport(ctx.store, { orgId: orgOf(ctx), requester: await requesterOption(ctx) }), 'role-maps');
+      await outputReport(ctx, await groupMapsReport(ctx, { orgId: orgOf(ctx), requester: await requesterOption(ctx) }), 'role-maps');
     },
   },
 };

@@ -13,7 +13,7 @@ import {
   type Partnership,
 } from '../access/policy';
 import { requireAgency } from '../organisation/agencies';
-import { partnershipFor, partnershipOf } from '../organisation/organisations';
+import { partnershipFor, type PartnershipSource } from '../organisation/organisations';
 import type { Store } from '../store/ports';
 import { GRANTABLE_ROLES, grantsOf, hasRole, isEntraId, ROLES, type Person, type Role, type RoleGrant } from './model';
 import { Directory } from './repository';
@@ -145,10 +145,14 @@ export function sourceText(grant: RoleGrant): string {
 }
 
 /** Who holds what and from where, within the requester's reach: one row per grant. Administrators only (and the operator). */
-export async function roleHoldersReport(store: Store, input: { orgId: string; requester: RoleRequester; role?: string; agency?: string }): Promise<Report> {
+export async function roleHoldersReport(
+  deps: PartnershipSource,
+  input: { orgId: string; requester: RoleRequester; role?: string; agency?: string },
+): Promise<Report> {
   if (input.requester !== OPERATOR && !mayViewRoles(input.requester)) throw new AppError('FORBIDDEN', 'Who holds which role is for administrators.');
   const role = input.role === undefined ? undefined : parseRole(input.role);
-  const partnership = await partnershipOf(store, input.orgId);
+  const { store } = deps;
+  const partnership = await partnershipFor(deps, input.orgId);
   if (input.agency !== undefined) await requireAgency(store, input.orgId, input.agency);
   const scope = scopeOfRequester(input.requester, partnership, input.agency);
   const directory = new Directory(store);
@@ -227,9 +231,10 @@ export async function unmapGroup(deps: RoleDeps, input: GroupMapInput): Promise<
 }
 
 /** The group maps within the requester's reach, with any group that cannot be read. */
-export async function groupMapsReport(store: Store, input: { orgId: string; requester: RoleRequester }): Promise<Report> {
+export async function groupMapsReport(deps: PartnershipSource, input: { orgId: string; requester: RoleRequester }): Promise<Report> {
   if (input.requester !== OPERATOR && !mayViewRoles(input.requester)) throw new AppError('FORBIDDEN', 'The group maps are for administrators.');
-  const partnership = await partnershipOf(store, input.orgId);
+  const { store } = deps;
+  const partnership = await partnershipFor(deps, input.orgId);
   const scope = scopeOfRequester(input.requester, partnership);
   const doc = await readRoleMaps(store, input.orgId);
   const problems = new Map(doc.problems.map((p) => [p.groupId, p]));

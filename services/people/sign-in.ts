@@ -1,9 +1,8 @@
 import { agencyOf, type Partnership } from '../access/policy';
 import type { Agency } from '../organisation/model';
 import { AppError } from '../core/errors';
-import { partnershipOf } from '../organisation/organisations';
+import { partnershipFor, type PartnershipSource } from '../organisation/organisations';
 import { Agencies } from '../organisation/repository';
-import type { Store } from '../store/ports';
 import { Directory } from './repository';
 import type { Person } from './model';
 
@@ -43,9 +42,10 @@ export function signInTenantsOf(
  * from the police's tenant could be a council officer, or be a school's record that an import gave
  * a police officer's object id.
  */
-export async function signInHolds(store: Store, orgId: string, person: Pick<Person, 'aadTenantId' | 'agency'>, tenantId: string): Promise<boolean> {
+export async function signInHolds(deps: PartnershipSource, orgId: string, person: Pick<Person, 'aadTenantId' | 'agency'>, tenantId: string): Promise<boolean> {
   if (!linkHoldsIn(person, tenantId)) return false;
-  const partnership = await partnershipOf(store, orgId);
+  const { store } = deps;
+  const partnership = await partnershipFor(deps, orgId);
   const agencyId = agencyOf(person, partnership);
   if (!agencyId) return true;
   const agencies = new Agencies(store);
@@ -63,7 +63,7 @@ export async function signInHolds(store: Store, orgId: string, person: Pick<Pers
  * tenant are what a Teams SSO token carries (`oid`, `tid`); the link must hold in that tenant and
  * the person's agency. The tab only reads, so it never links anyone: the bot and administrators do that.
  */
-export async function personForSignIn(store: Store, orgId: string, identity: { aadObjectId: string; tenantId: string }): Promise<Person> {
-  const person = await new Directory(store).byAadObjectId({ orgId }, identity.aadObjectId);
-  return requireActivePerson(person && (await signInHolds(store, orgId, person, identity.tenantId)) ? person : undefined);
+export async function personForSignIn(deps: PartnershipSource, orgId: string, identity: { aadObjectId: string; tenantId: string }): Promise<Person> {
+  const person = await new Directory(deps.store).byAadObjectId({ orgId }, identity.aadObjectId);
+  return requireActivePerson(person && (await signInHolds(deps, orgId, person, identity.tenantId)) ? person : undefined);
 }

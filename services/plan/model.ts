@@ -51,6 +51,9 @@ export type StatusUpdate = {
   revisedDueDate?: string;
 };
 
+/** Older updates of one action, in the actions container beside it; `part` counts from 0, oldest first (services/plan/history.ts). */
+export type HistoryPart = { id: string; orgId: string; kind: 'history-part'; actionId: string; part: number; entries: StatusUpdate[] };
+
 /** Everything that must change atomically about one action lives in this one document. */
 export type Action = {
   id: string;

@@ -1,6 +1,6 @@
 import type { Store } from '../store/ports';
 import { idChunks, toArray, type BulkOutcome, type Stored } from '../store/ports';
-import type { Action, Plan } from './model';
+import type { Action, HistoryPart, Plan } from './model';
 
 /** What the plan view shows of an action: see ActionPlan.planRows. */
 export type PlanRowFields = Pick<
@@ -43,6 +43,26 @@ export class ActionPlan {
   /** Replaces many actions through the bulk API, each only if unchanged since read (else a CONFLICT outcome, the caller's to redo). */
   replaceActions(docs: Stored<Action>[]): Promise<BulkOutcome[]> {
     return this.actions.bulk(docs.map((doc) => ({ kind: 'replace' as const, doc })));
+  }
+
+  /** One part of an action's older updates (a point read in the action's partition). */
+  getHistoryPart(orgId: string, id: string): Promise<Stored<HistoryPart> | undefined> {
+    return this.historyParts.read(orgId, id);
+  }
+
+  /** Stores a new part of an action's older updates; ALREADY_EXISTS when another writer stored it first. */
+  createHistoryPart(part: HistoryPart): Promise<Stored<HistoryPart>> {
+    return this.historyParts.create(part);
+  }
+
+  /** Changes a part where it stands, with its etag; `change` returns undefined to leave it. */
+  updateHistoryPart(orgId: string, id: string, change: (current: Stored<HistoryPart>) => HistoryPart | undefined): Promise<Stored<HistoryPart>> {
+    return this.historyParts.update(orgId, id, change);
+  }
+
+  /** History parts live in the actions container, beside their action in its partition. */
+  private get historyParts() {
+    return this.store.collection<HistoryPart>('actions');
   }
 
   getPlan(orgId: string, id: string): Promise<Plan | undefined> {

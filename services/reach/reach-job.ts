@@ -16,6 +16,7 @@ export async function runReach(ctx: JobContext<{ reach?: ReachWiring; emailEnabl
     ctx.logger.warn({ detail: installs.permissionMissing }, 'Graph refused to install the app: a permission is missing (administrators told)');
   const digest = await enqueueUnreachableDigest(ctx.store, ctx.clock, ctx.orgId, today(ctx.clock, ctx.organisation.timeZone), {
     emailEnabled: ctx.emailEnabled ?? false,
+    organisation: ctx.organisation,
   });
   return { ...installs, ...digest };
 }

@@ -2,12 +2,12 @@ import type { Clock } from '../core/clock';
 import { enqueue } from '../delivery/outbox';
 import { Directory } from '../people/repository';
 import { inScope, isToldOfUnreachableRecipients, mayViewReach, scopeFor } from '../access/policy';
-import { partnershipOf } from '../organisation/organisations';
+import { partnershipFor, partnershipOf } from '../organisation/organisations';
 import { Agencies } from '../organisation/repository';
 import type { UnreachableChannels } from '../delivery/ports';
 import type { Store } from '../store/ports';
 import { reachReport, type ReachReport } from './report';
-import type { Scope } from '../organisation/model';
+import type { Organisation, Scope } from '../organisation/model';
 
 /** Enough names to act on in a card; the command line lists everyone. */
 const NAMES_SHOWN = 25;
@@ -23,12 +23,13 @@ export async function enqueueUnreachableDigest(
   clock: Clock,
   orgId: string,
   day: string,
-  options: { emailEnabled?: boolean } = {},
+  /** `organisation`: the job's, read once for its run (it is the partnership too). */
+  options: { emailEnabled?: boolean; organisation?: Organisation } = {},
 ): Promise<{ unreachable: number; emailed: number; digests: number }> {
   const whole = await reachReport(store, { orgId }, options);
   const everyoneMissed = whole.rows.filter((r) => r.channel === 'unreachable').length;
   if (everyoneMissed === 0) return { unreachable: 0, emailed: whole.counts.email, digests: 0 };
-  const partnership = await partnershipOf(store, orgId);
+  const partnership = await partnershipFor({ store, ...(options.organisation ? { organisation: options.organisation } : {}) }, orgId);
   // One report a scope: an agency's administrators hear only of their own agency's people.
   const reports = new Map<string, Promise<ReachReport>>([['', Promise.resolve(whole)]]);
   const reportFor = (scope: Scope) => {

@@ -22,7 +22,7 @@ export async function snoozeAction(
   const choices = policyOf(input.organisation).snoozeChoices;
   if (!choices.includes(parsed.data.days)) throw new AppError('VALIDATION', `Snooze for ${choices.join(', ')} working days.`);
   const action = await loadActionFor(deps.store, input.actor, parsed.data.actionId);
-  if (!(await canUpdate(deps.store, input.actor, action, today(deps.clock, input.organisation.timeZone)))) {
+  if (!(await canUpdate({ store: deps.store, organisation: input.organisation }, input.actor, action, today(deps.clock, input.organisation.timeZone)))) {
     throw new AppError('FORBIDDEN', 'Only the action’s lead, their cover, or a plan administrator can snooze its reminders.');
   }
   const until = deps.calendar.addWorkingDays(today(deps.clock, input.organisation.timeZone), parsed.data.days);

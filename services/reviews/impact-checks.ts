@@ -7,7 +7,8 @@ import { enqueue } from '../delivery/outbox';
 import { CasePeople, openEscalation } from '../escalations';
 import { requireNoIdentifyingText } from '../core/identifying';
 import { rulesOf } from '../organisation/escalation-ladder';
-import { partnershipOf } from '../organisation/organisations';
+import { partnershipFor } from '../organisation/organisations';
+import type { Organisation } from '../organisation/model';
 import { Directory } from '../people/repository';
 import { coverFor, type Person } from '../people/model';
 import type { JobContext } from '../scheduling/job-context';
@@ -68,13 +69,14 @@ export async function impactCheckMessage(store: Store, { check, review, recommen
 }
 
 /** Who is asked: the owning person, or the owning agency's active safeguarding leads. */
-async function ownersOf(store: Store, orgId: string, r: Recommendation): Promise<Person[]> {
+async function ownersOf(ctx: JobContext, r: Recommendation): Promise<Person[]> {
+  const { store, orgId } = ctx;
   const directory = new Directory(store);
   if (r.owner.kind === 'person') {
     const person = await directory.get(orgId, r.owner.personId);
     return person?.active ? [person] : [];
   }
-  const partnership = await partnershipOf(store, orgId);
+  const partnership = ctx.organisation;
   const agencyId = r.owner.agencyId;
   return (await directory.withRole({ orgId }, 'safeguarding-lead')).filter((p) => p.active && (p.agency || partnership.leadAgencyId) === agencyId);
 }
@@ -82,7 +84,7 @@ async function ownersOf(store: Store, orgId: string, r: Recommendation): Promise
 /** Each asked person's message goes to whoever covers for them today, as reminders do. */
 async function recipientsFor(ctx: JobContext, personIds: string[], day: string): Promise<string[]> {
   const directory = new Directory(ctx.store);
-  const partnership = await partnershipOf(ctx.store, ctx.orgId);
+  const partnership = ctx.organisation;
   const out = new Set<string>();
   for (const id of personIds) {
     const person = await directory.get(ctx.orgId, id);
@@ -93,7 +95,12 @@ async function recipientsFor(ctx: JobContext, personIds: string[], day: string):
   return [...out];
 }
 
-const escalationDeps = (ctx: JobContext) => ({ store: ctx.store, clock: ctx.clock, calendar: ctx.calendar, people: new CasePeople(ctx.store, ctx.orgId) });
+const escalationDeps = (ctx: JobContext) => ({
+  store: ctx.store,
+  clock: ctx.clock,
+  calendar: ctx.calendar,
+  people: new CasePeople(ctx.store, ctx.orgId, ctx.organisation),
+});
 
 const short = (text: string) => (text.length > 120 ? `${text.slice(0, 117)}…` : text);
 
@@ -114,7 +121,7 @@ export async function runImpactChecks(ctx: JobContext): Promise<Record<string, u
     if (!found) continue;
     let check: Stored<ImpactCheck> = due;
     if (check.status === 'waiting') {
-      const owners = (await ownersOf(ctx.store, ctx.orgId, found.recommendation)).map((p) => p.id);
+      const owners = (await ownersOf(ctx, found.recommendation)).map((p) => p.id);
       if (owners.length === 0) {
         // The owner has left, or the owning agency has no safeguarding lead: the ladder finds someone, once per check date.
         const { review, recommendation: r } = found;
@@ -209,7 +216,8 @@ const postponeSchema = z.object({
   reason: z.string({ error: 'Say why it is too soon.' }).trim().min(1, 'Say why it is too soon.').max(1000, 'At most 1,000 characters.'),
 });
 
-export type ImpactDeps = { store: Store; clock: Clock };
+/** `organisation`: the acting person's, when the route's context holds it (it is the partnership too). */
+export type ImpactDeps = { store: Store; clock: Clock; organisation?: Organisation };
 
 const fieldIssues = (error: z.ZodError) => error.issues.map((i) => ({ field: String(i.path[0] ?? 'form'), message: i.message }));
 
@@ -220,7 +228,7 @@ async function checkForAnswer(deps: ImpactDeps, actor: Person, checkId: string, 
   const found = check ? await inContext(deps.store, check) : undefined;
   if (!check || !found) throw new AppError('NOT_FOUND', 'That impact check does not exist.');
   const day = today(deps.clock, timeZone);
-  const partnership = await partnershipOf(deps.store, actor.orgId);
+  const partnership = await partnershipFor(deps, actor.orgId);
   const directory = new Directory(deps.store);
   const coverIds: string[] = [];
   for (const id of check.askedPersonIds) {
@@ -304,7 +312,7 @@ export async function postponeImpactCheck(deps: ImpactDeps, input: { actor: Pers
 export async function checksFor(deps: ImpactDeps, actor: Person, timeZone: string): Promise<CheckInContext[]> {
   const records = new ReviewRecords(deps.store);
   const day = today(deps.clock, timeZone);
-  const partnership = await partnershipOf(deps.store, actor.orgId);
+  const partnership = await partnershipFor(deps, actor.orgId);
   const covered = (await new Directory(deps.store).all({ orgId: actor.orgId })).filter(
     (p) => coverFor(p, day) === actor.id && coversFor(actor, p, day, partnership),
   );

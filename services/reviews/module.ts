@@ -19,7 +19,7 @@ const impactCheckPayload = z.object({
 });
 const view = (payload: Record<string, unknown>): ImpactCheckView => impactCheckPayload.parse(payload);
 
-const partnershipOf = (o: { orgId: string; leadAgencyId?: string }) => ({ orgId: o.orgId, ...(o.leadAgencyId ? { leadAgencyId: o.leadAgencyId } : {}) });
+const partnershipIn = (o: { orgId: string; leadAgencyId?: string }) => ({ orgId: o.orgId, ...(o.leadAgencyId ? { leadAgencyId: o.leadAgencyId } : {}) });
 
 /**
  * Learning from reviews: practice reviews, rapid reviews and audits, their recommendations as
@@ -60,7 +60,7 @@ export const REVIEWS_MODULE: FeatureModule = {
           .regex(/^[a-z0-9][a-z0-9-]{2,79}$/, 'Give a review id (review list).')
           .optional(),
       }),
-      allowed: (actor, organisation) => mayViewReviewReport(actor, partnershipOf(organisation)),
+      allowed: (actor, organisation) => mayViewReviewReport(actor, partnershipIn(organisation)),
       build: (ctx, requester, params) =>
         reviewReport(ctx, {
           orgId: ctx.organisation.orgId,
@@ -75,7 +75,7 @@ export const REVIEWS_MODULE: FeatureModule = {
       name: 'review-appendix',
       title: 'Annual report appendix',
       description: 'What we learned, what we did, what difference it made, recommendation by recommendation',
-      allowed: (actor, organisation) => mayViewReviewReport(actor, partnershipOf(organisation)),
+      allowed: (actor, organisation) => mayViewReviewReport(actor, partnershipIn(organisation)),
       build: async (ctx, requester) => (await reviewAppendix(ctx, { orgId: ctx.organisation.orgId, requester, timeZone: ctx.organisation.timeZone })).table,
       audited: () => ({ kind: 'review-appendix', id: 'all' }),
     },
@@ -83,7 +83,7 @@ export const REVIEWS_MODULE: FeatureModule = {
       name: 'review-progress',
       title: 'Reviews at a glance',
       description: 'Every review’s progress on one line: recommendations, actions on target, impact checks answered and measures met',
-      allowed: (actor, organisation) => mayViewReviewReport(actor, partnershipOf(organisation)),
+      allowed: (actor, organisation) => mayViewReviewReport(actor, partnershipIn(organisation)),
       build: (ctx) => reviewBoardSection(ctx.store, ctx.organisation.orgId, ctx.asAt ?? today(ctx.clock, ctx.organisation.timeZone)),
       inBoardReport: true,
     },

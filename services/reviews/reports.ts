@@ -5,7 +5,8 @@ import type { Cell, Report } from '../core/report';
 import { oneLine } from '../core/text';
 import type { Clock } from '../core/clock';
 import { allows, mayViewReviewReport, type Requester } from '../access/policy';
-import { partnershipOf } from '../organisation/organisations';
+import { partnershipFor } from '../organisation/organisations';
+import type { Organisation } from '../organisation/model';
 import { RAG_LABELS, type Action, type Rag } from '../plan';
 import { ActionPlan } from '../plan';
 import type { Store } from '../store/ports';
@@ -22,7 +23,8 @@ import {
 import { ReviewRecords } from './repository';
 import { requireReview } from './reviews';
 
-export type ReviewReportDeps = { store: Store; clock: Clock };
+/** `organisation`: when the caller's context holds it (a report's does), it is the partnership too. */
+export type ReviewReportDeps = { store: Store; clock: Clock; organisation?: Organisation };
 
 /** A review with, per recommendation, the actions answering it and its impact check: what every report reads. */
 export type ReviewProgress = { review: Review; lines: { recommendation: Recommendation; actions: Action[]; check?: ImpactCheck }[] };
@@ -44,7 +46,7 @@ async function progressOf(store: Store, review: Review): Promise<ReviewProgress>
 
 /** The reviews a report covers: one by id, or all of them; for the partnership's administrators and business manager. */
 export async function reviewsProgress(deps: ReviewReportDeps, input: { orgId: string; requester: Requester; reviewId?: string }): Promise<ReviewProgress[]> {
-  const partnership = await partnershipOf(deps.store, input.orgId);
+  const partnership = await partnershipFor(deps, input.orgId);
   if (!allows(input.requester, (actor) => mayViewReviewReport(actor, partnership)))
     throw new AppError('FORBIDDEN', 'Review reports are for the partnership’s administrators and business manager.');
   const reviews = input.reviewId ? [await requireReview(deps.store, input.orgId, input.reviewId)] : await new ReviewRecords(deps.store).allReviews(input.orgId);

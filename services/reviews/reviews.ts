@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock';
 import { AppError, type FieldIssue } from '../core/errors';
-import { allows, mayAddReview, OPERATOR, type Requester } from '../access/policy';
+import { allows, mayAddReview, OPERATOR, type Partnership, type Requester } from '../access/policy';
 import { listAgencies } from '../organisation/agencies';
 import { Directory } from '../people/repository';
 import type { Person } from '../people/model';
@@ -40,10 +40,10 @@ type OwnerLookup = { owners: Map<string, RecommendationOwner>; leadText: Map<str
  * An owner is a person of the directory by email, or an agency by id. An agency's actions are led
  * by its safeguarding leads (by email, so the import links them), or by the agency's name when it has none yet.
  */
-async function resolveOwners(store: Store, orgId: string, recommendations: RecommendationEntry[]): Promise<OwnerLookup> {
+async function resolveOwners(store: Store, partnership: Partnership, recommendations: RecommendationEntry[]): Promise<OwnerLookup> {
+  const { orgId } = partnership;
   const directory = new Directory(store);
   const agencies = new Map((await listAgencies(store, orgId)).map((a) => [a.agencyId, a]));
-  const partnership = await partnershipOf(store, orgId);
   const result: OwnerLookup = { owners: new Map(), leadText: new Map(), problems: [] };
   for (const r of recommendations) {
     const field = `recommendations.${r.id}.owner`;
@@ -117,7 +117,7 @@ export async function addReview(deps: ReviewDeps, input: { orgId: string; reques
     throw new AppError('FORBIDDEN', 'Reviews are added by the partnership’s administrators.');
   const { file, problems } = checkReviewFile(input.data);
   if (!file) throw refuseReviewFile(problems);
-  const owners = await resolveOwners(deps.store, input.orgId, file.recommendations);
+  const owners = await resolveOwners(deps.store, partnership, file.recommendations);
   problems.push(...owners.problems);
   if (problems.length > 0) throw refuseReviewFile(problems);
 

@@ -11,7 +11,7 @@ import { OutboxRepository } from '../delivery/repository';
 import { Directory } from '../people/repository';
 import type { Person } from '../people/model';
 import { inScope, mayFollowRound, mayStartRound, scopeFor } from '../access/policy';
-import { partnershipFor, partnershipOf } from '../organisation/organisations';
+import { partnershipFor, partnershipOf, type PartnershipSource } from '../organisation/organisations';
 import { type Action, ActionPlan, type DigestLine, type RoundAction } from '../plan';
 import type { JobContext } from '../scheduling/job-context';
 import type { WorkingCalendar } from '../scheduling/calendar';
@@ -47,11 +47,11 @@ export async function openRoundsFor(store: Store, actor: Person): Promise<Update
  * following the partnership's round sees only their agency's leads. Reads the round alone,
  * whatever the number of leads.
  */
-export async function roundStatusFor(store: Store, actor: Person): Promise<{ round: UpdateRound; progress: RoundProgress } | undefined> {
+export async function roundStatusFor(deps: PartnershipSource, actor: Person): Promise<{ round: UpdateRound; progress: RoundProgress } | undefined> {
   if (!mayFollowRound(actor)) throw new AppError('FORBIDDEN', 'Who has answered an update round is for plan administrators.');
-  const partnership = await partnershipOf(store, actor.orgId);
+  const partnership = await partnershipFor(deps, actor.orgId);
   const scope = scopeFor(actor, partnership);
-  const round = (await openRounds(store, actor.orgId)).find((r) => r.agency === undefined || inScope({ agency: r.agency }, scope, partnership));
+  const round = (await openRounds(deps.store, actor.orgId)).find((r) => r.agency === undefined || inScope({ agency: r.agency }, scope, partnership));
   if (!round) return undefined;
   return { round, progress: progressOf(round.leads.filter((lead) => inScope({ agency: lead.agency }, scope, partnership))) };
 }

@@ -6,7 +6,7 @@ import { roundStatusFor, startRound } from './rounds';
 import { DATE, timeZoneOf, type RouteContext, type TextCommand } from '../kernel/route-context';
 
 async function roundStatus(ctx: RouteContext): Promise<AdaptiveCardJson> {
-  const status = await roundStatusFor(ctx.store, ctx.actor);
+  const status = await roundStatusFor(ctx, ctx.actor);
   if (!status) return noticeCard('No update round is open', 'A plan administrator can start one with "start round YYYY-MM-DD".');
   const { round, progress } = status;
   return roundSummaryCard({

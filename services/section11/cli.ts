@@ -95,7 +95,7 @@ export const SECTION11_COMMANDS: Record<string, Command> = {
       const roundId = stringOption(ctx, 'round');
       await outputReport(
         ctx,
-        await section11Status(ctx.store, { orgId: orgOf(ctx), requester: await requesterOption(ctx), ...(roundId ? { roundId } : {}) }),
+        await section11Status(ctx, { orgId: orgOf(ctx), requester: await requesterOption(ctx), ...(roundId ? { roundId } : {}) }),
         's11-status',
       );
     },
@@ -120,7 +120,7 @@ export const SECTION11_COMMANDS: Record<string, Command> = {
       const roundId = stringOption(ctx, 'round');
       const input = { orgId: orgOf(ctx), requester: await requesterOption(ctx), ...(roundId ? { roundId } : {}) };
       const toFile = stringOption(ctx, 'format') !== undefined || stringOption(ctx, 'out') !== undefined;
-      await outputReport(ctx, toFile ? await section11Rows(ctx.store, input) : await section11Grid(ctx.store, input), 's11-report');
+      await outputReport(ctx, toFile ? await section11Rows(ctx, input) : await section11Grid(ctx, input), 's11-report');
     },
   },
 };

@@ -41,7 +41,7 @@ export const SECTION11_MODULE: FeatureModule = {
       inBoardReport: true,
       build: async (ctx, requester, params) => {
         try {
-          return await section11Grid(ctx.store, {
+          return await section11Grid(ctx, {
             orgId: ctx.organisation.orgId,
             requester,
             ...(typeof params.round === 'string' ? { roundId: params.round } : {}),

@@ -1,10 +1,9 @@
 import { AppError } from '../core/errors';
 import type { Cell, Report } from '../core/report';
 import { allows, mayViewSection11Grid } from '../access/policy';
-import { partnershipOf } from '../organisation/organisations';
+import { partnershipFor, type PartnershipSource } from '../organisation/organisations';
 import { RAG_LABELS } from '../plan';
 import { ActionPlan } from '../plan';
-import type { Store } from '../store/ports';
 import { returnId, type S11Return, type S11Round, type StandardAnswer } from './model';
 import { Section11Store } from './repository';
 import { currentRound, previousRound, type Requester } from './rounds';
@@ -39,8 +38,9 @@ type Loaded = {
   actions: Map<string, string>;
 };
 
-async function loadGrid(store: Store, input: { orgId: string; requester: Requester; roundId?: string }): Promise<Loaded> {
-  const partnership = await partnershipOf(store, input.orgId);
+async function loadGrid(deps: PartnershipSource, input: { orgId: string; requester: Requester; roundId?: string }): Promise<Loaded> {
+  const { store } = deps;
+  const partnership = await partnershipFor(deps, input.orgId);
   if (!allows(input.requester, (a) => mayViewSection11Grid(a, partnership)))
     throw new AppError(
       'FORBIDDEN',
@@ -77,8 +77,8 @@ const rated = (round: S11Round, a: StandardAnswer | undefined) => (a?.rating ? `
  * challenge and the actions raised with their RAG. Ratings only, never narratives: every agency may
  * see it. A rating shows once the return is submitted (a draft is the agency's own).
  */
-export async function section11Grid(store: Store, input: { orgId: string; requester: Requester; roundId?: string }): Promise<Report> {
-  const g = await loadGrid(store, input);
+export async function section11Grid(deps: PartnershipSource, input: { orgId: string; requester: Requester; roundId?: string }): Promise<Report> {
+  const g = await loadGrid(deps, input);
   const rows: Cell[][] = g.round.agencies.map((agency) => {
     const ret = g.returns.get(agency.agency);
     const shown = ret && ret.status !== 'in-progress';
@@ -104,8 +104,8 @@ export async function section11Grid(store: Store, input: { orgId: string; reques
 }
 
 /** One row per agency and standard, for `s11 report --format csv|xlsx`: agency, standard, rating, state and the actions raised. */
-export async function section11Rows(store: Store, input: { orgId: string; requester: Requester; roundId?: string }): Promise<Report> {
-  const g = await loadGrid(store, input);
+export async function section11Rows(deps: PartnershipSource, input: { orgId: string; requester: Requester; roundId?: string }): Promise<Report> {
+  const g = await loadGrid(deps, input);
   const rows: Cell[][] = [];
   for (const agency of g.round.agencies) {
     const ret = g.returns.get(agency.agency);

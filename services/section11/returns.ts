@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { today } from '../core/dates';
 import { AppError, type FieldIssue } from '../core/errors';
 import { agencyOf, mayCompleteSection11Return, mayScrutiniseSection11, mayViewSection11Return, type Partnership } from '../access/policy';
-import { partnershipOf } from '../organisation/organisations';
+import { partnershipFor } from '../organisation/organisations';
 import { Directory } from '../people/repository';
 import type { Person } from '../people/model';
 import {
@@ -67,7 +67,7 @@ async function accessFor(deps: Section11Deps, actor: Person, agency: string, par
  * of the same id offered as the starting point, marked carried forward.
  */
 async function load(deps: Section11Deps, actor: Person, roundId: string | undefined, agency: string | undefined): Promise<ReturnContext> {
-  const partnership = await partnershipOf(deps.store, actor.orgId);
+  const partnership = await partnershipFor(deps, actor.orgId);
   const round = await currentRound(deps.store, actor.orgId, roundId);
   const wanted = agency ?? agencyOf(actor, partnership) ?? '';
   const asked = round.agencies.find((a) => a.agency === wanted);

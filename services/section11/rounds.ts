@@ -7,7 +7,8 @@ import { agencyOf, allows, mayRunSection11, mayScrutiniseSection11, OPERATOR, ty
 import { enqueue } from '../delivery/outbox';
 import type { OutboxItem } from '../delivery/model';
 import { listAgencies, requireAgency } from '../organisation/agencies';
-import { partnershipOf } from '../organisation/organisations';
+import { partnershipFor, type PartnershipSource } from '../organisation/organisations';
+import type { Organisation } from '../organisation/model';
 import { hasRole, type Person } from '../people/model';
 import { Directory } from '../people/repository';
 import type { JobContext } from '../scheduling/job-context';
@@ -17,7 +18,8 @@ import { Section11Store } from './repository';
 import { inChallenge, stateOf } from './rules';
 import { findStandardSet } from './standards';
 
-export type Section11Deps = { store: Store; clock: Clock };
+/** `organisation`: when the caller's context holds it (a Teams turn's does), it is the partnership too. */
+export type Section11Deps = { store: Store; clock: Clock; organisation?: Organisation };
 
 export type { Requester };
 /** Who starts a round: a person (recorded by name on the requests) or the operator at the command line. */
@@ -60,7 +62,7 @@ export type StartInput = {
  * date, through the outbox. One round is open at a time.
  */
 export async function startSection11Round(deps: Section11Deps, input: StartInput): Promise<{ round: S11Round; withoutLead: string[] }> {
-  const partnership = await partnershipOf(deps.store, input.orgId);
+  const partnership = await partnershipFor(deps, input.orgId);
   if (!allows(input.requester, (a) => mayRunSection11(a, partnership)))
     throw new AppError('FORBIDDEN', 'Only the partnership’s administrators start a Section 11 round.');
   const day = today(deps.clock, input.timeZone);
@@ -167,8 +169,9 @@ export async function previousRound(store: Store, round: S11Round): Promise<S11R
  * line's `s11 status` and the Teams summary card. It names agencies, not people's answers: for the
  * partnership's administrators and business manager.
  */
-export async function section11Status(store: Store, input: { orgId: string; requester: Requester; roundId?: string }): Promise<Report> {
-  const partnership = await partnershipOf(store, input.orgId);
+export async function section11Status(deps: PartnershipSource, input: { orgId: string; requester: Requester; roundId?: string }): Promise<Report> {
+  const { store } = deps;
+  const partnership = await partnershipFor(deps, input.orgId);
   if (!allows(input.requester, (a) => mayScrutiniseSection11(a, partnership)))
     throw new AppError('FORBIDDEN', 'The Section 11 summary is for the partnership’s business manager and administrators.');
   const round = await currentRound(store, input.orgId, input.roundId);
@@ -198,7 +201,7 @@ export async function section11Status(store: Store, input: { orgId: string; requ
 
 /** Sets (or moves) the round's challenge event. */
 export async function setChallengeEvent(deps: Section11Deps, input: { orgId: string; requester: Requester; on: string; timeZone: string }): Promise<S11Round> {
-  const partnership = await partnershipOf(deps.store, input.orgId);
+  const partnership = await partnershipFor(deps, input.orgId);
   if (!allows(input.requester, (a) => mayScrutiniseSection11(a, partnership)))
     throw new AppError('FORBIDDEN', 'The challenge event is set by the partnership’s business manager and administrators.');
   if (!isDate(input.on) || input.on <= today(deps.clock, input.timeZone))

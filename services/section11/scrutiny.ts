@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { formatDate } from '../core/dates';
 import { mayScrutiniseSection11 } from '../access/policy';
-import { partnershipOf } from '../organisation/organisations';
+import { partnershipFor } from '../organisation/organisations';
 import { AppError } from '../core/errors';
 import { addPlanActions } from '../plan';
 import type { Person } from '../people/model';
@@ -20,7 +20,7 @@ export type ReviewList = { roundId: string; year: number; items: { agency: strin
 
 export async function returnsForReview(deps: Section11Deps, actor: Person): Promise<ReviewList> {
   const round = await currentRound(deps.store, actor.orgId);
-  if (!mayScrutiniseSection11(actor, await partnershipOf(deps.store, actor.orgId)))
+  if (!mayScrutiniseSection11(actor, await partnershipFor(deps, actor.orgId)))
     throw new AppError('FORBIDDEN', 'Scrutinising Section 11 returns is for the partnership’s business manager and administrators.');
   const returns = new Map((await new Section11Store(deps.store).returnsOf(actor.orgId, round.id)).map((r) => [r.agency, r]));
   return { roundId: round.id, year: round.year, items: round.agencies.map((a) => ({ agency: a.agency, name: a.name, state: stateOf(returns.get(a.agency)) })) };

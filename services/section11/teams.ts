@@ -13,7 +13,7 @@ import type { ReturnOverview } from './returns';
  * are its agency's and the partnership's, never a channel's. Card data names the round, the agency
  * and the standard; who acts is the activity's user, authorised against the stored return.
  */
-const deps = (ctx: RouteContext) => ({ store: ctx.store, clock: ctx.clock });
+const deps = (ctx: RouteContext) => ({ store: ctx.store, clock: ctx.clock, organisation: ctx.organisation });
 
 /** The return's overview card, with the agency's practitioner survey beside it where the reader may see its results. */
 const overviewCard = async (ctx: RouteContext, view: ReturnOverview) => returnCard(view, await practitionerSurveyLine(ctx.store, ctx.actor, view.ret.agency));
@@ -47,7 +47,7 @@ export const SECTION11_COMMANDS: TextCommand[] = [
     pattern: /^s11 summary$/i,
     example: 's11 summary',
     description: 'Business manager, partnership administrators: which agencies have submitted, are in progress or in challenge.',
-    run: async (ctx) => reportCard(await section11Status(ctx.store, { orgId: ctx.actor.orgId, requester: ctx.actor })),
+    run: async (ctx) => reportCard(await section11Status(ctx, { orgId: ctx.actor.orgId, requester: ctx.actor })),
   },
   {
     scope: 'personal',
@@ -56,7 +56,7 @@ export const SECTION11_COMMANDS: TextCommand[] = [
     description: 'Section 11 ratings by agency and standard, with the change from last round and the actions raised.',
     run: async (ctx) =>
       reportCard(
-        await section11Grid(ctx.store, { orgId: ctx.actor.orgId, requester: ctx.actor }),
+        await section11Grid(ctx, { orgId: ctx.actor.orgId, requester: ctx.actor }),
         'One row per agency and standard: npm run cli -- s11 report --format csv',
       ),
   },
@@ -73,7 +73,7 @@ export const SECTION11_COMMANDS: TextCommand[] = [
         closesOn: match[2]!,
         timeZone: timeZoneOf(ctx),
       });
-      const status = await section11Status(ctx.store, { orgId: ctx.actor.orgId, requester: ctx.actor, roundId: round.id });
+      const status = await section11Status(ctx, { orgId: ctx.actor.orgId, requester: ctx.actor, roundId: round.id });
       return reportCard({
         ...status,
         notes: [

@@ -74,3 +74,26 @@ export function restoreSnapshot(store: Store, snapshot: Snapshot): Promise<void>
     if (failures.length) throw new AppError('STORE_UNAVAILABLE', `${failures.length} documents could not be restored, the first: ${failures[0]}`);
   });
 }
+
+/**
+ * For a restore that must match the backup exactly (`restore --replace`): delete what the backup does not hold. The
+ * record of who saw what is kept whole: a restore may not erase who looked at what since.
+ */
+export async function removeAbsent(store: Store, snapshot: Snapshot): Promise<number> {
+  let removed = 0;
+  for (const name of CONTAINER_NAMES.filter((n) => n !== 'audit')) {
+    const keep = new Set((snapshot.containers[name] ?? []).map((d) => `${d.orgId}/${d.id}`));
+    const collection = store.collection(name);
+    const extra: { orgId: string; id: string }[] = [];
+    for await (const doc of collection.readAll()) if (!keep.has(`${doc.orgId}/${doc.id}`)) extra.push(doc);
+    const outcomes = await collection.bulk(extra.map((doc) => ({ kind: 'delete' as const, orgId: doc.orgId, id: doc.id })));
+    const failed = outcomes.filter((o) => !o.ok);
+    if (failed.length)
+      throw new AppError(
+        'STORE_UNAVAILABLE',
+        `${failed.length} documents of ${name} the backup does not hold could not be deleted: ${failed[0]!.ok ? '' : failed[0]!.error.message}`,
+      );
+    removed += extra.length;
+  }
+  return removed;
+}

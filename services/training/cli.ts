@@ -63,7 +63,7 @@ export const TRAINING_COMMANDS: Record<string, Command> = {
       const requester = await requesterOption(ctx);
       await outputReport(
         ctx,
-        (await trainingRatesReport(ctx.store, orgOf(ctx), asAt, by, requester, await agencyOption(ctx, requester))).report,
+        (await trainingRatesReport(ctx, orgOf(ctx), asAt, by, requester, await agencyOption(ctx, requester))).report,
         `training-by-${by}-${asAt}`,
       );
     },
@@ -76,7 +76,7 @@ export const TRAINING_COMMANDS: Record<string, Command> = {
       const asAt = asAtOption(ctx);
       const requester = await requesterOption(ctx);
       const agency = await agencyOption(ctx, requester);
-      await outputReport(ctx, overdueReport(await namedOverdueList(ctx.store, orgOf(ctx), asAt, requester, agency), asAt), `training-overdue-${asAt}`);
+      await outputReport(ctx, overdueReport(await namedOverdueList(ctx, orgOf(ctx), asAt, requester, agency), asAt), `training-overdue-${asAt}`);
       auditCommand(ctx, requester, { kind: 'training-overdue-list', id: asAt }, agency ? { agency } : {});
     },
   },

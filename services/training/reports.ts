@@ -3,8 +3,7 @@ import { AppError } from '../core/errors';
 import type { Report } from '../core/report';
 import { Directory } from '../people/repository';
 import { allows, mayViewNamedOverdueList, mayViewTrainingRates, scopeOfRequester, type Requester } from '../access/policy';
-import { partnershipOf } from '../organisation/organisations';
-import type { Store } from '../store/ports';
+import { partnershipFor, type PartnershipSource } from '../organisation/organisations';
 import { loadTrainingFigures } from './catalogue';
 import {
   completionRates,
@@ -23,9 +22,9 @@ import { MIN_GROUP, smallGroups } from '../core/figures';
  * The training figures a requester may see: their agency's people only (every agency's for the
  * partnership's roles), narrowed to `agency` when the command line asks for one.
  */
-async function scopedFigures(store: Store, orgId: string, asAt: string, requester: Requester, agency?: string) {
-  const scope = scopeOfRequester(requester, await partnershipOf(store, orgId), agency);
-  return loadTrainingFigures(store, scope, await new Directory(store).all(scope), asAt);
+async function scopedFigures(deps: PartnershipSource, orgId: string, asAt: string, requester: Requester, agency?: string) {
+  const scope = scopeOfRequester(requester, await partnershipFor(deps, orgId), agency);
+  return loadTrainingFigures(deps.store, scope, await new Directory(deps.store).all(scope), asAt);
 }
 
 /**
@@ -34,9 +33,16 @@ async function scopedFigures(store: Store, orgId: string, asAt: string, requeste
  * gets no row for a group of fewer than 5 people, nor one that would give it away by subtraction
  * from "All": a department of one is that person's training.
  */
-export async function trainingRates(store: Store, orgId: string, asAt: string, by: Breakdown, requester: Requester, agency?: string): Promise<RateRow[]> {
+export async function trainingRates(
+  deps: PartnershipSource,
+  orgId: string,
+  asAt: string,
+  by: Breakdown,
+  requester: Requester,
+  agency?: string,
+): Promise<RateRow[]> {
   if (!allows(requester, mayViewTrainingRates)) throw new AppError('FORBIDDEN', 'Training completion rates are for HR, administrators and safeguarding leads.');
-  const figures = await scopedFigures(store, orgId, asAt, requester, agency);
+  const figures = await scopedFigures(deps, orgId, asAt, requester, agency);
   if (allows(requester, mayViewNamedOverdueList)) return completionRates(figures, asAt, by);
   const pairs = requiredPairs(figures, asAt);
   const groupOf = groupOfBreakdown(by);
@@ -51,14 +57,14 @@ export async function trainingRates(store: Store, orgId: string, asAt: string, b
  * safeguarding lead does not take a missing department for one with no requirements.
  */
 export async function trainingRatesReport(
-  store: Store,
+  deps: PartnershipSource,
   orgId: string,
   asAt: string,
   by: Breakdown,
   requester: Requester,
   agency?: string,
 ): Promise<{ rows: RateRow[]; report: Report }> {
-  const rows = await trainingRates(store, orgId, asAt, by, requester, agency);
+  const rows = await trainingRates(deps, orgId, asAt, by, requester, agency);
   const report = ratesReport(rows, by, asAt);
   if (!allows(requester, mayViewNamedOverdueList))
     report.notes = [
@@ -69,9 +75,9 @@ export async function trainingRatesReport(
 }
 
 /** Who is overdue, by name: only for HR and administrators, and only of their own agency. */
-export async function namedOverdueList(store: Store, orgId: string, asAt: string, requester: Requester, agency?: string): Promise<OverdueRow[]> {
+export async function namedOverdueList(deps: PartnershipSource, orgId: string, asAt: string, requester: Requester, agency?: string): Promise<OverdueRow[]> {
   if (!allows(requester, mayViewNamedOverdueList)) throw new AppError('FORBIDDEN', 'Only HR and administrators can see who is overdue by name.');
-  return overdueList(await scopedFigures(store, orgId, asAt, requester, agency), asAt);
+  return overdueList(await scopedFigures(deps, orgId, asAt, requester, agency), asAt);
 }
 
 const BREAKDOWN_HEADERS: Record<Breakdown, string> = { department: 'Department', role: 'Role', course: 'Course' };

@@ -8,7 +8,7 @@ import { enqueue } from '../delivery/outbox';
 import { Directory } from '../people/repository';
 import type { Person } from '../people/model';
 import { agencyOf, inScope, isToldOfSelfReportedTraining, mayVerifyTraining, scopeFor } from '../access/policy';
-import { partnershipFor, partnershipOf } from '../organisation/organisations';
+import { partnershipFor, type PartnershipSource } from '../organisation/organisations';
 import type { Store } from '../store/ports';
 import { courses } from './catalogue';
 import { TrainingRepository } from './repository';
@@ -86,9 +86,9 @@ export async function selfReport(deps: { store: Store; clock: Clock }, input: { 
   return record;
 }
 
-export async function pendingSelfReports(store: Store, actor: Person): Promise<TrainingRecord[]> {
+export async function pendingSelfReports(deps: PartnershipSource, actor: Person): Promise<TrainingRecord[]> {
   if (!mayVerifyTraining(actor)) throw new AppError('FORBIDDEN', 'Only HR can verify training completions.');
-  const pending = await new TrainingRepository(store).unreviewedSelfReports(scopeFor(actor, await partnershipOf(store, actor.orgId)));
+  const pending = await new TrainingRepository(deps.store).unreviewedSelfReports(scopeFor(actor, await partnershipFor(deps, actor.orgId)));
   return pending.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 

@@ -34,7 +34,7 @@ async function myTrainingCard(ctx: RouteContext): Promise<AdaptiveCardJson> {
 }
 
 async function trainingVerifyList(ctx: RouteContext, page = 0): Promise<AdaptiveCardJson> {
-  const pending = await pendingSelfReports(ctx.store, ctx.actor);
+  const pending = await pendingSelfReports(ctx, ctx.actor);
   const directory = new Directory(ctx.store);
   const catalogue = new Map((await courses(ctx.store, ctx.actor.orgId)).map((c) => [c.code, c.name]));
   const items = [];
@@ -51,12 +51,12 @@ async function trainingVerifyList(ctx: RouteContext, page = 0): Promise<Adaptive
 
 async function trainingRatesCard(ctx: RouteContext, by: Breakdown): Promise<AdaptiveCardJson> {
   const day = today(ctx.clock, timeZoneOf(ctx));
-  return reportCard((await trainingRatesReport(ctx.store, ctx.actor.orgId, day, by, ctx.actor)).report);
+  return reportCard((await trainingRatesReport(ctx, ctx.actor.orgId, day, by, ctx.actor)).report);
 }
 
 async function trainingOverdueCard(ctx: RouteContext): Promise<AdaptiveCardJson> {
   const day = today(ctx.clock, timeZoneOf(ctx));
-  const report = overdueReport(await namedOverdueList(ctx.store, ctx.actor.orgId, day, ctx.actor), day);
+  const report = overdueReport(await namedOverdueList(ctx, ctx.actor.orgId, day, ctx.actor), day);
   auditInTeams(ctx, { kind: 'training-overdue-list', id: day });
   return reportCard(report, report.rows.length > MAX_REPORT_CARD_ROWS ? 'The full list: npm run cli -- training overdue --out overdue.xlsx' : '');
 }

@@ -5,7 +5,7 @@ import { AppError, type FieldIssue } from '../core/errors';
 import { Directory } from '../people/repository';
 import type { Person } from '../people/model';
 import { agencyOf, coversFor, mayUpdateAction } from '../access/policy';
-import { partnershipOf } from '../organisation/organisations';
+import { partnershipFor, type PartnershipSource } from '../organisation/organisations';
 import { type Action, ActionPlan, isOpen, nextDueDate, type StatusUpdate } from '../plan';
 import type { DomainEvents } from '../events/domain-events';
 import type { Organisation } from '../organisation/model';
@@ -32,12 +32,12 @@ export type StatusUpdateOutcome =
 export type UpdateDeps = { store: Store; clock: Clock; events: DomainEvents; organisation?: Organisation };
 
 /** Leads, whoever covers for a lead on leave, and plan administrators may update an action. */
-export async function canUpdate(store: Store, actor: Person, action: Pick<Action, 'leadIds' | 'orgId'>, today: string): Promise<boolean> {
-  const partnership = await partnershipOf(store, action.orgId);
+export async function canUpdate(deps: PartnershipSource, actor: Person, action: Pick<Action, 'leadIds' | 'orgId'>, today: string): Promise<boolean> {
+  const partnership = await partnershipFor(deps, action.orgId);
   if (mayUpdateAction(actor, action, partnership)) return true;
   // Only when the actor is neither a lead nor a partnership administrator: who covers today, and
   // which agencies lead it, need the leads' records.
-  const directory = new Directory(store);
+  const directory = new Directory(deps.store);
   const coverIds: string[] = [];
   const leadAgencies: (string | undefined)[] = [];
   for (const leadId of action.leadIds) {
@@ -89,7 +89,7 @@ export async function submitStatusUpdate(
 
   const current = await loadActionFor(deps.store, actor, submission.actionId);
   const day = today(deps.clock, input.timeZone);
-  if (!(await canUpdate(deps.store, actor, current, day))) {
+  if (!(await canUpdate(deps, actor, current, day))) {
     throw new AppError('FORBIDDEN', 'Only the action’s lead, their cover, or a plan administrator can update it.');
   }
 

@@ -23,6 +23,7 @@ import { Directory } from '../../services/people/repository';
 import { reachView } from '../../services/dashboard/reach-view';
 import type { Person } from '../../services/people/model';
 import { ensureOrganisation } from '../../services/organisation/organisations';
+import type { Organisation } from '../../services/organisation/model';
 import { today } from '../../services/core/dates';
 import { personForSignIn, requireActivePerson } from '../../services/people/sign-in';
 import type { SignInRoles } from '../../services/reach/group-roles';
@@ -83,20 +84,28 @@ export function registerTabRoutes(server: restify.Server, deps: TabDeps): void {
     res.send(500, { error: { code: 'INTERNAL', message: 'Internal error', fields: [], reference: correlationId() } });
   };
 
-  async function viewerOf(req: restify.Request): Promise<Person> {
+  /**
+   * The signed-in person, and the organisation read once for the request: it is the partnership the
+   * sign-in rule checks too, so one point read serves both.
+   */
+  async function signedIn(req: restify.Request): Promise<{ viewer: Person; organisation: Organisation }> {
     const identity = await authenticate(credentialsOf(req));
-    if (identity.kind === 'local') return requireActivePerson(await directory.get(orgId, identity.personId), 'Nobody in the directory has that id.');
+    const organisationNow = () => ensureOrganisation(store, clock, orgId, { timeZone: config.DEFAULT_TIME_ZONE });
+    if (identity.kind === 'local') {
+      const viewer = requireActivePerson(await directory.get(orgId, identity.personId), 'Nobody in the directory has that id.');
+      return { viewer, organisation: await organisationNow() };
+    }
+    const organisation = await organisationNow();
     // The tab only reads, so it does not link accounts; the bot does that when someone first opens a chat with it.
     // Signing in brings their roles up to date: the bootstrap setting and their Entra groups.
-    return deps.signInRoles.refresh(await personForSignIn(store, orgId, identity));
+    return { viewer: await deps.signInRoles.refresh(await personForSignIn({ store, organisation }, orgId, identity)), organisation };
   }
 
   const api = (route: string, handler: Handler, audited?: Audited) =>
     server.get(route, async (req: restify.Request, res: restify.Response) => {
       res.header('cache-control', 'no-store');
       try {
-        const viewer = await viewerOf(req);
-        const organisation = await ensureOrganisation(store, clock, orgId, { timeZone: config.DEFAULT_TIME_ZONE });
+        const { viewer, organisation } = await signedIn(req);
         // Names and notes come from people and files: React escapes markup, not a bidi override (see visibleText).
         const answer = await handler(viewer, { store, clock, calendar, organisation }, req);
         res.send(200, visibleData(answer));

@@ -12,26 +12,24 @@ function mayQuery(file: string): boolean {
   return path.basename(file) === 'repository.ts' || file.startsWith('services/store/');
 }
 
-/** A repository owns its container's writes as well as its reads: `repository.ts` or `<name>-repository.ts`, and the store itself. */
+/**
+ * Who may open a container (`store.collection`): a repository, which owns its container's writes as
+ * well as its reads (`repository.ts` or `<name>-repository.ts`); the store, whose snapshot, restore
+ * and `restore --replace` copy or clear every container whole; and the migrations runner, which
+ * reads and rewrites documents in the shapes of older versions across every organisation, shapes
+ * the repositories (typed to today's records, one organisation at a time) deliberately do not model.
+ */
 function mayOpenCollections(file: string): boolean {
-  return /(^|[/-])repository\.ts$/.test(file) || file.startsWith('services/store/');
+  return /(^|[/-])repository\.ts$/.test(file) || file.startsWith('services/store/') || file.startsWith('services/migrations/');
 }
 
 /**
  * Files that still open a container directly, and how many times: calls that have not yet moved into
  * their area's repository. The list may only shrink: a file moved over is taken off, and no file may
- * open more than it does here. Left for now: the migrations and the restore (they copy and convert
- * whole containers, as the store's snapshot does), and the sender, rounds, questionnaires and leave,
- * whose repositories are being reworked for the Cosmos data-layer fixes.
+ * open more than it does here. Left for now: questionnaires, whose repository is being reworked with
+ * the questionnaire kinds.
  */
 const STILL_OPENING_COLLECTIONS: Record<string, number> = {
-  'bot/cli/backup.ts': 1,
-  'services/delivery/sender.ts': 4,
-  // Older updates of long-lived actions, in parts beside them in the actions container.
-  'services/plan/history.ts': 2,
-  'services/migrations/migrations.ts': 5,
-  'services/migrations/partnership-migration.ts': 6,
-  'services/people/leave.ts': 2,
   'services/surveys/questionnaires.ts': 1,
 };
 

@@ -300,7 +300,7 @@ async function main() {
   let departments = 0;
   for (let r = 0; r < 3; r++) {
     const t0 = performance.now();
-    departments = (await trainingRates(store, ORG, AS_AT, 'department', OPERATOR)).length - 1;
+    departments = (await trainingRates({ store }, ORG, AS_AT, 'department', OPERATOR)).length - 1;
     rates.push(performance.now() - t0);
   }
 

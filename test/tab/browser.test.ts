@@ -254,7 +254,7 @@ describe('the dashboard tab in a browser', () => {
   });
 
   it('training: HR sees the rates the report computes, and the named overdue list', async () => {
-    const rows = await trainingRates(t.store, ORG, '2026-11-23', 'department', OPERATOR);
+    const rows = await trainingRates({ store: t.store }, ORG, '2026-11-23', 'department', OPERATOR);
     for (const viewport of [WIDE, NARROW]) {
       const page = await signIn('demo-simon-howick', { viewport });
       await open(page, 'Training');

@@ -6,6 +6,7 @@ import type { Action } from '../../services/plan/model';
 import { toArray } from '../../services/store/ports';
 import { LOCAL_SECRET_HEADER } from '../../services/core/local-secret';
 import { startTestApp, type TestApp } from '../harness/app';
+import { countingStore } from '../harness/store';
 import { ORG } from '../harness/fixtures';
 import { signJwt, startOpenIdServer } from '../harness/openid';
 import { TEST_TENANT_ID } from '../harness/teams-activities';
@@ -43,6 +44,8 @@ const claims = (over: Record<string, unknown> = {}) => {
 describe('the tab API in production mode: every request carries a valid Teams SSO token', () => {
   let t: TestApp;
   let openId: Awaited<ReturnType<typeof startOpenIdServer>>;
+  /** What the app asked the store, as "container.method" ("organisations.read"). */
+  let storeCalls: string[] = [];
   const attacker = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
   const get = async (path: string, authorization?: string) => {
     const res = await fetch(`${t.app.url}${path}`, { headers: authorization ? { authorization } : {} });
@@ -52,15 +55,24 @@ describe('the tab API in production mode: every request carries a valid Teams SS
 
   beforeAll(async () => {
     openId = await startOpenIdServer();
-    t = await startTestApp({
-      MicrosoftAppId: '00000000-0000-0000-0000-0000000000aa',
-      MicrosoftAppPassword: 'example-not-a-secret',
-      ALLOWED_TENANT_IDS: `${TEST_TENANT_ID},${PARTNER_TENANT}`,
-      HOST: '127.0.0.1',
-      PUBLIC_HOSTNAME: HOST,
-      TAB_SSO_CLIENT_ID: CLIENT_ID,
-      TAB_SSO_JWKS_URL: openId.metadataUrl.replace(/\/v1\/.*$/, '/keys'),
-    });
+    t = await startTestApp(
+      {
+        MicrosoftAppId: '00000000-0000-0000-0000-0000000000aa',
+        MicrosoftAppPassword: 'example-not-a-secret',
+        ALLOWED_TENANT_IDS: `${TEST_TENANT_ID},${PARTNER_TENANT}`,
+        HOST: '127.0.0.1',
+        PUBLIC_HOSTNAME: HOST,
+        TAB_SSO_CLIENT_ID: CLIENT_ID,
+        TAB_SSO_JWKS_URL: openId.metadataUrl.replace(/\/v1\/.*$/, '/keys'),
+      },
+      {
+        appStore: (store) => {
+          const counted = countingStore(store);
+          storeCalls = counted.calls;
+          return counted.store;
+        },
+      },
+    );
     t.clock.set('2026-11-23T10:00:00Z');
     await seedDashboard(t.store, t.clock, loadAnswerSeal(t.config));
   });
@@ -116,6 +128,14 @@ describe('the tab API in production mode: every request carries a valid Teams SS
     const res = await get('/api/tab/plan', authorization());
     expect(res.status).toBe(401);
     expect(res.body.error.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('a signed-in request reads the organisation once: it is the partnership the sign-in rule checks too', async () => {
+    await get('/api/tab/me', bearer()); // roles brought up to date at the first sign-in
+    storeCalls.length = 0;
+    expect((await get('/api/tab/my-actions', bearer())).status).toBe(200);
+    // The person's agency's own document is the organisations container's other read.
+    expect(storeCalls.filter((c) => c.startsWith('organisations.'))).toEqual(['organisations.read', 'organisations.read']);
   });
 
   it('a genuine token from a tenant that is not allowed is refused', async () => {

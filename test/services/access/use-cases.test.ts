@@ -27,12 +27,12 @@ describe('use cases enforce the access policy themselves', () => {
   afterAll(() => store.close());
 
   it('training completion rates: refused to an officer, given to HR, safeguarding leads, administrators and the operator', async () => {
-    await expect(trainingRates(store, ORG, '2026-11-23', 'department', officer)).rejects.toMatchObject({
+    await expect(trainingRates({ store }, ORG, '2026-11-23', 'department', officer)).rejects.toMatchObject({
       code: 'FORBIDDEN',
       message: expect.stringMatching(/HR, administrators and safeguarding leads/),
     });
     for (const requester of [hr, lead, admin, OPERATOR])
-      await expect(trainingRates(store, ORG, '2026-11-23', 'department', requester)).resolves.toEqual(expect.any(Array));
+      await expect(trainingRates({ store }, ORG, '2026-11-23', 'department', requester)).resolves.toEqual(expect.any(Array));
   });
 
   it('a requester left out (as a careless caller would) is refused, not taken for the operator', async () => {
@@ -44,8 +44,9 @@ describe('use cases enforce the access policy themselves', () => {
   });
 
   it('the named overdue list: refused to an officer and a safeguarding lead', async () => {
-    for (const requester of [officer, lead]) await expect(namedOverdueList(store, ORG, '2026-11-23', requester)).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    for (const requester of [hr, admin, OPERATOR]) await expect(namedOverdueList(store, ORG, '2026-11-23', requester)).resolves.toEqual(expect.any(Array));
+    for (const requester of [officer, lead])
+      await expect(namedOverdueList({ store }, ORG, '2026-11-23', requester)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    for (const requester of [hr, admin, OPERATOR]) await expect(namedOverdueList({ store }, ORG, '2026-11-23', requester)).resolves.toEqual(expect.any(Array));
   });
 
   it('the central record review: refused to an officer and HR, before looking at the dates', async () => {

@@ -117,20 +117,20 @@ describe('each agency’s people and training are its own', () => {
   it('each agency’s HR sees only its own people overdue and its own rates; the operator sees any one agency or all', async () => {
     const councilHr = await person('emp-101');
     const policeHr = await person('emp-police-101');
-    expect((await namedOverdueList(store, ORG, AS_AT, councilHr)).map((r) => r.name)).toEqual(['Hari Council']);
-    expect((await namedOverdueList(store, ORG, AS_AT, policeHr)).map((r) => r.name)).toEqual(['Harriet Police']);
-    expect(await trainingRates(store, ORG, AS_AT, 'course', policeHr)).toEqual([
+    expect((await namedOverdueList({ store }, ORG, AS_AT, councilHr)).map((r) => r.name)).toEqual(['Hari Council']);
+    expect((await namedOverdueList({ store }, ORG, AS_AT, policeHr)).map((r) => r.name)).toEqual(['Harriet Police']);
+    expect(await trainingRates({ store }, ORG, AS_AT, 'course', policeHr)).toEqual([
       expect.objectContaining({ group: 'Safeguarding awareness', required: 2, withinValidity: 1 }),
       expect.objectContaining({ group: 'All', required: 2 }),
     ]);
-    expect((await namedOverdueList(store, ORG, AS_AT, OPERATOR)).map((r) => r.name).sort()).toEqual(['Hari Council', 'Harriet Police']);
-    expect((await namedOverdueList(store, ORG, AS_AT, OPERATOR, 'police')).map((r) => r.name)).toEqual(['Harriet Police']);
+    expect((await namedOverdueList({ store }, ORG, AS_AT, OPERATOR)).map((r) => r.name).sort()).toEqual(['Hari Council', 'Harriet Police']);
+    expect((await namedOverdueList({ store }, ORG, AS_AT, OPERATOR, 'police')).map((r) => r.name)).toEqual(['Harriet Police']);
   });
 
   it('attack: HR of the police asking for the council’s figures is refused, whatever the route', async () => {
     const policeHr = await person('emp-police-101');
-    await expect(namedOverdueList(store, ORG, AS_AT, policeHr, 'council')).rejects.toMatchObject({ code: 'OUTSIDE_AGENCY' });
-    await expect(trainingRates(store, ORG, AS_AT, 'department', policeHr, 'council')).rejects.toMatchObject({ code: 'OUTSIDE_AGENCY' });
+    await expect(namedOverdueList({ store }, ORG, AS_AT, policeHr, 'council')).rejects.toMatchObject({ code: 'OUTSIDE_AGENCY' });
+    await expect(trainingRates({ store }, ORG, AS_AT, 'department', policeHr, 'council')).rejects.toMatchObject({ code: 'OUTSIDE_AGENCY' });
   });
 
   it('a self-reported course goes to the person’s own agency’s HR only, and the other agency’s HR can neither list nor decide it', async () => {
@@ -139,11 +139,11 @@ describe('each agency’s people and training are its own', () => {
     expect(record.agency).toBe('police');
     const told = await toArray(store.collection<{ id: string; orgId: string; recipient: { personId: string } }>('outbox').readAll());
     expect(told.map((m) => m.recipient.personId)).toEqual(['emp-police-101']);
-    expect(await pendingSelfReports(store, await person('emp-101'))).toEqual([]);
+    expect(await pendingSelfReports({ store }, await person('emp-101'))).toEqual([]);
     await expect(
       reviewSelfReport({ store, clock }, { actor: await person('emp-101'), decision: 'verified', data: { recordId: record.id } }),
     ).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    expect((await pendingSelfReports(store, await person('emp-police-101'))).map((r) => r.id)).toEqual([record.id]);
+    expect((await pendingSelfReports({ store }, await person('emp-police-101'))).map((r) => r.id)).toEqual([record.id]);
     await expect(
       reviewSelfReport({ store, clock }, { actor: await person('emp-police-101'), decision: 'verified', data: { recordId: record.id } }),
     ).resolves.toMatchObject({ review: { decision: 'verified' } });
@@ -218,7 +218,7 @@ describe('an agency’s administrator manages its own leads’ actions and its o
   afterAll(() => store.close());
 
   it('may update the actions its people lead (shared ones too), not another agency’s; the lead agency’s administrator any', async () => {
-    const may = async (who: Person, id: string) => canUpdate(store, who, (await store.collection<Action>('actions').read(ORG, id))!, AS_AT);
+    const may = async (who: Person, id: string) => canUpdate({ store }, who, (await store.collection<Action>('actions').read(ORG, id))!, AS_AT);
     expect(await may(policeAdmin, 'police-action')).toBe(true);
     expect(await may(policeAdmin, 'shared')).toBe(true);
     expect(await may(policeAdmin, 'council-action')).toBe(false);

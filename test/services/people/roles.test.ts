@@ -173,7 +173,7 @@ describe('roles in a partnership of a council (the lead agency) and the police',
       expect(await syncGroupRoles(sync(), ORG)).toEqual({ groups: 1, unreadable: 0, granted: 0, removed: 2 });
       expect((await get('carol')).roles).toEqual(['officer']);
       expect((await get('hugh')).roles).toEqual(['hr']);
-      const report = await roleHoldersReport(store, { orgId: ORG, requester: ada, role: 'hr' });
+      const report = await roleHoldersReport({ store }, { orgId: ORG, requester: ada, role: 'hr' });
       expect(report.rows).toEqual([['Hugh Council-HR', 'hugh@council.example', 'council', 'hr', 'granted before sources were recorded', 'yes']]);
     });
 
@@ -234,7 +234,7 @@ describe('roles in a partnership of a council (the lead agency) and the police',
         notices.map((n) => `${n.recipient && 'personId' in n.recipient ? n.recipient.personId : ''} ${n.id.includes(GROUP) ? 'council' : 'police'}`).sort(),
       ).toEqual(['ada council', 'ada police', 'percy police']);
       expect(JSON.stringify(notices[0]!.message)).toMatch(/GroupMember\.Read\.All/);
-      expect((await groupMapsReport(store, { orgId: ORG, requester: percy })).rows).toEqual([
+      expect((await groupMapsReport({ store }, { orgId: ORG, requester: percy })).rows).toEqual([
         [OTHER_GROUP, 'hr', 'police', 'Percy Police-Admin, 23 Nov 2026', expect.stringMatching(/^cannot be read since 24 Nov 2026/)],
       ]);
 

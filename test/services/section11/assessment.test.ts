@@ -144,7 +144,7 @@ describe('a Section 11 round, from request to plan actions', () => {
   it('chases agencies that have not submitted, then closes the round the day after it closes', async () => {
     clock.set('2025-11-26T10:00:00Z'); // two working days in
     expect(await job()).toMatchObject({ chasers: 1 });
-    const status = await section11Status(store, { orgId: ORG, requester: people.bm! });
+    const status = await section11Status({ store }, { orgId: ORG, requester: people.bm! });
     expect(status.rows.map((r) => [r[0], r[1]])).toEqual([
       ['Council', 'submitted'],
       ['Police', 'not started'],
@@ -205,7 +205,7 @@ describe('a Section 11 round, from request to plan actions', () => {
     const noComment = (await review('line-of-accountability', 'challenge')) as StandardView;
     expect(noComment.issues).toEqual([{ field: 'comment', message: 'Say what the agency should answer.' }]);
     view = await review('line-of-accountability', 'challenge', 'Green without evidence of the structure chart: is it in place?');
-    expect((await section11Status(store, { orgId: ORG, requester: people.bm! })).rows[0]).toEqual([
+    expect((await section11Status({ store }, { orgId: ORG, requester: people.bm! })).rows[0]).toEqual([
       'Council',
       'challenged',
       1,
@@ -247,14 +247,14 @@ describe('a Section 11 round, from request to plan actions', () => {
   });
 
   it('shows the grid with the change from last round, and the csv one row per agency and standard', async () => {
-    const grid = await section11Grid(store, { orgId: ORG, requester: people.policeSl! });
+    const grid = await section11Grid({ store }, { orgId: ORG, requester: people.policeSl! });
     const council = grid.rows[0]!;
     expect(council[0]).toBe('Council');
     expect(council[5]).toBe('🟠 Amber (was Red)');
     expect(council[6]).toBe('🔴 Red (was Amber)');
     expect(String(council[10])).toMatch(/^LP\d+\.1 Not yet rated, LP\d+\.1 Not yet rated$/);
     expect(grid.rows[1]!.slice(1, 9)).toEqual(['', '', '', '', '', '', '', '']);
-    const rows = await section11Rows(store, { orgId: ORG, requester: OPERATOR });
+    const rows = await section11Rows({ store }, { orgId: ORG, requester: OPERATOR });
     expect(rows.headers).toEqual(['Agency', 'Standard', 'Rating', 'State', 'Actions raised']);
     expect(rows.rows).toHaveLength(16);
     expect(rows.rows[5]).toEqual([
@@ -265,6 +265,6 @@ describe('a Section 11 round, from request to plan actions', () => {
       expect.stringMatching(/^LP\d+\.1 Not yet rated$/),
     ]);
     expect(rows.rows[8]).toEqual(['Police', 'Senior management commitment to safeguarding and promoting children’s welfare', '', 'not started', '']);
-    await expect(section11Grid(store, { orgId: ORG, requester: people.policeOfficer! })).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(section11Grid({ store }, { orgId: ORG, requester: people.policeOfficer! })).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 });

@@ -107,7 +107,7 @@ describe('my training, self-reported completions and HR verification', () => {
       fields: [{ field: 'certificateUrl' }],
     });
     await expect(attempt('SG-SPEC')).rejects.toMatchObject({ code: 'VALIDATION' });
-    expect(await pendingSelfReports(store, hana)).toEqual([]);
+    expect(await pendingSelfReports({ store }, hana)).toEqual([]);
   });
 
   it('a self-report waits for HR, who is told; verified, it counts in the rates', async () => {
@@ -135,8 +135,8 @@ describe('my training, self-reported completions and HR verification', () => {
     await expect(reviewSelfReport(deps(store), { actor: lee, decision: 'verified', data: { recordId: reported.id } })).rejects.toMatchObject({
       code: 'FORBIDDEN',
     });
-    await expect(pendingSelfReports(store, ola)).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    expect((await pendingSelfReports(store, hana)).map((r) => r.id)).toEqual([reported.id]);
+    await expect(pendingSelfReports({ store }, ola)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect((await pendingSelfReports({ store }, hana)).map((r) => r.id)).toEqual([reported.id]);
 
     const verified = await reviewSelfReport(deps(store), { actor: hana, decision: 'verified', data: { recordId: reported.id, note: 'Certificate checked' } });
     expect(verified.review).toEqual({
@@ -151,7 +151,7 @@ describe('my training, self-reported completions and HR verification', () => {
       code: 'VALIDATION',
       message: expect.stringMatching(/already verified by Hana Novak/),
     });
-    expect(await pendingSelfReports(store, hana)).toEqual([]);
+    expect(await pendingSelfReports({ store }, hana)).toEqual([]);
   });
 
   it('a rejected self-report never counts, and the course is back to expired', async () => {
@@ -172,11 +172,13 @@ describe('my training, self-reported completions and HR verification', () => {
       ['hana', true],
       ['adam', true],
     ]);
-    await expect(namedOverdueList(store, ORG, AS_AT, lee)).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    expect((await namedOverdueList(store, ORG, AS_AT, hana)).filter((r) => r.name === 'Ola Adeyemi').map((r) => [r.course, r.expiredOn, r.booked])).toEqual([
-      ['Child sexual exploitation', '', false],
-      ['Domestic abuse', '', true],
-      ['Prevent', '2026-10-01', false],
-    ]);
+    await expect(namedOverdueList({ store }, ORG, AS_AT, lee)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    expect((await namedOverdueList({ store }, ORG, AS_AT, hana)).filter((r) => r.name === 'Ola Adeyemi').map((r) => [r.course, r.expiredOn, r.booked])).toEqual(
+      [
+        ['Child sexual exploitation', '', false],
+        ['Domestic abuse', '', true],
+        ['Prevent', '2026-10-01', false],
+      ],
+    );
   });
 });

@@ -67,7 +67,7 @@ function trainingFile(): Table {
 describe('training completion for HR', () => {
   let store: Store;
   const person = async (id: string) => (await store.collection<Person>('people').read(ORG, id))!;
-  const all = async (asAt = AS_AT) => (await trainingRates(store, ORG, asAt, 'course', OPERATOR)).find((r) => r.group === 'All');
+  const all = async (asAt = AS_AT) => (await trainingRates({ store }, ORG, asAt, 'course', OPERATOR)).find((r) => r.group === 'All');
 
   beforeAll(async () => {
     store = await openTestStore();
@@ -86,17 +86,17 @@ describe('training completion for HR', () => {
   afterAll(() => store.close());
 
   it('rates by course, role and department match the figures computed by hand, for both windows', async () => {
-    expect(await trainingRates(store, ORG, AS_AT, 'course', OPERATOR)).toEqual([
+    expect(await trainingRates({ store }, ORG, AS_AT, 'course', OPERATOR)).toEqual([
       { group: 'Safeguarding awareness', required: 290, withinValidity: 250, within12Months: 150, pctWithinValidity: 86.2, pctWithin12Months: 51.7 },
       { group: 'Safeguarding generalist', required: 90, withinValidity: 40, within12Months: 40, pctWithinValidity: 44.4, pctWithin12Months: 44.4 },
       { group: 'All', required: 380, withinValidity: 290, within12Months: 190, pctWithinValidity: 76.3, pctWithin12Months: 50 },
     ]);
-    expect(await trainingRates(store, ORG, AS_AT, 'role', OPERATOR)).toEqual([
+    expect(await trainingRates({ store }, ORG, AS_AT, 'role', OPERATOR)).toEqual([
       { group: 'Manager', required: 180, withinValidity: 90, within12Months: 40, pctWithinValidity: 50, pctWithin12Months: 22.2 },
       { group: 'Officer', required: 200, withinValidity: 200, within12Months: 150, pctWithinValidity: 100, pctWithin12Months: 75 },
       { group: 'All', required: 380, withinValidity: 290, within12Months: 190, pctWithinValidity: 76.3, pctWithin12Months: 50 },
     ]);
-    expect((await trainingRates(store, ORG, AS_AT, 'department', OPERATOR)).map((r) => [r.group, r.required, r.withinValidity, r.within12Months])).toEqual([
+    expect((await trainingRates({ store }, ORG, AS_AT, 'department', OPERATOR)).map((r) => [r.group, r.required, r.withinValidity, r.within12Months])).toEqual([
       ['D1', 127, 97, 63],
       ['D2', 127, 96, 63],
       ['D3', 126, 97, 64],
@@ -189,7 +189,7 @@ describe('training completion for HR', () => {
     await expect(reviewSelfReport({ store, clock }, { actor: officer, decision: 'verified', data: { recordId: record.id } })).rejects.toMatchObject({
       code: 'FORBIDDEN',
     });
-    expect((await pendingSelfReports(store, await person('emp-5'))).map((r) => r.id)).toEqual([record.id]);
+    expect((await pendingSelfReports({ store }, await person('emp-5'))).map((r) => r.id)).toEqual([record.id]);
     await reviewSelfReport({ store, clock }, { actor: await person('emp-5'), decision: 'verified', data: { recordId: record.id } });
     expect((await all())!.withinValidity).toBe(before + 1);
 
@@ -211,8 +211,8 @@ describe('training completion for HR', () => {
   });
 
   it('an officer cannot see who is overdue by name; HR can', async () => {
-    await expect(namedOverdueList(store, ORG, AS_AT, await person('emp-1'))).rejects.toMatchObject({ code: 'FORBIDDEN' });
-    const list = await namedOverdueList(store, ORG, AS_AT, await person('emp-5'));
+    await expect(namedOverdueList({ store }, ORG, AS_AT, await person('emp-1'))).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    const list = await namedOverdueList({ store }, ORG, AS_AT, await person('emp-5'));
     expect(list.some((r) => r.name === 'Person 260' && r.expiredOn === '2026-01-01')).toBe(true);
     expect(list.find((r) => r.name === 'Person 285' && r.course === 'Safeguarding awareness')).toMatchObject({ booked: true, lastCompleted: '' });
     expect(list.some((r) => r.name === 'Person 295')).toBe(false); // leavers leave the lists
