@@ -69,7 +69,7 @@ export const section11SubjectAccess: SubjectAccessContributor = async ({ store }
     records: { roundsStarted, roundsAskedOf, returns, theirSteps: steps, actionsNamingThemAsLead: actions },
     reports: [
       {
-        title: 'Section 11: returns',
+        title: 'Section 11 returns',
         headers: ['Round', 'Agency', 'Status', 'Submitted by them', 'Standard', 'Rating', 'Narrative', 'Evidence', 'Proposed action', 'Saved'],
         rows: returns.flatMap((r) =>
           r.answersTheySaved.length
@@ -93,12 +93,12 @@ export const section11SubjectAccess: SubjectAccessContributor = async ({ store }
         ],
       },
       {
-        title: 'Section 11: their steps',
+        title: 'Section 11 their steps',
         headers: ['Round', 'Agency', 'Step', 'Standard', 'When', 'Comment', 'In answer to'],
         rows: steps.map((s) => [s.roundId, s.agency, s.what, s.standardId ?? '', s.at, s.comment ?? '', s.inAnswerTo ?? '']),
       },
       {
-        title: 'Section 11: actions led',
+        title: 'Section 11 actions led',
         headers: ['Round', 'Agency', 'Standard', 'Action'],
         rows: actions.map((a) => [a.roundId, a.agency, a.standardId, a.actionId]),
       },

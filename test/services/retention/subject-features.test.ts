@@ -92,8 +92,8 @@ describe('subject access: what Section 11 and learning from reviews hold about a
     });
     // The same, as sheets of the XLSX file.
     const sheets = subjectExportReports(x).map((r) => r.title);
-    expect(sheets).toEqual(expect.arrayContaining(['Section 11: returns', 'Section 11: their steps', 'Learning from reviews']));
-    const steps = subjectExportReports(x).find((r) => r.title === 'Section 11: their steps')!;
+    expect(sheets).toEqual(expect.arrayContaining(['Section 11 returns', 'Section 11 their steps', 'Learning from reviews']));
+    const steps = subjectExportReports(x).find((r) => r.title === 'Section 11 their steps')!;
     expect(steps.rows.map((r) => r[2])).toEqual(expect.arrayContaining(['saved', 'submitted', 'answered']));
   });
 
