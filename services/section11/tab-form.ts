@@ -1,60 +1,16 @@
 import { z } from 'zod';
-import { AppError, isAppError, type FieldIssue } from '../core/errors';
+import { AppError, isAppError } from '../core/errors';
 import type { Person } from '../people/model';
-import { NOT_APPLICABLE, SCALES, type ReturnStatus } from './model';
+import { NOT_APPLICABLE, SCALES } from './model';
 import { answerChallenge, openReturn, saveStandard, submitReturn, type ReturnContext, type ReturnView } from './returns';
 import type { Section11Deps } from './rounds';
 import { ANSWER_FIELDS, MAX_NARRATIVE_CHARS, MAX_REASON_CHARS, ratingLabel, stateOf, type AnswerField } from './rules';
+import type { ReturnForm, ReturnFormField, ReturnFormStandard } from './form';
 
 /**
- * The return as the tab's form shows it: every standard on one page, with the same use cases and
- * access rules as the cards (openReturn, saveStandard, submitReturn, answerChallenge). The page
- * imports these types; the server builds them from the use cases' views.
+ * The tab's form of a return, built from the same use cases as the cards (openReturn, saveStandard,
+ * submitReturn, answerChallenge) and so under the same access rules; the shapes are in form.ts.
  */
-export type ReturnFormField = AnswerField | 'response';
-
-export type ReturnFormStandard = {
-  id: string;
-  title: string;
-  prompts: string[];
-  /** What the fields show: the stored answer, or what was typed when it came back with problems. */
-  values: Record<ReturnFormField, string>;
-  /** The version of the answer the form was shown from; a save from an older one is not applied. */
-  rev: number;
-  status: string;
-  carriedForward: boolean;
-  saved?: { by: string; at: string };
-  scrutiny?: { state: 'accepted' | 'challenged' | 'answered'; by: string; at: string; comment?: string; response?: string; revisedFrom?: string };
-  /** The agency may answer this standard's challenge (and revise its rating). */
-  mayAnswer: boolean;
-  /** Problems with what was typed, by field, shown next to each. */
-  issues: FieldIssue[];
-  /** What happened to this standard just now ("Saved.", or why nothing was saved). */
-  notice: string;
-};
-
-export type ReturnForm =
-  | {
-      kind: 'return';
-      roundId: string;
-      year: number;
-      agency: string;
-      agencyName: string;
-      closesOn: string;
-      challengeEventOn?: string;
-      roundOpen: boolean;
-      status: ReturnStatus;
-      state: string;
-      /** The reader may change the answers (the agency's lead, while the return is in progress and the round open). */
-      editable: boolean;
-      ratings: { value: string; label: string }[];
-      limits: { narrative: number; reason: number };
-      notice: string;
-      /** Why the return could not be submitted, by standard id. */
-      submitIssues: FieldIssue[];
-      standards: ReturnFormStandard[];
-    }
-  | { kind: 'none'; message: string };
 
 const blank = (): Record<ReturnFormField, string> => ({ rating: '', naReason: '', narrative: '', evidenceLinks: '', proposedAction: '', proposedDue: '', response: '' });
 
