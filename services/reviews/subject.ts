@@ -37,7 +37,15 @@ export const reviewsSubjectAccess: SubjectAccessContributor = async ({ store }, 
       status: c.status,
       askedThem: c.askedPersonIds.includes(person.id),
       ...(c.answer && theirs(c.answer.by)
-        ? { theirAnswer: { at: c.answer.at, changed: c.answer.changed, evidenceLinks: c.answer.evidenceLinks, measure: c.answer.measure, outcomeRag: c.answer.outcomeRag } }
+        ? {
+            theirAnswer: {
+              at: c.answer.at,
+              changed: c.answer.changed,
+              evidenceLinks: c.answer.evidenceLinks,
+              measure: c.answer.measure,
+              outcomeRag: c.answer.outcomeRag,
+            },
+          }
         : {}),
       theirPostponements: c.postponements.filter((p) => theirs(p.by)).map((p) => ({ at: p.at, from: p.from, to: p.to, reason: p.reason })),
     }));

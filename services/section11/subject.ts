@@ -50,9 +50,7 @@ export const section11SubjectAccess: SubjectAccessContributor = async ({ store }
     for (const h of theirSteps) {
       // An answer is given with the challenge it answers: the question put to them.
       const challenge =
-        h.what === 'answered'
-          ? ret.history.filter((c) => c.what === 'challenged' && c.standardId === h.standardId && c.at <= h.at).at(-1)?.comment
-          : undefined;
+        h.what === 'answered' ? ret.history.filter((c) => c.what === 'challenged' && c.standardId === h.standardId && c.at <= h.at).at(-1)?.comment : undefined;
       steps.push({
         roundId: ret.roundId,
         agency: ret.agency,

@@ -12,7 +12,15 @@ import type { ReturnForm, ReturnFormField, ReturnFormStandard } from './form';
  * submitReturn, answerChallenge) and so under the same access rules; the shapes are in form.ts.
  */
 
-const blank = (): Record<ReturnFormField, string> => ({ rating: '', naReason: '', narrative: '', evidenceLinks: '', proposedAction: '', proposedDue: '', response: '' });
+const blank = (): Record<ReturnFormField, string> => ({
+  rating: '',
+  naReason: '',
+  narrative: '',
+  evidenceLinks: '',
+  proposedAction: '',
+  proposedDue: '',
+  response: '',
+});
 
 function standardStatus(ctx: ReturnContext, id: string): string {
   const a = ctx.ret.answers[id];
@@ -95,10 +103,17 @@ export function returnForm(view: ReturnView): ReturnForm {
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'is not an id');
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,59}$/, 'is not an agency or standard id');
 /** Text as typed: the rules say what is too long or wrong, next to the field; only absurd sizes are refused outright. */
-const typed = (max: number) => z.string().max(max * 2, `is longer than ${max * 2} characters`).default('');
+const typed = (max: number) =>
+  z
+    .string()
+    .max(max * 2, `is longer than ${max * 2} characters`)
+    .default('');
 const ref = { roundId: id, agency: slug };
 const answerFields = Object.fromEntries(
-  ANSWER_FIELDS.map((f) => [f, typed(f === 'narrative' ? MAX_NARRATIVE_CHARS : f === 'evidenceLinks' ? 3000 : f === 'rating' || f === 'proposedDue' ? 40 : MAX_REASON_CHARS)]),
+  ANSWER_FIELDS.map((f) => [
+    f,
+    typed(f === 'narrative' ? MAX_NARRATIVE_CHARS : f === 'evidenceLinks' ? 3000 : f === 'rating' || f === 'proposedDue' ? 40 : MAX_REASON_CHARS),
+  ]),
 ) as Record<AnswerField, ReturnType<typeof typed>>;
 
 /** What the tab's form sends: the return and the standard it names, and the fields as typed. Strict: anything else is a mistake. */

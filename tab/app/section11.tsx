@@ -165,7 +165,9 @@ export function Section11ReturnPage(props: { credential: Credential }) {
         {`${stateLine}${form.challengeEventOn ? ` Challenge event ${formatDate(form.challengeEventOn)}.` : ''}${form.roundOpen ? '' : ' The round has closed.'}`}
       </Body1>
       {form.editable && (
-        <Caption1>Each standard is saved on its own: save as you go, come back later, and submit when every standard is rated or marked not applicable.</Caption1>
+        <Caption1>
+          Each standard is saved on its own: save as you go, come back later, and submit when every standard is rated or marked not applicable.
+        </Caption1>
       )}
       {!form.editable && form.status === 'in-progress' && form.roundOpen && (
         <Caption1>Your agency’s Section 11 leads complete this return; you may read it.</Caption1>

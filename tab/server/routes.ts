@@ -113,7 +113,7 @@ export function registerTabRoutes(server: restify.Server, deps: TabDeps): void {
   async function viewerOf(req: restify.Request): Promise<Person> {
     const identity = await authenticate(credentialsOf(req));
     if (identity.kind === 'local') return requireActivePerson(await directory.get(orgId, identity.personId), 'Nobody in the directory has that id.');
-    // The tab only reads, so it does not link accounts; the bot does that when someone first opens a chat with it.
+    // The tab does not link accounts (its one form changes a Section 11 return, never a link); the bot does that when someone first opens a chat with it.
     // Signing in brings their roles up to date: the bootstrap setting and their Entra groups.
     return deps.signInRoles.refresh(await personForSignIn(store, orgId, identity));
   }

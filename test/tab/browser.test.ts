@@ -745,7 +745,11 @@ describe('the dashboard tab in a browser', () => {
       const rev = (await councilReturn())!.answers['training']!.rev;
       await reviewStandard(
         { store: q.store, clock: q.clock },
-        { actor: bea, timeZone: 'Europe/London', data: { roundId, agency: 'council', standardId: 'training', rev, decision: 'challenge', comment: 'Is Amber right with two teams untrained?' } },
+        {
+          actor: bea,
+          timeZone: 'Europe/London',
+          data: { roundId, agency: 'council', standardId: 'training', rev, decision: 'challenge', comment: 'Is Amber right with two teams untrained?' },
+        },
       );
       const page = await signIn('cal-s11', { app: q });
       await open(page, 'Section 11 return');

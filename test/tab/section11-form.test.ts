@@ -101,7 +101,14 @@ describe('the Section 11 return as a form in the tab', () => {
       ...fields,
     });
   const job = async (name: 's11-chasers') =>
-    runJob(name, { store: t.store, clock: t.clock, orgId: ORG, organisation: await ensureOrganisation(t.store, t.clock, ORG, { timeZone: TZ }), calendar, logger: silentLogger });
+    runJob(name, {
+      store: t.store,
+      clock: t.clock,
+      orgId: ORG,
+      organisation: await ensureOrganisation(t.store, t.clock, ORG, { timeZone: TZ }),
+      calendar,
+      logger: silentLogger,
+    });
 
   beforeAll(async () => {
     openId = await startOpenIdServer();
@@ -197,11 +204,18 @@ describe('the Section 11 return as a form in the tab', () => {
     it('saves as it goes: a long narrative, kept as a partial return and confirming the carried-forward answer', async () => {
       const f = await form(LEAD);
       const first = f.standards[0]!;
-      const saved = await save(LEAD, first.id, first.rev, { rating: 'green', narrative: LONG_NARRATIVE, evidenceLinks: 'https://intranet.council.example/s11' });
+      const saved = await save(LEAD, first.id, first.rev, {
+        rating: 'green',
+        narrative: LONG_NARRATIVE,
+        evidenceLinks: 'https://intranet.council.example/s11',
+      });
       expect(saved.status).toBe(200);
       expect(standard(saved.body, first.id)).toMatchObject({ carriedForward: false, notice: 'Saved.', values: { narrative: LONG_NARRATIVE }, rev: 1 });
       const ret = (await stored()).find((r) => r.agency === 'council');
-      expect(ret).toMatchObject({ status: 'in-progress', answers: { [first.id]: { narrative: LONG_NARRATIVE, evidenceLinks: ['https://intranet.council.example/s11'] } } });
+      expect(ret).toMatchObject({
+        status: 'in-progress',
+        answers: { [first.id]: { narrative: LONG_NARRATIVE, evidenceLinks: ['https://intranet.council.example/s11'] } },
+      });
       // A stale form (shown before that save) does not overwrite it.
       const stale = await save(LEAD, first.id, 0, { rating: 'red', narrative: 'Older tab' });
       expect(standard(stale.body, first.id).notice).toMatch(/changed this standard since your card was shown/);
@@ -274,7 +288,13 @@ describe('the Section 11 return as a form in the tab', () => {
         scrutiny: { state: 'answered', response: 'Two teams are untrained: Red is fairer.', revisedFrom: 'Amber' },
       });
       // The police's lead cannot answer the council's challenge.
-      const forged = await call(POLICE_SL, '/api/tab/s11/return/answer', { roundId, agency: 'council', standardId: 'training', response: 'x', rating: 'green' });
+      const forged = await call(POLICE_SL, '/api/tab/s11/return/answer', {
+        roundId,
+        agency: 'council',
+        standardId: 'training',
+        response: 'x',
+        rating: 'green',
+      });
       expect(forged.status).toBe(403);
     });
 

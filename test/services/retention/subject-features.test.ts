@@ -63,7 +63,11 @@ describe('subject access: what Section 11 and learning from reviews hold about a
     expect((await submitReturn(deps(), { actor: cal, data: { roundId: round.id, agency: 'council' } })).ret.status).toBe('submitted');
     const bea = await personOf('bea');
     const ref = (standardId: string, rev = 1) => ({ roundId: round.id, agency: 'council', standardId, rev });
-    await reviewStandard(deps(), { actor: bea, timeZone: TZ, data: { ...ref('training'), decision: 'challenge', comment: 'Is Amber right with 61% trained?' } });
+    await reviewStandard(deps(), {
+      actor: bea,
+      timeZone: TZ,
+      data: { ...ref('training'), decision: 'challenge', comment: 'Is Amber right with 61% trained?' },
+    });
     await answerChallenge(deps(), { actor: cal, timeZone: TZ, data: { ...ref('training'), response: ANSWER } });
     for (const s of view.set.standards)
       await reviewStandard(deps(), { actor: bea, timeZone: TZ, data: { ...ref(s.id, s.id === 'training' ? 2 : 1), decision: 'accept' } });
