@@ -187,6 +187,15 @@ describe('the Section 11 return as a form in the tab', () => {
       expect(bad.map((r) => [r.status, r.body.error?.code])).toEqual(Array(5).fill([400, 'VALIDATION']));
       const form = await call(LEAD, '/api/tab/s11/return/save', undefined, { raw: 'roundId=x', contentType: 'application/x-www-form-urlencoded' });
       expect([form.status, form.body.error?.code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
+      // A body past the form's 64 KB is refused before it is read.
+      const huge = await call(LEAD, '/api/tab/s11/return/save', {
+        roundId,
+        agency: 'council',
+        standardId: 'senior-commitment',
+        rev: 0,
+        narrative: 'x'.repeat(70_000),
+      });
+      expect([huge.status, huge.body.error?.code]).toEqual([413, 'BODY_TOO_LARGE']);
     });
   });
 

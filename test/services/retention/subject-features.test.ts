@@ -71,13 +71,14 @@ describe('subject access: what Section 11 and learning from reviews hold about a
     await answerChallenge(deps(), { actor: cal, timeZone: TZ, data: { ...ref('training'), response: ANSWER } });
     for (const s of view.set.standards)
       await reviewStandard(deps(), { actor: bea, timeZone: TZ, data: { ...ref(s.id, s.id === 'training' ? 2 : 1), decision: 'accept' } });
-    // A practice review whose first recommendation Cal owns.
-    await addReview(deps(), {
-      orgId: ORG,
-      requester: OPERATOR,
-      data: sampleReview({}, { carol: 'cal@council.example', dee: 'dee@council.example', agency: 'police' }),
-      fileName: 'review.yaml',
-    });
+    // A practice review whose first recommendation Cal owns, with an action led by its owner.
+    const review = sampleReview({}, { carol: 'cal@council.example', dee: 'dee@council.example', agency: 'police' });
+    const [r1, ...rest] = review.recommendations;
+    const withAction = {
+      ...review,
+      recommendations: [{ ...r1!, actions: [{ action: 'Run exploitation training for every team', evidence: 'Attendance', due: '2027-03-31' }] }, ...rest],
+    };
+    await addReview(deps(), { orgId: ORG, requester: OPERATOR, data: withAction, fileName: 'review.yaml' });
   });
   afterAll(() => store.close());
 
@@ -101,11 +102,21 @@ describe('subject access: what Section 11 and learning from reviews hold about a
     expect(steps.rows.map((r) => r[2])).toEqual(expect.arrayContaining(['saved', 'submitted', 'answered']));
   });
 
-  it('names the review recommendation they own, and nothing of a review for someone it does not name', async () => {
+  it('names the review recommendation they own and the actions they lead; someone a review names only as an action’s lead gets those actions alone', async () => {
     const reviews = (await exportSubject(deps(), ORG, 'cal', OPERATOR)).features.find((f) => f.module === 'reviews');
-    expect(reviews?.records).toMatchObject({ recommendationsOwned: [expect.objectContaining({ recommendationId: 'R1' })] });
+    expect(reviews?.records).toMatchObject({
+      recommendationsOwned: [expect.objectContaining({ recommendationId: 'R1' })],
+      recommendationActionsLed: [expect.objectContaining({ recommendationId: 'R1', action: 'Run exploitation training for every team' })],
+    });
     const polly = await exportSubject(deps(), ORG, 'pol', OPERATOR);
-    expect(polly.features.find((f) => f.module === 'reviews')?.records).toMatchObject({ recommendationsOwned: [] });
+    // R2 is owned by the police, not by Polly; its actions name the police's safeguarding lead, her, as their lead.
+    expect(polly.features.find((f) => f.module === 'reviews')?.records).toMatchObject({
+      recommendationsOwned: [],
+      recommendationActionsLed: [
+        expect.objectContaining({ recommendationId: 'R2', action: 'Write the joint escalation route' }),
+        expect.objectContaining({ recommendationId: 'R2' }),
+      ],
+    });
     // Polly was asked for the police's return, which she never opened: the round names her as asked, nothing else.
     const pollyS11 = polly.features.find((f) => f.module === 'section11')!;
     expect(pollyS11.records).toMatchObject({ returns: [], roundsAskedOf: [expect.objectContaining({ agency: 'police' })] });
