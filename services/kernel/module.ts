@@ -41,10 +41,11 @@ export type ReportDefinition = {
 
 /**
  * What a feature holds about one person, for their subject access request (UK GDPR Art. 15): its
- * records as plain data for the JSON export, and the same as sheets for the XLSX one. Only what is
- * about the person (what they wrote, did or are named in), never other people's text around it.
+ * records as plain data for the JSON export, and `sheets`, the same as tables for the XLSX one (a
+ * function, so the JSON file holds the records once). Only what is about the person (what they
+ * wrote, did or are named in), never other people's text around it.
  */
-export type SubjectAccessPart = { title: string; records: Record<string, unknown[]>; reports: Report[]; notes?: string[] };
+export type SubjectAccessPart = { title: string; records: Record<string, unknown[]>; sheets: () => Report[]; notes?: string[] };
 export type SubjectAccessContributor = (deps: { store: Store; clock: Clock }, orgId: string, person: Person) => Promise<SubjectAccessPart>;
 
 /**

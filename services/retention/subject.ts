@@ -73,7 +73,7 @@ export type SubjectExport = {
   messages: { id: string; purpose: string; status: string; createdAt: string; sentAt?: string; seenAt?: string; contentRemoved: boolean }[];
   auditOfTheirActions: AuditEntry[];
   /** What each feature module holds about them (Section 11 returns, reviews, …), as the module declares it. */
-  features: { module: string; title: string; records: Record<string, unknown[]>; sheets: Report[]; notes: string[] }[];
+  features: { module: string; title: string; records: Record<string, unknown[]>; notes: string[]; sheets: () => Report[] }[];
   notes: string[];
 };
 
@@ -82,7 +82,7 @@ async function featureParts(deps: { store: Store; clock: Clock }, orgId: string,
   const parts: SubjectExport['features'] = [];
   for (const { module, contribute } of subjectAccessContributors()) {
     const part = await contribute(deps, orgId, person);
-    parts.push({ module, title: part.title, records: part.records, sheets: part.reports, notes: part.notes ?? [] });
+    parts.push({ module, title: part.title, records: part.records, notes: part.notes ?? [], sheets: part.sheets });
   }
   return parts;
 }
@@ -239,7 +239,7 @@ export function subjectExportReports(x: SubjectExport): Report[] {
       headers: ['When', 'Where', 'Did', 'Record kind', 'Record id', 'Agency scope', 'Detail'],
       rows: x.auditOfTheirActions.map((e) => [e.at, e.surface, e.action, e.record.kind, e.record.id, e.agency ?? 'every agency', e.detail ?? '']),
     },
-    ...x.features.flatMap((f) => f.sheets),
+    ...x.features.flatMap((f) => f.sheets()),
     { title: 'About this export', headers: ['Note'], rows: x.notes.map((n) => [n]) },
   ];
 }

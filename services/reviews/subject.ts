@@ -53,7 +53,7 @@ export const reviewsSubjectAccess: SubjectAccessContributor = async ({ store }, 
   return {
     title: 'Learning from reviews',
     records: { reviewsAdded: added, recommendationsOwned: owned, recommendationActionsLed: actionsLed, impactChecks: checks },
-    reports: [
+    sheets: () => [
       {
         title: 'Learning from reviews',
         headers: ['Review', 'Recommendation', 'What', 'Detail', 'Date'],

@@ -1,5 +1,19 @@
 import type { SubjectAccessContributor } from '../kernel/module';
-import type { PersonStamp } from './model';
+import type { PersonStamp, ReturnEvent, ReturnStatus } from './model';
+
+type TheirAnswer = {
+  standardId: string;
+  rating: string;
+  naReason?: string;
+  narrative: string;
+  evidenceLinks: string[];
+  proposedAction?: string;
+  proposedDue?: string;
+  savedAt: string;
+};
+type TheirReturn = { roundId: string; year?: number; agency: string; status: ReturnStatus; submittedByThem: boolean; answersTheySaved: TheirAnswer[] };
+type TheirStep = { roundId: string; agency: string; at: string; what: ReturnEvent['what']; standardId?: string; comment?: string; inAnswerTo?: string };
+type ActionNamingThem = { roundId: string; agency: string; standardId: string; actionId: string };
 import { Section11Store } from './repository';
 import { ratingLabel } from './rules';
 
@@ -20,9 +34,9 @@ export const section11SubjectAccess: SubjectAccessContributor = async ({ store }
   const roundsAskedOf = rounds.flatMap((r) =>
     r.agencies.filter((a) => a.leads.some(theirs)).map((a) => ({ roundId: r.id, year: r.year, agency: a.agency, closesOn: r.closesOn })),
   );
-  const returns = [];
-  const steps = [];
-  const actions = [];
+  const returns: TheirReturn[] = [];
+  const steps: TheirStep[] = [];
+  const actions: ActionNamingThem[] = [];
   for (const ret of (await repo.allReturns(orgId)).sort((a, b) => a.id.localeCompare(b.id))) {
     const round = roundOf.get(ret.roundId);
     const theirSteps = ret.history.filter((h) => theirs(h.by));
@@ -33,7 +47,7 @@ export const section11SubjectAccess: SubjectAccessContributor = async ({ store }
     if (theirSteps.length === 0 && answers.length === 0) continue;
     returns.push({
       roundId: ret.roundId,
-      year: round?.year,
+      ...(round ? { year: round.year } : {}),
       agency: ret.agency,
       status: ret.status,
       submittedByThem: theirs(ret.submittedBy),
@@ -65,7 +79,7 @@ export const section11SubjectAccess: SubjectAccessContributor = async ({ store }
   return {
     title: 'Section 11 self-assessment',
     records: { roundsStarted, roundsAskedOf, returns, theirSteps: steps, actionsNamingThemAsLead: actions },
-    reports: [
+    sheets: () => [
       {
         title: 'Section 11 returns',
         headers: ['Round', 'Agency', 'Status', 'Submitted by them', 'Standard', 'Rating', 'Narrative', 'Evidence', 'Proposed action', 'Saved'],
