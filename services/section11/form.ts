@@ -14,11 +14,13 @@ export type ReturnFormStandard = {
   prompts: string[];
   /** What the fields show: the stored answer, or what was typed when it came back with problems. */
   values: Record<ReturnFormField, string>;
+  /** The answer as saved now: what a read-only return shows, and the rating a challenge's answer keeps. */
+  saved: Record<ReturnFormField, string>;
   /** The version of the answer the form was shown from; a save from an older one is not applied. */
   rev: number;
   status: string;
   carriedForward: boolean;
-  saved?: { by: string; at: string };
+  savedBy?: { name: string; at: string };
   scrutiny?: { state: 'accepted' | 'challenged' | 'answered'; by: string; at: string; comment?: string; response?: string; revisedFrom?: string };
   /** The agency may answer this standard's challenge (and revise its rating). */
   mayAnswer: boolean;

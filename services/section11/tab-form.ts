@@ -59,10 +59,11 @@ export function returnForm(view: ReturnView): ReturnForm {
       title: s.title,
       prompts: s.prompts,
       values: here ? { ...stored, ...Object.fromEntries(Object.entries(view.raw).filter(([k]) => k in stored)) } : stored,
+      saved: stored,
       rev: a?.rev ?? 0,
       status: standardStatus(view, s.id),
       carriedForward: !!a?.carriedForward,
-      ...(a?.savedAt && a.rev > 0 ? { saved: { by: a.savedBy.name, at: a.savedAt } } : {}),
+      ...(a?.savedAt && a.rev > 0 ? { savedBy: { name: a.savedBy.name, at: a.savedAt } } : {}),
       ...(sc
         ? {
             scrutiny: {

@@ -255,7 +255,7 @@ function StandardForm(props: {
             Carried forward — confirm or change
           </Badge>
         )}
-        {st.saved && <Caption1>{`Saved by ${st.saved.by}, ${formatDate(st.saved.at)}`}</Caption1>}
+        {st.savedBy && <Caption1>{`Saved by ${st.savedBy.name}, ${formatDate(st.savedBy.at)}`}</Caption1>}
       </div>
       {props.problem && (
         <MessageBar intent="warning">
@@ -324,29 +324,29 @@ function StandardForm(props: {
           <dt>
             <Caption1>Rating</Caption1>
           </dt>
-          <dd className={s.text}>{ratingLabel(st.values.rating)}</dd>
-          {st.values.naReason && (
+          <dd className={s.text}>{ratingLabel(st.saved.rating)}</dd>
+          {st.saved.naReason && (
             <>
               <dt>
                 <Caption1>Not applicable because</Caption1>
               </dt>
-              <dd className={s.text}>{st.values.naReason}</dd>
+              <dd className={s.text}>{st.saved.naReason}</dd>
             </>
           )}
           <dt>
             <Caption1>Narrative</Caption1>
           </dt>
-          <dd className={s.text}>{st.values.narrative || '—'}</dd>
+          <dd className={s.text}>{st.saved.narrative || '—'}</dd>
           <dt>
             <Caption1>Evidence</Caption1>
           </dt>
-          <dd className={s.text}>{st.values.evidenceLinks || '—'}</dd>
-          {st.values.proposedAction && (
+          <dd className={s.text}>{st.saved.evidenceLinks || '—'}</dd>
+          {st.saved.proposedAction && (
             <>
               <dt>
                 <Caption1>Proposed action</Caption1>
               </dt>
-              <dd className={s.text}>{`${st.values.proposedAction} (by ${formatDate(st.values.proposedDue)})`}</dd>
+              <dd className={s.text}>{`${st.saved.proposedAction} (by ${formatDate(st.saved.proposedDue)})`}</dd>
             </>
           )}
         </dl>
@@ -372,12 +372,12 @@ function StandardForm(props: {
             <Select value={v.rating} onChange={(_, d) => props.onType('rating', d.value)}>
               {form.ratings.map((r) => (
                 <option key={r.value} value={r.value}>
-                  {r.value === st.values.rating ? `${r.label} (keep)` : r.label}
+                  {r.value === st.saved.rating ? `${r.label} (keep)` : r.label}
                 </option>
               ))}
             </Select>,
           )}
-          {!MET.has(v.rating) && v.rating !== 'na' && v.rating !== st.values.rating && (
+          {!MET.has(v.rating) && v.rating !== 'na' && v.rating !== st.saved.rating && (
             <div className={s.row}>
               {field(
                 'proposedAction',
