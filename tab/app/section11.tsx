@@ -35,8 +35,8 @@ const useStyles = makeStyles({
     padding: '12px',
   },
   row: { display: 'flex', flexWrap: 'wrap', gap: '12px', alignItems: 'end' },
-  // A long narrative wraps inside a narrow panel instead of widening the page.
-  text: { whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' },
+  // A long narrative wraps inside a narrow panel instead of widening the page, and starts at the margin.
+  text: { whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', margin: '0 0 8px' },
   prompts: { margin: 0, paddingLeft: '20px' },
   field: { maxWidth: '100%', minWidth: 0 },
   actions: { display: 'flex', flexWrap: 'wrap', gap: '8px' },
