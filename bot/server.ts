@@ -24,14 +24,16 @@ export type ServerDeps = {
 };
 
 /**
- * The most each route reads. Activities (a card submission, a message) are small; the tab API is
- * read-only and takes next to nothing. Checked against the declared length before anything is
+ * The most each route reads. Activities (a card submission, a message) are small; the tab API
+ * mostly reads and takes next to nothing, except the Section 11 form, where one standard's long
+ * narrative and reasons may run to tens of kilobytes of UTF-8. Checked against the declared length before anything is
  * read, and against the bytes actually read for chunked bodies.
  */
-export const BODY_LIMITS = { activities: 256 * 1024, tabApi: 8 * 1024, other: 8 * 1024 } as const;
+export const BODY_LIMITS = { activities: 256 * 1024, tabApi: 8 * 1024, tabForms: 64 * 1024, other: 8 * 1024 } as const;
 
 function bodyLimitFor(route: string): number {
   if (route === '/api/messages') return BODY_LIMITS.activities;
+  if (route.startsWith('/api/tab/s11/')) return BODY_LIMITS.tabForms;
   if (route.startsWith('/api/tab/')) return BODY_LIMITS.tabApi;
   return BODY_LIMITS.other;
 }

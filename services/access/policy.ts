@@ -252,8 +252,15 @@ export const mayViewSection11Return = (actor: Actor, agency: string, partnership
 export const mayViewSection11Grid = (actor: Actor, partnership: Partnership) =>
   mayScrutiniseSection11(actor, partnership) || hasRole(actor, 's11-lead', 'safeguarding-lead', 'admin', 'partnership-executive');
 
+/**
+ * Who the tab offers the Section 11 return form: those who may complete their agency's return, a
+ * Section 11 lead or (where the agency names none) a safeguarding lead. Which of them may change it
+ * depends on the directory, so the form itself says, from the use case's own rule.
+ */
+export const isOfferedSection11Form = (actor: Actor) => hasRole(actor, 's11-lead', 'safeguarding-lead');
+
 /** What the tab offers a person; the same rules the use cases enforce behind each view. Reports (the partnership's among them) come from the modules' declarations, each with its own rule. */
-export type TabView = 'my-actions' | 'plan' | 'escalations' | 'training' | 'questionnaires' | 'reach';
+export type TabView = 'my-actions' | 'plan' | 'escalations' | 'training' | 'questionnaires' | 'reach' | 's11-return';
 export const tabViewsFor = (actor: Actor): TabView[] => [
   'my-actions',
   'plan',
@@ -261,6 +268,7 @@ export const tabViewsFor = (actor: Actor): TabView[] => [
   ...(mayViewTrainingRates(actor) ? (['training'] as const) : []),
   ...(mayViewSurveyResults(actor) ? (['questionnaires'] as const) : []),
   ...(mayViewReach(actor) ? (['reach'] as const) : []),
+  ...(isOfferedSection11Form(actor) ? (['s11-return'] as const) : []),
 ];
 
 /** The permissions the tab needs to decide what to fetch and show, from the same rules. */

@@ -5,6 +5,7 @@ import type { Clock } from '../core/clock';
 import type { Report } from '../core/report';
 import type { DomainEvents } from '../events/domain-events';
 import type { Organisation } from '../organisation/model';
+import type { Person } from '../people/model';
 import type { WorkingCalendar } from '../scheduling/calendar';
 import type { JobTable } from '../scheduling/job-context';
 import type { ContainerSpec } from '../store/containers';
@@ -55,6 +56,15 @@ export type StoredMessages = {
 };
 
 /**
+ * What a feature holds about one person, for their subject access request (UK GDPR Art. 15): its
+ * records as plain data for the JSON export, and `sheets`, the same as tables for the XLSX one (a
+ * function, so the JSON file holds the records once). Only what is about the person (what they
+ * wrote, did or are named in), never other people's text around it.
+ */
+export type SubjectAccessPart = { title: string; records: Record<string, unknown[]>; sheets: () => Report[]; notes?: string[] };
+export type SubjectAccessContributor = (deps: { store: Store; clock: Clock }, orgId: string, person: Person) => Promise<SubjectAccessPart>;
+
+/**
  * One feature: everything it offers, declared beside its code in its `module.ts`. The hosts (the
  * Teams bot, the command line, the tab server, the scheduler, the event bus and the store's set-up)
  * loop over the list of modules in bot/modules.ts, so adding a feature touches no central table.
@@ -79,6 +89,8 @@ export type FeatureModule = {
    */
   storedMessages?: StoredMessages;
   reports?: ReportDefinition[];
+  /** What the feature holds about a person, for the subject access export (which loops over the modules and knows none of them). */
+  subjectAccess?: SubjectAccessContributor;
   /** The feature's own containers, each partitioned by /orgId like every other. */
   containers?: Record<string, ContainerSpec>;
 };

@@ -1,7 +1,7 @@
 import { AppError } from '../core/errors';
 import { registerContainers } from '../store/containers';
 import { registerMessageKind, registerStoredKind, type StoredKind } from './message-kinds';
-import type { FeatureModule, ReportDefinition } from './module';
+import type { FeatureModule, ReportDefinition, SubjectAccessContributor } from './module';
 
 /**
  * The feature modules of this process, registered once by the composition root (bot/modules.ts)
@@ -53,3 +53,7 @@ export function moduleReport(name: string): ReportDefinition {
     );
   return report;
 }
+
+/** Each module's part of a subject access export, with the module's name, in the modules' order. */
+export const subjectAccessContributors = (): { module: string; contribute: SubjectAccessContributor }[] =>
+  registeredModules().flatMap((m) => (m.subjectAccess ? [{ module: m.name, contribute: m.subjectAccess }] : []));

@@ -61,7 +61,7 @@ export async function signInHolds(deps: PartnershipSource, orgId: string, person
 /**
  * The directory person behind a signed-in Microsoft 365 user, for the tab. The Entra object id and
  * tenant are what a Teams SSO token carries (`oid`, `tid`); the link must hold in that tenant and
- * the person's agency. The tab only reads, so it never links anyone: the bot and administrators do that.
+ * the person's agency. The tab never links anyone: the bot and administrators do that.
  */
 export async function personForSignIn(deps: PartnershipSource, orgId: string, identity: { aadObjectId: string; tenantId: string }): Promise<Person> {
   const person = await new Directory(deps.store).byAadObjectId({ orgId }, identity.aadObjectId);

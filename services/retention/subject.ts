@@ -17,6 +17,7 @@ import { SurveyRepository } from '../surveys';
 import { type TrainingRecord, TrainingRepository, type TrainingSummary } from '../training';
 import { cutoffFor, endOf, lineOf, type RetentionSettings } from '../store/retention-schedule';
 import { changeMovedHistory, fullHistory } from '../plan';
+import { subjectAccessContributors } from '../kernel/registry';
 
 export const ANONYMOUS_ANSWERS_NOTE =
   'Answers to anonymous questionnaires are not in this export: they are stored apart from who responded, without any link to the person, so they cannot be tied to you, by design. For each anonymous questionnaire the export says only whether you responded.';
@@ -71,8 +72,20 @@ export type SubjectExport = {
   questionnaires: { campaignId: string; title: string; closesOn: string; anonymous: boolean; responded: boolean }[];
   messages: { id: string; purpose: string; status: string; createdAt: string; sentAt?: string; seenAt?: string; contentRemoved: boolean }[];
   auditOfTheirActions: AuditEntry[];
+  /** What each feature module holds about them (Section 11 returns, reviews, …), as the module declares it. */
+  features: { module: string; title: string; records: Record<string, unknown[]>; notes: string[]; sheets: () => Report[] }[];
   notes: string[];
 };
+
+/** Each feature module's part, asked in turn: the export knows the modules only through their declarations. */
+async function featureParts(deps: { store: Store; clock: Clock }, orgId: string, person: Person): Promise<SubjectExport['features']> {
+  const parts: SubjectExport['features'] = [];
+  for (const { module, contribute } of subjectAccessContributors()) {
+    const part = await contribute(deps, orgId, person);
+    parts.push({ module, title: part.title, records: part.records, notes: part.notes ?? [], sheets: part.sheets });
+  }
+  return parts;
+}
 
 /**
  * Everything stored about one person, for their subject access request (UK GDPR Art. 15). Cases
@@ -90,6 +103,7 @@ export async function exportSubject(deps: { store: Store; clock: Clock }, orgId:
   const campaigns = (await surveys.campaigns(orgId)).filter((c) => asked.has(c.id) || responded.has(c.id));
   const theirs = isAbout(id);
   const summary = training.find((d): d is TrainingSummary => d.kind === 'summary');
+  const features = await featureParts(deps, orgId, person);
   return {
     exportedAt: deps.clock.now().toISOString(),
     person: plain(person),
@@ -136,7 +150,12 @@ export async function exportSubject(deps: { store: Store; clock: Clock }, orgId:
       contentRemoved: !!m.bodyRemovedAt,
     })),
     auditOfTheirActions: (await new AuditRecords(deps.store).ofPerson(orgId, id)).map(plain),
-    notes: [ANONYMOUS_ANSWERS_NOTE, 'Case records hold case references, never children’s names; of each escalation only your own steps are included.'],
+    features,
+    notes: [
+      ANONYMOUS_ANSWERS_NOTE,
+      'Case records hold case references, never children’s names; of each escalation only your own steps are included.',
+      ...features.flatMap((f) => f.notes),
+    ],
   };
 }
 
@@ -220,6 +239,7 @@ export function subjectExportReports(x: SubjectExport): Report[] {
       headers: ['When', 'Where', 'Did', 'Record kind', 'Record id', 'Agency scope', 'Detail'],
       rows: x.auditOfTheirActions.map((e) => [e.at, e.surface, e.action, e.record.kind, e.record.id, e.agency ?? 'every agency', e.detail ?? '']),
     },
+    ...x.features.flatMap((f) => f.sheets()),
     { title: 'About this export', headers: ['Note'], rows: x.notes.map((n) => [n]) },
   ];
 }

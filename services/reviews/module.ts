@@ -5,6 +5,7 @@ import { mayViewReviewReport } from '../access/policy';
 import type { FeatureModule } from '../kernel/module';
 import { IMPACT_CHECK_MESSAGE, runImpactChecks } from './impact-checks';
 import { reviewAppendix, reviewBoardSection, reviewReport } from './reports';
+import { reviewsSubjectAccess } from './subject';
 import { REVIEW_CARD_ROUTES, REVIEW_TEXT_COMMANDS } from './teams';
 
 /** The outbox keeps what services/reviews queued; the renderers read it back through this, never trusting its shape. */
@@ -32,6 +33,7 @@ export const REVIEWS_MODULE: FeatureModule = {
     reviews: { indexed: ['/kind', '/reviewId', '/status', '/dueOn', '/askedPersonIds/[]'] },
   },
   cardRoutes: REVIEW_CARD_ROUTES,
+  subjectAccess: reviewsSubjectAccess,
   textCommands: REVIEW_TEXT_COMMANDS,
   cli: { review: async () => (await import('./cli.js')).REVIEW_COMMANDS },
   jobs: {

@@ -52,6 +52,13 @@ export class ReviewRecords {
     );
   }
 
+  /** Every impact check of the organisation: a subject access export looks through them for one person. */
+  allChecks(orgId: string): Promise<ImpactCheck[]> {
+    return toArray(
+      this.checks.query({ query: "SELECT * FROM c WHERE c.orgId = @orgId AND c.kind = 'impact-check'", parameters: [{ name: '@orgId', value: orgId }] }),
+    );
+  }
+
   /** Unanswered checks due on or before `day`: the impact-check job's work. */
   checksDueBy(orgId: string, day: string): Promise<Stored<ImpactCheck>[]> {
     return toArray(

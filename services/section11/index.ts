@@ -20,3 +20,5 @@ export {
 export { returnsForReview, reviewStandard, type ReviewList } from './scrutiny';
 export { section11Grid, section11Rows } from './report';
 export { SECTION11_MODULE } from './module';
+export { answerFromForm, openReturnForm, saveFromForm, submitFromForm } from './tab-form';
+export type { ReturnForm, ReturnFormField, ReturnFormStandard } from './form';

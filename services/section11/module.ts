@@ -5,6 +5,7 @@ import type { FeatureModule } from '../kernel/module';
 import { section11Grid } from './report';
 import { SECTION11_CONTAINER } from './repository';
 import { chaseSection11 } from './rounds';
+import { section11SubjectAccess } from './subject';
 import { SECTION11_COMMANDS, SECTION11_ROUTES } from './teams';
 
 /**
@@ -54,6 +55,7 @@ export const SECTION11_MODULE: FeatureModule = {
       },
     },
   ],
+  subjectAccess: section11SubjectAccess,
   // Indexed: only what its repository filters on; answers, narratives and histories are not.
   containers: { [SECTION11_CONTAINER]: { indexed: ['/kind', '/status', '/roundId'] } },
 };

@@ -82,6 +82,11 @@ export class Section11Store {
     return this.byKind<S11Return>(orgId, 's11-return', ' AND c.roundId = @roundId', [{ name: '@roundId', value: roundId }]);
   }
 
+  /** Every return of every round: a subject access export looks through them all for one person. */
+  allReturns(orgId: string): Promise<Stored<S11Return>[]> {
+    return this.byKind<S11Return>(orgId, 's11-return');
+  }
+
   /** Creates the return, or gives the one another lead of the agency created a moment earlier. */
   async createReturn(doc: S11Return): Promise<Stored<S11Return>> {
     try {

@@ -18,6 +18,7 @@ import {
 } from '@fluentui/react-components';
 import { useEffect, useMemo, useState } from 'react';
 import { ApiError, getJson, type Credential, type Me, type View } from './api';
+import { Section11ReturnPage } from './section11';
 import { EscalationsViewPage, ModuleReportPage, MyActionsView, PlanViewPage, QuestionnairesViewPage, ReachViewPage, TrainingViewPage } from './views';
 
 export type ThemeName = 'default' | 'dark' | 'contrast';
@@ -30,6 +31,7 @@ const VIEW_NAMES: Record<View, string> = {
   training: 'Training',
   questionnaires: 'Questionnaires',
   reach: 'Reach',
+  's11-return': 'Section 11 return',
 };
 
 const useStyles = makeStyles({
@@ -143,6 +145,8 @@ function Dashboard(props: { credential: Credential; local: boolean; onSignOut: (
         return <QuestionnairesViewPage credential={props.credential} />;
       case 'reach':
         return <ReachViewPage credential={props.credential} />;
+      case 's11-return':
+        return <Section11ReturnPage credential={props.credential} />;
     }
   }, [me, view, shownReport, props.credential]);
   if (error)

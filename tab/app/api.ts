@@ -1,6 +1,7 @@
 import type { Report } from '../../services/core/report';
+import type { ReturnForm, ReturnFormField, ReturnFormStandard } from '../../services/section11/form';
 
-export type { Report };
+export type { Report, ReturnForm, ReturnFormField, ReturnFormStandard };
 
 /** The tab API, with whichever credential the page has: a Teams SSO token or a local sign-in (with this run's secret). */
 export type Credential = { kind: 'sso'; token: () => Promise<string> } | { kind: 'local'; personId: string; secret: string };
@@ -26,21 +27,32 @@ async function ssoToken(get: () => Promise<string>): Promise<string> {
   }
 }
 
-export async function getJson<T>(path: string, credential?: Credential | LocalSecret): Promise<T> {
+export function getJson<T>(path: string, credential?: Credential | LocalSecret): Promise<T> {
+  return request<T>(path, credential);
+}
+
+/** A change (the Section 11 form): JSON in, the server's answer out; refusals come back as ApiError like any read. */
+export function postJson<T>(path: string, body: unknown, credential: Credential): Promise<T> {
+  return request<T>(path, credential, body);
+}
+
+async function request<T>(path: string, credential?: Credential | LocalSecret, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (credential?.kind === 'local' || credential?.kind === 'local-secret') headers['x-local-secret'] = credential.secret;
   if (credential?.kind === 'local') headers.authorization = `Local ${credential.personId}`;
   if (credential?.kind === 'sso') headers.authorization = `Bearer ${await ssoToken(credential.token)}`;
-  const res = await fetch(path, { headers }).catch(() => {
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const init: RequestInit = body === undefined ? { headers } : { method: 'POST', headers, body: JSON.stringify(body) };
+  const res = await fetch(path, init).catch(() => {
     throw new ApiError(0, 'NETWORK', 'The server could not be reached.');
   });
-  const body = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
-  if (!res.ok) throw new ApiError(res.status, body.error?.code ?? 'HTTP_' + res.status, body.error?.message ?? `The server answered ${res.status}.`);
-  return body as T;
+  const answer = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+  if (!res.ok) throw new ApiError(res.status, answer.error?.code ?? 'HTTP_' + res.status, answer.error?.message ?? `The server answered ${res.status}.`);
+  return answer as T;
 }
 
 export type Rag = 'B' | 'G' | 'A' | 'R' | 'NR';
-export type View = 'my-actions' | 'plan' | 'escalations' | 'training' | 'questionnaires' | 'reach';
+export type View = 'my-actions' | 'plan' | 'escalations' | 'training' | 'questionnaires' | 'reach' | 's11-return';
 /** Who is signed in and what the server's access policy lets them see (the tab decides nothing by role itself). */
 /** A feature module's report the viewer may see, shown by the generic report page. */
 export type ReportEntry = { name: string; title: string; description: string };

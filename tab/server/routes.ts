@@ -35,6 +35,8 @@ import { tabPublicDir } from './build-tab';
 import { visibleData } from '../../services/core/text';
 import { moduleReports } from '../../services/kernel/registry';
 import { runReport } from '../../services/kernel/reports';
+import { answerFromForm, openReturnForm, saveFromForm, submitFromForm } from '../../services/section11';
+import { BODY_LIMITS } from '../../bot/server';
 
 export type TabDeps = {
   config: Config;
@@ -59,6 +61,31 @@ const PAGE_HEADERS = {
 const STATIC_TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8' };
 
 type Handler = (viewer: Person, deps: DashboardDeps & { calendar: WorkingCalendar }, req: restify.Request) => Promise<unknown>;
+type WriteHandler = (viewer: Person, deps: DashboardDeps & { calendar: WorkingCalendar }, body: unknown) => Promise<unknown>;
+
+/**
+ * A form's JSON body, read here with a cap on the bytes actually read (a chunked body declares no
+ * length), so the answer is the error catalogue's, never restify's own. Only JSON is taken.
+ */
+async function jsonBody(req: restify.Request, limit: number): Promise<unknown> {
+  const type = String(req.headers['content-type'] ?? '')
+    .split(';')[0]!
+    .trim()
+    .toLowerCase();
+  if (type !== 'application/json') throw new AppError('UNSUPPORTED_MEDIA_TYPE');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) throw new AppError('BODY_TOO_LARGE', `The body is over ${limit} bytes, the most ${req.getPath()} accepts.`);
+    chunks.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch {
+    throw new AppError('VALIDATION', 'The body is not JSON.');
+  }
+}
 /** For a view that names people: what the viewer saw, for the audit (undefined: nothing personal this time). */
 type Audited = (answer: never, req: restify.Request) => AuditRecordRef | undefined;
 
@@ -96,7 +123,7 @@ export function registerTabRoutes(server: restify.Server, deps: TabDeps): void {
       return { viewer, organisation: await organisationNow() };
     }
     const organisation = await organisationNow();
-    // The tab only reads, so it does not link accounts; the bot does that when someone first opens a chat with it.
+    // The tab does not link accounts (its one form changes a Section 11 return, never a link); the bot does that when someone first opens a chat with it.
     // Signing in brings their roles up to date: the bootstrap setting and their Entra groups.
     return { viewer: await deps.signInRoles.refresh(await personForSignIn({ store, organisation }, orgId, identity)), organisation };
   }
@@ -115,6 +142,25 @@ export function registerTabRoutes(server: restify.Server, deps: TabDeps): void {
           recordAudit({ store, clock }, { orgId, who: viewer.id, surface: 'tab', action: 'view', record, ...(agency ? { agency } : {}) });
         }
       } catch (e) {
+        fail(res, e);
+      }
+    });
+
+  /**
+   * A change made from the tab: the same sign-in as every view, the body read and capped, then the
+   * feature's use case, which checks the body with zod and the viewer against the stored record.
+   */
+  const write = (route: string, handler: WriteHandler) =>
+    server.post(route, async (req: restify.Request, res: restify.Response) => {
+      res.header('cache-control', 'no-store');
+      try {
+        const { viewer, organisation } = await signedIn(req);
+        const body = await jsonBody(req, BODY_LIMITS.tabForms);
+        res.send(200, visibleData(await handler(viewer, { store, clock, calendar, organisation }, body)));
+      } catch (e) {
+        if (res.headersSent) return;
+        // A body left unread goes nowhere: close the connection rather than read it.
+        if (isAppError(e, 'BODY_TOO_LARGE') || isAppError(e, 'UNSUPPORTED_MEDIA_TYPE')) res.setHeader('Connection', 'close');
         fail(res, e);
       }
     });
@@ -196,6 +242,12 @@ export function registerTabRoutes(server: restify.Server, deps: TabDeps): void {
     (viewer, d) => reachView(d, viewer, { emailEnabled: !!config.MAIL_SENDER }),
     () => ({ kind: 'reach-list', id: orgId }),
   );
+
+  // Section 11: the agency's return as a form, through the module's own use cases and access rules.
+  api('/api/tab/s11/return', (viewer, d, req) => openReturnForm(d, { actor: viewer, query: queryOf(req) }));
+  write('/api/tab/s11/return/save', (viewer, d, body) => saveFromForm(d, { actor: viewer, timeZone: d.organisation.timeZone, body }));
+  write('/api/tab/s11/return/submit', (viewer, d, body) => submitFromForm(d, { actor: viewer, body }));
+  write('/api/tab/s11/return/answer', (viewer, d, body) => answerFromForm(d, { actor: viewer, timeZone: d.organisation.timeZone, body }));
 
   const serve = (file: string) => async (_req: restify.Request, res: restify.Response) => {
     try {

@@ -329,6 +329,11 @@ describe('a deployment without demo data: who saw what, how long messages are ke
         'Questionnaires',
         'Messages',
         'Audit of their actions',
+        // What each feature module holds about them: empty sheets for someone it does not name.
+        'Section 11 returns',
+        'Section 11 their steps',
+        'Section 11 actions led',
+        'Learning from reviews',
         'About this export',
       ]);
       expect(book.getWorksheet('Training records')!.getRow(2).values).toEqual([undefined, 'SG-GEN', 'completed', '2022-01-10', 'import', '']);

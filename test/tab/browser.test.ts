@@ -18,6 +18,9 @@ import { partnershipReport } from '../../services/dashboard/partnership-report';
 import { Directory } from '../../services/people/repository';
 import { reachReport } from '../../services/reach/report';
 import { loadAnswerSeal } from '../../services/surveys/seal';
+import { addAgency } from '../../services/organisation/agencies';
+import { reviewStandard, startSection11Round, type S11Return } from '../../services/section11';
+import { appEvents } from '../harness/partnership';
 
 const SHOTS = path.join(projectRoot(), 'test-artifacts', 'screenshots');
 const WIDE = { width: 1280, height: 800 };
@@ -410,6 +413,8 @@ describe('the dashboard tab in a browser', () => {
             'Training',
             'Questionnaires',
             'Reach',
+            // A safeguarding lead too: offered the Section 11 return form (no round is open here, and it says so).
+            'Section 11 return',
             'Partnership',
             'Section 11 self-assessment',
             'Learning from reviews',
@@ -440,6 +445,7 @@ describe('the dashboard tab in a browser', () => {
         'Training',
         'Questionnaires',
         'Reach',
+        'Section 11 return',
         'Partnership',
         'Section 11 self-assessment',
         'Learning from reviews',
@@ -640,5 +646,141 @@ describe('the dashboard tab in a browser', () => {
     } finally {
       await prod.close();
     }
+  });
+  describe('the Section 11 return as a form', () => {
+    let q: TestApp;
+    let roundId = '';
+    /** About 3,500 characters over 35 paragraphs: the kind of narrative the tab's form is for. */
+    const LONG_NARRATIVE = Array.from(
+      { length: 35 },
+      (_, i) => `Paragraph ${i + 1}: the designated lead reports quarterly to the board, and supervision notes are audited.`,
+    ).join('\n');
+    const councilReturn = async () => (await q.store.collection<S11Return>('section11').read(ORG, `s11-return:${roundId}:council`)) as S11Return | undefined;
+
+    beforeAll(async () => {
+      // Its own app, agencies and people: no demo data.
+      q = await startTestApp({ ALLOWED_TENANT_IDS: TEST_TENANT_ID });
+      q.clock.set('2026-11-23T10:00:00Z');
+      await addAgency(q.store, q.clock, ORG, { name: 'Council' }, { timeZone: 'Europe/London' }, appEvents());
+      await addAgency(q.store, q.clock, ORG, { name: 'Police' }, { timeZone: 'Europe/London' }, appEvents());
+      await seed(q.store, {
+        people: [
+          person({ id: 'cal-s11', name: 'Cal Council-S11', agency: 'council', roles: ['s11-lead'] }),
+          person({ id: 'bea-bm', name: 'Bea Business-Manager', agency: 'council', roles: ['business-manager'] }),
+          person({ id: 'olly-officer', name: 'Olly Officer', agency: 'council', roles: ['officer'] }),
+        ],
+      });
+      roundId = (
+        await startSection11Round(
+          { store: q.store, clock: q.clock },
+          { orgId: ORG, requester: OPERATOR, standards: 'classic', closesOn: '2026-12-18', timeZone: 'Europe/London', agencies: ['council'] },
+        )
+      ).round.id;
+    }, 60_000);
+    afterAll(async () => {
+      await q?.close();
+    });
+
+    it('the lead fills the return with a long narrative, sees bad input next to its field with the answers kept, and submits it', async () => {
+      const page = await signIn('cal-s11', { app: q });
+      await open(page, 'Section 11 return');
+      await page.getByRole('heading', { name: 'Section 11 2026: Council’s return' }).waitFor();
+      const standards = page.getByRole('region', { name: /^\d+\. / });
+      await expect(standards.count()).resolves.toBe(8);
+      const first = standards.nth(0);
+      await first.getByLabel('Rating').selectOption('green');
+      await first.getByLabel('Narrative').fill(LONG_NARRATIVE);
+      await first.getByLabel('Evidence links').fill('https://intranet.council.example/s11');
+      await first.getByRole('button', { name: 'Save this standard' }).click();
+      await first.getByText('Saved.', { exact: true }).waitFor();
+      // Saved as it goes: the partial return is kept, the long narrative whole.
+      expect(await councilReturn()).toMatchObject({ status: 'in-progress', answers: { 'senior-commitment': { narrative: LONG_NARRATIVE } } });
+
+      // Not applicable without a reason, and a child's details: each comes back beside its field, the typing kept.
+      const second = standards.nth(1);
+      await second.getByLabel('Rating').selectOption('na');
+      await second.getByLabel('Narrative').fill('Jayden Smith, born 03/03/2015, is supported by the team');
+      await second.getByRole('button', { name: 'Save this standard' }).click();
+      await second.getByText('Say why this standard does not apply to your agency.').waitFor();
+      await second.getByText('Do not enter children’s names or identifying details', { exact: false }).waitFor();
+      await expect(second.getByLabel('Narrative').inputValue()).resolves.toBe('Jayden Smith, born 03/03/2015, is supported by the team');
+      await shot(page, 's11-return-problems-1280');
+      // The form with its problems showing passes axe too (the whole-tab check above sees it before any round).
+      const findings = await axeFindings(page, 'Section 11 return with problems');
+      expect(findings.filter((f) => f.impact === 'serious' || f.impact === 'critical')).toEqual([]);
+      await second.getByLabel('Why it does not apply').fill('Covered by the partnership’s information hub.');
+      await second.getByLabel('Narrative').fill('The hub answers for us.');
+
+      // Submitting with standards unrated names them; answering the rest and submitting saves them first.
+      await page.getByRole('button', { name: 'Submit the return' }).click();
+      await page.getByTestId('s11-notice').getByText('Not submitted: 6 standards need an answer first', { exact: false }).waitFor();
+      await expect(standards.getByText('Not rated yet.').count()).resolves.toBe(6);
+      for (let i = 2; i < 8; i++) {
+        const st = standards.nth(i);
+        const weak = i === 4;
+        await st.getByLabel('Rating').selectOption(weak ? 'amber' : 'green');
+        await st.getByLabel('Narrative').fill(`Evidence for standard ${i + 1}.`);
+        if (weak) {
+          await st.getByLabel('Action your agency proposes').fill('Train the last two teams');
+          await st.getByLabel('Due by').fill('2027-03-31');
+        }
+      }
+      await page.getByRole('button', { name: 'Submit the return' }).click();
+      await page.getByTestId('s11-notice').getByText('Submitted.', { exact: false }).waitFor();
+      await expect(page.getByRole('button', { name: 'Save this standard' }).count()).resolves.toBe(0);
+      const ret = await councilReturn();
+      expect(ret).toMatchObject({ status: 'submitted', submittedBy: { personId: 'cal-s11' } });
+      expect(ret!.answers['senior-commitment']!.narrative).toBe(LONG_NARRATIVE);
+      expect(ret!.answers['training']).toMatchObject({ rating: 'amber', proposedAction: 'Train the last two teams', proposedDue: '2027-03-31' });
+      await shot(page, 's11-return-submitted-1280');
+      await page.close();
+
+      // In a narrow Teams panel the long narrative wraps inside the page.
+      const narrow = await signIn('cal-s11', { app: q, viewport: NARROW });
+      await open(narrow, 'Section 11 return');
+      await narrow.getByText('Paragraph 35:', { exact: false }).waitFor();
+      await shot(narrow, 's11-return-submitted-360');
+      await narrow.close();
+    });
+
+    it('the lead answers the business manager’s challenge on its standard, revising the rating with the answer as its reason', async () => {
+      const bea = (await new Directory(q.store).get(ORG, 'bea-bm'))!;
+      const rev = (await councilReturn())!.answers['training']!.rev;
+      await reviewStandard(
+        { store: q.store, clock: q.clock },
+        {
+          actor: bea,
+          timeZone: 'Europe/London',
+          data: { roundId, agency: 'council', standardId: 'training', rev, decision: 'challenge', comment: 'Is Amber right with two teams untrained?' },
+        },
+      );
+      const page = await signIn('cal-s11', { app: q });
+      await open(page, 'Section 11 return');
+      const training = page.getByRole('region', { name: '5. Effective safeguarding training' });
+      await training.getByText('Comment: Is Amber right with two teams untrained?').waitFor();
+      await training.getByLabel('Rating after the challenge').selectOption('red');
+      await training.getByRole('button', { name: 'Answer the challenge' }).click();
+      await training.getByText('Give the reason for the revised rating.').waitFor();
+      await training.getByLabel('Your answer to the challenge', { exact: false }).fill('Two teams are untrained: Red is fairer.');
+      await training.getByRole('button', { name: 'Answer the challenge' }).click();
+      await training.getByText('Your answer is recorded and the business manager has been told.').waitFor();
+      await training.getByText('Rating revised from Amber').waitFor();
+      expect((await councilReturn())!.answers['training']).toMatchObject({
+        rating: 'red',
+        scrutiny: { state: 'answered', response: 'Two teams are untrained: Red is fairer.', revisedFrom: 'amber' },
+      });
+      await page.close();
+    });
+
+    it('is not offered to an officer, and its API refuses them', async () => {
+      const page = await signIn('olly-officer', { app: q });
+      await expect(page.getByRole('tab', { name: 'Section 11 return' }).count()).resolves.toBe(0);
+      expectedConsoleErrors.push(refused('/api/tab/s11/return'));
+      const status = await page.evaluate(
+        "fetch('/api/tab/s11/return', { headers: { authorization: 'Local olly-officer', 'x-local-secret': sessionStorage.getItem('local-sign-in') } }).then((r) => r.status)",
+      );
+      expect(status).toBe(403);
+      await page.close();
+    });
   });
 });

@@ -88,7 +88,8 @@ describe('the tab API in production mode: every request carries a valid Teams SS
       status: 200,
       body: {
         id: 'demo-val-johnson',
-        views: ['my-actions', 'plan', 'escalations', 'training', 'questionnaires', 'reach'],
+        // A safeguarding lead as well as an administrator: offered the Section 11 return form.
+        views: ['my-actions', 'plan', 'escalations', 'training', 'questionnaires', 'reach', 's11-return'],
         reports: [
           { name: 'partnership', title: 'Partnership' },
           { name: 's11', title: 'Section 11 self-assessment' },

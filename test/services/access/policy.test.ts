@@ -27,6 +27,7 @@ import {
   OPERATOR,
   tabPermissionsFor,
   tabViewsFor,
+  isOfferedSection11Form,
   type Actor,
 } from '../../../services/access/policy';
 import { ROLES, type Role } from '../../../services/people/model';
@@ -85,6 +86,7 @@ describe('what the tab offers comes from the same rules', () => {
       ...(mayViewTrainingRates(actor) ? ['training'] : []),
       ...(mayViewSurveyResults(actor) ? ['questionnaires'] : []),
       ...(mayViewReach(actor) ? ['reach'] : []),
+      ...(isOfferedSection11Form(actor) ? ['s11-return'] : []),
     ]);
     expect(tabPermissionsFor(actor)).toEqual({ namedOverdueList: mayViewNamedOverdueList(actor) });
   });
