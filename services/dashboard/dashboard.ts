@@ -120,11 +120,10 @@ export type EscalationRow = {
   acknowledged: boolean;
 };
 
+export type EscalationsView = { byStage: { stage: number; name: string; count: number }[]; escalations: EscalationRow[] };
+
 /** Open escalations the viewer may see (all for administrators, their own agency's for safeguarding leads), by stage. */
-export async function escalationsView(
-  deps: DashboardDeps,
-  viewer: Person,
-): Promise<{ byStage: { stage: number; name: string; count: number }[]; escalations: EscalationRow[] }> {
+export async function escalationsView(deps: DashboardDeps, viewer: Person): Promise<EscalationsView> {
   const day = today(deps.clock, deps.organisation.timeZone);
   const ladder = ladderOf(deps.organisation);
   const open = await visibleOpenEscalations(deps.store, viewer, deps.organisation);
