@@ -13,7 +13,7 @@ import { openEmbeddedStore } from '../../services/store/embedded';
 import { childEnv } from '../harness/child-env';
 import { FakeConnector } from '../harness/fake-connector';
 import { FakeGraph } from '../harness/fake-graph';
-import { actionDoc, ORG, person, seed } from '../harness/fixtures';
+import { actionLedBy, ORG, person, seed } from '../harness/fixtures';
 import { signJwt, startOpenIdServer } from '../harness/openid';
 import {
   cardButtons,
@@ -100,16 +100,7 @@ describe('production mode, started as a deployment starts it, walked end to end'
     const store = await openEmbeddedStore({ dataDir, databaseId: 'safeguarding', port: 0, snapshotIntervalSeconds: 3600, logger: silentLogger });
     await seed(store, {
       people: [alex, sam, pat],
-      actions: [sam, pat].map((p) =>
-        actionDoc({
-          id: `a-${p.id}`,
-          ref: p === sam ? 'LP1.1' : 'LP1.2',
-          leadIds: [p.id],
-          leads: [{ name: p.name, personId: p.id }],
-          due: { dates: [day], ongoing: null, text: day },
-          nextDueDate: day,
-        }),
-      ),
+      actions: [sam, pat].map((p) => actionLedBy(p, day, { ref: p === sam ? 'LP1.1' : 'LP1.2' })),
     });
     await store.close();
 
