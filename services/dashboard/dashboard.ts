@@ -9,6 +9,7 @@ import type { Person } from '../people/model';
 import { mayViewSurveyResults, mayViewTrainingRates } from '../access/policy';
 import { ActionPlan, isOverdue, type PlanRowFields, type Rag, RAG_LABELS } from '../plan';
 import type { Organisation } from '../organisation/model';
+import type { ActionRow, EscalationsView, PlanView } from './views';
 import type { WorkingCalendar } from '../scheduling/calendar';
 import type { Store } from '../store/ports';
 import { campaignResults, campaignsVisibleTo, describeAudience, resultsReport, withheldNotice } from '../surveys';
@@ -18,20 +19,9 @@ import { type Breakdown, namedOverdueList, overdueReport, type RateRow, training
  * What the tab shows, as plain data: each view is a function of the store, the viewer and the
  * clock, with the same role rules as the bot.
  */
-export type DashboardDeps = { store: Store; clock: Clock; calendar: WorkingCalendar; organisation: Organisation };
+export type { ActionRow, EscalationRow, EscalationsView, PlanView } from './views';
 
-export type ActionRow = {
-  id: string;
-  ref: string;
-  learningPoint: number;
-  description: string;
-  status: Rag;
-  statusLabel: string;
-  leads: string;
-  due?: string;
-  overdue: boolean;
-  progress: string;
-};
+export type DashboardDeps = { store: Store; clock: Clock; calendar: WorkingCalendar; organisation: Organisation };
 
 function row(a: Omit<PlanRowFields, 'rowNumber'>, day: string): ActionRow {
   const due = a.revisedDueDate ?? a.nextDueDate;
@@ -60,16 +50,6 @@ export const planFilterSchema = z
     status: z.enum(['B', 'G', 'A', 'R', 'NR']).optional(),
   })
   .strict();
-
-export type PlanView = {
-  title: string;
-  /** RAG counts per learning point, for the stacked chart. */
-  byLearningPoint: { learningPoint: number; title: string; counts: Record<Rag, number> }[];
-  totals: Record<Rag, number>;
-  actions: ActionRow[];
-  overdue: ActionRow[];
-  leads: string[];
-};
 
 const emptyCounts = (): Record<Rag, number> => ({ B: 0, G: 0, A: 0, R: 0, NR: 0 });
 
@@ -108,23 +88,8 @@ export async function planView(deps: DashboardDeps, viewer: Person, query: unkno
   };
 }
 
-export type EscalationRow = {
-  id: string;
-  ref: string;
-  title: string;
-  stage: number;
-  stageName: string;
-  ageWorkingDays: number;
-  deadline: string;
-  pastDeadline: boolean;
-  acknowledged: boolean;
-};
-
 /** Open escalations the viewer may see (all for administrators, their own agency's for safeguarding leads), by stage. */
-export async function escalationsView(
-  deps: DashboardDeps,
-  viewer: Person,
-): Promise<{ byStage: { stage: number; name: string; count: number }[]; escalations: EscalationRow[] }> {
+export async function escalationsView(deps: DashboardDeps, viewer: Person): Promise<EscalationsView> {
   const day = today(deps.clock, deps.organisation.timeZone);
   const ladder = ladderOf(deps.organisation);
   const open = await visibleOpenEscalations(deps.store, viewer, deps.organisation);

@@ -80,8 +80,8 @@ export async function actorOption(ctx: CliContext): Promise<Person> {
 /** The options of a command that may act for a person (`--as`) and for one agency (`--agency`). */
 export const AGENCY_OPTIONS: OptionSpec = { agency: { type: 'string' }, as: { type: 'string' } };
 
-/** Who the command acts for: the person named by `--as`, authorised as them, else the operator. */
-export async function requesterOption(ctx: CliContext): Promise<Requester> {
+/** Who the command acts for: the person named by `--as` (authorised as them, and named where the change is recorded), else the operator. */
+export async function requesterOption(ctx: CliContext): Promise<Person | typeof OPERATOR> {
   return stringOption(ctx, 'as') === undefined ? OPERATOR : actorOption(ctx);
 }
 

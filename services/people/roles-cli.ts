@@ -1,28 +1,27 @@
 import { AppError } from '../core/errors';
 import { grantRole, groupMapsReport, mapGroup, revokeRole, roleHoldersReport, unmapGroup } from './roles';
-import { OPERATOR } from '../access/policy';
-import type { RoleRequester } from './roles';
 import {
-  actorOption,
   AGENCY_OPTIONS,
   orgOf,
   organisationOf,
   outputReport,
   print,
+  requesterOption,
   stringOption,
   TABLE_OPTIONS,
   type CliContext,
   type Command,
 } from '../kernel/cli-command';
 
-/** Who the command acts for: the administrator named by `--as` (authorised as them, and named as the granter), else the operator. */
-const requesterOption = async (ctx: CliContext): Promise<RoleRequester> => (stringOption(ctx, 'as') === undefined ? OPERATOR : actorOption(ctx));
-
-/** `<a> <b>`: the two words a command needs, or its usage. */
-function twoArgs(ctx: CliContext, usage: string): [string, string] {
-  const [a, b] = ctx.args;
-  if (!a || !b || ctx.args.length > 2) throw new AppError('VALIDATION', `Usage: npm run cli -- ${usage}`);
-  return [a, b];
+/**
+ * What a grant, revoke, map or unmap asks for: `<who> <role>` (a person, or an Entra group), limited
+ * to `--agency` if given, for the administrator named by `--as` (else the operator); or its usage.
+ */
+async function roleCommand(ctx: CliContext, usage: string) {
+  const [who, role] = ctx.args;
+  if (!who || !role || ctx.args.length > 2) throw new AppError('VALIDATION', `Usage: npm run cli -- ${usage}`);
+  const agency = stringOption(ctx, 'agency');
+  return { who, input: { orgId: orgOf(ctx), requester: await requesterOption(ctx), role, ...(agency ? { agency } : {}) } };
 }
 
 const GRANT_USAGE =
@@ -39,16 +38,10 @@ export const ROLE_COMMANDS: Record<string, Command> = {
     usage: GRANT_USAGE,
     options: AGENCY_OPTIONS,
     async run(ctx) {
-      const [who, role] = twoArgs(ctx, GRANT_USAGE);
+      const { who, input } = await roleCommand(ctx, GRANT_USAGE);
       await organisationOf(ctx);
-      const agency = stringOption(ctx, 'agency');
-      const { person, changed } = await grantRole(ctx, {
-        orgId: orgOf(ctx),
-        requester: await requesterOption(ctx),
-        person: who,
-        role,
-        ...(agency ? { agency } : {}),
-      });
+      const { person, changed } = await grantRole(ctx, { ...input, person: who });
+      const role = input.role;
       print(
         changed
           ? `${person.name} (${person.id}) now holds ${role.toLowerCase()}.`
@@ -60,15 +53,9 @@ export const ROLE_COMMANDS: Record<string, Command> = {
     usage: REVOKE_USAGE,
     options: AGENCY_OPTIONS,
     async run(ctx) {
-      const [who, role] = twoArgs(ctx, REVOKE_USAGE);
-      const agency = stringOption(ctx, 'agency');
-      const { person, stillFrom } = await revokeRole(ctx, {
-        orgId: orgOf(ctx),
-        requester: await requesterOption(ctx),
-        person: who,
-        role,
-        ...(agency ? { agency } : {}),
-      });
+      const { who, input } = await roleCommand(ctx, REVOKE_USAGE);
+      const { person, stillFrom } = await revokeRole(ctx, { ...input, person: who });
+      const role = input.role;
       print(
         `${person.name} (${person.id}) no longer holds ${role.toLowerCase()} directly.${stillFrom.length ? ` They still hold it through Entra group ${stillFrom.join(', ')}.` : ''}`,
       );
@@ -94,10 +81,9 @@ export const ROLE_COMMANDS: Record<string, Command> = {
     usage: MAP_USAGE,
     options: AGENCY_OPTIONS,
     async run(ctx) {
-      const [groupId, role] = twoArgs(ctx, MAP_USAGE);
+      const { who: groupId, input } = await roleCommand(ctx, MAP_USAGE);
       await organisationOf(ctx);
-      const agency = stringOption(ctx, 'agency');
-      const { map, changed } = await mapGroup(ctx, { orgId: orgOf(ctx), requester: await requesterOption(ctx), groupId, role, ...(agency ? { agency } : {}) });
+      const { map, changed } = await mapGroup(ctx, { ...input, groupId });
       const where = map.agency ? ` in ${map.agency}` : '';
       print(
         changed
@@ -110,9 +96,9 @@ export const ROLE_COMMANDS: Record<string, Command> = {
     usage: UNMAP_USAGE,
     options: AGENCY_OPTIONS,
     async run(ctx) {
-      const [groupId, role] = twoArgs(ctx, UNMAP_USAGE);
-      const agency = stringOption(ctx, 'agency');
-      const { removedFrom } = await unmapGroup(ctx, { orgId: orgOf(ctx), requester: await requesterOption(ctx), groupId, role, ...(agency ? { agency } : {}) });
+      const { who: groupId, input } = await roleCommand(ctx, UNMAP_USAGE);
+      const { removedFrom } = await unmapGroup(ctx, { ...input, groupId });
+      const role = input.role;
       print(
         `Unmapped. ${removedFrom} ${removedFrom === 1 ? 'person no longer holds' : 'people no longer hold'} ${role.toLowerCase()} through that group (direct grants stay).`,
       );

@@ -1,20 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../core/errors';
-import { OPERATOR } from '../access/policy';
-import {
-  actorOption,
-  deliver,
-  fileArg,
-  NO_DELIVER,
-  organisationOf,
-  orgOf,
-  outputReport,
-  print,
-  requesterOption,
-  stringOption,
-  type Command,
-} from '../kernel/cli-command';
+import { deliver, fileArg, NO_DELIVER, organisationOf, orgOf, outputReport, print, requesterOption, stringOption, type Command } from '../kernel/cli-command';
 import { section11Grid, section11Rows } from './report';
 import { section11Status, setChallengeEvent, startSection11Round } from './rounds';
 import { addStandardSet, readStandardsFile, standardSets } from './standards';
@@ -70,7 +57,7 @@ export const SECTION11_COMMANDS: Record<string, Command> = {
         { store: ctx.store, clock: ctx.clock },
         {
           orgId: organisation.orgId,
-          requester: stringOption(ctx, 'as') === undefined ? OPERATOR : await actorOption(ctx),
+          requester: await requesterOption(ctx),
           standards,
           closesOn,
           timeZone: organisation.timeZone,

@@ -1,7 +1,9 @@
 import type { Report } from '../../services/core/report';
+// The views' shapes are the server's own: a change there fails the page's type check.
+import type { ActionRow, EscalationsView, PlanView } from '../../services/dashboard/views';
 import type { ReturnForm, ReturnFormField, ReturnFormStandard } from '../../services/section11/form';
 
-export type { Report, ReturnForm, ReturnFormField, ReturnFormStandard };
+export type { ActionRow, EscalationsView, PlanView, Report, ReturnForm, ReturnFormField, ReturnFormStandard };
 
 /** The tab API, with whichever credential the page has: a Teams SSO token or a local sign-in (with this run's secret). */
 export type Credential = { kind: 'sso'; token: () => Promise<string> } | { kind: 'local'; personId: string; secret: string };
@@ -58,40 +60,6 @@ export type View = 'my-actions' | 'plan' | 'escalations' | 'training' | 'questio
 export type ReportEntry = { name: string; title: string; description: string };
 export type Me = { id: string; name: string; roles: string[]; views: View[]; reports: ReportEntry[]; may: { namedOverdueList: boolean } };
 export type ModuleReportView = { title: string; description: string; asAt: string; report: Report | Report[] };
-export type ActionRow = {
-  id: string;
-  ref: string;
-  learningPoint: number;
-  description: string;
-  status: Rag;
-  statusLabel: string;
-  leads: string;
-  due?: string;
-  overdue: boolean;
-  progress: string;
-};
-export type PlanView = {
-  title: string;
-  byLearningPoint: { learningPoint: number; title: string; counts: Record<Rag, number> }[];
-  totals: Record<Rag, number>;
-  actions: ActionRow[];
-  overdue: ActionRow[];
-  leads: string[];
-};
-export type EscalationsView = {
-  byStage: { stage: number; name: string; count: number }[];
-  escalations: {
-    id: string;
-    ref: string;
-    title: string;
-    stage: number;
-    stageName: string;
-    ageWorkingDays: number;
-    deadline: string;
-    pastDeadline: boolean;
-    acknowledged: boolean;
-  }[];
-};
 export type RateRow = { group: string; required: number; withinValidity: number; within12Months: number; pctWithinValidity: number; pctWithin12Months: number };
 /** The rates for the chart, and the same rates as the report every surface shows. */
 export type TrainingView = { asAt: string; by: string; rows: RateRow[]; report: Report };

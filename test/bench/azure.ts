@@ -13,7 +13,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { runJob, type JobName } from '../../bot/jobs';
+import { runJob } from '../../bot/jobs';
 import { FixedClock } from '../../services/core/clock';
 import { mapConcurrently } from '../../services/core/concurrency';
 import { silentLogger } from '../../services/core/logger';
@@ -25,13 +25,12 @@ import { CosmosStore } from '../../services/store/cosmos-store';
 import { embeddedClient } from '../../services/store/embedded';
 import { RETRY_OPTIONS } from '../../services/store/request-priority';
 import { createCampaign } from '../../services/surveys/campaigns';
-import { answerSurvey, openSurvey } from '../../services/surveys/responses';
 import { AnswerSeal } from '../../services/surveys/seal';
 import { setUpTraining } from '../../services/training/catalogue';
 import { rebuildTrainingSummaries } from '../../services/training/summaries';
 import { FakeConnector } from '../harness/fake-connector';
 import { ORG } from '../harness/fixtures';
-import { invokeActionExecute, messageActivity, postActivity, type TeamsUser } from '../harness/teams-activities';
+import { messageActivity } from '../harness/teams-activities';
 import {
   actionAt,
   AS_AT,
@@ -39,13 +38,13 @@ import {
   DEPARTMENTS,
   escalationAt,
   isoDay,
-  leadIndex,
   personAt,
   recordAt,
   REQUIREMENTS,
   upsertAll,
   type CouncilSizes,
 } from './council-data';
+import { DAILY_JOBS, startCouncilApp, submitAwareness } from './council-app';
 import { startProcess } from './processes';
 
 const { values } = parseArgs({
@@ -177,44 +176,11 @@ async function main() {
     return Math.floor(Number(p.id.slice(1)) / DEPARTMENTS.length) % 4 === 0;
   }
 
-  async function pressSubmit(actor: Person, campaignId: string, clock: FixedClock): Promise<boolean> {
-    const view = await openSurvey({ store, clock, seal }, { actor, timeZone: 'Europe/London', campaignId });
-    if (view.kind !== 'page') return false;
-    const saved = await answerSurvey(
-      { store, clock, seal },
-      {
-        actor,
-        timeZone: 'Europe/London',
-        data: {
-          campaignId,
-          page: 0,
-          move: 'submit',
-          carried: '{}',
-          answerKey: view.answerKey,
-          'q_know-how-to-report': 'yes',
-          'q_aware-of-procedures': 'yes',
-          q_confidence: 'quite',
-          'q_know-dso-name': 'no',
-          'q_last-trained': '1-3-years',
-          q_comments: '',
-        },
-      },
-    );
-    return saved.kind === 'saved';
+  function pressSubmit(actor: Person, campaignId: string, clock: FixedClock): Promise<boolean> {
+    return submitAwareness({ store, clock, seal }, actor, campaignId);
   }
 
-  const appProcess = await startProcess<{ app: string; pid: number; localSecret: string }>('soak-app', [storeProcess.ready.endpoint, '3600'], [], {
-    BENCH_STORE_KEY: storeProcess.ready.key,
-  });
-  const url = appProcess.ready.app;
-  const userOf = (p: Person): TeamsUser => ({ id: `29:${p.id}`, aadObjectId: p.aadObjectId!, name: p.name });
-  const staff = (n: number) => personAt((n * 7919) % PEOPLE);
-  const leadOf = (n: number) => personAt(leadIndex(n, SIZES));
-  const replied = async (activity: unknown) => {
-    const before = connector.activities().length;
-    const res = await postActivity(url, activity);
-    return res.status === 200 && connector.activities().length > before;
-  };
+  const { appProcess, userOf, staff, leadOf, replied, cardAnswer, tab } = await startCouncilApp(storeProcess.ready, connector, SIZES);
   // Warm-up without limits: the store's indexes and the app's caches, as a running deployment has them.
   await replied(messageActivity({ serviceUrl: connector.serviceUrl, user: userOf(staff(0)), text: 'my training' }));
   await replied(messageActivity({ serviceUrl: connector.serviceUrl, user: userOf(leadOf(0)), text: 'my actions' }));
@@ -264,27 +230,10 @@ async function main() {
     return true;
   });
 
-  const versions = new Map<string, number>();
-  const cardAnswer = async (n: number) => {
-    // Each answer by a different lead, on one of their own actions.
-    const actionIndex = (n * 53) % LEADS;
-    const lead = personAt(leadIndex(actionIndex, SIZES));
-    const actionId = `act-${actionIndex}`;
-    const version = versions.get(actionId) ?? 1;
-    const data = { actionId, version, status: 'A', progress: `Update ${version}`, reason: 'Capacity', remedialAction: 'Agency cover' };
-    const res = await postActivity(url, invokeActionExecute({ serviceUrl: connector.serviceUrl, user: userOf(lead), verb: 'action.update', data }));
-    const ok = res.status === 200 && JSON.stringify(res.body?.value ?? '').includes('Updated to');
-    if (ok) versions.set(actionId, version + 1);
-    return ok;
-  };
   await measure('card-answer-no-round', SAMPLES, cardAnswer);
   await measure('my-actions', SAMPLES, (n) => replied(messageActivity({ serviceUrl: connector.serviceUrl, user: userOf(leadOf(n + 1)), text: 'my actions' })));
   await measure('my-training', SAMPLES, (n) => replied(messageActivity({ serviceUrl: connector.serviceUrl, user: userOf(staff(n + 1)), text: 'my training' })));
 
-  const tab = (path: string, viewer: Person) => async () =>
-    (await fetch(`${url}${path}`, { headers: { authorization: `Local ${viewer.id}`, 'x-local-secret': appProcess.ready.localSecret } }).then((r) =>
-      r.arrayBuffer().then(() => r.status),
-    )) === 200;
   const views: [string, string, (n: number) => Person][] = [
     ['tab-my-actions', '/api/tab/my-actions', (n) => leadOf(n)],
     ['tab-plan-admin', '/api/tab/plan', () => hr],
@@ -304,17 +253,9 @@ async function main() {
   await measure('questionnaire-page-press', Math.min(SAMPLES, unanswered.length), (n) => pressSubmit(unanswered[n]!, campaign!.id, campaign!.clock));
 
   // Every daily job once, on a Monday (the weekly training reminders run then), in schedule order, no round open.
-  const jobs: [JobName, string][] = [
-    ['housekeeping', '03:30'],
-    ['escalations', '08:30'],
-    ['daily-reminders', '09:00'],
-    ['training-reminders', '09:15'],
-    ['round-chasers', '10:00'],
-    ['questionnaires', '10:00'],
-  ];
   let jobsRu = 0;
   const queuedBefore = (await outbox.matching(ORG)).length;
-  for (const [job, at] of jobs) {
+  for (const [job, at] of DAILY_JOBS) {
     await measure(`job-${job}`, 1, async () => {
       const result = await runJob(job, { store, clock: new FixedClock(`${AS_AT}T${at}:00Z`), orgId: ORG, organisation, calendar, logger: silentLogger, seal });
       return !result.skipped;

@@ -43,7 +43,8 @@ export const DEPARTMENTS = [
   'Democratic Services',
   'Human Resources',
 ];
-const TITLES = [
+/** The job titles that work with children and families: they need general safeguarding training as well as awareness. */
+const FRONT_LINE = [
   'Social Worker',
   'Senior Social Worker',
   'Team Manager',
@@ -52,26 +53,11 @@ const TITLES = [
   'Youth Worker',
   'Housing Officer',
   'Care Assistant',
-  'Administrator',
-  'Librarian',
-  'Engineer',
-  'Analyst',
 ];
+const TITLES = [...FRONT_LINE, 'Administrator', 'Librarian', 'Engineer', 'Analyst'];
 export const REQUIREMENTS = [
   { course: 'SG-AWARE', jobTitles: ['*'] },
-  {
-    course: 'SG-GEN',
-    jobTitles: [
-      'Social Worker',
-      'Senior Social Worker',
-      'Team Manager',
-      'Family Support Worker',
-      'Teacher',
-      'Youth Worker',
-      'Housing Officer',
-      'Care Assistant',
-    ],
-  },
+  { course: 'SG-GEN', jobTitles: FRONT_LINE },
   { course: 'SG-SPEC', jobTitles: ['Social Worker', 'Senior Social Worker', 'Team Manager'] },
   { course: 'CSE', jobTitles: ['Social Worker', 'Senior Social Worker', 'Youth Worker'] },
   { course: 'PREVENT', jobTitles: ['*'] },

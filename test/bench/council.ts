@@ -21,16 +21,15 @@ import { silentLogger } from '../../services/core/logger';
 import type { Person } from '../../services/people/model';
 import { ensureOrganisation } from '../../services/organisation/organisations';
 import { WorkingCalendar } from '../../services/scheduling/calendar';
-import { JOBS, runJob, type JobName } from '../../bot/jobs';
+import { JOBS, runJob } from '../../bot/jobs';
 import { CosmosStore } from '../../services/store/cosmos-store';
 import { embeddedClient } from '../../services/store/embedded';
 import { createCampaign } from '../../services/surveys/campaigns';
-import { answerSurvey, openSurvey } from '../../services/surveys/responses';
 import { setUpTraining } from '../../services/training/catalogue';
 import { trainingRates } from '../../services/training/reports';
 import { FakeConnector } from '../harness/fake-connector';
 import { ORG } from '../harness/fixtures';
-import { invokeActionExecute, messageActivity, postActivity, type TeamsUser } from '../harness/teams-activities';
+import { messageActivity } from '../harness/teams-activities';
 import {
   actionAt,
   AS_AT,
@@ -38,13 +37,13 @@ import {
   DEPARTMENTS,
   escalationAt,
   isoDay,
-  leadIndex,
   personAt,
   recordAt,
   REQUIREMENTS,
   upsertAll,
   type CouncilSizes,
 } from './council-data';
+import { DAILY_JOBS, startCouncilApp, submitAwareness } from './council-app';
 import { startProcess } from './processes';
 import { randomBytes } from 'node:crypto';
 import { OPERATOR } from '../../services/access/policy';
@@ -68,7 +67,6 @@ const ESCALATIONS = Number(values.escalations);
 const CAMPAIGNS = Number(values.campaigns);
 const SAMPLES = Number(values.samples);
 const USERS = Number(values.users);
-const LEADS = Math.max(1, Math.floor(ACTIONS / 5));
 const SIZES: CouncilSizes = { people: PEOPLE, actions: ACTIONS, escalations: ESCALATIONS };
 
 type Sample = { kind: string; ms: number; ok: boolean };
@@ -179,29 +177,7 @@ async function main() {
     );
     const answerClock = new FixedClock(`${isoDay(sentOn, 3)}T12:00:00Z`);
     await mapConcurrently(audience, 8, async (actor) => {
-      const view = await openSurvey({ store, clock: answerClock, seal }, { actor, timeZone: 'Europe/London', campaignId: campaign.id });
-      if (view.kind !== 'page') return;
-      const saved = await answerSurvey(
-        { store, clock: answerClock, seal },
-        {
-          actor,
-          timeZone: 'Europe/London',
-          data: {
-            campaignId: campaign.id,
-            page: 0,
-            move: 'submit',
-            carried: '{}',
-            answerKey: view.answerKey,
-            'q_know-how-to-report': 'yes',
-            'q_aware-of-procedures': 'yes',
-            q_confidence: 'quite',
-            'q_know-dso-name': 'no',
-            'q_last-trained': '1-3-years',
-            q_comments: '',
-          },
-        },
-      );
-      if (saved.kind === 'saved') answered++;
+      if (await submitAwareness({ store, clock: answerClock, seal }, actor, campaign.id)) answered++;
     });
   }
   const surveySeconds = (performance.now() - surveyStart) / 1000;
@@ -218,44 +194,18 @@ async function main() {
   console.table(seeding);
 
   // The app, with its delivery engine idle (the seeded invitations would otherwise be sent during the measurements).
-  const appProcess = await startProcess<{ app: string; pid: number; localSecret: string }>('soak-app', [storeProcess.ready.endpoint, '3600'], [], {
-    BENCH_STORE_KEY: storeProcess.ready.key,
-  });
-  const url = appProcess.ready.app;
-  const userOf = (p: Person): TeamsUser => ({ id: `29:${p.id}`, aadObjectId: p.aadObjectId!, name: p.name });
+  const { appProcess, userOf, staff, leadOf, replied, cardAnswer, tab } = await startCouncilApp(storeProcess.ready, connector, SIZES);
   const samples: Sample[] = [];
-  const staff = (n: number) => personAt((n * 7919) % PEOPLE);
-  const leadOf = (n: number) => personAt(leadIndex(n, SIZES));
-  const replied = async (activity: unknown) => {
-    const before = connector.activities().length;
-    const res = await postActivity(url, activity);
-    return res.status === 200 && connector.activities().length > before;
-  };
 
   // Warm-up: the first request of each kind builds the store's indexes and the app's caches.
   await replied(messageActivity({ serviceUrl: connector.serviceUrl, user: userOf(staff(0)), text: 'my training' }));
   await replied(messageActivity({ serviceUrl: connector.serviceUrl, user: userOf(leadOf(0)), text: 'my actions' }));
 
   const gcBefore = (await askStore()).gc;
-  const versions = new Map<string, number>();
   const interactive: [string, (n: number) => Promise<boolean>][] = [
     ['my training (message)', (n) => replied(messageActivity({ serviceUrl: connector.serviceUrl, user: userOf(staff(n + 1)), text: 'my training' }))],
     ['my actions (message)', (n) => replied(messageActivity({ serviceUrl: connector.serviceUrl, user: userOf(leadOf(n + 1)), text: 'my actions' }))],
-    [
-      'card answer (RAG update)',
-      async (n) => {
-        // Each answer by a different lead, on one of their own actions.
-        const actionIndex = (n * 53) % LEADS;
-        const lead = personAt(leadIndex(actionIndex, SIZES));
-        const actionId = `act-${actionIndex}`;
-        const version = versions.get(actionId) ?? 1;
-        const data = { actionId, version, status: 'A', progress: `Update ${version}`, reason: 'Capacity', remedialAction: 'Agency cover' };
-        const res = await postActivity(url, invokeActionExecute({ serviceUrl: connector.serviceUrl, user: userOf(lead), verb: 'action.update', data }));
-        const ok = res.status === 200 && JSON.stringify(res.body?.value ?? '').includes('Updated to');
-        if (ok) versions.set(actionId, version + 1);
-        return ok;
-      },
-    ],
+    ['card answer (RAG update)', cardAnswer],
   ];
   for (const [kind, run] of interactive) {
     let next = 0;
@@ -275,10 +225,6 @@ async function main() {
 
   // Tab views, one viewer at a time: each is a page load, so fewer samples.
   const tabSamples = Math.max(5, Math.floor(SAMPLES / 10));
-  const tab = (path: string, viewer: Person) => async () =>
-    (await fetch(`${url}${path}`, { headers: { authorization: `Local ${viewer.id}`, 'x-local-secret': appProcess.ready.localSecret } }).then((r) =>
-      r.arrayBuffer().then(() => r.status),
-    )) === 200;
   const views: [string, string, (n: number) => Person][] = [
     ['tab: my actions', '/api/tab/my-actions', (n) => leadOf(n)],
     ['tab: plan (administrator)', '/api/tab/plan', () => hr],
@@ -306,14 +252,7 @@ async function main() {
 
   // Every daily job once, on a Monday (the weekly training reminders run then), in schedule order.
   const jobs: Record<string, unknown>[] = [];
-  for (const [job, at] of [
-    ['housekeeping', '03:30'],
-    ['escalations', '08:30'],
-    ['daily-reminders', '09:00'],
-    ['training-reminders', '09:15'],
-    ['round-chasers', '10:00'],
-    ['questionnaires', '10:00'],
-  ] as [JobName, string][]) {
+  for (const [job, at] of DAILY_JOBS) {
     const clock = new FixedClock(`${AS_AT}T${at}:00Z`);
     const t0 = performance.now();
     const result = await runJob(job, { store, clock, orgId: ORG, organisation, calendar, logger: silentLogger, seal });

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -8,7 +7,6 @@ import { runJob } from '../../bot/jobs';
 import { flushAudit } from '../../services/audit/audit-log';
 import type { AuditEntry } from '../../services/audit/model';
 import { FixedClock } from '../../services/core/clock';
-import { loadConfig } from '../../services/core/config';
 import { silentLogger } from '../../services/core/logger';
 import type { OutboxItem } from '../../services/delivery/model';
 import { enqueue } from '../../services/delivery/outbox';
@@ -35,7 +33,7 @@ import {
   TEST_TENANT_ID,
   type TeamsUser,
 } from '../harness/teams-activities';
-import { localSignIn } from '../harness/app';
+import { localSignIn, testConfig } from '../harness/app';
 
 const table = (headers: string[], rows: string[][]): Table => ({
   headers,
@@ -116,16 +114,7 @@ describe('a deployment without demo data: who saw what, how long messages are ke
     );
 
     connector = await FakeConnector.start();
-    const config = loadConfig({
-      PORT: '0',
-      DEFAULT_ORG_ID: ORG,
-      LOG_LEVEL: 'silent',
-      SCHEDULER_ENABLED: 'false',
-      SEED_DEMO_DATA: 'false',
-      SURVEY_SEAL_KEY: randomBytes(32).toString('base64'),
-      COMMANDS_PER_MINUTE: '10000',
-      DATA_DIR: work,
-    });
+    const config = testConfig({ SEED_DEMO_DATA: 'false', DATA_DIR: work });
     app = await startApp({ config, logger: silentLogger, store, clock });
     for (const who of [HANA, SAM, ADA, WES, OLLY]) {
       expect((await post(installationUpdate({ serviceUrl: connector.serviceUrl, user: who, action: 'add', tenantId: TEST_TENANT_ID }))).status).toBeLessThan(

@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { startApp } from '../../bot/app';
 import { FixedClock } from '../../services/core/clock';
 import { loadConfig } from '../../services/core/config';
 import { silentLogger } from '../../services/core/logger';
 import type { Person } from '../../services/people/model';
+import { testConfig } from '../harness/app';
 import { ORG, person, seed } from '../harness/fixtures';
 import { oid } from '../harness/partnership';
 import { openTestStore } from '../harness/store';
@@ -13,15 +13,7 @@ it('BOOTSTRAP_ADMIN_OBJECT_IDS makes an administrator at start-up of someone alr
   const store = await openTestStore();
   try {
     await seed(store, { people: [person({ id: 'ada', name: 'Ada', aadObjectId: oid(1) }), person({ id: 'bob', name: 'Bob', aadObjectId: oid(2) })] });
-    const config = loadConfig({
-      PORT: '0',
-      DEFAULT_ORG_ID: ORG,
-      LOG_LEVEL: 'silent',
-      SCHEDULER_ENABLED: 'false',
-      SEED_DEMO_DATA: 'false',
-      SURVEY_SEAL_KEY: randomBytes(32).toString('base64'),
-      BOOTSTRAP_ADMIN_OBJECT_IDS: oid(1).toUpperCase(),
-    });
+    const config = testConfig({ SEED_DEMO_DATA: 'false', BOOTSTRAP_ADMIN_OBJECT_IDS: oid(1).toUpperCase() });
     const app = await startApp({ config, logger: silentLogger, store, clock: new FixedClock('2026-11-23T09:00:00Z') });
     await app.close();
     expect(await store.collection<Person>('people').read(ORG, 'ada')).toMatchObject({

@@ -8,13 +8,13 @@ import { readTable } from '../../services/core/tabular';
 import { toArray } from '../../services/store/ports';
 import { takeSnapshot } from '../../services/store/snapshot';
 import { cli } from '../harness/cli';
+import { answerAsHousingOfficers, seedHousingDepartment, sendToHousing } from '../harness/cli-surveys';
 import { openPersistentTestStore } from '../harness/store';
 import { FixedClock } from '../../services/core/clock';
 import type { Person } from '../../services/people/model';
 import type { AuditEntry } from '../../services/audit/model';
 import type { ConversationRecord } from '../../services/conversations/model';
-import { answerSurvey, openSurvey } from '../../services/surveys/responses';
-import { AnswerSeal, loadAnswerSeal } from '../../services/surveys/seal';
+import { loadAnswerSeal } from '../../services/surveys/seal';
 import { DateTime } from 'luxon';
 import { WorkingCalendar } from '../../services/scheduling/calendar';
 import { formatDate } from '../../services/core/dates';
@@ -375,23 +375,7 @@ describe('npm run cli -- survey …', () => {
   beforeAll(async () => {
     work = await fs.mkdtemp(path.join(os.tmpdir(), 'cli-survey-'));
     dataDir = path.join(work, 'data');
-    const { store } = await openPersistentTestStore(dataDir);
-    try {
-      const people = store.collection<Person>('people');
-      await people.upsert({ id: 'hr', orgId: 'demo', name: 'Simon Howick', email: 'simon.howick@example.gov.uk', roles: ['hr'], active: true });
-      for (let i = 0; i < 6; i++)
-        await people.upsert({
-          id: `h${i}`,
-          orgId: 'demo',
-          name: `Housing Officer ${i}`,
-          department: 'Housing',
-          jobTitle: 'Housing Officer',
-          roles: ['officer'],
-          active: true,
-        });
-    } finally {
-      await store.close();
-    }
+    await seedHousingDepartment(dataDir, 6);
   });
 
   it('adds a questionnaire from YAML, sends it to a department and exports the results', async () => {
@@ -403,41 +387,13 @@ describe('npm run cli -- survey …', () => {
     expect((await cli(dataDir, 'survey', 'add', yaml)).out).toMatch(/Added questionnaire supervision-check version 1: 1 questions/);
     // The command line runs on the real clock: the closing date is counted from today's, so the test holds on any day.
     const closes = DateTime.utc().plus({ weeks: 8 }).toISODate()!;
-    const sent = await cli(
+    const { out: sent, campaignId } = await sendToHousing(dataDir, 'supervision-check', closes);
+    expect(sent).toContain('to 6 people');
+    await answerAsHousingOfficers(
       dataDir,
-      'survey',
-      'send',
-      'supervision-check',
-      '--as',
-      'simon.howick@example.gov.uk',
-      '--audience',
-      'department=housing',
-      '--closes',
-      closes,
-      '--no-deliver',
+      campaignId,
+      [0, 1, 2, 3, 4].map((i) => ({ 'q_had-supervision': i < 4 ? 'yes' : 'no' })),
     );
-    const campaignId = sent.out.match(/Sent (campaign-\S+) to 6 people/)![1]!;
-
-    const { store } = await openPersistentTestStore(dataDir);
-    try {
-      const clock = new FixedClock(new Date());
-      // A named campaign: nothing waits sealed, so any seal will do.
-      const seal = AnswerSeal.random();
-      for (let i = 0; i < 5; i++) {
-        const actor = (await store.collection<Person>('people').read('demo', `h${i}`))!;
-        const page = await openSurvey({ store, clock, seal }, { actor, timeZone: 'Europe/London', campaignId });
-        await answerSurvey(
-          { store, clock, seal },
-          {
-            actor,
-            timeZone: 'Europe/London',
-            data: { campaignId, page: 0, move: 'submit', 'q_had-supervision': i < 4 ? 'yes' : 'no', answerKey: (page as { answerKey: string }).answerKey },
-          },
-        );
-      }
-    } finally {
-      await store.close();
-    }
     const out = path.join(work, 'results.csv');
     expect((await cli(dataDir, 'survey', 'results', campaignId, '--out', out)).out).toMatch(/Results of "Supervision check": wrote \d+ rows/);
     const rows = (await readTable(out)).rows.map((r) => Object.values(r.cells).join(' | '));
@@ -454,41 +410,11 @@ describe('npm run cli -- survey …', () => {
     // Dates from today's, so the test holds on any day: closes in four weeks, closed two working days later.
     const closes = DateTime.utc().plus({ weeks: 4 }).toISODate()!;
     const closedOn = new WorkingCalendar().addWorkingDays(closes, 2);
-    const sent = await cli(
-      dataDir,
-      'survey',
-      'send',
-      'supervision-check',
-      '--as',
-      'simon.howick@example.gov.uk',
-      '--audience',
-      'department=housing',
-      '--closes',
-      closes,
-      '--anonymous',
-      '--no-deliver',
-    );
-    const campaignId = sent.out.match(/Sent (campaign-\S+) to 6 people/)![1]!;
-    const { store } = await openPersistentTestStore(dataDir);
-    try {
-      const clock = new FixedClock(new Date());
-      // The CLI's own key (in local mode, kept in the data folder), so the CLI can close the campaign.
-      const seal = loadAnswerSeal({ DATA_DIR: dataDir, localMode: true, SURVEY_SEAL_KEY: undefined });
-      for (let i = 0; i < 4; i++) {
-        const actor = (await store.collection<Person>('people').read('demo', `h${i}`))!;
-        const page = await openSurvey({ store, clock, seal }, { actor, timeZone: 'Europe/London', campaignId });
-        await answerSurvey(
-          { store, clock, seal },
-          {
-            actor,
-            timeZone: 'Europe/London',
-            data: { campaignId, page: 0, move: 'submit', 'q_had-supervision': 'yes', answerKey: (page as { answerKey: string }).answerKey },
-          },
-        );
-      }
-    } finally {
-      await store.close();
-    }
+    const { out: sent, campaignId } = await sendToHousing(dataDir, 'supervision-check', closes, '--anonymous');
+    expect(sent).toContain('to 6 people');
+    // Sealed with the CLI's own key (in local mode, kept in the data folder), so the CLI can close the campaign.
+    const seal = loadAnswerSeal({ DATA_DIR: dataDir, localMode: true, SURVEY_SEAL_KEY: undefined });
+    await answerAsHousingOfficers(dataDir, campaignId, Array(4).fill({ 'q_had-supervision': 'yes' }), seal);
     const exported = async (file: string) => {
       await cli(dataDir, 'survey', 'results', campaignId, '--out', path.join(work, file));
       return (await readTable(path.join(work, file))).rows.map((r) => Object.values(r.cells).join(' | '));

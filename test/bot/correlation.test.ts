@@ -1,12 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { startApp } from '../../bot/app';
 import { FixedClock } from '../../services/core/clock';
-import { loadConfig } from '../../services/core/config';
 import { createLogger } from '../../services/core/logger';
 import type { Collection, Doc, Store } from '../../services/store/ports';
 import type { ContainerName } from '../../services/store/containers';
+import { testConfig } from '../harness/app';
 import { FakeConnector } from '../harness/fake-connector';
-import { actionDoc, ORG, person, seed } from '../harness/fixtures';
+import { actionDoc, person, seed } from '../harness/fixtures';
 import { openTestStore } from '../harness/store';
 import { invokeActionExecute } from '../harness/teams-activities';
 
@@ -32,13 +31,7 @@ describe('a reference to quote: one correlation id per request, in every log lin
     const connector = await FakeConnector.start();
     const lines: Record<string, unknown>[] = [];
     const logger = createLogger('info', { destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) } });
-    const config = loadConfig({
-      PORT: '0',
-      DEFAULT_ORG_ID: ORG,
-      LOG_LEVEL: 'info',
-      SCHEDULER_ENABLED: 'false',
-      SURVEY_SEAL_KEY: randomBytes(32).toString('base64'),
-    });
+    const config = testConfig({ LOG_LEVEL: 'info' });
     await seed(store, {
       people: [person({ id: 'olly', name: 'Olly Officer', aadObjectId: 'aad-olly' })],
       actions: [actionDoc({ id: 'a-olly', leadIds: ['olly'] })],
@@ -77,13 +70,7 @@ describe('a reference to quote: one correlation id per request, in every log lin
 
   it('a request the server refuses gets the reference in its answer and header', async () => {
     const store = await openTestStore();
-    const config = loadConfig({
-      PORT: '0',
-      DEFAULT_ORG_ID: ORG,
-      LOG_LEVEL: 'silent',
-      SCHEDULER_ENABLED: 'false',
-      SURVEY_SEAL_KEY: randomBytes(32).toString('base64'),
-    });
+    const config = testConfig();
     const app = await startApp({ config, logger: createLogger('silent'), store, clock: new FixedClock('2026-11-23T10:00:00Z') });
     try {
       const res = await fetch(`${app.url}/api/tab/no-such-view`);

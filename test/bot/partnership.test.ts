@@ -11,7 +11,7 @@ import { setUpTraining } from '../../services/training/catalogue';
 import { importPeople, importTraining } from '../../services/training/import';
 import { cardsAnswering, startTestApp, type TestApp } from '../harness/app';
 import { actionDoc, ORG, person, seed } from '../harness/fixtures';
-import { signJwt, startOpenIdServer } from '../harness/openid';
+import { startOpenIdServer } from '../harness/openid';
 import {
   cardText,
   installationUpdate,
@@ -31,7 +31,7 @@ import {
   POLICE_TENANT,
   type Staff,
   table,
-  TEAMS_WEB_CLIENT,
+  tabSsoToken,
   teamsUser,
   appEvents,
 } from '../harness/partnership';
@@ -170,19 +170,7 @@ describe('a partnership of two agencies, through Teams and the tab', () => {
   const say = (s: Staff, text: string) => cardsAnswering(t, teamsUser(s), text);
   const received = (s: Staff) => t.connector.activities({ conversationId: personalConversationId(teamsUser(s)) });
   const tab = async (s: Staff, path: string) => {
-    const now = Math.floor(Date.now() / 1000);
-    const token = signJwt(openId.trustedKey, 'trusted', {
-      iss: `https://login.microsoftonline.com/${s.tenant}/v2.0`,
-      aud: `api://${HOST}/${CLIENT_ID}`,
-      tid: s.tenant,
-      oid: s.oid,
-      scp: 'access_as_user',
-      azp: TEAMS_WEB_CLIENT,
-      iat: now - 10,
-      nbf: now - 10,
-      exp: now + 3600,
-    });
-    const res = await fetch(`${t.app.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(`${t.app.url}${path}`, { headers: { authorization: `Bearer ${tabSsoToken(openId.trustedKey, s)}` } });
     return { status: res.status, text: await res.text() };
   };
 

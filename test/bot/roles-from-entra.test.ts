@@ -15,8 +15,8 @@ import { importPeople } from '../../services/training/import';
 import { cardsAnswering, startTestApp, type TestApp } from '../harness/app';
 import { FakeGraph } from '../harness/fake-graph';
 import { actionDoc, ORG, seed } from '../harness/fixtures';
-import { CLIENT_ID, COUNCIL_TENANT, HOST, oid, peopleFile, type Staff, TEAMS_WEB_CLIENT, teamsUser, appEvents } from '../harness/partnership';
-import { signJwt, startOpenIdServer } from '../harness/openid';
+import { CLIENT_ID, COUNCIL_TENANT, HOST, oid, peopleFile, type Staff, tabSsoToken, teamsUser, appEvents } from '../harness/partnership';
+import { startOpenIdServer } from '../harness/openid';
 import { installationUpdate, invokeActionExecute, personalConversationId, TEST_BOT_ID } from '../harness/teams-activities';
 import { flushAudit } from '../../services/audit/audit-log';
 import { auditReport } from '../../services/dashboard/audit-report';
@@ -60,19 +60,7 @@ describe('a council’s roles come from its Entra groups and its first administr
   let openId: Awaited<ReturnType<typeof startOpenIdServer>>;
   /** A request from the tab, signed in with Teams SSO as `s`. */
   const tab = async (s: Staff, path: string) => {
-    const now = Math.floor(Date.now() / 1000);
-    const token = signJwt(openId.trustedKey, 'trusted', {
-      iss: `https://login.microsoftonline.com/${s.tenant}/v2.0`,
-      aud: `api://${HOST}/${CLIENT_ID}`,
-      tid: s.tenant,
-      oid: s.oid,
-      scp: 'access_as_user',
-      azp: TEAMS_WEB_CLIENT,
-      iat: now - 10,
-      nbf: now - 10,
-      exp: now + 3600,
-    });
-    const res = await fetch(`${t.app.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(`${t.app.url}${path}`, { headers: { authorization: `Bearer ${tabSsoToken(openId.trustedKey, s)}` } });
     return { status: res.status, text: await res.text() };
   };
 

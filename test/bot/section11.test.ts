@@ -12,7 +12,14 @@ import { openReturn, saveStandard, startSection11Round, submitReturn, type Retur
 import { cardsAnswering, localSignIn, startTestApp, type TestApp } from '../harness/app';
 import { ORG, person, seed } from '../harness/fixtures';
 import { COUNCIL_TENANT, oid, POLICE_TENANT, teamsUser, type Staff } from '../harness/partnership';
-import { cardText, installationUpdate, invokeActionExecute, personalConversationId } from '../harness/teams-activities';
+import {
+  cardButtons as buttons,
+  cardText,
+  installationUpdate,
+  invokeActionExecute,
+  personalConversationId,
+  type CardButton,
+} from '../harness/teams-activities';
 
 /*
  * The Section 11 self-assessment's done-means, over real HTTP as Teams calls the bot, with the fake
@@ -41,22 +48,6 @@ const COUNCIL_SECRET_NARRATIVE = 'Council board minutes record the lead’s quar
 const POLICE_SECRET_NARRATIVE = 'Force whistleblowing line audited in March 2026';
 
 type Card = { body: unknown[]; actions?: { title: string; verb: string; data: Record<string, unknown> }[] };
-type Button = { title: string; verb: string; data: Record<string, unknown> };
-
-/** Every Action.Execute on a card, wherever it sits (the card's actions or an ActionSet in its body). */
-function buttons(card: unknown): Button[] {
-  const found: Button[] = [];
-  const walk = (n: unknown): void => {
-    if (Array.isArray(n)) n.forEach(walk);
-    else if (n && typeof n === 'object') {
-      const o = n as Record<string, unknown>;
-      if (o.type === 'Action.Execute') found.push({ title: String(o.title), verb: String(o.verb), data: (o.data ?? {}) as Record<string, unknown> });
-      Object.values(o).forEach(walk);
-    }
-  };
-  walk(card);
-  return found;
-}
 
 describe('Section 11 self-assessment in Teams: two agencies, from the round to the board report', () => {
   let t: TestApp;
@@ -72,7 +63,7 @@ describe('Section 11 self-assessment in Teams: two agencies, from the round to t
       logger: silentLogger,
     });
   const say = async (s: Staff, text: string): Promise<Card> => (JSON.parse(await cardsAnswering(t, teamsUser(s), text)) as Card[])[0]!;
-  const press = async (s: Staff, button: Button | undefined, fields: Record<string, string> = {}): Promise<Card> => {
+  const press = async (s: Staff, button: CardButton | undefined, fields: Record<string, string> = {}): Promise<Card> => {
     if (!button) throw new Error('the card has no such button');
     const res = await t.post(
       invokeActionExecute({ serviceUrl: t.connector.serviceUrl, user: teamsUser(s), verb: button.verb, data: { ...button.data, ...fields } }),

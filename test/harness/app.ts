@@ -26,6 +26,24 @@ export type TestApp = {
 };
 
 /**
+ * The app's settings for a test, `env` over them: any free port, the test organisation, no logs,
+ * no scheduler (tests run jobs themselves, at the instant they choose), a seal key of its own (so
+ * no test writes one into the project's data folder), and many commands from one user quickly (the
+ * rate-limit test sets its own limit).
+ */
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({
+    PORT: '0',
+    DEFAULT_ORG_ID: ORG,
+    LOG_LEVEL: 'silent',
+    SCHEDULER_ENABLED: 'false',
+    SURVEY_SEAL_KEY: randomBytes(32).toString('base64'),
+    COMMANDS_PER_MINUTE: '10000',
+    ...env,
+  });
+}
+
+/**
  * The whole app on a free port, in local mode, on a fresh embedded store, with a fake Bot
  * Connector to receive what it sends. Tests talk to it over real HTTP. `groupRoles` points the app's
  * Entra group roles at a fake Graph (local mode has no bot identity to build it from).
@@ -40,19 +58,7 @@ export async function startTestApp(
   const dataDir = env.DATA_DIR ?? (await mkdtemp(path.join(os.tmpdir(), 'sat-app-')));
   const connector = await FakeConnector.start();
   const clock = new FixedClock('2026-11-22T10:00:00Z');
-  // Tests run jobs themselves, at the instant they choose.
-  // A seal key of its own, so no test writes one into the project's data folder; many commands
-  // from one user quickly, so the rate-limit test sets its own limit.
-  const config = loadConfig({
-    PORT: '0',
-    DEFAULT_ORG_ID: ORG,
-    LOG_LEVEL: 'silent',
-    SCHEDULER_ENABLED: 'false',
-    SURVEY_SEAL_KEY: randomBytes(32).toString('base64'),
-    COMMANDS_PER_MINUTE: '10000',
-    DATA_DIR: dataDir,
-    ...env,
-  });
+  const config = testConfig({ DATA_DIR: dataDir, ...env });
   // The app may see the store through a wrapper (one that counts calls); the test seeds the store itself.
   const app = await startApp({
     config,

@@ -34,6 +34,18 @@ export function actionDoc(overrides: Partial<Action> & { id: string }): Action {
   };
 }
 
+/** An open action `lead` alone leads, due on `due` (so its next due date): one reminder owed to one person. */
+export function actionLedBy(lead: Pick<Person, 'id' | 'name'>, due: string, overrides: Partial<Action> = {}): Action {
+  return actionDoc({
+    id: `a-${lead.id}`,
+    leadIds: [lead.id],
+    leads: [{ name: lead.name, personId: lead.id }],
+    due: { dates: [due], ongoing: null, text: due },
+    nextDueDate: due,
+    ...overrides,
+  });
+}
+
 export async function seed(store: Store, data: { people?: Person[]; actions?: Action[] }): Promise<void> {
   for (const p of data.people ?? []) await store.collection<Person>('people').upsert(p);
   for (const a of data.actions ?? []) await store.collection<Action>('actions').upsert(a);

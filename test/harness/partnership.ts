@@ -1,6 +1,8 @@
+import type { KeyObject } from 'node:crypto';
 import { domainEvents } from '../../services/events/handlers';
 import type { Table } from '../../services/core/tabular';
 import { WorkingCalendar } from '../../services/scheduling/calendar';
+import { signJwt } from './openid';
 import type { TeamsUser } from './teams-activities';
 
 /** Made-up Entra tenants of a partnership's agencies, in the form Teams sends them. */
@@ -18,6 +20,24 @@ export const oid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(
 
 /** A member of an agency's staff as its HR file has them, with the Teams account they sign in with. */
 export type Staff = { employee: string; name: string; email: string; department: string; jobTitle: string; oid: string; tenant: string };
+
+/** A Teams SSO token for the tab (Entra ID v2), as Teams hands it to `s`, signed with `key` (the test OpenID server's trusted key); `over` changes claims. */
+export function tabSsoToken(key: KeyObject, s: Pick<Staff, 'oid' | 'tenant'>, over: Record<string, unknown> = {}): string {
+  const now = Math.floor(Date.now() / 1000);
+  const tid = (over.tid as string | undefined) ?? s.tenant;
+  return signJwt(key, 'trusted', {
+    iss: `https://login.microsoftonline.com/${tid}/v2.0`,
+    aud: `api://${HOST}/${CLIENT_ID}`,
+    tid,
+    oid: s.oid,
+    scp: 'access_as_user',
+    azp: TEAMS_WEB_CLIENT,
+    iat: now - 10,
+    nbf: now - 10,
+    exp: now + 3600,
+    ...over,
+  });
+}
 
 export const teamsUser = (s: Staff): TeamsUser => ({ id: `29:${s.oid}`, aadObjectId: s.oid, name: s.name, tenantId: s.tenant });
 

@@ -65,3 +65,32 @@ export function countingStore(store: Store): { store: Store; calls: string[] } {
   };
   return { store: wrapped, calls };
 }
+
+/**
+ * The same store, with `meanwhile` run once just before the first write to `container`: what
+ * someone else does while a long use case is between reading a container and writing it.
+ */
+export function withChangeBeforeFirstWrite(store: Store, container: ContainerName, meanwhile: () => Promise<void>): Store {
+  let done = false;
+  const wrap = <T extends Doc>(col: Collection<T>): Collection<T> =>
+    new Proxy(col, {
+      get(target, prop, receiver) {
+        const value = Reflect.get(target, prop, receiver);
+        if (typeof value !== 'function' || !['upsert', 'update', 'replace', 'create'].includes(String(prop))) return value;
+        return async (...args: unknown[]) => {
+          if (!done) {
+            done = true;
+            await meanwhile();
+          }
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+  return new Proxy(store, {
+    get(target, prop, receiver) {
+      if (prop === 'collection')
+        return <T extends Doc>(name: ContainerName) => (name === container ? wrap(target.collection<T>(name)) : target.collection<T>(name));
+      return Reflect.get(target, prop, receiver);
+    },
+  });
+}

@@ -159,6 +159,24 @@ export function cardText(card: unknown): string {
   return out.join('\n');
 }
 
+/** A button on a card: an Action.Execute's title, verb and the data it sends back. */
+export type CardButton = { title: string; verb: string; data: Record<string, unknown> };
+
+/** Every Action.Execute on a card, wherever it sits (the card's actions or an ActionSet in its body). */
+export function cardButtons(card: unknown): CardButton[] {
+  const found: CardButton[] = [];
+  const walk = (n: unknown): void => {
+    if (Array.isArray(n)) n.forEach(walk);
+    else if (n && typeof n === 'object') {
+      const o = n as Record<string, unknown>;
+      if (o.type === 'Action.Execute') found.push({ title: String(o.title), verb: String(o.verb), data: (o.data ?? {}) as Record<string, unknown> });
+      Object.values(o).forEach(walk);
+    }
+  };
+  walk(card);
+  return found;
+}
+
 /** The rows of every table on the cards (cards or an invoke's answer, as JSON), as the cells' text. */
 export function tableRows(cardsJson: string): string[][] {
   const rows: string[][] = [];

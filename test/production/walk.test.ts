@@ -5,6 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import { stringify } from 'yaml';
 import { silentLogger } from '../../services/core/logger';
 import { projectRoot } from '../../services/core/paths';
 import { WorkingCalendar } from '../../services/scheduling/calendar';
@@ -12,9 +13,20 @@ import { openEmbeddedStore } from '../../services/store/embedded';
 import { childEnv } from '../harness/child-env';
 import { FakeConnector } from '../harness/fake-connector';
 import { FakeGraph } from '../harness/fake-graph';
-import { actionDoc, ORG, person, seed } from '../harness/fixtures';
+import { actionLedBy, ORG, person, seed } from '../harness/fixtures';
 import { signJwt, startOpenIdServer } from '../harness/openid';
-import { installationUpdate, invokeActionExecute, messageActivity, personalConversationId, TEST_BOT_ID, TEST_TENANT_ID } from '../harness/teams-activities';
+import {
+  cardButtons,
+  cardText,
+  installationUpdate,
+  invokeActionExecute,
+  messageActivity,
+  personalConversationId,
+  TEST_BOT_ID,
+  TEST_TENANT_ID,
+  type CardButton,
+} from '../harness/teams-activities';
+import { sampleReview } from '../services/reviews/sample';
 import { selfSignedCertificate } from '../harness/tls';
 
 /**
@@ -24,7 +36,8 @@ import { selfSignedCertificate } from '../harness/tls';
  * for the Bot Framework's signing keys and the bot's token issuer, TRUSTED_SERVICE_URL_HOSTS for
  * the connector's host, GRAPH_* for Graph and Entra, TAB_SSO_JWKS_URL for the tab's keys, and the
  * stand-ins' certificates trusted the way any Node process can be told to (NODE_EXTRA_CA_CERTS).
- * The operator's command line runs the morning's jobs against the running app's data folder.
+ * The operator's command line runs the morning's jobs against the running app's data folder, and
+ * starts the features an administrator drives from it: a Section 11 round, a review added.
  */
 
 const root = projectRoot();
@@ -37,17 +50,25 @@ const TEAMS_WEB_CLIENT = '5e3ce6c0-2b1f-4285-8d4b-75ee78787346';
 const OTHER_TENANT = '99999999-8888-4777-8666-555555555555';
 
 /** Someone in the council's directory who has never opened the app, and a partner officer Teams cannot reach. */
-const sam = person({ id: 'sam', name: 'Sam Okafor', aadObjectId: '0b8e6a52-1c3d-4e5f-8a9b-0c1d2e3f4a5b', email: 'sam.okafor@council.example' });
+/** Sam is also the council's Section 11 lead, as a role mapping leaves them (a grant takes up to 30 s to reach a running app's cached sign-in). */
+const sam = person({
+  id: 'sam',
+  name: 'Sam Okafor',
+  aadObjectId: '0b8e6a52-1c3d-4e5f-8a9b-0c1d2e3f4a5b',
+  email: 'sam.okafor@council.example',
+  roles: ['officer', 's11-lead'],
+});
 /** The safeguarding lead, who opened the app in Teams long ago. */
 const alex = person({ id: 'alex', name: 'Alex Morgan', aadObjectId: '3c2b1a09-8f7e-4d6c-9b5a-a1b2c3d4e5f6', email: 'alex.morgan@council.example' });
 const pat = person({ id: 'pat', name: 'Pat Reid', aadObjectId: '6f5e4d3c-2b1a-4098-8765-4321fedcba98', email: 'pat.reid@police.example' });
 
+const calendar = new WorkingCalendar();
+/** The working day on or before `date`. */
+const workingDayBy = (date: string) => (calendar.isWorkingDay(date) ? date : calendar.previousWorkingDay(date));
 /** The last working day up to today, so the walk passes on any date: both owe a reminder for an action due then. */
-const day = (() => {
-  const calendar = new WorkingCalendar();
-  const today = new Date().toISOString().slice(0, 10);
-  return calendar.isWorkingDay(today) ? today : calendar.previousWorkingDay(today);
-})();
+const day = workingDayBy(new Date().toISOString().slice(0, 10));
+/** The Section 11 round's closing date: a working day about four weeks from whenever the walk runs. */
+const closes = workingDayBy(new Date(Date.now() + 28 * 86_400_000).toISOString().slice(0, 10));
 
 describe('production mode, started as a deployment starts it, walked end to end', () => {
   let dataDir: string;
@@ -79,16 +100,7 @@ describe('production mode, started as a deployment starts it, walked end to end'
     const store = await openEmbeddedStore({ dataDir, databaseId: 'safeguarding', port: 0, snapshotIntervalSeconds: 3600, logger: silentLogger });
     await seed(store, {
       people: [alex, sam, pat],
-      actions: [sam, pat].map((p) =>
-        actionDoc({
-          id: `a-${p.id}`,
-          ref: p === sam ? 'LP1.1' : 'LP1.2',
-          leadIds: [p.id],
-          leads: [{ name: p.name, personId: p.id }],
-          due: { dates: [day], ongoing: null, text: day },
-          nextDueDate: day,
-        }),
-      ),
+      actions: [sam, pat].map((p) => actionLedBy(p, day, { ref: p === sam ? 'LP1.1' : 'LP1.2' })),
     });
     await store.close();
 
@@ -119,6 +131,8 @@ describe('production mode, started as a deployment starts it, walked end to end'
       LOG_LEVEL: 'info',
       NODE_EXTRA_CA_CERTS: caFile,
     };
+    // The partnership's one agency, added by the operator before the first start: everyone in the directory is the council's.
+    expect(await cli('agency', 'add', 'Council')).toContain('Council');
     bot = node('main.js', []);
     exited = once(bot, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
     bot.stderr!.on('data', (c) => (botOutput += String(c)));
@@ -309,6 +323,83 @@ describe('production mode, started as a deployment starts it, walked end to end'
     const mine = JSON.stringify((await getTab('/api/tab/my-actions', ssoToken())).body);
     expect(mine).toContain('Waiting on the partnership board');
   }, 30_000);
+
+  /** Sam presses a button on a card; the card the bot answers with. */
+  const samPresses = async (button: CardButton | undefined, fields: Record<string, string> = {}) => {
+    if (!button) throw new Error('the card has no such button');
+    const res = await postActivity(
+      invokeActionExecute({ serviceUrl: connector.serviceUrl, user: samInTeams(), verb: button.verb, data: { ...button.data, ...fields } }),
+      botToken(),
+    );
+    expect(res.status).toBe(200);
+    return res.body.value as unknown;
+  };
+  const buttonOn = (card: unknown, title: string) => cardButtons(card).find((b) => b.title === title);
+  /** Sam types to the bot; the card of its reply, as the connector received it. */
+  const samSays = async (text: string) => {
+    const chat = personalConversationId(samInTeams());
+    const before = connector.activities({ conversationId: chat }).length;
+    expect((await postActivity(messageActivity({ serviceUrl: connector.serviceUrl, user: samInTeams(), text }), botToken())).status).toBe(200);
+    const replies = await connector.waitForActivities(before + 1, { conversationId: chat, timeoutMs: 20_000 });
+    return replies.at(-1)?.attachments?.[0]?.content as unknown;
+  };
+
+  it('6. Section 11: the administrator starts a round at the command line, and the agency’s lead saves the return over two sittings in Teams and submits it', async () => {
+    // The operator makes Alex the partnership's administrator, who starts the round.
+    expect(await cli('people', 'role', 'grant', alex.email!, 'admin')).toContain('now holds admin');
+    expect(await cli('s11', 'start', '--standards', 'classic', '--closes', closes, '--as', alex.email!, '--no-deliver')).toMatch(
+      /Started Section 11 round \S+: 1 agenc(y|ies) asked for a return against classic v1/,
+    );
+    // The running app's delivery loop asks Sam, in the chat the reach job opened.
+    const chatId = graph.installationsFor(sam.aadObjectId!)[0]!.chatId;
+    const asked = connector.activities({ conversationId: chatId }).length;
+    const request = (await connector.waitForActivities(asked + 1, { conversationId: chatId, timeoutMs: 20_000 })).at(-1);
+    expect(JSON.stringify(request)).toContain('Type \\"self-assessment\\" to open Council’s return');
+
+    // First sitting: the first standard, saved.
+    let overview = await samSays('self-assessment');
+    expect(cardText(overview)).toContain('Council’s return');
+    const standards = cardButtons(overview).filter((b) => b.verb === 's11.standard');
+    expect(standards).toHaveLength(8);
+    expect(cardText(overview).match(/Not started/g)).toHaveLength(8);
+    const first = await samPresses(standards[0]);
+    await samPresses(buttonOn(first, 'Save and next'), {
+      rating: 'green',
+      narrative: 'The board hears the lead’s report each quarter.',
+      evidenceLinks: 'https://intranet.council.example/s11',
+    });
+
+    // Second sitting: the return is where Sam left it; the rest are saved and the return submitted.
+    overview = await samSays('self-assessment');
+    expect(cardText(overview).match(/Not started/g)).toHaveLength(7);
+    let card = await samPresses(cardButtons(overview).filter((b) => b.verb === 's11.standard')[1]);
+    for (let i = 1; i < standards.length; i++)
+      card = await samPresses(buttonOn(card, 'Save and next'), { rating: 'green', narrative: `Confirmed in the walk (${i + 1}).` });
+    expect(cardText(card)).toContain('That was the last standard');
+    expect(cardText(await samPresses(buttonOn(card, 'Submit the return')))).toContain('Submitted.');
+
+    // The administrator's command line sees it submitted.
+    expect(await cli('s11', 'status')).toMatch(/Council\s+submitted/);
+  }, 90_000);
+
+  it('7. learning from reviews: a review is added at the command line, and its report is served to the administrator in the tab', async () => {
+    const file = path.join(dataDir, 'review.yaml');
+    // A practice review whose recommendations Alex, Sam and the council own.
+    await writeFile(file, stringify(sampleReview({}, { carol: alex.email!, dee: sam.email!, agency: 'council' })));
+    const added = await cli('review', 'add', file, '--as', alex.email!);
+    expect(added).toContain('Added review');
+    expect(added).toContain('3 recommendations in 2 lines of enquiry');
+    const me = await getTab('/api/tab/me', ssoToken({ oid: alex.aadObjectId }));
+    expect(me.status).toBe(200);
+    expect(me.body.reports.map((r: { name: string }) => r.name)).toContain('reviews');
+    const report = await getTab('/api/tab/reports/reviews', ssoToken({ oid: alex.aadObjectId }));
+    expect(report.status).toBe(200);
+    const text = JSON.stringify(report.body.report);
+    expect(text).toContain('Learning from Exploitation');
+    expect(text).toContain('Regular training for staff in exploitation');
+    // Sam, who holds no role that may read the board's reports, is refused.
+    expect((await getTab('/api/tab/reports/reviews', ssoToken())).status).toBe(403);
+  }, 60_000);
 
   it('having logged no error, it stops cleanly on SIGTERM, as App Service stops it', async () => {
     // Still running after the walk (nothing above crashed it), then stopped as App Service stops it.

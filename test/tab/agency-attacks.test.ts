@@ -9,9 +9,9 @@ import type { TrainingRecord } from '../../services/training/model';
 import { rebuildTrainingSummaries } from '../../services/training/summaries';
 import { startTestApp, type TestApp } from '../harness/app';
 import { actionDoc, ORG, person, seed } from '../harness/fixtures';
-import { signJwt, startOpenIdServer } from '../harness/openid';
+import { startOpenIdServer } from '../harness/openid';
 import { cardText, messageActivity } from '../harness/teams-activities';
-import { CLIENT_ID, COUNCIL_TENANT, HOST, oid, POLICE_TENANT, TEAMS_WEB_CLIENT, appEvents } from '../harness/partnership';
+import { CLIENT_ID, COUNCIL_TENANT, HOST, oid, POLICE_TENANT, tabSsoToken, appEvents } from '../harness/partnership';
 import { followUpBesideAnAgencyQuestionnaire, PARTNERSHIP_COMPARISON } from '../harness/surveys';
 
 /*
@@ -61,22 +61,7 @@ describe('a police user attacks the tab API for the council’s data', () => {
   let openId: Awaited<ReturnType<typeof startOpenIdServer>>;
   let councilCampaign: string;
 
-  const token = (who: Who, over: Record<string, unknown> = {}) => {
-    const now = Math.floor(Date.now() / 1000);
-    const tid = (over.tid as string | undefined) ?? who.tenant;
-    return signJwt(openId.trustedKey, 'trusted', {
-      iss: `https://login.microsoftonline.com/${tid}/v2.0`,
-      aud: `api://${HOST}/${CLIENT_ID}`,
-      tid,
-      oid: who.person.aadObjectId,
-      scp: 'access_as_user',
-      azp: TEAMS_WEB_CLIENT,
-      iat: now - 10,
-      nbf: now - 10,
-      exp: now + 3600,
-      ...over,
-    });
-  };
+  const token = (who: Who, over: Record<string, unknown> = {}) => tabSsoToken(openId.trustedKey, { oid: who.person.aadObjectId!, tenant: who.tenant }, over);
   const tab = async (who: Who, path: string, over: Record<string, unknown> = {}) => {
     const res = await fetch(`${t.app.url}${path}`, { headers: { authorization: `Bearer ${token(who, over)}` } });
     const text = await res.text();

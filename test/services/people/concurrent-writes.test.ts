@@ -4,42 +4,13 @@ import type { Person } from '../../../services/people/model';
 import { setNotifyBy } from '../../../services/people/notify';
 import { Directory } from '../../../services/people/repository';
 import type { Table } from '../../../services/core/tabular';
-import type { Collection, Doc, Store } from '../../../services/store/ports';
+import type { Store } from '../../../services/store/ports';
 import { importPeople } from '../../../services/training/import';
 import { ORG, person, seed } from '../../harness/fixtures';
-import { openTestStore } from '../../harness/store';
+import { openTestStore, withChangeBeforeFirstWrite } from '../../harness/store';
 
 const TZ = 'Europe/London';
 const clock = new FixedClock('2026-11-23T09:00:00Z');
-
-/**
- * The same store, with `meanwhile` run once just before the first write to the people container:
- * what someone does in Teams while a long HR import is between reading the directory and writing it.
- */
-function withChangeDuringFirstPeopleWrite(store: Store, meanwhile: () => Promise<void>): Store {
-  let done = false;
-  const wrap = <T extends Doc>(col: Collection<T>): Collection<T> =>
-    new Proxy(col, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver);
-        if (typeof value !== 'function' || !['upsert', 'update', 'replace', 'create'].includes(String(prop))) return value;
-        return async (...args: unknown[]) => {
-          if (!done) {
-            done = true;
-            await meanwhile();
-          }
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    });
-  return new Proxy(store, {
-    get(target, prop, receiver) {
-      if (prop === 'collection')
-        return <T extends Doc>(name: string) => (name === 'people' ? wrap(target.collection<T>('people')) : target.collection<T>(name as never));
-      return Reflect.get(target, prop, receiver);
-    },
-  });
-}
 
 const hrFile = (rows: Record<string, string>[]): Table => ({ headers: Object.keys(rows[0]!), rows: rows.map((cells, i) => ({ rowNumber: i + 2, cells })) });
 
@@ -66,7 +37,7 @@ describe('people writes never overwrite a change made at the same time', () => {
       { 'Employee Number': '100', 'Full Name': 'Val Johnson', Department: 'Early Help' },
       { 'Employee Number': '200', 'Full Name': 'Tim Sadler', Department: 'Children' },
     ]);
-    const during = withChangeDuringFirstPeopleWrite(store, async () => {
+    const during = withChangeBeforeFirstWrite(store, 'people', async () => {
       const val = (await new Directory(store).get(ORG, 'emp-100'))!;
       await setLeave({ store, clock }, { actor: val, until: '2026-12-31', delegate: 'Tim Sadler', timeZone: TZ });
     });

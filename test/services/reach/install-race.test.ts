@@ -3,41 +3,15 @@ import { FixedClock } from '../../../services/core/clock';
 import type { ConversationRecord } from '../../../services/conversations/model';
 import { HttpGraphGateway } from '../../../services/reach/graph';
 import { reachPeople } from '../../../services/reach/reach';
-import type { Collection, Doc, Store } from '../../../services/store/ports';
+import type { Store } from '../../../services/store/ports';
 import { FakeConnector } from '../../harness/fake-connector';
 import { FakeGraph } from '../../harness/fake-graph';
 import { ORG, person, seed } from '../../harness/fixtures';
-import { openTestStore } from '../../harness/store';
+import { openTestStore, withChangeBeforeFirstWrite } from '../../harness/store';
 import { TEST_BOT_ID, TEST_TENANT_ID } from '../../harness/teams-activities';
 
 const CLIENT = { tenantId: TEST_TENANT_ID, clientId: TEST_BOT_ID, clientSecret: 'test-only-client-secret' };
 const CATALOG_APP = 'c4a1b2d3-0000-4000-8000-0000000a99c1';
-
-/** The same store, with `meanwhile` run once just before the first write to the conversations container. */
-function withChangeBeforeFirstConversationWrite(store: Store, meanwhile: () => Promise<void>): Store {
-  let done = false;
-  const wrap = <T extends Doc>(col: Collection<T>): Collection<T> =>
-    new Proxy(col, {
-      get(target, prop, receiver) {
-        const value = Reflect.get(target, prop, receiver);
-        if (typeof value !== 'function' || !['upsert', 'update', 'replace', 'create'].includes(String(prop))) return value;
-        return async (...args: unknown[]) => {
-          if (!done) {
-            done = true;
-            await meanwhile();
-          }
-          return (value as (...a: unknown[]) => unknown).apply(target, args);
-        };
-      },
-    });
-  return new Proxy(store, {
-    get(target, prop, receiver) {
-      if (prop === 'collection')
-        return <T extends Doc>(name: string) => (name === 'conversations' ? wrap(target.collection<T>('conversations')) : target.collection<T>(name as never));
-      return Reflect.get(target, prop, receiver);
-    },
-  });
-}
 
 /**
  * Installing the app through Graph makes Teams tell the bot at once, and the bot records the chat
@@ -79,7 +53,7 @@ describe('the bot and the reach run record the same new chat at the same moment'
       installedAt: '2026-11-23T07:59:59.000Z',
       updatedAt: '2026-11-23T07:59:59.000Z',
     };
-    const racing = withChangeBeforeFirstConversationWrite(store, async () => {
+    const racing = withChangeBeforeFirstWrite(store, 'conversations', async () => {
       await store.collection<ConversationRecord>('conversations').create(botRecord);
     });
     const deps = {

@@ -17,7 +17,7 @@ import type { Store } from '../../../services/store/ports';
 import { installedPeople, localMessenger } from '../../harness/delivery';
 import { FakeConnector } from '../../harness/fake-connector';
 import { FakeGraph, type GraphCall } from '../../harness/fake-graph';
-import { actionDoc, ORG, person, seed } from '../../harness/fixtures';
+import { actionLedBy, ORG, person, seed } from '../../harness/fixtures';
 import { openTestStore } from '../../harness/store';
 import { TEST_BOT_ID, TEST_TENANT_ID } from '../../harness/teams-activities';
 
@@ -98,15 +98,7 @@ describe('a working morning for 200 directory people none of whom has opened the
   /** Each owner leads one action due on the day, so each is owed exactly one reminder. */
   const ownActionsDue = (owners: Person[], day: string) =>
     seed(store, {
-      actions: owners.map((p) =>
-        actionDoc({
-          id: `a-${p.id}`,
-          leadIds: [p.id],
-          leads: [{ name: p.name, personId: p.id }],
-          due: { dates: [day], ongoing: null, text: day },
-          nextDueDate: day,
-        }),
-      ),
+      actions: owners.map((p) => actionLedBy(p, day)),
     });
   const installPosts = () => graph.graphCalls({ method: 'POST', pathEndsWith: '/installedApps' });
   const chatOf = (p: Person) => graph.installationsFor(p.aadObjectId!)[0]!.chatId;

@@ -5,17 +5,16 @@ import { deliveryStatus, enqueue } from '../../../services/delivery/outbox';
 import type { UpdateRound } from '../../../services/rounds/model';
 import { DeliverySender } from '../../../services/delivery/sender';
 import type { Person } from '../../../services/people/model';
-import { ensureOrganisation } from '../../../services/organisation/organisations';
 import type { Action } from '../../../services/plan/model';
 import { openRounds, roundUpkeep, startRound } from '../../../services/rounds/rounds';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
-import { runJob } from '../../../bot/jobs';
 import type { Store } from '../../../services/store/ports';
 import { submitStatusUpdate } from '../../../services/updates/status-update';
 import { installedPeople, localMessenger } from '../../harness/delivery';
 import { FakeConnector } from '../../harness/fake-connector';
 import { actionDoc, ORG, person, seed } from '../../harness/fixtures';
 import { personalConversationId } from '../../harness/teams-activities';
+import { runJobAt } from '../../harness/jobs';
 import { openTestStore } from '../../harness/store';
 import { domainEvents } from '../../../bot/modules';
 
@@ -117,14 +116,7 @@ describe('an update round before the Named Safeguarding Officers meeting', () =>
     const before = cardsTo('lead0').length;
     for (const day of ['2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27', '2026-11-30', '2026-12-01', '2026-12-02', '2026-12-03', '2026-12-04']) {
       const clock = at(`${day}T10:00:00Z`);
-      await runJob('round-chasers', {
-        store,
-        clock,
-        orgId: ORG,
-        organisation: await ensureOrganisation(store, clock, ORG, { timeZone: TZ }),
-        calendar,
-        logger: silentLogger,
-      });
+      await runJobAt('round-chasers', store, clock, { timeZone: TZ, calendar });
       await sender.drain(ORG);
     }
     expect(cardsTo('lead0')).toHaveLength(before);
@@ -161,14 +153,7 @@ describe('an update round before the Named Safeguarding Officers meeting', () =>
 
   it('after the deadline the round closes with a final summary', async () => {
     const clock = at('2026-12-07T10:00:00Z');
-    await runJob('round-chasers', {
-      store,
-      clock,
-      orgId: ORG,
-      organisation: await ensureOrganisation(store, clock, ORG, { timeZone: TZ }),
-      calendar,
-      logger: silentLogger,
-    });
+    await runJobAt('round-chasers', store, clock, { timeZone: TZ, calendar });
     await sender.drain(ORG);
     expect(await openRounds(store, ORG)).toHaveLength(0);
     expect(text(connector.activities({ conversationId: chatOf('admin0') }).at(-1).attachments[0].content)).toMatch(/Closed update round/);

@@ -10,7 +10,7 @@ import { runJob } from '../../../bot/jobs';
 import type { Store } from '../../../services/store/ports';
 import { installedPeople, localMessenger } from '../../harness/delivery';
 import { FakeConnector } from '../../harness/fake-connector';
-import { actionDoc, ORG } from '../../harness/fixtures';
+import { actionLedBy, ORG } from '../../harness/fixtures';
 import { openTestStore } from '../../harness/store';
 
 const FAST = { perSecond: 200, conversationIntervalMs: 0, maxConcurrent: 32 };
@@ -26,15 +26,7 @@ describe('two app instances sharing one store', () => {
     const people = await installedPeople(store, connector.serviceUrl, 40);
     const due = calendar.addWorkingDays('2026-11-23', 7);
     for (const p of people) {
-      await store.collection<Action>('actions').upsert(
-        actionDoc({
-          id: `a-${p.id}`,
-          leadIds: [p.id],
-          leads: [{ name: p.name, personId: p.id }],
-          due: { dates: [due], ongoing: null, text: due },
-          nextDueDate: due,
-        }),
-      );
+      await store.collection<Action>('actions').upsert(actionLedBy(p, due));
     }
   });
   afterEach(async () => {

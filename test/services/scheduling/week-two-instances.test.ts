@@ -12,7 +12,7 @@ import { JOBS, runJob, type JobName } from '../../../bot/jobs';
 import { toArray, type Store } from '../../../services/store/ports';
 import { installedPeople, localMessenger } from '../../harness/delivery';
 import { FakeConnector } from '../../harness/fake-connector';
-import { actionDoc, ORG } from '../../harness/fixtures';
+import { actionLedBy, ORG } from '../../harness/fixtures';
 import { openTestStore } from '../../harness/store';
 
 const FAST = { perSecond: 200, conversationIntervalMs: 0, maxConcurrent: 32 };
@@ -29,15 +29,7 @@ it('two instances run a full simulated week of jobs: each slot once, each messag
     const people = await installedPeople(store, connector.serviceUrl, 30);
     for (const [i, p] of people.entries()) {
       const due = calendar.addWorkingDays('2026-12-21', (i % 10) - 3); // some overdue, some due this week, some soon
-      await store.collection<Action>('actions').upsert(
-        actionDoc({
-          id: `a-${p.id}`,
-          leadIds: [p.id],
-          leads: [{ name: p.name, personId: p.id }],
-          due: { dates: [due], ongoing: null, text: due },
-          nextDueDate: due,
-        }),
-      );
+      await store.collection<Action>('actions').upsert(actionLedBy(p, due));
     }
     const instances = ['a', 'b'].map((name) => ({
       coordinator: new StoreRunCoordinator(store, ORG, systemClock, name),

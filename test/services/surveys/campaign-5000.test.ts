@@ -4,14 +4,13 @@ import { silentLogger } from '../../../services/core/logger';
 import { deliveryStatus } from '../../../services/delivery/outbox';
 import { DEFAULT_DELIVERY_LIMITS, DeliverySender } from '../../../services/delivery/sender';
 import type { Person } from '../../../services/people/model';
-import { ensureOrganisation } from '../../../services/organisation/organisations';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
-import { runJob } from '../../../bot/jobs';
 import type { Store } from '../../../services/store/ports';
 import { createCampaign } from '../../../services/surveys/campaigns';
 import { installedPeople, localMessenger } from '../../harness/delivery';
 import { FakeConnector, TEAMS_RATE_LIMITS } from '../../harness/fake-connector';
 import { ORG, person } from '../../harness/fixtures';
+import { runJobAt } from '../../harness/jobs';
 import { openTestStore } from '../../harness/store';
 
 const calendar = new WorkingCalendar();
@@ -52,14 +51,7 @@ describe('a campaign to the whole council goes through the delivery engine', () 
     // Every department of 125 is large enough to label anonymous answers with.
     expect(campaign.largeGroups?.departments).toHaveLength(40);
     // The hourly job finds it started and queues nothing more.
-    await runJob('questionnaires', {
-      store,
-      clock,
-      orgId: ORG,
-      organisation: await ensureOrganisation(store, clock, ORG, { timeZone: TZ }),
-      calendar,
-      logger: silentLogger,
-    });
+    await runJobAt('questionnaires', store, clock, { timeZone: TZ, calendar });
     expect((await deliveryStatus(store, ORG, { purpose: 'questionnaire' })).items).toHaveLength(5001);
   }, 120_000);
 

@@ -1,11 +1,8 @@
 import { FixedClock } from '../../../services/core/clock';
-import { silentLogger } from '../../../services/core/logger';
 import { deliveryStatus } from '../../../services/delivery/outbox';
 import type { OutboxItem } from '../../../services/delivery/model';
 import type { Person } from '../../../services/people/model';
-import { ensureOrganisation } from '../../../services/organisation/organisations';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
-import { runJob } from '../../../bot/jobs';
 import { toArray, type Store } from '../../../services/store/ports';
 import { AWARENESS_SURVEY } from '../../../services/surveys/builtin';
 import { createCampaign, getCampaign, setFollowUp } from '../../../services/surveys/campaigns';
@@ -18,6 +15,7 @@ import { maxEntryBytes } from '../../../services/surveys/answers';
 import { campaignResults, resultsReport, withheldNotice } from '../../../services/surveys/results';
 import type { TrainingRecord } from '../../../services/training/model';
 import { ORG, person, seed } from '../../harness/fixtures';
+import { runJobAt } from '../../harness/jobs';
 import { openTestStore } from '../../harness/store';
 
 const TZ = 'Europe/London';
@@ -30,16 +28,7 @@ const seal = AnswerSeal.random();
 const HR = person({ id: 'hr-simon', name: 'Simon Howick', roles: ['hr'], department: 'HR', jobTitle: 'HR Adviser', email: 'simon@example.gov.uk' });
 
 async function runQuestionnaireJob(store: Store, iso: string) {
-  const clock = at(iso);
-  return runJob('questionnaires', {
-    store,
-    clock,
-    orgId: ORG,
-    organisation: await ensureOrganisation(store, clock, ORG, { timeZone: TZ }),
-    calendar,
-    logger: silentLogger,
-    seal,
-  });
+  return runJobAt('questionnaires', store, at(iso), { timeZone: TZ, calendar, seal });
 }
 
 /** Opens the card and submits every answer at once, as the last page's Submit does. */
