@@ -14,7 +14,6 @@ import type { JobContext } from '../scheduling/job-context';
 import type { AnswerSeal } from './seal';
 import type { WorkingCalendar } from '../scheduling/calendar';
 import type { Store } from '../store/ports';
-import { SurveyRepository } from './repository';
 import { counts, courses, TrainingRepository } from '../training';
 import {
   agencyLabel,
@@ -32,7 +31,8 @@ import {
   type Workplace,
   followUpRuleId,
 } from './model';
-import { findQuestionnaire, surveys } from './questionnaires';
+import { findQuestionnaire } from './questionnaires';
+import { SurveyRepository, surveys } from './repository';
 import { flushAnswers } from './answer-pool';
 
 type Deps = { store: Store; clock: Clock };

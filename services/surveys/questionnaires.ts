@@ -3,10 +3,8 @@ import type { Clock } from '../core/clock';
 import { AppError, isAppError } from '../core/errors';
 import type { Store } from '../store/ports';
 import { BUILT_IN_QUESTIONNAIRES } from './builtin';
-import { SurveyRepository } from './repository';
-import { questionnaireId, questionnaireSchema, type Questionnaire, type QuestionnaireDefinition, type SurveyDoc } from './model';
-
-export const surveys = <T extends SurveyDoc>(store: Store) => store.collection<T>('surveys');
+import { SurveyRepository, surveys } from './repository';
+import { questionnaireId, questionnaireSchema, type Questionnaire, type QuestionnaireDefinition } from './model';
 
 /** Checked once, at load: a built-in questionnaire that broke its own schema would fail every test. */
 const BUILT_IN = BUILT_IN_QUESTIONNAIRES.map((d) => questionnaireSchema.parse(d));

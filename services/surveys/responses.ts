@@ -9,7 +9,8 @@ import { answersOf, flushAnswers, putInShards, putPending, readPending, type Ans
 import { checkAnswers, maxEntryBytes, pagesOf, parseSubmission, rawOf } from './answers';
 import { getCampaign, hasResponded, membershipOf, workplaceOf } from './campaigns';
 import { anonymousLabels, respondedId, type AnswerEntry, type Campaign, type Questionnaire, type RespondedMarker, type Workplace } from './model';
-import { findQuestionnaire, surveys } from './questionnaires';
+import { findQuestionnaire } from './questionnaires';
+import { surveys } from './repository';
 
 type Deps = { store: Store; clock: Clock };
 
