@@ -55,8 +55,6 @@ const KNOWN_AGAINST: Record<string, string> = {
   'cards/views.ts -> services/plan/model.ts':
     'the shared card fillers still hold the action cards (RAG labels, overdue); they move to cards/plan/ with their templates',
   'cards/views.ts -> services/updates/rules.ts': 'the update card echoes a submission’s fields; it moves to cards/plan/ with the action cards',
-  'services/kernel/route-context.ts -> services/surveys/seal.ts':
-    'every route gets the answer seal, which only the questionnaire routes use; it becomes the surveys module’s own dependency',
 };
 
 /** The bound on imports against the layering. */
