@@ -366,7 +366,7 @@ export type ResultsDetail = { detail: 'full' | 'summary' };
  * first, and a stored questionnaire or campaign without `questionnaireKind` is one.
  */
 export type QuestionnaireKind = {
-  /** Stored as `questionnaireKind`, e.g. 'team-check'. */
+  /** Stored as `questionnaireKind` on its questionnaires and campaigns (the first kind's, 'staff', is left out). */
   name: string;
   /** What people call it, e.g. "team check". */
   label: string;
