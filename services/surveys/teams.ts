@@ -6,6 +6,7 @@ import { campaignsVisibleTo, describeAudience, listCampaigns } from './campaigns
 import { mayViewSurveyResults } from '../access/policy';
 import { answerSurvey, mySurveys, openSurvey } from './responses';
 import { campaignResults, resultsReport } from './results';
+import { kindOf } from './kinds';
 import { auditInTeams, objectOf, pageIn, personal, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from '../kernel/route-context';
 import { AppError } from '../core/errors';
 import type { AnswerDeps } from './answer-pool';
@@ -40,7 +41,8 @@ async function surveysCard(ctx: RouteContext, page = 0): Promise<AdaptiveCardJso
   const sentToMe = new Set(mine.map((m) => m.campaign.id));
   const items = mine.map(({ campaign, answered }) => ({
     campaign,
-    detail: `Sent to you: ${answered ? 'you have answered' : 'not answered yet'}; open until ${formatDate(campaign.closesOn)}${campaign.anonymous ? '; anonymous' : ''}`,
+    // Where one answer stands for a team, another of its managers may have given it.
+    detail: `Sent to you: ${answered ? (kindOf(campaign).answersFor ? 'your team has answered' : 'you have answered') : 'not answered yet'}; open until ${formatDate(campaign.closesOn)}${campaign.anonymous ? '; anonymous' : ''}`,
     // An anonymous answer cannot be reopened by anyone, its author included, except from its own card.
     canAnswer: !answered || !campaign.anonymous,
     answered,

@@ -5,7 +5,7 @@ import { WorkingCalendar } from '../../services/scheduling/calendar';
 import { localSignIn, startTestApp, type TestApp } from '../harness/app';
 import { actionData } from '../harness/route-context';
 import { installedPeople } from '../harness/delivery';
-import { invokeActionExecute, personalConversationId, TEST_TENANT_ID, type TeamsUser } from '../harness/teams-activities';
+import { invokeActionExecute, messageActivity, personalConversationId, TEST_TENANT_ID, type TeamsUser } from '../harness/teams-activities';
 
 const userOf = (p: Person): TeamsUser => ({ id: `29:${p.id}`, aadObjectId: p.aadObjectId!, name: p.name });
 const TEAM = 'Children’s Services';
@@ -64,6 +64,12 @@ describe('a team check in Teams, over real HTTP: one answer for the team, from e
     expect(JSON.stringify(theirs)).toMatch(/"id":"q_supervision"[^}]*"value":"less-often"/);
     const changed = await invoke(managers[1]!, 'survey.page', actionData(theirs, 'Save changes', { 'q_training-in-date': 'yes' }));
     expect(JSON.stringify(changed)).toContain('Your changed answers are saved');
+
+    // The first manager's list says the team has answered, whoever of it did.
+    const before = t.connector.activities().length;
+    await t.post(messageActivity({ serviceUrl: t.connector.serviceUrl, user: userOf(managers[0]!), text: 'surveys' }));
+    const [list] = (await t.connector.waitForActivities(before + 1)).slice(-1);
+    expect(JSON.stringify(list.attachments[0].content)).toMatch(/Team safeguarding check[\s\S]*Sent to you: your team has answered/);
   });
 
   it('a practitioner of the team pressing the same button is refused, and the team’s answer is untouched', async () => {
