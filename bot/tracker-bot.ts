@@ -261,7 +261,8 @@ export class TrackerBot extends TeamsActivityHandler {
     return linked;
   }
 
-  private async routeContext(context: TurnContext): Promise<RouteContext> {
+  /** With the answer seal, which the questionnaire routes read (RouteContext's deps, wired here as the job's are in app.ts). */
+  private async routeContext(context: TurnContext): Promise<RouteContext<{ seal: AnswerSeal }>> {
     const [actor, organisation] = await Promise.all([this.actor(context), this.organisation()]);
     return {
       store: this.deps.store,

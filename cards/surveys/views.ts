@@ -93,7 +93,7 @@ export function surveyCard(view: SurveyView): AdaptiveCardJson {
   return render('questionnaire-page', {
     title: md(view.questionnaire.title),
     intro: view.page === 0 ? md(view.questionnaire.intro) : '',
-    progress: `${pages.length > 1 ? `Page ${view.page + 1} of ${pages.length}. ` : ''}Open until ${formatDate(view.campaign.closesOn)}.${view.campaign.anonymous ? ' Anonymous.' : ''}${view.changing ? ' You are changing your answers.' : ''}`,
+    progress: `${pages.length > 1 ? `Page ${view.page + 1} of ${pages.length}. ` : ''}Open until ${formatDate(view.campaign.closesOn)}.${view.campaign.anonymous ? ' Anonymous.' : ''}${view.changing ? ' You are changing your answers.' : ''}${view.note ? ` ${view.note}` : ''}`,
     notice: view.issues.length ? 'Please check the answers marked below.' : '',
     campaignId: view.campaign.id,
     page: view.page,

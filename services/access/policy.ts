@@ -133,6 +133,8 @@ export const mayFollowRound = mayStartRound;
 /** Sending questionnaires and seeing their results go together. */
 export const mayRunSurveys = (actor: Actor) => hasRole(actor, 'admin', 'hr', 'safeguarding-lead');
 export const mayViewSurveyResults = mayRunSurveys;
+/** A team check (services/surveys/kinds/team-check.ts) is answered for a team by those who manage it: its managers and heads of service. */
+export const mayAnswerForTeam = (actor: Actor) => hasRole(actor, 'manager', 'head-of-service');
 
 /**
  * One campaign's results: the partnership's campaigns (no `agency`) for every survey role, an

@@ -7,24 +7,27 @@ import type { Organisation } from '../organisation/model';
 import type { WorkingCalendar } from '../scheduling/calendar';
 import type { Store } from '../store/ports';
 import type { DomainEvents } from '../events/domain-events';
-import type { AnswerSeal } from '../surveys/seal';
 import { recordAudit } from '../audit/audit-log';
 import type { AuditAction, AuditRecordRef } from '../audit/model';
 import { scopeFor } from '../access/policy';
 
-/** What every route gets: the stores and clock, and the acting person resolved from the activity. */
-export type RouteContext = {
+/**
+ * What every route gets: the stores and clock, and the acting person resolved from the activity;
+ * and `Deps`, what the Teams host wires for the routes of one feature, which the kernel hands over
+ * without knowing it (as JobContext does for jobs). A route names only the deps it reads, e.g.
+ * `RouteContext<{ seal?: AnswerSeal }>` for the questionnaire routes, so the kernel imports no feature.
+ */
+export type RouteContext<Deps extends object = object> = {
   store: Store;
   clock: Clock;
   logger: Logger;
   calendar: WorkingCalendar;
   events: DomainEvents;
-  seal: AnswerSeal;
   actor: Person;
   organisation: Organisation;
   /** Whether this server sends email (MAIL_SENDER is set). */
   emailEnabled: boolean;
-};
+} & Deps;
 
 /** Background work of the app a command may set going once its answer has gone (see TextCommand.afterAnswer). */
 export type AppWork = { kickRoundUpkeep?: () => void };
@@ -36,8 +39,8 @@ export type AppWork = { kickRoundUpkeep?: () => void };
  */
 export type RouteScope = 'personal' | 'anywhere';
 
-export type CardHandler = (ctx: RouteContext, data: unknown) => Promise<AdaptiveCardJson>;
-export type CardRoute = { scope: RouteScope; run: CardHandler };
+export type CardHandler<Deps extends object = object> = (ctx: RouteContext<Deps>, data: unknown) => Promise<AdaptiveCardJson>;
+export type CardRoute<Deps extends object = object> = { scope: RouteScope; run: CardHandler<Deps> };
 /**
  * A typed command: the one entry the router, the help card and the Teams manifest's command
  * menus are all built from, so adding a command here is the only step.
@@ -60,7 +63,7 @@ export type TextCommand = {
 };
 
 /** A card verb that answers only in a 1:1 chat. */
-export const personal = (run: CardHandler): CardRoute => ({ scope: 'personal', run });
+export const personal = <Deps extends object = object>(run: CardHandler<Deps>): CardRoute<Deps> => ({ scope: 'personal', run });
 
 export const timeZoneOf = (ctx: RouteContext) => ctx.organisation.timeZone;
 

@@ -15,7 +15,7 @@ import {
   type PendingAnswers,
   type PendingContent,
 } from './model';
-import { surveys } from './questionnaires';
+import { surveys } from './repository';
 import type { AnswerSeal } from './seal';
 
 /**

@@ -14,7 +14,6 @@ import type { JobContext } from '../scheduling/job-context';
 import type { AnswerSeal } from './seal';
 import type { WorkingCalendar } from '../scheduling/calendar';
 import type { Store } from '../store/ports';
-import { SurveyRepository } from './repository';
 import { counts, courses, TrainingRepository } from '../training';
 import {
   agencyLabel,
@@ -28,12 +27,16 @@ import {
   type FollowUpRule,
   type LargeGroups,
   type Questionnaire,
+  type QuestionnaireKind,
   type RespondedMarker,
   type Workplace,
   followUpRuleId,
+  unitEntryKey,
 } from './model';
-import { findQuestionnaire, surveys } from './questionnaires';
-import { flushAnswers } from './answer-pool';
+import { findQuestionnaire } from './questionnaires';
+import { SurveyRepository, surveys } from './repository';
+import { answersOf, flushAnswers } from './answer-pool';
+import { kindOf, STAFF_KIND } from './kinds';
 
 type Deps = { store: Store; clock: Clock };
 
@@ -144,6 +147,23 @@ export async function campaignsVisibleTo(store: Store, actor: Person): Promise<C
   return visible;
 }
 
+const AUDIENCE_WORDS: Record<Audience['type'], string> = {
+  everyone: 'everyone',
+  department: 'a department',
+  role: 'a job title',
+  course: 'a course’s attendees',
+};
+
+/** What a kind of questionnaire may be sent to, and whether it may be anonymous: said before anything is stored. */
+function checkKindAllows(kind: QuestionnaireKind, audience: { type: Audience['type']; words: string }, anonymous: boolean): void {
+  if (!kind.audiences.includes(audience.type))
+    throw new AppError(
+      'VALIDATION',
+      `A ${kind.label} cannot go to ${audience.words}: it goes to ${kind.audiences.map((t) => AUDIENCE_WORDS[t]).join(' or ')} (${kind.whoAnswers}).`,
+    );
+  if (anonymous && kind.anonymity === 'never') throw new AppError('VALIDATION', `A ${kind.label} is never anonymous: it is answered by ${kind.whoAnswers}.`);
+}
+
 export async function createCampaign(deps: Deps & { calendar: WorkingCalendar }, input: { actor: Person; timeZone: string; data: unknown }): Promise<Campaign> {
   if (!mayRunSurveys(input.actor)) throw new AppError('FORBIDDEN', 'Only administrators, HR and safeguarding leads can send questionnaires.');
   const parsed = campaignInputSchema.safeParse(input.data);
@@ -155,6 +175,8 @@ export async function createCampaign(deps: Deps & { calendar: WorkingCalendar },
   const c = parsed.data;
   const orgId = input.actor.orgId;
   const questionnaire = await findQuestionnaire(deps.store, orgId, c.questionnaire, c.version);
+  const kind = kindOf(questionnaire);
+  checkKindAllows(kind, { type: c.audience.type, words: describeAudience(c.audience) }, c.anonymous);
   const now = deps.clock.now();
   const sendAt = c.sendAt ? new Date(c.sendAt) : now;
   const sendDay = localDate(sendAt.toISOString(), input.timeZone);
@@ -184,9 +206,13 @@ export async function createCampaign(deps: Deps & { calendar: WorkingCalendar },
     createdBy: { personId: input.actor.id, name: input.actor.name },
     createdAt: now.toISOString(),
     invited: 0,
+    // Staff campaigns are stored as before kinds, and read back as staff (kindOf).
+    ...(kind.name === STAFF_KIND ? {} : { questionnaireKind: kind.name }),
   };
-  if ((await withinAgency(deps.store, orgId, await resolveAudience(deps.store, orgId, campaign.audience), agency)).length === 0)
-    throw new AppError('VALIDATION', `Nobody is in the audience (${describeAudience(campaign.audience)}).`);
+  const audience = await withinAgency(deps.store, orgId, await resolveAudience(deps.store, orgId, campaign.audience), agency);
+  if (audience.length === 0) throw new AppError('VALIDATION', `Nobody is in the audience (${describeAudience(campaign.audience)}).`);
+  if (kind.asked(audience).length === 0)
+    throw new AppError('VALIDATION', `Nobody in the audience (${describeAudience(campaign.audience)}) answers a ${kind.label}: it goes to ${kind.whoAnswers}.`);
   await campaigns(deps.store).create(campaign);
   return sendAt.getTime() <= now.getTime() ? startCampaign(deps, campaign, input.timeZone) : campaign;
 }
@@ -286,13 +312,21 @@ function namedAgencies(groups: LargeGroups, people: Workplace[]): string[] {
  */
 export async function startCampaign(deps: Deps, campaign: Campaign, timeZone: string): Promise<Campaign> {
   const partnership = await partnershipFor(deps, campaign.orgId);
-  const people = await withinAgency(deps.store, campaign.orgId, await resolveAudience(deps.store, campaign.orgId, campaign.audience), campaign.agency);
+  const kind = kindOf(campaign);
+  const people = kind.asked(
+    await withinAgency(deps.store, campaign.orgId, await resolveAudience(deps.store, campaign.orgId, campaign.audience), campaign.agency),
+  );
   const large = largeGroups(people, partnership);
   const buckets = Math.max(1, Math.ceil(people.length / AUDIENCE_CHUNK));
   const byBucket = Array.from({ length: buckets }, () => [] as Person[]);
   for (const p of people) byBucket[audienceBucketOf(p.id, buckets)]!.push(p);
   for (const [n, chunk] of byBucket.entries()) {
-    const labels = campaign.anonymous ? { labels: chunk.map((p) => anonymousLabels(large, workplaceOf(p, partnership))) } : {};
+    // Anonymous: only groups large enough. A kind answered per unit: where each was asked for, in full, so they answer for that team.
+    const labels = campaign.anonymous
+      ? { labels: chunk.map((p) => anonymousLabels(large, workplaceOf(p, partnership))) }
+      : kind.answersFor
+        ? { labels: chunk.map((p) => workplaceOf(p, partnership)) }
+        : {};
     await surveys<AudienceChunk>(deps.store).upsert({
       id: chunkId(campaign.id, n),
       orgId: campaign.orgId,
@@ -313,11 +347,46 @@ export async function startCampaign(deps: Deps, campaign: Campaign, timeZone: st
       message: invitation(campaign, 0),
     })),
   );
+  const units = kind.answersFor
+    ? unitsAsked(
+        kind,
+        people.map((p) => workplaceOf(p, partnership)),
+      )
+    : undefined;
   return campaigns(deps.store).update(campaign.orgId, campaign.id, (c) =>
     c.status === 'scheduled'
-      ? { ...c, status: 'open', invited: people.length, startedOn: today(deps.clock, timeZone), largeGroups: large, audienceBuckets: buckets }
+      ? {
+          ...c,
+          status: 'open',
+          invited: people.length,
+          startedOn: today(deps.clock, timeZone),
+          largeGroups: large,
+          audienceBuckets: buckets,
+          ...(units ? { units } : {}),
+        }
       : undefined,
   );
+}
+
+/** The units a kind answered per unit asks, each once, in the order people read them. */
+function unitsAsked(kind: QuestionnaireKind, asked: Workplace[]) {
+  const units = new Map(
+    asked.flatMap((w) => {
+      const unit = kind.answersFor?.(w);
+      return unit ? [[unit.key, unit] as const] : [];
+    }),
+  );
+  return [...units.values()].sort((a, b) => a.label.localeCompare(b.label));
+}
+
+/** Everyone a started campaign asked, with where each was asked for when it was kept (anonymous and per-unit campaigns). */
+async function audienceWithLabels(store: Store, campaign: Campaign): Promise<{ personId: string; labels?: Workplace }[]> {
+  const asked: { personId: string; labels?: Workplace }[] = [];
+  for (let n = 0; ; n++) {
+    const chunk = await surveys<AudienceChunk>(store).read(campaign.orgId, chunkId(campaign.id, n));
+    if (!chunk) return asked;
+    asked.push(...chunk.personIds.map((personId, i) => (chunk.labels?.[i] ? { personId, labels: chunk.labels[i] } : { personId })));
+  }
 }
 
 function invitation(campaign: Campaign, chaser: number) {
@@ -335,6 +404,20 @@ export async function hasResponded(store: Store, campaign: Campaign, personId: s
   return !!(await surveys<RespondedMarker>(store).read(campaign.orgId, respondedId(campaign.id, personId)));
 }
 
+/**
+ * Who a chaser goes to: those asked who have not answered; for a kind answered once per unit, those
+ * whose unit nobody has answered for (a team another manager answered for is done).
+ */
+async function stillToAnswer(store: Store, campaign: Campaign, responded: Set<string>): Promise<string[]> {
+  const kind = kindOf(campaign);
+  if (!kind.answersFor) return (await audienceOf(store, campaign)).filter((personId) => !responded.has(personId));
+  const answered = new Set((await answersOf(store, campaign)).map((e) => e.key));
+  return (await audienceWithLabels(store, campaign)).flatMap(({ personId, labels }) => {
+    const unit = labels && kind.answersFor?.(labels);
+    return responded.has(personId) || (unit && answered.has(unitEntryKey(unit))) ? [] : [personId];
+  });
+}
+
 /** Chaser `n` goes `n × chaserEveryWorkingDays` working days after the start, to those yet to answer. */
 async function chase(deps: Deps, campaign: Campaign, day: string, calendar: WorkingCalendar): Promise<number> {
   if (!campaign.startedOn) return 0;
@@ -344,7 +427,7 @@ async function chase(deps: Deps, campaign: Campaign, day: string, calendar: Work
     if (due !== day || due > campaign.closesOn) continue;
     // Who has answered, in one query, rather than a read per person asked.
     const responded = new Set(await new SurveyRepository(deps.store).respondedPersonIds(campaign.orgId, campaign.id));
-    const waiting = (await audienceOf(deps.store, campaign)).filter((personId) => !responded.has(personId));
+    const waiting = await stillToAnswer(deps.store, campaign, responded);
     sent += await enqueueAll(
       deps.store,
       deps.clock,
@@ -394,6 +477,7 @@ export async function setFollowUp(store: Store, orgId: string, data: unknown): P
   const r = parsed.data;
   if (!(await courses(store, orgId)).some((c) => c.code === r.courseCode)) throw new AppError('VALIDATION', `There is no course ${r.courseCode}.`);
   const q = await findQuestionnaire(store, orgId, r.questionnaire);
+  checkKindAllows(kindOf(q), { type: 'course', words: `the people who complete ${r.courseCode}` }, r.anonymous);
   // A changed rule keeps its place: completions already pooled are not asked twice.
   const before = await surveys<FollowUpRule>(store).read(orgId, followUpRuleId(r.courseCode));
   return surveys<FollowUpRule>(store).upsert({
@@ -506,6 +590,7 @@ async function scheduleFollowUps(deps: Deps, orgId: string, day: string, timeZon
           createdAt: deps.clock.now().toISOString(),
           invited: 0,
           followUp: { courseCode: rule.courseCode, afterDays: rule.afterDays },
+          ...(kindOf(questionnaire).name === STAFF_KIND ? {} : { questionnaireKind: kindOf(questionnaire).name }),
         };
         try {
           await campaigns(deps.store).create(campaign);

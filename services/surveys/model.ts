@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { Report } from '../core/report';
+import type { Person } from '../people/model';
 import type { PersonRef } from '../plan';
 
 const slug = z
@@ -57,6 +59,8 @@ export const questionnaireSchema = z
     pageSize: z.number().int().min(1).max(10).default(5),
     questions: z.array(questionSchema).min(1).max(40),
     highlights: z.array(highlightSchema).max(20).default([]),
+    /** The kind of questionnaire it is (kinds.ts); absent: the staff questionnaire. */
+    questionnaireKind: slug.optional(),
   })
   .strict()
   .superRefine((q, ctx) => {
@@ -184,6 +188,10 @@ export type Campaign = {
   audienceBuckets?: number;
   /** Set on a follow-up created from training completions. */
   followUp?: { courseCode: string; afterDays: number };
+  /** Its questionnaire's kind (kinds.ts), copied when it is created; absent: the staff questionnaire, as on every campaign from before kinds. */
+  questionnaireKind?: string;
+  /** Set when it starts, for a kind answered once per unit: the units asked (a team check's teams), in order. */
+  units?: AnswerUnit[];
 };
 
 /**
@@ -215,6 +223,8 @@ export type AnswerEntry = {
   department: string;
   jobTitle: string;
   /** The agency's id; absent on answers from before agencies were labelled. */ agency?: string;
+  /** Who gave a unit's answer (kinds answered once per unit, which are never anonymous). */
+  by?: { personId: string; name: string };
 };
 
 /**
@@ -270,4 +280,115 @@ export type FollowUpRule = {
 };
 export const followUpRuleId = (courseCode: string) => `follow-up-${courseCode.toLowerCase()}`;
 
+export type OptionCount = { value: string; label: string; count: number; pct: number };
+
+export type QuestionResult = {
+  id: string;
+  text: string;
+  type: Question['type'];
+  /** Respondents who answered it (optional questions may be skipped). */
+  answered: number;
+  /** Fixed-answer questions: each answer's count and share of those who answered. Multi-choice shares can add to more than 100%. */
+  options: OptionCount[];
+  /** 1–5 scales only, to two decimals. */
+  mean?: number;
+  /** Free text and dates, sorted so their order says nothing about who wrote them; empty where withheld. */
+  written: string[];
+  /** How many written answers there are, shown even where the text is withheld. */
+  writtenCount: number;
+};
+
+export type HighlightResult = { label: string; count: number; of: number; pct: number };
+
+/** `hiddenBy`, for a suppressed group: the rule that hid it (too few responses, or giving a smaller group away by subtraction). */
+export type GroupResult = {
+  by: 'department' | 'role' | 'agency';
+  group: string;
+  responses: number;
+  suppressed: boolean;
+  hiddenBy?: 'too-few' | 'subtraction';
+  highlights: HighlightResult[];
+  questions: QuestionResult[];
+};
+
+export type ComparisonRow = { questionId: string; text: string; answer: string; immediatePct: number; followUpPct: number };
+export type Comparison = {
+  immediate: { campaignIds: string[]; responses: number };
+  followUp: { campaignIds: string[]; responses: number };
+  rows: ComparisonRow[];
+  means: { questionId: string; text: string; immediate: number; followUp: number }[];
+};
+
+/**
+ * Why an anonymous campaign shows no figures yet: still open (only the response rate, so nobody's
+ * answers can be worked out from how figures change), or closed with fewer than five answers.
+ */
+export type Withheld = 'open' | 'too-few';
+
+export type CampaignResults = {
+  campaign: Campaign;
+  /** Set when the figures below are empty on purpose. */
+  withheld?: Withheld;
+  /** Anonymous only: written answers are withheld (counted only) under MIN_FOR_WRITTEN answers. */
+  writtenWithheld: boolean;
+  questionnaire: Questionnaire;
+  invited: number;
+  responded: number;
+  responseRate: number;
+  questions: QuestionResult[];
+  highlights: HighlightResult[];
+  breakdowns: GroupResult[];
+  comparison?: Comparison;
+  /**
+   * A kind answered once per unit (a team check's teams): every unit asked, with its answer once
+   * given. Never set on a kind that may be anonymous (kinds.ts refuses such a kind at load).
+   */
+  byUnit?: UnitAnswer[];
+};
+
+/** One unit asked (a team), and its answer with who gave it, once given. */
+export type UnitAnswer = { unit: AnswerUnit; entry?: AnswerEntry };
+
 export type SurveyDoc = Questionnaire | Campaign | AudienceChunk | RespondedMarker | AnswerShard | PendingAnswers | FollowUpRule;
+
+/** A unit answered for as one, e.g. a team: `key` is stable (it keys the answer), `label` is what people read. */
+export type AnswerUnit = { key: string; label: string };
+/** The key of a unit's one answer: any of its people asked open and replace the same entry. */
+export const unitEntryKey = (unit: AnswerUnit) => `unit:${unit.key}`;
+
+/** How much of the results a surface shows: `full` for the export, `summary` for the card and the tab. */
+export type ResultsDetail = { detail: 'full' | 'summary' };
+
+/**
+ * A kind of questionnaire: who is asked, who may answer and for whom, whether it may be anonymous,
+ * and its results as the one report shape. Campaigns, responses and results ask a campaign's kind
+ * (kindOf in kinds.ts) instead of assuming one; the staff questionnaire (kinds/staff.ts) is the
+ * first, and a stored questionnaire or campaign without `questionnaireKind` is one.
+ */
+export type QuestionnaireKind = {
+  /** Stored as `questionnaireKind` on its questionnaires and campaigns (the first kind's, 'staff', is left out). */
+  name: string;
+  /** What people call it, e.g. "team check". */
+  label: string;
+  /** Who answers, in words for error messages and the command line. */
+  whoAnswers: string;
+  /** Its built-in questionnaires (keys unique across every kind). */
+  builtIn: readonly QuestionnaireDefinition[];
+  /** The audiences a campaign of this kind may be sent to. */
+  audiences: readonly Audience['type'][];
+  /** `chosen`: the sender decides; `never`: always named. */
+  anonymity: 'chosen' | 'never';
+  /** Of the active people the audience holds (within the sender's agency), those asked to answer. */
+  asked(people: Person[]): Person[];
+  /**
+   * What one answer stands for, from where the person was asked for: left out, each person answers
+   * for themselves; else the unit (a team) whose one answer any of its people asked may give or change.
+   */
+  answersFor?(asked: Workplace): AnswerUnit | undefined;
+  /** Whether this person may still answer, beyond having been asked (a role they must still hold). */
+  mayAnswer(actor: Pick<Person, 'id' | 'roles' | 'agency'>): boolean;
+  /** A line the answering card shows under the questions' title. */
+  cardNote?(unit: AnswerUnit | undefined): string;
+  /** Its results as the one report shape, for every surface (Teams card, command line, tab). */
+  results(r: CampaignResults, options: ResultsDetail): Report;
+};

@@ -2,14 +2,20 @@ import { parse as parseYaml } from 'yaml';
 import type { Clock } from '../core/clock';
 import { AppError, isAppError } from '../core/errors';
 import type { Store } from '../store/ports';
-import { BUILT_IN_QUESTIONNAIRES } from './builtin';
-import { SurveyRepository } from './repository';
-import { questionnaireId, questionnaireSchema, type Questionnaire, type QuestionnaireDefinition, type SurveyDoc } from './model';
+import { kindNamed, QUESTIONNAIRE_KINDS, STAFF_KIND } from './kinds';
+import { SurveyRepository, surveys } from './repository';
+import { questionnaireId, questionnaireSchema, type Questionnaire, type QuestionnaireDefinition } from './model';
 
-export const surveys = <T extends SurveyDoc>(store: Store) => store.collection<T>('surveys');
-
-/** Checked once, at load: a built-in questionnaire that broke its own schema would fail every test. */
-const BUILT_IN = BUILT_IN_QUESTIONNAIRES.map((d) => questionnaireSchema.parse(d));
+/**
+ * Every kind's built-in questionnaires, each marked with its kind (the staff questionnaire's carry
+ * none, as before kinds). Checked once, at load: a built-in questionnaire that broke its own schema
+ * would fail every test, and two with one key would hide one of them.
+ */
+const BUILT_IN = QUESTIONNAIRE_KINDS.flatMap((kind) =>
+  kind.builtIn.map((d) => questionnaireSchema.parse(kind.name === STAFF_KIND ? d : { ...d, questionnaireKind: kind.name })),
+);
+for (const [i, d] of BUILT_IN.entries())
+  if (BUILT_IN.findIndex((x) => x.key === d.key) !== i) throw new Error(`Two built-in questionnaires have the key "${d.key}".`);
 const builtIn = (orgId: string): Questionnaire[] =>
   BUILT_IN.map((d) => ({ ...d, id: questionnaireId(d.key, d.version), orgId, kind: 'questionnaire', builtIn: true, addedAt: '' }));
 
@@ -60,6 +66,8 @@ export async function addQuestionnaire(store: Store, clock: Clock, orgId: string
     );
   }
   const definition: QuestionnaireDefinition = parsed.data;
+  // A kind this version does not know would leave its campaigns unanswerable: refused now, with the kinds there are.
+  kindNamed(definition.questionnaireKind);
   if (builtIn(orgId).some((q) => q.key === definition.key))
     throw new AppError('VALIDATION', `"${definition.key}" is a built-in questionnaire; give yours another key.`);
   const doc: Questionnaire = {

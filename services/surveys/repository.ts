@@ -1,12 +1,19 @@
 import { toArray, type Collection, type Store } from '../store/ports';
 import type { AudienceChunk, Campaign, FollowUpRule, Questionnaire, RespondedMarker, SurveyDoc } from './model';
 
+/**
+ * The surveys container's documents of one kind, for point reads and etag-checked writes (campaigns,
+ * audience chunks, markers, answer shards, sealed sets, rules, added questionnaires): the one place
+ * outside the store that opens it. Queries stay in SurveyRepository below.
+ */
+export const surveys = <T extends SurveyDoc>(store: Store) => store.collection<T>('surveys');
+
 /** The surveys container as stored (questionnaires, campaigns, follow-up rules, responded markers): the only code that queries it. */
 export class SurveyRepository {
   private readonly docs: Collection<SurveyDoc>;
 
   constructor(store: Store) {
-    this.docs = store.collection<SurveyDoc>('surveys');
+    this.docs = surveys<SurveyDoc>(store);
   }
 
   /** The questionnaires the organisation added (the built-in ones are not stored). */

@@ -8,8 +8,20 @@ import type { Store } from '../store/ports';
 import { answersOf, flushAnswers, putInShards, putPending, readPending, type AnswerDeps } from './answer-pool';
 import { checkAnswers, maxEntryBytes, pagesOf, parseSubmission, rawOf } from './answers';
 import { getCampaign, hasResponded, membershipOf, workplaceOf } from './campaigns';
-import { anonymousLabels, respondedId, type AnswerEntry, type Campaign, type Questionnaire, type RespondedMarker, type Workplace } from './model';
-import { findQuestionnaire, surveys } from './questionnaires';
+import {
+  anonymousLabels,
+  respondedId,
+  unitEntryKey,
+  type AnswerEntry,
+  type AnswerUnit,
+  type Campaign,
+  type Questionnaire,
+  type RespondedMarker,
+  type Workplace,
+} from './model';
+import { kindOf } from './kinds';
+import { findQuestionnaire } from './questionnaires';
+import { surveys } from './repository';
 
 type Deps = { store: Store; clock: Clock };
 
@@ -24,18 +36,29 @@ export type SurveyView =
       answerKey: string;
       issues: FieldIssue[];
       changing: boolean;
+      /** What the campaign's kind tells the person answering (a team check: whose answer this is). */
+      note?: string;
     }
   | { kind: 'saved'; campaign: Campaign; answerKey: string; changed: boolean };
 
 const newAnswerKey = () => randomBytes(24).toString('base64url');
 
 /**
- * Whose answers an entry holds: the person in a named campaign; in an anonymous one an HMAC of the
- * person's id under the card's key, so a key copied from someone else's card opens nothing, and
- * the store alone (which never holds the key) cannot tell whose entry it is.
+ * Whose answers an entry holds: the person in a named campaign, or the unit they answer for (a team
+ * check's team); in an anonymous one an HMAC of the person's id under the card's key, so a key copied
+ * from someone else's card opens nothing, and the store alone (which never holds the key) cannot
+ * tell whose entry it is.
  */
-function entryKey(campaign: Campaign, actor: Person, answerKey: string): string {
-  return campaign.anonymous ? `key:${createHmac('sha256', answerKey).update(actor.id).digest('hex')}` : `person:${actor.id}`;
+function entryKey(campaign: Campaign, actor: Person, answerKey: string, unit: AnswerUnit | undefined): string {
+  if (campaign.anonymous) return `key:${createHmac('sha256', answerKey).update(actor.id).digest('hex')}`;
+  return unit ? unitEntryKey(unit) : `person:${actor.id}`;
+}
+
+/** Whether there are answers to change: this person's (their "responded" marker), or their unit's, whoever of it gave them. */
+async function answeredAlready(deps: Deps, campaign: Campaign, actor: Person, unit: AnswerUnit | undefined): Promise<boolean> {
+  if (!unit) return hasResponded(deps.store, campaign, actor.id);
+  const key = unitEntryKey(unit);
+  return (await answersOf(deps.store, campaign)).some((e) => e.key === key);
 }
 
 /**
@@ -47,13 +70,18 @@ async function answerable(
   actor: Person,
   campaignId: string,
   timeZone: string,
-): Promise<{ campaign: Campaign; questionnaire: Questionnaire; labels?: Workplace }> {
+): Promise<{ campaign: Campaign; questionnaire: Questionnaire; labels?: Workplace; unit?: AnswerUnit; note?: string }> {
   const campaign = await getCampaign(deps.store, actor.orgId, campaignId);
   if (campaign.status === 'closed' || today(deps.clock, timeZone) > campaign.closesOn) throw new AppError('SURVEY_CLOSED');
   const membership = campaign.status === 'open' ? await membershipOf(deps.store, campaign, actor.id) : { asked: false };
   if (!membership.asked) throw new AppError('FORBIDDEN', 'This questionnaire was not sent to you, so you cannot answer it.');
+  // Asked is not enough where the kind needs a role (a team check's managers): one taken away since stops the answer.
+  const kind = kindOf(campaign);
+  if (!kind.mayAnswer(actor)) throw new AppError('FORBIDDEN', `A ${kind.label} is answered by ${kind.whoAnswers}; you are no longer one of them.`);
+  const unit = membership.labels ? kind.answersFor?.(membership.labels) : undefined;
+  const note = kind.cardNote?.(unit);
   const questionnaire = await findQuestionnaire(deps.store, actor.orgId, campaign.questionnaire.key, campaign.questionnaire.version);
-  return { campaign, questionnaire, ...(membership.labels ? { labels: membership.labels } : {}) };
+  return { campaign, questionnaire, ...(membership.labels ? { labels: membership.labels } : {}), ...(unit ? { unit } : {}), ...(note ? { note } : {}) };
 }
 
 /** Where an entry is: pooled in the shards, waiting, or nowhere. */
@@ -93,8 +121,10 @@ async function groupsOf(
   campaign: Campaign,
   actor: Person,
   labelsWhenAsked: Workplace | undefined,
+  unit: AnswerUnit | undefined,
 ): Promise<Pick<AnswerEntry, 'department' | 'jobTitle' | 'agency'>> {
-  const asked = campaign.anonymous ? labelsWhenAsked : undefined;
+  // A unit's answer carries the unit it was asked for, even if whoever gives it has moved since.
+  const asked = campaign.anonymous || unit ? labelsWhenAsked : undefined;
   // Campaigns started before the labels were kept with the audience label by where they work now.
   const now = async () => workplaceOf(actor, await partnershipOf(store, actor.orgId));
   const { agency, ...rest } = asked ?? (campaign.anonymous ? anonymousLabels(campaign.largeGroups, await now()) : await now());
@@ -108,7 +138,7 @@ async function groupsOf(
  */
 export async function openSurvey(deps: AnswerDeps, input: { actor: Person; timeZone: string; campaignId: unknown; answerKey?: unknown }): Promise<SurveyView> {
   const campaignId = typeof input.campaignId === 'string' ? input.campaignId : '';
-  const { campaign, questionnaire } = await answerable(deps, input.actor, campaignId, input.timeZone);
+  const { campaign, questionnaire, unit, note } = await answerable(deps, input.actor, campaignId, input.timeZone);
   const page = (raw: Record<string, string>, answerKey: string, changing: boolean): SurveyView => ({
     kind: 'page',
     campaign,
@@ -118,18 +148,19 @@ export async function openSurvey(deps: AnswerDeps, input: { actor: Person; timeZ
     answerKey,
     issues: [],
     changing,
+    ...(note ? { note } : {}),
   });
-  const responded = await hasResponded(deps.store, campaign, input.actor.id);
+  const responded = await answeredAlready(deps, campaign, input.actor, unit);
   if (input.answerKey !== undefined) {
     const given = typeof input.answerKey === 'string' && /^[A-Za-z0-9_-]{32,64}$/.test(input.answerKey) ? input.answerKey : undefined;
     // A colleague's card (forwarded, or shown on their screen) opens nothing for anyone else.
-    const mine = given && responded ? await findEntry(deps, campaign, entryKey(campaign, input.actor, given)) : undefined;
+    const mine = given && responded ? await findEntry(deps, campaign, entryKey(campaign, input.actor, given, unit)) : undefined;
     if (!mine || !given) throw new AppError('NOT_YOUR_ANSWERS');
     return page(rawOf(mine.answers), given, true);
   }
   if (!responded) return page({}, newAnswerKey(), false);
   if (campaign.anonymous) throw new AppError('ALREADY_ANSWERED');
-  const mine = await findEntry(deps, campaign, entryKey(campaign, input.actor, ''));
+  const mine = await findEntry(deps, campaign, entryKey(campaign, input.actor, '', unit));
   return page(mine ? rawOf(mine.answers) : {}, newAnswerKey(), true);
 }
 
@@ -140,12 +171,12 @@ export async function openSurvey(deps: AnswerDeps, input: { actor: Person; timeZ
 export async function answerSurvey(deps: AnswerDeps, input: { actor: Person; timeZone: string; data: unknown }): Promise<SurveyView> {
   const { actor } = input;
   const campaignId = (input.data as { campaignId?: unknown } | null)?.campaignId;
-  const { campaign, questionnaire, labels } = await answerable(deps, actor, typeof campaignId === 'string' ? campaignId : '', input.timeZone);
+  const { campaign, questionnaire, labels, unit, note } = await answerable(deps, actor, typeof campaignId === 'string' ? campaignId : '', input.timeZone);
   const submission = parseSubmission(input.data, questionnaire);
   const pages = pagesOf(questionnaire);
   const pageNo = Math.min(submission.page, pages.length - 1);
-  const responded = await hasResponded(deps.store, campaign, actor.id);
-  const key = entryKey(campaign, actor, submission.answerKey);
+  const responded = await answeredAlready(deps, campaign, actor, unit);
+  const key = entryKey(campaign, actor, submission.answerKey, unit);
   const view = (page: number, issues: FieldIssue[] = []): SurveyView => ({
     kind: 'page',
     campaign,
@@ -155,6 +186,7 @@ export async function answerSurvey(deps: AnswerDeps, input: { actor: Person; tim
     answerKey: submission.answerKey,
     issues,
     changing: responded,
+    ...(note ? { note } : {}),
   });
 
   if (submission.move === 'back') return view(Math.max(0, pageNo - 1));
@@ -174,7 +206,13 @@ export async function answerSurvey(deps: AnswerDeps, input: { actor: Person; tim
     deps,
     campaign,
     questionnaire,
-    { key, answers, ...(await groupsOf(deps.store, campaign, actor, labels)) },
+    {
+      key,
+      answers,
+      ...(await groupsOf(deps.store, campaign, actor, labels, unit)),
+      // A unit's answer is anyone's of it to change, so it says who gave it last.
+      ...(unit ? { by: { personId: actor.id, name: actor.name } } : {}),
+    },
     responded,
   );
   // The marker follows the answers: a crash between the two leaves answers that the same card can
@@ -199,8 +237,11 @@ export async function answerSurvey(deps: AnswerDeps, input: { actor: Person; tim
 export async function mySurveys(deps: Deps, actor: Person, campaigns: Campaign[]): Promise<{ campaign: Campaign; answered: boolean }[]> {
   const mine: { campaign: Campaign; answered: boolean }[] = [];
   for (const campaign of campaigns) {
-    if (campaign.status !== 'open' || !(await membershipOf(deps.store, campaign, actor.id)).asked) continue;
-    mine.push({ campaign, answered: await hasResponded(deps.store, campaign, actor.id) });
+    if (campaign.status !== 'open') continue;
+    const membership = await membershipOf(deps.store, campaign, actor.id);
+    if (!membership.asked) continue;
+    const unit = membership.labels ? kindOf(campaign).answersFor?.(membership.labels) : undefined;
+    mine.push({ campaign, answered: await answeredAlready(deps, campaign, actor, unit) });
   }
   return mine;
 }

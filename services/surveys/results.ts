@@ -1,4 +1,3 @@
-import { formatDate } from '../core/dates';
 import { derives, MIN_FOR_WRITTEN, MIN_GROUP, pct, smallDerivableSet } from '../core/figures';
 import { AppError } from '../core/errors';
 import type { Report } from '../core/report';
@@ -8,71 +7,29 @@ import { getCampaign, listCampaigns, mayViewCampaign } from './campaigns';
 import { allows, mayViewCampaignResults, mayViewSurveyResults, sameCampaignScope, type Partnership, type Requester } from '../access/policy';
 import { partnershipOf } from '../organisation/organisations';
 import { fixedAnswers } from './answers';
-import { type AnswerEntry, type Campaign, type Question, type Questionnaire } from './model';
+import type {
+  AnswerEntry,
+  Campaign,
+  CampaignResults,
+  Comparison,
+  ComparisonRow,
+  GroupResult,
+  HighlightResult,
+  QuestionResult,
+  Questionnaire,
+  ResultsDetail,
+  UnitAnswer,
+  Withheld,
+} from './model';
+import { unitEntryKey } from './model';
+import { kindOf } from './kinds';
+
+export { withheldNotice, writtenNotice } from './kinds/staff';
 import { findQuestionnaire } from './questionnaires';
 import { answersOf } from './answer-pool';
 import { listAgencies } from '../organisation/agencies';
 
-export type OptionCount = { value: string; label: string; count: number; pct: number };
-
-export type QuestionResult = {
-  id: string;
-  text: string;
-  type: Question['type'];
-  /** Respondents who answered it (optional questions may be skipped). */
-  answered: number;
-  /** Fixed-answer questions: each answer's count and share of those who answered. Multi-choice shares can add to more than 100%. */
-  options: OptionCount[];
-  /** 1–5 scales only, to two decimals. */
-  mean?: number;
-  /** Free text and dates, sorted so their order says nothing about who wrote them; empty where withheld. */
-  written: string[];
-  /** How many written answers there are, shown even where the text is withheld. */
-  writtenCount: number;
-};
-
-export type HighlightResult = { label: string; count: number; of: number; pct: number };
-
-/** `hiddenBy`, for a suppressed group: the rule that hid it (too few responses, or giving a smaller group away by subtraction). */
-export type GroupResult = {
-  by: 'department' | 'role' | 'agency';
-  group: string;
-  responses: number;
-  suppressed: boolean;
-  hiddenBy?: 'too-few' | 'subtraction';
-  highlights: HighlightResult[];
-  questions: QuestionResult[];
-};
-
-export type ComparisonRow = { questionId: string; text: string; answer: string; immediatePct: number; followUpPct: number };
-export type Comparison = {
-  immediate: { campaignIds: string[]; responses: number };
-  followUp: { campaignIds: string[]; responses: number };
-  rows: ComparisonRow[];
-  means: { questionId: string; text: string; immediate: number; followUp: number }[];
-};
-
-/**
- * Why an anonymous campaign shows no figures yet: still open (only the response rate, so nobody's
- * answers can be worked out from how figures change), or closed with fewer than five answers.
- */
-export type Withheld = 'open' | 'too-few';
-
-export type CampaignResults = {
-  campaign: Campaign;
-  /** Set when the figures below are empty on purpose. */
-  withheld?: Withheld;
-  /** Anonymous only: written answers are withheld (counted only) under MIN_FOR_WRITTEN answers. */
-  writtenWithheld: boolean;
-  questionnaire: Questionnaire;
-  invited: number;
-  responded: number;
-  responseRate: number;
-  questions: QuestionResult[];
-  highlights: HighlightResult[];
-  breakdowns: GroupResult[];
-  comparison?: Comparison;
-};
+export type { CampaignResults, Comparison, ComparisonRow, GroupResult, HighlightResult, OptionCount, QuestionResult, UnitAnswer, Withheld } from './model';
 
 /** The group of answers that do not record a department, a role or an agency. */
 export const NOT_RECORDED = '(not recorded)';
@@ -370,6 +327,15 @@ export function campaignFigures(campaign: Campaign, questionnaire: Questionnaire
   };
 }
 
+/** Every unit a campaign asked, with its answer once given (an answer's key is its unit's: see responses.ts). */
+function unitAnswers(campaign: Campaign, entries: AnswerEntry[]): UnitAnswer[] {
+  const byKey = new Map(entries.map((e) => [e.key, e]));
+  return (campaign.units ?? []).map((unit) => {
+    const entry = byKey.get(unitEntryKey(unit));
+    return entry ? { unit, entry } : { unit };
+  });
+}
+
 /** A campaign's results for those allowed to see them (administrators, HR, safeguarding leads). */
 export async function campaignResults(store: Store, orgId: string, campaignId: string, requester: Requester): Promise<CampaignResults> {
   if (!allows(requester, mayViewSurveyResults)) throw new AppError('FORBIDDEN', 'Questionnaire results are for administrators, HR and safeguarding leads.');
@@ -379,8 +345,11 @@ export async function campaignResults(store: Store, orgId: string, campaignId: s
   const questionnaire = await findQuestionnaire(store, orgId, campaign.questionnaire.key, campaign.questionnaire.version);
   const responded = await respondedCount(store, campaign);
   const rate = { campaign, questionnaire, invited: campaign.invited, responded, responseRate: pct(responded, campaign.invited) };
-  const figures = campaignFigures(campaign, questionnaire, await answersOf(store, campaign));
+  const entries = await answersOf(store, campaign);
+  const figures = campaignFigures(campaign, questionnaire, entries);
   if (figures.withheld) return { ...rate, ...figures };
+  // A kind answered once per unit shows each unit's named answer, so it has no groups to break down.
+  if (kindOf(campaign).answersFor) return { ...rate, ...figures, breakdowns: [], byUnit: unitAnswers(campaign, entries) };
   const names = new Map((await listAgencies(store, orgId)).map((a) => [a.agencyId, a.name]));
   const results: CampaignResults = {
     ...rate,
@@ -401,69 +370,11 @@ export async function campaignResults(store: Store, orgId: string, campaignId: s
   return results;
 }
 
-const RESULT_HEADERS = ['Section', 'Measure', 'Answer', 'Count / immediate', 'Percent / follow-up'];
-
 /**
- * The results as the one report shape. `full` (the export) holds every written answer the rules
- * allow and each group's answers question by question; `summary` (the card and the tab) counts
- * written answers without their text and gives each group its response count and headlines.
- * Either way the notes say how many answered and why figures are withheld, if they are.
+ * The results as the one report shape, as the campaign's kind builds them (kinds.ts): the staff
+ * questionnaire's figures and groups, a team check's answers team by team. `full` (the export)
+ * holds everything the rules allow; `summary` (the card and the tab) is shorter.
  */
-export function resultsReport(r: CampaignResults, options: { detail: 'full' | 'summary' } = { detail: 'full' }): Report {
-  const full = options.detail === 'full';
-  const rows: string[][] = [
-    ['Campaign', '', r.campaign.title, '', ''],
-    ['Response', 'Invited', '', String(r.invited), ''],
-    ['Response', 'Responded', '', String(r.responded), `${r.responseRate}%`],
-  ];
-  const notice = r.withheld ? withheldNotice(r) : r.writtenWithheld && r.questions.some((q) => q.writtenCount > 0) ? writtenNotice() : '';
-  // A file keeps only rows, so the export says it there too; the card and the tab show the notes.
-  if (notice && full) rows.push(['Withheld', notice, '', '', '']);
-  for (const h of r.highlights) rows.push(['Headline', h.label, '', `${h.count} of ${h.of}`, `${h.pct}%`]);
-  for (const q of r.questions) {
-    for (const o of q.options) rows.push(['Question', q.text, o.label, String(o.count), `${o.pct}%`]);
-    if (q.mean !== undefined) rows.push(['Question', q.text, 'Mean (1–5)', String(q.mean), '']);
-    const written = full ? q.written : [];
-    for (const w of written) rows.push(['Written answer', q.text, w, '', '']);
-    if (q.writtenCount > written.length)
-      rows.push(['Written answers', q.text, q.written.length > written.length ? 'text in the export' : 'withheld', String(q.writtenCount), '']);
-  }
-  for (const g of r.breakdowns) {
-    const label = `${g.by === 'department' ? 'Department' : g.by === 'role' ? 'Role' : 'Agency'}: ${g.group}`;
-    if (g.suppressed)
-      rows.push([
-        'Breakdown',
-        label,
-        g.hiddenBy === 'subtraction' ? `hidden: would reveal a group of fewer than ${MIN_GROUP} by subtraction` : `hidden: fewer than ${MIN_GROUP} responses`,
-        '',
-        '',
-      ]);
-    else {
-      rows.push(['Breakdown', label, 'Responses', String(g.responses), '']);
-      for (const h of g.highlights) rows.push(['Breakdown', label, h.label, `${h.count} of ${h.of}`, `${h.pct}%`]);
-      if (full) for (const q of g.questions) for (const o of q.options) rows.push(['Breakdown', label, `${q.text}: ${o.label}`, String(o.count), `${o.pct}%`]);
-    }
-  }
-  for (const c of r.comparison?.rows ?? []) rows.push(['Immediate vs follow-up', c.text, c.answer, `${c.immediatePct}%`, `${c.followUpPct}%`]);
-  for (const m of r.comparison?.means ?? []) rows.push(['Immediate vs follow-up', m.text, 'Mean (1–5)', String(m.immediate), String(m.followUp)]);
-  return {
-    title: `Results of "${r.campaign.title}"`,
-    headers: [...RESULT_HEADERS],
-    rows,
-    notes: [
-      `${r.responded} of ${r.invited} answered (${r.responseRate}%). ${r.campaign.status === 'closed' ? 'Closed' : `Open until ${formatDate(r.campaign.closesOn)}`}${r.campaign.anonymous ? '; anonymous' : ''}.`,
-      ...(notice ? [notice] : []),
-    ],
-  };
+export function resultsReport(r: CampaignResults, options: ResultsDetail = { detail: 'full' }): Report {
+  return kindOf(r.campaign).results(r, options);
 }
-
-/** What every surface says when an anonymous campaign's figures are withheld (card, tab, export). */
-export function withheldNotice(r: Pick<CampaignResults, 'withheld' | 'campaign'>): string {
-  if (r.withheld === 'open') {
-    return `Anonymous: only the response rate is shown until it closes (${formatDate(r.campaign.closesOn)}), so nobody’s answers can be worked out from how the figures change.`;
-  }
-  if (r.withheld === 'too-few') return `Anonymous: fewer than ${MIN_GROUP} answers, so no figures are shown.`;
-  return '';
-}
-
-export const writtenNotice = () => `Anonymous: written answers are shown from ${MIN_FOR_WRITTEN} answers; until then only how many there are.`;

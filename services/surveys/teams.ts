@@ -6,7 +6,21 @@ import { campaignsVisibleTo, describeAudience, listCampaigns } from './campaigns
 import { mayViewSurveyResults } from '../access/policy';
 import { answerSurvey, mySurveys, openSurvey } from './responses';
 import { campaignResults, resultsReport } from './results';
+import { kindOf } from './kinds';
 import { auditInTeams, objectOf, pageIn, personal, timeZoneOf, type CardRoute, type RouteContext, type TextCommand } from '../kernel/route-context';
+import { AppError } from '../core/errors';
+import type { AnswerDeps } from './answer-pool';
+import type { AnswerSeal } from './seal';
+
+/** What the questionnaire routes need beyond every route's context: the answer seal, which the Teams host wires (bot/tracker-bot.ts). */
+type SurveyRouteContext = RouteContext<{ seal?: AnswerSeal }>;
+
+/** The seal for anonymous answers: a host that did not wire it is a set-up mistake, said as one rather than a crash. */
+function answering(ctx: SurveyRouteContext): AnswerDeps {
+  if (!ctx.seal)
+    throw new AppError('CONFIG_INVALID', 'Questionnaires cannot be answered here: this server was started without the answer seal (SURVEY_SEAL_KEY).');
+  return { store: ctx.store, clock: ctx.clock, seal: ctx.seal };
+}
 
 /** A campaign's results as the card shows them: no written answer's text, which stays in the export. */
 async function resultsCard(ctx: RouteContext, campaignId: string): Promise<AdaptiveCardJson> {
@@ -27,7 +41,8 @@ async function surveysCard(ctx: RouteContext, page = 0): Promise<AdaptiveCardJso
   const sentToMe = new Set(mine.map((m) => m.campaign.id));
   const items = mine.map(({ campaign, answered }) => ({
     campaign,
-    detail: `Sent to you: ${answered ? 'you have answered' : 'not answered yet'}; open until ${formatDate(campaign.closesOn)}${campaign.anonymous ? '; anonymous' : ''}`,
+    // Where one answer stands for a team, another of its managers may have given it.
+    detail: `Sent to you: ${answered ? (kindOf(campaign).answersFor ? 'your team has answered' : 'you have answered') : 'not answered yet'}; open until ${formatDate(campaign.closesOn)}${campaign.anonymous ? '; anonymous' : ''}`,
     // An anonymous answer cannot be reopened by anyone, its author included, except from its own card.
     canAnswer: !answered || !campaign.anonymous,
     answered,
@@ -46,15 +61,22 @@ async function surveysCard(ctx: RouteContext, page = 0): Promise<AdaptiveCardJso
 }
 
 export const SURVEY_ROUTES = {
-  'survey.open': personal(async (ctx, data) =>
-    surveyCard(await openSurvey(ctx, { actor: ctx.actor, timeZone: timeZoneOf(ctx), campaignId: objectOf(data).campaignId })),
+  'survey.open': personal(async (ctx: SurveyRouteContext, data) =>
+    surveyCard(await openSurvey(answering(ctx), { actor: ctx.actor, timeZone: timeZoneOf(ctx), campaignId: objectOf(data).campaignId })),
   ),
-  'survey.edit': personal(async (ctx, data) =>
+  'survey.edit': personal(async (ctx: SurveyRouteContext, data) =>
     surveyCard(
-      await openSurvey(ctx, { actor: ctx.actor, timeZone: timeZoneOf(ctx), campaignId: objectOf(data).campaignId, answerKey: objectOf(data).answerKey }),
+      await openSurvey(answering(ctx), {
+        actor: ctx.actor,
+        timeZone: timeZoneOf(ctx),
+        campaignId: objectOf(data).campaignId,
+        answerKey: objectOf(data).answerKey,
+      }),
     ),
   ),
-  'survey.page': personal(async (ctx, data) => surveyCard(await answerSurvey(ctx, { actor: ctx.actor, timeZone: timeZoneOf(ctx), data }))),
+  'survey.page': personal(async (ctx: SurveyRouteContext, data) =>
+    surveyCard(await answerSurvey(answering(ctx), { actor: ctx.actor, timeZone: timeZoneOf(ctx), data })),
+  ),
   'survey.list': personal(async (ctx, data) => surveysCard(ctx, pageIn(data))),
   'survey.results': personal(async (ctx, data) => {
     const id = objectOf(data).campaignId;

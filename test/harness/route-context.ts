@@ -24,7 +24,7 @@ export class RecordingEvents extends DomainEvents {
   }
 }
 
-export type RecordingRouteContext = RouteContext & { clock: FixedClock; events: RecordingEvents };
+export type RecordingRouteContext = RouteContext<{ seal: AnswerSeal }> & { clock: FixedClock; events: RecordingEvents };
 
 /**
  * What the bot hands a route for one activity (see TrackerBot.routeContext), built without Teams:

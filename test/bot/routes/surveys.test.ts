@@ -42,6 +42,15 @@ describe('questionnaire routes', () => {
   });
   afterAll(() => store.close());
 
+  it('a host that did not wire the answer seal is told so by the error catalogue, and nothing is stored', async () => {
+    const withoutSeal = { ...(await contextFor(officer)), seal: undefined };
+    await expect(SURVEY_ROUTES['survey.open'].run(withoutSeal, { campaignId: campaign.id })).rejects.toMatchObject({
+      code: 'CONFIG_INVALID',
+      message: expect.stringContaining('without the answer seal (SURVEY_SEAL_KEY)'),
+    });
+    expect(await docs('responded')).toEqual([]);
+  });
+
   it('an officer finds the questionnaire under "surveys", answers both pages and is stored as having answered', async () => {
     const list = await type(officer, 'my questionnaires');
     expect(cardText(list)).toMatch(/Questionnaires[\s\S]*Sent to you: not answered yet; open until 4 Dec 2026/);
