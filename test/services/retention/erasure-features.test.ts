@@ -3,7 +3,6 @@ import { OPERATOR } from '../../../services/access/policy';
 import { silentLogger } from '../../../services/core/logger';
 import { addAgency } from '../../../services/organisation/agencies';
 import { ensureOrganisation } from '../../../services/organisation/organisations';
-import type { Person } from '../../../services/people/model';
 import { Directory } from '../../../services/people/repository';
 import type { Action } from '../../../services/plan/model';
 import { eraseLeaver } from '../../../services/retention';
@@ -107,7 +106,14 @@ describe('erasing a leaver: what Section 11 and learning from reviews keep about
     await answerImpactCheck(deps(), {
       actor: cal,
       timeZone: TZ,
-      data: { checkId: check.id, version: check.version, changed: 'Every team had the training', evidence: 'https://intranet.example/audit', measure: 'met', outcomeRag: 'G' },
+      data: {
+        checkId: check.id,
+        version: check.version,
+        changed: 'Every team had the training',
+        evidence: 'https://intranet.example/audit',
+        measure: 'met',
+        outcomeRag: 'G',
+      },
     });
 
     // Cal leaves at the end of November 2027; more than six years later nothing keeps their record.
