@@ -1,6 +1,7 @@
 import { FixedClock } from '../../../services/core/clock';
 import { OPERATOR } from '../../../services/access/policy';
 import { silentLogger } from '../../../services/core/logger';
+import { deliveryStatus } from '../../../services/delivery/outbox';
 import { addAgency } from '../../../services/organisation/agencies';
 import { ensureOrganisation } from '../../../services/organisation/organisations';
 import { Directory } from '../../../services/people/repository';
@@ -12,6 +13,7 @@ import { ReviewRecords } from '../../../services/reviews/repository';
 import { addReview } from '../../../services/reviews/reviews';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
 import { answerChallenge, openReturn, reviewStandard, saveStandard, startSection11Round, submitReturn } from '../../../services/section11';
+import { chaseSection11 } from '../../../services/section11/rounds';
 import type { S11Return, S11Round } from '../../../services/section11/model';
 import { DEFAULT_RETENTION } from '../../../services/store/retention-schedule';
 import { toArray, type Store } from '../../../services/store/ports';
@@ -174,5 +176,22 @@ describe('erasing a leaver: what Section 11 and learning from reviews keep about
     const check = reviews.find((d): d is ImpactCheck => d.kind === 'impact-check' && d.recommendationId === 'R1')!;
     expect(check).toMatchObject({ status: 'answered', askedPersonIds: [], answer: { by: FORMER, changed: 'Every team had the training', measure: 'met' } });
     expect(await personOf('cal')).toBeUndefined();
+  });
+
+  it('a round whose only lead of an outstanding agency was erased closes without a message to nobody', async () => {
+    // Polly, asked for the police's return and never filling it, left too; R2's actions named her by email.
+    await new Directory(store).save({ ...(await personOf('pol')), active: false, leftOn: '2027-11-30' });
+    await eraseLeaver(deps(), ORG, 'pol', OPERATOR, DEFAULT_RETENTION, false);
+    const review = (await docs<Review | ImpactCheck>('reviews')).find((d): d is Review => d.kind === 'review')!;
+    expect(review.recommendations.find((r) => r.id === 'R2')!.actions.map((a) => a.lead)).toEqual([FORMER.name, FORMER.name]);
+
+    const organisation = await ensureOrganisation(store, clock, ORG, { timeZone: TZ });
+    expect(await chaseSection11({ store, clock, orgId: ORG, organisation, calendar: new WorkingCalendar(), logger: silentLogger })).toMatchObject({
+      closed: 1,
+    });
+    const round = (await docs<S11Round>('section11')).find((d) => d.kind === 's11-round')!;
+    expect(round).toMatchObject({ status: 'closed', agencies: expect.arrayContaining([expect.objectContaining({ agency: 'police', leads: [FORMER] })]) });
+    const chasers = (await deliveryStatus(store, ORG, { purpose: 'round-chaser' })).items;
+    expect(chasers.map((i) => i.recipient)).toEqual([]);
   });
 });
