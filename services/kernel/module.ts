@@ -64,6 +64,20 @@ export type StoredMessages = {
 export type SubjectAccessPart = { title: string; records: Record<string, unknown[]>; sheets: () => Report[]; notes?: string[] };
 export type SubjectAccessContributor = (deps: { store: Store; clock: Clock }, orgId: string, person: Person) => Promise<SubjectAccessPart>;
 
+/** One line of what erasing a leaver does: printed by a dry run, and after the erasure. */
+export type ErasureStep = { what: string; count: number; how: 'deleted' | 'anonymised' };
+/** Who a record that outlives the leaver is attributed to instead of them: the same for every record. */
+export type FormerStaff = { readonly name: string };
+/**
+ * What a feature does when a leaver is erased: `steps` says what it will change (counted before
+ * anything changes, so a dry run shows it), and `erase` does it, through the feature's repository,
+ * each document changed with its etag (re-applied on a conflict). Records that outlive the person
+ * keep what they say and name `former` where they named them; nothing the person wrote is deleted
+ * from the partnership's record.
+ */
+export type ErasurePart = { steps: ErasureStep[]; erase: () => Promise<void> };
+export type ErasureContributor = (deps: { store: Store; clock: Clock }, orgId: string, person: Person, former: FormerStaff) => Promise<ErasurePart>;
+
 /**
  * One feature: everything it offers, declared beside its code in its `module.ts`. The hosts (the
  * Teams bot, the command line, the tab server, the scheduler, the event bus and the store's set-up)
@@ -91,6 +105,8 @@ export type FeatureModule = {
   reports?: ReportDefinition[];
   /** What the feature holds about a person, for the subject access export (which loops over the modules and knows none of them). */
   subjectAccess?: SubjectAccessContributor;
+  /** What the feature anonymises when a leaver is erased (which loops over the modules and knows none of them). */
+  erasure?: ErasureContributor;
   /** The feature's own containers, each partitioned by /orgId like every other. */
   containers?: Record<string, ContainerSpec>;
 };

@@ -1,7 +1,7 @@
 import { AppError } from '../core/errors';
 import { registerContainers } from '../store/containers';
 import { registerMessageKind, registerStoredKind, type StoredKind } from './message-kinds';
-import type { FeatureModule, ReportDefinition, SubjectAccessContributor } from './module';
+import type { ErasureContributor, FeatureModule, ReportDefinition, SubjectAccessContributor } from './module';
 
 /**
  * The feature modules of this process, registered once by the composition root (bot/modules.ts)
@@ -57,3 +57,7 @@ export function moduleReport(name: string): ReportDefinition {
 /** Each module's part of a subject access export, with the module's name, in the modules' order. */
 export const subjectAccessContributors = (): { module: string; contribute: SubjectAccessContributor }[] =>
   registeredModules().flatMap((m) => (m.subjectAccess ? [{ module: m.name, contribute: m.subjectAccess }] : []));
+
+/** Each module's part of erasing a leaver, with the module's name, in the modules' order. */
+export const erasureContributors = (): { module: string; contribute: ErasureContributor }[] =>
+  registeredModules().flatMap((m) => (m.erasure ? [{ module: m.name, contribute: m.erasure }] : []));

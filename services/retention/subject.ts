@@ -17,7 +17,8 @@ import { SurveyRepository } from '../surveys';
 import { type TrainingRecord, TrainingRepository, type TrainingSummary } from '../training';
 import { cutoffFor, endOf, lineOf, type RetentionSettings } from '../store/retention-schedule';
 import { changeMovedHistory, fullHistory } from '../plan';
-import { subjectAccessContributors } from '../kernel/registry';
+import { erasureContributors, subjectAccessContributors } from '../kernel/registry';
+import type { ErasurePart, ErasureStep, FormerStaff } from '../kernel/module';
 
 export const ANONYMOUS_ANSWERS_NOTE =
   'Answers to anonymous questionnaires are not in this export: they are stored apart from who responded, without any link to the person, so they cannot be tied to you, by design. For each anonymous questionnaire the export says only whether you responded.';
@@ -244,16 +245,16 @@ export function subjectExportReports(x: SubjectExport): Report[] {
   ];
 }
 
-export type ErasureStep = { what: string; count: number; how: 'deleted' | 'anonymised' };
 export type ErasurePlan = { person: Pick<Person, 'id' | 'name'>; steps: ErasureStep[]; dryRun: boolean };
 
 /** A former member of staff, where a record outlives what may be kept about them (the plan, others' records). */
-const FORMER: PersonRef = { name: 'Former member of staff' };
+const FORMER = { name: 'Former member of staff' } satisfies PersonRef & FormerStaff;
 
 /**
  * Erases a leaver who has passed every retention period: deletes what is only about them and
  * anonymises their name where a record that outlives them mentions them (the plan's actions,
- * other people's manager or cover). Refuses, naming what is still kept and until when, for
+ * other people's manager or cover, and what each feature module declares in `erasure`: Section 11
+ * returns, reviews). Refuses, naming what is still kept and until when, for
  * anyone still within a period. With `dryRun` it only says what it would do.
  */
 export async function eraseLeaver(
@@ -305,6 +306,9 @@ export async function eraseLeaver(
   const actions = await plan.actionsLedBy(orgId, id);
   const directory = new Directory(deps.store);
   const related = (await directory.all({ orgId })).filter((p) => p.id !== id && (p.managerId === id || p.leave?.delegateId === id));
+  // Each feature module's part, counted before anything changes: the erasure knows the modules only through their declarations.
+  const features: ErasurePart[] = [];
+  for (const { contribute } of erasureContributors()) features.push(await contribute(deps, orgId, person, FORMER));
   const steps: ErasureStep[] = [
     { what: 'training records and summary', count: trainingDocs.length, how: 'deleted' },
     { what: 'Teams chats with the bot', count: chats.length, how: 'deleted' },
@@ -312,6 +316,7 @@ export async function eraseLeaver(
     { what: 'questionnaire "responded" markers', count: markers.length, how: 'deleted' },
     { what: 'actions they led (their name as lead and on their updates)', count: actions.length, how: 'anonymised' },
     { what: 'people they managed or covered for (the reference to them)', count: related.length, how: 'anonymised' },
+    ...features.flatMap((f) => f.steps),
     { what: 'directory record', count: 1, how: 'deleted' },
   ];
   if (dryRun) return { person: { id, name: person.name }, steps, dryRun };
@@ -331,6 +336,7 @@ export async function eraseLeaver(
       history: current.history.map((h) => ({ ...h, by: anonymise(h.by) })),
     }));
   }
+  for (const f of features) await f.erase();
   for (const p of related) {
     const { managerId, leave, ...rest } = p;
     await directory.save({ ...rest, ...(managerId && managerId !== id ? { managerId } : {}), ...(leave && leave.delegateId !== id ? { leave } : {}) });

@@ -73,7 +73,7 @@ async function ownersOf(ctx: JobContext, r: Recommendation): Promise<Person[]> {
   const { store, orgId } = ctx;
   const directory = new Directory(store);
   if (r.owner.kind === 'person') {
-    const person = await directory.get(orgId, r.owner.personId);
+    const person = r.owner.personId ? await directory.get(orgId, r.owner.personId) : undefined;
     return person?.active ? [person] : [];
   }
   const partnership = ctx.organisation;

@@ -16,8 +16,12 @@ export const REVIEW_KIND_LABELS: Record<ReviewKind, string> = {
   other: 'Other review',
 };
 
-/** Who answers for a recommendation: one person of the directory, or an agency (its safeguarding leads answer). */
-export type RecommendationOwner = { kind: 'person'; personId: string; name: string } | { kind: 'agency'; agencyId: string; name: string };
+/**
+ * Who answers for a recommendation: one person of the directory, or an agency (its safeguarding
+ * leads answer). A person without `personId` was erased as a leaver: nobody is asked until the
+ * review file names another owner.
+ */
+export type RecommendationOwner = { kind: 'person'; personId?: string; name: string } | { kind: 'agency'; agencyId: string; name: string };
 
 /** One thing to do for a recommendation; it becomes an action of the plan, as an imported row does. */
 export type RecommendationAction = { action: string; evidence: string; lead: string; due: string };

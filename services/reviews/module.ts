@@ -5,6 +5,7 @@ import { mayViewReviewReport } from '../access/policy';
 import type { FeatureModule } from '../kernel/module';
 import { IMPACT_CHECK_MESSAGE, runImpactChecks } from './impact-checks';
 import { reviewAppendix, reviewBoardSection, reviewReport } from './reports';
+import { reviewsErasure } from './erasure';
 import { reviewsSubjectAccess } from './subject';
 import { REVIEW_CARD_ROUTES, REVIEW_TEXT_COMMANDS } from './teams';
 
@@ -34,6 +35,7 @@ export const REVIEWS_MODULE: FeatureModule = {
   },
   cardRoutes: REVIEW_CARD_ROUTES,
   subjectAccess: reviewsSubjectAccess,
+  erasure: reviewsErasure,
   textCommands: REVIEW_TEXT_COMMANDS,
   cli: { review: async () => (await import('./cli.js')).REVIEW_COMMANDS },
   jobs: {

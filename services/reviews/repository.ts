@@ -35,6 +35,11 @@ export class ReviewRecords {
     return this.reviews.upsert(review);
   }
 
+  /** Changes a review with its etag, re-applying `change` to a newer one (a review added again meanwhile). */
+  updateReview(orgId: string, id: string, change: (current: Stored<Review>) => Review | undefined): Promise<Stored<Review>> {
+    return this.reviews.update(orgId, id, change);
+  }
+
   async check(orgId: string, id: string): Promise<Stored<ImpactCheck> | undefined> {
     const found = await this.checks.read(orgId, id);
     return found?.kind === 'impact-check' ? found : undefined;

@@ -5,6 +5,7 @@ import type { FeatureModule } from '../kernel/module';
 import { section11Grid } from './report';
 import { SECTION11_CONTAINER } from './repository';
 import { chaseSection11 } from './rounds';
+import { section11Erasure } from './erasure';
 import { section11SubjectAccess } from './subject';
 import { SECTION11_COMMANDS, SECTION11_ROUTES } from './teams';
 
@@ -56,6 +57,7 @@ export const SECTION11_MODULE: FeatureModule = {
     },
   ],
   subjectAccess: section11SubjectAccess,
+  erasure: section11Erasure,
   // Indexed: only what its repository filters on; answers, narratives and histories are not.
   containers: { [SECTION11_CONTAINER]: { indexed: ['/kind', '/status', '/roundId'] } },
 };

@@ -122,6 +122,9 @@ export async function startSection11Round(deps: Section11Deps, input: StartInput
   return { round, withoutLead };
 }
 
+/** The leads a round can still tell: a lead erased as a leaver is named only as a former member of staff. */
+const reachable = (leads: PersonStamp[]) => leads.filter((l): l is PersonStamp & { personId: string } => !!l.personId);
+
 /** A notice about the round to one person, through the outbox, once per id. */
 async function tell(
   deps: Section11Deps,
@@ -229,8 +232,8 @@ export async function chaseSection11(ctx: JobContext): Promise<Record<string, un
   if (day > round.closesOn) {
     await repo.updateRound(ctx.orgId, round.id, (r) => (r.status === 'closed' ? undefined : { ...r, status: 'closed' }));
     for (const a of outstanding) {
-      for (const lead of a.leads) {
-        await tell(deps, round, lead.personId!, 'round-chaser', `closed-${lead.personId}`, {
+      for (const lead of reachable(a.leads)) {
+        await tell(deps, round, lead.personId, 'round-chaser', `closed-${lead.personId}`, {
           title: `Section 11 round closed without ${a.name}’s return`,
           text: `The round closed on ${formatDate(round.closesOn)}. Your return can no longer be submitted; the partnership’s business manager will be in touch.`,
         });
@@ -247,8 +250,8 @@ export async function chaseSection11(ctx: JobContext): Promise<Record<string, un
   const sinceStart = ctx.calendar.workingDaysBetween(localDate(round.startedAt, ctx.organisation.timeZone), day);
   if (day === round.closesOn || (sinceStart > 0 && sinceStart % 2 === 0)) {
     for (const a of outstanding) {
-      for (const lead of a.leads) {
-        const created = await tell(deps, round, lead.personId!, 'round-chaser', `chase-${day}-${lead.personId}`, {
+      for (const lead of reachable(a.leads)) {
+        const created = await tell(deps, round, lead.personId, 'round-chaser', `chase-${day}-${lead.personId}`, {
           title: `Reminder: ${a.name}’s Section 11 return is due by ${formatDate(round.closesOn)}`,
           text: `We have not had ${a.name}’s return yet. Type "self-assessment" to continue it where it was left.`,
         });
