@@ -1,4 +1,4 @@
-import type { Rag } from '../plan/plan-rows';
+import type { Rag } from '../core/rag';
 
 /**
  * The shapes of the tab's views, as the server sends them. The page imports them with `import

@@ -2,9 +2,9 @@ import { AppError } from '../core/errors';
 import { parseDueText, type DueSchedule } from './due-dates';
 import type { Table } from '../core/tabular';
 import { findIdentifyingText } from '../core/identifying';
+import type { Rag } from '../core/rag';
 
-/** B/G/A/R from the plan's key, and NR for an action nobody has rated yet. */
-export type Rag = 'B' | 'G' | 'A' | 'R' | 'NR';
+export type { Rag } from '../core/rag';
 
 export type PlanRow = {
   rowNumber: number;
