@@ -133,7 +133,7 @@ export async function questionnairesView(
   viewer: Person,
 ): Promise<{ campaigns: { id: string; title: string; status: string; audience: string; invited: number; closesOn: string; anonymous: boolean }[] }> {
   if (!mayViewSurveyResults(viewer)) throw new AppError('FORBIDDEN', 'Questionnaire results are for administrators, HR and safeguarding leads.');
-  const campaigns = (await campaignsVisibleTo(deps.store, viewer)).filter((c) => c.status !== 'scheduled');
+  const campaigns = (await campaignsVisibleTo(deps, viewer)).filter((c) => c.status !== 'scheduled');
   return {
     campaigns: campaigns.map((c) => ({
       id: c.id,
@@ -149,7 +149,7 @@ export async function questionnairesView(
 
 /** One campaign's results without the written answers, which stay in the export for those who need them. */
 export async function questionnaireResultsView(deps: DashboardDeps, viewer: Person, campaignId: string) {
-  const r = await campaignResults(deps.store, viewer.orgId, campaignId, viewer);
+  const r = await campaignResults(deps, viewer.orgId, campaignId, viewer);
   return {
     title: r.campaign.title,
     anonymous: r.campaign.anonymous,

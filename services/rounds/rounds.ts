@@ -34,13 +34,6 @@ export async function openRounds(store: Store, orgId: string): Promise<UpdateRou
   return rounds(store).open(orgId);
 }
 
-/** Open rounds a person may follow: the partnership's, and those of agencies within their scope. */
-export async function openRoundsFor(store: Store, actor: Person): Promise<UpdateRound[]> {
-  const partnership = await partnershipOf(store, actor.orgId);
-  const scope = scopeFor(actor, partnership);
-  return (await openRounds(store, actor.orgId)).filter((r) => r.agency === undefined || inScope({ agency: r.agency }, scope, partnership));
-}
-
 /**
  * The open round an administrator follows, as at its last summary (at most a minute behind the
  * answers: see roundUpkeep), over the leads in their own scope: an agency's administrator

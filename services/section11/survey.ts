@@ -1,7 +1,7 @@
 import { isAppError } from '../core/errors';
 import { mayViewSurveyResults } from '../access/policy';
 import type { Person } from '../people/model';
-import type { Store } from '../store/ports';
+import type { PartnershipSource } from '../organisation/organisations';
 import { listCampaigns } from '../surveys';
 import { MIN_GROUP } from '../core/figures';
 import { campaignResults } from '../surveys';
@@ -14,14 +14,14 @@ export const PRACTITIONER_SURVEY_KEY = 's11-practitioner';
  * of it, once at least MIN_GROUP have answered, under the questionnaires' own rules (who may see
  * results, and what is withheld). Nothing for someone those rules keep from the results.
  */
-export async function practitionerSurveyLine(store: Store, actor: Person, agency: string): Promise<string> {
+export async function practitionerSurveyLine(deps: PartnershipSource, actor: Person, agency: string): Promise<string> {
   if (!mayViewSurveyResults(actor)) return '';
-  const [latest] = (await listCampaigns(store, actor.orgId))
+  const [latest] = (await listCampaigns(deps.store, actor.orgId))
     .filter((c) => c.questionnaire.key === PRACTITIONER_SURVEY_KEY && c.agency === agency && c.status !== 'scheduled')
     .sort((a, b) => b.sendAt.localeCompare(a.sendAt));
   if (!latest) return '';
   try {
-    const r = await campaignResults(store, actor.orgId, latest.id, actor);
+    const r = await campaignResults(deps, actor.orgId, latest.id, actor);
     if (r.withheld || r.responded < MIN_GROUP)
       return `Practitioner survey: ${r.responded} of ${r.invited} answered so far; its results show here from ${MIN_GROUP} answers.`;
     return `Practitioner survey (${r.responded} of ${r.invited} answered): ${r.highlights.map((h) => `${h.label} ${h.pct}%`).join('; ')}.`;

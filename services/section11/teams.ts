@@ -16,7 +16,7 @@ import type { ReturnOverview } from './returns';
 const deps = (ctx: RouteContext) => ({ store: ctx.store, clock: ctx.clock, organisation: ctx.organisation });
 
 /** The return's overview card, with the agency's practitioner survey beside it where the reader may see its results. */
-const overviewCard = async (ctx: RouteContext, view: ReturnOverview) => returnCard(view, await practitionerSurveyLine(ctx.store, ctx.actor, view.ret.agency));
+const overviewCard = async (ctx: RouteContext, view: ReturnOverview) => returnCard(view, await practitionerSurveyLine(ctx, ctx.actor, view.ret.agency));
 
 export const SECTION11_ROUTES: Record<string, CardRoute> = {
   's11.return': personal(async (ctx, data) => overviewCard(ctx, await openOverview(deps(ctx), { actor: ctx.actor, data }))),

@@ -17,6 +17,7 @@ import {
 } from './model';
 import { surveys } from './repository';
 import type { AnswerSeal } from './seal';
+import type { PartnershipSource } from '../organisation/organisations';
 
 /**
  * Where a campaign's answers are kept: the shared shards, and for an anonymous campaign the sealed
@@ -24,8 +25,11 @@ import type { AnswerSeal } from './seal';
  * here; it knows neither.
  */
 
-/** Answering an anonymous campaign also needs the seal for answers waiting to be pooled. */
-export type AnswerDeps = { store: Store; clock: Clock; seal: AnswerSeal };
+/**
+ * Answering an anonymous campaign also needs the seal for answers waiting to be pooled; a turn
+ * hands on its organisation, whose partnership places an answer's author.
+ */
+export type AnswerDeps = PartnershipSource & { clock: Clock; seal: AnswerSeal };
 
 const shardId = (campaignId: string, n: number) => `answers-${campaignId}-${n}`;
 

@@ -8,8 +8,8 @@ import { AppError, isAppError } from '../core/errors';
 import { enqueueAll } from '../delivery/outbox';
 import { Directory } from '../people/repository';
 import type { Person } from '../people/model';
-import { agencyOf, mayRunSurveys, mayViewCampaignResults, scopeFor, type Partnership, type Requester } from '../access/policy';
-import { partnershipFor, partnershipOf } from '../organisation/organisations';
+import { agencyOf, mayRunSurveys, mayViewCampaignResults, scopeFor, type Partnership } from '../access/policy';
+import { partnershipFor, type PartnershipSource } from '../organisation/organisations';
 import type { JobContext } from '../scheduling/job-context';
 import type { AnswerSeal } from './seal';
 import type { WorkingCalendar } from '../scheduling/calendar';
@@ -38,7 +38,7 @@ import { SurveyRepository, surveys } from './repository';
 import { answersOf, flushAnswers } from './answer-pool';
 import { kindOf, STAFF_KIND } from './kinds';
 
-type Deps = { store: Store; clock: Clock };
+type Deps = PartnershipSource & { clock: Clock };
 
 const ISO_DATE = z
   .string()
@@ -127,24 +127,15 @@ export async function listCampaigns(store: Store, orgId: string): Promise<Campai
   return all.sort((a, b) => b.sendAt.localeCompare(a.sendAt));
 }
 
-/** Sets up a campaign; one due now starts at once, a later one starts from the scheduled job. */
 /** An agency's campaign asks only its own people. */
-async function withinAgency(store: Store, orgId: string, people: Person[], agency: string | undefined): Promise<Person[]> {
-  if (agency === undefined) return people;
-  const partnership = await partnershipOf(store, orgId);
-  return people.filter((p) => agencyOf(p, partnership) === agency);
+function withinAgency(people: Person[], agency: string | undefined, partnership: Partnership): Person[] {
+  return agency === undefined ? people : people.filter((p) => agencyOf(p, partnership) === agency);
 }
 
-/** Whether a requester may see a campaign's results: the partnership's campaigns, and their own agency's. */
-export async function mayViewCampaign(store: Store, requester: Requester, campaign: Pick<Campaign, 'orgId' | 'agency'>): Promise<boolean> {
-  return mayViewCampaignResults(requester, campaign, await partnershipOf(store, campaign.orgId));
-}
-
-/** The campaigns whose results a person may see, newest first. */
-export async function campaignsVisibleTo(store: Store, actor: Person): Promise<Campaign[]> {
-  const visible: Campaign[] = [];
-  for (const c of await listCampaigns(store, actor.orgId)) if (await mayViewCampaign(store, actor, c)) visible.push(c);
-  return visible;
+/** The campaigns whose results a person may see, newest first: the partnership's, and their own agency's. */
+export async function campaignsVisibleTo(deps: PartnershipSource, actor: Person): Promise<Campaign[]> {
+  const partnership = await partnershipFor(deps, actor.orgId);
+  return (await listCampaigns(deps.store, actor.orgId)).filter((c) => mayViewCampaignResults(actor, c, partnership));
 }
 
 const AUDIENCE_WORDS: Record<Audience['type'], string> = {
@@ -164,6 +155,7 @@ function checkKindAllows(kind: QuestionnaireKind, audience: { type: Audience['ty
   if (anonymous && kind.anonymity === 'never') throw new AppError('VALIDATION', `A ${kind.label} is never anonymous: it is answered by ${kind.whoAnswers}.`);
 }
 
+/** Sets up a campaign; one due now starts at once, a later one starts from the scheduled job. */
 export async function createCampaign(deps: Deps & { calendar: WorkingCalendar }, input: { actor: Person; timeZone: string; data: unknown }): Promise<Campaign> {
   if (!mayRunSurveys(input.actor)) throw new AppError('FORBIDDEN', 'Only administrators, HR and safeguarding leads can send questionnaires.');
   const parsed = campaignInputSchema.safeParse(input.data);
@@ -188,7 +180,8 @@ export async function createCampaign(deps: Deps & { calendar: WorkingCalendar },
     if (!(await courses(deps.store, orgId)).some((x) => x.code === code)) throw new AppError('VALIDATION', `There is no course ${code}.`);
   }
   // HR of an agency asks their own agency's staff; the partnership's roles may ask everyone.
-  const { agency } = scopeFor(input.actor, await partnershipFor(deps, orgId));
+  const partnership = await partnershipFor(deps, orgId);
+  const { agency } = scopeFor(input.actor, partnership);
   const campaign: Campaign = {
     id: `campaign-${today(deps.clock, input.timeZone)}-${randomUUID().slice(0, 8)}`,
     orgId,
@@ -209,7 +202,7 @@ export async function createCampaign(deps: Deps & { calendar: WorkingCalendar },
     // Staff campaigns are stored as before kinds, and read back as staff (kindOf).
     ...(kind.name === STAFF_KIND ? {} : { questionnaireKind: kind.name }),
   };
-  const audience = await withinAgency(deps.store, orgId, await resolveAudience(deps.store, orgId, campaign.audience), agency);
+  const audience = withinAgency(await resolveAudience(deps.store, orgId, campaign.audience), agency, partnership);
   if (audience.length === 0) throw new AppError('VALIDATION', `Nobody is in the audience (${describeAudience(campaign.audience)}).`);
   if (kind.asked(audience).length === 0)
     throw new AppError('VALIDATION', `Nobody in the audience (${describeAudience(campaign.audience)}) answers a ${kind.label}: it goes to ${kind.whoAnswers}.`);
@@ -313,9 +306,7 @@ function namedAgencies(groups: LargeGroups, people: Workplace[]): string[] {
 export async function startCampaign(deps: Deps, campaign: Campaign, timeZone: string): Promise<Campaign> {
   const partnership = await partnershipFor(deps, campaign.orgId);
   const kind = kindOf(campaign);
-  const people = kind.asked(
-    await withinAgency(deps.store, campaign.orgId, await resolveAudience(deps.store, campaign.orgId, campaign.audience), campaign.agency),
-  );
+  const people = kind.asked(withinAgency(await resolveAudience(deps.store, campaign.orgId, campaign.audience), campaign.agency, partnership));
   const large = largeGroups(people, partnership);
   const buckets = Math.max(1, Math.ceil(people.length / AUDIENCE_CHUNK));
   const byBucket = Array.from({ length: buckets }, () => [] as Person[]);
@@ -614,7 +605,7 @@ async function scheduleFollowUps(deps: Deps, orgId: string, day: string, timeZon
  * and closes campaigns after their closing day.
  */
 export async function runQuestionnaires(ctx: JobContext<{ seal?: AnswerSeal }>): Promise<Record<string, unknown>> {
-  const deps = { store: ctx.store, clock: ctx.clock };
+  const deps = { store: ctx.store, clock: ctx.clock, organisation: ctx.organisation };
   const tz = ctx.organisation.timeZone;
   const day = today(ctx.clock, tz);
   const hour = DateTime.fromJSDate(ctx.clock.now(), { zone: tz }).hour;

@@ -108,7 +108,7 @@ export const SURVEY_COMMANDS: Record<string, Command> = {
     options: TABLE_OPTIONS,
     async run(ctx) {
       const id = ctx.args[0] ?? '';
-      const results = await campaignResults(ctx.store, orgOf(ctx), id, OPERATOR);
+      const results = await campaignResults(ctx, orgOf(ctx), id, OPERATOR);
       await outputReport(ctx, resultsReport(results), `survey-results-${id}`);
       // Named results say who answered what; anonymous ones cannot, so only the first are a read of personal data.
       if (!results.campaign.anonymous) auditCommand(ctx, OPERATOR, { kind: 'questionnaire-results', id });

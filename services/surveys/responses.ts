@@ -3,7 +3,7 @@ import type { Clock } from '../core/clock';
 import { today } from '../core/dates';
 import { AppError, isAppError, type FieldIssue } from '../core/errors';
 import type { Person } from '../people/model';
-import { partnershipOf } from '../organisation/organisations';
+import { partnershipFor, type PartnershipSource } from '../organisation/organisations';
 import type { Store } from '../store/ports';
 import { answersOf, flushAnswers, putInShards, putPending, readPending, type AnswerDeps } from './answer-pool';
 import { checkAnswers, maxEntryBytes, pagesOf, parseSubmission, rawOf } from './answers';
@@ -117,7 +117,7 @@ async function saveEntry(
  * have moved since.
  */
 async function groupsOf(
-  store: Store,
+  deps: PartnershipSource,
   campaign: Campaign,
   actor: Person,
   labelsWhenAsked: Workplace | undefined,
@@ -126,7 +126,7 @@ async function groupsOf(
   // A unit's answer carries the unit it was asked for, even if whoever gives it has moved since.
   const asked = campaign.anonymous || unit ? labelsWhenAsked : undefined;
   // Campaigns started before the labels were kept with the audience label by where they work now.
-  const now = async () => workplaceOf(actor, await partnershipOf(store, actor.orgId));
+  const now = async () => workplaceOf(actor, await partnershipFor(deps, actor.orgId));
   const { agency, ...rest } = asked ?? (campaign.anonymous ? anonymousLabels(campaign.largeGroups, await now()) : await now());
   // No agency field at all when none is recorded: an answer then looks as it did before agencies.
   return agency ? { ...rest, agency } : rest;
@@ -209,7 +209,7 @@ export async function answerSurvey(deps: AnswerDeps, input: { actor: Person; tim
     {
       key,
       answers,
-      ...(await groupsOf(deps.store, campaign, actor, labels, unit)),
+      ...(await groupsOf(deps, campaign, actor, labels, unit)),
       // A unit's answer is anyone's of it to change, so it says who gave it last.
       ...(unit ? { by: { personId: actor.id, name: actor.name } } : {}),
     },

@@ -3,9 +3,9 @@ import { AppError } from '../core/errors';
 import type { Report } from '../core/report';
 import type { Store } from '../store/ports';
 import { SurveyRepository } from './repository';
-import { getCampaign, listCampaigns, mayViewCampaign } from './campaigns';
+import { getCampaign, listCampaigns } from './campaigns';
 import { allows, mayViewCampaignResults, mayViewSurveyResults, sameCampaignScope, type Partnership, type Requester } from '../access/policy';
-import { partnershipOf } from '../organisation/organisations';
+import { partnershipFor, type PartnershipSource } from '../organisation/organisations';
 import { fixedAnswers } from './answers';
 import type {
   AnswerEntry,
@@ -337,11 +337,14 @@ function unitAnswers(campaign: Campaign, entries: AnswerEntry[]): UnitAnswer[] {
 }
 
 /** A campaign's results for those allowed to see them (administrators, HR, safeguarding leads). */
-export async function campaignResults(store: Store, orgId: string, campaignId: string, requester: Requester): Promise<CampaignResults> {
+export async function campaignResults(deps: PartnershipSource, orgId: string, campaignId: string, requester: Requester): Promise<CampaignResults> {
   if (!allows(requester, mayViewSurveyResults)) throw new AppError('FORBIDDEN', 'Questionnaire results are for administrators, HR and safeguarding leads.');
+  const { store } = deps;
   const campaign = await getCampaign(store, orgId, campaignId);
+  const partnership = await partnershipFor(deps, orgId);
   // Another agency's campaign is answered as if it did not exist.
-  if (!(await mayViewCampaign(store, requester, campaign))) throw new AppError('NOT_FOUND', `There is no questionnaire campaign "${campaignId.slice(0, 80)}".`);
+  if (!mayViewCampaignResults(requester, campaign, partnership))
+    throw new AppError('NOT_FOUND', `There is no questionnaire campaign "${campaignId.slice(0, 80)}".`);
   const questionnaire = await findQuestionnaire(store, orgId, campaign.questionnaire.key, campaign.questionnaire.version);
   const responded = await respondedCount(store, campaign);
   const rate = { campaign, questionnaire, invited: campaign.invited, responded, responseRate: pct(responded, campaign.invited) };
@@ -356,7 +359,7 @@ export async function campaignResults(store: Store, orgId: string, campaignId: s
     ...figures,
     breakdowns: figures.breakdowns.map((g) => (g.by === 'agency' ? { ...g, group: names.get(g.group) ?? g.group } : g)),
   };
-  const cohort = await cohortCampaigns(store, campaign, requester, await partnershipOf(store, orgId));
+  const cohort = await cohortCampaigns(store, campaign, requester, partnership);
   if (cohort) {
     const before = await entriesOf(store, cohort.immediate);
     const after = await entriesOf(store, cohort.followUp);

@@ -19,12 +19,12 @@ type SurveyRouteContext = RouteContext<{ seal?: AnswerSeal }>;
 function answering(ctx: SurveyRouteContext): AnswerDeps {
   if (!ctx.seal)
     throw new AppError('CONFIG_INVALID', 'Questionnaires cannot be answered here: this server was started without the answer seal (SURVEY_SEAL_KEY).');
-  return { store: ctx.store, clock: ctx.clock, seal: ctx.seal };
+  return { store: ctx.store, clock: ctx.clock, organisation: ctx.organisation, seal: ctx.seal };
 }
 
 /** A campaign's results as the card shows them: no written answer's text, which stays in the export. */
 async function resultsCard(ctx: RouteContext, campaignId: string): Promise<AdaptiveCardJson> {
-  const results = await campaignResults(ctx.store, ctx.actor.orgId, campaignId, ctx.actor);
+  const results = await campaignResults(ctx, ctx.actor.orgId, campaignId, ctx.actor);
   if (!results.campaign.anonymous) auditInTeams(ctx, { kind: 'questionnaire-results', id: results.campaign.id });
   return reportCard(resultsReport(results, { detail: 'summary' }), `Full results: npm run cli -- survey results ${results.campaign.id} --format xlsx`);
 }
@@ -36,7 +36,7 @@ async function resultsCard(ctx: RouteContext, campaignId: string): Promise<Adapt
 async function surveysCard(ctx: RouteContext, page = 0): Promise<AdaptiveCardJson> {
   const campaigns = await listCampaigns(ctx.store, ctx.actor.orgId);
   const mine = await mySurveys(ctx, ctx.actor, campaigns);
-  const reviewed = mayViewSurveyResults(ctx.actor) ? await campaignsVisibleTo(ctx.store, ctx.actor) : [];
+  const reviewed = mayViewSurveyResults(ctx.actor) ? await campaignsVisibleTo(ctx, ctx.actor) : [];
   const hasResults = new Set(reviewed.filter((c) => c.status !== 'scheduled').map((c) => c.id));
   const sentToMe = new Set(mine.map((m) => m.campaign.id));
   const items = mine.map(({ campaign, answered }) => ({

@@ -23,13 +23,8 @@ const KNOWN_REREADS: Record<string, string> = {
   'services/retention/subject.ts requireMayHandle': 'subject access and erasure run from the command line only, with no organisation context',
   'services/reach/unreachable-digest.ts noticeUnreachableChannel':
     'the delivery sender tells of a lost channel; it drains every organisation’s outbox and holds no organisation, and a channel is lost rarely',
-  'services/rounds/rounds.ts openRoundsFor': 'no route or job calls it yet: only tests of the partnership scope do',
   'services/rounds/rounds.ts setUpRound':
     'round set-up runs in the round upkeep, after the answer and outside any turn (and from the command line): once per round',
-  'services/surveys/campaigns.ts withinAgency': 'services/surveys is being reworked for questionnaire kinds; its reads move onto the contexts then',
-  'services/surveys/campaigns.ts mayViewCampaign': 'services/surveys is being reworked for questionnaire kinds; its reads move onto the contexts then',
-  'services/surveys/responses.ts groupsOf': 'services/surveys is being reworked for questionnaire kinds; its reads move onto the contexts then',
-  'services/surveys/results.ts campaignResults': 'services/surveys is being reworked for questionnaire kinds; its reads move onto the contexts then',
 };
 
 /** The outermost named function a node sits in: a function, a method (by its name), or an arrow function bound to a name. */

@@ -321,7 +321,7 @@ describe('the board’s questionnaire results by agency', () => {
       ]),
     );
     // The questionnaire's own results show the same agency the same way.
-    const results = await campaignResults(store, ORG, campaignId, OPERATOR);
+    const results = await campaignResults({ store }, ORG, campaignId, OPERATOR);
     const agencyGroups = results.breakdowns.filter((g) => g.by === 'agency');
     expect(agencyGroups.map((g) => [g.group, g.suppressed])).toEqual([
       ['(not recorded)', true],

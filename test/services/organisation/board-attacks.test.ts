@@ -261,7 +261,7 @@ describe('the board’s questionnaire figures, read beside the campaign’s own 
 
   it('the police’s HR, holding the campaign’s whole results, cannot take the council’s and the police’s board rows away to leave the three health visitors’ answers', async () => {
     // The police's HR sees a partnership campaign's results in the tab: the whole campaign's headlines.
-    const whole = await campaignResults(store, ORG, campaignId, policeHr);
+    const whole = await campaignResults({ store }, ORG, campaignId, policeHr);
     expect(whole.highlights.find((h) => h.label === 'Quite or very confident')).toMatchObject({ count: 22, of: 25 });
     const rows = (await partnershipReport({ store, clock: closed }, { orgId: ORG, requester: OPERATOR, timeZone: TZ, asAt: '2026-12-07' })).find(
       (r) => r.title === 'Questionnaires by agency',
@@ -275,7 +275,7 @@ describe('the board’s questionnaire figures, read beside the campaign’s own 
   });
 
   it('nor can the police’s HR do it with the campaign’s own results by agency in the tab: the police’s group is hidden with health’s', async () => {
-    const results = await campaignResults(store, ORG, campaignId, policeHr);
+    const results = await campaignResults({ store }, ORG, campaignId, policeHr);
     expect(results.breakdowns.filter((g) => g.by === 'agency').map((g) => [g.group, g.suppressed, g.responses])).toEqual([
       ['Council', false, 14],
       ['Health', true, 0],

@@ -13,7 +13,7 @@ import { namedOverdueList, trainingRates } from '../../../services/training/repo
 import { pendingSelfReports, reviewSelfReport, selfReport } from '../../../services/training/self-report';
 import { actionDoc, ORG, person, seed } from '../../harness/fixtures';
 import type { Action } from '../../../services/plan/model';
-import { openRoundsFor, setUpRound, startRound } from '../../../services/rounds/rounds';
+import { roundStatusFor, setUpRound, startRound } from '../../../services/rounds/rounds';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
 import { canUpdate } from '../../../services/updates/status-update';
 import { audienceOf, campaignsVisibleTo, createCampaign } from '../../../services/surveys/campaigns';
@@ -158,10 +158,10 @@ describe('each agency’s people and training are its own', () => {
     );
     expect(campaign).toMatchObject({ agency: 'police', invited: 2 });
     expect((await audienceOf(store, campaign)).sort()).toEqual(['emp-police-100', 'emp-police-101']);
-    await expect(campaignResults(store, ORG, campaign.id, councilHr)).rejects.toMatchObject({ code: 'NOT_FOUND' });
-    await expect(campaignResults(store, ORG, campaign.id, policeHr)).resolves.toMatchObject({ invited: 2 });
-    expect((await campaignsVisibleTo(store, councilHr)).map((c) => c.id)).not.toContain(campaign.id);
-    expect((await campaignsVisibleTo(store, policeHr)).map((c) => c.id)).toContain(campaign.id);
+    await expect(campaignResults({ store }, ORG, campaign.id, councilHr)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(campaignResults({ store }, ORG, campaign.id, policeHr)).resolves.toMatchObject({ invited: 2 });
+    expect((await campaignsVisibleTo({ store }, councilHr)).map((c) => c.id)).not.toContain(campaign.id);
+    expect((await campaignsVisibleTo({ store }, policeHr)).map((c) => c.id)).toContain(campaign.id);
   });
 
   it('an import naming an agency that is not in the partnership is refused row by row; one for an unknown agency not at all', async () => {
@@ -227,11 +227,11 @@ describe('an agency’s administrator manages its own leads’ actions and its o
   });
 
   it('a round started by an agency’s administrator asks only its leads, is seen only within that agency, and does not block another agency’s', async () => {
-    const police = await setUpRound(
+    const started = await setUpRound(
       { store, clock },
       await startRound({ store, clock }, { actor: policeAdmin, dueBy: '2026-12-15', timeZone: 'Europe/London', calendar }),
     );
-    expect(police).toMatchObject({ agency: 'police', leads: [{ personId: 'pat', actionIds: ['police-action', 'shared'] }] });
+    expect(started).toMatchObject({ agency: 'police', leads: [{ personId: 'pat', actionIds: ['police-action', 'shared'] }] });
     await expect(startRound({ store, clock }, { actor: councilAdmin, dueBy: '2026-12-15', timeZone: 'Europe/London', calendar })).rejects.toMatchObject({
       code: 'VALIDATION',
     });
@@ -239,9 +239,17 @@ describe('an agency’s administrator manages its own leads’ actions and its o
       agency: 'health',
       leads: [],
     });
-    expect((await openRoundsFor(store, pat)).map((r) => r.agency)).toEqual(['police']);
-    expect((await openRoundsFor(store, carol)).map((r) => r.agency)).toEqual([]);
-    expect((await openRoundsFor(store, councilAdmin)).map((r) => r.agency).sort()).toEqual(['health', 'police']);
+    // “round status”: each agency's administrator follows their own agency's round, over its leads only.
+    const followed = async (who: Person) => roundStatusFor({ store }, who);
+    const police = await followed(policeAdmin);
+    expect(police?.round.agency).toBe('police');
+    const { responded, outstanding, unreachable } = police!.progress;
+    expect([...responded, ...outstanding, ...unreachable]).toEqual(['Pat']);
+    expect(await followed(healthAdmin)).toMatchObject({ round: { agency: 'health', leads: [] } });
+    // The lead agency's administrator follows the partnership, so either agency's round is theirs to follow.
+    expect(['health', 'police']).toContain((await followed(councilAdmin))?.round.agency);
+    // Leads are asked, they do not follow: who has answered is for administrators.
+    await expect(followed(pat)).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 });
 

@@ -43,24 +43,24 @@ describe('the practitioner survey beside an agency’s Section 11 return', () =>
   afterAll(() => store.close());
 
   it('shows the headlines only from five answers, only to those who may see questionnaire results, and only to the agency', async () => {
-    expect(await practitionerSurveyLine(store, lead, 'police')).toBe('');
+    expect(await practitionerSurveyLine({ store }, lead, 'police')).toBe('');
     const campaign = await createCampaign(
       { store, clock, calendar },
       { actor: lead, timeZone: TZ, data: { questionnaire: 's11-practitioner', audience: { type: 'everyone' }, anonymous: true, closesOn: '2026-12-04' } },
     );
     expect(campaign.agency).toBe('police');
     for (let i = 0; i < 4; i++) await answering.submit(store, officers[i]!, campaign.id, answers(i));
-    expect(await practitionerSurveyLine(store, lead, 'police')).toMatch(
+    expect(await practitionerSurveyLine({ store }, lead, 'police')).toMatch(
       /^Practitioner survey: 4 of \d+ answered so far; its results show here from 5 answers\.$/,
     );
     await answering.submit(store, officers[4]!, campaign.id, answers(4));
     await answering.closeAll(store, '2026-12-07T10:00:00Z');
-    const line = await practitionerSurveyLine(store, lead, 'police');
+    const line = await practitionerSurveyLine({ store }, lead, 'police');
     expect(line).toMatch(
       /^Practitioner survey \(5 of \d+ answered\): Know their safeguarding lead 100%; Supervised on safeguarding 40%; Confident to escalate 100%; Know how to whistleblow 100%; Record the child’s voice 80%\.$/,
     );
     // The questionnaires' own rules decide who sees results: not a Section 11 lead without a survey role, not another agency.
-    expect(await practitionerSurveyLine(store, s11Only, 'police')).toBe('');
-    expect(await practitionerSurveyLine(store, councilSl, 'police')).toBe('');
+    expect(await practitionerSurveyLine({ store }, s11Only, 'police')).toBe('');
+    expect(await practitionerSurveyLine({ store }, councilSl, 'police')).toBe('');
   });
 });

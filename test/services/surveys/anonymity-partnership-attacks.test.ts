@@ -91,7 +91,7 @@ describe('people who move agency or department while a partnership-wide anonymou
   });
 
   it('the results show no group of one for the movers', async () => {
-    const r = await campaignResults(store, ORG, campaign.id, hr);
+    const r = await campaignResults({ store }, ORG, campaign.id, hr);
     for (const g of r.breakdowns.filter((b) => !b.suppressed)) expect(g.responses).toBeGreaterThanOrEqual(5);
     expect(r.breakdowns.map((g) => g.group)).not.toContain('Legal');
   });
@@ -137,7 +137,7 @@ describe('breakdowns by agency and by department, subtracted from each other in 
   afterAll(() => store.close());
 
   it('an HR user’s sums on the groups shown never come to health’s three children’s workers', async () => {
-    const r = await campaignResults(store, ORG, campaign.id, hr);
+    const r = await campaignResults({ store }, ORG, campaign.id, hr);
     expect(r.responded).toBe(47);
     const shown = (group: string) => r.breakdowns.find((g) => g.group === group && !g.suppressed);
     // The attack: the council less Early Help (wholly the council's) is the council's children's
@@ -323,7 +323,7 @@ describe('the partnership’s follow-up compared with every questionnaire its at
     'know-dso-name': 'yes',
     'last-trained': 'within-12-months',
   };
-  const comparisonOf = async (campaignId: string, viewer: Person) => (await campaignResults(store, ORG, campaignId, viewer)).comparison;
+  const comparisonOf = async (campaignId: string, viewer: Person) => (await campaignResults({ store }, ORG, campaignId, viewer)).comparison;
 
   beforeAll(async () => {
     store = await openTestStore();

@@ -133,12 +133,12 @@ describe('a database reader who reads the store between every single submission'
     for (const i of [14, 19]) expect(where(i)).toEqual({ department: 'Housing', jobTitle: 'Housing Officer' });
     // 3 Solicitors: neither the department nor the pair is large enough.
     for (const i of [20, 22]) expect(where(i)).toEqual({ department: '', jobTitle: '' });
-    const r = await campaignResults(store, HR.orgId, campaign.id, HR);
+    const r = await campaignResults({ store }, HR.orgId, campaign.id, HR);
     expect(r.breakdowns.every((g) => g.questions.every((q) => q.written.length === 0))).toBe(true);
   });
 
   it('hides a group that subtraction would give away, not only groups under five', async () => {
-    const r = await campaignResults(store, HR.orgId, campaign.id, HR);
+    const r = await campaignResults({ store }, HR.orgId, campaign.id, HR);
     // Children's Services (14) minus Social Workers (10, all in it) would be the 4 Heads of Service;
     // all 23 minus Children's Services and Housing (6) would be the 3 Solicitors. So departments are
     // hidden; roles are safe: the 7 unlabelled are 4 Heads of Service and 3 Solicitors together.
@@ -151,7 +151,7 @@ describe('a database reader who reads the store between every single submission'
   });
 
   it('after closing, with 23 answers, shows the figures and the written answers', async () => {
-    const r = await campaignResults(store, HR.orgId, campaign.id, HR);
+    const r = await campaignResults({ store }, HR.orgId, campaign.id, HR);
     expect(r).toMatchObject({ responded: 23, invited: 24, writtenWithheld: false });
     expect(r.withheld).toBeUndefined();
     expect(r.questions.find((q) => q.id === 'practice-change')!.written).toHaveLength(23);
@@ -190,7 +190,7 @@ describe('no anonymous figure from fewer than five answers, and no written answe
   afterAll(() => store.close());
 
   it('four answers: the response rate only, on the card and in the export', async () => {
-    const r = await campaignResults(store, HR.orgId, four.id, HR);
+    const r = await campaignResults({ store }, HR.orgId, four.id, HR);
     expect(r).toMatchObject({ responded: 4, withheld: 'too-few', questions: [], highlights: [], breakdowns: [] });
     expect(resultsReport(r).rows).toEqual([
       ['Campaign', '', 'Four answers', '', ''],
@@ -207,7 +207,7 @@ describe('no anonymous figure from fewer than five answers, and no written answe
   });
 
   it('nine answers: figures, and how many wrote something, but not what', async () => {
-    const r = await campaignResults(store, HR.orgId, nine.id, HR);
+    const r = await campaignResults({ store }, HR.orgId, nine.id, HR);
     expect(r).toMatchObject({ responded: 9, writtenWithheld: true });
     expect(r.highlights.length + r.questions.length).toBeGreaterThan(0);
     expect(r.questions.find((q) => q.id === 'practice-change')).toMatchObject({ answered: 9, written: [], writtenCount: 9 });
@@ -222,7 +222,7 @@ describe('no anonymous figure from fewer than five answers, and no written answe
   });
 
   it('ten answers: the written answers too', async () => {
-    const r = await campaignResults(store, HR.orgId, ten.id, HR);
+    const r = await campaignResults({ store }, HR.orgId, ten.id, HR);
     expect(r).toMatchObject({ responded: 10, writtenWithheld: false });
     expect(r.questions.find((q) => q.id === 'practice-change')!.written).toHaveLength(10);
     expect(resultsReport(r).rows.filter((row) => row[0] === 'Written answer')).toHaveLength(10);

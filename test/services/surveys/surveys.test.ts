@@ -214,7 +214,7 @@ describe('an anonymous awareness survey to a cohort of 204 staff', () => {
   });
 
   it('while open, shows the response rate and nothing else, and says why', async () => {
-    const r = await campaignResults(store, HR.orgId, campaign.id, HR);
+    const r = await campaignResults({ store }, HR.orgId, campaign.id, HR);
     expect(r).toMatchObject({ invited: 204, responded: 200, responseRate: 98, withheld: 'open', questions: [], highlights: [], breakdowns: [] });
     expect(r.comparison).toBeUndefined();
     expect(withheldNotice(r)).toBe(
@@ -235,7 +235,7 @@ describe('an anonymous awareness survey to a cohort of 204 staff', () => {
   });
 
   it('gives exactly the figures worked out by hand', async () => {
-    const r = await campaignResults(store, HR.orgId, campaign.id, HR);
+    const r = await campaignResults({ store }, HR.orgId, campaign.id, HR);
     // 200 of 204 answered.
     expect(r).toMatchObject({ invited: 204, responded: 200, responseRate: 98 });
     expect(r.withheld).toBeUndefined();
@@ -259,7 +259,7 @@ describe('an anonymous awareness survey to a cohort of 204 staff', () => {
   });
 
   it('shows departments with five or more answers and hides the group of four', async () => {
-    const r = await campaignResults(store, HR.orgId, campaign.id, HR);
+    const r = await campaignResults({ store }, HR.orgId, campaign.id, HR);
     const byDept = Object.fromEntries(r.breakdowns.filter((g) => g.by === 'department').map((g) => [g.group, g]));
     expect(byDept['Children’s Services']).toMatchObject({ responses: 120, suppressed: false });
     // Adult Social Care is staff 120–191: quite or very confident are 120–169, 50 of 72.
@@ -437,7 +437,7 @@ describe('answering, changing and chasing while an anonymous survey is open', ()
       await expect(submit(staff[3]!, { answerKey: key })).rejects.toMatchObject({ code: 'ALREADY_ANSWERED' });
     });
     it('someone else’s results', async () => {
-      await expect(campaignResults(store, staff[3]!.orgId, campaign.id, staff[3]!)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+      await expect(campaignResults({ store }, staff[3]!.orgId, campaign.id, staff[3]!)).rejects.toMatchObject({ code: 'FORBIDDEN' });
     });
   });
 
@@ -464,7 +464,7 @@ describe('answering, changing and chasing while an anonymous survey is open', ()
     const entries = await answersOf(store, campaign);
     expect(entries).toHaveLength(13);
     expect(entries.filter((e) => e.answers.confidence === 'not-very')).toHaveLength(1);
-    expect((await campaignResults(store, HR.orgId, campaign.id, HR)).responded).toBe(13);
+    expect((await campaignResults({ store }, HR.orgId, campaign.id, HR)).responded).toBe(13);
   });
 });
 
@@ -578,10 +578,10 @@ describe('the three-month follow-up after training', () => {
         'know-dso-name': 'yes',
       });
     // While the follow-up is open, there is nothing to compare it with.
-    expect((await campaignResults(store, HR.orgId, immediate.id, HR)).comparison).toBeUndefined();
+    expect((await campaignResults({ store }, HR.orgId, immediate.id, HR)).comparison).toBeUndefined();
     await runQuestionnaireJob(store, '2027-01-14T08:00:00Z');
 
-    const r = await campaignResults(store, HR.orgId, immediate.id, HR);
+    const r = await campaignResults({ store }, HR.orgId, immediate.id, HR);
     expect(r.comparison).toMatchObject({ immediate: { responses: 6 }, followUp: { campaignIds: ['followup-sg-gen-2026-09-01'], responses: 6 } });
     const row = (q: string, a: string) => r.comparison!.rows.find((x) => x.questionId === q && x.answer === a);
     expect(row('confidence', 'Not very confident')).toMatchObject({ immediatePct: 50, followUpPct: 0 });
@@ -591,9 +591,9 @@ describe('the three-month follow-up after training', () => {
     // Only questions both asked are compared.
     expect(r.comparison!.rows.some((x) => x.questionId === 'used-procedure' || x.questionId === 'last-trained')).toBe(false);
     // And from the follow-up's side, the same cohort's immediate survey is found.
-    expect((await campaignResults(store, HR.orgId, 'followup-sg-gen-2026-09-01', HR)).comparison?.immediate.campaignIds).toEqual([immediate.id]);
+    expect((await campaignResults({ store }, HR.orgId, 'followup-sg-gen-2026-09-01', HR)).comparison?.immediate.campaignIds).toEqual([immediate.id]);
     // Six answers: figures, but the written answers only as a count (text from ten).
-    const followUp = await campaignResults(store, HR.orgId, 'followup-sg-gen-2026-09-01', HR);
+    const followUp = await campaignResults({ store }, HR.orgId, 'followup-sg-gen-2026-09-01', HR);
     expect(followUp.questions.find((q) => q.id === 'practice-change')).toMatchObject({ answered: 6, written: [], writtenCount: 6 });
     expect(resultsReport(followUp).rows).toContainEqual(['Written answers', 'What has changed in your practice since the training?', 'withheld', '6', '']);
   });
@@ -756,7 +756,7 @@ describe('a large anonymous campaign', () => {
     for (const s of shards) expect(s.kind === 'answers' && s.entries.length).toBeGreaterThan(50);
     for (const s of shards) expect(s.kind === 'answers' && s.entries.length).toBeLessThanOrEqual(250);
     expect(shards.reduce((n, s) => n + (s.kind === 'answers' ? s.entries.length : 0), 0)).toBe(400);
-    const r = await campaignResults(store, HR.orgId, campaign.id, HR);
+    const r = await campaignResults({ store }, HR.orgId, campaign.id, HR);
     expect(
       r.questions
         .find((q) => q.id === 'confidence')!

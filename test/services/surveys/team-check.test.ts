@@ -166,7 +166,7 @@ describe('a team check: one named answer per team, from whoever manages it', () 
   });
 
   it('its results name each team’s answer and who gave it, and the teams yet to answer, on every surface’s report', async () => {
-    const r = await campaignResults(store, ORG, campaign.id, HR);
+    const r = await campaignResults({ store }, ORG, campaign.id, HR);
     expect(r.breakdowns).toEqual([]);
     const full = resultsReport(r);
     expect(full.headers).toEqual(['Team', 'Question', 'Answer', 'Detail']);
@@ -185,7 +185,7 @@ describe('a team check: one named answer per team, from whoever manages it', () 
       ['Early Help', 'Not answered yet', '', ''],
     ]);
     // The practitioner, who may not see results, is refused as for any questionnaire.
-    await expect(campaignResults(store, ORG, campaign.id, PRACTITIONERS[0]!)).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(campaignResults({ store }, ORG, campaign.id, PRACTITIONERS[0]!)).rejects.toMatchObject({ code: 'FORBIDDEN' });
   });
 
   it('a staff questionnaire is stored as before kinds, without one, and reads back as the staff kind', async () => {
