@@ -1,16 +1,11 @@
 import type { SubjectAccessContributor } from '../kernel/module';
-import type { PersonStamp, ReturnEvent, ReturnStatus } from './model';
+import type { PersonStamp, ReturnEvent, ReturnStatus, StandardAnswer } from './model';
 
-type TheirAnswer = {
-  standardId: string;
-  rating: string;
-  naReason?: string;
-  narrative: string;
-  evidenceLinks: string[];
-  proposedAction?: string;
-  proposedDue?: string;
-  savedAt: string;
-};
+/** What they saved of an answer (the rating as its label), without its scrutiny or the stamps of others. */
+type TheirAnswer = { standardId: string } & Pick<
+  StandardAnswer,
+  'rating' | 'naReason' | 'narrative' | 'evidenceLinks' | 'proposedAction' | 'proposedDue' | 'savedAt'
+>;
 type TheirReturn = { roundId: string; year?: number; agency: string; status: ReturnStatus; submittedByThem: boolean; answersTheySaved: TheirAnswer[] };
 type TheirStep = { roundId: string; agency: string; at: string; what: ReturnEvent['what']; standardId?: string; comment?: string; inAnswerTo?: string };
 type ActionNamingThem = { roundId: string; agency: string; standardId: string; actionId: string };
