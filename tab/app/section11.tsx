@@ -236,6 +236,17 @@ function StandardForm(props: {
       {control}
     </Field>
   );
+  /** The action the agency proposes where a standard is not met, with its date: when filling the standard and when revising its rating after a challenge. */
+  const proposedActionFields = (
+    <div className={s.row}>
+      {field(
+        'proposedAction',
+        'Action your agency proposes',
+        <Textarea resize="vertical" value={v.proposedAction} onChange={(_, d) => props.onType('proposedAction', d.value)} />,
+      )}
+      {field('proposedDue', 'Due by', <Input type="date" value={v.proposedDue} onChange={(_, d) => props.onType('proposedDue', d.value)} />)}
+    </div>
+  );
   const ratingLabel = (value: string) => form.ratings.find((r) => r.value === value)?.label ?? (value ? value : 'Not rated');
   const sc = st.scrutiny;
   return (
@@ -302,16 +313,7 @@ function StandardForm(props: {
             'https:// links only, one per line: the return holds no files.',
           )}
           {/* Where the standard is not met: the action the agency proposes, with its date. */}
-          {v.rating !== '' && !MET.has(v.rating) && v.rating !== 'na' && (
-            <div className={s.row}>
-              {field(
-                'proposedAction',
-                'Action your agency proposes',
-                <Textarea resize="vertical" value={v.proposedAction} onChange={(_, d) => props.onType('proposedAction', d.value)} />,
-              )}
-              {field('proposedDue', 'Due by', <Input type="date" value={v.proposedDue} onChange={(_, d) => props.onType('proposedDue', d.value)} />)}
-            </div>
-          )}
+          {v.rating !== '' && !MET.has(v.rating) && v.rating !== 'na' && proposedActionFields}
           <div className={s.actions}>
             <Button disabled={props.busy !== ''} onClick={props.onSave}>
               {props.busy === `save:${st.id}` ? 'Saving…' : st.carriedForward && !props.dirty ? 'Confirm as it is' : 'Save this standard'}
@@ -377,16 +379,7 @@ function StandardForm(props: {
               ))}
             </Select>,
           )}
-          {!MET.has(v.rating) && v.rating !== 'na' && v.rating !== st.saved.rating && (
-            <div className={s.row}>
-              {field(
-                'proposedAction',
-                'Action your agency proposes',
-                <Textarea resize="vertical" value={v.proposedAction} onChange={(_, d) => props.onType('proposedAction', d.value)} />,
-              )}
-              {field('proposedDue', 'Due by', <Input type="date" value={v.proposedDue} onChange={(_, d) => props.onType('proposedDue', d.value)} />)}
-            </div>
-          )}
+          {!MET.has(v.rating) && v.rating !== 'na' && v.rating !== st.saved.rating && proposedActionFields}
           <div className={s.actions}>
             <Button appearance="primary" disabled={props.busy !== ''} onClick={props.onAnswer}>
               {props.busy === `answer:${st.id}` ? 'Sending…' : 'Answer the challenge'}
