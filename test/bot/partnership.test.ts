@@ -22,15 +22,14 @@ import {
   type TeamsUser,
 } from '../harness/teams-activities';
 import {
-  CLIENT_ID,
   COUNCIL_TENANT,
   HEALTH_TENANT,
-  HOST,
   oid,
   peopleFile,
   POLICE_TENANT,
   type Staff,
   table,
+  tabSsoSettings,
   tabSsoToken,
   teamsUser,
   appEvents,
@@ -178,9 +177,7 @@ describe('a partnership of two agencies, through Teams and the tab', () => {
     openId = await startOpenIdServer();
     // No ALLOWED_TENANT_IDS: the agencies' tenants are the allowed ones.
     t = await startTestApp({
-      PUBLIC_HOSTNAME: HOST,
-      TAB_SSO_CLIENT_ID: CLIENT_ID,
-      TAB_SSO_JWKS_URL: openId.metadataUrl.replace(/\/v1\/.*$/, '/keys'),
+      ...tabSsoSettings(openId),
       DELIVERY_INTERVAL_SECONDS: '3600',
     });
     t.clock.set('2026-11-23T09:00:00Z'); // a Monday

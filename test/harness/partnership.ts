@@ -21,11 +21,12 @@ export const oid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(
 /** A member of an agency's staff as its HR file has them, with the Teams account they sign in with. */
 export type Staff = { employee: string; name: string; email: string; department: string; jobTitle: string; oid: string; tenant: string };
 
-/** A Teams SSO token for the tab (Entra ID v2), as Teams hands it to `s`, signed with `key` (the test OpenID server's trusted key); `over` changes claims. */
-export function tabSsoToken(key: KeyObject, s: Pick<Staff, 'oid' | 'tenant'>, over: Record<string, unknown> = {}): string {
+/** The claims of a Teams SSO token for the tab (Entra ID v2), as Teams hands it to `s`; `over` changes claims (undefined leaves one out). */
+export function tabSsoClaims(s: Pick<Staff, 'oid' | 'tenant'>, over: Record<string, unknown> = {}): Record<string, unknown> {
   const now = Math.floor(Date.now() / 1000);
   const tid = (over.tid as string | undefined) ?? s.tenant;
-  return signJwt(key, 'trusted', {
+  // azp: the Teams desktop and web client, which Teams SSO tokens are issued to.
+  return {
     iss: `https://login.microsoftonline.com/${tid}/v2.0`,
     aud: `api://${HOST}/${CLIENT_ID}`,
     tid,
@@ -36,8 +37,20 @@ export function tabSsoToken(key: KeyObject, s: Pick<Staff, 'oid' | 'tenant'>, ov
     nbf: now - 10,
     exp: now + 3600,
     ...over,
-  });
+  };
 }
+
+/** A Teams SSO token for the tab, as Teams hands it to `s`, signed with `key` (the test OpenID server's trusted key); `over` changes claims. */
+export function tabSsoToken(key: KeyObject, s: Pick<Staff, 'oid' | 'tenant'>, over: Record<string, unknown> = {}): string {
+  return signJwt(key, 'trusted', tabSsoClaims(s, over));
+}
+
+/** The settings under which the app takes the tab's SSO tokens for CLIENT_ID at HOST, checked against the keys of `openId` (the test OpenID server). */
+export const tabSsoSettings = (openId: { metadataUrl: string }) => ({
+  PUBLIC_HOSTNAME: HOST,
+  TAB_SSO_CLIENT_ID: CLIENT_ID,
+  TAB_SSO_JWKS_URL: openId.metadataUrl.replace(/\/v1\/.*$/, '/keys'),
+});
 
 export const teamsUser = (s: Staff): TeamsUser => ({ id: `29:${s.oid}`, aadObjectId: s.oid, name: s.name, tenantId: s.tenant });
 

@@ -9,8 +9,8 @@ import { toArray } from '../../services/store/ports';
 import { openReturn, reviewStandard, saveStandard, startSection11Round, type ReturnForm, type S11Return } from '../../services/section11';
 import { startTestApp, type TestApp } from '../harness/app';
 import { ORG, person, seed } from '../harness/fixtures';
-import { signJwt, startOpenIdServer } from '../harness/openid';
-import { appEvents, CLIENT_ID, COUNCIL_TENANT, HOST, oid, POLICE_TENANT, TEAMS_WEB_CLIENT } from '../harness/partnership';
+import { startOpenIdServer } from '../harness/openid';
+import { appEvents, COUNCIL_TENANT, oid, POLICE_TENANT, tabSsoSettings, tabSsoToken } from '../harness/partnership';
 
 /*
  * The Section 11 return as a form in the tab, over real HTTP with genuine Teams SSO tokens: the
@@ -51,20 +51,7 @@ describe('the Section 11 return as a form in the tab', () => {
   const calendar = new WorkingCalendar();
   const deps = () => ({ store: t.store, clock: t.clock });
 
-  const token = (who: Who, tid = who.tenant) => {
-    const now = Math.floor(Date.now() / 1000);
-    return signJwt(openId.trustedKey, 'trusted', {
-      iss: `https://login.microsoftonline.com/${tid}/v2.0`,
-      aud: `api://${HOST}/${CLIENT_ID}`,
-      tid,
-      oid: who.person.aadObjectId,
-      scp: 'access_as_user',
-      azp: TEAMS_WEB_CLIENT,
-      iat: now - 10,
-      nbf: now - 10,
-      exp: now + 3600,
-    });
-  };
+  const token = (who: Who, tid = who.tenant) => tabSsoToken(openId.trustedKey, { oid: who.person.aadObjectId!, tenant: tid });
   const call = async (who: Who, path: string, body?: unknown, options: { tenant?: string; contentType?: string; raw?: string } = {}) => {
     const res = await fetch(`${t.app.url}${path}`, {
       method: body === undefined && options.raw === undefined ? 'GET' : 'POST',
@@ -113,9 +100,7 @@ describe('the Section 11 return as a form in the tab', () => {
   beforeAll(async () => {
     openId = await startOpenIdServer();
     t = await startTestApp({
-      PUBLIC_HOSTNAME: HOST,
-      TAB_SSO_CLIENT_ID: CLIENT_ID,
-      TAB_SSO_JWKS_URL: openId.metadataUrl.replace(/\/v1\/.*$/, '/keys'),
+      ...tabSsoSettings(openId),
       DELIVERY_INTERVAL_SECONDS: '3600',
     });
     t.clock.set('2025-11-24T09:00:00Z');

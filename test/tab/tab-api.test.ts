@@ -9,37 +9,15 @@ import { startTestApp, type TestApp } from '../harness/app';
 import { countingStore } from '../harness/store';
 import { ORG } from '../harness/fixtures';
 import { signJwt, startOpenIdServer } from '../harness/openid';
+import { CLIENT_ID, tabSsoClaims, tabSsoSettings, TEAMS_WEB_CLIENT } from '../harness/partnership';
 import { TEST_TENANT_ID } from '../harness/teams-activities';
 import { AAD, seedDashboard, seedReach } from './dashboard-seed';
 import { loadAnswerSeal } from '../../services/surveys/seal';
 
-const CLIENT_ID = '11111111-2222-4333-8444-555555555555';
-const HOST = 'tracker.example.gov.uk';
-const AUDIENCE = `api://${HOST}/${CLIENT_ID}`;
 const OTHER_TENANT = '99999999-8888-4777-8666-555555555555';
 /** Another allowed tenant: a partner agency's. */
 const PARTNER_TENANT = '7a6b5c4d-3e2f-4a1b-9c8d-7e6f5a4b3c2d';
-const TEAMS_WEB_CLIENT = '5e3ce6c0-2b1f-4285-8d4b-75ee78787346';
 const TEAMS_MOBILE_CLIENT = '1fec8e78-bce4-4aaf-ab1b-5451cc387264';
-
-/** The claims of a Teams SSO token (Entra ID v2) for this app, as Teams would hand the tab. */
-const claims = (over: Record<string, unknown> = {}) => {
-  const tid = (over.tid as string | undefined) ?? TEST_TENANT_ID;
-  const now = Math.floor(Date.now() / 1000);
-  // azp: the Teams desktop and web client, which Teams SSO tokens are issued to.
-  return {
-    iss: `https://login.microsoftonline.com/${tid}/v2.0`,
-    aud: AUDIENCE,
-    tid,
-    oid: AAD.val,
-    scp: 'access_as_user',
-    azp: TEAMS_WEB_CLIENT,
-    iat: now - 10,
-    nbf: now - 10,
-    exp: now + 3600,
-    ...over,
-  };
-};
 
 describe('the tab API in production mode: every request carries a valid Teams SSO token', () => {
   let t: TestApp;
@@ -51,7 +29,8 @@ describe('the tab API in production mode: every request carries a valid Teams SS
     const res = await fetch(`${t.app.url}${path}`, { headers: authorization ? { authorization } : {} });
     return { status: res.status, body: (await res.json()) as any };
   };
-  const bearer = (over: Record<string, unknown> = {}, key = openId.trustedKey, kid = 'trusted') => `Bearer ${signJwt(key, kid, claims(over))}`;
+  const bearer = (over: Record<string, unknown> = {}, key = openId.trustedKey, kid = 'trusted') =>
+    `Bearer ${signJwt(key, kid, tabSsoClaims({ oid: AAD.val, tenant: TEST_TENANT_ID }, over))}`;
 
   beforeAll(async () => {
     openId = await startOpenIdServer();
@@ -61,9 +40,7 @@ describe('the tab API in production mode: every request carries a valid Teams SS
         MicrosoftAppPassword: 'example-not-a-secret',
         ALLOWED_TENANT_IDS: `${TEST_TENANT_ID},${PARTNER_TENANT}`,
         HOST: '127.0.0.1',
-        PUBLIC_HOSTNAME: HOST,
-        TAB_SSO_CLIENT_ID: CLIENT_ID,
-        TAB_SSO_JWKS_URL: openId.metadataUrl.replace(/\/v1\/.*$/, '/keys'),
+        ...tabSsoSettings(openId),
       },
       {
         appStore: (store) => {
