@@ -1,15 +1,13 @@
 import { appEvents } from '../harness/partnership';
-import { runJob } from '../../bot/jobs';
 import { OPERATOR } from '../../services/access/policy';
-import { silentLogger } from '../../services/core/logger';
 import { addAgency } from '../../services/organisation/agencies';
-import { ensureOrganisation } from '../../services/organisation/organisations';
 import type { Person } from '../../services/people/model';
 import type { Action } from '../../services/plan/model';
 import { WorkingCalendar } from '../../services/scheduling/calendar';
 import { toArray } from '../../services/store/ports';
 import { openReturn, saveStandard, startSection11Round, submitReturn, type ReturnView } from '../../services/section11';
 import { cardsAnswering, localSignIn, startTestApp, type TestApp } from '../harness/app';
+import { runJobAt } from '../harness/jobs';
 import { ORG, person, seed } from '../harness/fixtures';
 import { COUNCIL_TENANT, oid, POLICE_TENANT, teamsUser, type Staff } from '../harness/partnership';
 import {
@@ -53,15 +51,7 @@ describe('Section 11 self-assessment in Teams: two agencies, from the round to t
   let t: TestApp;
   const calendar = new WorkingCalendar();
   const personIds = new Map<Staff, string>();
-  const job = async (name: string) =>
-    runJob(name, {
-      store: t.store,
-      clock: t.clock,
-      orgId: ORG,
-      organisation: await ensureOrganisation(t.store, t.clock, ORG, { timeZone: TZ }),
-      calendar,
-      logger: silentLogger,
-    });
+  const job = (name: string) => runJobAt(name, t.store, t.clock, { timeZone: TZ, calendar });
   const say = async (s: Staff, text: string): Promise<Card> => (JSON.parse(await cardsAnswering(t, teamsUser(s), text)) as Card[])[0]!;
   const press = async (s: Staff, button: CardButton | undefined, fields: Record<string, string> = {}): Promise<Card> => {
     if (!button) throw new Error('the card has no such button');

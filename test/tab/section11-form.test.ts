@@ -1,13 +1,10 @@
-import { runJob } from '../../bot/jobs';
 import { OPERATOR } from '../../services/access/policy';
-import { silentLogger } from '../../services/core/logger';
 import { addAgency } from '../../services/organisation/agencies';
-import { ensureOrganisation } from '../../services/organisation/organisations';
 import type { Person } from '../../services/people/model';
-import { WorkingCalendar } from '../../services/scheduling/calendar';
 import { toArray } from '../../services/store/ports';
 import { openReturn, reviewStandard, saveStandard, startSection11Round, type ReturnForm, type S11Return } from '../../services/section11';
 import { startTestApp, type TestApp } from '../harness/app';
+import { runJobAt } from '../harness/jobs';
 import { ORG, person, seed } from '../harness/fixtures';
 import { startOpenIdServer } from '../harness/openid';
 import { appEvents, COUNCIL_TENANT, oid, POLICE_TENANT, tabSsoSettings, tabSsoToken } from '../harness/partnership';
@@ -48,7 +45,6 @@ describe('the Section 11 return as a form in the tab', () => {
   let t: TestApp;
   let openId: Awaited<ReturnType<typeof startOpenIdServer>>;
   let roundId = '';
-  const calendar = new WorkingCalendar();
   const deps = () => ({ store: t.store, clock: t.clock });
 
   const token = (who: Who, tid = who.tenant) => tabSsoToken(openId.trustedKey, { oid: who.person.aadObjectId!, tenant: tid });
@@ -87,15 +83,7 @@ describe('the Section 11 return as a form in the tab', () => {
       proposedDue: '',
       ...fields,
     });
-  const job = async (name: 's11-chasers') =>
-    runJob(name, {
-      store: t.store,
-      clock: t.clock,
-      orgId: ORG,
-      organisation: await ensureOrganisation(t.store, t.clock, ORG, { timeZone: TZ }),
-      calendar,
-      logger: silentLogger,
-    });
+  const job = (name: 's11-chasers') => runJobAt(name, t.store, t.clock, { timeZone: TZ });
 
   beforeAll(async () => {
     openId = await startOpenIdServer();
