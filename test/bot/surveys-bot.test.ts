@@ -3,12 +3,10 @@ import { toArray } from '../../services/store/ports';
 import { createCampaign, hasResponded } from '../../services/surveys/campaigns';
 import type { Campaign, SurveyDoc } from '../../services/surveys/model';
 import { WorkingCalendar } from '../../services/scheduling/calendar';
-import { localSignIn, startTestApp, type TestApp } from '../harness/app';
+import { cardInvoked, localSignIn, startTestApp, type TestApp } from '../harness/app';
 import { actionData } from '../harness/route-context';
-import { installedPeople } from '../harness/delivery';
-import { invokeActionExecute, messageActivity, personalConversationId, TEST_TENANT_ID, type TeamsUser } from '../harness/teams-activities';
-
-const userOf = (p: Person): TeamsUser => ({ id: `29:${p.id}`, aadObjectId: p.aadObjectId!, name: p.name });
+import { installedPeople, installedUser } from '../harness/delivery';
+import { messageActivity, personalConversationId, TEST_TENANT_ID } from '../harness/teams-activities';
 
 describe('answering a questionnaire in Teams, over real HTTP', () => {
   let t: TestApp;
@@ -35,11 +33,7 @@ describe('answering a questionnaire in Teams, over real HTTP', () => {
   });
   afterAll(() => t.close());
 
-  async function invoke(p: Person, verb: string, data: Record<string, unknown>): Promise<any> {
-    const res = await t.post(invokeActionExecute({ serviceUrl: t.connector.serviceUrl, user: userOf(p), verb, data }));
-    expect(res.status).toBe(200);
-    return res.body.value;
-  }
+  const invoke = (p: Person, verb: string, data: Record<string, unknown>) => cardInvoked(t, installedUser(p), verb, data);
   const storedSurveyDocs = async () =>
     (await toArray(t.store.collection<SurveyDoc>('surveys').readAll())).filter((d) => d.kind === 'answers' || d.kind === 'pending' || d.kind === 'responded')
       .length;
@@ -140,7 +134,7 @@ describe('answering a questionnaire in Teams, over real HTTP', () => {
 
   it('"surveys" lists what is waiting; HR also gets results, officers do not', async () => {
     const before = t.connector.activities().length;
-    await t.post(messageActivity({ serviceUrl: t.connector.serviceUrl, user: userOf(officers[2]!), text: 'surveys' }));
+    await t.post(messageActivity({ serviceUrl: t.connector.serviceUrl, user: installedUser(officers[2]!), text: 'surveys' }));
     const [list] = (await t.connector.waitForActivities(before + 1)).slice(-1);
     expect(JSON.stringify(list.attachments[0].content)).toMatch(/Safeguarding training: three months on[\s\S]*Sent to you: not answered yet/);
     expect(JSON.stringify(list.attachments[0].content)).not.toContain('"title":"Results"');

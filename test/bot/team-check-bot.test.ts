@@ -2,12 +2,11 @@ import type { Person } from '../../services/people/model';
 import { createCampaign } from '../../services/surveys/campaigns';
 import type { Campaign } from '../../services/surveys/model';
 import { WorkingCalendar } from '../../services/scheduling/calendar';
-import { localSignIn, startTestApp, type TestApp } from '../harness/app';
+import { cardInvoked, localSignIn, startTestApp, type TestApp } from '../harness/app';
 import { actionData } from '../harness/route-context';
-import { installedPeople } from '../harness/delivery';
-import { invokeActionExecute, messageActivity, personalConversationId, TEST_TENANT_ID, type TeamsUser } from '../harness/teams-activities';
+import { installedPeople, installedUser } from '../harness/delivery';
+import { messageActivity, personalConversationId, TEST_TENANT_ID } from '../harness/teams-activities';
 
-const userOf = (p: Person): TeamsUser => ({ id: `29:${p.id}`, aadObjectId: p.aadObjectId!, name: p.name });
 const TEAM = 'Children’s Services';
 
 describe('a team check in Teams, over real HTTP: one answer for the team, from either of its managers', () => {
@@ -33,11 +32,7 @@ describe('a team check in Teams, over real HTTP: one answer for the team, from e
   });
   afterAll(() => t.close());
 
-  async function invoke(p: Person, verb: string, data: Record<string, unknown>): Promise<any> {
-    const res = await t.post(invokeActionExecute({ serviceUrl: t.connector.serviceUrl, user: userOf(p), verb, data }));
-    expect(res.status).toBe(200);
-    return res.body.value;
-  }
+  const invoke = (p: Person, verb: string, data: Record<string, unknown>) => cardInvoked(t, installedUser(p), verb, data);
   const invitationOf = (p: Person) => t.connector.activities({ conversationId: personalConversationId({ id: `29:${p.id}` }) })[0]?.attachments[0].content;
 
   it('only the managers are invited; the first answers for the team, the second changes that same answer', async () => {
@@ -67,7 +62,7 @@ describe('a team check in Teams, over real HTTP: one answer for the team, from e
 
     // The first manager's list says the team has answered, whoever of it did.
     const before = t.connector.activities().length;
-    await t.post(messageActivity({ serviceUrl: t.connector.serviceUrl, user: userOf(managers[0]!), text: 'surveys' }));
+    await t.post(messageActivity({ serviceUrl: t.connector.serviceUrl, user: installedUser(managers[0]!), text: 'surveys' }));
     const [list] = (await t.connector.waitForActivities(before + 1)).slice(-1);
     expect(JSON.stringify(list.attachments[0].content)).toMatch(/Team safeguarding check[\s\S]*Sent to you: your team has answered/);
   });

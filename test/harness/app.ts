@@ -13,7 +13,7 @@ import type { GroupRolesWiring } from '../../services/reach/group-roles';
 import { FakeConnector } from './fake-connector';
 import { ORG } from './fixtures';
 import { openTestStore } from './store';
-import { messageActivity, personalConversationId, postActivity, type TeamsUser } from './teams-activities';
+import { invokeActionExecute, messageActivity, personalConversationId, postActivity, type TeamsUser } from './teams-activities';
 
 export type TestApp = {
   app: App;
@@ -103,4 +103,11 @@ export async function cardsAnswering(t: TestApp, user: TeamsUser, text: string):
   if (res.status >= 300) throw new Error(`the bot answered "${text}" with HTTP ${res.status}`);
   const sent = await t.connector.waitForActivities(before + 1, { conversationId });
   return JSON.stringify(sent.slice(before).map((a) => a.attachments?.[0]?.content));
+}
+
+/** The card the bot answers `user` pressing a card's button (an Action.Execute of `verb` with `data`) with. */
+export async function cardInvoked(t: TestApp, user: TeamsUser, verb: string, data: Record<string, unknown>): Promise<any> {
+  const res = await t.post(invokeActionExecute({ serviceUrl: t.connector.serviceUrl, user, verb, data }));
+  if (res.status !== 200) throw new Error(`the bot answered ${verb} with HTTP ${res.status}`);
+  return res.body.value;
 }

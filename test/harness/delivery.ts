@@ -4,7 +4,7 @@ import type { ConversationRecord } from '../../services/conversations/model';
 import type { Person } from '../../services/people/model';
 import type { Store } from '../../services/store/ports';
 import { ORG, person } from './fixtures';
-import { personalConversationId, TEST_BOT_ID, TEST_TENANT_ID } from './teams-activities';
+import { personalConversationId, TEST_BOT_ID, TEST_TENANT_ID, type TeamsUser } from './teams-activities';
 
 /** The real Teams messenger in local mode (no token), pointed at whatever serviceUrl a conversation has. */
 export function localMessenger(timeoutMs?: number): TeamsMessenger {
@@ -41,3 +41,6 @@ export async function installedPeople(
   }
   return people;
 }
+
+/** The Teams account someone from installedPeople writes to the bot from. */
+export const installedUser = (p: Person): TeamsUser => ({ id: `29:${p.id}`, aadObjectId: p.aadObjectId!, name: p.name });
