@@ -2,7 +2,6 @@ import { FixedClock } from '../../../services/core/clock';
 import { OPERATOR } from '../../../services/access/policy';
 import { silentLogger } from '../../../services/core/logger';
 import { deliveryStatus } from '../../../services/delivery/outbox';
-import { addAgency } from '../../../services/organisation/agencies';
 import { ensureOrganisation } from '../../../services/organisation/organisations';
 import { Directory } from '../../../services/people/repository';
 import type { Action } from '../../../services/plan/model';
@@ -10,17 +9,14 @@ import { eraseLeaver } from '../../../services/retention';
 import { answerImpactCheck, runImpactChecks } from '../../../services/reviews/impact-checks';
 import { impactCheckId, type ImpactCheck, type Review } from '../../../services/reviews/model';
 import { ReviewRecords } from '../../../services/reviews/repository';
-import { addReview } from '../../../services/reviews/reviews';
 import { WorkingCalendar } from '../../../services/scheduling/calendar';
-import { answerChallenge, openReturn, reviewStandard, saveStandard, startSection11Round, submitReturn } from '../../../services/section11';
 import { chaseSection11 } from '../../../services/section11/rounds';
 import type { S11Return, S11Round } from '../../../services/section11/model';
 import { DEFAULT_RETENTION } from '../../../services/store/retention-schedule';
 import { toArray, type Store } from '../../../services/store/ports';
-import { appEvents } from '../../harness/partnership';
-import { ORG, person, seed } from '../../harness/fixtures';
+import { ORG } from '../../harness/fixtures';
+import { CAL, calsReturnAccepted, CAL_ANSWERED, CAL_CHALLENGED, councilWithItsSection11Lead, reviewOwnedByCal } from '../../harness/section11';
 import { openTestStore } from '../../harness/store';
-import { sampleReview } from '../reviews/sample';
 
 /*
  * Cal, the council's Section 11 lead, filled the council's return, answered the business manager's
@@ -32,9 +28,6 @@ import { sampleReview } from '../reviews/sample';
  */
 const TZ = 'Europe/London';
 const FORMER = { name: 'Former member of staff' };
-const CAL = { id: 'cal', name: 'Cal Council-S11', email: 'cal@council.example' };
-const CHALLENGE = 'Is Amber right with 61% trained?';
-const ANSWER = 'The audit in October 2026 found every team trained; the rating stands at Amber';
 
 describe('erasing a leaver: what Section 11 and learning from reviews keep about them', () => {
   let store: Store;
@@ -51,62 +44,21 @@ describe('erasing a leaver: what Section 11 and learning from reviews keep about
 
   beforeAll(async () => {
     store = await openTestStore();
-    await addAgency(store, clock, ORG, { name: 'Council' }, { timeZone: TZ }, appEvents());
-    await addAgency(store, clock, ORG, { name: 'Police' }, { timeZone: TZ }, appEvents());
-    await seed(store, {
-      people: [
-        person({ id: 'ada', name: 'Ada Admin', agency: 'council', roles: ['admin'] }),
-        person({ id: 'bea', name: 'Bea Business-Manager', agency: 'council', roles: ['business-manager'] }),
-        person({ ...CAL, agency: 'council', roles: ['s11-lead'] }),
-        person({ id: 'dee', name: 'Dee Worker', email: 'dee@council.example', agency: 'council' }),
-        person({ id: 'pol', name: 'Polly Police-SL', email: 'polly@police.example', agency: 'police', roles: ['safeguarding-lead'] }),
-      ],
-    });
+    await councilWithItsSection11Lead(deps(), TZ);
     // Cal fills the council's return, the business manager challenges one standard, Cal answers, and it is accepted.
-    const { round } = await startSection11Round(deps(), { orgId: ORG, requester: OPERATOR, standards: 'classic', closesOn: '2026-12-18', timeZone: TZ });
-    const cal = await personOf('cal');
-    const view = await openReturn(deps(), { actor: cal });
-    for (const s of view.set.standards) {
-      const weak = s.id === 'training';
-      await saveStandard(deps(), {
-        actor: cal,
-        timeZone: TZ,
-        data: {
-          roundId: round.id,
-          agency: 'council',
-          standardId: s.id,
-          rev: 0,
-          rating: weak ? 'amber' : 'green',
-          narrative: `Evidence for ${s.id}.`,
-          ...(weak ? { proposedAction: 'Train the last two teams', proposedDue: '2027-03-31' } : {}),
-        },
-      });
-    }
-    await submitReturn(deps(), { actor: cal, data: { roundId: round.id, agency: 'council' } });
-    const bea = await personOf('bea');
-    const ref = (standardId: string, rev = 1) => ({ roundId: round.id, agency: 'council', standardId, rev });
-    await reviewStandard(deps(), { actor: bea, timeZone: TZ, data: { ...ref('training'), decision: 'challenge', comment: CHALLENGE } });
-    await answerChallenge(deps(), { actor: cal, timeZone: TZ, data: { ...ref('training'), response: ANSWER } });
-    for (const s of view.set.standards)
-      await reviewStandard(deps(), { actor: bea, timeZone: TZ, data: { ...ref(s.id, s.id === 'training' ? 2 : 1), decision: 'accept' } });
+    await calsReturnAccepted(deps(), { timeZone: TZ });
     returnBefore = (await docs<S11Return>('section11')).find((d) => d.kind === 's11-return')!;
     expect(returnBefore.status).toBe('accepted');
 
     // A practice review whose first recommendation Cal owns, with an action led by its owner; a year on, Cal answers its impact check.
-    const review = sampleReview({}, { carol: CAL.email, dee: 'dee@council.example', agency: 'police' });
-    const [r1, ...rest] = review.recommendations;
-    const withAction = {
-      ...review,
-      recommendations: [{ ...r1!, actions: [{ action: 'Run exploitation training for every team', evidence: 'Attendance', due: '2027-03-31' }] }, ...rest],
-    };
-    reviewId = (await addReview(deps(), { orgId: ORG, requester: OPERATOR, data: withAction, fileName: 'review.yaml' })).review.id;
+    reviewId = await reviewOwnedByCal(deps());
     clock.set('2027-11-02T09:00:00Z');
     const organisation = await ensureOrganisation(store, clock, ORG, { timeZone: TZ });
     await runImpactChecks({ store, clock, orgId: ORG, organisation, calendar: new WorkingCalendar(), logger: silentLogger });
     const check = (await new ReviewRecords(store).check(ORG, impactCheckId(reviewId, 'R1')))!;
     expect(check.askedPersonIds).toEqual(['cal']);
     await answerImpactCheck(deps(), {
-      actor: cal,
+      actor: await personOf(CAL.id),
       timeZone: TZ,
       data: {
         checkId: check.id,
@@ -158,9 +110,9 @@ describe('erasing a leaver: what Section 11 and learning from reviews keep about
     }
     expect(ret).toMatchObject({ status: 'accepted', submittedBy: FORMER });
     expect(ret.history.map((h) => [h.what, h.standardId, h.comment])).toEqual(returnBefore.history.map((h) => [h.what, h.standardId, h.comment]));
-    expect(ret.history.find((h) => h.what === 'answered')).toMatchObject({ by: FORMER, comment: ANSWER });
+    expect(ret.history.find((h) => h.what === 'answered')).toMatchObject({ by: FORMER, comment: CAL_ANSWERED });
     // The business manager's own steps still name them.
-    expect(ret.history.find((h) => h.what === 'challenged')).toMatchObject({ by: { personId: 'bea', name: 'Bea Business-Manager' }, comment: CHALLENGE });
+    expect(ret.history.find((h) => h.what === 'challenged')).toMatchObject({ by: { personId: 'bea', name: 'Bea Business-Manager' }, comment: CAL_CHALLENGED });
     const round = section11.find((d): d is S11Round => d.kind === 's11-round')!;
     expect(round.agencies.find((a) => a.agency === 'council')!.leads).toEqual([FORMER]);
 
