@@ -15,7 +15,7 @@ import { toArray } from '../../services/store/ports';
 import { cardsAnswering, localSignIn, startTestApp, type TestApp } from '../harness/app';
 import { ORG, person, seed } from '../harness/fixtures';
 import { cardText, installationUpdate, invokeActionExecute, personalConversationId, TEST_TENANT_ID, type TeamsUser } from '../harness/teams-activities';
-import { sampleReview } from '../services/reviews/sample';
+import { sampleReview } from '../harness/review-sample';
 
 /*
  * The issue's done-means, over real HTTP with the fake Bot Connector: a practice review is added,

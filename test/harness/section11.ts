@@ -6,7 +6,7 @@ import { addReview } from '../../services/reviews/reviews';
 import { answerChallenge, openReturn, reviewStandard, saveStandard, startSection11Round, submitReturn } from '../../services/section11';
 import type { S11Round } from '../../services/section11/model';
 import type { Store } from '../../services/store/ports';
-import { sampleReview } from '../services/reviews/sample';
+import { sampleReview } from './review-sample';
 import { ORG, person, seed } from './fixtures';
 import { appEvents } from './partnership';
 

@@ -26,7 +26,7 @@ import {
   TEST_TENANT_ID,
   type CardButton,
 } from '../harness/teams-activities';
-import { sampleReview } from '../services/reviews/sample';
+import { sampleReview } from '../harness/review-sample';
 import { selfSignedCertificate } from '../harness/tls';
 
 /**

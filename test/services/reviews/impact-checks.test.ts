@@ -16,7 +16,7 @@ import type { Store } from '../../../services/store/ports';
 import { toArray } from '../../../services/store/ports';
 import { ORG, person, seed } from '../../harness/fixtures';
 import { openTestStore } from '../../harness/store';
-import { sampleReview } from './sample';
+import { sampleReview } from '../../harness/review-sample';
 
 const TZ = 'Europe/London';
 

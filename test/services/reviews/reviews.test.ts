@@ -11,7 +11,7 @@ import { ReviewRecords } from '../../../services/reviews/repository';
 import type { Store } from '../../../services/store/ports';
 import { ORG, person, seed } from '../../harness/fixtures';
 import { openTestStore } from '../../harness/store';
-import { sampleReview, sampleYaml } from './sample';
+import { sampleReview, sampleYaml } from '../../harness/review-sample';
 
 describe('recording a review and turning its recommendations into plan actions', () => {
   let store: Store;
