@@ -41,6 +41,19 @@ async function answer(store: Store, clock: FixedClock, actor: Person, campaignId
   );
 }
 
+/** An imported completion of the general safeguarding course (SG-GEN), which follow-ups are sent after. */
+const completedSafeguarding = (store: Store, personId: string, completedOn: string) =>
+  store.collection<TrainingRecord>('training').upsert({
+    id: `rec-${personId}`,
+    orgId: ORG,
+    kind: 'record',
+    personId,
+    courseCode: 'SG-GEN',
+    completedOn,
+    status: 'completed',
+    source: 'import',
+    createdAt: '2026-10-01T00:00:00Z',
+  });
 const surveyDocs = (store: Store) => toArray(store.collection<SurveyDoc>('surveys').readAll());
 
 describe('questionnaires are versioned data, checked before they can be sent', () => {
@@ -484,19 +497,7 @@ describe('the three-month follow-up after training', () => {
     store = await openTestStore();
     await seed(store, { people: [HR, ...completions.map(([id]) => attendee(id)), attendee('booked-only')] });
     const training = store.collection<TrainingRecord>('training');
-    for (const [personId, completedOn] of completions) {
-      await training.upsert({
-        id: `rec-${personId}`,
-        orgId: ORG,
-        kind: 'record',
-        personId,
-        courseCode: 'SG-GEN',
-        completedOn,
-        status: 'completed',
-        source: 'import',
-        createdAt: '2026-10-01T00:00:00Z',
-      });
-    }
+    for (const [personId, completedOn] of completions) await completedSafeguarding(store, personId, completedOn);
     await training.upsert({
       id: 'rec-booked',
       orgId: ORG,
@@ -602,18 +603,6 @@ describe('the three-month follow-up after training', () => {
 describe('a follow-up pool too small to be anonymous', () => {
   let store: Store;
   const attendee = (id: string) => person({ id, name: `Attendee ${id}`, department: 'Adult Social Care', jobTitle: 'Care Worker' });
-  const completeOn = async (personId: string, completedOn: string) =>
-    store.collection<TrainingRecord>('training').upsert({
-      id: `rec-${personId}`,
-      orgId: ORG,
-      kind: 'record',
-      personId,
-      courseCode: 'SG-GEN',
-      completedOn,
-      status: 'completed',
-      source: 'import',
-      createdAt: '2026-10-01T00:00:00Z',
-    });
   const invitations = async () => (await deliveryStatus(store, ORG, { purpose: 'questionnaire' })).items.filter((i) => i.id.includes('-invite-'));
 
   beforeAll(async () => {
@@ -629,7 +618,7 @@ describe('a follow-up pool too small to be anonymous', () => {
       ['b', '2026-10-14'],
       ['c', '2026-10-30'],
     ] as const)
-      await completeOn(id, day);
+      await completedSafeguarding(store, id, day);
     // 31 October + 90 days = Friday 29 January: October's pool is due, but it is a pool of 3.
     for (const day of ['2027-01-28', '2027-01-29', '2027-02-01', '2027-02-15']) await runQuestionnaireJob(store, `${day}T10:00:00Z`);
     expect(await invitations()).toEqual([]);
@@ -637,8 +626,8 @@ describe('a follow-up pool too small to be anonymous', () => {
   });
 
   it('two more in November make five: one campaign for October to November, sent when November’s is due', async () => {
-    await completeOn('d', '2026-11-02');
-    await completeOn('e', '2026-11-30');
+    await completedSafeguarding(store, 'd', '2026-11-02');
+    await completedSafeguarding(store, 'e', '2026-11-30');
     await runQuestionnaireJob(store, '2027-02-26T10:00:00Z');
     expect(await invitations()).toEqual([]);
     // 30 November + 90 days = Sunday 28 February: sent on Monday 1 March.
